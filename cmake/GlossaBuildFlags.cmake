@@ -1,0 +1,31 @@
+# Warnings and sanitizers for the project's own targets.
+# glossa_target_flags(<target>) applies them to one target.
+
+set(GLOSSA_WARNINGS
+  -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes
+  -Wmissing-prototypes -Wvla -Wformat=2 -Wno-sign-conversion)
+# -Wsign-conversion is left out: with -Wconversion it flags every size_t/int
+# mix in loop bounds; -Wconversion still catches narrowing.
+
+set(GLOSSA_SANITIZER_FLAGS "")
+if(GLOSSA_SANITIZE)
+  set(GLOSSA_SANITIZER_FLAGS -fsanitize=address,undefined
+      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+elseif(GLOSSA_TSAN)
+  set(GLOSSA_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+endif()
+if(GLOSSA_SANITIZER_FLAGS)
+  # Every binary, test and plugin of the build gets the same runtime.
+  add_compile_options(${GLOSSA_SANITIZER_FLAGS})
+  add_link_options(${GLOSSA_SANITIZER_FLAGS})
+endif()
+
+function(glossa_target_flags target)
+  target_compile_options(${target} PRIVATE ${GLOSSA_WARNINGS})
+  if(GLOSSA_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  set_target_properties(${target} PROPERTIES
+    C_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+endfunction()

@@ -1,0 +1,46 @@
+# glossa_add_plugin(<name>
+#                   SOURCES <file>...
+#                   [LIBRARIES <target-or-lib>...]
+#                   [DATA_DIR <dir>])
+#
+# Builds a Glossa plugin: a MODULE library <name>.so that exports only
+# glossa_plugin_entry, linked against the plugin API headers (and Jansson),
+# never against libglossa. DATA_DIR is copied beside the module as
+# <name>/, where the runtime tells the plugin to look (create args
+# data_dir), and installed to <datadir>/glossa/plugins/<name>/.
+#
+# Works in the Glossa source tree and, after find_package(Glossa), out of
+# tree, where it also builds into ${CMAKE_CURRENT_BINARY_DIR}.
+include_guard(GLOBAL)
+
+function(glossa_add_plugin name)
+  cmake_parse_arguments(ARG "" "DATA_DIR" "SOURCES;LIBRARIES" ${ARGN})
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "glossa_add_plugin(${name}): SOURCES is required")
+  endif()
+  add_library(${name} MODULE ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE Glossa::plugin_api ${ARG_LIBRARIES})
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    C_STANDARD 11
+    C_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(GLOSSA_IN_TREE)
+    set(out_dir ${GLOSSA_PLUGIN_OUTPUT_DIR})
+    glossa_target_flags(${name})
+    install(TARGETS ${name} LIBRARY DESTINATION ${GLOSSA_INSTALL_PLUGIN_DIR})
+    if(ARG_DATA_DIR)
+      install(DIRECTORY ${ARG_DATA_DIR}/
+              DESTINATION ${GLOSSA_INSTALL_DATA_DIR}/plugins/${name})
+    endif()
+  else()
+    set(out_dir ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
+  set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${out_dir})
+  if(ARG_DATA_DIR)
+    get_filename_component(data_abs ${ARG_DATA_DIR} ABSOLUTE)
+    add_custom_command(TARGET ${name} POST_BUILD
+      COMMAND ${CMAKE_COMMAND} -E copy_directory ${data_abs} ${out_dir}/${name}
+      COMMENT "Copying data of plugin ${name}")
+  endif()
+endfunction()

@@ -1,0 +1,113 @@
+#include "alloc.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "glossa/runtime.h"
+
+/* -1: never fail. Otherwise the number of allocations still allowed. Atomic
+ * because allocations happen on pool threads too. */
+static atomic_long fail_countdown = -1;
+static atomic_long alloc_count = 0;
+
+static int should_fail(void)
+{
+    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
+    long left = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+    if (left < 0)
+        return 0;
+    while (left > 0) {
+        if (atomic_compare_exchange_weak(&fail_countdown, &left, left - 1))
+            return 0;
+    }
+    return left == 0;
+}
+
+long glossa__alloc_fail_after(long n)
+{
+    atomic_store(&fail_countdown, n);
+    return atomic_exchange(&alloc_count, 0);
+}
+
+void *glossa__malloc(size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *glossa__calloc(size_t n, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *glossa__realloc(void *ptr, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(ptr, size ? size : 1);
+}
+
+void glossa__free(void *ptr)
+{
+    free(ptr);
+}
+
+char *glossa__strndup(const char *s, size_t n)
+{
+    char *copy = glossa__malloc(n + 1);
+    if (copy) {
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+    }
+    return copy;
+}
+
+char *glossa__strdup(const char *s)
+{
+    return glossa__strndup(s, strlen(s));
+}
+
+char *glossa__asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = glossa__malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static void *jansson_malloc(size_t size)
+{
+    return glossa__malloc(size);
+}
+
+void glossa__alloc_install_jansson(void)
+{
+    json_set_alloc_funcs(jansson_malloc, glossa__free);
+}
+
+void *glossa_malloc(size_t size)
+{
+    return glossa__malloc(size);
+}
+
+void glossa_free(void *ptr)
+{
+    glossa__free(ptr);
+}

@@ -1,0 +1,27 @@
+/* The one place the core allocates memory. Every allocation of the core
+ * goes through glossa__malloc and friends so that a test can make the Nth
+ * allocation fail (see tests/unit/test_alloc_torture.c). Jansson is routed
+ * through the same hook by glossa__alloc_install_jansson(). */
+#ifndef GLOSSA_CORE_ALLOC_H
+#define GLOSSA_CORE_ALLOC_H
+
+#include <stddef.h>
+
+void *glossa__malloc(size_t size);
+void *glossa__calloc(size_t n, size_t size);
+void *glossa__realloc(void *ptr, size_t size);
+void glossa__free(void *ptr);
+char *glossa__strdup(const char *s);
+char *glossa__strndup(const char *s, size_t n);
+/* printf into a new string; NULL when out of memory. */
+char *glossa__asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Routes Jansson's allocations through the hook (idempotent). */
+void glossa__alloc_install_jansson(void);
+
+/* Test hook: after `n` more successful allocations, every allocation fails
+ * (n < 0 disables). Returns the number of allocations made since the last
+ * call, so a torture test can learn how many points there are to fail. */
+long glossa__alloc_fail_after(long n);
+
+#endif

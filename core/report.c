@@ -1,0 +1,21 @@
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int glossa__fail(glossa_error_t *err, int code, const char *source, int line,
+                 const char *fmt, ...)
+{
+    if (!err || err->code != 0)
+        return code;
+    err->code = code;
+    err->line = line;
+    err->column = 0;
+    snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->text, sizeof(err->text), fmt, ap);
+    va_end(ap);
+    return code;
+}

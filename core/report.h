@@ -1,0 +1,13 @@
+/* Filling a caller's glossa_error_t: the first error recorded wins. */
+#ifndef GLOSSA_CORE_REPORT_H
+#define GLOSSA_CORE_REPORT_H
+
+#include "glossa/error.h"
+
+/* Records code, source, line and message in err (NULL allowed) unless an
+ * error is already recorded there. Returns code, so callers can write
+ * `return glossa__fail(err, GLOSSA_EIO, path, 0, "...")`. */
+int glossa__fail(glossa_error_t *err, int code, const char *source, int line,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#endif

@@ -1,0 +1,67 @@
+/* UTF-8 decoding, the input policy for invalid UTF-8, and code-point <->
+ * byte offset mapping.
+ *
+ * Input policy (the same for every input format): each maximal ill-formed
+ * subsequence of bytes (Unicode 15, section 3.9, "U+FFFD substitution of
+ * maximal subparts") and each NUL byte is replaced with U+FFFD, and the
+ * document records one error naming the first bad byte and the count. A
+ * NUL byte and U+FFFD are both one code point, so offsets of the text
+ * around a replaced NUL do not move. */
+#ifndef GLOSSA_CORE_UTF8_H
+#define GLOSSA_CORE_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one well-formed character at s (n > 0 bytes available). Returns
+ * its length in bytes (1-4) and stores the code point, or returns 0 when
+ * the bytes at s do not start a well-formed character. */
+size_t glossa__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Length of the maximal ill-formed subpart starting at s (at least 1). */
+size_t glossa__utf8_bad_length(const unsigned char *s, size_t n);
+
+/* Encodes cp (<= 0x10FFFF, not a surrogate) into out; returns 1-4. */
+size_t glossa__utf8_encode(uint32_t cp, char out[4]);
+
+typedef struct glossa__utf8_report {
+    size_t n_replaced;     /* ill-formed subparts and NUL bytes replaced */
+    size_t first_bad_byte; /* offset of the first one in the input */
+    size_t n_codepoints;   /* of the (repaired) text */
+} glossa__utf8_report_t;
+
+/* Checks text. When it is well-formed and has no NUL, returns 0 with
+ * *repaired = NULL. Otherwise stores a new NUL-terminated repaired copy in
+ * *repaired (length *repaired_len) and returns 0, or returns GLOSSA_ENOMEM.
+ * The report is filled in both cases. */
+int glossa__utf8_sanitize(const char *text, size_t len, char **repaired,
+                          size_t *repaired_len, glossa__utf8_report_t *report);
+
+/* Number of code points in well-formed UTF-8. */
+size_t glossa__utf8_count(const char *text, size_t len);
+
+/* Offset map of one well-formed text. Keeps the byte offset of every
+ * GLOSSA__OFFSET_STRIDE-th code point: 4 bytes per 64 code points, and
+ * nothing at all for ASCII text. */
+#define GLOSSA__OFFSET_STRIDE 64
+
+typedef struct glossa__offsets {
+    const char *text;
+    size_t n_bytes;
+    size_t n_codepoints;
+    uint32_t *checkpoints; /* NULL when the text is ASCII */
+    size_t n_checkpoints;
+} glossa__offsets_t;
+
+/* Builds the map (text must stay alive as long as the map). Returns 0 or
+ * GLOSSA_ENOMEM. n_codepoints may be passed if known, else SIZE_MAX. */
+int glossa__offsets_init(glossa__offsets_t *map, const char *text,
+                         size_t n_bytes, size_t n_codepoints);
+void glossa__offsets_free(glossa__offsets_t *map);
+
+/* Conversions; inputs past the end are clamped. A byte offset inside a
+ * character maps to that character. */
+size_t glossa__offsets_cp_to_byte(const glossa__offsets_t *map, size_t cp);
+size_t glossa__offsets_byte_to_cp(const glossa__offsets_t *map, size_t byte);
+
+#endif

@@ -1,0 +1,163 @@
+/* UTF-8 decoding, the invalid-input policy and offset mapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "alloc.h"
+#include "utf8.h"
+
+static void sanitize_expect(const char *in, size_t len, const char *expected,
+                            size_t n_replaced, size_t first_bad)
+{
+    char *out = NULL;
+    size_t out_len = 0;
+    glossa__utf8_report_t rep;
+    assert_int_equal(glossa__utf8_sanitize(in, len, &out, &out_len, &rep), 0);
+    if (n_replaced == 0) {
+        assert_null(out);
+    } else {
+        assert_non_null(out);
+        assert_int_equal(out_len, strlen(expected));
+        assert_memory_equal(out, expected, out_len);
+        assert_int_equal(rep.first_bad_byte, first_bad);
+    }
+    assert_int_equal(rep.n_replaced, n_replaced);
+    glossa__free(out);
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+static void test_valid_text_is_not_copied(void **state)
+{
+    (void)state;
+    const char *s = "Caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80 ok";
+    char *out;
+    size_t out_len;
+    glossa__utf8_report_t rep;
+    assert_int_equal(glossa__utf8_sanitize(s, strlen(s), &out, &out_len, &rep),
+                     0);
+    assert_null(out);
+    assert_int_equal(rep.n_codepoints, 11); /* C a f é, sp, —, sp, 😀, sp, o k */
+}
+
+static void test_maximal_subparts_are_replaced(void **state)
+{
+    (void)state;
+    /* Unicode 15 Table 3-8 examples: each maximal subpart gives one U+FFFD. */
+    sanitize_expect("a\xC0\xAF" "b", 4, "a" FFFD FFFD "b", 2, 1);
+    sanitize_expect("\xE0\x80\x80", 3, FFFD FFFD FFFD, 3, 0);
+    sanitize_expect("\xED\xA0\x80", 3, FFFD FFFD FFFD, 3, 0); /* surrogate */
+    sanitize_expect("\xF4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD, 4, 0);
+    sanitize_expect("x\xE2\x82", 3, "x" FFFD, 1, 1); /* truncated */
+    sanitize_expect("\xE2\x82" "y", 3, FFFD "y", 1, 0);
+    sanitize_expect("\xF0\x9F\x98", 3, FFFD, 1, 0);
+    sanitize_expect("\xFF\xFE", 2, FFFD FFFD, 2, 0);
+}
+
+static void test_nul_is_replaced_and_keeps_offsets(void **state)
+{
+    (void)state;
+    const char in[] = {'a', '\0', 'b'};
+    char *out;
+    size_t out_len;
+    glossa__utf8_report_t rep;
+    assert_int_equal(glossa__utf8_sanitize(in, 3, &out, &out_len, &rep), 0);
+    assert_string_equal(out, "a" FFFD "b");
+    assert_int_equal(rep.n_codepoints, 3); /* same as the input */
+    glossa__free(out);
+}
+
+static void test_decode_rejects_overlong_and_accepts_boundaries(void **state)
+{
+    (void)state;
+    uint32_t cp;
+    assert_int_equal(glossa__utf8_decode((const unsigned char *)"\xC1\xBF", 2,
+                                         &cp),
+                     0);
+    assert_int_equal(glossa__utf8_decode((const unsigned char *)"\xC2\x80", 2,
+                                         &cp),
+                     2);
+    assert_int_equal(cp, 0x80);
+    assert_int_equal(glossa__utf8_decode(
+                         (const unsigned char *)"\xF4\x8F\xBF\xBF", 4, &cp),
+                     4);
+    assert_int_equal(cp, 0x10FFFF);
+    char buf[4];
+    assert_int_equal(glossa__utf8_encode(0x20AC, buf), 3);
+    assert_memory_equal(buf, "\xE2\x82\xAC", 3);
+}
+
+static void test_offsets_round_trip(void **state)
+{
+    (void)state;
+    /* Mixed widths, long enough to cross several checkpoints. */
+    char text[4096];
+    size_t len = 0, cps = 0;
+    const char *pieces[] = {"a", "\xC3\xA9", "\xE2\x80\x9C", "\xF0\x9F\x98\x80",
+                            " "};
+    for (int i = 0; len + 4 < sizeof(text) - 1; i++) {
+        const char *p = pieces[(i * 7) % 5];
+        memcpy(text + len, p, strlen(p));
+        len += strlen(p);
+        cps++;
+    }
+    text[len] = '\0';
+    glossa__offsets_t map;
+    assert_int_equal(glossa__offsets_init(&map, text, len, SIZE_MAX), 0);
+    assert_int_equal(map.n_codepoints, cps);
+    size_t byte = 0;
+    for (size_t cp = 0; cp <= cps; cp++) {
+        assert_int_equal(glossa__offsets_cp_to_byte(&map, cp), byte);
+        assert_int_equal(glossa__offsets_byte_to_cp(&map, byte), cp);
+        if (cp < cps) {
+            size_t clen = 1;
+            unsigned char lead = (unsigned char)text[byte];
+            clen = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+            /* A byte inside the character maps to the character. */
+            for (size_t k = 1; k < clen; k++)
+                assert_int_equal(glossa__offsets_byte_to_cp(&map, byte + k),
+                                 cp);
+            byte += clen;
+        }
+    }
+    /* Clamping. */
+    assert_int_equal(glossa__offsets_cp_to_byte(&map, cps + 10), len);
+    assert_int_equal(glossa__offsets_byte_to_cp(&map, len + 10), cps);
+    glossa__offsets_free(&map);
+}
+
+static void test_offsets_ascii_needs_no_table(void **state)
+{
+    (void)state;
+    glossa__offsets_t map;
+    assert_int_equal(glossa__offsets_init(&map, "hello", 5, SIZE_MAX), 0);
+    assert_null(map.checkpoints);
+    assert_int_equal(glossa__offsets_cp_to_byte(&map, 3), 3);
+    assert_int_equal(glossa__offsets_byte_to_cp(&map, 4), 4);
+    glossa__offsets_free(&map);
+}
+
+static void test_count(void **state)
+{
+    (void)state;
+    const char *s = "\xE2\x80\x9CRussia\xE2\x80\x9D \xE2\x80\x94 T\xC3\xBCrkiye";
+    assert_int_equal(glossa__utf8_count(s, strlen(s)), 18);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_text_is_not_copied),
+        cmocka_unit_test(test_maximal_subparts_are_replaced),
+        cmocka_unit_test(test_nul_is_replaced_and_keeps_offsets),
+        cmocka_unit_test(test_decode_rejects_overlong_and_accepts_boundaries),
+        cmocka_unit_test(test_offsets_round_trip),
+        cmocka_unit_test(test_offsets_ascii_needs_no_table),
+        cmocka_unit_test(test_count),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
