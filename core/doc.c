@@ -58,15 +58,16 @@ int glossa__error_entry_add(json_t **errors, const char *plugin,
     if (!*errors && !(*errors = json_array()))
         return GLOSSA_ENOMEM;
     json_t *entry = json_object();
-    if (!entry ||
-        json_object_set_new(entry, "plugin",
+    if (!entry)
+        return GLOSSA_ENOMEM;
+    if (json_object_set_new(entry, "plugin",
                             plugin ? json_string(plugin) : json_null()) ||
         json_object_set_new(entry, "code", json_string(code)) ||
-        json_object_set_new(entry, "message", json_string(message)) ||
-        json_array_append_new(*errors, entry)) {
+        json_object_set_new(entry, "message", json_string(message))) {
+        json_decref(entry);
         return GLOSSA_ENOMEM;
     }
-    return 0;
+    return json_array_append_new(*errors, entry) ? GLOSSA_ENOMEM : 0;
 }
 
 /* Adds an input error and marks the document as not annotatable. OOM here
@@ -156,8 +157,13 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
         line_len = fixed_len;
     }
     json_error_t jerr;
+    unsigned long oom_mark = glossa__alloc_failures();
     json_t *rec = json_loadb(line, line_len, JSON_ALLOW_NUL, &jerr);
     glossa__free(fixed);
+    if (!rec && glossa__json_oom(&jerr, oom_mark)) {
+        INPUT_ERROR(doc, "ENOMEM", "%s: out of memory", doc->origin);
+        return;
+    }
     if (!rec) {
         INPUT_ERROR(doc, "EPARSE", "%s: column %d: invalid JSON: %s",
                     doc->origin, jerr.column, jerr.text);

@@ -68,7 +68,11 @@ static int check_descriptor(const glossa_plugin_t *d, const char *path,
                            d->name, o->key);
         if (o->default_json) {
             json_error_t jerr;
+            unsigned long oom_mark = glossa__alloc_failures();
             json_t *v = json_loads(o->default_json, JSON_DECODE_ANY, &jerr);
+            if (!v && glossa__json_oom(&jerr, oom_mark))
+                return glossa__fail(err, GLOSSA_ENOMEM, path, 0,
+                                    "out of memory");
             if (!v)
                 return BAD("invalid descriptor of plugin '%s': default of "
                            "option '%s' is not JSON: %s",

@@ -349,7 +349,10 @@ int glossa_runtime_load_pipeline(glossa_runtime_t *rt, const char *path,
     if (!rt || !path)
         return GLOSSA_EINVAL;
     json_error_t jerr;
+    unsigned long oom_mark = glossa__alloc_failures();
     json_t *pipeline = json_load_file(path, 0, &jerr);
+    if (!pipeline && glossa__json_oom(&jerr, oom_mark))
+        return glossa__fail(err, GLOSSA_ENOMEM, path, 0, "out of memory");
     if (!pipeline) {
         int rc = glossa__fail(err, GLOSSA_EPARSE, path, jerr.line, "%s",
                               jerr.text);

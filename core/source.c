@@ -337,7 +337,12 @@ static int read_manifest(glossa_source_t *src, const char *dir, size_t *cap,
         if (len == 0)
             continue;
         json_error_t jerr;
+        unsigned long oom_mark = glossa__alloc_failures();
         json_t *rec = json_loadb(line, len, 0, &jerr);
+        if (!rec && glossa__json_oom(&jerr, oom_mark)) {
+            rc = GLOSSA_ENOMEM;
+            break;
+        }
         json_t *file = rec ? json_object_get(rec, "file") : NULL;
         json_t *id = rec ? json_object_get(rec, "id") : NULL;
         const char *problem = NULL;
