@@ -325,8 +325,9 @@ int dates__template_eval(const dates_template_t *t, dates_eval_t *ev,
              * evaluated, so that it may call functions that would reject
              * the empty text of an unset group. */
             char test[VAL_MAX];
+            /* A test that fails (an unknown word) counts as false. */
             if (dates__template_eval(n->args[0], ev, test, sizeof test) < 0)
-                return -1;
+                test[0] = '\0';
             int branch = test[0] != '\0' ? 1 : 2;
             if (branch < n->nargs) {
                 char r[VAL_MAX];
@@ -865,6 +866,12 @@ static int signed_count(dates_eval_t *ev, const char *sign, const char *num,
 {
     double v;
     *indef = false;
+    bool flip = false;
+    /* The count may carry its own sign ("-1" from a lexicon). */
+    if (num[0] == '-' || num[0] == '+') {
+        flip = num[0] == '-';
+        num++;
+    }
     int r = parse_number(ev, num, &v);
     if (r < 0)
         return -1;
@@ -878,6 +885,8 @@ static int signed_count(dates_eval_t *ev, const char *sign, const char *num,
         *n = -*n;
     else if (strcmp(sign, "+") != 0)
         return -1;
+    if (flip)
+        *n = -*n;
     return 0;
 }
 
@@ -1179,32 +1188,59 @@ static int fn_weekday(dates_eval_t *ev, int argc, char **argv, char *out,
     return print_point(dates_cal_add_days(ev->dct.date, off), G_DAY, out, n);
 }
 
-/* The year of a month (and day) named without one. */
+/* The year of a month (and day) named without one. With a mode, the
+ * mode decides. Otherwise the year that puts the date nearest the DCT,
+ * unless that is more than NEAR_MONTHS away: then the clause's tense picks
+ * the nearest year in its direction. News mostly names dates close to
+ * when it is written, in both directions ("Dec. 15" in a November story
+ * is next month; "October" in a January story is last autumn). */
+#define NEAR_MONTHS (3 * 32)
 static int year_for(dates_eval_t *ev, int m, int d, const char *mode)
 {
-    int have = ev->dct.date.m * 32 + ev->dct.date.d;
-    int want = m * 32 + (d ? d : ev->dct.date.d);
-    if (d == 0 && m == ev->dct.date.m && !*mode)
-        return ev->dct.date.y;
-    int y = ev->dct.date.y;
+    dates_ymd_t dct = ev->dct.date;
+    int y = dct.y;
+    /* Positions on a common scale: months * 32 + day. */
+    long have = (long)dct.y * 12 * 32 + (dct.m - 1) * 32 + (d ? dct.d : 0);
     if (strcmp(mode, "this") == 0)
         return y;
-    bool past = strcmp(mode, "last") == 0 || strcmp(mode, "past") == 0;
-    bool future = strcmp(mode, "next") == 0 || strcmp(mode, "future") == 0;
-    if (!past && !future) {
-        int t = clause_tense(ev);
-        past = t == TENSE_PAST;
-        future = t == TENSE_FUTURE;
+    long best_dist = 0;
+    int best = y, past = y, future = y;
+    bool first = true, have_past = false, have_future = false;
+    for (int cy = y - 1; cy <= y + 1; cy++) {
+        long want = (long)cy * 12 * 32 + (m - 1) * 32 + d;
+        long dist = want > have ? want - have : have - want;
+        if (first || dist < best_dist) {
+            best_dist = dist;
+            best = cy;
+            first = false;
+        }
+        if (want < have || (want == have && !d)) {
+            past = cy; /* the latest one not after the DCT */
+            have_past = true;
+        }
+        if (want > have && !have_future) {
+            future = cy; /* the earliest one after the DCT */
+            have_future = true;
+        }
     }
-    if (strcmp(mode, "last") == 0 && want >= have)
-        return y - 1;
-    if (strcmp(mode, "next") == 0 && want <= have)
-        return y + 1;
-    if (past && want > have)
-        return y - 1;
-    if (future && want < have)
-        return y + 1;
-    return y;
+    /* "last June" in June is a year ago; "next June" a year ahead. */
+    long now = (long)dct.m * 32 + (d ? dct.d : 0), at = (long)m * 32 + d;
+    if (strcmp(mode, "last") == 0)
+        return at < now ? y : y - 1;
+    if (strcmp(mode, "next") == 0)
+        return at > now ? y : y + 1;
+    if (best_dist == 0)
+        return best;
+    if (best_dist <= NEAR_MONTHS && !*mode)
+        return best;
+    int t = clause_tense(ev);
+    if (strcmp(mode, "future") == 0)
+        t = TENSE_FUTURE;
+    if (t == TENSE_FUTURE && have_future)
+        return future;
+    if (t == TENSE_PAST && have_past)
+        return past;
+    return best;
 }
 
 /* %md(month, day[, mode]) */
@@ -1370,6 +1406,28 @@ static int fn_time(dates_eval_t *ev, int argc, char **argv, char *out,
     return fmt(out, n, "%02d:%02d", h, m);
 }
 
+/* %weekend(): the weekend nearest the DCT in the clause's direction
+ * (past by default), as YYYY-Www-WE. */
+static int fn_weekend(dates_eval_t *ev, int argc, char **argv, char *out,
+                      size_t n)
+{
+    (void)argc;
+    (void)argv;
+    if (!ev->dct.valid)
+        return fmt(out, n, "XXXX-WXX-WE");
+    ev->used_dct = true;
+    int wd = dates_cal_weekday(ev->dct.date);
+    dates_ymd_t d = ev->dct.date;
+    if (wd < 6) {
+        /* A weekday: last weekend's Saturday or the coming one. */
+        long off = clause_tense(ev) == TENSE_FUTURE ? 6 - wd : -(wd + 1);
+        d = dates_cal_add_days(d, off);
+    }
+    int iy, w;
+    dates_cal_iso_week(d, &iy, &w);
+    return fmt(out, n, "%04d-W%02d-WE", iy, w);
+}
+
 /* %tensed(past, future): one of two texts by the clause's tense (past
  * when it has none). */
 static int fn_tensed(dates_eval_t *ev, int argc, char **argv, char *out,
@@ -1416,6 +1474,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"century", 1, 1, fn_century},
     {"time", 3, 3, fn_time},
     {"tensed", 2, 2, fn_tensed},
+    {"weekend", 0, 0, fn_weekend},
 };
 
 static const fn_desc_t *fn_table(size_t *n)
