@@ -24,8 +24,8 @@
 
 /* Words of context around a trigger. Long enough for "at least the past
  * 18 months" and "the end of the year"; see rule patterns. */
-#define WINDOW_BACK 7
-#define WINDOW_AHEAD 6
+#define WINDOW_BACK 6
+#define WINDOW_AHEAD 4
 /* A dateline lies within this many bytes of the top of the text. */
 #define DATELINE_SPAN 800
 /* ... on a line with at most this many bytes besides the date. */
@@ -37,6 +37,15 @@ typedef struct cand {
     uint32_t rule;
     bool dead;
 } cand_t;
+
+/* One trigger word in the open window: the range of text it wakes rules
+ * for (WINDOW_BACK words before it to WINDOW_AHEAD words after), and its
+ * classes. A rule scans only the ranges of its own triggers. */
+typedef struct occ {
+    size_t s, e;
+    uint64_t mask;
+    int ahead; /* words still to add to e */
+} occ_t;
 
 typedef struct run {
     const dates_engine_t *e;
@@ -53,6 +62,8 @@ typedef struct run {
     dates_span_cb cb;
     void *arg;
     int rc;
+    occ_t *occ;
+    size_t nocc, cap_occ, pending;
 } run_t;
 
 int dates_dct_parse(const char *s, dates_dct_t *dct)
@@ -306,21 +317,63 @@ static int resolve_window(run_t *R)
     return 0;
 }
 
-static int run_window(run_t *R, size_t ws, size_t we, uint64_t mask)
+static int run_window(run_t *R, uint64_t mask)
 {
     R->ncands = 0;
     R->novs = 0;
-    /* A window ends at a token; let it take the period of "p.m." too. */
-    if (we < R->len && R->text[we] == '.')
-        we++;
     for (uint32_t i = 0; i < R->e->nrules; i++) {
-        if (!(R->e->rules[i].triggers & mask))
+        uint64_t want = R->e->rules[i].triggers;
+        if (!(want & mask))
             continue;
-        int rc = run_rule(R, i, ws, we);
-        if (rc)
-            return rc;
+        /* The union of the ranges of this rule's triggers, in order. */
+        size_t rs = 0, re = 0;
+        bool have = false;
+        for (size_t k = 0; k <= R->nocc; k++) {
+            const occ_t *o = k < R->nocc ? &R->occ[k] : NULL;
+            if (o && !(o->mask & want))
+                continue;
+            if (o && have && o->s <= re) {
+                if (o->e > re)
+                    re = o->e;
+                continue;
+            }
+            if (have) {
+                /* A range ends at a word; let it take the period of
+                 * "p.m." too. */
+                if (re < R->len && R->text[re] == '.')
+                    re++;
+                int rc = run_rule(R, i, rs, re);
+                if (rc)
+                    return rc;
+            }
+            if (o) {
+                rs = o->s;
+                re = o->e;
+                have = true;
+            }
+        }
     }
+    R->nocc = 0;
+    R->pending = 0;
     return resolve_window(R);
+}
+
+static int add_occ(run_t *R, size_t s, size_t e, uint64_t mask)
+{
+    if (R->nocc == R->cap_occ) {
+        size_t cap = R->cap_occ ? R->cap_occ * 2 : 64;
+        occ_t *p = realloc(R->occ, cap * sizeof *p);
+        if (!p)
+            return GLOSSA_ENOMEM;
+        R->occ = p;
+        R->cap_occ = cap;
+    }
+    occ_t *o = &R->occ[R->nocc++];
+    o->s = s;
+    o->e = e;
+    o->mask = mask;
+    o->ahead = WINDOW_AHEAD;
+    return 0;
 }
 
 /* ---- Trigger scan ------------------------------------------------------ */
@@ -375,6 +428,37 @@ static const unsigned char *cc_table(void)
     return table;
 }
 
+/* The built-in classes of the digit token [s, e) (see internal.h). */
+static uint64_t digit_classes(const unsigned char *t, size_t s, size_t e,
+                              size_t to)
+{
+    uint64_t m = 1ull << DATES_CLASS_DIGITS;
+    size_t n = e - s;
+    unsigned char next = e < to ? t[e] : 0;
+    unsigned char next2 = e + 1 < to ? t[e + 1] : 0;
+    if (n == 4 && (t[s] == '1' || (t[s] == '2' && t[s + 1] == '0')))
+        m |= 1ull << DATES_CLASS_YEAR;
+    else if (n == 2 && ((s > 0 && (t[s - 1] == '\'' || t[s - 1] == '`')) ||
+                        next == 's'))
+        m |= 1ull << DATES_CLASS_YEAR;
+    if (n <= 4 && (next == '/' || next == '-' || next == '.') &&
+        next2 >= '0' && next2 <= '9')
+        m |= 1ull << DATES_CLASS_NUMDATE;
+    if (n <= 2) {
+        if (next == ':' && next2 >= '0' && next2 <= '9')
+            m |= 1ull << DATES_CLASS_CLOCK;
+        size_t k = e;
+        while (k < to && k < e + 2 && (t[k] == ' ' || t[k] == '.'))
+            k++;
+        if (k + 1 < to && (t[k] | 0x20) != 0 &&
+            ((t[k] | 0x20) == 'a' || (t[k] | 0x20) == 'p') &&
+            ((t[k + 1] | 0x20) == 'm' ||
+             (t[k + 1] == '.' && k + 2 < to && (t[k + 2] | 0x20) == 'm')))
+            m |= 1ull << DATES_CLASS_CLOCK;
+    }
+    return m;
+}
+
 static int scan(run_t *R, size_t from, size_t to)
 {
     const unsigned char *t = (const unsigned char *)R->text;
@@ -382,7 +466,7 @@ static int scan(run_t *R, size_t from, size_t to)
     size_t ring[WINDOW_BACK + 1];
     size_t nring = 0, head = 0;
     bool open = false;
-    size_t ws = 0, we = 0;
+    size_t we = 0;
     uint64_t mask = 0;
     int ahead = 0;
     size_t i = from;
@@ -397,7 +481,7 @@ static int scan(run_t *R, size_t from, size_t to)
         if (c == CC_DIGIT) {
             while (i < to && cc[t[i]] == CC_DIGIT)
                 i++;
-            m = 1ull << DATES_CLASS_DIGITS;
+            m = digit_classes(t, s, i, to);
         } else {
             char w[DATES_MAX_WORD + 1];
             size_t n = 0;
@@ -418,31 +502,40 @@ static int scan(run_t *R, size_t from, size_t to)
         head = (head + 1) % (WINDOW_BACK + 1);
         if (nring < WINDOW_BACK + 1)
             nring++;
+        /* This word extends the ranges of the triggers before it. */
+        for (size_t k = R->pending; k < R->nocc; k++) {
+            if (R->occ[k].ahead > 0) {
+                R->occ[k].e = i;
+                R->occ[k].ahead--;
+            }
+        }
+        while (R->pending < R->nocc && R->occ[R->pending].ahead == 0)
+            R->pending++;
         if (m) {
             size_t back = ring[(head + (WINDOW_BACK + 1) - nring) %
                                (WINDOW_BACK + 1)];
-            if (open && back <= we) {
-                mask |= m;
-                we = i;
-            } else {
-                if (open) {
-                    int rc = run_window(R, ws, we, mask);
-                    if (rc)
-                        return rc;
-                }
-                open = true;
-                ws = back;
-                we = i;
-                mask = m;
+            if (!(open && back <= we) && open) {
+                int rc = run_window(R, mask);
+                if (rc)
+                    return rc;
+                open = false;
             }
+            if (!open) {
+                open = true;
+                mask = 0;
+            }
+            mask |= m;
+            we = i;
             ahead = WINDOW_AHEAD;
+            if (add_occ(R, back, i, m) != 0)
+                return GLOSSA_ENOMEM;
         } else if (open && ahead > 0) {
             we = i;
             ahead--;
         }
     }
     if (open)
-        return run_window(R, ws, we, mask);
+        return run_window(R, mask);
     return 0;
 }
 
@@ -529,5 +622,6 @@ int dates_engine_annotate(const dates_engine_t *e, const char *text,
     pcre2_match_data_free(R.md);
     free(R.cands);
     free(R.ovs);
+    free(R.occ);
     return rc;
 }

@@ -9,10 +9,22 @@
 
 #include "dates.h"
 
-/* Trigger classes: one bit per trigger lexicon, bit 0 for digit tokens.
- * 64 is far more than the data needs; the loader reports overflow. */
+/* Trigger classes: one bit per trigger lexicon, and four built-in classes
+ * of digit tokens that the scanner recognizes by their shape, so that
+ * amounts ("$4.5 million") wake only the rules that need them:
+ *   digits  any digit token;
+ *   year    4 digits from 1000 to 2099, or 2 digits after an apostrophe
+ *           or before an "s" ('89, 80s);
+ *   clock   1-2 digits before ":dd" or before am/pm;
+ *   numdate 1-4 digits before [/.-] and a digit.
+ * 64 classes is far more than the data needs; the loader reports
+ * overflow. */
 #define DATES_MAX_CLASSES 64
 #define DATES_CLASS_DIGITS 0
+#define DATES_CLASS_YEAR 1
+#define DATES_CLASS_CLOCK 2
+#define DATES_CLASS_NUMDATE 3
+#define DATES_BUILTIN_CLASSES 4
 
 /* The longest word the trigger table holds; longer words never trigger. */
 #define DATES_MAX_WORD 24

@@ -843,18 +843,24 @@ static int rule_finish(loader_t *L, rule_build_t *rb)
         return fail(L, GLOSSA_EPARSE, file, r->line,
                     "rule %s has no 'value'", r->name);
 
-    /* Triggers: lexicon names (that are marked !trigger) or "digits". */
+    /* Triggers: built-in digit classes, or lexicons marked !trigger. */
     char *save = NULL;
     for (char *t = strtok_r(rb->trigger, " ,", &save); t;
          t = strtok_r(NULL, " ,", &save)) {
-        if (strcmp(t, "digits") == 0) {
-            r->triggers |= 1ull << DATES_CLASS_DIGITS;
+        int builtin = -1;
+        for (int i = 0; i < DATES_BUILTIN_CLASSES; i++)
+            if (strcmp(t, L->e->class_names[i]) == 0)
+                builtin = i;
+        if (builtin >= 0) {
+            r->triggers |= 1ull << builtin;
             continue;
         }
         const dates_lexicon_t *lex = dates__lexicon_find(L->e, t);
         if (!lex)
             return fail(L, GLOSSA_EPARSE, file, rb->trigger_line,
-                        "trigger '%s' is neither 'digits' nor a lexicon", t);
+                        "trigger '%s' is neither a lexicon nor one of "
+                        "digits, year, clock, numdate",
+                        t);
         if (!lex->trigger)
             return fail(L, GLOSSA_EPARSE, file, rb->trigger_line,
                         "lexicon '%s' is not marked !trigger", t);
@@ -1105,11 +1111,14 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
     if (!L.e)
         return oom(&L);
     L.e->max_pairs = 1;
-    /* Class 0 is the digit tokens. */
-    L.e->class_names[0] = xstrdup("digits");
-    L.e->nclasses = 1;
-    if (!L.e->class_names[0])
-        oom(&L);
+    static const char *const builtin[DATES_BUILTIN_CLASSES] = {
+        "digits", "year", "clock", "numdate"};
+    for (int i = 0; i < DATES_BUILTIN_CLASSES; i++) {
+        L.e->class_names[i] = xstrdup(builtin[i]);
+        if (!L.e->class_names[i])
+            oom(&L);
+        L.e->nclasses = i + 1;
+    }
     if (L.rc == 0)
         load_dir(&L, data_dir, "lexicon", 0);
     if (L.rc == 0)
