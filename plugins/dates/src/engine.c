@@ -58,7 +58,7 @@ typedef struct run {
     size_t novs, cap_ovs;
     dates_dct_t dct;
     dates_point_t ref;
-    char ref_value[32];
+    char ref_value[64];
     dates_span_cb cb;
     void *arg;
     int rc;
@@ -279,7 +279,7 @@ static int resolve_window(run_t *R)
             continue;
         if (eval_cand(R, c, value, sizeof value, &ev) < 0)
             continue;
-        char anchor[32];
+        char anchor[64];
         const char *anchor_p = NULL;
         if (ev.used_ref) {
             memcpy(anchor, R->ref_value, sizeof anchor);

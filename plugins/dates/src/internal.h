@@ -156,7 +156,7 @@ typedef struct dates_eval {
     uint32_t pairs;
     dates_dct_t dct;
     dates_point_t ref;      /* G_NONE when no earlier date */
-    char ref_value[32];
+    char ref_value[64];
     /* Outputs: which anchor the value used. */
     bool used_dct;
     bool used_ref;
