@@ -144,8 +144,8 @@ static int run_rule(run_t *R, uint32_t ri, size_t ws, size_t we)
     const dates_rule_t *r = &R->e->rules[ri];
     size_t off = ws;
     while (off < we) {
-        int rc = pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0, R->md,
-                             NULL);
+        int rc =
+            pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0, R->md, NULL);
         if (rc <= 0)
             return 0; /* no match, or a match-limit error: give up here */
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R->md);
@@ -299,8 +299,9 @@ static int resolve_window(run_t *R)
                 mod[0])
                 mod_p = mod;
         }
-        dates_span_t span = {c->start, c->end, TYPE_NAMES[r->type], value,
-                             anchor_p, mod_p, r->name};
+        dates_span_t span = {c->start, c->end,   TYPE_NAMES[r->type],
+                             value,    anchor_p, mod_p,
+                             r->name};
         if (R->cb) {
             int rc = R->cb(R->arg, &span);
             if (rc)
@@ -410,13 +411,12 @@ static const unsigned char *cc_table(void)
     static const unsigned char table[256] = {
 #define D CC_DIGIT
 #define A CC_ALPHA
-        ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D,
-        ['5'] = D, ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D,
-        ['a'] = A, ['b'] = A, ['c'] = A, ['d'] = A, ['e'] = A, ['f'] = A,
-        ['g'] = A, ['h'] = A, ['i'] = A, ['j'] = A, ['k'] = A, ['l'] = A,
-        ['m'] = A, ['n'] = A, ['o'] = A, ['p'] = A, ['q'] = A, ['r'] = A,
-        ['s'] = A, ['t'] = A, ['u'] = A, ['v'] = A, ['w'] = A, ['x'] = A,
-        ['y'] = A, ['z'] = A,
+        ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D,
+        ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D, ['a'] = A, ['b'] = A,
+        ['c'] = A, ['d'] = A, ['e'] = A, ['f'] = A, ['g'] = A, ['h'] = A,
+        ['i'] = A, ['j'] = A, ['k'] = A, ['l'] = A, ['m'] = A, ['n'] = A,
+        ['o'] = A, ['p'] = A, ['q'] = A, ['r'] = A, ['s'] = A, ['t'] = A,
+        ['u'] = A, ['v'] = A, ['w'] = A, ['x'] = A, ['y'] = A, ['z'] = A,
         ['A'] = A, ['B'] = A, ['C'] = A, ['D'] = A, ['E'] = A, ['F'] = A,
         ['G'] = A, ['H'] = A, ['I'] = A, ['J'] = A, ['K'] = A, ['L'] = A,
         ['M'] = A, ['N'] = A, ['O'] = A, ['P'] = A, ['Q'] = A, ['R'] = A,
@@ -438,11 +438,11 @@ static uint64_t digit_classes(const unsigned char *t, size_t s, size_t e,
     unsigned char next2 = e + 1 < to ? t[e + 1] : 0;
     if (n == 4 && (t[s] == '1' || (t[s] == '2' && t[s + 1] == '0')))
         m |= 1ull << DATES_CLASS_YEAR;
-    else if (n == 2 && ((s > 0 && (t[s - 1] == '\'' || t[s - 1] == '`')) ||
-                        next == 's'))
+    else if (n == 2 &&
+             ((s > 0 && (t[s - 1] == '\'' || t[s - 1] == '`')) || next == 's'))
         m |= 1ull << DATES_CLASS_YEAR;
-    if (n <= 4 && (next == '/' || next == '-' || next == '.') &&
-        next2 >= '0' && next2 <= '9')
+    if (n <= 4 && (next == '/' || next == '-' || next == '.') && next2 >= '0' &&
+        next2 <= '9')
         m |= 1ull << DATES_CLASS_NUMDATE;
     if (n <= 2) {
         if (next == ':' && next2 >= '0' && next2 <= '9')
@@ -512,8 +512,8 @@ static int scan(run_t *R, size_t from, size_t to)
         while (R->pending < R->nocc && R->occ[R->pending].ahead == 0)
             R->pending++;
         if (m) {
-            size_t back = ring[(head + (WINDOW_BACK + 1) - nring) %
-                               (WINDOW_BACK + 1)];
+            size_t back =
+                ring[(head + (WINDOW_BACK + 1) - nring) % (WINDOW_BACK + 1)];
             if (!(open && back <= we) && open) {
                 int rc = run_window(R, mask);
                 if (rc)
@@ -574,8 +574,8 @@ static void find_dateline(run_t *R)
             continue;
         size_t off = 0;
         while (off < to) {
-            int rc = pcre2_match(r->re, (PCRE2_SPTR)R->text, to, off, 0,
-                                 R->md, NULL);
+            int rc = pcre2_match(r->re, (PCRE2_SPTR)R->text, to, off, 0, R->md,
+                                 NULL);
             if (rc <= 0)
                 break;
             const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R->md);
@@ -598,8 +598,8 @@ static void find_dateline(run_t *R)
         dates_dct_parse(best, &R->dct);
 }
 
-int dates_engine_annotate(const dates_engine_t *e, const char *text,
-                          size_t len, const dates_dct_t *dct, unsigned flags,
+int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
+                          const dates_dct_t *dct, unsigned flags,
                           dates_span_cb cb, void *arg, dates_dct_t *used_dct)
 {
     run_t R;

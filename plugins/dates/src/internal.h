@@ -37,7 +37,7 @@ typedef struct dates_lex_entry {
 typedef struct dates_lexicon {
     char *name;
     bool trigger;
-    int class_bit; /* when trigger */
+    int class_bit;              /* when trigger */
     dates_lex_entry_t *entries; /* sorted by key */
     size_t n;
 } dates_lexicon_t;
@@ -52,10 +52,10 @@ typedef struct dates_template dates_template_t;
 
 typedef struct dates_tnode {
     dates_tnode_kind_t kind;
-    char *text;    /* TN_TEXT */
-    int *groups;   /* TN_GROUP: numbers bearing the name, first set wins */
+    char *text;  /* TN_TEXT */
+    int *groups; /* TN_GROUP: numbers bearing the name, first set wins */
     int ngroups;
-    int fn;        /* TN_CALL: index into the function table */
+    int fn; /* TN_CALL: index into the function table */
     dates_template_t **args;
     int nargs;
 } dates_tnode_t;
@@ -85,7 +85,7 @@ typedef struct dates_rule {
     dates_template_t *mod; /* NULL: none; evaluates to "" for none */
     int priority;
     bool dateline;
-    bool keep_ref; /* false: its value never becomes the reference date */
+    bool keep_ref;    /* false: its value never becomes the reference date */
     int extent_group; /* -1: the whole match */
 } dates_rule_t;
 
@@ -155,7 +155,7 @@ typedef struct dates_eval {
     const PCRE2_SIZE *ov;
     uint32_t pairs;
     dates_dct_t dct;
-    dates_point_t ref;      /* G_NONE when no earlier date */
+    dates_point_t ref; /* G_NONE when no earlier date */
     char ref_value[64];
     /* Outputs: which anchor the value used. */
     bool used_dct;
@@ -165,8 +165,8 @@ typedef struct dates_eval {
 
 /* Evaluates t into out. Returns 0, or -1 when a function rejects its
  * input (the match is then dropped). */
-int dates__template_eval(const dates_template_t *t, dates_eval_t *ev,
-                         char *out, size_t out_size);
+int dates__template_eval(const dates_template_t *t, dates_eval_t *ev, char *out,
+                         size_t out_size);
 
 /* Parses a TIMEX3 value into a point; false when it is not a calendar
  * point (durations, *_REF, underspecified values). */

@@ -119,8 +119,8 @@ static int dates_annotate(void *p, glossa_ctx_t *ctx)
                st->dct_field, json_string_value(pub));
     emit_t em = {h, ctx};
     int rc = dates_engine_annotate(st->engine, text, len, &dct,
-                                   st->dateline ? DATES_DATELINE : 0,
-                                   emit_span, &em, NULL);
+                                   st->dateline ? DATES_DATELINE : 0, emit_span,
+                                   &em, NULL);
     if (rc != 0)
         return h->fail(ctx, "dates: %s",
                        rc == -1 ? "cannot add a span" : "out of memory");

@@ -79,7 +79,7 @@ typedef struct loader {
         int line;
         char *expanded; /* cache */
         bool busy;      /* cycle detection */
-    } *pats;
+    } * pats;
     size_t npats;
 } loader_t;
 
@@ -355,8 +355,7 @@ static int trigger_add(loader_t *L, const char *word, int bit)
     return 0;
 }
 
-static int class_bit(loader_t *L, const char *name, const char *file,
-                     int line)
+static int class_bit(loader_t *L, const char *name, const char *file, int line)
 {
     dates_engine_t *e = L->e;
     for (int i = 0; i < e->nclasses; i++)
@@ -486,8 +485,7 @@ static int load_lexicon(loader_t *L, const char *path, const char *shortp)
     if (L->rc)
         return L->rc;
     if (lex->n == 0)
-        return fail(L, GLOSSA_EPARSE, shortp, 0, "lexicon '%s' is empty",
-                    name);
+        return fail(L, GLOSSA_EPARSE, shortp, 0, "lexicon '%s' is empty", name);
     qsort(lex->entries, lex->n, sizeof *lex->entries, cmp_entry);
     for (size_t i = 1; i < lex->n; i++)
         if (strcmp(lex->entries[i - 1].key, lex->entries[i].key) == 0)
@@ -834,14 +832,14 @@ static int rule_finish(loader_t *L, rule_build_t *rb)
         return 0;
     const char *file = r->file;
     if (!rb->pattern)
-        return fail(L, GLOSSA_EPARSE, file, r->line,
-                    "rule %s has no 'pattern'", r->name);
+        return fail(L, GLOSSA_EPARSE, file, r->line, "rule %s has no 'pattern'",
+                    r->name);
     if (!rb->trigger)
-        return fail(L, GLOSSA_EPARSE, file, r->line,
-                    "rule %s has no 'trigger'", r->name);
+        return fail(L, GLOSSA_EPARSE, file, r->line, "rule %s has no 'trigger'",
+                    r->name);
     if (!rb->value && r->type != DATES_T_NONE)
-        return fail(L, GLOSSA_EPARSE, file, r->line,
-                    "rule %s has no 'value'", r->name);
+        return fail(L, GLOSSA_EPARSE, file, r->line, "rule %s has no 'value'",
+                    r->name);
 
     /* Triggers: built-in digit classes, or lexicons marked !trigger. */
     char *save = NULL;
@@ -897,8 +895,8 @@ static int rule_finish(loader_t *L, rule_build_t *rb)
         fail(L, GLOSSA_EPARSE, file, rb->pattern_line,
              "rule %s: bad pattern: %s, near '%.*s' in the expanded "
              "pattern",
-             r->name, (const char *)msg, (int)(shown - from + 10 < re.n - from
-                                                   ? shown - from + 10
+             r->name, (const char *)msg,
+             (int)(shown - from + 10 < re.n - from ? shown - from + 10
                                                    : re.n - from),
              re.s + from);
         free(re.s);
@@ -928,8 +926,7 @@ static int rule_finish(loader_t *L, rule_build_t *rb)
                         "rule %s: mod: %s", r->name, msg);
     }
     if (rb->extent) {
-        int g = pcre2_substring_number_from_name(r->re,
-                                                 (PCRE2_SPTR)rb->extent);
+        int g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR)rb->extent);
         if (g <= 0)
             return fail(L, GLOSSA_EPARSE, file, rb->extent_line,
                         "rule %s: extent: no group named '%s'", r->name,
@@ -974,20 +971,20 @@ static int rule_entry(loader_t *L, void *arg, const char *file, int line,
     }
     dates_rule_t *r = rb->r;
     if (strcmp(key, "pattern") == 0)
-        return set_field(L, &rb->pattern, &rb->pattern_line, value, file,
-                         line, key);
+        return set_field(L, &rb->pattern, &rb->pattern_line, value, file, line,
+                         key);
     if (strcmp(key, "value") == 0)
         return set_field(L, &rb->value, &rb->value_line, value, file, line,
                          key);
     if (strcmp(key, "trigger") == 0)
-        return set_field(L, &rb->trigger, &rb->trigger_line, value, file,
-                         line, key);
+        return set_field(L, &rb->trigger, &rb->trigger_line, value, file, line,
+                         key);
     if (strcmp(key, "extent") == 0)
         return set_field(L, &rb->extent, &rb->extent_line, value, file, line,
                          key);
     if (strcmp(key, "type") == 0) {
-        static const char *const names[] = {"DATE", "TIME", "DURATION",
-                                            "SET", "NONE"};
+        static const char *const names[] = {"DATE", "TIME", "DURATION", "SET",
+                                            "NONE"};
         for (int i = 0; i < 5; i++)
             if (strcmp(value, names[i]) == 0) {
                 r->type = (dates_type_t)i;

@@ -98,8 +98,8 @@ static bool parse_group(tparser_t *tp, dates_tnode_t *node)
         return true;
     }
     PCRE2_SPTR first, last;
-    int rc = pcre2_substring_nametable_scan(tp->re, (PCRE2_SPTR)name, &first,
-                                            &last);
+    int rc =
+        pcre2_substring_nametable_scan(tp->re, (PCRE2_SPTR)name, &first, &last);
     if (rc < 0) {
         tp_fail(tp, "no capture group named", name);
         return false;
@@ -296,8 +296,8 @@ static bool append(char *out, size_t out_size, size_t *len, const char *s,
     return true;
 }
 
-int dates__template_eval(const dates_template_t *t, dates_eval_t *ev,
-                         char *out, size_t out_size)
+int dates__template_eval(const dates_template_t *t, dates_eval_t *ev, char *out,
+                         size_t out_size)
 {
     size_t len = 0;
     out[0] = '\0';
@@ -331,8 +331,7 @@ int dates__template_eval(const dates_template_t *t, dates_eval_t *ev,
             int branch = test[0] != '\0' ? 1 : 2;
             if (branch < n->nargs) {
                 char r[VAL_MAX];
-                if (dates__template_eval(n->args[branch], ev, r, sizeof r) <
-                    0)
+                if (dates__template_eval(n->args[branch], ev, r, sizeof r) < 0)
                     return -1;
                 if (!append(out, out_size, &len, r, strlen(r)))
                     return -1;
@@ -342,8 +341,7 @@ int dates__template_eval(const dates_template_t *t, dates_eval_t *ev,
             char *argv[4];
             for (int a = 0; a < n->nargs; a++) {
                 argv[a] = bufs[a];
-                if (dates__template_eval(n->args[a], ev, bufs[a], VAL_MAX) <
-                    0)
+                if (dates__template_eval(n->args[a], ev, bufs[a], VAL_MAX) < 0)
                     return -1;
             }
             char r[VAL_MAX];
@@ -431,7 +429,8 @@ static int parse_number(const dates_eval_t *ev, const char *s, double *v)
     double total = half, cur = 0;
     bool any = false;
     char *save = NULL;
-    for (char *w = strtok_r(p, " -", &save); w; w = strtok_r(NULL, " -", &save)) {
+    for (char *w = strtok_r(p, " -", &save); w;
+         w = strtok_r(NULL, " -", &save)) {
         if (strcmp(w, "and") == 0 || strcmp(w, "of") == 0)
             continue;
         const char *val = dates__lexicon_get(ev->engine->lx_number, w);
@@ -791,8 +790,7 @@ bool dates__point_parse(const char *v, dates_point_t *p)
 {
     memset(p, 0, sizeof *p);
     size_t n = strlen(v);
-    if (n < 2 || !isdigit((unsigned char)v[0]) ||
-        !isdigit((unsigned char)v[1]))
+    if (n < 2 || !isdigit((unsigned char)v[0]) || !isdigit((unsigned char)v[1]))
         return false;
     if (n == 2 && all_digits(v)) {
         p->gran = G_CENTURY;
@@ -804,8 +802,7 @@ bool dates__point_parse(const char *v, dates_point_t *p)
         p->y = atoi(v) * 10;
         return true;
     }
-    if (n < 4 || !isdigit((unsigned char)v[2]) ||
-        !isdigit((unsigned char)v[3]))
+    if (n < 4 || !isdigit((unsigned char)v[2]) || !isdigit((unsigned char)v[3]))
         return false;
     char yb[5] = {v[0], v[1], v[2], v[3], 0};
     p->y = atoi(yb);
@@ -892,8 +889,7 @@ static int signed_count(dates_eval_t *ev, const char *sign, const char *num,
 
 /* ---- The functions ----------------------------------------------------- */
 
-static int fn_year(dates_eval_t *ev, int argc, char **argv, char *out,
-                   size_t n)
+static int fn_year(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     int y = year_of(ev, argv[0]);
@@ -910,8 +906,7 @@ static int fn_month(dates_eval_t *ev, int argc, char **argv, char *out,
     return m < 0 ? -1 : fmt(out, n, "%02d", m);
 }
 
-static int fn_day(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_day(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     int d = day_of(ev, argv[0]);
@@ -919,8 +914,7 @@ static int fn_day(dates_eval_t *ev, int argc, char **argv, char *out,
 }
 
 /* %ymd(year, month, day): a full date, checked against the calendar. */
-static int fn_ymd(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_ymd(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     int y = year_of(ev, argv[0]);
@@ -931,8 +925,7 @@ static int fn_ymd(dates_eval_t *ev, int argc, char **argv, char *out,
     return fmt(out, n, "%04d-%02d-%02d", y, m, d);
 }
 
-static int fn_ym(dates_eval_t *ev, int argc, char **argv, char *out,
-                 size_t n)
+static int fn_ym(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     int y = year_of(ev, argv[0]);
@@ -942,8 +935,7 @@ static int fn_ym(dates_eval_t *ev, int argc, char **argv, char *out,
     return fmt(out, n, "%04d-%02d", y, m);
 }
 
-static int fn_num(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_num(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     double v;
@@ -957,8 +949,7 @@ static int fn_num(dates_eval_t *ev, int argc, char **argv, char *out,
     return fmt(out, n, "%g", v);
 }
 
-static int fn_lex(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_lex(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     const dates_lexicon_t *lex = dates__lexicon_find(ev->engine, argv[0]);
@@ -968,8 +959,7 @@ static int fn_lex(dates_eval_t *ev, int argc, char **argv, char *out,
     return fmt(out, n, "%s", v);
 }
 
-static int fn_unit(dates_eval_t *ev, int argc, char **argv, char *out,
-                   size_t n)
+static int fn_unit(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     const char *v = dates__lexicon_get(ev->engine->lx_unit, argv[0]);
@@ -990,8 +980,7 @@ static int fn_unit(dates_eval_t *ev, int argc, char **argv, char *out,
 
 /* %dur(count, unit): P<count><unit>, with T before time units, X for an
  * indefinite count, and halves spelled in the next smaller unit. */
-static int fn_dur(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_dur(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     const char *u = argv[1];
@@ -1039,8 +1028,7 @@ static int fn_dur(dates_eval_t *ev, int argc, char **argv, char *out,
 /* %rel(unit, sign, count): the DCT moved by count units, at the unit's
  * granularity ("last month": %rel(M, -, 1)). An indefinite count gives
  * PAST_REF or FUTURE_REF; no DCT gives an underspecified value. */
-static int fn_rel(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_rel(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     dates_gran_t g = unit_gran(argv[0]);
@@ -1052,8 +1040,7 @@ static int fn_rel(dates_eval_t *ev, int argc, char **argv, char *out,
         return -1;
     if (indef) {
         ev->used_dct = ev->dct.valid;
-        return fmt(out, n, "%s",
-                   argv[1][0] == '-' ? "PAST_REF" : "FUTURE_REF");
+        return fmt(out, n, "%s", argv[1][0] == '-' ? "PAST_REF" : "FUTURE_REF");
     }
     if (!ev->dct.valid)
         return fmt(out, n, "%s", underspecified(g));
@@ -1093,8 +1080,7 @@ static int fn_refrel(dates_eval_t *ev, int argc, char **argv, char *out,
 /* %ref(unit[, fallback]): the last date mentioned, at the unit's
  * granularity ("that year", "the same day"); the DCT's when there is none
  * fine enough. With a fallback, see below. */
-static int fn_ref(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_ref(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     dates_gran_t g = unit_gran(argv[0]);
     if (g == G_NONE)
@@ -1244,8 +1230,7 @@ static int year_for(dates_eval_t *ev, int m, int d, const char *mode)
 }
 
 /* %md(month, day[, mode]) */
-static int fn_md(dates_eval_t *ev, int argc, char **argv, char *out,
-                 size_t n)
+static int fn_md(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     int m = month_of(ev, argv[0]);
     int d = day_of(ev, argv[1]);
@@ -1261,8 +1246,7 @@ static int fn_md(dates_eval_t *ev, int argc, char **argv, char *out,
 }
 
 /* %mon(month[, mode]) */
-static int fn_mon(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_mon(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     int m = month_of(ev, argv[0]);
     if (m < 0)
@@ -1300,8 +1284,7 @@ static int fn_season(dates_eval_t *ev, int argc, char **argv, char *out,
 }
 
 /* %qtr(quarter[, mode]): YYYY-Qn of a quarter named without a year. */
-static int fn_qtr(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_qtr(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     int q;
     if (all_digits(argv[0])) {
@@ -1322,8 +1305,7 @@ static int fn_qtr(dates_eval_t *ev, int argc, char **argv, char *out,
         y--;
     else if (strcmp(mode, "next") == 0 && q <= have)
         y++;
-    else if (!*mode && q > have && clause_tense(ev) == TENSE_PAST &&
-             have == 1)
+    else if (!*mode && q > have && clause_tense(ev) == TENSE_PAST && have == 1)
         y--; /* "the fourth quarter" reported in January */
     return fmt(out, n, "%04d-Q%d", y, q);
 }
@@ -1375,8 +1357,7 @@ static int fn_century(dates_eval_t *ev, int argc, char **argv, char *out,
 }
 
 /* %ord(ordinal): "third", "3rd", "3" -> 3. */
-static int fn_ord(dates_eval_t *ev, int argc, char **argv, char *out,
-                  size_t n)
+static int fn_ord(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     int k = day_of(ev, argv[0]);
@@ -1384,8 +1365,7 @@ static int fn_ord(dates_eval_t *ev, int argc, char **argv, char *out,
 }
 
 /* %time(hour, minutes, am/pm): HH:MM. */
-static int fn_time(dates_eval_t *ev, int argc, char **argv, char *out,
-                   size_t n)
+static int fn_time(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     (void)argc;
     double hv;
@@ -1438,8 +1418,7 @@ static int fn_tensed(dates_eval_t *ev, int argc, char **argv, char *out,
                clause_tense(ev) == TENSE_FUTURE ? argv[1] : argv[0]);
 }
 
-static int fn_if(dates_eval_t *ev, int argc, char **argv, char *out,
-                 size_t n)
+static int fn_if(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 {
     /* Evaluated lazily in dates__template_eval; never called. */
     (void)ev;
@@ -1451,30 +1430,18 @@ static int fn_if(dates_eval_t *ev, int argc, char **argv, char *out,
 }
 
 static const fn_desc_t FUNCTIONS[] = {
-    {"if", 2, 3, fn_if},
-    {"year", 1, 1, fn_year},
-    {"month", 1, 1, fn_month},
-    {"day", 1, 1, fn_day},
-    {"ymd", 3, 3, fn_ymd},
-    {"ym", 2, 2, fn_ym},
-    {"num", 1, 1, fn_num},
-    {"lex", 2, 2, fn_lex},
-    {"unit", 1, 1, fn_unit},
-    {"dur", 2, 2, fn_dur},
-    {"rel", 3, 3, fn_rel},
-    {"refrel", 3, 3, fn_refrel},
-    {"ref", 1, 2, fn_ref},
-    {"ord", 1, 1, fn_ord},
-    {"weekday", 1, 2, fn_weekday},
-    {"md", 2, 3, fn_md},
-    {"mon", 1, 2, fn_mon},
-    {"season", 1, 2, fn_season},
-    {"qtr", 1, 2, fn_qtr},
-    {"decade", 1, 1, fn_decade},
-    {"century", 1, 1, fn_century},
-    {"time", 3, 3, fn_time},
-    {"tensed", 2, 2, fn_tensed},
-    {"weekend", 0, 0, fn_weekend},
+    {"if", 2, 3, fn_if},           {"year", 1, 1, fn_year},
+    {"month", 1, 1, fn_month},     {"day", 1, 1, fn_day},
+    {"ymd", 3, 3, fn_ymd},         {"ym", 2, 2, fn_ym},
+    {"num", 1, 1, fn_num},         {"lex", 2, 2, fn_lex},
+    {"unit", 1, 1, fn_unit},       {"dur", 2, 2, fn_dur},
+    {"rel", 3, 3, fn_rel},         {"refrel", 3, 3, fn_refrel},
+    {"ref", 1, 2, fn_ref},         {"ord", 1, 1, fn_ord},
+    {"weekday", 1, 2, fn_weekday}, {"md", 2, 3, fn_md},
+    {"mon", 1, 2, fn_mon},         {"season", 1, 2, fn_season},
+    {"qtr", 1, 2, fn_qtr},         {"decade", 1, 1, fn_decade},
+    {"century", 1, 1, fn_century}, {"time", 3, 3, fn_time},
+    {"tensed", 2, 2, fn_tensed},   {"weekend", 0, 0, fn_weekend},
 };
 
 static const fn_desc_t *fn_table(size_t *n)

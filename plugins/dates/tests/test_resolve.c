@@ -55,9 +55,8 @@ static spans_t run(const char *text, const char *dct)
 }
 
 /* The span whose text is `span` must have this label and value. */
-static const got_t *expect(const char *text, const char *dct,
-                           const char *span, const char *label,
-                           const char *value)
+static const got_t *expect(const char *text, const char *dct, const char *span,
+                           const char *label, const char *value)
 {
     static spans_t c;
     c = run(text, dct);
@@ -65,9 +64,9 @@ static const got_t *expect(const char *text, const char *dct,
         if (strcmp(c.s[i].text, span) == 0) {
             if (strcmp(c.s[i].value, value) != 0 ||
                 strcmp(c.s[i].label, label) != 0)
-                fail_msg("'%s' in \"%s\" (DCT %s): got %s %s, want %s %s",
-                         span, text, dct ? dct : "none", c.s[i].label,
-                         c.s[i].value, label, value);
+                fail_msg("'%s' in \"%s\" (DCT %s): got %s %s, want %s %s", span,
+                         text, dct ? dct : "none", c.s[i].label, c.s[i].value,
+                         label, value);
             return &c.s[i];
         }
     }
@@ -139,8 +138,8 @@ static void test_leap_days(void **state)
     spans_t c = run("He cited Feb. 29, 2023 in error.", NULL);
     for (int i = 0; i < c.n; i++)
         assert_string_not_equal(c.s[i].value, "2023-02-29");
-    expect("A year later, on Feb. 29, the law passed.", "2024-03-10",
-           "Feb. 29", "DATE", "2024-02-29");
+    expect("A year later, on Feb. 29, the law passed.", "2024-03-10", "Feb. 29",
+           "DATE", "2024-02-29");
 }
 
 static void test_iso_weeks(void **state)
@@ -152,8 +151,8 @@ static void test_iso_weeks(void **state)
            "2015-W53");
     expect("Talks begin next week.", "2014-12-24", "next week", "DATE",
            "2015-W01");
-    expect("Talks began two weeks ago.", "2022-10-31", "two weeks ago",
-           "DATE", "2022-W42");
+    expect("Talks began two weeks ago.", "2022-10-31", "two weeks ago", "DATE",
+           "2022-W42");
 }
 
 static void test_weekdays_either_side(void **state)
@@ -164,21 +163,21 @@ static void test_weekdays_either_side(void **state)
            "Monday", "DATE", "2022-10-31");
     expect("The minister will travel on Friday.", "2022-11-02", "Friday",
            "DATE", "2022-11-04");
-    expect("The minister arrived Wednesday.", "2022-11-02", "Wednesday",
-           "DATE", "2022-11-02");
+    expect("The minister arrived Wednesday.", "2022-11-02", "Wednesday", "DATE",
+           "2022-11-02");
     expect("He met Putin on Friday.", "2022-11-02", "Friday", "DATE",
            "2022-10-28");
-    expect("They will meet next Monday.", "2022-11-02", "next Monday",
-           "DATE", "2022-11-07");
-    expect("They met last Wednesday.", "2022-11-02", "last Wednesday",
-           "DATE", "2022-10-26");
+    expect("They will meet next Monday.", "2022-11-02", "next Monday", "DATE",
+           "2022-11-07");
+    expect("They met last Wednesday.", "2022-11-02", "last Wednesday", "DATE",
+           "2022-10-26");
     /* Across a month and a year end. */
     expect("Markets fell on Thursday.", "2023-01-02", "Thursday", "DATE",
            "2022-12-29");
     expect("Markets will open on Tuesday.", "2022-12-31", "Tuesday", "DATE",
            "2023-01-03");
-    expect("Putin will host talks on Monday, Oct.31, in Sochi.",
-           "2022-10-30", "Monday, Oct.31", "DATE", "2022-10-31");
+    expect("Putin will host talks on Monday, Oct.31, in Sochi.", "2022-10-30",
+           "Monday, Oct.31", "DATE", "2022-10-31");
 }
 
 static void test_months_without_year(void **state)
@@ -186,8 +185,8 @@ static void test_months_without_year(void **state)
     (void)state;
     expect("Clashes broke out in August.", "2022-10-31", "August", "DATE",
            "2022-08");
-    expect("Talks were held on October 3.", "2022-10-31", "October 3",
-           "DATE", "2022-10-03");
+    expect("Talks were held on October 3.", "2022-10-31", "October 3", "DATE",
+           "2022-10-03");
     expect("The summit is planned for Dec. 15.", "1989-11-02", "Dec. 15",
            "DATE", "1989-12-15");
     expect("Elections will be held in January.", "1989-11-02", "January",
@@ -209,9 +208,8 @@ static void test_without_dct(void **state)
     expect("Prices rose last year.", NULL, "last year", "DATE", "XXXX");
     expect("He met Putin on Monday.", NULL, "Monday", "DATE", "XXXX-WXX-1");
     expect("Clashes broke out in August.", NULL, "August", "DATE", "XXXX-08");
-    const got_t *g =
-        expect("Clashes broke out in August.", NULL, "August", "DATE",
-               "XXXX-08");
+    const got_t *g = expect("Clashes broke out in August.", NULL, "August",
+                            "DATE", "XXXX-08");
     assert_string_equal(g->anchor, "");
     /* Absolute values do not need one. */
     expect("The war of 2020 ended.", NULL, "2020", "DATE", "2020");
@@ -243,16 +241,15 @@ static void test_relative_forms(void **state)
     const char *d = "2022-10-31";
     expect("Talks took place earlier this month.", d, "earlier this month",
            "DATE", "2022-10");
-    expect("The war ended two years ago.", d, "two years ago", "DATE",
-           "2020");
+    expect("The war ended two years ago.", d, "two years ago", "DATE", "2020");
     expect("Inflation is high now.", d, "now", "DATE", "PRESENT_REF");
     expect("He recently said so.", d, "recently", "DATE", "PAST_REF");
     expect("A deal may come soon.", d, "soon", "DATE", "FUTURE_REF");
     expect("The 1990s were hard.", d, "The 1990s", "DATE", "199");
     expect("It was fought in autumn 2020.", d, "autumn 2020", "DATE",
            "2020-FA");
-    expect("It was fought in the fall of 2020.", d, "the fall of 2020",
-           "DATE", "2020-FA");
+    expect("It was fought in the fall of 2020.", d, "the fall of 2020", "DATE",
+           "2020-FA");
     const got_t *g = expect("A deal by the end of the year.", "2021-11-29",
                             "the end of the year", "DATE", "2021");
     assert_string_equal(g->mod, "END");
@@ -273,8 +270,7 @@ static void test_durations_and_sets(void **state)
     const char *d = "2022-10-31";
     expect("A six-week war.", d, "six-week", "DURATION", "P6W");
     expect("It lasted two decades.", d, "two decades", "DURATION", "P2DE");
-    expect("A decades-long conflict.", d, "decades-long", "DURATION",
-           "PXDE");
+    expect("A decades-long conflict.", d, "decades-long", "DURATION", "PXDE");
     expect("It changed over the past few years.", d, "the past few years",
            "DURATION", "PXY");
     const got_t *g = expect("Troops may stay up to another two decades.", d,
@@ -284,11 +280,10 @@ static void test_durations_and_sets(void **state)
            "P10Y");
     expect("The deal runs for 10, 15 or 20 years.", d, "15", "DURATION",
            "P15Y");
-    expect("The deal runs for 10, 15 or 20 years.", d, "20 years",
-           "DURATION", "P20Y");
+    expect("The deal runs for 10, 15 or 20 years.", d, "20 years", "DURATION",
+           "P20Y");
     expect("It took 2 1/2 years.", d, "2 1/2 years", "DURATION", "P2Y6M");
-    expect("They meet every Monday.", d, "every Monday", "SET",
-           "XXXX-WXX-1");
+    expect("They meet every Monday.", d, "every Monday", "SET", "XXXX-WXX-1");
     expect("The paper appears weekly.", d, "weekly", "SET", "P1W");
 }
 

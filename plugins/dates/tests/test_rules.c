@@ -212,9 +212,9 @@ static void test_missing_directory(void **state)
     (void)state;
     dates_engine_t *e = (dates_engine_t *)1;
     char err[512];
-    assert_int_equal(dates_engine_load("/nonexistent/dates", &e, err,
-                                       sizeof err),
-                     GLOSSA_EIO);
+    assert_int_equal(
+        dates_engine_load("/nonexistent/dates", &e, err, sizeof err),
+        GLOSSA_EIO);
     assert_null(e);
     assert_non_null(strstr(err, "/nonexistent/dates/lexicon"));
 }

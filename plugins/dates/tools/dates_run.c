@@ -76,10 +76,10 @@ static int on_span(void *arg, const dates_span_t *s)
     if (!c->spans)
         return 0;
     size_t a = to_cp(c, s->start), b = to_cp(c, s->end);
-    json_t *o = json_pack("{s:I,s:I,s:s%,s:s,s:s}", "start", (json_int_t)a,
-                          "end", (json_int_t)b, "text", c->text + s->start,
-                          s->end - s->start, "label", s->label, "value",
-                          s->value);
+    json_t *o =
+        json_pack("{s:I,s:I,s:s%,s:s,s:s}", "start", (json_int_t)a, "end",
+                  (json_int_t)b, "text", c->text + s->start, s->end - s->start,
+                  "label", s->label, "value", s->value);
     if (!o)
         return -1;
     if (s->anchor)
@@ -159,16 +159,15 @@ int main(int argc, char **argv)
             doc_t *d = &docs[k];
             dates_dct_t dct = {0};
             dates_dct_parse(
-                json_string_value(json_object_get(d->meta, "published")),
-                &dct);
-            collect_t c = {output && r == 0 ? json_array() : NULL, d->text,
-                           0, 0};
+                json_string_value(json_object_get(d->meta, "published")), &dct);
+            collect_t c = {output && r == 0 ? json_array() : NULL, d->text, 0,
+                           0};
             dates_engine_annotate(e, d->text, d->len, &dct, DATES_DATELINE,
                                   on_span, &c, NULL);
             if (c.spans) {
-                json_t *rec = json_pack("{s:s,s:O,s:{s:o}}", "id", d->id,
-                                        "meta", d->meta, "annotations",
-                                        "dates", c.spans);
+                json_t *rec =
+                    json_pack("{s:s,s:O,s:{s:o}}", "id", d->id, "meta", d->meta,
+                              "annotations", "dates", c.spans);
                 char *s = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
                 puts(s);
                 free(s);
