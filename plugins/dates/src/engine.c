@@ -59,6 +59,8 @@ typedef struct run {
     dates_dct_t dct;
     dates_point_t ref;
     char ref_value[64];
+    dates_point_t qref;
+    char qref_value[64];
     dates_span_cb cb;
     void *arg;
     int rc;
@@ -230,6 +232,8 @@ static int eval_match(run_t *R, uint32_t rule, size_t start, size_t end,
     ev->dct = R->dct;
     ev->ref = R->ref;
     memcpy(ev->ref_value, R->ref_value, sizeof ev->ref_value);
+    ev->qref = R->qref;
+    memcpy(ev->qref_value, R->qref_value, sizeof ev->qref_value);
     if (!r->value) {
         value[0] = '\0';
         return 0;
@@ -281,7 +285,10 @@ static int resolve_window(run_t *R)
             continue;
         char anchor[64];
         const char *anchor_p = NULL;
-        if (ev.used_ref) {
+        if (ev.used_qref) {
+            memcpy(anchor, R->qref_value, sizeof anchor);
+            anchor_p = anchor;
+        } else if (ev.used_ref) {
             memcpy(anchor, R->ref_value, sizeof anchor);
             anchor_p = anchor;
         } else if (ev.used_dct && R->dct.valid) {
@@ -313,6 +320,10 @@ static int resolve_window(run_t *R)
             dates__point_parse(value, &p)) {
             R->ref = p;
             snprintf(R->ref_value, sizeof R->ref_value, "%s", value);
+            if (p.gran == G_QUARTER) {
+                R->qref = p;
+                snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
+            }
         }
     }
     return 0;

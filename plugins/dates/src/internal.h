@@ -157,9 +157,12 @@ typedef struct dates_eval {
     dates_dct_t dct;
     dates_point_t ref; /* G_NONE when no earlier date */
     char ref_value[64];
+    dates_point_t qref; /* the last quarter named; G_NONE when none */
+    char qref_value[64];
     /* Outputs: which anchor the value used. */
     bool used_dct;
     bool used_ref;
+    bool used_qref;
     int tense; /* cached: 0 unknown yet, 1 past, 2 future, 3 none */
 } dates_eval_t;
 

@@ -1077,6 +1077,24 @@ static int fn_refrel(dates_eval_t *ev, int argc, char **argv, char *out,
                        out, n);
 }
 
+/* %qrefrel(unit, sign, count): like %refrel, but from the last quarter the
+ * text named when it named one. Earnings reports compare "a year ago" with
+ * the quarter they report on, even after other dates ("said yesterday"). */
+static int fn_qrefrel(dates_eval_t *ev, int argc, char **argv, char *out,
+                      size_t n)
+{
+    dates_gran_t g = unit_gran(argv[0]);
+    if (ev->qref.gran != G_QUARTER || g == G_NONE || g > G_QUARTER)
+        return fn_refrel(ev, argc, argv, out, n);
+    int k;
+    bool indef;
+    if (signed_count(ev, argv[1], argv[2], &k, &indef) < 0 || indef)
+        return fn_refrel(ev, argc, argv, out, n);
+    ev->used_qref = true;
+    return print_point(shift(point_day(&ev->qref), argv[0], k), G_QUARTER, out,
+                       n);
+}
+
 /* %ref(unit[, fallback]): the last date mentioned, at the unit's
  * granularity ("that year", "the same day"); the DCT's when there is none
  * fine enough. With a fallback, see below. */
@@ -1436,12 +1454,13 @@ static const fn_desc_t FUNCTIONS[] = {
     {"num", 1, 1, fn_num},         {"lex", 2, 2, fn_lex},
     {"unit", 1, 1, fn_unit},       {"dur", 2, 2, fn_dur},
     {"rel", 3, 3, fn_rel},         {"refrel", 3, 3, fn_refrel},
-    {"ref", 1, 2, fn_ref},         {"ord", 1, 1, fn_ord},
-    {"weekday", 1, 2, fn_weekday}, {"md", 2, 3, fn_md},
-    {"mon", 1, 2, fn_mon},         {"season", 1, 2, fn_season},
-    {"qtr", 1, 2, fn_qtr},         {"decade", 1, 1, fn_decade},
-    {"century", 1, 1, fn_century}, {"time", 3, 3, fn_time},
-    {"tensed", 2, 2, fn_tensed},   {"weekend", 0, 0, fn_weekend},
+    {"qrefrel", 3, 3, fn_qrefrel}, {"ref", 1, 2, fn_ref},
+    {"ord", 1, 1, fn_ord},         {"weekday", 1, 2, fn_weekday},
+    {"md", 2, 3, fn_md},           {"mon", 1, 2, fn_mon},
+    {"season", 1, 2, fn_season},   {"qtr", 1, 2, fn_qtr},
+    {"decade", 1, 1, fn_decade},   {"century", 1, 1, fn_century},
+    {"time", 3, 3, fn_time},       {"tensed", 2, 2, fn_tensed},
+    {"weekend", 0, 0, fn_weekend},
 };
 
 static const fn_desc_t *fn_table(size_t *n)
