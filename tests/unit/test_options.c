@@ -24,8 +24,8 @@ static int validate(const char *json, json_t **out, glossa_error_t *err)
 {
     json_t *given = json ? json_loads(json, 0, NULL) : NULL;
     glossa_error_clear(err);
-    int rc = glossa__config_validate(&desc, given, "p.json: plugins[0]", out,
-                                     err);
+    int rc =
+        glossa__config_validate(&desc, given, "p.json: plugins[0]", out, err);
     json_decref(given);
     return rc;
 }
