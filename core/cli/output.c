@@ -198,7 +198,9 @@ static int open_resume(glossa_output_t *out, const json_t *job)
     return GLOSSA_OUTPUT_READY;
 }
 
-int glossa_output_open(glossa_output_t *out, const char *path, int resume,
+static void output_free(glossa_output_t *out);
+
+static int open_output(glossa_output_t *out, const char *path, int resume,
                        const json_t *job)
 {
     memset(out, 0, sizeof(*out));
@@ -240,6 +242,10 @@ int glossa_output_open(glossa_output_t *out, const char *path, int resume,
                 "glossa run: warning: starting over; %s of an interrupted "
                 "run is discarded (--resume continues it)\n",
                 out->partial_path);
+    /* The job file first: wherever a kill lands, an OUT.partial always
+     * has its job file beside it. */
+    if (write_job(out, job))
+        return GLOSSA_OUTPUT_FAILED;
     out->fd = open(out->partial_path,
                    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out->fd < 0) {
@@ -247,7 +253,20 @@ int glossa_output_open(glossa_output_t *out, const char *path, int resume,
                 out->partial_path, strerror(errno));
         return GLOSSA_OUTPUT_FAILED;
     }
-    return write_job(out, job) ? GLOSSA_OUTPUT_FAILED : GLOSSA_OUTPUT_READY;
+    return GLOSSA_OUTPUT_READY;
+}
+
+int glossa_output_open(glossa_output_t *out, const char *path, int resume,
+                       const json_t *job)
+{
+    int rc = open_output(out, path, resume, job);
+    if (rc != GLOSSA_OUTPUT_READY) {
+        if (out->fd >= 0 && out->path)
+            close(out->fd);
+        out->fd = -1;
+        output_free(out);
+    }
+    return rc;
 }
 
 static int output_flush(void *ud)

@@ -42,7 +42,8 @@ enum {
 };
 
 /* Opens the output. `job` describes the settings (a JSON object, borrowed)
- * and is compared on --resume. Returns GLOSSA_OUTPUT_*. */
+ * and is compared on --resume. Returns GLOSSA_OUTPUT_*; unless READY,
+ * nothing is left open or allocated. */
 int glossa_output_open(glossa_output_t *out, const char *path, int resume,
                        const json_t *job);
 
