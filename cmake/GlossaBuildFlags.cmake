@@ -8,10 +8,13 @@ set(GLOSSA_WARNINGS
 # mix in loop bounds; -Wconversion still catches narrowing.
 
 set(GLOSSA_SANITIZER_FLAGS "")
+set(GLOSSA_SANITIZER_KIND "")
 if(GLOSSA_SANITIZE)
+  set(GLOSSA_SANITIZER_KIND asan)
   set(GLOSSA_SANITIZER_FLAGS -fsanitize=address,undefined
       -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 elseif(GLOSSA_TSAN)
+  set(GLOSSA_SANITIZER_KIND tsan)
   set(GLOSSA_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
 endif()
 if(GLOSSA_SANITIZER_FLAGS)

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "isolate.h"
 #include "log.h"
 #include "report.h"
 #include "runtime_int.h"
@@ -49,6 +50,7 @@ typedef struct glossa__run {
     uv_thread_t reader;
     int reader_started;
     unsigned ticks;
+    glossa__isolation_t *iso; /* isolation mode: the worker processes */
 
     /* Guarded by mutex. */
     uv_mutex_t mutex;
@@ -146,14 +148,20 @@ static void set_stopping(glossa__run_t *run)
     uv_mutex_unlock(&run->mutex);
 }
 
-static void fatal(glossa__run_t *run, int rc, const char *what)
+static void fatal_message(glossa__run_t *run, int rc, const char *message)
 {
     if (run->fatal_rc == 0) {
         run->fatal_rc = rc;
-        glossa__fail(&run->fatal_err, rc, NULL, 0, "%s: %s", what,
-                     glossa_strerror(rc));
+        glossa__fail(&run->fatal_err, rc, NULL, 0, "%s", message);
     }
     set_stopping(run);
+}
+
+static void fatal(glossa__run_t *run, int rc, const char *what)
+{
+    char message[512];
+    snprintf(message, sizeof(message), "%s: %s", what, glossa_strerror(rc));
+    fatal_message(run, rc, message);
 }
 
 static void maybe_finish(glossa__run_t *run)
@@ -173,6 +181,8 @@ static void maybe_finish(glossa__run_t *run)
             fatal(run, rc, "flushing output");
     }
     report_progress(run);
+    if (run->iso)
+        glossa__isolation_stop(run->iso);
     uv_close((uv_handle_t *)&run->wake, on_closed);
     uv_close((uv_handle_t *)&run->flush, on_closed);
     uv_close((uv_handle_t *)&run->tick, on_closed);
@@ -248,7 +258,10 @@ static void after_unit(uv_work_t *req, int status);
 static void submit_unit(glossa__run_t *run, glossa__unit_t *u)
 {
     u->status = GLOSSA__UNIT_RUNNING;
-    uv_queue_work(&run->loop, &u->work, unit_work, after_unit);
+    if (run->iso)
+        glossa__isolation_submit(run->iso, u);
+    else
+        uv_queue_work(&run->loop, &u->work, unit_work, after_unit);
 }
 
 /* Marks a waiting unit (and, transitively, its dependents) as not run
@@ -269,11 +282,10 @@ static void skip_unit(glossa__doc_t *doc, size_t index, const char *because)
         skip_unit(doc, step->dependents[d], step->layer);
 }
 
-static void after_unit(uv_work_t *req, int status)
+/* A unit is over, on the pool or in a worker: account for it and start
+ * what was waiting for it. */
+static void unit_finished(glossa__run_t *run, glossa__unit_t *u)
 {
-    (void)status;
-    glossa__unit_t *u = (glossa__unit_t *)req;
-    glossa__run_t *run = u->run;
     glossa__doc_t *doc = u->doc;
     glossa__step_t *step = run->rt->steps[u->step->index];
     step->nanos += u->nanos;
@@ -294,6 +306,23 @@ static void after_unit(uv_work_t *req, int status)
     }
     if (doc->remaining == 0)
         submit_serialize(run, doc);
+}
+
+static void after_unit(uv_work_t *req, int status)
+{
+    (void)status;
+    glossa__unit_t *u = (glossa__unit_t *)req;
+    unit_finished(u->run, u);
+}
+
+static void isolated_unit_done(void *ud, glossa__unit_t *u)
+{
+    unit_finished(ud, u);
+}
+
+static void isolation_fatal(void *ud, int code, const char *message)
+{
+    fatal_message(ud, code, message);
 }
 
 static void prepare_work(uv_work_t *req)
@@ -449,8 +478,23 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
     uv_timer_start(&run->tick, on_tick, TICK_MS, TICK_MS);
     atomic_store(&rt->active_run, run);
     run->t_start = uv_hrtime();
+    if (rt->opts.isolate) {
+        glossa__isolation_callbacks_t cb = {run, isolated_unit_done,
+                                            isolation_fatal};
+        rc = glossa__isolation_start(&run->iso, &run->loop, rt, &cb, err);
+        if (rc) {
+            /* Nothing was read: finish at once and report. */
+            uv_mutex_lock(&run->mutex);
+            run->reader_done = 1;
+            uv_mutex_unlock(&run->mutex);
+            run->fatal_rc = rc;
+            uv_async_send(&run->wake);
+        }
+    }
 
-    if (uv_thread_create(&run->reader, reader_main, run) == 0) {
+    if (run->fatal_rc) {
+        /* isolation could not start; the reader is not needed */
+    } else if (uv_thread_create(&run->reader, reader_main, run) == 0) {
         run->reader_started = 1;
     } else {
         run->reader_done = 1;
@@ -462,6 +506,7 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
     uv_run(&run->loop, UV_RUN_DEFAULT);
     if (run->reader_started)
         uv_thread_join(&run->reader);
+    glossa__isolation_free(run->iso);
     atomic_store(&rt->active_run, NULL);
 
     run->stats.wall_seconds = (double)(uv_hrtime() - run->t_start) / 1e9;
@@ -473,7 +518,7 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
 
     if (run->fatal_rc) {
         rc = run->fatal_rc;
-        if (err && !err->code)
+        if (err && !err->code && run->fatal_err.code)
             *err = run->fatal_err;
     } else if (run->reader_rc) {
         rc = run->reader_rc;

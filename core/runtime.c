@@ -130,10 +130,21 @@ int glossa_runtime_new(const glossa_runtime_options_t *opts,
         rt->opts.size = sizeof(rt->opts);
     }
     resolve_options(&rt->opts);
-    if (uv_mutex_init(&rt->log_mutex)) {
+    /* The strings are the caller's; keep copies. */
+    if (rt->opts.worker_command)
+        rt->worker_command = glossa__strdup(rt->opts.worker_command);
+    if (rt->opts.quarantine_path)
+        rt->quarantine_path = glossa__strdup(rt->opts.quarantine_path);
+    rt->opts.worker_command = rt->worker_command;
+    rt->opts.quarantine_path = rt->quarantine_path;
+    if ((opts && opts->worker_command && !rt->worker_command) ||
+        (opts && opts->quarantine_path && !rt->quarantine_path) ||
+        uv_mutex_init(&rt->log_mutex)) {
+        glossa__free(rt->worker_command);
+        glossa__free(rt->quarantine_path);
         glossa__free(rt);
         return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0,
-                            "cannot create a mutex");
+                            "out of memory or no mutex");
     }
     if (default_search_path(rt)) {
         glossa_runtime_free(rt);
@@ -173,6 +184,8 @@ void glossa_runtime_free(glossa_runtime_t *rt)
         glossa__free(rt->search_dirs[i]);
     glossa__free(rt->search_dirs);
     uv_mutex_destroy(&rt->log_mutex);
+    glossa__free(rt->worker_command);
+    glossa__free(rt->quarantine_path);
     glossa__free(rt);
 }
 

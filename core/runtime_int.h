@@ -56,6 +56,9 @@ struct glossa__run;
 
 struct glossa_runtime {
     glossa_runtime_options_t opts;
+    /* Owned copies of the options' strings. */
+    char *worker_command;
+    char *quarantine_path;
     char **search_dirs;
     size_t n_search_dirs;
     glossa__step_t **steps;
@@ -98,6 +101,9 @@ struct glossa_ctx {
     const char *error_code; /* glossa_err_name() of the failure */
     json_t *warnings;       /* spans dropped by the checks, as error entries */
     uint64_t nanos;
+    /* Isolation mode (isolate.c): tries so far, and the waiting queue. */
+    int attempts;
+    struct glossa_ctx *next_queued;
 };
 typedef struct glossa_ctx glossa__unit_t;
 

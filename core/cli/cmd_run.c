@@ -47,6 +47,22 @@ static void run_usage(FILE *out)
             "(default 256M)\n"
             "  --window N             documents in flight (default 4 per "
             "thread + 4)\n"
+            "  --isolate              run plugins in worker processes: a "
+            "crash or hang\n"
+            "                         costs one document, not the run "
+            "(docs/reliability.md)\n"
+            "  --doc-timeout SECONDS  with --isolate: kill a plugin that "
+            "takes longer on\n"
+            "                         one document (retried once, then "
+            "recorded)\n"
+            "  --quarantine FILE      with --isolate: list documents that "
+            "crashed or timed\n"
+            "                         out (default with -o: "
+            "OUT.quarantine.jsonl)\n"
+            "  --worker-memory SIZE   with --isolate: address-space limit "
+            "per worker\n"
+            "  --worker-max-docs N    with --isolate: replace a worker after "
+            "N units\n"
             "  --progress / --no-progress   force the progress bar on or off\n"
             "  -q, --quiet            no summary, warnings only\n"
             "  --log-level LEVEL      error, warn, info or debug\n"
@@ -253,7 +269,12 @@ enum {
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
     OPT_LOG_LEVEL,
-    OPT_RESUME
+    OPT_RESUME,
+    OPT_ISOLATE,
+    OPT_DOC_TIMEOUT,
+    OPT_QUARANTINE,
+    OPT_WORKER_MEMORY,
+    OPT_WORKER_MAX_DOCS
 };
 
 int glossa_cli_run(int argc, char **argv)
@@ -272,13 +293,19 @@ int glossa_cli_run(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"resume", no_argument, NULL, OPT_RESUME},
+        {"isolate", no_argument, NULL, OPT_ISOLATE},
+        {"doc-timeout", required_argument, NULL, OPT_DOC_TIMEOUT},
+        {"quarantine", required_argument, NULL, OPT_QUARANTINE},
+        {"worker-memory", required_argument, NULL, OPT_WORKER_MEMORY},
+        {"worker-max-docs", required_argument, NULL, OPT_WORKER_MAX_DOCS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     glossa_runtime_options_t ropts;
     glossa_runtime_options_init(&ropts);
     glossa_source_options_t sopts;
     glossa_source_options_init(&sopts);
-    const char *pipeline = NULL, *output = NULL;
+    const char *pipeline = NULL, *output = NULL, *quarantine = NULL;
+    char *quarantine_default = NULL;
     const char **plugins = calloc((size_t)argc, sizeof(char *));
     size_t n_plugins = 0;
     int quiet = 0, resume = 0, progress = isatty(STDERR_FILENO);
@@ -342,6 +369,37 @@ int glossa_cli_run(int argc, char **argv)
         case OPT_RESUME:
             resume = 1;
             break;
+        case OPT_ISOLATE:
+            ropts.isolate = 1;
+            break;
+        case OPT_DOC_TIMEOUT: {
+            char *end;
+            double secs = strtod(optarg, &end);
+            if (*end || !(secs > 0) || secs > 86400) {
+                fprintf(stderr, "glossa run: --doc-timeout takes seconds "
+                                "(e.g. 2.5), up to a day\n");
+                free(plugins);
+                return GLOSSA_EXIT_USAGE;
+            }
+            ropts.doc_timeout_ms = (unsigned)(secs * 1000 + 0.5);
+            break;
+        }
+        case OPT_QUARANTINE:
+            quarantine = optarg;
+            break;
+        case OPT_WORKER_MEMORY:
+        case OPT_WORKER_MAX_DOCS:
+            if (glossa_cli_parse_size(optarg, &size) || size == 0) {
+                fprintf(stderr, "glossa run: bad value '%s'\n", optarg);
+                free(plugins);
+                return GLOSSA_EXIT_USAGE;
+            }
+            if (c == OPT_WORKER_MEMORY)
+                ropts.worker_memory_limit = (size_t)size;
+            else
+                ropts.worker_max_units =
+                    size > UINT32_MAX ? UINT32_MAX : (unsigned)size;
+            break;
         case OPT_NO_PROGRESS:
             progress = 0;
             break;
@@ -375,6 +433,14 @@ int glossa_cli_run(int argc, char **argv)
             return GLOSSA_EXIT_USAGE;
         }
     }
+    if (!ropts.isolate &&
+        (ropts.doc_timeout_ms || quarantine || ropts.worker_memory_limit ||
+         ropts.worker_max_units)) {
+        fprintf(stderr, "glossa run: --doc-timeout, --quarantine and "
+                        "--worker-* need --isolate\n");
+        free(plugins);
+        return GLOSSA_EXIT_USAGE;
+    }
     if (resume && !output) {
         fprintf(stderr, "glossa run: --resume needs -o FILE\n");
         free(plugins);
@@ -387,6 +453,19 @@ int glossa_cli_run(int argc, char **argv)
         free(plugins);
         return GLOSSA_EXIT_USAGE;
     }
+
+    if (ropts.isolate && !quarantine && output) {
+        size_t n = strlen(output) + sizeof(".quarantine.jsonl");
+        quarantine_default = malloc(n);
+        if (quarantine_default)
+            snprintf(quarantine_default, n, "%s.quarantine.jsonl", output);
+        quarantine = quarantine_default;
+    }
+    /* The quarantine list belongs to the job: a fresh run starts it over,
+     * a resumed one appends to it. */
+    if (quarantine && !resume)
+        unlink(quarantine);
+    ropts.quarantine_path = quarantine;
 
     glossa_error_t err;
     glossa_error_clear(&err);
@@ -496,5 +575,6 @@ out:
     glossa_source_free(src);
     glossa_runtime_free(rt);
     free(plugins);
+    free(quarantine_default);
     return exit_code;
 }
