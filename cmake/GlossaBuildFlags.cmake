@@ -9,7 +9,17 @@ set(GLOSSA_WARNINGS
 
 set(GLOSSA_SANITIZER_FLAGS "")
 set(GLOSSA_SANITIZER_KIND "")
-if(GLOSSA_SANITIZE)
+if(GLOSSA_FUZZ)
+  # Everything instrumented for coverage (libFuzzer links into the fuzz
+  # targets only), with ASan and UBSan to turn bugs into crashes.
+  if(NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "GLOSSA_FUZZ needs clang: CC=clang cmake ...")
+  endif()
+  set(GLOSSA_SANITIZER_KIND asan)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+elseif(GLOSSA_SANITIZE)
   set(GLOSSA_SANITIZER_KIND asan)
   set(GLOSSA_SANITIZER_FLAGS -fsanitize=address,undefined
       -fno-sanitize-recover=undefined -fno-omit-frame-pointer)

@@ -38,13 +38,13 @@ typedef struct worker {
     uv_process_t proc;
     uv_pipe_t pipe;
     uv_timer_t timer;
-    int open_handles;     /* handles whose close callback has not run */
-    int exited;           /* the process is gone */
+    int open_handles; /* handles whose close callback has not run */
+    int exited;       /* the process is gone */
     int64_t exit_status;
     int term_signal;
     glossa__unit_t *unit; /* in flight */
     int timed_out;
-    int was_ready;        /* READY seen from the current process */
+    int was_ready; /* READY seen from the current process */
     unsigned units_done;
     char *in; /* bytes read, not yet consumed as frames */
     size_t in_len, in_cap;
@@ -108,10 +108,10 @@ static void quarantine(glossa__isolation_t *iso, const glossa__unit_t *u)
     if (!iso->quarantine)
         return;
     json_t *entry = json_pack(
-        "{s:s,s:s,s:s,s:s,s:s}", "id", u->doc->id ? u->doc->id : "",
-        "origin", u->doc->origin ? u->doc->origin : "", "plugin",
-        u->step->layer, "code", u->error_code ? u->error_code : "ECRASHED",
-        "message", u->error ? u->error : "");
+        "{s:s,s:s,s:s,s:s,s:s}", "id", u->doc->id ? u->doc->id : "", "origin",
+        u->doc->origin ? u->doc->origin : "", "plugin", u->step->layer, "code",
+        u->error_code ? u->error_code : "ECRASHED", "message",
+        u->error ? u->error : "");
     char *line = entry ? json_dumps(entry, JSON_COMPACT) : NULL;
     if (line) {
         fprintf(iso->quarantine, "%s\n", line);
@@ -401,7 +401,8 @@ static void on_written(uv_write_t *req, int status)
     glossa__free(w->header);
     w->header = NULL;
     if (status < 0 && !w->exited)
-        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit takes it from here */
+        uv_process_kill(&w->proc,
+                        SIGKILL); /* on_worker_exit takes it from here */
 }
 
 /* Sends the INIT frame or a unit. */
@@ -436,9 +437,9 @@ static json_t *unit_header(const glossa__unit_t *u)
                             json_pack("{s:O,s:O?}", "spans", req->spans,
                                       "document", req->document));
     }
-    return json_pack("{s:I,s:s,s:O,s:o}", "step", (json_int_t)step->index,
-                     "id", u->doc->id ? u->doc->id : "", "meta",
-                     u->doc->meta, "layers", layers);
+    return json_pack("{s:I,s:s,s:O,s:o}", "step", (json_int_t)step->index, "id",
+                     u->doc->id ? u->doc->id : "", "meta", u->doc->meta,
+                     "layers", layers);
 }
 
 static void start_unit(worker_t *w, glossa__unit_t *u)
@@ -457,12 +458,12 @@ static void start_unit(worker_t *w, glossa__unit_t *u)
     if (send_frame(w, text, strlen(text), u->doc->text, u->doc->len)) {
         glossa__free(text);
         w->header = NULL;
-        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries the unit */
+        uv_process_kill(&w->proc,
+                        SIGKILL); /* on_worker_exit retries the unit */
         return;
     }
     if (iso->rt->opts.doc_timeout_ms)
-        uv_timer_start(&w->timer, on_timeout, iso->rt->opts.doc_timeout_ms,
-                       0);
+        uv_timer_start(&w->timer, on_timeout, iso->rt->opts.doc_timeout_ms, 0);
 }
 
 static void dispatch(glossa__isolation_t *iso)
@@ -471,8 +472,8 @@ static void dispatch(glossa__isolation_t *iso)
         /* Nothing can run: hand back everything waiting, failed. */
         glossa__unit_t *u;
         while ((u = dequeue(iso)))
-            fail_unit(iso, u, "ECRASHED", "not run: plugin workers cannot start",
-                      0);
+            fail_unit(iso, u, "ECRASHED",
+                      "not run: plugin workers cannot start", 0);
         return;
     }
     for (unsigned i = 0; i < iso->n_workers && iso->head; i++) {
@@ -548,16 +549,16 @@ static char *init_message(const glossa_runtime_t *rt, size_t *len)
     for (size_t i = 0; steps && i < rt->n_steps; i++) {
         const glossa__step_t *s = rt->steps[i];
         json_array_append_new(steps, json_pack("{s:s,s:s,s:O}", "path",
-                                               s->type->path, "layer",
-                                               s->layer, "config", s->config));
+                                               s->type->path, "layer", s->layer,
+                                               "config", s->config));
     }
-    json_t *msg = json_pack(
-        "{s:i,s:o,s:{s:I,s:I,s:i,s:I}}", "version", GLOSSA__PROTOCOL_VERSION,
-        "steps", steps, "options", "max_doc_bytes",
-        (json_int_t)rt->opts.max_doc_bytes, "max_layer_bytes",
-        (json_int_t)rt->opts.max_layer_bytes, "log_level",
-        (int)rt->opts.log_level, "memory_limit",
-        (json_int_t)rt->opts.worker_memory_limit);
+    json_t *msg =
+        json_pack("{s:i,s:o,s:{s:I,s:I,s:i,s:I}}", "version",
+                  GLOSSA__PROTOCOL_VERSION, "steps", steps, "options",
+                  "max_doc_bytes", (json_int_t)rt->opts.max_doc_bytes,
+                  "max_layer_bytes", (json_int_t)rt->opts.max_layer_bytes,
+                  "log_level", (int)rt->opts.log_level, "memory_limit",
+                  (json_int_t)rt->opts.worker_memory_limit);
     char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
     json_decref(msg);
     *len = text ? strlen(text) : 0;

@@ -29,8 +29,8 @@ static int send_json(int fd, json_t *msg)
     return rc;
 }
 
-static glossa_runtime_t *start(const char *payload, uint32_t len,
-                               char *why, size_t why_size)
+static glossa_runtime_t *start(const char *payload, uint32_t len, char *why,
+                               size_t why_size)
 {
     json_error_t jerr;
     json_t *init = json_loadb(payload, len, 0, &jerr);
@@ -44,7 +44,8 @@ static glossa_runtime_t *start(const char *payload, uint32_t len,
         json_decref(init);
         return NULL;
     }
-    json_int_t memory = json_integer_value(json_object_get(options, "memory_limit"));
+    json_int_t memory =
+        json_integer_value(json_object_get(options, "memory_limit"));
     if (memory > 0) {
         struct rlimit lim = {(rlim_t)memory, (rlim_t)memory};
         setrlimit(RLIMIT_AS, &lim);
@@ -54,8 +55,8 @@ static glossa_runtime_t *start(const char *payload, uint32_t len,
     o.threads = 1;
     o.max_doc_bytes =
         (size_t)json_integer_value(json_object_get(options, "max_doc_bytes"));
-    o.max_layer_bytes = (size_t)json_integer_value(
-        json_object_get(options, "max_layer_bytes"));
+    o.max_layer_bytes =
+        (size_t)json_integer_value(json_object_get(options, "max_layer_bytes"));
     o.log_level = (glossa_log_level_t)json_integer_value(
         json_object_get(options, "log_level"));
     glossa_runtime_t *rt = NULL;
@@ -84,21 +85,19 @@ static glossa_runtime_t *start(const char *payload, uint32_t len,
 }
 
 /* Runs one UNIT request and returns the RESULT message. */
-static json_t *run_unit(glossa_runtime_t *rt, const char *payload,
-                        uint32_t len)
+static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len)
 {
     if (len < 4)
-        return json_pack("{s:s,s:s,s:s}", "status", "failed", "code",
-                         "EINVAL", "error", "malformed request");
+        return json_pack("{s:s,s:s,s:s}", "status", "failed", "code", "EINVAL",
+                         "error", "malformed request");
     uint32_t hlen = glossa__get_u32((const unsigned char *)payload);
-    json_t *header = hlen <= len - 4
-                         ? json_loadb(payload + 4, hlen, 0, NULL)
-                         : NULL;
+    json_t *header =
+        hlen <= len - 4 ? json_loadb(payload + 4, hlen, 0, NULL) : NULL;
     json_int_t index = json_integer_value(json_object_get(header, "step"));
     if (!header || index < 0 || (size_t)index >= rt->n_steps) {
         json_decref(header);
-        return json_pack("{s:s,s:s,s:s}", "status", "failed", "code",
-                         "EINVAL", "error", "malformed request");
+        return json_pack("{s:s,s:s,s:s}", "status", "failed", "code", "EINVAL",
+                         "error", "malformed request");
     }
     const char *text = payload + 4 + hlen;
     size_t text_len = len - 4 - hlen;
@@ -128,18 +127,16 @@ static json_t *run_unit(glossa_runtime_t *rt, const char *payload,
         json_t *spans = json_object_get(l, "spans");
         json_t *document = json_object_get(l, "document");
         req->spans = json_is_array(spans) ? json_incref(spans) : json_array();
-        req->document = json_is_object(document) ? json_incref(document)
-                                                 : NULL;
+        req->document = json_is_object(document) ? json_incref(document) : NULL;
         req->status = GLOSSA__UNIT_DONE;
     }
     glossa__unit_t *u = &doc->units[index];
     glossa__unit_execute(u);
     int done = u->status == GLOSSA__UNIT_DONE;
     result = json_pack("{s:s,s:O?,s:O?,s:s?,s:s?,s:O?,s:I}", "status",
-                       done ? "done" : "failed", "spans", u->spans,
-                       "document", u->document, "error", u->error, "code",
-                       u->error_code, "warnings", u->warnings, "nanos",
-                       (json_int_t)u->nanos);
+                       done ? "done" : "failed", "spans", u->spans, "document",
+                       u->document, "error", u->error, "code", u->error_code,
+                       "warnings", u->warnings, "nanos", (json_int_t)u->nanos);
     if (!result)
         goto oom;
     json_decref(header);
@@ -162,8 +159,9 @@ int glossa_worker_main(int argc, char **argv)
     char *payload = NULL;
     uint32_t len = 0;
     if (glossa__frame_read(fd, &payload, &len) != 1) {
-        fprintf(stderr, "glossa worker: no INIT message on fd %d (this "
-                        "program is started by glossa run --isolate)\n",
+        fprintf(stderr,
+                "glossa worker: no INIT message on fd %d (this "
+                "program is started by glossa run --isolate)\n",
                 fd);
         return 2;
     }
