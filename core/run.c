@@ -58,6 +58,7 @@ typedef struct glossa__run {
     glossa__doc_t *queue_head, *queue_tail;
     size_t docs_in_flight, bytes_in_flight;
     int reader_done, stopping;
+    int reader_waiting; /* the reader sleeps until the window half empties */
     int reader_rc;
     glossa_error_t reader_err;
     uint64_t next_seq;
@@ -85,11 +86,16 @@ static void reader_main(void *arg)
     glossa_error_clear(&err);
     for (;;) {
         uv_mutex_lock(&run->mutex);
-        while (!run->stopping &&
-               (run->docs_in_flight >= o->max_docs_in_flight ||
-                (run->bytes_in_flight >= o->max_bytes_in_flight &&
-                 run->docs_in_flight > 0)))
-            uv_cond_wait(&run->room, &run->mutex);
+        /* When the window is full, wait until it is half empty, then read
+         * a burst: one wake-up per burst, not one per document. */
+        if (run->docs_in_flight >= o->max_docs_in_flight ||
+            (run->bytes_in_flight >= o->max_bytes_in_flight &&
+             run->docs_in_flight > 0)) {
+            run->reader_waiting = 1;
+            while (!run->stopping && run->reader_waiting)
+                uv_cond_wait(&run->room, &run->mutex);
+            run->reader_waiting = 0;
+        }
         int stop = run->stopping;
         uv_mutex_unlock(&run->mutex);
         if (stop || atomic_load(&run->rt->stop_requested))
@@ -144,6 +150,7 @@ static void set_stopping(glossa__run_t *run)
 {
     uv_mutex_lock(&run->mutex);
     run->stopping = 1;
+    run->reader_waiting = 0;
     uv_cond_broadcast(&run->room);
     uv_mutex_unlock(&run->mutex);
 }
@@ -220,7 +227,12 @@ static void drain(glossa__run_t *run)
         uv_mutex_lock(&run->mutex);
         run->docs_in_flight--;
         run->bytes_in_flight -= bytes;
-        uv_cond_signal(&run->room);
+        if (run->reader_waiting &&
+            run->docs_in_flight <= run->rt->opts.max_docs_in_flight / 2 &&
+            run->bytes_in_flight <= run->rt->opts.max_bytes_in_flight / 2) {
+            run->reader_waiting = 0;
+            uv_cond_signal(&run->room);
+        }
         uv_mutex_unlock(&run->mutex);
     }
     maybe_finish(run);

@@ -32,8 +32,10 @@ static void resolve_options(glossa_runtime_options_t *o)
         o->threads = uv_available_parallelism();
     if (o->threads > 1024)
         o->threads = 1024; /* libuv's own ceiling */
+    /* Enough documents to keep every thread busy while the reader refills
+     * in bursts; max_bytes_in_flight bounds the memory they take. */
     if (o->max_docs_in_flight == 0)
-        o->max_docs_in_flight = 4 * (size_t)o->threads + 4;
+        o->max_docs_in_flight = 16 * (size_t)o->threads + 16;
     if (o->max_bytes_in_flight == 0)
         o->max_bytes_in_flight = (size_t)64 << 20;
     if (o->max_doc_bytes == 0)

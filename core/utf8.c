@@ -214,7 +214,9 @@ size_t glossa__utf8_count(const char *text, size_t len)
         memcpy(&w, s + i, sizeof(w));
         /* A byte starts a character unless it is 10xxxxxx. */
         uint64_t cont = (w & ~(w << 1)) & 0x8080808080808080ull;
-        n += 8 - (size_t)__builtin_popcountll(cont);
+        /* Count the flagged bytes without a popcount instruction (not in
+         * the baseline x86-64 ISA): sum the bytes' 0/1 via a multiply. */
+        n += 8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
     }
     for (; i < len; i++)
         n += (s[i] & 0xC0) != 0x80;
@@ -243,13 +245,29 @@ int glossa__offsets_init(glossa__offsets_t *map, const char *text,
         return GLOSSA_ENOMEM;
     map->n_checkpoints = n_cp;
     const unsigned char *s = (const unsigned char *)text;
-    size_t cp = 0, k = 0;
-    for (size_t i = 0; i < n_bytes; i++) {
-        if (is_continuation(s[i]))
-            continue;
-        if (cp % GLOSSA__OFFSET_STRIDE == 0)
-            map->checkpoints[k++] = (uint32_t)i;
-        cp++;
+    size_t cp = 0, k = 0, i = 0;
+    while (i < n_bytes) {
+        /* Eight bytes at a time while no checkpoint falls inside them. */
+        if (i + 8 <= n_bytes && cp % GLOSSA__OFFSET_STRIDE != 0) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof(w));
+            uint64_t cont = (w & ~(w << 1)) & 0x8080808080808080ull;
+            size_t starts =
+                8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
+            size_t next_stop =
+                cp + GLOSSA__OFFSET_STRIDE - cp % GLOSSA__OFFSET_STRIDE;
+            if (cp + starts < next_stop) {
+                cp += starts;
+                i += 8;
+                continue;
+            }
+        }
+        if (!is_continuation(s[i])) {
+            if (cp % GLOSSA__OFFSET_STRIDE == 0)
+                map->checkpoints[k++] = (uint32_t)i;
+            cp++;
+        }
+        i++;
     }
     if (k < n_cp) /* the text's end falls exactly on a checkpoint */
         map->checkpoints[k++] = (uint32_t)n_bytes;

@@ -57,7 +57,7 @@ GLOSSA_API void glossa_free(void *ptr);
 typedef struct glossa_runtime_options {
     size_t size;                /* set by glossa_runtime_options_init() */
     unsigned threads;           /* pool threads; 0: one per CPU */
-    size_t max_docs_in_flight;  /* 0: 4 per thread + 4 */
+    size_t max_docs_in_flight;  /* 0: 16 per thread + 16 */
     size_t max_bytes_in_flight; /* text bytes read but not yet written; 0: 64
                                    MiB */
     size_t max_doc_bytes;       /* larger documents are refused; 0: 256 MiB */
