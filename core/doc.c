@@ -1,5 +1,6 @@
 /* Documents: turning a raw record into text, segments and units of work. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,6 +99,13 @@ static void line_col(const char *s, size_t off, size_t *line, size_t *col)
 static int sanitize_text(glossa__doc_t *doc, size_t *n_codepoints,
                          int is_json_string)
 {
+    /* Text decoded from a JSON line that was made valid UTF-8 first can
+     * hold nothing invalid but NUL (from \u0000): skip the full check
+     * when there is none. The code points are counted with the offsets. */
+    if (is_json_string && !memchr(doc->text, '\0', doc->len)) {
+        *n_codepoints = SIZE_MAX;
+        return 0;
+    }
     char *fixed = NULL;
     size_t fixed_len = 0;
     glossa__utf8_report_t rep;
@@ -299,6 +307,6 @@ int glossa__doc_make_units(const glossa_runtime_t *rt, glossa__doc_t *doc,
         u->waiting = (uint32_t)rt->steps[i]->n_requires;
         u->status = GLOSSA__UNIT_WAITING;
     }
-    doc->remaining = rt->n_steps;
+    atomic_store(&doc->units_left, rt->n_steps);
     return 0;
 }

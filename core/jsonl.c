@@ -290,11 +290,10 @@ int glossa__jsonl_decode(const char *line, size_t len,
     }
     if (rc == 0) {
         rec->text_len = text.len;
-        rec->text = text.data ? glossa__strbuf_detach(&text, NULL)
-                              : glossa__strdup("");
+        rec->text =
+            text.data ? glossa__strbuf_detach(&text, NULL) : glossa__strdup("");
         if (have_id)
-            rec->id = int_id ? int_id
-                             : glossa__strdup(id.data ? id.data : "");
+            rec->id = int_id ? int_id : glossa__strdup(id.data ? id.data : "");
         int_id = NULL;
         rec->meta = meta;
         meta = NULL;

@@ -11,10 +11,10 @@
 #include <jansson.h>
 
 typedef struct glossa__jsonl_record {
-    char *id;         /* NULL when absent (an integer id is converted) */
-    char *text;       /* NULL when absent; may contain NUL (from \u0000) */
+    char *id;   /* NULL when absent (an integer id is converted) */
+    char *text; /* NULL when absent; may contain NUL (from \u0000) */
     size_t text_len;
-    json_t *meta;     /* a new object: "meta" plus the other fields */
+    json_t *meta; /* a new object: "meta" plus the other fields */
 } glossa__jsonl_record_t;
 
 /* Decodes a line of valid UTF-8. Returns 0 and fills *rec, or

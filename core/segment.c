@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#include <uv.h>
 
 #include "alloc.h"
 #include "glossa/error.h"
@@ -53,6 +54,19 @@ static const uint8_t ASCII_WORD_BITS[256] = {
     ['0' ... '9'] = W_WORD,
     ['A' ... 'Z'] = W_WORD | W_LETTER,
     ['a' ... 'z'] = W_WORD | W_LETTER | W_LOWER,
+};
+
+/* ASCII bytes after which a word certainly ends: whitespace, and
+ * punctuation or symbols other than the hyphen, apostrophe, period and
+ * comma (which can continue a word: "six-week", "O'Brien", "U.S.",
+ * "6,500"). */
+static const uint8_t PLAIN_WORD_END[128] = {
+    [0 ... 31] = 1, [' '] = 1, ['!'] = 1, ['"'] = 1,  ['#'] = 1, ['$'] = 1,
+    ['%'] = 1,      ['&'] = 1, ['('] = 1, [')'] = 1,  ['*'] = 1, ['+'] = 1,
+    ['/'] = 1,      [':'] = 1, [';'] = 1, ['<'] = 1,  ['='] = 1, ['>'] = 1,
+    ['?'] = 1,      ['@'] = 1, ['['] = 1, ['\\'] = 1, [']'] = 1, ['^'] = 1,
+    ['_'] = 1,      ['`'] = 1, ['{'] = 1, ['|'] = 1,  ['}'] = 1, ['~'] = 1,
+    [127] = 1,
 };
 
 static uint8_t unicode_class(uint32_t cp)
@@ -187,10 +201,26 @@ static const abbreviation_t OTHER_ABBREVIATIONS[] = {
 #undef ABBR
 #define LONGEST_ABBREVIATION 6
 
+/* First bytes of any abbreviation: most words before a period (those
+ * ending a sentence) are rejected with one lookup. Built once. */
+static uint8_t abbreviation_first_byte[256];
+static uv_once_t abbreviation_once = UV_ONCE_INIT;
+
+static void build_first_bytes(void)
+{
+    const abbreviation_t *lists[] = {TITLE_ABBREVIATIONS, OTHER_ABBREVIATIONS};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; lists[l][i].text; i++)
+            abbreviation_first_byte[(unsigned char)lists[l][i].text[0]] = 1;
+}
+
 static int in_list(const abbreviation_t *list, const unsigned char *w,
                    size_t len)
 {
     if (len > LONGEST_ABBREVIATION)
+        return 0;
+    uv_once(&abbreviation_once, build_first_bytes);
+    if (!abbreviation_first_byte[w[0]])
         return 0;
     for (size_t i = 0; list[i].text; i++)
         if (list[i].len == len && memcmp(list[i].text, w, len) == 0)
@@ -205,22 +235,28 @@ typedef struct builder {
     size_t n, cap;
 } builder_t;
 
-static int push_token(builder_t *b, uint32_t start, uint32_t end,
-                      uint32_t cp_start, uint32_t cp_end, uint32_t flags,
-                      uint8_t aux)
+/* Grows the token arrays; the rare half of push_token. */
+static __attribute__((noinline)) int grow_tokens(builder_t *b)
 {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        glossa_token_t *t = glossa__realloc(b->tokens, cap * sizeof(*t));
-        if (!t)
-            return GLOSSA_ENOMEM;
-        b->tokens = t;
-        uint8_t *a = glossa__realloc(b->aux, cap);
-        if (!a)
-            return GLOSSA_ENOMEM;
-        b->aux = a;
-        b->cap = cap;
-    }
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    glossa_token_t *t = glossa__realloc(b->tokens, cap * sizeof(*t));
+    if (!t)
+        return GLOSSA_ENOMEM;
+    b->tokens = t;
+    uint8_t *a = glossa__realloc(b->aux, cap);
+    if (!a)
+        return GLOSSA_ENOMEM;
+    b->aux = a;
+    b->cap = cap;
+    return 0;
+}
+
+static inline int push_token(builder_t *b, uint32_t start, uint32_t end,
+                             uint32_t cp_start, uint32_t cp_end, uint32_t flags,
+                             uint8_t aux)
+{
+    if (__builtin_expect(b->n == b->cap, 0) && grow_tokens(b))
+        return GLOSSA_ENOMEM;
     glossa_token_t *t = &b->tokens[b->n];
     t->start = start;
     t->end = end;
@@ -331,6 +367,11 @@ static int scan_word(scan_t *sc, builder_t *b, uint32_t space_flags)
             advance(sc, c);
             continue;
         }
+        /* Only hyphens, apostrophes, periods and commas can continue a
+         * word; anything else ends it without looking further. */
+        if (c.cls != C_HYPHEN && c.cls != C_APOS && c.cls != C_PERIOD &&
+            c.cls != C_COMMA)
+            break;
         ch_t n1 = char_at(s, n, sc->i + c.len);
         if (c.cls == C_HYPHEN && n1.len && is_word_class(n1.cls)) {
             if (c.len > 1)
@@ -531,6 +572,39 @@ static int tokenize(const char *text, size_t len, builder_t *b)
             flags |= GLOSSA_TOKEN_PARAGRAPH_BEFORE;
         space = 0;
         newlines = 0;
+        /* Fast path for the common token: a run of ASCII letters and
+         * digits ended by whitespace, the end, or punctuation that cannot
+         * continue a word. Anything else goes to the full scanner. */
+        if (c.cp < 0x80 && ASCII_WORD_BITS[c.cp]) {
+            size_t start = sc.i, run = sc.i;
+            uint8_t seen = 0, bits;
+            while (run < len && (bits = ASCII_WORD_BITS[sc.s[run]]) != 0) {
+                seen |= bits;
+                run++;
+            }
+            unsigned char end = run < len ? sc.s[run] : ' ';
+            if (end < 0x80 && PLAIN_WORD_END[end]) {
+                uint8_t first = ASCII_CLASS[sc.s[start]];
+                uint32_t f = flags | GLOSSA_TOKEN_ASCII;
+                if (seen & W_LETTER)
+                    f |= GLOSSA_TOKEN_WORD;
+                else
+                    f |= GLOSSA_TOKEN_NUMBER;
+                if (first == C_UPPER)
+                    f |= GLOSSA_TOKEN_UPPER;
+                if ((seen & W_LETTER) && !(seen & W_LOWER))
+                    f |= GLOSSA_TOKEN_ALLCAPS;
+                size_t cps = run - start;
+                int rc = push_token(b, (uint32_t)start, (uint32_t)run,
+                                    (uint32_t)sc.cp, (uint32_t)(sc.cp + cps), f,
+                                    first == C_LOWER ? AUX_LOWER_START : 0);
+                if (rc)
+                    return rc;
+                sc.i = run;
+                sc.cp += cps;
+                continue;
+            }
+        }
         int rc = is_word_class(c.cls) ? scan_word(&sc, b, flags)
                                       : scan_punct(&sc, b, flags, c);
         if (rc)

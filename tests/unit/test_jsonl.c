@@ -36,8 +36,9 @@ static void test_plain_records(void **state)
     decode_ok(" {\"text\":\"x\",\"id\":42,\"meta\":{\"k\":[1,{\"a\":\"}\"}]}} ",
               "42", "x", 1, "{\"k\":[1,{\"a\":\"}\"}]}");
     /* Escapes, surrogate pairs, \u0000 kept (the text policy replaces it). */
-    decode_ok("{\"text\":\"a\\\"b\\\\c\\/\\n\\t\\u00e9\\ud83d\\ude00\\u0000z\"}",
-              NULL, "a\"b\\c/\n\t\xC3\xA9\xF0\x9F\x98\x80\0z", 16, "{}");
+    decode_ok(
+        "{\"text\":\"a\\\"b\\\\c\\/\\n\\t\\u00e9\\ud83d\\ude00\\u0000z\"}",
+        NULL, "a\"b\\c/\n\t\xC3\xA9\xF0\x9F\x98\x80\0z", 16, "{}");
     /* Other fields join meta; meta wins; duplicate keys keep the last. */
     decode_ok("{\"text\":\"t\",\"source\":\"x\",\"meta\":{\"source\":\"m\"},"
               "\"published\":\"2022\",\"text\":\"u\"}",
@@ -50,19 +51,19 @@ static void test_hands_back_what_jansson_must_judge(void **state)
     (void)state;
     const char *lines[] = {
         "{}",
-        "{\"id\": \"a\"}",                         /* no text */
-        "{\"text\": 3}",                           /* not a string */
-        "{\"text\": \"x\", \"id\": 1.5}",          /* a real id */
-        "{\"text\": \"x\", \"id\": null}",         /* neither */
-        "{\"text\": \"x\", \"id\": 007}",          /* invalid number */
-        "{\"text\": \"x\", \"meta\": 3}",          /* meta not an object */
+        "{\"id\": \"a\"}",                 /* no text */
+        "{\"text\": 3}",                   /* not a string */
+        "{\"text\": \"x\", \"id\": 1.5}",  /* a real id */
+        "{\"text\": \"x\", \"id\": null}", /* neither */
+        "{\"text\": \"x\", \"id\": 007}",  /* invalid number */
+        "{\"text\": \"x\", \"meta\": 3}",  /* meta not an object */
         "{\"text\": \"unterminated}",
         "{\"text\": \"raw\ncontrol\"}",
         "{\"text\": \"\\ud800 lone\"}",
         "{\"text\": \"\\x\"}",
         "{\"text\": \"x\"} trailing",
         "[\"text\"]",
-        "{\"text\": \"x\", \"a\\u0000b\": 1}",    /* NUL in a key */
+        "{\"text\": \"x\", \"a\\u0000b\": 1}", /* NUL in a key */
         "{\"text\": \"x\", \"k\": [1, }",
     };
     for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++) {
@@ -77,7 +78,8 @@ static void test_hands_back_what_jansson_must_judge(void **state)
 static void test_out_of_memory(void **state)
 {
     (void)state;
-    const char *line = "{\"id\":\"a\",\"text\":\"abc\",\"meta\":{\"x\":1},\"y\":2}";
+    const char *line =
+        "{\"id\":\"a\",\"text\":\"abc\",\"meta\":{\"x\":1},\"y\":2}";
     for (long n = 0; n < 64; n++) {
         glossa__alloc_fail_after(n);
         glossa__jsonl_record_t rec;
