@@ -31,6 +31,11 @@
 
 enum { SLOT_EMPTY, SLOT_STARTING, SLOT_READY, SLOT_CLOSING };
 
+/* Units a worker holds at once: the one it runs and the next, already in
+ * its socket, so that it never waits for the supervisor between units.
+ * Results come back in order, so the oldest unit is the one running. */
+#define PIPELINE_DEPTH 2
+
 typedef struct worker {
     struct glossa__isolation *iso;
     unsigned index;
@@ -42,16 +47,25 @@ typedef struct worker {
     int exited;       /* the process is gone */
     int64_t exit_status;
     int term_signal;
-    glossa__unit_t *unit; /* in flight */
+    glossa__unit_t *inflight[PIPELINE_DEPTH]; /* oldest first */
+    unsigned n_inflight;
     int timed_out;
     int was_ready; /* READY seen from the current process */
-    unsigned units_done;
-    char *in; /* bytes read, not yet consumed as frames */
+    unsigned units_sent;
+    int draining; /* sent its quota: retire once it is empty */
+    char *in;     /* bytes read, not yet consumed as frames */
     size_t in_len, in_cap;
-    uv_write_t write_req;
-    unsigned char prefix[8];
-    char *header; /* of the request being written */
 } worker_t;
+
+/* One write to a worker: the frame's small integers and its header stay
+ * alive until libuv is done with them. */
+typedef struct request {
+    uv_write_t req;
+    worker_t *w;
+    unsigned char head[8];
+    unsigned char text_len[4], n_tokens[4], n_sentences[4];
+    char *header;
+} request_t;
 
 struct glossa__isolation {
     uv_loop_t *loop;
@@ -240,12 +254,23 @@ static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
     w->exit_status = status;
     w->term_signal = term_signal;
     int was_ready = w->was_ready;
-    glossa__unit_t *u = w->unit;
-    w->unit = NULL;
+    glossa__unit_t *running = w->n_inflight ? w->inflight[0] : NULL;
+    /* Units behind the running one never started: back to the front of
+     * the queue, in order, without counting a try (or failed, when the
+     * run is stopping and nothing will take them). */
+    unsigned n = w->n_inflight;
+    w->n_inflight = 0;
+    for (unsigned j = n; j > 1; j--) {
+        if (iso->stopping || iso->fatal)
+            fail_unit(iso, w->inflight[j - 1], "EINTR",
+                      "not run: the run was stopped", 0);
+        else
+            enqueue(iso, w->inflight[j - 1], 1);
+    }
     if (w->state != SLOT_CLOSING)
         retire(w);
     close_handle((uv_handle_t *)&w->proc);
-    if (!was_ready && !u && !iso->stopping) {
+    if (!was_ready && !running && !iso->stopping) {
         /* Died before it was ready: the plugins cannot start in a worker. */
         if (++iso->start_failures >= MAX_START_FAILURES && !iso->fatal) {
             iso->fatal = 1;
@@ -254,15 +279,15 @@ static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
                           "messages above");
         }
     }
-    if (u)
-        unit_lost(w, u);
+    if (running)
+        unit_lost(w, running);
     dispatch(iso);
 }
 
 static void on_timeout(uv_timer_t *timer)
 {
     worker_t *w = timer->data;
-    if (!w->unit || w->exited)
+    if (!w->n_inflight || w->exited)
         return;
     w->timed_out = 1;
     uv_process_kill(&w->proc, SIGKILL);
@@ -292,18 +317,29 @@ static void on_ready(worker_t *w, const char *payload, uint32_t len)
     json_decref(msg);
 }
 
+static void start_timer(worker_t *w)
+{
+    unsigned ms = w->iso->rt->opts.doc_timeout_ms;
+    w->timed_out = 0;
+    if (ms)
+        uv_timer_start(&w->timer, on_timeout, ms, 0);
+}
+
 static void on_result(worker_t *w, const char *payload, uint32_t len)
 {
     glossa__isolation_t *iso = w->iso;
-    glossa__unit_t *u = w->unit;
     uv_timer_stop(&w->timer);
-    if (!u) { /* an answer nobody asked for: this worker is broken */
+    if (!w->n_inflight) { /* an answer nobody asked for: broken worker */
         uv_process_kill(&w->proc, SIGKILL);
         return;
     }
-    w->unit = NULL;
-    /* Decided before `done`, which may hand this worker its next unit. */
-    if (++w->units_done >= iso->units_per_worker)
+    glossa__unit_t *u = w->inflight[0];
+    for (unsigned j = 1; j < w->n_inflight; j++)
+        w->inflight[j - 1] = w->inflight[j];
+    w->n_inflight--;
+    if (w->n_inflight)
+        start_timer(w); /* the next unit starts now */
+    else if (w->draining)
         retire(w); /* recycled: a fresh worker takes the slot */
     json_t *msg = json_loadb(payload, len, 0, NULL);
     const char *status = json_string_value(json_object_get(msg, "status"));
@@ -334,6 +370,7 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
             json_decref(u->spans);
             u->spans = NULL;
         }
+        /* Last: `done` may hand this worker its next unit. */
         iso->cb.done(iso->cb.ud, u);
     }
     json_decref(msg);
@@ -397,34 +434,74 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
 
 static void on_written(uv_write_t *req, int status)
 {
-    worker_t *w = req->data;
-    glossa__free(w->header);
-    w->header = NULL;
+    request_t *r = req->data;
+    worker_t *w = r->w;
+    glossa__free(r->header);
+    glossa__free(r);
     if (status < 0 && !w->exited)
-        uv_process_kill(&w->proc,
-                        SIGKILL); /* on_worker_exit takes it from here */
+        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit goes on */
 }
 
-/* Sends the INIT frame or a unit. */
-static int send_frame(worker_t *w, const char *header, size_t header_len,
-                      const char *text, size_t text_len)
+static int send_init(worker_t *w)
 {
-    uv_buf_t bufs[3];
-    unsigned n = 0;
-    if (text) {
-        glossa__put_u32(w->prefix, (uint32_t)(4 + header_len + text_len));
-        glossa__put_u32(w->prefix + 4, (uint32_t)header_len);
-        bufs[n++] = uv_buf_init((char *)w->prefix, 8);
-        bufs[n++] = uv_buf_init((char *)header, (unsigned)header_len);
-        bufs[n++] = uv_buf_init((char *)text, (unsigned)text_len);
-    } else {
-        glossa__put_u32(w->prefix, (uint32_t)header_len);
-        bufs[n++] = uv_buf_init((char *)w->prefix, 4);
-        bufs[n++] = uv_buf_init((char *)header, (unsigned)header_len);
+    request_t *r = glossa__calloc(1, sizeof(*r));
+    if (!r)
+        return UV_ENOMEM;
+    r->w = w;
+    r->req.data = r;
+    glossa__put_u32(r->head, (uint32_t)w->iso->init_len);
+    uv_buf_t bufs[2] = {uv_buf_init((char *)r->head, 4),
+                        uv_buf_init(w->iso->init, (unsigned)w->iso->init_len)};
+    int rc = uv_write(&r->req, (uv_stream_t *)&w->pipe, bufs, 2, on_written);
+    if (rc)
+        glossa__free(r);
+    return rc;
+}
+
+/* Sends a unit: header, text, and the document's tokens and sentences in
+ * binary (the worker is this same program), so the worker does not segment
+ * the text again. Takes the header string. */
+static int send_unit(worker_t *w, const glossa__unit_t *u, char *header)
+{
+    request_t *r = glossa__calloc(1, sizeof(*r));
+    if (!r) {
+        glossa__free(header);
+        return UV_ENOMEM;
     }
-    w->write_req.data = w;
-    return uv_write(&w->write_req, (uv_stream_t *)&w->pipe, bufs, n,
-                    on_written);
+    const glossa__doc_t *doc = u->doc;
+    size_t header_len = strlen(header);
+    size_t tokens = doc->seg.n_tokens * sizeof(glossa_token_t);
+    size_t sentences = doc->seg.n_sentences * sizeof(glossa_sentence_t);
+    uint64_t total = 4 + header_len + 4 + doc->len + 4 + tokens + 4 + sentences;
+    if (total > GLOSSA__MAX_FRAME) {
+        glossa__free(header);
+        glossa__free(r);
+        return UV_E2BIG;
+    }
+    r->w = w;
+    r->req.data = r;
+    r->header = header;
+    glossa__put_u32(r->head, (uint32_t)total);
+    glossa__put_u32(r->head + 4, (uint32_t)header_len);
+    glossa__put_u32(r->text_len, (uint32_t)doc->len);
+    glossa__put_u32(r->n_tokens, (uint32_t)doc->seg.n_tokens);
+    glossa__put_u32(r->n_sentences, (uint32_t)doc->seg.n_sentences);
+    uv_buf_t bufs[7] = {uv_buf_init((char *)r->head, 8),
+                        uv_buf_init(header, (unsigned)header_len),
+                        uv_buf_init((char *)r->text_len, 4),
+                        uv_buf_init(doc->text, (unsigned)doc->len),
+                        uv_buf_init((char *)r->n_tokens, 4),
+                        uv_buf_init((char *)doc->seg.tokens, (unsigned)tokens),
+                        uv_buf_init((char *)r->n_sentences, 4)};
+    uv_buf_t all[8];
+    memcpy(all, bufs, sizeof(bufs));
+    all[7] = uv_buf_init((char *)doc->seg.sentences, (unsigned)sentences);
+    int rc = uv_write(&r->req, (uv_stream_t *)&w->pipe, all, 8, on_written);
+    if (rc) {
+        glossa__free(header);
+        glossa__free(r);
+    }
+    return rc;
 }
 
 static json_t *unit_header(const glossa__unit_t *u)
@@ -452,18 +529,13 @@ static void start_unit(worker_t *w, glossa__unit_t *u)
         fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
         return;
     }
-    w->unit = u;
-    w->timed_out = 0;
-    w->header = text;
-    if (send_frame(w, text, strlen(text), u->doc->text, u->doc->len)) {
-        glossa__free(text);
-        w->header = NULL;
-        uv_process_kill(&w->proc,
-                        SIGKILL); /* on_worker_exit retries the unit */
-        return;
-    }
-    if (iso->rt->opts.doc_timeout_ms)
-        uv_timer_start(&w->timer, on_timeout, iso->rt->opts.doc_timeout_ms, 0);
+    w->inflight[w->n_inflight++] = u;
+    if (++w->units_sent >= iso->units_per_worker)
+        w->draining = 1;
+    if (w->n_inflight == 1)
+        start_timer(w);
+    if (send_unit(w, u, text))
+        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries it */
 }
 
 static void dispatch(glossa__isolation_t *iso)
@@ -478,7 +550,8 @@ static void dispatch(glossa__isolation_t *iso)
     }
     for (unsigned i = 0; i < iso->n_workers && iso->head; i++) {
         worker_t *w = &iso->workers[i];
-        if (w->state == SLOT_READY && !w->unit && !w->exited)
+        while (iso->head && w->state == SLOT_READY && !w->exited &&
+               !w->draining && w->n_inflight < PIPELINE_DEPTH)
             start_unit(w, dequeue(iso));
     }
 }
@@ -494,10 +567,11 @@ static void spawn_worker(worker_t *w)
     w->exited = 0;
     w->term_signal = 0;
     w->exit_status = 0;
-    w->units_done = 0;
+    w->units_sent = 0;
+    w->draining = 0;
     w->timed_out = 0;
     w->was_ready = 0;
-    w->unit = NULL;
+    w->n_inflight = 0;
     uv_pipe_init(iso->loop, &w->pipe, 0);
     uv_timer_init(iso->loop, &w->timer);
     w->pipe.data = w->timer.data = w->proc.data = w;
@@ -526,7 +600,7 @@ static void spawn_worker(worker_t *w)
     if (rc == 0)
         rc = uv_read_start((uv_stream_t *)&w->pipe, on_alloc, on_read);
     if (rc == 0)
-        rc = send_frame(w, iso->init, iso->init_len, NULL, 0);
+        rc = send_init(w);
     if (rc) {
         glossa__log(rt, GLOSSA_LOG_ERROR, NULL, NULL,
                     "cannot start a plugin worker (%s): %s", exe,
@@ -618,7 +692,7 @@ void glossa__isolation_stop(glossa__isolation_t *iso)
     iso->stopping = 1;
     for (unsigned i = 0; i < iso->n_workers; i++) {
         worker_t *w = &iso->workers[i];
-        if (w->unit && !w->exited)
+        if (w->n_inflight && !w->exited)
             uv_process_kill(&w->proc, SIGKILL);
         retire(w);
     }
@@ -633,10 +707,8 @@ void glossa__isolation_free(glossa__isolation_t *iso)
         return;
     if (iso->quarantine)
         fclose(iso->quarantine);
-    for (unsigned i = 0; iso->workers && i < iso->n_workers; i++) {
+    for (unsigned i = 0; iso->workers && i < iso->n_workers; i++)
         glossa__free(iso->workers[i].in);
-        glossa__free(iso->workers[i].header);
-    }
     glossa__free(iso->workers);
     glossa__free(iso->init);
     glossa__free(iso);

@@ -7,13 +7,17 @@
  *                 "options": {"max_doc_bytes", "max_layer_bytes",
  *                             "log_level", "memory_limit"}}
  *     UNIT  4-byte header length, header JSON {"step", "id", "meta",
- *           "layers": {name: {"spans", "document"}}}, then the text
+ *           "layers": {name: {"spans", "document"}}}; 4-byte length, the
+ *           text; 4-byte count, the tokens; 4-byte count, the sentences
+ *           (glossa_token_t and glossa_sentence_t as in memory: the
+ *           worker is the same executable, so it does not segment again)
  *   worker -> supervisor
  *     READY  JSON {"ok": true} or {"ok": false, "error": "..."}
  *     RESULT JSON {"status": "done"|"failed", "spans", "document",
  *                  "error", "code", "warnings", "nanos"}
- * The worker answers each UNIT with one RESULT, in order. End of file on
- * fd 3 tells the worker to exit. */
+ * The worker answers each UNIT with one RESULT, in order; the supervisor
+ * may send the next UNIT before the answer. End of file on fd 3 tells the
+ * worker to exit. */
 #ifndef GLOSSA_CORE_PROTOCOL_H
 #define GLOSSA_CORE_PROTOCOL_H
 
@@ -22,7 +26,7 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 1
+#define GLOSSA__PROTOCOL_VERSION 2
 #define GLOSSA__WORKER_FD 3
 #define GLOSSA__WORKER_ARG GLOSSA_WORKER_ARGUMENT
 /* A frame larger than this is a protocol error (a document is at most

@@ -156,6 +156,13 @@ int glossa_runtime_new(const glossa_runtime_options_t *opts,
     return 0;
 }
 
+void glossa_runtime_get_options(const glossa_runtime_t *rt,
+                                glossa_runtime_options_t *out)
+{
+    if (rt && out)
+        *out = rt->opts;
+}
+
 static void step_free(glossa__step_t *step)
 {
     if (!step)

@@ -4,6 +4,7 @@
  * in-process mode: preparation, the host table, span checks. Whatever a
  * plugin does to this process (crash, hang, leak) stays here. */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -84,39 +85,72 @@ static glossa_runtime_t *start(const char *payload, uint32_t len, char *why,
     return rt;
 }
 
+/* Reads a 4-byte count and that many bytes (count * unit) at *p. */
+static const char *take(const char **p, const char *end, size_t unit,
+                        uint32_t *count)
+{
+    if (end - *p < 4)
+        return NULL;
+    *count = glossa__get_u32((const unsigned char *)*p);
+    *p += 4;
+    size_t bytes = (size_t)*count * unit;
+    if ((size_t)(end - *p) < bytes)
+        return NULL;
+    const char *data = *p;
+    *p += bytes;
+    return data;
+}
+
+static json_t *failure(const char *code, const char *why)
+{
+    return json_pack("{s:s,s:s,s:s}", "status", "failed", "code", code, "error",
+                     why);
+}
+
 /* Runs one UNIT request and returns the RESULT message. */
 static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len)
 {
-    if (len < 4)
-        return json_pack("{s:s,s:s,s:s}", "status", "failed", "code", "EINVAL",
-                         "error", "malformed request");
-    uint32_t hlen = glossa__get_u32((const unsigned char *)payload);
-    json_t *header =
-        hlen <= len - 4 ? json_loadb(payload + 4, hlen, 0, NULL) : NULL;
+    const char *p = payload, *end = payload + len;
+    uint32_t hlen, text_len, n_tokens, n_sentences;
+    const char *hdr = take(&p, end, 1, &hlen);
+    const char *text = hdr ? take(&p, end, 1, &text_len) : NULL;
+    const char *tokens =
+        text ? take(&p, end, sizeof(glossa_token_t), &n_tokens) : NULL;
+    const char *sentences =
+        tokens ? take(&p, end, sizeof(glossa_sentence_t), &n_sentences) : NULL;
+    json_t *header = sentences ? json_loadb(hdr, hlen, 0, NULL) : NULL;
     json_int_t index = json_integer_value(json_object_get(header, "step"));
     if (!header || index < 0 || (size_t)index >= rt->n_steps) {
         json_decref(header);
-        return json_pack("{s:s,s:s,s:s}", "status", "failed", "code", "EINVAL",
-                         "error", "malformed request");
+        return failure("EINVAL", "malformed request");
     }
-    const char *text = payload + 4 + hlen;
-    size_t text_len = len - 4 - hlen;
     glossa__doc_t *doc = glossa__doc_new();
     json_t *result = NULL;
     if (!doc)
         goto oom;
+    /* The document as the supervisor prepared it. */
     doc->raw_kind = GLOSSA__RAW_TEXT;
     doc->raw = glossa__strndup(text, text_len);
-    doc->raw_len = doc->input_bytes = text_len;
+    doc->raw_len = doc->input_bytes = doc->len = text_len;
+    doc->text = doc->raw;
     const char *id = json_string_value(json_object_get(header, "id"));
     doc->id = glossa__strdup(id ? id : "");
     doc->origin = glossa__strdup(doc->id ? doc->id : "");
     json_t *meta = json_object_get(header, "meta");
     doc->meta = json_is_object(meta) ? json_incref(meta) : json_object();
-    if (!doc->raw || !doc->id || !doc->origin || !doc->meta)
+    doc->seg.tokens = glossa__malloc(n_tokens * sizeof(glossa_token_t) + 1);
+    doc->seg.sentences =
+        glossa__malloc(n_sentences * sizeof(glossa_sentence_t) + 1);
+    if (!doc->raw || !doc->id || !doc->origin || !doc->meta ||
+        !doc->seg.tokens || !doc->seg.sentences)
         goto oom;
-    glossa__doc_prepare(rt, doc);
-    if (doc->skip_plugins || glossa__doc_make_units(rt, doc, NULL))
+    memcpy(doc->seg.tokens, tokens, n_tokens * sizeof(glossa_token_t));
+    memcpy(doc->seg.sentences, sentences,
+           n_sentences * sizeof(glossa_sentence_t));
+    doc->seg.n_tokens = n_tokens;
+    doc->seg.n_sentences = n_sentences;
+    if (glossa__offsets_init(&doc->offsets, doc->text, doc->len, SIZE_MAX) ||
+        glossa__doc_make_units(rt, doc, NULL))
         goto oom;
     /* The layers this step requires, as the supervisor has them. */
     const glossa__step_t *step = rt->steps[index];
@@ -145,8 +179,7 @@ static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len)
 oom:
     json_decref(header);
     glossa__doc_free(doc);
-    return json_pack("{s:s,s:s,s:s}", "status", "failed", "code", "ENOMEM",
-                     "error", "out of memory in the worker process");
+    return failure("ENOMEM", "out of memory in the worker process");
 }
 
 int glossa_worker_main(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,6 +66,8 @@ static void run_usage(FILE *out)
             "N units\n"
             "  --progress / --no-progress   force the progress bar on or off\n"
             "  -q, --quiet            no summary, warnings only\n"
+            "  --stats FILE           write the run's figures as JSON "
+            "(docs/cli.md)\n"
             "  --log-level LEVEL      error, warn, info or debug\n"
             "\n"
             "exit status: 0 all records processed, 1 fatal error, 2 usage "
@@ -188,6 +191,45 @@ static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st)
             st->merge_seconds, 100.0 * st->merge_seconds / total);
 }
 
+/* The summary as JSON, for scripts and the benchmark. */
+static int write_stats(const char *path, glossa_runtime_t *rt,
+                       const glossa_run_stats_t *st, unsigned threads,
+                       int isolate)
+{
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    double secs = st->wall_seconds > 0 ? st->wall_seconds : 1e-9;
+    json_t *plugins = json_array();
+    size_t n = glossa_runtime_plugin_count(rt);
+    for (size_t i = 0; i < n; i++) {
+        glossa_plugin_stats_t ps;
+        if (glossa_runtime_plugin_stats(rt, i, &ps) == 0)
+            json_array_append_new(
+                plugins,
+                json_pack("{s:s,s:f,s:I,s:I}", "name", ps.name, "seconds",
+                          ps.seconds, "documents", (json_int_t)ps.documents,
+                          "failures", (json_int_t)ps.failures));
+    }
+    json_t *doc = json_pack(
+        "{s:s,s:I,s:b,s:I,s:I,s:f,s:f,s:f,s:I,s:I,s:f,s:f,s:I,s:I,s:o}",
+        "glossa", glossa_version(), "threads", (json_int_t)threads, "isolate",
+        isolate, "documents", (json_int_t)st->records, "bytes",
+        (json_int_t)st->bytes, "wall_seconds", st->wall_seconds,
+        "documents_per_second", (double)st->records / secs,
+        "megabytes_per_second", (double)st->bytes / 1e6 / secs, "errors",
+        (json_int_t)st->errors, "records_with_errors",
+        (json_int_t)st->records_with_errors, "prepare_seconds",
+        st->prepare_seconds, "merge_seconds", st->merge_seconds, "peak_rss_kb",
+        (json_int_t)self.ru_maxrss, "peak_rss_worker_kb",
+        (json_int_t)children.ru_maxrss, "plugins", plugins);
+    int rc = doc ? json_dump_file(doc, path, JSON_INDENT(2)) : -1;
+    json_decref(doc);
+    if (rc)
+        fprintf(stderr, "glossa run: cannot write %s\n", path);
+    return rc;
+}
+
 /* ---- The job, for --resume -------------------------------------------- */
 
 /* FNV-1a of a file's bytes, as 16 hex digits; "" if it cannot be read. */
@@ -274,7 +316,8 @@ enum {
     OPT_DOC_TIMEOUT,
     OPT_QUARANTINE,
     OPT_WORKER_MEMORY,
-    OPT_WORKER_MAX_DOCS
+    OPT_WORKER_MAX_DOCS,
+    OPT_STATS
 };
 
 int glossa_cli_run(int argc, char **argv)
@@ -298,6 +341,7 @@ int glossa_cli_run(int argc, char **argv)
         {"quarantine", required_argument, NULL, OPT_QUARANTINE},
         {"worker-memory", required_argument, NULL, OPT_WORKER_MEMORY},
         {"worker-max-docs", required_argument, NULL, OPT_WORKER_MAX_DOCS},
+        {"stats", required_argument, NULL, OPT_STATS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     glossa_runtime_options_t ropts;
@@ -305,6 +349,7 @@ int glossa_cli_run(int argc, char **argv)
     glossa_source_options_t sopts;
     glossa_source_options_init(&sopts);
     const char *pipeline = NULL, *output = NULL, *quarantine = NULL;
+    const char *stats_path = NULL;
     char *quarantine_default = NULL;
     const char **plugins = calloc((size_t)argc, sizeof(char *));
     size_t n_plugins = 0;
@@ -386,6 +431,9 @@ int glossa_cli_run(int argc, char **argv)
         }
         case OPT_QUARANTINE:
             quarantine = optarg;
+            break;
+        case OPT_STATS:
+            stats_path = optarg;
             break;
         case OPT_WORKER_MEMORY:
         case OPT_WORKER_MAX_DOCS:
@@ -544,6 +592,13 @@ int glossa_cli_run(int argc, char **argv)
     signal(SIGTERM, SIG_DFL);
     if (!quiet || rc)
         print_summary(rt, &stats);
+    glossa_runtime_options_t in_force;
+    glossa_runtime_get_options(rt, &in_force);
+    if (stats_path &&
+        write_stats(stats_path, rt, &stats, in_force.threads,
+                    in_force.isolate) &&
+        rc == 0)
+        rc = GLOSSA_EIO;
     if (rc == GLOSSA_EINTR) {
         fprintf(stderr,
                 "glossa: interrupted; %llu records were written completely\n",

@@ -100,6 +100,11 @@ GLOSSA_API void glossa_runtime_options_init(glossa_runtime_options_t *opts);
 
 /* ---- Lifecycle --------------------------------------------------------- */
 
+/* The options in force, with every default resolved (threads, window,
+ * limits). Strings point into the runtime. */
+GLOSSA_API void glossa_runtime_get_options(const glossa_runtime_t *rt,
+                                           glossa_runtime_options_t *out);
+
 /* Creates a runtime. opts may be NULL for defaults. */
 GLOSSA_API int glossa_runtime_new(const glossa_runtime_options_t *opts,
                                   glossa_runtime_t **out, glossa_error_t *err);
