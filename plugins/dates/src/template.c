@@ -595,6 +595,14 @@ static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
             return TENSE_PAST;
         if (strcmp(v, "future") == 0)
             return TENSE_FUTURE;
+        if (strcmp(v, "future_to") == 0) {
+            /* "set to resume", "planned to leave"; but "set on Aug. 6" */
+            const char *end = ev->text + ev->len, *p = w + n;
+            while (p < end && *p == ' ')
+                p++;
+            if (end - p >= 3 && p[0] == 't' && p[1] == 'o' && p[2] == ' ')
+                return TENSE_FUTURE;
+        }
         return TENSE_NONE; /* listed as neither: stops -ed guessing */
     }
     if (n >= 5 && buf[n - 2] == 'e' && buf[n - 1] == 'd')
@@ -1139,7 +1147,7 @@ static int cycle_offset(dates_eval_t *ev, int want, int have, int len,
     int tense = clause_tense(ev);
     if (strcmp(mode, "future") == 0)
         tense = TENSE_FUTURE;
-    else if (strcmp(mode, "past") == 0)
+    else if (strcmp(mode, "past") == 0 || strcmp(mode, "earlier") == 0)
         tense = TENSE_PAST;
     if (tense == TENSE_FUTURE)
         return diff > 0 ? diff : diff + len;
