@@ -1284,6 +1284,97 @@ static int fn_mon(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
                m);
 }
 
+/* The date of a holiday in year y from its rule in the holiday lexicon:
+ * "MM-DD" a fixed day; "MM/W/N" the N-th weekday W (1 = Monday) of month
+ * MM, N = -1 the last; "E" Easter Sunday; either of the last two may end
+ * in "+K" or "-K" days ("11/1/1+1": the Tuesday after the first Monday of
+ * November). */
+static bool holiday_date(const char *spec, int y, dates_ymd_t *out)
+{
+    int m, d, w, k;
+    char sign;
+    int off = 0;
+    const char *p = spec;
+    if (p[0] == 'E') {
+        *out = dates_cal_easter(y);
+        p++;
+    } else if (sscanf(p, "%d/%d/%d", &m, &w, &k) == 3) {
+        if (m < 1 || m > 12 || w < 1 || w > 7 || k < -1 || k == 0 || k > 4)
+            return false;
+        *out = dates_cal_nth_weekday(y, m, w, k);
+        p = strchr(strchr(p, '/') + 1, '/') + 1;
+        if (*p == '-')
+            p++;
+        while (isdigit((unsigned char)*p))
+            p++;
+    } else if (sscanf(p, "%d-%d", &m, &d) == 2) {
+        if (!dates_cal_valid(y, m, d))
+            return false;
+        out->y = y;
+        out->m = m;
+        out->d = d;
+        return true;
+    } else {
+        return false;
+    }
+    if (*p) {
+        if (sscanf(p, "%c%d", &sign, &off) != 2 || (sign != '+' && sign != '-'))
+            return false;
+        *out = dates_cal_add_days(*out, sign == '-' ? -off : off);
+    }
+    return true;
+}
+
+/* %holiday(rule[, mode]): the holiday's date (rule as in holiday_date)
+ * in the year a mode gives ("last Thanksgiving"), else the occurrence
+ * nearest the DCT, or the one the clause's tense points at when the
+ * nearest is over three months away. Without a DCT: XXXX-MM-DD for a
+ * fixed day, XXXX-XX-XX otherwise. */
+static int fn_holiday(dates_eval_t *ev, int argc, char **argv, char *out,
+                      size_t n)
+{
+    dates_ymd_t probe;
+    if (!holiday_date(argv[0], 2000, &probe))
+        return -1;
+    if (!ev->dct.valid) {
+        int m, d;
+        if (strchr(argv[0], '/') == NULL && argv[0][0] != 'E' &&
+            sscanf(argv[0], "%d-%d", &m, &d) == 2)
+            return fmt(out, n, "XXXX-%02d-%02d", m, d);
+        return fmt(out, n, "XXXX-XX-XX");
+    }
+    ev->used_dct = true;
+    const char *mode = mode_arg(argc, argv, 1);
+    long now = dates_cal_to_days(ev->dct.date);
+    dates_ymd_t c[3];
+    long dist[3];
+    for (int i = 0; i < 3; i++) {
+        if (!holiday_date(argv[0], ev->dct.date.y - 1 + i, &c[i]))
+            return -1;
+        dist[i] = dates_cal_to_days(c[i]) - now;
+    }
+    int pick = 1;
+    if (strcmp(mode, "this") == 0) {
+        pick = 1;
+    } else if (strcmp(mode, "last") == 0) {
+        pick = dist[1] < 0 ? 1 : 0;
+    } else if (strcmp(mode, "next") == 0) {
+        pick = dist[1] > 0 ? 1 : 2;
+    } else {
+        for (int i = 0; i < 3; i++)
+            if (labs(dist[i]) < labs(dist[pick]))
+                pick = i;
+        if (labs(dist[pick]) > 96) {
+            int t = clause_tense(ev);
+            if (t == TENSE_PAST)
+                pick = dist[1] <= 0 ? 1 : 0;
+            else if (t == TENSE_FUTURE)
+                pick = dist[1] >= 0 ? 1 : 2;
+        }
+    }
+    return print_point(c[pick], G_DAY, out, n);
+}
+
 /* %season(word[, mode]): YYYY-SP/SU/FA/WI; "" mode means this year's. */
 static int fn_season(dates_eval_t *ev, int argc, char **argv, char *out,
                      size_t n)
@@ -1468,7 +1559,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"season", 1, 2, fn_season},   {"qtr", 1, 2, fn_qtr},
     {"decade", 1, 1, fn_decade},   {"century", 1, 1, fn_century},
     {"time", 3, 3, fn_time},       {"tensed", 2, 2, fn_tensed},
-    {"weekend", 0, 0, fn_weekend},
+    {"weekend", 0, 0, fn_weekend}, {"holiday", 1, 2, fn_holiday},
 };
 
 static const fn_desc_t *fn_table(size_t *n)

@@ -287,6 +287,66 @@ static void test_durations_and_sets(void **state)
     expect("The paper appears weekly.", d, "weekly", "SET", "P1W");
 }
 
+static void test_holidays(void **state)
+{
+    (void)state;
+    expect("He was found on Thanksgiving Day.", "1999-12-10",
+           "Thanksgiving Day", "DATE", "1999-11-25");
+    expect("He arrived last Thanksgiving.", "2000-04-01", "last Thanksgiving",
+           "DATE", "1999-11-25");
+    expect("The campaign runs to Election Day.", "1998-10-26", "Election Day",
+           "DATE", "1998-11-03");
+    expect("Shops close on Christmas Eve.", "2022-12-01", "Christmas Eve",
+           "DATE", "2022-12-24");
+    /* Nearest occurrence across a year end. */
+    expect("They met at Christmas.", "2023-01-05", "Christmas", "DATE",
+           "2022-12-25");
+    expect("Pilgrims gathered for Easter.", "2000-04-17", "Easter", "DATE",
+           "2000-04-23");
+    expect("It fell on Good Friday.", "2024-04-10", "Good Friday", "DATE",
+           "2024-03-29");
+    expect("He was found on Thanksgiving Day.", NULL, "Thanksgiving Day",
+           "DATE", "XXXX-XX-XX");
+    expect("It happened on Christmas Day.", NULL, "Christmas Day", "DATE",
+           "XXXX-12-25");
+}
+
+static void test_tense_markers(void **state)
+{
+    (void)state;
+    /* DCT Friday 1989-10-27. */
+    const char *d = "1989-10-27";
+    /* "succeed" looks like a past form but is not one. */
+    expect("He will succeed Mr. Smith Feb. 1, soon after.", "1989-10-26",
+           "Feb. 1", "DATE", "1990-02-01");
+    /* "set" is future only in "set to". */
+    expect("Talks are set to resume Monday.", d, "Monday", "DATE",
+           "1989-10-30");
+    expect("The ruling set Monday as the deadline.", d, "Monday", "DATE",
+           "1989-10-23");
+    /* A weekday that owns something is past. */
+    expect("They will appeal Wednesday's ruling.", d, "Wednesday's", "DATE",
+           "1989-10-25");
+    /* "since" points back. */
+    expect("It has been on patrol since March and was scheduled to return.",
+           "1990-08-13", "March", "DATE", "1990-03");
+}
+
+static void test_present_and_future_refs(void **state)
+{
+    (void)state;
+    const char *d = "2022-10-31";
+    expect("Current market conditions are weak.", d, "Current", "DATE",
+           "PRESENT_REF");
+    expect("It hurts market makers these days.", d, "these days", "DATE",
+           "PRESENT_REF");
+    expect("It will cut payments in future quarters.", d, "future quarters",
+           "DATE", "FUTURE_REF");
+    expect("It bodes ill for coming quarters.", d, "coming quarters", "DATE",
+           "FUTURE_REF");
+    expect_none("The current account deficit widened.", d);
+}
+
 static void test_not_dates(void **state)
 {
     (void)state;
@@ -309,6 +369,9 @@ int main(void)
         cmocka_unit_test(test_dateline),
         cmocka_unit_test(test_relative_forms),
         cmocka_unit_test(test_durations_and_sets),
+        cmocka_unit_test(test_holidays),
+        cmocka_unit_test(test_tense_markers),
+        cmocka_unit_test(test_present_and_future_refs),
         cmocka_unit_test(test_not_dates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
