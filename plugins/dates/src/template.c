@@ -1103,6 +1103,21 @@ static int fn_qrefrel(dates_eval_t *ev, int argc, char **argv, char *out,
                        n);
 }
 
+/* %qyear(year): "the 1988 period" in a report on a quarter is that
+ * quarter of 1988; the year itself when no quarter has been named. */
+static int fn_qyear(dates_eval_t *ev, int argc, char **argv, char *out,
+                    size_t n)
+{
+    (void)argc;
+    int y = year_of(ev, argv[0]);
+    if (y < 0)
+        return -1;
+    if (ev->qref.gran != G_QUARTER)
+        return fmt(out, n, "%04d", y);
+    ev->used_qref = true;
+    return fmt(out, n, "%04d-Q%d", y, ev->qref.q);
+}
+
 /* %ref(unit[, fallback]): the last date mentioned, at the unit's
  * granularity ("that year", "the same day"); the DCT's when there is none
  * fine enough. With a fallback, see below. */
@@ -1117,6 +1132,11 @@ static int fn_ref(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
         if (ev->ref.gran == g) {
             ev->used_ref = true;
             return print_point(point_day(&ev->ref), g, out, n);
+        }
+        /* "the quarter" after other dates: the last quarter named. */
+        if (g == G_QUARTER && ev->qref.gran == G_QUARTER) {
+            ev->used_qref = true;
+            return print_point(point_day(&ev->qref), g, out, n);
         }
         return fmt(out, n, "%s", argv[1]);
     }
@@ -1560,6 +1580,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"decade", 1, 1, fn_decade},   {"century", 1, 1, fn_century},
     {"time", 3, 3, fn_time},       {"tensed", 2, 2, fn_tensed},
     {"weekend", 0, 0, fn_weekend}, {"holiday", 1, 2, fn_holiday},
+    {"qyear", 1, 1, fn_qyear},
 };
 
 static const fn_desc_t *fn_table(size_t *n)

@@ -347,6 +347,39 @@ static void test_present_and_future_refs(void **state)
     expect_none("The current account deficit widened.", d);
 }
 
+static void test_earnings_reports(void **state)
+{
+    (void)state;
+    const char *d = "1989-10-26";
+    /* "a year ago" compares with the quarter reported on, not with a
+     * forecast named after it. */
+    expect("Net rose in the third quarter from a year ago, and losses "
+           "will continue through the third quarter of 1990. In the "
+           "year-ago period, it earned $5 million.",
+           d, "the year-ago period", "DATE", "1988-Q3");
+    expect("Net rose in the third quarter. In the 1988 period, it earned "
+           "$5 million.",
+           d, "the 1988 period", "DATE", "1988-Q3");
+    expect("Net rose in the third quarter. Sales for last year's quarter "
+           "were flat.",
+           d, "last year's quarter", "DATE", "1988-Q3");
+    expect("It earned $1 million in the year-ago third quarter.", d,
+           "the year-ago third quarter", "DATE", "1988-Q3");
+    expect("It takes effect in next year's first quarter.", d,
+           "next year's first quarter", "DATE", "1990-Q1");
+    expect("Net rose in the third quarter. For the quarter a year ago, it "
+           "earned $2 million.",
+           d, "the quarter a year ago", "DATE", "1988-Q3");
+    /* "the quarter" is the quarter last named, whatever came since. */
+    expect("Sun lost money in the fiscal first quarter. Sales in the 1988 "
+           "period were higher. Sun shipped 28,000 systems in the quarter.",
+           d, "the quarter", "DATE", "1989-Q1");
+    expect("Net for the year ended March 31 rose.", d, "the year", "DURATION",
+           "P1Y");
+    expect("Sales in the current fiscal year will rise.", d,
+           "the current fiscal year", "DATE", "1989");
+}
+
 static void test_not_dates(void **state)
 {
     (void)state;
@@ -372,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_holidays),
         cmocka_unit_test(test_tense_markers),
         cmocka_unit_test(test_present_and_future_refs),
+        cmocka_unit_test(test_earnings_reports),
         cmocka_unit_test(test_not_dates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
