@@ -388,6 +388,18 @@ static void test_not_dates(void **state)
     expect_none("He may go, and they march on.", "2022-10-31");
     expect_none("About 2,500 people and $1,995 in cash.", "2022-10-31");
     expect_none("She is in her 40s.", "2022-10-31");
+    expect_none("They joined the annual March for Life.", "2022-10-31");
+    expect_none("It won more than a quarter of the market.", "2022-10-31");
+    expect_none("A second group of directors, in such quarters.", "2022-10-31");
+    expect_none("He spoke on ABC's \"This Week\" about High Noon.",
+                "2022-10-31");
+    /* But the month and the unit themselves still are. */
+    expect("He resigned in March for health reasons.", "1989-10-26", "March",
+           "DATE", "1989-03");
+    expect("January nineteen ninety-seven. Atlanta again.", "1998-02-27",
+           "January nineteen ninety-seven", "DATE", "1997-01");
+    expect("Prices we saw in the winter of nineteen ninety-four.", "1998-02-23",
+           "the winter of nineteen ninety-four", "DATE", "1994-WI");
 }
 
 int main(void)
