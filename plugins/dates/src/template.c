@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <glossa/export.h>
 
@@ -593,7 +594,7 @@ static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
     if (v) {
         if (strcmp(v, "past") == 0)
             return TENSE_PAST;
-        if (strcmp(v, "future") == 0)
+        if (strcmp(v, "future") == 0 || strcmp(v, "future_near") == 0)
             return TENSE_FUTURE;
         if (strcmp(v, "future_to") == 0) {
             /* "set to resume", "planned to leave"; but "set on Aug. 6" */
@@ -651,6 +652,50 @@ static int clause_tense(dates_eval_t *ev)
     }
     ev->tense = found == TENSE_UNKNOWN ? TENSE_NONE : found;
     return ev->tense;
+}
+
+/* The word before position i (skipping spaces and commas): its start in
+ * *ws and length, 0 when there is none. */
+static size_t word_before(const char *t, size_t i, size_t *ws)
+{
+    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == ','))
+        i--;
+    size_t e = i;
+    while (i > 0 && isalpha((unsigned char)t[i - 1]))
+        i--;
+    *ws = i;
+    return e - i;
+}
+
+/* The tense of the word right before the match, skipping "on" and "in":
+ * "the year ended Jan. 31", "effective Feb. 1". A verb that governs the
+ * date directly says more than the clause around it. Past forms count
+ * unless a form of "be" makes them passive ("will be paid Dec. 14");
+ * future markers only when the lexicon marks them "future_near". */
+static int adjacent_tense(dates_eval_t *ev)
+{
+    const char *t = ev->text;
+    size_t ws, n = word_before(t, ev->start, &ws);
+    if (n == 2 &&
+        (strncmp(t + ws, "on", 2) == 0 || strncmp(t + ws, "in", 2) == 0))
+        n = word_before(t, ws, &ws);
+    if (n == 0 || n > DATES_MAX_WORD)
+        return TENSE_UNKNOWN;
+    char buf[DATES_MAX_WORD + 1];
+    for (size_t k = 0; k < n; k++)
+        buf[k] = (char)tolower((unsigned char)t[ws + k]);
+    buf[n] = '\0';
+    const char *v = dates__lexicon_get(ev->engine->lx_tense, buf);
+    if (v && strcmp(v, "future_near") == 0)
+        return TENSE_FUTURE;
+    if (word_tense(ev, t + ws, n) != TENSE_PAST)
+        return TENSE_UNKNOWN;
+    size_t bs, bn = word_before(t, ws, &bs);
+    static const char *const be[] = {"be", "been", "being", "is", "are"};
+    for (size_t k = 0; k < sizeof be / sizeof be[0]; k++)
+        if (bn == strlen(be[k]) && strncasecmp(t + bs, be[k], bn) == 0)
+            return TENSE_UNKNOWN;
+    return TENSE_PAST;
 }
 
 /* ---- Points and granularities ------------------------------------------ */
@@ -1263,6 +1308,13 @@ static int year_for(dates_eval_t *ev, int m, int d, const char *mode)
         return at > now ? y : y + 1;
     if (best_dist == 0)
         return best;
+    if (!*mode) {
+        int adj = adjacent_tense(ev);
+        if (adj == TENSE_PAST && have_past)
+            return past;
+        if (adj == TENSE_FUTURE && have_future)
+            return future;
+    }
     if (best_dist <= NEAR_MONTHS && !*mode)
         return best;
     int t = clause_tense(ev);

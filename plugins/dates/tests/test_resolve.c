@@ -327,6 +327,14 @@ static void test_tense_markers(void **state)
     /* A weekday that owns something is past. */
     expect("They will appeal Wednesday's ruling.", d, "Wednesday's", "DATE",
            "1989-10-25");
+    /* A verb right before the date decides it. */
+    expect("In the fiscal year ended Jan. 31, sales rose.", "1989-10-31",
+           "Jan. 31", "DATE", "1989-01-31");
+    expect("The pact takes effect, effective June 1.", "1989-10-26", "June 1",
+           "DATE", "1990-06-01");
+    /* ... but not a passive one. */
+    expect("The dividend will be paid Dec. 14.", "1989-10-26", "Dec. 14",
+           "DATE", "1989-12-14");
     /* "since" points back. */
     expect("It has been on patrol since March and was scheduled to return.",
            "1990-08-13", "March", "DATE", "1990-03");
