@@ -1126,8 +1126,11 @@ static int fn_refrel(dates_eval_t *ev, int argc, char **argv, char *out,
     if (indef)
         return fn_rel(ev, argc, argv, out, n);
     ev->used_ref = true;
-    return print_point(shift(point_day(&ev->ref), argv[0], k), ev->ref.gran,
-                       out, n);
+    /* A fourth argument "unit" prints at the unit's granularity: "the
+     * following year" after May 22, 1995 is 1996. */
+    dates_gran_t pg =
+        argc > 3 && strcmp(argv[3], "unit") == 0 ? g : ev->ref.gran;
+    return print_point(shift(point_day(&ev->ref), argv[0], k), pg, out, n);
 }
 
 /* %qrefrel(unit, sign, count): like %refrel, but from the last quarter the
@@ -1624,7 +1627,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"ymd", 3, 3, fn_ymd},         {"ym", 2, 2, fn_ym},
     {"num", 1, 1, fn_num},         {"lex", 2, 2, fn_lex},
     {"unit", 1, 1, fn_unit},       {"dur", 2, 2, fn_dur},
-    {"rel", 3, 3, fn_rel},         {"refrel", 3, 3, fn_refrel},
+    {"rel", 3, 3, fn_rel},         {"refrel", 3, 4, fn_refrel},
     {"qrefrel", 3, 3, fn_qrefrel}, {"ref", 1, 2, fn_ref},
     {"ord", 1, 1, fn_ord},         {"weekday", 1, 2, fn_weekday},
     {"md", 2, 3, fn_md},           {"mon", 1, 2, fn_mon},

@@ -355,6 +355,24 @@ static void test_present_and_future_refs(void **state)
     expect_none("The current account deficit widened.", d);
 }
 
+static void test_anaphora_and_lists(void **state)
+{
+    (void)state;
+    const char *d = "1999-03-12";
+    expect("On May 22, 1995, he was promoted, and the following year he "
+           "left.",
+           d, "the following year", "DATE", "1996");
+    expect("The summit is on April 24 and 25.", d, "25", "DATE", "1999-04-25");
+    expect("The summit is on April 24 and 25.", d, "April 24", "DATE",
+           "1999-04-24");
+    expect("The post-1959 politics split families.", d, "post-1959", "DATE",
+           "1959");
+    expect("We check leads on a daily basis.", d, "daily", "SET", "P1D");
+    /* A clock time belongs to the day last named. */
+    expect("The blast on Aug. 7 occurred at about 10:35 a.m.", "1998-08-08",
+           "about 10:35 a.m.", "TIME", "1998-08-07T10:35");
+}
+
 static void test_earnings_reports(void **state)
 {
     (void)state;
@@ -425,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_holidays),
         cmocka_unit_test(test_tense_markers),
         cmocka_unit_test(test_present_and_future_refs),
+        cmocka_unit_test(test_anaphora_and_lists),
         cmocka_unit_test(test_earnings_reports),
         cmocka_unit_test(test_not_dates),
     };
