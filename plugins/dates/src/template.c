@@ -1151,6 +1151,24 @@ static int fn_qrefrel(dates_eval_t *ev, int argc, char **argv, char *out,
                        n);
 }
 
+/* %shift(value, unit, sign, count): a calendar value moved by count units
+ * at its own granularity ("the day before last Tuesday"); other values
+ * (underspecified, *_REF) are left as they are. */
+static int fn_shift(dates_eval_t *ev, int argc, char **argv, char *out,
+                    size_t n)
+{
+    (void)argc;
+    dates_point_t p;
+    if (!dates__point_parse(argv[0], &p))
+        return fmt(out, n, "%s", argv[0]);
+    int k;
+    bool indef;
+    if (unit_gran(argv[1]) == G_NONE ||
+        signed_count(ev, argv[2], argv[3], &k, &indef) < 0 || indef)
+        return -1;
+    return print_point(shift(point_day(&p), argv[1], k), p.gran, out, n);
+}
+
 /* %qyear(year): "the 1988 period" in a report on a quarter is that
  * quarter of 1988; the year itself when no quarter has been named. */
 static int fn_qyear(dates_eval_t *ev, int argc, char **argv, char *out,
@@ -1266,6 +1284,27 @@ static int fn_weekday(dates_eval_t *ev, int argc, char **argv, char *out,
             off = wd - have < 0 ? wd - have : wd - have - 7;
     }
     return print_point(dates_cal_add_days(ev->dct.date, off), G_DAY, out, n);
+}
+
+/* %refweekday(name, last|next): "the previous Friday", "the following
+ * Monday": the day of that name before or after the last day named, or
+ * the DCT's last/next one when no day has been named. */
+static int fn_refweekday(dates_eval_t *ev, int argc, char **argv, char *out,
+                         size_t n)
+{
+    if (ev->ref.gran != G_DAY)
+        return fn_weekday(ev, argc, argv, out, n);
+    const char *v = dates__lexicon_get(ev->engine->lx_weekday, argv[0]);
+    int wd = v ? atoi(v) : 0;
+    if (wd < 1 || wd > 7)
+        return -1;
+    const char *mode = mode_arg(argc, argv, 1);
+    dates_ymd_t d = point_day(&ev->ref);
+    int diff = wd - dates_cal_weekday(d);
+    int off = strcmp(mode, "next") == 0 ? (diff > 0 ? diff : diff + 7)
+                                        : (diff < 0 ? diff : diff - 7);
+    ev->used_ref = true;
+    return print_point(dates_cal_add_days(d, off), G_DAY, out, n);
 }
 
 /* The year of a month (and day) named without one. With a mode, the
@@ -1622,20 +1661,35 @@ static int fn_if(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 }
 
 static const fn_desc_t FUNCTIONS[] = {
-    {"if", 2, 3, fn_if},           {"year", 1, 1, fn_year},
-    {"month", 1, 1, fn_month},     {"day", 1, 1, fn_day},
-    {"ymd", 3, 3, fn_ymd},         {"ym", 2, 2, fn_ym},
-    {"num", 1, 1, fn_num},         {"lex", 2, 2, fn_lex},
-    {"unit", 1, 1, fn_unit},       {"dur", 2, 2, fn_dur},
-    {"rel", 3, 3, fn_rel},         {"refrel", 3, 4, fn_refrel},
-    {"qrefrel", 3, 3, fn_qrefrel}, {"ref", 1, 2, fn_ref},
-    {"ord", 1, 1, fn_ord},         {"weekday", 1, 2, fn_weekday},
-    {"md", 2, 3, fn_md},           {"mon", 1, 2, fn_mon},
-    {"season", 1, 2, fn_season},   {"qtr", 1, 2, fn_qtr},
-    {"decade", 1, 1, fn_decade},   {"century", 1, 1, fn_century},
-    {"time", 3, 3, fn_time},       {"tensed", 2, 2, fn_tensed},
-    {"weekend", 0, 0, fn_weekend}, {"holiday", 1, 2, fn_holiday},
+    {"if", 2, 3, fn_if},
+    {"year", 1, 1, fn_year},
+    {"month", 1, 1, fn_month},
+    {"day", 1, 1, fn_day},
+    {"ymd", 3, 3, fn_ymd},
+    {"ym", 2, 2, fn_ym},
+    {"num", 1, 1, fn_num},
+    {"lex", 2, 2, fn_lex},
+    {"unit", 1, 1, fn_unit},
+    {"dur", 2, 2, fn_dur},
+    {"rel", 3, 3, fn_rel},
+    {"refrel", 3, 4, fn_refrel},
+    {"qrefrel", 3, 3, fn_qrefrel},
+    {"ref", 1, 2, fn_ref},
+    {"ord", 1, 1, fn_ord},
+    {"weekday", 1, 2, fn_weekday},
+    {"md", 2, 3, fn_md},
+    {"mon", 1, 2, fn_mon},
+    {"season", 1, 2, fn_season},
+    {"qtr", 1, 2, fn_qtr},
+    {"decade", 1, 1, fn_decade},
+    {"century", 1, 1, fn_century},
+    {"time", 3, 3, fn_time},
+    {"tensed", 2, 2, fn_tensed},
+    {"weekend", 0, 0, fn_weekend},
+    {"holiday", 1, 2, fn_holiday},
     {"qyear", 1, 1, fn_qyear},
+    {"shift", 4, 4, fn_shift},
+    {"refweekday", 2, 2, fn_refweekday},
 };
 
 static const fn_desc_t *fn_table(size_t *n)

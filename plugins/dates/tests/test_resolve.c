@@ -368,6 +368,13 @@ static void test_anaphora_and_lists(void **state)
     expect("The post-1959 politics split families.", d, "post-1959", "DATE",
            "1959");
     expect("We check leads on a daily basis.", d, "daily", "SET", "P1D");
+    expect("The index fell on Friday, Oct. 27, down from the previous "
+           "Friday.",
+           "1989-10-30", "the previous Friday", "DATE", "1989-10-20");
+    expect("The day before last Tuesday's hearing, he left.", "2000-02-24",
+           "The day before last Tuesday", "DATE", "2000-02-21");
+    expect("He and Arafat meet separately Monday.", "1998-05-01", "Monday",
+           "DATE", "1998-05-04");
     /* A clock time belongs to the day last named. */
     expect("The blast on Aug. 7 occurred at about 10:35 a.m.", "1998-08-08",
            "about 10:35 a.m.", "TIME", "1998-08-07T10:35");
