@@ -375,6 +375,10 @@ static void test_anaphora_and_lists(void **state)
            "The day before last Tuesday", "DATE", "2000-02-21");
     expect("He and Arafat meet separately Monday.", "1998-05-01", "Monday",
            "DATE", "1998-05-04");
+    expect("Dealers sold on Friday. Buy orders came in the morning.",
+           "1989-10-30", "the morning", "TIME", "1989-10-27TMO");
+    expect("He will leave at 4 in the morning.", "2000-04-05",
+           "4 in the morning", "TIME", "2000-04-05T04:00");
     /* A clock time belongs to the day last named. */
     expect("The blast on Aug. 7 occurred at about 10:35 a.m.", "1998-08-08",
            "about 10:35 a.m.", "TIME", "1998-08-07T10:35");
