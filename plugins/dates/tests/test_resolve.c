@@ -413,6 +413,13 @@ static void test_earnings_reports(void **state)
            d, "the quarter", "DATE", "1989-Q1");
     expect("Net for the year ended March 31 rose.", d, "the year", "DURATION",
            "P1Y");
+    expect("Revenue grew in Q3 2022.", d, "Q3 2022", "DATE", "2022-Q3");
+    expect("Revenue grew in H1 2024.", d, "H1 2024", "DATE", "2024-H1");
+    expect("Revenue grew in FY2023.", d, "FY2023", "DATE", "2023");
+    expect("Sales fell in the first half of the year.", d,
+           "the first half of the year", "DATE", "1989-H1");
+    expect("Sales fell in the second half of 2023.", d,
+           "the second half of 2023", "DATE", "2023-H2");
     expect("Sales in the current fiscal year will rise.", d,
            "the current fiscal year", "DATE", "1989");
 }
