@@ -284,6 +284,10 @@ static void test_durations_and_sets(void **state)
            "P20Y");
     expect("It took 2 1/2 years.", d, "2 1/2 years", "DURATION", "P2Y6M");
     expect("They meet every Monday.", d, "every Monday", "SET", "XXXX-WXX-1");
+    expect("They meet every other week.", d, "every other week", "SET", "P2W");
+    expect("Talks resume two weeks from now.", d, "two weeks from now", "DATE",
+           "2022-W46");
+    expect("It ruled in 2014-2022.", d, "2022", "DATE", "2022");
     expect("The paper appears weekly.", d, "weekly", "SET", "P1W");
 }
 
