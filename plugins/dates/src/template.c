@@ -654,6 +654,38 @@ static int clause_tense(dates_eval_t *ev)
     return ev->tense;
 }
 
+/* True when the match opens its sentence, after at most a preposition:
+ * "In January, ...", "On Feb. 3 the ...". */
+static bool opens_sentence(const dates_eval_t *ev)
+{
+    const char *t = ev->text;
+    size_t i = ev->start;
+    while (i > 0 && t[i - 1] == ' ')
+        i--;
+    size_t e = i;
+    while (i > 0 && isalpha((unsigned char)t[i - 1]))
+        i--;
+    if (e > i) {
+        static const char *const preps[] = {
+            "in", "on", "by", "during", "since", "until", "through"};
+        bool prep = false;
+        for (size_t k = 0; k < sizeof preps / sizeof preps[0]; k++)
+            if (e - i == strlen(preps[k]) &&
+                strncasecmp(t + i, preps[k], e - i) == 0)
+                prep = true;
+        if (!prep)
+            return false;
+        while (i > 0 && t[i - 1] == ' ')
+            i--;
+    }
+    if (i == 0 || t[i - 1] == '\n')
+        return true;
+    while (i > 0 && (t[i - 1] == '"' || t[i - 1] == '\'' || t[i - 1] == '`'))
+        i--;
+    return i > 0 && (t[i - 1] == '.' || t[i - 1] == '!' || t[i - 1] == '?' ||
+                     t[i - 1] == ';' || t[i - 1] == '\n');
+}
+
 /* The word before position i (skipping spaces and commas): its start in
  * *ws and length, 0 when there is none. */
 static size_t word_before(const char *t, size_t i, size_t *ws)
@@ -1357,9 +1389,14 @@ static int year_for(dates_eval_t *ev, int m, int d, const char *mode)
         if (adj == TENSE_FUTURE && have_future)
             return future;
     }
+    int t = clause_tense(ev);
+    /* "In January, the company brought in a new chief": a date that opens
+     * its sentence takes the tense of the verb that follows. */
+    if (!*mode && best_dist <= NEAR_MONTHS && t == TENSE_PAST && have_past &&
+        best > past && opens_sentence(ev))
+        return past;
     if (best_dist <= NEAR_MONTHS && !*mode)
         return best;
-    int t = clause_tense(ev);
     if (strcmp(mode, "future") == 0)
         t = TENSE_FUTURE;
     if (t == TENSE_FUTURE && have_future)

@@ -345,6 +345,11 @@ static void test_tense_markers(void **state)
     /* ... but not a passive one. */
     expect("The dividend will be paid Dec. 14.", "1989-10-26", "Dec. 14",
            "DATE", "1989-12-14");
+    /* A date that opens its sentence takes the tense of the verb after. */
+    expect("In January, the company brought in a new chief.", "1989-10-27",
+           "January", "DATE", "1989-01");
+    expect("Elections will be held in January.", "1989-10-27", "January",
+           "DATE", "1990-01");
     /* "since" points back. */
     expect("It has been on patrol since March and was scheduled to return.",
            "1990-08-13", "March", "DATE", "1990-03");
