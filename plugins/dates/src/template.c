@@ -1201,6 +1201,21 @@ static int fn_shift(dates_eval_t *ev, int argc, char **argv, char *out,
     return print_point(shift(point_day(&p), argv[1], k), p.gran, out, n);
 }
 
+/* %gran(value, unit): a calendar value at the coarser granularity of the
+ * unit ("the week of March 6": the ISO week of that day). */
+static int fn_gran(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
+{
+    (void)ev;
+    (void)argc;
+    dates_point_t p;
+    dates_gran_t g = unit_gran(argv[1]);
+    if (g == G_NONE)
+        return -1;
+    if (!dates__point_parse(argv[0], &p) || g > p.gran)
+        return fmt(out, n, "%s", argv[0]);
+    return print_point(point_day(&p), g, out, n);
+}
+
 /* %qyear(year): "the 1988 period" in a report on a quarter is that
  * quarter of 1988; the year itself when no quarter has been named. */
 static int fn_qyear(dates_eval_t *ev, int argc, char **argv, char *out,
@@ -1727,6 +1742,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"qyear", 1, 1, fn_qyear},
     {"shift", 4, 4, fn_shift},
     {"refweekday", 2, 2, fn_refweekday},
+    {"gran", 2, 2, fn_gran},
 };
 
 static const fn_desc_t *fn_table(size_t *n)

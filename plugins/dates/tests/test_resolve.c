@@ -294,6 +294,8 @@ static void test_durations_and_sets(void **state)
     expect("Talks resume two weeks from now.", d, "two weeks from now", "DATE",
            "2022-W46");
     expect("It ruled in 2014-2022.", d, "2022", "DATE", "2022");
+    expect("A hearing is set for the week of March 6.", "2000-02-24",
+           "the week of March 6", "DATE", "2000-W10");
     expect("The paper appears weekly.", d, "weekly", "SET", "P1W");
 }
 
