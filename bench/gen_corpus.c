@@ -2,14 +2,14 @@
  *
  *   gen_corpus SEED_DIR SIZE_MB [RANDOM_SEED] > corpus.jsonl
  *
- * Splits the seed documents (the .txt files of SEED_DIR) into sentences (with the
- * core's own segmenter), then writes JSONL
- * records {"id", "text", "meta": {"published", "source"}} until SIZE_MB
- * megabytes of text are out. Each document recombines 4 to 14 paragraphs
- * of 2 to 6 consecutive seed sentences, so documents are news-length
- * (about 1 to 8 KB, 3 KB on average) and mix the seeds' vocabulary, names, dates and
- * non-ASCII punctuation in new ways. The same arguments give the same
- * bytes on every machine (xorshift64*, no libc rand). */
+ * Splits the seed documents (the .txt files of SEED_DIR) into sentences (with
+ * the core's own segmenter), then writes JSONL records {"id", "text", "meta":
+ * {"published", "source"}} until SIZE_MB megabytes of text are out. Each
+ * document recombines 4 to 14 paragraphs of 2 to 6 consecutive seed sentences,
+ * so documents are news-length (about 1 to 8 KB, 3 KB on average) and mix the
+ * seeds' vocabulary, names, dates and non-ASCII punctuation in new ways. The
+ * same arguments give the same bytes on every machine (xorshift64*, no libc
+ * rand). */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,12 +111,13 @@ int main(int argc, char **argv)
     }
     free(names);
     if (n_pieces == 0) {
-        fprintf(stderr, "gen_corpus: no sentences in the .txt files of %s\n", argv[1]);
+        fprintf(stderr, "gen_corpus: no sentences in the .txt files of %s\n",
+                argv[1]);
         return 1;
     }
-    static const char *const sources[] = {"AFP", "Reuters", "TRT World",
-                                          "Warsaw Institute", "OC Media",
-                                          "Eurasianet", "news report"};
+    static const char *const sources[] = {
+        "AFP",      "Reuters",    "TRT World",  "Warsaw Institute",
+        "OC Media", "Eurasianet", "news report"};
     uint64_t target = (uint64_t)(megabytes * 1e6), written = 0;
     glossa__strbuf_t text = GLOSSA__STRBUF_INIT, line = GLOSSA__STRBUF_INIT;
     for (uint64_t doc = 0; written < target; doc++) {
@@ -135,17 +136,18 @@ int main(int argc, char **argv)
                 glossa__strbuf_append(&text, pc->text, pc->len);
             }
         }
-        unsigned year = 2020 + (unsigned)pick(5), month = 1 + (unsigned)pick(12),
-                 day = 1 + (unsigned)pick(28);
+        unsigned year = 2020 + (unsigned)pick(5),
+                 month = 1 + (unsigned)pick(12), day = 1 + (unsigned)pick(28);
         glossa__strbuf_reset(&line);
         glossa__strbuf_printf(&line, "{\"id\":\"bench-%08llu\",\"text\":",
                               (unsigned long long)doc);
         glossa__strbuf_put_json_string(&line, text.data, text.len);
-        glossa__strbuf_printf(&line,
-                              ",\"meta\":{\"published\":\"%04u-%02u-%02u\","
-                              "\"source\":\"%s\"}}\n",
-                              year, month, day,
-                              sources[pick(sizeof(sources) / sizeof(*sources))]);
+        glossa__strbuf_printf(
+            &line,
+            ",\"meta\":{\"published\":\"%04u-%02u-%02u\","
+            "\"source\":\"%s\"}}\n",
+            year, month, day,
+            sources[pick(sizeof(sources) / sizeof(*sources))]);
         if (text.failed || line.failed ||
             fwrite(line.data, 1, line.len, stdout) != line.len) {
             fprintf(stderr, "gen_corpus: write failed\n");
