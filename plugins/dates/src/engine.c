@@ -468,8 +468,7 @@ static uint64_t digit_classes(const unsigned char *t, size_t s, size_t e,
         size_t k = e;
         while (k < to && k < e + 2 && (t[k] == ' ' || t[k] == '.'))
             k++;
-        if (k + 1 < to && (t[k] | 0x20) != 0 &&
-            ((t[k] | 0x20) == 'a' || (t[k] | 0x20) == 'p') &&
+        if (k + 1 < to && ((t[k] | 0x20) == 'a' || (t[k] | 0x20) == 'p') &&
             ((t[k + 1] | 0x20) == 'm' ||
              (t[k + 1] == '.' && k + 2 < to && (t[k + 2] | 0x20) == 'm')))
             m |= 1ull << DATES_CLASS_CLOCK;
