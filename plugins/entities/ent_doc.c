@@ -44,10 +44,23 @@ typedef struct work {
     uint8_t *tags;
     uint8_t *covered; /* token belongs to a tagger chunk */
     uint32_t *sent_of; /* sentence index of each token */
+    uint64_t *th; /* folded hash of each token, 0 until computed */
     mention_t *m;
     size_t n, cap;
+    /* Names the tagger found, one per distinct name, sorted by the hash of
+     * their first token (surnames of people by their own): what repeats
+     * of them in the document are. */
+    struct docname *names;
+    size_t n_names;
     entities_result_t *r;
 } work_t;
+
+typedef struct docname {
+    uint64_t first; /* hash of the first (for a surname: only) token */
+    uint32_t idx;   /* the mention it came from */
+    uint8_t ntok;   /* 1 for a surname */
+    uint8_t label;
+} docname_t;
 
 /* ---- Small helpers ----------------------------------------------------- */
 
@@ -232,8 +245,10 @@ static void decide(const work_t *w, mention_t *m, int type)
     const entities_gaz_entry_t *any;
     const entities_gaz_entry_t *e =
         pick(w, w->doc->text + m->bs, m->be - m->bs, wanted(type), &any);
-    if (!e && any && any->strong)
-        e = any; /* "Russia" tagged ORG, "EU" tagged LOC */
+    /* "Russia" tagged ORG, "EU" tagged LOC: a strong entry knows better;
+     * so does a known person's name ("Trump" tagged LOC). */
+    if (!e && any && (any->strong || any->label == ENTITIES_PERSON))
+        e = any;
     if (e) {
         m->label = e->label;
         m->entry = e;
@@ -344,6 +359,44 @@ static int has_hyphen(const entities_token_t *t)
     return 0;
 }
 
+/* The folded hash of token i (cached). */
+static uint64_t tok_hash(work_t *w, size_t i)
+{
+    if (!w->th[i]) {
+        char buf[WORD_MAX * 4];
+        const entities_token_t *t = &w->toks[i];
+        size_t k = entities_fold(t->s, t->len, buf, sizeof(buf));
+        if (k > sizeof(buf))
+            k = sizeof(buf);
+        uint64_t h = entities_mix(entities_fnv(ENTITIES_FNV_INIT, buf, k));
+        w->th[i] = h ? h : 1;
+    }
+    return w->th[i];
+}
+
+static uint64_t seq_hash(work_t *w, size_t a, size_t b)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t i = a; i < b; i++)
+        h = entities_mix(h ^ tok_hash(w, i)) + i - a;
+    return h;
+}
+
+/* Do tokens [a, a + k) equal tokens [b, b + k), folded? */
+static int same_tokens(work_t *w, size_t a, size_t b, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (tok_hash(w, a + i) != tok_hash(w, b + i))
+            return 0;
+    return 1;
+}
+
+static size_t sentence_end(const work_t *w, size_t i)
+{
+    const glossa_sentence_t *s = &w->doc->sentences[w->sent_of[i]];
+    return (size_t)s->token_first + s->token_count;
+}
+
 /* Step 2 for one chunk [a, b) of tagger type `type`. */
 static int chunk_to_mention(work_t *w, size_t a, size_t b, int type)
 {
@@ -358,22 +411,50 @@ static int chunk_to_mention(work_t *w, size_t a, size_t b, int type)
         b--;
     if (a >= b)
         return 0;
+    /* "Armenian Pashinyan": the nationality before a name is its own. */
+    while (type == ENTITIES_T_PER && b - a > 1) {
+        const entities_gaz_entry_t *e =
+            pick(w, w->toks[a].s, w->toks[a].len, BIT(ENTITIES_NORP), NULL);
+        if (!e || !e->strong)
+            break;
+        mention_t *m = add_mention(w);
+        if (!m)
+            return -1;
+        set_tokens(w, m, a, a + 1);
+        m->label = ENTITIES_NORP;
+        m->entry = e;
+        a++;
+    }
+    /* A known longer name the tagger cut short ("Zangezur" of "Zangezur
+     * corridor") is taken whole, if the rest is untagged. */
+    const entities_gaz_entry_t *ge;
+    size_t gm = entities_gaz_match(w->g, w->toks, sentence_end(w, a), a, &ge);
+    if (gm > b - a && ge->strong) {
+        int free_rest = 1;
+        for (size_t i = b; i < a + gm && free_rest; i++)
+            free_rest = w->tags[i] == 0;
+        if (free_rest) {
+            b = a + gm;
+            for (size_t i = a; i < b; i++)
+                w->covered[i] = 1;
+        }
+    }
     /* A hyphenated token with named parts replaces the chunk when it is
      * the chunk, or when it ends the name ("Moscow-led bloc" has no name
      * after the part). */
     for (size_t i = a; i < b; i++) {
         if (!has_hyphen(&w->toks[i]))
             continue;
-        if (b - a > 1 && i + 1 < b && type != ENTITIES_T_MISC) {
-            /* "Rostov-on-Don region": a longer name around it */
+        if (b - a > 1 && type == ENTITIES_T_PER)
+            break;
+        if (b - a > 1 && type != ENTITIES_T_MISC) {
+            /* "Rostov-on-Don region": part of a longer name */
             uint32_t ps[8], pe[8];
             size_t np = hyphen_parts(w, i, ps, pe, 8);
             if (!np || entities_is_capitalized(w->toks[i].s + ps[np - 1],
                                                pe[np - 1] - ps[np - 1]))
                 continue;
         }
-        if (b - a > 1 && type == ENTITIES_T_PER)
-            continue;
         int k = split_hyphenated(w, i);
         if (k < 0)
             return -1;
@@ -395,21 +476,183 @@ static int sentence_initial(const work_t *w, size_t i)
     for (size_t j = s->token_first; j < i; j++) {
         uint32_t cp;
         entities_utf8_next(w->toks[j].s, w->toks[j].len, &cp);
-        if (cp < 0x80 && ((cp | 32) >= 'a' && (cp | 32) <= 'z'))
-            return 0;
-        if (entities_is_capitalized(w->toks[j].s, w->toks[j].len))
-            return 0;
-        if (cp >= '0' && cp <= '9')
+        if ((cp < 0x80 && ((cp | 32) >= 'a' && (cp | 32) <= 'z')) ||
+            (cp >= '0' && cp <= '9') ||
+            entities_is_capitalized(w->toks[j].s, w->toks[j].len))
             return 0;
     }
     return 1;
 }
 
-/* Step 3: strong gazetteer names on tokens no chunk covered. */
+/* Headlines in title case ("Putin Receives Armenian And Azeri Leaders For
+ * Talks") look nothing like the training data: there the tagger's guesses
+ * are dropped and only known names count. A sentence is in title case when
+ * a function word inside it is capitalized and at least four in five of
+ * its words of five letters or more after its last colon ("Related
+ * article: ...") are capitalized. Name-heavy prose ("Armenian Prime
+ * Minister Nikol Pashinyan and ...") keeps its function words lower. */
+static const char *const FUNCTION_WORDS[] = {
+    "and", "for", "with", "to", "in", "on", "at", "from", "of", "by", "as",
+    "into", "over", "is", "are", "was", "has", "have", "its", "after",
+    "amid", "about", "against", "but", "or", "not", "will", NULL};
+
+static int title_case(const work_t *w, size_t first, size_t n)
+{
+    size_t from = first;
+    for (size_t i = first; i < first + n; i++)
+        if (w->toks[i].len == 1 && w->toks[i].s[0] == ':')
+            from = i + 1;
+    int function_word = 0;
+    size_t long_words = 0, capitalized = 0;
+    for (size_t i = from; i < first + n; i++) {
+        const entities_token_t *t = &w->toks[i];
+        int cap = entities_is_capitalized(t->s, t->len);
+        if (cap && i > from && tok_in(w, i, FUNCTION_WORDS))
+            function_word = 1;
+        size_t letters = 0;
+        for (size_t o = 0; o < t->len;) {
+            uint32_t cp;
+            o += entities_utf8_next(t->s + o, t->len - o, &cp);
+            letters += entities_is_lowercase(cp) || (cp >= 'A' && cp <= 'Z');
+        }
+        if (letters >= 5) {
+            long_words++;
+            capitalized += (size_t)cap;
+        }
+    }
+    return function_word && long_words >= 3 &&
+           capitalized * 5 >= long_words * 4;
+}
+
+static int cmp_docname(const void *x, const void *y)
+{
+    const docname_t *a = x, *b = y;
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    if (a->ntok != b->ntok)
+        return a->ntok > b->ntok ? -1 : 1;
+    /* PERSON (0) first: a name the tagger also called a person is one */
+    if (a->label != b->label)
+        return a->label < b->label ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* The first token of docname d's tokens. */
+static size_t name_start(const work_t *w, const docname_t *d)
+{
+    const mention_t *m = &w->m[d->idx];
+    return d->ntok == 1 && m->b - m->a > 1 ? m->b - 1 : m->a;
+}
+
+/* Collects the names the tagger found (see work_t.names). */
+static int collect_names(work_t *w)
+{
+    w->names = malloc((2 * w->n + 1) * sizeof(docname_t));
+    if (!w->names)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const mention_t *m = &w->m[i];
+        if (m->part || m->label == ENTITIES_NO_LABEL ||
+            m->label == ENTITIES_NORP || m->b - m->a > 255)
+            continue;
+        docname_t *d = &w->names[k++];
+        d->first = tok_hash(w, m->a);
+        d->idx = (uint32_t)i;
+        d->ntok = (uint8_t)(m->b - m->a);
+        d->label = m->label;
+        if (m->label == ENTITIES_PERSON && m->b - m->a > 1) {
+            d = &w->names[k++];
+            d->first = tok_hash(w, m->b - 1);
+            d->idx = (uint32_t)i;
+            d->ntok = 1;
+            d->label = ENTITIES_PERSON;
+        }
+    }
+    qsort(w->names, k, sizeof(docname_t), cmp_docname);
+    /* One entry per distinct (first token, length, label): repeats of a
+     * name add nothing and would make lookups slow in long documents. */
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++) {
+        const docname_t *prev = u ? &w->names[u - 1] : NULL;
+        const docname_t *cur = &w->names[i];
+        if (prev && prev->first == cur->first && prev->ntok == cur->ntok &&
+            prev->label == cur->label &&
+            same_tokens(w, name_start(w, prev), name_start(w, cur),
+                        cur->ntok))
+            continue;
+        w->names[u++] = w->names[i];
+    }
+    w->n_names = u;
+    return 0;
+}
+
+/* The longest document name at token i within [i, end) on uncovered
+ * tokens, people first; NULL if none. */
+static const docname_t *name_at(work_t *w, size_t i, size_t end)
+{
+    uint64_t h = tok_hash(w, i);
+    size_t lo = 0, hi = w->n_names;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (w->names[mid].first < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t j = lo; j < w->n_names && w->names[j].first == h; j++) {
+        const docname_t *d = &w->names[j];
+        if (i + d->ntok > end)
+            continue;
+        int ok = 1;
+        for (size_t k = 0; k < d->ntok && ok; k++)
+            ok = !w->covered[i + k];
+        if (ok && same_tokens(w, name_start(w, d), i, d->ntok))
+            return d; /* sorted longest first, people first */
+    }
+    return NULL;
+}
+
+/* A one-word mention that the document elsewhere calls a person
+ * ("Pashinyan" tagged NORP beside "Nikol Pashinyan") is that person,
+ * unless a strong gazetteer entry says otherwise. */
+static void relabel_people(work_t *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        mention_t *m = &w->m[i];
+        if (m->part || m->b - m->a != 1 || m->label == ENTITIES_PERSON ||
+            (m->entry && m->entry->strong))
+            continue;
+        uint64_t h = tok_hash(w, m->a);
+        size_t lo = 0, hi = w->n_names;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (w->names[mid].first < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t j = lo; j < w->n_names && w->names[j].first == h; j++)
+            if (w->names[j].ntok == 1 &&
+                w->names[j].label == ENTITIES_PERSON &&
+                same_tokens(w, name_start(w, &w->names[j]), m->a, 1)) {
+                m->label = ENTITIES_PERSON;
+                m->entry = NULL;
+                break;
+            }
+    }
+}
+
+/* Step 3: names the document already used, and strong gazetteer names,
+ * on tokens no chunk covered. */
 static int recover(work_t *w, size_t first, size_t n)
 {
     for (size_t i = first; i < first + n;) {
-        if (w->covered[i]) {
+        if (w->covered[i] ||
+            !entities_is_capitalized(w->toks[i].s, w->toks[i].len)) {
+            if (!w->covered[i] && has_hyphen(&w->toks[i]) &&
+                split_hyphenated(w, i) < 0)
+                return -1;
             i++;
             continue;
         }
@@ -429,7 +672,21 @@ static int recover(work_t *w, size_t first, size_t n)
                           e->ntok_hint > 1))
                 e = entities_gaz_next(w->g, e);
         }
-        if (ok && e) {
+        if (!ok || !e)
+            m = 0;
+        const docname_t *d = name_at(w, i, first + n);
+        if (d && d->ntok >= m) {
+            mention_t *mm = add_mention(w);
+            if (!mm)
+                return -1;
+            set_tokens(w, mm, i, i + d->ntok);
+            mm->label = d->label;
+            for (size_t k = 0; k < d->ntok; k++)
+                w->covered[i + k] = 1;
+            i += d->ntok;
+            continue;
+        }
+        if (m) {
             mention_t *mm = add_mention(w);
             if (!mm)
                 return -1;
@@ -515,75 +772,137 @@ static void canon_copy(mention_t *dst, const mention_t *src)
     dst->canon_len = src->canon_len;
 }
 
-/* Do tokens [a, a + k) of x equal tokens [b, b + k) of y, folded? */
-static int same_tokens(const work_t *w, size_t a, size_t b, size_t k)
+/* Distinct names of one label, for resolving short and long forms. */
+typedef struct form {
+    uint64_t key;  /* seq_hash of the whole name, or of its last/first token */
+    uint32_t idx;  /* first mention with this name */
+    uint32_t ntok;
+} form_t;
+
+static int cmp_form(const void *x, const void *y)
 {
-    for (size_t i = 0; i < k; i++) {
-        char x[WORD_MAX], y[WORD_MAX];
-        const entities_token_t *tx = &w->toks[a + i], *ty = &w->toks[b + i];
-        size_t lx = entities_fold(tx->s, tx->len, x, sizeof(x));
-        size_t ly = entities_fold(ty->s, ty->len, y, sizeof(y));
-        if (lx > sizeof(x) || lx != ly || memcmp(x, y, lx) != 0)
-            return 0;
-    }
-    return 1;
+    const form_t *a = x, *b = y;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-/* People: a mention whose tokens end another, longer PERSON mention of
- * the document ("Putin" in "Vladimir Putin") is that person; the nearest
- * before it wins, else the first after it. */
-static const mention_t *longer_person(const work_t *w, size_t idx)
+static const form_t *form_find(const form_t *f, size_t n, uint64_t key)
 {
-    const mention_t *m = &w->m[idx];
-    size_t k = m->b - m->a;
-    const mention_t *best = NULL;
-    size_t best_len = 0;
-    int best_before = 0;
-    for (size_t j = 0; j < w->n; j++) {
-        const mention_t *o = &w->m[j];
-        if (j == idx || o->label != ENTITIES_PERSON || o->part)
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && f[lo].key == key ? &f[lo] : NULL;
+}
+
+/* People: a mention whose words end a longer name of a person in the
+ * document ("Putin" in "Vladimir Putin") takes that name's canonical. The
+ * longest such name wins; among equals, the nearest first occurrence
+ * before the mention, else the first after it. Works on distinct names
+ * (people x their mentions stays small in long documents). */
+static int resolve_people(work_t *w)
+{
+    /* Distinct multi-word person names, keyed by their last word. */
+    form_t *all = malloc((w->n + 1) * sizeof(form_t));
+    form_t *last = malloc((w->n + 1) * sizeof(form_t));
+    if (!all || !last) {
+        free(all);
+        free(last);
+        return -1;
+    }
+    size_t na = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const mention_t *m = &w->m[i];
+        if (m->label != ENTITIES_PERSON || m->part || m->b - m->a < 2)
             continue;
-        size_t ok = o->b - o->a;
-        if (ok <= k || !same_tokens(w, o->b - k, m->a, k))
+        all[na].key = seq_hash(w, m->a, m->b);
+        all[na].idx = (uint32_t)i;
+        all[na++].ntok = m->b - m->a;
+    }
+    qsort(all, na, sizeof(form_t), cmp_form);
+    size_t nl = 0;
+    for (size_t i = 0; i < na; i++) {
+        if (i && all[i].key == all[i - 1].key)
+            continue; /* the first mention of each distinct name */
+        const mention_t *m = &w->m[all[i].idx];
+        last[nl] = all[i];
+        last[nl++].key = tok_hash(w, m->b - 1);
+    }
+    qsort(last, nl, sizeof(form_t), cmp_form);
+    for (size_t i = 0; i < w->n; i++) {
+        mention_t *m = &w->m[i];
+        if (m->label != ENTITIES_PERSON || m->part)
             continue;
-        int before = o->cs < m->cs;
-        /* Longest first; among equals, the nearest before, else the
-         * first after. */
-        if (!best || ok > best_len ||
-            (ok == best_len && before && (!best_before || o->cs > best->cs)) ||
-            (ok == best_len && !before && !best_before && o->cs < best->cs)) {
-            best = o;
-            best_len = ok;
-            best_before = before;
+        size_t k = m->b - m->a;
+        const form_t *f = form_find(last, nl, tok_hash(w, m->b - 1));
+        const mention_t *best = NULL;
+        uint32_t best_len = 0;
+        for (; f && f < last + nl && f->key == tok_hash(w, m->b - 1); f++) {
+            const mention_t *o = &w->m[f->idx];
+            if (f->ntok <= k || !same_tokens(w, o->b - k, m->a, k))
+                continue;
+            int before = o->cs < m->cs;
+            int best_before = best && best->cs < m->cs;
+            if (!best || f->ntok > best_len ||
+                (f->ntok == best_len &&
+                 ((before && (!best_before || o->cs > best->cs)) ||
+                  (!before && !best_before && o->cs < best->cs)))) {
+                best = o;
+                best_len = f->ntok;
+            }
         }
+        if (best)
+            canon_copy(m, best);
     }
-    return best;
+    free(all);
+    free(last);
+    return 0;
 }
 
-/* Organisations: "X Foundation" after (or before) "X" is X. */
-static const mention_t *shorter_org(const work_t *w, size_t idx)
+/* Organisations: "X Foundation" (or "X Inc.") where the document also
+ * says "X" is X. */
+static int resolve_orgs(work_t *w)
 {
-    const mention_t *m = &w->m[idx];
-    for (size_t j = 0; j < w->n; j++) {
-        const mention_t *o = &w->m[j];
-        if (j == idx || o->label != ENTITIES_ORG || o->part)
+    form_t *all = malloc((w->n + 1) * sizeof(form_t));
+    if (!all)
+        return -1;
+    size_t na = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const mention_t *m = &w->m[i];
+        if (m->label != ENTITIES_ORG || m->part)
             continue;
-        size_t ok = o->b - o->a, mk = m->b - m->a;
-        if (ok >= mk || !same_tokens(w, o->a, m->a, ok))
-            continue;
-        int all_suffix = 1;
-        for (size_t i = m->a + ok; i < m->b && all_suffix; i++)
-            all_suffix = tok_in(w, i, ORG_SUFFIXES);
-        if (all_suffix)
-            return o;
+        all[na].key = seq_hash(w, m->a, m->b);
+        all[na].idx = (uint32_t)i;
+        all[na++].ntok = m->b - m->a;
     }
-    return NULL;
+    qsort(all, na, sizeof(form_t), cmp_form);
+    for (size_t i = 0; i < w->n; i++) {
+        mention_t *m = &w->m[i];
+        if (m->label != ENTITIES_ORG || m->part || m->entry)
+            continue;
+        size_t b = m->b;
+        while (b > m->a + 1 && tok_in(w, b - 1, ORG_SUFFIXES))
+            b--;
+        if (b == m->b)
+            continue;
+        const form_t *f = form_find(all, na, seq_hash(w, m->a, b));
+        if (f && f->ntok == b - m->a)
+            canon_copy(m, &w->m[f->idx]);
+    }
+    free(all);
+    return 0;
 }
 
 /* Does a capital mentioned at m stand for its government? Not after a
  * locative word ("in Moscow", "a visit to Baku", "the city of"), looking
  * through coordinations ("in Moscow and Paris"). */
-static int acts_as_state(const work_t *w, const mention_t *m)
+static int acts_as_state(const work_t *w, const mention_t *m,
+                         const uint32_t *ends_at)
 {
     if (m->part)
         return 1; /* "Moscow-led" */
@@ -597,19 +916,13 @@ static int acts_as_state(const work_t *w, const mention_t *m)
             return 0;
         if ((tok_is(w, p, "and") || tok_is(w, p, "or") ||
              tok_is(w, p, ",")) &&
-            p > first) {
-            /* Skip back over the previous conjunct if it is a name. */
-            size_t q = p;
-            int found = 0;
-            for (size_t j = 0; j < w->n; j++)
-                if (!w->m[j].part && w->m[j].b == q &&
-                    w->m[j].label == ENTITIES_GPE) {
-                    i = w->m[j].a;
-                    found = 1;
-                    break;
-                }
-            if (found)
+            p > first && ends_at[p - 1]) {
+            /* Skip back over the previous conjunct when it is a place. */
+            const mention_t *o = &w->m[ends_at[p - 1] - 1];
+            if (o->label == ENTITIES_GPE) {
+                i = o->a;
                 continue;
+            }
         }
         break;
     }
@@ -633,37 +946,35 @@ static int canonicalize(work_t *w)
                 m->entry = pick(w, w->doc->text + m->bs, len - 1,
                                 BIT(ENTITIES_NORP), NULL);
         }
-        if (m->entry)
+        /* Long generated lists (weak) only spell names their own way
+         * (ISO's "Karnātaka"); the text's spelling is the better name. */
+        if (m->entry && (m->entry->strong || m->label == ENTITIES_PERSON))
             canon_set(m, m->entry->canonical);
         else if (canon_from_text(w, m))
             return -1;
     }
     /* Pass 2: people and organisations named more fully or more briefly
-     * elsewhere in the document; known people by surname. */
-    for (size_t i = 0; i < w->n; i++) {
-        mention_t *m = &w->m[i];
-        if (m->label == ENTITIES_PERSON && !m->part) {
-            const mention_t *o = longer_person(w, i);
-            if (o) {
-                canon_copy(m, o);
-            }
-        } else if (m->label == ENTITIES_ORG && !m->part && !m->entry) {
-            const mention_t *o = shorter_org(w, i);
-            if (o)
-                canon_copy(m, o);
-        }
-    }
+     * elsewhere in the document. */
+    if (resolve_people(w) || resolve_orgs(w))
+        return -1;
     /* Pass 3: refers_to. */
+    uint32_t *ends_at = calloc(w->doc->n_tokens + 1, sizeof(uint32_t));
+    if (!ends_at)
+        return -1;
+    for (size_t i = 0; i < w->n; i++)
+        if (!w->m[i].part && w->m[i].label != ENTITIES_NO_LABEL)
+            ends_at[w->m[i].b - 1] = (uint32_t)i + 1;
     for (size_t i = 0; i < w->n; i++) {
         mention_t *m = &w->m[i];
         const entities_gaz_entry_t *e = m->entry;
         if (!e || !e->refers_to || m->label == ENTITIES_NO_LABEL)
             continue;
-        if (m->label == ENTITIES_GPE && !acts_as_state(w, m))
+        if (m->label == ENTITIES_GPE && !acts_as_state(w, m, ends_at))
             continue;
         m->refers = e->refers_to;
         m->refers_len = (uint32_t)strlen(e->refers_to);
     }
+    free(ends_at);
     return 0;
 }
 
@@ -681,7 +992,6 @@ static int cmp_mention(const void *x, const void *y)
 
 static int emit(work_t *w, const entities_config_t *cfg)
 {
-    qsort(w->m, w->n, sizeof(mention_t), cmp_mention);
     entities_result_t *r = w->r;
     size_t count = 0;
     for (size_t i = 0; i < w->n; i++)
@@ -739,28 +1049,34 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
     for (size_t s = 0; s < doc->n_sentences; s++)
         if (doc->sentences[s].token_count > maxs)
             maxs = doc->sentences[s].token_count;
-    w.toks = malloc((n ? n : 1) * sizeof(*w.toks));
-    w.tags = calloc(n ? n : 1, 1);
-    w.covered = calloc(n ? n : 1, 1);
-    w.sent_of = malloc((n ? n : 1) * sizeof(uint32_t));
-    entities_tokinfo_t *info = malloc((maxs ? maxs : 1) * sizeof(*info));
-    float *emitbuf = malloc((maxs ? maxs : 1) * ENTITIES_N_TAGS * sizeof(float));
-    void *vwork = malloc(ENTITIES_VITERBI_WORK(maxs ? maxs : 1));
+    size_t n1 = n ? n : 1, m1 = maxs ? maxs : 1;
+    w.toks = malloc(n1 * sizeof(*w.toks));
+    w.tags = calloc(n1, 1);
+    w.covered = calloc(n1, 1);
+    w.sent_of = malloc(n1 * sizeof(uint32_t));
+    w.th = calloc(n1, sizeof(uint64_t));
+    entities_tokinfo_t *info = malloc(m1 * sizeof(*info));
+    float *emitbuf = malloc(m1 * ENTITIES_N_TAGS * sizeof(float));
+    void *vwork = malloc(ENTITIES_VITERBI_WORK(m1));
+    uint8_t *titled = calloc(doc->n_sentences + 1, 1);
     int rc = -1;
-    if (!w.toks || !w.tags || !w.covered || !w.sent_of || !info || !emitbuf ||
-        !vwork)
+    if (!w.toks || !w.tags || !w.covered || !w.sent_of || !w.th || !info ||
+        !emitbuf || !vwork || !titled)
         goto out;
     for (size_t i = 0; i < n; i++) {
         w.toks[i].s = doc->text + doc->tokens[i].start;
         w.toks[i].len = doc->tokens[i].end - doc->tokens[i].start;
     }
+    /* Step 1. */
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const glossa_sentence_t *sen = &doc->sentences[s];
         size_t first = sen->token_first, cnt = sen->token_count;
         for (size_t i = first; i < first + cnt; i++)
             w.sent_of[i] = (uint32_t)s;
-        entities_tag_sentence_buf(model, g, w.toks + first, cnt,
-                                  w.tags + first, info, emitbuf, vwork);
+        titled[s] = (uint8_t)title_case(&w, first, cnt);
+        if (!titled[s])
+            entities_tag_sentence_buf(model, g, w.toks + first, cnt,
+                                      w.tags + first, info, emitbuf, vwork);
     }
     /* Step 2: chunks. */
     for (size_t i = 0; i < n;) {
@@ -777,11 +1093,17 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
             goto out;
         i = j;
     }
+    if (collect_names(&w))
+        goto out;
+    relabel_people(&w);
     /* Step 3. */
     for (size_t s = 0; s < doc->n_sentences; s++)
         if (recover(&w, doc->sentences[s].token_first,
                     doc->sentences[s].token_count))
             goto out;
+    /* Document order from here on (acts_as_state and the output need
+     * it). */
+    qsort(w.m, w.n, sizeof(mention_t), cmp_mention);
     if (canonicalize(&w) || emit(&w, cfg))
         goto out;
     rc = 0;
@@ -792,9 +1114,12 @@ out:
     free(w.tags);
     free(w.covered);
     free(w.sent_of);
+    free(w.th);
     free(w.m);
+    free(w.names);
     free(info);
     free(emitbuf);
     free(vwork);
+    free(titled);
     return rc;
 }

@@ -94,6 +94,31 @@ static const char *intern(entities_gaz_t *g, const char *s, size_t len)
     return p;
 }
 
+/* Names without lowercase letters of at most this many bytes ("US", "EU",
+ * "U.S.", "OSCE") are acronyms: they only match text without lowercase
+ * letters, so that "Support Us" is no "US". Their keys start from another
+ * seed. */
+#define ACRONYM_MAX 6
+#define ACRONYM_INIT (ENTITIES_FNV_INIT ^ 0x5bd1e9955bd1e995ull)
+
+/* 1 when s has letters and none of them is lowercase. */
+static int no_lowercase(const char *s, size_t len)
+{
+    int letters = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += entities_utf8_next(s + i, len - i, &cp);
+        if (cp >= 'a' && cp <= 'z')
+            return 0;
+        if (cp >= 'A' && cp <= 'Z') {
+            letters = 1;
+        } else if (cp >= 0x80 && entities_is_lowercase(cp)) {
+            return 0;
+        }
+    }
+    return letters;
+}
+
 static uint64_t key_of(uint64_t fnv_state)
 {
     uint64_t k = entities_mix(fnv_state);
@@ -186,8 +211,10 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     }
     if (o == 0)
         return -1;
+    int acronym = words == 1 && o <= ACRONYM_MAX &&
+                  no_lowercase(name, strlen(name));
 
-    for (size_t b = 0; b < nb; b++) {
+    for (size_t b = 0; b < nb && !acronym; b++) {
         if (bounds[b] >= o)
             continue;
         uint64_t pk = key_of(entities_fnv(ENTITIES_FNV_INIT, folded, bounds[b]));
@@ -196,7 +223,8 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
             return -1;
         s->flags |= SLOT_PREFIX;
     }
-    uint64_t key = key_of(entities_fnv(ENTITIES_FNV_INIT, folded, o));
+    uint64_t key = key_of(entities_fnv(
+        acronym ? ACRONYM_INIT : ENTITIES_FNV_INIT, folded, o));
     slot_t *s = claim_slot(g, key);
     if (!s)
         return -1;
@@ -428,28 +456,13 @@ const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
     if (k == 0 || k > sizeof(buf))
         return NULL;
     uint32_t flags;
-    return lookup_key(g, key_of(entities_fnv(ENTITIES_FNV_INIT, buf, k)),
-                      &flags);
-}
-
-const entities_gaz_entry_t *entities_gaz_lookup(const entities_gaz_t *g,
-                                                const entities_token_t *toks,
-                                                size_t first, size_t count)
-{
-    uint64_t h = ENTITIES_FNV_INIT;
-    size_t total = 0;
-    for (size_t i = first; i < first + count; i++) {
-        char buf[FOLD_MAX];
-        size_t k = entities_fold(toks[i].s, toks[i].len, buf, sizeof(buf));
-        if (k > sizeof(buf))
-            return NULL;
-        h = entities_fnv(h, buf, k);
-        total += k;
-    }
-    if (!total)
-        return NULL;
-    uint32_t flags;
-    return lookup_key(g, key_of(h), &flags);
+    const entities_gaz_entry_t *e = NULL;
+    if (k <= ACRONYM_MAX && no_lowercase(s, len))
+        e = lookup_key(g, key_of(entities_fnv(ACRONYM_INIT, buf, k)), &flags);
+    if (!e)
+        e = lookup_key(g, key_of(entities_fnv(ENTITIES_FNV_INIT, buf, k)),
+                       &flags);
+    return e;
 }
 
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
@@ -476,6 +489,13 @@ size_t entities_gaz_match(const entities_gaz_t *g,
         h = entities_fnv(h, buf, len);
         uint32_t flags;
         const entities_gaz_entry_t *e = lookup_key(g, key_of(h), &flags);
+        if (k == 0 && len <= ACRONYM_MAX && no_lowercase(t->s, t->len)) {
+            uint32_t aflags;
+            const entities_gaz_entry_t *a = lookup_key(
+                g, key_of(entities_fnv(ACRONYM_INIT, buf, len)), &aflags);
+            if (a)
+                e = a;
+        }
         if (e) {
             best = k + 1;
             *entry = e;

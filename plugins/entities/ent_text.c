@@ -137,6 +137,13 @@ int entities_is_capitalized(const char *s, size_t len)
     return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
 }
 
+int entities_is_lowercase(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 'a' && cp <= 'z';
+    return utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LL;
+}
+
 uint64_t entities_fnv(uint64_t h, const void *data, size_t len)
 {
     const unsigned char *p = data;

@@ -51,6 +51,8 @@ size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
 /* True when the first code point of s is an uppercase or titlecase
  * letter. */
 int entities_is_capitalized(const char *s, size_t len);
+/* True when cp is a lowercase letter. */
+int entities_is_lowercase(uint32_t cp);
 
 /* 64-bit FNV-1a, continued from state h (start with ENTITIES_FNV_INIT). */
 #define ENTITIES_FNV_INIT 0xcbf29ce484222325ull
@@ -150,11 +152,8 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
 size_t entities_gaz_size(const entities_gaz_t *g);
 
 /* The best (lowest priority value) entry whose folded name equals the
- * folded bytes of tokens [first, first + count), or NULL. */
-const entities_gaz_entry_t *entities_gaz_lookup(const entities_gaz_t *g,
-                                                const entities_token_t *toks,
-                                                size_t first, size_t count);
-/* The same for a string. */
+ * folded string, or NULL. Acronyms (short names without lowercase
+ * letters) only match text without lowercase letters. */
 const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
                                                     const char *s,
                                                     size_t len);
