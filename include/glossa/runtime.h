@@ -60,7 +60,7 @@ typedef struct glossa_runtime_options {
     size_t max_docs_in_flight; /* 0: 4 per thread + 4 */
     size_t max_bytes_in_flight;/* text bytes read but not yet written; 0: 64 MiB */
     size_t max_doc_bytes;      /* larger documents are refused; 0: 256 MiB */
-    size_t max_layer_bytes;    /* one plugin's output on one document; 0: 64 MiB */
+    size_t max_layer_bytes;    /* one plugin's output on one document; 0: 256 MiB */
     glossa_log_level_t log_level; /* messages above it are dropped */
     /* Where log lines go (one call per line, without newline; called from
      * any thread, serialised by the runtime). NULL: stderr. */
