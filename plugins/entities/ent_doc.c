@@ -29,7 +29,8 @@ typedef struct mention {
     uint32_t bs, be;     /* bytes of the mention's text */
     uint32_t cs, ce;     /* code points */
     uint8_t label;       /* entities_label_t, or ENTITIES_NO_LABEL: dropped */
-    uint8_t part;        /* a named part of a hyphenated token */
+    uint8_t part;        /* a named part of a hyphenated token: how many
+                          * named parts that token has (0: not a part) */
     const entities_gaz_entry_t *entry; /* gazetteer entry of its label */
     const char *canon;   /* into text or gazetteer; NULL: pool offset */
     uint32_t canon_off, canon_len;
@@ -341,6 +342,8 @@ static int split_hyphenated(work_t *w, size_t i)
         m->entry = e;
         added++;
     }
+    for (int k = 0; k < added; k++)
+        w->m[w->n - 1 - (size_t)k].part = (uint8_t)added;
     return added;
 }
 
@@ -441,8 +444,11 @@ static int chunk_to_mention(work_t *w, size_t a, size_t b, int type)
     }
     /* A hyphenated token with named parts replaces the chunk when it is
      * the chunk, or when it ends the name ("Moscow-led bloc" has no name
-     * after the part). */
-    for (size_t i = a; i < b; i++) {
+     * after the part); not when the chunk is a known name as a whole. */
+    const entities_gaz_entry_t *whole = NULL;
+    pick(w, w->doc->text + w->doc->tokens[a].start,
+         w->doc->tokens[b - 1].end - w->doc->tokens[a].start, 0, &whole);
+    for (size_t i = a; i < b && !(whole && whole->strong); i++) {
         if (!has_hyphen(&w->toks[i]))
             continue;
         if (b - a > 1 && type == ENTITIES_T_PER)
@@ -904,8 +910,8 @@ static int resolve_orgs(work_t *w)
 static int acts_as_state(const work_t *w, const mention_t *m,
                          const uint32_t *ends_at)
 {
-    if (m->part)
-        return 1; /* "Moscow-led" */
+    if (m->part) /* "Moscow-led" yes, "Baku-Tbilisi-Ceyhan" no */
+        return m->part == 1;
     size_t first = w->doc->sentences[w->sent_of[m->a]].token_first;
     size_t i = m->a;
     while (i > first) {
