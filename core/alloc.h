@@ -14,7 +14,8 @@ void glossa__free(void *ptr);
 char *glossa__strdup(const char *s);
 char *glossa__strndup(const char *s, size_t n);
 /* printf into a new string; NULL when out of memory. */
-char *glossa__asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *glossa__asprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 /* Routes Jansson's allocations through the hook (idempotent). */
 void glossa__alloc_install_jansson(void);

@@ -107,13 +107,13 @@ static int sanitize_text(glossa__doc_t *doc, size_t *n_codepoints,
         return 0;
     if (is_json_string) {
         /* JSON strings are valid UTF-8 already; only NUL (\u0000) is left. */
-        glossa__error_entry_add(&doc->errors, NULL, "EUTF8",
-                                "%s: text contains %zu NUL character(s), "
-                                "the first at character %zu; replaced with "
-                                "U+FFFD",
-                                doc->origin, rep.n_replaced,
-                                glossa__utf8_count(doc->text,
-                                                   rep.first_bad_byte));
+        glossa__error_entry_add(
+            &doc->errors, NULL, "EUTF8",
+            "%s: text contains %zu NUL character(s), "
+            "the first at character %zu; replaced with "
+            "U+FFFD",
+            doc->origin, rep.n_replaced,
+            glossa__utf8_count(doc->text, rep.first_bad_byte));
     } else {
         size_t line, col;
         line_col(doc->text, rep.first_bad_byte, &line, &col);

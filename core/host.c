@@ -103,7 +103,8 @@ static const json_t *host_doc_layer_document(const glossa_ctx_t *ctx,
 static json_t *add_span(glossa_ctx_t *ctx, size_t start, size_t end,
                         size_t text_bytes, const char *label)
 {
-    ctx->approx_bytes += SPAN_OVERHEAD + text_bytes + (label ? strlen(label) : 0);
+    ctx->approx_bytes +=
+        SPAN_OVERHEAD + text_bytes + (label ? strlen(label) : 0);
     if (ctx->approx_bytes > ctx->rt->opts.max_layer_bytes)
         return NULL; /* unit_execute reports the overflow */
     if (!ctx->spans && !(ctx->spans = json_array()))
@@ -118,8 +119,8 @@ static json_t *add_span(glossa_ctx_t *ctx, size_t start, size_t end,
         json_object_set_new_nocheck(span, "end",
                                     json_integer((json_int_t)end)) ||
         json_object_set_new_nocheck(span, "text", json_null()) ||
-        (label && json_object_set_new_nocheck(span, "label",
-                                              json_string(label)))) {
+        (label &&
+         json_object_set_new_nocheck(span, "label", json_string(label)))) {
         json_decref(span);
         return NULL;
     }
@@ -137,8 +138,7 @@ static json_t *host_span_add(glossa_ctx_t *ctx, size_t start, size_t end,
 
 static int is_char_start(const glossa__doc_t *doc, size_t byte)
 {
-    return byte >= doc->len ||
-           ((unsigned char)doc->text[byte] & 0xC0) != 0x80;
+    return byte >= doc->len || ((unsigned char)doc->text[byte] & 0xC0) != 0x80;
 }
 
 static json_t *host_span_add_bytes(glossa_ctx_t *ctx, size_t start_byte,

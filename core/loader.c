@@ -50,7 +50,7 @@ static int check_descriptor(const glossa_plugin_t *d, const char *path,
             return BAD("invalid descriptor of plugin '%s': required layer "
                        "\"%s\" is not a layer name",
                        d->name, d->requires[i]);
-        if (strcmp(d->requires[i], d->name) == 0)
+        if (strcmp(d->requires[i], d -> name) == 0)
             return BAD("invalid descriptor of plugin '%s': it requires its "
                        "own layer",
                        d->name);
@@ -108,8 +108,8 @@ int glossa__plugin_type_load(const char *path, glossa__plugin_type_t **out,
     *out = NULL;
     struct stat st;
     if (stat(path, &st) != 0)
-        return glossa__fail(err, GLOSSA_ENOENT, path,
-                            0, "cannot load plugin: %s", strerror(errno));
+        return glossa__fail(err, GLOSSA_ENOENT, path, 0,
+                            "cannot load plugin: %s", strerror(errno));
     if (!S_ISREG(st.st_mode))
         return glossa__fail(err, GLOSSA_ELOAD, path, 0,
                             "cannot load plugin: not a regular file");
@@ -137,8 +137,8 @@ int glossa__plugin_type_load(const char *path, glossa__plugin_type_t **out,
     const glossa_plugin_t *d = entry();
     if (!d) {
         dlclose(handle);
-        return glossa__fail(err, GLOSSA_ELOAD, path, 0,
-                            "%s() returned NULL", GLOSSA_PLUGIN_ENTRY_SYMBOL);
+        return glossa__fail(err, GLOSSA_ELOAD, path, 0, "%s() returned NULL",
+                            GLOSSA_PLUGIN_ENTRY_SYMBOL);
     }
     /* abi_version and struct_size are the first two fields in every ABI
      * version; nothing else is read before they are checked. */
@@ -226,8 +226,8 @@ int glossa__plugin_resolve(const glossa_runtime_t *rt, const char *name_or_path,
     char dirs[1024] = "";
     size_t o = 0;
     for (size_t i = 0; i < rt->n_search_dirs && o < sizeof(dirs); i++)
-        o += (size_t)snprintf(dirs + o, sizeof(dirs) - o, "%s%s",
-                              i ? ":" : "", rt->search_dirs[i]);
+        o += (size_t)snprintf(dirs + o, sizeof(dirs) - o, "%s%s", i ? ":" : "",
+                              rt->search_dirs[i]);
     return glossa__fail(err, GLOSSA_ENOENT, name_or_path, 0,
                         "plugin not found in the search path (%s); set "
                         "GLOSSA_PLUGIN_PATH or give a path",

@@ -30,8 +30,8 @@ void glossa__vlog(const struct glossa_runtime *rt, glossa_log_level_t level,
     if (plugin && n >= 0 && (size_t)n < sizeof(line))
         n += snprintf(line + n, sizeof(line) - (size_t)n, "[%s] ", plugin);
     if (doc_id && n >= 0 && (size_t)n < sizeof(line))
-        n += snprintf(line + n, sizeof(line) - (size_t)n, "document %s: ",
-                      doc_id);
+        n += snprintf(line + n, sizeof(line) - (size_t)n,
+                      "document %s: ", doc_id);
     if (n >= 0 && (size_t)n < sizeof(line))
         vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
     /* One message is one line. */

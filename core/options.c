@@ -80,8 +80,8 @@ int glossa__config_validate(const glossa_plugin_t *desc, const json_t *given,
         if (!opt) {
             char known[512] = "";
             size_t o = 0;
-            for (size_t i = 0; desc->options && desc->options[i].key &&
-                               o < sizeof(known);
+            for (size_t i = 0;
+                 desc->options && desc->options[i].key && o < sizeof(known);
                  i++)
                 o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s",
                                       i ? ", " : "", desc->options[i].key);
@@ -90,8 +90,7 @@ int glossa__config_validate(const glossa_plugin_t *desc, const json_t *given,
                                 "unknown configuration key '%s' for plugin "
                                 "'%s' (%s%s)",
                                 key, desc->name,
-                                o ? "known keys: " : "it takes no keys",
-                                known);
+                                o ? "known keys: " : "it takes no keys", known);
         }
         if (!has_type(value, opt->type)) {
             json_decref(config);
@@ -102,8 +101,7 @@ int glossa__config_validate(const glossa_plugin_t *desc, const json_t *given,
         }
         if (json_object_set(config, key, value)) {
             json_decref(config);
-            return glossa__fail(err, GLOSSA_ENOMEM, origin, 0,
-                                "out of memory");
+            return glossa__fail(err, GLOSSA_ENOMEM, origin, 0, "out of memory");
         }
     }
     for (size_t i = 0; desc->options && desc->options[i].key; i++) {
@@ -121,8 +119,7 @@ int glossa__config_validate(const glossa_plugin_t *desc, const json_t *given,
         }
         if (!def || json_object_set_new(config, opt->key, def)) {
             json_decref(config);
-            return glossa__fail(err, GLOSSA_ENOMEM, origin, 0,
-                                "out of memory");
+            return glossa__fail(err, GLOSSA_ENOMEM, origin, 0, "out of memory");
         }
     }
     *out = config;

@@ -35,7 +35,7 @@
 #define container_of(ptr, type, member)                                        \
     ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
-#define TICK_MS 100          /* stop checks */
+#define TICK_MS 100 /* stop checks */
 #define PROGRESS_EVERY_TICKS 2
 
 typedef struct glossa__run {
@@ -161,8 +161,8 @@ static void maybe_finish(glossa__run_t *run)
     if (run->closing)
         return;
     uv_mutex_lock(&run->mutex);
-    int done = run->reader_done && run->docs_in_flight == 0 &&
-               run->queue_head == NULL;
+    int done =
+        run->reader_done && run->docs_in_flight == 0 && run->queue_head == NULL;
     uv_mutex_unlock(&run->mutex);
     if (!done)
         return;
@@ -403,8 +403,7 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
         return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
                             "the source belongs to another runtime");
     for (size_t i = 0; i < rt->n_steps; i++)
-        rt->steps[i]->nanos = rt->steps[i]->calls =
-            rt->steps[i]->failures = 0;
+        rt->steps[i]->nanos = rt->steps[i]->calls = rt->steps[i]->failures = 0;
     atomic_store(&rt->stop_requested, 0);
     size_thread_pool(rt);
 

@@ -354,8 +354,8 @@ int glossa_runtime_load_pipeline(glossa_runtime_t *rt, const char *path,
     if (!pipeline && glossa__json_oom(&jerr, oom_mark))
         return glossa__fail(err, GLOSSA_ENOMEM, path, 0, "out of memory");
     if (!pipeline) {
-        int rc = glossa__fail(err, GLOSSA_EPARSE, path, jerr.line, "%s",
-                              jerr.text);
+        int rc =
+            glossa__fail(err, GLOSSA_EPARSE, path, jerr.line, "%s", jerr.text);
         if (err && err->code == GLOSSA_EPARSE)
             err->column = jerr.column;
         return rc;
@@ -438,8 +438,7 @@ static int link_dependencies(glossa_runtime_t *rt, glossa_error_t *err)
 }
 
 /* Kahn's algorithm; *order gets a creation order (requirements first). */
-static int order_steps(glossa_runtime_t *rt, size_t *order,
-                       glossa_error_t *err)
+static int order_steps(glossa_runtime_t *rt, size_t *order, glossa_error_t *err)
 {
     size_t n = rt->n_steps, done = 0;
     int *ordered = glossa__calloc(n ? n : 1, sizeof(int));
@@ -493,8 +492,9 @@ static int create_instance(glossa_runtime_t *rt, glossa__step_t *s,
         return glossa__fail(err, GLOSSA_ECONFIG, s->origin, 0,
                             "plugin '%s' (%s) refused to start: %s", s->layer,
                             s->type->path,
-                            message[0] ? message : "create() failed without "
-                                                   "a message");
+                            message[0] ? message
+                                       : "create() failed without "
+                                         "a message");
     }
     s->created = 1;
     return 0;
@@ -592,10 +592,11 @@ static void fill_info(const glossa__plugin_type_t *t, glossa_plugin_info_t *i)
     i->options = t->desc.options;
 }
 
-int glossa_runtime_describe_plugin(
-    glossa_runtime_t *rt, const char *name_or_path,
-    void (*cb)(void *ud, const glossa_plugin_info_t *info), void *ud,
-    glossa_error_t *err)
+int glossa_runtime_describe_plugin(glossa_runtime_t *rt,
+                                   const char *name_or_path,
+                                   void (*cb)(void *ud,
+                                              const glossa_plugin_info_t *info),
+                                   void *ud, glossa_error_t *err)
 {
     if (!rt || !name_or_path || !cb)
         return GLOSSA_EINVAL;

@@ -28,23 +28,23 @@
 /* ---- Plugins ----------------------------------------------------------- */
 
 typedef struct glossa__plugin_type {
-    char *path;            /* the resolved file */
-    void *handle;          /* dlopen handle */
-    glossa_plugin_t desc;  /* copy; fields past its struct_size are zero */
-    char *data_dir;        /* see glossa_create_args_t.data_dir */
+    char *path;           /* the resolved file */
+    void *handle;         /* dlopen handle */
+    glossa_plugin_t desc; /* copy; fields past its struct_size are zero */
+    char *data_dir;       /* see glossa_create_args_t.data_dir */
 } glossa__plugin_type_t;
 
 /* One pipeline entry: a plugin instance producing one layer. */
 typedef struct glossa__step {
     const struct glossa_runtime *rt;
     glossa__plugin_type_t *type;
-    char *layer;        /* the layer name ("as", default the plugin name) */
-    char *origin;       /* where it was declared, for messages */
-    json_t *config;     /* validated, defaults filled in */
-    void *state;        /* from create(); NULL until prepare() */
+    char *layer;    /* the layer name ("as", default the plugin name) */
+    char *origin;   /* where it was declared, for messages */
+    json_t *config; /* validated, defaults filled in */
+    void *state;    /* from create(); NULL until prepare() */
     int created;
-    size_t index;       /* position in the output */
-    size_t *requires;   /* indices of the steps it requires */
+    size_t index;     /* position in the output */
+    size_t *requires; /* indices of the steps it requires */
     size_t n_requires;
     size_t *dependents; /* indices of the steps requiring it */
     size_t n_dependents;
@@ -89,53 +89,53 @@ struct glossa_ctx {
     const glossa__step_t *step;
     struct glossa__run *run;
     const glossa_runtime_t *rt;
-    uint32_t waiting; /* requirements not yet done */
-    int status;       /* GLOSSA__UNIT_* */
-    json_t *spans;    /* array, created on the first span */
-    json_t *document; /* object or NULL */
-    size_t approx_bytes; /* running estimate, for max_layer_bytes */
-    char *error;      /* why it failed */
+    uint32_t waiting;       /* requirements not yet done */
+    int status;             /* GLOSSA__UNIT_* */
+    json_t *spans;          /* array, created on the first span */
+    json_t *document;       /* object or NULL */
+    size_t approx_bytes;    /* running estimate, for max_layer_bytes */
+    char *error;            /* why it failed */
     const char *error_code; /* glossa_err_name() of the failure */
-    json_t *warnings; /* spans dropped by the checks, as error entries */
+    json_t *warnings;       /* spans dropped by the checks, as error entries */
     uint64_t nanos;
 };
 typedef struct glossa_ctx glossa__unit_t;
 
 struct glossa__doc {
-    uv_work_t work;           /* prepare, then serialize: one at a time */
-    uint64_t seq;             /* order among the records read */
-    glossa__doc_t *next;      /* reader -> loop queue */
+    uv_work_t work;      /* prepare, then serialize: one at a time */
+    uint64_t seq;        /* order among the records read */
+    glossa__doc_t *next; /* reader -> loop queue */
 
     /* Raw input, filled by the source. */
-    int raw_kind;             /* GLOSSA__RAW_* */
-    char *raw;                /* text bytes or one JSON line */
+    int raw_kind; /* GLOSSA__RAW_* */
+    char *raw;    /* text bytes or one JSON line */
     size_t raw_len;
-    size_t input_bytes;       /* size for accounting (raw_len or file size) */
-    char *origin;             /* "dir/file.txt", "a.jsonl:17" */
-    char *id;                 /* known for text records */
-    json_t *meta;             /* known for text records */
-    char *input_error;        /* the source could not read the record */
+    size_t input_bytes; /* size for accounting (raw_len or file size) */
+    char *origin;       /* "dir/file.txt", "a.jsonl:17" */
+    char *id;           /* known for text records */
+    json_t *meta;       /* known for text records */
+    char *input_error;  /* the source could not read the record */
     const char *input_error_code;
 
     /* Prepared on a pool thread. */
-    char *text;               /* valid UTF-8, no NUL */
+    char *text; /* valid UTF-8, no NUL */
     size_t len;
     glossa__offsets_t offsets;
     glossa__segments_t seg;
-    json_t *errors;           /* entries about the input, or NULL */
-    int skip_plugins;         /* nothing to annotate */
+    json_t *errors;   /* entries about the input, or NULL */
+    int skip_plugins; /* nothing to annotate */
     uint64_t prepare_nanos;
 
     /* Plugins. */
-    glossa__unit_t *units;    /* one per step */
-    size_t remaining;         /* units not finished */
+    glossa__unit_t *units; /* one per step */
+    size_t remaining;      /* units not finished */
 
     /* The output line, made on a pool thread. */
     char *line;
     size_t line_len;
     size_t n_errors;
     uint64_t merge_nanos;
-    int finished;             /* line is ready; set on the loop thread */
+    int finished; /* line is ready; set on the loop thread */
 };
 
 /* doc.c */

@@ -37,7 +37,7 @@ typedef struct input {
 /* A directory entry: a .txt file and/or a manifest record naming it. */
 typedef struct dir_entry {
     char *file;
-    json_t *record;   /* manifest record or NULL */
+    json_t *record; /* manifest record or NULL */
     size_t manifest_line;
 } dir_entry_t;
 
@@ -122,8 +122,9 @@ int glossa_source_open(glossa_runtime_t *rt, const char *const *inputs,
     glossa_source_options_init(&src->opts);
     if (opts)
         memcpy(&src->opts, opts,
-               opts->size && opts->size < sizeof(src->opts) ? opts->size
-                                                            : sizeof(src->opts));
+               opts->size && opts->size < sizeof(src->opts)
+                   ? opts->size
+                   : sizeof(src->opts));
     if (src->opts.shard_count > 1 &&
         src->opts.shard_index >= src->opts.shard_count) {
         glossa_source_free(src);
@@ -162,8 +163,8 @@ int glossa_source_open(glossa_runtime_t *rt, const char *const *inputs,
         if (stat(p, &st) != 0) {
             int e = errno;
             glossa_source_free(src);
-            return glossa__fail(err, GLOSSA_ENOENT, p, 0, "cannot read input: %s",
-                                strerror(e));
+            return glossa__fail(err, GLOSSA_ENOENT, p, 0,
+                                "cannot read input: %s", strerror(e));
         }
         if (S_ISDIR(st.st_mode)) {
             in->kind = IN_DIR;
@@ -182,8 +183,9 @@ int glossa_source_open(glossa_runtime_t *rt, const char *const *inputs,
     return 0;
 }
 
-int glossa_source_from_callback(glossa_runtime_t *rt, glossa_source_next_cb next,
-                                void *ud, glossa_source_t **out)
+int glossa_source_from_callback(glossa_runtime_t *rt,
+                                glossa_source_next_cb next, void *ud,
+                                glossa_source_t **out)
 {
     *out = NULL;
     if (!rt || !next)
@@ -281,8 +283,7 @@ static int add_entry(glossa_source_t *src, size_t *cap, const char *file,
                 glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
                             "manifest line %zu names '%s' again; the first "
                             "entry (line %zu) is used",
-                            manifest_line, file,
-                            src->entries[i].manifest_line);
+                            manifest_line, file, src->entries[i].manifest_line);
                 src->problems++;
                 json_decref(record);
                 return 0;
@@ -416,8 +417,8 @@ static void read_text_file(glossa_source_t *src, const char *path,
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        doc->input_error = glossa__asprintf("%s: cannot read: %s", path,
-                                            strerror(errno));
+        doc->input_error =
+            glossa__asprintf("%s: cannot read: %s", path, strerror(errno));
         doc->input_error_code = "EIO";
         if (fd >= 0)
             close(fd);
@@ -426,10 +427,10 @@ static void read_text_file(glossa_source_t *src, const char *path,
     size_t size = (size_t)st.st_size;
     doc->input_bytes = size;
     if (size > src->rt->opts.max_doc_bytes) {
-        doc->input_error = glossa__asprintf(
-            "%s: document is %zu bytes, over the limit of %zu "
-            "(--max-doc-bytes); not read",
-            path, size, src->rt->opts.max_doc_bytes);
+        doc->input_error =
+            glossa__asprintf("%s: document is %zu bytes, over the limit of %zu "
+                             "(--max-doc-bytes); not read",
+                             path, size, src->rt->opts.max_doc_bytes);
         doc->input_error_code = "ETOOBIG";
         close(fd);
         return;
@@ -447,8 +448,8 @@ static void read_text_file(glossa_source_t *src, const char *path,
     close(fd);
     if (!doc->raw || got != size) {
         doc->input_error = glossa__asprintf(
-            "%s: %s", path, doc->raw ? "file changed while reading" :
-                                       "out of memory");
+            "%s: %s", path,
+            doc->raw ? "file changed while reading" : "out of memory");
         doc->input_error_code = doc->raw ? "EIO" : "ENOMEM";
         return;
     }
@@ -496,8 +497,8 @@ static int dir_record(glossa_source_t *src, const char *dir,
     struct stat st;
     if (e->record && stat(doc->origin, &st) != 0) {
         doc->input_error = glossa__asprintf(
-            "%s/manifest.jsonl:%zu: names '%s', which cannot be read: %s",
-            dir, e->manifest_line, e->file, strerror(errno));
+            "%s/manifest.jsonl:%zu: names '%s', which cannot be read: %s", dir,
+            e->manifest_line, e->file, strerror(errno));
         doc->input_error_code = "ENOENT";
         return doc->input_error ? 0 : GLOSSA_ENOMEM;
     }
@@ -539,8 +540,8 @@ static ssize_t fill(glossa_source_t *src)
             if (r == 0 || (r < 0 && errno == EINTR))
                 continue;
         }
-        ssize_t r = read(src->fd, src->buf + src->buf_len,
-                         src->buf_cap - src->buf_len);
+        ssize_t r =
+            read(src->fd, src->buf + src->buf_len, src->buf_cap - src->buf_len);
         if (r < 0 && errno == EINTR)
             continue;
         if (r > 0)
@@ -633,8 +634,8 @@ static int next_line_record(glossa_source_t *src, const char *name,
         doc->raw = glossa__strndup(start, len);
         doc->raw_len = len;
         doc->input_bytes = len;
-        doc->origin = glossa__asprintf("%s:%llu", name,
-                                       (unsigned long long)src->line_no);
+        doc->origin =
+            glossa__asprintf("%s:%llu", name, (unsigned long long)src->line_no);
         *out = doc;
         return (doc->raw && doc->origin) ? 1 : GLOSSA_ENOMEM;
     }
@@ -652,8 +653,8 @@ static int open_current(glossa_source_t *src, glossa_error_t *err)
     case IN_JSONL:
         src->fd = open(in->path, O_RDONLY | O_CLOEXEC);
         if (src->fd < 0)
-            return glossa__fail(err, GLOSSA_EIO, in->path, 0,
-                                "cannot open: %s", strerror(errno));
+            return glossa__fail(err, GLOSSA_EIO, in->path, 0, "cannot open: %s",
+                                strerror(errno));
         return 0;
     case IN_STDIN:
         src->fd = 0;
@@ -683,9 +684,9 @@ static int callback_record(glossa_source_t *src, glossa__doc_t **out,
             return GLOSSA_ENOMEM;
         *out = doc;
         uint64_t n = src->index;
-        doc->origin = rec.origin ? glossa__strdup(rec.origin)
-                                 : glossa__asprintf("record %llu",
-                                                    (unsigned long long)n);
+        doc->origin =
+            rec.origin ? glossa__strdup(rec.origin)
+                       : glossa__asprintf("record %llu", (unsigned long long)n);
         doc->id = rec.id ? glossa__strdup(rec.id) : NULL;
         doc->meta = rec.meta ? json_deep_copy(rec.meta) : json_object();
         doc->raw = glossa__malloc(rec.text_len + 1);
@@ -748,10 +749,8 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
         case IN_JSONL:
         case IN_STDIN:
             do {
-                rc = next_line_record(src,
-                                      in->kind == IN_STDIN ? "<stdin>"
-                                                           : in->path,
-                                      out, err);
+                rc = next_line_record(
+                    src, in->kind == IN_STDIN ? "<stdin>" : in->path, out, err);
             } while (rc == 1 && !*out);
             break;
         }

@@ -15,7 +15,10 @@ typedef struct glossa__strbuf {
     int failed; /* an allocation failed; further appends are dropped */
 } glossa__strbuf_t;
 
-#define GLOSSA__STRBUF_INIT {NULL, 0, 0, 0}
+#define GLOSSA__STRBUF_INIT                                                    \
+    {                                                                          \
+        NULL, 0, 0, 0                                                          \
+    }
 
 /* All appenders return 0 or GLOSSA_ENOMEM (and set `failed`). */
 int glossa__strbuf_reserve(glossa__strbuf_t *sb, size_t extra);

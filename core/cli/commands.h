@@ -6,12 +6,12 @@
 
 /* Exit codes, documented in docs/cli.md. */
 enum {
-    GLOSSA_EXIT_OK = 0,          /* every record processed without errors */
-    GLOSSA_EXIT_FAILURE = 1,     /* fatal: I/O error, out of memory, ... */
-    GLOSSA_EXIT_USAGE = 2,       /* bad command line */
-    GLOSSA_EXIT_LOAD = 3,        /* a plugin or pipeline failed to load */
-    GLOSSA_EXIT_DOC_ERRORS = 4,  /* run finished; some records carry errors */
-    GLOSSA_EXIT_FLOOR = 5,       /* eval: a --floor was not met */
+    GLOSSA_EXIT_OK = 0,           /* every record processed without errors */
+    GLOSSA_EXIT_FAILURE = 1,      /* fatal: I/O error, out of memory, ... */
+    GLOSSA_EXIT_USAGE = 2,        /* bad command line */
+    GLOSSA_EXIT_LOAD = 3,         /* a plugin or pipeline failed to load */
+    GLOSSA_EXIT_DOC_ERRORS = 4,   /* run finished; some records carry errors */
+    GLOSSA_EXIT_FLOOR = 5,        /* eval: a --floor was not met */
     GLOSSA_EXIT_INTERRUPTED = 130 /* stopped by SIGINT/SIGTERM */
 };
 

@@ -37,8 +37,8 @@ void glossa_progress_update(void *ud, const glossa_run_stats_t *now,
         if (frac > 1)
             frac = 1;
         char eta[32];
-        format_eta(rate > 0 ? ((double)total_bytes / 1e6 - mb) / rate : -1,
-                   eta, sizeof(eta));
+        format_eta(rate > 0 ? ((double)total_bytes / 1e6 - mb) / rate : -1, eta,
+                   sizeof(eta));
         int width = 24, filled = (int)(frac * width);
         char bar[32];
         for (int i = 0; i < width; i++)

@@ -34,14 +34,15 @@ static int annotate(void *state, glossa_ctx_t *ctx)
         json_int_t count = 0;
         while (k < n_caps) {
             json_t *span = json_array_get(caps, k);
-            json_int_t start = json_integer_value(json_object_get(span, "start"));
+            json_int_t start =
+                json_integer_value(json_object_get(span, "start"));
             if (start >= sents[i].cp_end)
                 break;
             count++;
             k++;
         }
-        json_t *span = h->span_add(ctx, sents[i].cp_start, sents[i].cp_end,
-                                   "SENTENCE");
+        json_t *span =
+            h->span_add(ctx, sents[i].cp_start, sents[i].cp_end, "SENTENCE");
         if (!span)
             return h->fail(ctx, "out of memory");
         json_object_set_new(span, "capitals", json_integer(count));

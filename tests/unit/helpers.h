@@ -17,7 +17,7 @@ typedef struct lines {
 } lines_t;
 
 static inline int lines_write(void *ud, const char *line, size_t len,
-                       const glossa_record_info_t *info)
+                              const glossa_record_info_t *info)
 {
     (void)info;
     lines_t *l = ud;
@@ -52,7 +52,8 @@ static inline const char *test_plugin(const char *name)
 }
 
 /* Writes text to a new file under dir; returns 0 or -1. */
-static inline int write_file(const char *dir, const char *name, const char *text)
+static inline int write_file(const char *dir, const char *name,
+                             const char *text)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s", dir, name);

@@ -14,7 +14,8 @@ static void test_table(void **state)
 {
     (void)state;
     assert_string_equal(glossa_err_name(GLOSSA_ENOMEM), "ENOMEM");
-    assert_string_equal(glossa_strerror(GLOSSA_EABI), "incompatible plugin ABI");
+    assert_string_equal(glossa_strerror(GLOSSA_EABI),
+                        "incompatible plugin ABI");
     assert_string_equal(glossa_err_name(0), "OK");
     assert_string_equal(glossa_strerror(-9999), "unknown error");
     /* Codes are stable: they are part of the ABI. */
@@ -27,9 +28,9 @@ static void test_first_error_wins_and_formats(void **state)
     (void)state;
     glossa_error_t err;
     glossa_error_clear(&err);
-    assert_int_equal(glossa__fail(&err, GLOSSA_EPARSE, "p.json", 3, "bad %s",
-                                  "comma"),
-                     GLOSSA_EPARSE);
+    assert_int_equal(
+        glossa__fail(&err, GLOSSA_EPARSE, "p.json", 3, "bad %s", "comma"),
+        GLOSSA_EPARSE);
     assert_int_equal(glossa__fail(&err, GLOSSA_EIO, "other", 0, "later"),
                      GLOSSA_EIO);
     char buf[256];

@@ -55,9 +55,9 @@ static void test_run_with_callback_source(void **state)
                                                config, NULL, &err),
                      0);
     json_decref(config);
-    assert_int_equal(glossa_runtime_add_plugin(rt, test_plugin("counter"),
-                                               NULL, NULL, &err),
-                     0);
+    assert_int_equal(
+        glossa_runtime_add_plugin(rt, test_plugin("counter"), NULL, NULL, &err),
+        0);
     assert_int_equal(glossa_runtime_prepare(rt, &err), 0);
     assert_int_equal(glossa_runtime_plugin_count(rt), 2);
     assert_string_equal(glossa_runtime_plugin_name(rt, 1), "counter");
@@ -79,7 +79,8 @@ static void test_run_with_callback_source(void **state)
                                         "\"Alpha\",\"label\":\"UP\"}"));
     assert_non_null(strstr(out.line[1], "\"code\":\"EEMPTY\""));
     assert_non_null(strstr(out.line[2], "\"SENTENCE\",\"capitals\":3}"));
-    assert_non_null(strstr(out.line[2], "\"document\":{\"capitals\":{\"count\":4}}"));
+    assert_non_null(
+        strstr(out.line[2], "\"document\":{\"capitals\":{\"count\":4}}"));
     glossa_plugin_stats_t ps;
     assert_int_equal(glossa_runtime_plugin_stats(rt, 0, &ps), 0);
     assert_string_equal(ps.name, "capitals");
@@ -199,9 +200,8 @@ static void test_discovery(void **state)
         0);
     assert_int_equal(n, 1);
     /* By name through the search path, as a pipeline step. */
-    assert_int_equal(glossa_runtime_add_plugin(rt, "capitals", NULL, "caps",
-                                               &err),
-                     0);
+    assert_int_equal(
+        glossa_runtime_add_plugin(rt, "capitals", NULL, "caps", &err), 0);
     assert_string_equal(glossa_runtime_plugin_name(rt, 0), "caps");
     glossa_runtime_free(rt);
 }
@@ -224,9 +224,9 @@ static void test_pipeline_json_errors(void **state)
                      GLOSSA_ECONFIG);
     json_decref(p);
     glossa_error_clear(&err);
-    assert_int_equal(glossa_runtime_load_pipeline(rt, "/nonexistent.json",
-                                                  &err),
-                     GLOSSA_EPARSE);
+    assert_int_equal(
+        glossa_runtime_load_pipeline(rt, "/nonexistent.json", &err),
+        GLOSSA_EPARSE);
     assert_string_equal(err.source, "/nonexistent.json");
     glossa_runtime_free(rt);
 }

@@ -45,8 +45,7 @@ static int teardown(void **state)
 }
 
 /* Runs the inputs and returns the ids, joined with ',', in buf. */
-static void ids_of(const glossa_source_options_t *opts, char *buf,
-                   size_t size)
+static void ids_of(const glossa_source_options_t *opts, char *buf, size_t size)
 {
     glossa_runtime_t *rt;
     glossa_error_t err;

@@ -30,10 +30,14 @@ static void expect_same_as_jansson(const char *s, size_t n)
 static void test_escaping_matches_jansson(void **state)
 {
     (void)state;
-    const char *cases[] = {"plain", "quote \" and \\ backslash",
-                           "tab\tnew\nline\rcr", "\x01\x1f ctrl",
+    const char *cases[] = {"plain",
+                           "quote \" and \\ backslash",
+                           "tab\tnew\nline\rcr",
+                           "\x01\x1f ctrl",
                            "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D",
-                           "slash / stays", "\xE2\x80\xA8 line separator", ""};
+                           "slash / stays",
+                           "\xE2\x80\xA8 line separator",
+                           ""};
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         expect_same_as_jansson(cases[i], strlen(cases[i]));
 }

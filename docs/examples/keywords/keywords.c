@@ -62,8 +62,8 @@ static void *create(const glossa_create_args_t *args, char *err,
         return NULL;
     }
     k->host = args->host;
-    k->label = strdup(
-        json_string_value(json_object_get(args->config, "label")));
+    k->label =
+        strdup(json_string_value(json_object_get(args->config, "label")));
     k->words = calloc(json_array_size(words), sizeof(char *));
     if (!k->label || !k->words) {
         destroy(k);
