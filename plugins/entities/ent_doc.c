@@ -25,14 +25,14 @@
 #define WORD_MAX 48
 
 typedef struct mention {
-    uint32_t a, b;       /* tokens [a, b) */
-    uint32_t bs, be;     /* bytes of the mention's text */
-    uint32_t cs, ce;     /* code points */
-    uint8_t label;       /* entities_label_t, or ENTITIES_NO_LABEL: dropped */
-    uint8_t part;        /* a named part of a hyphenated token: how many
-                          * named parts that token has (0: not a part) */
+    uint32_t a, b;   /* tokens [a, b) */
+    uint32_t bs, be; /* bytes of the mention's text */
+    uint32_t cs, ce; /* code points */
+    uint8_t label;   /* entities_label_t, or ENTITIES_NO_LABEL: dropped */
+    uint8_t part;    /* a named part of a hyphenated token: how many
+                      * named parts that token has (0: not a part) */
     const entities_gaz_entry_t *entry; /* gazetteer entry of its label */
-    const char *canon;   /* into text or gazetteer; NULL: pool offset */
+    const char *canon; /* into text or gazetteer; NULL: pool offset */
     uint32_t canon_off, canon_len;
     const char *refers;
     uint32_t refers_len;
@@ -43,9 +43,9 @@ typedef struct work {
     const entities_doc_t *doc;
     entities_token_t *toks;
     uint8_t *tags;
-    uint8_t *covered; /* token belongs to a tagger chunk */
+    uint8_t *covered;  /* token belongs to a tagger chunk */
     uint32_t *sent_of; /* sentence index of each token */
-    uint64_t *th; /* folded hash of each token, 0 until computed */
+    uint64_t *th;      /* folded hash of each token, 0 until computed */
     mention_t *m;
     size_t n, cap;
     /* Names the tagger found, one per distinct name, sorted by the hash of
@@ -91,16 +91,20 @@ static int tok_is(const work_t *w, size_t i, const char *lit)
 
 /* Titles and roles that precede a name but are no part of it. */
 static const char *const TITLES[] = {
-    "president", "prime", "minister", "premier", "chancellor", "mr.", "mr",
-    "mrs.", "mrs", "ms.", "ms", "dr.", "dr", "prof.", "gen.", "general",
-    "sen.", "senator", "rep.", "gov.", "governor", "king", "queen", "prince",
-    "princess", "sheikh", "ayatollah", "patriarch", "catholicos",
-    "archbishop", "bishop", "father", "sir", "lord", "lady", "dame",
-    "madam", "foreign", "defence", "defense", "secretary", "deputy", "vice",
-    "ambassador", "envoy", "speaker", "chairman", "chairwoman", "mayor",
-    "commander", "colonel", "col.", "lieutenant", "lt.", "major", "captain",
-    "capt.", "admiral", "marshal", "spokesman", "spokeswoman", "leader",
-    "chief", "emir", "sultan", "the", "pope", NULL};
+    "president",   "prime",     "minister",   "premier",    "chancellor",
+    "mr.",         "mr",        "mrs.",       "mrs",        "ms.",
+    "ms",          "dr.",       "dr",         "prof.",      "gen.",
+    "general",     "sen.",      "senator",    "rep.",       "gov.",
+    "governor",    "king",      "queen",      "prince",     "princess",
+    "sheikh",      "ayatollah", "patriarch",  "catholicos", "archbishop",
+    "bishop",      "father",    "sir",        "lord",       "lady",
+    "dame",        "madam",     "foreign",    "defence",    "defense",
+    "secretary",   "deputy",    "vice",       "ambassador", "envoy",
+    "speaker",     "chairman",  "chairwoman", "mayor",      "commander",
+    "colonel",     "col.",      "lieutenant", "lt.",        "major",
+    "captain",     "capt.",     "admiral",    "marshal",    "spokesman",
+    "spokeswoman", "leader",    "chief",      "emir",       "sultan",
+    "the",         "pope",      NULL};
 
 /* Possessive and other clitics the tokenizer splits off. */
 static int is_clitic(const entities_token_t *t)
@@ -114,32 +118,33 @@ static int is_clitic(const entities_token_t *t)
 
 /* Geographic feature words: a LOC ending with one has no government. */
 static const char *const GEO_FEATURES[] = {
-    "sea", "ocean", "river", "lake", "lakes", "mountains", "mountain",
-    "mount", "mt.", "valley", "gulf", "bay", "strait", "straits",
-    "peninsula", "desert", "corridor", "plain", "plains", "plateau",
-    "gorge", "pass", "highlands", "basin", "coast", "range", "canal",
-    "channel", "glacier", "steppe", "forest", "delta", "cape", "hills",
-    NULL};
+    "sea",      "ocean",   "river",     "lake",    "lakes",     "mountains",
+    "mountain", "mount",   "mt.",       "valley",  "gulf",      "bay",
+    "strait",   "straits", "peninsula", "desert",  "corridor",  "plain",
+    "plains",   "plateau", "gorge",     "pass",    "highlands", "basin",
+    "coast",    "range",   "canal",     "channel", "glacier",   "steppe",
+    "forest",   "delta",   "cape",      "hills",   NULL};
 
 static const char *const COMPASS[] = {
-    "north", "south", "east", "west", "central", "northern", "southern",
-    "eastern", "western", "northeast", "northwest", "southeast",
-    "southwest", "upper", "lower", "greater", NULL};
+    "north",     "south",   "east",    "west",      "central",   "northern",
+    "southern",  "eastern", "western", "northeast", "northwest", "southeast",
+    "southwest", "upper",   "lower",   "greater",   NULL};
 
 /* Words before a place that make it a place, not an actor: "talks in
  * Sochi", "a visit to Baku", "the city of Sochi". */
 static const char *const LOCATIVE[] = {
-    "in", "at", "to", "into", "near", "outside", "inside", "around",
-    "across", "via", "through", "toward", "towards", "within", "visit",
-    "visited", "visiting", "visits", "reached", "city", "capital",
-    "downtown", "central", "streets", NULL};
+    "in",      "at",       "to",      "into",    "near",
+    "outside", "inside",   "around",  "across",  "via",
+    "through", "toward",   "towards", "within",  "visit",
+    "visited", "visiting", "visits",  "reached", "city",
+    "capital", "downtown", "central", "streets", NULL};
 
 /* Words after an organisation's name that name the same body
  * ("Warsaw Institute Foundation"). */
 static const char *const ORG_SUFFIXES[] = {
-    "foundation", "inc", "inc.", "ltd", "ltd.", "llc", "plc", "group",
-    "corp", "corp.", "corporation", "company", "co", "co.", "holding",
-    "holdings", "s.a.", "ag", "gmbh", NULL};
+    "foundation", "inc",      "inc.",  "ltd",         "ltd.",    "llc", "plc",
+    "group",      "corp",     "corp.", "corporation", "company", "co",  "co.",
+    "holding",    "holdings", "s.a.",  "ag",          "gmbh",    NULL};
 
 /* ---- Mentions ---------------------------------------------------------- */
 
@@ -214,7 +219,7 @@ static int misc_is_norp(const work_t *w, const mention_t *m)
         return 0;
     const entities_token_t *t = &w->toks[m->a];
     static const char *const endings[] = {"ian", "ians", "ese", "ish", "an",
-                                          "ans", "i",   "is",  NULL};
+                                          "ans", "i",    "is",  NULL};
     if (!entities_is_capitalized(t->s, t->len) || t->len < 4)
         return 0;
     for (size_t i = 0; endings[i]; i++) {
@@ -498,9 +503,10 @@ static int sentence_initial(const work_t *w, size_t i)
  * article: ...") are capitalized. Name-heavy prose ("Armenian Prime
  * Minister Nikol Pashinyan and ...") keeps its function words lower. */
 static const char *const FUNCTION_WORDS[] = {
-    "and", "for", "with", "to", "in", "on", "at", "from", "of", "by", "as",
-    "into", "over", "is", "are", "was", "has", "have", "its", "after",
-    "amid", "about", "against", "but", "or", "not", "will", NULL};
+    "and",   "for",     "with", "to",   "in",   "on",    "at",
+    "from",  "of",      "by",   "as",   "into", "over",  "is",
+    "are",   "was",     "has",  "have", "its",  "after", "amid",
+    "about", "against", "but",  "or",   "not",  "will",  NULL};
 
 static int title_case(const work_t *w, size_t first, size_t n)
 {
@@ -584,8 +590,7 @@ static int collect_names(work_t *w)
         const docname_t *cur = &w->names[i];
         if (prev && prev->first == cur->first && prev->ntok == cur->ntok &&
             prev->label == cur->label &&
-            same_tokens(w, name_start(w, prev), name_start(w, cur),
-                        cur->ntok))
+            same_tokens(w, name_start(w, prev), name_start(w, cur), cur->ntok))
             continue;
         w->names[u++] = w->names[i];
     }
@@ -639,8 +644,7 @@ static void relabel_people(work_t *w)
                 hi = mid;
         }
         for (size_t j = lo; j < w->n_names && w->names[j].first == h; j++)
-            if (w->names[j].ntok == 1 &&
-                w->names[j].label == ENTITIES_PERSON &&
+            if (w->names[j].ntok == 1 && w->names[j].label == ENTITIES_PERSON &&
                 same_tokens(w, name_start(w, &w->names[j]), m->a, 1)) {
                 m->label = ENTITIES_PERSON;
                 m->entry = NULL;
@@ -780,8 +784,8 @@ static void canon_copy(mention_t *dst, const mention_t *src)
 
 /* Distinct names of one label, for resolving short and long forms. */
 typedef struct form {
-    uint64_t key;  /* seq_hash of the whole name, or of its last/first token */
-    uint32_t idx;  /* first mention with this name */
+    uint64_t key; /* seq_hash of the whole name, or of its last/first token */
+    uint32_t idx; /* first mention with this name */
     uint32_t ntok;
 } form_t;
 
@@ -920,8 +924,7 @@ static int acts_as_state(const work_t *w, const mention_t *m,
             return 0;
         if (tok_is(w, p, "of") && p > first && tok_in(w, p - 1, LOCATIVE))
             return 0;
-        if ((tok_is(w, p, "and") || tok_is(w, p, "or") ||
-             tok_is(w, p, ",")) &&
+        if ((tok_is(w, p, "and") || tok_is(w, p, "or") || tok_is(w, p, ",")) &&
             p > first && ends_at[p - 1]) {
             /* Skip back over the previous conjunct when it is a place. */
             const mention_t *o = &w->m[ends_at[p - 1] - 1];

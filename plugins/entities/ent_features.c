@@ -18,7 +18,7 @@ enum {
     T_FORM0 = 2,
     T_LOWER = 3, /* 3..7: offsets -2..+2 */
     T_SHAPE0 = 8,
-    T_SHORT = 9, /* 9..11: offsets -1..+1 */
+    T_SHORT = 9,   /* 9..11: offsets -1..+1 */
     T_PREFIX = 12, /* 12..15 */
     T_SUFFIX = 16, /* 16..19 */
     T_FLAG = 20,
@@ -224,12 +224,24 @@ static const entities_tokinfo_t *pad(int before)
 {
     /* Hashes of "<S>" and "</S>", computed once by hand would be fragile;
      * these constants are arbitrary but fixed forever. */
-    static const entities_tokinfo_t bos = {
-        0x1111111111111111ull, 0x1111111111111112ull, 0x1111111111111113ull,
-        0x1111111111111114ull, {0}, {0}, 0, 0, 0};
-    static const entities_tokinfo_t eos = {
-        0x2222222222222221ull, 0x2222222222222222ull, 0x2222222222222223ull,
-        0x2222222222222224ull, {0}, {0}, 0, 0, 0};
+    static const entities_tokinfo_t bos = {0x1111111111111111ull,
+                                           0x1111111111111112ull,
+                                           0x1111111111111113ull,
+                                           0x1111111111111114ull,
+                                           {0},
+                                           {0},
+                                           0,
+                                           0,
+                                           0};
+    static const entities_tokinfo_t eos = {0x2222222222222221ull,
+                                           0x2222222222222222ull,
+                                           0x2222222222222223ull,
+                                           0x2222222222222224ull,
+                                           {0},
+                                           {0},
+                                           0,
+                                           0,
+                                           0};
     return before ? &bos : &eos;
 }
 
@@ -264,8 +276,8 @@ size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
             keys[k++] = key1(T_FLAG, b);
     keys[k++] = key2(T_BI_PREV, p1->lower, c->lower);
     keys[k++] = key2(T_BI_NEXT, c->lower, n1->lower);
-    keys[k++] = key3(T_TRI_SHORT, p1->shortshape, c->shortshape,
-                     n1->shortshape);
+    keys[k++] =
+        key3(T_TRI_SHORT, p1->shortshape, c->shortshape, n1->shortshape);
     keys[k++] = key2(T_START_SHORT, (c->flags & ENTITIES_TF_SENTSTART) != 0,
                      c->shortshape);
     keys[k++] = key1(T_FORM_PREV, p1->form);

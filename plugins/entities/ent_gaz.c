@@ -175,8 +175,7 @@ static int is_ascii_punct(unsigned char c)
 }
 
 int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
-                     const char *canonical, const char *refers_to,
-                     int strong)
+                     const char *canonical, const char *refers_to, int strong)
 {
     /* Fold word by word to know where tokens may end. */
     char folded[FOLD_MAX];
@@ -191,8 +190,7 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
             p++;
         if (p == w)
             break;
-        size_t k = entities_fold(w, (size_t)(p - w), folded + o,
-                                 FOLD_MAX - o);
+        size_t k = entities_fold(w, (size_t)(p - w), folded + o, FOLD_MAX - o);
         if (k > FOLD_MAX - o)
             return -1;
         for (size_t j = o; j < o + k; j++) {
@@ -211,20 +209,21 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     }
     if (o == 0)
         return -1;
-    int acronym = words == 1 && o <= ACRONYM_MAX &&
-                  no_lowercase(name, strlen(name));
+    int acronym =
+        words == 1 && o <= ACRONYM_MAX && no_lowercase(name, strlen(name));
 
     for (size_t b = 0; b < nb && !acronym; b++) {
         if (bounds[b] >= o)
             continue;
-        uint64_t pk = key_of(entities_fnv(ENTITIES_FNV_INIT, folded, bounds[b]));
+        uint64_t pk =
+            key_of(entities_fnv(ENTITIES_FNV_INIT, folded, bounds[b]));
         slot_t *s = claim_slot(g, pk);
         if (!s)
             return -1;
         s->flags |= SLOT_PREFIX;
     }
-    uint64_t key = key_of(entities_fnv(
-        acronym ? ACRONYM_INIT : ENTITIES_FNV_INIT, folded, o));
+    uint64_t key = key_of(
+        entities_fnv(acronym ? ACRONYM_INIT : ENTITIES_FNV_INIT, folded, o));
     slot_t *s = claim_slot(g, key);
     if (!s)
         return -1;
@@ -380,8 +379,10 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
                              strong) ||
             (label == ENTITIES_PERSON &&
              add_surname(g, fields[0], fields[2]))) {
-            snprintf(err, err_size, "%s:%d: cannot add \"%s\" (empty or too "
-                     "long name, or out of memory)", path, lineno, fields[0]);
+            snprintf(err, err_size,
+                     "%s:%d: cannot add \"%s\" (empty or too "
+                     "long name, or out of memory)",
+                     path, lineno, fields[0]);
             rc = -1;
             break;
         }
@@ -413,8 +414,8 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
         while (*p == ' ' || *p == '\t')
             p++;
         size_t len = strlen(p);
-        while (len && (p[len - 1] == '\n' || p[len - 1] == '\r' ||
-                       p[len - 1] == ' '))
+        while (len &&
+               (p[len - 1] == '\n' || p[len - 1] == '\r' || p[len - 1] == ' '))
             p[--len] = '\0';
         if (!len || *p == '#')
             continue;
@@ -471,8 +472,8 @@ const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
     return e->next == NONE ? NULL : &g->entries[e->next];
 }
 
-size_t entities_gaz_match(const entities_gaz_t *g,
-                          const entities_token_t *toks, size_t n, size_t i,
+size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, size_t i,
                           const entities_gaz_entry_t **entry)
 {
     *entry = NULL;

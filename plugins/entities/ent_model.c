@@ -398,8 +398,7 @@ int entities_tag_sentence_buf(const entities_model_t *m,
 }
 
 int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
-                          const entities_token_t *toks, size_t n,
-                          uint8_t *tags)
+                          const entities_token_t *toks, size_t n, uint8_t *tags)
 {
     if (n == 0)
         return 0;

@@ -178,7 +178,8 @@ const char *entities_label_name(int label)
 int entities_label_parse(const char *name, size_t len)
 {
     for (int i = 0; i < ENTITIES_N_LABELS; i++)
-        if (strlen(LABEL_NAMES[i]) == len && memcmp(LABEL_NAMES[i], name, len) == 0)
+        if (strlen(LABEL_NAMES[i]) == len &&
+            memcmp(LABEL_NAMES[i], name, len) == 0)
             return i;
     return ENTITIES_NO_LABEL;
 }

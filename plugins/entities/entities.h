@@ -80,8 +80,13 @@ int entities_label_parse(const char *name, size_t len);
 
 /* The tagger's CoNLL types and its BIO label set: 0 is O, 1 + 2t is B-t,
  * 2 + 2t is I-t. */
-enum { ENTITIES_T_PER, ENTITIES_T_ORG, ENTITIES_T_LOC, ENTITIES_T_MISC,
-       ENTITIES_N_TYPES };
+enum {
+    ENTITIES_T_PER,
+    ENTITIES_T_ORG,
+    ENTITIES_T_LOC,
+    ENTITIES_T_MISC,
+    ENTITIES_N_TYPES
+};
 #define ENTITIES_N_TAGS (1 + 2 * ENTITIES_N_TYPES)
 #define ENTITIES_TAG_B(t) (1 + 2 * (t))
 #define ENTITIES_TAG_I(t) (2 + 2 * (t))
@@ -118,9 +123,9 @@ typedef struct entities_gaz_entry {
      * span the tagger missed; weak ones (long generated lists) only type
      * spans the tagger found and feed the model. */
     uint8_t strong;
-    uint8_t ntok_hint;  /* whitespace-separated words in the name */
-    uint32_t priority;  /* lower wins; the order the entries were loaded */
-    uint32_t next;      /* next entry with the same key, or UINT32_MAX */
+    uint8_t ntok_hint; /* whitespace-separated words in the name */
+    uint32_t priority; /* lower wins; the order the entries were loaded */
+    uint32_t next;     /* next entry with the same key, or UINT32_MAX */
 } entities_gaz_entry_t;
 
 typedef struct entities_gaz entities_gaz_t;
@@ -140,14 +145,12 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
 /* Loads the files listed (one a line, '#' comments, optional "weak " prefix
  * for weak files) in the list file `list_name` inside dir. */
 int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
-                           const char *list_name, char *err,
-                           size_t err_size);
+                           const char *list_name, char *err, size_t err_size);
 
 /* Adds one entry (used by the loaders and by tests). Returns 0 or -1 when
  * out of memory or the name folds to nothing. */
 int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
-                     const char *canonical, const char *refers_to,
-                     int strong);
+                     const char *canonical, const char *refers_to, int strong);
 
 size_t entities_gaz_size(const entities_gaz_t *g);
 
@@ -155,8 +158,7 @@ size_t entities_gaz_size(const entities_gaz_t *g);
  * folded string, or NULL. Acronyms (short names without lowercase
  * letters) only match text without lowercase letters. */
 const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
-                                                    const char *s,
-                                                    size_t len);
+                                                    const char *s, size_t len);
 /* Iterates over all entries with the same key as e (e included). */
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
                                               const entities_gaz_entry_t *e);
@@ -165,8 +167,8 @@ const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
  * capitalized), at most ENTITIES_GAZ_MAX_TOKENS long, within [i, n).
  * Returns its token count (0: none) and the best entry in *entry. */
 #define ENTITIES_GAZ_MAX_TOKENS 8
-size_t entities_gaz_match(const entities_gaz_t *g,
-                          const entities_token_t *toks, size_t n, size_t i,
+size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, size_t i,
                           const entities_gaz_entry_t **entry);
 
 /* ---- Features (ent_features.c) ----------------------------------------- */
@@ -177,14 +179,14 @@ size_t entities_gaz_match(const entities_gaz_t *g,
 
 /* What the templates need to know about one token, computed once. */
 typedef struct entities_tokinfo {
-    uint64_t form;      /* hash of the normalized form */
-    uint64_t lower;     /* ... lowercased, digits as 0 */
-    uint64_t shape;     /* ... long shape ("Xxxxx-xx") */
+    uint64_t form;       /* hash of the normalized form */
+    uint64_t lower;      /* ... lowercased, digits as 0 */
+    uint64_t shape;      /* ... long shape ("Xxxxx-xx") */
     uint64_t shortshape; /* ... runs collapsed ("Xx-x") */
-    uint64_t prefix[4]; /* lowercase prefixes of 1..4 code points */
+    uint64_t prefix[4];  /* lowercase prefixes of 1..4 code points */
     uint64_t suffix[4];
-    uint32_t flags;     /* ENTITIES_TF_* */
-    uint16_t gaz;       /* bit 2c: B of class c, bit 2c + 1: I of class c */
+    uint32_t flags; /* ENTITIES_TF_* */
+    uint16_t gaz;   /* bit 2c: B of class c, bit 2c + 1: I of class c */
     uint16_t reserved;
 } entities_tokinfo_t;
 
@@ -240,7 +242,7 @@ int entities_model_write(const char *path, const uint64_t *keys,
 /* Best BIO label sequence for emission scores emit[n * N_TAGS] under
  * trans, never producing I-X after anything but B-X or I-X. work must hold
  * ENTITIES_VITERBI_WORK(n) bytes. */
-#define ENTITIES_VITERBI_WORK(n) ((size_t)(n) * ENTITIES_N_TAGS * 5 + 64)
+#define ENTITIES_VITERBI_WORK(n) ((size_t)(n)*ENTITIES_N_TAGS * 5 + 64)
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work);
 

@@ -27,8 +27,7 @@ static const glossa_option_t OPTIONS[] = {
      "refers_to), loaded before the bundled ones so that they win; "
      "relative paths resolve against the plugin's data directory"},
     {"labels", GLOSSA_OPTION_STRING_LIST,
-     "[\"PERSON\", \"ORG\", \"GPE\", \"LOC\", \"NORP\"]",
-     "the labels to emit"},
+     "[\"PERSON\", \"ORG\", \"GPE\", \"LOC\", \"NORP\"]", "the labels to emit"},
     {NULL, 0, NULL, NULL}};
 
 /* path resolved against dir unless absolute (or dir is NULL). */
@@ -69,8 +68,7 @@ static int load_gazetteers(state_t *st, const glossa_create_args_t *args,
     json_array_foreach(extra, i, v)
     {
         if (!json_is_string(v) ||
-            resolve(args->data_dir, json_string_value(v), path,
-                    sizeof(path))) {
+            resolve(args->data_dir, json_string_value(v), path, sizeof(path))) {
             snprintf(err, err_size, "extra_gazetteers[%zu]: not a usable path",
                      i);
             return -1;
@@ -78,8 +76,8 @@ static int load_gazetteers(state_t *st, const glossa_create_args_t *args,
         if (entities_gaz_load_file(st->gaz, path, 1, err, err_size))
             return -1;
     }
-    const char *list = config_string(args->config, "gazetteers",
-                                     "gazetteers.txt");
+    const char *list =
+        config_string(args->config, "gazetteers", "gazetteers.txt");
     if (resolve(args->data_dir, list, path, sizeof(path))) {
         snprintf(err, err_size, "gazetteers: path too long");
         return -1;
@@ -167,16 +165,14 @@ static int annotate(void *p, glossa_ctx_t *ctx)
     int rc = 0;
     for (size_t i = 0; i < r.n && rc == 0; i++) {
         const entities_span_t *s = &r.spans[i];
-        json_t *span = h->span_add(ctx, s->start, s->end,
-                                   entities_label_name(s->label));
+        json_t *span =
+            h->span_add(ctx, s->start, s->end, entities_label_name(s->label));
         if (!span ||
             json_object_set_new(span, "canonical",
-                                json_stringn(s->canonical,
-                                             s->canonical_len)) ||
+                                json_stringn(s->canonical, s->canonical_len)) ||
             (s->refers_to &&
              json_object_set_new(span, "refers_to",
-                                 json_stringn(s->refers_to,
-                                              s->refers_to_len))))
+                                 json_stringn(s->refers_to, s->refers_to_len))))
             rc = h->fail(ctx, "out of memory");
     }
     entities_result_free(&r);

@@ -21,11 +21,11 @@
 #include "entities.h"
 
 typedef struct corpus {
-    char *text;               /* the file, NUL-separated fields */
-    entities_token_t *toks;   /* all tokens */
-    uint8_t *gold;            /* BIO tag per token */
+    char *text;             /* the file, NUL-separated fields */
+    entities_token_t *toks; /* all tokens */
+    uint8_t *gold;          /* BIO tag per token */
     size_t n_toks;
-    size_t *sent_first;       /* first token of each sentence */
+    size_t *sent_first; /* first token of each sentence */
     size_t *sent_len;
     size_t n_sents;
 } corpus_t;
@@ -158,8 +158,8 @@ typedef struct weights {
     size_t mask;
     size_t n;
     uint32_t *count;
-    float *w;   /* n * T current weights */
-    double *u;  /* n * T sums of c * update, for averaging */
+    float *w;  /* n * T current weights */
+    double *u; /* n * T sums of c * update, for averaging */
     float trans[(ENTITIES_N_TAGS + 1) * ENTITIES_N_TAGS];
     double utrans[(ENTITIES_N_TAGS + 1) * ENTITIES_N_TAGS];
 } weights_t;
@@ -308,12 +308,15 @@ static double report(const counts_t *c, int verbose)
         tg += c->gold[t];
         tp += c->pred[t];
         if (verbose)
-            printf("  %-5s precision %6.2f%%  recall %6.2f%%  F1 %6.2f  "
-                   "(gold %zu)\n",
-                   names[t],
-                   c->pred[t] ? 100.0 * (double)c->correct[t] / (double)c->pred[t] : 0,
-                   c->gold[t] ? 100.0 * (double)c->correct[t] / (double)c->gold[t] : 0,
-                   100 * f1(c->correct[t], c->gold[t], c->pred[t]), c->gold[t]);
+            printf(
+                "  %-5s precision %6.2f%%  recall %6.2f%%  F1 %6.2f  "
+                "(gold %zu)\n",
+                names[t],
+                c->pred[t] ? 100.0 * (double)c->correct[t] / (double)c->pred[t]
+                           : 0,
+                c->gold[t] ? 100.0 * (double)c->correct[t] / (double)c->gold[t]
+                           : 0,
+                100 * f1(c->correct[t], c->gold[t], c->pred[t]), c->gold[t]);
     }
     if (verbose)
         printf("  all   precision %6.2f%%  recall %6.2f%%  F1 %6.2f  "
@@ -426,8 +429,8 @@ int main(int argc, char **argv)
 
     char err[1024];
     entities_gaz_t *g = entities_gaz_new();
-    if (!g || entities_gaz_load_list(g, data_dir, "gazetteers.txt", err,
-                                     sizeof(err)))
+    if (!g ||
+        entities_gaz_load_list(g, data_dir, "gazetteers.txt", err, sizeof(err)))
         die("%s", g ? err : "out of memory");
     printf("gazetteers: %zu entries\n", entities_gaz_size(g));
 
@@ -515,7 +518,8 @@ int main(int argc, char **argv)
         printf("epoch %2d: %zu sentences wrong", ep, mistakes);
         if (have_dev) {
             averaged(&W, c, avg, avg_trans);
-            printf(", dev F1 %.4f", evaluate(&dev, &W, &fdev, avg, avg_trans, 0));
+            printf(", dev F1 %.4f",
+                   evaluate(&dev, &W, &fdev, avg, avg_trans, 0));
         }
         printf(" (%.0f s)\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
         fflush(stdout);

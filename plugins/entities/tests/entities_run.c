@@ -103,8 +103,8 @@ int main(int argc, char **argv)
     snprintf(path, sizeof(path), "%s/entities.model", dir);
     entities_model_t *m = entities_model_load(path, err, sizeof(err));
     entities_gaz_t *g = entities_gaz_new();
-    if (!m || !g || entities_gaz_load_list(g, dir, "gazetteers.txt", err,
-                                           sizeof(err))) {
+    if (!m || !g ||
+        entities_gaz_load_list(g, dir, "gazetteers.txt", err, sizeof(err))) {
         fprintf(stderr, "entities-run: %s\n", err);
         return 1;
     }

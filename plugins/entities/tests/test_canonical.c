@@ -55,8 +55,8 @@ static const char *analyze(const char *text, const char *labels)
     memset(&cfg, 0, sizeof(cfg));
     for (int l = 0; l < ENTITIES_N_LABELS; l++)
         cfg.emit[l] = !labels || strstr(labels, entities_label_name(l));
-    entities_doc_t doc = {text,          strlen(text),  seg.tokens,
-                          seg.n_tokens,  seg.sentences, seg.n_sentences};
+    entities_doc_t doc = {text,         strlen(text),  seg.tokens,
+                          seg.n_tokens, seg.sentences, seg.n_sentences};
     entities_result_t r;
     assert_int_equal(entities_analyze(model, gaz, &cfg, &doc, &r), 0);
     size_t o = 0;
@@ -76,8 +76,8 @@ static const char *analyze(const char *text, const char *labels)
         }
         o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s %.*s=%.*s",
                               i ? " | " : "", entities_label_name(s->label),
-                              (int)(b1 - b0), text + b0,
-                              (int)s->canonical_len, s->canonical);
+                              (int)(b1 - b0), text + b0, (int)s->canonical_len,
+                              s->canonical);
         if (s->refers_to)
             o += (size_t)snprintf(out + o, sizeof(out) - o, ">%.*s",
                                   (int)s->refers_to_len, s->refers_to);
@@ -106,9 +106,10 @@ static void test_titles_outside_and_nationality(void **state)
     (void)state;
     const char *t = "Georgian President Salome Zourabichvili met Turkish "
                     "Foreign Minister Hakan Fidan in Ankara on Friday.";
-    EXPECT_IN(t, NULL, "NORP Georgian=Georgia | PERSON Salome "
-                       "Zourabichvili=Salome Zourabichvili | NORP "
-                       "Turkish=Turkey | PERSON Hakan Fidan=Hakan Fidan");
+    EXPECT_IN(t, NULL,
+              "NORP Georgian=Georgia | PERSON Salome "
+              "Zourabichvili=Salome Zourabichvili | NORP "
+              "Turkish=Turkey | PERSON Hakan Fidan=Hakan Fidan");
     EXPECT_NOT_IN(t, NULL, "President");
 }
 
@@ -117,10 +118,9 @@ static void test_short_names_take_the_full_name(void **state)
     (void)state;
     /* The later "Vardanyan" is the Ruben Vardanyan named first; an
      * unknown person too ("Hovhannisyan"). */
-    const char *t =
-        "Former state minister Ruben Vardanyan was detained at a "
-        "checkpoint. Local resident Gayane Hovhannisyan saw it.\n\n"
-        "Vardanyan denied the charges, Hovhannisyan said.";
+    const char *t = "Former state minister Ruben Vardanyan was detained at a "
+                    "checkpoint. Local resident Gayane Hovhannisyan saw it.\n\n"
+                    "Vardanyan denied the charges, Hovhannisyan said.";
     EXPECT_IN(t, "PERSON", "PERSON Vardanyan=Ruben Vardanyan");
     EXPECT_IN(t, "PERSON", "PERSON Hovhannisyan=Gayane Hovhannisyan");
     /* A short mention before the full one gets it as well. */

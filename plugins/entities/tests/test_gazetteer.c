@@ -61,13 +61,12 @@ static size_t split(const char *s, entities_token_t *toks, size_t max)
 static void test_load_and_lookup(void **state)
 {
     (void)state;
-    const char *p = write_tmp("a.tsv",
-                              "# comment\n"
-                              "Türkiye\tGPE/country\tTurkey\n"
-                              "Moscow\tGPE/capital\tMoscow\tRussia\n"
-                              "\n"
-                              "Vladimir Putin\tPERSON\n"
-                              "US\tGPE/country\tUnited States\n");
+    const char *p = write_tmp("a.tsv", "# comment\n"
+                                       "Türkiye\tGPE/country\tTurkey\n"
+                                       "Moscow\tGPE/capital\tMoscow\tRussia\n"
+                                       "\n"
+                                       "Vladimir Putin\tPERSON\n"
+                                       "US\tGPE/country\tUnited States\n");
     entities_gaz_t *g = entities_gaz_new();
     char err[512] = "";
     assert_int_equal(entities_gaz_load_file(g, p, 1, err, sizeof(err)), 0);
@@ -101,8 +100,8 @@ static void test_multi_token_match(void **state)
     assert_int_equal(entities_gaz_add(g, "Côte d'Ivoire", ENTITIES_GPE,
                                       ENTITIES_GZ_COUNTRY, NULL, NULL, 1),
                      0);
-    assert_int_equal(entities_gaz_add(g, "South", ENTITIES_LOC,
-                                      ENTITIES_GZ_LOC, NULL, NULL, 1),
+    assert_int_equal(entities_gaz_add(g, "South", ENTITIES_LOC, ENTITIES_GZ_LOC,
+                                      NULL, NULL, 1),
                      0);
     entities_token_t t[8];
     size_t n = split("the South Caucasus and Côte d\u2019 Ivoire", t, 8);
@@ -123,9 +122,9 @@ static void test_earlier_entries_win(void **state)
 {
     (void)state;
     char a[512], b[512]; /* write_tmp returns one static buffer */
-    snprintf(a, sizeof(a), "%s", write_tmp("first.tsv",
-                                           "Brussels\tGPE/capital\tBrussels"
-                                           "\tEuropean Union\n"));
+    snprintf(a, sizeof(a), "%s",
+             write_tmp("first.tsv", "Brussels\tGPE/capital\tBrussels"
+                                    "\tEuropean Union\n"));
     snprintf(b, sizeof(b), "%s",
              write_tmp("second.tsv", "Brussels\tGPE/capital\tBrussels\t"
                                      "Belgium\nBrussels\tGPE/subdivision\t"
@@ -156,9 +155,8 @@ static void test_list_file(void **state)
     write_tmp("list.txt", "# files\nx.tsv\nweak y.tsv\n");
     entities_gaz_t *g = entities_gaz_new();
     char err[512];
-    assert_int_equal(entities_gaz_load_list(g, dir, "list.txt", err,
-                                            sizeof(err)),
-                     0);
+    assert_int_equal(
+        entities_gaz_load_list(g, dir, "list.txt", err, sizeof(err)), 0);
     assert_true(entities_gaz_lookup_str(g, "Sochi", 5)->strong);
     assert_false(entities_gaz_lookup_str(g, "Gyumri", 6)->strong);
     entities_gaz_free(g);
@@ -185,13 +183,13 @@ static void test_errors(void **state)
     expect_error("\tGPE\n", ":1: expected name");
     entities_gaz_t *g = entities_gaz_new();
     char err[512] = "";
-    assert_int_equal(entities_gaz_load_file(g, "/nonexistent/x.tsv", 1, err,
-                                            sizeof(err)),
-                     -1);
+    assert_int_equal(
+        entities_gaz_load_file(g, "/nonexistent/x.tsv", 1, err, sizeof(err)),
+        -1);
     assert_non_null(strstr(err, "cannot open gazetteer /nonexistent/x.tsv"));
-    assert_int_equal(entities_gaz_load_list(g, "/nonexistent", "l.txt", err,
-                                            sizeof(err)),
-                     -1);
+    assert_int_equal(
+        entities_gaz_load_list(g, "/nonexistent", "l.txt", err, sizeof(err)),
+        -1);
     assert_non_null(strstr(err, "cannot open gazetteer list"));
     entities_gaz_free(g);
 }

@@ -45,9 +45,8 @@ static void write_small_model(void)
     float trans[(T + 1) * T] = {0};
     trans[3] = 0.25f;
     char err[256];
-    assert_int_equal(entities_model_write(path, keys, w, 3, trans, err,
-                                          sizeof(err)),
-                     0);
+    assert_int_equal(
+        entities_model_write(path, keys, w, 3, trans, err, sizeof(err)), 0);
 }
 
 static void test_round_trip(void **state)
@@ -100,8 +99,8 @@ static void test_load_errors(void **state)
 {
     (void)state;
     char err[512] = "";
-    assert_null(entities_model_load("/nonexistent/entities.model", err,
-                                    sizeof(err)));
+    assert_null(
+        entities_model_load("/nonexistent/entities.model", err, sizeof(err)));
     assert_non_null(strstr(err, "cannot open model /nonexistent/"));
 
     write_small_model();
