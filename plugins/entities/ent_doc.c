@@ -1112,7 +1112,8 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
             goto out;
     /* Document order from here on (acts_as_state and the output need
      * it). */
-    qsort(w.m, w.n, sizeof(mention_t), cmp_mention);
+    if (w.n)
+        qsort(w.m, w.n, sizeof(mention_t), cmp_mention);
     if (canonicalize(&w) || emit(&w, cfg))
         goto out;
     rc = 0;

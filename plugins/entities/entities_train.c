@@ -150,6 +150,15 @@ static void read_conll(const char *path, corpus_t *c)
     }
 }
 
+static void corpus_free(corpus_t *c)
+{
+    free(c->text);
+    free(c->toks);
+    free(c->gold);
+    free(c->sent_first);
+    free(c->sent_len);
+}
+
 /* ---- Weights ----------------------------------------------------------- */
 
 typedef struct weights {
@@ -157,7 +166,6 @@ typedef struct weights {
     uint32_t *index;
     size_t mask;
     size_t n;
-    uint32_t *count;
     float *w;  /* n * T current weights */
     double *u; /* n * T sums of c * update, for averaging */
     float trans[(ENTITIES_N_TAGS + 1) * ENTITIES_N_TAGS];
@@ -207,6 +215,12 @@ typedef struct featcache {
     uint32_t *feats;
     size_t *off;
 } featcache_t;
+
+static void featcache_free(featcache_t *fc)
+{
+    free(fc->feats);
+    free(fc->off);
+}
 
 static void extract(const corpus_t *c, const entities_gaz_t *g, weights_t *W,
                     int add, featcache_t *fc)
@@ -396,7 +410,7 @@ int main(int argc, char **argv)
 {
     const char *train_path = NULL, *dev_path = NULL, *data_dir = NULL,
                *out_path = NULL;
-    int epochs = 12;
+    int epochs = 15;
     unsigned long seed = 20031;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -562,5 +576,21 @@ int main(int argc, char **argv)
     }
     entities_model_free(m);
     entities_gaz_free(g);
+    free(keys);
+    free(avg);
+    free(emit);
+    free(work);
+    free(pred);
+    free(order);
+    free(W.keys);
+    free(W.index);
+    free(W.w);
+    free(W.u);
+    corpus_free(&train);
+    featcache_free(&ftrain);
+    if (have_dev) {
+        corpus_free(&dev);
+        featcache_free(&fdev);
+    }
     return 0;
 }
