@@ -519,8 +519,8 @@ static int title_case(const work_t *w, size_t first, size_t n)
     for (size_t i = from; i < first + n; i++) {
         const entities_token_t *t = &w->toks[i];
         int cap = entities_is_capitalized(t->s, t->len);
-        if (cap && i > from && tok_in(w, i, FUNCTION_WORDS))
-            function_word = 1;
+        if (cap && i > from && t->len <= 7 && !function_word)
+            function_word = tok_in(w, i, FUNCTION_WORDS);
         size_t letters = 0;
         for (size_t o = 0; o < t->len;) {
             uint32_t cp;

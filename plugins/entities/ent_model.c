@@ -31,6 +31,12 @@ typedef struct slot {
 struct entities_model {
     slot_t *slots;
     size_t mask;
+    /* One bit per hash value (high key bits) of the features present.
+     * Most keys a document produces are not in the model (rare words,
+     * unseen contexts); the filter, small enough for the L2 cache, turns
+     * most of those lookups away before they touch the table. */
+    uint64_t *filter;
+    size_t filter_mask; /* in bits */
     size_t n;
     float scale;
     float trans[(ENTITIES_N_TAGS + 1) * ENTITIES_N_TAGS];
@@ -263,6 +269,15 @@ entities_model_t *entities_model_load(const char *path, char *err,
     }
     m->mask = cap - 1;
     m->n = (size_t)n;
+    size_t bits = 1u << 16;
+    while (bits < 16 * n)
+        bits *= 2;
+    m->filter = calloc(bits / 64, sizeof(uint64_t));
+    if (!m->filter) {
+        why = "out of memory";
+        goto fail;
+    }
+    m->filter_mask = bits - 1;
     for (uint64_t r = 0; r < n; r++) {
         uint64_t key = get_u64(p);
         p += 8;
@@ -278,6 +293,8 @@ entities_model_t *entities_model_load(const char *path, char *err,
             goto fail;
         }
         m->slots[i].key = key;
+        size_t bit = (size_t)(key >> 32) & m->filter_mask;
+        m->filter[bit / 64] |= 1ull << (bit % 64);
         for (int t = 0; t < ENTITIES_N_TAGS; t++, p += 2)
             m->slots[i].w[t] = (int16_t)(uint16_t)(p[0] | (p[1] << 8));
     }
@@ -296,6 +313,7 @@ void entities_model_free(entities_model_t *m)
     if (!m)
         return;
     free(m->slots);
+    free(m->filter);
     free(m);
 }
 
@@ -314,6 +332,9 @@ void entities_model_score(const entities_model_t *m, const uint64_t *keys,
 {
     int32_t acc[ENTITIES_N_TAGS] = {0};
     for (size_t k = 0; k < n_keys; k++) {
+        size_t bit = (size_t)(keys[k] >> 32) & m->filter_mask;
+        if (!(m->filter[bit / 64] & (1ull << (bit % 64))))
+            continue;
         size_t i = (size_t)keys[k] & m->mask;
         for (;;) {
             const slot_t *s = &m->slots[i];
@@ -331,13 +352,21 @@ void entities_model_score(const entities_model_t *m, const uint64_t *keys,
         scores[t] += (float)acc[t] * m->scale;
 }
 
-static int allowed(int prev, int cur)
-{
-    if (cur == 0 || ENTITIES_TAG_IS_B(cur))
-        return 1;
-    /* cur is I-t: only after B-t or I-t */
-    return prev > 0 && ENTITIES_TAG_TYPE(prev) == ENTITIES_TAG_TYPE(cur);
-}
+/* ALLOWED[prev + 1][cur]: I-X only after B-X or I-X (prev -1: the
+ * start). Tags: O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC, B-MISC,
+ * I-MISC. */
+static const uint8_t ALLOWED[ENTITIES_N_TAGS + 1][ENTITIES_N_TAGS] = {
+    {1, 1, 0, 1, 0, 1, 0, 1, 0}, /* start */
+    {1, 1, 0, 1, 0, 1, 0, 1, 0}, /* O */
+    {1, 1, 1, 1, 0, 1, 0, 1, 0}, /* B-PER */
+    {1, 1, 1, 1, 0, 1, 0, 1, 0}, /* I-PER */
+    {1, 1, 0, 1, 1, 1, 0, 1, 0}, /* B-ORG */
+    {1, 1, 0, 1, 1, 1, 0, 1, 0}, /* I-ORG */
+    {1, 1, 0, 1, 0, 1, 1, 1, 0}, /* B-LOC */
+    {1, 1, 0, 1, 0, 1, 1, 1, 0}, /* I-LOC */
+    {1, 1, 0, 1, 0, 1, 0, 1, 1}, /* B-MISC */
+    {1, 1, 0, 1, 0, 1, 0, 1, 1}, /* I-MISC */
+};
 
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work)
@@ -348,7 +377,7 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
     float *score = work;
     uint8_t *back = (uint8_t *)(score + n * T);
     for (int c = 0; c < T; c++) {
-        score[c] = allowed(-1, c) ? emit[c] + trans[c] : -INFINITY;
+        score[c] = ALLOWED[0][c] ? emit[c] + trans[c] : -INFINITY;
         back[c] = 0;
     }
     for (size_t i = 1; i < n; i++) {
@@ -357,7 +386,7 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
             float best = -INFINITY;
             int arg = 0;
             for (int p = 0; p < T; p++) {
-                if (!allowed(p, c) || prev[p] == -INFINITY)
+                if (!ALLOWED[p + 1][c] || prev[p] == -INFINITY)
                     continue;
                 float s = prev[p] + trans[(p + 1) * T + c];
                 if (s > best) {

@@ -144,27 +144,6 @@ int entities_is_lowercase(uint32_t cp)
     return utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LL;
 }
 
-uint64_t entities_fnv(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
-uint64_t entities_mix(uint64_t h)
-{
-    /* splitmix64's finalizer */
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebull;
-    h ^= h >> 31;
-    return h;
-}
-
 static const char *const LABEL_NAMES[ENTITIES_N_LABELS] = {
     "PERSON", "ORG", "GPE", "LOC", "NORP"};
 

@@ -54,11 +54,30 @@ int entities_is_capitalized(const char *s, size_t len);
 /* True when cp is a lowercase letter. */
 int entities_is_lowercase(uint32_t cp);
 
-/* 64-bit FNV-1a, continued from state h (start with ENTITIES_FNV_INIT). */
+/* 64-bit FNV-1a, continued from state h (start with ENTITIES_FNV_INIT).
+ * Inline: feature extraction hashes every token several times. */
 #define ENTITIES_FNV_INIT 0xcbf29ce484222325ull
-uint64_t entities_fnv(uint64_t h, const void *data, size_t len);
-/* A final avalanche so that close inputs land far apart in hash tables. */
-uint64_t entities_mix(uint64_t h);
+static inline uint64_t entities_fnv(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* A final avalanche (splitmix64's) so that close inputs land far apart in
+ * hash tables. */
+static inline uint64_t entities_mix(uint64_t h)
+{
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return h;
+}
 
 /* ---- Labels ------------------------------------------------------------ */
 
