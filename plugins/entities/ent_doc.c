@@ -57,10 +57,12 @@ typedef struct work {
 } work_t;
 
 typedef struct docname {
-    uint64_t first; /* hash of the first (for a surname: only) token */
-    uint32_t idx;   /* the mention it came from */
-    uint8_t ntok;   /* 1 for a surname */
+    uint64_t first;  /* hash of the first (for a surname: only) token */
+    uint32_t idx;    /* the mention it came from */
+    uint32_t weight; /* mentions read this way (a full name's surname: 2) */
+    uint8_t ntok;    /* 1 for a surname */
     uint8_t label;
+    uint8_t surname; /* also the last word of a longer PERSON name */
 } docname_t;
 
 /* ---- Small helpers ----------------------------------------------------- */
@@ -405,20 +407,39 @@ static size_t sentence_end(const work_t *w, size_t i)
     return (size_t)s->token_first + s->token_count;
 }
 
-/* Step 2 for one chunk [a, b) of tagger type `type`. */
-static int chunk_to_mention(work_t *w, size_t a, size_t b, int type)
+static int starts_lower(const entities_token_t *t)
+{
+    uint32_t cp;
+    if (t->len == 0)
+        return 0;
+    entities_utf8_next(t->s, t->len, &cp);
+    return entities_is_lowercase(cp);
+}
+
+/* Step 2 for one chunk [a, b) of tagger type `type`. Returns the end of
+ * the tokens it consumed (a known name may reach over the next chunks), or
+ * 0 when out of memory. */
+static size_t chunk_to_mention(work_t *w, size_t a, size_t b, int type)
 {
     for (size_t i = a; i < b; i++)
         w->covered[i] = 1;
-    /* Titles out in front, possessives out at the end. */
-    while (a < b && b - a > 1 && tok_in(w, a, TITLES))
+    size_t consumed = b;
+    /* Titles out in front of people, possessives out at the end. */
+    while (type == ENTITIES_T_PER && b - a > 1 && tok_in(w, a, TITLES))
         a++;
     if (a < b && tok_is(w, a, "the"))
         a++;
     while (b > a && is_clitic(&w->toks[b - 1]))
         b--;
+    /* Names neither end nor start with a lowercase word ("Caucasus
+     * arch-foes", "mainly-Moslem North Caucasus"); particles inside them
+     * ("Bashar al-Assad") stay. Known longer names are restored below. */
+    while (b - a > 1 && starts_lower(&w->toks[b - 1]))
+        b--;
+    while (b - a > 1 && starts_lower(&w->toks[a]))
+        a++;
     if (a >= b)
-        return 0;
+        return consumed;
     /* "Armenian Pashinyan": the nationality before a name is its own. */
     while (type == ENTITIES_T_PER && b - a > 1) {
         const entities_gaz_entry_t *e =
@@ -427,25 +448,27 @@ static int chunk_to_mention(work_t *w, size_t a, size_t b, int type)
             break;
         mention_t *m = add_mention(w);
         if (!m)
-            return -1;
+            return 0;
         set_tokens(w, m, a, a + 1);
         m->label = ENTITIES_NORP;
         m->entry = e;
         a++;
     }
     /* A known longer name the tagger cut short ("Zangezur" of "Zangezur
-     * corridor") is taken whole, if the rest is untagged. */
+     * corridor") or cut in pieces ("Russian" + "Foreign Ministry") is
+     * taken whole, when it ends where a chunk or untagged text ends. */
     const entities_gaz_entry_t *ge;
-    size_t gm = entities_gaz_match(w->g, w->toks, sentence_end(w, a), a, &ge);
-    if (gm > b - a && ge->strong) {
-        int free_rest = 1;
-        for (size_t i = b; i < a + gm && free_rest; i++)
-            free_rest = w->tags[i] == 0;
-        if (free_rest) {
-            b = a + gm;
-            for (size_t i = a; i < b; i++)
-                w->covered[i] = 1;
-        }
+    size_t end = sentence_end(w, a);
+    size_t gm = entities_gaz_match(w->g, w->toks, end, a, &ge);
+    if (gm > b - a && ge->strong &&
+        (a + gm == end ||
+         !(w->tags[a + gm] != 0 && !ENTITIES_TAG_IS_B(w->tags[a + gm])))) {
+        b = a + gm;
+        for (size_t i = a; i < b; i++)
+            w->covered[i] = 1;
+        if (b > consumed)
+            consumed = b;
+        type = -1; /* the gazetteer decides */
     }
     /* A hyphenated token with named parts replaces the chunk when it is
      * the chunk, or when it ends the name ("Moscow-led bloc" has no name
@@ -468,16 +491,16 @@ static int chunk_to_mention(work_t *w, size_t a, size_t b, int type)
         }
         int k = split_hyphenated(w, i);
         if (k < 0)
-            return -1;
+            return 0;
         if (k > 0)
-            return 0; /* the parts replace the chunk */
+            return consumed; /* the parts replace the chunk */
     }
     mention_t *m = add_mention(w);
     if (!m)
-        return -1;
+        return 0;
     set_tokens(w, m, a, b);
     decide(w, m, type);
-    return 0;
+    return consumed;
 }
 
 /* Is token i at the start of its sentence, quotes aside? */
@@ -543,7 +566,6 @@ static int cmp_docname(const void *x, const void *y)
         return a->first < b->first ? -1 : 1;
     if (a->ntok != b->ntok)
         return a->ntok > b->ntok ? -1 : 1;
-    /* PERSON (0) first: a name the tagger also called a person is one */
     if (a->label != b->label)
         return a->label < b->label ? -1 : 1;
     return a->idx < b->idx ? -1 : a->idx > b->idx;
@@ -569,40 +591,46 @@ static int collect_names(work_t *w)
             m->label == ENTITIES_NORP || m->b - m->a > 255)
             continue;
         docname_t *d = &w->names[k++];
+        memset(d, 0, sizeof(*d));
         d->first = tok_hash(w, m->a);
         d->idx = (uint32_t)i;
         d->ntok = (uint8_t)(m->b - m->a);
         d->label = m->label;
+        d->weight = 1;
         if (m->label == ENTITIES_PERSON && m->b - m->a > 1) {
             d = &w->names[k++];
             d->first = tok_hash(w, m->b - 1);
             d->idx = (uint32_t)i;
             d->ntok = 1;
             d->label = ENTITIES_PERSON;
+            d->weight = 2;
+            d->surname = 1;
         }
     }
     qsort(w->names, k, sizeof(docname_t), cmp_docname);
-    /* One entry per distinct (first token, length, label): repeats of a
-     * name add nothing and would make lookups slow in long documents. */
+    /* One entry per distinct name and reading, with how often the tagger
+     * read it so: repeats would make lookups slow in long documents. */
     size_t u = 0;
     for (size_t i = 0; i < k; i++) {
-        const docname_t *prev = u ? &w->names[u - 1] : NULL;
+        docname_t *prev = u ? &w->names[u - 1] : NULL;
         const docname_t *cur = &w->names[i];
         if (prev && prev->first == cur->first && prev->ntok == cur->ntok &&
             prev->label == cur->label &&
-            same_tokens(w, name_start(w, prev), name_start(w, cur), cur->ntok))
+            same_tokens(w, name_start(w, prev), name_start(w, cur),
+                        cur->ntok)) {
+            prev->weight += cur->weight;
+            prev->surname |= cur->surname;
             continue;
+        }
         w->names[u++] = w->names[i];
     }
     w->n_names = u;
     return 0;
 }
 
-/* The longest document name at token i within [i, end) on uncovered
- * tokens, people first; NULL if none. */
-static const docname_t *name_at(work_t *w, size_t i, size_t end)
+/* The first of the names whose first token hashes to h. */
+static size_t names_from(const work_t *w, uint64_t h)
 {
-    uint64_t h = tok_hash(w, i);
     size_t lo = 0, hi = w->n_names;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -611,22 +639,35 @@ static const docname_t *name_at(work_t *w, size_t i, size_t end)
         else
             hi = mid;
     }
-    for (size_t j = lo; j < w->n_names && w->names[j].first == h; j++) {
+    return lo;
+}
+
+/* The longest document name at token i within [i, end) on uncovered
+ * tokens, in its most frequent reading; NULL if none. */
+static const docname_t *name_at(work_t *w, size_t i, size_t end)
+{
+    uint64_t h = tok_hash(w, i);
+    const docname_t *best = NULL;
+    for (size_t j = names_from(w, h); j < w->n_names && w->names[j].first == h;
+         j++) {
         const docname_t *d = &w->names[j];
-        if (i + d->ntok > end)
+        if (i + d->ntok > end ||
+            (best && (d->ntok < best->ntok ||
+                      (d->ntok == best->ntok && d->weight <= best->weight))))
             continue;
         int ok = 1;
         for (size_t k = 0; k < d->ntok && ok; k++)
             ok = !w->covered[i + k];
         if (ok && same_tokens(w, name_start(w, d), i, d->ntok))
-            return d; /* sorted longest first, people first */
+            best = d;
     }
-    return NULL;
+    return best;
 }
 
-/* A one-word mention that the document elsewhere calls a person
- * ("Pashinyan" tagged NORP beside "Nikol Pashinyan") is that person,
- * unless a strong gazetteer entry says otherwise. */
+/* A one-word mention that is the surname of a person named in full in
+ * the document ("Pashinyan" tagged NORP beside "Nikol Pashinyan") is that
+ * person, unless a strong gazetteer entry says otherwise. A lone PERSON
+ * reading of a word is no such evidence ("Pirelli", "Tianjin"). */
 static void relabel_people(work_t *w)
 {
     for (size_t i = 0; i < w->n; i++) {
@@ -635,21 +676,54 @@ static void relabel_people(work_t *w)
             (m->entry && m->entry->strong))
             continue;
         uint64_t h = tok_hash(w, m->a);
-        size_t lo = 0, hi = w->n_names;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (w->names[mid].first < h)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (size_t j = lo; j < w->n_names && w->names[j].first == h; j++)
-            if (w->names[j].ntok == 1 && w->names[j].label == ENTITIES_PERSON &&
-                same_tokens(w, name_start(w, &w->names[j]), m->a, 1)) {
+        for (size_t j = names_from(w, h);
+             j < w->n_names && w->names[j].first == h; j++) {
+            const docname_t *d = &w->names[j];
+            if (d->ntok == 1 && d->surname &&
+                same_tokens(w, name_start(w, d), m->a, 1)) {
                 m->label = ENTITIES_PERSON;
                 m->entry = NULL;
                 break;
             }
+        }
+    }
+}
+
+/* Is token i after a symbol that starts a new phrase ("Ctrl + Enter",
+ * "SOURCE: AFP")? Quotes, brackets and commas do not count. */
+static int after_symbol(const work_t *w, size_t i)
+{
+    if (i == w->doc->sentences[w->sent_of[i]].token_first)
+        return 0;
+    const entities_token_t *p = &w->toks[i - 1];
+    if (p->len != 1)
+        return 0;
+    return strchr("+:|/-=>*#~", p->s[0]) != NULL;
+}
+
+/* A lone capitalized common word that opens a sentence ("Here's a
+ * timeline", "Sneak a peek", "Ctrl + Enter") is no name unless a
+ * gazetteer or the rest of the document says it is. */
+static void drop_stray_words(work_t *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        mention_t *m = &w->m[i];
+        if (m->part || m->b - m->a != 1 || m->label == ENTITIES_NORP ||
+            m->label == ENTITIES_NO_LABEL)
+            continue;
+        const entities_token_t *t = &w->toks[m->a];
+        if (!entities_gaz_is_common(w->g, t->s, t->len) ||
+            entities_gaz_lookup_str(w->g, t->s, t->len) ||
+            !(sentence_initial(w, m->a) || after_symbol(w, m->a)))
+            continue;
+        uint64_t h = tok_hash(w, m->a);
+        int known = 0;
+        for (size_t j = names_from(w, h);
+             j < w->n_names && w->names[j].first == h && !known; j++)
+            known = w->names[j].ntok == 1 &&
+                    (w->names[j].weight > 1 || w->names[j].surname);
+        if (!known)
+            m->label = ENTITIES_NO_LABEL;
     }
 }
 
@@ -1098,9 +1172,10 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
         while (j < n && w.tags[j] == ENTITIES_TAG_I(ENTITIES_TAG_TYPE(t)) &&
                w.sent_of[j] == w.sent_of[i])
             j++;
-        if (chunk_to_mention(&w, i, j, ENTITIES_TAG_TYPE(t)))
+        size_t end = chunk_to_mention(&w, i, j, ENTITIES_TAG_TYPE(t));
+        if (!end)
             goto out;
-        i = j;
+        i = end;
     }
     if (collect_names(&w))
         goto out;
@@ -1110,6 +1185,7 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
         if (recover(&w, doc->sentences[s].token_first,
                     doc->sentences[s].token_count))
             goto out;
+    drop_stray_words(&w);
     /* Document order from here on (acts_as_state and the output need
      * it). */
     if (w.n)

@@ -30,7 +30,8 @@ enum {
     T_FORM_NEXT = 35,
     T_PREV_SHORT = 36,
     T_SHORT_NEXT = 37,
-    T_GAZ = 40 /* 40..42: offsets -1..+1 */
+    T_GAZ = 40, /* 40..42: offsets -1..+1 */
+    T_COMMON_CASE = 43
 };
 
 static uint64_t hstr(const char *s, size_t len)
@@ -200,6 +201,10 @@ void entities_tokinfo_fill(const entities_gaz_t *g,
         info[0].flags |= ENTITIES_TF_SENTSTART;
     if (!g)
         return;
+    for (size_t i = 0; i < n; i++)
+        if ((info[i].flags & ENTITIES_TF_CAP) &&
+            entities_gaz_is_common(g, toks[i].s, toks[i].len))
+            info[i].flags |= ENTITIES_TF_COMMON;
     for (size_t i = 0; i < n;) {
         const entities_gaz_entry_t *e;
         size_t m = entities_gaz_match(g, toks, n, i, &e);
@@ -271,9 +276,12 @@ size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
         keys[k++] = key1(T_PREFIX + a, c->prefix[a]);
         keys[k++] = key1(T_SUFFIX + a, c->suffix[a]);
     }
-    for (unsigned b = 0; b < 7; b++)
+    for (unsigned b = 0; b < 8; b++)
         if (c->flags & (1u << b))
             keys[k++] = key1(T_FLAG, b);
+    if (c->flags & ENTITIES_TF_COMMON)
+        keys[k++] = key1(T_COMMON_CASE, c->flags & (ENTITIES_TF_SENTSTART |
+                                                    ENTITIES_TF_ALLCAPS));
     keys[k++] = key2(T_BI_PREV, p1->lower, c->lower);
     keys[k++] = key2(T_BI_NEXT, c->lower, n1->lower);
     keys[k++] =
@@ -286,8 +294,10 @@ size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
     keys[k++] = key2(T_SHORT_NEXT, c->shortshape, n1->lower);
     for (unsigned d = 0; d < 3; d++) {
         uint16_t gz = w[d + 1]->gaz;
+        /* At most 8 bits (one per class) are set: k stays below
+         * ENTITIES_MAX_FEATURES; the bound is checked anyway. */
         for (unsigned b = 0; gz && b < 16; b++, gz >>= 1)
-            if (gz & 1u)
+            if ((gz & 1u) && k < ENTITIES_MAX_FEATURES)
                 keys[k++] = key1(T_GAZ + d, b);
     }
     return k;

@@ -40,6 +40,10 @@ struct entities_gaz {
     size_t mask; /* slots - 1; a power of two minus one */
     size_t used;
     chunk_t *chunks;
+    /* Common words (see entities_gaz_load_words): a set of folded-word
+     * hashes, open addressing, 0 empty. */
+    uint64_t *words;
+    size_t words_mask, n_words;
 };
 
 entities_gaz_t *entities_gaz_new(void)
@@ -66,6 +70,7 @@ void entities_gaz_free(entities_gaz_t *g)
     }
     free(g->entries);
     free(g->slots);
+    free(g->words);
     free(g);
 }
 
@@ -419,8 +424,11 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
             p[--len] = '\0';
         if (!len || *p == '#')
             continue;
-        int strong = 1;
-        if (strncmp(p, "weak ", 5) == 0) {
+        int strong = 1, words = 0;
+        if (strncmp(p, "words ", 6) == 0) {
+            words = 1;
+            p += 6;
+        } else if (strncmp(p, "weak ", 5) == 0) {
             strong = 0;
             p += 5;
         } else if (strncmp(p, "strong ", 7) == 0) {
@@ -433,10 +441,93 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
             rc = -1;
             break;
         }
-        rc = entities_gaz_load_file(g, file, strong, err, err_size);
+        rc = words ? entities_gaz_load_words(g, file, err, err_size)
+                   : entities_gaz_load_file(g, file, strong, err, err_size);
     }
     fclose(f);
     return rc;
+}
+
+static uint64_t word_key(const char *s, size_t len, int *ok)
+{
+    char buf[FOLD_MAX];
+    size_t k = entities_fold(s, len, buf, sizeof(buf));
+    *ok = k > 0 && k <= sizeof(buf);
+    return *ok ? key_of(entities_fnv(ENTITIES_FNV_INIT, buf, k)) : 0;
+}
+
+static int words_add(entities_gaz_t *g, uint64_t key)
+{
+    if ((g->n_words + 1) * 2 > g->words_mask + 1 || !g->words) {
+        size_t cap = g->words ? (g->words_mask + 1) * 2 : 1u << 12;
+        uint64_t *t = calloc(cap, sizeof(uint64_t));
+        if (!t)
+            return -1;
+        for (size_t i = 0; g->words && i <= g->words_mask; i++) {
+            if (!g->words[i])
+                continue;
+            size_t j = (size_t)g->words[i] & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = g->words[i];
+        }
+        free(g->words);
+        g->words = t;
+        g->words_mask = cap - 1;
+    }
+    size_t j = (size_t)key & g->words_mask;
+    while (g->words[j] && g->words[j] != key)
+        j = (j + 1) & g->words_mask;
+    if (!g->words[j]) {
+        g->words[j] = key;
+        g->n_words++;
+    }
+    return 0;
+}
+
+int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
+                            size_t err_size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, err_size, "cannot open word list %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    char line[256];
+    int rc = 0, lineno = 0;
+    while (!rc && fgets(line, sizeof(line), f)) {
+        lineno++;
+        size_t len = strcspn(line, "\r\n");
+        if (len == 0 || line[0] == '#')
+            continue;
+        int ok;
+        uint64_t key = word_key(line, len, &ok);
+        if (!ok || words_add(g, key)) {
+            snprintf(err, err_size, "%s:%d: cannot add \"%.*s\"", path, lineno,
+                     (int)len, line);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len)
+{
+    if (!g->words)
+        return 0;
+    int ok;
+    uint64_t key = word_key(s, len, &ok);
+    if (!ok)
+        return 0;
+    size_t j = (size_t)key & g->words_mask;
+    while (g->words[j]) {
+        if (g->words[j] == key)
+            return 1;
+        j = (j + 1) & g->words_mask;
+    }
+    return 0;
 }
 
 static const entities_gaz_entry_t *lookup_key(const entities_gaz_t *g,

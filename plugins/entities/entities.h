@@ -162,7 +162,8 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
                            char *err, size_t err_size);
 
 /* Loads the files listed (one a line, '#' comments, optional "weak " prefix
- * for weak files) in the list file `list_name` inside dir. */
+ * for weak files, "words " for a common-word list) in the list file
+ * `list_name` inside dir. */
 int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
                            const char *list_name, char *err, size_t err_size);
 
@@ -172,6 +173,14 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
                      const char *canonical, const char *refers_to, int strong);
 
 size_t entities_gaz_size(const entities_gaz_t *g);
+
+/* Adds the words of a list (one a line, '#' comments) to the set of
+ * common lowercase words: English words that are not also names. Returns
+ * 0, or -1 with a message. */
+int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
+                            size_t err_size);
+/* True when the folded s is a common word. */
+int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len);
 
 /* The best (lowest priority value) entry whose folded name equals the
  * folded string, or NULL. Acronyms (short names without lowercase
@@ -194,7 +203,7 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
 
 /* Bumped whenever the feature templates change, and stored in the model
  * file: a model trained with other features is refused at load time. */
-#define ENTITIES_FEATURES_VERSION 1
+#define ENTITIES_FEATURES_VERSION 2
 
 /* What the templates need to know about one token, computed once. */
 typedef struct entities_tokinfo {
@@ -210,13 +219,14 @@ typedef struct entities_tokinfo {
 } entities_tokinfo_t;
 
 enum {
-    ENTITIES_TF_CAP = 1u << 0,      /* first letter uppercase */
-    ENTITIES_TF_ALLCAPS = 1u << 1,  /* letters, none lowercase */
-    ENTITIES_TF_DIGIT = 1u << 2,    /* has a digit */
-    ENTITIES_TF_HYPHEN = 1u << 3,   /* has an inner hyphen */
-    ENTITIES_TF_PERIOD = 1u << 4,   /* has a period */
-    ENTITIES_TF_PUNCT = 1u << 5,    /* no letter or digit */
-    ENTITIES_TF_SENTSTART = 1u << 6 /* first token of its sentence */
+    ENTITIES_TF_CAP = 1u << 0,       /* first letter uppercase */
+    ENTITIES_TF_ALLCAPS = 1u << 1,   /* letters, none lowercase */
+    ENTITIES_TF_DIGIT = 1u << 2,     /* has a digit */
+    ENTITIES_TF_HYPHEN = 1u << 3,    /* has an inner hyphen */
+    ENTITIES_TF_PERIOD = 1u << 4,    /* has a period */
+    ENTITIES_TF_PUNCT = 1u << 5,     /* no letter or digit */
+    ENTITIES_TF_SENTSTART = 1u << 6, /* first token of its sentence */
+    ENTITIES_TF_COMMON = 1u << 7     /* a common lowercase word, folded */
 };
 
 /* Fills info[0..n) for the tokens of one sentence. g may be NULL (no

@@ -185,6 +185,26 @@ static void test_possessives_and_regions(void **state)
               "LOC Black Sea=Black Sea | GPE Georgia=Georgia");
 }
 
+static void test_furniture_and_name_edges(void **state)
+{
+    (void)state;
+    /* Capitalized common words opening web-page lines are no names. */
+    const char *t = "Israel warns Iran.\nHere's a timeline\nSneak a peek at "
+                    "our newsletter\nPress Ctrl + Enter to report an error";
+    EXPECT_NOT_IN(t, NULL, "Here");
+    EXPECT_NOT_IN(t, NULL, "Sneak");
+    EXPECT_NOT_IN(t, NULL, "Enter");
+    EXPECT_IN(t, NULL, "GPE Israel=Israel | GPE Iran=Iran");
+    /* Names neither start nor end with a lowercase word. */
+    EXPECT_IN("Talks between the Caucasus arch-foes resumed.", NULL,
+              "LOC Caucasus=Caucasus");
+    /* Titles are cut before people only; a known name is one span even
+     * when the tagger reads it as two. */
+    EXPECT_IN("The Russian Foreign Ministry said the talks would resume.", NULL,
+              "ORG Russian Foreign Ministry=Ministry of Foreign Affairs of "
+              "Russia");
+}
+
 static void test_label_filter_and_empty_input(void **state)
 {
     (void)state;
@@ -205,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_refers_to_for_capitals_acting_as_states),
         cmocka_unit_test(test_hyphenated_parts),
         cmocka_unit_test(test_possessives_and_regions),
+        cmocka_unit_test(test_furniture_and_name_edges),
         cmocka_unit_test(test_label_filter_and_empty_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

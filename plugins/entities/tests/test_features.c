@@ -1,9 +1,13 @@
 /* Feature extraction and the text helpers it rests on. */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -150,6 +154,36 @@ static void test_gazetteer_membership_is_a_feature(void **state)
     entities_gaz_free(g);
 }
 
+static void test_common_words(void **state)
+{
+    (void)state;
+    entities_gaz_t *g = entities_gaz_new();
+    char path[] = "/tmp/entities-words.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *words = "# comment\nhere\nsneak\n";
+    assert_int_equal(write(fd, words, strlen(words)), (ssize_t)strlen(words));
+    close(fd);
+    char err[256];
+    assert_int_equal(entities_gaz_load_words(g, path, err, sizeof(err)), 0);
+    unlink(path);
+    assert_true(entities_gaz_is_common(g, "Here", 4));
+    assert_true(entities_gaz_is_common(g, "SNEAK", 5));
+    assert_false(entities_gaz_is_common(g, "Putin", 5));
+    /* A feature only where the word is capitalized. */
+    entities_token_t t[3];
+    entities_tokinfo_t info[3];
+    size_t n = split("Here here Putin", t, 3);
+    entities_tokinfo_fill(g, t, n, info);
+    assert_true(info[0].flags & ENTITIES_TF_COMMON);
+    assert_false(info[1].flags & ENTITIES_TF_COMMON);
+    assert_false(info[2].flags & ENTITIES_TF_COMMON);
+    assert_int_equal(
+        entities_gaz_load_words(g, "/nonexistent", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "cannot open word list /nonexistent"));
+    entities_gaz_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_case_and_digits),
         cmocka_unit_test(test_features_depend_on_context),
         cmocka_unit_test(test_gazetteer_membership_is_a_feature),
+        cmocka_unit_test(test_common_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
