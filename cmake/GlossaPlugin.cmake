@@ -45,9 +45,17 @@ function(glossa_add_plugin name)
   endif()
   set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${out_dir})
   if(ARG_DATA_DIR)
+    # Copied whenever a data file changes (not only when the module
+    # relinks), so the runtime never reads stale rules or models.
     get_filename_component(data_abs ${ARG_DATA_DIR} ABSOLUTE)
-    add_custom_command(TARGET ${name} POST_BUILD
+    file(GLOB_RECURSE data_files CONFIGURE_DEPENDS ${data_abs}/*)
+    set(stamp ${CMAKE_CURRENT_BINARY_DIR}/${name}.data.stamp)
+    add_custom_command(OUTPUT ${stamp}
       COMMAND ${CMAKE_COMMAND} -E copy_directory ${data_abs} ${out_dir}/${name}
+      COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
+      DEPENDS ${data_files}
       COMMENT "Copying data of plugin ${name}")
+    add_custom_target(${name}_data DEPENDS ${stamp})
+    add_dependencies(${name} ${name}_data)
   endif()
 endfunction()

@@ -390,6 +390,7 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
                const glossa_sink_t *sink, glossa_run_stats_t *stats,
                glossa_error_t *err)
 {
+    glossa_error_clear(err);
     if (stats)
         memset(stats, 0, sizeof(*stats));
     if (!rt || !src || !sink || !sink->write)

@@ -111,6 +111,7 @@ static int default_search_path(glossa_runtime_t *rt)
 int glossa_runtime_new(const glossa_runtime_options_t *opts,
                        glossa_runtime_t **out, glossa_error_t *err)
 {
+    glossa_error_clear(err);
     *out = NULL;
     /* Jansson's hash seed must be fixed before any thread creates objects
      * (Jansson doc/threadsafety.rst), and its allocations go through the
@@ -258,6 +259,7 @@ int glossa_runtime_add_plugin(glossa_runtime_t *rt, const char *name_or_path,
                               const json_t *config, const char *as,
                               glossa_error_t *err)
 {
+    glossa_error_clear(err);
     if (!rt || !name_or_path)
         return GLOSSA_EINVAL;
     return add_step(rt, name_or_path, config, as, name_or_path, err);
@@ -279,6 +281,7 @@ int glossa_runtime_load_pipeline_json(glossa_runtime_t *rt,
                                       const json_t *pipeline,
                                       const char *origin, glossa_error_t *err)
 {
+    glossa_error_clear(err);
     if (!rt || !pipeline)
         return GLOSSA_EINVAL;
     if (!origin)
@@ -346,6 +349,7 @@ int glossa_runtime_load_pipeline_json(glossa_runtime_t *rt,
 int glossa_runtime_load_pipeline(glossa_runtime_t *rt, const char *path,
                                  glossa_error_t *err)
 {
+    glossa_error_clear(err);
     if (!rt || !path)
         return GLOSSA_EINVAL;
     json_error_t jerr;
@@ -513,6 +517,7 @@ static void reset_links(glossa_runtime_t *rt)
 
 int glossa_runtime_prepare(glossa_runtime_t *rt, glossa_error_t *err)
 {
+    glossa_error_clear(err);
     if (!rt)
         return GLOSSA_EINVAL;
     if (rt->prepared)
@@ -598,6 +603,7 @@ int glossa_runtime_describe_plugin(glossa_runtime_t *rt,
                                               const glossa_plugin_info_t *info),
                                    void *ud, glossa_error_t *err)
 {
+    glossa_error_clear(err);
     if (!rt || !name_or_path || !cb)
         return GLOSSA_EINVAL;
     char *path = NULL;

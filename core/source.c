@@ -111,6 +111,7 @@ int glossa_source_open(glossa_runtime_t *rt, const char *const *inputs,
                        size_t n_inputs, const glossa_source_options_t *opts,
                        glossa_source_t **out, glossa_error_t *err)
 {
+    glossa_error_clear(err);
     *out = NULL;
     if (!rt || (!inputs && n_inputs))
         return GLOSSA_EINVAL;

@@ -51,7 +51,9 @@ GLOSSA_API const char *glossa_strerror(int code);
 GLOSSA_API const char *glossa_err_name(int code);
 
 /* A detailed report, filled by functions that take a glossa_error_t *.
- * Lives on the caller's stack. All strings are NUL-terminated. */
+ * Lives on the caller's stack; every public function that takes one
+ * clears it on entry, so it needs no initialisation (as Jansson's
+ * json_error_t). All strings are NUL-terminated. */
 typedef struct glossa_error {
     int code;         /* GLOSSA_E*, 0 while no error is recorded */
     int line;         /* 1-based line in `source`, 0 if not applicable */
