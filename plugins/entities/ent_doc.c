@@ -7,8 +7,10 @@
  *      tokens split into their named parts ("Russian-brokered"), labels
  *      mapped with the gazetteers (LOC -> GPE or LOC, MISC -> NORP or
  *      nothing, a country the tagger took for a team -> GPE);
- *   3. add mentions of strong gazetteer names the tagger missed, only on
- *      tokens no chunk covered;
+ *   3. add the names the document already used and strong gazetteer
+ *      names where the tagger found nothing; relabel as people the
+ *      surnames of people named in full; drop lone capitalized common
+ *      words opening a sentence;
  *   4. canonical names: gazetteer names and aliases, NORP -> country,
  *      people by their longest name in the document (or a known full
  *      name), organisations by their shortest form;
@@ -354,19 +356,11 @@ static int split_hyphenated(work_t *w, size_t i)
     return added;
 }
 
-static int has_hyphen(const entities_token_t *t)
+/* Does token i split into parts at inner hyphens? */
+static int has_hyphen(const work_t *w, size_t i)
 {
-    for (uint32_t o = 1; o + 1 < t->len; o++)
-        if (t->s[o] == '-')
-            return 1;
-    /* U+2010, U+2011 */
-    for (uint32_t o = 1; o + 3 < t->len; o++)
-        if ((unsigned char)t->s[o] == 0xE2 &&
-            (unsigned char)t->s[o + 1] == 0x80 &&
-            ((unsigned char)t->s[o + 2] == 0x90 ||
-             (unsigned char)t->s[o + 2] == 0x91))
-            return 1;
-    return 0;
+    uint32_t ps[8], pe[8];
+    return hyphen_parts(w, i, ps, pe, 8) > 0;
 }
 
 /* The folded hash of token i (cached). */
@@ -477,7 +471,7 @@ static size_t chunk_to_mention(work_t *w, size_t a, size_t b, int type)
     pick(w, w->doc->text + w->doc->tokens[a].start,
          w->doc->tokens[b - 1].end - w->doc->tokens[a].start, 0, &whole);
     for (size_t i = a; i < b && !(whole && whole->strong); i++) {
-        if (!has_hyphen(&w->toks[i]))
+        if (!has_hyphen(w, i))
             continue;
         if (b - a > 1 && type == ENTITIES_T_PER)
             break;
@@ -734,7 +728,7 @@ static int recover(work_t *w, size_t first, size_t n)
     for (size_t i = first; i < first + n;) {
         if (w->covered[i] ||
             !entities_is_capitalized(w->toks[i].s, w->toks[i].len)) {
-            if (!w->covered[i] && has_hyphen(&w->toks[i]) &&
+            if (!w->covered[i] && has_hyphen(w, i) &&
                 split_hyphenated(w, i) < 0)
                 return -1;
             i++;
@@ -782,7 +776,7 @@ static int recover(work_t *w, size_t first, size_t n)
             i += m;
             continue;
         }
-        if (has_hyphen(&w->toks[i]) && split_hyphenated(w, i) < 0)
+        if (has_hyphen(w, i) && split_hyphenated(w, i) < 0)
             return -1;
         i++;
     }

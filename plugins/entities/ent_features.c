@@ -70,32 +70,6 @@ static size_t put(char *buf, size_t o, uint32_t cp)
     return o + (size_t)k;
 }
 
-static uint32_t standin(uint32_t cp)
-{
-    switch (cp) {
-    case 0x2018:
-    case 0x2019:
-    case 0x201B:
-    case 0x02BC:
-        return '\'';
-    case 0x201C:
-    case 0x201D:
-    case 0x201E:
-    case 0x00AB:
-    case 0x00BB:
-        return '"';
-    case 0x2010:
-    case 0x2011:
-    case 0x2012:
-    case 0x2013:
-    case 0x2014:
-    case 0x2015:
-        return '-';
-    default:
-        return cp;
-    }
-}
-
 static void fill_one(const entities_token_t *t, entities_tokinfo_t *ti)
 {
     char form[NORM_MAX], lower[NORM_MAX], shape[NORM_MAX], shortsh[NORM_MAX];
@@ -107,7 +81,7 @@ static void fill_one(const entities_token_t *t, entities_tokinfo_t *ti)
     for (size_t i = 0; i < t->len;) {
         uint32_t cp;
         i += entities_utf8_next(t->s + i, t->len - i, &cp);
-        cp = standin(cp);
+        cp = entities_ascii_standin(cp);
         char sh;
         uint32_t lc = cp;
         if (cp < 0x80) {

@@ -42,9 +42,7 @@ size_t entities_utf8_next(const char *str, size_t n, uint32_t *cp)
     return len;
 }
 
-/* Typographic punctuation that news sites use where CoNLL (and most
- * gazetteer files) have ASCII. Returns the ASCII stand-in or 0. */
-static char ascii_standin(uint32_t cp)
+uint32_t entities_ascii_standin(uint32_t cp)
 {
     switch (cp) {
     case 0x2018:
@@ -68,7 +66,7 @@ static char ascii_standin(uint32_t cp)
     case 0x2212:
         return '-';
     default:
-        return 0;
+        return cp;
     }
 }
 
@@ -98,11 +96,11 @@ size_t entities_fold(const char *s, size_t len, char *out, size_t cap)
         }
         uint32_t cp;
         i += entities_utf8_next(s + i, len - i, &cp);
-        char a = ascii_standin(cp);
-        if (a) {
+        uint32_t a = entities_ascii_standin(cp);
+        if (a < 0x80) {
             if (o >= cap)
                 return cap + 1;
-            out[o++] = a;
+            out[o++] = (char)a;
             continue;
         }
         if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_ZS)

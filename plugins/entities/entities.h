@@ -41,6 +41,12 @@ typedef struct entities_token {
  * U+FFFD). */
 size_t entities_utf8_next(const char *s, size_t n, uint32_t *cp);
 
+/* The ASCII stand-in of typographic punctuation that news sites use where
+ * CoNLL and most gazetteer files have ASCII (curly quotes and apostrophes,
+ * dashes, minus); any other code point unchanged. Folding and features
+ * both use it, so they agree on what "’s" is. */
+uint32_t entities_ascii_standin(uint32_t cp);
+
 /* Gazetteer key folding: lowercase, combining marks stripped ("Türkiye" ->
  * "turkiye"), typographic apostrophes/quotes/dashes mapped to ASCII and
  * whitespace dropped. Writes at most cap bytes to out and returns the
