@@ -257,8 +257,8 @@ static void extract(const corpus_t *c, const entities_gaz_t *g, weights_t *W,
     free(info);
 }
 
-static void emissions(const weights_t *W, const float *w, const featcache_t *fc,
-                      size_t first, size_t n, float *emit)
+static void emissions(const float *w, const featcache_t *fc, size_t first,
+                      size_t n, float *emit)
 {
     enum { T = ENTITIES_N_TAGS };
     for (size_t i = 0; i < n; i++) {
@@ -270,7 +270,6 @@ static void emissions(const weights_t *W, const float *w, const featcache_t *fc,
                 e[t] += row[t];
         }
     }
-    (void)W;
 }
 
 /* ---- Scoring, as conlleval counts ---------------------------------------- */
@@ -363,8 +362,7 @@ static void averaged(const weights_t *W, double c, float *w, float *trans)
         trans[i] = (float)((double)W->trans[i] - W->utrans[i] / c);
 }
 
-static double evaluate(const corpus_t *c, const weights_t *W,
-                       const featcache_t *fc, const float *w,
+static double evaluate(const corpus_t *c, const featcache_t *fc, const float *w,
                        const float *trans, int verbose)
 {
     counts_t cnt;
@@ -378,7 +376,7 @@ static double evaluate(const corpus_t *c, const weights_t *W,
     uint8_t *pred = xmalloc(maxn);
     for (size_t s = 0; s < c->n_sents; s++) {
         size_t n = c->sent_len[s], first = c->sent_first[s];
-        emissions(W, w, fc, first, n, emit);
+        emissions(w, fc, first, n, emit);
         entities_viterbi(emit, trans, n, pred, work);
         count_sentence(c->gold + first, pred, n, &cnt);
     }
@@ -502,7 +500,7 @@ int main(int argc, char **argv)
             size_t s = order[oi];
             size_t n = train.sent_len[s], first = train.sent_first[s];
             const uint8_t *gold = train.gold + first;
-            emissions(&W, W.w, &ftrain, first, n, emit);
+            emissions(W.w, &ftrain, first, n, emit);
             entities_viterbi(emit, W.trans, n, pred, work);
             if (memcmp(pred, gold, n) == 0)
                 continue;
@@ -532,8 +530,7 @@ int main(int argc, char **argv)
         printf("epoch %2d: %zu sentences wrong", ep, mistakes);
         if (have_dev) {
             averaged(&W, c, avg, avg_trans);
-            printf(", dev F1 %.4f",
-                   evaluate(&dev, &W, &fdev, avg, avg_trans, 0));
+            printf(", dev F1 %.4f", evaluate(&dev, &fdev, avg, avg_trans, 0));
         }
         printf(" (%.0f s)\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
         fflush(stdout);
