@@ -12,24 +12,7 @@
 #include <cmocka.h>
 
 #include "entities.h"
-
-/* Splits s at spaces into toks (pointing into s). */
-static size_t split(const char *s, entities_token_t *toks, size_t max)
-{
-    size_t n = 0;
-    while (*s && n < max) {
-        while (*s == ' ')
-            s++;
-        const char *w = s;
-        while (*s && *s != ' ')
-            s++;
-        if (s > w) {
-            toks[n].s = w;
-            toks[n++].len = (uint32_t)(s - w);
-        }
-    }
-    return n;
-}
+#include "split.h"
 
 static size_t fold(const char *s, char *out, size_t cap)
 {

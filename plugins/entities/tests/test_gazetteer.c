@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "entities.h"
+#include "split.h"
 
 static char dir[256];
 
@@ -39,23 +40,6 @@ static const char *write_tmp(const char *name, const char *text)
     fputs(text, f);
     fclose(f);
     return path;
-}
-
-static size_t split(const char *s, entities_token_t *toks, size_t max)
-{
-    size_t n = 0;
-    while (*s && n < max) {
-        while (*s == ' ')
-            s++;
-        const char *w = s;
-        while (*s && *s != ' ')
-            s++;
-        if (s > w) {
-            toks[n].s = w;
-            toks[n++].len = (uint32_t)(s - w);
-        }
-    }
-    return n;
 }
 
 static void test_load_and_lookup(void **state)

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include <glossa/glossa.h>
+#include "helpers.h" /* tests/unit: lines_t, the memory sink */
 
 typedef struct texts {
     const char *const *text;
@@ -31,22 +31,6 @@ static int texts_next(void *ud, glossa_record_t *rec)
     rec->text_len = strlen(t->text[t->next]);
     t->next++;
     return 1;
-}
-
-typedef struct lines {
-    char *line[16];
-    size_t n;
-} lines_t;
-
-static int lines_write(void *ud, const char *line, size_t len,
-                       const glossa_record_info_t *info)
-{
-    (void)info;
-    lines_t *l = ud;
-    if (l->n == 16)
-        return GLOSSA_EIO;
-    l->line[l->n] = strndup(line, len);
-    return l->line[l->n++] ? 0 : GLOSSA_ENOMEM;
 }
 
 static const char *plugin_path(void)
@@ -85,13 +69,6 @@ static int run(const char *config, const char *const *docs, size_t n,
     return rc;
 }
 
-static void lines_free(lines_t *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->line[i]);
-    l->n = 0;
-}
-
 #define EXPECT_IN(hay, needle)                                                 \
     do {                                                                       \
         if (!strstr(hay, needle))                                              \
@@ -108,7 +85,7 @@ static const char *const DOCS[] = {
 static void test_default_config(void **state)
 {
     (void)state;
-    lines_t out = {{0}, 0};
+    lines_t out = {0};
     glossa_error_t err;
     assert_int_equal(run(NULL, DOCS, 3, &out, &err), 0);
     assert_int_equal(out.n, 3);
@@ -146,7 +123,7 @@ static void test_labels_and_extra_gazetteers(void **state)
     snprintf(config, sizeof(config),
              "{\"labels\": [\"PERSON\"], \"extra_gazetteers\": [\"%s\"]}",
              path);
-    lines_t out = {{0}, 0};
+    lines_t out = {0};
     glossa_error_t err;
     assert_int_equal(run(config, DOCS, 1, &out, &err), 0);
     unlink(path);
@@ -158,7 +135,7 @@ static void test_labels_and_extra_gazetteers(void **state)
 
 static void expect_create_error(const char *config, const char *message)
 {
-    lines_t out = {{0}, 0};
+    lines_t out = {0};
     glossa_error_t err;
     assert_int_not_equal(run(config, DOCS, 1, &out, &err), 0);
     if (!strstr(err.text, message))
