@@ -9,13 +9,6 @@
 #include "commands.h"
 #include "eval.h"
 
-enum {
-    EXIT_OK = 0,
-    EXIT_IO = 1,
-    EXIT_USAGE = 2,
-    EXIT_FLOOR = 5,
-};
-
 static const char usage_text[] =
     "usage: glossa eval --gold DIR [options] OUTPUT.jsonl\n"
     "\n"
@@ -124,7 +117,7 @@ static int usage_error(FILE *errs, const char *fmt, ...)
     vfprintf(errs, fmt, ap);
     fputs("\nTry 'glossa eval --help'.\n", errs);
     va_end(ap);
-    return EXIT_USAGE;
+    return GLOSSA_EXIT_USAGE;
 }
 
 static int parse_args(int argc, char **argv, args_t *a, FILE *errs)
@@ -136,7 +129,7 @@ static int parse_args(int argc, char **argv, args_t *a, FILE *errs)
     a->floors = calloc(max, sizeof(*a->floors));
     if (!a->layers || !a->attrs || !a->doc_attrs || !a->floors) {
         fputs("glossa eval: out of memory\n", errs);
-        return EXIT_IO;
+        return GLOSSA_EXIT_FAILURE;
     }
     int only_operands = 0;
     for (int i = 1; i < argc; i++) {
@@ -177,7 +170,7 @@ static int parse_args(int argc, char **argv, args_t *a, FILE *errs)
             int rc = parse_floor(v, &a->floors[a->n_floors]);
             if (rc == -2) {
                 fputs("glossa eval: out of memory\n", errs);
-                return EXIT_IO;
+                return GLOSSA_EXIT_FAILURE;
             }
             if (rc != 0)
                 return usage_error(errs,
@@ -190,12 +183,12 @@ static int parse_args(int argc, char **argv, args_t *a, FILE *errs)
         }
     }
     if (a->help)
-        return EXIT_OK;
+        return GLOSSA_EXIT_OK;
     if (!a->gold)
         return usage_error(errs, "%s", "--gold DIR is required");
     if (!a->output)
         return usage_error(errs, "%s", "no OUTPUT.jsonl given");
-    return EXIT_OK;
+    return GLOSSA_EXIT_OK;
 }
 
 static void print_error(FILE *errs, const glossa_error_t *e)
@@ -477,12 +470,12 @@ static int check_floor_names(FILE *errs, const json_t *flat, const args_t *a)
             return usage_error(errs, "\"%s\" in --floor is not a number",
                                a->floors[i].metric);
     }
-    return EXIT_OK;
+    return GLOSSA_EXIT_OK;
 }
 
 static int check_floors(FILE *errs, const json_t *flat, const args_t *a)
 {
-    int code = EXIT_OK;
+    int code = GLOSSA_EXIT_OK;
     for (size_t i = 0; i < a->n_floors; i++) {
         double v;
         int defined;
@@ -490,7 +483,7 @@ static int check_floors(FILE *errs, const json_t *flat, const args_t *a)
         if (!defined || v < a->floors[i].value) {
             print_floor_failure(errs, a->floors[i].metric, v, defined,
                                 a->floors[i].value);
-            code = EXIT_FLOOR;
+            code = GLOSSA_EXIT_FLOOR;
         }
     }
     return code;
@@ -530,8 +523,8 @@ static int run(const args_t *a, FILE *out, FILE *errs)
         if (rc == GLOSSA_ENOMEM && !e.text[0])
             snprintf(e.text, sizeof(e.text), "out of memory");
         print_error(errs, &e);
-        code = EXIT_IO;
-    } else if ((code = check_floor_names(errs, flat, a)) == EXIT_OK) {
+        code = GLOSSA_EXIT_FAILURE;
+    } else if ((code = check_floor_names(errs, flat, a)) == GLOSSA_EXIT_OK) {
         print_warnings(errs, report, a);
         int prc;
         if (a->json) {
@@ -545,7 +538,7 @@ static int run(const args_t *a, FILE *out, FILE *errs)
         }
         if (prc != 0 || fflush(out) != 0 || ferror(out)) {
             fputs("glossa eval: cannot write the report\n", errs);
-            code = EXIT_IO;
+            code = GLOSSA_EXIT_FAILURE;
         } else {
             code = check_floors(errs, flat, a);
         }
@@ -560,9 +553,9 @@ int glossa_eval_main(int argc, char **argv, FILE *out, FILE *errs)
     args_t a;
     memset(&a, 0, sizeof(a));
     int code = parse_args(argc, argv, &a, errs);
-    if (code == EXIT_OK && a.help)
+    if (code == GLOSSA_EXIT_OK && a.help)
         fputs(usage_text, out);
-    else if (code == EXIT_OK)
+    else if (code == GLOSSA_EXIT_OK)
         code = run(&a, out, errs);
     args_free(&a);
     return code;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,10 +49,28 @@ static void run_usage(FILE *out)
             "  --max-doc-bytes SIZE   refuse larger documents (default 256M)\n"
             "  --max-layer-bytes SIZE cap one plugin's output per document "
             "(default 256M)\n"
-            "  --window N             documents in flight (default 4 per "
-            "thread + 4)\n"
+            "  --window N             documents in flight (default 16 per "
+            "thread + 16)\n"
+            "  --isolate              run plugins in worker processes: a "
+            "crash or hang\n"
+            "                         costs one document, not the run "
+            "(docs/reliability.md)\n"
+            "  --doc-timeout SECONDS  with --isolate: kill a plugin that "
+            "takes longer on\n"
+            "                         one document (retried once, then "
+            "recorded)\n"
+            "  --quarantine FILE      with --isolate: list documents that "
+            "crashed or timed\n"
+            "                         out (default with -o: "
+            "OUT.quarantine.jsonl)\n"
+            "  --worker-memory SIZE   with --isolate: address-space limit "
+            "per worker\n"
+            "  --worker-max-docs N    with --isolate: replace a worker after "
+            "N units\n"
             "  --progress / --no-progress   force the progress bar on or off\n"
             "  -q, --quiet            no summary, warnings only\n"
+            "  --stats FILE           write the run's figures as JSON "
+            "(docs/cli.md)\n"
             "  --log-level LEVEL      error, warn, info or debug\n"
             "\n"
             "exit status: 0 all records processed, 1 fatal error, 2 usage "
@@ -160,6 +179,45 @@ static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st)
             st->merge_seconds, 100.0 * st->merge_seconds / total);
 }
 
+/* The summary as JSON, for scripts and the benchmark. */
+static int write_stats(const char *path, glossa_runtime_t *rt,
+                       const glossa_run_stats_t *st, unsigned threads,
+                       int isolate)
+{
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    double secs = st->wall_seconds > 0 ? st->wall_seconds : 1e-9;
+    json_t *plugins = json_array();
+    size_t n = glossa_runtime_plugin_count(rt);
+    for (size_t i = 0; i < n; i++) {
+        glossa_plugin_stats_t ps;
+        if (glossa_runtime_plugin_stats(rt, i, &ps) == 0)
+            json_array_append_new(
+                plugins,
+                json_pack("{s:s,s:f,s:I,s:I}", "name", ps.name, "seconds",
+                          ps.seconds, "documents", (json_int_t)ps.documents,
+                          "failures", (json_int_t)ps.failures));
+    }
+    json_t *doc = json_pack(
+        "{s:s,s:I,s:b,s:I,s:I,s:f,s:f,s:f,s:I,s:I,s:f,s:f,s:I,s:I,s:o}",
+        "glossa", glossa_version(), "threads", (json_int_t)threads, "isolate",
+        isolate, "documents", (json_int_t)st->records, "bytes",
+        (json_int_t)st->bytes, "wall_seconds", st->wall_seconds,
+        "documents_per_second", (double)st->records / secs,
+        "megabytes_per_second", (double)st->bytes / 1e6 / secs, "errors",
+        (json_int_t)st->errors, "records_with_errors",
+        (json_int_t)st->records_with_errors, "prepare_seconds",
+        st->prepare_seconds, "merge_seconds", st->merge_seconds, "peak_rss_kb",
+        (json_int_t)self.ru_maxrss, "peak_rss_worker_kb",
+        (json_int_t)children.ru_maxrss, "plugins", plugins);
+    int rc = doc ? json_dump_file(doc, path, JSON_INDENT(2)) : -1;
+    json_decref(doc);
+    if (rc)
+        fprintf(stderr, "glossa run: cannot write %s\n", path);
+    return rc;
+}
+
 /* ---- The job, for --resume -------------------------------------------- */
 
 /* FNV-1a of a file's bytes, as 16 hex digits; "" if it cannot be read. */
@@ -241,7 +299,13 @@ enum {
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
     OPT_LOG_LEVEL,
-    OPT_RESUME
+    OPT_RESUME,
+    OPT_ISOLATE,
+    OPT_DOC_TIMEOUT,
+    OPT_QUARANTINE,
+    OPT_WORKER_MEMORY,
+    OPT_WORKER_MAX_DOCS,
+    OPT_STATS
 };
 
 int glossa_cli_run(int argc, char **argv)
@@ -260,13 +324,22 @@ int glossa_cli_run(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"resume", no_argument, NULL, OPT_RESUME},
+        {"isolate", no_argument, NULL, OPT_ISOLATE},
+        {"doc-timeout", required_argument, NULL, OPT_DOC_TIMEOUT},
+        {"quarantine", required_argument, NULL, OPT_QUARANTINE},
+        {"worker-memory", required_argument, NULL, OPT_WORKER_MEMORY},
+        {"worker-max-docs", required_argument, NULL, OPT_WORKER_MAX_DOCS},
+        {"stats", required_argument, NULL, OPT_STATS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     glossa_runtime_options_t ropts;
     glossa_runtime_options_init(&ropts);
     glossa_source_options_t sopts;
     glossa_source_options_init(&sopts);
-    const char *pipeline = NULL, *output = NULL, *shard_arg = NULL;
+    const char *pipeline = NULL, *output = NULL, *quarantine = NULL;
+    const char *shard_arg = NULL;
+    const char *stats_path = NULL;
+    char *quarantine_default = NULL;
     const char **plugins = calloc((size_t)argc, sizeof(char *));
     size_t n_plugins = 0;
     int quiet = 0, resume = 0, progress = isatty(STDERR_FILENO);
@@ -325,6 +398,40 @@ int glossa_cli_run(int argc, char **argv)
         case OPT_RESUME:
             resume = 1;
             break;
+        case OPT_ISOLATE:
+            ropts.isolate = 1;
+            break;
+        case OPT_DOC_TIMEOUT: {
+            char *end;
+            double secs = strtod(optarg, &end);
+            if (*end || !(secs > 0) || secs > 86400) {
+                fprintf(stderr, "glossa run: --doc-timeout takes seconds "
+                                "(e.g. 2.5), up to a day\n");
+                free(plugins);
+                return GLOSSA_EXIT_USAGE;
+            }
+            ropts.doc_timeout_ms = (unsigned)(secs * 1000 + 0.5);
+            break;
+        }
+        case OPT_QUARANTINE:
+            quarantine = optarg;
+            break;
+        case OPT_STATS:
+            stats_path = optarg;
+            break;
+        case OPT_WORKER_MEMORY:
+        case OPT_WORKER_MAX_DOCS:
+            if (glossa_cli_parse_size(optarg, &size) || size == 0) {
+                fprintf(stderr, "glossa run: bad value '%s'\n", optarg);
+                free(plugins);
+                return GLOSSA_EXIT_USAGE;
+            }
+            if (c == OPT_WORKER_MEMORY)
+                ropts.worker_memory_limit = (size_t)size;
+            else
+                ropts.worker_max_units =
+                    size > UINT32_MAX ? UINT32_MAX : (unsigned)size;
+            break;
         case OPT_NO_PROGRESS:
             progress = 0;
             break;
@@ -370,6 +477,15 @@ int glossa_cli_run(int argc, char **argv)
     sopts.shard_index = shard.index;
     sopts.shard_count = shard.count;
     output = output_name;
+    if (!ropts.isolate &&
+        (ropts.doc_timeout_ms || quarantine || ropts.worker_memory_limit ||
+         ropts.worker_max_units)) {
+        fprintf(stderr, "glossa run: --doc-timeout, --quarantine and "
+                        "--worker-* need --isolate\n");
+        free(plugins);
+        free(output_name);
+        return GLOSSA_EXIT_USAGE;
+    }
     if (resume && !output) {
         fprintf(stderr, "glossa run: --resume needs -o FILE\n");
         free(plugins);
@@ -384,6 +500,19 @@ int glossa_cli_run(int argc, char **argv)
         free(output_name);
         return GLOSSA_EXIT_USAGE;
     }
+
+    if (ropts.isolate && !quarantine && output) {
+        size_t n = strlen(output) + sizeof(".quarantine.jsonl");
+        quarantine_default = malloc(n);
+        if (quarantine_default)
+            snprintf(quarantine_default, n, "%s.quarantine.jsonl", output);
+        quarantine = quarantine_default;
+    }
+    /* The quarantine list belongs to the job: a fresh run starts it over,
+     * a resumed one appends to it. */
+    if (quarantine && !resume)
+        unlink(quarantine);
+    ropts.quarantine_path = quarantine;
 
     glossa_error_t err;
     glossa_error_clear(&err);
@@ -463,6 +592,13 @@ int glossa_cli_run(int argc, char **argv)
     signal(SIGTERM, SIG_DFL);
     if (!quiet || rc)
         print_summary(rt, &stats);
+    glossa_runtime_options_t in_force;
+    glossa_runtime_get_options(rt, &in_force);
+    if (stats_path &&
+        write_stats(stats_path, rt, &stats, in_force.threads,
+                    in_force.isolate) &&
+        rc == 0)
+        rc = GLOSSA_EIO;
     if (rc == GLOSSA_EINTR) {
         fprintf(stderr,
                 "glossa: interrupted; %llu records were written completely\n",
@@ -495,5 +631,6 @@ out:
     glossa_runtime_free(rt);
     free(plugins);
     free(output_name);
+    free(quarantine_default);
     return exit_code;
 }

@@ -28,6 +28,9 @@ int main(int argc, char **argv)
         return GLOSSA_EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    /* glossa run --isolate starts this same program as its workers. */
+    if (strcmp(cmd, GLOSSA_WORKER_ARGUMENT) == 0)
+        return glossa_worker_main(argc, argv);
     if (strcmp(cmd, "run") == 0)
         return glossa_cli_run(argc - 1, argv + 1);
     if (strcmp(cmd, "plugins") == 0)

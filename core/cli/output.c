@@ -91,8 +91,8 @@ static void print_job_difference(const json_t *was, const json_t *now)
             char *a = json_dumps(json_object_get(was, key),
                                  JSON_ENCODE_ANY | JSON_COMPACT);
             char *b = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
-            fprintf(stderr, "  %s: was %s, now %s\n", key,
-                    a ? a : "(absent)", b ? b : "?");
+            fprintf(stderr, "  %s: was %s, now %s\n", key, a ? a : "(absent)",
+                    b ? b : "?");
             free(a);
             free(b);
         }
@@ -180,8 +180,9 @@ static int open_resume(glossa_output_t *out, const json_t *job)
                 "settings:\n",
                 out->partial_path);
         print_job_difference(was, job);
-        fprintf(stderr, "(run with the same settings, or remove %s to start "
-                        "over)\n",
+        fprintf(stderr,
+                "(run with the same settings, or remove %s to start "
+                "over)\n",
                 out->partial_path);
     }
     json_decref(was);
@@ -190,15 +191,17 @@ static int open_resume(glossa_output_t *out, const json_t *job)
     out->fd = open(out->partial_path, O_RDWR | O_CLOEXEC);
     int64_t lines = out->fd < 0 ? -1 : cut_to_complete_lines(out->fd);
     if (lines < 0) {
-        fprintf(stderr, "glossa run: cannot resume %s: %s\n",
-                out->partial_path, strerror(errno));
+        fprintf(stderr, "glossa run: cannot resume %s: %s\n", out->partial_path,
+                strerror(errno));
         return GLOSSA_OUTPUT_FAILED;
     }
     out->resumed = (uint64_t)lines;
     return GLOSSA_OUTPUT_READY;
 }
 
-int glossa_output_open(glossa_output_t *out, const char *path, int resume,
+static void output_free(glossa_output_t *out);
+
+static int open_output(glossa_output_t *out, const char *path, int resume,
                        const json_t *job)
 {
     memset(out, 0, sizeof(*out));
@@ -231,8 +234,8 @@ int glossa_output_open(glossa_output_t *out, const char *path, int resume,
     if (resume && exists(out->partial_path))
         return open_resume(out, job);
     if (resume && exists(path)) {
-        fprintf(stderr,
-                "glossa run: %s is complete; nothing to resume\n", path);
+        fprintf(stderr, "glossa run: %s is complete; nothing to resume\n",
+                path);
         return GLOSSA_OUTPUT_DONE;
     }
     if (!resume && exists(out->partial_path))
@@ -240,14 +243,31 @@ int glossa_output_open(glossa_output_t *out, const char *path, int resume,
                 "glossa run: warning: starting over; %s of an interrupted "
                 "run is discarded (--resume continues it)\n",
                 out->partial_path);
-    out->fd = open(out->partial_path,
-                   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* The job file first: wherever a kill lands, an OUT.partial always
+     * has its job file beside it. */
+    if (write_job(out, job))
+        return GLOSSA_OUTPUT_FAILED;
+    out->fd =
+        open(out->partial_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out->fd < 0) {
-        fprintf(stderr, "glossa run: cannot write %s: %s\n",
-                out->partial_path, strerror(errno));
+        fprintf(stderr, "glossa run: cannot write %s: %s\n", out->partial_path,
+                strerror(errno));
         return GLOSSA_OUTPUT_FAILED;
     }
-    return write_job(out, job) ? GLOSSA_OUTPUT_FAILED : GLOSSA_OUTPUT_READY;
+    return GLOSSA_OUTPUT_READY;
+}
+
+int glossa_output_open(glossa_output_t *out, const char *path, int resume,
+                       const json_t *job)
+{
+    int rc = open_output(out, path, resume, job);
+    if (rc != GLOSSA_OUTPUT_READY) {
+        if (out->fd >= 0 && out->path)
+            close(out->fd);
+        out->fd = -1;
+        output_free(out);
+    }
+    return rc;
 }
 
 static int output_flush(void *ud)

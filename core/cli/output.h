@@ -30,19 +30,20 @@ typedef struct glossa_output {
     char *job_path;     /* OUT.partial.job */
     char *buf;
     size_t len;
-    int error;          /* errno of the first failed write */
-    uint64_t resumed;   /* records already in OUT.partial */
+    int error;        /* errno of the first failed write */
+    uint64_t resumed; /* records already in OUT.partial */
     uint64_t last_sync_ns;
 } glossa_output_t;
 
 enum {
-    GLOSSA_OUTPUT_READY = 0,      /* write records */
-    GLOSSA_OUTPUT_DONE = 1,       /* --resume: OUT already published */
-    GLOSSA_OUTPUT_FAILED = -1     /* message printed */
+    GLOSSA_OUTPUT_READY = 0,  /* write records */
+    GLOSSA_OUTPUT_DONE = 1,   /* --resume: OUT already published */
+    GLOSSA_OUTPUT_FAILED = -1 /* message printed */
 };
 
 /* Opens the output. `job` describes the settings (a JSON object, borrowed)
- * and is compared on --resume. Returns GLOSSA_OUTPUT_*. */
+ * and is compared on --resume. Returns GLOSSA_OUTPUT_*; unless READY,
+ * nothing is left open or allocated. */
 int glossa_output_open(glossa_output_t *out, const char *path, int resume,
                        const json_t *job);
 

@@ -137,3 +137,30 @@ int dates_cal_season_index(const char *code)
             return i;
     return -1;
 }
+
+dates_ymd_t dates_cal_nth_weekday(int y, int m, int wd, int n)
+{
+    if (n > 0) {
+        dates_ymd_t first = {y, m, 1};
+        int delta = (wd - dates_cal_weekday(first) + 7) % 7;
+        return dates_cal_add_days(first, delta + 7L * (n - 1));
+    }
+    dates_ymd_t last = {y, m, dates_cal_month_days(y, m)};
+    int delta = (dates_cal_weekday(last) - wd + 7) % 7;
+    return dates_cal_add_days(last, -(delta + 7L * (-n - 1)));
+}
+
+dates_ymd_t dates_cal_easter(int y)
+{
+    /* The anonymous Gregorian computus (Meeus/Jones/Butcher). */
+    int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
+    int f = (b + 8) / 25, g = (b - f + 1) / 3;
+    int h = (19 * a + b - d - g + 15) % 30;
+    int i = c / 4, k = c % 4;
+    int l = (32 + 2 * e + 2 * i - h - k) % 7;
+    int m = (a + 11 * h + 22 * l) / 451;
+    int month = (h + l - 7 * m + 114) / 31;
+    int day = (h + l - 7 * m + 114) % 31 + 1;
+    dates_ymd_t r = {y, month, day};
+    return r;
+}

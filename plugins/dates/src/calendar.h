@@ -54,4 +54,12 @@ const char *dates_cal_season(int m);
  * -1 when the code is not one. */
 int dates_cal_season_index(const char *code);
 
+/* The n-th weekday wd (1 = Monday) of month m of year y: n = 1 the first,
+ * 4 the fourth (Thanksgiving: 4th Thursday of November), -1 the last
+ * (Memorial Day: last Monday of May). n must leave the date in the month:
+ * 1..4 always do, 5 only sometimes. */
+dates_ymd_t dates_cal_nth_weekday(int y, int m, int wd, int n);
+/* Easter Sunday of year y (Gregorian computus, valid for y >= 1583). */
+dates_ymd_t dates_cal_easter(int y);
+
 #endif /* DATES_CALENDAR_H */

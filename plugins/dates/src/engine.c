@@ -320,7 +320,14 @@ static int resolve_window(run_t *R)
             dates__point_parse(value, &p)) {
             R->ref = p;
             snprintf(R->ref_value, sizeof R->ref_value, "%s", value);
-            if (p.gran == G_QUARTER) {
+            /* Only a quarter over by the DCT is one a report compares
+             * with "a year ago"; forecasts ("losses through the third
+             * quarter of 1990", "a charge in the fourth quarter") are
+             * not. */
+            if (p.gran == G_QUARTER &&
+                (!R->dct.valid ||
+                 p.y * 4 + p.q <
+                     R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m))) {
                 R->qref = p;
                 snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
             }
@@ -461,8 +468,7 @@ static uint64_t digit_classes(const unsigned char *t, size_t s, size_t e,
         size_t k = e;
         while (k < to && k < e + 2 && (t[k] == ' ' || t[k] == '.'))
             k++;
-        if (k + 1 < to && (t[k] | 0x20) != 0 &&
-            ((t[k] | 0x20) == 'a' || (t[k] | 0x20) == 'p') &&
+        if (k + 1 < to && ((t[k] | 0x20) == 'a' || (t[k] | 0x20) == 'p') &&
             ((t[k + 1] | 0x20) == 'm' ||
              (t[k + 1] == '.' && k + 2 < to && (t[k + 2] | 0x20) == 'm')))
             m |= 1ull << DATES_CLASS_CLOCK;

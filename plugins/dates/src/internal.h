@@ -157,7 +157,8 @@ typedef struct dates_eval {
     dates_dct_t dct;
     dates_point_t ref; /* G_NONE when no earlier date */
     char ref_value[64];
-    dates_point_t qref; /* the last quarter named; G_NONE when none */
+    dates_point_t qref; /* the last quarter named that is over by the DCT;
+                         * G_NONE when none */
     char qref_value[64];
     /* Outputs: which anchor the value used. */
     bool used_dct;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <glossa/export.h>
 
@@ -593,8 +594,16 @@ static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
     if (v) {
         if (strcmp(v, "past") == 0)
             return TENSE_PAST;
-        if (strcmp(v, "future") == 0)
+        if (strcmp(v, "future") == 0 || strcmp(v, "future_near") == 0)
             return TENSE_FUTURE;
+        if (strcmp(v, "future_to") == 0) {
+            /* "set to resume", "planned to leave"; but "set on Aug. 6" */
+            const char *end = ev->text + ev->len, *p = w + n;
+            while (p < end && *p == ' ')
+                p++;
+            if (end - p >= 3 && p[0] == 't' && p[1] == 'o' && p[2] == ' ')
+                return TENSE_FUTURE;
+        }
         return TENSE_NONE; /* listed as neither: stops -ed guessing */
     }
     if (n >= 5 && buf[n - 2] == 'e' && buf[n - 1] == 'd')
@@ -643,6 +652,82 @@ static int clause_tense(dates_eval_t *ev)
     }
     ev->tense = found == TENSE_UNKNOWN ? TENSE_NONE : found;
     return ev->tense;
+}
+
+/* True when the match opens its sentence, after at most a preposition:
+ * "In January, ...", "On Feb. 3 the ...". */
+static bool opens_sentence(const dates_eval_t *ev)
+{
+    const char *t = ev->text;
+    size_t i = ev->start;
+    while (i > 0 && t[i - 1] == ' ')
+        i--;
+    size_t e = i;
+    while (i > 0 && isalpha((unsigned char)t[i - 1]))
+        i--;
+    if (e > i) {
+        static const char *const preps[] = {
+            "in", "on", "by", "during", "since", "until", "through"};
+        bool prep = false;
+        for (size_t k = 0; k < sizeof preps / sizeof preps[0]; k++)
+            if (e - i == strlen(preps[k]) &&
+                strncasecmp(t + i, preps[k], e - i) == 0)
+                prep = true;
+        if (!prep)
+            return false;
+        while (i > 0 && t[i - 1] == ' ')
+            i--;
+    }
+    if (i == 0 || t[i - 1] == '\n')
+        return true;
+    while (i > 0 && (t[i - 1] == '"' || t[i - 1] == '\'' || t[i - 1] == '`'))
+        i--;
+    return i > 0 && (t[i - 1] == '.' || t[i - 1] == '!' || t[i - 1] == '?' ||
+                     t[i - 1] == ';' || t[i - 1] == '\n');
+}
+
+/* The word before position i (skipping spaces and commas): its start in
+ * *ws and length, 0 when there is none. */
+static size_t word_before(const char *t, size_t i, size_t *ws)
+{
+    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == ','))
+        i--;
+    size_t e = i;
+    while (i > 0 && isalpha((unsigned char)t[i - 1]))
+        i--;
+    *ws = i;
+    return e - i;
+}
+
+/* The tense of the word right before the match, skipping "on" and "in":
+ * "the year ended Jan. 31", "effective Feb. 1". A verb that governs the
+ * date directly says more than the clause around it. Past forms count
+ * unless a form of "be" makes them passive ("will be paid Dec. 14");
+ * future markers only when the lexicon marks them "future_near". */
+static int adjacent_tense(dates_eval_t *ev)
+{
+    const char *t = ev->text;
+    size_t ws, n = word_before(t, ev->start, &ws);
+    if (n == 2 &&
+        (strncmp(t + ws, "on", 2) == 0 || strncmp(t + ws, "in", 2) == 0))
+        n = word_before(t, ws, &ws);
+    if (n == 0 || n > DATES_MAX_WORD)
+        return TENSE_UNKNOWN;
+    char buf[DATES_MAX_WORD + 1];
+    for (size_t k = 0; k < n; k++)
+        buf[k] = (char)tolower((unsigned char)t[ws + k]);
+    buf[n] = '\0';
+    const char *v = dates__lexicon_get(ev->engine->lx_tense, buf);
+    if (v && strcmp(v, "future_near") == 0)
+        return TENSE_FUTURE;
+    if (word_tense(ev, t + ws, n) != TENSE_PAST)
+        return TENSE_UNKNOWN;
+    size_t bs, bn = word_before(t, ws, &bs);
+    static const char *const be[] = {"be", "been", "being", "is", "are"};
+    for (size_t k = 0; k < sizeof be / sizeof be[0]; k++)
+        if (bn == strlen(be[k]) && strncasecmp(t + bs, be[k], bn) == 0)
+            return TENSE_UNKNOWN;
+    return TENSE_PAST;
 }
 
 /* ---- Points and granularities ------------------------------------------ */
@@ -1073,8 +1158,11 @@ static int fn_refrel(dates_eval_t *ev, int argc, char **argv, char *out,
     if (indef)
         return fn_rel(ev, argc, argv, out, n);
     ev->used_ref = true;
-    return print_point(shift(point_day(&ev->ref), argv[0], k), ev->ref.gran,
-                       out, n);
+    /* A fourth argument "unit" prints at the unit's granularity: "the
+     * following year" after May 22, 1995 is 1996. */
+    dates_gran_t pg =
+        argc > 3 && strcmp(argv[3], "unit") == 0 ? g : ev->ref.gran;
+    return print_point(shift(point_day(&ev->ref), argv[0], k), pg, out, n);
 }
 
 /* %qrefrel(unit, sign, count): like %refrel, but from the last quarter the
@@ -1095,6 +1183,54 @@ static int fn_qrefrel(dates_eval_t *ev, int argc, char **argv, char *out,
                        n);
 }
 
+/* %shift(value, unit, sign, count): a calendar value moved by count units
+ * at its own granularity ("the day before last Tuesday"); other values
+ * (underspecified, *_REF) are left as they are. */
+static int fn_shift(dates_eval_t *ev, int argc, char **argv, char *out,
+                    size_t n)
+{
+    (void)argc;
+    dates_point_t p;
+    if (!dates__point_parse(argv[0], &p))
+        return fmt(out, n, "%s", argv[0]);
+    int k;
+    bool indef;
+    if (unit_gran(argv[1]) == G_NONE ||
+        signed_count(ev, argv[2], argv[3], &k, &indef) < 0 || indef)
+        return -1;
+    return print_point(shift(point_day(&p), argv[1], k), p.gran, out, n);
+}
+
+/* %gran(value, unit): a calendar value at the coarser granularity of the
+ * unit ("the week of March 6": the ISO week of that day). */
+static int fn_gran(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
+{
+    (void)ev;
+    (void)argc;
+    dates_point_t p;
+    dates_gran_t g = unit_gran(argv[1]);
+    if (g == G_NONE)
+        return -1;
+    if (!dates__point_parse(argv[0], &p) || g > p.gran)
+        return fmt(out, n, "%s", argv[0]);
+    return print_point(point_day(&p), g, out, n);
+}
+
+/* %qyear(year): "the 1988 period" in a report on a quarter is that
+ * quarter of 1988; the year itself when no quarter has been named. */
+static int fn_qyear(dates_eval_t *ev, int argc, char **argv, char *out,
+                    size_t n)
+{
+    (void)argc;
+    int y = year_of(ev, argv[0]);
+    if (y < 0)
+        return -1;
+    if (ev->qref.gran != G_QUARTER)
+        return fmt(out, n, "%04d", y);
+    ev->used_qref = true;
+    return fmt(out, n, "%04d-Q%d", y, ev->qref.q);
+}
+
 /* %ref(unit[, fallback]): the last date mentioned, at the unit's
  * granularity ("that year", "the same day"); the DCT's when there is none
  * fine enough. With a fallback, see below. */
@@ -1109,6 +1245,11 @@ static int fn_ref(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
         if (ev->ref.gran == g) {
             ev->used_ref = true;
             return print_point(point_day(&ev->ref), g, out, n);
+        }
+        /* "the quarter" after other dates: the last quarter named. */
+        if (g == G_QUARTER && ev->qref.gran == G_QUARTER) {
+            ev->used_qref = true;
+            return print_point(point_day(&ev->qref), g, out, n);
         }
         return fmt(out, n, "%s", argv[1]);
     }
@@ -1139,7 +1280,7 @@ static int cycle_offset(dates_eval_t *ev, int want, int have, int len,
     int tense = clause_tense(ev);
     if (strcmp(mode, "future") == 0)
         tense = TENSE_FUTURE;
-    else if (strcmp(mode, "past") == 0)
+    else if (strcmp(mode, "past") == 0 || strcmp(mode, "earlier") == 0)
         tense = TENSE_PAST;
     if (tense == TENSE_FUTURE)
         return diff > 0 ? diff : diff + len;
@@ -1192,6 +1333,27 @@ static int fn_weekday(dates_eval_t *ev, int argc, char **argv, char *out,
     return print_point(dates_cal_add_days(ev->dct.date, off), G_DAY, out, n);
 }
 
+/* %refweekday(name, last|next): "the previous Friday", "the following
+ * Monday": the day of that name before or after the last day named, or
+ * the DCT's last/next one when no day has been named. */
+static int fn_refweekday(dates_eval_t *ev, int argc, char **argv, char *out,
+                         size_t n)
+{
+    if (ev->ref.gran != G_DAY)
+        return fn_weekday(ev, argc, argv, out, n);
+    const char *v = dates__lexicon_get(ev->engine->lx_weekday, argv[0]);
+    int wd = v ? atoi(v) : 0;
+    if (wd < 1 || wd > 7)
+        return -1;
+    const char *mode = mode_arg(argc, argv, 1);
+    dates_ymd_t d = point_day(&ev->ref);
+    int diff = wd - dates_cal_weekday(d);
+    int off = strcmp(mode, "next") == 0 ? (diff > 0 ? diff : diff + 7)
+                                        : (diff < 0 ? diff : diff - 7);
+    ev->used_ref = true;
+    return print_point(dates_cal_add_days(d, off), G_DAY, out, n);
+}
+
 /* The year of a month (and day) named without one. With a mode, the
  * mode decides. Otherwise the year that puts the date nearest the DCT,
  * unless that is more than NEAR_MONTHS away: then the clause's tense picks
@@ -1235,9 +1397,21 @@ static int year_for(dates_eval_t *ev, int m, int d, const char *mode)
         return at > now ? y : y + 1;
     if (best_dist == 0)
         return best;
+    if (!*mode) {
+        int adj = adjacent_tense(ev);
+        if (adj == TENSE_PAST && have_past)
+            return past;
+        if (adj == TENSE_FUTURE && have_future)
+            return future;
+    }
+    int t = clause_tense(ev);
+    /* "In January, the company brought in a new chief": a date that opens
+     * its sentence takes the tense of the verb that follows. */
+    if (!*mode && best_dist <= NEAR_MONTHS && t == TENSE_PAST && have_past &&
+        best > past && opens_sentence(ev))
+        return past;
     if (best_dist <= NEAR_MONTHS && !*mode)
         return best;
-    int t = clause_tense(ev);
     if (strcmp(mode, "future") == 0)
         t = TENSE_FUTURE;
     if (t == TENSE_FUTURE && have_future)
@@ -1274,6 +1448,97 @@ static int fn_mon(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
     ev->used_dct = true;
     return fmt(out, n, "%04d-%02d", year_for(ev, m, 0, mode_arg(argc, argv, 1)),
                m);
+}
+
+/* The date of a holiday in year y from its rule in the holiday lexicon:
+ * "MM-DD" a fixed day; "MM/W/N" the N-th weekday W (1 = Monday) of month
+ * MM, N = -1 the last; "E" Easter Sunday; either of the last two may end
+ * in "+K" or "-K" days ("11/1/1+1": the Tuesday after the first Monday of
+ * November). */
+static bool holiday_date(const char *spec, int y, dates_ymd_t *out)
+{
+    int m, d, w, k;
+    char sign;
+    int off = 0;
+    const char *p = spec;
+    if (p[0] == 'E') {
+        *out = dates_cal_easter(y);
+        p++;
+    } else if (sscanf(p, "%d/%d/%d", &m, &w, &k) == 3) {
+        if (m < 1 || m > 12 || w < 1 || w > 7 || k < -1 || k == 0 || k > 4)
+            return false;
+        *out = dates_cal_nth_weekday(y, m, w, k);
+        p = strchr(strchr(p, '/') + 1, '/') + 1;
+        if (*p == '-')
+            p++;
+        while (isdigit((unsigned char)*p))
+            p++;
+    } else if (sscanf(p, "%d-%d", &m, &d) == 2) {
+        if (!dates_cal_valid(y, m, d))
+            return false;
+        out->y = y;
+        out->m = m;
+        out->d = d;
+        return true;
+    } else {
+        return false;
+    }
+    if (*p) {
+        if (sscanf(p, "%c%d", &sign, &off) != 2 || (sign != '+' && sign != '-'))
+            return false;
+        *out = dates_cal_add_days(*out, sign == '-' ? -off : off);
+    }
+    return true;
+}
+
+/* %holiday(rule[, mode]): the holiday's date (rule as in holiday_date)
+ * in the year a mode gives ("last Thanksgiving"), else the occurrence
+ * nearest the DCT, or the one the clause's tense points at when the
+ * nearest is over three months away. Without a DCT: XXXX-MM-DD for a
+ * fixed day, XXXX-XX-XX otherwise. */
+static int fn_holiday(dates_eval_t *ev, int argc, char **argv, char *out,
+                      size_t n)
+{
+    dates_ymd_t probe;
+    if (!holiday_date(argv[0], 2000, &probe))
+        return -1;
+    if (!ev->dct.valid) {
+        int m, d;
+        if (strchr(argv[0], '/') == NULL && argv[0][0] != 'E' &&
+            sscanf(argv[0], "%d-%d", &m, &d) == 2)
+            return fmt(out, n, "XXXX-%02d-%02d", m, d);
+        return fmt(out, n, "XXXX-XX-XX");
+    }
+    ev->used_dct = true;
+    const char *mode = mode_arg(argc, argv, 1);
+    long now = dates_cal_to_days(ev->dct.date);
+    dates_ymd_t c[3];
+    long dist[3];
+    for (int i = 0; i < 3; i++) {
+        if (!holiday_date(argv[0], ev->dct.date.y - 1 + i, &c[i]))
+            return -1;
+        dist[i] = dates_cal_to_days(c[i]) - now;
+    }
+    int pick = 1;
+    if (strcmp(mode, "this") == 0) {
+        pick = 1;
+    } else if (strcmp(mode, "last") == 0) {
+        pick = dist[1] < 0 ? 1 : 0;
+    } else if (strcmp(mode, "next") == 0) {
+        pick = dist[1] > 0 ? 1 : 2;
+    } else {
+        for (int i = 0; i < 3; i++)
+            if (labs(dist[i]) < labs(dist[pick]))
+                pick = i;
+        if (labs(dist[pick]) > 96) {
+            int t = clause_tense(ev);
+            if (t == TENSE_PAST)
+                pick = dist[1] <= 0 ? 1 : 0;
+            else if (t == TENSE_FUTURE)
+                pick = dist[1] >= 0 ? 1 : 2;
+        }
+    }
+    return print_point(c[pick], G_DAY, out, n);
 }
 
 /* %season(word[, mode]): YYYY-SP/SU/FA/WI; "" mode means this year's. */
@@ -1448,19 +1713,36 @@ static int fn_if(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
 }
 
 static const fn_desc_t FUNCTIONS[] = {
-    {"if", 2, 3, fn_if},           {"year", 1, 1, fn_year},
-    {"month", 1, 1, fn_month},     {"day", 1, 1, fn_day},
-    {"ymd", 3, 3, fn_ymd},         {"ym", 2, 2, fn_ym},
-    {"num", 1, 1, fn_num},         {"lex", 2, 2, fn_lex},
-    {"unit", 1, 1, fn_unit},       {"dur", 2, 2, fn_dur},
-    {"rel", 3, 3, fn_rel},         {"refrel", 3, 3, fn_refrel},
-    {"qrefrel", 3, 3, fn_qrefrel}, {"ref", 1, 2, fn_ref},
-    {"ord", 1, 1, fn_ord},         {"weekday", 1, 2, fn_weekday},
-    {"md", 2, 3, fn_md},           {"mon", 1, 2, fn_mon},
-    {"season", 1, 2, fn_season},   {"qtr", 1, 2, fn_qtr},
-    {"decade", 1, 1, fn_decade},   {"century", 1, 1, fn_century},
-    {"time", 3, 3, fn_time},       {"tensed", 2, 2, fn_tensed},
+    {"if", 2, 3, fn_if},
+    {"year", 1, 1, fn_year},
+    {"month", 1, 1, fn_month},
+    {"day", 1, 1, fn_day},
+    {"ymd", 3, 3, fn_ymd},
+    {"ym", 2, 2, fn_ym},
+    {"num", 1, 1, fn_num},
+    {"lex", 2, 2, fn_lex},
+    {"unit", 1, 1, fn_unit},
+    {"dur", 2, 2, fn_dur},
+    {"rel", 3, 3, fn_rel},
+    {"refrel", 3, 4, fn_refrel},
+    {"qrefrel", 3, 3, fn_qrefrel},
+    {"ref", 1, 2, fn_ref},
+    {"ord", 1, 1, fn_ord},
+    {"weekday", 1, 2, fn_weekday},
+    {"md", 2, 3, fn_md},
+    {"mon", 1, 2, fn_mon},
+    {"season", 1, 2, fn_season},
+    {"qtr", 1, 2, fn_qtr},
+    {"decade", 1, 1, fn_decade},
+    {"century", 1, 1, fn_century},
+    {"time", 3, 3, fn_time},
+    {"tensed", 2, 2, fn_tensed},
     {"weekend", 0, 0, fn_weekend},
+    {"holiday", 1, 2, fn_holiday},
+    {"qyear", 1, 1, fn_qyear},
+    {"shift", 4, 4, fn_shift},
+    {"refweekday", 2, 2, fn_refweekday},
+    {"gran", 2, 2, fn_gran},
 };
 
 static const fn_desc_t *fn_table(size_t *n)

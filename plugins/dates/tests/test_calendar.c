@@ -138,6 +138,40 @@ static void test_quarters_and_seasons(void **state)
     assert_int_equal(dates_cal_season_index("XX"), -1);
 }
 
+static void test_holiday_rules(void **state)
+{
+    (void)state;
+    /* Thanksgiving: fourth Thursday of November. */
+    dates_ymd_t t = dates_cal_nth_weekday(1999, 11, 4, 4);
+    assert_int_equal(t.m, 11);
+    assert_int_equal(t.d, 25);
+    t = dates_cal_nth_weekday(2022, 11, 4, 4);
+    assert_int_equal(t.d, 24);
+    /* A month that starts on the weekday asked for. */
+    t = dates_cal_nth_weekday(2022, 8, 1, 1); /* 2022-08-01 was a Monday */
+    assert_int_equal(t.d, 1);
+    /* Memorial Day: last Monday of May; May 2021 ends on a Monday. */
+    t = dates_cal_nth_weekday(2021, 5, 1, -1);
+    assert_int_equal(t.d, 31);
+    t = dates_cal_nth_weekday(2022, 5, 1, -1);
+    assert_int_equal(t.d, 30);
+    /* Last Friday of February in a leap year. */
+    t = dates_cal_nth_weekday(2024, 2, 5, -1);
+    assert_int_equal(t.m, 2);
+    assert_int_equal(t.d, 23);
+    /* Easter: early and late extremes, and ordinary years. */
+    static const int easter[][3] = {{2000, 4, 23}, {2008, 3, 23}, {2011, 4, 24},
+                                    {2019, 4, 21}, {2024, 3, 31}, {2038, 4, 25},
+                                    {1818, 3, 22}, {1998, 4, 12}};
+    for (size_t i = 0; i < sizeof easter / sizeof easter[0]; i++) {
+        dates_ymd_t e = dates_cal_easter(easter[i][0]);
+        assert_int_equal(e.y, easter[i][0]);
+        assert_int_equal(e.m, easter[i][1]);
+        assert_int_equal(e.d, easter[i][2]);
+        assert_int_equal(dates_cal_weekday(e), 7);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_month_ends),
         cmocka_unit_test(test_iso_weeks),
         cmocka_unit_test(test_quarters_and_seasons),
+        cmocka_unit_test(test_holiday_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

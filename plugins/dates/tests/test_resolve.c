@@ -283,8 +283,162 @@ static void test_durations_and_sets(void **state)
     expect("The deal runs for 10, 15 or 20 years.", d, "20 years", "DURATION",
            "P20Y");
     expect("It took 2 1/2 years.", d, "2 1/2 years", "DURATION", "P2Y6M");
+    /* Prepositions stay outside the span; "within" is still the mod. */
+    g = expect("A deal may come within a week.", d, "a week", "DURATION",
+               "P1W");
+    assert_string_equal(g->mod, "EQUAL_OR_LESS");
+    expect("It posted a third-quarter loss.", d, "third-quarter", "DATE",
+           "2022-Q3");
     expect("They meet every Monday.", d, "every Monday", "SET", "XXXX-WXX-1");
+    expect("They meet every other week.", d, "every other week", "SET", "P2W");
+    expect("Talks resume two weeks from now.", d, "two weeks from now", "DATE",
+           "2022-W46");
+    expect("It ruled in 2014-2022.", d, "2022", "DATE", "2022");
+    expect("A hearing is set for the week of March 6.", "2000-02-24",
+           "the week of March 6", "DATE", "2000-W10");
     expect("The paper appears weekly.", d, "weekly", "SET", "P1W");
+}
+
+static void test_holidays(void **state)
+{
+    (void)state;
+    expect("He was found on Thanksgiving Day.", "1999-12-10",
+           "Thanksgiving Day", "DATE", "1999-11-25");
+    expect("He arrived last Thanksgiving.", "2000-04-01", "last Thanksgiving",
+           "DATE", "1999-11-25");
+    expect("The campaign runs to Election Day.", "1998-10-26", "Election Day",
+           "DATE", "1998-11-03");
+    expect("Shops close on Christmas Eve.", "2022-12-01", "Christmas Eve",
+           "DATE", "2022-12-24");
+    /* Nearest occurrence across a year end. */
+    expect("They met at Christmas.", "2023-01-05", "Christmas", "DATE",
+           "2022-12-25");
+    expect("Pilgrims gathered for Easter.", "2000-04-17", "Easter", "DATE",
+           "2000-04-23");
+    expect("It fell on Good Friday.", "2024-04-10", "Good Friday", "DATE",
+           "2024-03-29");
+    expect("He was found on Thanksgiving Day.", NULL, "Thanksgiving Day",
+           "DATE", "XXXX-XX-XX");
+    expect("It happened on Christmas Day.", NULL, "Christmas Day", "DATE",
+           "XXXX-12-25");
+}
+
+static void test_tense_markers(void **state)
+{
+    (void)state;
+    /* DCT Friday 1989-10-27. */
+    const char *d = "1989-10-27";
+    /* "succeed" looks like a past form but is not one. */
+    expect("He will succeed Mr. Smith Feb. 1, soon after.", "1989-10-26",
+           "Feb. 1", "DATE", "1990-02-01");
+    /* "set" is future only in "set to". */
+    expect("Talks are set to resume Monday.", d, "Monday", "DATE",
+           "1989-10-30");
+    expect("The ruling set Monday as the deadline.", d, "Monday", "DATE",
+           "1989-10-23");
+    /* A weekday that owns something is past. */
+    expect("They will appeal Wednesday's ruling.", d, "Wednesday", "DATE",
+           "1989-10-25");
+    /* A verb right before the date decides it. */
+    expect("In the fiscal year ended Jan. 31, sales rose.", "1989-10-31",
+           "Jan. 31", "DATE", "1989-01-31");
+    expect("The pact takes effect, effective June 1.", "1989-10-26", "June 1",
+           "DATE", "1990-06-01");
+    /* ... but not a passive one. */
+    expect("The dividend will be paid Dec. 14.", "1989-10-26", "Dec. 14",
+           "DATE", "1989-12-14");
+    /* A date that opens its sentence takes the tense of the verb after. */
+    expect("In January, the company brought in a new chief.", "1989-10-27",
+           "January", "DATE", "1989-01");
+    expect("Elections will be held in January.", "1989-10-27", "January",
+           "DATE", "1990-01");
+    /* "since" points back. */
+    expect("It has been on patrol since March and was scheduled to return.",
+           "1990-08-13", "March", "DATE", "1990-03");
+}
+
+static void test_present_and_future_refs(void **state)
+{
+    (void)state;
+    const char *d = "2022-10-31";
+    expect("Current market conditions are weak.", d, "Current", "DATE",
+           "PRESENT_REF");
+    expect("It hurts market makers these days.", d, "these days", "DATE",
+           "PRESENT_REF");
+    expect("It will cut payments in future quarters.", d, "future quarters",
+           "DATE", "FUTURE_REF");
+    expect("It bodes ill for coming quarters.", d, "coming quarters", "DATE",
+           "FUTURE_REF");
+    expect_none("The current account deficit widened.", d);
+}
+
+static void test_anaphora_and_lists(void **state)
+{
+    (void)state;
+    const char *d = "1999-03-12";
+    expect("On May 22, 1995, he was promoted, and the following year he "
+           "left.",
+           d, "the following year", "DATE", "1996");
+    expect("The summit is on April 24 and 25.", d, "25", "DATE", "1999-04-25");
+    expect("The summit is on April 24 and 25.", d, "April 24", "DATE",
+           "1999-04-24");
+    expect("The post-1959 politics split families.", d, "post-1959", "DATE",
+           "1959");
+    expect("We check leads on a daily basis.", d, "daily", "SET", "P1D");
+    expect("The index fell on Friday, Oct. 27, down from the previous "
+           "Friday.",
+           "1989-10-30", "the previous Friday", "DATE", "1989-10-20");
+    expect("The day before last Tuesday's hearing, he left.", "2000-02-24",
+           "The day before last Tuesday", "DATE", "2000-02-21");
+    expect("He and Arafat meet separately Monday.", "1998-05-01", "Monday",
+           "DATE", "1998-05-04");
+    expect("Dealers sold on Friday. Buy orders came in the morning.",
+           "1989-10-30", "the morning", "TIME", "1989-10-27TMO");
+    expect("He will leave at 4 in the morning.", "2000-04-05",
+           "4 in the morning", "TIME", "2000-04-05T04:00");
+    /* A clock time belongs to the day last named. */
+    expect("The blast on Aug. 7 occurred at about 10:35 a.m.", "1998-08-08",
+           "about 10:35 a.m.", "TIME", "1998-08-07T10:35");
+}
+
+static void test_earnings_reports(void **state)
+{
+    (void)state;
+    const char *d = "1989-10-26";
+    /* "a year ago" compares with the quarter reported on, not with a
+     * forecast named after it. */
+    expect("Net rose in the third quarter from a year ago, and losses "
+           "will continue through the third quarter of 1990. In the "
+           "year-ago period, it earned $5 million.",
+           d, "the year-ago period", "DATE", "1988-Q3");
+    expect("Net rose in the third quarter. In the 1988 period, it earned "
+           "$5 million.",
+           d, "the 1988 period", "DATE", "1988-Q3");
+    expect("Net rose in the third quarter. Sales for last year's quarter "
+           "were flat.",
+           d, "last year's quarter", "DATE", "1988-Q3");
+    expect("It earned $1 million in the year-ago third quarter.", d,
+           "the year-ago third quarter", "DATE", "1988-Q3");
+    expect("It takes effect in next year's first quarter.", d,
+           "next year's first quarter", "DATE", "1990-Q1");
+    expect("Net rose in the third quarter. For the quarter a year ago, it "
+           "earned $2 million.",
+           d, "the quarter a year ago", "DATE", "1988-Q3");
+    /* "the quarter" is the quarter last named, whatever came since. */
+    expect("Sun lost money in the fiscal first quarter. Sales in the 1988 "
+           "period were higher. Sun shipped 28,000 systems in the quarter.",
+           d, "the quarter", "DATE", "1989-Q1");
+    expect("Net for the year ended March 31 rose.", d, "the year", "DURATION",
+           "P1Y");
+    expect("Revenue grew in Q3 2022.", d, "Q3 2022", "DATE", "2022-Q3");
+    expect("Revenue grew in H1 2024.", d, "H1 2024", "DATE", "2024-H1");
+    expect("Revenue grew in FY2023.", d, "FY2023", "DATE", "2023");
+    expect("Sales fell in the first half of the year.", d,
+           "the first half of the year", "DATE", "1989-H1");
+    expect("Sales fell in the second half of 2023.", d,
+           "the second half of 2023", "DATE", "2023-H2");
+    expect("Sales in the current fiscal year will rise.", d,
+           "the current fiscal year", "DATE", "1989");
 }
 
 static void test_not_dates(void **state)
@@ -295,6 +449,18 @@ static void test_not_dates(void **state)
     expect_none("He may go, and they march on.", "2022-10-31");
     expect_none("About 2,500 people and $1,995 in cash.", "2022-10-31");
     expect_none("She is in her 40s.", "2022-10-31");
+    expect_none("They joined the annual March for Life.", "2022-10-31");
+    expect_none("It won more than a quarter of the market.", "2022-10-31");
+    expect_none("A second group of directors, in such quarters.", "2022-10-31");
+    expect_none("He spoke on ABC's \"This Week\" about High Noon.",
+                "2022-10-31");
+    /* But the month and the unit themselves still are. */
+    expect("He resigned in March for health reasons.", "1989-10-26", "March",
+           "DATE", "1989-03");
+    expect("January nineteen ninety-seven. Atlanta again.", "1998-02-27",
+           "January nineteen ninety-seven", "DATE", "1997-01");
+    expect("Prices we saw in the winter of nineteen ninety-four.", "1998-02-23",
+           "the winter of nineteen ninety-four", "DATE", "1994-WI");
 }
 
 int main(void)
@@ -309,6 +475,11 @@ int main(void)
         cmocka_unit_test(test_dateline),
         cmocka_unit_test(test_relative_forms),
         cmocka_unit_test(test_durations_and_sets),
+        cmocka_unit_test(test_holidays),
+        cmocka_unit_test(test_tense_markers),
+        cmocka_unit_test(test_present_and_future_refs),
+        cmocka_unit_test(test_anaphora_and_lists),
+        cmocka_unit_test(test_earnings_reports),
         cmocka_unit_test(test_not_dates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
