@@ -105,9 +105,8 @@ static void append_xadd(glossa_cli_redis_t *r, const char *stream,
                           "text",     it->text, "meta", it->meta, "origin",
                           it->origin, "enq",    it->enq};
     size_t lens[13];
-    for (size_t i = 0; i < 13; i++)
-        lens[i] = strlen(argv[i]);
-    lens[6] = it->text_len;
+    for (size_t i = 0; i < 13; i++) /* the text is bytes, maybe with NULs */
+        lens[i] = i == 6 ? it->text_len : strlen(argv[i]);
     redisAppendCommandArgv(r->c, 13, argv, lens);
 }
 

@@ -583,8 +583,7 @@ static int flush_results(worker_t *w)
                                   w->consumer, "record",   r->line};
             size_t lens[11];
             for (size_t k = 0; k < 11; k++)
-                lens[k] = strlen(argv[k]);
-            lens[10] = r->len;
+                lens[k] = k == 10 ? r->len : strlen(argv[k]);
             redisAppendCommandArgv(w->out.c, 11, argv, lens);
         }
         size_t got = 0;

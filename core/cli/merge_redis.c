@@ -53,8 +53,14 @@ static int check_done(glossa_cli_redis_t *r, const glossa_cli_redis_merge_t *m,
     if (!s)
         return -1;
     if (s->type == REDIS_REPLY_ERROR) {
-        fprintf(stderr, "glossa merge: stream %s at %s: %s\n", m->stream,
-                r->display, s->str);
+        if (strstr(s->str, "no such key"))
+            fprintf(stderr,
+                    "glossa merge: no stream %s at %s (nothing was "
+                    "enqueued there)\n",
+                    m->stream, r->display);
+        else
+            fprintf(stderr, "glossa merge: stream %s at %s: %s\n", m->stream,
+                    r->display, s->str);
         freeReplyObject(s);
         return -1;
     }
