@@ -7,8 +7,8 @@ static int unavailable(const char *cmd)
 {
     fprintf(stderr,
             "glossa %s: this glossa was built without Redis support "
-            "(hiredis was not found at build time); install libhiredis-dev "
-            "and rebuild (docs/scale-out.md)\n",
+            "(hiredis was not found, or GLOSSA_REDIS=OFF); install "
+            "libhiredis-dev and rebuild (docs/scale-out.md)\n",
             cmd);
     return GLOSSA_EXIT_FAILURE;
 }
