@@ -85,8 +85,8 @@ static void worker_usage(FILE *out)
             "connection\n"
             "                         breaks (default 600; 0: for ever)\n"
             "  --pipeline FILE, --plugin NAME|PATH, --threads N, --window N,\n"
-            "  --max-doc-bytes SIZE, --max-layer-bytes SIZE, --log-level L, "
-            "-q\n"
+            "  --max-doc-bytes SIZE, --max-layer-bytes SIZE, --isolate,\n"
+            "  --doc-timeout SECONDS, --log-level L, -q\n"
             "                         as for glossa run\n"
             "\n"
             "exit status: 0 stopped normally (SIGTERM, or --until-empty), 1 "
@@ -749,7 +749,9 @@ enum {
     OPT_WINDOW,
     OPT_MAX_DOC,
     OPT_MAX_LAYER,
-    OPT_LOG_LEVEL
+    OPT_LOG_LEVEL,
+    OPT_ISOLATE,
+    OPT_DOC_TIMEOUT
 };
 
 static int parse_int(const char *s, long min, long max, int *out)
@@ -820,6 +822,8 @@ int glossa_cli_worker(int argc, char **argv)
         {"max-doc-bytes", required_argument, NULL, OPT_MAX_DOC},
         {"max-layer-bytes", required_argument, NULL, OPT_MAX_LAYER},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"isolate", no_argument, NULL, OPT_ISOLATE},
+        {"doc-timeout", required_argument, NULL, OPT_DOC_TIMEOUT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -910,6 +914,16 @@ int glossa_cli_worker(int argc, char **argv)
             else
                 bad = 1;
             break;
+        case OPT_ISOLATE:
+            ropts.isolate = 1;
+            break;
+        case OPT_DOC_TIMEOUT: {
+            char *end;
+            double secs = strtod(optarg, &end);
+            bad = *end || !(secs > 0) || secs > 86400;
+            ropts.doc_timeout_ms = (unsigned)(secs * 1000 + 0.5);
+            break;
+        }
         case 'q':
             w.quiet = 1;
             ropts.log_level = GLOSSA_LOG_WARN;
@@ -926,6 +940,10 @@ int glossa_cli_worker(int argc, char **argv)
         if (bad)
             fprintf(stderr, "glossa worker: bad value '%s' for --%s\n", optarg,
                     long_opts[c - OPT_REDIS].name);
+    }
+    if (!bad && ropts.doc_timeout_ms && !ropts.isolate) {
+        fprintf(stderr, "glossa worker: --doc-timeout needs --isolate\n");
+        bad = 1;
     }
     if (!bad && optind < argc) {
         fprintf(stderr,
