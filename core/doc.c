@@ -20,8 +20,10 @@ static void unit_clear(glossa__unit_t *u)
     json_decref(u->document);
     json_decref(u->warnings);
     glossa__free(u->error);
+    glossa__free(u->spans_text);
+    glossa__free(u->document_text);
     u->spans = u->document = u->warnings = NULL;
-    u->error = NULL;
+    u->error = u->spans_text = u->document_text = NULL;
 }
 
 void glossa__doc_free(glossa__doc_t *doc)

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "protocol.h"
 #include "report.h"
+#include "strbuf.h"
 
 #define MAX_ATTEMPTS 2
 #define DEFAULT_UNITS_PER_WORKER 10000
@@ -341,17 +342,41 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
         start_timer(w); /* the next unit starts now */
     else if (w->draining)
         retire(w); /* recycled: a fresh worker takes the slot */
-    json_t *msg = json_loadb(payload, len, 0, NULL);
+    /* header, layer text, document text: each a 4-byte length + bytes */
+    const char *parts[3] = {NULL, NULL, NULL};
+    uint32_t lens[3] = {0, 0, 0};
+    const char *p = payload, *end = payload + len;
+    int ok = 1;
+    for (int i = 0; i < 3 && ok; i++) {
+        ok = end - p >= 4;
+        if (ok) {
+            lens[i] = glossa__get_u32((const unsigned char *)p);
+            p += 4;
+            ok = (size_t)(end - p) >= lens[i];
+            parts[i] = p;
+            p += lens[i];
+        }
+    }
+    json_t *msg = ok ? json_loadb(parts[0], lens[0], 0, NULL) : NULL;
     const char *status = json_string_value(json_object_get(msg, "status"));
-    if (!msg || !status) {
+    int done = status && !strcmp(status, "done") && lens[1] > 0;
+    if (done) {
+        /* Kept as text: spliced into dependents' requests and the output
+         * without being parsed here, on the loop thread. */
+        u->spans_text = glossa__strndup(parts[1], lens[1]);
+        u->spans_text_len = lens[1];
+        if (lens[2]) {
+            u->document_text = glossa__strndup(parts[2], lens[2]);
+            u->document_text_len = lens[2];
+        }
+        u->text_has_reals = json_is_true(json_object_get(msg, "reals"));
+    }
+    if (!msg || !status ||
+        (done && (!u->spans_text || (lens[2] && !u->document_text)))) {
         fail_unit(iso, u, "ENOMEM",
                   "could not read the worker's answer (out of memory?)", 0);
     } else {
-        json_t *spans = json_object_get(msg, "spans");
-        json_t *document = json_object_get(msg, "document");
         json_t *warnings = json_object_get(msg, "warnings");
-        u->spans = json_is_array(spans) ? json_incref(spans) : NULL;
-        u->document = json_is_object(document) ? json_incref(document) : NULL;
         u->warnings = json_is_array(warnings) ? json_incref(warnings) : NULL;
         u->nanos = (uint64_t)json_integer_value(json_object_get(msg, "nanos"));
         const char *error = json_string_value(json_object_get(msg, "error"));
@@ -363,13 +388,7 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
                         : code && !strcmp(code, "ENOMEM") ? "ENOMEM"
                         : code && !strcmp(code, "EINVAL") ? "EINVAL"
                                                           : "EPLUGIN";
-        if (!strcmp(status, "done") && u->spans) {
-            u->status = GLOSSA__UNIT_DONE;
-        } else {
-            u->status = GLOSSA__UNIT_FAILED;
-            json_decref(u->spans);
-            u->spans = NULL;
-        }
+        u->status = done ? GLOSSA__UNIT_DONE : GLOSSA__UNIT_FAILED;
         /* Last: `done` may hand this worker its next unit. */
         iso->cb.done(iso->cb.ud, u);
     }
@@ -504,27 +523,47 @@ static int send_unit(worker_t *w, const glossa__unit_t *u, char *header)
     return rc;
 }
 
-static json_t *unit_header(const glossa__unit_t *u)
+/* The request header: the step, the document's id and metadata, and the
+ * layers the step requires, spliced from the text their workers sent.
+ * Returns a new string or NULL when out of memory. */
+static char *unit_header(const glossa__unit_t *u)
 {
     const glossa__step_t *step = u->step;
-    json_t *layers = json_object();
-    for (size_t r = 0; layers && r < step->n_requires; r++) {
+    const char *id = u->doc->id ? u->doc->id : "";
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    glossa__strbuf_printf(&sb, "{\"step\":%zu,\"id\":", step->index);
+    glossa__strbuf_put_json_string(&sb, id, strlen(id));
+    glossa__strbuf_puts(&sb, ",\"meta\":");
+    glossa__strbuf_put_json(&sb, u->doc->meta);
+    glossa__strbuf_puts(&sb, ",\"layers\":{");
+    for (size_t r = 0; r < step->n_requires; r++) {
         const glossa__unit_t *req = &u->doc->units[step->requires[r]];
-        json_object_set_new(layers, req->step->layer,
-                            json_pack("{s:O,s:O?}", "spans", req->spans,
-                                      "document", req->document));
+        if (r)
+            glossa__strbuf_putc(&sb, ',');
+        glossa__strbuf_put_json_string(&sb, req->step->layer,
+                                       strlen(req->step->layer));
+        glossa__strbuf_puts(&sb, ":{\"spans\":");
+        glossa__strbuf_append(&sb, req->spans_text, req->spans_text_len);
+        glossa__strbuf_puts(&sb, ",\"document\":");
+        if (req->document_text)
+            glossa__strbuf_append(&sb, req->document_text,
+                                  req->document_text_len);
+        else
+            glossa__strbuf_puts(&sb, "null");
+        glossa__strbuf_putc(&sb, '}');
     }
-    return json_pack("{s:I,s:s,s:O,s:o}", "step", (json_int_t)step->index, "id",
-                     u->doc->id ? u->doc->id : "", "meta", u->doc->meta,
-                     "layers", layers);
+    glossa__strbuf_puts(&sb, "}}");
+    if (sb.failed) {
+        glossa__strbuf_free(&sb);
+        return NULL;
+    }
+    return glossa__strbuf_detach(&sb, NULL);
 }
 
 static void start_unit(worker_t *w, glossa__unit_t *u)
 {
     glossa__isolation_t *iso = w->iso;
-    json_t *header = unit_header(u);
-    char *text = header ? json_dumps(header, JSON_COMPACT) : NULL;
-    json_decref(header);
+    char *text = unit_header(u);
     if (!text) {
         fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
         return;

@@ -167,6 +167,28 @@ void glossa__unit_execute(glossa__unit_t *u)
 
 /* Appends "name":<array of spans> and returns 0, or rolls back and returns
  * GLOSSA_ETOOBIG when it exceeds the per-layer limit. */
+/* A unit's layer or document result: the JSON value, or the text a
+ * worker sent, spliced as it is unless it holds reals (the worker writes
+ * them in full precision; the output has 10 digits). */
+static void put_layer_value(glossa__strbuf_t *sb, const json_t *value,
+                            const char *text, size_t len, int has_reals)
+{
+    if (!text) {
+        glossa__strbuf_put_json(sb, value);
+        return;
+    }
+    if (!has_reals) {
+        glossa__strbuf_append(sb, text, len);
+        return;
+    }
+    json_t *parsed = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+    if (parsed)
+        glossa__strbuf_put_json(sb, parsed);
+    else
+        sb->failed = 1; /* out of memory: the record says so */
+    json_decref(parsed);
+}
+
 static int put_layer(glossa__strbuf_t *sb, const glossa__unit_t *u, size_t cap,
                      int first)
 {
@@ -176,7 +198,8 @@ static int put_layer(glossa__strbuf_t *sb, const glossa__unit_t *u, size_t cap,
     size_t start = sb->len;
     glossa__strbuf_put_json_string(sb, u->step->layer, strlen(u->step->layer));
     glossa__strbuf_putc(sb, ':');
-    glossa__strbuf_put_json(sb, u->spans);
+    put_layer_value(sb, u->spans, u->spans_text, u->spans_text_len,
+                    u->text_has_reals);
     if (sb->len - start > cap && !sb->failed) {
         sb->len = mark;
         sb->data[mark] = '\0';
@@ -235,7 +258,8 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
     first = 1;
     for (size_t i = 0; doc->units && i < rt->n_steps; i++) {
         const glossa__unit_t *u = &doc->units[i];
-        if (u->status != GLOSSA__UNIT_DONE || !u->document)
+        if (u->status != GLOSSA__UNIT_DONE ||
+            (!u->document && !u->document_text))
             continue;
         if (!first)
             glossa__strbuf_putc(&sb, ',');
@@ -243,7 +267,8 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
         glossa__strbuf_put_json_string(&sb, u->step->layer,
                                        strlen(u->step->layer));
         glossa__strbuf_putc(&sb, ':');
-        glossa__strbuf_put_json(&sb, u->document);
+        put_layer_value(&sb, u->document, u->document_text,
+                        u->document_text_len, u->text_has_reals);
     }
     glossa__strbuf_puts(&sb, "},\"errors\":[");
     /* Input errors first, then each plugin's in pipeline order: the same

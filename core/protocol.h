@@ -13,8 +13,12 @@
  *           worker is the same executable, so it does not segment again)
  *   worker -> supervisor
  *     READY  JSON {"ok": true} or {"ok": false, "error": "..."}
- *     RESULT JSON {"status": "done"|"failed", "spans", "document",
- *                  "error", "code", "warnings", "nanos"}
+ *     RESULT 4-byte length, header JSON {"status": "done"|"failed",
+ *            "error", "code", "warnings", "nanos", "reals"}; 4-byte length,
+ *            the layer (spans) as JSON text; 4-byte length, the document
+ *            result as JSON text (empty when there is none). The texts are
+ *            written in full precision; "reals" says whether they hold any
+ *            (the supervisor then re-formats them for output).
  * The worker answers each UNIT with one RESULT, in order; the supervisor
  * may send the next UNIT before the answer. End of file on fd 3 tells the
  * worker to exit. */
@@ -26,7 +30,7 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 2
+#define GLOSSA__PROTOCOL_VERSION 3
 #define GLOSSA__WORKER_FD 3
 #define GLOSSA__WORKER_ARG GLOSSA_WORKER_ARGUMENT
 /* A frame larger than this is a protocol error (a document is at most

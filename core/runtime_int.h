@@ -102,6 +102,14 @@ struct glossa_ctx {
     json_t *warnings;       /* spans dropped by the checks, as error entries */
     uint64_t nanos;
     int serialized_doc; /* this unit's job also serialised the record */
+    /* Isolation mode: the layer and document result as the worker sent
+     * them (full-precision JSON text), used in place of spans/document;
+     * text_has_reals says whether they must be re-formatted for output. */
+    char *spans_text;
+    size_t spans_text_len;
+    char *document_text;
+    size_t document_text_len;
+    int text_has_reals;
     /* Isolation mode (isolate.c): tries so far, and the waiting queue. */
     int attempts;
     struct glossa_ctx *next_queued;

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "protocol.h"
 #include "runtime_int.h"
+#include "strbuf.h"
 
 /* Reals go over the wire with full precision, so that the supervisor
  * prints exactly what an in-process run prints. */
@@ -27,6 +28,35 @@ static int send_json(int fd, json_t *msg)
         return -1;
     int rc = glossa__frame_write(fd, text, strlen(text));
     glossa__free(text);
+    return rc;
+}
+
+/* RESULT: 4-byte length + header JSON, 4-byte length + layer text,
+ * 4-byte length + document text (lengths 0 when absent). */
+static int send_result(int fd, json_t *header, const char *spans,
+                       const char *document)
+{
+    char *text = json_dumps(header, WIRE_FLAGS);
+    json_decref(header);
+    if (!text)
+        return -1;
+    const char *parts[3] = {text, spans ? spans : "", document ? document : ""};
+    size_t lens[3], total = 0;
+    for (int i = 0; i < 3; i++) {
+        lens[i] = strlen(parts[i]);
+        total += 4 + lens[i];
+    }
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    glossa__strbuf_reserve(&sb, total);
+    for (int i = 0; i < 3; i++) {
+        unsigned char n[4];
+        glossa__put_u32(n, (uint32_t)lens[i]);
+        glossa__strbuf_append(&sb, n, 4);
+        glossa__strbuf_append(&sb, parts[i], lens[i]);
+    }
+    glossa__free(text);
+    int rc = sb.failed ? -1 : glossa__frame_write(fd, sb.data, sb.len);
+    glossa__strbuf_free(&sb);
     return rc;
 }
 
@@ -107,9 +137,36 @@ static json_t *failure(const char *code, const char *why)
                      why);
 }
 
-/* Runs one UNIT request and returns the RESULT message. */
-static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len)
+/* Whether a JSON value holds a real anywhere (then the supervisor must
+ * re-format it for output, which prints reals with 10 digits). */
+static int has_reals(const json_t *v)
 {
+    size_t i;
+    const char *key;
+    json_t *item;
+    if (!v)
+        return 0;
+    switch (json_typeof(v)) {
+    case JSON_REAL:
+        return 1;
+    case JSON_ARRAY:
+        json_array_foreach(v, i, item) if (has_reals(item)) return 1;
+        return 0;
+    case JSON_OBJECT:
+        json_object_foreach((json_t *)v, key,
+                            item) if (has_reals(item)) return 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* Runs one UNIT request: returns the RESULT header and, when the unit is
+ * done, its layer and document result as JSON text (new strings). */
+static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len,
+                        char **spans, char **document)
+{
+    *spans = *document = NULL;
     const char *p = payload, *end = payload + len;
     uint32_t hlen, text_len, n_tokens, n_sentences;
     const char *hdr = take(&p, end, 1, &hlen);
@@ -158,21 +215,35 @@ static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len)
     for (size_t r = 0; r < step->n_requires; r++) {
         glossa__unit_t *req = &doc->units[step->requires[r]];
         json_t *l = json_object_get(layers, req->step->layer);
-        json_t *spans = json_object_get(l, "spans");
-        json_t *document = json_object_get(l, "document");
-        req->spans = json_is_array(spans) ? json_incref(spans) : json_array();
-        req->document = json_is_object(document) ? json_incref(document) : NULL;
+        json_t *layer_spans = json_object_get(l, "spans");
+        json_t *layer_document = json_object_get(l, "document");
+        req->spans = json_is_array(layer_spans) ? json_incref(layer_spans)
+                                                : json_array();
+        req->document =
+            json_is_object(layer_document) ? json_incref(layer_document) : NULL;
         req->status = GLOSSA__UNIT_DONE;
     }
     glossa__unit_t *u = &doc->units[index];
     glossa__unit_execute(u);
     int done = u->status == GLOSSA__UNIT_DONE;
-    result = json_pack("{s:s,s:O?,s:O?,s:s?,s:s?,s:O?,s:I}", "status",
-                       done ? "done" : "failed", "spans", u->spans, "document",
-                       u->document, "error", u->error, "code", u->error_code,
-                       "warnings", u->warnings, "nanos", (json_int_t)u->nanos);
+    result = json_pack("{s:s,s:s?,s:s?,s:O?,s:I,s:b}", "status",
+                       done ? "done" : "failed", "error", u->error, "code",
+                       u->error_code, "warnings", u->warnings, "nanos",
+                       (json_int_t)u->nanos, "reals",
+                       has_reals(u->spans) || has_reals(u->document));
     if (!result)
         goto oom;
+    /* The layer goes as text, written once here in full precision. */
+    *spans = done ? json_dumps(u->spans, WIRE_FLAGS) : NULL;
+    *document =
+        done && u->document ? json_dumps(u->document, WIRE_FLAGS) : NULL;
+    if (done && (!*spans || (u->document && !*document))) {
+        json_decref(result);
+        glossa__free(*spans);
+        glossa__free(*document);
+        *spans = *document = NULL;
+        goto oom;
+    }
     json_decref(header);
     glossa__doc_free(doc);
     return result;
@@ -218,9 +289,13 @@ int glossa_worker_main(int argc, char **argv)
             rc = 1;
             break;
         }
-        json_t *result = run_unit(rt, payload, len);
+        char *spans = NULL, *document = NULL;
+        json_t *result = run_unit(rt, payload, len, &spans, &document);
         glossa__free(payload);
-        if (!result || send_json(fd, result)) {
+        int sent = result ? send_result(fd, result, spans, document) : -1;
+        glossa__free(spans);
+        glossa__free(document);
+        if (sent) {
             rc = 1;
             break;
         }
