@@ -253,6 +253,26 @@ static int open_output(glossa_output_t *out, const char *path, int resume,
         }
         return GLOSSA_OUTPUT_READY;
     }
+    /* A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is
+     * written as it is: renaming OUT.partial over it would replace the
+     * device node with a regular file (as happened to /dev/null). */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        if (resume) {
+            fprintf(stderr,
+                    "glossa run: --resume needs a regular file; %s is not "
+                    "one\n",
+                    path);
+            return GLOSSA_OUTPUT_FAILED;
+        }
+        out->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (out->fd < 0) {
+            fprintf(stderr, "glossa run: cannot write %s: %s\n", path,
+                    strerror(errno));
+            return GLOSSA_OUTPUT_FAILED;
+        }
+        return GLOSSA_OUTPUT_READY;
+    }
     out->path = strdup(path);
     out->partial_path = concat(path, ".partial");
     out->job_path = concat(path, ".partial.job");
