@@ -1,0 +1,150 @@
+/* The model's representation, shared by the loader (mediation_model.c) and
+ * the analysis (mediation_analyze.c). Private to mediation_core. */
+#ifndef MEDIATION_INTERNAL_H
+#define MEDIATION_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mediation.h"
+
+/* Longest token or name (bytes) the word table is asked about; longer
+ * tokens are no word of any list. */
+#define MED_MAX_WORD 128
+
+/* What a lowercase word is, from the rules, the lexicon and the profile.
+ * One word may be several things at once. */
+enum {
+    W_NEGATOR = 1u << 0,
+    W_INTENS = 1u << 1,          /* entry.intens */
+    W_HEDGE = 1u << 2,           /* entry.mult */
+    W_MODAL = 1u << 3,           /* entry.mult */
+    W_IRREALIS = 1u << 4,        /* "seeks (to)" */
+    W_CONTRAST_AFTER = 1u << 5,  /* "but": what follows dominates */
+    W_CONTRAST_BEFORE = 1u << 6, /* "although": its own clause is weak */
+    W_CLAUSE = 1u << 7,          /* starts a clause */
+    W_SHIFTER = 1u << 8,         /* "dispel": reverses a negative object */
+    W_SAY = 1u << 9,
+    W_STANCE = 1u << 10,
+    W_RECIPROCAL = 1u << 11,  /* "traded (criticism)" */
+    W_ACCORDING = 1u << 12,   /* "according (to)" */
+    W_PRON_PERSON = 1u << 13, /* he, she */
+    W_PRON_WE = 1u << 14,
+    W_SUBJ_SKIP = 1u << 15,
+    W_SUBJ_HEAD = 1u << 16,
+    W_TITLE = 1u << 17,
+    W_RELATIVE = 1u << 18,
+    W_PASSIVE_AUX = 1u << 19,
+    W_AGENT = 1u << 20,
+    W_CONJ = 1u << 21,
+    W_NEUTRAL = 1u << 22, /* general valence ignored in the domain */
+    /* Names (entity canonical names, lowercased). */
+    N_TARGET = 1u << 23,        /* canonical or refers_to of the target */
+    N_TARGET_PERSON = 1u << 24, /* last word of a target person's name */
+    N_PARTY = 1u << 25,
+    N_PARTY_PERSON = 1u << 26,
+    W_PREFIX_KEY = 1u << 27 /* a "prefix*" pattern head, not a word */
+};
+
+typedef struct med_entry {
+    uint32_t key; /* offset of the lowercase key in the pool */
+    uint32_t len;
+    uint32_t flags;
+    float valence;    /* general lexicon, VADER scale -4..4; 0 when none */
+    float intens;     /* intensifier increment (negative: dampener) */
+    float mult;       /* hedge or modal multiplier */
+    int32_t pat_head; /* first pattern whose first element is this key */
+} med_entry_t;
+
+enum {
+    PAT_TARGET = 1, /* surface stand-in of the target */
+    PAT_ROLE,       /* the role itself: relevant with the target */
+    PAT_CONTEXT,    /* talks, summit: relevant with target + context */
+    PAT_ANAPHOR,    /* "the peacekeepers": the target, named before */
+    PAT_POLARITY,   /* a weighted domain cue */
+    PAT_FIXED       /* "as well as": no sentiment, no negation inside */
+};
+
+typedef struct med_elem {
+    uint32_t key; /* pool offset */
+    uint16_t len;
+    uint8_t prefix; /* matches any token starting with key */
+} med_elem_t;
+
+typedef struct med_pattern {
+    uint32_t elem_first;
+    uint16_t n_elem;
+    uint8_t kind;
+    uint8_t gap;   /* tokens allowed between two elements */
+    float weight;  /* PAT_POLARITY only, in [-1, 1] */
+    int32_t next;  /* next pattern with the same head key, -1 */
+    uint32_t text; /* pool offset of the pattern as written (traces) */
+} med_pattern_t;
+
+#define MED_MAX_LEVELS 8
+
+/* Tunable constants of the rules, from the rules file's "weights". */
+typedef struct med_weights {
+    double general_scale;
+    double negation_general, negation_domain;
+    int negation_window, intensifier_window, shifter_window;
+    double typical_valence; /* of a general-lexicon word, VADER scale */
+    double shifter_factor;
+    double irrealis;
+    double contrast_weak, contrast_strong;
+    double off_target_clause;
+    int scare_quote_max_words;
+    double scare_quote_positive, scare_quote_negative;
+    double combine_rest;
+    /* Scores are snapped to these magnitudes (the annotators' weak,
+     * moderate and strong) when n_levels > 0. */
+    double levels[MED_MAX_LEVELS];
+    int n_levels;
+} med_weights_t;
+
+/* 27^3 bits: the first three letters of every prefix pattern head, so
+ * that most tokens need no prefix lookup at all. */
+#define MED_PREFIX3_BITS (27 * 27 * 27)
+
+struct mediation_model {
+    char *pool; /* NUL-terminated strings; never moves after loading */
+    size_t pool_len, pool_cap;
+
+    med_entry_t *entries;
+    size_t n_entries, cap_entries;
+    uint32_t *slots; /* entry index + 1; 0 is empty */
+    size_t slot_mask;
+
+    med_elem_t *elems;
+    size_t n_elems, cap_elems;
+    med_pattern_t *patterns;
+    size_t n_patterns, cap_patterns;
+    uint8_t prefix3[MED_PREFIX3_BITS / 8 + 1];
+
+    uint32_t target_name; /* pool offset; 0 until a profile names one */
+    int context_window;   /* sentences back a party mention counts */
+    med_weights_t w;
+    mediation_settings_t settings;
+};
+
+static inline const char *med_str(const mediation_model_t *m, uint32_t off)
+{
+    return m->pool + off;
+}
+
+/* Looks up a lowercase key; NULL when absent. */
+const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
+                              size_t len);
+
+/* Index of the three-letter prefix class of a lowercase key (len >= 3). */
+static inline size_t med_prefix3(const char *s)
+{
+    size_t x = 0;
+    for (int i = 0; i < 3; i++) {
+        unsigned char c = (unsigned char)s[i];
+        x = x * 27 + ((c >= 'a' && c <= 'z') ? (size_t)(c - 'a' + 1) : 0);
+    }
+    return x;
+}
+
+#endif
