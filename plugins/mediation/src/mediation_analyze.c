@@ -62,7 +62,8 @@ enum {
     M_FIXED = 1u << 2,   /* inside a fixed expression */
     M_CUE = 1u << 3,     /* inside a role, context or anaphor cue */
     M_SCARE = 1u << 4,   /* inside a short quotation */
-    M_QUOTE = 1u << 5    /* inside a quotation */
+    M_QUOTE = 1u << 5,   /* inside a quotation */
+    M_ROLE = 1u << 6     /* inside a role cue */
 };
 
 typedef struct word {
@@ -608,7 +609,7 @@ static cues_t apply_hits(ws_t *ws)
             break;
         case PAT_ROLE:
             c.role = 1;
-            mark = M_CUE;
+            mark = M_CUE | M_ROLE;
             break;
         case PAT_CONTEXT:
             c.context = 1;
@@ -735,7 +736,7 @@ static speaker_t np_speaker(const ws_t *ws, size_t i)
 static size_t left_subjects(const ws_t *ws, size_t s, size_t v, speaker_t *out,
                             size_t *first)
 {
-    int relative = 0;
+    int relative = 0, parenthetical = 0;
     size_t steps = 0;
     for (size_t j = v; j-- > 0 && steps++ < SUBJECT_SCAN;) {
         const word_t *x = &ws->w[j];
@@ -763,8 +764,7 @@ static size_t left_subjects(const ws_t *ws, size_t s, size_t v, speaker_t *out,
                 if (f >= 2 && word_is(ws, f - 1, "'s") && ws->w[f - 2].ent >= 0)
                     f = ent_first(ws, f - 2);
                 else if (f >= 1 && ws->w[f - 1].ent < 0 &&
-                         (ws->w[f - 1].flags &
-                          (W_SUBJ_SKIP | W_TITLE | W_SUBJ_HEAD)))
+                         (ws->w[f - 1].flags & (W_DET | W_TITLE | W_SUBJ_HEAD)))
                     f--;
                 else
                     break;
@@ -784,6 +784,22 @@ static size_t left_subjects(const ws_t *ws, size_t s, size_t v, speaker_t *out,
         }
         if (x->punct == P_COMMA && relative)
             continue;
+        if (x->punct == P_COMMA && !parenthetical) {
+            /* "Putin, who hosted the talks, called them...": skip back
+             * over a parenthetical that follows a name. */
+            size_t k = j;
+            while (k-- > 0 && j - k < SUBJECT_SCAN &&
+                   ws->w[k].punct != P_COMMA && ws->w[k].punct != P_SEMI &&
+                   ws->w[k].punct != P_TERM && ws->w[k].punct != P_OPENQ &&
+                   ws->w[k].punct != P_CLOSEQ)
+                ;
+            if (k < j && k >= 1 && ws->w[k].punct == P_COMMA &&
+                ws->w[k - 1].ent >= 0) {
+                parenthetical = 1;
+                j = k; /* the loop continues at the name */
+                continue;
+            }
+        }
         if ((x->flags & (W_SUBJ_SKIP | W_SUBJ_HEAD | W_TITLE | W_NEGATOR)) ||
             is_ly_adverb(ws, x))
             continue;
@@ -955,7 +971,9 @@ static void find_frames(ws_t *ws, size_t s)
          * precedes the comma or the closing quote. */
         size_t prev = first > 0 ? first - 1 : 0;
         int backward = 0;
-        if (first > 0) {
+        /* ", even Pashinyan worrying about...": a participle reports
+         * nothing that precedes it. */
+        if (first > 0 && !ends_with_ing(ws, x)) {
             uint8_t pp = ws->w[prev].punct;
             if (pp == P_CLOSEQ)
                 backward = 1;
@@ -1144,6 +1162,20 @@ static verdict_t judge(ws_t *ws, size_t s, const sent_ctx_t *sc,
         contrib_push(ws, x->a, v, 1);
         tracef(ws, "  cue \"%s\" %+.2f -> %+.3f",
                med_str(m, m->patterns[x->pat].text), x->weight, v);
+    }
+    /* A role word in quotation marks that nobody is said to have used
+     * ("its “peacekeeping” mission") is the author's irony, once per
+     * quotation. */
+    for (size_t i = 0; i < ws->n; i++) {
+        const word_t *x = &ws->w[i];
+        if ((x->mark & (M_ROLE | M_SCARE)) != (M_ROLE | M_SCARE) ||
+            frame_at(ws, i) >= 0)
+            continue;
+        contrib_push(ws, i, w->scare_quote_role, 1);
+        tracef(ws, "  scare-quoted role word \"%.*s\" %+.2f", (int)x->len,
+               wtext(ws, x), w->scare_quote_role);
+        while (i + 1 < ws->n && (ws->w[i + 1].mark & M_SCARE))
+            i++;
     }
     for (size_t i = 0; i < ws->n; i++) {
         const word_t *x = &ws->w[i];

@@ -43,7 +43,8 @@ enum {
     N_TARGET_PERSON = 1u << 24, /* last word of a target person's name */
     N_PARTY = 1u << 25,
     N_PARTY_PERSON = 1u << 26,
-    W_PREFIX_KEY = 1u << 27 /* a "prefix*" pattern head, not a word */
+    W_PREFIX_KEY = 1u << 27, /* a "prefix*" pattern head, not a word */
+    W_DET = 1u << 28         /* determiners: part of a subject phrase */
 };
 
 typedef struct med_entry {
@@ -94,7 +95,7 @@ typedef struct med_weights {
     double contrast_weak, contrast_strong;
     double off_target_clause;
     int scare_quote_max_words;
-    double scare_quote_positive, scare_quote_negative;
+    double scare_quote_positive, scare_quote_negative, scare_quote_role;
     double combine_rest;
     /* Scores are snapped to these magnitudes (the annotators' weak,
      * moderate and strong) when n_levels > 0. */

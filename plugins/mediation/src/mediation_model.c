@@ -2,6 +2,7 @@
  * table (lowercase key -> flags, valence, factors, first pattern) and a
  * pattern list. Everything is built here, once; analysis only reads. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,27 +392,50 @@ static int add_simple_pattern(loader_t *L, const char *text, void *ud)
 
 /* ---- Rules -------------------------------------------------------------- */
 
-static int read_weight(loader_t *L, const char *path, json_t *weights,
-                       const char *key, double lo, double hi, double *out)
-{
-    json_t *v = json_object_get(weights, key);
-    if (!v)
-        return 0; /* the compiled-in default stays */
-    if (!json_is_number(v) || json_number_value(v) < lo ||
-        json_number_value(v) > hi)
-        return fail(L, GLOSSA_ECONFIG,
-                    "%s: \"weights\".\"%s\" must be a number in [%g, %g]", path,
-                    key, lo, hi);
-    *out = json_number_value(v);
-    return 0;
-}
+/* The rules file's "weights": every key, its field and its range. */
+typedef struct weight_spec {
+    const char *key;
+    size_t offset;
+    int is_int;
+    double lo, hi;
+} weight_spec_t;
+
+#define WEIGHT(field, lo, hi)                                                  \
+    {                                                                          \
+#field, offsetof(med_weights_t, field), 0, lo, hi                      \
+    }
+#define WEIGHT_INT(field, lo, hi)                                              \
+    {                                                                          \
+#field, offsetof(med_weights_t, field), 1, lo, hi                      \
+    }
+
+static const weight_spec_t WEIGHTS[] = {
+    WEIGHT(general_scale, 0, 4),
+    WEIGHT(negation_general, -2, 2),
+    WEIGHT(negation_domain, -2, 2),
+    WEIGHT_INT(negation_window, 0, 16),
+    WEIGHT_INT(intensifier_window, 0, 16),
+    WEIGHT(typical_valence, 0.1, 4),
+    WEIGHT_INT(shifter_window, 0, 16),
+    WEIGHT(shifter_factor, 0, 2),
+    WEIGHT(irrealis, 0, 2),
+    WEIGHT(contrast_weak, 0, 4),
+    WEIGHT(contrast_strong, 0, 4),
+    WEIGHT(off_target_clause, 0, 2),
+    WEIGHT_INT(scare_quote_max_words, 0, 16),
+    WEIGHT(scare_quote_positive, -2, 2),
+    WEIGHT(scare_quote_negative, -2, 2),
+    WEIGHT(scare_quote_role, -1, 1),
+    WEIGHT(combine_rest, 0, 2),
+};
 
 static void weights_default(med_weights_t *w)
 {
+    memset(w, 0, sizeof(*w));
     w->general_scale = 0.5;
     w->negation_general = -0.74;
     w->negation_domain = -1.0;
-    w->negation_window = 3;
+    w->negation_window = 5;
     w->intensifier_window = 3;
     w->typical_valence = 2.0;
     w->shifter_window = 3;
@@ -423,9 +447,34 @@ static void weights_default(med_weights_t *w)
     w->scare_quote_max_words = 3;
     w->scare_quote_positive = -0.5;
     w->scare_quote_negative = 0.5;
+    w->scare_quote_role = -0.3;
     w->combine_rest = 0.1;
 }
 
+static int load_levels(loader_t *L, const char *path, json_t *levels)
+{
+    med_weights_t *w = &L->m->w;
+    size_t n = json_array_size(levels);
+    if (!json_is_array(levels) || n > MED_MAX_LEVELS)
+        return fail(L, GLOSSA_ECONFIG,
+                    "%s: \"weights\".\"score_levels\" must be an array of "
+                    "at most %d numbers",
+                    path, MED_MAX_LEVELS);
+    for (size_t i = 0; i < n; i++) {
+        json_t *x = json_array_get(levels, i);
+        if (!json_is_number(x) || json_number_value(x) <= 0 ||
+            json_number_value(x) > 1)
+            return fail(L, GLOSSA_ECONFIG,
+                        "%s: \"weights\".\"score_levels\"[%zu] must be a "
+                        "number in (0, 1]",
+                        path, i);
+        w->levels[i] = json_number_value(x);
+    }
+    w->n_levels = (int)n;
+    return 0;
+}
+
+/* Keys absent from "weights" keep their defaults. */
 static int load_weights(loader_t *L, const char *path, json_t *root)
 {
     json_t *wj = json_object_get(root, "weights");
@@ -434,75 +483,35 @@ static int load_weights(loader_t *L, const char *path, json_t *root)
     if (!json_is_object(wj))
         return fail(L, GLOSSA_ECONFIG, "%s: \"weights\" must be an object",
                     path);
-    static const char *const known[] = {
-        "general_scale",         "negation_general",     "negation_domain",
-        "negation_window",       "intensifier_window",   "typical_valence",
-        "shifter_window",        "shifter_factor",       "irrealis",
-        "contrast_weak",         "contrast_strong",      "off_target_clause",
-        "scare_quote_max_words", "scare_quote_positive", "scare_quote_negative",
-        "combine_rest",          "score_levels",         NULL};
     const char *key;
     json_t *v;
     json_object_foreach(wj, key, v)
     {
-        size_t k = 0;
-        while (known[k] && strcmp(known[k], key) != 0)
-            k++;
-        if (!known[k])
+        if (strcmp(key, "score_levels") == 0) {
+            if (load_levels(L, path, v))
+                return L->rc;
+            continue;
+        }
+        const weight_spec_t *spec = NULL;
+        for (size_t i = 0; i < sizeof WEIGHTS / sizeof WEIGHTS[0]; i++)
+            if (strcmp(WEIGHTS[i].key, key) == 0)
+                spec = &WEIGHTS[i];
+        if (!spec)
             return fail(L, GLOSSA_ECONFIG, "%s: unknown weight \"%s\"", path,
                         key);
-    }
-    med_weights_t *w = &L->m->w;
-    double nw = w->negation_window, iw = w->intensifier_window,
-           sw = w->shifter_window, sq = w->scare_quote_max_words;
-    if (read_weight(L, path, wj, "general_scale", 0, 4, &w->general_scale) ||
-        read_weight(L, path, wj, "negation_general", -2, 2,
-                    &w->negation_general) ||
-        read_weight(L, path, wj, "negation_domain", -2, 2,
-                    &w->negation_domain) ||
-        read_weight(L, path, wj, "negation_window", 0, 16, &nw) ||
-        read_weight(L, path, wj, "intensifier_window", 0, 16, &iw) ||
-        read_weight(L, path, wj, "typical_valence", 0.1, 4,
-                    &w->typical_valence) ||
-        read_weight(L, path, wj, "shifter_window", 0, 16, &sw) ||
-        read_weight(L, path, wj, "shifter_factor", 0, 2, &w->shifter_factor) ||
-        read_weight(L, path, wj, "irrealis", 0, 2, &w->irrealis) ||
-        read_weight(L, path, wj, "contrast_weak", 0, 4, &w->contrast_weak) ||
-        read_weight(L, path, wj, "contrast_strong", 0, 4,
-                    &w->contrast_strong) ||
-        read_weight(L, path, wj, "off_target_clause", 0, 2,
-                    &w->off_target_clause) ||
-        read_weight(L, path, wj, "scare_quote_max_words", 0, 16, &sq) ||
-        read_weight(L, path, wj, "scare_quote_positive", -2, 2,
-                    &w->scare_quote_positive) ||
-        read_weight(L, path, wj, "scare_quote_negative", -2, 2,
-                    &w->scare_quote_negative) ||
-        read_weight(L, path, wj, "combine_rest", 0, 2, &w->combine_rest))
-        return L->rc;
-    json_t *levels = json_object_get(wj, "score_levels");
-    if (levels) {
-        size_t n = json_array_size(levels);
-        if (!json_is_array(levels) || n > MED_MAX_LEVELS)
+        double x = json_number_value(v);
+        if (!json_is_number(v) || x < spec->lo || x > spec->hi ||
+            (spec->is_int && !json_is_integer(v)))
             return fail(L, GLOSSA_ECONFIG,
-                        "%s: \"weights\".\"score_levels\" must be an array "
-                        "of at most %d numbers",
-                        path, MED_MAX_LEVELS);
-        for (size_t i = 0; i < n; i++) {
-            json_t *x = json_array_get(levels, i);
-            if (!json_is_number(x) || json_number_value(x) <= 0 ||
-                json_number_value(x) > 1)
-                return fail(L, GLOSSA_ECONFIG,
-                            "%s: \"weights\".\"score_levels\"[%zu] must be "
-                            "a number in (0, 1]",
-                            path, i);
-            w->levels[i] = json_number_value(x);
-        }
-        w->n_levels = (int)n;
+                        "%s: \"weights\".\"%s\" must be %s in [%g, %g]", path,
+                        key, spec->is_int ? "an integer" : "a number", spec->lo,
+                        spec->hi);
+        char *field = (char *)&L->m->w + spec->offset;
+        if (spec->is_int)
+            *(int *)(void *)field = (int)x;
+        else
+            *(double *)(void *)field = x;
     }
-    w->negation_window = (int)nw;
-    w->intensifier_window = (int)iw;
-    w->shifter_window = (int)sw;
-    w->scare_quote_max_words = (int)sq;
     return 0;
 }
 
@@ -530,6 +539,7 @@ static int load_rules(loader_t *L, const char *path)
         {"subject_skip", W_SUBJ_SKIP},
         {"subject_heads", W_SUBJ_HEAD},
         {"titles", W_TITLE},
+        {"determiners", W_DET},
         {"relatives", W_RELATIVE},
         {"passive_auxiliaries", W_PASSIVE_AUX},
         {"agent_markers", W_AGENT},
