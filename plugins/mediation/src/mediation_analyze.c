@@ -94,7 +94,8 @@ typedef struct speaker {
 
 typedef struct frame {
     uint16_t verb;
-    uint16_t a, b; /* scope: words [a, b) */
+    uint16_t a, b;  /* scope: words [a, b) */
+    uint8_t denial; /* the speaker denies what the scope says */
     speaker_t who;
 } frame_t;
 
@@ -382,6 +383,12 @@ static int title_person(const ws_t *ws, size_t i, speaker_t *out, size_t *end)
     if (!t || (*end < ws->n && ws->w[*end].ent >= 0))
         return 0;
     const title_t *found = title_find(ws, ws->einfo[e].holder, t);
+    /* "the Russian leader": any title the document gave that country's
+     * person will do. */
+    for (size_t k = ws->n_titles;
+         !found && (t->flags & W_GENERIC_TITLE) && k-- > 0;)
+        if (same_name(ws->titles[k].country, ws->einfo[e].holder))
+            found = &ws->titles[k];
     if (!found)
         return 0;
     *out = found->person;
@@ -746,11 +753,11 @@ static size_t left_subjects(const ws_t *ws, size_t s, size_t v, speaker_t *out,
             /* Name the person when a title names one ("Russian President
              * Vladimir Putin"), else the entity itself. */
             out[n++] = np_speaker(ws, f);
-            /* "Russia and EU leaders": earlier conjuncts. */
+            /* "Russia and EU leaders": earlier conjuncts. A comma alone
+             * joins nothing here: "..., Armenia and Azerbaijan, Lavrov
+             * added" has one speaker. */
             while (n < MAX_SUBJECTS && f >= 2 &&
-                   ((ws->w[f - 1].flags & W_CONJ) ||
-                    ws->w[f - 1].punct == P_COMMA) &&
-                   ws->w[f - 2].ent >= 0) {
+                   (ws->w[f - 1].flags & W_CONJ) && ws->w[f - 2].ent >= 0) {
                 f = ent_first(ws, f - 2);
                 /* Conjuncts are listed first to last. */
                 memmove(out + 1, out, n * sizeof(*out));
@@ -794,7 +801,8 @@ static size_t left_subjects(const ws_t *ws, size_t s, size_t v, speaker_t *out,
                    ws->w[k].punct != P_CLOSEQ)
                 ;
             if (k < j && k >= 1 && ws->w[k].punct == P_COMMA &&
-                ws->w[k - 1].ent >= 0) {
+                (ws->w[k - 1].ent >= 0 ||
+                 (ws->w[k - 1].flags & (W_SUBJ_HEAD | W_TITLE)))) {
                 parenthetical = 1;
                 j = k; /* the loop continues at the name */
                 continue;
@@ -878,6 +886,7 @@ static void frame_push(ws_t *ws, size_t v, size_t a, size_t b, speaker_t who)
     f->a = (uint16_t)a;
     f->b = (uint16_t)b;
     f->who = who;
+    f->denial = (ws->w[v].flags & W_DENIAL) != 0;
 }
 
 /* A passive participle ("has been criticised") without a subject of its
@@ -944,15 +953,25 @@ static void find_frames(ws_t *ws, size_t s)
             /* "Aliyev was quoted as saying": the subject speaks. */
         }
         n_who = left_subjects(ws, s, v, who, &first);
-        if (!n_who && v > 0 &&
+        /* "..., said Putin": only reporting verbs invert; after "criticised"
+         * the name is the object. */
+        if (!n_who && v > 0 && (f & W_SAY) &&
             (ws->w[v - 1].punct == P_COMMA || ws->w[v - 1].punct == P_CLOSEQ)) {
             if (right_speaker(ws, s, v + 1, who)) {
                 n_who = 1;
                 inverted = 1;
             }
         }
-        if (!n_who)
+        if (!n_who) {
+            if (!(f & W_DENIAL))
+                continue;
+            /* "Western diplomats questioned whether...": nobody named, but
+             * the doubt still reverses what it holds, as the author
+             * reports it. */
+            speaker_t unnamed = {AUTHOR, 0, 0};
+            frame_push(ws, v, v, forward_end(ws, v), unnamed);
             continue;
+        }
         speaker_t sp = who[0];
         if (f & W_RECIPROCAL) {
             /* Of two sides trading criticism, the stance toward the target
@@ -1189,6 +1208,28 @@ static verdict_t judge(ws_t *ws, size_t s, const sent_ctx_t *sc,
                x->e->valence, v);
     }
 
+    /* Holder of each contribution: the innermost frame holding it, else
+     * the speaker whose quote this sentence continues, else the author.
+     * A denial reverses what it holds directly ("rejected accusations
+     * that its peacekeepers had abandoned..."), not what an inner speaker
+     * says ("dismissed a comment by Macron, who said..."). */
+    for (size_t i = 0; i < ws->n_contribs; i++) {
+        contrib_t *c = &ws->contribs[i];
+        int f = frame_at(ws, c->pos);
+        if (f >= 0 && ws->frames[f].denial && c->pos != ws->frames[f].verb) {
+            c->v *=
+                (float)(c->domain ? w->negation_domain : w->negation_general);
+            tracef(ws, "  denied by \"%.*s\": %+.3f",
+                   (int)ws->w[ws->frames[f].verb].len,
+                   wtext(ws, &ws->w[ws->frames[f].verb]), c->v);
+        }
+        c->holder =
+            (int16_t)(f >= 0 ? f
+                      : (sc->quoted_speaker && (ws->w[c->pos].mark & M_QUOTE))
+                          ? -2
+                          : -1);
+    }
+
     double pos = 0, neg = 0;
     for (size_t i = 0; i < ws->n_contribs; i++) {
         double v = ws->contribs[i].v;
@@ -1199,18 +1240,6 @@ static verdict_t judge(ws_t *ws, size_t s, const sent_ctx_t *sc,
     }
     double net = pos - neg;
     verdict_t out = {MEDIATION_NEUTRAL, 0.0, {AUTHOR, 0, 0}};
-
-    /* Holder of each contribution: the innermost frame holding it, else
-     * the speaker whose quote this sentence continues, else the author. */
-    for (size_t i = 0; i < ws->n_contribs; i++) {
-        contrib_t *c = &ws->contribs[i];
-        int f = frame_at(ws, c->pos);
-        c->holder =
-            (int16_t)(f >= 0 ? f
-                      : (sc->quoted_speaker && (ws->w[c->pos].mark & M_QUOTE))
-                          ? -2
-                          : -1);
-    }
 
     if (fabs(net) >= m->settings.threshold) {
         double sign = net > 0 ? 1.0 : -1.0;
@@ -1369,7 +1398,14 @@ static int analyze_sentence(ws_t *ws, size_t s, size_t *ent_cursor)
     int context_ok = has_party || (ws->last_party_sentence >= 0 &&
                                    (long)s - ws->last_party_sentence <=
                                        ws->m->context_window);
-    int relevant = cues.target && (cues.role || (cues.context && context_ok));
+    /* A domain stance cue next to a party of the conflict speaks of the
+     * target's standing in it ("Yerevan accused Moscow of abandoning
+     * Karabakh"); farther away it may be about anything. */
+    int stance_here = 0;
+    for (size_t i = 0; i < ws->n_hits && has_party; i++)
+        stance_here |= ws->hits[i].kind == PAT_POLARITY;
+    int relevant = cues.target &&
+                   (cues.role || (cues.context && context_ok) || stance_here);
     int by_anaphor = 0;
     if (!relevant && cues.anaphor && prev && prev->relevant &&
         prev->had_target) {

@@ -43,8 +43,10 @@ enum {
     N_TARGET_PERSON = 1u << 24, /* last word of a target person's name */
     N_PARTY = 1u << 25,
     N_PARTY_PERSON = 1u << 26,
-    W_PREFIX_KEY = 1u << 27, /* a "prefix*" pattern head, not a word */
-    W_DET = 1u << 28         /* determiners: part of a subject phrase */
+    W_PREFIX_KEY = 1u << 27,   /* a "prefix*" pattern head, not a word */
+    W_DET = 1u << 28,          /* determiners: part of a subject phrase */
+    W_DENIAL = 1u << 29,       /* "rejected": reverses what it holds */
+    W_GENERIC_TITLE = 1u << 30 /* "leader": stands for any title */
 };
 
 typedef struct med_entry {
