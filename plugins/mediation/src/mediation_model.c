@@ -561,8 +561,10 @@ static int load_rules(loader_t *L, const char *path)
         for (size_t i = 0; other_keys[i]; i++)
             known |= strcmp(other_keys[i], key) == 0;
         if (!known) {
+            /* The message quotes the key, which root owns. */
+            fail(L, GLOSSA_ECONFIG, "%s: unknown key \"%s\"", path, key);
             json_decref(root);
-            return fail(L, GLOSSA_ECONFIG, "%s: unknown key \"%s\"", path, key);
+            return L->rc;
         }
     }
     int rc = 0;
