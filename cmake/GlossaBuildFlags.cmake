@@ -22,6 +22,9 @@ endif()
 
 function(glossa_target_flags target)
   target_compile_options(${target} PRIVATE ${GLOSSA_WARNINGS})
+  # Strict C11 hides POSIX declarations that libuv's headers and the core
+  # (scandir, getline, clock_gettime) need.
+  target_compile_definitions(${target} PRIVATE _GNU_SOURCE)
   if(GLOSSA_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

@@ -14,18 +14,42 @@
  * because allocations happen on pool threads too. */
 static atomic_long fail_countdown = -1;
 static atomic_long alloc_count = 0;
+static _Thread_local unsigned long thread_failures;
 
+unsigned long glossa__alloc_failures(void)
+{
+    return thread_failures;
+}
+static atomic_long live_count = 0;
+
+long glossa__alloc_live(void)
+{
+    return atomic_load(&live_count);
+}
+
+static void *counted(void *p)
+{
+    if (p)
+        atomic_fetch_add_explicit(&live_count, 1, memory_order_relaxed);
+    else
+        thread_failures++;
+    return p;
+}
+
+/* Fails exactly one allocation: the one the countdown reaches. */
 static int should_fail(void)
 {
     atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
     long left = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
-    if (left < 0)
-        return 0;
-    while (left > 0) {
-        if (atomic_compare_exchange_weak(&fail_countdown, &left, left - 1))
-            return 0;
+    while (left >= 0) {
+        if (atomic_compare_exchange_weak(&fail_countdown, &left, left - 1)) {
+            if (left != 0)
+                return 0;
+            thread_failures++;
+            return 1;
+        }
     }
-    return left == 0;
+    return 0;
 }
 
 long glossa__alloc_fail_after(long n)
@@ -38,25 +62,30 @@ void *glossa__malloc(size_t size)
 {
     if (should_fail())
         return NULL;
-    return malloc(size ? size : 1);
+    return counted(malloc(size ? size : 1));
 }
 
 void *glossa__calloc(size_t n, size_t size)
 {
     if (should_fail())
         return NULL;
-    return calloc(n ? n : 1, size ? size : 1);
+    return counted(calloc(n ? n : 1, size ? size : 1));
 }
 
 void *glossa__realloc(void *ptr, size_t size)
 {
     if (should_fail())
         return NULL;
-    return realloc(ptr, size ? size : 1);
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p)
+        thread_failures++;
+    return (ptr || !p) ? p : counted(p);
 }
 
 void glossa__free(void *ptr)
 {
+    if (ptr)
+        atomic_fetch_sub_explicit(&live_count, 1, memory_order_relaxed);
     free(ptr);
 }
 

@@ -49,8 +49,8 @@ const char *glossa_error_format(const glossa_error_t *err, char *buf,
         return buf;
     const char *text = err->text[0] ? err->text : glossa_strerror(err->code);
     if (err->source[0] && err->line > 0 && err->column > 0)
-        snprintf(buf, size, "%s:%d:%d: %s", err->source, err->line,
-                 err->column, text);
+        snprintf(buf, size, "%s:%d:%d: %s", err->source, err->line, err->column,
+                 text);
     else if (err->source[0] && err->line > 0)
         snprintf(buf, size, "%s:%d: %s", err->source, err->line, text);
     else if (err->source[0])

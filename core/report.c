@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "alloc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,4 +20,10 @@ int glossa__fail(glossa_error_t *err, int code, const char *source, int line,
     vsnprintf(err->text, sizeof(err->text), fmt, ap);
     va_end(ap);
     return code;
+}
+
+int glossa__json_oom(const json_error_t *jerr, unsigned long mark)
+{
+    return glossa__alloc_failures() != mark ||
+           json_error_code(jerr) == json_error_out_of_memory;
 }

@@ -29,48 +29,20 @@ enum {
 };
 
 static const uint8_t ASCII_CLASS[128] = {
-    [0 ... 9] = C_SPACE,
-    ['\n'] = C_NEWLINE,
-    [11 ... 12] = C_SPACE,
-    ['\r'] = C_NEWLINE,
-    [14 ... 31] = C_SPACE,
-    [' '] = C_SPACE,
-    ['!'] = C_PUNCT,
-    ['"'] = C_PUNCT,
-    ['#'] = C_SYMBOL,
-    ['$'] = C_SYMBOL,
-    ['%'] = C_PUNCT,
-    ['&'] = C_PUNCT,
-    ['\''] = C_APOS,
-    ['('] = C_PUNCT,
-    [')'] = C_PUNCT,
-    ['*'] = C_PUNCT,
-    ['+'] = C_SYMBOL,
-    [','] = C_COMMA,
-    ['-'] = C_HYPHEN,
-    ['.'] = C_PERIOD,
-    ['/'] = C_PUNCT,
-    ['0' ... '9'] = C_DIGIT,
-    [':'] = C_PUNCT,
-    [';'] = C_PUNCT,
-    ['<'] = C_SYMBOL,
-    ['='] = C_SYMBOL,
-    ['>'] = C_SYMBOL,
-    ['?'] = C_PUNCT,
-    ['@'] = C_PUNCT,
-    ['A' ... 'Z'] = C_UPPER,
-    ['['] = C_PUNCT,
-    ['\\'] = C_PUNCT,
-    [']'] = C_PUNCT,
-    ['^'] = C_SYMBOL,
-    ['_'] = C_PUNCT,
-    ['`'] = C_SYMBOL,
-    ['a' ... 'z'] = C_LOWER,
-    ['{'] = C_PUNCT,
-    ['|'] = C_SYMBOL,
-    ['}'] = C_PUNCT,
-    ['~'] = C_SYMBOL,
-    [127] = C_SPACE,
+    [0 ... 9] = C_SPACE,     ['\n'] = C_NEWLINE,    [11 ... 12] = C_SPACE,
+    ['\r'] = C_NEWLINE,      [14 ... 31] = C_SPACE, [' '] = C_SPACE,
+    ['!'] = C_PUNCT,         ['"'] = C_PUNCT,       ['#'] = C_SYMBOL,
+    ['$'] = C_SYMBOL,        ['%'] = C_PUNCT,       ['&'] = C_PUNCT,
+    ['\''] = C_APOS,         ['('] = C_PUNCT,       [')'] = C_PUNCT,
+    ['*'] = C_PUNCT,         ['+'] = C_SYMBOL,      [','] = C_COMMA,
+    ['-'] = C_HYPHEN,        ['.'] = C_PERIOD,      ['/'] = C_PUNCT,
+    ['0' ... '9'] = C_DIGIT, [':'] = C_PUNCT,       [';'] = C_PUNCT,
+    ['<'] = C_SYMBOL,        ['='] = C_SYMBOL,      ['>'] = C_SYMBOL,
+    ['?'] = C_PUNCT,         ['@'] = C_PUNCT,       ['A' ... 'Z'] = C_UPPER,
+    ['['] = C_PUNCT,         ['\\'] = C_PUNCT,      [']'] = C_PUNCT,
+    ['^'] = C_SYMBOL,        ['_'] = C_PUNCT,       ['`'] = C_SYMBOL,
+    ['a' ... 'z'] = C_LOWER, ['{'] = C_PUNCT,       ['|'] = C_SYMBOL,
+    ['}'] = C_PUNCT,         ['~'] = C_SYMBOL,      [127] = C_SPACE,
 };
 
 static uint8_t unicode_class(uint32_t cp)
@@ -161,8 +133,7 @@ static inline int is_word_class(uint8_t cls)
 
 static inline int is_letter_class(uint8_t cls)
 {
-    return cls == C_LOWER || cls == C_UPPER || cls == C_LETTER ||
-           cls == C_MARK;
+    return cls == C_LOWER || cls == C_UPPER || cls == C_LETTER || cls == C_MARK;
 }
 
 /* Per-token facts the sentence splitter needs beyond the public flags. */
@@ -179,19 +150,17 @@ enum {
  * and never end a sentence. This is tokenizer grammar, like the Penn
  * Treebank tokenizer's list, not a lexicon. */
 static const char *const TITLE_ABBREVIATIONS[] = {
-    "Mr",  "Mrs",  "Ms",   "Dr",  "Prof", "Gen", "Sen",  "Rep", "Gov",
-    "Lt",  "Col",  "Maj",  "Capt", "Sgt", "Rev", "Adm",  "Cmdr", "Pres",
-    "Hon", "Amb",  "Supt", "Insp", "Mt",  "St",  "Messrs", "Mme", "Fr",
-    NULL};
+    "Mr",   "Mrs", "Ms",   "Dr",     "Prof", "Gen",  "Sen",
+    "Rep",  "Gov", "Lt",   "Col",    "Maj",  "Capt", "Sgt",
+    "Rev",  "Adm", "Cmdr", "Pres",   "Hon",  "Amb",  "Supt",
+    "Insp", "Mt",  "St",   "Messrs", "Mme",  "Fr",   NULL};
 static const char *const OTHER_ABBREVIATIONS[] = {
-    "Jr",   "Sr",  "Inc", "Ltd", "Corp", "Co",  "Bros", "Jan", "Feb",
-    "Mar",  "Apr", "Jun", "Jul", "Aug",  "Sep", "Sept", "Oct", "Nov",
-    "Dec",  "vs",  "etc", "No",  "Nos",  "Ave", "Blvd", "Rd",  "Dept",
-    "Univ", "approx", "est", "ca", "cf",  "al",  "Fig",  "Vol", "pp",
-    "e.g",  "i.e", NULL};
+    "Jr",  "Sr",  "Inc", "Ltd", "Corp", "Co",   "Bros", "Jan",  "Feb",    "Mar",
+    "Apr", "Jun", "Jul", "Aug", "Sep",  "Sept", "Oct",  "Nov",  "Dec",    "vs",
+    "etc", "No",  "Nos", "Ave", "Blvd", "Rd",   "Dept", "Univ", "approx", "est",
+    "ca",  "cf",  "al",  "Fig", "Vol",  "pp",   "e.g",  "i.e",  NULL};
 
-static int in_list(const char *const *list, const unsigned char *w,
-                   size_t len)
+static int in_list(const char *const *list, const unsigned char *w, size_t len)
 {
     for (size_t i = 0; list[i]; i++)
         if (strlen(list[i]) == len && memcmp(list[i], w, len) == 0)
@@ -253,17 +222,17 @@ static size_t clitic_after_apostrophe(const unsigned char *s, size_t n,
                                       size_t i)
 {
     size_t k = 0;
-    while (i + k < n && k < 3 && s[i + k] < 0x80 &&
-           (ASCII_CLASS[s[i + k]] == C_LOWER ||
-            ASCII_CLASS[s[i + k]] == C_UPPER))
+    while (
+        i + k < n && k < 3 && s[i + k] < 0x80 &&
+        (ASCII_CLASS[s[i + k]] == C_LOWER || ASCII_CLASS[s[i + k]] == C_UPPER))
         k++;
     if (k == 0)
         return 0;
     ch_t after = char_at(s, n, i + k);
     if (after.len && is_word_class(after.cls))
         return 0;
-    static const char *const clitics[] = {"s", "re", "ve", "ll", "d", "m",
-                                          NULL};
+    static const char *const clitics[] = {"s", "re", "ve", "ll",
+                                          "d", "m",  NULL};
     for (size_t c = 0; clitics[c]; c++)
         if (is_ascii_ci(s + i, k, clitics[c]))
             return k;
@@ -383,8 +352,8 @@ static int scan_word(scan_t *sc, builder_t *b, uint32_t space_flags)
         int initial = segment_letters == 1 && word_len <= 4 &&
                       (first.cls == C_UPPER) && !inner_period && has_letter &&
                       word_len == first.len;
-        int other = inner_period ||
-                    in_list(OTHER_ABBREVIATIONS, s + start, word_len);
+        int other =
+            inner_period || in_list(OTHER_ABBREVIATIONS, s + start, word_len);
         if (!ellipsis && (title || initial || other)) {
             advance(sc, next);
             aux = (title || initial) ? AUX_ABBR_TITLE : AUX_ABBR_OTHER;
@@ -404,8 +373,8 @@ static int scan_word(scan_t *sc, builder_t *b, uint32_t space_flags)
         flags |= GLOSSA_TOKEN_ASCII;
     if (first.cls == C_LOWER)
         aux |= AUX_LOWER_START;
-    int rc = push_token(b, (uint32_t)start, (uint32_t)sc->i,
-                        (uint32_t)cp_start, (uint32_t)sc->cp, flags, aux);
+    int rc = push_token(b, (uint32_t)start, (uint32_t)sc->i, (uint32_t)cp_start,
+                        (uint32_t)sc->cp, flags, aux);
     if (rc || !clitic_end)
         return rc;
     /* The clitic follows the word directly. */
@@ -439,8 +408,7 @@ static int is_terminal(uint32_t cp)
 
 /* Pushes one punctuation or symbol token; runs of the same ASCII
  * punctuation ("...", "--", "?!") make one token. */
-static int scan_punct(scan_t *sc, builder_t *b, uint32_t space_flags,
-                      ch_t c)
+static int scan_punct(scan_t *sc, builder_t *b, uint32_t space_flags, ch_t c)
 {
     size_t start = sc->i, cp_start = sc->cp;
     int terminal = is_terminal(c.cp);
@@ -450,9 +418,9 @@ static int scan_punct(scan_t *sc, builder_t *b, uint32_t space_flags,
             ch_t d = char_at(sc->s, sc->n, sc->i);
             if (!d.len || d.cp >= 0x80)
                 break;
-            int same = d.cp == c.cp && (c.cls == C_PERIOD || c.cp == '-' ||
-                                        c.cp == '*' || c.cp == '=' ||
-                                        c.cp == '_' || c.cp == '~');
+            int same = d.cp == c.cp &&
+                       (c.cls == C_PERIOD || c.cp == '-' || c.cp == '*' ||
+                        c.cp == '=' || c.cp == '_' || c.cp == '~');
             int terminal_run = terminal && is_terminal(d.cp);
             if (!same && !terminal_run)
                 break;
@@ -463,8 +431,8 @@ static int scan_punct(scan_t *sc, builder_t *b, uint32_t space_flags,
     if (terminal)
         aux |= AUX_TERMINAL;
     ch_t after = char_at(sc->s, sc->n, sc->i);
-    int space_after = !after.len || after.cls == C_SPACE ||
-                      after.cls == C_NEWLINE;
+    int space_after =
+        !after.len || after.cls == C_SPACE || after.cls == C_NEWLINE;
     if (is_open_quote(c.cp))
         aux |= AUX_OPEN;
     else if (is_close_quote(c.cp))
@@ -490,8 +458,8 @@ static int tokenize(const char *text, size_t len, builder_t *b)
     while (sc.i < len) {
         unsigned char byte = sc.s[sc.i];
         /* Fast path for ASCII whitespace. */
-        if (byte < 0x80 && (ASCII_CLASS[byte] == C_SPACE ||
-                            ASCII_CLASS[byte] == C_NEWLINE)) {
+        if (byte < 0x80 &&
+            (ASCII_CLASS[byte] == C_SPACE || ASCII_CLASS[byte] == C_NEWLINE)) {
             space = 1;
             if (byte == '\n' ||
                 (byte == '\r' && (sc.i + 1 >= len || sc.s[sc.i + 1] != '\n')))
@@ -550,8 +518,7 @@ static int wrap_threshold(const builder_t *b, uint32_t *threshold)
         if (f & GLOSSA_TOKEN_PARAGRAPH_BEFORE)
             continue;
         junctions++;
-        if ((b->aux[t] & AUX_LOWER_START) &&
-            !(b->aux[t - 1] & AUX_TERMINAL)) {
+        if ((b->aux[t] & AUX_LOWER_START) && !(b->aux[t - 1] & AUX_TERMINAL)) {
             continued++;
             if (!lengths)
                 lengths = glossa__malloc(b->n * sizeof(uint32_t));
@@ -573,7 +540,7 @@ static int wrap_threshold(const builder_t *b, uint32_t *threshold)
 }
 
 static int ends_sentence_before(const builder_t *b, size_t t, int wrapped,
-                                 uint32_t threshold, uint32_t line_len)
+                                uint32_t threshold, uint32_t line_len)
 {
     uint32_t f = b->tokens[t].flags;
     if (f & GLOSSA_TOKEN_PARAGRAPH_BEFORE)
@@ -622,9 +589,9 @@ static int split_sentences(builder_t *b, glossa__segments_t *seg)
         int boundary = 1;
         if (t < b->n) {
             uint32_t line_len = b->tokens[t - 1].cp_end - line_start;
-            boundary = ends_sentence_before(b, t, wrapped, threshold,
-                                            line_len) ||
-                       t - first >= GLOSSA__MAX_SENTENCE_TOKENS;
+            boundary =
+                ends_sentence_before(b, t, wrapped, threshold, line_len) ||
+                t - first >= GLOSSA__MAX_SENTENCE_TOKENS;
             if (b->tokens[t].flags & GLOSSA_TOKEN_NEWLINE_BEFORE)
                 line_start = b->tokens[t].cp_start;
         }

@@ -72,9 +72,8 @@ size_t glossa__utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
             (s[2] & 0x3Fu);
         break;
     default:
-        c = ((uint32_t)(lead & 0x07) << 18) |
-            ((uint32_t)(s[1] & 0x3F) << 12) | ((uint32_t)(s[2] & 0x3F) << 6) |
-            (s[3] & 0x3Fu);
+        c = ((uint32_t)(lead & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+            ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3Fu);
         break;
     }
     *cp = c;

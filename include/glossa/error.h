@@ -51,13 +51,15 @@ GLOSSA_API const char *glossa_strerror(int code);
 GLOSSA_API const char *glossa_err_name(int code);
 
 /* A detailed report, filled by functions that take a glossa_error_t *.
- * Lives on the caller's stack. All strings are NUL-terminated. */
+ * Lives on the caller's stack; every public function that takes one
+ * clears it on entry, so it needs no initialisation (as Jansson's
+ * json_error_t). All strings are NUL-terminated. */
 typedef struct glossa_error {
-    int code;          /* GLOSSA_E*, 0 while no error is recorded */
-    int line;          /* 1-based line in `source`, 0 if not applicable */
-    int column;        /* 1-based column, 0 if not applicable */
-    char source[512];  /* file, plugin path or plugin name it refers to */
-    char text[1024];   /* the message, without `source` */
+    int code;         /* GLOSSA_E*, 0 while no error is recorded */
+    int line;         /* 1-based line in `source`, 0 if not applicable */
+    int column;       /* 1-based column, 0 if not applicable */
+    char source[512]; /* file, plugin path or plugin name it refers to */
+    char text[1024];  /* the message, without `source` */
 } glossa_error_t;
 
 /* Clears *err (NULL allowed). */
@@ -65,8 +67,8 @@ GLOSSA_API void glossa_error_clear(glossa_error_t *err);
 
 /* Formats "source:line:column: text" into buf (always NUL-terminated) and
  * returns buf. Parts that are unset are left out. */
-GLOSSA_API const char *glossa_error_format(const glossa_error_t *err,
-                                           char *buf, unsigned long size);
+GLOSSA_API const char *glossa_error_format(const glossa_error_t *err, char *buf,
+                                           unsigned long size);
 
 #ifdef __cplusplus
 }

@@ -63,17 +63,17 @@ extern "C" {
  * 've, 'll, 'd, 'm) are separate tokens, as in the Penn Treebank and
  * CoNLL-2003. */
 enum {
-    GLOSSA_TOKEN_WORD = 1u << 0,          /* contains a letter */
-    GLOSSA_TOKEN_NUMBER = 1u << 1,        /* digits, maybe with , . separators */
-    GLOSSA_TOKEN_PUNCT = 1u << 2,         /* one punctuation character */
-    GLOSSA_TOKEN_SYMBOL = 1u << 3,        /* one symbol character ($, %, ...) */
-    GLOSSA_TOKEN_UPPER = 1u << 4,         /* first character is uppercase */
-    GLOSSA_TOKEN_ALLCAPS = 1u << 5,       /* has letters, none lowercase */
-    GLOSSA_TOKEN_SPACE_BEFORE = 1u << 6,  /* whitespace before it */
-    GLOSSA_TOKEN_NEWLINE_BEFORE = 1u << 7, /* a line break before it */
+    GLOSSA_TOKEN_WORD = 1u << 0,         /* contains a letter */
+    GLOSSA_TOKEN_NUMBER = 1u << 1,       /* digits, maybe with , . separators */
+    GLOSSA_TOKEN_PUNCT = 1u << 2,        /* one punctuation character */
+    GLOSSA_TOKEN_SYMBOL = 1u << 3,       /* one symbol character ($, %, ...) */
+    GLOSSA_TOKEN_UPPER = 1u << 4,        /* first character is uppercase */
+    GLOSSA_TOKEN_ALLCAPS = 1u << 5,      /* has letters, none lowercase */
+    GLOSSA_TOKEN_SPACE_BEFORE = 1u << 6, /* whitespace before it */
+    GLOSSA_TOKEN_NEWLINE_BEFORE = 1u << 7,   /* a line break before it */
     GLOSSA_TOKEN_PARAGRAPH_BEFORE = 1u << 8, /* a blank line before it */
-    GLOSSA_TOKEN_SENTENCE_START = 1u << 9, /* first token of a sentence */
-    GLOSSA_TOKEN_ASCII = 1u << 10          /* all its bytes are ASCII */
+    GLOSSA_TOKEN_SENTENCE_START = 1u << 9,   /* first token of a sentence */
+    GLOSSA_TOKEN_ASCII = 1u << 10            /* all its bytes are ASCII */
 };
 
 /* Layout frozen for ABI major 1. Byte offsets index the UTF-8 text. */
@@ -86,9 +86,9 @@ typedef struct glossa_token {
 /* Sentences cover the text without leading/trailing whitespace. Headlines
  * and other lines standing alone are sentences of their own. */
 typedef struct glossa_sentence {
-    uint32_t start, end;        /* bytes */
-    uint32_t cp_start, cp_end;  /* code points */
-    uint32_t token_first;       /* index into the token array */
+    uint32_t start, end;       /* bytes */
+    uint32_t cp_start, cp_end; /* code points */
+    uint32_t token_first;      /* index into the token array */
     uint32_t token_count;
 } glossa_sentence_t;
 
@@ -125,8 +125,7 @@ typedef struct glossa_host {
     size_t (*doc_cp_to_byte)(const glossa_ctx_t *ctx, size_t cp);
     size_t (*doc_byte_to_cp)(const glossa_ctx_t *ctx, size_t byte);
     /* The document's tokens and sentences, computed once by the core. */
-    const glossa_token_t *(*doc_tokens)(const glossa_ctx_t *ctx,
-                                        size_t *count);
+    const glossa_token_t *(*doc_tokens)(const glossa_ctx_t *ctx, size_t *count);
     const glossa_sentence_t *(*doc_sentences)(const glossa_ctx_t *ctx,
                                               size_t *count);
     /* The spans (a borrowed JSON array, sorted by (start, end), each with
@@ -221,8 +220,10 @@ typedef void (*glossa_plugin_destroy_cb)(void *state);
 
 typedef struct glossa_plugin {
     /* Read first, before anything else. */
-    uint32_t abi_version; /* GLOSSA_PLUGIN_ABI_VERSION the plugin was built with */
-    uint32_t struct_size; /* sizeof(glossa_plugin_t) the plugin was built with */
+    uint32_t
+        abi_version; /* GLOSSA_PLUGIN_ABI_VERSION the plugin was built with */
+    uint32_t
+        struct_size; /* sizeof(glossa_plugin_t) the plugin was built with */
 
     const char *name;        /* the layer it produces: [a-z][a-z0-9_]* */
     const char *version;     /* the plugin's own version, free text */

@@ -55,12 +55,14 @@ GLOSSA_API void glossa_free(void *ptr);
 /* ---- Options ----------------------------------------------------------- */
 
 typedef struct glossa_runtime_options {
-    size_t size;               /* set by glossa_runtime_options_init() */
-    unsigned threads;          /* pool threads; 0: one per CPU */
-    size_t max_docs_in_flight; /* 0: 4 per thread + 4 */
-    size_t max_bytes_in_flight;/* text bytes read but not yet written; 0: 64 MiB */
-    size_t max_doc_bytes;      /* larger documents are refused; 0: 256 MiB */
-    size_t max_layer_bytes;    /* one plugin's output on one document; 0: 64 MiB */
+    size_t size;                /* set by glossa_runtime_options_init() */
+    unsigned threads;           /* pool threads; 0: one per CPU */
+    size_t max_docs_in_flight;  /* 0: 4 per thread + 4 */
+    size_t max_bytes_in_flight; /* text bytes read but not yet written; 0: 64
+                                   MiB */
+    size_t max_doc_bytes;       /* larger documents are refused; 0: 256 MiB */
+    size_t
+        max_layer_bytes; /* one plugin's output on one document; 0: 256 MiB */
     glossa_log_level_t log_level; /* messages above it are dropped */
     /* Where log lines go (one call per line, without newline; called from
      * any thread, serialised by the runtime). NULL: stderr. */
@@ -142,8 +144,8 @@ GLOSSA_API int glossa_source_open(glossa_runtime_t *rt,
 /* A record from a custom source. Everything is borrowed for the duration of
  * the call that returns it; the runtime copies what it keeps. */
 typedef struct glossa_record {
-    const char *id;     /* NULL: "<origin>" */
-    const char *text;   /* raw bytes, any encoding errors are handled later */
+    const char *id;   /* NULL: "<origin>" */
+    const char *text; /* raw bytes, any encoding errors are handled later */
     size_t text_len;
     const json_t *meta; /* object or NULL */
     const char *origin; /* where it came from, for messages (may be NULL) */
@@ -157,8 +159,8 @@ typedef int (*glossa_source_next_cb)(void *ud, glossa_record_t *rec);
 /* Wraps a callback as a source. The callback's borrowed data must stay
  * valid until the next call of next. */
 GLOSSA_API int glossa_source_from_callback(glossa_runtime_t *rt,
-                                           glossa_source_next_cb next,
-                                           void *ud, glossa_source_t **out);
+                                           glossa_source_next_cb next, void *ud,
+                                           glossa_source_t **out);
 
 /* Total input bytes when known in advance (files), else -1. */
 GLOSSA_API int64_t glossa_source_size_hint(const glossa_source_t *src);
@@ -169,10 +171,10 @@ GLOSSA_API void glossa_source_free(glossa_source_t *src);
 
 /* What the sink learns about each record besides its line. */
 typedef struct glossa_record_info {
-    uint64_t seq;        /* 0-based index among the records this run read */
+    uint64_t seq; /* 0-based index among the records this run read */
     const char *id;
     size_t text_bytes;
-    size_t n_errors;     /* entries in the record's "errors" */
+    size_t n_errors; /* entries in the record's "errors" */
 } glossa_record_info_t;
 
 /* Receives output in input order, on the thread that called glossa_run().
@@ -190,20 +192,20 @@ typedef struct glossa_sink {
 /* ---- Running ----------------------------------------------------------- */
 
 typedef struct glossa_plugin_stats {
-    const char *name;    /* layer name */
-    double seconds;      /* summed over threads */
-    uint64_t documents;  /* annotate() calls */
-    uint64_t failures;   /* calls that failed or produced invalid output */
+    const char *name;   /* layer name */
+    double seconds;     /* summed over threads */
+    uint64_t documents; /* annotate() calls */
+    uint64_t failures;  /* calls that failed or produced invalid output */
 } glossa_plugin_stats_t;
 
 typedef struct glossa_run_stats {
-    uint64_t records;           /* records written */
-    uint64_t bytes;             /* text bytes of those records */
+    uint64_t records; /* records written */
+    uint64_t bytes;   /* text bytes of those records */
     uint64_t records_with_errors;
-    uint64_t errors;            /* error entries written */
+    uint64_t errors; /* error entries written */
     double wall_seconds;
-    double prepare_seconds;     /* decoding and segmentation, summed */
-    double merge_seconds;       /* checking and serialising, summed */
+    double prepare_seconds; /* decoding and segmentation, summed */
+    double merge_seconds;   /* checking and serialising, summed */
 } glossa_run_stats_t;
 
 /* Progress, on the calling thread, about every 200 ms and once at the end. */

@@ -61,12 +61,12 @@ static void test_hyphens_numbers_abbreviations(void **state)
 {
     (void)state;
     assert_string_equal(
-        tokens_of("Nagorno-Karabakh's six-week war - 6,500 troops, 3.5%",
-                  buf, sizeof buf),
+        tokens_of("Nagorno-Karabakh's six-week war - 6,500 troops, 3.5%", buf,
+                  sizeof buf),
         "Nagorno-Karabakh|'s|six-week|war|-|6,500|troops|,|3.5|%");
-    assert_string_equal(tokens_of("the U.S. and Mr. Smith on Oct.31.", buf,
-                                  sizeof buf),
-                        "the|U.S.|and|Mr.|Smith|on|Oct.|31|.");
+    assert_string_equal(
+        tokens_of("the U.S. and Mr. Smith on Oct.31.", buf, sizeof buf),
+        "the|U.S.|and|Mr.|Smith|on|Oct.|31|.");
     assert_string_equal(tokens_of("Wait... what?!", buf, sizeof buf),
                         "Wait|...|what|?!");
 }
@@ -107,14 +107,16 @@ static void test_token_flags(void **state)
 static void test_sentence_boundaries(void **state)
 {
     (void)state;
-    assert_string_equal(
-        sentences_of("Putin said so. Moscow agreed! Did it? \xE2\x80\x9CYes.\xE2\x80\x9D Then",
-                     buf, sizeof buf),
-        "Putin said so.#Moscow agreed!#Did it?#\xE2\x80\x9CYes.\xE2\x80\x9D#Then");
+    assert_string_equal(sentences_of("Putin said so. Moscow agreed! Did it? "
+                                     "\xE2\x80\x9CYes.\xE2\x80\x9D Then",
+                                     buf, sizeof buf),
+                        "Putin said so.#Moscow agreed!#Did "
+                        "it?#\xE2\x80\x9CYes.\xE2\x80\x9D#Then");
     /* Titles, initials and lowercase continuations do not split. */
     assert_string_equal(
-        sentences_of("Dr. Smith met J. Doe. it was fine. Talks on Oct. 31 ended.",
-                     buf, sizeof buf),
+        sentences_of(
+            "Dr. Smith met J. Doe. it was fine. Talks on Oct. 31 ended.", buf,
+            sizeof buf),
         "Dr. Smith met J. Doe. it was fine.#Talks on Oct. 31 ended.");
     /* A photo credit after a period starts anew. */
     assert_string_equal(sentences_of("Moscow said. / Reuters", buf, sizeof buf),

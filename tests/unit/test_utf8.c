@@ -48,12 +48,16 @@ static void test_maximal_subparts_are_replaced(void **state)
 {
     (void)state;
     /* Unicode 15 Table 3-8 examples: each maximal subpart gives one U+FFFD. */
-    sanitize_expect("a\xC0\xAF" "b", 4, "a" FFFD FFFD "b", 2, 1);
+    sanitize_expect("a\xC0\xAF"
+                    "b",
+                    4, "a" FFFD FFFD "b", 2, 1);
     sanitize_expect("\xE0\x80\x80", 3, FFFD FFFD FFFD, 3, 0);
     sanitize_expect("\xED\xA0\x80", 3, FFFD FFFD FFFD, 3, 0); /* surrogate */
     sanitize_expect("\xF4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD, 4, 0);
     sanitize_expect("x\xE2\x82", 3, "x" FFFD, 1, 1); /* truncated */
-    sanitize_expect("\xE2\x82" "y", 3, FFFD "y", 1, 0);
+    sanitize_expect("\xE2\x82"
+                    "y",
+                    3, FFFD "y", 1, 0);
     sanitize_expect("\xF0\x9F\x98", 3, FFFD, 1, 0);
     sanitize_expect("\xFF\xFE", 2, FFFD FFFD, 2, 0);
 }
@@ -75,16 +79,14 @@ static void test_decode_rejects_overlong_and_accepts_boundaries(void **state)
 {
     (void)state;
     uint32_t cp;
-    assert_int_equal(glossa__utf8_decode((const unsigned char *)"\xC1\xBF", 2,
-                                         &cp),
-                     0);
-    assert_int_equal(glossa__utf8_decode((const unsigned char *)"\xC2\x80", 2,
-                                         &cp),
-                     2);
+    assert_int_equal(
+        glossa__utf8_decode((const unsigned char *)"\xC1\xBF", 2, &cp), 0);
+    assert_int_equal(
+        glossa__utf8_decode((const unsigned char *)"\xC2\x80", 2, &cp), 2);
     assert_int_equal(cp, 0x80);
-    assert_int_equal(glossa__utf8_decode(
-                         (const unsigned char *)"\xF4\x8F\xBF\xBF", 4, &cp),
-                     4);
+    assert_int_equal(
+        glossa__utf8_decode((const unsigned char *)"\xF4\x8F\xBF\xBF", 4, &cp),
+        4);
     assert_int_equal(cp, 0x10FFFF);
     char buf[4];
     assert_int_equal(glossa__utf8_encode(0x20AC, buf), 3);
@@ -144,7 +146,8 @@ static void test_offsets_ascii_needs_no_table(void **state)
 static void test_count(void **state)
 {
     (void)state;
-    const char *s = "\xE2\x80\x9CRussia\xE2\x80\x9D \xE2\x80\x94 T\xC3\xBCrkiye";
+    const char *s =
+        "\xE2\x80\x9CRussia\xE2\x80\x9D \xE2\x80\x94 T\xC3\xBCrkiye";
     assert_int_equal(glossa__utf8_count(s, strlen(s)), 18);
 }
 

@@ -1,0 +1,47 @@
+/* glossa: command-line front end of the Glossa runtime. */
+#include <stdio.h>
+#include <string.h>
+
+#include <glossa/glossa.h>
+
+#include "commands.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: glossa <command> [options]\n"
+            "\n"
+            "commands:\n"
+            "  run       annotate documents with a pipeline of plugins\n"
+            "  plugins   list the plugins glossa can find, or describe one\n"
+            "  version   print the version\n"
+            "\n"
+            "`glossa <command> --help` describes a command; docs/cli.md has "
+            "the details.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return GLOSSA_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return glossa_cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "plugins") == 0)
+        return glossa_cli_plugins(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("glossa %s (plugin ABI %d.%d)\n", glossa_version(),
+               GLOSSA_PLUGIN_ABI_MAJOR, GLOSSA_PLUGIN_ABI_MINOR);
+        return GLOSSA_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return GLOSSA_EXIT_OK;
+    }
+    fprintf(stderr, "glossa: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return GLOSSA_EXIT_USAGE;
+}

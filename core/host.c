@@ -1,0 +1,216 @@
+/* The host function table: what plugins can ask of the core. Every function
+ * gets the unit (glossa_ctx_t) it runs for; none of them blocks. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "runtime_int.h"
+
+static _Thread_local const glossa__step_t *current_step;
+
+void glossa__set_current_step(const glossa__step_t *step)
+{
+    current_step = step;
+}
+
+const glossa__step_t *glossa__current_step(void)
+{
+    return current_step;
+}
+
+static const char *host_doc_id(const glossa_ctx_t *ctx)
+{
+    return ctx->doc->id;
+}
+
+static const char *host_doc_text(const glossa_ctx_t *ctx, size_t *len)
+{
+    if (len)
+        *len = ctx->doc->len;
+    return ctx->doc->text;
+}
+
+static size_t host_doc_length(const glossa_ctx_t *ctx)
+{
+    return ctx->doc->offsets.n_codepoints;
+}
+
+static const json_t *host_doc_meta(const glossa_ctx_t *ctx)
+{
+    return ctx->doc->meta;
+}
+
+static size_t host_cp_to_byte(const glossa_ctx_t *ctx, size_t cp)
+{
+    return glossa__offsets_cp_to_byte(&ctx->doc->offsets, cp);
+}
+
+static size_t host_byte_to_cp(const glossa_ctx_t *ctx, size_t byte)
+{
+    return glossa__offsets_byte_to_cp(&ctx->doc->offsets, byte);
+}
+
+static const glossa_token_t *host_doc_tokens(const glossa_ctx_t *ctx,
+                                             size_t *count)
+{
+    if (count)
+        *count = ctx->doc->seg.n_tokens;
+    return ctx->doc->seg.tokens;
+}
+
+static const glossa_sentence_t *host_doc_sentences(const glossa_ctx_t *ctx,
+                                                   size_t *count)
+{
+    if (count)
+        *count = ctx->doc->seg.n_sentences;
+    return ctx->doc->seg.sentences;
+}
+
+/* The unit of a layer the plugin declared it requires, or NULL. Only such
+ * layers are guaranteed finished when the plugin runs. */
+static const glossa__unit_t *required_unit(const glossa_ctx_t *ctx,
+                                           const char *name)
+{
+    if (!name)
+        return NULL;
+    const glossa__step_t *step = ctx->step;
+    for (size_t r = 0; r < step->n_requires; r++) {
+        const glossa__unit_t *u = &ctx->doc->units[step->requires[r]];
+        if (strcmp(u->step->layer, name) == 0)
+            return u;
+    }
+    return NULL;
+}
+
+static const json_t *host_doc_layer(const glossa_ctx_t *ctx, const char *name)
+{
+    const glossa__unit_t *u = required_unit(ctx, name);
+    return u ? u->spans : NULL;
+}
+
+static const json_t *host_doc_layer_document(const glossa_ctx_t *ctx,
+                                             const char *name)
+{
+    const glossa__unit_t *u = required_unit(ctx, name);
+    return u ? u->document : NULL;
+}
+
+/* Rough output size of a span before its fields: keys, offsets, text. */
+#define SPAN_OVERHEAD 48
+
+static json_t *add_span(glossa_ctx_t *ctx, size_t start, size_t end,
+                        size_t text_bytes, const char *label)
+{
+    ctx->approx_bytes +=
+        SPAN_OVERHEAD + text_bytes + (label ? strlen(label) : 0);
+    if (ctx->approx_bytes > ctx->rt->opts.max_layer_bytes)
+        return NULL; /* unit_execute reports the overflow */
+    if (!ctx->spans && !(ctx->spans = json_array()))
+        return NULL;
+    json_t *span = json_object();
+    if (!span)
+        return NULL;
+    /* "text" is a placeholder here so that the keys come out in the
+     * documented order; the core fills it after annotate(). */
+    if (json_object_set_new_nocheck(span, "start",
+                                    json_integer((json_int_t)start)) ||
+        json_object_set_new_nocheck(span, "end",
+                                    json_integer((json_int_t)end)) ||
+        json_object_set_new_nocheck(span, "text", json_null()) ||
+        (label &&
+         json_object_set_new_nocheck(span, "label", json_string(label)))) {
+        json_decref(span);
+        return NULL;
+    }
+    if (json_array_append_new(ctx->spans, span))
+        return NULL; /* append_new released span */
+    return span;
+}
+
+static json_t *host_span_add(glossa_ctx_t *ctx, size_t start, size_t end,
+                             const char *label)
+{
+    size_t est = end > start ? end - start : 0;
+    return add_span(ctx, start, end, est, label);
+}
+
+static int is_char_start(const glossa__doc_t *doc, size_t byte)
+{
+    return byte >= doc->len || ((unsigned char)doc->text[byte] & 0xC0) != 0x80;
+}
+
+static json_t *host_span_add_bytes(glossa_ctx_t *ctx, size_t start_byte,
+                                   size_t end_byte, const char *label)
+{
+    const glossa__doc_t *doc = ctx->doc;
+    if (start_byte > doc->len || end_byte > doc->len ||
+        !is_char_start(doc, start_byte) || !is_char_start(doc, end_byte)) {
+        glossa__error_entry_add(&ctx->warnings, ctx->step->layer, "EINVAL",
+                                "span_add_bytes(%zu, %zu): offsets are not "
+                                "character boundaries within the %zu-byte "
+                                "text; span dropped",
+                                start_byte, end_byte, doc->len);
+        return NULL;
+    }
+    size_t start = glossa__offsets_byte_to_cp(&doc->offsets, start_byte);
+    size_t end = glossa__offsets_byte_to_cp(&doc->offsets, end_byte);
+    return add_span(ctx, start, end,
+                    end_byte > start_byte ? end_byte - start_byte : 0, label);
+}
+
+static int host_document_set(glossa_ctx_t *ctx, json_t *result)
+{
+    if (!json_is_object(result)) {
+        json_decref(result);
+        return GLOSSA_EINVAL;
+    }
+    json_decref(ctx->document);
+    ctx->document = result;
+    return 0;
+}
+
+static int host_fail(glossa_ctx_t *ctx, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    if (!ctx->error) /* the first reason wins */
+        ctx->error = glossa__strdup(message);
+    ctx->error_code = "EPLUGIN";
+    return GLOSSA_EPLUGIN;
+}
+
+static void host_log(const glossa_ctx_t *ctx, glossa_log_level_t level,
+                     const char *fmt, ...)
+{
+    const glossa__step_t *step = ctx ? ctx->step : current_step;
+    va_list ap;
+    va_start(ap, fmt);
+    glossa__vlog(step ? step->rt : NULL, level, step ? step->layer : NULL,
+                 ctx ? ctx->doc->id : NULL, fmt, ap);
+    va_end(ap);
+}
+
+const glossa_host_t glossa__host = {
+    .size = sizeof(glossa_host_t),
+    .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
+    .doc_id = host_doc_id,
+    .doc_text = host_doc_text,
+    .doc_length = host_doc_length,
+    .doc_meta = host_doc_meta,
+    .doc_cp_to_byte = host_cp_to_byte,
+    .doc_byte_to_cp = host_byte_to_cp,
+    .doc_tokens = host_doc_tokens,
+    .doc_sentences = host_doc_sentences,
+    .doc_layer = host_doc_layer,
+    .doc_layer_document = host_doc_layer_document,
+    .span_add = host_span_add,
+    .span_add_bytes = host_span_add_bytes,
+    .document_set = host_document_set,
+    .fail = host_fail,
+    .log = host_log,
+};

@@ -1,0 +1,286 @@
+/* After a plugin: checking and ordering its spans. After all plugins:
+ * serialising the document's output record. Both run on pool threads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "runtime_int.h"
+#include "strbuf.h"
+
+/* At most this many dropped-span entries per plugin and document; a plugin
+ * that emits garbage should not flood the output. */
+#define MAX_SPAN_WARNINGS 10
+
+typedef struct span_ref {
+    json_int_t start, end;
+    size_t index;
+    json_t *span;
+} span_ref_t;
+
+static int compare_spans(const void *a, const void *b)
+{
+    const span_ref_t *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+static void warn_span(glossa__unit_t *u, size_t *n_warnings, size_t index,
+                      const char *why)
+{
+    if (++*n_warnings > MAX_SPAN_WARNINGS)
+        return;
+    glossa__error_entry_add(&u->warnings, u->step->layer, "EINVAL",
+                            "span %zu dropped: %s", index, why);
+}
+
+/* Checks every span, fills "text", sorts. Returns 0 or GLOSSA_ENOMEM. */
+static int check_spans(glossa__unit_t *u)
+{
+    const glossa__doc_t *doc = u->doc;
+    size_t n = json_array_size(u->spans);
+    json_t *sorted = json_array();
+    span_ref_t *refs = glossa__malloc((n ? n : 1) * sizeof(span_ref_t));
+    if (!sorted || !refs) {
+        json_decref(sorted);
+        glossa__free(refs);
+        return GLOSSA_ENOMEM;
+    }
+    json_int_t length = (json_int_t)doc->offsets.n_codepoints;
+    size_t kept = 0, n_warnings = 0;
+    char detail[256];
+    for (size_t i = 0; i < n; i++) {
+        json_t *span = json_array_get(u->spans, i);
+        json_t *js = json_object_get(span, "start");
+        json_t *je = json_object_get(span, "end");
+        if (!json_is_integer(js) || !json_is_integer(je)) {
+            warn_span(u, &n_warnings, i,
+                      "\"start\" and \"end\" must be integers");
+            continue;
+        }
+        json_int_t s = json_integer_value(js), e = json_integer_value(je);
+        if (s < 0 || e < s || e > length) {
+            snprintf(detail, sizeof(detail),
+                     "[%lld, %lld) is not a range within the document's "
+                     "%lld code points",
+                     (long long)s, (long long)e, (long long)length);
+            warn_span(u, &n_warnings, i, detail);
+            continue;
+        }
+        size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)s);
+        size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)e);
+        json_t *given = json_object_get(span, "text");
+        if (json_is_string(given)) {
+            if (json_string_length(given) != b1 - b0 ||
+                memcmp(json_string_value(given), doc->text + b0, b1 - b0)) {
+                snprintf(detail, sizeof(detail),
+                         "its \"text\" differs from the document's text at "
+                         "[%lld, %lld)",
+                         (long long)s, (long long)e);
+                warn_span(u, &n_warnings, i, detail);
+                continue;
+            }
+        } else if (json_object_set_new_nocheck(
+                       span, "text",
+                       json_stringn_nocheck(doc->text + b0, b1 - b0))) {
+            json_decref(sorted);
+            glossa__free(refs);
+            return GLOSSA_ENOMEM;
+        }
+        refs[kept].start = s;
+        refs[kept].end = e;
+        refs[kept].index = i;
+        refs[kept].span = span;
+        kept++;
+    }
+    if (n_warnings > MAX_SPAN_WARNINGS)
+        glossa__error_entry_add(&u->warnings, u->step->layer, "EINVAL",
+                                "%zu more spans dropped",
+                                n_warnings - MAX_SPAN_WARNINGS);
+    qsort(refs, kept, sizeof(span_ref_t), compare_spans);
+    int rc = 0;
+    for (size_t k = 0; k < kept && rc == 0; k++)
+        rc = json_array_append(sorted, refs[k].span) ? GLOSSA_ENOMEM : 0;
+    glossa__free(refs);
+    if (rc) {
+        json_decref(sorted);
+        return rc;
+    }
+    json_decref(u->spans);
+    u->spans = sorted;
+    return 0;
+}
+
+static void fail_unit(glossa__unit_t *u, const char *code, const char *msg)
+{
+    u->status = GLOSSA__UNIT_FAILED;
+    json_decref(u->spans);
+    json_decref(u->document);
+    u->spans = u->document = NULL;
+    if (!u->error)
+        u->error = glossa__strdup(msg);
+    u->error_code = code;
+}
+
+void glossa__unit_execute(glossa__unit_t *u)
+{
+    const glossa__step_t *step = u->step;
+    uint64_t t0 = uv_hrtime();
+    glossa__set_current_step(step);
+    int rc = step->type->desc.annotate(step->state, u);
+    glossa__set_current_step(NULL);
+    u->nanos = uv_hrtime() - t0;
+    size_t cap = u->rt->opts.max_layer_bytes;
+    /* The cap first: a plugin whose span_add() was refused usually fails
+     * with a message of its own that hides the reason. */
+    if (u->approx_bytes > cap) {
+        char msg[256];
+        snprintf(msg, sizeof(msg),
+                 "output on this document exceeds the limit of %zu bytes "
+                 "(--max-layer-bytes); layer dropped",
+                 cap);
+        glossa__free(u->error);
+        u->error = NULL;
+        fail_unit(u, "ETOOBIG", msg);
+        return;
+    }
+    if (rc != 0) {
+        char msg[128];
+        snprintf(msg, sizeof(msg),
+                 "annotate() returned %d without giving a reason", rc);
+        fail_unit(u, u->error_code ? u->error_code : "EPLUGIN", msg);
+        return;
+    }
+    if (!u->spans && !(u->spans = json_array())) {
+        fail_unit(u, "ENOMEM", "out of memory");
+        return;
+    }
+    if (check_spans(u)) {
+        fail_unit(u, "ENOMEM", "out of memory");
+        return;
+    }
+    u->status = GLOSSA__UNIT_DONE;
+}
+
+/* Appends "name":<array of spans> and returns 0, or rolls back and returns
+ * GLOSSA_ETOOBIG when it exceeds the per-layer limit. */
+static int put_layer(glossa__strbuf_t *sb, const glossa__unit_t *u, size_t cap,
+                     int first)
+{
+    size_t mark = sb->len;
+    if (!first)
+        glossa__strbuf_putc(sb, ',');
+    size_t start = sb->len;
+    glossa__strbuf_put_json_string(sb, u->step->layer, strlen(u->step->layer));
+    glossa__strbuf_putc(sb, ':');
+    glossa__strbuf_put_json(sb, u->spans);
+    if (sb->len - start > cap && !sb->failed) {
+        sb->len = mark;
+        sb->data[mark] = '\0';
+        return GLOSSA_ETOOBIG;
+    }
+    return 0;
+}
+
+static void put_errors(glossa__strbuf_t *sb, const json_t *errors,
+                       size_t *count, int *first)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(errors, i, e)
+    {
+        if (!*first)
+            glossa__strbuf_putc(sb, ',');
+        *first = 0;
+        glossa__strbuf_put_json(sb, e);
+        (*count)++;
+    }
+}
+
+void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
+{
+    uint64_t t0 = uv_hrtime();
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    glossa__strbuf_reserve(&sb, 256);
+    json_t *late_errors = NULL; /* layers dropped here for their size */
+    glossa__strbuf_puts(&sb, "{\"id\":");
+    const char *id = doc->id ? doc->id : "";
+    glossa__strbuf_put_json_string(&sb, id, strlen(id));
+    glossa__strbuf_puts(&sb, ",\"meta\":");
+    if (doc->meta)
+        glossa__strbuf_put_json(&sb, doc->meta);
+    else
+        glossa__strbuf_puts(&sb, "{}");
+    glossa__strbuf_puts(&sb, ",\"annotations\":{");
+    int first = 1;
+    for (size_t i = 0; doc->units && i < rt->n_steps; i++) {
+        const glossa__unit_t *u = &doc->units[i];
+        if (u->status != GLOSSA__UNIT_DONE)
+            continue;
+        if (put_layer(&sb, u, rt->opts.max_layer_bytes, first) ==
+            GLOSSA_ETOOBIG) {
+            glossa__error_entry_add(&late_errors, u->step->layer, "ETOOBIG",
+                                    "output on this document exceeds the "
+                                    "limit of %zu bytes (--max-layer-bytes); "
+                                    "layer dropped",
+                                    rt->opts.max_layer_bytes);
+            continue;
+        }
+        first = 0;
+    }
+    glossa__strbuf_puts(&sb, "},\"document\":{");
+    first = 1;
+    for (size_t i = 0; doc->units && i < rt->n_steps; i++) {
+        const glossa__unit_t *u = &doc->units[i];
+        if (u->status != GLOSSA__UNIT_DONE || !u->document)
+            continue;
+        if (!first)
+            glossa__strbuf_putc(&sb, ',');
+        first = 0;
+        glossa__strbuf_put_json_string(&sb, u->step->layer,
+                                       strlen(u->step->layer));
+        glossa__strbuf_putc(&sb, ':');
+        glossa__strbuf_put_json(&sb, u->document);
+    }
+    glossa__strbuf_puts(&sb, "},\"errors\":[");
+    /* Input errors first, then each plugin's in pipeline order: the same
+     * order whatever order the plugins finished in. */
+    size_t n_errors = 0;
+    first = 1;
+    put_errors(&sb, doc->errors, &n_errors, &first);
+    json_t *entry_list = NULL;
+    for (size_t i = 0; doc->units && i < rt->n_steps; i++) {
+        const glossa__unit_t *u = &doc->units[i];
+        if (u->status == GLOSSA__UNIT_FAILED ||
+            u->status == GLOSSA__UNIT_SKIPPED) {
+            glossa__error_entry_add(&entry_list, u->step->layer,
+                                    u->error_code ? u->error_code : "EPLUGIN",
+                                    "%s", u->error ? u->error : "failed");
+            put_errors(&sb, entry_list, &n_errors, &first);
+            json_decref(entry_list);
+            entry_list = NULL;
+        }
+        put_errors(&sb, u->warnings, &n_errors, &first);
+    }
+    put_errors(&sb, late_errors, &n_errors, &first);
+    json_decref(late_errors);
+    glossa__strbuf_puts(&sb, "]}");
+    if (sb.failed) {
+        /* Out of memory: still one line for the record, so nothing is lost
+         * silently and the output stays aligned with the input. */
+        glossa__strbuf_free(&sb);
+        doc->line = glossa__strdup(
+            "{\"id\":null,\"meta\":{},\"annotations\":{},\"document\":{},"
+            "\"errors\":[{\"plugin\":null,\"code\":\"ENOMEM\",\"message\":"
+            "\"out of memory while writing this record\"}]}");
+        doc->line_len = doc->line ? strlen(doc->line) : 0;
+        doc->n_errors = 1;
+    } else {
+        doc->line = glossa__strbuf_detach(&sb, &doc->line_len);
+        doc->n_errors = n_errors;
+    }
+    doc->merge_nanos = uv_hrtime() - t0;
+}

@@ -1,0 +1,501 @@
+/* glossa_run(): the scheduler.
+ *
+ *   reader thread          loop thread (caller)            pool threads
+ *   -------------          --------------------            ------------
+ *   source -> doc  --queue-> on_wake: prepare work ------> decode, segment
+ *                             after_prepare: ready units -> annotate+check
+ *                             after_unit: dependents ----> ...
+ *                             all units done ------------> serialize
+ *                             after_serialize: reorder,
+ *                               write in input order,
+ *                               free, signal the reader
+ *
+ * Every (document, plugin) pair is one unit on the libuv pool, submitted as
+ * soon as the layers it requires are done for that document, so
+ * independent plugins run at the same time. Memory stays flat because the
+ * reader waits while max_docs_in_flight documents or max_bytes_in_flight
+ * bytes are read but not yet written (a single larger document still goes
+ * through alone). Output order is input order, whatever the thread count:
+ * finished documents wait in a ring indexed by sequence number until all
+ * earlier ones are written.
+ *
+ * Locking: run->mutex guards the reader queue and the in-flight counters,
+ * and nothing else; the loop thread owns everything else in the run. Pool
+ * threads touch only the document or unit handed to them. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "report.h"
+#include "runtime_int.h"
+
+#define container_of(ptr, type, member)                                        \
+    ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+#define TICK_MS 100 /* stop checks */
+#define PROGRESS_EVERY_TICKS 2
+
+typedef struct glossa__run {
+    glossa_runtime_t *rt;
+    glossa_source_t *src;
+    const glossa_sink_t *sink;
+    uv_loop_t loop;
+    uv_async_t wake;
+    uv_check_t flush;
+    uv_timer_t tick;
+    uv_thread_t reader;
+    int reader_started;
+    unsigned ticks;
+
+    /* Guarded by mutex. */
+    uv_mutex_t mutex;
+    uv_cond_t room;
+    glossa__doc_t *queue_head, *queue_tail;
+    size_t docs_in_flight, bytes_in_flight;
+    int reader_done, stopping;
+    int reader_rc;
+    glossa_error_t reader_err;
+    uint64_t next_seq;
+
+    /* Loop thread only. */
+    glossa__doc_t **ring;
+    size_t ring_cap;
+    uint64_t next_write;
+    int unflushed;
+    int fatal_rc;
+    glossa_error_t fatal_err;
+    int closing;
+    glossa_run_stats_t stats;
+    uint64_t t_start, prepare_nanos, merge_nanos;
+} glossa__run_t;
+
+/* ---- Reader thread ----------------------------------------------------- */
+
+static void reader_main(void *arg)
+{
+    glossa__run_t *run = arg;
+    const glossa_runtime_options_t *o = &run->rt->opts;
+    int rc = 0;
+    glossa_error_t err;
+    glossa_error_clear(&err);
+    for (;;) {
+        uv_mutex_lock(&run->mutex);
+        while (!run->stopping &&
+               (run->docs_in_flight >= o->max_docs_in_flight ||
+                (run->bytes_in_flight >= o->max_bytes_in_flight &&
+                 run->docs_in_flight > 0)))
+            uv_cond_wait(&run->room, &run->mutex);
+        int stop = run->stopping;
+        uv_mutex_unlock(&run->mutex);
+        if (stop || atomic_load(&run->rt->stop_requested))
+            break;
+        glossa__doc_t *doc = NULL;
+        rc = glossa__source_next(run->src, &doc, &err);
+        if (rc <= 0) {
+            glossa__doc_free(doc);
+            if (rc < 0 && !err.code)
+                glossa__fail(&err, rc, NULL, 0, "reading input: %s",
+                             glossa_strerror(rc));
+            break;
+        }
+        uv_mutex_lock(&run->mutex);
+        doc->seq = run->next_seq++;
+        doc->next = NULL;
+        if (run->queue_tail)
+            run->queue_tail->next = doc;
+        else
+            run->queue_head = doc;
+        run->queue_tail = doc;
+        run->docs_in_flight++;
+        run->bytes_in_flight += doc->input_bytes;
+        uv_mutex_unlock(&run->mutex);
+        uv_async_send(&run->wake);
+    }
+    uv_mutex_lock(&run->mutex);
+    run->reader_done = 1;
+    run->reader_rc = rc < 0 ? rc : 0;
+    run->reader_err = err;
+    uv_mutex_unlock(&run->mutex);
+    uv_async_send(&run->wake);
+}
+
+/* ---- Loop thread ------------------------------------------------------- */
+
+static void on_closed(uv_handle_t *handle)
+{
+    (void)handle;
+}
+
+static void report_progress(glossa__run_t *run)
+{
+    if (!run->rt->progress_cb)
+        return;
+    run->stats.wall_seconds = (double)(uv_hrtime() - run->t_start) / 1e9;
+    run->rt->progress_cb(run->rt->progress_ud, &run->stats,
+                         glossa_source_size_hint(run->src));
+}
+
+static void set_stopping(glossa__run_t *run)
+{
+    uv_mutex_lock(&run->mutex);
+    run->stopping = 1;
+    uv_cond_broadcast(&run->room);
+    uv_mutex_unlock(&run->mutex);
+}
+
+static void fatal(glossa__run_t *run, int rc, const char *what)
+{
+    if (run->fatal_rc == 0) {
+        run->fatal_rc = rc;
+        glossa__fail(&run->fatal_err, rc, NULL, 0, "%s: %s", what,
+                     glossa_strerror(rc));
+    }
+    set_stopping(run);
+}
+
+static void maybe_finish(glossa__run_t *run)
+{
+    if (run->closing)
+        return;
+    uv_mutex_lock(&run->mutex);
+    int done =
+        run->reader_done && run->docs_in_flight == 0 && run->queue_head == NULL;
+    uv_mutex_unlock(&run->mutex);
+    if (!done)
+        return;
+    run->closing = 1;
+    if (run->unflushed && run->sink->flush && run->fatal_rc == 0) {
+        int rc = run->sink->flush(run->sink->ud);
+        if (rc)
+            fatal(run, rc, "flushing output");
+    }
+    report_progress(run);
+    uv_close((uv_handle_t *)&run->wake, on_closed);
+    uv_close((uv_handle_t *)&run->flush, on_closed);
+    uv_close((uv_handle_t *)&run->tick, on_closed);
+}
+
+/* Writes every finished document that is next in input order. */
+static void drain(glossa__run_t *run)
+{
+    for (;;) {
+        size_t slot = (size_t)(run->next_write % run->ring_cap);
+        glossa__doc_t *doc = run->ring[slot];
+        if (!doc || doc->seq != run->next_write || !doc->finished)
+            break;
+        run->ring[slot] = NULL;
+        run->next_write++;
+        if (run->fatal_rc == 0 && doc->line) {
+            glossa_record_info_t info = {doc->seq, doc->id, doc->len,
+                                         doc->n_errors};
+            int rc = run->sink->write(run->sink->ud, doc->line, doc->line_len,
+                                      &info);
+            if (rc) {
+                fatal(run, rc, "writing output");
+            } else {
+                run->unflushed = 1;
+                run->stats.records++;
+                run->stats.bytes += doc->input_bytes;
+                run->stats.errors += doc->n_errors;
+                run->stats.records_with_errors += doc->n_errors > 0;
+            }
+        }
+        run->prepare_nanos += doc->prepare_nanos;
+        run->merge_nanos += doc->merge_nanos;
+        size_t bytes = doc->input_bytes;
+        glossa__doc_free(doc);
+        uv_mutex_lock(&run->mutex);
+        run->docs_in_flight--;
+        run->bytes_in_flight -= bytes;
+        uv_cond_signal(&run->room);
+        uv_mutex_unlock(&run->mutex);
+    }
+    maybe_finish(run);
+}
+
+static void serialize_work(uv_work_t *req)
+{
+    glossa__doc_t *doc = container_of(req, glossa__doc_t, work);
+    glossa__doc_serialize(((glossa__run_t *)req->loop->data)->rt, doc);
+}
+
+static void after_serialize(uv_work_t *req, int status)
+{
+    (void)status;
+    glossa__run_t *run = req->loop->data;
+    glossa__doc_t *doc = container_of(req, glossa__doc_t, work);
+    if (!doc->line) /* out of memory even for the fallback line */
+        fatal(run, GLOSSA_ENOMEM, "writing a record");
+    doc->finished = 1;
+    drain(run);
+}
+
+static void submit_serialize(glossa__run_t *run, glossa__doc_t *doc)
+{
+    uv_queue_work(&run->loop, &doc->work, serialize_work, after_serialize);
+}
+
+static void unit_work(uv_work_t *req)
+{
+    glossa__unit_execute((glossa__unit_t *)req);
+}
+
+static void after_unit(uv_work_t *req, int status);
+
+static void submit_unit(glossa__run_t *run, glossa__unit_t *u)
+{
+    u->status = GLOSSA__UNIT_RUNNING;
+    uv_queue_work(&run->loop, &u->work, unit_work, after_unit);
+}
+
+/* Marks a waiting unit (and, transitively, its dependents) as not run
+ * because the layer `because` is missing on this document. */
+static void skip_unit(glossa__doc_t *doc, size_t index, const char *because)
+{
+    glossa__unit_t *u = &doc->units[index];
+    if (u->status != GLOSSA__UNIT_WAITING)
+        return;
+    u->status = GLOSSA__UNIT_SKIPPED;
+    u->error_code = "EDEPENDENCY";
+    u->error = glossa__asprintf(
+        "not run on this document: the layer '%s' it requires is missing",
+        because);
+    doc->remaining--;
+    const glossa__step_t *step = u->step;
+    for (size_t d = 0; d < step->n_dependents; d++)
+        skip_unit(doc, step->dependents[d], step->layer);
+}
+
+static void after_unit(uv_work_t *req, int status)
+{
+    (void)status;
+    glossa__unit_t *u = (glossa__unit_t *)req;
+    glossa__run_t *run = u->run;
+    glossa__doc_t *doc = u->doc;
+    glossa__step_t *step = run->rt->steps[u->step->index];
+    step->nanos += u->nanos;
+    step->calls++;
+    if (u->status != GLOSSA__UNIT_DONE) {
+        step->failures++;
+        glossa__log(run->rt, GLOSSA_LOG_WARN, step->layer, doc->id, "%s",
+                    u->error ? u->error : "failed");
+    }
+    doc->remaining--;
+    for (size_t d = 0; d < step->n_dependents; d++) {
+        size_t idx = step->dependents[d];
+        glossa__unit_t *dep = &doc->units[idx];
+        if (u->status != GLOSSA__UNIT_DONE)
+            skip_unit(doc, idx, step->layer);
+        else if (--dep->waiting == 0 && dep->status == GLOSSA__UNIT_WAITING)
+            submit_unit(run, dep);
+    }
+    if (doc->remaining == 0)
+        submit_serialize(run, doc);
+}
+
+static void prepare_work(uv_work_t *req)
+{
+    glossa__doc_t *doc = container_of(req, glossa__doc_t, work);
+    glossa__doc_prepare(((glossa__run_t *)req->loop->data)->rt, doc);
+}
+
+static void after_prepare(uv_work_t *req, int status)
+{
+    (void)status;
+    glossa__run_t *run = req->loop->data;
+    glossa__doc_t *doc = container_of(req, glossa__doc_t, work);
+    const glossa_runtime_t *rt = run->rt;
+    if (doc->skip_plugins || rt->n_steps == 0 || run->fatal_rc) {
+        submit_serialize(run, doc);
+        return;
+    }
+    if (glossa__doc_make_units(rt, doc, run)) {
+        glossa__error_entry_add(&doc->errors, NULL, "ENOMEM",
+                                "%s: out of memory", doc->origin);
+        doc->skip_plugins = 1;
+        submit_serialize(run, doc);
+        return;
+    }
+    for (size_t i = 0; i < rt->n_steps; i++)
+        if (rt->steps[i]->n_requires == 0)
+            submit_unit(run, &doc->units[i]);
+}
+
+static void start_document(glossa__run_t *run, glossa__doc_t *doc)
+{
+    run->ring[doc->seq % run->ring_cap] = doc;
+    uv_queue_work(&run->loop, &doc->work, prepare_work, after_prepare);
+}
+
+static void on_wake(uv_async_t *handle)
+{
+    glossa__run_t *run = handle->data;
+    uv_mutex_lock(&run->mutex);
+    glossa__doc_t *list = run->queue_head;
+    run->queue_head = run->queue_tail = NULL;
+    uv_mutex_unlock(&run->mutex);
+    while (list) {
+        glossa__doc_t *doc = list;
+        list = doc->next;
+        doc->next = NULL;
+        start_document(run, doc);
+    }
+    maybe_finish(run);
+}
+
+static void on_check(uv_check_t *handle)
+{
+    glossa__run_t *run = handle->data;
+    if (!run->unflushed || run->closing)
+        return;
+    run->unflushed = 0;
+    if (run->sink->flush && run->fatal_rc == 0) {
+        int rc = run->sink->flush(run->sink->ud);
+        if (rc)
+            fatal(run, rc, "flushing output");
+    }
+}
+
+static void on_tick(uv_timer_t *handle)
+{
+    glossa__run_t *run = handle->data;
+    if (atomic_load(&run->rt->stop_requested) && !run->stopping)
+        set_stopping(run);
+    if (++run->ticks % PROGRESS_EVERY_TICKS == 0)
+        report_progress(run);
+}
+
+/* libuv sizes its pool once per process, from UV_THREADPOOL_SIZE, at the
+ * first piece of work. */
+static void size_thread_pool(const glossa_runtime_t *rt)
+{
+    static unsigned pool_size;
+    if (pool_size == 0) {
+        char value[16];
+        snprintf(value, sizeof(value), "%u", rt->opts.threads);
+        setenv("UV_THREADPOOL_SIZE", value, 1);
+        pool_size = rt->opts.threads;
+    } else if (pool_size != rt->opts.threads) {
+        glossa__log(rt, GLOSSA_LOG_WARN, NULL, NULL,
+                    "the thread pool already has %u threads in this "
+                    "process; %u requested",
+                    pool_size, rt->opts.threads);
+    }
+}
+
+int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
+               const glossa_sink_t *sink, glossa_run_stats_t *stats,
+               glossa_error_t *err)
+{
+    glossa_error_clear(err);
+    if (stats)
+        memset(stats, 0, sizeof(*stats));
+    if (!rt || !src || !sink || !sink->write)
+        return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
+                            "glossa_run needs a runtime, a source and a sink");
+    if (!rt->prepared)
+        return glossa__fail(err, GLOSSA_ESTATE, NULL, 0,
+                            "glossa_runtime_prepare() must succeed before "
+                            "glossa_run()");
+    if (glossa__source_runtime(src) != rt)
+        return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
+                            "the source belongs to another runtime");
+    for (size_t i = 0; i < rt->n_steps; i++)
+        rt->steps[i]->nanos = rt->steps[i]->calls = rt->steps[i]->failures = 0;
+    atomic_store(&rt->stop_requested, 0);
+    size_thread_pool(rt);
+
+    glossa__run_t *run = glossa__calloc(1, sizeof(*run));
+    if (!run)
+        return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+    run->rt = rt;
+    run->src = src;
+    run->sink = sink;
+    run->ring_cap = rt->opts.max_docs_in_flight;
+    run->ring = glossa__calloc(run->ring_cap, sizeof(glossa__doc_t *));
+    int rc = run->ring ? 0 : GLOSSA_ENOMEM;
+    int loop_ok = 0, mutex_ok = 0, cond_ok = 0;
+    if (rc == 0)
+        rc = uv_loop_init(&run->loop) ? GLOSSA_ENOMEM : 0;
+    loop_ok = rc == 0;
+    if (rc == 0)
+        rc = uv_mutex_init(&run->mutex) ? GLOSSA_ENOMEM : 0;
+    mutex_ok = loop_ok && rc == 0;
+    if (rc == 0)
+        rc = uv_cond_init(&run->room) ? GLOSSA_ENOMEM : 0;
+    cond_ok = mutex_ok && rc == 0;
+    if (rc) {
+        if (cond_ok)
+            uv_cond_destroy(&run->room);
+        if (mutex_ok)
+            uv_mutex_destroy(&run->mutex);
+        if (loop_ok)
+            uv_loop_close(&run->loop);
+        glossa__free(run->ring);
+        glossa__free(run);
+        return glossa__fail(err, rc, NULL, 0, "cannot start the run");
+    }
+    run->loop.data = run;
+    uv_async_init(&run->loop, &run->wake, on_wake);
+    run->wake.data = run;
+    uv_check_init(&run->loop, &run->flush);
+    run->flush.data = run;
+    uv_check_start(&run->flush, on_check);
+    uv_timer_init(&run->loop, &run->tick);
+    run->tick.data = run;
+    uv_timer_start(&run->tick, on_tick, TICK_MS, TICK_MS);
+    atomic_store(&rt->active_run, run);
+    run->t_start = uv_hrtime();
+
+    if (uv_thread_create(&run->reader, reader_main, run) == 0) {
+        run->reader_started = 1;
+    } else {
+        run->reader_done = 1;
+        run->reader_rc = GLOSSA_ENOMEM;
+        glossa__fail(&run->reader_err, GLOSSA_ENOMEM, NULL, 0,
+                     "cannot start the reader thread");
+        uv_async_send(&run->wake);
+    }
+    uv_run(&run->loop, UV_RUN_DEFAULT);
+    if (run->reader_started)
+        uv_thread_join(&run->reader);
+    atomic_store(&rt->active_run, NULL);
+
+    run->stats.wall_seconds = (double)(uv_hrtime() - run->t_start) / 1e9;
+    run->stats.prepare_seconds = (double)run->prepare_nanos / 1e9;
+    run->stats.merge_seconds = (double)run->merge_nanos / 1e9;
+    run->stats.errors += glossa__source_problems(src);
+    if (stats)
+        *stats = run->stats;
+
+    if (run->fatal_rc) {
+        rc = run->fatal_rc;
+        if (err && !err->code)
+            *err = run->fatal_err;
+    } else if (run->reader_rc) {
+        rc = run->reader_rc;
+        if (err && !err->code)
+            *err = run->reader_err;
+    } else if (atomic_load(&rt->stop_requested)) {
+        rc = glossa__fail(err, GLOSSA_EINTR, NULL, 0,
+                          "stopped after %llu records",
+                          (unsigned long long)run->stats.records);
+    }
+    uv_loop_close(&run->loop);
+    uv_cond_destroy(&run->room);
+    uv_mutex_destroy(&run->mutex);
+    glossa__free(run->ring);
+    glossa__free(run);
+    return rc;
+}
+
+void glossa_runtime_stop(glossa_runtime_t *rt)
+{
+    /* Only an atomic store: safe in a signal handler. The loop and the
+     * reader poll the flag. */
+    if (rt)
+        atomic_store(&rt->stop_requested, 1);
+}

@@ -1,0 +1,195 @@
+/* Internal types shared by the core's modules.
+ *
+ * Ownership in one picture: a runtime owns its steps (pipeline entries);
+ * a step owns its plugin type (the dlopen'ed shared object) and instance
+ * state. During glossa_run() a run (run.c) owns the documents in flight; a
+ * document owns its text, segmentation and one unit of work per step; a
+ * unit owns the results its plugin produced for that document.
+ *
+ * Threads: documents and units are created on the reader thread (source)
+ * or the loop thread, filled on pool threads (prepare, annotate, serialize)
+ * and otherwise touched only on the loop thread. A document is never on
+ * two pool threads at once except through different units, which share
+ * only read-only parts of it (text, offsets, segments, finished layers). */
+#ifndef GLOSSA_CORE_RUNTIME_INT_H
+#define GLOSSA_CORE_RUNTIME_INT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#include "glossa/runtime.h"
+#include "segment.h"
+#include "utf8.h"
+
+/* ---- Plugins ----------------------------------------------------------- */
+
+typedef struct glossa__plugin_type {
+    char *path;           /* the resolved file */
+    void *handle;         /* dlopen handle */
+    glossa_plugin_t desc; /* copy; fields past its struct_size are zero */
+    char *data_dir;       /* see glossa_create_args_t.data_dir */
+} glossa__plugin_type_t;
+
+/* One pipeline entry: a plugin instance producing one layer. */
+typedef struct glossa__step {
+    const struct glossa_runtime *rt;
+    glossa__plugin_type_t *type;
+    char *layer;    /* the layer name ("as", default the plugin name) */
+    char *origin;   /* where it was declared, for messages */
+    json_t *config; /* validated, defaults filled in */
+    void *state;    /* from create(); NULL until prepare() */
+    int created;
+    size_t index;     /* position in the output */
+    size_t *requires; /* indices of the steps it requires */
+    size_t n_requires;
+    size_t *dependents; /* indices of the steps requiring it */
+    size_t n_dependents;
+    /* Statistics of the current/last run; loop thread only. */
+    uint64_t nanos, calls, failures;
+} glossa__step_t;
+
+struct glossa__run;
+
+struct glossa_runtime {
+    glossa_runtime_options_t opts;
+    char **search_dirs;
+    size_t n_search_dirs;
+    glossa__step_t **steps;
+    size_t n_steps;
+    int prepared;
+    glossa_progress_cb progress_cb;
+    void *progress_ud;
+    atomic_int stop_requested;
+    _Atomic(struct glossa__run *) active_run;
+    uv_mutex_t log_mutex;
+};
+
+/* ---- Documents --------------------------------------------------------- */
+
+enum { GLOSSA__RAW_TEXT = 0, GLOSSA__RAW_JSON = 1 };
+
+enum {
+    GLOSSA__UNIT_WAITING = 0, /* requirements not done yet */
+    GLOSSA__UNIT_RUNNING,
+    GLOSSA__UNIT_DONE,
+    GLOSSA__UNIT_FAILED,
+    GLOSSA__UNIT_SKIPPED /* a requirement failed, or the document is bad */
+};
+
+typedef struct glossa__doc glossa__doc_t;
+
+/* One plugin on one document. Plugins see it as glossa_ctx_t. */
+struct glossa_ctx {
+    uv_work_t work;
+    glossa__doc_t *doc;
+    const glossa__step_t *step;
+    struct glossa__run *run;
+    const glossa_runtime_t *rt;
+    uint32_t waiting;       /* requirements not yet done */
+    int status;             /* GLOSSA__UNIT_* */
+    json_t *spans;          /* array, created on the first span */
+    json_t *document;       /* object or NULL */
+    size_t approx_bytes;    /* running estimate, for max_layer_bytes */
+    char *error;            /* why it failed */
+    const char *error_code; /* glossa_err_name() of the failure */
+    json_t *warnings;       /* spans dropped by the checks, as error entries */
+    uint64_t nanos;
+};
+typedef struct glossa_ctx glossa__unit_t;
+
+struct glossa__doc {
+    uv_work_t work;      /* prepare, then serialize: one at a time */
+    uint64_t seq;        /* order among the records read */
+    glossa__doc_t *next; /* reader -> loop queue */
+
+    /* Raw input, filled by the source. */
+    int raw_kind; /* GLOSSA__RAW_* */
+    char *raw;    /* text bytes or one JSON line */
+    size_t raw_len;
+    size_t input_bytes; /* size for accounting (raw_len or file size) */
+    char *origin;       /* "dir/file.txt", "a.jsonl:17" */
+    char *id;           /* known for text records */
+    json_t *meta;       /* known for text records */
+    char *input_error;  /* the source could not read the record */
+    const char *input_error_code;
+
+    /* Prepared on a pool thread. */
+    char *text; /* valid UTF-8, no NUL */
+    size_t len;
+    glossa__offsets_t offsets;
+    glossa__segments_t seg;
+    json_t *errors;   /* entries about the input, or NULL */
+    int skip_plugins; /* nothing to annotate */
+    uint64_t prepare_nanos;
+
+    /* Plugins. */
+    glossa__unit_t *units; /* one per step */
+    size_t remaining;      /* units not finished */
+
+    /* The output line, made on a pool thread. */
+    char *line;
+    size_t line_len;
+    size_t n_errors;
+    uint64_t merge_nanos;
+    int finished; /* line is ready; set on the loop thread */
+};
+
+/* doc.c */
+glossa__doc_t *glossa__doc_new(void);
+void glossa__doc_free(glossa__doc_t *doc);
+/* Adds {"plugin": plugin or null, "code": ..., "message": ...} to errors
+ * (an array created when NULL). Returns 0 or GLOSSA_ENOMEM. */
+int glossa__error_entry_add(json_t **errors, const char *plugin,
+                            const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Decodes and segments the raw record (pool thread). Problems become
+ * entries of doc->errors; a record that cannot be annotated gets
+ * skip_plugins. Never fails as a whole. */
+void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc);
+/* Allocates one unit per step (loop thread). Returns 0 or GLOSSA_ENOMEM. */
+int glossa__doc_make_units(const glossa_runtime_t *rt, glossa__doc_t *doc,
+                           struct glossa__run *run);
+
+/* host.c: the function table handed to plugins. */
+extern const glossa_host_t glossa__host;
+/* The step whose code this thread is running, for log lines. */
+void glossa__set_current_step(const glossa__step_t *step);
+const glossa__step_t *glossa__current_step(void);
+
+/* merge.c */
+/* Calls the plugin on the unit's document, then checks its spans (integer
+ * code-point offsets in range, start <= end, text), fills "text" and sorts
+ * them by (start, end). Pool thread. */
+void glossa__unit_execute(glossa__unit_t *unit);
+/* Builds doc->line: the document's output record. Pool thread. */
+void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc);
+
+/* source.c */
+/* Returns 1 and a new document, 0 at the end, or a negative code for a
+ * fatal error (reader thread). */
+int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
+                        glossa_error_t *err);
+/* Non-fatal problems of the source itself (a broken manifest line), seen
+ * so far. */
+uint64_t glossa__source_problems(const glossa_source_t *src);
+const glossa_runtime_t *glossa__source_runtime(const glossa_source_t *src);
+
+/* loader.c */
+int glossa__plugin_type_load(const char *path, glossa__plugin_type_t **out,
+                             glossa_error_t *err);
+void glossa__plugin_type_free(glossa__plugin_type_t *type);
+/* Finds a plugin file by name in the search path, or checks a path. */
+int glossa__plugin_resolve(const glossa_runtime_t *rt, const char *name_or_path,
+                           char **path, glossa_error_t *err);
+
+/* options.c: checks a configuration against the plugin's option table and
+ * returns a new object with defaults filled in. */
+int glossa__config_validate(const glossa_plugin_t *desc, const json_t *given,
+                            const char *origin, json_t **out,
+                            glossa_error_t *err);
+
+#endif

@@ -1,0 +1,766 @@
+/* Input: turns the inputs given to glossa_source_open() into a stream of
+ * raw records, one document each, in a deterministic order:
+ *   - a directory: its *.txt files (and files named by its manifest.jsonl)
+ *     sorted by name, metadata from the manifest;
+ *   - a .jsonl file or "-" (standard input): one record per non-blank line;
+ *   - any other file: one document.
+ * Every record counts for sharding (index % shard_count) and resuming
+ * (skip_records), and records skipped that way are not read beyond what it
+ * takes to find their end. Runs on the runtime's reader thread. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "report.h"
+#include "runtime_int.h"
+
+enum { IN_DIR, IN_FILE, IN_JSONL, IN_STDIN, IN_CALLBACK };
+
+/* The most a JSONL line may hold beyond the document text itself: escapes
+ * can double the text, metadata adds a little. */
+#define JSONL_LINE_SLACK ((size_t)1 << 20)
+#define READ_CHUNK ((size_t)1 << 20)
+
+typedef struct input {
+    int kind;
+    char *path;
+} input_t;
+
+/* A directory entry: a .txt file and/or a manifest record naming it. */
+typedef struct dir_entry {
+    char *file;
+    json_t *record; /* manifest record or NULL */
+    size_t manifest_line;
+} dir_entry_t;
+
+struct glossa_source {
+    glossa_runtime_t *rt;
+    input_t *inputs;
+    size_t n_inputs;
+    size_t cur;
+    int cur_open;
+    glossa_source_options_t opts;
+    uint64_t index; /* records seen, before sharding */
+    uint64_t kept;  /* records of this shard seen, before skipping */
+    int64_t size_hint;
+    uint64_t problems;
+
+    /* directory */
+    dir_entry_t *entries;
+    size_t n_entries, entry_i;
+
+    /* JSONL file or stdin */
+    int fd;
+    char *buf;
+    size_t buf_len, buf_pos, buf_cap;
+    int eof;
+    uint64_t line_no;
+
+    /* callback */
+    glossa_source_next_cb cb;
+    void *cb_ud;
+};
+
+void glossa_source_options_init(glossa_source_options_t *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->size = sizeof(*opts);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static int64_t dir_size(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    int64_t total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!has_suffix(e->d_name, ".txt"))
+            continue;
+        char *p = glossa__asprintf("%s/%s", path, e->d_name);
+        struct stat st;
+        if (p && stat(p, &st) == 0)
+            total += st.st_size;
+        glossa__free(p);
+    }
+    closedir(d);
+    return total;
+}
+
+int glossa_source_open(glossa_runtime_t *rt, const char *const *inputs,
+                       size_t n_inputs, const glossa_source_options_t *opts,
+                       glossa_source_t **out, glossa_error_t *err)
+{
+    glossa_error_clear(err);
+    *out = NULL;
+    if (!rt || (!inputs && n_inputs))
+        return GLOSSA_EINVAL;
+    glossa_source_t *src = glossa__calloc(1, sizeof(*src));
+    if (!src)
+        return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+    src->rt = rt;
+    src->fd = -1;
+    glossa_source_options_init(&src->opts);
+    if (opts)
+        memcpy(&src->opts, opts,
+               opts->size && opts->size < sizeof(src->opts)
+                   ? opts->size
+                   : sizeof(src->opts));
+    if (src->opts.shard_count > 1 &&
+        src->opts.shard_index >= src->opts.shard_count) {
+        glossa_source_free(src);
+        return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
+                            "shard index %llu is not below the shard count "
+                            "%llu",
+                            (unsigned long long)opts->shard_index,
+                            (unsigned long long)opts->shard_count);
+    }
+    src->inputs = glossa__calloc(n_inputs ? n_inputs : 1, sizeof(input_t));
+    if (!src->inputs) {
+        glossa_source_free(src);
+        return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+    }
+    int stdin_seen = 0;
+    for (size_t i = 0; i < n_inputs; i++) {
+        const char *p = inputs[i];
+        input_t *in = &src->inputs[i];
+        in->path = glossa__strdup(p);
+        src->n_inputs++;
+        if (!in->path) {
+            glossa_source_free(src);
+            return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+        }
+        if (strcmp(p, "-") == 0) {
+            if (stdin_seen++) {
+                glossa_source_free(src);
+                return glossa__fail(err, GLOSSA_EINVAL, "-", 0,
+                                    "standard input given twice");
+            }
+            in->kind = IN_STDIN;
+            src->size_hint = -1;
+            continue;
+        }
+        struct stat st;
+        if (stat(p, &st) != 0) {
+            int e = errno;
+            glossa_source_free(src);
+            return glossa__fail(err, GLOSSA_ENOENT, p, 0,
+                                "cannot read input: %s", strerror(e));
+        }
+        if (S_ISDIR(st.st_mode)) {
+            in->kind = IN_DIR;
+            int64_t size = dir_size(p);
+            if (src->size_hint >= 0 && size >= 0)
+                src->size_hint += size;
+        } else {
+            in->kind = has_suffix(p, ".jsonl") ? IN_JSONL : IN_FILE;
+            if (src->size_hint >= 0)
+                src->size_hint += st.st_size;
+        }
+    }
+    if (src->size_hint > 0 && src->opts.shard_count > 1)
+        src->size_hint /= (int64_t)src->opts.shard_count;
+    *out = src;
+    return 0;
+}
+
+int glossa_source_from_callback(glossa_runtime_t *rt,
+                                glossa_source_next_cb next, void *ud,
+                                glossa_source_t **out)
+{
+    *out = NULL;
+    if (!rt || !next)
+        return GLOSSA_EINVAL;
+    glossa_source_t *src = glossa__calloc(1, sizeof(*src));
+    input_t *in = glossa__calloc(1, sizeof(input_t));
+    if (!src || !in) {
+        glossa__free(src);
+        glossa__free(in);
+        return GLOSSA_ENOMEM;
+    }
+    src->rt = rt;
+    src->fd = -1;
+    glossa_source_options_init(&src->opts);
+    in->kind = IN_CALLBACK;
+    src->inputs = in;
+    src->n_inputs = 1;
+    src->cb = next;
+    src->cb_ud = ud;
+    src->size_hint = -1;
+    *out = src;
+    return 0;
+}
+
+int64_t glossa_source_size_hint(const glossa_source_t *src)
+{
+    return src ? src->size_hint : -1;
+}
+
+uint64_t glossa__source_problems(const glossa_source_t *src)
+{
+    return src->problems;
+}
+
+const glossa_runtime_t *glossa__source_runtime(const glossa_source_t *src)
+{
+    return src->rt;
+}
+
+static void close_current(glossa_source_t *src)
+{
+    for (size_t i = 0; i < src->n_entries; i++) {
+        glossa__free(src->entries[i].file);
+        json_decref(src->entries[i].record);
+    }
+    glossa__free(src->entries);
+    src->entries = NULL;
+    src->n_entries = src->entry_i = 0;
+    if (src->fd > 0)
+        close(src->fd);
+    src->fd = -1;
+    glossa__free(src->buf);
+    src->buf = NULL;
+    src->buf_len = src->buf_pos = src->buf_cap = 0;
+    src->eof = 0;
+    src->line_no = 0;
+    src->cur_open = 0;
+}
+
+void glossa_source_free(glossa_source_t *src)
+{
+    if (!src)
+        return;
+    close_current(src);
+    for (size_t i = 0; i < src->n_inputs; i++)
+        glossa__free(src->inputs[i].path);
+    glossa__free(src->inputs);
+    glossa__free(src);
+}
+
+/* Counts one record and says whether this run wants it. */
+static int want_record(glossa_source_t *src)
+{
+    uint64_t i = src->index++;
+    if (src->opts.shard_count > 1 &&
+        i % src->opts.shard_count != src->opts.shard_index)
+        return 0;
+    return src->kept++ >= src->opts.skip_records;
+}
+
+/* ---- Directories ------------------------------------------------------- */
+
+static int compare_entries(const void *a, const void *b)
+{
+    return strcmp(((const dir_entry_t *)a)->file,
+                  ((const dir_entry_t *)b)->file);
+}
+
+static int add_entry(glossa_source_t *src, size_t *cap, const char *file,
+                     json_t *record, size_t manifest_line)
+{
+    for (size_t i = 0; record && i < src->n_entries; i++) {
+        if (strcmp(src->entries[i].file, file) == 0) {
+            if (src->entries[i].record) {
+                glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                            "manifest line %zu names '%s' again; the first "
+                            "entry (line %zu) is used",
+                            manifest_line, file, src->entries[i].manifest_line);
+                src->problems++;
+                json_decref(record);
+                return 0;
+            }
+            src->entries[i].record = record;
+            src->entries[i].manifest_line = manifest_line;
+            return 0;
+        }
+    }
+    if (src->n_entries == *cap) {
+        size_t grown_cap = *cap ? *cap * 2 : 64;
+        dir_entry_t *grown =
+            glossa__realloc(src->entries, grown_cap * sizeof(dir_entry_t));
+        if (!grown)
+            return GLOSSA_ENOMEM;
+        src->entries = grown;
+        *cap = grown_cap;
+    }
+    dir_entry_t *e = &src->entries[src->n_entries];
+    e->file = glossa__strdup(file);
+    if (!e->file)
+        return GLOSSA_ENOMEM;
+    e->record = record;
+    e->manifest_line = manifest_line;
+    src->n_entries++;
+    return 0;
+}
+
+/* Reads manifest.jsonl. Broken lines are reported and counted as problems;
+ * they cannot be tied to a document. */
+static int read_manifest(glossa_source_t *src, const char *dir, size_t *cap,
+                         glossa_error_t *err)
+{
+    char *path = glossa__asprintf("%s/manifest.jsonl", dir);
+    if (!path)
+        return glossa__fail(err, GLOSSA_ENOMEM, dir, 0, "out of memory");
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        glossa__free(path);
+        return 0; /* no manifest: fine */
+    }
+    char *line = NULL;
+    size_t line_cap = 0, line_no = 0;
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && (n = getline(&line, &line_cap, f)) >= 0) {
+        line_no++;
+        size_t len = (size_t)n;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+                       line[len - 1] == ' '))
+            len--;
+        if (len == 0)
+            continue;
+        json_error_t jerr;
+        unsigned long oom_mark = glossa__alloc_failures();
+        json_t *rec = json_loadb(line, len, 0, &jerr);
+        if (!rec && glossa__json_oom(&jerr, oom_mark)) {
+            rc = GLOSSA_ENOMEM;
+            break;
+        }
+        json_t *file = rec ? json_object_get(rec, "file") : NULL;
+        json_t *id = rec ? json_object_get(rec, "id") : NULL;
+        const char *problem = NULL;
+        if (!rec)
+            problem = jerr.text;
+        else if (!json_is_object(rec))
+            problem = "a manifest line must be a JSON object";
+        else if (file && !json_is_string(file))
+            problem = "\"file\" must be a string";
+        else if (!file && !json_is_string(id))
+            problem = "a manifest line needs \"file\" or a string \"id\"";
+        if (problem) {
+            glossa__log(src->rt, GLOSSA_LOG_ERROR, NULL, NULL,
+                        "%s:%zu: %s; line ignored", path, line_no, problem);
+            src->problems++;
+            json_decref(rec);
+            continue;
+        }
+        char *name = file ? glossa__strdup(json_string_value(file))
+                          : glossa__asprintf("%s.txt", json_string_value(id));
+        if (!name || strchr(name, '/')) {
+            if (name)
+                glossa__log(src->rt, GLOSSA_LOG_ERROR, NULL, NULL,
+                            "%s:%zu: \"file\" must name a file in the "
+                            "directory itself; line ignored",
+                            path, line_no);
+            src->problems += name != NULL;
+            rc = name ? 0 : GLOSSA_ENOMEM;
+            glossa__free(name);
+            json_decref(rec);
+            continue;
+        }
+        rc = add_entry(src, cap, name, rec, line_no);
+        glossa__free(name);
+    }
+    free(line);
+    fclose(f);
+    glossa__free(path);
+    return rc ? glossa__fail(err, rc, dir, 0, "out of memory") : 0;
+}
+
+static int open_dir(glossa_source_t *src, const char *dir, glossa_error_t *err)
+{
+    size_t cap = 0;
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort);
+    if (n < 0)
+        return glossa__fail(err, GLOSSA_EIO, dir, 0,
+                            "cannot list directory: %s", strerror(errno));
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        if (rc == 0 && name[0] != '.' && has_suffix(name, ".txt"))
+            rc = add_entry(src, &cap, name, NULL, 0);
+        free(names[i]);
+    }
+    free(names);
+    if (rc)
+        return glossa__fail(err, rc, dir, 0, "out of memory");
+    rc = read_manifest(src, dir, &cap, err);
+    if (rc)
+        return rc;
+    qsort(src->entries, src->n_entries, sizeof(dir_entry_t), compare_entries);
+    return 0;
+}
+
+/* Reads a whole file as one document's raw text. */
+static void read_text_file(glossa_source_t *src, const char *path,
+                           glossa__doc_t *doc)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        doc->input_error =
+            glossa__asprintf("%s: cannot read: %s", path, strerror(errno));
+        doc->input_error_code = "EIO";
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    size_t size = (size_t)st.st_size;
+    doc->input_bytes = size;
+    if (size > src->rt->opts.max_doc_bytes) {
+        doc->input_error =
+            glossa__asprintf("%s: document is %zu bytes, over the limit of %zu "
+                             "(--max-doc-bytes); not read",
+                             path, size, src->rt->opts.max_doc_bytes);
+        doc->input_error_code = "ETOOBIG";
+        close(fd);
+        return;
+    }
+    doc->raw = glossa__malloc(size + 1);
+    size_t got = 0;
+    while (doc->raw && got < size) {
+        ssize_t r = read(fd, doc->raw + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!doc->raw || got != size) {
+        doc->input_error = glossa__asprintf(
+            "%s: %s", path,
+            doc->raw ? "file changed while reading" : "out of memory");
+        doc->input_error_code = doc->raw ? "EIO" : "ENOMEM";
+        return;
+    }
+    doc->raw[size] = '\0';
+    doc->raw_len = size;
+    doc->raw_kind = GLOSSA__RAW_TEXT;
+}
+
+static char *strip_txt(const char *name)
+{
+    size_t n = strlen(name);
+    if (has_suffix(name, ".txt"))
+        n -= 4;
+    else {
+        const char *dot = strrchr(name, '.');
+        if (dot && dot != name)
+            n = (size_t)(dot - name);
+    }
+    return glossa__strndup(name, n);
+}
+
+/* Fills doc from one directory entry. */
+static int dir_record(glossa_source_t *src, const char *dir,
+                      const dir_entry_t *e, glossa__doc_t *doc)
+{
+    doc->origin = glossa__asprintf("%s/%s", dir, e->file);
+    if (!doc->origin)
+        return GLOSSA_ENOMEM;
+    if (e->record) {
+        json_t *id = json_object_get(e->record, "id");
+        doc->id = json_is_string(id) ? glossa__strdup(json_string_value(id))
+                                     : strip_txt(e->file);
+        doc->meta = json_deep_copy(e->record);
+        if (doc->meta) {
+            json_object_del(doc->meta, "id");
+            if (!json_object_get(doc->meta, "file"))
+                json_object_set_new(doc->meta, "file", json_string(e->file));
+        }
+    } else {
+        doc->id = strip_txt(e->file);
+        doc->meta = json_pack("{s:s}", "file", e->file);
+    }
+    if (!doc->id || !doc->meta)
+        return GLOSSA_ENOMEM;
+    struct stat st;
+    if (e->record && stat(doc->origin, &st) != 0) {
+        doc->input_error = glossa__asprintf(
+            "%s/manifest.jsonl:%zu: names '%s', which cannot be read: %s", dir,
+            e->manifest_line, e->file, strerror(errno));
+        doc->input_error_code = "ENOENT";
+        return doc->input_error ? 0 : GLOSSA_ENOMEM;
+    }
+    read_text_file(src, doc->origin, doc);
+    return 0;
+}
+
+/* ---- Lines (JSONL files and stdin) ------------------------------------- */
+
+/* Reads more input into the buffer. Returns bytes read, 0 at end, or -1 on
+ * error. Standard input is polled so that a stop request is noticed while
+ * waiting for data. */
+static ssize_t fill(glossa_source_t *src)
+{
+    if (src->buf_pos > 0 && src->buf_pos == src->buf_len)
+        src->buf_pos = src->buf_len = 0;
+    if (src->buf_cap - src->buf_len < READ_CHUNK) {
+        if (src->buf_pos > 0) { /* compact before growing */
+            memmove(src->buf, src->buf + src->buf_pos,
+                    src->buf_len - src->buf_pos);
+            src->buf_len -= src->buf_pos;
+            src->buf_pos = 0;
+        }
+        if (src->buf_cap - src->buf_len < READ_CHUNK) {
+            size_t cap = src->buf_cap ? src->buf_cap * 2 : 2 * READ_CHUNK;
+            char *grown = glossa__realloc(src->buf, cap);
+            if (!grown)
+                return -1;
+            src->buf = grown;
+            src->buf_cap = cap;
+        }
+    }
+    for (;;) {
+        if (src->inputs[src->cur].kind == IN_STDIN) {
+            struct pollfd p = {src->fd, POLLIN, 0};
+            int r = poll(&p, 1, 100);
+            if (atomic_load(&src->rt->stop_requested))
+                return 0;
+            if (r == 0 || (r < 0 && errno == EINTR))
+                continue;
+        }
+        ssize_t r =
+            read(src->fd, src->buf + src->buf_len, src->buf_cap - src->buf_len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r > 0)
+            src->buf_len += (size_t)r;
+        return r;
+    }
+}
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/* Returns 1 with a record (wanted or not: *doc stays NULL for unwanted
+ * ones), 0 at the end of this input, or a negative code. */
+static int next_line_record(glossa_source_t *src, const char *name,
+                            glossa__doc_t **out, glossa_error_t *err)
+{
+    size_t limit = src->rt->opts.max_doc_bytes * 2 + JSONL_LINE_SLACK;
+    for (;;) {
+        char *start = src->buf + src->buf_pos;
+        size_t avail = src->buf_len - src->buf_pos;
+        char *nl = avail ? memchr(start, '\n', avail) : NULL;
+        int last_line = !nl && src->eof && avail > 0;
+        if (!nl && !last_line) {
+            if (src->eof)
+                return 0;
+            if (avail > limit) {
+                /* Too long: drop it up to its newline without keeping it. */
+                uint64_t line_no = ++src->line_no;
+                int wanted = want_record(src);
+                size_t dropped = 0;
+                for (;;) {
+                    char *p = src->buf + src->buf_pos;
+                    size_t a = src->buf_len - src->buf_pos;
+                    char *q = memchr(p, '\n', a);
+                    dropped += q ? (size_t)(q - p) : a;
+                    src->buf_pos += q ? (size_t)(q - p) + 1 : a;
+                    if (q)
+                        break;
+                    ssize_t r = fill(src);
+                    if (r < 0)
+                        return glossa__fail(err, GLOSSA_EIO, name, 0,
+                                            "read error: %s", strerror(errno));
+                    if (r == 0) {
+                        src->eof = 1;
+                        break;
+                    }
+                }
+                if (!wanted)
+                    return 1;
+                glossa__doc_t *doc = glossa__doc_new();
+                if (!doc)
+                    return GLOSSA_ENOMEM;
+                doc->origin = glossa__asprintf("%s:%llu", name,
+                                               (unsigned long long)line_no);
+                doc->input_error = glossa__asprintf(
+                    "%s:%llu: line of %zu bytes is over the limit of %zu "
+                    "(twice --max-doc-bytes plus 1 MiB); not read",
+                    name, (unsigned long long)line_no, dropped, limit);
+                doc->input_error_code = "ETOOBIG";
+                doc->input_bytes = 0;
+                *out = doc;
+                return (doc->origin && doc->input_error) ? 1 : GLOSSA_ENOMEM;
+            }
+            ssize_t r = fill(src);
+            if (r < 0)
+                return glossa__fail(err, GLOSSA_EIO, name, 0, "read error: %s",
+                                    strerror(errno));
+            if (r == 0)
+                src->eof = 1;
+            continue;
+        }
+        size_t len = nl ? (size_t)(nl - start) : avail;
+        src->buf_pos += len + (nl ? 1 : 0);
+        src->line_no++;
+        if (len && start[len - 1] == '\r')
+            len--;
+        if (is_blank(start, len))
+            continue; /* blank lines are not records */
+        if (!want_record(src))
+            return 1;
+        glossa__doc_t *doc = glossa__doc_new();
+        if (!doc)
+            return GLOSSA_ENOMEM;
+        doc->raw_kind = GLOSSA__RAW_JSON;
+        doc->raw = glossa__strndup(start, len);
+        doc->raw_len = len;
+        doc->input_bytes = len;
+        doc->origin =
+            glossa__asprintf("%s:%llu", name, (unsigned long long)src->line_no);
+        *out = doc;
+        return (doc->raw && doc->origin) ? 1 : GLOSSA_ENOMEM;
+    }
+}
+
+/* ---- The stream -------------------------------------------------------- */
+
+static int open_current(glossa_source_t *src, glossa_error_t *err)
+{
+    input_t *in = &src->inputs[src->cur];
+    src->cur_open = 1;
+    switch (in->kind) {
+    case IN_DIR:
+        return open_dir(src, in->path, err);
+    case IN_JSONL:
+        src->fd = open(in->path, O_RDONLY | O_CLOEXEC);
+        if (src->fd < 0)
+            return glossa__fail(err, GLOSSA_EIO, in->path, 0, "cannot open: %s",
+                                strerror(errno));
+        return 0;
+    case IN_STDIN:
+        src->fd = 0;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int callback_record(glossa_source_t *src, glossa__doc_t **out,
+                           glossa_error_t *err)
+{
+    for (;;) {
+        glossa_record_t rec;
+        memset(&rec, 0, sizeof(rec));
+        int rc = src->cb(src->cb_ud, &rec);
+        if (rc < 0)
+            return glossa__fail(err, rc, "source", 0,
+                                "the input callback failed: %s",
+                                glossa_strerror(rc));
+        if (rc == 0)
+            return 0;
+        if (!want_record(src))
+            continue;
+        glossa__doc_t *doc = glossa__doc_new();
+        if (!doc)
+            return GLOSSA_ENOMEM;
+        *out = doc;
+        uint64_t n = src->index;
+        doc->origin =
+            rec.origin ? glossa__strdup(rec.origin)
+                       : glossa__asprintf("record %llu", (unsigned long long)n);
+        doc->id = rec.id ? glossa__strdup(rec.id) : NULL;
+        doc->meta = rec.meta ? json_deep_copy(rec.meta) : json_object();
+        doc->raw = glossa__malloc(rec.text_len + 1);
+        if (!doc->origin || !doc->meta || !doc->raw || (rec.id && !doc->id))
+            return GLOSSA_ENOMEM;
+        if (rec.text_len)
+            memcpy(doc->raw, rec.text, rec.text_len);
+        doc->raw[rec.text_len] = '\0';
+        doc->raw_len = doc->input_bytes = rec.text_len;
+        doc->raw_kind = GLOSSA__RAW_TEXT;
+        return 1;
+    }
+}
+
+int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
+                        glossa_error_t *err)
+{
+    *out = NULL;
+    while (src->cur < src->n_inputs) {
+        input_t *in = &src->inputs[src->cur];
+        if (!src->cur_open) {
+            int rc = open_current(src, err);
+            if (rc)
+                return rc;
+        }
+        int rc = 0;
+        switch (in->kind) {
+        case IN_CALLBACK:
+            rc = callback_record(src, out, err);
+            break;
+        case IN_FILE:
+            if (src->entry_i++ == 0 && want_record(src)) {
+                glossa__doc_t *doc = glossa__doc_new();
+                if (!doc)
+                    return GLOSSA_ENOMEM;
+                *out = doc;
+                doc->origin = glossa__strdup(in->path);
+                doc->id = strip_txt(base_name(in->path));
+                doc->meta = json_pack("{s:s}", "file", base_name(in->path));
+                if (!doc->origin || !doc->id || !doc->meta)
+                    return GLOSSA_ENOMEM;
+                read_text_file(src, in->path, doc);
+                rc = 1;
+            }
+            break;
+        case IN_DIR:
+            while (src->entry_i < src->n_entries && rc == 0) {
+                const dir_entry_t *e = &src->entries[src->entry_i++];
+                if (!want_record(src))
+                    continue;
+                glossa__doc_t *doc = glossa__doc_new();
+                if (!doc)
+                    return GLOSSA_ENOMEM;
+                *out = doc;
+                if (dir_record(src, in->path, e, doc))
+                    return GLOSSA_ENOMEM;
+                rc = 1;
+            }
+            break;
+        case IN_JSONL:
+        case IN_STDIN:
+            do {
+                rc = next_line_record(
+                    src, in->kind == IN_STDIN ? "<stdin>" : in->path, out, err);
+            } while (rc == 1 && !*out);
+            break;
+        }
+        if (rc != 0)
+            return rc;
+        close_current(src);
+        src->cur++;
+        if (atomic_load(&src->rt->stop_requested))
+            return 0;
+    }
+    return 0;
+}

@@ -1,0 +1,167 @@
+#include "strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "glossa/error.h"
+
+int glossa__strbuf_reserve(glossa__strbuf_t *sb, size_t extra)
+{
+    if (sb->failed)
+        return GLOSSA_ENOMEM;
+    size_t need = sb->len + extra + 1;
+    if (need <= sb->cap)
+        return 0;
+    size_t cap = sb->cap ? sb->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *data = glossa__realloc(sb->data, cap);
+    if (!data) {
+        sb->failed = 1;
+        return GLOSSA_ENOMEM;
+    }
+    sb->data = data;
+    sb->cap = cap;
+    return 0;
+}
+
+int glossa__strbuf_append(glossa__strbuf_t *sb, const void *data, size_t n)
+{
+    if (glossa__strbuf_reserve(sb, n))
+        return GLOSSA_ENOMEM;
+    memcpy(sb->data + sb->len, data, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+    return 0;
+}
+
+int glossa__strbuf_puts(glossa__strbuf_t *sb, const char *s)
+{
+    return glossa__strbuf_append(sb, s, strlen(s));
+}
+
+int glossa__strbuf_putc(glossa__strbuf_t *sb, char c)
+{
+    return glossa__strbuf_append(sb, &c, 1);
+}
+
+int glossa__strbuf_printf(glossa__strbuf_t *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || glossa__strbuf_reserve(sb, (size_t)n))
+        return GLOSSA_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb->len += (size_t)n;
+    return 0;
+}
+
+int glossa__strbuf_put_uint(glossa__strbuf_t *sb, uint64_t v)
+{
+    char tmp[24];
+    size_t i = sizeof(tmp);
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return glossa__strbuf_append(sb, tmp + i, sizeof(tmp) - i);
+}
+
+int glossa__strbuf_put_json_string(glossa__strbuf_t *sb, const char *s,
+                                   size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF"; /* as Jansson */
+    /* Worst case every byte becomes \u00XX. */
+    if (glossa__strbuf_reserve(sb, n * 6 + 2))
+        return GLOSSA_ENOMEM;
+    char *o = sb->data + sb->len;
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"':
+            *o++ = '"';
+            break;
+        case '\\':
+            *o++ = '\\';
+            break;
+        case '\b':
+            *o++ = 'b';
+            break;
+        case '\f':
+            *o++ = 'f';
+            break;
+        case '\n':
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = 't';
+            break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+            break;
+        }
+    }
+    *o++ = '"';
+    sb->len = (size_t)(o - sb->data);
+    sb->data[sb->len] = '\0';
+    return 0;
+}
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    return glossa__strbuf_append(data, buffer, size) ? -1 : 0;
+}
+
+int glossa__strbuf_put_json(glossa__strbuf_t *sb, const json_t *value)
+{
+    if (json_dump_callback(value, dump_cb, sb, GLOSSA__JSON_FLAGS) != 0) {
+        sb->failed = 1;
+        return GLOSSA_ENOMEM;
+    }
+    return 0;
+}
+
+char *glossa__strbuf_detach(glossa__strbuf_t *sb, size_t *len)
+{
+    char *data = sb->data;
+    if (len)
+        *len = sb->len;
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    return data;
+}
+
+void glossa__strbuf_reset(glossa__strbuf_t *sb)
+{
+    sb->len = 0;
+    sb->failed = 0;
+    if (sb->data)
+        sb->data[0] = '\0';
+}
+
+void glossa__strbuf_free(glossa__strbuf_t *sb)
+{
+    glossa__free(sb->data);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    sb->failed = 0;
+}

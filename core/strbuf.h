@@ -1,0 +1,48 @@
+/* A growable byte buffer, used to build output lines and messages without
+ * an allocation per piece. */
+#ifndef GLOSSA_CORE_STRBUF_H
+#define GLOSSA_CORE_STRBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+typedef struct glossa__strbuf {
+    char *data; /* NUL-terminated when len > 0 or after reserve */
+    size_t len;
+    size_t cap;
+    int failed; /* an allocation failed; further appends are dropped */
+} glossa__strbuf_t;
+
+#define GLOSSA__STRBUF_INIT                                                    \
+    {                                                                          \
+        NULL, 0, 0, 0                                                          \
+    }
+
+/* All appenders return 0 or GLOSSA_ENOMEM (and set `failed`). */
+int glossa__strbuf_reserve(glossa__strbuf_t *sb, size_t extra);
+int glossa__strbuf_append(glossa__strbuf_t *sb, const void *data, size_t n);
+int glossa__strbuf_puts(glossa__strbuf_t *sb, const char *s);
+int glossa__strbuf_putc(glossa__strbuf_t *sb, char c);
+int glossa__strbuf_printf(glossa__strbuf_t *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int glossa__strbuf_put_uint(glossa__strbuf_t *sb, uint64_t v);
+/* Appends s (n bytes of valid UTF-8) as a JSON string with quotes,
+ * escaping exactly as Jansson's compact output does. */
+int glossa__strbuf_put_json_string(glossa__strbuf_t *sb, const char *s,
+                                   size_t n);
+/* Appends any JSON value in the canonical compact form used for output. */
+int glossa__strbuf_put_json(glossa__strbuf_t *sb, const json_t *value);
+
+/* Flags for json_dump*: compact, UTF-8 kept, reals with 10 significant
+ * digits (no 0.30000000000000004 in output), insertion order kept. */
+#define GLOSSA__JSON_FLAGS                                                     \
+    (JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(10))
+
+/* Hands the buffer over (caller frees with glossa__free) and resets sb. */
+char *glossa__strbuf_detach(glossa__strbuf_t *sb, size_t *len);
+void glossa__strbuf_reset(glossa__strbuf_t *sb); /* keeps capacity */
+void glossa__strbuf_free(glossa__strbuf_t *sb);
+
+#endif

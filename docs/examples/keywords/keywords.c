@@ -1,0 +1,147 @@
+/* keywords: a complete Glossa plugin, small enough to read in one go.
+ *
+ * It tags every occurrence of configured words (case-insensitive, ASCII
+ * case folding) as a span {"label": <label>, "keyword": <the word>} and
+ * reports how many it found in the document-level result.
+ *
+ * Walkthrough in docs/writing-plugins.md. Build it out of tree with the
+ * installed SDK:
+ *     cmake -S . -B build && cmake --build build
+ * and run it:
+ *     glossa run --plugin ./build/keywords.so --pipeline ... corpus/ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glossa/plugin.h>
+
+/* Instance state: written in create(), read-only afterwards, because
+ * annotate() runs on several threads at once with the same state. */
+typedef struct keywords {
+    const glossa_host_t *host;
+    char **words; /* lowercase */
+    size_t n_words;
+    char *label;
+} keywords_t;
+
+static void destroy(void *state)
+{
+    keywords_t *k = state;
+    if (!k)
+        return;
+    for (size_t i = 0; i < k->n_words; i++)
+        free(k->words[i]);
+    free(k->words);
+    free(k->label);
+    free(k);
+}
+
+static char *lowercase_copy(const char *s)
+{
+    char *copy = strdup(s);
+    for (char *p = copy; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return copy;
+}
+
+/* The core has already checked the config against the option table
+ * below: "words" is an array of strings and "label" a string (with its
+ * default filled in). What is left to check is what only the plugin
+ * knows: here, that the list is not empty. */
+static void *create(const glossa_create_args_t *args, char *err,
+                    size_t err_size)
+{
+    const json_t *words = json_object_get(args->config, "words");
+    if (json_array_size(words) == 0) {
+        snprintf(err, err_size, "\"words\" must list at least one word");
+        return NULL;
+    }
+    keywords_t *k = calloc(1, sizeof(*k));
+    if (!k) {
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    k->host = args->host;
+    k->label =
+        strdup(json_string_value(json_object_get(args->config, "label")));
+    k->words = calloc(json_array_size(words), sizeof(char *));
+    if (!k->label || !k->words) {
+        destroy(k);
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    size_t i;
+    const json_t *word;
+    json_array_foreach(words, i, word)
+    {
+        k->words[k->n_words] = lowercase_copy(json_string_value(word));
+        if (!k->words[k->n_words]) {
+            destroy(k);
+            snprintf(err, err_size, "out of memory");
+            return NULL;
+        }
+        k->n_words++;
+    }
+    return k;
+}
+
+/* Which configured word, if any, the token is (case-insensitive). */
+static const char *match(const keywords_t *k, const char *text, size_t len)
+{
+    for (size_t i = 0; i < k->n_words; i++)
+        if (strlen(k->words[i]) == len &&
+            strncasecmp(k->words[i], text, len) == 0)
+            return k->words[i];
+    return NULL;
+}
+
+/* Called for each document, concurrently with other documents. Uses the
+ * core's tokens (byte and code-point offsets) and reports spans in code
+ * points. Everything it allocates is handed to the host or freed. */
+static int annotate(void *state, glossa_ctx_t *ctx)
+{
+    const keywords_t *k = state;
+    const glossa_host_t *host = k->host;
+    size_t n_tokens;
+    const char *text = host->doc_text(ctx, NULL);
+    const glossa_token_t *tokens = host->doc_tokens(ctx, &n_tokens);
+    json_int_t matches = 0;
+    for (size_t i = 0; i < n_tokens; i++) {
+        const glossa_token_t *t = &tokens[i];
+        if (!(t->flags & GLOSSA_TOKEN_WORD))
+            continue;
+        const char *word = match(k, text + t->start, t->end - t->start);
+        if (!word)
+            continue;
+        json_t *span = host->span_add(ctx, t->cp_start, t->cp_end, k->label);
+        if (!span)
+            return host->fail(ctx, "cannot add a span (out of memory or "
+                                   "over the output limit)");
+        json_object_set_new(span, "keyword", json_string(word));
+        matches++;
+    }
+    return host->document_set(ctx, json_pack("{s:I}", "matches", matches));
+}
+
+/* The configuration the plugin accepts; `glossa plugins --help keywords`
+ * prints it. Defaults are JSON text. */
+static const glossa_option_t options[] = {
+    {"words", GLOSSA_OPTION_STRING_LIST, NULL, "the words to find"},
+    {"label", GLOSSA_OPTION_STRING, "\"KEYWORD\"", "label of the spans"},
+    {NULL, 0, NULL, NULL}};
+
+static const glossa_plugin_t descriptor = {
+    .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(glossa_plugin_t),
+    .name = "keywords",
+    .version = "1.0.0",
+    .description = "tags configured keywords (example plugin)",
+    .requires = NULL, /* e.g. {"entities", NULL} to read that layer */
+    .create = create,
+    .annotate = annotate,
+    .destroy = destroy,
+    .options = options,
+};
+
+/* Exports glossa_plugin_entry(), the plugin's only exported symbol. */
+GLOSSA_PLUGIN_DEFINE(descriptor)

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Bad input is reported with file and line, and the run finishes every
+# other document. Invalid UTF-8 and NUL follow one policy everywhere:
+# replaced with U+FFFD, reported, annotated.
+. "$(dirname "$0")/lib.sh"
+D="$TMP/corpus"
+mkdir "$D"
+printf 'Good Text here.\n' >"$D/a_good.txt"
+printf 'Line one.\nBad \xff\xfe byte Here.\n' >"$D/b_badutf8.txt"
+printf 'Nul\000Byte Here.' >"$D/c_nul.txt"
+: >"$D/d_empty.txt"
+printf 'Also Good.\n' >"$D/e_good.txt"
+cat >"$D/manifest.jsonl" <<'JSON'
+{"id": "A", "file": "a_good.txt", "published": "2022-10-31"}
+this line is broken
+{"id": "Z", "file": "z_missing.txt"}
+JSON
+run_glossa 4 run --plugin capitals "$D"
+expect_json "$TMP/out" '[.[].id] == ["A","b_badutf8","c_nul","d_empty","e_good","Z"]'
+expect_json "$TMP/out" '.[0].errors == [] and .[0].meta.published == "2022-10-31" and (.[0].annotations.capitals | length == 2)'
+expect_json "$TMP/out" '.[1].errors[0].code == "EUTF8" and (.[1].errors[0].message | contains("b_badutf8.txt:2:5: invalid UTF-8 or NUL byte at byte 14; 2 bad sequence(s) replaced with U+FFFD"))'
+# The document is still annotated, and offsets count the replacements.
+expect_json "$TMP/out" '[.[1].annotations.capitals[].text] == ["Line", "Bad", "Here"]'
+# U+FFFD is a symbol of its own; the NUL it replaced counted as one code point.
+expect_json "$TMP/out" '.[2].errors[0].code == "EUTF8" and ([.[2].annotations.capitals[] | [.text, .start]] == [["Nul", 0], ["Byte", 4], ["Here", 9]])'
+expect_json "$TMP/out" '.[3].errors == [{"plugin":null,"code":"EEMPTY","message":"'"$D"'/d_empty.txt: empty document"}] and .[3].annotations == {}'
+expect_json "$TMP/out" '.[4].errors == []'
+expect_json "$TMP/out" '.[5].errors[0].code == "ENOENT" and (.[5].errors[0].message | contains("manifest.jsonl:3: names '"'"'z_missing.txt'"'"'"))'
+expect_in "$TMP/err" "$D/manifest.jsonl:2: "
+
+# JSONL: broken lines, missing text, bad UTF-8 inside a line, \u0000.
+{
+    echo '{"id": "one", "text": "First One."}'
+    echo '{"id": "two", "text": "unterminated'
+    echo '{"id": "three"}'
+    printf '{"id": "four", "text": "Bad \xc3 Byte"}\n'
+    echo '{"id": "five", "text": "Nul\u0000Inside"}'
+    echo '[1, 2]'
+    echo ''
+    echo '{"id": 6, "text": "Number Id", "meta": {"k": 1}, "source": "x"}'
+} >"$TMP/docs.jsonl"
+run_glossa 4 run --plugin capitals "$TMP/docs.jsonl"
+expect_json "$TMP/out" 'length == 7'
+expect_json "$TMP/out" '.[0].errors == []'
+expect_json "$TMP/out" '.[1].id == "'"$TMP"'/docs.jsonl:2" and .[1].errors[0].code == "EPARSE" and (.[1].errors[0].message | startswith("'"$TMP"'/docs.jsonl:2: column"))'
+expect_json "$TMP/out" '.[2].id == "three" and (.[2].errors[0].message | endswith("docs.jsonl:3: the record has no \"text\" string"))'
+expect_json "$TMP/out" '.[3].id == "four" and .[3].errors[0].code == "EUTF8" and ([.[3].annotations.capitals[].text] == ["Bad", "Byte"])'
+expect_json "$TMP/out" '.[4].id == "five" and .[4].errors[0].code == "EUTF8" and (.[4].errors[0].message | contains("NUL"))'
+expect_json "$TMP/out" '.[5].errors[0].code == "EPARSE"'
+expect_json "$TMP/out" '.[6].id == "6" and .[6].meta == {"k": 1, "source": "x"} and .[6].errors == []'
+
+# Size limit: a document over --max-doc-bytes is refused, others go on.
+printf 'Small One.\n' >"$TMP/small.txt"
+head -c 5000 /dev/zero | tr '\0' 'A' >"$TMP/big.txt"
+run_glossa 4 run --plugin capitals --max-doc-bytes 4K "$TMP/big.txt" "$TMP/small.txt"
+expect_json "$TMP/out" '.[0].errors[0].code == "ETOOBIG" and (.[0].errors[0].message | contains("5000 bytes, over the limit of 4096"))'
+expect_json "$TMP/out" '.[1].errors == [] and (.[1].annotations.capitals | length == 2)'
+
+# A missing input is a usage error.
+run_glossa 2 run --plugin capitals "$TMP/nope"
+expect_in "$TMP/err" "$TMP/nope: cannot read input: No such file or directory"
+echo ok

@@ -1,0 +1,69 @@
+/* Test plugin "capitals": tags every token starting with an uppercase
+ * letter as CAP, and counts them in its document result. Config:
+ * "label" (string) replaces CAP. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <glossa/plugin.h>
+
+typedef struct state {
+    const glossa_host_t *host;
+    char label[32];
+} state_t;
+
+static void *create(const glossa_create_args_t *args, char *err,
+                    size_t err_size)
+{
+    state_t *s = calloc(1, sizeof(*s));
+    if (!s) {
+        strncpy(err, "out of memory", err_size);
+        return NULL;
+    }
+    s->host = args->host;
+    const char *label =
+        json_string_value(json_object_get(args->config, "label"));
+    strncpy(s->label, label ? label : "CAP", sizeof(s->label) - 1);
+    return s;
+}
+
+static int annotate(void *state, glossa_ctx_t *ctx)
+{
+    state_t *s = state;
+    size_t n;
+    const glossa_token_t *tokens = s->host->doc_tokens(ctx, &n);
+    json_int_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(tokens[i].flags & GLOSSA_TOKEN_UPPER))
+            continue;
+        if (!s->host->span_add(ctx, tokens[i].cp_start, tokens[i].cp_end,
+                               s->label))
+            return s->host->fail(ctx, "out of memory");
+        count++;
+    }
+    s->host->document_set(ctx, json_pack("{s:I}", "count", count));
+    return 0;
+}
+
+static void destroy(void *state)
+{
+    free(state);
+}
+
+static const glossa_option_t options[] = {
+    {"label", GLOSSA_OPTION_STRING, "\"CAP\"", "label of the spans"},
+    {NULL, 0, NULL, NULL}};
+
+static const glossa_plugin_t descriptor = {
+    .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(glossa_plugin_t),
+    .name = "capitals",
+    .version = "1.0",
+    .description = "test plugin: tags capitalised tokens",
+    .requires = NULL,
+    .create = create,
+    .annotate = annotate,
+    .destroy = destroy,
+    .options = options,
+};
+
+GLOSSA_PLUGIN_DEFINE(descriptor)

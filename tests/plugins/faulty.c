@@ -1,0 +1,86 @@
+/* Test plugin "faulty": misbehaves on marked documents, and only there.
+ * Markers in the text:
+ *   FAIL-ME       annotate() fails with a message
+ *   FAIL-SILENT   annotate() returns nonzero without a message
+ *   BAD-SPANS     emits spans the core must drop (out of range, reversed,
+ *                 wrong "text", offsets removed), plus one good span
+ *   BAD-BYTES     calls span_add_bytes inside a multi-byte character
+ *   HUGE-OUTPUT   emits more spans than any sane cap
+ *   STDOUT        writes to stdout (which must not reach the output)
+ * Every other document gets one span "OK" over its first character. */
+#include <stdio.h>
+#include <string.h>
+
+#include <glossa/plugin.h>
+
+static const glossa_host_t *host;
+
+static void *create(const glossa_create_args_t *args, char *err,
+                    size_t err_size)
+{
+    (void)err;
+    (void)err_size;
+    host = args->host;
+    return (void *)&host;
+}
+
+static int annotate(void *state, glossa_ctx_t *ctx)
+{
+    (void)state;
+    size_t len;
+    const char *text = host->doc_text(ctx, &len);
+    size_t n = host->doc_length(ctx);
+    if (strstr(text, "FAIL-ME"))
+        return host->fail(ctx, "marked document %s refused on purpose",
+                          host->doc_id(ctx));
+    if (strstr(text, "FAIL-SILENT"))
+        return -7;
+    if (strstr(text, "BAD-SPANS")) {
+        host->span_add(ctx, 0, n + 5, "OUT_OF_RANGE");
+        host->span_add(ctx, 3, 1, "REVERSED");
+        json_t *s = host->span_add(ctx, 0, 1, "WRONG_TEXT");
+        json_object_set_new(s, "text", json_string("not the text"));
+        s = host->span_add(ctx, 0, 1, "NO_START");
+        json_object_del(s, "start");
+        host->span_add(ctx, 0, 1, "GOOD");
+        return 0;
+    }
+    if (strstr(text, "BAD-BYTES")) {
+        const char *p = strstr(text, "\xC3\xA9"); /* é */
+        if (p)
+            host->span_add_bytes(ctx, (size_t)(p - text) + 1,
+                                 (size_t)(p - text) + 2, "INSIDE");
+        host->span_add(ctx, 0, 1, "GOOD");
+        return 0;
+    }
+    if (strstr(text, "HUGE-OUTPUT")) {
+        for (size_t i = 0; i < 10000000; i++)
+            if (!host->span_add(ctx, 0, n, "HUGE"))
+                break;
+        return 0;
+    }
+    if (strstr(text, "STDOUT")) {
+        printf("plugin noise on stdout\n");
+        fflush(stdout);
+    }
+    host->span_add(ctx, 0, n ? 1 : 0, "OK");
+    return 0;
+}
+
+static void destroy(void *state)
+{
+    (void)state;
+}
+
+static const glossa_plugin_t descriptor = {
+    .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(glossa_plugin_t),
+    .name = "faulty",
+    .version = "1.0",
+    .description = "test plugin: fails on marked documents",
+    .create = create,
+    .annotate = annotate,
+    .destroy = destroy,
+};
+
+GLOSSA_PLUGIN_DEFINE(descriptor)

@@ -1,0 +1,97 @@
+/* The output buffer and its JSON string escaping, which must produce the
+ * same bytes as Jansson so that every string in a record looks alike. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "alloc.h"
+#include "glossa/error.h"
+#include "strbuf.h"
+
+static void expect_same_as_jansson(const char *s, size_t n)
+{
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    assert_int_equal(glossa__strbuf_put_json_string(&sb, s, n), 0);
+    json_t *js = json_stringn(s, n);
+    assert_non_null(js);
+    char *ref = json_dumps(js, JSON_ENCODE_ANY | JSON_COMPACT);
+    assert_string_equal(sb.data, ref);
+    free(ref);
+    json_decref(js);
+    glossa__strbuf_free(&sb);
+}
+
+static void test_escaping_matches_jansson(void **state)
+{
+    (void)state;
+    const char *cases[] = {"plain",
+                           "quote \" and \\ backslash",
+                           "tab\tnew\nline\rcr",
+                           "\x01\x1f ctrl",
+                           "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D",
+                           "slash / stays",
+                           "\xE2\x80\xA8 line separator",
+                           ""};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        expect_same_as_jansson(cases[i], strlen(cases[i]));
+}
+
+static void test_appenders(void **state)
+{
+    (void)state;
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    glossa__strbuf_puts(&sb, "n=");
+    glossa__strbuf_put_uint(&sb, 0);
+    glossa__strbuf_putc(&sb, ',');
+    glossa__strbuf_put_uint(&sb, 18446744073709551615ull);
+    glossa__strbuf_printf(&sb, " %s-%d", "x", 42);
+    assert_string_equal(sb.data, "n=0,18446744073709551615 x-42");
+    size_t len;
+    char *data = glossa__strbuf_detach(&sb, &len);
+    assert_int_equal(len, strlen("n=0,18446744073709551615 x-42"));
+    assert_null(sb.data);
+    glossa__free(data);
+}
+
+static void test_json_values_use_output_flags(void **state)
+{
+    (void)state;
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    json_t *v = json_pack("{s:f,s:[i,s]}", "score", 0.1 + 0.2, "a", 1, "b");
+    glossa__strbuf_put_json(&sb, v);
+    assert_string_equal(sb.data, "{\"score\":0.3,\"a\":[1,\"b\"]}");
+    json_decref(v);
+    glossa__strbuf_free(&sb);
+}
+
+static void test_out_of_memory_is_sticky(void **state)
+{
+    (void)state;
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    glossa__alloc_fail_after(0);
+    assert_int_equal(glossa__strbuf_puts(&sb, "x"), GLOSSA_ENOMEM);
+    glossa__alloc_fail_after(-1);
+    assert_true(sb.failed);
+    assert_int_equal(glossa__strbuf_puts(&sb, "y"), GLOSSA_ENOMEM);
+    glossa__strbuf_free(&sb);
+    assert_int_equal(glossa__strbuf_puts(&sb, "z"), 0);
+    assert_string_equal(sb.data, "z");
+    glossa__strbuf_free(&sb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escaping_matches_jansson),
+        cmocka_unit_test(test_appenders),
+        cmocka_unit_test(test_json_values_use_output_flags),
+        cmocka_unit_test(test_out_of_memory_is_sticky),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Installs the Debian 12 packages Glossa needs that are missing.
+#   tools/deps.sh run    to build and run (the quick start)
+#   tools/deps.sh test   to build and run the whole test suite (CI)
+# Uses sudo when not root. Does nothing when everything is there.
+set -euo pipefail
+
+RUN_PACKAGES=(
+    build-essential cmake pkg-config
+    libuv1-dev libjansson-dev libpcre2-dev libutf8proc-dev
+)
+TEST_PACKAGES=(
+    "${RUN_PACKAGES[@]}"
+    libcmocka-dev jq python3 python3-jsonschema
+    clang-format
+)
+
+case "${1:-run}" in
+run) wanted=("${RUN_PACKAGES[@]}") ;;
+test) wanted=("${TEST_PACKAGES[@]}") ;;
+*) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
