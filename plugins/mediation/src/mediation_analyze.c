@@ -447,7 +447,6 @@ static int build_words(ws_t *ws, size_t s, size_t *ent_cursor)
     const mediation_doc_t *d = ws->doc;
     const glossa_sentence_t *sent = &d->sentences[s];
     size_t lo = 0;
-    uint16_t clause = 0;
     int has_party = 0;
     int quote_open = ws->quote_open;
     size_t quote_start = 0, quote_words = 0;
@@ -468,10 +467,6 @@ static int build_words(ws_t *ws, size_t s, size_t *ent_cursor)
                          : 0;
         x->len = (uint16_t)len;
         lo += len;
-        if (len)
-            x->e = med_lookup(ws->m, wtext(ws, x), len);
-        if (x->e)
-            x->flags = x->e->flags;
         x->punct = (t->flags & (GLOSSA_TOKEN_PUNCT | GLOSSA_TOKEN_SYMBOL))
                        ? classify_punct(ws, k, &quote_open)
                        : P_NONE;
@@ -486,12 +481,6 @@ static int build_words(ws_t *ws, size_t s, size_t *ent_cursor)
                 x->mark |= M_TARGET;
             has_party |= ws->einfo[ec].party;
         }
-
-        if (x->punct == P_COMMA || x->punct == P_SEMI || x->punct == P_BREAK ||
-            x->punct == P_OPENQ || x->punct == P_CLOSEQ ||
-            (x->flags & W_CLAUSE))
-            clause++;
-        x->clause = clause;
 
         if (x->punct == P_OPENQ) {
             quote_open = 1;
@@ -509,12 +498,83 @@ static int build_words(ws_t *ws, size_t s, size_t *ent_cursor)
                 quote_words++;
         }
     }
-    /* A quotation opened at the very start of a sentence that is still
-     * open at its end is no scare quote; one opened mid-sentence and left
-     * open runs on into the next sentence. */
+    /* A quotation left open runs on into the next sentence. */
     ws->quote_open = quote_open;
     *ent_cursor = ec;
     return has_party;
+}
+
+/* Looks words [a, b) up in the model's table (words are looked up only
+ * in sentences that may be relevant, and near names in the others). */
+static void look_up(ws_t *ws, size_t a, size_t b)
+{
+    for (size_t k = a; k < b && k < ws->n; k++) {
+        word_t *x = &ws->w[k];
+        /* Numbers and the punctuation classified already are in no
+         * list. */
+        if (x->e || !x->len || (x->punct != P_NONE && x->punct != P_OTHER) ||
+            (ws->doc->tokens[x->tok].flags & GLOSSA_TOKEN_NUMBER))
+            continue;
+        x->e = med_lookup(ws->m, wtext(ws, x), x->len);
+        x->flags = x->e ? x->e->flags : 0;
+    }
+}
+
+/* Numbers the clauses: punctuation and clause words start new ones. */
+static void number_clauses(ws_t *ws)
+{
+    uint16_t clause = 0;
+    for (size_t k = 0; k < ws->n; k++) {
+        word_t *x = &ws->w[k];
+        if (x->punct == P_COMMA || x->punct == P_SEMI || x->punct == P_BREAK ||
+            x->punct == P_OPENQ || x->punct == P_CLOSEQ ||
+            (x->flags & W_CLAUSE))
+            clause++;
+        x->clause = clause;
+    }
+}
+
+/* Can this sentence be relevant at all? Only with a target entity, a
+ * word that may start a target stand-in, a pronoun that may name the
+ * target, or a relevant sentence before it (anaphors). This test reads
+ * no table, so that most sentences of a long document cost little. */
+static int may_be_relevant(const ws_t *ws, const hist_t *prev)
+{
+    const mediation_model_t *m = ws->m;
+    if (m->pronouns_overflow || (prev && prev->relevant))
+        return 1;
+    for (size_t k = 0; k < ws->n; k++) {
+        const word_t *x = &ws->w[k];
+        if (x->mark & M_TARGET)
+            return 1;
+        if (!x->len || x->punct != P_NONE)
+            continue;
+        size_t c = med_prefix3(wtext(ws, x), x->len);
+        if (m->target3[c / 8] & (1u << (c % 8)))
+            return 1;
+        for (size_t p = 0; p < m->n_pronouns; p++) {
+            const med_entry_t *e = &m->entries[m->pronouns[p]];
+            if (e->len == x->len &&
+                memcmp(m->pool + e->key, wtext(ws, x), x->len) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* In a sentence that cannot be relevant, only the words after a name
+ * matter: the titles that introduce a person ("Russian President
+ * Vladimir Putin"). */
+static void look_up_after_names(ws_t *ws)
+{
+    for (size_t k = 0; k + 1 < ws->n; k++) {
+        int32_t e = ws->w[k].ent;
+        if (e < 0 || ws->w[k + 1].ent == e)
+            continue;
+        mediation_label_t lab = ws->doc->entities[e].label;
+        if (lab == MEDIATION_NORP || lab == MEDIATION_GPE)
+            look_up(ws, k + 1, k + 6);
+    }
 }
 
 /* ---- Patterns ----------------------------------------------------------- */
@@ -581,14 +641,16 @@ static void match_patterns(ws_t *ws)
         if (x->len < 3 || x->punct != P_NONE)
             continue;
         const char *s = wtext(ws, x);
-        size_t b = med_prefix3(s);
-        if (!(m->prefix3[b / 8] & (1u << (b % 8))))
+        uint32_t lens = med_prefix_lengths(m, med_prefix3(s, x->len));
+        if (!lens)
             continue;
         memcpy(key, s, x->len);
-        for (size_t l = 3; l <= x->len; l++) {
-            key[l - 1] = s[l - 1];
+        for (size_t l = 3; l <= x->len && l <= MED_MAX_PREFIX; l++) {
+            if (!(lens & (1u << l)))
+                continue;
             key[l] = '*';
             const med_entry_t *pe = med_lookup(m, key, l + 1);
+            key[l] = l < x->len ? s[l] : '\0';
             if (pe && (pe->flags & W_PREFIX_KEY) && pe->pat_head >= 0)
                 try_chain(ws, pe->pat_head, i);
         }
@@ -1198,9 +1260,11 @@ static verdict_t judge(ws_t *ws, size_t s, const sent_ctx_t *sc,
     }
     for (size_t i = 0; i < ws->n; i++) {
         const word_t *x = &ws->w[i];
-        if (!x->e || x->e->valence == 0.0f || x->ent >= 0 ||
+        /* The entry is read last: it is the likeliest cache miss. */
+        if (!x->e || x->ent >= 0 ||
             (x->mark & (M_COVERED | M_FIXED | M_TARGET | M_CUE)) ||
-            (x->flags & (W_NEUTRAL | W_SHIFTER | W_NEGATOR)))
+            (x->flags & (W_NEUTRAL | W_SHIFTER | W_NEGATOR)) ||
+            x->e->valence == 0.0f)
             continue;
         double v = modify(ws, sc, i, x->e->valence / 4.0 * w->general_scale, 0);
         contrib_push(ws, i, v, 0);
@@ -1357,6 +1421,14 @@ static int analyze_sentence(ws_t *ws, size_t s, size_t *ent_cursor)
     memset(h, 0, sizeof(*h));
     h->valid = 1;
 
+    if (!may_be_relevant(ws, prev)) {
+        look_up_after_names(ws);
+        learn_titles(ws);
+        first_person(ws, ws->n, &h->subject);
+        return 0;
+    }
+    look_up(ws, 0, ws->n);
+    number_clauses(ws);
     learn_titles(ws);
     match_patterns(ws);
     cues_t cues = apply_hits(ws);

@@ -105,9 +105,16 @@ typedef struct med_weights {
     int n_levels;
 } med_weights_t;
 
-/* 27^3 bits: the first three letters of every prefix pattern head, so
- * that most tokens need no prefix lookup at all. */
-#define MED_PREFIX3_BITS (27 * 27 * 27)
+/* Classes of three-letter starts (a-z and "other" for each letter). */
+#define MED_PREFIX3_CLASSES (27 * 27 * 27)
+#define MED_MAX_PRONOUNS 32
+/* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
+#define MED_BLOOM_WORDS 1024
+/* Slots of the prefix-length table; at most half are used. */
+#define MED_PREFIX_SLOTS 1024
+
+/* Prefix heads longer than this are not allowed. */
+#define MED_MAX_PREFIX 31
 
 struct mediation_model {
     char *pool; /* NUL-terminated strings; never moves after loading */
@@ -115,14 +122,36 @@ struct mediation_model {
 
     med_entry_t *entries;
     size_t n_entries, cap_entries;
-    uint32_t *slots; /* entry index + 1; 0 is empty */
+    /* Open addressing: each slot holds the key's hash (high 32 bits) and
+     * entry index + 1 (low 32 bits; 0 is empty), so that a probe rejects
+     * other keys without touching their entries. */
+    uint64_t *slots;
     size_t slot_mask;
+    /* A Bloom filter of the keys (two bits per key, from its hash): most
+     * tokens of news text are in no list, and the filter, small enough to
+     * stay in cache, turns them away without a probe of the table. */
+    uint64_t bloom[MED_BLOOM_WORDS];
 
     med_elem_t *elems;
     size_t n_elems, cap_elems;
     med_pattern_t *patterns;
     size_t n_patterns, cap_patterns;
-    uint8_t prefix3[MED_PREFIX3_BITS / 8 + 1];
+    /* Prefix heads ("los*"): a bit per three-letter start that has one
+     * (small enough to stay in cache, so most tokens cost one bit test),
+     * and for those starts a bit per length (3..31) of their heads, so
+     * that a token needs one or two lookups, not one per length. */
+    uint8_t prefix3[MED_PREFIX3_CLASSES / 8 + 1];
+    uint32_t prefix_class[MED_PREFIX_SLOTS]; /* class + 1; 0 is empty */
+    uint32_t prefix_lens[MED_PREFIX_SLOTS];
+    size_t n_prefix_classes;
+    /* The three-letter classes of the target's surface stand-ins, and
+     * the pronouns the rules name: a sentence with neither, no target
+     * entity and no relevant sentence before it cannot be relevant, and
+     * is read without looking its words up. */
+    uint8_t target3[MED_PREFIX3_CLASSES / 8 + 1];
+    uint32_t pronouns[MED_MAX_PRONOUNS]; /* entry indices */
+    size_t n_pronouns;
+    int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
 
     uint32_t target_name; /* pool offset; 0 until a profile names one */
     int context_window;   /* sentences back a party mention counts */
@@ -139,15 +168,31 @@ static inline const char *med_str(const mediation_model_t *m, uint32_t off)
 const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
                               size_t len);
 
-/* Index of the three-letter prefix class of a lowercase key (len >= 3). */
-static inline size_t med_prefix3(const char *s)
+/* The class of the first three letters of a lowercase key (letters past
+ * its end count as "other"). */
+static inline size_t med_prefix3(const char *s, size_t len)
 {
     size_t x = 0;
-    for (int i = 0; i < 3; i++) {
-        unsigned char c = (unsigned char)s[i];
+    for (size_t i = 0; i < 3; i++) {
+        unsigned char c = i < len ? (unsigned char)s[i] : 0;
         x = x * 27 + ((c >= 'a' && c <= 'z') ? (size_t)(c - 'a' + 1) : 0);
     }
     return x;
+}
+
+/* The lengths of the prefix heads that start like class c (a bit per
+ * length), or 0. */
+static inline uint32_t med_prefix_lengths(const mediation_model_t *m, size_t c)
+{
+    if (!(m->prefix3[c / 8] & (1u << (c % 8))))
+        return 0;
+    for (size_t i = (c * 2654435761u) & (MED_PREFIX_SLOTS - 1);;
+         i = (i + 1) & (MED_PREFIX_SLOTS - 1)) {
+        if (m->prefix_class[i] == c + 1)
+            return m->prefix_lens[i];
+        if (!m->prefix_class[i])
+            return 0;
+    }
 }
 
 #endif

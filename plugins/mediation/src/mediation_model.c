@@ -86,31 +86,43 @@ const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
 {
     if (!m->slots)
         return NULL;
-    size_t i = hash_bytes(key, len) & m->slot_mask;
+    uint32_t h = hash_bytes(key, len);
+    uint32_t b1 = h & 0xFFFF, b2 = h >> 16;
+    if (!(m->bloom[b1 / 64] & (1ull << (b1 % 64))) ||
+        !(m->bloom[b2 / 64] & (1ull << (b2 % 64))))
+        return NULL;
+    size_t i = h & m->slot_mask;
     for (;;) {
-        uint32_t slot = m->slots[i];
+        uint64_t slot = m->slots[i];
         if (!slot)
             return NULL;
-        const med_entry_t *e = &m->entries[slot - 1];
-        if (e->len == len && memcmp(m->pool + e->key, key, len) == 0)
-            return e;
+        if ((uint32_t)(slot >> 32) == h) {
+            const med_entry_t *e = &m->entries[(uint32_t)slot - 1];
+            if (e->len == len && memcmp(m->pool + e->key, key, len) == 0)
+                return e;
+        }
         i = (i + 1) & m->slot_mask;
     }
+}
+
+static void slot_put(uint64_t *slots, size_t mask, uint32_t h, size_t idx)
+{
+    size_t i = h & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = ((uint64_t)h << 32) | (uint64_t)(idx + 1);
 }
 
 static int table_grow(loader_t *L)
 {
     mediation_model_t *m = L->m;
     size_t cap = m->slot_mask ? (m->slot_mask + 1) * 2 : 1024;
-    uint32_t *slots = calloc(cap, sizeof(*slots));
+    uint64_t *slots = calloc(cap, sizeof(*slots));
     if (!slots)
         return fail(L, GLOSSA_ENOMEM, "out of memory");
     for (size_t e = 0; e < m->n_entries; e++) {
         const med_entry_t *en = &m->entries[e];
-        size_t i = hash_bytes(m->pool + en->key, en->len) & (cap - 1);
-        while (slots[i])
-            i = (i + 1) & (cap - 1);
-        slots[i] = (uint32_t)(e + 1);
+        slot_put(slots, cap - 1, hash_bytes(m->pool + en->key, en->len), e);
     }
     free(m->slots);
     m->slots = slots;
@@ -148,7 +160,9 @@ static med_entry_t *entry_get(loader_t *L, const char *key, size_t len)
     const med_entry_t *found = med_lookup(m, key, len);
     if (found)
         return (med_entry_t *)found;
-    if ((m->n_entries + 1) * 2 > m->slot_mask + 1 && table_grow(L))
+    /* Load at most 3/4: the hash in each slot keeps probes cheap, and a
+     * smaller table stays in cache better. */
+    if ((m->n_entries + 1) * 4 > (m->slot_mask + 1) * 3 && table_grow(L))
         return NULL;
     if (m->n_entries == m->cap_entries) {
         size_t cap = m->cap_entries ? m->cap_entries * 2 : 1024;
@@ -168,10 +182,10 @@ static med_entry_t *entry_get(loader_t *L, const char *key, size_t len)
     e->key = off;
     e->len = (uint32_t)len;
     e->pat_head = -1;
-    size_t i = hash_bytes(key, len) & m->slot_mask;
-    while (m->slots[i])
-        i = (i + 1) & m->slot_mask;
-    m->slots[i] = (uint32_t)(m->n_entries + 1);
+    uint32_t h = hash_bytes(key, len);
+    slot_put(m->slots, m->slot_mask, h, m->n_entries);
+    m->bloom[(h & 0xFFFF) / 64] |= 1ull << ((h & 0xFFFF) % 64);
+    m->bloom[(h >> 16) / 64] |= 1ull << ((h >> 16) % 64);
     m->n_entries++;
     return e;
 }
@@ -325,11 +339,11 @@ static int pattern_add(loader_t *L, const char *path, const char *text,
             return fail(L, GLOSSA_ECONFIG,
                         "%s: pattern \"%s\": bad word \"%.*s\"", path, text,
                         (int)(e - s), s);
-        if (prefix && pat.n_elem == 0 && len < 3)
+        if (prefix && pat.n_elem == 0 && (len < 3 || len > MED_MAX_PREFIX))
             return fail(L, GLOSSA_ECONFIG,
-                        "%s: pattern \"%s\": a leading prefix needs at least "
-                        "3 letters",
-                        path, text);
+                        "%s: pattern \"%s\": a leading prefix needs 3 to %d "
+                        "letters",
+                        path, text, MED_MAX_PREFIX);
         if (m->n_elems == m->cap_elems) {
             size_t cap = m->cap_elems ? m->cap_elems * 2 : 512;
             med_elem_t *el = realloc(m->elems, cap * sizeof(*el));
@@ -361,13 +375,30 @@ static int pattern_add(loader_t *L, const char *path, const char *text,
         return L->rc;
     if (head->prefix) {
         he->flags |= W_PREFIX_KEY;
-        size_t b = med_prefix3(hk);
-        m->prefix3[b / 8] |= (uint8_t)(1u << (b % 8));
+        size_t c = med_prefix3(hk, head->len);
+        size_t i = (c * 2654435761u) & (MED_PREFIX_SLOTS - 1);
+        while (m->prefix_class[i] && m->prefix_class[i] != c + 1)
+            i = (i + 1) & (MED_PREFIX_SLOTS - 1);
+        if (!m->prefix_class[i]) {
+            if (m->n_prefix_classes == MED_PREFIX_SLOTS / 2)
+                return fail(L, GLOSSA_ETOOBIG,
+                            "%s: pattern \"%s\": more than %d different "
+                            "three-letter starts of prefix patterns",
+                            path, text, MED_PREFIX_SLOTS / 2);
+            m->prefix_class[i] = (uint32_t)(c + 1);
+            m->n_prefix_classes++;
+            m->prefix3[c / 8] |= (uint8_t)(1u << (c % 8));
+        }
+        m->prefix_lens[i] |= 1u << head->len;
     }
     /* Append at the end of the chain so that matching order follows the
      * files' order. */
     size_t idx = m->n_patterns;
     m->patterns[m->n_patterns++] = pat;
+    if (kind == PAT_TARGET) {
+        size_t c = med_prefix3(hk, head->len);
+        m->target3[c / 8] |= (uint8_t)(1u << (c % 8));
+    }
     if (he->pat_head < 0) {
         he->pat_head = (int32_t)idx;
     } else {
@@ -898,6 +929,7 @@ int mediation_model_load(const char *profile_path, const char *lexicon_path,
     if (!m)
         return fail(&L, GLOSSA_ENOMEM, "out of memory");
     weights_default(&m->w);
+
     m->context_window = 5;
     if (settings)
         m->settings = *settings;
@@ -920,6 +952,16 @@ int mediation_model_load(const char *profile_path, const char *lexicon_path,
     if (!L.rc && !m->target_name)
         fail(&L, GLOSSA_ECONFIG,
              "%s: no \"target\" in the profile or its includes", profile_path);
+    /* The pronouns, for the shortcut past sentences that cannot be
+     * relevant (see mediation_internal.h). */
+    for (size_t e = 0; !L.rc && e < m->n_entries; e++) {
+        if (!(m->entries[e].flags & (W_PRON_PERSON | W_PRON_WE)))
+            continue;
+        if (m->n_pronouns == MED_MAX_PRONOUNS)
+            m->pronouns_overflow = 1;
+        else
+            m->pronouns[m->n_pronouns++] = (uint32_t)e;
+    }
     if (L.rc) {
         mediation_model_free(m);
         return L.rc;

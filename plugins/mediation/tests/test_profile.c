@@ -138,7 +138,7 @@ static void test_profile_content_errors(void **state)
     p = put(fx, 0, "p.json",
             "{\"target\": {\"name\": \"X\"}, \"role_cues\": [\"ab*\"]}");
     expect_error(p, LEXICON, RULES, GLOSSA_ECONFIG, "\"ab*\"",
-                 "at least 3 letters", NULL);
+                 "3 to 31 letters", NULL);
     p = put(fx, 0, "p.json",
             "{\"target\": {\"name\": \"X\"}, \"role_cues\": [\"a*b\"]}");
     expect_error(p, LEXICON, RULES, GLOSSA_ECONFIG, "bad word", NULL);
