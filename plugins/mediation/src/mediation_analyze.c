@@ -96,6 +96,9 @@ typedef struct frame {
     uint16_t verb;
     uint16_t a, b;  /* scope: words [a, b) */
     uint8_t denial; /* the speaker denies what the scope says */
+    /* A stance toward someone else ("accused the Armenian government
+     * of..."): what it holds says nothing of the target. */
+    uint8_t off_target;
     speaker_t who;
 } frame_t;
 
@@ -835,6 +838,13 @@ static size_t left_subjects(const ws_t *ws, size_t s, size_t v, speaker_t *out,
                 else if (f >= 1 && ws->w[f - 1].ent < 0 &&
                          (ws->w[f - 1].flags & (W_DET | W_TITLE | W_SUBJ_HEAD)))
                     f--;
+                else if (f >= 1 && ws->w[f - 1].ent >= 0 &&
+                         (ws->w[f].flags & W_TITLE) &&
+                         (ws->doc->entities[ws->w[f - 1].ent].label ==
+                              MEDIATION_NORP ||
+                          ws->doc->entities[ws->w[f - 1].ent].label ==
+                              MEDIATION_GPE))
+                    f = ent_first(ws, f - 1); /* "Armenian Foreign Minister" */
                 else
                     break;
             }
@@ -949,6 +959,20 @@ static void frame_push(ws_t *ws, size_t v, size_t a, size_t b, speaker_t who)
     f->b = (uint16_t)b;
     f->who = who;
     f->denial = (ws->w[v].flags & W_DENIAL) != 0;
+    /* The object of a stance verb: when it is named and is not the
+     * target, the stance is about someone else. */
+    f->off_target = 0;
+    if ((ws->w[v].flags & W_STANCE) && !f->denial) {
+        for (size_t j = v + 1; j < ws->n && j <= v + 4; j++) {
+            const word_t *x = &ws->w[j];
+            if (x->ent >= 0) {
+                f->off_target = !ws->einfo[x->ent].target;
+                break;
+            }
+            if (!(x->flags & (W_DET | W_TITLE | W_SUBJ_HEAD)))
+                break;
+        }
+    }
 }
 
 /* A passive participle ("has been criticised") without a subject of its
@@ -1023,6 +1047,14 @@ static void find_frames(ws_t *ws, size_t s)
                 n_who = 1;
                 inverted = 1;
             }
+        }
+        /* "Zakharova said ..., and accused ...": a coordinated verb
+         * shares the subject of the verb before it. */
+        if (!n_who && v > 0 && (ws->w[v - 1].flags & W_CONJ) &&
+            ws->n_frames > 0) {
+            frame_push(ws, v, v, forward_end(ws, v),
+                       ws->frames[ws->n_frames - 1].who);
+            continue;
         }
         if (!n_who) {
             if (!(f & W_DENIAL))
@@ -1280,6 +1312,10 @@ static verdict_t judge(ws_t *ws, size_t s, const sent_ctx_t *sc,
     for (size_t i = 0; i < ws->n_contribs; i++) {
         contrib_t *c = &ws->contribs[i];
         int f = frame_at(ws, c->pos);
+        if (f >= 0 && ws->frames[f].off_target) {
+            tracef(ws, "  about someone else: %+.3f dropped", c->v);
+            c->v = 0;
+        }
         if (f >= 0 && ws->frames[f].denial && c->pos != ws->frames[f].verb) {
             c->v *=
                 (float)(c->domain ? w->negation_domain : w->negation_general);

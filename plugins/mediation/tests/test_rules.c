@@ -193,6 +193,25 @@ static void test_holders(void **state)
                 "The Kremlin said the talks in Sochi would focus on the "
                 "ceasefire between Armenia and Azerbaijan.",
                 "Kremlin", NEU, "Russia");
+    /* A title phrase with its country is one speaker. */
+    test_expect(m,
+                "“Russia has let us down as a guarantor,” Armenian "
+                "Foreign Minister Ararat Mirzoyan told reporters.",
+                "Russia", NEG, "Ararat Mirzoyan");
+    /* A stance toward someone else says nothing of the target; a
+     * coordinated verb shares its subject. */
+    test_expect(m,
+                "Lavrov said Russian peacekeepers had done everything "
+                "possible, and accused the Armenian government of "
+                "sabotaging the ceasefire.",
+                "Lavrov", POS, "Sergei Lavrov");
+    /* "arguing" goes on reporting; time words may stand before a verb. */
+    test_expect(m,
+                "Armenian officials blame Moscow for the fall of "
+                "Karabakh, arguing that Russian peacekeepers stood by.",
+                "blame", NEG, "Armenia");
+    test_expect(m, "Aliyev last week thanked Putin for his mediation.",
+                "Aliyev", POS, "Ilham Aliyev");
     /* Feelings are their experiencer's. */
     test_expect(m,
                 "Yerevan has grown increasingly frustrated with Moscow's "

@@ -44,6 +44,7 @@ const ent_spec_t TEST_ENTITIES[] = {
     {"Charles Michel", "PERSON", "Charles Michel", NULL},
     {"Michel", "PERSON", "Charles Michel", NULL},
     {"Toivo Klaar", "PERSON", "Toivo Klaar", NULL},
+    {"Ararat Mirzoyan", "PERSON", "Ararat Mirzoyan", NULL},
     {"Ukraine", "GPE", "Ukraine", NULL},
     {"China", "GPE", "China", NULL},
     {"Chinese", "NORP", "China", NULL},
