@@ -139,6 +139,7 @@ typedef struct ws {
     word_t *w;
     size_t n; /* words of the current sentence */
     char *lbuf;
+    size_t lbuf_cap;
     hit_t *hits;
     size_t n_hits, cap_hits;
     frame_t *frames;
@@ -444,8 +445,10 @@ static uint8_t classify_punct(const ws_t *ws, size_t k, int *quote_open)
     }
 }
 
-/* Builds the words of sentence s; returns 1 when any mentions a party. */
-static int build_words(ws_t *ws, size_t s, size_t *ent_cursor)
+/* Builds the words of sentence s and sets *has_party when any mentions
+ * a party. Returns 0, or GLOSSA_EINVAL for a token outside the text. */
+static int build_words(ws_t *ws, size_t s, size_t *ent_cursor,
+                       int *has_party_out)
 {
     const mediation_doc_t *d = ws->doc;
     const glossa_sentence_t *sent = &d->sentences[s];
@@ -464,6 +467,9 @@ static int build_words(ws_t *ws, size_t s, size_t *ent_cursor)
         x->flags = 0;
         x->mark = 0;
         x->ent = -1;
+        if (t->end > d->text_len || t->start > t->end ||
+            lo + (t->end - t->start) > ws->lbuf_cap)
+            return GLOSSA_EINVAL;
         size_t blen = t->end - t->start;
         size_t len = blen < MED_MAX_WORD
                          ? fold_into(d->text + t->start, blen, ws->lbuf + lo)
@@ -504,7 +510,8 @@ static int build_words(ws_t *ws, size_t s, size_t *ent_cursor)
     /* A quotation left open runs on into the next sentence. */
     ws->quote_open = quote_open;
     *ent_cursor = ec;
-    return has_party;
+    *has_party_out = has_party;
+    return 0;
 }
 
 /* Looks words [a, b) up in the model's table (words are looked up only
@@ -1442,9 +1449,10 @@ static int analyze_sentence(ws_t *ws, size_t s, size_t *ent_cursor)
     const mediation_doc_t *d = ws->doc;
     const glossa_sentence_t *sent = &d->sentences[s];
     int continues_quote = ws->quote_open;
-    int has_party = build_words(ws, s, ent_cursor);
-    if (ws->n == 0)
-        return 0;
+    int has_party = 0;
+    int rc = build_words(ws, s, ent_cursor, &has_party);
+    if (rc || ws->n == 0)
+        return rc;
     if (has_party)
         ws->last_party_sentence = (long)s;
     int paragraph = (d->tokens[sent->token_first].flags &
@@ -1582,18 +1590,19 @@ static int check_doc(const mediation_doc_t *d, size_t *max_tokens,
             return GLOSSA_EINVAL;
         if (st->token_count > *max_tokens)
             *max_tokens = st->token_count;
-        size_t bytes =
-            st->token_count
-                ? d->tokens[st->token_first + st->token_count - 1].end -
-                      d->tokens[st->token_first].start
-                : 0;
+        size_t bytes = 0;
+        if (st->token_count) {
+            const glossa_token_t *a = &d->tokens[st->token_first];
+            const glossa_token_t *z = a + st->token_count - 1;
+            if (z->end < a->start || z->end > d->text_len)
+                return GLOSSA_EINVAL;
+            bytes = z->end - a->start;
+        }
         if (bytes > *max_bytes)
             *max_bytes = bytes;
     }
-    for (size_t t = 0; t < d->n_tokens; t++)
-        if (d->tokens[t].end > d->text_len ||
-            d->tokens[t].start > d->tokens[t].end)
-            return GLOSSA_EINVAL;
+    /* Tokens are checked where they are read (build_words), to spare a
+     * pass over the whole array. */
     return 0;
 }
 
@@ -1620,7 +1629,8 @@ int mediation_analyze(const mediation_model_t *model,
     ws.cap_frames = n;
     ws.einfo = malloc((doc->n_entities + 1) * sizeof(*ws.einfo));
     ws.w = malloc(n * sizeof(*ws.w));
-    ws.lbuf = malloc(max_bytes + 1);
+    ws.lbuf_cap = max_bytes + 1;
+    ws.lbuf = malloc(ws.lbuf_cap);
     ws.hits = malloc(ws.cap_hits * sizeof(*ws.hits));
     ws.frames = malloc(ws.cap_frames * sizeof(*ws.frames));
     ws.contribs = malloc(n * sizeof(*ws.contribs));

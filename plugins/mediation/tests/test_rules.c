@@ -293,6 +293,32 @@ static void test_document_summary(void **state)
     mediation_result_free(&res);
 }
 
+/* An inconsistent segmentation is an error, never a crash. */
+static void test_bad_doc(void **state)
+{
+    const mediation_model_t *m = *state;
+    const char *text = "Russia mediates.";
+    glossa_token_t tokens[2] = {{0, 6, 0, 6, GLOSSA_TOKEN_WORD},
+                                {7, 15, 7, 15, GLOSSA_TOKEN_WORD}};
+    glossa_sentence_t sent = {0, 15, 0, 15, 0, 2};
+    mediation_doc_t doc = {text, 16, tokens, 2, &sent, 1, NULL, 0};
+    mediation_result_t res;
+    assert_int_equal(mediation_analyze(m, &doc, &res, NULL, NULL), 0);
+    mediation_result_free(&res);
+    tokens[1].end = 99; /* past the text */
+    assert_int_equal(mediation_analyze(m, &doc, &res, NULL, NULL),
+                     GLOSSA_EINVAL);
+    assert_int_equal(res.n_spans, 0);
+    tokens[1].end = 15;
+    tokens[0].end = 12; /* overlaps the next token */
+    assert_int_equal(mediation_analyze(m, &doc, &res, NULL, NULL),
+                     GLOSSA_EINVAL);
+    sent.token_count = 3; /* more tokens than there are */
+    assert_int_equal(mediation_analyze(m, &doc, &res, NULL, NULL),
+                     GLOSSA_EINVAL);
+    mediation_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_pronouns_titles_and_quotes),
         cmocka_unit_test(test_relevance),
         cmocka_unit_test(test_document_summary),
+        cmocka_unit_test(test_bad_doc),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
