@@ -1,7 +1,8 @@
 /* Development harness for mediation_core: runs the analysis over a corpus
- * directory with the entity spans of gold files (or of any JSONL output
- * that has an `entities` layer), segmented by the core's own segmenter,
- * and writes one JSON line per document in the shape of `glossa run`.
+ * directory (<id>.txt) with the `entities` spans of gold files
+ * (<id>.json, the guidelines' format), segmented by the core's own
+ * segmenter, and writes one JSON line per document in the shape of
+ * `glossa run` (without meta and errors).
  * It lets the analysis be developed and measured without the runtime or
  * the entities plugin, and times the library alone (--repeat).
  *
