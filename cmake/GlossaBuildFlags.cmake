@@ -8,10 +8,23 @@ set(GLOSSA_WARNINGS
 # mix in loop bounds; -Wconversion still catches narrowing.
 
 set(GLOSSA_SANITIZER_FLAGS "")
-if(GLOSSA_SANITIZE)
+set(GLOSSA_SANITIZER_KIND "")
+if(GLOSSA_FUZZ)
+  # Everything instrumented for coverage (libFuzzer links into the fuzz
+  # targets only), with ASan and UBSan to turn bugs into crashes.
+  if(NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "GLOSSA_FUZZ needs clang: CC=clang cmake ...")
+  endif()
+  set(GLOSSA_SANITIZER_KIND asan)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+elseif(GLOSSA_SANITIZE)
+  set(GLOSSA_SANITIZER_KIND asan)
   set(GLOSSA_SANITIZER_FLAGS -fsanitize=address,undefined
       -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 elseif(GLOSSA_TSAN)
+  set(GLOSSA_SANITIZER_KIND tsan)
   set(GLOSSA_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
 endif()
 if(GLOSSA_SANITIZER_FLAGS)

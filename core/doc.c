@@ -1,9 +1,11 @@
 /* Documents: turning a raw record into text, segments and units of work. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "jsonl.h"
 #include "report.h"
 #include "runtime_int.h"
 
@@ -97,6 +99,13 @@ static void line_col(const char *s, size_t off, size_t *line, size_t *col)
 static int sanitize_text(glossa__doc_t *doc, size_t *n_codepoints,
                          int is_json_string)
 {
+    /* Text decoded from a JSON line that was made valid UTF-8 first can
+     * hold nothing invalid but NUL (from \u0000): skip the full check
+     * when there is none. The code points are counted with the offsets. */
+    if (is_json_string && !memchr(doc->text, '\0', doc->len)) {
+        *n_codepoints = SIZE_MAX;
+        return 0;
+    }
     char *fixed = NULL;
     size_t fixed_len = 0;
     glossa__utf8_report_t rep;
@@ -155,6 +164,23 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
                                 rep.n_replaced);
         line = fixed;
         line_len = fixed_len;
+    }
+    /* Plain records take the fast path; anything else (and every error
+     * message) comes from Jansson below. */
+    glossa__jsonl_record_t fast;
+    int rc = glossa__jsonl_decode(line, line_len, &fast);
+    if (rc == 0) {
+        glossa__free(fixed);
+        doc->id = fast.id;
+        doc->text = fast.text;
+        doc->len = fast.text_len;
+        doc->meta = fast.meta;
+        return;
+    }
+    if (rc == GLOSSA_ENOMEM) {
+        glossa__free(fixed);
+        INPUT_ERROR(doc, "ENOMEM", "%s: out of memory", doc->origin);
+        return;
     }
     json_error_t jerr;
     unsigned long oom_mark = glossa__alloc_failures();
@@ -281,6 +307,6 @@ int glossa__doc_make_units(const glossa_runtime_t *rt, glossa__doc_t *doc,
         u->waiting = (uint32_t)rt->steps[i]->n_requires;
         u->status = GLOSSA__UNIT_WAITING;
     }
-    doc->remaining = rt->n_steps;
+    atomic_store(&doc->units_left, rt->n_steps);
     return 0;
 }

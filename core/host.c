@@ -172,6 +172,9 @@ static int host_document_set(glossa_ctx_t *ctx, json_t *result)
 }
 
 static int host_fail(glossa_ctx_t *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int host_fail(glossa_ctx_t *ctx, const char *fmt, ...)
 {
     char message[1024];
     va_list ap;
@@ -183,6 +186,10 @@ static int host_fail(glossa_ctx_t *ctx, const char *fmt, ...)
     ctx->error_code = "EPLUGIN";
     return GLOSSA_EPLUGIN;
 }
+
+static void host_log(const glossa_ctx_t *ctx, glossa_log_level_t level,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void host_log(const glossa_ctx_t *ctx, glossa_log_level_t level,
                      const char *fmt, ...)

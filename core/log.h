@@ -15,6 +15,6 @@ void glossa__log(const struct glossa_runtime *rt, glossa_log_level_t level,
     __attribute__((format(printf, 5, 6)));
 void glossa__vlog(const struct glossa_runtime *rt, glossa_log_level_t level,
                   const char *plugin, const char *doc_id, const char *fmt,
-                  va_list ap);
+                  va_list ap) __attribute__((format(printf, 5, 0)));
 
 #endif

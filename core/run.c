@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "isolate.h"
 #include "log.h"
 #include "report.h"
 #include "runtime_int.h"
@@ -49,6 +50,7 @@ typedef struct glossa__run {
     uv_thread_t reader;
     int reader_started;
     unsigned ticks;
+    glossa__isolation_t *iso; /* isolation mode: the worker processes */
 
     /* Guarded by mutex. */
     uv_mutex_t mutex;
@@ -56,6 +58,7 @@ typedef struct glossa__run {
     glossa__doc_t *queue_head, *queue_tail;
     size_t docs_in_flight, bytes_in_flight;
     int reader_done, stopping;
+    int reader_waiting; /* the reader sleeps until the window half empties */
     int reader_rc;
     glossa_error_t reader_err;
     uint64_t next_seq;
@@ -83,11 +86,16 @@ static void reader_main(void *arg)
     glossa_error_clear(&err);
     for (;;) {
         uv_mutex_lock(&run->mutex);
-        while (!run->stopping &&
-               (run->docs_in_flight >= o->max_docs_in_flight ||
-                (run->bytes_in_flight >= o->max_bytes_in_flight &&
-                 run->docs_in_flight > 0)))
-            uv_cond_wait(&run->room, &run->mutex);
+        /* When the window is full, wait until it is half empty, then read
+         * a burst: one wake-up per burst, not one per document. */
+        if (run->docs_in_flight >= o->max_docs_in_flight ||
+            (run->bytes_in_flight >= o->max_bytes_in_flight &&
+             run->docs_in_flight > 0)) {
+            run->reader_waiting = 1;
+            while (!run->stopping && run->reader_waiting)
+                uv_cond_wait(&run->room, &run->mutex);
+            run->reader_waiting = 0;
+        }
         int stop = run->stopping;
         uv_mutex_unlock(&run->mutex);
         if (stop || atomic_load(&run->rt->stop_requested))
@@ -142,18 +150,25 @@ static void set_stopping(glossa__run_t *run)
 {
     uv_mutex_lock(&run->mutex);
     run->stopping = 1;
+    run->reader_waiting = 0;
     uv_cond_broadcast(&run->room);
     uv_mutex_unlock(&run->mutex);
 }
 
-static void fatal(glossa__run_t *run, int rc, const char *what)
+static void fatal_message(glossa__run_t *run, int rc, const char *message)
 {
     if (run->fatal_rc == 0) {
         run->fatal_rc = rc;
-        glossa__fail(&run->fatal_err, rc, NULL, 0, "%s: %s", what,
-                     glossa_strerror(rc));
+        glossa__fail(&run->fatal_err, rc, NULL, 0, "%s", message);
     }
     set_stopping(run);
+}
+
+static void fatal(glossa__run_t *run, int rc, const char *what)
+{
+    char message[512];
+    snprintf(message, sizeof(message), "%s: %s", what, glossa_strerror(rc));
+    fatal_message(run, rc, message);
 }
 
 static void maybe_finish(glossa__run_t *run)
@@ -173,6 +188,8 @@ static void maybe_finish(glossa__run_t *run)
             fatal(run, rc, "flushing output");
     }
     report_progress(run);
+    if (run->iso)
+        glossa__isolation_stop(run->iso);
     uv_close((uv_handle_t *)&run->wake, on_closed);
     uv_close((uv_handle_t *)&run->flush, on_closed);
     uv_close((uv_handle_t *)&run->tick, on_closed);
@@ -184,7 +201,8 @@ static void drain(glossa__run_t *run)
     for (;;) {
         size_t slot = (size_t)(run->next_write % run->ring_cap);
         glossa__doc_t *doc = run->ring[slot];
-        if (!doc || doc->seq != run->next_write || !doc->finished)
+        if (!doc || doc->seq != run->next_write || !doc->finished ||
+            doc->jobs > 0)
             break;
         run->ring[slot] = NULL;
         run->next_write++;
@@ -210,10 +228,24 @@ static void drain(glossa__run_t *run)
         uv_mutex_lock(&run->mutex);
         run->docs_in_flight--;
         run->bytes_in_flight -= bytes;
-        uv_cond_signal(&run->room);
+        if (run->reader_waiting &&
+            run->docs_in_flight <= run->rt->opts.max_docs_in_flight / 2 &&
+            run->bytes_in_flight <= run->rt->opts.max_bytes_in_flight / 2) {
+            run->reader_waiting = 0;
+            uv_cond_signal(&run->room);
+        }
         uv_mutex_unlock(&run->mutex);
     }
     maybe_finish(run);
+}
+
+/* Every pool job holds its document until the loop has seen it finish:
+ * completions can reach the loop in another order than the jobs ended. */
+static void job_done(glossa__run_t *run, glossa__doc_t *doc)
+{
+    doc->jobs--;
+    if (doc->finished && doc->jobs == 0)
+        drain(run);
 }
 
 static void serialize_work(uv_work_t *req)
@@ -222,25 +254,45 @@ static void serialize_work(uv_work_t *req)
     glossa__doc_serialize(((glossa__run_t *)req->loop->data)->rt, doc);
 }
 
+static void record_ready(glossa__run_t *run, glossa__doc_t *doc)
+{
+    if (!doc->line) /* out of memory even for the fallback line */
+        fatal(run, GLOSSA_ENOMEM, "writing a record");
+    doc->finished = 1;
+}
+
 static void after_serialize(uv_work_t *req, int status)
 {
     (void)status;
     glossa__run_t *run = req->loop->data;
     glossa__doc_t *doc = container_of(req, glossa__doc_t, work);
-    if (!doc->line) /* out of memory even for the fallback line */
-        fatal(run, GLOSSA_ENOMEM, "writing a record");
-    doc->finished = 1;
-    drain(run);
+    record_ready(run, doc);
+    job_done(run, doc);
 }
 
 static void submit_serialize(glossa__run_t *run, glossa__doc_t *doc)
 {
+    doc->jobs++;
     uv_queue_work(&run->loop, &doc->work, serialize_work, after_serialize);
+}
+
+/* Takes one unit off the document's count; true when it was the last. */
+static int unit_leaves(glossa__doc_t *doc)
+{
+    return atomic_fetch_sub_explicit(&doc->units_left, 1,
+                                     memory_order_acq_rel) == 1;
 }
 
 static void unit_work(uv_work_t *req)
 {
-    glossa__unit_execute((glossa__unit_t *)req);
+    glossa__unit_t *u = (glossa__unit_t *)req;
+    glossa__unit_execute(u);
+    /* The last unit of a document serialises it right here, saving a
+     * round trip through the loop. */
+    if (unit_leaves(u->doc)) {
+        glossa__doc_serialize(u->rt, u->doc);
+        u->serialized_doc = 1;
+    }
 }
 
 static void after_unit(uv_work_t *req, int status);
@@ -248,32 +300,39 @@ static void after_unit(uv_work_t *req, int status);
 static void submit_unit(glossa__run_t *run, glossa__unit_t *u)
 {
     u->status = GLOSSA__UNIT_RUNNING;
-    uv_queue_work(&run->loop, &u->work, unit_work, after_unit);
+    if (run->iso) {
+        glossa__isolation_submit(run->iso, u);
+    } else {
+        u->doc->jobs++;
+        uv_queue_work(&run->loop, &u->work, unit_work, after_unit);
+    }
 }
 
 /* Marks a waiting unit (and, transitively, its dependents) as not run
- * because the layer `because` is missing on this document. */
-static void skip_unit(glossa__doc_t *doc, size_t index, const char *because)
+ * because the layer `because` is missing on this document. Returns true
+ * when that leaves the document with no unit to wait for. */
+static int skip_unit(glossa__doc_t *doc, size_t index, const char *because)
 {
     glossa__unit_t *u = &doc->units[index];
     if (u->status != GLOSSA__UNIT_WAITING)
-        return;
+        return 0;
     u->status = GLOSSA__UNIT_SKIPPED;
     u->error_code = "EDEPENDENCY";
     u->error = glossa__asprintf(
         "not run on this document: the layer '%s' it requires is missing",
         because);
-    doc->remaining--;
+    int last = unit_leaves(doc);
     const glossa__step_t *step = u->step;
     for (size_t d = 0; d < step->n_dependents; d++)
-        skip_unit(doc, step->dependents[d], step->layer);
+        last |= skip_unit(doc, step->dependents[d], step->layer);
+    return last;
 }
 
-static void after_unit(uv_work_t *req, int status)
+/* A unit is over, on the pool or in a worker, and its share of units_left
+ * is taken: account for it and start what was waiting for it. `last` says
+ * the record still needs serialising. */
+static void unit_over(glossa__run_t *run, glossa__unit_t *u, int last)
 {
-    (void)status;
-    glossa__unit_t *u = (glossa__unit_t *)req;
-    glossa__run_t *run = u->run;
     glossa__doc_t *doc = u->doc;
     glossa__step_t *step = run->rt->steps[u->step->index];
     step->nanos += u->nanos;
@@ -283,30 +342,62 @@ static void after_unit(uv_work_t *req, int status)
         glossa__log(run->rt, GLOSSA_LOG_WARN, step->layer, doc->id, "%s",
                     u->error ? u->error : "failed");
     }
-    doc->remaining--;
     for (size_t d = 0; d < step->n_dependents; d++) {
         size_t idx = step->dependents[d];
         glossa__unit_t *dep = &doc->units[idx];
         if (u->status != GLOSSA__UNIT_DONE)
-            skip_unit(doc, idx, step->layer);
+            last |= skip_unit(doc, idx, step->layer);
         else if (--dep->waiting == 0 && dep->status == GLOSSA__UNIT_WAITING)
             submit_unit(run, dep);
     }
-    if (doc->remaining == 0)
+    if (last)
         submit_serialize(run, doc);
 }
 
-static void prepare_work(uv_work_t *req)
-{
-    glossa__doc_t *doc = container_of(req, glossa__doc_t, work);
-    glossa__doc_prepare(((glossa__run_t *)req->loop->data)->rt, doc);
-}
-
-static void after_prepare(uv_work_t *req, int status)
+static void after_unit(uv_work_t *req, int status)
 {
     (void)status;
-    glossa__run_t *run = req->loop->data;
-    glossa__doc_t *doc = container_of(req, glossa__doc_t, work);
+    glossa__unit_t *u = (glossa__unit_t *)req;
+    glossa__run_t *run = u->run;
+    glossa__doc_t *doc = u->doc;
+    int serialized = u->serialized_doc;
+    unit_over(run, u, 0);
+    if (serialized)
+        record_ready(run, doc);
+    job_done(run, doc);
+}
+
+static void isolated_unit_done(void *ud, glossa__unit_t *u)
+{
+    unit_over(ud, u, unit_leaves(u->doc));
+}
+
+static void isolation_fatal(void *ud, int code, const char *message)
+{
+    fatal_message(ud, code, message);
+}
+
+/* Documents are prepared a few at a time: one pool job (and one round
+ * trip through the loop) for a batch instead of one per document. */
+#define PREPARE_BATCH_DOCS 8
+#define PREPARE_BATCH_BYTES ((size_t)1 << 20)
+
+typedef struct prepare_batch {
+    uv_work_t work;
+    size_t n;
+    glossa__doc_t *docs[PREPARE_BATCH_DOCS];
+} prepare_batch_t;
+
+static void prepare_work(uv_work_t *req)
+{
+    prepare_batch_t *batch = container_of(req, prepare_batch_t, work);
+    const glossa_runtime_t *rt = ((glossa__run_t *)req->loop->data)->rt;
+    for (size_t i = 0; i < batch->n; i++)
+        glossa__doc_prepare(rt, batch->docs[i]);
+}
+
+static void start_units(glossa__run_t *run, glossa__doc_t *doc)
+{
     const glossa_runtime_t *rt = run->rt;
     if (doc->skip_plugins || rt->n_steps == 0 || run->fatal_rc) {
         submit_serialize(run, doc);
@@ -324,10 +415,59 @@ static void after_prepare(uv_work_t *req, int status)
             submit_unit(run, &doc->units[i]);
 }
 
-static void start_document(glossa__run_t *run, glossa__doc_t *doc)
+static void after_prepare(uv_work_t *req, int status)
 {
-    run->ring[doc->seq % run->ring_cap] = doc;
-    uv_queue_work(&run->loop, &doc->work, prepare_work, after_prepare);
+    (void)status;
+    glossa__run_t *run = req->loop->data;
+    prepare_batch_t *batch = container_of(req, prepare_batch_t, work);
+    for (size_t i = 0; i < batch->n; i++)
+        start_units(run, batch->docs[i]);
+    glossa__free(batch);
+}
+
+static void submit_prepare(glossa__run_t *run, prepare_batch_t *batch)
+{
+    uv_queue_work(&run->loop, &batch->work, prepare_work, after_prepare);
+}
+
+/* Prepares the documents of `list` in batches of at most
+ * PREPARE_BATCH_DOCS documents or PREPARE_BATCH_BYTES, split so that
+ * every thread gets a share of a small arrival. */
+static void start_documents(glossa__run_t *run, glossa__doc_t *list,
+                            size_t n_docs)
+{
+    size_t per_batch = n_docs / run->rt->opts.threads;
+    if (per_batch < 1)
+        per_batch = 1;
+    if (per_batch > PREPARE_BATCH_DOCS)
+        per_batch = PREPARE_BATCH_DOCS;
+    prepare_batch_t *batch = NULL;
+    size_t bytes = 0;
+    while (list) {
+        glossa__doc_t *doc = list;
+        list = doc->next;
+        doc->next = NULL;
+        run->ring[doc->seq % run->ring_cap] = doc;
+        if (!batch) {
+            batch = glossa__malloc(sizeof(*batch));
+            if (!batch) {
+                /* No memory for a batch: prepare here, on the loop. */
+                glossa__doc_prepare(run->rt, doc);
+                start_units(run, doc);
+                continue;
+            }
+            batch->n = 0;
+            bytes = 0;
+        }
+        batch->docs[batch->n++] = doc;
+        bytes += doc->input_bytes;
+        if (batch->n == per_batch || bytes >= PREPARE_BATCH_BYTES) {
+            submit_prepare(run, batch);
+            batch = NULL;
+        }
+    }
+    if (batch)
+        submit_prepare(run, batch);
 }
 
 static void on_wake(uv_async_t *handle)
@@ -337,12 +477,10 @@ static void on_wake(uv_async_t *handle)
     glossa__doc_t *list = run->queue_head;
     run->queue_head = run->queue_tail = NULL;
     uv_mutex_unlock(&run->mutex);
-    while (list) {
-        glossa__doc_t *doc = list;
-        list = doc->next;
-        doc->next = NULL;
-        start_document(run, doc);
-    }
+    size_t n = 0;
+    for (glossa__doc_t *d = list; d; d = d->next)
+        n++;
+    start_documents(run, list, n);
     maybe_finish(run);
 }
 
@@ -449,8 +587,23 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
     uv_timer_start(&run->tick, on_tick, TICK_MS, TICK_MS);
     atomic_store(&rt->active_run, run);
     run->t_start = uv_hrtime();
+    if (rt->opts.isolate) {
+        glossa__isolation_callbacks_t cb = {run, isolated_unit_done,
+                                            isolation_fatal};
+        rc = glossa__isolation_start(&run->iso, &run->loop, rt, &cb, err);
+        if (rc) {
+            /* Nothing was read: finish at once and report. */
+            uv_mutex_lock(&run->mutex);
+            run->reader_done = 1;
+            uv_mutex_unlock(&run->mutex);
+            run->fatal_rc = rc;
+            uv_async_send(&run->wake);
+        }
+    }
 
-    if (uv_thread_create(&run->reader, reader_main, run) == 0) {
+    if (run->fatal_rc) {
+        /* isolation could not start; the reader is not needed */
+    } else if (uv_thread_create(&run->reader, reader_main, run) == 0) {
         run->reader_started = 1;
     } else {
         run->reader_done = 1;
@@ -462,6 +615,7 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
     uv_run(&run->loop, UV_RUN_DEFAULT);
     if (run->reader_started)
         uv_thread_join(&run->reader);
+    glossa__isolation_free(run->iso);
     atomic_store(&rt->active_run, NULL);
 
     run->stats.wall_seconds = (double)(uv_hrtime() - run->t_start) / 1e9;
@@ -473,7 +627,7 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
 
     if (run->fatal_rc) {
         rc = run->fatal_rc;
-        if (err && !err->code)
+        if (err && !err->code && run->fatal_err.code)
             *err = run->fatal_err;
     } else if (run->reader_rc) {
         rc = run->reader_rc;

@@ -32,8 +32,10 @@ static void resolve_options(glossa_runtime_options_t *o)
         o->threads = uv_available_parallelism();
     if (o->threads > 1024)
         o->threads = 1024; /* libuv's own ceiling */
+    /* Enough documents to keep every thread busy while the reader refills
+     * in bursts; max_bytes_in_flight bounds the memory they take. */
     if (o->max_docs_in_flight == 0)
-        o->max_docs_in_flight = 4 * (size_t)o->threads + 4;
+        o->max_docs_in_flight = 16 * (size_t)o->threads + 16;
     if (o->max_bytes_in_flight == 0)
         o->max_bytes_in_flight = (size_t)64 << 20;
     if (o->max_doc_bytes == 0)
@@ -130,10 +132,21 @@ int glossa_runtime_new(const glossa_runtime_options_t *opts,
         rt->opts.size = sizeof(rt->opts);
     }
     resolve_options(&rt->opts);
-    if (uv_mutex_init(&rt->log_mutex)) {
+    /* The strings are the caller's; keep copies. */
+    if (rt->opts.worker_command)
+        rt->worker_command = glossa__strdup(rt->opts.worker_command);
+    if (rt->opts.quarantine_path)
+        rt->quarantine_path = glossa__strdup(rt->opts.quarantine_path);
+    rt->opts.worker_command = rt->worker_command;
+    rt->opts.quarantine_path = rt->quarantine_path;
+    if ((opts && opts->worker_command && !rt->worker_command) ||
+        (opts && opts->quarantine_path && !rt->quarantine_path) ||
+        uv_mutex_init(&rt->log_mutex)) {
+        glossa__free(rt->worker_command);
+        glossa__free(rt->quarantine_path);
         glossa__free(rt);
         return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0,
-                            "cannot create a mutex");
+                            "out of memory or no mutex");
     }
     if (default_search_path(rt)) {
         glossa_runtime_free(rt);
@@ -141,6 +154,13 @@ int glossa_runtime_new(const glossa_runtime_options_t *opts,
     }
     *out = rt;
     return 0;
+}
+
+void glossa_runtime_get_options(const glossa_runtime_t *rt,
+                                glossa_runtime_options_t *out)
+{
+    if (rt && out)
+        *out = rt->opts;
 }
 
 static void step_free(glossa__step_t *step)
@@ -173,6 +193,8 @@ void glossa_runtime_free(glossa_runtime_t *rt)
         glossa__free(rt->search_dirs[i]);
     glossa__free(rt->search_dirs);
     uv_mutex_destroy(&rt->log_mutex);
+    glossa__free(rt->worker_command);
+    glossa__free(rt->quarantine_path);
     glossa__free(rt);
 }
 

@@ -56,6 +56,9 @@ struct glossa__run;
 
 struct glossa_runtime {
     glossa_runtime_options_t opts;
+    /* Owned copies of the options' strings. */
+    char *worker_command;
+    char *quarantine_path;
     char **search_dirs;
     size_t n_search_dirs;
     glossa__step_t **steps;
@@ -98,6 +101,10 @@ struct glossa_ctx {
     const char *error_code; /* glossa_err_name() of the failure */
     json_t *warnings;       /* spans dropped by the checks, as error entries */
     uint64_t nanos;
+    int serialized_doc; /* this unit's job also serialised the record */
+    /* Isolation mode (isolate.c): tries so far, and the waiting queue. */
+    int attempts;
+    struct glossa_ctx *next_queued;
 };
 typedef struct glossa_ctx glossa__unit_t;
 
@@ -128,7 +135,10 @@ struct glossa__doc {
 
     /* Plugins. */
     glossa__unit_t *units; /* one per step */
-    size_t remaining;      /* units not finished */
+    /* Units not over yet. Taken down on pool threads as units finish: the
+     * one that takes it to zero serialises the record in the same job. */
+    atomic_size_t units_left;
+    unsigned jobs; /* pool jobs not yet acknowledged; loop thread only */
 
     /* The output line, made on a pool thread. */
     char *line;

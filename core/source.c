@@ -566,7 +566,8 @@ static int next_line_record(glossa_source_t *src, const char *name,
 {
     size_t limit = src->rt->opts.max_doc_bytes * 2 + JSONL_LINE_SLACK;
     for (;;) {
-        char *start = src->buf + src->buf_pos;
+        /* No buffer yet before the first read (NULL + 0 is undefined). */
+        char *start = src->buf ? src->buf + src->buf_pos : NULL;
         size_t avail = src->buf_len - src->buf_pos;
         char *nl = avail ? memchr(start, '\n', avail) : NULL;
         int last_line = !nl && src->eof && avail > 0;

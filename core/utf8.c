@@ -214,7 +214,9 @@ size_t glossa__utf8_count(const char *text, size_t len)
         memcpy(&w, s + i, sizeof(w));
         /* A byte starts a character unless it is 10xxxxxx. */
         uint64_t cont = (w & ~(w << 1)) & 0x8080808080808080ull;
-        n += 8 - (size_t)__builtin_popcountll(cont);
+        /* Count the flagged bytes without a popcount instruction (not in
+         * the baseline x86-64 ISA): sum the bytes' 0/1 via a multiply. */
+        n += 8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
     }
     for (; i < len; i++)
         n += (s[i] & 0xC0) != 0x80;
@@ -226,46 +228,176 @@ static int is_continuation(unsigned char b)
     return (b & 0xC0) == 0x80;
 }
 
+/* Records the byte offset of every GLOSSA__OFFSET_STRIDE-th code point
+ * into out (when not NULL) and returns the number of code points. Eight
+ * bytes at a time while no checkpoint falls inside them. */
+static size_t walk_checkpoints(const unsigned char *s, size_t n_bytes,
+                               uint32_t *out, size_t *n_out)
+{
+    size_t cp = 0, k = 0, i = 0;
+    while (i < n_bytes) {
+        if (i + 8 <= n_bytes && cp % GLOSSA__OFFSET_STRIDE != 0) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof(w));
+            uint64_t cont = (w & ~(w << 1)) & 0x8080808080808080ull;
+            size_t starts =
+                8 - (size_t)(((cont >> 7) * 0x0101010101010101ull) >> 56);
+            size_t next_stop =
+                cp + GLOSSA__OFFSET_STRIDE - cp % GLOSSA__OFFSET_STRIDE;
+            if (cp + starts < next_stop) {
+                cp += starts;
+                i += 8;
+                continue;
+            }
+        }
+        if (!is_continuation(s[i])) {
+            if (cp % GLOSSA__OFFSET_STRIDE == 0 && out)
+                out[k++] = (uint32_t)i;
+            cp++;
+        }
+        i++;
+    }
+    if (n_out)
+        *n_out = k;
+    return cp;
+}
+
+/* Lists the multi-byte characters in one pass, growing the list as it
+ * goes. Returns 0, 1 when there are more than `limit` (the caller then
+ * builds checkpoints instead), or GLOSSA_ENOMEM. */
+static int list_wide(glossa__offsets_t *map, const unsigned char *s,
+                     size_t limit)
+{
+    size_t extra = 0, k = 0, cap = 0, i = 0, n = map->n_bytes;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof(w));
+            if ((w & 0x8080808080808080ull) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        if (k == limit)
+            return 1;
+        if (k == cap) {
+            cap = cap ? cap * 2 : 32;
+            uint32_t *a = glossa__realloc(map->wide_cp, cap * sizeof(uint32_t));
+            if (a)
+                map->wide_cp = a;
+            uint32_t *e =
+                a ? glossa__realloc(map->wide_extra, cap * sizeof(uint32_t))
+                  : NULL;
+            if (e)
+                map->wide_extra = e;
+            if (!a || !e)
+                return GLOSSA_ENOMEM;
+        }
+        size_t len = sequence_length(s[i]);
+        if (len == 0)
+            len = 1; /* not valid UTF-8: not reached */
+        map->wide_cp[k] = (uint32_t)(i - extra);
+        extra += len - 1;
+        map->wide_extra[k] = (uint32_t)extra;
+        k++;
+        i += len;
+    }
+    map->n_wide = k;
+    map->n_codepoints = n - extra;
+    return 0;
+}
+
 int glossa__offsets_init(glossa__offsets_t *map, const char *text,
                          size_t n_bytes, size_t n_codepoints)
 {
     memset(map, 0, sizeof(*map));
     map->text = text;
     map->n_bytes = n_bytes;
-    map->n_codepoints = n_codepoints == SIZE_MAX
-                            ? glossa__utf8_count(text, n_bytes)
-                            : n_codepoints;
-    if (map->n_codepoints == n_bytes)
+    map->n_codepoints = n_bytes;
+    const unsigned char *s = (const unsigned char *)text;
+    if (n_codepoints == n_bytes)
         return 0; /* ASCII: offsets are identical */
-    size_t n_cp = map->n_codepoints / GLOSSA__OFFSET_STRIDE + 1;
-    map->checkpoints = glossa__malloc(n_cp * sizeof(uint32_t));
+    /* The list form (8 bytes per wide character) up to one wide
+     * character in 32 bytes: at most a quarter of the text's size, and
+     * cheaper to build than checkpoints. */
+    size_t limit = n_bytes / 32 + 1;
+    int rc = list_wide(map, s, limit);
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        if (map->n_wide == 0) { /* ASCII after all */
+            glossa__free(map->wide_cp);
+            glossa__free(map->wide_extra);
+            map->wide_cp = map->wide_extra = NULL;
+        }
+        return 0;
+    }
+    /* Too many: checkpoints instead. */
+    glossa__free(map->wide_cp);
+    glossa__free(map->wide_extra);
+    map->wide_cp = map->wide_extra = NULL;
+    map->n_wide = 0;
+    size_t cap = n_bytes / GLOSSA__OFFSET_STRIDE + 2;
+    map->checkpoints = glossa__malloc(cap * sizeof(uint32_t));
     if (!map->checkpoints)
         return GLOSSA_ENOMEM;
-    map->n_checkpoints = n_cp;
-    const unsigned char *s = (const unsigned char *)text;
-    size_t cp = 0, k = 0;
-    for (size_t i = 0; i < n_bytes; i++) {
-        if (is_continuation(s[i]))
-            continue;
-        if (cp % GLOSSA__OFFSET_STRIDE == 0)
-            map->checkpoints[k++] = (uint32_t)i;
-        cp++;
-    }
-    if (k < n_cp) /* the text's end falls exactly on a checkpoint */
-        map->checkpoints[k++] = (uint32_t)n_bytes;
+    size_t k = 0;
+    map->n_codepoints = walk_checkpoints(s, n_bytes, map->checkpoints, &k);
+    if (map->n_codepoints % GLOSSA__OFFSET_STRIDE == 0)
+        map->checkpoints[k++] = (uint32_t)n_bytes; /* the end, exactly */
+    map->n_checkpoints = k;
     return 0;
 }
 
 void glossa__offsets_free(glossa__offsets_t *map)
 {
     glossa__free(map->checkpoints);
-    map->checkpoints = NULL;
+    glossa__free(map->wide_cp);
+    glossa__free(map->wide_extra);
+    map->checkpoints = map->wide_cp = map->wide_extra = NULL;
+}
+
+/* Number of listed wide characters whose code-point index is below cp. */
+static size_t wide_before_cp(const glossa__offsets_t *map, size_t cp)
+{
+    size_t lo = 0, hi = map->n_wide;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (map->wide_cp[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Number of listed wide characters that start before byte. */
+static size_t wide_before_byte(const glossa__offsets_t *map, size_t byte)
+{
+    size_t lo = 0, hi = map->n_wide;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t start = map->wide_cp[mid] + (mid ? map->wide_extra[mid - 1] : 0);
+        if (start < byte)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 size_t glossa__offsets_cp_to_byte(const glossa__offsets_t *map, size_t cp)
 {
     if (cp >= map->n_codepoints)
         return map->n_bytes;
+    if (map->wide_cp) {
+        size_t k = wide_before_cp(map, cp);
+        return cp + (k ? map->wide_extra[k - 1] : 0);
+    }
     if (!map->checkpoints)
         return cp;
     const unsigned char *s = (const unsigned char *)map->text;
@@ -281,11 +413,15 @@ size_t glossa__offsets_byte_to_cp(const glossa__offsets_t *map, size_t byte)
 {
     if (byte >= map->n_bytes)
         return map->n_codepoints;
-    if (!map->checkpoints)
+    if (!map->checkpoints && !map->wide_cp)
         return byte;
     const unsigned char *s = (const unsigned char *)map->text;
     while (byte > 0 && is_continuation(s[byte]))
         byte--;
+    if (map->wide_cp) {
+        size_t k = wide_before_byte(map, byte);
+        return byte - (k ? map->wide_extra[k - 1] : 0);
+    }
     /* Largest k with checkpoints[k] <= byte. */
     size_t lo = 0, hi = map->n_checkpoints;
     while (hi - lo > 1) {

@@ -40,16 +40,25 @@ int glossa__utf8_sanitize(const char *text, size_t len, char **repaired,
 /* Number of code points in well-formed UTF-8. */
 size_t glossa__utf8_count(const char *text, size_t len);
 
-/* Offset map of one well-formed text. Keeps the byte offset of every
- * GLOSSA__OFFSET_STRIDE-th code point: 4 bytes per 64 code points, and
- * nothing at all for ASCII text. */
+/* Offset map of one well-formed text, in one of two forms:
+ *   - mostly ASCII (news in English: a few curly quotes and dashes per
+ *     document; at most one multi-byte character in 32 bytes): the
+ *     multi-byte characters are listed, each with its code-point index and
+ *     the extra bytes of it and all before it;
+ *   - otherwise: the byte offset of every GLOSSA__OFFSET_STRIDE-th code
+ *     point, 4 bytes per 64 code points.
+ * ASCII text needs neither. Conversions are O(log n) and O(1) + a scan of
+ * at most STRIDE characters respectively. */
 #define GLOSSA__OFFSET_STRIDE 64
 
 typedef struct glossa__offsets {
     const char *text;
     size_t n_bytes;
     size_t n_codepoints;
-    uint32_t *checkpoints; /* NULL when the text is ASCII */
+    uint32_t *wide_cp;    /* mostly ASCII: code-point index of each */
+    uint32_t *wide_extra; /* ... and the extra bytes up to and including it */
+    size_t n_wide;
+    uint32_t *checkpoints; /* otherwise */
     size_t n_checkpoints;
 } glossa__offsets_t;
 

@@ -12,7 +12,7 @@ RUN_PACKAGES=(
 TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"
     libcmocka-dev jq python3 python3-jsonschema
-    clang-format
+    clang-format clang libclang-rt-14-dev
 )
 
 case "${1:-run}" in

@@ -1,9 +1,11 @@
 #!/bin/bash
 # Quick start, step 2 of the README, and what CI runs (.ci/run): installs
-# what is missing, then builds and runs the whole test suite twice: a
-# release build with warnings as errors, and an ASan+UBSan build. Also
-# checks the code format.
-#   tools/test.sh [--fast]    --fast: the release build only
+# what is missing, checks the code format, then builds and tests:
+#   1. a release build with warnings as errors: the whole suite;
+#   2. an ASan+UBSan build: the whole suite;
+#   3. a ThreadSanitizer build: the tests that run threads;
+#   4. the libFuzzer targets (clang), each for a short while.
+#   tools/test.sh [--fast]    --fast: step 1 only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh test
@@ -31,5 +33,21 @@ if [ $fast = 0 ]; then
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --output-on-failure --parallel "$jobs")
+
+    step "ThreadSanitizer build (threaded tests)"
+    cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DGLOSSA_WERROR=ON \
+        -DGLOSSA_TSAN=ON >/dev/null
+    cmake --build build-tsan --parallel "$jobs" >/dev/null
+    # resume and large_document test process kills and size, not threads,
+    # and take long under TSan; sdk builds outside the sanitizer.
+    (cd build-tsan && GLOSSA_NO_DLCLOSE=1 TSAN_OPTIONS=halt_on_error=1 \
+        ctest --output-on-failure --parallel "$jobs" \
+        -E 'e2e/(resume|large_document|sdk)')
+
+    step "fuzz targets (libFuzzer, ${GLOSSA_FUZZ_SECONDS:-15} s each)"
+    CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
+        -DGLOSSA_FUZZ=ON >/dev/null
+    cmake --build build-fuzz --parallel "$jobs" >/dev/null
+    tools/fuzz.sh "${GLOSSA_FUZZ_SECONDS:-15}" build-fuzz
 fi
 step "all tests passed"

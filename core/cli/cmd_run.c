@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glossa/glossa.h>
 
 #include "commands.h"
+#include "output.h"
 #include "progress.h"
 
 static void run_usage(FILE *out)
@@ -34,83 +36,43 @@ static void run_usage(FILE *out)
             "pipeline's)\n"
             "  --threads N            pool threads (default: one per CPU)\n"
             "  -o, --output FILE      write to FILE instead of standard "
-            "output\n"
+            "output (via\n"
+            "                         FILE.partial, renamed when the run "
+            "completes)\n"
+            "  --resume               finish an interrupted run of the same "
+            "job (needs -o)\n"
             "  --shard K/N            process only records with index %% N "
             "== K\n"
             "  --max-doc-bytes SIZE   refuse larger documents (default 256M)\n"
             "  --max-layer-bytes SIZE cap one plugin's output per document "
             "(default 256M)\n"
-            "  --window N             documents in flight (default 4 per "
-            "thread + 4)\n"
+            "  --window N             documents in flight (default 16 per "
+            "thread + 16)\n"
+            "  --isolate              run plugins in worker processes: a "
+            "crash or hang\n"
+            "                         costs one document, not the run "
+            "(docs/reliability.md)\n"
+            "  --doc-timeout SECONDS  with --isolate: kill a plugin that "
+            "takes longer on\n"
+            "                         one document (retried once, then "
+            "recorded)\n"
+            "  --quarantine FILE      with --isolate: list documents that "
+            "crashed or timed\n"
+            "                         out (default with -o: "
+            "OUT.quarantine.jsonl)\n"
+            "  --worker-memory SIZE   with --isolate: address-space limit "
+            "per worker\n"
+            "  --worker-max-docs N    with --isolate: replace a worker after "
+            "N units\n"
             "  --progress / --no-progress   force the progress bar on or off\n"
             "  -q, --quiet            no summary, warnings only\n"
+            "  --stats FILE           write the run's figures as JSON "
+            "(docs/cli.md)\n"
             "  --log-level LEVEL      error, warn, info or debug\n"
             "\n"
             "exit status: 0 all records processed, 1 fatal error, 2 usage "
             "error,\n3 plugin or pipeline load error, 4 some records carry "
             "errors, 130 interrupted.\n");
-}
-
-/* ---- Output ------------------------------------------------------------ */
-
-#define OUT_BUFFER ((size_t)1 << 20)
-
-typedef struct writer {
-    int fd;
-    const char *name;
-    char *buf;
-    size_t len;
-    int error; /* errno of the first failed write */
-} writer_t;
-
-static int writer_flush(void *ud)
-{
-    writer_t *w = ud;
-    size_t off = 0;
-    while (off < w->len) {
-        ssize_t n = write(w->fd, w->buf + off, w->len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            w->error = errno ? errno : EIO;
-            return GLOSSA_EIO;
-        }
-        off += (size_t)n;
-    }
-    w->len = 0;
-    return 0;
-}
-
-static int writer_write(void *ud, const char *line, size_t len,
-                        const glossa_record_info_t *info)
-{
-    (void)info;
-    writer_t *w = ud;
-    if (w->len + len + 1 > OUT_BUFFER && writer_flush(w))
-        return GLOSSA_EIO;
-    if (len + 1 > OUT_BUFFER) { /* a huge line goes out directly */
-        w->len = 0;
-        const char *parts[2] = {line, "\n"};
-        size_t sizes[2] = {len, 1};
-        for (int p = 0; p < 2; p++) {
-            size_t off = 0;
-            while (off < sizes[p]) {
-                ssize_t n = write(w->fd, parts[p] + off, sizes[p] - off);
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n <= 0) {
-                    w->error = errno ? errno : EIO;
-                    return GLOSSA_EIO;
-                }
-                off += (size_t)n;
-            }
-        }
-        return 0;
-    }
-    memcpy(w->buf + w->len, line, len);
-    w->buf[w->len + len] = '\n';
-    w->len += len + 1;
-    return 0;
 }
 
 /* ---- Signals ----------------------------------------------------------- */
@@ -229,6 +191,113 @@ static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st)
             st->merge_seconds, 100.0 * st->merge_seconds / total);
 }
 
+/* The summary as JSON, for scripts and the benchmark. */
+static int write_stats(const char *path, glossa_runtime_t *rt,
+                       const glossa_run_stats_t *st, unsigned threads,
+                       int isolate)
+{
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    double secs = st->wall_seconds > 0 ? st->wall_seconds : 1e-9;
+    json_t *plugins = json_array();
+    size_t n = glossa_runtime_plugin_count(rt);
+    for (size_t i = 0; i < n; i++) {
+        glossa_plugin_stats_t ps;
+        if (glossa_runtime_plugin_stats(rt, i, &ps) == 0)
+            json_array_append_new(
+                plugins,
+                json_pack("{s:s,s:f,s:I,s:I}", "name", ps.name, "seconds",
+                          ps.seconds, "documents", (json_int_t)ps.documents,
+                          "failures", (json_int_t)ps.failures));
+    }
+    json_t *doc = json_pack(
+        "{s:s,s:I,s:b,s:I,s:I,s:f,s:f,s:f,s:I,s:I,s:f,s:f,s:I,s:I,s:o}",
+        "glossa", glossa_version(), "threads", (json_int_t)threads, "isolate",
+        isolate, "documents", (json_int_t)st->records, "bytes",
+        (json_int_t)st->bytes, "wall_seconds", st->wall_seconds,
+        "documents_per_second", (double)st->records / secs,
+        "megabytes_per_second", (double)st->bytes / 1e6 / secs, "errors",
+        (json_int_t)st->errors, "records_with_errors",
+        (json_int_t)st->records_with_errors, "prepare_seconds",
+        st->prepare_seconds, "merge_seconds", st->merge_seconds, "peak_rss_kb",
+        (json_int_t)self.ru_maxrss, "peak_rss_worker_kb",
+        (json_int_t)children.ru_maxrss, "plugins", plugins);
+    int rc = doc ? json_dump_file(doc, path, JSON_INDENT(2)) : -1;
+    json_decref(doc);
+    if (rc)
+        fprintf(stderr, "glossa run: cannot write %s\n", path);
+    return rc;
+}
+
+/* ---- The job, for --resume -------------------------------------------- */
+
+/* FNV-1a of a file's bytes, as 16 hex digits; "" if it cannot be read. */
+static void file_digest(const char *path, char hex[17])
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    FILE *f = fopen(path, "rb");
+    hex[0] = '\0';
+    if (!f)
+        return;
+    int c;
+    while ((c = getc(f)) != EOF) {
+        h ^= (uint64_t)(unsigned char)c;
+        h *= 0x100000001b3ull;
+    }
+    fclose(f);
+    snprintf(hex, 17, "%016llx", (unsigned long long)h);
+}
+
+static json_t *absolute(const char *path)
+{
+    char *real = realpath(path, NULL);
+    json_t *s = json_string(real ? real : path);
+    free(real);
+    return s;
+}
+
+/* The settings that shape the output: a run may only be resumed with the
+ * same ones. Threads and window size are left out: they do not change a
+ * byte of it. */
+static json_t *describe_job(char **inputs, size_t n_inputs,
+                            const char *pipeline, const char **plugins,
+                            size_t n_plugins, const glossa_source_options_t *so,
+                            const glossa_runtime_options_t *ro)
+{
+    json_t *job = json_object(), *in = json_array(), *pl = json_array();
+    for (size_t i = 0; i < n_inputs; i++)
+        json_array_append_new(in, strcmp(inputs[i], "-") ? absolute(inputs[i])
+                                                         : json_string("-"));
+    for (size_t i = 0; i < n_plugins; i++)
+        json_array_append_new(pl, strchr(plugins[i], '/')
+                                      ? absolute(plugins[i])
+                                      : json_string(plugins[i]));
+    json_object_set_new(job, "glossa", json_string(glossa_version()));
+    json_object_set_new(job, "inputs", in);
+    json_object_set_new(job, "plugins", pl);
+    if (pipeline) {
+        char digest[17];
+        file_digest(pipeline, digest);
+        json_object_set_new(job, "pipeline",
+                            json_pack("{s:o,s:s}", "file", absolute(pipeline),
+                                      "fnv1a", digest));
+    } else {
+        json_object_set_new(job, "pipeline", json_null());
+    }
+    json_object_set_new(job, "shard",
+                        so->shard_count > 1
+                            ? json_pack("{s:I,s:I}", "index",
+                                        (json_int_t)so->shard_index, "count",
+                                        (json_int_t)so->shard_count)
+                            : json_null());
+    json_object_set_new(job, "max_doc_bytes",
+                        json_integer((json_int_t)ro->max_doc_bytes));
+    json_object_set_new(job, "max_layer_bytes",
+                        json_integer((json_int_t)ro->max_layer_bytes));
+    return job;
+}
+
 /* ---- Main -------------------------------------------------------------- */
 
 enum {
@@ -241,7 +310,14 @@ enum {
     OPT_WINDOW,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
-    OPT_LOG_LEVEL
+    OPT_LOG_LEVEL,
+    OPT_RESUME,
+    OPT_ISOLATE,
+    OPT_DOC_TIMEOUT,
+    OPT_QUARANTINE,
+    OPT_WORKER_MEMORY,
+    OPT_WORKER_MAX_DOCS,
+    OPT_STATS
 };
 
 int glossa_cli_run(int argc, char **argv)
@@ -259,16 +335,25 @@ int glossa_cli_run(int argc, char **argv)
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"quiet", no_argument, NULL, 'q'},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"resume", no_argument, NULL, OPT_RESUME},
+        {"isolate", no_argument, NULL, OPT_ISOLATE},
+        {"doc-timeout", required_argument, NULL, OPT_DOC_TIMEOUT},
+        {"quarantine", required_argument, NULL, OPT_QUARANTINE},
+        {"worker-memory", required_argument, NULL, OPT_WORKER_MEMORY},
+        {"worker-max-docs", required_argument, NULL, OPT_WORKER_MAX_DOCS},
+        {"stats", required_argument, NULL, OPT_STATS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     glossa_runtime_options_t ropts;
     glossa_runtime_options_init(&ropts);
     glossa_source_options_t sopts;
     glossa_source_options_init(&sopts);
-    const char *pipeline = NULL, *output = NULL;
+    const char *pipeline = NULL, *output = NULL, *quarantine = NULL;
+    const char *stats_path = NULL;
+    char *quarantine_default = NULL;
     const char **plugins = calloc((size_t)argc, sizeof(char *));
     size_t n_plugins = 0;
-    int quiet = 0, progress = isatty(STDERR_FILENO);
+    int quiet = 0, resume = 0, progress = isatty(STDERR_FILENO);
     unsigned long long size;
     int c;
     optind = 1;
@@ -326,6 +411,43 @@ int glossa_cli_run(int argc, char **argv)
         case OPT_PROGRESS:
             progress = 1;
             break;
+        case OPT_RESUME:
+            resume = 1;
+            break;
+        case OPT_ISOLATE:
+            ropts.isolate = 1;
+            break;
+        case OPT_DOC_TIMEOUT: {
+            char *end;
+            double secs = strtod(optarg, &end);
+            if (*end || !(secs > 0) || secs > 86400) {
+                fprintf(stderr, "glossa run: --doc-timeout takes seconds "
+                                "(e.g. 2.5), up to a day\n");
+                free(plugins);
+                return GLOSSA_EXIT_USAGE;
+            }
+            ropts.doc_timeout_ms = (unsigned)(secs * 1000 + 0.5);
+            break;
+        }
+        case OPT_QUARANTINE:
+            quarantine = optarg;
+            break;
+        case OPT_STATS:
+            stats_path = optarg;
+            break;
+        case OPT_WORKER_MEMORY:
+        case OPT_WORKER_MAX_DOCS:
+            if (glossa_cli_parse_size(optarg, &size) || size == 0) {
+                fprintf(stderr, "glossa run: bad value '%s'\n", optarg);
+                free(plugins);
+                return GLOSSA_EXIT_USAGE;
+            }
+            if (c == OPT_WORKER_MEMORY)
+                ropts.worker_memory_limit = (size_t)size;
+            else
+                ropts.worker_max_units =
+                    size > UINT32_MAX ? UINT32_MAX : (unsigned)size;
+            break;
         case OPT_NO_PROGRESS:
             progress = 0;
             break;
@@ -359,6 +481,19 @@ int glossa_cli_run(int argc, char **argv)
             return GLOSSA_EXIT_USAGE;
         }
     }
+    if (!ropts.isolate &&
+        (ropts.doc_timeout_ms || quarantine || ropts.worker_memory_limit ||
+         ropts.worker_max_units)) {
+        fprintf(stderr, "glossa run: --doc-timeout, --quarantine and "
+                        "--worker-* need --isolate\n");
+        free(plugins);
+        return GLOSSA_EXIT_USAGE;
+    }
+    if (resume && !output) {
+        fprintf(stderr, "glossa run: --resume needs -o FILE\n");
+        free(plugins);
+        return GLOSSA_EXIT_USAGE;
+    }
     if (optind >= argc) {
         fprintf(stderr, "glossa run: no input given (a directory, a file, "
                         "or - for standard input)\n");
@@ -367,12 +502,26 @@ int glossa_cli_run(int argc, char **argv)
         return GLOSSA_EXIT_USAGE;
     }
 
+    if (ropts.isolate && !quarantine && output) {
+        size_t n = strlen(output) + sizeof(".quarantine.jsonl");
+        quarantine_default = malloc(n);
+        if (quarantine_default)
+            snprintf(quarantine_default, n, "%s.quarantine.jsonl", output);
+        quarantine = quarantine_default;
+    }
+    /* The quarantine list belongs to the job: a fresh run starts it over,
+     * a resumed one appends to it. */
+    if (quarantine && !resume)
+        unlink(quarantine);
+    ropts.quarantine_path = quarantine;
+
     glossa_error_t err;
     glossa_error_clear(&err);
     glossa_runtime_t *rt = NULL;
     int exit_code = GLOSSA_EXIT_OK;
     glossa_source_t *src = NULL;
-    writer_t w = {-1, NULL, NULL, 0, 0};
+    glossa_output_t out;
+    int out_open = 0;
 
     if (glossa_runtime_new(&ropts, &rt, &err)) {
         print_error(NULL, &err);
@@ -406,43 +555,31 @@ int glossa_cli_run(int argc, char **argv)
         exit_code = GLOSSA_EXIT_LOAD;
         goto out;
     }
-    if (glossa_source_open(rt, (const char *const *)argv + optind,
-                           (size_t)(argc - optind), &sopts, &src, &err)) {
-        print_error(NULL, &err);
-        exit_code = GLOSSA_EXIT_USAGE;
+    json_t *job = describe_job(argv + optind, (size_t)(argc - optind), pipeline,
+                               plugins, n_plugins, &sopts, &ropts);
+    int opened = glossa_output_open(&out, output, resume, job);
+    json_decref(job);
+    if (opened == GLOSSA_OUTPUT_DONE)
         goto out;
-    }
-
-    /* Output. When it is standard output, plugins must not be able to
-     * write into it: fd 1 is pointed at stderr and the output goes to a
-     * private duplicate of the original fd 1. */
-    if (output) {
-        w.fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        w.name = output;
-        if (w.fd < 0) {
-            fprintf(stderr, "glossa run: cannot write %s: %s\n", output,
-                    strerror(errno));
-            exit_code = GLOSSA_EXIT_FAILURE;
-            goto out;
-        }
-    } else {
-        fflush(stdout);
-        w.fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-        w.name = "standard output";
-        if (w.fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-            fprintf(stderr, "glossa run: cannot set up standard output: %s\n",
-                    strerror(errno));
-            exit_code = GLOSSA_EXIT_FAILURE;
-            goto out;
-        }
-    }
-    w.buf = malloc(OUT_BUFFER);
-    if (!w.buf) {
-        fprintf(stderr, "glossa run: out of memory\n");
+    if (opened != GLOSSA_OUTPUT_READY) {
         exit_code = GLOSSA_EXIT_FAILURE;
         goto out;
     }
-    glossa_sink_t sink = {&w, writer_write, writer_flush};
+    out_open = 1;
+    if (out.resumed) {
+        sopts.skip_records += out.resumed;
+        fprintf(stderr, "glossa: resuming after %llu records\n",
+                (unsigned long long)out.resumed);
+    }
+    if (glossa_source_open(rt, (const char *const *)argv + optind,
+                           (size_t)(argc - optind), &sopts, &src, &err)) {
+        print_error(NULL, &err);
+        glossa_output_abandon(&out);
+        out_open = 0;
+        exit_code = GLOSSA_EXIT_USAGE;
+        goto out;
+    }
+    glossa_sink_t sink = glossa_output_sink(&out);
     glossa_progress_t bar;
     glossa_progress_init(&bar, progress);
     glossa_runtime_set_progress(rt, glossa_progress_update, &bar);
@@ -455,30 +592,44 @@ int glossa_cli_run(int argc, char **argv)
     signal(SIGTERM, SIG_DFL);
     if (!quiet || rc)
         print_summary(rt, &stats);
+    glossa_runtime_options_t in_force;
+    glossa_runtime_get_options(rt, &in_force);
+    if (stats_path &&
+        write_stats(stats_path, rt, &stats, in_force.threads,
+                    in_force.isolate) &&
+        rc == 0)
+        rc = GLOSSA_EIO;
     if (rc == GLOSSA_EINTR) {
         fprintf(stderr,
                 "glossa: interrupted; %llu records were written completely\n",
-                (unsigned long long)stats.records);
+                (unsigned long long)(stats.records + out.resumed));
         exit_code = GLOSSA_EXIT_INTERRUPTED;
     } else if (rc) {
-        if (w.error)
-            fprintf(stderr, "glossa: writing %s failed: %s\n", w.name,
-                    strerror(w.error));
-        else
+        if (!out.error)
             print_error(NULL, &err);
         exit_code = GLOSSA_EXIT_FAILURE;
     } else if (stats.errors > 0) {
         exit_code = GLOSSA_EXIT_DOC_ERRORS;
     }
-out:
-    if (w.fd >= 0 && close(w.fd) != 0 && exit_code == GLOSSA_EXIT_OK) {
-        fprintf(stderr, "glossa run: closing %s failed: %s\n",
-                w.name ? w.name : "output", strerror(errno));
-        exit_code = GLOSSA_EXIT_FAILURE;
+    /* A complete run is published; an interrupted or failed one stays in
+     * OUT.partial for --resume. */
+    if (exit_code == GLOSSA_EXIT_OK || exit_code == GLOSSA_EXIT_DOC_ERRORS) {
+        if (glossa_output_publish(&out))
+            exit_code = GLOSSA_EXIT_FAILURE;
+    } else {
+        if (glossa_output_close(&out) == 0 && output)
+            fprintf(stderr,
+                    "glossa: the records so far are in %s.partial; "
+                    "rerun with --resume to finish\n",
+                    output);
     }
-    free(w.buf);
+    out_open = 0;
+out:
+    if (out_open)
+        glossa_output_close(&out);
     glossa_source_free(src);
     glossa_runtime_free(rt);
     free(plugins);
+    free(quarantine_default);
     return exit_code;
 }

@@ -14,6 +14,7 @@ static void usage(FILE *out)
             "commands:\n"
             "  run       annotate documents with a pipeline of plugins\n"
             "  plugins   list the plugins glossa can find, or describe one\n"
+            "  eval      score annotations against gold files\n"
             "  version   print the version\n"
             "\n"
             "`glossa <command> --help` describes a command; docs/cli.md has "
@@ -27,10 +28,15 @@ int main(int argc, char **argv)
         return GLOSSA_EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    /* glossa run --isolate starts this same program as its workers. */
+    if (strcmp(cmd, GLOSSA_WORKER_ARGUMENT) == 0)
+        return glossa_worker_main(argc, argv);
     if (strcmp(cmd, "run") == 0)
         return glossa_cli_run(argc - 1, argv + 1);
     if (strcmp(cmd, "plugins") == 0)
         return glossa_cli_plugins(argc - 1, argv + 1);
+    if (strcmp(cmd, "eval") == 0)
+        return glossa_cli_eval(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("glossa %s (plugin ABI %d.%d)\n", glossa_version(),
                GLOSSA_PLUGIN_ABI_MAJOR, GLOSSA_PLUGIN_ABI_MINOR);

@@ -57,7 +57,7 @@ GLOSSA_API void glossa_free(void *ptr);
 typedef struct glossa_runtime_options {
     size_t size;                /* set by glossa_runtime_options_init() */
     unsigned threads;           /* pool threads; 0: one per CPU */
-    size_t max_docs_in_flight;  /* 0: 4 per thread + 4 */
+    size_t max_docs_in_flight;  /* 0: 16 per thread + 16 */
     size_t max_bytes_in_flight; /* text bytes read but not yet written; 0: 64
                                    MiB */
     size_t max_doc_bytes;       /* larger documents are refused; 0: 256 MiB */
@@ -68,11 +68,42 @@ typedef struct glossa_runtime_options {
      * any thread, serialised by the runtime). NULL: stderr. */
     void (*log_cb)(void *ud, glossa_log_level_t level, const char *line);
     void *log_ud;
+
+    /* Isolation (docs/reliability.md): run plugins in `threads` worker
+     * processes instead of the thread pool. A worker that dies or overruns
+     * doc_timeout_ms is replaced; its document is retried once, then
+     * recorded as failed (ECRASHED, ETIMEOUT). */
+    int isolate;
+    unsigned doc_timeout_ms;    /* 0: no limit */
+    unsigned worker_max_units;  /* replace a worker after this many; 0: 10000 */
+    size_t worker_memory_limit; /* address-space limit per worker; 0: none */
+    /* The executable of the workers: it must call glossa_worker_main()
+     * when its first argument is GLOSSA_WORKER_ARGUMENT (the glossa tool
+     * does). NULL: the running executable. Copied. */
+    const char *worker_command;
+    /* Documents failed by a crash or timeout are appended here, one JSON
+     * line each ({"id", "origin", "plugin", "code", "message"}). NULL:
+     * none. Copied. */
+    const char *quarantine_path;
 } glossa_runtime_options_t;
+
+/* The argument that makes an executable a plugin worker. */
+#define GLOSSA_WORKER_ARGUMENT "__glossa-worker"
+
+/* Serves one isolation-mode worker on file descriptor 3 until its
+ * supervisor closes it; returns the process exit status. Programs that
+ * embed Glossa and use isolation call it when argv[1] is
+ * GLOSSA_WORKER_ARGUMENT. */
+GLOSSA_API int glossa_worker_main(int argc, char **argv);
 
 GLOSSA_API void glossa_runtime_options_init(glossa_runtime_options_t *opts);
 
 /* ---- Lifecycle --------------------------------------------------------- */
+
+/* The options in force, with every default resolved (threads, window,
+ * limits). Strings point into the runtime. */
+GLOSSA_API void glossa_runtime_get_options(const glossa_runtime_t *rt,
+                                           glossa_runtime_options_t *out);
 
 /* Creates a runtime. opts may be NULL for defaults. */
 GLOSSA_API int glossa_runtime_new(const glossa_runtime_options_t *opts,

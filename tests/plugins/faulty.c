@@ -7,9 +7,18 @@
  *   BAD-BYTES     calls span_add_bytes inside a multi-byte character
  *   HUGE-OUTPUT   emits more spans than any sane cap
  *   STDOUT        writes to stdout (which must not reach the output)
+ * and, for isolation mode only (they take the whole process down):
+ *   SEGFAULT      dereferences NULL
+ *   ABORT         calls abort()
+ *   EXIT-NOW      calls exit(3)
+ *   HANG          never returns
+ *   LEAK          leaks 32 MiB per document (fails cleanly when malloc does)
  * Every other document gets one span "OK" over its first character. */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glossa/plugin.h>
 
@@ -58,6 +67,24 @@ static int annotate(void *state, glossa_ctx_t *ctx)
             if (!host->span_add(ctx, 0, n, "HUGE"))
                 break;
         return 0;
+    }
+    if (strstr(text, "SEGFAULT")) {
+        volatile int *volatile nowhere = NULL;
+        *nowhere = 1;
+    }
+    if (strstr(text, "ABORT"))
+        abort();
+    if (strstr(text, "EXIT-NOW"))
+        exit(3);
+    if (strstr(text, "HANG"))
+        for (;;)
+            pause();
+    if (strstr(text, "LEAK")) {
+        size_t size = (size_t)32 << 20;
+        char *lost = malloc(size);
+        if (!lost)
+            return host->fail(ctx, "out of memory");
+        memset(lost, 1, size); /* touch it: really resident */
     }
     if (strstr(text, "STDOUT")) {
         printf("plugin noise on stdout\n");

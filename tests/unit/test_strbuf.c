@@ -70,6 +70,33 @@ static void test_json_values_use_output_flags(void **state)
     glossa__strbuf_free(&sb);
 }
 
+static void test_json_writer_matches_jansson(void **state)
+{
+    (void)state;
+    const char *samples[] = {
+        "{\"start\":0,\"end\":7,\"text\":\"Russian\",\"label\":\"NORP\"}",
+        "[1,-2,9223372036854775807,-9223372036854775807,0,true,false,null]",
+        "{\"k\\u00e9y \\\"q\\\"\":{\"nested\":[{},[],\"\\u0001\\n\"]}}",
+        "{\"score\":-0.0941,\"pi\":3.141592653589793,\"tiny\":1e-300,"
+        "\"big\":1.5e300,\"one\":1.0}",
+        "[\"\\ud83d\\ude00 \\u2028 / \\\\\"]",
+        "\"a string at the top\"",
+        "-0",
+        "{}",
+        "[]"};
+    for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+        json_t *v = json_loads(samples[i], JSON_DECODE_ANY, NULL);
+        assert_non_null(v);
+        char *ref = json_dumps(v, GLOSSA__JSON_FLAGS);
+        glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+        assert_int_equal(glossa__strbuf_put_json(&sb, v), 0);
+        assert_string_equal(sb.data, ref);
+        free(ref);
+        glossa__strbuf_free(&sb);
+        json_decref(v);
+    }
+}
+
 static void test_out_of_memory_is_sticky(void **state)
 {
     (void)state;
@@ -91,6 +118,7 @@ int main(void)
         cmocka_unit_test(test_escaping_matches_jansson),
         cmocka_unit_test(test_appenders),
         cmocka_unit_test(test_json_values_use_output_flags),
+        cmocka_unit_test(test_json_writer_matches_jansson),
         cmocka_unit_test(test_out_of_memory_is_sticky),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -110,6 +111,7 @@ static void test_offsets_round_trip(void **state)
     text[len] = '\0';
     glossa__offsets_t map;
     assert_int_equal(glossa__offsets_init(&map, text, len, SIZE_MAX), 0);
+    assert_non_null(map.checkpoints); /* dense non-ASCII: checkpoints */
     assert_int_equal(map.n_codepoints, cps);
     size_t byte = 0;
     for (size_t cp = 0; cp <= cps; cp++) {
@@ -130,6 +132,52 @@ static void test_offsets_round_trip(void **state)
     assert_int_equal(glossa__offsets_cp_to_byte(&map, cps + 10), len);
     assert_int_equal(glossa__offsets_byte_to_cp(&map, len + 10), cps);
     glossa__offsets_free(&map);
+}
+
+/* Checks cp <-> byte both ways at every character of text. */
+static void check_round_trip(const char *text)
+{
+    size_t len = strlen(text);
+    glossa__offsets_t map;
+    assert_int_equal(glossa__offsets_init(&map, text, len, SIZE_MAX), 0);
+    size_t byte = 0, cp = 0;
+    while (byte < len) {
+        assert_int_equal(glossa__offsets_cp_to_byte(&map, cp), byte);
+        assert_int_equal(glossa__offsets_byte_to_cp(&map, byte), cp);
+        unsigned char lead = (unsigned char)text[byte];
+        size_t clen = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        for (size_t k = 1; k < clen; k++)
+            assert_int_equal(glossa__offsets_byte_to_cp(&map, byte + k), cp);
+        byte += clen;
+        cp++;
+    }
+    assert_int_equal(map.n_codepoints, cp);
+    assert_int_equal(glossa__offsets_cp_to_byte(&map, cp), len);
+    glossa__offsets_free(&map);
+}
+
+static void test_offsets_mostly_ascii_lists_wide_characters(void **state)
+{
+    (void)state;
+    /* News text: a few curly quotes and dashes in much ASCII. */
+    char text[2048];
+    size_t n = 0;
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n,
+                              "The Kremlin said on Monday that talks would "
+                              "go on, %d times \xE2\x80\x94 Moscow agreed. ",
+                              i);
+    glossa__offsets_t map;
+    assert_int_equal(glossa__offsets_init(&map, text, n, SIZE_MAX), 0);
+    assert_non_null(map.wide_cp);
+    assert_null(map.checkpoints);
+    assert_int_equal(map.n_wide, 20);
+    glossa__offsets_free(&map);
+    check_round_trip(text);
+    check_round_trip("\xC3\xA9"
+                     "abc"); /* wide first */
+    check_round_trip("abc"
+                     "\xF0\x9F\x98\x80"); /* wide last */
 }
 
 static void test_offsets_ascii_needs_no_table(void **state)
@@ -159,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_nul_is_replaced_and_keeps_offsets),
         cmocka_unit_test(test_decode_rejects_overlong_and_accepts_boundaries),
         cmocka_unit_test(test_offsets_round_trip),
+        cmocka_unit_test(test_offsets_mostly_ascii_lists_wide_characters),
         cmocka_unit_test(test_offsets_ascii_needs_no_table),
         cmocka_unit_test(test_count),
     };

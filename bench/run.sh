@@ -1,0 +1,109 @@
+#!/bin/bash
+# The Glossa benchmark (docs/performance.md).
+#
+#   bench/run.sh [SIZE_MB]          default 100; 1000 for the 1 GB run
+#
+# Builds a release binary (build-bench/), generates a deterministic corpus
+# of SIZE_MB megabytes from corpus/ (bench/out/), and measures, each with
+# 1 and 2 threads (GLOSSA_BENCH_THREADS="1 2 4" for others):
+#   framework      the no-op plugin: input, segmentation, scheduling,
+#                  merging and output
+#   <analyzer>     each bundled analyzer, with the layers it requires
+#   full           the bundled default pipeline
+#   full-isolated  the same with --isolate (worker processes)
+# It prints a table (MB/s, documents/s, speed-up over 1 thread, peak
+# memory, each plugin's share of the time), writes bench/out/results.json,
+# and checks that every configuration writes the same bytes with any
+# number of threads (and in isolation).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-100}
+threads_list=${GLOSSA_BENCH_THREADS:-"1 2"}
+build=build-bench
+out=bench/out
+mkdir -p "$out"
+
+command -v jq >/dev/null || { echo "bench/run.sh needs jq (tools/deps.sh test)" >&2; exit 2; }
+echo "building a release binary in $build/ ..."
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGLOSSA_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --parallel "$(nproc)" >/dev/null
+glossa="$build/glossa"
+
+corpus="$out/corpus-${size}MB.jsonl"
+if [ ! -s "$corpus" ]; then
+    echo "generating $corpus ..."
+    "$build/gen_corpus" corpus "$size" >"$corpus.tmp" && mv "$corpus.tmp" "$corpus"
+fi
+docs=$(wc -l <"$corpus")
+echo "corpus: $corpus ($docs documents, $(du -h "$corpus" | cut -f1))"
+
+# Pipelines: the no-op plugin, each bundled analyzer with what it requires,
+# and the default pipeline.
+pipelines="$out/pipelines"
+mkdir -p "$pipelines"
+echo '{"plugins": [{"plugin": "'"$PWD/$build"'/bench/plugins/noop.so"}]}' >"$pipelines/framework.json"
+configs="framework"
+analyzers=$(jq -r '.plugins[] | if type == "string" then . else .plugin end' "$build/default-pipeline.json")
+for a in $analyzers; do
+    # Requirements first, then the analyzer (one level is enough for the
+    # bundled analyzers; `glossa plugins --help` lists what each requires).
+    reqs=$("$glossa" plugins --help "$a" | sed -n 's/^requires: //p' | tr ',' ' ')
+    list=""
+    for r in $reqs; do [ "$r" = "-" ] || list="$list\"$r\", "; done
+    echo "{\"plugins\": [$list\"$a\"]}" >"$pipelines/$a.json"
+    configs="$configs $a"
+done
+cp "$build/default-pipeline.json" "$pipelines/full.json"
+configs="$configs full full-isolated"
+
+results="$out/results.json"
+echo "[]" >"$results"
+for config in $configs; do
+    pipeline="$pipelines/${config%-isolated}.json"
+    extra=()
+    [ "$config" = full-isolated ] && extra=(--isolate)
+    for t in $threads_list; do
+        stats="$out/stats-$config-$t.json"
+        printf '%-15s %s thread(s) ... ' "$config" "$t"
+        digest=$("$glossa" run --threads "$t" --pipeline "$pipeline" "${extra[@]}" \
+            --no-progress --quiet --stats "$stats" "$corpus" | sha256sum | cut -c1-16)
+        jq --arg c "$config" --arg d "$digest" '. + {config: $c, output_sha256: $d}' \
+            "$stats" >"$stats.tmp" && mv "$stats.tmp" "$stats"
+        jq --slurpfile s "$stats" '. + $s' "$results" >"$results.tmp" && mv "$results.tmp" "$results"
+        jq -r '"\(.megabytes_per_second * 10 | round / 10) MB/s"' "$stats"
+    done
+done
+
+# Speed-up over one thread, and each plugin's share of the time.
+jq '[.[] as $r | $r + {
+        speedup: (if $r.threads == 1 then 1 else
+                  ($r.megabytes_per_second /
+                   ([.[] | select(.config == $r.config and .threads == 1)][0].megabytes_per_second // $r.megabytes_per_second)) end),
+        shares: (($r.prepare_seconds + $r.merge_seconds + ([$r.plugins[].seconds] | add // 0)) as $total |
+                 [{name: "(segmentation)", share: ($r.prepare_seconds / $total)}] +
+                 [$r.plugins[] | {name, share: (.seconds / $total)}] +
+                 [{name: "(merge)", share: ($r.merge_seconds / $total)}])}]' \
+    "$results" >"$results.tmp" && mv "$results.tmp" "$results"
+
+echo
+echo "Glossa benchmark: $docs documents, $size MB, $(nproc) CPUs ($(date -u +%Y-%m-%d))"
+printf '%-15s %7s %9s %10s %8s %10s  %s\n' configuration threads "MB/s" "docs/s" speedup "peak MB" "time shares"
+jq -r '.[] | [.config, .threads, (.megabytes_per_second * 10 | round / 10),
+              (.documents_per_second | round), (.speedup * 100 | round / 100),
+              (((.peak_rss_kb + .peak_rss_worker_kb) / 1024) | round),
+              ([.shares[] | select(.share >= 0.005) | "\(.name) \(.share * 100 | round)%"] | join(", "))] | @tsv' \
+    "$results" | while IFS=$'\t' read -r c t mb d s rss sh; do
+    printf '%-15s %7s %9s %10s %8s %10s  %s\n' "$c" "$t" "$mb" "$d" "$s" "$rss" "$sh"
+done
+
+# The same bytes whatever the thread count, and with isolation.
+status=0
+for config in $configs; do
+    n=$(jq --arg c "$config" '[.[] | select(.config == $c) | .output_sha256] | unique | length' "$results")
+    [ "$n" = 1 ] || { echo "NOT DETERMINISTIC: $config wrote different bytes with different thread counts" >&2; status=1; }
+done
+full=$(jq -r '[.[] | select(.config == "full" or .config == "full-isolated") | .output_sha256] | unique | length' "$results")
+[ "$full" = 1 ] || { echo "NOT DETERMINISTIC: --isolate wrote different bytes" >&2; status=1; }
+[ $status = 0 ] && echo "output: identical bytes for every thread count, in-process and isolated"
+echo "results: $results"
+exit $status

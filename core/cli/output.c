@@ -1,0 +1,378 @@
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OUT_BUFFER ((size_t)1 << 20)
+/* At most this long between syncs to disk: a power loss costs at most the
+ * records of the last second, not the run. */
+#define SYNC_INTERVAL_NS 1000000000ull
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static char *concat(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s", a, b);
+    return s;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Syncs the directory holding path, so a rename in it is durable. */
+static void sync_dir_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return;
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(copy);
+}
+
+static int write_job(const glossa_output_t *out, const json_t *job)
+{
+    char *tmp = concat(out->job_path, ".tmp");
+    if (!tmp)
+        return -1;
+    int rc = json_dump_file(job, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (rc == 0)
+        rc = rename(tmp, out->job_path);
+    if (rc)
+        fprintf(stderr, "glossa run: cannot write %s: %s\n", out->job_path,
+                strerror(errno));
+    free(tmp);
+    return rc;
+}
+
+/* Names the settings that differ between two job descriptions. */
+static void print_job_difference(const json_t *was, const json_t *now)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)now, key, value)
+    {
+        if (!json_equal(value, json_object_get(was, key))) {
+            char *a = json_dumps(json_object_get(was, key),
+                                 JSON_ENCODE_ANY | JSON_COMPACT);
+            char *b = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+            fprintf(stderr, "  %s: was %s, now %s\n", key, a ? a : "(absent)",
+                    b ? b : "?");
+            free(a);
+            free(b);
+        }
+    }
+}
+
+/* Cuts the file after its last complete, parseable line and returns the
+ * number of lines kept, or -1 on I/O error. */
+static int64_t cut_to_complete_lines(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return -1;
+    off_t size = st.st_size, end = size;
+    char chunk[65536];
+    /* Find the last newline, scanning backwards. */
+    off_t last_nl = -1;
+    while (end > 0 && last_nl < 0) {
+        size_t n = end > (off_t)sizeof(chunk) ? sizeof(chunk) : (size_t)end;
+        if (pread(fd, chunk, n, end - (off_t)n) != (ssize_t)n)
+            return -1;
+        for (size_t i = n; i > 0; i--)
+            if (chunk[i - 1] == '\n') {
+                last_nl = end - (off_t)n + (off_t)i - 1;
+                break;
+            }
+        end -= (off_t)n;
+    }
+    off_t keep = last_nl + 1; /* 0 when there is no complete line */
+    /* Count lines, remembering where the last one starts. */
+    int64_t lines = 0;
+    off_t last_start = 0, pos = 0;
+    while (pos < keep) {
+        size_t n = keep - pos > (off_t)sizeof(chunk) ? sizeof(chunk)
+                                                     : (size_t)(keep - pos);
+        if (pread(fd, chunk, n, pos) != (ssize_t)n)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            if (chunk[i] == '\n') {
+                lines++;
+                if (pos + (off_t)i + 1 < keep)
+                    last_start = pos + (off_t)i + 1;
+            }
+        pos += (off_t)n;
+    }
+    /* A power loss can leave a line of zeros or garbage that still ends in
+     * a newline; the last line must be a record. */
+    if (lines > 0) {
+        size_t n = (size_t)(keep - last_start);
+        char *line = malloc(n);
+        if (!line || pread(fd, line, n, last_start) != (ssize_t)n) {
+            free(line);
+            return -1;
+        }
+        json_t *rec = json_loadb(line, n - 1, 0, NULL);
+        free(line);
+        if (!json_is_object(rec)) {
+            keep = last_start;
+            lines--;
+        }
+        json_decref(rec);
+    }
+    if (keep != size && ftruncate(fd, keep) != 0)
+        return -1;
+    if (lseek(fd, keep, SEEK_SET) < 0)
+        return -1;
+    return lines;
+}
+
+static int open_resume(glossa_output_t *out, const json_t *job)
+{
+    json_error_t jerr;
+    json_t *was = json_load_file(out->job_path, 0, &jerr);
+    if (!was) {
+        fprintf(stderr,
+                "glossa run: cannot resume: %s: %s\n(remove %s to start "
+                "over)\n",
+                out->job_path, jerr.text, out->partial_path);
+        return GLOSSA_OUTPUT_FAILED;
+    }
+    int same = json_equal(was, job);
+    if (!same) {
+        fprintf(stderr,
+                "glossa run: cannot resume %s: it was started with other "
+                "settings:\n",
+                out->partial_path);
+        print_job_difference(was, job);
+        fprintf(stderr,
+                "(run with the same settings, or remove %s to start "
+                "over)\n",
+                out->partial_path);
+    }
+    json_decref(was);
+    if (!same)
+        return GLOSSA_OUTPUT_FAILED;
+    out->fd = open(out->partial_path, O_RDWR | O_CLOEXEC);
+    int64_t lines = out->fd < 0 ? -1 : cut_to_complete_lines(out->fd);
+    if (lines < 0) {
+        fprintf(stderr, "glossa run: cannot resume %s: %s\n", out->partial_path,
+                strerror(errno));
+        return GLOSSA_OUTPUT_FAILED;
+    }
+    out->resumed = (uint64_t)lines;
+    return GLOSSA_OUTPUT_READY;
+}
+
+static void output_free(glossa_output_t *out);
+
+static int open_output(glossa_output_t *out, const char *path, int resume,
+                       const json_t *job)
+{
+    memset(out, 0, sizeof(*out));
+    out->fd = -1;
+    out->buf = malloc(OUT_BUFFER);
+    if (!out->buf) {
+        fprintf(stderr, "glossa run: out of memory\n");
+        return GLOSSA_OUTPUT_FAILED;
+    }
+    out->last_sync_ns = now_ns();
+    if (!path) {
+        /* Plugins must not write into the output: fd 1 is pointed at
+         * stderr, and records go to a private copy of the original. */
+        fflush(stdout);
+        out->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        if (out->fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+            fprintf(stderr, "glossa run: cannot set up standard output: %s\n",
+                    strerror(errno));
+            return GLOSSA_OUTPUT_FAILED;
+        }
+        return GLOSSA_OUTPUT_READY;
+    }
+    out->path = strdup(path);
+    out->partial_path = concat(path, ".partial");
+    out->job_path = concat(path, ".partial.job");
+    if (!out->path || !out->partial_path || !out->job_path) {
+        fprintf(stderr, "glossa run: out of memory\n");
+        return GLOSSA_OUTPUT_FAILED;
+    }
+    if (resume && exists(out->partial_path))
+        return open_resume(out, job);
+    if (resume && exists(path)) {
+        fprintf(stderr, "glossa run: %s is complete; nothing to resume\n",
+                path);
+        return GLOSSA_OUTPUT_DONE;
+    }
+    if (!resume && exists(out->partial_path))
+        fprintf(stderr,
+                "glossa run: warning: starting over; %s of an interrupted "
+                "run is discarded (--resume continues it)\n",
+                out->partial_path);
+    /* The job file first: wherever a kill lands, an OUT.partial always
+     * has its job file beside it. */
+    if (write_job(out, job))
+        return GLOSSA_OUTPUT_FAILED;
+    out->fd =
+        open(out->partial_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out->fd < 0) {
+        fprintf(stderr, "glossa run: cannot write %s: %s\n", out->partial_path,
+                strerror(errno));
+        return GLOSSA_OUTPUT_FAILED;
+    }
+    return GLOSSA_OUTPUT_READY;
+}
+
+int glossa_output_open(glossa_output_t *out, const char *path, int resume,
+                       const json_t *job)
+{
+    int rc = open_output(out, path, resume, job);
+    if (rc != GLOSSA_OUTPUT_READY) {
+        if (out->fd >= 0 && out->path)
+            close(out->fd);
+        out->fd = -1;
+        output_free(out);
+    }
+    return rc;
+}
+
+static int output_flush(void *ud)
+{
+    glossa_output_t *out = ud;
+    if (write_all(out->fd, out->buf, out->len)) {
+        out->error = errno ? errno : EIO;
+        return GLOSSA_EIO;
+    }
+    out->len = 0;
+    if (out->path && now_ns() - out->last_sync_ns > SYNC_INTERVAL_NS) {
+        fdatasync(out->fd);
+        out->last_sync_ns = now_ns();
+    }
+    return 0;
+}
+
+static int output_write(void *ud, const char *line, size_t len,
+                        const glossa_record_info_t *info)
+{
+    (void)info;
+    glossa_output_t *out = ud;
+    if (out->len + len + 1 > OUT_BUFFER && output_flush(out))
+        return GLOSSA_EIO;
+    if (len + 1 > OUT_BUFFER) { /* a huge record goes out directly */
+        if (write_all(out->fd, line, len) || write_all(out->fd, "\n", 1)) {
+            out->error = errno ? errno : EIO;
+            return GLOSSA_EIO;
+        }
+        return 0;
+    }
+    memcpy(out->buf + out->len, line, len);
+    out->buf[out->len + len] = '\n';
+    out->len += len + 1;
+    return 0;
+}
+
+glossa_sink_t glossa_output_sink(glossa_output_t *out)
+{
+    glossa_sink_t sink = {out, output_write, output_flush};
+    return sink;
+}
+
+static void output_free(glossa_output_t *out)
+{
+    free(out->buf);
+    free(out->path);
+    free(out->partial_path);
+    free(out->job_path);
+    out->buf = out->path = out->partial_path = out->job_path = NULL;
+}
+
+int glossa_output_close(glossa_output_t *out)
+{
+    int rc = 0;
+    if (out->fd >= 0) {
+        if (out->len && output_flush(out))
+            rc = -1;
+        if (out->path)
+            fdatasync(out->fd);
+        if (close(out->fd) != 0)
+            rc = -1;
+        out->fd = -1;
+    }
+    if (rc)
+        fprintf(stderr, "glossa run: writing %s failed: %s\n",
+                out->path ? out->partial_path : "standard output",
+                strerror(out->error ? out->error : errno));
+    output_free(out);
+    return rc;
+}
+
+int glossa_output_publish(glossa_output_t *out)
+{
+    if (!out->path)
+        return glossa_output_close(out);
+    int rc = 0;
+    if (out->len && output_flush(out))
+        rc = -1;
+    if (rc == 0 && fdatasync(out->fd) != 0)
+        rc = -1;
+    if (close(out->fd) != 0)
+        rc = -1;
+    out->fd = -1;
+    if (rc == 0 && rename(out->partial_path, out->path) != 0)
+        rc = -1;
+    if (rc == 0) {
+        unlink(out->job_path);
+        sync_dir_of(out->path);
+    } else {
+        fprintf(stderr, "glossa run: publishing %s failed: %s\n", out->path,
+                strerror(out->error ? out->error : errno));
+    }
+    output_free(out);
+    return rc;
+}
+
+void glossa_output_abandon(glossa_output_t *out)
+{
+    if (out->fd >= 0)
+        close(out->fd);
+    out->fd = -1;
+    if (out->path && !out->resumed) {
+        unlink(out->partial_path);
+        unlink(out->job_path);
+    }
+    output_free(out);
+}

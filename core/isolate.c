@@ -1,0 +1,715 @@
+/* Isolation mode: the supervisor side.
+ *
+ * Each worker slot owns a process running glossa_worker_main(), a duplex
+ * pipe on its fd 3 and a timer. A unit goes to an idle, ready worker; its
+ * RESULT comes back on the pipe. When a worker dies (signal, exit, broken
+ * pipe) or overruns --doc-timeout (then it is killed), the unit it held is
+ * retried once on a fresh worker; a second failure fails the unit with
+ * ECRASHED or ETIMEOUT and lists the document in the quarantine file. The
+ * slot then starts a new worker. Workers are also replaced after a number
+ * of units, which bounds what a leaking plugin can hold.
+ *
+ * Everything here runs on the run's loop thread. A slot's handles are
+ * reused only after all three close callbacks have run. */
+#include "isolate.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "protocol.h"
+#include "report.h"
+
+#define MAX_ATTEMPTS 2
+#define DEFAULT_UNITS_PER_WORKER 10000
+/* Workers that die before they are ready this many times in a row mean
+ * the plugins cannot run at all here: the run stops. */
+#define MAX_START_FAILURES 3
+
+enum { SLOT_EMPTY, SLOT_STARTING, SLOT_READY, SLOT_CLOSING };
+
+/* Units a worker holds at once: the one it runs and the next, already in
+ * its socket, so that it never waits for the supervisor between units.
+ * Results come back in order, so the oldest unit is the one running. */
+#define PIPELINE_DEPTH 2
+
+typedef struct worker {
+    struct glossa__isolation *iso;
+    unsigned index;
+    int state;
+    uv_process_t proc;
+    uv_pipe_t pipe;
+    uv_timer_t timer;
+    int open_handles; /* handles whose close callback has not run */
+    int exited;       /* the process is gone */
+    int64_t exit_status;
+    int term_signal;
+    glossa__unit_t *inflight[PIPELINE_DEPTH]; /* oldest first */
+    unsigned n_inflight;
+    int timed_out;
+    int was_ready; /* READY seen from the current process */
+    unsigned units_sent;
+    int draining; /* sent its quota: retire once it is empty */
+    char *in;     /* bytes read, not yet consumed as frames */
+    size_t in_len, in_cap;
+} worker_t;
+
+/* One write to a worker: the frame's small integers and its header stay
+ * alive until libuv is done with them. */
+typedef struct request {
+    uv_write_t req;
+    worker_t *w;
+    unsigned char head[8];
+    unsigned char text_len[4], n_tokens[4], n_sentences[4];
+    char *header;
+} request_t;
+
+struct glossa__isolation {
+    uv_loop_t *loop;
+    const glossa_runtime_t *rt;
+    glossa__isolation_callbacks_t cb;
+    worker_t *workers;
+    unsigned n_workers;
+    glossa__unit_t *head, *tail; /* waiting units */
+    char *init;                  /* the INIT frame payload */
+    size_t init_len;
+    int stopping;
+    int fatal;
+    unsigned start_failures;
+    FILE *quarantine;
+    unsigned units_per_worker;
+};
+
+static void spawn_worker(worker_t *w);
+static void dispatch(glossa__isolation_t *iso);
+
+/* ---- Units --------------------------------------------------------------
+ */
+
+static void enqueue(glossa__isolation_t *iso, glossa__unit_t *u, int front)
+{
+    u->next_queued = NULL;
+    if (front) {
+        u->next_queued = iso->head;
+        iso->head = u;
+        if (!iso->tail)
+            iso->tail = u;
+    } else if (iso->tail) {
+        iso->tail->next_queued = u;
+        iso->tail = u;
+    } else {
+        iso->head = iso->tail = u;
+    }
+}
+
+static glossa__unit_t *dequeue(glossa__isolation_t *iso)
+{
+    glossa__unit_t *u = iso->head;
+    if (u) {
+        iso->head = u->next_queued;
+        if (!iso->head)
+            iso->tail = NULL;
+        u->next_queued = NULL;
+    }
+    return u;
+}
+
+static void quarantine(glossa__isolation_t *iso, const glossa__unit_t *u)
+{
+    if (!iso->quarantine)
+        return;
+    json_t *entry = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s}", "id", u->doc->id ? u->doc->id : "", "origin",
+        u->doc->origin ? u->doc->origin : "", "plugin", u->step->layer, "code",
+        u->error_code ? u->error_code : "ECRASHED", "message",
+        u->error ? u->error : "");
+    char *line = entry ? json_dumps(entry, JSON_COMPACT) : NULL;
+    if (line) {
+        fprintf(iso->quarantine, "%s\n", line);
+        fflush(iso->quarantine);
+    }
+    glossa__free(line);
+    json_decref(entry);
+}
+
+/* Fails a unit for good and hands it back. */
+static void fail_unit(glossa__isolation_t *iso, glossa__unit_t *u,
+                      const char *code, const char *message, int listed)
+{
+    json_decref(u->spans);
+    json_decref(u->document);
+    u->spans = u->document = NULL;
+    glossa__free(u->error);
+    u->error = glossa__strdup(message);
+    u->error_code = code;
+    u->status = GLOSSA__UNIT_FAILED;
+    if (listed)
+        quarantine(iso, u);
+    iso->cb.done(iso->cb.ud, u);
+}
+
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGABRT:
+        return "SIGABRT";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGILL:
+        return "SIGILL";
+    case SIGKILL:
+        return "SIGKILL";
+    case SIGTERM:
+        return "SIGTERM";
+    default:
+        return "a signal";
+    }
+}
+
+/* The unit a worker held when it died or was killed: retry it once on a
+ * fresh worker, then give up on it. */
+static void unit_lost(worker_t *w, glossa__unit_t *u)
+{
+    glossa__isolation_t *iso = w->iso;
+    u->attempts++;
+    char why[256];
+    const char *code = "ECRASHED";
+    if (w->timed_out) {
+        code = "ETIMEOUT";
+        snprintf(why, sizeof(why),
+                 "did not finish this document within --doc-timeout %.3g s; "
+                 "its worker was killed",
+                 (double)iso->rt->opts.doc_timeout_ms / 1000.0);
+    } else if (w->term_signal) {
+        snprintf(why, sizeof(why),
+                 "its worker process died of signal %d (%s) on this document",
+                 w->term_signal, signal_name(w->term_signal));
+    } else {
+        snprintf(why, sizeof(why),
+                 "its worker process exited with status %lld on this "
+                 "document",
+                 (long long)w->exit_status);
+    }
+    if (u->attempts < MAX_ATTEMPTS && !iso->stopping && !iso->fatal) {
+        glossa__log(iso->rt, GLOSSA_LOG_WARN, u->step->layer, u->doc->id,
+                    "%s; retrying once", why);
+        enqueue(iso, u, 1);
+        return;
+    }
+    char message[320];
+    snprintf(message, sizeof(message), "%s%s", why,
+             u->attempts >= MAX_ATTEMPTS ? " (twice: retried once)" : "");
+    fail_unit(iso, u, code, message, 1);
+}
+
+/* ---- Worker handles ----------------------------------------------------
+ */
+
+static void on_handle_closed(uv_handle_t *handle)
+{
+    worker_t *w = handle->data;
+    if (--w->open_handles > 0)
+        return;
+    glossa__isolation_t *iso = w->iso;
+    w->state = SLOT_EMPTY;
+    glossa__free(w->in);
+    w->in = NULL;
+    w->in_len = w->in_cap = 0;
+    if (!iso->stopping && !iso->fatal)
+        spawn_worker(w); /* a fresh process for this slot */
+}
+
+static void close_handle(uv_handle_t *h)
+{
+    if (!uv_is_closing(h))
+        uv_close(h, on_handle_closed);
+}
+
+/* Starts closing a worker: its pipe (the worker reads end of file and
+ * exits), its timer, and its process handle once it has exited. */
+static void retire(worker_t *w)
+{
+    if (w->state == SLOT_CLOSING || w->state == SLOT_EMPTY)
+        return;
+    w->state = SLOT_CLOSING;
+    uv_timer_stop(&w->timer);
+    close_handle((uv_handle_t *)&w->pipe);
+    close_handle((uv_handle_t *)&w->timer);
+    if (w->exited)
+        close_handle((uv_handle_t *)&w->proc);
+}
+
+static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
+{
+    worker_t *w = proc->data;
+    glossa__isolation_t *iso = w->iso;
+    w->exited = 1;
+    w->exit_status = status;
+    w->term_signal = term_signal;
+    int was_ready = w->was_ready;
+    glossa__unit_t *running = w->n_inflight ? w->inflight[0] : NULL;
+    /* Units behind the running one never started: back to the front of
+     * the queue, in order, without counting a try (or failed, when the
+     * run is stopping and nothing will take them). */
+    unsigned n = w->n_inflight;
+    w->n_inflight = 0;
+    for (unsigned j = n; j > 1; j--) {
+        if (iso->stopping || iso->fatal)
+            fail_unit(iso, w->inflight[j - 1], "EINTR",
+                      "not run: the run was stopped", 0);
+        else
+            enqueue(iso, w->inflight[j - 1], 1);
+    }
+    if (w->state != SLOT_CLOSING)
+        retire(w);
+    close_handle((uv_handle_t *)&w->proc);
+    if (!was_ready && !running && !iso->stopping) {
+        /* Died before it was ready: the plugins cannot start in a worker. */
+        if (++iso->start_failures >= MAX_START_FAILURES && !iso->fatal) {
+            iso->fatal = 1;
+            iso->cb.fatal(iso->cb.ud, GLOSSA_ECRASHED,
+                          "plugin workers die before they are ready; see the "
+                          "messages above");
+        }
+    }
+    if (running)
+        unit_lost(w, running);
+    dispatch(iso);
+}
+
+static void on_timeout(uv_timer_t *timer)
+{
+    worker_t *w = timer->data;
+    if (!w->n_inflight || w->exited)
+        return;
+    w->timed_out = 1;
+    uv_process_kill(&w->proc, SIGKILL);
+}
+
+/* ---- Messages ----------------------------------------------------------
+ */
+
+static void on_ready(worker_t *w, const char *payload, uint32_t len)
+{
+    glossa__isolation_t *iso = w->iso;
+    json_t *msg = json_loadb(payload, len, 0, NULL);
+    if (json_is_true(json_object_get(msg, "ok"))) {
+        w->state = SLOT_READY;
+        w->was_ready = 1;
+        iso->start_failures = 0;
+    } else if (!iso->fatal) {
+        const char *why = json_string_value(json_object_get(msg, "error"));
+        char message[2048];
+        snprintf(message, sizeof(message),
+                 "a plugin worker could not load the pipeline: %s",
+                 why ? why : "malformed answer");
+        iso->fatal = 1;
+        iso->cb.fatal(iso->cb.ud, GLOSSA_ELOAD, message);
+        retire(w);
+    }
+    json_decref(msg);
+}
+
+static void start_timer(worker_t *w)
+{
+    unsigned ms = w->iso->rt->opts.doc_timeout_ms;
+    w->timed_out = 0;
+    if (ms)
+        uv_timer_start(&w->timer, on_timeout, ms, 0);
+}
+
+static void on_result(worker_t *w, const char *payload, uint32_t len)
+{
+    glossa__isolation_t *iso = w->iso;
+    uv_timer_stop(&w->timer);
+    if (!w->n_inflight) { /* an answer nobody asked for: broken worker */
+        uv_process_kill(&w->proc, SIGKILL);
+        return;
+    }
+    glossa__unit_t *u = w->inflight[0];
+    for (unsigned j = 1; j < w->n_inflight; j++)
+        w->inflight[j - 1] = w->inflight[j];
+    w->n_inflight--;
+    if (w->n_inflight)
+        start_timer(w); /* the next unit starts now */
+    else if (w->draining)
+        retire(w); /* recycled: a fresh worker takes the slot */
+    json_t *msg = json_loadb(payload, len, 0, NULL);
+    const char *status = json_string_value(json_object_get(msg, "status"));
+    if (!msg || !status) {
+        fail_unit(iso, u, "ENOMEM",
+                  "could not read the worker's answer (out of memory?)", 0);
+    } else {
+        json_t *spans = json_object_get(msg, "spans");
+        json_t *document = json_object_get(msg, "document");
+        json_t *warnings = json_object_get(msg, "warnings");
+        u->spans = json_is_array(spans) ? json_incref(spans) : NULL;
+        u->document = json_is_object(document) ? json_incref(document) : NULL;
+        u->warnings = json_is_array(warnings) ? json_incref(warnings) : NULL;
+        u->nanos = (uint64_t)json_integer_value(json_object_get(msg, "nanos"));
+        const char *error = json_string_value(json_object_get(msg, "error"));
+        if (error)
+            u->error = glossa__strdup(error);
+        /* Codes come from a fixed set; keep a static string. */
+        const char *code = json_string_value(json_object_get(msg, "code"));
+        u->error_code = code && !strcmp(code, "ETOOBIG")  ? "ETOOBIG"
+                        : code && !strcmp(code, "ENOMEM") ? "ENOMEM"
+                        : code && !strcmp(code, "EINVAL") ? "EINVAL"
+                                                          : "EPLUGIN";
+        if (!strcmp(status, "done") && u->spans) {
+            u->status = GLOSSA__UNIT_DONE;
+        } else {
+            u->status = GLOSSA__UNIT_FAILED;
+            json_decref(u->spans);
+            u->spans = NULL;
+        }
+        /* Last: `done` may hand this worker its next unit. */
+        iso->cb.done(iso->cb.ud, u);
+    }
+    json_decref(msg);
+}
+
+static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+    worker_t *w = handle->data;
+    if (w->in_cap - w->in_len < suggested) {
+        size_t cap = w->in_cap ? w->in_cap : 65536;
+        while (cap - w->in_len < suggested)
+            cap *= 2;
+        char *grown = glossa__realloc(w->in, cap);
+        if (!grown) {
+            *buf = uv_buf_init(NULL, 0); /* libuv reports UV_ENOBUFS */
+            return;
+        }
+        w->in = grown;
+        w->in_cap = cap;
+    }
+    *buf = uv_buf_init(w->in + w->in_len, (unsigned)(w->in_cap - w->in_len));
+}
+
+static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    worker_t *w = stream->data;
+    if (n < 0) {
+        /* End of file or error: the worker is gone or going; on_worker_exit
+         * decides what happened to its unit. */
+        uv_read_stop(stream);
+        if (!w->exited)
+            uv_process_kill(&w->proc, SIGKILL);
+        return;
+    }
+    w->in_len += (size_t)n;
+    size_t pos = 0;
+    while (w->in_len - pos >= 4) {
+        uint32_t len = glossa__get_u32((unsigned char *)w->in + pos);
+        if (len > GLOSSA__MAX_FRAME) {
+            uv_process_kill(&w->proc, SIGKILL);
+            break;
+        }
+        if (w->in_len - pos - 4 < len)
+            break;
+        const char *payload = w->in + pos + 4;
+        pos += 4 + (size_t)len;
+        if (w->state == SLOT_STARTING)
+            on_ready(w, payload, len);
+        else if (w->state == SLOT_READY)
+            on_result(w, payload, len);
+        if (w->state == SLOT_CLOSING || w->state == SLOT_EMPTY)
+            break;
+    }
+    if (pos > 0 && w->in) {
+        memmove(w->in, w->in + pos, w->in_len - pos);
+        w->in_len -= pos;
+    }
+    dispatch(w->iso);
+}
+
+static void on_written(uv_write_t *req, int status)
+{
+    request_t *r = req->data;
+    worker_t *w = r->w;
+    glossa__free(r->header);
+    glossa__free(r);
+    if (status < 0 && !w->exited)
+        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit goes on */
+}
+
+static int send_init(worker_t *w)
+{
+    request_t *r = glossa__calloc(1, sizeof(*r));
+    if (!r)
+        return UV_ENOMEM;
+    r->w = w;
+    r->req.data = r;
+    glossa__put_u32(r->head, (uint32_t)w->iso->init_len);
+    uv_buf_t bufs[2] = {uv_buf_init((char *)r->head, 4),
+                        uv_buf_init(w->iso->init, (unsigned)w->iso->init_len)};
+    int rc = uv_write(&r->req, (uv_stream_t *)&w->pipe, bufs, 2, on_written);
+    if (rc)
+        glossa__free(r);
+    return rc;
+}
+
+/* Sends a unit: header, text, and the document's tokens and sentences in
+ * binary (the worker is this same program), so the worker does not segment
+ * the text again. Takes the header string. */
+static int send_unit(worker_t *w, const glossa__unit_t *u, char *header)
+{
+    request_t *r = glossa__calloc(1, sizeof(*r));
+    if (!r) {
+        glossa__free(header);
+        return UV_ENOMEM;
+    }
+    const glossa__doc_t *doc = u->doc;
+    size_t header_len = strlen(header);
+    size_t tokens = doc->seg.n_tokens * sizeof(glossa_token_t);
+    size_t sentences = doc->seg.n_sentences * sizeof(glossa_sentence_t);
+    uint64_t total = 4 + header_len + 4 + doc->len + 4 + tokens + 4 + sentences;
+    if (total > GLOSSA__MAX_FRAME) {
+        glossa__free(header);
+        glossa__free(r);
+        return UV_E2BIG;
+    }
+    r->w = w;
+    r->req.data = r;
+    r->header = header;
+    glossa__put_u32(r->head, (uint32_t)total);
+    glossa__put_u32(r->head + 4, (uint32_t)header_len);
+    glossa__put_u32(r->text_len, (uint32_t)doc->len);
+    glossa__put_u32(r->n_tokens, (uint32_t)doc->seg.n_tokens);
+    glossa__put_u32(r->n_sentences, (uint32_t)doc->seg.n_sentences);
+    uv_buf_t bufs[7] = {uv_buf_init((char *)r->head, 8),
+                        uv_buf_init(header, (unsigned)header_len),
+                        uv_buf_init((char *)r->text_len, 4),
+                        uv_buf_init(doc->text, (unsigned)doc->len),
+                        uv_buf_init((char *)r->n_tokens, 4),
+                        uv_buf_init((char *)doc->seg.tokens, (unsigned)tokens),
+                        uv_buf_init((char *)r->n_sentences, 4)};
+    uv_buf_t all[8];
+    memcpy(all, bufs, sizeof(bufs));
+    all[7] = uv_buf_init((char *)doc->seg.sentences, (unsigned)sentences);
+    int rc = uv_write(&r->req, (uv_stream_t *)&w->pipe, all, 8, on_written);
+    if (rc) {
+        glossa__free(header);
+        glossa__free(r);
+    }
+    return rc;
+}
+
+static json_t *unit_header(const glossa__unit_t *u)
+{
+    const glossa__step_t *step = u->step;
+    json_t *layers = json_object();
+    for (size_t r = 0; layers && r < step->n_requires; r++) {
+        const glossa__unit_t *req = &u->doc->units[step->requires[r]];
+        json_object_set_new(layers, req->step->layer,
+                            json_pack("{s:O,s:O?}", "spans", req->spans,
+                                      "document", req->document));
+    }
+    return json_pack("{s:I,s:s,s:O,s:o}", "step", (json_int_t)step->index, "id",
+                     u->doc->id ? u->doc->id : "", "meta", u->doc->meta,
+                     "layers", layers);
+}
+
+static void start_unit(worker_t *w, glossa__unit_t *u)
+{
+    glossa__isolation_t *iso = w->iso;
+    json_t *header = unit_header(u);
+    char *text = header ? json_dumps(header, JSON_COMPACT) : NULL;
+    json_decref(header);
+    if (!text) {
+        fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
+        return;
+    }
+    w->inflight[w->n_inflight++] = u;
+    if (++w->units_sent >= iso->units_per_worker)
+        w->draining = 1;
+    if (w->n_inflight == 1)
+        start_timer(w);
+    if (send_unit(w, u, text))
+        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries it */
+}
+
+static void dispatch(glossa__isolation_t *iso)
+{
+    if (iso->fatal) {
+        /* Nothing can run: hand back everything waiting, failed. */
+        glossa__unit_t *u;
+        while ((u = dequeue(iso)))
+            fail_unit(iso, u, "ECRASHED",
+                      "not run: plugin workers cannot start", 0);
+        return;
+    }
+    for (unsigned i = 0; i < iso->n_workers && iso->head; i++) {
+        worker_t *w = &iso->workers[i];
+        while (iso->head && w->state == SLOT_READY && !w->exited &&
+               !w->draining && w->n_inflight < PIPELINE_DEPTH)
+            start_unit(w, dequeue(iso));
+    }
+}
+
+/* ---- Starting ----------------------------------------------------------
+ */
+
+static void spawn_worker(worker_t *w)
+{
+    glossa__isolation_t *iso = w->iso;
+    const glossa_runtime_t *rt = iso->rt;
+    memset(&w->proc, 0, sizeof(w->proc));
+    w->exited = 0;
+    w->term_signal = 0;
+    w->exit_status = 0;
+    w->units_sent = 0;
+    w->draining = 0;
+    w->timed_out = 0;
+    w->was_ready = 0;
+    w->n_inflight = 0;
+    uv_pipe_init(iso->loop, &w->pipe, 0);
+    uv_timer_init(iso->loop, &w->timer);
+    w->pipe.data = w->timer.data = w->proc.data = w;
+    w->open_handles = 3;
+    const char *exe =
+        rt->worker_command ? rt->worker_command : "/proc/self/exe";
+    char *args[] = {(char *)exe, (char *)GLOSSA__WORKER_ARG, NULL};
+    uv_stdio_container_t stdio[4];
+    stdio[0].flags = UV_IGNORE;
+    /* A plugin's prints and logs go to our stderr, never into the pipe. */
+    stdio[1].flags = UV_INHERIT_FD;
+    stdio[1].data.fd = 2;
+    stdio[2].flags = UV_INHERIT_FD;
+    stdio[2].data.fd = 2;
+    stdio[3].flags = UV_CREATE_PIPE | UV_READABLE_PIPE | UV_WRITABLE_PIPE;
+    stdio[3].data.stream = (uv_stream_t *)&w->pipe;
+    uv_process_options_t o;
+    memset(&o, 0, sizeof(o));
+    o.exit_cb = on_worker_exit;
+    o.file = exe;
+    o.args = args;
+    o.stdio = stdio;
+    o.stdio_count = 4;
+    w->state = SLOT_STARTING;
+    int rc = uv_spawn(iso->loop, &w->proc, &o);
+    if (rc == 0)
+        rc = uv_read_start((uv_stream_t *)&w->pipe, on_alloc, on_read);
+    if (rc == 0)
+        rc = send_init(w);
+    if (rc) {
+        glossa__log(rt, GLOSSA_LOG_ERROR, NULL, NULL,
+                    "cannot start a plugin worker (%s): %s", exe,
+                    uv_strerror(rc));
+        w->exited = 1;
+        retire(w);
+        close_handle((uv_handle_t *)&w->proc);
+        if (++iso->start_failures >= MAX_START_FAILURES && !iso->fatal) {
+            iso->fatal = 1;
+            iso->cb.fatal(iso->cb.ud, GLOSSA_ECRASHED,
+                          "cannot start plugin workers");
+            dispatch(iso);
+        }
+    }
+}
+
+static char *init_message(const glossa_runtime_t *rt, size_t *len)
+{
+    json_t *steps = json_array();
+    for (size_t i = 0; steps && i < rt->n_steps; i++) {
+        const glossa__step_t *s = rt->steps[i];
+        json_array_append_new(steps, json_pack("{s:s,s:s,s:O}", "path",
+                                               s->type->path, "layer", s->layer,
+                                               "config", s->config));
+    }
+    json_t *msg =
+        json_pack("{s:i,s:o,s:{s:I,s:I,s:i,s:I}}", "version",
+                  GLOSSA__PROTOCOL_VERSION, "steps", steps, "options",
+                  "max_doc_bytes", (json_int_t)rt->opts.max_doc_bytes,
+                  "max_layer_bytes", (json_int_t)rt->opts.max_layer_bytes,
+                  "log_level", (int)rt->opts.log_level, "memory_limit",
+                  (json_int_t)rt->opts.worker_memory_limit);
+    char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+    json_decref(msg);
+    *len = text ? strlen(text) : 0;
+    return text;
+}
+
+int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
+                            const glossa_runtime_t *rt,
+                            const glossa__isolation_callbacks_t *cb,
+                            glossa_error_t *err)
+{
+    *out = NULL;
+    glossa__isolation_t *iso = glossa__calloc(1, sizeof(*iso));
+    if (!iso)
+        return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+    iso->loop = loop;
+    iso->rt = rt;
+    iso->cb = *cb;
+    iso->n_workers = rt->opts.threads;
+    iso->units_per_worker = rt->opts.worker_max_units
+                                ? rt->opts.worker_max_units
+                                : DEFAULT_UNITS_PER_WORKER;
+    iso->workers = glossa__calloc(iso->n_workers, sizeof(worker_t));
+    iso->init = init_message(rt, &iso->init_len);
+    if (!iso->workers || !iso->init) {
+        glossa__isolation_free(iso);
+        return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+    }
+    if (rt->quarantine_path) {
+        iso->quarantine = fopen(rt->quarantine_path, "ae");
+        if (!iso->quarantine) {
+            int e = errno;
+            glossa__isolation_free(iso);
+            return glossa__fail(err, GLOSSA_EIO, rt->quarantine_path, 0,
+                                "cannot open the quarantine file: %s",
+                                strerror(e));
+        }
+    }
+    for (unsigned i = 0; i < iso->n_workers; i++) {
+        iso->workers[i].iso = iso;
+        iso->workers[i].index = i;
+        spawn_worker(&iso->workers[i]);
+    }
+    *out = iso;
+    return 0;
+}
+
+void glossa__isolation_submit(glossa__isolation_t *iso, glossa__unit_t *unit)
+{
+    unit->attempts = 0;
+    enqueue(iso, unit, 0);
+    dispatch(iso);
+}
+
+void glossa__isolation_stop(glossa__isolation_t *iso)
+{
+    iso->stopping = 1;
+    for (unsigned i = 0; i < iso->n_workers; i++) {
+        worker_t *w = &iso->workers[i];
+        if (w->n_inflight && !w->exited)
+            uv_process_kill(&w->proc, SIGKILL);
+        retire(w);
+    }
+    glossa__unit_t *u;
+    while ((u = dequeue(iso)))
+        fail_unit(iso, u, "EINTR", "not run: the run was stopped", 0);
+}
+
+void glossa__isolation_free(glossa__isolation_t *iso)
+{
+    if (!iso)
+        return;
+    if (iso->quarantine)
+        fclose(iso->quarantine);
+    for (unsigned i = 0; iso->workers && i < iso->n_workers; i++)
+        glossa__free(iso->workers[i].in);
+    glossa__free(iso->workers);
+    glossa__free(iso->init);
+    glossa__free(iso);
+}

@@ -1,0 +1,230 @@
+/* The plugin worker process of isolation mode (see protocol.h and
+ * isolate.c). It loads the same pipeline as its supervisor and runs one
+ * unit (one plugin on one document) per request, with the same code as
+ * in-process mode: preparation, the host table, span checks. Whatever a
+ * plugin does to this process (crash, hang, leak) stays here. */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "protocol.h"
+#include "runtime_int.h"
+
+/* Reals go over the wire with full precision, so that the supervisor
+ * prints exactly what an in-process run prints. */
+#define WIRE_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
+
+static int send_json(int fd, json_t *msg)
+{
+    char *text = json_dumps(msg, WIRE_FLAGS);
+    json_decref(msg);
+    if (!text)
+        return -1;
+    int rc = glossa__frame_write(fd, text, strlen(text));
+    glossa__free(text);
+    return rc;
+}
+
+static glossa_runtime_t *start(const char *payload, uint32_t len, char *why,
+                               size_t why_size)
+{
+    json_error_t jerr;
+    json_t *init = json_loadb(payload, len, 0, &jerr);
+    json_t *options = json_object_get(init, "options");
+    json_t *steps = json_object_get(init, "steps");
+    if (!json_is_object(options) || !json_is_array(steps) ||
+        json_integer_value(json_object_get(init, "version")) !=
+            GLOSSA__PROTOCOL_VERSION) {
+        snprintf(why, why_size, "bad INIT message: %s",
+                 init ? "unexpected content" : jerr.text);
+        json_decref(init);
+        return NULL;
+    }
+    json_int_t memory =
+        json_integer_value(json_object_get(options, "memory_limit"));
+    if (memory > 0) {
+        struct rlimit lim = {(rlim_t)memory, (rlim_t)memory};
+        setrlimit(RLIMIT_AS, &lim);
+    }
+    glossa_runtime_options_t o;
+    glossa_runtime_options_init(&o);
+    o.threads = 1;
+    o.max_doc_bytes =
+        (size_t)json_integer_value(json_object_get(options, "max_doc_bytes"));
+    o.max_layer_bytes =
+        (size_t)json_integer_value(json_object_get(options, "max_layer_bytes"));
+    o.log_level = (glossa_log_level_t)json_integer_value(
+        json_object_get(options, "log_level"));
+    glossa_runtime_t *rt = NULL;
+    glossa_error_t err;
+    int rc = glossa_runtime_new(&o, &rt, &err);
+    size_t i;
+    json_t *step;
+    json_array_foreach(steps, i, step)
+    {
+        if (rc)
+            break;
+        rc = glossa_runtime_add_plugin(
+            rt, json_string_value(json_object_get(step, "path")),
+            json_object_get(step, "config"),
+            json_string_value(json_object_get(step, "layer")), &err);
+    }
+    if (rc == 0)
+        rc = glossa_runtime_prepare(rt, &err);
+    json_decref(init);
+    if (rc) {
+        glossa_error_format(&err, why, why_size);
+        glossa_runtime_free(rt);
+        return NULL;
+    }
+    return rt;
+}
+
+/* Reads a 4-byte count and that many bytes (count * unit) at *p. */
+static const char *take(const char **p, const char *end, size_t unit,
+                        uint32_t *count)
+{
+    if (end - *p < 4)
+        return NULL;
+    *count = glossa__get_u32((const unsigned char *)*p);
+    *p += 4;
+    size_t bytes = (size_t)*count * unit;
+    if ((size_t)(end - *p) < bytes)
+        return NULL;
+    const char *data = *p;
+    *p += bytes;
+    return data;
+}
+
+static json_t *failure(const char *code, const char *why)
+{
+    return json_pack("{s:s,s:s,s:s}", "status", "failed", "code", code, "error",
+                     why);
+}
+
+/* Runs one UNIT request and returns the RESULT message. */
+static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len)
+{
+    const char *p = payload, *end = payload + len;
+    uint32_t hlen, text_len, n_tokens, n_sentences;
+    const char *hdr = take(&p, end, 1, &hlen);
+    const char *text = hdr ? take(&p, end, 1, &text_len) : NULL;
+    const char *tokens =
+        text ? take(&p, end, sizeof(glossa_token_t), &n_tokens) : NULL;
+    const char *sentences =
+        tokens ? take(&p, end, sizeof(glossa_sentence_t), &n_sentences) : NULL;
+    json_t *header = sentences ? json_loadb(hdr, hlen, 0, NULL) : NULL;
+    json_int_t index = json_integer_value(json_object_get(header, "step"));
+    if (!header || index < 0 || (size_t)index >= rt->n_steps) {
+        json_decref(header);
+        return failure("EINVAL", "malformed request");
+    }
+    glossa__doc_t *doc = glossa__doc_new();
+    json_t *result = NULL;
+    if (!doc)
+        goto oom;
+    /* The document as the supervisor prepared it. */
+    doc->raw_kind = GLOSSA__RAW_TEXT;
+    doc->raw = glossa__strndup(text, text_len);
+    doc->raw_len = doc->input_bytes = doc->len = text_len;
+    doc->text = doc->raw;
+    const char *id = json_string_value(json_object_get(header, "id"));
+    doc->id = glossa__strdup(id ? id : "");
+    doc->origin = glossa__strdup(doc->id ? doc->id : "");
+    json_t *meta = json_object_get(header, "meta");
+    doc->meta = json_is_object(meta) ? json_incref(meta) : json_object();
+    doc->seg.tokens = glossa__malloc(n_tokens * sizeof(glossa_token_t) + 1);
+    doc->seg.sentences =
+        glossa__malloc(n_sentences * sizeof(glossa_sentence_t) + 1);
+    if (!doc->raw || !doc->id || !doc->origin || !doc->meta ||
+        !doc->seg.tokens || !doc->seg.sentences)
+        goto oom;
+    memcpy(doc->seg.tokens, tokens, n_tokens * sizeof(glossa_token_t));
+    memcpy(doc->seg.sentences, sentences,
+           n_sentences * sizeof(glossa_sentence_t));
+    doc->seg.n_tokens = n_tokens;
+    doc->seg.n_sentences = n_sentences;
+    if (glossa__offsets_init(&doc->offsets, doc->text, doc->len, SIZE_MAX) ||
+        glossa__doc_make_units(rt, doc, NULL))
+        goto oom;
+    /* The layers this step requires, as the supervisor has them. */
+    const glossa__step_t *step = rt->steps[index];
+    json_t *layers = json_object_get(header, "layers");
+    for (size_t r = 0; r < step->n_requires; r++) {
+        glossa__unit_t *req = &doc->units[step->requires[r]];
+        json_t *l = json_object_get(layers, req->step->layer);
+        json_t *spans = json_object_get(l, "spans");
+        json_t *document = json_object_get(l, "document");
+        req->spans = json_is_array(spans) ? json_incref(spans) : json_array();
+        req->document = json_is_object(document) ? json_incref(document) : NULL;
+        req->status = GLOSSA__UNIT_DONE;
+    }
+    glossa__unit_t *u = &doc->units[index];
+    glossa__unit_execute(u);
+    int done = u->status == GLOSSA__UNIT_DONE;
+    result = json_pack("{s:s,s:O?,s:O?,s:s?,s:s?,s:O?,s:I}", "status",
+                       done ? "done" : "failed", "spans", u->spans, "document",
+                       u->document, "error", u->error, "code", u->error_code,
+                       "warnings", u->warnings, "nanos", (json_int_t)u->nanos);
+    if (!result)
+        goto oom;
+    json_decref(header);
+    glossa__doc_free(doc);
+    return result;
+oom:
+    json_decref(header);
+    glossa__doc_free(doc);
+    return failure("ENOMEM", "out of memory in the worker process");
+}
+
+int glossa_worker_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    const int fd = GLOSSA__WORKER_FD;
+    /* A supervisor that went away makes writes fail; exit then. */
+    signal(SIGPIPE, SIG_IGN);
+    char *payload = NULL;
+    uint32_t len = 0;
+    if (glossa__frame_read(fd, &payload, &len) != 1) {
+        fprintf(stderr,
+                "glossa worker: no INIT message on fd %d (this "
+                "program is started by glossa run --isolate)\n",
+                fd);
+        return 2;
+    }
+    char why[2048] = "";
+    glossa_runtime_t *rt = start(payload, len, why, sizeof(why));
+    glossa__free(payload);
+    if (!rt) {
+        send_json(fd, json_pack("{s:b,s:s}", "ok", 0, "error", why));
+        return 3;
+    }
+    if (send_json(fd, json_pack("{s:b}", "ok", 1))) {
+        glossa_runtime_free(rt);
+        return 1;
+    }
+    int rc = 0;
+    for (;;) {
+        int got = glossa__frame_read(fd, &payload, &len);
+        if (got == 0)
+            break; /* the supervisor is done with us */
+        if (got < 0) {
+            rc = 1;
+            break;
+        }
+        json_t *result = run_unit(rt, payload, len);
+        glossa__free(payload);
+        if (!result || send_json(fd, result)) {
+            rc = 1;
+            break;
+        }
+    }
+    glossa_runtime_free(rt);
+    return rc;
+}

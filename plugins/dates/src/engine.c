@@ -1,0 +1,644 @@
+/* Finding and normalizing temporal expressions.
+ *
+ * Running every rule over the whole text would cost one regex pass per
+ * rule. Instead one pass tokenizes the text and looks each word up in the
+ * trigger table (the words of the lexicons marked !trigger, plus digit
+ * tokens). Each trigger opens a window reaching WINDOW_BACK words before it
+ * and WINDOW_AHEAD words after; overlapping windows merge. Only the rules
+ * whose trigger classes occur in a window run, and only over that window.
+ * Temporal expressions are sparse in news, so most of the text is only
+ * tokenized.
+ *
+ * Within a window every candidate match of every rule is collected; the
+ * longest win (then the higher priority, then the earlier rule), as in
+ * HeidelTime. The winners are normalized in text order, because anaphoric
+ * values ("a year earlier") depend on the dates mentioned before them. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glossa/error.h>
+
+/* Words of context around a trigger. Long enough for "at least the past
+ * 18 months" and "the end of the year"; see rule patterns. */
+#define WINDOW_BACK 6
+#define WINDOW_AHEAD 4
+/* A dateline lies within this many bytes of the top of the text. */
+#define DATELINE_SPAN 800
+/* ... on a line with at most this many bytes besides the date. */
+#define DATELINE_SLACK 48
+
+typedef struct cand {
+    size_t start, end; /* the span (extent group or whole match) */
+    size_t ov_at;      /* offset of its ovector copy in the scratch */
+    uint32_t rule;
+    bool dead;
+} cand_t;
+
+/* One trigger word in the open window: the range of text it wakes rules
+ * for (WINDOW_BACK words before it to WINDOW_AHEAD words after), and its
+ * classes. A rule scans only the ranges of its own triggers. */
+typedef struct occ {
+    size_t s, e;
+    uint64_t mask;
+    int ahead; /* words still to add to e */
+} occ_t;
+
+typedef struct run {
+    const dates_engine_t *e;
+    const char *text;
+    size_t len;
+    pcre2_match_data *md;
+    cand_t *cands;
+    size_t ncands, cap_cands;
+    PCRE2_SIZE *ovs;
+    size_t novs, cap_ovs;
+    dates_dct_t dct;
+    dates_point_t ref;
+    char ref_value[64];
+    dates_point_t qref;
+    char qref_value[64];
+    dates_span_cb cb;
+    void *arg;
+    int rc;
+    occ_t *occ;
+    size_t nocc, cap_occ, pending;
+} run_t;
+
+int dates_dct_parse(const char *s, dates_dct_t *dct)
+{
+    memset(dct, 0, sizeof *dct);
+    if (!s)
+        return -1;
+    int y, m, d;
+    char c;
+    size_t n = strlen(s);
+    if (n >= 10 && s[4] == '-' && s[7] == '-') {
+        for (int i = 0; i < 10; i++)
+            if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+                return -1;
+        y = atoi(s);
+        m = atoi(s + 5);
+        d = atoi(s + 8);
+        c = s[10];
+        if (c != '\0' && c != 'T' && c != ' ')
+            return -1;
+    } else if (n == 8) {
+        for (int i = 0; i < 8; i++)
+            if (!isdigit((unsigned char)s[i]))
+                return -1;
+        long v = atol(s);
+        y = (int)(v / 10000);
+        m = (int)(v / 100 % 100);
+        d = (int)(v % 100);
+    } else {
+        return -1;
+    }
+    if (!dates_cal_valid(y, m, d))
+        return -1;
+    dct->valid = true;
+    dct->date.y = y;
+    dct->date.m = m;
+    dct->date.d = d;
+    return 0;
+}
+
+/* ---- Candidates -------------------------------------------------------- */
+
+static int add_cand(run_t *R, uint32_t rule, const PCRE2_SIZE *ov,
+                    uint32_t pairs, size_t start, size_t end)
+{
+    if (R->ncands == R->cap_cands) {
+        size_t cap = R->cap_cands ? R->cap_cands * 2 : 32;
+        cand_t *p = realloc(R->cands, cap * sizeof *p);
+        if (!p)
+            return GLOSSA_ENOMEM;
+        R->cands = p;
+        R->cap_cands = cap;
+    }
+    if (R->novs + 2 * pairs > R->cap_ovs) {
+        size_t cap = R->cap_ovs ? R->cap_ovs * 2 : 256;
+        while (cap < R->novs + 2 * pairs)
+            cap *= 2;
+        PCRE2_SIZE *p = realloc(R->ovs, cap * sizeof *p);
+        if (!p)
+            return GLOSSA_ENOMEM;
+        R->ovs = p;
+        R->cap_ovs = cap;
+    }
+    memcpy(R->ovs + R->novs, ov, 2 * pairs * sizeof *ov);
+    cand_t *c = &R->cands[R->ncands++];
+    c->start = start;
+    c->end = end;
+    c->ov_at = R->novs;
+    c->rule = rule;
+    c->dead = false;
+    R->novs += 2 * pairs;
+    return 0;
+}
+
+/* Runs rule r over [ws, we) and collects its matches. */
+static int run_rule(run_t *R, uint32_t ri, size_t ws, size_t we)
+{
+    const dates_rule_t *r = &R->e->rules[ri];
+    size_t off = ws;
+    while (off < we) {
+        int rc =
+            pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0, R->md, NULL);
+        if (rc <= 0)
+            return 0; /* no match, or a match-limit error: give up here */
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R->md);
+        size_t s = ov[0], e = ov[1];
+        if (r->extent_group > 0 && ov[2 * r->extent_group] != PCRE2_UNSET) {
+            s = ov[2 * r->extent_group];
+            e = ov[2 * r->extent_group + 1];
+        }
+        /* Spans must start and end on character boundaries; patterns
+         * match ASCII, so this only guards against odd rules. */
+        bool ok = e > s && ((unsigned char)R->text[s] & 0xC0) != 0x80 &&
+                  (e >= R->len || ((unsigned char)R->text[e] & 0xC0) != 0x80);
+        if (ok) {
+            int err = add_cand(R, ri, ov, r->pairs, s, e);
+            if (err)
+                return err;
+        }
+        off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+    return 0;
+}
+
+static int cmp_cand_rank(const void *a, const void *b, const run_t *R)
+{
+    const cand_t *x = a, *y = b;
+    size_t lx = x->end - x->start, ly = y->end - y->start;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    int px = R->e->rules[x->rule].priority, py = R->e->rules[y->rule].priority;
+    if (px != py)
+        return px > py ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->rule < y->rule ? -1 : (x->rule > y->rule);
+}
+
+/* qsort has no context argument in C11; the ranking needs rule
+ * priorities, so sort by insertion (windows hold few candidates). */
+static void sort_rank(run_t *R)
+{
+    for (size_t i = 1; i < R->ncands; i++) {
+        cand_t c = R->cands[i];
+        size_t j = i;
+        while (j > 0 && cmp_cand_rank(&R->cands[j - 1], &c, R) > 0) {
+            R->cands[j] = R->cands[j - 1];
+            j--;
+        }
+        R->cands[j] = c;
+    }
+}
+
+static void sort_start(cand_t *c, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        cand_t x = c[i];
+        size_t j = i;
+        while (j > 0 && c[j - 1].start > x.start) {
+            c[j] = c[j - 1];
+            j--;
+        }
+        c[j] = x;
+    }
+}
+
+static const char *const TYPE_NAMES[] = {"DATE", "TIME", "DURATION", "SET",
+                                         "NONE"};
+
+/* Evaluates candidate c; dry runs leave the reference untouched. */
+static int eval_match(run_t *R, uint32_t rule, size_t start, size_t end,
+                      const PCRE2_SIZE *ov, char *value, size_t vsize,
+                      dates_eval_t *ev)
+{
+    const dates_rule_t *r = &R->e->rules[rule];
+    memset(ev, 0, sizeof *ev);
+    ev->engine = R->e;
+    ev->text = R->text;
+    ev->len = R->len;
+    ev->start = start;
+    ev->end = end;
+    ev->ov = ov;
+    ev->pairs = r->pairs;
+    ev->dct = R->dct;
+    ev->ref = R->ref;
+    memcpy(ev->ref_value, R->ref_value, sizeof ev->ref_value);
+    ev->qref = R->qref;
+    memcpy(ev->qref_value, R->qref_value, sizeof ev->qref_value);
+    if (!r->value) {
+        value[0] = '\0';
+        return 0;
+    }
+    return dates__template_eval(r->value, ev, value, vsize);
+}
+
+static int eval_cand(run_t *R, const cand_t *c, char *value, size_t vsize,
+                     dates_eval_t *ev)
+{
+    return eval_match(R, c->rule, c->start, c->end, R->ovs + c->ov_at, value,
+                      vsize, ev);
+}
+
+/* Picks the winners among the window's candidates and emits them. */
+static int resolve_window(run_t *R)
+{
+    if (R->ncands == 0)
+        return 0;
+    sort_rank(R);
+    char value[64];
+    dates_eval_t ev;
+    size_t nwin = 0;
+    for (size_t i = 0; i < R->ncands; i++) {
+        cand_t *c = &R->cands[i];
+        bool clash = false;
+        for (size_t j = 0; j < nwin && !clash; j++) {
+            const cand_t *w = &R->cands[j];
+            clash = c->start < w->end && w->start < c->end;
+        }
+        if (clash)
+            continue;
+        /* A candidate whose value cannot be formed (February 30) gives
+         * way to shorter ones. */
+        if (eval_cand(R, c, value, sizeof value, &ev) < 0)
+            continue;
+        /* Winners are kept at the front of the array. */
+        cand_t tmp = *c;
+        *c = R->cands[nwin];
+        R->cands[nwin++] = tmp;
+    }
+    sort_start(R->cands, nwin);
+    for (size_t i = 0; i < nwin; i++) {
+        const cand_t *c = &R->cands[i];
+        const dates_rule_t *r = &R->e->rules[c->rule];
+        if (r->type == DATES_T_NONE)
+            continue;
+        if (eval_cand(R, c, value, sizeof value, &ev) < 0)
+            continue;
+        char anchor[64];
+        const char *anchor_p = NULL;
+        if (ev.used_qref) {
+            memcpy(anchor, R->qref_value, sizeof anchor);
+            anchor_p = anchor;
+        } else if (ev.used_ref) {
+            memcpy(anchor, R->ref_value, sizeof anchor);
+            anchor_p = anchor;
+        } else if (ev.used_dct && R->dct.valid) {
+            dates_ymd_t d = R->dct.date;
+            snprintf(anchor, sizeof anchor, "%04d-%02d-%02d", d.y, d.m, d.d);
+            anchor_p = anchor;
+        }
+        /* A mod that cannot be formed is left out; it never drops the
+         * expression. */
+        char mod[32];
+        const char *mod_p = NULL;
+        if (r->mod) {
+            dates_eval_t mev = ev;
+            if (dates__template_eval(r->mod, &mev, mod, sizeof mod) == 0 &&
+                mod[0])
+                mod_p = mod;
+        }
+        dates_span_t span = {c->start, c->end,   TYPE_NAMES[r->type],
+                             value,    anchor_p, mod_p,
+                             r->name};
+        if (R->cb) {
+            int rc = R->cb(R->arg, &span);
+            if (rc)
+                return rc;
+        }
+        dates_point_t p;
+        if (r->keep_ref &&
+            (r->type == DATES_T_DATE || r->type == DATES_T_TIME) &&
+            dates__point_parse(value, &p)) {
+            R->ref = p;
+            snprintf(R->ref_value, sizeof R->ref_value, "%s", value);
+            /* Only a quarter over by the DCT is one a report compares
+             * with "a year ago"; forecasts ("losses through the third
+             * quarter of 1990", "a charge in the fourth quarter") are
+             * not. */
+            if (p.gran == G_QUARTER &&
+                (!R->dct.valid ||
+                 p.y * 4 + p.q <
+                     R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m))) {
+                R->qref = p;
+                snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
+            }
+        }
+    }
+    return 0;
+}
+
+static int run_window(run_t *R, uint64_t mask)
+{
+    R->ncands = 0;
+    R->novs = 0;
+    for (uint32_t i = 0; i < R->e->nrules; i++) {
+        uint64_t want = R->e->rules[i].triggers;
+        if (!(want & mask))
+            continue;
+        /* The union of the ranges of this rule's triggers, in order. */
+        size_t rs = 0, re = 0;
+        bool have = false;
+        for (size_t k = 0; k <= R->nocc; k++) {
+            const occ_t *o = k < R->nocc ? &R->occ[k] : NULL;
+            if (o && !(o->mask & want))
+                continue;
+            if (o && have && o->s <= re) {
+                if (o->e > re)
+                    re = o->e;
+                continue;
+            }
+            if (have) {
+                /* A range ends at a word; let it take the period of
+                 * "p.m." too. */
+                if (re < R->len && R->text[re] == '.')
+                    re++;
+                int rc = run_rule(R, i, rs, re);
+                if (rc)
+                    return rc;
+            }
+            if (o) {
+                rs = o->s;
+                re = o->e;
+                have = true;
+            }
+        }
+    }
+    R->nocc = 0;
+    R->pending = 0;
+    return resolve_window(R);
+}
+
+static int add_occ(run_t *R, size_t s, size_t e, uint64_t mask)
+{
+    if (R->nocc == R->cap_occ) {
+        size_t cap = R->cap_occ ? R->cap_occ * 2 : 64;
+        occ_t *p = realloc(R->occ, cap * sizeof *p);
+        if (!p)
+            return GLOSSA_ENOMEM;
+        R->occ = p;
+        R->cap_occ = cap;
+    }
+    occ_t *o = &R->occ[R->nocc++];
+    o->s = s;
+    o->e = e;
+    o->mask = mask;
+    o->ahead = WINDOW_AHEAD;
+    return 0;
+}
+
+/* ---- Trigger scan ------------------------------------------------------ */
+
+static uint64_t hash_word(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static uint64_t word_mask(const dates_engine_t *e, const char *w)
+{
+    if (e->tw_size == 0)
+        return 0;
+    size_t mask = e->tw_size - 1;
+    for (size_t i = hash_word(w) & mask;; i = (i + 1) & mask) {
+        if (e->tw_keys[i][0] == '\0')
+            return 0;
+        if (strcmp(e->tw_keys[i], w) == 0)
+            return e->tw_masks[i];
+    }
+}
+
+/* Character classes for the scan: ASCII letters and digits form tokens;
+ * everything else (punctuation, space, non-ASCII bytes) separates them. */
+enum { CC_OTHER = 0, CC_ALPHA = 1, CC_DIGIT = 2 };
+
+static const unsigned char *cc_table(void)
+{
+    static const unsigned char table[256] = {
+#define D CC_DIGIT
+#define A CC_ALPHA
+        ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D,
+        ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D, ['a'] = A, ['b'] = A,
+        ['c'] = A, ['d'] = A, ['e'] = A, ['f'] = A, ['g'] = A, ['h'] = A,
+        ['i'] = A, ['j'] = A, ['k'] = A, ['l'] = A, ['m'] = A, ['n'] = A,
+        ['o'] = A, ['p'] = A, ['q'] = A, ['r'] = A, ['s'] = A, ['t'] = A,
+        ['u'] = A, ['v'] = A, ['w'] = A, ['x'] = A, ['y'] = A, ['z'] = A,
+        ['A'] = A, ['B'] = A, ['C'] = A, ['D'] = A, ['E'] = A, ['F'] = A,
+        ['G'] = A, ['H'] = A, ['I'] = A, ['J'] = A, ['K'] = A, ['L'] = A,
+        ['M'] = A, ['N'] = A, ['O'] = A, ['P'] = A, ['Q'] = A, ['R'] = A,
+        ['S'] = A, ['T'] = A, ['U'] = A, ['V'] = A, ['W'] = A, ['X'] = A,
+        ['Y'] = A, ['Z'] = A,
+#undef A
+#undef D
+    };
+    return table;
+}
+
+/* The built-in classes of the digit token [s, e) (see internal.h). */
+static uint64_t digit_classes(const unsigned char *t, size_t s, size_t e,
+                              size_t to)
+{
+    uint64_t m = 1ull << DATES_CLASS_DIGITS;
+    size_t n = e - s;
+    unsigned char next = e < to ? t[e] : 0;
+    unsigned char next2 = e + 1 < to ? t[e + 1] : 0;
+    if (n == 4 && (t[s] == '1' || (t[s] == '2' && t[s + 1] == '0')))
+        m |= 1ull << DATES_CLASS_YEAR;
+    else if (n == 2 &&
+             ((s > 0 && (t[s - 1] == '\'' || t[s - 1] == '`')) || next == 's'))
+        m |= 1ull << DATES_CLASS_YEAR;
+    if (n <= 4 && (next == '/' || next == '-' || next == '.') && next2 >= '0' &&
+        next2 <= '9')
+        m |= 1ull << DATES_CLASS_NUMDATE;
+    if (n <= 2) {
+        if (next == ':' && next2 >= '0' && next2 <= '9')
+            m |= 1ull << DATES_CLASS_CLOCK;
+        size_t k = e;
+        while (k < to && k < e + 2 && (t[k] == ' ' || t[k] == '.'))
+            k++;
+        if (k + 1 < to && ((t[k] | 0x20) == 'a' || (t[k] | 0x20) == 'p') &&
+            ((t[k + 1] | 0x20) == 'm' ||
+             (t[k + 1] == '.' && k + 2 < to && (t[k + 2] | 0x20) == 'm')))
+            m |= 1ull << DATES_CLASS_CLOCK;
+    }
+    return m;
+}
+
+static int scan(run_t *R, size_t from, size_t to)
+{
+    const unsigned char *t = (const unsigned char *)R->text;
+    const unsigned char *cc = cc_table();
+    size_t ring[WINDOW_BACK + 1];
+    size_t nring = 0, head = 0;
+    bool open = false;
+    size_t we = 0;
+    uint64_t mask = 0;
+    int ahead = 0;
+    size_t i = from;
+    while (i < to) {
+        unsigned char c = cc[t[i]];
+        if (c == CC_OTHER) {
+            i++;
+            continue;
+        }
+        size_t s = i;
+        uint64_t m = 0;
+        if (c == CC_DIGIT) {
+            while (i < to && cc[t[i]] == CC_DIGIT)
+                i++;
+            m = digit_classes(t, s, i, to);
+        } else {
+            char w[DATES_MAX_WORD + 1];
+            size_t n = 0;
+            while (i < to && cc[t[i]] == CC_ALPHA) {
+                if (n < DATES_MAX_WORD)
+                    w[n] = (char)(t[i] | 0x20); /* ASCII lowercase */
+                n++;
+                i++;
+            }
+            if (n >= 2 && n <= DATES_MAX_WORD) {
+                w[n] = '\0';
+                m = word_mask(R->e, w);
+            }
+        }
+        /* The ring holds the starts of the last WINDOW_BACK + 1 tokens,
+         * this one included. */
+        ring[head] = s;
+        head = (head + 1) % (WINDOW_BACK + 1);
+        if (nring < WINDOW_BACK + 1)
+            nring++;
+        /* This word extends the ranges of the triggers before it. */
+        for (size_t k = R->pending; k < R->nocc; k++) {
+            if (R->occ[k].ahead > 0) {
+                R->occ[k].e = i;
+                R->occ[k].ahead--;
+            }
+        }
+        while (R->pending < R->nocc && R->occ[R->pending].ahead == 0)
+            R->pending++;
+        if (m) {
+            size_t back =
+                ring[(head + (WINDOW_BACK + 1) - nring) % (WINDOW_BACK + 1)];
+            if (!(open && back <= we) && open) {
+                int rc = run_window(R, mask);
+                if (rc)
+                    return rc;
+                open = false;
+            }
+            if (!open) {
+                open = true;
+                mask = 0;
+            }
+            mask |= m;
+            we = i;
+            ahead = WINDOW_AHEAD;
+            if (add_occ(R, back, i, m) != 0)
+                return GLOSSA_ENOMEM;
+        } else if (open && ahead > 0) {
+            we = i;
+            ahead--;
+        }
+    }
+    if (open)
+        return run_window(R, mask);
+    return 0;
+}
+
+/* ---- Dateline ---------------------------------------------------------- */
+
+static bool line_is_dateline(const char *t, size_t len, size_t s, size_t e)
+{
+    size_t ls = s, le = e;
+    while (ls > 0 && t[ls - 1] != '\n')
+        ls--;
+    while (le < len && t[le] != '\n')
+        le++;
+    return (s - ls) + (le - e) <= DATELINE_SLACK;
+}
+
+static int dateline_cb(void *arg, const dates_span_t *span)
+{
+    (void)arg;
+    (void)span;
+    return 0;
+}
+
+/* Looks for a full date alone on a line near the top, matched by a rule
+ * marked `dateline = yes`. */
+static void find_dateline(run_t *R)
+{
+    size_t to = R->len < DATELINE_SPAN ? R->len : DATELINE_SPAN;
+    /* Stop at a line end so that a date is never cut. */
+    while (to < R->len && R->text[to] != '\n' && to < DATELINE_SPAN + 200)
+        to++;
+    size_t best_s = (size_t)-1;
+    char best[64] = "";
+    for (uint32_t ri = 0; ri < R->e->nrules; ri++) {
+        const dates_rule_t *r = &R->e->rules[ri];
+        if (!r->dateline)
+            continue;
+        size_t off = 0;
+        while (off < to) {
+            int rc = pcre2_match(r->re, (PCRE2_SPTR)R->text, to, off, 0, R->md,
+                                 NULL);
+            if (rc <= 0)
+                break;
+            const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R->md);
+            if (ov[0] < best_s &&
+                line_is_dateline(R->text, R->len, ov[0], ov[1])) {
+                dates_eval_t ev;
+                char v[64];
+                dates_dct_t d;
+                if (eval_match(R, ri, ov[0], ov[1], ov, v, sizeof v, &ev) ==
+                        0 &&
+                    dates_dct_parse(v, &d) == 0) {
+                    best_s = ov[0];
+                    memcpy(best, v, sizeof best);
+                }
+            }
+            off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        }
+    }
+    if (best[0])
+        dates_dct_parse(best, &R->dct);
+}
+
+int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
+                          const dates_dct_t *dct, unsigned flags,
+                          dates_span_cb cb, void *arg, dates_dct_t *used_dct)
+{
+    run_t R;
+    memset(&R, 0, sizeof R);
+    R.e = e;
+    R.text = text;
+    R.len = len;
+    R.cb = cb ? cb : dateline_cb;
+    R.arg = arg;
+    if (dct && dct->valid)
+        R.dct = *dct;
+    R.md = pcre2_match_data_create(e->max_pairs, NULL);
+    if (!R.md)
+        return GLOSSA_ENOMEM;
+    if (!R.dct.valid && (flags & DATES_DATELINE))
+        find_dateline(&R);
+    if (used_dct)
+        *used_dct = R.dct;
+    int rc = scan(&R, 0, len);
+    pcre2_match_data_free(R.md);
+    free(R.cands);
+    free(R.ovs);
+    free(R.occ);
+    return rc;
+}

@@ -1,0 +1,278 @@
+/* Feature extraction: the one place that turns tokens into feature keys,
+ * for the trainer and the plugin alike. Changing a template means bumping
+ * ENTITIES_FEATURES_VERSION and retraining. */
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "entities.h"
+
+/* Longer tokens are cut for feature purposes; no name is that long. */
+#define NORM_MAX 96
+
+/* Template ids: part of every key, so the same string under two
+ * templates gives two features. Never reuse a number for another
+ * meaning without bumping ENTITIES_FEATURES_VERSION. */
+enum {
+    T_BIAS = 1,
+    T_FORM0 = 2,
+    T_LOWER = 3, /* 3..7: offsets -2..+2 */
+    T_SHAPE0 = 8,
+    T_SHORT = 9,   /* 9..11: offsets -1..+1 */
+    T_PREFIX = 12, /* 12..15 */
+    T_SUFFIX = 16, /* 16..19 */
+    T_FLAG = 20,
+    T_BI_PREV = 30,
+    T_BI_NEXT = 31,
+    T_TRI_SHORT = 32,
+    T_START_SHORT = 33,
+    T_FORM_PREV = 34,
+    T_FORM_NEXT = 35,
+    T_PREV_SHORT = 36,
+    T_SHORT_NEXT = 37,
+    T_GAZ = 40, /* 40..42: offsets -1..+1 */
+    T_COMMON_CASE = 43
+};
+
+static uint64_t hstr(const char *s, size_t len)
+{
+    return entities_fnv(ENTITIES_FNV_INIT, s, len);
+}
+
+static inline uint64_t key1(unsigned tpl, uint64_t v)
+{
+    return entities_mix(v ^ ((uint64_t)tpl * 0x9E3779B97F4A7C15ull));
+}
+
+static inline uint64_t key2(unsigned tpl, uint64_t a, uint64_t b)
+{
+    return key1(tpl, entities_mix(a) ^ b);
+}
+
+static inline uint64_t key3(unsigned tpl, uint64_t a, uint64_t b, uint64_t c)
+{
+    return key1(tpl, entities_mix(entities_mix(a) ^ b) ^ c);
+}
+
+static size_t put(char *buf, size_t o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        if (o + 1 > NORM_MAX)
+            return o;
+        buf[o++] = (char)cp;
+        return o;
+    }
+    utf8proc_uint8_t tmp[4];
+    utf8proc_ssize_t k = utf8proc_encode_char((utf8proc_int32_t)cp, tmp);
+    if (k <= 0 || o + (size_t)k > NORM_MAX)
+        return o;
+    memcpy(buf + o, tmp, (size_t)k);
+    return o + (size_t)k;
+}
+
+static void fill_one(const entities_token_t *t, entities_tokinfo_t *ti)
+{
+    char form[NORM_MAX], lower[NORM_MAX], shape[NORM_MAX], shortsh[NORM_MAX];
+    size_t fo = 0, lo = 0, so = 0, sso = 0;
+    size_t cp_ends[NORM_MAX]; /* end of each code point in lower */
+    size_t ncp = 0;
+    uint32_t flags = 0;
+    int letters = 0, lowers = 0, alnum = 0, first = 1;
+    for (size_t i = 0; i < t->len;) {
+        uint32_t cp;
+        i += entities_utf8_next(t->s + i, t->len - i, &cp);
+        cp = entities_ascii_standin(cp);
+        char sh;
+        uint32_t lc = cp;
+        if (cp < 0x80) {
+            if (cp >= 'A' && cp <= 'Z') {
+                sh = 'X';
+                lc = cp + 32;
+            } else if (cp >= 'a' && cp <= 'z') {
+                sh = 'x';
+            } else if (cp >= '0' && cp <= '9') {
+                sh = 'd';
+                lc = '0';
+            } else {
+                sh = (char)cp;
+            }
+        } else {
+            switch (utf8proc_category((utf8proc_int32_t)cp)) {
+            case UTF8PROC_CATEGORY_LU:
+            case UTF8PROC_CATEGORY_LT:
+                sh = 'X';
+                lc = (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
+                break;
+            case UTF8PROC_CATEGORY_LL:
+            case UTF8PROC_CATEGORY_LM:
+            case UTF8PROC_CATEGORY_LO:
+            case UTF8PROC_CATEGORY_MN:
+            case UTF8PROC_CATEGORY_MC:
+                sh = 'x';
+                break;
+            case UTF8PROC_CATEGORY_ND:
+                sh = 'd';
+                lc = '0';
+                break;
+            default:
+                sh = '*';
+                break;
+            }
+        }
+        if (sh == 'X' || sh == 'x') {
+            letters++;
+            alnum = 1;
+            if (sh == 'x')
+                lowers++;
+            if (first && sh == 'X')
+                flags |= ENTITIES_TF_CAP;
+        } else if (sh == 'd') {
+            flags |= ENTITIES_TF_DIGIT;
+            alnum = 1;
+        } else if (sh == '-' && !first && i < t->len) {
+            flags |= ENTITIES_TF_HYPHEN;
+        } else if (sh == '.') {
+            flags |= ENTITIES_TF_PERIOD;
+        }
+        first = 0;
+        fo = put(form, fo, cp);
+        size_t before = lo;
+        lo = put(lower, lo, lc);
+        if (lo != before && ncp < NORM_MAX)
+            cp_ends[ncp++] = lo;
+        if (so < NORM_MAX)
+            shape[so++] = sh;
+        if (sso < NORM_MAX && (sso == 0 || shortsh[sso - 1] != sh))
+            shortsh[sso++] = sh;
+    }
+    if (letters && !lowers)
+        flags |= ENTITIES_TF_ALLCAPS;
+    if (!alnum)
+        flags |= ENTITIES_TF_PUNCT;
+    ti->form = hstr(form, fo);
+    ti->lower = hstr(lower, lo);
+    ti->shape = hstr(shape, so);
+    ti->shortshape = hstr(shortsh, sso);
+    for (size_t k = 0; k < 4; k++) {
+        size_t kk = k < ncp ? k : (ncp ? ncp - 1 : 0);
+        size_t pend = ncp ? cp_ends[kk] : 0;
+        ti->prefix[k] = hstr(lower, pend);
+        size_t sstart = (ncp > k + 1) ? cp_ends[ncp - k - 2] : 0;
+        ti->suffix[k] = hstr(lower + sstart, lo - sstart);
+    }
+    ti->flags = flags;
+    ti->gaz = 0;
+    ti->reserved = 0;
+}
+
+void entities_tokinfo_fill(const entities_gaz_t *g,
+                           const entities_token_t *toks, size_t n,
+                           entities_tokinfo_t *info)
+{
+    for (size_t i = 0; i < n; i++)
+        fill_one(&toks[i], &info[i]);
+    if (n)
+        info[0].flags |= ENTITIES_TF_SENTSTART;
+    if (!g)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if ((info[i].flags & ENTITIES_TF_CAP) &&
+            entities_gaz_is_common(g, toks[i].s, toks[i].len))
+            info[i].flags |= ENTITIES_TF_COMMON;
+    for (size_t i = 0; i < n;) {
+        const entities_gaz_entry_t *e;
+        size_t m = entities_gaz_match(g, toks, n, i, &e);
+        if (!m) {
+            i++;
+            continue;
+        }
+        uint16_t b = 0, in = 0;
+        for (; e; e = entities_gaz_next(g, e)) {
+            b |= (uint16_t)(1u << (2 * e->cls));
+            in |= (uint16_t)(1u << (2 * e->cls + 1));
+        }
+        info[i].gaz |= b;
+        for (size_t k = 1; k < m; k++)
+            info[i + k].gaz |= in;
+        i += m;
+    }
+}
+
+/* What positions outside the sentence look like. */
+static const entities_tokinfo_t *pad(int before)
+{
+    /* Hashes of "<S>" and "</S>", computed once by hand would be fragile;
+     * these constants are arbitrary but fixed forever. */
+    static const entities_tokinfo_t bos = {0x1111111111111111ull,
+                                           0x1111111111111112ull,
+                                           0x1111111111111113ull,
+                                           0x1111111111111114ull,
+                                           {0},
+                                           {0},
+                                           0,
+                                           0,
+                                           0};
+    static const entities_tokinfo_t eos = {0x2222222222222221ull,
+                                           0x2222222222222222ull,
+                                           0x2222222222222223ull,
+                                           0x2222222222222224ull,
+                                           {0},
+                                           {0},
+                                           0,
+                                           0,
+                                           0};
+    return before ? &bos : &eos;
+}
+
+size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
+                         uint64_t *keys)
+{
+    const entities_tokinfo_t *w[5];
+    for (int d = -2; d <= 2; d++) {
+        long j = (long)i + d;
+        w[d + 2] = j < 0 ? pad(1) : (size_t)j >= n ? pad(0) : &info[j];
+    }
+    const entities_tokinfo_t *p2 = w[0], *p1 = w[1], *c = w[2], *n1 = w[3],
+                             *n2 = w[4];
+    size_t k = 0;
+    keys[k++] = key1(T_BIAS, 0);
+    keys[k++] = key1(T_FORM0, c->form);
+    keys[k++] = key1(T_LOWER + 0, p2->lower);
+    keys[k++] = key1(T_LOWER + 1, p1->lower);
+    keys[k++] = key1(T_LOWER + 2, c->lower);
+    keys[k++] = key1(T_LOWER + 3, n1->lower);
+    keys[k++] = key1(T_LOWER + 4, n2->lower);
+    keys[k++] = key1(T_SHAPE0, c->shape);
+    keys[k++] = key1(T_SHORT + 0, p1->shortshape);
+    keys[k++] = key1(T_SHORT + 1, c->shortshape);
+    keys[k++] = key1(T_SHORT + 2, n1->shortshape);
+    for (unsigned a = 0; a < 4; a++) {
+        keys[k++] = key1(T_PREFIX + a, c->prefix[a]);
+        keys[k++] = key1(T_SUFFIX + a, c->suffix[a]);
+    }
+    for (unsigned b = 0; b < 8; b++)
+        if (c->flags & (1u << b))
+            keys[k++] = key1(T_FLAG, b);
+    if (c->flags & ENTITIES_TF_COMMON)
+        keys[k++] = key1(T_COMMON_CASE, c->flags & (ENTITIES_TF_SENTSTART |
+                                                    ENTITIES_TF_ALLCAPS));
+    keys[k++] = key2(T_BI_PREV, p1->lower, c->lower);
+    keys[k++] = key2(T_BI_NEXT, c->lower, n1->lower);
+    keys[k++] =
+        key3(T_TRI_SHORT, p1->shortshape, c->shortshape, n1->shortshape);
+    keys[k++] = key2(T_START_SHORT, (c->flags & ENTITIES_TF_SENTSTART) != 0,
+                     c->shortshape);
+    keys[k++] = key1(T_FORM_PREV, p1->form);
+    keys[k++] = key1(T_FORM_NEXT, n1->form);
+    keys[k++] = key2(T_PREV_SHORT, p1->lower, c->shortshape);
+    keys[k++] = key2(T_SHORT_NEXT, c->shortshape, n1->lower);
+    for (unsigned d = 0; d < 3; d++) {
+        uint16_t gz = w[d + 1]->gaz;
+        /* At most 8 bits (one per class) are set: k stays below
+         * ENTITIES_MAX_FEATURES; the bound is checked anyway. */
+        for (unsigned b = 0; gz && b < 16; b++, gz >>= 1)
+            if ((gz & 1u) && k < ENTITIES_MAX_FEATURES)
+                keys[k++] = key1(T_GAZ + d, b);
+    }
+    return k;
+}

@@ -1,0 +1,599 @@
+/* Gazetteers: name lists loaded from TSV files, matched over tokens.
+ *
+ * Names are compared by the 64-bit hash of their folded form (see
+ * entities_fold: lowercase, no marks, no whitespace), so that a name
+ * matches whatever way the tokenizer cut it ("Côte d'Ivoire" is
+ * côted'ivoire whether it came as one, two or three tokens). With some
+ * 10^5 names the chance of one false hash match is about 10^-9; we accept
+ * it. Besides full names, the table holds the hashes of the prefixes of
+ * names that end at a possible token boundary, so that matching can stop
+ * as soon as no name continues. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entities.h"
+
+#define NONE UINT32_MAX
+#define FOLD_MAX 256
+
+enum { SLOT_FULL = 1u, SLOT_PREFIX = 2u };
+
+typedef struct slot {
+    uint64_t key; /* 0: empty */
+    uint32_t first;
+    uint32_t flags;
+} slot_t;
+
+/* Strings live in chunks that never move, so entries can point into them. */
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, size;
+    char data[];
+} chunk_t;
+
+struct entities_gaz {
+    entities_gaz_entry_t *entries;
+    size_t n, cap;
+    slot_t *slots;
+    size_t mask; /* slots - 1; a power of two minus one */
+    size_t used;
+    chunk_t *chunks;
+    /* Common words (see entities_gaz_load_words): a set of folded-word
+     * hashes, open addressing, 0 empty. */
+    uint64_t *words;
+    size_t words_mask, n_words;
+};
+
+entities_gaz_t *entities_gaz_new(void)
+{
+    entities_gaz_t *g = calloc(1, sizeof(*g));
+    if (!g)
+        return NULL;
+    g->mask = 1023;
+    g->slots = calloc(g->mask + 1, sizeof(slot_t));
+    if (!g->slots) {
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+void entities_gaz_free(entities_gaz_t *g)
+{
+    if (!g)
+        return;
+    for (chunk_t *c = g->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(g->entries);
+    free(g->slots);
+    free(g->words);
+    free(g);
+}
+
+size_t entities_gaz_size(const entities_gaz_t *g)
+{
+    return g->n;
+}
+
+static const char *intern(entities_gaz_t *g, const char *s, size_t len)
+{
+    chunk_t *c = g->chunks;
+    if (!c || c->size - c->used < len + 1) {
+        size_t size = len + 1 > 65536 ? len + 1 : 65536;
+        c = malloc(sizeof(chunk_t) + size);
+        if (!c)
+            return NULL;
+        c->next = g->chunks;
+        c->used = 0;
+        c->size = size;
+        g->chunks = c;
+    }
+    char *p = c->data + c->used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    c->used += len + 1;
+    return p;
+}
+
+/* Names without lowercase letters of at most this many bytes ("US", "EU",
+ * "U.S.", "OSCE") are acronyms: they only match text without lowercase
+ * letters, so that "Support Us" is no "US". Their keys start from another
+ * seed. */
+#define ACRONYM_MAX 6
+#define ACRONYM_INIT (ENTITIES_FNV_INIT ^ 0x5bd1e9955bd1e995ull)
+
+/* 1 when s has letters and none of them is lowercase. */
+static int no_lowercase(const char *s, size_t len)
+{
+    int letters = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += entities_utf8_next(s + i, len - i, &cp);
+        if (cp >= 'a' && cp <= 'z')
+            return 0;
+        if (cp >= 'A' && cp <= 'Z') {
+            letters = 1;
+        } else if (cp >= 0x80 && entities_is_lowercase(cp)) {
+            return 0;
+        }
+    }
+    return letters;
+}
+
+static uint64_t key_of(uint64_t fnv_state)
+{
+    uint64_t k = entities_mix(fnv_state);
+    return k ? k : 1;
+}
+
+static slot_t *find_slot(const entities_gaz_t *g, uint64_t key)
+{
+    size_t i = (size_t)key & g->mask;
+    for (;;) {
+        slot_t *s = &g->slots[i];
+        if (s->key == key || s->key == 0)
+            return s;
+        i = (i + 1) & g->mask;
+    }
+}
+
+static int grow(entities_gaz_t *g)
+{
+    size_t cap = (g->mask + 1) * 2;
+    slot_t *old = g->slots;
+    size_t old_n = g->mask + 1;
+    g->slots = calloc(cap, sizeof(slot_t));
+    if (!g->slots) {
+        g->slots = old;
+        return -1;
+    }
+    g->mask = cap - 1;
+    for (size_t i = 0; i < old_n; i++)
+        if (old[i].key)
+            *find_slot(g, old[i].key) = old[i];
+    free(old);
+    return 0;
+}
+
+/* The slot for key, created (empty of entries) when missing. */
+static slot_t *claim_slot(entities_gaz_t *g, uint64_t key)
+{
+    if ((g->used + 1) * 4 > (g->mask + 1) * 3 && grow(g))
+        return NULL;
+    slot_t *s = find_slot(g, key);
+    if (!s->key) {
+        s->key = key;
+        s->first = NONE;
+        s->flags = 0;
+        g->used++;
+    }
+    return s;
+}
+
+static int is_ascii_punct(unsigned char c)
+{
+    return c < 0x80 && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9');
+}
+
+int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
+                     const char *canonical, const char *refers_to, int strong)
+{
+    /* Fold word by word to know where tokens may end. */
+    char folded[FOLD_MAX];
+    size_t bounds[FOLD_MAX];
+    size_t nb = 0, o = 0, words = 0;
+    const char *p = name;
+    while (*p) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        if (p == w)
+            break;
+        size_t k = entities_fold(w, (size_t)(p - w), folded + o, FOLD_MAX - o);
+        if (k > FOLD_MAX - o)
+            return -1;
+        for (size_t j = o; j < o + k; j++) {
+            unsigned char c = (unsigned char)folded[j];
+            if (is_ascii_punct(c)) {
+                if (j > 0 && nb < FOLD_MAX)
+                    bounds[nb++] = j;
+                if (nb < FOLD_MAX)
+                    bounds[nb++] = j + 1;
+            }
+        }
+        o += k;
+        words++;
+        if (nb < FOLD_MAX)
+            bounds[nb++] = o;
+    }
+    if (o == 0)
+        return -1;
+    int acronym =
+        words == 1 && o <= ACRONYM_MAX && no_lowercase(name, strlen(name));
+
+    for (size_t b = 0; b < nb && !acronym; b++) {
+        if (bounds[b] >= o)
+            continue;
+        uint64_t pk =
+            key_of(entities_fnv(ENTITIES_FNV_INIT, folded, bounds[b]));
+        slot_t *s = claim_slot(g, pk);
+        if (!s)
+            return -1;
+        s->flags |= SLOT_PREFIX;
+    }
+    uint64_t key = key_of(
+        entities_fnv(acronym ? ACRONYM_INIT : ENTITIES_FNV_INIT, folded, o));
+    slot_t *s = claim_slot(g, key);
+    if (!s)
+        return -1;
+    if (!canonical || !*canonical)
+        canonical = name;
+    if (refers_to && !*refers_to)
+        refers_to = NULL;
+
+    /* The same name, label and canonical from a later file adds nothing. */
+    uint32_t *link = &s->first;
+    while (*link != NONE) {
+        entities_gaz_entry_t *e = &g->entries[*link];
+        if (e->label == label && e->cls == cls &&
+            strcmp(e->canonical, canonical) == 0)
+            return 0;
+        link = &e->next;
+    }
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 1024;
+        entities_gaz_entry_t *grown = realloc(g->entries, cap * sizeof(*grown));
+        if (!grown)
+            return -1;
+        g->entries = grown;
+        g->cap = cap;
+    }
+    entities_gaz_entry_t *e = &g->entries[g->n];
+    memset(e, 0, sizeof(*e));
+    e->name = intern(g, name, strlen(name));
+    e->canonical = strcmp(canonical, name) == 0
+                       ? e->name
+                       : intern(g, canonical, strlen(canonical));
+    e->refers_to = refers_to ? intern(g, refers_to, strlen(refers_to)) : NULL;
+    if (!e->name || !e->canonical || (refers_to && !e->refers_to))
+        return -1;
+    e->label = (uint8_t)label;
+    e->cls = (uint8_t)cls;
+    e->strong = (uint8_t)(strong != 0);
+    e->ntok_hint = (uint8_t)(words > 255 ? 255 : words);
+    e->priority = (uint32_t)g->n;
+    e->next = NONE;
+    /* link may point into entries; recompute after a realloc above. */
+    s = find_slot(g, key);
+    link = &s->first;
+    while (*link != NONE)
+        link = &g->entries[*link].next;
+    *link = (uint32_t)g->n;
+    g->n++;
+    s->flags |= SLOT_FULL;
+    return 0;
+}
+
+static int parse_label(const char *f, size_t len, int *label, int *cls)
+{
+    const char *slash = memchr(f, '/', len);
+    size_t llen = slash ? (size_t)(slash - f) : len;
+    *label = entities_label_parse(f, llen);
+    if (*label == ENTITIES_NO_LABEL)
+        return -1;
+    static const int default_cls[ENTITIES_N_LABELS] = {
+        ENTITIES_GZ_PERSON, ENTITIES_GZ_ORG, ENTITIES_GZ_GPE, ENTITIES_GZ_LOC,
+        ENTITIES_GZ_NORP};
+    *cls = default_cls[*label];
+    if (!slash)
+        return 0;
+    const char *c = slash + 1;
+    size_t clen = len - llen - 1;
+    if (*label != ENTITIES_GPE)
+        return -1;
+#define IS(lit) (clen == strlen(lit) && memcmp(c, lit, clen) == 0)
+    if (IS("country"))
+        *cls = ENTITIES_GZ_COUNTRY;
+    else if (IS("subdivision"))
+        *cls = ENTITIES_GZ_SUBDIV;
+    else if (IS("city") || IS("capital"))
+        *cls = ENTITIES_GZ_CITY;
+    else
+        return -1;
+#undef IS
+    return 0;
+}
+
+/* A known person's surname alone ("Erdogan") names them: added as a weak
+ * PERSON entry, so it types and canonicalizes what the tagger finds but
+ * never makes a span by itself. Earlier people win a shared surname. */
+static int add_surname(entities_gaz_t *g, const char *name,
+                       const char *canonical)
+{
+    const char *last = strrchr(name, ' ');
+    if (!last || !last[1])
+        return 0;
+    last++;
+    size_t len = strlen(last);
+    int roman = len <= 4 && strspn(last, "IVX") == len; /* "Karekin II" */
+    if (roman || !entities_is_capitalized(last, len))
+        return 0;
+    return entities_gaz_add(g, last, ENTITIES_PERSON, ENTITIES_GZ_PERSON,
+                            canonical && *canonical ? canonical : name, NULL,
+                            0);
+}
+
+int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
+                           char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, err_size, "cannot open gazetteer %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    char line[2048];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+            snprintf(err, err_size, "%s:%d: line too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        char *fields[4] = {NULL, NULL, NULL, NULL};
+        size_t nf = 0;
+        for (char *p = line; nf < 4;) {
+            fields[nf++] = p;
+            char *tab = strchr(p, '\t');
+            if (!tab)
+                break;
+            *tab = '\0';
+            p = tab + 1;
+        }
+        if (nf < 2 || !*fields[0]) {
+            snprintf(err, err_size,
+                     "%s:%d: expected name<TAB>LABEL[<TAB>canonical"
+                     "[<TAB>refers_to]]",
+                     path, lineno);
+            rc = -1;
+            break;
+        }
+        int label, cls;
+        if (parse_label(fields[1], strlen(fields[1]), &label, &cls)) {
+            snprintf(err, err_size,
+                     "%s:%d: unknown label \"%s\" (PERSON, ORG, GPE, LOC, "
+                     "NORP; GPE/country, GPE/subdivision, GPE/city, "
+                     "GPE/capital)",
+                     path, lineno, fields[1]);
+            rc = -1;
+            break;
+        }
+        if (entities_gaz_add(g, fields[0], label, cls, fields[2], fields[3],
+                             strong) ||
+            (label == ENTITIES_PERSON &&
+             add_surname(g, fields[0], fields[2]))) {
+            snprintf(err, err_size,
+                     "%s:%d: cannot add \"%s\" (empty or too "
+                     "long name, or out of memory)",
+                     path, lineno, fields[0]);
+            rc = -1;
+            break;
+        }
+    }
+    if (!rc && ferror(f)) {
+        snprintf(err, err_size, "error reading gazetteer %s", path);
+        rc = -1;
+    }
+    fclose(f);
+    return rc;
+}
+
+int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
+                           const char *list_name, char *err, size_t err_size)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, list_name);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, err_size, "cannot open gazetteer list %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    int rc = 0, lineno = 0;
+    while (!rc && fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t len = strlen(p);
+        while (len &&
+               (p[len - 1] == '\n' || p[len - 1] == '\r' || p[len - 1] == ' '))
+            p[--len] = '\0';
+        if (!len || *p == '#')
+            continue;
+        int strong = 1, words = 0;
+        if (strncmp(p, "words ", 6) == 0) {
+            words = 1;
+            p += 6;
+        } else if (strncmp(p, "weak ", 5) == 0) {
+            strong = 0;
+            p += 5;
+        } else if (strncmp(p, "strong ", 7) == 0) {
+            p += 7;
+        }
+        char file[4096];
+        if ((size_t)snprintf(file, sizeof(file), "%s/%s", dir, p) >=
+            sizeof(file)) {
+            snprintf(err, err_size, "%s:%d: path too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        rc = words ? entities_gaz_load_words(g, file, err, err_size)
+                   : entities_gaz_load_file(g, file, strong, err, err_size);
+    }
+    fclose(f);
+    return rc;
+}
+
+static uint64_t word_key(const char *s, size_t len, int *ok)
+{
+    char buf[FOLD_MAX];
+    size_t k = entities_fold(s, len, buf, sizeof(buf));
+    *ok = k > 0 && k <= sizeof(buf);
+    return *ok ? key_of(entities_fnv(ENTITIES_FNV_INIT, buf, k)) : 0;
+}
+
+static int words_add(entities_gaz_t *g, uint64_t key)
+{
+    if ((g->n_words + 1) * 2 > g->words_mask + 1 || !g->words) {
+        size_t cap = g->words ? (g->words_mask + 1) * 2 : 1u << 12;
+        uint64_t *t = calloc(cap, sizeof(uint64_t));
+        if (!t)
+            return -1;
+        for (size_t i = 0; g->words && i <= g->words_mask; i++) {
+            if (!g->words[i])
+                continue;
+            size_t j = (size_t)g->words[i] & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = g->words[i];
+        }
+        free(g->words);
+        g->words = t;
+        g->words_mask = cap - 1;
+    }
+    size_t j = (size_t)key & g->words_mask;
+    while (g->words[j] && g->words[j] != key)
+        j = (j + 1) & g->words_mask;
+    if (!g->words[j]) {
+        g->words[j] = key;
+        g->n_words++;
+    }
+    return 0;
+}
+
+int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
+                            size_t err_size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, err_size, "cannot open word list %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    char line[256];
+    int rc = 0, lineno = 0;
+    while (!rc && fgets(line, sizeof(line), f)) {
+        lineno++;
+        size_t len = strcspn(line, "\r\n");
+        if (len == 0 || line[0] == '#')
+            continue;
+        int ok;
+        uint64_t key = word_key(line, len, &ok);
+        if (!ok || words_add(g, key)) {
+            snprintf(err, err_size, "%s:%d: cannot add \"%.*s\"", path, lineno,
+                     (int)len, line);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len)
+{
+    if (!g->words)
+        return 0;
+    int ok;
+    uint64_t key = word_key(s, len, &ok);
+    if (!ok)
+        return 0;
+    size_t j = (size_t)key & g->words_mask;
+    while (g->words[j]) {
+        if (g->words[j] == key)
+            return 1;
+        j = (j + 1) & g->words_mask;
+    }
+    return 0;
+}
+
+static const entities_gaz_entry_t *lookup_key(const entities_gaz_t *g,
+                                              uint64_t key, uint32_t *flags)
+{
+    slot_t *s = find_slot(g, key);
+    *flags = s->key ? s->flags : 0;
+    if (!s->key || s->first == NONE)
+        return NULL;
+    return &g->entries[s->first];
+}
+
+const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
+                                                    const char *s, size_t len)
+{
+    char buf[FOLD_MAX];
+    size_t k = entities_fold(s, len, buf, sizeof(buf));
+    if (k == 0 || k > sizeof(buf))
+        return NULL;
+    uint32_t flags;
+    const entities_gaz_entry_t *e = NULL;
+    if (k <= ACRONYM_MAX && no_lowercase(s, len))
+        e = lookup_key(g, key_of(entities_fnv(ACRONYM_INIT, buf, k)), &flags);
+    if (!e)
+        e = lookup_key(g, key_of(entities_fnv(ENTITIES_FNV_INIT, buf, k)),
+                       &flags);
+    return e;
+}
+
+const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
+                                              const entities_gaz_entry_t *e)
+{
+    return e->next == NONE ? NULL : &g->entries[e->next];
+}
+
+size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, size_t i,
+                          const entities_gaz_entry_t **entry)
+{
+    *entry = NULL;
+    if (!entities_is_capitalized(toks[i].s, toks[i].len))
+        return 0;
+    uint64_t h = ENTITIES_FNV_INIT;
+    size_t best = 0;
+    for (size_t k = 0; k < ENTITIES_GAZ_MAX_TOKENS && i + k < n; k++) {
+        char buf[FOLD_MAX];
+        const entities_token_t *t = &toks[i + k];
+        size_t len = entities_fold(t->s, t->len, buf, sizeof(buf));
+        if (len == 0 || len > sizeof(buf))
+            break;
+        h = entities_fnv(h, buf, len);
+        uint32_t flags;
+        const entities_gaz_entry_t *e = lookup_key(g, key_of(h), &flags);
+        if (k == 0 && len <= ACRONYM_MAX && no_lowercase(t->s, t->len)) {
+            uint32_t aflags;
+            const entities_gaz_entry_t *a = lookup_key(
+                g, key_of(entities_fnv(ACRONYM_INIT, buf, len)), &aflags);
+            if (a)
+                e = a;
+        }
+        if (e) {
+            best = k + 1;
+            *entry = e;
+        }
+        if (!(flags & SLOT_PREFIX))
+            break;
+    }
+    return best;
+}

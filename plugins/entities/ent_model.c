@@ -1,0 +1,444 @@
+/* The model file, weight lookup and Viterbi decoding.
+ *
+ * File format, version 1, all numbers little-endian:
+ *   magic "GLENTMDL" | u32 format version (1) | u32 features version
+ *   (ENTITIES_FEATURES_VERSION) | u32 number of tags T | u32 0 |
+ *   u64 number of features F | f32 scale | T tag names of 8 bytes,
+ *   NUL-padded | (T + 1) * T f32 transition weights |
+ *   F records of (u64 key, T * i16 weight) | u64 FNV-1a of all bytes
+ *   before it.
+ * A weight is its i16 times scale. Quantizing to 16 bits halves the file
+ * and the memory of float weights and changes no decision we measured
+ * (the trainer reports the F1 of the file as written). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entities.h"
+
+#define MAGIC "GLENTMDL"
+#define FORMAT_VERSION 1u
+#define HEADER_SIZE (8 + 4 * 4 + 8 + 4)
+
+typedef struct slot {
+    uint64_t key; /* 0: empty (keys are never 0, see entities_model_write) */
+    int16_t w[ENTITIES_N_TAGS];
+    int16_t pad[3];
+} slot_t;
+
+struct entities_model {
+    slot_t *slots;
+    size_t mask;
+    /* One bit per hash value (high key bits) of the features present.
+     * Most keys a document produces are not in the model (rare words,
+     * unseen contexts); the filter, small enough for the L2 cache, turns
+     * most of those lookups away before they touch the table. */
+    uint64_t *filter;
+    size_t filter_mask; /* in bits */
+    size_t n;
+    float scale;
+    float trans[(ENTITIES_N_TAGS + 1) * ENTITIES_N_TAGS];
+};
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static void put_f32(unsigned char *p, float f)
+{
+    uint32_t v;
+    memcpy(&v, &f, 4);
+    put_u32(p, v);
+}
+
+static float get_f32(const unsigned char *p)
+{
+    uint32_t v = get_u32(p);
+    float f;
+    memcpy(&f, &v, 4);
+    return f;
+}
+
+static size_t record_size(void)
+{
+    return 8 + 2 * ENTITIES_N_TAGS;
+}
+
+static size_t trans_count(void)
+{
+    return (ENTITIES_N_TAGS + 1) * ENTITIES_N_TAGS;
+}
+
+int entities_model_write(const char *path, const uint64_t *keys,
+                         const float *weights, size_t n, const float *trans,
+                         char *err, size_t err_size)
+{
+    float max = 0;
+    for (size_t i = 0; i < n * ENTITIES_N_TAGS; i++)
+        if (fabsf(weights[i]) > max)
+            max = fabsf(weights[i]);
+    float scale = max > 0 ? max / 32767.0f : 1.0f;
+
+    size_t size = HEADER_SIZE + 8 * ENTITIES_N_TAGS + 4 * trans_count() +
+                  n * record_size() + 8;
+    unsigned char *buf = malloc(size);
+    if (!buf) {
+        snprintf(err, err_size, "out of memory writing %s", path);
+        return -1;
+    }
+    unsigned char *p = buf;
+    memcpy(p, MAGIC, 8);
+    put_u32(p + 8, FORMAT_VERSION);
+    put_u32(p + 12, ENTITIES_FEATURES_VERSION);
+    put_u32(p + 16, ENTITIES_N_TAGS);
+    put_u32(p + 20, 0);
+    put_u64(p + 24, n);
+    put_f32(p + 32, scale);
+    p += HEADER_SIZE;
+    for (int t = 0; t < ENTITIES_N_TAGS; t++) {
+        memset(p, 0, 8);
+        memcpy(p, entities_tag_name(t), strlen(entities_tag_name(t)));
+        p += 8;
+    }
+    for (size_t i = 0; i < trans_count(); i++, p += 4)
+        put_f32(p, trans[i]);
+    for (size_t i = 0; i < n; i++) {
+        put_u64(p, keys[i]);
+        p += 8;
+        for (int t = 0; t < ENTITIES_N_TAGS; t++, p += 2) {
+            long q = lrintf(weights[i * ENTITIES_N_TAGS + t] / scale);
+            if (q > 32767)
+                q = 32767;
+            if (q < -32767)
+                q = -32767;
+            uint16_t u = (uint16_t)(int16_t)q;
+            p[0] = (unsigned char)(u & 0xFF);
+            p[1] = (unsigned char)(u >> 8);
+        }
+    }
+    put_u64(p, entities_fnv(ENTITIES_FNV_INIT, buf, (size_t)(p - buf)));
+    p += 8;
+
+    FILE *f = fopen(path, "wb");
+    int rc = 0;
+    if (!f || fwrite(buf, 1, size, f) != size) {
+        snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (f && fclose(f) && !rc) {
+        snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(buf);
+    return rc;
+}
+
+static unsigned char *read_all(const char *path, size_t *size, char *err,
+                               size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "cannot open model %s: %s", path,
+                 strerror(errno));
+        return NULL;
+    }
+    unsigned char *buf = NULL;
+    long len = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        len = ftell(f);
+    if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        snprintf(err, err_size, "cannot read model %s: not a regular file",
+                 path);
+        fclose(f);
+        return NULL;
+    }
+    buf = malloc((size_t)len + 1);
+    if (!buf) {
+        snprintf(err, err_size, "out of memory reading model %s", path);
+    } else if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+        snprintf(err, err_size, "cannot read model %s", path);
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *size = (size_t)len;
+    return buf;
+}
+
+entities_model_t *entities_model_load(const char *path, char *err,
+                                      size_t err_size)
+{
+    size_t size;
+    unsigned char *buf = read_all(path, &size, err, err_size);
+    if (!buf)
+        return NULL;
+    entities_model_t *m = NULL;
+    const char *why = NULL;
+    size_t fixed = HEADER_SIZE + 8 * ENTITIES_N_TAGS + 4 * trans_count() + 8;
+    if (size < HEADER_SIZE || memcmp(buf, MAGIC, 8) != 0) {
+        why = "not an entities model file (bad magic)";
+        goto fail;
+    }
+    if (get_u32(buf + 8) != FORMAT_VERSION) {
+        snprintf(err, err_size,
+                 "model %s: format version %u, this plugin reads version %u",
+                 path, get_u32(buf + 8), FORMAT_VERSION);
+        goto out;
+    }
+    if (get_u32(buf + 12) != ENTITIES_FEATURES_VERSION) {
+        snprintf(err, err_size,
+                 "model %s: trained with feature set %u, this plugin "
+                 "computes feature set %u; retrain it with entities-train",
+                 path, get_u32(buf + 12), ENTITIES_FEATURES_VERSION);
+        goto out;
+    }
+    if (get_u32(buf + 16) != ENTITIES_N_TAGS) {
+        why = "unexpected number of tags";
+        goto fail;
+    }
+    uint64_t n = get_u64(buf + 24);
+    if (size < fixed || n > (size - fixed) / record_size() ||
+        size != fixed + n * record_size()) {
+        why = "truncated or wrong size";
+        goto fail;
+    }
+    if (entities_fnv(ENTITIES_FNV_INIT, buf, size - 8) !=
+        get_u64(buf + size - 8)) {
+        why = "checksum mismatch (corrupt file)";
+        goto fail;
+    }
+    const unsigned char *p = buf + HEADER_SIZE;
+    for (int t = 0; t < ENTITIES_N_TAGS; t++, p += 8) {
+        const char *name = entities_tag_name(t);
+        size_t len = strlen(name);
+        if (memcmp(p, name, len) != 0 || (len < 8 && p[len] != '\0')) {
+            why = "unexpected tag names";
+            goto fail;
+        }
+    }
+    m = calloc(1, sizeof(*m));
+    if (!m) {
+        why = "out of memory";
+        goto fail;
+    }
+    m->scale = get_f32(buf + 32);
+    if (!isfinite(m->scale) || m->scale <= 0) {
+        why = "bad weight scale";
+        goto fail;
+    }
+    for (size_t i = 0; i < trans_count(); i++, p += 4) {
+        m->trans[i] = get_f32(p);
+        if (!isfinite(m->trans[i])) {
+            why = "bad transition weight";
+            goto fail;
+        }
+    }
+    size_t cap = 1024;
+    while (cap < n + n / 2)
+        cap *= 2;
+    m->slots = calloc(cap, sizeof(slot_t));
+    if (!m->slots) {
+        why = "out of memory";
+        goto fail;
+    }
+    m->mask = cap - 1;
+    m->n = (size_t)n;
+    size_t bits = 1u << 16;
+    while (bits < 16 * n)
+        bits *= 2;
+    m->filter = calloc(bits / 64, sizeof(uint64_t));
+    if (!m->filter) {
+        why = "out of memory";
+        goto fail;
+    }
+    m->filter_mask = bits - 1;
+    for (uint64_t r = 0; r < n; r++) {
+        uint64_t key = get_u64(p);
+        p += 8;
+        if (key == 0) {
+            why = "zero feature key";
+            goto fail;
+        }
+        size_t i = (size_t)key & m->mask;
+        while (m->slots[i].key && m->slots[i].key != key)
+            i = (i + 1) & m->mask;
+        if (m->slots[i].key) {
+            why = "duplicate feature key";
+            goto fail;
+        }
+        m->slots[i].key = key;
+        size_t bit = (size_t)(key >> 32) & m->filter_mask;
+        m->filter[bit / 64] |= 1ull << (bit % 64);
+        for (int t = 0; t < ENTITIES_N_TAGS; t++, p += 2)
+            m->slots[i].w[t] = (int16_t)(uint16_t)(p[0] | (p[1] << 8));
+    }
+    free(buf);
+    return m;
+fail:
+    snprintf(err, err_size, "model %s: %s", path, why);
+out:
+    entities_model_free(m);
+    free(buf);
+    return NULL;
+}
+
+void entities_model_free(entities_model_t *m)
+{
+    if (!m)
+        return;
+    free(m->slots);
+    free(m->filter);
+    free(m);
+}
+
+size_t entities_model_features(const entities_model_t *m)
+{
+    return m->n;
+}
+
+const float *entities_model_transitions(const entities_model_t *m)
+{
+    return m->trans;
+}
+
+void entities_model_score(const entities_model_t *m, const uint64_t *keys,
+                          size_t n_keys, float *scores)
+{
+    int32_t acc[ENTITIES_N_TAGS] = {0};
+    for (size_t k = 0; k < n_keys; k++) {
+        size_t bit = (size_t)(keys[k] >> 32) & m->filter_mask;
+        if (!(m->filter[bit / 64] & (1ull << (bit % 64))))
+            continue;
+        size_t i = (size_t)keys[k] & m->mask;
+        for (;;) {
+            const slot_t *s = &m->slots[i];
+            if (s->key == keys[k]) {
+                for (int t = 0; t < ENTITIES_N_TAGS; t++)
+                    acc[t] += s->w[t];
+                break;
+            }
+            if (!s->key)
+                break;
+            i = (i + 1) & m->mask;
+        }
+    }
+    for (int t = 0; t < ENTITIES_N_TAGS; t++)
+        scores[t] += (float)acc[t] * m->scale;
+}
+
+/* ALLOWED[prev + 1][cur]: I-X only after B-X or I-X (prev -1: the
+ * start). Tags: O, B-PER, I-PER, B-ORG, I-ORG, B-LOC, I-LOC, B-MISC,
+ * I-MISC. */
+static const uint8_t ALLOWED[ENTITIES_N_TAGS + 1][ENTITIES_N_TAGS] = {
+    {1, 1, 0, 1, 0, 1, 0, 1, 0}, /* start */
+    {1, 1, 0, 1, 0, 1, 0, 1, 0}, /* O */
+    {1, 1, 1, 1, 0, 1, 0, 1, 0}, /* B-PER */
+    {1, 1, 1, 1, 0, 1, 0, 1, 0}, /* I-PER */
+    {1, 1, 0, 1, 1, 1, 0, 1, 0}, /* B-ORG */
+    {1, 1, 0, 1, 1, 1, 0, 1, 0}, /* I-ORG */
+    {1, 1, 0, 1, 0, 1, 1, 1, 0}, /* B-LOC */
+    {1, 1, 0, 1, 0, 1, 1, 1, 0}, /* I-LOC */
+    {1, 1, 0, 1, 0, 1, 0, 1, 1}, /* B-MISC */
+    {1, 1, 0, 1, 0, 1, 0, 1, 1}, /* I-MISC */
+};
+
+void entities_viterbi(const float *emit, const float *trans, size_t n,
+                      uint8_t *tags, void *work)
+{
+    enum { T = ENTITIES_N_TAGS };
+    if (n == 0)
+        return;
+    float *score = work;
+    uint8_t *back = (uint8_t *)(score + n * T);
+    for (int c = 0; c < T; c++) {
+        score[c] = ALLOWED[0][c] ? emit[c] + trans[c] : -INFINITY;
+        back[c] = 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        const float *prev = score + (i - 1) * T;
+        for (int c = 0; c < T; c++) {
+            float best = -INFINITY;
+            int arg = 0;
+            for (int p = 0; p < T; p++) {
+                if (!ALLOWED[p + 1][c] || prev[p] == -INFINITY)
+                    continue;
+                float s = prev[p] + trans[(p + 1) * T + c];
+                if (s > best) {
+                    best = s;
+                    arg = p;
+                }
+            }
+            score[i * T + c] = best + emit[i * T + c];
+            back[i * T + c] = (uint8_t)arg;
+        }
+    }
+    int best = 0;
+    for (int c = 1; c < T; c++)
+        if (score[(n - 1) * T + c] > score[(n - 1) * T + best])
+            best = c;
+    for (size_t i = n; i-- > 0;) {
+        tags[i] = (uint8_t)best;
+        best = back[i * T + best];
+    }
+}
+
+int entities_tag_sentence_buf(const entities_model_t *m,
+                              const entities_gaz_t *g,
+                              const entities_token_t *toks, size_t n,
+                              uint8_t *tags, entities_tokinfo_t *info,
+                              float *emit, void *work)
+{
+    entities_tokinfo_fill(g, toks, n, info);
+    uint64_t keys[ENTITIES_MAX_FEATURES];
+    for (size_t i = 0; i < n; i++) {
+        size_t k = entities_features(info, n, i, keys);
+        float *e = emit + i * ENTITIES_N_TAGS;
+        memset(e, 0, sizeof(float) * ENTITIES_N_TAGS);
+        entities_model_score(m, keys, k, e);
+    }
+    entities_viterbi(emit, m->trans, n, tags, work);
+    return 0;
+}
+
+int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
+                          const entities_token_t *toks, size_t n, uint8_t *tags)
+{
+    if (n == 0)
+        return 0;
+    entities_tokinfo_t *info = malloc(n * sizeof(*info));
+    float *emit = malloc(n * ENTITIES_N_TAGS * sizeof(float));
+    void *work = malloc(ENTITIES_VITERBI_WORK(n));
+    int rc = -1;
+    if (info && emit && work)
+        rc = entities_tag_sentence_buf(m, g, toks, n, tags, info, emit, work);
+    free(info);
+    free(emit);
+    free(work);
+    return rc;
+}

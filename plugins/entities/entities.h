@@ -1,0 +1,341 @@
+/* entities_core: everything of the entities analyzer except the plugin
+ * glue, shared by the plugin module, the trainer (entities-train) and the
+ * unit tests, so that training and tagging can never compute different
+ * features.
+ *
+ * Pieces, in the order a document goes through them:
+ *   text     UTF-8 helpers: folding for gazetteer keys, word shapes.
+ *   gaz      gazetteers (TSV files) and their matching over tokens.
+ *   features per-token facts and the feature keys of one position.
+ *   model    the averaged-perceptron weights (file format, scoring) and the
+ *            Viterbi decoder over BIO labels.
+ *   doc      the whole analysis of one document: tagging, label mapping,
+ *            post-rules, canonical names and refers_to.
+ *
+ * THREADS. Gazetteers and models are read-only after loading; every
+ * function taking a const pointer to them may run on many threads at once.
+ * Per-document work uses only memory owned by the caller or allocated for
+ * that call. */
+#ifndef ENTITIES_H
+#define ENTITIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "glossa/plugin.h"
+
+/* ---- Tokens ------------------------------------------------------------ */
+
+/* A token as the analyzer sees it: bytes of UTF-8 text (not
+ * NUL-terminated). At run time these point into the document; in training
+ * into the CoNLL file. Features depend on nothing else. */
+typedef struct entities_token {
+    const char *s;
+    uint32_t len;
+} entities_token_t;
+
+/* ---- Text helpers (ent_text.c) ----------------------------------------- */
+
+/* Decodes one code point of valid UTF-8 at s (n > 0 bytes available);
+ * returns its length in bytes (1 for a stray byte, which decodes to
+ * U+FFFD). */
+size_t entities_utf8_next(const char *s, size_t n, uint32_t *cp);
+
+/* The ASCII stand-in of typographic punctuation that news sites use where
+ * CoNLL and most gazetteer files have ASCII (curly quotes and apostrophes,
+ * dashes, minus); any other code point unchanged. Folding and features
+ * both use it, so they agree on what "’s" is. */
+uint32_t entities_ascii_standin(uint32_t cp);
+
+/* Gazetteer key folding: lowercase, combining marks stripped ("Türkiye" ->
+ * "turkiye"), typographic apostrophes/quotes/dashes mapped to ASCII and
+ * whitespace dropped. Writes at most cap bytes to out and returns the
+ * folded length, or cap + 1 when out is too small (the caller then treats
+ * the text as matching nothing). */
+size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
+
+/* True when the first code point of s is an uppercase or titlecase
+ * letter. */
+int entities_is_capitalized(const char *s, size_t len);
+/* True when cp is a lowercase letter. */
+int entities_is_lowercase(uint32_t cp);
+
+/* 64-bit FNV-1a, continued from state h (start with ENTITIES_FNV_INIT).
+ * Inline: feature extraction hashes every token several times. */
+#define ENTITIES_FNV_INIT 0xcbf29ce484222325ull
+static inline uint64_t entities_fnv(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* A final avalanche (splitmix64's) so that close inputs land far apart in
+ * hash tables. */
+static inline uint64_t entities_mix(uint64_t h)
+{
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return h;
+}
+
+/* ---- Labels ------------------------------------------------------------ */
+
+/* The output labels of the guidelines. */
+typedef enum entities_label {
+    ENTITIES_PERSON = 0,
+    ENTITIES_ORG,
+    ENTITIES_GPE,
+    ENTITIES_LOC,
+    ENTITIES_NORP,
+    ENTITIES_N_LABELS,
+    ENTITIES_NO_LABEL = 255
+} entities_label_t;
+
+/* "PERSON", ... for a label; NULL for anything else. */
+const char *entities_label_name(int label);
+/* The label of a name, or ENTITIES_NO_LABEL. */
+int entities_label_parse(const char *name, size_t len);
+
+/* The tagger's CoNLL types and its BIO label set: 0 is O, 1 + 2t is B-t,
+ * 2 + 2t is I-t. */
+enum {
+    ENTITIES_T_PER,
+    ENTITIES_T_ORG,
+    ENTITIES_T_LOC,
+    ENTITIES_T_MISC,
+    ENTITIES_N_TYPES
+};
+#define ENTITIES_N_TAGS (1 + 2 * ENTITIES_N_TYPES)
+#define ENTITIES_TAG_B(t) (1 + 2 * (t))
+#define ENTITIES_TAG_I(t) (2 + 2 * (t))
+#define ENTITIES_TAG_TYPE(tag) (((tag)-1) / 2)
+#define ENTITIES_TAG_IS_B(tag) ((tag) != 0 && ((tag)-1) % 2 == 0)
+/* "O", "B-PER", ... */
+const char *entities_tag_name(int tag);
+
+/* ---- Gazetteers (ent_gaz.c) -------------------------------------------- */
+
+/* Feature classes of gazetteer entries, given in a file's label column as
+ * LABEL or LABEL/class ("GPE/country"). Up to 8 so a token's membership
+ * fits in 16 bits (B and I per class). */
+typedef enum entities_gaz_class {
+    ENTITIES_GZ_COUNTRY = 0, /* GPE/country */
+    ENTITIES_GZ_SUBDIV,      /* GPE/subdivision */
+    ENTITIES_GZ_CITY,        /* GPE/city, GPE/capital */
+    ENTITIES_GZ_GPE,         /* other GPE */
+    ENTITIES_GZ_LOC,
+    ENTITIES_GZ_NORP,
+    ENTITIES_GZ_ORG,
+    ENTITIES_GZ_PERSON,
+    ENTITIES_GZ_N_CLASSES
+} entities_gaz_class_t;
+
+/* One entry. Strings are NUL-terminated and owned by the gazetteer. */
+typedef struct entities_gaz_entry {
+    const char *name;      /* as written in the file */
+    const char *canonical; /* never NULL (the name when not given) */
+    const char *refers_to; /* NULL when none */
+    uint8_t label;         /* entities_label_t */
+    uint8_t cls;           /* entities_gaz_class_t */
+    /* Strong entries (hand-curated files and ISO countries) may create a
+     * span the tagger missed; weak ones (long generated lists) only type
+     * spans the tagger found and feed the model. */
+    uint8_t strong;
+    uint8_t ntok_hint; /* whitespace-separated words in the name */
+    uint32_t priority; /* lower wins; the order the entries were loaded */
+    uint32_t next;     /* next entry with the same key, or UINT32_MAX */
+} entities_gaz_entry_t;
+
+typedef struct entities_gaz entities_gaz_t;
+
+/* Creates an empty gazetteer. NULL when out of memory. */
+entities_gaz_t *entities_gaz_new(void);
+void entities_gaz_free(entities_gaz_t *g);
+
+/* Adds the entries of a TSV file: `name<TAB>LABEL[/class][<TAB>canonical
+ * [<TAB>refers_to]]`, '#' starts a comment line, empty fields mean "not
+ * given". strong says whether its entries may create spans. Entries loaded
+ * earlier have priority. Returns 0, or -1 after writing a message naming
+ * the file and line into err. */
+int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
+                           char *err, size_t err_size);
+
+/* Loads the files listed (one a line, '#' comments, optional "weak " prefix
+ * for weak files, "words " for a common-word list) in the list file
+ * `list_name` inside dir. */
+int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
+                           const char *list_name, char *err, size_t err_size);
+
+/* Adds one entry (used by the loaders and by tests). Returns 0 or -1 when
+ * out of memory or the name folds to nothing. */
+int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
+                     const char *canonical, const char *refers_to, int strong);
+
+size_t entities_gaz_size(const entities_gaz_t *g);
+
+/* Adds the words of a list (one a line, '#' comments) to the set of
+ * common lowercase words: English words that are not also names. Returns
+ * 0, or -1 with a message. */
+int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
+                            size_t err_size);
+/* True when the folded s is a common word. */
+int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len);
+
+/* The best (lowest priority value) entry whose folded name equals the
+ * folded string, or NULL. Acronyms (short names without lowercase
+ * letters) only match text without lowercase letters. */
+const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
+                                                    const char *s, size_t len);
+/* Iterates over all entries with the same key as e (e included). */
+const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
+                                              const entities_gaz_entry_t *e);
+
+/* The longest gazetteer match starting at toks[i] (first token
+ * capitalized), at most ENTITIES_GAZ_MAX_TOKENS long, within [i, n).
+ * Returns its token count (0: none) and the best entry in *entry. */
+#define ENTITIES_GAZ_MAX_TOKENS 8
+size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, size_t i,
+                          const entities_gaz_entry_t **entry);
+
+/* ---- Features (ent_features.c) ----------------------------------------- */
+
+/* Bumped whenever the feature templates change, and stored in the model
+ * file: a model trained with other features is refused at load time. */
+#define ENTITIES_FEATURES_VERSION 2
+
+/* What the templates need to know about one token, computed once. */
+typedef struct entities_tokinfo {
+    uint64_t form;       /* hash of the normalized form */
+    uint64_t lower;      /* ... lowercased, digits as 0 */
+    uint64_t shape;      /* ... long shape ("Xxxxx-xx") */
+    uint64_t shortshape; /* ... runs collapsed ("Xx-x") */
+    uint64_t prefix[4];  /* lowercase prefixes of 1..4 code points */
+    uint64_t suffix[4];
+    uint32_t flags; /* ENTITIES_TF_* */
+    uint16_t gaz;   /* bit 2c: B of class c, bit 2c + 1: I of class c */
+    uint16_t reserved;
+} entities_tokinfo_t;
+
+enum {
+    ENTITIES_TF_CAP = 1u << 0,       /* first letter uppercase */
+    ENTITIES_TF_ALLCAPS = 1u << 1,   /* letters, none lowercase */
+    ENTITIES_TF_DIGIT = 1u << 2,     /* has a digit */
+    ENTITIES_TF_HYPHEN = 1u << 3,    /* has an inner hyphen */
+    ENTITIES_TF_PERIOD = 1u << 4,    /* has a period */
+    ENTITIES_TF_PUNCT = 1u << 5,     /* no letter or digit */
+    ENTITIES_TF_SENTSTART = 1u << 6, /* first token of its sentence */
+    ENTITIES_TF_COMMON = 1u << 7     /* a common lowercase word, folded */
+};
+
+/* Fills info[0..n) for the tokens of one sentence. g may be NULL (no
+ * gazetteer features). */
+void entities_tokinfo_fill(const entities_gaz_t *g,
+                           const entities_token_t *toks, size_t n,
+                           entities_tokinfo_t *info);
+
+/* The feature keys of position i of a sentence of n tokens; returns how
+ * many were written (at most ENTITIES_MAX_FEATURES). */
+#define ENTITIES_MAX_FEATURES 64
+size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
+                         uint64_t *keys);
+
+/* ---- Model (ent_model.c) ----------------------------------------------- */
+
+typedef struct entities_model entities_model_t;
+
+/* Loads a model file. Returns NULL after writing why (missing file, not a
+ * model, wrong version or feature set, truncated, checksum mismatch) into
+ * err. */
+entities_model_t *entities_model_load(const char *path, char *err,
+                                      size_t err_size);
+void entities_model_free(entities_model_t *m);
+size_t entities_model_features(const entities_model_t *m);
+
+/* Adds the weights of keys to scores[ENTITIES_N_TAGS] (which the caller
+ * zeroes). */
+void entities_model_score(const entities_model_t *m, const uint64_t *keys,
+                          size_t n_keys, float *scores);
+/* Transition weights: trans[(prev + 1) * N_TAGS + cur], prev = -1 at the
+ * start of a sentence. */
+const float *entities_model_transitions(const entities_model_t *m);
+
+/* Writes a model: keys[n] with weights[n * ENTITIES_N_TAGS] and
+ * transitions[(N_TAGS + 1) * N_TAGS]. Weights are stored as int16 with one
+ * scale. Returns 0 or -1 with a message. */
+int entities_model_write(const char *path, const uint64_t *keys,
+                         const float *weights, size_t n, const float *trans,
+                         char *err, size_t err_size);
+
+/* Best BIO label sequence for emission scores emit[n * N_TAGS] under
+ * trans, never producing I-X after anything but B-X or I-X. work must hold
+ * ENTITIES_VITERBI_WORK(n) bytes. */
+#define ENTITIES_VITERBI_WORK(n) ((size_t)(n)*ENTITIES_N_TAGS * 5 + 64)
+void entities_viterbi(const float *emit, const float *trans, size_t n,
+                      uint8_t *tags, void *work);
+
+/* Tags one sentence with a loaded model into tags[n], using caller
+ * buffers info[n], emit[n * ENTITIES_N_TAGS] and work
+ * (ENTITIES_VITERBI_WORK(n) bytes). */
+int entities_tag_sentence_buf(const entities_model_t *m,
+                              const entities_gaz_t *g,
+                              const entities_token_t *toks, size_t n,
+                              uint8_t *tags, entities_tokinfo_t *info,
+                              float *emit, void *work);
+/* The same with buffers of its own. Returns 0 or -1 when out of memory. */
+int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
+                          const entities_token_t *toks, size_t n,
+                          uint8_t *tags);
+
+/* ---- Documents (ent_doc.c) --------------------------------------------- */
+
+/* One result span. Strings point into the document, the gazetteer or the
+ * result's own pool; valid until entities_result_free(). */
+typedef struct entities_span {
+    uint32_t start, end; /* code points, end exclusive */
+    uint8_t label;       /* entities_label_t */
+    const char *canonical;
+    uint32_t canonical_len;
+    const char *refers_to; /* NULL: none */
+    uint32_t refers_to_len;
+} entities_span_t;
+
+typedef struct entities_result {
+    entities_span_t *spans; /* sorted by (start, end) */
+    size_t n, cap;
+    char *pool; /* canonical names built for this document */
+    size_t pool_len, pool_cap;
+} entities_result_t;
+
+void entities_result_free(entities_result_t *r);
+
+/* What the analysis is given: the text and the core's segmentation
+ * (glossa/plugin.h types; only their offsets are used). */
+typedef struct entities_doc {
+    const char *text;
+    size_t len;
+    const glossa_token_t *tokens;
+    size_t n_tokens;
+    const glossa_sentence_t *sentences;
+    size_t n_sentences;
+} entities_doc_t;
+
+/* Settings of one analyzer instance. */
+typedef struct entities_config {
+    uint8_t emit[ENTITIES_N_LABELS]; /* 1: emit spans of that label */
+} entities_config_t;
+
+/* Analyzes one document into r (zeroed by the caller). Returns 0, or -1
+ * when out of memory (r then holds nothing). */
+int entities_analyze(const entities_model_t *m, const entities_gaz_t *g,
+                     const entities_config_t *cfg, const entities_doc_t *doc,
+                     entities_result_t *r);
+
+#endif /* ENTITIES_H */

@@ -1,0 +1,196 @@
+/* The entities plugin: the glue between the Glossa host and entities_core
+ * (see entities.h and README.md). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entities.h"
+#include "glossa/plugin.h"
+
+typedef struct state {
+    const glossa_host_t *host;
+    entities_model_t *model;
+    entities_gaz_t *gaz;
+    entities_config_t cfg;
+} state_t;
+
+static const glossa_option_t OPTIONS[] = {
+    {"model", GLOSSA_OPTION_STRING, "\"entities.model\"",
+     "model file written by entities-train; a relative path resolves "
+     "against the plugin's data directory"},
+    {"gazetteers", GLOSSA_OPTION_STRING, "\"gazetteers.txt\"",
+     "list of the gazetteer files to load, in priority order (file names "
+     "relative to the list's folder); a relative path resolves against the "
+     "plugin's data directory"},
+    {"extra_gazetteers", GLOSSA_OPTION_STRING_LIST, "[]",
+     "more gazetteer files (TSV: name, LABEL[/class], canonical, "
+     "refers_to), loaded before the bundled ones so that they win; "
+     "relative paths resolve against the plugin's data directory"},
+    {"labels", GLOSSA_OPTION_STRING_LIST,
+     "[\"PERSON\", \"ORG\", \"GPE\", \"LOC\", \"NORP\"]", "the labels to emit"},
+    {NULL, 0, NULL, NULL}};
+
+/* path resolved against dir unless absolute (or dir is NULL). */
+static int resolve(const char *dir, const char *path, char *out, size_t size)
+{
+    int n;
+    if (path[0] == '/' || !dir || !*dir)
+        n = snprintf(out, size, "%s", path);
+    else
+        n = snprintf(out, size, "%s/%s", dir, path);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+static const char *config_string(const json_t *config, const char *key,
+                                 const char *def)
+{
+    const json_t *v = json_object_get(config, key);
+    return json_is_string(v) ? json_string_value(v) : def;
+}
+
+static void destroy(void *p)
+{
+    state_t *st = p;
+    if (!st)
+        return;
+    entities_model_free(st->model);
+    entities_gaz_free(st->gaz);
+    free(st);
+}
+
+static int load_gazetteers(state_t *st, const glossa_create_args_t *args,
+                           char *err, size_t err_size)
+{
+    char path[4096];
+    const json_t *extra = json_object_get(args->config, "extra_gazetteers");
+    size_t i;
+    const json_t *v;
+    json_array_foreach(extra, i, v)
+    {
+        if (!json_is_string(v) ||
+            resolve(args->data_dir, json_string_value(v), path, sizeof(path))) {
+            snprintf(err, err_size, "extra_gazetteers[%zu]: not a usable path",
+                     i);
+            return -1;
+        }
+        if (entities_gaz_load_file(st->gaz, path, 1, err, err_size))
+            return -1;
+    }
+    const char *list =
+        config_string(args->config, "gazetteers", "gazetteers.txt");
+    if (resolve(args->data_dir, list, path, sizeof(path))) {
+        snprintf(err, err_size, "gazetteers: path too long");
+        return -1;
+    }
+    char *slash = strrchr(path, '/');
+    const char *dir = ".", *name = path;
+    if (slash) {
+        *slash = '\0';
+        dir = path[0] ? path : "/";
+        name = slash + 1;
+    }
+    return entities_gaz_load_list(st->gaz, dir, name, err, err_size);
+}
+
+static int parse_labels(state_t *st, const json_t *config, char *err,
+                        size_t err_size)
+{
+    const json_t *labels = json_object_get(config, "labels");
+    if (!labels) {
+        memset(st->cfg.emit, 1, sizeof(st->cfg.emit));
+        return 0;
+    }
+    size_t i;
+    const json_t *v;
+    json_array_foreach(labels, i, v)
+    {
+        const char *s = json_string_value(v);
+        int l = s ? entities_label_parse(s, strlen(s)) : ENTITIES_NO_LABEL;
+        if (l == ENTITIES_NO_LABEL) {
+            snprintf(err, err_size,
+                     "labels[%zu]: unknown label \"%s\" (expected PERSON, "
+                     "ORG, GPE, LOC or NORP)",
+                     i, s ? s : "?");
+            return -1;
+        }
+        st->cfg.emit[l] = 1;
+    }
+    return 0;
+}
+
+static void *create(const glossa_create_args_t *args, char *err,
+                    size_t err_size)
+{
+    state_t *st = calloc(1, sizeof(*st));
+    if (!st) {
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    st->host = args->host;
+    char path[4096];
+    const char *model = config_string(args->config, "model", "entities.model");
+    if (parse_labels(st, args->config, err, err_size))
+        goto fail;
+    if (resolve(args->data_dir, model, path, sizeof(path))) {
+        snprintf(err, err_size, "model: path too long");
+        goto fail;
+    }
+    st->model = entities_model_load(path, err, err_size);
+    if (!st->model)
+        goto fail;
+    st->gaz = entities_gaz_new();
+    if (!st->gaz) {
+        snprintf(err, err_size, "out of memory");
+        goto fail;
+    }
+    if (load_gazetteers(st, args, err, err_size))
+        goto fail;
+    return st;
+fail:
+    destroy(st);
+    return NULL;
+}
+
+static int annotate(void *p, glossa_ctx_t *ctx)
+{
+    const state_t *st = p;
+    const glossa_host_t *h = st->host;
+    entities_doc_t doc;
+    doc.text = h->doc_text(ctx, &doc.len);
+    doc.tokens = h->doc_tokens(ctx, &doc.n_tokens);
+    doc.sentences = h->doc_sentences(ctx, &doc.n_sentences);
+    entities_result_t r;
+    if (entities_analyze(st->model, st->gaz, &st->cfg, &doc, &r))
+        return h->fail(ctx, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < r.n && rc == 0; i++) {
+        const entities_span_t *s = &r.spans[i];
+        json_t *span =
+            h->span_add(ctx, s->start, s->end, entities_label_name(s->label));
+        if (!span ||
+            json_object_set_new(span, "canonical",
+                                json_stringn(s->canonical, s->canonical_len)) ||
+            (s->refers_to &&
+             json_object_set_new(span, "refers_to",
+                                 json_stringn(s->refers_to, s->refers_to_len))))
+            rc = h->fail(ctx, "out of memory");
+    }
+    entities_result_free(&r);
+    return rc;
+}
+
+static const glossa_plugin_t DESCRIPTOR = {
+    .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(glossa_plugin_t),
+    .name = "entities",
+    .version = "1.0.0",
+    .description = "named entities (PERSON, ORG, GPE, LOC, NORP) with "
+                   "canonical names and refers_to",
+    .requires = NULL,
+    .create = create,
+    .annotate = annotate,
+    .destroy = destroy,
+    .options = OPTIONS,
+};
+
+GLOSSA_PLUGIN_DEFINE(DESCRIPTOR)

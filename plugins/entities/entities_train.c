@@ -1,0 +1,593 @@
+/* entities-train: trains the entities tagger on CoNLL-2003 data.
+ *
+ *   entities-train --train eng.train --dev eng.testa --data DIR \
+ *                  --out DIR/entities.model [--epochs N] [--seed S]
+ *
+ * A structured averaged perceptron (Collins 2002) with Viterbi decoding
+ * over BIO tags, on the features of ent_features.c and the gazetteers
+ * listed in DIR/gazetteers.txt. Sentences are visited in an order shuffled
+ * by a fixed seed, so a run is reproducible bit for bit. After writing the
+ * model it loads the file back and reports the development F1 of the
+ * model as written (PER/ORG/LOC/MISC, exact span, as conlleval counts
+ * it). */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "entities.h"
+
+typedef struct corpus {
+    char *text;             /* the file, NUL-separated fields */
+    entities_token_t *toks; /* all tokens */
+    uint8_t *gold;          /* BIO tag per token */
+    size_t n_toks;
+    size_t *sent_first; /* first token of each sentence */
+    size_t *sent_len;
+    size_t n_sents;
+} corpus_t;
+
+static void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "entities-train: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(1);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        die("%s", "out of memory");
+    return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        die("%s", "out of memory");
+    return p;
+}
+
+static int type_of(const char *t)
+{
+    if (!strcmp(t, "PER"))
+        return ENTITIES_T_PER;
+    if (!strcmp(t, "ORG"))
+        return ENTITIES_T_ORG;
+    if (!strcmp(t, "LOC"))
+        return ENTITIES_T_LOC;
+    if (!strcmp(t, "MISC"))
+        return ENTITIES_T_MISC;
+    return -1;
+}
+
+/* Reads `token POS chunk NER` lines; IOB1 NER tags become BIO. */
+static void read_conll(const char *path, corpus_t *c)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        die("cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    memset(c, 0, sizeof(*c));
+    c->text = xmalloc((size_t)len + 1);
+    if (fread(c->text, 1, (size_t)len, f) != (size_t)len)
+        die("cannot read %s", path);
+    c->text[len] = '\0';
+    fclose(f);
+    size_t cap = 1024, scap = 256;
+    c->toks = xmalloc(cap * sizeof(*c->toks));
+    c->gold = xmalloc(cap);
+    c->sent_first = xmalloc(scap * sizeof(size_t));
+    c->sent_len = xmalloc(scap * sizeof(size_t));
+    size_t start = 0;
+    int prev_type = -1; /* type of the previous token's tag, -1 for O */
+    char *line = c->text;
+    for (;;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char *fields[4];
+        int nf = 0;
+        for (char *p = strtok(line, " \t\r"); p && nf < 4;
+             p = strtok(NULL, " \t\r"))
+            fields[nf++] = p;
+        int boundary = nf == 0 || !strcmp(fields[0], "-DOCSTART-");
+        if (!boundary && nf < 4)
+            die("%s: a line without four fields", path);
+        if (boundary || !nl) {
+            if (c->n_toks > start) {
+                if (c->n_sents == scap) {
+                    scap *= 2;
+                    c->sent_first =
+                        xrealloc(c->sent_first, scap * sizeof(size_t));
+                    c->sent_len = xrealloc(c->sent_len, scap * sizeof(size_t));
+                }
+                c->sent_first[c->n_sents] = start;
+                c->sent_len[c->n_sents++] = c->n_toks - start;
+            }
+            start = c->n_toks;
+            prev_type = -1;
+        }
+        if (!boundary) {
+            if (c->n_toks == cap) {
+                cap *= 2;
+                c->toks = xrealloc(c->toks, cap * sizeof(*c->toks));
+                c->gold = xrealloc(c->gold, cap);
+            }
+            const char *tag = fields[3];
+            uint8_t bio = 0;
+            int type = -1;
+            if (strcmp(tag, "O") != 0) {
+                if ((tag[0] != 'B' && tag[0] != 'I') || tag[1] != '-' ||
+                    (type = type_of(tag + 2)) < 0)
+                    die("unknown tag %s", tag);
+                int begins = tag[0] == 'B' || prev_type != type;
+                bio = (uint8_t)(begins ? ENTITIES_TAG_B(type)
+                                       : ENTITIES_TAG_I(type));
+            }
+            prev_type = type;
+            c->toks[c->n_toks].s = fields[0];
+            c->toks[c->n_toks].len = (uint32_t)strlen(fields[0]);
+            c->gold[c->n_toks++] = bio;
+        }
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+}
+
+static void corpus_free(corpus_t *c)
+{
+    free(c->text);
+    free(c->toks);
+    free(c->gold);
+    free(c->sent_first);
+    free(c->sent_len);
+}
+
+/* ---- Weights ----------------------------------------------------------- */
+
+typedef struct weights {
+    uint64_t *keys; /* open addressing; 0 empty */
+    uint32_t *index;
+    size_t mask;
+    size_t n;
+    float *w;  /* n * T current weights */
+    double *u; /* n * T sums of c * update, for averaging */
+    float trans[(ENTITIES_N_TAGS + 1) * ENTITIES_N_TAGS];
+    double utrans[(ENTITIES_N_TAGS + 1) * ENTITIES_N_TAGS];
+} weights_t;
+
+static uint32_t feature_index(weights_t *W, uint64_t key, int add)
+{
+    size_t i = (size_t)key & W->mask;
+    while (W->keys[i] && W->keys[i] != key)
+        i = (i + 1) & W->mask;
+    if (W->keys[i])
+        return W->index[i];
+    if (!add)
+        return UINT32_MAX;
+    if ((W->n + 1) * 2 > W->mask + 1) {
+        size_t cap = (W->mask + 1) * 2;
+        uint64_t *keys = calloc(cap, sizeof(uint64_t));
+        uint32_t *index = calloc(cap, sizeof(uint32_t));
+        if (!keys || !index)
+            die("%s", "out of memory");
+        for (size_t j = 0; j <= W->mask; j++) {
+            if (!W->keys[j])
+                continue;
+            size_t k = (size_t)W->keys[j] & (cap - 1);
+            while (keys[k])
+                k = (k + 1) & (cap - 1);
+            keys[k] = W->keys[j];
+            index[k] = W->index[j];
+        }
+        free(W->keys);
+        free(W->index);
+        W->keys = keys;
+        W->index = index;
+        W->mask = cap - 1;
+        i = (size_t)key & W->mask;
+        while (W->keys[i])
+            i = (i + 1) & W->mask;
+    }
+    W->keys[i] = key;
+    W->index[i] = (uint32_t)W->n;
+    return (uint32_t)W->n++;
+}
+
+/* Feature indices of every token of a corpus: feats[off[t] .. off[t+1]). */
+typedef struct featcache {
+    uint32_t *feats;
+    size_t *off;
+} featcache_t;
+
+static void featcache_free(featcache_t *fc)
+{
+    free(fc->feats);
+    free(fc->off);
+}
+
+static void extract(const corpus_t *c, const entities_gaz_t *g, weights_t *W,
+                    int add, featcache_t *fc)
+{
+    size_t cap = c->n_toks * 40, used = 0;
+    fc->feats = xmalloc(cap * sizeof(uint32_t));
+    fc->off = xmalloc((c->n_toks + 1) * sizeof(size_t));
+    entities_tokinfo_t *info = NULL;
+    size_t info_cap = 0;
+    uint64_t keys[ENTITIES_MAX_FEATURES];
+    for (size_t s = 0; s < c->n_sents; s++) {
+        size_t n = c->sent_len[s], first = c->sent_first[s];
+        if (n > info_cap) {
+            info_cap = n;
+            info = xrealloc(info, n * sizeof(*info));
+        }
+        entities_tokinfo_fill(g, c->toks + first, n, info);
+        for (size_t i = 0; i < n; i++) {
+            size_t k = entities_features(info, n, i, keys);
+            fc->off[first + i] = used;
+            if (used + k > cap) {
+                cap *= 2;
+                fc->feats = xrealloc(fc->feats, cap * sizeof(uint32_t));
+            }
+            for (size_t j = 0; j < k; j++) {
+                uint32_t idx = feature_index(W, keys[j], add);
+                if (idx == UINT32_MAX)
+                    continue;
+                fc->feats[used++] = idx;
+            }
+        }
+    }
+    fc->off[c->n_toks] = used;
+    free(info);
+}
+
+static void emissions(const float *w, const featcache_t *fc, size_t first,
+                      size_t n, float *emit)
+{
+    enum { T = ENTITIES_N_TAGS };
+    for (size_t i = 0; i < n; i++) {
+        float *e = emit + i * T;
+        memset(e, 0, sizeof(float) * T);
+        for (size_t j = fc->off[first + i]; j < fc->off[first + i + 1]; j++) {
+            const float *row = w + (size_t)fc->feats[j] * T;
+            for (int t = 0; t < T; t++)
+                e[t] += row[t];
+        }
+    }
+}
+
+/* ---- Scoring, as conlleval counts ---------------------------------------- */
+
+typedef struct counts {
+    size_t correct[ENTITIES_N_TYPES], gold[ENTITIES_N_TYPES],
+        pred[ENTITIES_N_TYPES];
+} counts_t;
+
+/* End (exclusive) of the chunk starting at i, or i when none starts. */
+static size_t chunk_end(const uint8_t *tags, size_t n, size_t i)
+{
+    if (!ENTITIES_TAG_IS_B(tags[i]))
+        return i;
+    int type = ENTITIES_TAG_TYPE(tags[i]);
+    size_t j = i + 1;
+    while (j < n && tags[j] == ENTITIES_TAG_I(type))
+        j++;
+    return j;
+}
+
+static void count_sentence(const uint8_t *gold, const uint8_t *pred, size_t n,
+                           counts_t *c)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t ge = chunk_end(gold, n, i), pe = chunk_end(pred, n, i);
+        if (ge > i)
+            c->gold[ENTITIES_TAG_TYPE(gold[i])]++;
+        if (pe > i)
+            c->pred[ENTITIES_TAG_TYPE(pred[i])]++;
+        if (ge > i && pe == ge && gold[i] == pred[i])
+            c->correct[ENTITIES_TAG_TYPE(gold[i])]++;
+    }
+}
+
+static double f1(size_t correct, size_t gold, size_t pred)
+{
+    double p = pred ? (double)correct / (double)pred : 0;
+    double r = gold ? (double)correct / (double)gold : 0;
+    return p + r > 0 ? 2 * p * r / (p + r) : 0;
+}
+
+static double report(const counts_t *c, int verbose)
+{
+    static const char *const names[] = {"PER", "ORG", "LOC", "MISC"};
+    size_t tc = 0, tg = 0, tp = 0;
+    for (int t = 0; t < ENTITIES_N_TYPES; t++) {
+        tc += c->correct[t];
+        tg += c->gold[t];
+        tp += c->pred[t];
+        if (verbose)
+            printf(
+                "  %-5s precision %6.2f%%  recall %6.2f%%  F1 %6.2f  "
+                "(gold %zu)\n",
+                names[t],
+                c->pred[t] ? 100.0 * (double)c->correct[t] / (double)c->pred[t]
+                           : 0,
+                c->gold[t] ? 100.0 * (double)c->correct[t] / (double)c->gold[t]
+                           : 0,
+                100 * f1(c->correct[t], c->gold[t], c->pred[t]), c->gold[t]);
+    }
+    if (verbose)
+        printf("  all   precision %6.2f%%  recall %6.2f%%  F1 %6.2f  "
+               "(gold %zu)\n",
+               tp ? 100.0 * (double)tc / (double)tp : 0,
+               tg ? 100.0 * (double)tc / (double)tg : 0, 100 * f1(tc, tg, tp),
+               tg);
+    return f1(tc, tg, tp);
+}
+
+/* ---- Training ---------------------------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+    /* xorshift64* */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545F4914F6CDD1Dull;
+}
+
+static void averaged(const weights_t *W, double c, float *w, float *trans)
+{
+    enum { T = ENTITIES_N_TAGS };
+    for (size_t i = 0; i < W->n * T; i++)
+        w[i] = (float)((double)W->w[i] - W->u[i] / c);
+    for (size_t i = 0; i < (T + 1) * T; i++)
+        trans[i] = (float)((double)W->trans[i] - W->utrans[i] / c);
+}
+
+static double evaluate(const corpus_t *c, const featcache_t *fc, const float *w,
+                       const float *trans, int verbose)
+{
+    counts_t cnt;
+    memset(&cnt, 0, sizeof(cnt));
+    size_t maxn = 0;
+    for (size_t s = 0; s < c->n_sents; s++)
+        if (c->sent_len[s] > maxn)
+            maxn = c->sent_len[s];
+    float *emit = xmalloc(maxn * ENTITIES_N_TAGS * sizeof(float));
+    void *work = xmalloc(ENTITIES_VITERBI_WORK(maxn));
+    uint8_t *pred = xmalloc(maxn);
+    for (size_t s = 0; s < c->n_sents; s++) {
+        size_t n = c->sent_len[s], first = c->sent_first[s];
+        emissions(w, fc, first, n, emit);
+        entities_viterbi(emit, trans, n, pred, work);
+        count_sentence(c->gold + first, pred, n, &cnt);
+    }
+    free(emit);
+    free(work);
+    free(pred);
+    return report(&cnt, verbose);
+}
+
+/* Scores a corpus through the run-time path: the model file as written,
+ * features recomputed from the token strings. */
+static double evaluate_model(const corpus_t *c, const entities_model_t *m,
+                             const entities_gaz_t *g)
+{
+    counts_t cnt;
+    memset(&cnt, 0, sizeof(cnt));
+    uint8_t *pred = xmalloc(c->n_toks + 1);
+    for (size_t s = 0; s < c->n_sents; s++) {
+        size_t n = c->sent_len[s], first = c->sent_first[s];
+        if (entities_tag_sentence(m, g, c->toks + first, n, pred))
+            die("%s", "out of memory");
+        count_sentence(c->gold + first, pred, n, &cnt);
+    }
+    free(pred);
+    return report(&cnt, 1);
+}
+
+int main(int argc, char **argv)
+{
+    const char *train_path = NULL, *dev_path = NULL, *data_dir = NULL,
+               *out_path = NULL;
+    int epochs = 15;
+    unsigned long seed = 20031;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("usage: entities-train --train FILE --dev FILE --data DIR "
+                   "--out MODEL [--epochs N] [--seed S]\n");
+            return 0;
+        }
+        if (!v)
+            die("option %s needs a value (see --help)", a);
+        if (!strcmp(a, "--train"))
+            train_path = v;
+        else if (!strcmp(a, "--dev"))
+            dev_path = v;
+        else if (!strcmp(a, "--data"))
+            data_dir = v;
+        else if (!strcmp(a, "--out"))
+            out_path = v;
+        else if (!strcmp(a, "--epochs"))
+            epochs = atoi(v);
+        else if (!strcmp(a, "--seed"))
+            seed = strtoul(v, NULL, 10);
+        else
+            die("unknown option %s (see --help)", a);
+        i++;
+    }
+    if (!train_path || !data_dir || !out_path || epochs < 1)
+        die("%s", "--train, --data and --out are required (see --help)");
+
+    char err[1024];
+    entities_gaz_t *g = entities_gaz_new();
+    if (!g ||
+        entities_gaz_load_list(g, data_dir, "gazetteers.txt", err, sizeof(err)))
+        die("%s", g ? err : "out of memory");
+    printf("gazetteers: %zu entries\n", entities_gaz_size(g));
+
+    corpus_t train, dev;
+    read_conll(train_path, &train);
+    printf("train: %zu sentences, %zu tokens\n", train.n_sents, train.n_toks);
+    int have_dev = dev_path != NULL;
+    if (have_dev) {
+        read_conll(dev_path, &dev);
+        printf("dev: %zu sentences, %zu tokens\n", dev.n_sents, dev.n_toks);
+    }
+
+    enum { T = ENTITIES_N_TAGS };
+    weights_t W;
+    memset(&W, 0, sizeof(W));
+    W.mask = (1u << 20) - 1;
+    W.keys = calloc(W.mask + 1, sizeof(uint64_t));
+    W.index = calloc(W.mask + 1, sizeof(uint32_t));
+    if (!W.keys || !W.index)
+        die("%s", "out of memory");
+    featcache_t ftrain, fdev;
+    extract(&train, g, &W, 1, &ftrain);
+    if (have_dev)
+        extract(&dev, g, &W, 0, &fdev);
+    printf("features: %zu\n", W.n);
+    W.w = calloc(W.n * T, sizeof(float));
+    W.u = calloc(W.n * T, sizeof(double));
+    float *avg = xmalloc(W.n * T * sizeof(float));
+    float avg_trans[(T + 1) * T];
+    if (!W.w || !W.u)
+        die("%s", "out of memory");
+
+    size_t maxn = 0;
+    for (size_t s = 0; s < train.n_sents; s++)
+        if (train.sent_len[s] > maxn)
+            maxn = train.sent_len[s];
+    float *emit = xmalloc(maxn * T * sizeof(float));
+    void *work = xmalloc(ENTITIES_VITERBI_WORK(maxn));
+    uint8_t *pred = xmalloc(maxn);
+    size_t *order = xmalloc(train.n_sents * sizeof(size_t));
+    for (size_t s = 0; s < train.n_sents; s++)
+        order[s] = s;
+    rng_state = seed * 2654435761ull + 1;
+    double c = 1;
+    clock_t t0 = clock();
+    for (int ep = 1; ep <= epochs; ep++) {
+        for (size_t s = train.n_sents; s > 1; s--) {
+            size_t j = (size_t)(rng() % s);
+            size_t tmp = order[s - 1];
+            order[s - 1] = order[j];
+            order[j] = tmp;
+        }
+        size_t mistakes = 0;
+        for (size_t oi = 0; oi < train.n_sents; oi++, c++) {
+            size_t s = order[oi];
+            size_t n = train.sent_len[s], first = train.sent_first[s];
+            const uint8_t *gold = train.gold + first;
+            emissions(W.w, &ftrain, first, n, emit);
+            entities_viterbi(emit, W.trans, n, pred, work);
+            if (memcmp(pred, gold, n) == 0)
+                continue;
+            mistakes++;
+            for (size_t i = 0; i < n; i++) {
+                int gp = i ? gold[i - 1] : -1, pp = i ? pred[i - 1] : -1;
+                if (gold[i] != pred[i]) {
+                    for (size_t k = ftrain.off[first + i];
+                         k < ftrain.off[first + i + 1]; k++) {
+                        size_t f = (size_t)ftrain.feats[k] * T;
+                        W.w[f + gold[i]] += 1;
+                        W.u[f + gold[i]] += c;
+                        W.w[f + pred[i]] -= 1;
+                        W.u[f + pred[i]] -= c;
+                    }
+                }
+                if (gold[i] != pred[i] || gp != pp) {
+                    size_t tg = (size_t)(gp + 1) * T + gold[i];
+                    size_t tp = (size_t)(pp + 1) * T + pred[i];
+                    W.trans[tg] += 1;
+                    W.utrans[tg] += c;
+                    W.trans[tp] -= 1;
+                    W.utrans[tp] -= c;
+                }
+            }
+        }
+        printf("epoch %2d: %zu sentences wrong", ep, mistakes);
+        if (have_dev) {
+            averaged(&W, c, avg, avg_trans);
+            printf(", dev F1 %.4f", evaluate(&dev, &fdev, avg, avg_trans, 0));
+        }
+        printf(" (%.0f s)\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
+        fflush(stdout);
+    }
+    averaged(&W, c, avg, avg_trans);
+
+    /* Keep only features with a weight that survives quantization. */
+    float max = 0;
+    for (size_t i = 0; i < W.n * T; i++)
+        if (fabsf(avg[i]) > max)
+            max = fabsf(avg[i]);
+    float eps = max / 32767.0f * 0.5f;
+    uint64_t *keys = xmalloc(W.n * sizeof(uint64_t));
+    for (size_t j = 0; j <= W.mask; j++)
+        if (W.keys[j])
+            keys[W.index[j]] = W.keys[j];
+    size_t kept = 0;
+    for (size_t f = 0; f < W.n; f++) {
+        int any = 0;
+        for (int t = 0; t < T; t++)
+            any |= fabsf(avg[f * T + t]) > eps;
+        if (!any)
+            continue;
+        keys[kept] = keys[f];
+        memmove(avg + kept * T, avg + f * T, T * sizeof(float));
+        kept++;
+    }
+    if (entities_model_write(out_path, keys, avg, kept, avg_trans, err,
+                             sizeof(err)))
+        die("%s", err);
+    printf("wrote %s: %zu features\n", out_path, kept);
+
+    entities_model_t *m = entities_model_load(out_path, err, sizeof(err));
+    if (!m)
+        die("%s", err);
+    if (have_dev) {
+        printf("development F1 of %s on %s (exact spans, conlleval):\n",
+               out_path, dev_path);
+        evaluate_model(&dev, m, g);
+    }
+    entities_model_free(m);
+    entities_gaz_free(g);
+    free(keys);
+    free(avg);
+    free(emit);
+    free(work);
+    free(pred);
+    free(order);
+    free(W.keys);
+    free(W.index);
+    free(W.w);
+    free(W.u);
+    corpus_free(&train);
+    featcache_free(&ftrain);
+    if (have_dev) {
+        corpus_free(&dev);
+        featcache_free(&fdev);
+    }
+    return 0;
+}

@@ -1,0 +1,182 @@
+/* Feature extraction and the text helpers it rests on. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "entities.h"
+#include "split.h"
+
+static size_t fold(const char *s, char *out, size_t cap)
+{
+    size_t k = entities_fold(s, strlen(s), out, cap - 1);
+    assert_true(k < cap);
+    out[k] = '\0';
+    return k;
+}
+
+static void test_fold(void **state)
+{
+    (void)state;
+    char buf[64];
+    fold("Türkiye", buf, sizeof(buf));
+    assert_string_equal(buf, "turkiye");
+    fold("Côte d\u2019Ivoire", buf, sizeof(buf));
+    assert_string_equal(buf, "coted'ivoire");
+    fold("NAGORNO\u2011KARABAKH", buf, sizeof(buf));
+    assert_string_equal(buf, "nagorno-karabakh");
+    fold("Bak\u0131", buf, sizeof(buf)); /* dotless i stays itself */
+    assert_string_equal(buf, "bak\u0131");
+    /* too small: cap + 1 */
+    assert_int_equal(entities_fold("Azerbaijan", 10, buf, 4), 5);
+}
+
+static void test_tokinfo_flags(void **state)
+{
+    (void)state;
+    entities_token_t t[8];
+    entities_tokinfo_t info[8];
+    size_t n = split("EU said Russian-brokered U.S. 2020 , Putin", t, 8);
+    assert_int_equal(n, 7);
+    entities_tokinfo_fill(NULL, t, n, info);
+    assert_true(info[0].flags & ENTITIES_TF_SENTSTART);
+    assert_true(info[0].flags & ENTITIES_TF_ALLCAPS);
+    assert_true(info[0].flags & ENTITIES_TF_CAP);
+    assert_false(info[1].flags & (ENTITIES_TF_CAP | ENTITIES_TF_SENTSTART));
+    assert_true(info[2].flags & ENTITIES_TF_HYPHEN);
+    assert_true(info[3].flags & ENTITIES_TF_PERIOD);
+    assert_true(info[4].flags & ENTITIES_TF_DIGIT);
+    assert_true(info[5].flags & ENTITIES_TF_PUNCT);
+    assert_true(info[6].flags & ENTITIES_TF_CAP);
+    assert_false(info[6].flags & ENTITIES_TF_ALLCAPS);
+}
+
+/* Typographic and ASCII forms of a token have the same features: the core
+ * tokenizer hands over "’s" where CoNLL has "'s". */
+static void test_typographic_forms_match(void **state)
+{
+    (void)state;
+    entities_token_t a[2], b[2];
+    entities_tokinfo_t ia[2], ib[2];
+    split("Russia 's", a, 2);
+    split("Russia \u2019s", b, 2);
+    entities_tokinfo_fill(NULL, a, 2, ia);
+    entities_tokinfo_fill(NULL, b, 2, ib);
+    assert_memory_equal(&ia[1], &ib[1], sizeof(ia[1]));
+}
+
+static void test_case_and_digits(void **state)
+{
+    (void)state;
+    entities_token_t t[4];
+    entities_tokinfo_t info[4];
+    split("Putin putin 1996 2024", t, 4);
+    entities_tokinfo_fill(NULL, t, 4, info);
+    assert_true(info[0].form != info[1].form);
+    assert_true(info[0].lower == info[1].lower);
+    assert_true(info[0].shape != info[1].shape);
+    assert_true(info[2].form != info[3].form);
+    assert_true(info[2].lower == info[3].lower); /* digits fold to 0 */
+    assert_true(info[0].suffix[2] == info[1].suffix[2]);
+}
+
+static void test_features_depend_on_context(void **state)
+{
+    (void)state;
+    entities_token_t a[4], b[4];
+    entities_tokinfo_t ia[4], ib[4];
+    uint64_t ka[ENTITIES_MAX_FEATURES], kb[ENTITIES_MAX_FEATURES];
+    size_t na = split("President Putin said .", a, 4);
+    size_t nb = split("President Putin says .", b, 4);
+    entities_tokinfo_fill(NULL, a, na, ia);
+    entities_tokinfo_fill(NULL, b, nb, ib);
+    size_t fa = entities_features(ia, na, 1, ka);
+    size_t fb = entities_features(ib, nb, 1, kb);
+    assert_true(fa > 20 && fa <= ENTITIES_MAX_FEATURES);
+    assert_int_equal(fa, fb);
+    size_t same = 0;
+    for (size_t i = 0; i < fa; i++)
+        same += ka[i] == kb[i];
+    /* Only the templates that see the next word differ. */
+    assert_true(same < fa && same >= fa - 6);
+    /* The same input gives the same keys. */
+    uint64_t kc[ENTITIES_MAX_FEATURES];
+    assert_int_equal(entities_features(ia, na, 1, kc), fa);
+    assert_memory_equal(ka, kc, fa * sizeof(uint64_t));
+    /* Edges use padding, never out-of-range tokens. */
+    assert_true(entities_features(ia, na, 0, kc) > 20);
+    assert_true(entities_features(ia, na, na - 1, kc) > 20);
+}
+
+static void test_gazetteer_membership_is_a_feature(void **state)
+{
+    (void)state;
+    entities_gaz_t *g = entities_gaz_new();
+    assert_non_null(g);
+    assert_int_equal(entities_gaz_add(g, "Black Sea", ENTITIES_LOC,
+                                      ENTITIES_GZ_LOC, NULL, NULL, 1),
+                     0);
+    entities_token_t t[4];
+    entities_tokinfo_t with[4], without[4];
+    size_t n = split("the Black Sea coast", t, 4);
+    entities_tokinfo_fill(g, t, n, with);
+    entities_tokinfo_fill(NULL, t, n, without);
+    assert_int_equal(with[1].gaz, 1u << (2 * ENTITIES_GZ_LOC));
+    assert_int_equal(with[2].gaz, 1u << (2 * ENTITIES_GZ_LOC + 1));
+    assert_int_equal(with[0].gaz | with[3].gaz, 0);
+    uint64_t k1[ENTITIES_MAX_FEATURES], k2[ENTITIES_MAX_FEATURES];
+    assert_true(entities_features(with, n, 1, k1) >
+                entities_features(without, n, 1, k2));
+    entities_gaz_free(g);
+}
+
+static void test_common_words(void **state)
+{
+    (void)state;
+    entities_gaz_t *g = entities_gaz_new();
+    char path[] = "/tmp/entities-words.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *words = "# comment\nhere\nsneak\n";
+    assert_int_equal(write(fd, words, strlen(words)), (ssize_t)strlen(words));
+    close(fd);
+    char err[256];
+    assert_int_equal(entities_gaz_load_words(g, path, err, sizeof(err)), 0);
+    unlink(path);
+    assert_true(entities_gaz_is_common(g, "Here", 4));
+    assert_true(entities_gaz_is_common(g, "SNEAK", 5));
+    assert_false(entities_gaz_is_common(g, "Putin", 5));
+    /* A feature only where the word is capitalized. */
+    entities_token_t t[3];
+    entities_tokinfo_t info[3];
+    size_t n = split("Here here Putin", t, 3);
+    entities_tokinfo_fill(g, t, n, info);
+    assert_true(info[0].flags & ENTITIES_TF_COMMON);
+    assert_false(info[1].flags & ENTITIES_TF_COMMON);
+    assert_false(info[2].flags & ENTITIES_TF_COMMON);
+    assert_int_equal(
+        entities_gaz_load_words(g, "/nonexistent", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "cannot open word list /nonexistent"));
+    entities_gaz_free(g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_tokinfo_flags),
+        cmocka_unit_test(test_typographic_forms_match),
+        cmocka_unit_test(test_case_and_digits),
+        cmocka_unit_test(test_features_depend_on_context),
+        cmocka_unit_test(test_gazetteer_membership_is_a_feature),
+        cmocka_unit_test(test_common_words),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,74 @@
+#!/bin/bash
+# --isolate: a plugin that crashes, aborts, exits, hangs, leaks or prints
+# costs one document's layer; every other document and layer is complete,
+# the faulty ones are recorded and quarantined, and the output is the one
+# an in-process run gives.
+. "$(dirname "$0")/lib.sh"
+{
+    echo '{"id": "ok1", "text": "Alpha Beta."}'
+    echo '{"id": "segv", "text": "Please SEGFAULT Here."}'
+    echo '{"id": "ok2", "text": "Gamma Delta."}'
+    echo '{"id": "abort", "text": "Time to ABORT Now."}'
+    echo '{"id": "hang", "text": "This will HANG Forever."}'
+    echo '{"id": "exit", "text": "An EXIT-NOW Call."}'
+    echo '{"id": "noise", "text": "Some STDOUT Noise."}'
+    echo '{"id": "ok3", "text": "Epsilon Zeta."}'
+} >"$TMP/docs.jsonl"
+args=(run --isolate --threads 2 --doc-timeout 1 --plugin capitals --plugin faulty)
+run_glossa 4 "${args[@]}" "$TMP/docs.jsonl" -o "$TMP/out.jsonl"
+O="$TMP/out.jsonl"
+expect_json "$O" '[.[].id] == ["ok1","segv","ok2","abort","hang","exit","noise","ok3"]'
+# Every document keeps its other layer.
+expect_json "$O" 'all(.[]; .annotations.capitals | length >= 2)'
+expect_json "$O" '[.[] | select(.errors == []) | .id] == ["ok1","ok2","noise","ok3"]'
+expect_json "$O" '[.[] | select(.errors == []) | .annotations.faulty[0].label] == ["OK","OK","OK","OK"]'
+expect_json "$O" '[.[] | select(.errors != []) | .errors[0] | [.plugin, .code]] == [["faulty","ECRASHED"],["faulty","ECRASHED"],["faulty","ETIMEOUT"],["faulty","ECRASHED"]]'
+expect_json "$O" 'all(.[] | select(.errors != []) | .errors[0].message; endswith("(twice: retried once)"))'
+expect_json "$O" '(.[1].errors[0].message | test("SIGSEGV|exited with status")) and (.[5].errors[0].message | contains("exited with status 3"))'
+expect_json "$O" '.[4].errors[0].message | startswith("did not finish this document within --doc-timeout 1 s")'
+# The quarantine list, beside the output.
+Q="$TMP/out.jsonl.quarantine.jsonl"
+expect_json "$Q" '[.[].id] | sort == ["abort","exit","hang","segv"]'
+expect_json "$Q" 'all(.[]; .plugin == "faulty" and (.origin | test("docs.jsonl:[0-9]+$")))'
+expect_in "$TMP/err" "[faulty] document segv:"
+expect_in "$TMP/err" "retrying once"
+expect_in "$TMP/err" "plugin noise on stdout"
+
+# Without faults, isolation changes nothing: byte-identical to in-process,
+# for any worker count, and with workers recycled after every 2 units.
+for i in $(seq 1 40); do
+    for f in "$SOURCE_DIR"/corpus/*.txt; do
+        jq -Rsc --arg id "$i-$(basename "$f")" '{id: $id, text: .}' "$f"
+    done
+done >"$TMP/clean.jsonl"
+P=(--pipeline <(echo '{"plugins": ["counter", "capitals", "faulty"]}'))
+"$GLOSSA" run --threads 2 --plugin counter --plugin capitals --plugin faulty "$TMP/clean.jsonl" >"$TMP/inproc" 2>/dev/null || fail "in-process run"
+for t in 1 3; do
+    "$GLOSSA" run --isolate --threads $t --worker-max-docs 2 --plugin counter --plugin capitals \
+        --plugin faulty "$TMP/clean.jsonl" >"$TMP/iso.$t" 2>"$TMP/err" || { cat "$TMP/err"; fail "isolated run, $t workers"; }
+    cmp "$TMP/inproc" "$TMP/iso.$t" || fail "isolated output ($t workers) differs from in-process"
+done
+
+# Options that only make sense with --isolate.
+run_glossa 2 run --doc-timeout 1 --plugin faulty "$TMP/docs.jsonl"
+expect_in "$TMP/err" "need --isolate"
+
+# A leaking plugin: a memory limit per worker turns the leak into clean
+# failures; recycling workers keeps it from building up at all.
+# (Sanitizers reserve terabytes of address space, so an address-space
+# limit cannot apply to their builds.)
+if [ -n "${GLOSSA_SANITIZER:-}" ]; then
+    echo "skipping the memory-limit checks under $GLOSSA_SANITIZER"
+    echo ok
+    exit 0
+fi
+for i in $(seq 1 24); do echo '{"id": "leak'$i'", "text": "LEAK Again."}'; done >"$TMP/leak.jsonl"
+run_glossa 4 run --isolate --threads 1 --worker-memory 400M --worker-max-docs 1000 \
+    --plugin faulty "$TMP/leak.jsonl"
+expect_json "$TMP/out" 'length == 24 and (map(select(.errors == [])) | length) >= 3 and
+    all(.[] | select(.errors != []) | .errors[0]; .code == "EPLUGIN" and .message == "out of memory")'
+run_glossa 0 run --isolate --threads 1 --worker-memory 400M --worker-max-docs 3 \
+    --plugin faulty "$TMP/leak.jsonl"
+expect_json "$TMP/out" 'length == 24 and all(.[]; .errors == [])'
+
+echo ok
