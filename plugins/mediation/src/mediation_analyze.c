@@ -222,33 +222,11 @@ static uint32_t decode(const unsigned char *s, size_t n)
     return 0xFFFD;
 }
 
-/* Lowercases like the loader's fold(): ASCII letters folded, curly single
- * quotes made apostrophes. Returns the length or 0 when too long. */
-static size_t fold_into(const char *s, size_t n, char *out)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-            ((unsigned char)s[i + 2] == 0x98 ||
-             (unsigned char)s[i + 2] == 0x99)) {
-            c = '\'';
-            i += 2;
-        } else if (c >= 'A' && c <= 'Z') {
-            c = (unsigned char)(c + 32);
-        }
-        if (o + 1 >= MED_MAX_WORD)
-            return 0;
-        out[o++] = (char)c;
-    }
-    return o;
-}
-
 static const med_entry_t *lookup_name(const mediation_model_t *m,
                                       const char *name)
 {
     char key[MED_MAX_WORD];
-    size_t len = fold_into(name, strlen(name), key);
+    size_t len = med_fold(name, strlen(name), key);
     return len ? med_lookup(m, key, len) : NULL;
 }
 
@@ -472,7 +450,7 @@ static int build_words(ws_t *ws, size_t s, size_t *ent_cursor,
             return GLOSSA_EINVAL;
         size_t blen = t->end - t->start;
         size_t len = blen < MED_MAX_WORD
-                         ? fold_into(d->text + t->start, blen, ws->lbuf + lo)
+                         ? med_fold(d->text + t->start, blen, ws->lbuf + lo)
                          : 0;
         x->len = (uint16_t)len;
         lo += len;

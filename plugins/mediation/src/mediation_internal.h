@@ -164,6 +164,30 @@ static inline const char *med_str(const mediation_model_t *m, uint32_t off)
     return m->pool + off;
 }
 
+/* The one way words become keys, for the loader and the analysis alike:
+ * ASCII letters lowercased, curly single quotes (U+2018, U+2019) made
+ * apostrophes, other bytes kept. Writes to out (at least MED_MAX_WORD
+ * bytes) and returns the length, or 0 when the word is too long. */
+static inline size_t med_fold(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0x98 ||
+             (unsigned char)s[i + 2] == 0x99)) {
+            c = '\'';
+            i += 2;
+        } else if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + 32);
+        }
+        if (o + 1 >= MED_MAX_WORD)
+            return 0;
+        out[o++] = (char)c;
+    }
+    return o;
+}
+
 /* Looks up a lowercase key; NULL when absent. */
 const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
                               size_t len);

@@ -130,29 +130,6 @@ static int table_grow(loader_t *L)
     return 0;
 }
 
-/* Lowercases an ASCII/UTF-8 word the way the analysis lowercases tokens
- * (ASCII letters folded, curly apostrophes made straight). Returns the
- * length, or 0 when the word is empty or too long. */
-static size_t fold(const char *s, size_t n, char out[MED_MAX_WORD])
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-            ((unsigned char)s[i + 2] == 0x98 ||
-             (unsigned char)s[i + 2] == 0x99)) {
-            c = '\'';
-            i += 2;
-        } else if (c >= 'A' && c <= 'Z') {
-            c = (unsigned char)(c + 32);
-        }
-        if (o + 1 >= MED_MAX_WORD)
-            return 0;
-        out[o++] = (char)c;
-    }
-    return o;
-}
-
 /* Finds or adds the entry for a key (already folded). */
 static med_entry_t *entry_get(loader_t *L, const char *key, size_t len)
 {
@@ -193,7 +170,7 @@ static med_entry_t *entry_get(loader_t *L, const char *key, size_t len)
 static med_entry_t *word_get(loader_t *L, const char *word, const char *what)
 {
     char key[MED_MAX_WORD];
-    size_t len = fold(word, strlen(word), key);
+    size_t len = med_fold(word, strlen(word), key);
     if (!len) {
         fail(L, GLOSSA_ECONFIG, "%s: empty or overlong word \"%.40s\"", what,
              word);
@@ -331,7 +308,7 @@ static int pattern_add(loader_t *L, const char *path, const char *text,
         while (*e && *e != ' ')
             e++;
         char key[MED_MAX_WORD];
-        size_t len = fold(s, (size_t)(e - s), key);
+        size_t len = med_fold(s, (size_t)(e - s), key);
         int prefix = len > 0 && key[len - 1] == '*';
         if (prefix)
             len--;
@@ -691,7 +668,7 @@ static int add_name(loader_t *L, const char *name, void *ud)
 {
     const name_ctx_t *nc = ud;
     char key[MED_MAX_WORD];
-    size_t len = fold(name, strlen(name), key);
+    size_t len = med_fold(name, strlen(name), key);
     if (!len)
         return fail(L, GLOSSA_ECONFIG, "%s: bad name \"%.40s\"", nc->path,
                     name);

@@ -73,6 +73,16 @@ typedef struct doc {
     size_t n_ents;
 } doc_t;
 
+/* The document as mediation_core reads it. */
+static mediation_doc_t doc_view(const doc_t *doc)
+{
+    mediation_doc_t md = {doc->text,          doc->len,
+                          doc->seg.tokens,    doc->seg.n_tokens,
+                          doc->seg.sentences, doc->seg.n_sentences,
+                          doc->ents,          doc->n_ents};
+    return md;
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -169,10 +179,7 @@ int main(int argc, char **argv)
 
     for (size_t d = 0; d < n_names; d++) {
         doc_t *doc = &docs[d];
-        mediation_doc_t md = {doc->text,          doc->len,
-                              doc->seg.tokens,    doc->seg.n_tokens,
-                              doc->seg.sentences, doc->seg.n_sentences,
-                              doc->ents,          doc->n_ents};
+        mediation_doc_t md = doc_view(doc);
         mediation_result_t res;
         if (trace)
             fprintf(stderr, "=== %s\n", doc->id);
@@ -205,10 +212,7 @@ int main(int argc, char **argv)
         for (long r = 0; r < repeat; r++)
             for (size_t d = 0; d < n_names; d++) {
                 doc_t *doc = &docs[d];
-                mediation_doc_t md = {doc->text,          doc->len,
-                                      doc->seg.tokens,    doc->seg.n_tokens,
-                                      doc->seg.sentences, doc->seg.n_sentences,
-                                      doc->ents,          doc->n_ents};
+                mediation_doc_t md = doc_view(doc);
                 mediation_result_t res;
                 if (mediation_analyze(model, &md, &res, NULL, NULL))
                     return 1;
