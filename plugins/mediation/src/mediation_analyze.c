@@ -260,6 +260,10 @@ static void classify_entities(ws_t *ws)
         } else {
             ei->target = (f & N_TARGET) != 0;
             ei->party = (f & N_PARTY) != 0;
+            /* "Moscow said", "the Kremlin said": the target speaks, even
+             * when the layer gives no refers_to. */
+            if (ei->target)
+                ei->holder = med_str(ws->m, ws->m->target_name);
         }
     }
 }

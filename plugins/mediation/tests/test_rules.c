@@ -212,6 +212,18 @@ static void test_holders(void **state)
                 "blame", NEG, "Armenia");
     test_expect(m, "Aliyev last week thanked Putin for his mediation.",
                 "Aliyev", POS, "Ilham Aliyev");
+    /* A stand-in of the target speaks for it even without refers_to. */
+    static const ent_spec_t bare[] = {{"Moscow", "GPE", "Moscow", NULL},
+                                      {"Armenia", "GPE", "Armenia", NULL},
+                                      {"Azerbaijan", "GPE", "Azerbaijan", NULL},
+                                      {NULL, NULL, NULL, NULL}};
+    const char *t = "Moscow said it would host talks between Armenia and "
+                    "Azerbaijan.";
+    mediation_result_t res;
+    test_analyze(m, t, bare, &res);
+    assert_int_equal(res.n_spans, 1);
+    assert_string_equal(res.spans[0].holder, "Russia");
+    mediation_result_free(&res);
     /* Feelings are their experiencer's. */
     test_expect(m,
                 "Yerevan has grown increasingly frustrated with Moscow's "
