@@ -41,6 +41,7 @@
 
 #include <jansson.h>
 
+#include "error.h" /* GLOSSA_EPLUGIN and the codes host calls return */
 #include "export.h"
 
 #ifdef __cplusplus

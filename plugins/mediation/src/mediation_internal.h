@@ -1,0 +1,222 @@
+/* The model's representation, shared by the loader (mediation_model.c) and
+ * the analysis (mediation_analyze.c). Private to mediation_core. */
+#ifndef MEDIATION_INTERNAL_H
+#define MEDIATION_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mediation.h"
+
+/* Longest token or name (bytes) the word table is asked about; longer
+ * tokens are no word of any list. */
+#define MED_MAX_WORD 128
+
+/* What a lowercase word is, from the rules, the lexicon and the profile.
+ * One word may be several things at once. */
+enum {
+    W_NEGATOR = 1u << 0,
+    W_INTENS = 1u << 1,          /* entry.intens */
+    W_HEDGE = 1u << 2,           /* entry.mult */
+    W_MODAL = 1u << 3,           /* entry.mult */
+    W_IRREALIS = 1u << 4,        /* "seeks (to)" */
+    W_CONTRAST_AFTER = 1u << 5,  /* "but": what follows dominates */
+    W_CONTRAST_BEFORE = 1u << 6, /* "although": its own clause is weak */
+    W_CLAUSE = 1u << 7,          /* starts a clause */
+    W_SHIFTER = 1u << 8,         /* "dispel": reverses a negative object */
+    W_SAY = 1u << 9,
+    W_STANCE = 1u << 10,
+    W_RECIPROCAL = 1u << 11,  /* "traded (criticism)" */
+    W_ACCORDING = 1u << 12,   /* "according (to)" */
+    W_PRON_PERSON = 1u << 13, /* he, she */
+    W_PRON_WE = 1u << 14,
+    W_SUBJ_SKIP = 1u << 15,
+    W_SUBJ_HEAD = 1u << 16,
+    W_TITLE = 1u << 17,
+    W_RELATIVE = 1u << 18,
+    W_PASSIVE_AUX = 1u << 19,
+    W_AGENT = 1u << 20,
+    W_CONJ = 1u << 21,
+    W_NEUTRAL = 1u << 22, /* general valence ignored in the domain */
+    /* Names (entity canonical names, lowercased). */
+    N_TARGET = 1u << 23,        /* canonical or refers_to of the target */
+    N_TARGET_PERSON = 1u << 24, /* last word of a target person's name */
+    N_PARTY = 1u << 25,
+    N_PARTY_PERSON = 1u << 26,
+    W_PREFIX_KEY = 1u << 27,   /* a "prefix*" pattern head, not a word */
+    W_DET = 1u << 28,          /* determiners: part of a subject phrase */
+    W_DENIAL = 1u << 29,       /* "rejected": reverses what it holds */
+    W_GENERIC_TITLE = 1u << 30 /* "leader": stands for any title */
+};
+
+typedef struct med_entry {
+    uint32_t key; /* offset of the lowercase key in the pool */
+    uint32_t len;
+    uint32_t flags;
+    float valence;    /* general lexicon, VADER scale -4..4; 0 when none */
+    float intens;     /* intensifier increment (negative: dampener) */
+    float mult;       /* hedge or modal multiplier */
+    int32_t pat_head; /* first pattern whose first element is this key */
+} med_entry_t;
+
+enum {
+    PAT_TARGET = 1, /* surface stand-in of the target */
+    PAT_ROLE,       /* the role itself: relevant with the target */
+    PAT_CONTEXT,    /* talks, summit: relevant with target + context */
+    PAT_ANAPHOR,    /* "the peacekeepers": the target, named before */
+    PAT_POLARITY,   /* a weighted domain cue */
+    PAT_FIXED       /* "as well as": no sentiment, no negation inside */
+};
+
+typedef struct med_elem {
+    uint32_t key; /* pool offset */
+    uint16_t len;
+    uint8_t prefix; /* matches any token starting with key */
+} med_elem_t;
+
+typedef struct med_pattern {
+    uint32_t elem_first;
+    uint16_t n_elem;
+    uint8_t kind;
+    uint8_t gap;   /* tokens allowed between two elements */
+    float weight;  /* PAT_POLARITY only, in [-1, 1] */
+    int32_t next;  /* next pattern with the same head key, -1 */
+    uint32_t text; /* pool offset of the pattern as written (traces) */
+} med_pattern_t;
+
+#define MED_MAX_LEVELS 8
+
+/* Tunable constants of the rules, from the rules file's "weights". */
+typedef struct med_weights {
+    double general_scale;
+    double negation_general, negation_domain;
+    int negation_window, intensifier_window, shifter_window;
+    double typical_valence; /* of a general-lexicon word, VADER scale */
+    double shifter_factor;
+    double irrealis;
+    double contrast_weak, contrast_strong;
+    double off_target_clause;
+    int scare_quote_max_words;
+    double scare_quote_positive, scare_quote_negative, scare_quote_role;
+    double combine_rest;
+    /* Scores are snapped to these magnitudes (the annotators' weak,
+     * moderate and strong) when n_levels > 0. */
+    double levels[MED_MAX_LEVELS];
+    int n_levels;
+} med_weights_t;
+
+/* Classes of three-letter starts (a-z and "other" for each letter). */
+#define MED_PREFIX3_CLASSES (27 * 27 * 27)
+#define MED_MAX_PRONOUNS 32
+/* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
+#define MED_BLOOM_WORDS 1024
+/* Slots of the prefix-length table; at most half are used. */
+#define MED_PREFIX_SLOTS 1024
+
+/* Prefix heads longer than this are not allowed. */
+#define MED_MAX_PREFIX 31
+
+struct mediation_model {
+    char *pool; /* NUL-terminated strings; never moves after loading */
+    size_t pool_len, pool_cap;
+
+    med_entry_t *entries;
+    size_t n_entries, cap_entries;
+    /* Open addressing: each slot holds the key's hash (high 32 bits) and
+     * entry index + 1 (low 32 bits; 0 is empty), so that a probe rejects
+     * other keys without touching their entries. */
+    uint64_t *slots;
+    size_t slot_mask;
+    /* A Bloom filter of the keys (two bits per key, from its hash): most
+     * tokens of news text are in no list, and the filter, small enough to
+     * stay in cache, turns them away without a probe of the table. */
+    uint64_t bloom[MED_BLOOM_WORDS];
+
+    med_elem_t *elems;
+    size_t n_elems, cap_elems;
+    med_pattern_t *patterns;
+    size_t n_patterns, cap_patterns;
+    /* Prefix heads ("los*"): a bit per three-letter start that has one
+     * (small enough to stay in cache, so most tokens cost one bit test),
+     * and for those starts a bit per length (3..31) of their heads, so
+     * that a token needs one or two lookups, not one per length. */
+    uint8_t prefix3[MED_PREFIX3_CLASSES / 8 + 1];
+    uint32_t prefix_class[MED_PREFIX_SLOTS]; /* class + 1; 0 is empty */
+    uint32_t prefix_lens[MED_PREFIX_SLOTS];
+    size_t n_prefix_classes;
+    /* The three-letter classes of the target's surface stand-ins, and
+     * the pronouns the rules name: a sentence with neither, no target
+     * entity and no relevant sentence before it cannot be relevant, and
+     * is read without looking its words up. */
+    uint8_t target3[MED_PREFIX3_CLASSES / 8 + 1];
+    uint32_t pronouns[MED_MAX_PRONOUNS]; /* entry indices */
+    size_t n_pronouns;
+    int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
+
+    uint32_t target_name; /* pool offset; 0 until a profile names one */
+    int context_window;   /* sentences back a party mention counts */
+    med_weights_t w;
+    mediation_settings_t settings;
+};
+
+static inline const char *med_str(const mediation_model_t *m, uint32_t off)
+{
+    return m->pool + off;
+}
+
+/* The one way words become keys, for the loader and the analysis alike:
+ * ASCII letters lowercased, curly single quotes (U+2018, U+2019) made
+ * apostrophes, other bytes kept. Writes to out (at least MED_MAX_WORD
+ * bytes) and returns the length, or 0 when the word is too long. */
+static inline size_t med_fold(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            ((unsigned char)s[i + 2] == 0x98 ||
+             (unsigned char)s[i + 2] == 0x99)) {
+            c = '\'';
+            i += 2;
+        } else if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + 32);
+        }
+        if (o + 1 >= MED_MAX_WORD)
+            return 0;
+        out[o++] = (char)c;
+    }
+    return o;
+}
+
+/* Looks up a lowercase key; NULL when absent. */
+const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
+                              size_t len);
+
+/* The class of the first three letters of a lowercase key (letters past
+ * its end count as "other"). */
+static inline size_t med_prefix3(const char *s, size_t len)
+{
+    size_t x = 0;
+    for (size_t i = 0; i < 3; i++) {
+        unsigned char c = i < len ? (unsigned char)s[i] : 0;
+        x = x * 27 + ((c >= 'a' && c <= 'z') ? (size_t)(c - 'a' + 1) : 0);
+    }
+    return x;
+}
+
+/* The lengths of the prefix heads that start like class c (a bit per
+ * length), or 0. */
+static inline uint32_t med_prefix_lengths(const mediation_model_t *m, size_t c)
+{
+    if (!(m->prefix3[c / 8] & (1u << (c % 8))))
+        return 0;
+    for (size_t i = (c * 2654435761u) & (MED_PREFIX_SLOTS - 1);;
+         i = (i + 1) & (MED_PREFIX_SLOTS - 1)) {
+        if (m->prefix_class[i] == c + 1)
+            return m->prefix_lens[i];
+        if (!m->prefix_class[i])
+            return 0;
+    }
+}
+
+#endif

@@ -1,0 +1,156 @@
+/* The `mediation` plugin: the host's document, sentences, tokens and
+ * `entities` layer in, mediation_core's results out. All the analysis
+ * lives in mediation_core (mediation.h); this file only adapts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glossa/plugin.h>
+
+#include "mediation.h"
+
+typedef struct state {
+    const glossa_host_t *host;
+    mediation_model_t *model;
+} state_t;
+
+static const glossa_option_t OPTIONS[] = {
+    {"profile", GLOSSA_OPTION_STRING, "\"profiles/russia.json\"",
+     "the target profile (JSON), relative to the plugin's data directory "
+     "unless absolute; profiles/eu.json is the EU's mediation role"},
+    {"lexicon", GLOSSA_OPTION_STRING, "\"lexicon/vader.tsv\"",
+     "the general sentiment lexicon (word<TAB>valence on -4..4)"},
+    {"rules", GLOSSA_OPTION_STRING, "\"rules/en.json\"",
+     "the English rules: negation, intensity, contrast, reporting verbs"},
+    {"threshold", GLOSSA_OPTION_REAL, "0.2",
+     "a sentence whose net sentiment is below this (absolute) is neutral"},
+    {"document_band", GLOSSA_OPTION_REAL, "0.05",
+     "a document whose mean score is below this (absolute) is neutral"},
+    {NULL, 0, NULL, NULL}};
+
+/* Resolves a configured path against the data directory. */
+static int data_path(const glossa_create_args_t *args, const char *key,
+                     char *out, size_t size, char *err, size_t err_size)
+{
+    const json_t *v = json_object_get(args->config, key);
+    const char *rel = json_is_string(v) ? json_string_value(v) : NULL;
+    if (!rel || !*rel) {
+        snprintf(err, err_size, "config \"%s\" must be a non-empty string",
+                 key);
+        return -1;
+    }
+    int n = (rel[0] == '/' || !args->data_dir)
+                ? snprintf(out, size, "%s", rel)
+                : snprintf(out, size, "%s/%s", args->data_dir, rel);
+    if (n < 0 || (size_t)n >= size) {
+        snprintf(err, err_size, "config \"%s\": path too long", key);
+        return -1;
+    }
+    return 0;
+}
+
+static double config_real(const json_t *config, const char *key, double dflt)
+{
+    const json_t *v = json_object_get(config, key);
+    return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+static void *mediation_create(const glossa_create_args_t *args, char *err,
+                              size_t err_size)
+{
+    char profile[4096], lexicon[4096], rules[4096];
+    if (data_path(args, "profile", profile, sizeof profile, err, err_size) ||
+        data_path(args, "lexicon", lexicon, sizeof lexicon, err, err_size) ||
+        data_path(args, "rules", rules, sizeof rules, err, err_size))
+        return NULL;
+    mediation_settings_t settings;
+    mediation_settings_init(&settings);
+    settings.threshold =
+        config_real(args->config, "threshold", settings.threshold);
+    settings.document_band =
+        config_real(args->config, "document_band", settings.document_band);
+    state_t *st = calloc(1, sizeof(*st));
+    if (!st) {
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    st->host = args->host;
+    if (mediation_model_load(profile, lexicon, rules, &settings, &st->model,
+                             err, err_size)) {
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static int mediation_annotate(void *state, glossa_ctx_t *ctx)
+{
+    const state_t *st = state;
+    const glossa_host_t *h = st->host;
+    mediation_doc_t doc;
+    memset(&doc, 0, sizeof doc);
+    doc.text = h->doc_text(ctx, &doc.text_len);
+    doc.tokens = h->doc_tokens(ctx, &doc.n_tokens);
+    doc.sentences = h->doc_sentences(ctx, &doc.n_sentences);
+    const json_t *layer = h->doc_layer(ctx, "entities");
+    if (!layer)
+        return h->fail(ctx, "the entities layer is missing");
+    mediation_entity_t *ents = NULL;
+    int rc = mediation_entities_from_json(layer, &ents, &doc.n_entities);
+    if (rc)
+        return h->fail(ctx, "cannot read the entities layer: %s",
+                       rc == GLOSSA_ENOMEM ? "out of memory" : "not an array");
+    doc.entities = ents;
+
+    mediation_result_t res;
+    rc = mediation_analyze(st->model, &doc, &res, NULL, NULL);
+    if (rc) {
+        free(ents);
+        return h->fail(ctx, "analysis failed: %s",
+                       rc == GLOSSA_ENOMEM ? "out of memory"
+                                           : "inconsistent segmentation");
+    }
+    for (size_t i = 0; i < res.n_spans && !rc; i++) {
+        const mediation_span_t *sp = &res.spans[i];
+        json_t *obj = h->span_add(ctx, sp->start, sp->end, NULL);
+        rc = obj ? mediation_span_to_json(sp, obj) : GLOSSA_ENOMEM;
+    }
+    if (!rc) {
+        json_t *summary = mediation_document_to_json(&res);
+        rc = summary ? h->document_set(ctx, summary) : GLOSSA_ENOMEM;
+    }
+    /* Holders point into the entity layer's strings: they were copied
+     * into the span objects above, so both can go now. */
+    mediation_result_free(&res);
+    free(ents);
+    if (rc)
+        return h->fail(ctx, "out of memory");
+    return 0;
+}
+
+static void mediation_destroy(void *state)
+{
+    state_t *st = state;
+    if (!st)
+        return;
+    mediation_model_free(st->model);
+    free(st);
+}
+
+static const char *const REQUIRES[] = {"entities", NULL};
+
+static const glossa_plugin_t DESCRIPTOR = {
+    .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(glossa_plugin_t),
+    .name = "mediation",
+    .version = "0.1.0",
+    .description = "holder-aware sentiment toward a mediator's role "
+                   "(default: Russia between Armenia and Azerbaijan)",
+    .requires = REQUIRES,
+    .create = mediation_create,
+    .annotate = mediation_annotate,
+    .destroy = mediation_destroy,
+    .options = OPTIONS,
+};
+
+GLOSSA_PLUGIN_DEFINE(DESCRIPTOR)

@@ -1,0 +1,181 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "segment.h"
+#include "test_util.h"
+
+const ent_spec_t TEST_ENTITIES[] = {
+    {"Russia", "GPE", "Russia", NULL},
+    {"Russian", "NORP", "Russia", NULL},
+    {"Russians", "NORP", "Russia", NULL},
+    {"Moscow", "GPE", "Moscow", "Russia"},
+    {"Kremlin", "ORG", "Kremlin", "Russia"},
+    {"Vladimir Putin", "PERSON", "Vladimir Putin", NULL},
+    {"Putin", "PERSON", "Vladimir Putin", NULL},
+    {"Sergei Lavrov", "PERSON", "Sergei Lavrov", NULL},
+    {"Lavrov", "PERSON", "Sergei Lavrov", NULL},
+    {"Armenia", "GPE", "Armenia", NULL},
+    {"Armenian", "NORP", "Armenia", NULL},
+    {"Armenians", "NORP", "Armenia", NULL},
+    {"Azerbaijan", "GPE", "Azerbaijan", NULL},
+    {"Azerbaijani", "NORP", "Azerbaijan", NULL},
+    {"Yerevan", "GPE", "Yerevan", "Armenia"},
+    {"Baku", "GPE", "Baku", "Azerbaijan"},
+    {"Karabakh", "GPE", "Nagorno-Karabakh", NULL},
+    {"Nagorno-Karabakh", "GPE", "Nagorno-Karabakh", NULL},
+    {"Sochi", "GPE", "Sochi", NULL},
+    {"Nikol Pashinyan", "PERSON", "Nikol Pashinyan", NULL},
+    {"Pashinyan", "PERSON", "Nikol Pashinyan", NULL},
+    {"Ilham Aliyev", "PERSON", "Ilham Aliyev", NULL},
+    {"Aliyev", "PERSON", "Ilham Aliyev", NULL},
+    {"Emmanuel Macron", "PERSON", "Emmanuel Macron", NULL},
+    {"Macron", "PERSON", "Emmanuel Macron", NULL},
+    {"Paris", "GPE", "Paris", "France"},
+    {"EU", "ORG", "European Union", NULL},
+    {"European Union", "ORG", "European Union", NULL},
+    {"Brussels", "GPE", "Brussels", "European Union"},
+    {"Charles Michel", "PERSON", "Charles Michel", NULL},
+    {"Michel", "PERSON", "Charles Michel", NULL},
+    {"Toivo Klaar", "PERSON", "Toivo Klaar", NULL},
+    {"Ararat Mirzoyan", "PERSON", "Ararat Mirzoyan", NULL},
+    {"Ukraine", "GPE", "Ukraine", NULL},
+    {"China", "GPE", "China", NULL},
+    {"Chinese", "NORP", "China", NULL},
+    {"US", "GPE", "United States", NULL},
+    {"Washington", "GPE", "Washington", "United States"},
+    {NULL, NULL, NULL, NULL}};
+
+mediation_model_t *test_model(const char *profile)
+{
+    char path[1024], err[1024];
+    snprintf(path, sizeof path, "%s/%s", MEDIATION_DATA_DIR, profile);
+    mediation_model_t *m = NULL;
+    int rc = mediation_model_load(path, MEDIATION_DATA_DIR "/lexicon/vader.tsv",
+                                  MEDIATION_DATA_DIR "/rules/en.json", NULL, &m,
+                                  err, sizeof err);
+    if (rc)
+        fail_msg("cannot load %s: %s", path, err);
+    return m;
+}
+
+/* Names here are ASCII; any other byte (curly quotes, dashes) is a word
+ * boundary. */
+static int is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
+
+static uint32_t cp_at(const char *text, size_t byte)
+{
+    uint32_t cp = 0;
+    for (size_t i = 0; i < byte; i++)
+        cp += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return cp;
+}
+
+typedef struct found {
+    size_t a, b; /* bytes */
+    const ent_spec_t *spec;
+} found_t;
+
+static int by_start_longest(const void *x, const void *y)
+{
+    const found_t *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return (q->b > p->b) - (q->b < p->b);
+}
+
+void test_analyze(const mediation_model_t *m, const char *text,
+                  const ent_spec_t *ents, mediation_result_t *res)
+{
+    size_t len = strlen(text);
+    found_t found[512];
+    size_t n_found = 0;
+    for (const ent_spec_t *e = ents; e && e->surface; e++) {
+        size_t sl = strlen(e->surface);
+        for (const char *p = strstr(text, e->surface); p;
+             p = strstr(p + 1, e->surface)) {
+            size_t a = (size_t)(p - text), b = a + sl;
+            if ((a > 0 && is_alnum((unsigned char)text[a - 1])) ||
+                (b < len && is_alnum((unsigned char)text[b])))
+                continue;
+            assert_true(n_found < 512);
+            found[n_found++] = (found_t){a, b, e};
+        }
+    }
+    qsort(found, n_found, sizeof(found_t), by_start_longest);
+    mediation_entity_t ment[512];
+    size_t n = 0, end = 0;
+    for (size_t i = 0; i < n_found; i++) {
+        if (found[i].a < end)
+            continue; /* inside a longer name */
+        end = found[i].b;
+        ment[n].start = cp_at(text, found[i].a);
+        ment[n].end = cp_at(text, found[i].b);
+        ment[n].label = mediation_label_parse(found[i].spec->label);
+        ment[n].canonical = found[i].spec->canonical;
+        ment[n].refers_to = found[i].spec->refers_to;
+        n++;
+    }
+    glossa__segments_t seg;
+    assert_int_equal(glossa__segment(text, len, &seg), 0);
+    mediation_doc_t doc = {
+        text, len, seg.tokens, seg.n_tokens, seg.sentences, seg.n_sentences,
+        ment, n};
+    assert_int_equal(mediation_analyze(m, &doc, res, NULL, NULL), 0);
+    glossa__segments_free(&seg);
+}
+
+const mediation_span_t *test_span_for(const char *text,
+                                      const mediation_result_t *res,
+                                      const char *needle)
+{
+    const char *p = strstr(text, needle);
+    if (!p)
+        fail_msg("\"%s\" is not in the text", needle);
+    uint32_t cp = cp_at(text, (size_t)(p - text));
+    for (size_t i = 0; i < res->n_spans; i++)
+        if (res->spans[i].start <= cp && cp < res->spans[i].end)
+            return &res->spans[i];
+    return NULL;
+}
+
+void test_expect(const mediation_model_t *m, const char *text,
+                 const char *needle, mediation_polarity_t polarity,
+                 const char *holder)
+{
+    mediation_result_t res;
+    test_analyze(m, text, TEST_ENTITIES, &res);
+    const mediation_span_t *sp = test_span_for(text, &res, needle);
+    if (!sp)
+        fail_msg("not relevant: %s", text);
+    if (sp->polarity != polarity)
+        fail_msg("polarity %s (score %.2f), expected %s: %s",
+                 mediation_polarity_name(sp->polarity), sp->score,
+                 mediation_polarity_name(polarity), text);
+    if ((sp->score > 0) != (polarity > 0) || (sp->score < 0) != (polarity < 0))
+        fail_msg("score %.2f disagrees with the polarity: %s", sp->score, text);
+    if (holder && strcmp(sp->holder, holder) != 0)
+        fail_msg("holder \"%s\", expected \"%s\": %s", sp->holder, holder,
+                 text);
+    mediation_result_free(&res);
+}
+
+void test_expect_none(const mediation_model_t *m, const char *text)
+{
+    mediation_result_t res;
+    test_analyze(m, text, TEST_ENTITIES, &res);
+    if (res.n_spans)
+        fail_msg("%zu relevant sentence(s), expected none: %s", res.n_spans,
+                 text);
+    mediation_result_free(&res);
+}

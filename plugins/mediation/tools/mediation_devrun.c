@@ -1,0 +1,240 @@
+/* Development harness for mediation_core: runs the analysis over a corpus
+ * directory (<id>.txt) with the `entities` spans of gold files
+ * (<id>.json, the guidelines' format), segmented by the core's own
+ * segmenter, and writes one JSON line per document in the shape of
+ * `glossa run` (without meta and errors).
+ * It lets the analysis be developed and measured without the runtime or
+ * the entities plugin, and times the library alone (--repeat).
+ *
+ *   mediation_devrun [--profile P] [--lexicon L] [--rules R] [--trace]
+ *                    [--repeat N] CORPUS_DIR GOLD_DIR
+ *
+ * Paths of the model default to the plugin's data directory in the source
+ * tree (MEDIATION_DATA_DIR). Trace lines go to stderr. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "mediation.h"
+#include "segment.h"
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t k;
+    while (buf && (k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n - 1 == 0) {
+            char *grown = realloc(buf, cap * 2);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void trace_line(void *ud, const char *line)
+{
+    (void)ud;
+    fprintf(stderr, "%s\n", line);
+}
+
+typedef struct doc {
+    char *id;
+    char *text;
+    size_t len;
+    glossa__segments_t seg;
+    json_t *gold;
+    mediation_entity_t *ents;
+    size_t n_ents;
+} doc_t;
+
+/* The document as mediation_core reads it. */
+static mediation_doc_t doc_view(const doc_t *doc)
+{
+    mediation_doc_t md = {doc->text,          doc->len,
+                          doc->seg.tokens,    doc->seg.n_tokens,
+                          doc->seg.sentences, doc->seg.n_sentences,
+                          doc->ents,          doc->n_ents};
+    return md;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    const char *profile = MEDIATION_DATA_DIR "/profiles/russia.json";
+    const char *lexicon = MEDIATION_DATA_DIR "/lexicon/vader.tsv";
+    const char *rules = MEDIATION_DATA_DIR "/rules/en.json";
+    int trace = 0;
+    long repeat = 0;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+            profile = argv[++i];
+        else if (!strcmp(argv[i], "--lexicon") && i + 1 < argc)
+            lexicon = argv[++i];
+        else if (!strcmp(argv[i], "--rules") && i + 1 < argc)
+            rules = argv[++i];
+        else if (!strcmp(argv[i], "--trace"))
+            trace = 1;
+        else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
+            repeat = strtol(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (argc - i != 2) {
+        fprintf(stderr,
+                "usage: %s [--profile P] [--lexicon L] [--rules R] "
+                "[--trace] [--repeat N] CORPUS_DIR GOLD_DIR\n",
+                argv[0]);
+        return 2;
+    }
+    const char *corpus = argv[i], *golddir = argv[i + 1];
+
+    char err[1024];
+    mediation_model_t *model;
+    double t0 = now();
+    if (mediation_model_load(profile, lexicon, rules, NULL, &model, err,
+                             sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    double t_load = now() - t0;
+
+    DIR *dir = opendir(golddir);
+    if (!dir) {
+        perror(golddir);
+        return 1;
+    }
+    char *names[4096];
+    size_t n_names = 0;
+    struct dirent *de;
+    while ((de = readdir(dir)) && n_names < 4096) {
+        size_t l = strlen(de->d_name);
+        if (l > 5 && !strcmp(de->d_name + l - 5, ".json"))
+            names[n_names++] = strndup(de->d_name, l - 5);
+    }
+    closedir(dir);
+    qsort(names, n_names, sizeof(char *), by_name);
+
+    doc_t *docs = calloc(n_names, sizeof(*docs));
+    size_t total_bytes = 0;
+    for (size_t d = 0; d < n_names; d++) {
+        char path[4096];
+        doc_t *doc = &docs[d];
+        doc->id = names[d];
+        snprintf(path, sizeof path, "%s/%s.txt", corpus, names[d]);
+        doc->text = read_file(path, &doc->len);
+        if (!doc->text) {
+            perror(path);
+            return 1;
+        }
+        total_bytes += doc->len;
+        snprintf(path, sizeof path, "%s/%s.json", golddir, names[d]);
+        json_error_t jerr;
+        doc->gold = json_load_file(path, 0, &jerr);
+        if (!doc->gold) {
+            fprintf(stderr, "%s:%d: %s\n", path, jerr.line, jerr.text);
+            return 1;
+        }
+        if (glossa__segment(doc->text, doc->len, &doc->seg) ||
+            mediation_entities_from_json(json_object_get(doc->gold, "entities"),
+                                         &doc->ents, &doc->n_ents)) {
+            fprintf(stderr, "%s: cannot prepare\n", path);
+            return 1;
+        }
+    }
+
+    for (size_t d = 0; d < n_names; d++) {
+        doc_t *doc = &docs[d];
+        mediation_doc_t md = doc_view(doc);
+        mediation_result_t res;
+        if (trace)
+            fprintf(stderr, "=== %s\n", doc->id);
+        if (mediation_analyze(model, &md, &res, trace ? trace_line : NULL,
+                              NULL)) {
+            fprintf(stderr, "%s: analysis failed\n", doc->id);
+            return 1;
+        }
+        json_t *spans = json_array();
+        for (size_t k = 0; k < res.n_spans; k++) {
+            const mediation_span_t *sp = &res.spans[k];
+            json_t *o = json_pack("{s:I, s:I}", "start", (json_int_t)sp->start,
+                                  "end", (json_int_t)sp->end);
+            mediation_span_to_json(sp, o);
+            json_array_append_new(spans, o);
+        }
+        json_t *rec = json_pack("{s:s, s:{s:o}, s:{s:o}}", "id", doc->id,
+                                "annotations", "mediation", spans, "document",
+                                "mediation", mediation_document_to_json(&res));
+        char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
+        printf("%s\n", line);
+        free(line);
+        json_decref(rec);
+        mediation_result_free(&res);
+    }
+
+    if (repeat > 0) {
+        double t1 = now();
+        size_t spans = 0;
+        for (long r = 0; r < repeat; r++)
+            for (size_t d = 0; d < n_names; d++) {
+                doc_t *doc = &docs[d];
+                mediation_doc_t md = doc_view(doc);
+                mediation_result_t res;
+                if (mediation_analyze(model, &md, &res, NULL, NULL))
+                    return 1;
+                spans += res.n_spans;
+                mediation_result_free(&res);
+            }
+        double dt = now() - t1;
+        double mb = (double)total_bytes * (double)repeat / 1e6;
+        fprintf(stderr,
+                "model load %.1f ms; analysed %.1f MB in %.3f s: %.1f MB/s "
+                "on one thread (%zu spans)\n",
+                t_load * 1e3, mb, dt, mb / dt, spans);
+    }
+
+    for (size_t d = 0; d < n_names; d++) {
+        free(docs[d].id);
+        free(docs[d].text);
+        free(docs[d].ents);
+        glossa__segments_free(&docs[d].seg);
+        json_decref(docs[d].gold);
+    }
+    free(docs);
+    mediation_model_free(model);
+    return 0;
+}
