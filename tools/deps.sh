@@ -13,6 +13,10 @@ TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"
     libcmocka-dev jq python3 python3-jsonschema
     clang-format clang libclang-rt-14-dev
+    # scale-out (tests/engines/, tests/e2e/pipe_filter.sh): the Redis
+    # commands and real engines. Their install scripts try to start the
+    # services and are refused without systemd; nothing is left running.
+    libhiredis-dev redis-server slurm-wlm munge parallel
 )
 
 case "${1:-run}" in

@@ -39,10 +39,11 @@ if [ $fast = 0 ]; then
         -DGLOSSA_TSAN=ON >/dev/null
     cmake --build build-tsan --parallel "$jobs" >/dev/null
     # resume and large_document test process kills and size, not threads,
-    # and take long under TSan; sdk builds outside the sanitizer.
+    # and take long under TSan; sdk builds outside the sanitizer; the
+    # Slurm test runs glossa run as the other tests do.
     (cd build-tsan && GLOSSA_NO_DLCLOSE=1 TSAN_OPTIONS=halt_on_error=1 \
         ctest --output-on-failure --parallel "$jobs" \
-        -E 'e2e/(resume|large_document|sdk)')
+        -E 'e2e/(resume|large_document|sdk)|engines/slurm')
 
     step "fuzz targets (libFuzzer, ${GLOSSA_FUZZ_SECONDS:-15} s each)"
     CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \

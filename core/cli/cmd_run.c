@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "output.h"
 #include "progress.h"
+#include "shard.h"
 
 static void run_usage(FILE *out)
 {
@@ -43,6 +44,8 @@ static void run_usage(FILE *out)
             "job (needs -o)\n"
             "  --shard K/N            process only records with index %% N "
             "== K\n"
+            "                         (default: the Slurm array task's; all: "
+            "every record)\n"
             "  --max-doc-bytes SIZE   refuse larger documents (default 256M)\n"
             "  --max-layer-bytes SIZE cap one plugin's output per document "
             "(default 256M)\n"
@@ -136,21 +139,6 @@ static void print_error(const char *what, const glossa_error_t *err)
     glossa_error_format(err, msg, sizeof(msg));
     fprintf(stderr, "glossa: %s%s%s\n", what ? what : "", what ? ": " : "",
             msg);
-}
-
-static int parse_shard(const char *s, uint64_t *k, uint64_t *n)
-{
-    char *end;
-    unsigned long long a = strtoull(s, &end, 10);
-    if (end == s || *end != '/')
-        return -1;
-    const char *rest = end + 1;
-    unsigned long long b = strtoull(rest, &end, 10);
-    if (end == rest || *end || b == 0 || a >= b)
-        return -1;
-    *k = a;
-    *n = b;
-    return 0;
 }
 
 /* ---- Summary ----------------------------------------------------------- */
@@ -349,6 +337,7 @@ int glossa_cli_run(int argc, char **argv)
     glossa_source_options_t sopts;
     glossa_source_options_init(&sopts);
     const char *pipeline = NULL, *output = NULL, *quarantine = NULL;
+    const char *shard_arg = NULL;
     const char *stats_path = NULL;
     char *quarantine_default = NULL;
     const char **plugins = calloc((size_t)argc, sizeof(char *));
@@ -380,12 +369,7 @@ int glossa_cli_run(int argc, char **argv)
             output = optarg;
             break;
         case OPT_SHARD:
-            if (parse_shard(optarg, &sopts.shard_index, &sopts.shard_count)) {
-                fprintf(stderr,
-                        "glossa run: --shard takes K/N with 0 <= K < N\n");
-                free(plugins);
-                return GLOSSA_EXIT_USAGE;
-            }
+            shard_arg = optarg;
             break;
         case OPT_MAX_DOC:
         case OPT_MAX_LAYER:
@@ -481,17 +465,31 @@ int glossa_cli_run(int argc, char **argv)
             return GLOSSA_EXIT_USAGE;
         }
     }
+    /* The shard (--shard, or the Slurm array task) and the output name,
+     * whose {shard} placeholders it fills in (shard.h). */
+    glossa_cli_shard_t shard;
+    char *output_name = NULL;
+    if (glossa_cli_shard_setup(shard_arg, output, quiet, &shard,
+                               &output_name)) {
+        free(plugins);
+        return GLOSSA_EXIT_USAGE;
+    }
+    sopts.shard_index = shard.index;
+    sopts.shard_count = shard.count;
+    output = output_name;
     if (!ropts.isolate &&
         (ropts.doc_timeout_ms || quarantine || ropts.worker_memory_limit ||
          ropts.worker_max_units)) {
         fprintf(stderr, "glossa run: --doc-timeout, --quarantine and "
                         "--worker-* need --isolate\n");
         free(plugins);
+        free(output_name);
         return GLOSSA_EXIT_USAGE;
     }
     if (resume && !output) {
         fprintf(stderr, "glossa run: --resume needs -o FILE\n");
         free(plugins);
+        free(output_name);
         return GLOSSA_EXIT_USAGE;
     }
     if (optind >= argc) {
@@ -499,6 +497,7 @@ int glossa_cli_run(int argc, char **argv)
                         "or - for standard input)\n");
         run_usage(stderr);
         free(plugins);
+        free(output_name);
         return GLOSSA_EXIT_USAGE;
     }
 
@@ -526,6 +525,7 @@ int glossa_cli_run(int argc, char **argv)
     if (glossa_runtime_new(&ropts, &rt, &err)) {
         print_error(NULL, &err);
         free(plugins);
+        free(output_name);
         return GLOSSA_EXIT_FAILURE;
     }
     char default_buf[4096];
@@ -630,6 +630,7 @@ out:
     glossa_source_free(src);
     glossa_runtime_free(rt);
     free(plugins);
+    free(output_name);
     free(quarantine_default);
     return exit_code;
 }

@@ -4,6 +4,8 @@
 #ifndef GLOSSA_CLI_COMMANDS_H
 #define GLOSSA_CLI_COMMANDS_H
 
+#include <stddef.h>
+
 /* Exit codes, documented in docs/cli.md. */
 enum {
     GLOSSA_EXIT_OK = 0,           /* every record processed without errors */
@@ -18,11 +20,29 @@ enum {
 int glossa_cli_run(int argc, char **argv);
 int glossa_cli_plugins(int argc, char **argv);
 int glossa_cli_eval(int argc, char **argv);
+int glossa_cli_merge(int argc, char **argv);
+int glossa_cli_enqueue(int argc, char **argv); /* Redis: cmd_enqueue.c */
+int glossa_cli_worker(int argc, char **argv);  /* Redis: cmd_worker.c */
+
+/* glossa merge --redis: settings parsed by cmd_merge.c (NULL: default). */
+typedef struct glossa_cli_redis_merge {
+    const char *url, *stream, *group, *results, *output;
+    int partial;
+} glossa_cli_redis_merge_t;
+int glossa_cli_merge_redis(const glossa_cli_redis_merge_t *m);
+
+/* Whether this glossa has the Redis commands, and the hiredis version. */
+const char *glossa_cli_redis_support(void);
 
 /* Parses a size such as 1048576, 64K, 256M or 2G. Returns 0 or -1. */
 int glossa_cli_parse_size(const char *s, unsigned long long *out);
 
 /* The directory of the running executable (static storage), or NULL. */
 const char *glossa_cli_exe_dir(void);
+
+/* The bundled default pipeline file: GLOSSA_DEFAULT_PIPELINE, beside the
+ * executable (build tree), in the install tree relative to it, or in the
+ * configured install prefix. Returns buf, or NULL when there is none. */
+const char *glossa_cli_default_pipeline(char *buf, size_t size);
 
 #endif

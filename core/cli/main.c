@@ -15,6 +15,10 @@ static void usage(FILE *out)
             "  run       annotate documents with a pipeline of plugins\n"
             "  plugins   list the plugins glossa can find, or describe one\n"
             "  eval      score annotations against gold files\n"
+            "  merge     join shard outputs (or Redis worker results) into "
+            "one output\n"
+            "  enqueue   push documents into a Redis stream\n"
+            "  worker    annotate documents from a Redis stream\n"
             "  version   print the version\n"
             "\n"
             "`glossa <command> --help` describes a command; docs/cli.md has "
@@ -37,9 +41,16 @@ int main(int argc, char **argv)
         return glossa_cli_plugins(argc - 1, argv + 1);
     if (strcmp(cmd, "eval") == 0)
         return glossa_cli_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return glossa_cli_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "enqueue") == 0)
+        return glossa_cli_enqueue(argc - 1, argv + 1);
+    if (strcmp(cmd, "worker") == 0)
+        return glossa_cli_worker(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("glossa %s (plugin ABI %d.%d)\n", glossa_version(),
                GLOSSA_PLUGIN_ABI_MAJOR, GLOSSA_PLUGIN_ABI_MINOR);
+        printf("redis streams: %s\n", glossa_cli_redis_support());
         return GLOSSA_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||

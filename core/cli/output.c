@@ -80,14 +80,16 @@ static int write_job(const glossa_output_t *out, const json_t *job)
     return rc;
 }
 
-/* Names the settings that differ between two job descriptions. */
+/* Names the settings that differ between two job descriptions (what was
+ * written, in a published job file, is not a setting). */
 static void print_job_difference(const json_t *was, const json_t *now)
 {
     const char *key;
     json_t *value;
     json_object_foreach((json_t *)now, key, value)
     {
-        if (!json_equal(value, json_object_get(was, key))) {
+        if (strcmp(key, "output") &&
+            !json_equal(value, json_object_get(was, key))) {
             char *a = json_dumps(json_object_get(was, key),
                                  JSON_ENCODE_ANY | JSON_COMPACT);
             char *b = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
@@ -199,6 +201,33 @@ static int open_resume(glossa_output_t *out, const json_t *job)
     return GLOSSA_OUTPUT_READY;
 }
 
+/* --resume found OUT published: nothing to do if it was made with the
+ * same settings (or by a glossa that did not publish job files). */
+static int check_published(glossa_output_t *out, const json_t *job)
+{
+    json_t *was = json_load_file(out->done_job_path, 0, NULL);
+    json_t *settings = json_is_object(was) ? json_copy(was) : NULL;
+    if (settings)
+        json_object_del(settings, "output");
+    int same = !settings || json_equal(settings, job);
+    if (!same) {
+        fprintf(stderr,
+                "glossa run: %s is complete, but %s shows it was made with "
+                "other settings:\n",
+                out->path, out->done_job_path);
+        print_job_difference(was, job);
+        fprintf(stderr,
+                "(run with the same settings, or without --resume to redo "
+                "it)\n");
+    } else {
+        fprintf(stderr, "glossa run: %s is complete; nothing to resume\n",
+                out->path);
+    }
+    json_decref(settings);
+    json_decref(was);
+    return same ? GLOSSA_OUTPUT_DONE : GLOSSA_OUTPUT_FAILED;
+}
+
 static void output_free(glossa_output_t *out);
 
 static int open_output(glossa_output_t *out, const char *path, int resume,
@@ -224,20 +253,40 @@ static int open_output(glossa_output_t *out, const char *path, int resume,
         }
         return GLOSSA_OUTPUT_READY;
     }
+    /* A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is
+     * written as it is: renaming OUT.partial over it would replace the
+     * device node with a regular file (as happened to /dev/null). */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        if (resume) {
+            fprintf(stderr,
+                    "glossa run: --resume needs a regular file; %s is not "
+                    "one\n",
+                    path);
+            return GLOSSA_OUTPUT_FAILED;
+        }
+        out->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (out->fd < 0) {
+            fprintf(stderr, "glossa run: cannot write %s: %s\n", path,
+                    strerror(errno));
+            return GLOSSA_OUTPUT_FAILED;
+        }
+        return GLOSSA_OUTPUT_READY;
+    }
     out->path = strdup(path);
     out->partial_path = concat(path, ".partial");
     out->job_path = concat(path, ".partial.job");
-    if (!out->path || !out->partial_path || !out->job_path) {
+    out->done_job_path = concat(path, ".job");
+    out->job = json_deep_copy(job);
+    if (!out->path || !out->partial_path || !out->job_path ||
+        !out->done_job_path || !out->job) {
         fprintf(stderr, "glossa run: out of memory\n");
         return GLOSSA_OUTPUT_FAILED;
     }
     if (resume && exists(out->partial_path))
         return open_resume(out, job);
-    if (resume && exists(path)) {
-        fprintf(stderr, "glossa run: %s is complete; nothing to resume\n",
-                path);
-        return GLOSSA_OUTPUT_DONE;
-    }
+    if (resume && exists(path))
+        return check_published(out, job);
     if (!resume && exists(out->partial_path))
         fprintf(stderr,
                 "glossa run: warning: starting over; %s of an interrupted "
@@ -297,11 +346,13 @@ static int output_write(void *ud, const char *line, size_t len,
             out->error = errno ? errno : EIO;
             return GLOSSA_EIO;
         }
+        out->written++;
         return 0;
     }
     memcpy(out->buf + out->len, line, len);
     out->buf[out->len + len] = '\n';
     out->len += len + 1;
+    out->written++;
     return 0;
 }
 
@@ -317,7 +368,11 @@ static void output_free(glossa_output_t *out)
     free(out->path);
     free(out->partial_path);
     free(out->job_path);
+    free(out->done_job_path);
+    json_decref(out->job);
     out->buf = out->path = out->partial_path = out->job_path = NULL;
+    out->done_job_path = NULL;
+    out->job = NULL;
 }
 
 int glossa_output_close(glossa_output_t *out)
@@ -340,6 +395,37 @@ int glossa_output_close(glossa_output_t *out)
     return rc;
 }
 
+/* Writes OUT.job: the settings and what OUT holds, synced before OUT
+ * appears. */
+static int publish_job(glossa_output_t *out, uint64_t bytes)
+{
+    json_object_set_new(out->job, "output",
+                        json_pack("{s:I,s:I}", "records",
+                                  (json_int_t)(out->resumed + out->written),
+                                  "bytes", (json_int_t)bytes));
+    char *text = json_dumps(out->job, JSON_INDENT(2) | JSON_SORT_KEYS);
+    char *tmp = concat(out->done_job_path, ".tmp");
+    int fd = text && tmp
+                 ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
+                 : -1;
+    int rc = fd < 0 || write_all(fd, text, strlen(text)) ||
+                     write_all(fd, "\n", 1) || fdatasync(fd)
+                 ? -1
+                 : 0;
+    if (fd >= 0 && close(fd) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, out->done_job_path) != 0)
+        rc = -1;
+    if (rc) {
+        out->error = errno ? errno : EIO;
+        if (tmp)
+            unlink(tmp);
+    }
+    free(text);
+    free(tmp);
+    return rc;
+}
+
 int glossa_output_publish(glossa_output_t *out)
 {
     if (!out->path)
@@ -349,9 +435,14 @@ int glossa_output_publish(glossa_output_t *out)
         rc = -1;
     if (rc == 0 && fdatasync(out->fd) != 0)
         rc = -1;
+    struct stat st;
+    if (rc == 0 && fstat(out->fd, &st) != 0)
+        rc = -1;
     if (close(out->fd) != 0)
         rc = -1;
     out->fd = -1;
+    if (rc == 0)
+        rc = publish_job(out, (uint64_t)st.st_size);
     if (rc == 0 && rename(out->partial_path, out->path) != 0)
         rc = -1;
     if (rc == 0) {

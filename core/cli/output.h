@@ -7,12 +7,19 @@
  * records the settings that shape the output (inputs, pipeline, shard,
  * limits, version).
  *
+ * When the run completes, the job file is published too, as OUT.job, with
+ * what was written added ("output": {"records", "bytes"}): it tells
+ * `glossa merge` which shard of which job OUT is, and lets it check that
+ * OUT is whole. It is written before OUT is renamed into place, so a kill
+ * between the two leaves OUT.partial for --resume to finish.
+ *
  * --resume continues an interrupted run: it checks the job file against
  * the current settings, cuts OUT.partial after its last complete line (a
  * kill or power loss can leave a torn tail), counts the records already
  * there, and appends after them; the run skips that many input records.
  * The result is byte-identical to an uninterrupted run. If OUT already
- * exists (published) there is nothing to do.
+ * exists (published) there is nothing to do, unless its OUT.job shows
+ * other settings: then --resume refuses, naming them.
  *
  * Without -o, records go to standard output (no resume). */
 #ifndef GLOSSA_CLI_OUTPUT_H
@@ -25,13 +32,16 @@
 
 typedef struct glossa_output {
     int fd;
-    char *path;         /* OUT, NULL for stdout */
-    char *partial_path; /* OUT.partial */
-    char *job_path;     /* OUT.partial.job */
+    char *path;          /* OUT, NULL for stdout */
+    char *partial_path;  /* OUT.partial */
+    char *job_path;      /* OUT.partial.job */
+    char *done_job_path; /* OUT.job, published beside OUT */
+    json_t *job;         /* the settings (own reference) */
     char *buf;
     size_t len;
     int error;        /* errno of the first failed write */
     uint64_t resumed; /* records already in OUT.partial */
+    uint64_t written; /* records written by this run */
     uint64_t last_sync_ns;
 } glossa_output_t;
 
@@ -50,8 +60,9 @@ int glossa_output_open(glossa_output_t *out, const char *path, int resume,
 /* The sink handing records to the output. */
 glossa_sink_t glossa_output_sink(glossa_output_t *out);
 
-/* Flushes, syncs and renames OUT.partial to OUT (removing the job file).
- * Returns 0, or -1 after printing why. */
+/* Flushes and syncs OUT.partial, publishes the job file as OUT.job, and
+ * renames OUT.partial to OUT (removing OUT.partial.job). Returns 0, or -1
+ * after printing why. */
 int glossa_output_publish(glossa_output_t *out);
 
 /* Flushes what is buffered and closes, leaving OUT.partial for --resume.

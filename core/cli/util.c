@@ -1,7 +1,9 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -55,4 +57,29 @@ const char *glossa_cli_exe_dir(void)
         return NULL;
     *slash = '\0';
     return dir;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The same search as glossa run's (cmd_run.c, default_pipeline()). */
+const char *glossa_cli_default_pipeline(char *buf, size_t size)
+{
+    const char *env = getenv("GLOSSA_DEFAULT_PIPELINE");
+    if (env)
+        return env;
+    const char *dir = glossa_cli_exe_dir();
+    if (dir) {
+        snprintf(buf, size, "%s/default-pipeline.json", dir);
+        if (file_exists(buf))
+            return buf;
+        snprintf(buf, size, "%s/../share/glossa/default-pipeline.json", dir);
+        if (file_exists(buf))
+            return buf;
+    }
+    snprintf(buf, size, "%s/default-pipeline.json", GLOSSA_INSTALL_DATA_DIR);
+    return file_exists(buf) ? buf : NULL;
 }

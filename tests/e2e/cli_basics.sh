@@ -17,4 +17,16 @@ expect_in "$TMP/out" 'label              string       default "CAP"'
 run_glossa 3 plugins --help nothing_here
 run_glossa 0 run --help
 expect_in "$TMP/out" "exit status"
+# -o to a FIFO (or a device such as /dev/null) writes into it as it is:
+# publishing OUT.partial by rename would replace the node with a file.
+mkfifo "$TMP/fifo"
+cat "$TMP/fifo" >"$TMP/from-fifo" &
+reader=$!
+run_glossa 0 run --plugin capitals -o "$TMP/fifo" "$SOURCE_DIR/corpus"
+wait $reader
+[ -p "$TMP/fifo" ] || fail "-o FIFO replaced the FIFO"
+[ "$(wc -l <"$TMP/from-fifo")" -eq 5 ] || fail "-o FIFO: expected 5 records through it"
+[ ! -e "$TMP/fifo.partial" ] && [ ! -e "$TMP/fifo.job" ] || fail "-o FIFO left side files"
+run_glossa 1 run --plugin capitals --resume -o "$TMP/fifo" "$SOURCE_DIR/corpus"
+expect_in "$TMP/err" "--resume needs a regular file"
 echo ok

@@ -1,0 +1,154 @@
+#!/bin/bash
+# A real redis-server (127.0.0.1, a free port, state in $TMP) and glossa
+# workers: every document ends up annotated exactly once in the merged
+# result, equal byte for byte to a local run, through
+#   - two workers, one killed with SIGKILL while it holds entries;
+#   - connections killed under a worker, and a server restart;
+#   - SIGTERM, after which a worker finishes what it holds;
+#   - a poison document that kills every worker that takes it;
+#   - duplicate results (at-least-once delivery).
+. "$(dirname "$0")/lib.sh"
+need_commands "redis-server" redis-server redis-cli
+"$GLOSSA" version | grep -q "redis streams: yes" ||
+    skip "this glossa was built without hiredis (install libhiredis-dev and" \
+        "rebuild; tools/deps.sh test installs it)"
+start=$(date +%s%N)
+elapsed() { echo "$((($(date +%s%N) - start) / 1000000)) ms"; }
+cd "$TMP" || fail "cd $TMP"
+
+PORT=$(free_port)
+URL=127.0.0.1:$PORT
+R() { redis-cli -p "$PORT" "$@"; }
+start_redis() {
+    redis-server --bind 127.0.0.1 --port "$PORT" --daemonize yes \
+        --pidfile "$TMP/redis.pid" --logfile "$TMP/redis.log" --dir "$TMP" \
+        --save '' --appendonly no || fail "redis-server did not start"
+    pong() { [ "$(R ping 2>/dev/null)" = PONG ]; }
+    wait_for 10 pong
+}
+stop_at_exit "$TMP/redis.pid"
+start_redis
+
+corpus_jsonl 60 >docs.jsonl # 300 documents
+echo '{"plugins": ["capitals", "counter", {"plugin": "slow", "config": {"ms": 10}}]}' >p.json
+"$GLOSSA" run -q --pipeline p.json -o ref.jsonl docs.jsonl || fail "local run"
+
+# worker NAME STREAM [OPTIONS]: a worker in the background; its PID in
+# $worker_pid, its stderr in NAME.log.
+worker() {
+    local name=$1 stream=$2
+    shift 2
+    "$GLOSSA" worker --redis "$URL" --stream "$stream" --consumer "$name" \
+        --pipeline p.json --threads 1 --claim-idle 1000 "$@" 2>"$name.log" &
+    worker_pid=$!
+    stop_at_exit $worker_pid
+}
+# pending_of STREAM CONSUMER: entries the consumer holds (XPENDING prints
+# four lines per entry).
+pending_of() { echo $(($(R --raw XPENDING "$1" glossa - + 1000 "$2" | grep -c .) / 4)); }
+results_at_least() { [ "$(R XLEN "$1:results")" -ge "$2" ]; }
+
+# --- Two workers, one killed with SIGKILL mid-stream ------------------------
+run_glossa 1 merge --redis "$URL" --stream docs
+expect_in "$TMP/err" "no stream docs at $URL"
+run_glossa 0 enqueue --redis "$URL" --stream docs docs.jsonl
+expect_in "$TMP/err" "300 records added to stream docs"
+[ "$(R XLEN docs)" = 300 ] || fail "expected 300 entries in the stream"
+worker A docs --until-empty
+a=$worker_pid
+worker B docs --until-empty
+b=$worker_pid
+wait_for 30 results_at_least docs 30
+a_holds() { [ "$(pending_of docs A)" -gt 0 ]; }
+wait_for 10 a_holds
+held=$(pending_of docs A)
+kill -9 $a
+wait $a 2>/dev/null
+run_glossa 1 merge --redis "$URL" --stream docs
+expect_in "$TMP/err" "the workers of group glossa are not done"
+wait $b || fail "worker B exited $?: $(cat B.log)"
+expect_in B.log "took over"
+[ "$(R XPENDING docs glossa | head -1)" = 0 ] || fail "entries left pending"
+run_glossa 0 merge --redis "$URL" --stream docs -o merged.jsonl
+cmp ref.jsonl merged.jsonl || fail "merged results differ from the local run"
+[ "$(jq -r .id merged.jsonl | sort | uniq -d | wc -l)" = 0 ] || fail "a document twice"
+echo "A killed holding $held entries; B took them over; 300 documents once each ($(elapsed))"
+
+# Duplicates are harmless: a result written twice (a worker killed between
+# writing it and acknowledging its entry) is dropped by merge.
+R --raw XRANGE docs:results - + COUNT 3 >dup.txt
+for i in 0 1 2; do
+    entry=$(sed -n "$((i * 9 + 5))p" dup.txt)
+    record=$(sed -n "$((i * 9 + 9))p" dup.txt)
+    R XADD docs:results '*' id dup entry "$entry" worker X record "$record" >/dev/null
+done
+run_glossa 0 merge --redis "$URL" --stream docs -o merged.jsonl
+expect_in "$TMP/err" "300 records from docs:results (3 duplicates dropped)"
+cmp ref.jsonl merged.jsonl || fail "duplicates changed the merged result"
+
+# --- Connections lost: killed under the worker, then a server restart -----
+head -n 100 docs.jsonl >docs2.jsonl
+"$GLOSSA" run -q --pipeline p.json -o ref2.jsonl docs2.jsonl || fail "local run 2"
+run_glossa 0 enqueue --redis "$URL" --stream docs2 docs2.jsonl
+worker C docs2 --until-empty
+c=$worker_pid
+wait_for 30 results_at_least docs2 10
+R CLIENT KILL TYPE normal >/dev/null
+wait_for 30 results_at_least docs2 40
+# A restart that keeps the data (the consumer group and its pending
+# entries survive in the RDB file).
+R SHUTDOWN SAVE >/dev/null 2>&1
+sleep 1
+start_redis
+wait $c || fail "worker C exited $?: $(cat C.log)"
+expect_in C.log "lost the connection to Redis at $URL"
+expect_in C.log "Connection refused"
+expect_in C.log "reconnected to Redis at $URL"
+run_glossa 0 merge --redis "$URL" --stream docs2
+cmp ref2.jsonl "$TMP/out" || fail "results differ after lost connections"
+echo "connections killed and the server restarted under a worker ($(elapsed))"
+
+# --- SIGTERM: the worker finishes what it holds, then exits 0 ---------------
+run_glossa 0 enqueue --redis "$URL" --stream docs3 docs2.jsonl
+worker D docs3
+d=$worker_pid
+wait_for 30 results_at_least docs3 10
+kill -TERM $d
+wait $d || fail "worker D exited $? after SIGTERM: $(cat D.log)"
+expect_in D.log "stopped by a signal"
+[ "$(pending_of docs3 D)" = 0 ] || fail "D left entries pending after SIGTERM"
+done_by_d=$(R XLEN docs3:results)
+[ "$done_by_d" -lt 100 ] || fail "D was to be stopped mid-stream"
+worker E docs3 --until-empty
+wait $worker_pid || fail "worker E exited $?"
+run_glossa 0 merge --redis "$URL" --stream docs3
+cmp ref2.jsonl "$TMP/out" || fail "results differ after SIGTERM"
+echo "SIGTERM: D finished its $done_by_d documents, E the rest ($(elapsed))"
+
+# --- A poison document kills every worker that takes it ---------------------
+{
+    head -n 9 docs2.jsonl
+    echo '{"id": "poison", "text": "This SEGFAULT document kills the worker."}'
+    sed -n '10,20p' docs2.jsonl
+} >docs4.jsonl
+echo '{"plugins": ["capitals", "faulty"]}' >f.json
+run_glossa 0 enqueue --redis "$URL" --stream docs4 docs4.jsonl
+# As a supervisor would, start a new worker whenever one dies.
+# (In a subshell, so that the shell's "Segmentation fault" goes to the log.)
+starts=$(
+    for i in 1 2 3 4 5 6; do
+        "$GLOSSA" worker --redis "$URL" --stream docs4 --pipeline f.json \
+            --until-empty --claim-idle 300 --max-deliveries 2 && break
+    done 2>>poison.log
+    echo "$i"
+)
+[ "$starts" = 3 ] || fail "expected two workers to die on the poison document, not $((starts - 1))"
+expect_in poison.log "docs4.jsonl:10: delivered 3 times"
+run_glossa 0 merge --redis "$URL" --stream docs4 -o merged4.jsonl
+expect_json merged4.jsonl '[.[] | select(.errors != [])] | length == 1'
+expect_json merged4.jsonl '.[9].id == "poison" and .[9].errors[0].code == "EDELIVERY"'
+grep -v '"poison"' docs4.jsonl >docs4-good.jsonl
+"$GLOSSA" run -q --pipeline f.json docs4-good.jsonl >ref4.jsonl || fail "local run 4"
+grep -v '"id":"poison"' merged4.jsonl | cmp - ref4.jsonl ||
+    fail "the poison document cost other documents their results"
+echo "poison document given up after 2 deliveries, the other 20 annotated ($(elapsed))"
