@@ -14,7 +14,7 @@ glossa__doc_t *glossa__doc_new(void)
     return glossa__calloc(1, sizeof(glossa__doc_t));
 }
 
-static void unit_clear(glossa__unit_t *u)
+void glossa__unit_clear(glossa__unit_t *u)
 {
     json_decref(u->spans);
     json_decref(u->document);
@@ -24,6 +24,11 @@ static void unit_clear(glossa__unit_t *u)
     glossa__free(u->document_text);
     u->spans = u->document = u->warnings = NULL;
     u->error = u->spans_text = u->document_text = NULL;
+    u->error_code = NULL;
+    u->status = GLOSSA__UNIT_WAITING;
+    u->approx_bytes = 0;
+    u->nanos = 0;
+    u->text_has_reals = 0;
 }
 
 void glossa__doc_free(glossa__doc_t *doc)
@@ -34,7 +39,7 @@ void glossa__doc_free(glossa__doc_t *doc)
         /* units[0].rt is set for every unit by make_units. */
         size_t n = doc->units[0].rt->n_steps;
         for (size_t i = 0; i < n; i++)
-            unit_clear(&doc->units[i]);
+            glossa__unit_clear(&doc->units[i]);
         glossa__free(doc->units);
     }
     if (doc->text != doc->raw)

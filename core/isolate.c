@@ -54,7 +54,12 @@ typedef struct worker {
     int was_ready; /* READY seen from the current process */
     unsigned units_sent;
     int draining; /* sent its quota: retire once it is empty */
-    char *in;     /* bytes read, not yet consumed as frames */
+    /* The document whose text and tokens the worker has from its last
+     * unit (identified by its read order): later units of it are sent
+     * without them. */
+    int has_doc;
+    uint64_t doc_seq;
+    char *in; /* bytes read, not yet consumed as frames */
     size_t in_len, in_cap;
 } worker_t;
 
@@ -116,6 +121,34 @@ static glossa__unit_t *dequeue(glossa__isolation_t *iso)
         u->next_queued = NULL;
     }
     return u;
+}
+
+/* How far down the queue a worker looks for a unit of the document it
+ * already holds, before it takes the first one. */
+#define AFFINITY_LOOKAHEAD 16
+
+/* The next unit for w: one of the document w already has, if one is
+ * near the front of the queue (it then needs no text or tokens), else the
+ * first. The order units run in does not change the output. */
+static glossa__unit_t *dequeue_for(glossa__isolation_t *iso, const worker_t *w)
+{
+    if (!w->has_doc)
+        return dequeue(iso);
+    glossa__unit_t *prev = NULL, *u = iso->head;
+    for (int i = 0; u && i < AFFINITY_LOOKAHEAD; i++) {
+        if (u->doc->seq == w->doc_seq) {
+            if (!prev)
+                return dequeue(iso);
+            prev->next_queued = u->next_queued;
+            if (iso->tail == u)
+                iso->tail = prev;
+            u->next_queued = NULL;
+            return u;
+        }
+        prev = u;
+        u = u->next_queued;
+    }
+    return dequeue(iso);
 }
 
 static void quarantine(glossa__isolation_t *iso, const glossa__unit_t *u)
@@ -480,7 +513,8 @@ static int send_init(worker_t *w)
 /* Sends a unit: header, text, and the document's tokens and sentences in
  * binary (the worker is this same program), so the worker does not segment
  * the text again. Takes the header string. */
-static int send_unit(worker_t *w, const glossa__unit_t *u, char *header)
+static int send_unit(worker_t *w, const glossa__unit_t *u, char *header,
+                     int same_doc)
 {
     request_t *r = glossa__calloc(1, sizeof(*r));
     if (!r) {
@@ -489,9 +523,12 @@ static int send_unit(worker_t *w, const glossa__unit_t *u, char *header)
     }
     const glossa__doc_t *doc = u->doc;
     size_t header_len = strlen(header);
-    size_t tokens = doc->seg.n_tokens * sizeof(glossa_token_t);
-    size_t sentences = doc->seg.n_sentences * sizeof(glossa_sentence_t);
-    uint64_t total = 4 + header_len + 4 + doc->len + 4 + tokens + 4 + sentences;
+    size_t text_len = same_doc ? 0 : doc->len;
+    size_t n_tokens = same_doc ? 0 : doc->seg.n_tokens;
+    size_t n_sentences = same_doc ? 0 : doc->seg.n_sentences;
+    size_t tokens = n_tokens * sizeof(glossa_token_t);
+    size_t sentences = n_sentences * sizeof(glossa_sentence_t);
+    uint64_t total = 4 + header_len + 4 + text_len + 4 + tokens + 4 + sentences;
     if (total > GLOSSA__MAX_FRAME) {
         glossa__free(header);
         glossa__free(r);
@@ -502,13 +539,13 @@ static int send_unit(worker_t *w, const glossa__unit_t *u, char *header)
     r->header = header;
     glossa__put_u32(r->head, (uint32_t)total);
     glossa__put_u32(r->head + 4, (uint32_t)header_len);
-    glossa__put_u32(r->text_len, (uint32_t)doc->len);
-    glossa__put_u32(r->n_tokens, (uint32_t)doc->seg.n_tokens);
-    glossa__put_u32(r->n_sentences, (uint32_t)doc->seg.n_sentences);
+    glossa__put_u32(r->text_len, (uint32_t)text_len);
+    glossa__put_u32(r->n_tokens, (uint32_t)n_tokens);
+    glossa__put_u32(r->n_sentences, (uint32_t)n_sentences);
     uv_buf_t bufs[7] = {uv_buf_init((char *)r->head, 8),
                         uv_buf_init(header, (unsigned)header_len),
                         uv_buf_init((char *)r->text_len, 4),
-                        uv_buf_init(doc->text, (unsigned)doc->len),
+                        uv_buf_init(doc->text, (unsigned)text_len),
                         uv_buf_init((char *)r->n_tokens, 4),
                         uv_buf_init((char *)doc->seg.tokens, (unsigned)tokens),
                         uv_buf_init((char *)r->n_sentences, 4)};
@@ -526,12 +563,13 @@ static int send_unit(worker_t *w, const glossa__unit_t *u, char *header)
 /* The request header: the step, the document's id and metadata, and the
  * layers the step requires, spliced from the text their workers sent.
  * Returns a new string or NULL when out of memory. */
-static char *unit_header(const glossa__unit_t *u)
+static char *unit_header(const glossa__unit_t *u, int same_doc)
 {
     const glossa__step_t *step = u->step;
     const char *id = u->doc->id ? u->doc->id : "";
     glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
-    glossa__strbuf_printf(&sb, "{\"step\":%zu,\"id\":", step->index);
+    glossa__strbuf_printf(&sb, "{\"step\":%zu,%s\"id\":", step->index,
+                          same_doc ? "\"same\":true," : "");
     glossa__strbuf_put_json_string(&sb, id, strlen(id));
     glossa__strbuf_puts(&sb, ",\"meta\":");
     glossa__strbuf_put_json(&sb, u->doc->meta);
@@ -563,7 +601,8 @@ static char *unit_header(const glossa__unit_t *u)
 static void start_unit(worker_t *w, glossa__unit_t *u)
 {
     glossa__isolation_t *iso = w->iso;
-    char *text = unit_header(u);
+    int same_doc = w->has_doc && w->doc_seq == u->doc->seq;
+    char *text = unit_header(u, same_doc);
     if (!text) {
         fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
         return;
@@ -573,7 +612,9 @@ static void start_unit(worker_t *w, glossa__unit_t *u)
         w->draining = 1;
     if (w->n_inflight == 1)
         start_timer(w);
-    if (send_unit(w, u, text))
+    w->has_doc = 1;
+    w->doc_seq = u->doc->seq;
+    if (send_unit(w, u, text, same_doc))
         uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries it */
 }
 
@@ -591,7 +632,7 @@ static void dispatch(glossa__isolation_t *iso)
         worker_t *w = &iso->workers[i];
         while (iso->head && w->state == SLOT_READY && !w->exited &&
                !w->draining && w->n_inflight < PIPELINE_DEPTH)
-            start_unit(w, dequeue(iso));
+            start_unit(w, dequeue_for(iso, w));
     }
 }
 
@@ -611,6 +652,7 @@ static void spawn_worker(worker_t *w)
     w->timed_out = 0;
     w->was_ready = 0;
     w->n_inflight = 0;
+    w->has_doc = 0;
     uv_pipe_init(iso->loop, &w->pipe, 0);
     uv_timer_init(iso->loop, &w->timer);
     w->pipe.data = w->timer.data = w->proc.data = w;

@@ -165,8 +165,6 @@ void glossa__unit_execute(glossa__unit_t *u)
     u->status = GLOSSA__UNIT_DONE;
 }
 
-/* Appends "name":<array of spans> and returns 0, or rolls back and returns
- * GLOSSA_ETOOBIG when it exceeds the per-layer limit. */
 /* A unit's layer or document result: the JSON value, or the text a
  * worker sent, spliced as it is unless it holds reals (the worker writes
  * them in full precision; the output has 10 digits). */
@@ -189,6 +187,8 @@ static void put_layer_value(glossa__strbuf_t *sb, const json_t *value,
     json_decref(parsed);
 }
 
+/* Appends "name":<array of spans> and returns 0, or rolls back and returns
+ * GLOSSA_ETOOBIG when it exceeds the per-layer limit. */
 static int put_layer(glossa__strbuf_t *sb, const glossa__unit_t *u, size_t cap,
                      int first)
 {

@@ -6,19 +6,24 @@
  *     INIT  JSON {"version", "steps": [{"path", "layer", "config"}],
  *                 "options": {"max_doc_bytes", "max_layer_bytes",
  *                             "log_level", "memory_limit"}}
- *     UNIT  4-byte header length, header JSON {"step", "id", "meta",
- *           "layers": {name: {"spans", "document"}}}; 4-byte length, the
- *           text; 4-byte count, the tokens; 4-byte count, the sentences
- *           (glossa_token_t and glossa_sentence_t as in memory: the
- *           worker is the same executable, so it does not segment again)
+ *     UNIT  4-byte header length, header JSON {"step", "same", "id",
+ *           "meta", "layers": {name: {"spans", "document"}}}; 4-byte
+ *           length, the text; 4-byte count, the tokens; 4-byte count, the
+ *           sentences (glossa_token_t and glossa_sentence_t as in memory:
+ *           the worker is the same executable, so it does not segment
+ *           again). With "same": true the unit is on the document of the
+ *           worker's previous UNIT, which it keeps: text, tokens and
+ *           sentences are sent empty.
  *   worker -> supervisor
  *     READY  JSON {"ok": true} or {"ok": false, "error": "..."}
  *     RESULT 4-byte length, header JSON {"status": "done"|"failed",
  *            "error", "code", "warnings", "nanos", "reals"}; 4-byte length,
  *            the layer (spans) as JSON text; 4-byte length, the document
- *            result as JSON text (empty when there is none). The texts are
- *            written in full precision; "reals" says whether they hold any
- *            (the supervisor then re-formats them for output).
+ *            result as JSON text (empty when there is none). The texts
+ *            are in the output's canonical form, ready to splice, except
+ *            when "reals" is true: a later step reads the layer and it
+ *            holds reals, so they are written in full precision and the
+ *            supervisor re-formats them for output.
  * The worker answers each UNIT with one RESULT, in order; the supervisor
  * may send the next UNIT before the answer. End of file on fd 3 tells the
  * worker to exit. */
@@ -30,7 +35,7 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 3
+#define GLOSSA__PROTOCOL_VERSION 4
 #define GLOSSA__WORKER_FD 3
 #define GLOSSA__WORKER_ARG GLOSSA_WORKER_ARGUMENT
 /* A frame larger than this is a protocol error (a document is at most

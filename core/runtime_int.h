@@ -159,6 +159,9 @@ struct glossa__doc {
 /* doc.c */
 glossa__doc_t *glossa__doc_new(void);
 void glossa__doc_free(glossa__doc_t *doc);
+/* Drops a unit's results and error and makes it waiting again (the
+ * isolation worker runs several steps on one document). */
+void glossa__unit_clear(glossa__unit_t *u);
 /* Adds {"plugin": plugin or null, "code": ..., "message": ...} to errors
  * (an array created when NULL). Returns 0 or GLOSSA_ENOMEM. */
 int glossa__error_entry_add(json_t **errors, const char *plugin,

@@ -161,30 +161,38 @@ static int has_reals(const json_t *v)
     }
 }
 
-/* Runs one UNIT request: returns the RESULT header and, when the unit is
- * done, its layer and document result as JSON text (new strings). */
-static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len,
-                        char **spans, char **document)
+/* A layer value as text: the output's canonical form, or Jansson's with
+ * reals in full precision. A new string, or NULL when out of memory. */
+static char *layer_text(const json_t *value, int full_precision)
 {
-    *spans = *document = NULL;
-    const char *p = payload, *end = payload + len;
-    uint32_t hlen, text_len, n_tokens, n_sentences;
-    const char *hdr = take(&p, end, 1, &hlen);
-    const char *text = hdr ? take(&p, end, 1, &text_len) : NULL;
-    const char *tokens =
-        text ? take(&p, end, sizeof(glossa_token_t), &n_tokens) : NULL;
-    const char *sentences =
-        tokens ? take(&p, end, sizeof(glossa_sentence_t), &n_sentences) : NULL;
-    json_t *header = sentences ? json_loadb(hdr, hlen, 0, NULL) : NULL;
-    json_int_t index = json_integer_value(json_object_get(header, "step"));
-    if (!header || index < 0 || (size_t)index >= rt->n_steps) {
-        json_decref(header);
-        return failure("EINVAL", "malformed request");
+    if (full_precision)
+        return json_dumps(value, WIRE_FLAGS);
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    glossa__strbuf_put_json(&sb, value);
+    if (sb.failed) {
+        glossa__strbuf_free(&sb);
+        return NULL;
     }
+    return glossa__strbuf_detach(&sb, NULL);
+}
+
+/* The document of the previous UNIT, kept for the next one: the
+ * supervisor sends a document's text, tokens and sentences once and marks
+ * the following units of the same document "same" (see protocol.h). */
+typedef struct {
+    glossa__doc_t *doc;
+} doc_cache_t;
+
+/* Makes the document of a UNIT that carries it (not "same"). */
+static glossa__doc_t *doc_from_request(glossa_runtime_t *rt,
+                                       const json_t *header, const char *text,
+                                       uint32_t text_len, const char *tokens,
+                                       uint32_t n_tokens, const char *sentences,
+                                       uint32_t n_sentences)
+{
     glossa__doc_t *doc = glossa__doc_new();
-    json_t *result = NULL;
     if (!doc)
-        goto oom;
+        return NULL;
     /* The document as the supervisor prepared it. */
     doc->raw_kind = GLOSSA__RAW_TEXT;
     doc->raw = glossa__strndup(text, text_len);
@@ -209,7 +217,53 @@ static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len,
     if (glossa__offsets_init(&doc->offsets, doc->text, doc->len, SIZE_MAX) ||
         glossa__doc_make_units(rt, doc, NULL))
         goto oom;
-    /* The layers this step requires, as the supervisor has them. */
+    return doc;
+oom:
+    glossa__doc_free(doc);
+    return NULL;
+}
+
+/* Runs one UNIT request: returns the RESULT header and, when the unit is
+ * done, its layer and document result as JSON text (new strings). */
+static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
+                        const char *payload, uint32_t len, char **spans,
+                        char **document)
+{
+    *spans = *document = NULL;
+    const char *p = payload, *end = payload + len;
+    uint32_t hlen, text_len, n_tokens, n_sentences;
+    const char *hdr = take(&p, end, 1, &hlen);
+    const char *text = hdr ? take(&p, end, 1, &text_len) : NULL;
+    const char *tokens =
+        text ? take(&p, end, sizeof(glossa_token_t), &n_tokens) : NULL;
+    const char *sentences =
+        tokens ? take(&p, end, sizeof(glossa_sentence_t), &n_sentences) : NULL;
+    json_t *header = sentences ? json_loadb(hdr, hlen, 0, NULL) : NULL;
+    json_int_t index = json_integer_value(json_object_get(header, "step"));
+    int same = json_is_true(json_object_get(header, "same"));
+    if (!header || index < 0 || (size_t)index >= rt->n_steps) {
+        json_decref(header);
+        return failure("EINVAL", "malformed request");
+    }
+    if (same && !cache->doc) { /* building it failed on the previous unit */
+        json_decref(header);
+        return failure("ENOMEM", "out of memory in the worker process");
+    }
+    if (!same) {
+        glossa__doc_free(cache->doc);
+        cache->doc = doc_from_request(rt, header, text, text_len, tokens,
+                                      n_tokens, sentences, n_sentences);
+        if (!cache->doc) {
+            json_decref(header);
+            return failure("ENOMEM", "out of memory in the worker process");
+        }
+    }
+    glossa__doc_t *doc = cache->doc;
+    /* Units of this document run here before keep their results until the
+     * document changes; only the ones this step reads are set, from the
+     * supervisor's copy (the step may have run in another worker). */
+    for (size_t i = 0; i < rt->n_steps; i++)
+        glossa__unit_clear(&doc->units[i]);
     const glossa__step_t *step = rt->steps[index];
     json_t *layers = json_object_get(header, "layers");
     for (size_t r = 0; r < step->n_requires; r++) {
@@ -223,34 +277,35 @@ static json_t *run_unit(glossa_runtime_t *rt, const char *payload, uint32_t len,
             json_is_object(layer_document) ? json_incref(layer_document) : NULL;
         req->status = GLOSSA__UNIT_DONE;
     }
+    json_decref(header);
     glossa__unit_t *u = &doc->units[index];
+    u->status = GLOSSA__UNIT_RUNNING;
     glossa__unit_execute(u);
     int done = u->status == GLOSSA__UNIT_DONE;
-    result = json_pack("{s:s,s:s?,s:s?,s:O?,s:I,s:b}", "status",
-                       done ? "done" : "failed", "error", u->error, "code",
-                       u->error_code, "warnings", u->warnings, "nanos",
-                       (json_int_t)u->nanos, "reals",
-                       has_reals(u->spans) || has_reals(u->document));
-    if (!result)
-        goto oom;
-    /* The layer goes as text, written once here in full precision. */
-    *spans = done ? json_dumps(u->spans, WIRE_FLAGS) : NULL;
-    *document =
-        done && u->document ? json_dumps(u->document, WIRE_FLAGS) : NULL;
-    if (done && (!*spans || (u->document && !*document))) {
+    /* The layer goes as text, written once here. In the output's form
+     * (reals with 10 digits), which the supervisor splices as it is,
+     * unless a later step reads this layer and it holds reals: then in
+     * full precision, so that the dependent sees what it would see in
+     * process, and the supervisor re-formats it for the output. */
+    int full_precision = done && step->n_dependents > 0 &&
+                         (has_reals(u->spans) || has_reals(u->document));
+    json_t *result = json_pack(
+        "{s:s,s:s?,s:s?,s:O?,s:I,s:b}", "status", done ? "done" : "failed",
+        "error", u->error, "code", u->error_code, "warnings", u->warnings,
+        "nanos", (json_int_t)u->nanos, "reals", full_precision);
+    if (result && done) {
+        *spans = layer_text(u->spans, full_precision);
+        *document =
+            u->document ? layer_text(u->document, full_precision) : NULL;
+    }
+    if (!result || (done && (!*spans || (u->document && !*document)))) {
         json_decref(result);
         glossa__free(*spans);
         glossa__free(*document);
         *spans = *document = NULL;
-        goto oom;
+        return failure("ENOMEM", "out of memory in the worker process");
     }
-    json_decref(header);
-    glossa__doc_free(doc);
     return result;
-oom:
-    json_decref(header);
-    glossa__doc_free(doc);
-    return failure("ENOMEM", "out of memory in the worker process");
 }
 
 int glossa_worker_main(int argc, char **argv)
@@ -281,6 +336,7 @@ int glossa_worker_main(int argc, char **argv)
         return 1;
     }
     int rc = 0;
+    doc_cache_t cache = {NULL};
     for (;;) {
         int got = glossa__frame_read(fd, &payload, &len);
         if (got == 0)
@@ -290,7 +346,7 @@ int glossa_worker_main(int argc, char **argv)
             break;
         }
         char *spans = NULL, *document = NULL;
-        json_t *result = run_unit(rt, payload, len, &spans, &document);
+        json_t *result = run_unit(rt, &cache, payload, len, &spans, &document);
         glossa__free(payload);
         int sent = result ? send_result(fd, result, spans, document) : -1;
         glossa__free(spans);
@@ -300,6 +356,7 @@ int glossa_worker_main(int argc, char **argv)
             break;
         }
     }
+    glossa__doc_free(cache.doc);
     glossa_runtime_free(rt);
     return rc;
 }
