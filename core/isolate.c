@@ -56,10 +56,12 @@ typedef struct worker {
     int draining; /* sent its quota: retire once it is empty */
     /* The document whose text and tokens the worker has from its last
      * unit (identified by its read order): later units of it are sent
-     * without them. */
+     * without them; and the steps the worker ran on it (layer_here[i]),
+     * whose layers it keeps and dependents there need not be sent. */
     int has_doc;
     uint64_t doc_seq;
-    char *in; /* bytes read, not yet consumed as frames */
+    unsigned char *layer_here; /* rt->n_steps flags */
+    char *in;                  /* bytes read, not yet consumed as frames */
     size_t in_len, in_cap;
 } worker_t;
 
@@ -403,6 +405,9 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
             u->document_text_len = lens[2];
         }
         u->text_has_reals = json_is_true(json_object_get(msg, "reals"));
+        /* The worker keeps this layer while it holds the document. */
+        if (w->has_doc && w->doc_seq == u->doc->seq)
+            w->layer_here[u->step->index] = 1;
     }
     if (!msg || !status ||
         (done && (!u->spans_text || (lens[2] && !u->document_text)))) {
@@ -563,7 +568,8 @@ static int send_unit(worker_t *w, const glossa__unit_t *u, char *header,
 /* The request header: the step, the document's id and metadata, and the
  * layers the step requires, spliced from the text their workers sent.
  * Returns a new string or NULL when out of memory. */
-static char *unit_header(const glossa__unit_t *u, int same_doc)
+static char *unit_header(const glossa__unit_t *u, int same_doc,
+                         const unsigned char *layer_here)
 {
     const glossa__step_t *step = u->step;
     const char *id = u->doc->id ? u->doc->id : "";
@@ -574,10 +580,14 @@ static char *unit_header(const glossa__unit_t *u, int same_doc)
     glossa__strbuf_puts(&sb, ",\"meta\":");
     glossa__strbuf_put_json(&sb, u->doc->meta);
     glossa__strbuf_puts(&sb, ",\"layers\":{");
+    int first = 1;
     for (size_t r = 0; r < step->n_requires; r++) {
         const glossa__unit_t *req = &u->doc->units[step->requires[r]];
-        if (r)
+        if (same_doc && layer_here[step->requires[r]])
+            continue; /* the worker has it */
+        if (!first)
             glossa__strbuf_putc(&sb, ',');
+        first = 0;
         glossa__strbuf_put_json_string(&sb, req->step->layer,
                                        strlen(req->step->layer));
         glossa__strbuf_puts(&sb, ":{\"spans\":");
@@ -602,7 +612,9 @@ static void start_unit(worker_t *w, glossa__unit_t *u)
 {
     glossa__isolation_t *iso = w->iso;
     int same_doc = w->has_doc && w->doc_seq == u->doc->seq;
-    char *text = unit_header(u, same_doc);
+    if (!same_doc)
+        memset(w->layer_here, 0, iso->rt->n_steps);
+    char *text = unit_header(u, same_doc, w->layer_here);
     if (!text) {
         fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
         return;
@@ -753,6 +765,13 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
         }
     }
     for (unsigned i = 0; i < iso->n_workers; i++) {
+        iso->workers[i].layer_here = glossa__calloc(rt->n_steps + 1, 1);
+        if (!iso->workers[i].layer_here) {
+            glossa__isolation_free(iso);
+            return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+        }
+    }
+    for (unsigned i = 0; i < iso->n_workers; i++) {
         iso->workers[i].iso = iso;
         iso->workers[i].index = i;
         spawn_worker(&iso->workers[i]);
@@ -764,7 +783,10 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
 void glossa__isolation_submit(glossa__isolation_t *iso, glossa__unit_t *unit)
 {
     unit->attempts = 0;
-    enqueue(iso, unit, 0);
+    /* A unit that needed another layer goes first: it finishes a document
+     * already under way, and the worker that produced the layer (just
+     * freed, so asked first) still holds the document and the layer. */
+    enqueue(iso, unit, unit->step->n_requires > 0);
     dispatch(iso);
 }
 
@@ -788,8 +810,10 @@ void glossa__isolation_free(glossa__isolation_t *iso)
         return;
     if (iso->quarantine)
         fclose(iso->quarantine);
-    for (unsigned i = 0; iso->workers && i < iso->n_workers; i++)
+    for (unsigned i = 0; iso->workers && i < iso->n_workers; i++) {
         glossa__free(iso->workers[i].in);
+        glossa__free(iso->workers[i].layer_here);
+    }
     glossa__free(iso->workers);
     glossa__free(iso->init);
     glossa__free(iso);

@@ -1,6 +1,7 @@
 #include "protocol.h"
 
 #include <errno.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -44,27 +45,33 @@ int glossa__frame_read(int fd, char **payload, uint32_t *len)
     return 1;
 }
 
-static int write_exact(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int glossa__frame_write(int fd, const char *payload, size_t len)
 {
     if (len > GLOSSA__MAX_FRAME)
         return -1;
     unsigned char head[4];
     glossa__put_u32(head, (uint32_t)len);
-    if (write_exact(fd, (const char *)head, sizeof(head)))
-        return -1;
-    return write_exact(fd, payload, len);
+    /* One writev for the length and the payload: two writes would wake the
+     * reader twice per frame. */
+    struct iovec iov[2] = {{head, sizeof(head)}, {(void *)payload, len}};
+    struct iovec *v = iov;
+    int n = 2;
+    while (n > 0) {
+        ssize_t w = writev(fd, v, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        size_t done = (size_t)w;
+        while (n > 0 && done >= v->iov_len) {
+            done -= v->iov_len;
+            v++;
+            n--;
+        }
+        if (n > 0) {
+            v->iov_base = (char *)v->iov_base + done;
+            v->iov_len -= done;
+        }
+    }
+    return 0;
 }

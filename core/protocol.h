@@ -13,7 +13,8 @@
  *           the worker is the same executable, so it does not segment
  *           again). With "same": true the unit is on the document of the
  *           worker's previous UNIT, which it keeps: text, tokens and
- *           sentences are sent empty.
+ *           sentences are sent empty, and "layers" leaves out those the
+ *           worker produced itself on that document (it keeps them too).
  *   worker -> supervisor
  *     READY  JSON {"ok": true} or {"ok": false, "error": "..."}
  *     RESULT 4-byte length, header JSON {"status": "done"|"failed",

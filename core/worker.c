@@ -259,16 +259,17 @@ static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
         }
     }
     glossa__doc_t *doc = cache->doc;
-    /* Units of this document run here before keep their results until the
-     * document changes; only the ones this step reads are set, from the
-     * supervisor's copy (the step may have run in another worker). */
-    for (size_t i = 0; i < rt->n_steps; i++)
-        glossa__unit_clear(&doc->units[i]);
+    /* A required layer is in the request, unless this worker ran that step
+     * on this document itself: then it still has the result (the
+     * supervisor knows, and leaves it out). */
     const glossa__step_t *step = rt->steps[index];
     json_t *layers = json_object_get(header, "layers");
     for (size_t r = 0; r < step->n_requires; r++) {
         glossa__unit_t *req = &doc->units[step->requires[r]];
         json_t *l = json_object_get(layers, req->step->layer);
+        if (!l && req->status == GLOSSA__UNIT_DONE)
+            continue;
+        glossa__unit_clear(req);
         json_t *layer_spans = json_object_get(l, "spans");
         json_t *layer_document = json_object_get(l, "document");
         req->spans = json_is_array(layer_spans) ? json_incref(layer_spans)
@@ -279,6 +280,7 @@ static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
     }
     json_decref(header);
     glossa__unit_t *u = &doc->units[index];
+    glossa__unit_clear(u);
     u->status = GLOSSA__UNIT_RUNNING;
     glossa__unit_execute(u);
     int done = u->status == GLOSSA__UNIT_DONE;
