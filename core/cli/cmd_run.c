@@ -617,7 +617,8 @@ int glossa_cli_run(int argc, char **argv)
         if (glossa_output_publish(&out))
             exit_code = GLOSSA_EXIT_FAILURE;
     } else {
-        if (glossa_output_close(&out) == 0 && output)
+        int resumable = out.path != NULL; /* not stdout, a FIFO, a device */
+        if (glossa_output_close(&out) == 0 && resumable)
             fprintf(stderr,
                     "glossa: the records so far are in %s.partial; "
                     "rerun with --resume to finish\n",
