@@ -61,6 +61,7 @@ typedef struct run {
     char ref_value[64];
     dates_point_t qref;
     char qref_value[64];
+    bool qytd;
     dates_span_cb cb;
     void *arg;
     int rc;
@@ -234,6 +235,7 @@ static int eval_match(run_t *R, uint32_t rule, size_t start, size_t end,
     memcpy(ev->ref_value, R->ref_value, sizeof ev->ref_value);
     ev->qref = R->qref;
     memcpy(ev->qref_value, R->qref_value, sizeof ev->qref_value);
+    ev->qytd = R->qytd;
     if (!r->value) {
         value[0] = '\0';
         return 0;
@@ -330,8 +332,11 @@ static int resolve_window(run_t *R)
                      R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m))) {
                 R->qref = p;
                 snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
+                R->qytd = false;
             }
         }
+        if (r->ytd)
+            R->qytd = true;
     }
     return 0;
 }

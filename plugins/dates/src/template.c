@@ -1165,6 +1165,25 @@ static int fn_refrel(dates_eval_t *ev, int argc, char **argv, char *out,
     return print_point(shift(point_day(&ev->ref), argv[0], k), pg, out, n);
 }
 
+/* When the report last named a year-to-date period ("the nine months")
+ * rather than a quarter: the year of that period, from the last quarter
+ * named or else the DCT; false when neither is known. */
+static bool ytd_year(dates_eval_t *ev, int *y)
+{
+    if (!ev->qytd)
+        return false;
+    if (ev->qref.gran == G_QUARTER) {
+        ev->used_qref = true;
+        *y = ev->qref.y;
+        return true;
+    }
+    if (!ev->dct.valid)
+        return false;
+    ev->used_dct = true;
+    *y = ev->dct.date.y;
+    return true;
+}
+
 /* %qrefrel(unit, sign, count): like %refrel, but from the last quarter the
  * text named when it named one. Earnings reports compare "a year ago" with
  * the quarter they report on, even after other dates ("said yesterday"). */
@@ -1172,6 +1191,17 @@ static int fn_qrefrel(dates_eval_t *ev, int argc, char **argv, char *out,
                       size_t n)
 {
     dates_gran_t g = unit_gran(argv[0]);
+    int y;
+    if (g == G_YEAR && ytd_year(ev, &y)) {
+        /* After "the first nine months": the same months of the year
+         * before, which TIMEX3 can only give as that year. */
+        int k;
+        bool indef;
+        if (signed_count(ev, argv[1], argv[2], &k, &indef) < 0)
+            return -1;
+        if (!indef)
+            return fmt(out, n, "%04d", y + k);
+    }
     if (ev->qref.gran != G_QUARTER || g == G_NONE || g > G_QUARTER)
         return fn_refrel(ev, argc, argv, out, n);
     int k;
@@ -1225,7 +1255,7 @@ static int fn_qyear(dates_eval_t *ev, int argc, char **argv, char *out,
     int y = year_of(ev, argv[0]);
     if (y < 0)
         return -1;
-    if (ev->qref.gran != G_QUARTER)
+    if (ev->qref.gran != G_QUARTER || ev->qytd)
         return fmt(out, n, "%04d", y);
     ev->used_qref = true;
     return fmt(out, n, "%04d-Q%d", y, ev->qref.q);

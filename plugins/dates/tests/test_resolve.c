@@ -428,6 +428,19 @@ static void test_earnings_reports(void **state)
     expect("Sun lost money in the fiscal first quarter. Sales in the 1988 "
            "period were higher. Sun shipped 28,000 systems in the quarter.",
            d, "the quarter", "DATE", "1989-Q1");
+    /* After the year-to-date figures, "a year earlier" is the same months
+     * of last year: the year; a quarter named again takes over. */
+    expect("Net rose in the third quarter. In the first nine months, net "
+           "rose from $5 million a year earlier.",
+           d, "a year earlier", "DATE", "1988");
+    expect("Net rose in the third quarter. For the nine months, net rose. "
+           "The 1988 period included a gain.",
+           d, "The 1988 period", "DATE", "1988");
+    expect("For the nine months, net rose. In the third quarter, net fell "
+           "from a year earlier.",
+           d, "a year earlier", "DATE", "1988-Q3");
+    expect("Net for the year-earlier nine months included a gain.", d,
+           "the year-earlier nine months", "DURATION", "P9M");
     expect("Net for the year ended March 31 rose.", d, "the year", "DURATION",
            "P1Y");
     expect("Revenue grew in Q3 2022.", d, "Q3 2022", "DATE", "2022-Q3");
