@@ -580,6 +580,35 @@ static bool sentence_end_at(const char *t, size_t i, size_t len)
     return false;
 }
 
+/* True when "to" and a word follow position p ("set to resume"). */
+static bool to_follows(const dates_eval_t *ev, const char *p)
+{
+    const char *end = ev->text + ev->len;
+    while (p < end && *p == ' ')
+        p++;
+    return end - p >= 4 && p[0] == 't' && p[1] == 'o' && p[2] == ' ' &&
+           isalpha((unsigned char)p[3]);
+}
+
+/* True when the word at w follows "had" or "had been". */
+static bool after_had(const dates_eval_t *ev, const char *w)
+{
+    const char *t = ev->text;
+    size_t i = (size_t)(w - t);
+    for (int k = 0; k < 2; k++) {
+        while (i > 0 && t[i - 1] == ' ')
+            i--;
+        size_t e = i;
+        while (i > 0 && isalpha((unsigned char)t[i - 1]))
+            i--;
+        if (e - i == 3 && strncasecmp(t + i, "had", 3) == 0)
+            return true;
+        if (!(k == 0 && e - i == 4 && strncasecmp(t + i, "been", 4) == 0))
+            return false;
+    }
+    return false;
+}
+
 /* The tense marker a word is, from the tense lexicon, or a past tense
  * guessed from an -ed ending. */
 static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
@@ -594,17 +623,21 @@ static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
     if (v) {
         if (strcmp(v, "past") == 0)
             return TENSE_PAST;
-        if (strcmp(v, "future") == 0 || strcmp(v, "future_near") == 0)
-            return TENSE_FUTURE;
-        if (strcmp(v, "future_to") == 0) {
-            /* "set to resume", "planned to leave"; but "set on Aug. 6" */
-            const char *end = ev->text + ev->len, *p = w + n;
-            while (p < end && *p == ' ')
-                p++;
-            if (end - p >= 3 && p[0] == 't' && p[1] == 'o' && p[2] == ' ')
-                return TENSE_FUTURE;
-        }
-        return TENSE_NONE; /* listed as neither: stops -ed guessing */
+        bool future = strcmp(v, "future") == 0 ||
+                      strcmp(v, "future_near") == 0 ||
+                      (strcmp(v, "future_to") == 0 && to_follows(ev, w + n));
+        /* "is to resume trading Tuesday": "be to" is a future. */
+        if (!future && (strcmp(buf, "is") == 0 || strcmp(buf, "are") == 0) &&
+            to_follows(ev, w + n))
+            future = true;
+        /* A future seen from the past perfect is over: "the offer had
+         * been due to expire Friday" (but "the sale, which had been
+         * expected, is part of a plan to pay by February"). */
+        if (future && strcmp(buf, "is") != 0 && strcmp(buf, "are") != 0 &&
+            to_follows(ev, w + n) && after_had(ev, w))
+            return TENSE_PAST;
+        return future ? TENSE_FUTURE : TENSE_NONE; /* NONE: stops -ed
+                                                    * guessing */
     }
     if (n >= 5 && buf[n - 2] == 'e' && buf[n - 1] == 'd')
         return TENSE_PAST;

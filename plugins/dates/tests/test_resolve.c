@@ -336,6 +336,19 @@ static void test_tense_markers(void **state)
            "1989-10-30");
     expect("The ruling set Monday as the deadline.", d, "Monday", "DATE",
            "1989-10-23");
+    /* "be to" is a future; a future seen from the past perfect is over
+     * (DCT Monday 1989-10-30 below). */
+    expect("The stock is to resume trading in Paris Tuesday.", d, "Tuesday",
+           "DATE", "1989-10-31");
+    expect("The offer had been due to expire Friday evening.", "1989-10-30",
+           "Friday evening", "TIME", "1989-10-27TEV");
+    expect("The offer had been scheduled to expire Friday.", "1989-10-30",
+           "Friday", "DATE", "1989-10-27");
+    expect("The offer was scheduled to expire Friday.", "1989-10-30", "Friday",
+           "DATE", "1989-11-03");
+    expect("The sale, which had been expected, is part of a plan to pay "
+           "the loan by February.",
+           "1989-10-30", "February", "DATE", "1990-02");
     /* A weekday that owns something is past. */
     expect("They will appeal Wednesday's ruling.", d, "Wednesday", "DATE",
            "1989-10-25");
