@@ -85,6 +85,18 @@ static void expect_none(const char *text, const char *dct)
                  c.s[0].label, c.s[0].value);
 }
 
+/* The text must give exactly n spans. */
+static void expect_n(const char *text, const char *dct, int n)
+{
+    spans_t c = run(text, dct);
+    if (c.n != n) {
+        for (int i = 0; i < c.n; i++)
+            print_message("  found '%s' %s %s\n", c.s[i].text, c.s[i].label,
+                          c.s[i].value);
+        fail_msg("\"%s\": %d spans, want %d", text, c.n, n);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -383,6 +395,17 @@ static void test_present_and_future_refs(void **state)
     expect("It bodes ill for coming quarters.", d, "coming quarters", "DATE",
            "FUTURE_REF");
     expect_none("The current account deficit widened.", d);
+    /* Current as of a past time; the future in general; some day. */
+    expect("Holders may buy shares at the then current market price.", d,
+           "then current", "DATE", "PAST_REF");
+    expect("I would have chosen the people of tomorrow.", d, "tomorrow", "DATE",
+           "FUTURE_REF");
+    expect("He will leave tomorrow morning.", d, "tomorrow morning", "TIME",
+           "2022-11-01TMO");
+    expect("Islam will one day be the second largest religion.", d, "one day",
+           "DATE", "FUTURE_REF");
+    expect("The action followed by one day an announcement.", d, "one day",
+           "DURATION", "P1D");
 }
 
 static void test_anaphora_and_lists(void **state)
@@ -480,6 +503,26 @@ static void test_not_dates(void **state)
     expect_none("A second group of directors, in such quarters.", "2022-10-31");
     expect_none("He spoke on ABC's \"This Week\" about High Noon.",
                 "2022-10-31");
+    /* A model year, a title, a name with a season in it. */
+    expect_none("Kopp's 1987 Chevrolet Cavalier was found.", "1999-01-22");
+    expect_none("Gonzalez said on CBS's ''60 Minutes.''", "2000-04-17");
+    expect_none("He said on \"48 Hours\" that he would go.", "2000-04-17");
+    expect("It ran \"Spring of Life\" rallies in 1992.", "1998-10-25", "1992",
+           "DATE", "1992");
+    expect_n("It ran \"Spring of Life\" rallies in 1992.", "1998-10-25", 1);
+    expect("It was 60 minutes long.", "2000-04-17", "60 minutes", "DURATION",
+           "PT60M");
+    /* The early hours of a day are its time of day, not a duration. */
+    expect("Police came in the early hours of Thursday morning.", "1999-10-08",
+           "Thursday morning", "TIME", "1999-10-07TMO");
+    expect_n("Police came in the early hours of Thursday morning.",
+             "1999-10-08", 1);
+    /* One span for "weeks or months"; no PAST_REF in "the past three
+     * summers". */
+    expect("He died within weeks or months of his capture.", "1998-02-19",
+           "weeks or months", "DURATION", "PXW");
+    expect_n("He died within weeks or months of his capture.", "1998-02-19", 1);
+    expect_none("Violence flared for the past three summers.", "1998-03-22");
     /* But the month and the unit themselves still are. */
     expect("He resigned in March for health reasons.", "1989-10-26", "March",
            "DATE", "1989-03");
