@@ -575,6 +575,10 @@ static bool sentence_end_at(const char *t, size_t i, size_t len)
             k--;
         if (i - k <= 4 && k < i && isupper((unsigned char)t[k]))
             return false;
+        /* "Roe vs. Wade", "Roe v. Wade" */
+        if ((i - k == 2 && strncmp(t + k, "vs", 2) == 0) ||
+            (i - k == 1 && t[k] == 'v'))
+            return false;
         return true;
     }
     return false;
@@ -1294,7 +1298,7 @@ static int fn_qyear(dates_eval_t *ev, int argc, char **argv, char *out,
     return fmt(out, n, "%04d-Q%d", y, ev->qref.q);
 }
 
-/* %ref(unit[, fallback]): the last date mentioned, at the unit's
+/* %ref(unit[, fallback[, over]]): the last date mentioned, at the unit's
  * granularity ("that year", "the same day"); the DCT's when there is none
  * fine enough. With a fallback, see below. */
 static int fn_ref(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
@@ -1303,6 +1307,13 @@ static int fn_ref(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
     if (g == G_NONE)
         return -1;
     if (argc > 1) {
+        /* "over": the last quarter named that is over by the DCT comes
+         * first ("the latest quarter", not a forecast named since). */
+        if (argc > 2 && strcmp(argv[2], "over") == 0 && g == G_QUARTER &&
+            ev->qref.gran == G_QUARTER) {
+            ev->used_qref = true;
+            return print_point(point_day(&ev->qref), g, out, n);
+        }
         /* With a fallback: only a reference of exactly that granularity
          * ("the quarter" means the quarter last named, if any). */
         if (ev->ref.gran == g) {
@@ -1789,7 +1800,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"rel", 3, 3, fn_rel},
     {"refrel", 3, 4, fn_refrel},
     {"qrefrel", 3, 3, fn_qrefrel},
-    {"ref", 1, 2, fn_ref},
+    {"ref", 1, 3, fn_ref},
     {"ord", 1, 1, fn_ord},
     {"weekday", 1, 2, fn_weekday},
     {"md", 2, 3, fn_md},

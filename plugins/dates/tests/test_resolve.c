@@ -377,6 +377,10 @@ static void test_tense_markers(void **state)
            "January", "DATE", "1989-01");
     expect("Elections will be held in January.", "1989-10-27", "January",
            "DATE", "1990-01");
+    /* "vs." does not end the sentence before the verb. */
+    expect("In January, after Roe vs. Wade was upheld, a bomb killed a "
+           "guard.",
+           "1998-10-25", "January", "DATE", "1998-01");
     /* "since" points back. */
     expect("It has been on patrol since March and was scheduled to return.",
            "1990-08-13", "March", "DATE", "1990-03");
@@ -464,6 +468,12 @@ static void test_earnings_reports(void **state)
     expect("Sun lost money in the fiscal first quarter. Sales in the 1988 "
            "period were higher. Sun shipped 28,000 systems in the quarter.",
            d, "the quarter", "DATE", "1989-Q1");
+    /* "the latest quarter" is the last one over, not a forecast. */
+    expect("Net fell in the third quarter. It expects a fourth-quarter "
+           "charge. Earnings fell 59% in the latest quarter.",
+           "1989-11-02", "the latest quarter", "DATE", "1989-Q3");
+    expect("There were no one-time gains in the latest period.", "1989-11-02",
+           "the latest period", "DATE", "1989-Q3");
     /* After the year-to-date figures, "a year earlier" is the same months
      * of last year: the year; a quarter named again takes over. */
     expect("Net rose in the third quarter. In the first nine months, net "
