@@ -326,10 +326,15 @@ static int resolve_window(run_t *R)
              * with "a year ago"; forecasts ("losses through the third
              * quarter of 1990", "a charge in the fourth quarter") are
              * not. */
+            /* A report is on its latest quarter: an earlier one named
+             * after it ("after a flat second quarter", "a charge in the
+             * 1988 second quarter") is a comparison, not the subject. */
             if (p.gran == G_QUARTER &&
                 (!R->dct.valid ||
                  p.y * 4 + p.q <
-                     R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m))) {
+                     R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m)) &&
+                (R->qref.gran != G_QUARTER ||
+                 p.y * 4 + p.q >= R->qref.y * 4 + R->qref.q)) {
                 R->qref = p;
                 snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
                 R->qytd = false;

@@ -468,6 +468,14 @@ static void test_earnings_reports(void **state)
     expect("Sun lost money in the fiscal first quarter. Sales in the 1988 "
            "period were higher. Sun shipped 28,000 systems in the quarter.",
            d, "the quarter", "DATE", "1989-Q1");
+    /* An earlier quarter named after the one reported on is a
+     * comparison: "a year ago" still means the latest. */
+    expect("Net rose in the third quarter. After a flat second quarter, "
+           "costs were lower than a year ago.",
+           d, "a year ago", "DATE", "1988-Q3");
+    expect("Net rose in the third quarter, after a charge in the 1988 "
+           "second quarter. In the 1989 period, costs fell.",
+           d, "the 1989 period", "DATE", "1989-Q3");
     /* "the latest quarter" is the last one over, not a forecast. */
     expect("Net fell in the third quarter. It expects a fourth-quarter "
            "charge. Earnings fell 59% in the latest quarter.",
