@@ -1765,6 +1765,31 @@ static int fn_weekend(dates_eval_t *ev, int argc, char **argv, char *out,
     return fmt(out, n, "%04d-W%02d-WE", iy, w);
 }
 
+/* True when the word right after the match is a past form ("was soon
+ * released", "soon became"; but "were soon meeting"). */
+static bool past_next_to(dates_eval_t *ev)
+{
+    const char *t = ev->text;
+    size_t i = ev->end;
+    while (i < ev->len && t[i] == ' ')
+        i++;
+    size_t s = i;
+    while (i < ev->len && isalpha((unsigned char)t[i]))
+        i++;
+    return i > s && word_tense(ev, t + s, i - s) == TENSE_PAST;
+}
+
+/* %notpast(value): the value, or no expression at all when a past form
+ * follows the match. */
+static int fn_notpast(dates_eval_t *ev, int argc, char **argv, char *out,
+                      size_t n)
+{
+    (void)argc;
+    if (past_next_to(ev))
+        return -1;
+    return fmt(out, n, "%s", argv[0]);
+}
+
 /* %tensed(past, future): one of two texts by the clause's tense (past
  * when it has none). */
 static int fn_tensed(dates_eval_t *ev, int argc, char **argv, char *out,
@@ -1817,6 +1842,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"shift", 4, 4, fn_shift},
     {"refweekday", 2, 2, fn_refweekday},
     {"gran", 2, 2, fn_gran},
+    {"notpast", 1, 1, fn_notpast},
 };
 
 static const fn_desc_t *fn_table(size_t *n)

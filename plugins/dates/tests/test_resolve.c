@@ -406,6 +406,12 @@ static void test_present_and_future_refs(void **state)
            "FUTURE_REF");
     expect("He will leave tomorrow morning.", d, "tomorrow morning", "TIME",
            "2022-11-01TMO");
+    /* "soon" after a past event is no future of the DCT. */
+    expect("Prices will soon rise.", d, "soon", "DATE", "FUTURE_REF");
+    expect("The leaders were soon meeting in Moscow.", d, "soon", "DATE",
+           "FUTURE_REF");
+    expect_none("He was taken to a hospital and was soon released.", d);
+    expect_none("A trickle of cash soon became a flood.", d);
     expect("Islam will one day be the second largest religion.", d, "one day",
            "DATE", "FUTURE_REF");
     expect("The action followed by one day an announcement.", d, "one day",
