@@ -61,6 +61,7 @@ typedef struct run {
     char ref_value[64];
     dates_point_t qref;
     char qref_value[64];
+    bool qytd;
     dates_span_cb cb;
     void *arg;
     int rc;
@@ -234,6 +235,7 @@ static int eval_match(run_t *R, uint32_t rule, size_t start, size_t end,
     memcpy(ev->ref_value, R->ref_value, sizeof ev->ref_value);
     ev->qref = R->qref;
     memcpy(ev->qref_value, R->qref_value, sizeof ev->qref_value);
+    ev->qytd = R->qytd;
     if (!r->value) {
         value[0] = '\0';
         return 0;
@@ -324,14 +326,22 @@ static int resolve_window(run_t *R)
              * with "a year ago"; forecasts ("losses through the third
              * quarter of 1990", "a charge in the fourth quarter") are
              * not. */
+            /* A report is on its latest quarter: an earlier one named
+             * after it ("after a flat second quarter", "a charge in the
+             * 1988 second quarter") is a comparison, not the subject. */
             if (p.gran == G_QUARTER &&
                 (!R->dct.valid ||
                  p.y * 4 + p.q <
-                     R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m))) {
+                     R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m)) &&
+                (R->qref.gran != G_QUARTER ||
+                 p.y * 4 + p.q >= R->qref.y * 4 + R->qref.q)) {
                 R->qref = p;
                 snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
+                R->qytd = false;
             }
         }
+        if (r->ytd)
+            R->qytd = true;
     }
     return 0;
 }

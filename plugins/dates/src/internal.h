@@ -86,6 +86,8 @@ typedef struct dates_rule {
     int priority;
     bool dateline;
     bool keep_ref;    /* false: its value never becomes the reference date */
+    bool ytd;         /* names a report's year-to-date period ("the first
+                       * nine months"): comparisons after it take the year */
     int extent_group; /* -1: the whole match */
 } dates_rule_t;
 
@@ -160,6 +162,7 @@ typedef struct dates_eval {
     dates_point_t qref; /* the last quarter named that is over by the DCT;
                          * G_NONE when none */
     char qref_value[64];
+    bool qytd; /* a year-to-date period was named after the last quarter */
     /* Outputs: which anchor the value used. */
     bool used_dct;
     bool used_ref;

@@ -1012,9 +1012,11 @@ static int rule_entry(loader_t *L, void *arg, const char *file, int line,
         return parse_bool(L, value, &r->keep_ref, file, line, key);
     if (strcmp(key, "bounds") == 0)
         return parse_bool(L, value, &rb->bounds, file, line, key);
+    if (strcmp(key, "ytd") == 0)
+        return parse_bool(L, value, &r->ytd, file, line, key);
     return fail(L, GLOSSA_EPARSE, file, line,
                 "unknown key '%s' (expected pattern, value, type, trigger, "
-                "mod, priority, extent, dateline, reference or bounds)",
+                "mod, priority, extent, dateline, reference, bounds or ytd)",
                 key);
 }
 

@@ -575,7 +575,40 @@ static bool sentence_end_at(const char *t, size_t i, size_t len)
             k--;
         if (i - k <= 4 && k < i && isupper((unsigned char)t[k]))
             return false;
+        /* "Roe vs. Wade", "Roe v. Wade" */
+        if ((i - k == 2 && strncmp(t + k, "vs", 2) == 0) ||
+            (i - k == 1 && t[k] == 'v'))
+            return false;
         return true;
+    }
+    return false;
+}
+
+/* True when "to" and a word follow position p ("set to resume"). */
+static bool to_follows(const dates_eval_t *ev, const char *p)
+{
+    const char *end = ev->text + ev->len;
+    while (p < end && *p == ' ')
+        p++;
+    return end - p >= 4 && p[0] == 't' && p[1] == 'o' && p[2] == ' ' &&
+           isalpha((unsigned char)p[3]);
+}
+
+/* True when the word at w follows "had" or "had been". */
+static bool after_had(const dates_eval_t *ev, const char *w)
+{
+    const char *t = ev->text;
+    size_t i = (size_t)(w - t);
+    for (int k = 0; k < 2; k++) {
+        while (i > 0 && t[i - 1] == ' ')
+            i--;
+        size_t e = i;
+        while (i > 0 && isalpha((unsigned char)t[i - 1]))
+            i--;
+        if (e - i == 3 && strncasecmp(t + i, "had", 3) == 0)
+            return true;
+        if (!(k == 0 && e - i == 4 && strncasecmp(t + i, "been", 4) == 0))
+            return false;
     }
     return false;
 }
@@ -594,17 +627,21 @@ static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
     if (v) {
         if (strcmp(v, "past") == 0)
             return TENSE_PAST;
-        if (strcmp(v, "future") == 0 || strcmp(v, "future_near") == 0)
-            return TENSE_FUTURE;
-        if (strcmp(v, "future_to") == 0) {
-            /* "set to resume", "planned to leave"; but "set on Aug. 6" */
-            const char *end = ev->text + ev->len, *p = w + n;
-            while (p < end && *p == ' ')
-                p++;
-            if (end - p >= 3 && p[0] == 't' && p[1] == 'o' && p[2] == ' ')
-                return TENSE_FUTURE;
-        }
-        return TENSE_NONE; /* listed as neither: stops -ed guessing */
+        bool future = strcmp(v, "future") == 0 ||
+                      strcmp(v, "future_near") == 0 ||
+                      (strcmp(v, "future_to") == 0 && to_follows(ev, w + n));
+        /* "is to resume trading Tuesday": "be to" is a future. */
+        if (!future && (strcmp(buf, "is") == 0 || strcmp(buf, "are") == 0) &&
+            to_follows(ev, w + n))
+            future = true;
+        /* A future seen from the past perfect is over: "the offer had
+         * been due to expire Friday" (but "the sale, which had been
+         * expected, is part of a plan to pay by February"). */
+        if (future && strcmp(buf, "is") != 0 && strcmp(buf, "are") != 0 &&
+            to_follows(ev, w + n) && after_had(ev, w))
+            return TENSE_PAST;
+        return future ? TENSE_FUTURE : TENSE_NONE; /* NONE: stops -ed
+                                                    * guessing */
     }
     if (n >= 5 && buf[n - 2] == 'e' && buf[n - 1] == 'd')
         return TENSE_PAST;
@@ -1165,6 +1202,25 @@ static int fn_refrel(dates_eval_t *ev, int argc, char **argv, char *out,
     return print_point(shift(point_day(&ev->ref), argv[0], k), pg, out, n);
 }
 
+/* When the report last named a year-to-date period ("the nine months")
+ * rather than a quarter: the year of that period, from the last quarter
+ * named or else the DCT; false when neither is known. */
+static bool ytd_year(dates_eval_t *ev, int *y)
+{
+    if (!ev->qytd)
+        return false;
+    if (ev->qref.gran == G_QUARTER) {
+        ev->used_qref = true;
+        *y = ev->qref.y;
+        return true;
+    }
+    if (!ev->dct.valid)
+        return false;
+    ev->used_dct = true;
+    *y = ev->dct.date.y;
+    return true;
+}
+
 /* %qrefrel(unit, sign, count): like %refrel, but from the last quarter the
  * text named when it named one. Earnings reports compare "a year ago" with
  * the quarter they report on, even after other dates ("said yesterday"). */
@@ -1172,6 +1228,17 @@ static int fn_qrefrel(dates_eval_t *ev, int argc, char **argv, char *out,
                       size_t n)
 {
     dates_gran_t g = unit_gran(argv[0]);
+    int y;
+    if (g == G_YEAR && ytd_year(ev, &y)) {
+        /* After "the first nine months": the same months of the year
+         * before, which TIMEX3 can only give as that year. */
+        int k;
+        bool indef;
+        if (signed_count(ev, argv[1], argv[2], &k, &indef) < 0)
+            return -1;
+        if (!indef)
+            return fmt(out, n, "%04d", y + k);
+    }
     if (ev->qref.gran != G_QUARTER || g == G_NONE || g > G_QUARTER)
         return fn_refrel(ev, argc, argv, out, n);
     int k;
@@ -1225,13 +1292,13 @@ static int fn_qyear(dates_eval_t *ev, int argc, char **argv, char *out,
     int y = year_of(ev, argv[0]);
     if (y < 0)
         return -1;
-    if (ev->qref.gran != G_QUARTER)
+    if (ev->qref.gran != G_QUARTER || ev->qytd)
         return fmt(out, n, "%04d", y);
     ev->used_qref = true;
     return fmt(out, n, "%04d-Q%d", y, ev->qref.q);
 }
 
-/* %ref(unit[, fallback]): the last date mentioned, at the unit's
+/* %ref(unit[, fallback[, over]]): the last date mentioned, at the unit's
  * granularity ("that year", "the same day"); the DCT's when there is none
  * fine enough. With a fallback, see below. */
 static int fn_ref(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
@@ -1240,6 +1307,13 @@ static int fn_ref(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
     if (g == G_NONE)
         return -1;
     if (argc > 1) {
+        /* "over": the last quarter named that is over by the DCT comes
+         * first ("the latest quarter", not a forecast named since). */
+        if (argc > 2 && strcmp(argv[2], "over") == 0 && g == G_QUARTER &&
+            ev->qref.gran == G_QUARTER) {
+            ev->used_qref = true;
+            return print_point(point_day(&ev->qref), g, out, n);
+        }
         /* With a fallback: only a reference of exactly that granularity
          * ("the quarter" means the quarter last named, if any). */
         if (ev->ref.gran == g) {
@@ -1691,6 +1765,31 @@ static int fn_weekend(dates_eval_t *ev, int argc, char **argv, char *out,
     return fmt(out, n, "%04d-W%02d-WE", iy, w);
 }
 
+/* True when the word right after the match is a past form ("was soon
+ * released", "soon became"; but "were soon meeting"). */
+static bool past_next_to(dates_eval_t *ev)
+{
+    const char *t = ev->text;
+    size_t i = ev->end;
+    while (i < ev->len && t[i] == ' ')
+        i++;
+    size_t s = i;
+    while (i < ev->len && isalpha((unsigned char)t[i]))
+        i++;
+    return i > s && word_tense(ev, t + s, i - s) == TENSE_PAST;
+}
+
+/* %notpast(value): the value, or no expression at all when a past form
+ * follows the match. */
+static int fn_notpast(dates_eval_t *ev, int argc, char **argv, char *out,
+                      size_t n)
+{
+    (void)argc;
+    if (past_next_to(ev))
+        return -1;
+    return fmt(out, n, "%s", argv[0]);
+}
+
 /* %tensed(past, future): one of two texts by the clause's tense (past
  * when it has none). */
 static int fn_tensed(dates_eval_t *ev, int argc, char **argv, char *out,
@@ -1726,7 +1825,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"rel", 3, 3, fn_rel},
     {"refrel", 3, 4, fn_refrel},
     {"qrefrel", 3, 3, fn_qrefrel},
-    {"ref", 1, 2, fn_ref},
+    {"ref", 1, 3, fn_ref},
     {"ord", 1, 1, fn_ord},
     {"weekday", 1, 2, fn_weekday},
     {"md", 2, 3, fn_md},
@@ -1743,6 +1842,7 @@ static const fn_desc_t FUNCTIONS[] = {
     {"shift", 4, 4, fn_shift},
     {"refweekday", 2, 2, fn_refweekday},
     {"gran", 2, 2, fn_gran},
+    {"notpast", 1, 1, fn_notpast},
 };
 
 static const fn_desc_t *fn_table(size_t *n)

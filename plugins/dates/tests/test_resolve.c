@@ -85,6 +85,18 @@ static void expect_none(const char *text, const char *dct)
                  c.s[0].label, c.s[0].value);
 }
 
+/* The text must give exactly n spans. */
+static void expect_n(const char *text, const char *dct, int n)
+{
+    spans_t c = run(text, dct);
+    if (c.n != n) {
+        for (int i = 0; i < c.n; i++)
+            print_message("  found '%s' %s %s\n", c.s[i].text, c.s[i].label,
+                          c.s[i].value);
+        fail_msg("\"%s\": %d spans, want %d", text, c.n, n);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -336,6 +348,19 @@ static void test_tense_markers(void **state)
            "1989-10-30");
     expect("The ruling set Monday as the deadline.", d, "Monday", "DATE",
            "1989-10-23");
+    /* "be to" is a future; a future seen from the past perfect is over
+     * (DCT Monday 1989-10-30 below). */
+    expect("The stock is to resume trading in Paris Tuesday.", d, "Tuesday",
+           "DATE", "1989-10-31");
+    expect("The offer had been due to expire Friday evening.", "1989-10-30",
+           "Friday evening", "TIME", "1989-10-27TEV");
+    expect("The offer had been scheduled to expire Friday.", "1989-10-30",
+           "Friday", "DATE", "1989-10-27");
+    expect("The offer was scheduled to expire Friday.", "1989-10-30", "Friday",
+           "DATE", "1989-11-03");
+    expect("The sale, which had been expected, is part of a plan to pay "
+           "the loan by February.",
+           "1989-10-30", "February", "DATE", "1990-02");
     /* A weekday that owns something is past. */
     expect("They will appeal Wednesday's ruling.", d, "Wednesday", "DATE",
            "1989-10-25");
@@ -352,6 +377,10 @@ static void test_tense_markers(void **state)
            "January", "DATE", "1989-01");
     expect("Elections will be held in January.", "1989-10-27", "January",
            "DATE", "1990-01");
+    /* "vs." does not end the sentence before the verb. */
+    expect("In January, after Roe vs. Wade was upheld, a bomb killed a "
+           "guard.",
+           "1998-10-25", "January", "DATE", "1998-01");
     /* "since" points back. */
     expect("It has been on patrol since March and was scheduled to return.",
            "1990-08-13", "March", "DATE", "1990-03");
@@ -370,6 +399,23 @@ static void test_present_and_future_refs(void **state)
     expect("It bodes ill for coming quarters.", d, "coming quarters", "DATE",
            "FUTURE_REF");
     expect_none("The current account deficit widened.", d);
+    /* Current as of a past time; the future in general; some day. */
+    expect("Holders may buy shares at the then current market price.", d,
+           "then current", "DATE", "PAST_REF");
+    expect("I would have chosen the people of tomorrow.", d, "tomorrow", "DATE",
+           "FUTURE_REF");
+    expect("He will leave tomorrow morning.", d, "tomorrow morning", "TIME",
+           "2022-11-01TMO");
+    /* "soon" after a past event is no future of the DCT. */
+    expect("Prices will soon rise.", d, "soon", "DATE", "FUTURE_REF");
+    expect("The leaders were soon meeting in Moscow.", d, "soon", "DATE",
+           "FUTURE_REF");
+    expect_none("He was taken to a hospital and was soon released.", d);
+    expect_none("A trickle of cash soon became a flood.", d);
+    expect("Islam will one day be the second largest religion.", d, "one day",
+           "DATE", "FUTURE_REF");
+    expect("The action followed by one day an announcement.", d, "one day",
+           "DURATION", "P1D");
 }
 
 static void test_anaphora_and_lists(void **state)
@@ -428,6 +474,33 @@ static void test_earnings_reports(void **state)
     expect("Sun lost money in the fiscal first quarter. Sales in the 1988 "
            "period were higher. Sun shipped 28,000 systems in the quarter.",
            d, "the quarter", "DATE", "1989-Q1");
+    /* An earlier quarter named after the one reported on is a
+     * comparison: "a year ago" still means the latest. */
+    expect("Net rose in the third quarter. After a flat second quarter, "
+           "costs were lower than a year ago.",
+           d, "a year ago", "DATE", "1988-Q3");
+    expect("Net rose in the third quarter, after a charge in the 1988 "
+           "second quarter. In the 1989 period, costs fell.",
+           d, "the 1989 period", "DATE", "1989-Q3");
+    /* "the latest quarter" is the last one over, not a forecast. */
+    expect("Net fell in the third quarter. It expects a fourth-quarter "
+           "charge. Earnings fell 59% in the latest quarter.",
+           "1989-11-02", "the latest quarter", "DATE", "1989-Q3");
+    expect("There were no one-time gains in the latest period.", "1989-11-02",
+           "the latest period", "DATE", "1989-Q3");
+    /* After the year-to-date figures, "a year earlier" is the same months
+     * of last year: the year; a quarter named again takes over. */
+    expect("Net rose in the third quarter. In the first nine months, net "
+           "rose from $5 million a year earlier.",
+           d, "a year earlier", "DATE", "1988");
+    expect("Net rose in the third quarter. For the nine months, net rose. "
+           "The 1988 period included a gain.",
+           d, "The 1988 period", "DATE", "1988");
+    expect("For the nine months, net rose. In the third quarter, net fell "
+           "from a year earlier.",
+           d, "a year earlier", "DATE", "1988-Q3");
+    expect("Net for the year-earlier nine months included a gain.", d,
+           "the year-earlier nine months", "DURATION", "P9M");
     expect("Net for the year ended March 31 rose.", d, "the year", "DURATION",
            "P1Y");
     expect("Revenue grew in Q3 2022.", d, "Q3 2022", "DATE", "2022-Q3");
@@ -454,6 +527,26 @@ static void test_not_dates(void **state)
     expect_none("A second group of directors, in such quarters.", "2022-10-31");
     expect_none("He spoke on ABC's \"This Week\" about High Noon.",
                 "2022-10-31");
+    /* A model year, a title, a name with a season in it. */
+    expect_none("Kopp's 1987 Chevrolet Cavalier was found.", "1999-01-22");
+    expect_none("Gonzalez said on CBS's ''60 Minutes.''", "2000-04-17");
+    expect_none("He said on \"48 Hours\" that he would go.", "2000-04-17");
+    expect("It ran \"Spring of Life\" rallies in 1992.", "1998-10-25", "1992",
+           "DATE", "1992");
+    expect_n("It ran \"Spring of Life\" rallies in 1992.", "1998-10-25", 1);
+    expect("It was 60 minutes long.", "2000-04-17", "60 minutes", "DURATION",
+           "PT60M");
+    /* The early hours of a day are its time of day, not a duration. */
+    expect("Police came in the early hours of Thursday morning.", "1999-10-08",
+           "Thursday morning", "TIME", "1999-10-07TMO");
+    expect_n("Police came in the early hours of Thursday morning.",
+             "1999-10-08", 1);
+    /* One span for "weeks or months"; no PAST_REF in "the past three
+     * summers". */
+    expect("He died within weeks or months of his capture.", "1998-02-19",
+           "weeks or months", "DURATION", "PXW");
+    expect_n("He died within weeks or months of his capture.", "1998-02-19", 1);
+    expect_none("Violence flared for the past three summers.", "1998-03-22");
     /* But the month and the unit themselves still are. */
     expect("He resigned in March for health reasons.", "1989-10-26", "March",
            "DATE", "1989-03");
