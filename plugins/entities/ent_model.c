@@ -368,12 +368,40 @@ static const uint8_t ALLOWED[ENTITIES_N_TAGS + 1][ENTITIES_N_TAGS] = {
     {1, 1, 0, 1, 0, 1, 0, 1, 1}, /* I-MISC */
 };
 
+/* The tags any tag may follow (O and B-X) and the lanes they take in the
+ * vector loop of entities_viterbi, padded to 8. */
+static const int OPEN[8] = {0, 1, 3, 5, 7, -1, -1, -1};
+
+#if defined(__GNUC__)
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* s > best ? s : best, and the same choice between p and arg. */
+static inline void vmax(v4f s, int32_t p, v4f *best, v4i *arg)
+{
+    v4i m = s > *best;
+    *best = (v4f)((m & (v4i)s) | (~m & (v4i)*best));
+    *arg = (m & p) | (~m & *arg);
+}
+#endif
+
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work)
 {
     enum { T = ENTITIES_N_TAGS };
     if (n == 0)
         return;
+    /* ALLOWED has two kinds of columns: O and B-X follow any tag, I-X
+     * follows only B-X and I-X. The loops below visit, for each tag, its
+     * allowed predecessors in ascending order with a strict > from -inf,
+     * which finds the same maximum and argmax as visiting all nine and
+     * skipping the forbidden ones: the sums compared are the same float
+     * additions, and a predecessor at -inf never wins (-inf + w is -inf,
+     * not > -inf). */
+    float tro[T][8]; /* tro[p][lane]: trans from p to OPEN[lane] */
+    for (int p = 0; p < T; p++)
+        for (int l = 0; l < 8; l++)
+            tro[p][l] = OPEN[l] < 0 ? -INFINITY : trans[(p + 1) * T + OPEN[l]];
     float *score = work;
     uint8_t *back = (uint8_t *)(score + n * T);
     for (int c = 0; c < T; c++) {
@@ -382,20 +410,59 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
     }
     for (size_t i = 1; i < n; i++) {
         const float *prev = score + (i - 1) * T;
-        for (int c = 0; c < T; c++) {
-            float best = -INFINITY;
-            int arg = 0;
+        float *cur = score + i * T;
+        uint8_t *bk = back + i * T;
+        const float *e = emit + i * T;
+        /* O and B-X: every predecessor, one lane each. */
+        float best[8];
+        int32_t arg[8];
+#if defined(__GNUC__)
+        v4f b0 = {-INFINITY, -INFINITY, -INFINITY, -INFINITY}, b1 = b0;
+        v4i a0 = {0, 0, 0, 0}, a1 = a0;
+        for (int p = 0; p < T; p++) {
+            v4f t0, t1;
+            memcpy(&t0, &tro[p][0], sizeof(t0));
+            memcpy(&t1, &tro[p][4], sizeof(t1));
+            vmax(prev[p] + t0, p, &b0, &a0);
+            vmax(prev[p] + t1, p, &b1, &a1);
+        }
+        memcpy(best, &b0, sizeof(b0));
+        memcpy(best + 4, &b1, sizeof(b1));
+        memcpy(arg, &a0, sizeof(a0));
+        memcpy(arg + 4, &a1, sizeof(a1));
+#else
+        for (int l = 0; l < 8; l++) {
+            best[l] = -INFINITY;
+            arg[l] = 0;
             for (int p = 0; p < T; p++) {
-                if (!ALLOWED[p + 1][c] || prev[p] == -INFINITY)
-                    continue;
-                float s = prev[p] + trans[(p + 1) * T + c];
-                if (s > best) {
-                    best = s;
-                    arg = p;
+                float s = prev[p] + tro[p][l];
+                if (s > best[l]) {
+                    best[l] = s;
+                    arg[l] = p;
                 }
             }
-            score[i * T + c] = best + emit[i * T + c];
-            back[i * T + c] = (uint8_t)arg;
+        }
+#endif
+        for (int l = 0; l < 5; l++) {
+            cur[OPEN[l]] = best[l] + e[OPEN[l]];
+            bk[OPEN[l]] = (uint8_t)arg[l];
+        }
+        /* I-X (c = 2, 4, 6, 8): B-X (c - 1), then I-X. */
+        for (int c = 2; c < T; c += 2) {
+            float bst = -INFINITY;
+            int a = 0;
+            float s = prev[c - 1] + trans[c * T + c];
+            if (s > bst) {
+                bst = s;
+                a = c - 1;
+            }
+            s = prev[c] + trans[(c + 1) * T + c];
+            if (s > bst) {
+                bst = s;
+                a = c;
+            }
+            cur[c] = bst + e[c];
+            bk[c] = (uint8_t)a;
         }
     }
     int best = 0;
