@@ -1122,23 +1122,17 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
     w.g = g;
     w.doc = doc;
     w.r = r;
-    size_t n = doc->n_tokens, maxs = 0;
-    for (size_t s = 0; s < doc->n_sentences; s++)
-        if (doc->sentences[s].token_count > maxs)
-            maxs = doc->sentences[s].token_count;
-    size_t n1 = n ? n : 1, m1 = maxs ? maxs : 1;
+    size_t n = doc->n_tokens, n1 = n ? n : 1;
     w.toks = malloc(n1 * sizeof(*w.toks));
     w.tags = calloc(n1, 1);
     w.covered = calloc(n1, 1);
     w.sent_of = malloc(n1 * sizeof(uint32_t));
     w.th = calloc(n1, sizeof(uint64_t));
-    entities_tokinfo_t *info = malloc(m1 * sizeof(*info));
-    float *emitbuf = malloc(m1 * ENTITIES_N_TAGS * sizeof(float));
-    void *vwork = malloc(ENTITIES_VITERBI_WORK(m1));
+    entities_tagger_t *tagger = entities_tagger_new(model, g);
     uint8_t *titled = calloc(doc->n_sentences + 1, 1);
     int rc = -1;
-    if (!w.toks || !w.tags || !w.covered || !w.sent_of || !w.th || !info ||
-        !emitbuf || !vwork || !titled)
+    if (!w.toks || !w.tags || !w.covered || !w.sent_of || !w.th || !tagger ||
+        !titled)
         goto out;
     for (size_t i = 0; i < n; i++) {
         w.toks[i].s = doc->text + doc->tokens[i].start;
@@ -1151,9 +1145,9 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
         for (size_t i = first; i < first + cnt; i++)
             w.sent_of[i] = (uint32_t)s;
         titled[s] = (uint8_t)title_case(&w, first, cnt);
-        if (!titled[s])
-            entities_tag_sentence_buf(model, g, w.toks + first, cnt,
-                                      w.tags + first, info, emitbuf, vwork);
+        if (!titled[s] &&
+            entities_tagger_tag(tagger, w.toks + first, cnt, w.tags + first))
+            goto out;
     }
     /* Step 2: chunks. */
     for (size_t i = 0; i < n;) {
@@ -1197,9 +1191,7 @@ out:
     free(w.th);
     free(w.m);
     free(w.names);
-    free(info);
-    free(emitbuf);
-    free(vwork);
+    entities_tagger_free(tagger);
     free(titled);
     return rc;
 }
