@@ -70,7 +70,7 @@ static size_t put(char *buf, size_t o, uint32_t cp)
     return o + (size_t)k;
 }
 
-static void fill_one(const entities_token_t *t, entities_tokinfo_t *ti)
+void entities_tokinfo_generic(const entities_token_t *t, entities_tokinfo_t *ti)
 {
     char form[NORM_MAX], lower[NORM_MAX], shape[NORM_MAX], shortsh[NORM_MAX];
     size_t fo = 0, lo = 0, so = 0, sso = 0;
@@ -165,10 +165,87 @@ static void fill_one(const entities_token_t *t, entities_tokinfo_t *ti)
     ti->reserved = 0;
 }
 
+#define FNV_PRIME 0x100000001b3ull
+
+/* entities_tokinfo_generic for a token of ASCII bytes that fits NORM_MAX
+ * (most tokens): one pass, the hashes computed as the bytes go, no
+ * buffers but the lowercase form for the suffixes. Returns 0, having
+ * written nothing useful, for any other token. */
+static int fill_ascii(const entities_token_t *t, entities_tokinfo_t *ti)
+{
+    const unsigned char *s = (const unsigned char *)t->s;
+    size_t len = t->len;
+    if (len == 0 || len > NORM_MAX)
+        return 0;
+    unsigned char lower[NORM_MAX];
+    uint64_t hf = ENTITIES_FNV_INIT, hl = ENTITIES_FNV_INIT,
+             hs = ENTITIES_FNV_INIT, hss = ENTITIES_FNV_INIT;
+    uint32_t flags = 0;
+    int letters = 0, lowers = 0, alnum = 0;
+    unsigned prev = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = s[i], lc = c, sh;
+        if (c >= 0x80)
+            return 0;
+        if (c - 'A' < 26u) {
+            sh = 'X';
+            lc = c + 32;
+            letters++;
+            alnum = 1;
+            if (i == 0)
+                flags |= ENTITIES_TF_CAP;
+        } else if (c - 'a' < 26u) {
+            sh = 'x';
+            letters++;
+            lowers++;
+            alnum = 1;
+        } else if (c - '0' < 10u) {
+            sh = 'd';
+            lc = '0';
+            flags |= ENTITIES_TF_DIGIT;
+            alnum = 1;
+        } else {
+            sh = c;
+            if (c == '-' && i > 0 && i + 1 < len)
+                flags |= ENTITIES_TF_HYPHEN;
+            else if (c == '.')
+                flags |= ENTITIES_TF_PERIOD;
+        }
+        lower[i] = (unsigned char)lc;
+        hf = (hf ^ c) * FNV_PRIME;
+        hl = (hl ^ lc) * FNV_PRIME;
+        hs = (hs ^ sh) * FNV_PRIME;
+        if (i == 0 || sh != prev)
+            hss = (hss ^ sh) * FNV_PRIME;
+        prev = sh;
+        if (i < 4)
+            ti->prefix[i] = hl;
+    }
+    for (size_t k = len; k < 4; k++)
+        ti->prefix[k] = hl;
+    for (size_t k = 0; k < 4; k++) {
+        size_t start = len > k + 1 ? len - k - 1 : 0;
+        ti->suffix[k] = hstr((const char *)lower + start, len - start);
+    }
+    if (letters && !lowers)
+        flags |= ENTITIES_TF_ALLCAPS;
+    if (!alnum)
+        flags |= ENTITIES_TF_PUNCT;
+    ti->form = hf;
+    ti->lower = hl;
+    ti->shape = hs;
+    ti->shortshape = hss;
+    ti->flags = flags;
+    ti->gaz = 0;
+    ti->reserved = 0;
+    return 1;
+}
+
 void entities_tokinfo_word(const entities_gaz_t *g, const entities_token_t *t,
                            entities_tokinfo_t *info)
 {
-    fill_one(t, info);
+    if (!fill_ascii(t, info))
+        entities_tokinfo_generic(t, info);
     if (g && (info->flags & ENTITIES_TF_CAP) &&
         entities_gaz_is_common(g, t->s, t->len))
         info->flags |= ENTITIES_TF_COMMON;

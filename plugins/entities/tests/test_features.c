@@ -234,6 +234,46 @@ static void test_feature_parts_add_up(void **state)
     entities_gaz_free(g);
 }
 
+/* The ASCII fast path of entities_tokinfo_word computes what the code
+ * point by code point path does. */
+static void test_ascii_fast_path(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "Putin",      "U.S.",  "2020",
+        "-",          "--",    "a-",
+        "-a",         "a-b",   "Russian-brokered",
+        "'s",         "n't",   ".",
+        "...",        "X",     "x",
+        "ABC",        "AbC",   "a1B2",
+        "$",          "%",     "e.g.",
+        "3.5",        "1,000", "O'Neill",
+        "Ctrl+Enter", "#tag",  "@user"};
+    entities_tokinfo_t fast, slow;
+    for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+        entities_token_t t = {words[k], (uint32_t)strlen(words[k])};
+        entities_tokinfo_word(NULL, &t, &fast);
+        entities_tokinfo_generic(&t, &slow);
+        assert_memory_equal(&fast, &slow, sizeof(fast));
+    }
+    /* Random ASCII strings around the length limit, and every byte. */
+    char buf[128];
+    uint64_t x = 7;
+    for (int round = 0; round < 20000; round++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        size_t len = (size_t)(x >> 33) % 110;
+        for (size_t i = 0; i < len; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned c = (unsigned)(x >> 40) % 96;
+            buf[i] = (char)(c < 95 ? 33u + c % 94u : 1u + (unsigned)(x >> 60));
+        }
+        entities_token_t t = {buf, (uint32_t)len};
+        entities_tokinfo_word(NULL, &t, &fast);
+        entities_tokinfo_generic(&t, &slow);
+        assert_memory_equal(&fast, &slow, sizeof(fast));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_gazetteer_membership_is_a_feature),
         cmocka_unit_test(test_common_words),
         cmocka_unit_test(test_feature_parts_add_up),
+        cmocka_unit_test(test_ascii_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
