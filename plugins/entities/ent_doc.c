@@ -77,7 +77,7 @@ static int in_list(const char *const *list, const char *w, size_t len)
         return 0;
     buf[k] = '\0';
     for (size_t i = 0; list[i]; i++)
-        if (strcmp(list[i], buf) == 0)
+        if (list[i][0] == buf[0] && strcmp(list[i], buf) == 0)
             return 1;
     return 0;
 }
@@ -285,6 +285,9 @@ static size_t hyphen_parts(const work_t *w, size_t i, uint32_t *starts,
                            uint32_t *ends, size_t max)
 {
     const entities_token_t *t = &w->toks[i];
+    /* Hyphens are '-' and U+2010, U+2011 (E2 80 90, E2 80 91). */
+    if (!memchr(t->s, '-', t->len) && !memchr(t->s, 0xE2, t->len))
+        return 0;
     size_t n = 0;
     uint32_t part = 0;
     for (uint32_t o = 0; o < t->len;) {
@@ -538,11 +541,18 @@ static int title_case(const work_t *w, size_t first, size_t n)
         int cap = entities_is_capitalized(t->s, t->len);
         if (cap && i > from && t->len <= 7 && !function_word)
             function_word = tok_in(w, i, FUNCTION_WORDS);
+        /* Counted up to 5; a letter takes at least a byte. */
         size_t letters = 0;
-        for (size_t o = 0; o < t->len;) {
+        for (size_t o = 0; t->len >= 5 && o < t->len && letters < 5;) {
+            unsigned char c = (unsigned char)t->s[o];
+            if (c < 0x80) {
+                letters += (c | 32u) - 'a' < 26u;
+                o++;
+                continue;
+            }
             uint32_t cp;
             o += entities_utf8_next(t->s + o, t->len - o, &cp);
-            letters += entities_is_lowercase(cp) || (cp >= 'A' && cp <= 'Z');
+            letters += entities_is_lowercase(cp);
         }
         if (letters >= 5) {
             long_words++;
