@@ -55,8 +55,17 @@ uint32_t entities_ascii_standin(uint32_t cp);
 size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
 
 /* True when the first code point of s is an uppercase or titlecase
- * letter. */
-int entities_is_capitalized(const char *s, size_t len);
+ * letter. Inline for ASCII: the rules ask it of most tokens. */
+int entities_is_capitalized_cp(const char *s, size_t len);
+static inline int entities_is_capitalized(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    return entities_is_capitalized_cp(s, len);
+}
 /* True when cp is a lowercase letter. */
 int entities_is_lowercase(uint32_t cp);
 
