@@ -77,7 +77,7 @@ static int in_list(const char *const *list, const char *w, size_t len)
         return 0;
     buf[k] = '\0';
     for (size_t i = 0; list[i]; i++)
-        if (strcmp(list[i], buf) == 0)
+        if (list[i][0] == buf[0] && strcmp(list[i], buf) == 0)
             return 1;
     return 0;
 }
@@ -285,9 +285,16 @@ static size_t hyphen_parts(const work_t *w, size_t i, uint32_t *starts,
                            uint32_t *ends, size_t max)
 {
     const entities_token_t *t = &w->toks[i];
+    /* Hyphens are '-' and U+2010, U+2011 (E2 80 90, E2 80 91). Tokens
+     * are short: a plain loop beats two memchr calls. */
+    uint32_t o = 0;
+    while (o < t->len && t->s[o] != '-' && (unsigned char)t->s[o] != 0xE2)
+        o++;
+    if (o == t->len)
+        return 0;
     size_t n = 0;
     uint32_t part = 0;
-    for (uint32_t o = 0; o < t->len;) {
+    for (o = 0; o < t->len;) {
         uint32_t cp;
         uint32_t k = (uint32_t)entities_utf8_next(t->s + o, t->len - o, &cp);
         if ((cp == '-' || cp == 0x2010 || cp == 0x2011) && o > part) {
@@ -538,11 +545,18 @@ static int title_case(const work_t *w, size_t first, size_t n)
         int cap = entities_is_capitalized(t->s, t->len);
         if (cap && i > from && t->len <= 7 && !function_word)
             function_word = tok_in(w, i, FUNCTION_WORDS);
+        /* Counted up to 5; a letter takes at least a byte. */
         size_t letters = 0;
-        for (size_t o = 0; o < t->len;) {
+        for (size_t o = 0; t->len >= 5 && o < t->len && letters < 5;) {
+            unsigned char c = (unsigned char)t->s[o];
+            if (c < 0x80) {
+                letters += (c | 32u) - 'a' < 26u;
+                o++;
+                continue;
+            }
             uint32_t cp;
             o += entities_utf8_next(t->s + o, t->len - o, &cp);
-            letters += entities_is_lowercase(cp) || (cp >= 'A' && cp <= 'Z');
+            letters += entities_is_lowercase(cp);
         }
         if (letters >= 5) {
             long_words++;
@@ -1122,23 +1136,17 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
     w.g = g;
     w.doc = doc;
     w.r = r;
-    size_t n = doc->n_tokens, maxs = 0;
-    for (size_t s = 0; s < doc->n_sentences; s++)
-        if (doc->sentences[s].token_count > maxs)
-            maxs = doc->sentences[s].token_count;
-    size_t n1 = n ? n : 1, m1 = maxs ? maxs : 1;
+    size_t n = doc->n_tokens, n1 = n ? n : 1;
     w.toks = malloc(n1 * sizeof(*w.toks));
     w.tags = calloc(n1, 1);
     w.covered = calloc(n1, 1);
     w.sent_of = malloc(n1 * sizeof(uint32_t));
     w.th = calloc(n1, sizeof(uint64_t));
-    entities_tokinfo_t *info = malloc(m1 * sizeof(*info));
-    float *emitbuf = malloc(m1 * ENTITIES_N_TAGS * sizeof(float));
-    void *vwork = malloc(ENTITIES_VITERBI_WORK(m1));
+    entities_tagger_t *tagger = entities_tagger_new(model, g);
     uint8_t *titled = calloc(doc->n_sentences + 1, 1);
     int rc = -1;
-    if (!w.toks || !w.tags || !w.covered || !w.sent_of || !w.th || !info ||
-        !emitbuf || !vwork || !titled)
+    if (!w.toks || !w.tags || !w.covered || !w.sent_of || !w.th || !tagger ||
+        !titled)
         goto out;
     for (size_t i = 0; i < n; i++) {
         w.toks[i].s = doc->text + doc->tokens[i].start;
@@ -1151,9 +1159,9 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
         for (size_t i = first; i < first + cnt; i++)
             w.sent_of[i] = (uint32_t)s;
         titled[s] = (uint8_t)title_case(&w, first, cnt);
-        if (!titled[s])
-            entities_tag_sentence_buf(model, g, w.toks + first, cnt,
-                                      w.tags + first, info, emitbuf, vwork);
+        if (!titled[s] &&
+            entities_tagger_tag(tagger, w.toks + first, cnt, w.tags + first))
+            goto out;
     }
     /* Step 2: chunks. */
     for (size_t i = 0; i < n;) {
@@ -1197,9 +1205,7 @@ out:
     free(w.th);
     free(w.m);
     free(w.names);
-    free(info);
-    free(emitbuf);
-    free(vwork);
+    entities_tagger_free(tagger);
     free(titled);
     return rc;
 }

@@ -70,7 +70,7 @@ static size_t put(char *buf, size_t o, uint32_t cp)
     return o + (size_t)k;
 }
 
-static void fill_one(const entities_token_t *t, entities_tokinfo_t *ti)
+void entities_tokinfo_generic(const entities_token_t *t, entities_tokinfo_t *ti)
 {
     char form[NORM_MAX], lower[NORM_MAX], shape[NORM_MAX], shortsh[NORM_MAX];
     size_t fo = 0, lo = 0, so = 0, sso = 0;
@@ -165,20 +165,95 @@ static void fill_one(const entities_token_t *t, entities_tokinfo_t *ti)
     ti->reserved = 0;
 }
 
-void entities_tokinfo_fill(const entities_gaz_t *g,
-                           const entities_token_t *toks, size_t n,
+#define FNV_PRIME 0x100000001b3ull
+
+/* entities_tokinfo_generic for a token of ASCII bytes that fits NORM_MAX
+ * (most tokens): one pass, the hashes computed as the bytes go, no
+ * buffers but the lowercase form for the suffixes. Returns 0, having
+ * written nothing useful, for any other token. */
+static int fill_ascii(const entities_token_t *t, entities_tokinfo_t *ti)
+{
+    const unsigned char *s = (const unsigned char *)t->s;
+    size_t len = t->len;
+    if (len == 0 || len > NORM_MAX)
+        return 0;
+    unsigned char lower[NORM_MAX];
+    uint64_t hf = ENTITIES_FNV_INIT, hl = ENTITIES_FNV_INIT,
+             hs = ENTITIES_FNV_INIT, hss = ENTITIES_FNV_INIT;
+    uint32_t flags = 0;
+    int letters = 0, lowers = 0, alnum = 0;
+    unsigned prev = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = s[i], lc = c, sh;
+        if (c >= 0x80)
+            return 0;
+        if (c - 'A' < 26u) {
+            sh = 'X';
+            lc = c + 32;
+            letters++;
+            alnum = 1;
+            if (i == 0)
+                flags |= ENTITIES_TF_CAP;
+        } else if (c - 'a' < 26u) {
+            sh = 'x';
+            letters++;
+            lowers++;
+            alnum = 1;
+        } else if (c - '0' < 10u) {
+            sh = 'd';
+            lc = '0';
+            flags |= ENTITIES_TF_DIGIT;
+            alnum = 1;
+        } else {
+            sh = c;
+            if (c == '-' && i > 0 && i + 1 < len)
+                flags |= ENTITIES_TF_HYPHEN;
+            else if (c == '.')
+                flags |= ENTITIES_TF_PERIOD;
+        }
+        lower[i] = (unsigned char)lc;
+        hf = (hf ^ c) * FNV_PRIME;
+        hl = (hl ^ lc) * FNV_PRIME;
+        hs = (hs ^ sh) * FNV_PRIME;
+        if (i == 0 || sh != prev)
+            hss = (hss ^ sh) * FNV_PRIME;
+        prev = sh;
+        if (i < 4)
+            ti->prefix[i] = hl;
+    }
+    for (size_t k = len; k < 4; k++)
+        ti->prefix[k] = hl;
+    for (size_t k = 0; k < 4; k++) {
+        size_t start = len > k + 1 ? len - k - 1 : 0;
+        ti->suffix[k] = hstr((const char *)lower + start, len - start);
+    }
+    if (letters && !lowers)
+        flags |= ENTITIES_TF_ALLCAPS;
+    if (!alnum)
+        flags |= ENTITIES_TF_PUNCT;
+    ti->form = hf;
+    ti->lower = hl;
+    ti->shape = hs;
+    ti->shortshape = hss;
+    ti->flags = flags;
+    ti->gaz = 0;
+    ti->reserved = 0;
+    return 1;
+}
+
+void entities_tokinfo_word(const entities_gaz_t *g, const entities_token_t *t,
                            entities_tokinfo_t *info)
 {
-    for (size_t i = 0; i < n; i++)
-        fill_one(&toks[i], &info[i]);
-    if (n)
-        info[0].flags |= ENTITIES_TF_SENTSTART;
-    if (!g)
-        return;
-    for (size_t i = 0; i < n; i++)
-        if ((info[i].flags & ENTITIES_TF_CAP) &&
-            entities_gaz_is_common(g, toks[i].s, toks[i].len))
-            info[i].flags |= ENTITIES_TF_COMMON;
+    if (!fill_ascii(t, info))
+        entities_tokinfo_generic(t, info);
+    if (g && (info->flags & ENTITIES_TF_CAP) &&
+        entities_gaz_is_common(g, t->s, t->len))
+        info->flags |= ENTITIES_TF_COMMON;
+}
+
+void entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, entities_tokinfo_t *info)
+{
     for (size_t i = 0; i < n;) {
         const entities_gaz_entry_t *e;
         size_t m = entities_gaz_match(g, toks, n, i, &e);
@@ -198,8 +273,20 @@ void entities_tokinfo_fill(const entities_gaz_t *g,
     }
 }
 
+void entities_tokinfo_fill(const entities_gaz_t *g,
+                           const entities_token_t *toks, size_t n,
+                           entities_tokinfo_t *info)
+{
+    for (size_t i = 0; i < n; i++)
+        entities_tokinfo_word(g, &toks[i], &info[i]);
+    if (n)
+        info[0].flags |= ENTITIES_TF_SENTSTART;
+    if (g)
+        entities_tokinfo_gaz(g, toks, n, info);
+}
+
 /* What positions outside the sentence look like. */
-static const entities_tokinfo_t *pad(int before)
+const entities_tokinfo_t *entities_tokinfo_pad(int before)
 {
     /* Hashes of "<S>" and "</S>", computed once by hand would be fragile;
      * these constants are arbitrary but fixed forever. */
@@ -230,7 +317,9 @@ size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
     const entities_tokinfo_t *w[5];
     for (int d = -2; d <= 2; d++) {
         long j = (long)i + d;
-        w[d + 2] = j < 0 ? pad(1) : (size_t)j >= n ? pad(0) : &info[j];
+        w[d + 2] = j < 0            ? entities_tokinfo_pad(1)
+                   : (size_t)j >= n ? entities_tokinfo_pad(0)
+                                    : &info[j];
     }
     const entities_tokinfo_t *p2 = w[0], *p1 = w[1], *c = w[2], *n1 = w[3],
                              *n2 = w[4];
@@ -272,6 +361,80 @@ size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
          * ENTITIES_MAX_FEATURES; the bound is checked anyway. */
         for (unsigned b = 0; gz && b < 16; b++, gz >>= 1)
             if ((gz & 1u) && k < ENTITIES_MAX_FEATURES)
+                keys[k++] = key1(T_GAZ + d, b);
+    }
+    return k;
+}
+
+/* The same keys as entities_features, split by what they depend on (see
+ * entities.h). Keep the two in step: test_features checks that the parts
+ * of every position add up to the keys entities_features gives. */
+size_t entities_features_word(const entities_tokinfo_t *t, int d,
+                              uint64_t *keys)
+{
+    size_t k = 0;
+    switch (d) {
+    case -2:
+        keys[k++] = key1(T_LOWER + 0, t->lower);
+        break;
+    case -1:
+        keys[k++] = key1(T_LOWER + 1, t->lower);
+        keys[k++] = key1(T_SHORT + 0, t->shortshape);
+        keys[k++] = key1(T_FORM_PREV, t->form);
+        break;
+    case 0:
+        keys[k++] = key1(T_FORM0, t->form);
+        keys[k++] = key1(T_LOWER + 2, t->lower);
+        keys[k++] = key1(T_SHAPE0, t->shape);
+        keys[k++] = key1(T_SHORT + 1, t->shortshape);
+        for (unsigned a = 0; a < 4; a++) {
+            keys[k++] = key1(T_PREFIX + a, t->prefix[a]);
+            keys[k++] = key1(T_SUFFIX + a, t->suffix[a]);
+        }
+        for (unsigned b = 0; b < 8; b++)
+            if (t->flags & (1u << b))
+                keys[k++] = key1(T_FLAG, b);
+        if (t->flags & ENTITIES_TF_COMMON)
+            keys[k++] = key1(T_COMMON_CASE, t->flags & (ENTITIES_TF_SENTSTART |
+                                                        ENTITIES_TF_ALLCAPS));
+        keys[k++] = key2(T_START_SHORT, (t->flags & ENTITIES_TF_SENTSTART) != 0,
+                         t->shortshape);
+        break;
+    case 1:
+        keys[k++] = key1(T_LOWER + 3, t->lower);
+        keys[k++] = key1(T_SHORT + 2, t->shortshape);
+        keys[k++] = key1(T_FORM_NEXT, t->form);
+        break;
+    case 2:
+        keys[k++] = key1(T_LOWER + 4, t->lower);
+        break;
+    default:
+        break;
+    }
+    return k;
+}
+
+size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
+                                 size_t i, uint64_t *keys)
+{
+    const entities_tokinfo_t *p1 = i == 0 ? entities_tokinfo_pad(1)
+                                          : &info[i - 1],
+                             *c = &info[i],
+                             *n1 = i + 1 >= n ? entities_tokinfo_pad(0)
+                                              : &info[i + 1];
+    size_t k = 0;
+    keys[k++] = key1(T_BIAS, 0);
+    keys[k++] = key2(T_BI_PREV, p1->lower, c->lower);
+    keys[k++] = key2(T_BI_NEXT, c->lower, n1->lower);
+    keys[k++] =
+        key3(T_TRI_SHORT, p1->shortshape, c->shortshape, n1->shortshape);
+    keys[k++] = key2(T_PREV_SHORT, p1->lower, c->shortshape);
+    keys[k++] = key2(T_SHORT_NEXT, c->shortshape, n1->lower);
+    const entities_tokinfo_t *w[3] = {p1, c, n1};
+    for (unsigned d = 0; d < 3; d++) {
+        uint16_t gz = w[d]->gaz;
+        for (unsigned b = 0; gz && b < 16; b++, gz >>= 1)
+            if (gz & 1u)
                 keys[k++] = key1(T_GAZ + d, b);
     }
     return k;

@@ -122,13 +122,8 @@ size_t entities_fold(const char *s, size_t len, char *out, size_t cap)
     return o;
 }
 
-int entities_is_capitalized(const char *s, size_t len)
+int entities_is_capitalized_cp(const char *s, size_t len)
 {
-    if (len == 0)
-        return 0;
-    unsigned char c = (unsigned char)s[0];
-    if (c < 0x80)
-        return c >= 'A' && c <= 'Z';
     uint32_t cp;
     entities_utf8_next(s, len, &cp);
     utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);

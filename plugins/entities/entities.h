@@ -55,8 +55,17 @@ uint32_t entities_ascii_standin(uint32_t cp);
 size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
 
 /* True when the first code point of s is an uppercase or titlecase
- * letter. */
-int entities_is_capitalized(const char *s, size_t len);
+ * letter. Inline for ASCII: the rules ask it of most tokens. */
+int entities_is_capitalized_cp(const char *s, size_t len);
+static inline int entities_is_capitalized(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    return entities_is_capitalized_cp(s, len);
+}
 /* True when cp is a lowercase letter. */
 int entities_is_lowercase(uint32_t cp);
 
@@ -236,16 +245,47 @@ enum {
 };
 
 /* Fills info[0..n) for the tokens of one sentence. g may be NULL (no
- * gazetteer features). */
+ * gazetteer features). It is entities_tokinfo_word for each token, the
+ * SENTSTART flag on the first and entities_tokinfo_gaz. */
 void entities_tokinfo_fill(const entities_gaz_t *g,
                            const entities_token_t *toks, size_t n,
                            entities_tokinfo_t *info);
+/* What depends on the token's string alone: everything but SENTSTART and
+ * gaz (left 0). g may be NULL (no COMMON flag). */
+void entities_tokinfo_word(const entities_gaz_t *g, const entities_token_t *t,
+                           entities_tokinfo_t *info);
+/* ORs the gazetteer membership of the sentence's tokens into info[].gaz. */
+void entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, entities_tokinfo_t *info);
+/* entities_tokinfo_word without the COMMON flag, code point by code
+ * point: what entities_tokinfo_word computes faster for ASCII tokens.
+ * For the tests. */
+void entities_tokinfo_generic(const entities_token_t *t,
+                              entities_tokinfo_t *info);
+/* What positions before (before = 1) and after the sentence look like. */
+const entities_tokinfo_t *entities_tokinfo_pad(int before);
 
 /* The feature keys of position i of a sentence of n tokens; returns how
- * many were written (at most ENTITIES_MAX_FEATURES). */
+ * many were written (at most ENTITIES_MAX_FEATURES). The trainer uses
+ * these, in this order. */
 #define ENTITIES_MAX_FEATURES 64
 size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
                          uint64_t *keys);
+
+/* The same keys split by what they depend on, so that the tagger can
+ * score each word type once per document. The keys of position i are, as
+ * a multiset, those of
+ *   entities_features_word(w, d) for d = -2..2, w the tokinfo at i + d
+ *     (entities_tokinfo_pad outside the sentence): the templates that see
+ *     only that word's form, shapes, affixes and flags;
+ *   entities_features_context(info, n, i): the bias, the templates that
+ *     combine two or three words, and gazetteer membership around i.
+ * entities_features_word writes at most ENTITIES_MAX_FEATURES keys, and
+ * so does entities_features_context. */
+size_t entities_features_word(const entities_tokinfo_t *t, int d,
+                              uint64_t *keys);
+size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
+                                 size_t i, uint64_t *keys);
 
 /* ---- Model (ent_model.c) ----------------------------------------------- */
 
@@ -281,15 +321,27 @@ int entities_model_write(const char *path, const uint64_t *keys,
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work);
 
-/* Tags one sentence with a loaded model into tags[n], using caller
- * buffers info[n], emit[n * ENTITIES_N_TAGS] and work
- * (ENTITIES_VITERBI_WORK(n) bytes). */
-int entities_tag_sentence_buf(const entities_model_t *m,
-                              const entities_gaz_t *g,
-                              const entities_token_t *toks, size_t n,
-                              uint8_t *tags, entities_tokinfo_t *info,
-                              float *emit, void *work);
-/* The same with buffers of its own. Returns 0 or -1 when out of memory. */
+/* A tagger tags the sentences of one document (or of any text whose
+ * tokens stay put): it remembers the scores of each word type it has met,
+ * keyed by the token's bytes, which it borrows. So the tokens of every
+ * sentence given to a tagger must stay valid, unchanged, until
+ * entities_tagger_free(). One tagger per thread; m and g are shared
+ * read-only. The emissions and tags are exactly those of
+ * entities_features + entities_model_score + entities_viterbi. */
+typedef struct entities_tagger entities_tagger_t;
+
+/* NULL when out of memory. g may be NULL (no gazetteer features). */
+entities_tagger_t *entities_tagger_new(const entities_model_t *m,
+                                       const entities_gaz_t *g);
+void entities_tagger_free(entities_tagger_t *t);
+/* The emission scores of the n tokens of a sentence into
+ * emit[n * ENTITIES_N_TAGS]. Returns 0 or -1 when out of memory. */
+int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
+                         size_t n, float *emit);
+/* Tags one sentence into tags[n]. Returns 0 or -1 when out of memory. */
+int entities_tagger_tag(entities_tagger_t *t, const entities_token_t *toks,
+                        size_t n, uint8_t *tags);
+/* The same with a tagger of its own. */
 int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
                           const entities_token_t *toks, size_t n,
                           uint8_t *tags);

@@ -167,6 +167,113 @@ static void test_common_words(void **state)
     entities_gaz_free(g);
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* The keys of every position, as a multiset, are those of the word parts
+ * at offsets -2..2 (pads outside the sentence) and of the context: the
+ * tagger scores the word parts once per word type. */
+static void check_parts(const entities_gaz_t *g, const char *text)
+{
+    entities_token_t t[64] = {{NULL, 0}};
+    entities_tokinfo_t info[64];
+    size_t n = split(text, t, 64);
+    entities_tokinfo_fill(g, t, n, info);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t want[ENTITIES_MAX_FEATURES], got[6 * ENTITIES_MAX_FEATURES];
+        size_t nw = entities_features(info, n, i, want);
+        size_t ng = entities_features_context(info, n, i, got);
+        for (int d = -2; d <= 2; d++) {
+            long j = (long)i + d;
+            const entities_tokinfo_t *w = j < 0 ? entities_tokinfo_pad(1)
+                                          : (size_t)j >= n
+                                              ? entities_tokinfo_pad(0)
+                                              : &info[j];
+            ng += entities_features_word(w, d, got + ng);
+        }
+        assert_int_equal(ng, nw);
+        qsort(want, nw, sizeof(uint64_t), cmp_u64);
+        qsort(got, ng, sizeof(uint64_t), cmp_u64);
+        assert_memory_equal(want, got, nw * sizeof(uint64_t));
+    }
+}
+
+static void test_feature_parts_add_up(void **state)
+{
+    (void)state;
+    entities_gaz_t *g = entities_gaz_new();
+    assert_non_null(g);
+    assert_int_equal(entities_gaz_add(g, "Black Sea", ENTITIES_LOC,
+                                      ENTITIES_GZ_LOC, NULL, NULL, 1),
+                     0);
+    assert_int_equal(entities_gaz_add(g, "Georgia", ENTITIES_GPE,
+                                      ENTITIES_GZ_COUNTRY, NULL, NULL, 1),
+                     0);
+    assert_int_equal(entities_gaz_add(g, "Georgia", ENTITIES_PERSON,
+                                      ENTITIES_GZ_PERSON, NULL, NULL, 0),
+                     0);
+    const char *texts[] = {
+        "Here the Black Sea coast of Georgia , said Putin .",
+        "Georgia",
+        "Black Sea",
+        "EU U.S. 2020 Russian-brokered T\u00fcrkiye \u2019s \u201cquote\u201d",
+        "x Georgia Georgia Georgia",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        " Black Sea",
+        "\u00c9MILE \u00e9mile \u0130stanbul \u0391\u03b8\u03ae\u03bd\u03b1 "
+        "\u2014 \u20ac5 \u0661\u0662",
+    };
+    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+        check_parts(g, texts[k]);
+        check_parts(NULL, texts[k]);
+    }
+    entities_gaz_free(g);
+}
+
+/* The ASCII fast path of entities_tokinfo_word computes what the code
+ * point by code point path does. */
+static void test_ascii_fast_path(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "Putin",      "U.S.",  "2020",
+        "-",          "--",    "a-",
+        "-a",         "a-b",   "Russian-brokered",
+        "'s",         "n't",   ".",
+        "...",        "X",     "x",
+        "ABC",        "AbC",   "a1B2",
+        "$",          "%",     "e.g.",
+        "3.5",        "1,000", "O'Neill",
+        "Ctrl+Enter", "#tag",  "@user"};
+    entities_tokinfo_t fast, slow;
+    for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+        entities_token_t t = {words[k], (uint32_t)strlen(words[k])};
+        entities_tokinfo_word(NULL, &t, &fast);
+        entities_tokinfo_generic(&t, &slow);
+        assert_memory_equal(&fast, &slow, sizeof(fast));
+    }
+    /* Random ASCII strings around the length limit, and every byte. */
+    char buf[128];
+    uint64_t x = 7;
+    for (int round = 0; round < 20000; round++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        size_t len = (size_t)(x >> 33) % 110;
+        for (size_t i = 0; i < len; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned c = (unsigned)(x >> 40) % 96;
+            buf[i] = (char)(c < 95 ? 33u + c % 94u : 1u + (unsigned)(x >> 60));
+        }
+        entities_token_t t = {buf, (uint32_t)len};
+        entities_tokinfo_word(NULL, &t, &fast);
+        entities_tokinfo_generic(&t, &slow);
+        assert_memory_equal(&fast, &slow, sizeof(fast));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +284,8 @@ int main(void)
         cmocka_unit_test(test_features_depend_on_context),
         cmocka_unit_test(test_gazetteer_membership_is_a_feature),
         cmocka_unit_test(test_common_words),
+        cmocka_unit_test(test_feature_parts_add_up),
+        cmocka_unit_test(test_ascii_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,11 @@
 /* The model file (round trip, and every way loading can fail) and the
- * Viterbi decoder's BIO constraints. */
+ * Viterbi decoder: its BIO constraints, and the same paths as the plain
+ * textbook loop it replaced. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,12 +165,88 @@ static void test_viterbi_constraints(void **state)
     assert_true(valid_bio(tags, 4));
 }
 
+/* The decoder as first written: all nine predecessors of every tag,
+ * forbidden ones skipped. entities_viterbi must find the same paths. */
+static const uint8_t REF_ALLOWED[T + 1][T] = {
+    {1, 1, 0, 1, 0, 1, 0, 1, 0}, {1, 1, 0, 1, 0, 1, 0, 1, 0},
+    {1, 1, 1, 1, 0, 1, 0, 1, 0}, {1, 1, 1, 1, 0, 1, 0, 1, 0},
+    {1, 1, 0, 1, 1, 1, 0, 1, 0}, {1, 1, 0, 1, 1, 1, 0, 1, 0},
+    {1, 1, 0, 1, 0, 1, 1, 1, 0}, {1, 1, 0, 1, 0, 1, 1, 1, 0},
+    {1, 1, 0, 1, 0, 1, 0, 1, 1}, {1, 1, 0, 1, 0, 1, 0, 1, 1},
+};
+
+static void ref_viterbi(const float *emit, const float *trans, size_t n,
+                        uint8_t *tags)
+{
+    float score[64 * T];
+    uint8_t back[64 * T];
+    for (int c = 0; c < T; c++) {
+        score[c] = REF_ALLOWED[0][c] ? emit[c] + trans[c] : -INFINITY;
+        back[c] = 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        for (int c = 0; c < T; c++) {
+            float best = -INFINITY;
+            int arg = 0;
+            for (int p = 0; p < T; p++) {
+                if (!REF_ALLOWED[p + 1][c] ||
+                    score[(i - 1) * T + p] == -INFINITY)
+                    continue;
+                float s = score[(i - 1) * T + p] + trans[(p + 1) * T + c];
+                if (s > best) {
+                    best = s;
+                    arg = p;
+                }
+            }
+            score[i * T + c] = best + emit[i * T + c];
+            back[i * T + c] = (uint8_t)arg;
+        }
+    }
+    int best = 0;
+    for (int c = 1; c < T; c++)
+        if (score[(n - 1) * T + c] > score[(n - 1) * T + best])
+            best = c;
+    for (size_t i = n; i-- > 0;) {
+        tags[i] = (uint8_t)best;
+        best = back[i * T + best];
+    }
+}
+
+static void test_viterbi_reference(void **state)
+{
+    (void)state;
+    uint64_t x = 12345;
+    float emit[64 * T], trans[(T + 1) * T];
+    unsigned char work[ENTITIES_VITERBI_WORK(64)];
+    uint8_t got[64], want[64];
+    for (int round = 0; round < 2000; round++) {
+        /* Small integers make ties common: ties must go the same way. */
+        int coarse = round % 2;
+        for (size_t i = 0; i < 64 * T + (T + 1) * T; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            float v =
+                coarse ? (float)((int)(x >> 60) - 8)
+                       : (float)((double)(x >> 11) / 9007199254740992.0 * 20.0 -
+                                 10.0);
+            if (i < 64 * T)
+                emit[i] = v;
+            else
+                trans[i - 64 * T] = v;
+        }
+        size_t n = 1 + (size_t)(x >> 58);
+        entities_viterbi(emit, trans, n, got, work);
+        ref_viterbi(emit, trans, n, want);
+        assert_memory_equal(got, want, n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_viterbi_constraints),
+        cmocka_unit_test(test_viterbi_reference),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
