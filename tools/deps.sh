@@ -7,7 +7,7 @@ set -euo pipefail
 
 RUN_PACKAGES=(
     build-essential cmake pkg-config
-    libuv1-dev libjansson-dev libpcre2-dev libutf8proc-dev
+    libuv1-dev libjansson-dev libpcre2-dev libutf8proc-dev libjemalloc-dev
 )
 TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"

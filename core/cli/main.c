@@ -51,6 +51,11 @@ int main(int argc, char **argv)
         printf("glossa %s (plugin ABI %d.%d)\n", glossa_version(),
                GLOSSA_PLUGIN_ABI_MAJOR, GLOSSA_PLUGIN_ABI_MINOR);
         printf("redis streams: %s\n", glossa_cli_redis_support());
+#ifdef GLOSSA_WITH_JEMALLOC
+        printf("allocator: jemalloc\n");
+#else
+        printf("allocator: the C library's\n");
+#endif
         return GLOSSA_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
