@@ -9,6 +9,7 @@ run_glossa 2 run --threads 0 x
 run_glossa 2 run --shard 3/3 x
 run_glossa 0 version
 expect_in "$TMP/out" "plugin ABI 1.0"
+expect_in "$TMP/out" "allocator: "
 run_glossa 0 plugins
 expect_in "$TMP/out" "capitals       1.0"
 expect_in "$TMP/out" "counter        1.0       1.0   capitals"
