@@ -22,7 +22,9 @@ void glossa__alloc_install_jansson(void);
 
 /* Test hook: after `n` more successful allocations, the next one fails,
  * once (n < 0 disables). Returns the number of allocations made since the
- * last call, so a torture test can learn how many points there are. */
+ * last call, so a torture test can learn how many points there are. The
+ * first call turns on the counting (of allocations made and live) that
+ * these hooks need; normal runs do without it. */
 long glossa__alloc_fail_after(long n);
 
 /* Failed allocations on this thread so far. Comparing the count before
@@ -30,7 +32,8 @@ long glossa__alloc_fail_after(long n);
  * callee (Jansson) reports something else. */
 unsigned long glossa__alloc_failures(void);
 
-/* Test hook: allocations made through the hook and not yet freed. */
+/* Test hook: allocations made through the hook and not yet freed, since
+ * the first glossa__alloc_fail_after(). */
 long glossa__alloc_live(void);
 
 #endif
