@@ -36,6 +36,14 @@ enum { SLOT_EMPTY, SLOT_STARTING, SLOT_READY, SLOT_CLOSING };
  * its socket, so that it never waits for the supervisor between units.
  * Results come back in order, so the oldest unit is the one running. */
 #define PIPELINE_DEPTH 2
+/* on_result marks a layer as kept by the worker when the worker still
+ * holds the unit's document. With two units in flight, a document the
+ * worker dropped cannot have been sent to it again before this result
+ * (that would take a third slot), so "holds the document" means "holds
+ * the copy the unit ran on". A deeper pipeline needs a generation count
+ * per document copy. Deeper was also slower on two cores (fewer units
+ * find their document still held). */
+_Static_assert(PIPELINE_DEPTH == 2, "see the comment above");
 
 typedef struct worker {
     struct glossa__isolation *iso;
