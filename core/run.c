@@ -382,18 +382,48 @@ static void isolation_fatal(void *ud, int code, const char *message)
 #define PREPARE_BATCH_DOCS 8
 #define PREPARE_BATCH_BYTES ((size_t)1 << 20)
 
+/* No unit ran in the batch job for this document. */
+#define NO_UNIT SIZE_MAX
+
 typedef struct prepare_batch {
     uv_work_t work;
     size_t n;
     glossa__doc_t *docs[PREPARE_BATCH_DOCS];
+    size_t ran[PREPARE_BATCH_DOCS]; /* unit run in the job, or NO_UNIT */
 } prepare_batch_t;
 
+/* The first step that requires no layer: it can run as soon as the
+ * document is prepared. Every pipeline without cycles has one. */
+static size_t first_root_step(const glossa_runtime_t *rt)
+{
+    for (size_t i = 0; i < rt->n_steps; i++)
+        if (rt->steps[i]->n_requires == 0)
+            return i;
+    return NO_UNIT;
+}
+
+/* Prepares each document and, in process, runs its first unit in the same
+ * job: one pool job and one round trip through the loop fewer per
+ * document (the other units start when the batch is back on the loop).
+ * The loop accounts for the unit in after_prepare. */
 static void prepare_work(uv_work_t *req)
 {
     prepare_batch_t *batch = container_of(req, prepare_batch_t, work);
-    const glossa_runtime_t *rt = ((glossa__run_t *)req->loop->data)->rt;
-    for (size_t i = 0; i < batch->n; i++)
-        glossa__doc_prepare(rt, batch->docs[i]);
+    glossa__run_t *run = req->loop->data;
+    const glossa_runtime_t *rt = run->rt;
+    size_t root = run->iso ? NO_UNIT : first_root_step(rt);
+    for (size_t i = 0; i < batch->n; i++) {
+        glossa__doc_t *doc = batch->docs[i];
+        batch->ran[i] = NO_UNIT;
+        glossa__doc_prepare(rt, doc);
+        if (root == NO_UNIT || doc->skip_plugins ||
+            glossa__doc_make_units(rt, doc, run))
+            continue; /* start_units() on the loop deals with it */
+        glossa__unit_t *u = &doc->units[root];
+        u->status = GLOSSA__UNIT_RUNNING;
+        unit_work(&u->work);
+        batch->ran[i] = root;
+    }
 }
 
 static void start_units(glossa__run_t *run, glossa__doc_t *doc)
@@ -415,13 +445,35 @@ static void start_units(glossa__run_t *run, glossa__doc_t *doc)
             submit_unit(run, &doc->units[i]);
 }
 
+/* The rest of a document whose first unit ran in its prepare job: the
+ * other units that need nothing start, and the unit is over as if it had
+ * come back from a job of its own (after_unit). */
+static void continue_units(glossa__run_t *run, glossa__doc_t *doc, size_t ran)
+{
+    const glossa_runtime_t *rt = run->rt;
+    glossa__unit_t *u = &doc->units[ran];
+    int serialized = u->serialized_doc;
+    for (size_t i = 0; i < rt->n_steps; i++)
+        if (i != ran && rt->steps[i]->n_requires == 0)
+            submit_unit(run, &doc->units[i]);
+    doc->jobs++; /* held while its dependents are submitted */
+    unit_over(run, u, 0);
+    if (serialized)
+        record_ready(run, doc);
+    job_done(run, doc);
+}
+
 static void after_prepare(uv_work_t *req, int status)
 {
     (void)status;
     glossa__run_t *run = req->loop->data;
     prepare_batch_t *batch = container_of(req, prepare_batch_t, work);
-    for (size_t i = 0; i < batch->n; i++)
-        start_units(run, batch->docs[i]);
+    for (size_t i = 0; i < batch->n; i++) {
+        if (batch->ran[i] == NO_UNIT)
+            start_units(run, batch->docs[i]);
+        else
+            continue_units(run, batch->docs[i], batch->ran[i]);
+    }
     glossa__free(batch);
 }
 
