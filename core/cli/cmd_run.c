@@ -106,33 +106,6 @@ static void install_signals(glossa_runtime_t *rt)
 
 /* ---- Pipeline ---------------------------------------------------------- */
 
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* The bundled default pipeline: GLOSSA_DEFAULT_PIPELINE, beside the
- * executable (build tree), in the install tree relative to it, or in the
- * configured install prefix. */
-static const char *default_pipeline(char *buf, size_t size)
-{
-    const char *env = getenv("GLOSSA_DEFAULT_PIPELINE");
-    if (env)
-        return env;
-    const char *dir = glossa_cli_exe_dir();
-    if (dir) {
-        snprintf(buf, size, "%s/default-pipeline.json", dir);
-        if (file_exists(buf))
-            return buf;
-        snprintf(buf, size, "%s/../share/glossa/default-pipeline.json", dir);
-        if (file_exists(buf))
-            return buf;
-    }
-    snprintf(buf, size, "%s/default-pipeline.json", GLOSSA_INSTALL_DATA_DIR);
-    return file_exists(buf) ? buf : NULL;
-}
-
 static void print_error(const char *what, const glossa_error_t *err)
 {
     char msg[2048];
@@ -530,7 +503,8 @@ int glossa_cli_run(int argc, char **argv)
     }
     char default_buf[4096];
     if (!pipeline && n_plugins == 0) {
-        pipeline = default_pipeline(default_buf, sizeof(default_buf));
+        pipeline =
+            glossa_cli_default_pipeline(default_buf, sizeof(default_buf));
         if (!pipeline) {
             fprintf(stderr, "glossa run: no --pipeline or --plugin given and "
                             "no bundled default-pipeline.json found\n");

@@ -65,7 +65,9 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The same search as glossa run's (cmd_run.c, default_pipeline()). */
+/* The bundled default pipeline: GLOSSA_DEFAULT_PIPELINE, beside the
+ * executable (build tree), in the install tree relative to it, or in the
+ * configured install prefix. */
 const char *glossa_cli_default_pipeline(char *buf, size_t size)
 {
     const char *env = getenv("GLOSSA_DEFAULT_PIPELINE");
