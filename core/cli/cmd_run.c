@@ -413,15 +413,7 @@ int glossa_cli_run(int argc, char **argv)
             ropts.log_level = GLOSSA_LOG_WARN;
             break;
         case OPT_LOG_LEVEL:
-            if (!strcmp(optarg, "error"))
-                ropts.log_level = GLOSSA_LOG_ERROR;
-            else if (!strcmp(optarg, "warn"))
-                ropts.log_level = GLOSSA_LOG_WARN;
-            else if (!strcmp(optarg, "info"))
-                ropts.log_level = GLOSSA_LOG_INFO;
-            else if (!strcmp(optarg, "debug"))
-                ropts.log_level = GLOSSA_LOG_DEBUG;
-            else {
+            if (glossa_cli_parse_log_level(optarg, &ropts.log_level)) {
                 fprintf(stderr, "glossa run: --log-level takes error, warn, "
                                 "info or debug\n");
                 free(plugins);

@@ -903,16 +903,7 @@ int glossa_cli_worker(int argc, char **argv)
                 ropts.max_layer_bytes = (size_t)size;
             break;
         case OPT_LOG_LEVEL:
-            if (!strcmp(optarg, "error"))
-                ropts.log_level = GLOSSA_LOG_ERROR;
-            else if (!strcmp(optarg, "warn"))
-                ropts.log_level = GLOSSA_LOG_WARN;
-            else if (!strcmp(optarg, "info"))
-                ropts.log_level = GLOSSA_LOG_INFO;
-            else if (!strcmp(optarg, "debug"))
-                ropts.log_level = GLOSSA_LOG_DEBUG;
-            else
-                bad = 1;
+            bad = glossa_cli_parse_log_level(optarg, &ropts.log_level) != 0;
             break;
         case OPT_ISOLATE:
             ropts.isolate = 1;

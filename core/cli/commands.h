@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <glossa/plugin.h> /* glossa_log_level_t */
+
 /* Exit codes, documented in docs/cli.md. */
 enum {
     GLOSSA_EXIT_OK = 0,           /* every record processed without errors */
@@ -36,6 +38,10 @@ const char *glossa_cli_redis_support(void);
 
 /* Parses a size such as 1048576, 64K, 256M or 2G. Returns 0 or -1. */
 int glossa_cli_parse_size(const char *s, unsigned long long *out);
+
+/* Parses --log-level: error, warn, info or debug into a GLOSSA_LOG_*
+ * level. Returns 0 or -1. */
+int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level);
 
 /* The directory of the running executable (static storage), or NULL. */
 const char *glossa_cli_exe_dir(void);

@@ -8,6 +8,24 @@
 
 #include "commands.h"
 
+int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level)
+{
+    static const struct {
+        const char *name;
+        glossa_log_level_t level;
+    } levels[] = {{"error", GLOSSA_LOG_ERROR},
+                  {"warn", GLOSSA_LOG_WARN},
+                  {"info", GLOSSA_LOG_INFO},
+                  {"debug", GLOSSA_LOG_DEBUG}};
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+        if (strcmp(s, levels[i].name) == 0) {
+            *level = levels[i].level;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 int glossa_cli_parse_size(const char *s, unsigned long long *out)
 {
     if (!s || !isdigit((unsigned char)*s))
