@@ -68,6 +68,7 @@ typedef struct glossa__run {
     size_t ring_cap;
     uint64_t next_write;
     int unflushed;
+    int drain_pending; /* records finished on the loop, written at check */
     int fatal_rc;
     glossa_error_t fatal_err;
     int closing;
@@ -350,8 +351,18 @@ static void unit_over(glossa__run_t *run, glossa__unit_t *u, int last)
         else if (--dep->waiting == 0 && dep->status == GLOSSA__UNIT_WAITING)
             submit_unit(run, dep);
     }
-    if (last)
+    if (last && run->iso) {
+        /* In isolation the layers are text from the workers, and
+         * serialising is mostly splicing it: cheap enough for the loop,
+         * and it saves a pool job and two wake-ups per document. The
+         * record is written in the loop's check phase, outside the
+         * isolation callbacks this may be called from. */
+        glossa__doc_serialize(run->rt, doc);
+        record_ready(run, doc);
+        run->drain_pending = 1;
+    } else if (last) {
         submit_serialize(run, doc);
+    }
 }
 
 static void after_unit(uv_work_t *req, int status)
@@ -539,6 +550,10 @@ static void on_wake(uv_async_t *handle)
 static void on_check(uv_check_t *handle)
 {
     glossa__run_t *run = handle->data;
+    if (run->drain_pending) {
+        run->drain_pending = 0;
+        drain(run);
+    }
     if (!run->unflushed || run->closing)
         return;
     run->unflushed = 0;

@@ -186,7 +186,8 @@ const glossa__step_t *glossa__current_step(void);
  * code-point offsets in range, start <= end, text), fills "text" and sorts
  * them by (start, end). Pool thread. */
 void glossa__unit_execute(glossa__unit_t *unit);
-/* Builds doc->line: the document's output record. Pool thread. */
+/* Builds doc->line: the document's output record. Pool thread (the loop
+ * thread in isolation mode). */
 void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc);
 
 /* source.c */
