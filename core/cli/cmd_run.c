@@ -91,17 +91,7 @@ static void on_signal(int sig)
 static void install_signals(glossa_runtime_t *rt)
 {
     signal_runtime = rt;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    /* A second signal takes the default action: stop waiting. */
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    /* A closed output pipe becomes a write error we report, not a silent
-     * death halfway through a line. */
-    signal(SIGPIPE, SIG_IGN);
+    glossa_cli_install_stop_signals(on_signal);
 }
 
 /* ---- Pipeline ---------------------------------------------------------- */

@@ -1018,14 +1018,7 @@ int glossa_cli_worker(int argc, char **argv)
     /* The first SIGTERM or SIGINT drains: no new entries, the ones held
      * are finished and acknowledged. A second one kills. */
     signal_flag = &w.draining;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    glossa_cli_install_stop_signals(on_signal);
 
     lease_started = pthread_create(&w.lease_thread, NULL, lease_main, &w) == 0;
     double t0 = now_s();

@@ -43,6 +43,12 @@ int glossa_cli_parse_size(const char *s, unsigned long long *out);
  * level. Returns 0 or -1. */
 int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level);
 
+/* The first SIGINT or SIGTERM calls `handler`; a second takes the default
+ * action (the handler resets itself). SIGPIPE is ignored, so that a closed
+ * output pipe becomes a write error to report, not a silent death halfway
+ * through a line. */
+void glossa_cli_install_stop_signals(void (*handler)(int));
+
 /* The directory of the running executable (static storage), or NULL. */
 const char *glossa_cli_exe_dir(void);
 
