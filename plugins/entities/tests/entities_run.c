@@ -16,26 +16,7 @@
 
 #include "entities.h"
 #include "segment.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
+#include "test_data.h"
 
 static double now(void)
 {
@@ -99,12 +80,10 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = argv[a++];
-    char err[1024], path[4096];
-    snprintf(path, sizeof(path), "%s/entities.model", dir);
-    entities_model_t *m = entities_model_load(path, err, sizeof(err));
-    entities_gaz_t *g = entities_gaz_new();
-    if (!m || !g ||
-        entities_gaz_load_list(g, dir, "gazetteers.txt", err, sizeof(err))) {
+    char err[1024];
+    entities_model_t *m;
+    entities_gaz_t *g;
+    if (entities_test_load(dir, &m, &g, err, sizeof(err))) {
         fprintf(stderr, "entities-run: %s\n", err);
         return 1;
     }
@@ -116,7 +95,7 @@ int main(int argc, char **argv)
     glossa__segments_t *segs = calloc((size_t)nf, sizeof(*segs));
     size_t total = 0;
     for (int i = 0; i < nf; i++) {
-        texts[i] = slurp(argv[a + i], &lens[i]);
+        texts[i] = entities_test_slurp(argv[a + i], &lens[i]);
         if (!texts[i] || glossa__segment(texts[i], lens[i], &segs[i])) {
             fprintf(stderr, "entities-run: cannot read %s\n", argv[a + i]);
             return 1;

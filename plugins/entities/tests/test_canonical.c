@@ -13,6 +13,7 @@
 
 #include "entities.h"
 #include "segment.h"
+#include "test_data.h"
 
 static entities_model_t *model;
 static entities_gaz_t *gaz;
@@ -21,14 +22,9 @@ static int setup(void **state)
 {
     (void)state;
     const char *dir = getenv("ENTITIES_DATA");
-    if (!dir)
-        dir = "data";
-    char path[4096], err[1024];
-    snprintf(path, sizeof(path), "%s/entities.model", dir);
-    model = entities_model_load(path, err, sizeof(err));
-    gaz = entities_gaz_new();
-    if (!model || !gaz ||
-        entities_gaz_load_list(gaz, dir, "gazetteers.txt", err, sizeof(err))) {
+    char err[1024];
+    if (entities_test_load(dir ? dir : "data", &model, &gaz, err,
+                           sizeof(err))) {
         fprintf(stderr, "setup: %s\n", err);
         return -1;
     }

@@ -17,6 +17,7 @@
 
 #include "entities.h"
 #include "segment.h"
+#include "test_data.h"
 
 enum { T = ENTITIES_N_TAGS };
 
@@ -27,14 +28,9 @@ static int setup(void **state)
 {
     (void)state;
     const char *dir = getenv("ENTITIES_DATA");
-    if (!dir)
-        dir = "data";
-    char path[4096], err[1024];
-    snprintf(path, sizeof(path), "%s/entities.model", dir);
-    model = entities_model_load(path, err, sizeof(err));
-    gaz = entities_gaz_new();
-    if (!model || !gaz ||
-        entities_gaz_load_list(gaz, dir, "gazetteers.txt", err, sizeof(err))) {
+    char err[1024];
+    if (entities_test_load(dir ? dir : "data", &model, &gaz, err,
+                           sizeof(err))) {
         fprintf(stderr, "setup: %s\n", err);
         return -1;
     }
@@ -125,25 +121,6 @@ static void test_written_sentences(void **state)
     }
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
 static void test_seed_corpus(void **state)
 {
     (void)state;
@@ -159,7 +136,7 @@ static void test_seed_corpus(void **state)
             continue;
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        char *text = slurp(path);
+        char *text = entities_test_slurp(path, NULL);
         assert_non_null(text);
         tokens += check_text(gaz, text);
         files++;
