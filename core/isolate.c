@@ -34,16 +34,31 @@ enum { SLOT_EMPTY, SLOT_STARTING, SLOT_READY, SLOT_CLOSING };
 
 /* Units a worker holds at once: the one it runs and the next, already in
  * its socket, so that it never waits for the supervisor between units.
- * Results come back in order, so the oldest unit is the one running. */
+ * Results come back in order, so the oldest unit is the one running.
+ * Deeper was no faster on two cores. */
 #define PIPELINE_DEPTH 2
-/* on_result marks a layer as kept by the worker when the worker still
- * holds the unit's document. With two units in flight, a document the
- * worker dropped cannot have been sent to it again before this result
- * (that would take a third slot), so "holds the document" means "holds
- * the copy the unit ran on". A deeper pipeline needs a generation count
- * per document copy. Deeper was also slower on two cores (fewer units
- * find their document still held). */
-_Static_assert(PIPELINE_DEPTH == 2, "see the comment above");
+/* Text a worker may keep in its document slots, in bytes: beyond it the
+ * least recently used documents are dropped first. */
+#define KEEP_BYTES ((size_t)32 << 20)
+
+/* What the supervisor knows a worker keeps in one of its document slots
+ * (protocol.h): which document, and which layers the worker made on it.
+ * `copy` counts the documents sent into the slot, so that a result is
+ * known to belong to the copy still there. */
+typedef struct held_doc {
+    int used;
+    uint64_t doc_seq;
+    uint64_t copy;
+    uint64_t last_use;
+    size_t bytes;
+    unsigned char *layer_here; /* rt->n_steps flags */
+} held_doc_t;
+
+typedef struct inflight {
+    glossa__unit_t *unit;
+    unsigned slot;
+    uint64_t copy;
+} inflight_t;
 
 typedef struct worker {
     struct glossa__isolation *iso;
@@ -56,20 +71,18 @@ typedef struct worker {
     int exited;       /* the process is gone */
     int64_t exit_status;
     int term_signal;
-    glossa__unit_t *inflight[PIPELINE_DEPTH]; /* oldest first */
+    inflight_t inflight[PIPELINE_DEPTH]; /* oldest first */
     unsigned n_inflight;
     int timed_out;
     int was_ready; /* READY seen from the current process */
     unsigned units_sent;
     int draining; /* sent its quota: retire once it is empty */
-    /* The document whose text and tokens the worker has from its last
-     * unit (identified by its read order): later units of it are sent
-     * without them; and the steps the worker ran on it (layer_here[i]),
-     * whose layers it keeps and dependents there need not be sent. */
-    int has_doc;
-    uint64_t doc_seq;
-    unsigned char *layer_here; /* rt->n_steps flags */
-    char *in;                  /* bytes read, not yet consumed as frames */
+    /* The documents the worker keeps (identified by their read order):
+     * their later units go to this worker, without text or tokens, and
+     * without the layers it made on them. */
+    held_doc_t held[GLOSSA__WORKER_DOC_SLOTS];
+    uint64_t use_clock;
+    char *in; /* bytes read, not yet consumed as frames */
     size_t in_len, in_cap;
 } worker_t;
 
@@ -133,32 +146,67 @@ static glossa__unit_t *dequeue(glossa__isolation_t *iso)
     return u;
 }
 
-/* How far down the queue a worker looks for a unit of the document it
- * already holds, before it takes the first one. */
-#define AFFINITY_LOOKAHEAD 16
-
-/* The next unit for w: one of the document w already has, if one is
- * near the front of the queue (it then needs no text or tokens), else the
- * first. The order units run in does not change the output. */
-static glossa__unit_t *dequeue_for(glossa__isolation_t *iso, const worker_t *w)
+/* The slot in which w keeps doc, or -1. */
+static int held_slot(const worker_t *w, uint64_t doc_seq)
 {
-    if (!w->has_doc)
-        return dequeue(iso);
-    glossa__unit_t *prev = NULL, *u = iso->head;
-    for (int i = 0; u && i < AFFINITY_LOOKAHEAD; i++) {
-        if (u->doc->seq == w->doc_seq) {
-            if (!prev)
-                return dequeue(iso);
-            prev->next_queued = u->next_queued;
-            if (iso->tail == u)
-                iso->tail = prev;
-            u->next_queued = NULL;
+    for (int k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
+        if (w->held[k].used && w->held[k].doc_seq == doc_seq)
+            return k;
+    return -1;
+}
+
+static int takes_units(const worker_t *w)
+{
+    return w->state == SLOT_READY && !w->exited && !w->draining;
+}
+
+/* Whether a worker other than w that still takes units keeps doc. */
+static int held_elsewhere(const glossa__isolation_t *iso, const worker_t *w,
+                          uint64_t doc_seq)
+{
+    for (unsigned i = 0; i < iso->n_workers; i++) {
+        const worker_t *o = &iso->workers[i];
+        if (o != w && takes_units(o) && held_slot(o, doc_seq) >= 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void unlink_unit(glossa__isolation_t *iso, glossa__unit_t *prev,
+                        glossa__unit_t *u)
+{
+    if (prev)
+        prev->next_queued = u->next_queued;
+    else
+        iso->head = u->next_queued;
+    if (iso->tail == u)
+        iso->tail = prev;
+    u->next_queued = NULL;
+}
+
+/* The next unit for w: the first of a document w keeps (it then needs no
+ * text, tokens or layers w made), else the first of a document no other
+ * worker keeps; NULL when every waiting unit belongs to another worker,
+ * which takes it next. A document thus stays on the worker that got its
+ * first unit (as long as that worker takes units), and its text and
+ * layers cross the socket once. The order units run in does not change
+ * the output. */
+static glossa__unit_t *pick_unit(glossa__isolation_t *iso, const worker_t *w)
+{
+    glossa__unit_t *prev = NULL, *first_free = NULL, *first_free_prev = NULL;
+    for (glossa__unit_t *u = iso->head; u; prev = u, u = u->next_queued) {
+        if (held_slot(w, u->doc->seq) >= 0) {
+            unlink_unit(iso, prev, u);
             return u;
         }
-        prev = u;
-        u = u->next_queued;
+        if (!first_free && !held_elsewhere(iso, w, u->doc->seq)) {
+            first_free = u;
+            first_free_prev = prev;
+        }
     }
-    return dequeue(iso);
+    if (first_free)
+        unlink_unit(iso, first_free_prev, first_free);
+    return first_free;
 }
 
 static void quarantine(glossa__isolation_t *iso, const glossa__unit_t *u)
@@ -276,6 +324,13 @@ static void close_handle(uv_handle_t *h)
         uv_close(h, on_handle_closed);
 }
 
+/* The worker's process is going: the documents it kept go with it. */
+static void forget_documents(worker_t *w)
+{
+    for (int k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
+        w->held[k].used = 0;
+}
+
 /* Starts closing a worker: its pipe (the worker reads end of file and
  * exits), its timer, and its process handle once it has exited. */
 static void retire(worker_t *w)
@@ -283,6 +338,7 @@ static void retire(worker_t *w)
     if (w->state == SLOT_CLOSING || w->state == SLOT_EMPTY)
         return;
     w->state = SLOT_CLOSING;
+    forget_documents(w);
     uv_timer_stop(&w->timer);
     close_handle((uv_handle_t *)&w->pipe);
     close_handle((uv_handle_t *)&w->timer);
@@ -298,7 +354,7 @@ static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
     w->exit_status = status;
     w->term_signal = term_signal;
     int was_ready = w->was_ready;
-    glossa__unit_t *running = w->n_inflight ? w->inflight[0] : NULL;
+    glossa__unit_t *running = w->n_inflight ? w->inflight[0].unit : NULL;
     /* Units behind the running one never started: back to the front of
      * the queue, in order, without counting a try (or failed, when the
      * run is stopping and nothing will take them). */
@@ -306,10 +362,10 @@ static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
     w->n_inflight = 0;
     for (unsigned j = n; j > 1; j--) {
         if (iso->stopping || iso->fatal)
-            fail_unit(iso, w->inflight[j - 1], "EINTR",
+            fail_unit(iso, w->inflight[j - 1].unit, "EINTR",
                       "not run: the run was stopped", 0);
         else
-            enqueue(iso, w->inflight[j - 1], 1);
+            enqueue(iso, w->inflight[j - 1].unit, 1);
     }
     if (w->state != SLOT_CLOSING)
         retire(w);
@@ -377,7 +433,8 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
         uv_process_kill(&w->proc, SIGKILL);
         return;
     }
-    glossa__unit_t *u = w->inflight[0];
+    inflight_t sent = w->inflight[0];
+    glossa__unit_t *u = sent.unit;
     for (unsigned j = 1; j < w->n_inflight; j++)
         w->inflight[j - 1] = w->inflight[j];
     w->n_inflight--;
@@ -413,9 +470,11 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
             u->document_text_len = lens[2];
         }
         u->text_has_reals = json_is_true(json_object_get(msg, "reals"));
-        /* The worker keeps this layer while it holds the document. */
-        if (w->has_doc && w->doc_seq == u->doc->seq)
-            w->layer_here[u->step->index] = 1;
+        /* The worker keeps this layer with the copy of the document it
+         * ran on, if that copy is still in its slot. */
+        held_doc_t *h = &w->held[sent.slot];
+        if (h->used && h->copy == sent.copy)
+            h->layer_here[u->step->index] = 1;
     }
     if (!msg || !status ||
         (done && (!u->spans_text || (lens[2] && !u->document_text)))) {
@@ -573,25 +632,73 @@ static int send_unit(worker_t *w, const glossa__unit_t *u, char *header,
     return rc;
 }
 
-/* The request header: the step, the document's id and metadata, and the
- * layers the step requires, spliced from the text their workers sent.
- * Returns a new string or NULL when out of memory. */
-static char *unit_header(const glossa__unit_t *u, int same_doc,
-                         const unsigned char *layer_here)
+/* Where a worker is to keep a document it does not have: a free slot,
+ * else the least recently used one; and, in drop[], the other slots it
+ * must empty first to stay within KEEP_BYTES. Returns the slot. */
+static unsigned choose_slot(const worker_t *w, size_t bytes, unsigned *drop,
+                            unsigned *n_drop)
+{
+    unsigned slot = 0;
+    for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++) {
+        if (!w->held[k].used) {
+            slot = k;
+            break;
+        }
+        if (w->held[k].last_use < w->held[slot].last_use)
+            slot = k;
+    }
+    size_t kept = bytes;
+    for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
+        if (k != slot && w->held[k].used)
+            kept += w->held[k].bytes;
+    *n_drop = 0;
+    unsigned char dropped[GLOSSA__WORKER_DOC_SLOTS] = {0};
+    while (kept > KEEP_BYTES) {
+        int oldest = -1;
+        for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
+            if (k != slot && w->held[k].used && !dropped[k] &&
+                (oldest < 0 || w->held[k].last_use < w->held[oldest].last_use))
+                oldest = (int)k;
+        if (oldest < 0)
+            break; /* the document alone is larger: it is kept alone */
+        dropped[oldest] = 1;
+        drop[(*n_drop)++] = (unsigned)oldest;
+        kept -= w->held[oldest].bytes;
+    }
+    return slot;
+}
+
+/* The request header (protocol.h): the step, the slot, the document's id
+ * and metadata unless the worker keeps it, and the layers the step
+ * requires that the worker does not have, spliced from the text their
+ * workers sent. Returns a new string or NULL when out of memory. */
+static char *unit_header(const glossa__unit_t *u, unsigned slot,
+                         const held_doc_t *kept, const unsigned *drop,
+                         unsigned n_drop)
 {
     const glossa__step_t *step = u->step;
-    const char *id = u->doc->id ? u->doc->id : "";
     glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
-    glossa__strbuf_printf(&sb, "{\"step\":%zu,%s\"id\":", step->index,
-                          same_doc ? "\"same\":true," : "");
-    glossa__strbuf_put_json_string(&sb, id, strlen(id));
-    glossa__strbuf_puts(&sb, ",\"meta\":");
-    glossa__strbuf_put_json(&sb, u->doc->meta);
+    glossa__strbuf_printf(&sb, "{\"step\":%zu,\"slot\":%u", step->index, slot);
+    if (n_drop) {
+        glossa__strbuf_puts(&sb, ",\"drop\":[");
+        for (unsigned i = 0; i < n_drop; i++)
+            glossa__strbuf_printf(&sb, "%s%u", i ? "," : "", drop[i]);
+        glossa__strbuf_putc(&sb, ']');
+    }
+    if (kept) {
+        glossa__strbuf_puts(&sb, ",\"same\":true");
+    } else {
+        const char *id = u->doc->id ? u->doc->id : "";
+        glossa__strbuf_puts(&sb, ",\"id\":");
+        glossa__strbuf_put_json_string(&sb, id, strlen(id));
+        glossa__strbuf_puts(&sb, ",\"meta\":");
+        glossa__strbuf_put_json(&sb, u->doc->meta);
+    }
     glossa__strbuf_puts(&sb, ",\"layers\":{");
     int first = 1;
     for (size_t r = 0; r < step->n_requires; r++) {
         const glossa__unit_t *req = &u->doc->units[step->requires[r]];
-        if (same_doc && layer_here[step->requires[r]])
+        if (kept && kept->layer_here[step->requires[r]])
             continue; /* the worker has it */
         if (!first)
             glossa__strbuf_putc(&sb, ',');
@@ -619,22 +726,33 @@ static char *unit_header(const glossa__unit_t *u, int same_doc,
 static void start_unit(worker_t *w, glossa__unit_t *u)
 {
     glossa__isolation_t *iso = w->iso;
-    int same_doc = w->has_doc && w->doc_seq == u->doc->seq;
-    if (!same_doc)
-        memset(w->layer_here, 0, iso->rt->n_steps);
-    char *text = unit_header(u, same_doc, w->layer_here);
+    int found = held_slot(w, u->doc->seq);
+    unsigned drop[GLOSSA__WORKER_DOC_SLOTS], n_drop = 0;
+    unsigned slot = found >= 0 ? (unsigned)found
+                               : choose_slot(w, u->doc->len, drop, &n_drop);
+    held_doc_t *h = &w->held[slot];
+    char *text = unit_header(u, slot, found >= 0 ? h : NULL, drop, n_drop);
     if (!text) {
         fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
         return;
     }
-    w->inflight[w->n_inflight++] = u;
+    /* What the worker will keep once it has read this request. */
+    for (unsigned i = 0; i < n_drop; i++)
+        w->held[drop[i]].used = 0;
+    if (found < 0) {
+        h->used = 1;
+        h->doc_seq = u->doc->seq;
+        h->copy++;
+        h->bytes = u->doc->len;
+        memset(h->layer_here, 0, iso->rt->n_steps);
+    }
+    h->last_use = ++w->use_clock;
+    w->inflight[w->n_inflight++] = (inflight_t){u, slot, h->copy};
     if (++w->units_sent >= iso->units_per_worker)
         w->draining = 1;
     if (w->n_inflight == 1)
         start_timer(w);
-    w->has_doc = 1;
-    w->doc_seq = u->doc->seq;
-    if (send_unit(w, u, text, same_doc))
+    if (send_unit(w, u, text, found >= 0))
         uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries it */
 }
 
@@ -650,9 +768,12 @@ static void dispatch(glossa__isolation_t *iso)
     }
     for (unsigned i = 0; i < iso->n_workers && iso->head; i++) {
         worker_t *w = &iso->workers[i];
-        while (iso->head && w->state == SLOT_READY && !w->exited &&
-               !w->draining && w->n_inflight < PIPELINE_DEPTH)
-            start_unit(w, dequeue_for(iso, w));
+        while (iso->head && takes_units(w) && w->n_inflight < PIPELINE_DEPTH) {
+            glossa__unit_t *u = pick_unit(iso, w);
+            if (!u)
+                break;
+            start_unit(w, u);
+        }
     }
 }
 
@@ -672,7 +793,7 @@ static void spawn_worker(worker_t *w)
     w->timed_out = 0;
     w->was_ready = 0;
     w->n_inflight = 0;
-    w->has_doc = 0;
+    forget_documents(w);
     uv_pipe_init(iso->loop, &w->pipe, 0);
     uv_timer_init(iso->loop, &w->timer);
     w->pipe.data = w->timer.data = w->proc.data = w;
@@ -773,10 +894,14 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
         }
     }
     for (unsigned i = 0; i < iso->n_workers; i++) {
-        iso->workers[i].layer_here = glossa__calloc(rt->n_steps + 1, 1);
-        if (!iso->workers[i].layer_here) {
-            glossa__isolation_free(iso);
-            return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+        for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++) {
+            held_doc_t *h = &iso->workers[i].held[k];
+            h->layer_here = glossa__calloc(rt->n_steps + 1, 1);
+            if (!h->layer_here) {
+                glossa__isolation_free(iso);
+                return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0,
+                                    "out of memory");
+            }
         }
     }
     for (unsigned i = 0; i < iso->n_workers; i++) {
@@ -820,7 +945,8 @@ void glossa__isolation_free(glossa__isolation_t *iso)
         fclose(iso->quarantine);
     for (unsigned i = 0; iso->workers && i < iso->n_workers; i++) {
         glossa__free(iso->workers[i].in);
-        glossa__free(iso->workers[i].layer_here);
+        for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
+            glossa__free(iso->workers[i].held[k].layer_here);
     }
     glossa__free(iso->workers);
     glossa__free(iso->init);

@@ -6,13 +6,18 @@
  *     INIT  JSON {"version", "steps": [{"path", "layer", "config"}],
  *                 "options": {"max_doc_bytes", "max_layer_bytes",
  *                             "log_level", "memory_limit"}}
- *     UNIT  4-byte header length, header JSON {"step", "same", "id",
- *           "meta", "layers": {name: {"spans", "document"}}}; 4-byte
- *           length, the text; 4-byte count, the tokens; 4-byte count, the
- *           sentences (glossa_token_t and glossa_sentence_t as in memory:
- *           the worker is the same executable, so it does not segment
- *           again). With "same": true the unit is on the document of the
- *           worker's previous UNIT, which it keeps: text, tokens and
+ *     UNIT  4-byte header length, header JSON {"step", "slot", "drop",
+ *           "same", "id", "meta", "layers": {name: {"spans",
+ *           "document"}}}; 4-byte length, the text; 4-byte count, the
+ *           tokens; 4-byte count, the sentences (glossa_token_t and
+ *           glossa_sentence_t as in memory: the worker is the same
+ *           executable, so it does not segment again).
+ *           The worker keeps up to GLOSSA__WORKER_DOC_SLOTS documents, in
+ *           slots the supervisor assigns. It first empties the slots
+ *           listed in "drop" (optional). Without "same", the request
+ *           carries a document (text, tokens, sentences, "id", "meta")
+ *           that replaces the one in "slot". With "same": true the unit
+ *           is on the document already in "slot": text, tokens and
  *           sentences are sent empty, and "layers" leaves out those the
  *           worker produced itself on that document (it keeps them too).
  *   worker -> supervisor
@@ -36,7 +41,10 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 4
+#define GLOSSA__PROTOCOL_VERSION 5
+/* Documents a worker keeps at once: a document's later units find it
+ * there even when the worker ran units of others in between. */
+#define GLOSSA__WORKER_DOC_SLOTS 4
 #define GLOSSA__WORKER_FD 3
 #define GLOSSA__WORKER_ARG GLOSSA_WORKER_ARGUMENT
 /* A frame larger than this is a protocol error (a document is at most
@@ -61,5 +69,6 @@ static inline uint32_t glossa__get_u32(const unsigned char in[4])
  * (freed with glossa__free), 0 at a clean end of file, -1 on error. */
 int glossa__frame_read(int fd, char **payload, uint32_t *len);
 int glossa__frame_write(int fd, const char *payload, size_t len);
+int glossa__frame_write_raw(int fd, const char *data, size_t len);
 
 #endif

@@ -176,11 +176,12 @@ static char *layer_text(const json_t *value, int full_precision)
     return glossa__strbuf_detach(&sb, NULL);
 }
 
-/* The document of the previous UNIT, kept for the next one: the
- * supervisor sends a document's text, tokens and sentences once and marks
- * the following units of the same document "same" (see protocol.h). */
+/* The documents of earlier UNITs, kept for later ones: the supervisor
+ * sends a document's text, tokens and sentences once, into a slot, and
+ * marks the following units of the same document "same" (protocol.h). A
+ * slot is NULL when empty, or when building its document failed. */
 typedef struct {
-    glossa__doc_t *doc;
+    glossa__doc_t *doc[GLOSSA__WORKER_DOC_SLOTS];
 } doc_cache_t;
 
 /* Makes the document of a UNIT that carries it (not "same"). */
@@ -231,7 +232,7 @@ static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
 {
     *spans = *document = NULL;
     const char *p = payload, *end = payload + len;
-    uint32_t hlen, text_len, n_tokens, n_sentences;
+    uint32_t hlen = 0, text_len = 0, n_tokens = 0, n_sentences = 0;
     const char *hdr = take(&p, end, 1, &hlen);
     const char *text = hdr ? take(&p, end, 1, &text_len) : NULL;
     const char *tokens =
@@ -240,25 +241,37 @@ static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
         tokens ? take(&p, end, sizeof(glossa_sentence_t), &n_sentences) : NULL;
     json_t *header = sentences ? json_loadb(hdr, hlen, 0, NULL) : NULL;
     json_int_t index = json_integer_value(json_object_get(header, "step"));
+    json_int_t slot = json_integer_value(json_object_get(header, "slot"));
     int same = json_is_true(json_object_get(header, "same"));
-    if (!header || index < 0 || (size_t)index >= rt->n_steps) {
+    if (!header || index < 0 || (size_t)index >= rt->n_steps || slot < 0 ||
+        slot >= GLOSSA__WORKER_DOC_SLOTS) {
         json_decref(header);
         return failure("EINVAL", "malformed request");
     }
-    if (same && !cache->doc) { /* building it failed on the previous unit */
+    size_t i;
+    json_t *dropped;
+    json_array_foreach(json_object_get(header, "drop"), i, dropped)
+    {
+        json_int_t k = json_integer_value(dropped);
+        if (k >= 0 && k < GLOSSA__WORKER_DOC_SLOTS) {
+            glossa__doc_free(cache->doc[k]);
+            cache->doc[k] = NULL;
+        }
+    }
+    if (same && !cache->doc[slot]) { /* building it failed earlier */
         json_decref(header);
         return failure("ENOMEM", "out of memory in the worker process");
     }
     if (!same) {
-        glossa__doc_free(cache->doc);
-        cache->doc = doc_from_request(rt, header, text, text_len, tokens,
-                                      n_tokens, sentences, n_sentences);
-        if (!cache->doc) {
+        glossa__doc_free(cache->doc[slot]);
+        cache->doc[slot] = doc_from_request(rt, header, text, text_len, tokens,
+                                            n_tokens, sentences, n_sentences);
+        if (!cache->doc[slot]) {
             json_decref(header);
             return failure("ENOMEM", "out of memory in the worker process");
         }
     }
-    glossa__doc_t *doc = cache->doc;
+    glossa__doc_t *doc = cache->doc[slot];
     /* A required layer is in the request, unless this worker ran that step
      * on this document itself: then it still has the result (the
      * supervisor knows, and leaves it out). */
@@ -338,7 +351,7 @@ int glossa_worker_main(int argc, char **argv)
         return 1;
     }
     int rc = 0;
-    doc_cache_t cache = {NULL};
+    doc_cache_t cache = {{NULL}};
     for (;;) {
         int got = glossa__frame_read(fd, &payload, &len);
         if (got == 0)
@@ -358,7 +371,8 @@ int glossa_worker_main(int argc, char **argv)
             break;
         }
     }
-    glossa__doc_free(cache.doc);
+    for (int k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
+        glossa__doc_free(cache.doc[k]);
     glossa_runtime_free(rt);
     return rc;
 }
