@@ -11,12 +11,18 @@
  *
  * Everything here runs on the run's loop thread. A slot's handles are
  * reused only after all three close callbacks have run. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memfd_create */
+#endif
 #include "isolate.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "log.h"
@@ -32,11 +38,12 @@
 
 enum { SLOT_EMPTY, SLOT_STARTING, SLOT_READY, SLOT_CLOSING };
 
-/* Units a worker holds at once: the one it runs and the next, already in
- * its socket, so that it never waits for the supervisor between units.
- * Results come back in order, so the oldest unit is the one running.
- * Deeper was no faster on two cores. */
-#define PIPELINE_DEPTH 2
+/* Units a worker holds at once: the one it runs and the next ones, already
+ * in its socket, so that it never waits for the supervisor between units.
+ * Results come back in order. With a progress page the worker sends the
+ * results of all but the last unit it holds in one write (protocol.h),
+ * so the supervisor wakes about once per PIPELINE_DEPTH - 1 units. */
+#define PIPELINE_DEPTH 4
 /* Text a worker may keep in its document slots, in bytes: beyond it the
  * least recently used documents are dropped first. */
 #define KEEP_BYTES ((size_t)32 << 20)
@@ -82,6 +89,12 @@ typedef struct worker {
      * without the layers it made on them. */
     held_doc_t held[GLOSSA__WORKER_DOC_SLOTS];
     uint64_t use_clock;
+    /* The page where the worker counts the units it has taken (NULL when
+     * it could not be made), and the results received from the current
+     * process: together they tell which unit is running. */
+    glossa__worker_progress_t *progress;
+    int progress_fd;
+    uint64_t results;
     char *in; /* bytes read, not yet consumed as frames */
     size_t in_len, in_cap;
 } worker_t;
@@ -324,6 +337,33 @@ static void close_handle(uv_handle_t *h)
         uv_close(h, on_handle_closed);
 }
 
+/* The in-flight unit the worker is running, or was when it died: the
+ * oldest, unless its progress page shows it has taken later ones (whose
+ * results it still held). */
+static unsigned running_index(const worker_t *w)
+{
+    if (!w->progress || !w->n_inflight)
+        return 0;
+    uint64_t taken =
+        atomic_load_explicit(&w->progress->taken, memory_order_acquire);
+    if (taken <= w->results || taken - w->results > w->n_inflight)
+        return 0; /* it has not taken the next one: the oldest waits */
+    return (unsigned)(taken - w->results - 1);
+}
+
+/* When the worker took the unit it is running (uv_hrtime's clock), if the
+ * progress page tells. */
+static int running_since(const worker_t *w, uint64_t *started)
+{
+    if (!w->progress ||
+        atomic_load_explicit(&w->progress->taken, memory_order_acquire) <=
+            w->results)
+        return 0;
+    *started =
+        atomic_load_explicit(&w->progress->taken_ns, memory_order_relaxed);
+    return 1;
+}
+
 /* The worker's process is going: the documents it kept go with it. */
 static void forget_documents(worker_t *w)
 {
@@ -354,13 +394,17 @@ static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
     w->exit_status = status;
     w->term_signal = term_signal;
     int was_ready = w->was_ready;
-    glossa__unit_t *running = w->n_inflight ? w->inflight[0].unit : NULL;
-    /* Units behind the running one never started: back to the front of
-     * the queue, in order, without counting a try (or failed, when the
-     * run is stopping and nothing will take them). */
     unsigned n = w->n_inflight;
+    unsigned at = running_index(w);
+    glossa__unit_t *running = n ? w->inflight[at].unit : NULL;
+    /* The other units go back to the front of the queue, in order, without
+     * counting a try (or fail, when the run is stopping and nothing will
+     * take them): those before the running one were done but their
+     * results not yet sent, those after it never started. */
     w->n_inflight = 0;
-    for (unsigned j = n; j > 1; j--) {
+    for (unsigned j = n; j > 0; j--) {
+        if (j - 1 == at)
+            continue;
         if (iso->stopping || iso->fatal)
             fail_unit(iso, w->inflight[j - 1].unit, "EINTR",
                       "not run: the run was stopped", 0);
@@ -389,6 +433,18 @@ static void on_timeout(uv_timer_t *timer)
     worker_t *w = timer->data;
     if (!w->n_inflight || w->exited)
         return;
+    /* The timer runs from the last result; the unit running now may have
+     * started later (results held back): give it its whole time. */
+    uint64_t limit_ns = (uint64_t)w->iso->rt->opts.doc_timeout_ms * 1000000u;
+    uint64_t started;
+    if (running_since(w, &started)) {
+        uint64_t now = uv_hrtime();
+        if (now < started + limit_ns) {
+            uv_timer_start(&w->timer, on_timeout,
+                           (started + limit_ns - now + 999999) / 1000000, 0);
+            return;
+        }
+    }
     w->timed_out = 1;
     uv_process_kill(&w->proc, SIGKILL);
 }
@@ -435,6 +491,7 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
     }
     inflight_t sent = w->inflight[0];
     glossa__unit_t *u = sent.unit;
+    w->results++;
     for (unsigned j = 1; j < w->n_inflight; j++)
         w->inflight[j - 1] = w->inflight[j];
     w->n_inflight--;
@@ -624,7 +681,13 @@ static int send_unit(worker_t *w, const glossa__unit_t *u, char *header,
     uv_buf_t all[8];
     memcpy(all, bufs, sizeof(bufs));
     all[7] = uv_buf_init((char *)doc->seg.sentences, (unsigned)sentences);
-    int rc = uv_write(&r->req, (uv_stream_t *)&w->pipe, all, 8, on_written);
+    /* Empty buffers left out: libuv would end with a write of 0 bytes. */
+    unsigned n_bufs = 0;
+    for (unsigned i = 0; i < 8; i++)
+        if (all[i].len)
+            all[n_bufs++] = all[i];
+    int rc =
+        uv_write(&r->req, (uv_stream_t *)&w->pipe, all, n_bufs, on_written);
     if (rc) {
         glossa__free(header);
         glossa__free(r);
@@ -794,6 +857,11 @@ static void spawn_worker(worker_t *w)
     w->was_ready = 0;
     w->n_inflight = 0;
     forget_documents(w);
+    w->results = 0;
+    if (w->progress) {
+        atomic_store(&w->progress->taken, 0);
+        atomic_store(&w->progress->taken_ns, 0);
+    }
     uv_pipe_init(iso->loop, &w->pipe, 0);
     uv_timer_init(iso->loop, &w->timer);
     w->pipe.data = w->timer.data = w->proc.data = w;
@@ -801,7 +869,7 @@ static void spawn_worker(worker_t *w)
     const char *exe =
         rt->worker_command ? rt->worker_command : "/proc/self/exe";
     char *args[] = {(char *)exe, (char *)GLOSSA__WORKER_ARG, NULL};
-    uv_stdio_container_t stdio[4];
+    uv_stdio_container_t stdio[5];
     stdio[0].flags = UV_IGNORE;
     /* A plugin's prints and logs go to our stderr, never into the pipe. */
     stdio[1].flags = UV_INHERIT_FD;
@@ -810,13 +878,15 @@ static void spawn_worker(worker_t *w)
     stdio[2].data.fd = 2;
     stdio[3].flags = UV_CREATE_PIPE | UV_READABLE_PIPE | UV_WRITABLE_PIPE;
     stdio[3].data.stream = (uv_stream_t *)&w->pipe;
+    stdio[4].flags = UV_INHERIT_FD;
+    stdio[4].data.fd = w->progress_fd;
     uv_process_options_t o;
     memset(&o, 0, sizeof(o));
     o.exit_cb = on_worker_exit;
     o.file = exe;
     o.args = args;
     o.stdio = stdio;
-    o.stdio_count = 4;
+    o.stdio_count = w->progress ? 5 : 4;
     w->state = SLOT_STARTING;
     int rc = uv_spawn(iso->loop, &w->proc, &o);
     if (rc == 0)
@@ -839,7 +909,38 @@ static void spawn_worker(worker_t *w)
     }
 }
 
-static char *init_message(const glossa_runtime_t *rt, size_t *len)
+/* The worker's progress page: a memfd the worker gets as its fd 4. */
+static int make_progress_page(worker_t *w)
+{
+    w->progress_fd = memfd_create("glossa-worker-progress", MFD_CLOEXEC);
+    if (w->progress_fd < 0)
+        return -1;
+    void *page = MAP_FAILED;
+    if (ftruncate(w->progress_fd, sizeof(glossa__worker_progress_t)) == 0)
+        page = mmap(NULL, sizeof(glossa__worker_progress_t),
+                    PROT_READ | PROT_WRITE, MAP_SHARED, w->progress_fd, 0);
+    if (page == MAP_FAILED) {
+        int e = errno;
+        close(w->progress_fd);
+        w->progress_fd = -1;
+        errno = e;
+        return -1;
+    }
+    w->progress = page;
+    return 0;
+}
+
+static void drop_progress_page(worker_t *w)
+{
+    if (w->progress)
+        munmap(w->progress, sizeof(glossa__worker_progress_t));
+    if (w->progress_fd >= 0)
+        close(w->progress_fd);
+    w->progress = NULL;
+    w->progress_fd = -1;
+}
+
+static char *init_message(const glossa_runtime_t *rt, int progress, size_t *len)
 {
     json_t *steps = json_array();
     for (size_t i = 0; steps && i < rt->n_steps; i++) {
@@ -848,13 +949,13 @@ static char *init_message(const glossa_runtime_t *rt, size_t *len)
                                                s->type->path, "layer", s->layer,
                                                "config", s->config));
     }
-    json_t *msg =
-        json_pack("{s:i,s:o,s:{s:I,s:I,s:i,s:I}}", "version",
-                  GLOSSA__PROTOCOL_VERSION, "steps", steps, "options",
-                  "max_doc_bytes", (json_int_t)rt->opts.max_doc_bytes,
-                  "max_layer_bytes", (json_int_t)rt->opts.max_layer_bytes,
-                  "log_level", (int)rt->opts.log_level, "memory_limit",
-                  (json_int_t)rt->opts.worker_memory_limit);
+    json_t *msg = json_pack(
+        "{s:i,s:o,s:b,s:{s:I,s:I,s:i,s:I}}", "version",
+        GLOSSA__PROTOCOL_VERSION, "steps", steps, "progress", progress,
+        "options", "max_doc_bytes", (json_int_t)rt->opts.max_doc_bytes,
+        "max_layer_bytes", (json_int_t)rt->opts.max_layer_bytes, "log_level",
+        (int)rt->opts.log_level, "memory_limit",
+        (json_int_t)rt->opts.worker_memory_limit);
     char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
     json_decref(msg);
     *len = text ? strlen(text) : 0;
@@ -878,7 +979,21 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
                                 ? rt->opts.worker_max_units
                                 : DEFAULT_UNITS_PER_WORKER;
     iso->workers = glossa__calloc(iso->n_workers, sizeof(worker_t));
-    iso->init = init_message(rt, &iso->init_len);
+    for (unsigned i = 0; iso->workers && i < iso->n_workers; i++)
+        iso->workers[i].progress_fd = -1;
+    int progress = iso->workers != NULL;
+    for (unsigned i = 0; progress && i < iso->n_workers; i++)
+        progress = make_progress_page(&iso->workers[i]) == 0;
+    if (!progress && iso->workers) {
+        /* Workers then send each result at once; nothing else changes. */
+        glossa__log(rt, GLOSSA_LOG_INFO, NULL, NULL,
+                    "no shared page for worker progress (%s): results "
+                    "are sent one by one",
+                    strerror(errno));
+        for (unsigned i = 0; i < iso->n_workers; i++)
+            drop_progress_page(&iso->workers[i]);
+    }
+    iso->init = init_message(rt, progress, &iso->init_len);
     if (!iso->workers || !iso->init) {
         glossa__isolation_free(iso);
         return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
@@ -947,6 +1062,7 @@ void glossa__isolation_free(glossa__isolation_t *iso)
         glossa__free(iso->workers[i].in);
         for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
             glossa__free(iso->workers[i].held[k].layer_here);
+        drop_progress_page(&iso->workers[i]);
     }
     glossa__free(iso->workers);
     glossa__free(iso->init);

@@ -1,77 +1,153 @@
+/* Frame I/O of the worker side of the isolation protocol (protocol.h).
+ * The supervisor side reads and writes through libuv (isolate.c). */
 #include "protocol.h"
 
 #include <errno.h>
-#include <sys/uio.h>
+#include <poll.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "alloc.h"
+#include "strbuf.h"
 
-static int read_exact(int fd, void *buf, size_t n, int eof_ok)
-{
-    char *p = buf;
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, p + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r == 0 && got == 0 && eof_ok)
-            return 0;
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 1;
-}
+/* The reader's buffer: large enough for many small requests per read;
+ * it grows to the largest frame and shrinks back once that is consumed. */
+#define READ_CHUNK ((size_t)64 << 10)
 
-int glossa__frame_read(int fd, char **payload, uint32_t *len)
+/* The length of the complete frame at `at`, or -1 if it is not all
+ * there yet; -2 when its length is beyond the protocol's limit. */
+static int64_t frame_at(const glossa__frame_reader_t *r, size_t at)
 {
-    unsigned char head[4];
-    int rc = read_exact(fd, head, sizeof(head), 1);
-    if (rc <= 0)
-        return rc;
-    uint32_t n = glossa__get_u32(head);
+    if (r->end - at < 4)
+        return -1;
+    uint32_t n = glossa__get_u32((const unsigned char *)r->buf + at);
     if (n > GLOSSA__MAX_FRAME)
-        return -1;
-    char *buf = glossa__malloc((size_t)n + 1);
-    if (!buf)
-        return -1;
-    if (read_exact(fd, buf, n, 0) != 1) {
-        glossa__free(buf);
-        return -1;
-    }
-    buf[n] = '\0';
-    *payload = buf;
-    *len = n;
-    return 1;
+        return -2;
+    return r->end - at - 4 >= n ? (int64_t)n : -1;
 }
 
-int glossa__frame_write(int fd, const char *payload, size_t len)
+/* Makes room for the frame being read (or READ_CHUNK bytes) and reads
+ * once: blocking, or only what has arrived when `wait` is 0. */
+static int fill(glossa__frame_reader_t *r, int wait)
+{
+    if (r->eof)
+        return 0;
+    if (!wait) {
+        struct pollfd p = {.fd = r->fd, .events = POLLIN};
+        int n;
+        while ((n = poll(&p, 1, 0)) < 0 && errno == EINTR)
+            ;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+    }
+    if (r->start == r->end) {
+        r->start = r->end = 0;
+        if (r->cap > 4 * READ_CHUNK) { /* a large frame is gone */
+            glossa__free(r->buf);
+            r->buf = NULL;
+            r->cap = 0;
+        }
+    } else if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    /* Room to read more, and at least for the whole frame under way. */
+    size_t need = r->end + READ_CHUNK;
+    if (r->end >= 4) {
+        uint32_t n = glossa__get_u32((unsigned char *)r->buf);
+        if (n > GLOSSA__MAX_FRAME)
+            return -1;
+        if ((size_t)n + 4 > need)
+            need = (size_t)n + 4;
+    }
+    if (need > r->cap) {
+        size_t cap = r->cap ? r->cap : READ_CHUNK;
+        while (cap < need)
+            cap *= 2;
+        char *grown = glossa__realloc(r->buf, cap);
+        if (!grown)
+            return -1;
+        r->buf = grown;
+        r->cap = cap;
+    }
+    ssize_t got;
+    while ((got = read(r->fd, r->buf + r->end, r->cap - r->end)) < 0 &&
+           errno == EINTR)
+        ;
+    if (got < 0)
+        return -1;
+    if (got == 0)
+        r->eof = 1;
+    r->end += (size_t)got;
+    return 0;
+}
+
+int glossa__frame_next(glossa__frame_reader_t *r, const char **payload,
+                       uint32_t *len)
+{
+    for (;;) {
+        int64_t n = frame_at(r, r->start);
+        if (n == -2)
+            return -1;
+        if (n >= 0) {
+            *payload = r->buf + r->start + 4;
+            *len = (uint32_t)n;
+            r->start += 4 + (size_t)n;
+            return 1;
+        }
+        if (r->eof) /* clean only between frames */
+            return r->start == r->end ? 0 : -1;
+        if (fill(r, 1) < 0)
+            return -1;
+    }
+}
+
+int glossa__frame_poll(glossa__frame_reader_t *r)
+{
+    if (fill(r, 0) < 0)
+        return -1;
+    int count = 0;
+    size_t at = r->start;
+    int64_t n;
+    while ((n = frame_at(r, at)) >= 0) {
+        count++;
+        at += 4 + (size_t)n;
+    }
+    return count;
+}
+
+void glossa__frame_reader_free(glossa__frame_reader_t *r)
+{
+    glossa__free(r->buf);
+    r->buf = NULL;
+    r->start = r->end = r->cap = 0;
+}
+
+int glossa__frame_append(glossa__strbuf_t *out, const void *payload, size_t len)
 {
     if (len > GLOSSA__MAX_FRAME)
         return -1;
     unsigned char head[4];
     glossa__put_u32(head, (uint32_t)len);
-    /* One writev for the length and the payload: two writes would wake the
-     * reader twice per frame. */
-    struct iovec iov[2] = {{head, sizeof(head)}, {(void *)payload, len}};
-    struct iovec *v = iov;
-    int n = 2;
-    while (n > 0) {
-        ssize_t w = writev(fd, v, n);
+    glossa__strbuf_append(out, head, sizeof(head));
+    glossa__strbuf_append(out, payload, len);
+    return out->failed ? -1 : 0;
+}
+
+int glossa__write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
             return -1;
-        size_t done = (size_t)w;
-        while (n > 0 && done >= v->iov_len) {
-            done -= v->iov_len;
-            v++;
-            n--;
-        }
-        if (n > 0) {
-            v->iov_base = (char *)v->iov_base + done;
-            v->iov_len -= done;
-        }
+        p += w;
+        len -= (size_t)w;
     }
     return 0;
 }

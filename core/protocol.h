@@ -31,11 +31,20 @@
  *            holds reals, so they are written in full precision and the
  *            supervisor re-formats them for output.
  * The worker answers each UNIT with one RESULT, in order; the supervisor
- * may send the next UNIT before the answer. End of file on fd 3 tells the
- * worker to exit. */
+ * may send the next UNITs before the answers. End of file on fd 3 tells
+ * the worker to exit.
+ *
+ * Progress: when INIT has "progress": true, the worker's fd 4 is a shared
+ * page (glossa__worker_progress_t) where it counts the UNITs it has taken
+ * and notes when it took the last. The supervisor then knows which unit a
+ * worker was running when it died or overran its time, whatever results
+ * were still unsent, so the worker may hold results back while more
+ * UNITs wait and send them in one write: one wake-up of the supervisor
+ * for several units. Without it the worker sends each RESULT at once. */
 #ifndef GLOSSA_CORE_PROTOCOL_H
 #define GLOSSA_CORE_PROTOCOL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +55,7 @@
  * there even when the worker ran units of others in between. */
 #define GLOSSA__WORKER_DOC_SLOTS 4
 #define GLOSSA__WORKER_FD 3
+#define GLOSSA__WORKER_PROGRESS_FD 4
 #define GLOSSA__WORKER_ARG GLOSSA_WORKER_ARGUMENT
 /* A frame larger than this is a protocol error (a document is at most
  * max_doc_bytes; layers are capped by max_layer_bytes). */
@@ -65,10 +75,39 @@ static inline uint32_t glossa__get_u32(const unsigned char in[4])
            ((uint32_t)in[3] << 24);
 }
 
-/* Blocking frame I/O for the worker side. read returns 1 with a new buffer
- * (freed with glossa__free), 0 at a clean end of file, -1 on error. */
-int glossa__frame_read(int fd, char **payload, uint32_t *len);
-int glossa__frame_write(int fd, const char *payload, size_t len);
+struct glossa__strbuf;
+
+/* The page the worker and its supervisor share (see above). Only the
+ * worker writes; `taken_ns` is CLOCK_MONOTONIC (uv_hrtime's clock). */
+typedef struct glossa__worker_progress {
+    _Atomic uint64_t taken;    /* UNITs taken by this process */
+    _Atomic uint64_t taken_ns; /* when it took the last one */
+} glossa__worker_progress_t;
+
+/* Frame input for the worker side: reads as much as the socket has into
+ * one buffer and hands out the frames in it. A payload returned by
+ * glossa__frame_next stays valid until the next call on the reader. */
+typedef struct glossa__frame_reader {
+    int fd;
+    char *buf;
+    size_t start, end, cap;
+    int eof;
+} glossa__frame_reader_t;
+
+/* The next frame, waiting for it if needed: 1 with *payload and *len set,
+ * 0 at a clean end of file, -1 on error or a malformed frame. */
+int glossa__frame_next(glossa__frame_reader_t *r, const char **payload,
+                       uint32_t *len);
+/* Reads what has arrived without waiting and returns how many complete
+ * frames are buffered, or -1 on error. */
+int glossa__frame_poll(glossa__frame_reader_t *r);
+void glossa__frame_reader_free(glossa__frame_reader_t *r);
+
+/* Appends a frame (length, then payload) to out. */
+int glossa__frame_append(struct glossa__strbuf *out, const void *payload,
+                         size_t len);
+/* Writes all of data, retrying short writes. 0 or -1. */
+int glossa__write_all(int fd, const void *data, size_t len);
 int glossa__frame_write_raw(int fd, const char *data, size_t len);
 
 #endif

@@ -4,10 +4,13 @@
  * in-process mode: preparation, the host table, span checks. Whatever a
  * plugin does to this process (crash, hang, leak) stays here. */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -26,15 +29,20 @@ static int send_json(int fd, json_t *msg)
     json_decref(msg);
     if (!text)
         return -1;
-    int rc = glossa__frame_write(fd, text, strlen(text));
+    glossa__strbuf_t frame = GLOSSA__STRBUF_INIT;
+    int rc = glossa__frame_append(&frame, text, strlen(text));
+    if (rc == 0)
+        rc = glossa__write_all(fd, frame.data, frame.len);
+    glossa__strbuf_free(&frame);
     glossa__free(text);
     return rc;
 }
 
-/* RESULT: 4-byte length + header JSON, 4-byte length + layer text,
- * 4-byte length + document text (lengths 0 when absent). */
-static int send_result(int fd, json_t *header, const char *spans,
-                       const char *document)
+/* Appends a RESULT frame to out: 4-byte length + header JSON, 4-byte
+ * length + layer text, 4-byte length + document text (lengths 0 when
+ * absent). Takes header. */
+static int append_result(glossa__strbuf_t *out, json_t *header,
+                         const char *spans, const char *document)
 {
     char *text = json_dumps(header, WIRE_FLAGS);
     json_decref(header);
@@ -46,22 +54,49 @@ static int send_result(int fd, json_t *header, const char *spans,
         lens[i] = strlen(parts[i]);
         total += 4 + lens[i];
     }
-    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
-    glossa__strbuf_reserve(&sb, total);
-    for (int i = 0; i < 3; i++) {
-        unsigned char n[4];
-        glossa__put_u32(n, (uint32_t)lens[i]);
-        glossa__strbuf_append(&sb, n, 4);
-        glossa__strbuf_append(&sb, parts[i], lens[i]);
+    unsigned char n[4];
+    int rc = total > GLOSSA__MAX_FRAME ? -1 : 0;
+    if (rc == 0) {
+        glossa__put_u32(n, (uint32_t)total);
+        glossa__strbuf_reserve(out, 4 + total);
+        glossa__strbuf_append(out, n, 4);
+        for (int i = 0; i < 3; i++) {
+            glossa__put_u32(n, (uint32_t)lens[i]);
+            glossa__strbuf_append(out, n, 4);
+            glossa__strbuf_append(out, parts[i], lens[i]);
+        }
+        rc = out->failed ? -1 : 0;
     }
     glossa__free(text);
-    int rc = sb.failed ? -1 : glossa__frame_write(fd, sb.data, sb.len);
-    glossa__strbuf_free(&sb);
     return rc;
 }
 
-static glossa_runtime_t *start(const char *payload, uint32_t len, char *why,
-                               size_t why_size)
+/* The progress page the supervisor shares (protocol.h), or NULL. */
+static glossa__worker_progress_t *map_progress(void)
+{
+    void *page =
+        mmap(NULL, sizeof(glossa__worker_progress_t), PROT_READ | PROT_WRITE,
+             MAP_SHARED, GLOSSA__WORKER_PROGRESS_FD, 0);
+    return page == MAP_FAILED ? NULL : page;
+}
+
+static void note_taken(glossa__worker_progress_t *progress)
+{
+    if (!progress)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    atomic_store_explicit(&progress->taken_ns,
+                          (uint64_t)now.tv_sec * 1000000000u +
+                              (uint64_t)now.tv_nsec,
+                          memory_order_relaxed);
+    atomic_fetch_add_explicit(&progress->taken, 1, memory_order_release);
+}
+
+/* Loads the pipeline the INIT message names; *progress tells whether the
+ * supervisor shares a progress page. */
+static glossa_runtime_t *start(const char *payload, uint32_t len, int *progress,
+                               char *why, size_t why_size)
 {
     json_error_t jerr;
     json_t *init = json_loadb(payload, len, 0, &jerr);
@@ -75,6 +110,7 @@ static glossa_runtime_t *start(const char *payload, uint32_t len, char *why,
         json_decref(init);
         return NULL;
     }
+    *progress = json_is_true(json_object_get(init, "progress"));
     json_int_t memory =
         json_integer_value(json_object_get(options, "memory_limit"));
     if (memory > 0) {
@@ -323,6 +359,9 @@ static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
     return result;
 }
 
+/* Results held back for one write are sent once this many bytes wait. */
+#define FLUSH_BYTES ((size_t)4 << 20)
+
 int glossa_worker_main(int argc, char **argv)
 {
     (void)argc;
@@ -330,47 +369,75 @@ int glossa_worker_main(int argc, char **argv)
     const int fd = GLOSSA__WORKER_FD;
     /* A supervisor that went away makes writes fail; exit then. */
     signal(SIGPIPE, SIG_IGN);
-    char *payload = NULL;
+    glossa__frame_reader_t in = {.fd = fd};
+    const char *payload = NULL;
     uint32_t len = 0;
-    if (glossa__frame_read(fd, &payload, &len) != 1) {
+    if (glossa__frame_next(&in, &payload, &len) != 1) {
         fprintf(stderr,
                 "glossa worker: no INIT message on fd %d (this "
                 "program is started by glossa run --isolate)\n",
                 fd);
+        glossa__frame_reader_free(&in);
         return 2;
     }
     char why[2048] = "";
-    glossa_runtime_t *rt = start(payload, len, why, sizeof(why));
-    glossa__free(payload);
+    int shared_progress = 0;
+    glossa_runtime_t *rt =
+        start(payload, len, &shared_progress, why, sizeof(why));
     if (!rt) {
         send_json(fd, json_pack("{s:b,s:s}", "ok", 0, "error", why));
+        glossa__frame_reader_free(&in);
         return 3;
     }
     if (send_json(fd, json_pack("{s:b}", "ok", 1))) {
         glossa_runtime_free(rt);
+        glossa__frame_reader_free(&in);
         return 1;
     }
+    /* Without the page, each result goes at once (protocol.h). */
+    glossa__worker_progress_t *progress =
+        shared_progress ? map_progress() : NULL;
     int rc = 0;
     doc_cache_t cache = {{NULL}};
+    glossa__strbuf_t out = GLOSSA__STRBUF_INIT;
     for (;;) {
-        int got = glossa__frame_read(fd, &payload, &len);
+        /* Results wait while two requests or more do, so that the
+         * supervisor wakes once for several units, but go before the last
+         * one runs, so that it sends more meanwhile. */
+        int waiting = glossa__frame_poll(&in);
+        if (waiting < 0) {
+            rc = 1;
+            break;
+        }
+        if (out.len && (!progress || waiting <= 1 || out.len >= FLUSH_BYTES)) {
+            if (glossa__write_all(fd, out.data, out.len)) {
+                rc = 1;
+                break;
+            }
+            glossa__strbuf_reset(&out);
+        }
+        int got = glossa__frame_next(&in, &payload, &len);
         if (got == 0)
             break; /* the supervisor is done with us */
         if (got < 0) {
             rc = 1;
             break;
         }
+        note_taken(progress);
         char *spans = NULL, *document = NULL;
         json_t *result = run_unit(rt, &cache, payload, len, &spans, &document);
-        glossa__free(payload);
-        int sent = result ? send_result(fd, result, spans, document) : -1;
+        int failed = !result || append_result(&out, result, spans, document);
         glossa__free(spans);
         glossa__free(document);
-        if (sent) {
+        if (failed) {
             rc = 1;
             break;
         }
     }
+    glossa__strbuf_free(&out);
+    glossa__frame_reader_free(&in);
+    if (progress)
+        munmap(progress, sizeof(*progress));
     for (int k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
         glossa__doc_free(cache.doc[k]);
     glossa_runtime_free(rt);

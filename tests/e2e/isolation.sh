@@ -34,6 +34,23 @@ expect_in "$TMP/err" "[faulty] document segv:"
 expect_in "$TMP/err" "retrying once"
 expect_in "$TMP/err" "plugin noise on stdout"
 
+# One worker holds several units and sends their results together; when it
+# dies or hangs, the results it held are not lost and the fault is pinned
+# on the document that caused it, not on one whose result was held.
+for i in $(seq 1 60); do
+    case $i in
+    17) echo '{"id": "segv", "text": "Please SEGFAULT Here."}' ;;
+    38) echo '{"id": "hang", "text": "This will HANG Forever."}' ;;
+    *) echo '{"id": "d'$i'", "text": "Alpha Beta number '$i'."}' ;;
+    esac
+done >"$TMP/batch.jsonl"
+run_glossa 4 run --isolate --threads 1 --doc-timeout 1 --plugin capitals --plugin faulty \
+    "$TMP/batch.jsonl" -o "$TMP/batch.out"
+O="$TMP/batch.out"
+expect_json "$O" 'length == 60 and all(.[]; .annotations.capitals | length >= 2)'
+expect_json "$O" '[.[] | select(.errors != []) | [.id, .errors[0].plugin, .errors[0].code]] == [["segv","faulty","ECRASHED"],["hang","faulty","ETIMEOUT"]]'
+expect_json "$O" '[.[] | select(.errors == []) | .annotations.faulty[0].label] | length == 58 and all(. == "OK")'
+
 # Without faults, isolation changes nothing: byte-identical to in-process,
 # for any worker count, and with workers recycled after every 2 units.
 for i in $(seq 1 40); do
