@@ -209,6 +209,11 @@ static void test_months_without_year(void **state)
            "1998-11");
     expect("The deal closes this June.", "2024-08-19", "this June", "DATE",
            "2024-06");
+    /* The full stop after a month is not part of the span. */
+    expect("They met on 21 October.", "2022-10-31", "21 October", "DATE",
+           "2022-10-21");
+    expect("They met on 21 Oct. in Paris.", "2022-10-31", "21 Oct.", "DATE",
+           "2022-10-21");
 }
 
 static void test_without_dct(void **state)
