@@ -214,6 +214,16 @@ static void test_months_without_year(void **state)
            "2022-10-21");
     expect("They met on 21 Oct. in Paris.", "2022-10-31", "21 Oct.", "DATE",
            "2022-10-21");
+    /* A day of the month in words, but not a word that counts what
+     * follows it. */
+    expect("Women's Day is this coming Sunday, March eighth.", "1998-03-05",
+           "this coming Sunday, March eighth", "DATE", "1998-03-08");
+    expect("They met on the twenty-first of October.", "2022-10-31",
+           "the twenty-first of October", "DATE", "2022-10-21");
+    expect("They met on October third, in Paris.", "2022-10-31",
+           "October third", "DATE", "2022-10-03");
+    expect("Its March first-quarter report was late.", "2022-10-31", "March",
+           "DATE", "2022-03");
 }
 
 static void test_without_dct(void **state)
