@@ -348,6 +348,13 @@ static void test_holidays(void **state)
            "DATE", "XXXX-XX-XX");
     expect("It happened on Christmas Day.", NULL, "Christmas Day", "DATE",
            "XXXX-12-25");
+    /* A holiday's week is the ISO week it falls in. */
+    expect("Protesters prayed as Easter week began.", "2000-04-17",
+           "Easter week", "DATE", "2000-W16");
+    expect("Stores open late in Thanksgiving week.", "2022-10-31",
+           "Thanksgiving week", "DATE", "2022-W47");
+    expect("Crowds came for the Easter weekend.", "2000-04-17", "Easter",
+           "DATE", "2000-04-23");
 }
 
 static void test_tense_markers(void **state)
