@@ -324,6 +324,16 @@ static void test_durations_and_sets(void **state)
     expect("A hearing is set for the week of March 6.", "2000-02-24",
            "the week of March 6", "DATE", "2000-W10");
     expect("The paper appears weekly.", d, "weekly", "SET", "P1W");
+    /* A weekday with a plural part of the day recurs, also when the
+     * part of the day is shared with the next weekday. */
+    expect("Flights leave on Tuesday nights.", d, "Tuesday nights", "SET",
+           "XXXX-WXX-2TNI");
+    expect("Flights leave on Monday and Tuesday nights.", d, "Monday", "SET",
+           "XXXX-WXX-1TNI");
+    expect("Flights leave on Monday and Tuesday nights.", d, "Tuesday nights",
+           "SET", "XXXX-WXX-2TNI");
+    expect("They met on Monday and Tuesday night.", d, "Monday", "DATE",
+           "2022-10-31");
 }
 
 static void test_holidays(void **state)
