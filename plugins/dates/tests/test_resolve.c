@@ -334,6 +334,9 @@ static void test_durations_and_sets(void **state)
            "SET", "XXXX-WXX-2TNI");
     expect("They met on Monday and Tuesday night.", d, "Monday", "DATE",
            "2022-10-31");
+    /* A rate in words is an amount per period, not a duration. */
+    expect_none("It runs four flights a week.", d);
+    expect("The talks took a week.", d, "a week", "DURATION", "P1W");
 }
 
 static void test_holidays(void **state)
