@@ -324,6 +324,9 @@ static void test_durations_and_sets(void **state)
     expect("A hearing is set for the week of March 6.", "2000-02-24",
            "the week of March 6", "DATE", "2000-W10");
     expect("The paper appears weekly.", d, "weekly", "SET", "P1W");
+    /* An average per period is no recurrence, also with a word between. */
+    expect_none("The average daily volume rose.", d);
+    expect_none("The average daily share turnover rose.", d);
     /* A weekday with a plural part of the day recurs, also when the
      * part of the day is shared with the next weekday. */
     expect("Flights leave on Tuesday nights.", d, "Tuesday nights", "SET",
