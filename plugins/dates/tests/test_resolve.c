@@ -569,6 +569,10 @@ static void test_not_dates(void **state)
     expect_none("Kopp's 1987 Chevrolet Cavalier was found.", "1999-01-22");
     expect_none("Gonzalez said on CBS's ''60 Minutes.''", "2000-04-17");
     expect_none("He said on \"48 Hours\" that he would go.", "2000-04-17");
+    expect_none("He told USA Today he would go. This is VOA Today.",
+                "2000-04-17");
+    expect("The UN said today that it would go.", "2000-04-17", "today", "DATE",
+           "2000-04-17");
     expect("It ran \"Spring of Life\" rallies in 1992.", "1998-10-25", "1992",
            "DATE", "1992");
     expect_n("It ran \"Spring of Life\" rallies in 1992.", "1998-10-25", 1);
