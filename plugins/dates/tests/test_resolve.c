@@ -454,6 +454,9 @@ static void test_present_and_future_refs(void **state)
            "DATE", "FUTURE_REF");
     expect("The action followed by one day an announcement.", d, "one day",
            "DURATION", "P1D");
+    expect("He hopes he one day follow in her footsteps.", d, "one day", "DATE",
+           "FUTURE_REF");
+    expect("I give you one day to decide.", d, "one day", "DURATION", "P1D");
 }
 
 static void test_anaphora_and_lists(void **state)
