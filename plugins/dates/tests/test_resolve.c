@@ -209,6 +209,21 @@ static void test_months_without_year(void **state)
            "1998-11");
     expect("The deal closes this June.", "2024-08-19", "this June", "DATE",
            "2024-06");
+    /* The full stop after a month is not part of the span. */
+    expect("They met on 21 October.", "2022-10-31", "21 October", "DATE",
+           "2022-10-21");
+    expect("They met on 21 Oct. in Paris.", "2022-10-31", "21 Oct.", "DATE",
+           "2022-10-21");
+    /* A day of the month in words, but not a word that counts what
+     * follows it. */
+    expect("Women's Day is this coming Sunday, March eighth.", "1998-03-05",
+           "this coming Sunday, March eighth", "DATE", "1998-03-08");
+    expect("They met on the twenty-first of October.", "2022-10-31",
+           "the twenty-first of October", "DATE", "2022-10-21");
+    expect("They met on October third, in Paris.", "2022-10-31",
+           "October third", "DATE", "2022-10-03");
+    expect("Its March first-quarter report was late.", "2022-10-31", "March",
+           "DATE", "2022-03");
 }
 
 static void test_without_dct(void **state)
@@ -309,6 +324,22 @@ static void test_durations_and_sets(void **state)
     expect("A hearing is set for the week of March 6.", "2000-02-24",
            "the week of March 6", "DATE", "2000-W10");
     expect("The paper appears weekly.", d, "weekly", "SET", "P1W");
+    /* An average per period is no recurrence, also with a word between. */
+    expect_none("The average daily volume rose.", d);
+    expect_none("The average daily share turnover rose.", d);
+    /* A weekday with a plural part of the day recurs, also when the
+     * part of the day is shared with the next weekday. */
+    expect("Flights leave on Tuesday nights.", d, "Tuesday nights", "SET",
+           "XXXX-WXX-2TNI");
+    expect("Flights leave on Monday and Tuesday nights.", d, "Monday", "SET",
+           "XXXX-WXX-1TNI");
+    expect("Flights leave on Monday and Tuesday nights.", d, "Tuesday nights",
+           "SET", "XXXX-WXX-2TNI");
+    expect("They met on Monday and Tuesday night.", d, "Monday", "DATE",
+           "2022-10-31");
+    /* A rate in words is an amount per period, not a duration. */
+    expect_none("It runs four flights a week.", d);
+    expect("The talks took a week.", d, "a week", "DURATION", "P1W");
 }
 
 static void test_holidays(void **state)
@@ -333,6 +364,13 @@ static void test_holidays(void **state)
            "DATE", "XXXX-XX-XX");
     expect("It happened on Christmas Day.", NULL, "Christmas Day", "DATE",
            "XXXX-12-25");
+    /* A holiday's week is the ISO week it falls in. */
+    expect("Protesters prayed as Easter week began.", "2000-04-17",
+           "Easter week", "DATE", "2000-W16");
+    expect("Stores open late in Thanksgiving week.", "2022-10-31",
+           "Thanksgiving week", "DATE", "2022-W47");
+    expect("Crowds came for the Easter weekend.", "2000-04-17", "Easter",
+           "DATE", "2000-04-23");
 }
 
 static void test_tense_markers(void **state)
@@ -416,6 +454,9 @@ static void test_present_and_future_refs(void **state)
            "DATE", "FUTURE_REF");
     expect("The action followed by one day an announcement.", d, "one day",
            "DURATION", "P1D");
+    expect("He hopes he one day follow in her footsteps.", d, "one day", "DATE",
+           "FUTURE_REF");
+    expect("I give you one day to decide.", d, "one day", "DURATION", "P1D");
 }
 
 static void test_anaphora_and_lists(void **state)
@@ -531,6 +572,10 @@ static void test_not_dates(void **state)
     expect_none("Kopp's 1987 Chevrolet Cavalier was found.", "1999-01-22");
     expect_none("Gonzalez said on CBS's ''60 Minutes.''", "2000-04-17");
     expect_none("He said on \"48 Hours\" that he would go.", "2000-04-17");
+    expect_none("He told USA Today he would go. This is VOA Today.",
+                "2000-04-17");
+    expect("The UN said today that it would go.", "2000-04-17", "today", "DATE",
+           "2000-04-17");
     expect("It ran \"Spring of Life\" rallies in 1992.", "1998-10-25", "1992",
            "DATE", "1992");
     expect_n("It ran \"Spring of Life\" rallies in 1992.", "1998-10-25", 1);
