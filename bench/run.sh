@@ -14,7 +14,11 @@
 # It prints a table (MB/s, documents/s, speed-up over 1 thread, peak
 # memory, each plugin's share of the time), writes bench/out/results.json,
 # and checks that every configuration writes the same bytes with any
-# number of threads (and in isolation).
+# number of threads (and in isolation). Last, it measures the cost of
+# --isolate: full and full-isolated with the most threads, run in turn
+# GLOSSA_BENCH_ROUNDS times (default 5) over a 20 MB corpus, so that both
+# see the same machine; it prints the median slowdown
+# (bench/out/isolation.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-100}
@@ -106,4 +110,31 @@ full=$(jq -r '[.[] | select(.config == "full" or .config == "full-isolated") | .
 [ "$full" = 1 ] || { echo "NOT DETERMINISTIC: --isolate wrote different bytes" >&2; status=1; }
 [ $status = 0 ] && echo "output: identical bytes for every thread count, in-process and isolated"
 echo "results: $results"
+
+# The cost of --isolate. Runs minutes apart on a shared host differ by
+# 10-20 %, more than the cost itself, so the two modes take turns.
+rounds=${GLOSSA_BENCH_ROUNDS:-5}
+t=${threads_list##* }
+small="$out/corpus-20MB.jsonl"
+if [ ! -s "$small" ]; then
+    "$build/gen_corpus" corpus 20 >"$small.tmp" && mv "$small.tmp" "$small"
+fi
+mbps() { # mbps [--isolate]: one run's MB/s
+    "$glossa" run --threads "$t" --pipeline "$pipelines/full.json" "$@" --no-progress \
+        --quiet --stats "$out/stats-turn.json" "$small" -o "$out/turn.jsonl"
+    jq '.megabytes_per_second' "$out/stats-turn.json"
+}
+echo
+printf 'isolation overhead, %s threads, 20 MB, %s rounds of in-process then --isolate:' "$t" "$rounds"
+slowdowns=()
+for r in $(seq 1 "$rounds"); do
+    a=$(mbps)
+    b=$(mbps --isolate)
+    slowdowns+=("$(jq -n "$a / $b - 1")")
+    printf ' %+.0f%%' "$(jq -n "${slowdowns[-1]} * 100")"
+done
+rm -f "$out/stats-turn.json" "$out/turn.jsonl"
+printf '%s\n' "${slowdowns[@]}" | jq -s --argjson t "$t" \
+    '{threads: $t, slowdowns: ., median: (sort | .[(length - 1) / 2 | floor])}' >"$out/isolation.json"
+jq -r '"\nmedian: --isolate is \(.median * 100 | round) % slower (\(.threads) threads)"' "$out/isolation.json"
 exit $status
