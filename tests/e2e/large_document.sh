@@ -19,4 +19,22 @@ chars=$(wc -m <"$f")
 # A cap on one plugin's output per document drops that layer only.
 run_glossa 4 run --plugin capitals --max-layer-bytes 1M "$f"
 expect_json "$TMP/out" '.[0].errors[0] == {"plugin":"capitals","code":"ETOOBIG","message":"output on this document exceeds the limit of 1048576 bytes (--max-layer-bytes); layer dropped"} and .[0].annotations == {}'
+# In isolation, workers keep at most 32 MiB of documents: two 17 MB ones
+# make the supervisor tell the worker to drop what it kept, and the
+# output is still the in-process one.
+half="$TMP/half.txt"
+head -c 17000000 "$f" >"$half"
+{
+    echo '{"id": "small1", "text": "Alpha Beta."}'
+    jq -Rsc '{id: "big1", text: .}' "$half"
+    echo '{"id": "small2", "text": "Gamma Delta."}'
+    jq -Rsc '{id: "big2", text: .}' "$half"
+    echo '{"id": "small3", "text": "Epsilon Zeta."}'
+} >"$TMP/mixed.jsonl"
+plugins=(--plugin counter --plugin capitals --plugin faulty)
+"$GLOSSA" run --threads 1 "${plugins[@]}" "$TMP/mixed.jsonl" >"$TMP/mixed.inproc" 2>"$TMP/err" ||
+    { cat "$TMP/err"; fail "in-process run of the mixed sizes"; }
+"$GLOSSA" run --isolate --threads 1 "${plugins[@]}" "$TMP/mixed.jsonl" >"$TMP/mixed.iso" 2>"$TMP/err" ||
+    { cat "$TMP/err"; fail "isolated run of the mixed sizes"; }
+cmp "$TMP/mixed.inproc" "$TMP/mixed.iso" || fail "isolated output differs on large documents"
 echo "ok ($size bytes, $n spans)"
