@@ -63,21 +63,6 @@ typedef struct part {
     FILE *f;
 } part_t;
 
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static char *concat(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s%s", a, b);
-    return s;
-}
-
 /* Lines and bytes of a file; the last line must end with a newline.
  * Returns 0, or -1 after printing why. */
 static int count_lines(part_t *p)
@@ -177,12 +162,12 @@ static char *guess_name(const part_t *p, uint64_t k)
 static void report_missing(const part_t *given, uint64_t k, uint64_t n)
 {
     char *guess = guess_name(given, k);
-    char *partial = guess ? concat(guess, ".partial") : NULL;
+    char *partial = guess ? glossa_cli_concat(guess, ".partial") : NULL;
     fprintf(stderr, "glossa merge: shard %llu/%llu is missing",
             (unsigned long long)k, (unsigned long long)n);
-    if (guess && exists(guess))
+    if (guess && glossa_cli_path_exists(guess))
         fprintf(stderr, " (%s exists: give it too)\n", guess);
-    else if (partial && exists(partial))
+    else if (partial && glossa_cli_path_exists(partial))
         fprintf(stderr,
                 " (%s exists: that shard's run has not finished; glossa run "
                 "--resume finishes it)\n",
@@ -203,9 +188,9 @@ static int check_parts(part_t *parts, size_t n, const json_t **job_out)
     size_t with_job = 0;
     for (size_t i = 0; i < n; i++) {
         part_t *p = &parts[i];
-        if (!exists(p->path)) {
-            char *partial = concat(p->path, ".partial");
-            if (partial && exists(partial))
+        if (!glossa_cli_path_exists(p->path)) {
+            char *partial = glossa_cli_concat(p->path, ".partial");
+            if (partial && glossa_cli_path_exists(partial))
                 fprintf(stderr,
                         "glossa merge: %s is not finished: its run was "
                         "interrupted or is still going (%s holds the records "
@@ -217,9 +202,9 @@ static int check_parts(part_t *parts, size_t n, const json_t **job_out)
             bad = 1;
             continue;
         }
-        char *job_path = concat(p->path, ".job");
+        char *job_path = glossa_cli_concat(p->path, ".job");
         json_error_t jerr;
-        if (job_path && exists(job_path)) {
+        if (job_path && glossa_cli_path_exists(job_path)) {
             p->job = json_load_file(job_path, 0, &jerr);
             if (!json_is_object(p->job)) {
                 fprintf(stderr, "glossa merge: %s: %s\n", job_path,

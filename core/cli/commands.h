@@ -49,6 +49,12 @@ int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level);
  * through a line. */
 void glossa_cli_install_stop_signals(void (*handler)(int));
 
+/* Whether something (a file, a directory, a FIFO...) is at path. */
+int glossa_cli_path_exists(const char *path);
+
+/* a followed by b, allocated (free() it), or NULL when out of memory. */
+char *glossa_cli_concat(const char *a, const char *b);
+
 /* The directory of the running executable (static storage), or NULL. */
 const char *glossa_cli_exe_dir(void);
 

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
+
 #define OUT_BUFFER ((size_t)1 << 20)
 /* At most this long between syncs to disk: a power loss costs at most the
  * records of the last second, not the run. */
@@ -20,21 +22,6 @@ static uint64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static char *concat(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s%s", a, b);
-    return s;
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -67,7 +54,7 @@ static void sync_dir_of(const char *path)
 
 static int write_job(const glossa_output_t *out, const json_t *job)
 {
-    char *tmp = concat(out->job_path, ".tmp");
+    char *tmp = glossa_cli_concat(out->job_path, ".tmp");
     if (!tmp)
         return -1;
     int rc = json_dump_file(job, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -274,20 +261,20 @@ static int open_output(glossa_output_t *out, const char *path, int resume,
         return GLOSSA_OUTPUT_READY;
     }
     out->path = strdup(path);
-    out->partial_path = concat(path, ".partial");
-    out->job_path = concat(path, ".partial.job");
-    out->done_job_path = concat(path, ".job");
+    out->partial_path = glossa_cli_concat(path, ".partial");
+    out->job_path = glossa_cli_concat(path, ".partial.job");
+    out->done_job_path = glossa_cli_concat(path, ".job");
     out->job = json_deep_copy(job);
     if (!out->path || !out->partial_path || !out->job_path ||
         !out->done_job_path || !out->job) {
         fprintf(stderr, "glossa run: out of memory\n");
         return GLOSSA_OUTPUT_FAILED;
     }
-    if (resume && exists(out->partial_path))
+    if (resume && glossa_cli_path_exists(out->partial_path))
         return open_resume(out, job);
-    if (resume && exists(path))
+    if (resume && glossa_cli_path_exists(path))
         return check_published(out, job);
-    if (!resume && exists(out->partial_path))
+    if (!resume && glossa_cli_path_exists(out->partial_path))
         fprintf(stderr,
                 "glossa run: warning: starting over; %s of an interrupted "
                 "run is discarded (--resume continues it)\n",
@@ -404,7 +391,7 @@ static int publish_job(glossa_output_t *out, uint64_t bytes)
                                   (json_int_t)(out->resumed + out->written),
                                   "bytes", (json_int_t)bytes));
     char *text = json_dumps(out->job, JSON_INDENT(2) | JSON_SORT_KEYS);
-    char *tmp = concat(out->done_job_path, ".tmp");
+    char *tmp = glossa_cli_concat(out->done_job_path, ".tmp");
     int fd = text && tmp
                  ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
                  : -1;

@@ -90,6 +90,22 @@ const char *glossa_cli_exe_dir(void)
     return dir;
 }
 
+int glossa_cli_path_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+char *glossa_cli_concat(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s", a, b);
+    return s;
+}
+
+/* A regular file is at path (not a directory of that name). */
 static int file_exists(const char *path)
 {
     struct stat st;
