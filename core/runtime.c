@@ -213,6 +213,19 @@ static glossa__step_t *find_step(const glossa_runtime_t *rt, const char *layer)
     return NULL;
 }
 
+/* Finds a plugin by name or path (glossa__plugin_resolve) and loads it. */
+static int load_named_type(const glossa_runtime_t *rt, const char *name_or_path,
+                           glossa__plugin_type_t **type, glossa_error_t *err)
+{
+    char *path = NULL;
+    int rc = glossa__plugin_resolve(rt, name_or_path, &path, err);
+    if (rc)
+        return rc;
+    rc = glossa__plugin_type_load(path, type, err);
+    glossa__free(path);
+    return rc;
+}
+
 /* add_plugin with an origin for messages ("pipeline.json: plugins[1]"). */
 static int add_step(glossa_runtime_t *rt, const char *name_or_path,
                     const json_t *config, const char *as, const char *origin,
@@ -221,13 +234,8 @@ static int add_step(glossa_runtime_t *rt, const char *name_or_path,
     if (rt->prepared)
         return glossa__fail(err, GLOSSA_ESTATE, origin, 0,
                             "plugins cannot be added after prepare()");
-    char *path = NULL;
-    int rc = glossa__plugin_resolve(rt, name_or_path, &path, err);
-    if (rc)
-        return rc;
     glossa__plugin_type_t *type = NULL;
-    rc = glossa__plugin_type_load(path, &type, err);
-    glossa__free(path);
+    int rc = load_named_type(rt, name_or_path, &type, err);
     if (rc)
         return rc;
     const char *layer = as ? as : type->desc.name;
@@ -628,13 +636,8 @@ int glossa_runtime_describe_plugin(glossa_runtime_t *rt,
     glossa_error_clear(err);
     if (!rt || !name_or_path || !cb)
         return GLOSSA_EINVAL;
-    char *path = NULL;
-    int rc = glossa__plugin_resolve(rt, name_or_path, &path, err);
-    if (rc)
-        return rc;
     glossa__plugin_type_t *type = NULL;
-    rc = glossa__plugin_type_load(path, &type, err);
-    glossa__free(path);
+    int rc = load_named_type(rt, name_or_path, &type, err);
     if (rc)
         return rc;
     glossa_plugin_info_t info;
