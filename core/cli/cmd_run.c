@@ -364,18 +364,14 @@ int glossa_cli_run(int argc, char **argv)
         case OPT_ISOLATE:
             ropts.isolate = 1;
             break;
-        case OPT_DOC_TIMEOUT: {
-            char *end;
-            double secs = strtod(optarg, &end);
-            if (*end || !(secs > 0) || secs > 86400) {
+        case OPT_DOC_TIMEOUT:
+            if (glossa_cli_parse_doc_timeout(optarg, &ropts.doc_timeout_ms)) {
                 fprintf(stderr, "glossa run: --doc-timeout takes seconds "
                                 "(e.g. 2.5), up to a day\n");
                 free(plugins);
                 return GLOSSA_EXIT_USAGE;
             }
-            ropts.doc_timeout_ms = (unsigned)(secs * 1000 + 0.5);
             break;
-        }
         case OPT_QUARANTINE:
             quarantine = optarg;
             break;

@@ -908,13 +908,10 @@ int glossa_cli_worker(int argc, char **argv)
         case OPT_ISOLATE:
             ropts.isolate = 1;
             break;
-        case OPT_DOC_TIMEOUT: {
-            char *end;
-            double secs = strtod(optarg, &end);
-            bad = *end || !(secs > 0) || secs > 86400;
-            ropts.doc_timeout_ms = (unsigned)(secs * 1000 + 0.5);
+        case OPT_DOC_TIMEOUT:
+            bad = glossa_cli_parse_doc_timeout(optarg, &ropts.doc_timeout_ms) !=
+                  0;
             break;
-        }
         case 'q':
             w.quiet = 1;
             ropts.log_level = GLOSSA_LOG_WARN;

@@ -43,6 +43,10 @@ int glossa_cli_parse_size(const char *s, unsigned long long *out);
  * level. Returns 0 or -1. */
 int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level);
 
+/* Parses --doc-timeout: seconds, more than 0 and at most a day, into
+ * milliseconds (rounded). Returns 0, or -1 leaving *ms as it was. */
+int glossa_cli_parse_doc_timeout(const char *s, unsigned *ms);
+
 /* The first SIGINT or SIGTERM calls `handler`; a second takes the default
  * action (the handler resets itself). SIGPIPE is ignored, so that a closed
  * output pipe becomes a write error to report, not a silent death halfway

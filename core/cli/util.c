@@ -39,6 +39,16 @@ int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level)
     return -1;
 }
 
+int glossa_cli_parse_doc_timeout(const char *s, unsigned *ms)
+{
+    char *end;
+    double secs = strtod(s, &end);
+    if (end == s || *end || !(secs > 0) || secs > 86400)
+        return -1;
+    *ms = (unsigned)(secs * 1000 + 0.5);
+    return 0;
+}
+
 int glossa_cli_parse_size(const char *s, unsigned long long *out)
 {
     if (!s || !isdigit((unsigned char)*s))
