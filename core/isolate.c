@@ -337,27 +337,33 @@ static void close_handle(uv_handle_t *h)
         uv_close(h, on_handle_closed);
 }
 
+/* The units the worker has taken and the supervisor has no result for
+ * yet, by its progress page (0 without one): the last is running. */
+static uint64_t taken_unanswered(const worker_t *w)
+{
+    if (!w->progress)
+        return 0;
+    uint64_t taken =
+        atomic_load_explicit(&w->progress->taken, memory_order_acquire);
+    return taken > w->results ? taken - w->results : 0;
+}
+
 /* The in-flight unit the worker is running, or was when it died: the
  * oldest, unless its progress page shows it has taken later ones (whose
  * results it still held). */
 static unsigned running_index(const worker_t *w)
 {
-    if (!w->progress || !w->n_inflight)
-        return 0;
-    uint64_t taken =
-        atomic_load_explicit(&w->progress->taken, memory_order_acquire);
-    if (taken <= w->results || taken - w->results > w->n_inflight)
+    uint64_t ahead = taken_unanswered(w);
+    if (ahead == 0 || ahead > w->n_inflight)
         return 0; /* it has not taken the next one: the oldest waits */
-    return (unsigned)(taken - w->results - 1);
+    return (unsigned)(ahead - 1);
 }
 
 /* When the worker took the unit it is running (uv_hrtime's clock), if the
  * progress page tells. */
 static int running_since(const worker_t *w, uint64_t *started)
 {
-    if (!w->progress ||
-        atomic_load_explicit(&w->progress->taken, memory_order_acquire) <=
-            w->results)
+    if (!taken_unanswered(w))
         return 0;
     *started =
         atomic_load_explicit(&w->progress->taken_ns, memory_order_relaxed);
@@ -856,7 +862,6 @@ static void spawn_worker(worker_t *w)
     w->timed_out = 0;
     w->was_ready = 0;
     w->n_inflight = 0;
-    forget_documents(w);
     w->results = 0;
     if (w->progress) {
         atomic_store(&w->progress->taken, 0);
