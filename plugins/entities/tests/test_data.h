@@ -27,6 +27,20 @@ static inline int entities_test_load(const char *dir, entities_model_t **model,
     return 0;
 }
 
+/* entities_test_load on $ENTITIES_DATA (else ./data), for a test group's
+ * setup: says on stderr why it failed. Returns 0 or -1. */
+static inline int entities_test_load_bundled(entities_model_t **model,
+                                             entities_gaz_t **gaz)
+{
+    const char *dir = getenv("ENTITIES_DATA");
+    char err[1024];
+    if (entities_test_load(dir ? dir : "data", model, gaz, err, sizeof(err))) {
+        fprintf(stderr, "setup: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 /* The file's bytes, NUL-terminated (len may be NULL), or NULL. */
 static inline char *entities_test_slurp(const char *path, size_t *len)
 {

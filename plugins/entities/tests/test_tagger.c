@@ -27,14 +27,7 @@ static entities_gaz_t *gaz;
 static int setup(void **state)
 {
     (void)state;
-    const char *dir = getenv("ENTITIES_DATA");
-    char err[1024];
-    if (entities_test_load(dir ? dir : "data", &model, &gaz, err,
-                           sizeof(err))) {
-        fprintf(stderr, "setup: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return entities_test_load_bundled(&model, &gaz);
 }
 
 static int teardown(void **state)
