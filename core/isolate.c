@@ -99,15 +99,32 @@ typedef struct worker {
     size_t in_len, in_cap;
 } worker_t;
 
-/* One write to a worker: the frame's small integers and its header stay
- * alive until libuv is done with them. */
-typedef struct request {
+/* The INIT write: its length prefix stays alive until libuv is done. */
+typedef struct init_request {
     uv_write_t req;
     worker_t *w;
+    unsigned char head[4];
+} init_request_t;
+
+/* One UNIT frame of a batch: its small integers and header. */
+typedef struct unit_frame {
     unsigned char head[8];
     unsigned char text_len[4], n_tokens[4], n_sentences[4];
     char *header;
-} request_t;
+} unit_frame_t;
+
+/* The UNIT frames one dispatch sends a worker, written together: one
+ * system call and at most one wake-up of the worker, whatever the number
+ * of units (system calls and wake-ups are most of what isolation costs).
+ * Everything stays alive until libuv is done with the write. */
+#define BUFS_PER_FRAME 8
+typedef struct send_batch {
+    uv_write_t req;
+    worker_t *w;
+    unsigned n_frames, n_bufs;
+    unit_frame_t frames[PIPELINE_DEPTH];
+    uv_buf_t bufs[PIPELINE_DEPTH * BUFS_PER_FRAME];
+} send_batch_t;
 
 struct glossa__isolation {
     uv_loop_t *loop;
@@ -120,6 +137,7 @@ struct glossa__isolation {
     size_t init_len;
     int stopping;
     int fatal;
+    int dispatching, dispatch_again; /* dispatch() is under way */
     unsigned start_failures;
     FILE *quarantine;
     unsigned units_per_worker;
@@ -127,6 +145,7 @@ struct glossa__isolation {
 
 static void spawn_worker(worker_t *w);
 static void dispatch(glossa__isolation_t *iso);
+static void dispatch_to(glossa__isolation_t *iso, worker_t *w);
 
 /* ---- Units --------------------------------------------------------------
  */
@@ -619,11 +638,10 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
     dispatch(w->iso);
 }
 
-static void on_written(uv_write_t *req, int status)
+static void on_init_written(uv_write_t *req, int status)
 {
-    request_t *r = req->data;
+    init_request_t *r = req->data;
     worker_t *w = r->w;
-    glossa__free(r->header);
     glossa__free(r);
     if (status < 0 && !w->exited)
         uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit goes on */
@@ -631,7 +649,7 @@ static void on_written(uv_write_t *req, int status)
 
 static int send_init(worker_t *w)
 {
-    request_t *r = glossa__calloc(1, sizeof(*r));
+    init_request_t *r = glossa__calloc(1, sizeof(*r));
     if (!r)
         return UV_ENOMEM;
     r->w = w;
@@ -639,23 +657,34 @@ static int send_init(worker_t *w)
     glossa__put_u32(r->head, (uint32_t)w->iso->init_len);
     uv_buf_t bufs[2] = {uv_buf_init((char *)r->head, 4),
                         uv_buf_init(w->iso->init, (unsigned)w->iso->init_len)};
-    int rc = uv_write(&r->req, (uv_stream_t *)&w->pipe, bufs, 2, on_written);
+    int rc =
+        uv_write(&r->req, (uv_stream_t *)&w->pipe, bufs, 2, on_init_written);
     if (rc)
         glossa__free(r);
     return rc;
 }
 
-/* Sends a unit: header, text, and the document's tokens and sentences in
- * binary (the worker is this same program), so the worker does not segment
- * the text again. Takes the header string. */
-static int send_unit(worker_t *w, const glossa__unit_t *u, char *header,
-                     int same_doc)
+static void free_batch(send_batch_t *b)
 {
-    request_t *r = glossa__calloc(1, sizeof(*r));
-    if (!r) {
-        glossa__free(header);
-        return UV_ENOMEM;
-    }
+    for (unsigned i = 0; i < b->n_frames; i++)
+        glossa__free(b->frames[i].header);
+    glossa__free(b);
+}
+
+static void on_batch_written(uv_write_t *req, int status)
+{
+    send_batch_t *b = req->data;
+    worker_t *w = b->w;
+    free_batch(b);
+    if (status < 0 && !w->exited)
+        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit goes on */
+}
+
+/* Adds u's UNIT frame to the batch, which takes `header`. Returns 0, or
+ * UV_E2BIG when the frame is beyond the protocol's limit. */
+static int add_unit_frame(send_batch_t *b, const glossa__unit_t *u,
+                          char *header, int same_doc)
+{
     const glossa__doc_t *doc = u->doc;
     size_t header_len = strlen(header);
     size_t text_len = same_doc ? 0 : doc->len;
@@ -666,39 +695,43 @@ static int send_unit(worker_t *w, const glossa__unit_t *u, char *header,
     uint64_t total = 4 + header_len + 4 + text_len + 4 + tokens + 4 + sentences;
     if (total > GLOSSA__MAX_FRAME) {
         glossa__free(header);
-        glossa__free(r);
         return UV_E2BIG;
     }
-    r->w = w;
-    r->req.data = r;
-    r->header = header;
-    glossa__put_u32(r->head, (uint32_t)total);
-    glossa__put_u32(r->head + 4, (uint32_t)header_len);
-    glossa__put_u32(r->text_len, (uint32_t)text_len);
-    glossa__put_u32(r->n_tokens, (uint32_t)n_tokens);
-    glossa__put_u32(r->n_sentences, (uint32_t)n_sentences);
-    uv_buf_t bufs[7] = {uv_buf_init((char *)r->head, 8),
-                        uv_buf_init(header, (unsigned)header_len),
-                        uv_buf_init((char *)r->text_len, 4),
-                        uv_buf_init(doc->text, (unsigned)text_len),
-                        uv_buf_init((char *)r->n_tokens, 4),
-                        uv_buf_init((char *)doc->seg.tokens, (unsigned)tokens),
-                        uv_buf_init((char *)r->n_sentences, 4)};
-    uv_buf_t all[8];
-    memcpy(all, bufs, sizeof(bufs));
-    all[7] = uv_buf_init((char *)doc->seg.sentences, (unsigned)sentences);
+    unit_frame_t *f = &b->frames[b->n_frames++];
+    f->header = header;
+    glossa__put_u32(f->head, (uint32_t)total);
+    glossa__put_u32(f->head + 4, (uint32_t)header_len);
+    glossa__put_u32(f->text_len, (uint32_t)text_len);
+    glossa__put_u32(f->n_tokens, (uint32_t)n_tokens);
+    glossa__put_u32(f->n_sentences, (uint32_t)n_sentences);
+    uv_buf_t parts[BUFS_PER_FRAME] = {
+        uv_buf_init((char *)f->head, 8),
+        uv_buf_init(header, (unsigned)header_len),
+        uv_buf_init((char *)f->text_len, 4),
+        uv_buf_init(doc->text, (unsigned)text_len),
+        uv_buf_init((char *)f->n_tokens, 4),
+        uv_buf_init((char *)doc->seg.tokens, (unsigned)tokens),
+        uv_buf_init((char *)f->n_sentences, 4),
+        uv_buf_init((char *)doc->seg.sentences, (unsigned)sentences)};
     /* Empty buffers left out: libuv would end with a write of 0 bytes. */
-    unsigned n_bufs = 0;
-    for (unsigned i = 0; i < 8; i++)
-        if (all[i].len)
-            all[n_bufs++] = all[i];
-    int rc =
-        uv_write(&r->req, (uv_stream_t *)&w->pipe, all, n_bufs, on_written);
+    for (unsigned i = 0; i < BUFS_PER_FRAME; i++)
+        if (parts[i].len)
+            b->bufs[b->n_bufs++] = parts[i];
+    return 0;
+}
+
+/* Writes the batch (and frees it once written); a batch that cannot be
+ * written kills the worker, whose units are then retried. */
+static void send_batch(worker_t *w, send_batch_t *b)
+{
+    b->w = w;
+    b->req.data = b;
+    int rc = uv_write(&b->req, (uv_stream_t *)&w->pipe, b->bufs, b->n_bufs,
+                      on_batch_written);
     if (rc) {
-        glossa__free(header);
-        glossa__free(r);
+        free_batch(b);
+        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries */
     }
-    return rc;
 }
 
 /* Where a worker is to keep a document it does not have: a free slot,
@@ -792,7 +825,9 @@ static char *unit_header(const glossa__unit_t *u, unsigned slot,
     return glossa__strbuf_detach(&sb, NULL);
 }
 
-static void start_unit(worker_t *w, glossa__unit_t *u)
+/* Sends u to w, in the batch. Returns -1 when u's frame cannot be made,
+ * which leaves u on w to be retried once w is killed. */
+static int start_unit(worker_t *w, glossa__unit_t *u, send_batch_t *batch)
 {
     glossa__isolation_t *iso = w->iso;
     int found = held_slot(w, u->doc->seq);
@@ -803,7 +838,7 @@ static void start_unit(worker_t *w, glossa__unit_t *u)
     char *text = unit_header(u, slot, found >= 0 ? h : NULL, drop, n_drop);
     if (!text) {
         fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
-        return;
+        return 0;
     }
     /* What the worker will keep once it has read this request. */
     for (unsigned i = 0; i < n_drop; i++)
@@ -821,8 +856,7 @@ static void start_unit(worker_t *w, glossa__unit_t *u)
         w->draining = 1;
     if (w->n_inflight == 1)
         start_timer(w);
-    if (send_unit(w, u, text, found >= 0))
-        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries it */
+    return add_unit_frame(batch, u, text, found >= 0) ? -1 : 0;
 }
 
 static void dispatch(glossa__isolation_t *iso)
@@ -835,14 +869,45 @@ static void dispatch(glossa__isolation_t *iso)
                       "not run: plugin workers cannot start", 0);
         return;
     }
-    for (unsigned i = 0; i < iso->n_workers && iso->head; i++) {
-        worker_t *w = &iso->workers[i];
-        while (iso->head && takes_units(w) && w->n_inflight < PIPELINE_DEPTH) {
-            glossa__unit_t *u = pick_unit(iso, w);
-            if (!u)
-                break;
-            start_unit(w, u);
+    /* A unit failed here may hand work back and so call us again: that
+     * call only asks for another pass, so that no worker gets frames
+     * ahead of the batch being built for it (results are matched to
+     * units in the order the frames were sent). */
+    if (iso->dispatching) {
+        iso->dispatch_again = 1;
+        return;
+    }
+    iso->dispatching = 1;
+    do {
+        iso->dispatch_again = 0;
+        for (unsigned i = 0; i < iso->n_workers && iso->head; i++)
+            dispatch_to(iso, &iso->workers[i]);
+    } while (iso->dispatch_again);
+    iso->dispatching = 0;
+}
+
+/* Fills w's pipeline from the waiting units, in one write. */
+static void dispatch_to(glossa__isolation_t *iso, worker_t *w)
+{
+    send_batch_t *batch = NULL;
+    int failed = 0;
+    while (iso->head && takes_units(w) && w->n_inflight < PIPELINE_DEPTH) {
+        glossa__unit_t *u = pick_unit(iso, w);
+        if (!u)
+            break;
+        if (!batch && !(batch = glossa__calloc(1, sizeof(*batch)))) {
+            fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
+            continue;
         }
+        failed |= start_unit(w, u, batch);
+    }
+    if (failed) {
+        free_batch(batch);
+        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries */
+    } else if (batch && batch->n_frames) {
+        send_batch(w, batch);
+    } else {
+        glossa__free(batch);
     }
 }
 

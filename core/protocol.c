@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -26,22 +27,48 @@ static int64_t frame_at(const glossa__frame_reader_t *r, size_t at)
     return r->end - at - 4 >= n ? (int64_t)n : -1;
 }
 
+/* Reads once into the buffer's free room: blocking, or when `wait` is 0
+ * only what has arrived (one recv on a socket; a pipe needs a poll too).
+ * Returns the bytes read (0 at end of file or when nothing has arrived
+ * and `wait` is 0) or -1. */
+static ssize_t read_some(glossa__frame_reader_t *r, int wait)
+{
+    char *room = r->buf + r->end;
+    size_t len = r->cap - r->end;
+    ssize_t got;
+    if (!wait) {
+        while ((got = recv(r->fd, room, len, MSG_DONTWAIT)) < 0 &&
+               errno == EINTR)
+            ;
+        if (got >= 0) {
+            if (got == 0)
+                r->eof = 1;
+            return got;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return 0;
+        if (errno != ENOTSOCK)
+            return -1;
+        struct pollfd p = {.fd = r->fd, .events = POLLIN};
+        int n;
+        while ((n = poll(&p, 1, 0)) < 0 && errno == EINTR)
+            ;
+        if (n <= 0)
+            return n;
+    }
+    while ((got = read(r->fd, room, len)) < 0 && errno == EINTR)
+        ;
+    if (got == 0)
+        r->eof = 1;
+    return got;
+}
+
 /* Makes room for the frame being read (or READ_CHUNK bytes) and reads
  * once: blocking, or only what has arrived when `wait` is 0. */
 static int fill(glossa__frame_reader_t *r, int wait)
 {
     if (r->eof)
         return 0;
-    if (!wait) {
-        struct pollfd p = {.fd = r->fd, .events = POLLIN};
-        int n;
-        while ((n = poll(&p, 1, 0)) < 0 && errno == EINTR)
-            ;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            return 0;
-    }
     if (r->start == r->end) {
         r->start = r->end = 0;
         if (r->cap > 4 * READ_CHUNK) { /* a large frame is gone */
@@ -73,14 +100,9 @@ static int fill(glossa__frame_reader_t *r, int wait)
         r->buf = grown;
         r->cap = cap;
     }
-    ssize_t got;
-    while ((got = read(r->fd, r->buf + r->end, r->cap - r->end)) < 0 &&
-           errno == EINTR)
-        ;
+    ssize_t got = read_some(r, wait);
     if (got < 0)
         return -1;
-    if (got == 0)
-        r->eof = 1;
     r->end += (size_t)got;
     return 0;
 }
@@ -105,18 +127,28 @@ int glossa__frame_next(glossa__frame_reader_t *r, const char **payload,
     }
 }
 
-int glossa__frame_poll(glossa__frame_reader_t *r)
+/* The complete frames buffered from `at` on, counting no further than
+ * `enough`. */
+static int count_frames(const glossa__frame_reader_t *r, int enough)
 {
-    if (fill(r, 0) < 0)
-        return -1;
     int count = 0;
     size_t at = r->start;
     int64_t n;
-    while ((n = frame_at(r, at)) >= 0) {
+    while (count < enough && (n = frame_at(r, at)) >= 0) {
         count++;
         at += 4 + (size_t)n;
     }
     return count;
+}
+
+int glossa__frame_poll(glossa__frame_reader_t *r, int enough)
+{
+    int count = count_frames(r, enough);
+    if (count >= enough)
+        return count; /* no system call needed */
+    if (fill(r, 0) < 0)
+        return -1;
+    return count_frames(r, enough);
 }
 
 void glossa__frame_reader_free(glossa__frame_reader_t *r)

@@ -98,9 +98,11 @@ typedef struct glossa__frame_reader {
  * 0 at a clean end of file, -1 on error or a malformed frame. */
 int glossa__frame_next(glossa__frame_reader_t *r, const char **payload,
                        uint32_t *len);
-/* Reads what has arrived without waiting and returns how many complete
- * frames are buffered, or -1 on error. */
-int glossa__frame_poll(glossa__frame_reader_t *r);
+/* How many complete frames are buffered, counting no further than
+ * `enough`: reads what has arrived, without waiting, only when fewer than
+ * `enough` are (a system call saved per frame when the caller needs to
+ * know no more). -1 on error. */
+int glossa__frame_poll(glossa__frame_reader_t *r, int enough);
 void glossa__frame_reader_free(glossa__frame_reader_t *r);
 
 /* Appends a frame (length, then payload) to out. */

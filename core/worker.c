@@ -404,7 +404,7 @@ int glossa_worker_main(int argc, char **argv)
         /* Results wait while two requests or more do, so that the
          * supervisor wakes once for several units, but go before the last
          * one runs, so that it sends more meanwhile. */
-        int waiting = glossa__frame_poll(&in);
+        int waiting = glossa__frame_poll(&in, 2);
         if (waiting < 0) {
             rc = 1;
             break;

@@ -1,11 +1,13 @@
 /* The worker's side of the isolation protocol's framing: frames split
  * across reads, several in one read, a frame far larger than the read
  * buffer, the count of frames already waiting (which decides when a
- * worker sends the results it holds), and ends of input clean or not. */
+ * worker sends the results it holds, and which reads only when it must),
+ * a pipe as well as a socket, and ends of input clean or not. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,24 +48,25 @@ static void test_frames_in_order_and_counted(void **state)
     int fds[2];
     make_socketpair(fds);
     glossa__frame_reader_t r = {.fd = fds[0]};
-    assert_int_equal(glossa__frame_poll(&r), 0); /* nothing yet: no wait */
+    assert_int_equal(glossa__frame_poll(&r, INT_MAX),
+                     0); /* nothing yet: no wait */
     put_frame(fds[1], "one", 3);
     put_frame(fds[1], "", 0);
     put_frame(fds[1], "three", 5);
-    assert_int_equal(glossa__frame_poll(&r), 3);
+    assert_int_equal(glossa__frame_poll(&r, INT_MAX), 3);
     expect_frame(&r, "one");
-    assert_int_equal(glossa__frame_poll(&r), 2);
+    assert_int_equal(glossa__frame_poll(&r, INT_MAX), 2);
     expect_frame(&r, "");
     expect_frame(&r, "three");
-    assert_int_equal(glossa__frame_poll(&r), 0);
+    assert_int_equal(glossa__frame_poll(&r, INT_MAX), 0);
     /* Half a frame is not counted until the rest arrives. */
     unsigned char head[4];
     glossa__put_u32(head, 6);
     assert_int_equal(glossa__write_all(fds[1], head, 4), 0);
     assert_int_equal(glossa__write_all(fds[1], "hal", 3), 0);
-    assert_int_equal(glossa__frame_poll(&r), 0);
+    assert_int_equal(glossa__frame_poll(&r, INT_MAX), 0);
     assert_int_equal(glossa__write_all(fds[1], "ves", 3), 0);
-    assert_int_equal(glossa__frame_poll(&r), 1);
+    assert_int_equal(glossa__frame_poll(&r, INT_MAX), 1);
     expect_frame(&r, "halves");
     /* End of input between frames is clean. */
     close(fds[1]);
@@ -123,6 +126,56 @@ static void *write_frame_thread(void *arg)
     return NULL;
 }
 
+/* Counting stops at `enough`: with that many frames buffered the reader
+ * does not read (what arrived since is not counted yet); with fewer it
+ * reads what has arrived. */
+static void test_poll_reads_only_when_short(void **state)
+{
+    (void)state;
+    int fds[2];
+    make_socketpair(fds);
+    glossa__frame_reader_t r = {.fd = fds[0]};
+    put_frame(fds[1], "a", 1);
+    put_frame(fds[1], "b", 1);
+    assert_int_equal(glossa__frame_poll(&r, 2), 2);
+    put_frame(fds[1], "c", 1);
+    assert_int_equal(glossa__frame_poll(&r, 2), 2); /* buffered: no read */
+    assert_int_equal(glossa__frame_poll(&r, INT_MAX), 3);
+    expect_frame(&r, "a");
+    expect_frame(&r, "b");
+    put_frame(fds[1], "d", 1);
+    assert_int_equal(glossa__frame_poll(&r, 2), 2); /* short: reads */
+    expect_frame(&r, "c");
+    expect_frame(&r, "d");
+    assert_int_equal(glossa__frame_poll(&r, 2), 0);
+    glossa__frame_reader_free(&r);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+/* On a pipe (no recv), polling falls back to poll and read. */
+static void test_poll_on_a_pipe(void **state)
+{
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    glossa__frame_reader_t r = {.fd = fds[0]};
+    assert_int_equal(glossa__frame_poll(&r, 2), 0); /* empty: no wait */
+    put_frame(fds[1], "one", 3);
+    assert_int_equal(glossa__frame_poll(&r, 2), 1);
+    put_frame(fds[1], "two", 3);
+    assert_int_equal(glossa__frame_poll(&r, 2), 2);
+    expect_frame(&r, "one");
+    expect_frame(&r, "two");
+    close(fds[1]);
+    assert_int_equal(glossa__frame_poll(&r, 2), 0);
+    const char *payload;
+    uint32_t len;
+    assert_int_equal(glossa__frame_next(&r, &payload, &len), 0);
+    glossa__frame_reader_free(&r);
+    close(fds[0]);
+}
+
 /* A frame many times the read buffer and the socket's capacity arrives
  * whole, and the buffer serves small frames again afterwards. */
 static void test_large_frame(void **state)
@@ -160,6 +213,8 @@ int main(void)
         cmocka_unit_test(test_frames_in_order_and_counted),
         cmocka_unit_test(test_end_inside_a_frame_is_an_error),
         cmocka_unit_test(test_length_beyond_the_limit_is_refused),
+        cmocka_unit_test(test_poll_reads_only_when_short),
+        cmocka_unit_test(test_poll_on_a_pipe),
         cmocka_unit_test(test_large_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
