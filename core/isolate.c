@@ -43,7 +43,7 @@ enum { SLOT_EMPTY, SLOT_STARTING, SLOT_READY, SLOT_CLOSING };
  * Results come back in order. With a progress page the worker sends the
  * results of all but the last unit it holds in one write (protocol.h),
  * so the supervisor wakes about once per PIPELINE_DEPTH - 1 units. */
-#define PIPELINE_DEPTH 4
+#define PIPELINE_DEPTH 8
 /* Text a worker may keep in its document slots, in bytes: beyond it the
  * least recently used documents are dropped first. */
 #define KEEP_BYTES ((size_t)32 << 20)

@@ -50,10 +50,10 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 5
+#define GLOSSA__PROTOCOL_VERSION 6
 /* Documents a worker keeps at once: a document's later units find it
  * there even when the worker ran units of others in between. */
-#define GLOSSA__WORKER_DOC_SLOTS 4
+#define GLOSSA__WORKER_DOC_SLOTS 8
 #define GLOSSA__WORKER_FD 3
 #define GLOSSA__WORKER_PROGRESS_FD 4
 #define GLOSSA__WORKER_ARG GLOSSA_WORKER_ARGUMENT
