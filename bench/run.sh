@@ -16,9 +16,9 @@
 # and checks that every configuration writes the same bytes with any
 # number of threads (and in isolation). Last, it measures the cost of
 # --isolate: full and full-isolated with the most threads, run in turn
-# GLOSSA_BENCH_ROUNDS times (default 5) over a 20 MB corpus, so that both
-# see the same machine; it prints the median slowdown
-# (bench/out/isolation.json).
+# GLOSSA_BENCH_ROUNDS times (default 5; which goes first alternates) over
+# a 20 MB corpus, so that both see the same machine; it prints the median
+# slowdown (bench/out/isolation.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-100}
@@ -112,7 +112,8 @@ full=$(jq -r '[.[] | select(.config == "full" or .config == "full-isolated") | .
 echo "results: $results"
 
 # The cost of --isolate. Runs minutes apart on a shared host differ by
-# 10-20 %, more than the cost itself, so the two modes take turns.
+# 10-20 %, more than the cost itself, so the two modes take turns, and
+# which one goes first alternates from round to round.
 rounds=${GLOSSA_BENCH_ROUNDS:-5}
 t=${threads_list##* }
 small="$out/corpus-20MB.jsonl"
@@ -125,11 +126,16 @@ mbps() { # mbps [--isolate]: one run's MB/s
     jq '.megabytes_per_second' "$out/stats-turn.json"
 }
 echo
-printf 'isolation overhead, %s threads, 20 MB, %s rounds of in-process then --isolate:' "$t" "$rounds"
+printf 'isolation overhead, %s threads, 20 MB, %s rounds of both modes (which goes first alternates):' "$t" "$rounds"
 slowdowns=()
 for r in $(seq 1 "$rounds"); do
-    a=$(mbps)
-    b=$(mbps --isolate)
+    if [ $((r % 2)) = 1 ]; then
+        a=$(mbps)
+        b=$(mbps --isolate)
+    else
+        b=$(mbps --isolate)
+        a=$(mbps)
+    fi
     slowdowns+=("$(jq -n "$a / $b - 1")")
     printf ' %+.0f%%' "$(jq -n "${slowdowns[-1]} * 100")"
 done
