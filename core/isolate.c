@@ -138,6 +138,12 @@ struct glossa__isolation {
     int stopping;
     int fatal;
     int dispatching, dispatch_again; /* dispatch() is under way */
+    /* Dispatching waits for the check phase of the loop's turn, after its
+     * events are handled, so that all the units submitted and results
+     * read in one turn go out in one write per worker, not one write per
+     * unit. */
+    uv_check_t dispatcher;
+    int dispatcher_open;
     unsigned start_failures;
     FILE *quarantine;
     unsigned units_per_worker;
@@ -145,6 +151,7 @@ struct glossa__isolation {
 
 static void spawn_worker(worker_t *w);
 static void dispatch(glossa__isolation_t *iso);
+static void dispatch_soon(glossa__isolation_t *iso);
 static void dispatch_to(glossa__isolation_t *iso, worker_t *w);
 
 /* ---- Units --------------------------------------------------------------
@@ -450,7 +457,7 @@ static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
     }
     if (running)
         unit_lost(w, running);
-    dispatch(iso);
+    dispatch_soon(iso);
 }
 
 static void on_timeout(uv_timer_t *timer)
@@ -635,7 +642,7 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
         memmove(w->in, w->in + pos, w->in_len - pos);
         w->in_len -= pos;
     }
-    dispatch(w->iso);
+    dispatch_soon(w->iso);
 }
 
 static void on_init_written(uv_write_t *req, int status)
@@ -721,13 +728,32 @@ static int add_unit_frame(send_batch_t *b, const glossa__unit_t *u,
 }
 
 /* Writes the batch (and frees it once written); a batch that cannot be
- * written kills the worker, whose units are then retried. */
+ * written kills the worker, whose units are then retried. What the
+ * socket takes at once is written here, without a write request: libuv
+ * would spend a turn of the loop and an epoll_ctl on each request. */
 static void send_batch(worker_t *w, send_batch_t *b)
 {
-    b->w = w;
-    b->req.data = b;
-    int rc = uv_write(&b->req, (uv_stream_t *)&w->pipe, b->bufs, b->n_bufs,
+    uv_stream_t *stream = (uv_stream_t *)&w->pipe;
+    int rc = uv_try_write(stream, b->bufs, b->n_bufs);
+    if (rc == UV_EAGAIN) /* nothing written, or earlier writes queued */
+        rc = 0;
+    if (rc >= 0) {
+        /* Skip what was written; queue the rest. */
+        size_t written = (size_t)rc;
+        unsigned first = 0;
+        while (first < b->n_bufs && written >= b->bufs[first].len)
+            written -= b->bufs[first++].len;
+        if (first == b->n_bufs) {
+            free_batch(b);
+            return;
+        }
+        b->bufs[first].base += written;
+        b->bufs[first].len -= written;
+        b->w = w;
+        b->req.data = b;
+        rc = uv_write(&b->req, stream, b->bufs + first, b->n_bufs - first,
                       on_batch_written);
+    }
     if (rc) {
         free_batch(b);
         uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries */
@@ -869,14 +895,6 @@ static void dispatch(glossa__isolation_t *iso)
                       "not run: plugin workers cannot start", 0);
         return;
     }
-    /* A unit failed here may hand work back and so call us again: that
-     * call only asks for another pass, so that no worker gets frames
-     * ahead of the batch being built for it (results are matched to
-     * units in the order the frames were sent). */
-    if (iso->dispatching) {
-        iso->dispatch_again = 1;
-        return;
-    }
     iso->dispatching = 1;
     do {
         iso->dispatch_again = 0;
@@ -884,6 +902,28 @@ static void dispatch(glossa__isolation_t *iso)
             dispatch_to(iso, &iso->workers[i]);
     } while (iso->dispatch_again);
     iso->dispatching = 0;
+}
+
+static void on_dispatch_check(uv_check_t *check)
+{
+    uv_check_stop(check);
+    dispatch(check->data);
+}
+
+/* Asks for a dispatch at the end of this turn of the loop. Called from
+ * the handling of events (reads, process exits, finished pool work),
+ * which comes before the check phase of the same turn; a call from a
+ * close callback, after the check phase, uses dispatch() itself. A unit
+ * failed while a dispatch is under way may hand work back: that only
+ * asks for another pass of the same dispatch, so that no worker gets
+ * frames ahead of the batch being built for it (results are matched to
+ * units in the order the frames were sent). */
+static void dispatch_soon(glossa__isolation_t *iso)
+{
+    if (iso->dispatching)
+        iso->dispatch_again = 1;
+    else if (iso->dispatcher_open)
+        uv_check_start(&iso->dispatcher, on_dispatch_check);
 }
 
 /* Fills w's pipeline from the waiting units, in one write. */
@@ -974,7 +1014,7 @@ static void spawn_worker(worker_t *w)
             iso->fatal = 1;
             iso->cb.fatal(iso->cb.ud, GLOSSA_ECRASHED,
                           "cannot start plugin workers");
-            dispatch(iso);
+            dispatch(iso); /* maybe from a close callback: not later */
         }
     }
 }
@@ -1089,6 +1129,9 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
             }
         }
     }
+    uv_check_init(loop, &iso->dispatcher);
+    iso->dispatcher.data = iso;
+    iso->dispatcher_open = 1;
     for (unsigned i = 0; i < iso->n_workers; i++) {
         iso->workers[i].iso = iso;
         iso->workers[i].index = i;
@@ -1105,12 +1148,16 @@ void glossa__isolation_submit(glossa__isolation_t *iso, glossa__unit_t *unit)
      * already under way, and the worker that produced the layer (just
      * freed, so asked first) still holds the document and the layer. */
     enqueue(iso, unit, unit->step->n_requires > 0);
-    dispatch(iso);
+    dispatch_soon(iso);
 }
 
 void glossa__isolation_stop(glossa__isolation_t *iso)
 {
     iso->stopping = 1;
+    if (iso->dispatcher_open) {
+        iso->dispatcher_open = 0;
+        uv_close((uv_handle_t *)&iso->dispatcher, NULL);
+    }
     for (unsigned i = 0; i < iso->n_workers; i++) {
         worker_t *w = &iso->workers[i];
         if (w->n_inflight && !w->exited)
