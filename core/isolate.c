@@ -106,18 +106,17 @@ typedef struct init_request {
     unsigned char head[4];
 } init_request_t;
 
-/* One UNIT frame of a batch: its small integers and header. */
+/* One UNIT frame of a batch: everything before the document's text,
+ * tokens and sentences, which are written from the document itself. */
 typedef struct unit_frame {
-    unsigned char head[8];
-    unsigned char text_len[4], n_tokens[4], n_sentences[4];
-    char *header;
+    char *head;
 } unit_frame_t;
 
 /* The UNIT frames one dispatch sends a worker, written together: one
  * system call and at most one wake-up of the worker, whatever the number
  * of units (system calls and wake-ups are most of what isolation costs).
  * Everything stays alive until libuv is done with the write. */
-#define BUFS_PER_FRAME 8
+#define BUFS_PER_FRAME 4
 typedef struct send_batch {
     uv_write_t req;
     worker_t *w;
@@ -531,62 +530,48 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
         start_timer(w); /* the next unit starts now */
     else if (w->draining)
         retire(w); /* recycled: a fresh worker takes the slot */
-    /* header, layer text, document text: each a 4-byte length + bytes */
-    const char *parts[3] = {NULL, NULL, NULL};
-    uint32_t lens[3] = {0, 0, 0};
-    const char *p = payload, *end = payload + len;
-    int ok = 1;
-    for (int i = 0; i < 3 && ok; i++) {
-        ok = end - p >= 4;
-        if (ok) {
-            lens[i] = glossa__get_u32((const unsigned char *)p);
-            p += 4;
-            ok = (size_t)(end - p) >= lens[i];
-            parts[i] = p;
-            p += lens[i];
-        }
+    glossa__unit_result_t r;
+    if (glossa__unit_result_parse(payload, len, &r)) {
+        fail_unit(iso, u, "EINVAL", "malformed answer from a worker", 0);
+        return;
     }
-    json_t *msg = ok ? json_loadb(parts[0], lens[0], 0, NULL) : NULL;
-    const char *status = json_string_value(json_object_get(msg, "status"));
-    int done = status && !strcmp(status, "done") && lens[1] > 0;
+    int done = (r.flags & GLOSSA__RESULT_DONE) && r.spans.len > 0;
+    json_t *warnings =
+        r.warnings.len ? json_loadb(r.warnings.data, r.warnings.len, 0, NULL)
+                       : NULL;
     if (done) {
         /* Kept as text: spliced into dependents' requests and the output
          * without being parsed here, on the loop thread. */
-        u->spans_text = glossa__strndup(parts[1], lens[1]);
-        u->spans_text_len = lens[1];
-        if (lens[2]) {
-            u->document_text = glossa__strndup(parts[2], lens[2]);
-            u->document_text_len = lens[2];
+        u->spans_text = glossa__strndup(r.spans.data, r.spans.len);
+        u->spans_text_len = r.spans.len;
+        if (r.document.len) {
+            u->document_text = glossa__strndup(r.document.data, r.document.len);
+            u->document_text_len = r.document.len;
         }
-        u->text_has_reals = json_is_true(json_object_get(msg, "reals"));
+        u->text_has_reals = (r.flags & GLOSSA__RESULT_REALS) != 0;
         /* The worker keeps this layer with the copy of the document it
          * ran on, if that copy is still in its slot. */
         held_doc_t *h = &w->held[sent.slot];
         if (h->used && h->copy == sent.copy)
             h->layer_here[u->step->index] = 1;
     }
-    if (!msg || !status ||
-        (done && (!u->spans_text || (lens[2] && !u->document_text)))) {
+    if ((r.warnings.len && !warnings) ||
+        (done && (!u->spans_text || (r.document.len && !u->document_text)))) {
+        json_decref(warnings);
         fail_unit(iso, u, "ENOMEM",
                   "could not read the worker's answer (out of memory?)", 0);
-    } else {
-        json_t *warnings = json_object_get(msg, "warnings");
-        u->warnings = json_is_array(warnings) ? json_incref(warnings) : NULL;
-        u->nanos = (uint64_t)json_integer_value(json_object_get(msg, "nanos"));
-        const char *error = json_string_value(json_object_get(msg, "error"));
-        if (error)
-            u->error = glossa__strdup(error);
-        /* Codes come from a fixed set; keep a static string. */
-        const char *code = json_string_value(json_object_get(msg, "code"));
-        u->error_code = code && !strcmp(code, "ETOOBIG")  ? "ETOOBIG"
-                        : code && !strcmp(code, "ENOMEM") ? "ENOMEM"
-                        : code && !strcmp(code, "EINVAL") ? "EINVAL"
-                                                          : "EPLUGIN";
-        u->status = done ? GLOSSA__UNIT_DONE : GLOSSA__UNIT_FAILED;
-        /* Last: `done` may hand this worker its next unit. */
-        iso->cb.done(iso->cb.ud, u);
+        return;
     }
-    json_decref(msg);
+    u->warnings = json_is_array(warnings) ? warnings : NULL;
+    if (!u->warnings)
+        json_decref(warnings);
+    u->nanos = r.nanos;
+    if (r.error.len)
+        u->error = glossa__strndup(r.error.data, r.error.len);
+    u->error_code = r.code ? r.code : "EPLUGIN";
+    u->status = done ? GLOSSA__UNIT_DONE : GLOSSA__UNIT_FAILED;
+    /* Last: `done` may hand this worker its next unit. */
+    iso->cb.done(iso->cb.ud, u);
 }
 
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
@@ -674,7 +659,7 @@ static int send_init(worker_t *w)
 static void free_batch(send_batch_t *b)
 {
     for (unsigned i = 0; i < b->n_frames; i++)
-        glossa__free(b->frames[i].header);
+        glossa__free(b->frames[i].head);
     glossa__free(b);
 }
 
@@ -687,44 +672,29 @@ static void on_batch_written(uv_write_t *req, int status)
         uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit goes on */
 }
 
-/* Adds u's UNIT frame to the batch, which takes `header`. Returns 0, or
- * UV_E2BIG when the frame is beyond the protocol's limit. */
-static int add_unit_frame(send_batch_t *b, const glossa__unit_t *u,
-                          char *header, int same_doc)
+/* Adds u's UNIT frame to the batch: the head (which the batch takes),
+ * then the document's text, tokens and sentences unless the worker keeps
+ * the document. */
+static void add_unit_frame(send_batch_t *b, const glossa__unit_t *u, char *head,
+                           size_t head_len, int same_doc)
 {
     const glossa__doc_t *doc = u->doc;
-    size_t header_len = strlen(header);
-    size_t text_len = same_doc ? 0 : doc->len;
-    size_t n_tokens = same_doc ? 0 : doc->seg.n_tokens;
-    size_t n_sentences = same_doc ? 0 : doc->seg.n_sentences;
-    size_t tokens = n_tokens * sizeof(glossa_token_t);
-    size_t sentences = n_sentences * sizeof(glossa_sentence_t);
-    uint64_t total = 4 + header_len + 4 + text_len + 4 + tokens + 4 + sentences;
-    if (total > GLOSSA__MAX_FRAME) {
-        glossa__free(header);
-        return UV_E2BIG;
-    }
-    unit_frame_t *f = &b->frames[b->n_frames++];
-    f->header = header;
-    glossa__put_u32(f->head, (uint32_t)total);
-    glossa__put_u32(f->head + 4, (uint32_t)header_len);
-    glossa__put_u32(f->text_len, (uint32_t)text_len);
-    glossa__put_u32(f->n_tokens, (uint32_t)n_tokens);
-    glossa__put_u32(f->n_sentences, (uint32_t)n_sentences);
+    b->frames[b->n_frames++].head = head;
     uv_buf_t parts[BUFS_PER_FRAME] = {
-        uv_buf_init((char *)f->head, 8),
-        uv_buf_init(header, (unsigned)header_len),
-        uv_buf_init((char *)f->text_len, 4),
-        uv_buf_init(doc->text, (unsigned)text_len),
-        uv_buf_init((char *)f->n_tokens, 4),
-        uv_buf_init((char *)doc->seg.tokens, (unsigned)tokens),
-        uv_buf_init((char *)f->n_sentences, 4),
-        uv_buf_init((char *)doc->seg.sentences, (unsigned)sentences)};
+        uv_buf_init(head, (unsigned)head_len),
+        uv_buf_init(doc->text, same_doc ? 0 : (unsigned)doc->len),
+        uv_buf_init(
+            (char *)doc->seg.tokens,
+            same_doc ? 0
+                     : (unsigned)(doc->seg.n_tokens * sizeof(glossa_token_t))),
+        uv_buf_init((char *)doc->seg.sentences,
+                    same_doc ? 0
+                             : (unsigned)(doc->seg.n_sentences *
+                                          sizeof(glossa_sentence_t)))};
     /* Empty buffers left out: libuv would end with a write of 0 bytes. */
     for (unsigned i = 0; i < BUFS_PER_FRAME; i++)
         if (parts[i].len)
             b->bufs[b->n_bufs++] = parts[i];
-    return 0;
 }
 
 /* Writes the batch (and frees it once written); a batch that cannot be
@@ -796,59 +766,86 @@ static unsigned choose_slot(const worker_t *w, size_t bytes, unsigned *drop,
     return slot;
 }
 
-/* The request header (protocol.h): the step, the slot, the document's id
- * and metadata unless the worker keeps it, and the layers the step
- * requires that the worker does not have, spliced from the text their
- * workers sent. Returns a new string or NULL when out of memory. */
-static char *unit_header(const glossa__unit_t *u, unsigned slot,
-                         const held_doc_t *kept, const unsigned *drop,
-                         unsigned n_drop)
+/* The required layers the worker does not have, as the JSON object of a
+ * UNIT (protocol.h), spliced from the text their workers sent; empty when
+ * there are none. Returns 0, or -1 when out of memory. */
+static int required_layers(glossa__strbuf_t *sb, const glossa__unit_t *u,
+                           const held_doc_t *kept)
 {
     const glossa__step_t *step = u->step;
-    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
-    glossa__strbuf_printf(&sb, "{\"step\":%zu,\"slot\":%u", step->index, slot);
-    if (n_drop) {
-        glossa__strbuf_puts(&sb, ",\"drop\":[");
-        for (unsigned i = 0; i < n_drop; i++)
-            glossa__strbuf_printf(&sb, "%s%u", i ? "," : "", drop[i]);
-        glossa__strbuf_putc(&sb, ']');
-    }
-    if (kept) {
-        glossa__strbuf_puts(&sb, ",\"same\":true");
-    } else {
-        const char *id = u->doc->id ? u->doc->id : "";
-        glossa__strbuf_puts(&sb, ",\"id\":");
-        glossa__strbuf_put_json_string(&sb, id, strlen(id));
-        glossa__strbuf_puts(&sb, ",\"meta\":");
-        glossa__strbuf_put_json(&sb, u->doc->meta);
-    }
-    glossa__strbuf_puts(&sb, ",\"layers\":{");
     int first = 1;
     for (size_t r = 0; r < step->n_requires; r++) {
         const glossa__unit_t *req = &u->doc->units[step->requires[r]];
         if (kept && kept->layer_here[step->requires[r]])
             continue; /* the worker has it */
-        if (!first)
-            glossa__strbuf_putc(&sb, ',');
+        glossa__strbuf_putc(sb, first ? '{' : ',');
         first = 0;
-        glossa__strbuf_put_json_string(&sb, req->step->layer,
+        glossa__strbuf_put_json_string(sb, req->step->layer,
                                        strlen(req->step->layer));
-        glossa__strbuf_puts(&sb, ":{\"spans\":");
-        glossa__strbuf_append(&sb, req->spans_text, req->spans_text_len);
-        glossa__strbuf_puts(&sb, ",\"document\":");
+        glossa__strbuf_puts(sb, ":{\"spans\":");
+        glossa__strbuf_append(sb, req->spans_text, req->spans_text_len);
+        glossa__strbuf_puts(sb, ",\"document\":");
         if (req->document_text)
-            glossa__strbuf_append(&sb, req->document_text,
+            glossa__strbuf_append(sb, req->document_text,
                                   req->document_text_len);
         else
-            glossa__strbuf_puts(&sb, "null");
-        glossa__strbuf_putc(&sb, '}');
+            glossa__strbuf_puts(sb, "null");
+        glossa__strbuf_putc(sb, '}');
     }
-    glossa__strbuf_puts(&sb, "}}");
-    if (sb.failed) {
-        glossa__strbuf_free(&sb);
+    if (!first)
+        glossa__strbuf_putc(sb, '}');
+    return sb->failed ? -1 : 0;
+}
+
+/* The head of u's UNIT frame (protocol.h): the step, the slot, the slots
+ * to empty, the document's id and metadata unless the worker keeps it,
+ * and the layers the step requires that the worker does not have.
+ * Returns a new buffer, or NULL when out of memory or when the frame is
+ * beyond the protocol's limit (*too_big set). */
+static char *unit_head(const glossa__unit_t *u, unsigned slot,
+                       const held_doc_t *kept, unsigned drop, size_t *len,
+                       int *too_big)
+{
+    const glossa__doc_t *doc = u->doc;
+    glossa__strbuf_t meta = GLOSSA__STRBUF_INIT, layers = GLOSSA__STRBUF_INIT;
+    glossa__strbuf_t head = GLOSSA__STRBUF_INIT;
+    if (!kept)
+        glossa__strbuf_put_json(&meta, doc->meta);
+    int ok = !meta.failed && required_layers(&layers, u, kept) == 0;
+    const char *id = !kept && doc->id ? doc->id : "";
+    glossa__unit_request_t r = {.step = (uint32_t)u->step->index,
+                                .slot = slot,
+                                .flags = kept ? GLOSSA__UNIT_SAME : 0,
+                                .drop = drop,
+                                .id = {id, (uint32_t)strlen(id)},
+                                .meta = {meta.data, (uint32_t)meta.len},
+                                .layers = {layers.data, (uint32_t)layers.len}};
+    if (!kept) {
+        r.text = (glossa__bytes_t){doc->text, (uint32_t)doc->len};
+        r.n_tokens = (uint32_t)doc->seg.n_tokens;
+        r.tokens = (glossa__bytes_t){
+            (const char *)doc->seg.tokens,
+            (uint32_t)(doc->seg.n_tokens * sizeof(glossa_token_t))};
+        r.n_sentences = (uint32_t)doc->seg.n_sentences;
+        r.sentences = (glossa__bytes_t){
+            (const char *)doc->seg.sentences,
+            (uint32_t)(doc->seg.n_sentences * sizeof(glossa_sentence_t))};
+    }
+    /* Lengths are 32 bits on the wire: anything larger is refused. */
+    *too_big =
+        meta.len > GLOSSA__MAX_FRAME || layers.len > GLOSSA__MAX_FRAME ||
+        doc->len > GLOSSA__MAX_FRAME ||
+        doc->seg.n_tokens > GLOSSA__MAX_FRAME / sizeof(glossa_token_t) ||
+        doc->seg.n_sentences > GLOSSA__MAX_FRAME / sizeof(glossa_sentence_t);
+    if (ok && !*too_big && glossa__unit_request_head(&head, &r))
+        *too_big = !head.failed;
+    glossa__strbuf_free(&meta);
+    glossa__strbuf_free(&layers);
+    if (!ok || *too_big || head.failed) {
+        glossa__strbuf_free(&head);
         return NULL;
     }
-    return glossa__strbuf_detach(&sb, NULL);
+    return glossa__strbuf_detach(&head, len);
 }
 
 /* Sends u to w, in the batch. Returns -1 when u's frame cannot be made,
@@ -861,8 +858,14 @@ static int start_unit(worker_t *w, glossa__unit_t *u, send_batch_t *batch)
     unsigned slot = found >= 0 ? (unsigned)found
                                : choose_slot(w, u->doc->len, drop, &n_drop);
     held_doc_t *h = &w->held[slot];
-    char *text = unit_header(u, slot, found >= 0 ? h : NULL, drop, n_drop);
-    if (!text) {
+    unsigned drop_mask = 0;
+    for (unsigned i = 0; i < n_drop; i++)
+        drop_mask |= 1u << drop[i];
+    size_t head_len = 0;
+    int too_big = 0;
+    char *head = unit_head(u, slot, found >= 0 ? h : NULL, drop_mask, &head_len,
+                           &too_big);
+    if (!head && !too_big) {
         fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
         return 0;
     }
@@ -882,7 +885,10 @@ static int start_unit(worker_t *w, glossa__unit_t *u, send_batch_t *batch)
         w->draining = 1;
     if (w->n_inflight == 1)
         start_timer(w);
-    return add_unit_frame(batch, u, text, found >= 0) ? -1 : 0;
+    if (!head)
+        return -1; /* too big for the protocol: see below */
+    add_unit_frame(batch, u, head, head_len, found >= 0);
+    return 0;
 }
 
 static void dispatch(glossa__isolation_t *iso)

@@ -183,3 +183,167 @@ int glossa__write_all(int fd, const void *data, size_t len)
     }
     return 0;
 }
+
+/* ---- UNIT and RESULT messages ------------------------------------------ */
+
+static void put_u32(glossa__strbuf_t *out, uint32_t v)
+{
+    unsigned char b[4];
+    glossa__put_u32(b, v);
+    glossa__strbuf_append(out, b, 4);
+}
+
+static void put_string(glossa__strbuf_t *out, glossa__bytes_t s)
+{
+    put_u32(out, s.len);
+    glossa__strbuf_append(out, s.data, s.len);
+}
+
+/* A cursor over a payload: every read checks the bytes are there. */
+typedef struct cursor {
+    const char *p, *end;
+    int bad;
+} cursor_t;
+
+static uint32_t get_u32(cursor_t *c)
+{
+    if (c->bad || c->end - c->p < 4) {
+        c->bad = 1;
+        return 0;
+    }
+    uint32_t v = glossa__get_u32((const unsigned char *)c->p);
+    c->p += 4;
+    return v;
+}
+
+static glossa__bytes_t get_bytes(cursor_t *c, uint64_t len)
+{
+    glossa__bytes_t b = {NULL, 0};
+    if (c->bad || (uint64_t)(c->end - c->p) < len) {
+        c->bad = 1;
+        return b;
+    }
+    b.data = c->p;
+    b.len = (uint32_t)len;
+    c->p += len;
+    return b;
+}
+
+static glossa__bytes_t get_string(cursor_t *c)
+{
+    uint32_t len = get_u32(c);
+    return get_bytes(c, len);
+}
+
+/* The fixed fields of a UNIT, before its strings. */
+#define UNIT_FIXED_U32 7
+
+int glossa__unit_request_head(glossa__strbuf_t *out,
+                              const glossa__unit_request_t *r)
+{
+    if (r->tokens.len != (uint64_t)r->n_tokens * sizeof(glossa_token_t) ||
+        r->sentences.len !=
+            (uint64_t)r->n_sentences * sizeof(glossa_sentence_t))
+        return -1;
+    uint64_t total = 4 * UNIT_FIXED_U32 + 12 + (uint64_t)r->id.len +
+                     r->meta.len + r->layers.len + r->text.len + r->tokens.len +
+                     r->sentences.len;
+    if (total > GLOSSA__MAX_FRAME)
+        return -1;
+    put_u32(out, (uint32_t)total);
+    const uint32_t fixed[UNIT_FIXED_U32] = {
+        r->step,     r->slot,     r->flags,      r->drop,
+        r->text.len, r->n_tokens, r->n_sentences};
+    for (int i = 0; i < UNIT_FIXED_U32; i++)
+        put_u32(out, fixed[i]);
+    put_string(out, r->id);
+    put_string(out, r->meta);
+    put_string(out, r->layers);
+    return out->failed ? -1 : 0;
+}
+
+int glossa__unit_request_append(glossa__strbuf_t *out,
+                                const glossa__unit_request_t *r)
+{
+    if (glossa__unit_request_head(out, r))
+        return -1;
+    glossa__strbuf_append(out, r->text.data, r->text.len);
+    glossa__strbuf_append(out, r->tokens.data, r->tokens.len);
+    glossa__strbuf_append(out, r->sentences.data, r->sentences.len);
+    return out->failed ? -1 : 0;
+}
+
+int glossa__unit_request_parse(const char *payload, uint32_t len,
+                               glossa__unit_request_t *r)
+{
+    cursor_t c = {payload, payload + len, 0};
+    memset(r, 0, sizeof(*r));
+    r->step = get_u32(&c);
+    r->slot = get_u32(&c);
+    r->flags = get_u32(&c);
+    r->drop = get_u32(&c);
+    uint32_t text_len = get_u32(&c);
+    r->n_tokens = get_u32(&c);
+    r->n_sentences = get_u32(&c);
+    r->id = get_string(&c);
+    r->meta = get_string(&c);
+    r->layers = get_string(&c);
+    r->text = get_bytes(&c, text_len);
+    r->tokens = get_bytes(&c, (uint64_t)r->n_tokens * sizeof(glossa_token_t));
+    r->sentences =
+        get_bytes(&c, (uint64_t)r->n_sentences * sizeof(glossa_sentence_t));
+    return c.bad || c.p != c.end ? -1 : 0;
+}
+
+int glossa__unit_result_append(glossa__strbuf_t *out,
+                               const glossa__unit_result_t *r)
+{
+    glossa__bytes_t code = {r->code ? r->code : "",
+                            r->code ? (uint32_t)strlen(r->code) : 0};
+    uint64_t total = 4 + 8 + 5 * 4 + (uint64_t)code.len + r->error.len +
+                     r->warnings.len + r->spans.len + r->document.len;
+    if (total > GLOSSA__MAX_FRAME)
+        return -1;
+    glossa__strbuf_reserve(out, 4 + (size_t)total);
+    put_u32(out, (uint32_t)total);
+    put_u32(out, r->flags);
+    put_u32(out, (uint32_t)(r->nanos & 0xFFFFFFFFu));
+    put_u32(out, (uint32_t)(r->nanos >> 32));
+    put_string(out, code);
+    put_string(out, r->error);
+    put_string(out, r->warnings);
+    put_string(out, r->spans);
+    put_string(out, r->document);
+    return out->failed ? -1 : 0;
+}
+
+/* The static name of a known error code, else EPLUGIN: the supervisor
+ * keeps codes as static strings, whatever a worker sent. */
+static const char *known_code(glossa__bytes_t name)
+{
+    for (int code = -1; code > GLOSSA__ERRNO_MIN; code--) {
+        const char *known = glossa_err_name(code);
+        if (strlen(known) == name.len && !memcmp(known, name.data, name.len))
+            return known;
+    }
+    return "EPLUGIN";
+}
+
+int glossa__unit_result_parse(const char *payload, uint32_t len,
+                              glossa__unit_result_t *r)
+{
+    cursor_t c = {payload, payload + len, 0};
+    memset(r, 0, sizeof(*r));
+    r->flags = get_u32(&c);
+    uint64_t low = get_u32(&c);
+    r->nanos = low | (uint64_t)get_u32(&c) << 32;
+    glossa__bytes_t code = get_string(&c);
+    r->error = get_string(&c);
+    r->warnings = get_string(&c);
+    r->spans = get_string(&c);
+    r->document = get_string(&c);
+    if (c.bad || c.p != c.end)
+        return -1;
+    r->code = code.len ? known_code(code) : NULL;
+    return 0;
+}

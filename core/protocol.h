@@ -1,35 +1,43 @@
 /* The isolation protocol between the runtime (supervisor) and a plugin
  * worker process (worker.c), over one socket on the worker's fd 3.
  *
- * A frame is a 4-byte little-endian payload length, then the payload:
+ * A frame is a 4-byte little-endian payload length, then the payload.
+ * Integers are little-endian, u32 unless said otherwise; a "string" is a
+ * u32 length and that many bytes. Per-unit messages are binary, so that
+ * neither side parses JSON for what is fixed; JSON goes only where the
+ * content is JSON anyway (metadata, layers, warnings).
  *   supervisor -> worker
  *     INIT  JSON {"version", "steps": [{"path", "layer", "config"}],
  *                 "options": {"max_doc_bytes", "max_layer_bytes",
  *                             "log_level", "memory_limit"}}
- *     UNIT  4-byte header length, header JSON {"step", "slot", "drop",
- *           "same", "id", "meta", "layers": {name: {"spans",
- *           "document"}}}; 4-byte length, the text; 4-byte count, the
- *           tokens; 4-byte count, the sentences (glossa_token_t and
- *           glossa_sentence_t as in memory: the worker is the same
- *           executable, so it does not segment again).
+ *     UNIT  (glossa__unit_request_t) step, slot, flags (UNIT_SAME),
+ *           drop (a mask of slots), text length, token count, sentence
+ *           count; strings: the id, the metadata as JSON, the required
+ *           layers as JSON {name: {"spans", "document"}} (empty when the
+ *           request carries none); then the text, the tokens and the
+ *           sentences (glossa_token_t and glossa_sentence_t as in memory:
+ *           the worker is the same executable, so it does not segment
+ *           again).
  *           The worker keeps up to GLOSSA__WORKER_DOC_SLOTS documents, in
- *           slots the supervisor assigns. It first empties the slots
- *           listed in "drop" (optional). Without "same", the request
- *           carries a document (text, tokens, sentences, "id", "meta")
- *           that replaces the one in "slot". With "same": true the unit
- *           is on the document already in "slot": text, tokens and
- *           sentences are sent empty, and "layers" leaves out those the
- *           worker produced itself on that document (it keeps them too).
+ *           slots the supervisor assigns. It first empties the slots in
+ *           "drop". Without UNIT_SAME, the request carries a document
+ *           (text, tokens, sentences, id, metadata) that replaces the one
+ *           in "slot". With UNIT_SAME the unit is on the document already
+ *           in "slot": the id, metadata, text, tokens and sentences are
+ *           empty, and the layers leave out those the worker produced
+ *           itself on that document (it keeps them too).
  *   worker -> supervisor
  *     READY  JSON {"ok": true} or {"ok": false, "error": "..."}
- *     RESULT 4-byte length, header JSON {"status": "done"|"failed",
- *            "error", "code", "warnings", "nanos", "reals"}; 4-byte length,
- *            the layer (spans) as JSON text; 4-byte length, the document
- *            result as JSON text (empty when there is none). The texts
- *            are in the output's canonical form, ready to splice, except
- *            when "reals" is true: a later step reads the layer and it
- *            holds reals, so they are written in full precision and the
- *            supervisor re-formats them for output.
+ *     RESULT (glossa__unit_result_t) flags (RESULT_DONE, RESULT_REALS),
+ *            the error code (glossa__result_code_name), the plugin's time
+ *            in nanoseconds (u64); strings: the error message, the
+ *            warnings as a JSON array (empty when none), the layer
+ *            (spans) as JSON text, the document result as JSON text
+ *            (empty when there is none). The texts are in the output's
+ *            canonical form, ready to splice, except with RESULT_REALS:
+ *            a later step reads the layer and it holds reals, so they
+ *            are written in full precision and the supervisor re-formats
+ *            them for output.
  * The worker answers each UNIT with one RESULT, in order; the supervisor
  * may send the next UNITs before the answers. End of file on fd 3 tells
  * the worker to exit.
@@ -50,7 +58,7 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 6
+#define GLOSSA__PROTOCOL_VERSION 7
 /* Documents a worker keeps at once: a document's later units find it
  * there even when the worker ran units of others in between. */
 #define GLOSSA__WORKER_DOC_SLOTS 8
@@ -76,6 +84,55 @@ static inline uint32_t glossa__get_u32(const unsigned char in[4])
 }
 
 struct glossa__strbuf;
+
+/* A part of a message: bytes inside the frame's payload (not
+ * NUL-terminated), or, when building a message, the caller's. */
+typedef struct glossa__bytes {
+    const char *data;
+    uint32_t len;
+} glossa__bytes_t;
+
+#define GLOSSA__UNIT_SAME 1u
+
+/* A UNIT request (see above). `tokens` and `sentences` are raw bytes:
+ * the payload has no alignment, so the worker copies them out. */
+typedef struct glossa__unit_request {
+    uint32_t step, slot, flags, drop;
+    uint32_t n_tokens, n_sentences;
+    glossa__bytes_t id, meta, layers;
+    glossa__bytes_t text, tokens, sentences;
+} glossa__unit_request_t;
+
+/* Appends a UNIT frame's length and every field up to the text: what
+ * follows is r->text, r->tokens and r->sentences as they are (the
+ * supervisor writes those from the document, without copying them).
+ * The token and sentence counts must match their byte lengths. -1 when
+ * the frame would be beyond the protocol's limit or out of memory. */
+int glossa__unit_request_head(struct glossa__strbuf *out,
+                              const glossa__unit_request_t *r);
+/* The whole frame, head and parts. */
+int glossa__unit_request_append(struct glossa__strbuf *out,
+                                const glossa__unit_request_t *r);
+/* Reads a UNIT payload; its parts point into it. 0, or -1 when it is
+ * malformed. */
+int glossa__unit_request_parse(const char *payload, uint32_t len,
+                               glossa__unit_request_t *r);
+
+#define GLOSSA__RESULT_DONE 1u
+#define GLOSSA__RESULT_REALS 2u
+
+/* A RESULT (see above). */
+typedef struct glossa__unit_result {
+    uint32_t flags;
+    const char *code; /* NULL, or one of glossa__result_code_name's */
+    uint64_t nanos;
+    glossa__bytes_t error, warnings, spans, document;
+} glossa__unit_result_t;
+
+int glossa__unit_result_append(struct glossa__strbuf *out,
+                               const glossa__unit_result_t *r);
+int glossa__unit_result_parse(const char *payload, uint32_t len,
+                              glossa__unit_result_t *r);
 
 /* The page the worker and its supervisor share (see above). Only the
  * worker writes; `taken_ns` is CLOCK_MONOTONIC (uv_hrtime's clock). */

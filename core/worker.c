@@ -38,39 +38,6 @@ static int send_json(int fd, json_t *msg)
     return rc;
 }
 
-/* Appends a RESULT frame to out: 4-byte length + header JSON, 4-byte
- * length + layer text, 4-byte length + document text (lengths 0 when
- * absent). Takes header. */
-static int append_result(glossa__strbuf_t *out, json_t *header,
-                         const char *spans, const char *document)
-{
-    char *text = json_dumps(header, WIRE_FLAGS);
-    json_decref(header);
-    if (!text)
-        return -1;
-    const char *parts[3] = {text, spans ? spans : "", document ? document : ""};
-    size_t lens[3], total = 0;
-    for (int i = 0; i < 3; i++) {
-        lens[i] = strlen(parts[i]);
-        total += 4 + lens[i];
-    }
-    unsigned char n[4];
-    int rc = total > GLOSSA__MAX_FRAME ? -1 : 0;
-    if (rc == 0) {
-        glossa__put_u32(n, (uint32_t)total);
-        glossa__strbuf_reserve(out, 4 + total);
-        glossa__strbuf_append(out, n, 4);
-        for (int i = 0; i < 3; i++) {
-            glossa__put_u32(n, (uint32_t)lens[i]);
-            glossa__strbuf_append(out, n, 4);
-            glossa__strbuf_append(out, parts[i], lens[i]);
-        }
-        rc = out->failed ? -1 : 0;
-    }
-    glossa__free(text);
-    return rc;
-}
-
 /* The progress page the supervisor shares (protocol.h), or NULL. */
 static glossa__worker_progress_t *map_progress(void)
 {
@@ -151,26 +118,18 @@ static glossa_runtime_t *start(const char *payload, uint32_t len, int *progress,
     return rt;
 }
 
-/* Reads a 4-byte count and that many bytes (count * unit) at *p. */
-static const char *take(const char **p, const char *end, size_t unit,
-                        uint32_t *count)
+/* A string as a message part (empty for NULL). */
+static glossa__bytes_t as_bytes(const char *s)
 {
-    if (end - *p < 4)
-        return NULL;
-    *count = glossa__get_u32((const unsigned char *)*p);
-    *p += 4;
-    size_t bytes = (size_t)*count * unit;
-    if ((size_t)(end - *p) < bytes)
-        return NULL;
-    const char *data = *p;
-    *p += bytes;
-    return data;
+    return (glossa__bytes_t){s ? s : "", s ? (uint32_t)strlen(s) : 0};
 }
 
-static json_t *failure(const char *code, const char *why)
+/* Appends a failed RESULT that carries only its code and message. */
+static int append_failure(glossa__strbuf_t *out, const char *code,
+                          const char *why)
 {
-    return json_pack("{s:s,s:s,s:s}", "status", "failed", "code", code, "error",
-                     why);
+    glossa__unit_result_t r = {.code = code, .error = as_bytes(why)};
+    return glossa__unit_result_append(out, &r);
 }
 
 /* Whether a JSON value holds a real anywhere (then the supervisor must
@@ -220,37 +179,33 @@ typedef struct {
     glossa__doc_t *doc[GLOSSA__WORKER_DOC_SLOTS];
 } doc_cache_t;
 
-/* Makes the document of a UNIT that carries it (not "same"). */
+/* Makes the document of a UNIT that carries it (not UNIT_SAME). */
 static glossa__doc_t *doc_from_request(glossa_runtime_t *rt,
-                                       const json_t *header, const char *text,
-                                       uint32_t text_len, const char *tokens,
-                                       uint32_t n_tokens, const char *sentences,
-                                       uint32_t n_sentences)
+                                       const glossa__unit_request_t *r)
 {
     glossa__doc_t *doc = glossa__doc_new();
     if (!doc)
         return NULL;
     /* The document as the supervisor prepared it. */
     doc->raw_kind = GLOSSA__RAW_TEXT;
-    doc->raw = glossa__strndup(text, text_len);
-    doc->raw_len = doc->input_bytes = doc->len = text_len;
+    doc->raw = glossa__strndup(r->text.data, r->text.len);
+    doc->raw_len = doc->input_bytes = doc->len = r->text.len;
     doc->text = doc->raw;
-    const char *id = json_string_value(json_object_get(header, "id"));
-    doc->id = glossa__strdup(id ? id : "");
+    doc->id = glossa__strndup(r->id.data, r->id.len);
     doc->origin = glossa__strdup(doc->id ? doc->id : "");
-    json_t *meta = json_object_get(header, "meta");
+    json_t *meta =
+        r->meta.len ? json_loadb(r->meta.data, r->meta.len, 0, NULL) : NULL;
     doc->meta = json_is_object(meta) ? json_incref(meta) : json_object();
-    doc->seg.tokens = glossa__malloc(n_tokens * sizeof(glossa_token_t) + 1);
-    doc->seg.sentences =
-        glossa__malloc(n_sentences * sizeof(glossa_sentence_t) + 1);
+    json_decref(meta);
+    doc->seg.tokens = glossa__malloc(r->tokens.len + 1);
+    doc->seg.sentences = glossa__malloc(r->sentences.len + 1);
     if (!doc->raw || !doc->id || !doc->origin || !doc->meta ||
         !doc->seg.tokens || !doc->seg.sentences)
         goto oom;
-    memcpy(doc->seg.tokens, tokens, n_tokens * sizeof(glossa_token_t));
-    memcpy(doc->seg.sentences, sentences,
-           n_sentences * sizeof(glossa_sentence_t));
-    doc->seg.n_tokens = n_tokens;
-    doc->seg.n_sentences = n_sentences;
+    memcpy(doc->seg.tokens, r->tokens.data, r->tokens.len);
+    memcpy(doc->seg.sentences, r->sentences.data, r->sentences.len);
+    doc->seg.n_tokens = r->n_tokens;
+    doc->seg.n_sentences = r->n_sentences;
     if (glossa__offsets_init(&doc->offsets, doc->text, doc->len, SIZE_MAX) ||
         glossa__doc_make_units(rt, doc, NULL))
         goto oom;
@@ -260,59 +215,20 @@ oom:
     return NULL;
 }
 
-/* Runs one UNIT request: returns the RESULT header and, when the unit is
- * done, its layer and document result as JSON text (new strings). */
-static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
-                        const char *payload, uint32_t len, char **spans,
-                        char **document)
+/* Puts the required layers a request carries into the document's units,
+ * as if this worker had run their steps. A required layer is in the
+ * request unless this worker ran that step on this document itself: then
+ * it still has the result (the supervisor knows, and leaves it out).
+ * -1 when the layers are not valid JSON. */
+static int take_layers(glossa__doc_t *doc, const glossa__step_t *step,
+                       glossa__bytes_t text)
 {
-    *spans = *document = NULL;
-    const char *p = payload, *end = payload + len;
-    uint32_t hlen = 0, text_len = 0, n_tokens = 0, n_sentences = 0;
-    const char *hdr = take(&p, end, 1, &hlen);
-    const char *text = hdr ? take(&p, end, 1, &text_len) : NULL;
-    const char *tokens =
-        text ? take(&p, end, sizeof(glossa_token_t), &n_tokens) : NULL;
-    const char *sentences =
-        tokens ? take(&p, end, sizeof(glossa_sentence_t), &n_sentences) : NULL;
-    json_t *header = sentences ? json_loadb(hdr, hlen, 0, NULL) : NULL;
-    json_int_t index = json_integer_value(json_object_get(header, "step"));
-    json_int_t slot = json_integer_value(json_object_get(header, "slot"));
-    int same = json_is_true(json_object_get(header, "same"));
-    if (!header || index < 0 || (size_t)index >= rt->n_steps || slot < 0 ||
-        slot >= GLOSSA__WORKER_DOC_SLOTS) {
-        json_decref(header);
-        return failure("EINVAL", "malformed request");
+    json_t *layers =
+        text.len ? json_loadb(text.data, text.len, 0, NULL) : json_object();
+    if (!json_is_object(layers)) {
+        json_decref(layers);
+        return -1;
     }
-    size_t i;
-    json_t *dropped;
-    json_array_foreach(json_object_get(header, "drop"), i, dropped)
-    {
-        json_int_t k = json_integer_value(dropped);
-        if (k >= 0 && k < GLOSSA__WORKER_DOC_SLOTS) {
-            glossa__doc_free(cache->doc[k]);
-            cache->doc[k] = NULL;
-        }
-    }
-    if (same && !cache->doc[slot]) { /* building it failed earlier */
-        json_decref(header);
-        return failure("ENOMEM", "out of memory in the worker process");
-    }
-    if (!same) {
-        glossa__doc_free(cache->doc[slot]);
-        cache->doc[slot] = doc_from_request(rt, header, text, text_len, tokens,
-                                            n_tokens, sentences, n_sentences);
-        if (!cache->doc[slot]) {
-            json_decref(header);
-            return failure("ENOMEM", "out of memory in the worker process");
-        }
-    }
-    glossa__doc_t *doc = cache->doc[slot];
-    /* A required layer is in the request, unless this worker ran that step
-     * on this document itself: then it still has the result (the
-     * supervisor knows, and leaves it out). */
-    const glossa__step_t *step = rt->steps[index];
-    json_t *layers = json_object_get(header, "layers");
     for (size_t r = 0; r < step->n_requires; r++) {
         glossa__unit_t *req = &doc->units[step->requires[r]];
         json_t *l = json_object_get(layers, req->step->layer);
@@ -327,8 +243,38 @@ static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
             json_is_object(layer_document) ? json_incref(layer_document) : NULL;
         req->status = GLOSSA__UNIT_DONE;
     }
-    json_decref(header);
-    glossa__unit_t *u = &doc->units[index];
+    json_decref(layers);
+    return 0;
+}
+
+#define NO_MEMORY "out of memory in the worker process"
+
+/* Runs one UNIT request and appends its RESULT to out. -1 when even the
+ * RESULT cannot be made (out of memory): the worker then exits. */
+static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
+                    const char *payload, uint32_t len, glossa__strbuf_t *out)
+{
+    glossa__unit_request_t req;
+    if (glossa__unit_request_parse(payload, len, &req) ||
+        req.step >= rt->n_steps || req.slot >= GLOSSA__WORKER_DOC_SLOTS)
+        return append_failure(out, "EINVAL", "malformed request");
+    for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++) {
+        if (req.drop & (1u << k)) {
+            glossa__doc_free(cache->doc[k]);
+            cache->doc[k] = NULL;
+        }
+    }
+    if (!(req.flags & GLOSSA__UNIT_SAME)) {
+        glossa__doc_free(cache->doc[req.slot]);
+        cache->doc[req.slot] = doc_from_request(rt, &req);
+    }
+    glossa__doc_t *doc = cache->doc[req.slot];
+    if (!doc) /* building it failed, now or earlier */
+        return append_failure(out, "ENOMEM", NO_MEMORY);
+    const glossa__step_t *step = rt->steps[req.step];
+    if (take_layers(doc, step, req.layers))
+        return append_failure(out, "EINVAL", "malformed layers in a request");
+    glossa__unit_t *u = &doc->units[req.step];
     glossa__unit_clear(u);
     u->status = GLOSSA__UNIT_RUNNING;
     glossa__unit_execute(u);
@@ -340,23 +286,30 @@ static json_t *run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
      * process, and the supervisor re-formats it for the output. */
     int full_precision = done && step->n_dependents > 0 &&
                          (has_reals(u->spans) || has_reals(u->document));
-    json_t *result = json_pack(
-        "{s:s,s:s?,s:s?,s:O?,s:I,s:b}", "status", done ? "done" : "failed",
-        "error", u->error, "code", u->error_code, "warnings", u->warnings,
-        "nanos", (json_int_t)u->nanos, "reals", full_precision);
-    if (result && done) {
-        *spans = layer_text(u->spans, full_precision);
-        *document =
-            u->document ? layer_text(u->document, full_precision) : NULL;
+    glossa__unit_result_t result = {
+        .flags = (done ? GLOSSA__RESULT_DONE : 0) |
+                 (full_precision ? GLOSSA__RESULT_REALS : 0),
+        .code = u->error_code,
+        .nanos = u->nanos};
+    char *warnings = u->warnings ? json_dumps(u->warnings, WIRE_FLAGS) : NULL;
+    char *spans = done ? layer_text(u->spans, full_precision) : NULL;
+    char *document =
+        done && u->document ? layer_text(u->document, full_precision) : NULL;
+    int rc;
+    if ((u->warnings && !warnings) || (done && !spans) ||
+        (done && u->document && !document)) {
+        rc = append_failure(out, "ENOMEM", NO_MEMORY);
+    } else {
+        result.error = as_bytes(u->error);
+        result.warnings = as_bytes(warnings);
+        result.spans = as_bytes(spans);
+        result.document = as_bytes(document);
+        rc = glossa__unit_result_append(out, &result);
     }
-    if (!result || (done && (!*spans || (u->document && !*document)))) {
-        json_decref(result);
-        glossa__free(*spans);
-        glossa__free(*document);
-        *spans = *document = NULL;
-        return failure("ENOMEM", "out of memory in the worker process");
-    }
-    return result;
+    glossa__free(warnings);
+    glossa__free(spans);
+    glossa__free(document);
+    return rc;
 }
 
 /* Results held back for one write are sent once this many bytes wait. */
@@ -424,12 +377,7 @@ int glossa_worker_main(int argc, char **argv)
             break;
         }
         note_taken(progress);
-        char *spans = NULL, *document = NULL;
-        json_t *result = run_unit(rt, &cache, payload, len, &spans, &document);
-        int failed = !result || append_result(&out, result, spans, document);
-        glossa__free(spans);
-        glossa__free(document);
-        if (failed) {
+        if (run_unit(rt, &cache, payload, len, &out)) {
             rc = 1;
             break;
         }

@@ -2,7 +2,8 @@
  * across reads, several in one read, a frame far larger than the read
  * buffer, the count of frames already waiting (which decides when a
  * worker sends the results it holds, and which reads only when it must),
- * a pipe as well as a socket, and ends of input clean or not. */
+ * a pipe as well as a socket, and ends of input clean or not; and the
+ * binary UNIT and RESULT messages, whole and malformed. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -207,6 +208,187 @@ static void test_large_frame(void **state)
     close(fds[1]);
 }
 
+static glossa__bytes_t bytes_of(const char *s)
+{
+    return (glossa__bytes_t){s, (uint32_t)strlen(s)};
+}
+
+static void assert_bytes(glossa__bytes_t got, const void *want, size_t len)
+{
+    assert_int_equal(got.len, len);
+    if (len)
+        assert_memory_equal(got.data, want, len);
+}
+
+/* A UNIT with a document goes through the frame reader and comes out
+ * with every field and part as sent; the head the supervisor writes
+ * before the document's own bytes is the frame's start. */
+static void test_unit_request_round_trip(void **state)
+{
+    (void)state;
+    glossa_token_t tokens[3] = {
+        {0, 5, 0, 5, 0}, {6, 11, 6, 11, 0}, {11, 12, 11, 12, 0}};
+    glossa_sentence_t sentences[1] = {{0, 12, 0, 12, 0, 3}};
+    const char *text = "Hello world.";
+    glossa__unit_request_t r = {
+        .step = 2,
+        .slot = 7,
+        .flags = 0,
+        .drop = (1u << 1) | (1u << 4),
+        .n_tokens = 3,
+        .n_sentences = 1,
+        .id = bytes_of("doc-1"),
+        .meta = bytes_of("{\"published\":\"2022-10-31\"}"),
+        .layers = bytes_of("{\"entities\":{\"spans\":[],\"document\":null}}"),
+        .text = bytes_of(text),
+        .tokens = {(const char *)tokens, sizeof(tokens)},
+        .sentences = {(const char *)sentences, sizeof(sentences)}};
+    glossa__strbuf_t frame = GLOSSA__STRBUF_INIT, head = GLOSSA__STRBUF_INIT;
+    assert_int_equal(glossa__unit_request_append(&frame, &r), 0);
+    assert_int_equal(glossa__unit_request_head(&head, &r), 0);
+    assert_true(head.len < frame.len);
+    assert_memory_equal(head.data, frame.data, head.len);
+    assert_int_equal(frame.len - head.len,
+                     strlen(text) + sizeof(tokens) + sizeof(sentences));
+
+    int fds[2];
+    make_socketpair(fds);
+    assert_int_equal(glossa__write_all(fds[1], frame.data, frame.len), 0);
+    glossa__frame_reader_t reader = {.fd = fds[0]};
+    const char *payload;
+    uint32_t len;
+    assert_int_equal(glossa__frame_next(&reader, &payload, &len), 1);
+    assert_int_equal(len + 4, frame.len);
+    glossa__unit_request_t got;
+    assert_int_equal(glossa__unit_request_parse(payload, len, &got), 0);
+    assert_int_equal(got.step, 2);
+    assert_int_equal(got.slot, 7);
+    assert_int_equal(got.flags, 0);
+    assert_int_equal(got.drop, r.drop);
+    assert_int_equal(got.n_tokens, 3);
+    assert_int_equal(got.n_sentences, 1);
+    assert_bytes(got.id, "doc-1", 5);
+    assert_bytes(got.meta, r.meta.data, r.meta.len);
+    assert_bytes(got.layers, r.layers.data, r.layers.len);
+    assert_bytes(got.text, text, strlen(text));
+    assert_bytes(got.tokens, tokens, sizeof(tokens));
+    assert_bytes(got.sentences, sentences, sizeof(sentences));
+    glossa__frame_reader_free(&reader);
+    close(fds[0]);
+    close(fds[1]);
+    glossa__strbuf_free(&frame);
+    glossa__strbuf_free(&head);
+}
+
+/* A unit on a document the worker keeps: every part empty. */
+static void test_unit_request_on_a_kept_document(void **state)
+{
+    (void)state;
+    glossa__unit_request_t r = {
+        .step = 1, .slot = 3, .flags = GLOSSA__UNIT_SAME};
+    glossa__strbuf_t frame = GLOSSA__STRBUF_INIT;
+    assert_int_equal(glossa__unit_request_append(&frame, &r), 0);
+    glossa__unit_request_t got;
+    assert_int_equal(glossa__unit_request_parse(frame.data + 4,
+                                                (uint32_t)frame.len - 4, &got),
+                     0);
+    assert_int_equal(got.flags, GLOSSA__UNIT_SAME);
+    assert_int_equal(got.step, 1);
+    assert_int_equal(got.slot, 3);
+    assert_int_equal(got.text.len + got.id.len + got.meta.len + got.layers.len +
+                         got.tokens.len + got.sentences.len,
+                     0);
+    glossa__strbuf_free(&frame);
+}
+
+/* Every truncation of a valid request, and trailing bytes, are refused;
+ * so are token bytes that do not match their count. */
+static void test_unit_request_malformed(void **state)
+{
+    (void)state;
+    glossa_token_t tokens[2] = {{0, 1, 0, 1, 0}, {2, 3, 2, 3, 0}};
+    glossa__unit_request_t r = {
+        .n_tokens = 2,
+        .id = bytes_of("x"),
+        .text = bytes_of("a b"),
+        .tokens = {(const char *)tokens, sizeof(tokens)}};
+    glossa__strbuf_t frame = GLOSSA__STRBUF_INIT;
+    assert_int_equal(glossa__unit_request_append(&frame, &r), 0);
+    glossa__unit_request_t got;
+    uint32_t len = (uint32_t)frame.len - 4;
+    for (uint32_t cut = 0; cut < len; cut++)
+        assert_int_equal(glossa__unit_request_parse(frame.data + 4, cut, &got),
+                         -1);
+    glossa__strbuf_append(&frame, "!", 1);
+    assert_int_equal(glossa__unit_request_parse(frame.data + 4, len + 1, &got),
+                     -1);
+    glossa__strbuf_t other = GLOSSA__STRBUF_INIT;
+    r.n_tokens = 3;
+    assert_int_equal(glossa__unit_request_head(&other, &r), -1);
+    assert_int_equal(other.len, 0);
+    glossa__strbuf_free(&frame);
+    glossa__strbuf_free(&other);
+}
+
+static void test_unit_result_round_trip(void **state)
+{
+    (void)state;
+    glossa__unit_result_t r = {
+        .flags = GLOSSA__RESULT_DONE | GLOSSA__RESULT_REALS,
+        .code = "ETOOBIG",
+        .nanos = ((uint64_t)5 << 32) | 7u, /* beyond 32 bits */
+        .error = bytes_of("too big"),
+        .warnings = bytes_of("[{\"code\":\"EINVAL\"}]"),
+        .spans = bytes_of("[{\"start\":0,\"end\":1}]"),
+        .document = bytes_of("{\"score\":0.5}")};
+    glossa__strbuf_t frame = GLOSSA__STRBUF_INIT;
+    assert_int_equal(glossa__unit_result_append(&frame, &r), 0);
+    assert_int_equal(glossa__get_u32((unsigned char *)frame.data),
+                     frame.len - 4);
+    glossa__unit_result_t got;
+    uint32_t len = (uint32_t)frame.len - 4;
+    assert_int_equal(glossa__unit_result_parse(frame.data + 4, len, &got), 0);
+    assert_int_equal(got.flags, r.flags);
+    assert_true(got.nanos == r.nanos);
+    assert_string_equal(got.code, "ETOOBIG");
+    assert_bytes(got.error, "too big", 7);
+    assert_bytes(got.warnings, r.warnings.data, r.warnings.len);
+    assert_bytes(got.spans, r.spans.data, r.spans.len);
+    assert_bytes(got.document, r.document.data, r.document.len);
+    for (uint32_t cut = 0; cut < len; cut++)
+        assert_int_equal(glossa__unit_result_parse(frame.data + 4, cut, &got),
+                         -1);
+    glossa__strbuf_free(&frame);
+}
+
+/* The supervisor keeps codes as static strings: a known one comes back
+ * as Glossa's own name, anything else as EPLUGIN, none as NULL. */
+static void test_unit_result_codes(void **state)
+{
+    (void)state;
+    const char *sent[] = {"ENOMEM", "EINVAL", "EPLUGIN", "EBOGUS", NULL};
+    const char *want[] = {"ENOMEM", "EINVAL", "EPLUGIN", "EPLUGIN", NULL};
+    for (size_t i = 0; i < sizeof(sent) / sizeof(sent[0]); i++) {
+        glossa__unit_result_t r = {.code = sent[i]};
+        glossa__strbuf_t frame = GLOSSA__STRBUF_INIT;
+        assert_int_equal(glossa__unit_result_append(&frame, &r), 0);
+        glossa__unit_result_t got;
+        assert_int_equal(glossa__unit_result_parse(
+                             frame.data + 4, (uint32_t)frame.len - 4, &got),
+                         0);
+        if (want[i]) {
+            assert_string_equal(got.code, want[i]);
+            assert_ptr_equal(got.code,
+                             glossa_err_name(i == 0   ? GLOSSA_ENOMEM
+                                             : i == 1 ? GLOSSA_EINVAL
+                                                      : GLOSSA_EPLUGIN));
+        } else {
+            assert_null(got.code);
+        }
+        glossa__strbuf_free(&frame);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +398,11 @@ int main(void)
         cmocka_unit_test(test_poll_reads_only_when_short),
         cmocka_unit_test(test_poll_on_a_pipe),
         cmocka_unit_test(test_large_frame),
+        cmocka_unit_test(test_unit_request_round_trip),
+        cmocka_unit_test(test_unit_request_on_a_kept_document),
+        cmocka_unit_test(test_unit_request_malformed),
+        cmocka_unit_test(test_unit_result_round_trip),
+        cmocka_unit_test(test_unit_result_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
