@@ -210,7 +210,15 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
         return;
     }
     json_t *id = json_object_get(rec, "id");
-    if (json_is_string(id))
+    if (json_is_string(id) &&
+        memchr(json_string_value(id), '\0', json_string_length(id)))
+        /* Ids are C strings everywhere (the plugin API, the output's
+         * readers): a cut one could name another document. */
+        glossa__error_entry_add(&doc->errors, NULL, "EPARSE",
+                                "%s: \"id\" contains a NUL character "
+                                "(\\u0000); using the record's position",
+                                doc->origin);
+    else if (json_is_string(id))
         doc->id = glossa__strdup(json_string_value(id));
     else if (json_is_integer(id))
         doc->id = glossa__asprintf("%lld", (long long)json_integer_value(id));

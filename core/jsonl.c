@@ -238,9 +238,11 @@ int glossa__jsonl_decode(const char *line, size_t len,
             glossa__strbuf_reset(&id);
             glossa__free(int_id);
             int_id = NULL;
-            if (c.p < c.end && *c.p == '"')
+            if (c.p < c.end && *c.p == '"') {
                 rc = decode_string(&c, &id);
-            else
+                if (rc == 0 && memchr(id.data ? id.data : "", '\0', id.len))
+                    rc = GLOSSA_EPARSE; /* the general path reports it */
+            } else
                 rc = integer_id(&c, &int_id);
             have_id = 1;
         } else {

@@ -38,9 +38,10 @@ expect_in "$TMP/err" "$D/manifest.jsonl:2: "
     echo '[1, 2]'
     echo ''
     echo '{"id": 6, "text": "Number Id", "meta": {"k": 1}, "source": "x"}'
+    echo '{"id": "cut\u0000here", "text": "Nul In Id"}'
 } >"$TMP/docs.jsonl"
 run_glossa 4 run --plugin capitals "$TMP/docs.jsonl"
-expect_json "$TMP/out" 'length == 7'
+expect_json "$TMP/out" 'length == 8'
 expect_json "$TMP/out" '.[0].errors == []'
 expect_json "$TMP/out" '.[1].id == "'"$TMP"'/docs.jsonl:2" and .[1].errors[0].code == "EPARSE" and (.[1].errors[0].message | startswith("'"$TMP"'/docs.jsonl:2: column"))'
 expect_json "$TMP/out" '.[2].id == "three" and (.[2].errors[0].message | endswith("docs.jsonl:3: the record has no \"text\" string"))'
@@ -48,6 +49,9 @@ expect_json "$TMP/out" '.[3].id == "four" and .[3].errors[0].code == "EUTF8" and
 expect_json "$TMP/out" '.[4].id == "five" and .[4].errors[0].code == "EUTF8" and (.[4].errors[0].message | contains("NUL"))'
 expect_json "$TMP/out" '.[5].errors[0].code == "EPARSE"'
 expect_json "$TMP/out" '.[6].id == "6" and .[6].meta == {"k": 1, "source": "x"} and .[6].errors == []'
+# An id with a NUL would be cut short (ids are C strings): the record's
+# position stands in, and the document is annotated.
+expect_json "$TMP/out" '.[7].id == "'"$TMP"'/docs.jsonl:9" and .[7].errors[0].code == "EPARSE" and (.[7].errors[0].message | endswith("docs.jsonl:9: \"id\" contains a NUL character (\\u0000); using the record'"'"'s position")) and (.[7].annotations.capitals | length == 3)'
 
 # Size limit: a document over --max-doc-bytes is refused, others go on.
 printf 'Small One.\n' >"$TMP/small.txt"

@@ -63,7 +63,8 @@ static void test_hands_back_what_jansson_must_judge(void **state)
         "{\"text\": \"\\x\"}",
         "{\"text\": \"x\"} trailing",
         "[\"text\"]",
-        "{\"text\": \"x\", \"a\\u0000b\": 1}", /* NUL in a key */
+        "{\"text\": \"x\", \"a\\u0000b\": 1}",      /* NUL in a key */
+        "{\"text\": \"x\", \"id\": \"a\\u0000b\"}", /* NUL in the id */
         "{\"text\": \"x\", \"k\": [1, }",
     };
     for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++) {
