@@ -673,8 +673,8 @@ static int clause_tense(dates_eval_t *ev)
             i = s;
         }
     }
-    /* Right, at most 120 bytes. */
-    size_t rlim = ev->end + 120 < ev->len ? ev->end + 120 : ev->len;
+    /* Right, at most 200 bytes. */
+    size_t rlim = ev->end + 200 < ev->len ? ev->end + 200 : ev->len;
     for (i = ev->end; i < rlim && found == TENSE_UNKNOWN; i++) {
         if (sentence_end_at(t, i, ev->len))
             break;

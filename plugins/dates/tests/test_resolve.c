@@ -269,6 +269,8 @@ static void test_relative_forms(void **state)
     expect("Talks took place earlier this month.", d, "earlier this month",
            "DATE", "2022-10");
     expect("The war ended two years ago.", d, "two years ago", "DATE", "2020");
+    expect("Then, a week or so ago, he picked a date.", d, "a week or so ago",
+           "DATE", "2022-W43");
     expect("Inflation is high now.", d, "now", "DATE", "PRESENT_REF");
     expect("He recently said so.", d, "recently", "DATE", "PAST_REF");
     expect("A deal may come soon.", d, "soon", "DATE", "FUTURE_REF");
@@ -422,6 +424,16 @@ static void test_tense_markers(void **state)
     /* "since" points back. */
     expect("It has been on patrol since March and was scheduled to return.",
            "1990-08-13", "March", "DATE", "1990-03");
+    /* The verb that follows may be far off (here 130 bytes). */
+    expect("In January, a week after the 25th anniversary of the Roe v. Wade "
+           "Supreme Court decision, a clinic bombing in Birmingham, Ala., "
+           "killed a guard.",
+           "1998-10-25", "January", "DATE", "1998-01");
+    /* "plans" is future only in "plans to": "vacation plans" are not. */
+    expect("On Friday, when she set aside vacation plans, they were busy.",
+           "1998-08-17", "Friday", "DATE", "1998-08-14");
+    expect("On Friday, the company plans to open a plant.", "1998-08-17",
+           "Friday", "DATE", "1998-08-21");
 }
 
 static void test_present_and_future_refs(void **state)
@@ -457,6 +469,8 @@ static void test_present_and_future_refs(void **state)
     expect("He hopes he one day follow in her footsteps.", d, "one day", "DATE",
            "FUTURE_REF");
     expect("I give you one day to decide.", d, "one day", "DURATION", "P1D");
+    expect("It will raise the money at a later date.", d, "a later date",
+           "DATE", "FUTURE_REF");
 }
 
 static void test_anaphora_and_lists(void **state)
@@ -486,6 +500,26 @@ static void test_anaphora_and_lists(void **state)
     /* A clock time belongs to the day last named. */
     expect("The blast on Aug. 7 occurred at about 10:35 a.m.", "1998-08-08",
            "about 10:35 a.m.", "TIME", "1998-08-07T10:35");
+    /* "that same day", "later in the day": the day last named, else the
+     * DCT. */
+    expect("He was shot on Oct. 23. His name was crossed out that same day.",
+           "1999-02-06", "that same day", "DATE", "1998-10-23");
+    expect("The president arrived in Philadelphia later in the day.",
+           "1998-02-13", "later in the day", "DATE", "1998-02-13");
+    expect("Bombs hit on Aug. 7. Ten died earlier in the day.", "1998-08-08",
+           "earlier in the day", "DATE", "1998-08-07");
+    /* "overnight" in a report on a day: the night before it; in a future
+     * clause, the coming night. */
+    expect("Shares closed lower Friday, hurt by overnight losses.",
+           "1989-10-30", "overnight", "TIME", "1989-10-26TNI");
+    expect("The index fell 3% overnight.", "1989-10-30", "overnight", "TIME",
+           "1989-10-29TNI");
+    expect("The team will stay overnight.", "1989-10-30", "overnight", "TIME",
+           "1989-10-30TNI");
+    /* ... and a day named after it compares with that night's day. */
+    expect("London closed lower Friday after overnight losses, down 4% from "
+           "the previous Friday.",
+           "1989-10-30", "the previous Friday", "DATE", "1989-10-20");
 }
 
 static void test_earnings_reports(void **state)
