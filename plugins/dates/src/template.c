@@ -648,6 +648,31 @@ static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
     return TENSE_UNKNOWN;
 }
 
+/* The word before position i (skipping spaces and commas): its start in
+ * *ws and length, 0 when there is none. */
+static size_t word_before(const char *t, size_t i, size_t *ws)
+{
+    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == ','))
+        i--;
+    size_t e = i;
+    while (i > 0 && isalpha((unsigned char)t[i - 1]))
+        i--;
+    *ws = i;
+    return e - i;
+}
+
+/* True when the word before position i is a form of "be". */
+static bool after_be(const char *t, size_t i)
+{
+    static const char *const be[] = {"be",  "been", "being", "is",
+                                     "are", "was",  "were"};
+    size_t ws, n = word_before(t, i, &ws);
+    for (size_t k = 0; k < sizeof be / sizeof be[0]; k++)
+        if (n == strlen(be[k]) && strncasecmp(t + ws, be[k], n) == 0)
+            return true;
+    return false;
+}
+
 /* The tense of the clause around the match: the nearest marker to its
  * left within the sentence, else the nearest to its right. */
 static int clause_tense(dates_eval_t *ev)
@@ -683,6 +708,12 @@ static int clause_tense(dates_eval_t *ev)
             while (i < rlim && isalpha((unsigned char)t[i]))
                 i++;
             int wt = word_tense(ev, t + s, i - s);
+            /* After the date, a past form of a future marker is the verb
+             * of the clause, in the past: "On Friday, the government
+             * planned to pay" (but "talks Monday are expected to"). */
+            if (wt == TENSE_FUTURE && i - s >= 5 && t[i - 2] == 'e' &&
+                t[i - 1] == 'd' && !after_be(t, s))
+                wt = TENSE_PAST;
             if (wt == TENSE_PAST || wt == TENSE_FUTURE)
                 found = wt;
         }
@@ -721,19 +752,6 @@ static bool opens_sentence(const dates_eval_t *ev)
         i--;
     return i > 0 && (t[i - 1] == '.' || t[i - 1] == '!' || t[i - 1] == '?' ||
                      t[i - 1] == ';' || t[i - 1] == '\n');
-}
-
-/* The word before position i (skipping spaces and commas): its start in
- * *ws and length, 0 when there is none. */
-static size_t word_before(const char *t, size_t i, size_t *ws)
-{
-    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == ','))
-        i--;
-    size_t e = i;
-    while (i > 0 && isalpha((unsigned char)t[i - 1]))
-        i--;
-    *ws = i;
-    return e - i;
 }
 
 /* The tense of the word right before the match, skipping "on" and "in":

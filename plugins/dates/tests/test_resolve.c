@@ -434,6 +434,12 @@ static void test_tense_markers(void **state)
            "1998-08-17", "Friday", "DATE", "1998-08-14");
     expect("On Friday, the company plans to open a plant.", "1998-08-17",
            "Friday", "DATE", "1998-08-21");
+    /* After the date, a past form of a future marker is the clause's past
+     * verb; after a form of "be" it is still a future. */
+    expect("On Friday, the government planned to pay the families.",
+           "1998-09-30", "Friday", "DATE", "1998-09-25");
+    expect("Talks Friday are expected to focus on trade.", "1998-09-30",
+           "Friday", "DATE", "1998-10-02");
 }
 
 static void test_present_and_future_refs(void **state)
