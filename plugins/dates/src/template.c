@@ -584,6 +584,23 @@ static bool sentence_end_at(const char *t, size_t i, size_t len)
     return false;
 }
 
+/* True when an article and a word follow position p ("planned a rally",
+ * "set the date"). */
+static bool article_follows(const dates_eval_t *ev, const char *p)
+{
+    static const char *const art[] = {"a", "an", "the", "another"};
+    const char *end = ev->text + ev->len;
+    while (p < end && *p == ' ')
+        p++;
+    for (size_t k = 0; k < sizeof art / sizeof art[0]; k++) {
+        size_t n = strlen(art[k]);
+        if ((size_t)(end - p) > n + 1 && strncasecmp(p, art[k], n) == 0 &&
+            p[n] == ' ' && isalpha((unsigned char)p[n + 1]))
+            return true;
+    }
+    return false;
+}
+
 /* True when "to" and a word follow position p ("set to resume"). */
 static bool to_follows(const dates_eval_t *ev, const char *p)
 {
@@ -629,7 +646,8 @@ static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
             return TENSE_PAST;
         bool future = strcmp(v, "future") == 0 ||
                       strcmp(v, "future_near") == 0 ||
-                      (strcmp(v, "future_to") == 0 && to_follows(ev, w + n));
+                      (strcmp(v, "future_to") == 0 &&
+                       (to_follows(ev, w + n) || article_follows(ev, w + n)));
         /* "is to resume trading Tuesday": "be to" is a future. */
         if (!future && (strcmp(buf, "is") == 0 || strcmp(buf, "are") == 0) &&
             to_follows(ev, w + n))

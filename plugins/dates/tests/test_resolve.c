@@ -434,6 +434,13 @@ static void test_tense_markers(void **state)
            "1998-08-17", "Friday", "DATE", "1998-08-14");
     expect("On Friday, the company plans to open a plant.", "1998-08-17",
            "Friday", "DATE", "1998-08-21");
+    /* ... or before an article: what is planned comes after. */
+    expect("Protesters planned a large demonstration on Saturday.",
+           "2000-01-07", "Saturday", "DATE", "2000-01-08");
+    expect("The group plans a rally Saturday.", "2000-01-07", "Saturday",
+           "DATE", "2000-01-08");
+    expect("A service planned at the school for Saturday was canceled.",
+           "2000-01-07", "Saturday", "DATE", "2000-01-01");
     /* After the date, a past form of a future marker is the clause's past
      * verb; after a form of "be" it is still a future. */
     expect("On Friday, the government planned to pay the families.",
