@@ -691,12 +691,42 @@ static bool after_be(const char *t, size_t i)
     return false;
 }
 
+/* True when "until" (or "till") comes right before the match inside its
+ * sentence, and not as "up until" or "not until": a deadline ("extended
+ * its deadline until 9 a.m. Tuesday", "postponed until Tuesday"), which
+ * lies ahead. "Until Thursday, they had not..." opens the sentence and
+ * looks back. */
+static bool deadline_until(const dates_eval_t *ev)
+{
+    const char *t = ev->text;
+    size_t ws, n = word_before(t, ev->start, &ws);
+    if (!((n == 5 && strncasecmp(t + ws, "until", 5) == 0) ||
+          (n == 4 && strncasecmp(t + ws, "till", 4) == 0)))
+        return false;
+    size_t ps, pn = word_before(t, ws, &ps);
+    if ((pn == 2 && strncasecmp(t + ps, "up", 2) == 0) ||
+        (pn == 3 && strncasecmp(t + ps, "not", 3) == 0))
+        return false;
+    /* Something other than the end of a sentence comes before. */
+    size_t i = ws;
+    while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '"' || t[i - 1] == '`' ||
+                     t[i - 1] == '\''))
+        i--;
+    return i > 0 && t[i - 1] != '.' && t[i - 1] != '\n' && t[i - 1] != '!' &&
+           t[i - 1] != '?' && t[i - 1] != ';';
+}
+
 /* The tense of the clause around the match: the nearest marker to its
- * left within the sentence, else the nearest to its right. */
+ * left within the sentence, else the nearest to its right; a deadline
+ * after "until" is a future. */
 static int clause_tense(dates_eval_t *ev)
 {
     if (ev->tense)
         return ev->tense;
+    if (deadline_until(ev)) {
+        ev->tense = TENSE_FUTURE;
+        return ev->tense;
+    }
     const char *t = ev->text;
     int found = TENSE_UNKNOWN;
     /* Left, nearest first, at most 200 bytes. */

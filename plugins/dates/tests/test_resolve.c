@@ -441,6 +441,18 @@ static void test_tense_markers(void **state)
            "DATE", "2000-01-08");
     expect("A service planned at the school for Saturday was canceled.",
            "2000-01-07", "Saturday", "DATE", "2000-01-01");
+    /* A deadline after "until" lies ahead; not "Until Thursday, ...",
+     * "not until", "up until". */
+    expect("The INS extended its deadline until 9 a.m. Tuesday.", "2000-04-03",
+           "9 a.m. Tuesday", "TIME", "2000-04-04T09:00");
+    expect("Officials postponed until Tuesday any action on the case.",
+           "2000-03-30", "Tuesday", "DATE", "2000-04-04");
+    expect("Until Thursday, they had not called him a suspect.", "1999-05-07",
+           "Thursday", "DATE", "1999-05-06");
+    expect("It was not until Tuesday that he spoke.", "2000-03-30", "Tuesday",
+           "DATE", "2000-03-28");
+    expect("They had searched for him up until Tuesday.", "2000-03-30",
+           "Tuesday", "DATE", "2000-03-28");
     /* After the date, a past form of a future marker is the clause's past
      * verb; after a form of "be" it is still a future. */
     expect("On Friday, the government planned to pay the families.",
