@@ -741,6 +741,14 @@ static int clause_tense(dates_eval_t *ev)
             while (s > lim && isalpha((unsigned char)t[s - 1]))
                 s--;
             int wt = word_tense(ev, t + s, e - s);
+            /* "will be named ... for a mission in December": a participle
+             * after "be" is no past; the word before "be" decides. */
+            if (wt == TENSE_PAST && e - s >= 5 && t[e - 2] == 'e' &&
+                t[e - 1] == 'd') {
+                size_t bs, bn = word_before(t, s, &bs);
+                if (bn == 2 && strncasecmp(t + bs, "be", 2) == 0)
+                    wt = TENSE_UNKNOWN;
+            }
             if (wt == TENSE_PAST || wt == TENSE_FUTURE)
                 found = wt;
             i = s;
@@ -1499,7 +1507,9 @@ static int fn_refweekday(dates_eval_t *ev, int argc, char **argv, char *out,
  * unless that is more than NEAR_MONTHS away: then the clause's tense picks
  * the nearest year in its direction. News mostly names dates close to
  * when it is written, in both directions ("Dec. 15" in a November story
- * is next month; "October" in a January story is last autumn). */
+ * is next month; "October" in a January story is last autumn). A month
+ * without a day in a future clause is not one more than two months back
+ * ("will be named commander for a mission in December" in March). */
 #define NEAR_MONTHS (3 * 32)
 static int year_for(dates_eval_t *ev, int m, int d, const char *mode)
 {
@@ -1550,6 +1560,9 @@ static int year_for(dates_eval_t *ev, int m, int d, const char *mode)
     if (!*mode && best_dist <= NEAR_MONTHS && t == TENSE_PAST && have_past &&
         best > past && opens_sentence(ev))
         return past;
+    if (!*mode && !d && t == TENSE_FUTURE && have_future && best < future &&
+        best_dist > 2 * 32)
+        return future;
     if (best_dist <= NEAR_MONTHS && !*mode)
         return best;
     if (strcmp(mode, "future") == 0)

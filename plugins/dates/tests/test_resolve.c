@@ -417,6 +417,12 @@ static void test_tense_markers(void **state)
            "January", "DATE", "1989-01");
     expect("Elections will be held in January.", "1989-10-27", "January",
            "DATE", "1990-01");
+    /* A participle after "be" is no past ("will be named"); a month in a
+     * future clause is not one more than two months back. */
+    expect("She will be named commander for a mission in December.",
+           "1998-03-04", "December", "DATE", "1998-12");
+    expect("She was named commander in December.", "1998-03-04", "December",
+           "DATE", "1997-12");
     /* "vs." does not end the sentence before the verb. */
     expect("In January, after Roe vs. Wade was upheld, a bomb killed a "
            "guard.",
