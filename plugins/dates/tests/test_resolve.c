@@ -539,6 +539,9 @@ static void test_anaphora_and_lists(void **state)
            "1998-02-13", "later in the day", "DATE", "1998-02-13");
     expect("Bombs hit on Aug. 7. Ten died earlier in the day.", "1998-08-08",
            "earlier in the day", "DATE", "1998-08-07");
+    /* A day in apposition to the date just named. */
+    expect("He was last seen Nov. 3, the day before a warrant was issued.",
+           "1999-05-07", "the day", "DATE", "1998-11-03");
     /* "overnight" in a report on a day: the night before it; in a future
      * clause, the coming night. */
     expect("Shares closed lower Friday, hurt by overnight losses.",
@@ -609,6 +612,10 @@ static void test_earnings_reports(void **state)
            "the year-earlier nine months", "DURATION", "P9M");
     expect("Net for the year ended March 31 rose.", d, "the year", "DURATION",
            "P1Y");
+    /* A high for the year of an amount: "of" names no other year. */
+    expect("The stock rose to a high for the year of $42.875 in June.", d,
+           "the year", "DATE", "1989");
+    expect_none("He was born in the year of the dragon.", d);
     expect("Revenue grew in Q3 2022.", d, "Q3 2022", "DATE", "2022-Q3");
     expect("Revenue grew in H1 2024.", d, "H1 2024", "DATE", "2024-H1");
     expect("Revenue grew in FY2023.", d, "FY2023", "DATE", "2023");
