@@ -692,10 +692,11 @@ static bool after_be(const char *t, size_t i)
 }
 
 /* True when "until" (or "till") comes right before the match inside its
- * sentence, and not as "up until" or "not until": a deadline ("extended
- * its deadline until 9 a.m. Tuesday", "postponed until Tuesday"), which
- * lies ahead. "Until Thursday, they had not..." opens the sentence and
- * looks back. */
+ * sentence, and not as "up until" or "not until": a weekday there is a
+ * deadline ("extended its deadline until 9 a.m. Tuesday", "postponed
+ * until Tuesday"), which lies ahead. "Until Thursday, they had not..."
+ * opens the sentence and looks back. (A month-day far off may be a past
+ * end: "he served until March 1".) */
 static bool deadline_until(const dates_eval_t *ev)
 {
     const char *t = ev->text;
@@ -717,16 +718,11 @@ static bool deadline_until(const dates_eval_t *ev)
 }
 
 /* The tense of the clause around the match: the nearest marker to its
- * left within the sentence, else the nearest to its right; a deadline
- * after "until" is a future. */
+ * left within the sentence, else the nearest to its right. */
 static int clause_tense(dates_eval_t *ev)
 {
     if (ev->tense)
         return ev->tense;
-    if (deadline_until(ev)) {
-        ev->tense = TENSE_FUTURE;
-        return ev->tense;
-    }
     const char *t = ev->text;
     int found = TENSE_UNKNOWN;
     /* Left, nearest first, at most 200 bytes. */
@@ -1469,6 +1465,8 @@ static int fn_weekday(dates_eval_t *ev, int argc, char **argv, char *out,
         return fmt(out, n, "XXXX-WXX-%d", wd);
     ev->used_dct = true;
     const char *mode = mode_arg(argc, argv, 1);
+    if (!*mode && deadline_until(ev))
+        mode = "future";
     int have = dates_cal_weekday(ev->dct.date);
     int off;
     if (strcmp(mode, "this") == 0) {

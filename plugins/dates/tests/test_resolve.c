@@ -459,6 +459,9 @@ static void test_tense_markers(void **state)
            "DATE", "2000-03-28");
     expect("They had searched for him up until Tuesday.", "2000-03-30",
            "Tuesday", "DATE", "2000-03-28");
+    /* A month-day far off after "until" may be a past end. */
+    expect("He served as chief until March 1.", "1989-10-27", "March 1", "DATE",
+           "1989-03-01");
     /* After the date, a past form of a future marker is the clause's past
      * verb; after a form of "be" it is still a future. */
     expect("On Friday, the government planned to pay the families.",
