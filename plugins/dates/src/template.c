@@ -679,6 +679,15 @@ static size_t word_before(const char *t, size_t i, size_t *ws)
     return e - i;
 }
 
+/* True when a letter lies between positions a and b. */
+static bool words_between(const char *t, size_t a, size_t b)
+{
+    for (size_t k = a; k < b; k++)
+        if (isalpha((unsigned char)t[k]))
+            return true;
+    return false;
+}
+
 /* True when the word before position i is a form of "be". */
 static bool after_be(const char *t, size_t i)
 {
@@ -762,9 +771,12 @@ static int clause_tense(dates_eval_t *ev)
             int wt = word_tense(ev, t + s, i - s);
             /* After the date, a past form of a future marker is the verb
              * of the clause, in the past: "On Friday, the government
-             * planned to pay" (but "talks Monday are expected to"). */
+             * planned to pay" (but "talks Monday are expected to", and
+             * "a vote Monday, expected to pass", a participle right after
+             * the date). */
             if (wt == TENSE_FUTURE && i - s >= 5 && t[i - 2] == 'e' &&
-                t[i - 1] == 'd' && !after_be(t, s))
+                t[i - 1] == 'd' && !after_be(t, s) && s > ev->end &&
+                words_between(t, ev->end, s))
                 wt = TENSE_PAST;
             if (wt == TENSE_PAST || wt == TENSE_FUTURE)
                 found = wt;

@@ -468,6 +468,8 @@ static void test_tense_markers(void **state)
            "1998-09-30", "Friday", "DATE", "1998-09-25");
     expect("Talks Friday are expected to focus on trade.", "1998-09-30",
            "Friday", "DATE", "1998-10-02");
+    expect("A vote Friday, expected to pass, will decide it.", "1998-09-30",
+           "Friday", "DATE", "1998-10-02");
 }
 
 static void test_present_and_future_refs(void **state)
