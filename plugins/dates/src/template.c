@@ -646,7 +646,8 @@ static int word_tense(const dates_eval_t *ev, const char *w, size_t n)
             return TENSE_PAST;
         bool future = strcmp(v, "future") == 0 ||
                       strcmp(v, "future_near") == 0 ||
-                      (strcmp(v, "future_to") == 0 &&
+                      (strcmp(v, "future_to") == 0 && to_follows(ev, w + n)) ||
+                      (strcmp(v, "future_obj") == 0 &&
                        (to_follows(ev, w + n) || article_follows(ev, w + n)));
         /* "is to resume trading Tuesday": "be to" is a future. */
         if (!future && (strcmp(buf, "is") == 0 || strcmp(buf, "are") == 0) &&

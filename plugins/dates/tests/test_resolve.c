@@ -388,6 +388,7 @@ static void test_tense_markers(void **state)
            "1989-10-30");
     expect("The ruling set Monday as the deadline.", d, "Monday", "DATE",
            "1989-10-23");
+    expect("The Dow set a record Monday.", d, "Monday", "DATE", "1989-10-23");
     /* "be to" is a future; a future seen from the past perfect is over
      * (DCT Monday 1989-10-30 below). */
     expect("The stock is to resume trading in Paris Tuesday.", d, "Tuesday",
