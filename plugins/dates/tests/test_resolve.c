@@ -618,6 +618,13 @@ static void test_earnings_reports(void **state)
            "the year-earlier nine months", "DURATION", "P9M");
     expect("Net for the year ended March 31 rose.", d, "the year", "DURATION",
            "P1Y");
+    /* The results of "this quarter" in a report are those reported on;
+     * in a future clause, the current quarter's. */
+    expect("Net fell in the third quarter. This quarter's loss includes "
+           "charges.",
+           "1989-11-01", "This quarter", "DATE", "1989-Q3");
+    expect("Analysts expect this quarter's earnings to fall.", "1989-11-01",
+           "this quarter", "DATE", "1989-Q4");
     /* A high for the year of an amount: "of" names no other year. */
     expect("The stock rose to a high for the year of $42.875 in June.", d,
            "the year", "DATE", "1989");
