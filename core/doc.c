@@ -259,6 +259,15 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
         INPUT_ERROR(doc, "ENOMEM", "%s: out of memory", doc->origin);
 }
 
+int glossa__doc_segment(glossa__doc_t *doc, size_t n_codepoints)
+{
+    return glossa__offsets_init(&doc->offsets, doc->text, doc->len,
+                                n_codepoints) ||
+                   glossa__segment(doc->text, doc->len, &doc->seg)
+               ? GLOSSA_ENOMEM
+               : 0;
+}
+
 void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
 {
     uint64_t t0 = uv_hrtime();
@@ -293,8 +302,10 @@ void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
         INPUT_ERROR(doc, "EEMPTY", "%s: empty document", doc->origin);
         goto done;
     }
-    if (glossa__offsets_init(&doc->offsets, doc->text, doc->len, n_cp) ||
-        glossa__segment(doc->text, doc->len, &doc->seg)) {
+    /* In isolation the workers segment the text they get: sending tokens
+     * would cost more than making them (a token is four times the bytes
+     * it covers), and the supervisor itself never reads them. */
+    if (!rt->opts.isolate && glossa__doc_segment(doc, n_cp)) {
         INPUT_ERROR(doc, "ENOMEM", "%s: out of memory while segmenting",
                     doc->origin);
         goto done;

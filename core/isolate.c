@@ -107,7 +107,7 @@ typedef struct init_request {
 } init_request_t;
 
 /* One UNIT frame of a batch: everything before the document's text,
- * tokens and sentences, which are written from the document itself. */
+ * which is written from the document itself. */
 typedef struct unit_frame {
     char *head;
 } unit_frame_t;
@@ -116,7 +116,7 @@ typedef struct unit_frame {
  * system call and at most one wake-up of the worker, whatever the number
  * of units (system calls and wake-ups are most of what isolation costs).
  * Everything stays alive until libuv is done with the write. */
-#define BUFS_PER_FRAME 4
+#define BUFS_PER_FRAME 2
 typedef struct send_batch {
     uv_write_t req;
     worker_t *w;
@@ -566,6 +566,7 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
     if (!u->warnings)
         json_decref(warnings);
     u->nanos = r.nanos;
+    u->doc->prepare_nanos += r.prepare_nanos; /* the worker segmented it */
     if (r.error.len)
         u->error = glossa__strndup(r.error.data, r.error.len);
     u->error_code = r.code ? r.code : "EPLUGIN";
@@ -673,28 +674,15 @@ static void on_batch_written(uv_write_t *req, int status)
 }
 
 /* Adds u's UNIT frame to the batch: the head (which the batch takes),
- * then the document's text, tokens and sentences unless the worker keeps
- * the document. */
+ * then the document's text unless the worker keeps the document. */
 static void add_unit_frame(send_batch_t *b, const glossa__unit_t *u, char *head,
                            size_t head_len, int same_doc)
 {
-    const glossa__doc_t *doc = u->doc;
     b->frames[b->n_frames++].head = head;
-    uv_buf_t parts[BUFS_PER_FRAME] = {
-        uv_buf_init(head, (unsigned)head_len),
-        uv_buf_init(doc->text, same_doc ? 0 : (unsigned)doc->len),
-        uv_buf_init(
-            (char *)doc->seg.tokens,
-            same_doc ? 0
-                     : (unsigned)(doc->seg.n_tokens * sizeof(glossa_token_t))),
-        uv_buf_init((char *)doc->seg.sentences,
-                    same_doc ? 0
-                             : (unsigned)(doc->seg.n_sentences *
-                                          sizeof(glossa_sentence_t)))};
-    /* Empty buffers left out: libuv would end with a write of 0 bytes. */
-    for (unsigned i = 0; i < BUFS_PER_FRAME; i++)
-        if (parts[i].len)
-            b->bufs[b->n_bufs++] = parts[i];
+    b->bufs[b->n_bufs++] = uv_buf_init(head, (unsigned)head_len);
+    /* No empty buffer: libuv would end with a write of 0 bytes. */
+    if (!same_doc && u->doc->len)
+        b->bufs[b->n_bufs++] = uv_buf_init(u->doc->text, (unsigned)u->doc->len);
 }
 
 /* Writes the batch (and frees it once written); a batch that cannot be
@@ -820,23 +808,11 @@ static char *unit_head(const glossa__unit_t *u, unsigned slot,
                                 .id = {id, (uint32_t)strlen(id)},
                                 .meta = {meta.data, (uint32_t)meta.len},
                                 .layers = {layers.data, (uint32_t)layers.len}};
-    if (!kept) {
+    if (!kept)
         r.text = (glossa__bytes_t){doc->text, (uint32_t)doc->len};
-        r.n_tokens = (uint32_t)doc->seg.n_tokens;
-        r.tokens = (glossa__bytes_t){
-            (const char *)doc->seg.tokens,
-            (uint32_t)(doc->seg.n_tokens * sizeof(glossa_token_t))};
-        r.n_sentences = (uint32_t)doc->seg.n_sentences;
-        r.sentences = (glossa__bytes_t){
-            (const char *)doc->seg.sentences,
-            (uint32_t)(doc->seg.n_sentences * sizeof(glossa_sentence_t))};
-    }
     /* Lengths are 32 bits on the wire: anything larger is refused. */
-    *too_big =
-        meta.len > GLOSSA__MAX_FRAME || layers.len > GLOSSA__MAX_FRAME ||
-        doc->len > GLOSSA__MAX_FRAME ||
-        doc->seg.n_tokens > GLOSSA__MAX_FRAME / sizeof(glossa_token_t) ||
-        doc->seg.n_sentences > GLOSSA__MAX_FRAME / sizeof(glossa_sentence_t);
+    *too_big = meta.len > GLOSSA__MAX_FRAME || layers.len > GLOSSA__MAX_FRAME ||
+               doc->len > GLOSSA__MAX_FRAME;
     if (ok && !*too_big && glossa__unit_request_head(&head, &r))
         *too_big = !head.failed;
     glossa__strbuf_free(&meta);

@@ -236,29 +236,24 @@ static glossa__bytes_t get_string(cursor_t *c)
 }
 
 /* The fixed fields of a UNIT, before its strings. */
-#define UNIT_FIXED_U32 7
+#define UNIT_FIXED_U32 4
 
 int glossa__unit_request_head(glossa__strbuf_t *out,
                               const glossa__unit_request_t *r)
 {
-    if (r->tokens.len != (uint64_t)r->n_tokens * sizeof(glossa_token_t) ||
-        r->sentences.len !=
-            (uint64_t)r->n_sentences * sizeof(glossa_sentence_t))
-        return -1;
-    uint64_t total = 4 * UNIT_FIXED_U32 + 12 + (uint64_t)r->id.len +
-                     r->meta.len + r->layers.len + r->text.len + r->tokens.len +
-                     r->sentences.len;
+    uint64_t total = 4 * UNIT_FIXED_U32 + 16 + (uint64_t)r->id.len +
+                     r->meta.len + r->layers.len + r->text.len;
     if (total > GLOSSA__MAX_FRAME)
         return -1;
     put_u32(out, (uint32_t)total);
-    const uint32_t fixed[UNIT_FIXED_U32] = {
-        r->step,     r->slot,     r->flags,      r->drop,
-        r->text.len, r->n_tokens, r->n_sentences};
+    const uint32_t fixed[UNIT_FIXED_U32] = {r->step, r->slot, r->flags,
+                                            r->drop};
     for (int i = 0; i < UNIT_FIXED_U32; i++)
         put_u32(out, fixed[i]);
     put_string(out, r->id);
     put_string(out, r->meta);
     put_string(out, r->layers);
+    put_u32(out, r->text.len);
     return out->failed ? -1 : 0;
 }
 
@@ -268,8 +263,6 @@ int glossa__unit_request_append(glossa__strbuf_t *out,
     if (glossa__unit_request_head(out, r))
         return -1;
     glossa__strbuf_append(out, r->text.data, r->text.len);
-    glossa__strbuf_append(out, r->tokens.data, r->tokens.len);
-    glossa__strbuf_append(out, r->sentences.data, r->sentences.len);
     return out->failed ? -1 : 0;
 }
 
@@ -282,16 +275,10 @@ int glossa__unit_request_parse(const char *payload, uint32_t len,
     r->slot = get_u32(&c);
     r->flags = get_u32(&c);
     r->drop = get_u32(&c);
-    uint32_t text_len = get_u32(&c);
-    r->n_tokens = get_u32(&c);
-    r->n_sentences = get_u32(&c);
     r->id = get_string(&c);
     r->meta = get_string(&c);
     r->layers = get_string(&c);
-    r->text = get_bytes(&c, text_len);
-    r->tokens = get_bytes(&c, (uint64_t)r->n_tokens * sizeof(glossa_token_t));
-    r->sentences =
-        get_bytes(&c, (uint64_t)r->n_sentences * sizeof(glossa_sentence_t));
+    r->text = get_string(&c);
     return c.bad || c.p != c.end ? -1 : 0;
 }
 
@@ -300,7 +287,7 @@ int glossa__unit_result_append(glossa__strbuf_t *out,
 {
     glossa__bytes_t code = {r->code ? r->code : "",
                             r->code ? (uint32_t)strlen(r->code) : 0};
-    uint64_t total = 4 + 8 + 5 * 4 + (uint64_t)code.len + r->error.len +
+    uint64_t total = 4 + 16 + 5 * 4 + (uint64_t)code.len + r->error.len +
                      r->warnings.len + r->spans.len + r->document.len;
     if (total > GLOSSA__MAX_FRAME)
         return -1;
@@ -309,6 +296,8 @@ int glossa__unit_result_append(glossa__strbuf_t *out,
     put_u32(out, r->flags);
     put_u32(out, (uint32_t)(r->nanos & 0xFFFFFFFFu));
     put_u32(out, (uint32_t)(r->nanos >> 32));
+    put_u32(out, (uint32_t)(r->prepare_nanos & 0xFFFFFFFFu));
+    put_u32(out, (uint32_t)(r->prepare_nanos >> 32));
     put_string(out, code);
     put_string(out, r->error);
     put_string(out, r->warnings);
@@ -337,6 +326,8 @@ int glossa__unit_result_parse(const char *payload, uint32_t len,
     r->flags = get_u32(&c);
     uint64_t low = get_u32(&c);
     r->nanos = low | (uint64_t)get_u32(&c) << 32;
+    low = get_u32(&c);
+    r->prepare_nanos = low | (uint64_t)get_u32(&c) << 32;
     glossa__bytes_t code = get_string(&c);
     r->error = get_string(&c);
     r->warnings = get_string(&c);

@@ -11,26 +11,25 @@
  *                 "options": {"max_doc_bytes", "max_layer_bytes",
  *                             "log_level", "memory_limit"}}
  *     UNIT  (glossa__unit_request_t) step, slot, flags (UNIT_SAME),
- *           drop (a mask of slots), text length, token count, sentence
- *           count; strings: the id, the metadata as JSON, the required
- *           layers as JSON {name: {"spans", "document"}} (empty when the
- *           request carries none); then the text, the tokens and the
- *           sentences (glossa_token_t and glossa_sentence_t as in memory:
- *           the worker is the same executable, so it does not segment
- *           again).
+ *           drop (a mask of slots); strings: the id, the metadata as JSON,
+ *           the required layers as JSON {name: {"spans", "document"}}
+ *           (empty when the request carries none), the text (valid UTF-8,
+ *           as the supervisor prepared it; the worker segments it with
+ *           the same code, so its tokens are those of an in-process run).
  *           The worker keeps up to GLOSSA__WORKER_DOC_SLOTS documents, in
  *           slots the supervisor assigns. It first empties the slots in
  *           "drop". Without UNIT_SAME, the request carries a document
- *           (text, tokens, sentences, id, metadata) that replaces the one
- *           in "slot". With UNIT_SAME the unit is on the document already
- *           in "slot": the id, metadata, text, tokens and sentences are
- *           empty, and the layers leave out those the worker produced
- *           itself on that document (it keeps them too).
+ *           (text, id, metadata) that replaces the one in "slot". With
+ *           UNIT_SAME the unit is on the document already in "slot": the
+ *           id, metadata and text are empty, and the layers leave out
+ *           those the worker produced itself on that document (it keeps
+ *           them too).
  *   worker -> supervisor
  *     READY  JSON {"ok": true} or {"ok": false, "error": "..."}
  *     RESULT (glossa__unit_result_t) flags (RESULT_DONE, RESULT_REALS),
- *            the error code (glossa__result_code_name), the plugin's time
- *            in nanoseconds (u64); strings: the error message, the
+ *            the plugin's time and the time spent segmenting the
+ *            document the request carried (u64 nanoseconds each);
+ *            strings: the error code (a glossa_err_name), the message, the
  *            warnings as a JSON array (empty when none), the layer
  *            (spans) as JSON text, the document result as JSON text
  *            (empty when there is none). The texts are in the output's
@@ -58,7 +57,7 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 7
+#define GLOSSA__PROTOCOL_VERSION 8
 /* Documents a worker keeps at once: a document's later units find it
  * there even when the worker ran units of others in between. */
 #define GLOSSA__WORKER_DOC_SLOTS 8
@@ -94,23 +93,19 @@ typedef struct glossa__bytes {
 
 #define GLOSSA__UNIT_SAME 1u
 
-/* A UNIT request (see above). `tokens` and `sentences` are raw bytes:
- * the payload has no alignment, so the worker copies them out. */
+/* A UNIT request (see above). */
 typedef struct glossa__unit_request {
     uint32_t step, slot, flags, drop;
-    uint32_t n_tokens, n_sentences;
-    glossa__bytes_t id, meta, layers;
-    glossa__bytes_t text, tokens, sentences;
+    glossa__bytes_t id, meta, layers, text;
 } glossa__unit_request_t;
 
-/* Appends a UNIT frame's length and every field up to the text: what
- * follows is r->text, r->tokens and r->sentences as they are (the
- * supervisor writes those from the document, without copying them).
- * The token and sentence counts must match their byte lengths. -1 when
- * the frame would be beyond the protocol's limit or out of memory. */
+/* Appends a UNIT frame's length and every field up to the text's bytes,
+ * which follow as they are (the supervisor writes them from the
+ * document, without copying them). -1 when the frame would be beyond the
+ * protocol's limit or out of memory. */
 int glossa__unit_request_head(struct glossa__strbuf *out,
                               const glossa__unit_request_t *r);
-/* The whole frame, head and parts. */
+/* The whole frame, head and text. */
 int glossa__unit_request_append(struct glossa__strbuf *out,
                                 const glossa__unit_request_t *r);
 /* Reads a UNIT payload; its parts point into it. 0, or -1 when it is
@@ -125,7 +120,7 @@ int glossa__unit_request_parse(const char *payload, uint32_t len,
 typedef struct glossa__unit_result {
     uint32_t flags;
     const char *code; /* NULL, or one of glossa__result_code_name's */
-    uint64_t nanos;
+    uint64_t nanos, prepare_nanos;
     glossa__bytes_t error, warnings, spans, document;
 } glossa__unit_result_t;
 

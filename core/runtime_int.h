@@ -167,10 +167,15 @@ void glossa__unit_clear(glossa__unit_t *u);
 int glossa__error_entry_add(json_t **errors, const char *plugin,
                             const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Decodes and segments the raw record (pool thread). Problems become
- * entries of doc->errors; a record that cannot be annotated gets
- * skip_plugins. Never fails as a whole. */
+/* Decodes and segments the raw record (pool thread); in isolation the
+ * worker segments it (glossa__doc_segment). Problems become entries of
+ * doc->errors; a record that cannot be annotated gets skip_plugins. Never
+ * fails as a whole. */
 void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc);
+/* Indexes doc's final text: its code-point offsets and its tokens and
+ * sentences. n_codepoints when known, else SIZE_MAX. 0 or
+ * GLOSSA_ENOMEM. */
+int glossa__doc_segment(glossa__doc_t *doc, size_t n_codepoints);
 /* Allocates one unit per step (loop thread). Returns 0 or GLOSSA_ENOMEM. */
 int glossa__doc_make_units(const glossa_runtime_t *rt, glossa__doc_t *doc,
                            struct glossa__run *run);

@@ -197,16 +197,8 @@ static glossa__doc_t *doc_from_request(glossa_runtime_t *rt,
         r->meta.len ? json_loadb(r->meta.data, r->meta.len, 0, NULL) : NULL;
     doc->meta = json_is_object(meta) ? json_incref(meta) : json_object();
     json_decref(meta);
-    doc->seg.tokens = glossa__malloc(r->tokens.len + 1);
-    doc->seg.sentences = glossa__malloc(r->sentences.len + 1);
     if (!doc->raw || !doc->id || !doc->origin || !doc->meta ||
-        !doc->seg.tokens || !doc->seg.sentences)
-        goto oom;
-    memcpy(doc->seg.tokens, r->tokens.data, r->tokens.len);
-    memcpy(doc->seg.sentences, r->sentences.data, r->sentences.len);
-    doc->seg.n_tokens = r->n_tokens;
-    doc->seg.n_sentences = r->n_sentences;
-    if (glossa__offsets_init(&doc->offsets, doc->text, doc->len, SIZE_MAX) ||
+        glossa__doc_segment(doc, SIZE_MAX) ||
         glossa__doc_make_units(rt, doc, NULL))
         goto oom;
     return doc;
@@ -264,9 +256,12 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
             cache->doc[k] = NULL;
         }
     }
+    uint64_t prepare_nanos = 0;
     if (!(req.flags & GLOSSA__UNIT_SAME)) {
+        uint64_t t0 = uv_hrtime();
         glossa__doc_free(cache->doc[req.slot]);
         cache->doc[req.slot] = doc_from_request(rt, &req);
+        prepare_nanos = uv_hrtime() - t0;
     }
     glossa__doc_t *doc = cache->doc[req.slot];
     if (!doc) /* building it failed, now or earlier */
@@ -290,7 +285,8 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
         .flags = (done ? GLOSSA__RESULT_DONE : 0) |
                  (full_precision ? GLOSSA__RESULT_REALS : 0),
         .code = u->error_code,
-        .nanos = u->nanos};
+        .nanos = u->nanos,
+        .prepare_nanos = prepare_nanos};
     char *warnings = u->warnings ? json_dumps(u->warnings, WIRE_FLAGS) : NULL;
     char *spans = done ? layer_text(u->spans, full_precision) : NULL;
     char *document =

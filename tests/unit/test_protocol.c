@@ -226,30 +226,23 @@ static void assert_bytes(glossa__bytes_t got, const void *want, size_t len)
 static void test_unit_request_round_trip(void **state)
 {
     (void)state;
-    glossa_token_t tokens[3] = {
-        {0, 5, 0, 5, 0}, {6, 11, 6, 11, 0}, {11, 12, 11, 12, 0}};
-    glossa_sentence_t sentences[1] = {{0, 12, 0, 12, 0, 3}};
     const char *text = "Hello world.";
     glossa__unit_request_t r = {
         .step = 2,
         .slot = 7,
         .flags = 0,
         .drop = (1u << 1) | (1u << 4),
-        .n_tokens = 3,
-        .n_sentences = 1,
         .id = bytes_of("doc-1"),
         .meta = bytes_of("{\"published\":\"2022-10-31\"}"),
         .layers = bytes_of("{\"entities\":{\"spans\":[],\"document\":null}}"),
         .text = bytes_of(text),
-        .tokens = {(const char *)tokens, sizeof(tokens)},
-        .sentences = {(const char *)sentences, sizeof(sentences)}};
+    };
     glossa__strbuf_t frame = GLOSSA__STRBUF_INIT, head = GLOSSA__STRBUF_INIT;
     assert_int_equal(glossa__unit_request_append(&frame, &r), 0);
     assert_int_equal(glossa__unit_request_head(&head, &r), 0);
     assert_true(head.len < frame.len);
     assert_memory_equal(head.data, frame.data, head.len);
-    assert_int_equal(frame.len - head.len,
-                     strlen(text) + sizeof(tokens) + sizeof(sentences));
+    assert_int_equal(frame.len - head.len, strlen(text));
 
     int fds[2];
     make_socketpair(fds);
@@ -265,14 +258,10 @@ static void test_unit_request_round_trip(void **state)
     assert_int_equal(got.slot, 7);
     assert_int_equal(got.flags, 0);
     assert_int_equal(got.drop, r.drop);
-    assert_int_equal(got.n_tokens, 3);
-    assert_int_equal(got.n_sentences, 1);
     assert_bytes(got.id, "doc-1", 5);
     assert_bytes(got.meta, r.meta.data, r.meta.len);
     assert_bytes(got.layers, r.layers.data, r.layers.len);
     assert_bytes(got.text, text, strlen(text));
-    assert_bytes(got.tokens, tokens, sizeof(tokens));
-    assert_bytes(got.sentences, sentences, sizeof(sentences));
     glossa__frame_reader_free(&reader);
     close(fds[0]);
     close(fds[1]);
@@ -295,23 +284,16 @@ static void test_unit_request_on_a_kept_document(void **state)
     assert_int_equal(got.flags, GLOSSA__UNIT_SAME);
     assert_int_equal(got.step, 1);
     assert_int_equal(got.slot, 3);
-    assert_int_equal(got.text.len + got.id.len + got.meta.len + got.layers.len +
-                         got.tokens.len + got.sentences.len,
+    assert_int_equal(got.text.len + got.id.len + got.meta.len + got.layers.len,
                      0);
     glossa__strbuf_free(&frame);
 }
 
-/* Every truncation of a valid request, and trailing bytes, are refused;
- * so are token bytes that do not match their count. */
+/* Every truncation of a valid request, and trailing bytes, are refused. */
 static void test_unit_request_malformed(void **state)
 {
     (void)state;
-    glossa_token_t tokens[2] = {{0, 1, 0, 1, 0}, {2, 3, 2, 3, 0}};
-    glossa__unit_request_t r = {
-        .n_tokens = 2,
-        .id = bytes_of("x"),
-        .text = bytes_of("a b"),
-        .tokens = {(const char *)tokens, sizeof(tokens)}};
+    glossa__unit_request_t r = {.id = bytes_of("x"), .text = bytes_of("a b")};
     glossa__strbuf_t frame = GLOSSA__STRBUF_INIT;
     assert_int_equal(glossa__unit_request_append(&frame, &r), 0);
     glossa__unit_request_t got;
@@ -322,12 +304,7 @@ static void test_unit_request_malformed(void **state)
     glossa__strbuf_append(&frame, "!", 1);
     assert_int_equal(glossa__unit_request_parse(frame.data + 4, len + 1, &got),
                      -1);
-    glossa__strbuf_t other = GLOSSA__STRBUF_INIT;
-    r.n_tokens = 3;
-    assert_int_equal(glossa__unit_request_head(&other, &r), -1);
-    assert_int_equal(other.len, 0);
     glossa__strbuf_free(&frame);
-    glossa__strbuf_free(&other);
 }
 
 static void test_unit_result_round_trip(void **state)
@@ -337,6 +314,7 @@ static void test_unit_result_round_trip(void **state)
         .flags = GLOSSA__RESULT_DONE | GLOSSA__RESULT_REALS,
         .code = "ETOOBIG",
         .nanos = ((uint64_t)5 << 32) | 7u, /* beyond 32 bits */
+        .prepare_nanos = ((uint64_t)3 << 32) | 9u,
         .error = bytes_of("too big"),
         .warnings = bytes_of("[{\"code\":\"EINVAL\"}]"),
         .spans = bytes_of("[{\"start\":0,\"end\":1}]"),
@@ -350,6 +328,7 @@ static void test_unit_result_round_trip(void **state)
     assert_int_equal(glossa__unit_result_parse(frame.data + 4, len, &got), 0);
     assert_int_equal(got.flags, r.flags);
     assert_true(got.nanos == r.nanos);
+    assert_true(got.prepare_nanos == r.prepare_nanos);
     assert_string_equal(got.code, "ETOOBIG");
     assert_bytes(got.error, "too big", 7);
     assert_bytes(got.warnings, r.warnings.data, r.warnings.len);
