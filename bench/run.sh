@@ -18,7 +18,7 @@
 # --isolate: full and full-isolated with the most threads, run in turn
 # GLOSSA_BENCH_ROUNDS times (default 5; which goes first alternates) over
 # a 20 MB corpus, so that both see the same machine; it prints the median
-# slowdown (bench/out/isolation.json).
+# slowdown and the median extra CPU time (bench/out/isolation.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-100}
@@ -120,27 +120,36 @@ small="$out/corpus-20MB.jsonl"
 if [ ! -s "$small" ]; then
     "$build/gen_corpus" corpus 20 >"$small.tmp" && mv "$small.tmp" "$small"
 fi
-mbps() { # mbps [--isolate]: one run's MB/s
+# Besides the wall time, the CPU time of each run (glossa and its workers,
+# startup included), which the other work on a shared host disturbs less.
+turn() { # turn [--isolate]: one run's MB/s and CPU seconds
     "$glossa" run --threads "$t" --pipeline "$pipelines/full.json" "$@" --no-progress \
         --quiet --stats "$out/stats-turn.json" "$small" -o "$out/turn.jsonl"
-    jq '.megabytes_per_second' "$out/stats-turn.json"
+    jq -r '"\(.megabytes_per_second) \(.cpu_seconds)"' "$out/stats-turn.json"
 }
 echo
-printf 'isolation overhead, %s threads, 20 MB, %s rounds of both modes (which goes first alternates):' "$t" "$rounds"
+printf 'isolation overhead, %s threads, 20 MB, %s rounds of both modes (which goes first alternates)\n' "$t" "$rounds"
 slowdowns=()
+cpu_costs=()
 for r in $(seq 1 "$rounds"); do
     if [ $((r % 2)) = 1 ]; then
-        a=$(mbps)
-        b=$(mbps --isolate)
+        read -r a_mbps a_cpu < <(turn)
+        read -r b_mbps b_cpu < <(turn --isolate)
     else
-        b=$(mbps --isolate)
-        a=$(mbps)
+        read -r b_mbps b_cpu < <(turn --isolate)
+        read -r a_mbps a_cpu < <(turn)
     fi
-    slowdowns+=("$(jq -n "$a / $b - 1")")
-    printf ' %+.0f%%' "$(jq -n "${slowdowns[-1]} * 100")"
+    slowdowns+=("$(jq -n "$a_mbps / $b_mbps - 1")")
+    cpu_costs+=("$(jq -n "$b_cpu / $a_cpu - 1")")
+    printf '  round %2d: wall %+4.0f%%, CPU %+4.0f%%\n' "$r" \
+        "$(jq -n "${slowdowns[-1]} * 100")" "$(jq -n "${cpu_costs[-1]} * 100")"
 done
 rm -f "$out/stats-turn.json" "$out/turn.jsonl"
-printf '%s\n' "${slowdowns[@]}" | jq -s --argjson t "$t" \
-    '{threads: $t, slowdowns: ., median: (sort | .[(length - 1) / 2 | floor])}' >"$out/isolation.json"
-jq -r '"\nmedian: --isolate is \(.median * 100 | round) % slower (\(.threads) threads)"' "$out/isolation.json"
+median='sort | .[(length - 1) / 2 | floor]'
+jq -n --argjson t "$t" \
+    --argjson wall "$(printf '%s\n' "${slowdowns[@]}" | jq -s .)" \
+    --argjson cpu "$(printf '%s\n' "${cpu_costs[@]}" | jq -s .)" \
+    "{threads: \$t, slowdowns: \$wall, median: (\$wall | $median),
+      cpu_overheads: \$cpu, cpu_median: (\$cpu | $median)}" >"$out/isolation.json"
+jq -r '"\nmedian: --isolate is \(.median * 100 | round) % slower and takes \(.cpu_median * 100 | round) % more CPU time (\(.threads) threads)"' "$out/isolation.json"
 exit $status

@@ -30,4 +30,14 @@ wait $reader
 [ ! -e "$TMP/fifo.partial" ] && [ ! -e "$TMP/fifo.job" ] || fail "-o FIFO left side files"
 run_glossa 1 run --plugin capitals --resume -o "$TMP/fifo" "$SOURCE_DIR/corpus"
 expect_in "$TMP/err" "--resume needs a regular file"
+# --stats: the run's figures, in-process and with workers, whose time and
+# memory count too.
+for mode in "" --isolate; do
+    run_glossa 0 run --plugin capitals --plugin counter $mode --stats "$TMP/stats.json" "$SOURCE_DIR/corpus"
+    expect_json "$TMP/stats.json" '.[0] | .documents == 5 and .bytes > 1000 and .wall_seconds > 0
+        and .cpu_seconds > 0 and .megabytes_per_second > 0 and .errors == 0
+        and .isolate == ("'"$mode"'" != "") and .peak_rss_kb > 0
+        and ((.peak_rss_worker_kb > 0) == .isolate)
+        and ([.plugins[] | [.name, .documents, .failures]] == [["capitals", 5, 0], ["counter", 5, 0]])'
+done
 echo ok
