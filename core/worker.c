@@ -215,6 +215,8 @@ oom:
 static int take_layers(glossa__doc_t *doc, const glossa__step_t *step,
                        glossa__bytes_t text)
 {
+    if (step->n_requires == 0)
+        return 0;
     json_t *layers =
         text.len ? json_loadb(text.data, text.len, 0, NULL) : json_object();
     if (!json_is_object(layers)) {
