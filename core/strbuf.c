@@ -29,6 +29,8 @@ int glossa__strbuf_reserve(glossa__strbuf_t *sb, size_t extra)
 
 int glossa__strbuf_append(glossa__strbuf_t *sb, const void *data, size_t n)
 {
+    if (n == 0) /* data may be NULL then: an empty part of a message */
+        return sb->failed ? GLOSSA_ENOMEM : 0;
     if (glossa__strbuf_reserve(sb, n))
         return GLOSSA_ENOMEM;
     memcpy(sb->data + sb->len, data, n);

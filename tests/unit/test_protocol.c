@@ -340,8 +340,9 @@ static void test_unit_result_round_trip(void **state)
     glossa__strbuf_free(&frame);
 }
 
-/* The supervisor keeps codes as static strings: a known one comes back
- * as Glossa's own name, anything else as EPLUGIN, none as NULL. */
+/* The supervisor keeps codes as static strings, not in the payload: a
+ * known one comes back as Glossa's own name, anything else as EPLUGIN,
+ * none as NULL. */
 static void test_unit_result_codes(void **state)
 {
     (void)state;
@@ -357,10 +358,9 @@ static void test_unit_result_codes(void **state)
                          0);
         if (want[i]) {
             assert_string_equal(got.code, want[i]);
-            assert_ptr_equal(got.code,
-                             glossa_err_name(i == 0   ? GLOSSA_ENOMEM
-                                             : i == 1 ? GLOSSA_EINVAL
-                                                      : GLOSSA_EPLUGIN));
+            /* Not a pointer into the payload, which the reader reuses. */
+            assert_true(got.code < frame.data ||
+                        got.code >= frame.data + frame.len);
         } else {
             assert_null(got.code);
         }

@@ -51,6 +51,8 @@ static void test_appenders(void **state)
     glossa__strbuf_putc(&sb, ',');
     glossa__strbuf_put_uint(&sb, 18446744073709551615ull);
     glossa__strbuf_printf(&sb, " %s-%d", "x", 42);
+    /* Nothing to append, from nowhere: an empty part of a message. */
+    assert_int_equal(glossa__strbuf_append(&sb, NULL, 0), 0);
     assert_string_equal(sb.data, "n=0,18446744073709551615 x-42");
     size_t len;
     char *data = glossa__strbuf_detach(&sb, &len);
