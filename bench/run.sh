@@ -16,7 +16,7 @@
 # and checks that every configuration writes the same bytes with any
 # number of threads (and in isolation). Last, it measures the cost of
 # --isolate: full and full-isolated with the most threads, run in turn
-# GLOSSA_BENCH_ROUNDS times (default 5; which goes first alternates) over
+# GLOSSA_BENCH_ROUNDS times (default 15; which goes first alternates) over
 # a 20 MB corpus, so that both see the same machine; it prints the median
 # slowdown and the median extra CPU time (bench/out/isolation.json).
 set -euo pipefail
@@ -113,8 +113,10 @@ echo "results: $results"
 
 # The cost of --isolate. Runs minutes apart on a shared host differ by
 # 10-20 %, more than the cost itself, so the two modes take turns, and
-# which one goes first alternates from round to round.
-rounds=${GLOSSA_BENCH_ROUNDS:-5}
+# which one goes first alternates from round to round. Single rounds
+# swing from -20 to +50 %: five rounds gave medians from 3 to 27 % for
+# the same code, hence fifteen (about 80 s).
+rounds=${GLOSSA_BENCH_ROUNDS:-15}
 t=${threads_list##* }
 small="$out/corpus-20MB.jsonl"
 if [ ! -s "$small" ]; then
