@@ -1,7 +1,11 @@
 /* Isolation mode: the supervisor side.
  *
- * Each worker slot owns a process running glossa_worker_main(), a duplex
- * pipe on its fd 3 and a timer. A unit goes to an idle, ready worker; its
+ * One process, the zygote (glossa_worker_main()), loads the pipeline and
+ * forks the workers on request (protocol.h): they share its loaded
+ * plugins and start at once. Each worker slot owns a worker process, the
+ * socket the zygote passed back for it, and a timer; the zygote reports
+ * the slot's process's exit and kills it on request. A unit goes to an
+ * idle, ready worker; its
  * RESULT comes back on the pipe. When a worker dies (signal, exit, broken
  * pipe) or overruns --doc-timeout (then it is killed), the unit it held is
  * retried once on a fresh worker; a second failure fails the unit with
@@ -9,14 +13,15 @@
  * slot then starts a new worker. Workers are also replaced after a number
  * of units, which bounds what a leaking plugin can hold.
  *
- * Everything here runs on the run's loop thread. A slot's handles are
- * reused only after all three close callbacks have run. */
+ * Everything here runs on the run's loop thread. A slot is reused only
+ * once its socket and timer are closed and its process has exited. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memfd_create */
 #endif
 #include "isolate.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -71,11 +76,15 @@ typedef struct worker {
     struct glossa__isolation *iso;
     unsigned index;
     int state;
-    uv_process_t proc;
-    uv_pipe_t pipe;
+    int pid;          /* the worker process, 0 until the zygote forked it */
+    int fork_pending; /* FORK asked, FORKED not seen yet */
+    uv_pipe_t pipe;   /* open once forked (pipe_open) */
+    int pipe_open;
     uv_timer_t timer;
-    int open_handles; /* handles whose close callback has not run */
-    int exited;       /* the process is gone */
+    /* What must end before the slot is reused: the timer's and the
+     * pipe's close callbacks, and the process's exit. */
+    int open_handles;
+    int exited; /* the process is gone */
     int64_t exit_status;
     int term_signal;
     inflight_t inflight[PIPELINE_DEPTH]; /* oldest first */
@@ -99,12 +108,13 @@ typedef struct worker {
     size_t in_len, in_cap;
 } worker_t;
 
-/* The INIT write: its length prefix stays alive until libuv is done. */
-typedef struct init_request {
+/* A write to the zygote that the socket did not take at once: the bytes
+ * stay alive until libuv is done. */
+typedef struct control_write {
     uv_write_t req;
-    worker_t *w;
-    unsigned char head[4];
-} init_request_t;
+    size_t len;
+    char data[]; /* the frame */
+} control_write_t;
 
 /* One UNIT frame of a batch: everything before the document's text,
  * which is written from the document itself. */
@@ -125,10 +135,21 @@ typedef struct send_batch {
     uv_buf_t bufs[PIPELINE_DEPTH * BUFS_PER_FRAME];
 } send_batch_t;
 
+enum { ZYGOTE_STARTING, ZYGOTE_READY, ZYGOTE_GONE };
+
 struct glossa__isolation {
     uv_loop_t *loop;
     const glossa_runtime_t *rt;
     glossa__isolation_callbacks_t cb;
+    /* The zygote: its process and its control socket (an IPC pipe: it
+     * passes the workers' sockets). */
+    uv_process_t zygote;
+    uv_pipe_t control;
+    int zygote_state;
+    int control_open;   /* not closed or closing */
+    int zygote_handles; /* of the two, those not closed yet */
+    char *zin;          /* control bytes read, not yet consumed */
+    size_t zin_len, zin_cap;
     worker_t *workers;
     unsigned n_workers;
     glossa__unit_t *head, *tail; /* waiting units */
@@ -342,9 +363,9 @@ static void unit_lost(worker_t *w, glossa__unit_t *u)
 /* ---- Worker handles ----------------------------------------------------
  */
 
-static void on_handle_closed(uv_handle_t *handle)
+/* One of the slot's handles is closed, or its process has exited. */
+static void slot_part_ended(worker_t *w)
 {
-    worker_t *w = handle->data;
     if (--w->open_handles > 0)
         return;
     glossa__isolation_t *iso = w->iso;
@@ -354,6 +375,26 @@ static void on_handle_closed(uv_handle_t *handle)
     w->in_len = w->in_cap = 0;
     if (!iso->stopping && !iso->fatal)
         spawn_worker(w); /* a fresh process for this slot */
+}
+
+static void on_handle_closed(uv_handle_t *handle)
+{
+    slot_part_ended(handle->data);
+}
+
+static int send_control(glossa__isolation_t *iso, uint32_t what, uint32_t arg);
+
+/* SIGKILL to the worker's process, through the zygote, which knows
+ * whether the pid is still its child's (uv_kill itself once the zygote is
+ * gone: its workers are then nobody's children to reuse pids from). */
+static void kill_worker(worker_t *w)
+{
+    glossa__isolation_t *iso = w->iso;
+    if (w->pid <= 0 || w->exited)
+        return;
+    if (iso->zygote_state == ZYGOTE_GONE ||
+        send_control(iso, GLOSSA__ZYGOTE_KILL, (uint32_t)w->pid))
+        uv_kill(w->pid, SIGKILL);
 }
 
 static void close_handle(uv_handle_t *h)
@@ -403,7 +444,8 @@ static void forget_documents(worker_t *w)
 }
 
 /* Starts closing a worker: its pipe (the worker reads end of file and
- * exits), its timer, and its process handle once it has exited. */
+ * exits) and its timer; the slot is free once the process has exited
+ * too. */
 static void retire(worker_t *w)
 {
     if (w->state == SLOT_CLOSING || w->state == SLOT_EMPTY)
@@ -411,16 +453,17 @@ static void retire(worker_t *w)
     w->state = SLOT_CLOSING;
     forget_documents(w);
     uv_timer_stop(&w->timer);
-    close_handle((uv_handle_t *)&w->pipe);
+    if (w->pipe_open)
+        close_handle((uv_handle_t *)&w->pipe);
     close_handle((uv_handle_t *)&w->timer);
-    if (w->exited)
-        close_handle((uv_handle_t *)&w->proc);
 }
 
-static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
+/* The worker's process has exited (the zygote says so) or is lost. */
+static void on_worker_exit(worker_t *w, int64_t status, int term_signal)
 {
-    worker_t *w = proc->data;
     glossa__isolation_t *iso = w->iso;
+    if (w->exited)
+        return;
     w->exited = 1;
     w->exit_status = status;
     w->term_signal = term_signal;
@@ -444,7 +487,7 @@ static void on_worker_exit(uv_process_t *proc, int64_t status, int term_signal)
     }
     if (w->state != SLOT_CLOSING)
         retire(w);
-    close_handle((uv_handle_t *)&w->proc);
+    slot_part_ended(w);
     if (!was_ready && !running && !iso->stopping) {
         /* Died before it was ready: the plugins cannot start in a worker. */
         if (++iso->start_failures >= MAX_START_FAILURES && !iso->fatal) {
@@ -477,7 +520,7 @@ static void on_timeout(uv_timer_t *timer)
         }
     }
     w->timed_out = 1;
-    uv_process_kill(&w->proc, SIGKILL);
+    kill_worker(w);
 }
 
 /* ---- Messages ----------------------------------------------------------
@@ -517,7 +560,7 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
     glossa__isolation_t *iso = w->iso;
     uv_timer_stop(&w->timer);
     if (!w->n_inflight) { /* an answer nobody asked for: broken worker */
-        uv_process_kill(&w->proc, SIGKILL);
+        kill_worker(w);
         return;
     }
     inflight_t sent = w->inflight[0];
@@ -601,8 +644,7 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
         /* End of file or error: the worker is gone or going; on_worker_exit
          * decides what happened to its unit. */
         uv_read_stop(stream);
-        if (!w->exited)
-            uv_process_kill(&w->proc, SIGKILL);
+        kill_worker(w);
         return;
     }
     w->in_len += (size_t)n;
@@ -610,7 +652,7 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
     while (w->in_len - pos >= 4) {
         uint32_t len = glossa__get_u32((unsigned char *)w->in + pos);
         if (len > GLOSSA__MAX_FRAME) {
-            uv_process_kill(&w->proc, SIGKILL);
+            kill_worker(w);
             break;
         }
         if (w->in_len - pos - 4 < len)
@@ -631,30 +673,50 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
     dispatch_soon(w->iso);
 }
 
-static void on_init_written(uv_write_t *req, int status)
+static void on_control_written(uv_write_t *req, int status)
 {
-    init_request_t *r = req->data;
-    worker_t *w = r->w;
-    glossa__free(r);
-    if (status < 0 && !w->exited)
-        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit goes on */
+    (void)status; /* a zygote that cannot be written to is going: see
+                   * on_zygote_exit */
+    glossa__free(req->data);
 }
 
-static int send_init(worker_t *w)
+/* Writes a frame to the zygote: at once when the socket takes it, else
+ * queued behind the writes before it. 0 or a libuv error. */
+static int control_write(glossa__isolation_t *iso, const void *frame,
+                         size_t len)
 {
-    init_request_t *r = glossa__calloc(1, sizeof(*r));
-    if (!r)
+    if (!iso->control_open)
+        return UV_EPIPE;
+    uv_stream_t *stream = (uv_stream_t *)&iso->control;
+    uv_buf_t buf = uv_buf_init((char *)frame, (unsigned)len);
+    int rc = uv_try_write(stream, &buf, 1);
+    if (rc == UV_EAGAIN)
+        rc = 0;
+    if (rc < 0)
+        return rc;
+    if ((size_t)rc == len)
+        return 0;
+    control_write_t *w = glossa__malloc(sizeof(*w) + len - (size_t)rc);
+    if (!w)
         return UV_ENOMEM;
-    r->w = w;
-    r->req.data = r;
-    glossa__put_u32(r->head, (uint32_t)w->iso->init_len);
-    uv_buf_t bufs[2] = {uv_buf_init((char *)r->head, 4),
-                        uv_buf_init(w->iso->init, (unsigned)w->iso->init_len)};
-    int rc =
-        uv_write(&r->req, (uv_stream_t *)&w->pipe, bufs, 2, on_init_written);
+    w->len = len - (size_t)rc;
+    memcpy(w->data, (const char *)frame + rc, w->len);
+    w->req.data = w;
+    buf = uv_buf_init(w->data, (unsigned)w->len);
+    rc = uv_write(&w->req, stream, &buf, 1, on_control_written);
     if (rc)
-        glossa__free(r);
+        glossa__free(w);
     return rc;
+}
+
+/* A FORK or KILL request (protocol.h). */
+static int send_control(glossa__isolation_t *iso, uint32_t what, uint32_t arg)
+{
+    unsigned char frame[12];
+    glossa__put_u32(frame, 8);
+    glossa__put_u32(frame + 4, what);
+    glossa__put_u32(frame + 8, arg);
+    return control_write(iso, frame, sizeof(frame));
 }
 
 static void free_batch(send_batch_t *b)
@@ -669,8 +731,8 @@ static void on_batch_written(uv_write_t *req, int status)
     send_batch_t *b = req->data;
     worker_t *w = b->w;
     free_batch(b);
-    if (status < 0 && !w->exited)
-        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit goes on */
+    if (status < 0)
+        kill_worker(w); /* on_worker_exit goes on */
 }
 
 /* Adds u's UNIT frame to the batch: the head (which the batch takes),
@@ -714,7 +776,7 @@ static void send_batch(worker_t *w, send_batch_t *b)
     }
     if (rc) {
         free_batch(b);
-        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries */
+        kill_worker(w); /* on_worker_exit retries */
     }
 }
 
@@ -925,7 +987,7 @@ static void dispatch_to(glossa__isolation_t *iso, worker_t *w)
     }
     if (failed) {
         free_batch(batch);
-        uv_process_kill(&w->proc, SIGKILL); /* on_worker_exit retries */
+        kill_worker(w); /* on_worker_exit retries */
     } else if (batch && batch->n_frames) {
         send_batch(w, batch);
     } else {
@@ -936,11 +998,31 @@ static void dispatch_to(glossa__isolation_t *iso, worker_t *w)
 /* ---- Starting ----------------------------------------------------------
  */
 
+/* A worker could not be started: the slot is retired, and after a few
+ * failures in a row the run stops. */
+static void start_failed(worker_t *w, const char *why)
+{
+    glossa__isolation_t *iso = w->iso;
+    glossa__log(iso->rt, GLOSSA_LOG_ERROR, NULL, NULL,
+                "cannot start a plugin worker: %s", why);
+    w->fork_pending = 0;
+    retire(w);
+    w->exited = 1;
+    slot_part_ended(w); /* no process to wait for */
+    if (++iso->start_failures >= MAX_START_FAILURES && !iso->fatal) {
+        iso->fatal = 1;
+        iso->cb.fatal(iso->cb.ud, GLOSSA_ECRASHED,
+                      "cannot start plugin workers");
+        dispatch(iso); /* maybe from a close callback: not later */
+    }
+}
+
+/* Asks the zygote for this slot's worker; FORKED (on_forked) gives its
+ * socket and pid. */
 static void spawn_worker(worker_t *w)
 {
     glossa__isolation_t *iso = w->iso;
-    const glossa_runtime_t *rt = iso->rt;
-    memset(&w->proc, 0, sizeof(w->proc));
+    w->pid = 0;
     w->exited = 0;
     w->term_signal = 0;
     w->exit_status = 0;
@@ -954,51 +1036,267 @@ static void spawn_worker(worker_t *w)
         atomic_store(&w->progress->taken, 0);
         atomic_store(&w->progress->taken_ns, 0);
     }
-    uv_pipe_init(iso->loop, &w->pipe, 0);
     uv_timer_init(iso->loop, &w->timer);
-    w->pipe.data = w->timer.data = w->proc.data = w;
-    w->open_handles = 3;
+    w->timer.data = w;
+    w->pipe_open = 0;
+    w->open_handles = 2; /* the timer and the process */
+    w->state = SLOT_STARTING;
+    w->fork_pending = 1;
+    int rc = iso->zygote_state == ZYGOTE_GONE
+                 ? UV_ESRCH
+                 : send_control(iso, GLOSSA__ZYGOTE_FORK, w->index);
+    if (rc)
+        start_failed(w, uv_strerror(rc));
+}
+
+/* FORKED: the zygote made slot's worker (pid 0: it could not), and sent
+ * its socket along. */
+static void on_forked(glossa__isolation_t *iso, uint32_t slot, uint32_t pid)
+{
+    if (slot >= iso->n_workers || !iso->workers[slot].fork_pending) {
+        if (pid)
+            uv_kill((int)pid, SIGKILL); /* nobody asked: a broken zygote */
+        return;
+    }
+    worker_t *w = &iso->workers[slot];
+    w->fork_pending = 0;
+    if (!pid) {
+        start_failed(w, "the zygote could not fork");
+        return;
+    }
+    w->pid = (int)pid;
+    uv_pipe_init(iso->loop, &w->pipe, 0);
+    w->pipe.data = w;
+    w->pipe_open = 1;
+    w->open_handles++;
+    int rc =
+        uv_pipe_pending_count(&iso->control) > 0
+            ? uv_accept((uv_stream_t *)&iso->control, (uv_stream_t *)&w->pipe)
+            : UV_EPROTO;
+    /* libuv does not make a received socket non-blocking; the loop must
+     * never wait on one worker's socket. */
+    uv_os_fd_t fd;
+    if (rc == 0)
+        rc = uv_fileno((uv_handle_t *)&w->pipe, &fd);
+    if (rc == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+        rc = uv_translate_sys_error(errno);
+    if (rc == 0 && w->state == SLOT_STARTING)
+        rc = uv_read_start((uv_stream_t *)&w->pipe, on_alloc, on_read);
+    if (rc || w->state != SLOT_STARTING) {
+        /* Retired meanwhile, or no socket: it goes. */
+        kill_worker(w);
+        if (w->state == SLOT_STARTING)
+            retire(w);
+        else
+            close_handle((uv_handle_t *)&w->pipe);
+    }
+}
+
+static void on_exited(glossa__isolation_t *iso, uint32_t pid, uint32_t status,
+                      uint32_t term_signal)
+{
+    for (unsigned i = 0; i < iso->n_workers; i++) {
+        worker_t *w = &iso->workers[i];
+        if (w->pid == (int)pid && !w->exited && !w->fork_pending) {
+            on_worker_exit(w, status, (int)term_signal);
+            return;
+        }
+    }
+}
+
+/* Every worker still running is lost with the zygote. */
+static void lose_workers(glossa__isolation_t *iso)
+{
+    for (unsigned i = 0; i < iso->n_workers; i++) {
+        worker_t *w = &iso->workers[i];
+        if (w->fork_pending) {
+            w->fork_pending = 0;
+            retire(w);
+            w->exited = 1;
+            slot_part_ended(w);
+        } else if (w->pid > 0 && !w->exited) {
+            uv_kill(w->pid, SIGKILL);
+            on_worker_exit(w, 0, SIGKILL);
+        }
+    }
+}
+
+static void on_zygote_closed(uv_handle_t *handle)
+{
+    glossa__isolation_t *iso = handle->data;
+    iso->zygote_handles--;
+}
+
+static void close_control(glossa__isolation_t *iso)
+{
+    if (!iso->control_open)
+        return;
+    iso->control_open = 0;
+    uv_read_stop((uv_stream_t *)&iso->control);
+    uv_close((uv_handle_t *)&iso->control, on_zygote_closed);
+}
+
+static void on_zygote_exit(uv_process_t *proc, int64_t status, int term_signal)
+{
+    glossa__isolation_t *iso = proc->data;
+    int was_starting = iso->zygote_state == ZYGOTE_STARTING;
+    iso->zygote_state = ZYGOTE_GONE;
+    close_control(iso);
+    uv_close((uv_handle_t *)&iso->zygote, on_zygote_closed);
+    if (iso->stopping)
+        return;
+    if (!iso->fatal) {
+        char message[256];
+        if (term_signal)
+            snprintf(message, sizeof(message),
+                     "the process that starts plugin workers died of signal "
+                     "%d (%s)%s",
+                     term_signal, signal_name(term_signal),
+                     was_starting ? " while loading the plugins" : "");
+        else
+            snprintf(message, sizeof(message),
+                     "the process that starts plugin workers exited with "
+                     "status %lld%s",
+                     (long long)status,
+                     was_starting ? " while loading the plugins" : "");
+        iso->fatal = 1;
+        iso->cb.fatal(iso->cb.ud, GLOSSA_ECRASHED, message);
+    }
+    lose_workers(iso);
+    dispatch_soon(iso);
+}
+
+/* READY from the zygote: the pipeline is loaded, or cannot be. */
+static void on_zygote_ready(glossa__isolation_t *iso, const char *payload,
+                            uint32_t len)
+{
+    json_t *msg = json_loadb(payload, len, 0, NULL);
+    if (json_is_true(json_object_get(msg, "ok"))) {
+        iso->zygote_state = ZYGOTE_READY;
+    } else if (!iso->fatal) {
+        const char *why = json_string_value(json_object_get(msg, "error"));
+        char message[2048];
+        snprintf(message, sizeof(message),
+                 "a plugin worker could not load the pipeline: %s",
+                 why ? why : "malformed answer");
+        iso->fatal = 1;
+        iso->cb.fatal(iso->cb.ud, GLOSSA_ELOAD, message);
+        dispatch_soon(iso);
+    }
+    json_decref(msg);
+}
+
+static void on_control_alloc(uv_handle_t *handle, size_t suggested,
+                             uv_buf_t *buf)
+{
+    glossa__isolation_t *iso = handle->data;
+    if (iso->zin_cap - iso->zin_len < suggested) {
+        size_t cap = iso->zin_cap ? iso->zin_cap : 4096;
+        while (cap - iso->zin_len < suggested)
+            cap *= 2;
+        char *grown = glossa__realloc(iso->zin, cap);
+        if (!grown) {
+            *buf = uv_buf_init(NULL, 0);
+            return;
+        }
+        iso->zin = grown;
+        iso->zin_cap = cap;
+    }
+    *buf = uv_buf_init(iso->zin + iso->zin_len,
+                       (unsigned)(iso->zin_cap - iso->zin_len));
+}
+
+static void on_control_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
+{
+    (void)buf;
+    glossa__isolation_t *iso = stream->data;
+    if (n < 0) {
+        /* The zygote is gone or going: on_zygote_exit says what it means. */
+        uv_read_stop(stream);
+        return;
+    }
+    iso->zin_len += (size_t)n;
+    size_t pos = 0;
+    while (iso->zin_len - pos >= 4) {
+        uint32_t len = glossa__get_u32((unsigned char *)iso->zin + pos);
+        if (len > GLOSSA__MAX_FRAME || iso->zin_len - pos - 4 < len)
+            break;
+        const unsigned char *p = (unsigned char *)iso->zin + pos + 4;
+        pos += 4 + (size_t)len;
+        if (iso->zygote_state == ZYGOTE_STARTING) {
+            on_zygote_ready(iso, (const char *)p, len);
+        } else if (len == 12 && glossa__get_u32(p) == GLOSSA__ZYGOTE_FORKED) {
+            on_forked(iso, glossa__get_u32(p + 4), glossa__get_u32(p + 8));
+        } else if (len == 16 && glossa__get_u32(p) == GLOSSA__ZYGOTE_EXITED) {
+            on_exited(iso, glossa__get_u32(p + 4), glossa__get_u32(p + 8),
+                      glossa__get_u32(p + 12));
+        }
+    }
+    if (pos > 0) {
+        memmove(iso->zin, iso->zin + pos, iso->zin_len - pos);
+        iso->zin_len -= pos;
+    }
+    dispatch_soon(iso);
+}
+
+/* Starts the zygote with the INIT message; the workers' progress pages
+ * go with it, slot k's as its fd 4 + k. */
+static int start_zygote(glossa__isolation_t *iso)
+{
+    const glossa_runtime_t *rt = iso->rt;
     const char *exe =
         rt->worker_command ? rt->worker_command : "/proc/self/exe";
     char *args[] = {(char *)exe, (char *)GLOSSA__WORKER_ARG, NULL};
-    uv_stdio_container_t stdio[5];
+    int progress = iso->workers[0].progress != NULL;
+    size_t n_stdio = 4 + (progress ? iso->n_workers : 0);
+    uv_stdio_container_t *stdio = glossa__calloc(n_stdio, sizeof(*stdio));
+    if (!stdio)
+        return UV_ENOMEM;
+    uv_pipe_init(iso->loop, &iso->control, 1); /* IPC: it passes sockets */
+    iso->control.data = iso->zygote.data = iso;
     stdio[0].flags = UV_IGNORE;
-    /* A plugin's prints and logs go to our stderr, never into the pipe. */
+    /* A plugin's prints and logs go to our stderr, never into a socket. */
     stdio[1].flags = UV_INHERIT_FD;
     stdio[1].data.fd = 2;
     stdio[2].flags = UV_INHERIT_FD;
     stdio[2].data.fd = 2;
     stdio[3].flags = UV_CREATE_PIPE | UV_READABLE_PIPE | UV_WRITABLE_PIPE;
-    stdio[3].data.stream = (uv_stream_t *)&w->pipe;
-    stdio[4].flags = UV_INHERIT_FD;
-    stdio[4].data.fd = w->progress_fd;
+    stdio[3].data.stream = (uv_stream_t *)&iso->control;
+    for (size_t i = 4; i < n_stdio; i++) {
+        stdio[i].flags = UV_INHERIT_FD;
+        stdio[i].data.fd = iso->workers[i - 4].progress_fd;
+    }
     uv_process_options_t o;
     memset(&o, 0, sizeof(o));
-    o.exit_cb = on_worker_exit;
+    o.exit_cb = on_zygote_exit;
     o.file = exe;
     o.args = args;
     o.stdio = stdio;
-    o.stdio_count = w->progress ? 5 : 4;
-    w->state = SLOT_STARTING;
-    int rc = uv_spawn(iso->loop, &w->proc, &o);
-    if (rc == 0)
-        rc = uv_read_start((uv_stream_t *)&w->pipe, on_alloc, on_read);
-    if (rc == 0)
-        rc = send_init(w);
+    o.stdio_count = (int)n_stdio;
+    iso->zygote_state = ZYGOTE_STARTING;
+    int rc = uv_spawn(iso->loop, &iso->zygote, &o);
+    glossa__free(stdio);
     if (rc) {
-        glossa__log(rt, GLOSSA_LOG_ERROR, NULL, NULL,
-                    "cannot start a plugin worker (%s): %s", exe,
-                    uv_strerror(rc));
-        w->exited = 1;
-        retire(w);
-        close_handle((uv_handle_t *)&w->proc);
-        if (++iso->start_failures >= MAX_START_FAILURES && !iso->fatal) {
-            iso->fatal = 1;
-            iso->cb.fatal(iso->cb.ud, GLOSSA_ECRASHED,
-                          "cannot start plugin workers");
-            dispatch(iso); /* maybe from a close callback: not later */
-        }
+        iso->zygote_state = ZYGOTE_GONE;
+        iso->zygote_handles = 2;
+        uv_close((uv_handle_t *)&iso->control, on_zygote_closed);
+        uv_close((uv_handle_t *)&iso->zygote, on_zygote_closed);
+        return rc;
     }
+    iso->zygote_handles = 2;
+    iso->control_open = 1;
+    rc = uv_read_start((uv_stream_t *)&iso->control, on_control_alloc,
+                       on_control_read);
+    if (rc == 0) {
+        unsigned char head[4];
+        glossa__put_u32(head, (uint32_t)iso->init_len);
+        rc = control_write(iso, head, 4);
+        if (rc == 0)
+            rc = control_write(iso, iso->init, iso->init_len);
+    }
+    if (rc)
+        uv_process_kill(&iso->zygote, SIGKILL); /* on_zygote_exit goes on */
+    return 0;
 }
 
 /* The worker's progress page: a memfd the worker gets as its fd 4. */
@@ -1032,6 +1330,8 @@ static void drop_progress_page(worker_t *w)
     w->progress_fd = -1;
 }
 
+/* The INIT message; `progress` is the number of progress pages (one per
+ * worker slot) or 0. */
 static char *init_message(const glossa_runtime_t *rt, int progress, size_t *len)
 {
     json_t *steps = json_array();
@@ -1042,7 +1342,7 @@ static char *init_message(const glossa_runtime_t *rt, int progress, size_t *len)
                                                "config", s->config));
     }
     json_t *msg = json_pack(
-        "{s:i,s:o,s:b,s:{s:I,s:I,s:i,s:I}}", "version",
+        "{s:i,s:o,s:i,s:{s:I,s:I,s:i,s:I}}", "version",
         GLOSSA__PROTOCOL_VERSION, "steps", steps, "progress", progress,
         "options", "max_doc_bytes", (json_int_t)rt->opts.max_doc_bytes,
         "max_layer_bytes", (json_int_t)rt->opts.max_layer_bytes, "log_level",
@@ -1085,7 +1385,8 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
         for (unsigned i = 0; i < iso->n_workers; i++)
             drop_progress_page(&iso->workers[i]);
     }
-    iso->init = init_message(rt, progress, &iso->init_len);
+    iso->init =
+        init_message(rt, progress ? (int)iso->n_workers : 0, &iso->init_len);
     if (!iso->workers || !iso->init) {
         glossa__isolation_free(iso);
         return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
@@ -1117,9 +1418,21 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
     for (unsigned i = 0; i < iso->n_workers; i++) {
         iso->workers[i].iso = iso;
         iso->workers[i].index = i;
-        spawn_worker(&iso->workers[i]);
     }
+    /* From here on the loop holds handles of ours: even on failure the
+     * caller stops and frees what it gets (isolate.h). */
     *out = iso;
+    int rc = start_zygote(iso);
+    if (rc) {
+        iso->fatal = 1;
+        return glossa__fail(err, GLOSSA_ECRASHED, NULL, 0,
+                            "cannot start the plugin process (%s): %s",
+                            rt->worker_command ? rt->worker_command
+                                               : "/proc/self/exe",
+                            uv_strerror(rc));
+    }
+    for (unsigned i = 0; i < iso->n_workers; i++)
+        spawn_worker(&iso->workers[i]);
     return 0;
 }
 
@@ -1142,10 +1455,12 @@ void glossa__isolation_stop(glossa__isolation_t *iso)
     }
     for (unsigned i = 0; i < iso->n_workers; i++) {
         worker_t *w = &iso->workers[i];
-        if (w->n_inflight && !w->exited)
-            uv_process_kill(&w->proc, SIGKILL);
+        if (w->n_inflight)
+            kill_worker(w);
         retire(w);
     }
+    /* The zygote reads end of file, ends the workers left and exits. */
+    close_control(iso);
     glossa__unit_t *u;
     while ((u = dequeue(iso)))
         fail_unit(iso, u, "EINTR", "not run: the run was stopped", 0);
@@ -1157,6 +1472,7 @@ void glossa__isolation_free(glossa__isolation_t *iso)
         return;
     if (iso->quarantine)
         fclose(iso->quarantine);
+    glossa__free(iso->zin);
     for (unsigned i = 0; iso->workers && i < iso->n_workers; i++) {
         glossa__free(iso->workers[i].in);
         for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)

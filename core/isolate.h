@@ -19,8 +19,10 @@ typedef struct glossa__isolation_callbacks {
     void (*fatal)(void *ud, int code, const char *message);
 } glossa__isolation_callbacks_t;
 
-/* Starts rt->opts.threads workers on loop. Returns 0 or a negative code
- * (with err filled) when the first worker cannot even be spawned. */
+/* Starts the zygote and rt->opts.threads workers on loop. Returns 0 or a
+ * negative code (with err filled) when the zygote cannot even be
+ * spawned; *out is then set all the same (handles of it are closing on
+ * the loop): stop it and free it as a started one. */
 int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
                             const glossa_runtime_t *rt,
                             const glossa__isolation_callbacks_t *cb,

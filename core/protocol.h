@@ -1,5 +1,23 @@
-/* The isolation protocol between the runtime (supervisor) and a plugin
- * worker process (worker.c), over one socket on the worker's fd 3.
+/* The isolation protocol between the runtime (supervisor, isolate.c) and
+ * its plugin processes (worker.c).
+ *
+ * The supervisor starts one process, the zygote, with a socket on its
+ * fd 3 (the control socket) and, when it shares progress pages, one page
+ * per worker slot on fds 4, 5, ... The zygote reads INIT, loads the
+ * pipeline, answers READY, then forks the workers the supervisor asks
+ * for: each worker shares the zygote's loaded plugins and models
+ * (copy-on-write) and talks to the supervisor over a socket of its own,
+ * whose other end the zygote passes back (SCM_RIGHTS). Control frames,
+ * after READY, are 8-byte payloads (u32 what, u32 argument):
+ *   supervisor -> zygote  FORK slot; KILL pid (SIGKILL to a worker the
+ *                         zygote has not reaped yet, so never to a
+ *                         reused pid)
+ *   zygote -> supervisor  FORKED slot, pid, with the socket attached
+ *                         (pid 0 and no socket: it could not fork);
+ *                         EXITED pid, exit status, signal (12 bytes)
+ * When the control socket closes, the zygote kills and reaps the workers
+ * left and exits. A worker sends READY on its socket, then serves UNITs
+ * until the socket closes.
  *
  * A frame is a 4-byte little-endian payload length, then the payload.
  * Integers are little-endian, u32 unless said otherwise; a "string" is a
@@ -41,8 +59,10 @@
  * may send the next UNITs before the answers. End of file on fd 3 tells
  * the worker to exit.
  *
- * Progress: when INIT has "progress": true, the worker's fd 4 is a shared
- * page (glossa__worker_progress_t) where it counts the UNITs it has taken
+ * Progress: when INIT has "progress": N (the number of worker slots), the
+ * zygote's fds 4 .. 4+N-1 are shared pages (glossa__worker_progress_t),
+ * and a worker forked for slot k has slot k's as its fd 4, where it
+ * counts the UNITs it has taken
  * and notes when it took the last. The supervisor then knows which unit a
  * worker was running when it died or overran its time, whatever results
  * were still unsent, so the worker may hold results back while more
@@ -57,7 +77,11 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 8
+#define GLOSSA__PROTOCOL_VERSION 9
+#define GLOSSA__ZYGOTE_FORK 1u
+#define GLOSSA__ZYGOTE_KILL 2u
+#define GLOSSA__ZYGOTE_FORKED 1u
+#define GLOSSA__ZYGOTE_EXITED 2u
 /* Documents a worker keeps at once: a document's later units find it
  * there even when the worker ran units of others in between. */
 #define GLOSSA__WORKER_DOC_SLOTS 8

@@ -66,6 +66,37 @@ for t in 1 3; do
     cmp "$TMP/inproc" "$TMP/iso.$t" || fail "isolated output ($t workers) differs from in-process"
 done
 
+# Workers are forked from one process that loaded the plugins once (the
+# zygote), so they share its models. If it dies, the run stops with a
+# clear error instead of waiting for workers that cannot come.
+children_of() {
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(awk '/^PPid:/ {print $2}' "$p/status" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"
+    done
+}
+"$GLOSSA" run --isolate --threads 2 --plugin slow "$TMP/clean.jsonl" -o "$TMP/zygote.jsonl" 2>"$TMP/zerr" &
+run_pid=$!
+zygote=""
+for _ in $(seq 1 100); do
+    zygote=$(children_of $run_pid | head -1)
+    [ -n "$zygote" ] && [ "$(children_of "$zygote" | wc -l)" -ge 2 ] && break
+    sleep 0.05
+done
+[ -n "$zygote" ] && [ "$(children_of "$zygote" | wc -l)" -ge 2 ] || fail "the workers are not children of one zygote"
+[ "$(children_of $run_pid | wc -l)" -eq 1 ] || fail "glossa started more than the zygote itself"
+workers=$(children_of "$zygote")
+kill -9 "$zygote"
+rc=0
+wait $run_pid || rc=$?
+[ $rc -ne 0 ] || fail "a run whose zygote was killed succeeded"
+expect_in "$TMP/zerr" "the process that starts plugin workers died of signal 9 (SIGKILL)"
+sleep 0.2
+for w in $workers; do # gone, or a zombie of whoever adopted it
+    state=$(awk '/^State:/ {print $2}' "/proc/$w/status" 2>/dev/null || true)
+    [ -z "$state" ] || [ "$state" = Z ] || fail "worker $w outlived its zygote and the run"
+done
+
 # Options that only make sense with --isolate.
 run_glossa 2 run --doc-timeout 1 --plugin faulty "$TMP/docs.jsonl"
 expect_in "$TMP/err" "need --isolate"
