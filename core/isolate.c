@@ -618,22 +618,30 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
     iso->cb.done(iso->cb.ud, u);
 }
 
-static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+/* Hands libuv the free room of a read buffer holding `len` bytes, grown
+ * first to take at least `suggested` more (from `first` bytes). */
+static void read_room(char **data, size_t len, size_t *cap, size_t first,
+                      size_t suggested, uv_buf_t *buf)
 {
-    worker_t *w = handle->data;
-    if (w->in_cap - w->in_len < suggested) {
-        size_t cap = w->in_cap ? w->in_cap : 65536;
-        while (cap - w->in_len < suggested)
-            cap *= 2;
-        char *grown = glossa__realloc(w->in, cap);
+    if (*cap - len < suggested) {
+        size_t grown_cap = *cap ? *cap : first;
+        while (grown_cap - len < suggested)
+            grown_cap *= 2;
+        char *grown = glossa__realloc(*data, grown_cap);
         if (!grown) {
             *buf = uv_buf_init(NULL, 0); /* libuv reports UV_ENOBUFS */
             return;
         }
-        w->in = grown;
-        w->in_cap = cap;
+        *data = grown;
+        *cap = grown_cap;
     }
-    *buf = uv_buf_init(w->in + w->in_len, (unsigned)(w->in_cap - w->in_len));
+    *buf = uv_buf_init(*data + len, (unsigned)(*cap - len));
+}
+
+static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+    worker_t *w = handle->data;
+    read_room(&w->in, w->in_len, &w->in_cap, 65536, suggested, buf);
 }
 
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
@@ -1190,20 +1198,7 @@ static void on_control_alloc(uv_handle_t *handle, size_t suggested,
                              uv_buf_t *buf)
 {
     glossa__isolation_t *iso = handle->data;
-    if (iso->zin_cap - iso->zin_len < suggested) {
-        size_t cap = iso->zin_cap ? iso->zin_cap : 4096;
-        while (cap - iso->zin_len < suggested)
-            cap *= 2;
-        char *grown = glossa__realloc(iso->zin, cap);
-        if (!grown) {
-            *buf = uv_buf_init(NULL, 0);
-            return;
-        }
-        iso->zin = grown;
-        iso->zin_cap = cap;
-    }
-    *buf = uv_buf_init(iso->zin + iso->zin_len,
-                       (unsigned)(iso->zin_cap - iso->zin_len));
+    read_room(&iso->zin, iso->zin_len, &iso->zin_cap, 4096, suggested, buf);
 }
 
 static void on_control_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
