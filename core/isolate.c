@@ -66,6 +66,12 @@ typedef struct held_doc {
     unsigned char *layer_here; /* rt->n_steps flags */
 } held_doc_t;
 
+/* Bytes read from a socket and not yet consumed as frames. */
+typedef struct frame_buffer {
+    char *data;
+    size_t len, cap;
+} frame_buffer_t;
+
 typedef struct inflight {
     glossa__unit_t *unit;
     unsigned slot;
@@ -78,8 +84,7 @@ typedef struct worker {
     int state;
     int pid;          /* the worker process, 0 until the zygote forked it */
     int fork_pending; /* FORK asked, FORKED not seen yet */
-    uv_pipe_t pipe;   /* open once forked (pipe_open) */
-    int pipe_open;
+    uv_pipe_t pipe;   /* open once forked: pid > 0 */
     uv_timer_t timer;
     /* What must end before the slot is reused: the timer's and the
      * pipe's close callbacks, and the process's exit. */
@@ -104,8 +109,7 @@ typedef struct worker {
     glossa__worker_progress_t *progress;
     int progress_fd;
     uint64_t results;
-    char *in; /* bytes read, not yet consumed as frames */
-    size_t in_len, in_cap;
+    frame_buffer_t in;
 } worker_t;
 
 /* A write to the zygote that the socket did not take at once: the bytes
@@ -146,10 +150,8 @@ struct glossa__isolation {
     uv_process_t zygote;
     uv_pipe_t control;
     int zygote_state;
-    int control_open;   /* not closed or closing */
-    int zygote_handles; /* of the two, those not closed yet */
-    char *zin;          /* control bytes read, not yet consumed */
-    size_t zin_len, zin_cap;
+    int control_open; /* not closed or closing */
+    frame_buffer_t control_in;
     worker_t *workers;
     unsigned n_workers;
     glossa__unit_t *head, *tail; /* waiting units */
@@ -360,6 +362,60 @@ static void unit_lost(worker_t *w, glossa__unit_t *u)
     fail_unit(iso, u, code, message, 1);
 }
 
+/* ---- Reading frames ---------------------------------------------------
+ */
+
+/* Hands libuv the buffer's free room, grown first to take at least
+ * `suggested` more bytes (from `first` bytes). */
+static void read_room(frame_buffer_t *b, size_t first, size_t suggested,
+                      uv_buf_t *buf)
+{
+    if (b->cap - b->len < suggested) {
+        size_t cap = b->cap ? b->cap : first;
+        while (cap - b->len < suggested)
+            cap *= 2;
+        char *grown = glossa__realloc(b->data, cap);
+        if (!grown) {
+            *buf = uv_buf_init(NULL, 0); /* libuv reports UV_ENOBUFS */
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    *buf = uv_buf_init(b->data + b->len, (unsigned)(b->cap - b->len));
+}
+
+/* The frame at *pos: 1 with its payload (and *pos past it), 0 while it
+ * is not all there, -1 when its length is beyond the protocol's limit. */
+static int next_frame(const frame_buffer_t *b, size_t *pos,
+                      const char **payload, uint32_t *len)
+{
+    if (b->len - *pos < 4)
+        return 0;
+    int64_t n = glossa__frame_length(b->data + *pos, b->len - *pos);
+    if (n < 0)
+        return n == -2 ? -1 : 0;
+    *payload = b->data + *pos + 4;
+    *len = (uint32_t)n;
+    *pos += 4 + (size_t)n;
+    return 1;
+}
+
+/* Drops the first `used` bytes: the frames handled. */
+static void consume(frame_buffer_t *b, size_t used)
+{
+    if (used == 0)
+        return;
+    memmove(b->data, b->data + used, b->len - used);
+    b->len -= used;
+}
+
+static void frame_buffer_free(frame_buffer_t *b)
+{
+    glossa__free(b->data);
+    *b = (frame_buffer_t){NULL, 0, 0};
+}
+
 /* ---- Worker handles ----------------------------------------------------
  */
 
@@ -370,9 +426,7 @@ static void slot_part_ended(worker_t *w)
         return;
     glossa__isolation_t *iso = w->iso;
     w->state = SLOT_EMPTY;
-    glossa__free(w->in);
-    w->in = NULL;
-    w->in_len = w->in_cap = 0;
+    frame_buffer_free(&w->in);
     if (!iso->stopping && !iso->fatal)
         spawn_worker(w); /* a fresh process for this slot */
 }
@@ -453,7 +507,7 @@ static void retire(worker_t *w)
     w->state = SLOT_CLOSING;
     forget_documents(w);
     uv_timer_stop(&w->timer);
-    if (w->pipe_open)
+    if (w->pid > 0)
         close_handle((uv_handle_t *)&w->pipe);
     close_handle((uv_handle_t *)&w->timer);
 }
@@ -618,30 +672,10 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
     iso->cb.done(iso->cb.ud, u);
 }
 
-/* Hands libuv the free room of a read buffer holding `len` bytes, grown
- * first to take at least `suggested` more (from `first` bytes). */
-static void read_room(char **data, size_t len, size_t *cap, size_t first,
-                      size_t suggested, uv_buf_t *buf)
-{
-    if (*cap - len < suggested) {
-        size_t grown_cap = *cap ? *cap : first;
-        while (grown_cap - len < suggested)
-            grown_cap *= 2;
-        char *grown = glossa__realloc(*data, grown_cap);
-        if (!grown) {
-            *buf = uv_buf_init(NULL, 0); /* libuv reports UV_ENOBUFS */
-            return;
-        }
-        *data = grown;
-        *cap = grown_cap;
-    }
-    *buf = uv_buf_init(*data + len, (unsigned)(*cap - len));
-}
-
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
     worker_t *w = handle->data;
-    read_room(&w->in, w->in_len, &w->in_cap, 65536, suggested, buf);
+    read_room(&w->in, 65536, suggested, buf);
 }
 
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
@@ -655,18 +689,12 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
         kill_worker(w);
         return;
     }
-    w->in_len += (size_t)n;
+    w->in.len += (size_t)n;
     size_t pos = 0;
-    while (w->in_len - pos >= 4) {
-        uint32_t len = glossa__get_u32((unsigned char *)w->in + pos);
-        if (len > GLOSSA__MAX_FRAME) {
-            kill_worker(w);
-            break;
-        }
-        if (w->in_len - pos - 4 < len)
-            break;
-        const char *payload = w->in + pos + 4;
-        pos += 4 + (size_t)len;
+    const char *payload;
+    uint32_t len;
+    int got;
+    while ((got = next_frame(&w->in, &pos, &payload, &len)) == 1) {
         if (w->state == SLOT_STARTING)
             on_ready(w, payload, len);
         else if (w->state == SLOT_READY)
@@ -674,10 +702,9 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
         if (w->state == SLOT_CLOSING || w->state == SLOT_EMPTY)
             break;
     }
-    if (pos > 0 && w->in) {
-        memmove(w->in, w->in + pos, w->in_len - pos);
-        w->in_len -= pos;
-    }
+    if (got < 0)
+        kill_worker(w);
+    consume(&w->in, pos);
     dispatch_soon(w->iso);
 }
 
@@ -720,11 +747,9 @@ static int control_write(glossa__isolation_t *iso, const void *frame,
 /* A FORK or KILL request (protocol.h). */
 static int send_control(glossa__isolation_t *iso, uint32_t what, uint32_t arg)
 {
-    unsigned char frame[12];
-    glossa__put_u32(frame, 8);
-    glossa__put_u32(frame + 4, what);
-    glossa__put_u32(frame + 8, arg);
-    return control_write(iso, frame, sizeof(frame));
+    unsigned char frame[GLOSSA__CONTROL_FRAME_MAX];
+    size_t len = glossa__control_frame(frame, what, &arg, 1);
+    return control_write(iso, frame, len);
 }
 
 static void free_batch(send_batch_t *b)
@@ -1046,7 +1071,6 @@ static void spawn_worker(worker_t *w)
     }
     uv_timer_init(iso->loop, &w->timer);
     w->timer.data = w;
-    w->pipe_open = 0;
     w->open_handles = 2; /* the timer and the process */
     w->state = SLOT_STARTING;
     w->fork_pending = 1;
@@ -1075,7 +1099,6 @@ static void on_forked(glossa__isolation_t *iso, uint32_t slot, uint32_t pid)
     w->pid = (int)pid;
     uv_pipe_init(iso->loop, &w->pipe, 0);
     w->pipe.data = w;
-    w->pipe_open = 1;
     w->open_handles++;
     int rc =
         uv_pipe_pending_count(&iso->control) > 0
@@ -1129,19 +1152,13 @@ static void lose_workers(glossa__isolation_t *iso)
     }
 }
 
-static void on_zygote_closed(uv_handle_t *handle)
-{
-    glossa__isolation_t *iso = handle->data;
-    iso->zygote_handles--;
-}
-
 static void close_control(glossa__isolation_t *iso)
 {
     if (!iso->control_open)
         return;
     iso->control_open = 0;
     uv_read_stop((uv_stream_t *)&iso->control);
-    uv_close((uv_handle_t *)&iso->control, on_zygote_closed);
+    uv_close((uv_handle_t *)&iso->control, NULL);
 }
 
 static void on_zygote_exit(uv_process_t *proc, int64_t status, int term_signal)
@@ -1150,7 +1167,7 @@ static void on_zygote_exit(uv_process_t *proc, int64_t status, int term_signal)
     int was_starting = iso->zygote_state == ZYGOTE_STARTING;
     iso->zygote_state = ZYGOTE_GONE;
     close_control(iso);
-    uv_close((uv_handle_t *)&iso->zygote, on_zygote_closed);
+    uv_close((uv_handle_t *)&iso->zygote, NULL);
     if (iso->stopping)
         return;
     if (!iso->fatal) {
@@ -1198,7 +1215,7 @@ static void on_control_alloc(uv_handle_t *handle, size_t suggested,
                              uv_buf_t *buf)
 {
     glossa__isolation_t *iso = handle->data;
-    read_room(&iso->zin, iso->zin_len, &iso->zin_cap, 4096, suggested, buf);
+    read_room(&iso->control_in, 4096, suggested, buf);
 }
 
 static void on_control_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
@@ -1210,16 +1227,14 @@ static void on_control_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
         uv_read_stop(stream);
         return;
     }
-    iso->zin_len += (size_t)n;
+    iso->control_in.len += (size_t)n;
     size_t pos = 0;
-    while (iso->zin_len - pos >= 4) {
-        uint32_t len = glossa__get_u32((unsigned char *)iso->zin + pos);
-        if (len > GLOSSA__MAX_FRAME || iso->zin_len - pos - 4 < len)
-            break;
-        const unsigned char *p = (unsigned char *)iso->zin + pos + 4;
-        pos += 4 + (size_t)len;
+    const char *payload;
+    uint32_t len;
+    while (next_frame(&iso->control_in, &pos, &payload, &len) == 1) {
+        const unsigned char *p = (const unsigned char *)payload;
         if (iso->zygote_state == ZYGOTE_STARTING) {
-            on_zygote_ready(iso, (const char *)p, len);
+            on_zygote_ready(iso, payload, len);
         } else if (len == 12 && glossa__get_u32(p) == GLOSSA__ZYGOTE_FORKED) {
             on_forked(iso, glossa__get_u32(p + 4), glossa__get_u32(p + 8));
         } else if (len == 16 && glossa__get_u32(p) == GLOSSA__ZYGOTE_EXITED) {
@@ -1227,10 +1242,7 @@ static void on_control_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
                       glossa__get_u32(p + 12));
         }
     }
-    if (pos > 0) {
-        memmove(iso->zin, iso->zin + pos, iso->zin_len - pos);
-        iso->zin_len -= pos;
-    }
+    consume(&iso->control_in, pos);
     dispatch_soon(iso);
 }
 
@@ -1273,12 +1285,10 @@ static int start_zygote(glossa__isolation_t *iso)
     glossa__free(stdio);
     if (rc) {
         iso->zygote_state = ZYGOTE_GONE;
-        iso->zygote_handles = 2;
-        uv_close((uv_handle_t *)&iso->control, on_zygote_closed);
-        uv_close((uv_handle_t *)&iso->zygote, on_zygote_closed);
+        uv_close((uv_handle_t *)&iso->control, NULL);
+        uv_close((uv_handle_t *)&iso->zygote, NULL);
         return rc;
     }
-    iso->zygote_handles = 2;
     iso->control_open = 1;
     rc = uv_read_start((uv_stream_t *)&iso->control, on_control_alloc,
                        on_control_read);
@@ -1467,9 +1477,9 @@ void glossa__isolation_free(glossa__isolation_t *iso)
         return;
     if (iso->quarantine)
         fclose(iso->quarantine);
-    glossa__free(iso->zin);
+    frame_buffer_free(&iso->control_in);
     for (unsigned i = 0; iso->workers && i < iso->n_workers; i++) {
-        glossa__free(iso->workers[i].in);
+        frame_buffer_free(&iso->workers[i].in);
         for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
             glossa__free(iso->workers[i].held[k].layer_here);
         drop_progress_page(&iso->workers[i]);

@@ -17,14 +17,20 @@
 
 /* The length of the complete frame at `at`, or -1 if it is not all
  * there yet; -2 when its length is beyond the protocol's limit. */
-static int64_t frame_at(const glossa__frame_reader_t *r, size_t at)
+int64_t glossa__frame_length(const char *buf, size_t avail)
 {
-    if (r->end - at < 4)
+    if (avail < 4)
         return -1;
-    uint32_t n = glossa__get_u32((const unsigned char *)r->buf + at);
+    uint32_t n = glossa__get_u32((const unsigned char *)buf);
     if (n > GLOSSA__MAX_FRAME)
         return -2;
-    return r->end - at - 4 >= n ? (int64_t)n : -1;
+    return avail - 4 >= n ? (int64_t)n : -1;
+}
+
+static int64_t frame_at(const glossa__frame_reader_t *r, size_t at)
+{
+    return r->end - at < 4 ? -1
+                           : glossa__frame_length(r->buf + at, r->end - at);
 }
 
 /* Reads once into the buffer's free room: blocking, or when `wait` is 0

@@ -106,6 +106,23 @@ static inline uint32_t glossa__get_u32(const unsigned char in[4])
            ((uint32_t)in[3] << 24);
 }
 
+/* The largest control frame (EXITED): its length and four u32. */
+#define GLOSSA__CONTROL_FRAME_MAX 20
+
+/* Writes a control frame into out (room for GLOSSA__CONTROL_FRAME_MAX
+ * bytes): its length, `what`, and the n_args arguments (at most three).
+ * Returns its size. */
+static inline size_t glossa__control_frame(unsigned char *out, uint32_t what,
+                                           const uint32_t *args,
+                                           unsigned n_args)
+{
+    glossa__put_u32(out, 4 * (1 + n_args));
+    glossa__put_u32(out + 4, what);
+    for (unsigned i = 0; i < n_args; i++)
+        glossa__put_u32(out + 8 + 4 * i, args[i]);
+    return 8 + 4 * (size_t)n_args;
+}
+
 struct glossa__strbuf;
 
 /* A part of a message: bytes inside the frame's payload (not
@@ -169,6 +186,11 @@ typedef struct glossa__frame_reader {
     size_t start, end, cap;
     int eof;
 } glossa__frame_reader_t;
+
+/* The payload length of the frame that starts at buf, of which `avail`
+ * bytes are there: >= 0 once it is all there, -1 while it is not, -2
+ * when its length is beyond the protocol's limit. */
+int64_t glossa__frame_length(const char *buf, size_t avail);
 
 /* The next frame, waiting for it if needed: 1 with *payload and *len set,
  * 0 at a clean end of file, -1 on error or a malformed frame. */

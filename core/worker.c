@@ -389,37 +389,24 @@ typedef struct zygote {
 
 static int send_exited(int fd, pid_t pid, int status)
 {
-    unsigned char frame[20];
-    glossa__put_u32(frame, 16);
-    glossa__put_u32(frame + 4, GLOSSA__ZYGOTE_EXITED);
-    glossa__put_u32(frame + 8, (uint32_t)pid);
-    glossa__put_u32(frame + 12,
-                    WIFEXITED(status) ? (uint32_t)WEXITSTATUS(status) : 0);
-    glossa__put_u32(frame + 16,
-                    WIFSIGNALED(status) ? (uint32_t)WTERMSIG(status) : 0);
-    return glossa__write_all(fd, frame, sizeof(frame));
+    const uint32_t args[3] = {
+        (uint32_t)pid, WIFEXITED(status) ? (uint32_t)WEXITSTATUS(status) : 0,
+        WIFSIGNALED(status) ? (uint32_t)WTERMSIG(status) : 0};
+    unsigned char frame[GLOSSA__CONTROL_FRAME_MAX];
+    size_t len = glossa__control_frame(frame, GLOSSA__ZYGOTE_EXITED, args, 3);
+    return glossa__write_all(fd, frame, len);
 }
 
-/* FORKED with pid 0 and no socket: the worker could not be made. */
-static void send_fork_failed(int fd, uint32_t slot)
-{
-    unsigned char frame[16];
-    glossa__put_u32(frame, 12);
-    glossa__put_u32(frame + 4, GLOSSA__ZYGOTE_FORKED);
-    glossa__put_u32(frame + 8, slot);
-    glossa__put_u32(frame + 12, 0);
-    glossa__write_all(fd, frame, sizeof(frame));
-}
-
-/* FORKED, with the supervisor's end of the worker's socket attached. */
+/* FORKED, with the supervisor's end of the worker's socket attached; pid
+ * 0 and sock -1 when the worker could not be made. */
 static int send_forked(int fd, uint32_t slot, pid_t pid, int sock)
 {
-    unsigned char frame[16];
-    glossa__put_u32(frame, 12);
-    glossa__put_u32(frame + 4, GLOSSA__ZYGOTE_FORKED);
-    glossa__put_u32(frame + 8, slot);
-    glossa__put_u32(frame + 12, (uint32_t)pid);
-    struct iovec iov = {frame, sizeof(frame)};
+    const uint32_t args[2] = {slot, (uint32_t)pid};
+    unsigned char frame[GLOSSA__CONTROL_FRAME_MAX];
+    size_t len = glossa__control_frame(frame, GLOSSA__ZYGOTE_FORKED, args, 2);
+    if (sock < 0)
+        return glossa__write_all(fd, frame, len);
+    struct iovec iov = {frame, len};
     union {
         struct cmsghdr align;
         char buf[CMSG_SPACE(sizeof(int))];
@@ -437,7 +424,7 @@ static int send_forked(int fd, uint32_t slot, pid_t pid, int sock)
     ssize_t sent;
     while ((sent = sendmsg(fd, &msg, 0)) < 0 && errno == EINTR)
         ;
-    return sent == (ssize_t)sizeof(frame) ? 0 : -1;
+    return sent == (ssize_t)len ? 0 : -1;
 }
 
 /* In the child: the worker of `slot`, on its own socket as fd 3 and its
@@ -475,7 +462,7 @@ static void fork_worker(zygote_t *z, int control, uint32_t slot)
         size_t cap = z->cap_children ? 2 * z->cap_children : 8;
         pid_t *grown = glossa__realloc(z->children, cap * sizeof(pid_t));
         if (!grown) {
-            send_fork_failed(control, slot);
+            send_forked(control, slot, 0, -1);
             return;
         }
         z->children = grown;
@@ -483,7 +470,7 @@ static void fork_worker(zygote_t *z, int control, uint32_t slot)
     }
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-        send_fork_failed(control, slot);
+        send_forked(control, slot, 0, -1);
         return;
     }
     pid_t pid = fork();
@@ -496,7 +483,7 @@ static void fork_worker(zygote_t *z, int control, uint32_t slot)
         z->children[z->n_children++] = pid;
         send_forked(control, slot, pid, sv[0]);
     } else {
-        send_fork_failed(control, slot);
+        send_forked(control, slot, 0, -1);
     }
     close(sv[0]);
 }

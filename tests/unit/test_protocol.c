@@ -368,6 +368,36 @@ static void test_unit_result_codes(void **state)
     }
 }
 
+/* The frame length every reader goes by: complete, not yet, too long. */
+static void test_frame_length(void **state)
+{
+    (void)state;
+    unsigned char buf[12] = {0};
+    glossa__put_u32(buf, 8);
+    assert_int_equal(glossa__frame_length((char *)buf, 3), -1);
+    assert_int_equal(glossa__frame_length((char *)buf, 11), -1);
+    assert_int_equal(glossa__frame_length((char *)buf, 12), 8);
+    glossa__put_u32(buf, GLOSSA__MAX_FRAME + 1u);
+    assert_int_equal(glossa__frame_length((char *)buf, 12), -2);
+}
+
+/* Control frames (supervisor and zygote): length, what, arguments. */
+static void test_control_frames(void **state)
+{
+    (void)state;
+    unsigned char frame[GLOSSA__CONTROL_FRAME_MAX];
+    const uint32_t args[3] = {1234, 7, 9};
+    size_t len = glossa__control_frame(frame, GLOSSA__ZYGOTE_EXITED, args, 3);
+    assert_int_equal(len, GLOSSA__CONTROL_FRAME_MAX);
+    assert_int_equal(glossa__frame_length((char *)frame, len), 16);
+    assert_int_equal(glossa__get_u32(frame + 4), GLOSSA__ZYGOTE_EXITED);
+    assert_int_equal(glossa__get_u32(frame + 8), 1234);
+    assert_int_equal(glossa__get_u32(frame + 16), 9);
+    len = glossa__control_frame(frame, GLOSSA__ZYGOTE_KILL, args, 1);
+    assert_int_equal(len, 12);
+    assert_int_equal(glossa__frame_length((char *)frame, len), 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +412,8 @@ int main(void)
         cmocka_unit_test(test_unit_request_malformed),
         cmocka_unit_test(test_unit_result_round_trip),
         cmocka_unit_test(test_unit_result_codes),
+        cmocka_unit_test(test_frame_length),
+        cmocka_unit_test(test_control_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
