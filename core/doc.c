@@ -24,7 +24,7 @@ void glossa__unit_clear(glossa__unit_t *u)
     glossa__free(u->document_text);
     u->spans = u->document = u->warnings = NULL;
     u->error = u->spans_text = u->document_text = NULL;
-    u->error_code = NULL;
+    u->error_code = 0;
     u->status = GLOSSA__UNIT_WAITING;
     u->approx_bytes = 0;
     u->nanos = 0;
@@ -56,8 +56,8 @@ void glossa__doc_free(glossa__doc_t *doc)
     glossa__free(doc);
 }
 
-int glossa__error_entry_add(json_t **errors, const char *plugin,
-                            const char *code, const char *fmt, ...)
+int glossa__error_entry_add(json_t **errors, const char *plugin, int code,
+                            const char *fmt, ...)
 {
     char message[1024];
     va_list ap;
@@ -71,7 +71,8 @@ int glossa__error_entry_add(json_t **errors, const char *plugin,
         return GLOSSA_ENOMEM;
     if (json_object_set_new(entry, "plugin",
                             plugin ? json_string(plugin) : json_null()) ||
-        json_object_set_new(entry, "code", json_string(code)) ||
+        json_object_set_new(entry, "code",
+                            json_string(glossa_err_name(code))) ||
         json_object_set_new(entry, "message", json_string(message))) {
         json_decref(entry);
         return GLOSSA_ENOMEM;
@@ -124,7 +125,7 @@ static int sanitize_text(glossa__doc_t *doc, size_t *n_codepoints,
     if (is_json_string) {
         /* JSON strings are valid UTF-8 already; only NUL (\u0000) is left. */
         glossa__error_entry_add(
-            &doc->errors, NULL, "EUTF8",
+            &doc->errors, NULL, GLOSSA_EUTF8,
             "%s: text contains %zu NUL character(s), "
             "the first at character %zu; replaced with "
             "U+FFFD",
@@ -133,7 +134,7 @@ static int sanitize_text(glossa__doc_t *doc, size_t *n_codepoints,
     } else {
         size_t line, col;
         line_col(doc->text, rep.first_bad_byte, &line, &col);
-        glossa__error_entry_add(&doc->errors, NULL, "EUTF8",
+        glossa__error_entry_add(&doc->errors, NULL, GLOSSA_EUTF8,
                                 "%s:%zu:%zu: invalid UTF-8 or NUL byte at "
                                 "byte %zu; %zu bad sequence(s) replaced with "
                                 "U+FFFD",
@@ -159,11 +160,11 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
     size_t fixed_len = 0;
     glossa__utf8_report_t rep;
     if (glossa__utf8_sanitize(line, line_len, &fixed, &fixed_len, &rep)) {
-        INPUT_ERROR(doc, "ENOMEM", "%s: out of memory", doc->origin);
+        INPUT_ERROR(doc, GLOSSA_ENOMEM, "%s: out of memory", doc->origin);
         return;
     }
     if (fixed) {
-        glossa__error_entry_add(&doc->errors, NULL, "EUTF8",
+        glossa__error_entry_add(&doc->errors, NULL, GLOSSA_EUTF8,
                                 "%s: invalid UTF-8 or NUL byte at byte %zu "
                                 "of the line; %zu bad sequence(s) replaced "
                                 "with U+FFFD",
@@ -186,7 +187,7 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
     }
     if (rc == GLOSSA_ENOMEM) {
         glossa__free(fixed);
-        INPUT_ERROR(doc, "ENOMEM", "%s: out of memory", doc->origin);
+        INPUT_ERROR(doc, GLOSSA_ENOMEM, "%s: out of memory", doc->origin);
         return;
     }
     json_error_t jerr;
@@ -194,17 +195,17 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
     json_t *rec = json_loadb(line, line_len, JSON_ALLOW_NUL, &jerr);
     glossa__free(fixed);
     if (!rec && glossa__json_oom(&jerr, oom_mark)) {
-        INPUT_ERROR(doc, "ENOMEM", "%s: out of memory", doc->origin);
+        INPUT_ERROR(doc, GLOSSA_ENOMEM, "%s: out of memory", doc->origin);
         return;
     }
     if (!rec) {
-        INPUT_ERROR(doc, "EPARSE", "%s: column %d: invalid JSON: %s",
+        INPUT_ERROR(doc, GLOSSA_EPARSE, "%s: column %d: invalid JSON: %s",
                     doc->origin, jerr.column, jerr.text);
         return;
     }
     if (!json_is_object(rec)) {
         json_decref(rec);
-        INPUT_ERROR(doc, "EPARSE",
+        INPUT_ERROR(doc, GLOSSA_EPARSE,
                     "%s: a record must be a JSON object with \"text\"",
                     doc->origin);
         return;
@@ -214,7 +215,7 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
         memchr(json_string_value(id), '\0', json_string_length(id)))
         /* Ids are C strings everywhere (the plugin API, the output's
          * readers): a cut one could name another document. */
-        glossa__error_entry_add(&doc->errors, NULL, "EPARSE",
+        glossa__error_entry_add(&doc->errors, NULL, GLOSSA_EPARSE,
                                 "%s: \"id\" contains a NUL character "
                                 "(\\u0000); using the record's position",
                                 doc->origin);
@@ -223,14 +224,14 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
     else if (json_is_integer(id))
         doc->id = glossa__asprintf("%lld", (long long)json_integer_value(id));
     else if (id)
-        glossa__error_entry_add(&doc->errors, NULL, "EPARSE",
+        glossa__error_entry_add(&doc->errors, NULL, GLOSSA_EPARSE,
                                 "%s: \"id\" must be a string or an integer; "
                                 "using the record's position",
                                 doc->origin);
     json_t *text = json_object_get(rec, "text");
     json_t *meta = json_object_get(rec, "meta");
     if (meta && !json_is_object(meta)) {
-        glossa__error_entry_add(&doc->errors, NULL, "EPARSE",
+        glossa__error_entry_add(&doc->errors, NULL, GLOSSA_EPARSE,
                                 "%s: \"meta\" must be an object; ignored",
                                 doc->origin);
         meta = NULL;
@@ -248,7 +249,7 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
     }
     if (!json_is_string(text)) {
         json_decref(rec);
-        INPUT_ERROR(doc, "EPARSE", "%s: the record has no \"text\" string",
+        INPUT_ERROR(doc, GLOSSA_EPARSE, "%s: the record has no \"text\" string",
                     doc->origin);
         return;
     }
@@ -256,7 +257,7 @@ static void decode_json_record(const glossa_runtime_t *rt, glossa__doc_t *doc)
     doc->text = glossa__strndup(json_string_value(text), doc->len);
     json_decref(rec);
     if (!doc->text || !doc->meta)
-        INPUT_ERROR(doc, "ENOMEM", "%s: out of memory", doc->origin);
+        INPUT_ERROR(doc, GLOSSA_ENOMEM, "%s: out of memory", doc->origin);
 }
 
 int glossa__doc_segment(glossa__doc_t *doc, size_t n_codepoints)
@@ -287,7 +288,7 @@ void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
     if (doc->skip_plugins)
         goto done;
     if (doc->len > rt->opts.max_doc_bytes) {
-        INPUT_ERROR(doc, "ETOOBIG",
+        INPUT_ERROR(doc, GLOSSA_ETOOBIG,
                     "%s: document is %zu bytes, over the limit of %zu "
                     "(--max-doc-bytes)",
                     doc->origin, doc->len, rt->opts.max_doc_bytes);
@@ -295,18 +296,18 @@ void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
     }
     size_t n_cp = 0;
     if (sanitize_text(doc, &n_cp, json_string)) {
-        INPUT_ERROR(doc, "ENOMEM", "%s: out of memory", doc->origin);
+        INPUT_ERROR(doc, GLOSSA_ENOMEM, "%s: out of memory", doc->origin);
         goto done;
     }
     if (doc->len == 0) {
-        INPUT_ERROR(doc, "EEMPTY", "%s: empty document", doc->origin);
+        INPUT_ERROR(doc, GLOSSA_EEMPTY, "%s: empty document", doc->origin);
         goto done;
     }
     /* In isolation the workers segment the text they get: sending tokens
      * would cost more than making them (a token is four times the bytes
      * it covers), and the supervisor itself never reads them. */
     if (!rt->opts.isolate && glossa__doc_segment(doc, n_cp)) {
-        INPUT_ERROR(doc, "ENOMEM", "%s: out of memory while segmenting",
+        INPUT_ERROR(doc, GLOSSA_ENOMEM, "%s: out of memory while segmenting",
                     doc->origin);
         goto done;
     }

@@ -3,6 +3,14 @@
 
 #include "glossa/error.h"
 
+/* The table's end (GLOSSA__ERRNO_MIN) is derived from its length, which
+ * holds only while the codes run from -1 down without gaps. */
+#define GLOSSA__ERRNO_CHECK(name, value, msg)                                  \
+    _Static_assert((value) == -GLOSSA__ERRNO_AT_##name - 1,                    \
+                   "error codes run from -1 down without gaps: " #name);
+GLOSSA_ERRNO_MAP(GLOSSA__ERRNO_CHECK)
+#undef GLOSSA__ERRNO_CHECK
+
 const char *glossa_strerror(int code)
 {
     switch (code) {

@@ -147,7 +147,7 @@ static json_t *host_span_add_bytes(glossa_ctx_t *ctx, size_t start_byte,
     const glossa__doc_t *doc = ctx->doc;
     if (start_byte > doc->len || end_byte > doc->len ||
         !is_char_start(doc, start_byte) || !is_char_start(doc, end_byte)) {
-        glossa__error_entry_add(&ctx->warnings, ctx->step->layer, "EINVAL",
+        glossa__error_entry_add(&ctx->warnings, ctx->step->layer, GLOSSA_EINVAL,
                                 "span_add_bytes(%zu, %zu): offsets are not "
                                 "character boundaries within the %zu-byte "
                                 "text; span dropped",
@@ -183,7 +183,7 @@ static int host_fail(glossa_ctx_t *ctx, const char *fmt, ...)
     va_end(ap);
     if (!ctx->error) /* the first reason wins */
         ctx->error = glossa__strdup(message);
-    ctx->error_code = "EPLUGIN";
+    ctx->error_code = GLOSSA_EPLUGIN;
     return GLOSSA_EPLUGIN;
 }
 

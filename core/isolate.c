@@ -277,8 +277,8 @@ static void quarantine(glossa__isolation_t *iso, const glossa__unit_t *u)
     json_t *entry = json_pack(
         "{s:s,s:s,s:s,s:s,s:s}", "id", u->doc->id ? u->doc->id : "", "origin",
         u->doc->origin ? u->doc->origin : "", "plugin", u->step->layer, "code",
-        u->error_code ? u->error_code : "ECRASHED", "message",
-        u->error ? u->error : "");
+        glossa_err_name(u->error_code ? u->error_code : GLOSSA_ECRASHED),
+        "message", u->error ? u->error : "");
     char *line = entry ? json_dumps(entry, JSON_COMPACT) : NULL;
     if (line) {
         fprintf(iso->quarantine, "%s\n", line);
@@ -289,8 +289,8 @@ static void quarantine(glossa__isolation_t *iso, const glossa__unit_t *u)
 }
 
 /* Fails a unit for good and hands it back. */
-static void fail_unit(glossa__isolation_t *iso, glossa__unit_t *u,
-                      const char *code, const char *message, int listed)
+static void fail_unit(glossa__isolation_t *iso, glossa__unit_t *u, int code,
+                      const char *message, int listed)
 {
     json_decref(u->spans);
     json_decref(u->document);
@@ -333,9 +333,9 @@ static void unit_lost(worker_t *w, glossa__unit_t *u)
     glossa__isolation_t *iso = w->iso;
     u->attempts++;
     char why[256];
-    const char *code = "ECRASHED";
+    int code = GLOSSA_ECRASHED;
     if (w->timed_out) {
-        code = "ETIMEOUT";
+        code = GLOSSA_ETIMEOUT;
         snprintf(why, sizeof(why),
                  "did not finish this document within --doc-timeout %.3g s; "
                  "its worker was killed",
@@ -534,7 +534,7 @@ static void on_worker_exit(worker_t *w, int64_t status, int term_signal)
         if (j - 1 == at)
             continue;
         if (iso->stopping || iso->fatal)
-            fail_unit(iso, w->inflight[j - 1].unit, "EINTR",
+            fail_unit(iso, w->inflight[j - 1].unit, GLOSSA_EINTR,
                       "not run: the run was stopped", 0);
         else
             enqueue(iso, w->inflight[j - 1].unit, 1);
@@ -629,7 +629,7 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
         retire(w); /* recycled: a fresh worker takes the slot */
     glossa__unit_result_t r;
     if (glossa__unit_result_parse(payload, len, &r)) {
-        fail_unit(iso, u, "EINVAL", "malformed answer from a worker", 0);
+        fail_unit(iso, u, GLOSSA_EINVAL, "malformed answer from a worker", 0);
         return;
     }
     int done = (r.flags & GLOSSA__RESULT_DONE) && r.spans.len > 0;
@@ -655,7 +655,7 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
     if ((r.warnings.len && !warnings) ||
         (done && (!u->spans_text || (r.document.len && !u->document_text)))) {
         json_decref(warnings);
-        fail_unit(iso, u, "ENOMEM",
+        fail_unit(iso, u, GLOSSA_ENOMEM,
                   "could not read the worker's answer (out of memory?)", 0);
         return;
     }
@@ -666,7 +666,7 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
     u->doc->prepare_nanos += r.prepare_nanos; /* the worker segmented it */
     if (r.error.len)
         u->error = glossa__strndup(r.error.data, r.error.len);
-    u->error_code = r.code ? r.code : "EPLUGIN";
+    u->error_code = r.code ? r.code : GLOSSA_EPLUGIN;
     u->status = done ? GLOSSA__UNIT_DONE : GLOSSA__UNIT_FAILED;
     /* Last: `done` may hand this worker its next unit. */
     iso->cb.done(iso->cb.ud, u);
@@ -937,7 +937,8 @@ static int start_unit(worker_t *w, glossa__unit_t *u, send_batch_t *batch)
     char *head = unit_head(u, slot, found >= 0 ? h : NULL, drop_mask, &head_len,
                            &too_big);
     if (!head && !too_big) {
-        fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
+        fail_unit(iso, u, GLOSSA_ENOMEM, "out of memory sending to a worker",
+                  0);
         return 0;
     }
     /* What the worker will keep once it has read this request. */
@@ -968,7 +969,7 @@ static void dispatch(glossa__isolation_t *iso)
         /* Nothing can run: hand back everything waiting, failed. */
         glossa__unit_t *u;
         while ((u = dequeue(iso)))
-            fail_unit(iso, u, "ECRASHED",
+            fail_unit(iso, u, GLOSSA_ECRASHED,
                       "not run: plugin workers cannot start", 0);
         return;
     }
@@ -1013,7 +1014,8 @@ static void dispatch_to(glossa__isolation_t *iso, worker_t *w)
         if (!u)
             break;
         if (!batch && !(batch = glossa__calloc(1, sizeof(*batch)))) {
-            fail_unit(iso, u, "ENOMEM", "out of memory sending to a worker", 0);
+            fail_unit(iso, u, GLOSSA_ENOMEM,
+                      "out of memory sending to a worker", 0);
             continue;
         }
         failed |= start_unit(w, u, batch);
@@ -1468,7 +1470,7 @@ void glossa__isolation_stop(glossa__isolation_t *iso)
     close_control(iso);
     glossa__unit_t *u;
     while ((u = dequeue(iso)))
-        fail_unit(iso, u, "EINTR", "not run: the run was stopped", 0);
+        fail_unit(iso, u, GLOSSA_EINTR, "not run: the run was stopped", 0);
 }
 
 void glossa__isolation_free(glossa__isolation_t *iso)

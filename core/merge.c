@@ -33,7 +33,7 @@ static void warn_span(glossa__unit_t *u, size_t *n_warnings, size_t index,
 {
     if (++*n_warnings > MAX_SPAN_WARNINGS)
         return;
-    glossa__error_entry_add(&u->warnings, u->step->layer, "EINVAL",
+    glossa__error_entry_add(&u->warnings, u->step->layer, GLOSSA_EINVAL,
                             "span %zu dropped: %s", index, why);
 }
 
@@ -97,7 +97,7 @@ static int check_spans(glossa__unit_t *u)
         kept++;
     }
     if (n_warnings > MAX_SPAN_WARNINGS)
-        glossa__error_entry_add(&u->warnings, u->step->layer, "EINVAL",
+        glossa__error_entry_add(&u->warnings, u->step->layer, GLOSSA_EINVAL,
                                 "%zu more spans dropped",
                                 n_warnings - MAX_SPAN_WARNINGS);
     qsort(refs, kept, sizeof(span_ref_t), compare_spans);
@@ -114,7 +114,7 @@ static int check_spans(glossa__unit_t *u)
     return 0;
 }
 
-static void fail_unit(glossa__unit_t *u, const char *code, const char *msg)
+static void fail_unit(glossa__unit_t *u, int code, const char *msg)
 {
     u->status = GLOSSA__UNIT_FAILED;
     json_decref(u->spans);
@@ -144,22 +144,22 @@ void glossa__unit_execute(glossa__unit_t *u)
                  cap);
         glossa__free(u->error);
         u->error = NULL;
-        fail_unit(u, "ETOOBIG", msg);
+        fail_unit(u, GLOSSA_ETOOBIG, msg);
         return;
     }
     if (rc != 0) {
         char msg[128];
         snprintf(msg, sizeof(msg),
                  "annotate() returned %d without giving a reason", rc);
-        fail_unit(u, u->error_code ? u->error_code : "EPLUGIN", msg);
+        fail_unit(u, u->error_code ? u->error_code : GLOSSA_EPLUGIN, msg);
         return;
     }
     if (!u->spans && !(u->spans = json_array())) {
-        fail_unit(u, "ENOMEM", "out of memory");
+        fail_unit(u, GLOSSA_ENOMEM, "out of memory");
         return;
     }
     if (check_spans(u)) {
-        fail_unit(u, "ENOMEM", "out of memory");
+        fail_unit(u, GLOSSA_ENOMEM, "out of memory");
         return;
     }
     u->status = GLOSSA__UNIT_DONE;
@@ -245,7 +245,8 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
             continue;
         if (put_layer(&sb, u, rt->opts.max_layer_bytes, first) ==
             GLOSSA_ETOOBIG) {
-            glossa__error_entry_add(&late_errors, u->step->layer, "ETOOBIG",
+            glossa__error_entry_add(&late_errors, u->step->layer,
+                                    GLOSSA_ETOOBIG,
                                     "output on this document exceeds the "
                                     "limit of %zu bytes (--max-layer-bytes); "
                                     "layer dropped",
@@ -282,7 +283,8 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
         if (u->status == GLOSSA__UNIT_FAILED ||
             u->status == GLOSSA__UNIT_SKIPPED) {
             glossa__error_entry_add(&entry_list, u->step->layer,
-                                    u->error_code ? u->error_code : "EPLUGIN",
+                                    u->error_code ? u->error_code
+                                                  : GLOSSA_EPLUGIN,
                                     "%s", u->error ? u->error : "failed");
             put_errors(&sb, entry_list, &n_errors, &first);
             json_decref(entry_list);

@@ -291,9 +291,7 @@ int glossa__unit_request_parse(const char *payload, uint32_t len,
 int glossa__unit_result_append(glossa__strbuf_t *out,
                                const glossa__unit_result_t *r)
 {
-    glossa__bytes_t code = {r->code ? r->code : "",
-                            r->code ? (uint32_t)strlen(r->code) : 0};
-    uint64_t total = 4 + 16 + 5 * 4 + (uint64_t)code.len + r->error.len +
+    uint64_t total = 4 + 16 + 4 + 4 * 4 + (uint64_t)r->error.len +
                      r->warnings.len + r->spans.len + r->document.len;
     if (total > GLOSSA__MAX_FRAME)
         return -1;
@@ -304,7 +302,7 @@ int glossa__unit_result_append(glossa__strbuf_t *out,
     put_u32(out, (uint32_t)(r->nanos >> 32));
     put_u32(out, (uint32_t)(r->prepare_nanos & 0xFFFFFFFFu));
     put_u32(out, (uint32_t)(r->prepare_nanos >> 32));
-    put_string(out, code);
+    put_u32(out, (uint32_t)-r->code);
     put_string(out, r->error);
     put_string(out, r->warnings);
     put_string(out, r->spans);
@@ -312,16 +310,13 @@ int glossa__unit_result_append(glossa__strbuf_t *out,
     return out->failed ? -1 : 0;
 }
 
-/* The static name of a known error code, else EPLUGIN: the supervisor
- * keeps codes as static strings, whatever a worker sent. */
-static const char *known_code(glossa__bytes_t name)
+/* A code of the error table, else EPLUGIN: whatever a worker sent, the
+ * supervisor keeps only codes it can name. */
+static int known_code(uint32_t negated)
 {
-    for (int code = -1; code > GLOSSA__ERRNO_MIN; code--) {
-        const char *known = glossa_err_name(code);
-        if (strlen(known) == name.len && !memcmp(known, name.data, name.len))
-            return known;
-    }
-    return "EPLUGIN";
+    if (negated == 0 || negated >= (uint32_t)-GLOSSA__ERRNO_MIN)
+        return GLOSSA_EPLUGIN;
+    return -(int)negated;
 }
 
 int glossa__unit_result_parse(const char *payload, uint32_t len,
@@ -334,13 +329,13 @@ int glossa__unit_result_parse(const char *payload, uint32_t len,
     r->nanos = low | (uint64_t)get_u32(&c) << 32;
     low = get_u32(&c);
     r->prepare_nanos = low | (uint64_t)get_u32(&c) << 32;
-    glossa__bytes_t code = get_string(&c);
+    uint32_t negated_code = get_u32(&c);
     r->error = get_string(&c);
     r->warnings = get_string(&c);
     r->spans = get_string(&c);
     r->document = get_string(&c);
     if (c.bad || c.p != c.end)
         return -1;
-    r->code = code.len ? known_code(code) : NULL;
+    r->code = negated_code ? known_code(negated_code) : 0;
     return 0;
 }

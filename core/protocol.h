@@ -46,8 +46,9 @@
  *     READY  JSON {"ok": true} or {"ok": false, "error": "..."}
  *     RESULT (glossa__unit_result_t) flags (RESULT_DONE, RESULT_REALS),
  *            the plugin's time and the time spent segmenting the
- *            document the request carried (u64 nanoseconds each);
- *            strings: the error code (a glossa_err_name), the message, the
+ *            document the request carried (u64 nanoseconds each); the
+ *            error code, negated (u32: -GLOSSA_E*, 0 when none); strings:
+ *            the message, the
  *            warnings as a JSON array (empty when none), the layer
  *            (spans) as JSON text, the document result as JSON text
  *            (empty when there is none). The texts are in the output's
@@ -77,7 +78,7 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 9
+#define GLOSSA__PROTOCOL_VERSION 10
 #define GLOSSA__ZYGOTE_FORK 1u
 #define GLOSSA__ZYGOTE_KILL 2u
 #define GLOSSA__ZYGOTE_FORKED 1u
@@ -160,7 +161,7 @@ int glossa__unit_request_parse(const char *payload, uint32_t len,
 /* A RESULT (see above). */
 typedef struct glossa__unit_result {
     uint32_t flags;
-    const char *code; /* NULL, or one of glossa__result_code_name's */
+    int code; /* GLOSSA_E*, 0 when none; an unknown code arrives as EPLUGIN */
     uint64_t nanos, prepare_nanos;
     glossa__bytes_t error, warnings, spans, document;
 } glossa__unit_result_t;

@@ -318,7 +318,7 @@ static int skip_unit(glossa__doc_t *doc, size_t index, const char *because)
     if (u->status != GLOSSA__UNIT_WAITING)
         return 0;
     u->status = GLOSSA__UNIT_SKIPPED;
-    u->error_code = "EDEPENDENCY";
+    u->error_code = GLOSSA_EDEPENDENCY;
     u->error = glossa__asprintf(
         "not run on this document: the layer '%s' it requires is missing",
         because);
@@ -445,7 +445,7 @@ static void start_units(glossa__run_t *run, glossa__doc_t *doc)
         return;
     }
     if (glossa__doc_make_units(rt, doc, run)) {
-        glossa__error_entry_add(&doc->errors, NULL, "ENOMEM",
+        glossa__error_entry_add(&doc->errors, NULL, GLOSSA_ENOMEM,
                                 "%s: out of memory", doc->origin);
         doc->skip_plugins = 1;
         submit_serialize(run, doc);

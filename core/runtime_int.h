@@ -92,14 +92,14 @@ struct glossa_ctx {
     const glossa__step_t *step;
     struct glossa__run *run;
     const glossa_runtime_t *rt;
-    uint32_t waiting;       /* requirements not yet done */
-    int status;             /* GLOSSA__UNIT_* */
-    json_t *spans;          /* array, created on the first span */
-    json_t *document;       /* object or NULL */
-    size_t approx_bytes;    /* running estimate, for max_layer_bytes */
-    char *error;            /* why it failed */
-    const char *error_code; /* glossa_err_name() of the failure */
-    json_t *warnings;       /* spans dropped by the checks, as error entries */
+    uint32_t waiting;    /* requirements not yet done */
+    int status;          /* GLOSSA__UNIT_* */
+    json_t *spans;       /* array, created on the first span */
+    json_t *document;    /* object or NULL */
+    size_t approx_bytes; /* running estimate, for max_layer_bytes */
+    char *error;         /* why it failed */
+    int error_code;      /* GLOSSA_E* of the failure; 0 until it fails */
+    json_t *warnings;    /* spans dropped by the checks, as error entries */
     uint64_t nanos;
     int serialized_doc; /* this unit's job also serialised the record */
     /* Isolation mode: the layer and document result as the worker sent
@@ -125,12 +125,12 @@ struct glossa__doc {
     int raw_kind; /* GLOSSA__RAW_* */
     char *raw;    /* text bytes or one JSON line */
     size_t raw_len;
-    size_t input_bytes; /* size for accounting (raw_len or file size) */
-    char *origin;       /* "dir/file.txt", "a.jsonl:17" */
-    char *id;           /* known for text records */
-    json_t *meta;       /* known for text records */
-    char *input_error;  /* the source could not read the record */
-    const char *input_error_code;
+    size_t input_bytes;   /* size for accounting (raw_len or file size) */
+    char *origin;         /* "dir/file.txt", "a.jsonl:17" */
+    char *id;             /* known for text records */
+    json_t *meta;         /* known for text records */
+    char *input_error;    /* the source could not read the record */
+    int input_error_code; /* GLOSSA_E* */
 
     /* Prepared on a pool thread. */
     char *text; /* valid UTF-8, no NUL */
@@ -162,10 +162,11 @@ void glossa__doc_free(glossa__doc_t *doc);
 /* Drops a unit's results and error and makes it waiting again (the
  * isolation worker runs several steps on one document). */
 void glossa__unit_clear(glossa__unit_t *u);
-/* Adds {"plugin": plugin or null, "code": ..., "message": ...} to errors
- * (an array created when NULL). Returns 0 or GLOSSA_ENOMEM. */
-int glossa__error_entry_add(json_t **errors, const char *plugin,
-                            const char *code, const char *fmt, ...)
+/* Adds {"plugin": plugin or null, "code": name, "message": ...} to errors
+ * (an array created when NULL); code is a GLOSSA_E* value, named only
+ * here, at the output's edge. Returns 0 or GLOSSA_ENOMEM. */
+int glossa__error_entry_add(json_t **errors, const char *plugin, int code,
+                            const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Decodes and segments the raw record (pool thread); in isolation the
  * worker segments it (glossa__doc_segment). Problems become entries of

@@ -420,7 +420,7 @@ static void read_text_file(glossa_source_t *src, const char *path,
     if (fd < 0 || fstat(fd, &st) != 0) {
         doc->input_error =
             glossa__asprintf("%s: cannot read: %s", path, strerror(errno));
-        doc->input_error_code = "EIO";
+        doc->input_error_code = GLOSSA_EIO;
         if (fd >= 0)
             close(fd);
         return;
@@ -432,7 +432,7 @@ static void read_text_file(glossa_source_t *src, const char *path,
             glossa__asprintf("%s: document is %zu bytes, over the limit of %zu "
                              "(--max-doc-bytes); not read",
                              path, size, src->rt->opts.max_doc_bytes);
-        doc->input_error_code = "ETOOBIG";
+        doc->input_error_code = GLOSSA_ETOOBIG;
         close(fd);
         return;
     }
@@ -451,7 +451,7 @@ static void read_text_file(glossa_source_t *src, const char *path,
         doc->input_error = glossa__asprintf(
             "%s: %s", path,
             doc->raw ? "file changed while reading" : "out of memory");
-        doc->input_error_code = doc->raw ? "EIO" : "ENOMEM";
+        doc->input_error_code = doc->raw ? GLOSSA_EIO : GLOSSA_ENOMEM;
         return;
     }
     doc->raw[size] = '\0';
@@ -500,7 +500,7 @@ static int dir_record(glossa_source_t *src, const char *dir,
         doc->input_error = glossa__asprintf(
             "%s/manifest.jsonl:%zu: names '%s', which cannot be read: %s", dir,
             e->manifest_line, e->file, strerror(errno));
-        doc->input_error_code = "ENOENT";
+        doc->input_error_code = GLOSSA_ENOENT;
         return doc->input_error ? 0 : GLOSSA_ENOMEM;
     }
     read_text_file(src, doc->origin, doc);
@@ -607,7 +607,7 @@ static int next_line_record(glossa_source_t *src, const char *name,
                     "%s:%llu: line of %zu bytes is over the limit of %zu "
                     "(twice --max-doc-bytes plus 1 MiB); not read",
                     name, (unsigned long long)line_no, dropped, limit);
-                doc->input_error_code = "ETOOBIG";
+                doc->input_error_code = GLOSSA_ETOOBIG;
                 doc->input_bytes = 0;
                 *out = doc;
                 return (doc->origin && doc->input_error) ? 1 : GLOSSA_ENOMEM;

@@ -133,8 +133,7 @@ static glossa__bytes_t as_bytes(const char *s)
 }
 
 /* Appends a failed RESULT that carries only its code and message. */
-static int append_failure(glossa__strbuf_t *out, const char *code,
-                          const char *why)
+static int append_failure(glossa__strbuf_t *out, int code, const char *why)
 {
     glossa__unit_result_t r = {.code = code, .error = as_bytes(why)};
     return glossa__unit_result_append(out, &r);
@@ -259,7 +258,7 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
     glossa__unit_request_t req;
     if (glossa__unit_request_parse(payload, len, &req) ||
         req.step >= rt->n_steps || req.slot >= GLOSSA__WORKER_DOC_SLOTS)
-        return append_failure(out, "EINVAL", "malformed request");
+        return append_failure(out, GLOSSA_EINVAL, "malformed request");
     for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++) {
         if (req.drop & (1u << k)) {
             glossa__doc_free(cache->doc[k]);
@@ -275,10 +274,11 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
     }
     glossa__doc_t *doc = cache->doc[req.slot];
     if (!doc) /* building it failed, now or earlier */
-        return append_failure(out, "ENOMEM", NO_MEMORY);
+        return append_failure(out, GLOSSA_ENOMEM, NO_MEMORY);
     const glossa__step_t *step = rt->steps[req.step];
     if (take_layers(doc, step, req.layers))
-        return append_failure(out, "EINVAL", "malformed layers in a request");
+        return append_failure(out, GLOSSA_EINVAL,
+                              "malformed layers in a request");
     glossa__unit_t *u = &doc->units[req.step];
     glossa__unit_clear(u);
     u->status = GLOSSA__UNIT_RUNNING;
@@ -304,7 +304,7 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
     int rc;
     if ((u->warnings && !warnings) || (done && !spans) ||
         (done && u->document && !document)) {
-        rc = append_failure(out, "ENOMEM", NO_MEMORY);
+        rc = append_failure(out, GLOSSA_ENOMEM, NO_MEMORY);
     } else {
         result.error = as_bytes(u->error);
         result.warnings = as_bytes(warnings);

@@ -36,11 +36,20 @@ extern "C" {
     X(ESTATE, -19, "operation not valid in this state")                        \
     X(EEMPTY, -20, "empty document")
 
+/* Positions in the table. Codes run from -1 down without gaps (error.c
+ * checks it), so the table's end follows from its length. */
+enum {
+#define GLOSSA__ERRNO_POSITION(name, value, msg) GLOSSA__ERRNO_AT_##name,
+    GLOSSA_ERRNO_MAP(GLOSSA__ERRNO_POSITION)
+#undef GLOSSA__ERRNO_POSITION
+        GLOSSA__ERRNO_COUNT
+};
+
 typedef enum glossa_errno {
 #define GLOSSA__ERRNO_ENUM(name, value, msg) GLOSSA_##name = (value),
     GLOSSA_ERRNO_MAP(GLOSSA__ERRNO_ENUM)
 #undef GLOSSA__ERRNO_ENUM
-        GLOSSA__ERRNO_MIN = -21
+        GLOSSA__ERRNO_MIN = -GLOSSA__ERRNO_COUNT - 1 /* one past the last */
 } glossa_errno_t;
 
 /* Human-readable message for a code; never NULL ("unknown error" for codes
