@@ -1,5 +1,6 @@
-/* After a plugin: checking and ordering its spans. After all plugins:
- * serialising the document's output record. Both run on pool threads. */
+/* After a plugin (annotate.c): checking and ordering its spans. After all
+ * plugins: serialising the document's output record. Both run on pool
+ * threads (the record on the loop thread in isolation mode). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,7 @@ static void warn_span(glossa__unit_t *u, size_t *n_warnings, size_t index,
                             "span %zu dropped: %s", index, why);
 }
 
-/* Checks every span, fills "text", sorts. Returns 0 or GLOSSA_ENOMEM. */
-static int check_spans(glossa__unit_t *u)
+int glossa__unit_check_spans(glossa__unit_t *u)
 {
     const glossa__doc_t *doc = u->doc;
     size_t n = json_array_size(u->spans);
@@ -112,57 +112,6 @@ static int check_spans(glossa__unit_t *u)
     json_decref(u->spans);
     u->spans = sorted;
     return 0;
-}
-
-static void fail_unit(glossa__unit_t *u, int code, const char *msg)
-{
-    u->status = GLOSSA__UNIT_FAILED;
-    json_decref(u->spans);
-    json_decref(u->document);
-    u->spans = u->document = NULL;
-    if (!u->error)
-        u->error = glossa__strdup(msg);
-    u->error_code = code;
-}
-
-void glossa__unit_execute(glossa__unit_t *u)
-{
-    const glossa__step_t *step = u->step;
-    uint64_t t0 = uv_hrtime();
-    glossa__set_current_step(step);
-    int rc = step->type->desc.annotate(step->state, u);
-    glossa__set_current_step(NULL);
-    u->nanos = uv_hrtime() - t0;
-    size_t cap = u->rt->opts.max_layer_bytes;
-    /* The cap first: a plugin whose span_add() was refused usually fails
-     * with a message of its own that hides the reason. */
-    if (u->approx_bytes > cap) {
-        char msg[256];
-        snprintf(msg, sizeof(msg),
-                 "output on this document exceeds the limit of %zu bytes "
-                 "(--max-layer-bytes); layer dropped",
-                 cap);
-        glossa__free(u->error);
-        u->error = NULL;
-        fail_unit(u, GLOSSA_ETOOBIG, msg);
-        return;
-    }
-    if (rc != 0) {
-        char msg[128];
-        snprintf(msg, sizeof(msg),
-                 "annotate() returned %d without giving a reason", rc);
-        fail_unit(u, u->error_code ? u->error_code : GLOSSA_EPLUGIN, msg);
-        return;
-    }
-    if (!u->spans && !(u->spans = json_array())) {
-        fail_unit(u, GLOSSA_ENOMEM, "out of memory");
-        return;
-    }
-    if (check_spans(u)) {
-        fail_unit(u, GLOSSA_ENOMEM, "out of memory");
-        return;
-    }
-    u->status = GLOSSA__UNIT_DONE;
 }
 
 /* A unit's layer or document result: the JSON value, or the text a

@@ -187,11 +187,17 @@ extern const glossa_host_t glossa__host;
 void glossa__set_current_step(const glossa__step_t *step);
 const glossa__step_t *glossa__current_step(void);
 
-/* merge.c */
-/* Calls the plugin on the unit's document, then checks its spans (integer
- * code-point offsets in range, start <= end, text), fills "text" and sorts
- * them by (start, end). Pool thread. */
+/* annotate.c */
+/* Calls the plugin on the unit's document, then checks its output
+ * (glossa__unit_check_spans). Leaves the unit DONE or FAILED with a
+ * reason. Pool thread. */
 void glossa__unit_execute(glossa__unit_t *unit);
+
+/* merge.c */
+/* Checks every span (integer code-point offsets in range, start <= end,
+ * "text" if given), drops bad ones with a warning, fills "text" and sorts
+ * by (start, end). Returns 0 or GLOSSA_ENOMEM. */
+int glossa__unit_check_spans(glossa__unit_t *unit);
 /* Builds doc->line: the document's output record. Pool thread (the loop
  * thread in isolation mode). */
 void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc);
