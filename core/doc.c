@@ -85,6 +85,8 @@ int glossa__error_entry_add(json_t **errors, const char *plugin, int code,
 #define INPUT_ERROR(doc, code, ...)                                            \
     do {                                                                       \
         glossa__error_entry_add(&(doc)->errors, NULL, code, __VA_ARGS__);      \
+        if (!(doc)->skip_plugins)                                              \
+            (doc)->skip_code = (code);                                         \
         (doc)->skip_plugins = 1;                                               \
     } while (0)
 
@@ -269,13 +271,11 @@ int glossa__doc_segment(glossa__doc_t *doc, size_t n_codepoints)
                : 0;
 }
 
-void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
+void glossa__doc_decode(const glossa_runtime_t *rt, glossa__doc_t *doc)
 {
-    uint64_t t0 = uv_hrtime();
-    int json_string = doc->raw_kind == GLOSSA__RAW_JSON;
     if (doc->input_error) {
         INPUT_ERROR(doc, doc->input_error_code, "%s", doc->input_error);
-    } else if (json_string) {
+    } else if (doc->raw_kind == GLOSSA__RAW_JSON) {
         decode_json_record(rt, doc);
     } else {
         doc->text = doc->raw;
@@ -285,15 +285,26 @@ void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
         doc->id = glossa__strdup(doc->origin ? doc->origin : "");
     if (!doc->meta)
         doc->meta = json_object();
-    if (doc->skip_plugins)
-        goto done;
-    if (doc->len > rt->opts.max_doc_bytes) {
+    if (!doc->skip_plugins && doc->len > rt->opts.max_doc_bytes)
         INPUT_ERROR(doc, GLOSSA_ETOOBIG,
                     "%s: document is %zu bytes, over the limit of %zu "
                     "(--max-doc-bytes)",
                     doc->origin, doc->len, rt->opts.max_doc_bytes);
-        goto done;
+    if (!doc->id || !doc->meta) {
+        /* Out of memory; serialize (or the reader) reports it. */
+        if (!doc->skip_plugins)
+            doc->skip_code = GLOSSA_ENOMEM;
+        doc->skip_plugins = 1;
     }
+}
+
+void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
+{
+    uint64_t t0 = uv_hrtime();
+    int json_string = doc->raw_kind == GLOSSA__RAW_JSON;
+    glossa__doc_decode(rt, doc);
+    if (doc->skip_plugins)
+        goto done;
     size_t n_cp = 0;
     if (sanitize_text(doc, &n_cp, json_string)) {
         INPUT_ERROR(doc, GLOSSA_ENOMEM, "%s: out of memory", doc->origin);
@@ -312,8 +323,6 @@ void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
         goto done;
     }
 done:
-    if (!doc->id || !doc->meta)
-        doc->skip_plugins = 1; /* out of memory; serialize reports it */
     doc->prepare_nanos = uv_hrtime() - t0;
 }
 

@@ -688,7 +688,7 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
     run->stats.wall_seconds = (double)(uv_hrtime() - run->t_start) / 1e9;
     run->stats.prepare_seconds = (double)run->prepare_nanos / 1e9;
     run->stats.merge_seconds = (double)run->merge_nanos / 1e9;
-    run->stats.errors += glossa__source_problems(src);
+    run->stats.errors += glossa_source_problems(src);
     if (stats)
         *stats = run->stats;
 

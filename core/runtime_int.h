@@ -139,6 +139,7 @@ struct glossa__doc {
     glossa__segments_t seg;
     json_t *errors;   /* entries about the input, or NULL */
     int skip_plugins; /* nothing to annotate */
+    int skip_code;    /* GLOSSA_E* of why (the first reason) */
     uint64_t prepare_nanos;
 
     /* Plugins. */
@@ -168,10 +169,15 @@ void glossa__unit_clear(glossa__unit_t *u);
 int glossa__error_entry_add(json_t **errors, const char *plugin, int code,
                             const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Decodes and segments the raw record (pool thread); in isolation the
- * worker segments it (glossa__doc_segment). Problems become entries of
- * doc->errors; a record that cannot be annotated gets skip_plugins. Never
- * fails as a whole. */
+/* Decodes the raw record into id, text and meta (a JSON line is parsed,
+ * after the UTF-8 policy is applied to it; a text record's bytes are
+ * taken as they are) and checks its size. Problems become entries of
+ * doc->errors; a record that cannot be annotated gets skip_plugins and
+ * skip_code. Never fails as a whole. Any thread. */
+void glossa__doc_decode(const glossa_runtime_t *rt, glossa__doc_t *doc);
+/* Decodes (above), applies the UTF-8 policy to the text and segments it
+ * (pool thread); in isolation the worker segments it
+ * (glossa__doc_segment). Never fails as a whole. */
 void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc);
 /* Indexes doc's final text: its code-point offsets and its tokens and
  * sentences. n_codepoints when known, else SIZE_MAX. 0 or
@@ -207,9 +213,6 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc);
  * fatal error (reader thread). */
 int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                         glossa_error_t *err);
-/* Non-fatal problems of the source itself (a broken manifest line), seen
- * so far. */
-uint64_t glossa__source_problems(const glossa_source_t *src);
 const glossa_runtime_t *glossa__source_runtime(const glossa_source_t *src);
 
 /* loader.c */

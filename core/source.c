@@ -67,6 +67,10 @@ struct glossa_source {
     /* callback */
     glossa_source_next_cb cb;
     void *cb_ud;
+
+    /* glossa_source_read(): the record handed out last. */
+    glossa__doc_t *read_doc;
+    glossa_source_record_t record;
 };
 
 void glossa_source_options_init(glossa_source_options_t *opts)
@@ -216,9 +220,9 @@ int64_t glossa_source_size_hint(const glossa_source_t *src)
     return src ? src->size_hint : -1;
 }
 
-uint64_t glossa__source_problems(const glossa_source_t *src)
+uint64_t glossa_source_problems(const glossa_source_t *src)
 {
-    return src->problems;
+    return src ? src->problems : 0;
 }
 
 const glossa_runtime_t *glossa__source_runtime(const glossa_source_t *src)
@@ -250,6 +254,7 @@ void glossa_source_free(glossa_source_t *src)
 {
     if (!src)
         return;
+    glossa__doc_free(src->read_doc);
     close_current(src);
     for (size_t i = 0; i < src->n_inputs; i++)
         glossa__free(src->inputs[i].path);
@@ -764,4 +769,40 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
             return 0;
     }
     return 0;
+}
+
+int glossa_source_read(glossa_source_t *src, const glossa_source_record_t **out,
+                       glossa_error_t *err)
+{
+    glossa_error_clear(err);
+    if (!src || !out)
+        return GLOSSA_EINVAL;
+    *out = NULL;
+    glossa__doc_free(src->read_doc);
+    src->read_doc = NULL;
+    uint64_t position = src->index;
+    glossa__doc_t *doc = NULL;
+    int rc = glossa__source_next(src, &doc, err);
+    if (rc <= 0) {
+        glossa__doc_free(doc);
+        return rc == GLOSSA_ENOMEM && err && !err->code
+                   ? glossa__fail(err, rc, NULL, 0, "out of memory")
+                   : rc;
+    }
+    /* The record's position: the index of the last record counted (the
+     * ones skipped for sharding or resuming come before it). */
+    position = src->index ? src->index - 1 : position;
+    glossa__doc_decode(src->rt, doc);
+    src->read_doc = doc;
+    src->record = (glossa_source_record_t){
+        .id = doc->id ? doc->id : "",
+        .text = doc->skip_plugins ? NULL : doc->text,
+        .text_len = doc->skip_plugins ? 0 : doc->len,
+        .meta = doc->meta,
+        .origin = doc->origin ? doc->origin : "",
+        .position = position,
+        .error = doc->skip_plugins ? doc->skip_code : 0,
+        .errors = doc->errors};
+    *out = &src->record;
+    return 1;
 }

@@ -196,6 +196,41 @@ GLOSSA_API int glossa_source_from_callback(glossa_runtime_t *rt,
 /* Total input bytes when known in advance (files), else -1. */
 GLOSSA_API int64_t glossa_source_size_hint(const glossa_source_t *src);
 
+/* One record as a run would take it, before any plugin: for tools that
+ * forward records elsewhere (a queue) instead of running them. Owned by
+ * the source and valid until the next glossa_source_read() or
+ * glossa_source_free(). Later 1.x versions may add fields at the end. */
+typedef struct glossa_source_record {
+    const char *id;   /* the id the output record would carry */
+    const char *text; /* the document's bytes (a JSON string decoded),
+                         not yet checked as UTF-8; NULL when error != 0 */
+    size_t text_len;
+    const json_t *meta; /* an object */
+    const char *origin; /* "dir/file.txt", "docs.jsonl:17", "<stdin>:3" */
+    uint64_t position;  /* 0-based among all records of the inputs, before
+                           sharding and skipping */
+    /* 0, or the GLOSSA_E* code that keeps the record from being
+     * annotated (unreadable file, broken JSON line, over max_doc_bytes). */
+    int error;
+    /* NULL, or the error entries ({"plugin": null, "code", "message"})
+     * that the output record's "errors" would start with: the reason for
+     * `error`, and notes such as bytes repaired by the UTF-8 policy. */
+    const json_t *errors;
+} glossa_source_record_t;
+
+/* Reads the next record with the rules of glossa_run() (sharding,
+ * skipping, the runtime's max_doc_bytes). Returns 1 with *out set, 0 at
+ * the end, or a negative code for a fatal error (an input that cannot be
+ * read at all). Problems of the source itself, such as a broken manifest
+ * line, are logged and counted (glossa_source_problems()). A source is
+ * either read here or given to glossa_run(), not both. */
+GLOSSA_API int glossa_source_read(glossa_source_t *src,
+                                  const glossa_source_record_t **out,
+                                  glossa_error_t *err);
+
+/* Problems of the source itself seen so far (manifest lines ignored). */
+GLOSSA_API uint64_t glossa_source_problems(const glossa_source_t *src);
+
 GLOSSA_API void glossa_source_free(glossa_source_t *src);
 
 /* ---- Output ------------------------------------------------------------ */
