@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "isolate.h"
+#include "isolate/isolate.h"
 #include "log.h"
 #include "report.h"
 #include "runtime_int.h"

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "alloc.h"
-#include "protocol.h"
+#include "isolate/protocol.h"
 #include "strbuf.h"
 
 static void make_socketpair(int fds[2])
