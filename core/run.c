@@ -657,7 +657,10 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
     if (rt->opts.isolate) {
         glossa__isolation_callbacks_t cb = {run, isolated_unit_done,
                                             isolation_fatal};
-        rc = glossa__isolation_start(&run->iso, &run->loop, rt, &cb, err);
+        struct glossa__zygote *zygote = rt->zygote;
+        rt->zygote = NULL; /* the run ends it */
+        rc = glossa__isolation_start(&run->iso, &run->loop, rt, zygote, &cb,
+                                     err);
         if (rc) {
             /* Nothing was read: finish at once and report. */
             uv_mutex_lock(&run->mutex);

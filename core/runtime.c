@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "glossa/version.h"
+#include "isolate/zygote_link.h"
 #include "log.h"
 #include "report.h"
 #include "runtime_int.h"
@@ -186,6 +187,7 @@ void glossa_runtime_free(glossa_runtime_t *rt)
     if (!rt)
         return;
     /* Destroy in reverse order: dependents before what they depend on. */
+    glossa__zygote_free(rt->zygote);
     for (size_t i = rt->n_steps; i > 0; i--)
         step_free(rt->steps[i - 1]);
     glossa__free(rt->steps);
@@ -226,10 +228,12 @@ static int load_named_type(const glossa_runtime_t *rt, const char *name_or_path,
     return rc;
 }
 
-/* add_plugin with an origin for messages ("pipeline.json: plugins[1]"). */
+/* add_plugin with an origin for messages ("pipeline.json: plugins[1]").
+ * A configuration already `validated` (by the supervisor of a zygote) is
+ * taken as it is. */
 static int add_step(glossa_runtime_t *rt, const char *name_or_path,
                     const json_t *config, const char *as, const char *origin,
-                    glossa_error_t *err)
+                    int validated, glossa_error_t *err)
 {
     if (rt->prepared)
         return glossa__fail(err, GLOSSA_ESTATE, origin, 0,
@@ -275,8 +279,13 @@ static int add_step(glossa_runtime_t *rt, const char *name_or_path,
                             "([a-z][a-z0-9_]*)",
                             as);
     }
-    rc = glossa__config_validate(&type->desc, config, step->origin,
-                                 &step->config, err);
+    if (validated)
+        rc = (step->config = json_deep_copy(config))
+                 ? 0
+                 : glossa__fail(err, GLOSSA_ENOMEM, origin, 0, "out of memory");
+    else
+        rc = glossa__config_validate(&type->desc, config, step->origin,
+                                     &step->config, err);
     if (rc) {
         step_free(step);
         return rc;
@@ -292,7 +301,17 @@ int glossa_runtime_add_plugin(glossa_runtime_t *rt, const char *name_or_path,
     glossa_error_clear(err);
     if (!rt || !name_or_path)
         return GLOSSA_EINVAL;
-    return add_step(rt, name_or_path, config, as, name_or_path, err);
+    return add_step(rt, name_or_path, config, as, name_or_path, 0, err);
+}
+
+int glossa__runtime_add_validated(glossa_runtime_t *rt, const char *path,
+                                  const json_t *config, const char *layer,
+                                  const char *origin, glossa_error_t *err)
+{
+    if (!rt || !path || !json_is_object(config))
+        return glossa__fail(err, GLOSSA_EINVAL, origin, 0,
+                            "a step needs a path and a configuration");
+    return add_step(rt, path, config, layer, origin, 1, err);
 }
 
 /* Resolves a plugin path of a pipeline file against the file's directory. */
@@ -368,7 +387,7 @@ int glossa_runtime_load_pipeline_json(glossa_runtime_t *rt,
         char *resolved = pipeline_relative(origin, plugin);
         if (!resolved)
             return glossa__fail(err, GLOSSA_ENOMEM, where, 0, "out of memory");
-        int rc = add_step(rt, resolved, config, as, where, err);
+        int rc = add_step(rt, resolved, config, as, where, 0, err);
         glossa__free(resolved);
         if (rc)
             return rc;
@@ -559,8 +578,14 @@ int glossa_runtime_prepare(glossa_runtime_t *rt, glossa_error_t *err)
     if (rc == 0)
         rc = order_steps(rt, order, err);
     size_t created = 0;
-    for (; rc == 0 && created < rt->n_steps; created++)
-        rc = create_instance(rt, rt->steps[order[created]], err);
+    if (rt->opts.isolate) {
+        /* The instances are made in the plugin process, and only there. */
+        if (rc == 0)
+            rc = glossa__zygote_spawn(rt, rt->opts.threads, &rt->zygote, err);
+    } else {
+        for (; rc == 0 && created < rt->n_steps; created++)
+            rc = create_instance(rt, rt->steps[order[created]], err);
+    }
     if (rc) {
         /* Roll back: destroy what was created, newest first. */
         while (created-- > 0) {

@@ -53,6 +53,7 @@ typedef struct glossa__step {
 } glossa__step_t;
 
 struct glossa__run;
+struct glossa__zygote;
 
 struct glossa_runtime {
     glossa_runtime_options_t opts;
@@ -64,6 +65,9 @@ struct glossa_runtime {
     glossa__step_t **steps;
     size_t n_steps;
     int prepared;
+    /* Isolation mode: the plugin process prepare() started, which holds
+     * the plugin instances until a run takes it. */
+    struct glossa__zygote *zygote;
     glossa_progress_cb progress_cb;
     void *progress_ud;
     atomic_int stop_requested;
@@ -222,6 +226,12 @@ void glossa__plugin_type_free(glossa__plugin_type_t *type);
 /* Finds a plugin file by name in the search path, or checks a path. */
 int glossa__plugin_resolve(const glossa_runtime_t *rt, const char *name_or_path,
                            char **path, glossa_error_t *err);
+
+/* runtime.c: adds a step whose configuration was validated already (by
+ * the supervisor, for its zygote). */
+int glossa__runtime_add_validated(glossa_runtime_t *rt, const char *path,
+                                  const json_t *config, const char *layer,
+                                  const char *origin, glossa_error_t *err);
 
 /* options.c: checks a configuration against the plugin's option table and
  * returns a new object with defaults filled in. */

@@ -1,5 +1,6 @@
-/* Isolation mode: plugins run in worker processes (worker.c) supervised on
- * the run's libuv loop. The scheduler hands units here instead of to the
+/* Isolation mode: plugins run in worker processes (worker.c), forked by
+ * the zygote (zygote.c) and supervised on the run's libuv loop
+ * (supervisor.c). The scheduler hands units here instead of to the
  * thread pool; each comes back through `done`, finished, failed, or failed
  * because its worker died or timed out twice. */
 #ifndef GLOSSA_CORE_ISOLATE_H
@@ -19,12 +20,14 @@ typedef struct glossa__isolation_callbacks {
     void (*fatal)(void *ud, int code, const char *message);
 } glossa__isolation_callbacks_t;
 
-/* Starts the zygote and rt->opts.threads workers on loop. Returns 0 or a
- * negative code (with err filled) when the zygote cannot even be
- * spawned; *out is then set all the same (handles of it are closing on
- * the loop): stop it and free it as a started one. */
+/* Starts rt->opts.threads workers on loop, forked by `zygote` (taken,
+ * whatever the outcome; NULL: a new one is started first, blocking).
+ * Returns 0, or a negative code with err filled; *out is set when the
+ * loop holds handles of it even so: then stop it and free it as a
+ * started one. */
 int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
                             const glossa_runtime_t *rt,
+                            struct glossa__zygote *zygote,
                             const glossa__isolation_callbacks_t *cb,
                             glossa_error_t *err);
 

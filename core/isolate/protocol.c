@@ -1,5 +1,7 @@
-/* Frame I/O of the worker side of the isolation protocol (protocol.h).
- * The supervisor side reads and writes through libuv (isolate.c). */
+/* Frames and messages of the isolation protocol (protocol.h): blocking
+ * frame I/O for the zygote and the workers, frame buffering for the
+ * supervisor (which reads through libuv), and the UNIT and RESULT
+ * messages both sides encode and parse. */
 #include "protocol.h"
 
 #include <errno.h>
@@ -162,6 +164,73 @@ void glossa__frame_reader_free(glossa__frame_reader_t *r)
     glossa__free(r->buf);
     r->buf = NULL;
     r->start = r->end = r->cap = 0;
+}
+
+void glossa__frame_buffer_room(glossa__frame_buffer_t *b, size_t first,
+                               size_t suggested, char **room, size_t *size)
+{
+    if (b->cap - b->len < suggested) {
+        size_t cap = b->cap ? b->cap : first;
+        while (cap - b->len < suggested)
+            cap *= 2;
+        char *grown = glossa__realloc(b->data, cap);
+        if (!grown) {
+            *room = NULL;
+            *size = 0;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    *room = b->data + b->len;
+    *size = b->cap - b->len;
+}
+
+int glossa__frame_buffer_feed(glossa__frame_buffer_t *b, size_t n,
+                              int (*on_frame)(void *ud, const char *payload,
+                                              uint32_t len),
+                              void *ud)
+{
+    b->len += n;
+    size_t pos = 0;
+    int rc = 0;
+    while (b->len - pos >= 4) {
+        int64_t len = glossa__frame_length(b->data + pos, b->len - pos);
+        if (len < 0) {
+            rc = len == -2 ? -1 : 0;
+            break;
+        }
+        const char *payload = b->data + pos + 4;
+        pos += 4 + (size_t)len;
+        if (on_frame(ud, payload, (uint32_t)len))
+            break;
+    }
+    if (pos) {
+        memmove(b->data, b->data + pos, b->len - pos);
+        b->len -= pos;
+    }
+    return rc;
+}
+
+void glossa__frame_buffer_free(glossa__frame_buffer_t *b)
+{
+    glossa__free(b->data);
+    *b = (glossa__frame_buffer_t){NULL, 0, 0};
+}
+
+int glossa__frame_send_json(int fd, json_t *msg)
+{
+    char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+    json_decref(msg);
+    if (!text)
+        return -1;
+    glossa__strbuf_t frame = GLOSSA__STRBUF_INIT;
+    int rc = glossa__frame_append(&frame, text, strlen(text));
+    if (rc == 0)
+        rc = glossa__write_all(fd, frame.data, frame.len);
+    glossa__strbuf_free(&frame);
+    glossa__free(text);
+    return rc;
 }
 
 int glossa__frame_append(glossa__strbuf_t *out, const void *payload, size_t len)

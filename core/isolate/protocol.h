@@ -1,11 +1,15 @@
-/* The isolation protocol between the runtime (supervisor, isolate.c) and
- * its plugin processes (worker.c).
+/* The isolation protocol between the runtime (the supervisor,
+ * supervisor.c and zygote_link.c) and its plugin processes (zygote.c,
+ * worker.c).
  *
- * The supervisor starts one process, the zygote, with a socket on its
- * fd 3 (the control socket) and, when it shares progress pages, one page
- * per worker slot on fds 4, 5, ... The zygote reads INIT, loads the
- * pipeline, answers READY, then forks the workers the supervisor asks
- * for: each worker shares the zygote's loaded plugins and models
+ * When a runtime in isolation mode is prepared, the supervisor starts one
+ * process, the zygote, with a socket on its fd 3 (the control socket)
+ * and, when it shares progress pages, one page per worker slot on fds 4,
+ * 5, ... The zygote reads INIT, loads the pipeline and creates every
+ * plugin instance (the supervisor creates none: instances exist only in
+ * the processes that run them), and answers READY; prepare() returns
+ * once it has. During a run it forks the workers the supervisor asks
+ * for: each worker shares the zygote's plugins, instances and models
  * (copy-on-write) and talks to the supervisor over a socket of its own,
  * whose other end the zygote passes back (SCM_RIGHTS). Control frames,
  * after READY, are 8-byte payloads (u32 what, u32 argument):
@@ -15,19 +19,28 @@
  *   zygote -> supervisor  FORKED slot, pid, with the socket attached
  *                         (pid 0 and no socket: it could not fork);
  *                         EXITED pid, exit status, signal (12 bytes)
- * When the control socket closes, the zygote kills and reaps the workers
- * left and exits. A worker sends READY on its socket, then serves UNITs
- * until the socket closes.
+ * When the control socket closes (at the end of a run), the zygote kills
+ * and reaps the workers left and exits; a later run starts another. A
+ * worker sends READY on its socket, then serves UNITs until the socket
+ * closes.
  *
  * A frame is a 4-byte little-endian payload length, then the payload.
  * Integers are little-endian, u32 unless said otherwise; a "string" is a
  * u32 length and that many bytes. Per-unit messages are binary, so that
  * neither side parses JSON for what is fixed; JSON goes only where the
  * content is JSON anyway (metadata, layers, warnings).
- *   supervisor -> worker
- *     INIT  JSON {"version", "steps": [{"path", "layer", "config"}],
+ *   supervisor -> zygote
+ *     INIT  JSON {"version", "progress": N,
+ *                 "steps": [{"path", "layer", "origin", "config"}],
  *                 "options": {"max_doc_bytes", "max_layer_bytes",
- *                             "log_level", "memory_limit"}}
+ *                             "log_level", "memory_limit"}}; the
+ *           configurations are the supervisor's, validated and with
+ *           their defaults, and are not validated again
+ *   zygote -> supervisor
+ *     READY JSON {"ok": true}, or {"ok": false, "error": {"code",
+ *           "source", "line", "column", "text"}}: the glossa_error_t of
+ *           the step that could not be created
+ *   supervisor -> worker
  *     UNIT  (glossa__unit_request_t) step, slot, flags (UNIT_SAME),
  *           drop (a mask of slots); strings: the id, the metadata as JSON,
  *           the required layers as JSON {name: {"spans", "document"}}
@@ -43,7 +56,7 @@
  *           those the worker produced itself on that document (it keeps
  *           them too).
  *   worker -> supervisor
- *     READY  JSON {"ok": true} or {"ok": false, "error": "..."}
+ *     READY  JSON {"ok": true}
  *     RESULT (glossa__unit_result_t) flags (RESULT_DONE, RESULT_REALS),
  *            the plugin's time and the time spent segmenting the
  *            document the request carried (u64 nanoseconds each); the
@@ -78,7 +91,7 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 10
+#define GLOSSA__PROTOCOL_VERSION 11
 #define GLOSSA__ZYGOTE_FORK 1u
 #define GLOSSA__ZYGOTE_KILL 2u
 #define GLOSSA__ZYGOTE_FORKED 1u
@@ -204,11 +217,36 @@ int glossa__frame_next(glossa__frame_reader_t *r, const char **payload,
 int glossa__frame_poll(glossa__frame_reader_t *r, int enough);
 void glossa__frame_reader_free(glossa__frame_reader_t *r);
 
+/* Frame input for the supervisor side, whose sockets libuv reads: the
+ * bytes read and not yet handled as frames. */
+typedef struct glossa__frame_buffer {
+    char *data;
+    size_t len, cap;
+} glossa__frame_buffer_t;
+
+/* For a libuv alloc callback: the buffer's free room, grown first to take
+ * at least `suggested` more bytes (from `first` bytes); an empty buffer
+ * when out of memory (libuv then reports UV_ENOBUFS). */
+void glossa__frame_buffer_room(glossa__frame_buffer_t *b, size_t first,
+                               size_t suggested, char **room, size_t *size);
+/* For a libuv read callback that got n > 0 bytes into the room: calls
+ * on_frame for each complete frame, in order, until it returns nonzero,
+ * and drops the frames handled. -1 when a frame's length is beyond the
+ * protocol's limit, else 0. */
+int glossa__frame_buffer_feed(glossa__frame_buffer_t *b, size_t n,
+                              int (*on_frame)(void *ud, const char *payload,
+                                              uint32_t len),
+                              void *ud);
+void glossa__frame_buffer_free(glossa__frame_buffer_t *b);
+
+/* Sends a JSON message (READY) as one frame; takes the reference. 0 or
+ * -1. */
+int glossa__frame_send_json(int fd, json_t *msg);
+
 /* Appends a frame (length, then payload) to out. */
 int glossa__frame_append(struct glossa__strbuf *out, const void *payload,
                          size_t len);
 /* Writes all of data, retrying short writes. 0 or -1. */
 int glossa__write_all(int fd, const void *data, size_t len);
-int glossa__frame_write_raw(int fd, const char *data, size_t len);
 
 #endif

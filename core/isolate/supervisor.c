@@ -1,23 +1,19 @@
 /* Isolation mode: the supervisor side.
  *
- * One process, the zygote (glossa_worker_main()), loads the pipeline and
- * forks the workers on request (protocol.h): they share its loaded
- * plugins and start at once. Each worker slot owns a worker process, the
- * socket the zygote passed back for it, and a timer; the zygote reports
- * the slot's process's exit and kills it on request. A unit goes to an
- * idle, ready worker; its
- * RESULT comes back on the pipe. When a worker dies (signal, exit, broken
- * pipe) or overruns --doc-timeout (then it is killed), the unit it held is
- * retried once on a fresh worker; a second failure fails the unit with
+ * The zygote (zygote.c, reached through zygote_link.h) holds the plugin
+ * instances and forks the workers on request: they share its plugins and
+ * start at once. Each worker slot owns a worker process, the socket the
+ * zygote passed back for it, and a timer; the zygote reports the slot's
+ * process's exit and kills it on request. A unit goes to an idle, ready
+ * worker; its RESULT comes back on the socket. When a worker dies (signal,
+ * exit, broken pipe) or overruns --doc-timeout (then it is killed), the unit it
+ * held is retried once on a fresh worker; a second failure fails the unit with
  * ECRASHED or ETIMEOUT and lists the document in the quarantine file. The
  * slot then starts a new worker. Workers are also replaced after a number
  * of units, which bounds what a leaking plugin can hold.
  *
  * Everything here runs on the run's loop thread. A slot is reused only
  * once its socket and timer are closed and its process has exited. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* memfd_create */
-#endif
 #include "isolate.h"
 
 #include <errno.h>
@@ -26,7 +22,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -34,6 +29,7 @@
 #include "protocol.h"
 #include "report.h"
 #include "strbuf.h"
+#include "zygote_link.h"
 
 #define MAX_ATTEMPTS 2
 #define DEFAULT_UNITS_PER_WORKER 10000
@@ -65,12 +61,6 @@ typedef struct held_doc {
     size_t bytes;
     unsigned char *layer_here; /* rt->n_steps flags */
 } held_doc_t;
-
-/* Bytes read from a socket and not yet consumed as frames. */
-typedef struct frame_buffer {
-    char *data;
-    size_t len, cap;
-} frame_buffer_t;
 
 typedef struct inflight {
     glossa__unit_t *unit;
@@ -107,18 +97,9 @@ typedef struct worker {
      * it could not be made), and the results received from the current
      * process: together they tell which unit is running. */
     glossa__worker_progress_t *progress;
-    int progress_fd;
     uint64_t results;
-    frame_buffer_t in;
+    glossa__frame_buffer_t in;
 } worker_t;
-
-/* A write to the zygote that the socket did not take at once: the bytes
- * stay alive until libuv is done. */
-typedef struct control_write {
-    uv_write_t req;
-    size_t len;
-    char data[]; /* the frame */
-} control_write_t;
 
 /* One UNIT frame of a batch: everything before the document's text,
  * which is written from the document itself. */
@@ -139,24 +120,14 @@ typedef struct send_batch {
     uv_buf_t bufs[PIPELINE_DEPTH * BUFS_PER_FRAME];
 } send_batch_t;
 
-enum { ZYGOTE_STARTING, ZYGOTE_READY, ZYGOTE_GONE };
-
 struct glossa__isolation {
     uv_loop_t *loop;
     const glossa_runtime_t *rt;
     glossa__isolation_callbacks_t cb;
-    /* The zygote: its process and its control socket (an IPC pipe: it
-     * passes the workers' sockets). */
-    uv_process_t zygote;
-    uv_pipe_t control;
-    int zygote_state;
-    int control_open; /* not closed or closing */
-    frame_buffer_t control_in;
+    glossa__zygote_t *zygote; /* holds the instances, forks the workers */
     worker_t *workers;
     unsigned n_workers;
     glossa__unit_t *head, *tail; /* waiting units */
-    char *init;                  /* the INIT frame payload */
-    size_t init_len;
     int stopping;
     int fatal;
     int dispatching, dispatch_again; /* dispatch() is under way */
@@ -304,28 +275,6 @@ static void fail_unit(glossa__isolation_t *iso, glossa__unit_t *u, int code,
     iso->cb.done(iso->cb.ud, u);
 }
 
-static const char *signal_name(int sig)
-{
-    switch (sig) {
-    case SIGSEGV:
-        return "SIGSEGV";
-    case SIGABRT:
-        return "SIGABRT";
-    case SIGBUS:
-        return "SIGBUS";
-    case SIGFPE:
-        return "SIGFPE";
-    case SIGILL:
-        return "SIGILL";
-    case SIGKILL:
-        return "SIGKILL";
-    case SIGTERM:
-        return "SIGTERM";
-    default:
-        return "a signal";
-    }
-}
-
 /* The unit a worker held when it died or was killed: retry it once on a
  * fresh worker, then give up on it. */
 static void unit_lost(worker_t *w, glossa__unit_t *u)
@@ -343,7 +292,7 @@ static void unit_lost(worker_t *w, glossa__unit_t *u)
     } else if (w->term_signal) {
         snprintf(why, sizeof(why),
                  "its worker process died of signal %d (%s) on this document",
-                 w->term_signal, signal_name(w->term_signal));
+                 w->term_signal, glossa__signal_name(w->term_signal));
     } else {
         snprintf(why, sizeof(why),
                  "its worker process exited with status %lld on this "
@@ -362,60 +311,6 @@ static void unit_lost(worker_t *w, glossa__unit_t *u)
     fail_unit(iso, u, code, message, 1);
 }
 
-/* ---- Reading frames ---------------------------------------------------
- */
-
-/* Hands libuv the buffer's free room, grown first to take at least
- * `suggested` more bytes (from `first` bytes). */
-static void read_room(frame_buffer_t *b, size_t first, size_t suggested,
-                      uv_buf_t *buf)
-{
-    if (b->cap - b->len < suggested) {
-        size_t cap = b->cap ? b->cap : first;
-        while (cap - b->len < suggested)
-            cap *= 2;
-        char *grown = glossa__realloc(b->data, cap);
-        if (!grown) {
-            *buf = uv_buf_init(NULL, 0); /* libuv reports UV_ENOBUFS */
-            return;
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
-    *buf = uv_buf_init(b->data + b->len, (unsigned)(b->cap - b->len));
-}
-
-/* The frame at *pos: 1 with its payload (and *pos past it), 0 while it
- * is not all there, -1 when its length is beyond the protocol's limit. */
-static int next_frame(const frame_buffer_t *b, size_t *pos,
-                      const char **payload, uint32_t *len)
-{
-    if (b->len - *pos < 4)
-        return 0;
-    int64_t n = glossa__frame_length(b->data + *pos, b->len - *pos);
-    if (n < 0)
-        return n == -2 ? -1 : 0;
-    *payload = b->data + *pos + 4;
-    *len = (uint32_t)n;
-    *pos += 4 + (size_t)n;
-    return 1;
-}
-
-/* Drops the first `used` bytes: the frames handled. */
-static void consume(frame_buffer_t *b, size_t used)
-{
-    if (used == 0)
-        return;
-    memmove(b->data, b->data + used, b->len - used);
-    b->len -= used;
-}
-
-static void frame_buffer_free(frame_buffer_t *b)
-{
-    glossa__free(b->data);
-    *b = (frame_buffer_t){NULL, 0, 0};
-}
-
 /* ---- Worker handles ----------------------------------------------------
  */
 
@@ -426,7 +321,7 @@ static void slot_part_ended(worker_t *w)
         return;
     glossa__isolation_t *iso = w->iso;
     w->state = SLOT_EMPTY;
-    frame_buffer_free(&w->in);
+    glossa__frame_buffer_free(&w->in);
     if (!iso->stopping && !iso->fatal)
         spawn_worker(w); /* a fresh process for this slot */
 }
@@ -436,8 +331,6 @@ static void on_handle_closed(uv_handle_t *handle)
     slot_part_ended(handle->data);
 }
 
-static int send_control(glossa__isolation_t *iso, uint32_t what, uint32_t arg);
-
 /* SIGKILL to the worker's process, through the zygote, which knows
  * whether the pid is still its child's (uv_kill itself once the zygote is
  * gone: its workers are then nobody's children to reuse pids from). */
@@ -446,8 +339,7 @@ static void kill_worker(worker_t *w)
     glossa__isolation_t *iso = w->iso;
     if (w->pid <= 0 || w->exited)
         return;
-    if (iso->zygote_state == ZYGOTE_GONE ||
-        send_control(iso, GLOSSA__ZYGOTE_KILL, (uint32_t)w->pid))
+    if (glossa__zygote_kill(iso->zygote, (uint32_t)w->pid))
         uv_kill(w->pid, SIGKILL);
 }
 
@@ -675,7 +567,22 @@ static void on_result(worker_t *w, const char *payload, uint32_t len)
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
     worker_t *w = handle->data;
-    read_room(&w->in, 65536, suggested, buf);
+    char *room;
+    size_t size;
+    glossa__frame_buffer_room(&w->in, 65536, suggested, &room, &size);
+    *buf = uv_buf_init(room, (unsigned)size);
+}
+
+/* One frame from a worker: READY, then RESULTs. Nonzero once the worker
+ * is retired: what follows is not read. */
+static int on_worker_frame(void *ud, const char *payload, uint32_t len)
+{
+    worker_t *w = ud;
+    if (w->state == SLOT_STARTING)
+        on_ready(w, payload, len);
+    else if (w->state == SLOT_READY)
+        on_result(w, payload, len);
+    return w->state == SLOT_CLOSING || w->state == SLOT_EMPTY;
 }
 
 static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
@@ -689,67 +596,9 @@ static void on_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
         kill_worker(w);
         return;
     }
-    w->in.len += (size_t)n;
-    size_t pos = 0;
-    const char *payload;
-    uint32_t len;
-    int got;
-    while ((got = next_frame(&w->in, &pos, &payload, &len)) == 1) {
-        if (w->state == SLOT_STARTING)
-            on_ready(w, payload, len);
-        else if (w->state == SLOT_READY)
-            on_result(w, payload, len);
-        if (w->state == SLOT_CLOSING || w->state == SLOT_EMPTY)
-            break;
-    }
-    if (got < 0)
-        kill_worker(w);
-    consume(&w->in, pos);
+    if (glossa__frame_buffer_feed(&w->in, (size_t)n, on_worker_frame, w))
+        kill_worker(w); /* a frame beyond the protocol's limit */
     dispatch_soon(w->iso);
-}
-
-static void on_control_written(uv_write_t *req, int status)
-{
-    (void)status; /* a zygote that cannot be written to is going: see
-                   * on_zygote_exit */
-    glossa__free(req->data);
-}
-
-/* Writes a frame to the zygote: at once when the socket takes it, else
- * queued behind the writes before it. 0 or a libuv error. */
-static int control_write(glossa__isolation_t *iso, const void *frame,
-                         size_t len)
-{
-    if (!iso->control_open)
-        return UV_EPIPE;
-    uv_stream_t *stream = (uv_stream_t *)&iso->control;
-    uv_buf_t buf = uv_buf_init((char *)frame, (unsigned)len);
-    int rc = uv_try_write(stream, &buf, 1);
-    if (rc == UV_EAGAIN)
-        rc = 0;
-    if (rc < 0)
-        return rc;
-    if ((size_t)rc == len)
-        return 0;
-    control_write_t *w = glossa__malloc(sizeof(*w) + len - (size_t)rc);
-    if (!w)
-        return UV_ENOMEM;
-    w->len = len - (size_t)rc;
-    memcpy(w->data, (const char *)frame + rc, w->len);
-    w->req.data = w;
-    buf = uv_buf_init(w->data, (unsigned)w->len);
-    rc = uv_write(&w->req, stream, &buf, 1, on_control_written);
-    if (rc)
-        glossa__free(w);
-    return rc;
-}
-
-/* A FORK or KILL request (protocol.h). */
-static int send_control(glossa__isolation_t *iso, uint32_t what, uint32_t arg)
-{
-    unsigned char frame[GLOSSA__CONTROL_FRAME_MAX];
-    size_t len = glossa__control_frame(frame, what, &arg, 1);
-    return control_write(iso, frame, len);
 }
 
 static void free_batch(send_batch_t *b)
@@ -1076,17 +925,16 @@ static void spawn_worker(worker_t *w)
     w->open_handles = 2; /* the timer and the process */
     w->state = SLOT_STARTING;
     w->fork_pending = 1;
-    int rc = iso->zygote_state == ZYGOTE_GONE
-                 ? UV_ESRCH
-                 : send_control(iso, GLOSSA__ZYGOTE_FORK, w->index);
+    int rc = glossa__zygote_fork(iso->zygote, w->index);
     if (rc)
         start_failed(w, uv_strerror(rc));
 }
 
 /* FORKED: the zygote made slot's worker (pid 0: it could not), and sent
  * its socket along. */
-static void on_forked(glossa__isolation_t *iso, uint32_t slot, uint32_t pid)
+static void on_forked(void *ud, uint32_t slot, uint32_t pid)
 {
+    glossa__isolation_t *iso = ud;
     if (slot >= iso->n_workers || !iso->workers[slot].fork_pending) {
         if (pid)
             uv_kill((int)pid, SIGKILL); /* nobody asked: a broken zygote */
@@ -1102,10 +950,7 @@ static void on_forked(glossa__isolation_t *iso, uint32_t slot, uint32_t pid)
     uv_pipe_init(iso->loop, &w->pipe, 0);
     w->pipe.data = w;
     w->open_handles++;
-    int rc =
-        uv_pipe_pending_count(&iso->control) > 0
-            ? uv_accept((uv_stream_t *)&iso->control, (uv_stream_t *)&w->pipe)
-            : UV_EPROTO;
+    int rc = glossa__zygote_accept(iso->zygote, &w->pipe);
     /* libuv does not make a received socket non-blocking; the loop must
      * never wait on one worker's socket. */
     uv_os_fd_t fd;
@@ -1125,9 +970,10 @@ static void on_forked(glossa__isolation_t *iso, uint32_t slot, uint32_t pid)
     }
 }
 
-static void on_exited(glossa__isolation_t *iso, uint32_t pid, uint32_t status,
+static void on_exited(void *ud, uint32_t pid, uint32_t status,
                       uint32_t term_signal)
 {
+    glossa__isolation_t *iso = ud;
     for (unsigned i = 0; i < iso->n_workers; i++) {
         worker_t *w = &iso->workers[i];
         if (w->pid == (int)pid && !w->exited && !w->fork_pending) {
@@ -1154,22 +1000,10 @@ static void lose_workers(glossa__isolation_t *iso)
     }
 }
 
-static void close_control(glossa__isolation_t *iso)
+/* The zygote died during the run: no worker can be started any more. */
+static void on_zygote_died(void *ud, int64_t status, int term_signal)
 {
-    if (!iso->control_open)
-        return;
-    iso->control_open = 0;
-    uv_read_stop((uv_stream_t *)&iso->control);
-    uv_close((uv_handle_t *)&iso->control, NULL);
-}
-
-static void on_zygote_exit(uv_process_t *proc, int64_t status, int term_signal)
-{
-    glossa__isolation_t *iso = proc->data;
-    int was_starting = iso->zygote_state == ZYGOTE_STARTING;
-    iso->zygote_state = ZYGOTE_GONE;
-    close_control(iso);
-    uv_close((uv_handle_t *)&iso->zygote, NULL);
+    glossa__isolation_t *iso = ud;
     if (iso->stopping)
         return;
     if (!iso->fatal) {
@@ -1177,15 +1011,13 @@ static void on_zygote_exit(uv_process_t *proc, int64_t status, int term_signal)
         if (term_signal)
             snprintf(message, sizeof(message),
                      "the process that starts plugin workers died of signal "
-                     "%d (%s)%s",
-                     term_signal, signal_name(term_signal),
-                     was_starting ? " while loading the plugins" : "");
+                     "%d (%s)",
+                     term_signal, glossa__signal_name(term_signal));
         else
             snprintf(message, sizeof(message),
                      "the process that starts plugin workers exited with "
-                     "status %lld%s",
-                     (long long)status,
-                     was_starting ? " while loading the plugins" : "");
+                     "status %lld",
+                     (long long)status);
         iso->fatal = 1;
         iso->cb.fatal(iso->cb.ud, GLOSSA_ECRASHED, message);
     }
@@ -1193,183 +1025,39 @@ static void on_zygote_exit(uv_process_t *proc, int64_t status, int term_signal)
     dispatch_soon(iso);
 }
 
-/* READY from the zygote: the pipeline is loaded, or cannot be. */
-static void on_zygote_ready(glossa__isolation_t *iso, const char *payload,
-                            uint32_t len)
-{
-    json_t *msg = json_loadb(payload, len, 0, NULL);
-    if (json_is_true(json_object_get(msg, "ok"))) {
-        iso->zygote_state = ZYGOTE_READY;
-    } else if (!iso->fatal) {
-        const char *why = json_string_value(json_object_get(msg, "error"));
-        char message[2048];
-        snprintf(message, sizeof(message),
-                 "a plugin worker could not load the pipeline: %s",
-                 why ? why : "malformed answer");
-        iso->fatal = 1;
-        iso->cb.fatal(iso->cb.ud, GLOSSA_ELOAD, message);
-        dispatch_soon(iso);
-    }
-    json_decref(msg);
-}
-
-static void on_control_alloc(uv_handle_t *handle, size_t suggested,
-                             uv_buf_t *buf)
-{
-    glossa__isolation_t *iso = handle->data;
-    read_room(&iso->control_in, 4096, suggested, buf);
-}
-
-static void on_control_read(uv_stream_t *stream, ssize_t n, const uv_buf_t *buf)
-{
-    (void)buf;
-    glossa__isolation_t *iso = stream->data;
-    if (n < 0) {
-        /* The zygote is gone or going: on_zygote_exit says what it means. */
-        uv_read_stop(stream);
-        return;
-    }
-    iso->control_in.len += (size_t)n;
-    size_t pos = 0;
-    const char *payload;
-    uint32_t len;
-    while (next_frame(&iso->control_in, &pos, &payload, &len) == 1) {
-        const unsigned char *p = (const unsigned char *)payload;
-        if (iso->zygote_state == ZYGOTE_STARTING) {
-            on_zygote_ready(iso, payload, len);
-        } else if (len == 12 && glossa__get_u32(p) == GLOSSA__ZYGOTE_FORKED) {
-            on_forked(iso, glossa__get_u32(p + 4), glossa__get_u32(p + 8));
-        } else if (len == 16 && glossa__get_u32(p) == GLOSSA__ZYGOTE_EXITED) {
-            on_exited(iso, glossa__get_u32(p + 4), glossa__get_u32(p + 8),
-                      glossa__get_u32(p + 12));
-        }
-    }
-    consume(&iso->control_in, pos);
-    dispatch_soon(iso);
-}
-
-/* Starts the zygote with the INIT message; the workers' progress pages
- * go with it, slot k's as its fd 4 + k. */
-static int start_zygote(glossa__isolation_t *iso)
+/* What the slots need beyond the zygote's pages: their document flags. */
+static int make_slots(glossa__isolation_t *iso)
 {
     const glossa_runtime_t *rt = iso->rt;
-    const char *exe =
-        rt->worker_command ? rt->worker_command : "/proc/self/exe";
-    char *args[] = {(char *)exe, (char *)GLOSSA__WORKER_ARG, NULL};
-    int progress = iso->workers[0].progress != NULL;
-    size_t n_stdio = 4 + (progress ? iso->n_workers : 0);
-    uv_stdio_container_t *stdio = glossa__calloc(n_stdio, sizeof(*stdio));
-    if (!stdio)
-        return UV_ENOMEM;
-    uv_pipe_init(iso->loop, &iso->control, 1); /* IPC: it passes sockets */
-    iso->control.data = iso->zygote.data = iso;
-    stdio[0].flags = UV_IGNORE;
-    /* A plugin's prints and logs go to our stderr, never into a socket. */
-    stdio[1].flags = UV_INHERIT_FD;
-    stdio[1].data.fd = 2;
-    stdio[2].flags = UV_INHERIT_FD;
-    stdio[2].data.fd = 2;
-    stdio[3].flags = UV_CREATE_PIPE | UV_READABLE_PIPE | UV_WRITABLE_PIPE;
-    stdio[3].data.stream = (uv_stream_t *)&iso->control;
-    for (size_t i = 4; i < n_stdio; i++) {
-        stdio[i].flags = UV_INHERIT_FD;
-        stdio[i].data.fd = iso->workers[i - 4].progress_fd;
+    iso->workers = glossa__calloc(iso->n_workers, sizeof(worker_t));
+    if (!iso->workers)
+        return GLOSSA_ENOMEM;
+    for (unsigned i = 0; i < iso->n_workers; i++) {
+        worker_t *w = &iso->workers[i];
+        w->iso = iso;
+        w->index = i;
+        w->progress = glossa__zygote_progress(iso->zygote, i);
+        for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++) {
+            w->held[k].layer_here = glossa__calloc(rt->n_steps + 1, 1);
+            if (!w->held[k].layer_here)
+                return GLOSSA_ENOMEM;
+        }
     }
-    uv_process_options_t o;
-    memset(&o, 0, sizeof(o));
-    o.exit_cb = on_zygote_exit;
-    o.file = exe;
-    o.args = args;
-    o.stdio = stdio;
-    o.stdio_count = (int)n_stdio;
-    iso->zygote_state = ZYGOTE_STARTING;
-    int rc = uv_spawn(iso->loop, &iso->zygote, &o);
-    glossa__free(stdio);
-    if (rc) {
-        iso->zygote_state = ZYGOTE_GONE;
-        uv_close((uv_handle_t *)&iso->control, NULL);
-        uv_close((uv_handle_t *)&iso->zygote, NULL);
-        return rc;
-    }
-    iso->control_open = 1;
-    rc = uv_read_start((uv_stream_t *)&iso->control, on_control_alloc,
-                       on_control_read);
-    if (rc == 0) {
-        unsigned char head[4];
-        glossa__put_u32(head, (uint32_t)iso->init_len);
-        rc = control_write(iso, head, 4);
-        if (rc == 0)
-            rc = control_write(iso, iso->init, iso->init_len);
-    }
-    if (rc)
-        uv_process_kill(&iso->zygote, SIGKILL); /* on_zygote_exit goes on */
     return 0;
-}
-
-/* The worker's progress page: a memfd the worker gets as its fd 4. */
-static int make_progress_page(worker_t *w)
-{
-    w->progress_fd = memfd_create("glossa-worker-progress", MFD_CLOEXEC);
-    if (w->progress_fd < 0)
-        return -1;
-    void *page = MAP_FAILED;
-    if (ftruncate(w->progress_fd, sizeof(glossa__worker_progress_t)) == 0)
-        page = mmap(NULL, sizeof(glossa__worker_progress_t),
-                    PROT_READ | PROT_WRITE, MAP_SHARED, w->progress_fd, 0);
-    if (page == MAP_FAILED) {
-        int e = errno;
-        close(w->progress_fd);
-        w->progress_fd = -1;
-        errno = e;
-        return -1;
-    }
-    w->progress = page;
-    return 0;
-}
-
-static void drop_progress_page(worker_t *w)
-{
-    if (w->progress)
-        munmap(w->progress, sizeof(glossa__worker_progress_t));
-    if (w->progress_fd >= 0)
-        close(w->progress_fd);
-    w->progress = NULL;
-    w->progress_fd = -1;
-}
-
-/* The INIT message; `progress` is the number of progress pages (one per
- * worker slot) or 0. */
-static char *init_message(const glossa_runtime_t *rt, int progress, size_t *len)
-{
-    json_t *steps = json_array();
-    for (size_t i = 0; steps && i < rt->n_steps; i++) {
-        const glossa__step_t *s = rt->steps[i];
-        json_array_append_new(steps, json_pack("{s:s,s:s,s:O}", "path",
-                                               s->type->path, "layer", s->layer,
-                                               "config", s->config));
-    }
-    json_t *msg = json_pack(
-        "{s:i,s:o,s:i,s:{s:I,s:I,s:i,s:I}}", "version",
-        GLOSSA__PROTOCOL_VERSION, "steps", steps, "progress", progress,
-        "options", "max_doc_bytes", (json_int_t)rt->opts.max_doc_bytes,
-        "max_layer_bytes", (json_int_t)rt->opts.max_layer_bytes, "log_level",
-        (int)rt->opts.log_level, "memory_limit",
-        (json_int_t)rt->opts.worker_memory_limit);
-    char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
-    json_decref(msg);
-    *len = text ? strlen(text) : 0;
-    return text;
 }
 
 int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
                             const glossa_runtime_t *rt,
+                            glossa__zygote_t *zygote,
                             const glossa__isolation_callbacks_t *cb,
                             glossa_error_t *err)
 {
     *out = NULL;
     glossa__isolation_t *iso = glossa__calloc(1, sizeof(*iso));
-    if (!iso)
+    if (!iso) {
+        glossa__zygote_free(zygote);
         return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+    }
     iso->loop = loop;
     iso->rt = rt;
     iso->cb = *cb;
@@ -1377,24 +1065,17 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
     iso->units_per_worker = rt->opts.worker_max_units
                                 ? rt->opts.worker_max_units
                                 : DEFAULT_UNITS_PER_WORKER;
-    iso->workers = glossa__calloc(iso->n_workers, sizeof(worker_t));
-    for (unsigned i = 0; iso->workers && i < iso->n_workers; i++)
-        iso->workers[i].progress_fd = -1;
-    int progress = iso->workers != NULL;
-    for (unsigned i = 0; progress && i < iso->n_workers; i++)
-        progress = make_progress_page(&iso->workers[i]) == 0;
-    if (!progress && iso->workers) {
-        /* Workers then send each result at once; nothing else changes. */
-        glossa__log(rt, GLOSSA_LOG_INFO, NULL, NULL,
-                    "no shared page for worker progress (%s): results "
-                    "are sent one by one",
-                    strerror(errno));
-        for (unsigned i = 0; i < iso->n_workers; i++)
-            drop_progress_page(&iso->workers[i]);
+    /* The first run takes the zygote prepare() started; a later one
+     * starts its own (each run ends its zygote with its workers). */
+    iso->zygote = zygote;
+    int rc = zygote
+                 ? 0
+                 : glossa__zygote_spawn(rt, iso->n_workers, &iso->zygote, err);
+    if (rc) {
+        glossa__free(iso);
+        return rc;
     }
-    iso->init =
-        init_message(rt, progress ? (int)iso->n_workers : 0, &iso->init_len);
-    if (!iso->workers || !iso->init) {
+    if (make_slots(iso)) {
         glossa__isolation_free(iso);
         return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
     }
@@ -1408,34 +1089,19 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
                                 strerror(e));
         }
     }
-    for (unsigned i = 0; i < iso->n_workers; i++) {
-        for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++) {
-            held_doc_t *h = &iso->workers[i].held[k];
-            h->layer_here = glossa__calloc(rt->n_steps + 1, 1);
-            if (!h->layer_here) {
-                glossa__isolation_free(iso);
-                return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0,
-                                    "out of memory");
-            }
-        }
-    }
+    glossa__zygote_events_t events = {iso, on_forked, on_exited,
+                                      on_zygote_died};
+    rc = glossa__zygote_attach(iso->zygote, loop, &events);
     uv_check_init(loop, &iso->dispatcher);
     iso->dispatcher.data = iso;
     iso->dispatcher_open = 1;
-    for (unsigned i = 0; i < iso->n_workers; i++) {
-        iso->workers[i].iso = iso;
-        iso->workers[i].index = i;
-    }
     /* From here on the loop holds handles of ours: even on failure the
      * caller stops and frees what it gets (isolate.h). */
     *out = iso;
-    int rc = start_zygote(iso);
     if (rc) {
         iso->fatal = 1;
         return glossa__fail(err, GLOSSA_ECRASHED, NULL, 0,
-                            "cannot start the plugin process (%s): %s",
-                            rt->worker_command ? rt->worker_command
-                                               : "/proc/self/exe",
+                            "cannot talk to the plugin process: %s",
                             uv_strerror(rc));
     }
     for (unsigned i = 0; i < iso->n_workers; i++)
@@ -1466,8 +1132,9 @@ void glossa__isolation_stop(glossa__isolation_t *iso)
             kill_worker(w);
         retire(w);
     }
-    /* The zygote reads end of file, ends the workers left and exits. */
-    close_control(iso);
+    /* The zygote reads end of file, ends the workers left and exits;
+     * glossa__isolation_free() waits for it. */
+    glossa__zygote_detach(iso->zygote);
     glossa__unit_t *u;
     while ((u = dequeue(iso)))
         fail_unit(iso, u, GLOSSA_EINTR, "not run: the run was stopped", 0);
@@ -1479,14 +1146,12 @@ void glossa__isolation_free(glossa__isolation_t *iso)
         return;
     if (iso->quarantine)
         fclose(iso->quarantine);
-    frame_buffer_free(&iso->control_in);
     for (unsigned i = 0; iso->workers && i < iso->n_workers; i++) {
-        frame_buffer_free(&iso->workers[i].in);
+        glossa__frame_buffer_free(&iso->workers[i].in);
         for (unsigned k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)
             glossa__free(iso->workers[i].held[k].layer_here);
-        drop_progress_page(&iso->workers[i]);
     }
     glossa__free(iso->workers);
-    glossa__free(iso->init);
+    glossa__zygote_free(iso->zygote);
     glossa__free(iso);
 }

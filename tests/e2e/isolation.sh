@@ -66,6 +66,30 @@ for t in 1 3; do
     cmp "$TMP/inproc" "$TMP/iso.$t" || fail "isolated output ($t workers) differs from in-process"
 done
 
+# Instances are made once, in the process that runs them: with
+# --isolate the zygote creates them and its forked workers share them
+# (even when workers are replaced), and glossa itself creates none.
+for t in 1 3; do
+    rm -f "$TMP/creates"
+    FAULTY_CREATE_LOG="$TMP/creates" "$GLOSSA" run --isolate --threads $t \
+        --worker-max-docs 2 --plugin faulty "$TMP/clean.jsonl" -o "$TMP/created.jsonl" \
+        2>"$TMP/err" || { cat "$TMP/err"; fail "isolated run for the create count"; }
+    [ "$(wc -l <"$TMP/creates")" -eq 1 ] ||
+        fail "$t workers: $(wc -l <"$TMP/creates") instances made, expected one (the zygote's)"
+done
+rm -f "$TMP/creates"
+FAULTY_CREATE_LOG="$TMP/creates" "$GLOSSA" run --plugin faulty "$TMP/clean.jsonl" >/dev/null 2>&1 ||
+    fail "in-process run for the create count"
+[ "$(wc -l <"$TMP/creates")" -eq 1 ] || fail "in-process: not one instance"
+
+# A plugin that refuses its configuration stops an isolated run before
+# any input is read, with the in-process message and status.
+B="$TEST_PLUGINS/broken"
+run_glossa 3 run --isolate --plugin "$B/broken_reject_config.so" "$TMP/clean.jsonl" -o "$TMP/refused.jsonl"
+expect_in "$TMP/err" "plugin 'broken' ($B/broken_reject_config.so) refused to start: threshold must be between 0 and 1"
+[ ! -e "$TMP/refused.jsonl" ] && [ ! -e "$TMP/refused.jsonl.partial" ] ||
+    fail "a refused pipeline left an output behind"
+
 # Workers are forked from one process that loaded the plugins once (the
 # zygote), so they share its models. If it dies, the run stops with a
 # clear error instead of waiting for workers that cannot come.

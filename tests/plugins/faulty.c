@@ -13,7 +13,9 @@
  *   EXIT-NOW      calls exit(3)
  *   HANG          never returns
  *   LEAK          leaks 32 MiB per document (fails cleanly when malloc does)
- * Every other document gets one span "OK" over its first character. */
+ * Every other document gets one span "OK" over its first character.
+ * With FAULTY_CREATE_LOG set in the environment, create() appends its
+ * process id to that file: the tests count the instances made. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,12 @@ static void *create(const glossa_create_args_t *args, char *err,
     (void)err;
     (void)err_size;
     host = args->host;
+    const char *log = getenv("FAULTY_CREATE_LOG");
+    FILE *f = log ? fopen(log, "a") : NULL;
+    if (f) {
+        fprintf(f, "%ld\n", (long)getpid());
+        fclose(f);
+    }
     return (void *)&host;
 }
 
