@@ -591,31 +591,16 @@ static void size_thread_pool(const glossa_runtime_t *rt)
     }
 }
 
-int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
-               const glossa_sink_t *sink, glossa_run_stats_t *stats,
-               glossa_error_t *err)
+/* A run's state and its loop's handles, before anything is read. NULL
+ * with err filled when it cannot be made. */
+static glossa__run_t *run_new(glossa_runtime_t *rt, glossa_source_t *src,
+                              const glossa_sink_t *sink, glossa_error_t *err)
 {
-    glossa_error_clear(err);
-    if (stats)
-        memset(stats, 0, sizeof(*stats));
-    if (!rt || !src || !sink || !sink->write)
-        return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
-                            "glossa_run needs a runtime, a source and a sink");
-    if (!rt->prepared)
-        return glossa__fail(err, GLOSSA_ESTATE, NULL, 0,
-                            "glossa_runtime_prepare() must succeed before "
-                            "glossa_run()");
-    if (glossa__source_runtime(src) != rt)
-        return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
-                            "the source belongs to another runtime");
-    for (size_t i = 0; i < rt->n_steps; i++)
-        rt->steps[i]->nanos = rt->steps[i]->calls = rt->steps[i]->failures = 0;
-    atomic_store(&rt->stop_requested, 0);
-    size_thread_pool(rt);
-
     glossa__run_t *run = glossa__calloc(1, sizeof(*run));
-    if (!run)
-        return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+    if (!run) {
+        glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
     run->rt = rt;
     run->src = src;
     run->sink = sink;
@@ -641,7 +626,8 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
             uv_loop_close(&run->loop);
         glossa__free(run->ring);
         glossa__free(run);
-        return glossa__fail(err, rc, NULL, 0, "cannot start the run");
+        glossa__fail(err, rc, NULL, 0, "cannot start the run");
+        return NULL;
     }
     run->loop.data = run;
     uv_async_init(&run->loop, &run->wake, on_wake);
@@ -652,49 +638,54 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
     uv_timer_init(&run->loop, &run->tick);
     run->tick.data = run;
     uv_timer_start(&run->tick, on_tick, TICK_MS, TICK_MS);
-    atomic_store(&rt->active_run, run);
-    run->t_start = uv_hrtime();
-    if (rt->opts.isolate) {
-        glossa__isolation_callbacks_t cb = {run, isolated_unit_done,
-                                            isolation_fatal};
-        struct glossa__zygote *zygote = rt->zygote;
-        rt->zygote = NULL; /* the run ends it */
-        rc = glossa__isolation_start(&run->iso, &run->loop, rt, zygote, &cb,
-                                     err);
-        if (rc) {
-            /* Nothing was read: finish at once and report. */
-            uv_mutex_lock(&run->mutex);
-            run->reader_done = 1;
-            uv_mutex_unlock(&run->mutex);
-            run->fatal_rc = rc;
-            uv_async_send(&run->wake);
-        }
-    }
+    return run;
+}
 
-    if (run->fatal_rc) {
-        /* isolation could not start; the reader is not needed */
-    } else if (uv_thread_create(&run->reader, reader_main, run) == 0) {
-        run->reader_started = 1;
-    } else {
+/* Isolation: the workers, forked by the zygote prepare() started. When
+ * they cannot start, the run ends at once with nothing read. */
+static void start_isolation(glossa__run_t *run, glossa_error_t *err)
+{
+    glossa_runtime_t *rt = run->rt;
+    glossa__isolation_callbacks_t cb = {run, isolated_unit_done,
+                                        isolation_fatal};
+    struct glossa__zygote *zygote = rt->zygote;
+    rt->zygote = NULL; /* the run ends it */
+    int rc =
+        glossa__isolation_start(&run->iso, &run->loop, rt, zygote, &cb, err);
+    if (rc) {
+        uv_mutex_lock(&run->mutex);
         run->reader_done = 1;
-        run->reader_rc = GLOSSA_ENOMEM;
-        glossa__fail(&run->reader_err, GLOSSA_ENOMEM, NULL, 0,
-                     "cannot start the reader thread");
+        uv_mutex_unlock(&run->mutex);
+        run->fatal_rc = rc;
         uv_async_send(&run->wake);
     }
-    uv_run(&run->loop, UV_RUN_DEFAULT);
-    if (run->reader_started)
-        uv_thread_join(&run->reader);
-    glossa__isolation_free(run->iso);
-    atomic_store(&rt->active_run, NULL);
+}
 
+static void start_reader(glossa__run_t *run)
+{
+    if (uv_thread_create(&run->reader, reader_main, run) == 0) {
+        run->reader_started = 1;
+        return;
+    }
+    run->reader_done = 1;
+    run->reader_rc = GLOSSA_ENOMEM;
+    glossa__fail(&run->reader_err, GLOSSA_ENOMEM, NULL, 0,
+                 "cannot start the reader thread");
+    uv_async_send(&run->wake);
+}
+
+/* The run's outcome (statistics, the first fatal error) and its end. */
+static int run_finish(glossa__run_t *run, glossa_run_stats_t *stats,
+                      glossa_error_t *err)
+{
+    glossa_runtime_t *rt = run->rt;
     run->stats.wall_seconds = (double)(uv_hrtime() - run->t_start) / 1e9;
     run->stats.prepare_seconds = (double)run->prepare_nanos / 1e9;
     run->stats.merge_seconds = (double)run->merge_nanos / 1e9;
-    run->stats.errors += glossa_source_problems(src);
+    run->stats.errors += glossa_source_problems(run->src);
     if (stats)
         *stats = run->stats;
-
+    int rc = 0;
     if (run->fatal_rc) {
         rc = run->fatal_rc;
         if (err && !err->code && run->fatal_err.code)
@@ -714,6 +705,45 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
     glossa__free(run->ring);
     glossa__free(run);
     return rc;
+}
+
+int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
+               const glossa_sink_t *sink, glossa_run_stats_t *stats,
+               glossa_error_t *err)
+{
+    glossa_error_clear(err);
+    if (stats)
+        memset(stats, 0, sizeof(*stats));
+    if (!rt || !src || !sink || !sink->write)
+        return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
+                            "glossa_run needs a runtime, a source and a sink");
+    if (!rt->prepared)
+        return glossa__fail(err, GLOSSA_ESTATE, NULL, 0,
+                            "glossa_runtime_prepare() must succeed before "
+                            "glossa_run()");
+    if (glossa__source_runtime(src) != rt)
+        return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
+                            "the source belongs to another runtime");
+    for (size_t i = 0; i < rt->n_steps; i++)
+        rt->steps[i]->nanos = rt->steps[i]->calls = rt->steps[i]->failures = 0;
+    atomic_store(&rt->stop_requested, 0);
+    size_thread_pool(rt);
+
+    glossa__run_t *run = run_new(rt, src, sink, err);
+    if (!run)
+        return err && err->code ? err->code : GLOSSA_ENOMEM;
+    atomic_store(&rt->active_run, run);
+    run->t_start = uv_hrtime();
+    if (rt->opts.isolate)
+        start_isolation(run, err);
+    if (!run->fatal_rc)
+        start_reader(run);
+    uv_run(&run->loop, UV_RUN_DEFAULT);
+    if (run->reader_started)
+        uv_thread_join(&run->reader);
+    glossa__isolation_free(run->iso);
+    atomic_store(&rt->active_run, NULL);
+    return run_finish(run, stats, err);
 }
 
 void glossa_runtime_stop(glossa_runtime_t *rt)
