@@ -318,162 +318,202 @@ static inline void advance(scan_t *sc, ch_t c)
     sc->cp++;
 }
 
-/* Scans one word starting at the current position (a word character) and
- * pushes it, plus a clitic token if one follows. */
-static int scan_word(scan_t *sc, builder_t *b, uint32_t space_flags)
+/* What scanning a word learns about it. */
+typedef struct word {
+    size_t start, cp_start;
+    int has_letter, has_lower, all_ascii, inner_period;
+    size_t segment_letters; /* letters since start or the last period */
+    ch_t first, last;
+    /* A clitic split found while scanning: [clitic_start, clitic_end). */
+    size_t clitic_start, clitic_end, clitic_cp, clitic_cps;
+} word_t;
+
+/* Takes a run of ASCII letters and digits: the common case, one table
+ * lookup a byte. */
+static inline void take_ascii_run(scan_t *sc, word_t *w)
 {
     const unsigned char *s = sc->s;
-    size_t n = sc->n;
-    size_t start = sc->i, cp_start = sc->cp;
-    int has_letter = 0, has_lower = 0, all_ascii = 1, inner_period = 0;
-    size_t segment_letters = 0; /* letters since start or the last period */
-    ch_t first = char_at(s, n, sc->i);
-    ch_t last = first;
-    /* A clitic split found while scanning: [clitic_start, clitic_end). */
-    size_t clitic_start = 0, clitic_end = 0, clitic_cp = 0, clitic_cps = 0;
+    size_t run = sc->i;
+    uint8_t bits, seen = 0;
+    while (run < sc->n && (bits = ASCII_WORD_BITS[s[run]]) != 0) {
+        seen |= bits;
+        w->segment_letters += (bits >> 1) & 1;
+        run++;
+    }
+    if (run == sc->i)
+        return;
+    w->has_letter |= (seen & W_LETTER) != 0;
+    w->has_lower |= (seen & W_LOWER) != 0;
+    sc->cp += run - sc->i;
+    sc->i = run;
+    unsigned char lb = s[run - 1];
+    w->last.cp = lb;
+    w->last.cls = ASCII_CLASS[lb];
+    w->last.len = 1;
+}
 
+/* An apostrophe between letters: a clitic ("Russia's", "don't") ends the
+ * word, recorded in w; any other ("O'Brien") continues it. Returns 1
+ * when the word goes on. */
+static inline int take_apostrophe(scan_t *sc, word_t *w, ch_t c, ch_t n1)
+{
+    const unsigned char *s = sc->s;
+    size_t k = clitic_after_apostrophe(s, sc->n, sc->i + c.len);
+    if (k) { /* "Russia's": the word ends here */
+        w->clitic_start = sc->i;
+        w->clitic_end = sc->i + c.len + k;
+        w->clitic_cp = sc->cp;
+        w->clitic_cps = 1 + k;
+        return 0;
+    }
+    /* "n't": the word ends before the n. */
+    if ((w->last.cp == 'n' || w->last.cp == 'N') &&
+        (n1.cp == 't' || n1.cp == 'T') && sc->i - w->start > 1) {
+        ch_t n2 = char_at(s, sc->n, sc->i + c.len + 1);
+        if (!n2.len || !is_word_class(n2.cls)) {
+            w->clitic_start = sc->i - 1;
+            w->clitic_end = sc->i + c.len + 1;
+            w->clitic_cp = sc->cp - 1;
+            w->clitic_cps = 3;
+            sc->i -= 1;
+            sc->cp -= 1;
+            return 0;
+        }
+    }
+    if (c.len > 1)
+        w->all_ascii = 0;
+    w->last = c;
+    advance(sc, c);
+    return 1;
+}
+
+/* Whether the punctuation c continues the word: a hyphen between word
+ * characters, an apostrophe (take_apostrophe), a period or comma between
+ * digits, the periods of "U.S.". Takes it when it does. */
+static inline int take_inner_punctuation(scan_t *sc, word_t *w, ch_t c)
+{
+    const unsigned char *s = sc->s;
+    ch_t n1 = char_at(s, sc->n, sc->i + c.len);
+    if (c.cls == C_HYPHEN && n1.len && is_word_class(n1.cls)) {
+        if (c.len > 1)
+            w->all_ascii = 0;
+        w->last = c;
+        advance(sc, c);
+        w->segment_letters = 0;
+        return 1;
+    }
+    if (c.cls == C_APOS && is_letter_class(w->last.cls) && n1.len &&
+        is_letter_class(n1.cls))
+        return take_apostrophe(sc, w, c, n1);
+    if ((c.cls == C_PERIOD || c.cls == C_COMMA) && w->last.cls == C_DIGIT &&
+        n1.cls == C_DIGIT && n1.len) {
+        w->last = c;
+        advance(sc, c);
+        return 1;
+    }
+    if (c.cls == C_PERIOD && w->segment_letters == 1 && n1.len &&
+        is_letter_class(n1.cls)) {
+        ch_t n2 = char_at(s, sc->n, sc->i + 1 + n1.len);
+        if (n2.cls == C_PERIOD) { /* U.S.: letter . letter . */
+            w->inner_period = 1;
+            w->segment_letters = 0;
+            w->last = c;
+            advance(sc, c);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Takes the word's characters, up to its end or a clitic. */
+static inline void take_word_chars(scan_t *sc, word_t *w)
+{
     for (;;) {
-        /* Fast path: a run of ASCII letters and digits. */
-        size_t run = sc->i;
-        uint8_t bits, seen = 0;
-        while (run < n && (bits = ASCII_WORD_BITS[s[run]]) != 0) {
-            seen |= bits;
-            segment_letters += (bits >> 1) & 1;
-            run++;
-        }
-        if (run > sc->i) {
-            has_letter |= (seen & W_LETTER) != 0;
-            has_lower |= (seen & W_LOWER) != 0;
-            sc->cp += run - sc->i;
-            sc->i = run;
-            unsigned char lb = s[run - 1];
-            last.cp = lb;
-            last.cls = ASCII_CLASS[lb];
-            last.len = 1;
-        }
-        ch_t c = char_at(s, n, sc->i);
+        take_ascii_run(sc, w);
+        ch_t c = char_at(sc->s, sc->n, sc->i);
         if (!c.len)
-            break;
+            return;
         if (is_word_class(c.cls)) {
             if (is_letter_class(c.cls)) {
-                has_letter = 1;
-                segment_letters++;
+                w->has_letter = 1;
+                w->segment_letters++;
             }
             if (c.cls == C_LOWER)
-                has_lower = 1;
+                w->has_lower = 1;
             if (c.len > 1)
-                all_ascii = 0;
-            last = c;
+                w->all_ascii = 0;
+            w->last = c;
             advance(sc, c);
             continue;
         }
         /* Only hyphens, apostrophes, periods and commas can continue a
          * word; anything else ends it without looking further. */
-        if (c.cls != C_HYPHEN && c.cls != C_APOS && c.cls != C_PERIOD &&
-            c.cls != C_COMMA)
-            break;
-        ch_t n1 = char_at(s, n, sc->i + c.len);
-        if (c.cls == C_HYPHEN && n1.len && is_word_class(n1.cls)) {
-            if (c.len > 1)
-                all_ascii = 0;
-            last = c;
-            advance(sc, c);
-            segment_letters = 0;
-            continue;
-        }
-        if (c.cls == C_APOS && is_letter_class(last.cls) && n1.len &&
-            is_letter_class(n1.cls)) {
-            size_t k = clitic_after_apostrophe(s, n, sc->i + c.len);
-            if (k) { /* "Russia's": the word ends here */
-                clitic_start = sc->i;
-                clitic_end = sc->i + c.len + k;
-                clitic_cp = sc->cp;
-                clitic_cps = 1 + k;
-                break;
-            }
-            /* "n't": the word ends before the n. */
-            if ((last.cp == 'n' || last.cp == 'N') &&
-                (n1.cp == 't' || n1.cp == 'T') && sc->i - start > 1) {
-                ch_t n2 = char_at(s, n, sc->i + c.len + 1);
-                if (!n2.len || !is_word_class(n2.cls)) {
-                    clitic_start = sc->i - 1;
-                    clitic_end = sc->i + c.len + 1;
-                    clitic_cp = sc->cp - 1;
-                    clitic_cps = 3;
-                    sc->i -= 1;
-                    sc->cp -= 1;
-                    break;
-                }
-            }
-            if (c.len > 1)
-                all_ascii = 0;
-            last = c;
-            advance(sc, c);
-            continue;
-        }
-        if ((c.cls == C_PERIOD || c.cls == C_COMMA) && last.cls == C_DIGIT &&
-            n1.cls == C_DIGIT && n1.len) {
-            last = c;
-            advance(sc, c);
-            continue;
-        }
-        if (c.cls == C_PERIOD && segment_letters == 1 && n1.len &&
-            is_letter_class(n1.cls)) {
-            ch_t n2 = char_at(s, n, sc->i + 1 + n1.len);
-            if (n2.cls == C_PERIOD) { /* U.S.: letter . letter . */
-                inner_period = 1;
-                segment_letters = 0;
-                last = c;
-                advance(sc, c);
-                continue;
-            }
-        }
-        break;
+        if ((c.cls != C_HYPHEN && c.cls != C_APOS && c.cls != C_PERIOD &&
+             c.cls != C_COMMA) ||
+            !take_inner_punctuation(sc, w, c))
+            return;
     }
+}
 
-    uint8_t aux = 0;
-    size_t word_len = sc->i - start;
-    ch_t next = char_at(s, n, sc->i);
-    if (!clitic_end && next.len && next.cls == C_PERIOD) {
-        ch_t after = char_at(s, n, sc->i + 1);
-        int ellipsis = after.len && after.cls == C_PERIOD;
-        int title = in_list(TITLE_ABBREVIATIONS, s + start, word_len);
-        int initial = segment_letters == 1 && word_len <= 4 &&
-                      (first.cls == C_UPPER) && !inner_period && has_letter &&
-                      word_len == first.len;
-        int other =
-            inner_period || in_list(OTHER_ABBREVIATIONS, s + start, word_len);
-        if (!ellipsis && (title || initial || other)) {
-            advance(sc, next);
-            aux = (title || initial) ? AUX_ABBR_TITLE : AUX_ABBR_OTHER;
-        }
-    }
+/* A period after an abbreviation ("Mr.", an initial, "U.S.") belongs to
+ * the word: takes it and returns the token's AUX_ABBR_* mark, else 0. */
+static inline uint8_t take_abbreviation_period(scan_t *sc, const word_t *w)
+{
+    const unsigned char *s = sc->s;
+    size_t word_len = sc->i - w->start;
+    ch_t next = char_at(s, sc->n, sc->i);
+    if (w->clitic_end || !next.len || next.cls != C_PERIOD)
+        return 0;
+    ch_t after = char_at(s, sc->n, sc->i + 1);
+    int ellipsis = after.len && after.cls == C_PERIOD;
+    int title = in_list(TITLE_ABBREVIATIONS, s + w->start, word_len);
+    int initial = w->segment_letters == 1 && word_len <= 4 &&
+                  (w->first.cls == C_UPPER) && !w->inner_period &&
+                  w->has_letter && word_len == w->first.len;
+    int other =
+        w->inner_period || in_list(OTHER_ABBREVIATIONS, s + w->start, word_len);
+    if (ellipsis || !(title || initial || other))
+        return 0;
+    advance(sc, next);
+    return (title || initial) ? AUX_ABBR_TITLE : AUX_ABBR_OTHER;
+}
+
+/* Scans one word starting at the current position (a word character) and
+ * pushes it, plus a clitic token if one follows. */
+static int scan_word(scan_t *sc, builder_t *b, uint32_t space_flags)
+{
+    const unsigned char *s = sc->s;
+    word_t w = {.start = sc->i, .cp_start = sc->cp, .all_ascii = 1};
+    w.first = w.last = char_at(s, sc->n, sc->i);
+    take_word_chars(sc, &w);
+    uint8_t aux = take_abbreviation_period(sc, &w);
 
     uint32_t flags = space_flags;
-    if (has_letter)
+    if (w.has_letter)
         flags |= GLOSSA_TOKEN_WORD;
-    else if (first.cls == C_DIGIT)
+    else if (w.first.cls == C_DIGIT)
         flags |= GLOSSA_TOKEN_NUMBER;
-    if (first.cls == C_UPPER)
+    if (w.first.cls == C_UPPER)
         flags |= GLOSSA_TOKEN_UPPER;
-    if (has_letter && !has_lower)
+    if (w.has_letter && !w.has_lower)
         flags |= GLOSSA_TOKEN_ALLCAPS;
-    if (all_ascii)
+    if (w.all_ascii)
         flags |= GLOSSA_TOKEN_ASCII;
-    if (first.cls == C_LOWER)
+    if (w.first.cls == C_LOWER)
         aux |= AUX_LOWER_START;
-    int rc = push_token(b, (uint32_t)start, (uint32_t)sc->i, (uint32_t)cp_start,
-                        (uint32_t)sc->cp, flags, aux);
-    if (rc || !clitic_end)
+    int rc = push_token(b, (uint32_t)w.start, (uint32_t)sc->i,
+                        (uint32_t)w.cp_start, (uint32_t)sc->cp, flags, aux);
+    if (rc || !w.clitic_end)
         return rc;
     /* The clitic follows the word directly. */
-    rc = push_token(b, (uint32_t)clitic_start, (uint32_t)clitic_end,
-                    (uint32_t)clitic_cp, (uint32_t)(clitic_cp + clitic_cps),
+    rc = push_token(b, (uint32_t)w.clitic_start, (uint32_t)w.clitic_end,
+                    (uint32_t)w.clitic_cp,
+                    (uint32_t)(w.clitic_cp + w.clitic_cps),
                     GLOSSA_TOKEN_WORD |
-                        (s[clitic_start] < 0x80 ? GLOSSA_TOKEN_ASCII : 0u),
+                        (s[w.clitic_start] < 0x80 ? GLOSSA_TOKEN_ASCII : 0u),
                     AUX_LOWER_START);
-    sc->i = clitic_end;
-    sc->cp = clitic_cp + clitic_cps;
+    sc->i = w.clitic_end;
+    sc->cp = w.clitic_cp + w.clitic_cps;
     return rc;
 }
 
