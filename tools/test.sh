@@ -4,7 +4,10 @@
 #   1. a release build with warnings as errors: the whole suite;
 #   2. an ASan+UBSan build: the whole suite;
 #   3. a ThreadSanitizer build: the tests that run threads;
-#   4. the libFuzzer targets (clang), each for a short while.
+#   4. the libFuzzer targets (clang), each for a short while;
+#   5. the README's first command (tools/quickstart.sh) on a brand-new
+#      Debian 12, through ../shared/tools/fresh-machine.sh (root only; said
+#      when skipped).
 #   tools/test.sh [--fast]    --fast: step 1 only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,5 +53,8 @@ if [ $fast = 0 ]; then
         -DGLOSSA_FUZZ=ON >/dev/null
     cmake --build build-fuzz --parallel "$jobs" >/dev/null
     tools/fuzz.sh "${GLOSSA_FUZZ_SECONDS:-15}" build-fuzz
+
+    step "the quick start on a brand-new Debian 12 (fresh-machine.sh)"
+    tools/fresh-machine-check.sh
 fi
 step "all tests passed"
