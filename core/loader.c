@@ -94,6 +94,15 @@ static char *find_data_dir(const char *path, const char *name)
     if (!beside || is_dir(beside))
         return beside;
     glossa__free(beside);
+    /* Installed: <prefix>/lib/glossa/plugins/x.so finds
+     * <prefix>/share/glossa/plugins/x/ through the relative path between
+     * them, whatever the prefix and wherever the tree was moved; then the
+     * configured prefix. */
+    char *moved = glossa__asprintf("%.*s/%s/%s", (int)dir_len, dir,
+                                   GLOSSA_PLUGIN_DATA_DIR_REL, name);
+    if (!moved || is_dir(moved))
+        return moved;
+    glossa__free(moved);
     char *installed =
         glossa__asprintf("%s/plugins/%s", GLOSSA_INSTALL_DATA_DIR, name);
     if (!installed || is_dir(installed))

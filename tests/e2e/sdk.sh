@@ -43,4 +43,16 @@ cc -std=c11 -shared -fPIC -fvisibility=hidden $(pkg-config --cflags glossa) \
     keywords.c -o "$TMP/kw2.so" $(pkg-config --libs jansson) || fail "pkg-config build"
 "$P/bin/glossa" run --plugin "$TMP/kw2.so" "$SOURCE_DIR/corpus/000.txt" >/dev/null 2>"$TMP/err"
 [ $? -eq 3 ] || fail "without its required config the plugin must refuse to start"
+
+# A relocated install: the binary finds the plugins, the default pipeline
+# and the bundled analyzers' models and data relative to itself, whatever
+# the prefix and wherever the tree is moved.
+mv "$P" "$TMP/moved"
+M="$TMP/moved"
+"$M/bin/glossa" run "$SOURCE_DIR/corpus" >"$TMP/out" 2>"$TMP/err" ||
+    { cat "$TMP/err" >&2; fail "the default pipeline from a moved install"; }
+expect_json "$TMP/out" 'length == 5 and all(.[]; .errors == [] and (.annotations.entities | length) > 0 and (.annotations.dates | length) > 0 and (.annotations.mediation | length) > 0)'
+"$M/bin/glossa" run --pipeline pipeline.json "$SOURCE_DIR/corpus" >"$TMP/out" 2>"$TMP/err" ||
+    { cat "$TMP/err" >&2; fail "the out-of-tree plugin from a moved install"; }
+expect_json "$TMP/out" 'length == 5 and all(.[]; .errors == [])'
 echo ok

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Checks the include rules of docs/architecture.md, which keep each part in
+its room:
+
+  core/         libglossa: system headers, include/glossa/, its own headers;
+                never the CLI's or a plugin's
+  cli/          the glossa tool, a client of the public API: system headers,
+                include/glossa/, its own headers; never core/'s
+  plugins/<p>/  each plugin: system headers, include/glossa/, its own
+                headers; never core/'s, cli/'s or another plugin's
+  bench/, tests/plugins/, docs/examples/: like a plugin author's code
+
+usage: check-includes.py [REPO_ROOT]   exit 1 and one line per violation
+"""
+import os
+import re
+import sys
+
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+
+# Each area: its root and the roots whose headers it may include besides
+# its own. include/glossa/ is open to all (as "glossa/x.h" or <glossa/x.h>).
+AREAS = {
+    "core": [],
+    "cli": [],
+    "bench": [],
+    "tests/plugins": [],
+    "docs/examples": [],
+}
+
+
+def areas_of(root):
+    found = dict(AREAS)
+    plugins = os.path.join(root, "plugins")
+    for name in sorted(os.listdir(plugins)):
+        if os.path.isdir(os.path.join(plugins, name)):
+            found["plugins/" + name] = []
+    return found
+
+
+def area_of(path, areas):
+    best = None
+    for a in areas:
+        if path == a or path.startswith(a + "/"):
+            if best is None or len(a) > len(best):
+                best = a
+    return best
+
+
+def headers_under(root, area):
+    names = set()
+    for d, _, files in os.walk(os.path.join(root, area)):
+        for f in files:
+            if f.endswith(".h"):
+                rel = os.path.relpath(os.path.join(d, f), os.path.join(root, area))
+                names.add(rel)
+                names.add(f)
+    return names
+
+
+def main():
+    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".")
+    areas = areas_of(root)
+    own = {a: headers_under(root, a) for a in areas}
+    public = {"glossa/" + f for f in os.listdir(os.path.join(root, "include/glossa"))}
+    # Headers of core/ that are not the area's own: a quoted include of one
+    # of these from elsewhere is a private core header.
+    core_headers = own["core"]
+    bad = []
+    for area in areas:
+        for d, _, files in os.walk(os.path.join(root, area)):
+            for f in files:
+                if not f.endswith((".c", ".h")):
+                    continue
+                path = os.path.join(d, f)
+                rel = os.path.relpath(path, root)
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    text = fh.read()
+                for m in INCLUDE.finditer(text):
+                    kind, name = m.group(1), m.group(2)
+                    line = text.count("\n", 0, m.start()) + 1
+                    if name in public:
+                        continue
+                    local = os.path.normpath(os.path.join(d, name))
+                    if kind == '"' and os.path.exists(local) and \
+                            area_of(os.path.relpath(local, root), areas) == area:
+                        continue
+                    if kind == '"' and name in own[area]:
+                        continue
+                    if kind == "<" and not name.startswith("glossa/") and \
+                            name not in core_headers:
+                        continue  # a system or third-party header
+                    why = ("a private header of core/" if name in core_headers
+                           else "not in include/glossa/ nor this part's own")
+                    bad.append(f"{rel}:{line}: #include {kind}{name}"
+                               f"{'>' if kind == '<' else chr(34)}: {why}")
+    for b in bad:
+        print(b)
+    if bad:
+        print(f"{len(bad)} include(s) break the rules of docs/architecture.md "
+              "(tools/check-includes.py)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
