@@ -15,7 +15,7 @@
 #include "commands.h"
 #include "output.h"
 #include "progress.h"
-#include "shard.h"
+#include "scaleout/shard.h"
 
 static void run_usage(FILE *out)
 {
