@@ -53,6 +53,15 @@ int glossa_cli_parse_doc_timeout(const char *s, unsigned *ms);
  * through a line. */
 void glossa_cli_install_stop_signals(void (*handler)(int));
 
+/* Puts back the default action of SIGINT and SIGTERM. */
+void glossa_cli_restore_stop_signals(void);
+
+/* Prints "PREFIX: WHAT: message" (or "PREFIX: message" when what is NULL)
+ * on stderr, the message being the library's error as
+ * glossa_error_format() writes it. */
+void glossa_cli_print_error(const char *prefix, const char *what,
+                            const glossa_error_t *err);
+
 /* Whether something (a file, a directory, a FIFO...) is at path. */
 int glossa_cli_path_exists(const char *path);
 

@@ -21,6 +21,21 @@ void glossa_cli_install_stop_signals(void (*handler)(int))
     signal(SIGPIPE, SIG_IGN);
 }
 
+void glossa_cli_restore_stop_signals(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+}
+
+void glossa_cli_print_error(const char *prefix, const char *what,
+                            const glossa_error_t *err)
+{
+    char msg[2048];
+    glossa_error_format(err, msg, sizeof(msg));
+    fprintf(stderr, "%s: %s%s%s\n", prefix, what ? what : "", what ? ": " : "",
+            msg);
+}
+
 int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level)
 {
     static const struct {
