@@ -36,6 +36,10 @@ int glossa_cli_merge_redis(const glossa_cli_redis_merge_t *m);
 /* Whether this glossa has the Redis commands, and the hiredis version. */
 const char *glossa_cli_redis_support(void);
 
+/* Parses a whole decimal number from min to max, the whole string. Returns
+ * 0, or -1 leaving *out as it was. */
+int glossa_cli_parse_int(const char *s, long min, long max, int *out);
+
 /* Parses a size such as 1048576, 64K, 256M or 2G. Returns 0 or -1. */
 int glossa_cli_parse_size(const char *s, unsigned long long *out);
 
@@ -61,6 +65,9 @@ void glossa_cli_restore_stop_signals(void);
  * glossa_error_format() writes it. */
 void glossa_cli_print_error(const char *prefix, const char *what,
                             const glossa_error_t *err);
+
+/* Seconds on the monotonic clock, for durations. */
+double glossa_cli_now_s(void);
 
 /* Whether something (a file, a directory, a FIFO...) is at path. */
 int glossa_cli_path_exists(const char *path);

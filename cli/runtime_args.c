@@ -20,16 +20,6 @@ void glossa_cli_runtime_args_free(glossa_cli_runtime_args_t *a)
     a->plugins = NULL;
 }
 
-static int parse_threads(const char *s, unsigned *threads)
-{
-    char *end;
-    long t = strtol(s, &end, 10);
-    if (end == s || *end || t < 1 || t > 1024)
-        return -1;
-    *threads = (unsigned)t;
-    return 0;
-}
-
 /* A size of at least 1 (64M, 1048576...). */
 static int parse_count(const char *s, size_t *out)
 {
@@ -52,9 +42,13 @@ int glossa_cli_runtime_option(glossa_cli_runtime_args_t *a, int c,
     case GLOSSA_CLI_OPT_PLUGIN:
         a->plugins[a->n_plugins++] = arg;
         break;
-    case GLOSSA_CLI_OPT_THREADS:
-        bad = parse_threads(arg, &o->threads);
+    case GLOSSA_CLI_OPT_THREADS: {
+        int threads;
+        bad = glossa_cli_parse_int(arg, 1, 1024, &threads);
+        if (!bad)
+            o->threads = (unsigned)threads;
         break;
+    }
     case GLOSSA_CLI_OPT_WINDOW:
         bad = parse_count(arg, &o->max_docs_in_flight);
         break;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -64,6 +65,16 @@ int glossa_cli_parse_doc_timeout(const char *s, unsigned *ms)
     return 0;
 }
 
+int glossa_cli_parse_int(const char *s, long min, long max, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < min || v > max)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
 int glossa_cli_parse_size(const char *s, unsigned long long *out)
 {
     if (!s || !isdigit((unsigned char)*s))
@@ -113,6 +124,13 @@ const char *glossa_cli_exe_dir(void)
         return NULL;
     *slash = '\0';
     return dir;
+}
+
+double glossa_cli_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int glossa_cli_path_exists(const char *path)
