@@ -110,15 +110,6 @@ static void append_xadd(glossa_cli_redis_t *r, const char *stream,
     redisAppendCommandArgv(r->c, 13, argv, lens);
 }
 
-/* The id just after `id`, for an exclusive XRANGE start that also works on
- * Redis before 6.2. */
-static void next_id(const char *id, char *out, size_t size)
-{
-    unsigned long long ms = 0, seq = 0;
-    sscanf(id, "%llu-%llu", &ms, &seq);
-    snprintf(out, size, "%llu-%llu", ms, seq + 1);
-}
-
 /* After a broken connection: how many of the batch's items landed, found
  * by their enq field among the entries after `last`. Returns the count, or
  * -1 on failure. Updates `last` to the last of them. */
@@ -127,7 +118,7 @@ static long landed(glossa_cli_redis_t *r, const char *stream, const batch_t *b,
 {
     long found = 0;
     char start[64];
-    next_id(last, start, sizeof(start));
+    glossa_cli_redis_next_id(last, start, sizeof(start));
     for (;;) {
         redisReply *reply =
             glossa_cli_redis_command(r, "checking what was enqueued",
@@ -152,7 +143,8 @@ static long landed(glossa_cli_redis_t *r, const char *stream, const batch_t *b,
             }
         }
         if (n > 0)
-            next_id(reply->element[n - 1]->str, start, sizeof(start));
+            glossa_cli_redis_next_id(reply->element[n - 1]->str, start,
+                                     sizeof(start));
         freeReplyObject(reply);
         if (n < 500)
             return found;

@@ -190,12 +190,9 @@ static int spool_results(glossa_cli_redis_t *r, const char *results,
                 return -1;
             }
         }
-        if (got > 0) {
-            unsigned long long ms = 0, seq = 0;
-            sscanf(reply->element[got - 1]->element[0]->str, "%llu-%llu", &ms,
-                   &seq);
-            snprintf(start, sizeof(start), "%llu-%llu", ms, seq + 1);
-        }
+        if (got > 0)
+            glossa_cli_redis_next_id(reply->element[got - 1]->element[0]->str,
+                                     start, sizeof(start));
         freeReplyObject(reply);
         if (got < 1000)
             break;

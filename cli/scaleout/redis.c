@@ -260,6 +260,13 @@ int glossa_cli_redis_id_cmp(const char *a, const char *b)
     return as < bs ? -1 : as > bs;
 }
 
+void glossa_cli_redis_next_id(const char *id, char *out, size_t size)
+{
+    unsigned long long ms = 0, seq = 0;
+    sscanf(id, "%llu-%llu", &ms, &seq);
+    snprintf(out, size, "%llu-%llu", ms, seq + 1);
+}
+
 const redisReply *glossa_cli_redis_field(const redisReply *fields,
                                          const char *name)
 {
