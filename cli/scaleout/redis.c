@@ -12,13 +12,6 @@
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 5000
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -30,16 +23,6 @@ const char *glossa_cli_redis_default_url(void)
 {
     const char *env = getenv("GLOSSA_REDIS");
     return env && *env ? env : "127.0.0.1:6379";
-}
-
-static int parse_port(const char *s, int *port)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < 1 || v > 65535)
-        return -1;
-    *port = (int)v;
-    return 0;
 }
 
 int glossa_cli_redis_init(glossa_cli_redis_t *r, const char *url,
@@ -89,7 +72,7 @@ int glossa_cli_redis_init(glossa_cli_redis_t *r, const char *url,
     char *colon = strrchr(hostport, ':');
     if (colon) {
         *colon = '\0';
-        if (parse_port(colon + 1, &r->port)) {
+        if (glossa_cli_parse_int(colon + 1, 1, 65535, &r->port)) {
             free(copy);
             goto bad;
         }
@@ -180,7 +163,7 @@ int glossa_cli_redis_reconnect(glossa_cli_redis_t *r, const char *doing)
     if (r->c)
         redisFree(r->c);
     r->c = NULL;
-    double start = now_s();
+    double start = glossa_cli_now_s();
     int delay = BACKOFF_FIRST_MS;
     fprintf(stderr,
             "%s: lost the connection to Redis at %s while %s (%s); "
@@ -189,11 +172,11 @@ int glossa_cli_redis_reconnect(glossa_cli_redis_t *r, const char *doing)
     for (unsigned long attempt = 1;; attempt++) {
         if (r->give_up && atomic_load(r->give_up))
             return -1;
-        if (r->retry_for > 0 && now_s() - start > r->retry_for) {
+        if (r->retry_for > 0 && glossa_cli_now_s() - start > r->retry_for) {
             fprintf(stderr,
                     "%s: giving up on Redis at %s after %.0f s (%s; "
                     "--retry-for)\n",
-                    r->who, r->display, now_s() - start, why);
+                    r->who, r->display, glossa_cli_now_s() - start, why);
             return -1;
         }
         r->c = open_once(r, why, sizeof(why));
@@ -202,7 +185,7 @@ int glossa_cli_redis_reconnect(glossa_cli_redis_t *r, const char *doing)
             fprintf(stderr,
                     "%s: reconnected to Redis at %s after %.1f s (%lu "
                     "attempts)\n",
-                    r->who, r->display, now_s() - start, attempt);
+                    r->who, r->display, glossa_cli_now_s() - start, attempt);
             return 0;
         }
         /* Report the first failures, then about every 30 s. */
@@ -275,6 +258,13 @@ int glossa_cli_redis_id_cmp(const char *a, const char *b)
     if (am != bm)
         return am < bm ? -1 : 1;
     return as < bs ? -1 : as > bs;
+}
+
+void glossa_cli_redis_next_id(const char *id, char *out, size_t size)
+{
+    unsigned long long ms = 0, seq = 0;
+    sscanf(id, "%llu-%llu", &ms, &seq);
+    snprintf(out, size, "%llu-%llu", ms, seq + 1);
 }
 
 const redisReply *glossa_cli_redis_field(const redisReply *fields,

@@ -15,7 +15,8 @@
 #include "commands.h"
 #include "output.h"
 #include "progress.h"
-#include "shard.h"
+#include "runtime_args.h"
+#include "scaleout/shard.h"
 
 static void run_usage(FILE *out)
 {
@@ -92,16 +93,6 @@ static void install_signals(glossa_runtime_t *rt)
 {
     signal_runtime = rt;
     glossa_cli_install_stop_signals(on_signal);
-}
-
-/* ---- Pipeline ---------------------------------------------------------- */
-
-static void print_error(const char *what, const glossa_error_t *err)
-{
-    char msg[2048];
-    glossa_error_format(err, msg, sizeof(msg));
-    fprintf(stderr, "glossa: %s%s%s\n", what ? what : "", what ? ": " : "",
-            msg);
 }
 
 /* ---- Summary ----------------------------------------------------------- */
@@ -259,341 +250,361 @@ static json_t *describe_job(char **inputs, size_t n_inputs,
     return job;
 }
 
-/* ---- Main -------------------------------------------------------------- */
+/* ---- Options ----------------------------------------------------------- */
 
 enum {
-    OPT_PIPELINE = 256,
-    OPT_PLUGIN,
-    OPT_THREADS,
-    OPT_SHARD,
-    OPT_MAX_DOC,
-    OPT_MAX_LAYER,
-    OPT_WINDOW,
+    OPT_SHARD = GLOSSA_CLI_OPT_OWN,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
-    OPT_LOG_LEVEL,
     OPT_RESUME,
-    OPT_ISOLATE,
-    OPT_DOC_TIMEOUT,
     OPT_QUARANTINE,
     OPT_WORKER_MEMORY,
     OPT_WORKER_MAX_DOCS,
     OPT_STATS
 };
 
-int glossa_cli_run(int argc, char **argv)
+/* Not an exit code: the next step may go on. */
+#define GO (-1)
+
+/* What the command line asks for. */
+typedef struct run_args {
+    glossa_cli_runtime_args_t rt; /* the pipeline, the runtime's options */
+    glossa_source_options_t source;
+    const char *output;     /* -o, then with {shard} filled in */
+    const char *shard;      /* --shard, or NULL */
+    const char *quarantine; /* --quarantine, or the default with -o */
+    const char *stats;      /* --stats FILE, or NULL */
+    int resume, progress;
+    char **inputs;
+    size_t n_inputs;
+    char *output_name;        /* owned: the output with {shard} filled in */
+    char *quarantine_default; /* owned: OUT.quarantine.jsonl */
+} run_args_t;
+
+static void run_args_init(run_args_t *a, int argc)
 {
+    memset(a, 0, sizeof(*a));
+    glossa_cli_runtime_args_init(&a->rt, argc);
+    glossa_source_options_init(&a->source);
+    a->progress = isatty(STDERR_FILENO);
+}
+
+static void run_args_free(run_args_t *a)
+{
+    glossa_cli_runtime_args_free(&a->rt);
+    free(a->output_name);
+    free(a->quarantine_default);
+}
+
+/* Says what is wrong with the value of an option run shares with
+ * worker. */
+static void bad_runtime_value(int c, const char *arg)
+{
+    switch (c) {
+    case GLOSSA_CLI_OPT_THREADS:
+        fprintf(stderr, "glossa run: --threads takes 1 to 1024\n");
+        break;
+    case GLOSSA_CLI_OPT_MAX_DOC:
+    case GLOSSA_CLI_OPT_MAX_LAYER:
+        fprintf(stderr, "glossa run: bad size '%s' (e.g. 64M)\n", arg);
+        break;
+    case GLOSSA_CLI_OPT_WINDOW:
+        fprintf(stderr, "glossa run: bad --window '%s'\n", arg);
+        break;
+    case GLOSSA_CLI_OPT_DOC_TIMEOUT:
+        fprintf(stderr, "glossa run: --doc-timeout takes seconds "
+                        "(e.g. 2.5), up to a day\n");
+        break;
+    case GLOSSA_CLI_OPT_LOG_LEVEL:
+        fprintf(stderr, "glossa run: --log-level takes error, warn, "
+                        "info or debug\n");
+        break;
+    }
+}
+
+/* --worker-memory SIZE, --worker-max-docs N. Returns 0 or -1 (printed). */
+static int worker_limit(run_args_t *a, int c, const char *arg)
+{
+    unsigned long long size;
+    if (glossa_cli_parse_size(arg, &size) || size == 0) {
+        fprintf(stderr, "glossa run: bad value '%s'\n", arg);
+        return -1;
+    }
+    if (c == OPT_WORKER_MEMORY)
+        a->rt.options.worker_memory_limit = (size_t)size;
+    else
+        a->rt.options.worker_max_units =
+            size > UINT32_MAX ? UINT32_MAX : (unsigned)size;
+    return 0;
+}
+
+/* Takes one of run's own options. Returns GO or the exit code. */
+static int own_option(run_args_t *a, int c, const char *arg)
+{
+    switch (c) {
+    case 'o':
+        a->output = arg;
+        break;
+    case OPT_SHARD:
+        a->shard = arg;
+        break;
+    case OPT_PROGRESS:
+        a->progress = 1;
+        break;
+    case OPT_NO_PROGRESS:
+        a->progress = 0;
+        break;
+    case OPT_RESUME:
+        a->resume = 1;
+        break;
+    case OPT_QUARANTINE:
+        a->quarantine = arg;
+        break;
+    case OPT_STATS:
+        a->stats = arg;
+        break;
+    case OPT_WORKER_MEMORY:
+    case OPT_WORKER_MAX_DOCS:
+        if (worker_limit(a, c, arg))
+            return GLOSSA_EXIT_USAGE;
+        break;
+    case 'h':
+        run_usage(stdout);
+        return GLOSSA_EXIT_OK;
+    default:
+        run_usage(stderr);
+        return GLOSSA_EXIT_USAGE;
+    }
+    return GO;
+}
+
+/* Reads the options and the inputs. Returns GO or the exit code. */
+static int parse_args(int argc, char **argv, run_args_t *a)
+{
+    /* The shared options first: getopt_long lists the candidates of an
+     * ambiguous abbreviation in this order (runtime_args.h). */
     static const struct option long_opts[] = {
-        {"pipeline", required_argument, NULL, OPT_PIPELINE},
-        {"plugin", required_argument, NULL, OPT_PLUGIN},
-        {"threads", required_argument, NULL, OPT_THREADS},
+        GLOSSA_CLI_RUNTIME_OPTIONS,
         {"output", required_argument, NULL, 'o'},
         {"shard", required_argument, NULL, OPT_SHARD},
-        {"max-doc-bytes", required_argument, NULL, OPT_MAX_DOC},
-        {"max-layer-bytes", required_argument, NULL, OPT_MAX_LAYER},
-        {"window", required_argument, NULL, OPT_WINDOW},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"quiet", no_argument, NULL, 'q'},
-        {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"resume", no_argument, NULL, OPT_RESUME},
-        {"isolate", no_argument, NULL, OPT_ISOLATE},
-        {"doc-timeout", required_argument, NULL, OPT_DOC_TIMEOUT},
         {"quarantine", required_argument, NULL, OPT_QUARANTINE},
         {"worker-memory", required_argument, NULL, OPT_WORKER_MEMORY},
         {"worker-max-docs", required_argument, NULL, OPT_WORKER_MAX_DOCS},
         {"stats", required_argument, NULL, OPT_STATS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    glossa_runtime_options_t ropts;
-    glossa_runtime_options_init(&ropts);
-    glossa_source_options_t sopts;
-    glossa_source_options_init(&sopts);
-    const char *pipeline = NULL, *output = NULL, *quarantine = NULL;
-    const char *shard_arg = NULL;
-    const char *stats_path = NULL;
-    char *quarantine_default = NULL;
-    const char **plugins = calloc((size_t)argc, sizeof(char *));
-    size_t n_plugins = 0;
-    int quiet = 0, resume = 0, progress = isatty(STDERR_FILENO);
-    unsigned long long size;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", long_opts, NULL)) != -1) {
-        switch (c) {
-        case OPT_PIPELINE:
-            pipeline = optarg;
-            break;
-        case OPT_PLUGIN:
-            plugins[n_plugins++] = optarg;
-            break;
-        case OPT_THREADS: {
-            char *end;
-            long t = strtol(optarg, &end, 10);
-            if (*end || t < 1 || t > 1024) {
-                fprintf(stderr, "glossa run: --threads takes 1 to 1024\n");
-                free(plugins);
-                return GLOSSA_EXIT_USAGE;
-            }
-            ropts.threads = (unsigned)t;
-            break;
-        }
-        case 'o':
-            output = optarg;
-            break;
-        case OPT_SHARD:
-            shard_arg = optarg;
-            break;
-        case OPT_MAX_DOC:
-        case OPT_MAX_LAYER:
-            if (glossa_cli_parse_size(optarg, &size) || size == 0) {
-                fprintf(stderr, "glossa run: bad size '%s' (e.g. 64M)\n",
-                        optarg);
-                free(plugins);
-                return GLOSSA_EXIT_USAGE;
-            }
-            if (c == OPT_MAX_DOC)
-                ropts.max_doc_bytes = (size_t)size;
-            else
-                ropts.max_layer_bytes = (size_t)size;
-            break;
-        case OPT_WINDOW:
-            if (glossa_cli_parse_size(optarg, &size) || size == 0) {
-                fprintf(stderr, "glossa run: bad --window '%s'\n", optarg);
-                free(plugins);
-                return GLOSSA_EXIT_USAGE;
-            }
-            ropts.max_docs_in_flight = (size_t)size;
-            break;
-        case OPT_PROGRESS:
-            progress = 1;
-            break;
-        case OPT_RESUME:
-            resume = 1;
-            break;
-        case OPT_ISOLATE:
-            ropts.isolate = 1;
-            break;
-        case OPT_DOC_TIMEOUT:
-            if (glossa_cli_parse_doc_timeout(optarg, &ropts.doc_timeout_ms)) {
-                fprintf(stderr, "glossa run: --doc-timeout takes seconds "
-                                "(e.g. 2.5), up to a day\n");
-                free(plugins);
-                return GLOSSA_EXIT_USAGE;
-            }
-            break;
-        case OPT_QUARANTINE:
-            quarantine = optarg;
-            break;
-        case OPT_STATS:
-            stats_path = optarg;
-            break;
-        case OPT_WORKER_MEMORY:
-        case OPT_WORKER_MAX_DOCS:
-            if (glossa_cli_parse_size(optarg, &size) || size == 0) {
-                fprintf(stderr, "glossa run: bad value '%s'\n", optarg);
-                free(plugins);
-                return GLOSSA_EXIT_USAGE;
-            }
-            if (c == OPT_WORKER_MEMORY)
-                ropts.worker_memory_limit = (size_t)size;
-            else
-                ropts.worker_max_units =
-                    size > UINT32_MAX ? UINT32_MAX : (unsigned)size;
-            break;
-        case OPT_NO_PROGRESS:
-            progress = 0;
-            break;
-        case 'q':
-            quiet = 1;
-            ropts.log_level = GLOSSA_LOG_WARN;
-            break;
-        case OPT_LOG_LEVEL:
-            if (glossa_cli_parse_log_level(optarg, &ropts.log_level)) {
-                fprintf(stderr, "glossa run: --log-level takes error, warn, "
-                                "info or debug\n");
-                free(plugins);
-                return GLOSSA_EXIT_USAGE;
-            }
-            break;
-        case 'h':
-            run_usage(stdout);
-            free(plugins);
-            return GLOSSA_EXIT_OK;
-        default:
-            run_usage(stderr);
-            free(plugins);
+        int shared = glossa_cli_runtime_option(&a->rt, c, optarg);
+        if (shared < 0) {
+            bad_runtime_value(c, optarg);
             return GLOSSA_EXIT_USAGE;
         }
+        int code = shared ? GO : own_option(a, c, optarg);
+        if (code != GO)
+            return code;
     }
-    /* The shard (--shard, or the Slurm array task) and the output name,
-     * whose {shard} placeholders it fills in (shard.h). */
+    a->inputs = argv + optind;
+    a->n_inputs = (size_t)(argc - optind);
+    return GO;
+}
+
+/* The checks that need every option; the shard (--shard, or the Slurm
+ * array task) and the output name, whose {shard} placeholders it fills
+ * in (shard.h). Returns GO or the exit code. */
+static int check_args(run_args_t *a)
+{
+    const glossa_runtime_options_t *o = &a->rt.options;
     glossa_cli_shard_t shard;
-    char *output_name = NULL;
-    if (glossa_cli_shard_setup(shard_arg, output, quiet, &shard,
-                               &output_name)) {
-        free(plugins);
+    if (glossa_cli_shard_setup(a->shard, a->output, a->rt.quiet, &shard,
+                               &a->output_name))
         return GLOSSA_EXIT_USAGE;
-    }
-    sopts.shard_index = shard.index;
-    sopts.shard_count = shard.count;
-    output = output_name;
-    if (!ropts.isolate &&
-        (ropts.doc_timeout_ms || quarantine || ropts.worker_memory_limit ||
-         ropts.worker_max_units)) {
+    a->source.shard_index = shard.index;
+    a->source.shard_count = shard.count;
+    a->output = a->output_name;
+    if (!o->isolate && (o->doc_timeout_ms || a->quarantine ||
+                        o->worker_memory_limit || o->worker_max_units)) {
         fprintf(stderr, "glossa run: --doc-timeout, --quarantine and "
                         "--worker-* need --isolate\n");
-        free(plugins);
-        free(output_name);
         return GLOSSA_EXIT_USAGE;
     }
-    if (resume && !output) {
+    if (a->resume && !a->output) {
         fprintf(stderr, "glossa run: --resume needs -o FILE\n");
-        free(plugins);
-        free(output_name);
         return GLOSSA_EXIT_USAGE;
     }
-    if (optind >= argc) {
+    if (a->n_inputs == 0) {
         fprintf(stderr, "glossa run: no input given (a directory, a file, "
                         "or - for standard input)\n");
         run_usage(stderr);
-        free(plugins);
-        free(output_name);
         return GLOSSA_EXIT_USAGE;
     }
+    return GO;
+}
 
-    if (ropts.isolate && !quarantine && output) {
-        size_t n = strlen(output) + sizeof(".quarantine.jsonl");
-        quarantine_default = malloc(n);
-        if (quarantine_default)
-            snprintf(quarantine_default, n, "%s.quarantine.jsonl", output);
-        quarantine = quarantine_default;
+/* The quarantine list: --quarantine, or with --isolate and -o,
+ * OUT.quarantine.jsonl. It belongs to the job: a fresh run starts it
+ * over, a resumed one appends to it. */
+static void set_quarantine(run_args_t *a)
+{
+    if (a->rt.options.isolate && !a->quarantine && a->output) {
+        a->quarantine_default =
+            glossa_cli_concat(a->output, ".quarantine.jsonl");
+        a->quarantine = a->quarantine_default;
     }
-    /* The quarantine list belongs to the job: a fresh run starts it over,
-     * a resumed one appends to it. */
-    if (quarantine && !resume)
-        unlink(quarantine);
-    ropts.quarantine_path = quarantine;
+    if (a->quarantine && !a->resume)
+        unlink(a->quarantine);
+    a->rt.options.quarantine_path = a->quarantine;
+}
 
-    glossa_error_t err;
-    glossa_error_clear(&err);
-    glossa_runtime_t *rt = NULL;
-    int exit_code = GLOSSA_EXIT_OK;
-    glossa_source_t *src = NULL;
+/* ---- The run ----------------------------------------------------------- */
+
+/* What a run opens, step by step; glossa_cli_run() closes it. */
+typedef struct run {
+    glossa_runtime_t *rt;
+    glossa_source_t *src;
     glossa_output_t out;
-    int out_open = 0;
+    int out_open;
+    glossa_progress_t bar;
+    glossa_error_t err;
+    const char *pipeline; /* the file loaded (maybe pipeline_buf), or NULL */
+    char pipeline_buf[4096];
+} run_t;
 
-    if (glossa_runtime_new(&ropts, &rt, &err)) {
-        print_error(NULL, &err);
-        free(plugins);
-        free(output_name);
+/* Creates the runtime and loads the pipeline. Returns GO or the exit
+ * code. */
+static int start_runtime(run_t *r, const run_args_t *a)
+{
+    if (glossa_runtime_new(&a->rt.options, &r->rt, &r->err)) {
+        glossa_cli_print_error("glossa", NULL, &r->err);
         return GLOSSA_EXIT_FAILURE;
     }
-    char default_buf[4096];
-    if (!pipeline && n_plugins == 0) {
-        pipeline =
-            glossa_cli_default_pipeline(default_buf, sizeof(default_buf));
-        if (!pipeline) {
-            fprintf(stderr, "glossa run: no --pipeline or --plugin given and "
-                            "no bundled default-pipeline.json found\n");
-            exit_code = GLOSSA_EXIT_LOAD;
-            goto out;
-        }
-    }
-    if (pipeline && glossa_runtime_load_pipeline(rt, pipeline, &err)) {
-        print_error("cannot load the pipeline", &err);
-        exit_code = GLOSSA_EXIT_LOAD;
-        goto out;
-    }
-    for (size_t i = 0; i < n_plugins; i++) {
-        if (glossa_runtime_add_plugin(rt, plugins[i], NULL, NULL, &err)) {
-            print_error("cannot load a plugin", &err);
-            exit_code = GLOSSA_EXIT_LOAD;
-            goto out;
-        }
-    }
-    if (glossa_runtime_prepare(rt, &err)) {
-        print_error("cannot start the pipeline", &err);
-        exit_code = GLOSSA_EXIT_LOAD;
-        goto out;
-    }
-    json_t *job = describe_job(argv + optind, (size_t)(argc - optind), pipeline,
-                               plugins, n_plugins, &sopts, &ropts);
-    int opened = glossa_output_open(&out, output, resume, job);
+    int code = glossa_cli_runtime_load(r->rt, &a->rt, "glossa run", "glossa",
+                                       r->pipeline_buf, sizeof(r->pipeline_buf),
+                                       &r->pipeline);
+    return code ? code : GO;
+}
+
+/* Opens the output (with --resume, where it was left) and the inputs.
+ * Returns GO or the exit code. */
+static int open_io(run_t *r, run_args_t *a)
+{
+    json_t *job =
+        describe_job(a->inputs, a->n_inputs, r->pipeline, a->rt.plugins,
+                     a->rt.n_plugins, &a->source, &a->rt.options);
+    int opened = glossa_output_open(&r->out, a->output, a->resume, job);
     json_decref(job);
     if (opened == GLOSSA_OUTPUT_DONE)
-        goto out;
-    if (opened != GLOSSA_OUTPUT_READY) {
-        exit_code = GLOSSA_EXIT_FAILURE;
-        goto out;
-    }
-    out_open = 1;
-    if (out.resumed) {
-        sopts.skip_records += out.resumed;
+        return GLOSSA_EXIT_OK;
+    if (opened != GLOSSA_OUTPUT_READY)
+        return GLOSSA_EXIT_FAILURE;
+    r->out_open = 1;
+    if (r->out.resumed) {
+        a->source.skip_records += r->out.resumed;
         fprintf(stderr, "glossa: resuming after %llu records\n",
-                (unsigned long long)out.resumed);
+                (unsigned long long)r->out.resumed);
     }
-    if (glossa_source_open(rt, (const char *const *)argv + optind,
-                           (size_t)(argc - optind), &sopts, &src, &err)) {
-        print_error(NULL, &err);
-        glossa_output_abandon(&out);
-        out_open = 0;
-        exit_code = GLOSSA_EXIT_USAGE;
-        goto out;
+    if (glossa_source_open(r->rt, (const char *const *)a->inputs, a->n_inputs,
+                           &a->source, &r->src, &r->err)) {
+        glossa_cli_print_error("glossa", NULL, &r->err);
+        glossa_output_abandon(&r->out);
+        r->out_open = 0;
+        return GLOSSA_EXIT_USAGE;
     }
-    glossa_sink_t sink = glossa_output_sink(&out);
-    glossa_progress_t bar;
-    glossa_progress_init(&bar, progress);
-    glossa_runtime_set_progress(rt, glossa_progress_update, &bar);
-    install_signals(rt);
+    return GO;
+}
 
-    glossa_run_stats_t stats;
-    int rc = glossa_run(rt, src, &sink, &stats, &err);
-    glossa_progress_finish(&bar);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    if (!quiet || rc)
-        print_summary(rt, &stats);
+/* Runs the pipeline over the inputs into the output, drawing the
+ * progress line; the first SIGINT or SIGTERM stops it. Returns
+ * glossa_run()'s code. */
+static int run_pipeline(run_t *r, const run_args_t *a,
+                        glossa_run_stats_t *stats)
+{
+    glossa_sink_t sink = glossa_output_sink(&r->out);
+    glossa_progress_init(&r->bar, a->progress);
+    glossa_runtime_set_progress(r->rt, glossa_progress_update, &r->bar);
+    install_signals(r->rt);
+    int rc = glossa_run(r->rt, r->src, &sink, stats, &r->err);
+    glossa_progress_finish(&r->bar);
+    glossa_cli_restore_stop_signals();
+    return rc;
+}
+
+/* The summary and --stats of a finished run (rc from glossa_run()).
+ * Returns the exit code. */
+static int report_run(run_t *r, const run_args_t *a, int rc,
+                      const glossa_run_stats_t *stats)
+{
+    if (!a->rt.quiet || rc)
+        print_summary(r->rt, stats);
     glossa_runtime_options_t in_force;
-    glossa_runtime_get_options(rt, &in_force);
-    if (stats_path &&
-        write_stats(stats_path, rt, &stats, in_force.threads,
+    glossa_runtime_get_options(r->rt, &in_force);
+    if (a->stats &&
+        write_stats(a->stats, r->rt, stats, in_force.threads,
                     in_force.isolate) &&
         rc == 0)
         rc = GLOSSA_EIO;
     if (rc == GLOSSA_EINTR) {
         fprintf(stderr,
                 "glossa: interrupted; %llu records were written completely\n",
-                (unsigned long long)(stats.records + out.resumed));
-        exit_code = GLOSSA_EXIT_INTERRUPTED;
-    } else if (rc) {
-        if (!out.error)
-            print_error(NULL, &err);
-        exit_code = GLOSSA_EXIT_FAILURE;
-    } else if (stats.errors > 0) {
-        exit_code = GLOSSA_EXIT_DOC_ERRORS;
+                (unsigned long long)(stats->records + r->out.resumed));
+        return GLOSSA_EXIT_INTERRUPTED;
     }
-    /* A complete run is published; an interrupted or failed one stays in
-     * OUT.partial for --resume. */
-    if (exit_code == GLOSSA_EXIT_OK || exit_code == GLOSSA_EXIT_DOC_ERRORS) {
-        if (glossa_output_publish(&out))
-            exit_code = GLOSSA_EXIT_FAILURE;
-    } else {
-        int resumable = out.path != NULL; /* not stdout, a FIFO, a device */
-        if (glossa_output_close(&out) == 0 && resumable)
-            fprintf(stderr,
-                    "glossa: the records so far are in %s.partial; "
-                    "rerun with --resume to finish\n",
-                    output);
+    if (rc) {
+        if (!r->out.error)
+            glossa_cli_print_error("glossa", NULL, &r->err);
+        return GLOSSA_EXIT_FAILURE;
     }
-    out_open = 0;
-out:
-    if (out_open)
-        glossa_output_close(&out);
-    glossa_source_free(src);
-    glossa_runtime_free(rt);
-    free(plugins);
-    free(output_name);
-    free(quarantine_default);
+    return stats->errors > 0 ? GLOSSA_EXIT_DOC_ERRORS : GLOSSA_EXIT_OK;
+}
+
+/* A complete run is published; an interrupted or failed one stays in
+ * OUT.partial for --resume. Returns the exit code. */
+static int finish_output(run_t *r, const run_args_t *a, int exit_code)
+{
+    r->out_open = 0;
+    if (exit_code == GLOSSA_EXIT_OK || exit_code == GLOSSA_EXIT_DOC_ERRORS)
+        return glossa_output_publish(&r->out) ? GLOSSA_EXIT_FAILURE : exit_code;
+    int resumable = r->out.path != NULL; /* not stdout, a FIFO, a device */
+    if (glossa_output_close(&r->out) == 0 && resumable)
+        fprintf(stderr,
+                "glossa: the records so far are in %s.partial; "
+                "rerun with --resume to finish\n",
+                a->output);
     return exit_code;
+}
+
+int glossa_cli_run(int argc, char **argv)
+{
+    run_args_t a;
+    run_args_init(&a, argc);
+    run_t r;
+    memset(&r, 0, sizeof(r));
+    glossa_error_clear(&r.err);
+
+    int code = parse_args(argc, argv, &a);
+    if (code == GO)
+        code = check_args(&a);
+    if (code == GO) {
+        set_quarantine(&a);
+        code = start_runtime(&r, &a);
+    }
+    if (code == GO)
+        code = open_io(&r, &a);
+    if (code == GO) {
+        glossa_run_stats_t stats;
+        int rc = run_pipeline(&r, &a, &stats);
+        code = finish_output(&r, &a, report_run(&r, &a, rc, &stats));
+    }
+
+    if (r.out_open)
+        glossa_output_close(&r.out);
+    glossa_source_free(r.src);
+    glossa_runtime_free(r.rt);
+    run_args_free(&a);
+    return code;
 }

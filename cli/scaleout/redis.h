@@ -63,6 +63,10 @@ void glossa_cli_redis_close(glossa_cli_redis_t *r);
 /* Compares two stream entry ids ("ms-seq"). */
 int glossa_cli_redis_id_cmp(const char *a, const char *b);
 
+/* The id just after `id` into out, for an exclusive XRANGE start that
+ * also works on Redis before 6.2. */
+void glossa_cli_redis_next_id(const char *id, char *out, size_t size);
+
 /* A reply's field of a stream entry's field list, or NULL. */
 const redisReply *glossa_cli_redis_field(const redisReply *fields,
                                          const char *name);

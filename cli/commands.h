@@ -36,6 +36,10 @@ int glossa_cli_merge_redis(const glossa_cli_redis_merge_t *m);
 /* Whether this glossa has the Redis commands, and the hiredis version. */
 const char *glossa_cli_redis_support(void);
 
+/* Parses a whole decimal number from min to max, the whole string. Returns
+ * 0, or -1 leaving *out as it was. */
+int glossa_cli_parse_int(const char *s, long min, long max, int *out);
+
 /* Parses a size such as 1048576, 64K, 256M or 2G. Returns 0 or -1. */
 int glossa_cli_parse_size(const char *s, unsigned long long *out);
 
@@ -52,6 +56,18 @@ int glossa_cli_parse_doc_timeout(const char *s, unsigned *ms);
  * output pipe becomes a write error to report, not a silent death halfway
  * through a line. */
 void glossa_cli_install_stop_signals(void (*handler)(int));
+
+/* Puts back the default action of SIGINT and SIGTERM. */
+void glossa_cli_restore_stop_signals(void);
+
+/* Prints "PREFIX: WHAT: message" (or "PREFIX: message" when what is NULL)
+ * on stderr, the message being the library's error as
+ * glossa_error_format() writes it. */
+void glossa_cli_print_error(const char *prefix, const char *what,
+                            const glossa_error_t *err);
+
+/* Seconds on the monotonic clock, for durations. */
+double glossa_cli_now_s(void);
 
 /* Whether something (a file, a directory, a FIFO...) is at path. */
 int glossa_cli_path_exists(const char *path);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "eval.h"
+#include "eval_internal.h" /* glossa_eval__sorted_keys */
 
 static const char usage_text[] =
     "usage: glossa eval --gold DIR [options] OUTPUT.jsonl\n"
@@ -210,30 +210,6 @@ static long long count_of(const json_t *obj, const char *key)
     return (long long)json_integer_value(json_object_get(obj, key));
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted keys of obj; free the array only. NULL on allocation failure. */
-static const char **keys_of(const json_t *obj, size_t *n)
-{
-    size_t size = json_object_size(obj), i = 0;
-    const char **keys = malloc((size ? size : 1) * sizeof(*keys));
-    if (!keys)
-        return NULL;
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)obj, key, v)
-    {
-        (void)v;
-        keys[i++] = key;
-    }
-    qsort(keys, size, sizeof(*keys), cmp_str);
-    *n = size;
-    return keys;
-}
-
 static void warn_unused(FILE *errs, const json_t *layers, const char *what,
                         const char *section, const char *name)
 {
@@ -368,7 +344,7 @@ static int print_layer(FILE *out, const char *name, const json_t *L)
         prf_row(out, width, "", "exact (micro)",
                 json_object_get(exact, "micro"));
         size_t n;
-        const char **labels = keys_of(per_label, &n);
+        const char **labels = glossa_eval__sorted_keys(per_label, &n);
         if (!labels)
             return -1;
         for (size_t i = 0; i < n; i++)
@@ -380,7 +356,7 @@ static int print_layer(FILE *out, const char *name, const json_t *L)
     }
     if (attrs) {
         size_t n;
-        const char **names = keys_of(attrs, &n);
+        const char **names = glossa_eval__sorted_keys(attrs, &n);
         if (!names)
             return -1;
         header(out, width, "attributes", attr_cols, 6);
@@ -399,7 +375,7 @@ static int print_layer(FILE *out, const char *name, const json_t *L)
     }
     if (docs) {
         size_t n;
-        const char **names = keys_of(docs, &n);
+        const char **names = glossa_eval__sorted_keys(docs, &n);
         if (!names)
             return -1;
         header(out, width, "document", doc_cols, 3);
@@ -427,7 +403,7 @@ static int print_table(FILE *out, const json_t *report)
             count_of(d, "with_errors"));
     const json_t *layers = json_object_get(report, "layers");
     size_t n;
-    const char **names = keys_of(layers, &n);
+    const char **names = glossa_eval__sorted_keys(layers, &n);
     if (!names)
         return -1;
     int rc = 0;

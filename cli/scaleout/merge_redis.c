@@ -118,6 +118,163 @@ static int check_done(glossa_cli_redis_t *r, const glossa_cli_redis_merge_t *m,
     return rc;
 }
 
+/* The records read from the results stream: their bytes in a temporary
+ * file, their input entries and places in pos. */
+typedef struct spool {
+    FILE *f;
+    pos_t *pos;
+    size_t n, cap;
+} spool_t;
+
+/* Spools the record of one entry of the results stream. Returns 0, 1 for
+ * an entry that is not a worker's result (skipped, printed), or -1 after
+ * printing why. */
+static int spool_entry(spool_t *sp, const redisReply *e, const char *results)
+{
+    const redisReply *entry = glossa_cli_redis_field(e->element[1], "entry");
+    const redisReply *record = glossa_cli_redis_field(e->element[1], "record");
+    if (!entry || !record || entry->type != REDIS_REPLY_STRING ||
+        record->type != REDIS_REPLY_STRING) {
+        fprintf(stderr,
+                "glossa merge: %s entry %s is not a glossa worker "
+                "result (no entry or record field); skipped\n",
+                results, e->element[0]->str);
+        return 1;
+    }
+    if (sp->n == sp->cap) {
+        size_t cap = sp->cap ? sp->cap * 2 : 1024;
+        pos_t *grown = realloc(sp->pos, cap * sizeof(pos_t));
+        if (!grown) {
+            fprintf(stderr, "glossa merge: out of memory\n");
+            return -1;
+        }
+        sp->pos = grown;
+        sp->cap = cap;
+    }
+    pos_t *p = &sp->pos[sp->n++];
+    p->ms = p->seq = 0;
+    sscanf(entry->str, "%llu-%llu", &p->ms, &p->seq);
+    p->offset = ftell(sp->f);
+    p->len = record->len;
+    if (fwrite(record->str, 1, record->len, sp->f) != record->len) {
+        fprintf(stderr,
+                "glossa merge: cannot write a temporary "
+                "file: %s\n",
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the whole results stream into the spool, 1000 entries at a time.
+ * Returns 0, or -1 after printing why. */
+static int spool_results(glossa_cli_redis_t *r, const char *results,
+                         spool_t *sp)
+{
+    char start[64] = "-";
+    for (;;) {
+        redisReply *reply = glossa_cli_redis_command(
+            r, "reading the results", "XRANGE %s %s + COUNT 1000", results,
+            start);
+        if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+            if (reply)
+                fprintf(stderr, "glossa merge: XRANGE %s: %s\n", results,
+                        reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
+            freeReplyObject(reply);
+            return -1;
+        }
+        size_t got = reply->elements;
+        for (size_t i = 0; i < got; i++) {
+            if (spool_entry(sp, reply->element[i], results) < 0) {
+                freeReplyObject(reply);
+                return -1;
+            }
+        }
+        if (got > 0)
+            glossa_cli_redis_next_id(reply->element[got - 1]->element[0]->str,
+                                     start, sizeof(start));
+        freeReplyObject(reply);
+        if (got < 1000)
+            break;
+    }
+    if (fflush(sp->f) != 0) {
+        fprintf(stderr, "glossa merge: cannot write a temporary file\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int same_entry(const pos_t *a, const pos_t *b)
+{
+    return a->ms == b->ms && a->seq == b->seq;
+}
+
+/* The number of input entries with a result (pos sorted). */
+static size_t count_distinct(const spool_t *sp)
+{
+    size_t distinct = 0;
+    for (size_t i = 0; i < sp->n; i++)
+        if (i == 0 || !same_entry(&sp->pos[i], &sp->pos[i - 1]))
+            distinct++;
+    return distinct;
+}
+
+/* Writes the first result of each input entry, in input order (pos
+ * sorted), and publishes the output. Returns 0, or -1 after printing
+ * why. */
+static int write_merged(const spool_t *sp, const glossa_cli_redis_merge_t *m,
+                        size_t distinct)
+{
+    json_t *job = json_pack("{s:s,s:s}", "redis_stream", m->stream,
+                            "redis_results", m->results);
+    glossa_output_t out;
+    int opened = glossa_output_open(&out, m->output, 0, job);
+    json_decref(job);
+    if (opened != GLOSSA_OUTPUT_READY)
+        return -1;
+    glossa_sink_t sink = glossa_output_sink(&out);
+    char *line = NULL;
+    size_t line_cap = 0;
+    int rc = 0;
+    uint64_t written = 0;
+    for (size_t i = 0; i < sp->n && rc == 0; i++) {
+        const pos_t *p = &sp->pos[i];
+        if (i > 0 && same_entry(p, p - 1))
+            continue; /* a duplicate: the same entry annotated again */
+        if (p->len + 1 > line_cap) {
+            line_cap = p->len + 1;
+            char *grown = realloc(line, line_cap);
+            if (!grown) {
+                rc = -1;
+                break;
+            }
+            line = grown;
+        }
+        if (fseek(sp->f, p->offset, SEEK_SET) != 0 ||
+            fread(line, 1, p->len, sp->f) != p->len) {
+            fprintf(stderr, "glossa merge: cannot read a temporary file\n");
+            rc = -1;
+            break;
+        }
+        glossa_record_info_t info = {.seq = written++};
+        if (sink.write(sink.ud, line, p->len, &info))
+            rc = -1;
+    }
+    free(line);
+    if (rc == 0 && sink.flush(sink.ud))
+        rc = -1;
+    if (rc == 0 && glossa_output_publish(&out) == 0) {
+        fprintf(stderr,
+                "glossa merge: %zu records from %s (%zu duplicates "
+                "dropped)\n",
+                distinct, m->results, sp->n - distinct);
+        return 0;
+    }
+    if (rc)
+        glossa_output_abandon(&out);
+    return -1;
+}
+
 int glossa_cli_merge_redis(const glossa_cli_redis_merge_t *opts)
 {
     glossa_cli_redis_merge_t m = *opts;
@@ -147,147 +304,27 @@ int glossa_cli_merge_redis(const glossa_cli_redis_merge_t *opts)
         return GLOSSA_EXIT_FAILURE;
     }
 
-    FILE *spool = tmpfile();
-    pos_t *pos = NULL;
-    size_t n = 0, cap = 0;
     int exit_code = GLOSSA_EXIT_FAILURE;
-    char start[64] = "-";
-    if (!spool) {
+    spool_t sp = {.f = tmpfile()};
+    if (!sp.f) {
         fprintf(stderr, "glossa merge: cannot make a temporary file: %s\n",
                 strerror(errno));
-        goto out;
+    } else if (spool_results(&r, m.results, &sp) == 0) {
+        qsort(sp.pos, sp.n, sizeof(pos_t), compare_pos);
+        size_t distinct = count_distinct(&sp);
+        int short_of = length >= 0 && (long long)distinct < length;
+        if (short_of)
+            fprintf(stderr,
+                    "glossa merge: %s has %lld entries but %s has results for "
+                    "only %zu of them%s\n",
+                    m.stream, length, m.results, distinct,
+                    m.partial ? "" : " (--partial merges them anyway)");
+        if ((!short_of || m.partial) && write_merged(&sp, &m, distinct) == 0)
+            exit_code = GLOSSA_EXIT_OK;
     }
-    for (;;) {
-        redisReply *reply = glossa_cli_redis_command(
-            &r, "reading the results", "XRANGE %s %s + COUNT 1000", m.results,
-            start);
-        if (!reply || reply->type != REDIS_REPLY_ARRAY) {
-            if (reply)
-                fprintf(stderr, "glossa merge: XRANGE %s: %s\n", m.results,
-                        reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
-            freeReplyObject(reply);
-            goto out;
-        }
-        size_t got = reply->elements;
-        for (size_t i = 0; i < got; i++) {
-            const redisReply *e = reply->element[i];
-            const redisReply *entry =
-                glossa_cli_redis_field(e->element[1], "entry");
-            const redisReply *record =
-                glossa_cli_redis_field(e->element[1], "record");
-            if (!entry || !record || entry->type != REDIS_REPLY_STRING ||
-                record->type != REDIS_REPLY_STRING) {
-                fprintf(stderr,
-                        "glossa merge: %s entry %s is not a glossa worker "
-                        "result (no entry or record field); skipped\n",
-                        m.results, e->element[0]->str);
-                continue;
-            }
-            if (n == cap) {
-                cap = cap ? cap * 2 : 1024;
-                pos_t *grown = realloc(pos, cap * sizeof(pos_t));
-                if (!grown) {
-                    freeReplyObject(reply);
-                    fprintf(stderr, "glossa merge: out of memory\n");
-                    goto out;
-                }
-                pos = grown;
-            }
-            pos_t *p = &pos[n++];
-            p->ms = p->seq = 0;
-            sscanf(entry->str, "%llu-%llu", &p->ms, &p->seq);
-            p->offset = ftell(spool);
-            p->len = record->len;
-            if (fwrite(record->str, 1, record->len, spool) != record->len) {
-                freeReplyObject(reply);
-                fprintf(stderr,
-                        "glossa merge: cannot write a temporary "
-                        "file: %s\n",
-                        strerror(errno));
-                goto out;
-            }
-        }
-        if (got > 0) {
-            unsigned long long ms = 0, seq = 0;
-            sscanf(reply->element[got - 1]->element[0]->str, "%llu-%llu", &ms,
-                   &seq);
-            snprintf(start, sizeof(start), "%llu-%llu", ms, seq + 1);
-        }
-        freeReplyObject(reply);
-        if (got < 1000)
-            break;
-    }
-    if (fflush(spool) != 0) {
-        fprintf(stderr, "glossa merge: cannot write a temporary file\n");
-        goto out;
-    }
-    qsort(pos, n, sizeof(pos_t), compare_pos);
-
-    size_t distinct = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || pos[i].ms != pos[i - 1].ms ||
-            pos[i].seq != pos[i - 1].seq)
-            distinct++;
-    if (length >= 0 && (long long)distinct < length) {
-        fprintf(stderr,
-                "glossa merge: %s has %lld entries but %s has results for "
-                "only %zu of them%s\n",
-                m.stream, length, m.results, distinct,
-                m.partial ? "" : " (--partial merges them anyway)");
-        if (!m.partial)
-            goto out;
-    }
-
-    json_t *job = json_pack("{s:s,s:s}", "redis_stream", m.stream,
-                            "redis_results", m.results);
-    glossa_output_t out;
-    int opened = glossa_output_open(&out, m.output, 0, job);
-    json_decref(job);
-    if (opened != GLOSSA_OUTPUT_READY)
-        goto out;
-    glossa_sink_t sink = glossa_output_sink(&out);
-    char *line = NULL;
-    size_t line_cap = 0;
-    int rc = 0;
-    uint64_t written = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (i > 0 && pos[i].ms == pos[i - 1].ms && pos[i].seq == pos[i - 1].seq)
-            continue; /* a duplicate: the same entry annotated again */
-        if (pos[i].len + 1 > line_cap) {
-            line_cap = pos[i].len + 1;
-            char *grown = realloc(line, line_cap);
-            if (!grown) {
-                rc = -1;
-                break;
-            }
-            line = grown;
-        }
-        if (fseek(spool, pos[i].offset, SEEK_SET) != 0 ||
-            fread(line, 1, pos[i].len, spool) != pos[i].len) {
-            fprintf(stderr, "glossa merge: cannot read a temporary file\n");
-            rc = -1;
-            break;
-        }
-        glossa_record_info_t info = {.seq = written++};
-        if (sink.write(sink.ud, line, pos[i].len, &info))
-            rc = -1;
-    }
-    free(line);
-    if (rc == 0 && sink.flush(sink.ud))
-        rc = -1;
-    if (rc == 0 && glossa_output_publish(&out) == 0) {
-        exit_code = GLOSSA_EXIT_OK;
-        fprintf(stderr,
-                "glossa merge: %zu records from %s (%zu duplicates "
-                "dropped)\n",
-                distinct, m.results, n - distinct);
-    } else if (rc) {
-        glossa_output_abandon(&out);
-    }
-out:
-    if (spool)
-        fclose(spool);
-    free(pos);
+    if (sp.f)
+        fclose(sp.f);
+    free(sp.pos);
     glossa_cli_redis_close(&r);
     return exit_code;
 }

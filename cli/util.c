@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -19,6 +20,21 @@ void glossa_cli_install_stop_signals(void (*handler)(int))
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
+
+void glossa_cli_restore_stop_signals(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+}
+
+void glossa_cli_print_error(const char *prefix, const char *what,
+                            const glossa_error_t *err)
+{
+    char msg[2048];
+    glossa_error_format(err, msg, sizeof(msg));
+    fprintf(stderr, "%s: %s%s%s\n", prefix, what ? what : "", what ? ": " : "",
+            msg);
 }
 
 int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level)
@@ -46,6 +62,16 @@ int glossa_cli_parse_doc_timeout(const char *s, unsigned *ms)
     if (end == s || *end || !(secs > 0) || secs > 86400)
         return -1;
     *ms = (unsigned)(secs * 1000 + 0.5);
+    return 0;
+}
+
+int glossa_cli_parse_int(const char *s, long min, long max, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < min || v > max)
+        return -1;
+    *out = (int)v;
     return 0;
 }
 
@@ -98,6 +124,13 @@ const char *glossa_cli_exe_dir(void)
         return NULL;
     *slash = '\0';
     return dir;
+}
+
+double glossa_cli_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int glossa_cli_path_exists(const char *path)

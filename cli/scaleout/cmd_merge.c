@@ -180,12 +180,13 @@ static void report_missing(const part_t *given, uint64_t k, uint64_t n)
     free(partial);
 }
 
-/* Reads the job files and checks that the parts are the N shards of one
- * job, each whole. Sorts parts by shard. Returns 0 or -1 (printed). */
-static int check_parts(part_t *parts, size_t n, const json_t **job_out)
+/* Checks that each part exists and is a whole output, and reads its job
+ * file (PATH.job) if it has one; *with_job counts those. Returns 0 or -1
+ * (printed). */
+static int read_parts(part_t *parts, size_t n, size_t *with_job)
 {
     int bad = 0;
-    size_t with_job = 0;
+    *with_job = 0;
     for (size_t i = 0; i < n; i++) {
         part_t *p = &parts[i];
         if (!glossa_cli_path_exists(p->path)) {
@@ -211,41 +212,21 @@ static int check_parts(part_t *parts, size_t n, const json_t **job_out)
                         p->job ? "not a job file" : jerr.text);
                 bad = 1;
             }
-            with_job++;
+            (*with_job)++;
         }
         free(job_path);
         if (count_lines(p))
             bad = 1;
     }
-    if (bad)
-        return -1;
-    if (with_job && with_job < n) {
-        for (size_t i = 0; i < n; i++)
-            if (!parts[i].job)
-                fprintf(stderr,
-                        "glossa merge: %s has no job file (%s.job) but other "
-                        "inputs do: it was not published by glossa run -o\n",
-                        parts[i].path, parts[i].path);
-        return -1;
-    }
-    if (with_job == 0) {
-        /* Outputs written to standard output: the order given is the only
-         * clue to which shard each file is. */
-        if (n > 1)
-            fprintf(stderr,
-                    "glossa merge: no job files (OUT.job); taking the %zu "
-                    "files as shards 0..%zu in the order given\n",
-                    n, n - 1);
-        for (size_t i = 0; i < n; i++) {
-            parts[i].index = i;
-            parts[i].count = n;
-        }
-        *job_out = NULL;
-        return 0;
-    }
+    return bad ? -1 : 0;
+}
 
-    /* Which shard each file is, and that they are shards of one job. */
-    json_t *ref = job_settings(parts[0].job);
+/* Which shard each part is, from its job file; that each file is what its
+ * run published, and that all are shards of the job whose settings are
+ * ref. Returns 0 or -1 (printed). */
+static int identify_shards(part_t *parts, size_t n, const json_t *ref)
+{
+    int bad = 0;
     for (size_t i = 0; i < n; i++) {
         part_t *p = &parts[i];
         json_t *shard = json_object_get(p->job, "shard");
@@ -291,10 +272,13 @@ static int check_parts(part_t *parts, size_t n, const json_t **job_out)
         }
         json_decref(settings);
     }
-    if (bad) {
-        json_decref(ref);
-        return -1;
-    }
+    return bad ? -1 : 0;
+}
+
+/* Checks that the parts are the N shards of one split, exactly one file
+ * per shard, and sorts them by shard. Returns 0 or -1 (printed). */
+static int order_shards(part_t *parts, size_t n)
+{
     uint64_t count = parts[0].count;
     for (size_t i = 1; i < n; i++)
         if (parts[i].count != count) {
@@ -305,15 +289,12 @@ static int check_parts(part_t *parts, size_t n, const json_t **job_out)
                     (unsigned long long)count, parts[i].path,
                     (unsigned long long)parts[i].index,
                     (unsigned long long)parts[i].count);
-            json_decref(ref);
             return -1;
         }
-    /* Exactly one file per shard. */
     part_t **slot = calloc(count, sizeof(part_t *));
-    if (!slot) {
-        json_decref(ref);
+    if (!slot)
         return -1;
-    }
+    int bad = 0;
     for (size_t i = 0; i < n; i++) {
         part_t *p = &parts[i];
         if (slot[p->index]) {
@@ -331,7 +312,6 @@ static int check_parts(part_t *parts, size_t n, const json_t **job_out)
             bad = 1;
         }
     if (!bad) {
-        /* Sort by shard. */
         part_t *sorted = malloc(n * sizeof(part_t));
         if (sorted) {
             for (uint64_t k = 0; k < count; k++)
@@ -343,7 +323,44 @@ static int check_parts(part_t *parts, size_t n, const json_t **job_out)
         }
     }
     free(slot);
-    if (bad) {
+    return bad ? -1 : 0;
+}
+
+/* Reads the job files and checks that the parts are the N shards of one
+ * job, each whole. Sorts parts by shard. *job_out receives the job of a
+ * run over everything (a new reference), or NULL when the parts have no
+ * job files. Returns 0 or -1 (printed). */
+static int check_parts(part_t *parts, size_t n, const json_t **job_out)
+{
+    size_t with_job;
+    if (read_parts(parts, n, &with_job))
+        return -1;
+    if (with_job && with_job < n) {
+        for (size_t i = 0; i < n; i++)
+            if (!parts[i].job)
+                fprintf(stderr,
+                        "glossa merge: %s has no job file (%s.job) but other "
+                        "inputs do: it was not published by glossa run -o\n",
+                        parts[i].path, parts[i].path);
+        return -1;
+    }
+    if (with_job == 0) {
+        /* Outputs written to standard output: the order given is the only
+         * clue to which shard each file is. */
+        if (n > 1)
+            fprintf(stderr,
+                    "glossa merge: no job files (OUT.job); taking the %zu "
+                    "files as shards 0..%zu in the order given\n",
+                    n, n - 1);
+        for (size_t i = 0; i < n; i++) {
+            parts[i].index = i;
+            parts[i].count = n;
+        }
+        *job_out = NULL;
+        return 0;
+    }
+    json_t *ref = job_settings(parts[0].job);
+    if (identify_shards(parts, n, ref) || order_shards(parts, n)) {
         json_decref(ref);
         return -1;
     }

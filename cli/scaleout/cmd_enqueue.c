@@ -110,15 +110,6 @@ static void append_xadd(glossa_cli_redis_t *r, const char *stream,
     redisAppendCommandArgv(r->c, 13, argv, lens);
 }
 
-/* The id just after `id`, for an exclusive XRANGE start that also works on
- * Redis before 6.2. */
-static void next_id(const char *id, char *out, size_t size)
-{
-    unsigned long long ms = 0, seq = 0;
-    sscanf(id, "%llu-%llu", &ms, &seq);
-    snprintf(out, size, "%llu-%llu", ms, seq + 1);
-}
-
 /* After a broken connection: how many of the batch's items landed, found
  * by their enq field among the entries after `last`. Returns the count, or
  * -1 on failure. Updates `last` to the last of them. */
@@ -127,7 +118,7 @@ static long landed(glossa_cli_redis_t *r, const char *stream, const batch_t *b,
 {
     long found = 0;
     char start[64];
-    next_id(last, start, sizeof(start));
+    glossa_cli_redis_next_id(last, start, sizeof(start));
     for (;;) {
         redisReply *reply =
             glossa_cli_redis_command(r, "checking what was enqueued",
@@ -152,7 +143,8 @@ static long landed(glossa_cli_redis_t *r, const char *stream, const batch_t *b,
             }
         }
         if (n > 0)
-            next_id(reply->element[n - 1]->str, start, sizeof(start));
+            glossa_cli_redis_next_id(reply->element[n - 1]->str, start,
+                                     sizeof(start));
         freeReplyObject(reply);
         if (n < 500)
             return found;
@@ -220,7 +212,18 @@ static void make_token(char *out, size_t size)
     snprintf(out, size, "%016llx", v);
 }
 
-int glossa_cli_enqueue(int argc, char **argv)
+/* Not an exit code: the next step may go on. */
+#define GO (-1)
+
+typedef struct enqueue_args {
+    const char *url, *stream;
+    unsigned long long max_doc;
+    double retry_for;
+    int quiet;
+} enqueue_args_t;
+
+/* Reads the options into a. Returns GO or the exit code. */
+static int parse_args(int argc, char **argv, enqueue_args_t *a)
 {
     static const struct option long_opts[] = {
         {"redis", required_argument, NULL, 'r'},
@@ -230,29 +233,26 @@ int glossa_cli_enqueue(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *url = NULL, *stream = "docs";
-    unsigned long long max_doc = 256ull << 20;
-    double retry_for = 600;
-    int quiet = 0, c;
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", long_opts, NULL)) != -1) {
         switch (c) {
         case 'r':
-            url = optarg;
+            a->url = optarg;
             break;
         case 's':
-            stream = optarg;
+            a->stream = optarg;
             break;
         case 'm':
-            if (glossa_cli_parse_size(optarg, &max_doc) || max_doc == 0) {
+            if (glossa_cli_parse_size(optarg, &a->max_doc) || a->max_doc == 0) {
                 fprintf(stderr, "glossa enqueue: bad size '%s'\n", optarg);
                 return GLOSSA_EXIT_USAGE;
             }
             break;
         case 'R': {
             char *end;
-            retry_for = strtod(optarg, &end);
-            if (*end || retry_for < 0) {
+            a->retry_for = strtod(optarg, &end);
+            if (*end || a->retry_for < 0) {
                 fprintf(stderr, "glossa enqueue: bad --retry-for '%s'\n",
                         optarg);
                 return GLOSSA_EXIT_USAGE;
@@ -260,7 +260,7 @@ int glossa_cli_enqueue(int argc, char **argv)
             break;
         }
         case 'q':
-            quiet = 1;
+            a->quiet = 1;
             break;
         case 'h':
             enqueue_usage(stdout);
@@ -275,45 +275,49 @@ int glossa_cli_enqueue(int argc, char **argv)
                         "file, or - for standard input)\n");
         return GLOSSA_EXIT_USAGE;
     }
-    glossa_cli_redis_t r;
-    if (glossa_cli_redis_init(&r, url, "glossa enqueue"))
-        return GLOSSA_EXIT_USAGE;
-    r.retry_for = retry_for;
-    glossa_cli_reader_t *reader = NULL;
-    if (glossa_cli_reader_open((const char *const *)argv + optind,
-                               (size_t)(argc - optind), (size_t)max_doc,
-                               "glossa enqueue", &reader)) {
-        glossa_cli_redis_close(&r);
-        return GLOSSA_EXIT_USAGE;
-    }
-    if (glossa_cli_redis_connect(&r)) {
-        glossa_cli_reader_free(reader);
-        glossa_cli_redis_close(&r);
-        return GLOSSA_EXIT_FAILURE;
-    }
-    char token[32], first[64] = "", last[64] = "0-0";
-    make_token(token, sizeof(token));
-    /* Where the stream ends now: entries of this run come after it. */
+    return GO;
+}
+
+/* The id of the stream's last entry into last (left alone when the stream
+ * is empty or new): the entries of this run come after it. Returns 0, or
+ * -1 after printing why. */
+static int find_tail(glossa_cli_redis_t *r, const char *stream, char *last,
+                     size_t size)
+{
     redisReply *tail = glossa_cli_redis_command(
-        &r, "reading the stream", "XREVRANGE %s + - COUNT 1", stream);
+        r, "reading the stream", "XREVRANGE %s + - COUNT 1", stream);
     if (tail && tail->type == REDIS_REPLY_ARRAY && tail->elements == 1)
-        snprintf(last, sizeof(last), "%s", tail->element[0]->element[0]->str);
+        snprintf(last, size, "%s", tail->element[0]->element[0]->str);
     int failed = !tail || tail->type == REDIS_REPLY_ERROR;
     if (tail && tail->type == REDIS_REPLY_ERROR)
         fprintf(stderr, "glossa enqueue: %s: %s\n", stream, tail->str);
     freeReplyObject(tail);
+    return failed ? -1 : 0;
+}
 
+/* What enqueue_all() did: the first and last entry ids this run added,
+ * and how many records were sent and left out. */
+typedef struct tally {
+    char first[64], last[64];
+    unsigned long long sent, skipped;
+} tally_t;
+
+/* Reads every record and sends them in batches. Returns 0, or -1 after
+ * printing why. */
+static int enqueue_all(glossa_cli_reader_t *reader, glossa_cli_redis_t *r,
+                       const char *stream, tally_t *pr)
+{
+    char token[32];
+    make_token(token, sizeof(token));
     batch_t *b = calloc(1, sizeof(batch_t));
-    unsigned long long seq = 0, skipped = 0, sent = 0;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = 0;
-    while (!failed && b) {
+    unsigned long long seq = 0;
+    int rc = 0, failed = 0;
+    while (b) {
         glossa_cli_record_t rec;
         rc = glossa_cli_reader_next(reader, &rec);
         if (rc == 1 && rec.problem) {
             fprintf(stderr, "glossa enqueue: %s; not enqueued\n", rec.problem);
-            skipped++;
+            pr->skipped++;
             continue;
         }
         if (rc == 1 && batch_add(b, &rec, token, seq++)) {
@@ -323,38 +327,68 @@ int glossa_cli_enqueue(int argc, char **argv)
         }
         if (b->n > 0 &&
             (rc != 1 || b->n == BATCH_RECORDS || b->bytes >= BATCH_BYTES)) {
-            if (send_batch(&r, stream, b, last, sizeof(last), first,
-                           sizeof(first), &sent))
+            if (send_batch(r, stream, b, pr->last, sizeof(pr->last), pr->first,
+                           sizeof(pr->first), &pr->sent))
                 failed = 1;
             batch_clear(b);
         }
-        if (rc != 1)
+        if (rc != 1 || failed)
             break;
     }
     if (rc < 0 || !b)
         failed = 1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) +
-                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (!quiet || failed)
-        fprintf(stderr,
-                "glossa enqueue: %llu records %s stream %s at %s in %.2f s "
-                "(entries %s to %s)%s\n",
-                sent, failed ? "were added to" : "added to", stream, r.display,
-                secs, *first ? first : "-", sent ? last : "-",
-                failed ? "; stopped by the error above" : "");
-    skipped += glossa_cli_reader_problems(reader);
-    if (skipped)
-        fprintf(stderr,
-                "glossa enqueue: %llu records or manifest lines were "
-                "left out (reported above)\n",
-                skipped);
     if (b)
         batch_clear(b);
     free(b);
+    return failed ? -1 : 0;
+}
+
+int glossa_cli_enqueue(int argc, char **argv)
+{
+    enqueue_args_t a = {
+        .stream = "docs", .max_doc = 256ull << 20, .retry_for = 600};
+    int code = parse_args(argc, argv, &a);
+    if (code != GO)
+        return code;
+    glossa_cli_redis_t r;
+    if (glossa_cli_redis_init(&r, a.url, "glossa enqueue"))
+        return GLOSSA_EXIT_USAGE;
+    r.retry_for = a.retry_for;
+    glossa_cli_reader_t *reader = NULL;
+    if (glossa_cli_reader_open((const char *const *)argv + optind,
+                               (size_t)(argc - optind), (size_t)a.max_doc,
+                               "glossa enqueue", &reader)) {
+        glossa_cli_redis_close(&r);
+        return GLOSSA_EXIT_USAGE;
+    }
+    if (glossa_cli_redis_connect(&r)) {
+        glossa_cli_reader_free(reader);
+        glossa_cli_redis_close(&r);
+        return GLOSSA_EXIT_FAILURE;
+    }
+
+    tally_t pr = {.first = "", .last = "0-0"};
+    int failed = find_tail(&r, a.stream, pr.last, sizeof(pr.last)) != 0;
+    double t0 = glossa_cli_now_s();
+    if (!failed)
+        failed = enqueue_all(reader, &r, a.stream, &pr) != 0;
+    if (!a.quiet || failed)
+        fprintf(stderr,
+                "glossa enqueue: %llu records %s stream %s at %s in %.2f s "
+                "(entries %s to %s)%s\n",
+                pr.sent, failed ? "were added to" : "added to", a.stream,
+                r.display, glossa_cli_now_s() - t0, *pr.first ? pr.first : "-",
+                pr.sent ? pr.last : "-",
+                failed ? "; stopped by the error above" : "");
+    pr.skipped += glossa_cli_reader_problems(reader);
+    if (pr.skipped)
+        fprintf(stderr,
+                "glossa enqueue: %llu records or manifest lines were "
+                "left out (reported above)\n",
+                pr.skipped);
     glossa_cli_reader_free(reader);
     glossa_cli_redis_close(&r);
     if (failed)
         return GLOSSA_EXIT_FAILURE;
-    return skipped ? GLOSSA_EXIT_DOC_ERRORS : GLOSSA_EXIT_OK;
+    return pr.skipped ? GLOSSA_EXIT_DOC_ERRORS : GLOSSA_EXIT_OK;
 }

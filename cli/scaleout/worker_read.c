@@ -1,0 +1,400 @@
+/* glossa worker, the reader thread: entries read from the stream
+ * (XREADGROUP) or taken over from stopped workers (XAUTOCLAIM), and
+ * handed to the runtime one by one (worker.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "worker.h"
+
+void glossa_cli_worker__doc_free(doc_t *d)
+{
+    free(d->entry);
+    free(d->id);
+    free(d->text);
+    free(d->origin);
+    json_decref(d->meta);
+    memset(d, 0, sizeof(*d));
+}
+
+static int held_push(worker_t *w, const char *entry)
+{
+    char *copy = strdup(entry);
+    if (!copy)
+        return -1;
+    pthread_mutex_lock(&w->lock);
+    if (w->n_held == w->cap_held) {
+        size_t cap = w->cap_held ? w->cap_held * 2 : 64;
+        char **grown = realloc(w->held, cap * sizeof(char *));
+        if (!grown) {
+            pthread_mutex_unlock(&w->lock);
+            free(copy);
+            return -1;
+        }
+        w->held = grown;
+        w->cap_held = cap;
+    }
+    w->held[w->n_held++] = copy;
+    pthread_mutex_unlock(&w->lock);
+    return 0;
+}
+
+static int held_contains(worker_t *w, const char *entry)
+{
+    int found = 0;
+    pthread_mutex_lock(&w->lock);
+    for (size_t i = 0; i < w->n_held && !found; i++)
+        found = strcmp(w->held[i], entry) == 0;
+    pthread_mutex_unlock(&w->lock);
+    return found;
+}
+
+/* ---- Entries from the stream -------------------------------------------- */
+
+static char *reply_strdup(const redisReply *r)
+{
+    if (!r || r->type != REDIS_REPLY_STRING)
+        return NULL;
+    char *s = malloc(r->len + 1);
+    if (s) {
+        memcpy(s, r->str, r->len);
+        s[r->len] = '\0';
+    }
+    return s;
+}
+
+/* Turns a stream entry [id, [field, value, ...]] into a doc. */
+static int parse_entry(worker_t *w, const redisReply *e, doc_t *d)
+{
+    memset(d, 0, sizeof(*d));
+    const redisReply *fields = e->element[1];
+    const redisReply *id = glossa_cli_redis_field(fields, "id");
+    const redisReply *text = glossa_cli_redis_field(fields, "text");
+    const redisReply *meta = glossa_cli_redis_field(fields, "meta");
+    const redisReply *origin = glossa_cli_redis_field(fields, "origin");
+    d->entry = reply_strdup(e->element[0]);
+    d->id = reply_strdup(id);
+    if (origin && origin->type == REDIS_REPLY_STRING)
+        d->origin = reply_strdup(origin);
+    else if (asprintf(&d->origin, "redis %s %s", w->stream,
+                      e->element[0]->str) < 0)
+        d->origin = NULL;
+    if (text && text->type == REDIS_REPLY_STRING) {
+        d->text = malloc(text->len + 1);
+        if (d->text) {
+            memcpy(d->text, text->str, text->len);
+            d->text[text->len] = '\0';
+        }
+        d->text_len = text->len;
+    } else {
+        d->text = strdup("");
+    }
+    if (meta && meta->type == REDIS_REPLY_STRING) {
+        d->meta = json_loadb(meta->str, meta->len, 0, NULL);
+        if (!json_is_object(d->meta)) {
+            fprintf(stderr,
+                    "glossa worker: entry %s: \"meta\" is not a JSON "
+                    "object; ignored\n",
+                    d->entry ? d->entry : "?");
+            json_decref(d->meta);
+            d->meta = NULL;
+        }
+    }
+    if (!d->entry || !d->text || !d->origin || (id && !d->id)) {
+        glossa_cli_worker__doc_free(d);
+        return -1;
+    }
+    return 0;
+}
+
+static int docs_add(worker_t *w, const redisReply *e)
+{
+    if (w->n_docs == w->cap_docs) {
+        size_t cap = w->cap_docs ? w->cap_docs * 2 : 16;
+        doc_t *grown = realloc(w->docs, cap * sizeof(doc_t));
+        if (!grown)
+            return -1;
+        w->docs = grown;
+        w->cap_docs = cap;
+    }
+    doc_t *d = &w->docs[w->n_docs];
+    if (parse_entry(w, e, d))
+        return -1;
+    if (held_push(w, d->entry)) {
+        glossa_cli_worker__doc_free(d);
+        return -1;
+    }
+    w->n_docs++;
+    return 0;
+}
+
+int glossa_cli_worker__create_group(glossa_cli_redis_t *r, const worker_t *w)
+{
+    /* From the start of the stream: entries enqueued before the first
+     * worker joined are work too. */
+    redisReply *reply = glossa_cli_redis_command(
+        r, "creating the consumer group", "XGROUP CREATE %s %s 0 MKSTREAM",
+        w->stream, w->group);
+    if (!reply)
+        return -1;
+    int rc = 0;
+    if (reply->type == REDIS_REPLY_ERROR &&
+        strncmp(reply->str, "BUSYGROUP", 9) != 0) {
+        fprintf(stderr, "glossa worker: XGROUP CREATE %s %s: %s\n", w->stream,
+                w->group, reply->str);
+        rc = -1;
+    }
+    freeReplyObject(reply);
+    return rc;
+}
+
+/* A stream or group that vanished (Redis restarted without persistence,
+ * or someone deleted it) is created again, and said so. */
+static int handle_error_reply(worker_t *w, const redisReply *reply,
+                              const char *what)
+{
+    if (strncmp(reply->str, "NOGROUP", 7) == 0) {
+        fprintf(stderr,
+                "glossa worker: the group %s of stream %s is gone (%s); "
+                "creating it again\n",
+                w->group, w->stream, reply->str);
+        return glossa_cli_worker__create_group(&w->in, w);
+    }
+    fprintf(stderr, "glossa worker: %s: %s\n", what, reply->str);
+    return -1;
+}
+
+/* A result for an entry that killed every worker that took it. Written
+ * and acknowledged from the reader thread, on its own connection. */
+static int write_poisoned(worker_t *w, const doc_t *d, long long deliveries)
+{
+    char message[512];
+    snprintf(message, sizeof(message),
+             "%s: delivered %lld times; every worker that took it stopped "
+             "before finishing it (--max-deliveries %d)",
+             d->origin, deliveries, w->max_deliveries);
+    json_t *meta = d->meta ? json_incref(d->meta) : json_object();
+    json_t *rec = json_pack("{s:s,s:o,s:{},s:{},s:[{s:n,s:s,s:s}]}", "id",
+                            d->id ? d->id : d->origin, "meta", meta,
+                            "annotations", "document", "errors", "plugin",
+                            "code", "EDELIVERY", "message", message);
+    char *line = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+    json_decref(rec);
+    if (!line)
+        return -1;
+    redisReply *reply = glossa_cli_redis_command(
+        &w->in, "writing a result",
+        "XADD %s * id %s entry %s worker %s record %s", w->results,
+        d->id ? d->id : d->origin, d->entry, w->consumer, line);
+    free(line);
+    int ok = reply && reply->type == REDIS_REPLY_STRING;
+    freeReplyObject(reply);
+    if (!ok)
+        return -1;
+    reply = glossa_cli_redis_command(&w->in, "acknowledging", "XACK %s %s %s",
+                                     w->stream, w->group, d->entry);
+    freeReplyObject(reply);
+    fprintf(stderr, "glossa worker: %s\n", message);
+    w->poisoned++;
+    return reply ? 0 : -1;
+}
+
+/* How often an entry was delivered (XPENDING for one id), or -1. */
+static long long deliveries(worker_t *w, const char *entry)
+{
+    redisReply *reply = glossa_cli_redis_command(
+        &w->in, "reading the pending entries", "XPENDING %s %s %s %s 1",
+        w->stream, w->group, entry, entry);
+    long long n = -1;
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+        reply->element[0]->type == REDIS_REPLY_ARRAY &&
+        reply->element[0]->elements >= 4)
+        n = reply->element[0]->element[3]->integer;
+    freeReplyObject(reply);
+    return n;
+}
+
+/* Takes over entries idle for longer than claim_idle: their worker died
+ * (live workers renew their claims). Returns 0 or -1 (fatal). */
+static int claim(worker_t *w)
+{
+    char idle[32], count[32];
+    snprintf(idle, sizeof(idle), "%d", w->claim_idle_ms);
+    /* One at a time when counting deliveries: a claim counts as a
+     * delivery, and each claimed entry runs alone, so a poison entry that
+     * kills this worker too costs no other entry a delivery. */
+    snprintf(count, sizeof(count), "%d", w->max_deliveries > 0 ? 1 : w->count);
+    const char *argv[] = {"XAUTOCLAIM", w->stream,       w->group, w->consumer,
+                          idle,         w->claim_cursor, "COUNT",  count};
+    redisReply *reply =
+        glossa_cli_redis_argv(&w->in, "taking over entries", 8, argv, NULL);
+    if (!reply)
+        return -1;
+    if (reply->type == REDIS_REPLY_ERROR) {
+        int rc = handle_error_reply(w, reply, "XAUTOCLAIM");
+        freeReplyObject(reply);
+        return rc;
+    }
+    /* Redis 7 adds a third element (deleted ids); 6.2 has two. Read only
+     * the first two. */
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
+        reply->element[0]->type != REDIS_REPLY_STRING ||
+        reply->element[1]->type != REDIS_REPLY_ARRAY) {
+        fprintf(stderr, "glossa worker: XAUTOCLAIM: unexpected reply\n");
+        freeReplyObject(reply);
+        return -1;
+    }
+    snprintf(w->claim_cursor, sizeof(w->claim_cursor), "%s",
+             reply->element[0]->str);
+    const redisReply *entries = reply->element[1];
+    int rc = 0;
+    size_t taken = 0;
+    char first[64] = "", last[64] = "";
+    for (size_t i = 0; i < entries->elements && rc == 0; i++) {
+        const redisReply *e = entries->element[i];
+        /* Redis 6.2 returns deleted entries as nil. */
+        if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
+            e->element[1]->type != REDIS_REPLY_ARRAY)
+            continue;
+        if (held_contains(w, e->element[0]->str))
+            continue;
+        long long n =
+            w->max_deliveries > 0 ? deliveries(w, e->element[0]->str) : 0;
+        if (w->max_deliveries > 0 && n > w->max_deliveries) {
+            doc_t d;
+            if (parse_entry(w, e, &d) == 0) {
+                rc = write_poisoned(w, &d, n);
+                glossa_cli_worker__doc_free(&d);
+            } else {
+                rc = -1;
+            }
+            continue;
+        }
+        if (taken++ == 0)
+            snprintf(first, sizeof(first), "%s", e->element[0]->str);
+        snprintf(last, sizeof(last), "%s", e->element[0]->str);
+        rc = docs_add(w, e);
+        if (rc == 0 && n > 1)
+            w->docs[w->n_docs - 1].suspect = 1;
+    }
+    freeReplyObject(reply);
+    if (taken)
+        fprintf(stderr,
+                "glossa worker: took over %zu entries (%s to %s) idle for "
+                "over %d ms: the workers holding them stopped\n",
+                taken, first, last, w->claim_idle_ms);
+    w->claimed += taken;
+    return rc;
+}
+
+/* Reads new entries, waiting up to block_ms. Returns how many, or -1. */
+static int read_new(worker_t *w)
+{
+    char block[32], count[32];
+    snprintf(block, sizeof(block), "%d", w->block_ms);
+    snprintf(count, sizeof(count), "%d", w->count);
+    const char *argv[] = {"XREADGROUP", "GROUP",   w->group, w->consumer,
+                          "COUNT",      count,     "BLOCK",  block,
+                          "STREAMS",    w->stream, ">"};
+    redisReply *reply =
+        glossa_cli_redis_argv(&w->in, "reading the stream", 11, argv, NULL);
+    if (!reply)
+        return -1;
+    if (reply->type == REDIS_REPLY_ERROR) {
+        int rc = handle_error_reply(w, reply, "XREADGROUP");
+        freeReplyObject(reply);
+        return rc;
+    }
+    int n = 0;
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1) {
+        const redisReply *entries = reply->element[0]->element[1];
+        for (size_t i = 0; i < entries->elements; i++) {
+            if (docs_add(w, entries->element[i])) {
+                freeReplyObject(reply);
+                return -1;
+            }
+            n++;
+        }
+    }
+    freeReplyObject(reply);
+    return n;
+}
+
+/* Whether the group has nothing left: no entry pending anywhere (the last
+ * read found no new one). Returns 1, 0, or -1. */
+static int group_empty(worker_t *w)
+{
+    redisReply *reply =
+        glossa_cli_redis_command(&w->in, "reading the pending entries",
+                                 "XPENDING %s %s", w->stream, w->group);
+    if (!reply)
+        return -1;
+    int rc = -1;
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1 &&
+        reply->element[0]->type == REDIS_REPLY_INTEGER)
+        rc = reply->element[0]->integer == 0;
+    else if (reply->type == REDIS_REPLY_ERROR)
+        rc = handle_error_reply(w, reply, "XPENDING") ? -1 : 0;
+    freeReplyObject(reply);
+    return rc;
+}
+
+/* The source callback (reader thread). */
+int glossa_cli_worker__next_record(void *ud, glossa_record_t *rec)
+{
+    worker_t *w = ud;
+    glossa_cli_worker__doc_free(&w->current);
+    double claim_every = w->claim_idle_ms / 2000.0;
+    if (claim_every > 5)
+        claim_every = 5;
+    for (;;) {
+        /* Entries already read are always handed over, even when
+         * draining: they are this worker's to finish. */
+        /* A document its last worker did not survive runs alone: nothing
+         * else is handed over, read or claimed until it is done, so that
+         * if it is poison it costs no other entry a delivery. */
+        int alone = w->after_suspect ||
+                    (w->doc_i < w->n_docs && w->docs[w->doc_i].suspect);
+        pthread_mutex_lock(&w->lock);
+        while (alone && w->n_acked < w->n_handed)
+            pthread_cond_wait(&w->acked_cond, &w->lock);
+        pthread_mutex_unlock(&w->lock);
+        w->after_suspect = 0;
+        if (w->doc_i < w->n_docs) {
+            pthread_mutex_lock(&w->lock);
+            w->n_handed++;
+            pthread_mutex_unlock(&w->lock);
+            w->after_suspect = w->docs[w->doc_i].suspect;
+            w->current = w->docs[w->doc_i++];
+            rec->id = w->current.id;
+            rec->text = w->current.text;
+            rec->text_len = w->current.text_len;
+            rec->meta = w->current.meta;
+            rec->origin = w->current.origin;
+            return 1;
+        }
+        w->n_docs = w->doc_i = 0;
+        if (atomic_load(&w->draining))
+            return 0;
+        if (w->claim_again ||
+            glossa_cli_now_s() - w->last_claim >= claim_every) {
+            w->last_claim = glossa_cli_now_s();
+            if (claim(w))
+                return atomic_load(&w->draining) ? 0 : GLOSSA_EIO;
+            w->claim_again = w->n_docs > 0;
+            if (w->n_docs)
+                continue;
+        }
+        int n = read_new(w);
+        if (n < 0)
+            return atomic_load(&w->draining) ? 0 : GLOSSA_EIO;
+        if (n > 0 || !w->until_empty)
+            continue;
+        int empty = group_empty(w);
+        if (empty < 0)
+            return atomic_load(&w->draining) ? 0 : GLOSSA_EIO;
+        if (empty)
+            return 0;
+    }
+}

@@ -1,0 +1,130 @@
+/* glossa worker, the thread running glossa_run(): results added to the
+ * results stream in batches, then their entries acknowledged
+ * (worker.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker.h"
+
+void glossa_cli_worker__results_clear(worker_t *w)
+{
+    for (size_t i = 0; i < w->n_res; i++) {
+        free(w->res[i].id);
+        free(w->res[i].line);
+    }
+    w->n_res = w->res_bytes = 0;
+}
+
+/* Adds the waiting results to the results stream, then acknowledges their
+ * entries. A broken connection resends the whole batch: a result written
+ * twice is harmless, one never written is not. */
+int glossa_cli_worker__flush_results(worker_t *w)
+{
+    if (w->n_res == 0)
+        return 0;
+    for (;;) {
+        if (!w->out.c && glossa_cli_redis_reconnect(&w->out, "writing results"))
+            return GLOSSA_EIO;
+        for (size_t i = 0; i < w->n_res; i++) {
+            const result_t *r = &w->res[i];
+            const char *argv[] = {"XADD",      w->results, "*",      "id",
+                                  r->id,       "entry",    r->entry, "worker",
+                                  w->consumer, "record",   r->line};
+            size_t lens[11];
+            for (size_t k = 0; k < 11; k++)
+                lens[k] = k == 10 ? r->len : strlen(argv[k]);
+            redisAppendCommandArgv(w->out.c, 11, argv, lens);
+        }
+        size_t got = 0;
+        for (; got < w->n_res; got++) {
+            void *v = NULL;
+            if (redisGetReply(w->out.c, &v) != REDIS_OK || !v)
+                break;
+            redisReply *reply = v;
+            if (reply->type == REDIS_REPLY_ERROR) {
+                fprintf(stderr, "glossa worker: XADD %s: %s\n", w->results,
+                        reply->str);
+                freeReplyObject(reply);
+                return GLOSSA_EIO;
+            }
+            freeReplyObject(reply);
+        }
+        if (got == w->n_res)
+            break;
+        if (glossa_cli_redis_reconnect(&w->out, "writing results"))
+            return GLOSSA_EIO;
+    }
+    /* Every result is written: acknowledge their entries. */
+    const char **argv = malloc((w->n_res + 3) * sizeof(char *));
+    if (!argv)
+        return GLOSSA_ENOMEM;
+    argv[0] = "XACK";
+    argv[1] = w->stream;
+    argv[2] = w->group;
+    for (size_t i = 0; i < w->n_res; i++)
+        argv[3 + i] = w->res[i].entry;
+    redisReply *reply = glossa_cli_redis_argv(&w->out, "acknowledging",
+                                              (int)(w->n_res + 3), argv, NULL);
+    free(argv);
+    int rc = reply && reply->type == REDIS_REPLY_INTEGER ? 0 : GLOSSA_EIO;
+    if (reply && reply->type == REDIS_REPLY_ERROR)
+        fprintf(stderr, "glossa worker: XACK: %s\n", reply->str);
+    freeReplyObject(reply);
+    if (rc)
+        return rc;
+    /* The acknowledged entries leave `held` (they are its first n_res). */
+    pthread_mutex_lock(&w->lock);
+    for (size_t i = 0; i < w->n_res; i++)
+        free(w->held[i]);
+    memmove(w->held, w->held + w->n_res,
+            (w->n_held - w->n_res) * sizeof(char *));
+    w->n_held -= w->n_res;
+    w->n_written -= w->n_res;
+    w->n_acked += w->n_res;
+    pthread_cond_broadcast(&w->acked_cond);
+    pthread_mutex_unlock(&w->lock);
+    w->done += w->n_res;
+    glossa_cli_worker__results_clear(w);
+    return 0;
+}
+
+static int sink_write(void *ud, const char *line, size_t len,
+                      const glossa_record_info_t *info)
+{
+    worker_t *w = ud;
+    result_t *r = &w->res[w->n_res];
+    pthread_mutex_lock(&w->lock);
+    r->entry = w->n_written < w->n_held ? w->held[w->n_written++] : NULL;
+    pthread_mutex_unlock(&w->lock);
+    if (!r->entry) {
+        fprintf(stderr, "glossa worker: a result for an entry never read\n");
+        return GLOSSA_EINVAL;
+    }
+    r->id = strdup(info->id ? info->id : "");
+    r->line = malloc(len + 1);
+    if (!r->id || !r->line) {
+        free(r->id);
+        free(r->line);
+        return GLOSSA_ENOMEM;
+    }
+    memcpy(r->line, line, len);
+    r->line[len] = '\0';
+    r->len = len;
+    w->n_res++;
+    w->res_bytes += len;
+    if (w->n_res == RESULTS_BATCH || w->res_bytes >= RESULTS_BATCH_BYTES)
+        return glossa_cli_worker__flush_results(w);
+    return 0;
+}
+
+static int sink_flush(void *ud)
+{
+    return glossa_cli_worker__flush_results(ud);
+}
+
+glossa_sink_t glossa_cli_worker__sink(worker_t *w)
+{
+    glossa_sink_t sink = {w, sink_write, sink_flush};
+    return sink;
+}
