@@ -23,7 +23,6 @@
 #include <glossa/glossa.h>
 
 #include "commands.h"
-#include "records.h"
 #include "redis.h"
 
 #define BATCH_RECORDS 512
@@ -79,7 +78,7 @@ static void batch_clear(batch_t *b)
     b->n = b->bytes = 0;
 }
 
-static int batch_add(batch_t *b, const glossa_cli_record_t *rec,
+static int batch_add(batch_t *b, const glossa_source_record_t *rec,
                      const char *token, unsigned long long seq)
 {
     item_t *it = &b->items[b->n];
@@ -302,9 +301,41 @@ typedef struct tally {
     unsigned long long sent, skipped;
 } tally_t;
 
+/* The message of the record's error entry with the given code. */
+static const char *error_message(const glossa_source_record_t *rec, int code)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(rec->errors, i, e)
+    {
+        const char *name = json_string_value(json_object_get(e, "code"));
+        if (name && strcmp(name, glossa_err_name(code)) == 0)
+            return json_string_value(json_object_get(e, "message"));
+    }
+    return glossa_strerror(code);
+}
+
+/* Says what the reader found: a record that cannot be annotated is not
+ * enqueued; notes on one that can (bytes repaired by the UTF-8 policy)
+ * are printed and it goes on. Returns 1 when the record is left out. */
+static int report_record(const glossa_source_record_t *rec)
+{
+    if (rec->error) {
+        fprintf(stderr, "glossa enqueue: %s; not enqueued\n",
+                error_message(rec, rec->error));
+        return 1;
+    }
+    size_t i;
+    const json_t *e;
+    json_array_foreach(rec->errors, i, e)
+        fprintf(stderr, "glossa enqueue: note: %s\n",
+                json_string_value(json_object_get(e, "message")));
+    return 0;
+}
+
 /* Reads every record and sends them in batches. Returns 0, or -1 after
  * printing why. */
-static int enqueue_all(glossa_cli_reader_t *reader, glossa_cli_redis_t *r,
+static int enqueue_all(glossa_source_t *src, glossa_cli_redis_t *r,
                        const char *stream, tally_t *pr)
 {
     char token[32];
@@ -313,14 +344,16 @@ static int enqueue_all(glossa_cli_reader_t *reader, glossa_cli_redis_t *r,
     unsigned long long seq = 0;
     int rc = 0, failed = 0;
     while (b) {
-        glossa_cli_record_t rec;
-        rc = glossa_cli_reader_next(reader, &rec);
-        if (rc == 1 && rec.problem) {
-            fprintf(stderr, "glossa enqueue: %s; not enqueued\n", rec.problem);
+        const glossa_source_record_t *rec = NULL;
+        glossa_error_t err;
+        rc = glossa_source_read(src, &rec, &err);
+        if (rc < 0)
+            glossa_cli_print_error("glossa enqueue", NULL, &err);
+        if (rc == 1 && report_record(rec)) {
             pr->skipped++;
             continue;
         }
-        if (rc == 1 && batch_add(b, &rec, token, seq++)) {
+        if (rc == 1 && batch_add(b, rec, token, seq++)) {
             fprintf(stderr, "glossa enqueue: out of memory\n");
             failed = 1;
             break;
@@ -343,6 +376,36 @@ static int enqueue_all(glossa_cli_reader_t *reader, glossa_cli_redis_t *r,
     return failed ? -1 : 0;
 }
 
+/* The reader's log (manifest lines it ignores) goes to stderr under the
+ * command's name. */
+static void log_line(void *ud, glossa_log_level_t level, const char *line)
+{
+    (void)ud;
+    (void)level;
+    fprintf(stderr, "glossa enqueue: %s\n", line);
+}
+
+/* The inputs, read by the library's own reader with the rules of glossa
+ * run. Returns 0, or -1 after printing why. */
+static int open_inputs(char **inputs, size_t n, size_t max_doc_bytes,
+                       glossa_runtime_t **rt, glossa_source_t **src)
+{
+    glossa_runtime_options_t o;
+    glossa_runtime_options_init(&o);
+    o.max_doc_bytes = max_doc_bytes;
+    o.log_cb = log_line;
+    glossa_error_t err;
+    if (glossa_runtime_new(&o, rt, &err) ||
+        glossa_source_open(*rt, (const char *const *)inputs, n, NULL, src,
+                           &err)) {
+        glossa_cli_print_error("glossa enqueue", NULL, &err);
+        glossa_runtime_free(*rt);
+        *rt = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 int glossa_cli_enqueue(int argc, char **argv)
 {
     enqueue_args_t a = {
@@ -354,15 +417,16 @@ int glossa_cli_enqueue(int argc, char **argv)
     if (glossa_cli_redis_init(&r, a.url, "glossa enqueue"))
         return GLOSSA_EXIT_USAGE;
     r.retry_for = a.retry_for;
-    glossa_cli_reader_t *reader = NULL;
-    if (glossa_cli_reader_open((const char *const *)argv + optind,
-                               (size_t)(argc - optind), (size_t)a.max_doc,
-                               "glossa enqueue", &reader)) {
+    glossa_runtime_t *rt = NULL;
+    glossa_source_t *src = NULL;
+    if (open_inputs(argv + optind, (size_t)(argc - optind), (size_t)a.max_doc,
+                    &rt, &src)) {
         glossa_cli_redis_close(&r);
         return GLOSSA_EXIT_USAGE;
     }
     if (glossa_cli_redis_connect(&r)) {
-        glossa_cli_reader_free(reader);
+        glossa_source_free(src);
+        glossa_runtime_free(rt);
         glossa_cli_redis_close(&r);
         return GLOSSA_EXIT_FAILURE;
     }
@@ -371,7 +435,7 @@ int glossa_cli_enqueue(int argc, char **argv)
     int failed = find_tail(&r, a.stream, pr.last, sizeof(pr.last)) != 0;
     double t0 = glossa_cli_now_s();
     if (!failed)
-        failed = enqueue_all(reader, &r, a.stream, &pr) != 0;
+        failed = enqueue_all(src, &r, a.stream, &pr) != 0;
     if (!a.quiet || failed)
         fprintf(stderr,
                 "glossa enqueue: %llu records %s stream %s at %s in %.2f s "
@@ -380,13 +444,14 @@ int glossa_cli_enqueue(int argc, char **argv)
                 r.display, glossa_cli_now_s() - t0, *pr.first ? pr.first : "-",
                 pr.sent ? pr.last : "-",
                 failed ? "; stopped by the error above" : "");
-    pr.skipped += glossa_cli_reader_problems(reader);
+    pr.skipped += glossa_source_problems(src);
     if (pr.skipped)
         fprintf(stderr,
                 "glossa enqueue: %llu records or manifest lines were "
                 "left out (reported above)\n",
                 pr.skipped);
-    glossa_cli_reader_free(reader);
+    glossa_source_free(src);
+    glossa_runtime_free(rt);
     glossa_cli_redis_close(&r);
     if (failed)
         return GLOSSA_EXIT_FAILURE;

@@ -156,3 +156,23 @@ grep -v '"poison"' docs4.jsonl >docs4-good.jsonl
 grep -v '"id":"poison"' merged4.jsonl | cmp - ref4.jsonl ||
     fail "the poison document cost other documents their results"
 echo "poison document given up after 2 deliveries, the other 20 annotated ($(elapsed))"
+
+# --- Records that cannot be read are reported, the others enqueued --------
+# enqueue reads with the library's own reader (glossa_source_read), so a
+# record it leaves out is named as glossa run would name it.
+{
+    echo '{"id": "a", "text": "Yerevan and Baku."}'
+    echo '{"id": "broken", "text": '
+    echo '{"id": "big", "text": "0123456789 0123456789 0123456789"}'
+    printf '{"id": "repaired", "text": "caf\xff"}\n'
+} >docs5.jsonl
+run_glossa 4 enqueue --redis "$URL" --stream docs5 --max-doc-bytes 20 docs5.jsonl
+expect_in "$TMP/err" "docs5.jsonl:2: column"
+expect_in "$TMP/err" "invalid JSON"
+expect_in "$TMP/err" "; not enqueued"
+expect_in "$TMP/err" "docs5.jsonl:3: document is 32 bytes, over the limit of 20 (--max-doc-bytes); not enqueued"
+expect_in "$TMP/err" "note: "
+expect_in "$TMP/err" "2 records added to stream docs5"
+expect_in "$TMP/err" "2 records or manifest lines were left out"
+[ "$(R XLEN docs5)" = 2 ] || fail "expected the 2 readable records in the stream"
+echo "unreadable records reported and left out, the rest enqueued ($(elapsed))"
