@@ -4,7 +4,7 @@
  *                  --out DIR/entities.model [--epochs N] [--seed S]
  *
  * A structured averaged perceptron (Collins 2002) with Viterbi decoding
- * over BIO tags, on the features of ent_features.c and the gazetteers
+ * over BIO tags, on the features of src/ent_features.c and the gazetteers
  * listed in DIR/gazetteers.txt. Sentences are visited in an order shuffled
  * by a fixed seed, so a run is reproducible bit for bit. After writing the
  * model it loads the file back and reports the development F1 of the
