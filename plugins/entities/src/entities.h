@@ -346,7 +346,7 @@ int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
                           const entities_token_t *toks, size_t n,
                           uint8_t *tags);
 
-/* ---- Documents (ent_doc.c) --------------------------------------------- */
+/* ---- Documents (ent_doc.c; its steps: ent_doc.h) ----------------------- */
 
 /* One result span. Strings point into the document, the gazetteer or the
  * result's own pool; valid until entities_result_free(). */
