@@ -191,14 +191,12 @@ static unsigned char *read_all(const char *path, size_t *size, char *err,
     return buf;
 }
 
-entities_model_t *entities_model_load(const char *path, char *err,
-                                      size_t err_size)
+/* Checks all of a model file but its weights: magic, versions, size,
+ * checksum and tag names. Returns 0 with the number of feature records in
+ * *n, or -1 after writing why into err. */
+static int check_file(const unsigned char *buf, size_t size, const char *path,
+                      uint64_t *n_out, char *err, size_t err_size)
 {
-    size_t size;
-    unsigned char *buf = read_all(path, &size, err, err_size);
-    if (!buf)
-        return NULL;
-    entities_model_t *m = NULL;
     const char *why = NULL;
     size_t fixed = HEADER_SIZE + 8 * ENTITIES_N_TAGS + 4 * trans_count() + 8;
     if (size < HEADER_SIZE || memcmp(buf, MAGIC, 8) != 0) {
@@ -209,14 +207,14 @@ entities_model_t *entities_model_load(const char *path, char *err,
         snprintf(err, err_size,
                  "model %s: format version %u, this plugin reads version %u",
                  path, get_u32(buf + 8), FORMAT_VERSION);
-        goto out;
+        return -1;
     }
     if (get_u32(buf + 12) != ENTITIES_FEATURES_VERSION) {
         snprintf(err, err_size,
                  "model %s: trained with feature set %u, this plugin "
                  "computes feature set %u; retrain it with entities-train",
                  path, get_u32(buf + 12), ENTITIES_FEATURES_VERSION);
-        goto out;
+        return -1;
     }
     if (get_u32(buf + 16) != ENTITIES_N_TAGS) {
         why = "unexpected number of tags";
@@ -242,70 +240,82 @@ entities_model_t *entities_model_load(const char *path, char *err,
             goto fail;
         }
     }
-    m = calloc(1, sizeof(*m));
-    if (!m) {
-        why = "out of memory";
-        goto fail;
-    }
+    *n_out = n;
+    return 0;
+fail:
+    snprintf(err, err_size, "model %s: %s", path, why);
+    return -1;
+}
+
+/* Reads the scale, transitions and n feature records of a checked file
+ * into m, building the weight table and its filter. Returns NULL, or why
+ * the file (or memory) falls short. */
+static const char *read_weights(entities_model_t *m, const unsigned char *buf,
+                                uint64_t n)
+{
     m->scale = get_f32(buf + 32);
-    if (!isfinite(m->scale) || m->scale <= 0) {
-        why = "bad weight scale";
-        goto fail;
-    }
+    if (!isfinite(m->scale) || m->scale <= 0)
+        return "bad weight scale";
+    const unsigned char *p = buf + HEADER_SIZE + 8 * ENTITIES_N_TAGS;
     for (size_t i = 0; i < trans_count(); i++, p += 4) {
         m->trans[i] = get_f32(p);
-        if (!isfinite(m->trans[i])) {
-            why = "bad transition weight";
-            goto fail;
-        }
+        if (!isfinite(m->trans[i]))
+            return "bad transition weight";
     }
     size_t cap = 1024;
     while (cap < n + n / 2)
         cap *= 2;
     m->slots = calloc(cap, sizeof(slot_t));
-    if (!m->slots) {
-        why = "out of memory";
-        goto fail;
-    }
+    if (!m->slots)
+        return "out of memory";
     m->mask = cap - 1;
     m->n = (size_t)n;
     size_t bits = 1u << 16;
     while (bits < 16 * n)
         bits *= 2;
     m->filter = calloc(bits / 64, sizeof(uint64_t));
-    if (!m->filter) {
-        why = "out of memory";
-        goto fail;
-    }
+    if (!m->filter)
+        return "out of memory";
     m->filter_mask = bits - 1;
     for (uint64_t r = 0; r < n; r++) {
         uint64_t key = get_u64(p);
         p += 8;
-        if (key == 0) {
-            why = "zero feature key";
-            goto fail;
-        }
+        if (key == 0)
+            return "zero feature key";
         size_t i = (size_t)key & m->mask;
         while (m->slots[i].key && m->slots[i].key != key)
             i = (i + 1) & m->mask;
-        if (m->slots[i].key) {
-            why = "duplicate feature key";
-            goto fail;
-        }
+        if (m->slots[i].key)
+            return "duplicate feature key";
         m->slots[i].key = key;
         size_t bit = (size_t)(key >> 32) & m->filter_mask;
         m->filter[bit / 64] |= 1ull << (bit % 64);
         for (int t = 0; t < ENTITIES_N_TAGS; t++, p += 2)
             m->slots[i].w[t] = (int16_t)(uint16_t)(p[0] | (p[1] << 8));
     }
+    return NULL;
+}
+
+entities_model_t *entities_model_load(const char *path, char *err,
+                                      size_t err_size)
+{
+    size_t size;
+    unsigned char *buf = read_all(path, &size, err, err_size);
+    if (!buf)
+        return NULL;
+    uint64_t n;
+    entities_model_t *m = NULL;
+    if (check_file(buf, size, path, &n, err, err_size) == 0) {
+        m = calloc(1, sizeof(*m));
+        const char *why = m ? read_weights(m, buf, n) : "out of memory";
+        if (why) {
+            snprintf(err, err_size, "model %s: %s", path, why);
+            entities_model_free(m);
+            m = NULL;
+        }
+    }
     free(buf);
     return m;
-fail:
-    snprintf(err, err_size, "model %s: %s", path, why);
-out:
-    entities_model_free(m);
-    free(buf);
-    return NULL;
 }
 
 void entities_model_free(entities_model_t *m)
