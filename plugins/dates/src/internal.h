@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "dates.h"
+#include "lexicon.h"
 
 /* Trigger classes: one bit per trigger lexicon, and four built-in classes
  * of digit tokens that the scanner recognizes by their shape, so that
@@ -28,19 +29,6 @@
 
 /* The longest word the trigger table holds; longer words never trigger. */
 #define DATES_MAX_WORD 24
-
-typedef struct dates_lex_entry {
-    char *key;   /* normalized: lowercase, single spaces, no final '.' */
-    char *value; /* never NULL ("" when the file gave none) */
-} dates_lex_entry_t;
-
-typedef struct dates_lexicon {
-    char *name;
-    bool trigger;
-    int class_bit;              /* when trigger */
-    dates_lex_entry_t *entries; /* sorted by key */
-    size_t n;
-} dates_lexicon_t;
 
 /* ---- Value templates ---------------------------------------------------
  * A template is a list of nodes whose texts are concatenated: literal
@@ -107,16 +95,6 @@ struct dates_engine {
     const dates_lexicon_t *lx_month, *lx_weekday, *lx_number, *lx_ordinal,
         *lx_unit, *lx_season, *lx_daypart, *lx_tense, *lx_decade;
 };
-
-/* ---- Loading (rules.c) ------------------------------------------------- */
-
-const dates_lexicon_t *dates__lexicon_find(const dates_engine_t *e,
-                                           const char *name);
-/* Looks s (any case and spacing) up in lex; NULL when absent. */
-const char *dates__lexicon_get(const dates_lexicon_t *lex, const char *s);
-/* Normalizes a key in place: lowercase, runs of space/hyphen kept as one
- * space (hyphens kept), final '.' dropped. */
-void dates__key_normalize(char *s);
 
 /* ---- Templates (template.c) -------------------------------------------- */
 

@@ -236,58 +236,6 @@ static bool is_ident(const char *s)
 
 /* ---- Lexicons ---------------------------------------------------------- */
 
-void dates__key_normalize(char *s)
-{
-    char *w = s;
-    bool space = false;
-    for (char *r = s; *r; r++) {
-        unsigned char c = (unsigned char)*r;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = w != s;
-            continue;
-        }
-        if (space) {
-            *w++ = ' ';
-            space = false;
-        }
-        *w++ = (char)tolower(c);
-    }
-    *w = '\0';
-    if (w > s && w[-1] == '.')
-        w[-1] = '\0';
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-    return strcmp(((const dates_lex_entry_t *)a)->key,
-                  ((const dates_lex_entry_t *)b)->key);
-}
-
-const dates_lexicon_t *dates__lexicon_find(const dates_engine_t *e,
-                                           const char *name)
-{
-    for (size_t i = 0; i < e->nlex; i++)
-        if (strcmp(e->lex[i].name, name) == 0)
-            return &e->lex[i];
-    return NULL;
-}
-
-const char *dates__lexicon_get(const dates_lexicon_t *lex, const char *s)
-{
-    if (!lex)
-        return NULL;
-    char key[128];
-    size_t n = strlen(s);
-    if (n >= sizeof key)
-        return NULL;
-    memcpy(key, s, n + 1);
-    dates__key_normalize(key);
-    dates_lex_entry_t probe = {key, NULL};
-    const dates_lex_entry_t *hit =
-        bsearch(&probe, lex->entries, lex->n, sizeof *lex->entries, cmp_entry);
-    return hit ? hit->value : NULL;
-}
-
 static uint64_t hash_word(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
@@ -486,12 +434,10 @@ static int load_lexicon(loader_t *L, const char *path, const char *shortp)
         return L->rc;
     if (lex->n == 0)
         return fail(L, GLOSSA_EPARSE, shortp, 0, "lexicon '%s' is empty", name);
-    qsort(lex->entries, lex->n, sizeof *lex->entries, cmp_entry);
-    for (size_t i = 1; i < lex->n; i++)
-        if (strcmp(lex->entries[i - 1].key, lex->entries[i].key) == 0)
-            return fail(L, GLOSSA_EPARSE, shortp, 0,
-                        "duplicate key '%s' in lexicon '%s'",
-                        lex->entries[i].key, name);
+    const char *dup = dates__lexicon_sort(lex);
+    if (dup)
+        return fail(L, GLOSSA_EPARSE, shortp, 0,
+                    "duplicate key '%s' in lexicon '%s'", dup, name);
     return 0;
 }
 
@@ -1026,14 +972,8 @@ void dates_engine_free(dates_engine_t *e)
 {
     if (!e)
         return;
-    for (size_t i = 0; i < e->nlex; i++) {
-        for (size_t j = 0; j < e->lex[i].n; j++) {
-            free(e->lex[i].entries[j].key);
-            free(e->lex[i].entries[j].value);
-        }
-        free(e->lex[i].entries);
-        free(e->lex[i].name);
-    }
+    for (size_t i = 0; i < e->nlex; i++)
+        dates__lexicon_release(&e->lex[i]);
     free(e->lex);
     for (size_t i = 0; i < e->nrules; i++) {
         dates_rule_t *r = &e->rules[i];
