@@ -22,6 +22,8 @@
 
 #include <glossa/error.h>
 
+#include "point.h"
+
 /* Words of context around a trigger. Long enough for "at least the past
  * 18 months" and "the end of the year"; see rule patterns. */
 #define WINDOW_BACK 6
