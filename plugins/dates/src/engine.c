@@ -409,22 +409,12 @@ static int add_occ(run_t *R, size_t s, size_t e, uint64_t mask)
 
 /* ---- Trigger scan ------------------------------------------------------ */
 
-static uint64_t hash_word(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static uint64_t word_mask(const dates_engine_t *e, const char *w)
 {
     if (e->tw_size == 0)
         return 0;
     size_t mask = e->tw_size - 1;
-    for (size_t i = hash_word(w) & mask;; i = (i + 1) & mask) {
+    for (size_t i = dates__trigger_hash(w) & mask;; i = (i + 1) & mask) {
         if (e->tw_keys[i][0] == '\0')
             return 0;
         if (strcmp(e->tw_keys[i], w) == 0)

@@ -1,5 +1,5 @@
 /* Private structures of the dates engine: the engine and its rules, as
- * the loader (rules.c) builds them and the annotator (engine.c) and the
+ * the loader (load*.c) builds them and the annotator (engine.c) and the
  * normalization functions read them. */
 #ifndef DATES_INTERNAL_H
 #define DATES_INTERNAL_H
@@ -30,6 +30,18 @@
 
 /* The longest word the trigger table holds; longer words never trigger. */
 #define DATES_MAX_WORD 24
+
+/* The hash of a trigger word (FNV-1a): the loader fills the trigger table
+ * with it and the scanner probes it with it. */
+static inline uint64_t dates__trigger_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
 
 typedef enum {
     DATES_T_DATE,

@@ -1,8 +1,8 @@
 /* Lexicons of the dates engine: sorted key -> value lists read from
  * data/lexicon/ (month names, numbers, units, tense markers, ...).
  *
- * The loader fills them (rules.c) and the normalization functions and the
- * tense heuristic read them; this module is what both share, so that the
+ * The loader fills them (load_lexicon.c) and the normalization functions and
+ * the tense heuristic read them; this module is what both share, so that the
  * dependency runs one way. After loading a lexicon is read-only: lookups
  * are safe from any number of threads. */
 #ifndef DATES_LEXICON_H
