@@ -83,36 +83,123 @@ static int class_bit(dates_loader_t *L, const char *name, const char *file,
     return e->nclasses++;
 }
 
-int dates__load_lexicon(dates_loader_t *L, const char *path, const char *shortp)
+/* A new, empty lexicon of the engine named after the file (its name
+ * without directory and .txt); NULL after dates__fail. */
+static dates_lexicon_t *new_lexicon(dates_loader_t *L, const char *path,
+                                    const char *shortp)
 {
-    char *buf = dates__read_file(L, path);
-    if (!buf)
-        return L->rc;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     char *name = dates__strndup(base, strlen(base) - 4);
     if (!name) {
-        free(buf);
-        return dates__oom(L);
+        dates__oom(L);
+        return NULL;
     }
     if (!dates__is_ident(name)) {
         dates__fail(L, GLOSSA_EPARSE, shortp, 0,
                     "lexicon name '%s' is not an identifier", name);
         free(name);
-        free(buf);
-        return L->rc;
+        return NULL;
     }
     dates_engine_t *e = L->e;
     dates_lexicon_t *nl = realloc(e->lex, (e->nlex + 1) * sizeof *nl);
     if (!nl) {
         free(name);
-        free(buf);
-        return dates__oom(L);
+        dates__oom(L);
+        return NULL;
     }
     e->lex = nl;
     dates_lexicon_t *lex = &e->lex[e->nlex++];
     memset(lex, 0, sizeof *lex);
     lex->name = name;
+    return lex;
+}
+
+/* A "!directive" line; only !trigger exists. Returns 0 or the error. */
+static int directive(dates_loader_t *L, dates_lexicon_t *lex, const char *s,
+                     const char *shortp, int lineno)
+{
+    if (strcmp(s, "!trigger") != 0)
+        return dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
+                           "unknown directive '%s' (expected !trigger)", s);
+    int bit = class_bit(L, lex->name, shortp, lineno);
+    if (bit < 0)
+        return L->rc;
+    lex->trigger = true;
+    lex->class_bit = bit;
+    return 0;
+}
+
+/* Every alphabetic part of a key is a trigger word of class bit. Returns
+ * 0 or the error. */
+static int add_triggers(dates_loader_t *L, const char *key, int bit)
+{
+    char w[DATES_MAX_WORD + 2];
+    size_t wn = 0;
+    for (const char *p = key;; p++) {
+        if (isalpha((unsigned char)*p)) {
+            if (wn <= DATES_MAX_WORD)
+                w[wn] = *p;
+            wn++;
+            continue;
+        }
+        if (wn > 0 && wn <= DATES_MAX_WORD) {
+            w[wn] = '\0';
+            if (trigger_add(L, w, bit) < 0)
+                break;
+        }
+        wn = 0;
+        if (*p == '\0')
+            break;
+    }
+    return L->rc;
+}
+
+/* A "key = value" (or "key") line: one more entry, and its trigger words
+ * when the lexicon is a trigger. *cap is the entries' capacity. Returns 0
+ * or the error. */
+static int add_entry(dates_loader_t *L, dates_lexicon_t *lex, char *s,
+                     size_t *cap, const char *shortp, int lineno)
+{
+    char *eq = strstr(s, " = ");
+    char *value = "";
+    if (eq) {
+        *eq = '\0';
+        value = dates__trim(eq + 3);
+    }
+    char *key = dates__trim(s);
+    dates__key_normalize(key);
+    if (*key == '\0')
+        return dates__fail(L, GLOSSA_EPARSE, shortp, lineno, "empty key");
+    if (lex->n == *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        dates_lex_entry_t *p =
+            realloc(lex->entries, *cap * sizeof *lex->entries);
+        if (!p)
+            return dates__oom(L);
+        lex->entries = p;
+    }
+    lex->entries[lex->n].key = dates__strdup(key);
+    lex->entries[lex->n].value = dates__strdup(value);
+    if (!lex->entries[lex->n].key || !lex->entries[lex->n].value) {
+        free(lex->entries[lex->n].key);
+        free(lex->entries[lex->n].value);
+        return dates__oom(L);
+    }
+    lex->n++;
+    return lex->trigger ? add_triggers(L, key, lex->class_bit) : 0;
+}
+
+int dates__load_lexicon(dates_loader_t *L, const char *path, const char *shortp)
+{
+    char *buf = dates__read_file(L, path);
+    if (!buf)
+        return L->rc;
+    dates_lexicon_t *lex = new_lexicon(L, path, shortp);
+    if (!lex) {
+        free(buf);
+        return L->rc;
+    }
     size_t cap = 0;
     int lineno = 0;
     char *save = NULL;
@@ -124,85 +211,21 @@ int dates__load_lexicon(dates_loader_t *L, const char *path, const char *shortp)
         char *s = dates__trim(ln);
         if (*s == '#' || *s == '\0')
             continue;
-        if (*s == '!') {
-            if (strcmp(s, "!trigger") == 0) {
-                int bit = class_bit(L, name, shortp, lineno);
-                if (bit < 0)
-                    break;
-                lex->trigger = true;
-                lex->class_bit = bit;
-            } else {
-                dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
-                            "unknown directive '%s' (expected !trigger)", s);
-                break;
-            }
-            continue;
-        }
-        char *eq = strstr(s, " = ");
-        char *value = "";
-        if (eq) {
-            *eq = '\0';
-            value = dates__trim(eq + 3);
-        }
-        char *key = dates__trim(s);
-        dates__key_normalize(key);
-        if (*key == '\0') {
-            dates__fail(L, GLOSSA_EPARSE, shortp, lineno, "empty key");
+        if (*s == '!' ? directive(L, lex, s, shortp, lineno)
+                      : add_entry(L, lex, s, &cap, shortp, lineno))
             break;
-        }
-        if (lex->n == cap) {
-            cap = cap ? cap * 2 : 32;
-            dates_lex_entry_t *p =
-                realloc(lex->entries, cap * sizeof *lex->entries);
-            if (!p) {
-                dates__oom(L);
-                break;
-            }
-            lex->entries = p;
-        }
-        lex->entries[lex->n].key = dates__strdup(key);
-        lex->entries[lex->n].value = dates__strdup(value);
-        if (!lex->entries[lex->n].key || !lex->entries[lex->n].value) {
-            free(lex->entries[lex->n].key);
-            free(lex->entries[lex->n].value);
-            dates__oom(L);
-            break;
-        }
-        lex->n++;
-        if (lex->trigger) {
-            /* Every alphabetic part of a key is a trigger word. */
-            char w[DATES_MAX_WORD + 2];
-            size_t wn = 0;
-            for (const char *p = key;; p++) {
-                if (isalpha((unsigned char)*p)) {
-                    if (wn <= DATES_MAX_WORD)
-                        w[wn] = *p;
-                    wn++;
-                    continue;
-                }
-                if (wn > 0 && wn <= DATES_MAX_WORD) {
-                    w[wn] = '\0';
-                    if (trigger_add(L, w, lex->class_bit) < 0)
-                        break;
-                }
-                wn = 0;
-                if (*p == '\0')
-                    break;
-            }
-            if (L->rc)
-                break;
-        }
     }
     free(buf);
     if (L->rc)
         return L->rc;
     if (lex->n == 0)
         return dates__fail(L, GLOSSA_EPARSE, shortp, 0, "lexicon '%s' is empty",
-                           name);
+                           lex->name);
     const char *dup = dates__lexicon_sort(lex);
     if (dup)
         return dates__fail(L, GLOSSA_EPARSE, shortp, 0,
-                           "duplicate key '%s' in lexicon '%s'", dup, name);
+                           "duplicate key '%s' in lexicon '%s'", dup,
+                           lex->name);
     return 0;
 }
 

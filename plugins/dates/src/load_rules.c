@@ -20,6 +20,27 @@
 typedef int (*entry_fn)(dates_loader_t *L, void *arg, const char *file,
                         int line, char *section, char *key, char *value);
 
+/* Reads the "[name]" line s of a file with sections into section (cap
+ * bytes). Returns 0 or the error. */
+static int read_section(dates_loader_t *L, const char *shortp, int lineno,
+                        const char *s, bool sections, char *section, size_t cap)
+{
+    size_t n = strlen(s);
+    if (!sections || s[n - 1] != ']' || n - 2 >= cap)
+        return dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
+                           sections ? "bad section header '%s'"
+                                    : "unexpected section header '%s'",
+                           s);
+    memcpy(section, s + 1, n - 2);
+    section[n - 2] = '\0';
+    char *t = dates__trim(section);
+    memmove(section, t, strlen(t) + 1);
+    if (!dates__is_ident(section))
+        return dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
+                           "rule name '%s' is not an identifier", section);
+    return 0;
+}
+
 static int parse_entries(dates_loader_t *L, const char *shortp, char *buf,
                          bool sections, entry_fn fn, void *arg)
 {
@@ -74,25 +95,10 @@ static int parse_entries(dates_loader_t *L, const char *shortp, char *buf,
         if (*s == '\0')
             continue;
         if (*s == '[') {
-            size_t n = strlen(s);
-            if (!sections || s[n - 1] != ']' || n - 2 >= sizeof section) {
-                rc = dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
-                                 sections ? "bad section header '%s'"
-                                          : "unexpected section header '%s'",
-                                 s);
-                break;
-            }
-            memcpy(section, s + 1, n - 2);
-            section[n - 2] = '\0';
-            char *t = dates__trim(section);
-            memmove(section, t, strlen(t) + 1);
-            if (!dates__is_ident(section)) {
-                rc =
-                    dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
-                                "rule name '%s' is not an identifier", section);
-                break;
-            }
-            rc = fn(L, arg, shortp, lineno, section, NULL, NULL);
+            rc = read_section(L, shortp, lineno, s, sections, section,
+                              sizeof section);
+            if (!rc)
+                rc = fn(L, arg, shortp, lineno, section, NULL, NULL);
             if (rc)
                 break;
             continue;
@@ -314,25 +320,12 @@ static int parse_bool(dates_loader_t *L, const char *v, bool *out,
                        "'%s' must be yes or no, not '%s'", key, v);
 }
 
-/* Compiles the rule read so far (called at the next block and at the end
- * of the file). */
-static int rule_finish(dates_loader_t *L, rule_build_t *rb)
+/* The rule's trigger classes: built-in digit classes, or lexicons marked
+ * !trigger. Returns 0 or the error. */
+static int rule_triggers(dates_loader_t *L, rule_build_t *rb)
 {
     dates_rule_t *r = rb->r;
-    if (!r)
-        return 0;
     const char *file = r->file;
-    if (!rb->pattern)
-        return dates__fail(L, GLOSSA_EPARSE, file, r->line,
-                           "rule %s has no 'pattern'", r->name);
-    if (!rb->trigger)
-        return dates__fail(L, GLOSSA_EPARSE, file, r->line,
-                           "rule %s has no 'trigger'", r->name);
-    if (!rb->value && r->type != DATES_T_NONE)
-        return dates__fail(L, GLOSSA_EPARSE, file, r->line,
-                           "rule %s has no 'value'", r->name);
-
-    /* Triggers: built-in digit classes, or lexicons marked !trigger. */
     char *save = NULL;
     for (char *t = strtok_r(rb->trigger, " ,", &save); t;
          t = strtok_r(NULL, " ,", &save)) {
@@ -358,7 +351,16 @@ static int rule_finish(dates_loader_t *L, rule_build_t *rb)
     if (r->triggers == 0)
         return dates__fail(L, GLOSSA_EPARSE, file, rb->trigger_line,
                            "rule %s: empty trigger list", r->name);
+    return 0;
+}
 
+/* Expands the rule's pattern, bounds it to whole words unless told
+ * otherwise, and compiles it (with JIT when it can). Returns 0 or the
+ * error. */
+static int rule_compile(dates_loader_t *L, rule_build_t *rb)
+{
+    dates_rule_t *r = rb->r;
+    const char *file = r->file;
     char *body = expand(L, rb->pattern, file, rb->pattern_line, 0);
     if (!body)
         return L->rc;
@@ -401,7 +403,15 @@ static int rule_finish(dates_loader_t *L, rule_build_t *rb)
     r->pairs = caps + 1;
     if (r->pairs > L->e->max_pairs)
         L->e->max_pairs = r->pairs;
+    return 0;
+}
 
+/* Parses the value and mod templates against the compiled pattern and
+ * finds the extent group. Returns 0 or the error. */
+static int rule_templates(dates_loader_t *L, rule_build_t *rb)
+{
+    dates_rule_t *r = rb->r;
+    const char *file = r->file;
     if (rb->value) {
         char msg[256];
         r->value = dates__template_parse(rb->value, r->re, msg, sizeof msg);
@@ -425,6 +435,31 @@ static int rule_finish(dates_loader_t *L, rule_build_t *rb)
         r->extent_group = g;
     }
     return 0;
+}
+
+/* Compiles the rule read so far (called at the next block and at the end
+ * of the file). */
+static int rule_finish(dates_loader_t *L, rule_build_t *rb)
+{
+    dates_rule_t *r = rb->r;
+    if (!r)
+        return 0;
+    const char *file = r->file;
+    if (!rb->pattern)
+        return dates__fail(L, GLOSSA_EPARSE, file, r->line,
+                           "rule %s has no 'pattern'", r->name);
+    if (!rb->trigger)
+        return dates__fail(L, GLOSSA_EPARSE, file, r->line,
+                           "rule %s has no 'trigger'", r->name);
+    if (!rb->value && r->type != DATES_T_NONE)
+        return dates__fail(L, GLOSSA_EPARSE, file, r->line,
+                           "rule %s has no 'value'", r->name);
+    int rc = rule_triggers(L, rb);
+    if (!rc)
+        rc = rule_compile(L, rb);
+    if (!rc)
+        rc = rule_templates(L, rb);
+    return rc;
 }
 
 static int rule_entry(dates_loader_t *L, void *arg, const char *file, int line,
