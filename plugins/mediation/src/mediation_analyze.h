@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mediation_internal.h"
 
@@ -189,10 +190,17 @@ static inline const char *med_wtext(const med_ws_t *ws, const med_word_t *x)
     return ws->lbuf + x->lo;
 }
 
+/* Is word i (0 past the sentence) the lowercase word lit? Inline: lit is
+ * a literal, so its length is known where it is asked. */
+static inline int med_word_is(const med_ws_t *ws, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return i < ws->n && ws->w[i].len == n &&
+           memcmp(med_wtext(ws, &ws->w[i]), lit, n) == 0;
+}
+
 /* ---- Words (mediation_words.c) ------------------------------------------ */
 
-/* Is word i (0 past the sentence) the lowercase word lit? */
-int med_word_is(const med_ws_t *ws, size_t i, const char *lit);
 /* Builds the words of sentence s (entities from *ent_cursor on, which it
  * advances) and sets *has_party_out when one mentions a party. Returns 0,
  * or GLOSSA_EINVAL for a token outside the text. */

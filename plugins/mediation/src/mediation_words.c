@@ -8,13 +8,6 @@
 
 #include "mediation_analyze.h"
 
-int med_word_is(const med_ws_t *ws, size_t i, const char *lit)
-{
-    size_t n = strlen(lit);
-    return i < ws->n && ws->w[i].len == n &&
-           memcmp(med_wtext(ws, &ws->w[i]), lit, n) == 0;
-}
-
 /* Decodes the code point at s (valid UTF-8). */
 static uint32_t decode(const unsigned char *s, size_t n)
 {
