@@ -60,10 +60,87 @@ static int span_push(med_ws_t *ws, const mediation_span_t *sp)
     return 0;
 }
 
-static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
+/* The history slot of sentence s, cleared, and the previous sentence's
+ * (NULL for the first). */
+static med_hist_t *history(med_ws_t *ws, size_t s, const med_hist_t **prev)
+{
+    med_hist_t *h = &ws->hist[s % MED_HIST];
+    *prev = s > 0 ? &ws->hist[(s - 1) % MED_HIST] : NULL;
+    if (*prev && !(*prev)->valid)
+        *prev = NULL;
+    memset(h, 0, sizeof(*h));
+    h->valid = 1;
+    return h;
+}
+
+/* A sentence that opens with a quotation, or continues one, without a
+ * speaker of its own may carry the previous sentence's speaker: that
+ * speaker, with sc->quoted_speaker set, or nobody. */
+static med_speaker_t quoted_speaker(const med_ws_t *ws, size_t s,
+                                    int continues_quote, const med_hist_t *prev,
+                                    med_sent_ctx_t *sc)
 {
     const mediation_doc_t *d = ws->doc;
-    const glossa_sentence_t *sent = &d->sentences[s];
+    int paragraph = (d->tokens[d->sentences[s].token_first].flags &
+                     GLOSSA_TOKEN_PARAGRAPH_BEFORE) != 0;
+    med_speaker_t qs = {NULL, 0, 0};
+    sc->quoted_speaker = 0;
+    if ((continues_quote || ws->w[0].punct == P_OPENQ) && !paragraph && prev &&
+        prev->quote_speaker.name) {
+        qs = prev->quote_speaker;
+        sc->quoted_speaker = 1;
+    }
+    return qs;
+}
+
+/* What the next sentences need of this one: who "he" is (the first
+ * speaker who is a person, else the first person named) and whose
+ * quotation may run on. */
+static void remember(med_ws_t *ws, med_hist_t *h, const med_sent_ctx_t *sc,
+                     med_speaker_t qs, int had_target)
+{
+    for (size_t i = 0; i < ws->n_frames && !h->subject.name; i++)
+        if (ws->frames[i].who.person)
+            h->subject = ws->frames[i].who;
+    if (!h->subject.name)
+        med_first_person(ws, ws->n, &h->subject);
+    for (size_t i = 0; i < ws->n_frames && !h->quote_speaker.name; i++) {
+        const med_frame_t *f = &ws->frames[i];
+        for (size_t j = f->a; j < f->b; j++)
+            if (ws->w[j].mark & M_QUOTE) {
+                h->quote_speaker = f->who;
+                break;
+            }
+    }
+    if (!h->quote_speaker.name && sc->quoted_speaker)
+        h->quote_speaker = qs;
+    h->had_target = (uint8_t)had_target;
+}
+
+static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
+                           const med_relevance_t *rel)
+{
+    const glossa_sentence_t *sent = &ws->doc->sentences[s];
+    med_tracef(ws,
+               "S%zu [%u,%u) target=%d role=%d context=%d/%d anaphor=%d "
+               "frames=%zu%s",
+               s, sent->cp_start, sent->cp_end, cues->target, cues->role,
+               cues->context, rel->context_ok, cues->anaphor, ws->n_frames,
+               rel->relevant
+                   ? (rel->by_anaphor ? " RELEVANT(anaphor)" : " RELEVANT")
+                   : "");
+    for (size_t i = 0; i < ws->n_frames; i++) {
+        const med_frame_t *f = &ws->frames[i];
+        med_tracef(ws, "  frame \"%.*s\" speaker=%s scope=[%u,%u)",
+                   (int)ws->w[f->verb].len, med_wtext(ws, &ws->w[f->verb]),
+                   f->who.name, f->a, f->b);
+    }
+}
+
+/* The steps for sentence s: a span in ws->spans when it is relevant.
+ * Returns 0, GLOSSA_EINVAL or GLOSSA_ENOMEM. */
+static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
+{
     int continues_quote = ws->quote_open;
     int has_party = 0;
     int rc = med_build_words(ws, s, ent_cursor, &has_party);
@@ -71,16 +148,8 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
         return rc;
     if (has_party)
         ws->last_party_sentence = (long)s;
-    int paragraph = (d->tokens[sent->token_first].flags &
-                     GLOSSA_TOKEN_PARAGRAPH_BEFORE) != 0;
-
-    med_hist_t *h = &ws->hist[s % MED_HIST];
-    const med_hist_t *prev = s > 0 ? &ws->hist[(s - 1) % MED_HIST] : NULL;
-    if (prev && !prev->valid)
-        prev = NULL;
-    memset(h, 0, sizeof(*h));
-    h->valid = 1;
-
+    const med_hist_t *prev;
+    med_hist_t *h = history(ws, s, &prev);
     if (!med_may_be_relevant(ws, prev)) {
         med_look_up_after_names(ws);
         med_learn_titles(ws);
@@ -92,101 +161,27 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     med_learn_titles(ws);
     med_match_patterns(ws);
     med_cues_t cues = med_apply_hits(ws);
-
-    /* A sentence that opens with a quotation, or continues one, without a
-     * speaker of its own may carry the previous sentence's speaker. */
     med_sent_ctx_t sc;
     med_sentence_context(ws, &sc);
-    med_speaker_t qs = {NULL, 0, 0};
-    sc.quoted_speaker = 0;
-    if ((continues_quote || ws->w[0].punct == P_OPENQ) && !paragraph && prev &&
-        prev->quote_speaker.name) {
-        qs = prev->quote_speaker;
-        sc.quoted_speaker = 1;
-    }
+    med_speaker_t qs = quoted_speaker(ws, s, continues_quote, prev, &sc);
 
-    /* Pronouns that name a target person count as mentions of the target:
-     * "he said" after "Putin ...". */
-    int pronoun = 0;
-    for (size_t i = 0; i < ws->n; i++)
-        pronoun |= (ws->w[i].flags & (W_PRON_PERSON | W_PRON_WE)) != 0;
-
-    int maybe = cues.target || pronoun || cues.anaphor;
     ws->n_frames = 0;
-    if (maybe) {
+    if (cues.target || med_has_pronoun(ws) || cues.anaphor) {
         med_find_frames(ws, s);
-        for (size_t i = 0; i < ws->n; i++) {
-            if (!(ws->w[i].flags & W_PRON_PERSON))
-                continue;
-            med_speaker_t who;
-            if (med_resolve_pronoun(ws, s, i, &who) && who.target) {
-                ws->w[i].mark |= M_TARGET;
-                cues.target = 1;
-            }
-        }
-        cues.target |= med_we_is_target(ws, &sc, qs);
+        cues.target |= med_pronouns_name_target(ws, s, &sc, qs);
     }
-
-    int context_ok = has_party || (ws->last_party_sentence >= 0 &&
-                                   (long)s - ws->last_party_sentence <=
-                                       ws->m->context_window);
-    /* A domain stance cue next to a party of the conflict speaks of the
-     * target's standing in it ("Yerevan accused Moscow of abandoning
-     * Karabakh"); farther away it may be about anything. */
-    int stance_here = 0;
-    for (size_t i = 0; i < ws->n_hits && has_party; i++)
-        stance_here |= ws->hits[i].kind == PAT_POLARITY;
-    int relevant = cues.target &&
-                   (cues.role || (cues.context && context_ok) || stance_here);
-    int by_anaphor = 0;
-    if (!relevant && cues.anaphor && prev && prev->relevant &&
-        prev->had_target) {
-        relevant = 1;
-        by_anaphor = 1;
-    }
-
-    /* Who "he" is in the next sentences: the first speaker who is a
-     * person, else the first person named. */
-    for (size_t i = 0; i < ws->n_frames && !h->subject.name; i++)
-        if (ws->frames[i].who.person)
-            h->subject = ws->frames[i].who;
-    if (!h->subject.name)
-        med_first_person(ws, ws->n, &h->subject);
-    /* Whose quotation may run on into the next sentence. */
-    for (size_t i = 0; i < ws->n_frames && !h->quote_speaker.name; i++) {
-        const med_frame_t *f = &ws->frames[i];
-        for (size_t j = f->a; j < f->b; j++)
-            if (ws->w[j].mark & M_QUOTE) {
-                h->quote_speaker = f->who;
-                break;
-            }
-    }
-    if (!h->quote_speaker.name && sc.quoted_speaker)
-        h->quote_speaker = qs;
-    h->had_target = (uint8_t)cues.target;
-
-    if (ws->trace) {
-        med_tracef(ws,
-                   "S%zu [%u,%u) target=%d role=%d context=%d/%d anaphor=%d "
-                   "frames=%zu%s",
-                   s, sent->cp_start, sent->cp_end, cues.target, cues.role,
-                   cues.context, context_ok, cues.anaphor, ws->n_frames,
-                   relevant ? (by_anaphor ? " RELEVANT(anaphor)" : " RELEVANT")
-                            : "");
-        for (size_t i = 0; i < ws->n_frames; i++) {
-            const med_frame_t *f = &ws->frames[i];
-            med_tracef(ws, "  frame \"%.*s\" speaker=%s scope=[%u,%u)",
-                       (int)ws->w[f->verb].len, med_wtext(ws, &ws->w[f->verb]),
-                       f->who.name, f->a, f->b);
-        }
-    }
-    if (!relevant)
+    med_relevance_t rel = med_decide_relevance(ws, s, &cues, has_party, prev);
+    remember(ws, h, &sc, qs, cues.target);
+    if (ws->trace)
+        trace_sentence(ws, s, &cues, &rel);
+    if (!rel.relevant)
         return 0;
     h->relevant = 1;
     /* An anaphor names the target too, so the next one may chain on. */
     h->had_target = 1;
 
-    med_verdict_t v = med_judge(ws, s, &sc, qs);
+    const glossa_sentence_t *sent = &ws->doc->sentences[s];
+    med_verdict_t v = med_judge(ws, &sc, qs);
     mediation_span_t sp = {(uint32_t)s, sent->cp_start, sent->cp_end,
                            v.polarity,  v.score,        v.holder.name};
     med_tracef(ws, "  => %s %+.3f holder=%s",

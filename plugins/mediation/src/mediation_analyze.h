@@ -12,7 +12,8 @@
  *   mediation_relevance.c  3. relevance;
  *   mediation_frames.c     4. frames: reporting and stance verbs, their
  *                          speakers and scopes;
- *   mediation_polarity.c   5.-6. polarity and holder.
+ *   mediation_polarity.c   5. polarity: contributions, net value, score;
+ *   mediation_holder.c     6. holder.
  *
  * THREADS. A med_ws_t belongs to one mediation_analyze() call; the model
  * it points to is shared read-only. */
@@ -255,9 +256,25 @@ int med_resolve_pronoun(const med_ws_t *ws, size_t s, size_t p,
 /* Can this sentence be relevant at all? Reads no table (see
  * mediation_relevance.c). prev: the sentence before, or NULL. */
 int med_may_be_relevant(const med_ws_t *ws, const med_hist_t *prev);
-/* Marks "we"/"our" in a quotation whose speaker is the target as
- * mentions of it; 1 when there was one. */
-int med_we_is_target(med_ws_t *ws, const med_sent_ctx_t *sc, med_speaker_t qs);
+/* Does the sentence hold a personal pronoun or "we"? */
+int med_has_pronoun(const med_ws_t *ws);
+
+/* Marks as mentions of the target the pronouns that stand for a target
+ * person ("he said" after "Putin ...") and "we"/"our" in a quotation whose
+ * speaker is the target (needs the frames); 1 when there was one. */
+int med_pronouns_name_target(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
+                             med_speaker_t qs);
+
+/* Step 3's verdict on sentence s. */
+typedef struct med_relevance {
+    int relevant;
+    int by_anaphor; /* relevant as a role anaphor after a relevant one */
+    int context_ok; /* a party was named within the context window */
+} med_relevance_t;
+
+med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
+                                     const med_cues_t *cues, int has_party,
+                                     const med_hist_t *prev);
 
 /* ---- Frames (mediation_frames.c) ---------------------------------------- */
 
@@ -266,13 +283,29 @@ void med_find_frames(med_ws_t *ws, size_t s);
 /* The innermost frame whose scope holds word p, or -1. */
 int med_frame_at(const med_ws_t *ws, size_t p);
 
-/* ---- Polarity and holder (mediation_polarity.c) ------------------------- */
+/* ---- Polarity (mediation_polarity.c) ------------------------- */
 
 /* The first contrast, the conceded clause and the opening hedge. */
 void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c);
-/* The polarity, score and holder of relevant sentence s; quote_speaker is
- * the speaker of the quotation it continues (when sc->quoted_speaker). */
-med_verdict_t med_judge(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
+/* The polarity, score and holder of the current sentence, which is
+ * relevant; quote_speaker is the speaker of the quotation it continues
+ * (when sc->quoted_speaker). Fills ws->contribs. */
+med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
                         med_speaker_t quote_speaker);
+
+/* ---- Holder (mediation_holder.c) ---------------------------------------- */
+
+/* Sets the holder of each contribution (a frame index, -2 the quotation's
+ * speaker, -1 the author), dropping what a stance toward someone else
+ * holds and reversing what a denial holds. */
+void med_assign_holders(med_ws_t *ws, const med_sent_ctx_t *sc);
+
+/* The holder with the most weight on the side of sign (+1 or -1). */
+med_speaker_t med_winning_holder(const med_ws_t *ws, double sign,
+                                 med_speaker_t quote_speaker);
+
+/* The holder of a neutral sentence: whoever reports it. */
+med_speaker_t med_reporter(const med_ws_t *ws, const med_sent_ctx_t *sc,
+                           med_speaker_t quote_speaker);
 
 #endif /* MEDIATION_ANALYZE_H */

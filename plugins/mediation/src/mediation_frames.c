@@ -246,6 +246,124 @@ static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
     return 1;
 }
 
+/* "according to X": X holds what precedes the comma before it, else what
+ * follows. */
+static void according_frame(med_ws_t *ws, size_t s, size_t v)
+{
+    med_speaker_t who;
+    if (!med_word_is(ws, v + 1, "to") || !right_speaker(ws, s, v + 2, &who))
+        return;
+    if (v > 0 && ws->w[v - 1].punct == P_COMMA)
+        frame_push(ws, v, 0, v - 1, who);
+    else
+        frame_push(ws, v, v, ws->n, who);
+}
+
+/* Does reciprocal verb v trade a stance ("traded criticism", not "traded
+ * goods")? */
+static int trades_stance(const med_ws_t *ws, size_t v)
+{
+    int stance = 0;
+    for (size_t j = v + 1; j < ws->n && j <= v + 2; j++)
+        stance |= (ws->w[j].mark & M_COVERED) ||
+                  (ws->w[j].e && ws->w[j].e->valence < 0);
+    return stance;
+}
+
+/* Verb v as a passive participle: 1 when that settles it (its agent's
+ * frame pushed, or no frame at all), 0 when it is no passive or its
+ * subject is still to be found ("Aliyev was quoted as saying"). */
+static int passive_frame(med_ws_t *ws, size_t s, size_t v, uint32_t f)
+{
+    size_t agent_at;
+    if (!passive_at(ws, v, &agent_at))
+        return 0;
+    if (agent_at < ws->n) {
+        med_speaker_t who;
+        /* The agent holds the stance on what precedes; "criticised by
+         * some" names nobody. */
+        if (right_speaker(ws, s, agent_at, &who))
+            frame_push(ws, v, 0, ws->n, who);
+        return 1;
+    }
+    return !(f & W_SAY);
+}
+
+/* The frame of verb v spoken by sp, whose subject phrase starts at word
+ * first: "“...,” Putin said" and "..., Moscow said." hold what precedes
+ * the comma or the closing quote, "Putin said ..." what follows. */
+static void subject_frame(med_ws_t *ws, size_t v, size_t first,
+                          med_speaker_t sp)
+{
+    size_t prev = first > 0 ? first - 1 : 0;
+    int backward = 0;
+    /* ", even Pashinyan worrying about...": a participle reports
+     * nothing that precedes it. */
+    if (first > 0 && !ends_with_ing(ws, &ws->w[v])) {
+        uint8_t pp = ws->w[prev].punct;
+        if (pp == P_CLOSEQ)
+            backward = 1;
+        else if (pp == P_COMMA)
+            backward = (prev > 0 && ws->w[prev - 1].punct == P_CLOSEQ) ||
+                       !starts_complement(ws, v + 1);
+    }
+    if (backward)
+        frame_push(ws, v, 0, prev, sp);
+    else
+        frame_push(ws, v, v, forward_end(ws, v), sp);
+}
+
+/* The frame of verb v (flags f) with a speaker named as its subject, after
+ * it ("..., said Putin"), or shared with the verb before it; a denial
+ * with nobody named is the author's. */
+static void verb_frame(med_ws_t *ws, size_t s, size_t v, uint32_t f)
+{
+    med_speaker_t who[MAX_SUBJECTS];
+    size_t first = v;
+    int inverted = 0;
+    size_t n_who = left_subjects(ws, s, v, who, &first);
+    /* "..., said Putin": only reporting verbs invert; after "criticised"
+     * the name is the object. */
+    if (!n_who && v > 0 && (f & W_SAY) &&
+        (ws->w[v - 1].punct == P_COMMA || ws->w[v - 1].punct == P_CLOSEQ)) {
+        if (right_speaker(ws, s, v + 1, who)) {
+            n_who = 1;
+            inverted = 1;
+        }
+    }
+    /* "Zakharova said ..., and accused ...": a coordinated verb
+     * shares the subject of the verb before it. */
+    if (!n_who && v > 0 && (ws->w[v - 1].flags & W_CONJ) && ws->n_frames > 0) {
+        frame_push(ws, v, v, forward_end(ws, v),
+                   ws->frames[ws->n_frames - 1].who);
+        return;
+    }
+    if (!n_who) {
+        if (!(f & W_DENIAL))
+            return;
+        /* "Western diplomats questioned whether...": nobody named, but
+         * the doubt still reverses what it holds, as the author
+         * reports it. */
+        med_speaker_t unnamed = {med_author, 0, 0};
+        frame_push(ws, v, v, forward_end(ws, v), unnamed);
+        return;
+    }
+    med_speaker_t sp = who[0];
+    if (f & W_RECIPROCAL) {
+        /* Of two sides trading criticism, the stance toward the target
+         * is the other side's. */
+        for (size_t k = 0; k < n_who; k++)
+            if (!who[k].target) {
+                sp = who[k];
+                break;
+            }
+    }
+    if (inverted)
+        frame_push(ws, v, 0, v - 1, sp);
+    else
+        subject_frame(ws, v, first, sp);
+}
+
 void med_find_frames(med_ws_t *ws, size_t s)
 {
     ws->n_frames = 0;
@@ -255,102 +373,14 @@ void med_find_frames(med_ws_t *ws, size_t s)
         if (!(f & (W_SAY | W_STANCE | W_RECIPROCAL | W_ACCORDING)) ||
             x->ent >= 0)
             continue;
-        med_speaker_t who[MAX_SUBJECTS];
-        size_t n_who = 0, first = v;
-        int inverted = 0;
-
         if (f & W_ACCORDING) {
-            if (!med_word_is(ws, v + 1, "to") ||
-                !right_speaker(ws, s, v + 2, who))
-                continue;
-            if (v > 0 && ws->w[v - 1].punct == P_COMMA)
-                frame_push(ws, v, 0, v - 1, who[0]);
-            else
-                frame_push(ws, v, v, ws->n, who[0]);
+            according_frame(ws, s, v);
             continue;
         }
-        if (f & W_RECIPROCAL) {
-            /* Only "traded criticism", not "traded goods". */
-            int stance = 0;
-            for (size_t j = v + 1; j < ws->n && j <= v + 2; j++)
-                stance |= (ws->w[j].mark & M_COVERED) ||
-                          (ws->w[j].e && ws->w[j].e->valence < 0);
-            if (!stance)
-                continue;
-        }
-        size_t agent_at;
-        if (passive_at(ws, v, &agent_at)) {
-            if (agent_at < ws->n) {
-                if (!right_speaker(ws, s, agent_at, who))
-                    continue; /* "criticised by some": nobody named */
-                /* The agent holds the stance on what precedes. */
-                frame_push(ws, v, 0, ws->n, who[0]);
-                continue;
-            }
-            if (!(f & W_SAY))
-                continue;
-            /* "Aliyev was quoted as saying": the subject speaks. */
-        }
-        n_who = left_subjects(ws, s, v, who, &first);
-        /* "..., said Putin": only reporting verbs invert; after "criticised"
-         * the name is the object. */
-        if (!n_who && v > 0 && (f & W_SAY) &&
-            (ws->w[v - 1].punct == P_COMMA || ws->w[v - 1].punct == P_CLOSEQ)) {
-            if (right_speaker(ws, s, v + 1, who)) {
-                n_who = 1;
-                inverted = 1;
-            }
-        }
-        /* "Zakharova said ..., and accused ...": a coordinated verb
-         * shares the subject of the verb before it. */
-        if (!n_who && v > 0 && (ws->w[v - 1].flags & W_CONJ) &&
-            ws->n_frames > 0) {
-            frame_push(ws, v, v, forward_end(ws, v),
-                       ws->frames[ws->n_frames - 1].who);
+        if ((f & W_RECIPROCAL) && !trades_stance(ws, v))
             continue;
-        }
-        if (!n_who) {
-            if (!(f & W_DENIAL))
-                continue;
-            /* "Western diplomats questioned whether...": nobody named, but
-             * the doubt still reverses what it holds, as the author
-             * reports it. */
-            med_speaker_t unnamed = {med_author, 0, 0};
-            frame_push(ws, v, v, forward_end(ws, v), unnamed);
-            continue;
-        }
-        med_speaker_t sp = who[0];
-        if (f & W_RECIPROCAL) {
-            /* Of two sides trading criticism, the stance toward the target
-             * is the other side's. */
-            for (size_t k = 0; k < n_who; k++)
-                if (!who[k].target) {
-                    sp = who[k];
-                    break;
-                }
-        }
-        if (inverted) {
-            frame_push(ws, v, 0, v - 1, sp);
-            continue;
-        }
-        /* "“...,” Putin said" and "..., Moscow said.": the content is what
-         * precedes the comma or the closing quote. */
-        size_t prev = first > 0 ? first - 1 : 0;
-        int backward = 0;
-        /* ", even Pashinyan worrying about...": a participle reports
-         * nothing that precedes it. */
-        if (first > 0 && !ends_with_ing(ws, x)) {
-            uint8_t pp = ws->w[prev].punct;
-            if (pp == P_CLOSEQ)
-                backward = 1;
-            else if (pp == P_COMMA)
-                backward = (prev > 0 && ws->w[prev - 1].punct == P_CLOSEQ) ||
-                           !starts_complement(ws, v + 1);
-        }
-        if (backward)
-            frame_push(ws, v, 0, prev, sp);
-        else
-            frame_push(ws, v, v, forward_end(ws, v), sp);
+        if (!passive_frame(ws, s, v, f))
+            verb_frame(ws, s, v, f);
     }
 }
 

@@ -1,8 +1,8 @@
-/* Steps 5 and 6 of the analysis: polarity and holder. Each accepted cue
- * and each general-lexicon word contributes a value, changed by the words
- * around it and the sentence's structure; the net value decides the
- * polarity, the strongest domain cue its strength, and the holder is the
- * speaker whose frames hold most of the winning side's weight. */
+/* Step 5 of the analysis: polarity. Each accepted cue and each
+ * general-lexicon word contributes a value, changed by the words around it
+ * and the sentence's structure (modify); the net value decides the
+ * polarity and the strongest domain cue its strength. The holder is step
+ * 6 (mediation_holder.c). */
 #include <math.h>
 #include <string.h>
 
@@ -133,18 +133,20 @@ static double snap(const med_weights_t *w, double mag)
     return best;
 }
 
-med_verdict_t med_judge(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
-                        med_speaker_t quote_speaker)
+/* Which clauses mention the target or hold a cue: general words in the
+ * others count less (off_target_clause). */
+static void mark_target_clauses(med_ws_t *ws)
 {
-    const mediation_model_t *m = ws->m;
-    const med_weights_t *w = &m->w;
-    ws->n_contribs = 0;
-
     memset(ws->clause_on_target, 0, ws->n + 2);
     for (size_t i = 0; i < ws->n; i++)
         if (ws->w[i].mark & (M_TARGET | M_CUE))
             ws->clause_on_target[ws->w[i].clause] = 1;
+}
 
+/* The accepted polarity cues of the profile, each a domain contribution. */
+static void add_cues(med_ws_t *ws, const med_sent_ctx_t *sc)
+{
+    const mediation_model_t *m = ws->m;
     for (size_t h = 0; h < ws->n_hits; h++) {
         const med_hit_t *x = &ws->hits[h];
         if (x->kind != PAT_POLARITY || x->accepted != 1)
@@ -154,9 +156,13 @@ med_verdict_t med_judge(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
         med_tracef(ws, "  cue \"%s\" %+.2f -> %+.3f",
                    med_str(m, m->patterns[x->pat].text), x->weight, v);
     }
-    /* A role word in quotation marks that nobody is said to have used
-     * ("its “peacekeeping” mission") is the author's irony, once per
-     * quotation. */
+}
+
+/* A role word in quotation marks that nobody is said to have used ("its
+ * “peacekeeping” mission") is the author's irony, once per quotation. */
+static void add_scare_quotes(med_ws_t *ws)
+{
+    const med_weights_t *w = &ws->m->w;
     for (size_t i = 0; i < ws->n; i++) {
         const med_word_t *x = &ws->w[i];
         if ((x->mark & (M_ROLE | M_SCARE)) != (M_ROLE | M_SCARE) ||
@@ -168,6 +174,13 @@ med_verdict_t med_judge(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
         while (i + 1 < ws->n && (ws->w[i + 1].mark & M_SCARE))
             i++;
     }
+}
+
+/* The words of the general lexicon outside cues, names and the target,
+ * each its VADER valence scaled down. */
+static void add_general_words(med_ws_t *ws, const med_sent_ctx_t *sc)
+{
+    const med_weights_t *w = &ws->m->w;
     for (size_t i = 0; i < ws->n; i++) {
         const med_word_t *x = &ws->w[i];
         /* The entry is read last: it is the likeliest cache miss. */
@@ -181,32 +194,47 @@ med_verdict_t med_judge(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
         med_tracef(ws, "  word \"%.*s\" %+.2f -> %+.3f", (int)x->len,
                    med_wtext(ws, x), x->e->valence, v);
     }
+}
 
-    /* Holder of each contribution: the innermost frame holding it, else
-     * the speaker whose quote this sentence continues, else the author.
-     * A denial reverses what it holds directly ("rejected accusations
-     * that its peacekeepers had abandoned..."), not what an inner speaker
-     * says ("dismissed a comment by Macron, who said..."). */
+/* The strength of a verdict of the given sign (before snapping to the
+ * levels), at most 1. Domain cues are graded like the annotators'
+ * levels, so the strongest one sets the strength and the others add a
+ * little; general-lexicon words are weaker one by one and add up, as in
+ * VADER. What speaks for the other side (against) is taken off. */
+static double strength(const med_ws_t *ws, double sign, double against)
+{
+    const med_weights_t *w = &ws->m->w;
+    double dmax = 0, drest = 0, gsum = 0;
     for (size_t i = 0; i < ws->n_contribs; i++) {
-        med_contrib_t *c = &ws->contribs[i];
-        int f = med_frame_at(ws, c->pos);
-        if (f >= 0 && ws->frames[f].off_target) {
-            med_tracef(ws, "  about someone else: %+.3f dropped", c->v);
-            c->v = 0;
+        const med_contrib_t *c = &ws->contribs[i];
+        double a = c->v * sign;
+        if (a <= 0)
+            continue;
+        if (!c->domain) {
+            gsum += a;
+        } else if (a > dmax) {
+            drest += dmax;
+            dmax = a;
+        } else {
+            drest += a;
         }
-        if (f >= 0 && ws->frames[f].denial && c->pos != ws->frames[f].verb) {
-            c->v *=
-                (float)(c->domain ? w->negation_domain : w->negation_general);
-            med_tracef(ws, "  denied by \"%.*s\": %+.3f",
-                       (int)ws->w[ws->frames[f].verb].len,
-                       med_wtext(ws, &ws->w[ws->frames[f].verb]), c->v);
-        }
-        c->holder =
-            (int16_t)(f >= 0 ? f
-                      : (sc->quoted_speaker && (ws->w[c->pos].mark & M_QUOTE))
-                          ? -2
-                          : -1);
     }
+    double hi = dmax > gsum ? dmax : gsum, lo = dmax > gsum ? gsum : dmax;
+    double mag = hi + w->combine_rest * (drest + lo) - against;
+    if (mag > 1.0)
+        mag = 1.0;
+    return mag;
+}
+
+med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
+                        med_speaker_t quote_speaker)
+{
+    ws->n_contribs = 0;
+    mark_target_clauses(ws);
+    add_cues(ws, sc);
+    add_scare_quotes(ws);
+    add_general_words(ws, sc);
+    med_assign_holders(ws, sc);
 
     double pos = 0, neg = 0;
     for (size_t i = 0; i < ws->n_contribs; i++) {
@@ -218,64 +246,14 @@ med_verdict_t med_judge(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
     }
     double net = pos - neg;
     med_verdict_t out = {MEDIATION_NEUTRAL, 0.0, {med_author, 0, 0}};
-
-    if (fabs(net) >= m->settings.threshold) {
+    if (fabs(net) >= ws->m->settings.threshold) {
         double sign = net > 0 ? 1.0 : -1.0;
-        /* Domain cues are graded like the annotators' levels, so the
-         * strongest one sets the strength and the others add a little;
-         * general-lexicon words are weaker one by one and add up, as in
-         * VADER. What speaks for the other side is taken off. */
-        double dmax = 0, drest = 0, gsum = 0, against = sign > 0 ? neg : pos;
-        for (size_t i = 0; i < ws->n_contribs; i++) {
-            const med_contrib_t *c = &ws->contribs[i];
-            double a = c->v * sign;
-            if (a <= 0)
-                continue;
-            if (!c->domain) {
-                gsum += a;
-            } else if (a > dmax) {
-                drest += dmax;
-                dmax = a;
-            } else {
-                drest += a;
-            }
-        }
-        double hi = dmax > gsum ? dmax : gsum, lo = dmax > gsum ? gsum : dmax;
-        double mag = hi + w->combine_rest * (drest + lo) - against;
-        if (mag > 1.0)
-            mag = 1.0;
-        mag = snap(w, mag);
+        double mag = snap(&ws->m->w, strength(ws, sign, sign > 0 ? neg : pos));
         out.polarity = sign > 0 ? MEDIATION_POSITIVE : MEDIATION_NEGATIVE;
         out.score = sign * mag;
-
-        /* The holder with the most weight on the winning side. */
-        double best = 0;
-        int best_h = -1;
-        for (size_t i = 0; i < ws->n_contribs; i++) {
-            const med_contrib_t *c = &ws->contribs[i];
-            if (c->v * sign <= 0)
-                continue;
-            double sum = 0;
-            for (size_t j = 0; j < ws->n_contribs; j++)
-                if (ws->contribs[j].holder == c->holder &&
-                    ws->contribs[j].v * sign > 0)
-                    sum += ws->contribs[j].v * sign;
-            if (sum > best + 1e-9) {
-                best = sum;
-                best_h = c->holder;
-            }
-        }
-        if (best_h >= 0)
-            out.holder = ws->frames[best_h].who;
-        else if (best_h == -2)
-            out.holder = quote_speaker;
+        out.holder = med_winning_holder(ws, sign, quote_speaker);
     } else {
-        /* A plain report: whoever reports it. */
-        if (ws->n_frames > 0)
-            out.holder = ws->frames[0].who;
-        else if (sc->quoted_speaker)
-            out.holder = quote_speaker;
+        out.holder = med_reporter(ws, sc, quote_speaker);
     }
-    (void)s;
     return out;
 }

@@ -36,7 +36,8 @@ int med_may_be_relevant(const med_ws_t *ws, const med_hist_t *prev)
 }
 
 /* "we"/"our" inside a quotation whose speaker is the target. */
-int med_we_is_target(med_ws_t *ws, const med_sent_ctx_t *sc, med_speaker_t qs)
+static int we_is_target(med_ws_t *ws, const med_sent_ctx_t *sc,
+                        med_speaker_t qs)
 {
     int any = 0;
     for (size_t i = 0; i < ws->n; i++) {
@@ -52,4 +53,52 @@ int med_we_is_target(med_ws_t *ws, const med_sent_ctx_t *sc, med_speaker_t qs)
         }
     }
     return any;
+}
+
+int med_has_pronoun(const med_ws_t *ws)
+{
+    int pronoun = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        pronoun |= (ws->w[i].flags & (W_PRON_PERSON | W_PRON_WE)) != 0;
+    return pronoun;
+}
+
+int med_pronouns_name_target(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
+                             med_speaker_t qs)
+{
+    int target = 0;
+    for (size_t i = 0; i < ws->n; i++) {
+        if (!(ws->w[i].flags & W_PRON_PERSON))
+            continue;
+        med_speaker_t who;
+        if (med_resolve_pronoun(ws, s, i, &who) && who.target) {
+            ws->w[i].mark |= M_TARGET;
+            target = 1;
+        }
+    }
+    return target | we_is_target(ws, sc, qs);
+}
+
+med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
+                                     const med_cues_t *cues, int has_party,
+                                     const med_hist_t *prev)
+{
+    med_relevance_t r = {0, 0, 0};
+    r.context_ok = has_party ||
+                   (ws->last_party_sentence >= 0 &&
+                    (long)s - ws->last_party_sentence <= ws->m->context_window);
+    /* A domain stance cue next to a party of the conflict speaks of the
+     * target's standing in it ("Yerevan accused Moscow of abandoning
+     * Karabakh"); farther away it may be about anything. */
+    int stance_here = 0;
+    for (size_t i = 0; i < ws->n_hits && has_party; i++)
+        stance_here |= ws->hits[i].kind == PAT_POLARITY;
+    r.relevant = cues->target &&
+                 (cues->role || (cues->context && r.context_ok) || stance_here);
+    if (!r.relevant && cues->anaphor && prev && prev->relevant &&
+        prev->had_target) {
+        r.relevant = 1;
+        r.by_anaphor = 1;
+    }
+    return r;
 }
