@@ -22,6 +22,8 @@
 
 #include <glossa/error.h>
 
+#include "point.h"
+
 /* Words of context around a trigger. Long enough for "at least the past
  * 18 months" and "the end of the year"; see rule patterns. */
 #define WINDOW_BACK 6
@@ -250,11 +252,12 @@ static int eval_cand(run_t *R, const cand_t *c, char *value, size_t vsize,
                       vsize, ev);
 }
 
-/* Picks the winners among the window's candidates and emits them. */
-static int resolve_window(run_t *R)
+/* Ranks the window's candidates and keeps, at the front of R->cands in
+ * text order, those that win: longest first, then priority, each not
+ * overlapping one kept before and with a value that can be formed.
+ * Returns how many. */
+static size_t pick_winners(run_t *R)
 {
-    if (R->ncands == 0)
-        return 0;
     sort_rank(R);
     char value[64];
     dates_eval_t ev;
@@ -278,6 +281,71 @@ static int resolve_window(run_t *R)
         R->cands[nwin++] = tmp;
     }
     sort_start(R->cands, nwin);
+    return nwin;
+}
+
+/* The value a span was resolved against, as ev says it used it: the last
+ * quarter named, the last date named or the DCT; NULL when none. anchor
+ * holds 64 bytes. */
+static const char *anchor_of(const run_t *R, const dates_eval_t *ev,
+                             char *anchor)
+{
+    if (ev->used_qref) {
+        memcpy(anchor, R->qref_value, 64);
+        return anchor;
+    }
+    if (ev->used_ref) {
+        memcpy(anchor, R->ref_value, 64);
+        return anchor;
+    }
+    if (ev->used_dct && R->dct.valid) {
+        dates_ymd_t d = R->dct.date;
+        snprintf(anchor, 64, "%04d-%02d-%02d", d.y, d.m, d.d);
+        return anchor;
+    }
+    return NULL;
+}
+
+/* After a span of rule r with this value: the date later anaphora resolve
+ * against, and the quarter an earnings report is on. */
+static void remember(run_t *R, const dates_rule_t *r, const char *value)
+{
+    dates_point_t p;
+    if (r->keep_ref && (r->type == DATES_T_DATE || r->type == DATES_T_TIME) &&
+        dates__point_parse(value, &p)) {
+        R->ref = p;
+        snprintf(R->ref_value, sizeof R->ref_value, "%s", value);
+        /* Only a quarter over by the DCT is one a report compares
+         * with "a year ago"; forecasts ("losses through the third
+         * quarter of 1990", "a charge in the fourth quarter") are
+         * not. */
+        /* A report is on its latest quarter: an earlier one named
+         * after it ("after a flat second quarter", "a charge in the
+         * 1988 second quarter") is a comparison, not the subject. */
+        if (p.gran == G_QUARTER &&
+            (!R->dct.valid ||
+             p.y * 4 + p.q <
+                 R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m)) &&
+            (R->qref.gran != G_QUARTER ||
+             p.y * 4 + p.q >= R->qref.y * 4 + R->qref.q)) {
+            R->qref = p;
+            snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
+            R->qytd = false;
+        }
+    }
+    if (r->ytd)
+        R->qytd = true;
+}
+
+/* Picks the winners among the window's candidates and emits them, in text
+ * order, each value formed after the ones before it. */
+static int resolve_window(run_t *R)
+{
+    if (R->ncands == 0)
+        return 0;
+    size_t nwin = pick_winners(R);
+    char value[64];
+    dates_eval_t ev;
     for (size_t i = 0; i < nwin; i++) {
         const cand_t *c = &R->cands[i];
         const dates_rule_t *r = &R->e->rules[c->rule];
@@ -286,18 +354,7 @@ static int resolve_window(run_t *R)
         if (eval_cand(R, c, value, sizeof value, &ev) < 0)
             continue;
         char anchor[64];
-        const char *anchor_p = NULL;
-        if (ev.used_qref) {
-            memcpy(anchor, R->qref_value, sizeof anchor);
-            anchor_p = anchor;
-        } else if (ev.used_ref) {
-            memcpy(anchor, R->ref_value, sizeof anchor);
-            anchor_p = anchor;
-        } else if (ev.used_dct && R->dct.valid) {
-            dates_ymd_t d = R->dct.date;
-            snprintf(anchor, sizeof anchor, "%04d-%02d-%02d", d.y, d.m, d.d);
-            anchor_p = anchor;
-        }
+        const char *anchor_p = anchor_of(R, &ev, anchor);
         /* A mod that cannot be formed is left out; it never drops the
          * expression. */
         char mod[32];
@@ -316,32 +373,7 @@ static int resolve_window(run_t *R)
             if (rc)
                 return rc;
         }
-        dates_point_t p;
-        if (r->keep_ref &&
-            (r->type == DATES_T_DATE || r->type == DATES_T_TIME) &&
-            dates__point_parse(value, &p)) {
-            R->ref = p;
-            snprintf(R->ref_value, sizeof R->ref_value, "%s", value);
-            /* Only a quarter over by the DCT is one a report compares
-             * with "a year ago"; forecasts ("losses through the third
-             * quarter of 1990", "a charge in the fourth quarter") are
-             * not. */
-            /* A report is on its latest quarter: an earlier one named
-             * after it ("after a flat second quarter", "a charge in the
-             * 1988 second quarter") is a comparison, not the subject. */
-            if (p.gran == G_QUARTER &&
-                (!R->dct.valid ||
-                 p.y * 4 + p.q <
-                     R->dct.date.y * 4 + dates_cal_quarter(R->dct.date.m)) &&
-                (R->qref.gran != G_QUARTER ||
-                 p.y * 4 + p.q >= R->qref.y * 4 + R->qref.q)) {
-                R->qref = p;
-                snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
-                R->qytd = false;
-            }
-        }
-        if (r->ytd)
-            R->qytd = true;
+        remember(R, r, value);
     }
     return 0;
 }
@@ -407,22 +439,12 @@ static int add_occ(run_t *R, size_t s, size_t e, uint64_t mask)
 
 /* ---- Trigger scan ------------------------------------------------------ */
 
-static uint64_t hash_word(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static uint64_t word_mask(const dates_engine_t *e, const char *w)
 {
     if (e->tw_size == 0)
         return 0;
     size_t mask = e->tw_size - 1;
-    for (size_t i = hash_word(w) & mask;; i = (i + 1) & mask) {
+    for (size_t i = dates__trigger_hash(w) & mask;; i = (i + 1) & mask) {
         if (e->tw_keys[i][0] == '\0')
             return 0;
         if (strcmp(e->tw_keys[i], w) == 0)

@@ -1,13 +1,15 @@
-/* Private structures of the dates engine, shared by its .c files. */
+/* Private structures of the dates engine: the engine and its rules, as
+ * the loader (load*.c) builds them and the annotator (engine.c) and the
+ * normalization functions read them. */
 #ifndef DATES_INTERNAL_H
 #define DATES_INTERNAL_H
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dates.h"
+#include "lexicon.h"
+#include "template.h"
 
 /* Trigger classes: one bit per trigger lexicon, and four built-in classes
  * of digit tokens that the scanner recognizes by their shape, so that
@@ -29,41 +31,17 @@
 /* The longest word the trigger table holds; longer words never trigger. */
 #define DATES_MAX_WORD 24
 
-typedef struct dates_lex_entry {
-    char *key;   /* normalized: lowercase, single spaces, no final '.' */
-    char *value; /* never NULL ("" when the file gave none) */
-} dates_lex_entry_t;
-
-typedef struct dates_lexicon {
-    char *name;
-    bool trigger;
-    int class_bit;              /* when trigger */
-    dates_lex_entry_t *entries; /* sorted by key */
-    size_t n;
-} dates_lexicon_t;
-
-/* ---- Value templates ---------------------------------------------------
- * A template is a list of nodes whose texts are concatenated: literal
- * text, a capture group, or a call of a normalization function whose
- * arguments are templates themselves. */
-typedef enum { TN_TEXT, TN_GROUP, TN_CALL } dates_tnode_kind_t;
-
-typedef struct dates_template dates_template_t;
-
-typedef struct dates_tnode {
-    dates_tnode_kind_t kind;
-    char *text;  /* TN_TEXT */
-    int *groups; /* TN_GROUP: numbers bearing the name, first set wins */
-    int ngroups;
-    int fn; /* TN_CALL: index into the function table */
-    dates_template_t **args;
-    int nargs;
-} dates_tnode_t;
-
-struct dates_template {
-    dates_tnode_t *nodes;
-    int n;
-};
+/* The hash of a trigger word (FNV-1a): the loader fills the trigger table
+ * with it and the scanner probes it with it. */
+static inline uint64_t dates__trigger_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
 
 typedef enum {
     DATES_T_DATE,
@@ -107,76 +85,5 @@ struct dates_engine {
     const dates_lexicon_t *lx_month, *lx_weekday, *lx_number, *lx_ordinal,
         *lx_unit, *lx_season, *lx_daypart, *lx_tense, *lx_decade;
 };
-
-/* ---- Loading (rules.c) ------------------------------------------------- */
-
-const dates_lexicon_t *dates__lexicon_find(const dates_engine_t *e,
-                                           const char *name);
-/* Looks s (any case and spacing) up in lex; NULL when absent. */
-const char *dates__lexicon_get(const dates_lexicon_t *lex, const char *s);
-/* Normalizes a key in place: lowercase, runs of space/hyphen kept as one
- * space (hyphens kept), final '.' dropped. */
-void dates__key_normalize(char *s);
-
-/* ---- Templates (template.c) -------------------------------------------- */
-
-/* Parses template text. Returns NULL and writes a message to err on a
- * syntax error, an unknown function or group name, or a wrong number of
- * arguments. */
-dates_template_t *dates__template_parse(const char *src, const pcre2_code *re,
-                                        char *err, size_t err_size);
-void dates__template_free(dates_template_t *t);
-
-/* A point of reference for anaphoric expressions ("a year earlier", "that
- * day"): the last date the document mentioned. */
-typedef enum {
-    G_NONE,
-    G_CENTURY,
-    G_DECADE,
-    G_YEAR,
-    G_HALF,
-    G_QUARTER,
-    G_SEASON,
-    G_MONTH,
-    G_WEEK,
-    G_DAY
-} dates_gran_t;
-
-typedef struct dates_point {
-    dates_gran_t gran;
-    int y, m, d; /* m, d meaningful down to the granularity */
-    int q;       /* quarter, half, season index or ISO week as granular */
-} dates_point_t;
-
-/* Everything a template evaluation sees. */
-typedef struct dates_eval {
-    const dates_engine_t *engine;
-    const char *text;
-    size_t len;
-    size_t start, end; /* the match */
-    const PCRE2_SIZE *ov;
-    uint32_t pairs;
-    dates_dct_t dct;
-    dates_point_t ref; /* G_NONE when no earlier date */
-    char ref_value[64];
-    dates_point_t qref; /* the last quarter named that is over by the DCT;
-                         * G_NONE when none */
-    char qref_value[64];
-    bool qytd; /* a year-to-date period was named after the last quarter */
-    /* Outputs: which anchor the value used. */
-    bool used_dct;
-    bool used_ref;
-    bool used_qref;
-    int tense; /* cached: 0 unknown yet, 1 past, 2 future, 3 none */
-} dates_eval_t;
-
-/* Evaluates t into out. Returns 0, or -1 when a function rejects its
- * input (the match is then dropped). */
-int dates__template_eval(const dates_template_t *t, dates_eval_t *ev, char *out,
-                         size_t out_size);
-
-/* Parses a TIMEX3 value into a point; false when it is not a calendar
- * point (durations, *_REF, underspecified values). */
-bool dates__point_parse(const char *value, dates_point_t *p);
 
 #endif /* DATES_INTERNAL_H */

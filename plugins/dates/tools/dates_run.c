@@ -91,38 +91,18 @@ static int on_span(void *arg, const dates_span_t *s)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Reads the documents that CORPUS_DIR/manifest.jsonl lists (the whole
+ * manifest record becomes the document's meta). Returns 0, or -1 when
+ * there is no manifest; unreadable entries are skipped with a message. */
+static int read_corpus(const char *corpus, doc_t **docs_out, size_t *n_out,
+                       size_t *total_out)
 {
-    int repeat = 1;
-    bool output = true;
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
-            repeat = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--no-output") == 0)
-            output = false;
-        else
-            break;
-    }
-    if (argc - i != 2 || repeat < 1) {
-        fprintf(stderr, "usage: dates_run [--repeat N] [--no-output] "
-                        "DATA_DIR CORPUS_DIR\n");
-        return 2;
-    }
-    const char *data = argv[i], *corpus = argv[i + 1];
-    char err[1024];
-    dates_engine_t *e;
-    if (dates_engine_load(data, &e, err, sizeof err) != 0) {
-        fprintf(stderr, "dates_run: %s\n", err);
-        return 1;
-    }
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.jsonl", corpus);
     FILE *mf = fopen(path, "r");
     if (!mf) {
         fprintf(stderr, "dates_run: cannot open %s\n", path);
-        dates_engine_free(e);
-        return 1;
+        return -1;
     }
     doc_t *docs = NULL;
     size_t ndocs = 0, total = 0;
@@ -152,29 +132,68 @@ int main(int argc, char **argv)
         total += d.len;
     }
     fclose(mf);
+    *docs_out = docs;
+    *n_out = ndocs;
+    *total_out = total;
+    return 0;
+}
+
+/* Annotates one document against its "published" DCT; with output,
+ * prints its record. */
+static void run_doc(const dates_engine_t *e, const doc_t *d, bool output)
+{
+    dates_dct_t dct = {0};
+    dates_dct_parse(json_string_value(json_object_get(d->meta, "published")),
+                    &dct);
+    collect_t c = {output ? json_array() : NULL, d->text, 0, 0};
+    dates_engine_annotate(e, d->text, d->len, &dct, DATES_DATELINE, on_span, &c,
+                          NULL);
+    if (c.spans) {
+        json_t *rec = json_pack("{s:s,s:O,s:{s:o}}", "id", d->id, "meta",
+                                d->meta, "annotations", "dates", c.spans);
+        char *s = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
+        puts(s);
+        free(s);
+        json_decref(rec);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int repeat = 1;
+    bool output = true;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
+            repeat = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--no-output") == 0)
+            output = false;
+        else
+            break;
+    }
+    if (argc - i != 2 || repeat < 1) {
+        fprintf(stderr, "usage: dates_run [--repeat N] [--no-output] "
+                        "DATA_DIR CORPUS_DIR\n");
+        return 2;
+    }
+    const char *data = argv[i], *corpus = argv[i + 1];
+    char err[1024];
+    dates_engine_t *e;
+    if (dates_engine_load(data, &e, err, sizeof err) != 0) {
+        fprintf(stderr, "dates_run: %s\n", err);
+        return 1;
+    }
+    doc_t *docs;
+    size_t ndocs, total;
+    if (read_corpus(corpus, &docs, &ndocs, &total)) {
+        dates_engine_free(e);
+        return 1;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (int r = 0; r < repeat; r++) {
-        for (size_t k = 0; k < ndocs; k++) {
-            doc_t *d = &docs[k];
-            dates_dct_t dct = {0};
-            dates_dct_parse(
-                json_string_value(json_object_get(d->meta, "published")), &dct);
-            collect_t c = {output && r == 0 ? json_array() : NULL, d->text, 0,
-                           0};
-            dates_engine_annotate(e, d->text, d->len, &dct, DATES_DATELINE,
-                                  on_span, &c, NULL);
-            if (c.spans) {
-                json_t *rec =
-                    json_pack("{s:s,s:O,s:{s:o}}", "id", d->id, "meta", d->meta,
-                              "annotations", "dates", c.spans);
-                char *s = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
-                puts(s);
-                free(s);
-                json_decref(rec);
-            }
-        }
-    }
+    for (int r = 0; r < repeat; r++)
+        for (size_t k = 0; k < ndocs; k++)
+            run_doc(e, &docs[k], output && r == 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double sec = (double)(t1.tv_sec - t0.tv_sec) +
                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -1,5 +1,5 @@
-/* The model's representation, shared by the loader (mediation_model.c) and
- * the analysis (mediation_analyze.c). Private to mediation_core. */
+/* The model's representation, shared by the loader (mediation_loader.h)
+ * and the analysis (mediation_analyze.h). Private to mediation_core. */
 #ifndef MEDIATION_INTERNAL_H
 #define MEDIATION_INTERNAL_H
 

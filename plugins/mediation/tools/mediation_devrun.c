@@ -90,25 +90,33 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int main(int argc, char **argv)
+typedef struct options {
+    const char *profile, *lexicon, *rules;
+    int trace;
+    long repeat;
+    const char *corpus, *golddir;
+} options_t;
+
+/* Reads the command line into o. Returns 0, or 2 after a usage message. */
+static int parse_options(int argc, char **argv, options_t *o)
 {
-    const char *profile = MEDIATION_DATA_DIR "/profiles/russia.json";
-    const char *lexicon = MEDIATION_DATA_DIR "/lexicon/vader.tsv";
-    const char *rules = MEDIATION_DATA_DIR "/rules/en.json";
-    int trace = 0;
-    long repeat = 0;
+    o->profile = MEDIATION_DATA_DIR "/profiles/russia.json";
+    o->lexicon = MEDIATION_DATA_DIR "/lexicon/vader.tsv";
+    o->rules = MEDIATION_DATA_DIR "/rules/en.json";
+    o->trace = 0;
+    o->repeat = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--profile") && i + 1 < argc)
-            profile = argv[++i];
+            o->profile = argv[++i];
         else if (!strcmp(argv[i], "--lexicon") && i + 1 < argc)
-            lexicon = argv[++i];
+            o->lexicon = argv[++i];
         else if (!strcmp(argv[i], "--rules") && i + 1 < argc)
-            rules = argv[++i];
+            o->rules = argv[++i];
         else if (!strcmp(argv[i], "--trace"))
-            trace = 1;
+            o->trace = 1;
         else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
-            repeat = strtol(argv[++i], NULL, 10);
+            o->repeat = strtol(argv[++i], NULL, 10);
         else {
             fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;
@@ -121,18 +129,17 @@ int main(int argc, char **argv)
                 argv[0]);
         return 2;
     }
-    const char *corpus = argv[i], *golddir = argv[i + 1];
+    o->corpus = argv[i];
+    o->golddir = argv[i + 1];
+    return 0;
+}
 
-    char err[1024];
-    mediation_model_t *model;
-    double t0 = now();
-    if (mediation_model_load(profile, lexicon, rules, NULL, &model, err,
-                             sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return 1;
-    }
-    double t_load = now() - t0;
-
+/* The documents of the gold directory (<id>.json, in name order) with
+ * their text (corpus/<id>.txt), segmentation and entities. Returns 0, or
+ * 1 after a message. */
+static int read_docs(const char *corpus, const char *golddir, doc_t **out,
+                     size_t *n_out, size_t *total_bytes)
+{
     DIR *dir = opendir(golddir);
     if (!dir) {
         perror(golddir);
@@ -150,7 +157,9 @@ int main(int argc, char **argv)
     qsort(names, n_names, sizeof(char *), by_name);
 
     doc_t *docs = calloc(n_names, sizeof(*docs));
-    size_t total_bytes = 0;
+    *out = docs;
+    *n_out = n_names;
+    *total_bytes = 0;
     for (size_t d = 0; d < n_names; d++) {
         char path[4096];
         doc_t *doc = &docs[d];
@@ -161,7 +170,7 @@ int main(int argc, char **argv)
             perror(path);
             return 1;
         }
-        total_bytes += doc->len;
+        *total_bytes += doc->len;
         snprintf(path, sizeof path, "%s/%s.json", golddir, names[d]);
         json_error_t jerr;
         doc->gold = json_load_file(path, 0, &jerr);
@@ -176,58 +185,93 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    return 0;
+}
 
-    for (size_t d = 0; d < n_names; d++) {
-        doc_t *doc = &docs[d];
-        mediation_doc_t md = doc_view(doc);
-        mediation_result_t res;
-        if (trace)
-            fprintf(stderr, "=== %s\n", doc->id);
-        if (mediation_analyze(model, &md, &res, trace ? trace_line : NULL,
-                              NULL)) {
-            fprintf(stderr, "%s: analysis failed\n", doc->id);
+/* Analyses one document and prints its line. Returns 0, or 1 after a
+ * message. */
+static int print_doc(const mediation_model_t *model, const doc_t *doc,
+                     int trace)
+{
+    mediation_doc_t md = doc_view(doc);
+    mediation_result_t res;
+    if (trace)
+        fprintf(stderr, "=== %s\n", doc->id);
+    if (mediation_analyze(model, &md, &res, trace ? trace_line : NULL, NULL)) {
+        fprintf(stderr, "%s: analysis failed\n", doc->id);
+        return 1;
+    }
+    json_t *spans = json_array();
+    for (size_t k = 0; k < res.n_spans; k++) {
+        const mediation_span_t *sp = &res.spans[k];
+        json_t *o = json_pack("{s:I, s:I}", "start", (json_int_t)sp->start,
+                              "end", (json_int_t)sp->end);
+        mediation_span_to_json(sp, o);
+        json_array_append_new(spans, o);
+    }
+    json_t *rec = json_pack("{s:s, s:{s:o}, s:{s:o}}", "id", doc->id,
+                            "annotations", "mediation", spans, "document",
+                            "mediation", mediation_document_to_json(&res));
+    char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    printf("%s\n", line);
+    free(line);
+    json_decref(rec);
+    mediation_result_free(&res);
+    return 0;
+}
+
+/* Analyses the documents repeat times and prints the speed. Returns 0 or
+ * 1. */
+static int time_repeat(const mediation_model_t *model, const doc_t *docs,
+                       size_t n_docs, long repeat, size_t total_bytes,
+                       double t_load)
+{
+    double t1 = now();
+    size_t spans = 0;
+    for (long r = 0; r < repeat; r++)
+        for (size_t d = 0; d < n_docs; d++) {
+            mediation_doc_t md = doc_view(&docs[d]);
+            mediation_result_t res;
+            if (mediation_analyze(model, &md, &res, NULL, NULL))
+                return 1;
+            spans += res.n_spans;
+            mediation_result_free(&res);
+        }
+    double dt = now() - t1;
+    double mb = (double)total_bytes * (double)repeat / 1e6;
+    fprintf(stderr,
+            "model load %.1f ms; analysed %.1f MB in %.3f s: %.1f MB/s "
+            "on one thread (%zu spans)\n",
+            t_load * 1e3, mb, dt, mb / dt, spans);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options_t o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc)
+        return rc;
+    char err[1024];
+    mediation_model_t *model;
+    double t0 = now();
+    if (mediation_model_load(o.profile, o.lexicon, o.rules, NULL, &model, err,
+                             sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    double t_load = now() - t0;
+    doc_t *docs;
+    size_t n_docs, total_bytes;
+    if (read_docs(o.corpus, o.golddir, &docs, &n_docs, &total_bytes))
+        return 1;
+    for (size_t d = 0; d < n_docs; d++)
+        if (print_doc(model, &docs[d], o.trace))
             return 1;
-        }
-        json_t *spans = json_array();
-        for (size_t k = 0; k < res.n_spans; k++) {
-            const mediation_span_t *sp = &res.spans[k];
-            json_t *o = json_pack("{s:I, s:I}", "start", (json_int_t)sp->start,
-                                  "end", (json_int_t)sp->end);
-            mediation_span_to_json(sp, o);
-            json_array_append_new(spans, o);
-        }
-        json_t *rec = json_pack("{s:s, s:{s:o}, s:{s:o}}", "id", doc->id,
-                                "annotations", "mediation", spans, "document",
-                                "mediation", mediation_document_to_json(&res));
-        char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
-        printf("%s\n", line);
-        free(line);
-        json_decref(rec);
-        mediation_result_free(&res);
-    }
-
-    if (repeat > 0) {
-        double t1 = now();
-        size_t spans = 0;
-        for (long r = 0; r < repeat; r++)
-            for (size_t d = 0; d < n_names; d++) {
-                doc_t *doc = &docs[d];
-                mediation_doc_t md = doc_view(doc);
-                mediation_result_t res;
-                if (mediation_analyze(model, &md, &res, NULL, NULL))
-                    return 1;
-                spans += res.n_spans;
-                mediation_result_free(&res);
-            }
-        double dt = now() - t1;
-        double mb = (double)total_bytes * (double)repeat / 1e6;
-        fprintf(stderr,
-                "model load %.1f ms; analysed %.1f MB in %.3f s: %.1f MB/s "
-                "on one thread (%zu spans)\n",
-                t_load * 1e3, mb, dt, mb / dt, spans);
-    }
-
-    for (size_t d = 0; d < n_names; d++) {
+    if (o.repeat > 0 &&
+        time_repeat(model, docs, n_docs, o.repeat, total_bytes, t_load))
+        return 1;
+    for (size_t d = 0; d < n_docs; d++) {
         free(docs[d].id);
         free(docs[d].text);
         free(docs[d].ents);

@@ -9,6 +9,7 @@
  *   features per-token facts and the feature keys of one position.
  *   model    the averaged-perceptron weights (file format, scoring) and the
  *            Viterbi decoder over BIO labels.
+ *   tagger   both over a document, each word type scored once.
  *   doc      the whole analysis of one document: tagging, label mapping,
  *            post-rules, canonical names and refers_to.
  *
@@ -321,8 +322,8 @@ int entities_model_write(const char *path, const uint64_t *keys,
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work);
 
-/* A tagger tags the sentences of one document (or of any text whose
- * tokens stay put): it remembers the scores of each word type it has met,
+/* A tagger (ent_tagger.c) tags the sentences of one document (or of any text
+ * whose tokens stay put): it remembers the scores of each word type it has met,
  * keyed by the token's bytes, which it borrows. So the tokens of every
  * sentence given to a tagger must stay valid, unchanged, until
  * entities_tagger_free(). One tagger per thread; m and g are shared
@@ -346,7 +347,7 @@ int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
                           const entities_token_t *toks, size_t n,
                           uint8_t *tags);
 
-/* ---- Documents (ent_doc.c) --------------------------------------------- */
+/* ---- Documents (ent_doc.c; its steps: ent_doc.h) ----------------------- */
 
 /* One result span. Strings point into the document, the gazetteer or the
  * result's own pool; valid until entities_result_free(). */

@@ -4,7 +4,7 @@
  *                  --out DIR/entities.model [--epochs N] [--seed S]
  *
  * A structured averaged perceptron (Collins 2002) with Viterbi decoding
- * over BIO tags, on the features of ent_features.c and the gazetteers
+ * over BIO tags, on the features of src/ent_features.c and the gazetteers
  * listed in DIR/gazetteers.txt. Sentences are visited in an order shuffled
  * by a fixed seed, so a run is reproducible bit for bit. After writing the
  * model it loads the file back and reports the development F1 of the
@@ -404,54 +404,184 @@ static double evaluate_model(const corpus_t *c, const entities_model_t *m,
     return report(&cnt, 1);
 }
 
-int main(int argc, char **argv)
+/* ---- The command --------------------------------------------------------- */
+
+typedef struct options {
+    const char *train_path, *dev_path, *data_dir, *out_path;
+    int epochs;
+    unsigned long seed;
+} options_t;
+
+/* Reads the command line into o. Returns 1 when it only asked for help
+ * (printed), 0 otherwise; dies on a bad command line. */
+static int parse_options(int argc, char **argv, options_t *o)
 {
-    const char *train_path = NULL, *dev_path = NULL, *data_dir = NULL,
-               *out_path = NULL;
-    int epochs = 15;
-    unsigned long seed = 20031;
+    memset(o, 0, sizeof(*o));
+    o->epochs = 15;
+    o->seed = 20031;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("usage: entities-train --train FILE --dev FILE --data DIR "
                    "--out MODEL [--epochs N] [--seed S]\n");
-            return 0;
+            return 1;
         }
         if (!v)
             die("option %s needs a value (see --help)", a);
         if (!strcmp(a, "--train"))
-            train_path = v;
+            o->train_path = v;
         else if (!strcmp(a, "--dev"))
-            dev_path = v;
+            o->dev_path = v;
         else if (!strcmp(a, "--data"))
-            data_dir = v;
+            o->data_dir = v;
         else if (!strcmp(a, "--out"))
-            out_path = v;
+            o->out_path = v;
         else if (!strcmp(a, "--epochs"))
-            epochs = atoi(v);
+            o->epochs = atoi(v);
         else if (!strcmp(a, "--seed"))
-            seed = strtoul(v, NULL, 10);
+            o->seed = strtoul(v, NULL, 10);
         else
             die("unknown option %s (see --help)", a);
         i++;
     }
-    if (!train_path || !data_dir || !out_path || epochs < 1)
+    if (!o->train_path || !o->data_dir || !o->out_path || o->epochs < 1)
         die("%s", "--train, --data and --out are required (see --help)");
+    return 0;
+}
 
+/* The perceptron update for a sentence tagged pred instead of gold: the
+ * features and transitions of the gold path up by one, those of the
+ * predicted path down; u keeps c times each update, for averaging. */
+static void update(weights_t *W, const featcache_t *fc, size_t first, size_t n,
+                   const uint8_t *gold, const uint8_t *pred, double c)
+{
+    enum { T = ENTITIES_N_TAGS };
+    for (size_t i = 0; i < n; i++) {
+        int gp = i ? gold[i - 1] : -1, pp = i ? pred[i - 1] : -1;
+        if (gold[i] != pred[i]) {
+            for (size_t k = fc->off[first + i]; k < fc->off[first + i + 1];
+                 k++) {
+                size_t f = (size_t)fc->feats[k] * T;
+                W->w[f + gold[i]] += 1;
+                W->u[f + gold[i]] += c;
+                W->w[f + pred[i]] -= 1;
+                W->u[f + pred[i]] -= c;
+            }
+        }
+        if (gold[i] != pred[i] || gp != pp) {
+            size_t tg = (size_t)(gp + 1) * T + gold[i];
+            size_t tp = (size_t)(pp + 1) * T + pred[i];
+            W->trans[tg] += 1;
+            W->utrans[tg] += c;
+            W->trans[tp] -= 1;
+            W->utrans[tp] -= c;
+        }
+    }
+}
+
+/* Trains W for o->epochs epochs over the training sentences (features in
+ * ftrain), each epoch in a new order from the seeded generator. Prints
+ * the sentences tagged wrong per epoch and, with a development set, its
+ * F1 under the weights averaged so far. Leaves the final averaged weights
+ * in avg and avg_trans. */
+static void train(weights_t *W, const options_t *o, const corpus_t *tr,
+                  const featcache_t *ftrain, const corpus_t *dev,
+                  const featcache_t *fdev, float *avg, float *avg_trans)
+{
+    size_t maxn = 0;
+    for (size_t s = 0; s < tr->n_sents; s++)
+        if (tr->sent_len[s] > maxn)
+            maxn = tr->sent_len[s];
+    float *emit = xmalloc(maxn * ENTITIES_N_TAGS * sizeof(float));
+    void *work = xmalloc(ENTITIES_VITERBI_WORK(maxn));
+    uint8_t *pred = xmalloc(maxn);
+    size_t *order = xmalloc(tr->n_sents * sizeof(size_t));
+    for (size_t s = 0; s < tr->n_sents; s++)
+        order[s] = s;
+    rng_state = o->seed * 2654435761ull + 1;
+    double c = 1; /* sentences seen, plus one: the averaging count */
+    clock_t t0 = clock();
+    for (int ep = 1; ep <= o->epochs; ep++) {
+        for (size_t s = tr->n_sents; s > 1; s--) {
+            size_t j = (size_t)(rng() % s);
+            size_t tmp = order[s - 1];
+            order[s - 1] = order[j];
+            order[j] = tmp;
+        }
+        size_t mistakes = 0;
+        for (size_t oi = 0; oi < tr->n_sents; oi++, c++) {
+            size_t s = order[oi];
+            size_t n = tr->sent_len[s], first = tr->sent_first[s];
+            const uint8_t *gold = tr->gold + first;
+            emissions(W->w, ftrain, first, n, emit);
+            entities_viterbi(emit, W->trans, n, pred, work);
+            if (memcmp(pred, gold, n) == 0)
+                continue;
+            mistakes++;
+            update(W, ftrain, first, n, gold, pred, c);
+        }
+        printf("epoch %2d: %zu sentences wrong", ep, mistakes);
+        if (dev) {
+            averaged(W, c, avg, avg_trans);
+            printf(", dev F1 %.4f", evaluate(dev, fdev, avg, avg_trans, 0));
+        }
+        printf(" (%.0f s)\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
+        fflush(stdout);
+    }
+    averaged(W, c, avg, avg_trans);
+    free(emit);
+    free(work);
+    free(pred);
+    free(order);
+}
+
+/* Keeps only the features with a weight that survives quantization to 16
+ * bits: their keys (from W) and averaged weights are moved to the front
+ * of keys and avg. Returns how many. */
+static size_t keep_quantizable(const weights_t *W, float *avg, uint64_t *keys)
+{
+    enum { T = ENTITIES_N_TAGS };
+    float max = 0;
+    for (size_t i = 0; i < W->n * T; i++)
+        if (fabsf(avg[i]) > max)
+            max = fabsf(avg[i]);
+    float eps = max / 32767.0f * 0.5f;
+    for (size_t j = 0; j <= W->mask; j++)
+        if (W->keys[j])
+            keys[W->index[j]] = W->keys[j];
+    size_t kept = 0;
+    for (size_t f = 0; f < W->n; f++) {
+        int any = 0;
+        for (int t = 0; t < T; t++)
+            any |= fabsf(avg[f * T + t]) > eps;
+        if (!any)
+            continue;
+        keys[kept] = keys[f];
+        memmove(avg + kept * T, avg + f * T, T * sizeof(float));
+        kept++;
+    }
+    return kept;
+}
+
+int main(int argc, char **argv)
+{
+    options_t opt;
+    if (parse_options(argc, argv, &opt))
+        return 0;
     char err[1024];
     entities_gaz_t *g = entities_gaz_new();
-    if (!g ||
-        entities_gaz_load_list(g, data_dir, "gazetteers.txt", err, sizeof(err)))
+    if (!g || entities_gaz_load_list(g, opt.data_dir, "gazetteers.txt", err,
+                                     sizeof(err)))
         die("%s", g ? err : "out of memory");
     printf("gazetteers: %zu entries\n", entities_gaz_size(g));
 
-    corpus_t train, dev;
-    read_conll(train_path, &train);
-    printf("train: %zu sentences, %zu tokens\n", train.n_sents, train.n_toks);
-    int have_dev = dev_path != NULL;
+    corpus_t tr, dev;
+    read_conll(opt.train_path, &tr);
+    printf("train: %zu sentences, %zu tokens\n", tr.n_sents, tr.n_toks);
+    int have_dev = opt.dev_path != NULL;
     if (have_dev) {
-        read_conll(dev_path, &dev);
+        read_conll(opt.dev_path, &dev);
         printf("dev: %zu sentences, %zu tokens\n", dev.n_sents, dev.n_toks);
     }
 
@@ -464,7 +594,7 @@ int main(int argc, char **argv)
     if (!W.keys || !W.index)
         die("%s", "out of memory");
     featcache_t ftrain, fdev;
-    extract(&train, g, &W, 1, &ftrain);
+    extract(&tr, g, &W, 1, &ftrain);
     if (have_dev)
         extract(&dev, g, &W, 0, &fdev);
     printf("features: %zu\n", W.n);
@@ -474,116 +604,33 @@ int main(int argc, char **argv)
     float avg_trans[(T + 1) * T];
     if (!W.w || !W.u)
         die("%s", "out of memory");
+    train(&W, &opt, &tr, &ftrain, have_dev ? &dev : NULL,
+          have_dev ? &fdev : NULL, avg, avg_trans);
 
-    size_t maxn = 0;
-    for (size_t s = 0; s < train.n_sents; s++)
-        if (train.sent_len[s] > maxn)
-            maxn = train.sent_len[s];
-    float *emit = xmalloc(maxn * T * sizeof(float));
-    void *work = xmalloc(ENTITIES_VITERBI_WORK(maxn));
-    uint8_t *pred = xmalloc(maxn);
-    size_t *order = xmalloc(train.n_sents * sizeof(size_t));
-    for (size_t s = 0; s < train.n_sents; s++)
-        order[s] = s;
-    rng_state = seed * 2654435761ull + 1;
-    double c = 1;
-    clock_t t0 = clock();
-    for (int ep = 1; ep <= epochs; ep++) {
-        for (size_t s = train.n_sents; s > 1; s--) {
-            size_t j = (size_t)(rng() % s);
-            size_t tmp = order[s - 1];
-            order[s - 1] = order[j];
-            order[j] = tmp;
-        }
-        size_t mistakes = 0;
-        for (size_t oi = 0; oi < train.n_sents; oi++, c++) {
-            size_t s = order[oi];
-            size_t n = train.sent_len[s], first = train.sent_first[s];
-            const uint8_t *gold = train.gold + first;
-            emissions(W.w, &ftrain, first, n, emit);
-            entities_viterbi(emit, W.trans, n, pred, work);
-            if (memcmp(pred, gold, n) == 0)
-                continue;
-            mistakes++;
-            for (size_t i = 0; i < n; i++) {
-                int gp = i ? gold[i - 1] : -1, pp = i ? pred[i - 1] : -1;
-                if (gold[i] != pred[i]) {
-                    for (size_t k = ftrain.off[first + i];
-                         k < ftrain.off[first + i + 1]; k++) {
-                        size_t f = (size_t)ftrain.feats[k] * T;
-                        W.w[f + gold[i]] += 1;
-                        W.u[f + gold[i]] += c;
-                        W.w[f + pred[i]] -= 1;
-                        W.u[f + pred[i]] -= c;
-                    }
-                }
-                if (gold[i] != pred[i] || gp != pp) {
-                    size_t tg = (size_t)(gp + 1) * T + gold[i];
-                    size_t tp = (size_t)(pp + 1) * T + pred[i];
-                    W.trans[tg] += 1;
-                    W.utrans[tg] += c;
-                    W.trans[tp] -= 1;
-                    W.utrans[tp] -= c;
-                }
-            }
-        }
-        printf("epoch %2d: %zu sentences wrong", ep, mistakes);
-        if (have_dev) {
-            averaged(&W, c, avg, avg_trans);
-            printf(", dev F1 %.4f", evaluate(&dev, &fdev, avg, avg_trans, 0));
-        }
-        printf(" (%.0f s)\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
-        fflush(stdout);
-    }
-    averaged(&W, c, avg, avg_trans);
-
-    /* Keep only features with a weight that survives quantization. */
-    float max = 0;
-    for (size_t i = 0; i < W.n * T; i++)
-        if (fabsf(avg[i]) > max)
-            max = fabsf(avg[i]);
-    float eps = max / 32767.0f * 0.5f;
     uint64_t *keys = xmalloc(W.n * sizeof(uint64_t));
-    for (size_t j = 0; j <= W.mask; j++)
-        if (W.keys[j])
-            keys[W.index[j]] = W.keys[j];
-    size_t kept = 0;
-    for (size_t f = 0; f < W.n; f++) {
-        int any = 0;
-        for (int t = 0; t < T; t++)
-            any |= fabsf(avg[f * T + t]) > eps;
-        if (!any)
-            continue;
-        keys[kept] = keys[f];
-        memmove(avg + kept * T, avg + f * T, T * sizeof(float));
-        kept++;
-    }
-    if (entities_model_write(out_path, keys, avg, kept, avg_trans, err,
+    size_t kept = keep_quantizable(&W, avg, keys);
+    if (entities_model_write(opt.out_path, keys, avg, kept, avg_trans, err,
                              sizeof(err)))
         die("%s", err);
-    printf("wrote %s: %zu features\n", out_path, kept);
+    printf("wrote %s: %zu features\n", opt.out_path, kept);
 
-    entities_model_t *m = entities_model_load(out_path, err, sizeof(err));
+    entities_model_t *m = entities_model_load(opt.out_path, err, sizeof(err));
     if (!m)
         die("%s", err);
     if (have_dev) {
         printf("development F1 of %s on %s (exact spans, conlleval):\n",
-               out_path, dev_path);
+               opt.out_path, opt.dev_path);
         evaluate_model(&dev, m, g);
     }
     entities_model_free(m);
     entities_gaz_free(g);
     free(keys);
     free(avg);
-    free(emit);
-    free(work);
-    free(pred);
-    free(order);
     free(W.keys);
     free(W.index);
     free(W.w);
     free(W.u);
-    corpus_free(&train);
+    corpus_free(&tr);
     featcache_free(&ftrain);
     if (have_dev) {
         corpus_free(&dev);

@@ -1,4 +1,5 @@
-/* The model file, weight lookup and Viterbi decoding.
+/* The model file, weight lookup and Viterbi decoding (the tagger that
+ * scores documents with them is ent_tagger.c).
  *
  * File format, version 1, all numbers little-endian:
  *   magic "GLENTMDL" | u32 format version (1) | u32 features version
@@ -16,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "entities.h"
+#include "ent_model.h"
 
 #define MAGIC "GLENTMDL"
 #define FORMAT_VERSION 1u
@@ -191,14 +192,12 @@ static unsigned char *read_all(const char *path, size_t *size, char *err,
     return buf;
 }
 
-entities_model_t *entities_model_load(const char *path, char *err,
-                                      size_t err_size)
+/* Checks all of a model file but its weights: magic, versions, size,
+ * checksum and tag names. Returns 0 with the number of feature records in
+ * *n, or -1 after writing why into err. */
+static int check_file(const unsigned char *buf, size_t size, const char *path,
+                      uint64_t *n_out, char *err, size_t err_size)
 {
-    size_t size;
-    unsigned char *buf = read_all(path, &size, err, err_size);
-    if (!buf)
-        return NULL;
-    entities_model_t *m = NULL;
     const char *why = NULL;
     size_t fixed = HEADER_SIZE + 8 * ENTITIES_N_TAGS + 4 * trans_count() + 8;
     if (size < HEADER_SIZE || memcmp(buf, MAGIC, 8) != 0) {
@@ -209,14 +208,14 @@ entities_model_t *entities_model_load(const char *path, char *err,
         snprintf(err, err_size,
                  "model %s: format version %u, this plugin reads version %u",
                  path, get_u32(buf + 8), FORMAT_VERSION);
-        goto out;
+        return -1;
     }
     if (get_u32(buf + 12) != ENTITIES_FEATURES_VERSION) {
         snprintf(err, err_size,
                  "model %s: trained with feature set %u, this plugin "
                  "computes feature set %u; retrain it with entities-train",
                  path, get_u32(buf + 12), ENTITIES_FEATURES_VERSION);
-        goto out;
+        return -1;
     }
     if (get_u32(buf + 16) != ENTITIES_N_TAGS) {
         why = "unexpected number of tags";
@@ -242,70 +241,82 @@ entities_model_t *entities_model_load(const char *path, char *err,
             goto fail;
         }
     }
-    m = calloc(1, sizeof(*m));
-    if (!m) {
-        why = "out of memory";
-        goto fail;
-    }
+    *n_out = n;
+    return 0;
+fail:
+    snprintf(err, err_size, "model %s: %s", path, why);
+    return -1;
+}
+
+/* Reads the scale, transitions and n feature records of a checked file
+ * into m, building the weight table and its filter. Returns NULL, or why
+ * the file (or memory) falls short. */
+static const char *read_weights(entities_model_t *m, const unsigned char *buf,
+                                uint64_t n)
+{
     m->scale = get_f32(buf + 32);
-    if (!isfinite(m->scale) || m->scale <= 0) {
-        why = "bad weight scale";
-        goto fail;
-    }
+    if (!isfinite(m->scale) || m->scale <= 0)
+        return "bad weight scale";
+    const unsigned char *p = buf + HEADER_SIZE + 8 * ENTITIES_N_TAGS;
     for (size_t i = 0; i < trans_count(); i++, p += 4) {
         m->trans[i] = get_f32(p);
-        if (!isfinite(m->trans[i])) {
-            why = "bad transition weight";
-            goto fail;
-        }
+        if (!isfinite(m->trans[i]))
+            return "bad transition weight";
     }
     size_t cap = 1024;
     while (cap < n + n / 2)
         cap *= 2;
     m->slots = calloc(cap, sizeof(slot_t));
-    if (!m->slots) {
-        why = "out of memory";
-        goto fail;
-    }
+    if (!m->slots)
+        return "out of memory";
     m->mask = cap - 1;
     m->n = (size_t)n;
     size_t bits = 1u << 16;
     while (bits < 16 * n)
         bits *= 2;
     m->filter = calloc(bits / 64, sizeof(uint64_t));
-    if (!m->filter) {
-        why = "out of memory";
-        goto fail;
-    }
+    if (!m->filter)
+        return "out of memory";
     m->filter_mask = bits - 1;
     for (uint64_t r = 0; r < n; r++) {
         uint64_t key = get_u64(p);
         p += 8;
-        if (key == 0) {
-            why = "zero feature key";
-            goto fail;
-        }
+        if (key == 0)
+            return "zero feature key";
         size_t i = (size_t)key & m->mask;
         while (m->slots[i].key && m->slots[i].key != key)
             i = (i + 1) & m->mask;
-        if (m->slots[i].key) {
-            why = "duplicate feature key";
-            goto fail;
-        }
+        if (m->slots[i].key)
+            return "duplicate feature key";
         m->slots[i].key = key;
         size_t bit = (size_t)(key >> 32) & m->filter_mask;
         m->filter[bit / 64] |= 1ull << (bit % 64);
         for (int t = 0; t < ENTITIES_N_TAGS; t++, p += 2)
             m->slots[i].w[t] = (int16_t)(uint16_t)(p[0] | (p[1] << 8));
     }
+    return NULL;
+}
+
+entities_model_t *entities_model_load(const char *path, char *err,
+                                      size_t err_size)
+{
+    size_t size;
+    unsigned char *buf = read_all(path, &size, err, err_size);
+    if (!buf)
+        return NULL;
+    uint64_t n;
+    entities_model_t *m = NULL;
+    if (check_file(buf, size, path, &n, err, err_size) == 0) {
+        m = calloc(1, sizeof(*m));
+        const char *why = m ? read_weights(m, buf, n) : "out of memory";
+        if (why) {
+            snprintf(err, err_size, "model %s: %s", path, why);
+            entities_model_free(m);
+            m = NULL;
+        }
+    }
     free(buf);
     return m;
-fail:
-    snprintf(err, err_size, "model %s: %s", path, why);
-out:
-    entities_model_free(m);
-    free(buf);
-    return NULL;
 }
 
 void entities_model_free(entities_model_t *m)
@@ -327,11 +338,16 @@ const float *entities_model_transitions(const entities_model_t *m)
     return m->trans;
 }
 
+float ent_model_scale(const entities_model_t *m)
+{
+    return m->scale;
+}
+
 /* Adds the integer weights of the keys found in the model to acc. Sums
  * of int16 weights are exact in int32 (at most a few hundred keys of at
  * most 32767), so any grouping of the keys gives the same totals. */
-static void accumulate(const entities_model_t *m, const uint64_t *keys,
-                       size_t n_keys, int32_t *acc)
+void ent_model_accumulate(const entities_model_t *m, const uint64_t *keys,
+                          size_t n_keys, int32_t *acc)
 {
     for (size_t k = 0; k < n_keys; k++) {
         size_t bit = (size_t)(keys[k] >> 32) & m->filter_mask;
@@ -356,7 +372,7 @@ void entities_model_score(const entities_model_t *m, const uint64_t *keys,
                           size_t n_keys, float *scores)
 {
     int32_t acc[ENTITIES_N_TAGS] = {0};
-    accumulate(m, keys, n_keys, acc);
+    ent_model_accumulate(m, keys, n_keys, acc);
     for (int t = 0; t < ENTITIES_N_TAGS; t++)
         scores[t] += (float)acc[t] * m->scale;
 }
@@ -482,265 +498,4 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
         tags[i] = (uint8_t)best;
         best = back[i * T + best];
     }
-}
-
-/* ---- The tagger -------------------------------------------------------
-
- * Most feature keys of a position depend on one word only (its form,
- * shapes and affixes at offset d, see entities_features_word), and a
- * document repeats its words: the tagger scores those keys once per word
- * type and offset, and per position only the keys that combine words
- * (entities_features_context). The integer sums are the same whatever
- * the grouping (see accumulate), so the emissions are exactly those of
- * entities_features + entities_model_score. */
-
-typedef struct wtype {
-    const char *s; /* the token's bytes (borrowed: the caller's text) */
-    uint32_t len;
-    uint32_t has_start; /* start[] is filled */
-    uint64_t hash;
-    entities_tokinfo_t info;          /* no SENTSTART, gaz 0 */
-    int32_t part[5][ENTITIES_N_TAGS]; /* the word's keys at offset d + 2 */
-    int32_t start[ENTITIES_N_TAGS];   /* offset 0 opening a sentence */
-} wtype_t;
-
-struct entities_tagger {
-    const entities_model_t *m;
-    const entities_gaz_t *g;
-    wtype_t *types;
-    size_t n_types, cap_types;
-    uint32_t *table; /* type index + 1; 0: empty */
-    size_t table_mask;
-    /* The pads' parts: offsets -2, -1 (before the sentence), 1, 2. */
-    int32_t pad[4][ENTITIES_N_TAGS];
-    /* Per-sentence buffers, grown to the longest sentence. */
-    uint32_t *ids;
-    entities_tokinfo_t *info;
-    float *emit;
-    void *work;
-    size_t cap_n;
-};
-
-/* A hash of the token's bytes, for the type table only. */
-static uint64_t word_hash(const char *s, size_t len)
-{
-    uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ull;
-    while (len >= 8) {
-        uint64_t v;
-        memcpy(&v, s, 8);
-        h = entities_mix(h ^ v);
-        s += 8;
-        len -= 8;
-    }
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++)
-        v |= (uint64_t)(unsigned char)s[i] << (8 * i);
-    return entities_mix(h ^ v);
-}
-
-static void score_word(const entities_model_t *m, const entities_tokinfo_t *w,
-                       int d, int32_t *acc)
-{
-    uint64_t keys[ENTITIES_MAX_FEATURES];
-    size_t k = entities_features_word(w, d, keys);
-    memset(acc, 0, sizeof(int32_t) * ENTITIES_N_TAGS);
-    accumulate(m, keys, k, acc);
-}
-
-entities_tagger_t *entities_tagger_new(const entities_model_t *m,
-                                       const entities_gaz_t *g)
-{
-    entities_tagger_t *t = calloc(1, sizeof(*t));
-    if (!t)
-        return NULL;
-    t->m = m;
-    t->g = g;
-    t->table_mask = 255;
-    t->table = calloc(t->table_mask + 1, sizeof(uint32_t));
-    if (!t->table) {
-        free(t);
-        return NULL;
-    }
-    score_word(m, entities_tokinfo_pad(1), -2, t->pad[0]);
-    score_word(m, entities_tokinfo_pad(1), -1, t->pad[1]);
-    score_word(m, entities_tokinfo_pad(0), 1, t->pad[2]);
-    score_word(m, entities_tokinfo_pad(0), 2, t->pad[3]);
-    return t;
-}
-
-void entities_tagger_free(entities_tagger_t *t)
-{
-    if (!t)
-        return;
-    free(t->types);
-    free(t->table);
-    free(t->ids);
-    free(t->info);
-    free(t->emit);
-    free(t->work);
-    free(t);
-}
-
-static int grow_table(entities_tagger_t *t)
-{
-    size_t cap = (t->table_mask + 1) * 2;
-    uint32_t *table = calloc(cap, sizeof(uint32_t));
-    if (!table)
-        return -1;
-    for (size_t i = 0; i < t->n_types; i++) {
-        size_t j = (size_t)t->types[i].hash & (cap - 1);
-        while (table[j])
-            j = (j + 1) & (cap - 1);
-        table[j] = (uint32_t)i + 1;
-    }
-    free(t->table);
-    t->table = table;
-    t->table_mask = cap - 1;
-    return 0;
-}
-
-/* The index of the type of token w, scored on first sight; UINT32_MAX
- * when out of memory. */
-static uint32_t type_of(entities_tagger_t *t, const entities_token_t *w)
-{
-    uint64_t h = word_hash(w->s, w->len);
-    size_t j = (size_t)h & t->table_mask;
-    for (; t->table[j]; j = (j + 1) & t->table_mask) {
-        const wtype_t *y = &t->types[t->table[j] - 1];
-        if (y->hash == h && y->len == w->len && memcmp(y->s, w->s, w->len) == 0)
-            return t->table[j] - 1;
-    }
-    if (t->n_types == t->cap_types) {
-        size_t cap = t->cap_types ? t->cap_types * 2 : 256;
-        wtype_t *types = realloc(t->types, cap * sizeof(*types));
-        if (!types)
-            return UINT32_MAX;
-        t->types = types;
-        t->cap_types = cap;
-    }
-    if ((t->n_types + 1) * 2 > t->table_mask + 1) {
-        if (grow_table(t))
-            return UINT32_MAX;
-        j = (size_t)h & t->table_mask;
-        while (t->table[j])
-            j = (j + 1) & t->table_mask;
-    }
-    wtype_t *y = &t->types[t->n_types];
-    y->s = w->s;
-    y->len = w->len;
-    y->hash = h;
-    y->has_start = 0;
-    entities_tokinfo_word(t->g, w, &y->info);
-    for (int d = -2; d <= 2; d++)
-        score_word(t->m, &y->info, d, y->part[d + 2]);
-    t->table[j] = (uint32_t)t->n_types + 1;
-    return (uint32_t)t->n_types++;
-}
-
-static int reserve(entities_tagger_t *t, size_t n)
-{
-    if (n <= t->cap_n)
-        return 0;
-    size_t cap = t->cap_n ? t->cap_n : 64;
-    while (cap < n)
-        cap *= 2;
-    uint32_t *ids = realloc(t->ids, cap * sizeof(*ids));
-    if (ids)
-        t->ids = ids;
-    entities_tokinfo_t *info = realloc(t->info, cap * sizeof(*info));
-    if (info)
-        t->info = info;
-    float *emit = realloc(t->emit, cap * ENTITIES_N_TAGS * sizeof(float));
-    if (emit)
-        t->emit = emit;
-    void *work = realloc(t->work, ENTITIES_VITERBI_WORK(cap));
-    if (work)
-        t->work = work;
-    if (!ids || !info || !emit || !work)
-        return -1;
-    t->cap_n = cap;
-    return 0;
-}
-
-static void add_to(int32_t *acc, const int32_t *v)
-{
-    for (int k = 0; k < ENTITIES_N_TAGS; k++)
-        acc[k] += v[k];
-}
-
-/* entities_tagger_emit once the buffers hold n tokens. */
-static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
-                     size_t n, float *emit)
-{
-    for (size_t i = 0; i < n; i++) {
-        t->ids[i] = type_of(t, &toks[i]);
-        if (t->ids[i] == UINT32_MAX)
-            return -1;
-    }
-    /* Types may have moved while growing: pointers from here on. */
-    const wtype_t *ty = t->types;
-    const uint32_t *ids = t->ids;
-    entities_tokinfo_t *info = t->info;
-    for (size_t i = 0; i < n; i++) {
-        info[i] = ty[ids[i]].info;
-        info[i].gaz = 0;
-    }
-    info[0].flags |= ENTITIES_TF_SENTSTART;
-    if (t->g)
-        entities_tokinfo_gaz(t->g, toks, n, info);
-    wtype_t *first = &t->types[ids[0]];
-    if (!first->has_start) {
-        score_word(t->m, &info[0], 0, first->start);
-        first->has_start = 1;
-    }
-    const entities_model_t *m = t->m;
-    uint64_t keys[ENTITIES_MAX_FEATURES];
-    for (size_t i = 0; i < n; i++) {
-        int32_t acc[ENTITIES_N_TAGS] = {0};
-        size_t k = entities_features_context(info, n, i, keys);
-        accumulate(m, keys, k, acc);
-        add_to(acc, i == 0 ? ty[ids[0]].start : ty[ids[i]].part[2]);
-        add_to(acc, i >= 2 ? ty[ids[i - 2]].part[0] : t->pad[0]);
-        add_to(acc, i >= 1 ? ty[ids[i - 1]].part[1] : t->pad[1]);
-        add_to(acc, i + 1 < n ? ty[ids[i + 1]].part[3] : t->pad[2]);
-        add_to(acc, i + 2 < n ? ty[ids[i + 2]].part[4] : t->pad[3]);
-        float *e = emit + i * ENTITIES_N_TAGS;
-        for (int c = 0; c < ENTITIES_N_TAGS; c++) {
-            e[c] = 0;
-            e[c] += (float)acc[c] * m->scale;
-        }
-    }
-    return 0;
-}
-
-int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
-                         size_t n, float *emit)
-{
-    if (n == 0)
-        return 0;
-    if (reserve(t, n))
-        return -1;
-    return emit_into(t, toks, n, emit);
-}
-
-int entities_tagger_tag(entities_tagger_t *t, const entities_token_t *toks,
-                        size_t n, uint8_t *tags)
-{
-    if (n == 0)
-        return 0;
-    if (reserve(t, n) || emit_into(t, toks, n, t->emit))
-        return -1;
-    entities_viterbi(t->emit, t->m->trans, n, tags, t->work);
-    return 0;
-}
-
-int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
-                          const entities_token_t *toks, size_t n, uint8_t *tags)
-{
-    if (n == 0)
-        return 0;
-    entities_tagger_t *t = entities_tagger_new(m, g);
-    int rc = t ? entities_tagger_tag(t, toks, n, tags) : -1;
-    entities_tagger_free(t);
-    return rc;
 }

@@ -179,12 +179,14 @@ static int is_ascii_punct(unsigned char c)
     return c < 0x80 && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9');
 }
 
-int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
-                     const char *canonical, const char *refers_to, int strong)
+/* Folds name word by word into folded (FOLD_MAX bytes) and notes in
+ * bounds where a token may end: after each word, and before and after
+ * ASCII punctuation inside one. Returns the folded length, 0 when the
+ * name folds to nothing or to more than FOLD_MAX bytes, with the number
+ * of bounds in *nb_out and of words in *words_out. */
+static size_t fold_words(const char *name, char *folded, size_t *bounds,
+                         size_t *nb_out, size_t *words_out)
 {
-    /* Fold word by word to know where tokens may end. */
-    char folded[FOLD_MAX];
-    size_t bounds[FOLD_MAX];
     size_t nb = 0, o = 0, words = 0;
     const char *p = name;
     while (*p) {
@@ -197,7 +199,7 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
             break;
         size_t k = entities_fold(w, (size_t)(p - w), folded + o, FOLD_MAX - o);
         if (k > FOLD_MAX - o)
-            return -1;
+            return 0;
         for (size_t j = o; j < o + k; j++) {
             unsigned char c = (unsigned char)folded[j];
             if (is_ascii_punct(c)) {
@@ -212,12 +214,17 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
         if (nb < FOLD_MAX)
             bounds[nb++] = o;
     }
-    if (o == 0)
-        return -1;
-    int acronym =
-        words == 1 && o <= ACRONYM_MAX && no_lowercase(name, strlen(name));
+    *nb_out = nb;
+    *words_out = words;
+    return o;
+}
 
-    for (size_t b = 0; b < nb && !acronym; b++) {
+/* Marks the keys of the name's beginnings that end at a bound short of
+ * its end, so that a match over tokens knows when to read on. */
+static int mark_prefixes(entities_gaz_t *g, const char *folded,
+                         const size_t *bounds, size_t nb, size_t o)
+{
+    for (size_t b = 0; b < nb; b++) {
         if (bounds[b] >= o)
             continue;
         uint64_t pk =
@@ -227,6 +234,22 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
             return -1;
         s->flags |= SLOT_PREFIX;
     }
+    return 0;
+}
+
+int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
+                     const char *canonical, const char *refers_to, int strong)
+{
+    char folded[FOLD_MAX];
+    size_t bounds[FOLD_MAX];
+    size_t nb, words;
+    size_t o = fold_words(name, folded, bounds, &nb, &words);
+    if (o == 0)
+        return -1;
+    int acronym =
+        words == 1 && o <= ACRONYM_MAX && no_lowercase(name, strlen(name));
+    if (!acronym && mark_prefixes(g, folded, bounds, nb, o))
+        return -1;
     uint64_t key = key_of(
         entities_fnv(acronym ? ACRONYM_INIT : ENTITIES_FNV_INIT, folded, o));
     slot_t *s = claim_slot(g, key);

@@ -1,0 +1,78 @@
+/* Lexicon lookups, shared by the loader and the normalization functions
+ * (see lexicon.h). */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dates__key_normalize(char *s)
+{
+    char *w = s;
+    bool space = false;
+    for (char *r = s; *r; r++) {
+        unsigned char c = (unsigned char)*r;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = w != s;
+            continue;
+        }
+        if (space) {
+            *w++ = ' ';
+            space = false;
+        }
+        *w++ = (char)tolower(c);
+    }
+    *w = '\0';
+    if (w > s && w[-1] == '.')
+        w[-1] = '\0';
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const dates_lex_entry_t *)a)->key,
+                  ((const dates_lex_entry_t *)b)->key);
+}
+
+const char *dates__lexicon_sort(dates_lexicon_t *lex)
+{
+    qsort(lex->entries, lex->n, sizeof *lex->entries, cmp_entry);
+    for (size_t i = 1; i < lex->n; i++)
+        if (strcmp(lex->entries[i - 1].key, lex->entries[i].key) == 0)
+            return lex->entries[i].key;
+    return NULL;
+}
+
+void dates__lexicon_release(dates_lexicon_t *lex)
+{
+    for (size_t j = 0; j < lex->n; j++) {
+        free(lex->entries[j].key);
+        free(lex->entries[j].value);
+    }
+    free(lex->entries);
+    free(lex->name);
+}
+
+const dates_lexicon_t *dates__lexicon_find(const dates_engine_t *e,
+                                           const char *name)
+{
+    for (size_t i = 0; i < e->nlex; i++)
+        if (strcmp(e->lex[i].name, name) == 0)
+            return &e->lex[i];
+    return NULL;
+}
+
+const char *dates__lexicon_get(const dates_lexicon_t *lex, const char *s)
+{
+    if (!lex)
+        return NULL;
+    char key[128];
+    size_t n = strlen(s);
+    if (n >= sizeof key)
+        return NULL;
+    memcpy(key, s, n + 1);
+    dates__key_normalize(key);
+    dates_lex_entry_t probe = {key, NULL};
+    const dates_lex_entry_t *hit =
+        bsearch(&probe, lex->entries, lex->n, sizeof *lex->entries, cmp_entry);
+    return hit ? hit->value : NULL;
+}

@@ -1,0 +1,248 @@
+/* The analysis of one document: the tagger's CoNLL spans become mentions
+ * with the guidelines' labels, then canonical names and refers_to.
+ *
+ * Order of the steps (each relies on the previous ones):
+ *   1. tag every sentence (PER/ORG/LOC/MISC in BIO);
+ *   2. turn chunks into mentions: titles and possessives out, hyphenated
+ *      tokens split into their named parts ("Russian-brokered"), labels
+ *      mapped with the gazetteers (LOC -> GPE or LOC, MISC -> NORP or
+ *      nothing, a country the tagger took for a team -> GPE);
+ *   3. add the names the document already used and strong gazetteer
+ *      names where the tagger found nothing; relabel as people the
+ *      surnames of people named in full; drop lone capitalized common
+ *      words opening a sentence;
+ *   4. canonical names: gazetteer names and aliases, NORP -> country,
+ *      people by their longest name in the document (or a known full
+ *      name), organisations by their shortest form;
+ *   5. refers_to: capitals acting as their state, the Kremlin;
+ *   6. the configured labels, sorted, nested mentions resolved to the
+ *      longest. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent_doc.h"
+
+/* ---- Step 1: tagging --------------------------------------------------- */
+
+/* Headlines in title case ("Putin Receives Armenian And Azeri Leaders For
+ * Talks") look nothing like the training data: there the tagger's guesses
+ * are dropped and only known names count. A sentence is in title case when
+ * a function word inside it is capitalized and at least four in five of
+ * its words of five letters or more after its last colon ("Related
+ * article: ...") are capitalized. Name-heavy prose ("Armenian Prime
+ * Minister Nikol Pashinyan and ...") keeps its function words lower. */
+static const char *const FUNCTION_WORDS[] = {
+    "and",   "for",     "with", "to",   "in",   "on",    "at",
+    "from",  "of",      "by",   "as",   "into", "over",  "is",
+    "are",   "was",     "has",  "have", "its",  "after", "amid",
+    "about", "against", "but",  "or",   "not",  "will",  NULL};
+
+static int title_case(const ent_work_t *w, size_t first, size_t n)
+{
+    size_t from = first;
+    for (size_t i = first; i < first + n; i++)
+        if (w->toks[i].len == 1 && w->toks[i].s[0] == ':')
+            from = i + 1;
+    int function_word = 0;
+    size_t long_words = 0, capitalized = 0;
+    for (size_t i = from; i < first + n; i++) {
+        const entities_token_t *t = &w->toks[i];
+        int cap = entities_is_capitalized(t->s, t->len);
+        if (cap && i > from && t->len <= 7 && !function_word)
+            function_word = ent_tok_in(w, i, FUNCTION_WORDS);
+        /* Counted up to 5; a letter takes at least a byte. */
+        size_t letters = 0;
+        for (size_t o = 0; t->len >= 5 && o < t->len && letters < 5;) {
+            unsigned char c = (unsigned char)t->s[o];
+            if (c < 0x80) {
+                letters += (c | 32u) - 'a' < 26u;
+                o++;
+                continue;
+            }
+            uint32_t cp;
+            o += entities_utf8_next(t->s + o, t->len - o, &cp);
+            letters += entities_is_lowercase(cp);
+        }
+        if (letters >= 5) {
+            long_words++;
+            capitalized += (size_t)cap;
+        }
+    }
+    return function_word && long_words >= 3 &&
+           capitalized * 5 >= long_words * 4;
+}
+
+/* ---- Output ------------------------------------------------------------ */
+
+static int cmp_mention(const void *x, const void *y)
+{
+    const ent_mention_t *a = x, *b = y;
+    if (a->cs != b->cs)
+        return a->cs < b->cs ? -1 : 1;
+    if (a->ce != b->ce)
+        return a->ce > b->ce ? -1 : 1; /* longest first */
+    return 0;
+}
+
+static int emit(ent_work_t *w, const entities_config_t *cfg)
+{
+    entities_result_t *r = w->r;
+    size_t count = 0;
+    for (size_t i = 0; i < w->n; i++)
+        count += w->m[i].label != ENTITIES_NO_LABEL;
+    r->spans = calloc(count ? count : 1, sizeof(entities_span_t));
+    if (!r->spans)
+        return -1;
+    r->cap = count;
+    uint32_t reach = 0; /* end of the last span kept */
+    int any = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const ent_mention_t *m = &w->m[i];
+        if (m->label == ENTITIES_NO_LABEL || m->cs >= m->ce)
+            continue;
+        /* Nested or overlapping: the longest (first, by the sort) wins. */
+        if (any && m->cs < reach)
+            continue;
+        any = 1;
+        reach = m->ce;
+        if (!cfg->emit[m->label])
+            continue;
+        entities_span_t *s = &r->spans[r->n++];
+        s->start = m->cs;
+        s->end = m->ce;
+        s->label = m->label;
+        /* ent_canonicalize() has filled the pool: pointers into it hold. */
+        s->canonical = m->canon ? m->canon : r->pool + m->canon_off;
+        s->canonical_len = m->canon_len;
+        s->refers_to = m->refers;
+        s->refers_to_len = m->refers_len;
+    }
+    return 0;
+}
+
+void entities_result_free(entities_result_t *r)
+{
+    if (!r)
+        return;
+    free(r->spans);
+    free(r->pool);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ---- The steps in order ------------------------------------------------ */
+
+/* Allocates the per-document arrays of w (zeroed first) and points its
+ * tokens into the text. Returns 0 or -1 when out of memory; work_free()
+ * releases what was allocated either way. */
+static int work_init(ent_work_t *w, const entities_gaz_t *g,
+                     const entities_doc_t *doc, entities_result_t *r)
+{
+    memset(w, 0, sizeof(*w));
+    w->g = g;
+    w->doc = doc;
+    w->r = r;
+    size_t n = doc->n_tokens, n1 = n ? n : 1;
+    w->toks = malloc(n1 * sizeof(*w->toks));
+    w->tags = calloc(n1, 1);
+    w->covered = calloc(n1, 1);
+    w->sent_of = malloc(n1 * sizeof(uint32_t));
+    w->th = calloc(n1, sizeof(uint64_t));
+    if (!w->toks || !w->tags || !w->covered || !w->sent_of || !w->th)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        w->toks[i].s = doc->text + doc->tokens[i].start;
+        w->toks[i].len = doc->tokens[i].end - doc->tokens[i].start;
+    }
+    return 0;
+}
+
+static void work_free(ent_work_t *w)
+{
+    free(w->toks);
+    free(w->tags);
+    free(w->covered);
+    free(w->sent_of);
+    free(w->th);
+    free(w->m);
+    free(w->names);
+}
+
+/* Step 1: notes each token's sentence and tags every sentence that is not
+ * in title case (titled[s] says which are). 0 or -1 (memory). */
+static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
+                         uint8_t *titled)
+{
+    const entities_doc_t *doc = w->doc;
+    for (size_t s = 0; s < doc->n_sentences; s++) {
+        const glossa_sentence_t *sen = &doc->sentences[s];
+        size_t first = sen->token_first, cnt = sen->token_count;
+        for (size_t i = first; i < first + cnt; i++)
+            w->sent_of[i] = (uint32_t)s;
+        titled[s] = (uint8_t)title_case(w, first, cnt);
+        if (!titled[s] &&
+            entities_tagger_tag(tagger, w->toks + first, cnt, w->tags + first))
+            return -1;
+    }
+    return 0;
+}
+
+/* Step 2: every B-X I-X... chunk of the tags, within a sentence, becomes
+ * mentions. 0 or -1 (memory). */
+static int chunks_to_mentions(ent_work_t *w)
+{
+    size_t n = w->doc->n_tokens;
+    for (size_t i = 0; i < n;) {
+        uint8_t t = w->tags[i];
+        if (!ENTITIES_TAG_IS_B(t)) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && w->tags[j] == ENTITIES_TAG_I(ENTITIES_TAG_TYPE(t)) &&
+               w->sent_of[j] == w->sent_of[i])
+            j++;
+        size_t end = ent_chunk_to_mention(w, i, j, ENTITIES_TAG_TYPE(t));
+        if (!end)
+            return -1;
+        i = end;
+    }
+    return 0;
+}
+
+int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
+                     const entities_config_t *cfg, const entities_doc_t *doc,
+                     entities_result_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    ent_work_t w;
+    int init = work_init(&w, g, doc, r);
+    entities_tagger_t *tagger = entities_tagger_new(model, g);
+    uint8_t *titled = calloc(doc->n_sentences + 1, 1);
+    int rc = -1;
+    if (init || !tagger || !titled)
+        goto out;
+    if (tag_sentences(&w, tagger, titled) || chunks_to_mentions(&w) ||
+        ent_collect_names(&w))
+        goto out;
+    ent_relabel_people(&w);
+    /* Step 3. */
+    for (size_t s = 0; s < doc->n_sentences; s++)
+        if (ent_recover(&w, doc->sentences[s].token_first,
+                        doc->sentences[s].token_count))
+            goto out;
+    ent_drop_stray_words(&w);
+    /* Document order from here on (acts_as_state and the output need
+     * it). */
+    if (w.n)
+        qsort(w.m, w.n, sizeof(ent_mention_t), cmp_mention);
+    if (ent_canonicalize(&w) || emit(&w, cfg))
+        goto out;
+    rc = 0;
+out:
+    if (rc)
+        entities_result_free(r);
+    work_free(&w);
+    entities_tagger_free(tagger);
+    free(titled);
+    return rc;
+}

@@ -1,0 +1,137 @@
+/* The analysis of one document (ent_doc.c), in steps that share one
+ * working state. Private to the ent_*.c files of the analysis; nothing
+ * here is part of entities.h.
+ *
+ * Files, in the order a document goes through them:
+ *   ent_doc.c        the steps in order (tagging, then 2-6 below), and
+ *                    the output;
+ *   ent_mentions.c   2. the tagger's chunks become mentions with labels;
+ *   ent_names.c      3. names the document used and strong gazetteer
+ *                    names recovered where the tagger found nothing;
+ *   ent_canonical.c  4.-5. canonical names and refers_to;
+ *   ent_tokens.c     what every step asks of a token.
+ *
+ * THREADS. An ent_work_t belongs to one entities_analyze() call; the
+ * gazetteer it points to is shared read-only. */
+#ifndef ENT_DOC_H
+#define ENT_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "entities.h"
+
+/* A mention under construction: tokens, offsets, label and names. */
+typedef struct ent_mention {
+    uint32_t a, b;   /* tokens [a, b) */
+    uint32_t bs, be; /* bytes of the mention's text */
+    uint32_t cs, ce; /* code points */
+    uint8_t label;   /* entities_label_t, or ENTITIES_NO_LABEL: dropped */
+    uint8_t part;    /* a named part of a hyphenated token: how many
+                      * named parts that token has (0: not a part) */
+    const entities_gaz_entry_t *entry; /* gazetteer entry of its label */
+    const char *canon; /* into text or gazetteer; NULL: pool offset */
+    uint32_t canon_off, canon_len;
+    const char *refers;
+    uint32_t refers_len;
+} ent_mention_t;
+
+/* The working state of one entities_analyze() call. */
+typedef struct ent_work {
+    const entities_gaz_t *g;
+    const entities_doc_t *doc;
+    entities_token_t *toks;
+    uint8_t *tags;
+    uint8_t *covered;  /* token belongs to a tagger chunk */
+    uint32_t *sent_of; /* sentence index of each token */
+    uint64_t *th;      /* folded hash of each token, 0 until computed */
+    ent_mention_t *m;
+    size_t n, cap;
+    /* Names the tagger found, one per distinct name, sorted by the hash of
+     * their first token (surnames of people by their own): what repeats
+     * of them in the document are. */
+    struct ent_docname *names;
+    size_t n_names;
+    entities_result_t *r;
+} ent_work_t;
+
+/* One distinct name the tagger found in the document (see
+ * ent_work_t.names), in one reading. */
+typedef struct ent_docname {
+    uint64_t first;  /* hash of the first (for a surname: only) token */
+    uint32_t idx;    /* the mention it came from */
+    uint32_t weight; /* mentions read this way (a full name's surname: 2) */
+    uint8_t ntok;    /* 1 for a surname */
+    uint8_t label;
+    uint8_t surname; /* also the last word of a longer PERSON name */
+} ent_docname_t;
+
+/* The bit of a label (entities_label_t) in a set of labels. */
+#define ENT_BIT(l) (1u << (l))
+
+/* ---- Tokens (ent_tokens.c) --------------------------------------------- */
+
+/* Is token i, folded, one of the words of list (NULL-terminated, folded
+ * entries)? Tokens too long for a word are in no list. */
+int ent_tok_in(const ent_work_t *w, size_t i, const char *const *list);
+/* Is token i, folded, the word lit? */
+int ent_tok_is(const ent_work_t *w, size_t i, const char *lit);
+
+/* The folded hash of token i (cached in w->th; never 0). */
+uint64_t ent_tok_hash(ent_work_t *w, size_t i);
+/* A hash of the folded tokens [a, b), in order. */
+uint64_t ent_seq_hash(ent_work_t *w, size_t a, size_t b);
+/* Do tokens [a, a + k) equal tokens [b, b + k), folded? */
+int ent_same_tokens(ent_work_t *w, size_t a, size_t b, size_t k);
+
+/* The parts of token i between inner hyphens ('-', U+2010, U+2011), as
+ * byte ranges [starts[k], ends[k]) of the token: how many (at least 2),
+ * or 0 when the token has no inner hyphen or more than max - 1 of them. */
+size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
+                        uint32_t *ends, size_t max);
+/* Does token i split into parts at inner hyphens? */
+int ent_has_hyphen(const ent_work_t *w, size_t i);
+
+/* The best gazetteer entry for a name whose label is in want (a set of
+ * ENT_BIT labels), or NULL; *any (may be NULL) gets the best entry of any
+ * label. */
+const entities_gaz_entry_t *ent_gaz_pick(const ent_work_t *w, const char *s,
+                                         size_t len, unsigned want,
+                                         const entities_gaz_entry_t **any);
+
+/* ---- Step 2: mentions (ent_mentions.c) --------------------------------- */
+
+/* A new mention at the end of w->m, zeroed and without a label; NULL when
+ * out of memory. Pointers into w->m are valid until the next call. */
+ent_mention_t *ent_mention_add(ent_work_t *w);
+/* Sets the token range [a, b) of m and its byte and code point offsets. */
+void ent_mention_set_tokens(const ent_work_t *w, ent_mention_t *m, size_t a,
+                            size_t b);
+/* Adds mentions for the named parts of hyphenated token i; returns how
+ * many, or -1 when out of memory. */
+int ent_split_hyphenated(ent_work_t *w, size_t i);
+/* Turns the tagger's chunk [a, b) of type `type` into mentions; returns
+ * the end of the tokens it consumed, or 0 when out of memory. */
+size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type);
+
+/* ---- Step 3: names of the document (ent_names.c) ----------------------- */
+
+/* Collects the names the tagger found into w->names. 0 or -1 (memory). */
+int ent_collect_names(ent_work_t *w);
+/* One-word mentions that are surnames of people named in full become
+ * those people. */
+void ent_relabel_people(ent_work_t *w);
+/* Adds the mentions of sentence [first, first + n) that the document's
+ * names and strong gazetteer names give on uncovered tokens. 0 or -1. */
+int ent_recover(ent_work_t *w, size_t first, size_t n);
+/* Drops lone capitalized common words that open a sentence. */
+void ent_drop_stray_words(ent_work_t *w);
+
+/* ---- Steps 4 and 5: canonical names (ent_canonical.c) ------------------ */
+
+/* Sets the canonical name and refers_to of every mention; the mentions
+ * must be in document order. Canonical names built here go to the
+ * result's pool. 0 or -1 (memory). */
+int ent_canonicalize(ent_work_t *w);
+
+#endif /* ENT_DOC_H */

@@ -1,0 +1,267 @@
+/* The tagger: the emissions and tags of a document's sentences (see
+ * entities_tagger_t in entities.h).
+ *
+ * Most feature keys of a position depend on one word only (its form,
+ * shapes and affixes at offset d, see entities_features_word), and a
+ * document repeats its words: the tagger scores those keys once per word
+ * type and offset, and per position only the keys that combine words
+ * (entities_features_context). The integer sums are the same whatever
+ * the grouping (see ent_model_accumulate), so the emissions are exactly those
+ * of entities_features + entities_model_score. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent_model.h"
+
+typedef struct wtype {
+    const char *s; /* the token's bytes (borrowed: the caller's text) */
+    uint32_t len;
+    uint32_t has_start; /* start[] is filled */
+    uint64_t hash;
+    entities_tokinfo_t info;          /* no SENTSTART, gaz 0 */
+    int32_t part[5][ENTITIES_N_TAGS]; /* the word's keys at offset d + 2 */
+    int32_t start[ENTITIES_N_TAGS];   /* offset 0 opening a sentence */
+} wtype_t;
+
+struct entities_tagger {
+    const entities_model_t *m;
+    const entities_gaz_t *g;
+    wtype_t *types;
+    size_t n_types, cap_types;
+    uint32_t *table; /* type index + 1; 0: empty */
+    size_t table_mask;
+    /* The pads' parts: offsets -2, -1 (before the sentence), 1, 2. */
+    int32_t pad[4][ENTITIES_N_TAGS];
+    /* Per-sentence buffers, grown to the longest sentence. */
+    uint32_t *ids;
+    entities_tokinfo_t *info;
+    float *emit;
+    void *work;
+    size_t cap_n;
+};
+
+/* A hash of the token's bytes, for the type table only. */
+static uint64_t word_hash(const char *s, size_t len)
+{
+    uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ull;
+    while (len >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = entities_mix(h ^ v);
+        s += 8;
+        len -= 8;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++)
+        v |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return entities_mix(h ^ v);
+}
+
+static void score_word(const entities_model_t *m, const entities_tokinfo_t *w,
+                       int d, int32_t *acc)
+{
+    uint64_t keys[ENTITIES_MAX_FEATURES];
+    size_t k = entities_features_word(w, d, keys);
+    memset(acc, 0, sizeof(int32_t) * ENTITIES_N_TAGS);
+    ent_model_accumulate(m, keys, k, acc);
+}
+
+entities_tagger_t *entities_tagger_new(const entities_model_t *m,
+                                       const entities_gaz_t *g)
+{
+    entities_tagger_t *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->m = m;
+    t->g = g;
+    t->table_mask = 255;
+    t->table = calloc(t->table_mask + 1, sizeof(uint32_t));
+    if (!t->table) {
+        free(t);
+        return NULL;
+    }
+    score_word(m, entities_tokinfo_pad(1), -2, t->pad[0]);
+    score_word(m, entities_tokinfo_pad(1), -1, t->pad[1]);
+    score_word(m, entities_tokinfo_pad(0), 1, t->pad[2]);
+    score_word(m, entities_tokinfo_pad(0), 2, t->pad[3]);
+    return t;
+}
+
+void entities_tagger_free(entities_tagger_t *t)
+{
+    if (!t)
+        return;
+    free(t->types);
+    free(t->table);
+    free(t->ids);
+    free(t->info);
+    free(t->emit);
+    free(t->work);
+    free(t);
+}
+
+static int grow_table(entities_tagger_t *t)
+{
+    size_t cap = (t->table_mask + 1) * 2;
+    uint32_t *table = calloc(cap, sizeof(uint32_t));
+    if (!table)
+        return -1;
+    for (size_t i = 0; i < t->n_types; i++) {
+        size_t j = (size_t)t->types[i].hash & (cap - 1);
+        while (table[j])
+            j = (j + 1) & (cap - 1);
+        table[j] = (uint32_t)i + 1;
+    }
+    free(t->table);
+    t->table = table;
+    t->table_mask = cap - 1;
+    return 0;
+}
+
+/* The index of the type of token w, scored on first sight; UINT32_MAX
+ * when out of memory. */
+static uint32_t type_of(entities_tagger_t *t, const entities_token_t *w)
+{
+    uint64_t h = word_hash(w->s, w->len);
+    size_t j = (size_t)h & t->table_mask;
+    for (; t->table[j]; j = (j + 1) & t->table_mask) {
+        const wtype_t *y = &t->types[t->table[j] - 1];
+        if (y->hash == h && y->len == w->len && memcmp(y->s, w->s, w->len) == 0)
+            return t->table[j] - 1;
+    }
+    if (t->n_types == t->cap_types) {
+        size_t cap = t->cap_types ? t->cap_types * 2 : 256;
+        wtype_t *types = realloc(t->types, cap * sizeof(*types));
+        if (!types)
+            return UINT32_MAX;
+        t->types = types;
+        t->cap_types = cap;
+    }
+    if ((t->n_types + 1) * 2 > t->table_mask + 1) {
+        if (grow_table(t))
+            return UINT32_MAX;
+        j = (size_t)h & t->table_mask;
+        while (t->table[j])
+            j = (j + 1) & t->table_mask;
+    }
+    wtype_t *y = &t->types[t->n_types];
+    y->s = w->s;
+    y->len = w->len;
+    y->hash = h;
+    y->has_start = 0;
+    entities_tokinfo_word(t->g, w, &y->info);
+    for (int d = -2; d <= 2; d++)
+        score_word(t->m, &y->info, d, y->part[d + 2]);
+    t->table[j] = (uint32_t)t->n_types + 1;
+    return (uint32_t)t->n_types++;
+}
+
+static int reserve(entities_tagger_t *t, size_t n)
+{
+    if (n <= t->cap_n)
+        return 0;
+    size_t cap = t->cap_n ? t->cap_n : 64;
+    while (cap < n)
+        cap *= 2;
+    uint32_t *ids = realloc(t->ids, cap * sizeof(*ids));
+    if (ids)
+        t->ids = ids;
+    entities_tokinfo_t *info = realloc(t->info, cap * sizeof(*info));
+    if (info)
+        t->info = info;
+    float *emit = realloc(t->emit, cap * ENTITIES_N_TAGS * sizeof(float));
+    if (emit)
+        t->emit = emit;
+    void *work = realloc(t->work, ENTITIES_VITERBI_WORK(cap));
+    if (work)
+        t->work = work;
+    if (!ids || !info || !emit || !work)
+        return -1;
+    t->cap_n = cap;
+    return 0;
+}
+
+static void add_to(int32_t *acc, const int32_t *v)
+{
+    for (int k = 0; k < ENTITIES_N_TAGS; k++)
+        acc[k] += v[k];
+}
+
+/* entities_tagger_emit once the buffers hold n tokens. */
+static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
+                     size_t n, float *emit)
+{
+    for (size_t i = 0; i < n; i++) {
+        t->ids[i] = type_of(t, &toks[i]);
+        if (t->ids[i] == UINT32_MAX)
+            return -1;
+    }
+    /* Types may have moved while growing: pointers from here on. */
+    const wtype_t *ty = t->types;
+    const uint32_t *ids = t->ids;
+    entities_tokinfo_t *info = t->info;
+    for (size_t i = 0; i < n; i++) {
+        info[i] = ty[ids[i]].info;
+        info[i].gaz = 0;
+    }
+    info[0].flags |= ENTITIES_TF_SENTSTART;
+    if (t->g)
+        entities_tokinfo_gaz(t->g, toks, n, info);
+    wtype_t *first = &t->types[ids[0]];
+    if (!first->has_start) {
+        score_word(t->m, &info[0], 0, first->start);
+        first->has_start = 1;
+    }
+    const entities_model_t *m = t->m;
+    const float scale = ent_model_scale(m);
+    uint64_t keys[ENTITIES_MAX_FEATURES];
+    for (size_t i = 0; i < n; i++) {
+        int32_t acc[ENTITIES_N_TAGS] = {0};
+        size_t k = entities_features_context(info, n, i, keys);
+        ent_model_accumulate(m, keys, k, acc);
+        add_to(acc, i == 0 ? ty[ids[0]].start : ty[ids[i]].part[2]);
+        add_to(acc, i >= 2 ? ty[ids[i - 2]].part[0] : t->pad[0]);
+        add_to(acc, i >= 1 ? ty[ids[i - 1]].part[1] : t->pad[1]);
+        add_to(acc, i + 1 < n ? ty[ids[i + 1]].part[3] : t->pad[2]);
+        add_to(acc, i + 2 < n ? ty[ids[i + 2]].part[4] : t->pad[3]);
+        float *e = emit + i * ENTITIES_N_TAGS;
+        for (int c = 0; c < ENTITIES_N_TAGS; c++) {
+            e[c] = 0;
+            e[c] += (float)acc[c] * scale;
+        }
+    }
+    return 0;
+}
+
+int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
+                         size_t n, float *emit)
+{
+    if (n == 0)
+        return 0;
+    if (reserve(t, n))
+        return -1;
+    return emit_into(t, toks, n, emit);
+}
+
+int entities_tagger_tag(entities_tagger_t *t, const entities_token_t *toks,
+                        size_t n, uint8_t *tags)
+{
+    if (n == 0)
+        return 0;
+    if (reserve(t, n) || emit_into(t, toks, n, t->emit))
+        return -1;
+    entities_viterbi(t->emit, entities_model_transitions(t->m), n, tags,
+                     t->work);
+    return 0;
+}
+
+int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
+                          const entities_token_t *toks, size_t n, uint8_t *tags)
+{
+    if (n == 0)
+        return 0;
+    entities_tagger_t *t = entities_tagger_new(m, g);
+    int rc = t ? entities_tagger_tag(t, toks, n, tags) : -1;
+    entities_tagger_free(t);
+    return rc;
+}

@@ -1,0 +1,122 @@
+/* What every step of the analysis asks of a token: is it in a word list,
+ * its folded hash, its hyphenated parts, the gazetteer entries of a label.
+ * See ent_doc.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ent_doc.h"
+
+/* Words compared against token lists are folded into buffers this long;
+ * longer tokens are in no list. */
+#define WORD_MAX 48
+
+static int in_list(const char *const *list, const char *w, size_t len)
+{
+    char buf[WORD_MAX];
+    size_t k = entities_fold(w, len, buf, sizeof(buf) - 1);
+    if (k == 0 || k >= sizeof(buf))
+        return 0;
+    buf[k] = '\0';
+    for (size_t i = 0; list[i]; i++)
+        if (list[i][0] == buf[0] && strcmp(list[i], buf) == 0)
+            return 1;
+    return 0;
+}
+
+int ent_tok_in(const ent_work_t *w, size_t i, const char *const *list)
+{
+    return in_list(list, w->toks[i].s, w->toks[i].len);
+}
+
+int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
+{
+    const char *const list[] = {lit, NULL};
+    return ent_tok_in(w, i, list);
+}
+
+/* The folded hash of token i (cached). */
+uint64_t ent_tok_hash(ent_work_t *w, size_t i)
+{
+    if (!w->th[i]) {
+        char buf[WORD_MAX * 4];
+        const entities_token_t *t = &w->toks[i];
+        size_t k = entities_fold(t->s, t->len, buf, sizeof(buf));
+        if (k > sizeof(buf))
+            k = sizeof(buf);
+        uint64_t h = entities_mix(entities_fnv(ENTITIES_FNV_INIT, buf, k));
+        w->th[i] = h ? h : 1;
+    }
+    return w->th[i];
+}
+
+uint64_t ent_seq_hash(ent_work_t *w, size_t a, size_t b)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t i = a; i < b; i++)
+        h = entities_mix(h ^ ent_tok_hash(w, i)) + i - a;
+    return h;
+}
+
+/* Do tokens [a, a + k) equal tokens [b, b + k), folded? */
+int ent_same_tokens(ent_work_t *w, size_t a, size_t b, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (ent_tok_hash(w, a + i) != ent_tok_hash(w, b + i))
+            return 0;
+    return 1;
+}
+
+/* Positions of hyphens inside token i, splitting it into parts. */
+size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
+                        uint32_t *ends, size_t max)
+{
+    const entities_token_t *t = &w->toks[i];
+    /* Hyphens are '-' and U+2010, U+2011 (E2 80 90, E2 80 91). Tokens
+     * are short: a plain loop beats two memchr calls. */
+    uint32_t o = 0;
+    while (o < t->len && t->s[o] != '-' && (unsigned char)t->s[o] != 0xE2)
+        o++;
+    if (o == t->len)
+        return 0;
+    size_t n = 0;
+    uint32_t part = 0;
+    for (o = 0; o < t->len;) {
+        uint32_t cp;
+        uint32_t k = (uint32_t)entities_utf8_next(t->s + o, t->len - o, &cp);
+        if ((cp == '-' || cp == 0x2010 || cp == 0x2011) && o > part) {
+            if (n == max)
+                return 0;
+            starts[n] = part;
+            ends[n++] = o;
+            part = o + k;
+        }
+        o += k;
+    }
+    if (n == 0 || part >= t->len || n == max)
+        return 0;
+    starts[n] = part;
+    ends[n++] = t->len;
+    return n;
+}
+
+/* Does token i split into parts at inner hyphens? */
+int ent_has_hyphen(const ent_work_t *w, size_t i)
+{
+    uint32_t ps[8], pe[8];
+    return ent_hyphen_parts(w, i, ps, pe, 8) > 0;
+}
+
+/* The best entry for a name, preferring one whose label is in want (a
+ * bit set of labels). *any gets the best entry of any label. */
+const entities_gaz_entry_t *ent_gaz_pick(const ent_work_t *w, const char *s,
+                                         size_t len, unsigned want,
+                                         const entities_gaz_entry_t **any)
+{
+    const entities_gaz_entry_t *e = entities_gaz_lookup_str(w->g, s, len);
+    if (any)
+        *any = e;
+    for (; e; e = entities_gaz_next(w->g, e))
+        if (want & (1u << e->label))
+            return e;
+    return NULL;
+}

@@ -1,0 +1,311 @@
+/* The analysis of one document (mediation_analyze.c), in steps over one
+ * working state, med_ws_t. Private to mediation_core: the files of the
+ * steps share these types and functions, nothing else does.
+ *
+ * Files, in the order a sentence goes through them (see
+ * mediation_analyze.c for the whole):
+ *   mediation_words.c      1. words: tokens lowercased and looked up,
+ *                          entities laid on them, quotes and clauses;
+ *   mediation_cues.c       2. cues: the profile's patterns matched;
+ *   mediation_speakers.c   who is who: entities, the titles a document
+ *                          introduces, pronouns;
+ *   mediation_relevance.c  3. relevance;
+ *   mediation_frames.c     4. frames: reporting and stance verbs, their
+ *                          speakers and scopes;
+ *   mediation_polarity.c   5. polarity: contributions, net value, score;
+ *   mediation_holder.c     6. holder.
+ *
+ * THREADS. A med_ws_t belongs to one mediation_analyze() call; the model
+ * it points to is shared read-only. */
+#ifndef MEDIATION_ANALYZE_H
+#define MEDIATION_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "mediation_internal.h"
+
+/* The holder of what nobody else is said to hold. */
+extern const char med_author[];
+
+/* Sentences remembered for pronouns, quotes and anaphors. */
+#define MED_HIST 8
+/* Titles ("Russian President" -> Vladimir Putin) remembered per document. */
+#define MED_MAX_TITLES 32
+
+/* Punctuation classes of a word (med_word_t.punct). */
+enum {
+    P_NONE = 0, /* a word */
+    P_COMMA,
+    P_SEMI,
+    P_BREAK, /* : ( ) [ ] dashes */
+    P_OPENQ,
+    P_CLOSEQ,
+    P_TERM,
+    P_OTHER
+};
+
+/* Marks on a word (med_word_t.mark). */
+enum {
+    M_TARGET = 1u << 0,  /* mentions the target */
+    M_COVERED = 1u << 1, /* inside an accepted polarity cue */
+    M_FIXED = 1u << 2,   /* inside a fixed expression */
+    M_CUE = 1u << 3,     /* inside a role, context or anaphor cue */
+    M_SCARE = 1u << 4,   /* inside a short quotation */
+    M_QUOTE = 1u << 5,   /* inside a quotation */
+    M_ROLE = 1u << 6     /* inside a role cue */
+};
+
+/* One token of the current sentence. */
+typedef struct med_word {
+    uint32_t tok;    /* token index in the document */
+    uint32_t lo;     /* lowercase form at ws->lbuf + lo */
+    uint16_t len;    /* its length; 0: not looked up */
+    uint16_t clause; /* clause number within the sentence */
+    int32_t ent;     /* entity index or -1 */
+    const med_entry_t *e;
+    uint32_t flags; /* e->flags, minus what a fixed expression cancels */
+    uint8_t punct;  /* P_* */
+    uint8_t mark;   /* M_* */
+} med_word_t;
+
+/* A pattern of the profile matched over words [a, b). */
+typedef struct med_hit {
+    uint16_t a, b; /* words [a, b) */
+    uint8_t kind;
+    uint8_t accepted;
+    float weight;
+    uint32_t pat;
+} med_hit_t;
+
+/* Who holds a stance: a canonical name (or med_author), borrowed from
+ * the model or the document's entities. */
+typedef struct med_speaker {
+    const char *name;
+    uint8_t target; /* the speaker is the target or a target person */
+    uint8_t person;
+} med_speaker_t;
+
+/* A reporting or stance verb with its speaker and the words it reports. */
+typedef struct med_frame {
+    uint16_t verb;
+    uint16_t a, b;  /* scope: words [a, b) */
+    uint8_t denial; /* the speaker denies what the scope says */
+    /* A stance toward someone else ("accused the Armenian government
+     * of..."): what it holds says nothing of the target. */
+    uint8_t off_target;
+    med_speaker_t who;
+} med_frame_t;
+
+/* One contribution to a sentence's polarity. */
+typedef struct med_contrib {
+    uint16_t pos;
+    uint8_t domain;
+    float v;
+    int16_t holder; /* frame index, -1 author, -2 the quote's speaker */
+} med_contrib_t;
+
+/* A title the document introduced a person with ("Russian President"
+ * Vladimir Putin). */
+typedef struct med_title {
+    const char *country;
+    const med_entry_t *title; /* the last title word, e.g. "president" */
+    med_speaker_t person;
+} med_title_t;
+
+/* What later sentences need of an earlier one. */
+typedef struct med_hist {
+    med_speaker_t subject;       /* who "he" most likely is next */
+    med_speaker_t quote_speaker; /* whose quote may run on */
+    uint8_t relevant;
+    uint8_t had_target;
+    uint8_t ends_in_quote;
+    uint8_t valid;
+} med_hist_t;
+
+/* What an entity of the document is to the profile. */
+typedef struct med_einfo {
+    uint8_t target, party;
+    const char *holder;
+} med_einfo_t;
+
+/* The working state of one mediation_analyze() call. Arrays are sized
+ * once per document for its longest sentence. */
+typedef struct med_ws {
+    const mediation_model_t *m;
+    const mediation_doc_t *doc;
+    mediation_trace_cb trace;
+    void *trace_ud;
+
+    med_einfo_t *einfo;
+    med_word_t *w;
+    size_t n; /* words of the current sentence */
+    char *lbuf;
+    size_t lbuf_cap;
+    med_hit_t *hits;
+    size_t n_hits, cap_hits;
+    med_frame_t *frames;
+    size_t n_frames, cap_frames;
+    med_contrib_t *contribs;
+    size_t n_contribs;
+    uint8_t *clause_on_target;
+
+    med_title_t titles[MED_MAX_TITLES];
+    size_t n_titles;
+    med_hist_t hist[MED_HIST];
+    long last_party_sentence;
+    int quote_open; /* a quotation runs on from the previous sentence */
+
+    mediation_span_t *spans;
+    size_t n_spans, cap_spans;
+} med_ws_t;
+
+/* Which kinds of cue a sentence has. */
+typedef struct med_cues {
+    int role, context, anaphor, target;
+} med_cues_t;
+
+/* The structure of a sentence that changes every contribution. */
+typedef struct med_sent_ctx {
+    size_t contrast_at;          /* first "but" (not sentence-initial), or n */
+    size_t concede_a, concede_b; /* "although ..." clause, or a == b */
+    double hedge;                /* sentence-initial hedge multiplier */
+    int quoted_speaker;          /* the sentence continues a speaker's quote */
+} med_sent_ctx_t;
+
+/* A relevant sentence's polarity, score and holder. */
+typedef struct med_verdict {
+    mediation_polarity_t polarity;
+    double score;
+    med_speaker_t holder;
+} med_verdict_t;
+
+/* A line of the decision trace, when the caller asked for one. */
+void med_tracef(med_ws_t *ws, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The lowercase form of word x. */
+static inline const char *med_wtext(const med_ws_t *ws, const med_word_t *x)
+{
+    return ws->lbuf + x->lo;
+}
+
+/* Is word i (0 past the sentence) the lowercase word lit? Inline: lit is
+ * a literal, so its length is known where it is asked. */
+static inline int med_word_is(const med_ws_t *ws, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return i < ws->n && ws->w[i].len == n &&
+           memcmp(med_wtext(ws, &ws->w[i]), lit, n) == 0;
+}
+
+/* ---- Words (mediation_words.c) ------------------------------------------ */
+
+/* Builds the words of sentence s (entities from *ent_cursor on, which it
+ * advances) and sets *has_party_out when one mentions a party. Returns 0,
+ * or GLOSSA_EINVAL for a token outside the text. */
+int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
+                    int *has_party_out);
+/* Looks words [a, b) up in the model's table. */
+void med_look_up(med_ws_t *ws, size_t a, size_t b);
+/* Numbers the clauses: punctuation and clause words start new ones. */
+void med_number_clauses(med_ws_t *ws);
+/* Looks up only the words after names (the titles that introduce a
+ * person), for a sentence that cannot be relevant. */
+void med_look_up_after_names(med_ws_t *ws);
+
+/* ---- Cues (mediation_cues.c) -------------------------------------------- */
+
+/* Matches the profile's patterns over the words into ws->hits. */
+void med_match_patterns(med_ws_t *ws);
+/* Marks the words the hits cover, accepts non-overlapping polarity cues
+ * (longest first) and says which kinds of cue the sentence has. */
+med_cues_t med_apply_hits(med_ws_t *ws);
+
+/* ---- Speakers: entities, titles, pronouns (mediation_speakers.c) -------- */
+
+/* Fills ws->einfo: each entity's holder name and whether it is the
+ * target or a party. */
+void med_classify_entities(med_ws_t *ws);
+/* The speaker an entity is. */
+med_speaker_t med_entity_speaker(const med_ws_t *ws, int32_t ent);
+/* The last and first word of the entity that word i belongs to. */
+size_t med_ent_last(const med_ws_t *ws, size_t i);
+size_t med_ent_first(const med_ws_t *ws, size_t i);
+/* The titles after a NORP/GPE entity ending at word last (past a
+ * possessive): the last title word's entry, or NULL, and the word after
+ * them in *title_end. */
+const med_entry_t *med_titles_after(const med_ws_t *ws, size_t last,
+                                    size_t *title_end);
+/* Records the titles this sentence introduces people with. */
+void med_learn_titles(med_ws_t *ws);
+/* "the Russian president" at word i: 1 and the person the document
+ * introduced with those titles in *out (*end: the word after them). */
+int med_title_person(const med_ws_t *ws, size_t i, med_speaker_t *out,
+                     size_t *end);
+/* The first person named (or titled) before word `before`: 1 and *out,
+ * or 0. */
+int med_first_person(const med_ws_t *ws, size_t before, med_speaker_t *out);
+/* Whom "he"/"she" at word p of sentence s stands for: 1 and *out, or 0. */
+int med_resolve_pronoun(const med_ws_t *ws, size_t s, size_t p,
+                        med_speaker_t *out);
+
+/* ---- Relevance (mediation_relevance.c) ---------------------------------- */
+
+/* Can this sentence be relevant at all? Reads no table (see
+ * mediation_relevance.c). prev: the sentence before, or NULL. */
+int med_may_be_relevant(const med_ws_t *ws, const med_hist_t *prev);
+/* Does the sentence hold a personal pronoun or "we"? */
+int med_has_pronoun(const med_ws_t *ws);
+
+/* Marks as mentions of the target the pronouns that stand for a target
+ * person ("he said" after "Putin ...") and "we"/"our" in a quotation whose
+ * speaker is the target (needs the frames); 1 when there was one. */
+int med_pronouns_name_target(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
+                             med_speaker_t qs);
+
+/* Step 3's verdict on sentence s. */
+typedef struct med_relevance {
+    int relevant;
+    int by_anaphor; /* relevant as a role anaphor after a relevant one */
+    int context_ok; /* a party was named within the context window */
+} med_relevance_t;
+
+med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
+                                     const med_cues_t *cues, int has_party,
+                                     const med_hist_t *prev);
+
+/* ---- Frames (mediation_frames.c) ---------------------------------------- */
+
+/* Finds the frames of sentence s into ws->frames. */
+void med_find_frames(med_ws_t *ws, size_t s);
+/* The innermost frame whose scope holds word p, or -1. */
+int med_frame_at(const med_ws_t *ws, size_t p);
+
+/* ---- Polarity (mediation_polarity.c) ------------------------- */
+
+/* The first contrast, the conceded clause and the opening hedge. */
+void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c);
+/* The polarity, score and holder of the current sentence, which is
+ * relevant; quote_speaker is the speaker of the quotation it continues
+ * (when sc->quoted_speaker). Fills ws->contribs. */
+med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
+                        med_speaker_t quote_speaker);
+
+/* ---- Holder (mediation_holder.c) ---------------------------------------- */
+
+/* Sets the holder of each contribution (a frame index, -2 the quotation's
+ * speaker, -1 the author), dropping what a stance toward someone else
+ * holds and reversing what a denial holds. */
+void med_assign_holders(med_ws_t *ws, const med_sent_ctx_t *sc);
+
+/* The holder with the most weight on the side of sign (+1 or -1). */
+med_speaker_t med_winning_holder(const med_ws_t *ws, double sign,
+                                 med_speaker_t quote_speaker);
+
+/* The holder of a neutral sentence: whoever reports it. */
+med_speaker_t med_reporter(const med_ws_t *ws, const med_sent_ctx_t *sc,
+                           med_speaker_t quote_speaker);
+
+#endif /* MEDIATION_ANALYZE_H */

@@ -1,0 +1,153 @@
+/* Step 2 of the analysis: the profile's patterns (target stand-ins, role,
+ * context and anaphor cues, weighted polarity cues, fixed expressions)
+ * matched over the words, with "*" prefixes and gaps; overlapping
+ * polarity cues keep the longest. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mediation_analyze.h"
+
+static int elem_matches(const med_ws_t *ws, const med_elem_t *el,
+                        const med_word_t *x)
+{
+    if (x->len < el->len || (!el->prefix && x->len != el->len))
+        return 0;
+    return memcmp(med_wtext(ws, x), ws->m->pool + el->key, el->len) == 0;
+}
+
+static void hit_push(med_ws_t *ws, size_t a, size_t b, const med_pattern_t *p,
+                     size_t pat)
+{
+    if (ws->n_hits == ws->cap_hits)
+        return; /* bounded per sentence; see alloc in mediation_analyze */
+    med_hit_t *h = &ws->hits[ws->n_hits++];
+    h->a = (uint16_t)a;
+    h->b = (uint16_t)b;
+    h->kind = p->kind;
+    h->accepted = 0;
+    h->weight = p->weight;
+    h->pat = (uint32_t)pat;
+}
+
+/* Tries every pattern of one head chain at word i. */
+static void try_chain(med_ws_t *ws, int32_t head, size_t i)
+{
+    const mediation_model_t *m = ws->m;
+    for (int32_t p = head; p >= 0; p = m->patterns[p].next) {
+        const med_pattern_t *pat = &m->patterns[p];
+        size_t at = i;
+        int ok = 1;
+        for (size_t k = 1; ok && k < pat->n_elem; k++) {
+            const med_elem_t *el = &m->elems[pat->elem_first + k];
+            ok = 0;
+            for (size_t j = at + 1; j < ws->n && j <= at + 1 + pat->gap; j++) {
+                const med_word_t *x = &ws->w[j];
+                if (elem_matches(ws, el, x)) {
+                    at = j;
+                    ok = 1;
+                    break;
+                }
+                /* Gaps may hold words and apostrophes, never a clause
+                 * boundary. */
+                if (x->punct != P_NONE && x->punct != P_OTHER)
+                    break;
+            }
+        }
+        if (ok)
+            hit_push(ws, i, at + 1, pat, (size_t)p);
+    }
+}
+
+void med_match_patterns(med_ws_t *ws)
+{
+    const mediation_model_t *m = ws->m;
+    ws->n_hits = 0;
+    char key[MED_MAX_WORD + 1];
+    for (size_t i = 0; i < ws->n; i++) {
+        const med_word_t *x = &ws->w[i];
+        if (x->e && x->e->pat_head >= 0)
+            try_chain(ws, x->e->pat_head, i);
+        if (x->len < 3 || x->punct != P_NONE)
+            continue;
+        const char *s = med_wtext(ws, x);
+        uint32_t lens = med_prefix_lengths(m, med_prefix3(s, x->len));
+        if (!lens)
+            continue;
+        memcpy(key, s, x->len);
+        for (size_t l = 3; l <= x->len && l <= MED_MAX_PREFIX; l++) {
+            if (!(lens & (1u << l)))
+                continue;
+            key[l] = '*';
+            const med_entry_t *pe = med_lookup(m, key, l + 1);
+            key[l] = l < x->len ? s[l] : '\0';
+            if (pe && (pe->flags & W_PREFIX_KEY) && pe->pat_head >= 0)
+                try_chain(ws, pe->pat_head, i);
+        }
+    }
+}
+
+/* Applies the hits: marks words, and picks non-overlapping polarity cues,
+ * longest first ("traded criticism" over "criticism"). */
+med_cues_t med_apply_hits(med_ws_t *ws)
+{
+    med_cues_t c = {0, 0, 0, 0};
+    for (size_t h = 0; h < ws->n_hits; h++) {
+        med_hit_t *x = &ws->hits[h];
+        uint8_t mark = 0;
+        switch (x->kind) {
+        case PAT_FIXED:
+            mark = M_FIXED;
+            break;
+        case PAT_TARGET:
+            mark = M_TARGET;
+            break;
+        case PAT_ROLE:
+            c.role = 1;
+            mark = M_CUE | M_ROLE;
+            break;
+        case PAT_CONTEXT:
+            c.context = 1;
+            mark = M_CUE;
+            break;
+        case PAT_ANAPHOR:
+            c.anaphor = 1;
+            mark = M_CUE;
+            break;
+        default:
+            break;
+        }
+        for (size_t i = x->a; i < x->b; i++)
+            ws->w[i].mark |= mark;
+    }
+    for (;;) {
+        med_hit_t *best = NULL;
+        for (size_t h = 0; h < ws->n_hits; h++) {
+            med_hit_t *x = &ws->hits[h];
+            if (x->kind != PAT_POLARITY || x->accepted)
+                continue;
+            int free_span = 1;
+            for (size_t i = x->a; free_span && i < x->b; i++)
+                free_span = !(ws->w[i].mark & M_COVERED);
+            if (!free_span) {
+                x->accepted = 2; /* rejected */
+                continue;
+            }
+            if (!best || x->b - x->a > best->b - best->a)
+                best = x;
+        }
+        if (!best)
+            break;
+        best->accepted = 1;
+        for (size_t i = best->a; i < best->b; i++)
+            ws->w[i].mark |= M_COVERED;
+    }
+    /* A fixed expression cancels what its words would otherwise do. */
+    for (size_t i = 0; i < ws->n; i++)
+        if (ws->w[i].mark & M_FIXED)
+            ws->w[i].flags &=
+                ~(uint32_t)(W_NEGATOR | W_INTENS | W_SAY | W_STANCE |
+                            W_CONTRAST_AFTER | W_CONTRAST_BEFORE);
+    for (size_t i = 0; i < ws->n; i++)
+        c.target |= (ws->w[i].mark & M_TARGET) != 0;
+    return c;
+}

@@ -1,0 +1,73 @@
+/* Step 6 of the analysis: the holder. Each contribution is held by the
+ * innermost frame whose scope holds it, else by the speaker whose
+ * quotation the sentence continues, else by the author; a frame may drop
+ * what it holds (a stance toward someone else) or reverse it (a denial).
+ * The sentence's holder is the one with most weight on the winning side;
+ * a neutral sentence is its reporter's. */
+#include "mediation_analyze.h"
+
+void med_assign_holders(med_ws_t *ws, const med_sent_ctx_t *sc)
+{
+    const med_weights_t *w = &ws->m->w;
+    /* A denial reverses what it holds directly ("rejected accusations
+     * that its peacekeepers had abandoned..."), not what an inner speaker
+     * says ("dismissed a comment by Macron, who said..."). */
+    for (size_t i = 0; i < ws->n_contribs; i++) {
+        med_contrib_t *c = &ws->contribs[i];
+        int f = med_frame_at(ws, c->pos);
+        if (f >= 0 && ws->frames[f].off_target) {
+            med_tracef(ws, "  about someone else: %+.3f dropped", c->v);
+            c->v = 0;
+        }
+        if (f >= 0 && ws->frames[f].denial && c->pos != ws->frames[f].verb) {
+            c->v *=
+                (float)(c->domain ? w->negation_domain : w->negation_general);
+            med_tracef(ws, "  denied by \"%.*s\": %+.3f",
+                       (int)ws->w[ws->frames[f].verb].len,
+                       med_wtext(ws, &ws->w[ws->frames[f].verb]), c->v);
+        }
+        c->holder =
+            (int16_t)(f >= 0 ? f
+                      : (sc->quoted_speaker && (ws->w[c->pos].mark & M_QUOTE))
+                          ? -2
+                          : -1);
+    }
+}
+
+med_speaker_t med_winning_holder(const med_ws_t *ws, double sign,
+                                 med_speaker_t quote_speaker)
+{
+    double best = 0;
+    int best_h = -1;
+    for (size_t i = 0; i < ws->n_contribs; i++) {
+        const med_contrib_t *c = &ws->contribs[i];
+        if (c->v * sign <= 0)
+            continue;
+        double sum = 0;
+        for (size_t j = 0; j < ws->n_contribs; j++)
+            if (ws->contribs[j].holder == c->holder &&
+                ws->contribs[j].v * sign > 0)
+                sum += ws->contribs[j].v * sign;
+        if (sum > best + 1e-9) {
+            best = sum;
+            best_h = c->holder;
+        }
+    }
+    if (best_h >= 0)
+        return ws->frames[best_h].who;
+    if (best_h == -2)
+        return quote_speaker;
+    med_speaker_t author = {med_author, 0, 0};
+    return author;
+}
+
+med_speaker_t med_reporter(const med_ws_t *ws, const med_sent_ctx_t *sc,
+                           med_speaker_t quote_speaker)
+{
+    if (ws->n_frames > 0)
+        return ws->frames[0].who;
+    if (sc->quoted_speaker)
+        return quote_speaker;
+    med_speaker_t author = {med_author, 0, 0};
+    return author;
+}

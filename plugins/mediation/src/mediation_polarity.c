@@ -1,0 +1,259 @@
+/* Step 5 of the analysis: polarity. Each accepted cue and each
+ * general-lexicon word contributes a value, changed by the words around it
+ * and the sentence's structure (modify); the net value decides the
+ * polarity and the strongest domain cue its strength. The holder is step
+ * 6 (mediation_holder.c). */
+#include <math.h>
+#include <string.h>
+
+#include "mediation_analyze.h"
+
+void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c)
+{
+    c->contrast_at = ws->n;
+    c->concede_a = c->concede_b = 0;
+    c->hedge = 1.0;
+    for (size_t i = 0; i < ws->n; i++) {
+        const med_word_t *x = &ws->w[i];
+        if ((x->flags & W_CONTRAST_AFTER) && i > 1 && c->contrast_at == ws->n)
+            c->contrast_at = i;
+        if ((x->flags & W_CONTRAST_BEFORE) && c->concede_a == c->concede_b) {
+            size_t b = i + 1;
+            while (b < ws->n && ws->w[b].punct != P_COMMA &&
+                   ws->w[b].punct != P_SEMI)
+                b++;
+            c->concede_a = i;
+            c->concede_b = b;
+        }
+        if ((x->flags & W_HEDGE) && i <= 1)
+            c->hedge = x->e->mult;
+    }
+}
+
+/* The value of a contribution at word p after the rules that read its
+ * left context and the sentence's structure. */
+static double modify(const med_ws_t *ws, const med_sent_ctx_t *sc, size_t p,
+                     double v, int domain)
+{
+    const med_weights_t *w = &ws->m->w;
+    uint16_t clause = ws->w[p].clause;
+
+    /* Intensifiers and dampeners, nearer ones counting more. VADER adds
+     * their increment (0.293) to valences whose typical size is about 2,
+     * so relative to the value they change it by increment / typical. */
+    for (int k = 1; k <= w->intensifier_window && (size_t)k <= p; k++) {
+        const med_word_t *x = &ws->w[p - (size_t)k];
+        if (x->clause != clause)
+            break;
+        if (x->flags & W_INTENS) {
+            double decay = k == 1 ? 1.0 : k == 2 ? 0.95 : 0.9;
+            v *= 1.0 + x->e->intens * decay / w->typical_valence;
+            break;
+        }
+    }
+    /* A shifter reverses a negative object: "dispel doubts". */
+    for (int k = 1; k <= w->shifter_window && (size_t)k <= p; k++) {
+        const med_word_t *x = &ws->w[p - (size_t)k];
+        if (x->clause != clause)
+            break;
+        if ((x->flags & W_SHIFTER) && v < 0) {
+            v = -v * w->shifter_factor;
+            break;
+        }
+    }
+    /* Negation, within its window and clause: "not willing", "cannot
+     * dispel doubts" (after the shifter: doubts stay). */
+    for (int k = 1; k <= w->negation_window && (size_t)k <= p; k++) {
+        const med_word_t *x = &ws->w[p - (size_t)k];
+        if (x->clause != clause)
+            break;
+        if (x->flags & W_NEGATOR) {
+            v *= domain ? w->negation_domain : w->negation_general;
+            break;
+        }
+    }
+    /* Irrealis and modality weaken what follows in the clause: "seeks to
+     * reassert its role" is no reassertion yet. */
+    for (size_t j = p; j-- > 0;) {
+        const med_word_t *x = &ws->w[j];
+        if (x->clause != clause)
+            break;
+        if ((x->flags & W_IRREALIS) && med_word_is(ws, j + 1, "to") &&
+            !(x->mark & M_COVERED)) {
+            v *= w->irrealis;
+            break;
+        }
+    }
+    for (size_t j = p; j-- > 0;) {
+        const med_word_t *x = &ws->w[j];
+        if (x->clause != clause)
+            break;
+        if (x->flags & W_MODAL) {
+            v *= x->e->mult;
+            break;
+        }
+    }
+    v *= sc->hedge;
+    /* Contrast: what follows "but" dominates; the "although" clause
+     * yields. */
+    if (sc->contrast_at < ws->n)
+        v *= p < sc->contrast_at ? w->contrast_weak : w->contrast_strong;
+    if (sc->concede_a < sc->concede_b)
+        v *= (p >= sc->concede_a && p < sc->concede_b) ? w->contrast_weak
+                                                       : w->contrast_strong;
+    /* Scare quotes: a word the author quotes without saying whose it is
+     * is held at a distance; a quoted "success" reads as doubt. */
+    if ((ws->w[p].mark & M_SCARE) && med_frame_at(ws, p) < 0)
+        v *= v > 0 ? w->scare_quote_positive : w->scare_quote_negative;
+    if (!domain && !ws->clause_on_target[clause])
+        v *= w->off_target_clause;
+    return v;
+}
+
+static void contrib_push(med_ws_t *ws, size_t pos, double v, int domain)
+{
+    if (ws->n_contribs >= ws->n || v == 0.0)
+        return;
+    med_contrib_t *c = &ws->contribs[ws->n_contribs++];
+    c->pos = (uint16_t)pos;
+    c->domain = (uint8_t)domain;
+    c->v = (float)v;
+    c->holder = -1;
+}
+
+/* The nearest of the score levels, when the rules give levels. */
+static double snap(const med_weights_t *w, double mag)
+{
+    if (w->n_levels == 0)
+        return mag;
+    double best = w->levels[0];
+    for (int i = 1; i < w->n_levels; i++)
+        if (fabs(w->levels[i] - mag) < fabs(best - mag))
+            best = w->levels[i];
+    return best;
+}
+
+/* Which clauses mention the target or hold a cue: general words in the
+ * others count less (off_target_clause). */
+static void mark_target_clauses(med_ws_t *ws)
+{
+    memset(ws->clause_on_target, 0, ws->n + 2);
+    for (size_t i = 0; i < ws->n; i++)
+        if (ws->w[i].mark & (M_TARGET | M_CUE))
+            ws->clause_on_target[ws->w[i].clause] = 1;
+}
+
+/* The accepted polarity cues of the profile, each a domain contribution. */
+static void add_cues(med_ws_t *ws, const med_sent_ctx_t *sc)
+{
+    const mediation_model_t *m = ws->m;
+    for (size_t h = 0; h < ws->n_hits; h++) {
+        const med_hit_t *x = &ws->hits[h];
+        if (x->kind != PAT_POLARITY || x->accepted != 1)
+            continue;
+        double v = modify(ws, sc, x->a, x->weight, 1);
+        contrib_push(ws, x->a, v, 1);
+        med_tracef(ws, "  cue \"%s\" %+.2f -> %+.3f",
+                   med_str(m, m->patterns[x->pat].text), x->weight, v);
+    }
+}
+
+/* A role word in quotation marks that nobody is said to have used ("its
+ * “peacekeeping” mission") is the author's irony, once per quotation. */
+static void add_scare_quotes(med_ws_t *ws)
+{
+    const med_weights_t *w = &ws->m->w;
+    for (size_t i = 0; i < ws->n; i++) {
+        const med_word_t *x = &ws->w[i];
+        if ((x->mark & (M_ROLE | M_SCARE)) != (M_ROLE | M_SCARE) ||
+            med_frame_at(ws, i) >= 0)
+            continue;
+        contrib_push(ws, i, w->scare_quote_role, 1);
+        med_tracef(ws, "  scare-quoted role word \"%.*s\" %+.2f", (int)x->len,
+                   med_wtext(ws, x), w->scare_quote_role);
+        while (i + 1 < ws->n && (ws->w[i + 1].mark & M_SCARE))
+            i++;
+    }
+}
+
+/* The words of the general lexicon outside cues, names and the target,
+ * each its VADER valence scaled down. */
+static void add_general_words(med_ws_t *ws, const med_sent_ctx_t *sc)
+{
+    const med_weights_t *w = &ws->m->w;
+    for (size_t i = 0; i < ws->n; i++) {
+        const med_word_t *x = &ws->w[i];
+        /* The entry is read last: it is the likeliest cache miss. */
+        if (!x->e || x->ent >= 0 ||
+            (x->mark & (M_COVERED | M_FIXED | M_TARGET | M_CUE)) ||
+            (x->flags & (W_NEUTRAL | W_SHIFTER | W_NEGATOR)) ||
+            x->e->valence == 0.0f)
+            continue;
+        double v = modify(ws, sc, i, x->e->valence / 4.0 * w->general_scale, 0);
+        contrib_push(ws, i, v, 0);
+        med_tracef(ws, "  word \"%.*s\" %+.2f -> %+.3f", (int)x->len,
+                   med_wtext(ws, x), x->e->valence, v);
+    }
+}
+
+/* The strength of a verdict of the given sign (before snapping to the
+ * levels), at most 1. Domain cues are graded like the annotators'
+ * levels, so the strongest one sets the strength and the others add a
+ * little; general-lexicon words are weaker one by one and add up, as in
+ * VADER. What speaks for the other side (against) is taken off. */
+static double strength(const med_ws_t *ws, double sign, double against)
+{
+    const med_weights_t *w = &ws->m->w;
+    double dmax = 0, drest = 0, gsum = 0;
+    for (size_t i = 0; i < ws->n_contribs; i++) {
+        const med_contrib_t *c = &ws->contribs[i];
+        double a = c->v * sign;
+        if (a <= 0)
+            continue;
+        if (!c->domain) {
+            gsum += a;
+        } else if (a > dmax) {
+            drest += dmax;
+            dmax = a;
+        } else {
+            drest += a;
+        }
+    }
+    double hi = dmax > gsum ? dmax : gsum, lo = dmax > gsum ? gsum : dmax;
+    double mag = hi + w->combine_rest * (drest + lo) - against;
+    if (mag > 1.0)
+        mag = 1.0;
+    return mag;
+}
+
+med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
+                        med_speaker_t quote_speaker)
+{
+    ws->n_contribs = 0;
+    mark_target_clauses(ws);
+    add_cues(ws, sc);
+    add_scare_quotes(ws);
+    add_general_words(ws, sc);
+    med_assign_holders(ws, sc);
+
+    double pos = 0, neg = 0;
+    for (size_t i = 0; i < ws->n_contribs; i++) {
+        double v = ws->contribs[i].v;
+        if (v > 0)
+            pos += v;
+        else
+            neg -= v;
+    }
+    double net = pos - neg;
+    med_verdict_t out = {MEDIATION_NEUTRAL, 0.0, {med_author, 0, 0}};
+    if (fabs(net) >= ws->m->settings.threshold) {
+        double sign = net > 0 ? 1.0 : -1.0;
+        double mag = snap(&ws->m->w, strength(ws, sign, sign > 0 ? neg : pos));
+        out.polarity = sign > 0 ? MEDIATION_POSITIVE : MEDIATION_NEGATIVE;
+        out.score = sign * mag;
+        out.holder = med_winning_holder(ws, sign, quote_speaker);
+    } else {
+        out.holder = med_reporter(ws, sc, quote_speaker);
+    }
+    return out;
+}

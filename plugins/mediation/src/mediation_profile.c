@@ -1,0 +1,252 @@
+/* Loading a target profile (profiles/<name>.json) and the profiles it
+ * includes: the target's names, people and stand-ins, the conflict's
+ * parties, role, context and anaphor cues, weighted polarity cues and
+ * neutral domain terms. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mediation_loader.h"
+
+/* Profiles may include others; deeper nesting than this is a mistake
+ * (most likely a cycle). */
+#define MAX_INCLUDE_DEPTH 8
+
+/* Flags a name: its folded full form with `flag`, and for people also its
+ * last word with `person_flag`, since a document's canonical name may be
+ * the surname alone. */
+typedef struct name_ctx {
+    const char *path;
+    uint32_t flag, person_flag;
+} name_ctx_t;
+
+static int add_name(med_loader_t *L, const char *name, void *ud)
+{
+    const name_ctx_t *nc = ud;
+    char key[MED_MAX_WORD];
+    size_t len = med_fold(name, strlen(name), key);
+    if (!len)
+        return med_fail(L, GLOSSA_ECONFIG, "%s: bad name \"%.40s\"", nc->path,
+                        name);
+    med_entry_t *e = med_entry_get(L, key, len);
+    if (!e)
+        return L->rc;
+    e->flags |= nc->flag;
+    if (nc->person_flag) {
+        size_t s = len;
+        while (s > 0 && key[s - 1] != ' ')
+            s--;
+        e = med_entry_get(L, key + s, len - s);
+        if (!e)
+            return L->rc;
+        e->flags |= nc->person_flag;
+    }
+    return 0;
+}
+
+static int set_neutral(med_loader_t *L, const char *word, void *ud)
+{
+    (void)ud;
+    med_entry_t *e = med_word_get(L, word, "neutral_terms");
+    if (!e)
+        return L->rc;
+    e->flags |= W_NEUTRAL;
+    return 0;
+}
+
+static int load_polarity_cues(med_loader_t *L, const char *path, json_t *root)
+{
+    json_t *arr = json_object_get(root, "polarity_cues");
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr))
+        return med_fail(L, GLOSSA_ECONFIG,
+                        "%s: \"polarity_cues\" must be an array", path);
+    size_t i;
+    json_t *cue;
+    json_array_foreach(arr, i, cue)
+    {
+        json_t *pat = json_object_get(cue, "pattern");
+        json_t *wt = json_object_get(cue, "weight");
+        json_t *gap = json_object_get(cue, "gap");
+        if (!json_is_object(cue) || !json_is_string(pat))
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"polarity_cues\"[%zu] needs a \"pattern\" "
+                            "string",
+                            path, i);
+        if (!json_is_number(wt) || json_number_value(wt) < -1.0 ||
+            json_number_value(wt) > 1.0 || json_number_value(wt) == 0.0)
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"polarity_cues\"[%zu] (\"%s\"): \"weight\" "
+                            "must be a non-zero number in [-1, 1]",
+                            path, i, json_string_value(pat));
+        if (gap && (!json_is_integer(gap) || json_integer_value(gap) < 0 ||
+                    json_integer_value(gap) > 8))
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"polarity_cues\"[%zu]: \"gap\" must be an "
+                            "integer in [0, 8]",
+                            path, i);
+        int rc = med_pattern_add(L, path, json_string_value(pat), PAT_POLARITY,
+                                 gap ? (int)json_integer_value(gap) : 0,
+                                 json_number_value(wt));
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int load_includes(med_loader_t *L, const char *path, json_t *root,
+                         int depth)
+{
+    json_t *inc = json_object_get(root, "include");
+    if (!inc)
+        return 0;
+    if (!json_is_array(inc))
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"include\" must be an array",
+                        path);
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path + 1) : 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(inc, i, v)
+    {
+        if (!json_is_string(v))
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"include\"[%zu] must be a string", path, i);
+        const char *rel = json_string_value(v);
+        char sub[4096];
+        int n = rel[0] == '/' ? snprintf(sub, sizeof sub, "%s", rel)
+                              : snprintf(sub, sizeof sub, "%.*s%s",
+                                         (int)dir_len, path, rel);
+        if (n < 0 || (size_t)n >= sizeof sub)
+            return med_fail(L, GLOSSA_ECONFIG, "%s: include path too long",
+                            path);
+        int rc = med_load_profile(L, sub, depth + 1);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int load_target(med_loader_t *L, const char *path, json_t *target)
+{
+    if (!json_is_object(target))
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"target\" must be an object",
+                        path);
+    if (L->m->target_name)
+        return med_fail(L, GLOSSA_ECONFIG,
+                        "%s: a second \"target\"; a profile and its includes "
+                        "name exactly one",
+                        path);
+    json_t *name = json_object_get(target, "name");
+    if (!json_is_string(name) || !json_string_length(name))
+        return med_fail(L, GLOSSA_ECONFIG,
+                        "%s: \"target\".\"name\" must be a non-empty string",
+                        path);
+    static const char *const known[] = {"name", "entities", "persons",
+                                        "surface", NULL};
+    const char *key;
+    json_t *v;
+    json_object_foreach(target, key, v)
+    {
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], key) != 0)
+            k++;
+        if (!known[k])
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: unknown key \"target\".\"%s\"", path, key);
+    }
+    if (med_pool_add(L, json_string_value(name), json_string_length(name),
+                     &L->m->target_name))
+        return L->rc;
+    name_ctx_t ent = {path, N_TARGET, 0};
+    name_ctx_t per = {path, N_TARGET, N_TARGET_PERSON};
+    med_pat_ctx_t surf = {path, PAT_TARGET};
+    const char *tn = json_string_value(name);
+    if (add_name(L, tn, &ent) ||
+        med_each_string(L, path, target, "entities", add_name, &ent) ||
+        med_each_string(L, path, target, "persons", add_name, &per) ||
+        med_each_string(L, path, target, "surface", med_add_simple_pattern,
+                        &surf))
+        return L->rc;
+    return 0;
+}
+
+static int load_context(med_loader_t *L, const char *path, json_t *ctx)
+{
+    if (!json_is_object(ctx))
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"context\" must be an object",
+                        path);
+    const char *key;
+    json_t *v;
+    json_object_foreach(ctx, key, v)
+    {
+        if (strcmp(key, "entities") != 0 && strcmp(key, "window") != 0)
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: unknown key \"context\".\"%s\"", path, key);
+    }
+    json_t *win = json_object_get(ctx, "window");
+    if (win) {
+        if (!json_is_integer(win) || json_integer_value(win) < 0 ||
+            json_integer_value(win) > 1000)
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"context\".\"window\" must be an integer in "
+                            "[0, 1000]",
+                            path);
+        L->m->context_window = (int)json_integer_value(win);
+    }
+    name_ctx_t nc = {path, N_PARTY, N_PARTY_PERSON};
+    return med_each_string(L, path, ctx, "entities", add_name, &nc);
+}
+
+int med_load_profile(med_loader_t *L, const char *path, int depth)
+{
+    if (depth > MAX_INCLUDE_DEPTH)
+        return med_fail(L, GLOSSA_ECONFIG,
+                        "%s: includes nested deeper than %d (a cycle?)", path,
+                        MAX_INCLUDE_DEPTH);
+    json_t *root = med_load_json(L, path);
+    if (!root)
+        return L->rc;
+    static const char *const known[] = {"description",   "include",
+                                        "target",        "context",
+                                        "role_cues",     "context_cues",
+                                        "anaphors",      "polarity_cues",
+                                        "neutral_terms", NULL};
+    const char *key;
+    json_t *v;
+    int rc = 0;
+    json_object_foreach(root, key, v)
+    {
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], key) != 0)
+            k++;
+        if (!known[k]) {
+            rc = med_fail(L, GLOSSA_ECONFIG, "%s: unknown key \"%s\"", path,
+                          key);
+            break;
+        }
+    }
+    if (!rc)
+        rc = load_includes(L, path, root, depth);
+    if (!rc && json_object_get(root, "target"))
+        rc = load_target(L, path, json_object_get(root, "target"));
+    if (!rc && json_object_get(root, "context"))
+        rc = load_context(L, path, json_object_get(root, "context"));
+    med_pat_ctx_t role = {path, PAT_ROLE}, ctx = {path, PAT_CONTEXT},
+                  ana = {path, PAT_ANAPHOR};
+    if (!rc)
+        rc = med_each_string(L, path, root, "role_cues", med_add_simple_pattern,
+                             &role);
+    if (!rc)
+        rc = med_each_string(L, path, root, "context_cues",
+                             med_add_simple_pattern, &ctx);
+    if (!rc)
+        rc = med_each_string(L, path, root, "anaphors", med_add_simple_pattern,
+                             &ana);
+    if (!rc)
+        rc = load_polarity_cues(L, path, root);
+    if (!rc)
+        rc = med_each_string(L, path, root, "neutral_terms", set_neutral, NULL);
+    json_decref(root);
+    return rc;
+}
