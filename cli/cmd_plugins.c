@@ -92,11 +92,14 @@ int glossa_cli_plugins(int argc, char **argv)
         if (!strcmp(argv[i], "--help") && i + 1 < argc) {
             describe = argv[++i];
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: glossa plugins [--help NAME|PATH]\n\n"
+            printf("usage: glossa plugins [NAME|PATH]\n"
+                   "       glossa plugins --help NAME|PATH\n\n"
                    "Lists the plugins found in the search path "
                    "(GLOSSA_PLUGIN_PATH, the install\ndirectory, the build "
                    "tree), or describes one plugin and its configuration.\n");
             return GLOSSA_EXIT_OK;
+        } else if (argv[i][0] != '-' && !describe) {
+            describe = argv[i];
         } else {
             fprintf(stderr, "glossa plugins: unexpected argument '%s'\n",
                     argv[i]);

@@ -158,7 +158,14 @@ typedef struct glossa_source_options {
     uint64_t shard_index, shard_count;
     /* Skip the first skip_records kept records (resume). */
     uint64_t skip_records;
+    /* How "-" (standard input) is read: GLOSSA_INPUT_JSONL (the default),
+     * GLOSSA_INPUT_TEXT (all of it, one document, id "stdin") or
+     * GLOSSA_INPUT_LINES (one document per non-blank line, id
+     * "<stdin>:LINE"). Since 0.2. */
+    int stdin_format;
 } glossa_source_options_t;
+
+enum { GLOSSA_INPUT_JSONL = 0, GLOSSA_INPUT_TEXT = 1, GLOSSA_INPUT_LINES = 2 };
 
 GLOSSA_API void glossa_source_options_init(glossa_source_options_t *opts);
 
