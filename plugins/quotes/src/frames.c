@@ -1,0 +1,993 @@
+/* Reports and their content.
+ *
+ * Only sentences with a cue (a reporting verb or a source phrase), a
+ * quotation mark, a colon or a line-initial dash are read. In them:
+ *   - a verb with its content after it: "X said (that) ...", "X told Y
+ *     ...", "X urged Y to ...", "X accused Y of ...", "X said: “...”";
+ *   - a verb after its content: "..., X said", "..., said X",
+ *     "“...,” he said";
+ *   - "according to X" before or after its content;
+ *   - "it was stated that ..." (the speaker of the paragraph, or none);
+ *   - headlines "X: ..." and "...: X";
+ *   - block quotes with an attribution line ("— Name (@handle)",
+ *     "(Name, title)").
+ * A cue inside a quotation or inside another report's content is the
+ * inner speaker's and gives no span of its own, unless it is coordinated
+ * with the first ("said that ... and accused ...", ", adding that ...").
+ * Quotations that no report covers and that stand as sentences of their
+ * own continue the last speaker; others (scare quotes, titles) are left
+ * out. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int push(qdoc_t *d, const qframe_t *f)
+{
+    if (d->n_frames == d->cap_frames) {
+        size_t cap = d->cap_frames ? d->cap_frames * 2 : 16;
+        qframe_t *n = realloc(d->frames, cap * sizeof *n);
+        if (!n)
+            return -1;
+        d->frames = n;
+        d->cap_frames = cap;
+    }
+    d->frames[d->n_frames] = *f;
+    return (int)d->n_frames++;
+}
+
+static void frame_init(qframe_t *f, uint32_t sent, uint8_t how)
+{
+    memset(f, 0, sizeof *f);
+    f->speaker_from = -1;
+    f->region = -1;
+    f->sent = sent;
+    f->how = how;
+}
+
+static int region_at_open(const qdoc_t *d, uint32_t i)
+{
+    for (size_t r = 0; r < d->n_regions; r++)
+        if (d->regions[r].open == i)
+            return (int)r;
+    return -1;
+}
+
+static int region_at_close(const qdoc_t *d, uint32_t i)
+{
+    for (size_t r = 0; r < d->n_regions; r++)
+        if (d->regions[r].close == i)
+            return (int)r;
+    return -1;
+}
+
+static int is_open_mark(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && region_at_open(d, i) >= 0;
+}
+
+static int is_close_mark(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && region_at_close(d, i) >= 0;
+}
+
+static int be_aux(const qdoc_t *d, uint32_t i)
+{
+    static const char *const BE[] = {"is", "are",  "was",  "were",
+                                     "be", "been", "being"};
+    for (size_t k = 0; k < sizeof BE / sizeof BE[0]; k++)
+        if (qd_is(d, i, BE[k]))
+            return 1;
+    return 0;
+}
+
+/* Skips adverbs, time words and prepositional phrases after a verb
+ * ("said on Monday in a statement that"): the first token past them. */
+static uint32_t skip_adjuncts(qdoc_t *d, uint32_t j, uint32_t end,
+                              uint32_t frames)
+{
+    for (int round = 0; round < 4 && j < end; round++) {
+        uint32_t f = qd_flags(d, j);
+        if ((f & (QW_ADV | QW_TIME)) && !(f & QW_COMP) && !d->ti[j].verb) {
+            j++;
+            continue;
+        }
+        int own = ((frames & QF_OF) && qd_is(d, j, "of")) ||
+                  ((frames & QF_FOR) && qd_is(d, j, "for")) ||
+                  ((frames & QF_AS) && qd_is(d, j, "as")) ||
+                  qd_is(d, j, "to") || qd_is(d, j, "that") ||
+                  qd_is(d, j, "of") || qd_is(d, j, "about");
+        if ((f & QW_PREP) && !own) {
+            uint32_t e = qs_np_right(d, j + 1, end);
+            if (e == j + 1)
+                break;
+            j = e;
+            continue;
+        }
+        break;
+    }
+    return j;
+}
+
+/* Can token j open the content of a bare "said ..."? */
+static int clause_start(qdoc_t *d, uint32_t j, uint32_t end)
+{
+    if (j >= end)
+        return 0;
+    uint32_t tf = d->tok[j].flags;
+    if (!(tf & (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_NUMBER)))
+        return 0;
+    uint32_t f = qd_flags(d, j);
+    if (f & (QW_PREP | QW_NOCLAUSE | QW_CONJ | QW_REL | QW_OPENER))
+        return (f & QW_DET) != 0 && !(f & QW_THIS);
+    if (qd_is(d, j, "to") || d->ti[j].verb)
+        return 0;
+    const qx_pronoun_t *p = qd_pronoun(d, j);
+    if (p && p->pcase == QC_OBJECT && !qd_is(d, j, "it") && !qd_is(d, j, "her"))
+        return 0;
+    return 1;
+}
+
+/* Where the content of a report ends, from its start: the sentence's end
+ * (or the quotation's, for one that starts it), a semicolon, ", according
+ * to", ", saying ..." or a spaced dash. */
+static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end)
+{
+    uint32_t k = start;
+    int r0 = region_at_open(d, start);
+    if (r0 >= 0) {
+        const qregion_t *r = &d->regions[r0];
+        uint32_t stop = r->close != QNONE ? r->close + 1 : r->last + 1;
+        if (stop >= end)
+            return stop;
+    }
+    for (; k < end; k++) {
+        int r = region_at_open(d, k);
+        if (r >= 0) {
+            const qregion_t *g = &d->regions[r];
+            uint32_t stop = g->close != QNONE ? g->close : g->last;
+            if (stop >= end)
+                return stop + 1;
+            k = stop;
+            continue;
+        }
+        if (qd_punct(d, k, ';'))
+            return k;
+        if (qd_punct(d, k, ',') && k + 1 < end &&
+            (d->ti[k + 1].src_len ||
+             (qd_participle(d, k + 1) && d->ti[k + 1].region < 0)))
+            return k;
+        if (qd_dash(d, k) && (d->tok[k].flags & GLOSSA_TOKEN_SPACE_BEFORE) &&
+            k > start + 3)
+            return k;
+    }
+    return end;
+}
+
+/* The content after a reporting verb at [i, i + len): its first token,
+ * or QNONE. */
+static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
+                              const qx_verb_t *v, uint32_t end, int strong)
+{
+    uint32_t fr = v->frames;
+    uint32_t j = skip_adjuncts(d, i + len, end, fr);
+    if (j >= end)
+        return QNONE;
+    if (qd_punct(d, j, ':') && (fr & (QF_QUOTE | QF_CLAUSE | QF_THAT)))
+        return j + 1 < end ? j + 1 : QNONE;
+    if (qd_punct(d, j, ',') && is_open_mark(d, j + 1) && (fr & QF_QUOTE))
+        return j + 1;
+    if (is_open_mark(d, j) && (fr & (QF_QUOTE | QF_CLAUSE | QF_THAT)))
+        return j;
+    if (qd_is(d, j, "that") && (fr & (QF_CLAUSE | QF_THAT)))
+        return j + 1;
+    if ((fr & QF_TO) && qd_is(d, j, "to") && qd_lower_word(d, j + 1))
+        return j;
+    if (fr & (QF_OBJTO | QF_OF | QF_FOR | QF_AS | QF_OBJ)) {
+        /* Past an object to the word that opens the content. */
+        for (uint32_t k = j; k < end && k < j + 14; k++) {
+            if (qd_punct(d, k, ',') || qd_punct(d, k, ';') ||
+                qd_punct(d, k, '.') || d->ti[k].region >= 0 ||
+                (d->ti[k].verb && k > j))
+                break;
+            if ((fr & QF_OBJTO) && qd_is(d, k, "to") && k > j &&
+                qd_lower_word(d, k + 1) && !qd_is(d, k + 1, "the"))
+                return k;
+            if ((fr & QF_OF) && qd_is(d, k, "of"))
+                return k + 1;
+            if ((fr & QF_FOR) && qd_is(d, k, "for"))
+                return k + 1;
+            if ((fr & QF_AS) && qd_is(d, k, "as"))
+                return k + 1;
+            if ((fr & QF_OBJ) && qd_is(d, k, "that") && k > j &&
+                (fr & (QF_THAT | QF_CLAUSE)))
+                return k + 1;
+        }
+    }
+    if ((fr & QF_OBJ) && (fr & QF_CLAUSE)) {
+        uint32_t o = qs_np_right(d, j, end);
+        if (o > j) {
+            uint32_t k = skip_adjuncts(d, o, end, fr);
+            if (qd_punct(d, k, ':') ||
+                (qd_punct(d, k, ',') && is_open_mark(d, k + 1)))
+                return k + 1 < end ? k + 1 : QNONE;
+            if (is_open_mark(d, k))
+                return k;
+            if (clause_start(d, k, end))
+                return k;
+        }
+    }
+    if ((fr & QF_NP) && clause_start(d, j, end) && !d->ti[j].pron &&
+        !(qd_flags(d, j) & (QW_AUX | QW_THIS)) && j + 1 < end &&
+        !qd_punct(d, j + 1, '.'))
+        return j;
+    if ((fr & QF_SMALL) && strong && clause_start(d, j, end) &&
+        !qd_is(d, j, "it") && !d->ti[j].pron)
+        return j;
+    if ((fr & QF_CLAUSE) && clause_start(d, j, end))
+        return j;
+    return QNONE;
+}
+
+/* The clause-initial noun phrase of sentence s, before token `before`. */
+static int clause_subject(qdoc_t *d, uint32_t s, uint32_t before, uint32_t *ns,
+                          uint32_t *ne)
+{
+    uint32_t st = qs_subject_start(d, s, before);
+    if (st == QNONE || d->ti[st].region >= 0)
+        return 0;
+    uint32_t e = qs_np_right(d, st, before);
+    if (e == st || !qs_np_anchored(d, st, e))
+        return 0;
+    *ns = st;
+    *ne = e;
+    return 1;
+}
+
+/* The subject of a finite verb at token i of sentence s. */
+static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
+                      uint32_t *ne)
+{
+    uint32_t first = qd_sent_first(d, s);
+    uint32_t j = i;
+    while (j > first) {
+        uint32_t k = j - 1;
+        uint32_t f = qd_flags(d, k);
+        if ((f & (QW_AUX | QW_ADV | QW_NEG | QW_TIME)) && !d->ti[k].pron &&
+            !qd_is(d, k, "'s")) {
+            j = k;
+            continue;
+        }
+        if ((qd_is(d, k, "nor") || qd_is(d, k, "or")) && k > first &&
+            d->ti[k - 1].verb) {
+            j = k - 1;
+            continue;
+        }
+        break;
+    }
+    if (j == first)
+        return 0;
+    uint32_t k = j - 1;
+    if (qd_punct(d, k, ',')) {
+        /* "Aliyev, who met Putin, said" / "X, a political analyst, said" */
+        for (uint32_t c = k; c-- > first + 1;) {
+            if (!qd_punct(d, c, ','))
+                continue;
+            if (qd_flags(d, c + 1) & (QW_REL | QW_DET)) {
+                uint32_t st = qs_np_left(d, c, first);
+                if (st < c && qs_np_anchored(d, st, c)) {
+                    *ns = st;
+                    *ne = c;
+                    return 1;
+                }
+            }
+            break;
+        }
+        return 0;
+    }
+    if (qd_flags(d, k) & QW_REL) {
+        uint32_t st = qs_np_left(d, k, first);
+        if (st < k && qs_np_anchored(d, st, k)) {
+            *ns = st;
+            *ne = k;
+            return 1;
+        }
+        return 0;
+    }
+    if (qd_flags(d, k) & QW_CONJ)
+        return clause_subject(d, s, i, ns, ne);
+    uint32_t st = qs_np_left(d, j, first);
+    if (st == j || !qs_np_anchored(d, st, j))
+        return clause_subject(d, s, i, ns, ne);
+    if (st > first && (qd_flags(d, st - 1) & QW_PREP)) {
+        uint32_t cs, ce;
+        if (clause_subject(d, s, i, &cs, &ce) && cs < st) {
+            *ns = cs;
+            *ne = ce;
+            return 1;
+        }
+    }
+    *ns = st;
+    *ne = j;
+    return 1;
+}
+
+/* Can the words after an attribution end it ("..., X said on Monday.")?
+ * True at the end, before punctuation, a preposition, a time word or a
+ * participle. */
+static int attribution_ends(qdoc_t *d, uint32_t j, uint32_t end)
+{
+    if (j >= end)
+        return 1;
+    if (d->tok[j].flags & GLOSSA_TOKEN_PUNCT)
+        return !is_open_mark(d, j) && !qd_punct(d, j, ':');
+    uint32_t f = qd_flags(d, j);
+    if (f & QW_COMP)
+        return 0;
+    if (f & (QW_PREP | QW_TIME | QW_OPENER | QW_ADV))
+        return 1;
+    size_t len = d->tok[j].end - d->tok[j].start;
+    return len > 4 && memcmp(d->text + d->tok[j].end - 3, "ing", 3) == 0 &&
+           qd_lower_word(d, j);
+}
+
+/* The start of content that ends at token `cend` of sentence s: the
+ * quotation's opening mark when the content ends with a quotation that
+ * began before the sentence, else the sentence start, or the quotation's
+ * mark when only an adverbial ("Besides,") precedes it. */
+static uint32_t left_content_start(qdoc_t *d, uint32_t s, uint32_t cend,
+                                   int reg)
+{
+    uint32_t first = qd_sent_first(d, s);
+    if (reg >= 0) {
+        const qregion_t *r = &d->regions[reg];
+        if (r->open <= first)
+            return r->open;
+        uint32_t st = qs_subject_start(d, s, r->open);
+        if (st == r->open)
+            return r->open;
+    }
+    (void)cend;
+    return first;
+}
+
+/* "..., X said" and "..., said X" at verb [i, i + len). Returns the frame
+ * index, -1 when it is not one, -2 out of memory. */
+static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
+                        const qx_verb_t *v)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    uint32_t np_s = QNONE, np_e = QNONE, p = QNONE, after = QNONE;
+    /* "..., X said" */
+    uint32_t j = i;
+    while (j > first && (qd_flags(d, j - 1) & QW_ADV))
+        j--;
+    uint32_t st = qs_np_left(d, j, first);
+    if (st < j && st > first && qs_np_anchored(d, st, j) &&
+        (qd_punct(d, st - 1, ',') || is_close_mark(d, st - 1))) {
+        uint32_t a = i + len;
+        if (v->frames & QF_OBJ) {
+            uint32_t o = qs_np_right(d, a, end);
+            a = o;
+        }
+        a = skip_adjuncts(d, a, end, 0);
+        if (attribution_ends(d, a, end)) {
+            np_s = st;
+            np_e = j;
+            p = st - 1;
+            after = a;
+        }
+    }
+    /* "..., said X" */
+    if (np_s == QNONE && i > first &&
+        (qd_punct(d, i - 1, ',') || is_close_mark(d, i - 1))) {
+        uint32_t e = qs_np_right(d, i + len, end);
+        if (e > i + len && qs_np_anchored(d, i + len, e)) {
+            uint32_t a = skip_adjuncts(d, e, end, 0);
+            if (attribution_ends(d, a, end)) {
+                np_s = i + len;
+                np_e = e;
+                p = i - 1;
+                after = a;
+            }
+        }
+    }
+    if (np_s == QNONE)
+        return -1;
+    if ((v->frames & QF_MSG) &&
+        !(qd_head(d, np_e - 1) && qd_head(d, np_e - 1)->hclass == QH_MESSAGE)) {
+        /* "the statement reads": only a message reads. */
+        int msg = 0;
+        for (uint32_t k = np_s; k < np_e; k++)
+            msg |= qd_head(d, k) && qd_head(d, k)->hclass == QH_MESSAGE;
+        if (!msg)
+            return -1;
+    }
+    /* The content ends before the comma and closing marks. */
+    uint32_t cend = p + 1;
+    int reg = -1;
+    while (cend > first &&
+           (qd_punct(d, cend - 1, ',') || is_close_mark(d, cend - 1))) {
+        if (reg < 0 && is_close_mark(d, cend - 1))
+            reg = region_at_close(d, cend - 1);
+        cend--;
+    }
+    if (reg >= 0)
+        cend = d->regions[reg].close + 1;
+    uint32_t cs = left_content_start(d, s, cend, reg);
+    if (cs >= cend)
+        return -1;
+    if (reg < 0) {
+        /* "On Tuesday, X said." has no content. */
+        uint32_t words = 0;
+        for (uint32_t k = cs; k < cend; k++)
+            words += qd_word(d, k);
+        if (words < 3)
+            return -1;
+        if ((qd_flags(d, cs) & (QW_OPENER | QW_PREP)) && words < 6)
+            return -1;
+    }
+    qframe_t f;
+    frame_init(&f, s, FH_VERB);
+    f.cue_first = i;
+    f.cue_end = i + len;
+    f.c_first = cs;
+    f.c_end = cend;
+    f.np_first = np_s;
+    f.np_end = np_e;
+    f.pos = np_s;
+    f.inverted = 1;
+    int idx = push(d, &f);
+    if (idx < 0)
+        return -2;
+    /* “We are ready,” he said, “to host talks.” */
+    if (after < end && qd_punct(d, after, ',') && is_open_mark(d, after + 1)) {
+        qframe_t g;
+        frame_init(&g, s, FH_VERB);
+        g.cue_first = i;
+        g.cue_end = i + len;
+        g.c_first = after + 1;
+        g.c_end = content_end(d, after + 1, end);
+        g.speaker_from = idx;
+        g.np_first = np_s;
+        g.np_end = np_e;
+        g.pos = np_s;
+        if (push(d, &g) < 0)
+            return -2;
+    }
+    return idx;
+}
+
+/* The speaker of a participle ("..., saying that"): the report it goes
+ * with, the subject after a sentence-initial participial clause, or the
+ * clause's subject. */
+static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
+{
+    for (size_t k = d->n_frames; k-- > 0;) {
+        const qframe_t *g = &d->frames[k];
+        if (g->sent != s)
+            break;
+        if (g->cue_first < i && !g->dropped) {
+            f->speaker_from = (int32_t)k;
+            f->np_first = g->np_first;
+            f->np_end = g->np_end;
+            f->pos = g->pos;
+            return 1;
+        }
+    }
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    uint32_t st = qs_subject_start(d, s, end);
+    if (st == i || i == first) {
+        for (uint32_t k = i + 1; k < end; k++) {
+            if (!(qd_punct(d, k, ',') || is_close_mark(d, k)))
+                continue;
+            uint32_t a = k + 1;
+            if (qd_punct(d, a, ','))
+                a++;
+            if (is_open_mark(d, a)) {
+                int r = region_at_open(d, a);
+                uint32_t c = d->regions[r].close;
+                if (c == QNONE)
+                    return 0;
+                k = c;
+                a = c + 1;
+            }
+            uint32_t e = qs_np_right(d, a, end);
+            if (e > a && qs_np_anchored(d, a, e)) {
+                f->np_first = a;
+                f->np_end = e;
+                f->pos = a;
+                return 1;
+            }
+        }
+        return 0;
+    }
+    uint32_t ns, ne;
+    if (!subject_of(d, s, i, &ns, &ne))
+        return 0;
+    f->np_first = ns;
+    f->np_end = ne;
+    f->pos = ns;
+    return 1;
+}
+
+/* Is the cue at i, inside the content of frame `cur` that starts at
+ * c_first, coordinated with it ("and said", ", adding", "and he
+ * accused")? Returns the token where cur's content must end, or QNONE. */
+static uint32_t coordination(qdoc_t *d, uint32_t c_first, uint32_t i,
+                             int *same_subject)
+{
+    uint32_t k = i;
+    while (k > c_first && (qd_flags(d, k - 1) & (QW_ADV | QW_AUX | QW_NEG)))
+        k--;
+    if (k <= c_first)
+        return QNONE;
+    *same_subject = 1;
+    if (qd_participle(d, i) && qd_punct(d, k - 1, ','))
+        return k - 1;
+    if (qd_flags(d, k - 1) & QW_CONJ) {
+        uint32_t b = k - 1;
+        if (b > c_first && qd_punct(d, b - 1, ','))
+            b--;
+        return b;
+    }
+    uint32_t st = qs_np_left(d, k, c_first);
+    if (st < k && st > c_first && (qd_flags(d, st - 1) & QW_CONJ) &&
+        qs_speakerlike(d, st, k)) {
+        *same_subject = 0;
+        uint32_t b = st - 1;
+        if (b > c_first && qd_punct(d, b - 1, ','))
+            b--;
+        return b;
+    }
+    return QNONE;
+}
+
+/* "according to X": before its content or after it. */
+static int try_source(qdoc_t *d, uint32_t s, uint32_t i)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    uint32_t sp = i + d->ti[i].src_len;
+    uint32_t e = qs_np_right(d, sp, end);
+    if (e == sp || !qs_np_anchored(d, sp, e))
+        return 0;
+    qframe_t f;
+    frame_init(&f, s, FH_SOURCE);
+    f.cue_first = i;
+    f.cue_end = sp;
+    f.np_first = sp;
+    f.np_end = e;
+    f.pos = sp;
+    uint32_t st = qs_subject_start(d, s, end);
+    if ((i == first || st == i || i == qs_subject_start(d, s, i + 1)) &&
+        qd_punct(d, e, ',')) {
+        f.c_first = e + 1;
+        f.c_end = content_end(d, e + 1, end);
+    } else if (i > first && qd_punct(d, i - 1, ',')) {
+        uint32_t cend = i - 1;
+        int reg =
+            is_close_mark(d, cend - 1) ? region_at_close(d, cend - 1) : -1;
+        f.c_first = left_content_start(d, s, cend, reg);
+        f.c_end = cend;
+        f.inverted = 1;
+    } else {
+        return 0;
+    }
+    if (f.c_first >= f.c_end)
+        return 0;
+    return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+}
+
+/* "Russian MOD: Ceasefire violated ..." and "...: Kremlin", on a line of
+ * their own. */
+static int try_headline(qdoc_t *d, uint32_t s)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    if (!qd_line_start(d, first) || (end < d->nt && !qd_line_start(d, end)))
+        return 0;
+    uint32_t c = first;
+    while (c < end && !(qd_punct(d, c, ':') && d->ti[c].region < 0))
+        c++;
+    if (c >= end || c == first || c + 1 >= end)
+        return 0;
+    qframe_t f;
+    frame_init(&f, s, FH_HEADLINE);
+    f.cue_first = c;
+    f.cue_end = c + 1;
+    f.cue_text = ":";
+    uint32_t words = 0;
+    for (uint32_t k = c + 1; k < end; k++)
+        words += qd_word(d, k);
+    int named = 0;
+    if (qs_np_right(d, first, c) == c && words >= 3) {
+        for (uint32_t k = first; k < c; k++) {
+            const qent_t *e = qd_ent(d, k);
+            named |= e && (e->label == QE_PERSON || e->label == QE_ORG);
+            if (d->ti[k].title ||
+                (d->ti[k].head && qd_head(d, k)->hclass == QH_MINISTRY))
+                named |= 2;
+            if (e && (e->label == QE_GPE || e->label == QE_NORP))
+                named |= 4;
+        }
+        if ((named & 1) || ((named & 2) && (named & 4)) ||
+            ((named & 2) && c - first >= 2)) {
+            f.np_first = first;
+            f.np_end = c;
+            f.pos = first;
+            f.c_first = c + 1;
+            f.c_end = end;
+            return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+        }
+    }
+    uint32_t e = qs_np_right(d, c + 1, end);
+    if (e == end && end - c - 1 <= 4 && c - first >= 3) {
+        for (uint32_t k = c + 1; k < end; k++) {
+            const qent_t *en = qd_ent(d, k);
+            named |= en && (en->label == QE_PERSON || en->label == QE_ORG);
+        }
+        if (named & 1) {
+            f.np_first = c + 1;
+            f.np_end = end;
+            f.pos = c + 1;
+            f.c_first = first;
+            f.c_end = c;
+            f.inverted = 1;
+            return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+        }
+    }
+    return 0;
+}
+
+/* The first token of line `line`, searching back from token i. */
+static uint32_t line_first(const qdoc_t *d, uint32_t i)
+{
+    while (i > 0 && d->ti[i - 1].line == d->ti[i].line)
+        i--;
+    return i;
+}
+
+static int hashtag_or_link(const qdoc_t *d, uint32_t i)
+{
+    const char *w = d->text + d->tok[i].start;
+    size_t len = d->tok[i].end - d->tok[i].start;
+    return (len >= 1 && w[0] == '#') || (len >= 4 && !memcmp(w, "http", 4)) ||
+           (len >= 3 && !memcmp(w, "pic", 3) && i + 1 < d->nt &&
+            qd_punct(d, i + 1, '.'));
+}
+
+/* A block quote: the line before "— Name (@handle) date", or a line that
+ * ends with "(Name, title)". */
+static int try_block(qdoc_t *d, uint32_t s)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    qframe_t f;
+    frame_init(&f, s, FH_BLOCK);
+    if (qd_line_start(d, first) && qd_dash(d, first) && first > 0) {
+        uint32_t e = qs_np_right(d, first + 1, end);
+        if (e == first + 1 || !qs_speakerlike(d, first + 1, e))
+            return 0;
+        uint32_t lf = line_first(d, first - 1);
+        uint32_t ce = lf;
+        while (ce < first && !hashtag_or_link(d, ce))
+            ce++;
+        if (ce == lf || d->ti[lf].region >= 0)
+            return 0;
+        f.c_first = lf;
+        f.c_end = ce;
+        f.np_first = first + 1;
+        f.np_end = e;
+        f.pos = first + 1;
+        f.cue_first = first;
+        f.cue_end = first + 1;
+        return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+    }
+    /* "... (Ilham Aliyev, Azerbaijani President)" closing a line */
+    uint32_t last = end - 1;
+    if (!qd_punct(d, last, ')') ||
+        (last + 1 < d->nt && !qd_line_start(d, last + 1)))
+        return 0;
+    uint32_t open = last;
+    while (open > first && !qd_punct(d, open, '('))
+        open--;
+    if (!qd_punct(d, open, '(') || open == first)
+        return 0;
+    const qent_t *who = qd_ent(d, open + 1);
+    if (!who || who->label != QE_PERSON)
+        return 0;
+    uint32_t lf = line_first(d, open);
+    uint32_t words = 0;
+    for (uint32_t k = lf; k < open; k++) {
+        if (d->ti[k].region >= 0 || is_open_mark(d, k))
+            return 0;
+        words += qd_word(d, k);
+    }
+    if (words < 6)
+        return 0;
+    uint32_t ne = open + 1;
+    while (ne < last && !qd_punct(d, ne, ','))
+        ne++;
+    f.c_first = lf;
+    f.c_end = open;
+    f.np_first = open + 1;
+    f.np_end = ne;
+    f.pos = open + 1;
+    f.cue_first = open;
+    f.cue_end = open + 1;
+    f.sent = d->ti[lf].sent;
+    return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+}
+
+static int sentence_has_cues(const qdoc_t *d, uint32_t s)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    for (uint32_t i = first; i < end; i++) {
+        if (qd_flags(d, i) & QW_CUE)
+            return 1;
+        if (d->tok[i].flags & GLOSSA_TOKEN_PUNCT) {
+            const unsigned char c = (unsigned char)d->text[d->tok[i].start];
+            if (c == ':' || c == '"' || c == '\'' || c == '(' || c >= 0x80)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int find_in_sentence(qdoc_t *d, uint32_t s)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    qd_mark_sentence(d, s);
+    int rc = try_headline(d, s);
+    if (rc < 0)
+        return rc;
+    rc = try_block(d, s);
+    if (rc < 0)
+        return rc;
+    int cur = -1; /* the report whose content we are in */
+    for (uint32_t i = first; i < end; i++) {
+        if (d->ti[i].region >= 0)
+            continue;
+        if (cur >= 0 && i >= d->frames[cur].c_end)
+            cur = -1;
+        if (cur >= 0 && qd_is(d, i, "that") && i > d->frames[cur].c_first &&
+            qd_is(d, i - 1, "and")) {
+            /* "stated that A and that B": two reports */
+            qframe_t *c = &d->frames[cur];
+            uint32_t b = i - 1;
+            if (qd_punct(d, b - 1, ','))
+                b--;
+            qframe_t g = *c;
+            g.spk.owned = NULL;
+            g.speaker_from = cur;
+            g.c_first = i + 1;
+            g.c_end = c->c_end;
+            c->c_end = b;
+            int idx = push(d, &g);
+            if (idx < 0)
+                return GLOSSA_ENOMEM;
+            cur = idx;
+            continue;
+        }
+        if (d->ti[i].src_len) {
+            if (cur >= 0)
+                continue;
+            rc = try_source(d, s, i);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        const qx_verb_t *v = qd_verb(d, i);
+        if (!v)
+            continue;
+        uint32_t len = d->ti[i].verb_len;
+        /* A noun: "a statement", "the report", "his comments". */
+        if (i > first && (qd_flags(d, i - 1) & QW_DET) &&
+            !qd_is(d, i - 1, "that"))
+            continue;
+        if (i > first && qd_pronoun(d, i - 1) &&
+            qd_pronoun(d, i - 1)->pcase == QC_POSSESSIVE)
+            continue;
+        int same_subject = 1;
+        uint32_t cut = QNONE;
+        if (cur >= 0) {
+            cut = coordination(d, d->frames[cur].c_first, i, &same_subject);
+            if (cut == QNONE)
+                continue; /* nested: the inner speaker's report */
+        }
+        if (v->frames & QF_INV) {
+            int idx = try_inverted(d, s, i, len, v);
+            if (idx == -2)
+                return GLOSSA_ENOMEM;
+            if (idx >= 0) {
+                if (cur >= 0)
+                    d->frames[cur].c_end = cut;
+                cur = -1;
+                i += len - 1;
+                continue;
+            }
+        }
+        /* Passives: only "it was stated that ..." reports. */
+        if (i > first && be_aux(d, i - 1) && !qd_participle(d, i)) {
+            if ((v->frames & QF_PASSIVE) && i >= first + 2 &&
+                qd_is(d, i - 2, "it") && qd_is(d, i + len, "that")) {
+                qframe_t f;
+                frame_init(&f, s, FH_PASSIVE);
+                f.cue_first = i;
+                f.cue_end = i + len;
+                f.np_first = i - 2;
+                f.np_end = i + len;
+                f.pos = i - 2;
+                f.c_first = i + len + 1;
+                f.c_end = content_end(d, f.c_first, end);
+                if (f.c_first < f.c_end) {
+                    if (cur >= 0)
+                        d->frames[cur].c_end = cut;
+                    cur = push(d, &f);
+                    if (cur < 0)
+                        return GLOSSA_ENOMEM;
+                }
+            }
+            continue;
+        }
+        qframe_t f;
+        frame_init(&f, s, FH_VERB);
+        f.cue_first = i;
+        f.cue_end = i + len;
+        int participle =
+            qd_participle(d, i) && !(i > first && be_aux(d, i - 1));
+        f.participle = (uint8_t)participle;
+        int have;
+        if (cur >= 0 && same_subject) {
+            f.speaker_from = cur;
+            f.np_first = d->frames[cur].np_first;
+            f.np_end = d->frames[cur].np_end;
+            f.pos = d->frames[cur].pos;
+            have = 1;
+        } else if (participle) {
+            have = participle_speaker(d, s, i, &f);
+        } else {
+            uint32_t ns, ne;
+            have = subject_of(d, s, i, &ns, &ne);
+            if (have) {
+                f.np_first = ns;
+                f.np_end = ne;
+                f.pos = ns;
+            }
+        }
+        if (!have)
+            continue;
+        if (f.speaker_from < 0 && !qs_speakerlike(d, f.np_first, f.np_end))
+            continue;
+        int strong = f.speaker_from >= 0 ||
+                     (f.np_end > f.np_first && (d->ti[f.np_end - 1].ent >= 0 ||
+                                                d->ti[f.np_end - 1].pron));
+        uint32_t c = content_after(d, i, len, v, end, strong);
+        if (c == QNONE)
+            continue;
+        f.c_first = c;
+        f.c_end = content_end(d, c, end);
+        if (f.c_end <= f.c_first)
+            continue;
+        if (f.c_end - f.c_first > (uint32_t)d->set->max_words)
+            f.c_end = f.c_first + (uint32_t)d->set->max_words;
+        if (cur >= 0)
+            d->frames[cur].c_end = cut;
+        cur = push(d, &f);
+        if (cur < 0)
+            return GLOSSA_ENOMEM;
+        i += len - 1;
+    }
+    return 0;
+}
+
+/* Quotations no report covers, standing as sentences: they go on with the
+ * last speaker. */
+static int continuations(qdoc_t *d)
+{
+    for (size_t r = 0; r < d->n_regions; r++) {
+        qregion_t *g = &d->regions[r];
+        if (g->used)
+            continue;
+        uint32_t s = d->ti[g->open].sent;
+        uint32_t first = qd_sent_first(d, s);
+        if (g->open != first && !qd_line_start(d, g->open))
+            continue;
+        uint32_t words = 0;
+        for (uint32_t k = g->first; k <= g->last; k++)
+            words += qd_word(d, k);
+        if (words < 4)
+            continue;
+        /* It must end its sentence: a title in quotes goes on. */
+        uint32_t after = g->close != QNONE ? g->close + 1 : g->last + 1;
+        if (after < d->nt &&
+            d->ti[after].sent ==
+                d->ti[g->close != QNONE ? g->close : g->last].sent &&
+            qd_word(d, after))
+            continue;
+        qframe_t f;
+        frame_init(&f, s, FH_CONTINUE);
+        f.region = (int32_t)r;
+        f.c_first = g->open;
+        f.c_end = after;
+        f.pos = g->open;
+        g->used = 1;
+        if (push(d, &f) < 0)
+            return GLOSSA_ENOMEM;
+    }
+    return 0;
+}
+
+/* Lays the quotations on the reports' content: a report whose content is
+ * one quotation is direct; quotations inside content belong to it. */
+static void attach(qdoc_t *d)
+{
+    for (size_t k = 0; k < d->n_frames; k++) {
+        qframe_t *f = &d->frames[k];
+        if (f->dropped || f->how == FH_CONTINUE)
+            continue;
+        uint32_t ce = f->c_end;
+        while (ce > f->c_first &&
+               (qd_punct(d, ce - 1, ',') || qd_punct(d, ce - 1, '.') ||
+                qd_punct(d, ce - 1, ';') || qd_punct(d, ce - 1, ':')))
+            ce--;
+        int r0 = region_at_open(d, f->c_first);
+        if (r0 < 0 && f->c_first < d->nt && d->ti[f->c_first].region >= 0 &&
+            f->inverted) {
+            r0 = d->ti[f->c_first].region;
+            if (d->regions[r0].first != f->c_first)
+                r0 = -1;
+        }
+        if (r0 >= 0) {
+            qregion_t *g = &d->regions[r0];
+            uint32_t close = g->close != QNONE ? g->close : g->last;
+            if (close + 1 >= ce) {
+                f->region = r0;
+                g->used = 1;
+                if (close + 1 > f->c_end)
+                    f->c_end = close + 1;
+                continue;
+            }
+        }
+        for (size_t r = 0; r < d->n_regions; r++) {
+            qregion_t *g = &d->regions[r];
+            if (g->open >= f->c_first && g->open < f->c_end) {
+                g->used = 1;
+                uint32_t close = g->close != QNONE ? g->close : g->last;
+                if (close + 1 > f->c_end)
+                    f->c_end = close + 1;
+            }
+        }
+    }
+}
+
+/* A report after its content whose content holds another report's cue
+ * is an outer source ("X said, TASS reports"): the inner one stays. */
+static void drop_outer(qdoc_t *d)
+{
+    for (size_t k = 0; k < d->n_frames; k++) {
+        qframe_t *f = &d->frames[k];
+        if (!f->inverted || f->dropped)
+            continue;
+        for (size_t j = 0; j < d->n_frames; j++) {
+            const qframe_t *g = &d->frames[j];
+            if (j != k && !g->dropped && g->cue_first >= f->c_first &&
+                g->cue_first < f->c_end && g->how == FH_VERB) {
+                f->dropped = 1;
+                break;
+            }
+        }
+    }
+}
+
+int qf_find(qdoc_t *d)
+{
+    for (uint32_t s = 0; s < d->ns; s++) {
+        if (!sentence_has_cues(d, s))
+            continue;
+        int rc = find_in_sentence(d, s);
+        if (rc < 0)
+            return rc;
+    }
+    drop_outer(d);
+    attach(d);
+    return continuations(d);
+}
