@@ -81,15 +81,43 @@ static int be_aux(const qdoc_t *d, uint32_t i)
     return 0;
 }
 
+/* A loose noun phrase that is no speaker's: "a press briefing",
+ * "reporters", "the slogan", "Russian journalists". The first token past
+ * it (at most 6 words), or j. */
+static uint32_t loose_np(qdoc_t *d, uint32_t j, uint32_t end)
+{
+    uint32_t e = qs_np_right(d, j, end);
+    if (e > j)
+        return e;
+    uint32_t k = j;
+    if (k < end && (qd_flags(d, k) & QW_DET))
+        k++;
+    uint32_t words = 0;
+    while (k < end && words < 6 && qd_word(d, k) && !d->ti[k].verb &&
+           d->ti[k].region < 0 &&
+           !(qd_flags(d, k) &
+             (QW_PREP | QW_COMP | QW_AUX | QW_CONJ | QW_REL | QW_DET))) {
+        k++;
+        words++;
+    }
+    return words ? k : j;
+}
+
 /* Skips adverbs, time words and prepositional phrases after a verb
- * ("said on Monday in a statement that"): the first token past them. */
+ * ("said on Monday in a statement that", "reported this week that",
+ * "demanded through loudspeakers to"): the first token past them. */
 static uint32_t skip_adjuncts(qdoc_t *d, uint32_t j, uint32_t end,
                               uint32_t frames)
 {
-    for (int round = 0; round < 4 && j < end; round++) {
+    for (int round = 0; round < 5 && j < end; round++) {
         uint32_t f = qd_flags(d, j);
         if ((f & (QW_ADV | QW_TIME)) && !(f & QW_COMP) && !d->ti[j].verb) {
             j++;
+            continue;
+        }
+        if ((f & (QW_DET | QW_OPENER)) && !(f & QW_COMP) && j + 1 < end &&
+            (qd_flags(d, j + 1) & QW_TIME)) {
+            j += 2; /* "this week", "last month" */
             continue;
         }
         int own = ((frames & QF_OF) && qd_is(d, j, "of")) ||
@@ -98,10 +126,15 @@ static uint32_t skip_adjuncts(qdoc_t *d, uint32_t j, uint32_t end,
                   qd_is(d, j, "to") || qd_is(d, j, "that") ||
                   qd_is(d, j, "of") || qd_is(d, j, "about");
         if ((f & QW_PREP) && !own) {
-            uint32_t e = qs_np_right(d, j + 1, end);
-            if (e == j + 1)
+            uint32_t k = j + 1;
+            while (k < end && (qd_flags(d, k) & QW_TIME) &&
+                   !(qd_flags(d, k) & QW_COMP))
+                k++;
+            if (k == j + 1)
+                k = loose_np(d, j + 1, end);
+            if (k == j + 1)
                 break;
-            j = e;
+            j = k;
             continue;
         }
         break;
@@ -136,10 +169,9 @@ static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end)
     uint32_t k = start;
     int r0 = region_at_open(d, start);
     if (r0 >= 0) {
+        /* Content that opens with a quotation is the quotation. */
         const qregion_t *r = &d->regions[r0];
-        uint32_t stop = r->close != QNONE ? r->close + 1 : r->last + 1;
-        if (stop >= end)
-            return stop;
+        return r->close != QNONE ? r->close + 1 : r->last + 1;
     }
     for (; k < end; k++) {
         int r = region_at_open(d, k);
@@ -148,6 +180,14 @@ static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end)
             uint32_t stop = g->close != QNONE ? g->close : g->last;
             if (stop >= end)
                 return stop + 1;
+            /* “... ethnic cleansing.” Azerbaijan has insisted: a sentence
+             * ends inside the marks. */
+            if (g->close != QNONE &&
+                (qd_punct(d, g->last, '.') || qd_punct(d, g->last, '!') ||
+                 qd_punct(d, g->last, '?')) &&
+                g->close + 1 < end &&
+                (d->tok[g->close + 1].flags & GLOSSA_TOKEN_UPPER))
+                return g->close + 1;
             k = stop;
             continue;
         }
@@ -175,6 +215,13 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
         return QNONE;
     if (qd_punct(d, j, ':') && (fr & (QF_QUOTE | QF_CLAUSE | QF_THAT)))
         return j + 1 < end ? j + 1 : QNONE;
+    if (fr & QF_QUOTE) {
+        /* "chanting the slogan, “...”", "posted a message: “...”" */
+        uint32_t o = loose_np(d, j, end);
+        if (o > j &&
+            is_open_mark(d, o + (qd_punct(d, o, ',') || qd_punct(d, o, ':'))))
+            return o + (qd_punct(d, o, ',') || qd_punct(d, o, ':'));
+    }
     if (qd_punct(d, j, ',') && is_open_mark(d, j + 1) && (fr & QF_QUOTE))
         return j + 1;
     if (is_open_mark(d, j) && (fr & (QF_QUOTE | QF_CLAUSE | QF_THAT)))
@@ -205,7 +252,7 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
         }
     }
     if ((fr & QF_OBJ) && (fr & QF_CLAUSE)) {
-        uint32_t o = qs_np_right(d, j, end);
+        uint32_t o = loose_np(d, j, end);
         if (o > j) {
             uint32_t k = skip_adjuncts(d, o, end, fr);
             if (qd_punct(d, k, ':') ||
@@ -224,7 +271,7 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
     if ((fr & QF_SMALL) && strong && clause_start(d, j, end) &&
         !qd_is(d, j, "it") && !d->ti[j].pron)
         return j;
-    if ((fr & QF_CLAUSE) && clause_start(d, j, end))
+    if ((fr & QF_CLAUSE) && !(fr & QF_OBJ) && clause_start(d, j, end))
         return j;
     return QNONE;
 }
@@ -234,7 +281,7 @@ static int clause_subject(qdoc_t *d, uint32_t s, uint32_t before, uint32_t *ns,
                           uint32_t *ne)
 {
     uint32_t st = qs_subject_start(d, s, before);
-    if (st == QNONE || d->ti[st].region >= 0)
+    if (st == QNONE || st >= before || d->ti[st].region >= 0)
         return 0;
     uint32_t e = qs_np_right(d, st, before);
     if (e == st || !qs_np_anchored(d, st, e))
@@ -268,6 +315,12 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
     if (j == first)
         return 0;
     uint32_t k = j - 1;
+    if (qd_punct(d, k, ',') && k > first + 1 && (qd_flags(d, k - 1) & QW_ADV) &&
+        qd_punct(d, k - 2, ',')) {
+        /* "The Kremlin, meanwhile, has defended" */
+        j = k - 2;
+        k = j - 1;
+    }
     if (qd_punct(d, k, ',')) {
         /* "Aliyev, who met Putin, said" / "X, a political analyst, said" */
         for (uint32_t c = k; c-- > first + 1;) {
@@ -362,18 +415,30 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     uint32_t j = i;
     while (j > first && (qd_flags(d, j - 1) & QW_ADV))
         j--;
-    uint32_t st = qs_np_left(d, j, first);
-    if (st < j && st > first && qs_np_anchored(d, st, j) &&
+    uint32_t st = qs_np_left(d, j, first), ne = j;
+    if (st == j && j > first + 2 && qd_punct(d, j - 1, ',')) {
+        /* "X, a Yerevan-based political analyst, said" */
+        uint32_t c = j - 1;
+        while (c > first + 1 && !qd_punct(d, c - 1, ','))
+            c--;
+        if (c > first + 1 && (qd_flags(d, c) & QW_DET)) {
+            uint32_t ns = qs_np_left(d, c - 1, first);
+            if (ns < c - 1 && qd_ent(d, c - 2) &&
+                qd_ent(d, c - 2)->label == QE_PERSON) {
+                st = ns;
+                ne = c - 1;
+            }
+        }
+    }
+    if (st < ne && st > first && qs_np_anchored(d, st, ne) &&
         (qd_punct(d, st - 1, ',') || is_close_mark(d, st - 1))) {
         uint32_t a = i + len;
-        if (v->frames & QF_OBJ) {
-            uint32_t o = qs_np_right(d, a, end);
-            a = o;
-        }
+        if (v->frames & QF_OBJ)
+            a = loose_np(d, a, end);
         a = skip_adjuncts(d, a, end, 0);
         if (attribution_ends(d, a, end)) {
             np_s = st;
-            np_e = j;
+            np_e = ne;
             p = st - 1;
             after = a;
         }
@@ -503,7 +568,7 @@ static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
         return 0;
     }
     uint32_t ns, ne;
-    if (!subject_of(d, s, i, &ns, &ne))
+    if (!clause_subject(d, s, i, &ns, &ne) && !subject_of(d, s, i, &ns, &ne))
         return 0;
     f->np_first = ns;
     f->np_end = ne;
@@ -780,30 +845,66 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
             continue;
         uint32_t len = d->ti[i].verb_len;
         /* A noun: "a statement", "the report", "his comments". */
-        if (i > first && (qd_flags(d, i - 1) & QW_DET) &&
-            !qd_is(d, i - 1, "that"))
-            continue;
-        if (i > first && qd_pronoun(d, i - 1) &&
-            qd_pronoun(d, i - 1)->pcase == QC_POSSESSIVE)
+        if (i > first && ((qd_flags(d, i - 1) & QW_ART) ||
+                          (qd_pronoun(d, i - 1) &&
+                           qd_pronoun(d, i - 1)->pcase == QC_POSSESSIVE)))
             continue;
         int same_subject = 1;
         uint32_t cut = QNONE;
-        if (cur >= 0) {
+        if (cur >= 0)
             cut = coordination(d, d->frames[cur].c_first, i, &same_subject);
-            if (cut == QNONE)
-                continue; /* nested: the inner speaker's report */
-        }
         if (v->frames & QF_INV) {
             int idx = try_inverted(d, s, i, len, v);
             if (idx == -2)
                 return GLOSSA_ENOMEM;
             if (idx >= 0) {
-                if (cur >= 0)
+                if (cur >= 0 && cut != QNONE) {
                     d->frames[cur].c_end = cut;
+                } else if (cur >= 0) {
+                    /* "Russia wants to remind X that Y, the ISW says":
+                     * the first report is inside the second's content. */
+                    qframe_t *c = &d->frames[cur];
+                    const qframe_t *f = &d->frames[idx];
+                    if (c->cue_first >= f->c_first && c->cue_first < f->c_end)
+                        c->dropped = 1;
+                    else
+                        c->c_end =
+                            f->c_first > c->c_first ? f->c_first : c->c_end;
+                }
                 cur = -1;
                 i += len - 1;
                 continue;
             }
+        }
+        if (cur >= 0 && cut == QNONE)
+            continue; /* nested: the inner speaker's report */
+        /* "criticised by Baku for its bias": the agent speaks. */
+        if (qd_is(d, i + len, "by") && !qd_participle(d, i)) {
+            uint32_t a = i + len + 1;
+            uint32_t e = qs_np_right(d, a, end);
+            if (e > a && qs_speakerlike(d, a, e)) {
+                uint32_t c = content_after(d, e, 0, v, end, 1);
+                if (c != QNONE && c > e) {
+                    qframe_t f;
+                    frame_init(&f, s, FH_VERB);
+                    f.cue_first = i;
+                    f.cue_end = i + len;
+                    f.np_first = a;
+                    f.np_end = e;
+                    f.pos = a;
+                    f.c_first = c;
+                    f.c_end = content_end(d, c, end);
+                    if (f.c_first < f.c_end) {
+                        if (cur >= 0)
+                            d->frames[cur].c_end = cut;
+                        cur = push(d, &f);
+                        if (cur < 0)
+                            return GLOSSA_ENOMEM;
+                        i = e - 1;
+                    }
+                }
+            }
+            continue;
         }
         /* Passives: only "it was stated that ..." reports. */
         if (i > first && be_aux(d, i - 1) && !qd_participle(d, i)) {

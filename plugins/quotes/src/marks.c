@@ -156,6 +156,8 @@ static int pair_double(qdoc_t *d)
             }
             continue;
         }
+        if (straight && m != QM_AMBIG)
+            continue; /* only a straight mark closes a straight quotation */
         if (m == QM_AMBIG && !straight)
             m = opens(d, i) ? QM_OPEN : QM_CLOSE;
         if (m == QM_OPEN && !straight) {

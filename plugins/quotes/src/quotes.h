@@ -32,7 +32,8 @@ enum {
     QW_NEG = 1u << 10,
     QW_THIS = 1u << 11,
     QW_NOCLAUSE = 1u << 12, /* cannot open a content clause ("said so") */
-    QW_CUE = 1u << 13       /* starts a verb or source phrase (computed) */
+    QW_CUE = 1u << 13,      /* starts a verb or source phrase (computed) */
+    QW_ART = 1u << 14       /* an article or demonstrative before a noun */
 };
 
 /* Frames of a reporting verb (verbs.tsv). */

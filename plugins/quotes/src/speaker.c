@@ -271,11 +271,31 @@ int qs_np_anchored(qdoc_t *d, uint32_t s, uint32_t e)
 /* Where the subject of sentence s starts: after a leading conjunction, a
  * dash, and an adverbial that ends with a comma ("On Tuesday, ...",
  * "In a phone call with X, ..."). QNONE when the sentence has none. */
+/* A dateline opening a sentence: "BAKU, Azerbaijan, January 12 —",
+ * "RIGA, Latvia (Washington Post) —", "STEPANAKERT, JULY 26, AGENCY:".
+ * Returns the first token after it, or `i` when there is none. */
+static uint32_t skip_dateline(qdoc_t *d, uint32_t i, uint32_t end)
+{
+    if (!(d->tok[i].flags & GLOSSA_TOKEN_ALLCAPS) ||
+        !(d->tok[i].flags & GLOSSA_TOKEN_WORD) ||
+        d->tok[i].end - d->tok[i].start < 3)
+        return i;
+    for (uint32_t k = i + 1; k < end && k < i + 14; k++) {
+        if (qd_dash(d, k) || qd_punct(d, k, ':'))
+            return k + 1;
+        if (qd_word(d, k) && !(d->tok[k].flags & GLOSSA_TOKEN_UPPER))
+            return i;
+    }
+    return i;
+}
+
 uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
 {
     uint32_t i = qd_sent_first(d, s), end = qd_sent_end(d, s);
     if (before < end)
         end = before;
+    if (i < end)
+        i = skip_dateline(d, i, end);
     while (i < end &&
            (qd_dash(d, i) || (qd_flags(d, i) & QW_CONJ) || qd_punct(d, i, '*')))
         i++;
@@ -290,7 +310,7 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
     if (adverbial) {
         for (uint32_t k = i + 1; k < end; k++)
             if (qd_punct(d, k, ',') && d->ti[k].region < 0)
-                return k + 1 < end ? k + 1 : QNONE;
+                return k + 1;
         return QNONE;
     }
     return i;
@@ -364,6 +384,9 @@ static int build_persons(qdoc_t *d)
                     p->state = ent_state(o);
                 if (o->label == QE_ORG && !p->org)
                     p->org = o->canonical;
+                if (d->ti[i].title) /* "Foreign Ministry Spokeswoman" */
+                    person_title(p,
+                                 d->lex->titles[d->ti[i].title - 1].title_id);
             } else if (c == N_TITLE) {
                 person_title(p, d->lex->titles[d->ti[i].title - 1].title_id);
             } else if (c == N_PPRON || c == N_PRON) {
@@ -444,7 +467,27 @@ static const char *person_with_title(qdoc_t *d, const qx_title_t *t,
             after_pos = e->tok_first;
         }
     }
-    return best ? best : after;
+    if (best || after)
+        return best ? best : after;
+    /* "the Russian president" when the text names Putin but never calls
+     * him president: the last person before it of whom the text says
+     * no title and no other state. */
+    for (size_t k = d->ne; k-- > 0;) {
+        const qent_t *e = &d->ents[k];
+        if (e->label != QE_PERSON || e->partial || !e->canonical ||
+            e->tok_first >= pos)
+            continue;
+        const qperson_t *p = person_get(d, e->canonical);
+        if (!p || p->n_titles || (state && p->state) || (org && p->org))
+            continue;
+        size_t mentions = 0;
+        for (size_t j = 0; j < d->ne; j++)
+            mentions += d->ents[j].label == QE_PERSON && d->ents[j].canonical &&
+                        strcmp(d->ents[j].canonical, p->name) == 0;
+        if (mentions >= 2)
+            return p->name;
+    }
+    return NULL;
 }
 
 /* ---- Classifying a phrase ---------------------------------------------- */
@@ -493,8 +536,59 @@ static int compose(qspeaker_t *spk, const char *a, const char *b)
     return 0;
 }
 
+enum { CTX_SUBJECTS = 0, CTX_SPEAKERS_FIRST = 1, CTX_SPEAKERS = 2 };
+
 static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
                            qspeaker_t *out, int depth);
+static int context_speaker_mode(qdoc_t *d, uint32_t pos, uint8_t want,
+                                qspeaker_t *out, int depth, int mode);
+
+/* A ministry in the form the guidelines give its canonical name,
+ * nationality first: "Ministry of Defence of Russia", "Russia's
+ * Ministry of Defense" -> "Russian Defense Ministry". Returns 1 when
+ * composed, 0 when the organisation is no ministry or its state is
+ * unknown, or GLOSSA_ENOMEM. */
+static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
+                    qspeaker_t *spk)
+{
+    const qx_head_t *h = NULL;
+    for (uint32_t i = org->tok_first; i <= org->tok_last && !h; i++) {
+        const qx_head_t *x = qd_head(d, i);
+        if (x && x->hclass == QH_MINISTRY && x->name)
+            h = x;
+    }
+    if (!h)
+        return 0;
+    const char *dem = NULL;
+    /* "... of Russia" at the end of the canonical name */
+    const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
+    while (of && strstr(of + 4, " of "))
+        of = strstr(of + 4, " of ");
+    if (of)
+        dem = demonym(d, of + 4);
+    /* a nationality or country before it: "the Russian Ministry of
+     * Defense", "Russia's Foreign Ministry" */
+    for (uint32_t i = org->tok_first; !dem && i > np_first;) {
+        i--;
+        const qent_t *e = qd_ent(d, i);
+        if (e && ent_state(e))
+            dem = demonym(d, ent_state(e));
+    }
+    /* the organisation's own first word: "Russian Defense Ministry" */
+    if (!dem && org->text && qd_head(d, org->tok_first) == NULL &&
+        (d->tok[org->tok_first].flags & GLOSSA_TOKEN_UPPER)) {
+        size_t n = d->tok[org->tok_first].end - d->tok[org->tok_first].start;
+        for (size_t k = 0; k < d->ne && !dem; k++) {
+            const qent_t *e = &d->ents[k];
+            if (e->label == QE_NORP && e->text && strlen(e->text) == n &&
+                !memcmp(e->text, d->text + d->tok[org->tok_first].start, n))
+                dem = e->text;
+        }
+    }
+    if (!dem)
+        return 0;
+    return compose(spk, dem, h->name) ? GLOSSA_ENOMEM : 1;
+}
 
 /* The same head noun earlier with a name: "these officials" after "White
  * House officials", "the ministry" after "the Russian Defense Ministry". */
@@ -621,6 +715,9 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (org) {
+        int rc = ministry(d, org, s, spk);
+        if (rc)
+            return rc < 0 ? rc : 1;
         const char *st = org->refers_to;
         if (title && (!head || head_tok < title_tok)) {
             const char *who =
@@ -709,7 +806,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 return rc;
             if (rc == 0 &&
                 (head->hclass == QH_MESSAGE || head->hclass == QH_OFFICE)) {
-                rc = context_speaker(d, s, 0, &ante, depth + 1);
+                rc = context_speaker_mode(d, s, 0, &ante, depth + 1,
+                                          CTX_SPEAKERS_FIRST);
                 if (rc < 0)
                     return rc;
             }
@@ -783,12 +881,13 @@ static int compatible(const qspeaker_t *s, uint8_t want)
 
 /* The last speaker or sentence subject before token pos, within the
  * configured number of sentences, that is compatible with `want` (0:
- * any). Returns 1 with *out filled, 0 for none, or GLOSSA_ENOMEM. */
-static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
-                           qspeaker_t *out, int depth)
+ * any). CTX_SUBJECTS weighs speakers and subjects alike (pronouns);
+ * CTX_SPEAKERS_FIRST looks for a speaker over the whole window before
+ * subjects (a quotation that goes on); CTX_SPEAKERS takes speakers only.
+ * Returns 1 with *out filled, 0 for none, or GLOSSA_ENOMEM. */
+static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
+                        int depth, int subjects)
 {
-    if (depth > 3)
-        return 0;
     uint32_t s0 = d->ti[pos < d->nt ? pos : d->nt - 1].sent;
     uint32_t carry = (uint32_t)d->set->carry;
     uint32_t lo_s = s0 > carry ? s0 - carry : 0;
@@ -804,8 +903,8 @@ static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
         }
         qd_mark_sentence(d, s);
         uint32_t end = s == s0 ? pos : qd_sent_end(d, s);
-        uint32_t subj = qs_subject_start(d, s, end);
-        if (subj != QNONE && (!best || subj > best->pos) &&
+        uint32_t subj = subjects ? qs_subject_start(d, s, end) : QNONE;
+        if (subj != QNONE && subj < end && (!best || subj > best->pos) &&
             d->ti[subj].region < 0) {
             uint32_t se = qs_np_right(d, subj, end);
             if (se > subj && qs_np_anchored(d, subj, se)) {
@@ -833,7 +932,7 @@ static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
             return 1;
         }
     }
-    if (want != QR_PERSON)
+    if (want != QR_PERSON || !subjects)
         return 0;
     /* A person mentioned anywhere in the window. */
     uint32_t lo_tok = qd_sent_first(d, lo_s);
@@ -847,6 +946,25 @@ static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
         return 1;
     }
     return 0;
+}
+
+static int context_speaker_mode(qdoc_t *d, uint32_t pos, uint8_t want,
+                                qspeaker_t *out, int depth, int mode)
+{
+    if (depth > 3)
+        return 0;
+    if (mode == CTX_SUBJECTS)
+        return context_pass(d, pos, want, out, depth, 1);
+    int rc = context_pass(d, pos, want, out, depth, 0);
+    if (rc || mode == CTX_SPEAKERS)
+        return rc;
+    return context_pass(d, pos, want, out, depth, 1);
+}
+
+static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
+                           qspeaker_t *out, int depth)
+{
+    return context_speaker_mode(d, pos, want, out, depth, CTX_SUBJECTS);
 }
 
 int qs_resolve(qdoc_t *d, qframe_t *f)
@@ -872,7 +990,9 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
     if (f->how == FH_PASSIVE || f->how == FH_CONTINUE) {
         qspeaker_t got;
         memset(&got, 0, sizeof got);
-        int rc = context_speaker(d, f->pos, 0, &got, 1);
+        int rc = context_speaker_mode(
+            d, f->pos, 0, &got, 1,
+            f->how == FH_PASSIVE ? CTX_SPEAKERS : CTX_SPEAKERS_FIRST);
         if (rc < 0)
             return rc;
         if (rc > 0 && (f->how == FH_CONTINUE ||
@@ -886,7 +1006,9 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
             return 0;
         }
         free(got.owned);
-        f->spk.found = 1;
+        /* A quotation with no speaker before it may take the next one
+         * (analyze.c). */
+        f->spk.found = f->how == FH_PASSIVE;
         f->spk.tok_first = f->np_first;
         f->spk.tok_end = f->np_end;
         return 0;
