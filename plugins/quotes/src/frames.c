@@ -215,7 +215,7 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
         return QNONE;
     if (qd_punct(d, j, ':') && (fr & (QF_QUOTE | QF_CLAUSE | QF_THAT)))
         return j + 1 < end ? j + 1 : QNONE;
-    if (fr & QF_QUOTE) {
+    if ((fr & QF_QUOTE) && !(qd_flags(d, j) & QW_COMP)) {
         /* "chanting the slogan, “...”", "posted a message: “...”" */
         uint32_t o = loose_np(d, j, end);
         if (o > j &&

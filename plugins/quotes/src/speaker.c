@@ -121,6 +121,13 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
     int c = ncls(d, i);
     if (c == N_PRON)
         return i;
+    if (i > lo && ncls(d, i - 1) == N_HEAD && qd_lower_word(d, i) &&
+        !d->ti[i].verb && d->tok[i].end - d->tok[i].start > 4 &&
+        !memcmp(d->text + d->tok[i].end - 3, "ing", 3)) {
+        /* "those fleeing", "people living there" */
+        i--;
+        c = ncls(d, i);
+    }
     if (qd_punct(d, i, ')')) {
         uint32_t k = i;
         while (k > lo && k + 6 > i && !qd_punct(d, k, '('))
@@ -240,8 +247,9 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
             i++;
         } else if (c == N_OF) {
             int n = ncls(d, i + 1);
-            if (!(anchor(prev) && i + 1 < hi &&
-                  (anchor(n) || n == N_DET || n == N_PPRON)))
+            /* "Minister of Foreign Affairs", "One of these officials" */
+            if (!((anchor(prev) || (prev == N_DET && i == start + 1)) &&
+                  i + 1 < hi && (anchor(n) || n == N_DET || n == N_PPRON)))
                 break;
             i++;
         } else if (c == N_AND) {
@@ -253,6 +261,23 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
             break; /* a lone pronoun inside a phrase */
         }
         prev = c;
+    }
+    /* "Russian and Azerbaijani languages": nationalities before a noun
+     * that is no speaker are adjectives, not a phrase of their own. */
+    if (last > start && last < hi && qd_lower_word(d, last) &&
+        !d->ti[last].verb &&
+        !(qd_flags(d, last) & (QW_AUX | QW_ADV | QW_NEG | QW_PREP | QW_COMP |
+                               QW_REL | QW_CONJ | QW_TIME))) {
+        int only_norp = 1;
+        for (uint32_t k = start; k < last && only_norp; k++) {
+            const qent_t *e = qd_ent(d, k);
+            /* "Armenians fearing ..." is a plural noun */
+            only_norp = (e && e->label == QE_NORP &&
+                         d->text[d->tok[k].end - 1] != 's') ||
+                        ncls(d, k) == N_AND || ncls(d, k) == N_DET;
+        }
+        if (only_norp)
+            return start;
     }
     return last;
 }
@@ -543,6 +568,85 @@ static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
 static int context_speaker_mode(qdoc_t *d, uint32_t pos, uint8_t want,
                                 qspeaker_t *out, int depth, int mode);
 
+/* An acronym the text spells out in brackets, "the Institute for the
+ * Study of War (ISW)": the full name for a mention "ISW" whose canonical
+ * name is the acronym itself. Returns 1 when found, 0 when not, or
+ * GLOSSA_ENOMEM. */
+static int acronym(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
+{
+    const char *acr = org->canonical;
+    size_t n = acr ? strlen(acr) : 0;
+    if (n < 2 || n > 8)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (acr[k] < 'A' || acr[k] > 'Z')
+            return 0;
+    for (uint32_t i = 1; i + 2 < d->nt; i++) {
+        if (!qd_punct(d, i, '(') || !qd_punct(d, i + 2, ')') ||
+            d->tok[i + 1].end - d->tok[i + 1].start != n ||
+            memcmp(d->text + d->tok[i + 1].start, acr, n) != 0)
+            continue;
+        /* Back from "(" over capitalized words and the small words
+         * between them, matching the acronym's letters from its end. */
+        size_t left = n;
+        uint32_t k = i, first_word = i;
+        while (k > 0 && left > 0) {
+            k--;
+            if (!qd_word(d, k) || d->ti[k].sent != d->ti[i].sent)
+                break;
+            if (d->tok[k].flags & GLOSSA_TOKEN_UPPER) {
+                if (d->text[d->tok[k].start] != acr[left - 1])
+                    break;
+                left--;
+                first_word = k;
+            } else if (!(qd_is(d, k, "of") || qd_is(d, k, "for") ||
+                         qd_is(d, k, "the") || qd_is(d, k, "and") ||
+                         qd_is(d, k, "on") || qd_is(d, k, "in"))) {
+                break;
+            }
+        }
+        if (left != 0)
+            continue;
+        size_t len = d->tok[i - 1].end - d->tok[first_word].start;
+        char *name = malloc(len + 1);
+        if (!name)
+            return GLOSSA_ENOMEM;
+        memcpy(name, d->text + d->tok[first_word].start, len);
+        name[len] = '\0';
+        free(spk->owned);
+        spk->owned = name;
+        set_name(spk, name, QR_BODY);
+        return 1;
+    }
+    return 0;
+}
+
+/* The state an organisation belongs to: its refers_to, the country its
+ * canonical name ends with ("Ministry of Foreign Affairs of Russia"), or
+ * the country of the nationality it starts with ("Russian Foreign
+ * Ministry"), as the document's own mentions tell. */
+static const char *org_state(const qdoc_t *d, const qent_t *org)
+{
+    if (org->refers_to)
+        return org->refers_to;
+    const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
+    while (of && strstr(of + 4, " of "))
+        of = strstr(of + 4, " of ");
+    for (size_t k = 0; of && k < d->ne; k++)
+        if (d->ents[k].label == QE_GPE && d->ents[k].canonical &&
+            strcmp(d->ents[k].canonical, of + 4) == 0)
+            return d->ents[k].canonical;
+    uint32_t t0 = org->tok_first;
+    size_t n0 = d->tok[t0].end - d->tok[t0].start;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        if (e->label == QE_NORP && e->text && strlen(e->text) == n0 &&
+            !memcmp(e->text, d->text + d->tok[t0].start, n0))
+            return e->canonical;
+    }
+    return NULL;
+}
+
 /* A ministry in the form the guidelines give its canonical name,
  * nationality first: "Ministry of Defence of Russia", "Russia's
  * Ministry of Defense" -> "Russian Defense Ministry". Returns 1 when
@@ -560,6 +664,21 @@ static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
     if (!h)
         return 0;
     const char *dem = NULL;
+    /* the organisation's own first word: "Russian Defense Ministry" */
+    uint32_t t0 = org->tok_first;
+    size_t n0 = d->tok[t0].end - d->tok[t0].start;
+    char *own = NULL;
+    if (!qd_head(d, t0) && (d->tok[t0].flags & GLOSSA_TOKEN_UPPER) &&
+        !qd_is(d, t0, "ministry") && n0 < 40) {
+        own = malloc(n0 + 1);
+        if (!own)
+            return GLOSSA_ENOMEM;
+        memcpy(own, d->text + d->tok[t0].start, n0);
+        own[n0] = '\0';
+        int rc = compose(spk, own, h->name);
+        free(own);
+        return rc ? GLOSSA_ENOMEM : 1;
+    }
     /* "... of Russia" at the end of the canonical name */
     const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
     while (of && strstr(of + 4, " of "))
@@ -573,17 +692,6 @@ static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
         const qent_t *e = qd_ent(d, i);
         if (e && ent_state(e))
             dem = demonym(d, ent_state(e));
-    }
-    /* the organisation's own first word: "Russian Defense Ministry" */
-    if (!dem && org->text && qd_head(d, org->tok_first) == NULL &&
-        (d->tok[org->tok_first].flags & GLOSSA_TOKEN_UPPER)) {
-        size_t n = d->tok[org->tok_first].end - d->tok[org->tok_first].start;
-        for (size_t k = 0; k < d->ne && !dem; k++) {
-            const qent_t *e = &d->ents[k];
-            if (e->label == QE_NORP && e->text && strlen(e->text) == n &&
-                !memcmp(e->text, d->text + d->tok[org->tok_first].start, n))
-                dem = e->text;
-        }
     }
     if (!dem)
         return 0;
@@ -715,18 +823,22 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (org) {
-        int rc = ministry(d, org, s, spk);
-        if (rc)
-            return rc < 0 ? rc : 1;
         const char *st = org->refers_to;
-        if (title && (!head || head_tok < title_tok)) {
-            const char *who =
-                person_with_title(d, title, st, org->canonical, s);
+        if (title && title_tok > org->tok_last &&
+            (!head || head_tok < title_tok)) {
+            /* "Kremlin spokesman", "the Foreign Ministry representative" */
+            const char *who = person_with_title(
+                d, title, st ? st : org_state(d, org), org->canonical, s);
             if (who) {
                 set_name(spk, who, QR_PERSON);
                 return 1;
             }
         }
+        int rc = ministry(d, org, s, spk);
+        if (!rc && !st)
+            rc = acronym(d, org, spk);
+        if (rc)
+            return rc < 0 ? rc : 1;
         set_name(spk, st ? st : org->canonical, QR_BODY);
         spk->plural = head ? head->plural : 0;
         return 1;
