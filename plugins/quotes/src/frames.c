@@ -87,9 +87,15 @@ static int be_aux(const qdoc_t *d, uint32_t i)
 static uint32_t loose_np(qdoc_t *d, uint32_t j, uint32_t end)
 {
     uint32_t e = qs_np_right(d, j, end);
-    if (e > j)
-        return e;
     uint32_t k = j;
+    if (e > j) {
+        /* "his Azerbaijani counterpart" */
+        for (k = e; k < end && k < e + 2 && qd_lower_word(d, k) &&
+                    !d->ti[k].verb && !qd_flags(d, k);
+             k++)
+            ;
+        return k;
+    }
     if (k < end && (qd_flags(d, k) & QW_DET))
         k++;
     uint32_t words = 0;
@@ -207,7 +213,8 @@ static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end)
 /* The content after a reporting verb at [i, i + len): its first token,
  * or QNONE. */
 static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
-                              const qx_verb_t *v, uint32_t end, int strong)
+                              const qx_verb_t *v, uint32_t end, int strong,
+                              int agent)
 {
     uint32_t fr = v->frames;
     uint32_t j = skip_adjuncts(d, i + len, end, fr);
@@ -240,9 +247,10 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
             if ((fr & QF_OBJTO) && qd_is(d, k, "to") && k > j &&
                 qd_lower_word(d, k + 1) && !qd_is(d, k + 1, "the"))
                 return k;
-            if ((fr & QF_OF) && qd_is(d, k, "of"))
+            /* "accused Russia of", not the passive "accused of" */
+            if ((fr & QF_OF) && qd_is(d, k, "of") && (k > j || agent))
                 return k + 1;
-            if ((fr & QF_FOR) && qd_is(d, k, "for"))
+            if ((fr & QF_FOR) && qd_is(d, k, "for") && (k > j || agent))
                 return k + 1;
             if ((fr & QF_AS) && qd_is(d, k, "as"))
                 return k + 1;
@@ -338,7 +346,8 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
         }
         return 0;
     }
-    if (qd_flags(d, k) & QW_REL) {
+    if ((qd_flags(d, k) & QW_REL) || qd_is(d, k, "that")) {
+        /* "Macron, who said", "a war that claimed": the antecedent */
         uint32_t st = qs_np_left(d, k, first);
         if (st < k && qs_np_anchored(d, st, k)) {
             *ns = st;
@@ -883,7 +892,7 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
             uint32_t a = i + len + 1;
             uint32_t e = qs_np_right(d, a, end);
             if (e > a && qs_speakerlike(d, a, e)) {
-                uint32_t c = content_after(d, e, 0, v, end, 1);
+                uint32_t c = content_after(d, e, 0, v, end, 1, 1);
                 if (c != QNONE && c > e) {
                     qframe_t f;
                     frame_init(&f, s, FH_VERB);
@@ -961,7 +970,7 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
         int strong = f.speaker_from >= 0 ||
                      (f.np_end > f.np_first && (d->ti[f.np_end - 1].ent >= 0 ||
                                                 d->ti[f.np_end - 1].pron));
-        uint32_t c = content_after(d, i, len, v, end, strong);
+        uint32_t c = content_after(d, i, len, v, end, strong, 0);
         if (c == QNONE)
             continue;
         f.c_first = c;

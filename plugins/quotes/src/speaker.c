@@ -909,8 +909,11 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (head) {
-        if (head->hclass == QH_STATE || head->hclass == QH_MINISTRY ||
-            head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE) {
+        /* "a statement", "an official": someone not named */
+        int indefinite = qd_is(d, s, "a") || qd_is(d, s, "an");
+        if (!indefinite &&
+            (head->hclass == QH_STATE || head->hclass == QH_MINISTRY ||
+             head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE)) {
             qspeaker_t ante;
             memset(&ante, 0, sizeof ante);
             int rc = depth < 2 ? head_antecedent(d, head_tok, &ante) : 0;
@@ -1016,8 +1019,13 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
         qd_mark_sentence(d, s);
         uint32_t end = s == s0 ? pos : qd_sent_end(d, s);
         uint32_t subj = subjects ? qs_subject_start(d, s, end) : QNONE;
-        if (subj != QNONE && subj < end && (!best || subj > best->pos) &&
-            d->ti[subj].region < 0) {
+        /* A speaker inside a phrase of the sentence ("a comment by Macron
+         * who said") ranks below the sentence's subject. */
+        int embedded = best && !best->inverted && best->np_first > 0 &&
+                       best->speaker_from < 0 &&
+                       (qd_flags(d, best->np_first - 1) & QW_PREP);
+        if (subj != QNONE && subj < end &&
+            (!best || subj > best->pos || embedded) && d->ti[subj].region < 0) {
             uint32_t se = qs_np_right(d, subj, end);
             if (se > subj && qs_np_anchored(d, subj, se)) {
                 qspeaker_t cand;
