@@ -65,9 +65,11 @@ static int extent(const qdoc_t *d, const qframe_t *f, uint32_t *start,
         b = f->c_end - 1;
         while (a < b && (qd_punct(d, a, ':') || qd_punct(d, a, ',')))
             a++;
-        while (b > a &&
-               (qd_punct(d, b, ',') || qd_punct(d, b, '.') ||
-                qd_punct(d, b, ';') || qd_punct(d, b, ':') || qd_dash(d, b)))
+        /* A reported span leaves out the sentence's final period; a
+         * block quote keeps it, as a quotation does. */
+        while (b > a && (qd_punct(d, b, ',') || qd_punct(d, b, ';') ||
+                         qd_punct(d, b, ':') || qd_dash(d, b) ||
+                         (qd_punct(d, b, '.') && f->how != FH_BLOCK)))
             b--;
     }
     int words = 0;

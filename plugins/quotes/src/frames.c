@@ -90,8 +90,7 @@ static uint32_t loose_np(qdoc_t *d, uint32_t j, uint32_t end)
     uint32_t k = j;
     if (e > j) {
         /* "his Azerbaijani counterpart" */
-        for (k = e; k < end && k < e + 2 && qd_lower_word(d, k) &&
-                    !d->ti[k].verb && !qd_flags(d, k);
+        for (k = e; k < end && k < e + 2 && qd_lower_word(d, k) && !d->ti[k].e;
              k++)
             ;
         return k;
@@ -330,10 +329,17 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
         k = j - 1;
     }
     if (qd_punct(d, k, ',')) {
-        /* "Aliyev, who met Putin, said" / "X, a political analyst, said" */
+        /* "Aliyev, who met Putin, said" / "X, a political analyst, said" /
+         * "Moldova's president, Maia Sandu, said" */
         for (uint32_t c = k; c-- > first + 1;) {
             if (!qd_punct(d, c, ','))
                 continue;
+            if (qs_np_right(d, c + 1, k) == k && qd_ent(d, k - 1) &&
+                qd_ent(d, k - 1)->label == QE_PERSON) {
+                *ns = c + 1;
+                *ne = k;
+                return 1;
+            }
             if (qd_flags(d, c + 1) & (QW_REL | QW_DET)) {
                 uint32_t st = qs_np_left(d, c, first);
                 if (st < c && qs_np_anchored(d, st, c)) {
@@ -405,7 +411,7 @@ static uint32_t left_content_start(qdoc_t *d, uint32_t s, uint32_t cend,
         const qregion_t *r = &d->regions[reg];
         if (r->open <= first)
             return r->open;
-        uint32_t st = qs_subject_start(d, s, r->open);
+        uint32_t st = qs_subject_start(d, s, r->open + 1);
         if (st == r->open)
             return r->open;
     }
@@ -424,7 +430,7 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     uint32_t j = i;
     while (j > first && (qd_flags(d, j - 1) & QW_ADV))
         j--;
-    uint32_t st = qs_np_left(d, j, first), ne = j;
+    uint32_t st = qs_np_left(d, j, first), ne = j, st_app = QNONE;
     if (st == j && j > first + 2 && qd_punct(d, j - 1, ',')) {
         /* "X, a Yerevan-based political analyst, said" */
         uint32_t c = j - 1;
@@ -437,7 +443,24 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
                 st = ns;
                 ne = c - 1;
             }
+        } else if (c > first + 1 && qs_np_right(d, c, j - 1) == j - 1 &&
+                   qd_ent(d, j - 2) && qd_ent(d, j - 2)->label == QE_PERSON) {
+            /* "..., the mission's head, Piotr Nowak, told" */
+            st = c;
+            ne = j - 1;
         }
+    }
+    if (st < ne && st > first + 2 && qd_punct(d, st - 1, ',') &&
+        qd_ent(d, ne - 1) && qd_ent(d, ne - 1)->label == QE_PERSON) {
+        /* "..., the mission's head, Piotr Nowak, told": the apposition
+         * is not content */
+        uint32_t c = st - 1;
+        while (c > first && !qd_punct(d, c - 1, ',') &&
+               !is_close_mark(d, c - 1) && c > st - 9)
+            c--;
+        if (c > first && (qd_punct(d, c - 1, ',') || is_close_mark(d, c - 1)) &&
+            (qd_flags(d, c) & QW_DET) && qs_speakerlike(d, c, st - 1))
+            st_app = c;
     }
     if (st < ne && st > first && qs_np_anchored(d, st, ne) &&
         (qd_punct(d, st - 1, ',') || is_close_mark(d, st - 1))) {
@@ -448,7 +471,7 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
         if (attribution_ends(d, a, end)) {
             np_s = st;
             np_e = ne;
-            p = st - 1;
+            p = st_app != QNONE ? st_app - 1 : st - 1;
             after = a;
         }
     }
@@ -625,6 +648,9 @@ static int try_source(qdoc_t *d, uint32_t s, uint32_t i)
     uint32_t e = qs_np_right(d, sp, end);
     if (e == sp || !qs_np_anchored(d, sp, e))
         return 0;
+    for (uint32_t k = sp; k < e; k++)
+        if (qd_head(d, k) && qd_head(d, k)->hclass == QH_NONSPEECH)
+            return 0; /* "according to the agreement": terms, not speech */
     qframe_t f;
     frame_init(&f, s, FH_SOURCE);
     f.cue_first = i;
@@ -763,12 +789,14 @@ static int try_block(qdoc_t *d, uint32_t s)
     uint32_t open = last;
     while (open > first && !qd_punct(d, open, '('))
         open--;
-    if (!qd_punct(d, open, '(') || open == first)
+    if (!qd_punct(d, open, '('))
         return 0;
     const qent_t *who = qd_ent(d, open + 1);
     if (!who || who->label != QE_PERSON)
         return 0;
     uint32_t lf = line_first(d, open);
+    if (lf >= open)
+        return 0;
     uint32_t words = 0;
     for (uint32_t k = lf; k < open; k++) {
         if (d->ti[k].region >= 0 || is_open_mark(d, k))

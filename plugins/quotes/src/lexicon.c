@@ -458,6 +458,35 @@ static int grammar_line(loader_t *ld, char **f, size_t n)
     return 0;
 }
 
+static int demonym_line(loader_t *ld, char **f, size_t n)
+{
+    if (n != 2 || !*f[0] || !*f[1])
+        return fail(ld, "expected COUNTRY and ADJECTIVE");
+    qx_lexicon_t *lex = ld->lex;
+    char **c = realloc(lex->countries, (lex->n_demonyms + 1) * sizeof *c);
+    if (!c)
+        return oom(ld);
+    lex->countries = c;
+    char **a = realloc(lex->adjectives, (lex->n_demonyms + 1) * sizeof *a);
+    if (!a)
+        return oom(ld);
+    lex->adjectives = a;
+    c[lex->n_demonyms] = dup_str(f[0], strlen(f[0]));
+    a[lex->n_demonyms] = dup_str(f[1], strlen(f[1]));
+    lex->n_demonyms++;
+    if (!c[lex->n_demonyms - 1] || !a[lex->n_demonyms - 1])
+        return oom(ld);
+    return 0;
+}
+
+const char *qx_demonym(const qx_lexicon_t *lex, const char *country)
+{
+    for (size_t k = 0; country && k < lex->n_demonyms; k++)
+        if (strcmp(lex->countries[k], country) == 0)
+            return lex->adjectives[k];
+    return NULL;
+}
+
 /* ---- The table --------------------------------------------------------- */
 
 static qx_entry_t *slot_for(qx_lexicon_t *lex, const char *key, size_t len,
@@ -578,6 +607,8 @@ int qx_lexicon_load(const char *dir, const qx_files_t *files,
     if (!rc)
         rc = read_file(&ld, dir, files->grammar, grammar_line);
     if (!rc)
+        rc = read_file(&ld, dir, files->demonyms, demonym_line);
+    if (!rc)
         rc = build(&ld);
     free_items(&ld);
     if (rc) {
@@ -614,6 +645,12 @@ void qx_lexicon_free(qx_lexicon_t *lex)
         free(lex->heads[i].name);
     free(lex->heads);
     free(lex->pronouns);
+    for (size_t i = 0; i < lex->n_demonyms; i++) {
+        free(lex->countries[i]);
+        free(lex->adjectives[i]);
+    }
+    free(lex->countries);
+    free(lex->adjectives);
     free(lex);
 }
 

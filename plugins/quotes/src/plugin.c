@@ -31,6 +31,8 @@ static const glossa_option_t OPTIONS[] = {
      "pronouns that may name a speaker"},
     {"grammar", GLOSSA_OPTION_STRING, "\"grammar.tsv\"",
      "function words the frame rules read"},
+    {"demonyms", GLOSSA_OPTION_STRING, "\"demonyms.tsv\"",
+     "countries and their nationality adjectives, for ministries' names"},
     {"carry", GLOSSA_OPTION_INTEGER, "4",
      "sentences a pronoun, an office or a running quotation looks back "
      "for its speaker (1-20)"},
@@ -70,8 +72,10 @@ static void *quotes_create(const glossa_create_args_t *args, char *err,
     files.heads = config_string(args->config, "heads");
     files.pronouns = config_string(args->config, "pronouns");
     files.grammar = config_string(args->config, "grammar");
-    const char *names[] = {files.verbs, files.sources,  files.titles,
-                           files.heads, files.pronouns, files.grammar};
+    files.demonyms = config_string(args->config, "demonyms");
+    const char *names[] = {files.verbs,   files.sources,  files.titles,
+                           files.heads,   files.pronouns, files.grammar,
+                           files.demonyms};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
         if (!names[k] || !*names[k]) {
             snprintf(err, err_size, "every data file must be named");

@@ -138,13 +138,17 @@ typedef struct qx_lexicon {
     size_t n_pronouns;
     char **class_names; /* title classes, by class_id */
     size_t n_class_names;
+    char **countries; /* demonyms.tsv: countries[k] -> adjectives[k] */
+    char **adjectives;
+    size_t n_demonyms;
 } qx_lexicon_t;
 
 /* Loads the data files of `dir` (the names below, or those given) into a
  * new lexicon. Returns 0, or -1 after writing a message naming the file
  * and line into err. */
 typedef struct qx_files {
-    const char *verbs, *sources, *titles, *heads, *pronouns, *grammar;
+    const char *verbs, *sources, *titles, *heads, *pronouns, *grammar,
+        *demonyms;
 } qx_files_t;
 
 int qx_lexicon_load(const char *dir, const qx_files_t *files,
@@ -155,6 +159,9 @@ void qx_lexicon_free(qx_lexicon_t *lex);
  * NULL. */
 const qx_entry_t *qx_lookup(const qx_lexicon_t *lex, const char *word,
                             size_t len);
+
+/* The adjective of a country's nationality ("Azerbaijani"), or NULL. */
+const char *qx_demonym(const qx_lexicon_t *lex, const char *country);
 
 /* True when the word, normalized as qx_lookup() does, is `lower`. */
 int qx_word_eq(const char *word, size_t len, const char *lower);

@@ -397,9 +397,13 @@ static int build_persons(qdoc_t *d)
         uint32_t s = d->ti[e->tok_first].sent;
         qd_mark_sentence(d, s);
         uint32_t first = qd_sent_first(d, s);
-        /* Before the name: titles, states, bodies. */
+        /* Before the name: titles, states, bodies ("Russian President
+         * Vladimir Putin", "the minister of defence, Pal Jonson,"). */
+        int commas = 0;
         for (uint32_t i = e->tok_first, n = 0; i > first && n < 12; n++) {
             i--;
+            if (qd_punct(d, i, ',') && i + 1 == e->tok_first && !commas++)
+                continue;
             int c = ncls(d, i);
             if (c == N_ENT) {
                 const qent_t *o = qd_ent(d, i);
@@ -535,6 +539,9 @@ static void set_unnamed(qspeaker_t *spk, uint8_t plural)
 /* "Russian" for Russia, from the document's own nationality mentions. */
 static const char *demonym(const qdoc_t *d, const char *state)
 {
+    const char *adj = qx_demonym(d->lex, state);
+    if (adj)
+        return adj;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
         if (e->label != QE_NORP || !e->canonical || !e->text ||
