@@ -340,7 +340,17 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
                 *ne = k;
                 return 1;
             }
-            if (qd_flags(d, c + 1) & (QW_REL | QW_DET)) {
+            /* a relative, an apposition, a participle or a
+             * prepositional phrase between commas: ", who met Putin,",
+             * ", a political analyst,", ", speaking in Yerevan,", ", in a
+             * statement," */
+            uint32_t f1 = qd_flags(d, c + 1);
+            int participial =
+                qd_lower_word(d, c + 1) && !d->ti[c + 1].pron &&
+                d->tok[c + 1].end - d->tok[c + 1].start > 4 &&
+                (!memcmp(d->text + d->tok[c + 1].end - 3, "ing", 3) ||
+                 !memcmp(d->text + d->tok[c + 1].end - 2, "ed", 2));
+            if ((f1 & (QW_REL | QW_DET | QW_PREP)) || participial) {
                 uint32_t st = qs_np_left(d, c, first);
                 if (st < c && qs_np_anchored(d, st, c)) {
                     *ns = st;

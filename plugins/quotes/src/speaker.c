@@ -229,6 +229,17 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
                 prev = N_CAP;
                 continue;
             }
+            if (prev == N_HEAD && qd_head(d, i - 1)->hclass == QH_MESSAGE &&
+                (qd_is(d, i, "by") || qd_is(d, i, "from"))) {
+                /* "a statement by the Kremlin", "a letter from Macron" */
+                uint32_t e = qs_np_right(d, i + 1, hi);
+                if (e > i + 1) {
+                    i = e;
+                    last = e;
+                    prev = N_ENT;
+                    continue;
+                }
+            }
             break;
         }
         if (anchor(c)) {
