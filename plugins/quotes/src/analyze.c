@@ -276,6 +276,7 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.frames);
     free(d.regions);
     free(d.persons);
+    free(d.cand);
     free(d.ti);
     return rc;
 }

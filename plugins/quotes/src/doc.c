@@ -18,6 +18,13 @@ int qd_is(const qdoc_t *d, uint32_t i, const char *lower)
         return 0;
     size_t len;
     const char *w = tok_text(d, i, &len);
+    if (d->tok[i].flags & GLOSSA_TOKEN_ASCII) {
+        size_t k = 0;
+        while (k < len && lower[k] &&
+               (w[k] | ((w[k] >= 'A' && w[k] <= 'Z') ? 32 : 0)) == lower[k])
+            k++;
+        return k == len && lower[k] == '\0';
+    }
     return qx_word_eq(w, len, lower);
 }
 
@@ -133,8 +140,18 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
     if (first >= end || d->ti[first].marked)
         return;
-    for (uint32_t i = first; i < end; i++)
-        d->ti[i].marked = 1;
+    for (uint32_t i = first; i < end; i++) {
+        tinfo_t *t = &d->ti[i];
+        t->marked = 1;
+        if (!t->looked && (d->tok[i].flags & GLOSSA_TOKEN_WORD)) {
+            size_t len;
+            const char *w = tok_text(d, i, &len);
+            t->e = (d->tok[i].flags & GLOSSA_TOKEN_ASCII)
+                       ? qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len))
+                       : qx_lookup(d->lex, w, len);
+        }
+        t->looked = 1;
+    }
     uint32_t title_until = first, head_until = first;
     for (uint32_t i = first; i < end; i++) {
         const qx_entry_t *e = d->ti[i].e;
@@ -203,29 +220,64 @@ static uint32_t token_at(const qdoc_t *d, uint32_t cp)
     return (uint32_t)lo;
 }
 
+/* Does punctuation token i make its sentence worth reading: a quotation
+ * mark, a colon, a bracket, a dash opening a line? */
+static int cue_punct(const qdoc_t *d, uint32_t i)
+{
+    const unsigned char *w = (const unsigned char *)d->text + d->tok[i].start;
+    size_t len = d->tok[i].end - d->tok[i].start;
+    if (len == 1)
+        return w[0] == '"' || w[0] == '\'' || w[0] == ':' || w[0] == '(' ||
+               (w[0] == '-' && qd_line_start(d, i));
+    if (len == 2)
+        return w[0] == 0xC2 && (w[1] == 0xAB || w[1] == 0xBB);
+    if (len == 3 && w[0] == 0xE2 && w[1] == 0x80)
+        return (w[2] >= 0x98 && w[2] <= 0x9E) || w[2] == 0xB9 || w[2] == 0xBA ||
+               ((w[2] == 0x93 || w[2] == 0x94) && qd_line_start(d, i));
+    return 0;
+}
+
+/* Only cue words are looked up here, through the lexicon's bit filter;
+ * the other words of a sentence are looked up when the sentence is read
+ * (qd_mark_sentence), which most sentences never are. */
 int qd_setup(qdoc_t *d)
 {
     d->ti = calloc(d->nt ? d->nt : 1, sizeof(tinfo_t));
-    if (!d->ti)
+    d->cand = calloc(d->ns ? d->ns : 1, 1);
+    if (!d->ti || !d->cand)
         return GLOSSA_ENOMEM;
-    uint32_t line = 0;
+    uint32_t line = 0, s = 0;
+    uint32_t s_end = d->ns ? qd_sent_end(d, 0) : 0;
     for (uint32_t i = 0; i < d->nt; i++) {
         tinfo_t *t = &d->ti[i];
         t->ent = t->pent = t->region = -1;
-        if (i && (d->tok[i].flags & (GLOSSA_TOKEN_NEWLINE_BEFORE |
-                                     GLOSSA_TOKEN_PARAGRAPH_BEFORE)))
+        while (s + 1 < d->ns && i >= s_end)
+            s_end = qd_sent_end(d, ++s);
+        t->sent = s;
+        uint32_t tf = d->tok[i].flags;
+        if (i && (tf & (GLOSSA_TOKEN_NEWLINE_BEFORE |
+                        GLOSSA_TOKEN_PARAGRAPH_BEFORE)))
             line++;
         t->line = line;
-        if (d->tok[i].flags & GLOSSA_TOKEN_WORD) {
+        uint32_t tlen = d->tok[i].end - d->tok[i].start;
+        if ((tf & (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII)) ==
+                (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII) &&
+            tlen >= d->lex->cue_min && tlen <= d->lex->cue_max &&
+            d->lex->cue_first[(unsigned char)d->text[d->tok[i].start]]) {
             size_t len;
             const char *w = tok_text(d, i, &len);
-            t->e = qx_lookup(d->lex, w, len);
+            const qx_entry_t *e =
+                qx_cue_lookup(d->lex, w, len, qx_hash_ascii(w, len));
+            if (e && (e->flags & QW_CUE)) {
+                t->e = e;
+                t->looked = 1;
+                if (d->ns)
+                    d->cand[s] = 1;
+            }
+        } else if ((tf & GLOSSA_TOKEN_PUNCT) && d->ns && cue_punct(d, i)) {
+            d->cand[s] = 1;
         }
     }
-    for (uint32_t s = 0; s < d->ns; s++)
-        for (uint32_t i = qd_sent_first(d, s);
-             i < qd_sent_end(d, s) && i < d->nt; i++)
-            d->ti[i].sent = s;
     for (size_t k = 0; k < d->ne; k++) {
         qent_t *e = &d->ents[k];
         uint32_t i = token_at(d, e->start);

@@ -829,21 +829,6 @@ static int try_block(qdoc_t *d, uint32_t s)
     return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
 }
 
-static int sentence_has_cues(const qdoc_t *d, uint32_t s)
-{
-    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
-    for (uint32_t i = first; i < end; i++) {
-        if (qd_flags(d, i) & QW_CUE)
-            return 1;
-        if (d->tok[i].flags & GLOSSA_TOKEN_PUNCT) {
-            const unsigned char c = (unsigned char)d->text[d->tok[i].start];
-            if (c == ':' || c == '"' || c == '\'' || c == '(' || c >= 0x80)
-                return 1;
-        }
-    }
-    return 0;
-}
-
 static int find_in_sentence(qdoc_t *d, uint32_t s)
 {
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
@@ -1129,7 +1114,7 @@ static void drop_outer(qdoc_t *d)
 int qf_find(qdoc_t *d)
 {
     for (uint32_t s = 0; s < d->ns; s++) {
-        if (!sentence_has_cues(d, s))
+        if (!d->cand[s])
             continue;
         int rc = find_in_sentence(d, s);
         if (rc < 0)

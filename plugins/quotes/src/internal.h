@@ -35,6 +35,7 @@ typedef struct tinfo {
     uint8_t mark;       /* QM_* */
     uint8_t single;     /* the mark is a single quote */
     uint8_t marked;     /* phrases of its sentence are marked */
+    uint8_t looked;     /* e is its lexicon entry (else: not looked up) */
 } tinfo_t;
 
 /* A stretch of text between quotation marks. */
@@ -93,6 +94,7 @@ typedef struct qdoc {
     tinfo_t *ti;
     qregion_t *regions;
     size_t n_regions, cap_regions;
+    uint8_t *cand; /* per sentence: a cue, a quotation mark, a colon */
     qframe_t *frames;
     size_t n_frames, cap_frames;
     qperson_t *persons; /* built on first use */

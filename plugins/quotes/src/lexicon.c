@@ -566,6 +566,19 @@ static int build(loader_t *ld)
     }
     for (size_t i = 0; i <= lex->mask; i++) {
         qx_entry_t *e = &lex->slots[i];
+        if (e->key && (e->flags & QW_CUE)) {
+            lex->cue_bits[e->hash >> 57] |= 1ull << ((e->hash >> 51) & 63);
+            if (!lex->cue_min || e->klen < lex->cue_min)
+                lex->cue_min = e->klen;
+            if (e->klen > lex->cue_max)
+                lex->cue_max = e->klen;
+            unsigned char c0 = (unsigned char)e->key[0];
+            lex->cue_first[c0] = 1;
+            if (c0 >= 'a' && c0 <= 'z')
+                lex->cue_first[c0 - 32] = 1;
+        }
+        if (e->key)
+            lex->word_bits[e->hash >> 57] |= 1ull << ((e->hash >> 51) & 63);
         if (e->key && e->phrase_count > 1)
             qsort(lex->phrases + e->phrase_first, e->phrase_count,
                   sizeof(qx_phrase_t), cmp_phrase);
@@ -669,6 +682,58 @@ const qx_entry_t *qx_lookup(const qx_lexicon_t *lex, const char *word,
             return NULL;
         if (e->hash == h && e->klen == n && memcmp(e->key, buf, n) == 0)
             return e;
+        i = (i + 1) & lex->mask;
+    }
+}
+
+uint64_t qx_hash_ascii(const char *w, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static const qx_entry_t *probe_ascii(const qx_lexicon_t *lex, const char *w,
+                                     size_t n, uint64_t h);
+
+const qx_entry_t *qx_cue_lookup(const qx_lexicon_t *lex, const char *w,
+                                size_t n, uint64_t h)
+{
+    if (!(lex->cue_bits[h >> 57] & (1ull << ((h >> 51) & 63))))
+        return NULL;
+    return probe_ascii(lex, w, n, h);
+}
+
+const qx_entry_t *qx_lookup_ascii(const qx_lexicon_t *lex, const char *w,
+                                  size_t n, uint64_t h)
+{
+    if (!(lex->word_bits[h >> 57] & (1ull << ((h >> 51) & 63))))
+        return NULL;
+    return probe_ascii(lex, w, n, h);
+}
+
+static const qx_entry_t *probe_ascii(const qx_lexicon_t *lex, const char *w,
+                                     size_t n, uint64_t h)
+{
+    size_t i = (size_t)h & lex->mask;
+    for (;;) {
+        const qx_entry_t *e = &lex->slots[i];
+        if (!e->key)
+            return NULL;
+        if (e->hash == h && e->klen == n) {
+            size_t k = 0;
+            while (k < n && (w[k] | ((w[k] >= 'A' && w[k] <= 'Z') ? 32 : 0)) ==
+                                e->key[k])
+                k++;
+            if (k == n)
+                return e;
+        }
         i = (i + 1) & lex->mask;
     }
 }

@@ -138,7 +138,13 @@ typedef struct qx_lexicon {
     size_t n_pronouns;
     char **class_names; /* title classes, by class_id */
     size_t n_class_names;
-    char **countries; /* demonyms.tsv: countries[k] -> adjectives[k] */
+    /* Bit (hash >> 51) is set for every word that starts a verb or
+     * source phrase: most tokens are turned away without a lookup. */
+    uint64_t cue_bits[128];
+    uint64_t word_bits[128];   /* the same for every word of the table */
+    uint32_t cue_min, cue_max; /* shortest and longest cue word, bytes */
+    uint8_t cue_first[256];    /* first bytes of cue words, both cases */
+    char **countries;          /* demonyms.tsv: countries[k] -> adjectives[k] */
     char **adjectives;
     size_t n_demonyms;
 } qx_lexicon_t;
@@ -162,6 +168,18 @@ const qx_entry_t *qx_lookup(const qx_lexicon_t *lex, const char *word,
 
 /* The adjective of a country's nationality ("Azerbaijani"), or NULL. */
 const char *qx_demonym(const qx_lexicon_t *lex, const char *country);
+
+/* The hash qx_lookup() uses, of an ASCII word (case folded). */
+uint64_t qx_hash_ascii(const char *word, size_t len);
+
+/* Whether an ASCII word of hash h may start a cue phrase; when it may,
+ * its entry (or NULL). */
+const qx_entry_t *qx_cue_lookup(const qx_lexicon_t *lex, const char *word,
+                                size_t len, uint64_t h);
+
+/* qx_lookup() of an ASCII word of hash h (qx_hash_ascii()). */
+const qx_entry_t *qx_lookup_ascii(const qx_lexicon_t *lex, const char *word,
+                                  size_t len, uint64_t h);
 
 /* True when the word, normalized as qx_lookup() does, is `lower`. */
 int qx_word_eq(const char *word, size_t len, const char *lower);
