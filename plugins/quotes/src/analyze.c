@@ -73,9 +73,14 @@ static int extent(const qdoc_t *d, const qframe_t *f, uint32_t *start,
             b--;
     }
     int words = 0;
-    for (uint32_t k = a; k <= b && !words; k++)
-        words = qd_word(d, k) || (d->tok[k].flags & GLOSSA_TOKEN_NUMBER);
+    for (uint32_t k = a; k <= b; k++)
+        words += qd_word(d, k) || (d->tok[k].flags & GLOSSA_TOKEN_NUMBER);
     if (!words)
+        return 0;
+    /* "Lavrov said the following:" announces a quotation to come, which
+     * takes its speaker as a running quotation. */
+    if (f->region < 0 && words <= 3 && f->c_end < d->nt &&
+        qd_punct(d, f->c_end - 1, ':'))
         return 0;
     *start = d->tok[a].cp_start;
     *end = d->tok[b].cp_end;
