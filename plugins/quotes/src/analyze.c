@@ -65,6 +65,14 @@ static int extent(const qdoc_t *d, const qframe_t *f, uint32_t *start,
         b = f->c_end - 1;
         while (a < b && (qd_punct(d, a, ':') || qd_punct(d, a, ',')))
             a++;
+        /* "...,\"" before the reporting clause: the comma and the mark
+         * after it stay out; so does a footnote mark "[1]". */
+        if (b > a + 1 && qd_punct(d, b - 1, ',') &&
+            (d->tok[b].flags & GLOSSA_TOKEN_PUNCT) && !qd_word(d, b) &&
+            d->ti[b].region < 0 && !qd_punct(d, b, ')'))
+            b -= 2;
+        if (b > a + 2 && qd_punct(d, b, ']') && qd_punct(d, b - 2, '['))
+            b -= 3;
         /* A reported span leaves out the sentence's final period; a
          * block quote keeps it, as a quotation does. */
         while (b > a && (qd_punct(d, b, ',') || qd_punct(d, b, ';') ||

@@ -169,7 +169,16 @@ static int clause_start(qdoc_t *d, uint32_t j, uint32_t end)
 /* Where the content of a report ends, from its start: the sentence's end
  * (or the quotation's, for one that starts it), a semicolon, ", according
  * to", ", saying ..." or a spaced dash. */
-static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end)
+static int ing_word(const qdoc_t *d, uint32_t i)
+{
+    size_t len = d->tok[i].end - d->tok[i].start;
+    return qd_lower_word(d, i) && len > 5 &&
+           !memcmp(d->text + d->tok[i].end - 3, "ing", 3) &&
+           !(qd_flags(d, i) & (QW_PREP | QW_SUB));
+}
+
+static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end,
+                            int np_only)
 {
     uint32_t k = start;
     int r0 = region_at_open(d, start);
@@ -198,9 +207,16 @@ static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end)
         }
         if (qd_punct(d, k, ';'))
             return k;
+        /* ", saying ...", ", according to", and the author's own
+         * participle: ", sparking outrage", ", marking a shift" */
         if (qd_punct(d, k, ',') && k + 1 < end &&
-            (d->ti[k + 1].src_len ||
+            (d->ti[k + 1].src_len || ing_word(d, k + 1) ||
              (qd_participle(d, k + 1) && d->ti[k + 1].region < 0)))
+            return k;
+        /* A noun phrase or an infinitive ends at a comma or a
+         * subordinate clause: "as the key to peace after the talks". */
+        if (np_only && k > start &&
+            (qd_punct(d, k, ',') || (qd_flags(d, k) & QW_SUB)))
             return k;
         if (qd_dash(d, k) && (d->tok[k].flags & GLOSSA_TOKEN_SPACE_BEFORE) &&
             k > start + 3)
@@ -213,9 +229,10 @@ static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end)
  * or QNONE. */
 static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
                               const qx_verb_t *v, uint32_t end, int strong,
-                              int agent)
+                              int agent, int *np_only)
 {
     uint32_t fr = v->frames;
+    *np_only = 0;
     uint32_t j = skip_adjuncts(d, i + len, end, fr);
     if (j >= end)
         return QNONE;
@@ -234,8 +251,10 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
         return j;
     if (qd_is(d, j, "that") && (fr & (QF_CLAUSE | QF_THAT)))
         return j + 1;
-    if ((fr & QF_TO) && qd_is(d, j, "to") && qd_lower_word(d, j + 1))
+    if ((fr & QF_TO) && qd_is(d, j, "to") && qd_lower_word(d, j + 1)) {
+        *np_only = 1;
         return j;
+    }
     if (fr & (QF_OBJTO | QF_OF | QF_FOR | QF_AS | QF_OBJ)) {
         /* Past an object to the word that opens the content. */
         for (uint32_t k = j; k < end && k < j + 14; k++) {
@@ -243,6 +262,7 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
                 qd_punct(d, k, '.') || d->ti[k].region >= 0 ||
                 (d->ti[k].verb && k > j))
                 break;
+            *np_only = 1;
             if ((fr & QF_OBJTO) && qd_is(d, k, "to") && k > j &&
                 qd_lower_word(d, k + 1) && !qd_is(d, k + 1, "the"))
                 return k;
@@ -253,6 +273,7 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
                 return k + 1;
             if ((fr & QF_AS) && qd_is(d, k, "as"))
                 return k + 1;
+            *np_only = 0;
             if ((fr & QF_OBJ) && qd_is(d, k, "that") && k > j &&
                 (fr & (QF_THAT | QF_CLAUSE)))
                 return k + 1;
@@ -273,11 +294,15 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
     }
     if ((fr & QF_NP) && clause_start(d, j, end) && !d->ti[j].pron &&
         !(qd_flags(d, j) & (QW_AUX | QW_THIS)) && j + 1 < end &&
-        !qd_punct(d, j + 1, '.'))
+        !qd_punct(d, j + 1, '.')) {
+        *np_only = 1;
         return j;
+    }
     if ((fr & QF_SMALL) && strong && clause_start(d, j, end) &&
-        !qd_is(d, j, "it") && !d->ti[j].pron)
+        !qd_is(d, j, "it") && !d->ti[j].pron) {
+        *np_only = 1;
         return j;
+    }
     if ((fr & QF_CLAUSE) && !(fr & QF_OBJ) && clause_start(d, j, end))
         return j;
     return QNONE;
@@ -554,7 +579,7 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
         g.cue_first = i;
         g.cue_end = i + len;
         g.c_first = after + 1;
-        g.c_end = content_end(d, after + 1, end);
+        g.c_end = content_end(d, after + 1, end, 0);
         g.speaker_from = idx;
         g.np_first = np_s;
         g.np_end = np_e;
@@ -672,7 +697,7 @@ static int try_source(qdoc_t *d, uint32_t s, uint32_t i)
     if ((i == first || st == i || i == qs_subject_start(d, s, i + 1)) &&
         qd_punct(d, e, ',')) {
         f.c_first = e + 1;
-        f.c_end = content_end(d, e + 1, end);
+        f.c_end = content_end(d, e + 1, end, 0);
     } else if (i > first && qd_punct(d, i - 1, ',')) {
         uint32_t cend = i - 1;
         int reg =
@@ -915,7 +940,8 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
             uint32_t a = i + len + 1;
             uint32_t e = qs_np_right(d, a, end);
             if (e > a && qs_speakerlike(d, a, e)) {
-                uint32_t c = content_after(d, e, 0, v, end, 1, 1);
+                int np_only;
+                uint32_t c = content_after(d, e, 0, v, end, 1, 1, &np_only);
                 if (c != QNONE && c > e) {
                     qframe_t f;
                     frame_init(&f, s, FH_VERB);
@@ -925,7 +951,7 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
                     f.np_end = e;
                     f.pos = a;
                     f.c_first = c;
-                    f.c_end = content_end(d, c, end);
+                    f.c_end = content_end(d, c, end, np_only);
                     if (f.c_first < f.c_end) {
                         if (cur >= 0)
                             d->frames[cur].c_end = cut;
@@ -950,7 +976,7 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
                 f.np_end = i + len;
                 f.pos = i - 2;
                 f.c_first = i + len + 1;
-                f.c_end = content_end(d, f.c_first, end);
+                f.c_end = content_end(d, f.c_first, end, 0);
                 if (f.c_first < f.c_end) {
                     if (cur >= 0)
                         d->frames[cur].c_end = cut;
@@ -993,11 +1019,12 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
         int strong = f.speaker_from >= 0 ||
                      (f.np_end > f.np_first && (d->ti[f.np_end - 1].ent >= 0 ||
                                                 d->ti[f.np_end - 1].pron));
-        uint32_t c = content_after(d, i, len, v, end, strong, 0);
+        int np_only;
+        uint32_t c = content_after(d, i, len, v, end, strong, 0, &np_only);
         if (c == QNONE)
             continue;
         f.c_first = c;
-        f.c_end = content_end(d, c, end);
+        f.c_end = content_end(d, c, end, np_only);
         if (f.c_end <= f.c_first)
             continue;
         if (f.c_end - f.c_first > (uint32_t)d->set->max_words)

@@ -33,7 +33,8 @@ enum {
     QW_THIS = 1u << 11,
     QW_NOCLAUSE = 1u << 12, /* cannot open a content clause ("said so") */
     QW_CUE = 1u << 13,      /* starts a verb or source phrase (computed) */
-    QW_ART = 1u << 14       /* an article or demonstrative before a noun */
+    QW_ART = 1u << 14,      /* an article or demonstrative before a noun */
+    QW_SUB = 1u << 15       /* opens an adverbial clause ("after", "while") */
 };
 
 /* Frames of a reporting verb (verbs.tsv). */
