@@ -14,6 +14,7 @@ static int rank(const qframe_t *f)
     case FH_PASSIVE:
         return 1;
     case FH_BLOCK:
+    case FH_COLON:
         return 2;
     default:
         return 3;
@@ -154,7 +155,7 @@ static int resolve_all(qdoc_t *d)
 }
 
 static const char *HOW[] = {"",        "verb",     "source", "headline",
-                            "passive", "continue", "block"};
+                            "passive", "continue", "block",  "colon"};
 
 static void trace_frame(const qdoc_t *d, size_t k)
 {

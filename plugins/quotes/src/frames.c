@@ -461,9 +461,12 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
 {
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
     uint32_t np_s = QNONE, np_e = QNONE, p = QNONE, after = QNONE;
-    /* "..., X said" */
+    /* "..., X said", "..., X has said", "..., X was quoted as saying" */
     uint32_t j = i;
-    while (j > first && (qd_flags(d, j - 1) & QW_ADV))
+    while (j > first && ((qd_flags(d, j - 1) & QW_ADV) ||
+                         ((qd_flags(d, j - 1) & QW_AUX) && !d->ti[j - 1].pron &&
+                          !qd_is(d, j - 1, "'s") &&
+                          (!be_aux(d, j - 1) || (v->frames & QF_PINV)))))
         j--;
     uint32_t st = qs_np_left(d, j, first), ne = j, st_app = QNONE;
     if (st == j && j > first + 2 && qd_punct(d, j - 1, ',')) {
@@ -1039,6 +1042,40 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
     return 0;
 }
 
+/* "Aliyev was blunt: “...”": a quotation after a colon that ends the
+ * sentence is its subject's. Returns 1 when it made a frame. */
+static int after_colon(qdoc_t *d, size_t r)
+{
+    qregion_t *g = &d->regions[r];
+    uint32_t s = d->ti[g->open].sent;
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    if (g->open <= first + 1 || !qd_punct(d, g->open - 1, ':') ||
+        g->close == QNONE)
+        return 0;
+    uint32_t after = g->close + 1;
+    if (after < end && !(qd_punct(d, after, '.') && after + 1 >= end))
+        return 0;
+    uint32_t words = 0;
+    for (uint32_t k = g->first; k <= g->last; k++)
+        words += qd_word(d, k);
+    uint32_t ns, ne;
+    if (words < 3 || !clause_subject(d, s, g->open - 1, &ns, &ne) ||
+        !qs_speakerlike(d, ns, ne))
+        return 0;
+    qframe_t f;
+    frame_init(&f, s, FH_COLON);
+    f.region = (int32_t)r;
+    f.c_first = g->open;
+    f.c_end = after;
+    f.np_first = ns;
+    f.np_end = ne;
+    f.pos = ns;
+    f.cue_first = g->open - 1;
+    f.cue_end = g->open;
+    g->used = 1;
+    return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+}
+
 /* Quotations no report covers, standing as sentences: they go on with the
  * last speaker. */
 static int continuations(qdoc_t *d)
@@ -1046,6 +1083,11 @@ static int continuations(qdoc_t *d)
     for (size_t r = 0; r < d->n_regions; r++) {
         qregion_t *g = &d->regions[r];
         if (g->used)
+            continue;
+        int rc = after_colon(d, r);
+        if (rc < 0)
+            return rc;
+        if (rc)
             continue;
         uint32_t s = d->ti[g->open].sent;
         uint32_t first = qd_sent_first(d, s);

@@ -51,7 +51,8 @@ typedef enum fhow {
     FH_HEADLINE, /* X: content, content: X */
     FH_PASSIVE,  /* it was stated that */
     FH_CONTINUE, /* a quotation standing alone, continuing a speaker */
-    FH_BLOCK     /* a block quote with an attribution line */
+    FH_BLOCK,    /* a block quote with an attribution line */
+    FH_COLON     /* X was blunt: “...” */
 } fhow_t;
 
 typedef struct qframe {

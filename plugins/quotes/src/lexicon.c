@@ -268,7 +268,7 @@ static const struct {
     {"to", QF_TO},           {"objto", QF_OBJTO}, {"of", QF_OF},
     {"for", QF_FOR},         {"as", QF_AS},       {"np", QF_NP},
     {"small", QF_SMALL},     {"inv", QF_INV},     {"quote", QF_QUOTE},
-    {"passive", QF_PASSIVE}, {"msg", QF_MSG}};
+    {"passive", QF_PASSIVE}, {"msg", QF_MSG},     {"pinv", QF_PINV}};
 
 static const struct {
     const char *name;

@@ -52,7 +52,8 @@ enum {
     QF_INV = 1u << 10,
     QF_QUOTE = 1u << 11,
     QF_PASSIVE = 1u << 12,
-    QF_MSG = 1u << 13
+    QF_MSG = 1u << 13,
+    QF_PINV = 1u << 14 /* after its content in the passive: "was quoted" */
 };
 
 typedef enum qx_ptype {
