@@ -639,6 +639,54 @@ static int acronym(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
     return 0;
 }
 
+/* "the Prime Minister's Office", "the President's statement": an office
+ * or a message of the title before it speaks for its holder. */
+static int office_of(const qx_head_t *head)
+{
+    return head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE;
+}
+
+/* A person inside an organisation's span, after a title: the entities
+ * layer may take "Foreign Ministry Spokeswoman Maria Zakharova" for one
+ * organisation. The person is the one the document names with that
+ * surname, or the words after the title. Returns 1 when found, 0 when
+ * not, or GLOSSA_ENOMEM. */
+static int name_in_org(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
+{
+    uint32_t t = QNONE;
+    for (uint32_t i = org->tok_first; i < org->tok_last; i++)
+        if (d->ti[i].title && !d->ti[i + 1].title)
+            t = i + 1;
+    if (t == QNONE || t > org->tok_last)
+        return 0;
+    for (uint32_t i = t; i <= org->tok_last; i++)
+        if (!(d->tok[i].flags & GLOSSA_TOKEN_UPPER) || d->ti[i].head ||
+            !qd_word(d, i))
+            return 0;
+    const char *sur = d->text + d->tok[org->tok_last].start;
+    size_t n = d->tok[org->tok_last].end - d->tok[org->tok_last].start;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        size_t cn = e->canonical ? strlen(e->canonical) : 0;
+        if (e->label == QE_PERSON && cn >= n &&
+            !memcmp(e->canonical + cn - n, sur, n) &&
+            (cn == n || e->canonical[cn - n - 1] == ' ')) {
+            set_name(spk, e->canonical, QR_PERSON);
+            return 1;
+        }
+    }
+    size_t len = d->tok[org->tok_last].end - d->tok[t].start;
+    char *name = malloc(len + 1);
+    if (!name)
+        return GLOSSA_ENOMEM;
+    memcpy(name, d->text + d->tok[t].start, len);
+    name[len] = '\0';
+    free(spk->owned);
+    spk->owned = name;
+    set_name(spk, name, QR_PERSON);
+    return 1;
+}
+
 /* The state an organisation belongs to: its refers_to, the country its
  * canonical name ends with ("Ministry of Foreign Affairs of Russia"), or
  * the country of the nationality it starts with ("Russian Foreign
@@ -841,6 +889,9 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (org) {
+        int rc = name_in_org(d, org, spk);
+        if (rc)
+            return rc < 0 ? rc : 1;
         const char *st = org->refers_to;
         if (title && title_tok > org->tok_last &&
             (!head || head_tok < title_tok)) {
@@ -852,7 +903,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 return 1;
             }
         }
-        int rc = ministry(d, org, s, spk);
+        rc = ministry(d, org, s, spk);
         if (!rc && !st)
             rc = acronym(d, org, spk);
         if (rc)
@@ -870,7 +921,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             if (dem)
                 return compose(spk, dem, head->name) ? GLOSSA_ENOMEM : 1;
         }
-        if (title && (!head || head_tok < title_tok)) {
+        if (title && (!head || head_tok < title_tok || office_of(head))) {
             const char *who = person_with_title(d, title, st, NULL, s);
             set_name(spk, who ? who : st, who ? QR_PERSON : QR_BODY);
             return 1;
@@ -917,7 +968,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         spk->found = 1;
         return 1;
     }
-    if (title && (!head || head_tok < title_tok)) {
+    if (title && (!head || head_tok < title_tok || office_of(head))) {
         const char *who = person_with_title(d, title, NULL, NULL, s);
         if (who) {
             set_name(spk, who, QR_PERSON);
