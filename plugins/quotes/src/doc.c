@@ -126,10 +126,8 @@ static uint32_t phrase_match(const qdoc_t *d, uint32_t i, uint32_t end,
         return 0;
     for (uint32_t k = 0; k < p->ntail; k++) {
         uint32_t t = i + 1 + k;
-        size_t len;
-        const char *w = tok_text(d, t, &len);
         if (!(d->tok[t].flags & GLOSSA_TOKEN_WORD) ||
-            !qx_word_eq(w, len, d->lex->tails[p->tail + k]))
+            !qd_is(d, t, d->lex->tails[p->tail + k]))
             return 0;
     }
     return 1u + p->ntail;
@@ -250,7 +248,7 @@ int qd_setup(qdoc_t *d)
     uint32_t s_end = d->ns ? qd_sent_end(d, 0) : 0;
     for (uint32_t i = 0; i < d->nt; i++) {
         tinfo_t *t = &d->ti[i];
-        t->ent = t->pent = t->region = -1;
+        t->ent = t->region = -1;
         while (s + 1 < d->ns && i >= s_end)
             s_end = qd_sent_end(d, ++s);
         t->sent = s;
@@ -291,8 +289,8 @@ int qd_setup(qdoc_t *d)
                     d->ti[i].ent = (int32_t)k;
             } else {
                 e->partial = 1;
-                if (d->ti[i].pent < 0)
-                    d->ti[i].pent = (int32_t)k;
+                if (!d->ti[i].pent)
+                    d->ti[i].pent = (int32_t)k + 1;
             }
         }
     }

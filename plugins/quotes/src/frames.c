@@ -47,18 +47,12 @@ static void frame_init(qframe_t *f, uint32_t sent, uint8_t how)
 
 static int region_at_open(const qdoc_t *d, uint32_t i)
 {
-    for (size_t r = 0; r < d->n_regions; r++)
-        if (d->regions[r].open == i)
-            return (int)r;
-    return -1;
+    return i < d->nt ? d->ti[i].opens - 1 : -1;
 }
 
 static int region_at_close(const qdoc_t *d, uint32_t i)
 {
-    for (size_t r = 0; r < d->n_regions; r++)
-        if (d->regions[r].close == i)
-            return (int)r;
-    return -1;
+    return i < d->nt ? d->ti[i].closes - 1 : -1;
 }
 
 static int is_open_mark(const qdoc_t *d, uint32_t i)

@@ -19,7 +19,7 @@ enum {
 typedef struct tinfo {
     const qx_entry_t *e; /* lexicon entry, or NULL */
     int32_t ent;         /* entity covering the whole token, or -1 */
-    int32_t pent;        /* entity covering part of it, or -1 */
+    int32_t pent;        /* entity covering part of it + 1, or 0 */
     int32_t region;      /* quote region whose content holds it, or -1 */
     uint32_t sent;
     uint32_t line;      /* lines are separated by line breaks */
@@ -36,6 +36,8 @@ typedef struct tinfo {
     uint8_t single;     /* the mark is a single quote */
     uint8_t marked;     /* phrases of its sentence are marked */
     uint8_t looked;     /* e is its lexicon entry (else: not looked up) */
+    int32_t opens;      /* the region this mark opens + 1, or 0 */
+    int32_t closes;     /* the region this mark closes + 1, or 0 */
 } tinfo_t;
 
 /* A stretch of text between quotation marks. */

@@ -106,6 +106,9 @@ static int add_region(qdoc_t *d, uint32_t open, uint32_t close, uint32_t last,
     for (uint32_t k = first; k <= last; k++)
         if (d->ti[k].region < 0)
             d->ti[k].region = (int32_t)d->n_regions;
+    d->ti[open].opens = (int32_t)d->n_regions + 1;
+    if (close != QNONE)
+        d->ti[close].closes = (int32_t)d->n_regions + 1;
     d->n_regions++;
     return 0;
 }

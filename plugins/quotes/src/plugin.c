@@ -117,12 +117,6 @@ static uint8_t label_of(const char *s)
     return QE_OTHER;
 }
 
-static const char *str_field(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The entity spans, or -1 when the layer is malformed. */
 static int read_entities(const json_t *layer, qent_t **out, size_t *n)
 {
@@ -139,22 +133,37 @@ static int read_entities(const json_t *layer, qent_t **out, size_t *n)
     size_t k = 0;
     for (size_t i = 0; i < count; i++) {
         const json_t *o = json_array_get(layer, i);
-        const json_t *a = json_object_get(o, "start");
-        const json_t *b = json_object_get(o, "end");
-        const char *canonical = str_field(o, "canonical");
-        if (!json_is_integer(a) || !json_is_integer(b)) {
+        /* One pass over the span's keys instead of a lookup per field. */
+        const char *key;
+        const json_t *v;
+        json_int_t sa = -1, sb = -1;
+        const char *canonical = NULL, *label = NULL;
+        memset(&e[k], 0, sizeof e[k]);
+        json_object_foreach((json_t *)o, key, v)
+        {
+            if (!strcmp(key, "start"))
+                sa = json_is_integer(v) ? json_integer_value(v) : -2;
+            else if (!strcmp(key, "end"))
+                sb = json_is_integer(v) ? json_integer_value(v) : -2;
+            else if (!strcmp(key, "label"))
+                label = json_string_value(v);
+            else if (!strcmp(key, "canonical"))
+                canonical = json_string_value(v);
+            else if (!strcmp(key, "refers_to"))
+                e[k].refers_to = json_string_value(v);
+            else if (!strcmp(key, "text"))
+                e[k].text = json_string_value(v);
+        }
+        if (sa == -2 || sb == -2 || !json_is_object(o)) {
             free(e);
             return -1;
         }
-        json_int_t sa = json_integer_value(a), sb = json_integer_value(b);
         if (sa < 0 || sb < sa || sb > (json_int_t)UINT32_MAX)
             continue;
         e[k].start = (uint32_t)sa;
         e[k].end = (uint32_t)sb;
-        e[k].label = label_of(str_field(o, "label"));
-        e[k].text = str_field(o, "text");
+        e[k].label = label_of(label);
         e[k].canonical = canonical ? canonical : e[k].text;
-        e[k].refers_to = str_field(o, "refers_to");
         if (e[k].canonical)
             k++;
     }

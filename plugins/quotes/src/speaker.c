@@ -80,7 +80,7 @@ static int ncls(const qdoc_t *d, uint32_t i)
         return N_NUM;
     if (!(tf & GLOSSA_TOKEN_WORD))
         return N_NONE;
-    if (t->pent >= 0)
+    if (t->pent)
         return N_MOD;
     if ((tf & GLOSSA_TOKEN_UPPER) && !t->verb &&
         !(f & (QW_AUX | QW_PREP | QW_CONJ | QW_REL | QW_COMP | QW_OPENER |
