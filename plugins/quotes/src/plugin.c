@@ -141,18 +141,34 @@ static int read_entities(const json_t *layer, qent_t **out, size_t *n)
         memset(&e[k], 0, sizeof e[k]);
         json_object_foreach((json_t *)o, key, v)
         {
-            if (!strcmp(key, "start"))
-                sa = json_is_integer(v) ? json_integer_value(v) : -2;
-            else if (!strcmp(key, "end"))
-                sb = json_is_integer(v) ? json_integer_value(v) : -2;
-            else if (!strcmp(key, "label"))
-                label = json_string_value(v);
-            else if (!strcmp(key, "canonical"))
-                canonical = json_string_value(v);
-            else if (!strcmp(key, "refers_to"))
-                e[k].refers_to = json_string_value(v);
-            else if (!strcmp(key, "text"))
-                e[k].text = json_string_value(v);
+            switch (key[0]) {
+            case 's':
+                if (!strcmp(key, "start"))
+                    sa = json_is_integer(v) ? json_integer_value(v) : -2;
+                break;
+            case 'e':
+                if (!strcmp(key, "end"))
+                    sb = json_is_integer(v) ? json_integer_value(v) : -2;
+                break;
+            case 'l':
+                if (!strcmp(key, "label"))
+                    label = json_string_value(v);
+                break;
+            case 'c':
+                if (!strcmp(key, "canonical"))
+                    canonical = json_string_value(v);
+                break;
+            case 'r':
+                if (!strcmp(key, "refers_to"))
+                    e[k].refers_to = json_string_value(v);
+                break;
+            case 't':
+                if (!strcmp(key, "text"))
+                    e[k].text = json_string_value(v);
+                break;
+            default:
+                break;
+            }
         }
         if (sa == -2 || sb == -2 || !json_is_object(o)) {
             free(e);
