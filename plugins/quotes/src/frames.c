@@ -1,7 +1,8 @@
 /* Reports and their content.
  *
  * Only sentences with a cue (a reporting verb or a source phrase), a
- * quotation mark, a colon or a line-initial dash are read. In them:
+ * quotation mark, a colon, a bracket or a line-initial dash are read. In
+ * them:
  *   - a verb with its content after it: "X said (that) ...", "X told Y
  *     ...", "X urged Y to ...", "X accused Y of ...", "X said: “...”";
  *   - a verb after its content: "..., X said", "..., said X",
@@ -15,8 +16,9 @@
  * inner speaker's and gives no span of its own, unless it is coordinated
  * with the first ("said that ... and accused ...", ", adding that ...").
  * Quotations that no report covers and that stand as sentences of their
- * own continue the last speaker; others (scare quotes, titles) are left
- * out. */
+ * own continue the last speaker; one after a colon that ends its sentence
+ * is the sentence subject's ("Aliyev was blunt: “...”"); others (scare
+ * quotes, titles) are left out. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -428,12 +430,11 @@ static int attribution_ends(qdoc_t *d, uint32_t j, uint32_t end)
            qd_lower_word(d, j);
 }
 
-/* The start of content that ends at token `cend` of sentence s: the
- * quotation's opening mark when the content ends with a quotation that
- * began before the sentence, else the sentence start, or the quotation's
- * mark when only an adverbial ("Besides,") precedes it. */
-static uint32_t left_content_start(qdoc_t *d, uint32_t s, uint32_t cend,
-                                   int reg)
+/* The start of content that precedes its reporting clause in sentence s
+ * (ending with quotation `reg`, or -1): the quotation's opening mark when
+ * the quotation began before the sentence or only an adverbial
+ * ("Besides,") precedes it, else the sentence start. */
+static uint32_t left_content_start(qdoc_t *d, uint32_t s, int reg)
 {
     uint32_t first = qd_sent_first(d, s);
     if (reg >= 0) {
@@ -444,7 +445,6 @@ static uint32_t left_content_start(qdoc_t *d, uint32_t s, uint32_t cend,
         if (st == r->open)
             return r->open;
     }
-    (void)cend;
     return first;
 }
 
@@ -543,7 +543,7 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     }
     if (reg >= 0)
         cend = d->regions[reg].close + 1;
-    uint32_t cs = left_content_start(d, s, cend, reg);
+    uint32_t cs = left_content_start(d, s, reg);
     if (cs >= cend)
         return -1;
     if (reg < 0) {
@@ -699,7 +699,7 @@ static int try_source(qdoc_t *d, uint32_t s, uint32_t i)
         uint32_t cend = i - 1;
         int reg =
             is_close_mark(d, cend - 1) ? region_at_close(d, cend - 1) : -1;
-        f.c_first = left_content_start(d, s, cend, reg);
+        f.c_first = left_content_start(d, s, reg);
         f.c_end = cend;
         f.inverted = 1;
     } else {

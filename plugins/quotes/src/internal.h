@@ -32,8 +32,6 @@ typedef struct tinfo {
     uint8_t head_start; /* a head phrase starts here */
     uint8_t pron;       /* pronoun index + 1 */
     uint8_t src_len;    /* tokens of a source phrase starting here */
-    uint8_t mark;       /* QM_* */
-    uint8_t single;     /* the mark is a single quote */
     uint8_t marked;     /* phrases of its sentence are marked */
     uint8_t looked;     /* e is its lexicon entry (else: not looked up) */
     int32_t opens;      /* the region this mark opens + 1, or 0 */

@@ -82,10 +82,8 @@ static int opens(const qdoc_t *d, uint32_t i)
            qd_punct(d, i - 1, ':') || qd_dash(d, i - 1);
 }
 
-static int add_region(qdoc_t *d, uint32_t open, uint32_t close, uint32_t last,
-                      uint8_t single)
+static int add_region(qdoc_t *d, uint32_t open, uint32_t close, uint32_t last)
 {
-    (void)single;
     uint32_t first = open + 1;
     if (first > last || last == QNONE)
         return 0;
@@ -143,7 +141,7 @@ static int pair_double(qdoc_t *d)
     for (uint32_t i = 0; i < d->nt; i++) {
         if (open != QNONE && i > open + 1 &&
             d->ti[i].line != d->ti[i - 1].line && !goes_on(d, open, i)) {
-            if (add_region(d, open, QNONE, i - 1, 0))
+            if (add_region(d, open, QNONE, i - 1))
                 return GLOSSA_ENOMEM;
             open = QNONE;
         }
@@ -170,13 +168,13 @@ static int pair_double(qdoc_t *d)
                 depth--;
                 continue;
             }
-            if (add_region(d, open, i, i - 1, 0))
+            if (add_region(d, open, i, i - 1))
                 return GLOSSA_ENOMEM;
             open = QNONE;
         }
     }
     if (open != QNONE && d->nt &&
-        add_region(d, open, QNONE, (uint32_t)d->nt - 1, 0))
+        add_region(d, open, QNONE, (uint32_t)d->nt - 1))
         return GLOSSA_ENOMEM;
     return 0;
 }
@@ -210,7 +208,7 @@ static int pair_single(qdoc_t *d)
             if (can_open)
                 open = i;
         } else if (can_close) {
-            if (add_region(d, open, i, i - 1, 1))
+            if (add_region(d, open, i, i - 1))
                 return GLOSSA_ENOMEM;
             open = QNONE;
         }
