@@ -235,6 +235,14 @@ static int cue_punct(const qdoc_t *d, uint32_t i)
     return 0;
 }
 
+static int cue_prefix(const qx_lexicon_t *lex, const char *w, size_t n)
+{
+    int bit = qx_prefix_bit(w, n);
+    if (bit < 0)
+        return lex->cue_short;
+    return (lex->cue_prefix[bit >> 6] & (1ull << (bit & 63))) != 0;
+}
+
 /* Only cue words are looked up here, through the lexicon's bit filter;
  * the other words of a sentence are looked up when the sentence is read
  * (qd_mark_sentence), which most sentences never are. */
@@ -261,17 +269,17 @@ int qd_setup(qdoc_t *d)
         if ((tf & (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII)) ==
                 (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII) &&
             tlen >= d->lex->cue_min && tlen <= d->lex->cue_max &&
-            d->lex->cue_first[(unsigned char)d->text[d->tok[i].start]]) {
+            cue_prefix(d->lex, d->text + d->tok[i].start, tlen)) {
             size_t len;
             const char *w = tok_text(d, i, &len);
+            /* The word is looked up for good here: its sentence, if read,
+             * will not hash it again. */
             const qx_entry_t *e =
-                qx_cue_lookup(d->lex, w, len, qx_hash_ascii(w, len));
-            if (e && (e->flags & QW_CUE)) {
-                t->e = e;
-                t->looked = 1;
-                if (d->ns)
-                    d->cand[s] = 1;
-            }
+                qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len));
+            t->e = e;
+            t->looked = 1;
+            if (e && (e->flags & QW_CUE) && d->ns)
+                d->cand[s] = 1;
         } else if ((tf & GLOSSA_TOKEN_PUNCT) && d->ns && cue_punct(d, i)) {
             d->cand[s] = 1;
         }

@@ -34,13 +34,29 @@ typedef struct loader {
     size_t line;
 } loader_t;
 
+/* A word's hash, eight bytes at a time, with ASCII letters folded to
+ * lower case (OR 0x20; other bytes a word holds are unchanged by it or
+ * fold alike on both sides), so that a token needs no lowercase copy. */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
+    const uint64_t fold = 0x2020202020202020ull;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = (h ^ (v | fold)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
     }
+    if (n) {
+        uint64_t v = 0;
+        memcpy(&v, s, n);
+        h = (h ^ (v | (fold >> (8 * (8 - n))))) * 0xff51afd7ed558ccdull;
+    }
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -567,15 +583,15 @@ static int build(loader_t *ld)
     for (size_t i = 0; i <= lex->mask; i++) {
         qx_entry_t *e = &lex->slots[i];
         if (e->key && (e->flags & QW_CUE)) {
-            lex->cue_bits[e->hash >> 57] |= 1ull << ((e->hash >> 51) & 63);
             if (!lex->cue_min || e->klen < lex->cue_min)
                 lex->cue_min = e->klen;
             if (e->klen > lex->cue_max)
                 lex->cue_max = e->klen;
-            unsigned char c0 = (unsigned char)e->key[0];
-            lex->cue_first[c0] = 1;
-            if (c0 >= 'a' && c0 <= 'z')
-                lex->cue_first[c0 - 32] = 1;
+            int bit = qx_prefix_bit(e->key, e->klen);
+            if (bit >= 0)
+                lex->cue_prefix[bit >> 6] |= 1ull << (bit & 63);
+            else
+                lex->cue_short = 1;
         }
         if (e->key)
             lex->word_bits[e->hash >> 57] |= 1ull << ((e->hash >> 51) & 63);
@@ -688,27 +704,11 @@ const qx_entry_t *qx_lookup(const qx_lexicon_t *lex, const char *word,
 
 uint64_t qx_hash_ascii(const char *w, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)w[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return hash_bytes(w, n);
 }
 
 static const qx_entry_t *probe_ascii(const qx_lexicon_t *lex, const char *w,
                                      size_t n, uint64_t h);
-
-const qx_entry_t *qx_cue_lookup(const qx_lexicon_t *lex, const char *w,
-                                size_t n, uint64_t h)
-{
-    if (!(lex->cue_bits[h >> 57] & (1ull << ((h >> 51) & 63))))
-        return NULL;
-    return probe_ascii(lex, w, n, h);
-}
 
 const qx_entry_t *qx_lookup_ascii(const qx_lexicon_t *lex, const char *w,
                                   size_t n, uint64_t h)

@@ -140,12 +140,14 @@ typedef struct qx_lexicon {
     size_t n_pronouns;
     char **class_names; /* title classes, by class_id */
     size_t n_class_names;
-    /* Bit (hash >> 51) is set for every word that starts a verb or
-     * source phrase: most tokens are turned away without a lookup. */
-    uint64_t cue_bits[128];
-    uint64_t word_bits[128];   /* the same for every word of the table */
+    /* Bit (hash >> 51) is set for every word of the table: most tokens
+     * are turned away without a probe. */
+    uint64_t word_bits[128];
+    /* Only words that could be cues (a verb's or a source phrase's first
+     * word) are looked up in the first pass over a document. */
     uint32_t cue_min, cue_max; /* shortest and longest cue word, bytes */
-    uint8_t cue_first[256];    /* first bytes of cue words, both cases */
+    uint64_t cue_prefix[64];   /* 3-letter prefixes of cue words, hashed */
+    int cue_short;             /* some cue word is shorter than 3 bytes */
     char **countries;          /* demonyms.tsv: countries[k] -> adjectives[k] */
     char **adjectives;
     size_t n_demonyms;
@@ -171,13 +173,19 @@ const qx_entry_t *qx_lookup(const qx_lexicon_t *lex, const char *word,
 /* The adjective of a country's nationality ("Azerbaijani"), or NULL. */
 const char *qx_demonym(const qx_lexicon_t *lex, const char *country);
 
+/* The bit of a word's first three letters (case folded) in cue_prefix,
+ * or -1 for a word shorter than the shortest cue word. */
+static inline int qx_prefix_bit(const char *w, size_t n)
+{
+    if (n < 3)
+        return -1;
+    unsigned a = (unsigned char)w[0] | 32u, b = (unsigned char)w[1] | 32u,
+             c = (unsigned char)w[2] | 32u;
+    return (int)(((a * 31u + b) * 31u + c) & 4095u);
+}
+
 /* The hash qx_lookup() uses, of an ASCII word (case folded). */
 uint64_t qx_hash_ascii(const char *word, size_t len);
-
-/* Whether an ASCII word of hash h may start a cue phrase; when it may,
- * its entry (or NULL). */
-const qx_entry_t *qx_cue_lookup(const qx_lexicon_t *lex, const char *word,
-                                size_t len, uint64_t h);
 
 /* qx_lookup() of an ASCII word of hash h (qx_hash_ascii()). */
 const qx_entry_t *qx_lookup_ascii(const qx_lexicon_t *lex, const char *word,
