@@ -29,11 +29,11 @@ static void *create(const glossa_create_args_t *args, char *err,
     (void)err;
     (void)err_size;
     host = args->host;
-    snprintf(summary, sizeof(summary), "%s/%lld/%d",
-             json_string_value(json_object_get(args->config, "mode")),
-             (long long)json_integer_value(
-                 json_object_get(args->config, "count")),
-             json_is_true(json_object_get(args->config, "flag")));
+    snprintf(
+        summary, sizeof(summary), "%s/%lld/%d",
+        json_string_value(json_object_get(args->config, "mode")),
+        (long long)json_integer_value(json_object_get(args->config, "count")),
+        json_is_true(json_object_get(args->config, "flag")));
     return (void *)&host;
 }
 

@@ -19,28 +19,56 @@ typedef struct state {
 } state_t;
 
 static const glossa_option_t OPTIONS[] = {
-    {"verbs", GLOSSA_OPTION_STRING, "\"verbs.tsv\"",
-     "reporting verbs and their frames (relative paths: the data directory)"},
-    {"sources", GLOSSA_OPTION_STRING, "\"sources.tsv\"",
-     "source phrases (\"according to\")"},
-    {"titles", GLOSSA_OPTION_STRING, "\"titles.tsv\"",
-     "titles and offices of people"},
-    {"heads", GLOSSA_OPTION_STRING, "\"heads.tsv\"",
-     "nouns that head a speaker's phrase (bodies, ministries, groups)"},
-    {"pronouns", GLOSSA_OPTION_STRING, "\"pronouns.tsv\"",
-     "pronouns that may name a speaker"},
-    {"grammar", GLOSSA_OPTION_STRING, "\"grammar.tsv\"",
-     "function words the frame rules read"},
-    {"demonyms", GLOSSA_OPTION_STRING, "\"demonyms.tsv\"",
-     "countries and their nationality adjectives, for ministries' names"},
-    {"carry", GLOSSA_OPTION_INTEGER, "4",
-     "sentences a pronoun, an office or a running quotation looks back "
-     "for its speaker (1-20)"},
-    {"max_words", GLOSSA_OPTION_INTEGER, "150",
-     "the longest reported content, in tokens (10-10000)"},
-    {"trace", GLOSSA_OPTION_BOOLEAN, "false",
-     "log every report found, with its speaker, at level debug"},
-    {NULL, 0, NULL, NULL}};
+    {.key = "verbs",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"verbs.tsv\"",
+     .description = "reporting verbs and their frames (relative paths: the "
+                    "data directory)"},
+    {.key = "sources",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"sources.tsv\"",
+     .description = "source phrases (\"according to\")"},
+    {.key = "titles",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"titles.tsv\"",
+     .description = "titles and offices of people"},
+    {.key = "heads",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"heads.tsv\"",
+     .description =
+         "nouns that head a speaker's phrase (bodies, ministries, groups)"},
+    {.key = "pronouns",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"pronouns.tsv\"",
+     .description = "pronouns that may name a speaker"},
+    {.key = "grammar",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"grammar.tsv\"",
+     .description = "function words the frame rules read"},
+    {.key = "demonyms",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"demonyms.tsv\"",
+     .description =
+         "countries and their nationality adjectives, for ministries' names"},
+    {.key = "carry",
+     .type = GLOSSA_OPTION_INTEGER,
+     .default_json = "4",
+     .description =
+         "sentences a pronoun, an office or a running quotation looks back "
+         "for its speaker (1-20)",
+     .minimum = "1",
+     .maximum = "20"},
+    {.key = "max_words",
+     .type = GLOSSA_OPTION_INTEGER,
+     .default_json = "150",
+     .description = "the longest reported content, in tokens (10-10000)",
+     .minimum = "10",
+     .maximum = "10000"},
+    {.key = "trace",
+     .type = GLOSSA_OPTION_BOOLEAN,
+     .default_json = "false",
+     .description = "log every report found, with its speaker, at level debug"},
+    {.key = NULL}};
 
 static const char *config_string(const json_t *config, const char *key)
 {
@@ -279,7 +307,40 @@ static void quotes_destroy(void *state)
     free(st);
 }
 
-static const char *const REQUIRES[] = {"entities", NULL};
+static const char *const INPUTS[] = {"entities", NULL};
+static const char *const KINDS[] = {"direct", "reported", NULL};
+
+/* The fields of a quote, for the output schema (glossa schema). */
+static const glossa_field_t SPAN_FIELDS[] = {
+    {.name = "kind",
+     .type = "string",
+     .description = "direct: the words inside quotation marks; reported: "
+                    "the content of indirect speech",
+     .required = 1,
+     .choices = KINDS},
+    {.name = "speaker",
+     .type = "string|null",
+     .description = "the canonical name of who said it (the Kremlin and "
+                    "capitals as their state), or null when the text does "
+                    "not name a speaker",
+     .required = 1},
+    {.name = "speaker_text",
+     .type = "string",
+     .description = "the words nearest the quote that name the speaker (he, "
+                    "Peskov, the ministry)"},
+    {.name = "speaker_start",
+     .type = "integer",
+     .description = "where speaker_text is (code points)",
+     .minimum = "0"},
+    {.name = "speaker_end",
+     .type = "integer",
+     .description = "where speaker_text ends (code points, exclusive)",
+     .minimum = "0"},
+    {.name = "cue",
+     .type = "string|null",
+     .description = "the reporting verb or source phrase (said, according "
+                    "to); null for a quotation no verb introduces"},
+    {.name = NULL}};
 
 static const glossa_plugin_t DESCRIPTOR = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
@@ -287,11 +348,12 @@ static const glossa_plugin_t DESCRIPTOR = {
     .name = "quotes",
     .version = "0.1.0",
     .description = "quotations and reported speech with their speaker",
-    .requires = REQUIRES,
+    .inputs = INPUTS,
     .create = quotes_create,
     .annotate = quotes_annotate,
     .destroy = quotes_destroy,
     .options = OPTIONS,
+    .span_fields = SPAN_FIELDS,
 };
 
 GLOSSA_PLUGIN_DEFINE(DESCRIPTOR)
