@@ -232,6 +232,11 @@ static int load_named_type(const glossa_runtime_t *rt, const char *name_or_path,
 /* add_plugin with an origin for messages ("pipeline.json: plugins[1]").
  * A configuration already `validated` (by the supervisor of a zygote) is
  * taken as it is. */
+static int add_step_of_type(glossa_runtime_t *rt, glossa__plugin_type_t *type,
+                            const json_t *config, const char *as,
+                            const char *origin, int validated,
+                            glossa_error_t *err);
+
 static int add_step(glossa_runtime_t *rt, const char *name_or_path,
                     const json_t *config, const char *as, const char *origin,
                     int validated, glossa_error_t *err)
@@ -243,6 +248,36 @@ static int add_step(glossa_runtime_t *rt, const char *name_or_path,
     int rc = load_named_type(rt, name_or_path, &type, err);
     if (rc)
         return rc;
+    return add_step_of_type(rt, type, config, as, origin, validated, err);
+}
+
+int glossa__runtime_add_builtin(glossa_runtime_t *rt,
+                                const glossa_plugin_t *desc,
+                                const char *origin, glossa_error_t *err)
+{
+    glossa__plugin_type_t *type = glossa__calloc(1, sizeof(*type));
+    if (type) {
+        type->desc = *desc;
+        type->path = glossa__strdup(origin);
+    }
+    json_t *config = json_object();
+    if (!type || !type->path || !config) {
+        json_decref(config);
+        glossa__plugin_type_free(type);
+        return glossa__fail(err, GLOSSA_ENOMEM, origin, 0, "out of memory");
+    }
+    int rc = add_step_of_type(rt, type, config, NULL, origin, 1, err);
+    json_decref(config);
+    return rc;
+}
+
+/* Adds a step running `type` (taken, whatever the outcome). */
+static int add_step_of_type(glossa_runtime_t *rt, glossa__plugin_type_t *type,
+                            const json_t *config, const char *as,
+                            const char *origin, int validated,
+                            glossa_error_t *err)
+{
+    int rc;
     const char *layer = as ? as : type->desc.name;
     glossa__step_t *other = find_step(rt, layer);
     if (other) {

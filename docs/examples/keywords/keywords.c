@@ -9,9 +9,14 @@
  *     cmake -S . -B build && cmake --build build
  * and run it:
  *     glossa run --plugin ./build/keywords.so --pipeline ... corpus/ */
+/* strdup() and strncasecmp() are POSIX, not C11: ask for them. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <glossa/plugin.h>
 
@@ -123,17 +128,37 @@ static int annotate(void *state, glossa_ctx_t *ctx)
     return host->document_set(ctx, json_pack("{s:I}", "matches", matches));
 }
 
-/* The configuration the plugin accepts; `glossa plugins --help keywords`
- * prints it. Defaults are JSON text. */
-static const glossa_option_t options[] = {{.key = "words",
-                                           .type = GLOSSA_OPTION_STRING_LIST,
-                                           .description = "the words to find",
-                                           .required = 1},
-                                          {.key = "label",
-                                           .type = GLOSSA_OPTION_STRING,
-                                           .default_json = "\"KEYWORD\"",
-                                           .description = "label of the spans"},
-                                          {.key = NULL}};
+/* The configuration the plugin accepts; `glossa plugins keywords` prints
+ * it, and the core checks it before create(). Defaults are JSON text. */
+static const glossa_option_t options[] = {
+    {.key = "words",
+     .type = GLOSSA_OPTION_STRING_LIST,
+     .description = "the words to find",
+     .required = 1},
+    {.key = "label",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"KEYWORD\"",
+     .description = "label of the spans"},
+    {.key = NULL},
+};
+
+/* The fields of its spans and document result, for `glossa schema`. */
+static const glossa_field_t span_fields[] = {
+    {.name = "label", .type = "string", .required = 1},
+    {.name = "keyword",
+     .type = "string",
+     .description = "the configured word, lowercase",
+     .required = 1},
+    {.name = NULL},
+};
+static const glossa_field_t document_fields[] = {
+    {.name = "matches",
+     .type = "integer",
+     .description = "how many spans",
+     .required = 1,
+     .minimum = "0"},
+    {.name = NULL},
+};
 
 static const glossa_plugin_t descriptor = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
@@ -141,11 +166,13 @@ static const glossa_plugin_t descriptor = {
     .name = "keywords",
     .version = "1.0.0",
     .description = "tags configured keywords (example plugin)",
-    .requires = NULL, /* e.g. {"entities", NULL} to read that layer */
+    .inputs = NULL, /* e.g. (const char *const[]){"entities", NULL} */
     .create = create,
     .annotate = annotate,
     .destroy = destroy,
     .options = options,
+    .span_fields = span_fields,
+    .document_fields = document_fields,
 };
 
 /* Exports glossa_plugin_entry(), the plugin's only exported symbol. */
