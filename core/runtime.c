@@ -252,8 +252,8 @@ static int add_step(glossa_runtime_t *rt, const char *name_or_path,
 }
 
 int glossa__runtime_add_builtin(glossa_runtime_t *rt,
-                                const glossa_plugin_t *desc,
-                                const char *origin, glossa_error_t *err)
+                                const glossa_plugin_t *desc, const char *origin,
+                                glossa_error_t *err)
 {
     glossa__plugin_type_t *type = glossa__calloc(1, sizeof(*type));
     if (type) {

@@ -248,8 +248,8 @@ static inline const char *glossa__step_input_layer(const glossa__step_t *step,
 /* runtime.c: adds a step running a plugin built into the core (desc is
  * copied; its configuration is {}), named `origin` in messages. */
 int glossa__runtime_add_builtin(glossa_runtime_t *rt,
-                                const glossa_plugin_t *desc,
-                                const char *origin, glossa_error_t *err);
+                                const glossa_plugin_t *desc, const char *origin,
+                                glossa_error_t *err);
 
 /* runtime.c: adds a step whose configuration was validated already (by
  * the supervisor, for its zygote). */
