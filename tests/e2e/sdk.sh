@@ -61,6 +61,8 @@ expect_in "$TMP/out" "words              string list  (required)"
 run_glossa 0 run --pipeline pipeline.json "$SOURCE_DIR/corpus"
 expect_json "$TMP/out" 'length == 5 and all(.[]; .errors == [] and .document.keywords.matches == (.annotations.keywords | length))'
 expect_json "$TMP/out" '[.[].annotations.keywords[]] | length > 40 and all(.[]; .label == "COUNTRY" and (.keyword | IN("russia","armenia","azerbaijan")))'
+# It read the bundled analyzer's entities through the renamed layer.
+expect_json "$TMP/out" '[.[].annotations.keywords[] | select(.entity)] | length > 40 and all(.[]; .entity | IN("Russia","Armenia","Azerbaijan"))'
 # Its declared fields make its schema; the output validates against it.
 run_glossa 0 schema --pipeline pipeline.json
 cp "$TMP/out" "$TMP/kw-schema.json"
@@ -71,24 +73,26 @@ python3 "$SOURCE_DIR/tests/e2e/validate_jsonl.py" "$TMP/kw-schema.json" "$TMP/ou
 echo '{"plugins": [{"plugin": "./build/keywords.so"}]}' >none.json
 run_glossa 3 run --pipeline none.json "$SOURCE_DIR/corpus"
 expect_in "$TMP/err" "plugin 'keywords' needs the configuration key 'words'"
-echo '{"plugins": [{"plugin": "./build/keywords.so", "config": {"words": []}}]}' >empty.json
+echo '{"plugins": ["entities", {"plugin": "./build/keywords.so", "config": {"words": []}}]}' >empty.json
 run_glossa 3 run --pipeline empty.json "$SOURCE_DIR/corpus"
 expect_in "$TMP/err" '"words" must list at least one word'
 
-# Installed beside the bundled plugins, it runs by name, with them, and
-# reads a renamed entities layer through "inputs" (the counter test plugin
-# stands for a plugin that requires a layer: here, entities).
+# Installed beside the bundled plugins, it runs by name, with them,
+# reading the renamed entities layer through "inputs".
 cmake --install build >"$TMP/inst2.log" 2>&1 || { cat "$TMP/inst2.log" >&2; fail "install the example"; }
 [ -f "$P/lib/glossa/plugins/keywords.so" ] || fail "the example was not installed into the plugin directory"
 cat >"$TMP/with-bundled.json" <<JSON
 {"plugins": [{"plugin": "entities", "as": "ents"}, "dates",
-             {"plugin": "keywords", "config": {"words": ["Russia"]}},
-             {"plugin": "$TEST_PLUGINS/counter.so", "inputs": {"capitals": "ents"}}]}
+             {"plugin": "keywords", "inputs": {"entities": "ents"}, "config": {"words": ["Russia"]}}]}
 JSON
 run_glossa 0 run --pipeline "$TMP/with-bundled.json" "$SOURCE_DIR/corpus"
 expect_json "$TMP/out" 'length == 5 and all(.[]; .errors == [] and (.annotations.ents | length) > 0
-    and (.annotations.keywords | length) > 0
-    and ([.annotations.counter[].capitals] | add) == (.annotations.ents | length))'
+    and (.annotations.dates | length) > 0 and (.annotations.keywords | length) > 0
+    and all(.annotations.keywords[]; .entity == "Russia"))'
+# Without the mapping, the renamed layer does not feed it, and it says so.
+echo '{"plugins": [{"plugin": "entities", "as": "ents"}, {"plugin": "keywords", "config": {"words": ["x"]}}]}' >"$TMP/unmapped.json"
+run_glossa 3 run --pipeline "$TMP/unmapped.json" "$SOURCE_DIR/corpus"
+expect_in "$TMP/err" "requires layer 'entities'"
 
 # A relocated install: the binary finds the plugins (the example too), the
 # default pipeline and the bundled analyzers' models and data relative to

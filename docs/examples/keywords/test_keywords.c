@@ -22,6 +22,11 @@ int main(int argc, char **argv)
     json_t *config = json_pack("{s:[s,s]}", "words", "Russia", "Armenia");
     if (glossa_test_host_new(plugin, config, &host, &err) != 0)
         return fail(err.text);
+    /* Its input, given by the test: an entity over the first "Russia". */
+    json_t *entities = json_pack("[{s:i,s:i,s:s,s:s}]", "start", 0, "end", 6,
+                                 "label", "GPE", "canonical", "Russia");
+    glossa_test_host_set_input(host, "entities", entities, NULL);
+    json_decref(entities);
     json_t *record;
     const char *text = "Russia and Armenia; russia again.";
     if (glossa_test_host_annotate(host, text, strlen(text), NULL, &record,
@@ -29,9 +34,12 @@ int main(int argc, char **argv)
         return fail(err.text);
     const json_t *spans =
         json_object_get(json_object_get(record, "annotations"), "keywords");
+    const json_t *first = json_array_get(spans, 0);
     const json_t *third = json_array_get(spans, 2);
+    const char *entity = json_string_value(json_object_get(first, "entity"));
     int ok =
-        json_array_size(spans) == 3 &&
+        json_array_size(spans) == 3 && entity &&
+        strcmp(entity, "Russia") == 0 && !json_object_get(third, "entity") &&
         strcmp(json_string_value(json_object_get(third, "text")), "russia") ==
             0 &&
         json_integer_value(json_object_get(third, "start")) == 20 &&
