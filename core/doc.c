@@ -314,6 +314,7 @@ void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
         INPUT_ERROR(doc, GLOSSA_EEMPTY, "%s: empty document", doc->origin);
         goto done;
     }
+    glossa__input_digest(doc->text, doc->len, doc->meta, doc->input_digest);
     /* In isolation the workers segment the text they get: sending tokens
      * would cost more than making them (a token is four times the bytes
      * it covers), and the supervisor itself never reads them. */

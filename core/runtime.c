@@ -176,6 +176,7 @@ static void step_free(glossa__step_t *step)
     glossa__plugin_type_free(step->type);
     json_decref(step->config);
     json_decref(step->inputs);
+    json_decref(step->description);
     glossa__free(step->layer);
     glossa__free(step->origin);
     glossa__free(step->requires);
@@ -691,6 +692,8 @@ int glossa_runtime_prepare(glossa_runtime_t *rt, glossa_error_t *err)
     int rc = link_dependencies(rt, err);
     if (rc == 0)
         rc = order_steps(rt, order, err);
+    if (rc == 0)
+        rc = glossa__provenance_compute(rt, err);
     size_t created = 0;
     if (rt->opts.isolate) {
         /* The instances are made in the plugin process, and only there. */

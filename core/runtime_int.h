@@ -27,6 +27,9 @@
 
 /* ---- Plugins ----------------------------------------------------------- */
 
+/* A 64-bit digest as 16 hex digits and a NUL (provenance.c). */
+#define GLOSSA__DIGEST_SIZE 17
+
 typedef struct glossa__plugin_type {
     char *path;           /* the resolved file */
     void *handle;         /* dlopen handle */
@@ -54,6 +57,12 @@ typedef struct glossa__step {
     size_t n_dependents;
     /* Statistics of the current/last run; loop thread only. */
     uint64_t nanos, calls, failures;
+    /* Provenance (provenance.c), computed by prepare(): the digest over
+     * the plugin's build, data, files and configuration, the record's
+     * compact form "plugin/version/digest", and the full description. */
+    char digest[GLOSSA__DIGEST_SIZE];
+    char provenance[256];
+    json_t *description;
 } glossa__step_t;
 
 struct glossa__run;
@@ -145,7 +154,10 @@ struct glossa__doc {
     size_t len;
     glossa__offsets_t offsets;
     glossa__segments_t seg;
-    json_t *errors;   /* entries about the input, or NULL */
+    json_t *errors; /* entries about the input, or NULL */
+    /* The digest of the text and metadata annotated (provenance.c); empty
+     * when the record could not be read. */
+    char input_digest[GLOSSA__DIGEST_SIZE];
     int skip_plugins; /* nothing to annotate */
     int skip_code;    /* GLOSSA_E* of why (the first reason) */
     uint64_t prepare_nanos;
@@ -256,6 +268,12 @@ int glossa__runtime_add_builtin(glossa_runtime_t *rt,
 int glossa__runtime_add_validated(glossa_runtime_t *rt, const char *path,
                                   const json_t *config, const char *layer,
                                   const char *origin, glossa_error_t *err);
+
+/* provenance.c: every step's description and digest (prepare()). */
+int glossa__provenance_compute(glossa_runtime_t *rt, glossa_error_t *err);
+/* provenance.c: the digest of a document's text and metadata. */
+void glossa__input_digest(const char *text, size_t len, const json_t *meta,
+                          char out[GLOSSA__DIGEST_SIZE]);
 
 /* options.c: a value of the right type outside what the option allows
  * (its choices, its bounds): NULL, or why, in buf. */
