@@ -83,6 +83,10 @@ static void run_usage(FILE *out)
             "(plugins, builds, data,\n"
             "                         configuration: the provenance) and "
             "exit\n"
+            "  --reuse OLD.jsonl      take each layer from an earlier output "
+            "where its\n"
+            "                         input and provenance are unchanged; run "
+            "the rest\n"
             "  --log-level LEVEL      error, warn, info or debug\n"
             "\n"
             "exit status: 0 all records processed, 1 fatal error, 2 usage "
@@ -157,12 +161,17 @@ static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st,
         glossa_plugin_stats_t ps;
         if (glossa_runtime_plugin_stats(rt, i, &ps))
             continue;
+        uint64_t reused = glossa_runtime_plugin_reused(rt, i);
+        char taken[64] = "";
+        if (reused)
+            snprintf(taken, sizeof(taken), ", %llu reused",
+                     (unsigned long long)reused);
         fprintf(stderr,
                 "glossa:   %-18s %9.3f s  %5.1f%%  %llu documents, %llu "
-                "failed\n",
+                "failed%s\n",
                 ps.name, ps.seconds, 100.0 * ps.seconds / total,
                 (unsigned long long)ps.documents,
-                (unsigned long long)ps.failures);
+                (unsigned long long)ps.failures, taken);
     }
     fprintf(stderr, "glossa:   %-18s %9.3f s  %5.1f%%\n", "(merge, output)",
             st->merge_seconds, 100.0 * st->merge_seconds / total);
@@ -196,9 +205,10 @@ static int write_stats(const char *path, glossa_runtime_t *rt,
         if (glossa_runtime_plugin_stats(rt, i, &ps) == 0)
             json_array_append_new(
                 plugins,
-                json_pack("{s:s,s:f,s:I,s:I}", "name", ps.name, "seconds",
+                json_pack("{s:s,s:f,s:I,s:I,s:I}", "name", ps.name, "seconds",
                           ps.seconds, "documents", (json_int_t)ps.documents,
-                          "failures", (json_int_t)ps.failures));
+                          "failures", (json_int_t)ps.failures, "reused",
+                          (json_int_t)glossa_runtime_plugin_reused(rt, i)));
     }
     json_t *doc = json_pack(
         "{s:s,s:I,s:b,s:I,s:I,s:f,s:f,s:f,s:f,s:I,s:I,s:f,s:f,s:I,s:I,s:o}",
@@ -328,7 +338,8 @@ enum {
     OPT_STATS,
     OPT_FORMAT,
     OPT_WITH_TEXT,
-    OPT_DESCRIBE
+    OPT_DESCRIBE,
+    OPT_REUSE
 };
 
 /* Not an exit code: the next step may go on. */
@@ -343,7 +354,8 @@ typedef struct run_args {
     const char *quarantine; /* --quarantine, or the default with -o */
     const char *stats;      /* --stats FILE, or NULL */
     int resume, progress;
-    int describe; /* --describe: print the provenance, run nothing */
+    int describe;      /* --describe: print the provenance, run nothing */
+    const char *reuse; /* --reuse OLD.jsonl, or NULL */
     char **inputs;
     size_t n_inputs;
     char *output_name;        /* owned: the output with {shard} filled in */
@@ -438,6 +450,9 @@ static int own_option(run_args_t *a, int c, const char *arg)
     case OPT_DESCRIBE:
         a->describe = 1;
         break;
+    case OPT_REUSE:
+        a->reuse = arg;
+        break;
     case OPT_FORMAT:
         if (strcmp(arg, "jsonl") == 0)
             a->source.stdin_format = GLOSSA_INPUT_JSONL;
@@ -488,6 +503,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"with-text", no_argument, NULL, OPT_WITH_TEXT},
         {"describe", no_argument, NULL, OPT_DESCRIBE},
+        {"reuse", required_argument, NULL, OPT_REUSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -582,6 +598,11 @@ static int start_runtime(run_t *r, const run_args_t *a)
     int code = glossa_cli_runtime_load(r->rt, &a->rt, "glossa run", "glossa",
                                        r->pipeline_buf, sizeof(r->pipeline_buf),
                                        &r->pipeline);
+    if (code == 0 && a->reuse &&
+        glossa_runtime_set_reuse(r->rt, a->reuse, &r->err)) {
+        glossa_cli_print_error("glossa run", "--reuse", &r->err);
+        return GLOSSA_EXIT_USAGE;
+    }
     return code ? code : GO;
 }
 

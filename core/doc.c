@@ -25,6 +25,7 @@ void glossa__unit_clear(glossa__unit_t *u)
     u->spans = u->document = u->warnings = NULL;
     u->error = u->spans_text = u->document_text = NULL;
     u->error_code = 0;
+    u->reused = 0;
     u->status = GLOSSA__UNIT_WAITING;
     u->approx_bytes = 0;
     u->nanos = 0;
@@ -330,6 +331,8 @@ done:
 int glossa__doc_make_units(const glossa_runtime_t *rt, glossa__doc_t *doc,
                            struct glossa__run *run)
 {
+    if (doc->units)
+        return 0; /* made already (prepare, in process) */
     if (rt->n_steps == 0)
         return 0;
     doc->units = glossa__calloc(rt->n_steps, sizeof(glossa__unit_t));

@@ -190,6 +190,8 @@ void glossa_runtime_free(glossa_runtime_t *rt)
         return;
     /* Destroy in reverse order: dependents before what they depend on. */
     glossa__zygote_free(rt->zygote);
+    glossa__reuse_free(rt->reuse);
+    glossa__free(rt->order);
     for (size_t i = rt->n_steps; i > 0; i--)
         step_free(rt->steps[i - 1]);
     glossa__free(rt->steps);
@@ -716,10 +718,11 @@ int glossa_runtime_prepare(glossa_runtime_t *rt, glossa_error_t *err)
             s->state = NULL;
         }
         reset_links(rt);
+        glossa__free(order);
     } else {
         rt->prepared = 1;
+        rt->order = order; /* kept: reuse visits the steps in this order */
     }
-    glossa__free(order);
     return rc;
 }
 
@@ -731,6 +734,11 @@ size_t glossa_runtime_plugin_count(const glossa_runtime_t *rt)
 const char *glossa_runtime_plugin_name(const glossa_runtime_t *rt, size_t i)
 {
     return rt && i < rt->n_steps ? rt->steps[i]->layer : NULL;
+}
+
+uint64_t glossa_runtime_plugin_reused(const glossa_runtime_t *rt, size_t i)
+{
+    return rt && i < rt->n_steps ? rt->steps[i]->reused : 0;
 }
 
 int glossa_runtime_plugin_stats(const glossa_runtime_t *rt, size_t i,

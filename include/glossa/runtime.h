@@ -168,6 +168,22 @@ GLOSSA_API json_t *glossa_runtime_describe(glossa_runtime_t *rt);
 GLOSSA_API const char *glossa_runtime_plugin_provenance(glossa_runtime_t *rt,
                                                         size_t index);
 
+/* Incremental re-annotation: the next runs take each layer from the
+ * earlier output at `path` (glossa run JSONL with provenance) where it
+ * would come out the same: a record of the same id whose input digest
+ * (text and metadata) is unchanged, and a layer whose provenance
+ * (plugin, version, build, data, configuration) is the step's, all the
+ * layers it reads being taken too. Everything else runs. The output is
+ * indexed once (offsets by id); a record whose id occurs twice there is
+ * never reused. NULL stops reusing. Since 0.2. */
+GLOSSA_API int glossa_runtime_set_reuse(glossa_runtime_t *rt, const char *path,
+                                        glossa_error_t *err);
+
+/* How many layers of step `index` the last run took from the earlier
+ * output (glossa_runtime_set_reuse) instead of running the plugin. */
+GLOSSA_API uint64_t glossa_runtime_plugin_reused(const glossa_runtime_t *rt,
+                                                 size_t index);
+
 /* Number of pipeline steps and their layer names, in output order. */
 GLOSSA_API size_t glossa_runtime_plugin_count(const glossa_runtime_t *rt);
 GLOSSA_API const char *glossa_runtime_plugin_name(const glossa_runtime_t *rt,
