@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "id_set.h"
 #include "log.h"
 #include "report.h"
 #include "runtime_int.h"
@@ -69,6 +71,14 @@ struct glossa_source {
     /* callback */
     glossa_source_next_cb cb;
     void *cb_ud;
+
+    /* Ids handed out, to warn about one given twice; where the record
+     * being made was in its input (see glossa__id_place_t). */
+    glossa__id_set_t *ids;
+    uint32_t record_where;
+    uint64_t duplicate_ids;
+    int duplicates_summed;
+    int ids_unchecked;
 
     /* glossa_source_read(): the record handed out last. */
     glossa__doc_t *read_doc;
@@ -258,6 +268,7 @@ void glossa_source_free(glossa_source_t *src)
     if (!src)
         return;
     glossa__doc_free(src->read_doc);
+    glossa__id_set_free(src->ids);
     close_current(src);
     for (size_t i = 0; i < src->n_inputs; i++) {
         glossa__free(src->inputs[i].path);
@@ -818,6 +829,81 @@ static int stdin_document(glossa_source_t *src, glossa__doc_t **out)
     return 1;
 }
 
+/* ---- Duplicate ids ------------------------------------------------------ */
+
+/* How many duplicate ids are named one by one; the rest are counted. */
+#define DUPLICATE_IDS_SHOWN 10
+
+static uint32_t place_number(uint64_t n)
+{
+    return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/* Where an id was first given, in the words of the record's origin. */
+static char *place_shown(const glossa_source_t *src, glossa__id_place_t at,
+                         const char *id)
+{
+    const input_t *in = &src->inputs[at.input];
+    switch (in->kind) {
+    case IN_FILE:
+        return glossa__strdup(in->shown);
+    case IN_DIR:
+        return at.where ? glossa__asprintf("%s/manifest.jsonl:%" PRIu32,
+                                           in->shown, at.where)
+                        : glossa__asprintf("%s/%s.txt", in->shown, id);
+    case IN_CALLBACK:
+        return glossa__asprintf("record %" PRIu32 " of the source", at.where);
+    default:
+        return at.where
+                   ? glossa__asprintf(
+                         "%s:%" PRIu32,
+                         in->kind == IN_STDIN ? "<stdin>" : in->shown, at.where)
+                   : glossa__strdup("<stdin>");
+    }
+}
+
+/* Both records are kept: the user's ids are the user's, and dropping a
+ * record would lose work. Without memory for the set, checking stops. */
+void glossa__source_check_id(glossa_source_t *src, const glossa__doc_t *doc)
+{
+    if (!doc->id || src->ids_unchecked)
+        return;
+    glossa__id_place_t first;
+    int rc = src->ids ? 0 : GLOSSA_ENOMEM;
+    if (!src->ids && (src->ids = glossa__id_set_new()))
+        rc = 0;
+    if (rc == 0)
+        rc = glossa__id_set_add(src->ids, doc->id, doc->id_place, &first);
+    if (rc < 0) {
+        src->ids_unchecked = 1;
+        glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                    "out of memory: duplicate ids are no longer looked for");
+        return;
+    }
+    if (rc == 0 || ++src->duplicate_ids > DUPLICATE_IDS_SHOWN)
+        return;
+    char *before = place_shown(src, first, doc->id);
+    glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                "%s: the id \"%s\" was given before, to the record at %s; "
+                "both records are kept%s",
+                doc->origin ? doc->origin : "?", doc->id, before ? before : "?",
+                src->duplicate_ids == DUPLICATE_IDS_SHOWN
+                    ? " (further duplicate ids are only counted)"
+                    : "");
+    glossa__free(before);
+}
+
+void glossa__source_sum_duplicates(glossa_source_t *src)
+{
+    if (src->duplicates_summed || src->duplicate_ids <= DUPLICATE_IDS_SHOWN)
+        return;
+    src->duplicates_summed = 1;
+    glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                "%" PRIu64 " records in all have an id given to an earlier "
+                "record; all are kept",
+                src->duplicate_ids);
+}
+
 int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                         glossa_error_t *err)
 {
@@ -830,8 +916,10 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                 return rc;
         }
         int rc = 0;
+        src->record_where = 0;
         switch (in->kind) {
         case IN_CALLBACK:
+            src->record_where = place_number(src->index);
             rc = callback_record(src, out, err);
             break;
         case IN_FILE:
@@ -861,6 +949,9 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                 *out = doc;
                 if (dir_record(src, in->path, e, doc))
                     return GLOSSA_ENOMEM;
+                if (e->record &&
+                    json_is_string(json_object_get(e->record, "id")))
+                    src->record_where = place_number(e->manifest_line);
                 rc = 1;
             }
             break;
@@ -876,8 +967,12 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                     src, in->kind == IN_STDIN ? "<stdin>" : in->shown, out,
                     err);
             } while (rc == 1 && !*out);
+            src->record_where = place_number(src->line_no);
             break;
         }
+        if (rc == 1 && *out)
+            (*out)->id_place =
+                (glossa__id_place_t){(uint32_t)src->cur, src->record_where};
         if (rc != 0)
             return rc;
         close_current(src);
@@ -902,6 +997,8 @@ int glossa_source_read(glossa_source_t *src, const glossa_source_record_t **out,
     int rc = glossa__source_next(src, &doc, err);
     if (rc <= 0) {
         glossa__doc_free(doc);
+        if (rc == 0)
+            glossa__source_sum_duplicates(src);
         return rc == GLOSSA_ENOMEM && err && !err->code
                    ? glossa__fail(err, rc, NULL, 0, "out of memory")
                    : rc;
@@ -910,6 +1007,7 @@ int glossa_source_read(glossa_source_t *src, const glossa_source_record_t **out,
      * ones skipped for sharding or resuming come before it). */
     position = src->index ? src->index - 1 : position;
     glossa__doc_decode(src->rt, doc);
+    glossa__source_check_id(src, doc);
     src->read_doc = doc;
     src->record = (glossa_source_record_t){
         .id = doc->id ? doc->id : "",

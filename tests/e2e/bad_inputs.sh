@@ -91,6 +91,26 @@ expect_json "$TMP/out" '.[0].id == "piped" and (.[0].annotations.capitals | leng
 run_glossa 0 run --plugin capitals /proc/self/status
 expect_json "$TMP/out" '.[0].id == "status" and .[0].errors == [] and (.[0].annotations.capitals | length > 0)'
 
+# Duplicate ids are kept, each named with both places, in input order
+# whatever the thread count; past ten they are only counted.
+mkdir "$TMP/dup_dir"
+printf 'Dir Text.\n' >"$TMP/dup_dir/x.txt"
+printf '{"id":"x","text":"Line X."}\n{"id":"y","text":"Line Y."}\n{"id":"x","text":"Again X."}\n' >"$TMP/dup.jsonl"
+for threads in 1 4; do
+    run_glossa 0 run --threads $threads --plugin capitals "$TMP/dup_dir" "$TMP/dup.jsonl"
+    expect_json "$TMP/out" '[.[].id] == ["x","x","y","x"]'
+    grep 'was given before' "$TMP/err" >"$TMP/dup_warnings"
+    cat >"$TMP/dup_expected" <<EOF
+glossa: warning: $TMP/dup.jsonl:1: the id "x" was given before, to the record at $TMP/dup_dir/x.txt; both records are kept
+glossa: warning: $TMP/dup.jsonl:3: the id "x" was given before, to the record at $TMP/dup_dir/x.txt; both records are kept
+EOF
+    diff "$TMP/dup_expected" "$TMP/dup_warnings" || fail "duplicate id warnings differ (threads $threads)"
+done
+for i in $(seq 1 15); do echo '{"id":"same","text":"Same Id."}'; done >"$TMP/same.jsonl"
+run_glossa 0 run --plugin capitals "$TMP/same.jsonl"
+[ "$(grep -c 'was given before' "$TMP/err")" = 10 ] || fail "expected ten duplicate warnings"
+expect_in "$TMP/err" "14 records in all have an id given to an earlier record; all are kept"
+
 # A missing input is a usage error.
 run_glossa 2 run --plugin capitals "$TMP/nope"
 expect_in "$TMP/err" "$TMP/nope: cannot read input: No such file or directory"
