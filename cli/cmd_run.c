@@ -65,7 +65,9 @@ static void run_usage(FILE *out)
             "  --doc-timeout SECONDS  with --isolate: kill a plugin that "
             "takes longer on\n"
             "                         one document (retried once, then "
-            "recorded)\n"
+            "recorded); default\n"
+            "                         60 s + 30 s per MiB of the document; "
+            "'none': no limit\n"
             "  --quarantine FILE      with --isolate: list documents that "
             "crashed or timed\n"
             "                         out (default with -o: "
@@ -394,7 +396,7 @@ static void bad_runtime_value(int c, const char *arg)
         break;
     case GLOSSA_CLI_OPT_DOC_TIMEOUT:
         fprintf(stderr, "glossa run: --doc-timeout takes seconds "
-                        "(e.g. 2.5), up to a day\n");
+                        "(e.g. 2.5), up to a day, or 'none'\n");
         break;
     case GLOSSA_CLI_OPT_LOG_LEVEL:
         fprintf(stderr, "glossa run: --log-level takes error, warn, "

@@ -52,7 +52,8 @@ int glossa_cli_parse_size(const char *s, unsigned long long *out);
 int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level);
 
 /* Parses --doc-timeout: seconds, more than 0 and at most a day, into
- * milliseconds (rounded). Returns 0, or -1 leaving *ms as it was. */
+ * milliseconds (rounded), or "none" (GLOSSA_DOC_TIMEOUT_NONE). Returns 0,
+ * or -1 leaving *ms as it was. */
 int glossa_cli_parse_doc_timeout(const char *s, unsigned *ms);
 
 /* The first SIGINT or SIGTERM calls `handler`; a second takes the default

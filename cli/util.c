@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "glossa/runtime.h"
 
 void glossa_cli_install_stop_signals(void (*handler)(int))
 {
@@ -57,6 +58,10 @@ int glossa_cli_parse_log_level(const char *s, glossa_log_level_t *level)
 
 int glossa_cli_parse_doc_timeout(const char *s, unsigned *ms)
 {
+    if (strcmp(s, "none") == 0) {
+        *ms = GLOSSA_DOC_TIMEOUT_NONE;
+        return 0;
+    }
     char *end;
     double secs = strtod(s, &end);
     if (end == s || *end || !(secs > 0) || secs > 86400)

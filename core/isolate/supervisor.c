@@ -69,6 +69,22 @@ void glossa__iso_fail_unit(glossa__isolation_t *iso, glossa__unit_t *u,
     iso->cb.done(iso->cb.ud, u);
 }
 
+uint64_t glossa__doc_time_limit_ms(unsigned doc_timeout_ms, size_t text_len)
+{
+    if (doc_timeout_ms == GLOSSA_DOC_TIMEOUT_NONE)
+        return 0;
+    if (doc_timeout_ms)
+        return doc_timeout_ms;
+    return GLOSSA_DOC_TIMEOUT_BASE_MS +
+           (uint64_t)text_len * GLOSSA_DOC_TIMEOUT_MS_PER_MIB / (1u << 20);
+}
+
+static uint64_t unit_time_limit_ms(const glossa_runtime_t *rt,
+                                   const glossa__unit_t *u)
+{
+    return glossa__doc_time_limit_ms(rt->opts.doc_timeout_ms, u->doc->len);
+}
+
 /* The unit a worker held when it died or was killed: retry it once on a
  * fresh worker, then give up on it. */
 static void unit_lost(worker_t *w, glossa__unit_t *u)
@@ -80,9 +96,13 @@ static void unit_lost(worker_t *w, glossa__unit_t *u)
     if (w->timed_out) {
         code = GLOSSA_ETIMEOUT;
         snprintf(why, sizeof(why),
-                 "did not finish this document within --doc-timeout %.3g s; "
-                 "its worker was killed",
-                 (double)iso->rt->opts.doc_timeout_ms / 1000.0);
+                 "did not finish this document within %.3g s (%s); its "
+                 "worker was killed",
+                 (double)unit_time_limit_ms(iso->rt, u) / 1000.0,
+                 iso->rt->opts.doc_timeout_ms
+                     ? "--doc-timeout"
+                     : "the default time limit for its size, see "
+                       "--doc-timeout");
     } else if (w->term_signal) {
         snprintf(why, sizeof(why),
                  "its worker process died of signal %d (%s) on this document",
@@ -249,7 +269,8 @@ static void on_timeout(uv_timer_t *timer)
         return;
     /* The timer runs from the last result; the unit running now may have
      * started later (results held back): give it its whole time. */
-    uint64_t limit_ns = (uint64_t)w->iso->rt->opts.doc_timeout_ms * 1000000u;
+    const glossa__unit_t *u = w->inflight[running_index(w)].unit;
+    uint64_t limit_ns = unit_time_limit_ms(w->iso->rt, u) * 1000000u;
     uint64_t started;
     if (running_since(w, &started)) {
         uint64_t now = uv_hrtime();
@@ -289,7 +310,7 @@ static void on_ready(worker_t *w, const char *payload, uint32_t len)
 
 void glossa__iso_start_timer(worker_t *w)
 {
-    unsigned ms = w->iso->rt->opts.doc_timeout_ms;
+    uint64_t ms = unit_time_limit_ms(w->iso->rt, w->inflight[0].unit);
     w->timed_out = 0;
     if (ms)
         uv_timer_start(&w->timer, on_timeout, ms, 0);

@@ -143,6 +143,12 @@ void glossa__iso_fail_unit(glossa__isolation_t *iso, glossa__unit_t *u,
                            int code, const char *message, int listed);
 /* SIGKILL to the worker's process (its units are then retried). */
 void glossa__iso_kill_worker(worker_t *w);
+/* How long a plugin may run on a document of text_len bytes (ms), or 0
+ * for no limit: doc_timeout_ms as set, or by default a base plus a share
+ * for the size, so that a hang never blocks a run for ever and a large
+ * document still has its time. */
+uint64_t glossa__doc_time_limit_ms(unsigned doc_timeout_ms, size_t text_len);
+
 /* Starts the --doc-timeout timer for the unit w runs first. */
 void glossa__iso_start_timer(worker_t *w);
 

@@ -74,7 +74,10 @@ typedef struct glossa_runtime_options {
      * doc_timeout_ms is replaced; its document is retried once, then
      * recorded as failed (ECRASHED, ETIMEOUT). */
     int isolate;
-    unsigned doc_timeout_ms;    /* 0: no limit */
+    /* The time one plugin may take on one document. 0: the default, 60 s
+     * plus 30 s per MiB of the document's text (GLOSSA_DOC_TIMEOUT_*);
+     * GLOSSA_DOC_TIMEOUT_NONE: no limit (before 0.2, 0 meant that). */
+    unsigned doc_timeout_ms;
     unsigned worker_max_units;  /* replace a worker after this many; 0: 10000 */
     size_t worker_memory_limit; /* address-space limit per worker; 0: none */
     /* The executable of the workers: it must call glossa_worker_main()
@@ -89,6 +92,11 @@ typedef struct glossa_runtime_options {
      * can be used downstream of a stream. Since 0.2. */
     int with_text;
 } glossa_runtime_options_t;
+
+/* doc_timeout_ms: no limit at all; and the default's terms. */
+#define GLOSSA_DOC_TIMEOUT_NONE 0xffffffffu
+#define GLOSSA_DOC_TIMEOUT_BASE_MS 60000u
+#define GLOSSA_DOC_TIMEOUT_MS_PER_MIB 30000u
 
 /* The argument that makes an executable a plugin worker. */
 #define GLOSSA_WORKER_ARGUMENT "__glossa-worker"

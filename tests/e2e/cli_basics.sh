@@ -18,6 +18,8 @@ expect_in "$TMP/out" 'label              string       default "CAP"'
 run_glossa 3 plugins --help nothing_here
 run_glossa 0 run --help
 expect_in "$TMP/out" "exit status"
+# The default time limit under --isolate is stated where users look.
+expect_in "$TMP/out" "60 s + 30 s per MiB of the document; 'none': no limit"
 # -o to a FIFO (or a device such as /dev/null) writes into it as it is:
 # publishing OUT.partial by rename would replace the node with a file.
 mkfifo "$TMP/fifo"

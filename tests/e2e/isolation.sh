@@ -25,7 +25,7 @@ expect_json "$O" '[.[] | select(.errors == []) | .annotations.faulty[0].label] =
 expect_json "$O" '[.[] | select(.errors != []) | .errors[0] | [.plugin, .code]] == [["faulty","ECRASHED"],["faulty","ECRASHED"],["faulty","ETIMEOUT"],["faulty","ECRASHED"]]'
 expect_json "$O" 'all(.[] | select(.errors != []) | .errors[0].message; endswith("(twice: retried once)"))'
 expect_json "$O" '(.[1].errors[0].message | test("SIGSEGV|exited with status")) and (.[5].errors[0].message | contains("exited with status 3"))'
-expect_json "$O" '.[4].errors[0].message | startswith("did not finish this document within --doc-timeout 1 s")'
+expect_json "$O" '.[4].errors[0].message | startswith("did not finish this document within 1 s (--doc-timeout)")'
 # The quarantine list, beside the output.
 Q="$TMP/out.jsonl.quarantine.jsonl"
 expect_json "$Q" '[.[].id] | sort == ["abort","exit","hang","segv"]'
