@@ -70,9 +70,14 @@
  *            a later step reads the layer and it holds reals, so they
  *            are written in full precision and the supervisor re-formats
  *            them for output.
- * The worker answers each UNIT with one RESULT, in order; the supervisor
- * may send the next UNITs before the answers. End of file on fd 3 tells
- * the worker to exit.
+     RETIRE an empty frame: under an address-space limit, the worker is
+            near it (worker.c) and takes none of the UNITs it holds; the
+            supervisor gives them to another worker and closes the
+            socket. Only with a progress page, and after one UNIT at
+            least.
+ * The worker answers each UNIT with one RESULT, in order, unless it
+ * retires; the supervisor may send the next UNITs before the answers.
+ * End of file on fd 3 tells the worker to exit.
  *
  * Progress: when INIT has "progress": N (the number of worker slots), the
  * zygote's fds 4 .. 4+N-1 are shared pages (glossa__worker_progress_t),
@@ -92,7 +97,7 @@
 
 #include "glossa/runtime.h"
 
-#define GLOSSA__PROTOCOL_VERSION 11
+#define GLOSSA__PROTOCOL_VERSION 12
 #define GLOSSA__ZYGOTE_FORK 1u
 #define GLOSSA__ZYGOTE_KILL 2u
 #define GLOSSA__ZYGOTE_FORKED 1u

@@ -390,13 +390,38 @@ static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
     *buf = uv_buf_init(room, (unsigned)size);
 }
 
-/* One frame from a worker: READY, then RESULTs. Nonzero once the worker
- * is retired: what follows is not read. */
+/* RETIRE: the worker is near its memory limit (--worker-memory) and took
+ * none of the units it holds after the results it sent: they go to the
+ * front of the queue, in order, without counting a try, and the worker
+ * is let go (it exits when its socket closes). */
+static void on_retire(worker_t *w)
+{
+    glossa__isolation_t *iso = w->iso;
+    glossa__log(iso->rt, GLOSSA_LOG_INFO, NULL, NULL,
+                "plugin worker %u is near its memory limit: replaced",
+                w->index);
+    unsigned n = w->n_inflight;
+    w->n_inflight = 0;
+    for (unsigned j = n; j > 0; j--) {
+        if (iso->stopping || iso->fatal)
+            glossa__iso_fail_unit(iso, w->inflight[j - 1].unit, GLOSSA_EINTR,
+                                  "not run: the run was stopped", 0);
+        else
+            glossa__iso_enqueue(iso, w->inflight[j - 1].unit, 1);
+    }
+    retire(w);
+    glossa__iso_dispatch_soon(iso);
+}
+
+/* One frame from a worker: READY, then RESULTs, maybe RETIRE (empty).
+ * Nonzero once the worker is retired: what follows is not read. */
 static int on_worker_frame(void *ud, const char *payload, uint32_t len)
 {
     worker_t *w = ud;
     if (w->state == SLOT_STARTING)
         on_ready(w, payload, len);
+    else if (w->state == SLOT_READY && len == 0)
+        on_retire(w);
     else if (w->state == SLOT_READY)
         on_result(w, payload, len);
     return w->state == SLOT_CLOSING || w->state == SLOT_EMPTY;

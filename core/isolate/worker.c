@@ -4,10 +4,14 @@
  * worker (crash, hang, leak) stays there. */
 #include "worker.h"
 
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "strbuf.h"
@@ -27,6 +31,54 @@ static void note_taken(glossa__worker_progress_t *progress)
                               (uint64_t)now.tv_nsec,
                           memory_order_relaxed);
     atomic_fetch_add_explicit(&progress->taken, 1, memory_order_release);
+}
+
+/* ---- Memory ------------------------------------------------------------ */
+
+/* A worker under an address-space limit (--worker-memory) watches its
+ * own size between units: past three quarters of the room it had when
+ * it started, it asks to be replaced (RETIRE) before it takes another
+ * unit, so that a leaking plugin costs a fork now and then instead of
+ * failing every later document. Only a document that alone needs more
+ * than the room left fails. */
+typedef struct memory_watch {
+    int statm;          /* /proc/self/statm, or -1: not watching */
+    uint64_t retire_at; /* bytes of address space */
+} memory_watch_t;
+
+/* The process's address space in bytes (what RLIMIT_AS limits), or 0. */
+static uint64_t address_space(int statm)
+{
+    char buf[128];
+    ssize_t n = pread(statm, buf, sizeof(buf) - 1, 0);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    unsigned long long pages = strtoull(buf, NULL, 10);
+    return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static void memory_watch_start(memory_watch_t *mw)
+{
+    mw->statm = -1;
+    mw->retire_at = 0;
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_AS, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY)
+        return;
+    mw->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    uint64_t now = mw->statm >= 0 ? address_space(mw->statm) : 0;
+    if (now == 0 || now >= (uint64_t)lim.rlim_cur) {
+        if (mw->statm >= 0)
+            close(mw->statm);
+        mw->statm = -1;
+        return;
+    }
+    mw->retire_at = now + ((uint64_t)lim.rlim_cur - now) / 4 * 3;
+}
+
+static int memory_watch_full(const memory_watch_t *mw)
+{
+    return mw->statm >= 0 && address_space(mw->statm) > mw->retire_at;
 }
 
 /* A string as a message part (empty for NULL). */
@@ -224,8 +276,28 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
 /* Results held back for one write are sent once this many bytes wait. */
 #define FLUSH_BYTES ((size_t)4 << 20)
 
+/* Sends what is left of out, then RETIRE, then waits for the supervisor
+ * to close the socket (it sends no more once it has read RETIRE; the
+ * units it sent before are not taken, and it gives them to another
+ * worker). */
+static int retire_worker(int fd, glossa__strbuf_t *out,
+                         glossa__frame_reader_t *in)
+{
+    static const char retire_frame[4] = {0, 0, 0, 0}; /* empty payload */
+    if ((out->len && glossa__write_all(fd, out->data, out->len)) ||
+        glossa__write_all(fd, retire_frame, sizeof(retire_frame)))
+        return 1;
+    const char *payload;
+    uint32_t len;
+    int got;
+    while ((got = glossa__frame_next(in, &payload, &len)) > 0)
+        ; /* not taken */
+    return got < 0;
+}
+
 /* Serves UNITs on fd, as a worker forked by the zygote: READY, then one
- * RESULT per UNIT, until the supervisor closes the socket. */
+ * RESULT per UNIT, until the supervisor closes the socket (or, near its
+ * memory limit, RETIRE). */
 int glossa__worker_serve(glossa_runtime_t *rt, int fd,
                          glossa__worker_progress_t *progress)
 {
@@ -237,6 +309,9 @@ int glossa__worker_serve(glossa_runtime_t *rt, int fd,
     int rc = 0;
     doc_cache_t cache = {{NULL}};
     glossa__strbuf_t out = GLOSSA__STRBUF_INIT;
+    memory_watch_t memory;
+    memory_watch_start(&memory);
+    uint64_t units_run = 0;
     for (;;) {
         /* Results wait while two requests or more do, so that the
          * supervisor wakes once for several units, but go before the last
@@ -261,12 +336,21 @@ int glossa__worker_serve(glossa_runtime_t *rt, int fd,
             rc = 1;
             break;
         }
+        /* At least one unit per worker, so that replacing always gets on;
+         * the progress page tells the supervisor which units were taken. */
+        if (progress && units_run > 0 && memory_watch_full(&memory)) {
+            rc = retire_worker(fd, &out, &in);
+            break;
+        }
         note_taken(progress);
+        units_run++;
         if (run_unit(rt, &cache, payload, len, &out)) {
             rc = 1;
             break;
         }
     }
+    if (memory.statm >= 0)
+        close(memory.statm);
     glossa__strbuf_free(&out);
     glossa__frame_reader_free(&in);
     for (int k = 0; k < GLOSSA__WORKER_DOC_SLOTS; k++)

@@ -78,8 +78,10 @@ typedef struct glossa_runtime_options {
      * plus 30 s per MiB of the document's text (GLOSSA_DOC_TIMEOUT_*);
      * GLOSSA_DOC_TIMEOUT_NONE: no limit (before 0.2, 0 meant that). */
     unsigned doc_timeout_ms;
-    unsigned worker_max_units;  /* replace a worker after this many; 0: 10000 */
-    size_t worker_memory_limit; /* address-space limit per worker; 0: none */
+    unsigned worker_max_units; /* replace a worker after this many; 0: 10000 */
+    /* Address-space limit per worker (0: none); a worker past three
+     * quarters of its room is replaced before its next unit. */
+    size_t worker_memory_limit;
     /* The executable of the workers: it must call glossa_worker_main()
      * when its first argument is GLOSSA_WORKER_ARGUMENT (the glossa tool
      * does). NULL: the running executable. Copied. */

@@ -13,6 +13,7 @@
  *   EXIT-NOW      calls exit(3)
  *   HANG          never returns
  *   LEAK          leaks 32 MiB per document (fails cleanly when malloc does)
+ *   GREEDY        needs 1 GiB for this document alone, and frees it
  * Every other document gets one span "OK" over its first character.
  * With FAULTY_CREATE_LOG set in the environment, create() appends its
  * process id to that file: the tests count the instances made. */
@@ -93,6 +94,14 @@ static int annotate(void *state, glossa_ctx_t *ctx)
         if (!lost)
             return host->fail(ctx, "out of memory");
         memset(lost, 1, size); /* touch it: really resident */
+    }
+    if (strstr(text, "GREEDY")) {
+        size_t size = (size_t)1 << 30;
+        char *all = malloc(size);
+        if (!all)
+            return host->fail(ctx, "out of memory");
+        memset(all, 1, size);
+        free(all);
     }
     if (strstr(text, "STDOUT")) {
         printf("plugin noise on stdout\n");
