@@ -87,7 +87,7 @@ static int add_dir(const char *dir, const char *rel, json_t *files)
             rc = GLOSSA_ENOMEM;
     }
     closedir(d);
-    if (rc == 0)
+    if (rc == 0 && n) /* an empty directory has no array to sort */
         qsort(names, n, sizeof(char *), compare_names);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         char *path = glossa__asprintf("%s/%s", dir, names[i]);
