@@ -15,6 +15,9 @@ static void usage(FILE *out)
             "  run       annotate documents with a pipeline of plugins\n"
             "  plugins   list the plugins glossa can find, or describe one\n"
             "  eval      score annotations against gold files\n"
+            "  export    output for other tools: brat, CoNLL, W3C, Label "
+            "Studio, CSV\n"
+            "  import    bring gold from brat or CoNLL files for eval\n"
             "  schema    the JSON Schema of a pipeline's output\n"
             "  merge     join shard outputs (or Redis worker results) into "
             "one output\n"
@@ -46,7 +49,8 @@ static const struct command {
     {"run", glossa_cli_run},         {"plugins", glossa_cli_plugins},
     {"eval", glossa_cli_eval},       {"merge", glossa_cli_merge},
     {"enqueue", glossa_cli_enqueue}, {"worker", glossa_cli_worker},
-    {"schema", glossa_cli_schema},
+    {"schema", glossa_cli_schema},   {"export", glossa_cli_export},
+    {"import", glossa_cli_import},
 };
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 
