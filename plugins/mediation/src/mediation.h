@@ -86,6 +86,17 @@ typedef struct mediation_entity {
     const char *refers_to; /* NULL when absent */
 } mediation_entity_t;
 
+/* One span of the `quotes` layer: a direct quotation or reported
+ * content, and who said it. Strings are borrowed like the entities'. */
+typedef struct mediation_quote {
+    uint32_t start, end; /* code points: the content, end exclusive */
+    /* The phrase that names the speaker ("the Kremlin press service");
+     * speaker_start == speaker_end when the layer gives none. */
+    uint32_t speaker_start, speaker_end;
+    const char *speaker; /* canonical name, or NULL for nobody named */
+    int direct;          /* a quotation in marks, else reported speech */
+} mediation_quote_t;
+
 /* One document as the core segmented it. Borrowed for the call. */
 typedef struct mediation_doc {
     const char *text; /* UTF-8 */
@@ -96,6 +107,11 @@ typedef struct mediation_doc {
     size_t n_sentences;
     const mediation_entity_t *entities; /* sorted by start */
     size_t n_entities;
+    /* The `quotes` layer, sorted by start; none (NULL, 0) when the
+     * pipeline has no quotes plugin: holders then come from the
+     * analysis's own reporting frames alone. */
+    const mediation_quote_t *quotes;
+    size_t n_quotes;
 } mediation_doc_t;
 
 typedef enum mediation_polarity {
@@ -150,6 +166,15 @@ void mediation_result_free(mediation_result_t *res);
  * when `layer` is not an array, or GLOSSA_ENOMEM. */
 int mediation_entities_from_json(const json_t *layer, mediation_entity_t **out,
                                  size_t *n);
+
+/* Reads a `quotes` layer (spans with "start", "end", "kind", "speaker"
+ * (a string or null), optional "speaker_start" and "speaker_end") into a
+ * new array (*out, free() it; NULL when empty), sorted by start. Strings
+ * are borrowed from `layer`. Spans without integer offsets are skipped.
+ * Returns 0, GLOSSA_EINVAL when `layer` is not an array, or
+ * GLOSSA_ENOMEM. */
+int mediation_quotes_from_json(const json_t *layer, mediation_quote_t **out,
+                               size_t *n);
 
 /* Sets "polarity", "score" (rounded to 3 decimals) and "holder" on a span
  * object. Returns 0 or GLOSSA_ENOMEM. */

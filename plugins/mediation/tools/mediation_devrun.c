@@ -7,7 +7,14 @@
  * the entities plugin, and times the library alone (--repeat).
  *
  *   mediation_devrun [--profile P] [--lexicon L] [--rules R] [--trace]
- *                    [--repeat N] CORPUS_DIR GOLD_DIR
+ *                    [--repeat N] [--layers RUN.jsonl] [--quotes]
+ *                    CORPUS_DIR GOLD_DIR
+ *
+ * --layers takes the entities (and quotes) from the annotations of a
+ * `glossa run` output instead of the gold files, so that the analysis
+ * sees what the real pipeline gives it; --quotes passes the `quotes`
+ * layer too (else the analysis runs without one, as in a pipeline
+ * without the quotes plugin).
  *
  * Paths of the model default to the plugin's data directory in the source
  * tree (MEDIATION_DATA_DIR). Trace lines go to stderr. */
@@ -71,6 +78,8 @@ typedef struct doc {
     json_t *gold;
     mediation_entity_t *ents;
     size_t n_ents;
+    mediation_quote_t *quotes;
+    size_t n_quotes;
 } doc_t;
 
 /* The document as mediation_core reads it. */
@@ -79,7 +88,8 @@ static mediation_doc_t doc_view(const doc_t *doc)
     mediation_doc_t md = {doc->text,          doc->len,
                           doc->seg.tokens,    doc->seg.n_tokens,
                           doc->seg.sentences, doc->seg.n_sentences,
-                          doc->ents,          doc->n_ents};
+                          doc->ents,          doc->n_ents,
+                          doc->quotes,        doc->n_quotes};
     return md;
 }
 
@@ -92,6 +102,8 @@ static double now(void)
 
 typedef struct options {
     const char *profile, *lexicon, *rules;
+    const char *layers; /* a glossa run output, or NULL: the gold */
+    int quotes;
     int trace;
     long repeat;
     const char *corpus, *golddir;
@@ -103,6 +115,8 @@ static int parse_options(int argc, char **argv, options_t *o)
     o->profile = MEDIATION_DATA_DIR "/profiles/russia.json";
     o->lexicon = MEDIATION_DATA_DIR "/lexicon/vader.tsv";
     o->rules = MEDIATION_DATA_DIR "/rules/en.json";
+    o->layers = NULL;
+    o->quotes = 0;
     o->trace = 0;
     o->repeat = 0;
     int i = 1;
@@ -113,6 +127,10 @@ static int parse_options(int argc, char **argv, options_t *o)
             o->lexicon = argv[++i];
         else if (!strcmp(argv[i], "--rules") && i + 1 < argc)
             o->rules = argv[++i];
+        else if (!strcmp(argv[i], "--layers") && i + 1 < argc)
+            o->layers = argv[++i];
+        else if (!strcmp(argv[i], "--quotes"))
+            o->quotes = 1;
         else if (!strcmp(argv[i], "--trace"))
             o->trace = 1;
         else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
@@ -125,7 +143,8 @@ static int parse_options(int argc, char **argv, options_t *o)
     if (argc - i != 2) {
         fprintf(stderr,
                 "usage: %s [--profile P] [--lexicon L] [--rules R] "
-                "[--trace] [--repeat N] CORPUS_DIR GOLD_DIR\n",
+                "[--trace] [--repeat N] [--layers RUN.jsonl] [--quotes] "
+                "CORPUS_DIR GOLD_DIR\n",
                 argv[0]);
         return 2;
     }
@@ -134,10 +153,48 @@ static int parse_options(int argc, char **argv, options_t *o)
     return 0;
 }
 
+/* The annotations of each document of a `glossa run` output, as an
+ * object keyed by id (a new reference), or NULL after a message. */
+static json_t *read_layers(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return NULL;
+    }
+    json_t *by_id = json_object();
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        json_t *rec = json_loads(line, 0, NULL);
+        const char *id = json_string_value(json_object_get(rec, "id"));
+        if (id)
+            json_object_set(by_id, id, json_object_get(rec, "annotations"));
+        json_decref(rec);
+    }
+    free(line);
+    fclose(f);
+    return by_id;
+}
+
+/* Reads the entities (and, when asked, the quotes) of doc from src, an
+ * object with "entities" and "quotes" arrays. Returns 0 or 1. */
+static int read_spans(doc_t *doc, const json_t *src, int quotes)
+{
+    if (!src || mediation_entities_from_json(json_object_get(src, "entities"),
+                                             &doc->ents, &doc->n_ents))
+        return 1;
+    const json_t *q = json_object_get(src, "quotes");
+    return quotes && q &&
+           mediation_quotes_from_json(q, &doc->quotes, &doc->n_quotes);
+}
+
 /* The documents of the gold directory (<id>.json, in name order) with
- * their text (corpus/<id>.txt), segmentation and entities. Returns 0, or
- * 1 after a message. */
-static int read_docs(const char *corpus, const char *golddir, doc_t **out,
+ * their text (corpus/<id>.txt), segmentation, entities and quotes (from
+ * the gold, or from `layers` when given). Returns 0, or 1 after a
+ * message. */
+static int read_docs(const char *corpus, const char *golddir,
+                     const json_t *layers, int quotes, doc_t **out,
                      size_t *n_out, size_t *total_bytes)
 {
     DIR *dir = opendir(golddir);
@@ -178,9 +235,10 @@ static int read_docs(const char *corpus, const char *golddir, doc_t **out,
             fprintf(stderr, "%s:%d: %s\n", path, jerr.line, jerr.text);
             return 1;
         }
+        const json_t *src =
+            layers ? json_object_get(layers, names[d]) : doc->gold;
         if (glossa__segment(doc->text, doc->len, &doc->seg) ||
-            mediation_entities_from_json(json_object_get(doc->gold, "entities"),
-                                         &doc->ents, &doc->n_ents)) {
+            read_spans(doc, src, quotes)) {
             fprintf(stderr, "%s: cannot prepare\n", path);
             return 1;
         }
@@ -261,9 +319,13 @@ int main(int argc, char **argv)
         return 1;
     }
     double t_load = now() - t0;
+    json_t *layers = NULL;
+    if (o.layers && !(layers = read_layers(o.layers)))
+        return 1;
     doc_t *docs;
     size_t n_docs, total_bytes;
-    if (read_docs(o.corpus, o.golddir, &docs, &n_docs, &total_bytes))
+    if (read_docs(o.corpus, o.golddir, layers, o.quotes, &docs, &n_docs,
+                  &total_bytes))
         return 1;
     for (size_t d = 0; d < n_docs; d++)
         if (print_doc(model, &docs[d], o.trace))
@@ -275,10 +337,12 @@ int main(int argc, char **argv)
         free(docs[d].id);
         free(docs[d].text);
         free(docs[d].ents);
+        free(docs[d].quotes);
         glossa__segments_free(&docs[d].seg);
         json_decref(docs[d].gold);
     }
     free(docs);
+    json_decref(layers);
     mediation_model_free(model);
     return 0;
 }
