@@ -122,10 +122,12 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
 {
     const glossa_sentence_t *sent = &ws->doc->sentences[s];
     med_tracef(ws,
-               "S%zu [%u,%u) target=%d role=%d context=%d/%d anaphor=%d "
-               "frames=%zu%s",
+               "S%zu [%u,%u) target=%d role=%d context=%d/%d anaphor=%d%s "
+               "force=%d/%d/%d frames=%zu%s",
                s, sent->cp_start, sent->cp_end, cues->target, cues->role,
-               cues->context, rel->context_ok, cues->anaphor, ws->n_frames,
+               cues->context, rel->context_ok, cues->anaphor,
+               cues->force_anaphor ? "(force)" : "", cues->force,
+               cues->other_force, cues->bare_force, ws->n_frames,
                rel->relevant
                    ? (rel->by_anaphor ? " RELEVANT(anaphor)" : " RELEVANT")
                    : "");
@@ -150,7 +152,7 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
         ws->last_party_sentence = (long)s;
     const med_hist_t *prev;
     med_hist_t *h = history(ws, s, &prev);
-    if (!med_may_be_relevant(ws, prev)) {
+    if (!med_may_be_relevant(ws, s)) {
         med_look_up_after_names(ws);
         med_learn_titles(ws);
         med_first_person(ws, ws->n, &h->subject);
@@ -166,12 +168,26 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     med_speaker_t qs = quoted_speaker(ws, s, continues_quote, prev, &sc);
 
     ws->n_frames = 0;
+    int they_force = 0;
     if (cues.target || med_has_pronoun(ws) || cues.anaphor) {
         med_find_frames(ws, s);
-        cues.target |= med_pronouns_name_target(ws, s, &sc, qs);
+        cues.target |= med_pronouns_name_target(ws, s, &sc, qs, &they_force);
+        cues.force |= they_force;
     }
-    med_relevance_t rel = med_decide_relevance(ws, s, &cues, has_party, prev);
+    /* A statement of the target that runs on from a relevant sentence
+     * ("We are ready..." after "“Russia will keep mediating,” Lavrov
+     * said") is relevant wherever the target speaks in it. */
+    int statement = sc.quoted_speaker && qs.target && prev && prev->relevant;
+    med_relevance_t rel =
+        med_decide_relevance(ws, s, &cues, has_party, statement);
     remember(ws, h, &sc, qs, cues.target);
+    h->forces =
+        (uint8_t)(cues.force ||
+                  (rel.by_anaphor && (cues.force_anaphor || cues.bare_force)));
+    if (cues.force || cues.other_force) {
+        ws->last_force_sentence = (long)s;
+        ws->last_force_target = cues.force && !cues.other_force;
+    }
     if (ws->trace)
         trace_sentence(ws, s, &cues, &rel);
     if (!rel.relevant)
@@ -233,6 +249,7 @@ int mediation_analyze(const mediation_model_t *model,
     ws.trace = trace;
     ws.trace_ud = trace_ud;
     ws.last_party_sentence = -1;
+    ws.last_force_sentence = -1;
     /* Working memory for the longest sentence, allocated once per
      * document. A sentence yields at most a few pattern hits per word. */
     size_t n = max_tokens + 2;

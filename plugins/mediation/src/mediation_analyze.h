@@ -54,7 +54,8 @@ enum {
     M_CUE = 1u << 3,     /* inside a role, context or anaphor cue */
     M_SCARE = 1u << 4,   /* inside a short quotation */
     M_QUOTE = 1u << 5,   /* inside a quotation */
-    M_ROLE = 1u << 6     /* inside a role cue */
+    M_ROLE = 1u << 6,    /* inside a role cue */
+    M_FORCE = 1u << 7    /* inside a force word ("troops") */
 };
 
 /* One token of the current sentence. */
@@ -65,9 +66,9 @@ typedef struct med_word {
     uint16_t clause; /* clause number within the sentence */
     int32_t ent;     /* entity index or -1 */
     const med_entry_t *e;
-    uint32_t flags; /* e->flags, minus what a fixed expression cancels */
-    uint8_t punct;  /* P_* */
-    uint8_t mark;   /* M_* */
+    med_flags_t flags; /* e->flags, minus what a fixed expression cancels */
+    uint8_t punct;     /* P_* */
+    uint8_t mark;      /* M_* */
 } med_word_t;
 
 /* A pattern of the profile matched over words [a, b). */
@@ -120,6 +121,7 @@ typedef struct med_hist {
     med_speaker_t quote_speaker; /* whose quote may run on */
     uint8_t relevant;
     uint8_t had_target;
+    uint8_t forces; /* the target's force was named: "they" may be it */
     uint8_t ends_in_quote;
     uint8_t valid;
 } med_hist_t;
@@ -155,6 +157,10 @@ typedef struct med_ws {
     size_t n_titles;
     med_hist_t hist[MED_HIST];
     long last_party_sentence;
+    /* The last sentence that named a force with its owner, and whether
+     * the owner was the target: "the peacekeepers" are that force. */
+    long last_force_sentence;
+    int last_force_target;
     int quote_open; /* a quotation runs on from the previous sentence */
 
     mediation_span_t *spans;
@@ -164,6 +170,11 @@ typedef struct med_ws {
 /* Which kinds of cue a sentence has. */
 typedef struct med_cues {
     int role, context, anaphor, target;
+    int force;         /* the target's force named ("Russian troops") */
+    int other_force;   /* another's ("Turkish troops") */
+    int bare_force;    /* a force word with no owner named ("a force of") */
+    int force_anaphor; /* an anaphor of a force ("the contingent") */
+    int bilateral;     /* "bilateral": talks of two */
 } med_cues_t;
 
 /* The structure of a sentence that changes every contribution. */
@@ -253,17 +264,18 @@ int med_resolve_pronoun(const med_ws_t *ws, size_t s, size_t p,
 
 /* ---- Relevance (mediation_relevance.c) ---------------------------------- */
 
-/* Can this sentence be relevant at all? Reads no table (see
- * mediation_relevance.c). prev: the sentence before, or NULL. */
-int med_may_be_relevant(const med_ws_t *ws, const med_hist_t *prev);
-/* Does the sentence hold a personal pronoun or "we"? */
+/* Can sentence s be relevant at all? Reads no table (see
+ * mediation_relevance.c). */
+int med_may_be_relevant(const med_ws_t *ws, size_t s);
+/* Does the sentence hold a personal pronoun, "we" or "they"? */
 int med_has_pronoun(const med_ws_t *ws);
 
 /* Marks as mentions of the target the pronouns that stand for a target
- * person ("he said" after "Putin ...") and "we"/"our" in a quotation whose
- * speaker is the target (needs the frames); 1 when there was one. */
+ * person ("he said" after "Putin ..."), "we"/"our" in a quotation whose
+ * speaker is the target (needs the frames) and "they" right after the
+ * target's force was named (then *force is 1); 1 when there was one. */
 int med_pronouns_name_target(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
-                             med_speaker_t qs);
+                             med_speaker_t qs, int *force);
 
 /* Step 3's verdict on sentence s. */
 typedef struct med_relevance {
@@ -272,9 +284,11 @@ typedef struct med_relevance {
     int context_ok; /* a party was named within the context window */
 } med_relevance_t;
 
+/* continues_statement: the sentence goes on with a relevant statement of
+ * the target (its quotation runs on). */
 med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
                                      const med_cues_t *cues, int has_party,
-                                     const med_hist_t *prev);
+                                     int continues_statement);
 
 /* ---- Frames (mediation_frames.c) ---------------------------------------- */
 

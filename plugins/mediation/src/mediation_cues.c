@@ -88,9 +88,36 @@ void med_match_patterns(med_ws_t *ws)
 
 /* Applies the hits: marks words, and picks non-overlapping polarity cues,
  * longest first ("traded criticism" over "criticism"). */
+/* Who owns the force word at a: 1 the target ("Russian troops",
+ * "Russia's contingent", "Moscow's peacekeeping force"), -1 someone else
+ * ("Turkish troops", "Azerbaijan's forces"), 2 a possessive ("their
+ * forces"), 0 nobody named ("the troops", "a force of 2,000"). */
+static int force_owner(const med_ws_t *ws, size_t a)
+{
+    size_t j = a;
+    /* A modifier may stand between: "Russian peacekeeping troops",
+     * "Russia's 2,000-strong force"; a determiner ends the phrase. */
+    for (int k = 0; k < 3 && j > 0; k++) {
+        const med_word_t *x = &ws->w[j - 1];
+        if (x->mark & M_TARGET)
+            return 1;
+        if (med_word_is(ws, j - 1, "'s") && j >= 2)
+            return (ws->w[j - 2].mark & M_TARGET) ? 1 : -1;
+        if (x->ent >= 0)
+            return -1;
+        if (x->flags & W_POSSESSIVE)
+            return 2;
+        if (x->punct != P_NONE || (x->flags & W_DET))
+            return 0;
+        j--;
+    }
+    return 0;
+}
+
 med_cues_t med_apply_hits(med_ws_t *ws)
 {
-    med_cues_t c = {0, 0, 0, 0};
+    med_cues_t c;
+    memset(&c, 0, sizeof c);
     for (size_t h = 0; h < ws->n_hits; h++) {
         med_hit_t *x = &ws->hits[h];
         uint8_t mark = 0;
@@ -110,8 +137,21 @@ med_cues_t med_apply_hits(med_ws_t *ws)
             mark = M_CUE;
             break;
         case PAT_ANAPHOR:
+            /* "the peacekeepers" stands for a force, "its role" for the
+             * mediator. */
             c.anaphor = 1;
             mark = M_CUE;
+            for (size_t i = x->a; i < x->b; i++)
+                for (size_t k = 0; k < ws->n_hits; k++)
+                    if (ws->hits[k].kind == PAT_FORCE && ws->hits[k].a <= i &&
+                        i < ws->hits[k].b)
+                        c.force_anaphor = 1;
+            break;
+        case PAT_FORCE:
+            mark = M_FORCE;
+            break;
+        case PAT_BILATERAL:
+            c.bilateral = 1;
             break;
         default:
             break;
@@ -145,9 +185,28 @@ med_cues_t med_apply_hits(med_ws_t *ws)
     for (size_t i = 0; i < ws->n; i++)
         if (ws->w[i].mark & M_FIXED)
             ws->w[i].flags &=
-                ~(uint32_t)(W_NEGATOR | W_INTENS | W_SAY | W_STANCE |
-                            W_CONTRAST_AFTER | W_CONTRAST_BEFORE);
+                ~(med_flags_t)(W_NEGATOR | W_INTENS | W_SAY | W_STANCE |
+                               W_CONTRAST_AFTER | W_CONTRAST_BEFORE);
     for (size_t i = 0; i < ws->n; i++)
         c.target |= (ws->w[i].mark & M_TARGET) != 0;
+    /* Force words: the target's when it owns them, else an owner may be
+     * named before (anaphor-like). */
+    for (size_t h = 0; h < ws->n_hits; h++) {
+        const med_hit_t *x = &ws->hits[h];
+        if (x->kind != PAT_FORCE)
+            continue;
+        int owner = force_owner(ws, x->a);
+        if (owner == 2)
+            continue;
+        if (owner > 0) {
+            c.force = 1;
+            for (size_t i = x->a; i < x->b; i++)
+                ws->w[i].mark |= M_CUE;
+        } else if (owner < 0) {
+            c.other_force = 1;
+        } else {
+            c.bare_force = 1;
+        }
+    }
     return c;
 }

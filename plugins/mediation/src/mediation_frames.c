@@ -273,7 +273,7 @@ static int trades_stance(const med_ws_t *ws, size_t v)
 /* Verb v as a passive participle: 1 when that settles it (its agent's
  * frame pushed, or no frame at all), 0 when it is no passive or its
  * subject is still to be found ("Aliyev was quoted as saying"). */
-static int passive_frame(med_ws_t *ws, size_t s, size_t v, uint32_t f)
+static int passive_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
 {
     size_t agent_at;
     if (!passive_at(ws, v, &agent_at))
@@ -316,7 +316,7 @@ static void subject_frame(med_ws_t *ws, size_t v, size_t first,
 /* The frame of verb v (flags f) with a speaker named as its subject, after
  * it ("..., said Putin"), or shared with the verb before it; a denial
  * with nobody named is the author's. */
-static void verb_frame(med_ws_t *ws, size_t s, size_t v, uint32_t f)
+static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
 {
     med_speaker_t who[MAX_SUBJECTS];
     size_t first = v;
@@ -369,7 +369,7 @@ void med_find_frames(med_ws_t *ws, size_t s)
     ws->n_frames = 0;
     for (size_t v = 0; v < ws->n; v++) {
         const med_word_t *x = &ws->w[v];
-        uint32_t f = x->flags;
+        med_flags_t f = x->flags;
         if (!(f & (W_SAY | W_STANCE | W_RECIPROCAL | W_ACCORDING)) ||
             x->ent >= 0)
             continue;

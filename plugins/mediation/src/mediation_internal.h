@@ -13,46 +13,52 @@
 #define MED_MAX_WORD 128
 
 /* What a lowercase word is, from the rules, the lexicon and the profile.
- * One word may be several things at once. */
-enum {
-    W_NEGATOR = 1u << 0,
-    W_INTENS = 1u << 1,          /* entry.intens */
-    W_HEDGE = 1u << 2,           /* entry.mult */
-    W_MODAL = 1u << 3,           /* entry.mult */
-    W_IRREALIS = 1u << 4,        /* "seeks (to)" */
-    W_CONTRAST_AFTER = 1u << 5,  /* "but": what follows dominates */
-    W_CONTRAST_BEFORE = 1u << 6, /* "although": its own clause is weak */
-    W_CLAUSE = 1u << 7,          /* starts a clause */
-    W_SHIFTER = 1u << 8,         /* "dispel": reverses a negative object */
-    W_SAY = 1u << 9,
-    W_STANCE = 1u << 10,
-    W_RECIPROCAL = 1u << 11,  /* "traded (criticism)" */
-    W_ACCORDING = 1u << 12,   /* "according (to)" */
-    W_PRON_PERSON = 1u << 13, /* he, she */
-    W_PRON_WE = 1u << 14,
-    W_SUBJ_SKIP = 1u << 15,
-    W_SUBJ_HEAD = 1u << 16,
-    W_TITLE = 1u << 17,
-    W_RELATIVE = 1u << 18,
-    W_PASSIVE_AUX = 1u << 19,
-    W_AGENT = 1u << 20,
-    W_CONJ = 1u << 21,
-    W_NEUTRAL = 1u << 22, /* general valence ignored in the domain */
-    /* Names (entity canonical names, lowercased). */
-    N_TARGET = 1u << 23,        /* canonical or refers_to of the target */
-    N_TARGET_PERSON = 1u << 24, /* last word of a target person's name */
-    N_PARTY = 1u << 25,
-    N_PARTY_PERSON = 1u << 26,
-    W_PREFIX_KEY = 1u << 27,   /* a "prefix*" pattern head, not a word */
-    W_DET = 1u << 28,          /* determiners: part of a subject phrase */
-    W_DENIAL = 1u << 29,       /* "rejected": reverses what it holds */
-    W_GENERIC_TITLE = 1u << 30 /* "leader": stands for any title */
-};
+ * One word may be several things at once: a bit set of these. W_* come
+ * from the rules, N_* are entities' canonical names (the target, its
+ * people by surname, the parties); W_PREFIX_KEY marks the key of a
+ * "prefix*" pattern head, which is no word. */
+typedef uint64_t med_flags_t;
+
+/* clang-format off */
+#define W_NEGATOR          (UINT64_C(1) << 0)
+#define W_INTENS           (UINT64_C(1) << 1) /* entry.intens */
+#define W_HEDGE            (UINT64_C(1) << 2) /* entry.mult */
+#define W_MODAL            (UINT64_C(1) << 3) /* entry.mult */
+#define W_IRREALIS         (UINT64_C(1) << 4) /* "seeks (to)" */
+#define W_CONTRAST_AFTER   (UINT64_C(1) << 5) /* "but" */
+#define W_CONTRAST_BEFORE  (UINT64_C(1) << 6) /* "although" */
+#define W_CLAUSE           (UINT64_C(1) << 7) /* starts a clause */
+#define W_SHIFTER          (UINT64_C(1) << 8) /* "dispel" */
+#define W_SAY              (UINT64_C(1) << 9)
+#define W_STANCE           (UINT64_C(1) << 10)
+#define W_RECIPROCAL       (UINT64_C(1) << 11) /* "traded (criticism)" */
+#define W_ACCORDING        (UINT64_C(1) << 12) /* "according (to)" */
+#define W_PRON_PERSON      (UINT64_C(1) << 13) /* he, she */
+#define W_PRON_WE          (UINT64_C(1) << 14)
+#define W_SUBJ_SKIP        (UINT64_C(1) << 15)
+#define W_SUBJ_HEAD        (UINT64_C(1) << 16)
+#define W_TITLE            (UINT64_C(1) << 17)
+#define W_RELATIVE         (UINT64_C(1) << 18)
+#define W_PASSIVE_AUX      (UINT64_C(1) << 19)
+#define W_AGENT            (UINT64_C(1) << 20)
+#define W_CONJ             (UINT64_C(1) << 21)
+#define W_NEUTRAL          (UINT64_C(1) << 22) /* no valence here */
+#define N_TARGET           (UINT64_C(1) << 23) /* the target */
+#define N_TARGET_PERSON    (UINT64_C(1) << 24) /* its people */
+#define N_PARTY            (UINT64_C(1) << 25) /* a party */
+#define N_PARTY_PERSON     (UINT64_C(1) << 26)
+#define W_PREFIX_KEY       (UINT64_C(1) << 27) /* "prefix*" */
+#define W_DET              (UINT64_C(1) << 28) /* "the" */
+#define W_DENIAL           (UINT64_C(1) << 29) /* "rejected" */
+#define W_GENERIC_TITLE    (UINT64_C(1) << 30) /* "leader" */
+#define W_PRON_THEY        (UINT64_C(1) << 31) /* they, them, their */
+#define W_POSSESSIVE       (UINT64_C(1) << 32) /* its, their, his, her */
+/* clang-format on */
 
 typedef struct med_entry {
     uint32_t key; /* offset of the lowercase key in the pool */
     uint32_t len;
-    uint32_t flags;
+    med_flags_t flags;
     float valence;    /* general lexicon, VADER scale -4..4; 0 when none */
     float intens;     /* intensifier increment (negative: dampener) */
     float mult;       /* hedge or modal multiplier */
@@ -65,7 +71,9 @@ enum {
     PAT_CONTEXT,    /* talks, summit: relevant with target + context */
     PAT_ANAPHOR,    /* "the peacekeepers": the target, named before */
     PAT_POLARITY,   /* a weighted domain cue */
-    PAT_FIXED       /* "as well as": no sentiment, no negation inside */
+    PAT_FIXED,      /* "as well as": no sentiment, no negation inside */
+    PAT_FORCE,      /* "troops": the target's force when it is named */
+    PAT_BILATERAL   /* "bilateral": talks of two, not mediation */
 };
 
 typedef struct med_elem {
@@ -108,6 +116,7 @@ typedef struct med_weights {
 /* Classes of three-letter starts (a-z and "other" for each letter). */
 #define MED_PREFIX3_CLASSES (27 * 27 * 27)
 #define MED_MAX_PRONOUNS 32
+#define MED_MAX_BODIES 16
 /* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
 #define MED_BLOOM_WORDS 1024
 /* Slots of the prefix-length table; at most half are used. */
@@ -154,7 +163,11 @@ struct mediation_model {
     int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
 
     uint32_t target_name; /* pool offset; 0 until a profile names one */
-    int context_window;   /* sentences back a party mention counts */
+    /* Canonical names of the target's bodies, as globs with one '*'
+     * ("* of Russia"): pool offsets. */
+    uint32_t bodies[MED_MAX_BODIES];
+    size_t n_bodies;
+    int context_window; /* sentences back a party mention counts */
     med_weights_t w;
     mediation_settings_t settings;
 };

@@ -119,7 +119,7 @@ int mediation_model_load(const char *profile_path, const char *lexicon_path,
     /* The pronouns, for the shortcut past sentences that cannot be
      * relevant (see mediation_internal.h). */
     for (size_t e = 0; !L.rc && e < m->n_entries; e++) {
-        if (!(m->entries[e].flags & (W_PRON_PERSON | W_PRON_WE)))
+        if (!(m->entries[e].flags & (W_PRON_PERSON | W_PRON_WE | W_PRON_THEY)))
             continue;
         if (m->n_pronouns == MED_MAX_PRONOUNS)
             m->pronouns_overflow = 1;

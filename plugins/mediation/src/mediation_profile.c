@@ -16,7 +16,7 @@
  * the surname alone. */
 typedef struct name_ctx {
     const char *path;
-    uint32_t flag, person_flag;
+    med_flags_t flag, person_flag;
 } name_ctx_t;
 
 static int add_name(med_loader_t *L, const char *name, void *ud)
@@ -41,6 +41,21 @@ static int add_name(med_loader_t *L, const char *name, void *ud)
         e->flags |= nc->person_flag;
     }
     return 0;
+}
+
+/* A glob of the target's bodies' canonical names: one '*'. */
+static int add_body(med_loader_t *L, const char *glob, void *ud)
+{
+    const char *path = ud;
+    const char *star = strchr(glob, '*');
+    if (!star || strchr(star + 1, '*'))
+        return med_fail(L, GLOSSA_ECONFIG,
+                        "%s: \"bodies\": \"%.40s\" needs exactly one '*'", path,
+                        glob);
+    if (L->m->n_bodies == MED_MAX_BODIES)
+        return med_fail(L, GLOSSA_ECONFIG, "%s: more than %d \"bodies\"", path,
+                        MED_MAX_BODIES);
+    return med_pool_add(L, glob, strlen(glob), &L->m->bodies[L->m->n_bodies++]);
 }
 
 static int set_neutral(med_loader_t *L, const char *word, void *ud)
@@ -88,6 +103,39 @@ static int load_polarity_cues(med_loader_t *L, const char *path, json_t *root)
         int rc = med_pattern_add(L, path, json_string_value(pat), PAT_POLARITY,
                                  gap ? (int)json_integer_value(gap) : 0,
                                  json_number_value(wt));
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The cues of one kind at root[key]: strings, or objects with a
+ * "pattern" and a "gap". */
+static int load_cues(med_loader_t *L, const char *path, json_t *root,
+                     const char *key, int kind)
+{
+    json_t *arr = json_object_get(root, key);
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr))
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"%s\" must be an array", path,
+                        key);
+    size_t i;
+    json_t *cue;
+    json_array_foreach(arr, i, cue)
+    {
+        json_t *pat =
+            json_is_object(cue) ? json_object_get(cue, "pattern") : cue;
+        json_t *gap = json_is_object(cue) ? json_object_get(cue, "gap") : NULL;
+        if (!json_is_string(pat) ||
+            (gap && (!json_is_integer(gap) || json_integer_value(gap) < 0 ||
+                     json_integer_value(gap) > 8)))
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"%s\"[%zu] must be a pattern string or "
+                            "{\"pattern\", \"gap\" in [0, 8]}",
+                            path, key, i);
+        int rc = med_pattern_add(L, path, json_string_value(pat), kind,
+                                 gap ? (int)json_integer_value(gap) : 0, 0.0);
         if (rc)
             return rc;
     }
@@ -142,8 +190,8 @@ static int load_target(med_loader_t *L, const char *path, json_t *target)
         return med_fail(L, GLOSSA_ECONFIG,
                         "%s: \"target\".\"name\" must be a non-empty string",
                         path);
-    static const char *const known[] = {"name", "entities", "persons",
-                                        "surface", NULL};
+    static const char *const known[] = {"name",    "entities", "persons",
+                                        "surface", "bodies",   NULL};
     const char *key;
     json_t *v;
     json_object_foreach(target, key, v)
@@ -166,7 +214,8 @@ static int load_target(med_loader_t *L, const char *path, json_t *target)
         med_each_string(L, path, target, "entities", add_name, &ent) ||
         med_each_string(L, path, target, "persons", add_name, &per) ||
         med_each_string(L, path, target, "surface", med_add_simple_pattern,
-                        &surf))
+                        &surf) ||
+        med_each_string(L, path, target, "bodies", add_body, (void *)path))
         return L->rc;
     return 0;
 }
@@ -207,11 +256,10 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     json_t *root = med_load_json(L, path);
     if (!root)
         return L->rc;
-    static const char *const known[] = {"description",   "include",
-                                        "target",        "context",
-                                        "role_cues",     "context_cues",
-                                        "anaphors",      "polarity_cues",
-                                        "neutral_terms", NULL};
+    static const char *const known[] = {
+        "description",   "include",       "target",    "context",
+        "role_cues",     "context_cues",  "anaphors",  "forces",
+        "polarity_cues", "neutral_terms", "bilateral", NULL};
     const char *key;
     json_t *v;
     int rc = 0;
@@ -232,17 +280,16 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
         rc = load_target(L, path, json_object_get(root, "target"));
     if (!rc && json_object_get(root, "context"))
         rc = load_context(L, path, json_object_get(root, "context"));
-    med_pat_ctx_t role = {path, PAT_ROLE}, ctx = {path, PAT_CONTEXT},
-                  ana = {path, PAT_ANAPHOR};
-    if (!rc)
-        rc = med_each_string(L, path, root, "role_cues", med_add_simple_pattern,
-                             &role);
-    if (!rc)
-        rc = med_each_string(L, path, root, "context_cues",
-                             med_add_simple_pattern, &ctx);
-    if (!rc)
-        rc = med_each_string(L, path, root, "anaphors", med_add_simple_pattern,
-                             &ana);
+    static const struct {
+        const char *key;
+        int kind;
+    } kinds[] = {{"role_cues", PAT_ROLE},
+                 {"context_cues", PAT_CONTEXT},
+                 {"anaphors", PAT_ANAPHOR},
+                 {"forces", PAT_FORCE},
+                 {"bilateral", PAT_BILATERAL}};
+    for (size_t i = 0; !rc && i < sizeof kinds / sizeof kinds[0]; i++)
+        rc = load_cues(L, path, root, kinds[i].key, kinds[i].kind);
     if (!rc)
         rc = load_polarity_cues(L, path, root);
     if (!rc)

@@ -11,12 +11,12 @@ static int set_flag(med_loader_t *L, const char *word, void *ud)
     med_entry_t *e = med_word_get(L, word, "rules");
     if (!e)
         return L->rc;
-    e->flags |= *(const uint32_t *)ud;
+    e->flags |= *(const med_flags_t *)ud;
     return 0;
 }
 
 typedef struct factor_spec {
-    uint32_t flag;
+    med_flags_t flag;
     int is_mult; /* store in mult (else intens) */
     double lo, hi;
 } factor_spec_t;
@@ -181,7 +181,7 @@ int med_load_rules(med_loader_t *L, const char *path)
         return L->rc;
     static const struct {
         const char *key;
-        uint32_t flag;
+        med_flags_t flag;
     } lists[] = {
         {"negators", W_NEGATOR},
         {"irrealis", W_IRREALIS},
@@ -196,11 +196,13 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"according", W_ACCORDING},
         {"pronouns_person", W_PRON_PERSON},
         {"pronouns_we", W_PRON_WE},
+        {"pronouns_they", W_PRON_THEY},
         {"subject_skip", W_SUBJ_SKIP},
         {"subject_heads", W_SUBJ_HEAD},
         {"titles", W_TITLE},
         {"generic_titles", W_TITLE | W_GENERIC_TITLE},
         {"determiners", W_DET},
+        {"possessives", W_POSSESSIVE},
         {"relatives", W_RELATIVE},
         {"passive_auxiliaries", W_PASSIVE_AUX},
         {"agent_markers", W_AGENT},
@@ -228,7 +230,7 @@ int med_load_rules(med_loader_t *L, const char *path)
     }
     int rc = 0;
     for (size_t i = 0; !rc && i < sizeof lists / sizeof lists[0]; i++) {
-        uint32_t flag = lists[i].flag;
+        med_flags_t flag = lists[i].flag;
         rc = med_each_string(L, path, root, lists[i].key, set_flag, &flag);
     }
     static const factor_spec_t intens = {W_INTENS, 0, -1.0, 1.0};

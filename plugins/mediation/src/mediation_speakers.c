@@ -25,6 +25,26 @@ static int same_name(const char *a, const char *b)
     return a && b && (a == b || strcmp(a, b) == 0);
 }
 
+/* Does name match glob (one '*')? */
+static int glob_match(const char *glob, const char *name)
+{
+    const char *star = strchr(glob, '*');
+    size_t pre = (size_t)(star - glob), post = strlen(star + 1);
+    size_t n = strlen(name);
+    return n > pre + post && strncmp(name, glob, pre) == 0 &&
+           strcmp(name + n - post, star + 1) == 0;
+}
+
+/* Is a canonical name one of the target's bodies ("Ministry of Foreign
+ * Affairs of Russia")? */
+static int is_target_body(const mediation_model_t *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_bodies; i++)
+        if (glob_match(med_str(m, m->bodies[i]), name))
+            return 1;
+    return 0;
+}
+
 void med_classify_entities(med_ws_t *ws)
 {
     const mediation_doc_t *d = ws->doc;
@@ -37,14 +57,17 @@ void med_classify_entities(med_ws_t *ws)
         const med_entry_t *c = lookup_name(ws->m, en->canonical);
         const med_entry_t *r =
             en->refers_to ? lookup_name(ws->m, en->refers_to) : NULL;
-        uint32_t f = (c ? c->flags : 0) | (r ? r->flags : 0);
+        med_flags_t f = (c ? c->flags : 0) | (r ? r->flags : 0);
         if (person) {
             /* A person is matched by full name or by surname. */
             const char *sp = strrchr(en->canonical, ' ');
             const med_entry_t *last = sp ? lookup_name(ws->m, sp + 1) : c;
-            uint32_t lf = last ? last->flags : 0;
+            med_flags_t lf = last ? last->flags : 0;
             ei->target = (f & N_TARGET) || (lf & N_TARGET_PERSON);
             ei->party = (f & N_PARTY) || (lf & N_PARTY_PERSON);
+        } else if (!(f & N_TARGET) && is_target_body(ws->m, en->canonical)) {
+            /* A body speaks under its own name. */
+            ei->target = 1;
         } else {
             ei->target = (f & N_TARGET) != 0;
             ei->party = (f & N_PARTY) != 0;

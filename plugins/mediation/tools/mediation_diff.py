@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Lists where a run's mediation spans differ from the gold.
 
-    mediation_diff.py GOLD_DIR RUN.jsonl [LAYER] [KINDS]
+    mediation_diff.py [--texts DIR] GOLD_DIR RUN.jsonl [LAYER] [KINDS]
 
 GOLD_DIR holds <id>.json gold files (the guidelines' format) with the texts
-<id>.txt in its parent directory; RUN.jsonl is a `glossa run` output (or
+<id>.txt in its parent directory (or in DIR); RUN.jsonl is a `glossa run` output (or
 mediation_devrun's). LAYER defaults to "mediation". KINDS is a comma list of
 fn (gold span not found), fp (predicted span not in the gold), pol (polarity
 differs), hold (holder differs) and doc (document label differs); all by
@@ -20,9 +20,15 @@ import sys
 
 
 def main(argv):
+    texts = None
+    if len(argv) > 2 and argv[1] == "--texts":
+        texts = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 3:
         sys.exit(__doc__)
     gold_dir, run = argv[1], argv[2]
+    if texts is None:
+        texts = os.path.join(gold_dir, "..")
     layer = argv[3] if len(argv) > 3 else "mediation"
     kinds = set(argv[4].split(",")) if len(argv) > 4 else {
         "fn", "fp", "pol", "hold", "doc"}
@@ -32,7 +38,7 @@ def main(argv):
         doc_id = rec["id"]
         gold = json.load(open(os.path.join(gold_dir, doc_id + ".json"),
                               encoding="utf-8"))
-        text = open(os.path.join(gold_dir, "..", doc_id + ".txt"),
+        text = open(os.path.join(texts, doc_id + ".txt"),
                     encoding="utf-8").read()
         gspans = gold.get(layer, [])
         pspans = rec["annotations"].get(layer, [])
