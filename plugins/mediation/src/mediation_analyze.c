@@ -75,21 +75,26 @@ static med_hist_t *history(med_ws_t *ws, size_t s, const med_hist_t **prev)
 
 /* A sentence that opens with a quotation, or continues one, without a
  * speaker of its own may carry the previous sentence's speaker: that
- * speaker, with sc->quoted_speaker set, or nobody. */
+ * speaker, with sc->quoted_speaker set, or nobody. A quotation that opens
+ * a paragraph after a sentence that reported someone ("..., Lavrov
+ * said.") is most often that speaker's too. */
 static med_speaker_t quoted_speaker(const med_ws_t *ws, size_t s,
                                     int continues_quote, const med_hist_t *prev,
                                     med_sent_ctx_t *sc)
 {
     const mediation_doc_t *d = ws->doc;
-    int paragraph = (d->tokens[d->sentences[s].token_first].flags &
-                     GLOSSA_TOKEN_PARAGRAPH_BEFORE) != 0;
+    uint32_t tf = d->tokens[d->sentences[s].token_first].flags;
+    int paragraph = (tf & GLOSSA_TOKEN_PARAGRAPH_BEFORE) != 0;
+    int line = (tf & GLOSSA_TOKEN_NEWLINE_BEFORE) != 0;
     med_speaker_t qs = {NULL, 0, 0};
     sc->quoted_speaker = 0;
-    if ((continues_quote || ws->w[0].punct == P_OPENQ) && !paragraph && prev &&
-        prev->quote_speaker.name) {
+    if (!prev || !(continues_quote || ws->w[0].punct == P_OPENQ))
+        return qs;
+    if (prev->quote_speaker.name && (!paragraph || continues_quote))
         qs = prev->quote_speaker;
-        sc->quoted_speaker = 1;
-    }
+    else if ((paragraph || line) && ws->w[0].punct == P_OPENQ)
+        qs = prev->quote_speaker.name ? prev->quote_speaker : prev->reporter;
+    sc->quoted_speaker = qs.name != NULL;
     return qs;
 }
 
@@ -114,6 +119,10 @@ static void remember(med_ws_t *ws, med_hist_t *h, const med_sent_ctx_t *sc,
     }
     if (!h->quote_speaker.name && sc->quoted_speaker)
         h->quote_speaker = qs;
+    for (size_t i = 0; i < ws->n_frames && !h->reporter.name; i++)
+        if (ws->frames[i].who.name != med_author &&
+            (ws->w[ws->frames[i].verb].flags & W_SAY))
+            h->reporter = ws->frames[i].who;
     h->had_target = (uint8_t)had_target;
 }
 
@@ -137,6 +146,16 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
                    (int)ws->w[f->verb].len, med_wtext(ws, &ws->w[f->verb]),
                    f->who.name, f->a, f->b);
     }
+}
+
+/* Does the target speak in the sentence as "we" (marked as the target:
+ * the speaker of its quotation is the target)? */
+static int target_speaks(const med_ws_t *ws)
+{
+    for (size_t i = 0; i < ws->n; i++)
+        if (med_word_is(ws, i, "we") && (ws->w[i].mark & M_TARGET))
+            return 1;
+    return 0;
 }
 
 /* The steps for sentence s: a span in ws->spans when it is relevant.
@@ -176,8 +195,8 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     }
     /* A statement of the target that runs on from a relevant sentence
      * ("We are ready..." after "“Russia will keep mediating,” Lavrov
-     * said") is relevant wherever the target speaks in it. */
-    int statement = sc.quoted_speaker && qs.target && prev && prev->relevant;
+     * said") is relevant where the target speaks in it as "we". */
+    int statement = prev && prev->relevant && target_speaks(ws);
     med_relevance_t rel =
         med_decide_relevance(ws, s, &cues, has_party, statement);
     remember(ws, h, &sc, qs, cues.target);

@@ -119,6 +119,7 @@ typedef struct med_title {
 typedef struct med_hist {
     med_speaker_t subject;       /* who "he" most likely is next */
     med_speaker_t quote_speaker; /* whose quote may run on */
+    med_speaker_t reporter;      /* the first speaker of a reporting verb */
     uint8_t relevant;
     uint8_t had_target;
     uint8_t forces; /* the target's force was named: "they" may be it */

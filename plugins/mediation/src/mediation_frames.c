@@ -139,29 +139,44 @@ static size_t left_subjects(const med_ws_t *ws, size_t s, size_t v,
 }
 
 /* A speaker named right of word `from` ("..., said Putin", "by Armenia",
- * "according to the Kremlin"). */
+ * "according to the Kremlin"). Titles may run through "of" and "for"
+ * ("Spokesperson for the Ministry of Foreign Affairs of Russia Maria
+ * Zakharova"): a person named after a body is the speaker. */
 static int right_speaker(const med_ws_t *ws, size_t s, size_t from,
                          med_speaker_t *out)
 {
-    for (size_t j = from; j < ws->n && j < from + SUBJECT_SCAN; j++) {
+    int found = 0;
+    for (size_t j = from; j < ws->n && j < from + 2 * SUBJECT_SCAN; j++) {
         const med_word_t *x = &ws->w[j];
         if (x->ent >= 0) {
-            *out = np_speaker(ws, j);
-            return 1;
+            int person = ws->doc->entities[x->ent].label == MEDIATION_PERSON;
+            if (!found || person)
+                *out = np_speaker(ws, j);
+            found = 1;
+            if (person)
+                return 1;
+            j = med_ent_last(ws, j);
+            continue;
         }
         if (x->flags & W_PRON_PERSON)
-            return med_resolve_pronoun(ws, s, j, out);
-        if (x->flags & (W_TITLE | W_SUBJ_SKIP | W_SUBJ_HEAD))
+            return found || med_resolve_pronoun(ws, s, j, out);
+        if ((x->flags & (W_TITLE | W_SUBJ_SKIP | W_SUBJ_HEAD | W_DET)) ||
+            med_word_is(ws, j, "of") || med_word_is(ws, j, "for"))
             continue;
-        return 0;
+        return found;
     }
-    return 0;
+    return found;
 }
 
 /* Does the reported content start at word j ("said that", "said he",
  * "said the talks", "said: “...")? */
 static int starts_complement(const med_ws_t *ws, size_t j)
 {
+    /* "said earlier that", "said on Monday the talks": adverbs and time
+     * words come first. */
+    while (j < ws->n &&
+           ((ws->w[j].flags & W_SUBJ_SKIP) || is_ly_adverb(ws, &ws->w[j])))
+        j++;
     if (j >= ws->n)
         return 0;
     const med_word_t *x = &ws->w[j];
@@ -299,7 +314,9 @@ static void subject_frame(med_ws_t *ws, size_t v, size_t first,
     int backward = 0;
     /* ", even Pashinyan worrying about...": a participle reports
      * nothing that precedes it. */
-    if (first > 0 && !ends_with_ing(ws, &ws->w[v])) {
+    /* "Meanwhile, Pashinyan said ...": an opening adverbial is no
+     * content. */
+    if (first > 2 && !ends_with_ing(ws, &ws->w[v])) {
         uint8_t pp = ws->w[prev].punct;
         if (pp == P_CLOSEQ)
             backward = 1;
