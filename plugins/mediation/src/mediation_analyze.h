@@ -300,6 +300,9 @@ int med_frame_at(const med_ws_t *ws, size_t p);
 
 /* ---- Polarity (mediation_polarity.c) ------------------------- */
 
+/* Is word p negated (a negator before it in its clause, within the
+ * rules' window)? */
+int med_negated(const med_ws_t *ws, size_t p);
 /* The first contrast, the conceded clause and the opening hedge. */
 void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c);
 /* The polarity, score and holder of the current sentence, which is

@@ -163,7 +163,7 @@ med_cues_t med_apply_hits(med_ws_t *ws)
         med_hit_t *best = NULL;
         for (size_t h = 0; h < ws->n_hits; h++) {
             med_hit_t *x = &ws->hits[h];
-            if (x->kind != PAT_POLARITY || x->accepted)
+            if (!med_polar_kind(x->kind) || x->accepted)
                 continue;
             int free_span = 1;
             for (size_t i = x->a; free_span && i < x->b; i++)

@@ -225,7 +225,8 @@ static void frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
     f->a = (uint16_t)a;
     f->b = (uint16_t)b;
     f->who = who;
-    f->denial = (ws->w[v].flags & W_DENIAL) != 0;
+    /* "not seeking to dispute" denies nothing. */
+    f->denial = (ws->w[v].flags & W_DENIAL) && !med_negated(ws, v);
     /* The object of a stance verb: when it is named and is not the
      * target, the stance is about someone else. */
     f->off_target = 0;
@@ -356,7 +357,12 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
         return;
     }
     if (!n_who) {
-        if (!(f & W_DENIAL))
+        /* A bare noun ("the dispute over Karabakh", "questions remain")
+         * denies nothing. */
+        if (!(f & W_DENIAL) ||
+            !(ends_with_ed(ws, &ws->w[v]) ||
+              med_word_is(ws, v + 1, "whether") ||
+              med_word_is(ws, v + 1, "that") || med_word_is(ws, v + 1, "if")))
             return;
         /* "Western diplomats questioned whether...": nobody named, but
          * the doubt still reverses what it holds, as the author

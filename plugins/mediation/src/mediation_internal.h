@@ -73,8 +73,15 @@ enum {
     PAT_POLARITY,   /* a weighted domain cue */
     PAT_FIXED,      /* "as well as": no sentiment, no negation inside */
     PAT_FORCE,      /* "troops": the target's force when it is named */
-    PAT_BILATERAL   /* "bilateral": talks of two, not mediation */
+    PAT_BILATERAL,  /* "bilateral": talks of two, not mediation */
+    PAT_DUTY        /* "protect": a failure when negated, else nothing */
 };
+
+/* Kinds whose hits are weighted stance cues. */
+static inline int med_polar_kind(int kind)
+{
+    return kind == PAT_POLARITY || kind == PAT_DUTY;
+}
 
 typedef struct med_elem {
     uint32_t key; /* pool offset */
@@ -87,6 +94,7 @@ typedef struct med_pattern {
     uint16_t n_elem;
     uint8_t kind;
     uint8_t gap;   /* tokens allowed between two elements */
+    uint8_t cls;   /* stance class + 1 (m->classes), 0 for none */
     float weight;  /* PAT_POLARITY only, in [-1, 1] */
     int32_t next;  /* next pattern with the same head key, -1 */
     uint32_t text; /* pool offset of the pattern as written (traces) */
@@ -117,6 +125,8 @@ typedef struct med_weights {
 #define MED_PREFIX3_CLASSES (27 * 27 * 27)
 #define MED_MAX_PRONOUNS 32
 #define MED_MAX_BODIES 16
+/* Stance classes of the weighted cues ("failure", "credit"). */
+#define MED_MAX_CLASSES 16
 /* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
 #define MED_BLOOM_WORDS 1024
 /* Slots of the prefix-length table; at most half are used. */
@@ -167,6 +177,10 @@ struct mediation_model {
      * ("* of Russia"): pool offsets. */
     uint32_t bodies[MED_MAX_BODIES];
     size_t n_bodies;
+    /* The stance classes the cues name, in order of first use: pool
+     * offsets. */
+    uint32_t classes[MED_MAX_CLASSES];
+    size_t n_classes;
     int context_window; /* sentences back a party mention counts */
     med_weights_t w;
     mediation_settings_t settings;

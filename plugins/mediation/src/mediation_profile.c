@@ -68,14 +68,35 @@ static int set_neutral(med_loader_t *L, const char *word, void *ud)
     return 0;
 }
 
-static int load_polarity_cues(med_loader_t *L, const char *path, json_t *root)
+/* The number (1-based) of a stance class, registered when new; 0 after
+ * med_fail. */
+static int class_id(med_loader_t *L, const char *path, const char *name)
 {
-    json_t *arr = json_object_get(root, "polarity_cues");
+    mediation_model_t *m = L->m;
+    for (size_t i = 0; i < m->n_classes; i++)
+        if (strcmp(med_str(m, m->classes[i]), name) == 0)
+            return (int)i + 1;
+    if (m->n_classes == MED_MAX_CLASSES) {
+        med_fail(L, GLOSSA_ECONFIG, "%s: more than %d cue classes", path,
+                 MED_MAX_CLASSES);
+        return 0;
+    }
+    if (med_pool_add(L, name, strlen(name), &m->classes[m->n_classes]))
+        return 0;
+    return (int)++m->n_classes;
+}
+
+/* Weighted cues of kind at root[key]: {"pattern", "weight", "gap",
+ * "class"}. */
+static int load_weighted_cues(med_loader_t *L, const char *path, json_t *root,
+                              const char *key, int kind)
+{
+    json_t *arr = json_object_get(root, key);
     if (!arr)
         return 0;
     if (!json_is_array(arr))
-        return med_fail(L, GLOSSA_ECONFIG,
-                        "%s: \"polarity_cues\" must be an array", path);
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"%s\" must be an array", path,
+                        key);
     size_t i;
     json_t *cue;
     json_array_foreach(arr, i, cue)
@@ -85,26 +106,33 @@ static int load_polarity_cues(med_loader_t *L, const char *path, json_t *root)
         json_t *gap = json_object_get(cue, "gap");
         if (!json_is_object(cue) || !json_is_string(pat))
             return med_fail(L, GLOSSA_ECONFIG,
-                            "%s: \"polarity_cues\"[%zu] needs a \"pattern\" "
-                            "string",
-                            path, i);
+                            "%s: \"%s\"[%zu] needs a \"pattern\" string", path,
+                            key, i);
         if (!json_is_number(wt) || json_number_value(wt) < -1.0 ||
             json_number_value(wt) > 1.0 || json_number_value(wt) == 0.0)
             return med_fail(L, GLOSSA_ECONFIG,
-                            "%s: \"polarity_cues\"[%zu] (\"%s\"): \"weight\" "
+                            "%s: \"%s\"[%zu] (\"%s\"): \"weight\" "
                             "must be a non-zero number in [-1, 1]",
-                            path, i, json_string_value(pat));
+                            path, key, i, json_string_value(pat));
         if (gap && (!json_is_integer(gap) || json_integer_value(gap) < 0 ||
                     json_integer_value(gap) > 8))
             return med_fail(L, GLOSSA_ECONFIG,
-                            "%s: \"polarity_cues\"[%zu]: \"gap\" must be an "
+                            "%s: \"%s\"[%zu]: \"gap\" must be an "
                             "integer in [0, 8]",
-                            path, i);
-        int rc = med_pattern_add(L, path, json_string_value(pat), PAT_POLARITY,
-                                 gap ? (int)json_integer_value(gap) : 0,
-                                 json_number_value(wt));
-        if (rc)
-            return rc;
+                            path, key, i);
+        json_t *cls = json_object_get(cue, "class");
+        if (cls && !json_is_string(cls))
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"%s\"[%zu]: \"class\" must be a string", path,
+                            key, i);
+        int cid = cls ? class_id(L, path, json_string_value(cls)) : 0;
+        size_t first = L->m->n_patterns;
+        if (L->rc || med_pattern_add(L, path, json_string_value(pat), kind,
+                                     gap ? (int)json_integer_value(gap) : 0,
+                                     json_number_value(wt)))
+            return L->rc;
+        for (size_t k = first; k < L->m->n_patterns; k++)
+            L->m->patterns[k].cls = (uint8_t)cid;
     }
     return 0;
 }
@@ -256,10 +284,19 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     json_t *root = med_load_json(L, path);
     if (!root)
         return L->rc;
-    static const char *const known[] = {
-        "description",   "include",       "target",    "context",
-        "role_cues",     "context_cues",  "anaphors",  "forces",
-        "polarity_cues", "neutral_terms", "bilateral", NULL};
+    static const char *const known[] = {"description",
+                                        "include",
+                                        "target",
+                                        "context",
+                                        "role_cues",
+                                        "context_cues",
+                                        "anaphors",
+                                        "forces",
+                                        "polarity_cues",
+                                        "neutral_terms",
+                                        "bilateral",
+                                        "negated_cues",
+                                        NULL};
     const char *key;
     json_t *v;
     int rc = 0;
@@ -291,7 +328,9 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     for (size_t i = 0; !rc && i < sizeof kinds / sizeof kinds[0]; i++)
         rc = load_cues(L, path, root, kinds[i].key, kinds[i].kind);
     if (!rc)
-        rc = load_polarity_cues(L, path, root);
+        rc = load_weighted_cues(L, path, root, "polarity_cues", PAT_POLARITY);
+    if (!rc)
+        rc = load_weighted_cues(L, path, root, "negated_cues", PAT_DUTY);
     if (!rc)
         rc = med_each_string(L, path, root, "neutral_terms", set_neutral, NULL);
     json_decref(root);

@@ -152,10 +152,13 @@ static int stance_from_target(const med_ws_t *ws, const med_hit_t *h)
  * abandoning Karabakh"), not one the target voices about others. */
 static int stance_on_target(const med_ws_t *ws)
 {
-    for (size_t i = 0; i < ws->n_hits; i++)
-        if (ws->hits[i].kind == PAT_POLARITY &&
-            !stance_from_target(ws, &ws->hits[i]))
+    for (size_t i = 0; i < ws->n_hits; i++) {
+        const med_hit_t *h = &ws->hits[i];
+        if ((h->kind == PAT_POLARITY ||
+             (h->kind == PAT_DUTY && med_negated(ws, h->a))) &&
+            !stance_from_target(ws, h))
             return 1;
+    }
     return 0;
 }
 
