@@ -107,11 +107,13 @@ typedef struct mediation_doc {
     size_t n_sentences;
     const mediation_entity_t *entities; /* sorted by start */
     size_t n_entities;
-    /* The `quotes` layer, sorted by start; none (NULL, 0) when the
-     * pipeline has no quotes plugin: holders then come from the
-     * analysis's own reporting frames alone. */
+    /* The `quotes` layer, sorted by start, when has_quotes: holders of
+     * what it covers come from it. Without it (a pipeline without the
+     * quotes plugin) they come from the analysis's own reporting frames
+     * and its guess of whose quotation runs on. */
     const mediation_quote_t *quotes;
     size_t n_quotes;
+    int has_quotes;
 } mediation_doc_t;
 
 typedef enum mediation_polarity {

@@ -88,7 +88,9 @@ static med_speaker_t quoted_speaker(const med_ws_t *ws, size_t s,
     int line = (tf & GLOSSA_TOKEN_NEWLINE_BEFORE) != 0;
     med_speaker_t qs = {NULL, 0, 0};
     sc->quoted_speaker = 0;
-    if (!prev || !(continues_quote || ws->w[0].punct == P_OPENQ))
+    /* With a quotes layer, its spans say whose quotation runs on. */
+    if (d->has_quotes || !prev ||
+        !(continues_quote || ws->w[0].punct == P_OPENQ))
         return qs;
     if (prev->quote_speaker.name && (!paragraph || continues_quote))
         qs = prev->quote_speaker;
@@ -121,7 +123,7 @@ static void remember(med_ws_t *ws, med_hist_t *h, const med_sent_ctx_t *sc,
         h->quote_speaker = qs;
     for (size_t i = 0; i < ws->n_frames && !h->reporter.name; i++)
         if (ws->frames[i].who.name != med_author &&
-            (ws->w[ws->frames[i].verb].flags & W_SAY))
+            (ws->frames[i].quote || (ws->w[ws->frames[i].verb].flags & W_SAY)))
             h->reporter = ws->frames[i].who;
     h->had_target = (uint8_t)had_target;
 }
@@ -190,6 +192,7 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     int they_force = 0;
     if (cues.target || med_has_pronoun(ws) || cues.anaphor) {
         med_find_frames(ws, s);
+        med_quote_frames(ws, s);
         cues.target |= med_pronouns_name_target(ws, s, &sc, qs, &they_force);
         cues.force |= they_force;
     }
@@ -275,6 +278,7 @@ int mediation_analyze(const mediation_model_t *model,
     ws.cap_hits = 4 * n;
     ws.cap_frames = n;
     ws.einfo = malloc((doc->n_entities + 1) * sizeof(*ws.einfo));
+    ws.qinfo = malloc((doc->n_quotes + 1) * sizeof(*ws.qinfo));
     ws.w = malloc(n * sizeof(*ws.w));
     ws.lbuf_cap = max_bytes + 1;
     ws.lbuf = malloc(ws.lbuf_cap);
@@ -283,15 +287,17 @@ int mediation_analyze(const mediation_model_t *model,
     ws.contribs = malloc(n * sizeof(*ws.contribs));
     ws.clause_on_target = malloc(n + 2);
     rc = GLOSSA_ENOMEM;
-    if (ws.einfo && ws.w && ws.lbuf && ws.hits && ws.frames && ws.contribs &&
-        ws.clause_on_target) {
+    if (ws.einfo && ws.qinfo && ws.w && ws.lbuf && ws.hits && ws.frames &&
+        ws.contribs && ws.clause_on_target) {
         rc = 0;
         med_classify_entities(&ws);
+        med_classify_quotes(&ws);
         size_t ent_cursor = 0;
         for (size_t s = 0; !rc && s < doc->n_sentences; s++)
             rc = analyze_sentence(&ws, s, &ent_cursor);
     }
     free(ws.einfo);
+    free(ws.qinfo);
     free(ws.w);
     free(ws.lbuf);
     free(ws.hits);

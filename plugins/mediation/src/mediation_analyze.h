@@ -39,7 +39,8 @@ enum {
     P_NONE = 0, /* a word */
     P_COMMA,
     P_SEMI,
-    P_BREAK, /* : ( ) [ ] dashes */
+    P_BREAK, /* : ( ) [ ] */
+    P_DASH,  /* em and en dashes, "--" */
     P_OPENQ,
     P_CLOSEQ,
     P_TERM,
@@ -96,6 +97,7 @@ typedef struct med_frame {
     /* A stance toward someone else ("accused the Armenian government
      * of..."): what it holds says nothing of the target. */
     uint8_t off_target;
+    uint8_t quote; /* a span of the quotes layer, not a verb's */
     med_speaker_t who;
 } med_frame_t;
 
@@ -142,6 +144,8 @@ typedef struct med_ws {
     void *trace_ud;
 
     med_einfo_t *einfo;
+    med_speaker_t *qinfo; /* the speaker of each quote of the layer */
+    size_t quote_cursor;  /* quotes before it ended before the sentence */
     med_word_t *w;
     size_t n; /* words of the current sentence */
     char *lbuf;
@@ -262,6 +266,19 @@ int med_first_person(const med_ws_t *ws, size_t before, med_speaker_t *out);
 /* Whom "he"/"she" at word p of sentence s stands for: 1 and *out, or 0. */
 int med_resolve_pronoun(const med_ws_t *ws, size_t s, size_t p,
                         med_speaker_t *out);
+
+/* Is a canonical name one of the target's bodies ("Ministry of Foreign
+ * Affairs of Russia")? */
+int med_is_target_body(const mediation_model_t *m, const char *name);
+
+/* ---- Quotes (mediation_quotes.c) ---------------------------------------- */
+
+/* Fills ws->qinfo: each quote's speaker as a holder (nobody named: the
+ * author). */
+void med_classify_quotes(med_ws_t *ws);
+/* Appends to ws->frames a frame for each quote that overlaps sentence s,
+ * over the words it covers. */
+void med_quote_frames(med_ws_t *ws, size_t s);
 
 /* ---- Relevance (mediation_relevance.c) ---------------------------------- */
 

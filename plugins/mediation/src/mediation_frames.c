@@ -180,7 +180,8 @@ static int starts_complement(const med_ws_t *ws, size_t j)
     if (j >= ws->n)
         return 0;
     const med_word_t *x = &ws->w[j];
-    if (x->punct == P_OPENQ || x->punct == P_BREAK || x->ent >= 0)
+    if (x->punct == P_OPENQ || x->punct == P_BREAK || x->punct == P_DASH ||
+        x->ent >= 0)
         return 1;
     if (x->flags & (W_RELATIVE | W_PRON_PERSON | W_PRON_WE))
         return 1;
@@ -195,20 +196,34 @@ static int starts_complement(const med_ws_t *ws, size_t j)
     return med_word_is(ws, j, "the");
 }
 
-/* End of a forward scope that starts at verb v. */
+/* Does a new clause with a subject of its own start at word j ("and
+ * they", "and Moscow")? */
+static int new_subject_at(const med_ws_t *ws, size_t j)
+{
+    if (j + 1 >= ws->n || !(ws->w[j].flags & W_CONJ))
+        return 0;
+    const med_word_t *y = &ws->w[j + 1];
+    return y->ent >= 0 ||
+           (y->flags & (W_PRON_PERSON | W_PRON_WE | W_PRON_THEY));
+}
+
+/* End of a forward scope that starts at verb v: a semicolon, a dash
+ * outside quotation marks ("— all of which Russia has since reneged
+ * on"), or a comma before the author's own words (", but he could...",
+ * ", reaffirming Moscow's role") or a new subject (", and they"). */
 static size_t forward_end(const med_ws_t *ws, size_t v)
 {
     for (size_t j = v + 1; j < ws->n; j++) {
         const med_word_t *x = &ws->w[j];
-        if (x->punct == P_SEMI)
+        if (x->punct == P_SEMI ||
+            (x->punct == P_DASH && j > v + 1 && !(x->mark & M_QUOTE)))
             return j;
         if (x->punct == P_COMMA && j + 1 < ws->n) {
             const med_word_t *y = &ws->w[j + 1];
-            /* ", but he could..." and ", reaffirming Moscow's role" are
-             * the author's again. */
             if ((y->flags & W_CONTRAST_AFTER) ||
                 (ends_with_ing(ws, y) && !(y->flags & (W_SAY | W_STANCE)) &&
-                 !(y->mark & M_QUOTE)))
+                 !(y->mark & M_QUOTE)) ||
+                (!(y->mark & M_QUOTE) && new_subject_at(ws, j + 1)))
                 return j;
         }
     }
@@ -221,6 +236,7 @@ static void frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
     if (ws->n_frames == ws->cap_frames || a >= b)
         return;
     med_frame_t *f = &ws->frames[ws->n_frames++];
+    f->quote = 0;
     f->verb = (uint16_t)v;
     f->a = (uint16_t)a;
     f->b = (uint16_t)b;
@@ -331,11 +347,35 @@ static void subject_frame(med_ws_t *ws, size_t v, size_t first,
         frame_push(ws, v, v, forward_end(ws, v), sp);
 }
 
+/* Does verb v report nothing, though it may: an event ("announced
+ * signing a declaration", "pledged 2,000 peacekeepers")? A verb followed
+ * by a gerund names an act; an object verb (W_OBJECT_VERB) reports only
+ * a clause or a quotation. */
+static int reports_no_speech(const med_ws_t *ws, size_t v, med_flags_t f)
+{
+    size_t j = v + 1;
+    while (j < ws->n && is_ly_adverb(ws, &ws->w[j]))
+        j++;
+    if (j >= ws->n)
+        return 0;
+    const med_word_t *x = &ws->w[j];
+    if (x->punct == P_NONE && ends_with_ing(ws, x) &&
+        !(x->flags & (W_SAY | W_STANCE | W_PREP)))
+        return 1;
+    if (!(f & W_OBJECT_VERB) || ws->w[v - (v > 0)].punct == P_COMMA)
+        return 0;
+    return !(x->punct == P_OPENQ || x->punct == P_BREAK ||
+             med_word_is(ws, j, "that") || med_word_is(ws, j, "to") ||
+             (x->flags & (W_PRON_PERSON | W_PRON_WE | W_PRON_THEY)));
+}
+
 /* The frame of verb v (flags f) with a speaker named as its subject, after
  * it ("..., said Putin"), or shared with the verb before it; a denial
  * with nobody named is the author's. */
 static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
 {
+    if (reports_no_speech(ws, v, f))
+        return;
     med_speaker_t who[MAX_SUBJECTS];
     size_t first = v;
     int inverted = 0;
@@ -389,7 +429,6 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
 
 void med_find_frames(med_ws_t *ws, size_t s)
 {
-    ws->n_frames = 0;
     for (size_t v = 0; v < ws->n; v++) {
         const med_word_t *x = &ws->w[v];
         med_flags_t f = x->flags;

@@ -64,8 +64,18 @@ med_speaker_t med_winning_holder(const med_ws_t *ws, double sign,
 med_speaker_t med_reporter(const med_ws_t *ws, const med_sent_ctx_t *sc,
                            med_speaker_t quote_speaker)
 {
-    if (ws->n_frames > 0)
-        return ws->frames[0].who;
+    /* The quotation that covers most of the sentence, else the first
+     * reporting verb. */
+    int best = -1;
+    for (size_t i = 0; i < ws->n_frames; i++)
+        if (ws->frames[i].quote &&
+            (best < 0 || ws->frames[i].b - ws->frames[i].a >
+                             ws->frames[best].b - ws->frames[best].a))
+            best = (int)i;
+    for (size_t i = 0; i < ws->n_frames && best < 0; i++)
+        best = (int)i;
+    if (best >= 0)
+        return ws->frames[best].who;
     if (sc->quoted_speaker)
         return quote_speaker;
     med_speaker_t author = {med_author, 0, 0};

@@ -53,6 +53,8 @@ typedef uint64_t med_flags_t;
 #define W_GENERIC_TITLE    (UINT64_C(1) << 30) /* "leader" */
 #define W_PRON_THEY        (UINT64_C(1) << 31) /* they, them, their */
 #define W_POSSESSIVE       (UINT64_C(1) << 32) /* its, their, his, her */
+#define W_OBJECT_VERB      (UINT64_C(1) << 33) /* "pledged 2,000 troops" */
+#define W_PREP             (UINT64_C(1) << 34) /* with, at, of, ... */
 /* clang-format on */
 
 typedef struct med_entry {

@@ -203,6 +203,8 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"generic_titles", W_TITLE | W_GENERIC_TITLE},
         {"determiners", W_DET},
         {"possessives", W_POSSESSIVE},
+        {"object_verbs", W_OBJECT_VERB},
+        {"prepositions", W_PREP},
         {"relatives", W_RELATIVE},
         {"passive_auxiliaries", W_PASSIVE_AUX},
         {"agent_markers", W_AGENT},

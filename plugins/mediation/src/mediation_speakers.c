@@ -35,9 +35,7 @@ static int glob_match(const char *glob, const char *name)
            strcmp(name + n - post, star + 1) == 0;
 }
 
-/* Is a canonical name one of the target's bodies ("Ministry of Foreign
- * Affairs of Russia")? */
-static int is_target_body(const mediation_model_t *m, const char *name)
+int med_is_target_body(const mediation_model_t *m, const char *name)
 {
     for (size_t i = 0; i < m->n_bodies; i++)
         if (glob_match(med_str(m, m->bodies[i]), name))
@@ -65,7 +63,8 @@ void med_classify_entities(med_ws_t *ws)
             med_flags_t lf = last ? last->flags : 0;
             ei->target = (f & N_TARGET) || (lf & N_TARGET_PERSON);
             ei->party = (f & N_PARTY) || (lf & N_PARTY_PERSON);
-        } else if (!(f & N_TARGET) && is_target_body(ws->m, en->canonical)) {
+        } else if (!(f & N_TARGET) &&
+                   med_is_target_body(ws->m, en->canonical)) {
             /* A body speaks under its own name. */
             ei->target = 1;
         } else {

@@ -42,12 +42,13 @@ static uint8_t classify_punct(const med_ws_t *ws, size_t k, int *quote_open)
     case ')':
     case '[':
     case ']':
+        return P_BREAK;
     case 0x2013: /* en dash */
     case 0x2014: /* em dash */
     case 0x2015:
-        return P_BREAK;
+        return P_DASH;
     case '-':
-        return (t->end - t->start > 1) ? P_BREAK : P_OTHER; /* "--" */
+        return (t->end - t->start > 1) ? P_DASH : P_OTHER; /* "--" */
     case 0x201C:
     case 0x201E:
     case 0x00AB:
@@ -163,6 +164,7 @@ void med_number_clauses(med_ws_t *ws)
     for (size_t k = 0; k < ws->n; k++) {
         med_word_t *x = &ws->w[k];
         if (x->punct == P_COMMA || x->punct == P_SEMI || x->punct == P_BREAK ||
+            x->punct == P_DASH ||
             x->punct == P_OPENQ || x->punct == P_CLOSEQ ||
             (x->flags & W_CLAUSE))
             clause++;

@@ -315,7 +315,7 @@ static void test_bad_doc(void **state)
     glossa_token_t tokens[2] = {{0, 6, 0, 6, GLOSSA_TOKEN_WORD},
                                 {7, 15, 7, 15, GLOSSA_TOKEN_WORD}};
     glossa_sentence_t sent = {0, 15, 0, 15, 0, 2};
-    mediation_doc_t doc = {text, 16, tokens, 2, &sent, 1, NULL, 0, NULL, 0};
+    mediation_doc_t doc = {text, 16, tokens, 2, &sent, 1, NULL, 0, NULL, 0, 0};
     mediation_result_t res;
     assert_int_equal(mediation_analyze(m, &doc, &res, NULL, NULL), 0);
     mediation_result_free(&res);

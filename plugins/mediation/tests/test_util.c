@@ -128,11 +128,17 @@ void test_analyze(const mediation_model_t *m, const char *text,
     }
     glossa__segments_t seg;
     assert_int_equal(glossa__segment(text, len, &seg), 0);
-    mediation_doc_t doc = {text,          len,
-                           seg.tokens,    seg.n_tokens,
-                           seg.sentences, seg.n_sentences,
-                           ment,          n,
-                           NULL,          0};
+    mediation_doc_t doc = {text,
+                           len,
+                           seg.tokens,
+                           seg.n_tokens,
+                           seg.sentences,
+                           seg.n_sentences,
+                           ment,
+                           n,
+                           NULL,
+                           0,
+                           0};
     assert_int_equal(mediation_analyze(m, &doc, res, NULL, NULL), 0);
     glossa__segments_free(&seg);
 }

@@ -7,14 +7,14 @@
  * the entities plugin, and times the library alone (--repeat).
  *
  *   mediation_devrun [--profile P] [--lexicon L] [--rules R] [--trace]
- *                    [--repeat N] [--layers RUN.jsonl] [--quotes]
+ *                    [--repeat N] [--layers RUN.jsonl] [--quotes gold|layers]
  *                    CORPUS_DIR GOLD_DIR
  *
- * --layers takes the entities (and quotes) from the annotations of a
- * `glossa run` output instead of the gold files, so that the analysis
- * sees what the real pipeline gives it; --quotes passes the `quotes`
- * layer too (else the analysis runs without one, as in a pipeline
- * without the quotes plugin).
+ * --layers takes the entities from the annotations of a `glossa run`
+ * output instead of the gold files, so that the analysis sees what the
+ * real pipeline gives it; --quotes passes a `quotes` layer too, the
+ * gold's or the run's (else the analysis runs without one, as in a
+ * pipeline without the quotes plugin).
  *
  * Paths of the model default to the plugin's data directory in the source
  * tree (MEDIATION_DATA_DIR). Trace lines go to stderr. */
@@ -80,16 +80,17 @@ typedef struct doc {
     size_t n_ents;
     mediation_quote_t *quotes;
     size_t n_quotes;
+    int has_quotes;
 } doc_t;
 
 /* The document as mediation_core reads it. */
 static mediation_doc_t doc_view(const doc_t *doc)
 {
-    mediation_doc_t md = {doc->text,          doc->len,
-                          doc->seg.tokens,    doc->seg.n_tokens,
-                          doc->seg.sentences, doc->seg.n_sentences,
-                          doc->ents,          doc->n_ents,
-                          doc->quotes,        doc->n_quotes};
+    mediation_doc_t md = {
+        doc->text,         doc->len,           doc->seg.tokens,
+        doc->seg.n_tokens, doc->seg.sentences, doc->seg.n_sentences,
+        doc->ents,         doc->n_ents,        doc->quotes,
+        doc->n_quotes,     doc->has_quotes};
     return md;
 }
 
@@ -103,7 +104,7 @@ static double now(void)
 typedef struct options {
     const char *profile, *lexicon, *rules;
     const char *layers; /* a glossa run output, or NULL: the gold */
-    int quotes;
+    int quotes;         /* 0 none, 1 the gold's, 2 the run's */
     int trace;
     long repeat;
     const char *corpus, *golddir;
@@ -129,8 +130,10 @@ static int parse_options(int argc, char **argv, options_t *o)
             o->rules = argv[++i];
         else if (!strcmp(argv[i], "--layers") && i + 1 < argc)
             o->layers = argv[++i];
-        else if (!strcmp(argv[i], "--quotes"))
-            o->quotes = 1;
+        else if (!strcmp(argv[i], "--quotes") && i + 1 < argc &&
+                 (!strcmp(argv[i + 1], "gold") ||
+                  !strcmp(argv[i + 1], "layers")))
+            o->quotes = !strcmp(argv[++i], "gold") ? 1 : 2;
         else if (!strcmp(argv[i], "--trace"))
             o->trace = 1;
         else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
@@ -143,7 +146,8 @@ static int parse_options(int argc, char **argv, options_t *o)
     if (argc - i != 2) {
         fprintf(stderr,
                 "usage: %s [--profile P] [--lexicon L] [--rules R] "
-                "[--trace] [--repeat N] [--layers RUN.jsonl] [--quotes] "
+                "[--trace] [--repeat N] [--layers RUN.jsonl] "
+                "[--quotes gold|layers] "
                 "CORPUS_DIR GOLD_DIR\n",
                 argv[0]);
         return 2;
@@ -177,15 +181,17 @@ static json_t *read_layers(const char *path)
     return by_id;
 }
 
-/* Reads the entities (and, when asked, the quotes) of doc from src, an
- * object with "entities" and "quotes" arrays. Returns 0 or 1. */
-static int read_spans(doc_t *doc, const json_t *src, int quotes)
+/* Reads the entities of doc from src and, when qsrc is not NULL, its
+ * quotes from qsrc (objects with "entities" and "quotes" arrays). Returns
+ * 0 or 1. */
+static int read_spans(doc_t *doc, const json_t *src, const json_t *qsrc)
 {
     if (!src || mediation_entities_from_json(json_object_get(src, "entities"),
                                              &doc->ents, &doc->n_ents))
         return 1;
-    const json_t *q = json_object_get(src, "quotes");
-    return quotes && q &&
+    const json_t *q = qsrc ? json_object_get(qsrc, "quotes") : NULL;
+    doc->has_quotes = q != NULL;
+    return doc->has_quotes &&
            mediation_quotes_from_json(q, &doc->quotes, &doc->n_quotes);
 }
 
@@ -237,8 +243,9 @@ static int read_docs(const char *corpus, const char *golddir,
         }
         const json_t *src =
             layers ? json_object_get(layers, names[d]) : doc->gold;
+        const json_t *qsrc = quotes == 1 ? doc->gold : quotes == 2 ? src : NULL;
         if (glossa__segment(doc->text, doc->len, &doc->seg) ||
-            read_spans(doc, src, quotes)) {
+            read_spans(doc, src, qsrc)) {
             fprintf(stderr, "%s: cannot prepare\n", path);
             return 1;
         }
