@@ -165,9 +165,10 @@ med_cues_t med_apply_hits(med_ws_t *ws)
             med_hit_t *x = &ws->hits[h];
             if (!med_polar_kind(x->kind) || x->accepted)
                 continue;
+            /* A fixed expression ("without delay") is no cue either. */
             int free_span = 1;
             for (size_t i = x->a; free_span && i < x->b; i++)
-                free_span = !(ws->w[i].mark & M_COVERED);
+                free_span = !(ws->w[i].mark & (M_COVERED | M_FIXED));
             if (!free_span) {
                 x->accepted = 2; /* rejected */
                 continue;

@@ -48,58 +48,112 @@ static med_speaker_t np_speaker(const med_ws_t *ws, size_t i)
         if (med_title_person(ws, i, &titled, &end))
             return titled;
     }
+    /* "Azerbaijani state media", "Armenian protesters": people of a
+     * nation, nobody named; the guidelines give their stance to the
+     * author. */
+    size_t after = med_ent_last(ws, i) + 1;
+    for (size_t k = after; k < ws->n && k < after + 2; k++)
+        if (ws->w[k].flags & W_UNNAMED) {
+            med_speaker_t people = {med_author, 0, 0};
+            return people;
+        }
+    /* "Armenians", "Azeris": the same. */
+    const med_word_t *last = &ws->w[med_ent_last(ws, i)];
+    if (lab == MEDIATION_NORP && last->len > 3 &&
+        med_wtext(ws, last)[last->len - 1] == 's' &&
+        !(ws->doc->tokens[last->tok].flags & GLOSSA_TOKEN_ALLCAPS)) {
+        med_speaker_t people = {med_author, 0, 0};
+        return people;
+    }
     return sp;
 }
 
+/* The subject phrase whose name ends at word j: its speakers (conjuncts
+ * first to last, at most MAX_SUBJECTS) into out, its first word into
+ * *first. Returns how many. */
+static size_t subject_phrase(const med_ws_t *ws, size_t j, med_speaker_t *out,
+                             size_t *first)
+{
+    size_t f = med_ent_first(ws, j);
+    size_t n = 0;
+    /* Name the person when a title names one ("Russian President Vladimir
+     * Putin"), else the entity itself. */
+    out[n++] = np_speaker(ws, f);
+    /* "Russia and EU leaders": earlier conjuncts. A comma alone joins
+     * nothing here: "..., Armenia and Azerbaijan, Lavrov added" has one
+     * speaker. */
+    while (n < MAX_SUBJECTS && f >= 2 && (ws->w[f - 1].flags & W_CONJ) &&
+           ws->w[f - 2].ent >= 0) {
+        f = med_ent_first(ws, f - 2);
+        memmove(out + 1, out, n * sizeof(*out));
+        out[0] = np_speaker(ws, f);
+        n++;
+    }
+    /* The phrase also holds a possessor ("Armenia's Pashinyan") and what
+     * precedes the name ("the Russian president", "President Vladimir
+     * Putin", "Armenian Foreign Minister"). */
+    for (;;) {
+        const med_word_t *y = f >= 1 ? &ws->w[f - 1] : NULL;
+        if (f >= 2 && med_word_is(ws, f - 1, "'s") && ws->w[f - 2].ent >= 0)
+            f = med_ent_first(ws, f - 2);
+        else if (y && y->ent < 0 &&
+                 (y->flags & (W_DET | W_TITLE | W_SUBJ_HEAD)))
+            f--;
+        else if (y && y->ent >= 0 && (ws->w[f].flags & W_TITLE) &&
+                 (ws->doc->entities[y->ent].label == MEDIATION_NORP ||
+                  ws->doc->entities[y->ent].label == MEDIATION_GPE))
+            f = med_ent_first(ws, f - 1);
+        else
+            break;
+    }
+    *first = f;
+    return n;
+}
+
+/* Is the phrase starting at word f the object of a preposition ("at a
+ * meeting with the President of the Russian Federation Vladimir Putin")?
+ * Returns the preposition's index, or f when it is not. */
+static size_t preposition_before(const med_ws_t *ws, size_t f)
+{
+    for (size_t k = f, steps = 0; k-- > 0 && steps++ < 8;) {
+        const med_word_t *x = &ws->w[k];
+        if ((x->flags & W_PREP) && !med_word_is(ws, k, "of"))
+            return k;
+        /* "at the hands of Azeri forces": "of" and the noun before it. */
+        if (med_word_is(ws, k, "of") && k > 0 && ws->w[k - 1].punct == P_NONE) {
+            k--;
+            continue;
+        }
+        if (!(x->ent >= 0 || (x->flags & (W_DET | W_TITLE | W_SUBJ_HEAD))))
+            return f;
+    }
+    return f;
+}
+
 /* Subjects left of verb v. Returns how many (0..MAX_SUBJECTS) and the
- * first word of the subject phrase. */
+ * first word of the subject phrase. A name inside a prepositional phrase
+ * is passed over for one before it ("Pashinyan, at a meeting with Putin,
+ * expressed..."). */
 static size_t left_subjects(const med_ws_t *ws, size_t s, size_t v,
                             med_speaker_t *out, size_t *first)
 {
-    int relative = 0, parenthetical = 0;
+    int relative = 0, parenthetical = 0, past_pp = 0;
     size_t steps = 0;
     for (size_t j = v; j-- > 0 && steps++ < SUBJECT_SCAN;) {
         const med_word_t *x = &ws->w[j];
         if (x->ent >= 0) {
-            size_t f = med_ent_first(ws, j);
-            size_t n = 0;
-            /* Name the person when a title names one ("Russian President
-             * Vladimir Putin"), else the entity itself. */
-            out[n++] = np_speaker(ws, f);
-            /* "Russia and EU leaders": earlier conjuncts. A comma alone
-             * joins nothing here: "..., Armenia and Azerbaijan, Lavrov
-             * added" has one speaker. */
-            while (n < MAX_SUBJECTS && f >= 2 &&
-                   (ws->w[f - 1].flags & W_CONJ) && ws->w[f - 2].ent >= 0) {
-                f = med_ent_first(ws, f - 2);
-                /* Conjuncts are listed first to last. */
-                memmove(out + 1, out, n * sizeof(*out));
-                out[0] = np_speaker(ws, f);
-                n++;
-            }
-            /* The phrase also holds a possessor ("Armenia's Pashinyan")
-             * and what precedes the name ("the Russian president",
-             * "President Vladimir Putin"). */
-            for (;;) {
-                if (f >= 2 && med_word_is(ws, f - 1, "'s") &&
-                    ws->w[f - 2].ent >= 0)
-                    f = med_ent_first(ws, f - 2);
-                else if (f >= 1 && ws->w[f - 1].ent < 0 &&
-                         (ws->w[f - 1].flags & (W_DET | W_TITLE | W_SUBJ_HEAD)))
-                    f--;
-                else if (f >= 1 && ws->w[f - 1].ent >= 0 &&
-                         (ws->w[f].flags & W_TITLE) &&
-                         (ws->doc->entities[ws->w[f - 1].ent].label ==
-                              MEDIATION_NORP ||
-                          ws->doc->entities[ws->w[f - 1].ent].label ==
-                              MEDIATION_GPE))
-                    f = med_ent_first(ws,
-                                      f - 1); /* "Armenian Foreign Minister" */
-                else
-                    break;
-            }
-            *first = f;
-            return n;
+            size_t n = subject_phrase(ws, j, out, first);
+            size_t p = preposition_before(ws, *first);
+            /* "a comment by Macron, who said", "with Yerevan accusing":
+             * the name is the verb's subject all the same. */
+            if (p == *first || relative ||
+                (med_word_is(ws, p, "with") && ends_with_ing(ws, &ws->w[v])))
+                return n;
+            /* Look for the subject before the prepositional phrase. */
+            past_pp = 1;
+            steps = 0;
+            j = p;
+            continue;
         }
         if (x->flags & W_PRON_PERSON) {
             if (!med_resolve_pronoun(ws, s, j, &out[0]))
@@ -132,6 +186,10 @@ static size_t left_subjects(const med_ws_t *ws, size_t s, size_t v,
         }
         if ((x->flags & (W_SUBJ_SKIP | W_SUBJ_HEAD | W_TITLE | W_NEGATOR)) ||
             is_ly_adverb(ws, x))
+            continue;
+        /* Before a prepositional phrase, its head noun and its own
+         * prepositions ("at a meeting") are passed over too. */
+        if (past_pp && x->punct == P_NONE && !(x->flags & W_CLAUSE))
             continue;
         return 0;
     }
@@ -268,10 +326,13 @@ static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
     if (!ends_with_ed(ws, x) && !med_word_is(ws, v, "told") &&
         !med_word_is(ws, v, "thought"))
         return 0;
+    /* "the Minsk Group, long criticised by Baku": a participle with its
+     * agent needs no auxiliary. */
+    int agent = v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT);
     size_t j = v;
     while (j > 0 && is_ly_adverb(ws, &ws->w[j - 1]))
         j--;
-    if (j == 0 || !(ws->w[j - 1].flags & W_PASSIVE_AUX))
+    if (!agent && (j == 0 || !(ws->w[j - 1].flags & W_PASSIVE_AUX)))
         return 0;
     *agent_at =
         (v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT)) ? v + 2 : ws->n;
@@ -302,6 +363,26 @@ static int trades_stance(const med_ws_t *ws, size_t v)
     return stance;
 }
 
+/* The entity a passive participle at v is said of: the name just before
+ * it, past adverbs, auxiliaries and one comma ("the Minsk Group, long
+ * criticised by Baku"), or -1. */
+static int32_t patient_before(const med_ws_t *ws, size_t v)
+{
+    int commas = 0;
+    for (size_t j = v, steps = 0; j-- > 0 && steps++ < 6;) {
+        const med_word_t *x = &ws->w[j];
+        if (x->ent >= 0)
+            return x->ent;
+        if (x->punct == P_COMMA && !commas++)
+            continue;
+        if (x->punct != P_NONE ||
+            !((x->flags & (W_SUBJ_SKIP | W_PASSIVE_AUX)) ||
+              is_ly_adverb(ws, x) || med_word_is(ws, j, "long")))
+            return -1;
+    }
+    return -1;
+}
+
 /* Verb v as a passive participle: 1 when that settles it (its agent's
  * frame pushed, or no frame at all), 0 when it is no passive or its
  * subject is still to be found ("Aliyev was quoted as saying"). */
@@ -314,8 +395,14 @@ static int passive_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
         med_speaker_t who;
         /* The agent holds the stance on what precedes; "criticised by
          * some" names nobody. */
-        if (right_speaker(ws, s, agent_at, &who))
+        if (right_speaker(ws, s, agent_at, &who)) {
             frame_push(ws, v, 0, ws->n, who);
+            /* "the Minsk Group, long criticised by Baku": a stance on
+             * someone else. */
+            int32_t patient = patient_before(ws, v);
+            if (ws->n_frames && patient >= 0 && !ws->einfo[patient].target)
+                ws->frames[ws->n_frames - 1].off_target = 1;
+        }
         return 1;
     }
     return !(f & W_SAY);
@@ -382,26 +469,28 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
     size_t n_who = left_subjects(ws, s, v, who, &first);
     /* "..., said Putin": only reporting verbs invert; after "criticised"
      * the name is the object. */
-    if (!n_who && v > 0 && (f & W_SAY) &&
+    if (!n_who && v > 0 && (f & W_SAY) && !ends_with_ing(ws, &ws->w[v]) &&
         (ws->w[v - 1].punct == P_COMMA || ws->w[v - 1].punct == P_CLOSEQ)) {
         if (right_speaker(ws, s, v + 1, who)) {
             n_who = 1;
             inverted = 1;
         }
     }
-    /* "Zakharova said ..., and accused ...": a coordinated verb
-     * shares the subject of the verb before it. */
-    if (!n_who && v > 0 && (ws->w[v - 1].flags & W_CONJ) && ws->n_frames > 0) {
+    /* "Zakharova said ..., and accused ...", "Putin said ..., adding
+     * that": a coordinated verb or a participle shares the subject of
+     * the verb before it. */
+    if (!n_who && v > 0 && ws->n_frames > 0 &&
+        ((ws->w[v - 1].flags & W_CONJ) ||
+         (ws->w[v - 1].punct == P_COMMA && ends_with_ing(ws, &ws->w[v])))) {
         frame_push(ws, v, v, forward_end(ws, v),
                    ws->frames[ws->n_frames - 1].who);
         return;
     }
     if (!n_who) {
-        /* A bare noun ("the dispute over Karabakh", "questions remain")
-         * denies nothing. */
+        /* A bare noun or adjective ("the dispute over Karabakh", "the
+         * disputed region") denies nothing. */
         if (!(f & W_DENIAL) ||
-            !(ends_with_ed(ws, &ws->w[v]) ||
-              med_word_is(ws, v + 1, "whether") ||
+            !(med_word_is(ws, v + 1, "whether") ||
               med_word_is(ws, v + 1, "that") || med_word_is(ws, v + 1, "if")))
             return;
         /* "Western diplomats questioned whether...": nobody named, but

@@ -6,6 +6,26 @@
  * a neutral sentence is its reporter's. */
 #include "mediation_analyze.h"
 
+/* The frame that holds word p: the innermost whose scope holds it, but
+ * an unnamed speaker ("a mil blogger noted") gives way to a named one
+ * around it (the quotation's speaker). -1 when none. */
+static int holding_frame(const med_ws_t *ws, size_t p)
+{
+    int in = med_frame_at(ws, p);
+    if (in < 0 || ws->frames[in].who.name != med_author)
+        return in;
+    int named = -1;
+    for (size_t i = 0; i < ws->n_frames; i++) {
+        const med_frame_t *f = &ws->frames[i];
+        if (p < f->a || p >= f->b || f->who.name == med_author)
+            continue;
+        if (named < 0 ||
+            f->b - f->a < ws->frames[named].b - ws->frames[named].a)
+            named = (int)i;
+    }
+    return named >= 0 ? named : in;
+}
+
 void med_assign_holders(med_ws_t *ws, const med_sent_ctx_t *sc)
 {
     const med_weights_t *w = &ws->m->w;
@@ -14,7 +34,7 @@ void med_assign_holders(med_ws_t *ws, const med_sent_ctx_t *sc)
      * says ("dismissed a comment by Macron, who said..."). */
     for (size_t i = 0; i < ws->n_contribs; i++) {
         med_contrib_t *c = &ws->contribs[i];
-        int f = med_frame_at(ws, c->pos);
+        int f = holding_frame(ws, c->pos);
         if (f >= 0 && ws->frames[f].off_target) {
             med_tracef(ws, "  about someone else: %+.3f dropped", c->v);
             c->v = 0;
@@ -61,16 +81,31 @@ med_speaker_t med_winning_holder(const med_ws_t *ws, double sign,
     return author;
 }
 
+/* Is word i a mention of the target (or of its force)? */
+static int target_word(const med_ws_t *ws, size_t i)
+{
+    return (ws->w[i].mark & M_TARGET) != 0;
+}
+
 med_speaker_t med_reporter(const med_ws_t *ws, const med_sent_ctx_t *sc,
                            med_speaker_t quote_speaker)
 {
-    /* The quotation that covers most of the sentence, else the first
-     * reporting verb. */
+    /* Who reports what the sentence says of the target: the innermost
+     * named speaker around its first mention ("Putin said ..., TASS
+     * reports" is Putin's); else a quotation over the sentence; else the
+     * first reporting verb. */
     int best = -1;
-    for (size_t i = 0; i < ws->n_frames; i++)
-        if (ws->frames[i].quote &&
-            (best < 0 || ws->frames[i].b - ws->frames[i].a >
-                             ws->frames[best].b - ws->frames[best].a))
+    size_t t = 0;
+    while (t < ws->n && !target_word(ws, t))
+        t++;
+    for (size_t i = 0; i < ws->n_frames && t < ws->n; i++) {
+        const med_frame_t *f = &ws->frames[i];
+        if (t >= f->a && t < f->b && f->who.name != med_author &&
+            (best < 0 || f->b - f->a < ws->frames[best].b - ws->frames[best].a))
+            best = (int)i;
+    }
+    for (size_t i = 0; i < ws->n_frames && best < 0; i++)
+        if (ws->frames[i].quote)
             best = (int)i;
     for (size_t i = 0; i < ws->n_frames && best < 0; i++)
         best = (int)i;

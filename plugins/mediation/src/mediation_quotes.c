@@ -63,8 +63,7 @@ void med_classify_quotes(med_ws_t *ws)
         sp->person = (pf & (N_TARGET_PERSON | N_PARTY_PERSON)) ||
                      (e >= 0 && d->entities[e].label == MEDIATION_PERSON &&
                       strchr(q->speaker, ' '));
-        sp->target = (en && (en->flags & N_TARGET)) ||
-                     (pf & N_TARGET_PERSON) ||
+        sp->target = (en && (en->flags & N_TARGET)) || (pf & N_TARGET_PERSON) ||
                      med_is_target_body(ws->m, q->speaker);
         if (en && (en->flags & N_TARGET) && !sp->person)
             sp->name = med_str(ws->m, ws->m->target_name);
@@ -83,6 +82,28 @@ static void quote_frame(med_ws_t *ws, size_t a, size_t b, med_speaker_t who)
     f->b = (uint16_t)b;
     f->quote = 1;
     f->who = who;
+}
+
+/* A reporting verb right at the edge of a quotation is the quotation's
+ * cue: the quotes layer's speaker, which a dedicated analysis found, is
+ * the verb's too ("Pashinyan, at a meeting with Putin, expressed his
+ * complaints..."). */
+static void adopt_speakers(med_ws_t *ws)
+{
+    for (size_t i = 0; i < ws->n_frames; i++) {
+        med_frame_t *q = &ws->frames[i];
+        if (!q->quote || q->who.name == med_author)
+            continue;
+        for (size_t k = 0; k < ws->n_frames; k++) {
+            med_frame_t *f = &ws->frames[k];
+            if (f->quote)
+                continue;
+            int before = f->verb < q->a && q->a - f->verb <= 3;
+            int after = f->verb >= q->b && f->verb - q->b <= 3;
+            if (before || after)
+                f->who = q->who;
+        }
+    }
 }
 
 void med_quote_frames(med_ws_t *ws, size_t s)
@@ -111,4 +132,5 @@ void med_quote_frames(med_ws_t *ws, size_t s)
         }
         quote_frame(ws, a, b, ws->qinfo[i]);
     }
+    adopt_speakers(ws);
 }

@@ -205,6 +205,7 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"possessives", W_POSSESSIVE},
         {"object_verbs", W_OBJECT_VERB},
         {"prepositions", W_PREP},
+        {"unnamed_heads", W_UNNAMED},
         {"relatives", W_RELATIVE},
         {"passive_auxiliaries", W_PASSIVE_AUX},
         {"agent_markers", W_AGENT},

@@ -164,8 +164,7 @@ void med_number_clauses(med_ws_t *ws)
     for (size_t k = 0; k < ws->n; k++) {
         med_word_t *x = &ws->w[k];
         if (x->punct == P_COMMA || x->punct == P_SEMI || x->punct == P_BREAK ||
-            x->punct == P_DASH ||
-            x->punct == P_OPENQ || x->punct == P_CLOSEQ ||
+            x->punct == P_DASH || x->punct == P_OPENQ || x->punct == P_CLOSEQ ||
             (x->flags & W_CLAUSE))
             clause++;
         x->clause = clause;
