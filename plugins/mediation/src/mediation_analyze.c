@@ -88,6 +88,12 @@ static med_speaker_t quoted_speaker(const med_ws_t *ws, size_t s,
     int line = (tf & GLOSSA_TOKEN_NEWLINE_BEFORE) != 0;
     med_speaker_t qs = {NULL, 0, 0};
     sc->quoted_speaker = 0;
+    sc->statement = 0;
+    /* A document that is one statement: all of it is its speaker's. */
+    if (s > 0 && ws->doc_speaker.name) {
+        sc->quoted_speaker = sc->statement = 1;
+        return ws->doc_speaker;
+    }
     /* With a quotes layer, its spans say whose quotation runs on. */
     if (d->has_quotes || !prev ||
         !(continues_quote || ws->w[0].punct == P_OPENQ))
@@ -150,6 +156,17 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
     }
 }
 
+/* Remembers the last target person the sentence names. */
+static void note_target_people(med_ws_t *ws)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        int32_t e = ws->w[i].ent;
+        if (e >= 0 && ws->einfo[e].target &&
+            ws->doc->entities[e].label == MEDIATION_PERSON)
+            ws->last_target_person = med_entity_speaker(ws, e);
+    }
+}
+
 /* Does the target speak in the sentence as "we" (marked as the target:
  * the speaker of its quotation is the target)? */
 static int target_speaks(const med_ws_t *ws)
@@ -173,6 +190,11 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
         ws->last_party_sentence = (long)s;
     const med_hist_t *prev;
     med_hist_t *h = history(ws, s, &prev);
+    if (s == 0) {
+        med_look_up(ws, 0, 16);
+        med_find_statement(ws);
+    }
+    note_target_people(ws);
     if (!med_may_be_relevant(ws, s)) {
         med_look_up_after_names(ws);
         med_learn_titles(ws);
@@ -192,6 +214,8 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     int they_force = 0;
     if (cues.target || med_has_pronoun(ws) || cues.anaphor) {
         med_find_frames(ws, s);
+        med_headline_frame(ws, s);
+        med_source_frames(ws, s);
         med_quote_frames(ws, s);
         cues.target |= med_pronouns_name_target(ws, s, &sc, qs, &they_force);
         cues.force |= they_force;

@@ -97,7 +97,8 @@ typedef struct med_frame {
     /* A stance toward someone else ("accused the Armenian government
      * of..."): what it holds says nothing of the target. */
     uint8_t off_target;
-    uint8_t quote; /* a span of the quotes layer, not a verb's */
+    uint8_t quote;  /* a span of the quotes layer, not a verb's */
+    uint8_t source; /* a headline's or a stance noun's source */
     med_speaker_t who;
 } med_frame_t;
 
@@ -158,6 +159,12 @@ typedef struct med_ws {
     size_t n_contribs;
     uint8_t *clause_on_target;
 
+    /* The speaker of a document that is one statement as a whole, or
+     * name NULL. */
+    med_speaker_t doc_speaker;
+    /* The last target person the document named ("the Russian leader"
+     * when no title introduced anyone). */
+    med_speaker_t last_target_person;
     med_title_t titles[MED_MAX_TITLES];
     size_t n_titles;
     med_hist_t hist[MED_HIST];
@@ -188,6 +195,7 @@ typedef struct med_sent_ctx {
     size_t concede_a, concede_b; /* "although ..." clause, or a == b */
     double hedge;                /* sentence-initial hedge multiplier */
     int quoted_speaker;          /* the sentence continues a speaker's quote */
+    int statement;               /* ... or the document's statement */
 } med_sent_ctx_t;
 
 /* A relevant sentence's polarity, score and holder. */
@@ -314,6 +322,27 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
 void med_find_frames(med_ws_t *ws, size_t s);
 /* The innermost frame whose scope holds word p, or -1. */
 int med_frame_at(const med_ws_t *ws, size_t p);
+/* Appends a frame of verb (or cue) v over words [a, b) held by who. */
+void med_frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
+                    med_speaker_t who);
+/* The speaker whose phrase starts at entity word i ("Russian President
+ * Vladimir Putin" is Vladimir Putin, "the Russian president" the person
+ * the document gave that title). */
+med_speaker_t med_np_speaker(const med_ws_t *ws, size_t i);
+/* A speaker named at or right after word `from` (past titles, "of" and
+ * "for"): 1 and *out, or 0. */
+int med_right_speaker(const med_ws_t *ws, size_t s, size_t from,
+                      med_speaker_t *out);
+
+/* ---- Sources without a verb (mediation_sources.c) ----------------------- */
+
+/* A headline's source ("...: Kremlin", "Yusin: ...", "Putin on ..."). */
+void med_headline_frame(med_ws_t *ws, size_t s);
+/* A stance cue's source ("outrage from Azerbaijani officials"). */
+void med_source_frames(med_ws_t *ws, size_t s);
+/* Reads the first sentence: a document that is one person's statement
+ * ("Comment by ...") sets ws->doc_speaker. */
+void med_find_statement(med_ws_t *ws);
 
 /* ---- Polarity (mediation_polarity.c) ------------------------- */
 

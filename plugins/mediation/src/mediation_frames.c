@@ -33,7 +33,7 @@ static int ends_with_ed(const med_ws_t *ws, const med_word_t *x)
 
 /* The speaker NP that starts at entity word i (NORP/GPE + titles + name
  * gives the name; NORP/GPE + titles alone gives the titled person). */
-static med_speaker_t np_speaker(const med_ws_t *ws, size_t i)
+med_speaker_t med_np_speaker(const med_ws_t *ws, size_t i)
 {
     int32_t e = ws->w[i].ent;
     med_speaker_t sp = med_entity_speaker(ws, e);
@@ -78,7 +78,7 @@ static size_t subject_phrase(const med_ws_t *ws, size_t j, med_speaker_t *out,
     size_t n = 0;
     /* Name the person when a title names one ("Russian President Vladimir
      * Putin"), else the entity itself. */
-    out[n++] = np_speaker(ws, f);
+    out[n++] = med_np_speaker(ws, f);
     /* "Russia and EU leaders": earlier conjuncts. A comma alone joins
      * nothing here: "..., Armenia and Azerbaijan, Lavrov added" has one
      * speaker. */
@@ -86,7 +86,7 @@ static size_t subject_phrase(const med_ws_t *ws, size_t j, med_speaker_t *out,
            ws->w[f - 2].ent >= 0) {
         f = med_ent_first(ws, f - 2);
         memmove(out + 1, out, n * sizeof(*out));
-        out[0] = np_speaker(ws, f);
+        out[0] = med_np_speaker(ws, f);
         n++;
     }
     /* The phrase also holds a possessor ("Armenia's Pashinyan") and what
@@ -200,8 +200,8 @@ static size_t left_subjects(const med_ws_t *ws, size_t s, size_t v,
  * "according to the Kremlin"). Titles may run through "of" and "for"
  * ("Spokesperson for the Ministry of Foreign Affairs of Russia Maria
  * Zakharova"): a person named after a body is the speaker. */
-static int right_speaker(const med_ws_t *ws, size_t s, size_t from,
-                         med_speaker_t *out)
+int med_right_speaker(const med_ws_t *ws, size_t s, size_t from,
+                      med_speaker_t *out)
 {
     int found = 0;
     for (size_t j = from; j < ws->n && j < from + 2 * SUBJECT_SCAN; j++) {
@@ -209,7 +209,7 @@ static int right_speaker(const med_ws_t *ws, size_t s, size_t from,
         if (x->ent >= 0) {
             int person = ws->doc->entities[x->ent].label == MEDIATION_PERSON;
             if (!found || person)
-                *out = np_speaker(ws, j);
+                *out = med_np_speaker(ws, j);
             found = 1;
             if (person)
                 return 1;
@@ -288,13 +288,14 @@ static size_t forward_end(const med_ws_t *ws, size_t v)
     return ws->n;
 }
 
-static void frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
-                       med_speaker_t who)
+void med_frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
+                    med_speaker_t who)
 {
     if (ws->n_frames == ws->cap_frames || a >= b)
         return;
     med_frame_t *f = &ws->frames[ws->n_frames++];
     f->quote = 0;
+    f->source = 0;
     f->verb = (uint16_t)v;
     f->a = (uint16_t)a;
     f->b = (uint16_t)b;
@@ -326,9 +327,11 @@ static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
     if (!ends_with_ed(ws, x) && !med_word_is(ws, v, "told") &&
         !med_word_is(ws, v, "thought"))
         return 0;
-    /* "the Minsk Group, long criticised by Baku": a participle with its
-     * agent needs no auxiliary. */
-    int agent = v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT);
+    /* "the Minsk Group, long criticised by Baku": a stance participle
+     * with its agent needs no auxiliary ("regions controlled by Armenian
+     * forces" is no stance). */
+    int agent = v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT) &&
+                (ws->w[v].flags & W_STANCE);
     size_t j = v;
     while (j > 0 && is_ly_adverb(ws, &ws->w[j - 1]))
         j--;
@@ -344,12 +347,12 @@ static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
 static void according_frame(med_ws_t *ws, size_t s, size_t v)
 {
     med_speaker_t who;
-    if (!med_word_is(ws, v + 1, "to") || !right_speaker(ws, s, v + 2, &who))
+    if (!med_word_is(ws, v + 1, "to") || !med_right_speaker(ws, s, v + 2, &who))
         return;
     if (v > 0 && ws->w[v - 1].punct == P_COMMA)
-        frame_push(ws, v, 0, v - 1, who);
+        med_frame_push(ws, v, 0, v - 1, who);
     else
-        frame_push(ws, v, v, ws->n, who);
+        med_frame_push(ws, v, v, ws->n, who);
 }
 
 /* Does reciprocal verb v trade a stance ("traded criticism", not "traded
@@ -395,8 +398,8 @@ static int passive_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
         med_speaker_t who;
         /* The agent holds the stance on what precedes; "criticised by
          * some" names nobody. */
-        if (right_speaker(ws, s, agent_at, &who)) {
-            frame_push(ws, v, 0, ws->n, who);
+        if (med_right_speaker(ws, s, agent_at, &who)) {
+            med_frame_push(ws, v, 0, ws->n, who);
             /* "the Minsk Group, long criticised by Baku": a stance on
              * someone else. */
             int32_t patient = patient_before(ws, v);
@@ -429,9 +432,9 @@ static void subject_frame(med_ws_t *ws, size_t v, size_t first,
                        !starts_complement(ws, v + 1);
     }
     if (backward)
-        frame_push(ws, v, 0, prev, sp);
+        med_frame_push(ws, v, 0, prev, sp);
     else
-        frame_push(ws, v, v, forward_end(ws, v), sp);
+        med_frame_push(ws, v, v, forward_end(ws, v), sp);
 }
 
 /* Does verb v report nothing, though it may: an event ("announced
@@ -471,7 +474,7 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
      * the name is the object. */
     if (!n_who && v > 0 && (f & W_SAY) && !ends_with_ing(ws, &ws->w[v]) &&
         (ws->w[v - 1].punct == P_COMMA || ws->w[v - 1].punct == P_CLOSEQ)) {
-        if (right_speaker(ws, s, v + 1, who)) {
+        if (med_right_speaker(ws, s, v + 1, who)) {
             n_who = 1;
             inverted = 1;
         }
@@ -482,8 +485,8 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
     if (!n_who && v > 0 && ws->n_frames > 0 &&
         ((ws->w[v - 1].flags & W_CONJ) ||
          (ws->w[v - 1].punct == P_COMMA && ends_with_ing(ws, &ws->w[v])))) {
-        frame_push(ws, v, v, forward_end(ws, v),
-                   ws->frames[ws->n_frames - 1].who);
+        med_frame_push(ws, v, v, forward_end(ws, v),
+                       ws->frames[ws->n_frames - 1].who);
         return;
     }
     if (!n_who) {
@@ -497,7 +500,7 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
          * the doubt still reverses what it holds, as the author
          * reports it. */
         med_speaker_t unnamed = {med_author, 0, 0};
-        frame_push(ws, v, v, forward_end(ws, v), unnamed);
+        med_frame_push(ws, v, v, forward_end(ws, v), unnamed);
         return;
     }
     med_speaker_t sp = who[0];
@@ -511,7 +514,7 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
             }
     }
     if (inverted)
-        frame_push(ws, v, 0, v - 1, sp);
+        med_frame_push(ws, v, 0, v - 1, sp);
     else
         subject_frame(ws, v, first, sp);
 }

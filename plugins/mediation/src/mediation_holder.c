@@ -48,7 +48,8 @@ void med_assign_holders(med_ws_t *ws, const med_sent_ctx_t *sc)
         }
         c->holder =
             (int16_t)(f >= 0 ? f
-                      : (sc->quoted_speaker && (ws->w[c->pos].mark & M_QUOTE))
+                      : (sc->quoted_speaker &&
+                         ((ws->w[c->pos].mark & M_QUOTE) || sc->statement))
                           ? -2
                           : -1);
     }
@@ -108,7 +109,8 @@ med_speaker_t med_reporter(const med_ws_t *ws, const med_sent_ctx_t *sc,
         if (ws->frames[i].quote)
             best = (int)i;
     for (size_t i = 0; i < ws->n_frames && best < 0; i++)
-        best = (int)i;
+        if (!ws->frames[i].source || ws->frames[i].b - ws->frames[i].a > 1)
+            best = (int)i;
     if (best >= 0)
         return ws->frames[best].who;
     if (sc->quoted_speaker)

@@ -56,6 +56,7 @@ typedef uint64_t med_flags_t;
 #define W_OBJECT_VERB      (UINT64_C(1) << 33) /* "pledged 2,000 troops" */
 #define W_PREP             (UINT64_C(1) << 34) /* with, at, of, ... */
 #define W_UNNAMED          (UINT64_C(1) << 35) /* "media", "protesters" */
+#define W_STATEMENT        (UINT64_C(1) << 36) /* "comment (by)" */
 /* clang-format on */
 
 typedef struct med_entry {

@@ -96,7 +96,7 @@ static void adopt_speakers(med_ws_t *ws)
             continue;
         for (size_t k = 0; k < ws->n_frames; k++) {
             med_frame_t *f = &ws->frames[k];
-            if (f->quote)
+            if (f->quote || f->source)
                 continue;
             int before = f->verb < q->a && q->a - f->verb <= 3;
             int after = f->verb >= q->b && f->verb - q->b <= 3;

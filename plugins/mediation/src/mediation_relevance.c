@@ -46,7 +46,7 @@ static int we_is_target(med_ws_t *ws, const med_sent_ctx_t *sc,
     int any = 0;
     for (size_t i = 0; i < ws->n; i++) {
         med_word_t *x = &ws->w[i];
-        if (!(x->flags & W_PRON_WE) || !(x->mark & M_QUOTE))
+        if (!(x->flags & W_PRON_WE) || !((x->mark & M_QUOTE) || sc->statement))
             continue;
         int f = med_frame_at(ws, i);
         int target = f >= 0 ? ws->frames[f].who.target

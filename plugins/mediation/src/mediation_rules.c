@@ -206,6 +206,7 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"object_verbs", W_OBJECT_VERB},
         {"prepositions", W_PREP},
         {"unnamed_heads", W_UNNAMED},
+        {"statement_heads", W_STATEMENT},
         {"relatives", W_RELATIVE},
         {"passive_auxiliaries", W_PASSIVE_AUX},
         {"agent_markers", W_AGENT},

@@ -186,9 +186,18 @@ int med_title_person(const med_ws_t *ws, size_t i, med_speaker_t *out,
          !found && (t->flags & W_GENERIC_TITLE) && k-- > 0;)
         if (same_name(ws->titles[k].country, ws->einfo[e].holder))
             found = &ws->titles[k];
-    if (!found)
+    if (found) {
+        *out = found->person;
+        return 1;
+    }
+    /* "the Russian president" where no title introduced anyone of that
+     * country: the last of the target's people the document named. */
+    for (size_t k = 0; k < ws->n_titles; k++)
+        if (same_name(ws->titles[k].country, ws->einfo[e].holder))
+            return 0;
+    if (!ws->einfo[e].target || !ws->last_target_person.name)
         return 0;
-    *out = found->person;
+    *out = ws->last_target_person;
     return 1;
 }
 
