@@ -162,6 +162,49 @@ static int stance_on_target(const med_ws_t *ws)
     return 0;
 }
 
+/* Is the target only the speaker of what the sentence reports ("Lavrov
+ * said that the meeting in Washington...")? All its mentions come before
+ * a reporting verb, outside what the verb reports. */
+static int only_speaks(const med_ws_t *ws)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        if (!(ws->w[i].mark & M_TARGET))
+            continue;
+        int speaker = 0;
+        for (size_t k = 0; k < ws->n_frames && !speaker; k++) {
+            const med_frame_t *f = &ws->frames[k];
+            speaker = !f->quote && !f->source && f->who.target && i < f->verb &&
+                      (i < f->a || i >= f->b);
+        }
+        if (!speaker)
+            return 0;
+    }
+    return 1;
+}
+
+/* Does the sentence name an actor that is neither the target nor a
+ * party: another mediator ("the EU", "the U.S.", "Washington" acting),
+ * not a venue ("the Sochi meeting")? */
+static int names_other_actor(const med_ws_t *ws)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        int32_t e = ws->w[i].ent;
+        if (e < 0 || ws->einfo[e].target || ws->einfo[e].party)
+            continue;
+        const mediation_entity_t *en = &ws->doc->entities[e];
+        size_t next = med_ent_last(ws, i) + 1;
+        int noun = next < ws->n && ws->w[next].punct == P_NONE &&
+                   !(ws->w[next].flags & W_CONJ);
+        if (en->label == MEDIATION_ORG ||
+            (en->label == MEDIATION_GPE &&
+             (en->refers_to ||
+              (i > 0 && med_word_is(ws, i - 1, "the") && !noun))))
+            return 1;
+        i = next - 1;
+    }
+    return 0;
+}
+
 /* Does sentence s fall within the window of a party mention? */
 static int near_party(const med_ws_t *ws, size_t s, int has_party)
 {
@@ -182,7 +225,11 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * talks" with the target are no mediation. A force of the target
      * ("Russian troops") is in the role where the conflict is spoken of. */
     int stance = r.context_ok && stance_on_target(ws);
-    int context = cues->context && r.context_ok && !cues->bilateral;
+    int context = cues->context && r.context_ok && !cues->bilateral &&
+                  !(only_speaks(ws) && names_other_actor(ws));
+    /* The heading of a statement document names its speaker, not a role. */
+    if (s == 0 && ws->doc_speaker.name && !cues->role)
+        return r;
     int force = cues->force && (has_party || recent);
     r.relevant = cues->target && (cues->role || force || context || stance ||
                                   continues_statement);
