@@ -43,6 +43,9 @@ typedef struct mediation_settings {
     double threshold;     /* |score| below it is neutral; default 0.2 */
     double document_band; /* |mean| below it labels a document neutral;
                              default 0.05 (the annotation guidelines) */
+    /* The learned component's model file (read at load only), or NULL or
+     * "" for the rules alone; default NULL. */
+    const char *classifier;
 } mediation_settings_t;
 
 /* Fills the defaults. */
@@ -157,6 +160,30 @@ int mediation_analyze(const mediation_model_t *model,
 
 /* NULL allowed; leaves res empty. */
 void mediation_result_free(mediation_result_t *res);
+
+/* ---- Development: the learned component's features --------------------- */
+
+/* Called for each sentence judged, after the rules, with the features
+ * the classifier reads (names and values borrowed for the call). */
+typedef void (*mediation_features_cb)(void *ud, size_t sentence,
+                                      const char *const *names,
+                                      const double *values, size_t n);
+
+/* What a training tool asks of an analysis. */
+typedef struct mediation_probe {
+    /* Per sentence (doc->n_sentences of them), or NULL: nonzero judges
+     * the sentence as relevant whatever the relevance step says (the
+     * gold's relevant sentences, to learn polarity from all of them). */
+    const uint8_t *force;
+    mediation_features_cb features; /* or NULL */
+    void *ud;
+} mediation_probe_t;
+
+/* mediation_analyze() with a probe (NULL: the same as it). */
+int mediation_analyze_probe(const mediation_model_t *model,
+                            const mediation_doc_t *doc, mediation_result_t *res,
+                            mediation_trace_cb trace, void *trace_ud,
+                            const mediation_probe_t *probe);
 
 /* ---- JSON, in the shapes of the annotation guidelines ------------------ */
 

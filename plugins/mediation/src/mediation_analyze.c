@@ -177,6 +177,45 @@ static int target_speaks(const med_ws_t *ws)
     return 0;
 }
 
+/* Steps 1 and 2 for sentence s, once it may be relevant: the words
+ * looked up, clauses, titles, the profile's patterns. */
+static med_cues_t read_cues(med_ws_t *ws)
+{
+    med_look_up(ws, 0, ws->n);
+    med_number_clauses(ws);
+    med_learn_titles(ws);
+    med_match_patterns(ws);
+    return med_apply_hits(ws);
+}
+
+/* Step 4: the frames of verbs, of sources without a verb and of the
+ * quotes layer; then the pronouns that name the target. */
+static void find_frames(med_ws_t *ws, size_t s, med_cues_t *cues,
+                        const med_sent_ctx_t *sc, med_speaker_t qs)
+{
+    int they_force = 0;
+    med_find_frames(ws, s);
+    med_headline_frame(ws, s);
+    med_source_frames(ws, s);
+    med_quote_frames(ws, s);
+    cues->target |= med_pronouns_name_target(ws, s, sc, qs, &they_force);
+    cues->force |= they_force;
+}
+
+/* Records what later sentences read of this one: forces named, the last
+ * owner of a force. */
+static void remember_forces(med_ws_t *ws, size_t s, med_hist_t *h,
+                            const med_cues_t *cues, const med_relevance_t *rel)
+{
+    h->forces =
+        (uint8_t)(cues->force || (rel->by_anaphor &&
+                                  (cues->force_anaphor || cues->bare_force)));
+    if (cues->force || cues->other_force) {
+        ws->last_force_sentence = (long)s;
+        ws->last_force_target = cues->force && !cues->other_force;
+    }
+}
+
 /* The steps for sentence s: a span in ws->spans when it is relevant.
  * Returns 0, GLOSSA_EINVAL or GLOSSA_ENOMEM. */
 static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
@@ -186,6 +225,7 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     int rc = med_build_words(ws, s, ent_cursor, &has_party);
     if (rc || ws->n == 0)
         return rc;
+    ws->sentence = s;
     if (has_party)
         ws->last_party_sentence = (long)s;
     const med_hist_t *prev;
@@ -195,31 +235,20 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
         med_find_statement(ws);
     }
     note_target_people(ws);
-    if (!med_may_be_relevant(ws, s)) {
+    int forced = ws->probe && ws->probe->force && ws->probe->force[s];
+    if (!forced && !med_may_be_relevant(ws, s)) {
         med_look_up_after_names(ws);
         med_learn_titles(ws);
         med_first_person(ws, ws->n, &h->subject);
         return 0;
     }
-    med_look_up(ws, 0, ws->n);
-    med_number_clauses(ws);
-    med_learn_titles(ws);
-    med_match_patterns(ws);
-    med_cues_t cues = med_apply_hits(ws);
+    med_cues_t cues = read_cues(ws);
     med_sent_ctx_t sc;
     med_sentence_context(ws, &sc);
     med_speaker_t qs = quoted_speaker(ws, s, continues_quote, prev, &sc);
-
     ws->n_frames = 0;
-    int they_force = 0;
-    if (cues.target || med_has_pronoun(ws) || cues.anaphor) {
-        med_find_frames(ws, s);
-        med_headline_frame(ws, s);
-        med_source_frames(ws, s);
-        med_quote_frames(ws, s);
-        cues.target |= med_pronouns_name_target(ws, s, &sc, qs, &they_force);
-        cues.force |= they_force;
-    }
+    if (cues.target || med_has_pronoun(ws) || cues.anaphor || forced)
+        find_frames(ws, s, &cues, &sc, qs);
     /* A statement of the target that runs on from a relevant sentence
      * ("We are ready..." after "“Russia will keep mediating,” Lavrov
      * said") is relevant where the target speaks in it as "we". */
@@ -227,17 +256,15 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     med_relevance_t rel =
         med_decide_relevance(ws, s, &cues, has_party, statement);
     remember(ws, h, &sc, qs, cues.target);
-    h->forces =
-        (uint8_t)(cues.force ||
-                  (rel.by_anaphor && (cues.force_anaphor || cues.bare_force)));
-    if (cues.force || cues.other_force) {
-        ws->last_force_sentence = (long)s;
-        ws->last_force_target = cues.force && !cues.other_force;
-    }
+    remember_forces(ws, s, h, &cues, &rel);
     if (ws->trace)
         trace_sentence(ws, s, &cues, &rel);
-    if (!rel.relevant)
+    if (!rel.relevant) {
+        /* A forced sentence is judged for its features only. */
+        if (forced)
+            med_judge(ws, &sc, qs);
         return 0;
+    }
     h->relevant = 1;
     /* An anaphor names the target too, so the next one may chain on. */
     h->had_target = 1;
@@ -283,6 +310,14 @@ int mediation_analyze(const mediation_model_t *model,
                       const mediation_doc_t *doc, mediation_result_t *res,
                       mediation_trace_cb trace, void *trace_ud)
 {
+    return mediation_analyze_probe(model, doc, res, trace, trace_ud, NULL);
+}
+
+int mediation_analyze_probe(const mediation_model_t *model,
+                            const mediation_doc_t *doc, mediation_result_t *res,
+                            mediation_trace_cb trace, void *trace_ud,
+                            const mediation_probe_t *probe)
+{
     memset(res, 0, sizeof(*res));
     size_t max_tokens, max_bytes;
     int rc = check_doc(doc, &max_tokens, &max_bytes);
@@ -294,6 +329,7 @@ int mediation_analyze(const mediation_model_t *model,
     ws.doc = doc;
     ws.trace = trace;
     ws.trace_ud = trace_ud;
+    ws.probe = probe;
     ws.last_party_sentence = -1;
     ws.last_force_sentence = -1;
     /* Working memory for the longest sentence, allocated once per

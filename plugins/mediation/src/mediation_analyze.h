@@ -102,10 +102,18 @@ typedef struct med_frame {
     med_speaker_t who;
 } med_frame_t;
 
+/* What a contribution is, besides its value (med_contrib_t.tags). */
+enum {
+    C_NEGATED = 1u << 0, /* a domain cue under negation ("not reliable") */
+    C_SCARE = 1u << 1    /* an unattributed scare-quoted role word */
+};
+
 /* One contribution to a sentence's polarity. */
 typedef struct med_contrib {
     uint16_t pos;
     uint8_t domain;
+    uint8_t cls;  /* the cue's stance class + 1, 0 for none */
+    uint8_t tags; /* C_* */
     float v;
     int16_t holder; /* frame index, -1 author, -2 the quote's speaker */
 } med_contrib_t;
@@ -143,6 +151,8 @@ typedef struct med_ws {
     const mediation_doc_t *doc;
     mediation_trace_cb trace;
     void *trace_ud;
+    const mediation_probe_t *probe; /* or NULL */
+    size_t sentence;                /* the one being analysed */
 
     med_einfo_t *einfo;
     med_speaker_t *qinfo; /* the speaker of each quote of the layer */
@@ -356,6 +366,19 @@ void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c);
  * (when sc->quoted_speaker). Fills ws->contribs. */
 med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
                         med_speaker_t quote_speaker);
+
+/* ---- The learned component (mediation_learned.c) ----------------------- */
+
+/* The features of the judged sentence into x (room for MED_MAX_FEATURES;
+ * indexed as med_feature_index gives); returns how many. rule: the
+ * rules' verdict. */
+size_t med_features(const med_ws_t *ws, const med_sent_ctx_t *sc,
+                    med_speaker_t qs, const med_verdict_t *rule, double *x);
+/* Lets the classifier, when the model has one, decide the polarity of
+ * verdict v (and with it its score and holder); reports the features to
+ * the probe. */
+void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,
+                         med_speaker_t qs, med_verdict_t *v);
 
 /* ---- Holder (mediation_holder.c) ---------------------------------------- */
 

@@ -131,6 +131,21 @@ typedef struct med_weights {
 #define MED_MAX_BODIES 16
 /* Stance classes of the weighted cues ("failure", "credit"). */
 #define MED_MAX_CLASSES 16
+/* Fixed features of the learned component (mediation_features.c); one
+ * more per stance class. */
+#define MED_N_FEATURES 21
+#define MED_MAX_FEATURES (MED_N_FEATURES + MED_MAX_CLASSES)
+
+/* The learned component: multinomial logistic regression over the
+ * features, for the classes negative, neutral, positive. */
+typedef struct med_classifier {
+    int loaded;
+    size_t n;                      /* features it reads */
+    int feature[MED_MAX_FEATURES]; /* which, by index */
+    double mean[MED_MAX_FEATURES], scale[MED_MAX_FEATURES];
+    double w[3][MED_MAX_FEATURES];
+    double bias[3];
+} med_classifier_t;
 /* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
 #define MED_BLOOM_WORDS 1024
 /* Slots of the prefix-length table; at most half are used. */
@@ -184,11 +199,22 @@ struct mediation_model {
     /* The stance classes the cues name, in order of first use: pool
      * offsets. */
     uint32_t classes[MED_MAX_CLASSES];
+    uint32_t class_features[MED_MAX_CLASSES]; /* "class:<name>" */
     size_t n_classes;
     int context_window; /* sentences back a party mention counts */
     med_weights_t w;
+    med_classifier_t clf;
     mediation_settings_t settings;
 };
+
+/* The index of a feature's name ("net", "class:failure"), or -1
+ * (mediation_features.c). */
+int med_feature_index(const mediation_model_t *m, const char *name);
+/* The names of the fixed features, by index. */
+extern const char *const med_feature_names[MED_N_FEATURES];
+/* Scores features x (indexed as med_feature_index gives): the class
+ * (0 negative, 1 neutral, 2 positive) and the probabilities in prob[3]. */
+int med_classify(const mediation_model_t *m, const double *x, double *prob);
 
 static inline const char *med_str(const mediation_model_t *m, uint32_t off)
 {

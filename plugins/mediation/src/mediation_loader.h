@@ -81,4 +81,9 @@ int med_load_lexicon(med_loader_t *L, const char *path);
 /* Loads a profile and, depth + 1 deep, the profiles it includes. */
 int med_load_profile(med_loader_t *L, const char *path, int depth);
 
+/* ---- The learned component (mediation_classifier.c) -------------------- */
+
+/* Loads the classifier's model file into m->clf. */
+int med_load_classifier(med_loader_t *L, const char *path);
+
 #endif /* MEDIATION_LOADER_H */

@@ -22,6 +22,9 @@ static const glossa_option_t OPTIONS[] = {
      "the general sentiment lexicon (word<TAB>valence on -4..4)"},
     {"rules", GLOSSA_OPTION_STRING, "\"rules/en.json\"",
      "the English rules: negation, intensity, contrast, reporting verbs"},
+    {"classifier", GLOSSA_OPTION_STRING, "\"model/polarity.json\"",
+     "the learned component's model file (tools/train_polarity.py), or "
+     "\"\" for the rules alone"},
     {"threshold", GLOSSA_OPTION_REAL, "0.2",
      "a sentence whose net sentiment is below this (absolute) is neutral"},
     {"document_band", GLOSSA_OPTION_REAL, "0.05",
@@ -58,10 +61,14 @@ static double config_real(const json_t *config, const char *key, double dflt)
 static void *mediation_create(const glossa_create_args_t *args, char *err,
                               size_t err_size)
 {
-    char profile[4096], lexicon[4096], rules[4096];
+    char profile[4096], lexicon[4096], rules[4096], classifier[4096];
+    const json_t *cj = json_object_get(args->config, "classifier");
+    int learned = !json_is_string(cj) || json_string_length(cj) > 0;
     if (data_path(args, "profile", profile, sizeof profile, err, err_size) ||
         data_path(args, "lexicon", lexicon, sizeof lexicon, err, err_size) ||
-        data_path(args, "rules", rules, sizeof rules, err, err_size))
+        data_path(args, "rules", rules, sizeof rules, err, err_size) ||
+        (learned && data_path(args, "classifier", classifier, sizeof classifier,
+                              err, err_size)))
         return NULL;
     mediation_settings_t settings;
     mediation_settings_init(&settings);
@@ -69,6 +76,7 @@ static void *mediation_create(const glossa_create_args_t *args, char *err,
         config_real(args->config, "threshold", settings.threshold);
     settings.document_band =
         config_real(args->config, "document_band", settings.document_band);
+    settings.classifier = learned ? classifier : NULL;
     state_t *st = calloc(1, sizeof(*st));
     if (!st) {
         snprintf(err, err_size, "out of memory");

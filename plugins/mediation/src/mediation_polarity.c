@@ -148,13 +148,16 @@ static double modify(const med_ws_t *ws, const med_sent_ctx_t *sc, size_t p,
     return v;
 }
 
-static void contrib_push(med_ws_t *ws, size_t pos, double v, int domain)
+static void contrib_push(med_ws_t *ws, size_t pos, double v, int domain,
+                         unsigned cls, unsigned tags)
 {
     if (ws->n_contribs >= ws->n || v == 0.0)
         return;
     med_contrib_t *c = &ws->contribs[ws->n_contribs++];
     c->pos = (uint16_t)pos;
     c->domain = (uint8_t)domain;
+    c->cls = (uint8_t)cls;
+    c->tags = (uint8_t)tags;
     c->v = (float)v;
     c->holder = -1;
 }
@@ -195,7 +198,8 @@ static void add_cues(med_ws_t *ws, const med_sent_ctx_t *sc)
         if (duty && !med_negated(ws, x->a))
             continue;
         double v = modify(ws, sc, x->a, x->weight, 1, !duty);
-        contrib_push(ws, x->a, v, 1);
+        unsigned tags = (duty || med_negated(ws, x->a)) ? C_NEGATED : 0;
+        contrib_push(ws, x->a, v, 1, m->patterns[x->pat].cls, tags);
         med_tracef(ws, "  %s \"%s\" %+.2f -> %+.3f", duty ? "duty" : "cue",
                    med_str(m, m->patterns[x->pat].text), x->weight, v);
     }
@@ -211,7 +215,7 @@ static void add_scare_quotes(med_ws_t *ws)
         if ((x->mark & (M_ROLE | M_SCARE)) != (M_ROLE | M_SCARE) ||
             med_frame_at(ws, i) >= 0)
             continue;
-        contrib_push(ws, i, w->scare_quote_role, 1);
+        contrib_push(ws, i, w->scare_quote_role, 1, 0, C_SCARE);
         med_tracef(ws, "  scare-quoted role word \"%.*s\" %+.2f", (int)x->len,
                    med_wtext(ws, x), w->scare_quote_role);
         while (i + 1 < ws->n && (ws->w[i + 1].mark & M_SCARE))
@@ -234,7 +238,7 @@ static void add_general_words(med_ws_t *ws, const med_sent_ctx_t *sc)
             continue;
         double v =
             modify(ws, sc, i, x->e->valence / 4.0 * w->general_scale, 0, 1);
-        contrib_push(ws, i, v, 0);
+        contrib_push(ws, i, v, 0, 0, 0);
         med_tracef(ws, "  word \"%.*s\" %+.2f -> %+.3f", (int)x->len,
                    med_wtext(ws, x), x->e->valence, v);
     }
@@ -299,5 +303,6 @@ med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
     } else {
         out.holder = med_reporter(ws, sc, quote_speaker);
     }
+    med_learned_verdict(ws, sc, quote_speaker, &out);
     return out;
 }

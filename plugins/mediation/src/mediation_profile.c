@@ -81,7 +81,15 @@ static int class_id(med_loader_t *L, const char *path, const char *name)
                  MED_MAX_CLASSES);
         return 0;
     }
-    if (med_pool_add(L, name, strlen(name), &m->classes[m->n_classes]))
+    char feature[128];
+    int n = snprintf(feature, sizeof feature, "class:%s", name);
+    if (n < 0 || (size_t)n >= sizeof feature) {
+        med_fail(L, GLOSSA_ECONFIG, "%s: cue class \"%.40s\" too long", path,
+                 name);
+        return 0;
+    }
+    if (med_pool_add(L, name, strlen(name), &m->classes[m->n_classes]) ||
+        med_pool_add(L, feature, (size_t)n, &m->class_features[m->n_classes]))
         return 0;
     return (int)++m->n_classes;
 }

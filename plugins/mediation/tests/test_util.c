@@ -57,9 +57,13 @@ mediation_model_t *test_model(const char *profile)
     char path[1024], err[1024];
     snprintf(path, sizeof path, "%s/%s", MEDIATION_DATA_DIR, profile);
     mediation_model_t *m = NULL;
+    /* With the learned component, as the plugin loads it. */
+    mediation_settings_t settings;
+    mediation_settings_init(&settings);
+    settings.classifier = MEDIATION_DATA_DIR "/model/polarity.json";
     int rc = mediation_model_load(path, MEDIATION_DATA_DIR "/lexicon/vader.tsv",
-                                  MEDIATION_DATA_DIR "/rules/en.json", NULL, &m,
-                                  err, sizeof err);
+                                  MEDIATION_DATA_DIR "/rules/en.json",
+                                  &settings, &m, err, sizeof err);
     if (rc)
         fail_msg("cannot load %s: %s", path, err);
     return m;
