@@ -57,6 +57,7 @@ typedef uint64_t med_flags_t;
 #define W_PREP             (UINT64_C(1) << 34) /* with, at, of, ... */
 #define W_UNNAMED          (UINT64_C(1) << 35) /* "media", "protesters" */
 #define W_STATEMENT        (UINT64_C(1) << 36) /* "comment (by)" */
+#define W_CONCEDE_INITIAL  (UINT64_C(1) << 37) /* "while" opening */
 /* clang-format on */
 
 typedef struct med_entry {

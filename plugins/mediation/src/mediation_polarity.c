@@ -17,7 +17,11 @@ void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c)
         const med_word_t *x = &ws->w[i];
         if ((x->flags & W_CONTRAST_AFTER) && i > 1 && c->contrast_at == ws->n)
             c->contrast_at = i;
-        if ((x->flags & W_CONTRAST_BEFORE) && c->concede_a == c->concede_b) {
+        /* "While Trump hailed the deal, ...": "while" opening a sentence
+         * concedes; inside one it is mostly "during". */
+        int concede = (x->flags & W_CONTRAST_BEFORE) ||
+                      (i == 0 && (x->flags & W_CONCEDE_INITIAL));
+        if (concede && c->concede_a == c->concede_b) {
             size_t b = i + 1;
             while (b < ws->n && ws->w[b].punct != P_COMMA &&
                    ws->w[b].punct != P_SEMI)

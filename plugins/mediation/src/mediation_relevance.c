@@ -224,9 +224,11 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * party is named near; farther away it may be about anything. "Bilateral
      * talks" with the target are no mediation. A force of the target
      * ("Russian troops") is in the role where the conflict is spoken of. */
-    int stance = r.context_ok && stance_on_target(ws);
-    int context = cues->context && r.context_ok && !cues->bilateral &&
-                  !(only_speaks(ws) && names_other_actor(ws));
+    /* Where the target only reports on another mediator ("Lavrov said
+     * the meeting in Washington..."), its cues are about that one. */
+    int other = only_speaks(ws) && names_other_actor(ws);
+    int stance = r.context_ok && !other && stance_on_target(ws);
+    int context = cues->context && r.context_ok && !cues->bilateral && !other;
     /* The heading of a statement document names its speaker, not a role. */
     if (s == 0 && ws->doc_speaker.name && !cues->role)
         return r;

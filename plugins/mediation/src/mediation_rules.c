@@ -207,6 +207,7 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"prepositions", W_PREP},
         {"unnamed_heads", W_UNNAMED},
         {"statement_heads", W_STATEMENT},
+        {"contrast_before_initial", W_CONCEDE_INITIAL},
         {"relatives", W_RELATIVE},
         {"passive_auxiliaries", W_PASSIVE_AUX},
         {"agent_markers", W_AGENT},

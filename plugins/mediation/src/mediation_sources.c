@@ -99,6 +99,9 @@ void med_source_frames(med_ws_t *ws, size_t s)
     for (size_t h = 0; h < ws->n_hits; h++) {
         const med_hit_t *x = &ws->hits[h];
         size_t j = x->b;
+        /* "outrage from Azerbaijani officials", "criticism by Baku" ("in"
+         * names places more often than holders: "influence in the
+         * region"). */
         if (x->kind != PAT_POLARITY || x->accepted != 1 || j + 1 >= ws->n ||
             !(med_word_is(ws, j, "from") || (ws->w[j].flags & W_AGENT)))
             continue;
