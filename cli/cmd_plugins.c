@@ -31,9 +31,9 @@ static void join_requires(const glossa_plugin_info_t *info, char *buf,
 {
     size_t o = 0;
     buf[0] = '\0';
-    for (size_t i = 0; info->requires && info->requires[i] && o < size; i++)
+    for (size_t i = 0; info->inputs && info->inputs[i] && o < size; i++)
         o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? "," : "",
-                              info->requires[i]);
+                              info->inputs[i]);
     if (o == 0)
         snprintf(buf, size, "-");
 }
@@ -60,6 +60,41 @@ static void print_load_error(void *ud, const glossa_error_t *err)
             glossa_error_format(err, msg, sizeof(msg)));
 }
 
+/* One configuration key: type, default (or required), what it allows. */
+static void print_option(const glossa_option_t *o)
+{
+    char def[300];
+    snprintf(def, sizeof(def), "%s%s", o->required ? "" : "default ",
+             o->required       ? "(required)"
+             : o->default_json ? o->default_json
+                               : "(none)");
+    printf("  %-18s %-12s %s\n", o->key, option_type(o->type), def);
+    if (o->description)
+        printf("  %-18s %s\n", "", o->description);
+    if (o->choices) {
+        printf("  %-18s one of:", "");
+        for (const char *const *c = o->choices; *c; c++)
+            printf(" %s", *c);
+        printf("\n");
+    }
+    if (o->minimum || o->maximum)
+        printf("  %-18s from %s to %s\n", "", o->minimum ? o->minimum : "-inf",
+               o->maximum ? o->maximum : "+inf");
+}
+
+static void print_fields(const char *title, const glossa_field_t *fields)
+{
+    if (!fields || !fields[0].name)
+        return;
+    printf("\n%s (besides start, end, text):\n", title);
+    for (const glossa_field_t *f = fields; f->name; f++) {
+        printf("  %-18s %-12s %s\n", f->name, f->type ? f->type : "any",
+               f->required ? "always" : "optional");
+        if (f->description)
+            printf("  %-18s %s\n", "", f->description);
+    }
+}
+
 static void print_help(void *ud, const glossa_plugin_info_t *info)
 {
     (void)ud;
@@ -71,16 +106,13 @@ static void print_help(void *ud, const glossa_plugin_info_t *info)
     printf("file:     %s\nrequires: %s\n\n", info->path, req);
     if (!info->options || !info->options[0].key) {
         printf("It takes no configuration.\n");
-        return;
+    } else {
+        printf("configuration (\"config\" in a pipeline entry):\n");
+        for (size_t i = 0; info->options[i].key; i++)
+            print_option(&info->options[i]);
     }
-    printf("configuration (\"config\" in a pipeline entry):\n");
-    for (size_t i = 0; info->options[i].key; i++) {
-        const glossa_option_t *o = &info->options[i];
-        printf("  %-18s %-12s default %s\n", o->key, option_type(o->type),
-               o->default_json ? o->default_json : "(none)");
-        if (o->description)
-            printf("  %-18s %s\n", "", o->description);
-    }
+    print_fields("span fields", info->span_fields);
+    print_fields("document fields", info->document_fields);
 }
 
 int glossa_cli_plugins(int argc, char **argv)
@@ -92,11 +124,14 @@ int glossa_cli_plugins(int argc, char **argv)
         if (!strcmp(argv[i], "--help") && i + 1 < argc) {
             describe = argv[++i];
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: glossa plugins [--help NAME|PATH]\n\n"
+            printf("usage: glossa plugins [NAME|PATH]\n"
+                   "       glossa plugins --help NAME|PATH\n\n"
                    "Lists the plugins found in the search path "
                    "(GLOSSA_PLUGIN_PATH, the install\ndirectory, the build "
                    "tree), or describes one plugin and its configuration.\n");
             return GLOSSA_EXIT_OK;
+        } else if (argv[i][0] != '-' && !describe) {
+            describe = argv[i];
         } else {
             fprintf(stderr, "glossa plugins: unexpected argument '%s'\n",
                     argv[i]);

@@ -28,8 +28,9 @@ static void run_usage(FILE *out)
             "\n"
             "INPUT is a directory of .txt files (with an optional "
             "manifest.jsonl),\na .jsonl file of {\"id\", \"text\", \"meta\"} "
-            "records, any other file (one\ndocument), or - for JSONL on "
-            "standard input.\n"
+            "records, any other file (one\ndocument, whatever its type: a "
+            "FIFO, <(command), /dev/stdin), or - for\nstandard input "
+            "(JSONL, or see --format).\n"
             "\n"
             "options:\n"
             "  --pipeline FILE        the pipeline to run (default: the "
@@ -40,7 +41,12 @@ static void run_usage(FILE *out)
             "  -o, --output FILE      write to FILE instead of standard "
             "output (via\n"
             "                         FILE.partial, renamed when the run "
-            "completes)\n"
+            "completes; - is\n"
+            "                         standard output)\n"
+            "  --format FORMAT        how - (standard input) is read: jsonl "
+            "(default),\n"
+            "                         text (one document) or lines (one "
+            "document a line)\n"
             "  --resume               finish an interrupted run of the same "
             "job (needs -o)\n"
             "  --shard K/N            process only records with index %% N "
@@ -76,7 +82,8 @@ static void run_usage(FILE *out)
             "\n"
             "exit status: 0 all records processed, 1 fatal error, 2 usage "
             "error,\n3 plugin or pipeline load error, 4 some records carry "
-            "errors, 130 interrupted.\n");
+            "errors, 130 interrupted,\n141 the reader of standard output "
+            "left (as a filter ended by SIGPIPE).\n");
 }
 
 /* ---- Signals ----------------------------------------------------------- */
@@ -97,7 +104,30 @@ static void install_signals(glossa_runtime_t *rt)
 
 /* ---- Summary ----------------------------------------------------------- */
 
-static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st)
+/* The first records' errors, so that a run with errors says which record
+ * and why without opening the output: where from, code, message. */
+static void print_noted_errors(const json_t *noted, uint64_t errors)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(noted, i, e)
+    {
+        const char *plugin = json_string_value(json_object_get(e, "plugin"));
+        fprintf(stderr, "glossa:   record %s: %s (%s%s): %s\n",
+                json_string_value(json_object_get(e, "id")),
+                json_string_value(json_object_get(e, "code")),
+                plugin ? "plugin " : "input", plugin ? plugin : "",
+                json_string_value(json_object_get(e, "message")));
+    }
+    if (errors > json_array_size(noted))
+        fprintf(stderr,
+                "glossa:   ... and %llu more errors (see the records' "
+                "\"errors\")\n",
+                (unsigned long long)(errors - json_array_size(noted)));
+}
+
+static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st,
+                          const json_t *noted_errors)
 {
     double secs = st->wall_seconds > 0 ? st->wall_seconds : 1e-9;
     fprintf(stderr,
@@ -131,6 +161,8 @@ static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st)
     }
     fprintf(stderr, "glossa:   %-18s %9.3f s  %5.1f%%\n", "(merge, output)",
             st->merge_seconds, 100.0 * st->merge_seconds / total);
+    if (json_array_size(noted_errors))
+        print_noted_errors(noted_errors, st->errors);
 }
 
 /* The summary as JSON, for scripts and the benchmark. */
@@ -260,7 +292,8 @@ enum {
     OPT_QUARANTINE,
     OPT_WORKER_MEMORY,
     OPT_WORKER_MAX_DOCS,
-    OPT_STATS
+    OPT_STATS,
+    OPT_FORMAT
 };
 
 /* Not an exit code: the next step may go on. */
@@ -363,6 +396,21 @@ static int own_option(run_args_t *a, int c, const char *arg)
     case OPT_STATS:
         a->stats = arg;
         break;
+    case OPT_FORMAT:
+        if (strcmp(arg, "jsonl") == 0)
+            a->source.stdin_format = GLOSSA_INPUT_JSONL;
+        else if (strcmp(arg, "text") == 0)
+            a->source.stdin_format = GLOSSA_INPUT_TEXT;
+        else if (strcmp(arg, "lines") == 0)
+            a->source.stdin_format = GLOSSA_INPUT_LINES;
+        else {
+            fprintf(stderr,
+                    "glossa run: --format takes jsonl, text or lines, not "
+                    "'%s'\n",
+                    arg);
+            return GLOSSA_EXIT_USAGE;
+        }
+        break;
     case OPT_WORKER_MEMORY:
     case OPT_WORKER_MAX_DOCS:
         if (worker_limit(a, c, arg))
@@ -395,11 +443,13 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         {"worker-memory", required_argument, NULL, OPT_WORKER_MEMORY},
         {"worker-max-docs", required_argument, NULL, OPT_WORKER_MAX_DOCS},
         {"stats", required_argument, NULL, OPT_STATS},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", long_opts, NULL)) != -1) {
+    while ((c = glossa_cli_getopt(argc, argv, "o:qh", long_opts,
+                                  "glossa run")) != -1) {
         int shared = glossa_cli_runtime_option(&a->rt, c, optarg);
         if (shared < 0) {
             bad_runtime_value(c, optarg);
@@ -420,6 +470,8 @@ static int parse_args(int argc, char **argv, run_args_t *a)
 static int check_args(run_args_t *a)
 {
     const glossa_runtime_options_t *o = &a->rt.options;
+    if (a->output && strcmp(a->output, "-") == 0)
+        a->output = NULL; /* -o -: standard output, as without -o */
     glossa_cli_shard_t shard;
     if (glossa_cli_shard_setup(a->shard, a->output, a->rt.quiet, &shard,
                                &a->output_name))
@@ -539,8 +591,10 @@ static int run_pipeline(run_t *r, const run_args_t *a,
 static int report_run(run_t *r, const run_args_t *a, int rc,
                       const glossa_run_stats_t *stats)
 {
+    if (rc && glossa_output_reader_left(&r->out))
+        return GLOSSA_EXIT_BROKEN_PIPE; /* quietly, as a filter does */
     if (!a->rt.quiet || rc)
-        print_summary(r->rt, stats);
+        print_summary(r->rt, stats, r->out.noted_errors);
     glossa_runtime_options_t in_force;
     glossa_runtime_get_options(r->rt, &in_force);
     if (a->stats &&

@@ -10,18 +10,22 @@
 
 /* Exit codes, documented in docs/cli.md. */
 enum {
-    GLOSSA_EXIT_OK = 0,           /* every record processed without errors */
-    GLOSSA_EXIT_FAILURE = 1,      /* fatal: I/O error, out of memory, ... */
-    GLOSSA_EXIT_USAGE = 2,        /* bad command line */
-    GLOSSA_EXIT_LOAD = 3,         /* a plugin or pipeline failed to load */
-    GLOSSA_EXIT_DOC_ERRORS = 4,   /* run finished; some records carry errors */
-    GLOSSA_EXIT_FLOOR = 5,        /* eval: a --floor was not met */
-    GLOSSA_EXIT_INTERRUPTED = 130 /* stopped by SIGINT/SIGTERM */
+    GLOSSA_EXIT_OK = 0,            /* every record processed without errors */
+    GLOSSA_EXIT_FAILURE = 1,       /* fatal: I/O error, out of memory, ... */
+    GLOSSA_EXIT_USAGE = 2,         /* bad command line */
+    GLOSSA_EXIT_LOAD = 3,          /* a plugin or pipeline failed to load */
+    GLOSSA_EXIT_DOC_ERRORS = 4,    /* run finished; some records carry errors */
+    GLOSSA_EXIT_FLOOR = 5,         /* eval: a --floor was not met */
+    GLOSSA_EXIT_INTERRUPTED = 130, /* stopped by SIGINT/SIGTERM */
+    /* The reader of standard output left (`glossa run ... | head`): the
+     * status of a filter that SIGPIPE ended, without a message. */
+    GLOSSA_EXIT_BROKEN_PIPE = 141
 };
 
 int glossa_cli_run(int argc, char **argv);
 int glossa_cli_plugins(int argc, char **argv);
 int glossa_cli_eval(int argc, char **argv);
+int glossa_cli_schema(int argc, char **argv);
 int glossa_cli_merge(int argc, char **argv);
 int glossa_cli_enqueue(int argc, char **argv); /* Redis: cmd_enqueue.c */
 int glossa_cli_worker(int argc, char **argv);  /* Redis: cmd_worker.c */
@@ -74,6 +78,20 @@ int glossa_cli_path_exists(const char *path);
 
 /* a followed by b, allocated (free() it), or NULL when out of memory. */
 char *glossa_cli_concat(const char *a, const char *b);
+
+struct option;
+
+/* getopt_long() with the tool's own messages for a refused option: an
+ * unknown one with "did you mean" (the closest long option), a missing
+ * or unexpected value, an ambiguous abbreviation with its candidates;
+ * each prefixed with `who`. Returns what getopt_long() returns. */
+int glossa_cli_getopt(int argc, char **argv, const char *shortopts,
+                      const struct option *longopts, const char *who);
+
+/* The name among names[0..n) that `word` is most likely a typo of (an
+ * edit or two away), or NULL. */
+const char *glossa_cli_closest(const char *word, const char *const *names,
+                               size_t n);
 
 /* The directory of the running executable (static storage), or NULL. */
 const char *glossa_cli_exe_dir(void);

@@ -306,6 +306,11 @@ int glossa_output_open(glossa_output_t *out, const char *path, int resume,
     return rc;
 }
 
+int glossa_output_reader_left(const glossa_output_t *out)
+{
+    return !out->path && out->error == EPIPE;
+}
+
 static int output_flush(void *ud)
 {
     glossa_output_t *out = ud;
@@ -321,11 +326,34 @@ static int output_flush(void *ud)
     return 0;
 }
 
+/* Keeps the errors of the first records that have any, for the summary
+ * (their lines are parsed only then: records with errors are few). */
+static void note_errors(glossa_output_t *out, const char *line, size_t len)
+{
+    if (!out->noted_errors && !(out->noted_errors = json_array()))
+        return;
+    json_t *rec = json_loadb(line, len, 0, NULL);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(rec, "errors"), i, e)
+    {
+        if (json_array_size(out->noted_errors) >= GLOSSA_OUTPUT_NOTED)
+            break;
+        json_t *noted = json_deep_copy(e);
+        if (noted)
+            json_object_set(noted, "id", json_object_get(rec, "id"));
+        json_array_append_new(out->noted_errors, noted);
+    }
+    json_decref(rec);
+}
+
 static int output_write(void *ud, const char *line, size_t len,
                         const glossa_record_info_t *info)
 {
-    (void)info;
     glossa_output_t *out = ud;
+    if (info && info->n_errors &&
+        json_array_size(out->noted_errors) < GLOSSA_OUTPUT_NOTED)
+        note_errors(out, line, len);
     if (out->len + len + 1 > OUT_BUFFER && output_flush(out))
         return GLOSSA_EIO;
     if (len + 1 > OUT_BUFFER) { /* a huge record goes out directly */
@@ -357,9 +385,10 @@ static void output_free(glossa_output_t *out)
     free(out->job_path);
     free(out->done_job_path);
     json_decref(out->job);
+    json_decref(out->noted_errors);
     out->buf = out->path = out->partial_path = out->job_path = NULL;
     out->done_job_path = NULL;
-    out->job = NULL;
+    out->job = out->noted_errors = NULL;
 }
 
 int glossa_output_close(glossa_output_t *out)
@@ -374,7 +403,7 @@ int glossa_output_close(glossa_output_t *out)
             rc = -1;
         out->fd = -1;
     }
-    if (rc)
+    if (rc && !glossa_output_reader_left(out))
         fprintf(stderr, "glossa run: writing %s failed: %s\n",
                 out->path ? out->partial_path : "standard output",
                 strerror(out->error ? out->error : errno));

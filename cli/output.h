@@ -43,13 +43,22 @@ typedef struct glossa_output {
     uint64_t resumed; /* records already in OUT.partial */
     uint64_t written; /* records written by this run */
     uint64_t last_sync_ns;
+    /* The first records with errors, for the summary: up to
+     * GLOSSA_OUTPUT_NOTED entries {"id", "plugin", "code", "message"}. */
+    json_t *noted_errors;
 } glossa_output_t;
+
+#define GLOSSA_OUTPUT_NOTED 10
 
 enum {
     GLOSSA_OUTPUT_READY = 0,  /* write records */
     GLOSSA_OUTPUT_DONE = 1,   /* --resume: OUT already published */
     GLOSSA_OUTPUT_FAILED = -1 /* message printed */
 };
+
+/* Whether writing to standard output failed because its reader left
+ * (EPIPE): the run then ends quietly, as a filter does. */
+int glossa_output_reader_left(const glossa_output_t *out);
 
 /* Opens the output. `job` describes the settings (a JSON object, borrowed)
  * and is compared on --resume. Returns GLOSSA_OUTPUT_*; unless READY,

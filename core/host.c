@@ -75,12 +75,13 @@ static const glossa__unit_t *required_unit(const glossa_ctx_t *ctx,
 {
     if (!name)
         return NULL;
+    /* By the name the plugin declared (the pipeline may feed the input
+     * from a layer of another name): requires[r] is inputs[r]'s step. */
     const glossa__step_t *step = ctx->step;
-    for (size_t r = 0; r < step->n_requires; r++) {
-        const glossa__unit_t *u = &ctx->doc->units[step->requires[r]];
-        if (strcmp(u->step->layer, name) == 0)
-            return u;
-    }
+    const char *const *declared = step->type->desc.inputs;
+    for (size_t r = 0; r < step->n_requires; r++)
+        if (strcmp(declared[r], name) == 0)
+            return &ctx->doc->units[step->requires[r]];
     return NULL;
 }
 
@@ -202,6 +203,29 @@ static void host_log(const glossa_ctx_t *ctx, glossa_log_level_t level,
     va_end(ap);
 }
 
+static int host_warn(glossa_ctx_t *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A warning is an entry of the record's errors that keeps the layer. At
+ * most MAX_WARNINGS a plugin and document, so that a plugin cannot flood
+ * the output. */
+#define MAX_WARNINGS 10
+
+static int host_warn(glossa_ctx_t *ctx, const char *fmt, ...)
+{
+    if (!ctx)
+        return GLOSSA_EINVAL;
+    if (json_array_size(ctx->warnings) >= MAX_WARNINGS)
+        return 0;
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    return glossa__error_entry_add(&ctx->warnings, ctx->step->layer,
+                                   GLOSSA_EWARNING, "%s", message);
+}
+
 const glossa_host_t glossa__host = {
     .size = sizeof(glossa_host_t),
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
@@ -220,4 +244,5 @@ const glossa_host_t glossa__host = {
     .document_set = host_document_set,
     .fail = host_fail,
     .log = host_log,
+    .warn = host_warn,
 };

@@ -45,12 +45,12 @@ static int check_descriptor(const glossa_plugin_t *d, const char *path,
         return BAD("invalid descriptor of plugin '%s': create, annotate and "
                    "destroy are required",
                    d->name);
-    for (size_t i = 0; d->requires && d->requires[i]; i++) {
-        if (!is_layer_name(d->requires[i]))
-            return BAD("invalid descriptor of plugin '%s': required layer "
+    for (size_t i = 0; d->inputs && d->inputs[i]; i++) {
+        if (!is_layer_name(d->inputs[i]))
+            return BAD("invalid descriptor of plugin '%s': input layer "
                        "\"%s\" is not a layer name",
-                       d->name, d->requires[i]);
-        if (strcmp(d->requires[i], d -> name) == 0)
+                       d->name, d->inputs[i]);
+        if (strcmp(d->inputs[i], d->name) == 0)
             return BAD("invalid descriptor of plugin '%s': it requires its "
                        "own layer",
                        d->name);
@@ -66,6 +66,19 @@ static int check_descriptor(const glossa_plugin_t *d, const char *path,
                 return BAD("invalid descriptor of plugin '%s': option '%s' "
                            "is declared twice",
                            d->name, o->key);
+        for (const char *const *b = &o->minimum; b <= &o->maximum; b++) {
+            json_t *v = *b ? json_loads(*b, JSON_DECODE_ANY, NULL) : NULL;
+            int number = json_is_number(v);
+            json_decref(v);
+            if (*b && !number)
+                return BAD("invalid descriptor of plugin '%s': option '%s' "
+                           "has a bound that is not a JSON number: \"%s\"",
+                           d->name, o->key, *b);
+        }
+        if (o->required && o->default_json)
+            return BAD("invalid descriptor of plugin '%s': option '%s' is "
+                       "required and has a default",
+                       d->name, o->key);
         if (o->default_json) {
             json_error_t jerr;
             unsigned long oom_mark = glossa__alloc_failures();
@@ -77,11 +90,41 @@ static int check_descriptor(const glossa_plugin_t *d, const char *path,
                 return BAD("invalid descriptor of plugin '%s': default of "
                            "option '%s' is not JSON: %s",
                            d->name, o->key, jerr.text);
+            char why[768];
+            const char *bad =
+                glossa__option_out_of_range(o, v, why, sizeof(why));
             json_decref(v);
+            if (bad)
+                return BAD("invalid descriptor of plugin '%s': the default "
+                           "of option '%s' %s",
+                           d->name, o->key, bad);
         }
     }
     return 0;
 #undef BAD
+}
+
+/* Copies the option table into this host's layout: a plugin built
+ * against ABI 1.0 has shorter entries (GLOSSA_OPTION_SIZE_1_0), read with
+ * their own stride, the later fields left zero. */
+static int copy_options(glossa__plugin_type_t *type, unsigned minor,
+                        const char *path, glossa_error_t *err)
+{
+    const char *table = (const char *)type->desc.options;
+    if (!table)
+        return 0;
+    size_t stride =
+        minor >= 1 ? sizeof(glossa_option_t) : GLOSSA_OPTION_SIZE_1_0;
+    size_t n = 0;
+    while (((const glossa_option_t *)(table + n * stride))->key)
+        n++;
+    type->options = glossa__calloc(n + 1, sizeof(glossa_option_t));
+    if (!type->options)
+        return glossa__fail(err, GLOSSA_ENOMEM, path, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        memcpy(&type->options[i], table + i * stride, stride);
+    type->desc.options = type->options;
+    return 0;
 }
 
 /* The plugin's data directory (see glossa_create_args_t). */
@@ -180,7 +223,9 @@ int glossa__plugin_type_load(const char *path, glossa__plugin_type_t **out,
                                                    : sizeof(type->desc);
     memcpy(&type->desc, d, n); /* later fields stay zero: absent */
     type->handle = handle;
-    int rc = check_descriptor(&type->desc, path, err);
+    int rc = copy_options(type, minor, path, err);
+    if (rc == 0)
+        rc = check_descriptor(&type->desc, path, err);
     if (rc == 0) {
         type->path = glossa__strdup(path);
         type->data_dir = find_data_dir(path, type->desc.name);
@@ -205,6 +250,7 @@ void glossa__plugin_type_free(glossa__plugin_type_t *type)
         dlclose(type->handle);
     glossa__free(type->path);
     glossa__free(type->data_dir);
+    glossa__free(type->options);
     glossa__free(type);
 }
 

@@ -59,6 +59,74 @@ static const glossa_option_t *find_option(const glossa_plugin_t *desc,
     return NULL;
 }
 
+/* Whether s is one of the option's choices (any string when it has
+ * none). */
+static int is_choice(const glossa_option_t *opt, const char *s)
+{
+    if (!opt->choices)
+        return 1;
+    for (const char *const *c = opt->choices; *c; c++)
+        if (strcmp(*c, s) == 0)
+            return 1;
+    return 0;
+}
+
+static void join_choices(const glossa_option_t *opt, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (const char *const *c = opt->choices; *c && o < size; c++)
+        o += (size_t)snprintf(buf + o, size - o, "%s\"%s\"",
+                              c == opt->choices ? "" : ", ", *c);
+}
+
+const char *glossa__option_out_of_range(const glossa_option_t *opt,
+                                        const json_t *v, char *buf, size_t size)
+{
+    char choices[512];
+    if (opt->choices) {
+        join_choices(opt, choices, sizeof(choices));
+        size_t i;
+        const json_t *item;
+        if (json_is_string(v) && !is_choice(opt, json_string_value(v))) {
+            snprintf(buf, size, "is \"%s\", not one of %s",
+                     json_string_value(v), choices);
+            return buf;
+        }
+        json_array_foreach(v, i,
+                           item) if (json_is_string(item) &&
+                                     !is_choice(opt, json_string_value(item)))
+        {
+            snprintf(buf, size, "holds \"%s\", not one of %s",
+                     json_string_value(item), choices);
+            return buf;
+        }
+    }
+    if (!json_is_number(v))
+        return NULL;
+    double x = json_number_value(v);
+    /* The bounds were checked to be JSON numbers when the plugin loaded. */
+    json_t *lo =
+        opt->minimum ? json_loads(opt->minimum, JSON_DECODE_ANY, NULL) : NULL;
+    json_t *hi =
+        opt->maximum ? json_loads(opt->maximum, JSON_DECODE_ANY, NULL) : NULL;
+    const char *why = NULL;
+    if ((lo && x < json_number_value(lo)) ||
+        (hi && x > json_number_value(hi))) {
+        if (lo && hi)
+            snprintf(buf, size, "must be from %s to %s", opt->minimum,
+                     opt->maximum);
+        else if (lo)
+            snprintf(buf, size, "must be at least %s", opt->minimum);
+        else
+            snprintf(buf, size, "must be at most %s", opt->maximum);
+        why = buf;
+    }
+    json_decref(lo);
+    json_decref(hi);
+    return why;
+}
+
 int glossa__config_validate(const glossa_plugin_t *desc, const json_t *given,
                             const char *origin, json_t **out,
                             glossa_error_t *err)
@@ -99,9 +167,27 @@ int glossa__config_validate(const glossa_plugin_t *desc, const json_t *given,
                                 "be %s",
                                 key, desc->name, type_name(opt->type));
         }
+        char why[768];
+        if (glossa__option_out_of_range(opt, value, why, sizeof(why))) {
+            json_decref(config);
+            return glossa__fail(err, GLOSSA_ECONFIG, origin, 0,
+                                "configuration key '%s' of plugin '%s' %s", key,
+                                desc->name, why);
+        }
         if (json_object_set(config, key, value)) {
             json_decref(config);
             return glossa__fail(err, GLOSSA_ENOMEM, origin, 0, "out of memory");
+        }
+    }
+    for (size_t i = 0; desc->options && desc->options[i].key; i++) {
+        const glossa_option_t *opt = &desc->options[i];
+        if (opt->required && !json_object_get(config, opt->key)) {
+            json_decref(config);
+            return glossa__fail(err, GLOSSA_ECONFIG, origin, 0,
+                                "plugin '%s' needs the configuration key "
+                                "'%s' (%s): give it in the pipeline's "
+                                "\"config\"",
+                                desc->name, opt->key, type_name(opt->type));
         }
     }
     for (size_t i = 0; desc->options && desc->options[i].key; i++) {

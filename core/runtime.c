@@ -175,6 +175,7 @@ static void step_free(glossa__step_t *step)
     }
     glossa__plugin_type_free(step->type);
     json_decref(step->config);
+    json_decref(step->inputs);
     glossa__free(step->layer);
     glossa__free(step->origin);
     glossa__free(step->requires);
@@ -314,6 +315,65 @@ int glossa__runtime_add_validated(glossa_runtime_t *rt, const char *path,
     return add_step(rt, path, config, layer, origin, 1, err);
 }
 
+/* The pipeline's "inputs": {"<input the plugin declares>": "<layer that
+ * feeds it>"}, checked against the plugin's declared inputs. */
+static int set_inputs(glossa__step_t *step, const json_t *inputs,
+                      const char *where, glossa_error_t *err)
+{
+    const char *input;
+    json_t *from;
+    json_object_foreach((json_t *)inputs, input, from)
+    {
+        int rc = glossa__step_map_input(step, input, json_string_value(from),
+                                        where, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int glossa__step_map_input(glossa__step_t *step, const char *input,
+                           const char *from, const char *where,
+                           glossa_error_t *err)
+{
+    const char *const *declared = step->type->desc.inputs;
+    size_t i = 0;
+    while (declared && declared[i] && strcmp(declared[i], input) != 0)
+        i++;
+    if (!declared || !declared[i])
+        return glossa__fail(err, GLOSSA_ECONFIG, where, 0,
+                            "\"inputs\": plugin '%s' has no input '%s' "
+                            "(its inputs: %s)",
+                            step->type->desc.name, input,
+                            declared && declared[0] ? "see glossa plugins NAME"
+                                                    : "none");
+    if (!from || !*from)
+        return glossa__fail(err, GLOSSA_ECONFIG, where, 0,
+                            "\"inputs\": \"%s\" must name a layer", input);
+    if (!step->inputs && !(step->inputs = json_object()))
+        return glossa__fail(err, GLOSSA_ENOMEM, where, 0, "out of memory");
+    if (json_object_set_new(step->inputs, input, json_string(from)))
+        return glossa__fail(err, GLOSSA_ENOMEM, where, 0, "out of memory");
+    return 0;
+}
+
+int glossa_runtime_map_input(glossa_runtime_t *rt, const char *layer,
+                             const char *input, const char *from,
+                             glossa_error_t *err)
+{
+    glossa_error_clear(err);
+    if (!rt || !layer || !input || !from)
+        return GLOSSA_EINVAL;
+    if (rt->prepared)
+        return glossa__fail(err, GLOSSA_ESTATE, layer, 0,
+                            "inputs cannot be mapped after prepare()");
+    glossa__step_t *step = find_step(rt, layer);
+    if (!step)
+        return glossa__fail(err, GLOSSA_EINVAL, layer, 0,
+                            "no step produces the layer '%s'", layer);
+    return glossa__step_map_input(step, input, from, step->origin, err);
+}
+
 /* Resolves a plugin path of a pipeline file against the file's directory. */
 static char *pipeline_relative(const char *origin_file, const char *plugin)
 {
@@ -360,7 +420,7 @@ int glossa_runtime_load_pipeline_json(glossa_runtime_t *rt,
         char where[600];
         snprintf(where, sizeof(where), "%s: plugins[%zu]", origin, i);
         const char *plugin = NULL, *as = NULL;
-        json_t *config = NULL;
+        json_t *config = NULL, *inputs = NULL;
         if (json_is_string(entry)) {
             plugin = json_string_value(entry);
         } else if (json_is_object(entry)) {
@@ -372,11 +432,14 @@ int glossa_runtime_load_pipeline_json(glossa_runtime_t *rt,
                     as = json_string_value(value);
                 else if (strcmp(key, "config") == 0)
                     config = value;
+                else if (strcmp(key, "inputs") == 0 && json_is_object(value))
+                    inputs = value;
                 else
                     return glossa__fail(err, GLOSSA_ECONFIG, where, 0,
                                         "unknown or mistyped key '%s' "
                                         "(known: plugin (string), as "
-                                        "(string), config (object))",
+                                        "(string), config (object), inputs "
+                                        "(object))",
                                         key);
             }
         }
@@ -389,6 +452,8 @@ int glossa_runtime_load_pipeline_json(glossa_runtime_t *rt,
             return glossa__fail(err, GLOSSA_ENOMEM, where, 0, "out of memory");
         int rc = add_step(rt, resolved, config, as, where, 0, err);
         glossa__free(resolved);
+        if (rc == 0)
+            rc = set_inputs(rt->steps[rt->n_steps - 1], inputs, where, err);
         if (rc)
             return rc;
     }
@@ -472,15 +537,29 @@ static int link_dependencies(glossa_runtime_t *rt, glossa_error_t *err)
 {
     for (size_t i = 0; i < rt->n_steps; i++) {
         glossa__step_t *s = rt->steps[i];
-        const char *const *req = s->type->desc.requires;
+        const char *const *req = s->type->desc.inputs;
         for (size_t r = 0; req && req[r]; r++) {
-            glossa__step_t *dep = find_step(rt, req[r]);
-            if (!dep)
+            const char *from = glossa__step_input_layer(s, req[r]);
+            glossa__step_t *dep = find_step(rt, from);
+            if (!dep && from == req[r])
                 return glossa__fail(
                     err, GLOSSA_EDEPENDENCY, s->origin, 0,
                     "plugin '%s' (%s) requires layer '%s', which no plugin "
-                    "in the pipeline provides; add a plugin producing '%s'",
-                    s->layer, s->type->path, req[r], req[r]);
+                    "in the pipeline provides; add a plugin producing '%s', "
+                    "or map the input to another layer (\"inputs\": "
+                    "{\"%s\": \"LAYER\"})",
+                    s->layer, s->type->path, req[r], req[r], req[r]);
+            if (!dep)
+                return glossa__fail(
+                    err, GLOSSA_EDEPENDENCY, s->origin, 0,
+                    "plugin '%s' (%s) reads its input '%s' from layer '%s', "
+                    "which no plugin in the pipeline provides",
+                    s->layer, s->type->path, req[r], from);
+            if (dep == s)
+                return glossa__fail(err, GLOSSA_ECYCLE, s->origin, 0,
+                                    "plugin '%s' cannot read its own layer "
+                                    "as its input '%s'",
+                                    s->layer, req[r]);
             if (append_index(&s->requires, &s->n_requires, dep->index) ||
                 append_index(&dep->dependents, &dep->n_dependents, s->index))
                 return glossa__fail(err, GLOSSA_ENOMEM, s->origin, 0,
@@ -648,8 +727,19 @@ static void fill_info(const glossa__plugin_type_t *t, glossa_plugin_info_t *i)
     i->version = t->desc.version;
     i->description = t->desc.description;
     i->abi_version = t->desc.abi_version;
-    i->requires = t->desc.requires;
+    i->inputs = t->desc.inputs;
     i->options = t->desc.options;
+    i->span_fields = t->desc.span_fields;
+    i->document_fields = t->desc.document_fields;
+}
+
+int glossa_runtime_plugin_info(const glossa_runtime_t *rt, size_t index,
+                               glossa_plugin_info_t *out)
+{
+    if (!rt || index >= rt->n_steps || !out)
+        return GLOSSA_EINVAL;
+    fill_info(rt->steps[index]->type, out);
+    return 0;
 }
 
 int glossa_runtime_describe_plugin(glossa_runtime_t *rt,

@@ -32,6 +32,9 @@ typedef struct glossa__plugin_type {
     void *handle;         /* dlopen handle */
     glossa_plugin_t desc; /* copy; fields past its struct_size are zero */
     char *data_dir;       /* see glossa_create_args_t.data_dir */
+    /* The option table in this host's layout (desc.options points here):
+     * a 1.0 plugin's entries are shorter, and their 1.1 fields zero. */
+    glossa_option_t *options;
 } glossa__plugin_type_t;
 
 /* One pipeline entry: a plugin instance producing one layer. */
@@ -41,6 +44,7 @@ typedef struct glossa__step {
     char *layer;    /* the layer name ("as", default the plugin name) */
     char *origin;   /* where it was declared, for messages */
     json_t *config; /* validated, defaults filled in */
+    json_t *inputs; /* NULL, or {input: layer} where the pipeline maps them */
     void *state;    /* from create(); NULL until prepare() */
     int created;
     size_t index;     /* position in the output */
@@ -227,12 +231,31 @@ void glossa__plugin_type_free(glossa__plugin_type_t *type);
 int glossa__plugin_resolve(const glossa_runtime_t *rt, const char *name_or_path,
                            char **path, glossa_error_t *err);
 
+/* runtime.c: maps a declared input of a step to the layer that feeds it
+ * (the pipeline's "inputs"); `where` names the place for messages. */
+int glossa__step_map_input(glossa__step_t *step, const char *input,
+                           const char *from, const char *where,
+                           glossa_error_t *err);
+/* The layer that feeds a step's declared input: its mapping, else the
+ * input's own name. */
+static inline const char *glossa__step_input_layer(const glossa__step_t *step,
+                                                   const char *input)
+{
+    const char *from = json_string_value(json_object_get(step->inputs, input));
+    return from ? from : input;
+}
+
 /* runtime.c: adds a step whose configuration was validated already (by
  * the supervisor, for its zygote). */
 int glossa__runtime_add_validated(glossa_runtime_t *rt, const char *path,
                                   const json_t *config, const char *layer,
                                   const char *origin, glossa_error_t *err);
 
+/* options.c: a value of the right type outside what the option allows
+ * (its choices, its bounds): NULL, or why, in buf. */
+const char *glossa__option_out_of_range(const glossa_option_t *opt,
+                                        const json_t *v, char *buf,
+                                        size_t size);
 /* options.c: checks a configuration against the plugin's option table and
  * returns a new object with defaults filled in. */
 int glossa__config_validate(const glossa_plugin_t *desc, const json_t *given,

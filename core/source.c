@@ -416,52 +416,91 @@ static int open_dir(glossa_source_t *src, const char *dir, glossa_error_t *err)
     return 0;
 }
 
-/* Reads a whole file as one document's raw text. */
-static void read_text_file(glossa_source_t *src, const char *path,
-                           glossa__doc_t *doc)
+/* Reads fd to its end into doc->raw: a regular file by its size, anything
+ * else (a FIFO, a pipe, /dev/stdin, a /proc file) until end of file, which
+ * its size does not tell. More than max_doc_bytes is not kept. */
+static void read_text_fd(glossa_source_t *src, int fd, const char *path,
+                         glossa__doc_t *doc)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t limit = src->rt->opts.max_doc_bytes;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        doc->input_error =
-            glossa__asprintf("%s: cannot read: %s", path, strerror(errno));
-        doc->input_error_code = GLOSSA_EIO;
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    size_t size = (size_t)st.st_size;
-    doc->input_bytes = size;
-    if (size > src->rt->opts.max_doc_bytes) {
+    int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    size_t cap = regular ? (size_t)st.st_size + 1 : READ_CHUNK;
+    if (regular && (size_t)st.st_size > limit) {
+        doc->input_bytes = (size_t)st.st_size;
         doc->input_error =
             glossa__asprintf("%s: document is %zu bytes, over the limit of %zu "
                              "(--max-doc-bytes); not read",
-                             path, size, src->rt->opts.max_doc_bytes);
+                             path, (size_t)st.st_size, limit);
         doc->input_error_code = GLOSSA_ETOOBIG;
-        close(fd);
         return;
     }
-    doc->raw = glossa__malloc(size + 1);
     size_t got = 0;
-    while (doc->raw && got < size) {
-        ssize_t r = read(fd, doc->raw + got, size - got);
+    doc->raw = glossa__malloc(cap);
+    for (;;) {
+        if (doc->raw && got == cap - 1 && !regular) {
+            size_t grown_cap = cap * 2;
+            char *grown = glossa__realloc(doc->raw, grown_cap);
+            if (!grown) {
+                glossa__free(doc->raw);
+                doc->raw = NULL;
+            }
+            doc->raw = grown;
+            cap = grown_cap;
+        }
+        if (!doc->raw || got > limit || (regular && got == cap - 1))
+            break;
+        ssize_t r = read(fd, doc->raw + got, cap - 1 - got);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0)
+        if (r <= 0) {
+            if (r < 0 && !regular) {
+                doc->input_error = glossa__asprintf("%s: read error: %s", path,
+                                                    strerror(errno));
+                doc->input_error_code = GLOSSA_EIO;
+            }
             break;
+        }
         got += (size_t)r;
     }
-    close(fd);
-    if (!doc->raw || got != size) {
+    doc->input_bytes = got;
+    if (doc->input_error)
+        return;
+    if (!doc->raw || (regular && got != (size_t)st.st_size)) {
         doc->input_error = glossa__asprintf(
             "%s: %s", path,
             doc->raw ? "file changed while reading" : "out of memory");
         doc->input_error_code = doc->raw ? GLOSSA_EIO : GLOSSA_ENOMEM;
         return;
     }
-    doc->raw[size] = '\0';
-    doc->raw_len = size;
+    if (got > limit) {
+        doc->input_error = glossa__asprintf(
+            "%s: document is over the limit of %zu bytes (--max-doc-bytes); "
+            "not read",
+            path, limit);
+        doc->input_error_code = GLOSSA_ETOOBIG;
+        glossa__free(doc->raw);
+        doc->raw = NULL;
+        return;
+    }
+    doc->raw[got] = '\0';
+    doc->raw_len = got;
     doc->raw_kind = GLOSSA__RAW_TEXT;
+}
+
+/* Reads a whole file as one document's raw text. */
+static void read_text_file(glossa_source_t *src, const char *path,
+                           glossa__doc_t *doc)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        doc->input_error =
+            glossa__asprintf("%s: cannot read: %s", path, strerror(errno));
+        doc->input_error_code = GLOSSA_EIO;
+        return;
+    }
+    read_text_fd(src, fd, path, doc);
+    close(fd);
 }
 
 static char *strip_txt(const char *name)
@@ -637,14 +676,21 @@ static int next_line_record(glossa_source_t *src, const char *name,
         glossa__doc_t *doc = glossa__doc_new();
         if (!doc)
             return GLOSSA_ENOMEM;
-        doc->raw_kind = GLOSSA__RAW_JSON;
+        /* A line is a JSON record, or with GLOSSA_INPUT_LINES on standard
+         * input, the text of a document named by its place. */
+        int plain = src->inputs[src->cur].kind == IN_STDIN &&
+                    src->opts.stdin_format == GLOSSA_INPUT_LINES;
+        doc->raw_kind = plain ? GLOSSA__RAW_TEXT : GLOSSA__RAW_JSON;
         doc->raw = glossa__strndup(start, len);
         doc->raw_len = len;
         doc->input_bytes = len;
         doc->origin =
             glossa__asprintf("%s:%llu", name, (unsigned long long)src->line_no);
+        if (plain && doc->origin)
+            doc->id = glossa__strdup(doc->origin);
         *out = doc;
-        return (doc->raw && doc->origin) ? 1 : GLOSSA_ENOMEM;
+        return (doc->raw && doc->origin && (!plain || doc->id)) ? 1
+                                                                : GLOSSA_ENOMEM;
     }
 }
 
@@ -708,6 +754,26 @@ static int callback_record(glossa_source_t *src, glossa__doc_t **out,
     }
 }
 
+/* Standard input read as one plain-text document (GLOSSA_INPUT_TEXT).
+ * Returns 1 with it, or 0 once it was read (or this shard does not take
+ * it). */
+static int stdin_document(glossa_source_t *src, glossa__doc_t **out)
+{
+    if (src->entry_i++ > 0 || !want_record(src))
+        return 0;
+    glossa__doc_t *doc = glossa__doc_new();
+    if (!doc)
+        return GLOSSA_ENOMEM;
+    *out = doc;
+    doc->origin = glossa__strdup("<stdin>");
+    doc->id = glossa__strdup("stdin");
+    doc->meta = json_object();
+    if (!doc->origin || !doc->id || !doc->meta)
+        return GLOSSA_ENOMEM;
+    read_text_fd(src, 0, "<stdin>", doc);
+    return 1;
+}
+
 int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                         glossa_error_t *err)
 {
@@ -753,8 +819,13 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                 rc = 1;
             }
             break;
-        case IN_JSONL:
         case IN_STDIN:
+            if (src->opts.stdin_format == GLOSSA_INPUT_TEXT) {
+                rc = stdin_document(src, out);
+                break;
+            }
+            /* fall through */
+        case IN_JSONL:
             do {
                 rc = next_line_record(
                     src, in->kind == IN_STDIN ? "<stdin>" : in->path, out, err);

@@ -120,6 +120,22 @@ static int usage_error(FILE *errs, const char *fmt, ...)
     return GLOSSA_EXIT_USAGE;
 }
 
+/* An option eval does not know, with the closest one it does. */
+static int unknown_option(FILE *errs, const char *arg)
+{
+    static const char *const names[] = {"--gold",     "--layer", "--attr",
+                                        "--doc-attr", "--json",  "--floor",
+                                        "--help"};
+    char name[128];
+    snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+    const char *close =
+        glossa_cli_closest(name, names, sizeof(names) / sizeof(names[0]));
+    if (close)
+        return usage_error(errs, "unknown option \"%s\"; did you mean %s?", arg,
+                           close);
+    return usage_error(errs, "unknown option \"%s\"", arg);
+}
+
 static int parse_args(int argc, char **argv, args_t *a, FILE *errs)
 {
     size_t max = argc > 0 ? (size_t)argc : 1;
@@ -179,7 +195,7 @@ static int parse_args(int argc, char **argv, args_t *a, FILE *errs)
                                    v);
             a->n_floors++;
         } else {
-            return usage_error(errs, "unknown option \"%s\"", arg);
+            return unknown_option(errs, arg);
         }
     }
     if (a->help)

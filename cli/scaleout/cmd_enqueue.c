@@ -234,7 +234,8 @@ static int parse_args(int argc, char **argv, enqueue_args_t *a)
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", long_opts, NULL)) != -1) {
+    while ((c = glossa_cli_getopt(argc, argv, "qh", long_opts,
+                                  "glossa enqueue")) != -1) {
         switch (c) {
         case 'r':
             a->url = optarg;

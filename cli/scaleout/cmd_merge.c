@@ -446,7 +446,8 @@ int glossa_cli_merge(int argc, char **argv)
     glossa_cli_redis_merge_t rm = {0};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
+    while ((c = glossa_cli_getopt(argc, argv, "o:h", long_opts,
+                                  "glossa merge")) != -1) {
         switch (c) {
         case 'o':
             output = optarg;

@@ -168,7 +168,8 @@ static int parse_args(int argc, char **argv, worker_t *w, worker_args_t *a)
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "qh", long_opts, NULL)) != -1) {
+    while ((c = glossa_cli_getopt(argc, argv, "qh", long_opts,
+                                  "glossa worker")) != -1) {
         if (c == 'h' || c == '?') {
             worker_usage(c == 'h' ? stdout : stderr);
             return c == 'h' ? GLOSSA_EXIT_OK : GLOSSA_EXIT_USAGE;

@@ -31,7 +31,8 @@
  * content is JSON anyway (metadata, layers, warnings).
  *   supervisor -> zygote
  *     INIT  JSON {"version", "progress": N,
- *                 "steps": [{"path", "layer", "origin", "config"}],
+ *                 "steps": [{"path", "layer", "origin", "config",
+ *                            "inputs"}],
  *                 "options": {"max_doc_bytes", "max_layer_bytes",
  *                             "log_level", "memory_limit"}}; the
  *           configurations are the supervisor's, validated and with

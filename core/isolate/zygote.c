@@ -73,11 +73,20 @@ static glossa_runtime_t *start(const char *payload, uint32_t len,
     {
         if (rc)
             break;
+        const char *origin = json_string_value(json_object_get(step, "origin"));
         rc = glossa__runtime_add_validated(
             rt, json_string_value(json_object_get(step, "path")),
             json_object_get(step, "config"),
-            json_string_value(json_object_get(step, "layer")),
-            json_string_value(json_object_get(step, "origin")), err);
+            json_string_value(json_object_get(step, "layer")), origin, err);
+        const char *input;
+        json_t *from;
+        json_object_foreach(json_object_get(step, "inputs"), input, from)
+        {
+            if (rc == 0)
+                rc = glossa__step_map_input(rt->steps[rt->n_steps - 1], input,
+                                            json_string_value(from), origin,
+                                            err);
+        }
     }
     if (rc == 0)
         rc = glossa_runtime_prepare(rt, err);

@@ -181,10 +181,11 @@ static char *init_message(const glossa_runtime_t *rt, unsigned n_pages)
     json_t *steps = json_array();
     for (size_t i = 0; steps && i < rt->n_steps; i++) {
         const glossa__step_t *s = rt->steps[i];
-        if (json_array_append_new(
-                steps, json_pack("{s:s,s:s,s:s,s:O}", "path", s->type->path,
-                                 "layer", s->layer, "origin", s->origin,
-                                 "config", s->config))) {
+        if (json_array_append_new(steps,
+                                  json_pack("{s:s,s:s,s:s,s:O,s:O*}", "path",
+                                            s->type->path, "layer", s->layer,
+                                            "origin", s->origin, "config",
+                                            s->config, "inputs", s->inputs))) {
             json_decref(steps);
             steps = NULL;
         }

@@ -49,7 +49,7 @@ extern "C" {
 #endif
 
 #define GLOSSA_PLUGIN_ABI_MAJOR 1
-#define GLOSSA_PLUGIN_ABI_MINOR 0
+#define GLOSSA_PLUGIN_ABI_MINOR 1
 #define GLOSSA_PLUGIN_ABI_VERSION                                              \
     ((uint32_t)((GLOSSA_PLUGIN_ABI_MAJOR << 16) | GLOSSA_PLUGIN_ABI_MINOR))
 
@@ -160,6 +160,14 @@ typedef struct glossa_host {
      * name and, when ctx is not NULL, the document id) -- */
     void (*log)(const glossa_ctx_t *ctx, glossa_log_level_t level,
                 const char *fmt, ...) GLOSSA_PRINTF(3, 4);
+
+    /* -- Since ABI 1.1 (check with GLOSSA_HOST_HAS(host, warn)) -- */
+
+    /* Adds a warning to the document's record: an entry of its "errors"
+     * ({"plugin", "code": "EWARNING", "message"}) that keeps the layer
+     * (a result the plugin could only make with less to go on, such as a
+     * relative date without a document date). Returns 0, or GLOSSA_ENOMEM. */
+    int (*warn)(glossa_ctx_t *ctx, const char *fmt, ...) GLOSSA_PRINTF(2, 3);
 } glossa_host_t;
 
 /* True when the host provides `field` (a member of glossa_host_t added
@@ -180,15 +188,47 @@ typedef enum glossa_option_type {
 } glossa_option_type_t;
 
 /* One configuration key. A plugin declares them in a table ending with an
- * entry whose key is NULL. The core rejects unknown keys and wrongly typed
- * values before create() is called, fills in defaults, and generates
- * `glossa plugins --help NAME` from the table. */
+ * entry whose key is NULL. The core rejects unknown keys, wrongly typed
+ * values, values outside `choices` or the bounds, and missing required
+ * keys before create() is called, fills in defaults, and generates
+ * `glossa plugins NAME` from the table. */
 typedef struct glossa_option {
     const char *key;
     glossa_option_type_t type;
     const char *default_json; /* default as JSON text; NULL: none (absent) */
     const char *description;
+    /* Since ABI 1.1 (a 1.0 plugin's table has none of these; the loader
+     * reads it with its own, shorter, stride). */
+    /* STRING, and each item of a STRING_LIST: the only values allowed, a
+     * NULL-terminated array; NULL: any string. */
+    const char *const *choices;
+    /* INTEGER and REAL: inclusive bounds as JSON numbers ("0", "0.5");
+     * NULL: unbounded on that side. */
+    const char *minimum;
+    const char *maximum;
+    /* Nonzero: the configuration must give the key (it has no default). */
+    int required;
 } glossa_option_t;
+
+/* The size of a configuration entry in plugins built against ABI 1.0. */
+#define GLOSSA_OPTION_SIZE_1_0 (offsetof(glossa_option_t, choices))
+
+/* One field that a plugin's spans (or its document result) carry besides
+ * "start", "end" and "text", for the output's JSON Schema (`glossa
+ * schema`) and documentation. A table ends with an entry whose name is
+ * NULL. Since ABI 1.1. */
+typedef struct glossa_field {
+    const char *name;
+    /* A JSON Schema type: "string", "integer", "number", "boolean",
+     * "object" or "array"; "string|null" for a string that may be null. */
+    const char *type;
+    const char *description;
+    int required;               /* every span has it */
+    const char *const *choices; /* the values a string takes, or NULL */
+    /* A number's inclusive bounds as JSON numbers, or NULL. */
+    const char *minimum;
+    const char *maximum;
+} glossa_field_t;
 
 /* What create() receives. Grows at the end; check `size`. */
 typedef struct glossa_create_args {
@@ -229,9 +269,20 @@ typedef struct glossa_plugin {
     const char *name;        /* the layer it produces: [a-z][a-z0-9_]* */
     const char *version;     /* the plugin's own version, free text */
     const char *description; /* one line */
-    /* Layers that must be done on a document before this plugin runs on
-     * it: a NULL-terminated array of plugin names, or NULL for none. */
-    const char *const *requires;
+    /* The layers this plugin reads, done on a document before it runs on
+     * it: a NULL-terminated array of input names, or NULL for none. An
+     * input is the layer of that name, unless the pipeline maps it to
+     * another ("inputs": {"entities": "ents"}); the plugin always asks
+     * host->doc_layer() by the input's name. Named `requires` before ABI
+     * 1.1, a C++20 keyword: C code may still use that name. */
+#ifdef __cplusplus
+    const char *const *inputs;
+#else
+    union {
+        const char *const *inputs;
+        const char *const *requires;
+    };
+#endif
 
     glossa_plugin_create_cb create;
     glossa_plugin_annotate_cb annotate;
@@ -241,6 +292,12 @@ typedef struct glossa_plugin {
      * 1.x header). The declared configuration keys; NULL means the plugin
      * takes no configuration. */
     const glossa_option_t *options;
+
+    /* Since ABI 1.1, optional: the fields of the layer's spans and of the
+     * document result (glossa_field_t); NULL: not declared (the schema
+     * then allows any). */
+    const glossa_field_t *span_fields;
+    const glossa_field_t *document_fields;
 } glossa_plugin_t;
 
 /* The smallest descriptor a 1.x plugin may have. */

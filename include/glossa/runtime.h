@@ -128,6 +128,13 @@ GLOSSA_API int glossa_runtime_add_plugin(glossa_runtime_t *rt,
                                          const json_t *config, const char *as,
                                          glossa_error_t *err);
 
+/* Feeds the declared input `input` of the step producing `layer` from the
+ * layer `from` instead of the layer named like the input (the pipeline's
+ * "inputs": {"entities": "ents"}). Before prepare(). Since 0.2. */
+GLOSSA_API int glossa_runtime_map_input(glossa_runtime_t *rt, const char *layer,
+                                        const char *input, const char *from,
+                                        glossa_error_t *err);
+
 /* Adds the steps of a pipeline file (see docs/pipelines.md). */
 GLOSSA_API int glossa_runtime_load_pipeline(glossa_runtime_t *rt,
                                             const char *path,
@@ -158,7 +165,14 @@ typedef struct glossa_source_options {
     uint64_t shard_index, shard_count;
     /* Skip the first skip_records kept records (resume). */
     uint64_t skip_records;
+    /* How "-" (standard input) is read: GLOSSA_INPUT_JSONL (the default),
+     * GLOSSA_INPUT_TEXT (all of it, one document, id "stdin") or
+     * GLOSSA_INPUT_LINES (one document per non-blank line, id
+     * "<stdin>:LINE"). Since 0.2. */
+    int stdin_format;
 } glossa_source_options_t;
+
+enum { GLOSSA_INPUT_JSONL = 0, GLOSSA_INPUT_TEXT = 1, GLOSSA_INPUT_LINES = 2 };
 
 GLOSSA_API void glossa_source_options_init(glossa_source_options_t *opts);
 
@@ -300,6 +314,14 @@ GLOSSA_API int glossa_runtime_plugin_stats(const glossa_runtime_t *rt,
 
 /* ---- Discovery --------------------------------------------------------- */
 
+struct glossa_plugin_info;
+
+/* The descriptor of the plugin of pipeline step `index` (as
+ * plugin_name()), valid while the runtime lives. Since 0.2. */
+GLOSSA_API int glossa_runtime_plugin_info(const glossa_runtime_t *rt,
+                                          size_t index,
+                                          struct glossa_plugin_info *out);
+
 /* A plugin's descriptor as found on disk, for listings. */
 typedef struct glossa_plugin_info {
     const char *path;
@@ -307,8 +329,19 @@ typedef struct glossa_plugin_info {
     const char *version;
     const char *description;
     uint32_t abi_version;
-    const char *const *requires; /* NULL-terminated, maybe NULL */
+    /* The input layers (NULL-terminated, maybe NULL); `requires` before
+     * 0.2, a C++20 keyword: C code may still use that name. */
+#ifdef __cplusplus
+    const char *const *inputs;
+#else
+    union {
+        const char *const *inputs;
+        const char *const *requires;
+    };
+#endif
     const glossa_option_t *options;
+    const glossa_field_t *span_fields;     /* NULL: not declared */
+    const glossa_field_t *document_fields; /* NULL: not declared */
 } glossa_plugin_info_t;
 
 /* Calls cb for every loadable plugin in the search path (first one wins

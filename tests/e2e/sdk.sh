@@ -25,7 +25,7 @@ cmake --build build >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log" >&2; fail "
     fail "the example exports more than its entry symbol"
 
 "$P/bin/glossa" plugins --help ./build/keywords.so >"$TMP/out" 2>"$TMP/err" || fail "plugins --help"
-expect_in "$TMP/out" "words              string list  default (none)"
+expect_in "$TMP/out" "words              string list  (required)"
 "$P/bin/glossa" run --pipeline pipeline.json "$SOURCE_DIR/corpus" >"$TMP/out" 2>"$TMP/err" ||
     { cat "$TMP/err" >&2; fail "run the example"; }
 expect_json "$TMP/out" 'length == 5 and all(.[]; .errors == [] and .document.keywords.matches == (.annotations.keywords | length))'

@@ -42,8 +42,12 @@ static void destroy(void *state)
 }
 
 static const glossa_option_t options[] = {
-    {"ms", GLOSSA_OPTION_INTEGER, "20", "milliseconds spent per document"},
-    {NULL, 0, NULL, NULL}};
+    {.key = "ms",
+     .type = GLOSSA_OPTION_INTEGER,
+     .default_json = "20",
+     .description = "milliseconds spent per document",
+     .minimum = "0"},
+    {.key = NULL}};
 
 static const glossa_plugin_t descriptor = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,

@@ -9,16 +9,51 @@
 
 #include "runtime_int.h"
 
+static const char *const label_choices[] = {"PERSON", "ORG", NULL};
+static const char *const mode_choices[] = {"fast", "exact", NULL};
+
 static const glossa_option_t options[] = {
-    {"model", GLOSSA_OPTION_STRING, "\"model.bin\"", "model file"},
-    {"beam", GLOSSA_OPTION_INTEGER, "4", "beam width"},
-    {"threshold", GLOSSA_OPTION_REAL, NULL, "a number"},
-    {"lowercase", GLOSSA_OPTION_BOOLEAN, "false", "fold case"},
-    {"labels", GLOSSA_OPTION_STRING_LIST, "[\"PERSON\"]", "labels"},
-    {"extra", GLOSSA_OPTION_OBJECT, NULL, "anything"},
-    {NULL, 0, NULL, NULL}};
+    {.key = "model",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"model.bin\"",
+     .description = "model file"},
+    {.key = "beam",
+     .type = GLOSSA_OPTION_INTEGER,
+     .default_json = "4",
+     .description = "beam width",
+     .minimum = "1",
+     .maximum = "64"},
+    {.key = "threshold",
+     .type = GLOSSA_OPTION_REAL,
+     .description = "a number",
+     .minimum = "0"},
+    {.key = "lowercase",
+     .type = GLOSSA_OPTION_BOOLEAN,
+     .default_json = "false",
+     .description = "fold case"},
+    {.key = "labels",
+     .type = GLOSSA_OPTION_STRING_LIST,
+     .default_json = "[\"PERSON\"]",
+     .description = "labels",
+     .choices = label_choices},
+    {.key = "extra", .type = GLOSSA_OPTION_OBJECT, .description = "anything"},
+    {.key = "mode",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"fast\"",
+     .description = "how",
+     .choices = mode_choices},
+    {.key = NULL}};
 
 static const glossa_plugin_t desc = {.name = "demo", .options = options};
+
+static const glossa_option_t required_options[] = {
+    {.key = "words",
+     .type = GLOSSA_OPTION_STRING_LIST,
+     .description = "the words",
+     .required = 1},
+    {.key = NULL}};
+static const glossa_plugin_t required_desc = {.name = "needy",
+                                              .options = required_options};
 
 static int validate(const char *json, json_t **out, glossa_error_t *err)
 {
@@ -38,7 +73,8 @@ static void test_defaults_are_filled(void **state)
     assert_int_equal(validate(NULL, &out, &err), 0);
     char *s = json_dumps(out, JSON_COMPACT);
     assert_string_equal(s, "{\"model\":\"model.bin\",\"beam\":4,"
-                           "\"lowercase\":false,\"labels\":[\"PERSON\"]}");
+                           "\"lowercase\":false,\"labels\":[\"PERSON\"],"
+                           "\"mode\":\"fast\"}");
     free(s);
     json_decref(out);
     /* Given values win; integers are numbers too. */
@@ -89,10 +125,44 @@ static void test_plugin_without_table_takes_nothing(void **state)
     json_decref(out);
 }
 
+/* Choices, bounds and required keys are the core's to check, with
+ * messages that say what is allowed. */
+static void test_choices_bounds_required(void **state)
+{
+    (void)state;
+    json_t *out;
+    glossa_error_t err;
+    assert_int_equal(validate("{\"mode\": \"slow\"}", &out, &err),
+                     GLOSSA_ECONFIG);
+    assert_non_null(strstr(err.text, "'mode' of plugin 'demo' is \"slow\", "
+                                     "not one of \"fast\", \"exact\""));
+    assert_int_equal(validate("{\"labels\": [\"ORG\", \"DATE\"]}", &out, &err),
+                     GLOSSA_ECONFIG);
+    assert_non_null(strstr(err.text, "holds \"DATE\", not one of "
+                                     "\"PERSON\", \"ORG\""));
+    assert_int_equal(validate("{\"beam\": 0}", &out, &err), GLOSSA_ECONFIG);
+    assert_non_null(strstr(err.text, "'beam' of plugin 'demo' must be from 1 "
+                                     "to 64"));
+    assert_int_equal(validate("{\"threshold\": -0.5}", &out, &err),
+                     GLOSSA_ECONFIG);
+    assert_non_null(strstr(err.text, "must be at least 0"));
+    assert_int_equal(validate("{\"beam\": 64, \"threshold\": 0, "
+                              "\"mode\": \"exact\", \"labels\": [\"ORG\"]}",
+                              &out, &err),
+                     0);
+    json_decref(out);
+    assert_int_equal(
+        glossa__config_validate(&required_desc, NULL, "p.json", &out, &err),
+        GLOSSA_ECONFIG);
+    assert_non_null(strstr(err.text, "plugin 'needy' needs the configuration "
+                                     "key 'words'"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_are_filled),
+        cmocka_unit_test(test_choices_bounds_required),
         cmocka_unit_test(test_unknown_and_mistyped_keys),
         cmocka_unit_test(test_plugin_without_table_takes_nothing),
     };

@@ -125,10 +125,15 @@ static int annotate(void *state, glossa_ctx_t *ctx)
 
 /* The configuration the plugin accepts; `glossa plugins --help keywords`
  * prints it. Defaults are JSON text. */
-static const glossa_option_t options[] = {
-    {"words", GLOSSA_OPTION_STRING_LIST, NULL, "the words to find"},
-    {"label", GLOSSA_OPTION_STRING, "\"KEYWORD\"", "label of the spans"},
-    {NULL, 0, NULL, NULL}};
+static const glossa_option_t options[] = {{.key = "words",
+                                           .type = GLOSSA_OPTION_STRING_LIST,
+                                           .description = "the words to find",
+                                           .required = 1},
+                                          {.key = "label",
+                                           .type = GLOSSA_OPTION_STRING,
+                                           .default_json = "\"KEYWORD\"",
+                                           .description = "label of the spans"},
+                                          {.key = NULL}};
 
 static const glossa_plugin_t descriptor = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,

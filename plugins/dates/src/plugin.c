@@ -19,16 +19,24 @@ typedef struct dates_state {
 } dates_state_t;
 
 static const glossa_option_t dates_options[] = {
-    {"rules", GLOSSA_OPTION_STRING, NULL,
-     "directory of lexicon/, patterns/ and rules/ to load instead of the "
-     "bundled data (relative paths resolve against the plugin's data "
-     "directory)"},
-    {"dct_field", GLOSSA_OPTION_STRING, "\"published\"",
-     "metadata field holding the document creation time (ISO 8601 date)"},
-    {"dateline", GLOSSA_OPTION_BOOLEAN, "true",
-     "without a DCT in the metadata, take it from a dateline near the top "
-     "of the text"},
-    {NULL, 0, NULL, NULL}};
+    {.key = "rules",
+     .type = GLOSSA_OPTION_STRING,
+     .description =
+         "directory of lexicon/, patterns/ and rules/ to load instead of the "
+         "bundled data (relative paths resolve against the plugin's data "
+         "directory)"},
+    {.key = "dct_field",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"published\"",
+     .description =
+         "metadata field holding the document creation time (ISO 8601 date)"},
+    {.key = "dateline",
+     .type = GLOSSA_OPTION_BOOLEAN,
+     .default_json = "true",
+     .description =
+         "without a DCT in the metadata, take it from a dateline near the top "
+         "of the text"},
+    {.key = NULL}};
 
 static void dates_destroy(void *p)
 {
@@ -86,7 +94,18 @@ static void *dates_create(const glossa_create_args_t *args, char *err,
 typedef struct emit {
     const glossa_host_t *host;
     glossa_ctx_t *ctx;
+    /* Relative expressions left underspecified (no anchor, an XXXX
+     * year), and the first of them, for the warning. */
+    size_t unresolved;
+    char example_text[64], example_value[32];
 } emit_t;
+
+/* A point or time whose year the document date would have given. */
+static int is_unresolved(const dates_span_t *s)
+{
+    return !s->anchor && strncmp(s->value, "XXXX", 4) == 0 &&
+           strcmp(s->label, "SET") != 0;
+}
 
 static int emit_span(void *arg, const dates_span_t *s)
 {
@@ -101,7 +120,30 @@ static int emit_span(void *arg, const dates_span_t *s)
         return -1;
     if (s->mod && json_object_set_new(o, "mod", json_string(s->mod)) != 0)
         return -1;
+    if (is_unresolved(s) && em->unresolved++ == 0) {
+        size_t n = s->end - s->start;
+        size_t len = 0;
+        const char *text = em->host->doc_text(em->ctx, &len);
+        snprintf(em->example_text, sizeof em->example_text, "%.*s",
+                 (int)(n < 60 ? n : 60), text + s->start);
+        snprintf(em->example_value, sizeof em->example_value, "%s", s->value);
+    }
     return 0;
+}
+
+/* Relative dates without a document date keep underspecified values, as
+ * the guidelines say; the record says why, once. */
+static void warn_unresolved(const dates_state_t *st, const emit_t *em)
+{
+    const glossa_host_t *h = st->host;
+    if (!em->unresolved || !GLOSSA_HOST_HAS(h, warn))
+        return;
+    h->warn(em->ctx,
+            "no document date (metadata \"%s\" or a dateline near the top): "
+            "%zu relative expression%s kept underspecified values, such as "
+            "\"%s\" -> %s",
+            st->dct_field, em->unresolved, em->unresolved == 1 ? "" : "s",
+            em->example_text, em->example_value);
 }
 
 static int dates_annotate(void *p, glossa_ctx_t *ctx)
@@ -117,17 +159,42 @@ static int dates_annotate(void *p, glossa_ctx_t *ctx)
         dates_dct_parse(json_string_value(pub), &dct) != 0)
         h->log(ctx, GLOSSA_LOG_WARN, "%s '%s' is not an ISO 8601 date",
                st->dct_field, json_string_value(pub));
-    emit_t em = {h, ctx};
+    emit_t em = {.host = h, .ctx = ctx};
     int rc = dates_engine_annotate(st->engine, text, len, &dct,
                                    st->dateline ? DATES_DATELINE : 0, emit_span,
                                    &em, NULL);
     if (rc != 0)
         return h->fail(ctx, "dates: %s",
                        rc == -1 ? "cannot add a span" : "out of memory");
+    warn_unresolved(st, &em);
     return 0;
 }
 
 static const char *const dates_requires[] = {NULL};
+
+static const char *const TIMEX_TYPES[] = {"DATE", "TIME", "DURATION", "SET",
+                                          NULL};
+
+/* The fields of a temporal expression, for the output schema. */
+static const glossa_field_t SPAN_FIELDS[] = {
+    {.name = "label",
+     .type = "string",
+     .description = "the TIMEX3 type",
+     .required = 1,
+     .choices = TIMEX_TYPES},
+    {.name = "value",
+     .type = "string",
+     .description = "the TIMEX3 value, resolved against the document date "
+                    "(2022-10-31, 2022-W44, P6W, XXXX-WXX-1, PRESENT_REF)",
+     .required = 1},
+    {.name = "anchor",
+     .type = "string",
+     .description = "the value the expression was resolved against (the "
+                    "document date, or a date in the text)"},
+    {.name = "mod",
+     .type = "string",
+     .description = "a TIMEX3 modifier: LESS_THAN, MORE_THAN, START, END..."},
+    {.name = NULL}};
 
 static const glossa_plugin_t dates_plugin = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
@@ -141,6 +208,7 @@ static const glossa_plugin_t dates_plugin = {
     .annotate = dates_annotate,
     .destroy = dates_destroy,
     .options = dates_options,
+    .span_fields = SPAN_FIELDS,
 };
 
 GLOSSA_PLUGIN_DEFINE(dates_plugin)

@@ -14,21 +14,36 @@ typedef struct state {
     entities_config_t cfg;
 } state_t;
 
+static const char *const ENTITY_LABELS[] = {"PERSON", "ORG",  "GPE",
+                                            "LOC",    "NORP", NULL};
+
 static const glossa_option_t OPTIONS[] = {
-    {"model", GLOSSA_OPTION_STRING, "\"entities.model\"",
-     "model file written by entities-train; a relative path resolves "
-     "against the plugin's data directory"},
-    {"gazetteers", GLOSSA_OPTION_STRING, "\"gazetteers.txt\"",
-     "list of the gazetteer files to load, in priority order (file names "
-     "relative to the list's folder); a relative path resolves against the "
-     "plugin's data directory"},
-    {"extra_gazetteers", GLOSSA_OPTION_STRING_LIST, "[]",
-     "more gazetteer files (TSV: name, LABEL[/class], canonical, "
-     "refers_to), loaded before the bundled ones so that they win; "
-     "relative paths resolve against the plugin's data directory"},
-    {"labels", GLOSSA_OPTION_STRING_LIST,
-     "[\"PERSON\", \"ORG\", \"GPE\", \"LOC\", \"NORP\"]", "the labels to emit"},
-    {NULL, 0, NULL, NULL}};
+    {.key = "model",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"entities.model\"",
+     .description =
+         "model file written by entities-train; a relative path resolves "
+         "against the plugin's data directory"},
+    {.key = "gazetteers",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"gazetteers.txt\"",
+     .description =
+         "list of the gazetteer files to load, in priority order (file names "
+         "relative to the list's folder); a relative path resolves against the "
+         "plugin's data directory"},
+    {.key = "extra_gazetteers",
+     .type = GLOSSA_OPTION_STRING_LIST,
+     .default_json = "[]",
+     .description =
+         "more gazetteer files (TSV: name, LABEL[/class], canonical, "
+         "refers_to), loaded before the bundled ones so that they win; "
+         "relative paths resolve against the plugin's data directory"},
+    {.key = "labels",
+     .type = GLOSSA_OPTION_STRING_LIST,
+     .default_json = "[\"PERSON\", \"ORG\", \"GPE\", \"LOC\", \"NORP\"]",
+     .description = "the labels to emit",
+     .choices = ENTITY_LABELS},
+    {.key = NULL}};
 
 /* path resolved against dir unless absolute (or dir is NULL). */
 static int resolve(const char *dir, const char *path, char *out, size_t size)
@@ -179,6 +194,24 @@ static int annotate(void *p, glossa_ctx_t *ctx)
     return rc;
 }
 
+/* The fields of an entity span, for the output schema (glossa schema). */
+static const glossa_field_t SPAN_FIELDS[] = {
+    {.name = "label",
+     .type = "string",
+     .description = "the entity type (annotation guidelines, section 1)",
+     .required = 1,
+     .choices = ENTITY_LABELS},
+    {.name = "canonical",
+     .type = "string",
+     .description = "one fixed name per real-world entity, shared by every "
+                    "mention of it",
+     .required = 1},
+    {.name = "refers_to",
+     .type = "string",
+     .description = "for metonymy: the canonical name of the state a capital "
+                    "or institution stands for"},
+    {.name = NULL}};
+
 static const glossa_plugin_t DESCRIPTOR = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(glossa_plugin_t),
@@ -191,6 +224,7 @@ static const glossa_plugin_t DESCRIPTOR = {
     .annotate = annotate,
     .destroy = destroy,
     .options = OPTIONS,
+    .span_fields = SPAN_FIELDS,
 };
 
 GLOSSA_PLUGIN_DEFINE(DESCRIPTOR)

@@ -15,21 +15,42 @@ typedef struct state {
 } state_t;
 
 static const glossa_option_t OPTIONS[] = {
-    {"profile", GLOSSA_OPTION_STRING, "\"profiles/russia.json\"",
-     "the target profile (JSON), relative to the plugin's data directory "
-     "unless absolute; profiles/eu.json is the EU's mediation role"},
-    {"lexicon", GLOSSA_OPTION_STRING, "\"lexicon/vader.tsv\"",
-     "the general sentiment lexicon (word<TAB>valence on -4..4)"},
-    {"rules", GLOSSA_OPTION_STRING, "\"rules/en.json\"",
-     "the English rules: negation, intensity, contrast, reporting verbs"},
-    {"classifier", GLOSSA_OPTION_STRING, "\"model/polarity.json\"",
-     "the learned component's model file (tools/train_polarity.py), or "
-     "\"\" for the rules alone"},
-    {"threshold", GLOSSA_OPTION_REAL, "0.2",
-     "a sentence whose net sentiment is below this (absolute) is neutral"},
-    {"document_band", GLOSSA_OPTION_REAL, "0.05",
-     "a document whose mean score is below this (absolute) is neutral"},
-    {NULL, 0, NULL, NULL}};
+    {.key = "profile",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"profiles/russia.json\"",
+     .description =
+         "the target profile (JSON), relative to the plugin's data directory "
+         "unless absolute; profiles/eu.json is the EU's mediation role"},
+    {.key = "lexicon",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"lexicon/vader.tsv\"",
+     .description =
+         "the general sentiment lexicon (word<TAB>valence on -4..4)"},
+    {.key = "rules",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"rules/en.json\"",
+     .description =
+         "the English rules: negation, intensity, contrast, reporting verbs"},
+    {.key = "classifier",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"model/polarity.json\"",
+     .description = "the learned component's model file "
+                    "(tools/train_polarity.py), or \"\" for the rules alone"},
+    {.key = "threshold",
+     .type = GLOSSA_OPTION_REAL,
+     .default_json = "0.2",
+     .description =
+         "a sentence whose net sentiment is below this (absolute) is neutral",
+     .minimum = "0",
+     .maximum = "1"},
+    {.key = "document_band",
+     .type = GLOSSA_OPTION_REAL,
+     .default_json = "0.05",
+     .description =
+         "a document whose mean score is below this (absolute) is neutral",
+     .minimum = "0",
+     .maximum = "1"},
+    {.key = NULL}};
 
 /* Resolves a configured path against the data directory. */
 static int data_path(const glossa_create_args_t *args, const char *key,
@@ -147,6 +168,56 @@ static void mediation_destroy(void *state)
 
 static const char *const REQUIRES[] = {"entities", NULL};
 
+static const char *const POLARITIES[] = {"positive", "negative", "neutral",
+                                         NULL};
+
+/* The fields of a relevant sentence and of the document summary, for the
+ * output schema (glossa schema). */
+static const glossa_field_t SPAN_FIELDS[] = {
+    {.name = "polarity",
+     .type = "string",
+     .description = "the stance toward the mediator's role",
+     .required = 1,
+     .choices = POLARITIES},
+    {.name = "score",
+     .type = "number",
+     .description = "the stance's strength, its sign the polarity's (0 when "
+                    "neutral): 0.3 weak, 0.5 moderate, 0.8 strong",
+     .required = 1,
+     .minimum = "-1",
+     .maximum = "1"},
+    {.name = "holder",
+     .type = "string",
+     .description = "whose stance: \"author\", or the canonical name of the "
+                    "person or body quoted or reported",
+     .required = 1},
+    {.name = NULL}};
+
+static const glossa_field_t DOCUMENT_FIELDS[] = {
+    {.name = "label",
+     .type = "string",
+     .description = "the sign of the mean score (neutral when |mean| < "
+                    "document_band)",
+     .required = 1,
+     .choices = POLARITIES},
+    {.name = "mean_score",
+     .type = "number",
+     .description = "the mean score of the relevant sentences (0 when none)",
+     .required = 1,
+     .minimum = "-1",
+     .maximum = "1"},
+    {.name = "n_relevant",
+     .type = "integer",
+     .description = "the number of relevant sentences",
+     .required = 1,
+     .minimum = "0"},
+    {.name = "counts",
+     .type = "object",
+     .description = "relevant sentences per polarity: {positive, negative, "
+                    "neutral}",
+     .required = 1},
+    {.name = NULL}};
+
 static const glossa_plugin_t DESCRIPTOR = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(glossa_plugin_t),
@@ -159,6 +230,8 @@ static const glossa_plugin_t DESCRIPTOR = {
     .annotate = mediation_annotate,
     .destroy = mediation_destroy,
     .options = OPTIONS,
+    .span_fields = SPAN_FIELDS,
+    .document_fields = DOCUMENT_FIELDS,
 };
 
 GLOSSA_PLUGIN_DEFINE(DESCRIPTOR)

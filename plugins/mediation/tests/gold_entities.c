@@ -16,8 +16,11 @@ typedef struct state {
 } state_t;
 
 static const glossa_option_t OPTIONS[] = {
-    {"dir", GLOSSA_OPTION_STRING, NULL, "directory of <doc-id>.json files"},
-    {NULL, 0, NULL, NULL}};
+    {.key = "dir",
+     .type = GLOSSA_OPTION_STRING,
+     .description = "directory of <doc-id>.json files",
+     .required = 1},
+    {.key = NULL}};
 
 static void *ge_create(const glossa_create_args_t *args, char *err,
                        size_t err_size)

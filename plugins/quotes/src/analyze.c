@@ -1,0 +1,306 @@
+/* quotes_analyze(): one document, start to end. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int rank(const qframe_t *f)
+{
+    switch (f->how) {
+    case FH_VERB:
+    case FH_SOURCE:
+        return 0;
+    case FH_HEADLINE:
+    case FH_PASSIVE:
+        return 1;
+    case FH_BLOCK:
+    case FH_COLON:
+        return 2;
+    default:
+        return 3;
+    }
+}
+
+typedef struct cand {
+    uint32_t start, end;
+    size_t frame;
+    int rank;
+    int kept;
+} cand_t;
+
+static int cmp_rank(const void *a, const void *b)
+{
+    const cand_t *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->frame < y->frame ? -1 : (x->frame > y->frame);
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+    const cand_t *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->frame < y->frame ? -1 : (x->frame > y->frame);
+}
+
+/* The extent of frame f's span in code points; 0 when it has no words. */
+static int extent(const qdoc_t *d, const qframe_t *f, uint32_t *start,
+                  uint32_t *end)
+{
+    uint32_t a, b;
+    if (f->region >= 0) {
+        const qregion_t *g = &d->regions[f->region];
+        a = g->first;
+        b = g->last;
+        while (b > a && qd_punct(d, b, ','))
+            b--;
+    } else {
+        a = f->c_first;
+        if (f->c_end == 0 || f->c_end <= a)
+            return 0;
+        b = f->c_end - 1;
+        while (a < b && (qd_punct(d, a, ':') || qd_punct(d, a, ',')))
+            a++;
+        /* "...,\"" before the reporting clause: the comma and the mark
+         * after it stay out; so does a footnote mark "[1]". */
+        if (b > a + 1 && qd_punct(d, b - 1, ',') &&
+            (d->tok[b].flags & GLOSSA_TOKEN_PUNCT) && !qd_word(d, b) &&
+            d->ti[b].region < 0 && !qd_punct(d, b, ')'))
+            b -= 2;
+        if (b > a + 2 && qd_punct(d, b, ']') && qd_punct(d, b - 2, '['))
+            b -= 3;
+        /* A reported span leaves out the sentence's final period; a
+         * block quote keeps it, as a quotation does. */
+        while (b > a && (qd_punct(d, b, ',') || qd_punct(d, b, ';') ||
+                         qd_punct(d, b, ':') || qd_dash(d, b) ||
+                         (qd_punct(d, b, '.') && f->how != FH_BLOCK)))
+            b--;
+    }
+    int words = 0;
+    for (uint32_t k = a; k <= b; k++)
+        words += qd_word(d, k) || (d->tok[k].flags & GLOSSA_TOKEN_NUMBER);
+    if (!words)
+        return 0;
+    /* "Lavrov said the following:" announces a quotation to come, which
+     * takes its speaker as a running quotation. */
+    if (f->region < 0 && words <= 3 && f->c_end < d->nt &&
+        qd_punct(d, f->c_end - 1, ':'))
+        return 0;
+    *start = d->tok[a].cp_start;
+    *end = d->tok[b].cp_end;
+    return 1;
+}
+
+static int cmp_pos(const void *a, const void *b, void *ctx)
+{
+    const qdoc_t *d = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint32_t px = d->frames[x].pos, py = d->frames[y].pos;
+    if (px != py)
+        return px < py ? -1 : 1;
+    return x < y ? -1 : (x > y);
+}
+
+/* Speakers in document order, so that pronouns and offices see the
+ * speakers before them; quotations that continue one come last. */
+static int resolve_all(qdoc_t *d)
+{
+    size_t n = d->n_frames;
+    if (!n)
+        return 0;
+    size_t *order = malloc(n * sizeof *order);
+    if (!order)
+        return GLOSSA_ENOMEM;
+    for (size_t k = 0; k < n; k++)
+        order[k] = k;
+    qsort_r(order, n, sizeof *order, cmp_pos, d);
+    int rc = 0;
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (size_t k = 0; k < n && !rc; k++) {
+            qframe_t *f = &d->frames[order[k]];
+            if (f->dropped || (f->how == FH_CONTINUE) != pass)
+                continue;
+            rc = qs_resolve(d, f);
+        }
+    /* A quotation that opens a paragraph before its speaker is named
+     * ("“...” “...,” he said.") takes the next speaker of its line. */
+    for (size_t k = 0; k < n && !rc; k++) {
+        qframe_t *f = &d->frames[order[k]];
+        if (f->dropped || f->how != FH_CONTINUE || f->spk.found)
+            continue;
+        for (size_t j = k + 1; j < n; j++) {
+            const qframe_t *g = &d->frames[order[j]];
+            if (g->dropped || !g->spk.found)
+                continue;
+            if (d->ti[g->pos].line != d->ti[f->pos].line)
+                break;
+            f->spk = g->spk;
+            f->spk.owned = NULL;
+            if (g->spk.owned) {
+                f->spk.owned = strdup(g->spk.owned);
+                if (!f->spk.owned)
+                    rc = GLOSSA_ENOMEM;
+                f->spk.name = f->spk.owned;
+            }
+            break;
+        }
+    }
+    free(order);
+    return rc;
+}
+
+static const char *HOW[] = {"",        "verb",     "source", "headline",
+                            "passive", "continue", "block",  "colon"};
+
+static void trace_frame(const qdoc_t *d, size_t k)
+{
+    const qframe_t *f = &d->frames[k];
+    const glossa_token_t *t = d->tok;
+    uint32_t cf = f->c_first < d->nt ? f->c_first : 0;
+    uint32_t ce = f->c_end > cf ? f->c_end - 1 : cf;
+    if (ce >= d->nt)
+        ce = (uint32_t)d->nt - 1;
+    d->trace(d->trace_data,
+             "frame %zu %s%s%s cue=\"%.*s\" speaker_phrase=\"%.*s\" -> %s "
+             "content=\"%.*s\"",
+             k, HOW[f->how], f->inverted ? " inverted" : "",
+             f->dropped ? " DROPPED" : "",
+             f->cue_end > f->cue_first
+                 ? (int)(t[f->cue_end - 1].end - t[f->cue_first].start)
+                 : 0,
+             d->text + t[f->cue_first].start,
+             f->np_end > f->np_first
+                 ? (int)(t[f->np_end - 1].end - t[f->np_first].start)
+                 : 0,
+             d->text + t[f->np_first].start,
+             f->spk.name ? f->spk.name : "(null)",
+             (int)(t[ce].end - t[cf].start), d->text + t[cf].start);
+}
+
+static int emit(qdoc_t *d, qresult_t *out)
+{
+    cand_t *c = calloc(d->n_frames ? d->n_frames : 1, sizeof *c);
+    if (!c)
+        return GLOSSA_ENOMEM;
+    size_t n = 0;
+    for (size_t k = 0; k < d->n_frames; k++) {
+        const qframe_t *f = &d->frames[k];
+        if (d->trace)
+            trace_frame(d, k);
+        if (f->dropped)
+            continue;
+        uint32_t a, b;
+        if (!extent(d, f, &a, &b))
+            continue;
+        c[n].start = a;
+        c[n].end = b;
+        c[n].frame = k;
+        c[n].rank = rank(f);
+        n++;
+    }
+    qsort(c, n, sizeof *c, cmp_rank);
+    for (size_t k = 0; k < n; k++) {
+        int clash = 0;
+        for (size_t j = 0; j < k && !clash; j++)
+            clash = c[j].kept && c[j].start < c[k].end && c[k].start < c[j].end;
+        c[k].kept = !clash;
+    }
+    qsort(c, n, sizeof *c, cmp_start);
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++) {
+        if (!c[k].kept)
+            continue;
+        const qframe_t *f = &d->frames[c[k].frame];
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 8;
+            qquote_t *q = realloc(out->quotes, cap * sizeof *q);
+            if (!q) {
+                rc = GLOSSA_ENOMEM;
+                break;
+            }
+            out->quotes = q;
+            out->cap = cap;
+        }
+        qquote_t *q = &out->quotes[out->n];
+        memset(q, 0, sizeof *q);
+        q->start = c[k].start;
+        q->end = c[k].end;
+        q->kind = f->region >= 0 ? Q_DIRECT : Q_REPORTED;
+        if (f->how == FH_BLOCK)
+            q->kind = Q_DIRECT;
+        q->speaker = f->spk;
+        q->speaker.owned = NULL;
+        if (f->spk.name) {
+            q->speaker.owned = strdup(f->spk.name);
+            if (!q->speaker.owned) {
+                rc = GLOSSA_ENOMEM;
+                break;
+            }
+            q->speaker.name = q->speaker.owned;
+        }
+        if (!f->spk.found || f->spk.tok_end <= f->spk.tok_first)
+            q->speaker.tok_first = q->speaker.tok_end = 0;
+        if (f->how != FH_CONTINUE && f->how != FH_BLOCK) {
+            q->cue_first = f->cue_first;
+            q->cue_end = f->cue_end;
+        }
+        out->n++;
+    }
+    free(c);
+    return rc;
+}
+
+int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
+                   const qinput_t *in, qresult_t *out, qtrace_cb trace,
+                   void *trace_data)
+{
+    memset(out, 0, sizeof *out);
+    qdoc_t d;
+    memset(&d, 0, sizeof d);
+    d.lex = lex;
+    d.set = settings;
+    d.text = in->text;
+    d.tok = in->tokens;
+    d.nt = in->n_tokens;
+    d.sent = in->sentences;
+    d.ns = in->n_sentences;
+    d.ents = in->entities;
+    d.ne = in->n_entities;
+    d.trace = trace;
+    d.trace_data = trace_data;
+    int rc = 0;
+    if (d.nt == 0)
+        return 0;
+    rc = qd_setup(&d);
+    if (!rc)
+        rc = qm_pair(&d);
+    if (!rc)
+        rc = qf_find(&d);
+    if (!rc)
+        rc = resolve_all(&d);
+    if (!rc)
+        rc = emit(&d, out);
+    for (size_t k = 0; k < d.n_frames; k++)
+        free(d.frames[k].spk.owned);
+    free(d.frames);
+    free(d.regions);
+    free(d.persons);
+    free(d.cand);
+    free(d.ti);
+    return rc;
+}
+
+void qresult_free(qresult_t *res)
+{
+    if (!res)
+        return;
+    for (size_t k = 0; k < res->n; k++)
+        free(res->quotes[k].speaker.owned);
+    free(res->quotes);
+    memset(res, 0, sizeof *res);
+}

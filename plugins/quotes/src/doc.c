@@ -1,0 +1,306 @@
+/* One document's tokens: their lexicon entries, the entity over them,
+ * their sentence and line, and (per sentence, on demand) the phrases that
+ * start on them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *tok_text(const qdoc_t *d, uint32_t i, size_t *len)
+{
+    *len = d->tok[i].end - d->tok[i].start;
+    return d->text + d->tok[i].start;
+}
+
+int qd_is(const qdoc_t *d, uint32_t i, const char *lower)
+{
+    if (i >= d->nt)
+        return 0;
+    size_t len;
+    const char *w = tok_text(d, i, &len);
+    if (d->tok[i].flags & GLOSSA_TOKEN_ASCII) {
+        size_t k = 0;
+        while (k < len && lower[k] &&
+               (w[k] | ((w[k] >= 'A' && w[k] <= 'Z') ? 32 : 0)) == lower[k])
+            k++;
+        return k == len && lower[k] == '\0';
+    }
+    return qx_word_eq(w, len, lower);
+}
+
+int qd_punct(const qdoc_t *d, uint32_t i, char c)
+{
+    return i < d->nt && d->tok[i].end - d->tok[i].start == 1 &&
+           d->text[d->tok[i].start] == c;
+}
+
+/* Em and en dashes, and a hyphen standing alone. */
+int qd_dash(const qdoc_t *d, uint32_t i)
+{
+    if (i >= d->nt)
+        return 0;
+    size_t len;
+    const unsigned char *w = (const unsigned char *)tok_text(d, i, &len);
+    if (len == 1)
+        return w[0] == '-';
+    return len == 3 && w[0] == 0xE2 && w[1] == 0x80 &&
+           (w[2] == 0x93 || w[2] == 0x94 || w[2] == 0x95);
+}
+
+uint32_t qd_flags(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && d->ti[i].e ? d->ti[i].e->flags : 0;
+}
+
+int qd_word(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && (d->tok[i].flags & GLOSSA_TOKEN_WORD);
+}
+
+int qd_lower_word(const qdoc_t *d, uint32_t i)
+{
+    return qd_word(d, i) && !(d->tok[i].flags & GLOSSA_TOKEN_UPPER);
+}
+
+/* A verb form of the lexicon ending in "ing". */
+int qd_participle(const qdoc_t *d, uint32_t i)
+{
+    if (i >= d->nt || !d->ti[i].verb)
+        return 0;
+    size_t len;
+    const char *w = tok_text(d, i, &len);
+    return len > 4 && memcmp(w + len - 3, "ing", 3) == 0;
+}
+
+uint32_t qd_sent_first(const qdoc_t *d, uint32_t s)
+{
+    return d->sent[s].token_first;
+}
+
+uint32_t qd_sent_end(const qdoc_t *d, uint32_t s)
+{
+    return d->sent[s].token_first + d->sent[s].token_count;
+}
+
+int qd_line_start(const qdoc_t *d, uint32_t i)
+{
+    return i == 0 ||
+           (i < d->nt && (d->tok[i].flags & (GLOSSA_TOKEN_NEWLINE_BEFORE |
+                                             GLOSSA_TOKEN_PARAGRAPH_BEFORE)));
+}
+
+const qx_verb_t *qd_verb(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && d->ti[i].verb ? &d->lex->verbs[d->ti[i].verb - 1]
+                                      : NULL;
+}
+
+const qx_head_t *qd_head(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && d->ti[i].head ? &d->lex->heads[d->ti[i].head - 1]
+                                      : NULL;
+}
+
+const qx_title_t *qd_title(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && d->ti[i].title ? &d->lex->titles[d->ti[i].title - 1]
+                                       : NULL;
+}
+
+const qx_pronoun_t *qd_pronoun(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && d->ti[i].pron ? &d->lex->pronouns[d->ti[i].pron - 1]
+                                      : NULL;
+}
+
+const qent_t *qd_ent(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && d->ti[i].ent >= 0 ? &d->ents[d->ti[i].ent] : NULL;
+}
+
+/* Tokens of the phrase starting at token i (0: it does not match). */
+static uint32_t phrase_match(const qdoc_t *d, uint32_t i, uint32_t end,
+                             const qx_phrase_t *p)
+{
+    if (i + 1u + p->ntail > end)
+        return 0;
+    for (uint32_t k = 0; k < p->ntail; k++) {
+        uint32_t t = i + 1 + k;
+        if (!(d->tok[t].flags & GLOSSA_TOKEN_WORD) ||
+            !qd_is(d, t, d->lex->tails[p->tail + k]))
+            return 0;
+    }
+    return 1u + p->ntail;
+}
+
+void qd_mark_sentence(qdoc_t *d, uint32_t s)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    if (first >= end || d->ti[first].marked)
+        return;
+    for (uint32_t i = first; i < end; i++) {
+        tinfo_t *t = &d->ti[i];
+        t->marked = 1;
+        if (!t->looked && (d->tok[i].flags & GLOSSA_TOKEN_WORD)) {
+            size_t len;
+            const char *w = tok_text(d, i, &len);
+            t->e = (d->tok[i].flags & GLOSSA_TOKEN_ASCII)
+                       ? qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len))
+                       : qx_lookup(d->lex, w, len);
+        }
+        t->looked = 1;
+    }
+    uint32_t title_until = first, head_until = first;
+    for (uint32_t i = first; i < end; i++) {
+        const qx_entry_t *e = d->ti[i].e;
+        if (!e || !e->phrase_count)
+            continue;
+        int got_verb = 0, got_title = 0, got_head = 0, got_src = 0;
+        for (uint32_t k = 0; k < e->phrase_count; k++) {
+            const qx_phrase_t *p = &d->lex->phrases[e->phrase_first + k];
+            uint32_t n;
+            switch (p->type) {
+            case QP_VERB:
+                if (got_verb || !(n = phrase_match(d, i, end, p)))
+                    break;
+                got_verb = 1;
+                d->ti[i].verb = (int16_t)(p->value + 1);
+                d->ti[i].verb_len = (uint8_t)n;
+                break;
+            case QP_TITLE:
+                if (got_title || i < title_until ||
+                    !(n = phrase_match(d, i, end, p)))
+                    break;
+                got_title = 1;
+                d->ti[i].title_len = (uint8_t)n;
+                for (uint32_t t = i; t < i + n; t++)
+                    d->ti[t].title = (int16_t)(p->value + 1);
+                title_until = i + n;
+                break;
+            case QP_HEAD:
+                if (got_head || i < head_until ||
+                    !(n = phrase_match(d, i, end, p)))
+                    break;
+                got_head = 1;
+                d->ti[i].head_start = 1;
+                d->ti[i].head_len = (uint8_t)n;
+                for (uint32_t t = i; t < i + n; t++)
+                    d->ti[t].head = (int16_t)(p->value + 1);
+                head_until = i + n;
+                break;
+            case QP_PRONOUN:
+                d->ti[i].pron = (uint8_t)(p->value + 1);
+                break;
+            case QP_SOURCE:
+                if (got_src || !(n = phrase_match(d, i, end, p)))
+                    break;
+                got_src = 1;
+                d->ti[i].src_len = (uint8_t)n;
+                break;
+            default:
+                break;
+            }
+        }
+    }
+}
+
+/* The first token whose code-point end is past cp. */
+static uint32_t token_at(const qdoc_t *d, uint32_t cp)
+{
+    size_t lo = 0, hi = d->nt;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->tok[mid].cp_end <= cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+/* Does punctuation token i make its sentence worth reading: a quotation
+ * mark, a colon, a bracket, a dash opening a line? */
+static int cue_punct(const qdoc_t *d, uint32_t i)
+{
+    const unsigned char *w = (const unsigned char *)d->text + d->tok[i].start;
+    size_t len = d->tok[i].end - d->tok[i].start;
+    if (len == 1)
+        return w[0] == '"' || w[0] == '\'' || w[0] == ':' || w[0] == '(' ||
+               (w[0] == '-' && qd_line_start(d, i));
+    if (len == 2)
+        return w[0] == 0xC2 && (w[1] == 0xAB || w[1] == 0xBB);
+    if (len == 3 && w[0] == 0xE2 && w[1] == 0x80)
+        return (w[2] >= 0x98 && w[2] <= 0x9E) || w[2] == 0xB9 || w[2] == 0xBA ||
+               ((w[2] == 0x93 || w[2] == 0x94) && qd_line_start(d, i));
+    return 0;
+}
+
+static int cue_prefix(const qx_lexicon_t *lex, const char *w, size_t n)
+{
+    int bit = qx_prefix_bit(w, n);
+    if (bit < 0)
+        return lex->cue_short;
+    return (lex->cue_prefix[bit >> 6] & (1ull << (bit & 63))) != 0;
+}
+
+/* Only cue words are looked up here, through the lexicon's bit filter;
+ * the other words of a sentence are looked up when the sentence is read
+ * (qd_mark_sentence), which most sentences never are. */
+int qd_setup(qdoc_t *d)
+{
+    d->ti = calloc(d->nt ? d->nt : 1, sizeof(tinfo_t));
+    d->cand = calloc(d->ns ? d->ns : 1, 1);
+    if (!d->ti || !d->cand)
+        return GLOSSA_ENOMEM;
+    uint32_t line = 0, s = 0;
+    uint32_t s_end = d->ns ? qd_sent_end(d, 0) : 0;
+    for (uint32_t i = 0; i < d->nt; i++) {
+        tinfo_t *t = &d->ti[i];
+        t->ent = t->region = -1;
+        while (s + 1 < d->ns && i >= s_end)
+            s_end = qd_sent_end(d, ++s);
+        t->sent = s;
+        uint32_t tf = d->tok[i].flags;
+        if (i && (tf & (GLOSSA_TOKEN_NEWLINE_BEFORE |
+                        GLOSSA_TOKEN_PARAGRAPH_BEFORE)))
+            line++;
+        t->line = line;
+        uint32_t tlen = d->tok[i].end - d->tok[i].start;
+        if ((tf & (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII)) ==
+                (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII) &&
+            tlen >= d->lex->cue_min && tlen <= d->lex->cue_max &&
+            cue_prefix(d->lex, d->text + d->tok[i].start, tlen)) {
+            size_t len;
+            const char *w = tok_text(d, i, &len);
+            /* The word is looked up for good here: its sentence, if read,
+             * will not hash it again. */
+            const qx_entry_t *e =
+                qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len));
+            t->e = e;
+            t->looked = 1;
+            if (e && (e->flags & QW_CUE) && d->ns)
+                d->cand[s] = 1;
+        } else if ((tf & GLOSSA_TOKEN_PUNCT) && d->ns && cue_punct(d, i)) {
+            d->cand[s] = 1;
+        }
+    }
+    for (size_t k = 0; k < d->ne; k++) {
+        qent_t *e = &d->ents[k];
+        uint32_t i = token_at(d, e->start);
+        e->tok_first = i;
+        e->tok_last = i;
+        e->partial = 0;
+        for (; i < d->nt && d->tok[i].cp_start < e->end; i++) {
+            e->tok_last = i;
+            if (d->tok[i].cp_start >= e->start && d->tok[i].cp_end <= e->end) {
+                if (d->ti[i].ent < 0)
+                    d->ti[i].ent = (int32_t)k;
+            } else {
+                e->partial = 1;
+                if (!d->ti[i].pent)
+                    d->ti[i].pent = (int32_t)k + 1;
+            }
+        }
+    }
+    return 0;
+}

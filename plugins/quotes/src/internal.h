@@ -1,0 +1,141 @@
+/* Shared by the analysis files (doc.c, marks.c, speaker.c, frames.c): one
+ * document's working state. Everything here lives for one call of
+ * quotes_analyze() and belongs to the calling thread. */
+#ifndef QUOTES_INTERNAL_H
+#define QUOTES_INTERNAL_H
+
+#include "quotes.h"
+
+#define QNONE UINT32_MAX
+
+/* Quote marks. */
+enum {
+    QM_NONE = 0,
+    QM_OPEN = 1,  /* “ „ « : opens */
+    QM_CLOSE = 2, /* ” » : closes */
+    QM_AMBIG = 3  /* " : either, by its spacing */
+};
+
+typedef struct tinfo {
+    const qx_entry_t *e; /* lexicon entry, or NULL */
+    int32_t ent;         /* entity covering the whole token, or -1 */
+    int32_t pent;        /* entity covering part of it + 1, or 0 */
+    int32_t region;      /* quote region whose content holds it, or -1 */
+    uint32_t sent;
+    uint32_t line;      /* lines are separated by line breaks */
+    int16_t title;      /* title index + 1 of a title phrase over it */
+    int16_t head;       /* head index + 1 of a head phrase over it */
+    int16_t verb;       /* verb index + 1 of a verb phrase starting here */
+    uint8_t verb_len;   /* its tokens */
+    uint8_t title_len;  /* tokens of the title phrase starting here */
+    uint8_t head_len;   /* tokens of the head phrase starting here */
+    uint8_t head_start; /* a head phrase starts here */
+    uint8_t pron;       /* pronoun index + 1 */
+    uint8_t src_len;    /* tokens of a source phrase starting here */
+    uint8_t marked;     /* phrases of its sentence are marked */
+    uint8_t looked;     /* e is its lexicon entry (else: not looked up) */
+    int32_t opens;      /* the region this mark opens + 1, or 0 */
+    int32_t closes;     /* the region this mark closes + 1, or 0 */
+} tinfo_t;
+
+/* A stretch of text between quotation marks. */
+typedef struct qregion {
+    uint32_t open, close; /* mark tokens; close is QNONE when unclosed */
+    uint32_t first, last; /* content tokens, inclusive */
+    int used;             /* part of a frame's content */
+} qregion_t;
+
+typedef enum fhow {
+    FH_VERB = 1, /* a reporting verb */
+    FH_SOURCE,   /* according to X */
+    FH_HEADLINE, /* X: content, content: X */
+    FH_PASSIVE,  /* it was stated that */
+    FH_CONTINUE, /* a quotation standing alone, continuing a speaker */
+    FH_BLOCK,    /* a block quote with an attribution line */
+    FH_COLON     /* X was blunt: “...” */
+} fhow_t;
+
+typedef struct qframe {
+    uint32_t cue_first, cue_end; /* tokens of the cue */
+    uint32_t c_first, c_end;     /* content tokens [c_first, c_end) */
+    uint32_t np_first, np_end;   /* the speaker's phrase; np_end 0: none */
+    int32_t speaker_from;        /* frame whose speaker it shares, or -1 */
+    int32_t region;              /* the quotation when direct, or -1 */
+    uint32_t sent;
+    uint32_t pos;     /* where the speaker is named (token) */
+    uint8_t how;      /* fhow_t */
+    uint8_t inverted; /* the content precedes the cue */
+    uint8_t participle;
+    uint8_t resolved;
+    uint8_t dropped;
+    const char *cue_text;
+    qspeaker_t spk;
+} qframe_t;
+
+/* A person the text names with a title ("Russian President Vladimir
+ * Putin"), for "the Russian president" later. */
+typedef struct qperson {
+    const char *name;
+    const char *state; /* of the title, or NULL */
+    const char *org;
+    uint16_t titles[6];
+    uint8_t n_titles;
+} qperson_t;
+
+typedef struct qdoc {
+    const qx_lexicon_t *lex;
+    const qsettings_t *set;
+    const char *text;
+    const glossa_token_t *tok;
+    size_t nt;
+    const glossa_sentence_t *sent;
+    size_t ns;
+    qent_t *ents;
+    size_t ne;
+    tinfo_t *ti;
+    qregion_t *regions;
+    size_t n_regions, cap_regions;
+    uint8_t *cand; /* per sentence: a cue, a quotation mark, a colon */
+    qframe_t *frames;
+    size_t n_frames, cap_frames;
+    qperson_t *persons; /* built on first use */
+    size_t n_persons;
+    int persons_built;
+    qtrace_cb trace;
+    void *trace_data;
+} qdoc_t;
+
+/* doc.c: tokens and their words */
+int qd_setup(qdoc_t *d);
+void qd_mark_sentence(qdoc_t *d, uint32_t s);
+int qd_is(const qdoc_t *d, uint32_t i, const char *lower);
+int qd_punct(const qdoc_t *d, uint32_t i, char c);
+uint32_t qd_flags(const qdoc_t *d, uint32_t i);
+int qd_word(const qdoc_t *d, uint32_t i);
+int qd_lower_word(const qdoc_t *d, uint32_t i);
+int qd_dash(const qdoc_t *d, uint32_t i);
+int qd_participle(const qdoc_t *d, uint32_t i);
+uint32_t qd_sent_first(const qdoc_t *d, uint32_t s);
+uint32_t qd_sent_end(const qdoc_t *d, uint32_t s);
+int qd_line_start(const qdoc_t *d, uint32_t i);
+const qx_verb_t *qd_verb(const qdoc_t *d, uint32_t i);
+const qx_head_t *qd_head(const qdoc_t *d, uint32_t i);
+const qx_title_t *qd_title(const qdoc_t *d, uint32_t i);
+const qx_pronoun_t *qd_pronoun(const qdoc_t *d, uint32_t i);
+const qent_t *qd_ent(const qdoc_t *d, uint32_t i);
+
+/* marks.c: quotation marks paired into regions */
+int qm_pair(qdoc_t *d);
+
+/* speaker.c: noun phrases and who they name */
+uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo);
+uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi);
+int qs_np_anchored(qdoc_t *d, uint32_t s, uint32_t e);
+uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before);
+int qs_resolve(qdoc_t *d, qframe_t *f);
+int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e);
+
+/* frames.c: reports and their content */
+int qf_find(qdoc_t *d);
+
+#endif /* QUOTES_INTERNAL_H */

@@ -1,0 +1,225 @@
+/* Quotation marks paired into regions.
+ *
+ * Double marks first (straight, curly, guillemets), over the whole
+ * document: a curly opening mark inside a curly quotation nests; a
+ * straight mark inside a straight quotation closes it. A quotation left
+ * open at the end of a line goes on into the next line only when the
+ * next mark there closes it and that line does not reopen it ("A new
+ * paragraph that reopens the quote mark starts a new span"); else it ends
+ * with its line. Single marks (‘’ and ') make quotations only outside
+ * double ones and within one line, since the same characters are
+ * apostrophes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The kind of mark token i is (QM_*), and whether it is single. */
+static uint8_t mark_of(const qdoc_t *d, uint32_t i, uint8_t *single)
+{
+    *single = 0;
+    if (!(d->tok[i].flags & GLOSSA_TOKEN_PUNCT))
+        return QM_NONE;
+    const unsigned char *w = (const unsigned char *)d->text + d->tok[i].start;
+    size_t len = d->tok[i].end - d->tok[i].start;
+    if (len == 1) {
+        if (w[0] == '"')
+            return QM_AMBIG;
+        if (w[0] == '\'') {
+            *single = 1;
+            return QM_AMBIG;
+        }
+        return QM_NONE;
+    }
+    if (len == 2 && w[0] == 0xC2)
+        return w[1] == 0xAB ? QM_OPEN : w[1] == 0xBB ? QM_CLOSE : QM_NONE;
+    if (len != 3 || w[0] != 0xE2 || w[1] != 0x80)
+        return QM_NONE;
+    switch (w[2]) {
+    case 0x9C: /* “ */
+    case 0x9E: /* „ */
+        return QM_OPEN;
+    case 0x9D: /* ” */
+        return QM_CLOSE;
+    case 0x98: /* ‘ */
+    case 0x9A: /* ‚ */
+    case 0xB9: /* ‹ */
+        *single = 1;
+        return QM_OPEN;
+    case 0x99: /* ’ */
+    case 0xBA: /* › */
+        *single = 1;
+        return QM_CLOSE;
+    default:
+        return QM_NONE;
+    }
+}
+
+static int attached_next(const qdoc_t *d, uint32_t i)
+{
+    return i + 1 < d->nt &&
+           !(d->tok[i + 1].flags &
+             (GLOSSA_TOKEN_SPACE_BEFORE | GLOSSA_TOKEN_NEWLINE_BEFORE |
+              GLOSSA_TOKEN_PARAGRAPH_BEFORE));
+}
+
+static int spaced_before(const qdoc_t *d, uint32_t i)
+{
+    return i == 0 || (d->tok[i].flags &
+                      (GLOSSA_TOKEN_SPACE_BEFORE | GLOSSA_TOKEN_NEWLINE_BEFORE |
+                       GLOSSA_TOKEN_PARAGRAPH_BEFORE));
+}
+
+/* An ambiguous mark opens when it stands before a word (space or an
+ * opening bracket before it, nothing after). */
+static int opens(const qdoc_t *d, uint32_t i)
+{
+    if (!attached_next(d, i))
+        return 0;
+    if (spaced_before(d, i))
+        return 1;
+    return qd_punct(d, i - 1, '(') || qd_punct(d, i - 1, '[') ||
+           qd_punct(d, i - 1, ':') || qd_dash(d, i - 1);
+}
+
+static int add_region(qdoc_t *d, uint32_t open, uint32_t close, uint32_t last)
+{
+    uint32_t first = open + 1;
+    if (first > last || last == QNONE)
+        return 0;
+    if (d->n_regions == d->cap_regions) {
+        size_t cap = d->cap_regions ? d->cap_regions * 2 : 16;
+        qregion_t *r = realloc(d->regions, cap * sizeof *r);
+        if (!r)
+            return GLOSSA_ENOMEM;
+        d->regions = r;
+        d->cap_regions = cap;
+    }
+    qregion_t *r = &d->regions[d->n_regions];
+    r->open = open;
+    r->close = close;
+    r->first = first;
+    r->last = last;
+    r->used = 0;
+    for (uint32_t k = first; k <= last; k++)
+        if (d->ti[k].region < 0)
+            d->ti[k].region = (int32_t)d->n_regions;
+    d->ti[open].opens = (int32_t)d->n_regions + 1;
+    if (close != QNONE)
+        d->ti[close].closes = (int32_t)d->n_regions + 1;
+    d->n_regions++;
+    return 0;
+}
+
+/* At the line break before token i, inside a quotation opened by `open`:
+ * does it go on? */
+static int goes_on(const qdoc_t *d, uint32_t open, uint32_t i)
+{
+    uint8_t single;
+    uint8_t m = mark_of(d, i, &single);
+    if (!single && (m == QM_OPEN || (m == QM_AMBIG && opens(d, i))))
+        return 0;
+    uint8_t open_single;
+    int straight = mark_of(d, open, &open_single) == QM_AMBIG;
+    for (uint32_t k = i; k < d->nt && d->ti[k].line == d->ti[i].line; k++) {
+        m = mark_of(d, k, &single);
+        if (m == QM_NONE || single)
+            continue;
+        if (m == QM_CLOSE)
+            return !straight;
+        if (m == QM_AMBIG)
+            return straight && !opens(d, k);
+        return 0;
+    }
+    return 0;
+}
+
+static int pair_double(qdoc_t *d)
+{
+    uint32_t open = QNONE;
+    int depth = 0, straight = 0;
+    for (uint32_t i = 0; i < d->nt; i++) {
+        if (open != QNONE && i > open + 1 &&
+            d->ti[i].line != d->ti[i - 1].line && !goes_on(d, open, i)) {
+            if (add_region(d, open, QNONE, i - 1))
+                return GLOSSA_ENOMEM;
+            open = QNONE;
+        }
+        uint8_t single;
+        uint8_t m = mark_of(d, i, &single);
+        if (m == QM_NONE || single)
+            continue;
+        if (open == QNONE) {
+            if (m == QM_OPEN || (m == QM_AMBIG && opens(d, i))) {
+                open = i;
+                depth = 0;
+                straight = m == QM_AMBIG;
+            }
+            continue;
+        }
+        if (straight && m != QM_AMBIG)
+            continue; /* only a straight mark closes a straight quotation */
+        if (m == QM_AMBIG && !straight)
+            m = opens(d, i) ? QM_OPEN : QM_CLOSE;
+        if (m == QM_OPEN && !straight) {
+            depth++;
+        } else if (m == QM_AMBIG || m == QM_CLOSE) {
+            if (depth > 0 && !straight) {
+                depth--;
+                continue;
+            }
+            if (add_region(d, open, i, i - 1))
+                return GLOSSA_ENOMEM;
+            open = QNONE;
+        }
+    }
+    if (open != QNONE && d->nt &&
+        add_region(d, open, QNONE, (uint32_t)d->nt - 1))
+        return GLOSSA_ENOMEM;
+    return 0;
+}
+
+static int pair_single(qdoc_t *d)
+{
+    uint32_t open = QNONE;
+    size_t n_double = d->n_regions;
+    for (uint32_t i = 0; i < d->nt; i++) {
+        if (open != QNONE && d->ti[i].line != d->ti[open].line)
+            open = QNONE;
+        uint8_t single;
+        uint8_t m = mark_of(d, i, &single);
+        if (!single || m == QM_NONE)
+            continue;
+        int inside = 0;
+        for (size_t r = 0; r < n_double && !inside; r++) {
+            const qregion_t *g = &d->regions[r];
+            inside = i >= g->open &&
+                     (g->close == QNONE ? i <= g->last : i <= g->close);
+        }
+        if (inside) {
+            open = QNONE;
+            continue;
+        }
+        int can_open = (m == QM_OPEN || m == QM_AMBIG) && opens(d, i);
+        int can_close = (m == QM_CLOSE || m == QM_AMBIG) &&
+                        !spaced_before(d, i) &&
+                        !(attached_next(d, i) && qd_word(d, i + 1));
+        if (open == QNONE) {
+            if (can_open)
+                open = i;
+        } else if (can_close) {
+            if (add_region(d, open, i, i - 1))
+                return GLOSSA_ENOMEM;
+            open = QNONE;
+        }
+    }
+    return 0;
+}
+
+int qm_pair(qdoc_t *d)
+{
+    int rc = pair_double(d);
+    if (!rc)
+        rc = pair_single(d);
+    return rc;
+}

@@ -1,0 +1,359 @@
+/* The `quotes` plugin: the host's document, tokens, sentences and
+ * `entities` layer in, one span per quotation or report of speech out.
+ * The analysis is in analyze.c and the files it calls; this file only
+ * adapts it to the host table. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glossa/plugin.h>
+
+#include "quotes.h"
+
+typedef struct state {
+    const glossa_host_t *host;
+    qx_lexicon_t *lex;
+    qsettings_t settings;
+    int trace;
+} state_t;
+
+static const glossa_option_t OPTIONS[] = {
+    {.key = "verbs",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"verbs.tsv\"",
+     .description = "reporting verbs and their frames (relative paths: the "
+                    "data directory)"},
+    {.key = "sources",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"sources.tsv\"",
+     .description = "source phrases (\"according to\")"},
+    {.key = "titles",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"titles.tsv\"",
+     .description = "titles and offices of people"},
+    {.key = "heads",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"heads.tsv\"",
+     .description =
+         "nouns that head a speaker's phrase (bodies, ministries, groups)"},
+    {.key = "pronouns",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"pronouns.tsv\"",
+     .description = "pronouns that may name a speaker"},
+    {.key = "grammar",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"grammar.tsv\"",
+     .description = "function words the frame rules read"},
+    {.key = "demonyms",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"demonyms.tsv\"",
+     .description =
+         "countries and their nationality adjectives, for ministries' names"},
+    {.key = "carry",
+     .type = GLOSSA_OPTION_INTEGER,
+     .default_json = "4",
+     .description =
+         "sentences a pronoun, an office or a running quotation looks back "
+         "for its speaker (1-20)",
+     .minimum = "1",
+     .maximum = "20"},
+    {.key = "max_words",
+     .type = GLOSSA_OPTION_INTEGER,
+     .default_json = "150",
+     .description = "the longest reported content, in tokens (10-10000)",
+     .minimum = "10",
+     .maximum = "10000"},
+    {.key = "trace",
+     .type = GLOSSA_OPTION_BOOLEAN,
+     .default_json = "false",
+     .description = "log every report found, with its speaker, at level debug"},
+    {.key = NULL}};
+
+static const char *config_string(const json_t *config, const char *key)
+{
+    const json_t *v = json_object_get(config, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int config_int(const json_t *config, const char *key, int dflt, int lo,
+                      int hi, char *err, size_t err_size, int *out)
+{
+    const json_t *v = json_object_get(config, key);
+    json_int_t n = json_is_integer(v) ? json_integer_value(v) : dflt;
+    if (n < lo || n > hi) {
+        snprintf(err, err_size, "config \"%s\" must be between %d and %d", key,
+                 lo, hi);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+static void *quotes_create(const glossa_create_args_t *args, char *err,
+                           size_t err_size)
+{
+    qx_files_t files;
+    files.verbs = config_string(args->config, "verbs");
+    files.sources = config_string(args->config, "sources");
+    files.titles = config_string(args->config, "titles");
+    files.heads = config_string(args->config, "heads");
+    files.pronouns = config_string(args->config, "pronouns");
+    files.grammar = config_string(args->config, "grammar");
+    files.demonyms = config_string(args->config, "demonyms");
+    const char *names[] = {files.verbs,   files.sources,  files.titles,
+                           files.heads,   files.pronouns, files.grammar,
+                           files.demonyms};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (!names[k] || !*names[k]) {
+            snprintf(err, err_size, "every data file must be named");
+            return NULL;
+        }
+    state_t *st = calloc(1, sizeof *st);
+    if (!st) {
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    st->host = args->host;
+    const json_t *trace = json_object_get(args->config, "trace");
+    st->trace = json_is_true(trace);
+    if (config_int(args->config, "carry", 4, 1, 20, err, err_size,
+                   &st->settings.carry) ||
+        config_int(args->config, "max_words", 150, 10, 10000, err, err_size,
+                   &st->settings.max_words) ||
+        qx_lexicon_load(args->data_dir, &files, &st->lex, err, err_size)) {
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static uint8_t label_of(const char *s)
+{
+    if (!s)
+        return QE_OTHER;
+    if (!strcmp(s, "PERSON"))
+        return QE_PERSON;
+    if (!strcmp(s, "ORG"))
+        return QE_ORG;
+    if (!strcmp(s, "GPE"))
+        return QE_GPE;
+    if (!strcmp(s, "NORP"))
+        return QE_NORP;
+    if (!strcmp(s, "LOC"))
+        return QE_LOC;
+    return QE_OTHER;
+}
+
+/* The entity spans, or -1 when the layer is malformed. */
+static int read_entities(const json_t *layer, qent_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!json_is_array(layer))
+        return -1;
+    size_t count = json_array_size(layer);
+    if (!count)
+        return 0;
+    qent_t *e = calloc(count, sizeof *e);
+    if (!e)
+        return GLOSSA_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        const json_t *o = json_array_get(layer, i);
+        /* One pass over the span's keys instead of a lookup per field. */
+        const char *key;
+        const json_t *v;
+        json_int_t sa = -1, sb = -1;
+        const char *canonical = NULL, *label = NULL;
+        memset(&e[k], 0, sizeof e[k]);
+        json_object_foreach((json_t *)o, key, v)
+        {
+            switch (key[0]) {
+            case 's':
+                if (!strcmp(key, "start"))
+                    sa = json_is_integer(v) ? json_integer_value(v) : -2;
+                break;
+            case 'e':
+                if (!strcmp(key, "end"))
+                    sb = json_is_integer(v) ? json_integer_value(v) : -2;
+                break;
+            case 'l':
+                if (!strcmp(key, "label"))
+                    label = json_string_value(v);
+                break;
+            case 'c':
+                if (!strcmp(key, "canonical"))
+                    canonical = json_string_value(v);
+                break;
+            case 'r':
+                if (!strcmp(key, "refers_to"))
+                    e[k].refers_to = json_string_value(v);
+                break;
+            case 't':
+                if (!strcmp(key, "text"))
+                    e[k].text = json_string_value(v);
+                break;
+            default:
+                break;
+            }
+        }
+        if (sa == -2 || sb == -2 || !json_is_object(o)) {
+            free(e);
+            return -1;
+        }
+        if (sa < 0 || sb < sa || sb > (json_int_t)UINT32_MAX)
+            continue;
+        e[k].start = (uint32_t)sa;
+        e[k].end = (uint32_t)sb;
+        e[k].label = label_of(label);
+        e[k].canonical = canonical ? canonical : e[k].text;
+        if (e[k].canonical)
+            k++;
+    }
+    *out = e;
+    *n = k;
+    return 0;
+}
+
+typedef struct trace_ctx {
+    const glossa_host_t *host;
+    glossa_ctx_t *ctx;
+} trace_ctx_t;
+
+static void trace_line(void *data, const char *fmt, ...) GLOSSA_PRINTF(2, 3);
+static void trace_line(void *data, const char *fmt, ...)
+{
+    const trace_ctx_t *t = data;
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    t->host->log(t->ctx, GLOSSA_LOG_DEBUG, "%s", buf);
+}
+
+static int add_quote(const glossa_host_t *h, glossa_ctx_t *ctx,
+                     const qinput_t *in, const qquote_t *q)
+{
+    static const char *const KINDS[] = {"reported", "direct"};
+    json_t *span = h->span_add(ctx, q->start, q->end, NULL);
+    if (!span)
+        return -1;
+    int rc = json_object_set_new(span, "kind", json_string(KINDS[q->kind]));
+    rc |= json_object_set_new(span, "speaker",
+                              q->speaker.name ? json_string(q->speaker.name)
+                                              : json_null());
+    if (q->speaker.tok_end > q->speaker.tok_first) {
+        const glossa_token_t *a = &in->tokens[q->speaker.tok_first];
+        const glossa_token_t *b = &in->tokens[q->speaker.tok_end - 1];
+        rc |= json_object_set_new(
+            span, "speaker_text",
+            json_stringn(in->text + a->start, b->end - a->start));
+        rc |= json_object_set_new(span, "speaker_start",
+                                  json_integer(a->cp_start));
+        rc |= json_object_set_new(span, "speaker_end", json_integer(b->cp_end));
+    } else {
+        rc |= json_object_set_new(span, "speaker_text", json_null());
+    }
+    if (q->cue_end > q->cue_first) {
+        const glossa_token_t *a = &in->tokens[q->cue_first];
+        const glossa_token_t *b = &in->tokens[q->cue_end - 1];
+        rc |= json_object_set_new(
+            span, "cue", json_stringn(in->text + a->start, b->end - a->start));
+    } else {
+        rc |= json_object_set_new(span, "cue", json_null());
+    }
+    return rc ? -1 : 0;
+}
+
+static int quotes_annotate(void *state, glossa_ctx_t *ctx)
+{
+    const state_t *st = state;
+    const glossa_host_t *h = st->host;
+    qinput_t in;
+    memset(&in, 0, sizeof in);
+    in.text = h->doc_text(ctx, &in.text_len);
+    in.tokens = h->doc_tokens(ctx, &in.n_tokens);
+    in.sentences = h->doc_sentences(ctx, &in.n_sentences);
+    const json_t *layer = h->doc_layer(ctx, "entities");
+    if (!layer)
+        return h->fail(ctx, "the entities layer is missing");
+    int rc = read_entities(layer, &in.entities, &in.n_entities);
+    if (rc)
+        return h->fail(ctx, "cannot read the entities layer: %s",
+                       rc == GLOSSA_ENOMEM ? "out of memory"
+                                           : "not an array of spans");
+    trace_ctx_t tc = {h, ctx};
+    qresult_t res;
+    rc = quotes_analyze(st->lex, &st->settings, &in, &res,
+                        st->trace ? trace_line : NULL, &tc);
+    for (size_t k = 0; k < res.n && !rc; k++)
+        if (add_quote(h, ctx, &in, &res.quotes[k]))
+            rc = GLOSSA_ENOMEM;
+    qresult_free(&res);
+    free(in.entities);
+    if (rc)
+        return h->fail(ctx, "out of memory");
+    return 0;
+}
+
+static void quotes_destroy(void *state)
+{
+    state_t *st = state;
+    if (!st)
+        return;
+    qx_lexicon_free(st->lex);
+    free(st);
+}
+
+static const char *const INPUTS[] = {"entities", NULL};
+static const char *const KINDS[] = {"direct", "reported", NULL};
+
+/* The fields of a quote, for the output schema (glossa schema). */
+static const glossa_field_t SPAN_FIELDS[] = {
+    {.name = "kind",
+     .type = "string",
+     .description = "direct: the words inside quotation marks; reported: "
+                    "the content of indirect speech",
+     .required = 1,
+     .choices = KINDS},
+    {.name = "speaker",
+     .type = "string|null",
+     .description = "the canonical name of who said it (the Kremlin and "
+                    "capitals as their state), or null when the text does "
+                    "not name a speaker",
+     .required = 1},
+    {.name = "speaker_text",
+     .type = "string",
+     .description = "the words nearest the quote that name the speaker (he, "
+                    "Peskov, the ministry)"},
+    {.name = "speaker_start",
+     .type = "integer",
+     .description = "where speaker_text is (code points)",
+     .minimum = "0"},
+    {.name = "speaker_end",
+     .type = "integer",
+     .description = "where speaker_text ends (code points, exclusive)",
+     .minimum = "0"},
+    {.name = "cue",
+     .type = "string|null",
+     .description = "the reporting verb or source phrase (said, according "
+                    "to); null for a quotation no verb introduces"},
+    {.name = NULL}};
+
+static const glossa_plugin_t DESCRIPTOR = {
+    .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(glossa_plugin_t),
+    .name = "quotes",
+    .version = "0.1.0",
+    .description = "quotations and reported speech with their speaker",
+    .inputs = INPUTS,
+    .create = quotes_create,
+    .annotate = quotes_annotate,
+    .destroy = quotes_destroy,
+    .options = OPTIONS,
+    .span_fields = SPAN_FIELDS,
+};
+
+GLOSSA_PLUGIN_DEFINE(DESCRIPTOR)

@@ -1,0 +1,1213 @@
+/* Speakers: the noun phrase that names one, and whom it names.
+ *
+ * A speaker's phrase is built from entity mentions, titles, head nouns,
+ * determiners, possessives, capitalized words and a few lowercase
+ * modifiers, joined by "of"/"for" ("Spokesperson for the Ministry of
+ * Foreign Affairs of Russia Maria Zakharova") and by "and" between names.
+ * What it names, in order: a person named in it (not a possessor); a
+ * possessor's office ("Pashinyan's office"); an organisation (its
+ * `refers_to` when it has one: the Kremlin speaks for Russia); a
+ * ministry of a named state, composed ("Russia's defence ministry" ->
+ * "Russian Defense Ministry"); an office of a named state, resolved to
+ * the person the text introduced with that title, else the state; a
+ * state or its body; a pronoun, resolved to the last compatible speaker
+ * or subject; an unnamed group (null). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum {
+    N_NONE = 0,
+    N_ENT,
+    N_TITLE,
+    N_HEAD,
+    N_PRON,
+    N_PPRON, /* possessive pronoun */
+    N_CAP,
+    N_NUM,
+    N_DET,
+    N_MOD,
+    N_POSS,
+    N_OF,
+    N_AND
+};
+
+static int is_poss(const qdoc_t *d, uint32_t i)
+{
+    if (i >= d->nt)
+        return 0;
+    if (qd_is(d, i, "'s"))
+        return 1;
+    /* "officials'" : a lone apostrophe right after a word */
+    return (qd_punct(d, i, '\'') || qd_is(d, i, "'")) && i > 0 &&
+           qd_word(d, i - 1) && !(d->tok[i].flags & GLOSSA_TOKEN_SPACE_BEFORE);
+}
+
+static int has_hyphen(const qdoc_t *d, uint32_t i)
+{
+    return memchr(d->text + d->tok[i].start, '-',
+                  d->tok[i].end - d->tok[i].start) != NULL;
+}
+
+static int ncls(const qdoc_t *d, uint32_t i)
+{
+    if (i >= d->nt)
+        return N_NONE;
+    const tinfo_t *t = &d->ti[i];
+    if (t->ent >= 0)
+        return N_ENT;
+    if (is_poss(d, i))
+        return N_POSS;
+    if (t->title)
+        return N_TITLE;
+    if (t->head)
+        return N_HEAD;
+    if (t->pron) {
+        const qx_pronoun_t *p = qd_pronoun(d, i);
+        return p->pcase == QC_POSSESSIVE ? N_PPRON : N_PRON;
+    }
+    uint32_t f = qd_flags(d, i);
+    if (qd_is(d, i, "of") || qd_is(d, i, "for"))
+        return N_OF;
+    if (qd_is(d, i, "and"))
+        return N_AND;
+    if (f & QW_DET)
+        return N_DET;
+    uint32_t tf = d->tok[i].flags;
+    if (tf & GLOSSA_TOKEN_NUMBER)
+        return N_NUM;
+    if (!(tf & GLOSSA_TOKEN_WORD))
+        return N_NONE;
+    if (t->pent)
+        return N_MOD;
+    if ((tf & GLOSSA_TOKEN_UPPER) && !t->verb &&
+        !(f & (QW_AUX | QW_PREP | QW_CONJ | QW_REL | QW_COMP | QW_OPENER |
+               QW_NEG | QW_ADV | QW_NOCLAUSE)))
+        return N_CAP;
+    if ((f & QW_MOD) || (!(tf & GLOSSA_TOKEN_UPPER) && has_hyphen(d, i)))
+        return N_MOD;
+    return N_NONE;
+}
+
+static int anchor(int c)
+{
+    return c == N_ENT || c == N_TITLE || c == N_HEAD || c == N_CAP ||
+           c == N_NUM;
+}
+
+/* An acronym in brackets after a name, "(ISW)": the index of ")" past
+ * it, or 0. */
+static uint32_t paren_after(const qdoc_t *d, uint32_t i, uint32_t hi)
+{
+    if (!qd_punct(d, i, '('))
+        return 0;
+    for (uint32_t k = i + 1; k < hi && k < i + 6; k++) {
+        if (qd_punct(d, k, ')'))
+            return k > i + 1 ? k : 0;
+        int c = ncls(d, k);
+        if (c != N_ENT && c != N_CAP)
+            return 0;
+    }
+    return 0;
+}
+
+uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
+{
+    if (end <= lo || end > d->nt)
+        return end;
+    uint32_t i = end - 1;
+    int c = ncls(d, i);
+    if (c == N_PRON)
+        return i;
+    if (i > lo && ncls(d, i - 1) == N_HEAD && qd_lower_word(d, i) &&
+        !d->ti[i].verb && d->tok[i].end - d->tok[i].start > 4 &&
+        !memcmp(d->text + d->tok[i].end - 3, "ing", 3)) {
+        /* "those fleeing", "people living there" */
+        i--;
+        c = ncls(d, i);
+    }
+    if (qd_punct(d, i, ')')) {
+        uint32_t k = i;
+        while (k > lo && k + 6 > i && !qd_punct(d, k, '('))
+            k--;
+        if (!qd_punct(d, k, '(') || k == lo || paren_after(d, k, end) != i ||
+            !anchor(ncls(d, k - 1)))
+            return end;
+        i = k - 1;
+        c = ncls(d, i);
+    }
+    if (!anchor(c))
+        return end;
+    uint32_t start = i + 1;
+    for (;;) {
+        c = ncls(d, i);
+        int stop = 0;
+        switch (c) {
+        case N_ENT:
+        case N_TITLE:
+        case N_HEAD:
+        case N_CAP:
+        case N_NUM:
+            start = i;
+            break;
+        case N_MOD:
+            if (i + 1 < end && ncls(d, i + 1) != N_OF &&
+                ncls(d, i + 1) != N_AND)
+                start = i;
+            else
+                stop = 1;
+            break;
+        case N_DET:
+        case N_PPRON:
+            start = i;
+            /* "One of these officials": go on only after "of". */
+            if (!(i > lo + 1 && ncls(d, i - 1) == N_OF &&
+                  (anchor(ncls(d, i - 2)) || ncls(d, i - 2) == N_DET)))
+                stop = 1;
+            break;
+        case N_POSS:
+            if (!(i > lo && anchor(ncls(d, i - 1))))
+                stop = 1;
+            break;
+        case N_OF:
+            if (!(i > lo && start == i + 1 &&
+                  (anchor(ncls(d, i - 1)) || ncls(d, i - 1) == N_DET)))
+                stop = 1;
+            break;
+        case N_AND:
+            if (!(i > lo && ncls(d, i - 1) == N_ENT && start == i + 1 &&
+                  (ncls(d, start) == N_ENT || ncls(d, start) == N_DET)))
+                stop = 1;
+            break;
+        default:
+            if (qd_punct(d, i, ')') && i > lo) {
+                uint32_t k = i;
+                while (k > lo && k + 6 > i && !qd_punct(d, k, '('))
+                    k--;
+                if (qd_punct(d, k, '(') && k > lo &&
+                    paren_after(d, k, end) == i && anchor(ncls(d, k - 1))) {
+                    i = k;
+                    break;
+                }
+            }
+            stop = 1;
+            break;
+        }
+        if (stop || i == lo)
+            break;
+        if (d->ti[i - 1].sent != d->ti[i].sent)
+            break;
+        i--;
+    }
+    while (start < end) {
+        c = ncls(d, start);
+        if (c != N_OF && c != N_AND && c != N_POSS)
+            break;
+        start++;
+    }
+    return start;
+}
+
+uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
+{
+    if (start >= hi || start >= d->nt)
+        return start;
+    int c = ncls(d, start);
+    if (c == N_PRON)
+        return start + 1;
+    uint32_t i = start, last = start;
+    int prev = N_NONE;
+    while (i < hi) {
+        c = ncls(d, i);
+        if (c == N_NONE) {
+            uint32_t close = paren_after(d, i, hi);
+            if (close && anchor(prev)) {
+                i = close + 1;
+                last = i;
+                prev = N_CAP;
+                continue;
+            }
+            if (prev == N_HEAD && qd_head(d, i - 1)->hclass == QH_MESSAGE &&
+                (qd_is(d, i, "by") || qd_is(d, i, "from"))) {
+                /* "a statement by the Kremlin", "a letter from Macron" */
+                uint32_t e = qs_np_right(d, i + 1, hi);
+                if (e > i + 1) {
+                    i = e;
+                    last = e;
+                    prev = N_ENT;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (anchor(c)) {
+            i++;
+            last = i;
+        } else if (c == N_DET || c == N_PPRON) {
+            if (!(i == start || prev == N_OF || prev == N_AND ||
+                  prev == N_POSS))
+                break;
+            i++;
+        } else if (c == N_MOD) {
+            i++;
+        } else if (c == N_POSS) {
+            if (!anchor(prev))
+                break;
+            i++;
+        } else if (c == N_OF) {
+            int n = ncls(d, i + 1);
+            /* "Minister of Foreign Affairs", "One of these officials" */
+            if (!((anchor(prev) || (prev == N_DET && i == start + 1)) &&
+                  i + 1 < hi && (anchor(n) || n == N_DET || n == N_PPRON)))
+                break;
+            i++;
+        } else if (c == N_AND) {
+            int n = ncls(d, i + 1);
+            if (!(prev == N_ENT && i + 1 < hi && (n == N_ENT || n == N_DET)))
+                break;
+            i++;
+        } else {
+            break; /* a lone pronoun inside a phrase */
+        }
+        prev = c;
+    }
+    /* "Russian and Azerbaijani languages": nationalities before a noun
+     * that is no speaker are adjectives, not a phrase of their own. */
+    if (last > start && last < hi && qd_lower_word(d, last) &&
+        !d->ti[last].verb &&
+        !(qd_flags(d, last) & (QW_AUX | QW_ADV | QW_NEG | QW_PREP | QW_COMP |
+                               QW_REL | QW_CONJ | QW_TIME))) {
+        int only_norp = 1;
+        for (uint32_t k = start; k < last && only_norp; k++) {
+            const qent_t *e = qd_ent(d, k);
+            /* "Armenians fearing ..." is a plural noun */
+            only_norp = (e && e->label == QE_NORP &&
+                         d->text[d->tok[k].end - 1] != 's') ||
+                        ncls(d, k) == N_AND || ncls(d, k) == N_DET;
+        }
+        if (only_norp)
+            return start;
+    }
+    return last;
+}
+
+int qs_np_anchored(qdoc_t *d, uint32_t s, uint32_t e)
+{
+    for (uint32_t i = s; i < e; i++) {
+        int c = ncls(d, i);
+        if (c == N_ENT || c == N_TITLE || c == N_HEAD || c == N_PRON ||
+            c == N_CAP)
+            return 1;
+    }
+    return 0;
+}
+
+/* Where the subject of sentence s starts: after a leading conjunction, a
+ * dash, and an adverbial that ends with a comma ("On Tuesday, ...",
+ * "In a phone call with X, ..."). QNONE when the sentence has none. */
+/* A dateline opening a sentence: "BAKU, Azerbaijan, January 12 —",
+ * "RIGA, Latvia (Washington Post) —", "STEPANAKERT, JULY 26, AGENCY:".
+ * Returns the first token after it, or `i` when there is none. */
+static uint32_t skip_dateline(qdoc_t *d, uint32_t i, uint32_t end)
+{
+    if (!(d->tok[i].flags & GLOSSA_TOKEN_ALLCAPS) ||
+        !(d->tok[i].flags & GLOSSA_TOKEN_WORD) ||
+        d->tok[i].end - d->tok[i].start < 3)
+        return i;
+    for (uint32_t k = i + 1; k < end && k < i + 14; k++) {
+        if (qd_dash(d, k) || qd_punct(d, k, ':'))
+            return k + 1;
+        if (qd_word(d, k) && !(d->tok[k].flags & GLOSSA_TOKEN_UPPER))
+            return i;
+    }
+    return i;
+}
+
+uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
+{
+    uint32_t i = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    if (before < end)
+        end = before;
+    if (i < end)
+        i = skip_dateline(d, i, end);
+    while (i < end &&
+           (qd_dash(d, i) || (qd_flags(d, i) & QW_CONJ) || qd_punct(d, i, '*')))
+        i++;
+    if (i >= end)
+        return QNONE;
+    uint32_t f = qd_flags(d, i);
+    int adverbial = (f & (QW_OPENER | QW_PREP | QW_TIME)) && !d->ti[i].pron;
+    if (!adverbial && qd_lower_word(d, i + 1) == 0 && qd_word(d, i) &&
+        d->ti[i].ent < 0 && !d->ti[i].title && !d->ti[i].head &&
+        !d->ti[i].pron && qd_punct(d, i + 1, ','))
+        adverbial = 1; /* "Besides," "Meanwhile," a lone word and a comma */
+    if (adverbial) {
+        for (uint32_t k = i + 1; k < end; k++)
+            if (qd_punct(d, k, ',') && d->ti[k].region < 0)
+                return k + 1;
+        return QNONE;
+    }
+    return i;
+}
+
+int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e)
+{
+    for (uint32_t i = s; i < e; i++) {
+        int c = ncls(d, i);
+        if (c == N_ENT || c == N_TITLE || c == N_HEAD || c == N_PRON)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- People introduced with titles -------------------------------------- */
+
+static const char *ent_state(const qent_t *e)
+{
+    if (e->refers_to)
+        return e->refers_to;
+    return (e->label == QE_GPE || e->label == QE_NORP) ? e->canonical : NULL;
+}
+
+static qperson_t *person_get(qdoc_t *d, const char *name)
+{
+    for (size_t k = 0; k < d->n_persons; k++)
+        if (strcmp(d->persons[k].name, name) == 0)
+            return &d->persons[k];
+    return NULL;
+}
+
+static void person_title(qperson_t *p, uint16_t title)
+{
+    for (uint8_t k = 0; k < p->n_titles; k++)
+        if (p->titles[k] == title)
+            return;
+    if (p->n_titles < 6)
+        p->titles[p->n_titles++] = title;
+}
+
+/* Reads the titles before (and in apposition after) each person's
+ * mentions. */
+static int build_persons(qdoc_t *d)
+{
+    d->persons_built = 1;
+    d->persons = calloc(d->ne ? d->ne : 1, sizeof(qperson_t));
+    if (!d->persons)
+        return GLOSSA_ENOMEM;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        if (e->label != QE_PERSON || e->partial || !e->canonical)
+            continue;
+        qperson_t *p = person_get(d, e->canonical);
+        if (!p) {
+            p = &d->persons[d->n_persons++];
+            p->name = e->canonical;
+        }
+        uint32_t s = d->ti[e->tok_first].sent;
+        qd_mark_sentence(d, s);
+        uint32_t first = qd_sent_first(d, s);
+        /* Before the name: titles, states, bodies ("Russian President
+         * Vladimir Putin", "the minister of defence, Pal Jonson,"). */
+        int commas = 0;
+        for (uint32_t i = e->tok_first, n = 0; i > first && n < 12; n++) {
+            i--;
+            if (qd_punct(d, i, ',') && i + 1 == e->tok_first && !commas++)
+                continue;
+            int c = ncls(d, i);
+            if (c == N_ENT) {
+                const qent_t *o = qd_ent(d, i);
+                if (o->label == QE_PERSON)
+                    break;
+                if (!p->state && ent_state(o))
+                    p->state = ent_state(o);
+                if (o->label == QE_ORG && !p->org)
+                    p->org = o->canonical;
+                if (d->ti[i].title) /* "Foreign Ministry Spokeswoman" */
+                    person_title(p,
+                                 d->lex->titles[d->ti[i].title - 1].title_id);
+            } else if (c == N_TITLE) {
+                person_title(p, d->lex->titles[d->ti[i].title - 1].title_id);
+            } else if (c == N_PPRON || c == N_PRON) {
+                break;
+            } else if (c != N_DET && c != N_OF && c != N_POSS && c != N_CAP &&
+                       c != N_MOD && c != N_HEAD) {
+                break;
+            }
+        }
+        /* After it: ", a Yerevan-based political analyst," */
+        uint32_t end = qd_sent_end(d, s);
+        uint32_t i = e->tok_last + 1;
+        if (i < end && qd_punct(d, i, ',')) {
+            for (uint32_t t = i + 1, n = 0; t < end && n < 8; t++, n++) {
+                int c = ncls(d, t);
+                if (c == N_TITLE)
+                    person_title(p,
+                                 d->lex->titles[d->ti[t].title - 1].title_id);
+                else if (c == N_ENT) {
+                    const qent_t *o = qd_ent(d, t);
+                    if (o->label == QE_PERSON)
+                        break;
+                    if (!p->state && ent_state(o))
+                        p->state = ent_state(o);
+                } else if (c != N_DET && c != N_OF && c != N_MOD && c != N_CAP)
+                    break;
+            }
+        }
+    }
+    return 0;
+}
+
+static int title_matches(const qdoc_t *d, const qx_title_t *t, uint16_t have)
+{
+    if (have == t->title_id)
+        return 1;
+    if (!t->generic)
+        return 0;
+    for (size_t k = 0; k < d->lex->n_titles; k++)
+        if (d->lex->titles[k].title_id == have)
+            return d->lex->titles[k].class_id == t->class_id;
+    return 0;
+}
+
+/* The person holding title t (of state/org when given) whose mention is
+ * the last before token pos, else the first after it; or NULL. */
+static const char *person_with_title(qdoc_t *d, const qx_title_t *t,
+                                     const char *state, const char *org,
+                                     uint32_t pos)
+{
+    if (!d->persons_built && build_persons(d))
+        return NULL;
+    const char *best = NULL, *after = NULL;
+    uint32_t best_pos = 0, after_pos = QNONE;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        if (e->label != QE_PERSON || e->partial || !e->canonical)
+            continue;
+        const qperson_t *p = person_get(d, e->canonical);
+        if (!p)
+            continue;
+        int ok = 0;
+        for (uint8_t j = 0; j < p->n_titles && !ok; j++)
+            ok = title_matches(d, t, p->titles[j]);
+        if (!ok)
+            continue;
+        if (state && p->state && strcmp(state, p->state) != 0)
+            continue;
+        if (org && p->org && strcmp(org, p->org) != 0 && !(state && p->state))
+            continue;
+        if (e->tok_first < pos) {
+            if (!best || e->tok_first >= best_pos) {
+                best = p->name;
+                best_pos = e->tok_first;
+            }
+        } else if (e->tok_first < after_pos) {
+            after = p->name;
+            after_pos = e->tok_first;
+        }
+    }
+    if (best || after)
+        return best ? best : after;
+    /* "the Russian president" when the text names Putin but never calls
+     * him president: the last person before it of whom the text says
+     * no title and no other state. */
+    for (size_t k = d->ne; k-- > 0;) {
+        const qent_t *e = &d->ents[k];
+        if (e->label != QE_PERSON || e->partial || !e->canonical ||
+            e->tok_first >= pos)
+            continue;
+        const qperson_t *p = person_get(d, e->canonical);
+        if (!p || p->n_titles || (state && p->state) || (org && p->org))
+            continue;
+        size_t mentions = 0;
+        for (size_t j = 0; j < d->ne; j++)
+            mentions += d->ents[j].label == QE_PERSON && d->ents[j].canonical &&
+                        strcmp(d->ents[j].canonical, p->name) == 0;
+        if (mentions >= 2)
+            return p->name;
+    }
+    return NULL;
+}
+
+/* ---- Classifying a phrase ---------------------------------------------- */
+
+static void set_name(qspeaker_t *spk, const char *name, uint8_t kind)
+{
+    spk->name = name;
+    spk->kind = kind;
+    spk->found = 1;
+}
+
+static void set_unnamed(qspeaker_t *spk, uint8_t plural)
+{
+    spk->name = NULL;
+    spk->kind = QR_GROUP;
+    spk->plural = plural;
+    spk->found = 1;
+}
+
+/* "Russian" for Russia, from the document's own nationality mentions. */
+static const char *demonym(const qdoc_t *d, const char *state)
+{
+    const char *adj = qx_demonym(d->lex, state);
+    if (adj)
+        return adj;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        if (e->label != QE_NORP || !e->canonical || !e->text ||
+            strcmp(e->canonical, state) != 0)
+            continue;
+        size_t n = strlen(e->text);
+        if (n > 1 && e->text[n - 1] != 's' && e->text[0] >= 'A' &&
+            e->text[0] <= 'Z')
+            return e->text;
+    }
+    return NULL;
+}
+
+static int compose(qspeaker_t *spk, const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *s = malloc(n);
+    if (!s)
+        return GLOSSA_ENOMEM;
+    snprintf(s, n, "%s %s", a, b);
+    free(spk->owned);
+    spk->owned = s;
+    set_name(spk, s, QR_BODY);
+    return 0;
+}
+
+enum { CTX_SUBJECTS = 0, CTX_SPEAKERS_FIRST = 1, CTX_SPEAKERS = 2 };
+
+static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
+                           qspeaker_t *out, int depth);
+static int context_speaker_mode(qdoc_t *d, uint32_t pos, uint8_t want,
+                                qspeaker_t *out, int depth, int mode);
+
+/* An acronym the text spells out in brackets, "the Institute for the
+ * Study of War (ISW)": the full name for a mention "ISW" whose canonical
+ * name is the acronym itself. Returns 1 when found, 0 when not, or
+ * GLOSSA_ENOMEM. */
+static int acronym(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
+{
+    const char *acr = org->canonical;
+    size_t n = acr ? strlen(acr) : 0;
+    if (n < 2 || n > 8)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (acr[k] < 'A' || acr[k] > 'Z')
+            return 0;
+    for (uint32_t i = 1; i + 2 < d->nt; i++) {
+        if (!qd_punct(d, i, '(') || !qd_punct(d, i + 2, ')') ||
+            d->tok[i + 1].end - d->tok[i + 1].start != n ||
+            memcmp(d->text + d->tok[i + 1].start, acr, n) != 0)
+            continue;
+        /* Back from "(" over capitalized words and the small words
+         * between them, matching the acronym's letters from its end. */
+        size_t left = n;
+        uint32_t k = i, first_word = i;
+        while (k > 0 && left > 0) {
+            k--;
+            if (!qd_word(d, k) || d->ti[k].sent != d->ti[i].sent)
+                break;
+            if (d->tok[k].flags & GLOSSA_TOKEN_UPPER) {
+                if (d->text[d->tok[k].start] != acr[left - 1])
+                    break;
+                left--;
+                first_word = k;
+            } else if (!(qd_is(d, k, "of") || qd_is(d, k, "for") ||
+                         qd_is(d, k, "the") || qd_is(d, k, "and") ||
+                         qd_is(d, k, "on") || qd_is(d, k, "in"))) {
+                break;
+            }
+        }
+        if (left != 0)
+            continue;
+        size_t len = d->tok[i - 1].end - d->tok[first_word].start;
+        char *name = malloc(len + 1);
+        if (!name)
+            return GLOSSA_ENOMEM;
+        memcpy(name, d->text + d->tok[first_word].start, len);
+        name[len] = '\0';
+        free(spk->owned);
+        spk->owned = name;
+        set_name(spk, name, QR_BODY);
+        return 1;
+    }
+    return 0;
+}
+
+/* "the Prime Minister's Office", "the President's statement": an office
+ * or a message of the title before it speaks for its holder. */
+static int office_of(const qx_head_t *head)
+{
+    return head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE;
+}
+
+/* A person inside an organisation's span, after a title: the entities
+ * layer may take "Foreign Ministry Spokeswoman Maria Zakharova" for one
+ * organisation. The person is the one the document names with that
+ * surname, or the words after the title. Returns 1 when found, 0 when
+ * not, or GLOSSA_ENOMEM. */
+static int name_in_org(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
+{
+    uint32_t t = QNONE;
+    for (uint32_t i = org->tok_first; i < org->tok_last; i++)
+        if (d->ti[i].title && !d->ti[i + 1].title)
+            t = i + 1;
+    if (t == QNONE || t > org->tok_last)
+        return 0;
+    for (uint32_t i = t; i <= org->tok_last; i++)
+        if (!(d->tok[i].flags & GLOSSA_TOKEN_UPPER) || d->ti[i].head ||
+            !qd_word(d, i))
+            return 0;
+    const char *sur = d->text + d->tok[org->tok_last].start;
+    size_t n = d->tok[org->tok_last].end - d->tok[org->tok_last].start;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        size_t cn = e->canonical ? strlen(e->canonical) : 0;
+        if (e->label == QE_PERSON && cn >= n &&
+            !memcmp(e->canonical + cn - n, sur, n) &&
+            (cn == n || e->canonical[cn - n - 1] == ' ')) {
+            set_name(spk, e->canonical, QR_PERSON);
+            return 1;
+        }
+    }
+    size_t len = d->tok[org->tok_last].end - d->tok[t].start;
+    char *name = malloc(len + 1);
+    if (!name)
+        return GLOSSA_ENOMEM;
+    memcpy(name, d->text + d->tok[t].start, len);
+    name[len] = '\0';
+    free(spk->owned);
+    spk->owned = name;
+    set_name(spk, name, QR_PERSON);
+    return 1;
+}
+
+/* The state an organisation belongs to: its refers_to, the country its
+ * canonical name ends with ("Ministry of Foreign Affairs of Russia"), or
+ * the country of the nationality it starts with ("Russian Foreign
+ * Ministry"), as the document's own mentions tell. */
+static const char *org_state(const qdoc_t *d, const qent_t *org)
+{
+    if (org->refers_to)
+        return org->refers_to;
+    const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
+    while (of && strstr(of + 4, " of "))
+        of = strstr(of + 4, " of ");
+    for (size_t k = 0; of && k < d->ne; k++)
+        if (d->ents[k].label == QE_GPE && d->ents[k].canonical &&
+            strcmp(d->ents[k].canonical, of + 4) == 0)
+            return d->ents[k].canonical;
+    uint32_t t0 = org->tok_first;
+    size_t n0 = d->tok[t0].end - d->tok[t0].start;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        if (e->label == QE_NORP && e->text && strlen(e->text) == n0 &&
+            !memcmp(e->text, d->text + d->tok[t0].start, n0))
+            return e->canonical;
+    }
+    return NULL;
+}
+
+/* A ministry in the form the guidelines give its canonical name,
+ * nationality first: "Ministry of Defence of Russia", "Russia's
+ * Ministry of Defense" -> "Russian Defense Ministry". Returns 1 when
+ * composed, 0 when the organisation is no ministry or its state is
+ * unknown, or GLOSSA_ENOMEM. */
+static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
+                    qspeaker_t *spk)
+{
+    const qx_head_t *h = NULL;
+    for (uint32_t i = org->tok_first; i <= org->tok_last && !h; i++) {
+        const qx_head_t *x = qd_head(d, i);
+        if (x && x->hclass == QH_MINISTRY && x->name)
+            h = x;
+    }
+    if (!h)
+        return 0;
+    const char *dem = NULL;
+    /* the organisation's own first word: "Russian Defense Ministry" */
+    uint32_t t0 = org->tok_first;
+    size_t n0 = d->tok[t0].end - d->tok[t0].start;
+    char *own = NULL;
+    if (!qd_head(d, t0) && (d->tok[t0].flags & GLOSSA_TOKEN_UPPER) &&
+        !qd_is(d, t0, "ministry") && n0 < 40) {
+        own = malloc(n0 + 1);
+        if (!own)
+            return GLOSSA_ENOMEM;
+        memcpy(own, d->text + d->tok[t0].start, n0);
+        own[n0] = '\0';
+        int rc = compose(spk, own, h->name);
+        free(own);
+        return rc ? GLOSSA_ENOMEM : 1;
+    }
+    /* "... of Russia" at the end of the canonical name */
+    const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
+    while (of && strstr(of + 4, " of "))
+        of = strstr(of + 4, " of ");
+    if (of)
+        dem = demonym(d, of + 4);
+    /* a nationality or country before it: "the Russian Ministry of
+     * Defense", "Russia's Foreign Ministry" */
+    for (uint32_t i = org->tok_first; !dem && i > np_first;) {
+        i--;
+        const qent_t *e = qd_ent(d, i);
+        if (e && ent_state(e))
+            dem = demonym(d, ent_state(e));
+    }
+    if (!dem)
+        return 0;
+    return compose(spk, dem, h->name) ? GLOSSA_ENOMEM : 1;
+}
+
+/* The same head noun earlier with a name: "these officials" after "White
+ * House officials", "the ministry" after "the Russian Defense Ministry". */
+static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out);
+
+static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
+                    int depth);
+
+/* Resolves a pronoun at token i. */
+static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
+{
+    const qx_pronoun_t *p = qd_pronoun(d, i);
+    uint8_t want = p ? p->kind : QR_PERSON;
+    qspeaker_t got;
+    memset(&got, 0, sizeof got);
+    int rc = context_speaker(d, i, want, &got, depth + 1);
+    if (rc < 0)
+        return rc;
+    if (rc > 0) {
+        spk->name = got.name;
+        free(spk->owned);
+        spk->owned = got.owned;
+        spk->kind = got.kind;
+        spk->plural = got.plural;
+        spk->found = 1;
+        return 1;
+    }
+    free(got.owned);
+    set_unnamed(spk, want == QR_GROUP);
+    return 1;
+}
+
+/* Fills spk for the phrase [s, e). Returns 1 when it names a speaker
+ * (perhaps unnamed), 0 when it cannot be one, or GLOSSA_ENOMEM. */
+static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
+                    int depth)
+{
+    spk->tok_first = s;
+    spk->tok_end = e;
+    spk->found = 0;
+    spk->name = NULL;
+    if (e <= s)
+        return 0;
+    if (e == s + 1 && ncls(d, s) == N_PRON)
+        return resolve_pronoun(d, s, spk, depth);
+
+    const qent_t *person = NULL, *poss_person = NULL, *org = NULL,
+                 *place = NULL, *norp_only = NULL;
+    int n_names = 0, coordinated = 0, ppron = -1;
+    uint32_t head_tok = QNONE, title_tok = QNONE;
+    int32_t last_ent = -1;
+    for (uint32_t i = s; i < e; i++) {
+        int c = ncls(d, i);
+        if (c == N_AND)
+            coordinated = 1;
+        if (c == N_PPRON && ppron < 0 && i == s)
+            ppron = (int)i;
+        if (d->ti[i].head && d->ti[i].head_start)
+            head_tok = i;
+        if (d->ti[i].title && d->ti[i].title_len)
+            title_tok = i;
+        if (c != N_ENT || d->ti[i].ent == last_ent)
+            continue;
+        last_ent = d->ti[i].ent;
+        const qent_t *en = &d->ents[last_ent];
+        uint32_t after = en->tok_last + 1;
+        int possessor = after < e && is_poss(d, after);
+        n_names++;
+        switch (en->label) {
+        case QE_PERSON:
+            if (possessor)
+                poss_person = en;
+            else
+                person = en;
+            break;
+        case QE_ORG:
+            org = en;
+            break;
+        case QE_NORP:
+            norp_only = en;
+            place = en;
+            break;
+        default:
+            place = en;
+            break;
+        }
+    }
+    /* The head is the last head noun after the last name, if any. */
+    const qx_head_t *head = head_tok != QNONE ? qd_head(d, head_tok) : NULL;
+    const qx_title_t *title =
+        title_tok != QNONE ? qd_title(d, title_tok) : NULL;
+    if (head && head->hclass == QH_NONSPEECH)
+        return 0;
+    if (coordinated && n_names >= 2) {
+        set_unnamed(spk, 1);
+        return 1;
+    }
+    if (person) {
+        set_name(spk, person->canonical, QR_PERSON);
+        return 1;
+    }
+    if (head && head->hclass == QH_UNNAMED) {
+        set_unnamed(spk, head->plural);
+        return 1;
+    }
+    if (poss_person) {
+        if (title && !(head && title_tok < head_tok)) {
+            const char *st = NULL;
+            if (!d->persons_built && build_persons(d))
+                return GLOSSA_ENOMEM;
+            const qperson_t *pp = person_get(d, poss_person->canonical);
+            st = pp ? pp->state : NULL;
+            const char *who = person_with_title(d, title, st, NULL, s);
+            if (who && strcmp(who, poss_person->canonical) != 0) {
+                set_name(spk, who, QR_PERSON);
+                return 1;
+            }
+            if (st) {
+                set_name(spk, st, QR_BODY);
+                return 1;
+            }
+        }
+        set_name(spk, poss_person->canonical, QR_PERSON);
+        return 1;
+    }
+    if (org) {
+        int rc = name_in_org(d, org, spk);
+        if (rc)
+            return rc < 0 ? rc : 1;
+        const char *st = org->refers_to;
+        if (title && title_tok > org->tok_last &&
+            (!head || head_tok < title_tok)) {
+            /* "Kremlin spokesman", "the Foreign Ministry representative" */
+            const char *who = person_with_title(
+                d, title, st ? st : org_state(d, org), org->canonical, s);
+            if (who) {
+                set_name(spk, who, QR_PERSON);
+                return 1;
+            }
+        }
+        rc = ministry(d, org, s, spk);
+        if (!rc && !st)
+            rc = acronym(d, org, spk);
+        if (rc)
+            return rc < 0 ? rc : 1;
+        set_name(spk, st ? st : org->canonical, QR_BODY);
+        spk->plural = head ? head->plural : 0;
+        return 1;
+    }
+    if (place) {
+        const char *st = ent_state(place);
+        if (!st)
+            st = place->canonical;
+        if (head && head->hclass == QH_MINISTRY && head->name) {
+            const char *dem = demonym(d, st);
+            if (dem)
+                return compose(spk, dem, head->name) ? GLOSSA_ENOMEM : 1;
+        }
+        if (title && (!head || head_tok < title_tok || office_of(head))) {
+            const char *who = person_with_title(d, title, st, NULL, s);
+            set_name(spk, who ? who : st, who ? QR_PERSON : QR_BODY);
+            return 1;
+        }
+        if (!head && norp_only == place && !title) {
+            /* "Armenians", "Azerbaijanis": people, not the state. */
+            set_unnamed(spk, 1);
+            return 1;
+        }
+        set_name(spk, st, QR_BODY);
+        spk->plural = head ? head->plural : 0;
+        return 1;
+    }
+    if (ppron >= 0 && (title || head)) {
+        /* "his spokesman", "its press service": the possessor's. */
+        qspeaker_t owner;
+        memset(&owner, 0, sizeof owner);
+        int rc = resolve_pronoun(d, (uint32_t)ppron, &owner, depth);
+        if (rc < 0)
+            return rc;
+        if (owner.name && title && owner.kind == QR_PERSON) {
+            if (!d->persons_built && build_persons(d)) {
+                free(owner.owned);
+                return GLOSSA_ENOMEM;
+            }
+            const qperson_t *pp = person_get(d, owner.name);
+            const char *who =
+                person_with_title(d, title, pp ? pp->state : NULL, NULL, s);
+            if (who && strcmp(who, owner.name) != 0) {
+                free(owner.owned);
+                set_name(spk, who, QR_PERSON);
+                return 1;
+            }
+            if (pp && pp->state) {
+                free(owner.owned);
+                set_name(spk, pp->state, QR_BODY);
+                return 1;
+            }
+        }
+        spk->name = owner.name;
+        free(spk->owned);
+        spk->owned = owner.owned;
+        spk->kind = owner.kind;
+        spk->found = 1;
+        return 1;
+    }
+    if (title && (!head || head_tok < title_tok || office_of(head))) {
+        const char *who = person_with_title(d, title, NULL, NULL, s);
+        if (who) {
+            set_name(spk, who, QR_PERSON);
+            return 1;
+        }
+        set_unnamed(spk, 0);
+        return 1;
+    }
+    if (head) {
+        /* "a statement", "an official": someone not named */
+        int indefinite = qd_is(d, s, "a") || qd_is(d, s, "an");
+        if (!indefinite &&
+            (head->hclass == QH_STATE || head->hclass == QH_MINISTRY ||
+             head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE)) {
+            qspeaker_t ante;
+            memset(&ante, 0, sizeof ante);
+            int rc = depth < 2 ? head_antecedent(d, head_tok, &ante) : 0;
+            if (rc < 0)
+                return rc;
+            if (rc == 0 &&
+                (head->hclass == QH_MESSAGE || head->hclass == QH_OFFICE)) {
+                rc = context_speaker_mode(d, s, 0, &ante, depth + 1,
+                                          CTX_SPEAKERS_FIRST);
+                if (rc < 0)
+                    return rc;
+            }
+            if (rc > 0 && ante.name) {
+                spk->name = ante.name;
+                free(spk->owned);
+                spk->owned = ante.owned;
+                spk->kind = ante.kind;
+                spk->plural = head->plural;
+                spk->found = 1;
+                return 1;
+            }
+            free(ante.owned);
+        }
+        set_unnamed(spk, head->plural);
+        return 1;
+    }
+    return 0;
+}
+
+static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
+{
+    uint32_t s0 = d->ti[head_tok].sent;
+    uint32_t lo_s =
+        s0 > (uint32_t)d->set->carry * 2 ? s0 - (uint32_t)d->set->carry * 2 : 0;
+    int16_t want = d->ti[head_tok].head;
+    const qx_head_t *wh = qd_head(d, head_tok);
+    for (uint32_t s = s0 + 1; s-- > lo_s;) {
+        qd_mark_sentence(d, s);
+        uint32_t first = qd_sent_first(d, s);
+        uint32_t end = s == s0 ? head_tok : qd_sent_end(d, s);
+        for (uint32_t i = end; i-- > first;) {
+            if (!d->ti[i].head_start)
+                continue;
+            const qx_head_t *h = qd_head(d, i);
+            if (d->ti[i].head != want &&
+                !(h->hclass == wh->hclass && h->hclass != QH_STATE))
+                continue;
+            uint32_t e = i + d->ti[i].head_len;
+            uint32_t st = qs_np_left(d, e, first);
+            int has_name = 0;
+            for (uint32_t k = st; k < e; k++)
+                has_name |= d->ti[k].ent >= 0;
+            if (!has_name)
+                continue;
+            int rc = classify(d, st, e, out, 2);
+            if (rc != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* ---- Context ----------------------------------------------------------- */
+
+static int compatible(const qspeaker_t *s, uint8_t want)
+{
+    if (!s->found)
+        return 0;
+    switch (want) {
+    case QR_PERSON:
+        return s->kind == QR_PERSON && s->name;
+    case QR_BODY:
+        return s->kind == QR_BODY && !s->plural && s->name;
+    case QR_GROUP:
+        return s->plural || (s->kind == QR_BODY && s->name);
+    default:
+        return 1;
+    }
+}
+
+/* The last speaker or sentence subject before token pos, within the
+ * configured number of sentences, that is compatible with `want` (0:
+ * any). CTX_SUBJECTS weighs speakers and subjects alike (pronouns);
+ * CTX_SPEAKERS_FIRST looks for a speaker over the whole window before
+ * subjects (a quotation that goes on); CTX_SPEAKERS takes speakers only.
+ * Returns 1 with *out filled, 0 for none, or GLOSSA_ENOMEM. */
+static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
+                        int depth, int subjects)
+{
+    uint32_t s0 = d->ti[pos < d->nt ? pos : d->nt - 1].sent;
+    uint32_t carry = (uint32_t)d->set->carry;
+    uint32_t lo_s = s0 > carry ? s0 - carry : 0;
+    for (uint32_t s = s0 + 1; s-- > lo_s;) {
+        const qframe_t *best = NULL;
+        for (size_t k = 0; k < d->n_frames; k++) {
+            const qframe_t *f = &d->frames[k];
+            if (f->sent != s || f->dropped || !f->resolved || f->pos >= pos ||
+                !compatible(&f->spk, want))
+                continue;
+            if (!best || f->pos > best->pos)
+                best = f;
+        }
+        qd_mark_sentence(d, s);
+        uint32_t end = s == s0 ? pos : qd_sent_end(d, s);
+        uint32_t subj = subjects ? qs_subject_start(d, s, end) : QNONE;
+        /* A speaker inside a phrase of the sentence ("a comment by Macron
+         * who said") ranks below the sentence's subject. */
+        int embedded = best && !best->inverted && best->np_first > 0 &&
+                       best->speaker_from < 0 &&
+                       (qd_flags(d, best->np_first - 1) & QW_PREP);
+        if (subj != QNONE && subj < end &&
+            (!best || subj > best->pos || embedded) && d->ti[subj].region < 0) {
+            uint32_t se = qs_np_right(d, subj, end);
+            if (se > subj && qs_np_anchored(d, subj, se)) {
+                qspeaker_t cand;
+                memset(&cand, 0, sizeof cand);
+                int rc = classify(d, subj, se, &cand, depth + 1);
+                if (rc < 0)
+                    return rc;
+                if (rc > 0 && compatible(&cand, want)) {
+                    *out = cand;
+                    return 1;
+                }
+                free(cand.owned);
+            }
+        }
+        if (best) {
+            *out = best->spk;
+            out->owned = NULL;
+            if (best->spk.owned) {
+                out->owned = strdup(best->spk.owned);
+                if (!out->owned)
+                    return GLOSSA_ENOMEM;
+                out->name = out->owned;
+            }
+            return 1;
+        }
+    }
+    if (want != QR_PERSON || !subjects)
+        return 0;
+    /* A person mentioned anywhere in the window. */
+    uint32_t lo_tok = qd_sent_first(d, lo_s);
+    for (size_t k = d->ne; k-- > 0;) {
+        const qent_t *e = &d->ents[k];
+        if (e->tok_first >= pos || e->label != QE_PERSON || e->partial)
+            continue;
+        if (e->tok_first < lo_tok)
+            break;
+        set_name(out, e->canonical, QR_PERSON);
+        return 1;
+    }
+    return 0;
+}
+
+static int context_speaker_mode(qdoc_t *d, uint32_t pos, uint8_t want,
+                                qspeaker_t *out, int depth, int mode)
+{
+    if (depth > 3)
+        return 0;
+    if (mode == CTX_SUBJECTS)
+        return context_pass(d, pos, want, out, depth, 1);
+    int rc = context_pass(d, pos, want, out, depth, 0);
+    if (rc || mode == CTX_SPEAKERS)
+        return rc;
+    return context_pass(d, pos, want, out, depth, 1);
+}
+
+static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
+                           qspeaker_t *out, int depth)
+{
+    return context_speaker_mode(d, pos, want, out, depth, CTX_SUBJECTS);
+}
+
+int qs_resolve(qdoc_t *d, qframe_t *f)
+{
+    if (f->resolved)
+        return 0;
+    f->resolved = 1;
+    if (f->speaker_from >= 0) {
+        qframe_t *g = &d->frames[f->speaker_from];
+        int rc = qs_resolve(d, g);
+        if (rc)
+            return rc;
+        f->spk = g->spk;
+        f->spk.owned = NULL;
+        if (g->spk.owned) {
+            f->spk.owned = strdup(g->spk.owned);
+            if (!f->spk.owned)
+                return GLOSSA_ENOMEM;
+            f->spk.name = f->spk.owned;
+        }
+        return 0;
+    }
+    if (f->how == FH_PASSIVE || f->how == FH_CONTINUE) {
+        qspeaker_t got;
+        memset(&got, 0, sizeof got);
+        int rc = context_speaker_mode(
+            d, f->pos, 0, &got, 1,
+            f->how == FH_PASSIVE ? CTX_SPEAKERS : CTX_SPEAKERS_FIRST);
+        if (rc < 0)
+            return rc;
+        if (rc > 0 && (f->how == FH_CONTINUE ||
+                       d->ti[got.tok_first].line == d->ti[f->pos].line)) {
+            uint32_t a = f->np_first, b = f->np_end;
+            f->spk = got;
+            if (f->how == FH_PASSIVE) {
+                f->spk.tok_first = a;
+                f->spk.tok_end = b;
+            }
+            return 0;
+        }
+        free(got.owned);
+        /* A quotation with no speaker before it may take the next one
+         * (analyze.c). */
+        f->spk.found = f->how == FH_PASSIVE;
+        f->spk.tok_first = f->np_first;
+        f->spk.tok_end = f->np_end;
+        return 0;
+    }
+    if (f->np_end == 0)
+        return 0;
+    int rc = classify(d, f->np_first, f->np_end, &f->spk, 0);
+    if (rc < 0)
+        return rc;
+    f->spk.tok_first = f->np_first;
+    f->spk.tok_end = f->np_end;
+    return 0;
+}
