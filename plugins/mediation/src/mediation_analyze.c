@@ -193,13 +193,13 @@ static med_cues_t read_cues(med_ws_t *ws)
 static void find_frames(med_ws_t *ws, size_t s, med_cues_t *cues,
                         const med_sent_ctx_t *sc, med_speaker_t qs)
 {
-    int they_force = 0;
+    if (med_they_is_force(ws, s))
+        cues->target = cues->force = 1;
     med_find_frames(ws, s);
     med_headline_frame(ws, s);
     med_source_frames(ws, s);
     med_quote_frames(ws, s);
-    cues->target |= med_pronouns_name_target(ws, s, sc, qs, &they_force);
-    cues->force |= they_force;
+    cues->target |= med_pronouns_name_target(ws, s, sc, qs);
 }
 
 /* Records what later sentences read of this one: forces named, the last

@@ -306,12 +306,15 @@ int med_may_be_relevant(const med_ws_t *ws, size_t s);
 /* Does the sentence hold a personal pronoun, "we" or "they"? */
 int med_has_pronoun(const med_ws_t *ws);
 
+/* Marks as the target's force "they" opening a sentence right after one
+ * that named it; 1 when there was one. Before the frames: "they said"
+ * is the target speaking. */
+int med_they_is_force(med_ws_t *ws, size_t s);
 /* Marks as mentions of the target the pronouns that stand for a target
- * person ("he said" after "Putin ..."), "we"/"our" in a quotation whose
- * speaker is the target (needs the frames) and "they" right after the
- * target's force was named (then *force is 1); 1 when there was one. */
+ * person ("he said" after "Putin ...") and "we"/"our" in a quotation whose
+ * speaker is the target (needs the frames); 1 when there was one. */
 int med_pronouns_name_target(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
-                             med_speaker_t qs, int *force);
+                             med_speaker_t qs);
 
 /* Step 3's verdict on sentence s. */
 typedef struct med_relevance {
@@ -332,6 +335,8 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
 void med_find_frames(med_ws_t *ws, size_t s);
 /* The innermost frame whose scope holds word p, or -1. */
 int med_frame_at(const med_ws_t *ws, size_t p);
+/* Is frame f inside frame g (its verb in g's scope, else narrower)? */
+int med_frame_inside(const med_frame_t *f, const med_frame_t *g);
 /* Appends a frame of verb (or cue) v over words [a, b) held by who. */
 void med_frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
                     med_speaker_t who);

@@ -161,6 +161,14 @@ static size_t left_subjects(const med_ws_t *ws, size_t s, size_t v,
             *first = j;
             return 1;
         }
+        /* "they" standing for the target's force speaks for the
+         * target. */
+        if ((x->flags & W_PRON_THEY) && (x->mark & M_FORCE)) {
+            med_speaker_t t = {med_str(ws->m, ws->m->target_name), 1, 0};
+            out[0] = t;
+            *first = j;
+            return 1;
+        }
         if (x->flags & W_RELATIVE) {
             relative = 1;
             continue;
@@ -538,6 +546,18 @@ void med_find_frames(med_ws_t *ws, size_t s)
     }
 }
 
+/* Is frame f inside frame g: its verb within what g reports and not the
+ * other way round ("the press service said: Pashinyan ... expressed
+ * gratitude" holds Pashinyan's report), else the narrower one? */
+int med_frame_inside(const med_frame_t *f, const med_frame_t *g)
+{
+    int f_in_g = f->verb >= g->a && f->verb < g->b;
+    int g_in_f = g->verb >= f->a && g->verb < f->b;
+    if (f_in_g != g_in_f)
+        return f_in_g;
+    return f->b - f->a < g->b - g->a;
+}
+
 /* The innermost frame whose scope holds word p, or -1. */
 int med_frame_at(const med_ws_t *ws, size_t p)
 {
@@ -546,7 +566,7 @@ int med_frame_at(const med_ws_t *ws, size_t p)
         const med_frame_t *f = &ws->frames[i];
         if (p < f->a || p >= f->b)
             continue;
-        if (best < 0 || f->b - f->a < ws->frames[best].b - ws->frames[best].a)
+        if (best < 0 || med_frame_inside(f, &ws->frames[best]))
             best = (int)i;
     }
     return best;

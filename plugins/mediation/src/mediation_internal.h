@@ -58,6 +58,7 @@ typedef uint64_t med_flags_t;
 #define W_UNNAMED          (UINT64_C(1) << 35) /* "media", "protesters" */
 #define W_STATEMENT        (UINT64_C(1) << 36) /* "comment (by)" */
 #define W_CONCEDE_INITIAL  (UINT64_C(1) << 37) /* "while" opening */
+#define W_RELAY            (UINT64_C(1) << 38) /* "(TASS) reports" */
 /* clang-format on */
 
 typedef struct med_entry {

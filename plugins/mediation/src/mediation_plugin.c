@@ -1,6 +1,6 @@
-/* The `mediation` plugin: the host's document, sentences, tokens and
- * `entities` layer in, mediation_core's results out. All the analysis
- * lives in mediation_core (mediation.h); this file only adapts. */
+/* The `mediation` plugin: the host's document, sentences, tokens and its
+ * `entities` and `quotes` layers in, mediation_core's results out. All the
+ * analysis lives in mediation_core (mediation.h); this file only adapts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,11 +130,27 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
         return h->fail(ctx, "cannot read the entities layer: %s",
                        rc == GLOSSA_ENOMEM ? "out of memory" : "not an array");
     doc.entities = ents;
+    /* Without its quotes (the quotes plugin failed on this document) the
+     * analysis still runs, on its own frames. */
+    mediation_quote_t *quotes = NULL;
+    const json_t *qlayer = h->doc_layer(ctx, "quotes");
+    if (qlayer) {
+        rc = mediation_quotes_from_json(qlayer, &quotes, &doc.n_quotes);
+        if (rc) {
+            free(ents);
+            return h->fail(ctx, "cannot read the quotes layer: %s",
+                           rc == GLOSSA_ENOMEM ? "out of memory"
+                                               : "not an array");
+        }
+        doc.quotes = quotes;
+        doc.has_quotes = 1;
+    }
 
     mediation_result_t res;
     rc = mediation_analyze(st->model, &doc, &res, NULL, NULL);
     if (rc) {
         free(ents);
+        free(quotes);
         return h->fail(ctx, "analysis failed: %s",
                        rc == GLOSSA_ENOMEM ? "out of memory"
                                            : "inconsistent segmentation");
@@ -152,6 +168,7 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
      * into the span objects above, so both can go now. */
     mediation_result_free(&res);
     free(ents);
+    free(quotes);
     if (rc)
         return h->fail(ctx, "out of memory");
     return 0;
@@ -166,7 +183,9 @@ static void mediation_destroy(void *state)
     free(st);
 }
 
-static const char *const REQUIRES[] = {"entities", NULL};
+/* The quotes layer gives the holders of what it covers; the analysis
+ * finds the rest with its own reporting frames. */
+static const char *const INPUTS[] = {"entities", "quotes", NULL};
 
 static const char *const POLARITIES[] = {"positive", "negative", "neutral",
                                          NULL};
@@ -225,7 +244,7 @@ static const glossa_plugin_t DESCRIPTOR = {
     .version = "0.1.0",
     .description = "holder-aware sentiment toward a mediator's role "
                    "(default: Russia between Armenia and Azerbaijan)",
-    .requires = REQUIRES,
+    .inputs = INPUTS,
     .create = mediation_create,
     .annotate = mediation_annotate,
     .destroy = mediation_destroy,

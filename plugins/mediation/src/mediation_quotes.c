@@ -87,12 +87,13 @@ static void quote_frame(med_ws_t *ws, size_t a, size_t b, med_speaker_t who)
 /* A reporting verb right at the edge of a quotation is the quotation's
  * cue: the quotes layer's speaker, which a dedicated analysis found, is
  * the verb's too ("Pashinyan, at a meeting with Putin, expressed his
- * complaints..."). */
+ * complaints..."); but whom a pronoun subject is, the analysis tells
+ * from the sentences' subjects ("“...,” he told Pashinyan"). */
 static void adopt_speakers(med_ws_t *ws)
 {
     for (size_t i = 0; i < ws->n_frames; i++) {
         med_frame_t *q = &ws->frames[i];
-        if (!q->quote || q->who.name == med_author)
+        if (!q->quote)
             continue;
         for (size_t k = 0; k < ws->n_frames; k++) {
             med_frame_t *f = &ws->frames[k];
@@ -100,7 +101,13 @@ static void adopt_speakers(med_ws_t *ws)
                 continue;
             int before = f->verb < q->a && q->a - f->verb <= 3;
             int after = f->verb >= q->b && f->verb - q->b <= 3;
-            if (before || after)
+            int pronoun =
+                f->verb > 0 && (ws->w[f->verb - 1].flags & W_PRON_PERSON);
+            if (!before && !after)
+                continue;
+            if (pronoun)
+                q->who = f->who;
+            else
                 f->who = q->who;
         }
     }

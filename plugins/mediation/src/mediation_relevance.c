@@ -69,23 +69,27 @@ int med_has_pronoun(const med_ws_t *ws)
 }
 
 /* Is "they" at word i the subject of a sentence that names no one
- * before it: first in the sentence, after a quotation ("“...,” they
- * said") or after ", and"? */
+ * before it: first in the sentence, after an opening adverbial, after a
+ * quotation ("“...,” they said") or after ", and"? */
 static int they_opens(const med_ws_t *ws, size_t i)
 {
-    for (size_t j = 0; j < i; j++)
-        if (ws->w[j].ent >= 0 && !(ws->w[j].mark & M_QUOTE))
-            return 0;
     if (i == 0)
         return 1;
     const med_word_t *x = &ws->w[i - 1];
+    /* "In a message in Armenian and Russian, they called on ...": after
+     * an opening adverbial phrase. */
+    if (x->punct == P_COMMA && (ws->w[0].flags & W_PREP))
+        return 1;
+    for (size_t j = 0; j < i; j++)
+        if (ws->w[j].ent >= 0 && !(ws->w[j].mark & M_QUOTE))
+            return 0;
     return x->punct == P_CLOSEQ ||
            ((x->flags & W_CONJ) && i >= 2 && ws->w[i - 2].punct == P_COMMA);
 }
 
 /* "they" opening a sentence right after one that named the target's
- * force: that force. */
-static int they_is_force(med_ws_t *ws, size_t s)
+ * force: that force (marked M_TARGET | M_FORCE); 1 when there was one. */
+int med_they_is_force(med_ws_t *ws, size_t s)
 {
     const med_hist_t *prev = s > 0 ? &ws->hist[(s - 1) % MED_HIST] : NULL;
     if (!prev || !prev->valid || !prev->forces)
@@ -102,7 +106,7 @@ static int they_is_force(med_ws_t *ws, size_t s)
 }
 
 int med_pronouns_name_target(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
-                             med_speaker_t qs, int *force)
+                             med_speaker_t qs)
 {
     int target = 0;
     for (size_t i = 0; i < ws->n; i++) {
@@ -114,8 +118,7 @@ int med_pronouns_name_target(med_ws_t *ws, size_t s, const med_sent_ctx_t *sc,
             target = 1;
         }
     }
-    *force = they_is_force(ws, s);
-    return target | *force | we_is_target(ws, sc, qs);
+    return target | we_is_target(ws, sc, qs);
 }
 
 /* The most recent relevant sentence at most `back` sentences before s

@@ -208,6 +208,7 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"unnamed_heads", W_UNNAMED},
         {"statement_heads", W_STATEMENT},
         {"contrast_before_initial", W_CONCEDE_INITIAL},
+        {"relay_verbs", W_RELAY},
         {"relatives", W_RELATIVE},
         {"passive_auxiliaries", W_PASSIVE_AUX},
         {"agent_markers", W_AGENT},

@@ -13,7 +13,7 @@
     exit 77
 }
 
-run_glossa 0 run --pipeline <(echo '{"plugins": ["entities", "mediation"]}') \
+run_glossa 0 run --pipeline <(echo '{"plugins": ["entities", "quotes", "mediation"]}') \
     --threads 2 "$SOURCE_DIR/corpus"
 mv "$TMP/out" "$TMP/run.jsonl"
 run_glossa 0 eval --gold "$SOURCE_DIR/tests/gold" --layer mediation \
