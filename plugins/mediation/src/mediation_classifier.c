@@ -94,11 +94,11 @@ int med_classify(const mediation_model_t *m, const double *x, double *prob)
     double sum = 0;
     for (int k = 0; k < 3; k++)
         sum += prob[k] = exp(z[k] - zmax);
-    int best = 1; /* ties go to neutral */
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 3; k++)
         prob[k] /= sum;
+    int best = 1; /* ties go to neutral */
+    for (int k = 0; k < 3; k++)
         if (prob[k] > prob[best])
             best = k;
-    }
     return best;
 }
