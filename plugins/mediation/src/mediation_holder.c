@@ -53,6 +53,15 @@ void med_assign_holders(med_ws_t *ws, const med_sent_ctx_t *sc)
                          ((ws->w[c->pos].mark & M_QUOTE) || sc->statement))
                           ? -2
                           : -1);
+        /* The target's own words of blame ("the statements are
+         * destructive", "no one may insult our peacekeepers") are aimed at
+         * its critics: they defend its role. Its domain cues ("losing
+         * influence") keep their sign. */
+        int by_target = f >= 0 ? ws->frames[f].who.target : 0;
+        if (!c->domain && c->v < 0 && by_target) {
+            c->v *= (float)w->target_defense;
+            med_tracef(ws, "  the target's own blame, a defence: %+.3f", c->v);
+        }
     }
 }
 

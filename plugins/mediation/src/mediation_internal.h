@@ -121,6 +121,7 @@ typedef struct med_weights {
     int scare_quote_max_words;
     double scare_quote_positive, scare_quote_negative, scare_quote_role;
     double combine_rest;
+    double target_defense; /* a general negative word the target holds */
     /* Scores are snapped to these magnitudes (the annotators' weak,
      * moderate and strong) when n_levels > 0. */
     double levels[MED_MAX_LEVELS];

@@ -122,7 +122,9 @@ static double contrast(const med_ws_t *ws, const med_sent_ctx_t *sc, size_t p)
     double f = 1.0;
     if (sc->contrast_at < ws->n)
         f *= p < sc->contrast_at ? w->contrast_weak : w->contrast_strong;
-    if (sc->concede_a < sc->concede_b)
+    /* A cue that is the concession itself ("despite the peacekeepers'
+     * presence") is not weakened by it. */
+    if (sc->concede_a < sc->concede_b && p != sc->concede_a)
         f *= (p >= sc->concede_a && p < sc->concede_b) ? w->contrast_weak
                                                        : w->contrast_strong;
     return f;

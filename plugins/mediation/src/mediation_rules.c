@@ -86,6 +86,7 @@ static const weight_spec_t WEIGHTS[] = {
     WEIGHT(scare_quote_negative, -2, 2),
     WEIGHT(scare_quote_role, -1, 1),
     WEIGHT(combine_rest, 0, 2),
+    WEIGHT(target_defense, -2, 2),
 };
 
 void med_weights_default(med_weights_t *w)
@@ -108,6 +109,7 @@ void med_weights_default(med_weights_t *w)
     w->scare_quote_negative = 0.5;
     w->scare_quote_role = -0.3;
     w->combine_rest = 0.1;
+    w->target_defense = 1.0;
 }
 
 static int load_levels(med_loader_t *L, const char *path, json_t *levels)
