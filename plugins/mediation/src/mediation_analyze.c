@@ -86,7 +86,7 @@ static med_speaker_t quoted_speaker(const med_ws_t *ws, size_t s,
     uint32_t tf = d->tokens[d->sentences[s].token_first].flags;
     int paragraph = (tf & GLOSSA_TOKEN_PARAGRAPH_BEFORE) != 0;
     int line = (tf & GLOSSA_TOKEN_NEWLINE_BEFORE) != 0;
-    med_speaker_t qs = {NULL, 0, 0};
+    med_speaker_t qs = {NULL, 0, 0, 0};
     sc->quoted_speaker = 0;
     sc->statement = 0;
     /* A document that is one statement: all of it is its speaker's. */
@@ -153,17 +153,6 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
         med_tracef(ws, "  frame \"%.*s\" speaker=%s scope=[%u,%u)",
                    (int)ws->w[f->verb].len, med_wtext(ws, &ws->w[f->verb]),
                    f->who.name, f->a, f->b);
-    }
-}
-
-/* Remembers the last target person the sentence names. */
-static void note_target_people(med_ws_t *ws)
-{
-    for (size_t i = 0; i < ws->n; i++) {
-        int32_t e = ws->w[i].ent;
-        if (e >= 0 && ws->einfo[e].target &&
-            ws->doc->entities[e].label == MEDIATION_PERSON)
-            ws->last_target_person = med_entity_speaker(ws, e);
     }
 }
 
@@ -234,7 +223,6 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
         med_look_up(ws, 0, 16);
         med_find_statement(ws);
     }
-    note_target_people(ws);
     int forced = ws->probe && ws->probe->force && ws->probe->force[s];
     if (!forced && !med_may_be_relevant(ws, s)) {
         med_look_up_after_names(ws);
@@ -244,7 +232,6 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     }
     med_cues_t cues = read_cues(ws);
     med_sent_ctx_t sc;
-    med_sentence_context(ws, &sc);
     med_speaker_t qs = quoted_speaker(ws, s, continues_quote, prev, &sc);
     ws->n_frames = 0;
     if (cues.target || med_has_pronoun(ws) || cues.anaphor || forced)
@@ -261,8 +248,10 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
         trace_sentence(ws, s, &cues, &rel);
     if (!rel.relevant) {
         /* A forced sentence is judged for its features only. */
-        if (forced)
+        if (forced) {
+            med_sentence_context(ws, &sc);
             med_judge(ws, &sc, qs);
+        }
         return 0;
     }
     h->relevant = 1;
@@ -270,6 +259,7 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     h->had_target = 1;
 
     const glossa_sentence_t *sent = &ws->doc->sentences[s];
+    med_sentence_context(ws, &sc);
     med_verdict_t v = med_judge(ws, &sc, qs);
     mediation_span_t sp = {(uint32_t)s, sent->cp_start, sent->cp_end,
                            v.polarity,  v.score,        v.holder.name};

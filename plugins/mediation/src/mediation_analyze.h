@@ -87,6 +87,7 @@ typedef struct med_speaker {
     const char *name;
     uint8_t target; /* the speaker is the target or a target person */
     uint8_t person;
+    uint8_t party; /* a party of the conflict or one of its people */
 } med_speaker_t;
 
 /* A reporting or stance verb with its speaker and the words it reports. */

@@ -75,6 +75,13 @@ int med_load_classifier(med_loader_t *L, const char *path)
         if (!rc)
             c->bias[k] = json_number_value(bk);
     }
+    /* Standardisation folded into the weights: w (x - mean) scale =
+     * (w scale) x - w scale mean. */
+    for (int k = 0; !rc && k < 3; k++)
+        for (size_t i = 0; i < c->n; i++) {
+            c->w[k][i] *= c->scale[i];
+            c->bias[k] -= c->w[k][i] * c->mean[i];
+        }
     c->loaded = !rc;
     json_decref(root);
     return rc;
@@ -83,22 +90,22 @@ int med_load_classifier(med_loader_t *L, const char *path)
 int med_classify(const mediation_model_t *m, const double *x, double *prob)
 {
     const med_classifier_t *c = &m->clf;
-    double z[3], zmax = -INFINITY;
+    double z[3];
+    int best = 1; /* ties go to neutral */
     for (int k = 0; k < 3; k++) {
         z[k] = c->bias[k];
         for (size_t i = 0; i < c->n; i++)
-            z[k] += c->w[k][i] * (x[c->feature[i]] - c->mean[i]) * c->scale[i];
-        if (z[k] > zmax)
-            zmax = z[k];
+            z[k] += c->w[k][i] * x[c->feature[i]];
     }
-    double sum = 0;
     for (int k = 0; k < 3; k++)
-        sum += prob[k] = exp(z[k] - zmax);
-    for (int k = 0; k < 3; k++)
-        prob[k] /= sum;
-    int best = 1; /* ties go to neutral */
-    for (int k = 0; k < 3; k++)
-        if (prob[k] > prob[best])
+        if (z[k] > z[best])
             best = k;
+    if (prob) {
+        double sum = 0;
+        for (int k = 0; k < 3; k++)
+            sum += prob[k] = exp(z[k] - z[best]);
+        for (int k = 0; k < 3; k++)
+            prob[k] /= sum;
+    }
     return best;
 }

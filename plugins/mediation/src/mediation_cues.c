@@ -91,7 +91,8 @@ void med_match_patterns(med_ws_t *ws)
 /* Who owns the force word at a: 1 the target ("Russian troops",
  * "Russia's contingent", "Moscow's peacekeeping force"), -1 someone else
  * ("Turkish troops", "Azerbaijan's forces"), 2 a possessive ("their
- * forces"), 0 nobody named ("the troops", "a force of 2,000"). */
+ * forces"), 3 a force named before ("the contingent", "these supposed
+ * peacekeepers"), 0 nobody named ("a force of 2,000"). */
 static int force_owner(const med_ws_t *ws, size_t a)
 {
     size_t j = a;
@@ -107,6 +108,8 @@ static int force_owner(const med_ws_t *ws, size_t a)
             return -1;
         if (x->flags & W_POSSESSIVE)
             return 2;
+        if (x->flags & W_DEFINITE)
+            return 3;
         if (x->punct != P_NONE || (x->flags & W_DET))
             return 0;
         j--;
@@ -199,7 +202,11 @@ med_cues_t med_apply_hits(med_ws_t *ws)
         int owner = force_owner(ws, x->a);
         if (owner == 2)
             continue;
-        if (owner > 0) {
+        if (owner == 3) {
+            c.anaphor = c.force_anaphor = 1;
+            for (size_t i = x->a; i < x->b; i++)
+                ws->w[i].mark |= M_CUE;
+        } else if (owner > 0) {
             c.force = 1;
             for (size_t i = x->a; i < x->b; i++)
                 ws->w[i].mark |= M_CUE;

@@ -54,7 +54,7 @@ med_speaker_t med_np_speaker(const med_ws_t *ws, size_t i)
     size_t after = med_ent_last(ws, i) + 1;
     for (size_t k = after; k < ws->n && k < after + 2; k++)
         if (ws->w[k].flags & W_UNNAMED) {
-            med_speaker_t people = {med_author, 0, 0};
+            med_speaker_t people = {med_author, 0, 0, 0};
             return people;
         }
     /* "Armenians", "Azeris": the same. */
@@ -62,7 +62,7 @@ med_speaker_t med_np_speaker(const med_ws_t *ws, size_t i)
     if (lab == MEDIATION_NORP && last->len > 3 &&
         med_wtext(ws, last)[last->len - 1] == 's' &&
         !(ws->doc->tokens[last->tok].flags & GLOSSA_TOKEN_ALLCAPS)) {
-        med_speaker_t people = {med_author, 0, 0};
+        med_speaker_t people = {med_author, 0, 0, 0};
         return people;
     }
     return sp;
@@ -164,7 +164,7 @@ static size_t left_subjects(const med_ws_t *ws, size_t s, size_t v,
         /* "they" standing for the target's force speaks for the
          * target. */
         if ((x->flags & W_PRON_THEY) && (x->mark & M_FORCE)) {
-            med_speaker_t t = {med_str(ws->m, ws->m->target_name), 1, 0};
+            med_speaker_t t = {med_str(ws->m, ws->m->target_name), 1, 0, 0};
             out[0] = t;
             *first = j;
             return 1;
@@ -507,7 +507,7 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
         /* "Western diplomats questioned whether...": nobody named, but
          * the doubt still reverses what it holds, as the author
          * reports it. */
-        med_speaker_t unnamed = {med_author, 0, 0};
+        med_speaker_t unnamed = {med_author, 0, 0, 0};
         med_frame_push(ws, v, v, forward_end(ws, v), unnamed);
         return;
     }

@@ -73,7 +73,7 @@ static med_speaker_t holder_of(const med_ws_t *ws, const med_contrib_t *c,
         return ws->frames[c->holder].who;
     if (c->holder == -2)
         return quote_speaker;
-    med_speaker_t author = {med_author, 0, 0};
+    med_speaker_t author = {med_author, 0, 0, 0};
     return author;
 }
 
@@ -89,7 +89,7 @@ med_speaker_t med_winning_holder(const med_ws_t *ws, double sign,
     /* Summed by speaker: two frames of one speaker ("Yerevan accusing
      * Moscow of “abandonment”") hold together. */
     double best = 0;
-    med_speaker_t winner = {med_author, 0, 0};
+    med_speaker_t winner = {med_author, 0, 0, 0};
     for (size_t i = 0; i < ws->n_contribs; i++) {
         const med_contrib_t *c = &ws->contribs[i];
         if (c->v * sign <= 0)
@@ -158,6 +158,6 @@ med_speaker_t med_reporter(const med_ws_t *ws, const med_sent_ctx_t *sc,
         return ws->frames[best].who;
     if (sc->quoted_speaker)
         return quote_speaker;
-    med_speaker_t author = {med_author, 0, 0};
+    med_speaker_t author = {med_author, 0, 0, 0};
     return author;
 }

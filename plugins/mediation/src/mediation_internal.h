@@ -59,6 +59,7 @@ typedef uint64_t med_flags_t;
 #define W_STATEMENT        (UINT64_C(1) << 36) /* "comment (by)" */
 #define W_CONCEDE_INITIAL  (UINT64_C(1) << 37) /* "while" opening */
 #define W_RELAY            (UINT64_C(1) << 38) /* "(TASS) reports" */
+#define W_DEFINITE         (UINT64_C(1) << 39) /* the, this, these */
 /* clang-format on */
 
 typedef struct med_entry {
@@ -146,6 +147,8 @@ typedef struct med_classifier {
     size_t n;                      /* features it reads */
     int feature[MED_MAX_FEATURES]; /* which, by index */
     double mean[MED_MAX_FEATURES], scale[MED_MAX_FEATURES];
+    /* Weights and biases with the standardisation folded in: the score
+     * of class k is bias[k] + sum w[k][i] x[feature[i]]. */
     double w[3][MED_MAX_FEATURES];
     double bias[3];
 } med_classifier_t;
@@ -195,9 +198,12 @@ struct mediation_model {
     int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
 
     uint32_t target_name; /* pool offset; 0 until a profile names one */
-    /* Canonical names of the target's bodies, as globs with one '*'
-     * ("* of Russia"): pool offsets. */
-    uint32_t bodies[MED_MAX_BODIES];
+    /* Canonical names of the target's bodies, globs with one '*' ("* of
+     * Russia"): what comes before and after the star. */
+    struct {
+        uint32_t pre, post; /* pool offsets */
+        uint16_t pre_len, post_len;
+    } bodies[MED_MAX_BODIES];
     size_t n_bodies;
     /* The stance classes the cues name, in order of first use: pool
      * offsets. */
@@ -216,7 +222,8 @@ int med_feature_index(const mediation_model_t *m, const char *name);
 /* The names of the fixed features, by index. */
 extern const char *const med_feature_names[MED_N_FEATURES];
 /* Scores features x (indexed as med_feature_index gives): the class
- * (0 negative, 1 neutral, 2 positive) and the probabilities in prob[3]. */
+ * (0 negative, 1 neutral, 2 positive), and the probabilities in prob[3]
+ * when prob is not NULL. */
 int med_classify(const mediation_model_t *m, const double *x, double *prob);
 
 static inline const char *med_str(const mediation_model_t *m, uint32_t off)

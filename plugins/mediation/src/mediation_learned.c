@@ -75,17 +75,13 @@ int med_feature_index(const mediation_model_t *m, const char *name)
 }
 
 /* The feature of a holder's kind. */
-static int holder_feature(const med_ws_t *ws, med_speaker_t h)
+static int holder_feature(med_speaker_t h)
 {
     if (!h.name || h.name == med_author || strcmp(h.name, med_author) == 0)
         return F_HOLDER_AUTHOR;
     if (h.target)
         return F_HOLDER_TARGET;
-    for (size_t i = 0; i < ws->doc->n_entities; i++)
-        if (ws->einfo[i].party && ws->einfo[i].holder &&
-            strcmp(ws->einfo[i].holder, h.name) == 0)
-            return F_HOLDER_PARTY;
-    return F_HOLDER_OTHER;
+    return h.party ? F_HOLDER_PARTY : F_HOLDER_OTHER;
 }
 
 /* The speaker holding contribution c: a frame's, the quote's, or none. */
@@ -127,7 +123,7 @@ size_t med_features(const med_ws_t *ws, const med_sent_ctx_t *sc,
     size_t n = MED_N_FEATURES + ws->m->n_classes;
     memset(x, 0, n * sizeof(*x));
     add_contributions(ws, qs, x);
-    x[holder_feature(ws, rule->holder)] = 1;
+    x[holder_feature(rule->holder)] = 1;
     size_t quoted = 0;
     for (size_t i = 0; i < ws->n; i++) {
         const med_word_t *w = &ws->w[i];
@@ -175,10 +171,11 @@ void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,
     if (!ws->m->clf.loaded)
         return;
     double prob[3];
-    int k = med_classify(ws->m, x, prob);
+    int k = med_classify(ws->m, x, ws->trace ? prob : NULL);
     mediation_polarity_t p = (mediation_polarity_t)(k - 1);
-    med_tracef(ws, "  learned: %.2f %.2f %.2f -> %s", prob[0], prob[1], prob[2],
-               mediation_polarity_name(p));
+    if (ws->trace)
+        med_tracef(ws, "  learned: %.2f %.2f %.2f -> %s", prob[0], prob[1],
+                   prob[2], mediation_polarity_name(p));
     if (p == v->polarity)
         return;
     v->polarity = p;

@@ -299,7 +299,7 @@ med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
             neg -= v;
     }
     double net = pos - neg;
-    med_verdict_t out = {MEDIATION_NEUTRAL, 0.0, {med_author, 0, 0}};
+    med_verdict_t out = {MEDIATION_NEUTRAL, 0.0, {med_author, 0, 0, 0}};
     if (fabs(net) >= ws->m->settings.threshold) {
         double sign = net > 0 ? 1.0 : -1.0;
         double mag = snap(&ws->m->w, strength(ws, sign, sign > 0 ? neg : pos));

@@ -55,7 +55,16 @@ static int add_body(med_loader_t *L, const char *glob, void *ud)
     if (L->m->n_bodies == MED_MAX_BODIES)
         return med_fail(L, GLOSSA_ECONFIG, "%s: more than %d \"bodies\"", path,
                         MED_MAX_BODIES);
-    return med_pool_add(L, glob, strlen(glob), &L->m->bodies[L->m->n_bodies++]);
+    size_t i = L->m->n_bodies++;
+    size_t pre = (size_t)(star - glob), post = strlen(star + 1);
+    L->m->bodies[i].pre_len = (uint16_t)pre;
+    L->m->bodies[i].post_len = (uint16_t)post;
+    if (pre > 255 || post > 255)
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"bodies\": glob too long",
+                        path);
+    if (med_pool_add(L, glob, pre, &L->m->bodies[i].pre))
+        return L->rc;
+    return med_pool_add(L, star + 1, post, &L->m->bodies[i].post);
 }
 
 static int set_neutral(med_loader_t *L, const char *word, void *ud)

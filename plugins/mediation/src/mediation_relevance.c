@@ -11,6 +11,21 @@
  * word that may start a target stand-in, a pronoun that may name the
  * target, or a relevant sentence before it (anaphors). This test reads
  * no table, so that most sentences of a long document cost little. */
+/* Could pronoun entry e at word x stand for the target here? "he" only
+ * once a target person was named, "we" only inside a quotation or a
+ * statement, "they" only right after the target's force was named. */
+static int pronoun_may_name_target(const med_ws_t *ws, size_t s,
+                                   const med_entry_t *e, const med_word_t *x)
+{
+    if ((e->flags & W_PRON_PERSON) && ws->last_target_person.name)
+        return 1;
+    if ((e->flags & W_PRON_WE) && ((x->mark & M_QUOTE) || ws->doc_speaker.name))
+        return 1;
+    return (e->flags & W_PRON_THEY) && s > 0 &&
+           ws->hist[(s - 1) % MED_HIST].valid &&
+           ws->hist[(s - 1) % MED_HIST].forces;
+}
+
 int med_may_be_relevant(const med_ws_t *ws, size_t s)
 {
     const mediation_model_t *m = ws->m;
@@ -32,7 +47,8 @@ int med_may_be_relevant(const med_ws_t *ws, size_t s)
         for (size_t p = 0; p < m->n_pronouns; p++) {
             const med_entry_t *e = &m->entries[m->pronouns[p]];
             if (e->len == x->len &&
-                memcmp(m->pool + e->key, med_wtext(ws, x), x->len) == 0)
+                memcmp(m->pool + e->key, med_wtext(ws, x), x->len) == 0 &&
+                pronoun_may_name_target(ws, s, e, x))
                 return 1;
         }
     }
@@ -229,9 +245,11 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * ("Russian troops") is in the role where the conflict is spoken of. */
     /* Where the target only reports on another mediator ("Lavrov said
      * the meeting in Washington..."), its cues are about that one. */
-    int other = only_speaks(ws) && names_other_actor(ws);
-    int stance = r.context_ok && !other && stance_on_target(ws);
-    int context = cues->context && r.context_ok && !cues->bilateral && !other;
+    int stance = r.context_ok && stance_on_target(ws);
+    int context = cues->context && r.context_ok && !cues->bilateral;
+    if ((stance || context) && !cues->role && only_speaks(ws) &&
+        names_other_actor(ws))
+        stance = context = 0;
     /* The heading of a statement document names its speaker, not a role. */
     if (s == 0 && ws->doc_speaker.name && !cues->role)
         return r;

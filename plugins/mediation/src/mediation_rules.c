@@ -205,6 +205,7 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"generic_titles", W_TITLE | W_GENERIC_TITLE},
         {"determiners", W_DET},
         {"possessives", W_POSSESSIVE},
+        {"definite_determiners", W_DEFINITE},
         {"object_verbs", W_OBJECT_VERB},
         {"prepositions", W_PREP},
         {"unnamed_heads", W_UNNAMED},

@@ -25,21 +25,18 @@ static int same_name(const char *a, const char *b)
     return a && b && (a == b || strcmp(a, b) == 0);
 }
 
-/* Does name match glob (one '*')? */
-static int glob_match(const char *glob, const char *name)
-{
-    const char *star = strchr(glob, '*');
-    size_t pre = (size_t)(star - glob), post = strlen(star + 1);
-    size_t n = strlen(name);
-    return n > pre + post && strncmp(name, glob, pre) == 0 &&
-           strcmp(name + n - post, star + 1) == 0;
-}
-
 int med_is_target_body(const mediation_model_t *m, const char *name)
 {
-    for (size_t i = 0; i < m->n_bodies; i++)
-        if (glob_match(med_str(m, m->bodies[i]), name))
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_bodies; i++) {
+        if (!n)
+            n = strlen(name);
+        size_t pre = m->bodies[i].pre_len, post = m->bodies[i].post_len;
+        if (n > pre + post &&
+            memcmp(name, med_str(m, m->bodies[i].pre), pre) == 0 &&
+            memcmp(name + n - post, med_str(m, m->bodies[i].post), post) == 0)
             return 1;
+    }
     return 0;
 }
 
@@ -63,7 +60,7 @@ void med_classify_entities(med_ws_t *ws)
             med_flags_t lf = last ? last->flags : 0;
             ei->target = (f & N_TARGET) || (lf & N_TARGET_PERSON);
             ei->party = (f & N_PARTY) || (lf & N_PARTY_PERSON);
-        } else if (!(f & N_TARGET) &&
+        } else if (!(f & N_TARGET) && en->label == MEDIATION_ORG &&
                    med_is_target_body(ws->m, en->canonical)) {
             /* A body speaks under its own name. */
             ei->target = 1;
@@ -81,7 +78,8 @@ void med_classify_entities(med_ws_t *ws)
 med_speaker_t med_entity_speaker(const med_ws_t *ws, int32_t ent)
 {
     med_speaker_t s = {ws->einfo[ent].holder, ws->einfo[ent].target,
-                       ws->doc->entities[ent].label == MEDIATION_PERSON};
+                       ws->doc->entities[ent].label == MEDIATION_PERSON,
+                       ws->einfo[ent].party};
     return s;
 }
 

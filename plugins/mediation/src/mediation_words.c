@@ -113,8 +113,13 @@ int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
             ec++;
         if (ec < d->n_entities && d->entities[ec].start < t->cp_end) {
             x->ent = (int32_t)ec;
-            if (ws->einfo[ec].target)
+            if (ws->einfo[ec].target) {
                 x->mark |= M_TARGET;
+                /* "the Russian president" later may be this person. */
+                if (d->entities[ec].label == MEDIATION_PERSON)
+                    ws->last_target_person =
+                        med_entity_speaker(ws, (int32_t)ec);
+            }
             has_party |= ws->einfo[ec].party;
         }
 
