@@ -100,6 +100,9 @@ typedef struct med_frame {
     uint8_t off_target;
     uint8_t quote;  /* a span of the quotes layer, not a verb's */
     uint8_t source; /* a headline's or a stance noun's source */
+    /* A quote's speaker phrase in this sentence: words [spk_a, spk_b),
+     * empty when it is elsewhere. */
+    uint16_t spk_a, spk_b;
     med_speaker_t who;
 } med_frame_t;
 

@@ -304,6 +304,7 @@ void med_frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
     med_frame_t *f = &ws->frames[ws->n_frames++];
     f->quote = 0;
     f->source = 0;
+    f->spk_a = f->spk_b = 0;
     f->verb = (uint16_t)v;
     f->a = (uint16_t)a;
     f->b = (uint16_t)b;

@@ -111,11 +111,15 @@ med_speaker_t med_winning_holder(const med_ws_t *ws, double sign,
 
 /* Does f rather than g report the sentence: the outer of the two, but an
  * outlet's relay ("..., TASS reports") only when nothing else does? */
+static int is_relay(const med_ws_t *ws, const med_frame_t *f)
+{
+    return !f->quote && !f->source && (ws->w[f->verb].flags & W_RELAY);
+}
+
 static int outer_reporter(const med_ws_t *ws, const med_frame_t *f,
                           const med_frame_t *g)
 {
-    int f_relay = !f->quote && (ws->w[f->verb].flags & W_RELAY);
-    int g_relay = !g->quote && (ws->w[g->verb].flags & W_RELAY);
+    int f_relay = is_relay(ws, f), g_relay = is_relay(ws, g);
     if (f_relay != g_relay)
         return g_relay;
     return med_frame_inside(g, f);
@@ -146,6 +150,16 @@ med_speaker_t med_reporter(const med_ws_t *ws, const med_sent_ctx_t *sc,
         if (best < 0 || outer_reporter(ws, f, &ws->frames[best]))
             best = (int)i;
     }
+    /* An outlet relaying the report ("..., said Peskov, TASS reports")
+     * reports the sentence only when no one else does. */
+    if (best >= 0 && is_relay(ws, &ws->frames[best]))
+        for (size_t i = 0; i < ws->n_frames; i++)
+            if (!ws->frames[i].quote && !ws->frames[i].source &&
+                !is_relay(ws, &ws->frames[i]) &&
+                ws->frames[i].who.name != med_author) {
+                best = (int)i;
+                break;
+            }
     for (size_t i = 0; i < ws->n_frames && best < 0; i++)
         if (ws->frames[i].quote &&
             2 * (size_t)(ws->frames[i].b - ws->frames[i].a) >= ws->n)

@@ -71,15 +71,38 @@ void med_classify_quotes(med_ws_t *ws)
 }
 
 /* Pushes a frame of the quote's speaker over words [a, b). */
-static void quote_frame(med_ws_t *ws, size_t a, size_t b, med_speaker_t who)
+/* The words [*a, *b) of the sentence inside code points [start, end);
+ * *a == *b when none. */
+static void words_in(const med_ws_t *ws, uint32_t start, uint32_t end,
+                     size_t *a, size_t *b)
 {
+    *a = *b = 0;
+    for (size_t k = 0; k < ws->n; k++) {
+        const glossa_token_t *t = &ws->doc->tokens[ws->w[k].tok];
+        if (t->cp_start < start || t->cp_end > end)
+            continue;
+        if (*b == 0)
+            *a = k;
+        *b = k + 1;
+    }
+}
+
+/* Pushes a frame of quote q (speaker who) over the words it covers. */
+static void quote_frame(med_ws_t *ws, const mediation_quote_t *q,
+                        med_speaker_t who)
+{
+    size_t a, b, sa, sb;
+    words_in(ws, q->start, q->end, &a, &b);
     if (ws->n_frames == ws->cap_frames || a >= b)
         return;
+    words_in(ws, q->speaker_start, q->speaker_end, &sa, &sb);
     med_frame_t *f = &ws->frames[ws->n_frames++];
     memset(f, 0, sizeof(*f));
     f->verb = (uint16_t)a;
     f->a = (uint16_t)a;
     f->b = (uint16_t)b;
+    f->spk_a = (uint16_t)sa;
+    f->spk_b = (uint16_t)sb;
     f->quote = 1;
     f->who = who;
 }
@@ -99,8 +122,12 @@ static void adopt_speakers(med_ws_t *ws)
             med_frame_t *f = &ws->frames[k];
             if (f->quote || f->source)
                 continue;
+            /* At the quotation's edge, or next to its speaker's phrase
+             * ("“...,” the Russian president said"). */
             int before = f->verb < q->a && q->a - f->verb <= 3;
             int after = f->verb >= q->b && f->verb - q->b <= 3;
+            if (q->spk_a < q->spk_b)
+                after |= f->verb >= q->spk_b && f->verb - q->spk_b <= 1;
             int pronoun =
                 f->verb > 0 && (ws->w[f->verb - 1].flags & W_PRON_PERSON);
             if (!before && !after)
@@ -128,16 +155,7 @@ void med_quote_frames(med_ws_t *ws, size_t s)
             break;
         if (q->end <= sent->cp_start)
             continue;
-        size_t a = 0, b = 0;
-        for (size_t k = 0; k < ws->n; k++) {
-            const glossa_token_t *t = &d->tokens[ws->w[k].tok];
-            int in = t->cp_start >= q->start && t->cp_end <= q->end;
-            if (in && b == 0)
-                a = k;
-            if (in)
-                b = k + 1;
-        }
-        quote_frame(ws, a, b, ws->qinfo[i]);
+        quote_frame(ws, q, ws->qinfo[i]);
     }
     adopt_speakers(ws);
 }
