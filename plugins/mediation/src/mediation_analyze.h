@@ -145,6 +145,7 @@ typedef struct med_hist {
 /* What an entity of the document is to the profile. */
 typedef struct med_einfo {
     uint8_t target, party;
+    uint8_t person; /* a person, also one inside an organisation's span */
     const char *holder;
 } med_einfo_t;
 

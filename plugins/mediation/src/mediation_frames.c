@@ -215,7 +215,7 @@ int med_right_speaker(const med_ws_t *ws, size_t s, size_t from,
     for (size_t j = from; j < ws->n && j < from + 2 * SUBJECT_SCAN; j++) {
         const med_word_t *x = &ws->w[j];
         if (x->ent >= 0) {
-            int person = ws->doc->entities[x->ent].label == MEDIATION_PERSON;
+            int person = ws->einfo[x->ent].person;
             if (!found || person)
                 *out = med_np_speaker(ws, j);
             found = 1;
