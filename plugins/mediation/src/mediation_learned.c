@@ -139,8 +139,9 @@ size_t med_features(const med_ws_t *ws, const med_sent_ctx_t *sc,
     return n;
 }
 
-/* The strength of a polar verdict the rules did not give: what the
- * contributions of that sign hold, at least the weakest level. */
+/* The strength of a polar verdict the rules did not give: the strongest
+ * domain cue of that sign, else the annotators' middle level (their most
+ * common one, "clear"). */
 static double learned_score(const med_ws_t *ws, double sign)
 {
     const med_weights_t *w = &ws->m->w;
@@ -150,8 +151,8 @@ static double learned_score(const med_ws_t *ws, double sign)
         if (ws->contribs[i].domain && a > best)
             best = a;
     }
-    double lo = w->n_levels ? w->levels[0] : 0.3;
-    return sign * (best > lo ? best : lo);
+    double mid = w->n_levels ? w->levels[w->n_levels / 2] : 0.5;
+    return sign * (best > 0 ? best : mid);
 }
 
 void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,

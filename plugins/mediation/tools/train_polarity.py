@@ -91,6 +91,9 @@ def fit(rows, d, penalty, balanced):
     b = [0.0] * 3
     vw = [[0.0] * d for _ in range(3)]
     vb = [0.0] * 3
+    # The penalty adds to the curvature: a smaller step keeps the descent
+    # stable for large penalties.
+    step = STEP / (1.0 + penalty)
     for _ in range(ITERATIONS):
         gw = [[penalty * w[k][j] for j in range(d)] for k in range(3)]
         gb = [0.0] * 3
@@ -107,9 +110,9 @@ def fit(rows, d, penalty, balanced):
                     gb[k] += g
         for k in range(3):
             for j in range(d):
-                vw[k][j] = MOMENTUM * vw[k][j] - STEP * gw[k][j]
+                vw[k][j] = MOMENTUM * vw[k][j] - step * gw[k][j]
                 w[k][j] += vw[k][j]
-            vb[k] = MOMENTUM * vb[k] - STEP * gb[k]
+            vb[k] = MOMENTUM * vb[k] - step * gb[k]
             b[k] += vb[k]
     return {"w": w, "b": b, "mean": mean, "scale": scale}
 
