@@ -20,7 +20,8 @@ static const glossa_option_t OPTIONS[] = {
      .default_json = "\"profiles/russia.json\"",
      .description =
          "the target profile (JSON), relative to the plugin's data directory "
-         "unless absolute; profiles/eu.json is the EU's mediation role"},
+         "unless absolute; profiles/us.json and profiles/eu.json are the "
+         "US's and the EU's mediation roles"},
     {.key = "lexicon",
      .type = GLOSSA_OPTION_STRING,
      .default_json = "\"lexicon/vader.tsv\"",
@@ -241,7 +242,7 @@ static const glossa_plugin_t DESCRIPTOR = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(glossa_plugin_t),
     .name = "mediation",
-    .version = "0.1.0",
+    .version = "0.2.0",
     .description = "holder-aware sentiment toward a mediator's role "
                    "(default: Russia between Armenia and Azerbaijan)",
     .inputs = INPUTS,
