@@ -3,7 +3,8 @@
  *   gen_corpus SEED_DIR SIZE_MB [RANDOM_SEED] > corpus.jsonl
  *
  * Splits the seed documents (the .txt files of SEED_DIR) into sentences (with
- * the core's own segmenter), then writes JSONL records {"id", "text", "meta":
+ * the core's own segmenter, through the SDK), then writes JSONL records {"id",
+ * "text", "meta":
  * {"published", "source"}} until SIZE_MB megabytes of text are out. Each
  * document recombines 4 to 14 paragraphs of 2 to 6 consecutive seed sentences,
  * so documents are news-length (about 1 to 8 KB, 3 KB on average) and mix the
@@ -16,13 +17,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "segment.h"
-#include "strbuf.h"
+#include <jansson.h>
+
+#include <glossa/testing.h> /* glossa_segments_make(): the core's segmenter */
 
 typedef struct piece {
     const char *text;
     size_t len;
 } piece_t;
+
+/* A growing byte buffer; `failed` once memory ran out. */
+typedef struct buffer {
+    char *data;
+    size_t len, cap;
+    int failed;
+} buffer_t;
+
+static void append(buffer_t *b, const char *p, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown) {
+            b->failed = 1;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
 
 static uint64_t rng_state;
 
@@ -88,8 +117,8 @@ int main(int argc, char **argv)
             snprintf(path, sizeof(path), "%s/%s", argv[1], name);
             size_t len = 0;
             char *text = read_file(path, &len);
-            glossa__segments_t seg;
-            if (!text || glossa__segment(text, len, &seg)) {
+            glossa_segments_t seg;
+            if (!text || glossa_segments_make(text, len, &seg)) {
                 fprintf(stderr, "gen_corpus: cannot read %s\n", path);
                 return 1;
             }
@@ -105,7 +134,7 @@ int main(int argc, char **argv)
                 pieces[n_pieces].len = st->end - st->start;
                 n_pieces++;
             }
-            glossa__segments_free(&seg); /* the text stays: pieces use it */
+            glossa_segments_free(&seg); /* the text stays: pieces use it */
         }
         free(names[i]);
     }
@@ -119,43 +148,39 @@ int main(int argc, char **argv)
         "AFP",      "Reuters",    "TRT World",  "Warsaw Institute",
         "OC Media", "Eurasianet", "news report"};
     uint64_t target = (uint64_t)(megabytes * 1e6), written = 0;
-    glossa__strbuf_t text = GLOSSA__STRBUF_INIT, line = GLOSSA__STRBUF_INIT;
+    buffer_t text = {0};
     for (uint64_t doc = 0; written < target; doc++) {
-        glossa__strbuf_reset(&text);
+        text.len = 0;
         size_t paragraphs = 4 + pick(11);
         for (size_t p = 0; p < paragraphs; p++) {
             if (p)
-                glossa__strbuf_puts(&text, "\n\n");
+                append(&text, "\n\n", 2);
             size_t sentences = 2 + pick(5);
             /* Runs of consecutive seed sentences read naturally. */
             size_t at = pick(n_pieces);
             for (size_t k = 0; k < sentences; k++) {
                 const piece_t *pc = &pieces[(at + k) % n_pieces];
                 if (k)
-                    glossa__strbuf_putc(&text, ' ');
-                glossa__strbuf_append(&text, pc->text, pc->len);
+                    append(&text, " ", 1);
+                append(&text, pc->text, pc->len);
             }
         }
         unsigned year = 2020 + (unsigned)pick(5),
                  month = 1 + (unsigned)pick(12), day = 1 + (unsigned)pick(28);
-        glossa__strbuf_reset(&line);
-        glossa__strbuf_printf(&line, "{\"id\":\"bench-%08llu\",\"text\":",
-                              (unsigned long long)doc);
-        glossa__strbuf_put_json_string(&line, text.data, text.len);
-        glossa__strbuf_printf(
-            &line,
-            ",\"meta\":{\"published\":\"%04u-%02u-%02u\","
-            "\"source\":\"%s\"}}\n",
-            year, month, day,
-            sources[pick(sizeof(sources) / sizeof(*sources))]);
-        if (text.failed || line.failed ||
-            fwrite(line.data, 1, line.len, stdout) != line.len) {
+        json_t *value = json_stringn(text.data ? text.data : "", text.len);
+        char *escaped = value ? json_dumps(value, JSON_ENCODE_ANY) : NULL;
+        json_decref(value);
+        if (text.failed || !escaped ||
+            printf("{\"id\":\"bench-%08llu\",\"text\":%s,\"meta\":{"
+                   "\"published\":\"%04u-%02u-%02u\",\"source\":\"%s\"}}\n",
+                   (unsigned long long)doc, escaped, year, month, day,
+                   sources[pick(sizeof(sources) / sizeof(*sources))]) < 0) {
             fprintf(stderr, "gen_corpus: write failed\n");
             return 1;
         }
+        free(escaped);
         written += text.len;
     }
-    glossa__strbuf_free(&text);
-    glossa__strbuf_free(&line);
+    free(text.data);
     return fflush(stdout) ? 1 : 0;
 }

@@ -78,6 +78,15 @@ static void run_usage(FILE *out)
             "  -q, --quiet            no summary, warnings only\n"
             "  --stats FILE           write the run's figures as JSON "
             "(docs/cli.md)\n"
+            "  --with-text            put each document's text in its record\n"
+            "  --describe             print what produces each layer "
+            "(plugins, builds, data,\n"
+            "                         configuration: the provenance) and "
+            "exit\n"
+            "  --reuse OLD.jsonl      take each layer from an earlier output "
+            "where its\n"
+            "                         input and provenance are unchanged; run "
+            "the rest\n"
             "  --log-level LEVEL      error, warn, info or debug\n"
             "\n"
             "exit status: 0 all records processed, 1 fatal error, 2 usage "
@@ -152,12 +161,17 @@ static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st,
         glossa_plugin_stats_t ps;
         if (glossa_runtime_plugin_stats(rt, i, &ps))
             continue;
+        uint64_t reused = glossa_runtime_plugin_reused(rt, i);
+        char taken[64] = "";
+        if (reused)
+            snprintf(taken, sizeof(taken), ", %llu reused",
+                     (unsigned long long)reused);
         fprintf(stderr,
                 "glossa:   %-18s %9.3f s  %5.1f%%  %llu documents, %llu "
-                "failed\n",
+                "failed%s\n",
                 ps.name, ps.seconds, 100.0 * ps.seconds / total,
                 (unsigned long long)ps.documents,
-                (unsigned long long)ps.failures);
+                (unsigned long long)ps.failures, taken);
     }
     fprintf(stderr, "glossa:   %-18s %9.3f s  %5.1f%%\n", "(merge, output)",
             st->merge_seconds, 100.0 * st->merge_seconds / total);
@@ -191,9 +205,10 @@ static int write_stats(const char *path, glossa_runtime_t *rt,
         if (glossa_runtime_plugin_stats(rt, i, &ps) == 0)
             json_array_append_new(
                 plugins,
-                json_pack("{s:s,s:f,s:I,s:I}", "name", ps.name, "seconds",
+                json_pack("{s:s,s:f,s:I,s:I,s:I}", "name", ps.name, "seconds",
                           ps.seconds, "documents", (json_int_t)ps.documents,
-                          "failures", (json_int_t)ps.failures));
+                          "failures", (json_int_t)ps.failures, "reused",
+                          (json_int_t)glossa_runtime_plugin_reused(rt, i)));
     }
     json_t *doc = json_pack(
         "{s:s,s:I,s:b,s:I,s:I,s:f,s:f,s:f,s:f,s:I,s:I,s:f,s:f,s:I,s:I,s:o}",
@@ -207,6 +222,8 @@ static int write_stats(const char *path, glossa_runtime_t *rt,
         st->prepare_seconds, "merge_seconds", st->merge_seconds, "peak_rss_kb",
         (json_int_t)self.ru_maxrss, "peak_rss_worker_kb",
         (json_int_t)children.ru_maxrss, "plugins", plugins);
+    if (doc)
+        json_object_set_new(doc, "provenance", glossa_runtime_describe(rt));
     int rc = doc ? json_dump_file(doc, path, JSON_INDENT(2)) : -1;
     json_decref(doc);
     if (rc)
@@ -244,9 +261,27 @@ static json_t *absolute(const char *path)
 /* The settings that shape the output: a run may only be resumed with the
  * same ones. Threads and window size are left out: they do not change a
  * byte of it. */
-static json_t *describe_job(char **inputs, size_t n_inputs,
-                            const char *pipeline, const char **plugins,
-                            size_t n_plugins, const glossa_source_options_t *so,
+/* Each layer's compact provenance, {"layer": "plugin/version/digest"}. */
+static json_t *layer_provenance(glossa_runtime_t *rt)
+{
+    json_t *p = json_object();
+    size_t n = glossa_runtime_plugin_count(rt);
+    for (size_t i = 0; p && i < n; i++) {
+        const char *prov = glossa_runtime_plugin_provenance(rt, i);
+        json_object_set_new(p, glossa_runtime_plugin_name(rt, i),
+                            prov ? json_string(prov) : json_null());
+    }
+    return p;
+}
+
+/* The job: what a --resume or a merge must find unchanged. Besides the
+ * settings, the provenance of every layer (plugin, build, data,
+ * configuration) and, for a job written to a file, the inputs as they
+ * are (size, modification time, digest). */
+static json_t *describe_job(glossa_runtime_t *rt, int to_file, char **inputs,
+                            size_t n_inputs, const char *pipeline,
+                            const char **plugins, size_t n_plugins,
+                            const glossa_source_options_t *so,
                             const glossa_runtime_options_t *ro)
 {
     json_t *job = json_object(), *in = json_array(), *pl = json_array();
@@ -279,6 +314,14 @@ static json_t *describe_job(char **inputs, size_t n_inputs,
                         json_integer((json_int_t)ro->max_doc_bytes));
     json_object_set_new(job, "max_layer_bytes",
                         json_integer((json_int_t)ro->max_layer_bytes));
+    json_object_set_new(job, "with_text", json_boolean(ro->with_text));
+    json_object_set_new(job, "provenance", layer_provenance(rt));
+    /* For people: paths, file digests, configurations (not compared). */
+    json_object_set_new(job, "provenance_detail", glossa_runtime_describe(rt));
+    if (to_file)
+        json_object_set_new(
+            job, "input_files",
+            glossa_inputs_fingerprint((const char *const *)inputs, n_inputs));
     return job;
 }
 
@@ -293,7 +336,10 @@ enum {
     OPT_WORKER_MEMORY,
     OPT_WORKER_MAX_DOCS,
     OPT_STATS,
-    OPT_FORMAT
+    OPT_FORMAT,
+    OPT_WITH_TEXT,
+    OPT_DESCRIBE,
+    OPT_REUSE
 };
 
 /* Not an exit code: the next step may go on. */
@@ -308,6 +354,8 @@ typedef struct run_args {
     const char *quarantine; /* --quarantine, or the default with -o */
     const char *stats;      /* --stats FILE, or NULL */
     int resume, progress;
+    int describe;      /* --describe: print the provenance, run nothing */
+    const char *reuse; /* --reuse OLD.jsonl, or NULL */
     char **inputs;
     size_t n_inputs;
     char *output_name;        /* owned: the output with {shard} filled in */
@@ -396,6 +444,15 @@ static int own_option(run_args_t *a, int c, const char *arg)
     case OPT_STATS:
         a->stats = arg;
         break;
+    case OPT_WITH_TEXT:
+        a->rt.options.with_text = 1;
+        break;
+    case OPT_DESCRIBE:
+        a->describe = 1;
+        break;
+    case OPT_REUSE:
+        a->reuse = arg;
+        break;
     case OPT_FORMAT:
         if (strcmp(arg, "jsonl") == 0)
             a->source.stdin_format = GLOSSA_INPUT_JSONL;
@@ -444,6 +501,9 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         {"worker-max-docs", required_argument, NULL, OPT_WORKER_MAX_DOCS},
         {"stats", required_argument, NULL, OPT_STATS},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"with-text", no_argument, NULL, OPT_WITH_TEXT},
+        {"describe", no_argument, NULL, OPT_DESCRIBE},
+        {"reuse", required_argument, NULL, OPT_REUSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -489,7 +549,7 @@ static int check_args(run_args_t *a)
         fprintf(stderr, "glossa run: --resume needs -o FILE\n");
         return GLOSSA_EXIT_USAGE;
     }
-    if (a->n_inputs == 0) {
+    if (a->n_inputs == 0 && !a->describe) {
         fprintf(stderr, "glossa run: no input given (a directory, a file, "
                         "or - for standard input)\n");
         run_usage(stderr);
@@ -538,16 +598,34 @@ static int start_runtime(run_t *r, const run_args_t *a)
     int code = glossa_cli_runtime_load(r->rt, &a->rt, "glossa run", "glossa",
                                        r->pipeline_buf, sizeof(r->pipeline_buf),
                                        &r->pipeline);
+    if (code == 0 && a->reuse &&
+        glossa_runtime_set_reuse(r->rt, a->reuse, &r->err)) {
+        glossa_cli_print_error("glossa run", "--reuse", &r->err);
+        return GLOSSA_EXIT_USAGE;
+    }
     return code ? code : GO;
+}
+
+/* --describe: the pipeline's full provenance on standard output, and the
+ * run ends there. Returns the exit code. */
+static int print_description(glossa_runtime_t *rt)
+{
+    json_t *d = glossa_runtime_describe(rt);
+    int rc = !d || json_dumpf(d, stdout, JSON_INDENT(2)) ||
+             fputc('\n', stdout) == EOF || fflush(stdout);
+    json_decref(d);
+    if (rc)
+        fprintf(stderr, "glossa run: cannot write the description\n");
+    return rc ? GLOSSA_EXIT_FAILURE : GLOSSA_EXIT_OK;
 }
 
 /* Opens the output (with --resume, where it was left) and the inputs.
  * Returns GO or the exit code. */
 static int open_io(run_t *r, run_args_t *a)
 {
-    json_t *job =
-        describe_job(a->inputs, a->n_inputs, r->pipeline, a->rt.plugins,
-                     a->rt.n_plugins, &a->source, &a->rt.options);
+    json_t *job = describe_job(r->rt, a->output != NULL, a->inputs, a->n_inputs,
+                               r->pipeline, a->rt.plugins, a->rt.n_plugins,
+                               &a->source, &a->rt.options);
     int opened = glossa_output_open(&r->out, a->output, a->resume, job);
     json_decref(job);
     if (opened == GLOSSA_OUTPUT_DONE)
@@ -647,6 +725,8 @@ int glossa_cli_run(int argc, char **argv)
         set_quarantine(&a);
         code = start_runtime(&r, &a);
     }
+    if (code == GO && a.describe)
+        code = print_description(r.rt);
     if (code == GO)
         code = open_io(&r, &a);
     if (code == GO) {

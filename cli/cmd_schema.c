@@ -134,6 +134,34 @@ static void add_layer(json_t *defs, json_t *annotations, json_t *documents,
     json_object_set_new(documents, layer, doc);
 }
 
+/* What produced the record: the input's digest, and each layer's
+ * plugin, version and digest over its build, data and configuration. */
+static json_t *provenance_schema(const json_t *annotations)
+{
+    json_t *layers = json_object();
+    const char *layer;
+    json_t *v;
+    json_object_foreach((json_t *)annotations, layer, v)
+        json_object_set_new(layers, layer,
+                            json_pack("{s:s,s:s}", "type", "string", "pattern",
+                                      "^[a-z][a-z0-9_]*/.+/[0-9a-f]{16}$"));
+    return json_pack(
+        "{s:s,s:s,s:[s,s],s:b,s:{s:{s:s,s:s,s:s},s:{s:s,s:s,s:o,s:b}}}",
+        "description",
+        "What produced this record (docs/output-format.md): the digest of the "
+        "input text and metadata, and for each layer in annotations, "
+        "plugin/version/digest, the digest covering the plugin's build, data, "
+        "files and resolved configuration (glossa run --describe gives them "
+        "in full).",
+        "type", "object", "required", "input", "layers", "additionalProperties",
+        0, "properties", "input", "description",
+        "The digest of the text annotated and its metadata; empty when the "
+        "record could not be read.",
+        "type", "string", "pattern", "^([0-9a-f]{16})?$", "layers",
+        "description", "plugin/version/digest for each layer in annotations.",
+        "type", "object", "properties", layers, "additionalProperties", 0);
+}
+
 static json_t *pipeline_schema(glossa_runtime_t *rt)
 {
     json_t *defs = base_defs();
@@ -145,8 +173,8 @@ static json_t *pipeline_schema(glossa_runtime_t *rt)
             add_layer(defs, annotations, documents,
                       glossa_runtime_plugin_name(rt, i), &info);
     }
-    return json_pack(
-        "{s:s,s:s,s:s,s:s,s:[s,s,s,s,s],s:b,s:{"
+    json_t *schema = json_pack(
+        "{s:s,s:s,s:s,s:s,s:[s,s,s,s,s,s],s:b,s:{"
         "s:{s:s,s:[s,s]},s:{s:s,s:s},"
         "s:{s:s,s:s,s:o,s:b},s:{s:s,s:s,s:o,s:b},"
         "s:{s:s,s:s,s:{s:s}}},s:o}",
@@ -155,7 +183,8 @@ static json_t *pipeline_schema(glossa_runtime_t *rt)
         "One line of `glossa run` output for this pipeline: one record per "
         "input record, in input order. See docs/output-format.md.",
         "type", "object", "required", "id", "meta", "annotations", "document",
-        "errors", "additionalProperties", 0, "properties", "id", "description",
+        "errors", "provenance", "additionalProperties", 0, "properties", "id",
+        "description",
         "The document id from the input (manifest id, JSONL id, or file name "
         "without extension); for a record that could not be parsed, where it "
         "came from (file:line). null only in the record written when memory "
@@ -175,6 +204,15 @@ static json_t *pipeline_schema(glossa_runtime_t *rt)
         "Everything that went wrong with this record: input problems first, "
         "then each plugin's in pipeline order.",
         "type", "array", "items", "$ref", "#/$defs/error", "$defs", defs);
+    json_t *props = json_object_get(schema, "properties");
+    json_object_set_new(
+        props, "text",
+        json_pack("{s:s,s:s}", "description",
+                  "The document's text (glossa run --with-text): the text "
+                  "the offsets count in.",
+                  "type", "string"));
+    json_object_set_new(props, "provenance", provenance_schema(annotations));
+    return schema;
 }
 
 int glossa_cli_schema(int argc, char **argv)

@@ -67,15 +67,28 @@ static int write_job(const glossa_output_t *out, const json_t *job)
     return rc;
 }
 
-/* Names the settings that differ between two job descriptions (what was
- * written, in a published job file, is not a setting). */
+/* A job's settings: what a resumed run must find unchanged. What was
+ * written ("output", in a published job file) and the provenance's
+ * details for people (paths, which move with an install; the digests in
+ * "provenance" stand for them) are not settings. A new reference. */
+static json_t *settings_of(const json_t *job)
+{
+    json_t *s = json_is_object(job) ? json_copy((json_t *)job) : NULL;
+    if (s) {
+        json_object_del(s, "output");
+        json_object_del(s, "provenance_detail");
+    }
+    return s;
+}
+
+/* Names the settings that differ between two job descriptions. */
 static void print_job_difference(const json_t *was, const json_t *now)
 {
     const char *key;
     json_t *value;
     json_object_foreach((json_t *)now, key, value)
     {
-        if (strcmp(key, "output") &&
+        if (strcmp(key, "output") && strcmp(key, "provenance_detail") &&
             !json_equal(value, json_object_get(was, key))) {
             char *a = json_dumps(json_object_get(was, key),
                                  JSON_ENCODE_ANY | JSON_COMPACT);
@@ -162,11 +175,14 @@ static int open_resume(glossa_output_t *out, const json_t *job)
                 out->job_path, jerr.text, out->partial_path);
         return GLOSSA_OUTPUT_FAILED;
     }
-    int same = json_equal(was, job);
+    json_t *was_settings = settings_of(was), *now_settings = settings_of(job);
+    int same = json_equal(was_settings, now_settings);
+    json_decref(was_settings);
+    json_decref(now_settings);
     if (!same) {
         fprintf(stderr,
                 "glossa run: cannot resume %s: it was started with other "
-                "settings:\n",
+                "settings, plugins or inputs:\n",
                 out->partial_path);
         print_job_difference(was, job);
         fprintf(stderr,
@@ -193,10 +209,9 @@ static int open_resume(glossa_output_t *out, const json_t *job)
 static int check_published(glossa_output_t *out, const json_t *job)
 {
     json_t *was = json_load_file(out->done_job_path, 0, NULL);
-    json_t *settings = json_is_object(was) ? json_copy(was) : NULL;
-    if (settings)
-        json_object_del(settings, "output");
-    int same = !settings || json_equal(settings, job);
+    json_t *settings = settings_of(was), *now = settings_of(job);
+    int same = !settings || json_equal(settings, now);
+    json_decref(now);
     if (!same) {
         fprintf(stderr,
                 "glossa run: %s is complete, but %s shows it was made with "

@@ -11,8 +11,9 @@
 # data_dir), and installed to <datadir>/glossa/plugins/<name>/.
 #
 # Works in the Glossa source tree and, after find_package(Glossa), out of
-# tree, where it builds into ${CMAKE_CURRENT_BINARY_DIR}. OUTPUT_DIR and
-# NO_INSTALL are for the project's own test plugins.
+# tree, where it builds into ${CMAKE_CURRENT_BINARY_DIR} and installs into
+# GLOSSA_PLUGIN_INSTALL_DIR (default: the plugin directory of the Glossa
+# found). OUTPUT_DIR and NO_INSTALL are for the project's own test plugins.
 include_guard(GLOBAL)
 
 function(glossa_add_plugin name)
@@ -39,6 +40,18 @@ function(glossa_add_plugin name)
     endif()
   else()
     set(out_dir ${CMAKE_CURRENT_BINARY_DIR})
+    # Out of tree, `cmake --install` puts the plugin (and its data beside
+    # it, where the loader looks first) into GLOSSA_PLUGIN_INSTALL_DIR:
+    # by default the plugin directory of the Glossa it was built against,
+    # so `glossa run --plugin NAME` finds it; -DGLOSSA_PLUGIN_INSTALL_DIR=
+    # another directory (then put that directory on GLOSSA_PLUGIN_PATH).
+    if(NOT ARG_NO_INSTALL AND GLOSSA_PLUGIN_INSTALL_DIR)
+      install(TARGETS ${name} LIBRARY DESTINATION ${GLOSSA_PLUGIN_INSTALL_DIR})
+      if(ARG_DATA_DIR)
+        install(DIRECTORY ${ARG_DATA_DIR}/
+                DESTINATION ${GLOSSA_PLUGIN_INSTALL_DIR}/${name})
+      endif()
+    endif()
   endif()
   if(ARG_OUTPUT_DIR)
     set(out_dir ${ARG_OUTPUT_DIR})

@@ -25,6 +25,7 @@ void glossa__unit_clear(glossa__unit_t *u)
     u->spans = u->document = u->warnings = NULL;
     u->error = u->spans_text = u->document_text = NULL;
     u->error_code = 0;
+    u->reused = 0;
     u->status = GLOSSA__UNIT_WAITING;
     u->approx_bytes = 0;
     u->nanos = 0;
@@ -314,6 +315,7 @@ void glossa__doc_prepare(const glossa_runtime_t *rt, glossa__doc_t *doc)
         INPUT_ERROR(doc, GLOSSA_EEMPTY, "%s: empty document", doc->origin);
         goto done;
     }
+    glossa__input_digest(doc->text, doc->len, doc->meta, doc->input_digest);
     /* In isolation the workers segment the text they get: sending tokens
      * would cost more than making them (a token is four times the bytes
      * it covers), and the supervisor itself never reads them. */
@@ -329,6 +331,8 @@ done:
 int glossa__doc_make_units(const glossa_runtime_t *rt, glossa__doc_t *doc,
                            struct glossa__run *run)
 {
+    if (doc->units)
+        return 0; /* made already (prepare, in process) */
     if (rt->n_steps == 0)
         return 0;
     doc->units = glossa__calloc(rt->n_steps, sizeof(glossa__unit_t));

@@ -172,6 +172,32 @@ static void put_errors(glossa__strbuf_t *sb, const json_t *errors,
     }
 }
 
+/* "provenance": the input's digest and, for each layer in the record,
+ * what produced it (docs/output-format.md). */
+static void put_provenance(glossa__strbuf_t *sb, const glossa_runtime_t *rt,
+                           const glossa__doc_t *doc)
+{
+    glossa__strbuf_puts(sb, ",\"provenance\":{\"input\":");
+    glossa__strbuf_put_json_string(sb, doc->input_digest,
+                                   strlen(doc->input_digest));
+    glossa__strbuf_puts(sb, ",\"layers\":{");
+    int first = 1;
+    for (size_t i = 0; doc->units && i < rt->n_steps; i++) {
+        const glossa__unit_t *u = &doc->units[i];
+        if (u->status != GLOSSA__UNIT_DONE)
+            continue;
+        if (!first)
+            glossa__strbuf_putc(sb, ',');
+        first = 0;
+        glossa__strbuf_put_json_string(sb, u->step->layer,
+                                       strlen(u->step->layer));
+        glossa__strbuf_putc(sb, ':');
+        glossa__strbuf_put_json_string(sb, u->step->provenance,
+                                       strlen(u->step->provenance));
+    }
+    glossa__strbuf_puts(sb, "}}");
+}
+
 void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
 {
     uint64_t t0 = uv_hrtime();
@@ -186,6 +212,10 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
         glossa__strbuf_put_json(&sb, doc->meta);
     else
         glossa__strbuf_puts(&sb, "{}");
+    if (rt->opts.with_text && doc->text) {
+        glossa__strbuf_puts(&sb, ",\"text\":");
+        glossa__strbuf_put_json_string(&sb, doc->text, doc->len);
+    }
     glossa__strbuf_puts(&sb, ",\"annotations\":{");
     int first = 1;
     for (size_t i = 0; doc->units && i < rt->n_steps; i++) {
@@ -243,7 +273,9 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
     }
     put_errors(&sb, late_errors, &n_errors, &first);
     json_decref(late_errors);
-    glossa__strbuf_puts(&sb, "]}");
+    glossa__strbuf_puts(&sb, "]");
+    put_provenance(&sb, rt, doc);
+    glossa__strbuf_putc(&sb, '}');
     if (sb.failed) {
         /* Out of memory: still one line for the record, so nothing is lost
          * silently and the output stays aligned with the input. */

@@ -336,8 +336,12 @@ static void unit_over(glossa__run_t *run, glossa__unit_t *u, int last)
 {
     glossa__doc_t *doc = u->doc;
     glossa__step_t *step = run->rt->steps[u->step->index];
-    step->nanos += u->nanos;
-    step->calls++;
+    if (u->reused) {
+        step->reused++;
+    } else {
+        step->nanos += u->nanos;
+        step->calls++;
+    }
     if (u->status != GLOSSA__UNIT_DONE) {
         step->failures++;
         glossa__log(run->rt, GLOSSA_LOG_WARN, step->layer, doc->id, "%s",
@@ -427,14 +431,38 @@ static void prepare_work(uv_work_t *req)
         glossa__doc_t *doc = batch->docs[i];
         batch->ran[i] = NO_UNIT;
         glossa__doc_prepare(rt, doc);
-        if (root == NO_UNIT || doc->skip_plugins ||
+        if (doc->skip_plugins || rt->n_steps == 0 ||
             glossa__doc_make_units(rt, doc, run))
             continue; /* start_units() on the loop deals with it */
+        glossa__reuse_apply(rt, doc);
+        if (root == NO_UNIT || doc->units[root].reused)
+            continue;
         glossa__unit_t *u = &doc->units[root];
         u->status = GLOSSA__UNIT_RUNNING;
         unit_work(&u->work);
         batch->ran[i] = root;
     }
+}
+
+/* The units that need no layer and were not taken from an earlier output
+ * start; `except` has run already. */
+static void submit_roots(glossa__run_t *run, glossa__doc_t *doc, size_t except)
+{
+    const glossa_runtime_t *rt = run->rt;
+    for (size_t i = 0; i < rt->n_steps; i++)
+        if (i != except && rt->steps[i]->n_requires == 0 &&
+            doc->units[i].status == GLOSSA__UNIT_WAITING)
+            submit_unit(run, &doc->units[i]);
+}
+
+/* The units taken from an earlier output (reuse.c) are over as if they
+ * had run: their dependents start. */
+static void release_reused(glossa__run_t *run, glossa__doc_t *doc)
+{
+    const glossa_runtime_t *rt = run->rt;
+    for (size_t i = 0; i < rt->n_steps; i++)
+        if (doc->units[i].reused)
+            unit_over(run, &doc->units[i], unit_leaves(doc));
 }
 
 static void start_units(glossa__run_t *run, glossa__doc_t *doc)
@@ -451,9 +479,8 @@ static void start_units(glossa__run_t *run, glossa__doc_t *doc)
         submit_serialize(run, doc);
         return;
     }
-    for (size_t i = 0; i < rt->n_steps; i++)
-        if (rt->steps[i]->n_requires == 0)
-            submit_unit(run, &doc->units[i]);
+    submit_roots(run, doc, NO_UNIT);
+    release_reused(run, doc);
 }
 
 /* The rest of a document whose first unit ran in its prepare job: the
@@ -461,13 +488,11 @@ static void start_units(glossa__run_t *run, glossa__doc_t *doc)
  * come back from a job of its own (after_unit). */
 static void continue_units(glossa__run_t *run, glossa__doc_t *doc, size_t ran)
 {
-    const glossa_runtime_t *rt = run->rt;
     glossa__unit_t *u = &doc->units[ran];
     int serialized = u->serialized_doc;
-    for (size_t i = 0; i < rt->n_steps; i++)
-        if (i != ran && rt->steps[i]->n_requires == 0)
-            submit_unit(run, &doc->units[i]);
+    submit_roots(run, doc, ran);
     doc->jobs++; /* held while its dependents are submitted */
+    release_reused(run, doc);
     unit_over(run, u, 0);
     if (serialized)
         record_ready(run, doc);
@@ -725,7 +750,8 @@ int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
         return glossa__fail(err, GLOSSA_EINVAL, NULL, 0,
                             "the source belongs to another runtime");
     for (size_t i = 0; i < rt->n_steps; i++)
-        rt->steps[i]->nanos = rt->steps[i]->calls = rt->steps[i]->failures = 0;
+        rt->steps[i]->nanos = rt->steps[i]->calls = rt->steps[i]->failures =
+            rt->steps[i]->reused = 0;
     atomic_store(&rt->stop_requested, 0);
     size_thread_pool(rt);
 

@@ -176,6 +176,7 @@ static void step_free(glossa__step_t *step)
     glossa__plugin_type_free(step->type);
     json_decref(step->config);
     json_decref(step->inputs);
+    json_decref(step->description);
     glossa__free(step->layer);
     glossa__free(step->origin);
     glossa__free(step->requires);
@@ -189,6 +190,8 @@ void glossa_runtime_free(glossa_runtime_t *rt)
         return;
     /* Destroy in reverse order: dependents before what they depend on. */
     glossa__zygote_free(rt->zygote);
+    glossa__reuse_free(rt->reuse);
+    glossa__free(rt->order);
     for (size_t i = rt->n_steps; i > 0; i--)
         step_free(rt->steps[i - 1]);
     glossa__free(rt->steps);
@@ -232,6 +235,11 @@ static int load_named_type(const glossa_runtime_t *rt, const char *name_or_path,
 /* add_plugin with an origin for messages ("pipeline.json: plugins[1]").
  * A configuration already `validated` (by the supervisor of a zygote) is
  * taken as it is. */
+static int add_step_of_type(glossa_runtime_t *rt, glossa__plugin_type_t *type,
+                            const json_t *config, const char *as,
+                            const char *origin, int validated,
+                            glossa_error_t *err);
+
 static int add_step(glossa_runtime_t *rt, const char *name_or_path,
                     const json_t *config, const char *as, const char *origin,
                     int validated, glossa_error_t *err)
@@ -243,6 +251,36 @@ static int add_step(glossa_runtime_t *rt, const char *name_or_path,
     int rc = load_named_type(rt, name_or_path, &type, err);
     if (rc)
         return rc;
+    return add_step_of_type(rt, type, config, as, origin, validated, err);
+}
+
+int glossa__runtime_add_builtin(glossa_runtime_t *rt,
+                                const glossa_plugin_t *desc, const char *origin,
+                                glossa_error_t *err)
+{
+    glossa__plugin_type_t *type = glossa__calloc(1, sizeof(*type));
+    if (type) {
+        type->desc = *desc;
+        type->path = glossa__strdup(origin);
+    }
+    json_t *config = json_object();
+    if (!type || !type->path || !config) {
+        json_decref(config);
+        glossa__plugin_type_free(type);
+        return glossa__fail(err, GLOSSA_ENOMEM, origin, 0, "out of memory");
+    }
+    int rc = add_step_of_type(rt, type, config, NULL, origin, 1, err);
+    json_decref(config);
+    return rc;
+}
+
+/* Adds a step running `type` (taken, whatever the outcome). */
+static int add_step_of_type(glossa_runtime_t *rt, glossa__plugin_type_t *type,
+                            const json_t *config, const char *as,
+                            const char *origin, int validated,
+                            glossa_error_t *err)
+{
+    int rc;
     const char *layer = as ? as : type->desc.name;
     glossa__step_t *other = find_step(rt, layer);
     if (other) {
@@ -656,6 +694,8 @@ int glossa_runtime_prepare(glossa_runtime_t *rt, glossa_error_t *err)
     int rc = link_dependencies(rt, err);
     if (rc == 0)
         rc = order_steps(rt, order, err);
+    if (rc == 0)
+        rc = glossa__provenance_compute(rt, err);
     size_t created = 0;
     if (rt->opts.isolate) {
         /* The instances are made in the plugin process, and only there. */
@@ -678,10 +718,11 @@ int glossa_runtime_prepare(glossa_runtime_t *rt, glossa_error_t *err)
             s->state = NULL;
         }
         reset_links(rt);
+        glossa__free(order);
     } else {
         rt->prepared = 1;
+        rt->order = order; /* kept: reuse visits the steps in this order */
     }
-    glossa__free(order);
     return rc;
 }
 
@@ -693,6 +734,11 @@ size_t glossa_runtime_plugin_count(const glossa_runtime_t *rt)
 const char *glossa_runtime_plugin_name(const glossa_runtime_t *rt, size_t i)
 {
     return rt && i < rt->n_steps ? rt->steps[i]->layer : NULL;
+}
+
+uint64_t glossa_runtime_plugin_reused(const glossa_runtime_t *rt, size_t i)
+{
+    return rt && i < rt->n_steps ? rt->steps[i]->reused : 0;
 }
 
 int glossa_runtime_plugin_stats(const glossa_runtime_t *rt, size_t i,

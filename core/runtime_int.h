@@ -27,6 +27,9 @@
 
 /* ---- Plugins ----------------------------------------------------------- */
 
+/* A 64-bit digest as 16 hex digits and a NUL (provenance.c). */
+#define GLOSSA__DIGEST_SIZE 17
+
 typedef struct glossa__plugin_type {
     char *path;           /* the resolved file */
     void *handle;         /* dlopen handle */
@@ -53,11 +56,18 @@ typedef struct glossa__step {
     size_t *dependents; /* indices of the steps requiring it */
     size_t n_dependents;
     /* Statistics of the current/last run; loop thread only. */
-    uint64_t nanos, calls, failures;
+    uint64_t nanos, calls, failures, reused;
+    /* Provenance (provenance.c), computed by prepare(): the digest over
+     * the plugin's build, data, files and configuration, the record's
+     * compact form "plugin/version/digest", and the full description. */
+    char digest[GLOSSA__DIGEST_SIZE];
+    char provenance[256];
+    json_t *description;
 } glossa__step_t;
 
 struct glossa__run;
 struct glossa__zygote;
+typedef struct glossa__reuse glossa__reuse_t;
 
 struct glossa_runtime {
     glossa_runtime_options_t opts;
@@ -68,7 +78,9 @@ struct glossa_runtime {
     size_t n_search_dirs;
     glossa__step_t **steps;
     size_t n_steps;
+    size_t *order; /* the steps in an order where requirements come first */
     int prepared;
+    glossa__reuse_t *reuse; /* an earlier output to take layers from */
     /* Isolation mode: the plugin process prepare() started, which holds
      * the plugin instances until a run takes it. */
     struct glossa__zygote *zygote;
@@ -110,6 +122,7 @@ struct glossa_ctx {
     json_t *warnings;    /* spans dropped by the checks, as error entries */
     uint64_t nanos;
     int serialized_doc; /* this unit's job also serialised the record */
+    int reused;         /* taken from an earlier output (reuse.c) */
     /* Isolation mode: the layer and document result as the worker sent
      * them (full-precision JSON text), used in place of spans/document;
      * text_has_reals says whether they must be re-formatted for output. */
@@ -145,7 +158,10 @@ struct glossa__doc {
     size_t len;
     glossa__offsets_t offsets;
     glossa__segments_t seg;
-    json_t *errors;   /* entries about the input, or NULL */
+    json_t *errors; /* entries about the input, or NULL */
+    /* The digest of the text and metadata annotated (provenance.c); empty
+     * when the record could not be read. */
+    char input_digest[GLOSSA__DIGEST_SIZE];
     int skip_plugins; /* nothing to annotate */
     int skip_code;    /* GLOSSA_E* of why (the first reason) */
     uint64_t prepare_nanos;
@@ -245,11 +261,29 @@ static inline const char *glossa__step_input_layer(const glossa__step_t *step,
     return from ? from : input;
 }
 
+/* runtime.c: adds a step running a plugin built into the core (desc is
+ * copied; its configuration is {}), named `origin` in messages. */
+int glossa__runtime_add_builtin(glossa_runtime_t *rt,
+                                const glossa_plugin_t *desc, const char *origin,
+                                glossa_error_t *err);
+
 /* runtime.c: adds a step whose configuration was validated already (by
  * the supervisor, for its zygote). */
 int glossa__runtime_add_validated(glossa_runtime_t *rt, const char *path,
                                   const json_t *config, const char *layer,
                                   const char *origin, glossa_error_t *err);
+
+/* provenance.c: every step's description and digest (prepare()). */
+int glossa__provenance_compute(glossa_runtime_t *rt, glossa_error_t *err);
+/* provenance.c: the digest of a document's text and metadata. */
+void glossa__input_digest(const char *text, size_t len, const json_t *meta,
+                          char out[GLOSSA__DIGEST_SIZE]);
+
+/* reuse.c: takes the layers of doc (its units made) that an earlier
+ * output has with the same input and provenance: they are DONE and
+ * `reused`. Returns how many. Any thread. */
+size_t glossa__reuse_apply(const glossa_runtime_t *rt, glossa__doc_t *doc);
+void glossa__reuse_free(glossa__reuse_t *r);
 
 /* options.c: a value of the right type outside what the option allows
  * (its choices, its bounds): NULL, or why, in buf. */

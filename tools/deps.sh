@@ -8,6 +8,7 @@ set -euo pipefail
 RUN_PACKAGES=(
     build-essential cmake pkg-config
     libuv1-dev libjansson-dev libpcre2-dev libutf8proc-dev libjemalloc-dev
+    libxxhash-dev
 )
 TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"

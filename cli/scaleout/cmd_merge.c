@@ -100,14 +100,38 @@ static int count_lines(part_t *p)
     return 0;
 }
 
-/* The job without what differs between shards of one job. */
+/* The job without what differs between shards of one job: the shard and
+ * what it wrote. The merged output's job. */
 static json_t *job_settings(const json_t *job)
 {
-    json_t *s = json_copy((json_t *)job);
+    json_t *s = json_deep_copy(job);
     if (s) {
         json_object_del(s, "shard");
         json_object_del(s, "output");
     }
+    return s;
+}
+
+/* What shards of one job must share: their settings, without where their
+ * plugins were installed (provenance_detail: the digests in "provenance"
+ * must agree) and where and when their inputs were seen (a node of a
+ * cluster may read its own copy of the corpus): the inputs' sizes and
+ * digests must agree. */
+static json_t *job_identity(const json_t *job)
+{
+    json_t *s = job_settings(job);
+    if (!s)
+        return NULL;
+    json_object_del(s, "provenance_detail");
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(s, "input_files"), i, f)
+    {
+        json_object_del(f, "path");
+        json_object_del(f, "mtime");
+    }
+    if (json_object_get(s, "input_files"))
+        json_object_del(s, "inputs"); /* their paths: input_files says what */
     return s;
 }
 
@@ -224,9 +248,10 @@ static int read_parts(part_t *parts, size_t n, size_t *with_job)
 /* Which shard each part is, from its job file; that each file is what its
  * run published, and that all are shards of the job whose settings are
  * ref. Returns 0 or -1 (printed). */
-static int identify_shards(part_t *parts, size_t n, const json_t *ref)
+static int identify_shards(part_t *parts, size_t n)
 {
     int bad = 0;
+    json_t *ref = job_identity(parts[0].job);
     for (size_t i = 0; i < n; i++) {
         part_t *p = &parts[i];
         json_t *shard = json_object_get(p->job, "shard");
@@ -262,7 +287,7 @@ static int identify_shards(part_t *parts, size_t n, const json_t *ref)
                     (unsigned long long)records, (unsigned long long)bytes);
             bad = 1;
         }
-        json_t *settings = job_settings(p->job);
+        json_t *settings = job_identity(p->job);
         if (i > 0 && !json_equal(settings, ref)) {
             fprintf(stderr,
                     "glossa merge: %s and %s are shards of different jobs:\n",
@@ -272,6 +297,7 @@ static int identify_shards(part_t *parts, size_t n, const json_t *ref)
         }
         json_decref(settings);
     }
+    json_decref(ref);
     return bad ? -1 : 0;
 }
 
@@ -360,7 +386,7 @@ static int check_parts(part_t *parts, size_t n, const json_t **job_out)
         return 0;
     }
     json_t *ref = job_settings(parts[0].job);
-    if (identify_shards(parts, n, ref) || order_shards(parts, n)) {
+    if (identify_shards(parts, n) || order_shards(parts, n)) {
         json_decref(ref);
         return -1;
     }

@@ -7,6 +7,7 @@
 #include "export.h"
 #include "plugin.h"
 #include "runtime.h"
+#include "testing.h"
 #include "version.h"
 
 #endif /* GLOSSA_GLOSSA_H */

@@ -85,6 +85,9 @@ typedef struct glossa_runtime_options {
      * line each ({"id", "origin", "plugin", "code", "message"}). NULL:
      * none. Copied. */
     const char *quarantine_path;
+    /* Put each document's text in its record ("text"), so that offsets
+     * can be used downstream of a stream. Since 0.2. */
+    int with_text;
 } glossa_runtime_options_t;
 
 /* The argument that makes an executable a plugin worker. */
@@ -150,6 +153,36 @@ GLOSSA_API int glossa_runtime_load_pipeline_json(glossa_runtime_t *rt,
  * the steps and creates every instance. On error nothing stays created. */
 GLOSSA_API int glossa_runtime_prepare(glossa_runtime_t *rt,
                                       glossa_error_t *err);
+
+/* The full provenance of the pipeline, as a new JSON object: the glossa
+ * version and plugin ABI, and for each step its layer, plugin, version,
+ * path, the digest of its shared object, its data and configuration
+ * files with their digests, its resolved configuration, input mapping,
+ * digest and compact provenance ("plugin/version/digest", what each
+ * record names). Does not need prepare() (nothing is created). NULL when
+ * out of memory. Since 0.2. */
+GLOSSA_API json_t *glossa_runtime_describe(glossa_runtime_t *rt);
+
+/* Step `index`'s compact provenance, "plugin/version/digest", valid while
+ * the runtime lives; NULL for a bad index. Since 0.2. */
+GLOSSA_API const char *glossa_runtime_plugin_provenance(glossa_runtime_t *rt,
+                                                        size_t index);
+
+/* Incremental re-annotation: the next runs take each layer from the
+ * earlier output at `path` (glossa run JSONL with provenance) where it
+ * would come out the same: a record of the same id whose input digest
+ * (text and metadata) is unchanged, and a layer whose provenance
+ * (plugin, version, build, data, configuration) is the step's, all the
+ * layers it reads being taken too. Everything else runs. The output is
+ * indexed once (offsets by id); a record whose id occurs twice there is
+ * never reused. NULL stops reusing. Since 0.2. */
+GLOSSA_API int glossa_runtime_set_reuse(glossa_runtime_t *rt, const char *path,
+                                        glossa_error_t *err);
+
+/* How many layers of step `index` the last run took from the earlier
+ * output (glossa_runtime_set_reuse) instead of running the plugin. */
+GLOSSA_API uint64_t glossa_runtime_plugin_reused(const glossa_runtime_t *rt,
+                                                 size_t index);
 
 /* Number of pipeline steps and their layer names, in output order. */
 GLOSSA_API size_t glossa_runtime_plugin_count(const glossa_runtime_t *rt);
@@ -241,6 +274,16 @@ typedef struct glossa_source_record {
 GLOSSA_API int glossa_source_read(glossa_source_t *src,
                                   const glossa_source_record_t **out,
                                   glossa_error_t *err);
+
+/* What the inputs are now, to tell later whether they changed: a new
+ * JSON array of {"path", "size", "mtime", "digest"} for every file that
+ * would be read (a directory's .txt files and manifest, a JSONL file, any
+ * other file; nothing for "-"), the digest over its bytes; a FIFO or
+ * device is listed as {"path", "stream": true}, unread. NULL when an
+ * input cannot be read or memory ran out. Reads every byte once. Since
+ * 0.2. */
+GLOSSA_API json_t *glossa_inputs_fingerprint(const char *const *inputs,
+                                             size_t n_inputs);
 
 /* Problems of the source itself seen so far (manifest lines ignored). */
 GLOSSA_API uint64_t glossa_source_problems(const glossa_source_t *src);

@@ -49,11 +49,13 @@ static void destroy(void *state)
     free(state);
 }
 
-static const glossa_option_t options[] = {{.key = "label",
-                                           .type = GLOSSA_OPTION_STRING,
-                                           .default_json = "\"CAP\"",
-                                           .description = "label of the spans"},
-                                          {.key = NULL}};
+static const glossa_option_t options[] = {
+    {.key = "label",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"CAP\"",
+     .description = "label of the spans"},
+    {.key = NULL},
+};
 
 static const glossa_plugin_t descriptor = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,

@@ -47,7 +47,8 @@ static const glossa_option_t options[] = {
      .default_json = "20",
      .description = "milliseconds spent per document",
      .minimum = "0"},
-    {.key = NULL}};
+    {.key = NULL},
+};
 
 static const glossa_plugin_t descriptor = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,

@@ -42,7 +42,8 @@ static const glossa_option_t options[] = {
      .default_json = "\"fast\"",
      .description = "how",
      .choices = mode_choices},
-    {.key = NULL}};
+    {.key = NULL},
+};
 
 static const glossa_plugin_t desc = {.name = "demo", .options = options};
 
@@ -51,7 +52,8 @@ static const glossa_option_t required_options[] = {
      .type = GLOSSA_OPTION_STRING_LIST,
      .description = "the words",
      .required = 1},
-    {.key = NULL}};
+    {.key = NULL},
+};
 static const glossa_plugin_t required_desc = {.name = "needy",
                                               .options = required_options};
 

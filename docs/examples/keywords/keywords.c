@@ -1,17 +1,24 @@
 /* keywords: a complete Glossa plugin, small enough to read in one go.
  *
  * It tags every occurrence of configured words (case-insensitive, ASCII
- * case folding) as a span {"label": <label>, "keyword": <the word>} and
- * reports how many it found in the document-level result.
+ * case folding) as a span {"label": <label>, "keyword": <the word>}, adds
+ * the canonical name of the entity a keyword is part of when the entities
+ * layer has one ("entity"), and reports how many it found in the
+ * document-level result. It reads the `entities` layer: its input.
  *
  * Walkthrough in docs/writing-plugins.md. Build it out of tree with the
  * installed SDK:
  *     cmake -S . -B build && cmake --build build
  * and run it:
  *     glossa run --plugin ./build/keywords.so --pipeline ... corpus/ */
+/* strdup() and strncasecmp() are POSIX, not C11: ask for them. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <glossa/plugin.h>
 
@@ -95,6 +102,24 @@ static const char *match(const keywords_t *k, const char *text, size_t len)
     return NULL;
 }
 
+/* The canonical name of the entity span that covers [start, end), or
+ * NULL. The layer is sorted by (start, end), so a scan from `*from` on
+ * serves tokens in order. */
+static const char *entity_at(const json_t *entities, size_t *from,
+                             json_int_t start, json_int_t end)
+{
+    for (; *from < json_array_size(entities); ++*from) {
+        const json_t *e = json_array_get(entities, *from);
+        json_int_t s = json_integer_value(json_object_get(e, "start"));
+        json_int_t t = json_integer_value(json_object_get(e, "end"));
+        if (s > start)
+            return NULL;
+        if (t >= end)
+            return json_string_value(json_object_get(e, "canonical"));
+    }
+    return NULL;
+}
+
 /* Called for each document, concurrently with other documents. Uses the
  * core's tokens (byte and code-point offsets) and reports spans in code
  * points. Everything it allocates is handed to the host or freed. */
@@ -105,6 +130,10 @@ static int annotate(void *state, glossa_ctx_t *ctx)
     size_t n_tokens;
     const char *text = host->doc_text(ctx, NULL);
     const glossa_token_t *tokens = host->doc_tokens(ctx, &n_tokens);
+    /* Its input, by the name it declares (a pipeline may feed it from a
+     * layer of another name). */
+    const json_t *entities = host->doc_layer(ctx, "entities");
+    size_t next_entity = 0;
     json_int_t matches = 0;
     for (size_t i = 0; i < n_tokens; i++) {
         const glossa_token_t *t = &tokens[i];
@@ -118,22 +147,53 @@ static int annotate(void *state, glossa_ctx_t *ctx)
             return host->fail(ctx, "cannot add a span (out of memory or "
                                    "over the output limit)");
         json_object_set_new(span, "keyword", json_string(word));
+        const char *entity =
+            entity_at(entities, &next_entity, t->cp_start, t->cp_end);
+        if (entity)
+            json_object_set_new(span, "entity", json_string(entity));
         matches++;
     }
     return host->document_set(ctx, json_pack("{s:I}", "matches", matches));
 }
 
-/* The configuration the plugin accepts; `glossa plugins --help keywords`
- * prints it. Defaults are JSON text. */
-static const glossa_option_t options[] = {{.key = "words",
-                                           .type = GLOSSA_OPTION_STRING_LIST,
-                                           .description = "the words to find",
-                                           .required = 1},
-                                          {.key = "label",
-                                           .type = GLOSSA_OPTION_STRING,
-                                           .default_json = "\"KEYWORD\"",
-                                           .description = "label of the spans"},
-                                          {.key = NULL}};
+/* The configuration the plugin accepts; `glossa plugins keywords` prints
+ * it, and the core checks it before create(). Defaults are JSON text. */
+static const glossa_option_t options[] = {
+    {.key = "words",
+     .type = GLOSSA_OPTION_STRING_LIST,
+     .description = "the words to find",
+     .required = 1},
+    {.key = "label",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"KEYWORD\"",
+     .description = "label of the spans"},
+    {.key = NULL},
+};
+
+/* The fields of its spans and document result, for `glossa schema`. */
+static const glossa_field_t span_fields[] = {
+    {.name = "label", .type = "string", .required = 1},
+    {.name = "keyword",
+     .type = "string",
+     .description = "the configured word, lowercase",
+     .required = 1},
+    {.name = "entity",
+     .type = "string",
+     .description = "the canonical name of the entity the keyword is part "
+                    "of"},
+    {.name = NULL},
+};
+static const glossa_field_t document_fields[] = {
+    {.name = "matches",
+     .type = "integer",
+     .description = "how many spans",
+     .required = 1,
+     .minimum = "0"},
+    {.name = NULL},
+};
+
+/* The layers it reads: done on a document before it runs on it. */
+static const char *const inputs[] = {"entities", NULL};
 
 static const glossa_plugin_t descriptor = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
@@ -141,11 +201,13 @@ static const glossa_plugin_t descriptor = {
     .name = "keywords",
     .version = "1.0.0",
     .description = "tags configured keywords (example plugin)",
-    .requires = NULL, /* e.g. {"entities", NULL} to read that layer */
+    .inputs = inputs,
     .create = create,
     .annotate = annotate,
     .destroy = destroy,
     .options = options,
+    .span_fields = span_fields,
+    .document_fields = document_fields,
 };
 
 /* Exports glossa_plugin_entry(), the plugin's only exported symbol. */

@@ -36,7 +36,8 @@ static const glossa_option_t dates_options[] = {
      .description =
          "without a DCT in the metadata, take it from a dateline near the top "
          "of the text"},
-    {.key = NULL}};
+    {.key = NULL},
+};
 
 static void dates_destroy(void *p)
 {
@@ -194,7 +195,8 @@ static const glossa_field_t SPAN_FIELDS[] = {
     {.name = "mod",
      .type = "string",
      .description = "a TIMEX3 modifier: LESS_THAN, MORE_THAN, START, END..."},
-    {.name = NULL}};
+    {.name = NULL},
+};
 
 static const glossa_plugin_t dates_plugin = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,

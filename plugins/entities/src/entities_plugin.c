@@ -43,7 +43,8 @@ static const glossa_option_t OPTIONS[] = {
      .default_json = "[\"PERSON\", \"ORG\", \"GPE\", \"LOC\", \"NORP\"]",
      .description = "the labels to emit",
      .choices = ENTITY_LABELS},
-    {.key = NULL}};
+    {.key = NULL},
+};
 
 /* path resolved against dir unless absolute (or dir is NULL). */
 static int resolve(const char *dir, const char *path, char *out, size_t size)
@@ -210,7 +211,8 @@ static const glossa_field_t SPAN_FIELDS[] = {
      .type = "string",
      .description = "for metonymy: the canonical name of the state a capital "
                     "or institution stands for"},
-    {.name = NULL}};
+    {.name = NULL},
+};
 
 static const glossa_plugin_t DESCRIPTOR = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "entities.h"
-#include "segment.h"
+#include <glossa/testing.h>
 #include "test_data.h"
 
 static entities_model_t *model;
@@ -38,8 +38,8 @@ static int teardown(void **state)
 static const char *analyze(const char *text, const char *labels)
 {
     static char out[8192];
-    glossa__segments_t seg;
-    assert_int_equal(glossa__segment(text, strlen(text), &seg), 0);
+    glossa_segments_t seg;
+    assert_int_equal(glossa_segments_make(text, strlen(text), &seg), 0);
     entities_config_t cfg;
     memset(&cfg, 0, sizeof(cfg));
     for (int l = 0; l < ENTITIES_N_LABELS; l++)
@@ -72,7 +72,7 @@ static const char *analyze(const char *text, const char *labels)
                                   (int)s->refers_to_len, s->refers_to);
     }
     entities_result_free(&r);
-    glossa__segments_free(&seg);
+    glossa_segments_free(&seg);
     return out;
 }
 

@@ -12,12 +12,42 @@
 
 #include <cmocka.h>
 
-#include "helpers.h" /* tests/unit: lines_t, the memory sink */
+#include <glossa/glossa.h>
 
 typedef struct texts {
     const char *const *text;
     size_t n, next;
 } texts_t;
+
+/* The output lines of a run, collected in memory. */
+typedef struct lines {
+    char **line;
+    size_t n;
+} lines_t;
+
+static int lines_write(void *ud, const char *line, size_t len,
+                       const glossa_record_info_t *info)
+{
+    (void)info;
+    lines_t *l = ud;
+    char **grown = realloc(l->line, (l->n + 1) * sizeof(char *));
+    if (!grown)
+        return GLOSSA_ENOMEM;
+    l->line = grown;
+    l->line[l->n] = strndup(line, len);
+    if (!l->line[l->n])
+        return GLOSSA_ENOMEM;
+    l->n++;
+    return 0;
+}
+
+static void lines_free(lines_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->line[i]);
+    free(l->line);
+    memset(l, 0, sizeof(*l));
+}
 
 static int texts_next(void *ud, glossa_record_t *rec)
 {

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "entities.h"
-#include "segment.h"
+#include <glossa/testing.h>
 #include "test_data.h"
 
 enum { T = ENTITIES_N_TAGS };
@@ -43,8 +43,8 @@ static int teardown(void **state)
  * tokens compared. */
 static size_t check_text(const entities_gaz_t *g, const char *text)
 {
-    glossa__segments_t seg;
-    assert_int_equal(glossa__segment(text, strlen(text), &seg), 0);
+    glossa_segments_t seg;
+    assert_int_equal(glossa_segments_make(text, strlen(text), &seg), 0);
     entities_token_t *toks = calloc(seg.n_tokens + 1, sizeof(*toks));
     assert_non_null(toks);
     for (size_t i = 0; i < seg.n_tokens; i++) {
@@ -85,7 +85,7 @@ static size_t check_text(const entities_gaz_t *g, const char *text)
     }
     entities_tagger_free(tagger);
     free(toks);
-    glossa__segments_free(&seg);
+    glossa_segments_free(&seg);
     return compared;
 }
 

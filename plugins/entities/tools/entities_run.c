@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "entities.h"
-#include "segment.h"
+#include <glossa/testing.h>
 #include "test_data.h"
 
 static double now(void)
@@ -92,11 +92,11 @@ int main(int argc, char **argv)
     int nf = argc - a;
     char **texts = calloc((size_t)nf, sizeof(char *));
     size_t *lens = calloc((size_t)nf, sizeof(size_t));
-    glossa__segments_t *segs = calloc((size_t)nf, sizeof(*segs));
+    glossa_segments_t *segs = calloc((size_t)nf, sizeof(*segs));
     size_t total = 0;
     for (int i = 0; i < nf; i++) {
         texts[i] = entities_test_slurp(argv[a + i], &lens[i]);
-        if (!texts[i] || glossa__segment(texts[i], lens[i], &segs[i])) {
+        if (!texts[i] || glossa_segments_make(texts[i], lens[i], &segs[i])) {
             fprintf(stderr, "entities-run: cannot read %s\n", argv[a + i]);
             return 1;
         }
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
                "thread\n",
                passes, total, dt, (double)total * passes / dt / 1e6);
     for (int i = 0; i < nf; i++) {
-        glossa__segments_free(&segs[i]);
+        glossa_segments_free(&segs[i]);
         free(texts[i]);
     }
     free(texts);

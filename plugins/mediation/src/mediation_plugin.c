@@ -51,7 +51,8 @@ static const glossa_option_t OPTIONS[] = {
          "a document whose mean score is below this (absolute) is neutral",
      .minimum = "0",
      .maximum = "1"},
-    {.key = NULL}};
+    {.key = NULL},
+};
 
 /* Resolves a configured path against the data directory. */
 static int data_path(const glossa_create_args_t *args, const char *key,
@@ -211,7 +212,8 @@ static const glossa_field_t SPAN_FIELDS[] = {
      .description = "whose stance: \"author\", or the canonical name of the "
                     "person or body quoted or reported",
      .required = 1},
-    {.name = NULL}};
+    {.name = NULL},
+};
 
 static const glossa_field_t DOCUMENT_FIELDS[] = {
     {.name = "label",
@@ -236,7 +238,8 @@ static const glossa_field_t DOCUMENT_FIELDS[] = {
      .description = "relevant sentences per polarity: {positive, negative, "
                     "neutral}",
      .required = 1},
-    {.name = NULL}};
+    {.name = NULL},
+};
 
 static const glossa_plugin_t DESCRIPTOR = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,

@@ -20,7 +20,8 @@ static const glossa_option_t OPTIONS[] = {
      .type = GLOSSA_OPTION_STRING,
      .description = "directory of <doc-id>.json files",
      .required = 1},
-    {.key = NULL}};
+    {.key = NULL},
+};
 
 static void *ge_create(const glossa_create_args_t *args, char *err,
                        size_t err_size)

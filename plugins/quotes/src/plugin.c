@@ -68,7 +68,8 @@ static const glossa_option_t OPTIONS[] = {
      .type = GLOSSA_OPTION_BOOLEAN,
      .default_json = "false",
      .description = "log every report found, with its speaker, at level debug"},
-    {.key = NULL}};
+    {.key = NULL},
+};
 
 static const char *config_string(const json_t *config, const char *key)
 {
@@ -340,7 +341,8 @@ static const glossa_field_t SPAN_FIELDS[] = {
      .type = "string|null",
      .description = "the reporting verb or source phrase (said, according "
                     "to); null for a quotation no verb introduces"},
-    {.name = NULL}};
+    {.name = NULL},
+};
 
 static const glossa_plugin_t DESCRIPTOR = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
