@@ -7,13 +7,21 @@
  *   mediation_words.c      1. words: tokens lowercased and looked up,
  *                          entities laid on them, quotes and clauses;
  *   mediation_cues.c       2. cues: the profile's patterns matched;
- *   mediation_speakers.c   who is who: entities, the titles a document
- *                          introduces, pronouns;
- *   mediation_relevance.c  3. relevance;
+ *   mediation_speakers.c   who is who: entities, bodies, the titles a
+ *                          document introduces, pronouns;
+ *   mediation_relevance.c  3. relevance, with reference (forces,
+ *                          anaphors, "they", a statement's "we");
  *   mediation_frames.c     4. frames: reporting and stance verbs, their
  *                          speakers and scopes;
- *   mediation_polarity.c   5. polarity: contributions, net value, score;
- *   mediation_holder.c     6. holder.
+ *   mediation_subjects.c      who speaks: subjects and agents of verbs;
+ *   mediation_sources.c       sources without a verb: headlines, "outrage
+ *                          from X", statement documents;
+ *   mediation_quotes.c        the quotes layer's spans as frames;
+ *   mediation_polarity.c   5. polarity: the rules' contributions, net
+ *                          value, score;
+ *   mediation_learned.c    6. the learned component's features and verdict
+ *                          (mediation_classifier.c scores them);
+ *   mediation_holder.c     7. holder.
  *
  * THREADS. A med_ws_t belongs to one mediation_analyze() call; the model
  * it points to is shared read-only. */
@@ -239,6 +247,23 @@ static inline int med_word_is(const med_ws_t *ws, size_t i, const char *lit)
            memcmp(med_wtext(ws, &ws->w[i]), lit, n) == 0;
 }
 
+/* Word shapes the frames read: "-ly" adverbs, "-ing" and "-ed" forms. */
+static inline int med_is_ly_adverb(const med_ws_t *ws, const med_word_t *x)
+{
+    return x->len > 3 && x->punct == P_NONE &&
+           memcmp(med_wtext(ws, x) + x->len - 2, "ly", 2) == 0;
+}
+
+static inline int med_ends_with_ing(const med_ws_t *ws, const med_word_t *x)
+{
+    return x->len > 4 && memcmp(med_wtext(ws, x) + x->len - 3, "ing", 3) == 0;
+}
+
+static inline int med_ends_with_ed(const med_ws_t *ws, const med_word_t *x)
+{
+    return x->len > 3 && memcmp(med_wtext(ws, x) + x->len - 2, "ed", 2) == 0;
+}
+
 /* ---- Words (mediation_words.c) ------------------------------------------ */
 
 /* Builds the words of sentence s (entities from *ent_cursor on, which it
@@ -340,6 +365,17 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
 void med_find_frames(med_ws_t *ws, size_t s);
 /* The innermost frame whose scope holds word p, or -1. */
 int med_frame_at(const med_ws_t *ws, size_t p);
+
+/* ---- Who speaks (mediation_subjects.c) ---------------------------------- */
+
+/* Subjects joined by "and" kept for one verb ("Russia and EU leaders"). */
+#define MED_MAX_SUBJECTS 3
+
+/* The subjects left of verb v of sentence s, conjuncts first to last
+ * (at most MED_MAX_SUBJECTS into out), and the first word of their
+ * phrase in *first. Returns how many (0 when none is found). */
+size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
+                         med_speaker_t *out, size_t *first);
 /* Is frame f inside frame g (its verb in g's scope, else narrower)? */
 int med_frame_inside(const med_frame_t *f, const med_frame_t *g);
 /* Appends a frame of verb (or cue) v over words [a, b) held by who. */

@@ -117,12 +117,11 @@ static int force_owner(const med_ws_t *ws, size_t a)
     return 0;
 }
 
-med_cues_t med_apply_hits(med_ws_t *ws)
+/* Marks the words of each hit by its kind and notes the kinds in *c. */
+static void mark_hits(med_ws_t *ws, med_cues_t *c)
 {
-    med_cues_t c;
-    memset(&c, 0, sizeof c);
     for (size_t h = 0; h < ws->n_hits; h++) {
-        med_hit_t *x = &ws->hits[h];
+        const med_hit_t *x = &ws->hits[h];
         uint8_t mark = 0;
         switch (x->kind) {
         case PAT_FIXED:
@@ -132,29 +131,22 @@ med_cues_t med_apply_hits(med_ws_t *ws)
             mark = M_TARGET;
             break;
         case PAT_ROLE:
-            c.role = 1;
+            c->role = 1;
             mark = M_CUE | M_ROLE;
             break;
         case PAT_CONTEXT:
-            c.context = 1;
+            c->context = 1;
             mark = M_CUE;
             break;
         case PAT_ANAPHOR:
-            /* "the peacekeepers" stands for a force, "its role" for the
-             * mediator. */
-            c.anaphor = 1;
+            c->anaphor = 1; /* "its role": the mediator named before */
             mark = M_CUE;
-            for (size_t i = x->a; i < x->b; i++)
-                for (size_t k = 0; k < ws->n_hits; k++)
-                    if (ws->hits[k].kind == PAT_FORCE && ws->hits[k].a <= i &&
-                        i < ws->hits[k].b)
-                        c.force_anaphor = 1;
             break;
         case PAT_FORCE:
             mark = M_FORCE;
             break;
         case PAT_BILATERAL:
-            c.bilateral = 1;
+            c->bilateral = 1;
             break;
         default:
             break;
@@ -162,13 +154,18 @@ med_cues_t med_apply_hits(med_ws_t *ws)
         for (size_t i = x->a; i < x->b; i++)
             ws->w[i].mark |= mark;
     }
+}
+
+/* Accepts non-overlapping stance cues, longest first ("traded criticism"
+ * over "criticism"); none inside a fixed expression ("without delay"). */
+static void accept_stance_cues(med_ws_t *ws)
+{
     for (;;) {
         med_hit_t *best = NULL;
         for (size_t h = 0; h < ws->n_hits; h++) {
             med_hit_t *x = &ws->hits[h];
             if (!med_polar_kind(x->kind) || x->accepted)
                 continue;
-            /* A fixed expression ("without delay") is no cue either. */
             int free_span = 1;
             for (size_t i = x->a; free_span && i < x->b; i++)
                 free_span = !(ws->w[i].mark & (M_COVERED | M_FIXED));
@@ -180,11 +177,49 @@ med_cues_t med_apply_hits(med_ws_t *ws)
                 best = x;
         }
         if (!best)
-            break;
+            return;
         best->accepted = 1;
         for (size_t i = best->a; i < best->b; i++)
             ws->w[i].mark |= M_COVERED;
     }
+}
+
+/* Force words by their owner: the target's is a role, one named before
+ * an anaphor, another's or nobody's noted as such. After mark_hits: a
+ * role anaphor has marked its words. */
+static void classify_forces(med_ws_t *ws, med_cues_t *c)
+{
+    for (size_t h = 0; h < ws->n_hits; h++) {
+        const med_hit_t *x = &ws->hits[h];
+        if (x->kind != PAT_FORCE)
+            continue;
+        int owner = force_owner(ws, x->a);
+        /* "its troops", "their peacekeepers": a role anaphor's force. */
+        if (owner == 2) {
+            c->force_anaphor |= (ws->w[x->a].mark & M_CUE) != 0;
+            continue;
+        }
+        if (owner == 1 || owner == 3) {
+            if (owner == 3)
+                c->anaphor = c->force_anaphor = 1;
+            else
+                c->force = 1;
+            for (size_t i = x->a; i < x->b; i++)
+                ws->w[i].mark |= M_CUE;
+        } else if (owner < 0) {
+            c->other_force = 1;
+        } else {
+            c->bare_force = 1;
+        }
+    }
+}
+
+med_cues_t med_apply_hits(med_ws_t *ws)
+{
+    med_cues_t c;
+    memset(&c, 0, sizeof c);
+    mark_hits(ws, &c);
+    accept_stance_cues(ws);
     /* A fixed expression cancels what its words would otherwise do. */
     for (size_t i = 0; i < ws->n; i++)
         if (ws->w[i].mark & M_FIXED)
@@ -193,28 +228,6 @@ med_cues_t med_apply_hits(med_ws_t *ws)
                                W_CONTRAST_AFTER | W_CONTRAST_BEFORE);
     for (size_t i = 0; i < ws->n; i++)
         c.target |= (ws->w[i].mark & M_TARGET) != 0;
-    /* Force words: the target's when it owns them, else an owner may be
-     * named before (anaphor-like). */
-    for (size_t h = 0; h < ws->n_hits; h++) {
-        const med_hit_t *x = &ws->hits[h];
-        if (x->kind != PAT_FORCE)
-            continue;
-        int owner = force_owner(ws, x->a);
-        if (owner == 2)
-            continue;
-        if (owner == 3) {
-            c.anaphor = c.force_anaphor = 1;
-            for (size_t i = x->a; i < x->b; i++)
-                ws->w[i].mark |= M_CUE;
-        } else if (owner > 0) {
-            c.force = 1;
-            for (size_t i = x->a; i < x->b; i++)
-                ws->w[i].mark |= M_CUE;
-        } else if (owner < 0) {
-            c.other_force = 1;
-        } else {
-            c.bare_force = 1;
-        }
-    }
+    classify_forces(ws, &c);
     return c;
 }
