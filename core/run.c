@@ -207,6 +207,7 @@ static void drain(glossa__run_t *run)
             break;
         run->ring[slot] = NULL;
         run->next_write++;
+        glossa__source_check_id(run->src, doc);
         if (run->fatal_rc == 0 && doc->line) {
             glossa_record_info_t info = {doc->seq, doc->id, doc->len,
                                          doc->n_errors};
@@ -708,6 +709,8 @@ static int run_finish(glossa__run_t *run, glossa_run_stats_t *stats,
     run->stats.prepare_seconds = (double)run->prepare_nanos / 1e9;
     run->stats.merge_seconds = (double)run->merge_nanos / 1e9;
     run->stats.errors += glossa_source_problems(run->src);
+    if (!run->fatal_rc && !run->reader_rc)
+        glossa__source_sum_duplicates(run->src);
     if (stats)
         *stats = run->stats;
     int rc = 0;

@@ -22,6 +22,7 @@
 #include <uv.h>
 
 #include "glossa/runtime.h"
+#include "id_set.h"
 #include "segment.h"
 #include "utf8.h"
 
@@ -152,6 +153,7 @@ struct glossa__doc {
     json_t *meta;         /* known for text records */
     char *input_error;    /* the source could not read the record */
     int input_error_code; /* GLOSSA_E* */
+    glossa__id_place_t id_place; /* where in the inputs, for duplicate ids */
 
     /* Prepared on a pool thread. */
     char *text; /* valid UTF-8, no NUL */
@@ -238,6 +240,12 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc);
 int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                         glossa_error_t *err);
 const glossa_runtime_t *glossa__source_runtime(const glossa_source_t *src);
+/* Warns when doc's id (known once decoded) was given to an earlier record;
+ * called in input order, by one thread (the run's loop). */
+void glossa__source_check_id(glossa_source_t *src, const glossa__doc_t *doc);
+/* Once the records are all out: how many ids came again, if too many to
+ * name one by one. */
+void glossa__source_sum_duplicates(glossa_source_t *src);
 
 /* loader.c */
 int glossa__plugin_type_load(const char *path, glossa__plugin_type_t **out,

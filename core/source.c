@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,11 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "id_set.h"
 #include "log.h"
 #include "report.h"
 #include "runtime_int.h"
+#include "utf8.h"
 
 enum { IN_DIR, IN_FILE, IN_JSONL, IN_STDIN, IN_CALLBACK };
 
@@ -31,7 +34,8 @@ enum { IN_DIR, IN_FILE, IN_JSONL, IN_STDIN, IN_CALLBACK };
 
 typedef struct input {
     int kind;
-    char *path;
+    char *path;  /* as given: to open */
+    char *shown; /* valid UTF-8: to name it in ids, records and messages */
 } input_t;
 
 /* A directory entry: a .txt file and/or a manifest record naming it. */
@@ -67,6 +71,14 @@ struct glossa_source {
     /* callback */
     glossa_source_next_cb cb;
     void *cb_ud;
+
+    /* Ids handed out, to warn about one given twice; where the record
+     * being made was in its input (see glossa__id_place_t). */
+    glossa__id_set_t *ids;
+    uint32_t record_where;
+    uint64_t duplicate_ids;
+    int duplicates_summed;
+    int ids_unchecked;
 
     /* glossa_source_read(): the record handed out last. */
     glossa__doc_t *read_doc;
@@ -149,8 +161,9 @@ int glossa_source_open(glossa_runtime_t *rt, const char *const *inputs,
         const char *p = inputs[i];
         input_t *in = &src->inputs[i];
         in->path = glossa__strdup(p);
+        in->shown = glossa__utf8_shown(p);
         src->n_inputs++;
-        if (!in->path) {
+        if (!in->path || !in->shown) {
             glossa_source_free(src);
             return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
         }
@@ -255,9 +268,12 @@ void glossa_source_free(glossa_source_t *src)
     if (!src)
         return;
     glossa__doc_free(src->read_doc);
+    glossa__id_set_free(src->ids);
     close_current(src);
-    for (size_t i = 0; i < src->n_inputs; i++)
+    for (size_t i = 0; i < src->n_inputs; i++) {
         glossa__free(src->inputs[i].path);
+        glossa__free(src->inputs[i].shown);
+    }
     glossa__free(src->inputs);
     glossa__free(src);
 }
@@ -412,7 +428,9 @@ static int open_dir(glossa_source_t *src, const char *dir, glossa_error_t *err)
     rc = read_manifest(src, dir, &cap, err);
     if (rc)
         return rc;
-    qsort(src->entries, src->n_entries, sizeof(dir_entry_t), compare_entries);
+    if (src->n_entries) /* an empty directory has no array to sort */
+        qsort(src->entries, src->n_entries, sizeof(dir_entry_t),
+              compare_entries);
     return 0;
 }
 
@@ -424,9 +442,12 @@ static void read_text_fd(glossa_source_t *src, int fd, const char *path,
 {
     size_t limit = src->rt->opts.max_doc_bytes;
     struct stat st;
-    int regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    size_t cap = regular ? (size_t)st.st_size + 1 : READ_CHUNK;
-    if (regular && (size_t)st.st_size > limit) {
+    /* A regular file is read in one allocation of its size. Anything else
+     * (a FIFO, a character device, a /proc file whose size reads as 0) is
+     * read to its end in growing chunks. */
+    int sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    size_t cap = sized ? (size_t)st.st_size + 1 : READ_CHUNK;
+    if (sized && (size_t)st.st_size > limit) {
         doc->input_bytes = (size_t)st.st_size;
         doc->input_error =
             glossa__asprintf("%s: document is %zu bytes, over the limit of %zu "
@@ -438,7 +459,7 @@ static void read_text_fd(glossa_source_t *src, int fd, const char *path,
     size_t got = 0;
     doc->raw = glossa__malloc(cap);
     for (;;) {
-        if (doc->raw && got == cap - 1 && !regular) {
+        if (doc->raw && got == cap - 1 && !sized) {
             size_t grown_cap = cap * 2;
             char *grown = glossa__realloc(doc->raw, grown_cap);
             if (!grown) {
@@ -448,13 +469,13 @@ static void read_text_fd(glossa_source_t *src, int fd, const char *path,
             doc->raw = grown;
             cap = grown_cap;
         }
-        if (!doc->raw || got > limit || (regular && got == cap - 1))
+        if (!doc->raw || got > limit || (sized && got == cap - 1))
             break;
         ssize_t r = read(fd, doc->raw + got, cap - 1 - got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
-            if (r < 0 && !regular) {
+            if (r < 0) {
                 doc->input_error = glossa__asprintf("%s: read error: %s", path,
                                                     strerror(errno));
                 doc->input_error_code = GLOSSA_EIO;
@@ -466,7 +487,7 @@ static void read_text_fd(glossa_source_t *src, int fd, const char *path,
     doc->input_bytes = got;
     if (doc->input_error)
         return;
-    if (!doc->raw || (regular && got != (size_t)st.st_size)) {
+    if (!doc->raw || (sized && got != (size_t)st.st_size)) {
         doc->input_error = glossa__asprintf(
             "%s: %s", path,
             doc->raw ? "file changed while reading" : "out of memory");
@@ -488,18 +509,19 @@ static void read_text_fd(glossa_source_t *src, int fd, const char *path,
     doc->raw_kind = GLOSSA__RAW_TEXT;
 }
 
-/* Reads a whole file as one document's raw text. */
+/* Reads a whole file as one document's raw text; messages name it by
+ * doc->origin (the path made valid UTF-8). */
 static void read_text_file(glossa_source_t *src, const char *path,
                            glossa__doc_t *doc)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        doc->input_error =
-            glossa__asprintf("%s: cannot read: %s", path, strerror(errno));
+        doc->input_error = glossa__asprintf("%s: cannot read: %s", doc->origin,
+                                            strerror(errno));
         doc->input_error_code = GLOSSA_EIO;
         return;
     }
-    read_text_fd(src, fd, path, doc);
+    read_text_fd(src, fd, doc->origin, doc);
     close(fd);
 }
 
@@ -516,39 +538,61 @@ static char *strip_txt(const char *name)
     return glossa__strndup(name, n);
 }
 
+/* The metadata of a directory entry without a manifest line: its file
+ * name; a name that is not UTF-8 (a file system takes any bytes) is given
+ * with U+FFFD for its bad bytes, and exactly in file_raw, byte-escaped. */
+static json_t *file_meta(const char *file, const char *shown)
+{
+    if (glossa__utf8_is_valid(file))
+        return json_pack("{s:s}", "file", file);
+    char *raw = glossa__bytes_escaped(file);
+    json_t *meta =
+        raw ? json_pack("{s:s,s:s}", "file", shown, "file_raw", raw) : NULL;
+    glossa__free(raw);
+    return meta;
+}
+
 /* Fills doc from one directory entry. */
 static int dir_record(glossa_source_t *src, const char *dir,
                       const dir_entry_t *e, glossa__doc_t *doc)
 {
-    doc->origin = glossa__asprintf("%s/%s", dir, e->file);
-    if (!doc->origin)
-        return GLOSSA_ENOMEM;
-    if (e->record) {
+    char *path = glossa__asprintf("%s/%s", dir, e->file);
+    char *shown = glossa__utf8_shown(e->file);
+    doc->origin = path ? glossa__utf8_shown(path) : NULL;
+    int rc = path && shown && doc->origin ? 0 : GLOSSA_ENOMEM;
+    if (rc == 0 && e->record) {
         json_t *id = json_object_get(e->record, "id");
         doc->id = json_is_string(id) ? glossa__strdup(json_string_value(id))
-                                     : strip_txt(e->file);
+                                     : strip_txt(shown);
         doc->meta = json_deep_copy(e->record);
         if (doc->meta) {
             json_object_del(doc->meta, "id");
             if (!json_object_get(doc->meta, "file"))
-                json_object_set_new(doc->meta, "file", json_string(e->file));
+                json_object_set_new(doc->meta, "file", json_string(shown));
         }
-    } else {
-        doc->id = strip_txt(e->file);
-        doc->meta = json_pack("{s:s}", "file", e->file);
+    } else if (rc == 0) {
+        doc->id = strip_txt(shown);
+        doc->meta = file_meta(e->file, shown);
     }
-    if (!doc->id || !doc->meta)
-        return GLOSSA_ENOMEM;
+    if (rc == 0 && (!doc->id || !doc->meta))
+        rc = GLOSSA_ENOMEM;
     struct stat st;
-    if (e->record && stat(doc->origin, &st) != 0) {
+    if (rc == 0 && e->record && stat(path, &st) != 0) {
+        int e_no = errno;
+        char *dir_shown = glossa__utf8_shown(dir);
         doc->input_error = glossa__asprintf(
-            "%s/manifest.jsonl:%zu: names '%s', which cannot be read: %s", dir,
-            e->manifest_line, e->file, strerror(errno));
+            "%s/manifest.jsonl:%zu: names '%s', which cannot be read: %s",
+            dir_shown ? dir_shown : "?", e->manifest_line, shown,
+            strerror(e_no));
+        glossa__free(dir_shown);
         doc->input_error_code = GLOSSA_ENOENT;
-        return doc->input_error ? 0 : GLOSSA_ENOMEM;
+        rc = doc->input_error ? 0 : GLOSSA_ENOMEM;
+    } else if (rc == 0) {
+        read_text_file(src, path, doc);
     }
-    read_text_file(src, doc->origin, doc);
-    return 0;
+    glossa__free(path);
+    glossa__free(shown);
+    return rc;
 }
 
 /* ---- Lines (JSONL files and stdin) ------------------------------------- */
@@ -669,6 +713,17 @@ static int next_line_record(glossa_source_t *src, const char *name,
         src->line_no++;
         if (len && start[len - 1] == '\r')
             len--;
+        if (src->line_no == 1 && len >= 3 &&
+            memcmp(start, "\xEF\xBB\xBF", 3) == 0) {
+            /* A byte order mark some editors write: not part of the
+             * first record. */
+            start += 3;
+            len -= 3;
+            glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                        "%s: a UTF-8 byte order mark at the start was "
+                        "skipped",
+                        name);
+        }
         if (is_blank(start, len))
             continue; /* blank lines are not records */
         if (!want_record(src))
@@ -774,6 +829,81 @@ static int stdin_document(glossa_source_t *src, glossa__doc_t **out)
     return 1;
 }
 
+/* ---- Duplicate ids ------------------------------------------------------ */
+
+/* How many duplicate ids are named one by one; the rest are counted. */
+#define DUPLICATE_IDS_SHOWN 10
+
+static uint32_t place_number(uint64_t n)
+{
+    return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/* Where an id was first given, in the words of the record's origin. */
+static char *place_shown(const glossa_source_t *src, glossa__id_place_t at,
+                         const char *id)
+{
+    const input_t *in = &src->inputs[at.input];
+    switch (in->kind) {
+    case IN_FILE:
+        return glossa__strdup(in->shown);
+    case IN_DIR:
+        return at.where ? glossa__asprintf("%s/manifest.jsonl:%" PRIu32,
+                                           in->shown, at.where)
+                        : glossa__asprintf("%s/%s.txt", in->shown, id);
+    case IN_CALLBACK:
+        return glossa__asprintf("record %" PRIu32 " of the source", at.where);
+    default:
+        return at.where
+                   ? glossa__asprintf(
+                         "%s:%" PRIu32,
+                         in->kind == IN_STDIN ? "<stdin>" : in->shown, at.where)
+                   : glossa__strdup("<stdin>");
+    }
+}
+
+/* Both records are kept: the user's ids are the user's, and dropping a
+ * record would lose work. Without memory for the set, checking stops. */
+void glossa__source_check_id(glossa_source_t *src, const glossa__doc_t *doc)
+{
+    if (!doc->id || src->ids_unchecked)
+        return;
+    glossa__id_place_t first;
+    int rc = src->ids ? 0 : GLOSSA_ENOMEM;
+    if (!src->ids && (src->ids = glossa__id_set_new()))
+        rc = 0;
+    if (rc == 0)
+        rc = glossa__id_set_add(src->ids, doc->id, doc->id_place, &first);
+    if (rc < 0) {
+        src->ids_unchecked = 1;
+        glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                    "out of memory: duplicate ids are no longer looked for");
+        return;
+    }
+    if (rc == 0 || ++src->duplicate_ids > DUPLICATE_IDS_SHOWN)
+        return;
+    char *before = place_shown(src, first, doc->id);
+    glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                "%s: the id \"%s\" was given before, to the record at %s; "
+                "both records are kept%s",
+                doc->origin ? doc->origin : "?", doc->id, before ? before : "?",
+                src->duplicate_ids == DUPLICATE_IDS_SHOWN
+                    ? " (further duplicate ids are only counted)"
+                    : "");
+    glossa__free(before);
+}
+
+void glossa__source_sum_duplicates(glossa_source_t *src)
+{
+    if (src->duplicates_summed || src->duplicate_ids <= DUPLICATE_IDS_SHOWN)
+        return;
+    src->duplicates_summed = 1;
+    glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                "%" PRIu64 " records in all have an id given to an earlier "
+                "record; all are kept",
+                src->duplicate_ids);
+}
+
 int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                         glossa_error_t *err)
 {
@@ -786,8 +916,10 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                 return rc;
         }
         int rc = 0;
+        src->record_where = 0;
         switch (in->kind) {
         case IN_CALLBACK:
+            src->record_where = place_number(src->index);
             rc = callback_record(src, out, err);
             break;
         case IN_FILE:
@@ -796,9 +928,10 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                 if (!doc)
                     return GLOSSA_ENOMEM;
                 *out = doc;
-                doc->origin = glossa__strdup(in->path);
-                doc->id = strip_txt(base_name(in->path));
-                doc->meta = json_pack("{s:s}", "file", base_name(in->path));
+                doc->origin = glossa__strdup(in->shown);
+                doc->id = strip_txt(base_name(in->shown));
+                doc->meta =
+                    file_meta(base_name(in->path), base_name(in->shown));
                 if (!doc->origin || !doc->id || !doc->meta)
                     return GLOSSA_ENOMEM;
                 read_text_file(src, in->path, doc);
@@ -816,6 +949,9 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                 *out = doc;
                 if (dir_record(src, in->path, e, doc))
                     return GLOSSA_ENOMEM;
+                if (e->record &&
+                    json_is_string(json_object_get(e->record, "id")))
+                    src->record_where = place_number(e->manifest_line);
                 rc = 1;
             }
             break;
@@ -828,10 +964,15 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
         case IN_JSONL:
             do {
                 rc = next_line_record(
-                    src, in->kind == IN_STDIN ? "<stdin>" : in->path, out, err);
+                    src, in->kind == IN_STDIN ? "<stdin>" : in->shown, out,
+                    err);
             } while (rc == 1 && !*out);
+            src->record_where = place_number(src->line_no);
             break;
         }
+        if (rc == 1 && *out)
+            (*out)->id_place =
+                (glossa__id_place_t){(uint32_t)src->cur, src->record_where};
         if (rc != 0)
             return rc;
         close_current(src);
@@ -856,6 +997,8 @@ int glossa_source_read(glossa_source_t *src, const glossa_source_record_t **out,
     int rc = glossa__source_next(src, &doc, err);
     if (rc <= 0) {
         glossa__doc_free(doc);
+        if (rc == 0)
+            glossa__source_sum_duplicates(src);
         return rc == GLOSSA_ENOMEM && err && !err->code
                    ? glossa__fail(err, rc, NULL, 0, "out of memory")
                    : rc;
@@ -864,6 +1007,7 @@ int glossa_source_read(glossa_source_t *src, const glossa_source_record_t **out,
      * ones skipped for sharding or resuming come before it). */
     position = src->index ? src->index - 1 : position;
     glossa__doc_decode(src->rt, doc);
+    glossa__source_check_id(src, doc);
     src->read_doc = doc;
     src->record = (glossa_source_record_t){
         .id = doc->id ? doc->id : "",

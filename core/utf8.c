@@ -1,6 +1,7 @@
 #include "utf8.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -435,4 +436,46 @@ size_t glossa__offsets_byte_to_cp(const glossa__offsets_t *map, size_t byte)
     for (size_t i = map->checkpoints[lo]; i < byte; i++)
         cp += !is_continuation(s[i]);
     return cp;
+}
+
+char *glossa__utf8_shown(const char *s)
+{
+    char *fixed = NULL;
+    size_t fixed_len;
+    glossa__utf8_report_t rep;
+    if (glossa__utf8_sanitize(s, strlen(s), &fixed, &fixed_len, &rep))
+        return NULL;
+    return fixed ? fixed : glossa__strdup(s);
+}
+
+int glossa__utf8_is_valid(const char *s)
+{
+    char *fixed = NULL;
+    size_t fixed_len;
+    glossa__utf8_report_t rep;
+    if (glossa__utf8_sanitize(s, strlen(s), &fixed, &fixed_len, &rep))
+        return 1; /* out of memory: take it as it is */
+    glossa__free(fixed);
+    return fixed == NULL;
+}
+
+char *glossa__bytes_escaped(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += *p >= 0x80 ? 4 : *p == '\\' ? 2 : 1;
+    char *out = glossa__malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80)
+            o += sprintf(o, "\\x%02x", *p);
+        else if (*p == '\\') {
+            *o++ = '\\';
+            *o++ = '\\';
+        } else
+            *o++ = (char)*p;
+    }
+    *o = '\0';
+    return out;
 }

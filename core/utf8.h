@@ -37,6 +37,19 @@ typedef struct glossa__utf8_report {
 int glossa__utf8_sanitize(const char *text, size_t len, char **repaired,
                           size_t *repaired_len, glossa__utf8_report_t *report);
 
+/* A NUL-terminated string as valid UTF-8, to show or to put in JSON (a
+ * file name may be any bytes): a new copy with each ill-formed sequence
+ * replaced by U+FFFD; NULL when out of memory. */
+char *glossa__utf8_shown(const char *s);
+
+/* The bytes of s in ASCII: bytes of 0x80 and above as \xNN, a backslash
+ * as \\, everything else as it is; a new string, NULL when out of
+ * memory. For names that are not UTF-8 ("file_raw"). */
+char *glossa__bytes_escaped(const char *s);
+
+/* Whether s is valid UTF-8. */
+int glossa__utf8_is_valid(const char *s);
+
 /* Number of code points in well-formed UTF-8. */
 size_t glossa__utf8_count(const char *text, size_t len);
 

@@ -315,6 +315,19 @@ int glossa_worker_main(int argc, char **argv)
     const int fd = GLOSSA__WORKER_FD;
     /* A supervisor that went away makes writes fail; exit then. */
     signal(SIGPIPE, SIG_IGN);
+    /* Ctrl-C, timeout(1) and batch schedulers signal the whole process
+     * group. Stopping is the supervisor's decision: it finishes the
+     * documents in flight, then closes the control socket, which ends the
+     * zygote and its workers (they inherit these dispositions). Killed
+     * here instead, healthy documents would look like crashes. The
+     * signals came blocked (zygote_link.c), so none slips in first. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &stops, NULL);
     glossa__frame_reader_t in = {.fd = fd};
     const char *payload = NULL;
     uint32_t len = 0;

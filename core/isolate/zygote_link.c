@@ -63,6 +63,18 @@ const char *glossa__signal_name(int sig)
         return "SIGKILL";
     case SIGTERM:
         return "SIGTERM";
+    case SIGINT:
+        return "SIGINT";
+    case SIGHUP:
+        return "SIGHUP";
+    case SIGQUIT:
+        return "SIGQUIT";
+    case SIGPIPE:
+        return "SIGPIPE";
+    case SIGXCPU:
+        return "SIGXCPU";
+    case SIGSYS:
+        return "SIGSYS";
     default:
         return "a signal";
     }
@@ -122,7 +134,9 @@ glossa__worker_progress_t *glossa__zygote_progress(glossa__zygote_t *z,
  * error (a plugin's prints never reach a socket or our output). The
  * child's fds are first copied above every target, so that no dup2()
  * overwrites a source still to be copied, and each lands without
- * FD_CLOEXEC. Signals start at their defaults, none blocked. */
+ * FD_CLOEXEC. Signals start at their defaults, with SIGINT and SIGTERM
+ * blocked: the zygote ignores them (glossa_worker_main()), and blocking
+ * closes the window before it can say so. */
 static int spawn(glossa__zygote_t *z, const char *exe, int control_fd)
 {
     int lowest = GLOSSA__WORKER_PROGRESS_FD + (int)z->n_pages;
@@ -151,11 +165,13 @@ static int spawn(glossa__zygote_t *z, const char *exe, int control_fd)
         rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     if (rc == 0)
         rc = posix_spawn_file_actions_adddup2(&fa, 2, 1);
-    sigset_t none, all;
-    sigemptyset(&none);
+    sigset_t stops, all;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
     sigfillset(&all);
     if (rc == 0)
-        rc = posix_spawnattr_setsigmask(&attr, &none);
+        rc = posix_spawnattr_setsigmask(&attr, &stops);
     if (rc == 0)
         rc = posix_spawnattr_setsigdefault(&attr, &all);
     if (rc == 0)

@@ -60,6 +60,57 @@ run_glossa 4 run --plugin capitals --max-doc-bytes 4K "$TMP/big.txt" "$TMP/small
 expect_json "$TMP/out" '.[0].errors[0].code == "ETOOBIG" and (.[0].errors[0].message | contains("5000 bytes, over the limit of 4096"))'
 expect_json "$TMP/out" '.[1].errors == [] and (.[1].annotations.capitals | length == 2)'
 
+# A file name that is not UTF-8 (file systems take any bytes): the id and
+# "file" show U+FFFD for the bad byte, "file_raw" keeps the exact bytes.
+N="$TMP/names"
+mkdir "$N"
+printf 'Latin One Name.\n' >"$N/caf$(printf '\xe9').txt"
+run_glossa 0 run --plugin capitals "$N"
+expect_json "$TMP/out" 'length == 1 and .[0].id == "caf\ufffd" and .[0].meta.file == "caf\ufffd.txt" and .[0].meta.file_raw == "caf\\xe9.txt" and .[0].errors == []'
+# Each record is valid UTF-8 all the same.
+iconv -f UTF-8 -t UTF-8 "$TMP/out" >/dev/null || fail "output is not valid UTF-8"
+
+# An empty directory is a run with nothing to do, not a crash.
+mkdir "$TMP/empty_dir"
+run_glossa 0 run --plugin capitals "$TMP/empty_dir"
+[ ! -s "$TMP/out" ] || fail "an empty directory gave records"
+
+# A byte order mark before the first JSONL record is skipped with a warning.
+printf '\xef\xbb\xbf{"id": "bom", "text": "After The Mark."}\n' >"$TMP/bom.jsonl"
+run_glossa 0 run --plugin capitals "$TMP/bom.jsonl"
+expect_json "$TMP/out" 'length == 1 and .[0].id == "bom" and .[0].errors == [] and (.[0].annotations.capitals | length == 3)'
+expect_in "$TMP/err" "bom.jsonl: a UTF-8 byte order mark at the start was skipped"
+
+# Inputs that are not regular files are read to their end: a FIFO, and a
+# /proc file whose size stat reports as 0.
+mkfifo "$TMP/fifo.jsonl"
+echo '{"id": "piped", "text": "Through A Pipe."}' >"$TMP/fifo.jsonl" &
+run_glossa 0 run --plugin capitals "$TMP/fifo.jsonl"
+wait
+expect_json "$TMP/out" '.[0].id == "piped" and (.[0].annotations.capitals | length == 3)'
+run_glossa 0 run --plugin capitals /proc/self/status
+expect_json "$TMP/out" '.[0].id == "status" and .[0].errors == [] and (.[0].annotations.capitals | length > 0)'
+
+# Duplicate ids are kept, each named with both places, in input order
+# whatever the thread count; past ten they are only counted.
+mkdir "$TMP/dup_dir"
+printf 'Dir Text.\n' >"$TMP/dup_dir/x.txt"
+printf '{"id":"x","text":"Line X."}\n{"id":"y","text":"Line Y."}\n{"id":"x","text":"Again X."}\n' >"$TMP/dup.jsonl"
+for threads in 1 4; do
+    run_glossa 0 run --threads $threads --plugin capitals "$TMP/dup_dir" "$TMP/dup.jsonl"
+    expect_json "$TMP/out" '[.[].id] == ["x","x","y","x"]'
+    grep 'was given before' "$TMP/err" >"$TMP/dup_warnings"
+    cat >"$TMP/dup_expected" <<EOF
+glossa: warning: $TMP/dup.jsonl:1: the id "x" was given before, to the record at $TMP/dup_dir/x.txt; both records are kept
+glossa: warning: $TMP/dup.jsonl:3: the id "x" was given before, to the record at $TMP/dup_dir/x.txt; both records are kept
+EOF
+    diff "$TMP/dup_expected" "$TMP/dup_warnings" || fail "duplicate id warnings differ (threads $threads)"
+done
+for i in $(seq 1 15); do echo '{"id":"same","text":"Same Id."}'; done >"$TMP/same.jsonl"
+run_glossa 0 run --plugin capitals "$TMP/same.jsonl"
+[ "$(grep -c 'was given before' "$TMP/err")" = 10 ] || fail "expected ten duplicate warnings"
+expect_in "$TMP/err" "14 records in all have an id given to an earlier record; all are kept"
+
 # A missing input is a usage error.
 run_glossa 2 run --plugin capitals "$TMP/nope"
 expect_in "$TMP/err" "$TMP/nope: cannot read input: No such file or directory"

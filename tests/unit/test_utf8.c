@@ -199,6 +199,24 @@ static void test_count(void **state)
     assert_int_equal(glossa__utf8_count(s, strlen(s)), 18);
 }
 
+static void test_names_shown_and_escaped(void **state)
+{
+    (void)state;
+    char *shown = glossa__utf8_shown("caf\xe9.txt");
+    assert_string_equal(shown, "caf\xef\xbf\xbd.txt");
+    glossa__free(shown);
+    shown = glossa__utf8_shown("caf\xc3\xa9.txt"); /* valid: unchanged */
+    assert_string_equal(shown, "caf\xc3\xa9.txt");
+    glossa__free(shown);
+    char *raw = glossa__bytes_escaped("a\\b\xe9\xff");
+    assert_string_equal(raw, "a\\\\b\\xe9\\xff");
+    glossa__free(raw);
+    assert_true(glossa__utf8_is_valid("caf\xc3\xa9"));
+    assert_false(glossa__utf8_is_valid("caf\xe9"));
+    assert_false(glossa__utf8_is_valid("\xc0\x80")); /* overlong NUL */
+    assert_true(glossa__utf8_is_valid(""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_offsets_mostly_ascii_lists_wide_characters),
         cmocka_unit_test(test_offsets_ascii_needs_no_table),
         cmocka_unit_test(test_count),
+        cmocka_unit_test(test_names_shown_and_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
