@@ -43,6 +43,9 @@ typedef struct mediation_settings {
     double threshold;     /* |score| below it is neutral; default 0.2 */
     double document_band; /* |mean| below it labels a document neutral;
                              default 0.05 (the annotation guidelines) */
+    /* The learned component's model file (read at load only), or NULL or
+     * "" for the rules alone; default NULL. */
+    const char *classifier;
 } mediation_settings_t;
 
 /* Fills the defaults. */
@@ -86,6 +89,17 @@ typedef struct mediation_entity {
     const char *refers_to; /* NULL when absent */
 } mediation_entity_t;
 
+/* One span of the `quotes` layer: a direct quotation or reported
+ * content, and who said it. Strings are borrowed like the entities'. */
+typedef struct mediation_quote {
+    uint32_t start, end; /* code points: the content, end exclusive */
+    /* The phrase that names the speaker ("the Kremlin press service");
+     * speaker_start == speaker_end when the layer gives none. */
+    uint32_t speaker_start, speaker_end;
+    const char *speaker; /* canonical name, or NULL for nobody named */
+    int direct;          /* a quotation in marks, else reported speech */
+} mediation_quote_t;
+
 /* One document as the core segmented it. Borrowed for the call. */
 typedef struct mediation_doc {
     const char *text; /* UTF-8 */
@@ -96,6 +110,13 @@ typedef struct mediation_doc {
     size_t n_sentences;
     const mediation_entity_t *entities; /* sorted by start */
     size_t n_entities;
+    /* The `quotes` layer, sorted by start, when has_quotes: holders of
+     * what it covers come from it. Without it (a pipeline without the
+     * quotes plugin) they come from the analysis's own reporting frames
+     * and its guess of whose quotation runs on. */
+    const mediation_quote_t *quotes;
+    size_t n_quotes;
+    int has_quotes;
 } mediation_doc_t;
 
 typedef enum mediation_polarity {
@@ -140,6 +161,30 @@ int mediation_analyze(const mediation_model_t *model,
 /* NULL allowed; leaves res empty. */
 void mediation_result_free(mediation_result_t *res);
 
+/* ---- Development: the learned component's features --------------------- */
+
+/* Called for each sentence judged, after the rules, with the features
+ * the classifier reads (names and values borrowed for the call). */
+typedef void (*mediation_features_cb)(void *ud, size_t sentence,
+                                      const char *const *names,
+                                      const double *values, size_t n);
+
+/* What a training tool asks of an analysis. */
+typedef struct mediation_probe {
+    /* Per sentence (doc->n_sentences of them), or NULL: nonzero judges
+     * the sentence as relevant whatever the relevance step says (the
+     * gold's relevant sentences, to learn polarity from all of them). */
+    const uint8_t *force;
+    mediation_features_cb features; /* or NULL */
+    void *ud;
+} mediation_probe_t;
+
+/* mediation_analyze() with a probe (NULL: the same as it). */
+int mediation_analyze_probe(const mediation_model_t *model,
+                            const mediation_doc_t *doc, mediation_result_t *res,
+                            mediation_trace_cb trace, void *trace_ud,
+                            const mediation_probe_t *probe);
+
 /* ---- JSON, in the shapes of the annotation guidelines ------------------ */
 
 /* Reads an `entities` layer (an array of spans with "start", "end",
@@ -150,6 +195,15 @@ void mediation_result_free(mediation_result_t *res);
  * when `layer` is not an array, or GLOSSA_ENOMEM. */
 int mediation_entities_from_json(const json_t *layer, mediation_entity_t **out,
                                  size_t *n);
+
+/* Reads a `quotes` layer (spans with "start", "end", "kind", "speaker"
+ * (a string or null), optional "speaker_start" and "speaker_end") into a
+ * new array (*out, free() it; NULL when empty), sorted by start. Strings
+ * are borrowed from `layer`. Spans without integer offsets are skipped.
+ * Returns 0, GLOSSA_EINVAL when `layer` is not an array, or
+ * GLOSSA_ENOMEM. */
+int mediation_quotes_from_json(const json_t *layer, mediation_quote_t **out,
+                               size_t *n);
 
 /* Sets "polarity", "score" (rounded to 3 decimals) and "holder" on a span
  * object. Returns 0 or GLOSSA_ENOMEM. */

@@ -75,21 +75,34 @@ static med_hist_t *history(med_ws_t *ws, size_t s, const med_hist_t **prev)
 
 /* A sentence that opens with a quotation, or continues one, without a
  * speaker of its own may carry the previous sentence's speaker: that
- * speaker, with sc->quoted_speaker set, or nobody. */
+ * speaker, with sc->quoted_speaker set, or nobody. A quotation that opens
+ * a paragraph after a sentence that reported someone ("..., Lavrov
+ * said.") is most often that speaker's too. */
 static med_speaker_t quoted_speaker(const med_ws_t *ws, size_t s,
                                     int continues_quote, const med_hist_t *prev,
                                     med_sent_ctx_t *sc)
 {
     const mediation_doc_t *d = ws->doc;
-    int paragraph = (d->tokens[d->sentences[s].token_first].flags &
-                     GLOSSA_TOKEN_PARAGRAPH_BEFORE) != 0;
-    med_speaker_t qs = {NULL, 0, 0};
+    uint32_t tf = d->tokens[d->sentences[s].token_first].flags;
+    int paragraph = (tf & GLOSSA_TOKEN_PARAGRAPH_BEFORE) != 0;
+    int line = (tf & GLOSSA_TOKEN_NEWLINE_BEFORE) != 0;
+    med_speaker_t qs = {NULL, 0, 0, 0};
     sc->quoted_speaker = 0;
-    if ((continues_quote || ws->w[0].punct == P_OPENQ) && !paragraph && prev &&
-        prev->quote_speaker.name) {
-        qs = prev->quote_speaker;
-        sc->quoted_speaker = 1;
+    sc->statement = 0;
+    /* A document that is one statement: all of it is its speaker's. */
+    if (s > 0 && ws->doc_speaker.name) {
+        sc->quoted_speaker = sc->statement = 1;
+        return ws->doc_speaker;
     }
+    /* With a quotes layer, its spans say whose quotation runs on. */
+    if (d->has_quotes || !prev ||
+        !(continues_quote || ws->w[0].punct == P_OPENQ))
+        return qs;
+    if (prev->quote_speaker.name && (!paragraph || continues_quote))
+        qs = prev->quote_speaker;
+    else if ((paragraph || line) && ws->w[0].punct == P_OPENQ)
+        qs = prev->quote_speaker.name ? prev->quote_speaker : prev->reporter;
+    sc->quoted_speaker = qs.name != NULL;
     return qs;
 }
 
@@ -114,6 +127,10 @@ static void remember(med_ws_t *ws, med_hist_t *h, const med_sent_ctx_t *sc,
     }
     if (!h->quote_speaker.name && sc->quoted_speaker)
         h->quote_speaker = qs;
+    for (size_t i = 0; i < ws->n_frames && !h->reporter.name; i++)
+        if (ws->frames[i].who.name != med_author &&
+            (ws->frames[i].quote || (ws->w[ws->frames[i].verb].flags & W_SAY)))
+            h->reporter = ws->frames[i].who;
     h->had_target = (uint8_t)had_target;
 }
 
@@ -122,10 +139,12 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
 {
     const glossa_sentence_t *sent = &ws->doc->sentences[s];
     med_tracef(ws,
-               "S%zu [%u,%u) target=%d role=%d context=%d/%d anaphor=%d "
-               "frames=%zu%s",
+               "S%zu [%u,%u) target=%d role=%d context=%d/%d anaphor=%d%s "
+               "force=%d/%d/%d frames=%zu%s",
                s, sent->cp_start, sent->cp_end, cues->target, cues->role,
-               cues->context, rel->context_ok, cues->anaphor, ws->n_frames,
+               cues->context, rel->context_ok, cues->anaphor,
+               cues->force_anaphor ? "(force)" : "", cues->force,
+               cues->other_force, cues->bare_force, ws->n_frames,
                rel->relevant
                    ? (rel->by_anaphor ? " RELEVANT(anaphor)" : " RELEVANT")
                    : "");
@@ -134,6 +153,55 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
         med_tracef(ws, "  frame \"%.*s\" speaker=%s scope=[%u,%u)",
                    (int)ws->w[f->verb].len, med_wtext(ws, &ws->w[f->verb]),
                    f->who.name, f->a, f->b);
+    }
+}
+
+/* Does the target speak in the sentence as "we" (marked as the target:
+ * the speaker of its quotation is the target)? */
+static int target_speaks(const med_ws_t *ws)
+{
+    for (size_t i = 0; i < ws->n; i++)
+        if (med_word_is(ws, i, "we") && (ws->w[i].mark & M_TARGET))
+            return 1;
+    return 0;
+}
+
+/* Steps 1 and 2 for sentence s, once it may be relevant: the words
+ * looked up, clauses, titles, the profile's patterns. */
+static med_cues_t read_cues(med_ws_t *ws)
+{
+    med_look_up(ws, 0, ws->n);
+    med_number_clauses(ws);
+    med_learn_titles(ws);
+    med_match_patterns(ws);
+    return med_apply_hits(ws);
+}
+
+/* Step 4: the frames of verbs, of sources without a verb and of the
+ * quotes layer; then the pronouns that name the target. */
+static void find_frames(med_ws_t *ws, size_t s, med_cues_t *cues,
+                        const med_sent_ctx_t *sc, med_speaker_t qs)
+{
+    if (med_they_is_force(ws, s))
+        cues->target = cues->force = 1;
+    med_find_frames(ws, s);
+    med_headline_frame(ws, s);
+    med_source_frames(ws, s);
+    med_quote_frames(ws, s);
+    cues->target |= med_pronouns_name_target(ws, s, sc, qs);
+}
+
+/* Records what later sentences read of this one: forces named, the last
+ * owner of a force. */
+static void remember_forces(med_ws_t *ws, size_t s, med_hist_t *h,
+                            const med_cues_t *cues, const med_relevance_t *rel)
+{
+    h->forces =
+        (uint8_t)(cues->force || (rel->by_anaphor &&
+                                  (cues->force_anaphor || cues->bare_force)));
+    if (cues->force || cues->other_force) {
+        ws->last_force_sentence = (long)s;
+        ws->last_force_target = cues->force && !cues->other_force;
     }
 }
 
@@ -146,41 +214,52 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     int rc = med_build_words(ws, s, ent_cursor, &has_party);
     if (rc || ws->n == 0)
         return rc;
+    ws->sentence = s;
     if (has_party)
         ws->last_party_sentence = (long)s;
     const med_hist_t *prev;
     med_hist_t *h = history(ws, s, &prev);
-    if (!med_may_be_relevant(ws, prev)) {
+    if (s == 0) {
+        med_look_up(ws, 0, 16);
+        med_find_statement(ws);
+    }
+    int forced = ws->probe && ws->probe->force && ws->probe->force[s];
+    if (!forced && !med_may_be_relevant(ws, s)) {
         med_look_up_after_names(ws);
         med_learn_titles(ws);
         med_first_person(ws, ws->n, &h->subject);
         return 0;
     }
-    med_look_up(ws, 0, ws->n);
-    med_number_clauses(ws);
-    med_learn_titles(ws);
-    med_match_patterns(ws);
-    med_cues_t cues = med_apply_hits(ws);
+    med_cues_t cues = read_cues(ws);
     med_sent_ctx_t sc;
-    med_sentence_context(ws, &sc);
     med_speaker_t qs = quoted_speaker(ws, s, continues_quote, prev, &sc);
-
     ws->n_frames = 0;
-    if (cues.target || med_has_pronoun(ws) || cues.anaphor) {
-        med_find_frames(ws, s);
-        cues.target |= med_pronouns_name_target(ws, s, &sc, qs);
-    }
-    med_relevance_t rel = med_decide_relevance(ws, s, &cues, has_party, prev);
+    if (cues.target || med_has_pronoun(ws) || cues.anaphor || forced)
+        find_frames(ws, s, &cues, &sc, qs);
+    /* A statement of the target that runs on from a relevant sentence
+     * ("We are ready..." after "“Russia will keep mediating,” Lavrov
+     * said") is relevant where the target speaks in it as "we". */
+    int statement = prev && prev->relevant && target_speaks(ws);
+    med_relevance_t rel =
+        med_decide_relevance(ws, s, &cues, has_party, statement);
     remember(ws, h, &sc, qs, cues.target);
+    remember_forces(ws, s, h, &cues, &rel);
     if (ws->trace)
         trace_sentence(ws, s, &cues, &rel);
-    if (!rel.relevant)
+    if (!rel.relevant) {
+        /* A forced sentence is judged for its features only. */
+        if (forced) {
+            med_sentence_context(ws, &sc);
+            med_judge(ws, &sc, qs);
+        }
         return 0;
+    }
     h->relevant = 1;
     /* An anaphor names the target too, so the next one may chain on. */
     h->had_target = 1;
 
     const glossa_sentence_t *sent = &ws->doc->sentences[s];
+    med_sentence_context(ws, &sc);
     med_verdict_t v = med_judge(ws, &sc, qs);
     mediation_span_t sp = {(uint32_t)s, sent->cp_start, sent->cp_end,
                            v.polarity,  v.score,        v.holder.name};
@@ -221,6 +300,14 @@ int mediation_analyze(const mediation_model_t *model,
                       const mediation_doc_t *doc, mediation_result_t *res,
                       mediation_trace_cb trace, void *trace_ud)
 {
+    return mediation_analyze_probe(model, doc, res, trace, trace_ud, NULL);
+}
+
+int mediation_analyze_probe(const mediation_model_t *model,
+                            const mediation_doc_t *doc, mediation_result_t *res,
+                            mediation_trace_cb trace, void *trace_ud,
+                            const mediation_probe_t *probe)
+{
     memset(res, 0, sizeof(*res));
     size_t max_tokens, max_bytes;
     int rc = check_doc(doc, &max_tokens, &max_bytes);
@@ -232,13 +319,16 @@ int mediation_analyze(const mediation_model_t *model,
     ws.doc = doc;
     ws.trace = trace;
     ws.trace_ud = trace_ud;
+    ws.probe = probe;
     ws.last_party_sentence = -1;
+    ws.last_force_sentence = -1;
     /* Working memory for the longest sentence, allocated once per
      * document. A sentence yields at most a few pattern hits per word. */
     size_t n = max_tokens + 2;
     ws.cap_hits = 4 * n;
     ws.cap_frames = n;
     ws.einfo = malloc((doc->n_entities + 1) * sizeof(*ws.einfo));
+    ws.qinfo = malloc((doc->n_quotes + 1) * sizeof(*ws.qinfo));
     ws.w = malloc(n * sizeof(*ws.w));
     ws.lbuf_cap = max_bytes + 1;
     ws.lbuf = malloc(ws.lbuf_cap);
@@ -247,15 +337,17 @@ int mediation_analyze(const mediation_model_t *model,
     ws.contribs = malloc(n * sizeof(*ws.contribs));
     ws.clause_on_target = malloc(n + 2);
     rc = GLOSSA_ENOMEM;
-    if (ws.einfo && ws.w && ws.lbuf && ws.hits && ws.frames && ws.contribs &&
-        ws.clause_on_target) {
+    if (ws.einfo && ws.qinfo && ws.w && ws.lbuf && ws.hits && ws.frames &&
+        ws.contribs && ws.clause_on_target) {
         rc = 0;
         med_classify_entities(&ws);
+        med_classify_quotes(&ws);
         size_t ent_cursor = 0;
         for (size_t s = 0; !rc && s < doc->n_sentences; s++)
             rc = analyze_sentence(&ws, s, &ent_cursor);
     }
     free(ws.einfo);
+    free(ws.qinfo);
     free(ws.w);
     free(ws.lbuf);
     free(ws.hits);

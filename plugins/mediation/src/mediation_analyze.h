@@ -7,13 +7,21 @@
  *   mediation_words.c      1. words: tokens lowercased and looked up,
  *                          entities laid on them, quotes and clauses;
  *   mediation_cues.c       2. cues: the profile's patterns matched;
- *   mediation_speakers.c   who is who: entities, the titles a document
- *                          introduces, pronouns;
- *   mediation_relevance.c  3. relevance;
+ *   mediation_speakers.c   who is who: entities, bodies, the titles a
+ *                          document introduces, pronouns;
+ *   mediation_relevance.c  3. relevance, with reference (forces,
+ *                          anaphors, "they", a statement's "we");
  *   mediation_frames.c     4. frames: reporting and stance verbs, their
  *                          speakers and scopes;
- *   mediation_polarity.c   5. polarity: contributions, net value, score;
- *   mediation_holder.c     6. holder.
+ *   mediation_subjects.c      who speaks: subjects and agents of verbs;
+ *   mediation_sources.c       sources without a verb: headlines, "outrage
+ *                          from X", statement documents;
+ *   mediation_quotes.c        the quotes layer's spans as frames;
+ *   mediation_polarity.c   5. polarity: the rules' contributions, net
+ *                          value, score;
+ *   mediation_learned.c    6. the learned component's features and verdict
+ *                          (mediation_classifier.c scores them);
+ *   mediation_holder.c     7. holder.
  *
  * THREADS. A med_ws_t belongs to one mediation_analyze() call; the model
  * it points to is shared read-only. */
@@ -39,7 +47,8 @@ enum {
     P_NONE = 0, /* a word */
     P_COMMA,
     P_SEMI,
-    P_BREAK, /* : ( ) [ ] dashes */
+    P_BREAK, /* : ( ) [ ] */
+    P_DASH,  /* em and en dashes, "--" */
     P_OPENQ,
     P_CLOSEQ,
     P_TERM,
@@ -54,7 +63,8 @@ enum {
     M_CUE = 1u << 3,     /* inside a role, context or anaphor cue */
     M_SCARE = 1u << 4,   /* inside a short quotation */
     M_QUOTE = 1u << 5,   /* inside a quotation */
-    M_ROLE = 1u << 6     /* inside a role cue */
+    M_ROLE = 1u << 6,    /* inside a role cue */
+    M_FORCE = 1u << 7    /* inside a force word ("troops") */
 };
 
 /* One token of the current sentence. */
@@ -65,9 +75,9 @@ typedef struct med_word {
     uint16_t clause; /* clause number within the sentence */
     int32_t ent;     /* entity index or -1 */
     const med_entry_t *e;
-    uint32_t flags; /* e->flags, minus what a fixed expression cancels */
-    uint8_t punct;  /* P_* */
-    uint8_t mark;   /* M_* */
+    med_flags_t flags; /* e->flags, minus what a fixed expression cancels */
+    uint8_t punct;     /* P_* */
+    uint8_t mark;      /* M_* */
 } med_word_t;
 
 /* A pattern of the profile matched over words [a, b). */
@@ -85,6 +95,7 @@ typedef struct med_speaker {
     const char *name;
     uint8_t target; /* the speaker is the target or a target person */
     uint8_t person;
+    uint8_t party; /* a party of the conflict or one of its people */
 } med_speaker_t;
 
 /* A reporting or stance verb with its speaker and the words it reports. */
@@ -95,13 +106,26 @@ typedef struct med_frame {
     /* A stance toward someone else ("accused the Armenian government
      * of..."): what it holds says nothing of the target. */
     uint8_t off_target;
+    uint8_t quote;  /* a span of the quotes layer, not a verb's */
+    uint8_t source; /* a headline's or a stance noun's source */
+    /* A quote's speaker phrase in this sentence: words [spk_a, spk_b),
+     * empty when it is elsewhere. */
+    uint16_t spk_a, spk_b;
     med_speaker_t who;
 } med_frame_t;
+
+/* What a contribution is, besides its value (med_contrib_t.tags). */
+enum {
+    C_NEGATED = 1u << 0, /* a domain cue under negation ("not reliable") */
+    C_SCARE = 1u << 1    /* an unattributed scare-quoted role word */
+};
 
 /* One contribution to a sentence's polarity. */
 typedef struct med_contrib {
     uint16_t pos;
     uint8_t domain;
+    uint8_t cls;  /* the cue's stance class + 1, 0 for none */
+    uint8_t tags; /* C_* */
     float v;
     int16_t holder; /* frame index, -1 author, -2 the quote's speaker */
 } med_contrib_t;
@@ -118,8 +142,10 @@ typedef struct med_title {
 typedef struct med_hist {
     med_speaker_t subject;       /* who "he" most likely is next */
     med_speaker_t quote_speaker; /* whose quote may run on */
+    med_speaker_t reporter;      /* the first speaker of a reporting verb */
     uint8_t relevant;
     uint8_t had_target;
+    uint8_t forces; /* the target's force was named: "they" may be it */
     uint8_t ends_in_quote;
     uint8_t valid;
 } med_hist_t;
@@ -127,6 +153,7 @@ typedef struct med_hist {
 /* What an entity of the document is to the profile. */
 typedef struct med_einfo {
     uint8_t target, party;
+    uint8_t person; /* a person, also one inside an organisation's span */
     const char *holder;
 } med_einfo_t;
 
@@ -137,8 +164,12 @@ typedef struct med_ws {
     const mediation_doc_t *doc;
     mediation_trace_cb trace;
     void *trace_ud;
+    const mediation_probe_t *probe; /* or NULL */
+    size_t sentence;                /* the one being analysed */
 
     med_einfo_t *einfo;
+    med_speaker_t *qinfo; /* the speaker of each quote of the layer */
+    size_t quote_cursor;  /* quotes before it ended before the sentence */
     med_word_t *w;
     size_t n; /* words of the current sentence */
     char *lbuf;
@@ -151,10 +182,20 @@ typedef struct med_ws {
     size_t n_contribs;
     uint8_t *clause_on_target;
 
+    /* The speaker of a document that is one statement as a whole, or
+     * name NULL. */
+    med_speaker_t doc_speaker;
+    /* The last target person the document named ("the Russian leader"
+     * when no title introduced anyone). */
+    med_speaker_t last_target_person;
     med_title_t titles[MED_MAX_TITLES];
     size_t n_titles;
     med_hist_t hist[MED_HIST];
     long last_party_sentence;
+    /* The last sentence that named a force with its owner, and whether
+     * the owner was the target: "the peacekeepers" are that force. */
+    long last_force_sentence;
+    int last_force_target;
     int quote_open; /* a quotation runs on from the previous sentence */
 
     mediation_span_t *spans;
@@ -164,6 +205,11 @@ typedef struct med_ws {
 /* Which kinds of cue a sentence has. */
 typedef struct med_cues {
     int role, context, anaphor, target;
+    int force;         /* the target's force named ("Russian troops") */
+    int other_force;   /* another's ("Turkish troops") */
+    int bare_force;    /* a force word with no owner named ("a force of") */
+    int force_anaphor; /* an anaphor of a force ("the contingent") */
+    int bilateral;     /* "bilateral": talks of two */
 } med_cues_t;
 
 /* The structure of a sentence that changes every contribution. */
@@ -172,6 +218,7 @@ typedef struct med_sent_ctx {
     size_t concede_a, concede_b; /* "although ..." clause, or a == b */
     double hedge;                /* sentence-initial hedge multiplier */
     int quoted_speaker;          /* the sentence continues a speaker's quote */
+    int statement;               /* ... or the document's statement */
 } med_sent_ctx_t;
 
 /* A relevant sentence's polarity, score and holder. */
@@ -198,6 +245,23 @@ static inline int med_word_is(const med_ws_t *ws, size_t i, const char *lit)
     size_t n = strlen(lit);
     return i < ws->n && ws->w[i].len == n &&
            memcmp(med_wtext(ws, &ws->w[i]), lit, n) == 0;
+}
+
+/* Word shapes the frames read: "-ly" adverbs, "-ing" and "-ed" forms. */
+static inline int med_is_ly_adverb(const med_ws_t *ws, const med_word_t *x)
+{
+    return x->len > 3 && x->punct == P_NONE &&
+           memcmp(med_wtext(ws, x) + x->len - 2, "ly", 2) == 0;
+}
+
+static inline int med_ends_with_ing(const med_ws_t *ws, const med_word_t *x)
+{
+    return x->len > 4 && memcmp(med_wtext(ws, x) + x->len - 3, "ing", 3) == 0;
+}
+
+static inline int med_ends_with_ed(const med_ws_t *ws, const med_word_t *x)
+{
+    return x->len > 3 && memcmp(med_wtext(ws, x) + x->len - 2, "ed", 2) == 0;
 }
 
 /* ---- Words (mediation_words.c) ------------------------------------------ */
@@ -251,14 +315,31 @@ int med_first_person(const med_ws_t *ws, size_t before, med_speaker_t *out);
 int med_resolve_pronoun(const med_ws_t *ws, size_t s, size_t p,
                         med_speaker_t *out);
 
+/* Is a canonical name one of the target's bodies ("Ministry of Foreign
+ * Affairs of Russia")? */
+int med_is_target_body(const mediation_model_t *m, const char *name);
+
+/* ---- Quotes (mediation_quotes.c) ---------------------------------------- */
+
+/* Fills ws->qinfo: each quote's speaker as a holder (nobody named: the
+ * author). */
+void med_classify_quotes(med_ws_t *ws);
+/* Appends to ws->frames a frame for each quote that overlaps sentence s,
+ * over the words it covers. */
+void med_quote_frames(med_ws_t *ws, size_t s);
+
 /* ---- Relevance (mediation_relevance.c) ---------------------------------- */
 
-/* Can this sentence be relevant at all? Reads no table (see
- * mediation_relevance.c). prev: the sentence before, or NULL. */
-int med_may_be_relevant(const med_ws_t *ws, const med_hist_t *prev);
-/* Does the sentence hold a personal pronoun or "we"? */
+/* Can sentence s be relevant at all? Reads no table (see
+ * mediation_relevance.c). */
+int med_may_be_relevant(const med_ws_t *ws, size_t s);
+/* Does the sentence hold a personal pronoun, "we" or "they"? */
 int med_has_pronoun(const med_ws_t *ws);
 
+/* Marks as the target's force "they" opening a sentence right after one
+ * that named it; 1 when there was one. Before the frames: "they said"
+ * is the target speaking. */
+int med_they_is_force(med_ws_t *ws, size_t s);
 /* Marks as mentions of the target the pronouns that stand for a target
  * person ("he said" after "Putin ...") and "we"/"our" in a quotation whose
  * speaker is the target (needs the frames); 1 when there was one. */
@@ -272,9 +353,11 @@ typedef struct med_relevance {
     int context_ok; /* a party was named within the context window */
 } med_relevance_t;
 
+/* continues_statement: the sentence goes on with a relevant statement of
+ * the target (its quotation runs on). */
 med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
                                      const med_cues_t *cues, int has_party,
-                                     const med_hist_t *prev);
+                                     int continues_statement);
 
 /* ---- Frames (mediation_frames.c) ---------------------------------------- */
 
@@ -283,8 +366,45 @@ void med_find_frames(med_ws_t *ws, size_t s);
 /* The innermost frame whose scope holds word p, or -1. */
 int med_frame_at(const med_ws_t *ws, size_t p);
 
+/* ---- Who speaks (mediation_subjects.c) ---------------------------------- */
+
+/* Subjects joined by "and" kept for one verb ("Russia and EU leaders"). */
+#define MED_MAX_SUBJECTS 3
+
+/* The subjects left of verb v of sentence s, conjuncts first to last
+ * (at most MED_MAX_SUBJECTS into out), and the first word of their
+ * phrase in *first. Returns how many (0 when none is found). */
+size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
+                         med_speaker_t *out, size_t *first);
+/* Is frame f inside frame g (its verb in g's scope, else narrower)? */
+int med_frame_inside(const med_frame_t *f, const med_frame_t *g);
+/* Appends a frame of verb (or cue) v over words [a, b) held by who. */
+void med_frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
+                    med_speaker_t who);
+/* The speaker whose phrase starts at entity word i ("Russian President
+ * Vladimir Putin" is Vladimir Putin, "the Russian president" the person
+ * the document gave that title). */
+med_speaker_t med_np_speaker(const med_ws_t *ws, size_t i);
+/* A speaker named at or right after word `from` (past titles, "of" and
+ * "for"): 1 and *out, or 0. */
+int med_right_speaker(const med_ws_t *ws, size_t s, size_t from,
+                      med_speaker_t *out);
+
+/* ---- Sources without a verb (mediation_sources.c) ----------------------- */
+
+/* A headline's source ("...: Kremlin", "Yusin: ...", "Putin on ..."). */
+void med_headline_frame(med_ws_t *ws, size_t s);
+/* A stance cue's source ("outrage from Azerbaijani officials"). */
+void med_source_frames(med_ws_t *ws, size_t s);
+/* Reads the first sentence: a document that is one person's statement
+ * ("Comment by ...") sets ws->doc_speaker. */
+void med_find_statement(med_ws_t *ws);
+
 /* ---- Polarity (mediation_polarity.c) ------------------------- */
 
+/* Is word p negated (a negator before it in its clause, within the
+ * rules' window)? */
+int med_negated(const med_ws_t *ws, size_t p);
 /* The first contrast, the conceded clause and the opening hedge. */
 void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c);
 /* The polarity, score and holder of the current sentence, which is
@@ -292,6 +412,19 @@ void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c);
  * (when sc->quoted_speaker). Fills ws->contribs. */
 med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
                         med_speaker_t quote_speaker);
+
+/* ---- The learned component (mediation_learned.c) ----------------------- */
+
+/* The features of the judged sentence into x (room for MED_MAX_FEATURES;
+ * indexed as med_feature_index gives); returns how many. rule: the
+ * rules' verdict. */
+size_t med_features(const med_ws_t *ws, const med_sent_ctx_t *sc,
+                    med_speaker_t qs, const med_verdict_t *rule, double *x);
+/* Lets the classifier, when the model has one, decide the polarity of
+ * verdict v (and with it its score and holder); reports the features to
+ * the probe. */
+void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,
+                         med_speaker_t qs, med_verdict_t *v);
 
 /* ---- Holder (mediation_holder.c) ---------------------------------------- */
 

@@ -88,11 +88,40 @@ void med_match_patterns(med_ws_t *ws)
 
 /* Applies the hits: marks words, and picks non-overlapping polarity cues,
  * longest first ("traded criticism" over "criticism"). */
-med_cues_t med_apply_hits(med_ws_t *ws)
+/* Who owns the force word at a: 1 the target ("Russian troops",
+ * "Russia's contingent", "Moscow's peacekeeping force"), -1 someone else
+ * ("Turkish troops", "Azerbaijan's forces"), 2 a possessive ("their
+ * forces"), 3 a force named before ("the contingent", "these supposed
+ * peacekeepers"), 0 nobody named ("a force of 2,000"). */
+static int force_owner(const med_ws_t *ws, size_t a)
 {
-    med_cues_t c = {0, 0, 0, 0};
+    size_t j = a;
+    /* A modifier may stand between: "Russian peacekeeping troops",
+     * "Russia's 2,000-strong force"; a determiner ends the phrase. */
+    for (int k = 0; k < 3 && j > 0; k++) {
+        const med_word_t *x = &ws->w[j - 1];
+        if (x->mark & M_TARGET)
+            return 1;
+        if (med_word_is(ws, j - 1, "'s") && j >= 2)
+            return (ws->w[j - 2].mark & M_TARGET) ? 1 : -1;
+        if (x->ent >= 0)
+            return -1;
+        if (x->flags & W_POSSESSIVE)
+            return 2;
+        if (x->flags & W_DEFINITE)
+            return 3;
+        if (x->punct != P_NONE || (x->flags & W_DET))
+            return 0;
+        j--;
+    }
+    return 0;
+}
+
+/* Marks the words of each hit by its kind and notes the kinds in *c. */
+static void mark_hits(med_ws_t *ws, med_cues_t *c)
+{
     for (size_t h = 0; h < ws->n_hits; h++) {
-        med_hit_t *x = &ws->hits[h];
+        const med_hit_t *x = &ws->hits[h];
         uint8_t mark = 0;
         switch (x->kind) {
         case PAT_FIXED:
@@ -102,16 +131,22 @@ med_cues_t med_apply_hits(med_ws_t *ws)
             mark = M_TARGET;
             break;
         case PAT_ROLE:
-            c.role = 1;
+            c->role = 1;
             mark = M_CUE | M_ROLE;
             break;
         case PAT_CONTEXT:
-            c.context = 1;
+            c->context = 1;
             mark = M_CUE;
             break;
         case PAT_ANAPHOR:
-            c.anaphor = 1;
+            c->anaphor = 1; /* "its role": the mediator named before */
             mark = M_CUE;
+            break;
+        case PAT_FORCE:
+            mark = M_FORCE;
+            break;
+        case PAT_BILATERAL:
+            c->bilateral = 1;
             break;
         default:
             break;
@@ -119,15 +154,21 @@ med_cues_t med_apply_hits(med_ws_t *ws)
         for (size_t i = x->a; i < x->b; i++)
             ws->w[i].mark |= mark;
     }
+}
+
+/* Accepts non-overlapping stance cues, longest first ("traded criticism"
+ * over "criticism"); none inside a fixed expression ("without delay"). */
+static void accept_stance_cues(med_ws_t *ws)
+{
     for (;;) {
         med_hit_t *best = NULL;
         for (size_t h = 0; h < ws->n_hits; h++) {
             med_hit_t *x = &ws->hits[h];
-            if (x->kind != PAT_POLARITY || x->accepted)
+            if (!med_polar_kind(x->kind) || x->accepted)
                 continue;
             int free_span = 1;
             for (size_t i = x->a; free_span && i < x->b; i++)
-                free_span = !(ws->w[i].mark & M_COVERED);
+                free_span = !(ws->w[i].mark & (M_COVERED | M_FIXED));
             if (!free_span) {
                 x->accepted = 2; /* rejected */
                 continue;
@@ -136,18 +177,57 @@ med_cues_t med_apply_hits(med_ws_t *ws)
                 best = x;
         }
         if (!best)
-            break;
+            return;
         best->accepted = 1;
         for (size_t i = best->a; i < best->b; i++)
             ws->w[i].mark |= M_COVERED;
     }
+}
+
+/* Force words by their owner: the target's is a role, one named before
+ * an anaphor, another's or nobody's noted as such. After mark_hits: a
+ * role anaphor has marked its words. */
+static void classify_forces(med_ws_t *ws, med_cues_t *c)
+{
+    for (size_t h = 0; h < ws->n_hits; h++) {
+        const med_hit_t *x = &ws->hits[h];
+        if (x->kind != PAT_FORCE)
+            continue;
+        int owner = force_owner(ws, x->a);
+        /* "its troops", "their peacekeepers": a role anaphor's force. */
+        if (owner == 2) {
+            c->force_anaphor |= (ws->w[x->a].mark & M_CUE) != 0;
+            continue;
+        }
+        if (owner == 1 || owner == 3) {
+            if (owner == 3)
+                c->anaphor = c->force_anaphor = 1;
+            else
+                c->force = 1;
+            for (size_t i = x->a; i < x->b; i++)
+                ws->w[i].mark |= M_CUE;
+        } else if (owner < 0) {
+            c->other_force = 1;
+        } else {
+            c->bare_force = 1;
+        }
+    }
+}
+
+med_cues_t med_apply_hits(med_ws_t *ws)
+{
+    med_cues_t c;
+    memset(&c, 0, sizeof c);
+    mark_hits(ws, &c);
+    accept_stance_cues(ws);
     /* A fixed expression cancels what its words would otherwise do. */
     for (size_t i = 0; i < ws->n; i++)
         if (ws->w[i].mark & M_FIXED)
             ws->w[i].flags &=
-                ~(uint32_t)(W_NEGATOR | W_INTENS | W_SAY | W_STANCE |
-                            W_CONTRAST_AFTER | W_CONTRAST_BEFORE);
+                ~(med_flags_t)(W_NEGATOR | W_INTENS | W_SAY | W_STANCE |
+                               W_CONTRAST_AFTER | W_CONTRAST_BEFORE);
     for (size_t i = 0; i < ws->n; i++)
         c.target |= (ws->w[i].mark & M_TARGET) != 0;
+    classify_forces(ws, &c);
     return c;
 }

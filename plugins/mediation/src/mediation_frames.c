@@ -1,171 +1,27 @@
 /* Step 4 of the analysis: frames. Reporting verbs (said, told, according
  * to) and stance verbs (accused, thanked, criticised) get a speaker (the
- * subject, an inverted or passive agent, a resolved pronoun, a titled
- * person, the other side of a reciprocal verb, the subject of a
- * coordinated verb) and a scope (what precedes ", X said" or follows "X
- * said"). */
+ * subject or an agent, found by mediation_subjects.c; the other side of a
+ * reciprocal verb; the subject of a coordinated verb) and a scope (what
+ * precedes ", X said" or follows "X said"). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mediation_analyze.h"
 
-/* Words scanned from a verb to its subject or speaker. */
-#define SUBJECT_SCAN 10
-
-/* Subjects joined by "and" kept for one verb ("Russia and EU leaders"). */
-#define MAX_SUBJECTS 3
-
-static int is_ly_adverb(const med_ws_t *ws, const med_word_t *x)
-{
-    return x->len > 3 && x->punct == P_NONE &&
-           memcmp(med_wtext(ws, x) + x->len - 2, "ly", 2) == 0;
-}
-
-static int ends_with_ing(const med_ws_t *ws, const med_word_t *x)
-{
-    return x->len > 4 && memcmp(med_wtext(ws, x) + x->len - 3, "ing", 3) == 0;
-}
-
-static int ends_with_ed(const med_ws_t *ws, const med_word_t *x)
-{
-    return x->len > 3 && memcmp(med_wtext(ws, x) + x->len - 2, "ed", 2) == 0;
-}
-
-/* The speaker NP that starts at entity word i (NORP/GPE + titles + name
- * gives the name; NORP/GPE + titles alone gives the titled person). */
-static med_speaker_t np_speaker(const med_ws_t *ws, size_t i)
-{
-    int32_t e = ws->w[i].ent;
-    med_speaker_t sp = med_entity_speaker(ws, e);
-    mediation_label_t lab = ws->doc->entities[e].label;
-    if (lab == MEDIATION_NORP || lab == MEDIATION_GPE) {
-        size_t end;
-        const med_entry_t *t = med_titles_after(ws, med_ent_last(ws, i), &end);
-        if (t && end < ws->n && ws->w[end].ent >= 0 &&
-            ws->doc->entities[ws->w[end].ent].label == MEDIATION_PERSON)
-            return med_entity_speaker(ws, ws->w[end].ent);
-        med_speaker_t titled;
-        if (med_title_person(ws, i, &titled, &end))
-            return titled;
-    }
-    return sp;
-}
-
-/* Subjects left of verb v. Returns how many (0..MAX_SUBJECTS) and the
- * first word of the subject phrase. */
-static size_t left_subjects(const med_ws_t *ws, size_t s, size_t v,
-                            med_speaker_t *out, size_t *first)
-{
-    int relative = 0, parenthetical = 0;
-    size_t steps = 0;
-    for (size_t j = v; j-- > 0 && steps++ < SUBJECT_SCAN;) {
-        const med_word_t *x = &ws->w[j];
-        if (x->ent >= 0) {
-            size_t f = med_ent_first(ws, j);
-            size_t n = 0;
-            /* Name the person when a title names one ("Russian President
-             * Vladimir Putin"), else the entity itself. */
-            out[n++] = np_speaker(ws, f);
-            /* "Russia and EU leaders": earlier conjuncts. A comma alone
-             * joins nothing here: "..., Armenia and Azerbaijan, Lavrov
-             * added" has one speaker. */
-            while (n < MAX_SUBJECTS && f >= 2 &&
-                   (ws->w[f - 1].flags & W_CONJ) && ws->w[f - 2].ent >= 0) {
-                f = med_ent_first(ws, f - 2);
-                /* Conjuncts are listed first to last. */
-                memmove(out + 1, out, n * sizeof(*out));
-                out[0] = np_speaker(ws, f);
-                n++;
-            }
-            /* The phrase also holds a possessor ("Armenia's Pashinyan")
-             * and what precedes the name ("the Russian president",
-             * "President Vladimir Putin"). */
-            for (;;) {
-                if (f >= 2 && med_word_is(ws, f - 1, "'s") &&
-                    ws->w[f - 2].ent >= 0)
-                    f = med_ent_first(ws, f - 2);
-                else if (f >= 1 && ws->w[f - 1].ent < 0 &&
-                         (ws->w[f - 1].flags & (W_DET | W_TITLE | W_SUBJ_HEAD)))
-                    f--;
-                else if (f >= 1 && ws->w[f - 1].ent >= 0 &&
-                         (ws->w[f].flags & W_TITLE) &&
-                         (ws->doc->entities[ws->w[f - 1].ent].label ==
-                              MEDIATION_NORP ||
-                          ws->doc->entities[ws->w[f - 1].ent].label ==
-                              MEDIATION_GPE))
-                    f = med_ent_first(ws,
-                                      f - 1); /* "Armenian Foreign Minister" */
-                else
-                    break;
-            }
-            *first = f;
-            return n;
-        }
-        if (x->flags & W_PRON_PERSON) {
-            if (!med_resolve_pronoun(ws, s, j, &out[0]))
-                return 0;
-            *first = j;
-            return 1;
-        }
-        if (x->flags & W_RELATIVE) {
-            relative = 1;
-            continue;
-        }
-        if (x->punct == P_COMMA && relative)
-            continue;
-        if (x->punct == P_COMMA && !parenthetical) {
-            /* "Putin, who hosted the talks, called them...": skip back
-             * over a parenthetical that follows a name. */
-            size_t k = j;
-            while (k-- > 0 && j - k < SUBJECT_SCAN &&
-                   ws->w[k].punct != P_COMMA && ws->w[k].punct != P_SEMI &&
-                   ws->w[k].punct != P_TERM && ws->w[k].punct != P_OPENQ &&
-                   ws->w[k].punct != P_CLOSEQ)
-                ;
-            if (k < j && k >= 1 && ws->w[k].punct == P_COMMA &&
-                (ws->w[k - 1].ent >= 0 ||
-                 (ws->w[k - 1].flags & (W_SUBJ_HEAD | W_TITLE)))) {
-                parenthetical = 1;
-                j = k; /* the loop continues at the name */
-                continue;
-            }
-        }
-        if ((x->flags & (W_SUBJ_SKIP | W_SUBJ_HEAD | W_TITLE | W_NEGATOR)) ||
-            is_ly_adverb(ws, x))
-            continue;
-        return 0;
-    }
-    return 0;
-}
-
-/* A speaker named right of word `from` ("..., said Putin", "by Armenia",
- * "according to the Kremlin"). */
-static int right_speaker(const med_ws_t *ws, size_t s, size_t from,
-                         med_speaker_t *out)
-{
-    for (size_t j = from; j < ws->n && j < from + SUBJECT_SCAN; j++) {
-        const med_word_t *x = &ws->w[j];
-        if (x->ent >= 0) {
-            *out = np_speaker(ws, j);
-            return 1;
-        }
-        if (x->flags & W_PRON_PERSON)
-            return med_resolve_pronoun(ws, s, j, out);
-        if (x->flags & (W_TITLE | W_SUBJ_SKIP | W_SUBJ_HEAD))
-            continue;
-        return 0;
-    }
-    return 0;
-}
-
 /* Does the reported content start at word j ("said that", "said he",
  * "said the talks", "said: “...")? */
 static int starts_complement(const med_ws_t *ws, size_t j)
 {
+    /* "said earlier that", "said on Monday the talks": adverbs and time
+     * words come first. */
+    while (j < ws->n &&
+           ((ws->w[j].flags & W_SUBJ_SKIP) || med_is_ly_adverb(ws, &ws->w[j])))
+        j++;
     if (j >= ws->n)
         return 0;
     const med_word_t *x = &ws->w[j];
-    if (x->punct == P_OPENQ || x->punct == P_BREAK || x->ent >= 0)
+    if (x->punct == P_OPENQ || x->punct == P_BREAK || x->punct == P_DASH ||
+        x->ent >= 0)
         return 1;
     if (x->flags & (W_RELATIVE | W_PRON_PERSON | W_PRON_WE))
         return 1;
@@ -180,37 +36,55 @@ static int starts_complement(const med_ws_t *ws, size_t j)
     return med_word_is(ws, j, "the");
 }
 
-/* End of a forward scope that starts at verb v. */
+/* Does a new clause with a subject of its own start at word j ("and
+ * they", "and Moscow")? */
+static int new_subject_at(const med_ws_t *ws, size_t j)
+{
+    if (j + 1 >= ws->n || !(ws->w[j].flags & W_CONJ))
+        return 0;
+    const med_word_t *y = &ws->w[j + 1];
+    return y->ent >= 0 ||
+           (y->flags & (W_PRON_PERSON | W_PRON_WE | W_PRON_THEY));
+}
+
+/* End of a forward scope that starts at verb v: a semicolon, a dash
+ * outside quotation marks ("— all of which Russia has since reneged
+ * on"), or a comma before the author's own words (", but he could...",
+ * ", reaffirming Moscow's role") or a new subject (", and they"). */
 static size_t forward_end(const med_ws_t *ws, size_t v)
 {
     for (size_t j = v + 1; j < ws->n; j++) {
         const med_word_t *x = &ws->w[j];
-        if (x->punct == P_SEMI)
+        if (x->punct == P_SEMI ||
+            (x->punct == P_DASH && j > v + 1 && !(x->mark & M_QUOTE)))
             return j;
         if (x->punct == P_COMMA && j + 1 < ws->n) {
             const med_word_t *y = &ws->w[j + 1];
-            /* ", but he could..." and ", reaffirming Moscow's role" are
-             * the author's again. */
             if ((y->flags & W_CONTRAST_AFTER) ||
-                (ends_with_ing(ws, y) && !(y->flags & (W_SAY | W_STANCE)) &&
-                 !(y->mark & M_QUOTE)))
+                (med_ends_with_ing(ws, y) && !(y->flags & (W_SAY | W_STANCE)) &&
+                 !(y->mark & M_QUOTE)) ||
+                (!(y->mark & M_QUOTE) && new_subject_at(ws, j + 1)))
                 return j;
         }
     }
     return ws->n;
 }
 
-static void frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
-                       med_speaker_t who)
+void med_frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
+                    med_speaker_t who)
 {
     if (ws->n_frames == ws->cap_frames || a >= b)
         return;
     med_frame_t *f = &ws->frames[ws->n_frames++];
+    f->quote = 0;
+    f->source = 0;
+    f->spk_a = f->spk_b = 0;
     f->verb = (uint16_t)v;
     f->a = (uint16_t)a;
     f->b = (uint16_t)b;
     f->who = who;
-    f->denial = (ws->w[v].flags & W_DENIAL) != 0;
+    /* "not seeking to dispute" denies nothing. */
+    f->denial = (ws->w[v].flags & W_DENIAL) && !med_negated(ws, v);
     /* The object of a stance verb: when it is named and is not the
      * target, the stance is about someone else. */
     f->off_target = 0;
@@ -233,13 +107,18 @@ static void frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
 static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
 {
     const med_word_t *x = &ws->w[v];
-    if (!ends_with_ed(ws, x) && !med_word_is(ws, v, "told") &&
+    if (!med_ends_with_ed(ws, x) && !med_word_is(ws, v, "told") &&
         !med_word_is(ws, v, "thought"))
         return 0;
+    /* "the Minsk Group, long criticised by Baku": a stance participle
+     * with its agent needs no auxiliary ("regions controlled by Armenian
+     * forces" is no stance). */
+    int agent = v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT) &&
+                (ws->w[v].flags & W_STANCE);
     size_t j = v;
-    while (j > 0 && is_ly_adverb(ws, &ws->w[j - 1]))
+    while (j > 0 && med_is_ly_adverb(ws, &ws->w[j - 1]))
         j--;
-    if (j == 0 || !(ws->w[j - 1].flags & W_PASSIVE_AUX))
+    if (!agent && (j == 0 || !(ws->w[j - 1].flags & W_PASSIVE_AUX)))
         return 0;
     *agent_at =
         (v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT)) ? v + 2 : ws->n;
@@ -251,12 +130,12 @@ static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
 static void according_frame(med_ws_t *ws, size_t s, size_t v)
 {
     med_speaker_t who;
-    if (!med_word_is(ws, v + 1, "to") || !right_speaker(ws, s, v + 2, &who))
+    if (!med_word_is(ws, v + 1, "to") || !med_right_speaker(ws, s, v + 2, &who))
         return;
     if (v > 0 && ws->w[v - 1].punct == P_COMMA)
-        frame_push(ws, v, 0, v - 1, who);
+        med_frame_push(ws, v, 0, v - 1, who);
     else
-        frame_push(ws, v, v, ws->n, who);
+        med_frame_push(ws, v, v, ws->n, who);
 }
 
 /* Does reciprocal verb v trade a stance ("traded criticism", not "traded
@@ -270,10 +149,30 @@ static int trades_stance(const med_ws_t *ws, size_t v)
     return stance;
 }
 
+/* The entity a passive participle at v is said of: the name just before
+ * it, past adverbs, auxiliaries and one comma ("the Minsk Group, long
+ * criticised by Baku"), or -1. */
+static int32_t patient_before(const med_ws_t *ws, size_t v)
+{
+    int commas = 0;
+    for (size_t j = v, steps = 0; j-- > 0 && steps++ < 6;) {
+        const med_word_t *x = &ws->w[j];
+        if (x->ent >= 0)
+            return x->ent;
+        if (x->punct == P_COMMA && !commas++)
+            continue;
+        if (x->punct != P_NONE ||
+            !((x->flags & (W_SUBJ_SKIP | W_PASSIVE_AUX)) ||
+              med_is_ly_adverb(ws, x) || med_word_is(ws, j, "long")))
+            return -1;
+    }
+    return -1;
+}
+
 /* Verb v as a passive participle: 1 when that settles it (its agent's
  * frame pushed, or no frame at all), 0 when it is no passive or its
  * subject is still to be found ("Aliyev was quoted as saying"). */
-static int passive_frame(med_ws_t *ws, size_t s, size_t v, uint32_t f)
+static int passive_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
 {
     size_t agent_at;
     if (!passive_at(ws, v, &agent_at))
@@ -282,8 +181,14 @@ static int passive_frame(med_ws_t *ws, size_t s, size_t v, uint32_t f)
         med_speaker_t who;
         /* The agent holds the stance on what precedes; "criticised by
          * some" names nobody. */
-        if (right_speaker(ws, s, agent_at, &who))
-            frame_push(ws, v, 0, ws->n, who);
+        if (med_right_speaker(ws, s, agent_at, &who)) {
+            med_frame_push(ws, v, 0, ws->n, who);
+            /* "the Minsk Group, long criticised by Baku": a stance on
+             * someone else. */
+            int32_t patient = patient_before(ws, v);
+            if (ws->n_frames && patient >= 0 && !ws->einfo[patient].target)
+                ws->frames[ws->n_frames - 1].off_target = 1;
+        }
         return 1;
     }
     return !(f & W_SAY);
@@ -299,7 +204,9 @@ static void subject_frame(med_ws_t *ws, size_t v, size_t first,
     int backward = 0;
     /* ", even Pashinyan worrying about...": a participle reports
      * nothing that precedes it. */
-    if (first > 0 && !ends_with_ing(ws, &ws->w[v])) {
+    /* "Meanwhile, Pashinyan said ...": an opening adverbial is no
+     * content. */
+    if (first > 2 && !med_ends_with_ing(ws, &ws->w[v])) {
         uint8_t pp = ws->w[prev].punct;
         if (pp == P_CLOSEQ)
             backward = 1;
@@ -308,44 +215,75 @@ static void subject_frame(med_ws_t *ws, size_t v, size_t first,
                        !starts_complement(ws, v + 1);
     }
     if (backward)
-        frame_push(ws, v, 0, prev, sp);
+        med_frame_push(ws, v, 0, prev, sp);
     else
-        frame_push(ws, v, v, forward_end(ws, v), sp);
+        med_frame_push(ws, v, v, forward_end(ws, v), sp);
+}
+
+/* Does verb v report nothing, though it may: an event ("announced
+ * signing a declaration", "pledged 2,000 peacekeepers")? A verb followed
+ * by a gerund names an act; an object verb (W_OBJECT_VERB) reports only
+ * a clause or a quotation. */
+static int reports_no_speech(const med_ws_t *ws, size_t v, med_flags_t f)
+{
+    size_t j = v + 1;
+    while (j < ws->n && med_is_ly_adverb(ws, &ws->w[j]))
+        j++;
+    if (j >= ws->n)
+        return 0;
+    const med_word_t *x = &ws->w[j];
+    if (x->punct == P_NONE && med_ends_with_ing(ws, x) &&
+        !(x->flags & (W_SAY | W_STANCE | W_PREP)))
+        return 1;
+    if (!(f & W_OBJECT_VERB) || ws->w[v - (v > 0)].punct == P_COMMA)
+        return 0;
+    return !(x->punct == P_OPENQ || x->punct == P_BREAK ||
+             med_word_is(ws, j, "that") || med_word_is(ws, j, "to") ||
+             (x->flags & (W_PRON_PERSON | W_PRON_WE | W_PRON_THEY)));
 }
 
 /* The frame of verb v (flags f) with a speaker named as its subject, after
  * it ("..., said Putin"), or shared with the verb before it; a denial
  * with nobody named is the author's. */
-static void verb_frame(med_ws_t *ws, size_t s, size_t v, uint32_t f)
+static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
 {
-    med_speaker_t who[MAX_SUBJECTS];
+    if (reports_no_speech(ws, v, f))
+        return;
+    med_speaker_t who[MED_MAX_SUBJECTS];
     size_t first = v;
     int inverted = 0;
-    size_t n_who = left_subjects(ws, s, v, who, &first);
+    size_t n_who = med_left_subjects(ws, s, v, who, &first);
     /* "..., said Putin": only reporting verbs invert; after "criticised"
      * the name is the object. */
-    if (!n_who && v > 0 && (f & W_SAY) &&
+    if (!n_who && v > 0 && (f & W_SAY) && !med_ends_with_ing(ws, &ws->w[v]) &&
         (ws->w[v - 1].punct == P_COMMA || ws->w[v - 1].punct == P_CLOSEQ)) {
-        if (right_speaker(ws, s, v + 1, who)) {
+        if (med_right_speaker(ws, s, v + 1, who)) {
             n_who = 1;
             inverted = 1;
         }
     }
-    /* "Zakharova said ..., and accused ...": a coordinated verb
-     * shares the subject of the verb before it. */
-    if (!n_who && v > 0 && (ws->w[v - 1].flags & W_CONJ) && ws->n_frames > 0) {
-        frame_push(ws, v, v, forward_end(ws, v),
-                   ws->frames[ws->n_frames - 1].who);
+    /* "Zakharova said ..., and accused ...", "Putin said ..., adding
+     * that": a coordinated verb or a participle shares the subject of
+     * the verb before it. */
+    if (!n_who && v > 0 && ws->n_frames > 0 &&
+        ((ws->w[v - 1].flags & W_CONJ) ||
+         (ws->w[v - 1].punct == P_COMMA && med_ends_with_ing(ws, &ws->w[v])))) {
+        med_frame_push(ws, v, v, forward_end(ws, v),
+                       ws->frames[ws->n_frames - 1].who);
         return;
     }
     if (!n_who) {
-        if (!(f & W_DENIAL))
+        /* A bare noun or adjective ("the dispute over Karabakh", "the
+         * disputed region") denies nothing. */
+        if (!(f & W_DENIAL) ||
+            !(med_word_is(ws, v + 1, "whether") ||
+              med_word_is(ws, v + 1, "that") || med_word_is(ws, v + 1, "if")))
             return;
         /* "Western diplomats questioned whether...": nobody named, but
          * the doubt still reverses what it holds, as the author
          * reports it. */
-        med_speaker_t unnamed = {med_author, 0, 0};
-        frame_push(ws, v, v, forward_end(ws, v), unnamed);
+        med_speaker_t unnamed = {med_author, 0, 0, 0};
+        med_frame_push(ws, v, v, forward_end(ws, v), unnamed);
         return;
     }
     med_speaker_t sp = who[0];
@@ -359,17 +297,16 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, uint32_t f)
             }
     }
     if (inverted)
-        frame_push(ws, v, 0, v - 1, sp);
+        med_frame_push(ws, v, 0, v - 1, sp);
     else
         subject_frame(ws, v, first, sp);
 }
 
 void med_find_frames(med_ws_t *ws, size_t s)
 {
-    ws->n_frames = 0;
     for (size_t v = 0; v < ws->n; v++) {
         const med_word_t *x = &ws->w[v];
-        uint32_t f = x->flags;
+        med_flags_t f = x->flags;
         if (!(f & (W_SAY | W_STANCE | W_RECIPROCAL | W_ACCORDING)) ||
             x->ent >= 0)
             continue;
@@ -384,6 +321,18 @@ void med_find_frames(med_ws_t *ws, size_t s)
     }
 }
 
+/* Is frame f inside frame g: its verb within what g reports and not the
+ * other way round ("the press service said: Pashinyan ... expressed
+ * gratitude" holds Pashinyan's report), else the narrower one? */
+int med_frame_inside(const med_frame_t *f, const med_frame_t *g)
+{
+    int f_in_g = f->verb >= g->a && f->verb < g->b;
+    int g_in_f = g->verb >= f->a && g->verb < f->b;
+    if (f_in_g != g_in_f)
+        return f_in_g;
+    return f->b - f->a < g->b - g->a;
+}
+
 /* The innermost frame whose scope holds word p, or -1. */
 int med_frame_at(const med_ws_t *ws, size_t p)
 {
@@ -392,7 +341,7 @@ int med_frame_at(const med_ws_t *ws, size_t p)
         const med_frame_t *f = &ws->frames[i];
         if (p < f->a || p >= f->b)
             continue;
-        if (best < 0 || f->b - f->a < ws->frames[best].b - ws->frames[best].a)
+        if (best < 0 || med_frame_inside(f, &ws->frames[best]))
             best = (int)i;
     }
     return best;

@@ -13,46 +13,59 @@
 #define MED_MAX_WORD 128
 
 /* What a lowercase word is, from the rules, the lexicon and the profile.
- * One word may be several things at once. */
-enum {
-    W_NEGATOR = 1u << 0,
-    W_INTENS = 1u << 1,          /* entry.intens */
-    W_HEDGE = 1u << 2,           /* entry.mult */
-    W_MODAL = 1u << 3,           /* entry.mult */
-    W_IRREALIS = 1u << 4,        /* "seeks (to)" */
-    W_CONTRAST_AFTER = 1u << 5,  /* "but": what follows dominates */
-    W_CONTRAST_BEFORE = 1u << 6, /* "although": its own clause is weak */
-    W_CLAUSE = 1u << 7,          /* starts a clause */
-    W_SHIFTER = 1u << 8,         /* "dispel": reverses a negative object */
-    W_SAY = 1u << 9,
-    W_STANCE = 1u << 10,
-    W_RECIPROCAL = 1u << 11,  /* "traded (criticism)" */
-    W_ACCORDING = 1u << 12,   /* "according (to)" */
-    W_PRON_PERSON = 1u << 13, /* he, she */
-    W_PRON_WE = 1u << 14,
-    W_SUBJ_SKIP = 1u << 15,
-    W_SUBJ_HEAD = 1u << 16,
-    W_TITLE = 1u << 17,
-    W_RELATIVE = 1u << 18,
-    W_PASSIVE_AUX = 1u << 19,
-    W_AGENT = 1u << 20,
-    W_CONJ = 1u << 21,
-    W_NEUTRAL = 1u << 22, /* general valence ignored in the domain */
-    /* Names (entity canonical names, lowercased). */
-    N_TARGET = 1u << 23,        /* canonical or refers_to of the target */
-    N_TARGET_PERSON = 1u << 24, /* last word of a target person's name */
-    N_PARTY = 1u << 25,
-    N_PARTY_PERSON = 1u << 26,
-    W_PREFIX_KEY = 1u << 27,   /* a "prefix*" pattern head, not a word */
-    W_DET = 1u << 28,          /* determiners: part of a subject phrase */
-    W_DENIAL = 1u << 29,       /* "rejected": reverses what it holds */
-    W_GENERIC_TITLE = 1u << 30 /* "leader": stands for any title */
-};
+ * One word may be several things at once: a bit set of these. W_* come
+ * from the rules, N_* are entities' canonical names (the target, its
+ * people by surname, the parties); W_PREFIX_KEY marks the key of a
+ * "prefix*" pattern head, which is no word. */
+typedef uint64_t med_flags_t;
+
+/* clang-format off */
+#define W_NEGATOR          (UINT64_C(1) << 0)
+#define W_INTENS           (UINT64_C(1) << 1) /* entry.intens */
+#define W_HEDGE            (UINT64_C(1) << 2) /* entry.mult */
+#define W_MODAL            (UINT64_C(1) << 3) /* entry.mult */
+#define W_IRREALIS         (UINT64_C(1) << 4) /* "seeks (to)" */
+#define W_CONTRAST_AFTER   (UINT64_C(1) << 5) /* "but" */
+#define W_CONTRAST_BEFORE  (UINT64_C(1) << 6) /* "although" */
+#define W_CLAUSE           (UINT64_C(1) << 7) /* starts a clause */
+#define W_SHIFTER          (UINT64_C(1) << 8) /* "dispel" */
+#define W_SAY              (UINT64_C(1) << 9)
+#define W_STANCE           (UINT64_C(1) << 10)
+#define W_RECIPROCAL       (UINT64_C(1) << 11) /* "traded (criticism)" */
+#define W_ACCORDING        (UINT64_C(1) << 12) /* "according (to)" */
+#define W_PRON_PERSON      (UINT64_C(1) << 13) /* he, she */
+#define W_PRON_WE          (UINT64_C(1) << 14)
+#define W_SUBJ_SKIP        (UINT64_C(1) << 15)
+#define W_SUBJ_HEAD        (UINT64_C(1) << 16)
+#define W_TITLE            (UINT64_C(1) << 17)
+#define W_RELATIVE         (UINT64_C(1) << 18)
+#define W_PASSIVE_AUX      (UINT64_C(1) << 19)
+#define W_AGENT            (UINT64_C(1) << 20)
+#define W_CONJ             (UINT64_C(1) << 21)
+#define W_NEUTRAL          (UINT64_C(1) << 22) /* no valence here */
+#define N_TARGET           (UINT64_C(1) << 23) /* the target */
+#define N_TARGET_PERSON    (UINT64_C(1) << 24) /* its people */
+#define N_PARTY            (UINT64_C(1) << 25) /* a party */
+#define N_PARTY_PERSON     (UINT64_C(1) << 26)
+#define W_PREFIX_KEY       (UINT64_C(1) << 27) /* "prefix*" */
+#define W_DET              (UINT64_C(1) << 28) /* "the" */
+#define W_DENIAL           (UINT64_C(1) << 29) /* "rejected" */
+#define W_GENERIC_TITLE    (UINT64_C(1) << 30) /* "leader" */
+#define W_PRON_THEY        (UINT64_C(1) << 31) /* they, them, their */
+#define W_POSSESSIVE       (UINT64_C(1) << 32) /* its, their, his, her */
+#define W_OBJECT_VERB      (UINT64_C(1) << 33) /* "pledged 2,000 troops" */
+#define W_PREP             (UINT64_C(1) << 34) /* with, at, of, ... */
+#define W_UNNAMED          (UINT64_C(1) << 35) /* "media", "protesters" */
+#define W_STATEMENT        (UINT64_C(1) << 36) /* "comment (by)" */
+#define W_CONCEDE_INITIAL  (UINT64_C(1) << 37) /* "while" opening */
+#define W_RELAY            (UINT64_C(1) << 38) /* "(TASS) reports" */
+#define W_DEFINITE         (UINT64_C(1) << 39) /* the, this, these */
+/* clang-format on */
 
 typedef struct med_entry {
     uint32_t key; /* offset of the lowercase key in the pool */
     uint32_t len;
-    uint32_t flags;
+    med_flags_t flags;
     float valence;    /* general lexicon, VADER scale -4..4; 0 when none */
     float intens;     /* intensifier increment (negative: dampener) */
     float mult;       /* hedge or modal multiplier */
@@ -65,8 +78,17 @@ enum {
     PAT_CONTEXT,    /* talks, summit: relevant with target + context */
     PAT_ANAPHOR,    /* "the peacekeepers": the target, named before */
     PAT_POLARITY,   /* a weighted domain cue */
-    PAT_FIXED       /* "as well as": no sentiment, no negation inside */
+    PAT_FIXED,      /* "as well as": no sentiment, no negation inside */
+    PAT_FORCE,      /* "troops": the target's force when it is named */
+    PAT_BILATERAL,  /* "bilateral": talks of two, not mediation */
+    PAT_DUTY        /* "protect": a failure when negated, else nothing */
 };
+
+/* Kinds whose hits are weighted stance cues. */
+static inline int med_polar_kind(int kind)
+{
+    return kind == PAT_POLARITY || kind == PAT_DUTY;
+}
 
 typedef struct med_elem {
     uint32_t key; /* pool offset */
@@ -79,6 +101,7 @@ typedef struct med_pattern {
     uint16_t n_elem;
     uint8_t kind;
     uint8_t gap;   /* tokens allowed between two elements */
+    uint8_t cls;   /* stance class + 1 (m->classes), 0 for none */
     float weight;  /* PAT_POLARITY only, in [-1, 1] */
     int32_t next;  /* next pattern with the same head key, -1 */
     uint32_t text; /* pool offset of the pattern as written (traces) */
@@ -99,6 +122,7 @@ typedef struct med_weights {
     int scare_quote_max_words;
     double scare_quote_positive, scare_quote_negative, scare_quote_role;
     double combine_rest;
+    double target_defense; /* a general negative word the target holds */
     /* Scores are snapped to these magnitudes (the annotators' weak,
      * moderate and strong) when n_levels > 0. */
     double levels[MED_MAX_LEVELS];
@@ -108,6 +132,26 @@ typedef struct med_weights {
 /* Classes of three-letter starts (a-z and "other" for each letter). */
 #define MED_PREFIX3_CLASSES (27 * 27 * 27)
 #define MED_MAX_PRONOUNS 32
+#define MED_MAX_BODIES 16
+/* Stance classes of the weighted cues ("failure", "credit"). */
+#define MED_MAX_CLASSES 16
+/* Fixed features of the learned component (mediation_features.c); one
+ * more per stance class. */
+#define MED_N_FEATURES 21
+#define MED_MAX_FEATURES (MED_N_FEATURES + MED_MAX_CLASSES)
+
+/* The learned component: multinomial logistic regression over the
+ * features, for the classes negative, neutral, positive. */
+typedef struct med_classifier {
+    int loaded;
+    size_t n;                      /* features it reads */
+    int feature[MED_MAX_FEATURES]; /* which, by index */
+    double mean[MED_MAX_FEATURES], scale[MED_MAX_FEATURES];
+    /* Weights and biases with the standardisation folded in: the score
+     * of class k is bias[k] + sum w[k][i] x[feature[i]]. */
+    double w[3][MED_MAX_FEATURES];
+    double bias[3];
+} med_classifier_t;
 /* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
 #define MED_BLOOM_WORDS 1024
 /* Slots of the prefix-length table; at most half are used. */
@@ -154,10 +198,33 @@ struct mediation_model {
     int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
 
     uint32_t target_name; /* pool offset; 0 until a profile names one */
-    int context_window;   /* sentences back a party mention counts */
+    /* Canonical names of the target's bodies, globs with one '*' ("* of
+     * Russia"): what comes before and after the star. */
+    struct {
+        uint32_t pre, post; /* pool offsets */
+        uint16_t pre_len, post_len;
+    } bodies[MED_MAX_BODIES];
+    size_t n_bodies;
+    /* The stance classes the cues name, in order of first use: pool
+     * offsets. */
+    uint32_t classes[MED_MAX_CLASSES];
+    uint32_t class_features[MED_MAX_CLASSES]; /* "class:<name>" */
+    size_t n_classes;
+    int context_window; /* sentences back a party mention counts */
     med_weights_t w;
+    med_classifier_t clf;
     mediation_settings_t settings;
 };
+
+/* The index of a feature's name ("net", "class:failure"), or -1
+ * (mediation_features.c). */
+int med_feature_index(const mediation_model_t *m, const char *name);
+/* The names of the fixed features, by index. */
+extern const char *const med_feature_names[MED_N_FEATURES];
+/* Scores features x (indexed as med_feature_index gives): the class
+ * (0 negative, 1 neutral, 2 positive), and the probabilities in prob[3]
+ * when prob is not NULL. */
+int med_classify(const mediation_model_t *m, const double *x, double *prob);
 
 static inline const char *med_str(const mediation_model_t *m, uint32_t off)
 {

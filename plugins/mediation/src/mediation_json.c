@@ -2,6 +2,7 @@
  * development harness so that both read and write the same shapes. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mediation.h"
 
@@ -55,6 +56,66 @@ int mediation_entities_from_json(const json_t *layer, mediation_entity_t **out,
             break;
         }
     *out = ents;
+    *n = k;
+    return 0;
+}
+
+static int quote_by_start(const void *a, const void *b)
+{
+    const mediation_quote_t *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+/* A span's integer offset at key, or -1 when absent or out of range. */
+static long long offset_of(const json_t *span, const char *key)
+{
+    const json_t *v = json_object_get(span, key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+        json_integer_value(v) > (json_int_t)UINT32_MAX)
+        return -1;
+    return (long long)json_integer_value(v);
+}
+
+int mediation_quotes_from_json(const json_t *layer, mediation_quote_t **out,
+                               size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!json_is_array(layer))
+        return GLOSSA_EINVAL;
+    size_t count = json_array_size(layer);
+    if (count == 0)
+        return 0;
+    mediation_quote_t *qs = malloc(count * sizeof(*qs));
+    if (!qs)
+        return GLOSSA_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        const json_t *span = json_array_get(layer, i);
+        long long start = offset_of(span, "start"),
+                  end = offset_of(span, "end");
+        if (start < 0 || end < start)
+            continue;
+        long long ss = offset_of(span, "speaker_start");
+        long long se = offset_of(span, "speaker_end");
+        const json_t *speaker = json_object_get(span, "speaker");
+        const char *kind = json_string_value(json_object_get(span, "kind"));
+        mediation_quote_t *q = &qs[k++];
+        q->start = (uint32_t)start;
+        q->end = (uint32_t)end;
+        q->speaker_start = q->speaker_end = 0;
+        if (ss >= 0 && se > ss) {
+            q->speaker_start = (uint32_t)ss;
+            q->speaker_end = (uint32_t)se;
+        }
+        q->speaker =
+            json_is_string(speaker) ? json_string_value(speaker) : NULL;
+        q->direct = kind && strcmp(kind, "direct") == 0;
+    }
+    qsort(qs, k, sizeof(*qs), quote_by_start);
+    *out = qs;
     *n = k;
     return 0;
 }

@@ -46,7 +46,8 @@ med_entry_t *med_entry_get(med_loader_t *L, const char *key, size_t len);
  * list in the message). */
 med_entry_t *med_word_get(med_loader_t *L, const char *word, const char *what);
 /* Parses "word word* word" into a pattern of kind (PAT_*) with its gap
- * and weight, linked under its head key. */
+ * and weight, linked under its head key. A word may list alternatives
+ * ("the|its force"): one pattern per combination, at most 256. */
 int med_pattern_add(med_loader_t *L, const char *path, const char *text,
                     int kind, int gap, double weight);
 /* med_pattern_add of text with the kind of ud (a med_pat_ctx_t), no gap
@@ -79,5 +80,10 @@ int med_load_lexicon(med_loader_t *L, const char *path);
 
 /* Loads a profile and, depth + 1 deep, the profiles it includes. */
 int med_load_profile(med_loader_t *L, const char *path, int depth);
+
+/* ---- The learned component (mediation_classifier.c) -------------------- */
+
+/* Loads the classifier's model file into m->clf. */
+int med_load_classifier(med_loader_t *L, const char *path);
 
 #endif /* MEDIATION_LOADER_H */

@@ -29,6 +29,7 @@ void mediation_settings_init(mediation_settings_t *s)
 {
     s->threshold = 0.2;
     s->document_band = 0.05;
+    s->classifier = NULL;
 }
 
 json_t *med_load_json(med_loader_t *L, const char *path)
@@ -116,10 +117,13 @@ int mediation_model_load(const char *profile_path, const char *lexicon_path,
         med_fail(&L, GLOSSA_ECONFIG,
                  "%s: no \"target\" in the profile or its includes",
                  profile_path);
+    if (!L.rc && m->settings.classifier && *m->settings.classifier)
+        med_load_classifier(&L, m->settings.classifier);
+    m->settings.classifier = NULL; /* the caller's string, read only here */
     /* The pronouns, for the shortcut past sentences that cannot be
      * relevant (see mediation_internal.h). */
     for (size_t e = 0; !L.rc && e < m->n_entries; e++) {
-        if (!(m->entries[e].flags & (W_PRON_PERSON | W_PRON_WE)))
+        if (!(m->entries[e].flags & (W_PRON_PERSON | W_PRON_WE | W_PRON_THEY)))
             continue;
         if (m->n_pronouns == MED_MAX_PRONOUNS)
             m->pronouns_overflow = 1;

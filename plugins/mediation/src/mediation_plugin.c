@@ -1,6 +1,6 @@
-/* The `mediation` plugin: the host's document, sentences, tokens and
- * `entities` layer in, mediation_core's results out. All the analysis
- * lives in mediation_core (mediation.h); this file only adapts. */
+/* The `mediation` plugin: the host's document, sentences, tokens and its
+ * `entities` and `quotes` layers in, mediation_core's results out. All the
+ * analysis lives in mediation_core (mediation.h); this file only adapts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,8 @@ static const glossa_option_t OPTIONS[] = {
      .default_json = "\"profiles/russia.json\"",
      .description =
          "the target profile (JSON), relative to the plugin's data directory "
-         "unless absolute; profiles/eu.json is the EU's mediation role"},
+         "unless absolute; profiles/us.json and profiles/eu.json are the "
+         "US's and the EU's mediation roles"},
     {.key = "lexicon",
      .type = GLOSSA_OPTION_STRING,
      .default_json = "\"lexicon/vader.tsv\"",
@@ -31,6 +32,11 @@ static const glossa_option_t OPTIONS[] = {
      .default_json = "\"rules/en.json\"",
      .description =
          "the English rules: negation, intensity, contrast, reporting verbs"},
+    {.key = "classifier",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"model/polarity.json\"",
+     .description = "the learned component's model file "
+                    "(tools/train_polarity.py), or \"\" for the rules alone"},
     {.key = "threshold",
      .type = GLOSSA_OPTION_REAL,
      .default_json = "0.2",
@@ -78,10 +84,14 @@ static double config_real(const json_t *config, const char *key, double dflt)
 static void *mediation_create(const glossa_create_args_t *args, char *err,
                               size_t err_size)
 {
-    char profile[4096], lexicon[4096], rules[4096];
+    char profile[4096], lexicon[4096], rules[4096], classifier[4096];
+    const json_t *cj = json_object_get(args->config, "classifier");
+    int learned = !json_is_string(cj) || json_string_length(cj) > 0;
     if (data_path(args, "profile", profile, sizeof profile, err, err_size) ||
         data_path(args, "lexicon", lexicon, sizeof lexicon, err, err_size) ||
-        data_path(args, "rules", rules, sizeof rules, err, err_size))
+        data_path(args, "rules", rules, sizeof rules, err, err_size) ||
+        (learned && data_path(args, "classifier", classifier, sizeof classifier,
+                              err, err_size)))
         return NULL;
     mediation_settings_t settings;
     mediation_settings_init(&settings);
@@ -89,6 +99,7 @@ static void *mediation_create(const glossa_create_args_t *args, char *err,
         config_real(args->config, "threshold", settings.threshold);
     settings.document_band =
         config_real(args->config, "document_band", settings.document_band);
+    settings.classifier = learned ? classifier : NULL;
     state_t *st = calloc(1, sizeof(*st));
     if (!st) {
         snprintf(err, err_size, "out of memory");
@@ -121,11 +132,27 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
         return h->fail(ctx, "cannot read the entities layer: %s",
                        rc == GLOSSA_ENOMEM ? "out of memory" : "not an array");
     doc.entities = ents;
+    /* Without its quotes (the quotes plugin failed on this document) the
+     * analysis still runs, on its own frames. */
+    mediation_quote_t *quotes = NULL;
+    const json_t *qlayer = h->doc_layer(ctx, "quotes");
+    if (qlayer) {
+        rc = mediation_quotes_from_json(qlayer, &quotes, &doc.n_quotes);
+        if (rc) {
+            free(ents);
+            return h->fail(ctx, "cannot read the quotes layer: %s",
+                           rc == GLOSSA_ENOMEM ? "out of memory"
+                                               : "not an array");
+        }
+        doc.quotes = quotes;
+        doc.has_quotes = 1;
+    }
 
     mediation_result_t res;
     rc = mediation_analyze(st->model, &doc, &res, NULL, NULL);
     if (rc) {
         free(ents);
+        free(quotes);
         return h->fail(ctx, "analysis failed: %s",
                        rc == GLOSSA_ENOMEM ? "out of memory"
                                            : "inconsistent segmentation");
@@ -143,6 +170,7 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
      * into the span objects above, so both can go now. */
     mediation_result_free(&res);
     free(ents);
+    free(quotes);
     if (rc)
         return h->fail(ctx, "out of memory");
     return 0;
@@ -157,7 +185,9 @@ static void mediation_destroy(void *state)
     free(st);
 }
 
-static const char *const REQUIRES[] = {"entities", NULL};
+/* The quotes layer gives the holders of what it covers; the analysis
+ * finds the rest with its own reporting frames. */
+static const char *const INPUTS[] = {"entities", "quotes", NULL};
 
 static const char *const POLARITIES[] = {"positive", "negative", "neutral",
                                          NULL};
@@ -215,10 +245,10 @@ static const glossa_plugin_t DESCRIPTOR = {
     .abi_version = GLOSSA_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(glossa_plugin_t),
     .name = "mediation",
-    .version = "0.1.0",
+    .version = "0.2.0",
     .description = "holder-aware sentiment toward a mediator's role "
                    "(default: Russia between Armenia and Azerbaijan)",
-    .requires = REQUIRES,
+    .inputs = INPUTS,
     .create = mediation_create,
     .annotate = mediation_annotate,
     .destroy = mediation_destroy,

@@ -17,7 +17,11 @@ void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c)
         const med_word_t *x = &ws->w[i];
         if ((x->flags & W_CONTRAST_AFTER) && i > 1 && c->contrast_at == ws->n)
             c->contrast_at = i;
-        if ((x->flags & W_CONTRAST_BEFORE) && c->concede_a == c->concede_b) {
+        /* "While Trump hailed the deal, ...": "while" opening a sentence
+         * concedes; inside one it is mostly "during". */
+        int concede = (x->flags & W_CONTRAST_BEFORE) ||
+                      (i == 0 && (x->flags & W_CONCEDE_INITIAL));
+        if (concede && c->concede_a == c->concede_b) {
             size_t b = i + 1;
             while (b < ws->n && ws->w[b].punct != P_COMMA &&
                    ws->w[b].punct != P_SEMI)
@@ -30,93 +34,136 @@ void med_sentence_context(const med_ws_t *ws, med_sent_ctx_t *c)
     }
 }
 
-/* The value of a contribution at word p after the rules that read its
- * left context and the sentence's structure. */
-static double modify(const med_ws_t *ws, const med_sent_ctx_t *sc, size_t p,
-                     double v, int domain)
+/* The nearest intensifier or dampener left of p in its clause: the
+ * factor it changes a value by (1 when none). VADER adds the increment
+ * (0.293) to valences whose typical size is about 2, so relative to the
+ * value the factor is 1 + increment / typical, nearer words counting
+ * more. */
+static double intensity(const med_ws_t *ws, size_t p)
 {
     const med_weights_t *w = &ws->m->w;
     uint16_t clause = ws->w[p].clause;
-
-    /* Intensifiers and dampeners, nearer ones counting more. VADER adds
-     * their increment (0.293) to valences whose typical size is about 2,
-     * so relative to the value they change it by increment / typical. */
     for (int k = 1; k <= w->intensifier_window && (size_t)k <= p; k++) {
         const med_word_t *x = &ws->w[p - (size_t)k];
         if (x->clause != clause)
             break;
         if (x->flags & W_INTENS) {
             double decay = k == 1 ? 1.0 : k == 2 ? 0.95 : 0.9;
-            v *= 1.0 + x->e->intens * decay / w->typical_valence;
-            break;
+            return 1.0 + x->e->intens * decay / w->typical_valence;
         }
     }
-    /* A shifter reverses a negative object: "dispel doubts". */
+    return 1.0;
+}
+
+/* Is there a shifter ("dispel doubts") left of p in its clause? */
+static int shifted(const med_ws_t *ws, size_t p)
+{
+    const med_weights_t *w = &ws->m->w;
+    uint16_t clause = ws->w[p].clause;
     for (int k = 1; k <= w->shifter_window && (size_t)k <= p; k++) {
         const med_word_t *x = &ws->w[p - (size_t)k];
         if (x->clause != clause)
             break;
-        if ((x->flags & W_SHIFTER) && v < 0) {
-            v = -v * w->shifter_factor;
-            break;
-        }
+        if (x->flags & W_SHIFTER)
+            return 1;
     }
-    /* Negation, within its window and clause: "not willing", "cannot
-     * dispel doubts" (after the shifter: doubts stay). */
+    return 0;
+}
+
+int med_negated(const med_ws_t *ws, size_t p)
+{
+    const med_weights_t *w = &ws->m->w;
+    uint16_t clause = ws->w[p].clause;
+    int denial = 0;
     for (int k = 1; k <= w->negation_window && (size_t)k <= p; k++) {
         const med_word_t *x = &ws->w[p - (size_t)k];
         if (x->clause != clause)
             break;
-        if (x->flags & W_NEGATOR) {
-            v *= domain ? w->negation_domain : w->negation_general;
-            break;
-        }
+        /* "not dispute the significance": the negator takes the denial,
+         * and what it denied stands. */
+        if (x->flags & W_NEGATOR)
+            return !denial;
+        denial |= (x->flags & W_DENIAL) != 0;
     }
-    /* Irrealis and modality weaken what follows in the clause: "seeks to
-     * reassert its role" is no reassertion yet. */
-    for (size_t j = p; j-- > 0;) {
+    return 0;
+}
+
+/* Irrealis ("seeks to reassert its role" is no reassertion yet) and
+ * modals left of p in its clause: the factor they weaken a value by. */
+static double modality(const med_ws_t *ws, size_t p)
+{
+    const med_weights_t *w = &ws->m->w;
+    uint16_t clause = ws->w[p].clause;
+    double f = 1.0;
+    for (size_t j = p; j-- > 0 && ws->w[j].clause == clause;) {
         const med_word_t *x = &ws->w[j];
-        if (x->clause != clause)
-            break;
         if ((x->flags & W_IRREALIS) && med_word_is(ws, j + 1, "to") &&
             !(x->mark & M_COVERED)) {
-            v *= w->irrealis;
+            /* "not seeking to" is a denial of intent, not an aim. */
+            if (!med_negated(ws, j))
+                f *= w->irrealis;
             break;
         }
     }
-    for (size_t j = p; j-- > 0;) {
-        const med_word_t *x = &ws->w[j];
-        if (x->clause != clause)
-            break;
-        if (x->flags & W_MODAL) {
-            v *= x->e->mult;
+    for (size_t j = p; j-- > 0 && ws->w[j].clause == clause;) {
+        if (ws->w[j].flags & W_MODAL) {
+            f *= ws->w[j].e->mult;
             break;
         }
     }
-    v *= sc->hedge;
-    /* Contrast: what follows "but" dominates; the "although" clause
-     * yields. */
+    return f;
+}
+
+/* Contrast: what follows "but" dominates; the "although" clause
+ * yields. */
+static double contrast(const med_ws_t *ws, const med_sent_ctx_t *sc, size_t p)
+{
+    const med_weights_t *w = &ws->m->w;
+    double f = 1.0;
     if (sc->contrast_at < ws->n)
-        v *= p < sc->contrast_at ? w->contrast_weak : w->contrast_strong;
-    if (sc->concede_a < sc->concede_b)
-        v *= (p >= sc->concede_a && p < sc->concede_b) ? w->contrast_weak
+        f *= p < sc->contrast_at ? w->contrast_weak : w->contrast_strong;
+    /* A cue that is the concession itself ("despite the peacekeepers'
+     * presence") is not weakened by it. */
+    if (sc->concede_a < sc->concede_b && p != sc->concede_a)
+        f *= (p >= sc->concede_a && p < sc->concede_b) ? w->contrast_weak
                                                        : w->contrast_strong;
+    return f;
+}
+
+/* The value of a contribution at word p after the rules that read its
+ * left context and the sentence's structure. negatable: 0 for a cue that
+ * already holds its negation (a negated duty). */
+static double modify(const med_ws_t *ws, const med_sent_ctx_t *sc, size_t p,
+                     double v, int domain, int negatable)
+{
+    const med_weights_t *w = &ws->m->w;
+    v *= intensity(ws, p);
+    /* A shifter reverses a negative object; negation comes after it:
+     * "cannot dispel doubts" keeps the doubts. */
+    if (v < 0 && shifted(ws, p))
+        v = -v * w->shifter_factor;
+    if (negatable && med_negated(ws, p))
+        v *= domain ? w->negation_domain : w->negation_general;
+    v *= modality(ws, p) * sc->hedge * contrast(ws, sc, p);
     /* Scare quotes: a word the author quotes without saying whose it is
      * is held at a distance; a quoted "success" reads as doubt. */
     if ((ws->w[p].mark & M_SCARE) && med_frame_at(ws, p) < 0)
         v *= v > 0 ? w->scare_quote_positive : w->scare_quote_negative;
-    if (!domain && !ws->clause_on_target[clause])
+    if (!domain && !ws->clause_on_target[ws->w[p].clause])
         v *= w->off_target_clause;
     return v;
 }
 
-static void contrib_push(med_ws_t *ws, size_t pos, double v, int domain)
+static void contrib_push(med_ws_t *ws, size_t pos, double v, int domain,
+                         unsigned cls, unsigned tags)
 {
     if (ws->n_contribs >= ws->n || v == 0.0)
         return;
     med_contrib_t *c = &ws->contribs[ws->n_contribs++];
     c->pos = (uint16_t)pos;
     c->domain = (uint8_t)domain;
+    c->cls = (uint8_t)cls;
+    c->tags = (uint8_t)tags;
     c->v = (float)v;
     c->holder = -1;
 }
@@ -143,17 +190,23 @@ static void mark_target_clauses(med_ws_t *ws)
             ws->clause_on_target[ws->w[i].clause] = 1;
 }
 
-/* The accepted polarity cues of the profile, each a domain contribution. */
+/* The accepted polarity cues of the profile, each a domain contribution;
+ * a duty cue ("protect") counts only negated, as the failure its weight
+ * gives ("did not protect"). */
 static void add_cues(med_ws_t *ws, const med_sent_ctx_t *sc)
 {
     const mediation_model_t *m = ws->m;
     for (size_t h = 0; h < ws->n_hits; h++) {
         const med_hit_t *x = &ws->hits[h];
-        if (x->kind != PAT_POLARITY || x->accepted != 1)
+        if (!med_polar_kind(x->kind) || x->accepted != 1)
             continue;
-        double v = modify(ws, sc, x->a, x->weight, 1);
-        contrib_push(ws, x->a, v, 1);
-        med_tracef(ws, "  cue \"%s\" %+.2f -> %+.3f",
+        int duty = x->kind == PAT_DUTY;
+        if (duty && !med_negated(ws, x->a))
+            continue;
+        double v = modify(ws, sc, x->a, x->weight, 1, !duty);
+        unsigned tags = (duty || med_negated(ws, x->a)) ? C_NEGATED : 0;
+        contrib_push(ws, x->a, v, 1, m->patterns[x->pat].cls, tags);
+        med_tracef(ws, "  %s \"%s\" %+.2f -> %+.3f", duty ? "duty" : "cue",
                    med_str(m, m->patterns[x->pat].text), x->weight, v);
     }
 }
@@ -168,7 +221,7 @@ static void add_scare_quotes(med_ws_t *ws)
         if ((x->mark & (M_ROLE | M_SCARE)) != (M_ROLE | M_SCARE) ||
             med_frame_at(ws, i) >= 0)
             continue;
-        contrib_push(ws, i, w->scare_quote_role, 1);
+        contrib_push(ws, i, w->scare_quote_role, 1, 0, C_SCARE);
         med_tracef(ws, "  scare-quoted role word \"%.*s\" %+.2f", (int)x->len,
                    med_wtext(ws, x), w->scare_quote_role);
         while (i + 1 < ws->n && (ws->w[i + 1].mark & M_SCARE))
@@ -189,8 +242,9 @@ static void add_general_words(med_ws_t *ws, const med_sent_ctx_t *sc)
             (x->flags & (W_NEUTRAL | W_SHIFTER | W_NEGATOR)) ||
             x->e->valence == 0.0f)
             continue;
-        double v = modify(ws, sc, i, x->e->valence / 4.0 * w->general_scale, 0);
-        contrib_push(ws, i, v, 0);
+        double v =
+            modify(ws, sc, i, x->e->valence / 4.0 * w->general_scale, 0, 1);
+        contrib_push(ws, i, v, 0, 0, 0);
         med_tracef(ws, "  word \"%.*s\" %+.2f -> %+.3f", (int)x->len,
                    med_wtext(ws, x), x->e->valence, v);
     }
@@ -245,7 +299,7 @@ med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
             neg -= v;
     }
     double net = pos - neg;
-    med_verdict_t out = {MEDIATION_NEUTRAL, 0.0, {med_author, 0, 0}};
+    med_verdict_t out = {MEDIATION_NEUTRAL, 0.0, {med_author, 0, 0, 0}};
     if (fabs(net) >= ws->m->settings.threshold) {
         double sign = net > 0 ? 1.0 : -1.0;
         double mag = snap(&ws->m->w, strength(ws, sign, sign > 0 ? neg : pos));
@@ -255,5 +309,6 @@ med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
     } else {
         out.holder = med_reporter(ws, sc, quote_speaker);
     }
+    med_learned_verdict(ws, sc, quote_speaker, &out);
     return out;
 }

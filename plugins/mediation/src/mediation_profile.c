@@ -16,7 +16,7 @@
  * the surname alone. */
 typedef struct name_ctx {
     const char *path;
-    uint32_t flag, person_flag;
+    med_flags_t flag, person_flag;
 } name_ctx_t;
 
 static int add_name(med_loader_t *L, const char *name, void *ud)
@@ -43,6 +43,30 @@ static int add_name(med_loader_t *L, const char *name, void *ud)
     return 0;
 }
 
+/* A glob of the target's bodies' canonical names: one '*'. */
+static int add_body(med_loader_t *L, const char *glob, void *ud)
+{
+    const char *path = ud;
+    const char *star = strchr(glob, '*');
+    if (!star || strchr(star + 1, '*'))
+        return med_fail(L, GLOSSA_ECONFIG,
+                        "%s: \"bodies\": \"%.40s\" needs exactly one '*'", path,
+                        glob);
+    if (L->m->n_bodies == MED_MAX_BODIES)
+        return med_fail(L, GLOSSA_ECONFIG, "%s: more than %d \"bodies\"", path,
+                        MED_MAX_BODIES);
+    size_t i = L->m->n_bodies++;
+    size_t pre = (size_t)(star - glob), post = strlen(star + 1);
+    L->m->bodies[i].pre_len = (uint16_t)pre;
+    L->m->bodies[i].post_len = (uint16_t)post;
+    if (pre > 255 || post > 255)
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"bodies\": glob too long",
+                        path);
+    if (med_pool_add(L, glob, pre, &L->m->bodies[i].pre))
+        return L->rc;
+    return med_pool_add(L, star + 1, post, &L->m->bodies[i].post);
+}
+
 static int set_neutral(med_loader_t *L, const char *word, void *ud)
 {
     (void)ud;
@@ -53,14 +77,43 @@ static int set_neutral(med_loader_t *L, const char *word, void *ud)
     return 0;
 }
 
-static int load_polarity_cues(med_loader_t *L, const char *path, json_t *root)
+/* The number (1-based) of a stance class, registered when new; 0 after
+ * med_fail. */
+static int class_id(med_loader_t *L, const char *path, const char *name)
 {
-    json_t *arr = json_object_get(root, "polarity_cues");
+    mediation_model_t *m = L->m;
+    for (size_t i = 0; i < m->n_classes; i++)
+        if (strcmp(med_str(m, m->classes[i]), name) == 0)
+            return (int)i + 1;
+    if (m->n_classes == MED_MAX_CLASSES) {
+        med_fail(L, GLOSSA_ECONFIG, "%s: more than %d cue classes", path,
+                 MED_MAX_CLASSES);
+        return 0;
+    }
+    char feature[128];
+    int n = snprintf(feature, sizeof feature, "class:%s", name);
+    if (n < 0 || (size_t)n >= sizeof feature) {
+        med_fail(L, GLOSSA_ECONFIG, "%s: cue class \"%.40s\" too long", path,
+                 name);
+        return 0;
+    }
+    if (med_pool_add(L, name, strlen(name), &m->classes[m->n_classes]) ||
+        med_pool_add(L, feature, (size_t)n, &m->class_features[m->n_classes]))
+        return 0;
+    return (int)++m->n_classes;
+}
+
+/* Weighted cues of kind at root[key]: {"pattern", "weight", "gap",
+ * "class"}. */
+static int load_weighted_cues(med_loader_t *L, const char *path, json_t *root,
+                              const char *key, int kind)
+{
+    json_t *arr = json_object_get(root, key);
     if (!arr)
         return 0;
     if (!json_is_array(arr))
-        return med_fail(L, GLOSSA_ECONFIG,
-                        "%s: \"polarity_cues\" must be an array", path);
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"%s\" must be an array", path,
+                        key);
     size_t i;
     json_t *cue;
     json_array_foreach(arr, i, cue)
@@ -70,24 +123,64 @@ static int load_polarity_cues(med_loader_t *L, const char *path, json_t *root)
         json_t *gap = json_object_get(cue, "gap");
         if (!json_is_object(cue) || !json_is_string(pat))
             return med_fail(L, GLOSSA_ECONFIG,
-                            "%s: \"polarity_cues\"[%zu] needs a \"pattern\" "
-                            "string",
-                            path, i);
+                            "%s: \"%s\"[%zu] needs a \"pattern\" string", path,
+                            key, i);
         if (!json_is_number(wt) || json_number_value(wt) < -1.0 ||
             json_number_value(wt) > 1.0 || json_number_value(wt) == 0.0)
             return med_fail(L, GLOSSA_ECONFIG,
-                            "%s: \"polarity_cues\"[%zu] (\"%s\"): \"weight\" "
+                            "%s: \"%s\"[%zu] (\"%s\"): \"weight\" "
                             "must be a non-zero number in [-1, 1]",
-                            path, i, json_string_value(pat));
+                            path, key, i, json_string_value(pat));
         if (gap && (!json_is_integer(gap) || json_integer_value(gap) < 0 ||
                     json_integer_value(gap) > 8))
             return med_fail(L, GLOSSA_ECONFIG,
-                            "%s: \"polarity_cues\"[%zu]: \"gap\" must be an "
+                            "%s: \"%s\"[%zu]: \"gap\" must be an "
                             "integer in [0, 8]",
-                            path, i);
-        int rc = med_pattern_add(L, path, json_string_value(pat), PAT_POLARITY,
-                                 gap ? (int)json_integer_value(gap) : 0,
-                                 json_number_value(wt));
+                            path, key, i);
+        json_t *cls = json_object_get(cue, "class");
+        if (cls && !json_is_string(cls))
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"%s\"[%zu]: \"class\" must be a string", path,
+                            key, i);
+        int cid = cls ? class_id(L, path, json_string_value(cls)) : 0;
+        size_t first = L->m->n_patterns;
+        if (L->rc || med_pattern_add(L, path, json_string_value(pat), kind,
+                                     gap ? (int)json_integer_value(gap) : 0,
+                                     json_number_value(wt)))
+            return L->rc;
+        for (size_t k = first; k < L->m->n_patterns; k++)
+            L->m->patterns[k].cls = (uint8_t)cid;
+    }
+    return 0;
+}
+
+/* The cues of one kind at root[key]: strings, or objects with a
+ * "pattern" and a "gap". */
+static int load_cues(med_loader_t *L, const char *path, json_t *root,
+                     const char *key, int kind)
+{
+    json_t *arr = json_object_get(root, key);
+    if (!arr)
+        return 0;
+    if (!json_is_array(arr))
+        return med_fail(L, GLOSSA_ECONFIG, "%s: \"%s\" must be an array", path,
+                        key);
+    size_t i;
+    json_t *cue;
+    json_array_foreach(arr, i, cue)
+    {
+        json_t *pat =
+            json_is_object(cue) ? json_object_get(cue, "pattern") : cue;
+        json_t *gap = json_is_object(cue) ? json_object_get(cue, "gap") : NULL;
+        if (!json_is_string(pat) ||
+            (gap && (!json_is_integer(gap) || json_integer_value(gap) < 0 ||
+                     json_integer_value(gap) > 8)))
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"%s\"[%zu] must be a pattern string or "
+                            "{\"pattern\", \"gap\" in [0, 8]}",
+                            path, key, i);
+        int rc = med_pattern_add(L, path, json_string_value(pat), kind,
+                                 gap ? (int)json_integer_value(gap) : 0, 0.0);
         if (rc)
             return rc;
     }
@@ -142,8 +235,8 @@ static int load_target(med_loader_t *L, const char *path, json_t *target)
         return med_fail(L, GLOSSA_ECONFIG,
                         "%s: \"target\".\"name\" must be a non-empty string",
                         path);
-    static const char *const known[] = {"name", "entities", "persons",
-                                        "surface", NULL};
+    static const char *const known[] = {"name",    "entities", "persons",
+                                        "surface", "bodies",   NULL};
     const char *key;
     json_t *v;
     json_object_foreach(target, key, v)
@@ -166,7 +259,8 @@ static int load_target(med_loader_t *L, const char *path, json_t *target)
         med_each_string(L, path, target, "entities", add_name, &ent) ||
         med_each_string(L, path, target, "persons", add_name, &per) ||
         med_each_string(L, path, target, "surface", med_add_simple_pattern,
-                        &surf))
+                        &surf) ||
+        med_each_string(L, path, target, "bodies", add_body, (void *)path))
         return L->rc;
     return 0;
 }
@@ -207,11 +301,19 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     json_t *root = med_load_json(L, path);
     if (!root)
         return L->rc;
-    static const char *const known[] = {"description",   "include",
-                                        "target",        "context",
-                                        "role_cues",     "context_cues",
-                                        "anaphors",      "polarity_cues",
-                                        "neutral_terms", NULL};
+    static const char *const known[] = {"description",
+                                        "include",
+                                        "target",
+                                        "context",
+                                        "role_cues",
+                                        "context_cues",
+                                        "anaphors",
+                                        "forces",
+                                        "polarity_cues",
+                                        "neutral_terms",
+                                        "bilateral",
+                                        "negated_cues",
+                                        NULL};
     const char *key;
     json_t *v;
     int rc = 0;
@@ -232,19 +334,20 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
         rc = load_target(L, path, json_object_get(root, "target"));
     if (!rc && json_object_get(root, "context"))
         rc = load_context(L, path, json_object_get(root, "context"));
-    med_pat_ctx_t role = {path, PAT_ROLE}, ctx = {path, PAT_CONTEXT},
-                  ana = {path, PAT_ANAPHOR};
+    static const struct {
+        const char *key;
+        int kind;
+    } kinds[] = {{"role_cues", PAT_ROLE},
+                 {"context_cues", PAT_CONTEXT},
+                 {"anaphors", PAT_ANAPHOR},
+                 {"forces", PAT_FORCE},
+                 {"bilateral", PAT_BILATERAL}};
+    for (size_t i = 0; !rc && i < sizeof kinds / sizeof kinds[0]; i++)
+        rc = load_cues(L, path, root, kinds[i].key, kinds[i].kind);
     if (!rc)
-        rc = med_each_string(L, path, root, "role_cues", med_add_simple_pattern,
-                             &role);
+        rc = load_weighted_cues(L, path, root, "polarity_cues", PAT_POLARITY);
     if (!rc)
-        rc = med_each_string(L, path, root, "context_cues",
-                             med_add_simple_pattern, &ctx);
-    if (!rc)
-        rc = med_each_string(L, path, root, "anaphors", med_add_simple_pattern,
-                             &ana);
-    if (!rc)
-        rc = load_polarity_cues(L, path, root);
+        rc = load_weighted_cues(L, path, root, "negated_cues", PAT_DUTY);
     if (!rc)
         rc = med_each_string(L, path, root, "neutral_terms", set_neutral, NULL);
     json_decref(root);

@@ -11,12 +11,12 @@ static int set_flag(med_loader_t *L, const char *word, void *ud)
     med_entry_t *e = med_word_get(L, word, "rules");
     if (!e)
         return L->rc;
-    e->flags |= *(const uint32_t *)ud;
+    e->flags |= *(const med_flags_t *)ud;
     return 0;
 }
 
 typedef struct factor_spec {
-    uint32_t flag;
+    med_flags_t flag;
     int is_mult; /* store in mult (else intens) */
     double lo, hi;
 } factor_spec_t;
@@ -86,6 +86,7 @@ static const weight_spec_t WEIGHTS[] = {
     WEIGHT(scare_quote_negative, -2, 2),
     WEIGHT(scare_quote_role, -1, 1),
     WEIGHT(combine_rest, 0, 2),
+    WEIGHT(target_defense, -2, 2),
 };
 
 void med_weights_default(med_weights_t *w)
@@ -108,6 +109,7 @@ void med_weights_default(med_weights_t *w)
     w->scare_quote_negative = 0.5;
     w->scare_quote_role = -0.3;
     w->combine_rest = 0.1;
+    w->target_defense = 1.0;
 }
 
 static int load_levels(med_loader_t *L, const char *path, json_t *levels)
@@ -181,7 +183,7 @@ int med_load_rules(med_loader_t *L, const char *path)
         return L->rc;
     static const struct {
         const char *key;
-        uint32_t flag;
+        med_flags_t flag;
     } lists[] = {
         {"negators", W_NEGATOR},
         {"irrealis", W_IRREALIS},
@@ -196,11 +198,20 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"according", W_ACCORDING},
         {"pronouns_person", W_PRON_PERSON},
         {"pronouns_we", W_PRON_WE},
+        {"pronouns_they", W_PRON_THEY},
         {"subject_skip", W_SUBJ_SKIP},
         {"subject_heads", W_SUBJ_HEAD},
         {"titles", W_TITLE},
         {"generic_titles", W_TITLE | W_GENERIC_TITLE},
         {"determiners", W_DET},
+        {"possessives", W_POSSESSIVE},
+        {"definite_determiners", W_DEFINITE},
+        {"object_verbs", W_OBJECT_VERB},
+        {"prepositions", W_PREP},
+        {"unnamed_heads", W_UNNAMED},
+        {"statement_heads", W_STATEMENT},
+        {"contrast_before_initial", W_CONCEDE_INITIAL},
+        {"relay_verbs", W_RELAY},
         {"relatives", W_RELATIVE},
         {"passive_auxiliaries", W_PASSIVE_AUX},
         {"agent_markers", W_AGENT},
@@ -228,7 +239,7 @@ int med_load_rules(med_loader_t *L, const char *path)
     }
     int rc = 0;
     for (size_t i = 0; !rc && i < sizeof lists / sizeof lists[0]; i++) {
-        uint32_t flag = lists[i].flag;
+        med_flags_t flag = lists[i].flag;
         rc = med_each_string(L, path, root, lists[i].key, set_flag, &flag);
     }
     static const factor_spec_t intens = {W_INTENS, 0, -1.0, 1.0};

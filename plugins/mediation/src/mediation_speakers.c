@@ -25,6 +25,66 @@ static int same_name(const char *a, const char *b)
     return a && b && (a == b || strcmp(a, b) == 0);
 }
 
+int med_is_target_body(const mediation_model_t *m, const char *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_bodies; i++) {
+        if (!n)
+            n = strlen(name);
+        size_t pre = m->bodies[i].pre_len, post = m->bodies[i].post_len;
+        if (n > pre + post &&
+            memcmp(name, med_str(m, m->bodies[i].pre), pre) == 0 &&
+            memcmp(name + n - post, med_str(m, m->bodies[i].post), post) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The person an organisation's span may hold after a title ("Foreign
+ * Ministry Spokeswoman Maria Zakharova" as one ORG): the name after the
+ * last title word, when it is two or more capitalised words; else
+ * NULL. Points into name. */
+static const char *person_after_title(const mediation_model_t *m,
+                                      const char *name)
+{
+    const char *after = NULL;
+    for (const char *w = name; *w;) {
+        const char *e = strchr(w, ' ');
+        size_t n = e ? (size_t)(e - w) : strlen(w);
+        char key[MED_MAX_WORD];
+        size_t len = n < MED_MAX_WORD ? med_fold(w, n, key) : 0;
+        const med_entry_t *x = len ? med_lookup(m, key, len) : NULL;
+        if (x && (x->flags & W_TITLE) && e)
+            after = e + 1;
+        w = e ? e + 1 : w + n;
+    }
+    if (!after)
+        return NULL;
+    int words = 0;
+    for (const char *w = after; *w; words++) {
+        if (*w < 'A' || *w > 'Z')
+            return NULL;
+        const char *e = strchr(w, ' ');
+        w = e ? e + 1 : w + strlen(w);
+    }
+    return words >= 2 ? after : NULL;
+}
+
+/* Classifies a person by full name or surname. */
+static void classify_person(const mediation_model_t *m, const char *name,
+                            med_flags_t f, med_einfo_t *ei)
+{
+    const char *sp = strrchr(name, ' ');
+    const med_entry_t *last = sp ? lookup_name(m, sp + 1) : NULL;
+    med_flags_t lf = last ? last->flags : 0;
+    if (!sp && (f & (N_TARGET_PERSON | N_PARTY_PERSON)))
+        lf = f;
+    ei->target = (f & N_TARGET) || (lf & N_TARGET_PERSON);
+    ei->party = (f & N_PARTY) || (lf & N_PARTY_PERSON);
+    ei->person = 1;
+    ei->holder = name;
+}
+
 void med_classify_entities(med_ws_t *ws)
 {
     const mediation_doc_t *d = ws->doc;
@@ -37,14 +97,19 @@ void med_classify_entities(med_ws_t *ws)
         const med_entry_t *c = lookup_name(ws->m, en->canonical);
         const med_entry_t *r =
             en->refers_to ? lookup_name(ws->m, en->refers_to) : NULL;
-        uint32_t f = (c ? c->flags : 0) | (r ? r->flags : 0);
+        med_flags_t f = (c ? c->flags : 0) | (r ? r->flags : 0);
+        const char *inner = en->label == MEDIATION_ORG && !(f & N_TARGET)
+                                ? person_after_title(ws->m, en->canonical)
+                                : NULL;
         if (person) {
-            /* A person is matched by full name or by surname. */
-            const char *sp = strrchr(en->canonical, ' ');
-            const med_entry_t *last = sp ? lookup_name(ws->m, sp + 1) : c;
-            uint32_t lf = last ? last->flags : 0;
-            ei->target = (f & N_TARGET) || (lf & N_TARGET_PERSON);
-            ei->party = (f & N_PARTY) || (lf & N_PARTY_PERSON);
+            classify_person(ws->m, en->canonical, f, ei);
+        } else if (inner) {
+            const med_entry_t *pe = lookup_name(ws->m, inner);
+            classify_person(ws->m, inner, pe ? pe->flags : 0, ei);
+        } else if (!(f & N_TARGET) && en->label == MEDIATION_ORG &&
+                   med_is_target_body(ws->m, en->canonical)) {
+            /* A body speaks under its own name. */
+            ei->target = 1;
         } else {
             ei->target = (f & N_TARGET) != 0;
             ei->party = (f & N_PARTY) != 0;
@@ -59,7 +124,7 @@ void med_classify_entities(med_ws_t *ws)
 med_speaker_t med_entity_speaker(const med_ws_t *ws, int32_t ent)
 {
     med_speaker_t s = {ws->einfo[ent].holder, ws->einfo[ent].target,
-                       ws->doc->entities[ent].label == MEDIATION_PERSON};
+                       ws->einfo[ent].person, ws->einfo[ent].party};
     return s;
 }
 
@@ -164,9 +229,18 @@ int med_title_person(const med_ws_t *ws, size_t i, med_speaker_t *out,
          !found && (t->flags & W_GENERIC_TITLE) && k-- > 0;)
         if (same_name(ws->titles[k].country, ws->einfo[e].holder))
             found = &ws->titles[k];
-    if (!found)
+    if (found) {
+        *out = found->person;
+        return 1;
+    }
+    /* "the Russian president" where no title introduced anyone of that
+     * country: the last of the target's people the document named. */
+    for (size_t k = 0; k < ws->n_titles; k++)
+        if (same_name(ws->titles[k].country, ws->einfo[e].holder))
+            return 0;
+    if (!ws->einfo[e].target || !ws->last_target_person.name)
         return 0;
-    *out = found->person;
+    *out = ws->last_target_person;
     return 1;
 }
 

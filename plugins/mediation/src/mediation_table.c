@@ -2,6 +2,7 @@
  * addressing with each key's hash in its slot, and a Bloom filter before
  * it), and the patterns, linked under their head key, with the index of
  * prefix heads by their first three letters. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,8 +216,60 @@ static int index_prefix_head(med_loader_t *L, const char *path,
     return 0;
 }
 
+/* Patterns one written pattern may expand to ("a|b c|d" is four). */
+#define MAX_EXPANSIONS 256
+
+static int pattern_add_one(med_loader_t *L, const char *path, const char *text,
+                           int kind, int gap, double weight);
+
+/* Expands the first word with alternatives ("the|its force") into one
+ * pattern per alternative, recursively; *budget counts what may still be
+ * added. */
+static int pattern_expand(med_loader_t *L, const char *path, const char *text,
+                          int kind, int gap, double weight, int *budget)
+{
+    const char *bar = strchr(text, '|');
+    if (!bar) {
+        if ((*budget)-- <= 0)
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: pattern \"%.60s\" expands to more than %d "
+                            "patterns",
+                            path, text, MAX_EXPANSIONS);
+        return pattern_add_one(L, path, text, kind, gap, weight);
+    }
+    const char *ws = bar, *we = bar;
+    while (ws > text && ws[-1] != ' ')
+        ws--;
+    while (*we && *we != ' ')
+        we++;
+    char buf[1024];
+    for (const char *a = ws; a < we;) {
+        const char *b = a;
+        while (b < we && *b != '|')
+            b++;
+        int n = snprintf(buf, sizeof buf, "%.*s%.*s%s", (int)(ws - text), text,
+                         (int)(b - a), a, we);
+        if (b == a || n < 0 || (size_t)n >= sizeof buf)
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: pattern \"%.60s\": bad alternatives", path,
+                            text);
+        int rc = pattern_expand(L, path, buf, kind, gap, weight, budget);
+        if (rc)
+            return rc;
+        a = b < we ? b + 1 : b;
+    }
+    return 0;
+}
+
 int med_pattern_add(med_loader_t *L, const char *path, const char *text,
                     int kind, int gap, double weight)
+{
+    int budget = MAX_EXPANSIONS;
+    return pattern_expand(L, path, text, kind, gap, weight, &budget);
+}
+
+static int pattern_add_one(med_loader_t *L, const char *path, const char *text,
+                           int kind, int gap, double weight)
 {
     mediation_model_t *m = L->m;
     if (m->n_patterns == m->cap_patterns) {

@@ -42,12 +42,13 @@ static uint8_t classify_punct(const med_ws_t *ws, size_t k, int *quote_open)
     case ')':
     case '[':
     case ']':
+        return P_BREAK;
     case 0x2013: /* en dash */
     case 0x2014: /* em dash */
     case 0x2015:
-        return P_BREAK;
+        return P_DASH;
     case '-':
-        return (t->end - t->start > 1) ? P_BREAK : P_OTHER; /* "--" */
+        return (t->end - t->start > 1) ? P_DASH : P_OTHER; /* "--" */
     case 0x201C:
     case 0x201E:
     case 0x00AB:
@@ -112,8 +113,13 @@ int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
             ec++;
         if (ec < d->n_entities && d->entities[ec].start < t->cp_end) {
             x->ent = (int32_t)ec;
-            if (ws->einfo[ec].target)
+            if (ws->einfo[ec].target) {
                 x->mark |= M_TARGET;
+                /* "the Russian president" later may be this person. */
+                if (d->entities[ec].label == MEDIATION_PERSON)
+                    ws->last_target_person =
+                        med_entity_speaker(ws, (int32_t)ec);
+            }
             has_party |= ws->einfo[ec].party;
         }
 
@@ -163,7 +169,7 @@ void med_number_clauses(med_ws_t *ws)
     for (size_t k = 0; k < ws->n; k++) {
         med_word_t *x = &ws->w[k];
         if (x->punct == P_COMMA || x->punct == P_SEMI || x->punct == P_BREAK ||
-            x->punct == P_OPENQ || x->punct == P_CLOSEQ ||
+            x->punct == P_DASH || x->punct == P_OPENQ || x->punct == P_CLOSEQ ||
             (x->flags & W_CLAUSE))
             clause++;
         x->clause = clause;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The real mediation.so in the real runtime: `glossa run` over the seed
 # corpus, with the gold entities served as the `entities` layer by a test
-# plugin. Checks the output's shape, that the EU profile runs through the
+# plugin, and the real quotes plugin. Checks the output's shape, that the EU profile runs through the
 # same plugin in one pipeline ("as"), that the output is the same for 1
 # and 2 threads, and, once `glossa eval` exists, floors on the scores.
 # Environment (tests/e2e/lib.sh): GLOSSA, SOURCE_DIR, and TEST_PLUGINS,
@@ -12,6 +12,7 @@ cat >"$TMP/pipeline.json" <<JSON
 {"plugins": [
   {"plugin": "gold_entities", "as": "entities",
    "config": {"dir": "$SOURCE_DIR/tests/gold"}},
+  "quotes",
   "mediation",
   {"plugin": "mediation", "as": "mediation_eu",
    "config": {"profile": "profiles/eu.json"}}

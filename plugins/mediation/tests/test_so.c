@@ -280,9 +280,10 @@ static void test_descriptor(void **state)
     assert_int_equal(p->abi_version, GLOSSA_PLUGIN_ABI_VERSION);
     assert_true(p->struct_size >= GLOSSA_PLUGIN_MIN_STRUCT_SIZE);
     assert_string_equal(p->name, "mediation");
-    assert_non_null(p->requires);
-    assert_string_equal(p->requires[0], "entities");
-    assert_null(p->requires[1]);
+    assert_non_null(p->inputs);
+    assert_string_equal(p->inputs[0], "entities");
+    assert_string_equal(p->inputs[1], "quotes");
+    assert_null(p->inputs[2]);
     static const char *const keys[] = {"profile",   "lexicon",       "rules",
                                        "threshold", "document_band", NULL};
     for (size_t k = 0; keys[k]; k++) {

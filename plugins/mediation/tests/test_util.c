@@ -49,7 +49,24 @@ const ent_spec_t TEST_ENTITIES[] = {
     {"China", "GPE", "China", NULL},
     {"Chinese", "NORP", "China", NULL},
     {"US", "GPE", "United States", NULL},
+    {"United States", "GPE", "United States", NULL},
     {"Washington", "GPE", "Washington", "United States"},
+    {"White House", "ORG", "White House", "United States"},
+    {"Antony Blinken", "PERSON", "Antony Blinken", NULL},
+    {"Blinken", "PERSON", "Antony Blinken", NULL},
+    {"Donald Trump", "PERSON", "Donald Trump", NULL},
+    {"Trump", "PERSON", "Donald Trump", NULL},
+    {"Maria Zakharova", "PERSON", "Maria Zakharova", NULL},
+    {"Zakharova", "PERSON", "Maria Zakharova", NULL},
+    {"Dmitry Peskov", "PERSON", "Dmitry Peskov", NULL},
+    {"Peskov", "PERSON", "Dmitry Peskov", NULL},
+    {"Russian Foreign Ministry", "ORG", "Ministry of Foreign Affairs of Russia",
+     NULL},
+    {"Turkey", "GPE", "Turkey", NULL},
+    {"Turkish", "NORP", "Turkey", NULL},
+    {"TASS", "ORG", "TASS", NULL},
+    {"Lachin", "GPE", "Lachin", NULL},
+    {"Stepanakert", "GPE", "Stepanakert", NULL},
     {NULL, NULL, NULL, NULL}};
 
 mediation_model_t *test_model(const char *profile)
@@ -57,9 +74,13 @@ mediation_model_t *test_model(const char *profile)
     char path[1024], err[1024];
     snprintf(path, sizeof path, "%s/%s", MEDIATION_DATA_DIR, profile);
     mediation_model_t *m = NULL;
+    /* With the learned component, as the plugin loads it. */
+    mediation_settings_t settings;
+    mediation_settings_init(&settings);
+    settings.classifier = MEDIATION_DATA_DIR "/model/polarity.json";
     int rc = mediation_model_load(path, MEDIATION_DATA_DIR "/lexicon/vader.tsv",
-                                  MEDIATION_DATA_DIR "/rules/en.json", NULL, &m,
-                                  err, sizeof err);
+                                  MEDIATION_DATA_DIR "/rules/en.json",
+                                  &settings, &m, err, sizeof err);
     if (rc)
         fail_msg("cannot load %s: %s", path, err);
     return m;
@@ -97,6 +118,40 @@ static int by_start_longest(const void *x, const void *y)
 void test_analyze(const mediation_model_t *m, const char *text,
                   const ent_spec_t *ents, mediation_result_t *res)
 {
+    test_analyze_quotes(m, text, ents, NULL, res);
+}
+
+/* The quotes of specs as a quotes layer would give them: the content
+ * where it occurs first, the speaker phrase where it occurs first. */
+static size_t make_quotes(const char *text, const quote_spec_t *specs,
+                          mediation_quote_t *out, size_t max)
+{
+    size_t n = 0;
+    for (const quote_spec_t *q = specs; q && q->content; q++) {
+        const char *c = strstr(text, q->content);
+        if (!c)
+            fail_msg("quote \"%s\" is not in the text", q->content);
+        assert_true(n < max);
+        mediation_quote_t *o = &out[n++];
+        o->start = cp_at(text, (size_t)(c - text));
+        o->end = cp_at(text, (size_t)(c - text) + strlen(q->content));
+        o->speaker = q->speaker;
+        o->speaker_start = o->speaker_end = 0;
+        o->direct = q->direct;
+        const char *sp = q->speaker_text ? strstr(text, q->speaker_text) : NULL;
+        if (sp) {
+            o->speaker_start = cp_at(text, (size_t)(sp - text));
+            o->speaker_end =
+                cp_at(text, (size_t)(sp - text) + strlen(q->speaker_text));
+        }
+    }
+    return n;
+}
+
+void test_analyze_quotes(const mediation_model_t *m, const char *text,
+                         const ent_spec_t *ents, const quote_spec_t *quotes,
+                         mediation_result_t *res)
+{
     size_t len = strlen(text);
     found_t found[512];
     size_t n_found = 0;
@@ -128,9 +183,19 @@ void test_analyze(const mediation_model_t *m, const char *text,
     }
     glossa__segments_t seg;
     assert_int_equal(glossa__segment(text, len, &seg), 0);
-    mediation_doc_t doc = {
-        text, len, seg.tokens, seg.n_tokens, seg.sentences, seg.n_sentences,
-        ment, n};
+    mediation_quote_t mq[64];
+    size_t nq = make_quotes(text, quotes, mq, 64);
+    mediation_doc_t doc = {.text = text,
+                           .text_len = len,
+                           .tokens = seg.tokens,
+                           .n_tokens = seg.n_tokens,
+                           .sentences = seg.sentences,
+                           .n_sentences = seg.n_sentences,
+                           .entities = ment,
+                           .n_entities = n,
+                           .quotes = mq,
+                           .n_quotes = nq,
+                           .has_quotes = quotes != NULL};
     assert_int_equal(mediation_analyze(m, &doc, res, NULL, NULL), 0);
     glossa__segments_free(&seg);
 }
@@ -153,8 +218,15 @@ void test_expect(const mediation_model_t *m, const char *text,
                  const char *needle, mediation_polarity_t polarity,
                  const char *holder)
 {
+    test_expect_quotes(m, text, NULL, needle, polarity, holder);
+}
+
+void test_expect_quotes(const mediation_model_t *m, const char *text,
+                        const quote_spec_t *quotes, const char *needle,
+                        mediation_polarity_t polarity, const char *holder)
+{
     mediation_result_t res;
-    test_analyze(m, text, TEST_ENTITIES, &res);
+    test_analyze_quotes(m, text, TEST_ENTITIES, quotes, &res);
     const mediation_span_t *sp = test_span_for(text, &res, needle);
     if (!sp)
         fail_msg("not relevant: %s", text);
@@ -167,6 +239,16 @@ void test_expect(const mediation_model_t *m, const char *text,
     if (holder && strcmp(sp->holder, holder) != 0)
         fail_msg("holder \"%s\", expected \"%s\": %s", sp->holder, holder,
                  text);
+    mediation_result_free(&res);
+}
+
+void test_expect_irrelevant(const mediation_model_t *m, const char *text,
+                            const char *needle)
+{
+    mediation_result_t res;
+    test_analyze(m, text, TEST_ENTITIES, &res);
+    if (test_span_for(text, &res, needle))
+        fail_msg("relevant, expected not: \"%s\" in %s", needle, text);
     mediation_result_free(&res);
 }
 

@@ -1,0 +1,127 @@
+/* Holders: from the quotes layer where it has a speaker, and from the
+ * analysis's own sources elsewhere (headlines, prepositional phrases,
+ * offices, outlets relaying a report). All on sentences of our own. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+
+#define NEG MEDIATION_NEGATIVE
+#define NEU MEDIATION_NEUTRAL
+#define POS MEDIATION_POSITIVE
+
+static int setup(void **state)
+{
+    *state = test_model("profiles/russia.json");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    mediation_model_free(*state);
+    return 0;
+}
+
+static void test_from_the_quotes_layer(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* A quotation over three sentences whose speaker is named only at
+     * its end: every sentence inside it is the speaker's (those where the
+     * target is present, "our" and "we", are relevant). */
+    const char *t =
+        "“Our peacekeepers have done their job in Karabakh. The mandate "
+        "runs until next year. We will discuss its future with Baku,” the "
+        "Russian president said.";
+    static const quote_spec_t q[] = {
+        {"Our peacekeepers have done their job in Karabakh. The mandate "
+         "runs until next year. We will discuss its future with Baku",
+         "Vladimir Putin", "the Russian president", 1},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t, q, "Our peacekeepers", NEU, "Vladimir Putin");
+    test_expect_quotes(m, t, q, "We will discuss", NEU, "Vladimir Putin");
+    /* The Kremlin as speaker is Russia. */
+    const char *t2 = "Russian peacekeepers will leave Karabakh by June, the "
+                     "Kremlin said.";
+    static const quote_spec_t q2[] = {
+        {"Russian peacekeepers will leave Karabakh by June", "Kremlin",
+         "Kremlin", 0},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t2, q2, "leave", NEU, "Russia");
+    /* A named stance inside another's report is the inner speaker's. */
+    const char *t3 = "Pashinyan thanked the Russian side for its mediation "
+                     "in the talks, the press service of the Kremlin said.";
+    static const quote_spec_t q3[] = {
+        {"Pashinyan thanked the Russian side for its mediation in the "
+         "talks",
+         "Russia", "the press service of the Kremlin", 0},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t3, q3, "thanked", POS, "Nikol Pashinyan");
+}
+
+static void test_headlines(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Russian peacekeepers begin to leave Karabakh: Kremlin\n\n"
+                "The withdrawal will take weeks.",
+                "begin to leave", NEU, "Russia");
+    test_expect(m,
+                "Putin on the mandate of the peacekeepers in Karabakh\n\n"
+                "The mandate ends next year.",
+                "Putin on", NEU, "Vladimir Putin");
+}
+
+static void test_subjects(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* A name inside a prepositional phrase is not the subject. */
+    test_expect(m,
+                "Pashinyan at a meeting with Russian President Vladimir "
+                "Putin complained about the failure of the peacekeepers to "
+                "keep the Lachin road open.",
+                "complained", NEG, "Nikol Pashinyan");
+    /* Media of a nation are nobody named. */
+    test_expect(m,
+                "Azerbaijani state media reported that Russian troops had "
+                "left two posts in Karabakh.",
+                "reported", NEU, "author");
+    /* "X said, TASS reports" is X's. */
+    test_expect(m,
+                "The peacekeepers will stay in Karabakh, said Peskov, TASS "
+                "reports.",
+                "will stay", NEU, "Dmitry Peskov");
+    /* An office the document gave nobody: the target's last person. */
+    test_expect(m,
+                "Putin met Aliyev in Sochi.\n\nThe Russian leader said the "
+                "ceasefire in Karabakh had to hold.",
+                "Russian leader", NEU, "Vladimir Putin");
+}
+
+static void test_events_report_nothing(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* "announced signing", "pledged troops": acts, not speech. */
+    test_expect(m,
+                "Putin announced signing a ceasefire declaration with "
+                "Armenia and Azerbaijan.",
+                "announced", NEU, "author");
+    test_expect(m,
+                "Under the deal, Russia pledged 2,000 peacekeepers to "
+                "Karabakh.",
+                "pledged", NEU, "author");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_from_the_quotes_layer),
+        cmocka_unit_test(test_headlines),
+        cmocka_unit_test(test_subjects),
+        cmocka_unit_test(test_events_report_nothing),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,131 @@
+/* Relevance through reference: sentences that speak of the mediator
+ * without naming it, through its forces, their anaphors and pronouns, or
+ * as the continuation of its own statement; and the limits the
+ * guidelines set (another mediator's talks, bilateral matters). All on
+ * sentences of our own. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+
+#define NEG MEDIATION_NEGATIVE
+#define NEU MEDIATION_NEUTRAL
+#define POS MEDIATION_POSITIVE
+
+static int setup(void **state)
+{
+    *state = test_model("profiles/russia.json");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    mediation_model_free(*state);
+    return 0;
+}
+
+static void test_forces_and_their_anaphors(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* "the contingent" two sentences on is still the Russian force. */
+    const char *t = "Russian troops took up positions along the Lachin road "
+                    "in the spring. Villagers brought them bread. The "
+                    "contingent is expected to stay until the autumn.";
+    test_expect(m, t, "Russian troops", NEU, "author");
+    test_expect(m, t, "The contingent", NEU, "author");
+    /* An indefinite force right after it: the same one. */
+    const char *t2 = "Russia sent peacekeepers to Karabakh after the truce. "
+                     "A force of some 1,500 soldiers will patrol the line.";
+    test_expect(m, t2, "A force of", NEU, "author");
+    /* Another country's troops are not Russia's. */
+    const char *t3 = "Russian peacekeepers patrol the Lachin road. Turkish "
+                     "troops will man a monitoring centre in Azerbaijan.";
+    test_expect_irrelevant(m, t3, "Turkish troops");
+}
+
+static void test_they_after_the_force(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* "they" opening the next sentence is the force, and its failure is
+     * the mediator's. */
+    const char *t = "Armenia asked the Russian peacekeepers to reopen the "
+                    "road to Stepanakert. They did not protect the convoys "
+                    "that tried to pass.";
+    test_expect(m, t, "They did not protect", NEG, "author");
+    /* "they" after others were named is theirs. */
+    const char *t2 = "Armenia asked the Russian peacekeepers to reopen the "
+                     "road. Yerevan and Baku said they would meet again.";
+    test_expect_irrelevant(m, t2, "they would meet");
+}
+
+static void test_statement_runs_on(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* A quotation of the target runs on where it speaks as "we". */
+    const char *t = "Lavrov said Russia would keep mediating between Armenia "
+                    "and Azerbaijan.\n“We are ready to host the next round. "
+                    "We have sent proposals to both capitals.”";
+    test_expect(m, t, "We are ready", NEU, "Sergei Lavrov");
+    test_expect(m, t, "We have sent", NEU, "Sergei Lavrov");
+}
+
+static void test_a_statement_document(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* "Comment by X": the whole text is X's, its "we" the target's. */
+    const char *t = "Comment by Foreign Ministry Spokeswoman Maria Zakharova "
+                    "on the talks in Paris\n\nWe welcome every effort to "
+                    "bring Armenia and Azerbaijan closer. Russia played a "
+                    "key role in ending the fighting in Karabakh.";
+    test_expect(m, t, "We welcome", POS, "Maria Zakharova");
+    test_expect(m, t, "key role", POS, "Maria Zakharova");
+    test_expect_irrelevant(m, t, "Comment by");
+}
+
+static void test_the_target_as_a_body(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* A ministry of the target is the target, and speaks as itself. */
+    test_expect(m,
+                "The Russian Foreign Ministry said the ceasefire between "
+                "Armenia and Azerbaijan was holding.",
+                "ceasefire", NEU, "Ministry of Foreign Affairs of Russia");
+}
+
+static void test_limits_of_relevance(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* Bilateral matters are no mediation. */
+    test_expect_irrelevant(m,
+                           "Armenia and Russia held bilateral talks on gas "
+                           "prices in Yerevan.",
+                           "bilateral");
+    /* The target only reporting on another mediator's meeting. */
+    test_expect_irrelevant(m,
+                           "Lavrov said that the meeting of Pashinyan and "
+                           "Aliyev with the EU in Brussels had changed "
+                           "little.",
+                           "meeting");
+    /* A joint statement the target signed is its role. */
+    test_expect(m,
+                "Putin, Aliyev and Pashinyan signed a joint statement on "
+                "the cessation of hostilities.",
+                "joint statement", NEU, "author");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forces_and_their_anaphors),
+        cmocka_unit_test(test_they_after_the_force),
+        cmocka_unit_test(test_statement_runs_on),
+        cmocka_unit_test(test_a_statement_document),
+        cmocka_unit_test(test_the_target_as_a_body),
+        cmocka_unit_test(test_limits_of_relevance),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,137 @@
+/* Polarity that generalizes: evaluative statements of the role, credit in
+ * diplomatic register, implicit failure, negation and denial, and what
+ * others say of the mediator or of others. All on sentences of our own. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+
+#define NEG MEDIATION_NEGATIVE
+#define NEU MEDIATION_NEUTRAL
+#define POS MEDIATION_POSITIVE
+
+static int setup(void **state)
+{
+    *state = test_model("profiles/russia.json");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    mediation_model_free(*state);
+    return 0;
+}
+
+static void test_the_role_judged(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* Importance without a lexicon word of sentiment. */
+    test_expect(m,
+                "Analysts agree that Russia played a central role in "
+                "stopping the fighting between Armenia and Azerbaijan.",
+                "central role", POS, "author");
+    test_expect(m,
+                "Aliyev stressed the role of Russia in keeping the truce "
+                "in Karabakh.",
+                "role of Russia", POS, "Ilham Aliyev");
+    /* Credit in the diplomatic register. */
+    test_expect(m,
+                "Pashinyan expressed gratitude to the Russian side for its "
+                "mediation.",
+                "gratitude", POS, "Nikol Pashinyan");
+    /* Optimism about the talks it hosts is mild credit. */
+    test_expect(m,
+                "Lavrov said Moscow was encouraged by the progress of the "
+                "talks between Baku and Yerevan.",
+                "encouraged", POS, "Sergei Lavrov");
+}
+
+static void test_implicit_failure(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* A duty of the role, negated. */
+    test_expect(m,
+                "Russian peacekeepers did not stop the shelling of "
+                "villages in Karabakh.",
+                "did not stop", NEG, "author");
+    /* Something went on despite the mediator. */
+    test_expect(m,
+                "Attacks on the Lachin road went on despite the presence "
+                "of Russian peacekeepers.",
+                "despite", NEG, "author");
+    /* Acting under a pretext, kept at a distance. */
+    test_expect(m,
+                "Moscow used the so-called peacekeeping mission in "
+                "Karabakh as a pretext to keep troops in the region.",
+                "pretext", NEG, "author");
+    /* A duty that is done is a plain report, not praise. */
+    test_expect(m,
+                "Russian peacekeepers escorted a convoy to Stepanakert on "
+                "Monday.",
+                "escorted", NEU, "author");
+}
+
+static void test_negation_and_denial(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* Not disputing the role's value affirms it. */
+    test_expect(m,
+                "The EU envoy said Brussels was not seeking to dispute the "
+                "significance of Russia's peacekeeping mission in Karabakh.",
+                "significance", POS, NULL);
+    /* Readiness and offers are neutral, unwillingness is not. */
+    test_expect(m,
+                "Putin said Russia was ready to host new talks between "
+                "Armenia and Azerbaijan.",
+                "ready to host", NEU, "Vladimir Putin");
+    test_expect(m,
+                "Critics say Russia is not willing to guarantee a lasting "
+                "peace between Armenia and Azerbaijan.",
+                "not willing", NEG, NULL);
+    /* "without delay" is no delay. */
+    test_expect(m,
+                "Lavrov urged Armenia and Azerbaijan to resume the talks in "
+                "Moscow without delay.",
+                "without delay", NEU, "Sergei Lavrov");
+}
+
+static void test_others_negativity(void **state)
+{
+    const mediation_model_t *m = *state;
+    /* An accusation aimed at the mediator by people nobody names: the
+     * stance is reported as the author's. */
+    test_expect(m,
+                "Angry Armenians accused Russia of abandoning Karabakh "
+                "after the offensive.",
+                "accused", NEG, "author");
+    /* Outrage with its source named is that source's. */
+    test_expect(m,
+                "Russia's account of the clashes near Lachin sparked "
+                "outrage from Azerbaijani officials.",
+                "outrage", NEG, "Azerbaijan");
+    /* The mediator blaming someone else is no stance against it. */
+    test_expect_irrelevant(m,
+                           "The EU mission drew criticism from Russia and "
+                           "Azerbaijan.",
+                           "criticism");
+    /* Its own words of blame for its critics defend its role. */
+    test_expect(m,
+                "“These claims about our peacekeepers are destructive and "
+                "false,” Zakharova said.",
+                "destructive", POS, "Maria Zakharova");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_the_role_judged),
+        cmocka_unit_test(test_implicit_failure),
+        cmocka_unit_test(test_negation_and_denial),
+        cmocka_unit_test(test_others_negativity),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
