@@ -662,6 +662,8 @@ static int run_pipeline(run_t *r, const run_args_t *a,
     glossa_progress_init(&r->bar, a->progress);
     glossa_runtime_set_progress(r->rt, glossa_progress_update, &r->bar);
     install_signals(r->rt);
+    if (!a->rt.options.isolate)
+        glossa_crash_report_install(); /* names the plugin that crashes */
     int rc = glossa_run(r->rt, r->src, &sink, stats, &r->err);
     glossa_progress_finish(&r->bar);
     glossa_cli_restore_stop_signals();

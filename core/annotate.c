@@ -22,7 +22,9 @@ void glossa__unit_execute(glossa__unit_t *u)
     const glossa__step_t *step = u->step;
     uint64_t t0 = uv_hrtime();
     glossa__set_current_step(step);
+    glossa__set_current_unit(u); /* for the crash report (crash.c) */
     int rc = step->type->desc.annotate(step->state, u);
+    glossa__set_current_unit(NULL);
     glossa__set_current_step(NULL);
     u->nanos = uv_hrtime() - t0;
     size_t cap = u->rt->opts.max_layer_bytes;

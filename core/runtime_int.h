@@ -234,6 +234,9 @@ int glossa__unit_check_spans(glossa__unit_t *unit);
  * thread in isolation mode). */
 void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc);
 
+/* crash.c: the unit this thread runs a plugin for, or NULL. */
+void glossa__set_current_unit(const glossa__unit_t *u);
+
 /* source.c */
 /* Returns 1 and a new document, 0 at the end, or a negative code for a
  * fatal error (reader thread). */

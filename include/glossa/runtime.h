@@ -360,6 +360,14 @@ GLOSSA_API int glossa_run(glossa_runtime_t *rt, glossa_source_t *src,
  * already read are written. Async-signal-safe. */
 GLOSSA_API void glossa_runtime_stop(glossa_runtime_t *rt);
 
+/* Installs handlers for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT that
+ * write one line to stderr naming the plugin and document a crashing
+ * thread was running (or that no plugin was), then let the process die
+ * as it would have (the handlers that were there before run next: the
+ * default, or a sanitizer's). For programs that run plugins in-process;
+ * the glossa tool calls it. Returns 0, or GLOSSA_EINVAL. Since 0.2. */
+GLOSSA_API int glossa_crash_report_install(void);
+
 /* Per-plugin statistics of the last run, index as plugin_name(). */
 GLOSSA_API int glossa_runtime_plugin_stats(const glossa_runtime_t *rt,
                                            size_t index,

@@ -1,10 +1,31 @@
 #!/bin/bash
+# Signals: a crash in-process, and stop signals to a whole --isolate run.
+. "$(dirname "$0")/lib.sh"
+
+# A plugin that crashes in-process takes the process down, as it must;
+# but first a line names the plugin and the document, and says how to
+# survive it. (Under a sanitizer the sanitizer's report follows and sets
+# the exit status.)
+for how in SEGFAULT ABORT; do
+    printf '{"id":"ok","text":"Fine here."}\n{"id":"boom","text":"%s now."}\n' $how >"$TMP/crash.jsonl"
+    rc=0
+    "$GLOSSA" run --threads 2 --plugin capitals --plugin faulty "$TMP/crash.jsonl" \
+        >"$TMP/out" 2>"$TMP/err" || rc=$?
+    [ $rc -ne 0 ] || fail "a crash in-process ($how) exited 0"
+    if [ -z "${GLOSSA_SANITIZER:-}" ]; then
+        expected=139
+        [ $how = ABORT ] && expected=134
+        [ $rc -eq $expected ] || fail "a crash in-process ($how) exited $rc, expected $expected"
+    fi
+    expect_in "$TMP/err" "in plugin \"faulty\" (layer \"faulty\") on document \"boom\" ($TMP/crash.jsonl:2)"
+    expect_in "$TMP/err" "rerun with --isolate"
+done
+
 # Ctrl-C, timeout(1) and batch schedulers (scancel) signal the whole
 # process group. Under --isolate that includes the zygote and the
 # workers: the run must still stop as it does in-process (records in
 # flight finished, exit 130, "rerun with --resume"), quarantine nothing,
 # leave no process behind, and --resume must finish the job exactly.
-. "$(dirname "$0")/lib.sh"
 for i in $(seq 1 120); do
     echo "{\"id\":\"d$i\",\"text\":\"Document Number $i.\"}"
 done >"$TMP/docs.jsonl"
