@@ -13,15 +13,33 @@
  * report. */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "runtime_int.h"
 
 static _Thread_local const glossa__unit_t *current_unit;
+static _Thread_local int has_signal_stack;
+static atomic_int installed;
+
+/* A plugin that overflows its stack faults with no stack left to run the
+ * handler on: each thread that runs plugins gets a stack of its own for
+ * signals, once (they live as long as the process). */
+static void give_thread_a_signal_stack(void)
+{
+    has_signal_stack = 1;
+    size_t size = 64 * 1024;
+    stack_t ss = {.ss_sp = glossa__malloc(size), .ss_size = size};
+    if (ss.ss_sp && sigaltstack(&ss, NULL) != 0)
+        glossa__free(ss.ss_sp);
+}
 
 void glossa__set_current_unit(const glossa__unit_t *u)
 {
+    if (u && !has_signal_stack && atomic_load(&installed))
+        give_thread_a_signal_stack();
     current_unit = u;
 }
 
@@ -111,9 +129,10 @@ int glossa_crash_report_install(void)
     sa.sa_handler = on_crash;
     sigemptyset(&sa.sa_mask);
     /* Once per signal: the handler puts the previous one back. */
-    sa.sa_flags = SA_NODEFER;
+    sa.sa_flags = SA_NODEFER | SA_ONSTACK;
     for (size_t i = 0; i < N_CRASH_SIGNALS; i++)
         if (sigaction(crash_signals[i], &sa, &previous[i]) != 0)
             return GLOSSA_EINVAL;
+    atomic_store(&installed, 1);
     return 0;
 }

@@ -6,7 +6,7 @@
 # but first a line names the plugin and the document, and says how to
 # survive it. (Under a sanitizer the sanitizer's report follows and sets
 # the exit status.)
-for how in SEGFAULT ABORT; do
+for how in SEGFAULT ABORT STACK-OVERFLOW; do
     printf '{"id":"ok","text":"Fine here."}\n{"id":"boom","text":"%s now."}\n' $how >"$TMP/crash.jsonl"
     rc=0
     "$GLOSSA" run --threads 2 --plugin capitals --plugin faulty "$TMP/crash.jsonl" \

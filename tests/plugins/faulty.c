@@ -12,6 +12,7 @@
  *   ABORT         calls abort()
  *   EXIT-NOW      calls exit(3)
  *   HANG          never returns
+ *   STACK-OVERFLOW recurses without end
  *   LEAK          leaks 32 MiB per document (fails cleanly when malloc does)
  *   GREEDY        needs 1 GiB for this document alone, and frees it
  * Every other document gets one span "OK" over its first character.
@@ -26,6 +27,19 @@
 #include <glossa/plugin.h>
 
 static const glossa_host_t *host;
+
+/* Not a tail call, and a frame the compiler cannot drop; the stop
+ * condition never holds (the compiler cannot know). */
+static volatile int recursion_limit = -1;
+
+static int recurse(int depth)
+{
+    volatile char frame[256];
+    frame[depth % 256] = (char)depth;
+    if (depth == recursion_limit)
+        return 0;
+    return recurse(depth + 1) + frame[(depth + 1) % 256];
+}
 
 static void *create(const glossa_create_args_t *args, char *err,
                     size_t err_size)
@@ -85,6 +99,8 @@ static int annotate(void *state, glossa_ctx_t *ctx)
         abort();
     if (strstr(text, "EXIT-NOW"))
         exit(3);
+    if (strstr(text, "STACK-OVERFLOW"))
+        return recurse(0);
     if (strstr(text, "HANG"))
         for (;;)
             pause();
