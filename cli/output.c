@@ -38,6 +38,39 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* Creates path anew for writing: the files the run owns beside OUT
+ * (OUT.partial, the job files' temporaries). An old regular file there is
+ * removed first; a symbolic link is refused (ELOOP), never written
+ * through: in a shared folder someone may have planted it to make the
+ * run overwrite its target. O_EXCL | O_NOFOLLOW close the gap between
+ * the check and the open. Returns the fd, or -1 with errno set. */
+static int create_owned(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+            errno = ELOOP;
+            return -1;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            errno = EEXIST;
+            return -1;
+        }
+        if (unlink(path) != 0)
+            return -1;
+    }
+    return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                0644);
+}
+
+/* Why a file could not be opened, in the words of create_owned(). */
+static const char *open_failure(int e)
+{
+    return e == ELOOP ? "it is a symbolic link; refusing to write through "
+                        "it (remove it if it is yours)"
+                      : strerror(e);
+}
+
 /* Syncs the directory holding path, so a rename in it is durable. */
 static void sync_dir_of(const char *path)
 {
@@ -55,14 +88,18 @@ static void sync_dir_of(const char *path)
 static int write_job(const glossa_output_t *out, const json_t *job)
 {
     char *tmp = glossa_cli_concat(out->job_path, ".tmp");
-    if (!tmp)
-        return -1;
-    int rc = json_dump_file(job, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
+    char *text = json_dumps(job, JSON_INDENT(2) | JSON_SORT_KEYS);
+    int fd = tmp && text ? create_owned(tmp) : -1;
+    const char *failed = fd < 0 && tmp ? tmp : out->job_path;
+    int rc = fd < 0 || write_all(fd, text, strlen(text)) ? -1 : 0;
+    if (fd >= 0 && close(fd) != 0)
+        rc = -1;
     if (rc == 0)
         rc = rename(tmp, out->job_path);
     if (rc)
-        fprintf(stderr, "glossa run: cannot write %s: %s\n", out->job_path,
-                strerror(errno));
+        fprintf(stderr, "glossa run: cannot write %s: %s\n", failed,
+                open_failure(errno));
+    free(text);
     free(tmp);
     return rc;
 }
@@ -193,11 +230,11 @@ static int open_resume(glossa_output_t *out, const json_t *job)
     json_decref(was);
     if (!same)
         return GLOSSA_OUTPUT_FAILED;
-    out->fd = open(out->partial_path, O_RDWR | O_CLOEXEC);
+    out->fd = open(out->partial_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     int64_t lines = out->fd < 0 ? -1 : cut_to_complete_lines(out->fd);
     if (lines < 0) {
         fprintf(stderr, "glossa run: cannot resume %s: %s\n", out->partial_path,
-                strerror(errno));
+                open_failure(errno));
         return GLOSSA_OUTPUT_FAILED;
     }
     out->resumed = (uint64_t)lines;
@@ -257,8 +294,18 @@ static int open_output(glossa_output_t *out, const char *path, int resume,
     }
     /* A device or a pipe (-o /dev/null, -o /dev/stdout, a FIFO) is
      * written as it is: renaming OUT.partial over it would replace the
-     * device node with a regular file (as happened to /dev/null). */
+     * device node with a regular file (as happened to /dev/null). Never a
+     * disk (a block device), even through a link. A symbolic link to a
+     * regular file is replaced by the published OUT, not written
+     * through. */
     struct stat st;
+    if (stat(path, &st) == 0 && S_ISBLK(st.st_mode)) {
+        fprintf(stderr,
+                "glossa run: %s is a block device (a disk); refusing to "
+                "write records onto it\n",
+                path);
+        return GLOSSA_OUTPUT_FAILED;
+    }
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         if (resume) {
             fprintf(stderr,
@@ -289,7 +336,8 @@ static int open_output(glossa_output_t *out, const char *path, int resume,
         return open_resume(out, job);
     if (resume && glossa_cli_path_exists(path))
         return check_published(out, job);
-    if (!resume && glossa_cli_path_exists(out->partial_path))
+    struct stat old;
+    if (!resume && lstat(out->partial_path, &old) == 0 && S_ISREG(old.st_mode))
         fprintf(stderr,
                 "glossa run: warning: starting over; %s of an interrupted "
                 "run is discarded (--resume continues it)\n",
@@ -298,11 +346,10 @@ static int open_output(glossa_output_t *out, const char *path, int resume,
      * has its job file beside it. */
     if (write_job(out, job))
         return GLOSSA_OUTPUT_FAILED;
-    out->fd =
-        open(out->partial_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    out->fd = create_owned(out->partial_path);
     if (out->fd < 0) {
         fprintf(stderr, "glossa run: cannot write %s: %s\n", out->partial_path,
-                strerror(errno));
+                open_failure(errno));
         return GLOSSA_OUTPUT_FAILED;
     }
     return GLOSSA_OUTPUT_READY;
@@ -436,9 +483,10 @@ static int publish_job(glossa_output_t *out, uint64_t bytes)
                                   "bytes", (json_int_t)bytes));
     char *text = json_dumps(out->job, JSON_INDENT(2) | JSON_SORT_KEYS);
     char *tmp = glossa_cli_concat(out->done_job_path, ".tmp");
-    int fd = text && tmp
-                 ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
-                 : -1;
+    int fd = text && tmp ? create_owned(tmp) : -1;
+    if (fd < 0 && tmp && errno == ELOOP)
+        fprintf(stderr, "glossa run: cannot write %s: %s\n", tmp,
+                open_failure(ELOOP));
     int rc = fd < 0 || write_all(fd, text, strlen(text)) ||
                      write_all(fd, "\n", 1) || fdatasync(fd)
                  ? -1

@@ -644,13 +644,22 @@ int glossa__isolation_start(glossa__isolation_t **out, uv_loop_t *loop,
         return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
     }
     if (rt->quarantine_path) {
-        iso->quarantine = fopen(rt->quarantine_path, "ae");
+        /* Not through a symbolic link: one planted beside the output
+         * would make the run append to its target. */
+        int fd =
+            open(rt->quarantine_path,
+                 O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        iso->quarantine = fd >= 0 ? fdopen(fd, "a") : NULL;
         if (!iso->quarantine) {
             int e = errno;
+            if (fd >= 0)
+                close(fd);
             glossa__isolation_free(iso);
             return glossa__fail(err, GLOSSA_EIO, rt->quarantine_path, 0,
                                 "cannot open the quarantine file: %s",
-                                strerror(e));
+                                e == ELOOP ? "it is a symbolic link; "
+                                             "refusing to write through it"
+                                           : strerror(e));
         }
     }
     glossa__zygote_events_t events = {iso, on_forked, on_exited,
