@@ -400,8 +400,8 @@ static int run_window(run_t *R, uint64_t mask)
             }
             if (have) {
                 /* A range ends at a word; let it take the period of
-                 * "p.m." too. */
-                if (re < R->len && R->text[re] == '.')
+                 * "p.m." and the parenthesis of "(GMT)" too. */
+                if (re < R->len && (R->text[re] == '.' || R->text[re] == ')'))
                     re++;
                 int rc = run_rule(R, i, rs, re);
                 if (rc)

