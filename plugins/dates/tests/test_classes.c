@@ -101,12 +101,134 @@ static void test_ranges_and_years(void **state)
            "April 2nd, 1999", "DATE", "1999-04-02");
 }
 
+/* The anchor moves with the story: an e-mail's own date, and the day a
+ * narrative has moved to, anchor "tomorrow" and the weekdays after it. */
+static void test_story_anchor(void **state)
+{
+    (void)state;
+    const char *d = "2024-03-06";
+    expect("From: Jane Roe\nSent: Tuesday, October 3, 2017 9:14 AM\n"
+           "Subject: schedule\n\nThe crew arrives tomorrow.",
+           d, "tomorrow", "DATE", "2017-10-04");
+    expect("From: Jane Roe\nSent: 12 June 2019\n\nWe met yesterday and "
+           "will meet again on Friday.",
+           d, "Friday", "DATE", "2019-06-14");
+    expect("On August 3, 2015, the rebels took the pass. The next day they "
+           "shelled the town, and on Thursday the army withdrew.",
+           d, "Thursday", "DATE", "2015-08-06");
+}
+
+/* Lengths compared or spanned are durations, not points. */
+static void test_durations_not_points(void **state)
+{
+    (void)state;
+    const char *d = "2024-03-06";
+    expect("The bridge opened three weeks sooner than planned.", d,
+           "three weeks", "DURATION", "P3W");
+    expect("The bridge opened two months ahead of schedule.", d, "two months",
+           "DURATION", "P2M");
+    expect("Demand will grow during the coming decade.", d, "the coming decade",
+           "DURATION", "P1DE");
+    expect("Prices doubled over the past decade.", d, "the past decade",
+           "DURATION", "P1DE");
+    expect("Output will rise over the next century.", d, "the next century",
+           "DURATION", "P1CE");
+    /* "N later": only the length (guidelines, section 4). */
+    expect("The strike began on May 2. Four days later it ended.", d,
+           "Four days", "DURATION", "P4D");
+    expect("Sales were $2 million, up from $1 million a year earlier.", d,
+           "a year", "DURATION", "P1Y");
+    expect("It rained for less than 48 hours.", d, "less than 48 hours",
+           "DURATION", "PT48H");
+}
+
+/* Year ends, fiscal years, recurring seasons, the day before an event,
+ * ordinal days and weeks of a period. */
+static void test_periods(void **state)
+{
+    (void)state;
+    const char *d = "2024-03-06";
+    expect("The plant will close by the end of the year.", d,
+           "the end of the year", "DATE", "2024");
+    expect("Stocks rallied into year-end.", d, "year-end", "DATE", "2024");
+    expect("The loans mature at the end of 2026.", d, "the end of 2026", "DATE",
+           "2026");
+    expect("Profit rose in fiscal 2023, and the fiscal-year outlook is firm.",
+           d, "fiscal 2023", "DATE", "2023");
+    expect("Profit rose in fiscal year 2022.", d, "fiscal year 2022", "DATE",
+           "2022");
+    expect("Revenue for the current fiscal year will fall.", d,
+           "the current fiscal year", "DATE", "2024");
+    expect("Each spring the river floods the valley.", d, "Each spring", "SET",
+           "XXXX-SP");
+    expect("Every winter the pass is closed.", d, "Every winter", "SET",
+           "XXXX-WI");
+    expect("The day before the election he resigned.", d, "The day before",
+           "DATE", "2024-03-05");
+    expect("The first day of March was cold.", d, "The first day of March",
+           "DATE", "2024-03-01");
+    expect("Rent is due on the last day of the month.", d,
+           "the last day of the month", "DATE", "2024-03-31");
+    expect("The talks ended on the last day of 2023.", d,
+           "the last day of 2023", "DATE", "2023-12-31");
+    expect("The camp opens in the second week of July.", d,
+           "the second week of July", "DATE", "2024-W28");
+}
+
+/* Recurring times of day are SETs; "today" in the sense of nowadays is
+ * PRESENT_REF. */
+static void test_sets_and_present(void **state)
+{
+    (void)state;
+    const char *d = "2024-03-06";
+    expect("He swims every morning before work.", d, "every morning", "SET",
+           "XXXX-XX-XXTMO");
+    expect("The market opens each evening.", d, "each evening", "SET",
+           "XXXX-XX-XXTEV");
+    expect("Guards patrol nightly.", d, "nightly", "SET", "XXXX-XX-XXTNI");
+    expect("The museum is closed on Sunday afternoons.", d, "Sunday afternoons",
+           "SET", "XXXX-WXX-7TAF");
+    expect("In today's world, borders matter less.", d, "today", "DATE",
+           "PRESENT_REF");
+    expect("Young people today read fewer newspapers.", d, "today", "DATE",
+           "PRESENT_REF");
+    expect("Even today the dispute divides families.", d, "today", "DATE",
+           "PRESENT_REF");
+    expect("The conflicts of today are fought online.", d, "today", "DATE",
+           "PRESENT_REF");
+    /* The day itself stays a date. */
+    expect("The minister resigned today.", d, "today", "DATE", "2024-03-06");
+    expect("Today, the court rejected the appeal.", d, "Today", "DATE",
+           "2024-03-06");
+}
+
+/* Ages and names of time zones are not dates. */
+static void test_not_dates(void **state)
+{
+    (void)state;
+    const char *d = "2024-03-06";
+    expect_none("The calf is only six months old.", d);
+    expect_none("A girl, 18 months old, was rescued.", d);
+    expect_none("The twins, three weeks old, are healthy.", d);
+    expect_none("Children under 16 years of age need a permit.", d);
+    expect_none("His daughter was a year and a half old.", d);
+    expect_none("The ferry timetable uses British Summer Time.", d);
+    expect_none("The schedule is given in Central European Summer Time.", d);
+    expect_none("Flights are listed in Eastern Standard Time.", d);
+    expect_none("The switch to winter time saves energy, experts say.", d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_page_timestamps),
         cmocka_unit_test(test_clock_times),
         cmocka_unit_test(test_ranges_and_years),
+        cmocka_unit_test(test_story_anchor),
+        cmocka_unit_test(test_durations_not_points),
+        cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_sets_and_present),
+        cmocka_unit_test(test_not_dates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -491,17 +491,21 @@ static void test_earnings_reports(void **state)
            "1989-11-02", "the latest quarter", "DATE", "1989-Q3");
     expect("There were no one-time gains in the latest period.", "1989-11-02",
            "the latest period", "DATE", "1989-Q3");
-    /* After the year-to-date figures, "a year earlier" is the same months
-     * of last year: the year; a quarter named again takes over. */
+    /* After the year-to-date figures, "a year ago" is the same months of
+     * last year: the year; a quarter named again takes over. ("A year
+     * earlier" is only its length, guidelines section 4.) */
+    expect("Net rose in the third quarter. In the first nine months, net "
+           "rose from $5 million a year ago.",
+           d, "a year ago", "DATE", "1988");
     expect("Net rose in the third quarter. In the first nine months, net "
            "rose from $5 million a year earlier.",
-           d, "a year earlier", "DATE", "1988");
+           d, "a year", "DURATION", "P1Y");
     expect("Net rose in the third quarter. For the nine months, net rose. "
            "The 1988 period included a gain.",
            d, "The 1988 period", "DATE", "1988");
     expect("For the nine months, net rose. In the third quarter, net fell "
-           "from a year earlier.",
-           d, "a year earlier", "DATE", "1988-Q3");
+           "from a year ago.",
+           d, "a year ago", "DATE", "1988-Q3");
     expect("Net for the year-earlier nine months included a gain.", d,
            "the year-earlier nine months", "DURATION", "P9M");
     expect("Net for the year ended March 31 rose.", d, "the year", "DURATION",
