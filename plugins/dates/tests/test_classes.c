@@ -171,6 +171,10 @@ static void test_periods(void **state)
            "the last day of the month", "DATE", "2024-03-31");
     expect("The talks ended on the last day of 2023.", d,
            "the last day of 2023", "DATE", "2023-12-31");
+    expect("On the third day of the strike, the talks resumed.", d,
+           "the third day", "DATE", "2024-03-06");
+    expect("They met on March 2 and talked again the next morning.", d,
+           "the next morning", "TIME", "2024-03-03TMO");
     expect("The camp opens in the second week of July.", d,
            "the second week of July", "DATE", "2024-W28");
 }
