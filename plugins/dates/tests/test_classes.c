@@ -200,6 +200,8 @@ static void test_sets_and_present(void **state)
            "PRESENT_REF");
     expect("The conflicts of today are fought online.", d, "today", "DATE",
            "PRESENT_REF");
+    expect("Today, the plan leaves many questions open.", d, "Today", "DATE",
+           "PRESENT_REF");
     expect("At this point, no one knows who fired first.", d, "this point",
            "DATE", "PRESENT_REF");
     /* The day itself stays a date. */
