@@ -16,6 +16,8 @@ static void test_page_timestamps(void **state)
            "TIME", "2024-03-05T08:12:30");
     expect("Updated: 2023-11-30T17:45:02Z", d, "2023-11-30T17:45:02Z", "TIME",
            "2023-11-30T17:45:02");
+    expect("Mail from 2024-03-05 08:12 +0400 follows.", d,
+           "2024-03-05 08:12 +0400", "TIME", "2024-03-05T08:12");
     expect("Last modified 3/5/2024 8:12:30 AM by staff", d,
            "3/5/2024 8:12:30 AM", "TIME", "2024-03-05T08:12:30");
     expect("Published 11/02/2023 9:41:15 PM", d, "11/02/2023 9:41:15 PM",
