@@ -177,6 +177,10 @@ static void test_periods(void **state)
            "the third day", "DATE", "2024-03-06");
     expect("They met on March 2 and talked again the next morning.", d,
            "the next morning", "TIME", "2024-03-03TMO");
+    expect("Stocks fell on Monday. For the week, the index lost 2%.", d,
+           "the week", "DATE", "2024-W10");
+    expect("Talks opened Tuesday and will go on as the week goes on.", d,
+           "the week", "DATE", "2024-W10");
     expect("The camp opens in the second week of July.", d,
            "the second week of July", "DATE", "2024-W28");
 }
