@@ -135,6 +135,9 @@ static void test_durations_not_points(void **state)
            "DURATION", "P1DE");
     expect("Output will rise over the next century.", d, "the next century",
            "DURATION", "P1CE");
+    expect("The weeklong strike ended.", d, "weeklong", "DURATION", "P1W");
+    expect("It ended a decadeslong feud.", d, "decadeslong", "DURATION",
+           "PXDE");
     /* "N later": only the length (guidelines, section 4). */
     expect("The strike began on May 2. Four days later it ended.", d,
            "Four days", "DURATION", "P4D");
