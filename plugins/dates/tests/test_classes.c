@@ -24,6 +24,11 @@ static void test_page_timestamps(void **state)
            "TIME", "2023-11-02T21:41:15");
     expect("Filed 08:12 UTC+4, 2024-03-05, from the capital.", d,
            "08:12 UTC+4, 2024-03-05", "TIME", "2024-03-05T08:12");
+    expect("Ferry news\nupdated 11:05 PM EDT, Sat June 4, 2022\nThe port "
+           "said.",
+           d, "11:05 PM EDT, Sat June 4, 2022", "TIME", "2022-06-04T23:05");
+    expect("Published 7:40 AM ET Mon, 9 May 2022", d,
+           "7:40 AM ET Mon, 9 May 2022", "TIME", "2022-05-09T07:40");
     expect("Oslo harbour reopens\nJune 9, 2022 | 06:15 AM\nThe port said.", d,
            "June 9, 2022 | 06:15 AM", "TIME", "2022-06-09T06:15");
     expect("Grain exports\n14 February 2023 09:05\nShips left.", d,
