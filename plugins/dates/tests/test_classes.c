@@ -167,6 +167,8 @@ static void test_periods(void **state)
            d, "fiscal 2023", "DATE", "2023");
     expect("Profit rose in fiscal year 2022.", d, "fiscal year 2022", "DATE",
            "2022");
+    expect("Costs rose in the 2021 fiscal year.", d, "the 2021 fiscal year",
+           "DATE", "2021");
     expect("Revenue for the current fiscal year will fall.", d,
            "the current fiscal year", "DATE", "2024");
     expect("Each spring the river floods the valley.", d, "Each spring", "SET",
@@ -201,6 +203,8 @@ static void test_sets_and_present(void **state)
     const char *d = "2024-03-06";
     expect("He swims every morning before work.", d, "every morning", "SET",
            "XXXX-XX-XXTMO");
+    expect("She rows every Sunday morning.", d, "every Sunday morning", "SET",
+           "XXXX-WXX-7TMO");
     expect("The market opens each evening.", d, "each evening", "SET",
            "XXXX-XX-XXTEV");
     expect("Guards patrol nightly.", d, "nightly", "SET", "XXXX-XX-XXTNI");
