@@ -104,6 +104,12 @@ static void test_ranges_and_years(void **state)
            "June 7", "DATE", "2015-06-07");
     expect("Voting was held on June 7 and 8, 2015, across the country.", d,
            "8, 2015", "DATE", "2015-06-08");
+    expect("He was detained on Feb. 14 of last year.", d,
+           "Feb. 14 of last year", "DATE", "2023-02-14");
+    expect("The pact of March 3 of 2012 failed.", d, "March 3 of 2012", "DATE",
+           "2012-03-03");
+    expect("Polls set for 5 October next year were delayed.", d,
+           "5 October next year", "DATE", "2025-10-05");
     expect("The treaty was signed on April 2nd, 1999, in Oslo.", d,
            "April 2nd, 1999", "DATE", "1999-04-02");
 }
