@@ -64,6 +64,9 @@ typedef struct run {
     dates_point_t qref;
     char qref_value[64];
     bool qytd;
+    dates_point_t scene; /* see DATES_ANCHOR_SCENE; ends at scene_end */
+    char scene_value[64];
+    size_t scene_end;
     dates_span_cb cb;
     void *arg;
     int rc;
@@ -238,6 +241,8 @@ static int eval_match(run_t *R, uint32_t rule, size_t start, size_t end,
     ev->qref = R->qref;
     memcpy(ev->qref_value, R->qref_value, sizeof ev->qref_value);
     ev->qytd = R->qytd;
+    if (R->scene.gran != G_NONE && start < R->scene_end)
+        ev->scene = R->scene;
     if (!r->value) {
         value[0] = '\0';
         return 0;
@@ -290,6 +295,10 @@ static size_t pick_winners(run_t *R)
 static const char *anchor_of(const run_t *R, const dates_eval_t *ev,
                              char *anchor)
 {
+    if (ev->used_scene) {
+        memcpy(anchor, R->scene_value, 64);
+        return anchor;
+    }
     if (ev->used_qref) {
         memcpy(anchor, R->qref_value, 64);
         return anchor;
@@ -308,9 +317,27 @@ static const char *anchor_of(const run_t *R, const dates_eval_t *ev,
 
 /* After a span of rule r with this value: the date later anaphora resolve
  * against, and the quarter an earnings report is on. */
-static void remember(run_t *R, const dates_rule_t *r, const char *value)
+static void remember(run_t *R, const dates_rule_t *r, const char *value,
+                     size_t end)
 {
     dates_point_t p;
+    if (r->anchor == DATES_ANCHOR_DCT) {
+        dates_dct_t d;
+        if (dates_dct_parse(value, &d) == 0)
+            R->dct = d;
+    } else if (r->anchor == DATES_ANCHOR_SCENE &&
+               dates__point_parse(value, &p) && p.gran == G_DAY) {
+        /* A scene near the DCT changes nothing worth the risk. */
+        long gap = R->dct.valid ? dates_cal_to_days(R->dct.date) -
+                                      dates_cal_to_days(dates__point_day(&p))
+                                : 8;
+        if (gap > 7 || gap < -7) {
+            R->scene = p;
+            snprintf(R->scene_value, sizeof R->scene_value, "%s", value);
+            const char *nl = memchr(R->text + end, '\n', R->len - end);
+            R->scene_end = nl ? (size_t)(nl - R->text) : R->len;
+        }
+    }
     if (r->keep_ref && (r->type == DATES_T_DATE || r->type == DATES_T_TIME) &&
         dates__point_parse(value, &p)) {
         R->ref = p;
@@ -373,7 +400,7 @@ static int resolve_window(run_t *R)
             if (rc)
                 return rc;
         }
-        remember(R, r, value);
+        remember(R, r, value, c->end);
     }
     return 0;
 }
@@ -400,8 +427,8 @@ static int run_window(run_t *R, uint64_t mask)
             }
             if (have) {
                 /* A range ends at a word; let it take the period of
-                 * "p.m." too. */
-                if (re < R->len && R->text[re] == '.')
+                 * "p.m." and the parenthesis of "(GMT)" too. */
+                if (re < R->len && (R->text[re] == '.' || R->text[re] == ')'))
                     re++;
                 int rc = run_rule(R, i, rs, re);
                 if (rc)

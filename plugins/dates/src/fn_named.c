@@ -69,10 +69,21 @@ int dates__fn_weekday(dates_eval_t *ev, int argc, char **argv, char *out,
     int wd = v ? atoi(v) : (dates__all_digits(argv[0]) ? atoi(argv[0]) : 0);
     if (wd < 1 || wd > 7)
         return -1;
+    const char *mode = mode_arg(argc, argv, 1);
+    if (!*mode && ev->scene.gran == G_DAY) {
+        /* A narrative's weekday falls in the days around its scene. */
+        dates_ymd_t day = dates__point_day(&ev->scene);
+        int off = wd - dates_cal_weekday(day);
+        if (off > 3)
+            off -= 7;
+        else if (off < -3)
+            off += 7;
+        ev->used_scene = true;
+        return dates__point_print(dates_cal_add_days(day, off), G_DAY, out, n);
+    }
     if (!ev->dct.valid)
         return dates__fmt(out, n, "XXXX-WXX-%d", wd);
     ev->used_dct = true;
-    const char *mode = mode_arg(argc, argv, 1);
     if (!*mode && dates__deadline_until(ev))
         mode = "future";
     int have = dates_cal_weekday(ev->dct.date);

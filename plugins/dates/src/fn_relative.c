@@ -165,6 +165,39 @@ int dates__fn_shift(dates_eval_t *ev, int argc, char **argv, char *out,
                               p.gran, out, n);
 }
 
+/* %nth(period, ordinal, unit): the n-th day or ISO week (unit D or W) of
+ * a year or month ("the first day of March", "the second week of July":
+ * the week of its eighth day); "last" and "final" count from the end
+ * ("the last week of 2023": the week of its fourth day from the end). An
+ * ordinal past the period's end, or a period that is no year or month
+ * (underspecified, a day), gives no value. */
+int dates__fn_nth(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)
+{
+    (void)argc;
+    dates_point_t p;
+    dates_gran_t g = dates__unit_gran(argv[2]);
+    if (!dates__point_parse(argv[0], &p) ||
+        (p.gran != G_YEAR && p.gran != G_MONTH) || (g != G_DAY && g != G_WEEK))
+        return -1;
+    long from = dates_cal_to_days(dates__point_day(&p));
+    long to = from - 1 +
+              (p.gran == G_YEAR ? (dates_cal_leap(p.y) ? 366 : 365)
+                                : dates_cal_month_days(p.y, p.m));
+    char ord[16];
+    dates__lower_copy(ord, sizeof ord, argv[1]);
+    bool last = strcmp(ord, "last") == 0 || strcmp(ord, "final") == 0;
+    int k = last ? 1 : dates__day_of(ev, ord);
+    if (k < 1)
+        return -1;
+    long step = g == G_WEEK ? 7 : 1;
+    long day = last ? to - (k - 1) * step : from + (k - 1) * step;
+    if (g == G_WEEK)
+        day += last ? -3 : 0;
+    if (day < from || day > to)
+        return -1;
+    return dates__point_print(dates_cal_from_days(day), g, out, n);
+}
+
 /* %gran(value, unit): a calendar value at the coarser granularity of the
  * unit ("the week of March 6": the ISO week of that day). */
 int dates__fn_gran(dates_eval_t *ev, int argc, char **argv, char *out, size_t n)

@@ -70,6 +70,7 @@ static const dates_fn_desc_t FUNCTIONS[] = {
     {"shift", 4, 4, dates__fn_shift},
     {"refweekday", 2, 2, dates__fn_refweekday},
     {"gran", 2, 2, dates__fn_gran},
+    {"nth", 3, 3, dates__fn_nth},
     {"notpast", 1, 1, fn_notpast},
 };
 

@@ -62,6 +62,7 @@ int dates__fn_shift(dates_eval_t *ev, int argc, char **argv, char *out,
                     size_t n);
 int dates__fn_gran(dates_eval_t *ev, int argc, char **argv, char *out,
                    size_t n);
+int dates__fn_nth(dates_eval_t *ev, int argc, char **argv, char *out, size_t n);
 int dates__fn_qyear(dates_eval_t *ev, int argc, char **argv, char *out,
                     size_t n);
 int dates__fn_ref(dates_eval_t *ev, int argc, char **argv, char *out, size_t n);

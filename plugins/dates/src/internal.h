@@ -67,7 +67,15 @@ typedef struct dates_rule {
     bool ytd;         /* names a report's year-to-date period ("the first
                        * nine months"): comparisons after it take the year */
     int extent_group; /* -1: the whole match */
+    int anchor;       /* DATES_ANCHOR_*: what its value anchors */
 } dates_rule_t;
+
+/* What a rule's value anchors after its span (`anchor =` in the data).
+ * DCT: the document date from there on (an e-mail's "Sent:" line in a
+ * thread); SCENE: the weekdays named after it in its paragraph ("On
+ * August 3, 2015, ..." in a narrative), which fall near it rather than
+ * near the DCT. */
+enum { DATES_ANCHOR_NONE, DATES_ANCHOR_DCT, DATES_ANCHOR_SCENE };
 
 struct dates_engine {
     dates_lexicon_t *lex;

@@ -541,10 +541,20 @@ static int rule_entry(dates_loader_t *L, void *arg, const char *file, int line,
         return parse_bool(L, value, &rb->bounds, file, line, key);
     if (strcmp(key, "ytd") == 0)
         return parse_bool(L, value, &r->ytd, file, line, key);
+    if (strcmp(key, "anchor") == 0) {
+        if (strcmp(value, "dct") == 0)
+            r->anchor = DATES_ANCHOR_DCT;
+        else if (strcmp(value, "scene") == 0)
+            r->anchor = DATES_ANCHOR_SCENE;
+        else
+            return dates__fail(L, GLOSSA_EPARSE, file, line,
+                               "anchor must be dct or scene");
+        return 0;
+    }
     return dates__fail(
         L, GLOSSA_EPARSE, file, line,
         "unknown key '%s' (expected pattern, value, type, trigger, "
-        "mod, priority, extent, dateline, reference, bounds or ytd)",
+        "mod, priority, extent, dateline, reference, bounds, ytd or anchor)",
         key);
 }
 

@@ -65,7 +65,10 @@ typedef struct dates_eval {
                          * G_NONE when none */
     char qref_value[64];
     bool qytd; /* a year-to-date period was named after the last quarter */
+    dates_point_t scene; /* the day a narrative is on (an `anchor = scene`
+                          * span earlier in the paragraph); G_NONE when none */
     /* Outputs: which anchor the value used. */
+    bool used_scene;
     bool used_dct;
     bool used_ref;
     bool used_qref;

@@ -159,6 +159,10 @@ static void test_rule_errors(void **state)
                        "type = WHEN\n");
     expect_error(GLOSSA_EPARSE, "rules/a.txt:5:", "type must be");
 
+    put("rules/a.txt", "[r]\ntrigger = month\npattern = x\nvalue = x\n"
+                       "anchor = story\n");
+    expect_error(GLOSSA_EPARSE, "rules/a.txt:5:", "anchor must be");
+
     put("rules/a.txt", "[r]\ntrigger = month\npattern = x\nvalue = x\n\n"
                        "[r]\ntrigger = month\npattern = y\nvalue = y\n");
     expect_error(GLOSSA_EPARSE, "rules/a.txt:6:", "already defined");

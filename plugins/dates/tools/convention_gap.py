@@ -20,6 +20,12 @@ differ only by a convention the guidelines decide the other way:
   decades        gold "P20Y", the guidelines write "P2DE"
   time of day    gold the plain date for "Friday night", the guidelines
                  give the part of the day ("1998-10-23TNI")
+  later/earlier  gold a date for "a year earlier", "two days later"; the
+                 guidelines (section 4) tag only the length, a DURATION
+                 ("a year", P1Y) inside the gold span
+  end of period  gold the last day for "year-end", "the end of the
+                 month"; the guidelines (section 4) give the period
+                 ("1989", "1990-08")
 
 and the predicted PRESENT_REF / PAST_REF / FUTURE_REF spans no gold span
 pairs with (the guidelines annotate "now", "recently", "soon"; TimeBank
@@ -35,10 +41,28 @@ import sys
 REFS = {"PRESENT_REF", "PAST_REF", "FUTURE_REF"}
 
 
-def convention(gold, pred):
-    """The convention that alone makes the two values differ, or None."""
+LENGTH = re.compile(
+    r"(?:about |around |nearly |almost |some |more than |less than |over |"
+    r"just |only )?\S+(?: \S+)? (?:years?|months?|weeks?|days?|decades?|"
+    r"quarters?|hours?|minutes?) (?:earlier|later)",
+    re.I,
+)
+
+
+def convention(gold, pred, gspan=None, pspan=None):
+    """The convention that alone makes the two values differ, or None.
+    gspan and pspan are the spans (text, label), for the conventions that
+    depend on the extent."""
     if not gold or not pred:
         return None
+    if gspan and pspan and not gold.startswith("P") and pspan.get("label") == "DURATION":
+        gt, pt = gspan["text"], pspan["text"]
+        rest = gt[len(pt):].strip().lower() if gt.lower().startswith(pt.lower()) else None
+        if LENGTH.fullmatch(gt) and rest in ("earlier", "later"):
+            return "later/earlier"
+    if gspan and re.search(r"\bend\b", gspan["text"], re.I):
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", gold) and pred in (gold[:4], gold[:7]):
+            return "end of period"
     if re.fullmatch(r"\d{4}-WXX", gold) and re.fullmatch(r"\d{4}-W\d\d", pred):
         return "week WXX" if gold[:4] == pred[:4] else None
     if re.fullmatch(r"\d{4}-W\d", gold) and pred == gold[:6] + "0" + gold[6]:
@@ -104,10 +128,11 @@ def main():
         paired = {j for _, j in pairs}
         for i, j in pairs:
             g, p = gold[i].get("value"), pred[j].get("value")
+            kind = convention(g, p, gold[i], pred[j])
             if g == p:
                 right += 1
-            elif convention(g, p):
-                kinds[convention(g, p)] = kinds.get(convention(g, p), 0) + 1
+            elif kind:
+                kinds[kind] = kinds.get(kind, 0) + 1
         unpaired_refs += sum(
             1 for j, p in enumerate(pred) if j not in paired and p.get("value") in REFS
         )
