@@ -43,7 +43,7 @@ static void enqueue_usage(FILE *out)
             "                         unix:PATH (default $GLOSSA_REDIS, else "
             "127.0.0.1:6379)\n"
             "  --stream NAME          the stream (default docs)\n"
-            "  --max-doc-bytes SIZE   refuse larger documents (default 256M)\n"
+            "  --max-doc-bytes SIZE   refuse larger documents (default 16M)\n"
             "  --retry-for SECONDS    keep reconnecting this long after the "
             "connection\n"
             "                         breaks (default 600; 0: for ever)\n"

@@ -60,7 +60,9 @@ typedef struct glossa_runtime_options {
     size_t max_docs_in_flight;  /* 0: 16 per thread + 16 */
     size_t max_bytes_in_flight; /* text bytes read but not yet written; 0: 64
                                    MiB */
-    size_t max_doc_bytes;       /* larger documents are refused; 0: 256 MiB */
+    /* Larger documents are refused (ETOOBIG); 0: 16 MiB (before 0.2, 256
+     * MiB). */
+    size_t max_doc_bytes;
     size_t
         max_layer_bytes; /* one plugin's output on one document; 0: 256 MiB */
     glossa_log_level_t log_level; /* messages above it are dropped */
@@ -94,6 +96,9 @@ typedef struct glossa_runtime_options {
      * can be used downstream of a stream. Since 0.2. */
     int with_text;
 } glossa_runtime_options_t;
+
+/* max_doc_bytes when 0. */
+#define GLOSSA_DEFAULT_MAX_DOC_BYTES ((size_t)16 << 20)
 
 /* doc_timeout_ms: no limit at all; and the default's terms. */
 #define GLOSSA_DOC_TIMEOUT_NONE 0xffffffffu
