@@ -48,6 +48,9 @@ static void run_usage(FILE *out)
         "(default),\n"
         "                         text (one document) or lines (one "
         "document a line)\n"
+        "  --follow-symlinks      read what symbolic links inside input "
+        "folders point to\n"
+        "                         (skipped by default, as by find)\n"
         "  --resume               finish an interrupted run of the same "
         "job (needs -o)\n"
         "  --shard K/N            process only records with index %% N "
@@ -347,7 +350,8 @@ enum {
     OPT_FORMAT,
     OPT_WITH_TEXT,
     OPT_DESCRIBE,
-    OPT_REUSE
+    OPT_REUSE,
+    OPT_FOLLOW_SYMLINKS
 };
 
 /* Not an exit code: the next step may go on. */
@@ -461,6 +465,9 @@ static int own_option(run_args_t *a, int c, const char *arg)
     case OPT_REUSE:
         a->reuse = arg;
         break;
+    case OPT_FOLLOW_SYMLINKS:
+        a->source.follow_symlinks = 1;
+        break;
     case OPT_FORMAT:
         if (strcmp(arg, "jsonl") == 0)
             a->source.stdin_format = GLOSSA_INPUT_JSONL;
@@ -512,6 +519,7 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         {"with-text", no_argument, NULL, OPT_WITH_TEXT},
         {"describe", no_argument, NULL, OPT_DESCRIBE},
         {"reuse", required_argument, NULL, OPT_REUSE},
+        {"follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c;

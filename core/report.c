@@ -27,3 +27,13 @@ int glossa__json_oom(const json_error_t *jerr, unsigned long mark)
     return glossa__alloc_failures() != mark ||
            json_error_code(jerr) == json_error_out_of_memory;
 }
+
+const char *glossa__json_error_text(const json_error_t *jerr, char *out,
+                                    size_t size)
+{
+    snprintf(out, size, "%s", jerr->text);
+    char *near = strstr(out, " near '");
+    if (near)
+        *near = '\0';
+    return out;
+}

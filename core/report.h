@@ -18,4 +18,10 @@ int glossa__fail(glossa_error_t *err, int code, const char *source, int line,
  * own count decides. */
 int glossa__json_oom(const json_error_t *jerr, unsigned long mark);
 
+/* Jansson's message for a failed parse without the bytes it quotes
+ * ("... near 'root:x:0'"): a pipeline or configuration path may name any
+ * file, and an error must not show what is in it. Returns out. */
+const char *glossa__json_error_text(const json_error_t *jerr, char *out,
+                                    size_t size);
+
 #endif

@@ -513,8 +513,10 @@ int glossa_runtime_load_pipeline(glossa_runtime_t *rt, const char *path,
     if (!pipeline && glossa__json_oom(&jerr, oom_mark))
         return glossa__fail(err, GLOSSA_ENOMEM, path, 0, "out of memory");
     if (!pipeline) {
-        int rc =
-            glossa__fail(err, GLOSSA_EPARSE, path, jerr.line, "%s", jerr.text);
+        char why[JSON_ERROR_TEXT_LENGTH];
+        int rc = glossa__fail(err, GLOSSA_EPARSE, path, jerr.line,
+                              "not a JSON pipeline: %s",
+                              glossa__json_error_text(&jerr, why, sizeof(why)));
         if (err && err->code == GLOSSA_EPARSE)
             err->column = jerr.column;
         return rc;

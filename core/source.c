@@ -407,6 +407,33 @@ static int read_manifest(glossa_source_t *src, const char *dir, size_t *cap,
     return rc ? glossa__fail(err, rc, dir, 0, "out of memory") : 0;
 }
 
+/* Symbolic links in an input folder are not followed unless asked
+ * (--follow-symlinks), as find(1) does not: a link can lead anywhere on
+ * the machine, and whoever can write into a folder should not choose
+ * what a run reads outside it. Inputs named on the command line are the
+ * user's choice and followed. */
+static int is_unfollowed_link(const glossa_source_t *src, int dfd,
+                              const char *name)
+{
+    struct stat st;
+    return !src->opts.follow_symlinks && dfd >= 0 &&
+           fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+           S_ISLNK(st.st_mode);
+}
+
+static void warn_unfollowed_link(glossa_source_t *src, const char *dir,
+                                 const char *name)
+{
+    char *shown = glossa__utf8_shown(name);
+    char *dir_shown = glossa__utf8_shown(dir);
+    glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                "%s/%s: a symbolic link, not followed; skipped "
+                "(--follow-symlinks reads what links point to)",
+                dir_shown ? dir_shown : "?", shown ? shown : "?");
+    glossa__free(shown);
+    glossa__free(dir_shown);
+}
+
 static int open_dir(glossa_source_t *src, const char *dir, glossa_error_t *err)
 {
     size_t cap = 0;
@@ -416,12 +443,19 @@ static int open_dir(glossa_source_t *src, const char *dir, glossa_error_t *err)
         return glossa__fail(err, GLOSSA_EIO, dir, 0,
                             "cannot list directory: %s", strerror(errno));
     int rc = 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     for (int i = 0; i < n; i++) {
         const char *name = names[i]->d_name;
-        if (rc == 0 && name[0] != '.' && has_suffix(name, ".txt"))
-            rc = add_entry(src, &cap, name, NULL, 0);
+        if (rc == 0 && name[0] != '.' && has_suffix(name, ".txt")) {
+            if (is_unfollowed_link(src, dfd, name))
+                warn_unfollowed_link(src, dir, name);
+            else
+                rc = add_entry(src, &cap, name, NULL, 0);
+        }
         free(names[i]);
     }
+    if (dfd >= 0)
+        close(dfd);
     free(names);
     if (rc)
         return glossa__fail(err, rc, dir, 0, "out of memory");
@@ -512,9 +546,18 @@ static void read_text_fd(glossa_source_t *src, int fd, const char *path,
 /* Reads a whole file as one document's raw text; messages name it by
  * doc->origin (the path made valid UTF-8). */
 static void read_text_file(glossa_source_t *src, const char *path,
-                           glossa__doc_t *doc)
+                           int in_folder, glossa__doc_t *doc)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int no_follow = in_folder && !src->opts.follow_symlinks ? O_NOFOLLOW : 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | no_follow);
+    if (fd < 0 && errno == ELOOP && no_follow) {
+        doc->input_error = glossa__asprintf(
+            "%s: a symbolic link, not followed in an input folder "
+            "(--follow-symlinks reads what links point to)",
+            doc->origin);
+        doc->input_error_code = GLOSSA_EIO;
+        return;
+    }
     if (fd < 0) {
         doc->input_error = glossa__asprintf("%s: cannot read: %s", doc->origin,
                                             strerror(errno));
@@ -588,7 +631,7 @@ static int dir_record(glossa_source_t *src, const char *dir,
         doc->input_error_code = GLOSSA_ENOENT;
         rc = doc->input_error ? 0 : GLOSSA_ENOMEM;
     } else if (rc == 0) {
-        read_text_file(src, path, doc);
+        read_text_file(src, path, 1, doc);
     }
     glossa__free(path);
     glossa__free(shown);
@@ -934,7 +977,7 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                     file_meta(base_name(in->path), base_name(in->shown));
                 if (!doc->origin || !doc->id || !doc->meta)
                     return GLOSSA_ENOMEM;
-                read_text_file(src, in->path, doc);
+                read_text_file(src, in->path, 0, doc);
                 rc = 1;
             }
             break;

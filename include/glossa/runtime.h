@@ -218,6 +218,10 @@ typedef struct glossa_source_options {
      * GLOSSA_INPUT_LINES (one document per non-blank line, id
      * "<stdin>:LINE"). Since 0.2. */
     int stdin_format;
+    /* Follow symbolic links inside input folders (inputs named directly
+     * are always followed). Off: such links are skipped with a warning,
+     * as find(1) does, since a link can lead anywhere. Since 0.2. */
+    int follow_symlinks;
 } glossa_source_options_t;
 
 enum { GLOSSA_INPUT_JSONL = 0, GLOSSA_INPUT_TEXT = 1, GLOSSA_INPUT_LINES = 2 };

@@ -111,6 +111,26 @@ run_glossa 0 run --plugin capitals "$TMP/same.jsonl"
 [ "$(grep -c 'was given before' "$TMP/err")" = 10 ] || fail "expected ten duplicate warnings"
 expect_in "$TMP/err" "14 records in all have an id given to an earlier record; all are kept"
 
+# A symbolic link inside an input folder is not followed (as by find):
+# skipped with a warning; a manifest line naming one gets a record with
+# the reason. --follow-symlinks reads what links point to. Inputs named
+# on the command line are followed.
+L="$TMP/links"
+mkdir "$L"
+printf 'Outside The Folder.\n' >"$TMP/outside.txt"
+printf 'Inside Text.\n' >"$L/a.txt"
+ln -s "$TMP/outside.txt" "$L/b.txt"
+ln -s "$TMP/outside.txt" "$L/c.txt"
+echo '{"id": "C", "file": "c.txt"}' >"$L/manifest.jsonl"
+run_glossa 4 run --plugin capitals "$L"
+expect_json "$TMP/out" '[.[].id] == ["a", "C"] and .[0].errors == [] and .[1].errors[0].code == "EIO" and (.[1].errors[0].message | endswith("c.txt: a symbolic link, not followed in an input folder (--follow-symlinks reads what links point to)")) and .[1].annotations == {}'
+expect_in "$TMP/err" "$L/b.txt: a symbolic link, not followed; skipped (--follow-symlinks reads what links point to)"
+run_glossa 0 run --follow-symlinks --plugin capitals "$L"
+expect_json "$TMP/out" '[.[].id] == ["a", "b", "C"] and all(.[]; .errors == []) and ([.[2].annotations.capitals[].text] == ["Outside", "The", "Folder"])'
+ln -s "$TMP/outside.txt" "$TMP/direct-link.txt"
+run_glossa 0 run --plugin capitals "$TMP/direct-link.txt"
+expect_json "$TMP/out" 'length == 1 and .[0].errors == []'
+
 # A missing input is a usage error.
 run_glossa 2 run --plugin capitals "$TMP/nope"
 expect_in "$TMP/err" "$TMP/nope: cannot read input: No such file or directory"

@@ -121,7 +121,7 @@ static int directive(dates_loader_t *L, dates_lexicon_t *lex, const char *s,
 {
     if (strcmp(s, "!trigger") != 0)
         return dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
-                           "unknown directive '%s' (expected !trigger)", s);
+                           "unknown directive (expected !trigger)");
     int bit = class_bit(L, lex->name, shortp, lineno);
     if (bit < 0)
         return L->rc;

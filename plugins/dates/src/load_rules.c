@@ -27,17 +27,18 @@ static int read_section(dates_loader_t *L, const char *shortp, int lineno,
 {
     size_t n = strlen(s);
     if (!sections || s[n - 1] != ']' || n - 2 >= cap)
-        return dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
-                           sections ? "bad section header '%s'"
-                                    : "unexpected section header '%s'",
-                           s);
+        /* Line and column, not the line's text: a configured path may
+         * name any file, and errors must not show what is in it. */
+        return dates__fail(L, GLOSSA_EPARSE, shortp, lineno, "%s",
+                           sections ? "bad section header"
+                                    : "unexpected section header");
     memcpy(section, s + 1, n - 2);
     section[n - 2] = '\0';
     char *t = dates__trim(section);
     memmove(section, t, strlen(t) + 1);
     if (!dates__is_ident(section))
         return dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
-                           "rule name '%s' is not an identifier", section);
+                           "the rule name is not an identifier");
     return 0;
 }
 
@@ -106,7 +107,7 @@ static int parse_entries(dates_loader_t *L, const char *shortp, char *buf,
         char *eq = strchr(s, '=');
         if (!eq) {
             rc = dates__fail(L, GLOSSA_EPARSE, shortp, lineno,
-                             "expected 'name = value', got '%s'", s);
+                             "expected 'name = value'");
             break;
         }
         *eq = '\0';

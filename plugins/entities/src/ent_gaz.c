@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "entities.h"
 
@@ -461,6 +462,16 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
         if ((size_t)snprintf(file, sizeof(file), "%s/%s", dir, p) >=
             sizeof(file)) {
             snprintf(err, err_size, "%s:%d: path too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        /* The line, not its text: a configured list may be any file, and
+         * errors must not show what is in it. */
+        if (access(file, R_OK) != 0) {
+            snprintf(err, err_size,
+                     "%s:%d: the gazetteer named on this line cannot be "
+                     "read: %s",
+                     path, lineno, strerror(errno));
             rc = -1;
             break;
         }

@@ -41,9 +41,15 @@ json_t *med_load_json(med_loader_t *L, const char *path)
                                                           : GLOSSA_EPARSE;
         if (code == GLOSSA_ENOENT)
             med_fail(L, code, "%s: cannot read: %s", path, jerr.text);
-        else
-            med_fail(L, code, "%s:%d:%d: %s", path, jerr.line, jerr.column,
-                     jerr.text);
+        else {
+            /* Jansson quotes the bytes it stopped at ("near 'root:x:'"):
+             * a configured path may name any file, so they stay out. */
+            char *near = strstr(jerr.text, " near '");
+            if (near)
+                *near = '\0';
+            med_fail(L, code, "%s:%d:%d: not JSON: %s", path, jerr.line,
+                     jerr.column, jerr.text);
+        }
         return NULL;
     }
     if (!json_is_object(root)) {
