@@ -228,9 +228,10 @@ static int connect_all(worker_t *w, const worker_args_t *a)
         conns[i]->retry_for = a->retry_for;
     }
     /* The reader stops reconnecting once draining: what it holds is
-     * finished without it. */
+     * finished without it. The lease renews claims until the worker
+     * stops. */
     w->in.give_up = &w->draining;
-    w->lease.give_up = &w->draining;
+    w->lease.give_up = &w->lease_quit;
     for (size_t i = 0; i < 3; i++)
         if (glossa_cli_redis_connect(conns[i]))
             return GLOSSA_EXIT_FAILURE;

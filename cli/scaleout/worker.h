@@ -101,6 +101,7 @@ typedef struct worker {
     pthread_cond_t lease_cond;
     int lease_stop;
     int lease_started;
+    atomic_int lease_quit; /* the lease connection stops reconnecting */
 } worker_t;
 
 /* ---- worker_read.c (the reader thread) ---- */

@@ -71,6 +71,7 @@ void glossa_cli_worker__lease_stop(worker_t *w)
 {
     if (!w->lease_started)
         return;
+    atomic_store(&w->lease_quit, 1);
     pthread_mutex_lock(&w->lease_lock);
     w->lease_stop = 1;
     pthread_cond_signal(&w->lease_cond);

@@ -209,7 +209,8 @@ static long long deliveries(worker_t *w, const char *entry)
     long long n = -1;
     if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
         reply->element[0]->type == REDIS_REPLY_ARRAY &&
-        reply->element[0]->elements >= 4)
+        reply->element[0]->elements >= 4 &&
+        reply->element[0]->element[3]->type == REDIS_REPLY_INTEGER)
         n = reply->element[0]->element[3]->integer;
     freeReplyObject(reply);
     return n;
@@ -254,8 +255,7 @@ static int claim(worker_t *w)
     for (size_t i = 0; i < entries->elements && rc == 0; i++) {
         const redisReply *e = entries->element[i];
         /* Redis 6.2 returns deleted entries as nil. */
-        if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
-            e->element[1]->type != REDIS_REPLY_ARRAY)
+        if (!glossa_cli_redis_is_entry(e))
             continue;
         if (held_contains(w, e->element[0]->str))
             continue;
@@ -306,15 +306,29 @@ static int read_new(worker_t *w)
         freeReplyObject(reply);
         return rc;
     }
+    /* Nil when BLOCK ran out; else [[stream, [entry, ...]]]. */
+    const redisReply *entries = NULL;
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+        reply->element[0]->type == REDIS_REPLY_ARRAY &&
+        reply->element[0]->elements == 2 &&
+        reply->element[0]->element[1]->type == REDIS_REPLY_ARRAY)
+        entries = reply->element[0]->element[1];
     int n = 0;
-    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1) {
-        const redisReply *entries = reply->element[0]->element[1];
-        for (size_t i = 0; i < entries->elements; i++) {
-            if (docs_add(w, entries->element[i])) {
-                freeReplyObject(reply);
-                return -1;
-            }
-            n++;
+    if (!entries && reply->type != REDIS_REPLY_NIL) {
+        fprintf(stderr, "glossa worker: XREADGROUP %s: unexpected reply\n",
+                w->stream);
+        n = -1;
+    }
+    for (size_t i = 0; entries && i < entries->elements && n >= 0; i++) {
+        const redisReply *e = entries->element[i];
+        if (!glossa_cli_redis_is_entry(e)) {
+            fprintf(stderr,
+                    "glossa worker: XREADGROUP %s: unexpected reply (an "
+                    "entry is not [id, fields])\n",
+                    w->stream);
+            n = -1;
+        } else {
+            n = docs_add(w, e) ? -1 : n + 1;
         }
     }
     freeReplyObject(reply);

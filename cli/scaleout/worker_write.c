@@ -42,6 +42,7 @@ int glossa_cli_worker__flush_results(worker_t *w)
             if (redisGetReply(w->out.c, &v) != REDIS_OK || !v)
                 break;
             redisReply *reply = v;
+            glossa_cli_redis_ok(&w->out);
             if (reply->type == REDIS_REPLY_ERROR) {
                 fprintf(stderr, "glossa worker: XADD %s: %s\n", w->results,
                         reply->str);

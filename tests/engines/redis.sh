@@ -6,8 +6,13 @@
 #   - connections killed under a worker, and a server restart;
 #   - SIGTERM, after which a worker finishes what it holds;
 #   - a poison document that kills every worker that takes it;
-#   - duplicate results (at-least-once delivery).
+#   - duplicate results (at-least-once delivery);
+# and that what is not right at the edges is reported, never lost or
+# taken for something else (the rows of docs/reliability.md naming this
+# test):
+#   - a port where something that is not Redis answers.
 . "$(dirname "$0")/lib.sh"
+ENGINES=$(cd "$(dirname "$0")" && pwd)
 need_commands "redis-server" redis-server redis-cli
 "$GLOSSA" version | grep -q "redis streams: yes" ||
     skip "this glossa was built without hiredis (install libhiredis-dev and" \
@@ -19,14 +24,18 @@ cd "$TMP" || fail "cd $TMP"
 PORT=$(free_port)
 URL=127.0.0.1:$PORT
 R() { redis-cli -p "$PORT" "$@"; }
+# start_redis [PORT]: a redis-server on PORT (default $PORT), its state in
+# $TMP/redis-PORT.*, stopped at exit.
 start_redis() {
-    redis-server --bind 127.0.0.1 --port "$PORT" --daemonize yes \
-        --pidfile "$TMP/redis.pid" --logfile "$TMP/redis.log" --dir "$TMP" \
+    local port=${1:-$PORT}
+    redis-server --bind 127.0.0.1 --port "$port" --daemonize yes \
+        --pidfile "$TMP/redis-$port.pid" --logfile "$TMP/redis-$port.log" \
+        --dbfilename "redis-$port.rdb" --dir "$TMP" \
         --save '' --appendonly no || fail "redis-server did not start"
-    pong() { [ "$(R ping 2>/dev/null)" = PONG ]; }
+    pong() { [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; }
     wait_for 10 pong
+    stop_at_exit "$TMP/redis-$port.pid"
 }
-stop_at_exit "$TMP/redis.pid"
 start_redis
 
 corpus_jsonl 60 >docs.jsonl # 300 documents
@@ -176,3 +185,60 @@ expect_in "$TMP/err" "2 records added to stream docs5"
 expect_in "$TMP/err" "2 records or manifest lines were left out"
 [ "$(R XLEN docs5)" = 2 ] || fail "expected the 2 readable records in the stream"
 echo "unreadable records reported and left out, the rest enqueued ($(elapsed))"
+
+# --- A port where something that is not Redis answers -------------------
+# not_redis PORT MODE: tests/engines/not_redis.py in the background.
+not_redis() {
+    python3 "$ENGINES/not_redis.py" "$1" "$2" >"not_redis-$1.out" 2>&1 &
+    stop_at_exit $!
+    wait_for 10 grep -q listening "not_redis-$1.out"
+}
+# at_most N FILE: FILE has at most N lines.
+at_most() {
+    [ "$(wc -l <"$2")" -le "$1" ] || {
+        cat "$2" >&2
+        fail "$2 has $(wc -l <"$2") lines, expected at most $1"
+    }
+}
+# seconds_since T0: whole seconds since T0 (date +%s%N).
+seconds_since() { echo $((($(date +%s%N) - $1) / 1000000000)); }
+
+# A wrong address is reported at once: the handshake's PING gets garbage.
+GPORT=$(free_port)
+not_redis "$GPORT" garbage
+run_glossa 1 worker --redis "127.0.0.1:$GPORT" --pipeline p.json --retry-for 2
+expect_in "$TMP/err" "cannot connect to Redis at 127.0.0.1:$GPORT: it does not answer as Redis does (PING: Protocol error"
+at_most 1 "$TMP/err"
+run_glossa 1 enqueue --redis "127.0.0.1:$GPORT" docs2.jsonl
+expect_in "$TMP/err" "it does not answer as Redis does"
+
+# The handshake passes, every command after it gets garbage: reconnecting
+# "works" each time, yet the backoff grows and --retry-for ends it.
+PPORT=$(free_port)
+not_redis "$PPORT" pong
+t0=$(date +%s%N)
+run_glossa 1 worker --redis "127.0.0.1:$PPORT" --pipeline p.json --retry-for 3
+[ "$(seconds_since "$t0")" -le 8 ] || fail "the worker took $(seconds_since "$t0") s to give up (--retry-for 3)"
+expect_in "$TMP/err" "lost the connection to Redis at 127.0.0.1:$PPORT while creating the consumer group (Protocol error"
+expect_in "$TMP/err" "giving up on Redis at 127.0.0.1:$PPORT after 3 s"
+at_most 8 "$TMP/err"
+
+# Redis goes away under a running worker and something else takes its port.
+PORT2=$(free_port)
+start_redis "$PORT2"
+"$GLOSSA" worker --redis "127.0.0.1:$PORT2" --stream docs6 --pipeline p.json \
+    --retry-for 3 2>G.log &
+g=$!
+stop_at_exit $g
+reading() { redis-cli -p "$PORT2" CLIENT LIST 2>/dev/null | grep -q cmd=xreadgroup; }
+wait_for 10 reading
+redis-cli -p "$PORT2" SHUTDOWN NOSAVE >/dev/null 2>&1
+t0=$(date +%s%N)
+not_redis "$PORT2" garbage
+wait $g
+rc=$?
+[ $rc = 1 ] || fail "the worker exited $rc, expected 1: $(cat G.log)"
+[ "$(seconds_since "$t0")" -le 8 ] || fail "the worker took $(seconds_since "$t0") s to give up (--retry-for 3)"
+expect_in G.log "giving up on Redis at 127.0.0.1:$PORT2 after 3 s (it does not answer as Redis does"
+at_most 12 G.log
+echo "a port where something else answers: refused at once, or given up after --retry-for ($(elapsed))"
