@@ -333,7 +333,7 @@ static void worker_free(worker_t *w)
         glossa_cli_worker__results_clear(w);
     free(w->res);
     for (size_t i = 0; i < w->n_held; i++)
-        free(w->held[i]);
+        glossa_cli_worker__held_free(&w->held[i]);
     free(w->held);
 }
 

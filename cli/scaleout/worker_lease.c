@@ -13,7 +13,7 @@ static void renew(worker_t *w)
     const char **argv = n ? malloc((n + 6) * sizeof(char *)) : NULL;
     char **copies = n ? calloc(n, sizeof(char *)) : NULL;
     for (size_t i = 0; argv && copies && i < n; i++)
-        copies[i] = strdup(w->held[i]);
+        copies[i] = strdup(w->held[i].entry);
     pthread_mutex_unlock(&w->lock);
     if (argv && copies) {
         argv[0] = "XCLAIM";

@@ -10,6 +10,8 @@
 # and that what is not right at the edges is reported, never lost or
 # taken for something else (the rows of docs/reliability.md naming this
 # test):
+#   - entries with a NUL or bad bytes in their id, without text, with a
+#     meta that is not an object: the record says so, as for JSONL;
 #   - a port where something that is not Redis answers.
 . "$(dirname "$0")/lib.sh"
 ENGINES=$(cd "$(dirname "$0")" && pwd)
@@ -160,6 +162,7 @@ expect_in poison.log "docs4.jsonl:10: delivered 3 times"
 run_glossa 0 merge --redis "$URL" --stream docs4 -o merged4.jsonl
 expect_json merged4.jsonl '[.[] | select(.errors != [])] | length == 1'
 expect_json merged4.jsonl '.[9].id == "poison" and .[9].errors[0].code == "EDELIVERY"'
+expect_json merged4.jsonl '.[9].provenance == {"input": "", "layers": {}}'
 grep -v '"poison"' docs4.jsonl >docs4-good.jsonl
 "$GLOSSA" run -q --pipeline f.json docs4-good.jsonl >ref4.jsonl || fail "local run 4"
 grep -v '"id":"poison"' merged4.jsonl | cmp - ref4.jsonl ||
@@ -185,6 +188,37 @@ expect_in "$TMP/err" "2 records added to stream docs5"
 expect_in "$TMP/err" "2 records or manifest lines were left out"
 [ "$(R XLEN docs5)" = 2 ] || fail "expected the 2 readable records in the stream"
 echo "unreadable records reported and left out, the rest enqueued ($(elapsed))"
+
+# --- Entries that would be bad JSONL records get the same records --------
+# Any producer may add entries. Given the origins of the lines of a JSONL
+# file, entries with what is wrong with those lines give byte for byte the
+# records glossa run gives for them.
+{
+    echo '{"id": "fine", "text": "Paris is big."}'
+    echo '{"id": "n\u0000z", "text": "Paris is big."}'
+    echo '{"id": "notext", "meta": {"a": 1.5}}'
+    echo '{"id": "badmeta", "text": "Paris is big.", "meta": [1]}'
+} >bad.jsonl
+"$GLOSSA" run -q --pipeline p.json bad.jsonl >ref-bad.jsonl
+[ $? = 4 ] || fail "glossa run bad.jsonl: expected exit 4"
+{
+    echo 'XADD bad * id fine text "Paris is big." origin bad.jsonl:1'
+    echo 'XADD bad * id "n\x00z" text "Paris is big." origin bad.jsonl:2'
+    echo 'XADD bad * id notext meta "{\"a\": 1.5}" origin bad.jsonl:3'
+    echo 'XADD bad * id badmeta text "Paris is big." meta "[1]" origin bad.jsonl:4'
+    echo 'XADD bad * id "a\xffb" text "Paris is big."'
+} | R >/dev/null
+worker H bad --until-empty
+wait $worker_pid || fail "worker H exited $?: $(cat H.log)"
+run_glossa 0 merge --redis "$URL" --stream bad -o merged-bad.jsonl
+head -n 4 merged-bad.jsonl | cmp - ref-bad.jsonl ||
+    fail "entries with a bad id, meta or no text differ from glossa run's records"
+tail -n 1 merged-bad.jsonl >utf8.jsonl
+iconv -f UTF-8 -t UTF-8 utf8.jsonl >/dev/null || fail "a record is not UTF-8: $(cat utf8.jsonl)"
+entry=$(R XREVRANGE bad + - COUNT 1 | head -n 1)
+expect_json utf8.jsonl ".[0].id == \"a\\ufffdb\" and .[0].errors[0].code == \"EUTF8\""
+expect_in utf8.jsonl "\"redis bad $entry: invalid UTF-8 at byte 2 of \\\"id\\\"; 1 bad sequence(s) replaced with U+FFFD\""
+echo "entries with a NUL or bad bytes in their id, no text, bad meta: recorded as for JSONL ($(elapsed))"
 
 # --- A port where something that is not Redis answers -------------------
 # not_redis PORT MODE: tests/engines/not_redis.py in the background.
