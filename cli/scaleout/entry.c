@@ -73,8 +73,27 @@ char *glossa_cli_utf8_repair(const char *s, size_t n, size_t *first_bad,
     return out;
 }
 
-/* ---- Error entries ---------------------------------------------------------
- */
+char *glossa_cli_bytes_escape(const char *s, size_t n)
+{
+    char *out = malloc(4 * n + 1), *o = out;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; out && i < n;) {
+        size_t bad = 0, len = utf8_char(u + i, n - i, &bad);
+        if (len > 1 || (len == 1 && u[i] >= 0x20 && u[i] != 0x7F)) {
+            memcpy(o, s + i, len);
+            o += len;
+            i += len;
+        } else {
+            o += sprintf(o, "\\x%02x", u[i]);
+            i++;
+        }
+    }
+    if (out)
+        *o = '\0';
+    return out;
+}
+
+/* ---- Error entries ------------------------------------------------------- */
 
 int glossa_cli_error_entry_add(json_t *errors, int code, const char *fmt, ...)
 {
@@ -91,8 +110,7 @@ int glossa_cli_error_entry_add(json_t *errors, int code, const char *fmt, ...)
     return e && json_array_append_new(errors, e) == 0 ? 0 : -1;
 }
 
-/* ---- Fields ----------------------------------------------------------------
- */
+/* ---- Fields -------------------------------------------------------------- */
 
 /* A field's value, when the entry has it as a string. */
 static const redisReply *string_field(const redisReply *fields,

@@ -67,4 +67,9 @@ int glossa_cli_error_entry_add(json_t *errors, int code, const char *fmt, ...)
 char *glossa_cli_utf8_repair(const char *s, size_t n, size_t *first_bad,
                              size_t *n_bad);
 
+/* The bytes s[0..n) for a message: valid UTF-8 characters as they are
+ * (but control characters), every other byte as \xHH. A new string
+ * (free()), or NULL when out of memory. */
+char *glossa_cli_bytes_escape(const char *s, size_t n);
+
 #endif

@@ -10,6 +10,9 @@
 # and that what is not right at the edges is reported, never lost or
 # taken for something else (the rows of docs/reliability.md naming this
 # test):
+#   - records the reader cannot take: enqueued with their errors;
+#   - enqueue run twice, or on an input that changed since;
+#   - a file name that is not UTF-8;
 #   - entries with a NUL or bad bytes in their id, without text, with a
 #     meta that is not an object: the record says so, as for JSONL;
 #   - a port where something that is not Redis answers.
@@ -169,9 +172,10 @@ grep -v '"id":"poison"' merged4.jsonl | cmp - ref4.jsonl ||
     fail "the poison document cost other documents their results"
 echo "poison document given up after 2 deliveries, the other 20 annotated ($(elapsed))"
 
-# --- Records that cannot be read are reported, the others enqueued --------
-# enqueue reads with the library's own reader (glossa_source_read), so a
-# record it leaves out is named as glossa run would name it.
+# --- Records that cannot be read are enqueued with their errors ----------
+# enqueue reads with the library's own reader (glossa_source_read): a
+# record it cannot take is named as glossa run names it, and enqueued
+# without text, with its error, so that the merged output is glossa run's.
 {
     echo '{"id": "a", "text": "Yerevan and Baku."}'
     echo '{"id": "broken", "text": '
@@ -181,13 +185,74 @@ echo "poison document given up after 2 deliveries, the other 20 annotated ($(ela
 run_glossa 4 enqueue --redis "$URL" --stream docs5 --max-doc-bytes 20 docs5.jsonl
 expect_in "$TMP/err" "docs5.jsonl:2: column"
 expect_in "$TMP/err" "invalid JSON"
-expect_in "$TMP/err" "; not enqueued"
-expect_in "$TMP/err" "docs5.jsonl:3: document is 32 bytes, over the limit of 20 (--max-doc-bytes); not enqueued"
-expect_in "$TMP/err" "note: "
-expect_in "$TMP/err" "2 records added to stream docs5"
-expect_in "$TMP/err" "2 records or manifest lines were left out"
-[ "$(R XLEN docs5)" = 2 ] || fail "expected the 2 readable records in the stream"
-echo "unreadable records reported and left out, the rest enqueued ($(elapsed))"
+expect_in "$TMP/err" "; enqueued without text, for its result to say so"
+expect_in "$TMP/err" "docs5.jsonl:3: document is 32 bytes, over the limit of 20 (--max-doc-bytes); enqueued without text"
+expect_in "$TMP/err" "note: docs5.jsonl:4: invalid UTF-8"
+expect_in "$TMP/err" "4 records added to stream docs5"
+expect_in "$TMP/err" "2 records could not be read; they are enqueued without text"
+[ "$(R XLEN docs5)" = 4 ] || fail "expected the 4 records in the stream"
+"$GLOSSA" run -q --pipeline p.json --max-doc-bytes 20 docs5.jsonl >ref5.jsonl
+[ $? = 4 ] || fail "glossa run docs5.jsonl: expected exit 4"
+worker F docs5 --until-empty
+wait $worker_pid || fail "worker F exited $?: $(cat F.log)"
+run_glossa 0 merge --redis "$URL" --stream docs5
+cmp ref5.jsonl "$TMP/out" || fail "records enqueued with errors differ from glossa run's"
+echo "unreadable records enqueued with their errors; merged as glossa run ($(elapsed))"
+
+# --- enqueue twice adds nothing twice -------------------------------------
+# A record's key is its input's real path and its position there.
+cp docs2.jsonl docs7.jsonl
+run_glossa 0 enqueue --redis "$URL" --stream docs7 docs7.jsonl
+expect_in "$TMP/err" "100 records added to stream docs7"
+run_glossa 0 enqueue --redis "$URL" --stream docs7 docs7.jsonl
+expect_in "$TMP/err" "0 records added to stream docs7"
+expect_in "$TMP/err" "100 records were in stream docs7 already"
+run_glossa 0 enqueue --redis "$URL" --stream docs7 "$TMP/./docs7.jsonl"
+expect_in "$TMP/err" "100 records were in stream docs7 already"
+[ "$(R XLEN docs7)" = 100 ] || fail "enqueue run again added records: $(R XLEN docs7)"
+worker I docs7 --until-empty
+wait $worker_pid || fail "worker I exited $?: $(cat I.log)"
+run_glossa 0 merge --redis "$URL" --stream docs7
+cmp ref2.jsonl "$TMP/out" || fail "results differ after enqueue ran twice"
+# A record whose input changed since is not taken for the one enqueued.
+sed -i '5s/"text":"/"text":"Changed. /' docs7.jsonl
+run_glossa 4 enqueue --redis "$URL" --stream docs7 docs7.jsonl
+expect_in "$TMP/err" "docs7.jsonl:5 was enqueued before as entry"
+expect_in "$TMP/err" "with other contents: its input changed since; not enqueued again"
+expect_in "$TMP/err" "99 records were in stream docs7 already"
+expect_in "$TMP/err" "1 records or manifest lines were left out"
+run_glossa 0 enqueue --redis "$URL" --stream docs7 --allow-duplicates docs7.jsonl
+expect_in "$TMP/err" "100 records added to stream docs7"
+[ "$(R XLEN docs7)" = 200 ] || fail "--allow-duplicates did not add the records again"
+# A stream deleted (without its keys) is a new stream.
+R DEL docs7 docs7:results >/dev/null
+run_glossa 0 enqueue --redis "$URL" --stream docs7 docs7.jsonl
+expect_in "$TMP/err" "stream docs7 does not exist, but docs7:enqueued lists 200 records enqueued there before"
+expect_in "$TMP/err" "100 records added to stream docs7"
+echo "enqueue run twice: nothing added twice; a changed record reported ($(elapsed))"
+
+# --- A file name that is not UTF-8 ----------------------------------------
+mkdir names
+printf 'Paris is big.' >names/a.txt
+printf 'Rome is old.' >"names/caf$(printf '\xff').txt"
+printf 'Oslo is cold.' >names/z.txt
+"$GLOSSA" run -q --pipeline p.json names >ref-names.jsonl 2>run-names.err
+run_rc=$?
+run_glossa 4 enqueue --redis "$URL" --stream names names
+if [ $run_rc = 0 ] || [ $run_rc = 4 ]; then
+    # The reader names such a file: it is a record like any other.
+    worker J names --until-empty
+    wait $worker_pid || fail "worker J exited $?: $(cat J.log)"
+    run_glossa 0 merge --redis "$URL" --stream names
+    cmp ref-names.jsonl "$TMP/out" || fail "a file with a non-UTF-8 name: results differ from glossa run"
+else
+    # This glossa's reader cannot read it: named, left out, the rest go on.
+    expect_in "$TMP/err" 'names/caf\xff.txt: the file name is not valid UTF-8'
+    expect_in "$TMP/err" "2 records added to stream names"
+    expect_in "$TMP/err" "1 records or manifest lines were left out"
+    [ "$(R XLEN names)" = 2 ] || fail "expected the 2 other files in the stream"
+fi
+echo "a file name that is not UTF-8: reported, the other files enqueued ($(elapsed))"
 
 # --- Entries that would be bad JSONL records get the same records --------
 # Any producer may add entries. Given the origins of the lines of a JSONL
