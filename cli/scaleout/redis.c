@@ -310,6 +310,20 @@ static void split_id(const char *id, unsigned long long *ms,
     *seq = *end == '-' ? strtoull(end + 1, NULL, 10) : 0;
 }
 
+int glossa_cli_redis_parse_id(const char *id, unsigned long long *ms,
+                              unsigned long long *seq)
+{
+    char *end;
+    if (*id < '0' || *id > '9')
+        return -1;
+    errno = 0;
+    *ms = strtoull(id, &end, 10);
+    if (*end != '-' || end[1] < '0' || end[1] > '9')
+        return -1;
+    *seq = strtoull(end + 1, &end, 10);
+    return *end || errno ? -1 : 0;
+}
+
 int glossa_cli_redis_id_cmp(const char *a, const char *b)
 {
     unsigned long long am, as, bm, bs;

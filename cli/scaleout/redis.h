@@ -78,6 +78,11 @@ redisReply *glossa_cli_redis_argv(glossa_cli_redis_t *r, const char *doing,
 
 void glossa_cli_redis_close(glossa_cli_redis_t *r);
 
+/* Parses a stream entry id "MS-SEQ", the whole string. Returns 0, or -1
+ * for anything else. */
+int glossa_cli_redis_parse_id(const char *id, unsigned long long *ms,
+                              unsigned long long *seq);
+
 /* Compares two stream entry ids ("ms-seq"). */
 int glossa_cli_redis_id_cmp(const char *a, const char *b);
 

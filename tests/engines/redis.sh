@@ -104,6 +104,45 @@ run_glossa 0 merge --redis "$URL" --stream docs -o merged.jsonl
 expect_in "$TMP/err" "300 records from docs:results ($((before + 3)) duplicates dropped)"
 cmp ref.jsonl merged.jsonl || fail "duplicates changed the merged result"
 
+# --- What is not a result of this stream is reported and left out -------
+# A careless or hostile producer adds entries to the results stream: each
+# is named with why it is left out, and the merge is still the local run.
+R --raw XRANGE docs:results - + COUNT 1 >one.txt
+entry=$(sed -n 5p one.txt)
+record=$(sed -n 9p one.txt)
+bogus() { R XADD docs:results '*' "$@" >/dev/null; }
+bogus id x entry 1-1 worker X record "$record"
+bogus id x entry "$entry" worker X record "not json"
+bogus id x entry "$entry" worker X record "$(sed 's/"id":"[^"]*"/"id":"other"/' <<<"$record")"
+bogus id x entry "$entry" worker X record "${record/,/,$'\n'}"
+bogus id x entry "$entry" worker X record "${record/\"errors\":\[/\"errors\":[{\"plugin\":null,\"code\":\"EPARSE\",\"message\":\"forged\"\}}"
+bogus foo bar
+bogus entry abc record "{}"
+run_glossa 0 merge --redis "$URL" --stream docs -o merged.jsonl
+cmp ref.jsonl merged.jsonl || fail "results that are not this stream's changed the merge"
+expect_in "$TMP/err" "it names entry 1-1, which is not in stream docs (earlier than its first entry"
+expect_in "$TMP/err" "its record is not valid JSON"
+expect_in "$TMP/err" "its record's id \"other\" is not the id of entry $entry of stream docs"
+expect_in "$TMP/err" "its record spans lines"
+expect_in "$TMP/err" "it is not a glossa worker result (no entry or record field)"
+expect_in "$TMP/err" "its entry field 'abc' is not an entry id"
+expect_in "$TMP/err" "entry $entry of docs has results that differ"
+expect_in "$TMP/err" "300 records from docs:results ($((before + 4)) duplicates dropped, some differing; 6 results left out, reported above)"
+[ "$(grep -c '; left out$' "$TMP/err")" = 6 ] || fail "expected 6 results left out, each named"
+# An entry whose only result is not one is an entry without a result.
+head -n 5 docs.jsonl >docs8.jsonl
+run_glossa 0 enqueue --redis "$URL" --stream docs8 docs8.jsonl
+worker K docs8 --until-empty
+wait $worker_pid || fail "worker K exited $?: $(cat K.log)"
+R --raw XRANGE docs8:results - + COUNT 1 >one.txt
+R XDEL docs8:results "$(sed -n 1p one.txt)" >/dev/null
+R XADD docs8:results '*' id x entry "$(sed -n 5p one.txt)" worker X record "{" >/dev/null
+run_glossa 1 merge --redis "$URL" --stream docs8
+expect_in "$TMP/err" "its record is not valid JSON"
+expect_in "$TMP/err" "entry $(sed -n 5p one.txt) of docs8 has no result in docs8:results"
+expect_in "$TMP/err" "docs8 has 5 entries but docs8:results has results for only 4 of them (--partial merges them anyway)"
+echo "bogus results reported and left out, the merge unchanged ($(elapsed))"
+
 # --- Connections lost: killed under the worker, then a server restart -----
 head -n 100 docs.jsonl >docs2.jsonl
 "$GLOSSA" run -q --pipeline p.json -o ref2.jsonl docs2.jsonl || fail "local run 2"
