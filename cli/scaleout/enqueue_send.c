@@ -192,8 +192,9 @@ static int take_reply(enqueue_t *q, const item_t *it, const redisReply *reply)
     else {
         fprintf(stderr,
                 "glossa enqueue: %s was enqueued before as entry %s of "
-                "stream %s, with other contents: its input changed since; "
-                "not enqueued again (--allow-duplicates adds it anyway)\n",
+                "stream %s, read otherwise then (its input, or "
+                "--max-doc-bytes, changed since); not enqueued again "
+                "(--allow-duplicates adds it anyway)\n",
                 it->origin, entry, q->stream);
         q->t.changed++;
     }

@@ -139,9 +139,12 @@ static int is_input_error(const json_t *e)
            json_is_string(json_object_get(e, "message"));
 }
 
-/* "errors": what glossa enqueue's reader found, first in the record. */
-static int read_errors(glossa_cli_entry_t *d, const redisReply *errors)
+/* "errors": what glossa enqueue's reader found, first in the record;
+ * *carried counts them. */
+static int read_errors(glossa_cli_entry_t *d, const redisReply *errors,
+                       size_t *carried)
 {
+    *carried = 0;
     if (!errors)
         return 0;
     json_t *a = json_loadb(errors->str, errors->len, 0, NULL);
@@ -154,6 +157,7 @@ static int read_errors(glossa_cli_entry_t *d, const redisReply *errors)
             ok = 0;
     }
     int rc = ok ? json_array_extend(d->notes, a) : 0;
+    *carried = ok ? json_array_size(a) : 0;
     json_decref(a);
     if (ok)
         return rc;
@@ -234,12 +238,11 @@ int glossa_cli_entry_read(glossa_cli_entry_t *d, const char *stream,
     const redisReply *fields = e->element[1];
     d->entry = strdup(e->element[0]->str);
     d->notes = json_array();
+    size_t carried = 0;
     if (!d->entry || !d->notes ||
         read_origin(d, stream, string_field(fields, "origin")) ||
-        read_errors(d, string_field(fields, "errors")))
-        goto fail;
-    size_t carried = json_array_size(d->notes);
-    if (read_id(d, string_field(fields, "id")) ||
+        read_errors(d, string_field(fields, "errors"), &carried) ||
+        read_id(d, string_field(fields, "id")) ||
         read_meta(d, string_field(fields, "meta")) ||
         read_text(d, string_field(fields, "text"), carried > 0))
         goto fail;

@@ -257,7 +257,7 @@ cmp ref2.jsonl "$TMP/out" || fail "results differ after enqueue ran twice"
 sed -i '5s/"text":"/"text":"Changed. /' docs7.jsonl
 run_glossa 4 enqueue --redis "$URL" --stream docs7 docs7.jsonl
 expect_in "$TMP/err" "docs7.jsonl:5 was enqueued before as entry"
-expect_in "$TMP/err" "with other contents: its input changed since; not enqueued again"
+expect_in "$TMP/err" "read otherwise then (its input, or --max-doc-bytes, changed since); not enqueued again"
 expect_in "$TMP/err" "99 records were in stream docs7 already"
 expect_in "$TMP/err" "1 records or manifest lines were left out"
 run_glossa 0 enqueue --redis "$URL" --stream docs7 --allow-duplicates docs7.jsonl
@@ -310,18 +310,21 @@ echo "a file name that is not UTF-8: reported, the other files enqueued ($(elaps
     echo 'XADD bad * id "n\x00z" text "Paris is big." origin bad.jsonl:2'
     echo 'XADD bad * id notext meta "{\"a\": 1.5}" origin bad.jsonl:3'
     echo 'XADD bad * id badmeta text "Paris is big." meta "[1]" origin bad.jsonl:4'
-    echo 'XADD bad * id "a\xffb" text "Paris is big."'
 } | R >/dev/null
+entry=$(echo 'XADD bad * id "a\xffb" text "Paris is big."' | R)
+R XADD bad '*' id forged errors "[1]" origin forged:1 >/dev/null
 worker H bad --until-empty
 wait $worker_pid || fail "worker H exited $?: $(cat H.log)"
 run_glossa 0 merge --redis "$URL" --stream bad -o merged-bad.jsonl
 head -n 4 merged-bad.jsonl | cmp - ref-bad.jsonl ||
     fail "entries with a bad id, meta or no text differ from glossa run's records"
-tail -n 1 merged-bad.jsonl >utf8.jsonl
+sed -n 5p merged-bad.jsonl >utf8.jsonl
 iconv -f UTF-8 -t UTF-8 utf8.jsonl >/dev/null || fail "a record is not UTF-8: $(cat utf8.jsonl)"
-entry=$(R XREVRANGE bad + - COUNT 1 | head -n 1)
 expect_json utf8.jsonl ".[0].id == \"a\\ufffdb\" and .[0].errors[0].code == \"EUTF8\""
 expect_in utf8.jsonl "\"redis bad $entry: invalid UTF-8 at byte 2 of \\\"id\\\"; 1 bad sequence(s) replaced with U+FFFD\""
+# "errors" that are not error entries are not taken for a reason.
+sed -n 6p merged-bad.jsonl >forged.jsonl
+expect_json forged.jsonl '.[0].errors | map(.message) == ["forged:1: \"errors\" must be an array of error entries ({\"plugin\": null, \"code\", \"message\"}); ignored", "forged:1: the record has no \"text\" string"]'
 echo "entries with a NUL or bad bytes in their id, no text, bad meta: recorded as for JSONL ($(elapsed))"
 
 # --- A port where something that is not Redis answers -------------------
