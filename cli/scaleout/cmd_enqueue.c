@@ -360,9 +360,9 @@ static int summary(const enqueue_t *q, const input_t *in, size_t n_inputs,
                 failed ? "; stopped by the error above" : "");
     if (t->known)
         fprintf(stderr,
-                "glossa enqueue: %llu records were in stream %s already "
-                "(enqueued before from the same inputs and positions) and "
-                "were not added again (--allow-duplicates adds them)\n",
+                "glossa enqueue: %llu records were enqueued in stream %s "
+                "before (the same inputs and positions) and were not added "
+                "again (--allow-duplicates adds them)\n",
                 t->known, q->stream);
     if (t->refused)
         fprintf(stderr,

@@ -198,6 +198,26 @@ static long long deliveries(worker_t *w, const char *entry)
     return n;
 }
 
+/* Entries held by a stopped worker and deleted from the stream since
+ * (XDEL, XTRIM) were never annotated: Redis 7 lists them in XAUTOCLAIM's
+ * third element and drops them from the group. They have no result, so
+ * this is the only place to say so. */
+static void report_deleted(const worker_t *w, const redisReply *reply)
+{
+    const redisReply *ids = reply->elements >= 3 ? reply->element[2] : NULL;
+    if (!ids || ids->type != REDIS_REPLY_ARRAY || ids->elements == 0)
+        return;
+    fprintf(stderr,
+            "glossa worker: %zu entries of stream %s were deleted (XDEL or "
+            "XTRIM) before they were annotated, while a stopped worker held "
+            "them; they have no result:",
+            ids->elements, w->stream);
+    for (size_t i = 0; i < ids->elements && i < 10; i++)
+        if (ids->element[i]->type == REDIS_REPLY_STRING)
+            fprintf(stderr, " %s", ids->element[i]->str);
+    fprintf(stderr, "%s\n", ids->elements > 10 ? " ..." : "");
+}
+
 /* Takes over entries idle for longer than claim_idle: their worker died
  * (live workers renew their claims). Returns 0 or -1 (fatal). */
 static int claim(worker_t *w)
@@ -219,8 +239,7 @@ static int claim(worker_t *w)
         freeReplyObject(reply);
         return rc;
     }
-    /* Redis 7 adds a third element (deleted ids); 6.2 has two. Read only
-     * the first two. */
+    /* Redis 7 adds a third element (deleted ids); 6.2 has two. */
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
         reply->element[0]->type != REDIS_REPLY_STRING ||
         reply->element[1]->type != REDIS_REPLY_ARRAY) {
@@ -230,6 +249,7 @@ static int claim(worker_t *w)
     }
     snprintf(w->claim_cursor, sizeof(w->claim_cursor), "%s",
              reply->element[0]->str);
+    report_deleted(w, reply);
     const redisReply *entries = reply->element[1];
     int rc = 0;
     size_t taken = 0;

@@ -143,6 +143,20 @@ expect_in "$TMP/err" "entry $(sed -n 5p one.txt) of docs8 has no result in docs8
 expect_in "$TMP/err" "docs8 has 5 entries but docs8:results has results for only 4 of them (--partial merges them anyway)"
 echo "bogus results reported and left out, the merge unchanged ($(elapsed))"
 
+# An entry deleted from the stream while a stopped worker held it has no
+# result: the worker that takes over the others says so.
+head -n 3 docs.jsonl >docs9.jsonl
+run_glossa 0 enqueue --redis "$URL" --stream docs9 docs9.jsonl
+R XGROUP CREATE docs9 glossa 0 >/dev/null
+R XREADGROUP GROUP glossa ghost COUNT 3 STREAMS docs9 '>' >/dev/null
+gone=$(R XRANGE docs9 - + COUNT 1 | head -n 1)
+R XDEL docs9 "$gone" >/dev/null
+worker L docs9 --until-empty
+wait $worker_pid || fail "worker L exited $?: $(cat L.log)"
+expect_in L.log "1 entries of stream docs9 were deleted (XDEL or XTRIM) before they were annotated, while a stopped worker held them; they have no result: $gone"
+run_glossa 0 merge --redis "$URL" --stream docs9
+[ "$(wc -l <"$TMP/out")" = 2 ] || fail "expected the 2 entries left in docs9 merged"
+
 # --- Connections lost: killed under the worker, then a server restart -----
 head -n 100 docs.jsonl >docs2.jsonl
 "$GLOSSA" run -q --pipeline p.json -o ref2.jsonl docs2.jsonl || fail "local run 2"
@@ -245,9 +259,9 @@ run_glossa 0 enqueue --redis "$URL" --stream docs7 docs7.jsonl
 expect_in "$TMP/err" "100 records added to stream docs7"
 run_glossa 0 enqueue --redis "$URL" --stream docs7 docs7.jsonl
 expect_in "$TMP/err" "0 records added to stream docs7"
-expect_in "$TMP/err" "100 records were in stream docs7 already"
+expect_in "$TMP/err" "100 records were enqueued in stream docs7 before"
 run_glossa 0 enqueue --redis "$URL" --stream docs7 "$TMP/./docs7.jsonl"
-expect_in "$TMP/err" "100 records were in stream docs7 already"
+expect_in "$TMP/err" "100 records were enqueued in stream docs7 before"
 [ "$(R XLEN docs7)" = 100 ] || fail "enqueue run again added records: $(R XLEN docs7)"
 worker I docs7 --until-empty
 wait $worker_pid || fail "worker I exited $?: $(cat I.log)"
@@ -258,7 +272,7 @@ sed -i '5s/"text":"/"text":"Changed. /' docs7.jsonl
 run_glossa 4 enqueue --redis "$URL" --stream docs7 docs7.jsonl
 expect_in "$TMP/err" "docs7.jsonl:5 was enqueued before as entry"
 expect_in "$TMP/err" "read otherwise then (its input, or --max-doc-bytes, changed since); not enqueued again"
-expect_in "$TMP/err" "99 records were in stream docs7 already"
+expect_in "$TMP/err" "99 records were enqueued in stream docs7 before"
 expect_in "$TMP/err" "1 records or manifest lines were left out"
 run_glossa 0 enqueue --redis "$URL" --stream docs7 --allow-duplicates docs7.jsonl
 expect_in "$TMP/err" "100 records added to stream docs7"
