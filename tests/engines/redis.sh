@@ -291,15 +291,17 @@ printf 'Rome is old.' >"names/caf$(printf '\xff').txt"
 printf 'Oslo is cold.' >names/z.txt
 "$GLOSSA" run -q --pipeline p.json names >ref-names.jsonl 2>run-names.err
 run_rc=$?
-run_glossa 4 enqueue --redis "$URL" --stream names names
 if [ $run_rc = 0 ] || [ $run_rc = 4 ]; then
     # The reader names such a file: it is a record like any other.
+    run_glossa $run_rc enqueue --redis "$URL" --stream names names
+    expect_in "$TMP/err" "3 records added to stream names"
     worker J names --until-empty
     wait $worker_pid || fail "worker J exited $?: $(cat J.log)"
     run_glossa 0 merge --redis "$URL" --stream names
     cmp ref-names.jsonl "$TMP/out" || fail "a file with a non-UTF-8 name: results differ from glossa run"
 else
     # This glossa's reader cannot read it: named, left out, the rest go on.
+    run_glossa 4 enqueue --redis "$URL" --stream names names
     expect_in "$TMP/err" 'names/caf\xff.txt: the file name is not valid UTF-8'
     expect_in "$TMP/err" "2 records added to stream names"
     expect_in "$TMP/err" "1 records or manifest lines were left out"
