@@ -9,7 +9,8 @@
 
 /* The fields a record's id depends on, of the entries from ARGV[1] to
  * ARGV[2], ARGV[3] at most: [[id, [field, value, ...]], ...] like XRANGE,
- * without the text, which the index does not need. */
+ * without the text, which the index does not need. (The script holds a
+ * page's texts while it runs, hence small pages.) */
 static const char IDS_SCRIPT[] =
     "local r = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', "
     "ARGV[3])\n"
@@ -74,8 +75,8 @@ static redisReply *read_page(glossa_cli_redis_t *r, const char *stream,
 {
     if (*script) {
         redisReply *reply = glossa_cli_redis_command(
-            r, "reading the input stream", "EVAL %s 1 %s %s %s 1000",
-            IDS_SCRIPT, stream, start, last);
+            r, "reading the input stream", "EVAL %s 1 %s %s %s 200", IDS_SCRIPT,
+            stream, start, last);
         if (!reply || reply->type != REDIS_REPLY_ERROR)
             return reply;
         fprintf(stderr,
@@ -126,7 +127,7 @@ int glossa_cli_merge__read_index(glossa_cli_redis_t *r, const char *stream,
         freeReplyObject(reply);
         if (rc)
             return -1;
-        if (got < (script ? 1000u : 100u))
+        if (got < (script ? 200u : 100u))
             return 0;
     }
 }

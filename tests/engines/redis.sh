@@ -29,14 +29,15 @@ cd "$TMP" || fail "cd $TMP"
 PORT=$(free_port)
 URL=127.0.0.1:$PORT
 R() { redis-cli -p "$PORT" "$@"; }
-# start_redis [PORT]: a redis-server on PORT (default $PORT), its state in
-# $TMP/redis-PORT.*, stopped at exit.
+# start_redis [PORT [OPTION...]]: a redis-server on PORT (default $PORT),
+# its state in $TMP/redis-PORT.*, stopped at exit.
 start_redis() {
     local port=${1:-$PORT}
+    shift
     redis-server --bind 127.0.0.1 --port "$port" --daemonize yes \
         --pidfile "$TMP/redis-$port.pid" --logfile "$TMP/redis-$port.log" \
         --dbfilename "redis-$port.rdb" --dir "$TMP" \
-        --save '' --appendonly no || fail "redis-server did not start"
+        --save '' --appendonly no "$@" || fail "redis-server did not start"
     pong() { [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; }
     wait_for 10 pong
     stop_at_exit "$TMP/redis-$port.pid"
@@ -141,6 +142,18 @@ run_glossa 1 merge --redis "$URL" --stream docs8
 expect_in "$TMP/err" "its record is not valid JSON"
 expect_in "$TMP/err" "entry $(sed -n 5p one.txt) of docs8 has no result in docs8:results"
 expect_in "$TMP/err" "docs8 has 5 entries but docs8:results has results for only 4 of them (--partial merges them anyway)"
+# A Redis that runs no scripts: merge reads the input stream whole.
+PORT3=$(free_port)
+start_redis "$PORT3" --rename-command EVAL '""'
+for i in 1 2 3; do
+    redis-cli -p "$PORT3" XADD plain '*' id "p$i" text "Paris $i." >/dev/null
+done
+"$GLOSSA" worker --redis "127.0.0.1:$PORT3" --stream plain --pipeline p.json \
+    --until-empty 2>M.log || fail "worker M exited $?: $(cat M.log)"
+run_glossa 0 merge --redis "127.0.0.1:$PORT3" --stream plain
+expect_in "$TMP/err" "runs no scripts"
+expect_in "$TMP/err" "3 records from plain:results (0 duplicates dropped)"
+redis-cli -p "$PORT3" SHUTDOWN NOSAVE >/dev/null 2>&1
 echo "bogus results reported and left out, the merge unchanged ($(elapsed))"
 
 # An entry deleted from the stream while a stopped worker held it has no
