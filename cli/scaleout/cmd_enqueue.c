@@ -1,19 +1,10 @@
-/* glossa enqueue: pushes the records of a corpus into a Redis stream, one
- * entry per document, for `glossa worker`s to annotate.
- *
- * An entry's fields: id (the document id), text (its bytes as they are),
- * meta (a JSON object), origin (where it came from, for messages), and
- * enq ("TOKEN:N": this run and the record's number in it). Any producer
- * may add entries with just id and text (docs/scale-out.md).
- *
- * Entries are sent in pipelined batches. If the connection breaks in the
- * middle of a batch, the replies that did not arrive leave it unknown which
- * entries landed; after reconnecting, enqueue reads the stream after the
- * last entry it knows of and looks for its own token, so that every record
- * is in the stream exactly once, in input order. */
-#include <errno.h>
+/* glossa enqueue: options, inputs, reading and the summary; the entry
+ * format and how records are kept from being enqueued twice are in
+ * enqueue.h. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +14,8 @@
 #include <glossa/glossa.h>
 
 #include "commands.h"
-#include "redis.h"
-
-#define BATCH_RECORDS 512
-#define BATCH_BYTES ((size_t)8 << 20)
+#include "enqueue.h"
+#include "entry.h"
 
 static void enqueue_usage(FILE *out)
 {
@@ -43,172 +32,27 @@ static void enqueue_usage(FILE *out)
             "                         unix:PATH (default $GLOSSA_REDIS, else "
             "127.0.0.1:6379)\n"
             "  --stream NAME          the stream (default docs)\n"
-            "  --max-doc-bytes SIZE   refuse larger documents (default 16M)\n"
+            "  --max-doc-bytes SIZE   enqueue larger documents without their "
+            "text, with\n"
+            "                         an ETOOBIG error (default 16M)\n"
             "  --retry-for SECONDS    keep reconnecting this long after the "
             "connection\n"
-            "                         breaks (default 600; 0: for ever)\n"
+            "                         breaks or the server stops answering "
+            "as Redis\n"
+            "                         does (default 600; 0: for ever)\n"
+            "  --allow-duplicates     add every record, also those this stream "
+            "holds\n"
+            "                         already (by default a record of an input "
+            "and\n"
+            "                         position enqueued before is not added "
+            "again)\n"
             "  -q, --quiet            no summary\n"
             "\n"
-            "exit status: 0 all records enqueued, 1 Redis failed (the summary "
-            "says how\nfar it got), 2 usage error, 4 some records could not "
-            "be read and were\nleft out (each is reported with its file and "
+            "exit status: 0 every record is in the stream, 1 Redis failed (the "
+            "summary\nsays how far it got), 2 usage error, 4 some records "
+            "could not be read\n(enqueued with their errors, for their "
+            "results) or were left out (each is\nreported with its file and "
             "line).\n");
-}
-
-typedef struct item {
-    char *id, *meta, *origin, *text, *enq;
-    size_t text_len;
-} item_t;
-
-typedef struct batch {
-    item_t items[BATCH_RECORDS];
-    size_t n, bytes;
-} batch_t;
-
-static void batch_clear(batch_t *b)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        item_t *it = &b->items[i];
-        free(it->id);
-        free(it->meta);
-        free(it->origin);
-        free(it->text);
-        free(it->enq);
-    }
-    b->n = b->bytes = 0;
-}
-
-static int batch_add(batch_t *b, const glossa_source_record_t *rec,
-                     const char *token, unsigned long long seq)
-{
-    item_t *it = &b->items[b->n];
-    memset(it, 0, sizeof(*it));
-    it->id = strdup(rec->id);
-    it->meta = json_dumps(rec->meta, JSON_COMPACT);
-    it->origin = strdup(rec->origin);
-    it->text = malloc(rec->text_len ? rec->text_len : 1);
-    if (it->text && rec->text_len)
-        memcpy(it->text, rec->text, rec->text_len);
-    it->text_len = rec->text_len;
-    if (asprintf(&it->enq, "%s:%llu", token, seq) < 0)
-        it->enq = NULL;
-    b->n++;
-    b->bytes += rec->text_len;
-    return it->id && it->meta && it->origin && it->text && it->enq ? 0 : -1;
-}
-
-static void append_xadd(glossa_cli_redis_t *r, const char *stream,
-                        const item_t *it)
-{
-    const char *argv[] = {"XADD",     stream,   "*",    "id",     it->id,
-                          "text",     it->text, "meta", it->meta, "origin",
-                          it->origin, "enq",    it->enq};
-    size_t lens[13];
-    for (size_t i = 0; i < 13; i++) /* the text is bytes, maybe with NULs */
-        lens[i] = i == 6 ? it->text_len : strlen(argv[i]);
-    redisAppendCommandArgv(r->c, 13, argv, lens);
-}
-
-/* After a broken connection: how many of the batch's items landed, found
- * by their enq field among the entries after `last`. Returns the count, or
- * -1 on failure. Updates `last` to the last of them. */
-static long landed(glossa_cli_redis_t *r, const char *stream, const batch_t *b,
-                   char *last, size_t last_size)
-{
-    long found = 0;
-    char start[64];
-    glossa_cli_redis_next_id(last, start, sizeof(start));
-    for (;;) {
-        redisReply *reply =
-            glossa_cli_redis_command(r, "checking what was enqueued",
-                                     "XRANGE %s %s + COUNT 500", stream, start);
-        if (!reply || reply->type != REDIS_REPLY_ARRAY) {
-            if (reply)
-                fprintf(stderr, "glossa enqueue: XRANGE %s: %s\n", stream,
-                        reply->type == REDIS_REPLY_ERROR ? reply->str : "?");
-            freeReplyObject(reply);
-            return -1;
-        }
-        size_t n = reply->elements;
-        for (size_t i = 0; i < n; i++) {
-            const redisReply *e = reply->element[i];
-            const redisReply *enq =
-                glossa_cli_redis_field(e->element[1], "enq");
-            if (enq && (long)found < (long)b->n &&
-                enq->len == strlen(b->items[found].enq) &&
-                memcmp(enq->str, b->items[found].enq, enq->len) == 0) {
-                found++;
-                snprintf(last, last_size, "%s", e->element[0]->str);
-            }
-        }
-        if (n > 0)
-            glossa_cli_redis_next_id(reply->element[n - 1]->str, start,
-                                     sizeof(start));
-        freeReplyObject(reply);
-        if (n < 500)
-            return found;
-    }
-}
-
-/* Sends a batch; returns 0 or -1 (printed). `last` is the id of the last
- * entry this run added. */
-static int send_batch(glossa_cli_redis_t *r, const char *stream,
-                      const batch_t *b, char *last, size_t last_size,
-                      char *first, size_t first_size, unsigned long long *added)
-{
-    size_t done = 0;
-    while (done < b->n) {
-        if (!r->c && glossa_cli_redis_reconnect(r, "enqueueing"))
-            return -1;
-        for (size_t i = done; i < b->n; i++)
-            append_xadd(r, stream, &b->items[i]);
-        size_t got = done;
-        for (; got < b->n; got++) {
-            void *v = NULL;
-            if (redisGetReply(r->c, &v) != REDIS_OK || !v)
-                break;
-            redisReply *reply = v;
-            if (reply->type != REDIS_REPLY_STRING) {
-                fprintf(stderr, "glossa enqueue: XADD %s: %s\n", stream,
-                        reply->type == REDIS_REPLY_ERROR ? reply->str
-                                                         : "unexpected reply");
-                freeReplyObject(reply);
-                return -1;
-            }
-            if (!*first)
-                snprintf(first, first_size, "%s", reply->str);
-            snprintf(last, last_size, "%s", reply->str);
-            freeReplyObject(reply);
-            (*added)++;
-        }
-        if (got == b->n)
-            return 0;
-        /* The connection broke: find out which of the rest landed. */
-        if (glossa_cli_redis_reconnect(r, "enqueueing"))
-            return -1;
-        batch_t rest = {.n = b->n - got};
-        memcpy(rest.items, b->items + got, rest.n * sizeof(item_t));
-        long more = landed(r, stream, &rest, last, last_size);
-        if (more < 0)
-            return -1;
-        if (!*first && more > 0)
-            snprintf(first, first_size, "(see the stream)");
-        *added += (unsigned long long)more;
-        done = got + (size_t)more;
-    }
-    return 0;
-}
-
-static void make_token(char *out, size_t size)
-{
-    unsigned long long v = 0;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
-        v = (unsigned long long)time(NULL) ^
-            ((unsigned long long)getpid() << 32);
-    if (fd >= 0)
-        close(fd);
-    snprintf(out, size, "%016llx", v);
 }
 
 /* Not an exit code: the next step may go on. */
@@ -218,7 +62,7 @@ typedef struct enqueue_args {
     const char *url, *stream;
     unsigned long long max_doc;
     double retry_for;
-    int quiet;
+    int quiet, allow_duplicates;
 } enqueue_args_t;
 
 /* Reads the options into a. Returns GO or the exit code. */
@@ -229,6 +73,7 @@ static int parse_args(int argc, char **argv, enqueue_args_t *a)
         {"stream", required_argument, NULL, 's'},
         {"max-doc-bytes", required_argument, NULL, 'm'},
         {"retry-for", required_argument, NULL, 'R'},
+        {"allow-duplicates", no_argument, NULL, 'A'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -259,6 +104,9 @@ static int parse_args(int argc, char **argv, enqueue_args_t *a)
             }
             break;
         }
+        case 'A':
+            a->allow_duplicates = 1;
+            break;
         case 'q':
             a->quiet = 1;
             break;
@@ -278,103 +126,46 @@ static int parse_args(int argc, char **argv, enqueue_args_t *a)
     return GO;
 }
 
-/* The id of the stream's last entry into last (left alone when the stream
- * is empty or new): the entries of this run come after it. Returns 0, or
- * -1 after printing why. */
-static int find_tail(glossa_cli_redis_t *r, const char *stream, char *last,
-                     size_t size)
+/* ---- Inputs -------------------------------------------------------------- */
+
+/* One input, read by a source of its own, so that a record's key is its
+ * position in its input. */
+typedef struct input {
+    const char *path; /* as given */
+    glossa_source_t *src;
+    char *key_prefix; /* the key of its records without the position */
+    char **bad_names; /* read_failed(): its files the reader cannot name */
+    size_t n_bad, n_failed;
+    int scanned;
+} input_t;
+
+static void inputs_free(input_t *in, size_t n)
 {
-    redisReply *tail = glossa_cli_redis_command(
-        r, "reading the stream", "XREVRANGE %s + - COUNT 1", stream);
-    if (tail && tail->type == REDIS_REPLY_ARRAY && tail->elements == 1)
-        snprintf(last, size, "%s", tail->element[0]->element[0]->str);
-    int failed = !tail || tail->type == REDIS_REPLY_ERROR;
-    if (tail && tail->type == REDIS_REPLY_ERROR)
-        fprintf(stderr, "glossa enqueue: %s: %s\n", stream, tail->str);
-    freeReplyObject(tail);
-    return failed ? -1 : 0;
+    for (size_t i = 0; in && i < n; i++) {
+        glossa_source_free(in[i].src);
+        free(in[i].key_prefix);
+        for (size_t k = 0; k < in[i].n_bad; k++)
+            free(in[i].bad_names[k]);
+        free(in[i].bad_names);
+    }
+    free(in);
 }
 
-/* What enqueue_all() did: the first and last entry ids this run added,
- * and how many records were sent and left out. */
-typedef struct tally {
-    char first[64], last[64];
-    unsigned long long sent, skipped;
-} tally_t;
-
-/* The message of the record's error entry with the given code. */
-static const char *error_message(const glossa_source_record_t *rec, int code)
+/* The keys of an input's records start with its real path, so that one
+ * file named two ways is one input. Standard input has no name, and
+ * --allow-duplicates wants none: their records are keyed by this run. */
+static char *key_prefix(const char *path, size_t index, const char *token,
+                        int allow_duplicates)
 {
-    size_t i;
-    const json_t *e;
-    json_array_foreach(rec->errors, i, e)
-    {
-        const char *name = json_string_value(json_object_get(e, "code"));
-        if (name && strcmp(name, glossa_err_name(code)) == 0)
-            return json_string_value(json_object_get(e, "message"));
+    char real[PATH_MAX], *prefix = NULL;
+    if (strcmp(path, "-") == 0 || allow_duplicates) {
+        if (asprintf(&prefix, "run %s input %zu#", token, index) < 0)
+            prefix = NULL;
+    } else if (asprintf(&prefix, "%s#", realpath(path, real) ? real : path) <
+               0) {
+        prefix = NULL;
     }
-    return glossa_strerror(code);
-}
-
-/* Says what the reader found: a record that cannot be annotated is not
- * enqueued; notes on one that can (bytes repaired by the UTF-8 policy)
- * are printed and it goes on. Returns 1 when the record is left out. */
-static int report_record(const glossa_source_record_t *rec)
-{
-    if (rec->error) {
-        fprintf(stderr, "glossa enqueue: %s; not enqueued\n",
-                error_message(rec, rec->error));
-        return 1;
-    }
-    size_t i;
-    const json_t *e;
-    json_array_foreach(rec->errors, i, e)
-        fprintf(stderr, "glossa enqueue: note: %s\n",
-                json_string_value(json_object_get(e, "message")));
-    return 0;
-}
-
-/* Reads every record and sends them in batches. Returns 0, or -1 after
- * printing why. */
-static int enqueue_all(glossa_source_t *src, glossa_cli_redis_t *r,
-                       const char *stream, tally_t *pr)
-{
-    char token[32];
-    make_token(token, sizeof(token));
-    batch_t *b = calloc(1, sizeof(batch_t));
-    unsigned long long seq = 0;
-    int rc = 0, failed = 0;
-    while (b) {
-        const glossa_source_record_t *rec = NULL;
-        glossa_error_t err;
-        rc = glossa_source_read(src, &rec, &err);
-        if (rc < 0)
-            glossa_cli_print_error("glossa enqueue", NULL, &err);
-        if (rc == 1 && report_record(rec)) {
-            pr->skipped++;
-            continue;
-        }
-        if (rc == 1 && batch_add(b, rec, token, seq++)) {
-            fprintf(stderr, "glossa enqueue: out of memory\n");
-            failed = 1;
-            break;
-        }
-        if (b->n > 0 &&
-            (rc != 1 || b->n == BATCH_RECORDS || b->bytes >= BATCH_BYTES)) {
-            if (send_batch(r, stream, b, pr->last, sizeof(pr->last), pr->first,
-                           sizeof(pr->first), &pr->sent))
-                failed = 1;
-            batch_clear(b);
-        }
-        if (rc != 1 || failed)
-            break;
-    }
-    if (rc < 0 || !b)
-        failed = 1;
-    if (b)
-        batch_clear(b);
-    free(b);
-    return failed ? -1 : 0;
+    return prefix;
 }
 
 /* The reader's log (manifest lines it ignores) goes to stderr under the
@@ -386,25 +177,214 @@ static void log_line(void *ud, glossa_log_level_t level, const char *line)
     fprintf(stderr, "glossa enqueue: %s\n", line);
 }
 
-/* The inputs, read by the library's own reader with the rules of glossa
- * run. Returns 0, or -1 after printing why. */
-static int open_inputs(char **inputs, size_t n, size_t max_doc_bytes,
-                       glossa_runtime_t **rt, glossa_source_t **src)
+/* The inputs, each read by the library's own reader with the rules of
+ * glossa run. Returns 0, or -1 after printing why. */
+static int open_inputs(char **paths, size_t n, const enqueue_args_t *a,
+                       const char *token, glossa_runtime_t **rt, input_t **out)
 {
     glossa_runtime_options_t o;
     glossa_runtime_options_init(&o);
-    o.max_doc_bytes = max_doc_bytes;
+    o.max_doc_bytes = (size_t)a->max_doc;
     o.log_cb = log_line;
     glossa_error_t err;
-    if (glossa_runtime_new(&o, rt, &err) ||
-        glossa_source_open(*rt, (const char *const *)inputs, n, NULL, src,
-                           &err)) {
+    input_t *in = calloc(n, sizeof(input_t));
+    int rc = !in || glossa_runtime_new(&o, rt, &err) ? -1 : 0;
+    if (rc && in)
         glossa_cli_print_error("glossa enqueue", NULL, &err);
-        glossa_runtime_free(*rt);
-        *rt = NULL;
-        return -1;
+    size_t stdin_seen = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        in[i].path = paths[i];
+        if (strcmp(paths[i], "-") == 0 && stdin_seen++) {
+            fprintf(stderr, "glossa enqueue: - (standard input) is given "
+                            "twice\n");
+            rc = -1;
+        } else if (glossa_source_open(*rt, (const char *const *)&paths[i], 1,
+                                      NULL, &in[i].src, &err)) {
+            glossa_cli_print_error("glossa enqueue", NULL, &err);
+            rc = -1;
+        } else if (!(in[i].key_prefix =
+                         key_prefix(paths[i], i, token, a->allow_duplicates))) {
+            fprintf(stderr, "glossa enqueue: out of memory\n");
+            rc = -1;
+        }
     }
+    if (!in)
+        fprintf(stderr, "glossa enqueue: out of memory\n");
+    *out = in;
+    return rc;
+}
+
+/* ---- Reading ------------------------------------------------------------- */
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The .txt files of a directory whose names are not valid UTF-8, in the
+ * reader's order (by strcmp). */
+static void scan_bad_names(input_t *in)
+{
+    in->scanned = 1;
+    DIR *d = opendir(in->path);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t len = strlen(de->d_name), n_bad = 0;
+        if (de->d_name[0] == '.' || len < 4 ||
+            strcmp(de->d_name + len - 4, ".txt") != 0)
+            continue;
+        free(glossa_cli_utf8_repair(de->d_name, len, NULL, &n_bad));
+        if (!n_bad)
+            continue;
+        char **grown = realloc(in->bad_names, (in->n_bad + 1) * sizeof(char *));
+        if (!grown)
+            break;
+        in->bad_names = grown;
+        if ((grown[in->n_bad] = strdup(de->d_name)))
+            in->n_bad++;
+    }
+    if (d)
+        closedir(d);
+    qsort(in->bad_names, in->n_bad, sizeof(char *), compare_names);
+}
+
+/* The reader could not read a record at all (glossa_source_read failed).
+ * A reader that cannot name a file whose name is not UTF-8 fails on it
+ * (one that can makes a record for it): the file is named, left out, and
+ * the directory's other files are read. Anything else leaves the rest of
+ * the input out; the other inputs go on. Returns 1 to read on. */
+static int read_failed(input_t *in, const glossa_error_t *err, tally_t *t)
+{
+    char msg[2048];
+    glossa_error_format(err, msg, sizeof(msg));
+    if (!in->scanned)
+        scan_bad_names(in);
+    t->left_out++;
+    if (in->n_failed < in->n_bad) {
+        const char *name = in->bad_names[in->n_failed++];
+        char *shown = glossa_cli_bytes_escape(name, strlen(name));
+        fprintf(stderr,
+                "glossa enqueue: %s/%s: the file name is not valid UTF-8, "
+                "and this glossa's reader cannot read such a file (%s); left "
+                "out (rename it), the other files are enqueued\n",
+                in->path, shown ? shown : "?", msg);
+        free(shown);
+        return 1;
+    }
+    fprintf(stderr,
+            "glossa enqueue: %s: %s; the rest of this input is left out, "
+            "the other inputs are enqueued\n",
+            in->path, msg);
     return 0;
+}
+
+/* Reads one input and sends its records in batches. Returns 0, or -1
+ * after printing why (Redis failed, or out of memory). */
+static int enqueue_input(enqueue_t *q, input_t *in)
+{
+    for (;;) {
+        const glossa_source_record_t *rec = NULL;
+        glossa_error_t err;
+        int rc = glossa_source_read(in->src, &rec, &err);
+        if (rc < 0 && read_failed(in, &err, &q->t))
+            continue;
+        if (rc <= 0)
+            return 0;
+        char *key = NULL;
+        if (asprintf(&key, "%s%llu", in->key_prefix,
+                     (unsigned long long)rec->position) < 0 ||
+            glossa_cli_enqueue__add(q->b, rec, key)) {
+            free(key);
+            fprintf(stderr, "glossa enqueue: out of memory\n");
+            return -1;
+        }
+        free(key);
+        if ((q->b->n == BATCH_RECORDS || q->b->bytes >= BATCH_BYTES) &&
+            glossa_cli_enqueue__send(q))
+            return -1;
+    }
+}
+
+/* ---- The stream ---------------------------------------------------------- */
+
+/* Keys of a stream that is gone (deleted, or lost by a Redis restarted
+ * without persistence) would keep their records out of a new stream of
+ * the same name: they are forgotten, with a message. The check and the
+ * deletion are one script, so a stream created meanwhile keeps its keys.
+ * Returns 0, or -1 after printing why. */
+static int forget_stale_keys(enqueue_t *q)
+{
+    static const char script[] =
+        "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n"
+        "local n = redis.call('HLEN', KEYS[2])\n"
+        "redis.call('DEL', KEYS[2])\n"
+        "return n\n";
+    redisReply *reply =
+        glossa_cli_redis_command(&q->r, "reading the stream", "EVAL %s 2 %s %s",
+                                 script, q->stream, q->keys);
+    int ok = reply && reply->type == REDIS_REPLY_INTEGER;
+    if (ok && reply->integer > 0)
+        fprintf(stderr,
+                "glossa enqueue: stream %s does not exist, but %s lists %lld "
+                "records enqueued there before: the stream was deleted; "
+                "forgetting them\n",
+                q->stream, q->keys, reply->integer);
+    else if (reply && !ok)
+        fprintf(stderr, "glossa enqueue: %s: %s\n", q->keys,
+                reply->type == REDIS_REPLY_ERROR ? reply->str
+                                                 : "unexpected reply");
+    freeReplyObject(reply);
+    return ok ? 0 : -1;
+}
+
+static void make_token(char *out, size_t size)
+{
+    unsigned long long v = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+        v = (unsigned long long)time(NULL) ^
+            ((unsigned long long)getpid() << 32);
+    if (fd >= 0)
+        close(fd);
+    snprintf(out, size, "%016llx", v);
+}
+
+/* Prints what the run did. Returns the exit code. */
+static int summary(const enqueue_t *q, const input_t *in, size_t n_inputs,
+                   double seconds, int failed, int quiet)
+{
+    const tally_t *t = &q->t;
+    if (!quiet || failed)
+        fprintf(stderr,
+                "glossa enqueue: %llu records %s stream %s at %s in %.2f s "
+                "(entries %s to %s)%s\n",
+                t->added, failed ? "were added to" : "added to", q->stream,
+                q->r.display, seconds, t->added ? t->first : "-",
+                t->added ? t->last : "-",
+                failed ? "; stopped by the error above" : "");
+    if (t->known)
+        fprintf(stderr,
+                "glossa enqueue: %llu records were enqueued in stream %s "
+                "before (the same inputs and positions) and were not added "
+                "again (--allow-duplicates adds them)\n",
+                t->known, q->stream);
+    if (t->refused)
+        fprintf(stderr,
+                "glossa enqueue: %llu records could not be read; they are "
+                "enqueued without text, and their results carry the errors "
+                "reported above\n",
+                t->refused);
+    unsigned long long left_out = t->left_out + t->changed;
+    for (size_t i = 0; i < n_inputs; i++)
+        left_out += glossa_source_problems(in[i].src);
+    if (left_out)
+        fprintf(stderr,
+                "glossa enqueue: %llu records or manifest lines were left "
+                "out (reported above)\n",
+                left_out);
+    if (failed)
+        return GLOSSA_EXIT_FAILURE;
+    return t->refused || left_out ? GLOSSA_EXIT_DOC_ERRORS : GLOSSA_EXIT_OK;
 }
 
 int glossa_cli_enqueue(int argc, char **argv)
@@ -414,47 +394,36 @@ int glossa_cli_enqueue(int argc, char **argv)
     int code = parse_args(argc, argv, &a);
     if (code != GO)
         return code;
-    glossa_cli_redis_t r;
-    if (glossa_cli_redis_init(&r, a.url, "glossa enqueue"))
+    static enqueue_t q; /* its batch is large */
+    memset(&q, 0, sizeof(q));
+    q.stream = a.stream;
+    snprintf(q.keys, sizeof(q.keys), "%s:enqueued", a.stream);
+    make_token(q.token, sizeof(q.token));
+    if (glossa_cli_redis_init(&q.r, a.url, "glossa enqueue"))
         return GLOSSA_EXIT_USAGE;
-    r.retry_for = a.retry_for;
+    q.r.retry_for = a.retry_for;
+    size_t n = (size_t)(argc - optind);
     glossa_runtime_t *rt = NULL;
-    glossa_source_t *src = NULL;
-    if (open_inputs(argv + optind, (size_t)(argc - optind), (size_t)a.max_doc,
-                    &rt, &src)) {
-        glossa_cli_redis_close(&r);
-        return GLOSSA_EXIT_USAGE;
+    input_t *in = NULL;
+    q.b = calloc(1, sizeof(batch_t));
+    if (!q.b || open_inputs(argv + optind, n, &a, q.token, &rt, &in))
+        code = GLOSSA_EXIT_USAGE;
+    else if (glossa_cli_redis_connect(&q.r))
+        code = GLOSSA_EXIT_FAILURE;
+    if (code == GO) {
+        double t0 = glossa_cli_now_s();
+        int failed = forget_stale_keys(&q) != 0;
+        for (size_t i = 0; i < n && !failed; i++)
+            failed = enqueue_input(&q, &in[i]) != 0;
+        if (!failed && q.b->n)
+            failed = glossa_cli_enqueue__send(&q) != 0;
+        code = summary(&q, in, n, glossa_cli_now_s() - t0, failed, a.quiet);
     }
-    if (glossa_cli_redis_connect(&r)) {
-        glossa_source_free(src);
-        glossa_runtime_free(rt);
-        glossa_cli_redis_close(&r);
-        return GLOSSA_EXIT_FAILURE;
-    }
-
-    tally_t pr = {.first = "", .last = "0-0"};
-    int failed = find_tail(&r, a.stream, pr.last, sizeof(pr.last)) != 0;
-    double t0 = glossa_cli_now_s();
-    if (!failed)
-        failed = enqueue_all(src, &r, a.stream, &pr) != 0;
-    if (!a.quiet || failed)
-        fprintf(stderr,
-                "glossa enqueue: %llu records %s stream %s at %s in %.2f s "
-                "(entries %s to %s)%s\n",
-                pr.sent, failed ? "were added to" : "added to", a.stream,
-                r.display, glossa_cli_now_s() - t0, *pr.first ? pr.first : "-",
-                pr.sent ? pr.last : "-",
-                failed ? "; stopped by the error above" : "");
-    pr.skipped += glossa_source_problems(src);
-    if (pr.skipped)
-        fprintf(stderr,
-                "glossa enqueue: %llu records or manifest lines were "
-                "left out (reported above)\n",
-                pr.skipped);
-    glossa_source_free(src);
+    if (q.b)
+        glossa_cli_enqueue__clear(q.b);
+    free(q.b);
+    inputs_free(in, n);
     glossa_runtime_free(rt);
-    glossa_cli_redis_close(&r);
-    if (failed)
-        return GLOSSA_EXIT_FAILURE;
-    return pr.skipped ? GLOSSA_EXIT_DOC_ERRORS : GLOSSA_EXIT_OK;
+    glossa_cli_redis_close(&q.r);
+    return code;
 }

@@ -56,7 +56,9 @@ static void worker_usage(FILE *out)
             "                         or new\n"
             "  --retry-for SECONDS    keep reconnecting this long after the "
             "connection\n"
-            "                         breaks (default 600; 0: for ever)\n"
+            "                         breaks or the server stops answering "
+            "as Redis\n"
+            "                         does (default 600; 0: for ever)\n"
             "  --pipeline FILE, --plugin NAME|PATH, --threads N, --window N,\n"
             "  --max-doc-bytes SIZE, --max-layer-bytes SIZE, --isolate,\n"
             "  --doc-timeout SECONDS, --log-level L, -q\n"
@@ -228,9 +230,10 @@ static int connect_all(worker_t *w, const worker_args_t *a)
         conns[i]->retry_for = a->retry_for;
     }
     /* The reader stops reconnecting once draining: what it holds is
-     * finished without it. */
+     * finished without it. The lease renews claims until the worker
+     * stops. */
     w->in.give_up = &w->draining;
-    w->lease.give_up = &w->draining;
+    w->lease.give_up = &w->lease_quit;
     for (size_t i = 0; i < 3; i++)
         if (glossa_cli_redis_connect(conns[i]))
             return GLOSSA_EXIT_FAILURE;
@@ -332,7 +335,7 @@ static void worker_free(worker_t *w)
         glossa_cli_worker__results_clear(w);
     free(w->res);
     for (size_t i = 0; i < w->n_held; i++)
-        free(w->held[i]);
+        glossa_cli_worker__held_free(&w->held[i]);
     free(w->held);
 }
 

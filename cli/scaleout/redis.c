@@ -97,7 +97,28 @@ bad:
     return -1;
 }
 
-/* One connection attempt; on failure, *why says why. */
+/* Runs a command of the handshake; on an error reply or none, *why says
+ * why. Returns 0 or -1. */
+static int handshake(redisContext *c, const char *what, char *why, size_t size,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *reply = redisvCommand(c, fmt, ap);
+    va_end(ap);
+    int ok = reply && reply->type != REDIS_REPLY_ERROR;
+    if (!reply)
+        snprintf(why, size, "%s: %s", what, c->errstr);
+    else if (!ok)
+        snprintf(why, size, "%s: %s", what, reply->str);
+    freeReplyObject(reply);
+    return ok ? 0 : -1;
+}
+
+/* One connection attempt; on failure, *why says why. The server must
+ * answer PING with PONG: a port where something else listens answers
+ * garbage (a protocol error) or nothing (the timeout), and is not taken
+ * for a working connection. */
 static redisContext *open_once(glossa_cli_redis_t *r, char *why, size_t size)
 {
     struct timeval tv = {r->timeout_ms / 1000, (r->timeout_ms % 1000) * 1000};
@@ -114,33 +135,31 @@ static redisContext *open_once(glossa_cli_redis_t *r, char *why, size_t size)
         redisFree(c);
         return NULL;
     }
-    redisSetTimeout(c, tv);
+    /* The handshake has the connect timeout: a silent server fails fast. */
+    redisSetTimeout(c, ctv);
     redisEnableKeepAlive(c);
-    redisReply *reply = NULL;
-    if (r->password) {
-        reply = redisCommand(c, "AUTH %s", r->password);
-        if (!reply || reply->type == REDIS_REPLY_ERROR) {
-            snprintf(why, size, "AUTH failed: %s",
-                     reply ? reply->str : c->errstr);
-            goto fail;
-        }
-        freeReplyObject(reply);
+    if ((r->password &&
+         handshake(c, "AUTH failed", why, size, "AUTH %s", r->password)) ||
+        (r->db > 0 &&
+         handshake(c, "SELECT failed", why, size, "SELECT %d", r->db))) {
+        redisFree(c);
+        return NULL;
     }
-    if (r->db > 0) {
-        reply = redisCommand(c, "SELECT %d", r->db);
-        if (!reply || reply->type == REDIS_REPLY_ERROR) {
-            snprintf(why, size, "SELECT %d failed: %s", r->db,
-                     reply ? reply->str : c->errstr);
-            goto fail;
-        }
-        freeReplyObject(reply);
+    redisReply *pong = redisCommand(c, "PING");
+    int is_redis = pong && pong->type == REDIS_REPLY_STATUS &&
+                   strcmp(pong->str, "PONG") == 0;
+    if (!is_redis)
+        snprintf(why, size, "it does not answer as Redis does (PING: %s)",
+                 !pong                             ? c->errstr
+                 : pong->type == REDIS_REPLY_ERROR ? pong->str
+                                                   : "no PONG");
+    freeReplyObject(pong);
+    if (!is_redis) {
+        redisFree(c);
+        return NULL;
     }
+    redisSetTimeout(c, tv);
     return c;
-fail:
-    if (reply)
-        freeReplyObject(reply);
-    redisFree(c);
-    return NULL;
 }
 
 int glossa_cli_redis_connect(glossa_cli_redis_t *r)
@@ -155,6 +174,34 @@ int glossa_cli_redis_connect(glossa_cli_redis_t *r)
     return 0;
 }
 
+static int give_up_now(const glossa_cli_redis_t *r)
+{
+    return r->give_up && atomic_load(r->give_up);
+}
+
+/* Sleeps the backoff (or what is left of retry_for, if less), waking up
+ * every 100 ms to see whether to give up, and doubles the backoff. */
+static void back_off(glossa_cli_redis_t *r)
+{
+    double until = glossa_cli_now_s() + r->backoff_ms / 1000.0;
+    if (r->retry_for > 0 && until > r->failing_since + r->retry_for)
+        until = r->failing_since + r->retry_for + 0.01;
+    double left;
+    while (!give_up_now(r) && (left = until - glossa_cli_now_s()) > 0)
+        sleep_ms(left > 0.1 ? 100 : (int)(left * 1000) + 1);
+    r->backoff_ms =
+        r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
+}
+
+/* Reports a failed attempt: the first three of an outage, then about
+ * every 30 s. */
+static void report_attempt(const glossa_cli_redis_t *r, const char *why)
+{
+    if (r->attempts <= 3 || r->attempts % (30000 / BACKOFF_MAX_MS) == 0)
+        fprintf(stderr, "%s: Redis at %s: %s (attempt %lu, next in %.1f s)\n",
+                r->who, r->display, why, r->attempts, r->backoff_ms / 1000.0);
+}
+
 int glossa_cli_redis_reconnect(glossa_cli_redis_t *r, const char *doing)
 {
     char why[256];
@@ -163,39 +210,48 @@ int glossa_cli_redis_reconnect(glossa_cli_redis_t *r, const char *doing)
     if (r->c)
         redisFree(r->c);
     r->c = NULL;
-    double start = glossa_cli_now_s();
-    int delay = BACKOFF_FIRST_MS;
-    fprintf(stderr,
-            "%s: lost the connection to Redis at %s while %s (%s); "
-            "reconnecting\n",
-            r->who, r->display, doing, why);
-    for (unsigned long attempt = 1;; attempt++) {
-        if (r->give_up && atomic_load(r->give_up))
+    if (r->failing_since == 0) {
+        r->failing_since = glossa_cli_now_s();
+        r->attempts = 0;
+        r->backoff_ms = BACKOFF_FIRST_MS;
+        fprintf(stderr,
+                "%s: lost the connection to Redis at %s while %s (%s); "
+                "reconnecting\n",
+                r->who, r->display, doing, why);
+    } else if (r->attempts > 0) {
+        /* Connected again, but the next command failed too. */
+        report_attempt(r, why);
+    }
+    for (;;) {
+        if (r->attempts > 0)
+            back_off(r);
+        if (give_up_now(r))
             return -1;
-        if (r->retry_for > 0 && glossa_cli_now_s() - start > r->retry_for) {
+        double out_for = glossa_cli_now_s() - r->failing_since;
+        if (r->retry_for > 0 && out_for > r->retry_for) {
             fprintf(stderr,
                     "%s: giving up on Redis at %s after %.0f s (%s; "
                     "--retry-for)\n",
-                    r->who, r->display, glossa_cli_now_s() - start, why);
+                    r->who, r->display, out_for, why);
             return -1;
         }
+        r->attempts++;
         r->c = open_once(r, why, sizeof(why));
-        if (r->c) {
-            r->reconnects++;
-            fprintf(stderr,
-                    "%s: reconnected to Redis at %s after %.1f s (%lu "
-                    "attempts)\n",
-                    r->who, r->display, glossa_cli_now_s() - start, attempt);
+        if (r->c)
             return 0;
-        }
-        /* Report the first failures, then about every 30 s. */
-        if (attempt <= 3 || attempt % (30000 / BACKOFF_MAX_MS) == 0)
-            fprintf(stderr,
-                    "%s: Redis at %s: %s (attempt %lu, next in %.1f s)\n",
-                    r->who, r->display, why, attempt, delay / 1000.0);
-        sleep_ms(delay);
-        delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
+        report_attempt(r, why);
     }
+}
+
+void glossa_cli_redis_ok(glossa_cli_redis_t *r)
+{
+    if (r->failing_since == 0)
+        return;
+    r->reconnects++;
+    fprintf(
+        stderr, "%s: reconnected to Redis at %s after %.1f s (%lu attempts)\n",
+        r->who, r->display, glossa_cli_now_s() - r->failing_since, r->attempts);
+    r->failing_since = 0;
 }
 
 redisReply *glossa_cli_redis_argv(glossa_cli_redis_t *r, const char *doing,
@@ -205,8 +261,10 @@ redisReply *glossa_cli_redis_argv(glossa_cli_redis_t *r, const char *doing,
     for (;;) {
         redisReply *reply =
             r->c ? redisCommandArgv(r->c, argc, argv, lens) : NULL;
-        if (reply)
+        if (reply) {
+            glossa_cli_redis_ok(r);
             return reply;
+        }
         if (glossa_cli_redis_reconnect(r, doing))
             return NULL;
     }
@@ -223,8 +281,10 @@ redisReply *glossa_cli_redis_command(glossa_cli_redis_t *r, const char *doing,
             reply = redisvCommand(r->c, fmt, ap);
             va_end(ap);
         }
-        if (reply)
+        if (reply) {
+            glossa_cli_redis_ok(r);
             return reply;
+        }
         if (glossa_cli_redis_reconnect(r, doing))
             return NULL;
     }
@@ -250,6 +310,20 @@ static void split_id(const char *id, unsigned long long *ms,
     *seq = *end == '-' ? strtoull(end + 1, NULL, 10) : 0;
 }
 
+int glossa_cli_redis_parse_id(const char *id, unsigned long long *ms,
+                              unsigned long long *seq)
+{
+    char *end;
+    if (*id < '0' || *id > '9')
+        return -1;
+    errno = 0;
+    *ms = strtoull(id, &end, 10);
+    if (*end != '-' || end[1] < '0' || end[1] > '9')
+        return -1;
+    *seq = strtoull(end + 1, &end, 10);
+    return *end || errno ? -1 : 0;
+}
+
 int glossa_cli_redis_id_cmp(const char *a, const char *b)
 {
     unsigned long long am, as, bm, bs;
@@ -265,6 +339,13 @@ void glossa_cli_redis_next_id(const char *id, char *out, size_t size)
     unsigned long long ms = 0, seq = 0;
     sscanf(id, "%llu-%llu", &ms, &seq);
     snprintf(out, size, "%llu-%llu", ms, seq + 1);
+}
+
+int glossa_cli_redis_is_entry(const redisReply *e)
+{
+    return e && e->type == REDIS_REPLY_ARRAY && e->elements == 2 &&
+           e->element[0]->type == REDIS_REPLY_STRING &&
+           e->element[1]->type == REDIS_REPLY_ARRAY;
 }
 
 const redisReply *glossa_cli_redis_field(const redisReply *fields,

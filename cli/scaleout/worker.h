@@ -23,7 +23,11 @@
  * `held` lists the entries read and not yet acknowledged, in the order
  * they were read, which is the order the runtime hands their results back
  * in; its first n_written have a result waiting in `results`. Only `held`
- * is shared between threads (under `lock`).
+ * is shared between threads (under `lock`). What is wrong with an entry
+ * (entry.h) rides along in `held` to its result: the runtime annotates
+ * the entry's text, and the sink puts the entry's notes first in the
+ * record's errors (or, for an entry without text, makes them the
+ * record's only errors), so the record says what a JSONL record would.
  *
  * The files of the command:
  *   cmd_worker.c    options, connections, the run and its summary
@@ -41,6 +45,7 @@
 
 #include <glossa/glossa.h>
 
+#include "entry.h"
 #include "redis.h"
 
 /* A batch of results is written when it has this many, or this many
@@ -49,14 +54,16 @@
 #define RESULTS_BATCH_BYTES ((size_t)4 << 20)
 
 typedef struct doc {
-    char *entry; /* stream entry id */
-    char *id;    /* document id, or NULL */
-    char *text;
-    size_t text_len;
-    json_t *meta;
-    char *origin;
+    glossa_cli_entry_t e;
     int suspect; /* delivered before: its last worker stopped on it */
 } doc_t;
+
+/* An entry read and not yet acknowledged. */
+typedef struct held {
+    char *entry;   /* stream entry id */
+    json_t *notes; /* NULL, or the error entries its record starts with */
+    int refused;   /* no text: its record carries its notes only */
+} held_t;
 
 typedef struct result {
     char *entry, *id, *line;
@@ -83,7 +90,7 @@ typedef struct worker {
     /* Shared: entries read and not yet acknowledged. */
     pthread_mutex_t lock;
     pthread_cond_t acked_cond; /* signalled when entries are acknowledged */
-    char **held;
+    held_t *held;
     size_t n_held, cap_held, n_written;
     uint64_t n_handed, n_acked; /* handed to the runtime, acknowledged */
     int after_suspect;          /* reader thread: last handed was a suspect */
@@ -101,6 +108,7 @@ typedef struct worker {
     pthread_cond_t lease_cond;
     int lease_stop;
     int lease_started;
+    atomic_int lease_quit; /* the lease connection stops reconnecting */
 } worker_t;
 
 /* ---- worker_read.c (the reader thread) ---- */
@@ -114,6 +122,8 @@ int glossa_cli_worker__next_record(void *ud, glossa_record_t *rec);
 int glossa_cli_worker__create_group(glossa_cli_redis_t *r, const worker_t *w);
 /* Frees what d holds and zeroes it. */
 void glossa_cli_worker__doc_free(doc_t *d);
+/* Frees what h holds. */
+void glossa_cli_worker__held_free(held_t *h);
 
 /* ---- worker_write.c (the thread running glossa_run()) ---- */
 

@@ -13,7 +13,7 @@ static void renew(worker_t *w)
     const char **argv = n ? malloc((n + 6) * sizeof(char *)) : NULL;
     char **copies = n ? calloc(n, sizeof(char *)) : NULL;
     for (size_t i = 0; argv && copies && i < n; i++)
-        copies[i] = strdup(w->held[i]);
+        copies[i] = strdup(w->held[i].entry);
     pthread_mutex_unlock(&w->lock);
     if (argv && copies) {
         argv[0] = "XCLAIM";
@@ -71,6 +71,7 @@ void glossa_cli_worker__lease_stop(worker_t *w)
 {
     if (!w->lease_started)
         return;
+    atomic_store(&w->lease_quit, 1);
     pthread_mutex_lock(&w->lease_lock);
     w->lease_stop = 1;
     pthread_cond_signal(&w->lease_cond);

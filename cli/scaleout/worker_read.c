@@ -10,32 +10,38 @@
 
 void glossa_cli_worker__doc_free(doc_t *d)
 {
-    free(d->entry);
-    free(d->id);
-    free(d->text);
-    free(d->origin);
-    json_decref(d->meta);
-    memset(d, 0, sizeof(*d));
+    glossa_cli_entry_free(&d->e);
+    d->suspect = 0;
 }
 
-static int held_push(worker_t *w, const char *entry)
+void glossa_cli_worker__held_free(held_t *h)
 {
-    char *copy = strdup(entry);
-    if (!copy)
+    free(h->entry);
+    json_decref(h->notes);
+}
+
+static int held_push(worker_t *w, const glossa_cli_entry_t *e)
+{
+    held_t h = {strdup(e->entry),
+                json_array_size(e->notes) ? json_incref(e->notes) : NULL,
+                e->refused};
+    if (!h.entry) {
+        glossa_cli_worker__held_free(&h);
         return -1;
+    }
     pthread_mutex_lock(&w->lock);
     if (w->n_held == w->cap_held) {
         size_t cap = w->cap_held ? w->cap_held * 2 : 64;
-        char **grown = realloc(w->held, cap * sizeof(char *));
+        held_t *grown = realloc(w->held, cap * sizeof(held_t));
         if (!grown) {
             pthread_mutex_unlock(&w->lock);
-            free(copy);
+            glossa_cli_worker__held_free(&h);
             return -1;
         }
         w->held = grown;
         w->cap_held = cap;
     }
-    w->held[w->n_held++] = copy;
+    w->held[w->n_held++] = h;
     pthread_mutex_unlock(&w->lock);
     return 0;
 }
@@ -45,64 +51,22 @@ static int held_contains(worker_t *w, const char *entry)
     int found = 0;
     pthread_mutex_lock(&w->lock);
     for (size_t i = 0; i < w->n_held && !found; i++)
-        found = strcmp(w->held[i], entry) == 0;
+        found = strcmp(w->held[i].entry, entry) == 0;
     pthread_mutex_unlock(&w->lock);
     return found;
 }
 
 /* ---- Entries from the stream -------------------------------------------- */
 
-static char *reply_strdup(const redisReply *r)
-{
-    if (!r || r->type != REDIS_REPLY_STRING)
-        return NULL;
-    char *s = malloc(r->len + 1);
-    if (s) {
-        memcpy(s, r->str, r->len);
-        s[r->len] = '\0';
-    }
-    return s;
-}
-
-/* Turns a stream entry [id, [field, value, ...]] into a doc. */
+/* Turns a stream entry [id, [field, value, ...]] into a doc, saying what
+ * is wrong with it in its notes (entry.h). Returns 0, or -1 when out of
+ * memory. */
 static int parse_entry(worker_t *w, const redisReply *e, doc_t *d)
 {
-    memset(d, 0, sizeof(*d));
-    const redisReply *fields = e->element[1];
-    const redisReply *id = glossa_cli_redis_field(fields, "id");
-    const redisReply *text = glossa_cli_redis_field(fields, "text");
-    const redisReply *meta = glossa_cli_redis_field(fields, "meta");
-    const redisReply *origin = glossa_cli_redis_field(fields, "origin");
-    d->entry = reply_strdup(e->element[0]);
-    d->id = reply_strdup(id);
-    if (origin && origin->type == REDIS_REPLY_STRING)
-        d->origin = reply_strdup(origin);
-    else if (asprintf(&d->origin, "redis %s %s", w->stream,
-                      e->element[0]->str) < 0)
-        d->origin = NULL;
-    if (text && text->type == REDIS_REPLY_STRING) {
-        d->text = malloc(text->len + 1);
-        if (d->text) {
-            memcpy(d->text, text->str, text->len);
-            d->text[text->len] = '\0';
-        }
-        d->text_len = text->len;
-    } else {
-        d->text = strdup("");
-    }
-    if (meta && meta->type == REDIS_REPLY_STRING) {
-        d->meta = json_loadb(meta->str, meta->len, 0, NULL);
-        if (!json_is_object(d->meta)) {
-            fprintf(stderr,
-                    "glossa worker: entry %s: \"meta\" is not a JSON "
-                    "object; ignored\n",
-                    d->entry ? d->entry : "?");
-            json_decref(d->meta);
-            d->meta = NULL;
-        }
-    }
-    if (!d->entry || !d->text || !d->origin || (id && !d->id)) {
-        glossa_cli_worker__doc_free(d);
+    d->suspect = 0;
+    if (glossa_cli_entry_read(&d->e, w->stream, e)) {
+        fprintf(stderr, "glossa worker: out of memory reading entry %s\n",
+                e->element[0]->str);
         return -1;
     }
     return 0;
@@ -121,7 +85,7 @@ static int docs_add(worker_t *w, const redisReply *e)
     doc_t *d = &w->docs[w->n_docs];
     if (parse_entry(w, e, d))
         return -1;
-    if (held_push(w, d->entry)) {
+    if (held_push(w, &d->e)) {
         glossa_cli_worker__doc_free(d);
         return -1;
     }
@@ -165,6 +129,28 @@ static int handle_error_reply(worker_t *w, const redisReply *reply,
     return -1;
 }
 
+/* The record of an entry that killed every worker that took it: no
+ * annotations, its notes and an EDELIVERY error. NULL when out of
+ * memory. */
+static char *poisoned_record(const doc_t *d, const char *message)
+{
+    json_t *errors = json_copy(d->e.notes);
+    json_t *meta = d->e.meta ? json_incref(d->e.meta) : json_object();
+    json_t *rec = json_pack("{s:s,s:o,s:{},s:{},s:o,s:{s:s,s:{}}}", "id",
+                            glossa_cli_entry_record_id(&d->e), "meta", meta,
+                            "annotations", "document", "errors",
+                            errors ? errors : json_array(), "provenance",
+                            "input", "", "layers");
+    json_t *e = json_pack("{s:n,s:s,s:s}", "plugin", "code", "EDELIVERY",
+                          "message", message);
+    char *line = NULL;
+    if (rec && e && json_array_append(json_object_get(rec, "errors"), e) == 0)
+        line = json_dumps(rec, GLOSSA_CLI_RECORD_JSON_FLAGS);
+    json_decref(e);
+    json_decref(rec);
+    return line;
+}
+
 /* A result for an entry that killed every worker that took it. Written
  * and acknowledged from the reader thread, on its own connection. */
 static int write_poisoned(worker_t *w, const doc_t *d, long long deliveries)
@@ -173,27 +159,23 @@ static int write_poisoned(worker_t *w, const doc_t *d, long long deliveries)
     snprintf(message, sizeof(message),
              "%s: delivered %lld times; every worker that took it stopped "
              "before finishing it (--max-deliveries %d)",
-             d->origin, deliveries, w->max_deliveries);
-    json_t *meta = d->meta ? json_incref(d->meta) : json_object();
-    json_t *rec = json_pack("{s:s,s:o,s:{},s:{},s:[{s:n,s:s,s:s}]}", "id",
-                            d->id ? d->id : d->origin, "meta", meta,
-                            "annotations", "document", "errors", "plugin",
-                            "code", "EDELIVERY", "message", message);
-    char *line = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
-    json_decref(rec);
+             d->e.origin, deliveries, w->max_deliveries);
+    char *line = poisoned_record(d, message);
     if (!line)
         return -1;
-    redisReply *reply = glossa_cli_redis_command(
-        &w->in, "writing a result",
-        "XADD %s * id %s entry %s worker %s record %s", w->results,
-        d->id ? d->id : d->origin, d->entry, w->consumer, line);
+    const char *id = glossa_cli_entry_record_id(&d->e);
+    const char *argv[] = {"XADD",      w->results, "*",        "id",
+                          id,          "entry",    d->e.entry, "worker",
+                          w->consumer, "record",   line};
+    redisReply *reply =
+        glossa_cli_redis_argv(&w->in, "writing a result", 11, argv, NULL);
     free(line);
     int ok = reply && reply->type == REDIS_REPLY_STRING;
     freeReplyObject(reply);
     if (!ok)
         return -1;
     reply = glossa_cli_redis_command(&w->in, "acknowledging", "XACK %s %s %s",
-                                     w->stream, w->group, d->entry);
+                                     w->stream, w->group, d->e.entry);
     freeReplyObject(reply);
     fprintf(stderr, "glossa worker: %s\n", message);
     w->poisoned++;
@@ -209,10 +191,31 @@ static long long deliveries(worker_t *w, const char *entry)
     long long n = -1;
     if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
         reply->element[0]->type == REDIS_REPLY_ARRAY &&
-        reply->element[0]->elements >= 4)
+        reply->element[0]->elements >= 4 &&
+        reply->element[0]->element[3]->type == REDIS_REPLY_INTEGER)
         n = reply->element[0]->element[3]->integer;
     freeReplyObject(reply);
     return n;
+}
+
+/* Entries held by a stopped worker and deleted from the stream since
+ * (XDEL, XTRIM) were never annotated: Redis 7 lists them in XAUTOCLAIM's
+ * third element and drops them from the group. They have no result, so
+ * this is the only place to say so. */
+static void report_deleted(const worker_t *w, const redisReply *reply)
+{
+    const redisReply *ids = reply->elements >= 3 ? reply->element[2] : NULL;
+    if (!ids || ids->type != REDIS_REPLY_ARRAY || ids->elements == 0)
+        return;
+    fprintf(stderr,
+            "glossa worker: %zu entries of stream %s were deleted (XDEL or "
+            "XTRIM) before they were annotated, while a stopped worker held "
+            "them; they have no result:",
+            ids->elements, w->stream);
+    for (size_t i = 0; i < ids->elements && i < 10; i++)
+        if (ids->element[i]->type == REDIS_REPLY_STRING)
+            fprintf(stderr, " %s", ids->element[i]->str);
+    fprintf(stderr, "%s\n", ids->elements > 10 ? " ..." : "");
 }
 
 /* Takes over entries idle for longer than claim_idle: their worker died
@@ -236,8 +239,7 @@ static int claim(worker_t *w)
         freeReplyObject(reply);
         return rc;
     }
-    /* Redis 7 adds a third element (deleted ids); 6.2 has two. Read only
-     * the first two. */
+    /* Redis 7 adds a third element (deleted ids); 6.2 has two. */
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
         reply->element[0]->type != REDIS_REPLY_STRING ||
         reply->element[1]->type != REDIS_REPLY_ARRAY) {
@@ -247,6 +249,7 @@ static int claim(worker_t *w)
     }
     snprintf(w->claim_cursor, sizeof(w->claim_cursor), "%s",
              reply->element[0]->str);
+    report_deleted(w, reply);
     const redisReply *entries = reply->element[1];
     int rc = 0;
     size_t taken = 0;
@@ -254,15 +257,14 @@ static int claim(worker_t *w)
     for (size_t i = 0; i < entries->elements && rc == 0; i++) {
         const redisReply *e = entries->element[i];
         /* Redis 6.2 returns deleted entries as nil. */
-        if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 ||
-            e->element[1]->type != REDIS_REPLY_ARRAY)
+        if (!glossa_cli_redis_is_entry(e))
             continue;
         if (held_contains(w, e->element[0]->str))
             continue;
         long long n =
             w->max_deliveries > 0 ? deliveries(w, e->element[0]->str) : 0;
         if (w->max_deliveries > 0 && n > w->max_deliveries) {
-            doc_t d;
+            doc_t d = {0};
             if (parse_entry(w, e, &d) == 0) {
                 rc = write_poisoned(w, &d, n);
                 glossa_cli_worker__doc_free(&d);
@@ -306,15 +308,29 @@ static int read_new(worker_t *w)
         freeReplyObject(reply);
         return rc;
     }
+    /* Nil when BLOCK ran out; else [[stream, [entry, ...]]]. */
+    const redisReply *entries = NULL;
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1 &&
+        reply->element[0]->type == REDIS_REPLY_ARRAY &&
+        reply->element[0]->elements == 2 &&
+        reply->element[0]->element[1]->type == REDIS_REPLY_ARRAY)
+        entries = reply->element[0]->element[1];
     int n = 0;
-    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1) {
-        const redisReply *entries = reply->element[0]->element[1];
-        for (size_t i = 0; i < entries->elements; i++) {
-            if (docs_add(w, entries->element[i])) {
-                freeReplyObject(reply);
-                return -1;
-            }
-            n++;
+    if (!entries && reply->type != REDIS_REPLY_NIL) {
+        fprintf(stderr, "glossa worker: XREADGROUP %s: unexpected reply\n",
+                w->stream);
+        n = -1;
+    }
+    for (size_t i = 0; entries && i < entries->elements && n >= 0; i++) {
+        const redisReply *e = entries->element[i];
+        if (!glossa_cli_redis_is_entry(e)) {
+            fprintf(stderr,
+                    "glossa worker: XREADGROUP %s: unexpected reply (an "
+                    "entry is not [id, fields])\n",
+                    w->stream);
+            n = -1;
+        } else {
+            n = docs_add(w, e) ? -1 : n + 1;
         }
     }
     freeReplyObject(reply);
@@ -367,11 +383,11 @@ int glossa_cli_worker__next_record(void *ud, glossa_record_t *rec)
             pthread_mutex_unlock(&w->lock);
             w->after_suspect = w->docs[w->doc_i].suspect;
             w->current = w->docs[w->doc_i++];
-            rec->id = w->current.id;
-            rec->text = w->current.text;
-            rec->text_len = w->current.text_len;
-            rec->meta = w->current.meta;
-            rec->origin = w->current.origin;
+            rec->id = w->current.e.id;
+            rec->text = w->current.e.text;
+            rec->text_len = w->current.e.text_len;
+            rec->meta = w->current.e.meta;
+            rec->origin = w->current.e.origin;
             return 1;
         }
         w->n_docs = w->doc_i = 0;

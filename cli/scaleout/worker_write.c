@@ -42,6 +42,7 @@ int glossa_cli_worker__flush_results(worker_t *w)
             if (redisGetReply(w->out.c, &v) != REDIS_OK || !v)
                 break;
             redisReply *reply = v;
+            glossa_cli_redis_ok(&w->out);
             if (reply->type == REDIS_REPLY_ERROR) {
                 fprintf(stderr, "glossa worker: XADD %s: %s\n", w->results,
                         reply->str);
@@ -76,9 +77,9 @@ int glossa_cli_worker__flush_results(worker_t *w)
     /* The acknowledged entries leave `held` (they are its first n_res). */
     pthread_mutex_lock(&w->lock);
     for (size_t i = 0; i < w->n_res; i++)
-        free(w->held[i]);
+        glossa_cli_worker__held_free(&w->held[i]);
     memmove(w->held, w->held + w->n_res,
-            (w->n_held - w->n_res) * sizeof(char *));
+            (w->n_held - w->n_res) * sizeof(held_t));
     w->n_held -= w->n_res;
     w->n_written -= w->n_res;
     w->n_acked += w->n_res;
@@ -89,30 +90,65 @@ int glossa_cli_worker__flush_results(worker_t *w)
     return 0;
 }
 
+/* The runtime's record `line` with the entry's notes first in its
+ * errors; for a refused entry (no text: the runtime saw an empty
+ * document) the notes are its only errors, and it has no text, as the
+ * record of a JSONL line without text. Returns a new string (free()), or
+ * NULL when out of memory. */
+static char *with_notes(const char *line, size_t len, const held_t *h)
+{
+    json_t *rec = json_loadb(line, len, 0, NULL);
+    json_t *errors = json_copy(h->notes);
+    char *out = NULL;
+    if (rec && errors &&
+        (h->refused ||
+         json_array_extend(errors, json_object_get(rec, "errors")) == 0)) {
+        if (h->refused)
+            json_object_del(rec, "text");
+        /* A key set again keeps its place in the object. */
+        if (json_object_set(rec, "errors", errors) == 0)
+            out = json_dumps(rec, GLOSSA_CLI_RECORD_JSON_FLAGS);
+    }
+    json_decref(errors);
+    json_decref(rec);
+    return out;
+}
+
+static char *copy_line(const char *line, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, line, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
 static int sink_write(void *ud, const char *line, size_t len,
                       const glossa_record_info_t *info)
 {
     worker_t *w = ud;
     result_t *r = &w->res[w->n_res];
+    held_t h = {NULL, NULL, 0};
     pthread_mutex_lock(&w->lock);
-    r->entry = w->n_written < w->n_held ? w->held[w->n_written++] : NULL;
+    if (w->n_written < w->n_held)
+        h = w->held[w->n_written++];
     pthread_mutex_unlock(&w->lock);
-    if (!r->entry) {
+    if (!h.entry) {
         fprintf(stderr, "glossa worker: a result for an entry never read\n");
         return GLOSSA_EINVAL;
     }
+    r->entry = h.entry;
     r->id = strdup(info->id ? info->id : "");
-    r->line = malloc(len + 1);
+    r->line = h.notes ? with_notes(line, len, &h) : copy_line(line, len);
     if (!r->id || !r->line) {
         free(r->id);
         free(r->line);
         return GLOSSA_ENOMEM;
     }
-    memcpy(r->line, line, len);
-    r->line[len] = '\0';
-    r->len = len;
+    r->len = strlen(r->line);
     w->n_res++;
-    w->res_bytes += len;
+    w->res_bytes += r->len;
     if (w->n_res == RESULTS_BATCH || w->res_bytes >= RESULTS_BATCH_BYTES)
         return glossa_cli_worker__flush_results(w);
     return 0;
