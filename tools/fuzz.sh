@@ -1,6 +1,8 @@
 #!/bin/bash
-# Runs every libFuzzer target for SECONDS (default 20) on a scratch copy of
-# its seed corpus (tests/fuzz/<target>/), so the repository is untouched.
+# Runs every libFuzzer target for SECONDS (default 20) on a copy of its
+# seed corpus (tests/fuzz/<target>/), so the repository is untouched; the
+# corpus each run grows is kept in BUILD_DIR/fuzz-corpus/<target>/ for
+# tools/fuzz-coverage.sh.
 # Needs a build made with: CC=clang cmake -S . -B build-fuzz -DGLOSSA_FUZZ=ON
 #   tools/fuzz.sh [SECONDS] [BUILD_DIR]
 set -euo pipefail
@@ -13,7 +15,9 @@ status=0
 for target in text jsonl source pipeline plugins; do
     bin="$build/fuzz_$target"
     [ -x "$bin" ] || { echo "missing $bin (configure with -DGLOSSA_FUZZ=ON)" >&2; exit 2; }
-    work=$(mktemp -d)
+    work="$build/fuzz-corpus/$target"
+    rm -rf "$work"
+    mkdir -p "$work"
     cp tests/fuzz/$target/* "$work/" 2>/dev/null || true
     [ $target = text ] || [ $target = plugins ] && cp corpus/*.txt "$work/"
     echo "=== fuzz_$target for ${seconds}s"
@@ -28,6 +32,6 @@ for target in text jsonl source pipeline plugins; do
         grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work.log" | tr '\n' ' '
         echo
     fi
-    rm -rf "$work" "$work.log"
+    rm -f "$work.log"
 done
 exit $status

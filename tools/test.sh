@@ -54,6 +54,9 @@ if [ $fast = 0 ]; then
     cmake --build build-fuzz --parallel "$jobs" >/dev/null
     tools/fuzz.sh "${GLOSSA_FUZZ_SECONDS:-15}" build-fuzz
 
+    step "what the fuzz targets reach (source-based coverage)"
+    tools/fuzz-coverage.sh build-fuzz build-cov
+
     step "the quick start on a brand-new Debian 12 (fresh-machine.sh)"
     tools/fresh-machine-check.sh
 fi

@@ -185,8 +185,10 @@ static void test_create_errors(void **state)
                         "holds \"CITY\", not one of \"PERSON\"");
     expect_create_error("{\"extra_gazetteers\": [\"/nonexistent.tsv\"]}",
                         "cannot open gazetteer /nonexistent.tsv");
+    /* A file that is not a list: its line, never its text. */
     expect_create_error("{\"gazetteers\": \"countries.tsv\"}",
-                        "cannot open gazetteer");
+                        "countries.tsv:4: the gazetteer named on this line "
+                        "cannot be read");
 }
 
 int main(void)
