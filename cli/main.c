@@ -16,6 +16,8 @@ static void usage(FILE *out)
             "  plugins   list the plugins glossa can find, or describe one\n"
             "  eval      score annotations against gold files\n"
             "  schema    the JSON Schema of a pipeline's output\n"
+            "  report    one HTML page to look at a run's documents and "
+            "corpus\n"
             "  merge     join shard outputs (or Redis worker results) into "
             "one output\n"
             "  enqueue   push documents into a Redis stream\n"
@@ -46,7 +48,7 @@ static const struct command {
     {"run", glossa_cli_run},         {"plugins", glossa_cli_plugins},
     {"eval", glossa_cli_eval},       {"merge", glossa_cli_merge},
     {"enqueue", glossa_cli_enqueue}, {"worker", glossa_cli_worker},
-    {"schema", glossa_cli_schema},
+    {"schema", glossa_cli_schema},   {"report", glossa_cli_report},
 };
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 
