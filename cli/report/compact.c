@@ -23,6 +23,8 @@ enum kind { K_PENDING, K_ENTITY, K_DATE, K_QUOTE, K_MEDIATION, K_OTHER };
  * is "other". */
 static const char *const KIND_NAMES[] = {"other", "entity",    "date",
                                          "quote", "mediation", "other"};
+/* Values per span in a layer's flat array, by kind (encode_span()). */
+static const int STRIDES[] = {3, 5, 4, 6, 5, 3};
 
 typedef struct doc_ctx {
     glossa_report_corpus_t *c;
@@ -199,53 +201,58 @@ static int offsets_of(const json_t *span, json_int_t *s, json_int_t *e)
 
 #define FIELD(span, name) json_object_get(span, name)
 
-/* One span as the page reads it (report.md, "The data"). */
-static json_t *encode_span(doc_ctx_t *d, enum kind kind, const json_t *span,
-                           json_int_t s, json_int_t e)
+/* Appends one span to its layer's flat array, as the page reads it
+ * (report.md, "The data"): the distance from the previous span's start,
+ * the length, then the kind's fields (string indices, -1 for none; the
+ * mediation score as a number). One flat array per layer instead of an
+ * array per span: the page parses a tenth of the values. */
+static void encode_span(doc_ctx_t *d, json_t *out, enum kind kind,
+                        const json_t *span, json_int_t delta, json_int_t len)
 {
-    json_t *a = json_pack("[I,I]", s, e);
-    json_int_t more[4] = {-1, -1, -1, -1};
-    size_t n_more = 1;
+    json_int_t v[6] = {delta, len, -1, -1, -1, -1};
+    size_t n = 3;
     switch (kind) {
     case K_ENTITY:
-        more[0] = intern(d, FIELD(span, "label"));
-        more[1] = intern(d, FIELD(span, "canonical"));
-        more[2] = intern(d, FIELD(span, "refers_to"));
-        n_more = 3;
+        v[2] = intern(d, FIELD(span, "label"));
+        /* The name it is counted under: its canonical name, else its
+         * text. */
+        v[3] = intern(d, json_is_string(FIELD(span, "canonical"))
+                             ? FIELD(span, "canonical")
+                             : FIELD(span, "text"));
+        v[4] = intern(d, FIELD(span, "refers_to"));
+        n = 5;
         break;
     case K_DATE:
-        more[0] = intern(d, FIELD(span, "label"));
-        more[1] = intern(d, FIELD(span, "value"));
-        n_more = 2;
+        v[2] = intern(d, FIELD(span, "label"));
+        v[3] = intern(d, FIELD(span, "value"));
+        n = 4;
         break;
     case K_QUOTE:
-        more[0] = intern(d, FIELD(span, "kind"));
-        more[1] = intern(d, FIELD(span, "speaker"));
-        more[2] = intern(d, FIELD(span, "speaker_text"));
-        more[3] = intern(d, FIELD(span, "cue"));
-        n_more = 4;
+        v[2] = intern(d, FIELD(span, "kind"));
+        v[3] = intern(d, FIELD(span, "speaker"));
+        v[4] = intern(d, FIELD(span, "speaker_text"));
+        v[5] = intern(d, FIELD(span, "cue"));
+        n = 6;
         break;
     case K_MEDIATION:
-        more[0] = intern(d, FIELD(span, "polarity"));
-        more[1] = intern(d, FIELD(span, "holder"));
-        n_more = 2;
+        v[2] = intern(d, FIELD(span, "polarity"));
+        v[3] = intern(d, FIELD(span, "holder"));
+        n = 4;
         break;
     default:
-        more[0] = intern(d, FIELD(span, "label"));
+        v[2] = intern(d, FIELD(span, "label"));
         break;
     }
-    for (size_t i = 0; a && i < n_more; i++)
-        if (json_array_append_new(a, json_integer(more[i])))
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(out, json_integer(v[i])))
             d->oom = 1;
-    if (a && kind == K_MEDIATION) {
+    if (kind == K_MEDIATION) {
         const json_t *score = FIELD(span, "score");
-        json_array_append_new(a, json_is_number(score)
-                                     ? json_real(json_number_value(score))
-                                     : json_null());
+        if (json_array_append_new(out, json_is_number(score)
+                                           ? json_real(json_number_value(score))
+                                           : json_null()))
+            d->oom = 1;
     }
-    if (!a)
-        d->oom = 1;
-    return a;
 }
 
 /* The spans of one layer, checked; with `texts`, each span's text is
@@ -254,6 +261,7 @@ static json_t *encode_layer(doc_ctx_t *d, const char *name, const json_t *spans,
                             enum kind kind, json_t *texts)
 {
     json_t *out = json_array();
+    json_int_t prev = 0;
     size_t i;
     const json_t *span;
     json_array_foreach(spans, i, span)
@@ -267,14 +275,16 @@ static json_t *encode_layer(doc_ctx_t *d, const char *name, const json_t *spans,
                                d->where, d->id, name, i);
             continue;
         }
-        if (json_array_append_new(out, encode_span(d, kind, span, s, e)))
-            d->oom = 1;
+        encode_span(d, out, kind, span, s - prev, e - s);
+        prev = s;
         const json_t *t = FIELD(span, "text");
         if (texts && json_array_append_new(texts, json_is_string(t)
                                                       ? json_copy((json_t *)t)
                                                       : json_string("")))
             d->oom = 1;
     }
+    if (!out)
+        d->oom = 1;
     return out;
 }
 
@@ -506,9 +516,10 @@ json_t *glossa_report_layers(const glossa_report_corpus_t *c)
     json_array_foreach(layers, i, layer)
     {
         json_int_t k = json_integer_value(json_object_get(layer, "kind"));
-        json_object_set_new(
-            layer, "kind",
-            json_string(KIND_NAMES[k >= 0 && k <= K_OTHER ? k : K_OTHER]));
+        if (k < 0 || k > K_OTHER)
+            k = K_OTHER;
+        json_object_set_new(layer, "kind", json_string(KIND_NAMES[k]));
+        json_object_set_new(layer, "stride", json_integer(STRIDES[k]));
     }
     return layers;
 }

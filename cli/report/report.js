@@ -17,7 +17,9 @@
  * counts (data-v), and on <html> data-ready and data-first-render-ms. */
 'use strict';
 (function () {
+  const T_START = performance.now();
   const D = JSON.parse(document.getElementById('report-data').textContent);
+  const T_PARSED = performance.now();
   const STR = D.strings;
   const LAYERS = D.layers;
   const DOCS = D.docs;
@@ -76,6 +78,7 @@
   /* ---- Documents: one pass ---------------------------------------------- */
 
   const layerKind = LAYERS.map((l) => l.kind);
+  const STRIDE = LAYERS.map((l) => l.stride);
   const medLayer = layerKind.indexOf('mediation');
   const entityLayers = [];
   layerKind.forEach((k, i) => { if (k === 'entity') entityLayers.push(i); });
@@ -171,32 +174,39 @@
       }
       const layers = d.a || [];
       for (let l = 0; l < nL; l++) {
-        const spans = layers[l];
-        if (!spans) continue;
-        a.layerDocs[l]++; a.layerSpans[l] += spans.length; a.spans += spans.length;
+        const flat = layers[l];
+        if (!flat) continue;
+        const n = flat.length / STRIDE[l];
+        a.layerDocs[l]++; a.layerSpans[l] += n; a.spans += n;
       }
+      /* Entities by interned label and name: integer keys. */
       for (const l of entityLayers) {
-        const spans = layers[l];
-        if (!spans) continue;
-        const x = d.x && d.x[l];
-        for (let k = 0; k < spans.length; k++) {
-          const s = spans[k];
-          const label = s[2] >= 0 ? STR[s[2]] : '(no label)';
-          const name = s[3] >= 0 ? STR[s[3]] : (d.t !== undefined ? spanText(d, s) : (x ? x[k] : '?'));
-          let m = a.entities.get(label);
-          if (!m) a.entities.set(label, m = new Map());
-          m.set(name, (m.get(name) || 0) + 1);
+        const flat = layers[l];
+        if (!flat) continue;
+        for (let k = 0; k < flat.length; k += STRIDE[l]) {
+          let m = a.entities.get(flat[k + 2]);
+          if (!m) a.entities.set(flat[k + 2], m = new Map());
+          m.set(flat[k + 3], (m.get(flat[k + 3]) || 0) + 1);
         }
       }
     }
     return a;
   }
 
-  /* The text of a span, from its code point offsets. */
-  function spanText(d, s) {
-    const t = d.t;
-    const m = codeUnits(d);
-    return m ? t.slice(m[s[0]], m[s[1]]) : t.slice(s[0], s[1]);
+  /* A layer's spans as [start, end, fields...] in code points (the data
+   * has them flat: distance from the previous start, length, fields). */
+  function spansOf(d, l) {
+    const flat = d.a && d.a[l];
+    if (!flat) return null;
+    const out = [], w = STRIDE[l];
+    let start = 0;
+    for (let k = 0; k < flat.length; k += w) {
+      start += flat[k];
+      const s = [start, start + flat[k + 1]];
+      for (let f = 2; f < w; f++) s.push(flat[k + f]);
+      out.push(s);
+    }
+    return out;
   }
 
   /* UTF-16 position of each code point of d.t (and one past the end), or
@@ -313,10 +323,10 @@
     for (const id of Object.keys(charts)) {
       if (id.startsWith('chart-ent-')) { charts[id].destroy(); delete charts[id]; }
     }
-    const labels = [...a.entities.entries()].map(([label, m]) => {
+    const labels = [...a.entities.entries()].map(([li, m]) => {
       let total = 0;
       for (const n of m.values()) total += n;
-      return { label, m, total };
+      return { label: li >= 0 ? STR[li] : '(no label)', m, total };
     }).sort((x, y) => y.total - x.total || compare(x.label, y.label)).slice(0, MAX_ENTITY_LABELS);
     box.innerHTML = labels.length ? labels.map((l, i) =>
       '<figure class="small"><figcaption>' + esc(l.label) + ' <span class="muted">' + l.total +
@@ -324,7 +334,8 @@
       '<canvas id="chart-ent-' + i + '" data-label="' + esc(l.label) + '"></canvas></div></figure>').join('')
       : '<p class="note">No entities in the documents shown.</p>';
     labels.forEach((l, i) => {
-      const top = [...l.m.entries()].sort((x, y) => y[1] - x[1] || compare(x[0], y[0])).slice(0, TOP_ENTITIES);
+      const top = [...l.m.entries()].map(([ni, n]) => [ni >= 0 ? STR[ni] : '?', n])
+        .sort((x, y) => y[1] - x[1] || compare(x[0], y[0])).slice(0, TOP_ENTITIES);
       drawChart('chart-ent-' + i, top.map((e) => e[0]),
         [{ label: l.label, data: top.map((e) => e[1]), backgroundColor: entityColor(l.label) }],
         { animation: false, responsive: true, maintainAspectRatio: false, indexAxis: 'y',
@@ -447,7 +458,8 @@
     const len = d.t !== undefined ? d.t.length : 0;
     const u = (cp) => (map ? map[Math.min(cp, map.length - 1)] : Math.min(cp, len));
     const marks = [];
-    (d.a || []).forEach((spans, l) => {
+    LAYERS.forEach((layer, l) => {
+      const spans = spansOf(d, l);
       if (!spans) return;
       spans.forEach((s, k) => {
         const m = describe(l, s);
@@ -578,7 +590,7 @@
 
   function docHeader(d) {
     const counts = { positive: 0, negative: 0, neutral: 0 };
-    const med = medLayer >= 0 && d.a ? d.a[medLayer] : null;
+    const med = medLayer >= 0 ? spansOf(d, medLayer) : null;
     if (med) for (const s of med) { const p = str(s[2]); if (p in counts) counts[p]++; }
     let h = '<header class="doc-head"><h2>' + esc(d.id) + '</h2><p>' +
       '<span class="pill lab-' + d.lab + '">' + LABEL_NAMES[d.lab] + '</span> ' +
@@ -595,7 +607,7 @@
         esc(code) + '</b> ' + (p ? '<i>' + esc(p) + '</i> ' : '') + esc(msg) + '</li>').join('') + '</ul>';
     }
     h += '<div class="legend">' + LAYERS.map((l, i) => {
-      const spans = d.a && d.a[i];
+      const spans = d.a && d.a[i] ? { length: d.a[i].length / STRIDE[i] } : null;
       return '<label class="lg lg-' + l.kind + '" data-layer="' + esc(l.name) + '" data-n="' + (spans ? spans.length : '') +
         '"><input type="checkbox" data-l="' + i + '"' + (hidden.has(i) ? '' : ' checked') + '> ' + esc(l.name) +
         ' <span class="muted">' + (spans ? spans.length : 'absent') + '</span></label>';
@@ -608,7 +620,8 @@
   function spanLists(d) {
     let h = '<p class="note">The text of this document is not in the report: run <code>glossa run --with-text</code>, ' +
       'or give <code>glossa report --inputs</code> the run’s inputs. Its spans:</p>';
-    (d.a || []).forEach((spans, l) => {
+    LAYERS.forEach((layer, l) => {
+      const spans = spansOf(d, l);
       if (!spans || !spans.length) return;
       const x = (d.x && d.x[l]) || [];
       h += '<h3>' + esc(LAYERS[l].name) + '</h3><ol class="spans">' + spans.slice(0, MAX_SPAN_LIST).map((s, k) => {
@@ -719,6 +732,12 @@
   applyFilters();
   render();
   writeHash();
-  document.documentElement.dataset.firstRenderMs = performance.now().toFixed(1);
+  const T_END = performance.now();
+  /* Milliseconds since the navigation began: when this script started
+   * (the page and Chart.js were read by then), when the data was parsed,
+   * when the first view was drawn. */
+  document.documentElement.dataset.scriptStartMs = T_START.toFixed(1);
+  document.documentElement.dataset.dataParsedMs = T_PARSED.toFixed(1);
+  document.documentElement.dataset.firstRenderMs = T_END.toFixed(1);
   document.documentElement.dataset.ready = '1';
 })();
