@@ -239,7 +239,9 @@
     });
     let drawn = 0;
     chart.data.datasets.forEach((ds, i) => {
-      for (const el of chart.getDatasetMeta(i).data) if (Number.isFinite(el.x) && Number.isFinite(el.y)) drawn++;
+      for (const el of chart.getDatasetMeta(i).data) {
+        if (!el.skip && Number.isFinite(el.x) && Number.isFinite(el.y)) drawn++;
+      }
     });
     canvas.dataset.drawn = drawn;
   }
@@ -538,15 +540,17 @@
     return html;
   }
 
-  /* Where the text is cut into chunks: about CHUNK units, at a line end
-   * or a space when there is one nearby, never inside a surrogate pair. */
+  /* Where the text is cut into chunks: about CHUNK units, after a line
+   * end or a space when there is one nearby, never inside a surrogate
+   * pair. Each chunk is a block of its own, so that adding one does not
+   * lay out the ones before it again. */
   function chunksOf(text) {
     const cuts = [0];
     let at = 0;
     while (text.length - at > CHUNK) {
-      let c = text.indexOf('\n', at + CHUNK);
-      if (c < 0 || c > at + CHUNK + 2000) c = text.indexOf(' ', at + CHUNK);
-      if (c < 0 || c > at + CHUNK + 2000) c = at + CHUNK;
+      let c = text.indexOf('\n', at + CHUNK) + 1;
+      if (c <= 0 || c > at + CHUNK + 2000) c = text.indexOf(' ', at + CHUNK) + 1;
+      if (c <= 0 || c > at + CHUNK + 2000) c = at + CHUNK;
       if ((text.charCodeAt(c - 1) & 0xFC00) === 0xD800) c++;
       cuts.push(at = c);
     }
@@ -574,15 +578,20 @@
     const renderNext = () => {
       if (next >= cuts.length - 1) return;
       const html = markup(d.t, marks, cuts[next], cuts[next + 1], next === cuts.length - 2);
-      text.insertAdjacentHTML('beforeend', html);
+      text.insertAdjacentHTML('beforeend', '<div class="chunk">' + html + '</div>');
       next++;
       text.dataset.chunks = next + '/' + (cuts.length - 1);
       more.textContent = next < cuts.length - 1 ? 'more text below (' + (cuts.length - 1 - next) + ' parts)…' : '';
     };
     renderNext();
     if (cuts.length > 2) {
-      textObserver = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting)) renderNext();
+      /* Observing anew after each chunk: an observer only calls back
+       * when the intersection changes, and `more` may still be in view. */
+      textObserver = new IntersectionObserver((entries, obs) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        renderNext();
+        obs.unobserve(more);
+        if (next < cuts.length - 1) obs.observe(more);
       }, { root: box, rootMargin: '1500px' });
       textObserver.observe(more);
     }
