@@ -211,7 +211,7 @@ static void summary(const pass_t *ps, const options_t *o)
             c->n_docs - c->n_without_text);
     if (c->n_texts_from_inputs)
         fprintf(stderr, ", %zu of them from --inputs", c->n_texts_from_inputs);
-    fprintf(stderr, "), %zu layers, %zu lines skipped -> %s\n",
+    fprintf(stderr, "), %zu layers, %zu skipped lines -> %s\n",
             json_array_size(c->layers), ps->n_skipped,
             strcmp(o->output, "-") ? o->output : "standard output");
 }

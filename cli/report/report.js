@@ -1,7 +1,7 @@
 /* glossa report: the page's script (docs/report.md). Plain JavaScript, no
  * build step; Chart.js (vendor/) is loaded before it.
  *
- * The data (<script id="report-data">) holds the documents in compact form
+ * The data (the element #report-data) holds the documents in compact form
  * and the interned strings. At start one pass derives what the filters and
  * the corpus view need from each document; a filter change makes one pass
  * over the documents it keeps. Only the visible rows of the document list

@@ -227,11 +227,17 @@ def check_hover(page, corpus, d, tag):
                 "({block: 'center'}); const r = m.getClientRects()[0]; "
                 "return [r.left + r.width / 2, r.top + r.height / 2]; })()"
                 % json.dumps(name))
-            page.send("Input.dispatchMouseEvent", {
-                "type": "mouseMoved", "x": r[0], "y": r[1]})
-            tip = page.evaluate("(() => { const t = document.getElementById"
-                                "('tip'); return t.hidden ? null : "
-                                "t.textContent; })()")
+            tip = None
+            for _ in range(5):  # the scroll may not be laid out yet
+                time.sleep(0.1)
+                for x, y in ((1, 1), r):
+                    page.send("Input.dispatchMouseEvent", {
+                        "type": "mouseMoved", "x": x, "y": y})
+                tip = page.evaluate("(() => { const t = document."
+                                    "getElementById('tip'); return t.hidden"
+                                    " ? null : t.textContent; })()")
+                if tip:
+                    break
             want = tip_parts(kind, d["layers"][name][0])
             check(tip is not None and all(p in tip for p in want),
                   "%s: hovering the first %s span shows %r, expected %r" % (
@@ -368,6 +374,10 @@ def timing(args):
             m = page.evaluate("(() => { const d = document.documentElement"
                               ".dataset; return [+d.scriptStartMs, "
                               "+d.dataParsedMs, +d.firstRenderMs]; })()")
+            last = i == args.runs - 1
+            shot = os.path.join(args.artefacts, args.name)
+            if last:
+                page.screenshot(shot + "-corpus.png")
             t1 = time.monotonic()
             page.evaluate("document.getElementById('tab-docs').click()")
             docs_ms = (time.monotonic() - t1) * 1000
@@ -375,11 +385,8 @@ def timing(args):
             check(not page.errors, "errors in the page: %s" % page.errors)
             check(page.requests == [url], "network requests: %s" %
                   page.requests)
-            if i == args.runs - 1:
-                page.screenshot(os.path.join(args.artefacts,
-                                             args.name + "-corpus.png"))
-                page.screenshot(os.path.join(args.artefacts,
-                                             args.name + "-documents.png"))
+            if last:
+                page.screenshot(shot + "-documents.png")
             page.close()
     lines = ["%s: %.1f MB, %d runs (ms from navigation start)" % (
         args.html, size / 1e6, args.runs),
