@@ -8,6 +8,7 @@
  * does not fit the spans is not used. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -23,7 +24,7 @@ enum kind { K_PENDING, K_ENTITY, K_DATE, K_QUOTE, K_MEDIATION, K_OTHER };
  * is "other". */
 static const char *const KIND_NAMES[] = {"other", "entity",    "date",
                                          "quote", "mediation", "other"};
-/* Values per span in a layer's flat array, by kind (encode_span()). */
+/* Numbers per span in a layer's string, by kind (encode_span()). */
 static const int STRIDES[] = {3, 5, 4, 6, 5, 3};
 
 typedef struct doc_ctx {
@@ -34,6 +35,7 @@ typedef struct doc_ctx {
     size_t text_len;
     int from_inputs;
     glossa_report_offsets_t off;
+    json_t *entity_counts; /* "label,name" -> count, while encoding */
     int oom;
 } doc_ctx_t;
 
@@ -201,12 +203,70 @@ static int offsets_of(const json_t *span, json_int_t *s, json_int_t *e)
 
 #define FIELD(span, name) json_object_get(span, name)
 
-/* Appends one span to its layer's flat array, as the page reads it
+/* A growing text of comma-separated numbers: a layer's spans. */
+typedef struct numbers {
+    char *s;
+    size_t len, cap;
+    int failed;
+} numbers_t;
+
+static void put_text(numbers_t *b, const char *text, int n)
+{
+    if (n < 0 || b->failed)
+        return;
+    if (b->len + (size_t)n + 2 > b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 256;
+        while (cap < b->len + (size_t)n + 2)
+            cap *= 2;
+        char *grown = realloc(b->s, cap);
+        if (!grown) {
+            b->failed = 1;
+            return;
+        }
+        b->s = grown;
+        b->cap = cap;
+    }
+    if (b->len)
+        b->s[b->len++] = ',';
+    memcpy(b->s + b->len, text, (size_t)n);
+    b->len += (size_t)n;
+}
+
+static void put_int(numbers_t *b, json_int_t v)
+{
+    char text[32];
+    put_text(b, text, snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, v));
+}
+
+/* A score with the output's 10 significant digits; NaN for none. */
+static void put_real(numbers_t *b, const json_t *v)
+{
+    char text[32];
+    if (!json_is_number(v))
+        put_text(b, "NaN", 3);
+    else
+        put_text(b, text,
+                 snprintf(text, sizeof(text), "%.10g", json_number_value(v)));
+}
+
+/* Counts an entity under its label and name in d->entity_counts. */
+static void count_entity(doc_ctx_t *d, json_int_t label, json_int_t name)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT ",%" JSON_INTEGER_FORMAT,
+             label, name);
+    json_t *n = json_object_get(d->entity_counts, key);
+    if (n)
+        json_integer_set(n, json_integer_value(n) + 1);
+    else if (json_object_set_new(d->entity_counts, key, json_integer(1)))
+        d->oom = 1;
+}
+
+/* Appends one span to its layer's numbers, as the page reads them
  * (report.md, "The data"): the distance from the previous span's start,
  * the length, then the kind's fields (string indices, -1 for none; the
- * mediation score as a number). One flat array per layer instead of an
- * array per span: the page parses a tenth of the values. */
-static void encode_span(doc_ctx_t *d, json_t *out, enum kind kind,
+ * mediation score as a number). */
+static void encode_span(doc_ctx_t *d, numbers_t *out, enum kind kind,
                         const json_t *span, json_int_t delta, json_int_t len)
 {
     json_int_t v[6] = {delta, len, -1, -1, -1, -1};
@@ -221,6 +281,7 @@ static void encode_span(doc_ctx_t *d, json_t *out, enum kind kind,
                              : FIELD(span, "text"));
         v[4] = intern(d, FIELD(span, "refers_to"));
         n = 5;
+        count_entity(d, v[2], v[3]);
         break;
     case K_DATE:
         v[2] = intern(d, FIELD(span, "label"));
@@ -244,26 +305,22 @@ static void encode_span(doc_ctx_t *d, json_t *out, enum kind kind,
         break;
     }
     for (size_t i = 0; i < n; i++)
-        if (json_array_append_new(out, json_integer(v[i])))
-            d->oom = 1;
-    if (kind == K_MEDIATION) {
-        const json_t *score = FIELD(span, "score");
-        if (json_array_append_new(out, json_is_number(score)
-                                           ? json_real(json_number_value(score))
-                                           : json_null()))
-            d->oom = 1;
-    }
+        put_int(out, v[i]);
+    if (kind == K_MEDIATION)
+        put_real(out, FIELD(span, "score"));
 }
 
-/* The spans of one layer, checked; with `texts`, each span's text is
- * appended there too (documents without a text). */
+/* The spans of one layer, checked, as a string of numbers; *count of
+ * them. With `texts`, each span's text is appended there too (documents
+ * without a text). */
 static json_t *encode_layer(doc_ctx_t *d, const char *name, const json_t *spans,
-                            enum kind kind, json_t *texts)
+                            enum kind kind, json_t *texts, size_t *count)
 {
-    json_t *out = json_array();
+    numbers_t out = {0};
     json_int_t prev = 0;
     size_t i;
     const json_t *span;
+    *count = 0;
     json_array_foreach(spans, i, span)
     {
         json_int_t s, e;
@@ -275,17 +332,21 @@ static json_t *encode_layer(doc_ctx_t *d, const char *name, const json_t *spans,
                                d->where, d->id, name, i);
             continue;
         }
-        encode_span(d, out, kind, span, s - prev, e - s);
+        encode_span(d, &out, kind, span, s - prev, e - s);
         prev = s;
+        (*count)++;
         const json_t *t = FIELD(span, "text");
         if (texts && json_array_append_new(texts, json_is_string(t)
                                                       ? json_copy((json_t *)t)
                                                       : json_string("")))
             d->oom = 1;
     }
-    if (!out)
+    json_t *str =
+        out.failed ? NULL : json_stringn_nocheck(out.s ? out.s : "", out.len);
+    free(out.s);
+    if (!str)
         d->oom = 1;
-    return out;
+    return str;
 }
 
 /* Whether every span of every layer fits the text (for texts read from
@@ -340,36 +401,70 @@ static void find_text(doc_ctx_t *d, const json_t *annotations)
     }
 }
 
-/* "a" (and "x" without a text): the layers by index, null where absent. */
+/* "ec": the entities counted by label and name, [label, name, count]
+ * flat, so that the corpus view needs no span to count them. */
+static json_t *entity_counts(doc_ctx_t *d)
+{
+    json_t *out = json_array();
+    const char *key;
+    json_t *n;
+    json_object_foreach(d->entity_counts, key, n)
+    {
+        long long label, name;
+        if (sscanf(key, "%lld,%lld", &label, &name) != 2)
+            continue;
+        json_array_append_new(out, json_integer((json_int_t)label));
+        json_array_append_new(out, json_integer((json_int_t)name));
+        json_array_append_new(out, json_integer(json_integer_value(n)));
+    }
+    return out;
+}
+
+/* Grows the arrays of a document's layers to hold index. */
+static void reach(json_t *const *arrays, size_t n, size_t index)
+{
+    for (size_t i = 0; i < n; i++)
+        while (arrays[i] && json_array_size(arrays[i]) <= index)
+            if (json_array_append_new(arrays[i], json_null()))
+                return;
+}
+
+/* "a", "c" (and "x" without a text), by layer index, null where absent;
+ * "ec". */
 static int add_layers(doc_ctx_t *d, json_t *doc, const json_t *annotations)
 {
-    json_t *by_index = json_array(), *texts = d->text ? NULL : json_array();
+    json_t *by[3] = {json_array(), json_array(), d->text ? NULL : json_array()};
+    d->entity_counts = json_object();
     const char *name;
     const json_t *spans;
     json_object_foreach((json_t *)annotations, name, spans)
     {
-        size_t index;
+        size_t index, count;
         json_t *entry =
             json_is_array(spans) ? layer_entry(d, name, spans, &index) : NULL;
         if (!entry)
             continue;
-        while (json_array_size(by_index) <= index) {
-            json_array_append_new(by_index, json_null());
-            if (texts)
-                json_array_append_new(texts, json_null());
-        }
-        json_t *layer_texts = texts ? json_array() : NULL;
+        reach(by, 3, index);
+        json_t *layer_texts = by[2] ? json_array() : NULL;
         enum kind kind =
             (enum kind)json_integer_value(json_object_get(entry, "kind"));
-        json_array_set_new(by_index, index,
-                           encode_layer(d, name, spans, kind, layer_texts));
-        if (texts)
-            json_array_set_new(texts, index, layer_texts);
+        json_array_set_new(
+            by[0], index,
+            encode_layer(d, name, spans, kind, layer_texts, &count));
+        json_array_set_new(by[1], index, json_integer((json_int_t)count));
+        if (by[2])
+            json_array_set_new(by[2], index, layer_texts);
     }
-    json_object_set_new(doc, "a", by_index);
-    if (texts)
-        json_object_set_new(doc, "x", texts);
-    return by_index ? 0 : -1;
+    int rc = !by[0] || !by[1] || !d->entity_counts;
+    rc |= json_object_set_new(doc, "a", by[0]);
+    rc |= json_object_set_new(doc, "c", by[1]);
+    if (by[2])
+        rc |= json_object_set_new(doc, "x", by[2]);
+    if (json_object_size(d->entity_counts))
+        rc |= json_object_set_new(doc, "ec", entity_counts(d));
+    json_decref(d->entity_counts);
+    d->entity_counts = NULL;
+    return rc ? -1 : 0;
 }
 
 /* A copy of at most max bytes of UTF-8 s, cut at a character boundary. */

@@ -80,8 +80,6 @@
   const layerKind = LAYERS.map((l) => l.kind);
   const STRIDE = LAYERS.map((l) => l.stride);
   const medLayer = layerKind.indexOf('mediation');
-  const entityLayers = [];
-  layerKind.forEach((k, i) => { if (k === 'entity') entityLayers.push(i); });
 
   let minDay = null, maxDay = null;
   const outletDocs = new Map();
@@ -172,32 +170,32 @@
           if (c.docs[c.docs.length - 1] !== i) c.docs.push(i);
         }
       }
-      const layers = d.a || [];
+      const counts = d.c || [];
       for (let l = 0; l < nL; l++) {
-        const flat = layers[l];
-        if (!flat) continue;
-        const n = flat.length / STRIDE[l];
+        const n = counts[l];
+        if (n === null || n === undefined) continue;
         a.layerDocs[l]++; a.layerSpans[l] += n; a.spans += n;
       }
       /* Entities by interned label and name: integer keys. */
-      for (const l of entityLayers) {
-        const flat = layers[l];
-        if (!flat) continue;
-        for (let k = 0; k < flat.length; k += STRIDE[l]) {
-          let m = a.entities.get(flat[k + 2]);
-          if (!m) a.entities.set(flat[k + 2], m = new Map());
-          m.set(flat[k + 3], (m.get(flat[k + 3]) || 0) + 1);
+      const ec = d.ec;
+      if (ec) {
+        for (let k = 0; k < ec.length; k += 3) {
+          let m = a.entities.get(ec[k]);
+          if (!m) a.entities.set(ec[k], m = new Map());
+          m.set(ec[k + 1], (m.get(ec[k + 1]) || 0) + ec[k + 2]);
         }
       }
     }
     return a;
   }
 
-  /* A layer's spans as [start, end, fields...] in code points (the data
-   * has them flat: distance from the previous start, length, fields). */
+  /* A layer's spans as [start, end, fields...] in code points. The data
+   * has them as a string of numbers, read only when a document opens:
+   * distance from the previous start, length, fields. */
   function spansOf(d, l) {
-    const flat = d.a && d.a[l];
-    if (!flat) return null;
+    const nums = d.a && d.a[l];
+    if (nums === null || nums === undefined) return null;
+    const flat = nums === '' ? [] : nums.split(',').map(Number);
     const out = [], w = STRIDE[l];
     let start = 0;
     for (let k = 0; k < flat.length; k += w) {
@@ -249,7 +247,7 @@
   function stanceDatasets(buckets) {
     const sets = LABELS.map((lab) => ({
       type: 'bar', label: LABEL_NAMES[lab], data: buckets.map((b) => b[lab]),
-      backgroundColor: COLORS[lab], stack: 'docs', yAxisID: 'y', order: 2,
+      backgroundColor: COLORS[lab], stack: 'docs', yAxisID: 'y', order: 2, maxBarThickness: 80,
     }));
     sets.push({
       type: 'line', label: 'mean score', yAxisID: 'score', order: 1,
@@ -316,7 +314,7 @@
           return l.length > 22 ? l.slice(0, 21) + '…' : l;
         } } },
       }) }));
-    $('outlet-note').textContent = all.length + ' outlets (meta.outlet, else meta.source)' +
+    $('outlet-note').textContent = 'Outlets (meta.outlet, else meta.source): ' + all.length +
       (rest.length ? '; the ' + TOP_OUTLETS + ' with most documents are shown, the others together' : '') + '.';
   }
 
@@ -344,6 +342,25 @@
           plugins: { legend: { display: false } },
           scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } } });
     });
+  }
+
+  /* The entity charts are below the fold: drawn when they come near the
+   * view (at once when they are in it), and for each filter anew. */
+  let entityAgg = null;
+  const entityObserver = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting) || !entityAgg) return;
+    const a = entityAgg;
+    entityAgg = null;
+    drawEntities(a);
+    delete $('entity-charts').dataset.pending;
+  }, { rootMargin: '300px' });
+
+  function drawEntitiesWhenSeen(a) {
+    const box = $('entity-charts');
+    entityAgg = a;
+    box.dataset.pending = '1';
+    entityObserver.unobserve(box);
+    entityObserver.observe(box);
   }
 
   const ENTITY_COLORS = { PERSON: '#1565c0', ORG: '#6a1b9a', GPE: '#00838f', LOC: '#558b2f', NORP: '#ef6c00' };
@@ -390,11 +407,16 @@
   const docLink = (i) => '<a href="#" class="doclink" data-i="' + i + '">' + esc(DOCS[i].id) + '</a>';
 
   function renderCorpus() {
+    const t0 = performance.now();
     const a = aggregate();
+    const t1 = performance.now();
     drawCounts(a);
     drawTime(a);
     drawOutlets(a);
-    drawEntities(a);
+    drawEntitiesWhenSeen(a);
+    const ds = document.documentElement.dataset;
+    ds.aggregateMs = (t1 - t0).toFixed(1);
+    ds.drawMs = (performance.now() - t1).toFixed(1);
   }
 
   /* ---- Document list: only the visible rows ----------------------------- */
@@ -474,7 +496,7 @@
     return marks;
   }
 
-  const fmtScore = (v) => (typeof v === 'number' ? (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(2) : '?');
+  const fmtScore = (v) => (Number.isFinite(v) ? (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(2) : '?');
 
   /* A mark's class, tooltip and badge for the span s of layer l. */
   function describe(l, s) {
@@ -616,7 +638,7 @@
         esc(code) + '</b> ' + (p ? '<i>' + esc(p) + '</i> ' : '') + esc(msg) + '</li>').join('') + '</ul>';
     }
     h += '<div class="legend">' + LAYERS.map((l, i) => {
-      const spans = d.a && d.a[i] ? { length: d.a[i].length / STRIDE[i] } : null;
+      const spans = d.c && d.c[i] !== null && d.c[i] !== undefined ? { length: d.c[i] } : null;
       return '<label class="lg lg-' + l.kind + '" data-layer="' + esc(l.name) + '" data-n="' + (spans ? spans.length : '') +
         '"><input type="checkbox" data-l="' + i + '"' + (hidden.has(i) ? '' : ' checked') + '> ' + esc(l.name) +
         ' <span class="muted">' + (spans ? spans.length : 'absent') + '</span></label>';
