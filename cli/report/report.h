@@ -7,6 +7,7 @@
  *   utf8.c        the UTF-8 policy of docs/output-format.md, and code
  *                 point offsets into UTF-8 text
  *   compact.c     one output record -> the page's compact document
+ *   spans.c       its layers: kinds, checks, the spans as numbers
  *   page.c        the data directory and the HTML: template, inline
  *                 assets, the embedded JSON
  *
@@ -85,6 +86,38 @@ json_t *glossa_report_layers(const glossa_report_corpus_t *c);
  * count at glossa_report_corpus_free()) and counts it. */
 void glossa_report_warn(glossa_report_corpus_t *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* ---- compact.c and spans.c: one record on its way ---------------------- */
+
+typedef struct glossa_report_doc {
+    glossa_report_corpus_t *c;
+    const json_t *record;
+    const char *where, *id;
+    const char *text; /* NULL: none */
+    size_t text_len;
+    int from_inputs;
+    glossa_report_offsets_t off;
+    json_t *entity_counts; /* "label,name" -> count, while encoding */
+    int oom;               /* memory ran out somewhere on the way */
+} glossa_report_doc_t;
+
+/* The index of string s in the corpus's table (added if new); -1 for no
+ * string. */
+json_int_t glossa_report_intern(glossa_report_doc_t *d, const json_t *s);
+
+/* The plugin that made a layer, from the record's "provenance": {"layers":
+ * {name: "plugin/version/digest"}}; copied into buf, or NULL. */
+const char *glossa_report_plugin_of(const json_t *record, const char *layer,
+                                    char *buf, size_t size);
+
+/* Whether every span of every layer fits d's text (a text read from the
+ * inputs); names the first that does not. */
+int glossa_report_text_fits(glossa_report_doc_t *d, const json_t *annotations);
+
+/* Sets the document's "a", "c", "x" (without a text) and "ec". Returns 0
+ * or -1 when out of memory. */
+int glossa_report_add_layers(glossa_report_doc_t *d, json_t *doc,
+                             const json_t *annotations);
 
 /* ---- page.c ------------------------------------------------------------ */
 
