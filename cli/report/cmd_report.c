@@ -239,12 +239,17 @@ static int make_report(const options_t *o, char **paths, size_t n_paths,
     int rc = ps.page ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < n_paths; i++)
         rc = take_file(&ps, paths[i]);
-    if (rc == 0) {
-        json_t *tail = tail_of(&ps, o, paths, n_paths);
-        rc = tail ? glossa_report_page_end(ps.page, tail) : -1;
+    json_t *tail = rc == 0 ? tail_of(&ps, o, paths, n_paths) : NULL;
+    if (tail) {
+        rc = glossa_report_page_end(ps.page, tail);
         json_decref(tail);
     } else {
+        if (rc == 0)
+            fprintf(stderr, WHO ": cannot make the page's data (out of "
+                                "memory, or a title or file name that is not "
+                                "UTF-8)\n");
         glossa_report_page_abort(ps.page);
+        rc = -1;
     }
     if (rc == 0 && !o->quiet)
         summary(&ps, o);

@@ -182,8 +182,10 @@ static const char *put_template(glossa_report_page_t *p, const char *s,
         fwrite(s, 1, (size_t)(m - s), p->out);
         const char *name = m + strlen(MARK_OPEN);
         const char *end = strstr(name, MARK_CLOSE);
-        if (!end)
+        if (!end) {
+            s = m; /* not a marker: written as it is */
             break;
+        }
         size_t n = (size_t)(end - name);
         s = end + strlen(MARK_CLOSE);
         int rc = 0;

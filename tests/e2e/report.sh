@@ -99,6 +99,8 @@ expect_in err "8 documents (7 with their text, 1 of them from --inputs)"
 # A page that cannot be written: said, and nothing left behind.
 run_glossa 1 report seed.jsonl -o no-such-dir/r.html
 expect_in err "cannot write no-such-dir/r.html.partial"
+run_glossa 1 report seed.jsonl --title $'bad \xff' -o r.html
+expect_in err "a title or file name that is not UTF-8"
 GLOSSA_REPORT_DIR="$TMP/nowhere" "$GLOSSA" report seed.jsonl -o r.html 2>err &&
     fail "a missing template was not an error"
 expect_in err "cannot read $TMP/nowhere/template.html"
