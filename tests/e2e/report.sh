@@ -89,6 +89,25 @@ run_glossa 0 report seed-notext.jsonl --inputs changed -o changed.html
 expect_in err "record '001': the text in --inputs differs from the annotated one"
 expect_in err "5 documents (4 with their text, 4 of them from --inputs)"
 
+# Invalid UTF-8 and NUL bytes in an input: --inputs repairs them as the
+# run did (U+FFFD per maximal ill-formed subsequence), so the spans fit.
+mkdir bad-utf8
+printf 'Caf\xe9 talks in Moscow\x00 and \xf0\x9f Paris \xed\xa0\x80 on Monday with Putin.\n' \
+    >bad-utf8/a.txt
+"$GLOSSA" run -q --with-text bad-utf8 -o bad-text.jsonl
+"$GLOSSA" run -q bad-utf8 -o bad.jsonl
+run_glossa 0 report bad.jsonl --inputs bad-utf8 -o bad.html
+expect_in err "1 documents (1 with their text, 1 of them from --inputs)"
+python3 - bad.html bad-text.jsonl <<'EOF' || fail "the repaired text differs from the run's"
+import json, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'id="report-data">(.*?)</script>', html, re.S)
+doc = json.loads(m.group(1))["docs"][0]
+rec = json.loads(open(sys.argv[2], encoding="utf-8").readline())
+assert doc["t"] == rec["text"] and "\ufffd" in doc["t"], doc["t"]
+assert doc["c"][0] == len(rec["annotations"]["entities"]) > 0
+EOF
+
 # The handmade output: a broken line is named, skipped, and exit 4.
 python3 "$HERE/make_fixture.py" hand.jsonl hand-inputs.jsonl || fail "fixture"
 run_glossa 4 report hand.jsonl -o hand.html
