@@ -14,6 +14,7 @@
 # without it the test says SKIPPED and exits 77, after part 1.
 . "$(dirname "$0")/lib.sh"
 HERE="$SOURCE_DIR/tests/report"
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
 ART="$BUILD_DIR/tests/report-artefacts"
 mkdir -p "$ART"
 cd "$TMP" || fail "cd $TMP"
