@@ -29,6 +29,7 @@ int glossa_cli_schema(int argc, char **argv);
 int glossa_cli_merge(int argc, char **argv);
 int glossa_cli_export(int argc, char **argv);  /* export/cmd_export.c */
 int glossa_cli_import(int argc, char **argv);  /* export/cmd_import.c */
+int glossa_cli_report(int argc, char **argv);  /* report/cmd_report.c */
 int glossa_cli_enqueue(int argc, char **argv); /* Redis: cmd_enqueue.c */
 int glossa_cli_worker(int argc, char **argv);  /* Redis: cmd_worker.c */
 

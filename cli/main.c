@@ -19,6 +19,8 @@ static void usage(FILE *out)
             "Studio, CSV\n"
             "  import    bring gold from brat or CoNLL files for eval\n"
             "  schema    the JSON Schema of a pipeline's output\n"
+            "  report    one HTML page to look at a run's documents and "
+            "corpus\n"
             "  merge     join shard outputs (or Redis worker results) into "
             "one output\n"
             "  enqueue   push documents into a Redis stream\n"
@@ -50,7 +52,7 @@ static const struct command {
     {"eval", glossa_cli_eval},       {"merge", glossa_cli_merge},
     {"enqueue", glossa_cli_enqueue}, {"worker", glossa_cli_worker},
     {"schema", glossa_cli_schema},   {"export", glossa_cli_export},
-    {"import", glossa_cli_import},
+    {"import", glossa_cli_import},   {"report", glossa_cli_report},
 };
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 

@@ -18,6 +18,9 @@ TEST_PACKAGES=(
     # commands and real engines. Their install scripts try to start the
     # services and are refused without systemd; nothing is left running.
     libhiredis-dev redis-server slurm-wlm munge parallel
+    # glossa report's browser checks (tests/e2e/report.sh): headless
+    # Chromium, and a font for the emoji in the screenshots.
+    chromium fonts-noto-color-emoji
 )
 
 case "${1:-run}" in
