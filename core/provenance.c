@@ -167,6 +167,8 @@ static int describe_step(glossa__step_t *s, glossa_error_t *err)
                        "abi_version", (int)d->abi_version, "so_digest",
                        so_hex[0] ? so_hex : NULL, "data", files, "config",
                        s->config, "inputs", s->inputs);
+    if (rc == 0)
+        files = NULL; /* "o" gave it away, even when the pack failed */
     if (rc == 0 && !desc)
         rc = GLOSSA_ENOMEM;
     if (rc) {
