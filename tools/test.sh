@@ -4,7 +4,8 @@
 #   1. a release build with warnings as errors: the whole suite;
 #   2. an ASan+UBSan build: the whole suite;
 #   3. a ThreadSanitizer build: the tests that run threads;
-#   4. the libFuzzer targets (clang), each for a short while;
+#   4. the libFuzzer targets (clang), each for a short while, and the
+#      coverage of what they reach;
 #   5. the README's first command (tools/quickstart.sh) on a brand-new
 #      Debian 12, through ../shared/tools/fresh-machine.sh (root only; said
 #      when skipped).
