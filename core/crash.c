@@ -30,6 +30,12 @@ static atomic_int installed;
 static void give_thread_a_signal_stack(void)
 {
     has_signal_stack = 1;
+    /* A thread that has one already keeps it: a sanitizer gives each
+     * thread its own and unmaps it when the thread ends, so replacing it
+     * would make the sanitizer unmap our memory. */
+    stack_t current;
+    if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE))
+        return;
     size_t size = 64 * 1024;
     stack_t ss = {.ss_sp = glossa__malloc(size), .ss_size = size};
     if (ss.ss_sp && sigaltstack(&ss, NULL) != 0)
