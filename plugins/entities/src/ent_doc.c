@@ -44,7 +44,7 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
         if (w->toks[i].len == 1 && w->toks[i].s[0] == ':')
             from = i + 1;
     int function_word = 0;
-    size_t long_words = 0, capitalized = 0;
+    size_t long_words = 0, capitalized = 0, upper = 0;
     for (size_t i = from; i < first + n; i++) {
         const entities_token_t *t = &w->toks[i];
         int cap = entities_is_capitalized(t->s, t->len);
@@ -55,7 +55,7 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
         for (size_t o = 0; t->len >= 5 && o < t->len && letters < 5;) {
             unsigned char c = (unsigned char)t->s[o];
             if (c < 0x80) {
-                letters += (c | 32u) - 'a' < 26u;
+                letters += (unsigned)((c | 32u) - 'a') < 26u;
                 o++;
                 continue;
             }
@@ -66,10 +66,14 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
         if (letters >= 5) {
             long_words++;
             capitalized += (size_t)cap;
+            upper += (size_t)(cap && t->len > 1 &&
+                              (unsigned)((unsigned char)t->s[1] - 'A') < 26u);
         }
     }
+    /* Headlines in capitals are in the training data: the tagger reads
+     * them. */
     return function_word && long_words >= 3 &&
-           capitalized * 5 >= long_words * 4;
+           capitalized * 5 >= long_words * 4 && upper * 2 < long_words;
 }
 
 /* ---- Output ------------------------------------------------------------ */

@@ -162,7 +162,6 @@ void entities_tokinfo_generic(const entities_token_t *t, entities_tokinfo_t *ti)
     }
     ti->flags = flags;
     ti->gaz = 0;
-    ti->reserved = 0;
 }
 
 #define FNV_PRIME 0x100000001b3ull
@@ -237,7 +236,6 @@ static int fill_ascii(const entities_token_t *t, entities_tokinfo_t *ti)
     ti->shortshape = hss;
     ti->flags = flags;
     ti->gaz = 0;
-    ti->reserved = 0;
     return 1;
 }
 
@@ -261,15 +259,23 @@ void entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
             i++;
             continue;
         }
-        uint16_t b = 0, in = 0;
+        uint32_t b = 0, in = 0;
         for (; e; e = entities_gaz_next(g, e)) {
-            b |= (uint16_t)(1u << (2 * e->cls));
-            in |= (uint16_t)(1u << (2 * e->cls + 1));
+            b |= 1u << (2 * e->cls);
+            in |= 1u << (2 * e->cls + 1);
         }
         info[i].gaz |= b;
         for (size_t k = 1; k < m; k++)
             info[i + k].gaz |= in;
         i += m;
+    }
+    uint32_t fgaz[256];
+    for (size_t s = 0; s < n; s += 256) {
+        size_t len = n - s < 256 ? n - s : 256;
+        memset(fgaz, 0, len * sizeof(uint32_t));
+        entities_gaz_feature_match(g, toks + s, len, fgaz);
+        for (size_t k = 0; k < len; k++)
+            info[s + k].gaz |= fgaz[k];
     }
 }
 
@@ -297,7 +303,6 @@ const entities_tokinfo_t *entities_tokinfo_pad(int before)
                                            {0},
                                            {0},
                                            0,
-                                           0,
                                            0};
     static const entities_tokinfo_t eos = {0x2222222222222221ull,
                                            0x2222222222222222ull,
@@ -305,7 +310,6 @@ const entities_tokinfo_t *entities_tokinfo_pad(int before)
                                            0x2222222222222224ull,
                                            {0},
                                            {0},
-                                           0,
                                            0,
                                            0};
     return before ? &bos : &eos;
@@ -356,10 +360,10 @@ size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
     keys[k++] = key2(T_PREV_SHORT, p1->lower, c->shortshape);
     keys[k++] = key2(T_SHORT_NEXT, c->shortshape, n1->lower);
     for (unsigned d = 0; d < 3; d++) {
-        uint16_t gz = w[d + 1]->gaz;
-        /* At most 8 bits (one per class) are set: k stays below
+        uint32_t gz = w[d + 1]->gaz;
+        /* At most one bit per class is set: k stays below
          * ENTITIES_MAX_FEATURES; the bound is checked anyway. */
-        for (unsigned b = 0; gz && b < 16; b++, gz >>= 1)
+        for (unsigned b = 0; gz && b < 32; b++, gz >>= 1)
             if ((gz & 1u) && k < ENTITIES_MAX_FEATURES)
                 keys[k++] = key1(T_GAZ + d, b);
     }
@@ -432,8 +436,8 @@ size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
     keys[k++] = key2(T_SHORT_NEXT, c->shortshape, n1->lower);
     const entities_tokinfo_t *w[3] = {p1, c, n1};
     for (unsigned d = 0; d < 3; d++) {
-        uint16_t gz = w[d]->gaz;
-        for (unsigned b = 0; gz && b < 16; b++, gz >>= 1)
+        uint32_t gz = w[d]->gaz;
+        for (unsigned b = 0; gz && b < 32; b++, gz >>= 1)
             if (gz & 1u)
                 keys[k++] = key1(T_GAZ + d, b);
     }

@@ -44,6 +44,9 @@ struct entities_gaz {
      * hashes, open addressing, 0 empty. */
     uint64_t *words;
     size_t words_mask, n_words;
+    /* Feature lists (entities_gaz_load_features): a gazetteer of their
+     * own, so that nothing but the model's features sees them. */
+    struct entities_gaz *feat;
 };
 
 entities_gaz_t *entities_gaz_new(void)
@@ -71,6 +74,7 @@ void entities_gaz_free(entities_gaz_t *g)
     free(g->entries);
     free(g->slots);
     free(g->words);
+    entities_gaz_free(g->feat);
     free(g);
 }
 
@@ -447,8 +451,27 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
             p[--len] = '\0';
         if (!len || *p == '#')
             continue;
-        int strong = 1, words = 0;
-        if (strncmp(p, "words ", 6) == 0) {
+        int strong = 1, words = 0, feature = -1;
+        if (strncmp(p, "feature ", 8) == 0) {
+            static const char *const classes[] = {"first", "name",   "place",
+                                                  "club",  "orgkey", "company"};
+            p += 8;
+            for (int c = 0; c < 6 && feature < 0; c++) {
+                size_t cl = strlen(classes[c]);
+                if (strncmp(p, classes[c], cl) == 0 && p[cl] == ' ') {
+                    feature = ENTITIES_GZ_FIRST + c;
+                    p += cl + 1;
+                }
+            }
+            if (feature < 0) {
+                snprintf(err, err_size,
+                         "%s:%d: unknown feature class (first, name, place, "
+                         "club, orgkey, company)",
+                         path, lineno);
+                rc = -1;
+                break;
+            }
+        } else if (strncmp(p, "words ", 6) == 0) {
             words = 1;
             p += 6;
         } else if (strncmp(p, "weak ", 5) == 0) {
@@ -464,8 +487,10 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
             rc = -1;
             break;
         }
-        rc = words ? entities_gaz_load_words(g, file, err, err_size)
-                   : entities_gaz_load_file(g, file, strong, err, err_size);
+        rc = feature >= 0
+                 ? entities_gaz_load_features(g, file, feature, err, err_size)
+             : words ? entities_gaz_load_words(g, file, err, err_size)
+                     : entities_gaz_load_file(g, file, strong, err, err_size);
     }
     fclose(f);
     return rc;
@@ -586,13 +611,10 @@ const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
     return e->next == NONE ? NULL : &g->entries[e->next];
 }
 
-size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
-                          size_t n, size_t i,
-                          const entities_gaz_entry_t **entry)
+/* The longest match starting at toks[i], whatever its case. */
+static size_t match_at(const entities_gaz_t *g, const entities_token_t *toks,
+                       size_t n, size_t i, const entities_gaz_entry_t **entry)
 {
-    *entry = NULL;
-    if (!entities_is_capitalized(toks[i].s, toks[i].len))
-        return 0;
     uint64_t h = ENTITIES_FNV_INIT;
     size_t best = 0;
     for (size_t k = 0; k < ENTITIES_GAZ_MAX_TOKENS && i + k < n; k++) {
@@ -619,4 +641,82 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
             break;
     }
     return best;
+}
+
+size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, size_t i,
+                          const entities_gaz_entry_t **entry)
+{
+    *entry = NULL;
+    if (!entities_is_capitalized(toks[i].s, toks[i].len))
+        return 0;
+    return match_at(g, toks, n, i, entry);
+}
+
+int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
+                               char *err, size_t err_size)
+{
+    if (cls < ENTITIES_GZ_FIRST || cls >= ENTITIES_GZ_N_CLASSES) {
+        snprintf(err, err_size, "%s: not a feature class", path);
+        return -1;
+    }
+    if (!g->feat && !(g->feat = entities_gaz_new())) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, err_size, "cannot open feature list %s: %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    char line[512];
+    int rc = 0, lineno = 0;
+    while (!rc && fgets(line, sizeof(line), f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        /* The label is irrelevant: feature entries never type a span. */
+        if (entities_gaz_add(g->feat, line, ENTITIES_ORG, cls, NULL, NULL, 0)) {
+            snprintf(err, err_size, "%s:%d: cannot add \"%s\"", path, lineno,
+                     line);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+/* Feature names match in any case ("paris", "PARIS"): the model learns
+ * from the word's shape how much that is worth, and lowercase or
+ * all-capitals text keeps the evidence. Only tokens that start with a
+ * letter or digit are tried. */
+void entities_gaz_feature_match(const entities_gaz_t *g,
+                                const entities_token_t *toks, size_t n,
+                                uint32_t *gaz)
+{
+    const entities_gaz_t *fg = g->feat;
+    if (!fg)
+        return;
+    for (size_t i = 0; i < n;) {
+        const entities_token_t *t = &toks[i];
+        unsigned char c = t->len ? (unsigned char)t->s[0] : 0;
+        int alpha = c >= 0x80 || (unsigned)((c | 0x20) - 'a') < 26u;
+        const entities_gaz_entry_t *e = NULL;
+        size_t m = alpha ? match_at(fg, toks, n, i, &e) : 0;
+        if (!m) {
+            i++;
+            continue;
+        }
+        uint32_t b = 0, in = 0;
+        for (; e; e = entities_gaz_next(fg, e)) {
+            b |= 1u << (2 * e->cls);
+            in |= 1u << (2 * e->cls + 1);
+        }
+        gaz[i] |= b;
+        for (size_t k = 1; k < m; k++)
+            gaz[i + k] |= in;
+        i += m;
+    }
 }

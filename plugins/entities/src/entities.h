@@ -133,8 +133,9 @@ const char *entities_tag_name(int tag);
 /* ---- Gazetteers (ent_gaz.c) -------------------------------------------- */
 
 /* Feature classes of gazetteer entries, given in a file's label column as
- * LABEL or LABEL/class ("GPE/country"). Up to 8 so a token's membership
- * fits in 16 bits (B and I per class). */
+ * LABEL or LABEL/class ("GPE/country"), or by a feature list's class in
+ * gazetteers.txt. Up to 16 so a token's membership fits in 32 bits (B and
+ * I per class). */
 typedef enum entities_gaz_class {
     ENTITIES_GZ_COUNTRY = 0, /* GPE/country */
     ENTITIES_GZ_SUBDIV,      /* GPE/subdivision */
@@ -144,6 +145,14 @@ typedef enum entities_gaz_class {
     ENTITIES_GZ_NORP,
     ENTITIES_GZ_ORG,
     ENTITIES_GZ_PERSON,
+    /* Feature lists only (entities_gaz_load_features): they feed the
+     * model and never type or create a span. */
+    ENTITIES_GZ_FIRST,   /* first names */
+    ENTITIES_GZ_NAME,    /* first and last names */
+    ENTITIES_GZ_PLACE,   /* towns and cities of the world */
+    ENTITIES_GZ_CLUB,    /* sports clubs and teams */
+    ENTITIES_GZ_ORGKEY,  /* words that make a name an organisation's */
+    ENTITIES_GZ_COMPANY, /* words of company names */
     ENTITIES_GZ_N_CLASSES
 } entities_gaz_class_t;
 
@@ -178,8 +187,8 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
                            char *err, size_t err_size);
 
 /* Loads the files listed (one a line, '#' comments, optional "weak " prefix
- * for weak files, "words " for a common-word list) in the list file
- * `list_name` inside dir. */
+ * for weak files, "words " for a common-word list, "feature CLASS " for a
+ * feature list) in the list file `list_name` inside dir. */
 int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
                            const char *list_name, char *err, size_t err_size);
 
@@ -189,6 +198,18 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
                      const char *canonical, const char *refers_to, int strong);
 
 size_t entities_gaz_size(const entities_gaz_t *g);
+
+/* Adds a feature list: one name a line ('#' comments), each a member of
+ * cls (ENTITIES_GZ_FIRST ...). Feature lists are kept apart from the
+ * entries: entities_gaz_match and the lookups never see them; only
+ * entities_tokinfo_gaz does. Returns 0, or -1 with a message. */
+int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
+                               char *err, size_t err_size);
+/* The feature lists' membership of the sentence's tokens, as
+ * entities_tokinfo_gaz ORs it into info[].gaz. */
+void entities_gaz_feature_match(const entities_gaz_t *g,
+                                const entities_token_t *toks, size_t n,
+                                uint32_t *gaz);
 
 /* Adds the words of a list (one a line, '#' comments) to the set of
  * common lowercase words: English words that are not also names. Returns
@@ -219,7 +240,7 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
 
 /* Bumped whenever the feature templates change, and stored in the model
  * file: a model trained with other features is refused at load time. */
-#define ENTITIES_FEATURES_VERSION 2
+#define ENTITIES_FEATURES_VERSION 3
 
 /* What the templates need to know about one token, computed once. */
 typedef struct entities_tokinfo {
@@ -230,8 +251,7 @@ typedef struct entities_tokinfo {
     uint64_t prefix[4];  /* lowercase prefixes of 1..4 code points */
     uint64_t suffix[4];
     uint32_t flags; /* ENTITIES_TF_* */
-    uint16_t gaz;   /* bit 2c: B of class c, bit 2c + 1: I of class c */
-    uint16_t reserved;
+    uint32_t gaz;   /* bit 2c: B of class c, bit 2c + 1: I of class c */
 } entities_tokinfo_t;
 
 enum {
@@ -269,7 +289,7 @@ const entities_tokinfo_t *entities_tokinfo_pad(int before);
 /* The feature keys of position i of a sentence of n tokens; returns how
  * many were written (at most ENTITIES_MAX_FEATURES). The trainer uses
  * these, in this order. */
-#define ENTITIES_MAX_FEATURES 64
+#define ENTITIES_MAX_FEATURES 96
 size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
                          uint64_t *keys);
 
