@@ -22,8 +22,7 @@ static const char *const ORG_SUFFIXES[] = {
     "group",      "corp",     "corp.", "corporation", "company", "co",  "co.",
     "holding",    "holdings", "s.a.",  "ag",          "gmbh",    NULL};
 
-static int pool_add(entities_result_t *r, const char *s, size_t len,
-                    uint32_t *off)
+int ent_pool_add(entities_result_t *r, const char *s, size_t len, uint32_t *off)
 {
     if (r->pool_len + len + 1 > r->pool_cap) {
         size_t cap = r->pool_cap ? r->pool_cap * 2 : 1024;
@@ -67,7 +66,7 @@ static int canon_from_text(ent_work_t *w, ent_mention_t *m)
         else if (o && tmp[o - 1] != ' ')
             tmp[o++] = ' ';
     }
-    int rc = pool_add(w->r, tmp, o, &m->canon_off);
+    int rc = ent_pool_add(w->r, tmp, o, &m->canon_off);
     free(tmp);
     m->canon = NULL;
     m->canon_len = (uint32_t)o;
@@ -251,7 +250,7 @@ int ent_canonicalize(ent_work_t *w)
     /* Pass 1: what each mention's own name gives. */
     for (size_t i = 0; i < w->n; i++) {
         ent_mention_t *m = &w->m[i];
-        if (m->label == ENTITIES_NO_LABEL)
+        if (m->label == ENTITIES_NO_LABEL || m->own_canon)
             continue;
         if (!m->entry || m->entry->label != m->label)
             m->entry = ent_gaz_pick(w, w->doc->text + m->bs, m->be - m->bs,

@@ -34,6 +34,7 @@ typedef struct ent_mention {
     uint32_t canon_off, canon_len;
     const char *refers;
     uint32_t refers_len;
+    uint8_t own_canon; /* canon set by a rule: step 4 keeps it */
 } ent_mention_t;
 
 /* The working state of one entities_analyze() call. */
@@ -114,6 +115,19 @@ int ent_split_hyphenated(ent_work_t *w, size_t i);
  * the end of the tokens it consumed, or 0 when out of memory. */
 size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type);
 
+/* ---- Step 3b: names by their shape (ent_shapes.c) ---------------------- */
+
+/* Drops the mentions inside facility, building and event names ("White
+ * House", "Brussels Summit", "Hotel Goris") and the abbreviations that
+ * are never names (UTC, Ctrl). 0 or -1 (memory). */
+int ent_block_non_names(ent_work_t *w);
+/* Ministries and parliaments named with their country ("Ministry of
+ * Defence of Azerbaijan", "Russian MOD", "Turkish Parliament") become one
+ * ORG with the canonical "<Adjective> <Topic> Ministry"; "Russia's
+ * Foreign Ministry" keeps GPE Russia beside ORG "Foreign Ministry". 0 or
+ * -1 (memory). */
+int ent_merge_institutions(ent_work_t *w);
+
 /* ---- Step 3: names of the document (ent_names.c) ----------------------- */
 
 /* Collects the names the tagger found into w->names. 0 or -1 (memory). */
@@ -129,6 +143,10 @@ void ent_drop_stray_words(ent_work_t *w);
 
 /* ---- Steps 4 and 5: canonical names (ent_canonical.c) ------------------ */
 
+/* Copies s[len] into the result's pool of canonical names; *off gets
+ * its offset. 0 or -1 (memory). */
+int ent_pool_add(entities_result_t *r, const char *s, size_t len,
+                 uint32_t *off);
 /* Sets the canonical name and refers_to of every mention; the mentions
  * must be in document order. Canonical names built here go to the
  * result's pool. 0 or -1 (memory). */

@@ -250,8 +250,9 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     size_t o = fold_words(name, folded, bounds, &nb, &words);
     if (o == 0)
         return -1;
-    int acronym =
-        words == 1 && o <= ACRONYM_MAX && no_lowercase(name, strlen(name));
+    /* "RFE/RL" is written as three tokens: no acronym key for it. */
+    int acronym = words == 1 && o <= ACRONYM_MAX &&
+                  no_lowercase(name, strlen(name)) && !strpbrk(name, "/-&");
     if (!acronym && mark_prefixes(g, folded, bounds, nb, o))
         return -1;
     uint64_t key = key_of(
@@ -453,10 +454,11 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
             continue;
         int strong = 1, words = 0, feature = -1;
         if (strncmp(p, "feature ", 8) == 0) {
-            static const char *const classes[] = {"first", "name",   "place",
-                                                  "club",  "orgkey", "company"};
+            static const char *const classes[] = {
+                "first",  "name",    "place",    "club",
+                "orgkey", "company", "facility", "noname"};
             p += 8;
-            for (int c = 0; c < 6 && feature < 0; c++) {
+            for (int c = 0; c < 8 && feature < 0; c++) {
                 size_t cl = strlen(classes[c]);
                 if (strncmp(p, classes[c], cl) == 0 && p[cl] == ' ') {
                     feature = ENTITIES_GZ_FIRST + c;
@@ -466,7 +468,7 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
             if (feature < 0) {
                 snprintf(err, err_size,
                          "%s:%d: unknown feature class (first, name, place, "
-                         "club, orgkey, company)",
+                         "club, orgkey, company, facility, noname)",
                          path, lineno);
                 rc = -1;
                 break;
@@ -616,10 +618,14 @@ static size_t match_at(const entities_gaz_t *g, const entities_token_t *toks,
                        size_t n, size_t i, const entities_gaz_entry_t **entry)
 {
     uint64_t h = ENTITIES_FNV_INIT;
-    size_t best = 0;
+    size_t best = 0, gaps = 0;
     for (size_t k = 0; k < ENTITIES_GAZ_MAX_TOKENS && i + k < n; k++) {
         char buf[FOLD_MAX];
         const entities_token_t *t = &toks[i + k];
+        /* Folding drops spaces: a match may not span more words of the
+         * text than the name has ("Azerbaijan is" is no "Azerbaijanis"). */
+        if (k && t->s != toks[i + k - 1].s + toks[i + k - 1].len)
+            gaps++;
         size_t len = entities_fold(t->s, t->len, buf, sizeof(buf));
         if (len == 0 || len > sizeof(buf))
             break;
@@ -633,7 +639,7 @@ static size_t match_at(const entities_gaz_t *g, const entities_token_t *toks,
             if (a)
                 e = a;
         }
-        if (e) {
+        if (e && gaps < e->ntok_hint) {
             best = k + 1;
             *entry = e;
         }

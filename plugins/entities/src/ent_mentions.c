@@ -187,8 +187,10 @@ int ent_split_hyphenated(ent_work_t *w, size_t i)
         size_t len = pe[p] - ps[p];
         if (!entities_is_capitalized(s, len))
             continue;
+        /* Strong names, and people known by their surname
+         * ("Pashinyan-Aliyev talks"). */
         const entities_gaz_entry_t *e = entities_gaz_lookup_str(w->g, s, len);
-        while (e && (!e->strong || e->label == ENTITIES_PERSON))
+        while (e && !(e->strong || e->label == ENTITIES_PERSON))
             e = entities_gaz_next(w->g, e);
         if (!e)
             continue;
@@ -225,6 +227,76 @@ static int starts_lower(const entities_token_t *t)
         return 0;
     entities_utf8_next(t->s, t->len, &cp);
     return entities_is_lowercase(cp);
+}
+
+/* Plural titles ("Foreign Ministers", "Senior Advisers"). */
+static const char *const TITLES_PLURAL[] = {
+    "ministers",       "presidents",   "leaders",  "officials",
+    "senior",          "adviser",      "advisers", "advisor",
+    "advisors",        "spokesperson", "envoys",   "representative",
+    "representatives", "special",      NULL};
+
+/* Words that open a question and are no part of a name after them. */
+static const char *const QUESTION_WORDS[] = {
+    "can",   "will", "does", "do",   "did",   "is",    "are",    "was",
+    "were",  "why",  "how",  "what", "when",  "where", "should", "could",
+    "would", "has",  "have", "may",  "might", "must",  "who",    NULL};
+
+/* Photo credits after an outlet's name ("Reuters Archive"). */
+static const char *const CREDIT_WORDS[] = {
+    "archive", "archives", "photo", "photos", "file", "images", "pool", NULL};
+
+/* Is [a, b) what a headline or a byline runs on with after a name:
+ * titles ("Senior Adviser"), a credit ("Archive"), or capitalized common
+ * words, at least two ("Starts New Monitoring Mission")? One common word
+ * may be the name's own ("Atlantic City", "China Daily"). */
+static int rest_is_words(const ent_work_t *w, size_t a, size_t b)
+{
+    if (ent_tok_in(w, a, TITLES) || ent_tok_in(w, a, TITLES_PLURAL) ||
+        (b == a + 1 && ent_tok_in(w, a, CREDIT_WORDS)))
+        return 1;
+    if (b - a < 2)
+        return 0;
+    for (size_t i = a; i < b; i++) {
+        const entities_token_t *t = &w->toks[i];
+        if (ent_tok_in(w, i, TITLES) || ent_tok_in(w, i, TITLES_PLURAL))
+            continue;
+        if (!entities_gaz_is_common(w->g, t->s, t->len) ||
+            ent_gaz_pick(w, t->s, t->len, 0, NULL))
+            return 0;
+    }
+    return 1;
+}
+
+/* Is [a, b) a known name as a whole (strong, or a person)? */
+static int known_name(const ent_work_t *w, size_t a, size_t b)
+{
+    const entities_gaz_entry_t *any = NULL;
+    ent_gaz_pick(w, w->doc->text + w->doc->tokens[a].start,
+                 w->doc->tokens[b - 1].end - w->doc->tokens[a].start, 0, &any);
+    for (; any; any = entities_gaz_next(w->g, any))
+        if (any->strong || any->label == ENTITIES_PERSON)
+            return 1;
+    return 0;
+}
+
+/* Does [a, b) start a name of its own: a known name, or a first name
+ * followed by a capitalized word ("Toivo Klaar")? */
+static int rest_is_name(ent_work_t *w, size_t a, size_t b)
+{
+    if (known_name(w, a, b))
+        return 1;
+    const entities_gaz_entry_t *e;
+    size_t k = entities_gaz_match(w->g, w->toks, b, a, &e);
+    for (; k && e; e = entities_gaz_next(w->g, e))
+        if (e->strong || e->label == ENTITIES_PERSON)
+            return 1;
+    if (b - a < 2)
+        return 0;
+    uint32_t f[2] = {0, 0};
+    entities_gaz_feature_match(w->g, w->toks + a, 2, f);
+    return (f[0] & (1u << (2 * ENTITIES_GZ_FIRST))) &&
+           entities_is_capitalized(w->toks[a + 1].s, w->toks[a + 1].len);
 }
 
 /* Step 2 for one chunk [a, b) of tagger type `type`. Returns the end of
@@ -271,9 +343,13 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     const entities_gaz_entry_t *ge;
     size_t end = sentence_end(w, a);
     size_t gm = entities_gaz_match(w->g, w->toks, end, a, &ge);
-    if (gm > b - a && ge->strong &&
-        (a + gm == end ||
-         !(w->tags[a + gm] != 0 && !ENTITIES_TAG_IS_B(w->tags[a + gm])))) {
+    int extends = gm > b - a && ge->strong;
+    /* Only through words written as the name writes them: "Syunik
+     * province" is no "Syunik Province"; "Zangezur corridor" is. */
+    for (size_t i = b; extends && i < a + gm; i++)
+        extends = !starts_lower(&w->toks[i]) || ent_tok_in(w, i, GEO_FEATURES);
+    if (extends && (a + gm == end || !(w->tags[a + gm] != 0 &&
+                                       !ENTITIES_TAG_IS_B(w->tags[a + gm])))) {
         b = a + gm;
         for (size_t i = a; i < b; i++)
             w->covered[i] = 1;
@@ -307,6 +383,52 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         if (k > 0)
             return consumed; /* the parts replace the chunk */
     }
+    /* A known name the tagger ran on into other words ("EU Starts New
+     * Monitoring Mission" in a headline, "Reuters Archive", "Armenia
+     * Russia", "South Caucasus Toivo Klaar"): the name alone, and what
+     * follows it on its own when that is a name too. */
+    if (type >= 0 && b - a > 1 && !(whole && whole->strong)) {
+        size_t k = entities_gaz_match(w->g, w->toks, b, a, &ge);
+        while (ge && !ge->strong)
+            ge = entities_gaz_next(w->g, ge);
+        if (k && k < b - a && ge) {
+            size_t r = a + k;
+            /* Splitting needs a name that stands on its own: a country
+             * or a name of several words ("East Jerusalem" stays). */
+            int solid = ge->cls == ENTITIES_GZ_COUNTRY || ge->ntok_hint > 1;
+            if (rest_is_words(w, r, b)) {
+                b = r;
+                type = -1;
+            } else if (solid && rest_is_name(w, r, b)) {
+                ent_mention_t *m = ent_mention_add(w);
+                if (!m)
+                    return 0;
+                ent_mention_set_tokens(w, m, a, r);
+                decide(w, m, -1);
+                int rt = type == ENTITIES_T_PER || !known_name(w, r, b)
+                             ? ENTITIES_T_PER
+                             : type;
+                return ent_chunk_to_mention(w, r, b, rt) ? consumed : 0;
+            }
+        }
+        /* "Can Azerbaijan ...": a question opening a sentence. */
+        if (b - a > 1 && ent_tok_in(w, a, QUESTION_WORDS) &&
+            a == w->doc->sentences[w->sent_of[a]].token_first) {
+            k = entities_gaz_match(w->g, w->toks, b, a + 1, &ge);
+            while (ge && !ge->strong)
+                ge = entities_gaz_next(w->g, ge);
+            if (ge && a + 1 + k == b) {
+                a++;
+                type = -1;
+            }
+        }
+    }
+    /* Titles and roles alone ("Foreign Ministers") are no name. */
+    int titles = 1;
+    for (size_t i = a; i < b && titles; i++)
+        titles = ent_tok_in(w, i, TITLES) || ent_tok_in(w, i, TITLES_PLURAL);
+    if (titles && !(whole && whole->strong))
+        return consumed;
     ent_mention_t *m = ent_mention_add(w);
     if (!m)
         return 0;

@@ -147,12 +147,14 @@ typedef enum entities_gaz_class {
     ENTITIES_GZ_PERSON,
     /* Feature lists only (entities_gaz_load_features): they feed the
      * model and never type or create a span. */
-    ENTITIES_GZ_FIRST,   /* first names */
-    ENTITIES_GZ_NAME,    /* first and last names */
-    ENTITIES_GZ_PLACE,   /* towns and cities of the world */
-    ENTITIES_GZ_CLUB,    /* sports clubs and teams */
-    ENTITIES_GZ_ORGKEY,  /* words that make a name an organisation's */
-    ENTITIES_GZ_COMPANY, /* words of company names */
+    ENTITIES_GZ_FIRST,    /* first names */
+    ENTITIES_GZ_NAME,     /* first and last names */
+    ENTITIES_GZ_PLACE,    /* towns and cities of the world */
+    ENTITIES_GZ_CLUB,     /* sports clubs and teams */
+    ENTITIES_GZ_ORGKEY,   /* words that make a name an organisation's */
+    ENTITIES_GZ_COMPANY,  /* words of company names */
+    ENTITIES_GZ_FACILITY, /* buildings, pipelines and the like: no label */
+    ENTITIES_GZ_NONAME,   /* abbreviations that are never names (UTC) */
     ENTITIES_GZ_N_CLASSES
 } entities_gaz_class_t;
 
