@@ -614,21 +614,41 @@ const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
 }
 
 /* The longest match starting at toks[i], whatever its case. */
+/* Does every space of the text inside a match (folded offsets gap[ng])
+ * fall where the name has a space or punctuation? Folding drops spaces,
+ * so "Azerbaijan is" folds as the demonym "Azerbaijanis" does; "Côte d’
+ * Ivoire" still matches "Côte d'Ivoire". */
+static int gaps_fit(const char *name, const size_t *gap, size_t ng)
+{
+    char folded[FOLD_MAX];
+    size_t bounds[FOLD_MAX], nb, words;
+    if (!fold_words(name, folded, bounds, &nb, &words))
+        return 0;
+    for (size_t k = 0; k < ng; k++) {
+        size_t b = 0;
+        while (b < nb && bounds[b] != gap[k])
+            b++;
+        if (b == nb)
+            return 0;
+    }
+    return 1;
+}
+
 static size_t match_at(const entities_gaz_t *g, const entities_token_t *toks,
                        size_t n, size_t i, const entities_gaz_entry_t **entry)
 {
     uint64_t h = ENTITIES_FNV_INIT;
-    size_t best = 0, gaps = 0;
+    size_t best = 0, ng = 0, folded = 0;
+    size_t gap[ENTITIES_GAZ_MAX_TOKENS];
     for (size_t k = 0; k < ENTITIES_GAZ_MAX_TOKENS && i + k < n; k++) {
         char buf[FOLD_MAX];
         const entities_token_t *t = &toks[i + k];
-        /* Folding drops spaces: a match may not span more words of the
-         * text than the name has ("Azerbaijan is" is no "Azerbaijanis"). */
         if (k && t->s != toks[i + k - 1].s + toks[i + k - 1].len)
-            gaps++;
+            gap[ng++] = folded;
         size_t len = entities_fold(t->s, t->len, buf, sizeof(buf));
         if (len == 0 || len > sizeof(buf))
             break;
+        folded += len;
         h = entities_fnv(h, buf, len);
         uint32_t flags;
         const entities_gaz_entry_t *e = lookup_key(g, key_of(h), &flags);
@@ -639,7 +659,7 @@ static size_t match_at(const entities_gaz_t *g, const entities_token_t *toks,
             if (a)
                 e = a;
         }
-        if (e && gaps < e->ntok_hint) {
+        if (e && (!ng || gaps_fit(e->name, gap, ng))) {
             best = k + 1;
             *entry = e;
         }
