@@ -9,11 +9,48 @@
 /* Words before a place that make it a place, not an actor: "talks in
  * Sochi", "a visit to Baku", "the city of Sochi". */
 static const char *const LOCATIVE[] = {
-    "in",      "at",       "to",      "into",    "near",
-    "outside", "inside",   "around",  "across",  "via",
-    "through", "toward",   "towards", "within",  "visit",
-    "visited", "visiting", "visits",  "reached", "city",
-    "capital", "downtown", "central", "streets", NULL};
+    "in",     "at",      "into",     "near",     "outside", "inside",
+    "around", "across",  "via",      "through",  "toward",  "towards",
+    "within", "visit",   "visited",  "visiting", "visits",  "reached",
+    "city",   "capital", "downtown", "central",  "streets", NULL};
+
+/* What makes "to X" a destination ("a visit to Baku", "flights to
+ * Yerevan"), not a recipient ("lost to Yerevan"). */
+static const char *const MOTION[] = {
+    "visit",    "visits",    "visited",   "visiting", "trip",  "travel",
+    "traveled", "travelled", "went",      "go",       "going", "flew",
+    "fly",      "flight",    "flights",   "came",     "come",  "arrived",
+    "return",   "returned",  "returning", "journey",  "road",  "route",
+    "moved",    "headed",    "way",       "back",     "sent",  "deployed",
+    "invited",  "welcome",   "welcomed",  NULL};
+
+/* Nouns after a capital that make it a place ("Yerevan's airport",
+ * "Moscow time", "Baku residents"). */
+static const char *const PLACE_NOUNS[] = {
+    "airport",        "streets",   "street",  "center",    "centre",
+    "mayor",          "residents", "metro",   "outskirts", "suburbs",
+    "square",         "time",      "city",    "district",  "districts",
+    "university",     "office",    "offices", "bureau",    "correspondent",
+    "correspondents", "hotel",     "-based",  NULL};
+
+/* Events named after the city that hosts them ("the Moscow meeting"). */
+static const char *const EVENT_NOUNS[] = {
+    "meeting",     "meetings",  "summit",     "summits",
+    "forum",       "format",    "conference", "process",
+    "declaration", "statement", "agreement",  "accords",
+    "talks",       "round",     "visit",      NULL};
+
+/* What follows a dateline's city. */
+static const char *const DATELINE_MARKS[] = {
+    ",", "/", "-", "(", ":", "\xe2\x80\x93", "\xe2\x80\x94", NULL};
+
+static int is_possessive(const entities_token_t *t)
+{
+    if (t->len == 2 && t->s[0] == '\'' && (t->s[1] == 's' || t->s[1] == 'S'))
+        return 1;
+    return t->len == 4 && memcmp(t->s, "\xe2\x80\x99", 3) == 0 &&
+           (t->s[3] == 's' || t->s[3] == 'S');
+}
 
 /* Words after an organisation's name that name the same body
  * ("Warsaw Institute Foundation"). */
@@ -219,13 +256,38 @@ static int resolve_orgs(ent_work_t *w)
 static int acts_as_state(const ent_work_t *w, const ent_mention_t *m,
                          const uint32_t *ends_at)
 {
-    if (m->part) /* "Moscow-led" yes, "Baku-Tbilisi-Ceyhan" no */
-        return m->part == 1;
-    size_t first = w->doc->sentences[w->sent_of[m->a]].token_first;
+    if (m->part) {
+        /* "Moscow-led" and "Baku-Yerevan talks" yes; "Yerevan-based" and
+         * "Baku-Tbilisi-Ceyhan" no. */
+        const entities_token_t *t = &w->toks[m->a];
+        size_t tail = 6; /* "-based" */
+        if (t->len > tail && memcmp(t->s + t->len - tail, "-based", tail) == 0)
+            return 0;
+        return m->part <= 2;
+    }
+    const glossa_sentence_t *sen = &w->doc->sentences[w->sent_of[m->a]];
+    size_t first = sen->token_first, end = first + sen->token_count;
+    if (m->b < end) {
+        /* "Moscow's strategy" acts; "Yerevan's airport" is a place. */
+        size_t nx = m->b;
+        if (is_possessive(&w->toks[nx]))
+            return !(nx + 1 < end && ent_tok_in(w, nx + 1, PLACE_NOUNS));
+        /* "the Moscow meeting", "Moscow time": a place. */
+        if (ent_tok_in(w, nx, PLACE_NOUNS) || ent_tok_in(w, nx, EVENT_NOUNS))
+            return 0;
+        /* A dateline: "BAKU, May 3", "Yerevan /Mediamax/". */
+        if (m->a == first && ent_tok_in(w, nx, DATELINE_MARKS))
+            return 0;
+    }
     size_t i = m->a;
     while (i > first) {
         size_t p = i - 1;
         if (ent_tok_in(w, p, LOCATIVE))
+            return 0;
+        /* "a visit to Baku" is a place, "lost to Yerevan" an actor. */
+        if (ent_tok_is(w, p, "to") && p > first &&
+            (ent_tok_in(w, p - 1, MOTION) ||
+             (p > first + 1 && ent_tok_in(w, p - 2, MOTION))))
             return 0;
         if (ent_tok_is(w, p, "of") && p > first &&
             ent_tok_in(w, p - 1, LOCATIVE))

@@ -659,7 +659,11 @@ static size_t match_at(const entities_gaz_t *g, const entities_token_t *toks,
             if (a)
                 e = a;
         }
-        if (e && (!ng || gaps_fit(e->name, gap, ng))) {
+        /* The first entry of the key that the text's spaces fit
+         * ("Whitehouse" is no "White House"). */
+        while (e && ng && !gaps_fit(e->name, gap, ng))
+            e = e->next == NONE ? NULL : &g->entries[e->next];
+        if (e) {
             best = k + 1;
             *entry = e;
         }
