@@ -307,6 +307,34 @@ static int acts_as_state(const ent_work_t *w, const ent_mention_t *m,
     return 1;
 }
 
+/* "J. Bayramov", "J.A.Bayramov": initials and a known surname give the
+ * known person whose first name starts with the first initial. */
+static const entities_gaz_entry_t *by_initials(const ent_work_t *w,
+                                               const ent_mention_t *m)
+{
+    const char *s = w->doc->text + m->bs, *e = w->doc->text + m->be;
+    char first = 0;
+    for (;;) {
+        while (s < e && (*s == ' ' || *s == '\n'))
+            s++;
+        if (e - s >= 2 && *s >= 'A' && *s <= 'Z' && s[1] == '.') {
+            if (!first)
+                first = *s;
+            s += 2;
+            continue;
+        }
+        break;
+    }
+    if (!first || s >= e)
+        return NULL;
+    const entities_gaz_entry_t *g =
+        ent_gaz_pick(w, s, (size_t)(e - s), ENT_BIT(ENTITIES_PERSON), NULL);
+    for (; g; g = entities_gaz_next(w->g, g))
+        if (g->label == ENTITIES_PERSON && g->canonical[0] == first)
+            return g;
+    return NULL;
+}
+
 int ent_canonicalize(ent_work_t *w)
 {
     /* Pass 1: what each mention's own name gives. */
@@ -324,6 +352,8 @@ int ent_canonicalize(ent_work_t *w)
                 m->entry = ent_gaz_pick(w, w->doc->text + m->bs, len - 1,
                                         ENT_BIT(ENTITIES_NORP), NULL);
         }
+        if (!m->entry && m->label == ENTITIES_PERSON)
+            m->entry = by_initials(w, m);
         /* Long generated lists (weak) only spell names their own way
          * (ISO's "Karnātaka"); the text's spelling is the better name. */
         if (m->entry && (m->entry->strong || m->label == ENTITIES_PERSON))

@@ -683,6 +683,14 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
     return match_at(g, toks, n, i, entry);
 }
 
+size_t entities_gaz_match_any(const entities_gaz_t *g,
+                              const entities_token_t *toks, size_t n, size_t i,
+                              const entities_gaz_entry_t **entry)
+{
+    *entry = NULL;
+    return match_at(g, toks, n, i, entry);
+}
+
 int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
                                char *err, size_t err_size)
 {

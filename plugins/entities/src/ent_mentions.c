@@ -310,8 +310,14 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     /* Titles out in front of people, possessives out at the end. */
     while (type == ENTITIES_T_PER && b - a > 1 && ent_tok_in(w, a, TITLES))
         a++;
-    if (a < b && ent_tok_is(w, a, "the"))
+    /* "The" belongs to an outlet's title ("The Washington Post"). */
+    if (a < b && ent_tok_is(w, a, "the") && !known_name(w, a, b))
         a++;
+    else if (a > 0 && w->sent_of[a - 1] == w->sent_of[a] &&
+             ent_tok_is(w, a - 1, "the") &&
+             entities_is_capitalized(w->toks[a - 1].s, w->toks[a - 1].len) &&
+             known_name(w, a - 1, b))
+        a--;
     while (b > a && is_clitic(&w->toks[b - 1]))
         b--;
     /* Names neither end nor start with a lowercase word ("Caucasus
@@ -423,6 +429,12 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
             }
         }
     }
+    /* A lowercase common word is no name ("through cinema"); names
+     * written in lowercase are ("armenia"). */
+    if (b - a == 1 && starts_lower(&w->toks[a]) &&
+        entities_gaz_is_common(w->g, w->toks[a].s, w->toks[a].len) &&
+        !known_name(w, a, b))
+        return consumed;
     /* Titles and roles alone ("Foreign Ministers") are no name. */
     int titles = 1;
     for (size_t i = a; i < b && titles; i++)

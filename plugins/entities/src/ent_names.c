@@ -190,11 +190,51 @@ void ent_drop_stray_words(ent_work_t *w)
     }
 }
 
+/* A name written in lowercase ("putin and pashinyan met in moscow"): a
+ * known person, country or capital whose name is no English word
+ * ("turkey", "china" are). Adds the mention; 1 when it did (or on
+ * failure, with w->n unchanged: the caller just goes on). */
+static int lower_name(ent_work_t *w, size_t i, size_t end)
+{
+    const entities_token_t *t = &w->toks[i];
+    if (!t->len || (unsigned)((unsigned char)t->s[0] - 'a') >= 26u ||
+        entities_gaz_is_common(w->g, t->s, t->len))
+        return 0;
+    const entities_gaz_entry_t *e;
+    size_t m = entities_gaz_match_any(w->g, w->toks, end, i, &e);
+    if (m != 1)
+        return 0;
+    /* Outlets spelt with a lowercase start ("i24News") have a capital
+     * inside. */
+    int inner_cap = 0;
+    for (size_t k = 1; k < t->len && !inner_cap; k++)
+        inner_cap = (unsigned)((unsigned char)t->s[k] - 'A') < 26u;
+    for (; e; e = entities_gaz_next(w->g, e))
+        if (e->label == ENTITIES_PERSON || e->cls == ENTITIES_GZ_COUNTRY ||
+            (e->cls == ENTITIES_GZ_CITY && e->refers_to) ||
+            (inner_cap && e->label == ENTITIES_ORG && e->strong))
+            break;
+    if (!e)
+        return 0;
+    ent_mention_t *mm = ent_mention_add(w);
+    if (!mm)
+        return 0;
+    ent_mention_set_tokens(w, mm, i, i + 1);
+    mm->label = e->label;
+    mm->entry = e;
+    w->covered[i] = 1;
+    return 1;
+}
+
 /* Step 3: names the document already used, and strong gazetteer names,
  * on tokens no chunk covered. */
 int ent_recover(ent_work_t *w, size_t first, size_t n)
 {
     for (size_t i = first; i < first + n;) {
+        if (!w->covered[i] && lower_name(w, i, first + n)) {
+            i++;
+            continue;
+        }
         if (w->covered[i] ||
             !entities_is_capitalized(w->toks[i].s, w->toks[i].len)) {
             if (!w->covered[i] && ent_has_hyphen(w, i) &&

@@ -14,12 +14,15 @@
  * Summit", "Rose Revolution", "Russian Embassy"). "Center" and "Forum"
  * are left out: many organisations are named so. */
 static const char *const FACILITY_HEADS[] = {
-    "palace",   "airport",    "stadium",   "arena",        "bridge",
-    "tower",    "cathedral",  "church",    "mosque",       "monastery",
-    "museum",   "embassy",    "consulate", "station",      "hospital",
-    "summit",   "conference", "games",     "olympics",     "parade",
-    "festival", "revolution", "war",       "championship", "championships",
-    "cup",      "hall",       NULL};
+    "palace",        "airport",    "stadium",    "arena",
+    "bridge",        "tower",      "cathedral",  "church",
+    "mosque",        "monastery",  "museum",     "embassy",
+    "consulate",     "station",    "hospital",   "summit",
+    "conference",    "games",      "olympics",   "parade",
+    "festival",      "revolution", "war",        "championship",
+    "championships", "cup",        "hall",       "week",
+    "expo",          "exhibition", "tournament", "prix",
+    "marathon",      NULL};
 
 /* Heads that come first ("Hotel Goris"). */
 static const char *const FACILITY_FIRST[] = {"hotel", NULL};
@@ -78,7 +81,10 @@ static void mark_facilities(const ent_work_t *w, size_t first, size_t end,
         while (s > first && s + 4 > i && !ent_tok_in(w, s - 1, STOPS) &&
                (is_cap(w, s - 1) || is_number(w, s - 1)))
             s--;
-        if (s == i)
+        /* "Palace of Ceremonies": the head first, then "of" a name. */
+        int of_name = cap && i + 2 < end && ent_tok_is(w, i + 1, "of") &&
+                      is_cap(w, i + 2);
+        if (s == i && !of_name)
             continue;
         /* A lowercase "war" is part of a name only after a capitalized
          * ordinal; "the second Karabakh war" is a description. */
@@ -209,7 +215,11 @@ static int put_institution(ent_work_t *w, size_t s, size_t e, const char *adj,
         }
         put_word(buf, sizeof(buf), &o, w->toks[i].s, w->toks[i].len);
     }
-    put_word(buf, sizeof(buf), &o, tail, strlen(tail));
+    for (const char *p = tail; *p;) {
+        size_t l = strcspn(p, " ");
+        put_word(buf, sizeof(buf), &o, p, l);
+        p += l + (p[l] == ' ');
+    }
     ent_mention_t *m = ent_mention_add(w);
     if (!m)
         return -1;

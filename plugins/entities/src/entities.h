@@ -234,6 +234,10 @@ const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
  * capitalized), at most ENTITIES_GAZ_MAX_TOKENS long, within [i, n).
  * Returns its token count (0: none) and the best entry in *entry. */
 #define ENTITIES_GAZ_MAX_TOKENS 8
+/* entities_gaz_match from a token in any case ("armenia"). */
+size_t entities_gaz_match_any(const entities_gaz_t *g,
+                              const entities_token_t *toks, size_t n, size_t i,
+                              const entities_gaz_entry_t **entry);
 size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
                           size_t n, size_t i,
                           const entities_gaz_entry_t **entry);
