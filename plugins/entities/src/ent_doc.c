@@ -151,13 +151,16 @@ static int work_init(ent_work_t *w, const entities_gaz_t *g,
     w->covered = calloc(n1, 1);
     w->sent_of = malloc(n1 * sizeof(uint32_t));
     w->th = calloc(n1, sizeof(uint64_t));
-    if (!w->toks || !w->tags || !w->covered || !w->sent_of || !w->th)
+    w->ft = malloc(n1 * sizeof(*w->ft));
+    w->gaz = calloc(n1, sizeof(uint32_t));
+    if (!w->toks || !w->tags || !w->covered || !w->sent_of || !w->th ||
+        !w->ft || !w->gaz)
         return -1;
     for (size_t i = 0; i < n; i++) {
         w->toks[i].s = doc->text + doc->tokens[i].start;
         w->toks[i].len = doc->tokens[i].end - doc->tokens[i].start;
     }
-    return 0;
+    return entities_fold_tokens(w->toks, n, w->ft, &w->fb);
 }
 
 static void work_free(ent_work_t *w)
@@ -167,12 +170,16 @@ static void work_free(ent_work_t *w)
     free(w->covered);
     free(w->sent_of);
     free(w->th);
+    free(w->ft);
+    free(w->fb.buf);
+    free(w->gaz);
     free(w->m);
     free(w->names);
 }
 
-/* Step 1: notes each token's sentence and tags every sentence that is not
- * in title case (titled[s] says which are). 0 or -1 (memory). */
+/* Step 1: notes each token's sentence and its gazetteer membership, and
+ * tags every sentence that is not in title case (titled[s] says which
+ * are). 0 or -1 (memory). */
 static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
                          uint8_t *titled)
 {
@@ -182,9 +189,11 @@ static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
         size_t first = sen->token_first, cnt = sen->token_count;
         for (size_t i = first; i < first + cnt; i++)
             w->sent_of[i] = (uint32_t)s;
+        entities_gaz_membership(w->g, w->ft + first, cnt, w->gaz + first);
         titled[s] = (uint8_t)title_case(w, first, cnt);
         if (!titled[s] &&
-            entities_tagger_tag(tagger, w->toks + first, cnt, w->tags + first))
+            entities_tagger_tag_gaz(tagger, w->toks + first, w->gaz + first,
+                                    cnt, w->tags + first))
             return -1;
     }
     return 0;

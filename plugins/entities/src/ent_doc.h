@@ -42,6 +42,9 @@ typedef struct ent_work {
     const entities_gaz_t *g;
     const entities_doc_t *doc;
     entities_token_t *toks;
+    entities_ftok_t *ft; /* each token folded, once */
+    entities_foldbuf_t fb;
+    uint32_t *gaz; /* gazetteer membership (entities_gaz_membership) */
     uint8_t *tags;
     uint8_t *covered;  /* token belongs to a tagger chunk */
     uint32_t *sent_of; /* sentence index of each token */
@@ -93,12 +96,29 @@ size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
 /* Does token i split into parts at inner hyphens? */
 int ent_has_hyphen(const ent_work_t *w, size_t i);
 
+/* Is token i a common lowercase word (entities_gaz_is_common)? */
+int ent_tok_common(const ent_work_t *w, size_t i);
+/* Is token i capitalized (entities_is_capitalized)? */
+static inline int ent_tok_cap(const ent_work_t *w, size_t i)
+{
+    return (w->ft[i].flags & ENTITIES_FT_CAP) != 0;
+}
+
 /* The best gazetteer entry for a name whose label is in want (a set of
  * ENT_BIT labels), or NULL; *any (may be NULL) gets the best entry of any
  * label. */
 const entities_gaz_entry_t *ent_gaz_pick(const ent_work_t *w, const char *s,
                                          size_t len, unsigned want,
                                          const entities_gaz_entry_t **any);
+/* The same for the text of tokens [a, b). */
+const entities_gaz_entry_t *ent_gaz_pick_toks(const ent_work_t *w, size_t a,
+                                              size_t b, unsigned want,
+                                              const entities_gaz_entry_t **any);
+/* The longest gazetteer match from capitalized token i within [i, end)
+ * (entities_gaz_match): its token count, 0 when none, the best entry in
+ * *e. */
+size_t ent_gaz_match(const ent_work_t *w, size_t i, size_t end,
+                     const entities_gaz_entry_t **e);
 
 /* ---- Step 2: mentions (ent_mentions.c) --------------------------------- */
 

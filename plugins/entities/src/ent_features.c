@@ -1,6 +1,7 @@
 /* Feature extraction: the one place that turns tokens into feature keys,
  * for the trainer and the plugin alike. Changing a template means bumping
  * ENTITIES_FEATURES_VERSION and retraining. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -249,46 +250,35 @@ void entities_tokinfo_word(const entities_gaz_t *g, const entities_token_t *t,
         info->flags |= ENTITIES_TF_COMMON;
 }
 
-void entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
-                          size_t n, entities_tokinfo_t *info)
+int entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
+                         size_t n, entities_tokinfo_t *info)
 {
-    for (size_t i = 0; i < n;) {
-        const entities_gaz_entry_t *e;
-        size_t m = entities_gaz_match(g, toks, n, i, &e);
-        if (!m) {
-            i++;
-            continue;
-        }
-        uint32_t b = 0, in = 0;
-        for (; e; e = entities_gaz_next(g, e)) {
-            b |= 1u << (2 * e->cls);
-            in |= 1u << (2 * e->cls + 1);
-        }
-        info[i].gaz |= b;
-        for (size_t k = 1; k < m; k++)
-            info[i + k].gaz |= in;
-        i += m;
+    if (n == 0)
+        return 0;
+    entities_foldbuf_t fb = {NULL, 0, 0};
+    entities_ftok_t *ft = malloc(n * sizeof(*ft));
+    uint32_t *gaz = calloc(n, sizeof(*gaz));
+    int rc = -1;
+    if (ft && gaz && !entities_fold_tokens(toks, n, ft, &fb)) {
+        entities_gaz_membership(g, ft, n, gaz);
+        for (size_t i = 0; i < n; i++)
+            info[i].gaz |= gaz[i];
+        rc = 0;
     }
-    uint32_t fgaz[256];
-    for (size_t s = 0; s < n; s += 256) {
-        size_t len = n - s < 256 ? n - s : 256;
-        memset(fgaz, 0, len * sizeof(uint32_t));
-        entities_gaz_feature_match(g, toks + s, len, fgaz);
-        for (size_t k = 0; k < len; k++)
-            info[s + k].gaz |= fgaz[k];
-    }
+    free(fb.buf);
+    free(ft);
+    free(gaz);
+    return rc;
 }
 
-void entities_tokinfo_fill(const entities_gaz_t *g,
-                           const entities_token_t *toks, size_t n,
-                           entities_tokinfo_t *info)
+int entities_tokinfo_fill(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, entities_tokinfo_t *info)
 {
     for (size_t i = 0; i < n; i++)
         entities_tokinfo_word(g, &toks[i], &info[i]);
     if (n)
         info[0].flags |= ENTITIES_TF_SENTSTART;
-    if (g)
-        entities_tokinfo_gaz(g, toks, n, info);
+    return g ? entities_tokinfo_gaz(g, toks, n, info) : 0;
 }
 
 /* What positions outside the sentence look like. */

@@ -16,7 +16,7 @@
 #include "entities.h"
 
 #define NONE UINT32_MAX
-#define FOLD_MAX 256
+#define FOLD_MAX ENTITIES_FOLD_MAX
 
 enum { SLOT_FULL = 1u, SLOT_PREFIX = 2u };
 
@@ -47,6 +47,10 @@ struct entities_gaz {
     /* Feature lists (entities_gaz_load_features): a gazetteer of their
      * own, so that nothing but the model's features sees them. */
     struct entities_gaz *feat;
+    /* The entries' token bounds (entities_gaz_entry_t.bounds), kept at
+     * load time so that matching never folds a name again. */
+    uint16_t *bounds;
+    size_t n_bounds, cap_bounds;
 };
 
 entities_gaz_t *entities_gaz_new(void)
@@ -74,6 +78,7 @@ void entities_gaz_free(entities_gaz_t *g)
     free(g->entries);
     free(g->slots);
     free(g->words);
+    free(g->bounds);
     entities_gaz_free(g->feat);
     free(g);
 }
@@ -297,6 +302,20 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     e->ntok_hint = (uint8_t)(words > 255 ? 255 : words);
     e->priority = (uint32_t)g->n;
     e->next = NONE;
+    if (g->n_bounds + nb > g->cap_bounds) {
+        size_t cap = g->cap_bounds ? g->cap_bounds * 2 : 4096;
+        while (cap < g->n_bounds + nb)
+            cap *= 2;
+        uint16_t *grown = realloc(g->bounds, cap * sizeof(*grown));
+        if (!grown)
+            return -1;
+        g->bounds = grown;
+        g->cap_bounds = cap;
+    }
+    e->bounds = (uint32_t)g->n_bounds;
+    e->nbounds = (uint16_t)nb;
+    for (size_t b = 0; b < nb; b++)
+        g->bounds[g->n_bounds++] = (uint16_t)bounds[b];
     /* link may point into entries; recompute after a realloc above. */
     s = find_slot(g, key);
     link = &s->first;
@@ -563,14 +582,8 @@ int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
     return rc;
 }
 
-int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len)
+static int is_word(const entities_gaz_t *g, uint64_t key)
 {
-    if (!g->words)
-        return 0;
-    int ok;
-    uint64_t key = word_key(s, len, &ok);
-    if (!ok)
-        return 0;
     size_t j = (size_t)key & g->words_mask;
     while (g->words[j]) {
         if (g->words[j] == key)
@@ -578,6 +591,21 @@ int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len)
         j = (j + 1) & g->words_mask;
     }
     return 0;
+}
+
+int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len)
+{
+    if (!g->words)
+        return 0;
+    int ok;
+    uint64_t key = word_key(s, len, &ok);
+    return ok && is_word(g, key);
+}
+
+int entities_gaz_is_common_ft(const entities_gaz_t *g,
+                              const entities_ftok_t *ft)
+{
+    return g->words && ft->len && is_word(g, ft->key);
 }
 
 static const entities_gaz_entry_t *lookup_key(const entities_gaz_t *g,
@@ -607,61 +635,123 @@ const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
     return e;
 }
 
+const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
+                                                   const entities_ftok_t *ft)
+{
+    if (ft->len == 0)
+        return NULL;
+    uint32_t flags;
+    const entities_gaz_entry_t *e = NULL;
+    if (ft->flags & ENTITIES_FT_NOLOWER)
+        e = lookup_key(g, key_of(entities_fnv(ACRONYM_INIT, ft->f, ft->len)),
+                       &flags);
+    if (!e)
+        e = lookup_key(g, ft->key, &flags);
+    return e;
+}
+
+int entities_fold_tokens(const entities_token_t *toks, size_t n,
+                         entities_ftok_t *ft, entities_foldbuf_t *fb)
+{
+    fb->len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fb->cap - fb->len < FOLD_MAX + 1) {
+            size_t cap = fb->cap ? fb->cap * 2 : 4096;
+            while (cap - fb->len < FOLD_MAX + 1)
+                cap *= 2;
+            char *grown = realloc(fb->buf, cap);
+            if (!grown)
+                return -1;
+            fb->buf = grown;
+            fb->cap = cap;
+        }
+        const entities_token_t *t = &toks[i];
+        size_t k = entities_fold(t->s, t->len, fb->buf + fb->len, FOLD_MAX);
+        uint32_t flags = 0;
+        if (i && t->s != toks[i - 1].s + toks[i - 1].len)
+            flags |= ENTITIES_FT_GAP;
+        if (k > FOLD_MAX) {
+            flags |= ENTITIES_FT_LONG;
+            k = 0;
+            ft[i].key = 0;
+        } else {
+            ft[i].key =
+                key_of(entities_fnv(ENTITIES_FNV_INIT, fb->buf + fb->len, k));
+            if (k && k <= ACRONYM_MAX && no_lowercase(t->s, t->len))
+                flags |= ENTITIES_FT_NOLOWER;
+        }
+        unsigned char c = t->len ? (unsigned char)t->s[0] : 0;
+        if (c >= 0x80 || (unsigned)((c | 0x20) - 'a') < 26u)
+            flags |= ENTITIES_FT_ALPHA;
+        if (entities_is_capitalized(t->s, t->len))
+            flags |= ENTITIES_FT_CAP;
+        ft[i].len = (uint32_t)k;
+        ft[i].flags = flags;
+        fb->len += k;
+    }
+    /* The buffer may have moved while growing: pointers from here on. */
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        ft[i].f = fb->buf + off;
+        off += ft[i].len;
+    }
+    return 0;
+}
+
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
                                               const entities_gaz_entry_t *e)
 {
     return e->next == NONE ? NULL : &g->entries[e->next];
 }
 
-/* The longest match starting at toks[i], whatever its case. */
 /* Does every space of the text inside a match (folded offsets gap[ng])
  * fall where the name has a space or punctuation? Folding drops spaces,
  * so "Azerbaijan is" folds as the demonym "Azerbaijanis" does; "Côte d’
  * Ivoire" still matches "Côte d'Ivoire". */
-static int gaps_fit(const char *name, const size_t *gap, size_t ng)
+static int gaps_fit(const entities_gaz_t *g, const entities_gaz_entry_t *e,
+                    const size_t *gap, size_t ng)
 {
-    char folded[FOLD_MAX];
-    size_t bounds[FOLD_MAX], nb, words;
-    if (!fold_words(name, folded, bounds, &nb, &words))
-        return 0;
+    const uint16_t *bounds = g->bounds + e->bounds;
     for (size_t k = 0; k < ng; k++) {
         size_t b = 0;
-        while (b < nb && bounds[b] != gap[k])
+        while (b < e->nbounds && bounds[b] != gap[k])
             b++;
-        if (b == nb)
+        if (b == e->nbounds)
             return 0;
     }
     return 1;
 }
 
-static size_t match_at(const entities_gaz_t *g, const entities_token_t *toks,
-                       size_t n, size_t i, const entities_gaz_entry_t **entry)
+size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
+                             size_t n, size_t i,
+                             const entities_gaz_entry_t **entry)
 {
     uint64_t h = ENTITIES_FNV_INIT;
     size_t best = 0, ng = 0, folded = 0;
     size_t gap[ENTITIES_GAZ_MAX_TOKENS];
+    *entry = NULL;
     for (size_t k = 0; k < ENTITIES_GAZ_MAX_TOKENS && i + k < n; k++) {
-        char buf[FOLD_MAX];
-        const entities_token_t *t = &toks[i + k];
-        if (k && t->s != toks[i + k - 1].s + toks[i + k - 1].len)
+        const entities_ftok_t *t = &ft[i + k];
+        if (k && (t->flags & ENTITIES_FT_GAP))
             gap[ng++] = folded;
-        size_t len = entities_fold(t->s, t->len, buf, sizeof(buf));
-        if (len == 0 || len > sizeof(buf))
+        if (t->len == 0)
             break;
-        folded += len;
-        h = entities_fnv(h, buf, len);
+        folded += t->len;
+        h = entities_fnv(h, t->f, t->len);
         uint32_t flags;
-        const entities_gaz_entry_t *e = lookup_key(g, key_of(h), &flags);
-        if (k == 0 && len <= ACRONYM_MAX && no_lowercase(t->s, t->len)) {
+        /* t->key is key_of(h) for the first token. */
+        const entities_gaz_entry_t *e =
+            lookup_key(g, k ? key_of(h) : t->key, &flags);
+        if (k == 0 && (t->flags & ENTITIES_FT_NOLOWER)) {
             uint32_t aflags;
             const entities_gaz_entry_t *a = lookup_key(
-                g, key_of(entities_fnv(ACRONYM_INIT, buf, len)), &aflags);
+                g, key_of(entities_fnv(ACRONYM_INIT, t->f, t->len)), &aflags);
             if (a)
                 e = a;
         }
         /* The first entry of the key that the text's spaces fit
          * ("Whitehouse" is no "White House"). */
-        while (e && ng && !gaps_fit(e->name, gap, ng))
+        while (e && ng && !gaps_fit(g, e, gap, ng))
             e = e->next == NONE ? NULL : &g->entries[e->next];
         if (e) {
             best = k + 1;
@@ -680,15 +770,16 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
     *entry = NULL;
     if (!entities_is_capitalized(toks[i].s, toks[i].len))
         return 0;
-    return match_at(g, toks, n, i, entry);
-}
-
-size_t entities_gaz_match_any(const entities_gaz_t *g,
-                              const entities_token_t *toks, size_t n, size_t i,
-                              const entities_gaz_entry_t **entry)
-{
-    *entry = NULL;
-    return match_at(g, toks, n, i, entry);
+    /* The tokens a match can take, folded here. */
+    size_t m =
+        n - i < ENTITIES_GAZ_MAX_TOKENS ? n - i : ENTITIES_GAZ_MAX_TOKENS;
+    char buf[ENTITIES_GAZ_MAX_TOKENS * (FOLD_MAX + 1)];
+    entities_foldbuf_t fb = {buf, 0, sizeof(buf)};
+    entities_ftok_t ft[ENTITIES_GAZ_MAX_TOKENS];
+    if (entities_fold_tokens(toks + i, m, ft, &fb))
+        return 0;
+    /* The first token's gap, relative to a token outside, is never asked. */
+    return entities_gaz_match_ft(g, ft, m, 0, entry);
 }
 
 int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
@@ -726,35 +817,59 @@ int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
     return rc;
 }
 
+/* ORs the classes of match m (its entry chain from e) into gaz[i..i+m). */
+static void mark(const entities_gaz_t *g, const entities_gaz_entry_t *e,
+                 size_t m, uint32_t *gaz)
+{
+    uint32_t b = 0, in = 0;
+    for (; e; e = entities_gaz_next(g, e)) {
+        b |= 1u << (2 * e->cls);
+        in |= 1u << (2 * e->cls + 1);
+    }
+    gaz[0] |= b;
+    for (size_t k = 1; k < m; k++)
+        gaz[k] |= in;
+}
+
 /* Feature names match in any case ("paris", "PARIS"): the model learns
  * from the word's shape how much that is worth, and lowercase or
  * all-capitals text keeps the evidence. Only tokens that start with a
  * letter or digit are tried. */
 void entities_gaz_feature_match(const entities_gaz_t *g,
-                                const entities_token_t *toks, size_t n,
+                                const entities_ftok_t *ft, size_t n,
                                 uint32_t *gaz)
 {
     const entities_gaz_t *fg = g->feat;
     if (!fg)
         return;
     for (size_t i = 0; i < n;) {
-        const entities_token_t *t = &toks[i];
-        unsigned char c = t->len ? (unsigned char)t->s[0] : 0;
-        int alpha = c >= 0x80 || (unsigned)((c | 0x20) - 'a') < 26u;
         const entities_gaz_entry_t *e = NULL;
-        size_t m = alpha ? match_at(fg, toks, n, i, &e) : 0;
+        size_t m = (ft[i].flags & ENTITIES_FT_ALPHA)
+                       ? entities_gaz_match_ft(fg, ft, n, i, &e)
+                       : 0;
         if (!m) {
             i++;
             continue;
         }
-        uint32_t b = 0, in = 0;
-        for (; e; e = entities_gaz_next(fg, e)) {
-            b |= 1u << (2 * e->cls);
-            in |= 1u << (2 * e->cls + 1);
-        }
-        gaz[i] |= b;
-        for (size_t k = 1; k < m; k++)
-            gaz[i + k] |= in;
+        mark(fg, e, m, gaz + i);
         i += m;
     }
+}
+
+void entities_gaz_membership(const entities_gaz_t *g, const entities_ftok_t *ft,
+                             size_t n, uint32_t *gaz)
+{
+    for (size_t i = 0; i < n;) {
+        const entities_gaz_entry_t *e = NULL;
+        size_t m = (ft[i].flags & ENTITIES_FT_CAP)
+                       ? entities_gaz_match_ft(g, ft, n, i, &e)
+                       : 0;
+        if (!m) {
+            i++;
+            continue;
+        }
+        mark(g, e, m, gaz + i);
+        i += m;
+    }
+    entities_gaz_feature_match(g, ft, n, gaz);
 }

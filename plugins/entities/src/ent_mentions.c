@@ -177,7 +177,7 @@ static uint32_t cp_count(const char *s, size_t len)
 int ent_split_hyphenated(ent_work_t *w, size_t i)
 {
     const entities_token_t *t = &w->toks[i];
-    if (entities_gaz_lookup_str(w->g, t->s, t->len))
+    if (entities_gaz_lookup_ft(w->g, &w->ft[i]))
         return 0;
     uint32_t ps[8], pe[8];
     size_t np = ent_hyphen_parts(w, i, ps, pe, 8);
@@ -258,11 +258,9 @@ static int rest_is_words(const ent_work_t *w, size_t a, size_t b)
     if (b - a < 2)
         return 0;
     for (size_t i = a; i < b; i++) {
-        const entities_token_t *t = &w->toks[i];
         if (ent_tok_in(w, i, TITLES) || ent_tok_in(w, i, TITLES_PLURAL))
             continue;
-        if (!entities_gaz_is_common(w->g, t->s, t->len) ||
-            ent_gaz_pick(w, t->s, t->len, 0, NULL))
+        if (!ent_tok_common(w, i))
             return 0;
     }
     return 1;
@@ -272,8 +270,7 @@ static int rest_is_words(const ent_work_t *w, size_t a, size_t b)
 static int known_name(const ent_work_t *w, size_t a, size_t b)
 {
     const entities_gaz_entry_t *any = NULL;
-    ent_gaz_pick(w, w->doc->text + w->doc->tokens[a].start,
-                 w->doc->tokens[b - 1].end - w->doc->tokens[a].start, 0, &any);
+    ent_gaz_pick_toks(w, a, b, 0, &any);
     for (; any; any = entities_gaz_next(w->g, any))
         if (any->strong || any->label == ENTITIES_PERSON)
             return 1;
@@ -287,14 +284,14 @@ static int rest_is_name(ent_work_t *w, size_t a, size_t b)
     if (known_name(w, a, b))
         return 1;
     const entities_gaz_entry_t *e;
-    size_t k = entities_gaz_match(w->g, w->toks, b, a, &e);
+    size_t k = ent_gaz_match(w, a, b, &e);
     for (; k && e; e = entities_gaz_next(w->g, e))
         if (e->strong || e->label == ENTITIES_PERSON)
             return 1;
     if (b - a < 2)
         return 0;
     uint32_t f[2] = {0, 0};
-    entities_gaz_feature_match(w->g, w->toks + a, 2, f);
+    entities_gaz_feature_match(w->g, w->ft + a, 2, f);
     return (f[0] & (1u << (2 * ENTITIES_GZ_FIRST))) &&
            entities_is_capitalized(w->toks[a + 1].s, w->toks[a + 1].len);
 }
@@ -331,8 +328,8 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         return consumed;
     /* "Armenian Pashinyan": the nationality before a name is its own. */
     while (type == ENTITIES_T_PER && b - a > 1) {
-        const entities_gaz_entry_t *e = ent_gaz_pick(
-            w, w->toks[a].s, w->toks[a].len, ENT_BIT(ENTITIES_NORP), NULL);
+        const entities_gaz_entry_t *e =
+            ent_gaz_pick_toks(w, a, a + 1, ENT_BIT(ENTITIES_NORP), NULL);
         if (!e || !e->strong)
             break;
         ent_mention_t *m = ent_mention_add(w);
@@ -348,7 +345,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
      * taken whole, when it ends where a chunk or untagged text ends. */
     const entities_gaz_entry_t *ge;
     size_t end = sentence_end(w, a);
-    size_t gm = entities_gaz_match(w->g, w->toks, end, a, &ge);
+    size_t gm = ent_gaz_match(w, a, end, &ge);
     int extends = gm > b - a && ge->strong;
     /* Only through words written as the name writes them: "Syunik
      * province" is no "Syunik Province"; "Zangezur corridor" is. */
@@ -367,9 +364,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
      * the chunk, or when it ends the name ("Moscow-led bloc" has no name
      * after the part); not when the chunk is a known name as a whole. */
     const entities_gaz_entry_t *whole = NULL;
-    ent_gaz_pick(w, w->doc->text + w->doc->tokens[a].start,
-                 w->doc->tokens[b - 1].end - w->doc->tokens[a].start, 0,
-                 &whole);
+    ent_gaz_pick_toks(w, a, b, 0, &whole);
     for (size_t i = a; i < b && !(whole && whole->strong); i++) {
         if (!ent_has_hyphen(w, i))
             continue;
@@ -394,7 +389,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
      * Russia", "South Caucasus Toivo Klaar"): the name alone, and what
      * follows it on its own when that is a name too. */
     if (type >= 0 && b - a > 1 && !(whole && whole->strong)) {
-        size_t k = entities_gaz_match(w->g, w->toks, b, a, &ge);
+        size_t k = ent_gaz_match(w, a, b, &ge);
         while (ge && !ge->strong)
             ge = entities_gaz_next(w->g, ge);
         if (k && k < b - a && ge) {
@@ -420,7 +415,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         /* "Can Azerbaijan ...": a question opening a sentence. */
         if (b - a > 1 && ent_tok_in(w, a, QUESTION_WORDS) &&
             a == w->doc->sentences[w->sent_of[a]].token_first) {
-            k = entities_gaz_match(w->g, w->toks, b, a + 1, &ge);
+            k = ent_gaz_match(w, a + 1, b, &ge);
             while (ge && !ge->strong)
                 ge = entities_gaz_next(w->g, ge);
             if (ge && a + 1 + k == b) {
@@ -431,8 +426,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     }
     /* A lowercase common word is no name ("through cinema"); names
      * written in lowercase are ("armenia"). */
-    if (b - a == 1 && starts_lower(&w->toks[a]) &&
-        entities_gaz_is_common(w->g, w->toks[a].s, w->toks[a].len) &&
+    if (b - a == 1 && starts_lower(&w->toks[a]) && ent_tok_common(w, a) &&
         !known_name(w, a, b))
         return consumed;
     /* Titles and roles alone ("Foreign Ministers") are no name. */

@@ -174,9 +174,8 @@ void ent_drop_stray_words(ent_work_t *w)
         if (m->part || m->b - m->a != 1 || m->label == ENTITIES_NORP ||
             m->label == ENTITIES_NO_LABEL)
             continue;
-        const entities_token_t *t = &w->toks[m->a];
-        if (!entities_gaz_is_common(w->g, t->s, t->len) ||
-            entities_gaz_lookup_str(w->g, t->s, t->len) ||
+        if (!ent_tok_common(w, m->a) ||
+            entities_gaz_lookup_ft(w->g, &w->ft[m->a]) ||
             !(sentence_initial(w, m->a) || after_symbol(w, m->a)))
             continue;
         uint64_t h = ent_tok_hash(w, m->a);
@@ -198,10 +197,10 @@ static int lower_name(ent_work_t *w, size_t i, size_t end)
 {
     const entities_token_t *t = &w->toks[i];
     if (!t->len || (unsigned)((unsigned char)t->s[0] - 'a') >= 26u ||
-        entities_gaz_is_common(w->g, t->s, t->len))
+        ent_tok_common(w, i))
         return 0;
     const entities_gaz_entry_t *e;
-    size_t m = entities_gaz_match_any(w->g, w->toks, end, i, &e);
+    size_t m = entities_gaz_match_ft(w->g, w->ft, end, i, &e);
     if (m != 1)
         return 0;
     /* Outlets spelt with a lowercase start ("i24News") have a capital
@@ -235,8 +234,7 @@ int ent_recover(ent_work_t *w, size_t first, size_t n)
             i++;
             continue;
         }
-        if (w->covered[i] ||
-            !entities_is_capitalized(w->toks[i].s, w->toks[i].len)) {
+        if (w->covered[i] || !ent_tok_cap(w, i)) {
             if (!w->covered[i] && ent_has_hyphen(w, i) &&
                 ent_split_hyphenated(w, i) < 0)
                 return -1;
@@ -244,7 +242,7 @@ int ent_recover(ent_work_t *w, size_t first, size_t n)
             continue;
         }
         const entities_gaz_entry_t *e;
-        size_t m = entities_gaz_match(w->g, w->toks, first + n, i, &e);
+        size_t m = ent_gaz_match(w, i, first + n, &e);
         int ok = m > 0;
         for (size_t k = 0; ok && k < m; k++)
             ok = !w->covered[i + k];

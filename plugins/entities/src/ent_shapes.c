@@ -38,7 +38,7 @@ static const char *const STOPS[] = {"at",  "in",  "to",   "for", "with",
 
 static int is_cap(const ent_work_t *w, size_t i)
 {
-    return entities_is_capitalized(w->toks[i].s, w->toks[i].len);
+    return ent_tok_cap(w, i);
 }
 
 static int is_number(const ent_work_t *w, size_t i)
@@ -107,16 +107,16 @@ int ent_block_non_names(ent_work_t *w)
         return 0;
     uint8_t *has = calloc(w->doc->n_sentences, 1);
     uint8_t *blocked = calloc(n, 1);
-    uint32_t *fgaz = malloc(n * sizeof(uint32_t));
-    if (!has || !blocked || !fgaz) {
+    if (!has || !blocked) {
         free(has);
         free(blocked);
-        free(fgaz);
         return -1;
     }
     for (size_t i = 0; i < w->n; i++)
         if (w->m[i].label != ENTITIES_NO_LABEL)
             has[w->sent_of[w->m[i].a]] = 1;
+    /* The feature lists' bits of every token (step 1). */
+    const uint32_t *fgaz = w->gaz;
     const uint32_t nb = 1u << (2 * ENTITIES_GZ_NONAME),
                    ni = 1u << (2 * ENTITIES_GZ_NONAME + 1);
     for (size_t s = 0; s < w->doc->n_sentences; s++) {
@@ -124,8 +124,6 @@ int ent_block_non_names(ent_work_t *w)
             continue;
         size_t first = w->doc->sentences[s].token_first,
                cnt = w->doc->sentences[s].token_count;
-        memset(fgaz + first, 0, cnt * sizeof(uint32_t));
-        entities_gaz_feature_match(w->g, w->toks + first, cnt, fgaz + first);
         mark_facilities(w, first, first + cnt, fgaz + first, blocked);
     }
     for (size_t i = 0; i < w->n; i++) {
@@ -137,14 +135,11 @@ int ent_block_non_names(ent_work_t *w)
             any_blocked |= blocked[k];
             all_noname &= (fgaz[k] & (k == m->a ? nb : nb | ni)) != 0;
         }
-        /* The feature bits are only computed in sentences with mentions;
-         * every mention's sentence is one. */
         if (any_blocked || (all_noname && !m->part))
             m->label = ENTITIES_NO_LABEL;
     }
     free(has);
     free(blocked);
-    free(fgaz);
     return 0;
 }
 
@@ -165,9 +160,11 @@ static const char *const TOPICS[] = {
 /* A strong NORP entry for token i (a nationality adjective), or NULL. */
 static const entities_gaz_entry_t *adjective_at(const ent_work_t *w, size_t i)
 {
-    const entities_gaz_entry_t *e = ent_gaz_pick(
-        w, w->toks[i].s, w->toks[i].len, ENT_BIT(ENTITIES_NORP), NULL);
-    return e && e->strong && is_cap(w, i) ? e : NULL;
+    if (!is_cap(w, i))
+        return NULL;
+    const entities_gaz_entry_t *e =
+        ent_gaz_pick_toks(w, i, i + 1, ENT_BIT(ENTITIES_NORP), NULL);
+    return e && e->strong ? e : NULL;
 }
 
 /* Appends one word to buf[*o], capitalized as a title ("DEFENCE" ->
@@ -266,7 +263,7 @@ static const entities_gaz_entry_t *country_at(ent_work_t *w, size_t i,
                                               size_t end, size_t *len)
 {
     const entities_gaz_entry_t *e;
-    size_t k = entities_gaz_match(w->g, w->toks, end, i, &e);
+    size_t k = ent_gaz_match(w, i, end, &e);
     for (; k && e; e = entities_gaz_next(w->g, e))
         if (e->label == ENTITIES_GPE && e->strong &&
             e->cls == ENTITIES_GZ_COUNTRY) {

@@ -6,26 +6,27 @@
 
 #include "ent_doc.h"
 
-/* Words compared against token lists are folded into buffers this long;
+/* Words compared against token lists are at most this long folded;
  * longer tokens are in no list. */
 #define WORD_MAX 48
 
-static int in_list(const char *const *list, const char *w, size_t len)
-{
-    char buf[WORD_MAX];
-    size_t k = entities_fold(w, len, buf, sizeof(buf) - 1);
-    if (k == 0 || k >= sizeof(buf))
-        return 0;
-    buf[k] = '\0';
-    for (size_t i = 0; list[i]; i++)
-        if (list[i][0] == buf[0] && strcmp(list[i], buf) == 0)
-            return 1;
-    return 0;
-}
-
 int ent_tok_in(const ent_work_t *w, size_t i, const char *const *list)
 {
-    return in_list(list, w->toks[i].s, w->toks[i].len);
+    const entities_ftok_t *t = &w->ft[i];
+    if (t->len == 0 || t->len >= WORD_MAX)
+        return 0;
+    const char *f = t->f;
+    for (size_t k = 0; list[k]; k++) {
+        const char *e = list[k];
+        if (e[0] != f[0])
+            continue;
+        size_t j = 1;
+        while (j < t->len && e[j] && e[j] == f[j])
+            j++;
+        if (j == t->len && e[j] == '\0')
+            return 1;
+    }
+    return 0;
 }
 
 int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
@@ -34,9 +35,19 @@ int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
     return ent_tok_in(w, i, list);
 }
 
+int ent_tok_common(const ent_work_t *w, size_t i)
+{
+    return entities_gaz_is_common_ft(w->g, &w->ft[i]);
+}
+
 /* The folded hash of token i (cached). */
 uint64_t ent_tok_hash(ent_work_t *w, size_t i)
 {
+    /* Tokens folding to at most 192 bytes have the key of their fold;
+     * longer ones the key of its first 192 bytes. */
+    if (!w->th[i] && w->ft[i].len <= 192 &&
+        !(w->ft[i].flags & ENTITIES_FT_LONG))
+        w->th[i] = w->ft[i].key;
     if (!w->th[i]) {
         char buf[WORD_MAX * 4];
         const entities_token_t *t = &w->toks[i];
@@ -113,6 +124,32 @@ const entities_gaz_entry_t *ent_gaz_pick(const ent_work_t *w, const char *s,
                                          const entities_gaz_entry_t **any)
 {
     const entities_gaz_entry_t *e = entities_gaz_lookup_str(w->g, s, len);
+    if (any)
+        *any = e;
+    for (; e; e = entities_gaz_next(w->g, e))
+        if (want & (1u << e->label))
+            return e;
+    return NULL;
+}
+
+size_t ent_gaz_match(const ent_work_t *w, size_t i, size_t end,
+                     const entities_gaz_entry_t **e)
+{
+    *e = NULL;
+    if (!ent_tok_cap(w, i))
+        return 0;
+    return entities_gaz_match_ft(w->g, w->ft, end, i, e);
+}
+
+const entities_gaz_entry_t *ent_gaz_pick_toks(const ent_work_t *w, size_t a,
+                                              size_t b, unsigned want,
+                                              const entities_gaz_entry_t **any)
+{
+    if (b != a + 1)
+        return ent_gaz_pick(w, w->doc->text + w->doc->tokens[a].start,
+                            w->doc->tokens[b - 1].end - w->doc->tokens[a].start,
+                            want, any);
+    const entities_gaz_entry_t *e = entities_gaz_lookup_ft(w->g, &w->ft[a]);
     if (any)
         *any = e;
     for (; e; e = entities_gaz_next(w->g, e))

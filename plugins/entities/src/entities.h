@@ -55,6 +55,48 @@ uint32_t entities_ascii_standin(uint32_t cp);
  * the text as matching nothing). */
 size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
 
+/* Folded keys are at most this long; a token folding to more is in no
+ * gazetteer and no word list. */
+#define ENTITIES_FOLD_MAX 256
+
+/* A token folded once (entities_fold_tokens) for every gazetteer lookup
+ * and word-list test that asks about it. */
+typedef struct entities_ftok {
+    const char *f;  /* the folded bytes (not NUL-terminated) */
+    uint32_t len;   /* their length; 0 with ENTITIES_FT_LONG: too long */
+    uint32_t flags; /* ENTITIES_FT_* */
+    uint64_t key;   /* the gazetteer key of f[len] (not for LONG) */
+} entities_ftok_t;
+
+enum {
+    /* Not adjacent to the previous token: the text has a space (or
+     * something that folds away) between them. */
+    ENTITIES_FT_GAP = 1u << 0,
+    /* Has letters and no lowercase one; only computed for tokens folding
+     * to at most 6 bytes (the acronyms' length). */
+    ENTITIES_FT_NOLOWER = 1u << 1,
+    /* Folds to more than ENTITIES_FOLD_MAX bytes. */
+    ENTITIES_FT_LONG = 1u << 2,
+    /* Starts with an uppercase or titlecase letter
+     * (entities_is_capitalized). */
+    ENTITIES_FT_CAP = 1u << 3,
+    /* Its first byte is an ASCII letter or not ASCII. */
+    ENTITIES_FT_ALPHA = 1u << 4
+};
+
+/* A growable buffer for the folded bytes of entities_fold_tokens; zero it
+ * before the first use, free buf after the last. */
+typedef struct entities_foldbuf {
+    char *buf;
+    size_t len, cap;
+} entities_foldbuf_t;
+
+/* Folds toks[0..n) into ft[0..n), their bytes into fb (emptied first;
+ * ft points into it until the next call with fb). Returns 0 or -1 when
+ * out of memory. */
+int entities_fold_tokens(const entities_token_t *toks, size_t n,
+                         entities_ftok_t *ft, entities_foldbuf_t *fb);
+
 /* True when the first code point of s is an uppercase or titlecase
  * letter. Inline for ASCII: the rules ask it of most tokens. */
 int entities_is_capitalized_cp(const char *s, size_t len);
@@ -172,6 +214,11 @@ typedef struct entities_gaz_entry {
     uint8_t ntok_hint; /* whitespace-separated words in the name */
     uint32_t priority; /* lower wins; the order the entries were loaded */
     uint32_t next;     /* next entry with the same key, or UINT32_MAX */
+    /* Where a token of the text may end inside the folded name (after a
+     * word, around punctuation): nbounds offsets from the gazetteer's
+     * pool at bounds. Private to ent_gaz.c. */
+    uint32_t bounds;
+    uint16_t nbounds;
 } entities_gaz_entry_t;
 
 typedef struct entities_gaz entities_gaz_t;
@@ -207,11 +254,17 @@ size_t entities_gaz_size(const entities_gaz_t *g);
  * entities_tokinfo_gaz does. Returns 0, or -1 with a message. */
 int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
                                char *err, size_t err_size);
-/* The feature lists' membership of the sentence's tokens, as
- * entities_tokinfo_gaz ORs it into info[].gaz. */
+/* ORs the feature lists' membership of the sentence's folded tokens
+ * into gaz[0..n): bit 2c where a name of class c starts, 2c + 1 on its
+ * other tokens. */
 void entities_gaz_feature_match(const entities_gaz_t *g,
-                                const entities_token_t *toks, size_t n,
+                                const entities_ftok_t *ft, size_t n,
                                 uint32_t *gaz);
+/* ORs what entities_tokinfo_gaz gives each token of a sentence into
+ * gaz[0..n): the entries' classes (matches starting at capitalized
+ * tokens) and the feature lists'. */
+void entities_gaz_membership(const entities_gaz_t *g, const entities_ftok_t *ft,
+                             size_t n, uint32_t *gaz);
 
 /* Adds the words of a list (one a line, '#' comments) to the set of
  * common lowercase words: English words that are not also names. Returns
@@ -220,12 +273,18 @@ int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
                             size_t err_size);
 /* True when the folded s is a common word. */
 int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len);
+/* The same for a folded token. */
+int entities_gaz_is_common_ft(const entities_gaz_t *g,
+                              const entities_ftok_t *ft);
 
 /* The best (lowest priority value) entry whose folded name equals the
  * folded string, or NULL. Acronyms (short names without lowercase
  * letters) only match text without lowercase letters. */
 const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
                                                     const char *s, size_t len);
+/* entities_gaz_lookup_str for a folded token. */
+const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
+                                                   const entities_ftok_t *ft);
 /* Iterates over all entries with the same key as e (e included). */
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
                                               const entities_gaz_entry_t *e);
@@ -234,13 +293,14 @@ const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
  * capitalized), at most ENTITIES_GAZ_MAX_TOKENS long, within [i, n).
  * Returns its token count (0: none) and the best entry in *entry. */
 #define ENTITIES_GAZ_MAX_TOKENS 8
-/* entities_gaz_match from a token in any case ("armenia"). */
-size_t entities_gaz_match_any(const entities_gaz_t *g,
-                              const entities_token_t *toks, size_t n, size_t i,
-                              const entities_gaz_entry_t **entry);
 size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
                           size_t n, size_t i,
                           const entities_gaz_entry_t **entry);
+/* The same over folded tokens, from a token in any case ("armenia"); the
+ * caller checks capitalization (ENTITIES_FT_CAP) where it matters. */
+size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
+                             size_t n, size_t i,
+                             const entities_gaz_entry_t **entry);
 
 /* ---- Features (ent_features.c) ----------------------------------------- */
 
@@ -273,17 +333,19 @@ enum {
 
 /* Fills info[0..n) for the tokens of one sentence. g may be NULL (no
  * gazetteer features). It is entities_tokinfo_word for each token, the
- * SENTSTART flag on the first and entities_tokinfo_gaz. */
-void entities_tokinfo_fill(const entities_gaz_t *g,
-                           const entities_token_t *toks, size_t n,
-                           entities_tokinfo_t *info);
+ * SENTSTART flag on the first and entities_tokinfo_gaz. Returns 0, or -1
+ * when out of memory (info then has no gazetteer bits). */
+int entities_tokinfo_fill(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, entities_tokinfo_t *info);
 /* What depends on the token's string alone: everything but SENTSTART and
  * gaz (left 0). g may be NULL (no COMMON flag). */
 void entities_tokinfo_word(const entities_gaz_t *g, const entities_token_t *t,
                            entities_tokinfo_t *info);
-/* ORs the gazetteer membership of the sentence's tokens into info[].gaz. */
-void entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
-                          size_t n, entities_tokinfo_t *info);
+/* ORs the gazetteer membership of the sentence's tokens
+ * (entities_gaz_membership) into info[].gaz. Returns 0 or -1 when out of
+ * memory. */
+int entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
+                         size_t n, entities_tokinfo_t *info);
 /* entities_tokinfo_word without the COMMON flag, code point by code
  * point: what entities_tokinfo_word computes faster for ASCII tokens.
  * For the tests. */
@@ -368,6 +430,11 @@ int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
 /* Tags one sentence into tags[n]. Returns 0 or -1 when out of memory. */
 int entities_tagger_tag(entities_tagger_t *t, const entities_token_t *toks,
                         size_t n, uint8_t *tags);
+/* The same with the sentence's gazetteer membership given: gaz[0..n) as
+ * entities_gaz_membership computes it (a caller that needs it anyway
+ * saves computing it twice). */
+int entities_tagger_tag_gaz(entities_tagger_t *t, const entities_token_t *toks,
+                            const uint32_t *gaz, size_t n, uint8_t *tags);
 /* The same with a tagger of its own. */
 int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
                           const entities_token_t *toks, size_t n,

@@ -287,7 +287,8 @@ static void extract(const corpus_t *c, const entities_gaz_t *g, weights_t *W,
             info_cap = n;
             info = xrealloc(info, n * sizeof(*info));
         }
-        entities_tokinfo_fill(g, c->toks + first, n, info);
+        if (entities_tokinfo_fill(g, c->toks + first, n, info))
+            die("%s", "out of memory");
         for (size_t i = 0; i < n; i++) {
             size_t k = entities_features(info, n, i, keys);
             fc->off[first + i] = used;
