@@ -426,10 +426,10 @@ size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
     keys[k++] = key2(T_SHORT_NEXT, c->shortshape, n1->lower);
     const entities_tokinfo_t *w[3] = {p1, c, n1};
     for (unsigned d = 0; d < 3; d++) {
-        uint32_t gz = w[d]->gaz;
-        for (unsigned b = 0; gz && b < 32; b++, gz >>= 1)
-            if (gz & 1u)
-                keys[k++] = key1(T_GAZ + d, b);
+        /* The set bits in increasing order, as entities_features has
+         * them. */
+        for (uint32_t gz = w[d]->gaz; gz; gz &= gz - 1)
+            keys[k++] = key1(T_GAZ + d, (unsigned)__builtin_ctz(gz));
     }
     return k;
 }

@@ -650,6 +650,57 @@ const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
     return e;
 }
 
+/* entities_fold_tokens for one token of ASCII bytes (most tokens): the
+ * folded bytes into out (FOLD_MAX + 1 bytes available), the key and the
+ * flags but GAP in one pass. Returns 0, having written nothing useful, for
+ * any other token. */
+static int fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft)
+{
+    const unsigned char *s = (const unsigned char *)t->s;
+    uint64_t h = ENTITIES_FNV_INIT;
+    size_t k = 0;
+    int upper = 0, lower = 0, dash = 0, too_long = 0;
+    for (size_t i = 0; i < t->len; i++) {
+        unsigned c = s[i];
+        if (c >= 0x80)
+            return 0;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c - 'A' < 26u) {
+            upper = 1;
+            c += 32;
+        } else if (c - 'a' < 26u) {
+            lower = 1;
+        } else if (c == '-') {
+            dash = 1;
+        }
+        if (k == FOLD_MAX) {
+            too_long = 1;
+            continue; /* still checking that it is all ASCII */
+        }
+        out[k++] = (char)c;
+        h = (h ^ c) * 0x100000001b3ull;
+    }
+    uint32_t flags = 0;
+    if (too_long) {
+        k = 0;
+        h = 0;
+        flags |= ENTITIES_FT_LONG;
+    } else if (k && k <= ACRONYM_MAX && upper && !lower) {
+        flags |= ENTITIES_FT_NOLOWER;
+    }
+    if (dash)
+        flags |= ENTITIES_FT_DASH;
+    if (t->len && (s[0] | 0x20u) - 'a' < 26u)
+        flags |= ENTITIES_FT_ALPHA;
+    if (t->len && (unsigned)s[0] - 'A' < 26u)
+        flags |= ENTITIES_FT_CAP;
+    ft->len = (uint32_t)k;
+    ft->key = too_long ? 0 : key_of(h);
+    ft->flags = flags;
+    return 1;
+}
+
 int entities_fold_tokens(const entities_token_t *toks, size_t n,
                          entities_ftok_t *ft, entities_foldbuf_t *fb)
 {
@@ -666,10 +717,15 @@ int entities_fold_tokens(const entities_token_t *toks, size_t n,
             fb->cap = cap;
         }
         const entities_token_t *t = &toks[i];
+        uint32_t gap =
+            i && t->s != toks[i - 1].s + toks[i - 1].len ? ENTITIES_FT_GAP : 0;
+        if (fold_ascii(t, fb->buf + fb->len, &ft[i])) {
+            ft[i].flags |= gap;
+            fb->len += ft[i].len;
+            continue;
+        }
         size_t k = entities_fold(t->s, t->len, fb->buf + fb->len, FOLD_MAX);
-        uint32_t flags = 0;
-        if (i && t->s != toks[i - 1].s + toks[i - 1].len)
-            flags |= ENTITIES_FT_GAP;
+        uint32_t flags = gap;
         if (k > FOLD_MAX) {
             flags |= ENTITIES_FT_LONG;
             k = 0;
@@ -685,6 +741,8 @@ int entities_fold_tokens(const entities_token_t *toks, size_t n,
             flags |= ENTITIES_FT_ALPHA;
         if (entities_is_capitalized(t->s, t->len))
             flags |= ENTITIES_FT_CAP;
+        if (memchr(t->s, '-', t->len) || memchr(t->s, 0xE2, t->len))
+            flags |= ENTITIES_FT_DASH;
         ft[i].len = (uint32_t)k;
         ft[i].flags = flags;
         fb->len += k;
@@ -737,11 +795,18 @@ size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
         if (t->len == 0)
             break;
         folded += t->len;
-        h = entities_fnv(h, t->f, t->len);
         uint32_t flags;
-        /* t->key is key_of(h) for the first token. */
-        const entities_gaz_entry_t *e =
-            lookup_key(g, k ? key_of(h) : t->key, &flags);
+        const entities_gaz_entry_t *e;
+        if (k) {
+            h = entities_fnv(h, t->f, t->len);
+            e = lookup_key(g, key_of(h), &flags);
+        } else {
+            /* The first token's key is its own; the hash to go on with
+             * is only needed when some name goes on. */
+            e = lookup_key(g, t->key, &flags);
+            if (flags & SLOT_PREFIX)
+                h = entities_fnv(h, t->f, t->len);
+        }
         if (k == 0 && (t->flags & ENTITIES_FT_NOLOWER)) {
             uint32_t aflags;
             const entities_gaz_entry_t *a = lookup_key(

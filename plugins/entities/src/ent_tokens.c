@@ -82,15 +82,11 @@ size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
                         uint32_t *ends, size_t max)
 {
     const entities_token_t *t = &w->toks[i];
-    /* Hyphens are '-' and U+2010, U+2011 (E2 80 90, E2 80 91). Tokens
-     * are short: a plain loop beats two memchr calls. */
-    uint32_t o = 0;
-    while (o < t->len && t->s[o] != '-' && (unsigned char)t->s[o] != 0xE2)
-        o++;
-    if (o == t->len)
+    /* Hyphens are '-' and U+2010, U+2011 (E2 80 90, E2 80 91). */
+    if (!(w->ft[i].flags & ENTITIES_FT_DASH))
         return 0;
     size_t n = 0;
-    uint32_t part = 0;
+    uint32_t part = 0, o;
     for (o = 0; o < t->len;) {
         uint32_t cp;
         uint32_t k = (uint32_t)entities_utf8_next(t->s + o, t->len - o, &cp);

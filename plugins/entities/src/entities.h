@@ -81,7 +81,10 @@ enum {
      * (entities_is_capitalized). */
     ENTITIES_FT_CAP = 1u << 3,
     /* Its first byte is an ASCII letter or not ASCII. */
-    ENTITIES_FT_ALPHA = 1u << 4
+    ENTITIES_FT_ALPHA = 1u << 4,
+    /* Has a '-' or a byte 0xE2 (U+2010 and U+2011 start so): may have an
+     * inner hyphen. */
+    ENTITIES_FT_DASH = 1u << 5
 };
 
 /* A growable buffer for the folded bytes of entities_fold_tokens; zero it
