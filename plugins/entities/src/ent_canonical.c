@@ -8,7 +8,7 @@
 
 /* Words before a place that make it a place, not an actor: "talks in
  * Sochi", "a visit to Baku", "the city of Sochi". */
-static const char *const LOCATIVE[] = {
+const char *const ent_words_LOCATIVE[] = {
     "in",     "at",      "into",     "near",     "outside", "inside",
     "around", "across",  "via",      "through",  "toward",  "towards",
     "within", "visit",   "visited",  "visiting", "visits",  "reached",
@@ -16,7 +16,7 @@ static const char *const LOCATIVE[] = {
 
 /* What makes "to X" a destination ("a visit to Baku", "flights to
  * Yerevan"), not a recipient ("lost to Yerevan"). */
-static const char *const MOTION[] = {
+const char *const ent_words_MOTION[] = {
     "visit",    "visits",    "visited",   "visiting", "trip",  "travel",
     "traveled", "travelled", "went",      "go",       "going", "flew",
     "fly",      "flight",    "flights",   "came",     "come",  "arrived",
@@ -26,7 +26,7 @@ static const char *const MOTION[] = {
 
 /* Nouns after a capital that make it a place ("Yerevan's airport",
  * "Moscow time", "Baku residents"). */
-static const char *const PLACE_NOUNS[] = {
+const char *const ent_words_PLACE_NOUNS[] = {
     "airport",        "streets",   "street",  "center",    "centre",
     "mayor",          "residents", "metro",   "outskirts", "suburbs",
     "square",         "time",      "city",    "district",  "districts",
@@ -34,14 +34,14 @@ static const char *const PLACE_NOUNS[] = {
     "correspondents", "hotel",     "-based",  NULL};
 
 /* Events named after the city that hosts them ("the Moscow meeting"). */
-static const char *const EVENT_NOUNS[] = {
+const char *const ent_words_EVENT_NOUNS[] = {
     "meeting",     "meetings",  "summit",     "summits",
     "forum",       "format",    "conference", "process",
     "declaration", "statement", "agreement",  "accords",
     "talks",       "round",     "visit",      NULL};
 
 /* What follows a dateline's city. */
-static const char *const DATELINE_MARKS[] = {
+const char *const ent_words_DATELINE_MARKS[] = {
     ",", "/", "-", "(", ":", "\xe2\x80\x93", "\xe2\x80\x94", NULL};
 
 static int is_possessive(const entities_token_t *t)
@@ -54,7 +54,7 @@ static int is_possessive(const entities_token_t *t)
 
 /* Words after an organisation's name that name the same body
  * ("Warsaw Institute Foundation"). */
-static const char *const ORG_SUFFIXES[] = {
+const char *const ent_words_ORG_SUFFIXES[] = {
     "foundation", "inc",      "inc.",  "ltd",         "ltd.",    "llc", "plc",
     "group",      "corp",     "corp.", "corporation", "company", "co",  "co.",
     "holding",    "holdings", "s.a.",  "ag",          "gmbh",    NULL};
@@ -238,7 +238,7 @@ static int resolve_orgs(ent_work_t *w)
         if (m->label != ENTITIES_ORG || m->part || m->entry)
             continue;
         size_t b = m->b;
-        while (b > m->a + 1 && ent_tok_in(w, b - 1, ORG_SUFFIXES))
+        while (b > m->a + 1 && ent_tok_in(w, b - 1, ENT_ORG_SUFFIXES))
             b--;
         if (b == m->b)
             continue;
@@ -271,26 +271,27 @@ static int acts_as_state(const ent_work_t *w, const ent_mention_t *m,
         /* "Moscow's strategy" acts; "Yerevan's airport" is a place. */
         size_t nx = m->b;
         if (is_possessive(&w->toks[nx]))
-            return !(nx + 1 < end && ent_tok_in(w, nx + 1, PLACE_NOUNS));
+            return !(nx + 1 < end && ent_tok_in(w, nx + 1, ENT_PLACE_NOUNS));
         /* "the Moscow meeting", "Moscow time": a place. */
-        if (ent_tok_in(w, nx, PLACE_NOUNS) || ent_tok_in(w, nx, EVENT_NOUNS))
+        if (ent_tok_in(w, nx, ENT_PLACE_NOUNS) ||
+            ent_tok_in(w, nx, ENT_EVENT_NOUNS))
             return 0;
         /* A dateline: "BAKU, May 3", "Yerevan /Mediamax/". */
-        if (m->a == first && ent_tok_in(w, nx, DATELINE_MARKS))
+        if (m->a == first && ent_tok_in(w, nx, ENT_DATELINE_MARKS))
             return 0;
     }
     size_t i = m->a;
     while (i > first) {
         size_t p = i - 1;
-        if (ent_tok_in(w, p, LOCATIVE))
+        if (ent_tok_in(w, p, ENT_LOCATIVE))
             return 0;
         /* "a visit to Baku" is a place, "lost to Yerevan" an actor. */
         if (ent_tok_is(w, p, "to") && p > first &&
-            (ent_tok_in(w, p - 1, MOTION) ||
-             (p > first + 1 && ent_tok_in(w, p - 2, MOTION))))
+            (ent_tok_in(w, p - 1, ENT_MOTION) ||
+             (p > first + 1 && ent_tok_in(w, p - 2, ENT_MOTION))))
             return 0;
         if (ent_tok_is(w, p, "of") && p > first &&
-            ent_tok_in(w, p - 1, LOCATIVE))
+            ent_tok_in(w, p - 1, ENT_LOCATIVE))
             return 0;
         if ((ent_tok_is(w, p, "and") || ent_tok_is(w, p, "or") ||
              ent_tok_is(w, p, ",")) &&

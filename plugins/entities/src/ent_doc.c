@@ -31,7 +31,7 @@
  * its words of five letters or more after its last colon ("Related
  * article: ...") are capitalized. Name-heavy prose ("Armenian Prime
  * Minister Nikol Pashinyan and ...") keeps its function words lower. */
-static const char *const FUNCTION_WORDS[] = {
+const char *const ent_words_FUNCTION_WORDS[] = {
     "and",   "for",     "with", "to",   "in",   "on",    "at",
     "from",  "of",      "by",   "as",   "into", "over",  "is",
     "are",   "was",     "has",  "have", "its",  "after", "amid",
@@ -49,7 +49,7 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
         const entities_token_t *t = &w->toks[i];
         int cap = entities_is_capitalized(t->s, t->len);
         if (cap && i > from && t->len <= 7 && !function_word)
-            function_word = ent_tok_in(w, i, FUNCTION_WORDS);
+            function_word = ent_tok_in(w, i, ENT_FUNCTION_WORDS);
         /* Counted up to 5; a letter takes at least a byte. */
         size_t letters = 0;
         for (size_t o = 0; t->len >= 5 && o < t->len && letters < 5;) {
@@ -153,9 +153,11 @@ static int work_init(ent_work_t *w, const entities_gaz_t *g,
     w->th = calloc(n1, sizeof(uint64_t));
     w->ft = malloc(n1 * sizeof(*w->ft));
     w->gaz = calloc(n1, sizeof(uint32_t));
+    w->lists = calloc(n1, sizeof(uint32_t));
     if (!w->toks || !w->tags || !w->covered || !w->sent_of || !w->th ||
-        !w->ft || !w->gaz)
+        !w->ft || !w->gaz || !w->lists)
         return -1;
+    ent_words_init();
     for (size_t i = 0; i < n; i++) {
         w->toks[i].s = doc->text + doc->tokens[i].start;
         w->toks[i].len = doc->tokens[i].end - doc->tokens[i].start;
@@ -173,6 +175,7 @@ static void work_free(ent_work_t *w)
     free(w->ft);
     free(w->fb.buf);
     free(w->gaz);
+    free(w->lists);
     free(w->m);
     free(w->names);
 }

@@ -18,8 +18,43 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "entities.h"
+
+/* The word lists of the rules: X(NAME) for each. Each list is defined in
+ * the file of its rule as ent_words_NAME (folded words, NULL-terminated)
+ * and asked for as ENT_NAME (ent_tok_in). */
+#define ENT_WORD_LISTS(X)                                                      \
+    X(FUNCTION_WORDS)                                                          \
+    X(TITLES)                                                                  \
+    X(TITLES_PLURAL)                                                           \
+    X(GEO_FEATURES)                                                            \
+    X(COMPASS)                                                                 \
+    X(QUESTION_WORDS)                                                          \
+    X(CREDIT_WORDS)                                                            \
+    X(FACILITY_HEADS)                                                          \
+    X(FACILITY_FIRST)                                                          \
+    X(ORDINALS)                                                                \
+    X(STOPS)                                                                   \
+    X(TOPICS)                                                                  \
+    X(LOCATIVE)                                                                \
+    X(MOTION)                                                                  \
+    X(PLACE_NOUNS)                                                             \
+    X(EVENT_NOUNS)                                                             \
+    X(DATELINE_MARKS)                                                          \
+    X(ORG_SUFFIXES)
+
+typedef enum ent_list {
+#define ENT_LIST_ID(name) ENT_##name,
+    ENT_WORD_LISTS(ENT_LIST_ID)
+#undef ENT_LIST_ID
+        ENT_N_LISTS
+} ent_list_t;
+
+#define ENT_LIST_DECL(name) extern const char *const ent_words_##name[];
+ENT_WORD_LISTS(ENT_LIST_DECL)
+#undef ENT_LIST_DECL
 
 /* A mention under construction: tokens, offsets, label and names. */
 typedef struct ent_mention {
@@ -49,6 +84,7 @@ typedef struct ent_work {
     uint8_t *covered;  /* token belongs to a tagger chunk */
     uint32_t *sent_of; /* sentence index of each token */
     uint64_t *th;      /* folded hash of each token, 0 until computed */
+    uint32_t *lists;   /* the word lists of each token, see ent_tok_in */
     ent_mention_t *m;
     size_t n, cap;
     /* Names the tagger found, one per distinct name, sorted by the hash of
@@ -75,11 +111,24 @@ typedef struct ent_docname {
 
 /* ---- Tokens (ent_tokens.c) --------------------------------------------- */
 
-/* Is token i, folded, one of the words of list (NULL-terminated, folded
- * entries)? Tokens too long for a word are in no list. */
-int ent_tok_in(const ent_work_t *w, size_t i, const char *const *list);
-/* Is token i, folded, the word lit? */
-int ent_tok_is(const ent_work_t *w, size_t i, const char *lit);
+/* Makes the index of the word lists; ent_tok_in needs it. Thread-safe,
+ * idempotent and cheap after the first call. */
+void ent_words_init(void);
+/* The bit set of the word lists token i, folded, is in (computed on
+ * first demand into w->lists). */
+uint32_t ent_tok_lists(const ent_work_t *w, size_t i);
+/* Is token i, folded, one of the words of a list? Tokens of 48 folded
+ * bytes or more are in no list. */
+static inline int ent_tok_in(const ent_work_t *w, size_t i, ent_list_t list)
+{
+    return (ent_tok_lists(w, i) >> list) & 1u;
+}
+/* Is token i, folded, the word lit (a short literal)? */
+static inline int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return w->ft[i].len == n && memcmp(w->ft[i].f, lit, n) == 0;
+}
 
 /* The folded hash of token i (cached in w->th; never 0). */
 uint64_t ent_tok_hash(ent_work_t *w, size_t i);

@@ -9,7 +9,7 @@
 #include "ent_doc.h"
 
 /* Titles and roles that precede a name but are no part of it. */
-static const char *const TITLES[] = {
+const char *const ent_words_TITLES[] = {
     "president",   "prime",     "minister",   "premier",    "chancellor",
     "mr.",         "mr",        "mrs.",       "mrs",        "ms.",
     "ms",          "dr.",       "dr",         "prof.",      "gen.",
@@ -36,7 +36,7 @@ static int is_clitic(const entities_token_t *t)
 }
 
 /* Geographic feature words: a LOC ending with one has no government. */
-static const char *const GEO_FEATURES[] = {
+const char *const ent_words_GEO_FEATURES[] = {
     "sea",      "ocean",   "river",     "lake",    "lakes",     "mountains",
     "mountain", "mount",   "mt.",       "valley",  "gulf",      "bay",
     "strait",   "straits", "peninsula", "desert",  "corridor",  "plain",
@@ -44,7 +44,7 @@ static const char *const GEO_FEATURES[] = {
     "coast",    "range",   "canal",     "channel", "glacier",   "steppe",
     "forest",   "delta",   "cape",      "hills",   NULL};
 
-static const char *const COMPASS[] = {
+const char *const ent_words_COMPASS[] = {
     "north",     "south",   "east",    "west",      "central",   "northern",
     "southern",  "eastern", "western", "northeast", "northwest", "southeast",
     "southwest", "upper",   "lower",   "greater",   NULL};
@@ -81,10 +81,10 @@ void ent_mention_set_tokens(const ent_work_t *w, ent_mention_t *m, size_t a,
  * government, everything else is taken for a settlement or territory. */
 static int loc_or_gpe(const ent_work_t *w, const ent_mention_t *m)
 {
-    if (ent_tok_in(w, m->b - 1, GEO_FEATURES) ||
-        ent_tok_in(w, m->a, GEO_FEATURES))
+    if (ent_tok_in(w, m->b - 1, ENT_GEO_FEATURES) ||
+        ent_tok_in(w, m->a, ENT_GEO_FEATURES))
         return ENTITIES_LOC;
-    if (m->b - m->a >= 2 && ent_tok_in(w, m->a, COMPASS)) {
+    if (m->b - m->a >= 2 && ent_tok_in(w, m->a, ENT_COMPASS)) {
         /* "South Caucasus", "Western Europe": a region when the rest is */
         const entities_gaz_entry_t *e =
             ent_gaz_pick(w, w->toks[m->a + 1].s,
@@ -230,20 +230,20 @@ static int starts_lower(const entities_token_t *t)
 }
 
 /* Plural titles ("Foreign Ministers", "Senior Advisers"). */
-static const char *const TITLES_PLURAL[] = {
+const char *const ent_words_TITLES_PLURAL[] = {
     "ministers",       "presidents",   "leaders",  "officials",
     "senior",          "adviser",      "advisers", "advisor",
     "advisors",        "spokesperson", "envoys",   "representative",
     "representatives", "special",      NULL};
 
 /* Words that open a question and are no part of a name after them. */
-static const char *const QUESTION_WORDS[] = {
+const char *const ent_words_QUESTION_WORDS[] = {
     "can",   "will", "does", "do",   "did",   "is",    "are",    "was",
     "were",  "why",  "how",  "what", "when",  "where", "should", "could",
     "would", "has",  "have", "may",  "might", "must",  "who",    NULL};
 
 /* Photo credits after an outlet's name ("Reuters Archive"). */
-static const char *const CREDIT_WORDS[] = {
+const char *const ent_words_CREDIT_WORDS[] = {
     "archive", "archives", "photo", "photos", "file", "images", "pool", NULL};
 
 /* Is [a, b) what a headline or a byline runs on with after a name:
@@ -252,13 +252,13 @@ static const char *const CREDIT_WORDS[] = {
  * may be the name's own ("Atlantic City", "China Daily"). */
 static int rest_is_words(const ent_work_t *w, size_t a, size_t b)
 {
-    if (ent_tok_in(w, a, TITLES) || ent_tok_in(w, a, TITLES_PLURAL) ||
-        (b == a + 1 && ent_tok_in(w, a, CREDIT_WORDS)))
+    if (ent_tok_in(w, a, ENT_TITLES) || ent_tok_in(w, a, ENT_TITLES_PLURAL) ||
+        (b == a + 1 && ent_tok_in(w, a, ENT_CREDIT_WORDS)))
         return 1;
     if (b - a < 2)
         return 0;
     for (size_t i = a; i < b; i++) {
-        if (ent_tok_in(w, i, TITLES) || ent_tok_in(w, i, TITLES_PLURAL))
+        if (ent_tok_in(w, i, ENT_TITLES) || ent_tok_in(w, i, ENT_TITLES_PLURAL))
             continue;
         if (!ent_tok_common(w, i))
             return 0;
@@ -305,7 +305,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         w->covered[i] = 1;
     size_t consumed = b;
     /* Titles out in front of people, possessives out at the end. */
-    while (type == ENTITIES_T_PER && b - a > 1 && ent_tok_in(w, a, TITLES))
+    while (type == ENTITIES_T_PER && b - a > 1 && ent_tok_in(w, a, ENT_TITLES))
         a++;
     /* "The" belongs to an outlet's title ("The Washington Post"). */
     if (a < b && ent_tok_is(w, a, "the") && !known_name(w, a, b))
@@ -350,7 +350,8 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     /* Only through words written as the name writes them: "Syunik
      * province" is no "Syunik Province"; "Zangezur corridor" is. */
     for (size_t i = b; extends && i < a + gm; i++)
-        extends = !starts_lower(&w->toks[i]) || ent_tok_in(w, i, GEO_FEATURES);
+        extends =
+            !starts_lower(&w->toks[i]) || ent_tok_in(w, i, ENT_GEO_FEATURES);
     if (extends && (a + gm == end || !(w->tags[a + gm] != 0 &&
                                        !ENTITIES_TAG_IS_B(w->tags[a + gm])))) {
         b = a + gm;
@@ -413,7 +414,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
             }
         }
         /* "Can Azerbaijan ...": a question opening a sentence. */
-        if (b - a > 1 && ent_tok_in(w, a, QUESTION_WORDS) &&
+        if (b - a > 1 && ent_tok_in(w, a, ENT_QUESTION_WORDS) &&
             a == w->doc->sentences[w->sent_of[a]].token_first) {
             k = ent_gaz_match(w, a + 1, b, &ge);
             while (ge && !ge->strong)
@@ -432,7 +433,8 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     /* Titles and roles alone ("Foreign Ministers") are no name. */
     int titles = 1;
     for (size_t i = a; i < b && titles; i++)
-        titles = ent_tok_in(w, i, TITLES) || ent_tok_in(w, i, TITLES_PLURAL);
+        titles =
+            ent_tok_in(w, i, ENT_TITLES) || ent_tok_in(w, i, ENT_TITLES_PLURAL);
     if (titles && !(whole && whole->strong))
         return consumed;
     ent_mention_t *m = ent_mention_add(w);

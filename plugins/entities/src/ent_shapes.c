@@ -13,7 +13,7 @@
 /* Capitalized words that end a facility's or an event's name ("Sochi
  * Summit", "Rose Revolution", "Russian Embassy"). "Center" and "Forum"
  * are left out: many organisations are named so. */
-static const char *const FACILITY_HEADS[] = {
+const char *const ent_words_FACILITY_HEADS[] = {
     "palace",        "airport",    "stadium",    "arena",
     "bridge",        "tower",      "cathedral",  "church",
     "mosque",        "monastery",  "museum",     "embassy",
@@ -25,16 +25,16 @@ static const char *const FACILITY_HEADS[] = {
     "marathon",      NULL};
 
 /* Heads that come first ("Hotel Goris"). */
-static const char *const FACILITY_FIRST[] = {"hotel", NULL};
+const char *const ent_words_FACILITY_FIRST[] = {"hotel", NULL};
 
 /* Ordinals that make "Second Nagorno-Karabakh war" a name. */
-static const char *const ORDINALS[] = {"first", "second", "third", "fourth",
-                                       NULL};
+const char *const ent_words_ORDINALS[] = {"first", "second", "third", "fourth",
+                                          NULL};
 
 /* Words inside a facility's name that stop it going further left. */
-static const char *const STOPS[] = {"at",  "in",  "to",   "for", "with",
-                                    "and", "the", "from", "on",  "by",
-                                    "a",   "an",  "as",   "of",  NULL};
+const char *const ent_words_STOPS[] = {"at",  "in",  "to",   "for", "with",
+                                       "and", "the", "from", "on",  "by",
+                                       "a",   "an",  "as",   "of",  NULL};
 
 static int is_cap(const ent_work_t *w, size_t i)
 {
@@ -66,7 +66,7 @@ static void mark_facilities(const ent_work_t *w, size_t first, size_t end,
             continue;
         }
         int cap = is_cap(w, i);
-        if (cap && ent_tok_in(w, i, FACILITY_FIRST)) {
+        if (cap && ent_tok_in(w, i, ENT_FACILITY_FIRST)) {
             size_t j = i + 1;
             while (j < end && j < i + 4 && is_cap(w, j))
                 j++;
@@ -75,10 +75,10 @@ static void mark_facilities(const ent_work_t *w, size_t first, size_t end,
             continue;
         }
         int war = !cap && ent_tok_is(w, i, "war");
-        if (!(cap && ent_tok_in(w, i, FACILITY_HEADS)) && !war)
+        if (!(cap && ent_tok_in(w, i, ENT_FACILITY_HEADS)) && !war)
             continue;
         size_t s = i;
-        while (s > first && s + 4 > i && !ent_tok_in(w, s - 1, STOPS) &&
+        while (s > first && s + 4 > i && !ent_tok_in(w, s - 1, ENT_STOPS) &&
                (is_cap(w, s - 1) || is_number(w, s - 1)))
             s--;
         /* "Palace of Ceremonies": the head first, then "of" a name. */
@@ -88,7 +88,7 @@ static void mark_facilities(const ent_work_t *w, size_t first, size_t end,
             continue;
         /* A lowercase "war" is part of a name only after a capitalized
          * ordinal; "the second Karabakh war" is a description. */
-        if (war && !ent_tok_in(w, s, ORDINALS))
+        if (war && !ent_tok_in(w, s, ENT_ORDINALS))
             continue;
         size_t e = i + 1;
         if (cap && e + 1 < end && ent_tok_is(w, e, "of") && is_cap(w, e + 1)) {
@@ -147,7 +147,7 @@ int ent_block_non_names(ent_work_t *w)
 
 /* Words of a ministry's field ("Ministry of Foreign Affairs", "Defence
  * Ministry"). */
-static const char *const TOPICS[] = {
+const char *const ent_words_TOPICS[] = {
     "foreign",     "defence",    "defense",     "affairs",     "internal",
     "interior",    "justice",    "economy",     "economic",    "emergency",
     "emergencies", "situations", "health",      "finance",     "education",
@@ -308,16 +308,16 @@ int ent_merge_institutions(ent_work_t *w)
                 continue;
             size_t st = i;
             while (st > first && i - st < 3 && is_cap(w, st - 1) &&
-                   ent_tok_in(w, st - 1, TOPICS))
+                   ent_tok_in(w, st - 1, ENT_TOPICS))
                 st--;
             size_t ts = st, te = i, e = i + 1;
             if (ts == te && e + 1 < end && ent_tok_is(w, e, "of") &&
-                is_cap(w, e + 1) && ent_tok_in(w, e + 1, TOPICS)) {
+                is_cap(w, e + 1) && ent_tok_in(w, e + 1, ENT_TOPICS)) {
                 ts = e + 1;
                 e = ts;
                 while (e < end && e < ts + 4 &&
                        (is_cap(w, e) || ent_tok_is(w, e, "and")) &&
-                       ent_tok_in(w, e, TOPICS))
+                       ent_tok_in(w, e, ENT_TOPICS))
                     e++;
                 te = e;
             }

@@ -1,38 +1,70 @@
 /* What every step of the analysis asks of a token: is it in a word list,
  * its folded hash, its hyphenated parts, the gazetteer entries of a label.
  * See ent_doc.h. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ent_doc.h"
 
-/* Words compared against token lists are at most this long folded;
+/* Words compared against token lists are shorter than this folded;
  * longer tokens are in no list. */
 #define WORD_MAX 48
 
-int ent_tok_in(const ent_work_t *w, size_t i, const char *const *list)
+/* The index of the word lists: the key of each word (as the token's
+ * entities_ftok_t.key) with the bit set of the lists it is in. Built
+ * once, read-only after; open addressing, 0 empty. */
+#define INDEX_SLOTS 2048
+static struct {
+    uint64_t key;
+    uint32_t lists;
+} word_index[INDEX_SLOTS];
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+#define ENT_LIST_PTR(name) ent_words_##name,
+static const char *const *const LISTS[ENT_N_LISTS] = {
+    ENT_WORD_LISTS(ENT_LIST_PTR)};
+#undef ENT_LIST_PTR
+
+/* The bit that says a token's entry in w->lists is computed. */
+#define LISTS_DONE (1u << 31)
+
+static void build_index(void)
 {
-    const entities_ftok_t *t = &w->ft[i];
-    if (t->len == 0 || t->len >= WORD_MAX)
-        return 0;
-    const char *f = t->f;
-    for (size_t k = 0; list[k]; k++) {
-        const char *e = list[k];
-        if (e[0] != f[0])
-            continue;
-        size_t j = 1;
-        while (j < t->len && e[j] && e[j] == f[j])
-            j++;
-        if (j == t->len && e[j] == '\0')
-            return 1;
+    for (unsigned l = 0; l < ENT_N_LISTS; l++) {
+        for (const char *const *p = LISTS[l]; *p; p++) {
+            uint64_t key = entities_fold_key(*p, strlen(*p));
+            size_t j = (size_t)key & (INDEX_SLOTS - 1);
+            while (word_index[j].key && word_index[j].key != key)
+                j = (j + 1) & (INDEX_SLOTS - 1);
+            word_index[j].key = key;
+            word_index[j].lists |= 1u << l;
+        }
     }
-    return 0;
 }
 
-int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
+void ent_words_init(void)
 {
-    const char *const list[] = {lit, NULL};
-    return ent_tok_in(w, i, list);
+    pthread_once(&index_once, build_index);
+}
+
+uint32_t ent_tok_lists(const ent_work_t *w, size_t i)
+{
+    uint32_t v = w->lists[i];
+    if (v & LISTS_DONE)
+        return v;
+    const entities_ftok_t *t = &w->ft[i];
+    v = LISTS_DONE;
+    if (t->len && t->len < WORD_MAX) {
+        size_t j = (size_t)t->key & (INDEX_SLOTS - 1);
+        for (; word_index[j].key; j = (j + 1) & (INDEX_SLOTS - 1))
+            if (word_index[j].key == t->key) {
+                v |= word_index[j].lists;
+                break;
+            }
+    }
+    w->lists[i] = v;
+    return v;
 }
 
 int ent_tok_common(const ent_work_t *w, size_t i)

@@ -140,6 +140,14 @@ static inline uint64_t entities_mix(uint64_t h)
     return h;
 }
 
+/* The key of folded bytes f[len] in the gazetteers and word sets
+ * (entities_ftok_t.key); never 0. */
+static inline uint64_t entities_fold_key(const char *f, size_t len)
+{
+    uint64_t k = entities_mix(entities_fnv(ENTITIES_FNV_INIT, f, len));
+    return k ? k : 1;
+}
+
 /* ---- Labels ------------------------------------------------------------ */
 
 /* The output labels of the guidelines. */
