@@ -202,23 +202,49 @@ static size_t fold_words(const char *name, char *folded, size_t *bounds,
         while (*p == ' ' || *p == '\t')
             p++;
         const char *w = p;
-        while (*p && *p != ' ' && *p != '\t')
-            p++;
+        size_t o0 = o, nb0 = nb;
+        /* ASCII words (most) in one pass: entities_fold's lowercasing,
+         * and a bound before and after each punctuation byte. */
+        for (; *p && *p != ' ' && *p != '\t'; p++) {
+            unsigned c = (unsigned char)*p;
+            if (c >= 0x80)
+                break;
+            if (c == '\n' || c == '\r')
+                continue;
+            if (o >= FOLD_MAX)
+                return 0;
+            if (c - 'A' < 26u) {
+                c += 32;
+            } else if (is_ascii_punct((unsigned char)c)) {
+                if (o > 0 && nb < FOLD_MAX)
+                    bounds[nb++] = o;
+                if (nb < FOLD_MAX)
+                    bounds[nb++] = o + 1;
+            }
+            folded[o++] = (char)c;
+        }
+        if (*p && *p != ' ' && *p != '\t') {
+            /* Not ASCII: the word again, through entities_fold. */
+            while (*p && *p != ' ' && *p != '\t')
+                p++;
+            o = o0;
+            nb = nb0;
+            size_t k =
+                entities_fold(w, (size_t)(p - w), folded + o, FOLD_MAX - o);
+            if (k > FOLD_MAX - o)
+                return 0;
+            for (size_t j = o; j < o + k; j++) {
+                if (is_ascii_punct((unsigned char)folded[j])) {
+                    if (j > 0 && nb < FOLD_MAX)
+                        bounds[nb++] = j;
+                    if (nb < FOLD_MAX)
+                        bounds[nb++] = j + 1;
+                }
+            }
+            o += k;
+        }
         if (p == w)
             break;
-        size_t k = entities_fold(w, (size_t)(p - w), folded + o, FOLD_MAX - o);
-        if (k > FOLD_MAX - o)
-            return 0;
-        for (size_t j = o; j < o + k; j++) {
-            unsigned char c = (unsigned char)folded[j];
-            if (is_ascii_punct(c)) {
-                if (j > 0 && nb < FOLD_MAX)
-                    bounds[nb++] = j;
-                if (nb < FOLD_MAX)
-                    bounds[nb++] = j + 1;
-            }
-        }
-        o += k;
         words++;
         if (nb < FOLD_MAX)
             bounds[nb++] = o;
@@ -246,22 +272,50 @@ static int mark_prefixes(entities_gaz_t *g, const char *folded,
     return 0;
 }
 
-int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
-                     const char *canonical, const char *refers_to, int strong)
+/* entities_gaz_add; with borrowed set, the strings already live in one of
+ * g's chunks (a file read whole) and are not copied. */
+static int add(entities_gaz_t *g, const char *name, int label, int cls,
+               const char *canonical, const char *refers_to, int strong,
+               int borrowed)
 {
     char folded[FOLD_MAX];
     size_t bounds[FOLD_MAX];
-    size_t nb, words;
-    size_t o = fold_words(name, folded, bounds, &nb, &words);
-    if (o == 0)
-        return -1;
-    /* "RFE/RL" is written as three tokens: no acronym key for it. */
-    int acronym = words == 1 && o <= ACRONYM_MAX &&
+    size_t nb = 1, o = 0, words = 1;
+    int acronym;
+    /* Names of ASCII letters and digits alone (most of the long lists)
+     * fold in one pass, with the key's hash as they go; the rest through
+     * fold_words. */
+    uint64_t h = ENTITIES_FNV_INIT;
+    int upper = 0, lower = 0;
+    const unsigned char *q = (const unsigned char *)name;
+    for (; *q && o < FOLD_MAX; q++) {
+        unsigned c = *q;
+        if (c - 'A' < 26u) {
+            upper = 1;
+            c += 32;
+        } else if (c - 'a' < 26u) {
+            lower = 1;
+        } else if (c - '0' >= 10u) {
+            break;
+        }
+        folded[o++] = (char)c;
+        h = (h ^ c) * 0x100000001b3ull;
+    }
+    if (!*q && o) {
+        bounds[0] = o;
+        acronym = o <= ACRONYM_MAX && upper && !lower;
+    } else {
+        o = fold_words(name, folded, bounds, &nb, &words);
+        if (o == 0)
+            return -1;
+        /* "RFE/RL" is written as three tokens: no acronym key for it. */
+        acronym = words == 1 && o <= ACRONYM_MAX &&
                   no_lowercase(name, strlen(name)) && !strpbrk(name, "/-&");
-    if (!acronym && mark_prefixes(g, folded, bounds, nb, o))
-        return -1;
-    uint64_t key = key_of(
-        entities_fnv(acronym ? ACRONYM_INIT : ENTITIES_FNV_INIT, folded, o));
+        if (!acronym && mark_prefixes(g, folded, bounds, nb, o))
+            return -1;
+        h = entities_fnv(ENTITIES_FNV_INIT, folded, o);
+    }
+    uint64_t key = key_of(acronym ? entities_fnv(ACRONYM_INIT, folded, o) : h);
     slot_t *s = claim_slot(g, key);
     if (!s)
         return -1;
@@ -289,13 +343,20 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     }
     entities_gaz_entry_t *e = &g->entries[g->n];
     memset(e, 0, sizeof(*e));
-    e->name = intern(g, name, strlen(name));
-    e->canonical = strcmp(canonical, name) == 0
-                       ? e->name
-                       : intern(g, canonical, strlen(canonical));
-    e->refers_to = refers_to ? intern(g, refers_to, strlen(refers_to)) : NULL;
-    if (!e->name || !e->canonical || (refers_to && !e->refers_to))
-        return -1;
+    if (borrowed) {
+        e->name = name;
+        e->canonical = canonical;
+        e->refers_to = refers_to;
+    } else {
+        e->name = intern(g, name, strlen(name));
+        e->canonical = strcmp(canonical, name) == 0
+                           ? e->name
+                           : intern(g, canonical, strlen(canonical));
+        e->refers_to =
+            refers_to ? intern(g, refers_to, strlen(refers_to)) : NULL;
+        if (!e->name || !e->canonical || (refers_to && !e->refers_to))
+            return -1;
+    }
     e->label = (uint8_t)label;
     e->cls = (uint8_t)cls;
     e->strong = (uint8_t)(strong != 0);
@@ -316,8 +377,8 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     e->nbounds = (uint16_t)nb;
     for (size_t b = 0; b < nb; b++)
         g->bounds[g->n_bounds++] = (uint16_t)bounds[b];
-    /* link may point into entries; recompute after a realloc above. */
-    s = find_slot(g, key);
+    /* link may point into entries; recompute after a realloc above (s
+     * stays: the slots only move in claim_slot). */
     link = &s->first;
     while (*link != NONE)
         link = &g->entries[*link].next;
@@ -325,6 +386,68 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     g->n++;
     s->flags |= SLOT_FULL;
     return 0;
+}
+
+int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
+                     const char *canonical, const char *refers_to, int strong)
+{
+    return add(g, name, label, cls, canonical, refers_to, strong, 0);
+}
+
+/* Reads the file at path whole into a new chunk of g (borrowed: kept for
+ * the entries that point into it) or into malloc'd memory (the caller
+ * frees it), NUL-terminated. NULL with a message in err when it cannot. */
+static char *slurp(entities_gaz_t *g, const char *path, const char *what,
+                   int borrowed, size_t *len, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "cannot open %s %s: %s", what, path,
+                 strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
+        fseek(f, 0, SEEK_SET) == 0) {
+        size_t n = (size_t)size;
+        chunk_t *c = borrowed ? malloc(sizeof(chunk_t) + n + 1) : NULL;
+        buf = borrowed ? (c ? c->data : NULL) : malloc(n + 1);
+        if (buf && fread(buf, 1, n, f) == n && !ferror(f)) {
+            buf[n] = '\0';
+            *len = n;
+            if (c) {
+                /* Full: intern() never writes into it. */
+                c->used = c->size = n + 1;
+                c->next = g->chunks;
+                g->chunks = c;
+            }
+        } else {
+            free(borrowed ? (void *)c : (void *)buf);
+            buf = NULL;
+        }
+    }
+    if (!buf)
+        snprintf(err, err_size, "error reading %s %s", what, path);
+    fclose(f);
+    return buf;
+}
+
+/* The next line of a buffer read by slurp: NUL-terminated in place,
+ * without its "\n" or "\r\n", *len its length; NULL at the end. */
+static char *next_line(char **p, char *end, size_t *len)
+{
+    if (*p >= end)
+        return NULL;
+    char *line = *p;
+    char *nl = memchr(line, '\n', (size_t)(end - line));
+    char *stop = nl ? nl : end;
+    *p = nl ? nl + 1 : end;
+    *stop = '\0';
+    if (stop > line && stop[-1] == '\r')
+        *--stop = '\0';
+    *len = (size_t)(stop - line);
+    return line;
 }
 
 static int parse_label(const char *f, size_t len, int *label, int *cls)
@@ -371,43 +494,33 @@ static int add_surname(entities_gaz_t *g, const char *name,
     int roman = len <= 4 && strspn(last, "IVX") == len; /* "Karekin II" */
     if (roman || !entities_is_capitalized(last, len))
         return 0;
-    return entities_gaz_add(g, last, ENTITIES_PERSON, ENTITIES_GZ_PERSON,
-                            canonical && *canonical ? canonical : name, NULL,
-                            0);
+    return add(g, last, ENTITIES_PERSON, ENTITIES_GZ_PERSON,
+               canonical && *canonical ? canonical : name, NULL, 0, 1);
 }
 
 int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
                            char *err, size_t err_size)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, err_size, "cannot open gazetteer %s: %s", path,
-                 strerror(errno));
+    size_t size;
+    char *buf = slurp(g, path, "gazetteer", 1, &size, err, err_size);
+    if (!buf)
         return -1;
-    }
-    char line[2048];
+    char *p = buf, *line;
+    size_t len;
     int lineno = 0, rc = 0;
-    while (fgets(line, sizeof(line), f)) {
+    while ((line = next_line(&p, buf + size, &len))) {
         lineno++;
-        size_t len = strlen(line);
-        if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-            snprintf(err, err_size, "%s:%d: line too long", path, lineno);
-            rc = -1;
-            break;
-        }
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
         if (len == 0 || line[0] == '#')
             continue;
         char *fields[4] = {NULL, NULL, NULL, NULL};
         size_t nf = 0;
-        for (char *p = line; nf < 4;) {
-            fields[nf++] = p;
-            char *tab = strchr(p, '\t');
+        for (char *f = line; nf < 4;) {
+            fields[nf++] = f;
+            char *tab = strchr(f, '\t');
             if (!tab)
                 break;
             *tab = '\0';
-            p = tab + 1;
+            f = tab + 1;
         }
         if (nf < 2 || !*fields[0]) {
             snprintf(err, err_size,
@@ -427,8 +540,7 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
             rc = -1;
             break;
         }
-        if (entities_gaz_add(g, fields[0], label, cls, fields[2], fields[3],
-                             strong) ||
+        if (add(g, fields[0], label, cls, fields[2], fields[3], strong, 1) ||
             (label == ENTITIES_PERSON &&
              add_surname(g, fields[0], fields[2]))) {
             snprintf(err, err_size,
@@ -439,11 +551,6 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
             break;
         }
     }
-    if (!rc && ferror(f)) {
-        snprintf(err, err_size, "error reading gazetteer %s", path);
-        rc = -1;
-    }
-    fclose(f);
     return rc;
 }
 
@@ -519,6 +626,19 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
 
 static uint64_t word_key(const char *s, size_t len, int *ok)
 {
+    /* ASCII words without whitespace: entities_fold lowercases them. */
+    uint64_t h = ENTITIES_FNV_INIT;
+    size_t i = 0;
+    for (; i < len && i < FOLD_MAX; i++) {
+        unsigned c = (unsigned char)s[i];
+        if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            break;
+        h = (h ^ (c - 'A' < 26u ? c + 32 : c)) * 0x100000001b3ull;
+    }
+    if (i == len) {
+        *ok = len > 0;
+        return *ok ? key_of(h) : 0;
+    }
     char buf[FOLD_MAX];
     size_t k = entities_fold(s, len, buf, sizeof(buf));
     *ok = k > 0 && k <= sizeof(buf);
@@ -557,17 +677,15 @@ static int words_add(entities_gaz_t *g, uint64_t key)
 int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
                             size_t err_size)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, err_size, "cannot open word list %s: %s", path,
-                 strerror(errno));
+    size_t size;
+    char *buf = slurp(g, path, "word list", 0, &size, err, err_size);
+    if (!buf)
         return -1;
-    }
-    char line[256];
+    char *p = buf, *line;
+    size_t len;
     int rc = 0, lineno = 0;
-    while (!rc && fgets(line, sizeof(line), f)) {
+    while (!rc && (line = next_line(&p, buf + size, &len))) {
         lineno++;
-        size_t len = strcspn(line, "\r\n");
         if (len == 0 || line[0] == '#')
             continue;
         int ok;
@@ -578,7 +696,7 @@ int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
             rc = -1;
         }
     }
-    fclose(f);
+    free(buf);
     return rc;
 }
 
@@ -858,27 +976,24 @@ int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
         snprintf(err, err_size, "out of memory");
         return -1;
     }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, err_size, "cannot open feature list %s: %s", path,
-                 strerror(errno));
+    size_t size;
+    char *buf = slurp(g->feat, path, "feature list", 1, &size, err, err_size);
+    if (!buf)
         return -1;
-    }
-    char line[512];
+    char *p = buf, *line;
+    size_t len;
     int rc = 0, lineno = 0;
-    while (!rc && fgets(line, sizeof(line), f)) {
+    while (!rc && (line = next_line(&p, buf + size, &len))) {
         lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
         if (!line[0] || line[0] == '#')
             continue;
         /* The label is irrelevant: feature entries never type a span. */
-        if (entities_gaz_add(g->feat, line, ENTITIES_ORG, cls, NULL, NULL, 0)) {
+        if (add(g->feat, line, ENTITIES_ORG, cls, NULL, NULL, 0, 1)) {
             snprintf(err, err_size, "%s:%d: cannot add \"%s\"", path, lineno,
                      line);
             rc = -1;
         }
     }
-    fclose(f);
     return rc;
 }
 
