@@ -330,7 +330,8 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     while (type == ENTITIES_T_PER && b - a > 1) {
         const entities_gaz_entry_t *e =
             ent_gaz_pick_toks(w, a, a + 1, ENT_BIT(ENTITIES_NORP), NULL);
-        if (!e || !e->strong)
+        /* Not a first name spelt the same ("Christian Karembeu"). */
+        if (!e || !e->strong || (w->gaz[a] & (1u << (2 * ENTITIES_GZ_FIRST))))
             break;
         ent_mention_t *m = ent_mention_add(w);
         if (!m)
@@ -398,7 +399,13 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
             /* Splitting needs a name that stands on its own: a country
              * or a name of several words ("East Jerusalem" stays). */
             int solid = ge->cls == ENTITIES_GZ_COUNTRY || ge->ntok_hint > 1;
-            if (rest_is_words(w, r, b)) {
+            /* An organisation's head word ending a few more words makes
+             * the whole a name ("Tokyo Stock Exchange", "Scottish National
+             * Party"); a headline runs on longer ("EU Starts New
+             * Monitoring Mission"). */
+            int org_head = type == ENTITIES_T_ORG && b - r <= 3 &&
+                           (w->gaz[b - 1] & (1u << (2 * ENTITIES_GZ_ORGKEY)));
+            if (!org_head && rest_is_words(w, r, b)) {
                 b = r;
                 type = -1;
             } else if (solid && rest_is_name(w, r, b)) {
