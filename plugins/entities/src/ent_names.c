@@ -129,14 +129,19 @@ static const ent_docname_t *name_at(ent_work_t *w, size_t i, size_t end)
 
 /* A one-word mention that is the surname of a person named in full in
  * the document ("Pashinyan" tagged NORP beside "Nikol Pashinyan") is that
- * person, also when it names a place too ("Washington" beside "MaliVai
- * Washington"): the document says which. A lone PERSON reading of a word
- * is no such evidence ("Pirelli", "Tianjin"). */
+ * person, unless a strong gazetteer entry says otherwise; a place that is
+ * also a known name of people ("Washington" beside "MaliVai Washington")
+ * is the person, "Chechnya" after a headline's "Lebed Chechnya" stays a
+ * place. A lone PERSON reading of a word is no such evidence ("Pirelli",
+ * "Tianjin"). */
 void ent_relabel_people(ent_work_t *w)
 {
     for (size_t i = 0; i < w->n; i++) {
         ent_mention_t *m = &w->m[i];
-        if (m->part || m->b - m->a != 1 || m->label == ENTITIES_PERSON)
+        const uint32_t names = (1u << (2 * ENTITIES_GZ_NAME)) |
+                               (1u << (2 * ENTITIES_GZ_FIRST));
+        if (m->part || m->b - m->a != 1 || m->label == ENTITIES_PERSON ||
+            (m->entry && m->entry->strong && !(w->gaz[m->a] & names)))
             continue;
         uint64_t h = ent_tok_hash(w, m->a);
         for (size_t j = names_from(w, h);
