@@ -247,7 +247,8 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
                         doc->sentences[s].token_count))
             goto out;
     ent_drop_stray_words(&w);
-    if (ent_merge_institutions(&w) || ent_block_non_names(&w))
+    if (ent_vote_labels(&w) || ent_merge_institutions(&w) ||
+        ent_block_non_names(&w))
         goto out;
     /* Document order from here on (acts_as_state and the output need
      * it). */

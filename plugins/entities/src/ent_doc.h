@@ -209,6 +209,10 @@ void ent_relabel_people(ent_work_t *w);
 int ent_recover(ent_work_t *w, size_t first, size_t n);
 /* Drops lone capitalized common words that open a sentence. */
 void ent_drop_stray_words(ent_work_t *w);
+/* Mentions of the same words read with different labels in one document
+ * take the label most of them have (label consistency); ties and what a
+ * strong gazetteer entry typed stay. 0 or -1 (memory). */
+int ent_vote_labels(ent_work_t *w);
 
 /* ---- Steps 4 and 5: canonical names (ent_canonical.c) ------------------ */
 

@@ -138,8 +138,8 @@ void ent_relabel_people(ent_work_t *w)
 {
     for (size_t i = 0; i < w->n; i++) {
         ent_mention_t *m = &w->m[i];
-        const uint32_t names = (1u << (2 * ENTITIES_GZ_NAME)) |
-                               (1u << (2 * ENTITIES_GZ_FIRST));
+        const uint32_t names =
+            (1u << (2 * ENTITIES_GZ_NAME)) | (1u << (2 * ENTITIES_GZ_FIRST));
         if (m->part || m->b - m->a != 1 || m->label == ENTITIES_PERSON ||
             (m->entry && m->entry->strong && !(w->gaz[m->a] & names)))
             continue;
@@ -155,6 +155,64 @@ void ent_relabel_people(ent_work_t *w)
             }
         }
     }
+}
+
+typedef struct voter {
+    uint64_t key; /* ent_seq_hash of the mention's tokens */
+    uint32_t idx;
+} voter_t;
+
+static int cmp_voter(const void *x, const void *y)
+{
+    const voter_t *a = x, *b = y;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+int ent_vote_labels(ent_work_t *w)
+{
+    voter_t *v = malloc((w->n + 1) * sizeof(voter_t));
+    if (!v)
+        return -1;
+    size_t nv = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const ent_mention_t *m = &w->m[i];
+        if (m->part || m->label == ENTITIES_NO_LABEL ||
+            m->label == ENTITIES_NORP)
+            continue;
+        v[nv].key = ent_seq_hash(w, m->a, m->b);
+        v[nv++].idx = (uint32_t)i;
+    }
+    qsort(v, nv, sizeof(voter_t), cmp_voter);
+    for (size_t g = 0; g < nv;) {
+        size_t e = g + 1;
+        while (e < nv && v[e].key == v[g].key)
+            e++;
+        unsigned count[ENTITIES_N_LABELS] = {0};
+        for (size_t k = g; k < e; k++)
+            count[w->m[v[k].idx].label]++;
+        int best = 0, tie = 0;
+        for (int l = 1; l < ENTITIES_N_LABELS; l++) {
+            if (count[l] > count[best]) {
+                best = l;
+                tie = 0;
+            } else if (count[l] == count[best]) {
+                tie = 1;
+            }
+        }
+        for (size_t k = g; k < e && !tie; k++) {
+            ent_mention_t *m = &w->m[v[k].idx];
+            /* What a strong gazetteer entry typed stays. */
+            if (m->label != best && !(m->entry && m->entry->strong)) {
+                m->label = (uint8_t)best;
+                m->entry = NULL;
+            }
+        }
+        g = e;
+    }
+    free(v);
+    return 0;
 }
 
 /* Is token i after a symbol that starts a new phrase ("Ctrl + Enter",
