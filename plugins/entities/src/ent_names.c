@@ -157,41 +157,45 @@ void ent_relabel_people(ent_work_t *w)
     }
 }
 
-typedef struct voter {
-    uint64_t key; /* ent_seq_hash of the mention's tokens */
-    uint32_t idx;
-} voter_t;
-
-static int cmp_voter(const void *x, const void *y)
-{
-    const voter_t *a = x, *b = y;
-    if (a->key != b->key)
-        return a->key < b->key ? -1 : 1;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
 int ent_vote_labels(ent_work_t *w)
 {
-    voter_t *v = malloc((w->n + 1) * sizeof(voter_t));
-    if (!v)
+    /* The labels of each distinct name (ent_seq_hash of its tokens), in an
+     * open-addressing table (key 0: empty). */
+    typedef struct {
+        uint64_t key;
+        uint32_t count[ENTITIES_N_LABELS];
+    } votes_t;
+    size_t cap = 16;
+    while (cap < 2 * w->n)
+        cap *= 2;
+    votes_t *tab = calloc(cap, sizeof(votes_t));
+    uint32_t *slot = malloc((w->n + 1) * sizeof(uint32_t));
+    if (!tab || !slot) {
+        free(tab);
+        free(slot);
         return -1;
-    size_t nv = 0;
+    }
     for (size_t i = 0; i < w->n; i++) {
         const ent_mention_t *m = &w->m[i];
+        slot[i] = UINT32_MAX;
         if (m->part || m->label == ENTITIES_NO_LABEL ||
             m->label == ENTITIES_NORP)
             continue;
-        v[nv].key = ent_seq_hash(w, m->a, m->b);
-        v[nv++].idx = (uint32_t)i;
+        uint64_t key = ent_seq_hash(w, m->a, m->b);
+        key = key ? key : 1;
+        size_t j = (size_t)key & (cap - 1);
+        while (tab[j].key && tab[j].key != key)
+            j = (j + 1) & (cap - 1);
+        tab[j].key = key;
+        tab[j].count[m->label]++;
+        slot[i] = (uint32_t)j;
     }
-    qsort(v, nv, sizeof(voter_t), cmp_voter);
-    for (size_t g = 0; g < nv;) {
-        size_t e = g + 1;
-        while (e < nv && v[e].key == v[g].key)
-            e++;
-        unsigned count[ENTITIES_N_LABELS] = {0};
-        for (size_t k = g; k < e; k++)
-            count[w->m[v[k].idx].label]++;
+    for (size_t i = 0; i < w->n; i++) {
+        ent_mention_t *m = &w->m[i];
+        /* What a strong gazetteer entry typed stays. */
+        if (slot[i] == UINT32_MAX || (m->entry && m->entry->strong))
+            continue;
+        const uint32_t *count = tab[slot[i]].count;
         int best = 0, tie = 0;
         for (int l = 1; l < ENTITIES_N_LABELS; l++) {
             if (count[l] > count[best]) {
@@ -201,17 +205,13 @@ int ent_vote_labels(ent_work_t *w)
                 tie = 1;
             }
         }
-        for (size_t k = g; k < e && !tie; k++) {
-            ent_mention_t *m = &w->m[v[k].idx];
-            /* What a strong gazetteer entry typed stays. */
-            if (m->label != best && !(m->entry && m->entry->strong)) {
-                m->label = (uint8_t)best;
-                m->entry = NULL;
-            }
+        if (!tie && m->label != best) {
+            m->label = (uint8_t)best;
+            m->entry = NULL;
         }
-        g = e;
     }
-    free(v);
+    free(tab);
+    free(slot);
     return 0;
 }
 
