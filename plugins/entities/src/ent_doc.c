@@ -182,11 +182,19 @@ static void work_free(ent_work_t *w)
 
 /* Step 1: notes each token's sentence and its gazetteer membership, and
  * tags every sentence that is not in title case (titled[s] says which
- * are). 0 or -1 (memory). */
+ * are), in order, each with how the sentences before tagged its words.
+ * 0 or -1 (memory). */
 static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
                          uint8_t *titled)
 {
     const entities_doc_t *doc = w->doc;
+    entities_history_t *h = entities_history_new();
+    uint32_t *hist = malloc((doc->n_tokens + 1) * sizeof(uint32_t));
+    uint32_t *slot = malloc((doc->n_tokens + 1) * sizeof(uint32_t));
+    int rc = -1;
+    if (!h || !hist || !slot ||
+        entities_history_slots(h, w->ft, doc->n_tokens, slot))
+        goto out;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const glossa_sentence_t *sen = &doc->sentences[s];
         size_t first = sen->token_first, cnt = sen->token_count;
@@ -194,12 +202,20 @@ static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
             w->sent_of[i] = (uint32_t)s;
         entities_gaz_membership(w->g, w->ft + first, cnt, w->gaz + first);
         titled[s] = (uint8_t)title_case(w, first, cnt);
-        if (!titled[s] &&
-            entities_tagger_tag_gaz(tagger, w->toks + first, w->gaz + first,
-                                    cnt, w->tags + first))
-            return -1;
+        if (titled[s])
+            continue;
+        entities_history_get(h, slot + first, cnt, hist + first);
+        if (entities_tagger_tag_doc(tagger, w->toks + first, w->gaz + first,
+                                    hist + first, cnt, w->tags + first))
+            goto out;
+        entities_history_add(h, slot + first, w->tags + first, cnt);
     }
-    return 0;
+    rc = 0;
+out:
+    entities_history_free(h);
+    free(hist);
+    free(slot);
+    return rc;
 }
 
 /* Step 2: every B-X I-X... chunk of the tags, within a sentence, becomes

@@ -296,6 +296,20 @@ static int rest_is_name(ent_work_t *w, size_t a, size_t b)
            entities_is_capitalized(w->toks[a + 1].s, w->toks[a + 1].len);
 }
 
+/* Does name have the word t, written the same, as a word of its own? */
+static int has_word(const char *name, const entities_token_t *t)
+{
+    for (const char *p = name; *p;) {
+        const char *q = p;
+        while (*q && *q != ' ')
+            q++;
+        if ((size_t)(q - p) == t->len && memcmp(p, t->s, t->len) == 0)
+            return 1;
+        p = *q ? q + 1 : q;
+    }
+    return 0;
+}
+
 /* Step 2 for one chunk [a, b) of tagger type `type`. Returns the end of
  * the tokens it consumed (a known name may reach over the next chunks), or
  * 0 when out of memory. */
@@ -349,10 +363,12 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     size_t gm = ent_gaz_match(w, a, end, &ge);
     int extends = gm > b - a && ge->strong;
     /* Only through words written as the name writes them: "Syunik
-     * province" is no "Syunik Province"; "Zangezur corridor" is. */
+     * province" is no "Syunik Province"; "Zangezur corridor" is, and so
+     * are the name's own small words ("Route for International Peace"). */
     for (size_t i = b; extends && i < a + gm; i++)
-        extends =
-            !starts_lower(&w->toks[i]) || ent_tok_in(w, i, ENT_GEO_FEATURES);
+        extends = !starts_lower(&w->toks[i]) ||
+                  ent_tok_in(w, i, ENT_GEO_FEATURES) ||
+                  has_word(ge->name, &w->toks[i]);
     if (extends && (a + gm == end || !(w->tags[a + gm] != 0 &&
                                        !ENTITIES_TAG_IS_B(w->tags[a + gm])))) {
         b = a + gm;
@@ -432,9 +448,11 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
             }
         }
     }
-    /* A lowercase common word is no name ("through cinema"); names
-     * written in lowercase are ("armenia"). */
-    if (b - a == 1 && starts_lower(&w->toks[a]) && ent_tok_common(w, a) &&
+    /* A lowercase common word is no name ("through cinema"), nor is a
+     * direction ("troops in south"); names written in lowercase are
+     * ("armenia"). */
+    if (b - a == 1 && starts_lower(&w->toks[a]) &&
+        (ent_tok_common(w, a) || ent_tok_in(w, a, ENT_COMPASS)) &&
         !known_name(w, a, b))
         return consumed;
     /* Titles and roles alone ("Foreign Ministers") are no name. */

@@ -199,10 +199,11 @@ static void add_to(int32_t *acc, const int32_t *v)
         acc[k] += v[k];
 }
 
-/* entities_tagger_emit once the buffers hold n tokens; gaz as
- * entities_tagger_tag_gaz says, NULL: computed here. */
+/* entities_tagger_emit once the buffers hold n tokens; gaz and hist as
+ * entities_tagger_tag_doc says. */
 static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
-                     const uint32_t *gaz, size_t n, float *emit)
+                     const uint32_t *gaz, const uint32_t *hist, size_t n,
+                     float *emit)
 {
     if (!gaz && t->g) {
         if (entities_fold_tokens(toks, n, t->ft, &t->fb))
@@ -223,6 +224,7 @@ static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
     for (size_t i = 0; i < n; i++) {
         info[i] = ty[ids[i]].info;
         info[i].gaz = t->g ? gaz[i] : 0;
+        info[i].hist = hist ? hist[i] : 0;
     }
     info[0].flags |= ENTITIES_TF_SENTSTART;
     wtype_t *first = &t->types[ids[0]];
@@ -258,21 +260,22 @@ int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
         return 0;
     if (reserve(t, n))
         return -1;
-    return emit_into(t, toks, NULL, n, emit);
+    return emit_into(t, toks, NULL, NULL, n, emit);
 }
 
 int entities_tagger_tag(entities_tagger_t *t, const entities_token_t *toks,
                         size_t n, uint8_t *tags)
 {
-    return entities_tagger_tag_gaz(t, toks, NULL, n, tags);
+    return entities_tagger_tag_doc(t, toks, NULL, NULL, n, tags);
 }
 
-int entities_tagger_tag_gaz(entities_tagger_t *t, const entities_token_t *toks,
-                            const uint32_t *gaz, size_t n, uint8_t *tags)
+int entities_tagger_tag_doc(entities_tagger_t *t, const entities_token_t *toks,
+                            const uint32_t *gaz, const uint32_t *hist, size_t n,
+                            uint8_t *tags)
 {
     if (n == 0)
         return 0;
-    if (reserve(t, n) || emit_into(t, toks, gaz, n, t->emit))
+    if (reserve(t, n) || emit_into(t, toks, gaz, hist, n, t->emit))
         return -1;
     entities_viterbi(t->emit, entities_model_transitions(t->m), n, tags,
                      t->work);

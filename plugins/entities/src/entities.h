@@ -317,7 +317,7 @@ size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
 
 /* Bumped whenever the feature templates change, and stored in the model
  * file: a model trained with other features is refused at load time. */
-#define ENTITIES_FEATURES_VERSION 3
+#define ENTITIES_FEATURES_VERSION 4
 
 /* What the templates need to know about one token, computed once. */
 typedef struct entities_tokinfo {
@@ -329,6 +329,9 @@ typedef struct entities_tokinfo {
     uint64_t suffix[4];
     uint32_t flags; /* ENTITIES_TF_* */
     uint32_t gaz;   /* bit 2c: B of class c, bit 2c + 1: I of class c */
+    uint32_t hist;  /* entities_history_get: how the document's earlier
+                     * sentences were tagged where they have the word */
+    uint32_t zero;  /* always 0: no padding, so tokinfos compare bytewise */
 } entities_tokinfo_t;
 
 enum {
@@ -387,6 +390,42 @@ size_t entities_features_word(const entities_tokinfo_t *t, int d,
 size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
                                  size_t i, uint64_t *keys);
 
+/* The key of the history feature of a token (its hist, non-zero, with its
+ * case flags); entities_features gives it, and the trainer registers all
+ * of them up front. */
+uint64_t entities_feature_hist(uint32_t hist, uint32_t flags);
+/* The case flags the history feature is conjoined with. */
+#define ENTITIES_HIST_FLAGS                                                    \
+    (ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS | ENTITIES_TF_SENTSTART)
+
+/* ---- Document history (ent_features.c) ---------------------------------- */
+
+/* Label consistency within a document: the tags the tagger gave each word
+ * (case and marks aside: the folded key) in the sentences before, as a
+ * bit set: bit t for type t (B or I), ENTITIES_HIST_O for O. Words that
+ * do not start with a letter or digit have none. One per document and
+ * thread. */
+#define ENTITIES_HIST_O (1u << ENTITIES_N_TYPES)
+#define ENTITIES_HIST_VALUES (1u << (ENTITIES_N_TYPES + 1))
+typedef struct entities_history entities_history_t;
+
+/* NULL when out of memory. */
+entities_history_t *entities_history_new(void);
+void entities_history_free(entities_history_t *h);
+/* Forgets everything (a new document). */
+void entities_history_clear(entities_history_t *h);
+/* Gives each of the folded tokens ft[0..n) (a sentence, or the whole
+ * document at once) its entry: slot[i], UINT32_MAX for none. 0 or -1
+ * when out of memory. */
+int entities_history_slots(entities_history_t *h, const entities_ftok_t *ft,
+                           size_t n, uint32_t *slot);
+/* hist[0..n) for the tokens of a sentence, by their slots. */
+void entities_history_get(const entities_history_t *h, const uint32_t *slot,
+                          size_t n, uint32_t *hist);
+/* Adds a tagged sentence, by its tokens' slots. */
+void entities_history_add(entities_history_t *h, const uint32_t *slot,
+                          const uint8_t *tags, size_t n);
+
 /* ---- Model (ent_model.c) ----------------------------------------------- */
 
 typedef struct entities_model entities_model_t;
@@ -441,11 +480,14 @@ int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
 /* Tags one sentence into tags[n]. Returns 0 or -1 when out of memory. */
 int entities_tagger_tag(entities_tagger_t *t, const entities_token_t *toks,
                         size_t n, uint8_t *tags);
-/* The same with the sentence's gazetteer membership given: gaz[0..n) as
- * entities_gaz_membership computes it (a caller that needs it anyway
- * saves computing it twice). */
-int entities_tagger_tag_gaz(entities_tagger_t *t, const entities_token_t *toks,
-                            const uint32_t *gaz, size_t n, uint8_t *tags);
+/* The same with what the document gives: gaz[0..n) the sentence's
+ * gazetteer membership as entities_gaz_membership computes it (NULL:
+ * computed here; a caller that needs it anyway saves computing it
+ * twice), hist[0..n) its history (entities_history_get; NULL: none, as
+ * for a sentence alone). */
+int entities_tagger_tag_doc(entities_tagger_t *t, const entities_token_t *toks,
+                            const uint32_t *gaz, const uint32_t *hist, size_t n,
+                            uint8_t *tags);
 /* The same with a tagger of its own. */
 int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
                           const entities_token_t *toks, size_t n,

@@ -226,6 +226,27 @@ static void test_canonical_variants(void **state)
               "PERSON Мирзоян=Ararat Mirzoyan");
 }
 
+/* Organisations named with a place and their head word, first names
+ * that are also nationalities, directions in lowercase, and one label
+ * for a name through a document. */
+static void test_names_and_consistency(void **state)
+{
+    (void)state;
+    EXPECT_IN("Shares rose on the Tokyo Stock Exchange on Monday.", NULL,
+              "ORG Tokyo Stock Exchange=Tokyo Stock Exchange");
+    EXPECT_IN("The Scottish National Party won the seat.", NULL,
+              "ORG Scottish National Party=Scottish National Party");
+    EXPECT_IN("Christian Karembeu scored in the second half.", NULL,
+              "PERSON Christian Karembeu=Christian Karembeu");
+    EXPECT_NOT_IN("The army moved its troops in south and east.", NULL,
+                  "south");
+    const char *t = "MaliVai Washington beat Todd Martin on Sunday. "
+                    "Washington served 17 aces. Washington now meets "
+                    "Martin again.";
+    EXPECT_NOT_IN(t, NULL, "GPE Washington");
+    EXPECT_IN(t, NULL, "PERSON Washington=MaliVai Washington");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_country_before_is),
         cmocka_unit_test(test_refers_to),
         cmocka_unit_test(test_canonical_variants),
+        cmocka_unit_test(test_names_and_consistency),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
