@@ -768,53 +768,46 @@ const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
     return e;
 }
 
-/* entities_fold_tokens for one token of ASCII bytes (most tokens): the
- * folded bytes into out (FOLD_MAX + 1 bytes available), the key and the
- * flags but GAP in one pass. Returns 0, having written nothing useful, for
- * any other token. */
+/* entities_fold_tokens for a token of printable ASCII bytes that fits
+ * (most tokens): the folded bytes into out (FOLD_MAX + 1 bytes
+ * available), the key and the flags but GAP in one pass. Returns 0,
+ * having written nothing useful, for any other token. */
 static int fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft)
 {
     const unsigned char *s = (const unsigned char *)t->s;
+    const size_t len = t->len; /* a local: out may alias *t */
+    if (len > FOLD_MAX)
+        return 0;
     uint64_t h = ENTITIES_FNV_INIT;
-    size_t k = 0;
-    int upper = 0, lower = 0, dash = 0, too_long = 0;
-    for (size_t i = 0; i < t->len; i++) {
+    unsigned upper = 0, lower = 0, dash = 0;
+    for (size_t i = 0; i < len; i++) {
         unsigned c = s[i];
-        if (c >= 0x80)
+        /* Printable ASCII only: spaces and controls (which entities_fold
+         * drops or keeps) and other bytes go the long way. */
+        if (c - 0x21u >= 0x5Eu)
             return 0;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-            continue;
         if (c - 'A' < 26u) {
             upper = 1;
             c += 32;
         } else if (c - 'a' < 26u) {
             lower = 1;
-        } else if (c == '-') {
-            dash = 1;
+        } else {
+            dash |= c == '-';
         }
-        if (k == FOLD_MAX) {
-            too_long = 1;
-            continue; /* still checking that it is all ASCII */
-        }
-        out[k++] = (char)c;
+        out[i] = (char)c;
         h = (h ^ c) * 0x100000001b3ull;
     }
     uint32_t flags = 0;
-    if (too_long) {
-        k = 0;
-        h = 0;
-        flags |= ENTITIES_FT_LONG;
-    } else if (k && k <= ACRONYM_MAX && upper && !lower) {
+    if (len && len <= ACRONYM_MAX && upper && !lower)
         flags |= ENTITIES_FT_NOLOWER;
-    }
     if (dash)
         flags |= ENTITIES_FT_DASH;
-    if (t->len && (s[0] | 0x20u) - 'a' < 26u)
+    if (len && (s[0] | 0x20u) - 'a' < 26u)
         flags |= ENTITIES_FT_ALPHA;
-    if (t->len && (unsigned)s[0] - 'A' < 26u)
+    if (len && (unsigned)s[0] - 'A' < 26u)
         flags |= ENTITIES_FT_CAP;
-    ft->len = (uint32_t)k;
-    ft->key = too_long ? 0 : key_of(h);
+    ft->len = (uint32_t)len;
+    ft->key = key_of(h);
     ft->flags = flags;
     return 1;
 }
