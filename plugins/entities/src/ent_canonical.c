@@ -8,22 +8,58 @@
 
 /* Words before a place that make it a place, not an actor: "talks in
  * Sochi", "a visit to Baku", "the city of Sochi". */
-static const char *const LOCATIVE[] = {
-    "in",      "at",       "to",      "into",    "near",
-    "outside", "inside",   "around",  "across",  "via",
-    "through", "toward",   "towards", "within",  "visit",
-    "visited", "visiting", "visits",  "reached", "city",
-    "capital", "downtown", "central", "streets", NULL};
+const char *const ent_words_LOCATIVE[] = {
+    "in",     "at",      "into",     "near",     "outside", "inside",
+    "around", "across",  "via",      "through",  "toward",  "towards",
+    "within", "visit",   "visited",  "visiting", "visits",  "reached",
+    "city",   "capital", "downtown", "central",  "streets", NULL};
+
+/* What makes "to X" a destination ("a visit to Baku", "flights to
+ * Yerevan"), not a recipient ("lost to Yerevan"). */
+const char *const ent_words_MOTION[] = {
+    "visit",    "visits",    "visited",   "visiting", "trip",  "travel",
+    "traveled", "travelled", "went",      "go",       "going", "flew",
+    "fly",      "flight",    "flights",   "came",     "come",  "arrived",
+    "return",   "returned",  "returning", "journey",  "road",  "route",
+    "moved",    "headed",    "way",       "back",     "sent",  "deployed",
+    "invited",  "welcome",   "welcomed",  NULL};
+
+/* Nouns after a capital that make it a place ("Yerevan's airport",
+ * "Moscow time", "Baku residents"). */
+const char *const ent_words_PLACE_NOUNS[] = {
+    "airport",        "streets",   "street",  "center",    "centre",
+    "mayor",          "residents", "metro",   "outskirts", "suburbs",
+    "square",         "time",      "city",    "district",  "districts",
+    "university",     "office",    "offices", "bureau",    "correspondent",
+    "correspondents", "hotel",     "-based",  NULL};
+
+/* Events named after the city that hosts them ("the Moscow meeting"). */
+const char *const ent_words_EVENT_NOUNS[] = {
+    "meeting",     "meetings",  "summit",     "summits",
+    "forum",       "format",    "conference", "process",
+    "declaration", "statement", "agreement",  "accords",
+    "talks",       "round",     "visit",      NULL};
+
+/* What follows a dateline's city. */
+const char *const ent_words_DATELINE_MARKS[] = {
+    ",", "/", "-", "(", ":", "\xe2\x80\x93", "\xe2\x80\x94", NULL};
+
+static int is_possessive(const entities_token_t *t)
+{
+    if (t->len == 2 && t->s[0] == '\'' && (t->s[1] == 's' || t->s[1] == 'S'))
+        return 1;
+    return t->len == 4 && memcmp(t->s, "\xe2\x80\x99", 3) == 0 &&
+           (t->s[3] == 's' || t->s[3] == 'S');
+}
 
 /* Words after an organisation's name that name the same body
  * ("Warsaw Institute Foundation"). */
-static const char *const ORG_SUFFIXES[] = {
+const char *const ent_words_ORG_SUFFIXES[] = {
     "foundation", "inc",      "inc.",  "ltd",         "ltd.",    "llc", "plc",
     "group",      "corp",     "corp.", "corporation", "company", "co",  "co.",
     "holding",    "holdings", "s.a.",  "ag",          "gmbh",    NULL};
 
-static int pool_add(entities_result_t *r, const char *s, size_t len,
-                    uint32_t *off)
+int ent_pool_add(entities_result_t *r, const char *s, size_t len, uint32_t *off)
 {
     if (r->pool_len + len + 1 > r->pool_cap) {
         size_t cap = r->pool_cap ? r->pool_cap * 2 : 1024;
@@ -67,7 +103,7 @@ static int canon_from_text(ent_work_t *w, ent_mention_t *m)
         else if (o && tmp[o - 1] != ' ')
             tmp[o++] = ' ';
     }
-    int rc = pool_add(w->r, tmp, o, &m->canon_off);
+    int rc = ent_pool_add(w->r, tmp, o, &m->canon_off);
     free(tmp);
     m->canon = NULL;
     m->canon_len = (uint32_t)o;
@@ -202,7 +238,7 @@ static int resolve_orgs(ent_work_t *w)
         if (m->label != ENTITIES_ORG || m->part || m->entry)
             continue;
         size_t b = m->b;
-        while (b > m->a + 1 && ent_tok_in(w, b - 1, ORG_SUFFIXES))
+        while (b > m->a + 1 && ent_tok_in(w, b - 1, ENT_ORG_SUFFIXES))
             b--;
         if (b == m->b)
             continue;
@@ -220,16 +256,42 @@ static int resolve_orgs(ent_work_t *w)
 static int acts_as_state(const ent_work_t *w, const ent_mention_t *m,
                          const uint32_t *ends_at)
 {
-    if (m->part) /* "Moscow-led" yes, "Baku-Tbilisi-Ceyhan" no */
-        return m->part == 1;
-    size_t first = w->doc->sentences[w->sent_of[m->a]].token_first;
+    if (m->part) {
+        /* "Moscow-led" and "Baku-Yerevan talks" yes; "Yerevan-based" and
+         * "Baku-Tbilisi-Ceyhan" no. */
+        const entities_token_t *t = &w->toks[m->a];
+        size_t tail = 6; /* "-based" */
+        if (t->len > tail && memcmp(t->s + t->len - tail, "-based", tail) == 0)
+            return 0;
+        return m->part <= 2;
+    }
+    const glossa_sentence_t *sen = &w->doc->sentences[w->sent_of[m->a]];
+    size_t first = sen->token_first, end = first + sen->token_count;
+    if (m->b < end) {
+        /* "Moscow's strategy" acts; "Yerevan's airport" is a place. */
+        size_t nx = m->b;
+        if (is_possessive(&w->toks[nx]))
+            return !(nx + 1 < end && ent_tok_in(w, nx + 1, ENT_PLACE_NOUNS));
+        /* "the Moscow meeting", "Moscow time": a place. */
+        if (ent_tok_in(w, nx, ENT_PLACE_NOUNS) ||
+            ent_tok_in(w, nx, ENT_EVENT_NOUNS))
+            return 0;
+        /* A dateline: "BAKU, May 3", "Yerevan /Mediamax/". */
+        if (m->a == first && ent_tok_in(w, nx, ENT_DATELINE_MARKS))
+            return 0;
+    }
     size_t i = m->a;
     while (i > first) {
         size_t p = i - 1;
-        if (ent_tok_in(w, p, LOCATIVE))
+        if (ent_tok_in(w, p, ENT_LOCATIVE))
+            return 0;
+        /* "a visit to Baku" is a place, "lost to Yerevan" an actor. */
+        if (ent_tok_is(w, p, "to") && p > first &&
+            (ent_tok_in(w, p - 1, ENT_MOTION) ||
+             (p > first + 1 && ent_tok_in(w, p - 2, ENT_MOTION))))
             return 0;
         if (ent_tok_is(w, p, "of") && p > first &&
-            ent_tok_in(w, p - 1, LOCATIVE))
+            ent_tok_in(w, p - 1, ENT_LOCATIVE))
             return 0;
         if ((ent_tok_is(w, p, "and") || ent_tok_is(w, p, "or") ||
              ent_tok_is(w, p, ",")) &&
@@ -246,12 +308,40 @@ static int acts_as_state(const ent_work_t *w, const ent_mention_t *m,
     return 1;
 }
 
+/* "J. Bayramov", "J.A.Bayramov": initials and a known surname give the
+ * known person whose first name starts with the first initial. */
+static const entities_gaz_entry_t *by_initials(const ent_work_t *w,
+                                               const ent_mention_t *m)
+{
+    const char *s = w->doc->text + m->bs, *e = w->doc->text + m->be;
+    char first = 0;
+    for (;;) {
+        while (s < e && (*s == ' ' || *s == '\n'))
+            s++;
+        if (e - s >= 2 && *s >= 'A' && *s <= 'Z' && s[1] == '.') {
+            if (!first)
+                first = *s;
+            s += 2;
+            continue;
+        }
+        break;
+    }
+    if (!first || s >= e)
+        return NULL;
+    const entities_gaz_entry_t *g =
+        ent_gaz_pick(w, s, (size_t)(e - s), ENT_BIT(ENTITIES_PERSON), NULL);
+    for (; g; g = entities_gaz_next(w->g, g))
+        if (g->label == ENTITIES_PERSON && g->canonical[0] == first)
+            return g;
+    return NULL;
+}
+
 int ent_canonicalize(ent_work_t *w)
 {
     /* Pass 1: what each mention's own name gives. */
     for (size_t i = 0; i < w->n; i++) {
         ent_mention_t *m = &w->m[i];
-        if (m->label == ENTITIES_NO_LABEL)
+        if (m->label == ENTITIES_NO_LABEL || m->own_canon)
             continue;
         if (!m->entry || m->entry->label != m->label)
             m->entry = ent_gaz_pick(w, w->doc->text + m->bs, m->be - m->bs,
@@ -263,6 +353,8 @@ int ent_canonicalize(ent_work_t *w)
                 m->entry = ent_gaz_pick(w, w->doc->text + m->bs, len - 1,
                                         ENT_BIT(ENTITIES_NORP), NULL);
         }
+        if (!m->entry && m->label == ENTITIES_PERSON)
+            m->entry = by_initials(w, m);
         /* Long generated lists (weak) only spell names their own way
          * (ISO's "Karnātaka"); the text's spelling is the better name. */
         if (m->entry && (m->entry->strong || m->label == ENTITIES_PERSON))

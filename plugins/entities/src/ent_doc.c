@@ -31,7 +31,7 @@
  * its words of five letters or more after its last colon ("Related
  * article: ...") are capitalized. Name-heavy prose ("Armenian Prime
  * Minister Nikol Pashinyan and ...") keeps its function words lower. */
-static const char *const FUNCTION_WORDS[] = {
+const char *const ent_words_FUNCTION_WORDS[] = {
     "and",   "for",     "with", "to",   "in",   "on",    "at",
     "from",  "of",      "by",   "as",   "into", "over",  "is",
     "are",   "was",     "has",  "have", "its",  "after", "amid",
@@ -44,18 +44,18 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
         if (w->toks[i].len == 1 && w->toks[i].s[0] == ':')
             from = i + 1;
     int function_word = 0;
-    size_t long_words = 0, capitalized = 0;
+    size_t long_words = 0, capitalized = 0, upper = 0;
     for (size_t i = from; i < first + n; i++) {
         const entities_token_t *t = &w->toks[i];
         int cap = entities_is_capitalized(t->s, t->len);
         if (cap && i > from && t->len <= 7 && !function_word)
-            function_word = ent_tok_in(w, i, FUNCTION_WORDS);
+            function_word = ent_tok_in(w, i, ENT_FUNCTION_WORDS);
         /* Counted up to 5; a letter takes at least a byte. */
         size_t letters = 0;
         for (size_t o = 0; t->len >= 5 && o < t->len && letters < 5;) {
             unsigned char c = (unsigned char)t->s[o];
             if (c < 0x80) {
-                letters += (c | 32u) - 'a' < 26u;
+                letters += (unsigned)((c | 32u) - 'a') < 26u;
                 o++;
                 continue;
             }
@@ -66,10 +66,14 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
         if (letters >= 5) {
             long_words++;
             capitalized += (size_t)cap;
+            upper += (size_t)(cap && t->len > 1 &&
+                              (unsigned)((unsigned char)t->s[1] - 'A') < 26u);
         }
     }
+    /* Headlines in capitals are in the training data: the tagger reads
+     * them. */
     return function_word && long_words >= 3 &&
-           capitalized * 5 >= long_words * 4;
+           capitalized * 5 >= long_words * 4 && upper * 2 < long_words;
 }
 
 /* ---- Output ------------------------------------------------------------ */
@@ -147,13 +151,18 @@ static int work_init(ent_work_t *w, const entities_gaz_t *g,
     w->covered = calloc(n1, 1);
     w->sent_of = malloc(n1 * sizeof(uint32_t));
     w->th = calloc(n1, sizeof(uint64_t));
-    if (!w->toks || !w->tags || !w->covered || !w->sent_of || !w->th)
+    w->ft = malloc(n1 * sizeof(*w->ft));
+    w->gaz = calloc(n1, sizeof(uint32_t));
+    w->lists = calloc(n1, sizeof(uint32_t));
+    if (!w->toks || !w->tags || !w->covered || !w->sent_of || !w->th ||
+        !w->ft || !w->gaz || !w->lists)
         return -1;
+    ent_words_init();
     for (size_t i = 0; i < n; i++) {
         w->toks[i].s = doc->text + doc->tokens[i].start;
         w->toks[i].len = doc->tokens[i].end - doc->tokens[i].start;
     }
-    return 0;
+    return entities_fold_tokens(w->toks, n, w->ft, &w->fb);
 }
 
 static void work_free(ent_work_t *w)
@@ -163,27 +172,50 @@ static void work_free(ent_work_t *w)
     free(w->covered);
     free(w->sent_of);
     free(w->th);
+    free(w->ft);
+    free(w->fb.buf);
+    free(w->gaz);
+    free(w->lists);
     free(w->m);
     free(w->names);
 }
 
-/* Step 1: notes each token's sentence and tags every sentence that is not
- * in title case (titled[s] says which are). 0 or -1 (memory). */
+/* Step 1: notes each token's sentence and its gazetteer membership, and
+ * tags every sentence that is not in title case (titled[s] says which
+ * are), in order, each with how the sentences before tagged its words.
+ * 0 or -1 (memory). */
 static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
                          uint8_t *titled)
 {
     const entities_doc_t *doc = w->doc;
+    entities_history_t *h = entities_history_new();
+    uint32_t *hist = malloc((doc->n_tokens + 1) * sizeof(uint32_t));
+    uint32_t *slot = malloc((doc->n_tokens + 1) * sizeof(uint32_t));
+    int rc = -1;
+    if (!h || !hist || !slot ||
+        entities_history_slots(h, w->ft, doc->n_tokens, slot))
+        goto out;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const glossa_sentence_t *sen = &doc->sentences[s];
         size_t first = sen->token_first, cnt = sen->token_count;
         for (size_t i = first; i < first + cnt; i++)
             w->sent_of[i] = (uint32_t)s;
+        entities_gaz_membership(w->g, w->ft + first, cnt, w->gaz + first);
         titled[s] = (uint8_t)title_case(w, first, cnt);
-        if (!titled[s] &&
-            entities_tagger_tag(tagger, w->toks + first, cnt, w->tags + first))
-            return -1;
+        if (titled[s])
+            continue;
+        entities_history_get(h, slot + first, cnt, hist + first);
+        if (entities_tagger_tag_doc(tagger, w->toks + first, w->gaz + first,
+                                    hist + first, cnt, w->tags + first))
+            goto out;
+        entities_history_add(h, slot + first, w->tags + first, cnt);
     }
-    return 0;
+    rc = 0;
+out:
+    entities_history_free(h);
+    free(hist);
+    free(slot);
+    return rc;
 }
 
 /* Step 2: every B-X I-X... chunk of the tags, within a sentence, becomes
@@ -231,6 +263,9 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
                         doc->sentences[s].token_count))
             goto out;
     ent_drop_stray_words(&w);
+    if (ent_vote_labels(&w) || ent_merge_institutions(&w) ||
+        ent_block_non_names(&w))
+        goto out;
     /* Document order from here on (acts_as_state and the output need
      * it). */
     if (w.n)

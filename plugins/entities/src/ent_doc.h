@@ -18,8 +18,43 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "entities.h"
+
+/* The word lists of the rules: X(NAME) for each. Each list is defined in
+ * the file of its rule as ent_words_NAME (folded words, NULL-terminated)
+ * and asked for as ENT_NAME (ent_tok_in). */
+#define ENT_WORD_LISTS(X)                                                      \
+    X(FUNCTION_WORDS)                                                          \
+    X(TITLES)                                                                  \
+    X(TITLES_PLURAL)                                                           \
+    X(GEO_FEATURES)                                                            \
+    X(COMPASS)                                                                 \
+    X(QUESTION_WORDS)                                                          \
+    X(CREDIT_WORDS)                                                            \
+    X(FACILITY_HEADS)                                                          \
+    X(FACILITY_FIRST)                                                          \
+    X(ORDINALS)                                                                \
+    X(STOPS)                                                                   \
+    X(TOPICS)                                                                  \
+    X(LOCATIVE)                                                                \
+    X(MOTION)                                                                  \
+    X(PLACE_NOUNS)                                                             \
+    X(EVENT_NOUNS)                                                             \
+    X(DATELINE_MARKS)                                                          \
+    X(ORG_SUFFIXES)
+
+typedef enum ent_list {
+#define ENT_LIST_ID(name) ENT_##name,
+    ENT_WORD_LISTS(ENT_LIST_ID)
+#undef ENT_LIST_ID
+        ENT_N_LISTS
+} ent_list_t;
+
+#define ENT_LIST_DECL(name) extern const char *const ent_words_##name[];
+ENT_WORD_LISTS(ENT_LIST_DECL)
+#undef ENT_LIST_DECL
 
 /* A mention under construction: tokens, offsets, label and names. */
 typedef struct ent_mention {
@@ -34,6 +69,7 @@ typedef struct ent_mention {
     uint32_t canon_off, canon_len;
     const char *refers;
     uint32_t refers_len;
+    uint8_t own_canon; /* canon set by a rule: step 4 keeps it */
 } ent_mention_t;
 
 /* The working state of one entities_analyze() call. */
@@ -41,10 +77,14 @@ typedef struct ent_work {
     const entities_gaz_t *g;
     const entities_doc_t *doc;
     entities_token_t *toks;
+    entities_ftok_t *ft; /* each token folded, once */
+    entities_foldbuf_t fb;
+    uint32_t *gaz; /* gazetteer membership (entities_gaz_membership) */
     uint8_t *tags;
     uint8_t *covered;  /* token belongs to a tagger chunk */
     uint32_t *sent_of; /* sentence index of each token */
     uint64_t *th;      /* folded hash of each token, 0 until computed */
+    uint32_t *lists;   /* the word lists of each token, see ent_tok_in */
     ent_mention_t *m;
     size_t n, cap;
     /* Names the tagger found, one per distinct name, sorted by the hash of
@@ -71,11 +111,24 @@ typedef struct ent_docname {
 
 /* ---- Tokens (ent_tokens.c) --------------------------------------------- */
 
-/* Is token i, folded, one of the words of list (NULL-terminated, folded
- * entries)? Tokens too long for a word are in no list. */
-int ent_tok_in(const ent_work_t *w, size_t i, const char *const *list);
-/* Is token i, folded, the word lit? */
-int ent_tok_is(const ent_work_t *w, size_t i, const char *lit);
+/* Makes the index of the word lists; ent_tok_in needs it. Thread-safe,
+ * idempotent and cheap after the first call. */
+void ent_words_init(void);
+/* The bit set of the word lists token i, folded, is in (computed on
+ * first demand into w->lists). */
+uint32_t ent_tok_lists(const ent_work_t *w, size_t i);
+/* Is token i, folded, one of the words of a list? Tokens of 48 folded
+ * bytes or more are in no list. */
+static inline int ent_tok_in(const ent_work_t *w, size_t i, ent_list_t list)
+{
+    return (ent_tok_lists(w, i) >> list) & 1u;
+}
+/* Is token i, folded, the word lit (a short literal)? */
+static inline int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return w->ft[i].len == n && memcmp(w->ft[i].f, lit, n) == 0;
+}
 
 /* The folded hash of token i (cached in w->th; never 0). */
 uint64_t ent_tok_hash(ent_work_t *w, size_t i);
@@ -92,12 +145,29 @@ size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
 /* Does token i split into parts at inner hyphens? */
 int ent_has_hyphen(const ent_work_t *w, size_t i);
 
+/* Is token i a common lowercase word (entities_gaz_is_common)? */
+int ent_tok_common(const ent_work_t *w, size_t i);
+/* Is token i capitalized (entities_is_capitalized)? */
+static inline int ent_tok_cap(const ent_work_t *w, size_t i)
+{
+    return (w->ft[i].flags & ENTITIES_FT_CAP) != 0;
+}
+
 /* The best gazetteer entry for a name whose label is in want (a set of
  * ENT_BIT labels), or NULL; *any (may be NULL) gets the best entry of any
  * label. */
 const entities_gaz_entry_t *ent_gaz_pick(const ent_work_t *w, const char *s,
                                          size_t len, unsigned want,
                                          const entities_gaz_entry_t **any);
+/* The same for the text of tokens [a, b). */
+const entities_gaz_entry_t *ent_gaz_pick_toks(const ent_work_t *w, size_t a,
+                                              size_t b, unsigned want,
+                                              const entities_gaz_entry_t **any);
+/* The longest gazetteer match from capitalized token i within [i, end)
+ * (entities_gaz_match): its token count, 0 when none, the best entry in
+ * *e. */
+size_t ent_gaz_match(const ent_work_t *w, size_t i, size_t end,
+                     const entities_gaz_entry_t **e);
 
 /* ---- Step 2: mentions (ent_mentions.c) --------------------------------- */
 
@@ -114,6 +184,19 @@ int ent_split_hyphenated(ent_work_t *w, size_t i);
  * the end of the tokens it consumed, or 0 when out of memory. */
 size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type);
 
+/* ---- Step 3b: names by their shape (ent_shapes.c) ---------------------- */
+
+/* Drops the mentions inside facility, building and event names ("White
+ * House", "Brussels Summit", "Hotel Goris") and the abbreviations that
+ * are never names (UTC, Ctrl). 0 or -1 (memory). */
+int ent_block_non_names(ent_work_t *w);
+/* Ministries and parliaments named with their country ("Ministry of
+ * Defence of Azerbaijan", "Russian MOD", "Turkish Parliament") become one
+ * ORG with the canonical "<Adjective> <Topic> Ministry"; "Russia's
+ * Foreign Ministry" keeps GPE Russia beside ORG "Foreign Ministry". 0 or
+ * -1 (memory). */
+int ent_merge_institutions(ent_work_t *w);
+
 /* ---- Step 3: names of the document (ent_names.c) ----------------------- */
 
 /* Collects the names the tagger found into w->names. 0 or -1 (memory). */
@@ -126,9 +209,17 @@ void ent_relabel_people(ent_work_t *w);
 int ent_recover(ent_work_t *w, size_t first, size_t n);
 /* Drops lone capitalized common words that open a sentence. */
 void ent_drop_stray_words(ent_work_t *w);
+/* Mentions of the same words read with different labels in one document
+ * take the label most of them have (label consistency); ties and what a
+ * strong gazetteer entry typed stay. 0 or -1 (memory). */
+int ent_vote_labels(ent_work_t *w);
 
 /* ---- Steps 4 and 5: canonical names (ent_canonical.c) ------------------ */
 
+/* Copies s[len] into the result's pool of canonical names; *off gets
+ * its offset. 0 or -1 (memory). */
+int ent_pool_add(entities_result_t *r, const char *s, size_t len,
+                 uint32_t *off);
 /* Sets the canonical name and refers_to of every mention; the mentions
  * must be in document order. Canonical names built here go to the
  * result's pool. 0 or -1 (memory). */

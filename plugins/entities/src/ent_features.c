@@ -1,6 +1,7 @@
 /* Feature extraction: the one place that turns tokens into feature keys,
  * for the trainer and the plugin alike. Changing a template means bumping
  * ENTITIES_FEATURES_VERSION and retraining. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -31,7 +32,8 @@ enum {
     T_PREV_SHORT = 36,
     T_SHORT_NEXT = 37,
     T_GAZ = 40, /* 40..42: offsets -1..+1 */
-    T_COMMON_CASE = 43
+    T_COMMON_CASE = 43,
+    T_HIST = 44
 };
 
 static uint64_t hstr(const char *s, size_t len)
@@ -162,7 +164,8 @@ void entities_tokinfo_generic(const entities_token_t *t, entities_tokinfo_t *ti)
     }
     ti->flags = flags;
     ti->gaz = 0;
-    ti->reserved = 0;
+    ti->hist = 0;
+    ti->zero = 0;
 }
 
 #define FNV_PRIME 0x100000001b3ull
@@ -237,7 +240,8 @@ static int fill_ascii(const entities_token_t *t, entities_tokinfo_t *ti)
     ti->shortshape = hss;
     ti->flags = flags;
     ti->gaz = 0;
-    ti->reserved = 0;
+    ti->hist = 0;
+    ti->zero = 0;
     return 1;
 }
 
@@ -251,38 +255,35 @@ void entities_tokinfo_word(const entities_gaz_t *g, const entities_token_t *t,
         info->flags |= ENTITIES_TF_COMMON;
 }
 
-void entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
-                          size_t n, entities_tokinfo_t *info)
+int entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
+                         size_t n, entities_tokinfo_t *info)
 {
-    for (size_t i = 0; i < n;) {
-        const entities_gaz_entry_t *e;
-        size_t m = entities_gaz_match(g, toks, n, i, &e);
-        if (!m) {
-            i++;
-            continue;
-        }
-        uint16_t b = 0, in = 0;
-        for (; e; e = entities_gaz_next(g, e)) {
-            b |= (uint16_t)(1u << (2 * e->cls));
-            in |= (uint16_t)(1u << (2 * e->cls + 1));
-        }
-        info[i].gaz |= b;
-        for (size_t k = 1; k < m; k++)
-            info[i + k].gaz |= in;
-        i += m;
+    if (n == 0)
+        return 0;
+    entities_foldbuf_t fb = {NULL, 0, 0};
+    entities_ftok_t *ft = malloc(n * sizeof(*ft));
+    uint32_t *gaz = calloc(n, sizeof(*gaz));
+    int rc = -1;
+    if (ft && gaz && !entities_fold_tokens(toks, n, ft, &fb)) {
+        entities_gaz_membership(g, ft, n, gaz);
+        for (size_t i = 0; i < n; i++)
+            info[i].gaz |= gaz[i];
+        rc = 0;
     }
+    free(fb.buf);
+    free(ft);
+    free(gaz);
+    return rc;
 }
 
-void entities_tokinfo_fill(const entities_gaz_t *g,
-                           const entities_token_t *toks, size_t n,
-                           entities_tokinfo_t *info)
+int entities_tokinfo_fill(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, entities_tokinfo_t *info)
 {
     for (size_t i = 0; i < n; i++)
         entities_tokinfo_word(g, &toks[i], &info[i]);
     if (n)
         info[0].flags |= ENTITIES_TF_SENTSTART;
-    if (g)
-        entities_tokinfo_gaz(g, toks, n, info);
+    return g ? entities_tokinfo_gaz(g, toks, n, info) : 0;
 }
 
 /* What positions outside the sentence look like. */
@@ -298,6 +299,7 @@ const entities_tokinfo_t *entities_tokinfo_pad(int before)
                                            {0},
                                            0,
                                            0,
+                                           0,
                                            0};
     static const entities_tokinfo_t eos = {0x2222222222222221ull,
                                            0x2222222222222222ull,
@@ -307,8 +309,17 @@ const entities_tokinfo_t *entities_tokinfo_pad(int before)
                                            {0},
                                            0,
                                            0,
+                                           0,
                                            0};
     return before ? &bos : &eos;
+}
+
+/* How the document's earlier sentences tagged the word, with how it is
+ * written here: the first mention's reading carries over ("Washington"
+ * after "MaliVai Washington"), weighed by what the model learnt of it. */
+uint64_t entities_feature_hist(uint32_t hist, uint32_t flags)
+{
+    return key2(T_HIST, hist, flags & ENTITIES_HIST_FLAGS);
 }
 
 size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
@@ -356,13 +367,15 @@ size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
     keys[k++] = key2(T_PREV_SHORT, p1->lower, c->shortshape);
     keys[k++] = key2(T_SHORT_NEXT, c->shortshape, n1->lower);
     for (unsigned d = 0; d < 3; d++) {
-        uint16_t gz = w[d + 1]->gaz;
-        /* At most 8 bits (one per class) are set: k stays below
+        uint32_t gz = w[d + 1]->gaz;
+        /* At most one bit per class is set: k stays below
          * ENTITIES_MAX_FEATURES; the bound is checked anyway. */
-        for (unsigned b = 0; gz && b < 16; b++, gz >>= 1)
+        for (unsigned b = 0; gz && b < 32; b++, gz >>= 1)
             if ((gz & 1u) && k < ENTITIES_MAX_FEATURES)
                 keys[k++] = key1(T_GAZ + d, b);
     }
+    if (c->hist)
+        keys[k++] = entities_feature_hist(c->hist, c->flags);
     return k;
 }
 
@@ -432,10 +445,128 @@ size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
     keys[k++] = key2(T_SHORT_NEXT, c->shortshape, n1->lower);
     const entities_tokinfo_t *w[3] = {p1, c, n1};
     for (unsigned d = 0; d < 3; d++) {
-        uint16_t gz = w[d]->gaz;
-        for (unsigned b = 0; gz && b < 16; b++, gz >>= 1)
-            if (gz & 1u)
-                keys[k++] = key1(T_GAZ + d, b);
+        /* The set bits in increasing order, as entities_features has
+         * them. */
+        for (uint32_t gz = w[d]->gaz; gz; gz &= gz - 1)
+            keys[k++] = key1(T_GAZ + d, (unsigned)__builtin_ctz(gz));
     }
+    if (c->hist)
+        keys[k++] = entities_feature_hist(c->hist, c->flags);
     return k;
+}
+
+/* ---- Document history ---------------------------------------------------- */
+
+struct entities_history {
+    uint64_t *keys; /* open addressing; 0 empty */
+    uint32_t *ids;  /* the entry of each key */
+    size_t mask, n;
+    uint8_t *bits; /* the bit set of each entry */
+    size_t cap;
+};
+
+entities_history_t *entities_history_new(void)
+{
+    entities_history_t *h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    h->mask = 255;
+    h->keys = calloc(h->mask + 1, sizeof(uint64_t));
+    h->ids = malloc((h->mask + 1) * sizeof(uint32_t));
+    h->cap = 128;
+    h->bits = malloc(h->cap);
+    if (!h->keys || !h->ids || !h->bits) {
+        entities_history_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void entities_history_free(entities_history_t *h)
+{
+    if (!h)
+        return;
+    free(h->keys);
+    free(h->ids);
+    free(h->bits);
+    free(h);
+}
+
+void entities_history_clear(entities_history_t *h)
+{
+    if (!h->n)
+        return;
+    memset(h->keys, 0, (h->mask + 1) * sizeof(uint64_t));
+    h->n = 0;
+}
+
+static int history_grow(entities_history_t *h)
+{
+    size_t cap = (h->mask + 1) * 2;
+    uint64_t *keys = calloc(cap, sizeof(uint64_t));
+    uint32_t *ids = malloc(cap * sizeof(uint32_t));
+    uint8_t *bits = realloc(h->bits, cap / 2);
+    if (bits) {
+        h->bits = bits;
+        h->cap = cap / 2;
+    }
+    if (!keys || !ids || !bits) {
+        free(keys);
+        free(ids);
+        return -1;
+    }
+    for (size_t j = 0; j <= h->mask; j++) {
+        if (!h->keys[j])
+            continue;
+        size_t k = (size_t)h->keys[j] & (cap - 1);
+        while (keys[k])
+            k = (k + 1) & (cap - 1);
+        keys[k] = h->keys[j];
+        ids[k] = h->ids[j];
+    }
+    free(h->keys);
+    free(h->ids);
+    h->keys = keys;
+    h->ids = ids;
+    h->mask = cap - 1;
+    return 0;
+}
+
+int entities_history_slots(entities_history_t *h, const entities_ftok_t *ft,
+                           size_t n, uint32_t *slot)
+{
+    for (size_t i = 0; i < n; i++) {
+        slot[i] = UINT32_MAX;
+        if (!(ft[i].flags & ENTITIES_FT_ALPHA) || !ft[i].key)
+            continue;
+        if ((h->n + 1) * 2 > h->mask + 1 && history_grow(h))
+            return -1;
+        size_t j = (size_t)ft[i].key & h->mask;
+        while (h->keys[j] && h->keys[j] != ft[i].key)
+            j = (j + 1) & h->mask;
+        if (!h->keys[j]) {
+            h->keys[j] = ft[i].key;
+            h->ids[j] = (uint32_t)h->n;
+            h->bits[h->n++] = 0;
+        }
+        slot[i] = h->ids[j];
+    }
+    return 0;
+}
+
+void entities_history_get(const entities_history_t *h, const uint32_t *slot,
+                          size_t n, uint32_t *hist)
+{
+    for (size_t i = 0; i < n; i++)
+        hist[i] = slot[i] == UINT32_MAX ? 0 : h->bits[slot[i]];
+}
+
+void entities_history_add(entities_history_t *h, const uint32_t *slot,
+                          const uint8_t *tags, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (slot[i] != UINT32_MAX)
+            h->bits[slot[i]] |=
+                (uint8_t)(tags[i] ? 1u << ENTITIES_TAG_TYPE(tags[i])
+                                  : ENTITIES_HIST_O);
 }

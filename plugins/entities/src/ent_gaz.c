@@ -17,7 +17,7 @@
 #include "entities.h"
 
 #define NONE UINT32_MAX
-#define FOLD_MAX 256
+#define FOLD_MAX ENTITIES_FOLD_MAX
 
 enum { SLOT_FULL = 1u, SLOT_PREFIX = 2u };
 
@@ -45,6 +45,13 @@ struct entities_gaz {
      * hashes, open addressing, 0 empty. */
     uint64_t *words;
     size_t words_mask, n_words;
+    /* Feature lists (entities_gaz_load_features): a gazetteer of their
+     * own, so that nothing but the model's features sees them. */
+    struct entities_gaz *feat;
+    /* The entries' token bounds (entities_gaz_entry_t.bounds), kept at
+     * load time so that matching never folds a name again. */
+    uint16_t *bounds;
+    size_t n_bounds, cap_bounds;
 };
 
 entities_gaz_t *entities_gaz_new(void)
@@ -72,6 +79,8 @@ void entities_gaz_free(entities_gaz_t *g)
     free(g->entries);
     free(g->slots);
     free(g->words);
+    free(g->bounds);
+    entities_gaz_free(g->feat);
     free(g);
 }
 
@@ -194,23 +203,49 @@ static size_t fold_words(const char *name, char *folded, size_t *bounds,
         while (*p == ' ' || *p == '\t')
             p++;
         const char *w = p;
-        while (*p && *p != ' ' && *p != '\t')
-            p++;
+        size_t o0 = o, nb0 = nb;
+        /* ASCII words (most) in one pass: entities_fold's lowercasing,
+         * and a bound before and after each punctuation byte. */
+        for (; *p && *p != ' ' && *p != '\t'; p++) {
+            unsigned c = (unsigned char)*p;
+            if (c >= 0x80)
+                break;
+            if (c == '\n' || c == '\r')
+                continue;
+            if (o >= FOLD_MAX)
+                return 0;
+            if (c - 'A' < 26u) {
+                c += 32;
+            } else if (is_ascii_punct((unsigned char)c)) {
+                if (o > 0 && nb < FOLD_MAX)
+                    bounds[nb++] = o;
+                if (nb < FOLD_MAX)
+                    bounds[nb++] = o + 1;
+            }
+            folded[o++] = (char)c;
+        }
+        if (*p && *p != ' ' && *p != '\t') {
+            /* Not ASCII: the word again, through entities_fold. */
+            while (*p && *p != ' ' && *p != '\t')
+                p++;
+            o = o0;
+            nb = nb0;
+            size_t k =
+                entities_fold(w, (size_t)(p - w), folded + o, FOLD_MAX - o);
+            if (k > FOLD_MAX - o)
+                return 0;
+            for (size_t j = o; j < o + k; j++) {
+                if (is_ascii_punct((unsigned char)folded[j])) {
+                    if (j > 0 && nb < FOLD_MAX)
+                        bounds[nb++] = j;
+                    if (nb < FOLD_MAX)
+                        bounds[nb++] = j + 1;
+                }
+            }
+            o += k;
+        }
         if (p == w)
             break;
-        size_t k = entities_fold(w, (size_t)(p - w), folded + o, FOLD_MAX - o);
-        if (k > FOLD_MAX - o)
-            return 0;
-        for (size_t j = o; j < o + k; j++) {
-            unsigned char c = (unsigned char)folded[j];
-            if (is_ascii_punct(c)) {
-                if (j > 0 && nb < FOLD_MAX)
-                    bounds[nb++] = j;
-                if (nb < FOLD_MAX)
-                    bounds[nb++] = j + 1;
-            }
-        }
-        o += k;
         words++;
         if (nb < FOLD_MAX)
             bounds[nb++] = o;
@@ -238,21 +273,50 @@ static int mark_prefixes(entities_gaz_t *g, const char *folded,
     return 0;
 }
 
-int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
-                     const char *canonical, const char *refers_to, int strong)
+/* entities_gaz_add; with borrowed set, the strings already live in one of
+ * g's chunks (a file read whole) and are not copied. */
+static int add(entities_gaz_t *g, const char *name, int label, int cls,
+               const char *canonical, const char *refers_to, int strong,
+               int borrowed)
 {
     char folded[FOLD_MAX];
     size_t bounds[FOLD_MAX];
-    size_t nb, words;
-    size_t o = fold_words(name, folded, bounds, &nb, &words);
-    if (o == 0)
-        return -1;
-    int acronym =
-        words == 1 && o <= ACRONYM_MAX && no_lowercase(name, strlen(name));
-    if (!acronym && mark_prefixes(g, folded, bounds, nb, o))
-        return -1;
-    uint64_t key = key_of(
-        entities_fnv(acronym ? ACRONYM_INIT : ENTITIES_FNV_INIT, folded, o));
+    size_t nb = 1, o = 0, words = 1;
+    int acronym;
+    /* Names of ASCII letters and digits alone (most of the long lists)
+     * fold in one pass, with the key's hash as they go; the rest through
+     * fold_words. */
+    uint64_t h = ENTITIES_FNV_INIT;
+    int upper = 0, lower = 0;
+    const unsigned char *q = (const unsigned char *)name;
+    for (; *q && o < FOLD_MAX; q++) {
+        unsigned c = *q;
+        if (c - 'A' < 26u) {
+            upper = 1;
+            c += 32;
+        } else if (c - 'a' < 26u) {
+            lower = 1;
+        } else if (c - '0' >= 10u) {
+            break;
+        }
+        folded[o++] = (char)c;
+        h = (h ^ c) * 0x100000001b3ull;
+    }
+    if (!*q && o) {
+        bounds[0] = o;
+        acronym = o <= ACRONYM_MAX && upper && !lower;
+    } else {
+        o = fold_words(name, folded, bounds, &nb, &words);
+        if (o == 0)
+            return -1;
+        /* "RFE/RL" is written as three tokens: no acronym key for it. */
+        acronym = words == 1 && o <= ACRONYM_MAX &&
+                  no_lowercase(name, strlen(name)) && !strpbrk(name, "/-&");
+        if (!acronym && mark_prefixes(g, folded, bounds, nb, o))
+            return -1;
+        h = entities_fnv(ENTITIES_FNV_INIT, folded, o);
+    }
+    uint64_t key = key_of(acronym ? entities_fnv(ACRONYM_INIT, folded, o) : h);
     slot_t *s = claim_slot(g, key);
     if (!s)
         return -1;
@@ -280,21 +344,42 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     }
     entities_gaz_entry_t *e = &g->entries[g->n];
     memset(e, 0, sizeof(*e));
-    e->name = intern(g, name, strlen(name));
-    e->canonical = strcmp(canonical, name) == 0
-                       ? e->name
-                       : intern(g, canonical, strlen(canonical));
-    e->refers_to = refers_to ? intern(g, refers_to, strlen(refers_to)) : NULL;
-    if (!e->name || !e->canonical || (refers_to && !e->refers_to))
-        return -1;
+    if (borrowed) {
+        e->name = name;
+        e->canonical = canonical;
+        e->refers_to = refers_to;
+    } else {
+        e->name = intern(g, name, strlen(name));
+        e->canonical = strcmp(canonical, name) == 0
+                           ? e->name
+                           : intern(g, canonical, strlen(canonical));
+        e->refers_to =
+            refers_to ? intern(g, refers_to, strlen(refers_to)) : NULL;
+        if (!e->name || !e->canonical || (refers_to && !e->refers_to))
+            return -1;
+    }
     e->label = (uint8_t)label;
     e->cls = (uint8_t)cls;
     e->strong = (uint8_t)(strong != 0);
     e->ntok_hint = (uint8_t)(words > 255 ? 255 : words);
     e->priority = (uint32_t)g->n;
     e->next = NONE;
-    /* link may point into entries; recompute after a realloc above. */
-    s = find_slot(g, key);
+    if (g->n_bounds + nb > g->cap_bounds) {
+        size_t cap = g->cap_bounds ? g->cap_bounds * 2 : 4096;
+        while (cap < g->n_bounds + nb)
+            cap *= 2;
+        uint16_t *grown = realloc(g->bounds, cap * sizeof(*grown));
+        if (!grown)
+            return -1;
+        g->bounds = grown;
+        g->cap_bounds = cap;
+    }
+    e->bounds = (uint32_t)g->n_bounds;
+    e->nbounds = (uint16_t)nb;
+    for (size_t b = 0; b < nb; b++)
+        g->bounds[g->n_bounds++] = (uint16_t)bounds[b];
+    /* link may point into entries; recompute after a realloc above (s
+     * stays: the slots only move in claim_slot). */
     link = &s->first;
     while (*link != NONE)
         link = &g->entries[*link].next;
@@ -302,6 +387,68 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
     g->n++;
     s->flags |= SLOT_FULL;
     return 0;
+}
+
+int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
+                     const char *canonical, const char *refers_to, int strong)
+{
+    return add(g, name, label, cls, canonical, refers_to, strong, 0);
+}
+
+/* Reads the file at path whole into a new chunk of g (borrowed: kept for
+ * the entries that point into it) or into malloc'd memory (the caller
+ * frees it), NUL-terminated. NULL with a message in err when it cannot. */
+static char *slurp(entities_gaz_t *g, const char *path, const char *what,
+                   int borrowed, size_t *len, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "cannot open %s %s: %s", what, path,
+                 strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
+        fseek(f, 0, SEEK_SET) == 0) {
+        size_t n = (size_t)size;
+        chunk_t *c = borrowed ? malloc(sizeof(chunk_t) + n + 1) : NULL;
+        buf = borrowed ? (c ? c->data : NULL) : malloc(n + 1);
+        if (buf && fread(buf, 1, n, f) == n && !ferror(f)) {
+            buf[n] = '\0';
+            *len = n;
+            if (c) {
+                /* Full: intern() never writes into it. */
+                c->used = c->size = n + 1;
+                c->next = g->chunks;
+                g->chunks = c;
+            }
+        } else {
+            free(borrowed ? (void *)c : (void *)buf);
+            buf = NULL;
+        }
+    }
+    if (!buf)
+        snprintf(err, err_size, "error reading %s %s", what, path);
+    fclose(f);
+    return buf;
+}
+
+/* The next line of a buffer read by slurp: NUL-terminated in place,
+ * without its "\n" or "\r\n", *len its length; NULL at the end. */
+static char *next_line(char **p, char *end, size_t *len)
+{
+    if (*p >= end)
+        return NULL;
+    char *line = *p;
+    char *nl = memchr(line, '\n', (size_t)(end - line));
+    char *stop = nl ? nl : end;
+    *p = nl ? nl + 1 : end;
+    *stop = '\0';
+    if (stop > line && stop[-1] == '\r')
+        *--stop = '\0';
+    *len = (size_t)(stop - line);
+    return line;
 }
 
 static int parse_label(const char *f, size_t len, int *label, int *cls)
@@ -348,43 +495,33 @@ static int add_surname(entities_gaz_t *g, const char *name,
     int roman = len <= 4 && strspn(last, "IVX") == len; /* "Karekin II" */
     if (roman || !entities_is_capitalized(last, len))
         return 0;
-    return entities_gaz_add(g, last, ENTITIES_PERSON, ENTITIES_GZ_PERSON,
-                            canonical && *canonical ? canonical : name, NULL,
-                            0);
+    return add(g, last, ENTITIES_PERSON, ENTITIES_GZ_PERSON,
+               canonical && *canonical ? canonical : name, NULL, 0, 1);
 }
 
 int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
                            char *err, size_t err_size)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, err_size, "cannot open gazetteer %s: %s", path,
-                 strerror(errno));
+    size_t size;
+    char *buf = slurp(g, path, "gazetteer", 1, &size, err, err_size);
+    if (!buf)
         return -1;
-    }
-    char line[2048];
+    char *p = buf, *line;
+    size_t len;
     int lineno = 0, rc = 0;
-    while (fgets(line, sizeof(line), f)) {
+    while ((line = next_line(&p, buf + size, &len))) {
         lineno++;
-        size_t len = strlen(line);
-        if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-            snprintf(err, err_size, "%s:%d: line too long", path, lineno);
-            rc = -1;
-            break;
-        }
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
         if (len == 0 || line[0] == '#')
             continue;
         char *fields[4] = {NULL, NULL, NULL, NULL};
         size_t nf = 0;
-        for (char *p = line; nf < 4;) {
-            fields[nf++] = p;
-            char *tab = strchr(p, '\t');
+        for (char *f = line; nf < 4;) {
+            fields[nf++] = f;
+            char *tab = strchr(f, '\t');
             if (!tab)
                 break;
             *tab = '\0';
-            p = tab + 1;
+            f = tab + 1;
         }
         if (nf < 2 || !*fields[0]) {
             snprintf(err, err_size,
@@ -404,8 +541,7 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
             rc = -1;
             break;
         }
-        if (entities_gaz_add(g, fields[0], label, cls, fields[2], fields[3],
-                             strong) ||
+        if (add(g, fields[0], label, cls, fields[2], fields[3], strong, 1) ||
             (label == ENTITIES_PERSON &&
              add_surname(g, fields[0], fields[2]))) {
             snprintf(err, err_size,
@@ -416,11 +552,6 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
             break;
         }
     }
-    if (!rc && ferror(f)) {
-        snprintf(err, err_size, "error reading gazetteer %s", path);
-        rc = -1;
-    }
-    fclose(f);
     return rc;
 }
 
@@ -448,8 +579,28 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
             p[--len] = '\0';
         if (!len || *p == '#')
             continue;
-        int strong = 1, words = 0;
-        if (strncmp(p, "words ", 6) == 0) {
+        int strong = 1, words = 0, feature = -1;
+        if (strncmp(p, "feature ", 8) == 0) {
+            static const char *const classes[] = {
+                "first",  "name",    "place",    "club",
+                "orgkey", "company", "facility", "noname"};
+            p += 8;
+            for (int c = 0; c < 8 && feature < 0; c++) {
+                size_t cl = strlen(classes[c]);
+                if (strncmp(p, classes[c], cl) == 0 && p[cl] == ' ') {
+                    feature = ENTITIES_GZ_FIRST + c;
+                    p += cl + 1;
+                }
+            }
+            if (feature < 0) {
+                snprintf(err, err_size,
+                         "%s:%d: unknown feature class (first, name, place, "
+                         "club, orgkey, company, facility, noname)",
+                         path, lineno);
+                rc = -1;
+                break;
+            }
+        } else if (strncmp(p, "words ", 6) == 0) {
             words = 1;
             p += 6;
         } else if (strncmp(p, "weak ", 5) == 0) {
@@ -475,8 +626,10 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
             rc = -1;
             break;
         }
-        rc = words ? entities_gaz_load_words(g, file, err, err_size)
-                   : entities_gaz_load_file(g, file, strong, err, err_size);
+        rc = feature >= 0
+                 ? entities_gaz_load_features(g, file, feature, err, err_size)
+             : words ? entities_gaz_load_words(g, file, err, err_size)
+                     : entities_gaz_load_file(g, file, strong, err, err_size);
     }
     fclose(f);
     return rc;
@@ -484,6 +637,19 @@ int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
 
 static uint64_t word_key(const char *s, size_t len, int *ok)
 {
+    /* ASCII words without whitespace: entities_fold lowercases them. */
+    uint64_t h = ENTITIES_FNV_INIT;
+    size_t i = 0;
+    for (; i < len && i < FOLD_MAX; i++) {
+        unsigned c = (unsigned char)s[i];
+        if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            break;
+        h = (h ^ (c - 'A' < 26u ? c + 32 : c)) * 0x100000001b3ull;
+    }
+    if (i == len) {
+        *ok = len > 0;
+        return *ok ? key_of(h) : 0;
+    }
     char buf[FOLD_MAX];
     size_t k = entities_fold(s, len, buf, sizeof(buf));
     *ok = k > 0 && k <= sizeof(buf);
@@ -522,17 +688,15 @@ static int words_add(entities_gaz_t *g, uint64_t key)
 int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
                             size_t err_size)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, err_size, "cannot open word list %s: %s", path,
-                 strerror(errno));
+    size_t size;
+    char *buf = slurp(g, path, "word list", 0, &size, err, err_size);
+    if (!buf)
         return -1;
-    }
-    char line[256];
+    char *p = buf, *line;
+    size_t len;
     int rc = 0, lineno = 0;
-    while (!rc && fgets(line, sizeof(line), f)) {
+    while (!rc && (line = next_line(&p, buf + size, &len))) {
         lineno++;
-        size_t len = strcspn(line, "\r\n");
         if (len == 0 || line[0] == '#')
             continue;
         int ok;
@@ -543,8 +707,19 @@ int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
             rc = -1;
         }
     }
-    fclose(f);
+    free(buf);
     return rc;
+}
+
+static int is_word(const entities_gaz_t *g, uint64_t key)
+{
+    size_t j = (size_t)key & g->words_mask;
+    while (g->words[j]) {
+        if (g->words[j] == key)
+            return 1;
+        j = (j + 1) & g->words_mask;
+    }
+    return 0;
 }
 
 int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len)
@@ -553,15 +728,13 @@ int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len)
         return 0;
     int ok;
     uint64_t key = word_key(s, len, &ok);
-    if (!ok)
-        return 0;
-    size_t j = (size_t)key & g->words_mask;
-    while (g->words[j]) {
-        if (g->words[j] == key)
-            return 1;
-        j = (j + 1) & g->words_mask;
-    }
-    return 0;
+    return ok && is_word(g, key);
+}
+
+int entities_gaz_is_common_ft(const entities_gaz_t *g,
+                              const entities_ftok_t *ft)
+{
+    return g->words && ft->len && is_word(g, ft->key);
 }
 
 static const entities_gaz_entry_t *lookup_key(const entities_gaz_t *g,
@@ -591,10 +764,190 @@ const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
     return e;
 }
 
+const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
+                                                   const entities_ftok_t *ft)
+{
+    if (ft->len == 0)
+        return NULL;
+    uint32_t flags;
+    const entities_gaz_entry_t *e = NULL;
+    if (ft->flags & ENTITIES_FT_NOLOWER)
+        e = lookup_key(g, key_of(entities_fnv(ACRONYM_INIT, ft->f, ft->len)),
+                       &flags);
+    if (!e)
+        e = lookup_key(g, ft->key, &flags);
+    return e;
+}
+
+/* entities_fold_tokens for a token of printable ASCII bytes that fits
+ * (most tokens): the folded bytes into out (FOLD_MAX + 1 bytes
+ * available), the key and the flags but GAP in one pass. Returns 0,
+ * having written nothing useful, for any other token. */
+static int fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft)
+{
+    const unsigned char *s = (const unsigned char *)t->s;
+    const size_t len = t->len; /* a local: out may alias *t */
+    if (len > FOLD_MAX)
+        return 0;
+    uint64_t h = ENTITIES_FNV_INIT;
+    unsigned upper = 0, lower = 0, dash = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = s[i];
+        /* Printable ASCII only: spaces and controls (which entities_fold
+         * drops or keeps) and other bytes go the long way. */
+        if (c - 0x21u >= 0x5Eu)
+            return 0;
+        if (c - 'A' < 26u) {
+            upper = 1;
+            c += 32;
+        } else if (c - 'a' < 26u) {
+            lower = 1;
+        } else {
+            dash |= c == '-';
+        }
+        out[i] = (char)c;
+        h = (h ^ c) * 0x100000001b3ull;
+    }
+    uint32_t flags = 0;
+    if (len && len <= ACRONYM_MAX && upper && !lower)
+        flags |= ENTITIES_FT_NOLOWER;
+    if (dash)
+        flags |= ENTITIES_FT_DASH;
+    if (len && (s[0] | 0x20u) - 'a' < 26u)
+        flags |= ENTITIES_FT_ALPHA;
+    if (len && (unsigned)s[0] - 'A' < 26u)
+        flags |= ENTITIES_FT_CAP;
+    ft->len = (uint32_t)len;
+    ft->key = key_of(h);
+    ft->flags = flags;
+    return 1;
+}
+
+int entities_fold_tokens(const entities_token_t *toks, size_t n,
+                         entities_ftok_t *ft, entities_foldbuf_t *fb)
+{
+    fb->len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fb->cap - fb->len < FOLD_MAX + 1) {
+            size_t cap = fb->cap ? fb->cap * 2 : 4096;
+            while (cap - fb->len < FOLD_MAX + 1)
+                cap *= 2;
+            char *grown = realloc(fb->buf, cap);
+            if (!grown)
+                return -1;
+            fb->buf = grown;
+            fb->cap = cap;
+        }
+        const entities_token_t *t = &toks[i];
+        uint32_t gap =
+            i && t->s != toks[i - 1].s + toks[i - 1].len ? ENTITIES_FT_GAP : 0;
+        if (fold_ascii(t, fb->buf + fb->len, &ft[i])) {
+            ft[i].flags |= gap;
+            fb->len += ft[i].len;
+            continue;
+        }
+        size_t k = entities_fold(t->s, t->len, fb->buf + fb->len, FOLD_MAX);
+        uint32_t flags = gap;
+        if (k > FOLD_MAX) {
+            flags |= ENTITIES_FT_LONG;
+            k = 0;
+            ft[i].key = 0;
+        } else {
+            ft[i].key =
+                key_of(entities_fnv(ENTITIES_FNV_INIT, fb->buf + fb->len, k));
+            if (k && k <= ACRONYM_MAX && no_lowercase(t->s, t->len))
+                flags |= ENTITIES_FT_NOLOWER;
+        }
+        unsigned char c = t->len ? (unsigned char)t->s[0] : 0;
+        if (c >= 0x80 || (unsigned)((c | 0x20) - 'a') < 26u)
+            flags |= ENTITIES_FT_ALPHA;
+        if (entities_is_capitalized(t->s, t->len))
+            flags |= ENTITIES_FT_CAP;
+        if (memchr(t->s, '-', t->len) || memchr(t->s, 0xE2, t->len))
+            flags |= ENTITIES_FT_DASH;
+        ft[i].len = (uint32_t)k;
+        ft[i].flags = flags;
+        fb->len += k;
+    }
+    /* The buffer may have moved while growing: pointers from here on. */
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        ft[i].f = fb->buf + off;
+        off += ft[i].len;
+    }
+    return 0;
+}
+
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
                                               const entities_gaz_entry_t *e)
 {
     return e->next == NONE ? NULL : &g->entries[e->next];
+}
+
+/* Does every space of the text inside a match (folded offsets gap[ng])
+ * fall where the name has a space or punctuation? Folding drops spaces,
+ * so "Azerbaijan is" folds as the demonym "Azerbaijanis" does; "Côte d’
+ * Ivoire" still matches "Côte d'Ivoire". */
+static int gaps_fit(const entities_gaz_t *g, const entities_gaz_entry_t *e,
+                    const size_t *gap, size_t ng)
+{
+    const uint16_t *bounds = g->bounds + e->bounds;
+    for (size_t k = 0; k < ng; k++) {
+        size_t b = 0;
+        while (b < e->nbounds && bounds[b] != gap[k])
+            b++;
+        if (b == e->nbounds)
+            return 0;
+    }
+    return 1;
+}
+
+size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
+                             size_t n, size_t i,
+                             const entities_gaz_entry_t **entry)
+{
+    uint64_t h = ENTITIES_FNV_INIT;
+    size_t best = 0, ng = 0, folded = 0;
+    size_t gap[ENTITIES_GAZ_MAX_TOKENS];
+    *entry = NULL;
+    for (size_t k = 0; k < ENTITIES_GAZ_MAX_TOKENS && i + k < n; k++) {
+        const entities_ftok_t *t = &ft[i + k];
+        if (k && (t->flags & ENTITIES_FT_GAP))
+            gap[ng++] = folded;
+        if (t->len == 0)
+            break;
+        folded += t->len;
+        uint32_t flags;
+        const entities_gaz_entry_t *e;
+        if (k) {
+            h = entities_fnv(h, t->f, t->len);
+            e = lookup_key(g, key_of(h), &flags);
+        } else {
+            /* The first token's key is its own; the hash to go on with
+             * is only needed when some name goes on. */
+            e = lookup_key(g, t->key, &flags);
+            if (flags & SLOT_PREFIX)
+                h = entities_fnv(h, t->f, t->len);
+        }
+        if (k == 0 && (t->flags & ENTITIES_FT_NOLOWER)) {
+            uint32_t aflags;
+            const entities_gaz_entry_t *a = lookup_key(
+                g, key_of(entities_fnv(ACRONYM_INIT, t->f, t->len)), &aflags);
+            if (a)
+                e = a;
+        }
+        /* The first entry of the key that the text's spaces fit
+         * ("Whitehouse" is no "White House"). */
+        while (e && ng && !gaps_fit(g, e, gap, ng))
+            e = e->next == NONE ? NULL : &g->entries[e->next];
+        if (e) {
+            best = k + 1;
+            *entry = e;
+        }
+        if (!(flags & SLOT_PREFIX))
+            break;
+    }
+    return best;
 }
 
 size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
@@ -604,30 +957,103 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
     *entry = NULL;
     if (!entities_is_capitalized(toks[i].s, toks[i].len))
         return 0;
-    uint64_t h = ENTITIES_FNV_INIT;
-    size_t best = 0;
-    for (size_t k = 0; k < ENTITIES_GAZ_MAX_TOKENS && i + k < n; k++) {
-        char buf[FOLD_MAX];
-        const entities_token_t *t = &toks[i + k];
-        size_t len = entities_fold(t->s, t->len, buf, sizeof(buf));
-        if (len == 0 || len > sizeof(buf))
-            break;
-        h = entities_fnv(h, buf, len);
-        uint32_t flags;
-        const entities_gaz_entry_t *e = lookup_key(g, key_of(h), &flags);
-        if (k == 0 && len <= ACRONYM_MAX && no_lowercase(t->s, t->len)) {
-            uint32_t aflags;
-            const entities_gaz_entry_t *a = lookup_key(
-                g, key_of(entities_fnv(ACRONYM_INIT, buf, len)), &aflags);
-            if (a)
-                e = a;
-        }
-        if (e) {
-            best = k + 1;
-            *entry = e;
-        }
-        if (!(flags & SLOT_PREFIX))
-            break;
+    /* The tokens a match can take, folded here. */
+    size_t m =
+        n - i < ENTITIES_GAZ_MAX_TOKENS ? n - i : ENTITIES_GAZ_MAX_TOKENS;
+    char buf[ENTITIES_GAZ_MAX_TOKENS * (FOLD_MAX + 1)];
+    entities_foldbuf_t fb = {buf, 0, sizeof(buf)};
+    entities_ftok_t ft[ENTITIES_GAZ_MAX_TOKENS];
+    if (entities_fold_tokens(toks + i, m, ft, &fb))
+        return 0;
+    /* The first token's gap, relative to a token outside, is never asked. */
+    return entities_gaz_match_ft(g, ft, m, 0, entry);
+}
+
+int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
+                               char *err, size_t err_size)
+{
+    if (cls < ENTITIES_GZ_FIRST || cls >= ENTITIES_GZ_N_CLASSES) {
+        snprintf(err, err_size, "%s: not a feature class", path);
+        return -1;
     }
-    return best;
+    if (!g->feat && !(g->feat = entities_gaz_new())) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    size_t size;
+    char *buf = slurp(g->feat, path, "feature list", 1, &size, err, err_size);
+    if (!buf)
+        return -1;
+    char *p = buf, *line;
+    size_t len;
+    int rc = 0, lineno = 0;
+    while (!rc && (line = next_line(&p, buf + size, &len))) {
+        lineno++;
+        if (!line[0] || line[0] == '#')
+            continue;
+        /* The label is irrelevant: feature entries never type a span. */
+        if (add(g->feat, line, ENTITIES_ORG, cls, NULL, NULL, 0, 1)) {
+            snprintf(err, err_size, "%s:%d: cannot add \"%s\"", path, lineno,
+                     line);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/* ORs the classes of match m (its entry chain from e) into gaz[i..i+m). */
+static void mark(const entities_gaz_t *g, const entities_gaz_entry_t *e,
+                 size_t m, uint32_t *gaz)
+{
+    uint32_t b = 0, in = 0;
+    for (; e; e = entities_gaz_next(g, e)) {
+        b |= 1u << (2 * e->cls);
+        in |= 1u << (2 * e->cls + 1);
+    }
+    gaz[0] |= b;
+    for (size_t k = 1; k < m; k++)
+        gaz[k] |= in;
+}
+
+/* Feature names match in any case ("paris", "PARIS"): the model learns
+ * from the word's shape how much that is worth, and lowercase or
+ * all-capitals text keeps the evidence. Only tokens that start with a
+ * letter or digit are tried. */
+void entities_gaz_feature_match(const entities_gaz_t *g,
+                                const entities_ftok_t *ft, size_t n,
+                                uint32_t *gaz)
+{
+    const entities_gaz_t *fg = g->feat;
+    if (!fg)
+        return;
+    for (size_t i = 0; i < n;) {
+        const entities_gaz_entry_t *e = NULL;
+        size_t m = (ft[i].flags & ENTITIES_FT_ALPHA)
+                       ? entities_gaz_match_ft(fg, ft, n, i, &e)
+                       : 0;
+        if (!m) {
+            i++;
+            continue;
+        }
+        mark(fg, e, m, gaz + i);
+        i += m;
+    }
+}
+
+void entities_gaz_membership(const entities_gaz_t *g, const entities_ftok_t *ft,
+                             size_t n, uint32_t *gaz)
+{
+    for (size_t i = 0; i < n;) {
+        const entities_gaz_entry_t *e = NULL;
+        size_t m = (ft[i].flags & ENTITIES_FT_CAP)
+                       ? entities_gaz_match_ft(g, ft, n, i, &e)
+                       : 0;
+        if (!m) {
+            i++;
+            continue;
+        }
+        mark(g, e, m, gaz + i);
+        i += m;
+    }
+    entities_gaz_feature_match(g, ft, n, gaz);
 }

@@ -9,7 +9,7 @@
 #include "ent_doc.h"
 
 /* Titles and roles that precede a name but are no part of it. */
-static const char *const TITLES[] = {
+const char *const ent_words_TITLES[] = {
     "president",   "prime",     "minister",   "premier",    "chancellor",
     "mr.",         "mr",        "mrs.",       "mrs",        "ms.",
     "ms",          "dr.",       "dr",         "prof.",      "gen.",
@@ -36,7 +36,7 @@ static int is_clitic(const entities_token_t *t)
 }
 
 /* Geographic feature words: a LOC ending with one has no government. */
-static const char *const GEO_FEATURES[] = {
+const char *const ent_words_GEO_FEATURES[] = {
     "sea",      "ocean",   "river",     "lake",    "lakes",     "mountains",
     "mountain", "mount",   "mt.",       "valley",  "gulf",      "bay",
     "strait",   "straits", "peninsula", "desert",  "corridor",  "plain",
@@ -44,7 +44,7 @@ static const char *const GEO_FEATURES[] = {
     "coast",    "range",   "canal",     "channel", "glacier",   "steppe",
     "forest",   "delta",   "cape",      "hills",   NULL};
 
-static const char *const COMPASS[] = {
+const char *const ent_words_COMPASS[] = {
     "north",     "south",   "east",    "west",      "central",   "northern",
     "southern",  "eastern", "western", "northeast", "northwest", "southeast",
     "southwest", "upper",   "lower",   "greater",   NULL};
@@ -81,10 +81,10 @@ void ent_mention_set_tokens(const ent_work_t *w, ent_mention_t *m, size_t a,
  * government, everything else is taken for a settlement or territory. */
 static int loc_or_gpe(const ent_work_t *w, const ent_mention_t *m)
 {
-    if (ent_tok_in(w, m->b - 1, GEO_FEATURES) ||
-        ent_tok_in(w, m->a, GEO_FEATURES))
+    if (ent_tok_in(w, m->b - 1, ENT_GEO_FEATURES) ||
+        ent_tok_in(w, m->a, ENT_GEO_FEATURES))
         return ENTITIES_LOC;
-    if (m->b - m->a >= 2 && ent_tok_in(w, m->a, COMPASS)) {
+    if (m->b - m->a >= 2 && ent_tok_in(w, m->a, ENT_COMPASS)) {
         /* "South Caucasus", "Western Europe": a region when the rest is */
         const entities_gaz_entry_t *e =
             ent_gaz_pick(w, w->toks[m->a + 1].s,
@@ -177,7 +177,7 @@ static uint32_t cp_count(const char *s, size_t len)
 int ent_split_hyphenated(ent_work_t *w, size_t i)
 {
     const entities_token_t *t = &w->toks[i];
-    if (entities_gaz_lookup_str(w->g, t->s, t->len))
+    if (entities_gaz_lookup_ft(w->g, &w->ft[i]))
         return 0;
     uint32_t ps[8], pe[8];
     size_t np = ent_hyphen_parts(w, i, ps, pe, 8);
@@ -187,8 +187,10 @@ int ent_split_hyphenated(ent_work_t *w, size_t i)
         size_t len = pe[p] - ps[p];
         if (!entities_is_capitalized(s, len))
             continue;
+        /* Strong names, and people known by their surname
+         * ("Pashinyan-Aliyev talks"). */
         const entities_gaz_entry_t *e = entities_gaz_lookup_str(w->g, s, len);
-        while (e && (!e->strong || e->label == ENTITIES_PERSON))
+        while (e && !(e->strong || e->label == ENTITIES_PERSON))
             e = entities_gaz_next(w->g, e);
         if (!e)
             continue;
@@ -227,6 +229,87 @@ static int starts_lower(const entities_token_t *t)
     return entities_is_lowercase(cp);
 }
 
+/* Plural titles ("Foreign Ministers", "Senior Advisers"). */
+const char *const ent_words_TITLES_PLURAL[] = {
+    "ministers",       "presidents",   "leaders",  "officials",
+    "senior",          "adviser",      "advisers", "advisor",
+    "advisors",        "spokesperson", "envoys",   "representative",
+    "representatives", "special",      NULL};
+
+/* Words that open a question and are no part of a name after them. */
+const char *const ent_words_QUESTION_WORDS[] = {
+    "can",   "will", "does", "do",   "did",   "is",    "are",    "was",
+    "were",  "why",  "how",  "what", "when",  "where", "should", "could",
+    "would", "has",  "have", "may",  "might", "must",  "who",    NULL};
+
+/* Photo credits after an outlet's name ("Reuters Archive"). */
+const char *const ent_words_CREDIT_WORDS[] = {
+    "archive", "archives", "photo", "photos", "file", "images", "pool", NULL};
+
+/* Is [a, b) what a headline or a byline runs on with after a name:
+ * titles ("Senior Adviser"), a credit ("Archive"), or capitalized common
+ * words, at least two ("Starts New Monitoring Mission")? One common word
+ * may be the name's own ("Atlantic City", "China Daily"). */
+static int rest_is_words(const ent_work_t *w, size_t a, size_t b)
+{
+    if (ent_tok_in(w, a, ENT_TITLES) || ent_tok_in(w, a, ENT_TITLES_PLURAL) ||
+        (b == a + 1 && ent_tok_in(w, a, ENT_CREDIT_WORDS)))
+        return 1;
+    if (b - a < 2)
+        return 0;
+    for (size_t i = a; i < b; i++) {
+        if (ent_tok_in(w, i, ENT_TITLES) || ent_tok_in(w, i, ENT_TITLES_PLURAL))
+            continue;
+        if (!ent_tok_common(w, i))
+            return 0;
+    }
+    return 1;
+}
+
+/* Is [a, b) a known name as a whole (strong, or a person)? */
+static int known_name(const ent_work_t *w, size_t a, size_t b)
+{
+    const entities_gaz_entry_t *any = NULL;
+    ent_gaz_pick_toks(w, a, b, 0, &any);
+    for (; any; any = entities_gaz_next(w->g, any))
+        if (any->strong || any->label == ENTITIES_PERSON)
+            return 1;
+    return 0;
+}
+
+/* Does [a, b) start a name of its own: a known name, or a first name
+ * followed by a capitalized word ("Toivo Klaar")? */
+static int rest_is_name(ent_work_t *w, size_t a, size_t b)
+{
+    if (known_name(w, a, b))
+        return 1;
+    const entities_gaz_entry_t *e;
+    size_t k = ent_gaz_match(w, a, b, &e);
+    for (; k && e; e = entities_gaz_next(w->g, e))
+        if (e->strong || e->label == ENTITIES_PERSON)
+            return 1;
+    if (b - a < 2)
+        return 0;
+    uint32_t f[2] = {0, 0};
+    entities_gaz_feature_match(w->g, w->ft + a, 2, f);
+    return (f[0] & (1u << (2 * ENTITIES_GZ_FIRST))) &&
+           entities_is_capitalized(w->toks[a + 1].s, w->toks[a + 1].len);
+}
+
+/* Does name have the word t, written the same, as a word of its own? */
+static int has_word(const char *name, const entities_token_t *t)
+{
+    for (const char *p = name; *p;) {
+        const char *q = p;
+        while (*q && *q != ' ')
+            q++;
+        if ((size_t)(q - p) == t->len && memcmp(p, t->s, t->len) == 0)
+            return 1;
+        p = *q ? q + 1 : q;
+    }
+    return 0;
+}
+
 /* Step 2 for one chunk [a, b) of tagger type `type`. Returns the end of
  * the tokens it consumed (a known name may reach over the next chunks), or
  * 0 when out of memory. */
@@ -236,10 +319,16 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         w->covered[i] = 1;
     size_t consumed = b;
     /* Titles out in front of people, possessives out at the end. */
-    while (type == ENTITIES_T_PER && b - a > 1 && ent_tok_in(w, a, TITLES))
+    while (type == ENTITIES_T_PER && b - a > 1 && ent_tok_in(w, a, ENT_TITLES))
         a++;
-    if (a < b && ent_tok_is(w, a, "the"))
+    /* "The" belongs to an outlet's title ("The Washington Post"). */
+    if (a < b && ent_tok_is(w, a, "the") && !known_name(w, a, b))
         a++;
+    else if (a > 0 && w->sent_of[a - 1] == w->sent_of[a] &&
+             ent_tok_is(w, a - 1, "the") &&
+             entities_is_capitalized(w->toks[a - 1].s, w->toks[a - 1].len) &&
+             known_name(w, a - 1, b))
+        a--;
     while (b > a && is_clitic(&w->toks[b - 1]))
         b--;
     /* Names neither end nor start with a lowercase word ("Caucasus
@@ -253,9 +342,10 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         return consumed;
     /* "Armenian Pashinyan": the nationality before a name is its own. */
     while (type == ENTITIES_T_PER && b - a > 1) {
-        const entities_gaz_entry_t *e = ent_gaz_pick(
-            w, w->toks[a].s, w->toks[a].len, ENT_BIT(ENTITIES_NORP), NULL);
-        if (!e || !e->strong)
+        const entities_gaz_entry_t *e =
+            ent_gaz_pick_toks(w, a, a + 1, ENT_BIT(ENTITIES_NORP), NULL);
+        /* Not a first name spelt the same ("Christian Karembeu"). */
+        if (!e || !e->strong || (w->gaz[a] & (1u << (2 * ENTITIES_GZ_FIRST))))
             break;
         ent_mention_t *m = ent_mention_add(w);
         if (!m)
@@ -270,10 +360,17 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
      * taken whole, when it ends where a chunk or untagged text ends. */
     const entities_gaz_entry_t *ge;
     size_t end = sentence_end(w, a);
-    size_t gm = entities_gaz_match(w->g, w->toks, end, a, &ge);
-    if (gm > b - a && ge->strong &&
-        (a + gm == end ||
-         !(w->tags[a + gm] != 0 && !ENTITIES_TAG_IS_B(w->tags[a + gm])))) {
+    size_t gm = ent_gaz_match(w, a, end, &ge);
+    int extends = gm > b - a && ge->strong;
+    /* Only through words written as the name writes them: "Syunik
+     * province" is no "Syunik Province"; "Zangezur corridor" is, and so
+     * are the name's own small words ("Route for International Peace"). */
+    for (size_t i = b; extends && i < a + gm; i++)
+        extends = !starts_lower(&w->toks[i]) ||
+                  ent_tok_in(w, i, ENT_GEO_FEATURES) ||
+                  has_word(ge->name, &w->toks[i]);
+    if (extends && (a + gm == end || !(w->tags[a + gm] != 0 &&
+                                       !ENTITIES_TAG_IS_B(w->tags[a + gm])))) {
         b = a + gm;
         for (size_t i = a; i < b; i++)
             w->covered[i] = 1;
@@ -285,9 +382,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
      * the chunk, or when it ends the name ("Moscow-led bloc" has no name
      * after the part); not when the chunk is a known name as a whole. */
     const entities_gaz_entry_t *whole = NULL;
-    ent_gaz_pick(w, w->doc->text + w->doc->tokens[a].start,
-                 w->doc->tokens[b - 1].end - w->doc->tokens[a].start, 0,
-                 &whole);
+    ent_gaz_pick_toks(w, a, b, 0, &whole);
     for (size_t i = a; i < b && !(whole && whole->strong); i++) {
         if (!ent_has_hyphen(w, i))
             continue;
@@ -307,6 +402,66 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         if (k > 0)
             return consumed; /* the parts replace the chunk */
     }
+    /* A known name the tagger ran on into other words ("EU Starts New
+     * Monitoring Mission" in a headline, "Reuters Archive", "Armenia
+     * Russia", "South Caucasus Toivo Klaar"): the name alone, and what
+     * follows it on its own when that is a name too. */
+    if (type >= 0 && b - a > 1 && !(whole && whole->strong)) {
+        size_t k = ent_gaz_match(w, a, b, &ge);
+        while (ge && !ge->strong)
+            ge = entities_gaz_next(w->g, ge);
+        if (k && k < b - a && ge) {
+            size_t r = a + k;
+            /* Splitting needs a name that stands on its own: a country
+             * or a name of several words ("East Jerusalem" stays). */
+            int solid = ge->cls == ENTITIES_GZ_COUNTRY || ge->ntok_hint > 1;
+            /* An organisation's head word ending a few more words makes
+             * the whole a name ("Tokyo Stock Exchange", "Scottish National
+             * Party"); a headline runs on longer ("EU Starts New
+             * Monitoring Mission"). */
+            int org_head = type == ENTITIES_T_ORG && b - r <= 3 &&
+                           (w->gaz[b - 1] & (1u << (2 * ENTITIES_GZ_ORGKEY)));
+            if (!org_head && rest_is_words(w, r, b)) {
+                b = r;
+                type = -1;
+            } else if (solid && rest_is_name(w, r, b)) {
+                ent_mention_t *m = ent_mention_add(w);
+                if (!m)
+                    return 0;
+                ent_mention_set_tokens(w, m, a, r);
+                decide(w, m, -1);
+                int rt = type == ENTITIES_T_PER || !known_name(w, r, b)
+                             ? ENTITIES_T_PER
+                             : type;
+                return ent_chunk_to_mention(w, r, b, rt) ? consumed : 0;
+            }
+        }
+        /* "Can Azerbaijan ...": a question opening a sentence. */
+        if (b - a > 1 && ent_tok_in(w, a, ENT_QUESTION_WORDS) &&
+            a == w->doc->sentences[w->sent_of[a]].token_first) {
+            k = ent_gaz_match(w, a + 1, b, &ge);
+            while (ge && !ge->strong)
+                ge = entities_gaz_next(w->g, ge);
+            if (ge && a + 1 + k == b) {
+                a++;
+                type = -1;
+            }
+        }
+    }
+    /* A lowercase common word is no name ("through cinema"), nor is a
+     * direction ("troops in south"); names written in lowercase are
+     * ("armenia"). */
+    if (b - a == 1 && starts_lower(&w->toks[a]) &&
+        (ent_tok_common(w, a) || ent_tok_in(w, a, ENT_COMPASS)) &&
+        !known_name(w, a, b))
+        return consumed;
+    /* Titles and roles alone ("Foreign Ministers") are no name. */
+    int titles = 1;
+    for (size_t i = a; i < b && titles; i++)
+        titles =
+            ent_tok_in(w, i, ENT_TITLES) || ent_tok_in(w, i, ENT_TITLES_PLURAL);
+    if (titles && !(whole && whole->strong))
+        return consumed;
     ent_mention_t *m = ent_mention_add(w);
     if (!m)
         return 0;

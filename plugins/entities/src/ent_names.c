@@ -129,14 +129,19 @@ static const ent_docname_t *name_at(ent_work_t *w, size_t i, size_t end)
 
 /* A one-word mention that is the surname of a person named in full in
  * the document ("Pashinyan" tagged NORP beside "Nikol Pashinyan") is that
- * person, unless a strong gazetteer entry says otherwise. A lone PERSON
- * reading of a word is no such evidence ("Pirelli", "Tianjin"). */
+ * person, unless a strong gazetteer entry says otherwise; a place that is
+ * also a known name of people ("Washington" beside "MaliVai Washington")
+ * is the person, "Chechnya" after a headline's "Lebed Chechnya" stays a
+ * place. A lone PERSON reading of a word is no such evidence ("Pirelli",
+ * "Tianjin"). */
 void ent_relabel_people(ent_work_t *w)
 {
     for (size_t i = 0; i < w->n; i++) {
         ent_mention_t *m = &w->m[i];
+        const uint32_t names =
+            (1u << (2 * ENTITIES_GZ_NAME)) | (1u << (2 * ENTITIES_GZ_FIRST));
         if (m->part || m->b - m->a != 1 || m->label == ENTITIES_PERSON ||
-            (m->entry && m->entry->strong))
+            (m->entry && m->entry->strong && !(w->gaz[m->a] & names)))
             continue;
         uint64_t h = ent_tok_hash(w, m->a);
         for (size_t j = names_from(w, h);
@@ -150,6 +155,64 @@ void ent_relabel_people(ent_work_t *w)
             }
         }
     }
+}
+
+int ent_vote_labels(ent_work_t *w)
+{
+    /* The labels of each distinct name (ent_seq_hash of its tokens), in an
+     * open-addressing table (key 0: empty). */
+    typedef struct {
+        uint64_t key;
+        uint32_t count[ENTITIES_N_LABELS];
+    } votes_t;
+    size_t cap = 16;
+    while (cap < 2 * w->n)
+        cap *= 2;
+    votes_t *tab = calloc(cap, sizeof(votes_t));
+    uint32_t *slot = malloc((w->n + 1) * sizeof(uint32_t));
+    if (!tab || !slot) {
+        free(tab);
+        free(slot);
+        return -1;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        const ent_mention_t *m = &w->m[i];
+        slot[i] = UINT32_MAX;
+        if (m->part || m->label == ENTITIES_NO_LABEL ||
+            m->label == ENTITIES_NORP)
+            continue;
+        uint64_t key = ent_seq_hash(w, m->a, m->b);
+        key = key ? key : 1;
+        size_t j = (size_t)key & (cap - 1);
+        while (tab[j].key && tab[j].key != key)
+            j = (j + 1) & (cap - 1);
+        tab[j].key = key;
+        tab[j].count[m->label]++;
+        slot[i] = (uint32_t)j;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        ent_mention_t *m = &w->m[i];
+        /* What a strong gazetteer entry typed stays. */
+        if (slot[i] == UINT32_MAX || (m->entry && m->entry->strong))
+            continue;
+        const uint32_t *count = tab[slot[i]].count;
+        int best = 0, tie = 0;
+        for (int l = 1; l < ENTITIES_N_LABELS; l++) {
+            if (count[l] > count[best]) {
+                best = l;
+                tie = 0;
+            } else if (count[l] == count[best]) {
+                tie = 1;
+            }
+        }
+        if (!tie && m->label != best) {
+            m->label = (uint8_t)best;
+            m->entry = NULL;
+        }
+    }
+    free(tab);
+    free(slot);
+    return 0;
 }
 
 /* Is token i after a symbol that starts a new phrase ("Ctrl + Enter",
@@ -174,9 +237,8 @@ void ent_drop_stray_words(ent_work_t *w)
         if (m->part || m->b - m->a != 1 || m->label == ENTITIES_NORP ||
             m->label == ENTITIES_NO_LABEL)
             continue;
-        const entities_token_t *t = &w->toks[m->a];
-        if (!entities_gaz_is_common(w->g, t->s, t->len) ||
-            entities_gaz_lookup_str(w->g, t->s, t->len) ||
+        if (!ent_tok_common(w, m->a) ||
+            entities_gaz_lookup_ft(w->g, &w->ft[m->a]) ||
             !(sentence_initial(w, m->a) || after_symbol(w, m->a)))
             continue;
         uint64_t h = ent_tok_hash(w, m->a);
@@ -190,13 +252,52 @@ void ent_drop_stray_words(ent_work_t *w)
     }
 }
 
+/* A name written in lowercase ("putin and pashinyan met in moscow"): a
+ * known person, country or capital whose name is no English word
+ * ("turkey", "china" are). Adds the mention; 1 when it did (or on
+ * failure, with w->n unchanged: the caller just goes on). */
+static int lower_name(ent_work_t *w, size_t i, size_t end)
+{
+    const entities_token_t *t = &w->toks[i];
+    if (!t->len || (unsigned)((unsigned char)t->s[0] - 'a') >= 26u ||
+        ent_tok_common(w, i))
+        return 0;
+    const entities_gaz_entry_t *e;
+    size_t m = entities_gaz_match_ft(w->g, w->ft, end, i, &e);
+    if (m != 1)
+        return 0;
+    /* Outlets spelt with a lowercase start ("i24News") have a capital
+     * inside. */
+    int inner_cap = 0;
+    for (size_t k = 1; k < t->len && !inner_cap; k++)
+        inner_cap = (unsigned)((unsigned char)t->s[k] - 'A') < 26u;
+    for (; e; e = entities_gaz_next(w->g, e))
+        if (e->label == ENTITIES_PERSON || e->cls == ENTITIES_GZ_COUNTRY ||
+            (e->cls == ENTITIES_GZ_CITY && e->refers_to) ||
+            (inner_cap && e->label == ENTITIES_ORG && e->strong))
+            break;
+    if (!e)
+        return 0;
+    ent_mention_t *mm = ent_mention_add(w);
+    if (!mm)
+        return 0;
+    ent_mention_set_tokens(w, mm, i, i + 1);
+    mm->label = e->label;
+    mm->entry = e;
+    w->covered[i] = 1;
+    return 1;
+}
+
 /* Step 3: names the document already used, and strong gazetteer names,
  * on tokens no chunk covered. */
 int ent_recover(ent_work_t *w, size_t first, size_t n)
 {
     for (size_t i = first; i < first + n;) {
-        if (w->covered[i] ||
-            !entities_is_capitalized(w->toks[i].s, w->toks[i].len)) {
+        if (!w->covered[i] && lower_name(w, i, first + n)) {
+            i++;
+            continue;
+        }
+        if (w->covered[i] || !ent_tok_cap(w, i)) {
             if (!w->covered[i] && ent_has_hyphen(w, i) &&
                 ent_split_hyphenated(w, i) < 0)
                 return -1;
@@ -204,7 +305,7 @@ int ent_recover(ent_work_t *w, size_t first, size_t n)
             continue;
         }
         const entities_gaz_entry_t *e;
-        size_t m = entities_gaz_match(w->g, w->toks, first + n, i, &e);
+        size_t m = ent_gaz_match(w, i, first + n, &e);
         int ok = m > 0;
         for (size_t k = 0; ok && k < m; k++)
             ok = !w->covered[i + k];

@@ -37,6 +37,9 @@ struct entities_tagger {
     entities_tokinfo_t *info;
     float *emit;
     void *work;
+    entities_ftok_t *ft; /* gazetteer membership when not given */
+    uint32_t *gaz;
+    entities_foldbuf_t fb;
     size_t cap_n;
 };
 
@@ -97,6 +100,9 @@ void entities_tagger_free(entities_tagger_t *t)
     free(t->info);
     free(t->emit);
     free(t->work);
+    free(t->ft);
+    free(t->gaz);
+    free(t->fb.buf);
     free(t);
 }
 
@@ -175,7 +181,13 @@ static int reserve(entities_tagger_t *t, size_t n)
     void *work = realloc(t->work, ENTITIES_VITERBI_WORK(cap));
     if (work)
         t->work = work;
-    if (!ids || !info || !emit || !work)
+    entities_ftok_t *ft = realloc(t->ft, cap * sizeof(*ft));
+    if (ft)
+        t->ft = ft;
+    uint32_t *gaz = realloc(t->gaz, cap * sizeof(*gaz));
+    if (gaz)
+        t->gaz = gaz;
+    if (!ids || !info || !emit || !work || !ft || !gaz)
         return -1;
     t->cap_n = cap;
     return 0;
@@ -187,10 +199,19 @@ static void add_to(int32_t *acc, const int32_t *v)
         acc[k] += v[k];
 }
 
-/* entities_tagger_emit once the buffers hold n tokens. */
+/* entities_tagger_emit once the buffers hold n tokens; gaz and hist as
+ * entities_tagger_tag_doc says. */
 static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
-                     size_t n, float *emit)
+                     const uint32_t *gaz, const uint32_t *hist, size_t n,
+                     float *emit)
 {
+    if (!gaz && t->g) {
+        if (entities_fold_tokens(toks, n, t->ft, &t->fb))
+            return -1;
+        memset(t->gaz, 0, n * sizeof(*t->gaz));
+        entities_gaz_membership(t->g, t->ft, n, t->gaz);
+        gaz = t->gaz;
+    }
     for (size_t i = 0; i < n; i++) {
         t->ids[i] = type_of(t, &toks[i]);
         if (t->ids[i] == UINT32_MAX)
@@ -202,11 +223,10 @@ static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
     entities_tokinfo_t *info = t->info;
     for (size_t i = 0; i < n; i++) {
         info[i] = ty[ids[i]].info;
-        info[i].gaz = 0;
+        info[i].gaz = t->g ? gaz[i] : 0;
+        info[i].hist = hist ? hist[i] : 0;
     }
     info[0].flags |= ENTITIES_TF_SENTSTART;
-    if (t->g)
-        entities_tokinfo_gaz(t->g, toks, n, info);
     wtype_t *first = &t->types[ids[0]];
     if (!first->has_start) {
         score_word(t->m, &info[0], 0, first->start);
@@ -240,15 +260,22 @@ int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
         return 0;
     if (reserve(t, n))
         return -1;
-    return emit_into(t, toks, n, emit);
+    return emit_into(t, toks, NULL, NULL, n, emit);
 }
 
 int entities_tagger_tag(entities_tagger_t *t, const entities_token_t *toks,
                         size_t n, uint8_t *tags)
 {
+    return entities_tagger_tag_doc(t, toks, NULL, NULL, n, tags);
+}
+
+int entities_tagger_tag_doc(entities_tagger_t *t, const entities_token_t *toks,
+                            const uint32_t *gaz, const uint32_t *hist, size_t n,
+                            uint8_t *tags)
+{
     if (n == 0)
         return 0;
-    if (reserve(t, n) || emit_into(t, toks, n, t->emit))
+    if (reserve(t, n) || emit_into(t, toks, gaz, hist, n, t->emit))
         return -1;
     entities_viterbi(t->emit, entities_model_transitions(t->m), n, tags,
                      t->work);

@@ -1,42 +1,85 @@
 /* What every step of the analysis asks of a token: is it in a word list,
  * its folded hash, its hyphenated parts, the gazetteer entries of a label.
  * See ent_doc.h. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ent_doc.h"
 
-/* Words compared against token lists are folded into buffers this long;
+/* Words compared against token lists are shorter than this folded;
  * longer tokens are in no list. */
 #define WORD_MAX 48
 
-static int in_list(const char *const *list, const char *w, size_t len)
+/* The index of the word lists: the key of each word (as the token's
+ * entities_ftok_t.key) with the bit set of the lists it is in. Built
+ * once, read-only after; open addressing, 0 empty. */
+#define INDEX_SLOTS 2048
+static struct {
+    uint64_t key;
+    uint32_t lists;
+} word_index[INDEX_SLOTS];
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+#define ENT_LIST_PTR(name) ent_words_##name,
+static const char *const *const LISTS[ENT_N_LISTS] = {
+    ENT_WORD_LISTS(ENT_LIST_PTR)};
+#undef ENT_LIST_PTR
+
+/* The bit that says a token's entry in w->lists is computed. */
+#define LISTS_DONE (1u << 31)
+
+static void build_index(void)
 {
-    char buf[WORD_MAX];
-    size_t k = entities_fold(w, len, buf, sizeof(buf) - 1);
-    if (k == 0 || k >= sizeof(buf))
-        return 0;
-    buf[k] = '\0';
-    for (size_t i = 0; list[i]; i++)
-        if (list[i][0] == buf[0] && strcmp(list[i], buf) == 0)
-            return 1;
-    return 0;
+    for (unsigned l = 0; l < ENT_N_LISTS; l++) {
+        for (const char *const *p = LISTS[l]; *p; p++) {
+            uint64_t key = entities_fold_key(*p, strlen(*p));
+            size_t j = (size_t)key & (INDEX_SLOTS - 1);
+            while (word_index[j].key && word_index[j].key != key)
+                j = (j + 1) & (INDEX_SLOTS - 1);
+            word_index[j].key = key;
+            word_index[j].lists |= 1u << l;
+        }
+    }
 }
 
-int ent_tok_in(const ent_work_t *w, size_t i, const char *const *list)
+void ent_words_init(void)
 {
-    return in_list(list, w->toks[i].s, w->toks[i].len);
+    pthread_once(&index_once, build_index);
 }
 
-int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
+uint32_t ent_tok_lists(const ent_work_t *w, size_t i)
 {
-    const char *const list[] = {lit, NULL};
-    return ent_tok_in(w, i, list);
+    uint32_t v = w->lists[i];
+    if (v & LISTS_DONE)
+        return v;
+    const entities_ftok_t *t = &w->ft[i];
+    v = LISTS_DONE;
+    if (t->len && t->len < WORD_MAX) {
+        size_t j = (size_t)t->key & (INDEX_SLOTS - 1);
+        for (; word_index[j].key; j = (j + 1) & (INDEX_SLOTS - 1))
+            if (word_index[j].key == t->key) {
+                v |= word_index[j].lists;
+                break;
+            }
+    }
+    w->lists[i] = v;
+    return v;
+}
+
+int ent_tok_common(const ent_work_t *w, size_t i)
+{
+    return entities_gaz_is_common_ft(w->g, &w->ft[i]);
 }
 
 /* The folded hash of token i (cached). */
 uint64_t ent_tok_hash(ent_work_t *w, size_t i)
 {
+    /* Tokens folding to at most 192 bytes have the key of their fold;
+     * longer ones the key of its first 192 bytes. */
+    if (!w->th[i] && w->ft[i].len <= 192 &&
+        !(w->ft[i].flags & ENTITIES_FT_LONG))
+        w->th[i] = w->ft[i].key;
     if (!w->th[i]) {
         char buf[WORD_MAX * 4];
         const entities_token_t *t = &w->toks[i];
@@ -71,15 +114,11 @@ size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
                         uint32_t *ends, size_t max)
 {
     const entities_token_t *t = &w->toks[i];
-    /* Hyphens are '-' and U+2010, U+2011 (E2 80 90, E2 80 91). Tokens
-     * are short: a plain loop beats two memchr calls. */
-    uint32_t o = 0;
-    while (o < t->len && t->s[o] != '-' && (unsigned char)t->s[o] != 0xE2)
-        o++;
-    if (o == t->len)
+    /* Hyphens are '-' and U+2010, U+2011 (E2 80 90, E2 80 91). */
+    if (!(w->ft[i].flags & ENTITIES_FT_DASH))
         return 0;
     size_t n = 0;
-    uint32_t part = 0;
+    uint32_t part = 0, o;
     for (o = 0; o < t->len;) {
         uint32_t cp;
         uint32_t k = (uint32_t)entities_utf8_next(t->s + o, t->len - o, &cp);
@@ -113,6 +152,32 @@ const entities_gaz_entry_t *ent_gaz_pick(const ent_work_t *w, const char *s,
                                          const entities_gaz_entry_t **any)
 {
     const entities_gaz_entry_t *e = entities_gaz_lookup_str(w->g, s, len);
+    if (any)
+        *any = e;
+    for (; e; e = entities_gaz_next(w->g, e))
+        if (want & (1u << e->label))
+            return e;
+    return NULL;
+}
+
+size_t ent_gaz_match(const ent_work_t *w, size_t i, size_t end,
+                     const entities_gaz_entry_t **e)
+{
+    *e = NULL;
+    if (!ent_tok_cap(w, i))
+        return 0;
+    return entities_gaz_match_ft(w->g, w->ft, end, i, e);
+}
+
+const entities_gaz_entry_t *ent_gaz_pick_toks(const ent_work_t *w, size_t a,
+                                              size_t b, unsigned want,
+                                              const entities_gaz_entry_t **any)
+{
+    if (b != a + 1)
+        return ent_gaz_pick(w, w->doc->text + w->doc->tokens[a].start,
+                            w->doc->tokens[b - 1].end - w->doc->tokens[a].start,
+                            want, any);
+    const entities_gaz_entry_t *e = entities_gaz_lookup_ft(w->g, &w->ft[a]);
     if (any)
         *any = e;
     for (; e; e = entities_gaz_next(w->g, e))

@@ -55,6 +55,51 @@ uint32_t entities_ascii_standin(uint32_t cp);
  * the text as matching nothing). */
 size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
 
+/* Folded keys are at most this long; a token folding to more is in no
+ * gazetteer and no word list. */
+#define ENTITIES_FOLD_MAX 256
+
+/* A token folded once (entities_fold_tokens) for every gazetteer lookup
+ * and word-list test that asks about it. */
+typedef struct entities_ftok {
+    const char *f;  /* the folded bytes (not NUL-terminated) */
+    uint32_t len;   /* their length; 0 with ENTITIES_FT_LONG: too long */
+    uint32_t flags; /* ENTITIES_FT_* */
+    uint64_t key;   /* the gazetteer key of f[len] (not for LONG) */
+} entities_ftok_t;
+
+enum {
+    /* Not adjacent to the previous token: the text has a space (or
+     * something that folds away) between them. */
+    ENTITIES_FT_GAP = 1u << 0,
+    /* Has letters and no lowercase one; only computed for tokens folding
+     * to at most 6 bytes (the acronyms' length). */
+    ENTITIES_FT_NOLOWER = 1u << 1,
+    /* Folds to more than ENTITIES_FOLD_MAX bytes. */
+    ENTITIES_FT_LONG = 1u << 2,
+    /* Starts with an uppercase or titlecase letter
+     * (entities_is_capitalized). */
+    ENTITIES_FT_CAP = 1u << 3,
+    /* Its first byte is an ASCII letter or not ASCII. */
+    ENTITIES_FT_ALPHA = 1u << 4,
+    /* Has a '-' or a byte 0xE2 (U+2010 and U+2011 start so): may have an
+     * inner hyphen. */
+    ENTITIES_FT_DASH = 1u << 5
+};
+
+/* A growable buffer for the folded bytes of entities_fold_tokens; zero it
+ * before the first use, free buf after the last. */
+typedef struct entities_foldbuf {
+    char *buf;
+    size_t len, cap;
+} entities_foldbuf_t;
+
+/* Folds toks[0..n) into ft[0..n), their bytes into fb (emptied first;
+ * ft points into it until the next call with fb). Returns 0 or -1 when
+ * out of memory. */
+int entities_fold_tokens(const entities_token_t *toks, size_t n,
+                         entities_ftok_t *ft, entities_foldbuf_t *fb);
+
 /* True when the first code point of s is an uppercase or titlecase
  * letter. Inline for ASCII: the rules ask it of most tokens. */
 int entities_is_capitalized_cp(const char *s, size_t len);
@@ -95,6 +140,14 @@ static inline uint64_t entities_mix(uint64_t h)
     return h;
 }
 
+/* The key of folded bytes f[len] in the gazetteers and word sets
+ * (entities_ftok_t.key); never 0. */
+static inline uint64_t entities_fold_key(const char *f, size_t len)
+{
+    uint64_t k = entities_mix(entities_fnv(ENTITIES_FNV_INIT, f, len));
+    return k ? k : 1;
+}
+
 /* ---- Labels ------------------------------------------------------------ */
 
 /* The output labels of the guidelines. */
@@ -133,8 +186,9 @@ const char *entities_tag_name(int tag);
 /* ---- Gazetteers (ent_gaz.c) -------------------------------------------- */
 
 /* Feature classes of gazetteer entries, given in a file's label column as
- * LABEL or LABEL/class ("GPE/country"). Up to 8 so a token's membership
- * fits in 16 bits (B and I per class). */
+ * LABEL or LABEL/class ("GPE/country"), or by a feature list's class in
+ * gazetteers.txt. Up to 16 so a token's membership fits in 32 bits (B and
+ * I per class). */
 typedef enum entities_gaz_class {
     ENTITIES_GZ_COUNTRY = 0, /* GPE/country */
     ENTITIES_GZ_SUBDIV,      /* GPE/subdivision */
@@ -144,6 +198,16 @@ typedef enum entities_gaz_class {
     ENTITIES_GZ_NORP,
     ENTITIES_GZ_ORG,
     ENTITIES_GZ_PERSON,
+    /* Feature lists only (entities_gaz_load_features): they feed the
+     * model and never type or create a span. */
+    ENTITIES_GZ_FIRST,    /* first names */
+    ENTITIES_GZ_NAME,     /* first and last names */
+    ENTITIES_GZ_PLACE,    /* towns and cities of the world */
+    ENTITIES_GZ_CLUB,     /* sports clubs and teams */
+    ENTITIES_GZ_ORGKEY,   /* words that make a name an organisation's */
+    ENTITIES_GZ_COMPANY,  /* words of company names */
+    ENTITIES_GZ_FACILITY, /* buildings, pipelines and the like: no label */
+    ENTITIES_GZ_NONAME,   /* abbreviations that are never names (UTC) */
     ENTITIES_GZ_N_CLASSES
 } entities_gaz_class_t;
 
@@ -161,6 +225,11 @@ typedef struct entities_gaz_entry {
     uint8_t ntok_hint; /* whitespace-separated words in the name */
     uint32_t priority; /* lower wins; the order the entries were loaded */
     uint32_t next;     /* next entry with the same key, or UINT32_MAX */
+    /* Where a token of the text may end inside the folded name (after a
+     * word, around punctuation): nbounds offsets from the gazetteer's
+     * pool at bounds. Private to ent_gaz.c. */
+    uint32_t bounds;
+    uint16_t nbounds;
 } entities_gaz_entry_t;
 
 typedef struct entities_gaz entities_gaz_t;
@@ -178,8 +247,8 @@ int entities_gaz_load_file(entities_gaz_t *g, const char *path, int strong,
                            char *err, size_t err_size);
 
 /* Loads the files listed (one a line, '#' comments, optional "weak " prefix
- * for weak files, "words " for a common-word list) in the list file
- * `list_name` inside dir. */
+ * for weak files, "words " for a common-word list, "feature CLASS " for a
+ * feature list) in the list file `list_name` inside dir. */
 int entities_gaz_load_list(entities_gaz_t *g, const char *dir,
                            const char *list_name, char *err, size_t err_size);
 
@@ -190,6 +259,24 @@ int entities_gaz_add(entities_gaz_t *g, const char *name, int label, int cls,
 
 size_t entities_gaz_size(const entities_gaz_t *g);
 
+/* Adds a feature list: one name a line ('#' comments), each a member of
+ * cls (ENTITIES_GZ_FIRST ...). Feature lists are kept apart from the
+ * entries: entities_gaz_match and the lookups never see them; only
+ * entities_tokinfo_gaz does. Returns 0, or -1 with a message. */
+int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
+                               char *err, size_t err_size);
+/* ORs the feature lists' membership of the sentence's folded tokens
+ * into gaz[0..n): bit 2c where a name of class c starts, 2c + 1 on its
+ * other tokens. */
+void entities_gaz_feature_match(const entities_gaz_t *g,
+                                const entities_ftok_t *ft, size_t n,
+                                uint32_t *gaz);
+/* ORs what entities_tokinfo_gaz gives each token of a sentence into
+ * gaz[0..n): the entries' classes (matches starting at capitalized
+ * tokens) and the feature lists'. */
+void entities_gaz_membership(const entities_gaz_t *g, const entities_ftok_t *ft,
+                             size_t n, uint32_t *gaz);
+
 /* Adds the words of a list (one a line, '#' comments) to the set of
  * common lowercase words: English words that are not also names. Returns
  * 0, or -1 with a message. */
@@ -197,12 +284,18 @@ int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
                             size_t err_size);
 /* True when the folded s is a common word. */
 int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len);
+/* The same for a folded token. */
+int entities_gaz_is_common_ft(const entities_gaz_t *g,
+                              const entities_ftok_t *ft);
 
 /* The best (lowest priority value) entry whose folded name equals the
  * folded string, or NULL. Acronyms (short names without lowercase
  * letters) only match text without lowercase letters. */
 const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
                                                     const char *s, size_t len);
+/* entities_gaz_lookup_str for a folded token. */
+const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
+                                                   const entities_ftok_t *ft);
 /* Iterates over all entries with the same key as e (e included). */
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
                                               const entities_gaz_entry_t *e);
@@ -214,12 +307,17 @@ const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
 size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
                           size_t n, size_t i,
                           const entities_gaz_entry_t **entry);
+/* The same over folded tokens, from a token in any case ("armenia"); the
+ * caller checks capitalization (ENTITIES_FT_CAP) where it matters. */
+size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
+                             size_t n, size_t i,
+                             const entities_gaz_entry_t **entry);
 
 /* ---- Features (ent_features.c) ----------------------------------------- */
 
 /* Bumped whenever the feature templates change, and stored in the model
  * file: a model trained with other features is refused at load time. */
-#define ENTITIES_FEATURES_VERSION 2
+#define ENTITIES_FEATURES_VERSION 4
 
 /* What the templates need to know about one token, computed once. */
 typedef struct entities_tokinfo {
@@ -230,8 +328,10 @@ typedef struct entities_tokinfo {
     uint64_t prefix[4];  /* lowercase prefixes of 1..4 code points */
     uint64_t suffix[4];
     uint32_t flags; /* ENTITIES_TF_* */
-    uint16_t gaz;   /* bit 2c: B of class c, bit 2c + 1: I of class c */
-    uint16_t reserved;
+    uint32_t gaz;   /* bit 2c: B of class c, bit 2c + 1: I of class c */
+    uint32_t hist;  /* entities_history_get: how the document's earlier
+                     * sentences were tagged where they have the word */
+    uint32_t zero;  /* always 0: no padding, so tokinfos compare bytewise */
 } entities_tokinfo_t;
 
 enum {
@@ -247,17 +347,19 @@ enum {
 
 /* Fills info[0..n) for the tokens of one sentence. g may be NULL (no
  * gazetteer features). It is entities_tokinfo_word for each token, the
- * SENTSTART flag on the first and entities_tokinfo_gaz. */
-void entities_tokinfo_fill(const entities_gaz_t *g,
-                           const entities_token_t *toks, size_t n,
-                           entities_tokinfo_t *info);
+ * SENTSTART flag on the first and entities_tokinfo_gaz. Returns 0, or -1
+ * when out of memory (info then has no gazetteer bits). */
+int entities_tokinfo_fill(const entities_gaz_t *g, const entities_token_t *toks,
+                          size_t n, entities_tokinfo_t *info);
 /* What depends on the token's string alone: everything but SENTSTART and
  * gaz (left 0). g may be NULL (no COMMON flag). */
 void entities_tokinfo_word(const entities_gaz_t *g, const entities_token_t *t,
                            entities_tokinfo_t *info);
-/* ORs the gazetteer membership of the sentence's tokens into info[].gaz. */
-void entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
-                          size_t n, entities_tokinfo_t *info);
+/* ORs the gazetteer membership of the sentence's tokens
+ * (entities_gaz_membership) into info[].gaz. Returns 0 or -1 when out of
+ * memory. */
+int entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
+                         size_t n, entities_tokinfo_t *info);
 /* entities_tokinfo_word without the COMMON flag, code point by code
  * point: what entities_tokinfo_word computes faster for ASCII tokens.
  * For the tests. */
@@ -269,7 +371,7 @@ const entities_tokinfo_t *entities_tokinfo_pad(int before);
 /* The feature keys of position i of a sentence of n tokens; returns how
  * many were written (at most ENTITIES_MAX_FEATURES). The trainer uses
  * these, in this order. */
-#define ENTITIES_MAX_FEATURES 64
+#define ENTITIES_MAX_FEATURES 96
 size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
                          uint64_t *keys);
 
@@ -287,6 +389,42 @@ size_t entities_features_word(const entities_tokinfo_t *t, int d,
                               uint64_t *keys);
 size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
                                  size_t i, uint64_t *keys);
+
+/* The key of the history feature of a token (its hist, non-zero, with its
+ * case flags); entities_features gives it, and the trainer registers all
+ * of them up front. */
+uint64_t entities_feature_hist(uint32_t hist, uint32_t flags);
+/* The case flags the history feature is conjoined with. */
+#define ENTITIES_HIST_FLAGS                                                    \
+    (ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS | ENTITIES_TF_SENTSTART)
+
+/* ---- Document history (ent_features.c) ---------------------------------- */
+
+/* Label consistency within a document: the tags the tagger gave each word
+ * (case and marks aside: the folded key) in the sentences before, as a
+ * bit set: bit t for type t (B or I), ENTITIES_HIST_O for O. Words that
+ * do not start with a letter or digit have none. One per document and
+ * thread. */
+#define ENTITIES_HIST_O (1u << ENTITIES_N_TYPES)
+#define ENTITIES_HIST_VALUES (1u << (ENTITIES_N_TYPES + 1))
+typedef struct entities_history entities_history_t;
+
+/* NULL when out of memory. */
+entities_history_t *entities_history_new(void);
+void entities_history_free(entities_history_t *h);
+/* Forgets everything (a new document). */
+void entities_history_clear(entities_history_t *h);
+/* Gives each of the folded tokens ft[0..n) (a sentence, or the whole
+ * document at once) its entry: slot[i], UINT32_MAX for none. 0 or -1
+ * when out of memory. */
+int entities_history_slots(entities_history_t *h, const entities_ftok_t *ft,
+                           size_t n, uint32_t *slot);
+/* hist[0..n) for the tokens of a sentence, by their slots. */
+void entities_history_get(const entities_history_t *h, const uint32_t *slot,
+                          size_t n, uint32_t *hist);
+/* Adds a tagged sentence, by its tokens' slots. */
+void entities_history_add(entities_history_t *h, const uint32_t *slot,
+                          const uint8_t *tags, size_t n);
 
 /* ---- Model (ent_model.c) ----------------------------------------------- */
 
@@ -342,6 +480,14 @@ int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
 /* Tags one sentence into tags[n]. Returns 0 or -1 when out of memory. */
 int entities_tagger_tag(entities_tagger_t *t, const entities_token_t *toks,
                         size_t n, uint8_t *tags);
+/* The same with what the document gives: gaz[0..n) the sentence's
+ * gazetteer membership as entities_gaz_membership computes it (NULL:
+ * computed here; a caller that needs it anyway saves computing it
+ * twice), hist[0..n) its history (entities_history_get; NULL: none, as
+ * for a sentence alone). */
+int entities_tagger_tag_doc(entities_tagger_t *t, const entities_token_t *toks,
+                            const uint32_t *gaz, const uint32_t *hist, size_t n,
+                            uint8_t *tags);
 /* The same with a tagger of its own. */
 int entities_tag_sentence(const entities_model_t *m, const entities_gaz_t *g,
                           const entities_token_t *toks, size_t n,

@@ -234,6 +234,59 @@ static void test_feature_parts_add_up(void **state)
     entities_gaz_free(g);
 }
 
+/* The document history: what earlier sentences tagged a word as, case
+ * aside, and the feature it gives (which the split keys carry too). */
+static void test_history(void **state)
+{
+    (void)state;
+    entities_token_t t[8];
+    size_t n =
+        split("MaliVai Washington won . WASHINGTON , Washington 2", t, 8);
+    entities_ftok_t ft[8];
+    entities_foldbuf_t fb = {NULL, 0, 0};
+    assert_int_equal(entities_fold_tokens(t, n, ft, &fb), 0);
+    entities_history_t *h = entities_history_new();
+    assert_non_null(h);
+    uint32_t slot[8], hist[8];
+    assert_int_equal(entities_history_slots(h, ft, n, slot), 0);
+    assert_int_equal(slot[3], UINT32_MAX); /* "." starts with no letter */
+    assert_int_equal(slot[1], slot[4]);    /* case aside */
+    assert_int_equal(slot[1], slot[6]);
+    /* Nothing tagged yet. */
+    entities_history_get(h, slot, n, hist);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(hist[i], 0);
+    const uint8_t tags[4] = {ENTITIES_TAG_B(ENTITIES_T_PER),
+                             ENTITIES_TAG_I(ENTITIES_T_PER), 0, 0};
+    entities_history_add(h, slot, tags, 4);
+    entities_history_get(h, slot + 4, 4, hist);
+    assert_int_equal(hist[0], 1u << ENTITIES_T_PER);
+    assert_int_equal(hist[1], 0);
+    assert_int_equal(hist[2], 1u << ENTITIES_T_PER);
+    assert_int_equal(hist[3], 0);
+    /* The history key is a context key: the parts still add up. */
+    entities_tokinfo_t info[4];
+    entities_tokinfo_fill(NULL, t + 4, 4, info);
+    for (size_t i = 0; i < 4; i++)
+        info[i].hist = hist[i];
+    uint64_t want[ENTITIES_MAX_FEATURES], got[ENTITIES_MAX_FEATURES];
+    size_t nw = entities_features(info, 4, 0, want);
+    size_t ng = entities_features_context(info, 4, 0, got);
+    int found = 0;
+    uint64_t key = entities_feature_hist(hist[0], info[0].flags);
+    for (size_t k = 0; k < ng; k++)
+        found |= got[k] == key;
+    assert_true(found);
+    found = 0;
+    for (size_t k = 0; k < nw; k++)
+        found |= want[k] == key;
+    assert_true(found);
+    entities_history_clear(h);
+    entities_history_get(h, slot, 0, hist);
+    entities_history_free(h);
+    free(fb.buf);
+}
+
 /* The ASCII fast path of entities_tokinfo_word computes what the code
  * point by code point path does. */
 static void test_ascii_fast_path(void **state)
@@ -286,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_common_words),
         cmocka_unit_test(test_feature_parts_add_up),
         cmocka_unit_test(test_ascii_fast_path),
+        cmocka_unit_test(test_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,12 +22,18 @@
 
 typedef struct corpus {
     char *text;             /* the file, NUL-separated fields */
+    char *extra;            /* strings of case-changed copies */
     entities_token_t *toks; /* all tokens */
     uint8_t *gold;          /* BIO tag per token */
     size_t n_toks;
     size_t *sent_first; /* first token of each sentence */
     size_t *sent_len;
+    size_t *sent_doc; /* the document of each sentence (-DOCSTART-) */
     size_t n_sents;
+    entities_ftok_t *ft;   /* every token folded (history keys) */
+    entities_foldbuf_t fb; /* their bytes */
+    uint32_t *slot;        /* history entry of every token in its document */
+    uint32_t *tflags;      /* every token's ENTITIES_TF_* flags */
 } corpus_t;
 
 static void die(const char *fmt, ...)
@@ -93,7 +99,8 @@ static void read_conll(const char *path, corpus_t *c)
     c->gold = xmalloc(cap);
     c->sent_first = xmalloc(scap * sizeof(size_t));
     c->sent_len = xmalloc(scap * sizeof(size_t));
-    size_t start = 0;
+    c->sent_doc = xmalloc(scap * sizeof(size_t));
+    size_t start = 0, doc = 0;
     int prev_type = -1; /* type of the previous token's tag, -1 for O */
     char *line = c->text;
     for (;;) {
@@ -105,7 +112,8 @@ static void read_conll(const char *path, corpus_t *c)
         for (char *p = strtok(line, " \t\r"); p && nf < 4;
              p = strtok(NULL, " \t\r"))
             fields[nf++] = p;
-        int boundary = nf == 0 || !strcmp(fields[0], "-DOCSTART-");
+        int docstart = nf > 0 && !strcmp(fields[0], "-DOCSTART-");
+        int boundary = nf == 0 || docstart;
         if (!boundary && nf < 4)
             die("%s: a line without four fields", path);
         if (boundary || !nl) {
@@ -115,13 +123,17 @@ static void read_conll(const char *path, corpus_t *c)
                     c->sent_first =
                         xrealloc(c->sent_first, scap * sizeof(size_t));
                     c->sent_len = xrealloc(c->sent_len, scap * sizeof(size_t));
+                    c->sent_doc = xrealloc(c->sent_doc, scap * sizeof(size_t));
                 }
                 c->sent_first[c->n_sents] = start;
+                c->sent_doc[c->n_sents] = doc;
                 c->sent_len[c->n_sents++] = c->n_toks - start;
             }
             start = c->n_toks;
             prev_type = -1;
         }
+        if (docstart && c->n_sents && c->sent_doc[c->n_sents - 1] == doc)
+            doc++;
         if (!boundary) {
             if (c->n_toks == cap) {
                 cap *= 2;
@@ -150,13 +162,97 @@ static void read_conll(const char *path, corpus_t *c)
     }
 }
 
+/* Appends case-changed copies of some sentences: the sentence s with s %
+ * every == 0 in lowercase, with s % every == every / 2 in capitals, so that
+ * the model also learns names without their capital letters (headlines,
+ * social posts). Deterministic; every == 0 adds nothing. The copies'
+ * strings live in c->extra. */
+static void add_case_copies(corpus_t *c, size_t every)
+{
+    if (!every)
+        return;
+    size_t n_sents = c->n_sents, bytes = 0, toks = 0;
+    for (size_t s = 0; s < n_sents; s++) {
+        if (s % every != 0 && s % every != every / 2)
+            continue;
+        toks += c->sent_len[s];
+        for (size_t i = 0; i < c->sent_len[s]; i++)
+            bytes += c->toks[c->sent_first[s] + i].len + 1;
+    }
+    c->extra = xmalloc(bytes + 1);
+    c->toks = xrealloc(c->toks, (c->n_toks + toks) * sizeof(*c->toks));
+    c->gold = xrealloc(c->gold, c->n_toks + toks);
+    c->sent_first = xrealloc(c->sent_first, (n_sents * 2) * sizeof(size_t));
+    c->sent_len = xrealloc(c->sent_len, (n_sents * 2) * sizeof(size_t));
+    c->sent_doc = xrealloc(c->sent_doc, (n_sents * 2) * sizeof(size_t));
+    /* Each copy is a document of its own: no history. */
+    size_t doc = n_sents ? c->sent_doc[n_sents - 1] + 1 : 0;
+    char *o = c->extra;
+    for (size_t s = 0; s < n_sents; s++) {
+        int lower = s % every == 0;
+        if (!lower && s % every != every / 2)
+            continue;
+        c->sent_first[c->n_sents] = c->n_toks;
+        c->sent_doc[c->n_sents] = doc++;
+        c->sent_len[c->n_sents++] = c->sent_len[s];
+        for (size_t i = 0; i < c->sent_len[s]; i++) {
+            const entities_token_t *t = &c->toks[c->sent_first[s] + i];
+            for (size_t k = 0; k < t->len; k++) {
+                unsigned char ch = (unsigned char)t->s[k];
+                if (lower && ch >= 'A' && ch <= 'Z')
+                    ch = (unsigned char)(ch + 32);
+                else if (!lower && ch >= 'a' && ch <= 'z')
+                    ch = (unsigned char)(ch - 32);
+                o[k] = (char)ch;
+            }
+            c->toks[c->n_toks].s = o;
+            c->toks[c->n_toks].len = t->len;
+            c->gold[c->n_toks] = c->gold[c->sent_first[s] + i];
+            c->n_toks++;
+            o += t->len + 1;
+        }
+    }
+}
+
 static void corpus_free(corpus_t *c)
 {
+    free(c->extra);
     free(c->text);
     free(c->toks);
     free(c->gold);
     free(c->sent_first);
     free(c->sent_len);
+    free(c->sent_doc);
+    free(c->ft);
+    free(c->fb.buf);
+    free(c->slot);
+    free(c->tflags);
+}
+
+/* Folds every token (for the history's keys) and makes room for the
+ * flags extract() notes. */
+static void corpus_fold(corpus_t *c)
+{
+    c->ft = xmalloc((c->n_toks + 1) * sizeof(*c->ft));
+    c->tflags = xmalloc((c->n_toks + 1) * sizeof(uint32_t));
+    c->slot = xmalloc((c->n_toks + 1) * sizeof(uint32_t));
+    memset(&c->fb, 0, sizeof(c->fb));
+    if (entities_fold_tokens(c->toks, c->n_toks, c->ft, &c->fb))
+        die("%s", "out of memory");
+}
+
+/* Starts the history of the document whose first sentence is s: its
+ * tokens' slots, in a history cleared for it. */
+static void doc_history(const corpus_t *c, entities_history_t *h, size_t s)
+{
+    size_t e = s + 1;
+    while (e < c->n_sents && c->sent_doc[e] == c->sent_doc[s])
+        e++;
+    size_t first = c->sent_first[s];
+    size_t end = c->sent_first[e - 1] + c->sent_len[e - 1];
+    entities_history_clear(h);
+    if (entities_history_slots(h, c->ft + first, end - first, c->slot + first))
+        die("%s", "out of memory");
 }
 
 /* ---- Weights ----------------------------------------------------------- */
@@ -210,6 +306,46 @@ static uint32_t feature_index(weights_t *W, uint64_t key, int add)
     return (uint32_t)W->n++;
 }
 
+/* The index of a key already known, or UINT32_MAX. */
+static uint32_t feature_find(const weights_t *W, uint64_t key)
+{
+    size_t i = (size_t)key & W->mask;
+    while (W->keys[i] && W->keys[i] != key)
+        i = (i + 1) & W->mask;
+    return W->keys[i] ? W->index[i] : UINT32_MAX;
+}
+
+/* Registers the history features (entities_feature_hist) of every value
+ * and case, so that training can look them up as the history changes. */
+static void register_hist(weights_t *W)
+{
+    static const uint32_t cases[] = {
+        0,
+        ENTITIES_TF_CAP,
+        ENTITIES_TF_ALLCAPS,
+        ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS,
+        ENTITIES_TF_SENTSTART,
+        ENTITIES_TF_SENTSTART | ENTITIES_TF_CAP,
+        ENTITIES_TF_SENTSTART | ENTITIES_TF_ALLCAPS,
+        ENTITIES_TF_SENTSTART | ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS};
+    for (uint32_t h = 1; h < ENTITIES_HIST_VALUES; h++)
+        for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+            feature_index(W, entities_feature_hist(h, cases[k]), 1);
+}
+
+/* The history feature of each token of a sentence, from the history of
+ * the document so far: hidx[i] a feature index, or UINT32_MAX. */
+static void hist_features(const weights_t *W, const corpus_t *c,
+                          const entities_history_t *h, size_t first, size_t n,
+                          uint32_t *hist, uint32_t *hidx)
+{
+    entities_history_get(h, c->slot + first, n, hist);
+    for (size_t i = 0; i < n; i++)
+        hidx[i] = hist[i] ? feature_find(W, entities_feature_hist(
+                                                hist[i], c->tflags[first + i]))
+                          : UINT32_MAX;
+}
+
 /* Feature indices of every token of a corpus: feats[off[t] .. off[t+1]). */
 typedef struct featcache {
     uint32_t *feats;
@@ -237,7 +373,10 @@ static void extract(const corpus_t *c, const entities_gaz_t *g, weights_t *W,
             info_cap = n;
             info = xrealloc(info, n * sizeof(*info));
         }
-        entities_tokinfo_fill(g, c->toks + first, n, info);
+        if (entities_tokinfo_fill(g, c->toks + first, n, info))
+            die("%s", "out of memory");
+        for (size_t i = 0; i < n; i++)
+            c->tflags[first + i] = info[i].flags;
         for (size_t i = 0; i < n; i++) {
             size_t k = entities_features(info, n, i, keys);
             fc->off[first + i] = used;
@@ -258,7 +397,7 @@ static void extract(const corpus_t *c, const entities_gaz_t *g, weights_t *W,
 }
 
 static void emissions(const float *w, const featcache_t *fc, size_t first,
-                      size_t n, float *emit)
+                      size_t n, const uint32_t *hidx, float *emit)
 {
     enum { T = ENTITIES_N_TAGS };
     for (size_t i = 0; i < n; i++) {
@@ -269,7 +408,21 @@ static void emissions(const float *w, const featcache_t *fc, size_t first,
             for (int t = 0; t < T; t++)
                 e[t] += row[t];
         }
+        if (hidx[i] != UINT32_MAX) {
+            const float *row = w + (size_t)hidx[i] * T;
+            for (int t = 0; t < T; t++)
+                e[t] += row[t];
+        }
     }
+}
+
+/* The end (exclusive) of the document whose first sentence is s. */
+static size_t doc_end(const corpus_t *c, size_t s)
+{
+    size_t e = s + 1;
+    while (e < c->n_sents && c->sent_doc[e] == c->sent_doc[s])
+        e++;
+    return e;
 }
 
 /* ---- Scoring, as conlleval counts ---------------------------------------- */
@@ -331,6 +484,17 @@ static double report(const counts_t *c, int verbose)
                            : 0,
                 100 * f1(c->correct[t], c->gold[t], c->pred[t]), c->gold[t]);
     }
+    if (verbose) {
+        /* PER, ORG and LOC alone: what the guidelines' labels keep. */
+        size_t c3 = tc - c->correct[ENTITIES_T_MISC],
+               g3 = tg - c->gold[ENTITIES_T_MISC],
+               p3 = tp - c->pred[ENTITIES_T_MISC];
+        printf("  P/O/L precision %6.2f%%  recall %6.2f%%  F1 %6.2f  "
+               "(gold %zu)\n",
+               p3 ? 100.0 * (double)c3 / (double)p3 : 0,
+               g3 ? 100.0 * (double)c3 / (double)g3 : 0, 100 * f1(c3, g3, p3),
+               g3);
+    }
     if (verbose)
         printf("  all   precision %6.2f%%  recall %6.2f%%  F1 %6.2f  "
                "(gold %zu)\n",
@@ -362,8 +526,9 @@ static void averaged(const weights_t *W, double c, float *w, float *trans)
         trans[i] = (float)((double)W->trans[i] - W->utrans[i] / c);
 }
 
-static double evaluate(const corpus_t *c, const featcache_t *fc, const float *w,
-                       const float *trans, int verbose)
+static double evaluate(const corpus_t *c, const featcache_t *fc,
+                       const weights_t *W, const float *w, const float *trans,
+                       int verbose)
 {
     counts_t cnt;
     memset(&cnt, 0, sizeof(cnt));
@@ -374,15 +539,27 @@ static double evaluate(const corpus_t *c, const featcache_t *fc, const float *w,
     float *emit = xmalloc(maxn * ENTITIES_N_TAGS * sizeof(float));
     void *work = xmalloc(ENTITIES_VITERBI_WORK(maxn));
     uint8_t *pred = xmalloc(maxn);
+    uint32_t *hist = xmalloc(maxn * sizeof(uint32_t));
+    uint32_t *hidx = xmalloc(maxn * sizeof(uint32_t));
+    entities_history_t *h = entities_history_new();
+    if (!h)
+        die("%s", "out of memory");
     for (size_t s = 0; s < c->n_sents; s++) {
         size_t n = c->sent_len[s], first = c->sent_first[s];
-        emissions(w, fc, first, n, emit);
+        if (!s || c->sent_doc[s] != c->sent_doc[s - 1])
+            doc_history(c, h, s);
+        hist_features(W, c, h, first, n, hist, hidx);
+        emissions(w, fc, first, n, hidx, emit);
         entities_viterbi(emit, trans, n, pred, work);
+        entities_history_add(h, c->slot + first, pred, n);
         count_sentence(c->gold + first, pred, n, &cnt);
     }
+    entities_history_free(h);
     free(emit);
     free(work);
     free(pred);
+    free(hist);
+    free(hidx);
     return report(&cnt, verbose);
 }
 
@@ -394,12 +571,29 @@ static double evaluate_model(const corpus_t *c, const entities_model_t *m,
     counts_t cnt;
     memset(&cnt, 0, sizeof(cnt));
     uint8_t *pred = xmalloc(c->n_toks + 1);
+    uint32_t *hist = xmalloc((c->n_toks + 1) * sizeof(uint32_t));
+    entities_tagger_t *t = NULL;
+    entities_history_t *h = entities_history_new();
+    if (!h)
+        die("%s", "out of memory");
     for (size_t s = 0; s < c->n_sents; s++) {
         size_t n = c->sent_len[s], first = c->sent_first[s];
-        if (entities_tag_sentence(m, g, c->toks + first, n, pred))
+        /* A tagger and a history per document, as the analysis has. */
+        if (!s || c->sent_doc[s] != c->sent_doc[s - 1]) {
+            entities_tagger_free(t);
+            if (!(t = entities_tagger_new(m, g)))
+                die("%s", "out of memory");
+            doc_history(c, h, s);
+        }
+        entities_history_get(h, c->slot + first, n, hist);
+        if (entities_tagger_tag_doc(t, c->toks + first, NULL, hist, n, pred))
             die("%s", "out of memory");
+        entities_history_add(h, c->slot + first, pred, n);
         count_sentence(c->gold + first, pred, n, &cnt);
     }
+    entities_tagger_free(t);
+    entities_history_free(h);
+    free(hist);
     free(pred);
     return report(&cnt, 1);
 }
@@ -410,6 +604,7 @@ typedef struct options {
     const char *train_path, *dev_path, *data_dir, *out_path;
     int epochs;
     unsigned long seed;
+    size_t case_every;
 } options_t;
 
 /* Reads the command line into o. Returns 1 when it only asked for help
@@ -419,12 +614,13 @@ static int parse_options(int argc, char **argv, options_t *o)
     memset(o, 0, sizeof(*o));
     o->epochs = 15;
     o->seed = 20031;
+    o->case_every = 6;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("usage: entities-train --train FILE --dev FILE --data DIR "
-                   "--out MODEL [--epochs N] [--seed S]\n");
+                   "--out MODEL [--epochs N] [--seed S] [--case-copies K]\n");
             return 1;
         }
         if (!v)
@@ -441,6 +637,8 @@ static int parse_options(int argc, char **argv, options_t *o)
             o->epochs = atoi(v);
         else if (!strcmp(a, "--seed"))
             o->seed = strtoul(v, NULL, 10);
+        else if (!strcmp(a, "--case-copies"))
+            o->case_every = strtoul(v, NULL, 10);
         else
             die("unknown option %s (see --help)", a);
         i++;
@@ -454,11 +652,19 @@ static int parse_options(int argc, char **argv, options_t *o)
  * features and transitions of the gold path up by one, those of the
  * predicted path down; u keeps c times each update, for averaging. */
 static void update(weights_t *W, const featcache_t *fc, size_t first, size_t n,
-                   const uint8_t *gold, const uint8_t *pred, double c)
+                   const uint32_t *hidx, const uint8_t *gold,
+                   const uint8_t *pred, double c)
 {
     enum { T = ENTITIES_N_TAGS };
     for (size_t i = 0; i < n; i++) {
         int gp = i ? gold[i - 1] : -1, pp = i ? pred[i - 1] : -1;
+        if (gold[i] != pred[i] && hidx[i] != UINT32_MAX) {
+            size_t f = (size_t)hidx[i] * T;
+            W->w[f + gold[i]] += 1;
+            W->u[f + gold[i]] += c;
+            W->w[f + pred[i]] -= 1;
+            W->u[f + pred[i]] -= c;
+        }
         if (gold[i] != pred[i]) {
             for (size_t k = fc->off[first + i]; k < fc->off[first + i + 1];
                  k++) {
@@ -496,44 +702,60 @@ static void train(weights_t *W, const options_t *o, const corpus_t *tr,
     float *emit = xmalloc(maxn * ENTITIES_N_TAGS * sizeof(float));
     void *work = xmalloc(ENTITIES_VITERBI_WORK(maxn));
     uint8_t *pred = xmalloc(maxn);
-    size_t *order = xmalloc(tr->n_sents * sizeof(size_t));
-    for (size_t s = 0; s < tr->n_sents; s++)
-        order[s] = s;
+    uint32_t *hist = xmalloc(maxn * sizeof(uint32_t));
+    uint32_t *hidx = xmalloc(maxn * sizeof(uint32_t));
+    entities_history_t *h = entities_history_new();
+    if (!h)
+        die("%s", "out of memory");
+    /* Documents are visited in a shuffled order, the sentences of each in
+     * their own, so that each has the history of those before it: the
+     * tags the model being trained gives them. */
+    size_t n_docs = 0;
+    size_t *docs = xmalloc((tr->n_sents + 1) * sizeof(size_t));
+    for (size_t s = 0; s < tr->n_sents; s = doc_end(tr, s))
+        docs[n_docs++] = s;
     rng_state = o->seed * 2654435761ull + 1;
     double c = 1; /* sentences seen, plus one: the averaging count */
     clock_t t0 = clock();
     for (int ep = 1; ep <= o->epochs; ep++) {
-        for (size_t s = tr->n_sents; s > 1; s--) {
-            size_t j = (size_t)(rng() % s);
-            size_t tmp = order[s - 1];
-            order[s - 1] = order[j];
-            order[j] = tmp;
+        for (size_t d = n_docs; d > 1; d--) {
+            size_t j = (size_t)(rng() % d);
+            size_t tmp = docs[d - 1];
+            docs[d - 1] = docs[j];
+            docs[j] = tmp;
         }
         size_t mistakes = 0;
-        for (size_t oi = 0; oi < tr->n_sents; oi++, c++) {
-            size_t s = order[oi];
-            size_t n = tr->sent_len[s], first = tr->sent_first[s];
-            const uint8_t *gold = tr->gold + first;
-            emissions(W->w, ftrain, first, n, emit);
-            entities_viterbi(emit, W->trans, n, pred, work);
-            if (memcmp(pred, gold, n) == 0)
-                continue;
-            mistakes++;
-            update(W, ftrain, first, n, gold, pred, c);
+        for (size_t d = 0; d < n_docs; d++) {
+            doc_history(tr, h, docs[d]);
+            for (size_t s = docs[d]; s < doc_end(tr, docs[d]); s++, c++) {
+                size_t n = tr->sent_len[s], first = tr->sent_first[s];
+                const uint8_t *gold = tr->gold + first;
+                hist_features(W, tr, h, first, n, hist, hidx);
+                emissions(W->w, ftrain, first, n, hidx, emit);
+                entities_viterbi(emit, W->trans, n, pred, work);
+                entities_history_add(h, tr->slot + first, pred, n);
+                if (memcmp(pred, gold, n) == 0)
+                    continue;
+                mistakes++;
+                update(W, ftrain, first, n, hidx, gold, pred, c);
+            }
         }
         printf("epoch %2d: %zu sentences wrong", ep, mistakes);
         if (dev) {
             averaged(W, c, avg, avg_trans);
-            printf(", dev F1 %.4f", evaluate(dev, fdev, avg, avg_trans, 0));
+            printf(", dev F1 %.4f", evaluate(dev, fdev, W, avg, avg_trans, 0));
         }
         printf(" (%.0f s)\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
         fflush(stdout);
     }
     averaged(W, c, avg, avg_trans);
+    entities_history_free(h);
     free(emit);
     free(work);
     free(pred);
-    free(order);
+    free(hist);
+    free(hidx);
+    free(docs);
 }
 
 /* Keeps only the features with a weight that survives quantization to 16
@@ -578,10 +800,13 @@ int main(int argc, char **argv)
 
     corpus_t tr, dev;
     read_conll(opt.train_path, &tr);
+    add_case_copies(&tr, opt.case_every);
+    corpus_fold(&tr);
     printf("train: %zu sentences, %zu tokens\n", tr.n_sents, tr.n_toks);
     int have_dev = opt.dev_path != NULL;
     if (have_dev) {
         read_conll(opt.dev_path, &dev);
+        corpus_fold(&dev);
         printf("dev: %zu sentences, %zu tokens\n", dev.n_sents, dev.n_toks);
     }
 
@@ -595,6 +820,7 @@ int main(int argc, char **argv)
         die("%s", "out of memory");
     featcache_t ftrain, fdev;
     extract(&tr, g, &W, 1, &ftrain);
+    register_hist(&W);
     if (have_dev)
         extract(&dev, g, &W, 0, &fdev);
     printf("features: %zu\n", W.n);
