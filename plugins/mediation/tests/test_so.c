@@ -1,5 +1,5 @@
 /* The real mediation.so through its public descriptor, driven by a small
- * host of our own (the table of glossa/plugin.h over the core's
+ * host of our own (the table of glossa/plugin.h over the SDK's
  * segmenter), so that the module is tested as a module: its one exported
  * entry, its options, create errors, annotate output, and annotate from
  * several threads at once on one state. */
@@ -20,12 +20,12 @@
 
 #include "glossa/error.h"
 #include "glossa/plugin.h"
-#include "segment.h"
+#include "glossa/testing.h"
 
 struct glossa_ctx {
     const char *text;
     size_t len;
-    glossa__segments_t seg;
+    glossa_segments_t seg;
     const json_t *entities; /* NULL: the layer is missing */
     json_t *spans;
     json_t *document;
@@ -258,14 +258,14 @@ static void ctx_init(glossa_ctx_t *ctx, const fixture_t *fx,
     memset(ctx, 0, sizeof(*ctx));
     ctx->text = fx->text;
     ctx->len = fx->len;
-    assert_int_equal(glossa__segment(fx->text, fx->len, &ctx->seg), 0);
+    assert_int_equal(glossa_segments_make(fx->text, fx->len, &ctx->seg), 0);
     ctx->entities = entities;
     ctx->spans = json_array();
 }
 
 static void ctx_free(glossa_ctx_t *ctx)
 {
-    glossa__segments_free(&ctx->seg);
+    glossa_segments_free(&ctx->seg);
     json_decref(ctx->spans);
     json_decref(ctx->document);
 }
@@ -392,14 +392,14 @@ static void *worker(void *arg)
         memset(&ctx, 0, sizeof ctx);
         ctx.text = job->fx->text;
         ctx.len = job->fx->len;
-        if (glossa__segment(ctx.text, ctx.len, &ctx.seg))
+        if (glossa_segments_make(ctx.text, ctx.len, &ctx.seg))
             return NULL;
         ctx.entities = json_object_get(job->fx->gold, "entities");
         ctx.spans = json_array();
         job->rc = job->fx->plugin->annotate(job->state, &ctx);
         free(job->out);
         job->out = json_dumps(ctx.spans, JSON_COMPACT);
-        glossa__segments_free(&ctx.seg);
+        glossa_segments_free(&ctx.seg);
         json_decref(ctx.spans);
         json_decref(ctx.document);
     }

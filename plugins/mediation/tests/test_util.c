@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "segment.h"
+#include "glossa/testing.h"
 #include "test_util.h"
 
 const ent_spec_t TEST_ENTITIES[] = {
@@ -181,8 +181,8 @@ void test_analyze_quotes(const mediation_model_t *m, const char *text,
         ment[n].refers_to = found[i].spec->refers_to;
         n++;
     }
-    glossa__segments_t seg;
-    assert_int_equal(glossa__segment(text, len, &seg), 0);
+    glossa_segments_t seg;
+    assert_int_equal(glossa_segments_make(text, len, &seg), 0);
     mediation_quote_t mq[64];
     size_t nq = make_quotes(text, quotes, mq, 64);
     mediation_doc_t doc = {.text = text,
@@ -197,7 +197,7 @@ void test_analyze_quotes(const mediation_model_t *m, const char *text,
                            .n_quotes = nq,
                            .has_quotes = quotes != NULL};
     assert_int_equal(mediation_analyze(m, &doc, res, NULL, NULL), 0);
-    glossa__segments_free(&seg);
+    glossa_segments_free(&seg);
 }
 
 const mediation_span_t *test_span_for(const char *text,

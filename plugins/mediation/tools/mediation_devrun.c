@@ -1,8 +1,8 @@
 /* Development harness for mediation_core: runs the analysis over a corpus
  * directory (<id>.txt) with the `entities` spans of gold files
- * (<id>.json, the guidelines' format), segmented by the core's own
- * segmenter, and writes one JSON line per document in the shape of
- * `glossa run` (without meta and errors).
+ * (<id>.json, the guidelines' format), segmented as the core segments
+ * (the SDK's glossa/testing.h), and writes one JSON line per document in
+ * the shape of `glossa run` (without meta and errors).
  * It lets the analysis be developed and measured without the runtime or
  * the entities plugin, and times the library alone (--repeat).
  *
@@ -36,8 +36,8 @@
 
 #include <jansson.h>
 
+#include "glossa/testing.h"
 #include "mediation.h"
-#include "segment.h"
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -82,7 +82,7 @@ typedef struct doc {
     char *id;
     char *text;
     size_t len;
-    glossa__segments_t seg;
+    glossa_segments_t seg;
     json_t *gold;
     mediation_entity_t *ents;
     size_t n_ents;
@@ -267,7 +267,7 @@ static int read_docs(const char *corpus, const char *golddir,
         const json_t *src =
             layers ? json_object_get(layers, names[d]) : doc->gold;
         const json_t *qsrc = quotes == 1 ? doc->gold : quotes == 2 ? src : NULL;
-        if (glossa__segment(doc->text, doc->len, &doc->seg) ||
+        if (glossa_segments_make(doc->text, doc->len, &doc->seg) ||
             read_spans(doc, src, qsrc)) {
             fprintf(stderr, "%s: cannot prepare\n", path);
             return 1;
@@ -438,7 +438,7 @@ int main(int argc, char **argv)
         free(docs[d].text);
         free(docs[d].ents);
         free(docs[d].quotes);
-        glossa__segments_free(&docs[d].seg);
+        glossa_segments_free(&docs[d].seg);
         json_decref(docs[d].gold);
     }
     free(docs);
