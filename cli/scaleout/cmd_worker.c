@@ -353,10 +353,17 @@ int glossa_cli_worker(int argc, char **argv)
     if (code == GO) {
         name_worker(&w, &a, results_buf, sizeof(results_buf));
         w.res = calloc(RESULTS_BATCH, sizeof(result_t));
-        code = connect_all(&w, &a);
+        if (!w.res) {
+            fprintf(stderr, "glossa worker: out of memory\n");
+            code = GLOSSA_EXIT_FAILURE;
+        }
     }
     if (code == GO)
+        code = connect_all(&w, &a);
+    if (code == GO)
         code = start_runtime(&w, &a, &rt, &src);
+    if (code == GO && !a.rt.options.isolate)
+        glossa_crash_report_install(); /* names the plugin that crashes */
     if (code == GO)
         code = serve(&w, rt, src);
 

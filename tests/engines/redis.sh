@@ -228,6 +228,8 @@ starts=$(
 )
 [ "$starts" = 3 ] || fail "expected two workers to die on the poison document, not $((starts - 1))"
 expect_in poison.log "docs4.jsonl:10: delivered 3 times"
+# In-process, each death is explained before it happens.
+expect_in poison.log 'fatal signal 11 (SIGSEGV) in plugin "faulty" (layer "faulty") on document "poison"'
 run_glossa 0 merge --redis "$URL" --stream docs4 -o merged4.jsonl
 expect_json merged4.jsonl '[.[] | select(.errors != [])] | length == 1'
 expect_json merged4.jsonl '.[9].id == "poison" and .[9].errors[0].code == "EDELIVERY"'
