@@ -8,7 +8,11 @@
 void glossa_cli_runtime_args_init(glossa_cli_runtime_args_t *a, int argc)
 {
     a->pipeline = NULL;
-    a->plugins = calloc((size_t)argc, sizeof(char *));
+    a->plugins = calloc((size_t)argc + 1, sizeof(char *));
+    if (!a->plugins) { /* at start-up, before anything else is held */
+        fprintf(stderr, "glossa: out of memory\n");
+        exit(GLOSSA_EXIT_FAILURE);
+    }
     a->n_plugins = 0;
     glossa_runtime_options_init(&a->options);
     a->quiet = 0;

@@ -21,6 +21,9 @@
 #include "commands.h"
 #include "output.h"
 
+/* More shards than any cluster runs: a job file that says so was edited. */
+#define MAX_SHARDS (UINT64_C(1) << 24)
+
 static void merge_usage(FILE *out)
 {
     fprintf(out,
@@ -275,6 +278,18 @@ static int identify_shards(part_t *parts, size_t n)
                 (uint64_t)json_integer_value(json_object_get(shard, "index"));
             p->count =
                 (uint64_t)json_integer_value(json_object_get(shard, "count"));
+            /* A job file edited by hand must not index past the shards
+             * (order_shards keeps one slot per shard). */
+            if (p->count == 0 || p->index >= p->count ||
+                p->count > MAX_SHARDS) {
+                fprintf(stderr,
+                        "glossa merge: %s.job says shard %llu/%llu, which "
+                        "no run writes; the job file was edited\n",
+                        p->path, (unsigned long long)p->index,
+                        (unsigned long long)p->count);
+                bad = 1;
+                continue;
+            }
         }
         if (!json_is_object(output) || records != p->lines ||
             bytes != p->bytes) {

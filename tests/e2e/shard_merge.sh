@@ -125,6 +125,13 @@ run_glossa 1 merge d/part-0.jsonl d/part-1.jsonl d/part-3.jsonl
 expect_in "$TMP/err" "shard 2/4 is missing (d/part-2.jsonl exists: give it too)"
 run_glossa 1 merge d/part-0.jsonl d/part-1.jsonl d/part-1.jsonl d/part-3.jsonl
 expect_in "$TMP/err" "d/part-1.jsonl and d/part-1.jsonl are both shard 1/4"
+# A job file edited to name a shard past the count is refused, not
+# followed out of bounds.
+cp d/part-3.jsonl.job d/part-3.jsonl.job.good
+jq -c '.shard.index = 7' d/part-3.jsonl.job.good >d/part-3.jsonl.job
+run_glossa 1 merge d/part-0.jsonl d/part-1.jsonl d/part-2.jsonl d/part-3.jsonl
+expect_in "$TMP/err" "d/part-3.jsonl.job says shard 7/4, which no run writes"
+mv d/part-3.jsonl.job.good d/part-3.jsonl.job
 # Shards of another job (another pipeline).
 "$GLOSSA" run -q --plugin capitals --shard 2/4 -o d/other-2.jsonl "$CORPUS" || fail "other job"
 run_glossa 1 merge d/part-0.jsonl d/part-1.jsonl d/other-2.jsonl d/part-3.jsonl
