@@ -639,9 +639,13 @@ static int print_description(glossa_runtime_t *rt)
  * Returns GO or the exit code. */
 static int open_io(run_t *r, run_args_t *a)
 {
+    /* The limits in force, defaults resolved: an explicit default is the
+     * same job as none. */
+    glossa_runtime_options_t in_force;
+    glossa_runtime_get_options(r->rt, &in_force);
     json_t *job = describe_job(r->rt, a->output != NULL, a->inputs, a->n_inputs,
                                r->pipeline, a->rt.plugins, a->rt.n_plugins,
-                               &a->source, &a->rt.options);
+                               &a->source, &in_force);
     int opened = glossa_output_open(&r->out, a->output, a->resume, job);
     json_decref(job);
     if (opened == GLOSSA_OUTPUT_DONE)

@@ -97,6 +97,9 @@ cmp "$TMP/reference.jsonl" "$OUT" || fail "SIGINT + resume differs"
 # Nothing to do once published; other settings are refused.
 run_glossa 0 "${args[@]}" -o "$OUT" --resume
 expect_in "$TMP/err" "is complete; nothing to resume"
+# A default given explicitly is the same setting as none.
+run_glossa 0 "${args[@]}" -o "$OUT" --resume --max-doc-bytes 16M
+expect_in "$TMP/err" "is complete; nothing to resume"
 killed_early "${args[@]}"
 run_glossa 1 run --threads 2 --plugin capitals "$TMP/docs.jsonl" -o "$OUT" --resume
 expect_in "$TMP/err" "it was started with other settings"
