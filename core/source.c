@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "alloc.h"
 #include "id_set.h"
 #include "log.h"
@@ -296,33 +298,75 @@ static int compare_entries(const void *a, const void *b)
                   ((const dir_entry_t *)b)->file);
 }
 
-static int add_entry(glossa_source_t *src, size_t *cap, const char *file,
+/* A directory's entries while it is listed: the array's capacity, and an
+ * index from file name to entry so that a manifest of n lines is matched
+ * in O(n), not O(n^2) (open addressing on XXH3, names compared in full). */
+typedef struct dir_listing {
+    size_t cap;
+    size_t *slots; /* entry index + 1; 0 is empty */
+    size_t mask;   /* slots - 1, a power of two minus one; 0: no table */
+} dir_listing_t;
+
+static size_t *listing_slot(const glossa_source_t *src, const dir_listing_t *l,
+                            const char *file)
+{
+    size_t i = (size_t)XXH3_64bits(file, strlen(file)) & l->mask;
+    while (l->slots[i] && strcmp(src->entries[l->slots[i] - 1].file, file))
+        i = (i + 1) & l->mask;
+    return &l->slots[i];
+}
+
+/* Keeps the table at most half full. Returns 0 or GLOSSA_ENOMEM. */
+static int listing_reserve(const glossa_source_t *src, dir_listing_t *l,
+                           size_t n)
+{
+    if (l->mask && n * 2 <= l->mask + 1)
+        return 0;
+    size_t size = l->mask ? (l->mask + 1) * 2 : 128;
+    while (size < n * 2)
+        size *= 2;
+    dir_listing_t grown = {.cap = l->cap,
+                           .slots = glossa__calloc(size, sizeof(size_t)),
+                           .mask = size - 1};
+    if (!grown.slots)
+        return GLOSSA_ENOMEM;
+    for (size_t e = 0; e < src->n_entries; e++)
+        *listing_slot(src, &grown, src->entries[e].file) = e + 1;
+    glossa__free(l->slots);
+    *l = grown;
+    return 0;
+}
+
+static int add_entry(glossa_source_t *src, dir_listing_t *l, const char *file,
                      json_t *record, size_t manifest_line)
 {
-    for (size_t i = 0; record && i < src->n_entries; i++) {
-        if (strcmp(src->entries[i].file, file) == 0) {
-            if (src->entries[i].record) {
-                glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
-                            "manifest line %zu names '%s' again; the first "
-                            "entry (line %zu) is used",
-                            manifest_line, file, src->entries[i].manifest_line);
-                src->problems++;
-                json_decref(record);
-                return 0;
-            }
-            src->entries[i].record = record;
-            src->entries[i].manifest_line = manifest_line;
+    int rc = listing_reserve(src, l, src->n_entries + 1);
+    if (rc)
+        return rc;
+    size_t *slot = listing_slot(src, l, file);
+    if (*slot) {
+        dir_entry_t *e = &src->entries[*slot - 1];
+        if (e->record) {
+            glossa__log(src->rt, GLOSSA_LOG_WARN, NULL, NULL,
+                        "manifest line %zu names '%s' again; the first "
+                        "entry (line %zu) is used",
+                        manifest_line, file, e->manifest_line);
+            src->problems++;
+            json_decref(record);
             return 0;
         }
+        e->record = record;
+        e->manifest_line = manifest_line;
+        return 0;
     }
-    if (src->n_entries == *cap) {
-        size_t grown_cap = *cap ? *cap * 2 : 64;
+    if (src->n_entries == l->cap) {
+        size_t grown_cap = l->cap ? l->cap * 2 : 64;
         dir_entry_t *grown =
             glossa__realloc(src->entries, grown_cap * sizeof(dir_entry_t));
         if (!grown)
             return GLOSSA_ENOMEM;
         src->entries = grown;
-        *cap = grown_cap;
+        l->cap = grown_cap;
     }
     dir_entry_t *e = &src->entries[src->n_entries];
     e->file = glossa__strdup(file);
@@ -330,14 +374,14 @@ static int add_entry(glossa_source_t *src, size_t *cap, const char *file,
         return GLOSSA_ENOMEM;
     e->record = record;
     e->manifest_line = manifest_line;
-    src->n_entries++;
+    *slot = ++src->n_entries;
     return 0;
 }
 
 /* Reads manifest.jsonl. Broken lines are reported and counted as problems;
  * they cannot be tied to a document. */
-static int read_manifest(glossa_source_t *src, const char *dir, size_t *cap,
-                         glossa_error_t *err)
+static int read_manifest(glossa_source_t *src, const char *dir,
+                         dir_listing_t *listing, glossa_error_t *err)
 {
     char *path = glossa__asprintf("%s/manifest.jsonl", dir);
     if (!path)
@@ -398,7 +442,7 @@ static int read_manifest(glossa_source_t *src, const char *dir, size_t *cap,
             json_decref(rec);
             continue;
         }
-        rc = add_entry(src, cap, name, rec, line_no);
+        rc = add_entry(src, listing, name, rec, line_no);
         glossa__free(name);
     }
     free(line);
@@ -436,7 +480,7 @@ static void warn_unfollowed_link(glossa_source_t *src, const char *dir,
 
 static int open_dir(glossa_source_t *src, const char *dir, glossa_error_t *err)
 {
-    size_t cap = 0;
+    dir_listing_t listing = {0};
     struct dirent **names = NULL;
     int n = scandir(dir, &names, NULL, alphasort);
     if (n < 0)
@@ -450,16 +494,19 @@ static int open_dir(glossa_source_t *src, const char *dir, glossa_error_t *err)
             if (is_unfollowed_link(src, dfd, name))
                 warn_unfollowed_link(src, dir, name);
             else
-                rc = add_entry(src, &cap, name, NULL, 0);
+                rc = add_entry(src, &listing, name, NULL, 0);
         }
         free(names[i]);
     }
     if (dfd >= 0)
         close(dfd);
     free(names);
-    if (rc)
+    if (rc) {
+        glossa__free(listing.slots);
         return glossa__fail(err, rc, dir, 0, "out of memory");
-    rc = read_manifest(src, dir, &cap, err);
+    }
+    rc = read_manifest(src, dir, &listing, err);
+    glossa__free(listing.slots);
     if (rc)
         return rc;
     if (src->n_entries) /* an empty directory has no array to sort */
