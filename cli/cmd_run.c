@@ -151,12 +151,14 @@ static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st,
 {
     double secs = st->wall_seconds > 0 ? st->wall_seconds : 1e-9;
     fprintf(stderr,
-            "glossa: %llu documents, %.2f MB in %.2f s (%.1f documents/s, "
-            "%.2f MB/s); %llu errors in %llu documents\n",
-            (unsigned long long)st->records, (double)st->bytes / 1e6,
-            st->wall_seconds, (double)st->records / secs,
-            (double)st->bytes / 1e6 / secs, (unsigned long long)st->errors,
-            (unsigned long long)st->records_with_errors);
+            "glossa: %llu document%s, %.2f MB in %.2f s (%.1f documents/s, "
+            "%.2f MB/s); %llu error%s in %llu document%s\n",
+            (unsigned long long)st->records, glossa_cli_plural(st->records),
+            (double)st->bytes / 1e6, st->wall_seconds,
+            (double)st->records / secs, (double)st->bytes / 1e6 / secs,
+            (unsigned long long)st->errors, glossa_cli_plural(st->errors),
+            (unsigned long long)st->records_with_errors,
+            glossa_cli_plural(st->records_with_errors));
     double total = st->prepare_seconds + st->merge_seconds;
     size_t n = glossa_runtime_plugin_count(rt);
     for (size_t i = 0; i < n; i++) {
@@ -178,10 +180,11 @@ static void print_summary(glossa_runtime_t *rt, const glossa_run_stats_t *st,
             snprintf(taken, sizeof(taken), ", %llu reused",
                      (unsigned long long)reused);
         fprintf(stderr,
-                "glossa:   %-18s %9.3f s  %5.1f%%  %llu documents, %llu "
+                "glossa:   %-18s %9.3f s  %5.1f%%  %llu document%s, %llu "
                 "failed%s\n",
                 ps.name, ps.seconds, 100.0 * ps.seconds / total,
                 (unsigned long long)ps.documents,
+                glossa_cli_plural(ps.documents),
                 (unsigned long long)ps.failures, taken);
     }
     fprintf(stderr, "glossa:   %-18s %9.3f s  %5.1f%%\n", "(merge, output)",

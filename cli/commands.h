@@ -74,6 +74,12 @@ void glossa_cli_restore_stop_signals(void);
 void glossa_cli_print_error(const char *prefix, const char *what,
                             const glossa_error_t *err);
 
+/* "s" unless n is 1: "%llu document%s" in messages people read. */
+static inline const char *glossa_cli_plural(unsigned long long n)
+{
+    return n == 1 ? "" : "s";
+}
+
 /* Seconds on the monotonic clock, for durations. */
 double glossa_cli_now_s(void);
 

@@ -207,8 +207,8 @@ static int parse(int argc, char **argv, options_t *o)
 static void summary(const pass_t *ps, const options_t *o)
 {
     const glossa_report_corpus_t *c = &ps->corpus;
-    fprintf(stderr, WHO ": %zu documents (%zu with their text", c->n_docs,
-            c->n_docs - c->n_without_text);
+    fprintf(stderr, WHO ": %zu document%s (%zu with their text", c->n_docs,
+            glossa_cli_plural(c->n_docs), c->n_docs - c->n_without_text);
     if (c->n_texts_from_inputs)
         fprintf(stderr, ", %zu of them from --inputs", c->n_texts_from_inputs);
     fprintf(stderr, "), %zu layers, %zu skipped lines -> %s\n",

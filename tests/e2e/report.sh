@@ -98,7 +98,7 @@ printf 'Caf\xe9 talks in Moscow\x00 and \xf0\x9f Paris \xed\xa0\x80 on Monday wi
 "$GLOSSA" run -q --with-text bad-utf8 -o bad-text.jsonl
 "$GLOSSA" run -q bad-utf8 -o bad.jsonl
 run_glossa 0 report bad.jsonl --inputs bad-utf8 -o bad.html
-expect_in err "1 documents (1 with their text, 1 of them from --inputs)"
+expect_in err "1 document (1 with their text, 1 of them from --inputs)"
 python3 - bad.html bad-text.jsonl <<'EOF' || fail "the repaired text differs from the run's"
 import json, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
