@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "glossa/error.h"
+#include "glossa/text.h"
 
 /* Valid second-byte range for each lead byte (Unicode Table 3-7); the
  * third and fourth bytes are always 80..BF. */
@@ -478,4 +479,41 @@ char *glossa__bytes_escaped(const char *s)
     }
     *o = '\0';
     return out;
+}
+
+/* ---- The public face (glossa/text.h) ------------------------------------ */
+
+size_t glossa_utf8_repair(const char *text, size_t len, char *out,
+                          size_t *n_replaced)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0, o = 0, replaced = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = s[i] ? glossa__utf8_decode(s + i, len - i, &cp) : 0;
+        if (k) {
+            memcpy(out + o, text + i, k);
+            o += k;
+            i += k;
+            continue;
+        }
+        i += s[i] ? glossa__utf8_bad_length(s + i, len - i) : 1;
+        memcpy(out + o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        replaced++;
+    }
+    out[o] = '\0';
+    if (n_replaced)
+        *n_replaced = replaced;
+    return o;
+}
+
+size_t glossa_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+    return glossa__utf8_decode((const unsigned char *)s, n, cp);
+}
+
+size_t glossa_utf8_encode(uint32_t cp, char out[4])
+{
+    return glossa__utf8_encode(cp, out);
 }

@@ -143,16 +143,8 @@ void glossa_export__inputs_free(export_inputs_t *in);
 
 /* ---- Text -------------------------------------------------------------- */
 
-/* Decodes one code point of valid UTF-8 at s (n > 0 bytes left): returns
- * its length, or 0 if the bytes there are not well-formed. */
-size_t glossa_export__utf8_decode(const char *s, size_t n, uint32_t *cp);
-
-/* Encodes cp as UTF-8 into out; returns its length (1 to 4). */
-size_t glossa_export__utf8_encode(uint32_t cp, char out[4]);
-
-/* The text with Glossa's UTF-8 policy applied (docs/output-format.md):
- * each maximal ill-formed subsequence and each NUL becomes U+FFFD. *out
- * is new and NUL-terminated (free() it); *n_replaced counts the
+/* glossa_utf8_repair() (glossa/text.h: the runs' own UTF-8 policy) into
+ * a new NUL-terminated *out (free() it); *n_replaced counts the
  * replacements. Returns 0 or GLOSSA_ENOMEM. */
 int glossa_export__utf8_repair(const char *s, size_t n, char **out,
                                size_t *out_len, size_t *n_replaced);

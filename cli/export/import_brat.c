@@ -213,7 +213,7 @@ static int only_breaks_between(const bdoc_t *d, const frag_t *f, size_t n)
         for (size_t i = f[k - 1].end; i < f[k].start; i++) {
             uint32_t cp = 0;
             size_t b = d->cp_byte[i];
-            glossa_export__utf8_decode(d->text + b, d->cp_byte[i + 1] - b, &cp);
+            glossa_utf8_decode(d->text + b, d->cp_byte[i + 1] - b, &cp);
             if (cp != ' ' && cp != '\t' && !glossa_export__is_line_break(cp))
                 return 0;
         }

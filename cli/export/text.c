@@ -2,129 +2,22 @@
  * run does, code point and UTF-16 offsets, line breaks, and the file
  * names documents get.
  *
- * The repair is the policy of docs/output-format.md ("U+FFFD substitution
- * of maximal subparts", Unicode 15 section 3.9, and NUL bytes). The core
- * has its own copy, private to it (the CLI includes public headers only);
- * records.c checks every span's text against the result, so a divergence
- * would be reported, not exported. */
+ * The repair is the library's own (glossa/text.h), so a text read again
+ * from the inputs is the text the run's offsets count in; records.c
+ * still checks every span's text against it. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "export_internal.h"
 
-/* Valid second-byte range for each lead byte (Unicode Table 3-7); the
- * third and fourth bytes are always 80..BF. */
-static int second_ok(unsigned char lead, unsigned char b)
-{
-    switch (lead) {
-    case 0xE0:
-        return b >= 0xA0 && b <= 0xBF;
-    case 0xED:
-        return b >= 0x80 && b <= 0x9F;
-    case 0xF0:
-        return b >= 0x90 && b <= 0xBF;
-    case 0xF4:
-        return b >= 0x80 && b <= 0x8F;
-    default:
-        return b >= 0x80 && b <= 0xBF;
-    }
-}
-
-/* Length announced by a lead byte; 0 for bytes that cannot lead. */
-static size_t announced(unsigned char lead)
-{
-    if (lead < 0x80)
-        return 1;
-    if (lead < 0xC2)
-        return 0;
-    if (lead < 0xE0)
-        return 2;
-    if (lead < 0xF0)
-        return 3;
-    return lead < 0xF5 ? 4 : 0;
-}
-
-/* Bytes from s that form a well-formed prefix of one character (at least
- * 1: the maximal subpart replaced by one U+FFFD). */
-static size_t valid_prefix(const unsigned char *s, size_t n, size_t need)
-{
-    if (n < 2 || !second_ok(s[0], s[1]))
-        return 1;
-    size_t k = 2;
-    while (k < need && k < n && (s[k] & 0xC0) == 0x80)
-        k++;
-    return k;
-}
-
-size_t glossa_export__utf8_decode(const char *str, size_t n, uint32_t *cp)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t need = announced(s[0]);
-    if (need == 1) {
-        *cp = s[0];
-        return 1;
-    }
-    if (need == 0 || n < need || valid_prefix(s, n, need) != need)
-        return 0;
-    uint32_t c = s[0] & (need == 2 ? 0x1Fu : need == 3 ? 0x0Fu : 0x07u);
-    for (size_t i = 1; i < need; i++)
-        c = (c << 6) | (s[i] & 0x3Fu);
-    *cp = c;
-    return need;
-}
-
-size_t glossa_export__utf8_encode(uint32_t cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 int glossa_export__utf8_repair(const char *s, size_t n, char **out,
                                size_t *out_len, size_t *n_replaced)
 {
-    /* Each bad byte grows to at most 3 bytes (U+FFFD). */
-    char *r = malloc(3 * n + 1);
+    char *r = malloc(GLOSSA_UTF8_REPAIR_MAX(n));
     if (!r)
         return GLOSSA_ENOMEM;
-    size_t o = 0, i = 0, bad = 0;
-    while (i < n) {
-        uint32_t cp;
-        size_t k = s[i] ? glossa_export__utf8_decode(s + i, n - i, &cp) : 0;
-        if (k > 0) {
-            memcpy(r + o, s + i, k);
-            o += k;
-            i += k;
-            continue;
-        }
-        const unsigned char *u = (const unsigned char *)s + i;
-        size_t need = announced(u[0]);
-        i += (s[i] == 0 || need <= 1) ? 1 : valid_prefix(u, n - i, need);
-        memcpy(r + o, "\xEF\xBF\xBD", 3);
-        o += 3;
-        bad++;
-    }
-    r[o] = '\0';
+    *out_len = glossa_utf8_repair(s, n, r, n_replaced);
     *out = r;
-    *out_len = o;
-    *n_replaced = bad;
     return 0;
 }
 
@@ -139,7 +32,7 @@ size_t *glossa_export__cp_index(const char *s, size_t n, size_t *n_cp)
     size_t i = 0, c = 0;
     while (i < n) {
         uint32_t cp;
-        size_t k = s[i] ? glossa_export__utf8_decode(s + i, n - i, &cp) : 0;
+        size_t k = s[i] ? glossa_utf8_decode(s + i, n - i, &cp) : 0;
         if (k == 0) {
             free(idx);
             return NULL;
@@ -156,7 +49,7 @@ uint32_t glossa_export__doc_cp(const export_doc_t *doc, size_t i)
 {
     size_t b = doc->cp_byte[i];
     uint32_t cp = 0;
-    glossa_export__utf8_decode(doc->text + b, doc->cp_byte[i + 1] - b, &cp);
+    glossa_utf8_decode(doc->text + b, doc->cp_byte[i + 1] - b, &cp);
     return cp;
 }
 

@@ -24,9 +24,13 @@ static int keep(json_t *texts, const glossa_source_record_t *rec,
                     rec->origin, rec->id);
         return 0;
     }
-    size_t len;
-    char *text = glossa_report_utf8_repair(rec->text, rec->text_len, &len);
-    json_t *s = text ? json_stringn_nocheck(text, len) : NULL;
+    /* Repaired as the run repaired it (glossa/text.h). */
+    char *text = malloc(GLOSSA_UTF8_REPAIR_MAX(rec->text_len));
+    json_t *s = NULL;
+    if (text) {
+        size_t len = glossa_utf8_repair(rec->text, rec->text_len, text, NULL);
+        s = json_stringn_nocheck(text, len);
+    }
     free(text);
     if (!s)
         return -1;

@@ -4,8 +4,7 @@
  *   cmd_report.c  the command: options, the pass over the records
  *   inputs.c      the original texts (--inputs), read with the public
  *                 source API and kept by id
- *   utf8.c        the UTF-8 policy of docs/output-format.md, and code
- *                 point offsets into UTF-8 text
+ *   offsets.c     code point offsets into UTF-8 text
  *   compact.c     one output record -> the page's compact document
  *   spans.c       its layers: kinds, checks, the spans as numbers
  *   page.c        the data directory and the HTML: template, inline
@@ -22,13 +21,7 @@
 
 #include <jansson.h>
 
-/* ---- utf8.c ------------------------------------------------------------ */
-
-/* text with each maximal ill-formed subsequence and each NUL byte
- * replaced by U+FFFD, as the core does before annotating. Returns a new
- * buffer (free() it) of *out_len bytes plus a NUL, or NULL when out of
- * memory. */
-char *glossa_report_utf8_repair(const char *text, size_t len, size_t *out_len);
+/* ---- offsets.c --------------------------------------------------------- */
 
 /* Code point positions in valid UTF-8 text: a checkpoint every 64 code
  * points, so that a position costs at most 63 steps. */

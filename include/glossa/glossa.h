@@ -8,6 +8,7 @@
 #include "plugin.h"
 #include "runtime.h"
 #include "testing.h"
+#include "text.h"
 #include "version.h"
 
 #endif /* GLOSSA_GLOSSA_H */

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "alloc.h"
+#include "glossa/text.h"
 #include "utf8.h"
 
 static void sanitize_expect(const char *in, size_t len, const char *expected,
@@ -217,6 +218,58 @@ static void test_names_shown_and_escaped(void **state)
     assert_true(glossa__utf8_is_valid(""));
 }
 
+/* The public repair (glossa/text.h) is what exporters and viewers use to
+ * read texts as runs do: it must give the very bytes of the core's
+ * sanitizer, on any input. Random byte strings biased toward UTF-8's
+ * edge bytes, from a fixed seed. */
+static void test_public_repair_is_the_cores(void **state)
+{
+    (void)state;
+    static const unsigned char alphabet[] = {
+        'a',  ' ',  0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xA0,
+        0xED, 0x9F, 0xEF, 0xF0, 0x90, 0xF4, 0x8F, 0xF5, 0xFF, 0xC3, 0xA9};
+    uint32_t seed = 12345;
+    char in[24], out[GLOSSA_UTF8_REPAIR_MAX(24)];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 16) % sizeof(in);
+        for (; len < n; len++) {
+            seed = seed * 1103515245u + 12345u;
+            in[len] = (char)alphabet[(seed >> 16) % sizeof(alphabet)];
+        }
+        char *core = NULL;
+        size_t core_len = 0, replaced = 99;
+        glossa__utf8_report_t rep;
+        assert_int_equal(glossa__utf8_sanitize(in, len, &core, &core_len, &rep),
+                         0);
+        size_t out_len = glossa_utf8_repair(in, len, out, &replaced);
+        assert_int_equal(out[out_len], '\0');
+        assert_int_equal(replaced, rep.n_replaced);
+        assert_int_equal(out_len, core ? core_len : len);
+        assert_memory_equal(out, core ? core : in, out_len);
+        glossa__free(core);
+    }
+}
+
+static void test_public_decode_encode_round_trip(void **state)
+{
+    (void)state;
+    static const uint32_t cps[] = {0,      0x41,   0x7F,    0x80,
+                                   0x7FF,  0x800,  0xD7FF,  0xE000,
+                                   0xFFFD, 0xFFFF, 0x10000, 0x10FFFF};
+    for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+        char buf[4];
+        uint32_t back = 0xFFFFFFFF;
+        size_t n = glossa_utf8_encode(cps[i], buf);
+        assert_int_equal(glossa_utf8_decode(buf, n, &back), n);
+        assert_int_equal(back, cps[i]);
+    }
+    uint32_t cp;
+    assert_int_equal(glossa_utf8_decode("\xED\xA0\x80", 3, &cp), 0);
+    assert_int_equal(glossa_utf8_decode("\xE2\x80", 2, &cp), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +282,8 @@ int main(void)
         cmocka_unit_test(test_offsets_ascii_needs_no_table),
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_names_shown_and_escaped),
+        cmocka_unit_test(test_public_repair_is_the_cores),
+        cmocka_unit_test(test_public_decode_encode_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
