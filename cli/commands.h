@@ -80,6 +80,11 @@ static inline const char *glossa_cli_plural(unsigned long long n)
     return n == 1 ? "" : "s";
 }
 
+/* "WHO: <message>" and "Try 'WHO --help'." on stderr, for a command's
+ * wrong usage. Returns GLOSSA_EXIT_USAGE. */
+int glossa_cli_usage_error(const char *who, const char *fmt, ...)
+    GLOSSA_PRINTF(2, 3);
+
 /* Seconds on the monotonic clock, for durations. */
 double glossa_cli_now_s(void);
 

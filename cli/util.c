@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -129,6 +130,17 @@ const char *glossa_cli_exe_dir(void)
         return NULL;
     *slash = '\0';
     return dir;
+}
+
+int glossa_cli_usage_error(const char *who, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", who);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry '%s --help'.\n", who);
+    va_end(ap);
+    return GLOSSA_EXIT_USAGE;
 }
 
 double glossa_cli_now_s(void)

@@ -4,7 +4,6 @@
  * docs/exports.md describes every mapping. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,19 +114,6 @@ static void args_free(args_t *a)
     free(a->o.columns);
 }
 
-static int usage_error(const char *fmt, ...) GLOSSA_PRINTF(1, 2);
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s: ", WHO);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'glossa export --help'.\n");
-    va_end(ap);
-    return GLOSSA_EXIT_USAGE;
-}
-
 static int pick_format(args_t *a, const char *name)
 {
     const char *names[N_FORMATS];
@@ -207,12 +193,14 @@ static int take_option(args_t *a, int c, const char *arg)
         return GO;
     case OPT_TAG:
         if ((rc = parse_pair(arg, &o->tags[o->n_tags])) == -1)
-            return usage_error("--tag takes LAYER=NAME, not '%s'", arg);
+            return glossa_cli_usage_error(
+                WHO, "--tag takes LAYER=NAME, not '%s'", arg);
         o->n_tags += rc == 0;
         return rc == 0 ? GO : GLOSSA_EXIT_FAILURE;
     case OPT_LABELS:
         if (strcmp(arg, "conll") != 0 && strcmp(arg, "glossa") != 0)
-            return usage_error("--labels takes conll or glossa, not '%s'", arg);
+            return glossa_cli_usage_error(
+                WHO, "--labels takes conll or glossa, not '%s'", arg);
         o->glossa_labels = strcmp(arg, "glossa") == 0;
         return GO;
     case OPT_SOURCE_BASE:
@@ -232,11 +220,13 @@ static int take_option(args_t *a, int c, const char *arg)
         return GO;
     case OPT_COLUMNS:
         if ((rc = parse_columns(o, arg)) == -1)
-            return usage_error("--columns takes field names separated by "
-                               "commas, other than the fixed columns (id, "
-                               "layer, start, end, text, label, extra), not "
-                               "'%s'",
-                               arg);
+            return glossa_cli_usage_error(
+                WHO,
+                "--columns takes field names separated by "
+                "commas, other than the fixed columns (id, "
+                "layer, start, end, text, label, extra), not "
+                "'%s'",
+                arg);
         return rc == 0 ? GO : GLOSSA_EXIT_FAILURE;
     case 'h':
         export_usage(stdout);
@@ -251,17 +241,21 @@ static int take_option(args_t *a, int c, const char *arg)
 static int check_args(args_t *a)
 {
     if (!a->format)
-        return usage_error("%s", "--format is required (brat, conll, w3c, "
-                                 "labelstudio or csv)");
+        return glossa_cli_usage_error(WHO, "%s",
+                                      "--format is required (brat, conll, w3c, "
+                                      "labelstudio or csv)");
     if (a->n_files == 0)
-        return usage_error("%s", "no OUTPUT.jsonl given (the output of "
-                                 "glossa run; - for standard input)");
+        return glossa_cli_usage_error(WHO, "%s",
+                                      "no OUTPUT.jsonl given (the output of "
+                                      "glossa run; - for standard input)");
     if ((a->format->flags & EXPORT_TO_DIR) &&
         (!a->o.output || strcmp(a->o.output, "-") == 0))
-        return usage_error("%s: -o DIR is required (the directory to write)",
-                           a->format->name);
+        return glossa_cli_usage_error(
+            WHO, "%s: -o DIR is required (the directory to write)",
+            a->format->name);
     if (a->format == &glossa_export__conll && a->o.n_layers > 1)
-        return usage_error("%s", "conll exports one layer (--layer)");
+        return glossa_cli_usage_error(WHO, "%s",
+                                      "conll exports one layer (--layer)");
     if (a->format == &glossa_export__conll && a->o.n_layers == 0)
         a->o.layers[a->o.n_layers++] = "entities";
     return GO;

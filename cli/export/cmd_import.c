@@ -2,7 +2,6 @@
  * gold format glossa eval reads (DOC.json, with DOC.txt beside it). The
  * readers are import_brat.c and import_conll.c. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,19 +77,6 @@ static void args_free(args_t *a)
     free(a->o.maps);
     free(a->o.tags);
     json_decref(a->o.written);
-}
-
-static int usage_error(const char *fmt, ...) GLOSSA_PRINTF(1, 2);
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s: ", WHO);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'glossa import --help'.\n");
-    va_end(ap);
-    return GLOSSA_EXIT_USAGE;
 }
 
 static int pick_format(args_t *a, const char *name)
@@ -186,11 +172,12 @@ static int parse_args(int argc, char **argv, args_t *a)
     a->inputs = argv + optind;
     a->n_inputs = (size_t)(argc - optind);
     if (!a->reader)
-        return usage_error("%s", "--format is required (brat or conll)");
+        return glossa_cli_usage_error(WHO, "%s",
+                                      "--format is required (brat or conll)");
     if (!a->o.output)
-        return usage_error("%s", "-o GOLD_DIR is required");
+        return glossa_cli_usage_error(WHO, "%s", "-o GOLD_DIR is required");
     if (a->n_inputs == 0)
-        return usage_error("%s", "no INPUT given");
+        return glossa_cli_usage_error(WHO, "%s", "no INPUT given");
     return GO;
 }
 
