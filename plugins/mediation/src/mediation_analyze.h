@@ -153,6 +153,7 @@ typedef struct med_hist {
 /* What an entity of the document is to the profile. */
 typedef struct med_einfo {
     uint8_t target, party;
+    uint8_t side;   /* 1, 2: a side of the conflict; 4: the disputed land */
     uint8_t person; /* a person, also one inside an organisation's span */
     const char *holder;
 } med_einfo_t;
@@ -197,6 +198,10 @@ typedef struct med_ws {
     long last_force_sentence;
     int last_force_target;
     int quote_open; /* a quotation runs on from the previous sentence */
+    int sides;      /* the current sentence's entities' sides (einfo) */
+    /* The last sentence that spoke of the conflict (a conflict cue, the
+     * disputed land or both sides), or -1. */
+    long last_conflict_sentence;
 
     mediation_span_t *spans;
     size_t n_spans, cap_spans;
@@ -210,6 +215,7 @@ typedef struct med_cues {
     int bare_force;    /* a force word with no owner named ("a force of") */
     int force_anaphor; /* an anaphor of a force ("the contingent") */
     int bilateral;     /* "bilateral": talks of two */
+    int conflict;      /* a term of the conflict itself */
 } med_cues_t;
 
 /* The structure of a sentence that changes every contribution. */

@@ -247,6 +247,16 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * the meeting in Washington..."), its cues are about that one. */
     int stance = r.context_ok && stance_on_target(ws);
     int context = cues->context && r.context_ok && !cues->bilateral;
+    /* A meeting, a visit or talks of the target with one side ("Putin
+     * met Aliyev", "Lavrov will visit Baku") are its bilateral dealings;
+     * they are the role where the conflict is spoken of: a term of the
+     * conflict, the disputed land, or both sides named, here or in the
+     * sentence before, or in a relevant sentence just before ("the talks
+     * will last three days"). */
+    if (context && ws->m->conflict_gate && !recent &&
+        !(ws->last_conflict_sentence >= 0 &&
+          (long)s - ws->last_conflict_sentence <= 1))
+        context = 0;
     if ((stance || context) && !cues->role && only_speaks(ws) &&
         names_other_actor(ws))
         stance = context = 0;

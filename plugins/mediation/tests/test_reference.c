@@ -117,6 +117,42 @@ static void test_limits_of_relevance(void **state)
                 "joint statement", NEU, "author");
 }
 
+/* The target's dealings with one side (a visit, a meeting, talks) are
+ * bilateral unless the conflict is spoken of: a term of the conflict,
+ * the disputed land, or both sides, in the sentence or the one before. */
+static void test_dealings_with_one_side(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect_irrelevant(m,
+                           "Aliyev met Putin in Sochi to sign a declaration "
+                           "on trade and energy.",
+                           "met Putin");
+    test_expect_irrelevant(m,
+                           "Lavrov will visit Baku next week for talks with "
+                           "Aliyev on the gas pipeline.",
+                           "talks");
+    test_expect(m,
+                "Aliyev met Putin in Sochi to discuss the situation in "
+                "Karabakh.",
+                "met Putin", NEU, "author");
+    test_expect(m,
+                "Aliyev met Putin in Sochi to discuss the border "
+                "delimitation.",
+                "met Putin", NEU, "author");
+    test_expect(m, "Putin held talks with Aliyev and Pashinyan in Sochi.",
+                "talks", NEU, "author");
+    /* The sentence before names the disputed land (a sentence without
+     * the target is not looked up, so there only names count). */
+    test_expect(m,
+                "The fighting in Karabakh resumed in September. Aliyev met "
+                "Putin in Sochi on Monday.",
+                "met Putin", NEU, "author");
+    test_expect_irrelevant(m,
+                           "Trade grew by a fifth in September. Aliyev met "
+                           "Putin in Sochi on Monday.",
+                           "met Putin");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_a_statement_document),
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
+        cmocka_unit_test(test_dealings_with_one_side),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
