@@ -141,6 +141,12 @@ static void test_dealings_with_one_side(void **state)
                 "met Putin", NEU, "author");
     test_expect(m, "Putin held talks with Aliyev and Pashinyan in Sochi.",
                 "talks", NEU, "author");
+    /* A border as such is not the conflict's: the target guarding the
+     * border of one side with a third country is bilateral. */
+    test_expect_irrelevant(m,
+                           "Armenia said it no longer needed the presence of "
+                           "Russian border guards at Yerevan airport.",
+                           "presence");
     /* The sentence before names the disputed land (a sentence without
      * the target is not looked up, so there only names count). */
     test_expect(m,
