@@ -159,6 +159,23 @@ static void test_dealings_with_one_side(void **state)
                            "met Putin");
 }
 
+/* The target calling on the sides to stop, to de-escalate or to show
+ * restraint acts in the role; a call about something else does not. */
+static void test_calls_on_the_sides(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Lavrov called for a de-escalation of the fighting between "
+                "Armenia and Azerbaijan.",
+                "de-escalation", NEU, "Sergei Lavrov");
+    test_expect(m, "Moscow urged both sides to show restraint.", "restraint",
+                NEU, "Russia");
+    test_expect_irrelevant(m,
+                           "Lavrov called for closer trade ties with "
+                           "Azerbaijan.",
+                           "trade ties");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
         cmocka_unit_test(test_dealings_with_one_side),
+        cmocka_unit_test(test_calls_on_the_sides),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
