@@ -99,6 +99,22 @@ static void test_register_of_statements(void **state)
                 "called on", NEU, "Russia");
 }
 
+/* "So-called" is irony toward the mediator only on its role, its force
+ * or its efforts, not on someone else's word in the same sentence. */
+static void test_so_called(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "The so-called Russian peacekeepers in Karabakh watched the "
+                "road being blocked.",
+                "so-called", NEG, "author");
+    test_expect(m,
+                "So-called environmentalists from Azerbaijan blocked the "
+                "road, and the Russian peacekeepers in Karabakh asked them to "
+                "open it.",
+                "environmentalists", NEU, "author");
+}
+
 static void test_implicit_failure(void **state)
 {
     const mediation_model_t *m = *state;
@@ -179,6 +195,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_role_judged),
         cmocka_unit_test(test_register_of_statements),
+        cmocka_unit_test(test_so_called),
         cmocka_unit_test(test_implicit_failure),
         cmocka_unit_test(test_negation_and_denial),
         cmocka_unit_test(test_others_negativity),
