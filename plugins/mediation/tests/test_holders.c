@@ -128,6 +128,19 @@ static void test_briefing_verbs(void **state)
                 "Zakharova clarified that Russian peacekeepers would stay "
                 "in Karabakh until the end of their mandate.",
                 "clarified", NEU, "Maria Zakharova");
+    test_expect(m,
+                "Zakharova referred to the trilateral statement on the "
+                "ceasefire in Karabakh.",
+                "referred", NEU, "Maria Zakharova");
+    /* An offer to act reports the offer; an offer of things is an
+     * event of the author's report. */
+    test_expect(m,
+                "Putin offered to host talks between Armenia and Azerbaijan.",
+                "offered", NEU, "Vladimir Putin");
+    test_expect(m,
+                "Putin offered Armenia and Azerbaijan a package of deals to "
+                "settle the conflict.",
+                "offered", NEU, "author");
 }
 
 int main(void)
