@@ -64,7 +64,8 @@ enum {
     M_SCARE = 1u << 4,   /* inside a short quotation */
     M_QUOTE = 1u << 5,   /* inside a quotation */
     M_ROLE = 1u << 6,    /* inside a role cue */
-    M_FORCE = 1u << 7    /* inside a force word ("troops") */
+    M_FORCE = 1u << 7,   /* inside a force word ("troops") */
+    M_CONFLICT = 1u << 8 /* a term of the conflict, or the disputed land */
 };
 
 /* One token of the current sentence. */
@@ -77,7 +78,7 @@ typedef struct med_word {
     const med_entry_t *e;
     med_flags_t flags; /* e->flags, minus what a fixed expression cancels */
     uint8_t punct;     /* P_* */
-    uint8_t mark;      /* M_* */
+    uint16_t mark;     /* M_* */
 } med_word_t;
 
 /* A pattern of the profile matched over words [a, b). */

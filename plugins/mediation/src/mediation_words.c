@@ -123,6 +123,8 @@ int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
             }
             has_party |= ws->einfo[ec].party;
             ws->sides |= ws->einfo[ec].side;
+            if (ws->einfo[ec].side & 4)
+                x->mark |= M_CONFLICT;
         }
 
         if (x->punct == P_OPENQ) {

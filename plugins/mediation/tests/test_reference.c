@@ -176,6 +176,24 @@ static void test_calls_on_the_sides(void **state)
                            "trade ties");
 }
 
+/* The target speaking of the conflict itself is in the role; the
+ * target speaking of other matters, or others speaking of the target and
+ * the conflict without a cue, are not. */
+static void test_target_on_the_conflict(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Zakharova said the situation in Karabakh was an internal "
+                "matter of Azerbaijan.",
+                "internal matter", NEU, "Maria Zakharova");
+    test_expect(m, "“We want the South Caucasus to be stable,” Lavrov said.",
+                "South Caucasus", NEU, "Sergei Lavrov");
+    test_expect_irrelevant(m,
+                           "Zakharova said Russia's trade with Turkey had "
+                           "grown.",
+                           "trade");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_limits_of_relevance),
         cmocka_unit_test(test_dealings_with_one_side),
         cmocka_unit_test(test_calls_on_the_sides),
+        cmocka_unit_test(test_target_on_the_conflict),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
