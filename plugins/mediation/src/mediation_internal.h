@@ -214,6 +214,9 @@ struct mediation_model {
     uint32_t classes[MED_MAX_CLASSES];
     uint32_t class_features[MED_MAX_CLASSES]; /* "class:<name>" */
     size_t n_classes;
+    /* Classes whose cues the target itself holds only about others
+     * ("we are concerned about the escalation"): bit cls - 1. */
+    uint32_t classes_of_others;
     int context_window; /* sentences back a party mention counts */
     /* The profile names the conflict's terms or sides: a context cue
      * ("talks", "met") with the target is the role only where the

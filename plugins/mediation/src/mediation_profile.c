@@ -324,6 +324,17 @@ static int load_context(med_loader_t *L, const char *path, json_t *ctx)
     return 0;
 }
 
+/* "classes_of_others": stance classes that say nothing of the target's
+ * role when the target itself holds them. */
+static int add_class_of_others(med_loader_t *L, const char *name, void *ud)
+{
+    int cid = class_id(L, ud, name);
+    if (!cid)
+        return L->rc;
+    L->m->classes_of_others |= 1u << (cid - 1);
+    return 0;
+}
+
 int med_load_profile(med_loader_t *L, const char *path, int depth)
 {
     if (depth > MAX_INCLUDE_DEPTH)
@@ -334,11 +345,10 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     if (!root)
         return L->rc;
     static const char *const known[] = {
-        "description",   "include",   "target",
-        "context",       "role_cues", "context_cues",
-        "anaphors",      "forces",    "polarity_cues",
-        "neutral_terms", "bilateral", "negated_cues",
-        "conflict_cues", NULL};
+        "description",   "include",           "target",    "context",
+        "role_cues",     "context_cues",      "anaphors",  "forces",
+        "polarity_cues", "neutral_terms",     "bilateral", "negated_cues",
+        "conflict_cues", "classes_of_others", NULL};
     const char *key;
     json_t *v;
     int rc = 0;
@@ -375,6 +385,9 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
         rc = load_weighted_cues(L, path, root, "negated_cues", PAT_DUTY);
     if (!rc)
         rc = med_each_string(L, path, root, "neutral_terms", set_neutral, NULL);
+    if (!rc)
+        rc = med_each_string(L, path, root, "classes_of_others",
+                             add_class_of_others, (void *)path);
     json_decref(root);
     return rc;
 }

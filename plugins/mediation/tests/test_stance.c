@@ -115,6 +115,21 @@ static void test_so_called(void **state)
                 "environmentalists", NEU, "author");
 }
 
+/* The target's own concern is about the situation, not its role; a
+ * party's concern about the target is a stance on it. */
+static void test_whose_concern(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "“We are deeply concerned about the escalation in "
+                "Karabakh,” Zakharova said.",
+                "concerned", NEU, "Maria Zakharova");
+    test_expect(m,
+                "Pashinyan voiced concern over the conduct of the Russian "
+                "peacekeepers in Karabakh.",
+                "concern", NEG, "Nikol Pashinyan");
+}
+
 static void test_implicit_failure(void **state)
 {
     const mediation_model_t *m = *state;
@@ -196,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_the_role_judged),
         cmocka_unit_test(test_register_of_statements),
         cmocka_unit_test(test_so_called),
+        cmocka_unit_test(test_whose_concern),
         cmocka_unit_test(test_implicit_failure),
         cmocka_unit_test(test_negation_and_denial),
         cmocka_unit_test(test_others_negativity),
