@@ -182,6 +182,23 @@ static void trace_frame(const qdoc_t *d, size_t k)
              (int)(t[ce].end - t[cf].start), d->text + t[cf].start);
 }
 
+/* Canonical names write the apostrophe straight ("James O'Brien" for
+ * the text's "O’Brien"), as the annotation guidelines do: in place. */
+static void straight_apostrophes(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if ((unsigned char)r[0] == 0xE2 && (unsigned char)r[1] == 0x80 &&
+            (unsigned char)r[2] == 0x99) {
+            *w++ = '\'';
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
 /* Is frame f's speaker a news outlet ("Reuters", "the agency")? */
 static int outlet_speaker(const qdoc_t *d, const qframe_t *f)
 {
@@ -272,6 +289,7 @@ static int emit(qdoc_t *d, qresult_t *out)
                 rc = GLOSSA_ENOMEM;
                 break;
             }
+            straight_apostrophes(q->speaker.owned);
             q->speaker.name = q->speaker.owned;
         }
         if (!f->spk.found || f->spk.tok_end <= f->spk.tok_first)
