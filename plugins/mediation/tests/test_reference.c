@@ -141,6 +141,15 @@ static void test_dealings_with_one_side(void **state)
                 "met Putin", NEU, "author");
     test_expect(m, "Putin held talks with Aliyev and Pashinyan in Sochi.",
                 "talks", NEU, "author");
+    /* Calls and contacts are the diplomacy of the role too. */
+    test_expect(m,
+                "The Kremlin does not rule out contacts between Putin, "
+                "Aliyev and Pashinyan.",
+                "contacts", NEU, NULL);
+    test_expect_irrelevant(m,
+                           "Putin had a phone call with Aliyev about gas "
+                           "prices.",
+                           "phone call");
     /* A border as such is not the conflict's: the target guarding the
      * border of one side with a third country is bilateral. */
     test_expect_irrelevant(m,
