@@ -217,6 +217,8 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     ws->sentence = s;
     if (has_party)
         ws->last_party_sentence = (long)s;
+    if ((ws->sides & 4) || (ws->sides & 3) == 3)
+        ws->last_conflict_sentence = (long)s;
     const med_hist_t *prev;
     med_hist_t *h = history(ws, s, &prev);
     if (s == 0) {
@@ -231,6 +233,8 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
         return 0;
     }
     med_cues_t cues = read_cues(ws);
+    if (cues.conflict)
+        ws->last_conflict_sentence = (long)s;
     med_sent_ctx_t sc;
     med_speaker_t qs = quoted_speaker(ws, s, continues_quote, prev, &sc);
     ws->n_frames = 0;
@@ -321,6 +325,7 @@ int mediation_analyze_probe(const mediation_model_t *model,
     ws.trace_ud = trace_ud;
     ws.probe = probe;
     ws.last_party_sentence = -1;
+    ws.last_conflict_sentence = -1;
     ws.last_force_sentence = -1;
     /* Working memory for the longest sentence, allocated once per
      * document. A sentence yields at most a few pattern hits per word. */

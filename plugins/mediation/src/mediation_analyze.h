@@ -64,7 +64,8 @@ enum {
     M_SCARE = 1u << 4,   /* inside a short quotation */
     M_QUOTE = 1u << 5,   /* inside a quotation */
     M_ROLE = 1u << 6,    /* inside a role cue */
-    M_FORCE = 1u << 7    /* inside a force word ("troops") */
+    M_FORCE = 1u << 7,   /* inside a force word ("troops") */
+    M_CONFLICT = 1u << 8 /* a term of the conflict, or the disputed land */
 };
 
 /* One token of the current sentence. */
@@ -77,7 +78,7 @@ typedef struct med_word {
     const med_entry_t *e;
     med_flags_t flags; /* e->flags, minus what a fixed expression cancels */
     uint8_t punct;     /* P_* */
-    uint8_t mark;      /* M_* */
+    uint16_t mark;     /* M_* */
 } med_word_t;
 
 /* A pattern of the profile matched over words [a, b). */
@@ -153,6 +154,7 @@ typedef struct med_hist {
 /* What an entity of the document is to the profile. */
 typedef struct med_einfo {
     uint8_t target, party;
+    uint8_t side;   /* 1, 2: a side of the conflict; 4: the disputed land */
     uint8_t person; /* a person, also one inside an organisation's span */
     const char *holder;
 } med_einfo_t;
@@ -197,6 +199,10 @@ typedef struct med_ws {
     long last_force_sentence;
     int last_force_target;
     int quote_open; /* a quotation runs on from the previous sentence */
+    int sides;      /* the current sentence's entities' sides (einfo) */
+    /* The last sentence that spoke of the conflict (a conflict cue, the
+     * disputed land or both sides), or -1. */
+    long last_conflict_sentence;
 
     mediation_span_t *spans;
     size_t n_spans, cap_spans;
@@ -210,6 +216,7 @@ typedef struct med_cues {
     int bare_force;    /* a force word with no owner named ("a force of") */
     int force_anaphor; /* an anaphor of a force ("the contingent") */
     int bilateral;     /* "bilateral": talks of two */
+    int conflict;      /* a term of the conflict itself */
 } med_cues_t;
 
 /* The structure of a sentence that changes every contribution. */

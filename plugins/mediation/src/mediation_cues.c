@@ -122,7 +122,7 @@ static void mark_hits(med_ws_t *ws, med_cues_t *c)
 {
     for (size_t h = 0; h < ws->n_hits; h++) {
         const med_hit_t *x = &ws->hits[h];
-        uint8_t mark = 0;
+        uint16_t mark = 0;
         switch (x->kind) {
         case PAT_FIXED:
             mark = M_FIXED;
@@ -147,6 +147,10 @@ static void mark_hits(med_ws_t *ws, med_cues_t *c)
             break;
         case PAT_BILATERAL:
             c->bilateral = 1;
+            break;
+        case PAT_CONFLICT:
+            c->conflict = 1;
+            mark = M_CONFLICT;
             break;
         default:
             break;

@@ -58,6 +58,15 @@ void med_assign_holders(med_ws_t *ws, const med_sent_ctx_t *sc)
          * its critics: they defend its role. Its domain cues ("losing
          * influence") keep their sign. */
         int by_target = f >= 0 ? ws->frames[f].who.target : 0;
+        /* Its concern is about others or the situation ("we are
+         * concerned about the escalation"), not about its own role. */
+        if (c->domain && by_target && c->cls && !ws->frames[f].denial &&
+            !(c->tags & C_NEGATED) &&
+            (ws->m->classes_of_others & (1u << (c->cls - 1)))) {
+            med_tracef(ws, "  the target's own %s, of others: %+.3f dropped",
+                       med_str(ws->m, ws->m->classes[c->cls - 1]), c->v);
+            c->v = 0;
+        }
         if (!c->domain && c->v < 0 && by_target) {
             c->v *= (float)w->target_defense;
             med_tracef(ws, "  the target's own blame, a defence: %+.3f", c->v);

@@ -60,6 +60,9 @@ typedef uint64_t med_flags_t;
 #define W_CONCEDE_INITIAL  (UINT64_C(1) << 37) /* "while" opening */
 #define W_RELAY            (UINT64_C(1) << 38) /* "(TASS) reports" */
 #define W_DEFINITE         (UINT64_C(1) << 39) /* the, this, these */
+#define N_SIDE_A           (UINT64_C(1) << 40) /* one side of the conflict */
+#define N_SIDE_B           (UINT64_C(1) << 41) /* the other side */
+#define N_DISPUTED         (UINT64_C(1) << 42) /* the disputed land */
 /* clang-format on */
 
 typedef struct med_entry {
@@ -81,7 +84,8 @@ enum {
     PAT_FIXED,      /* "as well as": no sentiment, no negation inside */
     PAT_FORCE,      /* "troops": the target's force when it is named */
     PAT_BILATERAL,  /* "bilateral": talks of two, not mediation */
-    PAT_DUTY        /* "protect": a failure when negated, else nothing */
+    PAT_DUTY,       /* "protect": a failure when negated, else nothing */
+    PAT_CONFLICT    /* "ceasefire", "the two countries": the conflict */
 };
 
 /* Kinds whose hits are weighted stance cues. */
@@ -210,7 +214,15 @@ struct mediation_model {
     uint32_t classes[MED_MAX_CLASSES];
     uint32_t class_features[MED_MAX_CLASSES]; /* "class:<name>" */
     size_t n_classes;
+    /* Classes whose cues the target itself holds only about others
+     * ("we are concerned about the escalation"): bit cls - 1. */
+    uint32_t classes_of_others;
     int context_window; /* sentences back a party mention counts */
+    /* The profile names the conflict's terms or sides: a context cue
+     * ("talks", "met") with the target is the role only where the
+     * conflict is spoken of, not in the target's bilateral dealings with
+     * one side. */
+    int conflict_gate;
     med_weights_t w;
     med_classifier_t clf;
     mediation_settings_t settings;

@@ -274,7 +274,8 @@ static int load_context(med_loader_t *L, const char *path, json_t *ctx)
     json_t *v;
     json_object_foreach(ctx, key, v)
     {
-        if (strcmp(key, "entities") != 0 && strcmp(key, "window") != 0)
+        if (strcmp(key, "entities") != 0 && strcmp(key, "window") != 0 &&
+            strcmp(key, "sides") != 0 && strcmp(key, "disputed") != 0)
             return med_fail(L, GLOSSA_ECONFIG,
                             "%s: unknown key \"context\".\"%s\"", path, key);
     }
@@ -289,7 +290,49 @@ static int load_context(med_loader_t *L, const char *path, json_t *ctx)
         L->m->context_window = (int)json_integer_value(win);
     }
     name_ctx_t nc = {path, N_PARTY, N_PARTY_PERSON};
-    return med_each_string(L, path, ctx, "entities", add_name, &nc);
+    if (med_each_string(L, path, ctx, "entities", add_name, &nc))
+        return L->rc;
+    /* "sides": two lists of the names of each side; "disputed": the
+     * disputed land. Either names the conflict where it is spoken of. */
+    json_t *sides = json_object_get(ctx, "sides");
+    if (sides) {
+        if (!json_is_array(sides) || json_array_size(sides) != 2)
+            return med_fail(L, GLOSSA_ECONFIG,
+                            "%s: \"context\".\"sides\" must be an array of "
+                            "two arrays of names",
+                            path);
+        for (size_t i = 0; i < 2; i++) {
+            json_t *holder =
+                json_pack("{s:O}", "names", json_array_get(sides, i));
+            if (!holder)
+                return med_fail(L, GLOSSA_ENOMEM, "%s: out of memory", path);
+            med_flags_t f = i == 0 ? N_SIDE_A : N_SIDE_B;
+            name_ctx_t sc = {path, f, f};
+            int rc = med_each_string(L, path, holder, "names", add_name, &sc);
+            json_decref(holder);
+            if (rc)
+                return L->rc;
+        }
+        L->m->conflict_gate = 1;
+    }
+    name_ctx_t dc = {path, N_DISPUTED, 0};
+    if (json_object_get(ctx, "disputed")) {
+        if (med_each_string(L, path, ctx, "disputed", add_name, &dc))
+            return L->rc;
+        L->m->conflict_gate = 1;
+    }
+    return 0;
+}
+
+/* "classes_of_others": stance classes that say nothing of the target's
+ * role when the target itself holds them. */
+static int add_class_of_others(med_loader_t *L, const char *name, void *ud)
+{
+    int cid = class_id(L, ud, name);
+    if (!cid)
+        return L->rc;
+    L->m->classes_of_others |= 1u << (cid - 1);
+    return 0;
 }
 
 int med_load_profile(med_loader_t *L, const char *path, int depth)
@@ -301,19 +344,11 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     json_t *root = med_load_json(L, path);
     if (!root)
         return L->rc;
-    static const char *const known[] = {"description",
-                                        "include",
-                                        "target",
-                                        "context",
-                                        "role_cues",
-                                        "context_cues",
-                                        "anaphors",
-                                        "forces",
-                                        "polarity_cues",
-                                        "neutral_terms",
-                                        "bilateral",
-                                        "negated_cues",
-                                        NULL};
+    static const char *const known[] = {
+        "description",   "include",           "target",    "context",
+        "role_cues",     "context_cues",      "anaphors",  "forces",
+        "polarity_cues", "neutral_terms",     "bilateral", "negated_cues",
+        "conflict_cues", "classes_of_others", NULL};
     const char *key;
     json_t *v;
     int rc = 0;
@@ -337,19 +372,22 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     static const struct {
         const char *key;
         int kind;
-    } kinds[] = {{"role_cues", PAT_ROLE},
-                 {"context_cues", PAT_CONTEXT},
-                 {"anaphors", PAT_ANAPHOR},
-                 {"forces", PAT_FORCE},
-                 {"bilateral", PAT_BILATERAL}};
+    } kinds[] = {{"role_cues", PAT_ROLE},      {"context_cues", PAT_CONTEXT},
+                 {"anaphors", PAT_ANAPHOR},    {"forces", PAT_FORCE},
+                 {"bilateral", PAT_BILATERAL}, {"conflict_cues", PAT_CONFLICT}};
     for (size_t i = 0; !rc && i < sizeof kinds / sizeof kinds[0]; i++)
         rc = load_cues(L, path, root, kinds[i].key, kinds[i].kind);
+    if (!rc && json_object_get(root, "conflict_cues"))
+        L->m->conflict_gate = 1;
     if (!rc)
         rc = load_weighted_cues(L, path, root, "polarity_cues", PAT_POLARITY);
     if (!rc)
         rc = load_weighted_cues(L, path, root, "negated_cues", PAT_DUTY);
     if (!rc)
         rc = med_each_string(L, path, root, "neutral_terms", set_neutral, NULL);
+    if (!rc)
+        rc = med_each_string(L, path, root, "classes_of_others",
+                             add_class_of_others, (void *)path);
     json_decref(root);
     return rc;
 }

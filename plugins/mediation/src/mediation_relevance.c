@@ -224,6 +224,25 @@ static int names_other_actor(const med_ws_t *ws)
     return 0;
 }
 
+/* Does the target speak of the conflict itself: a report or quotation of
+ * the target whose scope holds a term of the conflict ("Russia called
+ * the situation in Karabakh an internal matter", "we want a stable South
+ * Caucasus")? */
+static int target_on_conflict(const med_ws_t *ws, const med_cues_t *cues)
+{
+    if (!cues->conflict && !(ws->sides & 4))
+        return 0;
+    for (size_t k = 0; k < ws->n_frames; k++) {
+        const med_frame_t *f = &ws->frames[k];
+        if (!f->who.target || f->off_target)
+            continue;
+        for (size_t i = f->a; i < f->b && i < ws->n; i++)
+            if (ws->w[i].mark & M_CONFLICT)
+                return 1;
+    }
+    return 0;
+}
+
 /* Does sentence s fall within the window of a party mention? */
 static int near_party(const med_ws_t *ws, size_t s, int has_party)
 {
@@ -247,6 +266,16 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * the meeting in Washington..."), its cues are about that one. */
     int stance = r.context_ok && stance_on_target(ws);
     int context = cues->context && r.context_ok && !cues->bilateral;
+    /* A meeting, a visit or talks of the target with one side ("Putin
+     * met Aliyev", "Lavrov will visit Baku") are its bilateral dealings;
+     * they are the role where the conflict is spoken of: a term of the
+     * conflict, the disputed land, or both sides named, here or in the
+     * sentence before, or in a relevant sentence just before ("the talks
+     * will last three days"). */
+    if (context && ws->m->conflict_gate && !recent &&
+        !(ws->last_conflict_sentence >= 0 &&
+          (long)s - ws->last_conflict_sentence <= 1))
+        context = 0;
     if ((stance || context) && !cues->role && only_speaks(ws) &&
         names_other_actor(ws))
         stance = context = 0;
@@ -254,8 +283,9 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
     if (s == 0 && ws->doc_speaker.name && !cues->role)
         return r;
     int force = cues->force && (has_party || recent);
-    r.relevant = cues->target && (cues->role || force || context || stance ||
-                                  continues_statement);
+    r.relevant =
+        cues->target && (cues->role || force || context || stance ||
+                         continues_statement || target_on_conflict(ws, cues));
     if (r.relevant)
         return r;
     /* Anaphors: "the peacekeepers" and a bare "force" stand for the last

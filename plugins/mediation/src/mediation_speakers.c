@@ -70,6 +70,13 @@ static const char *person_after_title(const mediation_model_t *m,
     return words >= 2 ? after : NULL;
 }
 
+/* The sides of the conflict (einfo side bits) that name flags f give. */
+static uint8_t med_side_of(med_flags_t f)
+{
+    return (uint8_t)(((f & N_SIDE_A) ? 1 : 0) | ((f & N_SIDE_B) ? 2 : 0) |
+                     ((f & N_DISPUTED) ? 4 : 0));
+}
+
 /* Classifies a person by full name or surname. */
 static void classify_person(const mediation_model_t *m, const char *name,
                             med_flags_t f, med_einfo_t *ei)
@@ -81,6 +88,7 @@ static void classify_person(const mediation_model_t *m, const char *name,
         lf = f;
     ei->target = (f & N_TARGET) || (lf & N_TARGET_PERSON);
     ei->party = (f & N_PARTY) || (lf & N_PARTY_PERSON);
+    ei->side = med_side_of(f | lf);
     ei->person = 1;
     ei->holder = name;
 }
@@ -113,6 +121,7 @@ void med_classify_entities(med_ws_t *ws)
         } else {
             ei->target = (f & N_TARGET) != 0;
             ei->party = (f & N_PARTY) != 0;
+            ei->side = med_side_of(f);
             /* "Moscow said", "the Kremlin said": the target speaks, even
              * when the layer gives no refers_to. */
             if (ei->target)

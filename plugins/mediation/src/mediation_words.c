@@ -81,6 +81,7 @@ int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
     const glossa_sentence_t *sent = &d->sentences[s];
     size_t lo = 0;
     int has_party = 0;
+    ws->sides = 0;
     int quote_open = ws->quote_open;
     size_t quote_start = 0, quote_words = 0;
     size_t ec = *ent_cursor;
@@ -121,6 +122,9 @@ int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
                         med_entity_speaker(ws, (int32_t)ec);
             }
             has_party |= ws->einfo[ec].party;
+            ws->sides |= ws->einfo[ec].side;
+            if (ws->einfo[ec].side & 4)
+                x->mark |= M_CONFLICT;
         }
 
         if (x->punct == P_OPENQ) {

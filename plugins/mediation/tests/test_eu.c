@@ -82,11 +82,30 @@ static void test_profiles_see_different_targets(void **state)
     test_expect(ms->russia, ru, "reliable", POS, "author");
 }
 
+/* Distrust in the register of a rival's ministry ("provocative
+ * activity", "propaganda", "hybrid war") is a stance on the mediator it
+ * is aimed at; the rival's own role is untouched by it. */
+static void test_a_rivals_distrust(void **state)
+{
+    const models_t *ms = *state;
+    const char *t = "Zakharova said the EU monitoring mission in Armenia "
+                    "conducted provocative activity and propaganda near the "
+                    "border with Azerbaijan.";
+    test_expect(ms->eu, t, "provocative", NEG, "Maria Zakharova");
+    const mediation_span_t *sp;
+    mediation_result_t res;
+    test_analyze(ms->russia, t, TEST_ENTITIES, &res);
+    sp = test_span_for(t, &res, "provocative");
+    assert_true(sp == NULL || sp->polarity != MEDIATION_NEGATIVE);
+    mediation_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eu_profile),
         cmocka_unit_test(test_profiles_see_different_targets),
+        cmocka_unit_test(test_a_rivals_distrust),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

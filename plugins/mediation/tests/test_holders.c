@@ -115,9 +115,38 @@ static void test_events_report_nothing(void **state)
                 "pledged", NEU, "author");
 }
 
+/* Reporting verbs of the briefing register ("specified", "clarified",
+ * "mentioned") give their subject as the holder of a neutral report. */
+static void test_briefing_verbs(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Lavrov specified that the treaty was a matter for Armenia "
+                "and Azerbaijan, so Russia could not mediate it directly.",
+                "specified", NEU, "Sergei Lavrov");
+    test_expect(m,
+                "Zakharova clarified that Russian peacekeepers would stay "
+                "in Karabakh until the end of their mandate.",
+                "clarified", NEU, "Maria Zakharova");
+    test_expect(m,
+                "Zakharova referred to the trilateral statement on the "
+                "ceasefire in Karabakh.",
+                "referred", NEU, "Maria Zakharova");
+    /* An offer to act reports the offer; an offer of things is an
+     * event of the author's report. */
+    test_expect(m,
+                "Putin offered to host talks between Armenia and Azerbaijan.",
+                "offered", NEU, "Vladimir Putin");
+    test_expect(m,
+                "Putin offered Armenia and Azerbaijan a package of deals to "
+                "settle the conflict.",
+                "offered", NEU, "author");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_briefing_verbs),
         cmocka_unit_test(test_from_the_quotes_layer),
         cmocka_unit_test(test_headlines),
         cmocka_unit_test(test_subjects),

@@ -146,6 +146,14 @@ static void test_profile_content_errors(void **state)
             "{\"target\": {\"name\": \"X\"}, \"context\": {\"window\": "
             "\"five\"}}");
     expect_error(p, LEXICON, RULES, GLOSSA_ECONFIG, "\"window\"", NULL);
+    p = put(fx, 0, "p.json",
+            "{\"target\": {\"name\": \"X\"}, \"context\": {\"sides\": "
+            "[[\"A\"]]}}");
+    expect_error(p, LEXICON, RULES, GLOSSA_ECONFIG, "\"sides\"", "two arrays",
+                 NULL);
+    p = put(fx, 0, "p.json",
+            "{\"target\": {\"name\": \"X\"}, \"classes_of_others\": [1]}");
+    expect_error(p, LEXICON, RULES, GLOSSA_ECONFIG, "classes_of_others", NULL);
 }
 
 static void test_includes(void **state)

@@ -117,6 +117,92 @@ static void test_limits_of_relevance(void **state)
                 "joint statement", NEU, "author");
 }
 
+/* The target's dealings with one side (a visit, a meeting, talks) are
+ * bilateral unless the conflict is spoken of: a term of the conflict,
+ * the disputed land, or both sides, in the sentence or the one before. */
+static void test_dealings_with_one_side(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect_irrelevant(m,
+                           "Aliyev met Putin in Sochi to sign a declaration "
+                           "on trade and energy.",
+                           "met Putin");
+    test_expect_irrelevant(m,
+                           "Lavrov will visit Baku next week for talks with "
+                           "Aliyev on the gas pipeline.",
+                           "talks");
+    test_expect(m,
+                "Aliyev met Putin in Sochi to discuss the situation in "
+                "Karabakh.",
+                "met Putin", NEU, "author");
+    test_expect(m,
+                "Aliyev met Putin in Sochi to discuss the border "
+                "delimitation.",
+                "met Putin", NEU, "author");
+    test_expect(m, "Putin held talks with Aliyev and Pashinyan in Sochi.",
+                "talks", NEU, "author");
+    /* Calls and contacts are the diplomacy of the role too. */
+    test_expect(m,
+                "The Kremlin does not rule out contacts between Putin, "
+                "Aliyev and Pashinyan.",
+                "contacts", NEU, NULL);
+    test_expect_irrelevant(m,
+                           "Putin had a phone call with Aliyev about gas "
+                           "prices.",
+                           "phone call");
+    /* A border as such is not the conflict's: the target guarding the
+     * border of one side with a third country is bilateral. */
+    test_expect_irrelevant(m,
+                           "Armenia said it no longer needed the presence of "
+                           "Russian border guards at Yerevan airport.",
+                           "presence");
+    /* The sentence before names the disputed land (a sentence without
+     * the target is not looked up, so there only names count). */
+    test_expect(m,
+                "The fighting in Karabakh resumed in September. Aliyev met "
+                "Putin in Sochi on Monday.",
+                "met Putin", NEU, "author");
+    test_expect_irrelevant(m,
+                           "Trade grew by a fifth in September. Aliyev met "
+                           "Putin in Sochi on Monday.",
+                           "met Putin");
+}
+
+/* The target calling on the sides to stop, to de-escalate or to show
+ * restraint acts in the role; a call about something else does not. */
+static void test_calls_on_the_sides(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Lavrov called for a de-escalation of the fighting between "
+                "Armenia and Azerbaijan.",
+                "de-escalation", NEU, "Sergei Lavrov");
+    test_expect(m, "Moscow urged both sides to show restraint.", "restraint",
+                NEU, "Russia");
+    test_expect_irrelevant(m,
+                           "Lavrov called for closer trade ties with "
+                           "Azerbaijan.",
+                           "trade ties");
+}
+
+/* The target speaking of the conflict itself is in the role; the
+ * target speaking of other matters, or others speaking of the target and
+ * the conflict without a cue, are not. */
+static void test_target_on_the_conflict(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Zakharova said the situation in Karabakh was an internal "
+                "matter of Azerbaijan.",
+                "internal matter", NEU, "Maria Zakharova");
+    test_expect(m, "“We want the South Caucasus to be stable,” Lavrov said.",
+                "South Caucasus", NEU, "Sergei Lavrov");
+    test_expect_irrelevant(m,
+                           "Zakharova said Russia's trade with Turkey had "
+                           "grown.",
+                           "trade");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +212,9 @@ int main(void)
         cmocka_unit_test(test_a_statement_document),
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
+        cmocka_unit_test(test_dealings_with_one_side),
+        cmocka_unit_test(test_calls_on_the_sides),
+        cmocka_unit_test(test_target_on_the_conflict),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -50,6 +50,86 @@ static void test_the_role_judged(void **state)
                 "encouraged", POS, "Sergei Lavrov");
 }
 
+/* Positive stance in the register of statements: emphatic commitment,
+ * stated hope, the target as a factor or a priority, an outcome it
+ * brought about; and the loss of standing in other words. */
+static void test_register_of_statements(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Lavrov said Russia would make every effort to bring Baku "
+                "and Yerevan to a settlement.",
+                "every effort", POS, "Sergei Lavrov");
+    test_expect(m,
+                "Peskov said he hoped that Russia's contacts with "
+                "Pashinyan and Aliyev would bring results.",
+                "hoped", POS, "Dmitry Peskov");
+    test_expect(m,
+                "Zakharova called the agreements signed with Russia's "
+                "participation a key factor of stability between Armenia "
+                "and Azerbaijan.",
+                "key factor", POS, "Maria Zakharova");
+    test_expect(m,
+                "Within days the Russian peacekeepers halted the fighting "
+                "in Karabakh.",
+                "halted", POS, "author");
+    test_expect(m,
+                "Pashinyan called for the prolongation of the Russian "
+                "peacekeepers' mandate in Karabakh.",
+                "prolongation", POS, "Nikol Pashinyan");
+    test_expect(m,
+                "Moscow's influence has dwindled in Armenia and "
+                "Azerbaijan since 2022.",
+                "dwindled", NEG, "author");
+    test_expect(m,
+                "Lavrov said the settlement of the Karabakh conflict was "
+                "among Russia's foreign policy priorities.",
+                "priorities", POS, "Sergei Lavrov");
+    /* A party's own priorities say nothing of the mediator. */
+    test_expect(m,
+                "Pashinyan said Yerevan's priorities included the "
+                "withdrawal of Azerbaijani troops from areas controlled by "
+                "Russian peacekeepers.",
+                "priorities", NEU, "Nikol Pashinyan");
+    /* A call to halt the fighting is no outcome, and readiness stays
+     * neutral. */
+    test_expect(m,
+                "Russia called on Armenia and Azerbaijan to observe the "
+                "ceasefire and halt the fighting in Karabakh.",
+                "called on", NEU, "Russia");
+}
+
+/* "So-called" is irony toward the mediator only on its role, its force
+ * or its efforts, not on someone else's word in the same sentence. */
+static void test_so_called(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "The so-called Russian peacekeepers in Karabakh watched the "
+                "road being blocked.",
+                "so-called", NEG, "author");
+    test_expect(m,
+                "So-called environmentalists from Azerbaijan blocked the "
+                "road, and the Russian peacekeepers in Karabakh asked them to "
+                "open it.",
+                "environmentalists", NEU, "author");
+}
+
+/* The target's own concern is about the situation, not its role; a
+ * party's concern about the target is a stance on it. */
+static void test_whose_concern(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "“We are deeply concerned about the escalation in "
+                "Karabakh,” Zakharova said.",
+                "concerned", NEU, "Maria Zakharova");
+    test_expect(m,
+                "Pashinyan voiced concern over the conduct of the Russian "
+                "peacekeepers in Karabakh.",
+                "concern", NEG, "Nikol Pashinyan");
+}
+
 static void test_implicit_failure(void **state)
 {
     const mediation_model_t *m = *state;
@@ -129,6 +209,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_role_judged),
+        cmocka_unit_test(test_register_of_statements),
+        cmocka_unit_test(test_so_called),
+        cmocka_unit_test(test_whose_concern),
         cmocka_unit_test(test_implicit_failure),
         cmocka_unit_test(test_negation_and_denial),
         cmocka_unit_test(test_others_negativity),

@@ -56,10 +56,31 @@ static void test_us_profile(void **state)
     test_expect_irrelevant(ms->russia, US_TEXT, "Baku accused");
 }
 
+/* The US-run transit route through Armenia is its role; a mediator
+ * bringing the sides' ministers together is the role in any profile. */
+static void test_route_and_hosting(void **state)
+{
+    const models_t *ms = *state;
+    const mediation_model_t *m = ms->us;
+    test_expect(m,
+                "Trump said the TRIPP would connect Azerbaijan with "
+                "Nakhchivan.",
+                "TRIPP", NEU, "Donald Trump");
+    test_expect(m,
+                "Blinken brought together the foreign ministers of Armenia "
+                "and Azerbaijan in Washington.",
+                "brought together", NEU, "author");
+    test_expect(ms->russia,
+                "Lavrov brought together the foreign ministers of Armenia "
+                "and Azerbaijan in Moscow.",
+                "brought together", NEU, "author");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_us_profile),
+        cmocka_unit_test(test_route_and_hosting),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

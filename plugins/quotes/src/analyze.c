@@ -182,6 +182,47 @@ static void trace_frame(const qdoc_t *d, size_t k)
              (int)(t[ce].end - t[cf].start), d->text + t[cf].start);
 }
 
+/* Canonical names write the apostrophe straight ("James O'Brien" for
+ * the text's "O’Brien"), as the annotation guidelines do: in place. */
+static void straight_apostrophes(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if ((unsigned char)r[0] == 0xE2 && (unsigned char)r[1] == 0x80 &&
+            (unsigned char)r[2] == 0x99) {
+            *w++ = '\'';
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+/* Is frame f's speaker a news outlet ("Reuters", "the agency")? */
+static int outlet_speaker(const qdoc_t *d, const qframe_t *f)
+{
+    uint32_t a = f->np_end ? f->np_first : f->spk.tok_first;
+    uint32_t b = f->np_end ? f->np_end : f->spk.tok_end;
+    for (uint32_t i = a; i < b && i < d->nt; i++) {
+        const qx_head_t *h = qd_head(d, i);
+        if (h && h->hclass == QH_OUTLET)
+            return 1;
+    }
+    return 0;
+}
+
+/* Of two reports of one content, an outlet relaying and a named source,
+ * the source speaks ("According to Reuters, X said that ...", "X said
+ * ..., TASS reported"): the outlet is transparent. */
+static int relays(const qdoc_t *d, const cand_t *outer, const cand_t *inner)
+{
+    const qframe_t *o = &d->frames[outer->frame];
+    const qframe_t *i = &d->frames[inner->frame];
+    return outer->rank == 0 && inner->rank == 0 && i->spk.name &&
+           outlet_speaker(d, o) && !outlet_speaker(d, i);
+}
+
 static int emit(qdoc_t *d, qresult_t *out)
 {
     cand_t *c = calloc(d->n_frames ? d->n_frames : 1, sizeof *c);
@@ -205,10 +246,17 @@ static int emit(qdoc_t *d, qresult_t *out)
     }
     qsort(c, n, sizeof *c, cmp_rank);
     for (size_t k = 0; k < n; k++) {
-        int clash = 0;
-        for (size_t j = 0; j < k && !clash; j++)
-            clash = c[j].kept && c[j].start < c[k].end && c[k].start < c[j].end;
-        c[k].kept = !clash;
+        size_t clashes = 0, with = 0;
+        for (size_t j = 0; j < k; j++)
+            if (c[j].kept && c[j].start < c[k].end && c[k].start < c[j].end) {
+                clashes++;
+                with = j;
+            }
+        c[k].kept = !clashes;
+        if (clashes == 1 && relays(d, &c[with], &c[k])) {
+            c[with].kept = 0;
+            c[k].kept = 1;
+        }
     }
     qsort(c, n, sizeof *c, cmp_start);
     int rc = 0;
@@ -241,6 +289,7 @@ static int emit(qdoc_t *d, qresult_t *out)
                 rc = GLOSSA_ENOMEM;
                 break;
             }
+            straight_apostrophes(q->speaker.owned);
             q->speaker.name = q->speaker.owned;
         }
         if (!f->spk.found || f->spk.tok_end <= f->spk.tok_first)

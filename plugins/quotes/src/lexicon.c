@@ -400,7 +400,8 @@ static int head_line(loader_t *ld, char **f, size_t n)
         uint8_t c;
     } H[] = {{"state", QH_STATE},     {"ministry", QH_MINISTRY},
              {"office", QH_OFFICE},   {"message", QH_MESSAGE},
-             {"unnamed", QH_UNNAMED}, {"nonspeech", QH_NONSPEECH}};
+             {"unnamed", QH_UNNAMED}, {"nonspeech", QH_NONSPEECH},
+             {"outlet", QH_OUTLET}};
     if (n < 2 || n > 4)
         return fail(ld, "expected PHRASE, CLASS [NAME [plural]]");
     qx_lexicon_t *lex = ld->lex;

@@ -71,7 +71,8 @@ typedef enum qx_hclass {
     QH_OFFICE,
     QH_MESSAGE,
     QH_UNNAMED,
-    QH_NONSPEECH
+    QH_NONSPEECH,
+    QH_OUTLET
 } qx_hclass_t;
 
 /* Pronoun kinds (pronouns.tsv). */

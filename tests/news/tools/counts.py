@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Counts the news evaluation set from its gold files (the README's table).
+
+usage: counts.py [NEWS_DIR]     (default: the folder above this script)
+
+Prints a Markdown table: documents, relevant sentences per mediation target
+(with polarity counts), quotes, entity mentions and temporal expressions,
+for dev and test, split by batch (1 = ids 101-159, 2 = ids 201-293).
+"""
+import json
+import os
+import sys
+
+LAYERS = ("mediation", "mediation_us", "mediation_eu")
+
+
+def count(folder, batch):
+    c = {"documents": 0, "entities": 0, "dates": 0, "quotes": 0, "dct null": 0}
+    for layer in LAYERS:
+        for p in ("all", "positive", "negative", "neutral"):
+            c[layer + " " + p] = 0
+    gold = os.path.join(folder, "gold")
+    for name in sorted(os.listdir(gold)):
+        if not name.endswith(".json"):
+            continue
+        if batch is not None and (int(name[:3]) >= 200) != (batch == 2):
+            continue
+        with open(os.path.join(gold, name), encoding="utf-8") as f:
+            d = json.load(f)
+        c["documents"] += 1
+        c["dct null"] += d.get("dct") is None
+        for k in ("entities", "dates", "quotes"):
+            c[k] += len(d.get(k, []))
+        for layer in LAYERS:
+            for s in d.get(layer, []):
+                c[layer + " all"] += 1
+                c[layer + " " + s["polarity"]] += 1
+    return c
+
+
+def main():
+    news = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__)))
+    cols = []
+    for half in ("dev", "test"):
+        for batch in (1, 2, None):
+            name = half + (" all" if batch is None else " b%d" % batch)
+            cols.append((name, count(os.path.join(news, half), batch)))
+    tot = {k: sum(c[k] for n, c in cols if n.endswith("all")) for k in cols[0][1]}
+    cols.append(("all", tot))
+    rows = [("documents", "documents"), ("month-only (dct null)", "dct null")]
+    for layer in LAYERS:
+        rows.append(("relevant sentences, `%s`" % layer, layer + " all"))
+        rows.append(("&nbsp;&nbsp;positive / negative / neutral", layer))
+    rows += [("quotes", "quotes"), ("entity mentions", "entities"),
+             ("temporal expressions", "dates")]
+    print("| | " + " | ".join(n for n, _ in cols) + " |")
+    print("|---|" + "---:|" * len(cols))
+    for label, key in rows:
+        if key in LAYERS:
+            cells = ["%d / %d / %d" % (c[key + " positive"], c[key + " negative"],
+                                       c[key + " neutral"]) for _, c in cols]
+        else:
+            cells = ["%d" % c[key] for _, c in cols]
+        print("| %s | %s |" % (label, " | ".join(cells)))
+
+
+if __name__ == "__main__":
+    main()
