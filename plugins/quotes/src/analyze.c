@@ -113,6 +113,8 @@ static int resolve_all(qdoc_t *d)
     size_t n = d->n_frames;
     if (!n)
         return 0;
+    if (qs_index(d))
+        return GLOSSA_ENOMEM;
     size_t *order = malloc(n * sizeof *order);
     if (!order)
         return GLOSSA_ENOMEM;
@@ -290,6 +292,8 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.frames);
     free(d.regions);
     free(d.persons);
+    free(d.frame_at);
+    free(d.frame_of);
     free(d.cand);
     free(d.ti);
     return rc;

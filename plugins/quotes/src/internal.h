@@ -98,6 +98,10 @@ typedef struct qdoc {
     uint8_t *cand; /* per sentence: a cue, a quotation mark, a colon */
     qframe_t *frames;
     size_t n_frames, cap_frames;
+    /* The frames of sentence s are frame_of[frame_at[s] .. frame_at[s +
+     * 1]), in index order; built once the frames are found (qs_index),
+     * NULL before. */
+    uint32_t *frame_at, *frame_of;
     qperson_t *persons; /* built on first use */
     size_t n_persons;
     int persons_built;
@@ -132,6 +136,7 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo);
 uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi);
 int qs_np_anchored(qdoc_t *d, uint32_t s, uint32_t e);
 uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before);
+int qs_index(qdoc_t *d);
 int qs_resolve(qdoc_t *d, qframe_t *f);
 int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e);
 

@@ -1077,8 +1077,13 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
     uint32_t lo_s = s0 > carry ? s0 - carry : 0;
     for (uint32_t s = s0 + 1; s-- > lo_s;) {
         const qframe_t *best = NULL;
-        for (size_t k = 0; k < d->n_frames; k++) {
-            const qframe_t *f = &d->frames[k];
+        /* Without the index (frames whose sentence is past the last
+         * one: a document with no sentences), every frame. */
+        const uint32_t *of = d->frame_at && s < d->ns ? d->frame_of : NULL;
+        size_t a = of ? d->frame_at[s] : 0;
+        size_t b = of ? d->frame_at[s + 1] : d->n_frames;
+        for (size_t x = a; x < b; x++) {
+            const qframe_t *f = &d->frames[of ? of[x] : x];
             if (f->sent != s || f->dropped || !f->resolved || f->pos >= pos ||
                 !compatible(&f->spk, want))
                 continue;
@@ -1125,7 +1130,17 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
         return 0;
     /* A person mentioned anywhere in the window. */
     uint32_t lo_tok = qd_sent_first(d, lo_s);
-    for (size_t k = d->ne; k-- > 0;) {
+    /* Entities are sorted by start (qinput_t), hence by tok_first: skip
+     * those from pos on at once. */
+    size_t lo = 0, hi = d->ne;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ents[mid].tok_first < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k-- > 0;) {
         const qent_t *e = &d->ents[k];
         if (e->tok_first >= pos || e->label != QE_PERSON || e->partial)
             continue;
@@ -1154,6 +1169,32 @@ static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
                            qspeaker_t *out, int depth)
 {
     return context_speaker_mode(d, pos, want, out, depth, CTX_SUBJECTS);
+}
+
+/* Each sentence's frames, so that the context of a report reads the
+ * frames of a few sentences rather than all the document's. */
+int qs_index(qdoc_t *d)
+{
+    d->frame_at = calloc(d->ns + 1, sizeof *d->frame_at);
+    d->frame_of = malloc((d->n_frames ? d->n_frames : 1) * sizeof *d->frame_of);
+    if (!d->frame_at || !d->frame_of)
+        return GLOSSA_ENOMEM;
+    for (size_t k = 0; k < d->n_frames; k++)
+        if (d->frames[k].sent < d->ns)
+            d->frame_at[d->frames[k].sent + 1]++;
+    for (size_t s = 0; s < d->ns; s++)
+        d->frame_at[s + 1] += d->frame_at[s];
+    /* frame_at[s] counts up to frame_at[s + 1] while filling; shifted back
+     * below. */
+    for (size_t k = 0; k < d->n_frames; k++) {
+        uint32_t s = d->frames[k].sent;
+        if (s < d->ns)
+            d->frame_of[d->frame_at[s]++] = (uint32_t)k;
+    }
+    for (size_t s = d->ns; s > 0; s--)
+        d->frame_at[s] = d->frame_at[s - 1];
+    d->frame_at[0] = 0;
+    return 0;
 }
 
 int qs_resolve(qdoc_t *d, qframe_t *f)
