@@ -184,6 +184,37 @@ static void trace_frame(const qdoc_t *d, size_t k)
              (int)(t[ce].end - t[cf].start), d->text + t[cf].start);
 }
 
+/* Is any of bits [a, b) set? */
+static int bits_any(const uint64_t *w, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = a; i < b;) {
+        if ((i & 63) == 0 && b - i >= 64) {
+            if (w[i >> 6])
+                return 1;
+            i += 64;
+            continue;
+        }
+        if (w[i >> 6] & ((uint64_t)1 << (i & 63)))
+            return 1;
+        i++;
+    }
+    return 0;
+}
+
+/* Sets bits [a, b). */
+static void bits_set(uint64_t *w, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = a; i < b;) {
+        if ((i & 63) == 0 && b - i >= 64) {
+            w[i >> 6] = UINT64_MAX;
+            i += 64;
+            continue;
+        }
+        w[i >> 6] |= (uint64_t)1 << (i & 63);
+        i++;
+    }
+}
+
 static int emit(qdoc_t *d, qresult_t *out)
 {
     cand_t *c = calloc(d->n_frames ? d->n_frames : 1, sizeof *c);
@@ -206,12 +237,25 @@ static int emit(qdoc_t *d, qresult_t *out)
         n++;
     }
     qsort(c, n, sizeof *c, cmp_rank);
-    for (size_t k = 0; k < n; k++) {
-        int clash = 0;
-        for (size_t j = 0; j < k && !clash; j++)
-            clash = c[j].kept && c[j].start < c[k].end && c[k].start < c[j].end;
-        c[k].kept = !clash;
+    /* A candidate is kept when it overlaps none kept before it (in rank
+     * order). Spans are never empty (extent), so the code points the kept
+     * ones cover, as bits, answer that in the candidate's length rather
+     * than in the number kept. */
+    uint32_t n_cp = 0;
+    for (size_t k = 0; k < n; k++)
+        if (c[k].end > n_cp)
+            n_cp = c[k].end;
+    uint64_t *cover = calloc((size_t)n_cp / 64 + 1, sizeof *cover);
+    if (!cover) {
+        free(c);
+        return GLOSSA_ENOMEM;
     }
+    for (size_t k = 0; k < n; k++) {
+        c[k].kept = !bits_any(cover, c[k].start, c[k].end);
+        if (c[k].kept)
+            bits_set(cover, c[k].start, c[k].end);
+    }
+    free(cover);
     qsort(c, n, sizeof *c, cmp_start);
     int rc = 0;
     for (size_t k = 0; k < n && !rc; k++) {
@@ -292,6 +336,8 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.frames);
     free(d.regions);
     free(d.persons);
+    free(d.ent_person);
+    free(d.person_slot);
     free(d.frame_at);
     free(d.frame_of);
     free(d.cand);

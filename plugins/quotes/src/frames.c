@@ -1114,8 +1114,19 @@ static int continuations(qdoc_t *d)
 
 /* Lays the quotations on the reports' content: a report whose content is
  * one quotation is direct; quotations inside content belong to it. */
-static void attach(qdoc_t *d)
+static int attach(qdoc_t *d)
 {
+    /* The regions in index order, as runs sorted by their opening mark
+     * (qm_pair adds double quotations, then single ones, each in text
+     * order): run i is [run[i], run[i + 1]). */
+    size_t *run = malloc((d->n_regions + 1) * sizeof *run);
+    if (!run)
+        return GLOSSA_ENOMEM;
+    size_t n_runs = 0;
+    for (size_t r = 0; r < d->n_regions; r++)
+        if (r == 0 || d->regions[r].open < d->regions[r - 1].open)
+            run[n_runs++] = r;
+    run[n_runs] = d->n_regions;
     for (size_t k = 0; k < d->n_frames; k++) {
         qframe_t *f = &d->frames[k];
         if (f->dropped || f->how == FH_CONTINUE)
@@ -1143,16 +1154,11 @@ static void attach(qdoc_t *d)
                 continue;
             }
         }
-        /* The regions in index order, as runs sorted by their opening
-         * mark (qm_pair adds double quotations, then single ones, each in
-         * text order): in each run, those before c_first are not in the
-         * content and those from c_end on are not either, c_end growing
-         * only from a region in the content. */
-        for (size_t ra = 0, rb; ra < d->n_regions; ra = rb) {
-            for (rb = ra + 1; rb < d->n_regions &&
-                              d->regions[rb].open >= d->regions[rb - 1].open;
-                 rb++)
-                ;
+        /* In each run, the regions before c_first are not in the content,
+         * and those from c_end on are not either: c_end grows only from a
+         * region in the content. */
+        for (size_t x = 0; x < n_runs; x++) {
+            size_t ra = run[x], rb = run[x + 1];
             size_t lo = ra, hi = rb;
             while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
@@ -1170,6 +1176,8 @@ static void attach(qdoc_t *d)
             }
         }
     }
+    free(run);
+    return 0;
 }
 
 /* A report after its content whose content holds another report's cue
@@ -1233,6 +1241,8 @@ int qf_find(qdoc_t *d)
     int rc = drop_outer(d);
     if (rc < 0)
         return rc;
-    attach(d);
+    rc = attach(d);
+    if (rc < 0)
+        return rc;
     return continuations(d);
 }

@@ -78,6 +78,7 @@ typedef struct qperson {
     const char *name;
     const char *state; /* of the title, or NULL */
     const char *org;
+    uint32_t mentions; /* entities PERSON of this canonical, partial too */
     uint16_t titles[6];
     uint8_t n_titles;
 } qperson_t;
@@ -104,6 +105,11 @@ typedef struct qdoc {
     uint32_t *frame_at, *frame_of;
     qperson_t *persons; /* built on first use */
     size_t n_persons;
+    /* With the persons: each entity's person (index, or -1), and the
+     * persons by name (open addressing, index + 1, 0 for empty). */
+    int32_t *ent_person;
+    uint32_t *person_slot;
+    size_t person_mask;
     int persons_built;
     qtrace_cb trace;
     void *trace_data;
