@@ -418,6 +418,13 @@ static size_t first_root_step(const glossa_runtime_t *rt)
     return NO_UNIT;
 }
 
+/* A document at least this large runs its first unit in a job of its own
+ * when there are several threads: the units that need no layer then run
+ * side by side (the round trip saved is nothing next to the unit), where
+ * in the prepare job the others waited for the first (dates for entities
+ * on one large document, issue 21). */
+#define INLINE_UNIT_MAX_BYTES ((size_t)1 << 20)
+
 /* Prepares each document and, in process, runs its first unit in the same
  * job: one pool job and one round trip through the loop fewer per
  * document (the other units start when the batch is back on the loop).
@@ -436,7 +443,8 @@ static void prepare_work(uv_work_t *req)
             glossa__doc_make_units(rt, doc, run))
             continue; /* start_units() on the loop deals with it */
         glossa__reuse_apply(rt, doc);
-        if (root == NO_UNIT || doc->units[root].reused)
+        if (root == NO_UNIT || doc->units[root].reused ||
+            (rt->opts.threads > 1 && doc->len >= INLINE_UNIT_MAX_BYTES))
             continue;
         glossa__unit_t *u = &doc->units[root];
         u->status = GLOSSA__UNIT_RUNNING;
