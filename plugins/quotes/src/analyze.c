@@ -184,19 +184,22 @@ static void trace_frame(const qdoc_t *d, size_t k)
              (int)(t[ce].end - t[cf].start), d->text + t[cf].start);
 }
 
+/* The bits of one word from bit lo to bit hi (exclusive), 0 <= lo < hi
+ * <= 64. */
+static uint64_t word_bits(uint32_t lo, uint32_t hi)
+{
+    uint64_t upto = hi == 64 ? UINT64_MAX : ((uint64_t)1 << hi) - 1;
+    return upto & ~(((uint64_t)1 << lo) - 1);
+}
+
 /* Is any of bits [a, b) set? */
 static int bits_any(const uint64_t *w, uint32_t a, uint32_t b)
 {
     for (uint32_t i = a; i < b;) {
-        if ((i & 63) == 0 && b - i >= 64) {
-            if (w[i >> 6])
-                return 1;
-            i += 64;
-            continue;
-        }
-        if (w[i >> 6] & ((uint64_t)1 << (i & 63)))
+        uint32_t base = i & ~63u, hi = b - base < 64 ? b - base : 64;
+        if (w[i >> 6] & word_bits(i - base, hi))
             return 1;
-        i++;
+        i = base + 64;
     }
     return 0;
 }
@@ -205,13 +208,9 @@ static int bits_any(const uint64_t *w, uint32_t a, uint32_t b)
 static void bits_set(uint64_t *w, uint32_t a, uint32_t b)
 {
     for (uint32_t i = a; i < b;) {
-        if ((i & 63) == 0 && b - i >= 64) {
-            w[i >> 6] = UINT64_MAX;
-            i += 64;
-            continue;
-        }
-        w[i >> 6] |= (uint64_t)1 << (i & 63);
-        i++;
+        uint32_t base = i & ~63u, hi = b - base < 64 ? b - base : 64;
+        w[i >> 6] |= word_bits(i - base, hi);
+        i = base + 64;
     }
 }
 
@@ -245,8 +244,8 @@ static int emit(qdoc_t *d, qresult_t *out)
     for (size_t k = 0; k < n; k++)
         if (c[k].end > n_cp)
             n_cp = c[k].end;
-    uint64_t *cover = calloc((size_t)n_cp / 64 + 1, sizeof *cover);
-    if (!cover) {
+    uint64_t *cover = n ? calloc((size_t)n_cp / 64 + 1, sizeof *cover) : NULL;
+    if (n && !cover) {
         free(c);
         return GLOSSA_ENOMEM;
     }

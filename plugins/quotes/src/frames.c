@@ -1119,6 +1119,8 @@ static int attach(qdoc_t *d)
     /* The regions in index order, as runs sorted by their opening mark
      * (qm_pair adds double quotations, then single ones, each in text
      * order): run i is [run[i], run[i + 1]). */
+    if (!d->n_frames)
+        return 0;
     size_t *run = malloc((d->n_regions + 1) * sizeof *run);
     if (!run)
         return GLOSSA_ENOMEM;
@@ -1197,6 +1199,11 @@ static int cmp_cue(const void *a, const void *b, void *ctx)
  * frame of the document. */
 static int drop_outer(qdoc_t *d)
 {
+    size_t n_inverted = 0;
+    for (size_t k = 0; k < d->n_frames; k++)
+        n_inverted += d->frames[k].inverted && !d->frames[k].dropped;
+    if (!n_inverted)
+        return 0;
     uint32_t *verbs = malloc((d->n_frames ? d->n_frames : 1) * sizeof *verbs);
     if (!verbs)
         return GLOSSA_ENOMEM;
