@@ -59,7 +59,7 @@ static void run_usage(FILE *out)
         "every record)\n"
         "  --max-doc-bytes SIZE   refuse larger documents (default 16M: one "
         "document\n"
-        "                         is annotated whole, in about 60 times "
+        "                         is annotated whole, in about 40 times "
         "its size)\n"
         "  --max-layer-bytes SIZE cap one plugin's output per document "
         "(default 256M)\n"

@@ -40,8 +40,8 @@ static void resolve_options(glossa_runtime_options_t *o)
     if (o->max_bytes_in_flight == 0)
         o->max_bytes_in_flight = (size_t)64 << 20;
     /* One document is annotated as a whole, and the bundled pipeline's
-     * peak memory is about 60 times its size (docs/performance.md): 16
-     * MiB (about 1 GB) keeps one document from taking the machine. */
+     * peak memory is about 40 times its size (docs/performance.md): 16
+     * MiB (about 660 MB) keeps one document from taking the machine. */
     if (o->max_doc_bytes == 0)
         o->max_doc_bytes = GLOSSA_DEFAULT_MAX_DOC_BYTES;
     /* Offsets are 32-bit in tokens and sentences. */
