@@ -19,6 +19,10 @@
 # GLOSSA_BENCH_ROUNDS times (default 15; which goes first alternates) over
 # a 20 MB corpus, so that both see the same machine; it prints the median
 # slowdown and the median extra CPU time (bench/out/isolation.json).
+# Then the peers step (bench/peers.sh): compromise, chrono-node and VADER
+# over a 2 MB corpus (GLOSSA_BENCH_PEERS_MB), three rotating rounds
+# (GLOSSA_BENCH_PEERS_ROUNDS), and Glossa's ratio to each and to the
+# chain; GLOSSA_BENCH_PEERS=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-100}
@@ -154,4 +158,15 @@ jq -n --argjson t "$t" \
     "{threads: \$t, slowdowns: \$wall, median: (\$wall | $median),
       cpu_overheads: \$cpu, cpu_median: (\$cpu | $median)}" >"$out/isolation.json"
 jq -r '"\nmedian: --isolate is \(.median * 100 | round) % slower and takes \(.cpu_median * 100 | round) % more CPU time (\(.threads) threads)"' "$out/isolation.json"
+
+# peers: the JavaScript tools for the same tasks, over the same corpus, in
+# the same run (bench/peers.sh; installs them with npm once). Skipped with
+# GLOSSA_BENCH_PEERS=0 or without node and npm.
+if [ "${GLOSSA_BENCH_PEERS:-1}" != 0 ] && command -v npm >/dev/null && command -v node >/dev/null; then
+    echo
+    bench/peers.sh "$glossa" "${GLOSSA_BENCH_PEERS_MB:-2}" "${GLOSSA_BENCH_PEERS_ROUNDS:-3}" ||
+        echo "peers: failed (npm registry unreachable?)"
+else
+    echo "peers: skipped (GLOSSA_BENCH_PEERS=0, or no node/npm)"
+fi
 exit $status

@@ -388,25 +388,133 @@ static int output_flush(void *ud)
     return 0;
 }
 
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+/* Past the string that starts at p (its opening quote), or NULL. */
+static const char *skip_string(const char *p, const char *end)
+{
+    for (p++; p < end; p++) {
+        if (*p == '\\')
+            p++;
+        else if (*p == '"')
+            return p + 1;
+    }
+    return NULL;
+}
+
+/* Past the JSON value that starts at p, or NULL: skipped, not parsed
+ * (strings by their quotes, objects and arrays by their brackets). */
+static const char *skip_value(const char *p, const char *end)
+{
+    if (p >= end)
+        return NULL;
+    if (*p == '"')
+        return skip_string(p, end);
+    if (*p != '{' && *p != '[') {
+        while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' &&
+               *p != '\t' && *p != '\n' && *p != '\r')
+            p++;
+        return p;
+    }
+    size_t depth = 0;
+    while (p < end) {
+        if (*p == '"') {
+            if (!(p = skip_string(p, end)))
+                return NULL;
+            continue;
+        }
+        if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            if (--depth == 0)
+                return p + 1;
+        }
+        p++;
+    }
+    return NULL;
+}
+
+/* The members "id" and "errors" of the record's top-level object, each
+ * parsed (new references, NULL when absent): a record's line can be tens
+ * of megabytes of spans, which a parse of the whole line would turn into
+ * a JSON tree several times that size. Returns -1 when the line is not
+ * an object as far as the skipping sees. */
+static int record_errors(const char *line, size_t len, json_t **id,
+                         json_t **errors)
+{
+    const char *p = line, *end = line + len;
+    *id = *errors = NULL;
+    p = skip_space(p, end);
+    if (p >= end || *p++ != '{')
+        return -1;
+    for (;;) {
+        p = skip_space(p, end);
+        if (p < end && *p == '}')
+            return 0;
+        if (p >= end || *p != '"')
+            return -1;
+        const char *key = p + 1, *key_end = skip_string(p, end);
+        if (!key_end)
+            return -1;
+        size_t key_len = (size_t)(key_end - 1 - key);
+        p = skip_space(key_end, end);
+        if (p >= end || *p++ != ':')
+            return -1;
+        p = skip_space(p, end);
+        const char *value = p;
+        if (!(p = skip_value(p, end)))
+            return -1;
+        json_t **want = key_len == 2 && memcmp(key, "id", 2) == 0       ? id
+                        : key_len == 6 && memcmp(key, "errors", 6) == 0 ? errors
+                                                                        : NULL;
+        if (want) {
+            json_decref(*want); /* a later duplicate wins, as in Jansson */
+            *want =
+                json_loadb(value, (size_t)(p - value), JSON_DECODE_ANY, NULL);
+        }
+        p = skip_space(p, end);
+        if (p < end && *p == ',')
+            p++;
+        else if (p < end && *p == '}')
+            return 0;
+        else
+            return -1;
+    }
+}
+
 /* Keeps the errors of the first records that have any, for the summary
- * (their lines are parsed only then: records with errors are few). */
+ * (their lines are read only then: records with errors are few). */
 static void note_errors(glossa_output_t *out, const char *line, size_t len)
 {
     if (!out->noted_errors && !(out->noted_errors = json_array()))
         return;
-    json_t *rec = json_loadb(line, len, 0, NULL);
+    json_t *id, *errors;
+    if (record_errors(line, len, &id, &errors)) {
+        json_decref(id);
+        json_decref(errors);
+        json_t *rec = json_loadb(line, len, 0, NULL);
+        id = json_incref(json_object_get(rec, "id"));
+        errors = json_incref(json_object_get(rec, "errors"));
+        json_decref(rec);
+    }
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(rec, "errors"), i, e)
+    json_array_foreach(errors, i, e)
     {
         if (json_array_size(out->noted_errors) >= GLOSSA_OUTPUT_NOTED)
             break;
         json_t *noted = json_deep_copy(e);
         if (noted)
-            json_object_set(noted, "id", json_object_get(rec, "id"));
+            json_object_set(noted, "id", id);
         json_array_append_new(out->noted_errors, noted);
     }
-    json_decref(rec);
+    json_decref(id);
+    json_decref(errors);
 }
 
 static int output_write(void *ud, const char *line, size_t len,

@@ -400,6 +400,8 @@ static void isolation_fatal(void *ud, int code, const char *message)
 
 /* No unit ran in the batch job for this document. */
 #define NO_UNIT SIZE_MAX
+/* The batch job serialised the document: it has no unit to run. */
+#define SERIALIZED (SIZE_MAX - 1)
 
 typedef struct prepare_batch {
     uv_work_t work;
@@ -418,6 +420,13 @@ static size_t first_root_step(const glossa_runtime_t *rt)
     return NO_UNIT;
 }
 
+/* A document at least this large runs its first unit in a job of its own
+ * when there are several threads: the units that need no layer then run
+ * side by side (the round trip saved is nothing next to the unit), where
+ * in the prepare job the others waited for the first (dates for entities
+ * on one large document, issue 21). */
+#define INLINE_UNIT_MAX_BYTES ((size_t)1 << 20)
+
 /* Prepares each document and, in process, runs its first unit in the same
  * job: one pool job and one round trip through the loop fewer per
  * document (the other units start when the batch is back on the loop).
@@ -432,11 +441,19 @@ static void prepare_work(uv_work_t *req)
         glossa__doc_t *doc = batch->docs[i];
         batch->ran[i] = NO_UNIT;
         glossa__doc_prepare(rt, doc);
-        if (doc->skip_plugins || rt->n_steps == 0 ||
-            glossa__doc_make_units(rt, doc, run))
+        if (doc->skip_plugins || rt->n_steps == 0) {
+            /* Nothing to run: the record is made here rather than in a
+             * job of its own (a pipeline without plugins was slower than
+             * one with a no-op plugin, whose unit serialises in this job). */
+            glossa__doc_serialize(rt, doc);
+            batch->ran[i] = SERIALIZED;
+            continue;
+        }
+        if (glossa__doc_make_units(rt, doc, run))
             continue; /* start_units() on the loop deals with it */
         glossa__reuse_apply(rt, doc);
-        if (root == NO_UNIT || doc->units[root].reused)
+        if (root == NO_UNIT || doc->units[root].reused ||
+            (rt->opts.threads > 1 && doc->len >= INLINE_UNIT_MAX_BYTES))
             continue;
         glossa__unit_t *u = &doc->units[root];
         u->status = GLOSSA__UNIT_RUNNING;
@@ -506,10 +523,16 @@ static void after_prepare(uv_work_t *req, int status)
     glossa__run_t *run = req->loop->data;
     prepare_batch_t *batch = container_of(req, prepare_batch_t, work);
     for (size_t i = 0; i < batch->n; i++) {
-        if (batch->ran[i] == NO_UNIT)
-            start_units(run, batch->docs[i]);
-        else
-            continue_units(run, batch->docs[i], batch->ran[i]);
+        glossa__doc_t *doc = batch->docs[i];
+        if (batch->ran[i] == SERIALIZED) {
+            doc->jobs++; /* as if it came back from serialize_work */
+            record_ready(run, doc);
+            job_done(run, doc);
+        } else if (batch->ran[i] == NO_UNIT) {
+            start_units(run, doc);
+        } else {
+            continue_units(run, doc, batch->ran[i]);
+        }
     }
     glossa__free(batch);
 }

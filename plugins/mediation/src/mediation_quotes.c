@@ -4,6 +4,7 @@
  * like the ones reporting verbs give (mediation_frames.c), so a sentence
  * inside a quotation is its speaker's, also when the quotation spans
  * sentences or its speaker is named only by office. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mediation_analyze.h"
@@ -16,13 +17,33 @@ static const med_entry_t *lookup_name(const mediation_model_t *m,
     return len ? med_lookup(m, key, len) : NULL;
 }
 
+/* The first entity that can overlap code points from `from` on: every
+ * entity before it ends at or before `from`. end_max[i] is the largest end
+ * of entities 0..i (non-decreasing), so a binary search finds it and a
+ * document's quotes cost O(log n) each instead of a pass over all its
+ * entities. Without end_max (out of memory), 0. */
+static size_t first_entity(const uint32_t *end_max, size_t n, uint32_t from)
+{
+    size_t lo = 0, hi = end_max ? n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (end_max[mid] <= from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The entity the speaker phrase of quote q names (the one whose canonical
  * is the speaker's, else the last one in the phrase), or -1. */
-static int32_t speaker_entity(const med_ws_t *ws, const mediation_quote_t *q)
+static int32_t speaker_entity(const med_ws_t *ws, const mediation_quote_t *q,
+                              const uint32_t *end_max)
 {
     const mediation_doc_t *d = ws->doc;
     int32_t best = -1;
-    for (size_t i = 0; i < d->n_entities; i++) {
+    for (size_t i = first_entity(end_max, d->n_entities, q->speaker_start);
+         i < d->n_entities; i++) {
         const mediation_entity_t *e = &d->entities[i];
         if (e->start >= q->speaker_end)
             break;
@@ -38,6 +59,13 @@ static int32_t speaker_entity(const med_ws_t *ws, const mediation_quote_t *q)
 void med_classify_quotes(med_ws_t *ws)
 {
     const mediation_doc_t *d = ws->doc;
+    uint32_t *end_max = d->n_entities && d->n_quotes
+                            ? malloc(d->n_entities * sizeof(*end_max))
+                            : NULL;
+    for (size_t i = 0; end_max && i < d->n_entities; i++)
+        end_max[i] = i && end_max[i - 1] > d->entities[i].end
+                         ? end_max[i - 1]
+                         : d->entities[i].end;
     for (size_t i = 0; i < d->n_quotes; i++) {
         const mediation_quote_t *q = &d->quotes[i];
         med_speaker_t *sp = &ws->qinfo[i];
@@ -46,7 +74,7 @@ void med_classify_quotes(med_ws_t *ws)
         sp->target = sp->person = 0;
         if (!q->speaker)
             continue;
-        int32_t e = speaker_entity(ws, q);
+        int32_t e = speaker_entity(ws, q, end_max);
         if (e >= 0 && strcmp(d->entities[e].canonical, q->speaker) == 0) {
             /* "the Kremlin" is Russia, "Yerevan" Armenia. */
             *sp = med_entity_speaker(ws, e);
@@ -68,6 +96,7 @@ void med_classify_quotes(med_ws_t *ws)
         if (en && (en->flags & N_TARGET) && !sp->person)
             sp->name = med_str(ws->m, ws->m->target_name);
     }
+    free(end_max);
 }
 
 /* Pushes a frame of the quote's speaker over words [a, b). */

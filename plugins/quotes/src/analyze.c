@@ -113,6 +113,8 @@ static int resolve_all(qdoc_t *d)
     size_t n = d->n_frames;
     if (!n)
         return 0;
+    if (qs_index(d))
+        return GLOSSA_ENOMEM;
     size_t *order = malloc(n * sizeof *order);
     if (!order)
         return GLOSSA_ENOMEM;
@@ -212,6 +214,26 @@ static int outlet_speaker(const qdoc_t *d, const qframe_t *f)
     return 0;
 }
 
+/* The bits of one word from bit lo to bit hi (exclusive), 0 <= lo < hi
+ * <= 64. */
+static uint64_t word_bits(uint32_t lo, uint32_t hi)
+{
+    uint64_t upto = hi == 64 ? UINT64_MAX : ((uint64_t)1 << hi) - 1;
+    return upto & ~(((uint64_t)1 << lo) - 1);
+}
+
+/* Is any of bits [a, b) set? */
+static int bits_any(const uint64_t *w, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = a; i < b;) {
+        uint32_t base = i & ~63u, hi = b - base < 64 ? b - base : 64;
+        if (w[i >> 6] & word_bits(i - base, hi))
+            return 1;
+        i = base + 64;
+    }
+    return 0;
+}
+
 /* Of two reports of one content, an outlet relaying and a named source,
  * the source speaks ("According to Reuters, X said that ...", "X said
  * ..., TASS reported"): the outlet is transparent. */
@@ -221,6 +243,35 @@ static int relays(const qdoc_t *d, const cand_t *outer, const cand_t *inner)
     const qframe_t *i = &d->frames[inner->frame];
     return outer->rank == 0 && inner->rank == 0 && i->spk.name &&
            outlet_speaker(d, o) && !outlet_speaker(d, i);
+}
+
+/* Could a clash of this candidate be an outlet relaying it (relays(),
+ * the inner side)? Cheap, so that only those look for what they clash
+ * with. */
+static int may_be_relayed(const qdoc_t *d, const cand_t *inner)
+{
+    const qframe_t *i = &d->frames[inner->frame];
+    return inner->rank == 0 && i->spk.name && !outlet_speaker(d, i);
+}
+
+/* Sets bits [a, b). */
+static void bits_set(uint64_t *w, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = a; i < b;) {
+        uint32_t base = i & ~63u, hi = b - base < 64 ? b - base : 64;
+        w[i >> 6] |= word_bits(i - base, hi);
+        i = base + 64;
+    }
+}
+
+/* Clears bits [a, b). */
+static void bits_clear(uint64_t *w, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = a; i < b;) {
+        uint32_t base = i & ~63u, hi = b - base < 64 ? b - base : 64;
+        w[i >> 6] &= ~word_bits(i - base, hi);
+        i = base + 64;
+    }
 }
 
 static int emit(qdoc_t *d, qresult_t *out)
@@ -245,19 +296,42 @@ static int emit(qdoc_t *d, qresult_t *out)
         n++;
     }
     qsort(c, n, sizeof *c, cmp_rank);
-    for (size_t k = 0; k < n; k++) {
-        size_t clashes = 0, with = 0;
-        for (size_t j = 0; j < k; j++)
-            if (c[j].kept && c[j].start < c[k].end && c[k].start < c[j].end) {
-                clashes++;
-                with = j;
-            }
-        c[k].kept = !clashes;
-        if (clashes == 1 && relays(d, &c[with], &c[k])) {
-            c[with].kept = 0;
-            c[k].kept = 1;
-        }
+    /* A candidate is kept when it overlaps none kept before it (in rank
+     * order). Spans are never empty (extent), so the code points the kept
+     * ones cover, as bits, answer that in the candidate's length rather
+     * than in the number kept. */
+    uint32_t n_cp = 0;
+    for (size_t k = 0; k < n; k++)
+        if (c[k].end > n_cp)
+            n_cp = c[k].end;
+    uint64_t *cover = n ? calloc((size_t)n_cp / 64 + 1, sizeof *cover) : NULL;
+    if (n && !cover) {
+        free(c);
+        return GLOSSA_ENOMEM;
     }
+    for (size_t k = 0; k < n; k++) {
+        c[k].kept = !bits_any(cover, c[k].start, c[k].end);
+        if (!c[k].kept && may_be_relayed(d, &c[k])) {
+            /* It clashes: with one outlet relaying it, it takes that
+             * one's place (the kept ones do not overlap each other, so
+             * the outlet's bits are its own). */
+            size_t clashes = 0, with = 0;
+            for (size_t j = 0; j < k && clashes < 2; j++)
+                if (c[j].kept && c[j].start < c[k].end &&
+                    c[k].start < c[j].end) {
+                    clashes++;
+                    with = j;
+                }
+            if (clashes == 1 && relays(d, &c[with], &c[k])) {
+                c[with].kept = 0;
+                bits_clear(cover, c[with].start, c[with].end);
+                c[k].kept = 1;
+            }
+        }
+        if (c[k].kept)
+            bits_set(cover, c[k].start, c[k].end);
+    }
+    free(cover);
     qsort(c, n, sizeof *c, cmp_start);
     int rc = 0;
     for (size_t k = 0; k < n && !rc; k++) {
@@ -339,6 +413,10 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.frames);
     free(d.regions);
     free(d.persons);
+    free(d.ent_person);
+    free(d.person_slot);
+    free(d.frame_at);
+    free(d.frame_of);
     free(d.cand);
     free(d.ti);
     return rc;

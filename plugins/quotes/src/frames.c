@@ -1114,8 +1114,21 @@ static int continuations(qdoc_t *d)
 
 /* Lays the quotations on the reports' content: a report whose content is
  * one quotation is direct; quotations inside content belong to it. */
-static void attach(qdoc_t *d)
+static int attach(qdoc_t *d)
 {
+    /* The regions in index order, as runs sorted by their opening mark
+     * (qm_pair adds double quotations, then single ones, each in text
+     * order): run i is [run[i], run[i + 1]). */
+    if (!d->n_frames)
+        return 0;
+    size_t *run = malloc((d->n_regions + 1) * sizeof *run);
+    if (!run)
+        return GLOSSA_ENOMEM;
+    size_t n_runs = 0;
+    for (size_t r = 0; r < d->n_regions; r++)
+        if (r == 0 || d->regions[r].open < d->regions[r - 1].open)
+            run[n_runs++] = r;
+    run[n_runs] = d->n_regions;
     for (size_t k = 0; k < d->n_frames; k++) {
         qframe_t *f = &d->frames[k];
         if (f->dropped || f->how == FH_CONTINUE)
@@ -1143,9 +1156,21 @@ static void attach(qdoc_t *d)
                 continue;
             }
         }
-        for (size_t r = 0; r < d->n_regions; r++) {
-            qregion_t *g = &d->regions[r];
-            if (g->open >= f->c_first && g->open < f->c_end) {
+        /* In each run, the regions before c_first are not in the content,
+         * and those from c_end on are not either: c_end grows only from a
+         * region in the content. */
+        for (size_t x = 0; x < n_runs; x++) {
+            size_t ra = run[x], rb = run[x + 1];
+            size_t lo = ra, hi = rb;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (d->regions[mid].open < f->c_first)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t r = lo; r < rb && d->regions[r].open < f->c_end; r++) {
+                qregion_t *g = &d->regions[r];
                 g->used = 1;
                 uint32_t close = g->close != QNONE ? g->close : g->last;
                 if (close + 1 > f->c_end)
@@ -1153,25 +1178,62 @@ static void attach(qdoc_t *d)
             }
         }
     }
+    free(run);
+    return 0;
 }
 
 /* A report after its content whose content holds another report's cue
  * is an outer source ("X said, TASS reports"): the inner one stays. */
-static void drop_outer(qdoc_t *d)
+static int cmp_cue(const void *a, const void *b, void *ctx)
 {
+    const qdoc_t *d = ctx;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint32_t cx = d->frames[x].cue_first, cy = d->frames[y].cue_first;
+    if (cx != cy)
+        return cx < cy ? -1 : 1;
+    return x < y ? -1 : (x > y);
+}
+
+/* The reporting verbs' frames sorted by cue, so that the cues inside a
+ * report's content are found by a binary search, not a pass over every
+ * frame of the document. */
+static int drop_outer(qdoc_t *d)
+{
+    size_t n_inverted = 0;
+    for (size_t k = 0; k < d->n_frames; k++)
+        n_inverted += d->frames[k].inverted && !d->frames[k].dropped;
+    if (!n_inverted)
+        return 0;
+    uint32_t *verbs = malloc((d->n_frames ? d->n_frames : 1) * sizeof *verbs);
+    if (!verbs)
+        return GLOSSA_ENOMEM;
+    size_t nv = 0;
+    for (size_t j = 0; j < d->n_frames; j++)
+        if (d->frames[j].how == FH_VERB)
+            verbs[nv++] = (uint32_t)j;
+    qsort_r(verbs, nv, sizeof *verbs, cmp_cue, d);
     for (size_t k = 0; k < d->n_frames; k++) {
         qframe_t *f = &d->frames[k];
         if (!f->inverted || f->dropped)
             continue;
-        for (size_t j = 0; j < d->n_frames; j++) {
-            const qframe_t *g = &d->frames[j];
-            if (j != k && !g->dropped && g->cue_first >= f->c_first &&
-                g->cue_first < f->c_end && g->how == FH_VERB) {
+        size_t lo = 0, hi = nv;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (d->frames[verbs[mid]].cue_first < f->c_first)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t v = lo; v < nv && d->frames[verbs[v]].cue_first < f->c_end;
+             v++) {
+            if (verbs[v] != k && !d->frames[verbs[v]].dropped) {
                 f->dropped = 1;
                 break;
             }
         }
     }
+    free(verbs);
+    return 0;
 }
 
 int qf_find(qdoc_t *d)
@@ -1183,7 +1245,11 @@ int qf_find(qdoc_t *d)
         if (rc < 0)
             return rc;
     }
-    drop_outer(d);
-    attach(d);
+    int rc = drop_outer(d);
+    if (rc < 0)
+        return rc;
+    rc = attach(d);
+    if (rc < 0)
+        return rc;
     return continuations(d);
 }

@@ -78,6 +78,7 @@ typedef struct qperson {
     const char *name;
     const char *state; /* of the title, or NULL */
     const char *org;
+    uint32_t mentions; /* entities PERSON of this canonical, partial too */
     uint16_t titles[6];
     uint8_t n_titles;
 } qperson_t;
@@ -98,8 +99,17 @@ typedef struct qdoc {
     uint8_t *cand; /* per sentence: a cue, a quotation mark, a colon */
     qframe_t *frames;
     size_t n_frames, cap_frames;
+    /* The frames of sentence s are frame_of[frame_at[s] .. frame_at[s +
+     * 1]), in index order; built once the frames are found (qs_index),
+     * NULL before. */
+    uint32_t *frame_at, *frame_of;
     qperson_t *persons; /* built on first use */
     size_t n_persons;
+    /* With the persons: each entity's person (index, or -1), and the
+     * persons by name (open addressing, index + 1, 0 for empty). */
+    int32_t *ent_person;
+    uint32_t *person_slot;
+    size_t person_mask;
     int persons_built;
     qtrace_cb trace;
     void *trace_data;
@@ -132,6 +142,7 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo);
 uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi);
 int qs_np_anchored(qdoc_t *d, uint32_t s, uint32_t e);
 uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before);
+int qs_index(qdoc_t *d);
 int qs_resolve(qdoc_t *d, qframe_t *f);
 int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e);
 

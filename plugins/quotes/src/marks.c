@@ -183,6 +183,13 @@ static int pair_single(qdoc_t *d)
 {
     uint32_t open = QNONE;
     size_t n_double = d->n_regions;
+    /* A mark is inside a double quotation when one that opened at or
+     * before it reaches it. pair_double adds the regions in the order of
+     * their opening marks, so one cursor over them, with the furthest
+     * reach so far, answers in one pass over the document. */
+    size_t next = 0;
+    uint32_t reach = 0;
+    int any = 0;
     for (uint32_t i = 0; i < d->nt; i++) {
         if (open != QNONE && d->ti[i].line != d->ti[open].line)
             open = QNONE;
@@ -190,12 +197,14 @@ static int pair_single(qdoc_t *d)
         uint8_t m = mark_of(d, i, &single);
         if (!single || m == QM_NONE)
             continue;
-        int inside = 0;
-        for (size_t r = 0; r < n_double && !inside; r++) {
-            const qregion_t *g = &d->regions[r];
-            inside = i >= g->open &&
-                     (g->close == QNONE ? i <= g->last : i <= g->close);
+        for (; next < n_double && d->regions[next].open <= i; next++) {
+            const qregion_t *g = &d->regions[next];
+            uint32_t end = g->close == QNONE ? g->last : g->close;
+            if (!any || end > reach)
+                reach = end;
+            any = 1;
         }
+        int inside = any && i <= reach;
         if (inside) {
             open = QNONE;
             continue;

@@ -371,12 +371,32 @@ static const char *ent_state(const qent_t *e)
     return (e->label == QE_GPE || e->label == QE_NORP) ? e->canonical : NULL;
 }
 
+static size_t name_hash(const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 0x100000001b3ull;
+    return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot of the person called name, or of the empty slot where it
+ * goes. */
+static uint32_t *person_slot(qdoc_t *d, const char *name)
+{
+    for (size_t i = name_hash(name) & d->person_mask;;
+         i = (i + 1) & d->person_mask) {
+        uint32_t *slot = &d->person_slot[i];
+        if (!*slot || strcmp(d->persons[*slot - 1].name, name) == 0)
+            return slot;
+    }
+}
+
 static qperson_t *person_get(qdoc_t *d, const char *name)
 {
-    for (size_t k = 0; k < d->n_persons; k++)
-        if (strcmp(d->persons[k].name, name) == 0)
-            return &d->persons[k];
-    return NULL;
+    if (!d->person_slot)
+        return NULL;
+    uint32_t *slot = person_slot(d, name);
+    return *slot ? &d->persons[*slot - 1] : NULL;
 }
 
 static void person_title(qperson_t *p, uint16_t title)
@@ -393,18 +413,36 @@ static void person_title(qperson_t *p, uint16_t title)
 static int build_persons(qdoc_t *d)
 {
     d->persons_built = 1;
+    size_t cap = 16;
+    while (cap < 2 * d->ne)
+        cap *= 2;
     d->persons = calloc(d->ne ? d->ne : 1, sizeof(qperson_t));
-    if (!d->persons)
+    d->ent_person = malloc((d->ne ? d->ne : 1) * sizeof *d->ent_person);
+    d->person_slot = calloc(cap, sizeof *d->person_slot);
+    if (!d->persons || !d->ent_person || !d->person_slot) {
+        free(d->persons);
+        free(d->ent_person);
+        free(d->person_slot);
+        d->persons = NULL;
+        d->ent_person = NULL;
+        d->person_slot = NULL;
         return GLOSSA_ENOMEM;
+    }
+    d->person_mask = cap - 1;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label != QE_PERSON || e->partial || !e->canonical)
+        d->ent_person[k] = -1;
+        if (e->label != QE_PERSON || !e->canonical)
             continue;
-        qperson_t *p = person_get(d, e->canonical);
-        if (!p) {
-            p = &d->persons[d->n_persons++];
-            p->name = e->canonical;
+        if (e->partial)
+            continue;
+        uint32_t *slot = person_slot(d, e->canonical);
+        if (!*slot) {
+            d->persons[d->n_persons].name = e->canonical;
+            *slot = (uint32_t)++d->n_persons;
         }
+        qperson_t *p = &d->persons[*slot - 1];
+        d->ent_person[k] = (int32_t)(*slot - 1);
         uint32_t s = d->ti[e->tok_first].sent;
         qd_mark_sentence(d, s);
         uint32_t first = qd_sent_first(d, s);
@@ -456,6 +494,16 @@ static int build_persons(qdoc_t *d)
             }
         }
     }
+    /* A person's mentions include the entities that cover part of a
+     * token. */
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        if (e->label != QE_PERSON || !e->canonical)
+            continue;
+        qperson_t *p = person_get(d, e->canonical);
+        if (p)
+            p->mentions++;
+    }
     return 0;
 }
 
@@ -471,60 +519,64 @@ static int title_matches(const qdoc_t *d, const qx_title_t *t, uint16_t have)
     return 0;
 }
 
+/* Does entity k name a person holding title t (of state/org when given)? */
+static const qperson_t *person_fits(const qdoc_t *d, size_t k,
+                                    const qx_title_t *t, const char *state,
+                                    const char *org)
+{
+    if (d->ent_person[k] < 0)
+        return NULL;
+    const qperson_t *p = &d->persons[d->ent_person[k]];
+    int ok = 0;
+    for (uint8_t j = 0; j < p->n_titles && !ok; j++)
+        ok = title_matches(d, t, p->titles[j]);
+    if (!ok)
+        return NULL;
+    if (state && p->state && strcmp(state, p->state) != 0)
+        return NULL;
+    if (org && p->org && strcmp(org, p->org) != 0 && !(state && p->state))
+        return NULL;
+    return p;
+}
+
 /* The person holding title t (of state/org when given) whose mention is
- * the last before token pos, else the first after it; or NULL. */
+ * the last before token pos, else the first after it; or NULL. Entities
+ * are sorted by start (qinput_t), hence by tok_first: the search starts
+ * at pos and goes only as far as the nearest fit, with each entity's
+ * person and mentions counted once per document (build_persons). */
 static const char *person_with_title(qdoc_t *d, const qx_title_t *t,
                                      const char *state, const char *org,
                                      uint32_t pos)
 {
     if (!d->persons_built && build_persons(d))
         return NULL;
-    const char *best = NULL, *after = NULL;
-    uint32_t best_pos = 0, after_pos = QNONE;
-    for (size_t k = 0; k < d->ne; k++) {
-        const qent_t *e = &d->ents[k];
-        if (e->label != QE_PERSON || e->partial || !e->canonical)
-            continue;
-        const qperson_t *p = person_get(d, e->canonical);
-        if (!p)
-            continue;
-        int ok = 0;
-        for (uint8_t j = 0; j < p->n_titles && !ok; j++)
-            ok = title_matches(d, t, p->titles[j]);
-        if (!ok)
-            continue;
-        if (state && p->state && strcmp(state, p->state) != 0)
-            continue;
-        if (org && p->org && strcmp(org, p->org) != 0 && !(state && p->state))
-            continue;
-        if (e->tok_first < pos) {
-            if (!best || e->tok_first >= best_pos) {
-                best = p->name;
-                best_pos = e->tok_first;
-            }
-        } else if (e->tok_first < after_pos) {
-            after = p->name;
-            after_pos = e->tok_first;
-        }
+    if (!d->ent_person)
+        return NULL;
+    size_t lo = 0, hi = d->ne;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ents[mid].tok_first < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    if (best || after)
-        return best ? best : after;
+    const qperson_t *p;
+    for (size_t k = lo; k-- > 0;)
+        if ((p = person_fits(d, k, t, state, org)) != NULL)
+            return p->name;
+    for (size_t k = lo; k < d->ne; k++)
+        if ((p = person_fits(d, k, t, state, org)) != NULL)
+            return p->name;
     /* "the Russian president" when the text names Putin but never calls
      * him president: the last person before it of whom the text says
      * no title and no other state. */
-    for (size_t k = d->ne; k-- > 0;) {
-        const qent_t *e = &d->ents[k];
-        if (e->label != QE_PERSON || e->partial || !e->canonical ||
-            e->tok_first >= pos)
+    for (size_t k = lo; k-- > 0;) {
+        if (d->ent_person[k] < 0)
             continue;
-        const qperson_t *p = person_get(d, e->canonical);
-        if (!p || p->n_titles || (state && p->state) || (org && p->org))
+        p = &d->persons[d->ent_person[k]];
+        if (p->n_titles || (state && p->state) || (org && p->org))
             continue;
-        size_t mentions = 0;
-        for (size_t j = 0; j < d->ne; j++)
-            mentions += d->ents[j].label == QE_PERSON && d->ents[j].canonical &&
-                        strcmp(d->ents[j].canonical, p->name) == 0;
-        if (mentions >= 2)
+        if (p->mentions >= 2)
             return p->name;
     }
     return NULL;
@@ -1077,8 +1129,13 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
     uint32_t lo_s = s0 > carry ? s0 - carry : 0;
     for (uint32_t s = s0 + 1; s-- > lo_s;) {
         const qframe_t *best = NULL;
-        for (size_t k = 0; k < d->n_frames; k++) {
-            const qframe_t *f = &d->frames[k];
+        /* Without the index (frames whose sentence is past the last
+         * one: a document with no sentences), every frame. */
+        const uint32_t *of = d->frame_at && s < d->ns ? d->frame_of : NULL;
+        size_t a = of ? d->frame_at[s] : 0;
+        size_t b = of ? d->frame_at[s + 1] : d->n_frames;
+        for (size_t x = a; x < b; x++) {
+            const qframe_t *f = &d->frames[of ? of[x] : x];
             if (f->sent != s || f->dropped || !f->resolved || f->pos >= pos ||
                 !compatible(&f->spk, want))
                 continue;
@@ -1125,7 +1182,17 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
         return 0;
     /* A person mentioned anywhere in the window. */
     uint32_t lo_tok = qd_sent_first(d, lo_s);
-    for (size_t k = d->ne; k-- > 0;) {
+    /* Entities are sorted by start (qinput_t), hence by tok_first: skip
+     * those from pos on at once. */
+    size_t lo = 0, hi = d->ne;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ents[mid].tok_first < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k-- > 0;) {
         const qent_t *e = &d->ents[k];
         if (e->tok_first >= pos || e->label != QE_PERSON || e->partial)
             continue;
@@ -1154,6 +1221,32 @@ static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
                            qspeaker_t *out, int depth)
 {
     return context_speaker_mode(d, pos, want, out, depth, CTX_SUBJECTS);
+}
+
+/* Each sentence's frames, so that the context of a report reads the
+ * frames of a few sentences rather than all the document's. */
+int qs_index(qdoc_t *d)
+{
+    d->frame_at = calloc(d->ns + 1, sizeof *d->frame_at);
+    d->frame_of = malloc((d->n_frames ? d->n_frames : 1) * sizeof *d->frame_of);
+    if (!d->frame_at || !d->frame_of)
+        return GLOSSA_ENOMEM;
+    for (size_t k = 0; k < d->n_frames; k++)
+        if (d->frames[k].sent < d->ns)
+            d->frame_at[d->frames[k].sent + 1]++;
+    for (size_t s = 0; s < d->ns; s++)
+        d->frame_at[s + 1] += d->frame_at[s];
+    /* frame_at[s] counts up to frame_at[s + 1] while filling; shifted back
+     * below. */
+    for (size_t k = 0; k < d->n_frames; k++) {
+        uint32_t s = d->frames[k].sent;
+        if (s < d->ns)
+            d->frame_of[d->frame_at[s]++] = (uint32_t)k;
+    }
+    for (size_t s = d->ns; s > 0; s--)
+        d->frame_at[s] = d->frame_at[s - 1];
+    d->frame_at[0] = 0;
+    return 0;
 }
 
 int qs_resolve(qdoc_t *d, qframe_t *f)
