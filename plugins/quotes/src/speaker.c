@@ -515,7 +515,7 @@ static int title_matches(const qdoc_t *d, const qx_title_t *t, uint16_t have)
         return 0;
     for (size_t k = 0; k < d->lex->n_titles; k++)
         if (d->lex->titles[k].title_id == have)
-            return d->lex->titles[k].class_id == t->class_id;
+            return (t->class_mask >> d->lex->titles[k].class_id) & 1u;
     return 0;
 }
 
@@ -906,6 +906,11 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     const qx_head_t *head = head_tok != QNONE ? qd_head(d, head_tok) : NULL;
     const qx_title_t *title =
         title_tok != QNONE ? qd_title(d, title_tok) : NULL;
+    /* "a senior diplomat", "a minister": a generic office after an
+     * indefinite article introduces someone; it is nobody named before. */
+    const qx_title_t *lookup = title;
+    if (title && title->generic && (qd_is(d, s, "a") || qd_is(d, s, "an")))
+        lookup = NULL;
     if (head && head->hclass == QH_NONSPEECH)
         return 0;
     if (coordinated && n_names >= 2) {
@@ -913,11 +918,33 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (person) {
+        /* "the Biden administration", "the Putin government": a person's
+         * name before a body's head noun names the body, of the person's
+         * state when the text gives it; it is no antecedent of "he". */
+        uint32_t nx = person->tok_last + 1;
+        if (nx < e && d->ti[nx].head && d->ti[nx].head_start &&
+            qd_head(d, nx)->hclass == QH_STATE) {
+            if (!d->persons_built && build_persons(d))
+                return GLOSSA_ENOMEM;
+            const qperson_t *pp = person_get(d, person->canonical);
+            if (pp && pp->state)
+                set_name(spk, pp->state, QR_BODY);
+            else
+                set_unnamed(spk, qd_head(d, nx)->plural);
+            return 1;
+        }
         set_name(spk, person->canonical, QR_PERSON);
         return 1;
     }
     if (head && head->hclass == QH_UNNAMED) {
         set_unnamed(spk, head->plural);
+        return 1;
+    }
+    if (!lookup && title && last_ent >= 0 &&
+        d->ents[last_ent].tok_last < title_tok && !poss_person) {
+        /* "a Western diplomat", "a senior Russian diplomat": someone of
+         * the place, not named. */
+        set_unnamed(spk, 0);
         return 1;
     }
     if (poss_person) {
@@ -948,8 +975,11 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         if (title && title_tok > org->tok_last &&
             (!head || head_tok < title_tok)) {
             /* "Kremlin spokesman", "the Foreign Ministry representative" */
-            const char *who = person_with_title(
-                d, title, st ? st : org_state(d, org), org->canonical, s);
+            const char *who =
+                lookup
+                    ? person_with_title(d, lookup, st ? st : org_state(d, org),
+                                        org->canonical, s)
+                    : NULL;
             if (who) {
                 set_name(spk, who, QR_PERSON);
                 return 1;
@@ -974,7 +1004,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 return compose(spk, dem, head->name) ? GLOSSA_ENOMEM : 1;
         }
         if (title && (!head || head_tok < title_tok || office_of(head))) {
-            const char *who = person_with_title(d, title, st, NULL, s);
+            const char *who =
+                lookup ? person_with_title(d, lookup, st, NULL, s) : NULL;
             set_name(spk, who ? who : st, who ? QR_PERSON : QR_BODY);
             return 1;
         }
@@ -1021,7 +1052,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (title && (!head || head_tok < title_tok || office_of(head))) {
-        const char *who = person_with_title(d, title, NULL, NULL, s);
+        const char *who =
+            lookup ? person_with_title(d, lookup, NULL, NULL, s) : NULL;
         if (who) {
             set_name(spk, who, QR_PERSON);
             return 1;
