@@ -1281,6 +1281,42 @@ int qs_index(qdoc_t *d)
     return 0;
 }
 
+/* An office or official named in apposition right after the speaker's
+ * phrase: "said the official, Anna Berg.", "The country's president,
+ * Anna Berg (AB), said". The person whose name follows a comma after a
+ * phrase headed by a title or a single official, and ends a clause (a
+ * comma, a bracket or the sentence's end after it), or NULL. */
+static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
+{
+    if (e <= s || e + 1 >= d->nt || !qd_punct(d, e, ','))
+        return NULL;
+    int office = 0;
+    for (uint32_t i = s; i < e; i++) {
+        const qent_t *en = qd_ent(d, i);
+        if (en && en->label == QE_PERSON)
+            return NULL;
+        if (d->ti[i].title)
+            office = 1;
+        const qx_head_t *h = d->ti[i].head_start ? qd_head(d, i) : NULL;
+        if (h && h->hclass == QH_STATE && !h->plural)
+            office = 1;
+        if (ncls(d, i) == N_AND)
+            return NULL;
+    }
+    const qent_t *p = qd_ent(d, e + 1);
+    if (!office || !p || p->label != QE_PERSON || p->partial ||
+        !p->canonical || p->tok_first != e + 1 || d->ti[e + 1].region >= 0)
+        return NULL;
+    uint32_t after = p->tok_last + 1;
+    uint32_t end = qd_sent_end(d, d->ti[e].sent);
+    if (after >= end)
+        return p;
+    if (qd_punct(d, after, ',') || qd_punct(d, after, '(') ||
+        qd_punct(d, after, '.'))
+        return p;
+    return NULL;
+}
+
 int qs_resolve(qdoc_t *d, qframe_t *f)
 {
     if (f->resolved)
@@ -1332,6 +1368,15 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
     int rc = classify(d, f->np_first, f->np_end, &f->spk, 0);
     if (rc < 0)
         return rc;
+    if (f->spk.kind != QR_PERSON || !f->spk.name) {
+        const qent_t *ap = apposed_person(d, f->np_first, f->np_end);
+        if (ap) {
+            free(f->spk.owned);
+            f->spk.owned = NULL;
+            f->spk.plural = 0;
+            set_name(&f->spk, ap->canonical, QR_PERSON);
+        }
+    }
     f->spk.tok_first = f->np_first;
     f->spk.tok_end = f->np_end;
     return 0;
