@@ -1304,8 +1304,8 @@ static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
             return NULL;
     }
     const qent_t *p = qd_ent(d, e + 1);
-    if (!office || !p || p->label != QE_PERSON || p->partial ||
-        !p->canonical || p->tok_first != e + 1 || d->ti[e + 1].region >= 0)
+    if (!office || !p || p->label != QE_PERSON || p->partial || !p->canonical ||
+        p->tok_first != e + 1 || d->ti[e + 1].region >= 0)
         return NULL;
     uint32_t after = p->tok_last + 1;
     uint32_t end = qd_sent_end(d, d->ti[e].sent);
