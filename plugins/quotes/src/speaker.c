@@ -344,10 +344,31 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
         !d->ti[i].pron && qd_punct(d, i + 1, ','))
         adverbial = 1; /* "Besides," "Meanwhile," a lone word and a comma */
     if (adverbial) {
+        uint32_t comma = QNONE;
         for (uint32_t k = i + 1; k < end; k++)
-            if (qd_punct(d, k, ',') && d->ti[k].region < 0)
-                return k + 1;
-        return QNONE;
+            if (qd_punct(d, k, ',') && d->ti[k].region < 0) {
+                comma = k;
+                break;
+            }
+        /* An adverbial with no comma of its own ("During the meeting
+         * President X asserted ..."): it ends where a capitalised name or
+         * title follows a plain lowercase word (no function word, title
+         * or head noun, which would govern or modify the name). */
+        uint32_t stop = comma != QNONE ? comma : end;
+        for (uint32_t k = i + 2; k < stop; k++) {
+            if (!(d->tok[k].flags & GLOSSA_TOKEN_UPPER) || d->ti[k].region >= 0)
+                continue;
+            const qent_t *en = qd_ent(d, k);
+            int starts = (en && en->tok_first == k) ||
+                         (d->ti[k].title && d->ti[k].title_len);
+            uint32_t p = k - 1;
+            if (!starts || !qd_lower_word(d, p) || d->ti[p].title ||
+                d->ti[p].head || d->ti[p].pron || d->ti[p].verb ||
+                (qd_flags(d, p) & ~(uint32_t)QW_CUE))
+                continue;
+            return k;
+        }
+        return comma != QNONE ? comma + 1 : QNONE;
     }
     return i;
 }
