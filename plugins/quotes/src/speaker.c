@@ -993,7 +993,19 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         if (rc)
             return rc < 0 ? rc : 1;
         const char *st = org->refers_to;
-        if (title && title_tok > org->tok_last &&
+        /* "the head of the European Council": the title, "of" and an
+         * article, then the body. */
+        int title_of = 0;
+        if (title && title_tok < org->tok_first) {
+            uint32_t k = title_tok + d->ti[title_tok].title_len;
+            if (k < org->tok_first && ncls(d, k) == N_OF) {
+                k++;
+                while (k < org->tok_first && ncls(d, k) == N_DET)
+                    k++;
+                title_of = k == org->tok_first;
+            }
+        }
+        if (title && (title_of || title_tok > org->tok_last) &&
             (!head || head_tok < title_tok)) {
             /* "Kremlin spokesman", "the Foreign Ministry representative" */
             const char *who =
