@@ -392,6 +392,29 @@ static const char *ent_state(const qent_t *e)
     return (e->label == QE_GPE || e->label == QE_NORP) ? e->canonical : NULL;
 }
 
+/* The state another mention of the same place refers to, when the
+ * entities layer gave this mention none ("Yerevan, in turn, said" after
+ * "Yerevan" -> Armenia): the nearest such mention, or NULL. */
+static const char *doc_refers_to(const qdoc_t *d, const qent_t *e)
+{
+    if (e->label != QE_GPE || !e->canonical)
+        return NULL;
+    const char *best = NULL;
+    size_t self = (size_t)(e - d->ents), gap = SIZE_MAX;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *o = &d->ents[k];
+        if (!o->refers_to || o->label != e->label || !o->canonical ||
+            strcmp(o->canonical, e->canonical) != 0)
+            continue;
+        size_t g = k > self ? k - self : self - k;
+        if (g < gap) {
+            gap = g;
+            best = o->refers_to;
+        }
+    }
+    return best;
+}
+
 static size_t name_hash(const char *name)
 {
     uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
@@ -1028,7 +1051,10 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (place) {
-        const char *st = ent_state(place);
+        const char *st =
+            place->refers_to ? place->refers_to : doc_refers_to(d, place);
+        if (!st)
+            st = ent_state(place);
         if (!st)
             st = place->canonical;
         if (head && head->hclass == QH_MINISTRY && head->name) {
