@@ -522,19 +522,33 @@ static int build_persons(qdoc_t *d)
         uint32_t end = qd_sent_end(d, s);
         uint32_t i = e->tok_last + 1;
         if (i < end && qd_punct(d, i, ',')) {
+            /* The titles are the person's unless another person's name
+             * follows them (", US Secretary of State Antony Blinken"). */
+            uint16_t got[4];
+            int n_got = 0, next_person = 0;
+            const char *got_state = NULL;
             for (uint32_t t = i + 1, n = 0; t < end && n < 8; t++, n++) {
                 int c = ncls(d, t);
-                if (c == N_TITLE)
-                    person_title(p,
-                                 d->lex->titles[d->ti[t].title - 1].title_id);
-                else if (c == N_ENT) {
+                if (c == N_TITLE) {
+                    if (n_got < 4)
+                        got[n_got++] =
+                            d->lex->titles[d->ti[t].title - 1].title_id;
+                } else if (c == N_ENT) {
                     const qent_t *o = qd_ent(d, t);
-                    if (o->label == QE_PERSON)
+                    if (o->label == QE_PERSON) {
+                        next_person = 1;
                         break;
-                    if (!p->state && ent_state(o))
-                        p->state = ent_state(o);
+                    }
+                    if (!got_state && ent_state(o))
+                        got_state = ent_state(o);
                 } else if (c != N_DET && c != N_OF && c != N_MOD && c != N_CAP)
                     break;
+            }
+            if (!next_person) {
+                for (int g = 0; g < n_got; g++)
+                    person_title(p, got[g]);
+                if (!p->state && got_state)
+                    p->state = got_state;
             }
         }
     }
