@@ -1194,9 +1194,24 @@ static int cmp_cue(const void *a, const void *b, void *ctx)
     return x < y ? -1 : (x > y);
 }
 
+/* Does frame f's speaker phrase hold a news outlet ("TASS", "the
+ * agency")? */
+static int outlet_phrase(const qdoc_t *d, const qframe_t *f)
+{
+    for (uint32_t i = f->np_first; i < f->np_end && i < d->nt; i++) {
+        const qx_head_t *h = qd_head(d, i);
+        if (h && h->hclass == QH_OUTLET)
+            return 1;
+    }
+    return 0;
+}
+
 /* The reporting verbs' frames sorted by cue, so that the cues inside a
  * report's content are found by a binary search, not a pass over every
- * frame of the document. */
+ * frame of the document. A report inside an inverted report's content
+ * makes it the outer one, dropped; but an outlet relaying it ("...,
+ * TASS reports, the ministry said") is transparent: the named source
+ * keeps the content up to the relay, and the relay is dropped. */
 static int drop_outer(qdoc_t *d)
 {
     size_t n_inverted = 0;
@@ -1226,7 +1241,16 @@ static int drop_outer(qdoc_t *d)
         }
         for (size_t v = lo; v < nv && d->frames[verbs[v]].cue_first < f->c_end;
              v++) {
-            if (verbs[v] != k && !d->frames[verbs[v]].dropped) {
+            qframe_t *g = &d->frames[verbs[v]];
+            if (verbs[v] != k && !g->dropped) {
+                if (g->inverted && g->c_first == f->c_first &&
+                    g->c_end > g->c_first && g->c_end <= f->c_end &&
+                    outlet_phrase(d, g) && !outlet_phrase(d, f) &&
+                    f->np_end > f->np_first) {
+                    f->c_end = g->c_end;
+                    g->dropped = 1;
+                    continue;
+                }
                 f->dropped = 1;
                 break;
             }
