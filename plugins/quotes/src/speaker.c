@@ -1418,8 +1418,19 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
             f->how == FH_PASSIVE ? CTX_SPEAKERS : CTX_SPEAKERS_FIRST);
         if (rc < 0)
             return rc;
-        if (rc > 0 && (f->how == FH_CONTINUE ||
-                       d->ti[got.tok_first].line == d->ti[f->pos].line)) {
+        /* "it was stated that" takes the speaker of its paragraph; one
+         * that opens a paragraph goes on from a report in the sentence
+         * just before ("..., the ministry said in a message.\nIt is
+         * noted that ..."). */
+        uint32_t fs = d->ti[f->pos].sent;
+        int same_line =
+            rc > 0 && d->ti[got.tok_first].line == d->ti[f->pos].line;
+        int just_before = rc > 0 && f->how == FH_PASSIVE && fs > 0 &&
+                          d->ti[got.tok_first].sent + 1 == fs &&
+                          d->ti[qd_sent_first(d, fs)].line !=
+                              d->ti[qd_sent_first(d, fs - 1)].line &&
+                          got.name && got.kind != QR_GROUP;
+        if (rc > 0 && (f->how == FH_CONTINUE || same_line || just_before)) {
             uint32_t a = f->np_first, b = f->np_end;
             f->spk = got;
             if (f->how == FH_PASSIVE) {
