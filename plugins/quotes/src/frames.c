@@ -24,6 +24,8 @@
 
 #include "internal.h"
 
+static int outlet_phrase(const qdoc_t *d, const qframe_t *f);
+
 static int push(qdoc_t *d, const qframe_t *f)
 {
     if (d->n_frames == d->cap_frames) {
@@ -918,8 +920,18 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
                     /* "Russia wants to remind X that Y, the ISW says":
                      * the first report is inside the second's content. */
                     qframe_t *c = &d->frames[cur];
-                    const qframe_t *f = &d->frames[idx];
-                    if (c->cue_first >= f->c_first && c->cue_first < f->c_end)
+                    qframe_t *f = &d->frames[idx];
+                    if (c->cue_first >= f->c_first && c->cue_first < f->c_end &&
+                        outlet_phrase(d, f) && !outlet_phrase(d, c) &&
+                        c->np_end > c->np_first && f->c_end > c->c_first &&
+                        f->c_end <= c->c_end) {
+                        /* "X said that ..., TASS said": the outlet
+                         * relays X, whose content ends at the relay (the
+                         * outlet's own frame, dropped as the outer
+                         * report, still speaks for its participles). */
+                        c->c_end = f->c_end;
+                    } else if (c->cue_first >= f->c_first &&
+                               c->cue_first < f->c_end)
                         c->dropped = 1;
                     else
                         c->c_end =
