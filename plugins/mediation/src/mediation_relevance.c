@@ -264,8 +264,17 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * ("Russian troops") is in the role where the conflict is spoken of. */
     /* Where the target only reports on another mediator ("Lavrov said
      * the meeting in Washington..."), its cues are about that one. */
-    int stance = r.context_ok && stance_on_target(ws);
-    int context = cues->context && r.context_ok && !cues->bilateral;
+    /* The target's dealings with one side ("bilateral talks", "relations
+     * between Moscow and Baku", "trade turnover"): no mediation where one
+     * side and not the disputed land is named; between the two sides
+     * they are the conflict's, and with no side named ("the trio would
+     * discuss trade and economic links") they may be the three's. Neither
+     * the target's meetings nor a stance on those dealings is the role. */
+    int one_side = (ws->sides & 3) == 1 || (ws->sides & 3) == 2;
+    int bilateral = cues->bilateral && one_side && !(ws->sides & 4);
+    int stance =
+        r.context_ok && stance_on_target(ws) && !(bilateral && !cues->role);
+    int context = cues->context && r.context_ok && !bilateral;
     /* A meeting, a visit or talks of the target with one side ("Putin
      * met Aliyev", "Lavrov will visit Baku") are its bilateral dealings;
      * they are the role where the conflict is spoken of: a term of the

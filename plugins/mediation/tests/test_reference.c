@@ -168,6 +168,27 @@ static void test_dealings_with_one_side(void **state)
                            "met Putin");
 }
 
+/* The target's relations with one side (relations, ties or cooperation
+ * between the two, trade turnover, allied relations) are bilateral: not
+ * the role, its meetings or a stance on them; between the two sides, or
+ * with no side named, they may be the conflict's. */
+static void test_relations_with_one_side(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect_irrelevant(m,
+                           "Putin praised the successful development of "
+                           "relations between Russia and Azerbaijan.",
+                           "successful development");
+    test_expect_irrelevant(m,
+                           "Lavrov hailed the growth of trade turnover "
+                           "with Armenia at a meeting in Yerevan.",
+                           "trade turnover");
+    test_expect(m,
+                "Putin praised the normalization of relations between "
+                "Armenia and Azerbaijan.",
+                "normalization", POS, "Vladimir Putin");
+}
+
 /* The target calling on the sides to stop, to de-escalate or to show
  * restraint acts in the role; a call about something else does not. */
 static void test_calls_on_the_sides(void **state)
@@ -213,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
         cmocka_unit_test(test_dealings_with_one_side),
+        cmocka_unit_test(test_relations_with_one_side),
         cmocka_unit_test(test_calls_on_the_sides),
         cmocka_unit_test(test_target_on_the_conflict),
     };

@@ -24,6 +24,8 @@
 
 #include "internal.h"
 
+static int outlet_phrase(const qdoc_t *d, const qframe_t *f);
+
 static int push(qdoc_t *d, const qframe_t *f)
 {
     if (d->n_frames == d->cap_frames) {
@@ -918,8 +920,18 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
                     /* "Russia wants to remind X that Y, the ISW says":
                      * the first report is inside the second's content. */
                     qframe_t *c = &d->frames[cur];
-                    const qframe_t *f = &d->frames[idx];
-                    if (c->cue_first >= f->c_first && c->cue_first < f->c_end)
+                    qframe_t *f = &d->frames[idx];
+                    if (c->cue_first >= f->c_first && c->cue_first < f->c_end &&
+                        outlet_phrase(d, f) && !outlet_phrase(d, c) &&
+                        c->np_end > c->np_first && f->c_end > c->c_first &&
+                        f->c_end <= c->c_end) {
+                        /* "X said that ..., TASS said": the outlet
+                         * relays X, whose content ends at the relay (the
+                         * outlet's own frame, dropped as the outer
+                         * report, still speaks for its participles). */
+                        c->c_end = f->c_end;
+                    } else if (c->cue_first >= f->c_first &&
+                               c->cue_first < f->c_end)
                         c->dropped = 1;
                     else
                         c->c_end =
@@ -1194,9 +1206,24 @@ static int cmp_cue(const void *a, const void *b, void *ctx)
     return x < y ? -1 : (x > y);
 }
 
+/* Does frame f's speaker phrase hold a news outlet ("TASS", "the
+ * agency")? */
+static int outlet_phrase(const qdoc_t *d, const qframe_t *f)
+{
+    for (uint32_t i = f->np_first; i < f->np_end && i < d->nt; i++) {
+        const qx_head_t *h = qd_head(d, i);
+        if (h && h->hclass == QH_OUTLET)
+            return 1;
+    }
+    return 0;
+}
+
 /* The reporting verbs' frames sorted by cue, so that the cues inside a
  * report's content are found by a binary search, not a pass over every
- * frame of the document. */
+ * frame of the document. A report inside an inverted report's content
+ * makes it the outer one, dropped; but an outlet relaying it ("...,
+ * TASS reports, the ministry said") is transparent: the named source
+ * keeps the content up to the relay, and the relay is dropped. */
 static int drop_outer(qdoc_t *d)
 {
     size_t n_inverted = 0;
@@ -1226,7 +1253,16 @@ static int drop_outer(qdoc_t *d)
         }
         for (size_t v = lo; v < nv && d->frames[verbs[v]].cue_first < f->c_end;
              v++) {
-            if (verbs[v] != k && !d->frames[verbs[v]].dropped) {
+            qframe_t *g = &d->frames[verbs[v]];
+            if (verbs[v] != k && !g->dropped) {
+                if (g->inverted && g->c_first == f->c_first &&
+                    g->c_end > g->c_first && g->c_end <= f->c_end &&
+                    outlet_phrase(d, g) && !outlet_phrase(d, f) &&
+                    f->np_end > f->np_first) {
+                    f->c_end = g->c_end;
+                    g->dropped = 1;
+                    continue;
+                }
                 f->dropped = 1;
                 break;
             }

@@ -384,9 +384,33 @@ static int title_line(loader_t *ld, char **f, size_t n)
     lex->titles = t;
     qx_title_t *nt = &t[lex->n_titles];
     memset(nt, 0, sizeof *nt);
-    if (intern(&lex->title_names, &lex->n_title_names, f[1], &nt->title_id) ||
-        intern(&lex->class_names, &lex->n_class_names, f[2], &nt->class_id))
+    if (intern(&lex->title_names, &lex->n_title_names, f[1], &nt->title_id))
         return oom(ld);
+    /* CLASS may name several classes, "minister|envoy": a generic word
+     * ("diplomat") that stands for offices of each. */
+    char *cls = f[2];
+    int first = 1;
+    for (;;) {
+        char *bar = strchr(cls, '|');
+        if (bar)
+            *bar = '\0';
+        uint16_t id;
+        if (!*cls)
+            return fail(ld, "empty class name");
+        if (intern(&lex->class_names, &lex->n_class_names, cls, &id))
+            return oom(ld);
+        if (id >= 32)
+            return fail(ld, "more than 32 title classes");
+        if (first)
+            nt->class_id = id;
+        first = 0;
+        nt->class_mask |= 1u << id;
+        if (!bar)
+            break;
+        cls = bar + 1;
+    }
+    if (!generic && nt->class_mask != (1u << nt->class_id))
+        return fail(ld, "several classes for a title that is not generic");
     nt->title = lex->title_names[nt->title_id];
     nt->generic = generic;
     uint32_t index = (uint32_t)lex->n_titles++;

@@ -90,7 +90,8 @@ typedef struct qx_verb {
 typedef struct qx_title {
     char *title; /* the office: variants share it */
     uint16_t title_id;
-    uint16_t class_id;
+    uint16_t class_id;   /* the first class named */
+    uint32_t class_mask; /* every class named ("minister|envoy"), a bit each */
     uint8_t generic;
 } qx_title_t;
 

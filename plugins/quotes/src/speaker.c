@@ -344,10 +344,31 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
         !d->ti[i].pron && qd_punct(d, i + 1, ','))
         adverbial = 1; /* "Besides," "Meanwhile," a lone word and a comma */
     if (adverbial) {
+        uint32_t comma = QNONE;
         for (uint32_t k = i + 1; k < end; k++)
-            if (qd_punct(d, k, ',') && d->ti[k].region < 0)
-                return k + 1;
-        return QNONE;
+            if (qd_punct(d, k, ',') && d->ti[k].region < 0) {
+                comma = k;
+                break;
+            }
+        /* An adverbial with no comma of its own ("During the meeting
+         * President X asserted ..."): it ends where a capitalised name or
+         * title follows a plain lowercase word (no function word, title
+         * or head noun, which would govern or modify the name). */
+        uint32_t stop = comma != QNONE ? comma : end;
+        for (uint32_t k = i + 2; k < stop; k++) {
+            if (!(d->tok[k].flags & GLOSSA_TOKEN_UPPER) || d->ti[k].region >= 0)
+                continue;
+            const qent_t *en = qd_ent(d, k);
+            int starts = (en && en->tok_first == k) ||
+                         (d->ti[k].title && d->ti[k].title_len);
+            uint32_t p = k - 1;
+            if (!starts || !qd_lower_word(d, p) || d->ti[p].title ||
+                d->ti[p].head || d->ti[p].pron || d->ti[p].verb ||
+                (qd_flags(d, p) & ~(uint32_t)QW_CUE))
+                continue;
+            return k;
+        }
+        return comma != QNONE ? comma + 1 : QNONE;
     }
     return i;
 }
@@ -369,6 +390,29 @@ static const char *ent_state(const qent_t *e)
     if (e->refers_to)
         return e->refers_to;
     return (e->label == QE_GPE || e->label == QE_NORP) ? e->canonical : NULL;
+}
+
+/* The state another mention of the same place refers to, when the
+ * entities layer gave this mention none ("Yerevan, in turn, said" after
+ * "Yerevan" -> Armenia): the nearest such mention, or NULL. */
+static const char *doc_refers_to(const qdoc_t *d, const qent_t *e)
+{
+    if (e->label != QE_GPE || !e->canonical)
+        return NULL;
+    const char *best = NULL;
+    size_t self = (size_t)(e - d->ents), gap = SIZE_MAX;
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *o = &d->ents[k];
+        if (!o->refers_to || o->label != e->label || !o->canonical ||
+            strcmp(o->canonical, e->canonical) != 0)
+            continue;
+        size_t g = k > self ? k - self : self - k;
+        if (g < gap) {
+            gap = g;
+            best = o->refers_to;
+        }
+    }
+    return best;
 }
 
 static size_t name_hash(const char *name)
@@ -478,19 +522,33 @@ static int build_persons(qdoc_t *d)
         uint32_t end = qd_sent_end(d, s);
         uint32_t i = e->tok_last + 1;
         if (i < end && qd_punct(d, i, ',')) {
+            /* The titles are the person's unless another person's name
+             * follows them (", US Secretary of State Antony Blinken"). */
+            uint16_t got[4];
+            int n_got = 0, next_person = 0;
+            const char *got_state = NULL;
             for (uint32_t t = i + 1, n = 0; t < end && n < 8; t++, n++) {
                 int c = ncls(d, t);
-                if (c == N_TITLE)
-                    person_title(p,
-                                 d->lex->titles[d->ti[t].title - 1].title_id);
-                else if (c == N_ENT) {
+                if (c == N_TITLE) {
+                    if (n_got < 4)
+                        got[n_got++] =
+                            d->lex->titles[d->ti[t].title - 1].title_id;
+                } else if (c == N_ENT) {
                     const qent_t *o = qd_ent(d, t);
-                    if (o->label == QE_PERSON)
+                    if (o->label == QE_PERSON) {
+                        next_person = 1;
                         break;
-                    if (!p->state && ent_state(o))
-                        p->state = ent_state(o);
+                    }
+                    if (!got_state && ent_state(o))
+                        got_state = ent_state(o);
                 } else if (c != N_DET && c != N_OF && c != N_MOD && c != N_CAP)
                     break;
+            }
+            if (!next_person) {
+                for (int g = 0; g < n_got; g++)
+                    person_title(p, got[g]);
+                if (!p->state && got_state)
+                    p->state = got_state;
             }
         }
     }
@@ -515,7 +573,7 @@ static int title_matches(const qdoc_t *d, const qx_title_t *t, uint16_t have)
         return 0;
     for (size_t k = 0; k < d->lex->n_titles; k++)
         if (d->lex->titles[k].title_id == have)
-            return d->lex->titles[k].class_id == t->class_id;
+            return (t->class_mask >> d->lex->titles[k].class_id) & 1u;
     return 0;
 }
 
@@ -906,6 +964,11 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     const qx_head_t *head = head_tok != QNONE ? qd_head(d, head_tok) : NULL;
     const qx_title_t *title =
         title_tok != QNONE ? qd_title(d, title_tok) : NULL;
+    /* "a senior diplomat", "a minister": a generic office after an
+     * indefinite article introduces someone; it is nobody named before. */
+    const qx_title_t *lookup = title;
+    if (title && title->generic && (qd_is(d, s, "a") || qd_is(d, s, "an")))
+        lookup = NULL;
     if (head && head->hclass == QH_NONSPEECH)
         return 0;
     if (coordinated && n_names >= 2) {
@@ -913,11 +976,33 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (person) {
+        /* "the Biden administration", "the Putin government": a person's
+         * name before a body's head noun names the body, of the person's
+         * state when the text gives it; it is no antecedent of "he". */
+        uint32_t nx = person->tok_last + 1;
+        if (nx < e && d->ti[nx].head && d->ti[nx].head_start &&
+            qd_head(d, nx)->hclass == QH_STATE) {
+            if (!d->persons_built && build_persons(d))
+                return GLOSSA_ENOMEM;
+            const qperson_t *pp = person_get(d, person->canonical);
+            if (pp && pp->state)
+                set_name(spk, pp->state, QR_BODY);
+            else
+                set_unnamed(spk, qd_head(d, nx)->plural);
+            return 1;
+        }
         set_name(spk, person->canonical, QR_PERSON);
         return 1;
     }
     if (head && head->hclass == QH_UNNAMED) {
         set_unnamed(spk, head->plural);
+        return 1;
+    }
+    if (!lookup && title && last_ent >= 0 &&
+        d->ents[last_ent].tok_last < title_tok && !poss_person) {
+        /* "a Western diplomat", "a senior Russian diplomat": someone of
+         * the place, not named. */
+        set_unnamed(spk, 0);
         return 1;
     }
     if (poss_person) {
@@ -945,11 +1030,26 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         if (rc)
             return rc < 0 ? rc : 1;
         const char *st = org->refers_to;
-        if (title && title_tok > org->tok_last &&
+        /* "the head of the European Council": the title, "of" and an
+         * article, then the body. */
+        int title_of = 0;
+        if (title && title_tok < org->tok_first) {
+            uint32_t k = title_tok + d->ti[title_tok].title_len;
+            if (k < org->tok_first && ncls(d, k) == N_OF) {
+                k++;
+                while (k < org->tok_first && ncls(d, k) == N_DET)
+                    k++;
+                title_of = k == org->tok_first;
+            }
+        }
+        if (title && (title_of || title_tok > org->tok_last) &&
             (!head || head_tok < title_tok)) {
             /* "Kremlin spokesman", "the Foreign Ministry representative" */
-            const char *who = person_with_title(
-                d, title, st ? st : org_state(d, org), org->canonical, s);
+            const char *who =
+                lookup
+                    ? person_with_title(d, lookup, st ? st : org_state(d, org),
+                                        org->canonical, s)
+                    : NULL;
             if (who) {
                 set_name(spk, who, QR_PERSON);
                 return 1;
@@ -965,7 +1065,10 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (place) {
-        const char *st = ent_state(place);
+        const char *st =
+            place->refers_to ? place->refers_to : doc_refers_to(d, place);
+        if (!st)
+            st = ent_state(place);
         if (!st)
             st = place->canonical;
         if (head && head->hclass == QH_MINISTRY && head->name) {
@@ -974,7 +1077,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 return compose(spk, dem, head->name) ? GLOSSA_ENOMEM : 1;
         }
         if (title && (!head || head_tok < title_tok || office_of(head))) {
-            const char *who = person_with_title(d, title, st, NULL, s);
+            const char *who =
+                lookup ? person_with_title(d, lookup, st, NULL, s) : NULL;
             set_name(spk, who ? who : st, who ? QR_PERSON : QR_BODY);
             return 1;
         }
@@ -1021,7 +1125,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (title && (!head || head_tok < title_tok || office_of(head))) {
-        const char *who = person_with_title(d, title, NULL, NULL, s);
+        const char *who =
+            lookup ? person_with_title(d, lookup, NULL, NULL, s) : NULL;
         if (who) {
             set_name(spk, who, QR_PERSON);
             return 1;
@@ -1249,6 +1354,42 @@ int qs_index(qdoc_t *d)
     return 0;
 }
 
+/* An office or official named in apposition right after the speaker's
+ * phrase: "said the official, Anna Berg.", "The country's president,
+ * Anna Berg (AB), said". The person whose name follows a comma after a
+ * phrase headed by a title or a single official, and ends a clause (a
+ * comma, a bracket or the sentence's end after it), or NULL. */
+static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
+{
+    if (e <= s || e + 1 >= d->nt || !qd_punct(d, e, ','))
+        return NULL;
+    int office = 0;
+    for (uint32_t i = s; i < e; i++) {
+        const qent_t *en = qd_ent(d, i);
+        if (en && en->label == QE_PERSON)
+            return NULL;
+        if (d->ti[i].title)
+            office = 1;
+        const qx_head_t *h = d->ti[i].head_start ? qd_head(d, i) : NULL;
+        if (h && h->hclass == QH_STATE && !h->plural)
+            office = 1;
+        if (ncls(d, i) == N_AND)
+            return NULL;
+    }
+    const qent_t *p = qd_ent(d, e + 1);
+    if (!office || !p || p->label != QE_PERSON || p->partial || !p->canonical ||
+        p->tok_first != e + 1 || d->ti[e + 1].region >= 0)
+        return NULL;
+    uint32_t after = p->tok_last + 1;
+    uint32_t end = qd_sent_end(d, d->ti[e].sent);
+    if (after >= end)
+        return p;
+    if (qd_punct(d, after, ',') || qd_punct(d, after, '(') ||
+        qd_punct(d, after, '.'))
+        return p;
+    return NULL;
+}
+
 int qs_resolve(qdoc_t *d, qframe_t *f)
 {
     if (f->resolved)
@@ -1277,8 +1418,19 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
             f->how == FH_PASSIVE ? CTX_SPEAKERS : CTX_SPEAKERS_FIRST);
         if (rc < 0)
             return rc;
-        if (rc > 0 && (f->how == FH_CONTINUE ||
-                       d->ti[got.tok_first].line == d->ti[f->pos].line)) {
+        /* "it was stated that" takes the speaker of its paragraph; one
+         * that opens a paragraph goes on from a report in the sentence
+         * just before ("..., the ministry said in a message.\nIt is
+         * noted that ..."). */
+        uint32_t fs = d->ti[f->pos].sent;
+        int same_line =
+            rc > 0 && d->ti[got.tok_first].line == d->ti[f->pos].line;
+        int just_before = rc > 0 && f->how == FH_PASSIVE && fs > 0 &&
+                          d->ti[got.tok_first].sent + 1 == fs &&
+                          d->ti[qd_sent_first(d, fs)].line !=
+                              d->ti[qd_sent_first(d, fs - 1)].line &&
+                          got.name && got.kind != QR_GROUP;
+        if (rc > 0 && (f->how == FH_CONTINUE || same_line || just_before)) {
             uint32_t a = f->np_first, b = f->np_end;
             f->spk = got;
             if (f->how == FH_PASSIVE) {
@@ -1300,6 +1452,15 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
     int rc = classify(d, f->np_first, f->np_end, &f->spk, 0);
     if (rc < 0)
         return rc;
+    if (f->spk.kind != QR_PERSON || !f->spk.name) {
+        const qent_t *ap = apposed_person(d, f->np_first, f->np_end);
+        if (ap) {
+            free(f->spk.owned);
+            f->spk.owned = NULL;
+            f->spk.plural = 0;
+            set_name(&f->spk, ap->canonical, QR_PERSON);
+        }
+    }
     f->spk.tok_first = f->np_first;
     f->spk.tok_end = f->np_end;
     return 0;
