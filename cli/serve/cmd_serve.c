@@ -649,11 +649,17 @@ static void annotate(server_t *srv, h2o_req_t *req)
     const char *body = req->entity.base ? req->entity.base : "";
     size_t body_len = req->entity.len;
     if (!streaming && !text) {
-        /* One record: trailing blanks and newlines are not part of it. */
+        /* One record, as one line: the newlines that end it are not
+         * part of it. */
         while (body_len &&
-               (body[body_len - 1] == '\n' || body[body_len - 1] == '\r' ||
-                body[body_len - 1] == ' ' || body[body_len - 1] == '\t'))
+               (body[body_len - 1] == '\n' || body[body_len - 1] == '\r'))
             body_len--;
+        size_t blank = 0;
+        while (blank < body_len && (body[blank] == ' ' || body[blank] == '\t' ||
+                                    body[blank] == '\r' || body[blank] == '\n'))
+            blank++;
+        if (blank == body_len)
+            body_len = 0;
         if (body_len == 0) {
             respond_error(req, 400, GLOSSA_EEMPTY,
                           "the body is empty: send one JSON record "
