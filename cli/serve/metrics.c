@@ -108,8 +108,10 @@ void serve_histogram_write(serve_text_t *t, const char *name,
             serve_text_printf(t, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name,
                               labels, sep, (unsigned long long)cumulative);
     }
-    serve_text_printf(t, "%s_sum{%s} %.9f\n", name, labels, h->sum);
-    serve_text_printf(t, "%s_count{%s} %llu\n", name, labels,
+    const char *open = labels[0] ? "{" : "", *close = labels[0] ? "}" : "";
+    serve_text_printf(t, "%s_sum%s%s%s %.9f\n", name, open, labels, close,
+                      h->sum);
+    serve_text_printf(t, "%s_count%s%s%s %llu\n", name, open, labels, close,
                       (unsigned long long)h->count);
 }
 
