@@ -610,9 +610,22 @@ static void on_tick(uv_timer_t *handle)
 
 /* libuv sizes its pool once per process, from UV_THREADPOOL_SIZE, at the
  * first piece of work. */
+static uv_once_t pool_once = UV_ONCE_INIT;
+static uv_mutex_t pool_mutex;
+
+static void pool_mutex_init(void)
+{
+    if (uv_mutex_init(&pool_mutex))
+        abort();
+}
+
+/* Runs in several threads at once when several streams start
+ * (glossa_stream_start): hence the lock. */
 static void size_thread_pool(const glossa_runtime_t *rt)
 {
     static unsigned pool_size;
+    uv_once(&pool_once, pool_mutex_init);
+    uv_mutex_lock(&pool_mutex);
     if (pool_size == 0) {
         char value[16];
         snprintf(value, sizeof(value), "%u", rt->opts.threads);
@@ -624,6 +637,7 @@ static void size_thread_pool(const glossa_runtime_t *rt)
                     "process; %u requested",
                     pool_size, rt->opts.threads);
     }
+    uv_mutex_unlock(&pool_mutex);
 }
 
 /* A run's state and its loop's handles, before anything is read. NULL
