@@ -14,6 +14,8 @@ typedef struct got {
     uv_mutex_t mutex;
     lines_t lines;
     int order[64];
+    int input_error[64];
+    int timed[64]; /* the step's time was reported */
     size_t n;
 } got_t;
 
@@ -25,9 +27,10 @@ typedef struct slot {
 static void on_record(void *ud, const char *line, size_t len,
                       const glossa_record_info_t *info)
 {
-    (void)info;
     slot_t *s = ud;
     uv_mutex_lock(&s->got->mutex);
+    s->got->input_error[s->got->n] = info->input_error;
+    s->got->timed[s->got->n] = info->step_nanos && info->step_nanos[0] > 0;
     s->got->order[s->got->n++] = s->index;
     lines_write(&s->got->lines, line, len, NULL);
     uv_mutex_unlock(&s->got->mutex);
@@ -97,6 +100,11 @@ static void test_stream_order_and_bytes(void **state)
     assert_non_null(strstr(got.lines.line[0], "\"id\":\"d0\""));
     assert_non_null(strstr(got.lines.line[7], "\"code\":\"EPARSE\""));
     assert_non_null(strstr(got.lines.line[7], "<stdin>:8"));
+    /* What the record info says: the input error, the steps' times. */
+    assert_int_equal(got.input_error[7], GLOSSA_EPARSE);
+    assert_int_equal(got.input_error[0], 0);
+    assert_false(got.timed[7]);
+    assert_true(got.timed[0]);
     assert_non_null(strstr(got.lines.line[9], "\"id\":\"plain\""));
     assert_non_null(strstr(got.lines.line[9], "\"text\":\"Plain Text\""));
     assert_null(strstr(got.lines.line[8], "\"meta\":{},\"text\""));
