@@ -74,7 +74,9 @@ GLOSSA_API int glossa_stream_start(glossa_runtime_t *rt, glossa_stream_t **out,
                                    glossa_error_t *err);
 
 /* Queues one document. cb is called exactly once with its record when 0
- * is returned, never when an error is: GLOSSA_EINVAL (bad input),
+ * is returned (unless the run stops on a fatal error, such as running
+ * out of memory for a whole record: finish() then returns it), never
+ * when an error is: GLOSSA_EINVAL (bad input),
  * GLOSSA_ENOMEM, GLOSSA_ESTATE (the stream is finishing or its run
  * stopped on a fatal error). Submissions past the runtime's window
  * (max_docs_in_flight) wait in the stream, unbounded: the caller bounds

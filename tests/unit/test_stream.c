@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <uv.h>
 
+#include "alloc.h"
 #include "helpers.h"
 
 typedef struct got {
@@ -195,12 +196,77 @@ static void test_stream_threads(void **state)
     glossa_runtime_free(rt);
 }
 
+/* Allocation failure on the stream's path (the runtime is made before):
+ * for N = 0, 1, ... the Nth allocation fails. start() and submit() fail
+ * cleanly, or the records come back (those of a run stopped by the
+ * failure are not, and finish() says so); nothing leaks. */
+static void counted(void *ud, const char *line, size_t len,
+                    const glossa_record_info_t *info)
+{
+    (void)line;
+    (void)len;
+    (void)info;
+    (*(int *)ud)++;
+}
+
+static void test_stream_allocation_failure(void **state)
+{
+    (void)state;
+    glossa_runtime_t *rt = new_runtime("capitals", 2);
+    glossa_error_t err;
+    assert_int_equal(glossa_runtime_prepare(rt, &err), 0);
+    /* Warm up: libuv's pool is made once per process. */
+    glossa_stream_t *s = NULL;
+    assert_int_equal(glossa_stream_start(rt, &s, &err), 0);
+    assert_int_equal(glossa_stream_finish(s, NULL, &err), 0);
+    long base = glossa__alloc_live();
+    int failures = 0;
+    for (long n = 0;; n++) {
+        glossa__alloc_fail_after(n);
+        int submitted = 0, called = 0;
+        int rc = glossa_stream_start(rt, &s, &err);
+        for (int i = 0; rc == 0 && i < 4; i++) {
+            glossa_stream_input_t in;
+            glossa_stream_input_init(&in);
+            in.data = i == 2 ? "{\"text\": broken" : "{\"text\": \"Ab Cd\"}";
+            in.len = strlen(in.data);
+            int r = glossa_stream_submit(s, &in, counted, &called);
+            if (r == 0)
+                submitted++;
+            else if (r != GLOSSA_ENOMEM && r != GLOSSA_ESTATE)
+                fail_msg("allocation %ld: submit gave %d", n, r);
+        }
+        int frc = rc == 0 ? glossa_stream_finish(s, NULL, &err) : 0;
+        long made = glossa__alloc_fail_after(-1);
+        if (rc && rc != GLOSSA_ENOMEM)
+            fail_msg("allocation %ld: start gave %d", n, rc);
+        if (frc && frc != GLOSSA_ENOMEM)
+            fail_msg("allocation %ld: finish gave %d", n, frc);
+        if (rc || frc || submitted < 4)
+            failures++;
+        if (frc == 0 && called != submitted)
+            fail_msg("allocation %ld: %d submitted, %d records", n, submitted,
+                     called);
+        if (glossa__alloc_live() != base)
+            fail_msg("allocation %ld: %ld allocations leaked", n,
+                     glossa__alloc_live() - base);
+        if (made <= n) {
+            print_message("%ld allocation points, %d with failures\n", n,
+                          failures);
+            break;
+        }
+    }
+    assert_true(failures > 0);
+    glossa_runtime_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_order_and_bytes),
         cmocka_unit_test(test_stream_bad_calls),
         cmocka_unit_test(test_stream_threads),
+        cmocka_unit_test(test_stream_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
