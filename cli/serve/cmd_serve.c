@@ -96,6 +96,8 @@ typedef struct server {
     unsigned window;
     unsigned long long max_body;
     unsigned max_requests;
+    unsigned long max_queue; /* documents in the pipelines, for admission */
+    unsigned long queued;    /* submitted, record not back: loop's count */
     uint64_t deadline_ms;
     uint64_t drain_ms;
     unsigned active;     /* annotate requests not ended */
@@ -411,6 +413,7 @@ static void feed(request_t *r)
             return;
         }
         r->inflight++;
+        srv->queued++;
     }
 }
 
@@ -496,6 +499,7 @@ static void got_record(server_t *srv, done_t *d)
                                 (double)d->step_nanos[i] / 1e9);
     serve_metrics_count_errors(&srv->metrics, d->line, d->len);
     r->inflight--;
+    srv->queued--;
     if (r->req && !r->cut && !r->final) {
         if (!r->streaming) {
             single_record(r, d);
@@ -618,6 +622,17 @@ static void annotate(server_t *srv, h2o_req_t *req)
         respond_error(req, 503, GLOSSA_EBUSY, "the server is shutting down");
         return;
     }
+    /* Documents of requests already answered (cut at their deadline)
+     * may still be in the pipelines: they count too, so that clients
+     * retrying after a 504 cannot pile work up. */
+    if (srv->queued >= srv->max_queue) {
+        srv->metrics.rejected_busy++;
+        respond_error(req, 503, GLOSSA_EBUSY,
+                      "%lu documents are in the pipelines (--max-queue); "
+                      "try again later",
+                      srv->queued);
+        return;
+    }
     if (srv->active >= srv->max_requests) {
         srv->metrics.rejected_busy++;
         respond_error(req, 503, GLOSSA_EBUSY,
@@ -728,6 +743,7 @@ static void annotate(server_t *srv, h2o_req_t *req)
         return;
     }
     r->inflight = 1;
+    srv->queued++;
 }
 
 /* ---- Other endpoints --------------------------------------------------- */
@@ -943,6 +959,9 @@ static void usage(FILE *f)
         "  --max-body SIZE        largest request body (default 64M; 413)\n"
         "  --max-requests N       annotate requests in progress at once\n"
         "                         (default 64; 503 with Retry-After past it)\n"
+        "  --max-queue N          documents in the pipelines at once, for\n"
+        "                         taking a request (default: max-requests\n"
+        "                         x window; 503 past it)\n"
         "  --deadline SECONDS     time for one request (default 300; 504)\n"
         "  --request-timeout SEC  time for a client to send its request\n"
         "                         (default 10)\n"
@@ -959,6 +978,7 @@ enum {
     OPT_ALSO,
     OPT_MAX_BODY,
     OPT_MAX_REQUESTS,
+    OPT_MAX_QUEUE,
     OPT_DEADLINE,
     OPT_REQUEST_TIMEOUT,
     OPT_DRAIN_TIMEOUT
@@ -1083,6 +1103,7 @@ int glossa_cli_serve(int argc, char **argv)
         {"also", required_argument, NULL, OPT_ALSO},
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"max-requests", required_argument, NULL, OPT_MAX_REQUESTS},
+        {"max-queue", required_argument, NULL, OPT_MAX_QUEUE},
         {"deadline", required_argument, NULL, OPT_DEADLINE},
         {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
         {"drain-timeout", required_argument, NULL, OPT_DRAIN_TIMEOUT},
@@ -1136,6 +1157,11 @@ int glossa_cli_serve(int argc, char **argv)
             bad = glossa_cli_parse_int(optarg, 1, 1000000, &n);
             if (!bad)
                 srv->max_requests = (unsigned)n;
+            break;
+        case OPT_MAX_QUEUE:
+            bad = glossa_cli_parse_int(optarg, 1, 100000000, &n);
+            if (!bad)
+                srv->max_queue = (unsigned long)n;
             break;
         case OPT_DEADLINE:
             bad = parse_seconds(optarg, &srv->deadline_ms);
@@ -1207,6 +1233,8 @@ int glossa_cli_serve(int argc, char **argv)
     glossa_runtime_options_t resolved;
     glossa_runtime_get_options(srv->pipes[0].rt, &resolved);
     srv->window = (unsigned)resolved.max_docs_in_flight;
+    if (srv->max_queue == 0)
+        srv->max_queue = (unsigned long)srv->max_requests * srv->window;
 
     srv->loop = uv_default_loop();
     uv_mutex_init(&srv->mutex);

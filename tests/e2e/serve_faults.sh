@@ -96,11 +96,18 @@ stop_server
 # Deadline: a document slower than --deadline gets 504 ETIMEOUT; a batch
 # is cut (its chunked body never ends properly).
 echo '{"plugins": [{"plugin": "slow", "config": {"ms": 1500}}]}' >"$TMP/slower.json"
-start_server --threads 2 --pipeline "$TMP/slower.json" --deadline 0.5
+start_server --threads 2 --pipeline "$TMP/slower.json" --deadline 0.5 --max-queue 1
 code=$(curl -s -o "$TMP/r504" -w '%{http_code}' -H 'Content-Type: application/json' \
     --data-binary "@$TMP/one.json" "$URL/v1/annotate")
 [ "$code" = 504 ] || fail "deadline: $code"
 expect_in "$TMP/r504" '"code":"ETIMEOUT"'
+# Its document is still in the pipeline (1.5 s): with --max-queue 1, the
+# next request is refused rather than queued behind it.
+code=$(curl -s -o "$TMP/rq" -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary "@$TMP/one.json" "$URL/v1/annotate")
+[ "$code" = 503 ] || fail "max-queue: $code"
+expect_in "$TMP/rq" '(--max-queue)'
+wait_metric glossa_queue_depth 0
 head -3 "$TMP/slow.jsonl" >"$TMP/three.jsonl"
 curl -s -o /dev/null -H 'Content-Type: application/x-ndjson' \
     --data-binary "@$TMP/three.jsonl" "$URL/v1/annotate" && fail "a cut stream ended cleanly"
