@@ -93,6 +93,50 @@ wait "${FULL[1]}" "${FULL[2]}"
 stop_server
 [ "$SRC" = 0 ] || fail "exit $SRC"
 
+# A client that sends a large batch and does not read: the server stops
+# submitting its documents once 1 MiB of records wait (plus what the
+# socket holds), answers others meanwhile, and gives everything to the
+# client once it reads.
+start_server --threads 2 --plugin capitals
+for i in $(seq 1 30000); do echo "{\"id\": \"r$i\", \"text\": \"Words To Mark Here And There, $i Times Over Again.\"}"; done >"$TMP/many.jsonl"
+python3 - "$PORT" "$TMP/many.jsonl" "$TMP/many.out" "$TMP/go" >"$TMP/reader.log" 2>&1 <<'PY' &
+import socket, sys, time
+body = open(sys.argv[2], "rb").read()
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+s.sendall(b"POST /v1/annotate HTTP/1.0\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n"
+          b"Content-Length: %d\r\n\r\n" % len(body) + body)
+import os
+while not os.path.exists(sys.argv[4]):   # not reading until told
+    time.sleep(0.1)
+data = b""
+while True:
+    chunk = s.recv(1 << 20)
+    if not chunk:
+        break
+    data += chunk
+open(sys.argv[3], "wb").write(data.split(b"\r\n\r\n", 1)[1])
+print("read", len(data))
+PY
+READER=$!
+# The count of documents stops moving (polled: sanitizer builds are slow).
+stalled=-1
+for i in $(seq 1 60); do
+    sleep 0.5
+    now=$(metric glossa_documents_total)
+    [ "$now" = "$stalled" ] && [ "$now" -gt 0 ] && break
+    stalled=$now
+done
+[ "$now" = "$stalled" ] || fail "a client that does not read still gets documents annotated"
+[ "$stalled" -lt 30000 ] || fail "the whole batch was annotated for a client that does not read"
+[ "$(metric glossa_queue_depth)" = 0 ] || fail "documents held in the pipeline for a slow client"
+alive "while a client does not read"
+touch "$TMP/go"
+wait $READER || { cat "$TMP/reader.log"; fail "the slow reader failed"; }
+[ "$(wc -l <"$TMP/many.out")" = 30000 ] || fail "the slow reader got $(wc -l <"$TMP/many.out") records"
+stop_server
+[ "$SRC" = 0 ] || fail "exit $SRC"
+
 # Deadline: a document slower than --deadline gets 504 ETIMEOUT; a batch
 # is cut (its chunked body never ends properly).
 echo '{"plugins": [{"plugin": "slow", "config": {"ms": 1500}}]}' >"$TMP/slower.json"
