@@ -50,6 +50,14 @@ curl -s -D "$TMP/headers" -o /dev/null -H 'Content-Type: application/x-ndjson' \
     --data-binary "@$TMP/batch.jsonl" "$URL/v1/annotate"
 expect_in "$TMP/headers" "transfer-encoding: chunked"
 
+# HTTP/2 (cleartext, prior knowledge): the same bytes.
+if curl -V | grep -q HTTP2; then
+    curl -s --http2-prior-knowledge -o "$TMP/h2" -w '%{http_version}' -H 'Content-Type: application/x-ndjson' \
+        --data-binary "@$TMP/batch.jsonl" "$URL/v1/annotate" >"$TMP/h2v"
+    [ "$(cat "$TMP/h2v")" = 2 ] || fail "not HTTP/2: $(cat "$TMP/h2v")"
+    cmp "$TMP/h2" "$TMP/want" || fail "batch over HTTP/2 differs"
+fi
+
 # Another pipeline loaded at start.
 [ "$(post application/json "$TMP/one.json" '?pipeline=up')" = 200 ] || fail "up: not 200"
 "$GLOSSA" run -q --pipeline "$TMP/up.json" - <"$TMP/one.json" >"$TMP/want"
