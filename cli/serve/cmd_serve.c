@@ -914,8 +914,13 @@ static void on_signal(uv_signal_t *h, int signum)
 {
     server_t *srv = h->data;
     if (srv->draining) {
-        /* A second signal: stop waiting. */
-        uv_stop(srv->loop);
+        /* A second signal kills, as it does `glossa run`: libuv puts the
+         * default action back when its last watcher of the signal
+         * stops. */
+        fprintf(stderr, "glossa serve: second signal: stopping now\n");
+        uv_signal_stop(&srv->sigterm);
+        uv_signal_stop(&srv->sigint);
+        raise(signum);
         return;
     }
     fprintf(stderr, "glossa serve: %s: draining (%u requests in progress)\n",
