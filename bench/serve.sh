@@ -69,7 +69,7 @@ printf 'glossa run: %.0f documents/s\n' "$best_run"
 
 # The server, and wrk's script: POST the documents in turn.
 "$glossa" serve -q --listen 127.0.0.1:0 --threads "$threads" --pipeline "$pipeline" \
-    --max-requests 256 2>"$out/serve.err" &
+    --max-requests 256 --max-connections 512 2>"$out/serve.err" &
 spid=$!
 trap 'kill $spid 2>/dev/null || true' EXIT
 port=""

@@ -100,8 +100,10 @@ typedef struct server {
     unsigned long queued;    /* submitted, record not back: loop's count */
     uint64_t deadline_ms;
     uint64_t drain_ms;
-    unsigned active;     /* annotate requests not ended */
-    unsigned n_requests; /* request_t alive */
+    unsigned max_connections;
+    unsigned connections; /* open: each may hold a body H2O is reading */
+    unsigned active;      /* annotate requests not ended */
+    unsigned n_requests;  /* request_t alive */
     int draining;
     uint64_t drain_started;
     serve_metrics_t metrics;
@@ -874,6 +876,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 
 static void on_conn_closed(uv_handle_t *h)
 {
+    the_server->connections--;
+    free(h);
+}
+
+static void on_refused_closed(uv_handle_t *h)
+{
     free(h);
 }
 
@@ -886,10 +894,16 @@ static void on_accept(uv_stream_t *listener, int status)
     if (!conn)
         return;
     uv_tcp_init(listener->loop, conn);
-    if (uv_accept(listener, (uv_stream_t *)conn) != 0) {
-        uv_close((uv_handle_t *)conn, on_conn_closed);
+    /* H2O reads a whole body before the handler sees the request: the
+     * connections bound the memory that takes (max-connections x
+     * max-body). Past the limit a connection is closed at once. */
+    if (uv_accept(listener, (uv_stream_t *)conn) != 0 ||
+        srv->connections >= srv->max_connections) {
+        srv->metrics.refused_connections++;
+        uv_close((uv_handle_t *)conn, on_refused_closed);
         return;
     }
+    srv->connections++;
     uv_tcp_nodelay(conn, 1);
     h2o_socket_t *sock =
         h2o_uv_socket_create((uv_stream_t *)conn, on_conn_closed);
@@ -967,6 +981,8 @@ static void usage(FILE *f)
         "  --max-queue N          documents in the pipelines at once, for\n"
         "                         taking a request (default: max-requests\n"
         "                         x window; 503 past it)\n"
+        "  --max-connections N    open connections (default 256; others\n"
+        "                         are closed at once)\n"
         "  --deadline SECONDS     time for one request (default 300; 504)\n"
         "  --request-timeout SEC  time for a client to send its request\n"
         "                         (default 10)\n"
@@ -984,6 +1000,7 @@ enum {
     OPT_MAX_BODY,
     OPT_MAX_REQUESTS,
     OPT_MAX_QUEUE,
+    OPT_MAX_CONNECTIONS,
     OPT_DEADLINE,
     OPT_REQUEST_TIMEOUT,
     OPT_DRAIN_TIMEOUT
@@ -1109,6 +1126,7 @@ int glossa_cli_serve(int argc, char **argv)
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"max-requests", required_argument, NULL, OPT_MAX_REQUESTS},
         {"max-queue", required_argument, NULL, OPT_MAX_QUEUE},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
         {"deadline", required_argument, NULL, OPT_DEADLINE},
         {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
         {"drain-timeout", required_argument, NULL, OPT_DRAIN_TIMEOUT},
@@ -1124,6 +1142,7 @@ int glossa_cli_serve(int argc, char **argv)
     uint64_t request_timeout_ms = 10000;
     srv->max_body = 64ull << 20;
     srv->max_requests = 64;
+    srv->max_connections = 256;
     srv->deadline_ms = 300000;
     srv->drain_ms = 60000;
     int c, code = GLOSSA_EXIT_OK;
@@ -1167,6 +1186,11 @@ int glossa_cli_serve(int argc, char **argv)
             bad = glossa_cli_parse_int(optarg, 1, 100000000, &n);
             if (!bad)
                 srv->max_queue = (unsigned long)n;
+            break;
+        case OPT_MAX_CONNECTIONS:
+            bad = glossa_cli_parse_int(optarg, 1, 1000000, &n);
+            if (!bad)
+                srv->max_connections = (unsigned)n;
             break;
         case OPT_DEADLINE:
             bad = parse_seconds(optarg, &srv->deadline_ms);

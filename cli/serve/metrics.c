@@ -155,12 +155,17 @@ void serve_metrics_write(serve_text_t *t, const serve_metrics_t *m)
         "# HELP glossa_client_gone_total Clients that left before their "
         "response ended.\n"
         "# TYPE glossa_client_gone_total counter\n"
-        "glossa_client_gone_total %llu\n",
+        "glossa_client_gone_total %llu\n"
+        "# HELP glossa_refused_connections_total Connections closed at "
+        "once (--max-connections reached).\n"
+        "# TYPE glossa_refused_connections_total counter\n"
+        "glossa_refused_connections_total %llu\n",
         (unsigned long long)m->request_bytes,
         (unsigned long long)m->response_bytes, (unsigned long long)m->documents,
         (unsigned long long)m->text_bytes, (unsigned long long)m->rejected_busy,
         (unsigned long long)m->deadline_exceeded,
-        (unsigned long long)m->client_gone);
+        (unsigned long long)m->client_gone,
+        (unsigned long long)m->refused_connections);
     serve_text_printf(t, "# HELP glossa_record_errors_total Error entries "
                          "in the records, by code.\n"
                          "# TYPE glossa_record_errors_total counter\n");

@@ -43,6 +43,7 @@ typedef struct serve_metrics {
     uint64_t rejected_busy;  /* 503 over --max-requests */
     uint64_t deadline_exceeded;
     uint64_t client_gone; /* clients that left before their response ended */
+    uint64_t refused_connections; /* over --max-connections */
     serve_histogram_t request_seconds;
 } serve_metrics_t;
 

@@ -140,7 +140,24 @@ stop_server
 # Deadline: a document slower than --deadline gets 504 ETIMEOUT; a batch
 # is cut (its chunked body never ends properly).
 echo '{"plugins": [{"plugin": "slow", "config": {"ms": 1500}}]}' >"$TMP/slower.json"
-start_server --threads 2 --pipeline "$TMP/slower.json" --deadline 0.5 --max-queue 1
+start_server --threads 2 --pipeline "$TMP/slower.json" --deadline 0.5 --max-queue 1 --max-connections 1
+# --max-connections 1: while one connection is open, another is closed
+# at once.
+python3 - "$PORT" "$TMP/held" <<'PY' &
+import os, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+open(sys.argv[2], "w").close()
+while os.path.exists(sys.argv[2]):
+    time.sleep(0.05)
+PY
+HOLDER=$!
+while [ ! -e "$TMP/held" ]; do sleep 0.05; done
+sleep 0.2
+curl -s -m 5 -o /dev/null "$URL/healthz" && fail "a second connection was served over --max-connections 1"
+rm -f "$TMP/held"
+wait $HOLDER
+wait_metric glossa_requests_in_progress 0 # served again
+[ "$(metric glossa_refused_connections_total)" -ge 1 ] || fail "refused_connections_total"
 code=$(curl -s -o "$TMP/r504" -w '%{http_code}' -H 'Content-Type: application/json' \
     --data-binary "@$TMP/one.json" "$URL/v1/annotate")
 [ "$code" = 504 ] || fail "deadline: $code"
