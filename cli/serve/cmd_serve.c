@@ -655,8 +655,11 @@ static void annotate(server_t *srv, h2o_req_t *req)
     int streaming = has_type(req, "application/x-ndjson") ||
                     has_type(req, "application/jsonl");
     int text = has_type(req, "text/plain");
+    /* curl -d sends application/x-www-form-urlencoded unless told
+     * otherwise: taken as one record, as no Content-Type is. */
     if (has_content_type(req) && !streaming && !text &&
-        !has_type(req, "application/json")) {
+        !has_type(req, "application/json") &&
+        !has_type(req, "application/x-www-form-urlencoded")) {
         respond_error(req, 415, GLOSSA_EINVAL,
                       "the body must be application/json (one record), "
                       "application/x-ndjson (records, one a line) or "

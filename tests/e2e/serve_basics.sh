@@ -20,6 +20,10 @@ printf '{"id": "one", "text": "Alpha Beta said Gamma.", "meta": {"k": 1}}' >"$TM
 [ "$(post application/json "$TMP/one.json")" = 200 ] || fail "one record: not 200"
 "$GLOSSA" run -q --pipeline "$TMP/p.json" - <"$TMP/one.json" >"$TMP/want" || fail "glossa run"
 cmp "$TMP/resp" "$TMP/want" || fail "one record differs from glossa run"
+# curl's default type (application/x-www-form-urlencoded), as in the
+# docs' examples, and no Content-Type at all: one record too.
+curl -s -o "$TMP/resp2" --data-binary "@$TMP/one.json" "$URL/v1/annotate"
+cmp "$TMP/resp2" "$TMP/want" || fail "curl's default Content-Type: differs"
 # Without a Content-Type, a body is one record too.
 curl -s -o "$TMP/resp2" --data-binary "@$TMP/one.json" -H 'Content-Type:' "$URL/v1/annotate"
 cmp "$TMP/resp2" "$TMP/want" || fail "no Content-Type: differs"
