@@ -32,6 +32,7 @@ int glossa_cli_import(int argc, char **argv);  /* export/cmd_import.c */
 int glossa_cli_report(int argc, char **argv);  /* report/cmd_report.c */
 int glossa_cli_enqueue(int argc, char **argv); /* Redis: cmd_enqueue.c */
 int glossa_cli_worker(int argc, char **argv);  /* Redis: cmd_worker.c */
+int glossa_cli_serve(int argc, char **argv);   /* serve/cmd_serve.c */
 
 /* glossa merge --redis: settings parsed by cmd_merge.c (NULL: default). */
 typedef struct glossa_cli_redis_merge {

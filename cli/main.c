@@ -25,6 +25,7 @@ static void usage(FILE *out)
             "one output\n"
             "  enqueue   push documents into a Redis stream\n"
             "  worker    annotate documents from a Redis stream\n"
+            "  serve     annotation as an HTTP service\n"
             "  version   print the version (also -V, --version)\n"
             "  help      describe a command: glossa help COMMAND\n"
             "\n"
@@ -53,6 +54,7 @@ static const struct command {
     {"enqueue", glossa_cli_enqueue}, {"worker", glossa_cli_worker},
     {"schema", glossa_cli_schema},   {"export", glossa_cli_export},
     {"import", glossa_cli_import},   {"report", glossa_cli_report},
+    {"serve", glossa_cli_serve},
 };
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 

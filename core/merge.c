@@ -212,7 +212,7 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
         glossa__strbuf_put_json(&sb, doc->meta);
     else
         glossa__strbuf_puts(&sb, "{}");
-    if (rt->opts.with_text && doc->text) {
+    if ((rt->opts.with_text || doc->with_text) && doc->text) {
         glossa__strbuf_puts(&sb, ",\"text\":");
         glossa__strbuf_put_json_string(&sb, doc->text, doc->len);
     }

@@ -66,6 +66,7 @@ typedef struct glossa__run {
     /* Loop thread only. */
     glossa__doc_t **ring;
     size_t ring_cap;
+    uint64_t *step_nanos; /* the record being written: its steps' times */
     uint64_t next_write;
     int unflushed;
     int drain_pending; /* records finished on the loop, written at check */
@@ -209,8 +210,16 @@ static void drain(glossa__run_t *run)
         run->next_write++;
         glossa__source_check_id(run->src, doc);
         if (run->fatal_rc == 0 && doc->line) {
-            glossa_record_info_t info = {doc->seq, doc->id, doc->len,
-                                         doc->n_errors};
+            for (size_t i = 0; doc->units && i < run->rt->n_steps; i++)
+                run->step_nanos[i] = doc->units[i].nanos;
+            if (!doc->units && run->step_nanos)
+                memset(run->step_nanos, 0, run->rt->n_steps * sizeof(uint64_t));
+            glossa_record_info_t info = {doc->seq,
+                                         doc->id,
+                                         doc->len,
+                                         doc->n_errors,
+                                         doc->skip_plugins ? doc->skip_code : 0,
+                                         run->step_nanos};
             int rc = run->sink->write(run->sink->ud, doc->line, doc->line_len,
                                       &info);
             if (rc) {
@@ -624,9 +633,22 @@ static void on_tick(uv_timer_t *handle)
 
 /* libuv sizes its pool once per process, from UV_THREADPOOL_SIZE, at the
  * first piece of work. */
+static uv_once_t pool_once = UV_ONCE_INIT;
+static uv_mutex_t pool_mutex;
+
+static void pool_mutex_init(void)
+{
+    if (uv_mutex_init(&pool_mutex))
+        abort();
+}
+
+/* Runs in several threads at once when several streams start
+ * (glossa_stream_start): hence the lock. */
 static void size_thread_pool(const glossa_runtime_t *rt)
 {
     static unsigned pool_size;
+    uv_once(&pool_once, pool_mutex_init);
+    uv_mutex_lock(&pool_mutex);
     if (pool_size == 0) {
         char value[16];
         snprintf(value, sizeof(value), "%u", rt->opts.threads);
@@ -638,6 +660,7 @@ static void size_thread_pool(const glossa_runtime_t *rt)
                     "process; %u requested",
                     pool_size, rt->opts.threads);
     }
+    uv_mutex_unlock(&pool_mutex);
 }
 
 /* A run's state and its loop's handles, before anything is read. NULL
@@ -655,7 +678,9 @@ static glossa__run_t *run_new(glossa_runtime_t *rt, glossa_source_t *src,
     run->sink = sink;
     run->ring_cap = rt->opts.max_docs_in_flight;
     run->ring = glossa__calloc(run->ring_cap, sizeof(glossa__doc_t *));
-    int rc = run->ring ? 0 : GLOSSA_ENOMEM;
+    if (rt->n_steps)
+        run->step_nanos = glossa__calloc(rt->n_steps, sizeof(uint64_t));
+    int rc = run->ring && (run->step_nanos || !rt->n_steps) ? 0 : GLOSSA_ENOMEM;
     int loop_ok = 0, mutex_ok = 0, cond_ok = 0;
     if (rc == 0)
         rc = uv_loop_init(&run->loop) ? GLOSSA_ENOMEM : 0;
@@ -674,6 +699,7 @@ static glossa__run_t *run_new(glossa_runtime_t *rt, glossa_source_t *src,
         if (loop_ok)
             uv_loop_close(&run->loop);
         glossa__free(run->ring);
+        glossa__free(run->step_nanos);
         glossa__free(run);
         glossa__fail(err, rc, NULL, 0, "cannot start the run");
         return NULL;
@@ -754,6 +780,7 @@ static int run_finish(glossa__run_t *run, glossa_run_stats_t *stats,
     uv_cond_destroy(&run->room);
     uv_mutex_destroy(&run->mutex);
     glossa__free(run->ring);
+    glossa__free(run->step_nanos);
     glossa__free(run);
     return rc;
 }

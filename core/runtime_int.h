@@ -154,6 +154,7 @@ struct glossa__doc {
     char *input_error;    /* the source could not read the record */
     int input_error_code; /* GLOSSA_E* */
     glossa__id_place_t id_place; /* where in the inputs, for duplicate ids */
+    int with_text; /* text in the record even without opts.with_text */
 
     /* Prepared on a pool thread. */
     char *text; /* valid UTF-8, no NUL */
@@ -243,6 +244,13 @@ void glossa__set_current_unit(const glossa__unit_t *u);
 int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
                         glossa_error_t *err);
 const glossa_runtime_t *glossa__source_runtime(const glossa_source_t *src);
+/* A source whose records are made by `next` (stream.c): it returns 1 with
+ * *out, 0 at the end, or a negative code; called on the reader thread.
+ * Ids are not checked for duplicates (a service sees the same ids
+ * again and again). */
+int glossa__source_from_docs(glossa_runtime_t *rt,
+                             int (*next)(void *ud, glossa__doc_t **out),
+                             void *ud, glossa_source_t **out);
 /* Warns when doc's id (known once decoded) was given to an earlier record;
  * called in input order, by one thread (the run's loop). */
 void glossa__source_check_id(glossa_source_t *src, const glossa__doc_t *doc);

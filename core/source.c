@@ -27,7 +27,7 @@
 #include "runtime_int.h"
 #include "utf8.h"
 
-enum { IN_DIR, IN_FILE, IN_JSONL, IN_STDIN, IN_CALLBACK };
+enum { IN_DIR, IN_FILE, IN_JSONL, IN_STDIN, IN_CALLBACK, IN_DOCS };
 
 /* The most a JSONL line may hold beyond the document text itself: escapes
  * can double the text, metadata adds a little. */
@@ -73,6 +73,7 @@ struct glossa_source {
     /* callback */
     glossa_source_next_cb cb;
     void *cb_ud;
+    int (*doc_cb)(void *ud, glossa__doc_t **out); /* IN_DOCS */
 
     /* Ids handed out, to warn about one given twice; where the record
      * being made was in its input (see glossa__id_place_t). */
@@ -226,6 +227,34 @@ int glossa_source_from_callback(glossa_runtime_t *rt,
     src->cb = next;
     src->cb_ud = ud;
     src->size_hint = -1;
+    *out = src;
+    return 0;
+}
+
+int glossa__source_from_docs(glossa_runtime_t *rt,
+                             int (*next)(void *ud, glossa__doc_t **out),
+                             void *ud, glossa_source_t **out)
+{
+    *out = NULL;
+    if (!rt || !next)
+        return GLOSSA_EINVAL;
+    glossa_source_t *src = glossa__calloc(1, sizeof(*src));
+    input_t *in = glossa__calloc(1, sizeof(input_t));
+    if (!src || !in) {
+        glossa__free(src);
+        glossa__free(in);
+        return GLOSSA_ENOMEM;
+    }
+    src->rt = rt;
+    src->fd = -1;
+    glossa_source_options_init(&src->opts);
+    in->kind = IN_DOCS;
+    src->inputs = in;
+    src->n_inputs = 1;
+    src->doc_cb = next;
+    src->cb_ud = ud;
+    src->size_hint = -1;
+    src->ids_unchecked = 1;
     *out = src;
     return 0;
 }
@@ -1011,6 +1040,12 @@ int glossa__source_next(glossa_source_t *src, glossa__doc_t **out,
         case IN_CALLBACK:
             src->record_where = place_number(src->index);
             rc = callback_record(src, out, err);
+            break;
+        case IN_DOCS:
+            rc = src->doc_cb(src->cb_ud, out);
+            if (rc < 0)
+                glossa__fail(err, rc, "stream", 0, "the stream failed: %s",
+                             glossa_strerror(rc));
             break;
         case IN_FILE:
             if (src->entry_i++ == 0 && want_record(src)) {

@@ -9,10 +9,14 @@ RUN_PACKAGES=(
     build-essential cmake pkg-config
     libuv1-dev libjansson-dev libpcre2-dev libutf8proc-dev libjemalloc-dev
     libxxhash-dev
+    # glossa serve: H2O built with libuv (pkg-config libh2o)
+    libh2o-dev
 )
 TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"
     libcmocka-dev jq python3 python3-jsonschema
+    # glossa serve's tests (tests/e2e/serve_*.sh) and bench/serve.sh
+    curl wrk
     clang-format clang libclang-rt-14-dev
     # scale-out (tests/engines/, tests/e2e/pipe_filter.sh): the Redis
     # commands and real engines. Their install scripts try to start the

@@ -35,7 +35,8 @@ extern "C" {
     X(EINTR, -18, "interrupted")                                               \
     X(ESTATE, -19, "operation not valid in this state")                        \
     X(EEMPTY, -20, "empty document")                                           \
-    X(EWARNING, -21, "warning")
+    X(EWARNING, -21, "warning")                                                \
+    X(EBUSY, -22, "too busy, try again later")
 
 /* Positions in the table. Codes run from -1 down without gaps (error.c
  * checks it), so the table's end follows from its length. */

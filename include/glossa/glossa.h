@@ -7,6 +7,7 @@
 #include "export.h"
 #include "plugin.h"
 #include "runtime.h"
+#include "stream.h"
 #include "testing.h"
 #include "text.h"
 #include "version.h"

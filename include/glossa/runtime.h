@@ -317,6 +317,12 @@ typedef struct glossa_record_info {
     const char *id;
     size_t text_bytes;
     size_t n_errors; /* entries in the record's "errors" */
+    /* Since 0.2. 0, or the GLOSSA_E* code that kept the document from
+     * being annotated at all (broken JSON, over max_doc_bytes, empty). */
+    int input_error;
+    /* Since 0.2. Nanoseconds each step (index as plugin_name()) took on
+     * this document; 0 when it did not run. NULL without steps. */
+    const uint64_t *step_nanos;
 } glossa_record_info_t;
 
 /* Receives output in input order, on the thread that called glossa_run().
