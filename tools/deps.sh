@@ -9,8 +9,9 @@ RUN_PACKAGES=(
     build-essential cmake pkg-config
     libuv1-dev libjansson-dev libpcre2-dev libutf8proc-dev libjemalloc-dev
     libxxhash-dev
-    # glossa serve: H2O built with libuv (pkg-config libh2o)
-    libh2o-dev
+    # glossa serve: H2O built with libuv (pkg-config libh2o); its h2o.h
+    # includes OpenSSL's headers, which libh2o-dev does not pull in
+    libh2o-dev libssl-dev
 )
 TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"

@@ -8,7 +8,7 @@ int glossa_cli_serve(int argc, char **argv)
     (void)argc;
     (void)argv;
     fprintf(stderr, "glossa serve: this glossa was built without libh2o; "
-                    "install it (Debian: apt-get install libh2o-dev) and "
-                    "build again\n");
+                    "install it (Debian: apt-get install libh2o-dev "
+                    "libssl-dev) and build again\n");
     return GLOSSA_EXIT_USAGE;
 }
