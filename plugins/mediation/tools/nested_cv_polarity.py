@@ -20,8 +20,8 @@ evaluated:
   rules' verdict exceeds a threshold (penalty and threshold chosen
   inside; an infinite threshold is the rules alone);
 - the classifier deciding only where the rules said neutral, their polar
-  verdicts kept (penalty chosen inside for this decision): OVERRIDE
-  "neutral" in train_polarity.py, the plugin's decision since it.
+  verdicts kept (penalty chosen inside for this decision):
+  `train_polarity.py --override neutral`, a model's "override": "neutral".
 
 Reports macro-F1 and accuracy over all dev sentences and per batch (ids
 1xx, 2xx), next to the rules alone. Nothing is written. Deterministic.
