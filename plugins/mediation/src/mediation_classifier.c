@@ -75,6 +75,17 @@ int med_load_classifier(med_loader_t *L, const char *path)
         if (!rc)
             c->bias[k] = json_number_value(bk);
     }
+    const json_t *ov = json_object_get(root, "override");
+    c->neutral_only = 0;
+    if (!rc && ov) {
+        const char *o = json_string_value(ov);
+        if (o && !strcmp(o, "neutral"))
+            c->neutral_only = 1;
+        else if (!o || strcmp(o, "all"))
+            rc = med_fail(L, GLOSSA_ECONFIG,
+                          "%s: \"override\" must be \"all\" or \"neutral\"",
+                          path);
+    }
     /* Standardisation folded into the weights: w (x - mean) scale =
      * (w scale) x - w scale mean. */
     for (int k = 0; !rc && k < 3; k++)

@@ -155,6 +155,9 @@ typedef struct med_classifier {
      * of class k is bias[k] + sum w[k][i] x[feature[i]]. */
     double w[3][MED_MAX_FEATURES];
     double bias[3];
+    /* "override": "neutral" in the model file: it decides only where the
+     * rules' verdict is neutral and never overturns a polar one. */
+    int neutral_only;
 } med_classifier_t;
 /* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
 #define MED_BLOOM_WORDS 1024

@@ -179,6 +179,13 @@ void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,
                    prob[2], mediation_polarity_name(p));
     if (p == v->polarity)
         return;
+    /* A model trained to decide only the rules' neutral verdicts keeps
+     * their polar ones (README, "The learned component"). */
+    if (ws->m->clf.neutral_only && v->polarity != MEDIATION_NEUTRAL) {
+        if (ws->trace)
+            med_tracef(ws, "  learned: kept the rules' polar verdict");
+        return;
+    }
     v->polarity = p;
     if (p == MEDIATION_NEUTRAL) {
         v->score = 0;

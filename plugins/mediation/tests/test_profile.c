@@ -231,6 +231,60 @@ static void test_settings(void **state)
         GLOSSA_ENOENT);
 }
 
+/* A model file whose classifier always says positive, deciding where
+ * `override` says ("" for the key left out). */
+static mediation_model_t *always_positive(const fixture_t *fx,
+                                          const char *override, int *rc,
+                                          char *err, size_t errsz)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "{%s%s%s\"features\": [\"net\"], \"mean\": [0], "
+             "\"scale\": [1], \"weights\": {\"negative\": [0], "
+             "\"neutral\": [0], \"positive\": [0]}, \"bias\": "
+             "{\"negative\": 0, \"neutral\": 0, \"positive\": 10}}",
+             *override ? "\"override\": " : "", override,
+             *override ? ", " : "");
+    mediation_settings_t s;
+    mediation_settings_init(&s);
+    s.classifier = put(fx, 0, "model.json", text);
+    mediation_model_t *m = NULL;
+    *rc = mediation_model_load(PROFILE, LEXICON, RULES, &s, &m, err, errsz);
+    return m;
+}
+
+/* "override": "neutral" keeps the rules' polar verdicts and lets the
+ * classifier decide their neutral ones; "all" (the default) lets it
+ * decide every sentence. */
+static void test_classifier_override(void **state)
+{
+    const fixture_t *fx = *state;
+    const char *neg = "Russia is not a reliable mediator between Armenia "
+                      "and Azerbaijan.";
+    const char *neu = "Russia hosted talks between Armenia and Azerbaijan "
+                      "in Moscow.";
+    char err[1024];
+    int rc;
+    mediation_model_t *m = always_positive(fx, "", &rc, err, sizeof err);
+    assert_int_equal(rc, 0);
+    test_expect(m, neg, "Russia", MEDIATION_POSITIVE, NULL);
+    test_expect(m, neu, "Russia", MEDIATION_POSITIVE, NULL);
+    mediation_model_free(m);
+    m = always_positive(fx, "\"all\"", &rc, err, sizeof err);
+    assert_int_equal(rc, 0);
+    test_expect(m, neg, "Russia", MEDIATION_POSITIVE, NULL);
+    mediation_model_free(m);
+    m = always_positive(fx, "\"neutral\"", &rc, err, sizeof err);
+    assert_int_equal(rc, 0);
+    test_expect(m, neg, "Russia", MEDIATION_NEGATIVE, "author");
+    test_expect(m, neu, "Russia", MEDIATION_POSITIVE, NULL);
+    mediation_model_free(m);
+    m = always_positive(fx, "\"some\"", &rc, err, sizeof err);
+    assert_int_equal(rc, GLOSSA_ECONFIG);
+    assert_null(m);
+    assert_non_null(strstr(err, "\"override\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_includes),
         cmocka_unit_test(test_lexicon_and_rules_errors),
         cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_classifier_override),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,7 +2,8 @@
 """Trains the mediation plugin's learned component: the polarity of a
 relevant sentence from the features the rules give it.
 
-    train_polarity.py [--folds K] [--out MODEL.json] FEATURES.jsonl...
+    train_polarity.py [--folds K] [--override all|neutral] [--out MODEL.json]
+                      FEATURES.jsonl...
 
 FEATURES.jsonl are written by `mediation_devrun --features` (one line per
 sentence of a gold relevant span: the corpus, the document, the gold
@@ -20,7 +21,9 @@ one fold, so no article is scored by a model that saw it. The report gives
 the cross-validated polarity accuracy and macro-F1 over those sentences,
 next to the rules' own verdict on them, for each setting; then the model
 is refitted on all the data with the best setting and written to MODEL.json
-(default: the plugin's data/model/polarity.json).
+(default: the plugin's data/model/polarity.json). With --override neutral
+the cross-validated decision is the one the plugin takes: the rules' polar
+verdicts kept, the classifier's class where the rules said neutral.
 
 Python 3 standard library only.
 """
@@ -33,6 +36,11 @@ import sys
 CLASSES = ["negative", "neutral", "positive"]
 PENALTIES = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 ITERATIONS = 150
+# Where the classifier decides (--override): "all" = every sentence (the
+# shipped model); "neutral" = only the sentences the rules scored neutral,
+# their polar verdicts kept (evaluated with nested_cv_polarity.py, not
+# adopted: see the README).
+OVERRIDE = "all"
 STEP = 0.5
 MOMENTUM = 0.9
 
@@ -117,7 +125,11 @@ def fit(rows, d, penalty, balanced):
     return {"w": w, "b": b, "mean": mean, "scale": scale}
 
 
-def predict(model, x):
+def predict(model, x, rule=1):
+    """The class of features x; rule: the rules' verdict, kept when it is
+    polar and OVERRIDE is "neutral"."""
+    if OVERRIDE == "neutral" and rule != 1:
+        return rule
     xs = [(v - m) * s for v, m, s in zip(x, model["mean"], model["scale"])]
     z = [model["b"][k] + sum(wk * xj for wk, xj in zip(model["w"][k], xs))
          for k in range(3)]
@@ -155,7 +167,7 @@ def cross_validate(rows, d, folds, penalty, balanced):
         test = [r for r in rows if r["article"] in held]
         model = fit(train, d, penalty, balanced)
         gold += [r["y"] for r in test]
-        pred += [predict(model, r["x"]) for r in test]
+        pred += [predict(model, r["x"], r["rule"]) for r in test]
     return scores(gold, pred)
 
 
@@ -167,7 +179,11 @@ def main():
                     help="folds of dev articles (0: one per article)")
     ap.add_argument("--out", default=os.path.join(
         here, "..", "data", "model", "polarity.json"))
+    ap.add_argument("--override", choices=["all", "neutral"], default="all",
+                    help="where the classifier decides (model's \"override\")")
     args = ap.parse_args()
+    global OVERRIDE
+    OVERRIDE = args.override
     rows, names = load(args.features)
     d = len(names)
     folds = folds_of(rows, args.folds)
@@ -201,12 +217,14 @@ def main():
             "penalty": penalty,
             "balanced": balanced,
             "iterations": ITERATIONS,
+            "override": OVERRIDE,
             "folds": len(folds),
             "cv_macro_f1": round(f1, 4),
             "cv_accuracy": round(acc, 4),
             "rules_macro_f1": round(rule_f1, 4),
             "rules_accuracy": round(rule_acc, 4),
         },
+        "override": OVERRIDE,
         "features": names,
         "mean": [round(v, 6) for v in model["mean"]],
         "scale": [round(v, 6) for v in model["scale"]],
