@@ -287,6 +287,9 @@ static int serve(worker_t *w, glossa_runtime_t *rt, glossa_source_t *src)
     int rc = glossa_run(rt, src, &sink, &stats, &err);
     if (rc == 0)
         rc = glossa_cli_worker__flush_results(w);
+    /* Nothing left to renew; and the summary reads the lease thread's
+     * reconnection count, which must not move under it. */
+    glossa_cli_worker__lease_stop(w);
     glossa_cli_restore_stop_signals();
     if (rc) {
         if (rc != GLOSSA_EIO || err.code)
