@@ -377,6 +377,8 @@ int med_frame_at(const med_ws_t *ws, size_t p);
 
 /* Subjects joined by "and" kept for one verb ("Russia and EU leaders"). */
 #define MED_MAX_SUBJECTS 3
+/* Words scanned from a verb to its subject or speaker. */
+#define MED_SUBJECT_SCAN 10
 
 /* The subjects left of verb v of sentence s, conjuncts first to last
  * (at most MED_MAX_SUBJECTS into out), and the first word of their

@@ -214,10 +214,29 @@ static void subject_frame(med_ws_t *ws, size_t v, size_t first,
             backward = (prev > 0 && ws->w[prev - 1].punct == P_CLOSEQ) ||
                        !starts_complement(ws, v + 1);
     }
-    if (backward)
+    /* "Russia sees an opportunity, Peskov said: “...”": the speaker's
+     * on both sides of the verb. */
+    int both = !backward && first > 2 && ws->w[prev].punct == P_COMMA &&
+               med_word_is(ws, v + 1, ":");
+    if (backward || both)
         med_frame_push(ws, v, 0, prev, sp);
-    else
+    if (!backward)
         med_frame_push(ws, v, v, forward_end(ws, v), sp);
+}
+
+/* "the press service quoted him as saying", "citing Lavrov as saying":
+ * the one quoted is the speaker (*out), named between the quoting verb v
+ * and "as". */
+static int quoted_as_saying(const med_ws_t *ws, size_t s, size_t v,
+                            med_speaker_t *out)
+{
+    for (size_t j = v + 1; j + 1 < ws->n && j <= v + MED_SUBJECT_SCAN; j++) {
+        if (ws->w[j].punct != P_NONE)
+            return 0;
+        if (med_word_is(ws, j, "as") && (ws->w[j + 1].flags & W_SAY))
+            return j > v + 1 && med_right_speaker(ws, s, v + 1, out);
+    }
+    return 0;
 }
 
 /* Does verb v report nothing, though it may: an event ("announced
@@ -253,6 +272,18 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
     size_t first = v;
     int inverted = 0;
     size_t n_who = med_left_subjects(ws, s, v, who, &first);
+    med_speaker_t quoted;
+    if ((f & W_QUOTING) && quoted_as_saying(ws, s, v, &quoted)) {
+        who[0] = quoted;
+        if (!n_who) {
+            /* The subject phrase is unnamed ("the press service"): it
+             * still decides which side of the verb is reported. */
+            while (first > 0 && ws->w[first - 1].punct == P_NONE &&
+                   v - first < MED_SUBJECT_SCAN)
+                first--;
+            n_who = 1;
+        }
+    }
     /* "..., said Putin": only reporting verbs invert; after "criticised"
      * the name is the object. */
     if (!n_who && v > 0 && (f & W_SAY) && !med_ends_with_ing(ws, &ws->w[v]) &&

@@ -63,6 +63,8 @@ typedef uint64_t med_flags_t;
 #define N_SIDE_A           (UINT64_C(1) << 40) /* one side of the conflict */
 #define N_SIDE_B           (UINT64_C(1) << 41) /* the other side */
 #define N_DISPUTED         (UINT64_C(1) << 42) /* the disputed land */
+#define W_CATENATIVE       (UINT64_C(1) << 43) /* "went on (to thank)" */
+#define W_QUOTING          (UINT64_C(1) << 44) /* "quoted (X as saying)" */
 /* clang-format on */
 
 typedef struct med_entry {

@@ -217,6 +217,8 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"agent_markers", W_AGENT},
         {"conjunctions", W_CONJ},
         {"neutral_words", W_NEUTRAL},
+        {"catenative_verbs", W_CATENATIVE},
+        {"quoting_verbs", W_QUOTING},
     };
     static const char *const other_keys[] = {
         "description",       "intensifiers", "hedges", "modals",

@@ -9,9 +9,6 @@
 
 #include "mediation_analyze.h"
 
-/* Words scanned from a verb to its subject or speaker. */
-#define SUBJECT_SCAN 10
-
 /* The speaker NP that starts at entity word i (NORP/GPE + titles + name
  * gives the name; NORP/GPE + titles alone gives the titled person). */
 med_speaker_t med_np_speaker(const med_ws_t *ws, size_t i)
@@ -119,9 +116,16 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
                          med_speaker_t *out, size_t *first)
 {
     int relative = 0, parenthetical = 0, past_pp = 0;
+    /* "He went on to thank Russia", "Pashinyan decided to criticise":
+     * the subject of the verb that governs the infinitive. */
+    int catenative = v >= 2 && med_word_is(ws, v - 1, "to") &&
+                     (ws->w[v - 2].flags & W_CATENATIVE);
     size_t steps = 0;
-    for (size_t j = v; j-- > 0 && steps++ < SUBJECT_SCAN;) {
+    for (size_t j = v; j-- > 0 && steps++ < MED_SUBJECT_SCAN;) {
         const med_word_t *x = &ws->w[j];
+        if (catenative && x->ent < 0 &&
+            (j == v - 1 || (x->flags & W_CATENATIVE)))
+            continue;
         if (x->ent >= 0) {
             size_t n = subject_phrase(ws, j, out, first);
             size_t p = preposition_before(ws, *first);
@@ -161,7 +165,7 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
             /* "Putin, who hosted the talks, called them...": skip back
              * over a parenthetical that follows a name. */
             size_t k = j;
-            while (k-- > 0 && j - k < SUBJECT_SCAN &&
+            while (k-- > 0 && j - k < MED_SUBJECT_SCAN &&
                    ws->w[k].punct != P_COMMA && ws->w[k].punct != P_SEMI &&
                    ws->w[k].punct != P_TERM && ws->w[k].punct != P_OPENQ &&
                    ws->w[k].punct != P_CLOSEQ)
@@ -194,7 +198,7 @@ int med_right_speaker(const med_ws_t *ws, size_t s, size_t from,
                       med_speaker_t *out)
 {
     int found = 0;
-    for (size_t j = from; j < ws->n && j < from + 2 * SUBJECT_SCAN; j++) {
+    for (size_t j = from; j < ws->n && j < from + 2 * MED_SUBJECT_SCAN; j++) {
         const med_word_t *x = &ws->w[j];
         if (x->ent >= 0) {
             int person = ws->einfo[x->ent].person;

@@ -115,6 +115,35 @@ static void test_events_report_nothing(void **state)
                 "pledged", NEU, "author");
 }
 
+/* Speakers of constructions around the verb: a catenative verb before
+ * the infinitive, the one quoted "as saying", and a report on both sides
+ * of ", X said:". */
+static void test_verb_constructions(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Aliyev spoke in Baku on Monday. He went on to thank Russia "
+                "for its mediation in Karabakh.",
+                "thank", POS, "Ilham Aliyev");
+    test_expect(m,
+                "Pashinyan decided to criticise the Russian peacekeepers for "
+                "their failure in Karabakh.",
+                "criticise", NEG, "Nikol Pashinyan");
+    /* Without the catenative verb, "to" opens no subject. */
+    test_expect(m,
+                "It is time to thank Russia for its mediation in Karabakh.",
+                "thank", POS, "author");
+    test_expect(m,
+                "\"Russian peacekeepers will stay in Karabakh until 2025,\" "
+                "the press service quoted Aliyev as saying.",
+                "stay", NEU, "Ilham Aliyev");
+    test_expect(m,
+                "Russia sees an opportunity for a peace agreement in "
+                "Karabakh through the trilateral statements, Peskov said: "
+                "\"There is this opportunity.\"",
+                "sees", POS, "Dmitry Peskov");
+}
+
 /* Reporting verbs of the briefing register ("specified", "clarified",
  * "mentioned") give their subject as the holder of a neutral report. */
 static void test_briefing_verbs(void **state)
@@ -151,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_headlines),
         cmocka_unit_test(test_subjects),
         cmocka_unit_test(test_events_report_nothing),
+        cmocka_unit_test(test_verb_constructions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
