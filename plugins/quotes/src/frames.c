@@ -450,6 +450,22 @@ static uint32_t left_content_start(qdoc_t *d, uint32_t s, int reg)
     return first;
 }
 
+/* "Interfax quoted Lavrov as saying", "citing him as saying": after a
+ * verb with the qas frame ending at a, the one quoted [*ns, *ne) and "as"
+ * with a reporting participle. Returns the word after the participle, or
+ * QNONE. */
+static uint32_t quoted_as_saying(qdoc_t *d, uint32_t a, uint32_t end,
+                                 uint32_t *ns, uint32_t *ne)
+{
+    uint32_t e = qs_np_right(d, a, end);
+    if (e <= a || e + 1 >= end || !qd_is(d, e, "as") ||
+        !qd_participle(d, e + 1) || !qs_speakerlike(d, a, e))
+        return QNONE;
+    *ns = a;
+    *ne = e;
+    return e + 1 + d->ti[e + 1].verb_len;
+}
+
 /* "..., X said" and "..., said X" at verb [i, i + len). Returns the frame
  * index, -1 when it is not one, -2 out of memory. */
 static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
@@ -496,10 +512,16 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
             (qd_flags(d, c) & QW_DET) && qs_speakerlike(d, c, st - 1))
             st_app = c;
     }
+    uint32_t quoted_s = QNONE, quoted_e = QNONE, quoted_after = QNONE;
+    int quoted_speaks = 0;
+    if (v->frames & QF_QAS)
+        quoted_after = quoted_as_saying(d, i + len, end, &quoted_s, &quoted_e);
     if (st < ne && st > first && qs_np_anchored(d, st, ne) &&
         (qd_punct(d, st - 1, ',') || is_close_mark(d, st - 1))) {
         uint32_t a = i + len;
-        if (v->frames & QF_OBJ)
+        if (quoted_after != QNONE)
+            a = quoted_after;
+        else if (v->frames & QF_OBJ)
             a = loose_np(d, a, end);
         a = skip_adjuncts(d, a, end, 0);
         if (attribution_ends(d, a, end)) {
@@ -507,6 +529,7 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
             np_e = ne;
             p = st_app != QNONE ? st_app - 1 : st - 1;
             after = a;
+            quoted_speaks = quoted_after != QNONE;
         }
     }
     /* "..., said X" */
@@ -525,6 +548,11 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     }
     if (np_s == QNONE)
         return -1;
+    if (quoted_speaks) {
+        /* "“...,” Interfax quoted Lavrov as saying": Lavrov speaks. */
+        np_s = quoted_s;
+        np_e = quoted_e;
+    }
     if ((v->frames & QF_MSG) &&
         !(qd_head(d, np_e - 1) && qd_head(d, np_e - 1)->hclass == QH_MESSAGE)) {
         /* "the statement reads": only a message reads. */
@@ -1028,10 +1056,26 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
         int strong = f.speaker_from >= 0 ||
                      (f.np_end > f.np_first && (d->ti[f.np_end - 1].ent >= 0 ||
                                                 d->ti[f.np_end - 1].pron));
-        int np_only;
-        uint32_t c = content_after(d, i, len, v, end, strong, 0, &np_only);
-        if (c == QNONE)
-            continue;
+        int np_only = 0;
+        uint32_t c, quoted_s, quoted_e, quoted_after = QNONE;
+        if (v->frames & QF_QAS)
+            quoted_after =
+                quoted_as_saying(d, i + len, end, &quoted_s, &quoted_e);
+        if (quoted_after != QNONE) {
+            /* "TASS quoted Lavrov as saying (that) ...": Lavrov speaks. */
+            f.speaker_from = -1;
+            f.np_first = quoted_s;
+            f.np_end = quoted_e;
+            f.pos = quoted_s;
+            c = skip_adjuncts(d, quoted_after, end, 0);
+            c += c < end && (qd_is(d, c, "that") || qd_punct(d, c, ':'));
+            if (c >= end)
+                continue;
+        } else {
+            c = content_after(d, i, len, v, end, strong, 0, &np_only);
+            if (c == QNONE)
+                continue;
+        }
         f.c_first = c;
         f.c_end = content_end(d, c, end, np_only);
         if (f.c_end <= f.c_first)

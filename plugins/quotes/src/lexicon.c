@@ -284,7 +284,8 @@ static const struct {
     {"to", QF_TO},           {"objto", QF_OBJTO}, {"of", QF_OF},
     {"for", QF_FOR},         {"as", QF_AS},       {"np", QF_NP},
     {"small", QF_SMALL},     {"inv", QF_INV},     {"quote", QF_QUOTE},
-    {"passive", QF_PASSIVE}, {"msg", QF_MSG},     {"pinv", QF_PINV}};
+    {"passive", QF_PASSIVE}, {"msg", QF_MSG},     {"pinv", QF_PINV},
+    {"qas", QF_QAS}};
 
 static const struct {
     const char *name;

@@ -53,7 +53,8 @@ enum {
     QF_QUOTE = 1u << 11,
     QF_PASSIVE = 1u << 12,
     QF_MSG = 1u << 13,
-    QF_PINV = 1u << 14 /* after its content in the passive: "was quoted" */
+    QF_PINV = 1u << 14, /* after its content in the passive: "was quoted" */
+    QF_QAS = 1u << 15   /* "quoted Y as saying": Y is the speaker */
 };
 
 typedef enum qx_ptype {
