@@ -101,6 +101,26 @@ void med_frame_push(med_ws_t *ws, size_t v, size_t a, size_t b,
     }
 }
 
+/* "(is stated) in the bulletin of the Russian Ministry of Defense", "in a
+ * statement by the Kremlin": the word after "of"/"by"/"from" when words
+ * from j are "in" and a phrase headed by a statement noun, else n. */
+static size_t statement_source(const med_ws_t *ws, size_t j)
+{
+    if (j >= ws->n || !med_word_is(ws, j, "in"))
+        return ws->n;
+    int statement = 0;
+    for (size_t k = j + 1; k < ws->n && k <= j + 5; k++) {
+        if (ws->w[k].punct != P_NONE || ws->w[k].ent >= 0)
+            return ws->n;
+        if (statement && (med_word_is(ws, k, "of") ||
+                          (ws->w[k].flags & W_AGENT) ||
+                          med_word_is(ws, k, "from")))
+            return k + 1;
+        statement |= (ws->w[k].flags & W_STATEMENT) != 0;
+    }
+    return ws->n;
+}
+
 /* A passive participle ("has been criticised") without a subject of its
  * own: returns 1 and sets *agent_at to the word after "by", or to n when
  * there is no agent. */
@@ -122,6 +142,8 @@ static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
         return 0;
     *agent_at =
         (v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT)) ? v + 2 : ws->n;
+    if (*agent_at == ws->n && (x->flags & W_SAY))
+        *agent_at = statement_source(ws, v + 1);
     return 1;
 }
 

@@ -212,6 +212,13 @@ int med_right_speaker(const med_ws_t *ws, size_t s, size_t from,
         }
         if (x->flags & W_PRON_PERSON)
             return found || med_resolve_pronoun(ws, s, j, out);
+        /* "the spokesperson of the Russian presidency, Dmitry Peskov": a
+         * person in apposition to the body is the speaker. */
+        if (found && x->punct == P_COMMA && j + 1 < ws->n &&
+            ws->w[j + 1].ent >= 0 && ws->einfo[ws->w[j + 1].ent].person) {
+            *out = med_np_speaker(ws, j + 1);
+            return 1;
+        }
         if ((x->flags & (W_TITLE | W_SUBJ_SKIP | W_SUBJ_HEAD | W_DET)) ||
             med_word_is(ws, j, "of") || med_word_is(ws, j, "for"))
             continue;

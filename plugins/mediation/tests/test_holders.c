@@ -142,6 +142,26 @@ static void test_verb_constructions(void **state)
                 "Karabakh through the trilateral statements, Peskov said: "
                 "\"There is this opportunity.\"",
                 "sees", POS, "Dmitry Peskov");
+    /* A passive report whose source is a statement's author. */
+    test_expect(m,
+                "This is stated in the bulletin of the Kremlin on the "
+                "Russian peacekeepers in Karabakh.",
+                "bulletin", NEU, "Russia");
+    /* An agent body with a person in apposition: the person. */
+    test_expect(m,
+                "This was announced by the spokesperson of the Kremlin, "
+                "Dmitry Peskov, who said the peacekeepers would stay in "
+                "Karabakh.",
+                "announced", NEU, "Dmitry Peskov");
+    /* The target's own statement over a small part of the sentence is
+     * still the target's report. */
+    const char *t = "The Kremlin does not rule out a meeting of the "
+                    "leaders after the new flare-up of tension on the border "
+                    "of Armenia and Azerbaijan over Karabakh.";
+    static const quote_spec_t q[] = {
+        {"a meeting of the leaders", "Russia", "The Kremlin", 0},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t, q, "rule out", NEU, "Russia");
 }
 
 /* Reporting verbs of the briefing register ("specified", "clarified",
