@@ -689,6 +689,36 @@ static int compose(qspeaker_t *spk, const char *a, const char *b)
     return 0;
 }
 
+/* "State Department spokesperson Ned Price" where the entities layer
+ * missed the name: two to four capitalised words (none a name, title,
+ * head or function word), from token a to the phrase's end e, are a person
+ * named as written. Returns 1 (named), 0, or GLOSSA_ENOMEM. */
+static int untagged_name(qdoc_t *d, uint32_t a, uint32_t e, qspeaker_t *spk)
+{
+    if (e < a + 2 || e > a + 4)
+        return 0;
+    size_t n = 0;
+    for (uint32_t i = a; i < e; i++) {
+        if (ncls(d, i) != N_CAP)
+            return 0;
+        n += d->tok[i].end - d->tok[i].start + 1;
+    }
+    char *name = malloc(n);
+    if (!name)
+        return GLOSSA_ENOMEM;
+    size_t k = 0;
+    for (uint32_t i = a; i < e; i++) {
+        size_t len = d->tok[i].end - d->tok[i].start;
+        memcpy(name + k, d->text + d->tok[i].start, len);
+        k += len;
+        name[k++] = i + 1 < e ? ' ' : '\0';
+    }
+    free(spk->owned);
+    spk->owned = name;
+    set_name(spk, name, QR_PERSON);
+    return 1;
+}
+
 enum { CTX_SUBJECTS = 0, CTX_SPEAKERS_FIRST = 1, CTX_SPEAKERS = 2 };
 
 static int context_speaker(qdoc_t *d, uint32_t pos, uint8_t want,
@@ -993,6 +1023,12 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         }
         set_name(spk, person->canonical, QR_PERSON);
         return 1;
+    }
+    if (title && title_tok + d->ti[title_tok].title_len < e) {
+        int rc = untagged_name(d, title_tok + d->ti[title_tok].title_len, e,
+                               spk);
+        if (rc)
+            return rc < 0 ? rc : 1;
     }
     if (head && head->hclass == QH_UNNAMED) {
         set_unnamed(spk, head->plural);
