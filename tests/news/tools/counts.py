@@ -5,7 +5,8 @@ usage: counts.py [NEWS_DIR]     (default: the folder above this script)
 
 Prints a Markdown table: documents, relevant sentences per mediation target
 (with polarity counts), quotes, entity mentions and temporal expressions,
-for dev and test, split by batch (1 = ids 101-159, 2 = ids 201-293).
+for dev and test, split by batch (the id's first digit: 1 = ids 101-159,
+2 = ids 201-293, 3 = ids 301-346; batch 3 is all in test).
 """
 import json
 import os
@@ -23,7 +24,7 @@ def count(folder, batch):
     for name in sorted(os.listdir(gold)):
         if not name.endswith(".json"):
             continue
-        if batch is not None and (int(name[:3]) >= 200) != (batch == 2):
+        if batch is not None and int(name[0]) != batch:
             continue
         with open(os.path.join(gold, name), encoding="utf-8") as f:
             d = json.load(f)
@@ -42,8 +43,8 @@ def main():
     news = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
         os.path.dirname(os.path.abspath(__file__)))
     cols = []
-    for half in ("dev", "test"):
-        for batch in (1, 2, None):
+    for half, batches in (("dev", (1, 2, None)), ("test", (1, 2, 3, None))):
+        for batch in batches:
             name = half + (" all" if batch is None else " b%d" % batch)
             cols.append((name, count(os.path.join(news, half), batch)))
     tot = {k: sum(c[k] for n, c in cols if n.endswith("all")) for k in cols[0][1]}

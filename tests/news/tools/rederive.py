@@ -2,8 +2,8 @@
 """Checks that every gold file is what resolve.py makes of its adjudicated spans.
 
 usage: rederive.py [NEWS_DIR]
-Batch 1 (ids 1xx): annotation/adjudicated/NNN.ann.json; batch 2 (ids 2xx):
-annotation/batch-2/adjudicated/NNN.ann.json. Exit status 1 on any difference.
+Batch 1 (ids 1xx): annotation/adjudicated/NNN.ann.json; batch N >= 2 (ids
+Nxx): annotation/batch-N/adjudicated/NNN.ann.json. Exit status 1 on any difference.
 """
 import os
 import subprocess
@@ -16,8 +16,8 @@ bad = n = 0
 for half in ("dev", "test"):
     for name in sorted(os.listdir(os.path.join(news, half, "gold"))):
         doc = name[:-5]
-        adj = os.path.join(news, "annotation",
-                           "batch-2" if doc >= "200" else "", "adjudicated",
+        batch = "" if doc < "200" else "batch-" + doc[0]
+        adj = os.path.join(news, "annotation", batch, "adjudicated",
                            doc + ".ann.json")
         out = subprocess.run([sys.executable, resolve, adj,
                               os.path.join(news, half, doc + ".txt")],
