@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Imports the third annotated news batch (301-346) into tests/news.
+"""Imports an annotated news batch (ids N01...) into one half of tests/news.
 
-usage: import_batch3.py SRC   (SRC = the batch folder: raw/ with its
-                               manifest.jsonl, gold/, pass-a/, pass-b/,
-                               adjudicated/, *.md, tools/)
+usage: import_batch.py SRC N HALF   (SRC = the batch folder: raw/ with its
+                                     manifest.jsonl, gold/, pass-a/,
+                                     pass-b/, adjudicated/, *.md, tools/;
+                                     N = the batch number; HALF = dev|test)
 
-Batch 3 was collected and annotated after round 3 of the mediation and
-quotes rules was frozen, to measure that code on articles nobody had
-read while writing it. All of it goes to test/ (the test half had been
-scored twice before; dev stays at batch 1's and batch 2's 90 articles).
-It copies text, gold and manifest line of each document to test/
-(manifest sorted by id), and the annotation passes, the adjudicated
-spans and the records to annotation/batch-3/.
+Batches 3 and later go to one half whole (batch 2's split by position is
+tools/import_batch2.py): batch 3 (301-346) and batch 5 (501-545) to test,
+each collected and annotated after a round of the mediation and quotes
+rules was frozen, to measure that code on articles nobody had read;
+batch 4 (401-450) to dev, to develop on. It copies text, gold and
+manifest line of each document to HALF/ (manifest sorted by id), and the
+annotation passes, the adjudicated spans and the records to
+annotation/batch-N/.
 Re-running it on the same SRC gives the same result.
 """
 import json
@@ -32,12 +34,14 @@ def copy_dir(src, dst, keep=lambda name: True):
 
 
 def main():
-    src = sys.argv[1]
+    if len(sys.argv) != 4 or sys.argv[3] not in ("dev", "test"):
+        sys.exit("usage: import_batch.py SRC N dev|test")
+    src, batch, half = sys.argv[1], sys.argv[2], sys.argv[3]
     with open(os.path.join(src, "raw", "manifest.jsonl"), encoding="utf-8") as f:
         docs = [json.loads(l) for l in f if l.strip()]
     for m in docs:
         m.pop("heldout_check", None)  # every item passed; COLLECTION.md says so
-    path = os.path.join(news, "test", "manifest.jsonl")
+    path = os.path.join(news, half, "manifest.jsonl")
     with open(path, encoding="utf-8") as f:
         lines = [json.loads(l) for l in f if l.strip()]
     have = {m["id"] for m in lines}
@@ -45,14 +49,14 @@ def main():
         if m["id"] not in have:
             lines.append(m)
         shutil.copyfile(os.path.join(src, "raw", m["id"] + ".txt"),
-                        os.path.join(news, "test", m["id"] + ".txt"))
+                        os.path.join(news, half, m["id"] + ".txt"))
         shutil.copyfile(os.path.join(src, "gold", m["id"] + ".json"),
-                        os.path.join(news, "test", "gold", m["id"] + ".json"))
+                        os.path.join(news, half, "gold", m["id"] + ".json"))
     lines.sort(key=lambda m: m["id"])
     with open(path, "w", encoding="utf-8") as f:
         for m in lines:
             f.write(json.dumps(m, ensure_ascii=False) + "\n")
-    dst = os.path.join(news, "annotation", "batch-3")
+    dst = os.path.join(news, "annotation", "batch-" + batch)
     annotation = lambda name: name.endswith((".json", ".md"))
     for name in ("pass-a", "pass-b", "adjudicated"):
         copy_dir(os.path.join(src, name), os.path.join(dst, name), annotation)
@@ -69,7 +73,7 @@ def main():
         elif name != "resolve.py":  # the tree's own tools/resolve.py
             os.makedirs(os.path.join(dst, "tools"), exist_ok=True)
             shutil.copyfile(path, os.path.join(dst, "tools", name))
-    print("imported %d documents into test" % len(docs))
+    print("imported %d documents into %s" % (len(docs), half))
 
 
 if __name__ == "__main__":
