@@ -72,6 +72,8 @@ typedef struct run {
     int rc;
     occ_t *occ;
     size_t nocc, cap_occ, pending;
+    uint8_t *pairs; /* the open window's pairs of bytes (prefilter.h) */
+    uint8_t stamp;  /* the open window's mark in pairs */
 } run_t;
 
 int dates_dct_parse(const char *s, dates_dct_t *dct)
@@ -152,8 +154,10 @@ static int run_rule(run_t *R, uint32_t ri, size_t ws, size_t we)
     const dates_rule_t *r = &R->e->rules[ri];
     size_t off = ws;
     while (off < we) {
-        int rc =
-            pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0, R->md, NULL);
+        int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)R->text, we, off,
+                                          0, R->md, NULL)
+                        : pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0,
+                                      R->md, NULL);
         if (rc <= 0)
             return 0; /* no match, or a match-limit error: give up here */
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R->md);
@@ -405,13 +409,16 @@ static int resolve_window(run_t *R)
     return 0;
 }
 
-static int run_window(run_t *R, uint64_t mask)
+/* Runs each rule woken in the window over the union of its triggers'
+ * ranges. */
+static int run_rules(run_t *R, uint64_t mask)
 {
-    R->ncands = 0;
-    R->novs = 0;
     for (uint32_t i = 0; i < R->e->nrules; i++) {
         uint64_t want = R->e->rules[i].triggers;
         if (!(want & mask))
+            continue;
+        const dates_need_t *need = R->e->rules[i].need;
+        if (need && !dates__need_met(need, R->pairs, R->stamp))
             continue;
         /* The union of the ranges of this rule's triggers, in order. */
         size_t rs = 0, re = 0;
@@ -441,8 +448,33 @@ static int run_window(run_t *R, uint64_t mask)
             }
         }
     }
+    return 0;
+}
+
+static int run_window(run_t *R, uint64_t mask)
+{
+    R->ncands = 0;
+    R->novs = 0;
+    /* Every range a rule runs on lies in [ws, we), where the prefilters
+     * look. */
+    size_t ws = R->len, we = 0;
+    for (size_t k = 0; k < R->nocc; k++) {
+        if (R->occ[k].s < ws)
+            ws = R->occ[k].s;
+        if (R->occ[k].e > we)
+            we = R->occ[k].e;
+    }
+    we = we < R->len ? we + 1 : R->len;
+    if (++R->stamp == 0) {
+        memset(R->pairs, 0, DATES_PAIRS);
+        R->stamp = 1;
+    }
+    dates__pairs_mark(R->pairs, R->stamp, R->text, ws, we);
+    int rc = run_rules(R, mask);
     R->nocc = 0;
     R->pending = 0;
+    if (rc)
+        return rc;
     return resolve_window(R);
 }
 
@@ -688,8 +720,12 @@ int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
     if (dct && dct->valid)
         R.dct = *dct;
     R.md = pcre2_match_data_create(e->max_pairs, NULL);
-    if (!R.md)
+    R.pairs = calloc(DATES_PAIRS, 1);
+    if (!R.md || !R.pairs) {
+        pcre2_match_data_free(R.md);
+        free(R.pairs);
         return GLOSSA_ENOMEM;
+    }
     if (!R.dct.valid && (flags & DATES_DATELINE))
         find_dateline(&R);
     if (used_dct)
@@ -699,5 +735,6 @@ int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
     free(R.cands);
     free(R.ovs);
     free(R.occ);
+    free(R.pairs);
     return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "dates.h"
 #include "lexicon.h"
+#include "prefilter.h"
 #include "template.h"
 
 /* Trigger classes: one bit per trigger lexicon, and four built-in classes
@@ -57,7 +58,9 @@ typedef struct dates_rule {
     int line;
     dates_type_t type;
     pcre2_code *re;
-    uint32_t pairs; /* ovector pairs the rule needs */
+    bool jit;           /* re is JIT-compiled: pcre2_jit_match runs it */
+    dates_need_t *need; /* NULL: no prefilter, the rule always runs */
+    uint32_t pairs;     /* ovector pairs the rule needs */
     uint64_t triggers;
     dates_template_t *value;
     dates_template_t *mod; /* NULL: none; evaluates to "" for none */

@@ -227,6 +227,7 @@ void dates_engine_free(dates_engine_t *e)
         free(r->file);
         dates__template_free(r->mod);
         pcre2_code_free(r->re);
+        dates__need_free(r->need);
         dates__template_free(r->value);
     }
     free(e->rules);

@@ -396,9 +396,12 @@ static int rule_compile(dates_loader_t *L, rule_build_t *rb)
         free(re.s);
         return L->rc;
     }
+    int rc = dates__need_build(re.s, re.n, &r->need);
     free(re.s);
+    if (rc)
+        return dates__oom(L);
     /* JIT failure is not fatal: the interpreter gives the same results. */
-    (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+    r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
     uint32_t caps = 0;
     pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &caps);
     r->pairs = caps + 1;

@@ -1,0 +1,881 @@
+/* Rule prefilters (see prefilter.h).
+ *
+ * Most rule runs find nothing: a run over a trigger window costs PCRE2
+ * about two thousand instructions even when the window holds no part of
+ * the expression. The analysis below reads a rule's expanded pattern and
+ * gives each part of it a set of folded strings, in one of two senses:
+ *
+ *   exact: every string the part can match is in the set (after folding);
+ *   needed: every match of the part contains one of the strings.
+ *
+ * Sequences multiply exact sets while they stay small; alternatives join
+ * sets; where a set grows too large, or a part is unknown (".", "\w", a
+ * back-reference), a sequence keeps the better of the needed sets of its
+ * parts. Assertions match no text, so they need nothing: a prefilter over
+ * the range a rule runs on never depends on what lies around it.
+ *
+ * The folding makes the analysis simple and errs only towards running a
+ * rule: PCRE2_CASELESS without UTF folds ASCII letters only, and "\s"
+ * (space, \t, \n, \v, \f, \r in the default character tables) becomes one
+ * ' ' that matches a run of white space, so "the\s+day" is the string
+ * "the day". */
+#include "prefilter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glossa/error.h>
+
+/* Bounds of the analysis: an exact set larger than MAX_EXACT strings, or
+ * with a string longer than MAX_LEN, becomes a needed set; a character
+ * class of more than MAX_CLASS folded bytes is unknown; a needed set of
+ * more than MAX_NEEDED strings is dropped (too weak to pay for its check). */
+#define MAX_EXACT 64
+#define MAX_LEN 64
+#define MAX_CLASS 8
+#define MAX_NEEDED 64
+/* X{n} and X{n,m} spell X out n times up to this n. */
+#define MAX_SPELL 4
+
+/* ASCII letters to lower case, digits to '0', white space to ' '. */
+static const unsigned char FOLD[256] = {
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x20, 0x20, 0x20,
+    0x20, 0x20, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
+    0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23,
+    0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+    0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x3a, 0x3b,
+    0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67,
+    0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73,
+    0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+    0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b,
+    0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
+    0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81, 0x82, 0x83,
+    0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
+    0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b,
+    0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+    0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xb0, 0xb1, 0xb2, 0xb3,
+    0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
+    0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb,
+    0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7,
+    0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xe1, 0xe2, 0xe3,
+    0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef,
+    0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb,
+    0xfc, 0xfd, 0xfe, 0xff,
+};
+
+static unsigned char fold_byte(unsigned char c)
+{
+    return FOLD[c];
+}
+
+/* ---- String sets ------------------------------------------------------- */
+
+typedef struct sset {
+    char **s;
+    size_t n;
+    bool exact; /* false with n == 0: nothing known */
+} sset_t;
+
+typedef struct parser {
+    const char *p, *end;
+    bool unknown; /* syntax the analysis does not know: no prefilter */
+    bool oom;
+} parser_t;
+
+static void set_clear(sset_t *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->s[i]);
+    free(a->s);
+    a->s = NULL;
+    a->n = 0;
+    a->exact = false;
+}
+
+static sset_t set_any(void)
+{
+    sset_t a = {NULL, 0, false};
+    return a;
+}
+
+/* Adds the string s[0, n) unless the set has it. */
+static void set_add(parser_t *P, sset_t *a, const char *s, size_t n)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (strlen(a->s[i]) == n && memcmp(a->s[i], s, n) == 0)
+            return;
+    char **v = realloc(a->s, (a->n + 1) * sizeof *v);
+    char *c = malloc(n + 1);
+    if (!v || !c) {
+        if (v)
+            a->s = v;
+        free(c);
+        P->oom = true;
+        return;
+    }
+    memcpy(c, s, n);
+    c[n] = '\0';
+    a->s = v;
+    a->s[a->n++] = c;
+}
+
+static sset_t set_exact(parser_t *P, const char *s, size_t n)
+{
+    sset_t a = {NULL, 0, true};
+    set_add(P, &a, s, n);
+    return a;
+}
+
+static bool set_has_empty(const sset_t *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->s[i][0] == '\0')
+            return true;
+    return false;
+}
+
+/* Drops the strings that contain another string of the set: a range that
+ * holds the longer one holds the shorter. */
+static void set_reduce(sset_t *a)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        bool covered = false;
+        for (size_t j = 0; j < a->n && !covered; j++)
+            covered = j != i && a->s[j] && strstr(a->s[i], a->s[j]);
+        if (covered) {
+            free(a->s[i]);
+            a->s[i] = NULL;
+        }
+    }
+    for (size_t i = 0; i < a->n; i++)
+        if (a->s[i])
+            a->s[k++] = a->s[i];
+    a->n = k;
+}
+
+/* Makes a a needed set: an exact set is one already, unless it holds the
+ * empty string. */
+static void set_needed(sset_t *a)
+{
+    if (!a->exact)
+        return;
+    if (set_has_empty(a) || a->n == 0) {
+        set_clear(a);
+        return;
+    }
+    a->exact = false;
+    set_reduce(a);
+}
+
+/* The weakest string of a needed set decides how often the set is met. */
+static size_t set_strength(const sset_t *a)
+{
+    size_t min = (size_t)-1;
+    for (size_t i = 0; i < a->n; i++) {
+        size_t n = strlen(a->s[i]);
+        if (n < min)
+            min = n;
+    }
+    return a->n ? min : 0;
+}
+
+/* The better of two needed sets; frees the other. */
+static sset_t set_better(sset_t a, sset_t b)
+{
+    size_t sa = set_strength(&a), sb = set_strength(&b);
+    if (sa > sb || (sa == sb && a.n <= b.n)) {
+        set_clear(&b);
+        return a;
+    }
+    set_clear(&a);
+    return b;
+}
+
+/* Appends y to x; runs of white space collapse to one ' '. */
+static size_t join(char *out, const char *x, const char *y)
+{
+    size_t nx = strlen(x);
+    memcpy(out, x, nx);
+    if (nx > 0 && x[nx - 1] == ' ' && y[0] == ' ')
+        y++;
+    size_t ny = strlen(y);
+    memcpy(out + nx, y, ny);
+    out[nx + ny] = '\0';
+    return nx + ny;
+}
+
+/* Can the exact sets a and b be multiplied out within the bounds? */
+static bool product_fits(const sset_t *a, const sset_t *b)
+{
+    if (!a->exact || !b->exact || a->n * b->n > MAX_EXACT)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        for (size_t j = 0; j < b->n; j++)
+            if (strlen(a->s[i]) + strlen(b->s[j]) > MAX_LEN)
+                return false;
+    return true;
+}
+
+/* The set of "a then b"; consumes both. */
+static sset_t set_concat(parser_t *P, sset_t a, sset_t b)
+{
+    if (product_fits(&a, &b)) {
+        {
+            sset_t r = {NULL, 0, true};
+            char buf[2 * MAX_LEN + 1];
+            for (size_t i = 0; i < a.n; i++)
+                for (size_t j = 0; j < b.n; j++)
+                    set_add(P, &r, buf, join(buf, a.s[i], b.s[j]));
+            set_clear(&a);
+            set_clear(&b);
+            return r;
+        }
+    }
+    set_needed(&a);
+    set_needed(&b);
+    return set_better(a, b);
+}
+
+/* The set of "a or b"; consumes both. */
+static sset_t set_alt(parser_t *P, sset_t a, sset_t b)
+{
+    if (a.exact && b.exact && a.n + b.n <= MAX_EXACT) {
+        for (size_t i = 0; i < b.n; i++)
+            set_add(P, &a, b.s[i], strlen(b.s[i]));
+        set_clear(&b);
+        return a;
+    }
+    set_needed(&a);
+    set_needed(&b);
+    if (a.n == 0 || b.n == 0) {
+        set_clear(&a);
+        set_clear(&b);
+        return set_any();
+    }
+    for (size_t i = 0; i < b.n; i++)
+        set_add(P, &a, b.s[i], strlen(b.s[i]));
+    set_clear(&b);
+    set_reduce(&a);
+    return a;
+}
+
+static sset_t set_copy(parser_t *P, const sset_t *a)
+{
+    sset_t r = {NULL, 0, a->exact};
+    for (size_t i = 0; i < a->n; i++)
+        set_add(P, &r, a->s[i], strlen(a->s[i]));
+    return r;
+}
+
+/* True when a is exact and only matches white space or nothing, whose
+ * repetitions fold to the same strings. */
+static bool set_is_space(const sset_t *a)
+{
+    if (!a->exact || a->n == 0)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->s[i], "") != 0 && strcmp(a->s[i], " ") != 0)
+            return false;
+    return true;
+}
+
+/* The set of a repeated min to max times (max -1: no limit); consumes a. */
+static sset_t set_repeat(parser_t *P, sset_t a, long min, long max)
+{
+    if (set_is_space(&a)) {
+        if (min == 0)
+            set_add(P, &a, "", 0);
+        return a;
+    }
+    if (min == 0) {
+        if (max == 1 && a.exact) {
+            set_add(P, &a, "", 0);
+            return a;
+        }
+        set_clear(&a);
+        return set_any();
+    }
+    if (min == 1 && max == 1)
+        return a;
+    if (!a.exact || min > MAX_SPELL) {
+        set_needed(&a);
+        return a;
+    }
+    /* A match starts with a spelled out min times. */
+    sset_t r = set_copy(P, &a);
+    for (long i = 1; i < min; i++)
+        r = set_concat(P, r, set_copy(P, &a));
+    set_clear(&a);
+    if (max != min)
+        set_needed(&r);
+    return r;
+}
+
+/* ---- The pattern ------------------------------------------------------- */
+
+static sset_t parse_alt(parser_t *P);
+
+/* The folded bytes of a class (256 bits before folding) as an exact set,
+ * or unknown when there are too many. */
+static sset_t class_set(parser_t *P, const uint8_t bits[32])
+{
+    uint8_t folded[32] = {0};
+    int count = 0;
+    for (int c = 0; c < 256; c++) {
+        if (!(bits[c >> 3] & (1u << (c & 7))))
+            continue;
+        unsigned char f = fold_byte((unsigned char)c);
+        if (!(folded[f >> 3] & (1u << (f & 7)))) {
+            folded[f >> 3] |= (uint8_t)(1u << (f & 7));
+            count++;
+        }
+    }
+    if (count > MAX_CLASS)
+        return set_any();
+    sset_t a = {NULL, 0, true};
+    for (int c = 0; c < 256; c++)
+        if (folded[c >> 3] & (1u << (c & 7))) {
+            char ch = (char)c;
+            set_add(P, &a, &ch, 1);
+        }
+    return a;
+}
+
+static void bits_set(uint8_t bits[32], int c)
+{
+    bits[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Adds the bytes of the class escape \c to bits; false if it is not one
+ * (\d, \s, \w and their negations). */
+static bool class_escape(uint8_t bits[32], char c)
+{
+    char kind = (char)(c | 0x20);
+    if (c == '\0' || (kind != 'd' && kind != 's' && kind != 'w'))
+        return false;
+    bool negate = c != kind;
+    for (int b = 0; b < 256; b++) {
+        bool digit = b >= '0' && b <= '9';
+        bool in = kind == 'd'   ? digit
+                  : kind == 's' ? b == ' ' || (b >= '\t' && b <= '\r')
+                                : digit || (b >= 'a' && b <= 'z') ||
+                                      (b >= 'A' && b <= 'Z') || b == '_';
+        if (in != negate)
+            bits_set(bits, b);
+    }
+    return true;
+}
+
+/* Reads one escaped literal byte after a backslash (\n, \t, \xhh, \. and
+ * other punctuation); -1 when it is not a literal byte. */
+static int escaped_byte(parser_t *P)
+{
+    char c = *P->p++;
+    switch (c) {
+    case 'n':
+        return '\n';
+    case 't':
+        return '\t';
+    case 'r':
+        return '\r';
+    case 'f':
+        return '\f';
+    case 'e':
+        return 0x1b;
+    case 'a':
+        return 0x07;
+    case 'x': {
+        int v = 0;
+        if (P->p < P->end && *P->p == '{') {
+            P->p++;
+            int digits = 0;
+            while (P->p < P->end && hexval(*P->p) >= 0 && digits < 2) {
+                v = v * 16 + hexval(*P->p++);
+                digits++;
+            }
+            if (P->p >= P->end || *P->p != '}' || digits == 0)
+                return -1;
+            P->p++;
+            return v;
+        }
+        for (int k = 0; k < 2 && P->p < P->end && hexval(*P->p) >= 0; k++)
+            v = v * 16 + hexval(*P->p++);
+        return v;
+    }
+    default:
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || (unsigned char)c >= 0x80)
+            return -1;
+        return (unsigned char)c;
+    }
+}
+
+static sset_t parse_class(parser_t *P)
+{
+    uint8_t bits[32] = {0};
+    bool negate = false;
+    if (P->p < P->end && *P->p == '^') {
+        negate = true;
+        P->p++;
+    }
+    bool first = true;
+    while (P->p < P->end && (*P->p != ']' || first)) {
+        first = false;
+        int lo;
+        if (*P->p == '[') {
+            P->unknown = true; /* POSIX classes: not used by the rules */
+            return set_any();
+        }
+        if (*P->p == '\\') {
+            P->p++;
+            if (P->p >= P->end) {
+                P->unknown = true;
+                return set_any();
+            }
+            if (class_escape(bits, *P->p)) {
+                P->p++;
+                continue;
+            }
+            lo = escaped_byte(P);
+        } else {
+            lo = (unsigned char)*P->p++;
+        }
+        if (lo < 0) {
+            P->unknown = true;
+            return set_any();
+        }
+        int hi = lo;
+        if (P->p + 1 < P->end && *P->p == '-' && P->p[1] != ']') {
+            P->p++;
+            if (*P->p == '\\') {
+                P->p++;
+                hi = P->p < P->end ? escaped_byte(P) : -1;
+            } else {
+                hi = (unsigned char)*P->p++;
+            }
+            if (hi < lo) {
+                P->unknown = true;
+                return set_any();
+            }
+        }
+        for (int c = lo; c <= hi; c++)
+            bits_set(bits, c);
+    }
+    if (P->p >= P->end) {
+        P->unknown = true;
+        return set_any();
+    }
+    P->p++; /* ']' */
+    if (negate)
+        for (int k = 0; k < 32; k++)
+            bits[k] = (uint8_t)~bits[k];
+    return class_set(P, bits);
+}
+
+/* Skips a group name up to its closing character. */
+static void skip_name(parser_t *P, char close)
+{
+    while (P->p < P->end && *P->p != close)
+        P->p++;
+    if (P->p < P->end)
+        P->p++;
+    else
+        P->unknown = true;
+}
+
+static sset_t parse_escape(parser_t *P)
+{
+    if (P->p >= P->end) {
+        P->unknown = true;
+        return set_any();
+    }
+    char c = *P->p;
+    switch (c) {
+    case 'd':
+        P->p++;
+        return set_exact(P, "0", 1);
+    case 's':
+        P->p++;
+        return set_exact(P, " ", 1);
+    case 'b':
+    case 'B':
+    case 'A':
+    case 'Z':
+    case 'z':
+    case 'G':
+        P->p++;
+        return set_exact(P, "", 0);
+    case 'w':
+    case 'W':
+    case 'S':
+    case 'D':
+    case 'h':
+    case 'H':
+    case 'v':
+    case 'V':
+    case 'N':
+    case 'R':
+    case 'X':
+        P->p++;
+        return set_any();
+    case 'k':
+    case 'g':
+        /* Back-references and subroutine calls: any text. */
+        P->p++;
+        if (P->p < P->end && *P->p == '<')
+            skip_name(P, '>');
+        else if (P->p < P->end && *P->p == '{')
+            skip_name(P, '}');
+        else if (P->p < P->end && *P->p == '\'') {
+            P->p++;
+            skip_name(P, '\'');
+        } else if (c == 'g') {
+            if (P->p < P->end && (*P->p == '-' || *P->p == '+'))
+                P->p++;
+            while (P->p < P->end && *P->p >= '0' && *P->p <= '9')
+                P->p++;
+        } else {
+            P->unknown = true;
+        }
+        return set_any();
+    default:
+        if (c >= '1' && c <= '9') {
+            while (P->p < P->end && *P->p >= '0' && *P->p <= '9')
+                P->p++;
+            return set_any();
+        }
+        break;
+    }
+    int b = escaped_byte(P);
+    if (b < 0) {
+        P->unknown = true;
+        return set_any();
+    }
+    char f = (char)fold_byte((unsigned char)b);
+    return set_exact(P, &f, 1);
+}
+
+/* After "(": the group, with what it needs. */
+static sset_t parse_group(parser_t *P)
+{
+    bool zero_width = false;
+    if (P->p < P->end && *P->p == '*') {
+        P->unknown = true; /* verbs such as (*UTF) */
+        return set_any();
+    }
+    if (P->p < P->end && *P->p == '?') {
+        P->p++;
+        if (P->p >= P->end) {
+            P->unknown = true;
+            return set_any();
+        }
+        char c = *P->p;
+        if (c == ':' || c == '|' || c == '>') {
+            P->p++;
+        } else if (c == '=' || c == '!') {
+            P->p++;
+            zero_width = true;
+        } else if (c == '<' && P->p + 1 < P->end &&
+                   (P->p[1] == '=' || P->p[1] == '!')) {
+            P->p += 2;
+            zero_width = true;
+        } else if (c == '<') {
+            P->p++;
+            skip_name(P, '>');
+        } else if (c == 'P' && P->p + 1 < P->end && P->p[1] == '<') {
+            P->p += 2;
+            skip_name(P, '>');
+        } else if (c == '\'') {
+            P->p++;
+            skip_name(P, '\'');
+        } else {
+            /* Option letters: "(?-i:" or "(?m)". Extended syntax (x) would
+             * change how the rest reads. */
+            while (P->p < P->end && *P->p != ':' && *P->p != ')') {
+                char o = *P->p++;
+                if (o != 'i' && o != 'm' && o != 's' && o != '-') {
+                    P->unknown = true;
+                    return set_any();
+                }
+            }
+            if (P->p >= P->end) {
+                P->unknown = true;
+                return set_any();
+            }
+            if (*P->p++ == ')')
+                return set_exact(P, "", 0);
+        }
+    }
+    sset_t a = parse_alt(P);
+    if (P->p >= P->end || *P->p != ')') {
+        P->unknown = true;
+        set_clear(&a);
+        return set_any();
+    }
+    P->p++;
+    if (zero_width) {
+        /* What an assertion looks at is not part of the match. */
+        set_clear(&a);
+        return set_exact(P, "", 0);
+    }
+    return a;
+}
+
+static bool read_count(parser_t *P, long *v)
+{
+    if (P->p >= P->end || *P->p < '0' || *P->p > '9')
+        return false;
+    long n = 0;
+    while (P->p < P->end && *P->p >= '0' && *P->p <= '9' && n < 100000)
+        n = n * 10 + (*P->p++ - '0');
+    *v = n;
+    return true;
+}
+
+/* Reads a quantifier, if one follows; false when none does. */
+static bool parse_quantifier(parser_t *P, long *min, long *max)
+{
+    if (P->p >= P->end)
+        return false;
+    switch (*P->p) {
+    case '?':
+        *min = 0, *max = 1;
+        break;
+    case '*':
+        *min = 0, *max = -1;
+        break;
+    case '+':
+        *min = 1, *max = -1;
+        break;
+    case '{':
+        P->p++;
+        if (!read_count(P, min)) {
+            P->unknown = true;
+            return false;
+        }
+        *max = *min;
+        if (P->p < P->end && *P->p == ',') {
+            P->p++;
+            if (!read_count(P, max))
+                *max = -1;
+        }
+        if (P->p >= P->end || *P->p != '}' || (*max >= 0 && *max < *min)) {
+            P->unknown = true;
+            return false;
+        }
+        break;
+    default:
+        return false;
+    }
+    P->p++;
+    /* Lazy and possessive forms match the same strings. */
+    if (P->p < P->end && (*P->p == '?' || *P->p == '+'))
+        P->p++;
+    return true;
+}
+
+static sset_t parse_atom(parser_t *P)
+{
+    char c = *P->p++;
+    switch (c) {
+    case '(':
+        return parse_group(P);
+    case '[':
+        return parse_class(P);
+    case '\\':
+        return parse_escape(P);
+    case '.':
+        return set_any();
+    case '^':
+    case '$':
+        return set_exact(P, "", 0);
+    case '{':
+    case '?':
+    case '*':
+    case '+':
+        P->unknown = true;
+        return set_any();
+    default: {
+        char f = (char)fold_byte((unsigned char)c);
+        return set_exact(P, &f, 1);
+    }
+    }
+}
+
+/* A sequence keeps the exact set of its last run of exact parts apart from
+ * what the parts before that need, so that in "\d+\s+(?:a|per)\s+year"
+ * the strings "a year" and "per year" still form after the unknown "\d+". */
+static sset_t parse_seq(parser_t *P)
+{
+    sset_t before = set_any();
+    sset_t run = set_exact(P, "", 0);
+    bool exact = true;
+    while (P->p < P->end && *P->p != '|' && *P->p != ')' && !P->unknown &&
+           !P->oom) {
+        sset_t a = parse_atom(P);
+        long min, max;
+        while (parse_quantifier(P, &min, &max))
+            a = set_repeat(P, a, min, max);
+        if (a.exact) {
+            if (!product_fits(&run, &a)) {
+                /* Too large to spell out: a starts a new run. */
+                exact = false;
+                set_needed(&run);
+                before = set_better(before, run);
+                run = set_exact(P, "", 0);
+            }
+            run = set_concat(P, run, a);
+            continue;
+        } else {
+            exact = false;
+            set_needed(&run);
+            before = set_better(set_better(before, run), a);
+        }
+        run = set_exact(P, "", 0);
+    }
+    if (exact) {
+        set_clear(&before);
+        return run;
+    }
+    set_needed(&run);
+    return set_better(before, run);
+}
+
+static sset_t parse_alt(parser_t *P)
+{
+    sset_t a = parse_seq(P);
+    while (P->p < P->end && *P->p == '|' && !P->unknown && !P->oom) {
+        P->p++;
+        a = set_alt(P, a, parse_seq(P));
+    }
+    return a;
+}
+
+/* ---- The prefilter ----------------------------------------------------- */
+
+void dates__need_free(dates_need_t *need)
+{
+    if (!need)
+        return;
+    free(need->grams);
+    free(need->ends);
+    free(need->shared);
+    free(need);
+}
+
+static uint16_t pair_of(unsigned char a, unsigned char b)
+{
+    return (uint16_t)(a << 8 | b);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The needed strings' pairs of adjacent bytes, in need, in sorted order
+ * of the strings, with how many leading pairs each shares with the
+ * next. */
+static int need_fill(dates_need_t *need, sset_t *a)
+{
+    qsort(a->s, a->n, sizeof *a->s, cmp_str);
+    size_t total = 0;
+    for (size_t i = 0; i < a->n; i++)
+        total += strlen(a->s[i]) - 1;
+    need->grams = malloc(total * sizeof *need->grams);
+    need->ends = malloc(a->n * sizeof *need->ends);
+    need->shared = calloc(a->n, sizeof *need->shared);
+    if (!need->grams || !need->ends || !need->shared)
+        return GLOSSA_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const unsigned char *s = (const unsigned char *)a->s[i];
+        for (size_t j = 0; s[j + 1]; j++)
+            need->grams[k++] = pair_of(s[j], s[j + 1]);
+        need->ends[i] = k;
+        if (i + 1 < a->n) {
+            const char *t = a->s[i + 1];
+            size_t c = 0;
+            while (s[c] && s[c] == (unsigned char)t[c])
+                c++;
+            need->shared[i] = (uint8_t)(c > 1 ? (c > 256 ? 255 : c - 1) : 0);
+        }
+    }
+    need->n = a->n;
+    return 0;
+}
+
+int dates__need_build(const char *pattern, size_t len, dates_need_t **out)
+{
+    *out = NULL;
+    parser_t P = {pattern, pattern + len, false, false};
+    sset_t a = parse_alt(&P);
+    if (P.p != P.end)
+        P.unknown = true; /* an unbalanced ")" */
+    set_needed(&a);
+    if (P.oom) {
+        set_clear(&a);
+        return GLOSSA_ENOMEM;
+    }
+    /* A one-byte string has no pair to look for; such a set is weak
+     * anyway. */
+    bool weak = a.n == 0 || a.n > MAX_NEEDED || set_strength(&a) < 2;
+    if (P.unknown || weak) {
+        set_clear(&a);
+        return 0;
+    }
+    dates_need_t *need = calloc(1, sizeof *need);
+    if (!need || need_fill(need, &a) != 0) {
+        dates__need_free(need);
+        set_clear(&a);
+        return GLOSSA_ENOMEM;
+    }
+    set_clear(&a);
+    *out = need;
+    return 0;
+}
+
+void dates__pairs_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
+                       size_t e)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    if (s >= e)
+        return;
+    unsigned char prev = fold_byte(t[s]);
+    for (size_t i = s + 1; i < e; i++) {
+        unsigned char c = fold_byte(t[i]);
+        seen[pair_of(prev, c)] = stamp;
+        prev = c;
+    }
+}
+
+bool dates__need_met(const dates_need_t *need, const uint8_t *seen,
+                     uint8_t stamp)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < need->n; i++) {
+        size_t from = k, end = need->ends[i];
+        while (k < end && seen[need->grams[k]] == stamp)
+            k++;
+        if (k == end)
+            return true;
+        /* The strings that share the missing pair are missing too. */
+        size_t missing = k - from;
+        while (i + 1 < need->n && need->shared[i] > missing)
+            i++;
+        k = need->ends[i];
+    }
+    return false;
+}
