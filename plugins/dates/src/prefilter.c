@@ -180,11 +180,17 @@ static size_t set_strength(const sset_t *a)
     return a->n ? min : 0;
 }
 
+/* Is needed set a at least as strong as b? */
+static bool set_stronger(const sset_t *a, const sset_t *b)
+{
+    size_t sa = set_strength(a), sb = set_strength(b);
+    return sa > sb || (sa == sb && a->n <= b->n);
+}
+
 /* The better of two needed sets; frees the other. */
 static sset_t set_better(sset_t a, sset_t b)
 {
-    size_t sa = set_strength(&a), sb = set_strength(&b);
-    if (sa > sb || (sa == sb && a.n <= b.n)) {
+    if (set_stronger(&a, &b)) {
         set_clear(&b);
         return a;
     }
@@ -312,9 +318,123 @@ static sset_t set_repeat(parser_t *P, sset_t a, long min, long max)
     return r;
 }
 
+/* ---- Conjunctions ----------------------------------------------------- */
+
+/* What a part of a pattern needs: one exact set (exact), or up to
+ * MAX_ALL needed sets that every match meets all of (n == 0: nothing
+ * known). "(?<n>%count)\s+years?\s+ago" needs a unit and "ago". */
+#define MAX_ALL 3
+
+typedef struct info {
+    sset_t set[MAX_ALL];
+    int n;
+    bool exact;
+} info_t;
+
+static info_t info_any(void)
+{
+    info_t a;
+    memset(&a, 0, sizeof a);
+    return a;
+}
+
+static info_t info_of(sset_t s)
+{
+    info_t a = info_any();
+    if (s.exact || s.n > 0) {
+        a.set[0] = s;
+        a.n = 1;
+        a.exact = s.exact;
+    }
+    return a;
+}
+
+static void info_clear(info_t *a)
+{
+    for (int i = 0; i < a->n; i++)
+        set_clear(&a->set[i]);
+    a->n = 0;
+    a->exact = false;
+}
+
+/* Adds the needed set s to a (not exact); keeps the MAX_ALL strongest. */
+static void info_need(info_t *a, sset_t s)
+{
+    set_needed(&s);
+    if (set_strength(&s) < 2) {
+        set_clear(&s);
+        return;
+    }
+    if (a->n < MAX_ALL) {
+        a->set[a->n++] = s;
+        return;
+    }
+    int weakest = 0;
+    for (int i = 1; i < a->n; i++)
+        if (set_stronger(&a->set[weakest], &a->set[i]))
+            weakest = i;
+    if (set_stronger(&a->set[weakest], &s)) {
+        set_clear(&s);
+        return;
+    }
+    set_clear(&a->set[weakest]);
+    a->set[weakest] = s;
+}
+
+/* Makes a a conjunction of needed sets. */
+static void info_needed(info_t *a)
+{
+    if (!a->exact)
+        return;
+    sset_t s = a->set[0];
+    a->n = 0;
+    a->exact = false;
+    info_need(a, s);
+}
+
+/* The strongest single needed set of a; consumes a. */
+static sset_t info_best(info_t a)
+{
+    info_needed(&a);
+    sset_t best = set_any();
+    for (int i = 0; i < a.n; i++)
+        best = set_better(best, a.set[i]);
+    return best;
+}
+
+/* "a then b" needs what each needs; consumes both. */
+static info_t info_concat(parser_t *P, info_t a, info_t b)
+{
+    if (a.exact && b.exact && product_fits(&a.set[0], &b.set[0]))
+        return info_of(set_concat(P, a.set[0], b.set[0]));
+    info_needed(&a);
+    info_needed(&b);
+    for (int i = 0; i < b.n; i++)
+        info_need(&a, b.set[i]);
+    return a;
+}
+
+static info_t info_alt(parser_t *P, info_t a, info_t b)
+{
+    if (a.exact && b.exact && a.set[0].n + b.set[0].n <= MAX_EXACT)
+        return info_of(set_alt(P, a.set[0], b.set[0]));
+    return info_of(set_alt(P, info_best(a), info_best(b)));
+}
+
+static info_t info_repeat(parser_t *P, info_t a, long min, long max)
+{
+    if (a.exact)
+        return info_of(set_repeat(P, a.set[0], min, max));
+    if (min == 0) {
+        info_clear(&a);
+        return info_any();
+    }
+    return a; /* a match holds at least one match of a */
+}
+
 /* ---- The pattern ------------------------------------------------------- */
 
-static sset_t parse_alt(parser_t *P);
+static info_t parse_alt(parser_t *P);
 
 /* The folded bytes of a class (256 bits before folding) as an exact set,
  * or unknown when there are too many. */
@@ -568,18 +688,18 @@ static sset_t parse_escape(parser_t *P)
 }
 
 /* After "(": the group, with what it needs. */
-static sset_t parse_group(parser_t *P)
+static info_t parse_group(parser_t *P)
 {
     bool zero_width = false;
     if (P->p < P->end && *P->p == '*') {
         P->unknown = true; /* verbs such as (*UTF) */
-        return set_any();
+        return info_any();
     }
     if (P->p < P->end && *P->p == '?') {
         P->p++;
         if (P->p >= P->end) {
             P->unknown = true;
-            return set_any();
+            return info_any();
         }
         char c = *P->p;
         if (c == ':' || c == '|' || c == '>') {
@@ -607,28 +727,28 @@ static sset_t parse_group(parser_t *P)
                 char o = *P->p++;
                 if (o != 'i' && o != 'm' && o != 's' && o != '-') {
                     P->unknown = true;
-                    return set_any();
+                    return info_any();
                 }
             }
             if (P->p >= P->end) {
                 P->unknown = true;
-                return set_any();
+                return info_any();
             }
             if (*P->p++ == ')')
-                return set_exact(P, "", 0);
+                return info_of(set_exact(P, "", 0));
         }
     }
-    sset_t a = parse_alt(P);
+    info_t a = parse_alt(P);
     if (P->p >= P->end || *P->p != ')') {
         P->unknown = true;
-        set_clear(&a);
-        return set_any();
+        info_clear(&a);
+        return info_any();
     }
     P->p++;
     if (zero_width) {
         /* What an assertion looks at is not part of the match. */
-        set_clear(&a);
-        return set_exact(P, "", 0);
+        info_clear(&a);
+        return info_of(set_exact(P, "", 0));
     }
     return a;
 }
@@ -686,30 +806,30 @@ static bool parse_quantifier(parser_t *P, long *min, long *max)
     return true;
 }
 
-static sset_t parse_atom(parser_t *P)
+static info_t parse_atom(parser_t *P)
 {
     char c = *P->p++;
     switch (c) {
     case '(':
         return parse_group(P);
     case '[':
-        return parse_class(P);
+        return info_of(parse_class(P));
     case '\\':
-        return parse_escape(P);
+        return info_of(parse_escape(P));
     case '.':
-        return set_any();
+        return info_any();
     case '^':
     case '$':
-        return set_exact(P, "", 0);
+        return info_of(set_exact(P, "", 0));
     case '{':
     case '?':
     case '*':
     case '+':
         P->unknown = true;
-        return set_any();
+        return info_any();
     default: {
         char f = (char)fold_byte((unsigned char)c);
-        return set_exact(P, &f, 1);
+        return info_of(set_exact(P, &f, 1));
     }
     }
 }
@@ -717,48 +837,46 @@ static sset_t parse_atom(parser_t *P)
 /* A sequence keeps the exact set of its last run of exact parts apart from
  * what the parts before that need, so that in "\d+\s+(?:a|per)\s+year"
  * the strings "a year" and "per year" still form after the unknown "\d+". */
-static sset_t parse_seq(parser_t *P)
+static info_t parse_seq(parser_t *P)
 {
-    sset_t before = set_any();
+    info_t before = info_any();
     sset_t run = set_exact(P, "", 0);
     bool exact = true;
     while (P->p < P->end && *P->p != '|' && *P->p != ')' && !P->unknown &&
            !P->oom) {
-        sset_t a = parse_atom(P);
+        info_t a = parse_atom(P);
         long min, max;
         while (parse_quantifier(P, &min, &max))
-            a = set_repeat(P, a, min, max);
+            a = info_repeat(P, a, min, max);
         if (a.exact) {
-            if (!product_fits(&run, &a)) {
+            if (!product_fits(&run, &a.set[0])) {
                 /* Too large to spell out: a starts a new run. */
                 exact = false;
-                set_needed(&run);
-                before = set_better(before, run);
+                info_need(&before, run);
                 run = set_exact(P, "", 0);
             }
-            run = set_concat(P, run, a);
+            run = set_concat(P, run, a.set[0]);
             continue;
-        } else {
-            exact = false;
-            set_needed(&run);
-            before = set_better(set_better(before, run), a);
         }
+        exact = false;
+        info_need(&before, run);
+        before = info_concat(P, before, a);
         run = set_exact(P, "", 0);
     }
     if (exact) {
-        set_clear(&before);
-        return run;
+        info_clear(&before);
+        return info_of(run);
     }
-    set_needed(&run);
-    return set_better(before, run);
+    info_need(&before, run);
+    return before;
 }
 
-static sset_t parse_alt(parser_t *P)
+static info_t parse_alt(parser_t *P)
 {
-    sset_t a = parse_seq(P);
+    info_t a = parse_seq(P);
     while (P->p < P->end && *P->p == '|' && !P->unknown && !P->oom) {
         P->p++;
-        a = set_alt(P, a, parse_seq(P));
+        a = info_alt(P, a, parse_seq(P));
     }
     return a;
 }
@@ -767,12 +885,14 @@ static sset_t parse_alt(parser_t *P)
 
 void dates__need_free(dates_need_t *need)
 {
-    if (!need)
-        return;
-    free(need->grams);
-    free(need->ends);
-    free(need->shared);
-    free(need);
+    while (need) {
+        dates_need_t *next = need->next;
+        free(need->grams);
+        free(need->ends);
+        free(need->shared);
+        free(need);
+        need = next;
+    }
 }
 
 static uint16_t pair_of(unsigned char a, unsigned char b)
@@ -821,30 +941,39 @@ int dates__need_build(const char *pattern, size_t len, dates_need_t **out)
 {
     *out = NULL;
     parser_t P = {pattern, pattern + len, false, false};
-    sset_t a = parse_alt(&P);
+    info_t a = parse_alt(&P);
     if (P.p != P.end)
         P.unknown = true; /* an unbalanced ")" */
-    set_needed(&a);
-    if (P.oom) {
-        set_clear(&a);
-        return GLOSSA_ENOMEM;
+    info_needed(&a);
+    int rc = P.oom ? GLOSSA_ENOMEM : 0;
+    /* The strongest set goes first: it is the likeliest to fail. */
+    for (int i = 0; i < a.n && !P.unknown && !rc; i++) {
+        int best = i;
+        for (int k = i + 1; k < a.n; k++)
+            if (!set_stronger(&a.set[best], &a.set[k]))
+                best = k;
+        sset_t tmp = a.set[i];
+        a.set[i] = a.set[best];
+        a.set[best] = tmp;
+        if (a.set[i].n > MAX_NEEDED)
+            continue; /* too weak to pay for its check */
+        dates_need_t *need = calloc(1, sizeof *need);
+        if (!need || need_fill(need, &a.set[i]) != 0) {
+            dates__need_free(need);
+            rc = GLOSSA_ENOMEM;
+            break;
+        }
+        dates_need_t **tail = out;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = need;
     }
-    /* A one-byte string has no pair to look for; such a set is weak
-     * anyway. */
-    bool weak = a.n == 0 || a.n > MAX_NEEDED || set_strength(&a) < 2;
-    if (P.unknown || weak) {
-        set_clear(&a);
-        return 0;
+    info_clear(&a);
+    if (rc || P.unknown) {
+        dates__need_free(*out);
+        *out = NULL;
     }
-    dates_need_t *need = calloc(1, sizeof *need);
-    if (!need || need_fill(need, &a) != 0) {
-        dates__need_free(need);
-        set_clear(&a);
-        return GLOSSA_ENOMEM;
-    }
-    set_clear(&a);
-    *out = need;
-    return 0;
+    return rc;
 }
 
 void dates__pairs_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
@@ -861,8 +990,9 @@ void dates__pairs_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
     }
 }
 
-bool dates__need_met(const dates_need_t *need, const uint8_t *seen,
-                     uint8_t stamp)
+/* Does seen hold every pair of one of the strings of need? */
+static bool strings_met(const dates_need_t *need, const uint8_t *seen,
+                        uint8_t stamp)
 {
     size_t k = 0;
     for (size_t i = 0; i < need->n; i++) {
@@ -878,4 +1008,13 @@ bool dates__need_met(const dates_need_t *need, const uint8_t *seen,
         k = need->ends[i];
     }
     return false;
+}
+
+bool dates__need_met(const dates_need_t *need, const uint8_t *seen,
+                     uint8_t stamp)
+{
+    for (; need; need = need->next)
+        if (!strings_met(need, seen, stamp))
+            return false;
+    return true;
 }

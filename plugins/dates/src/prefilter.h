@@ -23,7 +23,10 @@
  * equal to the window's stamp when it holds it. */
 #define DATES_PAIRS 65536
 
+/* One set of strings, one of which a match holds; a rule's prefilter is a
+ * list of them, all of which a match meets. */
 typedef struct dates_need {
+    struct dates_need *next;
     size_t n;        /* strings */
     uint16_t *grams; /* their pairs, string after string */
     size_t *ends;    /* string i's pairs end at grams[ends[i]] */
@@ -36,15 +39,16 @@ typedef struct dates_need {
  * or GLOSSA_ENOMEM with *out NULL. */
 int dates__need_build(const char *pattern, size_t len, dates_need_t **out);
 
-/* Releases a need; NULL is accepted. */
+/* Releases a need and those after it; NULL is accepted. */
 void dates__need_free(dates_need_t *need);
 
 /* Marks the pairs of folded bytes in text[s, e): seen[pair] = stamp. */
 void dates__pairs_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
                        size_t e);
 
-/* True when every pair of one of the needed strings is marked with stamp
- * in seen, i.e. when the text marked may hold a match of the rule. */
+/* True when, for each set of the list need, seen marks with stamp every
+ * pair of one of its strings, i.e. when the text marked may hold a match
+ * of the rule. */
 bool dates__need_met(const dates_need_t *need, const uint8_t *seen,
                      uint8_t stamp);
 
