@@ -72,8 +72,8 @@ typedef struct run {
     int rc;
     occ_t *occ;
     size_t nocc, cap_occ, pending;
-    uint8_t *pairs; /* the open window's pairs of bytes (prefilter.h) */
-    uint8_t stamp;  /* the open window's mark in pairs */
+    uint8_t *grams; /* the open window's grams of bytes (prefilter.h) */
+    uint8_t stamp;  /* the open window's mark in grams */
 } run_t;
 
 int dates_dct_parse(const char *s, dates_dct_t *dct)
@@ -418,7 +418,7 @@ static int run_rules(run_t *R, uint64_t mask)
         if (!(want & mask))
             continue;
         const dates_need_t *need = R->e->rules[i].need;
-        if (need && !dates__need_met(need, R->pairs, R->stamp))
+        if (need && !dates__need_met(need, R->grams, R->stamp))
             continue;
         /* The union of the ranges of this rule's triggers, in order. */
         size_t rs = 0, re = 0;
@@ -455,8 +455,8 @@ static int run_window(run_t *R, uint64_t mask)
 {
     R->ncands = 0;
     R->novs = 0;
-    /* Every range a rule runs on lies in [ws, we), where the prefilters
-     * look. */
+    /* Every range a rule runs on lies in [ws, we); the prefilters look
+     * there and as far before as a lookbehind can. */
     size_t ws = R->len, we = 0;
     for (size_t k = 0; k < R->nocc; k++) {
         if (R->occ[k].s < ws)
@@ -465,11 +465,12 @@ static int run_window(run_t *R, uint64_t mask)
             we = R->occ[k].e;
     }
     we = we < R->len ? we + 1 : R->len;
+    ws = ws > R->e->max_lookbehind ? ws - R->e->max_lookbehind : 0;
     if (++R->stamp == 0) {
-        memset(R->pairs, 0, DATES_PAIRS);
+        memset(R->grams, 0, DATES_GRAMS);
         R->stamp = 1;
     }
-    dates__pairs_mark(R->pairs, R->stamp, R->text, ws, we);
+    dates__grams_mark(R->grams, R->stamp, R->text, ws, we);
     int rc = run_rules(R, mask);
     R->nocc = 0;
     R->pending = 0;
@@ -720,10 +721,10 @@ int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
     if (dct && dct->valid)
         R.dct = *dct;
     R.md = pcre2_match_data_create(e->max_pairs, NULL);
-    R.pairs = calloc(DATES_PAIRS, 1);
-    if (!R.md || !R.pairs) {
+    R.grams = calloc(DATES_GRAMS, 1);
+    if (!R.md || !R.grams) {
         pcre2_match_data_free(R.md);
-        free(R.pairs);
+        free(R.grams);
         return GLOSSA_ENOMEM;
     }
     if (!R.dct.valid && (flags & DATES_DATELINE))
@@ -735,6 +736,6 @@ int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
     free(R.cands);
     free(R.ovs);
     free(R.occ);
-    free(R.pairs);
+    free(R.grams);
     return rc;
 }

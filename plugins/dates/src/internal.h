@@ -86,6 +86,7 @@ struct dates_engine {
     dates_rule_t *rules;
     size_t nrules;
     uint32_t max_pairs;
+    uint32_t max_lookbehind; /* the rules' longest, in bytes */
     char *class_names[DATES_MAX_CLASSES];
     int nclasses;
     /* Trigger words: open addressing, power-of-two size. */

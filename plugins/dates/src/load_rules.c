@@ -407,6 +407,10 @@ static int rule_compile(dates_loader_t *L, rule_build_t *rb)
     r->pairs = caps + 1;
     if (r->pairs > L->e->max_pairs)
         L->e->max_pairs = r->pairs;
+    uint32_t behind = 0;
+    pcre2_pattern_info(r->re, PCRE2_INFO_MAXLOOKBEHIND, &behind);
+    if (behind > L->e->max_lookbehind)
+        L->e->max_lookbehind = behind;
     return 0;
 }
 

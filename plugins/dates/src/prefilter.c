@@ -78,6 +78,7 @@ typedef struct sset {
 
 typedef struct parser {
     const char *p, *end;
+    int behind;   /* depth of lookbehinds around the part being read */
     bool unknown; /* syntax the analysis does not know: no prefilter */
     bool oom;
 } parser_t;
@@ -690,7 +691,13 @@ static sset_t parse_escape(parser_t *P)
 /* After "(": the group, with what it needs. */
 static info_t parse_group(parser_t *P)
 {
-    bool zero_width = false;
+    /* Assertions match no text. What a lookahead or lookbehind looks at
+     * is text all the same: within the subject, which ends where the
+     * rule's range ends, and at most the pattern's longest lookbehind
+     * before the match (PCRE2_INFO_MAXLOOKBEHIND; the window's marks
+     * start that far back). A negative one needs nothing, nor does an
+     * assertion inside a lookbehind, which may look further back. */
+    bool zero_width = false, negative = false, behind = false;
     if (P->p < P->end && *P->p == '*') {
         P->unknown = true; /* verbs such as (*UTF) */
         return info_any();
@@ -707,10 +714,13 @@ static info_t parse_group(parser_t *P)
         } else if (c == '=' || c == '!') {
             P->p++;
             zero_width = true;
+            negative = c == '!';
         } else if (c == '<' && P->p + 1 < P->end &&
                    (P->p[1] == '=' || P->p[1] == '!')) {
+            negative = P->p[1] == '!';
             P->p += 2;
             zero_width = true;
+            behind = true;
         } else if (c == '<') {
             P->p++;
             skip_name(P, '>');
@@ -738,17 +748,25 @@ static info_t parse_group(parser_t *P)
                 return info_of(set_exact(P, "", 0));
         }
     }
+    bool nested = zero_width && P->behind > 0;
+    P->behind += behind;
     info_t a = parse_alt(P);
+    P->behind -= behind;
     if (P->p >= P->end || *P->p != ')') {
         P->unknown = true;
         info_clear(&a);
         return info_any();
     }
     P->p++;
-    if (zero_width) {
-        /* What an assertion looks at is not part of the match. */
+    if (zero_width && (negative || nested)) {
         info_clear(&a);
         return info_of(set_exact(P, "", 0));
+    }
+    if (zero_width) {
+        /* Needed, but not part of the strings the match spells out. */
+        info_needed(&a);
+        if (a.n == 0)
+            return info_of(set_exact(P, "", 0));
     }
     return a;
 }
@@ -895,9 +913,13 @@ void dates__need_free(dates_need_t *need)
     }
 }
 
-static uint16_t pair_of(unsigned char a, unsigned char b)
+/* The mark of three folded bytes (a trigram), or of two (c 0), in the
+ * 65536 marks of a window: a multiplicative hash, whose collisions only
+ * let a rule run. */
+static uint16_t gram_of(unsigned char a, unsigned char b, unsigned char c)
 {
-    return (uint16_t)(a << 8 | b);
+    uint32_t v = (uint32_t)a << 16 | (uint32_t)b << 8 | c;
+    return (uint16_t)((v * 2654435761u) >> 16);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -905,15 +927,17 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The needed strings' pairs of adjacent bytes, in need, in sorted order
- * of the strings, with how many leading pairs each shares with the
- * next. */
+/* The needed strings' grams, in need, in sorted order of the strings,
+ * with how many leading grams each shares with the next: the trigrams of a
+ * string, or its one pair of bytes when it has two. */
 static int need_fill(dates_need_t *need, sset_t *a)
 {
     qsort(a->s, a->n, sizeof *a->s, cmp_str);
     size_t total = 0;
-    for (size_t i = 0; i < a->n; i++)
-        total += strlen(a->s[i]) - 1;
+    for (size_t i = 0; i < a->n; i++) {
+        size_t n = strlen(a->s[i]);
+        total += n > 2 ? n - 2 : 1;
+    }
     need->grams = malloc(total * sizeof *need->grams);
     need->ends = malloc(a->n * sizeof *need->ends);
     need->shared = calloc(a->n, sizeof *need->shared);
@@ -922,16 +946,19 @@ static int need_fill(dates_need_t *need, sset_t *a)
     size_t k = 0;
     for (size_t i = 0; i < a->n; i++) {
         const unsigned char *s = (const unsigned char *)a->s[i];
-        for (size_t j = 0; s[j + 1]; j++)
-            need->grams[k++] = pair_of(s[j], s[j + 1]);
+        if (!s[2])
+            need->grams[k++] = gram_of(s[0], s[1], 0);
+        for (size_t j = 0; s[2] && s[j + 2]; j++)
+            need->grams[k++] = gram_of(s[j], s[j + 1], s[j + 2]);
         need->ends[i] = k;
-        if (i + 1 < a->n) {
-            const char *t = a->s[i + 1];
-            size_t c = 0;
-            while (s[c] && s[c] == (unsigned char)t[c])
-                c++;
-            need->shared[i] = (uint8_t)(c > 1 ? (c > 256 ? 255 : c - 1) : 0);
-        }
+    }
+    for (size_t i = 0; i + 1 < a->n; i++) {
+        size_t from = i ? need->ends[i - 1] : 0, next = need->ends[i];
+        size_t c = 0;
+        while (from + c < need->ends[i] && next + c < need->ends[i + 1] &&
+               need->grams[from + c] == need->grams[next + c] && c < 255)
+            c++;
+        need->shared[i] = (uint8_t)c;
     }
     need->n = a->n;
     return 0;
@@ -940,7 +967,7 @@ static int need_fill(dates_need_t *need, sset_t *a)
 int dates__need_build(const char *pattern, size_t len, dates_need_t **out)
 {
     *out = NULL;
-    parser_t P = {pattern, pattern + len, false, false};
+    parser_t P = {pattern, pattern + len, 0, false, false};
     info_t a = parse_alt(&P);
     if (P.p != P.end)
         P.unknown = true; /* an unbalanced ")" */
@@ -976,21 +1003,24 @@ int dates__need_build(const char *pattern, size_t len, dates_need_t **out)
     return rc;
 }
 
-void dates__pairs_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
+void dates__grams_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
                        size_t e)
 {
     const unsigned char *t = (const unsigned char *)text;
-    if (s >= e)
-        return;
-    unsigned char prev = fold_byte(t[s]);
-    for (size_t i = s + 1; i < e; i++) {
+    /* Runs of white space count as one ' ', as in the strings. */
+    unsigned char a = 0, b = 0;
+    for (size_t i = s; i < e; i++) {
         unsigned char c = fold_byte(t[i]);
-        seen[pair_of(prev, c)] = stamp;
-        prev = c;
+        if (c == ' ' && b == ' ')
+            continue;
+        seen[gram_of(b, c, 0)] = stamp;
+        seen[gram_of(a, b, c)] = stamp;
+        a = b;
+        b = c;
     }
 }
 
-/* Does seen hold every pair of one of the strings of need? */
+/* Does seen hold every gram of one of the strings of need? */
 static bool strings_met(const dates_need_t *need, const uint8_t *seen,
                         uint8_t stamp)
 {
@@ -1001,7 +1031,7 @@ static bool strings_met(const dates_need_t *need, const uint8_t *seen,
             k++;
         if (k == end)
             return true;
-        /* The strings that share the missing pair are missing too. */
+        /* The strings that share the missing gram are missing too. */
         size_t missing = k - from;
         while (i + 1 < need->n && need->shared[i] > missing)
             i++;
