@@ -103,7 +103,7 @@ static sset_t set_any(void)
 static void set_add(parser_t *P, sset_t *a, const char *s, size_t n)
 {
     for (size_t i = 0; i < a->n; i++)
-        if (strlen(a->s[i]) == n && memcmp(a->s[i], s, n) == 0)
+        if (strncmp(a->s[i], s, n) == 0 && a->s[i][n] == '\0')
             return;
     char **v = realloc(a->s, (a->n + 1) * sizeof *v);
     char *c = malloc(n + 1);
@@ -156,7 +156,8 @@ static void set_reduce(sset_t *a)
 }
 
 /* Makes a a needed set: an exact set is one already, unless it holds the
- * empty string. */
+ * empty string. (Strings that contain others are dropped at the end, by
+ * set_reduce, which leaves a set's strength as it is.) */
 static void set_needed(sset_t *a)
 {
     if (!a->exact)
@@ -166,7 +167,6 @@ static void set_needed(sset_t *a)
         return;
     }
     a->exact = false;
-    set_reduce(a);
 }
 
 /* The weakest string of a needed set decides how often the set is met. */
@@ -263,7 +263,6 @@ static sset_t set_alt(parser_t *P, sset_t a, sset_t b)
     for (size_t i = 0; i < b.n; i++)
         set_add(P, &a, b.s[i], strlen(b.s[i]));
     set_clear(&b);
-    set_reduce(&a);
     return a;
 }
 
@@ -852,28 +851,58 @@ static info_t parse_atom(parser_t *P)
     }
 }
 
+/* Appends the exact set a to the sequence's run, or starts a new run with
+ * it when the product would be too large. */
+static void seq_add(parser_t *P, info_t *before, sset_t *run, bool *exact,
+                    sset_t a)
+{
+    if (!product_fits(run, &a)) {
+        *exact = false;
+        info_need(before, *run);
+        *run = set_exact(P, "", 0);
+    }
+    *run = set_concat(P, *run, a);
+}
+
 /* A sequence keeps the exact set of its last run of exact parts apart from
  * what the parts before that need, so that in "\d+\s+(?:a|per)\s+year"
- * the strings "a year" and "per year" still form after the unknown "\d+". */
+ * the strings "a year" and "per year" still form after the unknown "\d+".
+ * Single strings in a row ("year") gather in lit first: multiplying a set
+ * out once per letter would cost the loading more than the rest. */
 static info_t parse_seq(parser_t *P)
 {
     info_t before = info_any();
     sset_t run = set_exact(P, "", 0);
     bool exact = true;
+    char lit[MAX_LEN + 2] = "", joined[2 * MAX_LEN + 2];
+    size_t nlit = 0;
     while (P->p < P->end && *P->p != '|' && *P->p != ')' && !P->unknown &&
            !P->oom) {
         info_t a = parse_atom(P);
         long min, max;
         while (parse_quantifier(P, &min, &max))
             a = info_repeat(P, a, min, max);
+        if (a.exact && a.set[0].n == 1 &&
+            nlit + strlen(a.set[0].s[0]) <= MAX_LEN) {
+            nlit = join(joined, lit, a.set[0].s[0]);
+            memcpy(lit, joined, nlit + 1);
+            info_clear(&a);
+            continue;
+        }
+        if (nlit) {
+            seq_add(P, &before, &run, &exact, set_exact(P, lit, nlit));
+            lit[0] = '\0';
+            nlit = 0;
+        }
         if (a.exact) {
-            if (!product_fits(&run, &a.set[0])) {
-                /* Too large to spell out: a starts a new run. */
-                exact = false;
-                info_need(&before, run);
-                run = set_exact(P, "", 0);
+            if (a.set[0].n == 1) {
+                /* Too long for lit: it starts it again. */
+                nlit = strlen(a.set[0].s[0]);
+                memcpy(lit, a.set[0].s[0], nlit + 1);
+                info_clear(&a);
+                continue;
             }
-            run = set_concat(P, run, a.set[0]);
+            seq_add(P, &before, &run, &exact, a.set[0]);
             continue;
         }
         exact = false;
@@ -881,6 +910,8 @@ static info_t parse_seq(parser_t *P)
         before = info_concat(P, before, a);
         run = set_exact(P, "", 0);
     }
+    if (nlit)
+        seq_add(P, &before, &run, &exact, set_exact(P, lit, nlit));
     if (exact) {
         info_clear(&before);
         return info_of(run);
@@ -982,6 +1013,7 @@ int dates__need_build(const char *pattern, size_t len, dates_need_t **out)
         sset_t tmp = a.set[i];
         a.set[i] = a.set[best];
         a.set[best] = tmp;
+        set_reduce(&a.set[i]);
         if (a.set[i].n > MAX_NEEDED)
             continue; /* too weak to pay for its check */
         dates_need_t *need = calloc(1, sizeof *need);
