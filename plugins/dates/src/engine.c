@@ -499,15 +499,17 @@ static int add_occ(run_t *R, size_t s, size_t e, uint64_t mask)
 
 /* ---- Trigger scan ------------------------------------------------------ */
 
-static uint64_t word_mask(const dates_engine_t *e, const char *w)
+/* The classes of the lowercase word w, whose trigger hash is h. */
+static uint64_t word_mask(const dates_engine_t *e, const char *w, uint64_t h)
 {
     if (e->tw_size == 0)
         return 0;
     size_t mask = e->tw_size - 1;
-    for (size_t i = dates__trigger_hash(w) & mask;; i = (i + 1) & mask) {
-        if (e->tw_keys[i][0] == '\0')
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const char *k = e->tw_keys[i];
+        if (k[0] == '\0')
             return 0;
-        if (strcmp(e->tw_keys[i], w) == 0)
+        if (k[0] == w[0] && strcmp(k, w) == 0)
             return e->tw_masks[i];
     }
 }
@@ -593,16 +595,19 @@ static int scan(run_t *R, size_t from, size_t to)
             m = digit_classes(t, s, i, to);
         } else {
             char w[DATES_MAX_WORD + 1];
+            uint64_t h = DATES_HASH_START;
             size_t n = 0;
             while (i < to && cc[t[i]] == CC_ALPHA) {
-                if (n < DATES_MAX_WORD)
+                if (n < DATES_MAX_WORD) {
                     w[n] = (char)(t[i] | 0x20); /* ASCII lowercase */
+                    h = dates__trigger_hash_add(h, (unsigned char)w[n]);
+                }
                 n++;
                 i++;
             }
             if (n >= 2 && n <= DATES_MAX_WORD) {
                 w[n] = '\0';
-                m = word_mask(R->e, w);
+                m = word_mask(R->e, w, h);
             }
         }
         /* The ring holds the starts of the last WINDOW_BACK + 1 tokens,

@@ -33,14 +33,20 @@
 #define DATES_MAX_WORD 24
 
 /* The hash of a trigger word (FNV-1a): the loader fills the trigger table
- * with it and the scanner probes it with it. */
+ * with it and the scanner probes it with it (the scanner a byte at a time,
+ * as it reads the word). */
+#define DATES_HASH_START 1469598103934665603ull
+
+static inline uint64_t dates__trigger_hash_add(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 1099511628211ull;
+}
+
 static inline uint64_t dates__trigger_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
+    uint64_t h = DATES_HASH_START;
+    for (; *s; s++)
+        h = dates__trigger_hash_add(h, (unsigned char)*s);
     return h;
 }
 
