@@ -34,6 +34,9 @@
 #define MAX_LEN 64
 #define MAX_CLASS 8
 #define MAX_NEEDED 64
+/* A run of exact parts too large to multiply out goes on with suffixes of
+ * its strings up to this long. */
+#define MAX_SUFFIX 3
 /* X{n} and X{n,m} spell X out n times up to this n. */
 #define MAX_SPELL 4
 
@@ -851,15 +854,40 @@ static info_t parse_atom(parser_t *P)
     }
 }
 
-/* Appends the exact set a to the sequence's run, or starts a new run with
- * it when the product would be too large. */
+/* The last len bytes of each string of a (the whole of shorter ones). */
+static sset_t set_suffixes(parser_t *P, const sset_t *a, size_t len)
+{
+    sset_t r = {NULL, 0, true};
+    for (size_t i = 0; i < a->n; i++) {
+        size_t n = strlen(a->s[i]);
+        size_t from = n > len ? n - len : 0;
+        set_add(P, &r, a->s[i] + from, n - from);
+    }
+    return r;
+}
+
+/* Appends the exact set a to the sequence's run. When the product would
+ * be too large, the run becomes a needed set of its own, and what goes on
+ * is its strings' shortest suffixes that still multiply with a: the text
+ * ends with one of them where a's begins ("april 30 to" gives "l 0"
+ * and "0 to"). */
 static void seq_add(parser_t *P, info_t *before, sset_t *run, bool *exact,
                     sset_t a)
 {
     if (!product_fits(run, &a)) {
         *exact = false;
+        sset_t tail = set_exact(P, "", 0);
+        for (size_t len = MAX_SUFFIX; len > 0; len--) {
+            sset_t s = set_suffixes(P, run, len);
+            if (product_fits(&s, &a)) {
+                set_clear(&tail);
+                tail = s;
+                break;
+            }
+            set_clear(&s);
+        }
         info_need(before, *run);
-        *run = set_exact(P, "", 0);
+        *run = tail;
     }
     *run = set_concat(P, *run, a);
 }
@@ -936,9 +964,10 @@ void dates__need_free(dates_need_t *need)
 {
     while (need) {
         dates_need_t *next = need->next;
+        free(need->heads);
+        free(need->head_ends);
         free(need->grams);
         free(need->ends);
-        free(need->shared);
         free(need);
         need = next;
     }
@@ -953,49 +982,125 @@ static uint16_t gram_of(unsigned char a, unsigned char b, unsigned char c)
     return (uint16_t)((v * 2654435761u) >> 16);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* How often a folded byte comes up in English news, roughly, in parts
+ * per thousand: the grams of a string are looked up rarest first, so that
+ * a string a window lacks is told apart at its first lookup. */
+static int byte_commonness(unsigned char c)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    static const char letters[] = "etaoinsrhldcumfwgypbvkxjqz";
+    static const int per_mille[] = {100, 75, 65, 60, 57, 57, 53, 50, 50,
+                                    33,  34, 23, 23, 20, 18, 18, 16, 16,
+                                    16,  12, 8,  6,  2,  1,  1,  1};
+    if (c == ' ')
+        return 180;
+    if (c == '0')
+        return 10;
+    const char *at = c ? strchr(letters, c) : NULL;
+    return at ? per_mille[at - letters] : 5;
 }
 
-/* The needed strings' grams, in need, in sorted order of the strings,
- * with how many leading grams each shares with the next: the trigrams of a
- * string, or its one pair of bytes when it has two. */
-static int need_fill(dates_need_t *need, sset_t *a)
+typedef struct gram {
+    uint16_t mark;
+    long commonness;
+} gram_t;
+
+static int cmp_gram(const void *a, const void *b)
 {
-    qsort(a->s, a->n, sizeof *a->s, cmp_str);
+    const gram_t *x = a, *y = b;
+    if (x->commonness != y->commonness)
+        return x->commonness < y->commonness ? -1 : 1;
+    return x->mark < y->mark ? -1 : (x->mark > y->mark);
+}
+
+/* One string's grams, rarest first, without repeats; returns how many. */
+static size_t string_grams(const char *str, uint16_t *out)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    gram_t g[MAX_LEN + 2];
+    size_t n = 0;
+    for (size_t j = 0; s[j + 1] && (j == 0 || s[j + 2]); j++) {
+        unsigned char c = s[2] ? s[j + 2] : 0;
+        g[n].mark = gram_of(s[j], s[j + 1], c);
+        g[n].commonness = (long)byte_commonness(s[j]) *
+                          byte_commonness(s[j + 1]) *
+                          (c ? byte_commonness(c) : 1000);
+        n++;
+    }
+    qsort(g, n, sizeof *g, cmp_gram);
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++)
+        if (k == 0 || out[k - 1] != g[j].mark)
+            out[k++] = g[j].mark;
+    return k;
+}
+
+typedef struct seq {
+    uint16_t grams[MAX_LEN + 2];
+    size_t n;
+} seq_t;
+
+static int cmp_seq(const void *a, const void *b)
+{
+    const seq_t *x = a, *y = b;
+    for (size_t i = 0; i < x->n && i < y->n; i++)
+        if (x->grams[i] != y->grams[i])
+            return x->grams[i] < y->grams[i] ? -1 : 1;
+    return x->n < y->n ? -1 : (x->n > y->n);
+}
+
+/* The needed strings' grams, in need: the trigrams of a string (its one
+ * pair of bytes when it has two) in the order they are looked up, the
+ * strings grouped by the first of them, which is looked up once for the
+ * group. */
+static int need_fill(dates_need_t *need, const sset_t *a)
+{
+    seq_t *seqs = malloc(a->n * sizeof *seqs);
+    if (!seqs)
+        return GLOSSA_ENOMEM;
     size_t total = 0;
     for (size_t i = 0; i < a->n; i++) {
-        size_t n = strlen(a->s[i]);
-        total += n > 2 ? n - 2 : 1;
+        seqs[i].n = string_grams(a->s[i], seqs[i].grams);
+        total += seqs[i].n - 1;
     }
-    need->grams = malloc(total * sizeof *need->grams);
+    qsort(seqs, a->n, sizeof *seqs, cmp_seq);
+    need->heads = malloc(a->n * sizeof *need->heads);
+    need->head_ends = malloc(a->n * sizeof *need->head_ends);
+    need->grams = malloc((total + 1) * sizeof *need->grams);
     need->ends = malloc(a->n * sizeof *need->ends);
-    need->shared = calloc(a->n, sizeof *need->shared);
-    if (!need->grams || !need->ends || !need->shared)
+    if (!need->heads || !need->head_ends || !need->grams || !need->ends) {
+        free(seqs);
         return GLOSSA_ENOMEM;
+    }
     size_t k = 0;
     for (size_t i = 0; i < a->n; i++) {
-        const unsigned char *s = (const unsigned char *)a->s[i];
-        if (!s[2])
-            need->grams[k++] = gram_of(s[0], s[1], 0);
-        for (size_t j = 0; s[2] && s[j + 2]; j++)
-            need->grams[k++] = gram_of(s[j], s[j + 1], s[j + 2]);
+        if (i == 0 || seqs[i].grams[0] != seqs[i - 1].grams[0])
+            need->heads[need->nheads++] = seqs[i].grams[0];
+        need->head_ends[need->nheads - 1] = i + 1;
+        memcpy(need->grams + k, seqs[i].grams + 1,
+               (seqs[i].n - 1) * sizeof(uint16_t));
+        k += seqs[i].n - 1;
         need->ends[i] = k;
     }
-    for (size_t i = 0; i + 1 < a->n; i++) {
-        size_t from = i ? need->ends[i - 1] : 0, next = need->ends[i];
-        size_t c = 0;
-        while (from + c < need->ends[i] && next + c < need->ends[i + 1] &&
-               need->grams[from + c] == need->grams[next + c] && c < 255)
-            c++;
-        need->shared[i] = (uint8_t)c;
-    }
     need->n = a->n;
+    free(seqs);
     return 0;
 }
 
-int dates__need_build(const char *pattern, size_t len, dates_need_t **out)
+/* Does every word hold one of the strings of a? */
+static bool set_in_all(const sset_t *a, const char *const *words, size_t nwords)
+{
+    for (size_t w = 0; w < nwords; w++) {
+        bool found = false;
+        for (size_t i = 0; i < a->n && !found; i++)
+            found = strstr(words[w], a->s[i]) != NULL;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+int dates__need_build(const char *pattern, size_t len, const char *const *words,
+                      size_t nwords, dates_need_t **out)
 {
     *out = NULL;
     parser_t P = {pattern, pattern + len, 0, false, false};
@@ -1016,6 +1121,8 @@ int dates__need_build(const char *pattern, size_t len, dates_need_t **out)
         set_reduce(&a.set[i]);
         if (a.set[i].n > MAX_NEEDED)
             continue; /* too weak to pay for its check */
+        if (words && set_in_all(&a.set[i], words, nwords))
+            continue; /* the words that woke the rule hold it */
         dates_need_t *need = calloc(1, sizeof *need);
         if (!need || need_fill(need, &a.set[i]) != 0) {
             dates__need_free(need);
@@ -1056,18 +1163,19 @@ void dates__grams_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
 static bool strings_met(const dates_need_t *need, const uint8_t *seen,
                         uint8_t stamp)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < need->n; i++) {
-        size_t from = k, end = need->ends[i];
-        while (k < end && seen[need->grams[k]] == stamp)
-            k++;
-        if (k == end)
-            return true;
-        /* The strings that share the missing gram are missing too. */
-        size_t missing = k - from;
-        while (i + 1 < need->n && need->shared[i] > missing)
-            i++;
-        k = need->ends[i];
+    size_t first = 0;
+    for (size_t h = 0; h < need->nheads; h++) {
+        size_t last = need->head_ends[h];
+        if (seen[need->heads[h]] == stamp) {
+            for (size_t i = first; i < last; i++) {
+                size_t k = i ? need->ends[i - 1] : 0, end = need->ends[i];
+                while (k < end && seen[need->grams[k]] == stamp)
+                    k++;
+                if (k == end)
+                    return true;
+            }
+        }
+        first = last;
     }
     return false;
 }

@@ -27,17 +27,22 @@
  * list of them, all of which a match meets. */
 typedef struct dates_need {
     struct dates_need *next;
-    size_t n;        /* strings */
-    uint16_t *grams; /* their grams' marks, string after string */
-    size_t *ends;    /* string i's grams end at grams[ends[i]] */
-    uint8_t *shared; /* how many leading grams string i shares with i + 1 */
+    size_t n;          /* strings */
+    size_t nheads;     /* groups of strings with the same first gram */
+    uint16_t *heads;   /* each group's first gram */
+    size_t *head_ends; /* group h's strings end at string head_ends[h] */
+    uint16_t *grams;   /* the strings' other grams, string after string */
+    size_t *ends;      /* string i's other grams end at grams[ends[i]] */
 } dates_need_t;
 
 /* Works out the needed strings of pattern (an expanded rule pattern, as
- * given to pcre2_compile with PCRE2_CASELESS). Stores a new need in *out,
- * or NULL when the analysis finds none (the rule always runs). Returns 0,
- * or GLOSSA_ENOMEM with *out NULL. */
-int dates__need_build(const char *pattern, size_t len, dates_need_t **out);
+ * given to pcre2_compile with PCRE2_CASELESS). words, when not NULL, are
+ * all the trigger words that wake the rule (lowercase): a set that each of
+ * them holds is met by every window the rule runs in, and is left out.
+ * Stores a new need in *out, or NULL when the analysis finds none (the
+ * rule always runs). Returns 0, or GLOSSA_ENOMEM with *out NULL. */
+int dates__need_build(const char *pattern, size_t len, const char *const *words,
+                      size_t nwords, dates_need_t **out);
 
 /* Releases a need and those after it; NULL is accepted. */
 void dates__need_free(dates_need_t *need);

@@ -32,7 +32,8 @@ static bool met(const dates_need_t *need, const char *text, size_t s, size_t e)
 static dates_need_t *build(const char *pattern)
 {
     dates_need_t *need = NULL;
-    assert_int_equal(dates__need_build(pattern, strlen(pattern), &need), 0);
+    assert_int_equal(
+        dates__need_build(pattern, strlen(pattern), NULL, 0, &need), 0);
     return need;
 }
 
@@ -91,7 +92,8 @@ static void test_no_filter(void **state)
     };
     for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
         dates_need_t *need = NULL;
-        assert_int_equal(dates__need_build(none[i], strlen(none[i]), &need), 0);
+        assert_int_equal(
+            dates__need_build(none[i], strlen(none[i]), NULL, 0, &need), 0);
         if (need)
             fail_msg("a prefilter for %s", none[i]);
     }
