@@ -34,9 +34,9 @@
 #define MAX_LEN 64
 #define MAX_CLASS 8
 #define MAX_NEEDED 64
-/* A run of exact parts too large to multiply out goes on with suffixes of
- * its strings up to this long. */
-#define MAX_SUFFIX 3
+/* Where a run of exact parts is too large to multiply out, its strings'
+ * last bytes and the next part's first ones go on, up to this many. */
+#define MAX_CUT 3
 /* X{n} and X{n,m} spell X out n times up to this n. */
 #define MAX_SPELL 4
 
@@ -854,31 +854,40 @@ static info_t parse_atom(parser_t *P)
     }
 }
 
-/* The last len bytes of each string of a (the whole of shorter ones). */
-static sset_t set_suffixes(parser_t *P, const sset_t *a, size_t len)
+/* The last (suffix) or first len bytes of each string of a (the whole of
+ * shorter ones). */
+static sset_t set_cut(parser_t *P, const sset_t *a, size_t len, bool suffix)
 {
     sset_t r = {NULL, 0, true};
     for (size_t i = 0; i < a->n; i++) {
         size_t n = strlen(a->s[i]);
-        size_t from = n > len ? n - len : 0;
-        set_add(P, &r, a->s[i] + from, n - from);
+        size_t keep = n < len ? n : len;
+        set_add(P, &r, a->s[i] + (suffix ? n - keep : 0), keep);
     }
     return r;
 }
 
 /* Appends the exact set a to the sequence's run. When the product would
- * be too large, the run becomes a needed set of its own, and what goes on
- * is its strings' shortest suffixes that still multiply with a: the text
- * ends with one of them where a's begins ("april 30 to" gives "l 0"
- * and "0 to"). */
+ * be too large, the run becomes a needed set of its own, and so do its
+ * strings followed by the first bytes of a's, as many as fit ("may 0" for
+ * a month and a day); the run goes on with its strings' last bytes, as
+ * many as fit, before a's ("l 0" of "april 30"). */
 static void seq_add(parser_t *P, info_t *before, sset_t *run, bool *exact,
                     sset_t a)
 {
     if (!product_fits(run, &a)) {
         *exact = false;
+        for (size_t len = MAX_CUT; len > 0; len--) {
+            sset_t head = set_cut(P, &a, len, false);
+            if (product_fits(run, &head)) {
+                info_need(before, set_concat(P, set_copy(P, run), head));
+                break;
+            }
+            set_clear(&head);
+        }
         sset_t tail = set_exact(P, "", 0);
-        for (size_t len = MAX_SUFFIX; len > 0; len--) {
-            sset_t s = set_suffixes(P, run, len);
+        for (size_t len = MAX_CUT; len > 0; len--) {
+            sset_t s = set_cut(P, run, len, true);
             if (product_fits(&s, &a)) {
                 set_clear(&tail);
                 tail = s;
