@@ -37,8 +37,18 @@ typedef struct cand {
     size_t start, end; /* the span (extent group or whole match) */
     size_t ov_at;      /* offset of its ovector copy in the scratch */
     uint32_t rule;
+    uint32_t won; /* a winner's value as picking it formed it (won_t) */
     bool dead;
 } cand_t;
+
+/* A winner's value, formed when the winners are picked. The value is
+ * formed again for the span only if a span before it in the window moved
+ * the anchors since (version), which is rare: windows mostly hold one. */
+typedef struct won {
+    dates_eval_t ev;
+    char value[64];
+    unsigned version;
+} won_t;
 
 /* One trigger word in the open window: the range of text it wakes rules
  * for (WINDOW_BACK words before it to WINDOW_AHEAD words after), and its
@@ -55,6 +65,7 @@ typedef struct run {
     size_t len;
     pcre2_match_data *md;
     cand_t *cands;
+    won_t *won; /* as many as cands */
     size_t ncands, cap_cands;
     PCRE2_SIZE *ovs;
     size_t novs, cap_ovs;
@@ -67,6 +78,7 @@ typedef struct run {
     dates_point_t scene; /* see DATES_ANCHOR_SCENE; ends at scene_end */
     char scene_value[64];
     size_t scene_end;
+    unsigned version; /* counts the changes of the anchors above */
     dates_span_cb cb;
     void *arg;
     int rc;
@@ -125,6 +137,10 @@ static int add_cand(run_t *R, uint32_t rule, const PCRE2_SIZE *ov,
         if (!p)
             return GLOSSA_ENOMEM;
         R->cands = p;
+        won_t *w = realloc(R->won, cap * sizeof *w);
+        if (!w)
+            return GLOSSA_ENOMEM;
+        R->won = w;
         R->cap_cands = cap;
     }
     if (R->novs + 2 * pairs > R->cap_ovs) {
@@ -284,6 +300,11 @@ static size_t pick_winners(run_t *R)
          * way to shorter ones. */
         if (eval_cand(R, c, value, sizeof value, &ev) < 0)
             continue;
+        won_t *w = &R->won[nwin];
+        w->ev = ev;
+        memcpy(w->value, value, sizeof w->value);
+        w->version = R->version;
+        c->won = (uint32_t)nwin;
         /* Winners are kept at the front of the array. */
         cand_t tmp = *c;
         *c = R->cands[nwin];
@@ -327,8 +348,10 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
     dates_point_t p;
     if (r->anchor == DATES_ANCHOR_DCT) {
         dates_dct_t d;
-        if (dates_dct_parse(value, &d) == 0)
+        if (dates_dct_parse(value, &d) == 0) {
             R->dct = d;
+            R->version++;
+        }
     } else if (r->anchor == DATES_ANCHOR_SCENE &&
                dates__point_parse(value, &p) && p.gran == G_DAY) {
         /* A scene near the DCT changes nothing worth the risk. */
@@ -340,12 +363,14 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
             snprintf(R->scene_value, sizeof R->scene_value, "%s", value);
             const char *nl = memchr(R->text + end, '\n', R->len - end);
             R->scene_end = nl ? (size_t)(nl - R->text) : R->len;
+            R->version++;
         }
     }
     if (r->keep_ref && (r->type == DATES_T_DATE || r->type == DATES_T_TIME) &&
         dates__point_parse(value, &p)) {
         R->ref = p;
         snprintf(R->ref_value, sizeof R->ref_value, "%s", value);
+        R->version++;
         /* Only a quarter over by the DCT is one a report compares
          * with "a year ago"; forecasts ("losses through the third
          * quarter of 1990", "a charge in the fourth quarter") are
@@ -364,8 +389,10 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
             R->qytd = false;
         }
     }
-    if (r->ytd)
+    if (r->ytd) {
         R->qytd = true;
+        R->version++;
+    }
 }
 
 /* Picks the winners among the window's candidates and emits them, in text
@@ -382,8 +409,13 @@ static int resolve_window(run_t *R)
         const dates_rule_t *r = &R->e->rules[c->rule];
         if (r->type == DATES_T_NONE)
             continue;
-        if (eval_cand(R, c, value, sizeof value, &ev) < 0)
+        const won_t *w = &R->won[c->won];
+        if (w->version == R->version) {
+            ev = w->ev;
+            memcpy(value, w->value, sizeof value);
+        } else if (eval_cand(R, c, value, sizeof value, &ev) < 0) {
             continue;
+        }
         char anchor[64];
         const char *anchor_p = anchor_of(R, &ev, anchor);
         /* A mod that cannot be formed is left out; it never drops the
@@ -739,6 +771,7 @@ int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
     int rc = scan(&R, 0, len);
     pcre2_match_data_free(R.md);
     free(R.cands);
+    free(R.won);
     free(R.ovs);
     free(R.occ);
     free(R.grams);
