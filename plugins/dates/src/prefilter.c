@@ -75,7 +75,7 @@ static unsigned char fold_byte(unsigned char c)
 
 typedef struct sset {
     char **s;
-    size_t n;
+    size_t n, cap;
     bool exact; /* false with n == 0: nothing known */
 } sset_t;
 
@@ -93,39 +93,63 @@ static void set_clear(sset_t *a)
     free(a->s);
     a->s = NULL;
     a->n = 0;
+    a->cap = 0;
     a->exact = false;
 }
 
 static sset_t set_any(void)
 {
-    sset_t a = {NULL, 0, false};
+    sset_t a = {NULL, 0, 0, false};
     return a;
 }
 
-/* Adds the string s[0, n) unless the set has it. */
+/* Adds the string s[0, n); set_unique drops repeats afterwards. */
 static void set_add(parser_t *P, sset_t *a, const char *s, size_t n)
 {
-    for (size_t i = 0; i < a->n; i++)
-        if (strncmp(a->s[i], s, n) == 0 && a->s[i][n] == '\0')
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 8;
+        char **v = realloc(a->s, cap * sizeof *v);
+        if (!v) {
+            P->oom = true;
             return;
-    char **v = realloc(a->s, (a->n + 1) * sizeof *v);
+        }
+        a->s = v;
+        a->cap = cap;
+    }
     char *c = malloc(n + 1);
-    if (!v || !c) {
-        if (v)
-            a->s = v;
-        free(c);
+    if (!c) {
         P->oom = true;
         return;
     }
     memcpy(c, s, n);
     c[n] = '\0';
-    a->s = v;
     a->s[a->n++] = c;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts the set and drops repeated strings. */
+static void set_unique(sset_t *a)
+{
+    if (a->n < 2)
+        return;
+    qsort(a->s, a->n, sizeof *a->s, cmp_str);
+    size_t k = 1;
+    for (size_t i = 1; i < a->n; i++) {
+        if (strcmp(a->s[i], a->s[k - 1]) == 0)
+            free(a->s[i]);
+        else
+            a->s[k++] = a->s[i];
+    }
+    a->n = k;
 }
 
 static sset_t set_exact(parser_t *P, const char *s, size_t n)
 {
-    sset_t a = {NULL, 0, true};
+    sset_t a = {NULL, 0, 0, true};
     set_add(P, &a, s, n);
     return a;
 }
@@ -232,11 +256,12 @@ static sset_t set_concat(parser_t *P, sset_t a, sset_t b)
 {
     if (product_fits(&a, &b)) {
         {
-            sset_t r = {NULL, 0, true};
+            sset_t r = {NULL, 0, 0, true};
             char buf[2 * MAX_LEN + 1];
             for (size_t i = 0; i < a.n; i++)
                 for (size_t j = 0; j < b.n; j++)
                     set_add(P, &r, buf, join(buf, a.s[i], b.s[j]));
+            set_unique(&r);
             set_clear(&a);
             set_clear(&b);
             return r;
@@ -247,9 +272,14 @@ static sset_t set_concat(parser_t *P, sset_t a, sset_t b)
     return set_better(a, b);
 }
 
-/* The set of "a or b"; consumes both. */
+/* The set of "a or b"; consumes both. Repeats stay until set_unique
+ * (parse_alt joins many alternatives). */
 static sset_t set_alt(parser_t *P, sset_t a, sset_t b)
 {
+    if (a.exact && b.exact && a.n + b.n > MAX_EXACT) {
+        set_unique(&a);
+        set_unique(&b);
+    }
     if (a.exact && b.exact && a.n + b.n <= MAX_EXACT) {
         for (size_t i = 0; i < b.n; i++)
             set_add(P, &a, b.s[i], strlen(b.s[i]));
@@ -271,7 +301,7 @@ static sset_t set_alt(parser_t *P, sset_t a, sset_t b)
 
 static sset_t set_copy(parser_t *P, const sset_t *a)
 {
-    sset_t r = {NULL, 0, a->exact};
+    sset_t r = {NULL, 0, 0, a->exact};
     for (size_t i = 0; i < a->n; i++)
         set_add(P, &r, a->s[i], strlen(a->s[i]));
     return r;
@@ -293,13 +323,14 @@ static bool set_is_space(const sset_t *a)
 static sset_t set_repeat(parser_t *P, sset_t a, long min, long max)
 {
     if (set_is_space(&a)) {
-        if (min == 0)
+        if (min == 0 && !set_has_empty(&a))
             set_add(P, &a, "", 0);
         return a;
     }
     if (min == 0) {
         if (max == 1 && a.exact) {
-            set_add(P, &a, "", 0);
+            if (!set_has_empty(&a))
+                set_add(P, &a, "", 0);
             return a;
         }
         set_clear(&a);
@@ -456,7 +487,7 @@ static sset_t class_set(parser_t *P, const uint8_t bits[32])
     }
     if (count > MAX_CLASS)
         return set_any();
-    sset_t a = {NULL, 0, true};
+    sset_t a = {NULL, 0, 0, true};
     for (int c = 0; c < 256; c++)
         if (folded[c >> 3] & (1u << (c & 7))) {
             char ch = (char)c;
@@ -858,13 +889,30 @@ static info_t parse_atom(parser_t *P)
  * shorter ones). */
 static sset_t set_cut(parser_t *P, const sset_t *a, size_t len, bool suffix)
 {
-    sset_t r = {NULL, 0, true};
+    sset_t r = {NULL, 0, 0, true};
     for (size_t i = 0; i < a->n; i++) {
         size_t n = strlen(a->s[i]);
         size_t keep = n < len ? n : len;
         set_add(P, &r, a->s[i] + (suffix ? n - keep : 0), keep);
     }
+    set_unique(&r);
     return r;
+}
+
+/* How many different last (or first) bytes the strings of a end with. */
+static size_t ends_count(const sset_t *a, bool last)
+{
+    uint8_t seen[32] = {0};
+    size_t count = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        size_t n = strlen(a->s[i]);
+        unsigned char c = n ? (unsigned char)a->s[i][last ? n - 1 : 0] : 0;
+        if (!(seen[c >> 3] & (1u << (c & 7)))) {
+            seen[c >> 3] |= (uint8_t)(1u << (c & 7));
+            count++;
+        }
+    }
+    return count;
 }
 
 /* Appends the exact set a to the sequence's run. When the product would
@@ -877,7 +925,11 @@ static void seq_add(parser_t *P, info_t *before, sset_t *run, bool *exact,
 {
     if (!product_fits(run, &a)) {
         *exact = false;
-        for (size_t len = MAX_CUT; len > 0; len--) {
+        /* The one-byte cuts are the smallest: when even they are too many,
+         * no cut fits. */
+        bool heads = run->n * ends_count(&a, false) <= MAX_EXACT;
+        bool tails = ends_count(run, true) * a.n <= MAX_EXACT;
+        for (size_t len = MAX_CUT; heads && len > 0; len--) {
             sset_t head = set_cut(P, &a, len, false);
             if (product_fits(run, &head)) {
                 info_need(before, set_concat(P, set_copy(P, run), head));
@@ -886,7 +938,7 @@ static void seq_add(parser_t *P, info_t *before, sset_t *run, bool *exact,
             set_clear(&head);
         }
         sset_t tail = set_exact(P, "", 0);
-        for (size_t len = MAX_CUT; len > 0; len--) {
+        for (size_t len = MAX_CUT; tails && len > 0; len--) {
             sset_t s = set_cut(P, run, len, true);
             if (product_fits(&s, &a)) {
                 set_clear(&tail);
@@ -964,6 +1016,8 @@ static info_t parse_alt(parser_t *P)
         P->p++;
         a = info_alt(P, a, parse_seq(P));
     }
+    for (int i = 0; i < a.n; i++)
+        set_unique(&a.set[i]);
     return a;
 }
 
