@@ -1182,8 +1182,10 @@ int dates__need_build(const char *pattern, size_t len, const char *const *words,
         a.set[i] = a.set[best];
         a.set[best] = tmp;
         set_reduce(&a.set[i]);
-        if (a.set[i].n > MAX_NEEDED)
-            continue; /* too weak to pay for its check */
+        /* Too weak to pay for its check; and a one-byte string has no
+         * gram to look up. */
+        if (a.set[i].n > MAX_NEEDED || set_strength(&a.set[i]) < 2)
+            continue;
         if (words && set_in_all(&a.set[i], words, nwords))
             continue; /* the words that woke the rule hold it */
         dates_need_t *need = calloc(1, sizeof *need);

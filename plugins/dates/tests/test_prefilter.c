@@ -89,6 +89,7 @@ static void test_no_filter(void **state)
         "\\d",              /* one byte */
         "[a-z]+\\s+[a-z]+", /* classes too large */
         "\\Qabc\\E",        /* quoting */
+        "(?:x+|abc)",       /* one alternative needs only "x" */
     };
     for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
         dates_need_t *need = NULL;
