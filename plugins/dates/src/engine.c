@@ -70,6 +70,8 @@ typedef struct run {
     PCRE2_SIZE *ovs;
     size_t novs, cap_ovs;
     dates_dct_t dct;
+    char dct_value[16]; /* dct as an anchor, when dct_value_ok */
+    bool dct_value_ok;
     dates_point_t ref;
     char ref_value[64];
     dates_point_t qref;
@@ -317,8 +319,7 @@ static size_t pick_winners(run_t *R)
 /* The value a span was resolved against, as ev says it used it: the last
  * quarter named, the last date named or the DCT; NULL when none. anchor
  * holds 64 bytes. */
-static const char *anchor_of(const run_t *R, const dates_eval_t *ev,
-                             char *anchor)
+static const char *anchor_of(run_t *R, const dates_eval_t *ev, char *anchor)
 {
     if (ev->used_scene) {
         memcpy(anchor, R->scene_value, 64);
@@ -333,11 +334,26 @@ static const char *anchor_of(const run_t *R, const dates_eval_t *ev,
         return anchor;
     }
     if (ev->used_dct && R->dct.valid) {
-        dates_ymd_t d = R->dct.date;
-        snprintf(anchor, 64, "%04d-%02d-%02d", d.y, d.m, d.d);
+        if (!R->dct_value_ok) {
+            dates_ymd_t d = R->dct.date;
+            snprintf(R->dct_value, sizeof R->dct_value, "%04d-%02d-%02d", d.y,
+                     d.m, d.d);
+            R->dct_value_ok = true;
+        }
+        memcpy(anchor, R->dct_value, sizeof R->dct_value);
         return anchor;
     }
     return NULL;
+}
+
+/* Copies a value (at most 63 bytes, as formed) to a 64-byte anchor. */
+static void copy_value(char *dst, const char *value)
+{
+    size_t n = strlen(value);
+    if (n > 63)
+        n = 63;
+    memcpy(dst, value, n);
+    dst[n] = '\0';
 }
 
 /* After a span of rule r with this value: the date later anaphora resolve
@@ -350,6 +366,7 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
         dates_dct_t d;
         if (dates_dct_parse(value, &d) == 0) {
             R->dct = d;
+            R->dct_value_ok = false;
             R->version++;
         }
     } else if (r->anchor == DATES_ANCHOR_SCENE &&
@@ -360,7 +377,7 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
                                 : 8;
         if (gap > 7 || gap < -7) {
             R->scene = p;
-            snprintf(R->scene_value, sizeof R->scene_value, "%s", value);
+            copy_value(R->scene_value, value);
             const char *nl = memchr(R->text + end, '\n', R->len - end);
             R->scene_end = nl ? (size_t)(nl - R->text) : R->len;
             R->version++;
@@ -369,7 +386,7 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
     if (r->keep_ref && (r->type == DATES_T_DATE || r->type == DATES_T_TIME) &&
         dates__point_parse(value, &p)) {
         R->ref = p;
-        snprintf(R->ref_value, sizeof R->ref_value, "%s", value);
+        copy_value(R->ref_value, value);
         R->version++;
         /* Only a quarter over by the DCT is one a report compares
          * with "a year ago"; forecasts ("losses through the third
@@ -385,7 +402,7 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
             (R->qref.gran != G_QUARTER ||
              p.y * 4 + p.q >= R->qref.y * 4 + R->qref.q)) {
             R->qref = p;
-            snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
+            copy_value(R->qref_value, value);
             R->qytd = false;
         }
     }
