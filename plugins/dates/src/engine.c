@@ -28,6 +28,7 @@
  * 18 months" and "the end of the year"; see rule patterns. */
 #define WINDOW_BACK 6
 #define WINDOW_AHEAD 4
+#define RING_SIZE 8 /* at least WINDOW_BACK + 1 */
 /* A dateline lies within this many bytes of the top of the text. */
 #define DATELINE_SPAN 800
 /* ... on a line with at most this many bytes besides the date. */
@@ -462,8 +463,9 @@ static int resolve_window(run_t *R)
  * ranges. */
 static int run_rules(run_t *R, uint64_t mask)
 {
+    const uint64_t *triggers = R->e->rule_triggers;
     for (uint32_t i = 0; i < R->e->nrules; i++) {
-        uint64_t want = R->e->rules[i].triggers;
+        uint64_t want = triggers[i];
         if (!(want & mask))
             continue;
         const dates_need_t *need = R->e->rules[i].need;
@@ -623,8 +625,10 @@ static int scan(run_t *R, size_t from, size_t to)
 {
     const unsigned char *t = (const unsigned char *)R->text;
     const unsigned char *cc = cc_table();
-    size_t ring[WINDOW_BACK + 1];
-    size_t nring = 0, head = 0;
+    /* The starts of the last tokens: ntok counts them, the ring keeps
+     * WINDOW_BACK + 1 or more (a power of two, for cheap indexing). */
+    size_t ring[RING_SIZE];
+    size_t ntok = 0;
     bool open = false;
     size_t we = 0;
     uint64_t mask = 0;
@@ -659,12 +663,7 @@ static int scan(run_t *R, size_t from, size_t to)
                 m = word_mask(R->e, w, h);
             }
         }
-        /* The ring holds the starts of the last WINDOW_BACK + 1 tokens,
-         * this one included. */
-        ring[head] = s;
-        head = (head + 1) % (WINDOW_BACK + 1);
-        if (nring < WINDOW_BACK + 1)
-            nring++;
+        ring[ntok++ % RING_SIZE] = s;
         /* This word extends the ranges of the triggers before it. */
         for (size_t k = R->pending; k < R->nocc; k++) {
             if (R->occ[k].ahead > 0) {
@@ -675,8 +674,11 @@ static int scan(run_t *R, size_t from, size_t to)
         while (R->pending < R->nocc && R->occ[R->pending].ahead == 0)
             R->pending++;
         if (m) {
+            /* The start of the token WINDOW_BACK before this one (or of
+             * the first). */
             size_t back =
-                ring[(head + (WINDOW_BACK + 1) - nring) % (WINDOW_BACK + 1)];
+                ring[(ntok > WINDOW_BACK ? ntok - WINDOW_BACK - 1 : 0) %
+                     RING_SIZE];
             if (!(open && back <= we) && open) {
                 int rc = run_window(R, mask);
                 if (rc)

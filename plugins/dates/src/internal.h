@@ -91,6 +91,8 @@ struct dates_engine {
     size_t nlex;
     dates_rule_t *rules;
     size_t nrules;
+    uint64_t *rule_triggers; /* rules[i].triggers, side by side for the
+                              * scan of every window */
     uint32_t max_pairs;
     uint32_t max_lookbehind; /* the rules' longest, in bytes */
     char *class_names[DATES_MAX_CLASSES];

@@ -231,6 +231,7 @@ void dates_engine_free(dates_engine_t *e)
         dates__template_free(r->value);
     }
     free(e->rules);
+    free(e->rule_triggers);
     for (int i = 0; i < e->nclasses; i++)
         free(e->class_names[i]);
     free(e->tw_keys);
@@ -313,6 +314,14 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
         return L.rc;
     }
     dates_engine_t *e = L.e;
+    e->rule_triggers = malloc(e->nrules * sizeof *e->rule_triggers);
+    if (!e->rule_triggers) {
+        int rc = dates__oom(&L);
+        dates_engine_free(e);
+        return rc;
+    }
+    for (size_t i = 0; i < e->nrules; i++)
+        e->rule_triggers[i] = e->rules[i].triggers;
     e->lx_month = dates__lexicon_find(e, "month");
     e->lx_weekday = dates__lexicon_find(e, "weekday");
     e->lx_number = dates__lexicon_find(e, "number");
