@@ -309,6 +309,7 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
     if (L.rc == 0 && L.e->nrules == 0)
         dates__fail(&L, GLOSSA_EPARSE, data_dir, 0, "no rules in rules/*.txt");
     dates__subpatterns_free(&L);
+    dates__need_memo_free(L.memo);
     if (L.rc) {
         dates_engine_free(L.e);
         return L.rc;

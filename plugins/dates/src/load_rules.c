@@ -372,8 +372,10 @@ static int rule_need(dates_loader_t *L, dates_rule_t *r, const char *re,
             if (e->tw_keys[i][0] && (e->tw_masks[i] & r->triggers))
                 words[nwords++] = e->tw_keys[i];
     }
-    int rc =
-        dates__need_build(re, n, by_words ? words : NULL, nwords, &r->need);
+    if (!L->memo)
+        L->memo = dates__need_memo_new(); /* NULL: analysed without */
+    int rc = dates__need_build(re, n, by_words ? words : NULL, nwords, L->memo,
+                               &r->need);
     free(words);
     return rc ? dates__oom(L) : 0;
 }

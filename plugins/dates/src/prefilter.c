@@ -84,6 +84,7 @@ typedef struct parser {
     int behind;   /* depth of lookbehinds around the part being read */
     bool unknown; /* syntax the analysis does not know: no prefilter */
     bool oom;
+    dates_need_memo_t *memo; /* NULL: none */
 } parser_t;
 
 static void set_clear(sset_t *a)
@@ -722,7 +723,7 @@ static sset_t parse_escape(parser_t *P)
 }
 
 /* After "(": the group, with what it needs. */
-static info_t parse_group(parser_t *P)
+static info_t read_group(parser_t *P)
 {
     /* Assertions match no text. What a lookahead or lookbehind looks at
      * is text all the same: within the subject, which ends where the
@@ -801,6 +802,133 @@ static info_t parse_group(parser_t *P)
         if (a.n == 0)
             return info_of(set_exact(P, "", 0));
     }
+    return a;
+}
+
+/* ---- Memo of groups ----------------------------------------------------- */
+
+/* The lexicons and sub-patterns recur in rule after rule: the analysis of a
+ * large group is kept by its text (and whether a lookbehind is around it,
+ * which changes what it needs). Smaller groups are read again. */
+#define MEMO_MIN 16
+
+typedef struct memo_entry {
+    char *text;
+    size_t len;
+    uint64_t hash;
+    bool behind;
+    info_t info;
+} memo_entry_t;
+
+struct dates_need_memo {
+    memo_entry_t *v;
+    size_t n, cap;
+};
+
+dates_need_memo_t *dates__need_memo_new(void)
+{
+    return calloc(1, sizeof(dates_need_memo_t));
+}
+
+void dates__need_memo_free(dates_need_memo_t *memo)
+{
+    if (!memo)
+        return;
+    for (size_t i = 0; i < memo->n; i++) {
+        free(memo->v[i].text);
+        info_clear(&memo->v[i].info);
+    }
+    free(memo->v);
+    free(memo);
+}
+
+static info_t info_copy(parser_t *P, const info_t *a)
+{
+    info_t r = info_any();
+    for (int i = 0; i < a->n; i++)
+        r.set[i] = set_copy(P, &a->set[i]);
+    r.n = a->n;
+    r.exact = a->exact;
+    return r;
+}
+
+/* Where the group whose text starts at p ends (its ")"), as the parser
+ * would read it; NULL when unbalanced. */
+static const char *group_end(const char *p, const char *end)
+{
+    int depth = 1;
+    while (p < end) {
+        char c = *p++;
+        if (c == '\\') {
+            p += p < end;
+        } else if (c == '[') {
+            p += p < end && *p == '^';
+            p += p < end && *p == ']';
+            while (p < end && *p != ']')
+                p += *p == '\\' && p + 1 < end ? 2 : 1;
+            p += p < end;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')' && --depth == 0) {
+            return p - 1;
+        }
+    }
+    return NULL;
+}
+
+static uint64_t text_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* After "(": the group, from the memo when it was read before. */
+static info_t parse_group(parser_t *P)
+{
+    const char *close = P->memo ? group_end(P->p, P->end) : NULL;
+    size_t len = close ? (size_t)(close - P->p) : 0;
+    if (len < MEMO_MIN)
+        return read_group(P);
+    dates_need_memo_t *m = P->memo;
+    uint64_t h = text_hash(P->p, len);
+    bool behind = P->behind > 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const memo_entry_t *e = &m->v[i];
+        if (e->hash == h && e->len == len && e->behind == behind &&
+            memcmp(e->text, P->p, len) == 0) {
+            P->p = close + 1;
+            return info_copy(P, &e->info);
+        }
+    }
+    const char *from = P->p;
+    info_t a = read_group(P);
+    /* Kept only when the parser read the group as group_end did. */
+    if (P->unknown || P->oom || P->p != close + 1)
+        return a;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 64;
+        memo_entry_t *v = realloc(m->v, cap * sizeof *v);
+        if (!v) {
+            P->oom = true;
+            return a;
+        }
+        m->v = v;
+        m->cap = cap;
+    }
+    memo_entry_t *e = &m->v[m->n];
+    e->text = malloc(len);
+    if (!e->text) {
+        P->oom = true;
+        return a;
+    }
+    memcpy(e->text, from, len);
+    e->len = len;
+    e->hash = h;
+    e->behind = behind;
+    e->info = info_copy(P, &a);
+    m->n++;
     return a;
 }
 
@@ -1163,10 +1291,11 @@ static bool set_in_all(const sset_t *a, const char *const *words, size_t nwords)
 }
 
 int dates__need_build(const char *pattern, size_t len, const char *const *words,
-                      size_t nwords, dates_need_t **out)
+                      size_t nwords, dates_need_memo_t *memo,
+                      dates_need_t **out)
 {
     *out = NULL;
-    parser_t P = {pattern, pattern + len, 0, false, false};
+    parser_t P = {pattern, pattern + len, 0, false, false, memo};
     info_t a = parse_alt(&P);
     if (P.p != P.end)
         P.unknown = true; /* an unbalanced ")" */

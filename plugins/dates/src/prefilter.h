@@ -35,14 +35,26 @@ typedef struct dates_need {
     size_t *ends;      /* string i's other grams end at grams[ends[i]] */
 } dates_need_t;
 
+/* What the analysis of the patterns has read before, to read it once: a
+ * loader keeps one while it loads the rules. */
+typedef struct dates_need_memo dates_need_memo_t;
+
+/* A new, empty memo, or NULL when out of memory. */
+dates_need_memo_t *dates__need_memo_new(void);
+
+/* Releases a memo; NULL is accepted. */
+void dates__need_memo_free(dates_need_memo_t *memo);
+
 /* Works out the needed strings of pattern (an expanded rule pattern, as
  * given to pcre2_compile with PCRE2_CASELESS). words, when not NULL, are
  * all the trigger words that wake the rule (lowercase): a set that each of
  * them holds is met by every window the rule runs in, and is left out.
+ * memo, when not NULL, keeps the analysis of large groups across calls.
  * Stores a new need in *out, or NULL when the analysis finds none (the
  * rule always runs). Returns 0, or GLOSSA_ENOMEM with *out NULL. */
 int dates__need_build(const char *pattern, size_t len, const char *const *words,
-                      size_t nwords, dates_need_t **out);
+                      size_t nwords, dates_need_memo_t *memo,
+                      dates_need_t **out);
 
 /* Releases a need and those after it; NULL is accepted. */
 void dates__need_free(dates_need_t *need);

@@ -33,7 +33,7 @@ static dates_need_t *build(const char *pattern)
 {
     dates_need_t *need = NULL;
     assert_int_equal(
-        dates__need_build(pattern, strlen(pattern), NULL, 0, &need), 0);
+        dates__need_build(pattern, strlen(pattern), NULL, 0, NULL, &need), 0);
     return need;
 }
 
@@ -94,7 +94,8 @@ static void test_no_filter(void **state)
     for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
         dates_need_t *need = NULL;
         assert_int_equal(
-            dates__need_build(none[i], strlen(none[i]), NULL, 0, &need), 0);
+            dates__need_build(none[i], strlen(none[i]), NULL, 0, NULL, &need),
+            0);
         if (need)
             fail_msg("a prefilter for %s", none[i]);
     }
