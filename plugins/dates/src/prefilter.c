@@ -1167,10 +1167,14 @@ void dates__need_free(dates_need_t *need)
 /* The mark of three folded bytes (a trigram), or of two (c 0), in the
  * 65536 marks of a window: a multiplicative hash, whose collisions only
  * let a rule run. */
+static uint16_t gram_mark(uint32_t v)
+{
+    return (uint16_t)((v * 2654435761u) >> 16);
+}
+
 static uint16_t gram_of(unsigned char a, unsigned char b, unsigned char c)
 {
-    uint32_t v = (uint32_t)a << 16 | (uint32_t)b << 8 | c;
-    return (uint16_t)((v * 2654435761u) >> 16);
+    return gram_mark((uint32_t)a << 16 | (uint32_t)b << 8 | c);
 }
 
 /* How often a folded byte comes up in English news, roughly, in parts
@@ -1340,16 +1344,16 @@ void dates__grams_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
                        size_t e)
 {
     const unsigned char *t = (const unsigned char *)text;
-    /* Runs of white space count as one ' ', as in the strings. */
-    unsigned char a = 0, b = 0;
+    /* v holds the last three folded bytes; runs of white space count as
+     * one ' ', as in the strings. */
+    uint32_t v = 0;
     for (size_t i = s; i < e; i++) {
-        unsigned char c = fold_byte(t[i]);
-        if (c == ' ' && b == ' ')
+        uint32_t c = fold_byte(t[i]);
+        if (c == ' ' && (v & 0xff) == ' ')
             continue;
-        seen[gram_of(b, c, 0)] = stamp;
-        seen[gram_of(a, b, c)] = stamp;
-        a = b;
-        b = c;
+        v = (v << 8 | c) & 0xffffff;
+        seen[gram_mark((v & 0xffff) << 8)] = stamp;
+        seen[gram_mark(v)] = stamp;
     }
 }
 
