@@ -3,22 +3,25 @@
  * Most rule runs find nothing: a run over a trigger window costs PCRE2
  * about two thousand instructions even when the window holds no part of
  * the expression. The analysis below reads a rule's expanded pattern and
- * gives each part of it a set of folded strings, in one of two senses:
+ * gives each part of it sets of folded strings, in one of two senses:
  *
  *   exact: every string the part can match is in the set (after folding);
  *   needed: every match of the part contains one of the strings.
  *
  * Sequences multiply exact sets while they stay small; alternatives join
- * sets; where a set grows too large, or a part is unknown (".", "\w", a
- * back-reference), a sequence keeps the better of the needed sets of its
- * parts. Assertions match no text, so they need nothing: a prefilter over
- * the range a rule runs on never depends on what lies around it.
+ * sets; where a product grows too large, the run so far becomes a needed
+ * set, and so does the run followed by the first bytes of what comes
+ * next, and the run goes on with its last bytes. A part that is unknown
+ * (".", "\w", a back-reference) needs nothing. A sequence keeps up to
+ * MAX_ALL needed sets, all of which a match meets ("N years ago": a unit
+ * and "ago"). A positive lookahead or lookbehind is needed too (the
+ * engine marks the text it can see); a negative one needs nothing.
  *
  * The folding makes the analysis simple and errs only towards running a
- * rule: PCRE2_CASELESS without UTF folds ASCII letters only, and "\s"
- * (space, \t, \n, \v, \f, \r in the default character tables) becomes one
- * ' ' that matches a run of white space, so "the\s+day" is the string
- * "the day". */
+ * rule: PCRE2_CASELESS without UTF folds ASCII letters only, digits all
+ * become '0', and "\s" (space, \t, \n, \v, \f, \r in the default
+ * character tables) becomes one ' ' that stands for a run of white space,
+ * so "the\s+day" is the string "the day". */
 #include "prefilter.h"
 
 #include <stdlib.h>

@@ -5,13 +5,17 @@
  * Both sides are folded: ASCII letters to lower case, digits to '0',
  * white space to ' ' (a run of it counts as one ' '). A string is kept as
  * its trigrams (a two-byte string as its pair), and a window as the set
- * of grams it holds, marked in one pass: a window lacking a gram of every
- * string holds no match, so the rule's PCRE2 run is skipped. Every range
+ * of grams it holds, marked in one pass: a window where each string of
+ * one of the rule's sets misses a gram holds no match, so the rule's
+ * PCRE2 run is skipped. Every range
  * a rule runs on lies inside its window, the strings come from what a
  * match consumes or what its lookarounds see, and the window's marks
  * reach back as far as a lookbehind can: the check answers for all the
  * text PCRE2 would look at, and skipping changes no output. Pattern syntax
- * the analysis does not know gives no prefilter, never a wrong one. */
+ * the analysis does not know gives no prefilter, never a wrong one.
+ *
+ * A need is read-only once built: any number of threads may check it at
+ * once, each with its own marks. */
 #ifndef DATES_PREFILTER_H
 #define DATES_PREFILTER_H
 
