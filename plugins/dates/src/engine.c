@@ -28,6 +28,7 @@
  * 18 months" and "the end of the year"; see rule patterns. */
 #define WINDOW_BACK 6
 #define WINDOW_AHEAD 4
+#define RING_SIZE 8 /* at least WINDOW_BACK + 1 */
 /* A dateline lies within this many bytes of the top of the text. */
 #define DATELINE_SPAN 800
 /* ... on a line with at most this many bytes besides the date. */
@@ -37,8 +38,18 @@ typedef struct cand {
     size_t start, end; /* the span (extent group or whole match) */
     size_t ov_at;      /* offset of its ovector copy in the scratch */
     uint32_t rule;
+    uint32_t won; /* a winner's value as picking it formed it (won_t) */
     bool dead;
 } cand_t;
+
+/* A winner's value, formed when the winners are picked. The value is
+ * formed again for the span only if a span before it in the window moved
+ * the anchors since (version), which is rare: windows mostly hold one. */
+typedef struct won {
+    dates_eval_t ev;
+    char value[64];
+    unsigned version;
+} won_t;
 
 /* One trigger word in the open window: the range of text it wakes rules
  * for (WINDOW_BACK words before it to WINDOW_AHEAD words after), and its
@@ -55,10 +66,13 @@ typedef struct run {
     size_t len;
     pcre2_match_data *md;
     cand_t *cands;
+    won_t *won; /* as many as cands */
     size_t ncands, cap_cands;
     PCRE2_SIZE *ovs;
     size_t novs, cap_ovs;
     dates_dct_t dct;
+    char dct_value[16]; /* dct as an anchor, when dct_value_ok */
+    bool dct_value_ok;
     dates_point_t ref;
     char ref_value[64];
     dates_point_t qref;
@@ -67,11 +81,14 @@ typedef struct run {
     dates_point_t scene; /* see DATES_ANCHOR_SCENE; ends at scene_end */
     char scene_value[64];
     size_t scene_end;
+    unsigned version; /* counts the changes of the anchors above */
     dates_span_cb cb;
     void *arg;
     int rc;
     occ_t *occ;
     size_t nocc, cap_occ, pending;
+    uint8_t *grams; /* the open window's grams of bytes (prefilter.h) */
+    uint8_t stamp;  /* the open window's mark in grams */
 } run_t;
 
 int dates_dct_parse(const char *s, dates_dct_t *dct)
@@ -123,6 +140,10 @@ static int add_cand(run_t *R, uint32_t rule, const PCRE2_SIZE *ov,
         if (!p)
             return GLOSSA_ENOMEM;
         R->cands = p;
+        won_t *w = realloc(R->won, cap * sizeof *w);
+        if (!w)
+            return GLOSSA_ENOMEM;
+        R->won = w;
         R->cap_cands = cap;
     }
     if (R->novs + 2 * pairs > R->cap_ovs) {
@@ -152,8 +173,10 @@ static int run_rule(run_t *R, uint32_t ri, size_t ws, size_t we)
     const dates_rule_t *r = &R->e->rules[ri];
     size_t off = ws;
     while (off < we) {
-        int rc =
-            pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0, R->md, NULL);
+        int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)R->text, we, off,
+                                          0, R->md, NULL)
+                        : pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0,
+                                      R->md, NULL);
         if (rc <= 0)
             return 0; /* no match, or a match-limit error: give up here */
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(R->md);
@@ -280,6 +303,11 @@ static size_t pick_winners(run_t *R)
          * way to shorter ones. */
         if (eval_cand(R, c, value, sizeof value, &ev) < 0)
             continue;
+        won_t *w = &R->won[nwin];
+        w->ev = ev;
+        memcpy(w->value, value, sizeof w->value);
+        w->version = R->version;
+        c->won = (uint32_t)nwin;
         /* Winners are kept at the front of the array. */
         cand_t tmp = *c;
         *c = R->cands[nwin];
@@ -292,8 +320,7 @@ static size_t pick_winners(run_t *R)
 /* The value a span was resolved against, as ev says it used it: the last
  * quarter named, the last date named or the DCT; NULL when none. anchor
  * holds 64 bytes. */
-static const char *anchor_of(const run_t *R, const dates_eval_t *ev,
-                             char *anchor)
+static const char *anchor_of(run_t *R, const dates_eval_t *ev, char *anchor)
 {
     if (ev->used_scene) {
         memcpy(anchor, R->scene_value, 64);
@@ -308,11 +335,26 @@ static const char *anchor_of(const run_t *R, const dates_eval_t *ev,
         return anchor;
     }
     if (ev->used_dct && R->dct.valid) {
-        dates_ymd_t d = R->dct.date;
-        snprintf(anchor, 64, "%04d-%02d-%02d", d.y, d.m, d.d);
+        if (!R->dct_value_ok) {
+            dates_ymd_t d = R->dct.date;
+            snprintf(R->dct_value, sizeof R->dct_value, "%04d-%02d-%02d", d.y,
+                     d.m, d.d);
+            R->dct_value_ok = true;
+        }
+        memcpy(anchor, R->dct_value, sizeof R->dct_value);
         return anchor;
     }
     return NULL;
+}
+
+/* Copies a value (at most 63 bytes, as formed) to a 64-byte anchor. */
+static void copy_value(char *dst, const char *value)
+{
+    size_t n = strlen(value);
+    if (n > 63)
+        n = 63;
+    memcpy(dst, value, n);
+    dst[n] = '\0';
 }
 
 /* After a span of rule r with this value: the date later anaphora resolve
@@ -323,8 +365,11 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
     dates_point_t p;
     if (r->anchor == DATES_ANCHOR_DCT) {
         dates_dct_t d;
-        if (dates_dct_parse(value, &d) == 0)
+        if (dates_dct_parse(value, &d) == 0) {
             R->dct = d;
+            R->dct_value_ok = false;
+            R->version++;
+        }
     } else if (r->anchor == DATES_ANCHOR_SCENE &&
                dates__point_parse(value, &p) && p.gran == G_DAY) {
         /* A scene near the DCT changes nothing worth the risk. */
@@ -333,15 +378,17 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
                                 : 8;
         if (gap > 7 || gap < -7) {
             R->scene = p;
-            snprintf(R->scene_value, sizeof R->scene_value, "%s", value);
+            copy_value(R->scene_value, value);
             const char *nl = memchr(R->text + end, '\n', R->len - end);
             R->scene_end = nl ? (size_t)(nl - R->text) : R->len;
+            R->version++;
         }
     }
     if (r->keep_ref && (r->type == DATES_T_DATE || r->type == DATES_T_TIME) &&
         dates__point_parse(value, &p)) {
         R->ref = p;
-        snprintf(R->ref_value, sizeof R->ref_value, "%s", value);
+        copy_value(R->ref_value, value);
+        R->version++;
         /* Only a quarter over by the DCT is one a report compares
          * with "a year ago"; forecasts ("losses through the third
          * quarter of 1990", "a charge in the fourth quarter") are
@@ -356,12 +403,14 @@ static void remember(run_t *R, const dates_rule_t *r, const char *value,
             (R->qref.gran != G_QUARTER ||
              p.y * 4 + p.q >= R->qref.y * 4 + R->qref.q)) {
             R->qref = p;
-            snprintf(R->qref_value, sizeof R->qref_value, "%s", value);
+            copy_value(R->qref_value, value);
             R->qytd = false;
         }
     }
-    if (r->ytd)
+    if (r->ytd) {
         R->qytd = true;
+        R->version++;
+    }
 }
 
 /* Picks the winners among the window's candidates and emits them, in text
@@ -378,8 +427,13 @@ static int resolve_window(run_t *R)
         const dates_rule_t *r = &R->e->rules[c->rule];
         if (r->type == DATES_T_NONE)
             continue;
-        if (eval_cand(R, c, value, sizeof value, &ev) < 0)
+        const won_t *w = &R->won[c->won];
+        if (w->version == R->version) {
+            ev = w->ev;
+            memcpy(value, w->value, sizeof value);
+        } else if (eval_cand(R, c, value, sizeof value, &ev) < 0) {
             continue;
+        }
         char anchor[64];
         const char *anchor_p = anchor_of(R, &ev, anchor);
         /* A mod that cannot be formed is left out; it never drops the
@@ -405,13 +459,17 @@ static int resolve_window(run_t *R)
     return 0;
 }
 
-static int run_window(run_t *R, uint64_t mask)
+/* Runs each rule woken in the window over the union of its triggers'
+ * ranges. */
+static int run_rules(run_t *R, uint64_t mask)
 {
-    R->ncands = 0;
-    R->novs = 0;
+    const uint64_t *triggers = R->e->rule_triggers;
     for (uint32_t i = 0; i < R->e->nrules; i++) {
-        uint64_t want = R->e->rules[i].triggers;
+        uint64_t want = triggers[i];
         if (!(want & mask))
+            continue;
+        const dates_need_t *need = R->e->rules[i].need;
+        if (need && !dates__need_met(need, R->grams, R->stamp))
             continue;
         /* The union of the ranges of this rule's triggers, in order. */
         size_t rs = 0, re = 0;
@@ -441,8 +499,34 @@ static int run_window(run_t *R, uint64_t mask)
             }
         }
     }
+    return 0;
+}
+
+static int run_window(run_t *R, uint64_t mask)
+{
+    R->ncands = 0;
+    R->novs = 0;
+    /* Every range a rule runs on lies in [ws, we); the prefilters look
+     * there and as far before as a lookbehind can. */
+    size_t ws = R->len, we = 0;
+    for (size_t k = 0; k < R->nocc; k++) {
+        if (R->occ[k].s < ws)
+            ws = R->occ[k].s;
+        if (R->occ[k].e > we)
+            we = R->occ[k].e;
+    }
+    we = we < R->len ? we + 1 : R->len;
+    ws = ws > R->e->max_lookbehind ? ws - R->e->max_lookbehind : 0;
+    if (++R->stamp == 0) {
+        memset(R->grams, 0, DATES_GRAMS);
+        R->stamp = 1;
+    }
+    dates__grams_mark(R->grams, R->stamp, R->text, ws, we);
+    int rc = run_rules(R, mask);
     R->nocc = 0;
     R->pending = 0;
+    if (rc)
+        return rc;
     return resolve_window(R);
 }
 
@@ -466,15 +550,17 @@ static int add_occ(run_t *R, size_t s, size_t e, uint64_t mask)
 
 /* ---- Trigger scan ------------------------------------------------------ */
 
-static uint64_t word_mask(const dates_engine_t *e, const char *w)
+/* The classes of the lowercase word w, whose trigger hash is h. */
+static uint64_t word_mask(const dates_engine_t *e, const char *w, uint64_t h)
 {
     if (e->tw_size == 0)
         return 0;
     size_t mask = e->tw_size - 1;
-    for (size_t i = dates__trigger_hash(w) & mask;; i = (i + 1) & mask) {
-        if (e->tw_keys[i][0] == '\0')
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const char *k = e->tw_keys[i];
+        if (k[0] == '\0')
             return 0;
-        if (strcmp(e->tw_keys[i], w) == 0)
+        if (k[0] == w[0] && strcmp(k, w) == 0)
             return e->tw_masks[i];
     }
 }
@@ -539,8 +625,10 @@ static int scan(run_t *R, size_t from, size_t to)
 {
     const unsigned char *t = (const unsigned char *)R->text;
     const unsigned char *cc = cc_table();
-    size_t ring[WINDOW_BACK + 1];
-    size_t nring = 0, head = 0;
+    /* The starts of the last tokens: ntok counts them, the ring keeps
+     * WINDOW_BACK + 1 or more (a power of two, for cheap indexing). */
+    size_t ring[RING_SIZE];
+    size_t ntok = 0;
     bool open = false;
     size_t we = 0;
     uint64_t mask = 0;
@@ -560,24 +648,22 @@ static int scan(run_t *R, size_t from, size_t to)
             m = digit_classes(t, s, i, to);
         } else {
             char w[DATES_MAX_WORD + 1];
+            uint64_t h = DATES_HASH_START;
             size_t n = 0;
             while (i < to && cc[t[i]] == CC_ALPHA) {
-                if (n < DATES_MAX_WORD)
+                if (n < DATES_MAX_WORD) {
                     w[n] = (char)(t[i] | 0x20); /* ASCII lowercase */
+                    h = dates__trigger_hash_add(h, (unsigned char)w[n]);
+                }
                 n++;
                 i++;
             }
             if (n >= 2 && n <= DATES_MAX_WORD) {
                 w[n] = '\0';
-                m = word_mask(R->e, w);
+                m = word_mask(R->e, w, h);
             }
         }
-        /* The ring holds the starts of the last WINDOW_BACK + 1 tokens,
-         * this one included. */
-        ring[head] = s;
-        head = (head + 1) % (WINDOW_BACK + 1);
-        if (nring < WINDOW_BACK + 1)
-            nring++;
+        ring[ntok++ % RING_SIZE] = s;
         /* This word extends the ranges of the triggers before it. */
         for (size_t k = R->pending; k < R->nocc; k++) {
             if (R->occ[k].ahead > 0) {
@@ -588,8 +674,11 @@ static int scan(run_t *R, size_t from, size_t to)
         while (R->pending < R->nocc && R->occ[R->pending].ahead == 0)
             R->pending++;
         if (m) {
+            /* The start of the token WINDOW_BACK before this one (or of
+             * the first). */
             size_t back =
-                ring[(head + (WINDOW_BACK + 1) - nring) % (WINDOW_BACK + 1)];
+                ring[(ntok > WINDOW_BACK ? ntok - WINDOW_BACK - 1 : 0) %
+                     RING_SIZE];
             if (!(open && back <= we) && open) {
                 int rc = run_window(R, mask);
                 if (rc)
@@ -688,8 +777,12 @@ int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
     if (dct && dct->valid)
         R.dct = *dct;
     R.md = pcre2_match_data_create(e->max_pairs, NULL);
-    if (!R.md)
+    R.grams = calloc(DATES_GRAMS, 1);
+    if (!R.md || !R.grams) {
+        pcre2_match_data_free(R.md);
+        free(R.grams);
         return GLOSSA_ENOMEM;
+    }
     if (!R.dct.valid && (flags & DATES_DATELINE))
         find_dateline(&R);
     if (used_dct)
@@ -697,7 +790,9 @@ int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
     int rc = scan(&R, 0, len);
     pcre2_match_data_free(R.md);
     free(R.cands);
+    free(R.won);
     free(R.ovs);
     free(R.occ);
+    free(R.grams);
     return rc;
 }

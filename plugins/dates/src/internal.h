@@ -9,6 +9,7 @@
 
 #include "dates.h"
 #include "lexicon.h"
+#include "prefilter.h"
 #include "template.h"
 
 /* Trigger classes: one bit per trigger lexicon, and four built-in classes
@@ -32,14 +33,20 @@
 #define DATES_MAX_WORD 24
 
 /* The hash of a trigger word (FNV-1a): the loader fills the trigger table
- * with it and the scanner probes it with it. */
+ * with it and the scanner probes it with it (the scanner a byte at a time,
+ * as it reads the word). */
+#define DATES_HASH_START 1469598103934665603ull
+
+static inline uint64_t dates__trigger_hash_add(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 1099511628211ull;
+}
+
 static inline uint64_t dates__trigger_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
+    uint64_t h = DATES_HASH_START;
+    for (; *s; s++)
+        h = dates__trigger_hash_add(h, (unsigned char)*s);
     return h;
 }
 
@@ -57,7 +64,9 @@ typedef struct dates_rule {
     int line;
     dates_type_t type;
     pcre2_code *re;
-    uint32_t pairs; /* ovector pairs the rule needs */
+    bool jit;           /* re is JIT-compiled: pcre2_jit_match runs it */
+    dates_need_t *need; /* NULL: no prefilter, the rule always runs */
+    uint32_t pairs;     /* ovector pairs the rule needs */
     uint64_t triggers;
     dates_template_t *value;
     dates_template_t *mod; /* NULL: none; evaluates to "" for none */
@@ -82,7 +91,10 @@ struct dates_engine {
     size_t nlex;
     dates_rule_t *rules;
     size_t nrules;
+    uint64_t *rule_triggers; /* rules[i].triggers, side by side for the
+                              * scan of every window */
     uint32_t max_pairs;
+    uint32_t max_lookbehind; /* the rules' longest, in bytes */
     char *class_names[DATES_MAX_CLASSES];
     int nclasses;
     /* Trigger words: open addressing, power-of-two size. */

@@ -227,9 +227,11 @@ void dates_engine_free(dates_engine_t *e)
         free(r->file);
         dates__template_free(r->mod);
         pcre2_code_free(r->re);
+        dates__need_free(r->need);
         dates__template_free(r->value);
     }
     free(e->rules);
+    free(e->rule_triggers);
     for (int i = 0; i < e->nclasses; i++)
         free(e->class_names[i]);
     free(e->tw_keys);
@@ -307,11 +309,20 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
     if (L.rc == 0 && L.e->nrules == 0)
         dates__fail(&L, GLOSSA_EPARSE, data_dir, 0, "no rules in rules/*.txt");
     dates__subpatterns_free(&L);
+    dates__need_memo_free(L.memo);
     if (L.rc) {
         dates_engine_free(L.e);
         return L.rc;
     }
     dates_engine_t *e = L.e;
+    e->rule_triggers = malloc(e->nrules * sizeof *e->rule_triggers);
+    if (!e->rule_triggers) {
+        int rc = dates__oom(&L);
+        dates_engine_free(e);
+        return rc;
+    }
+    for (size_t i = 0; i < e->nrules; i++)
+        e->rule_triggers[i] = e->rules[i].triggers;
     e->lx_month = dates__lexicon_find(e, "month");
     e->lx_weekday = dates__lexicon_find(e, "weekday");
     e->lx_number = dates__lexicon_find(e, "number");

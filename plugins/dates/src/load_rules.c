@@ -355,6 +355,31 @@ static int rule_triggers(dates_loader_t *L, rule_build_t *rb)
     return 0;
 }
 
+/* The rule's prefilter (prefilter.h), told the trigger words that wake
+ * it unless a digit class does. Returns 0 or the error. */
+static int rule_need(dates_loader_t *L, dates_rule_t *r, const char *re,
+                     size_t n)
+{
+    const dates_engine_t *e = L->e;
+    const char **words = NULL;
+    size_t nwords = 0;
+    bool by_words = (r->triggers & ((1ull << DATES_BUILTIN_CLASSES) - 1)) == 0;
+    if (by_words && e->tw_size) {
+        words = malloc(e->tw_size * sizeof *words);
+        if (!words)
+            return dates__oom(L);
+        for (size_t i = 0; i < e->tw_size; i++)
+            if (e->tw_keys[i][0] && (e->tw_masks[i] & r->triggers))
+                words[nwords++] = e->tw_keys[i];
+    }
+    if (!L->memo)
+        L->memo = dates__need_memo_new(); /* NULL: analysed without */
+    int rc = dates__need_build(re, n, by_words ? words : NULL, nwords, L->memo,
+                               &r->need);
+    free(words);
+    return rc ? dates__oom(L) : 0;
+}
+
 /* Expands the rule's pattern, bounds it to whole words unless told
  * otherwise, and compiles it (with JIT when it can). Returns 0 or the
  * error. */
@@ -396,14 +421,21 @@ static int rule_compile(dates_loader_t *L, rule_build_t *rb)
         free(re.s);
         return L->rc;
     }
+    int rc = rule_need(L, r, re.s, re.n);
     free(re.s);
+    if (rc)
+        return rc;
     /* JIT failure is not fatal: the interpreter gives the same results. */
-    (void)pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
+    r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
     uint32_t caps = 0;
     pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &caps);
     r->pairs = caps + 1;
     if (r->pairs > L->e->max_pairs)
         L->e->max_pairs = r->pairs;
+    uint32_t behind = 0;
+    pcre2_pattern_info(r->re, PCRE2_INFO_MAXLOOKBEHIND, &behind);
+    if (behind > L->e->max_lookbehind)
+        L->e->max_lookbehind = behind;
     return 0;
 }
 

@@ -41,6 +41,7 @@ typedef struct dates_loader {
     int rc;
     dates_subpattern_t *pats;
     size_t npats;
+    dates_need_memo_t *memo; /* the prefilters' analysis (prefilter.h) */
 } dates_loader_t;
 
 /* Records the first error: rc and "file:line: message" (file and line

@@ -11,9 +11,43 @@
 
 #include "words.h"
 
+/* "%s" and "%ld" are most of the values formed (units, lexicon values,
+ * counts): they are written here; the rest goes through vsnprintf. */
+static int fmt_common(char *out, size_t n, const char *f, va_list ap)
+{
+    char digits[24];
+    const char *s;
+    if (strcmp(f, "%s") == 0) {
+        s = va_arg(ap, const char *);
+    } else if (strcmp(f, "%ld") == 0) {
+        long v = va_arg(ap, long);
+        if (v < 0)
+            return -2; /* vsnprintf's */
+        char *p = digits + sizeof digits;
+        *--p = '\0';
+        do {
+            *--p = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        s = p;
+    } else {
+        return -2;
+    }
+    size_t len = strlen(s);
+    if (len >= n)
+        return -2; /* truncated as vsnprintf truncates */
+    memcpy(out, s, len + 1);
+    return 0;
+}
+
 int dates__fmt(char *out, size_t n, const char *f, ...)
 {
     va_list ap;
+    va_start(ap, f);
+    int rc = fmt_common(out, n, f, ap);
+    va_end(ap);
+    if (rc != -2)
+        return rc;
     va_start(ap, f);
     int k = vsnprintf(out, n, f, ap);
     va_end(ap);

@@ -1,0 +1,214 @@
+/* Rule prefilters (src/prefilter.c): what the analysis of a pattern finds,
+ * and that it never skips a range where the rule matches. The engine's
+ * output is the same with and without them (bench/same-output.sh compares
+ * builds); this test checks the filters themselves, rule by rule, on the
+ * seed corpus and the development half of the news set. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+/* Marks text[s, e) in a fresh window and asks need. */
+static bool met(const dates_need_t *need, const char *text, size_t s, size_t e)
+{
+    static uint8_t grams[DATES_GRAMS];
+    static uint8_t stamp;
+    if (++stamp == 0) {
+        memset(grams, 0, sizeof grams);
+        stamp = 1;
+    }
+    dates__grams_mark(grams, stamp, text, s, e);
+    return dates__need_met(need, grams, stamp);
+}
+
+static dates_need_t *build(const char *pattern)
+{
+    dates_need_t *need = NULL;
+    assert_int_equal(
+        dates__need_build(pattern, strlen(pattern), NULL, 0, NULL, &need), 0);
+    return need;
+}
+
+/* True when the prefilter of pattern lets text through. */
+static bool passes(const char *pattern, const char *text)
+{
+    dates_need_t *need = build(pattern);
+    assert_non_null(need);
+    bool ok = met(need, text, 0, strlen(text));
+    dates__need_free(need);
+    return ok;
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    const char *ago = "(?<n>\\d+)\\s+(?<u>years?|months?)\\s+ago\\b";
+    assert_true(passes(ago, "5 years ago"));
+    /* Case and white space fold. */
+    assert_true(passes(ago, "FIVE Months\n\t ago"));
+    assert_false(passes(ago, "5 years later"));
+    assert_false(passes(ago, "ago, 5 days"));
+    /* Optional parts and alternatives. */
+    const char *per = "\\d+\\s+times\\s+(?:a|per)\\s+(?:year|month)";
+    assert_true(passes(per, "3 times per month"));
+    assert_false(passes(per, "3 times a day"));
+    assert_false(passes(per, "a year, 3 times"));
+    /* A lookbehind and a lookahead see text too; a negative one does not
+     * need anything. */
+    assert_false(passes("(?<=\\bfor\\s)the\\s+week", "the week"));
+    assert_true(passes("(?<=\\bfor\\s)the\\s+week", "for the week"));
+    assert_false(passes("the\\s+week(?='s\\s)", "the week began"));
+    assert_true(passes("the\\s+week(?!'s\\s)", "the week began"));
+    /* A back-reference is any text, the rest is still needed. */
+    assert_true(passes("(\\d)/\\1\\s+days", "4/4 days"));
+    assert_false(passes("(\\d)/\\1\\s+days", "4/4 weeks"));
+    /* Bytes beyond ASCII are themselves. */
+    assert_true(passes("2019\\xe2\\x80\\x9320", "2019\xe2\x80\x93"
+                                                "20"));
+    assert_false(passes("2019\\xe2\\x80\\x9320", "2019-20"));
+}
+
+/* What the analysis does not know, or finds too weak, gives no
+ * prefilter. */
+static void test_no_filter(void **state)
+{
+    (void)state;
+    const char *none[] = {
+        "(?x) a b c d",     /* extended syntax */
+        "(?(1)abc|def)",    /* conditional */
+        "years|.+",         /* an alternative that needs nothing */
+        "(?:years)?",       /* optional */
+        "\\d",              /* one byte */
+        "[a-z]+\\s+[a-z]+", /* classes too large */
+        "\\Qabc\\E",        /* quoting */
+        "(?:x+|abc)",       /* one alternative needs only "x" */
+    };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        dates_need_t *need = NULL;
+        assert_int_equal(
+            dates__need_build(none[i], strlen(none[i]), NULL, 0, NULL, &need),
+            0);
+        if (need)
+            fail_msg("a prefilter for %s", none[i]);
+    }
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    if (b) {
+        b[n] = '\0';
+        *len = (size_t)n;
+    }
+    return b;
+}
+
+/* For every match of every rule in text, ranges around it that PCRE2 finds
+ * a match in (as the engine runs a rule: the subject ends at the range's
+ * end) must pass the rule's prefilter, marked as the engine marks a
+ * window: from the longest lookbehind before the range to its end.
+ * Returns the number of ranges checked. */
+static size_t check_text(const dates_engine_t *e, pcre2_match_data *md,
+                         const char *text, size_t len, const char *name)
+{
+    static const size_t before[] = {0, 1, 30};
+    static const size_t after[] = {0, 1, 12, 60};
+    size_t checked = 0;
+    for (size_t ri = 0; ri < e->nrules; ri++) {
+        const dates_rule_t *r = &e->rules[ri];
+        if (!r->need)
+            continue;
+        size_t off = 0;
+        while (off < len && pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0,
+                                        md, NULL) > 0) {
+            const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            size_t s = ov[0], end = ov[1];
+            off = end > s ? end : s + 1;
+            for (size_t i = 0; i < 3; i++)
+                for (size_t j = 0; j < 4; j++) {
+                    size_t rs = s > before[i] ? s - before[i] : 0;
+                    size_t re = end + after[j] < len ? end + after[j] : len;
+                    if (pcre2_match(r->re, (PCRE2_SPTR)text, re, rs, 0, md,
+                                    NULL) <= 0)
+                        continue;
+                    size_t ws =
+                        rs > e->max_lookbehind ? rs - e->max_lookbehind : 0;
+                    checked++;
+                    if (!met(r->need, text, ws, re))
+                        fail_msg("rule %s matches in %s at %zu..%zu but its "
+                                 "prefilter fails",
+                                 r->name, name, rs, re);
+                }
+        }
+    }
+    return checked;
+}
+
+static size_t check_dir(const dates_engine_t *e, pcre2_match_data *md,
+                        const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t checked = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n < 5 || strcmp(de->d_name + n - 4, ".txt") != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        size_t len = 0;
+        char *text = slurp(path, &len);
+        assert_non_null(text);
+        checked += check_text(e, md, text, len, path);
+        free(text);
+    }
+    closedir(d);
+    return checked;
+}
+
+static void test_sound_on_corpora(void **state)
+{
+    (void)state;
+    dates_engine_t *e = NULL;
+    char err[512];
+    assert_int_equal(dates_engine_load(DATES_DATA_DIR, &e, err, sizeof err), 0);
+    pcre2_match_data *md = pcre2_match_data_create(e->max_pairs, NULL);
+    assert_non_null(md);
+    size_t checked = check_dir(e, md, DATES_SOURCE_DIR "/corpus");
+    checked += check_dir(e, md, DATES_SOURCE_DIR "/tests/news/dev");
+    /* The corpora hold thousands of expressions. */
+    print_message("%zu ranges checked\n", checked);
+    assert_true(checked > 1000);
+    pcre2_match_data_free(md);
+    dates_engine_free(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_no_filter),
+        cmocka_unit_test(test_sound_on_corpora),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
