@@ -112,9 +112,9 @@ static size_t statement_source(const med_ws_t *ws, size_t j)
     for (size_t k = j + 1; k < ws->n && k <= j + 5; k++) {
         if (ws->w[k].punct != P_NONE || ws->w[k].ent >= 0)
             return ws->n;
-        if (statement && (med_word_is(ws, k, "of") ||
-                          (ws->w[k].flags & W_AGENT) ||
-                          med_word_is(ws, k, "from")))
+        if (statement &&
+            (med_word_is(ws, k, "of") || (ws->w[k].flags & W_AGENT) ||
+             med_word_is(ws, k, "from")))
             return k + 1;
         statement |= (ws->w[k].flags & W_STATEMENT) != 0;
     }

@@ -65,6 +65,8 @@ typedef uint64_t med_flags_t;
 #define N_DISPUTED         (UINT64_C(1) << 42) /* the disputed land */
 #define W_CATENATIVE       (UINT64_C(1) << 43) /* "went on (to thank)" */
 #define W_QUOTING          (UINT64_C(1) << 44) /* "quoted (X as saying)" */
+#define W_REBUTTED         (UINT64_C(1) << 45) /* "(rejects) criticism" */
+#define W_EXCEPTION        (UINT64_C(1) << 46) /* "(no one) except" */
 /* clang-format on */
 
 typedef struct med_entry {
@@ -128,7 +130,9 @@ typedef struct med_weights {
     int scare_quote_max_words;
     double scare_quote_positive, scare_quote_negative, scare_quote_role;
     double combine_rest;
-    double target_defense; /* a general negative word the target holds */
+    double target_defense;   /* a general negative word the target holds */
+    double rebuttal;         /* a rejected criticism: its cue, reversed */
+    double exclusive_praise; /* "no one but the target can" */
     /* Scores are snapped to these magnitudes (the annotators' weak,
      * moderate and strong) when n_levels > 0. */
     double levels[MED_MAX_LEVELS];

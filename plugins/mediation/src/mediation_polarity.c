@@ -70,6 +70,30 @@ static int shifted(const med_ws_t *ws, size_t p)
     return 0;
 }
 
+/* Is the negator at word n the "no one" of exclusive praise: "no one is
+ * capable of guaranteeing peace except Russia", "no one but Moscow",
+ * "Russia, like no one else, ..."? An exception word with the target
+ * right after it, in the rest of the clause; or "like"/"as" before. */
+static int exclusive_praise(const med_ws_t *ws, size_t n)
+{
+    if (!med_word_is(ws, n, "no") && !med_word_is(ws, n, "nobody") &&
+        !med_word_is(ws, n, "none"))
+        return 0;
+    if (n > 0 &&
+        (med_word_is(ws, n - 1, "like") || med_word_is(ws, n - 1, "as")))
+        return 1;
+    for (size_t j = n + 1; j + 1 < ws->n && j <= n + 24; j++) {
+        if (ws->w[j].punct == P_SEMI || ws->w[j].punct == P_TERM)
+            return 0;
+        if (!(ws->w[j].flags & W_EXCEPTION))
+            continue;
+        for (size_t k = j + 1; k < ws->n && k <= j + 3; k++)
+            if (ws->w[k].mark & M_TARGET)
+                return 1;
+    }
+    return 0;
+}
+
 int med_negated(const med_ws_t *ws, size_t p)
 {
     const med_weights_t *w = &ws->m->w;
@@ -82,7 +106,7 @@ int med_negated(const med_ws_t *ws, size_t p)
         /* "not dispute the significance": the negator takes the denial,
          * and what it denied stands. */
         if (x->flags & W_NEGATOR)
-            return !denial;
+            return !denial && !exclusive_praise(ws, p - (size_t)k);
         denial |= (x->flags & W_DENIAL) != 0;
     }
     return 0;
@@ -193,6 +217,42 @@ static void mark_target_clauses(med_ws_t *ws)
 /* The accepted polarity cues of the profile, each a domain contribution;
  * a duty cue ("protect") counts only negated, as the failure its weight
  * gives ("did not protect"). */
+/* Does negative cue x open with a denial verb whose object is a word of
+ * criticism ("rejects criticism of ... peacekeepers", "dismissed
+ * accusations against the mediators")? */
+static int rebuts_criticism(const med_ws_t *ws, const med_hit_t *x)
+{
+    if (x->weight >= 0 || !(ws->w[x->a].flags & W_DENIAL))
+        return 0;
+    for (size_t i = x->a + 1; i < x->b && i <= (size_t)x->a + 3; i++)
+        if (ws->w[i].flags & W_REBUTTED)
+            return 1;
+    return 0;
+}
+
+/* A credit cue followed by "to" and a noun phrase ("thanks to",
+ * "grateful to") credits the one named there: no credit of the target
+ * when the target is not among the next words ("Thanks to the resurgence
+ * of Turkey, the region could be torn from Moscow's sphere"). */
+static int credits_someone_else(const med_ws_t *ws, const med_hit_t *x)
+{
+    if (x->weight <= 0 || (size_t)x->b + 1 >= ws->n ||
+        !med_word_is(ws, x->b, "to"))
+        return 0;
+    /* "to" before a noun phrase, not an infinitive ("do everything to
+     * find a settlement"). */
+    const med_word_t *next = &ws->w[x->b + 1];
+    if (!(next->flags & (W_DET | W_POSSESSIVE)) && next->ent < 0)
+        return 0;
+    for (size_t i = x->b + 1; i < ws->n && i <= (size_t)x->b + 5; i++) {
+        if (ws->w[i].mark & M_TARGET)
+            return 0;
+        if (ws->w[i].punct != P_NONE)
+            break;
+    }
+    return 1;
+}
+
 static void add_cues(med_ws_t *ws, const med_sent_ctx_t *sc)
 {
     const mediation_model_t *m = ws->m;
@@ -203,7 +263,18 @@ static void add_cues(med_ws_t *ws, const med_sent_ctx_t *sc)
         int duty = x->kind == PAT_DUTY;
         if (duty && !med_negated(ws, x->a))
             continue;
+        if (credits_someone_else(ws, x)) {
+            med_tracef(ws, "  \"%s\" credits someone else",
+                       med_str(m, m->patterns[x->pat].text));
+            continue;
+        }
         double v = modify(ws, sc, x->a, x->weight, 1, !duty);
+        if (rebuts_criticism(ws, x)) {
+            /* "Russia rejects criticism of the peacekeepers": what is
+             * rejected is the criticism, a defence of the role. */
+            v = -v * ws->m->w.rebuttal;
+            med_tracef(ws, "  a rebuttal of criticism: %+.3f", v);
+        }
         unsigned tags = (duty || med_negated(ws, x->a)) ? C_NEGATED : 0;
         contrib_push(ws, x->a, v, 1, m->patterns[x->pat].cls, tags);
         med_tracef(ws, "  %s \"%s\" %+.2f -> %+.3f", duty ? "duty" : "cue",
@@ -227,6 +298,19 @@ static void add_scare_quotes(med_ws_t *ws)
         while (i + 1 < ws->n && (ws->w[i + 1].mark & M_SCARE))
             i++;
     }
+}
+
+/* "No one but Russia can guarantee peace": the construction itself
+ * credits the target, once per sentence. */
+static void add_exclusive_praise(med_ws_t *ws)
+{
+    for (size_t i = 0; i < ws->n; i++)
+        if ((ws->w[i].flags & W_NEGATOR) && exclusive_praise(ws, i)) {
+            contrib_push(ws, i, ws->m->w.exclusive_praise, 1, 0, 0);
+            med_tracef(ws, "  exclusive praise %+.2f",
+                       ws->m->w.exclusive_praise);
+            return;
+        }
 }
 
 /* The words of the general lexicon outside cues, names and the target,
@@ -287,6 +371,7 @@ med_verdict_t med_judge(med_ws_t *ws, const med_sent_ctx_t *sc,
     mark_target_clauses(ws);
     add_cues(ws, sc);
     add_scare_quotes(ws);
+    add_exclusive_praise(ws);
     add_general_words(ws, sc);
     med_assign_holders(ws, sc);
 

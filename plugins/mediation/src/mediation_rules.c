@@ -87,6 +87,8 @@ static const weight_spec_t WEIGHTS[] = {
     WEIGHT(scare_quote_role, -1, 1),
     WEIGHT(combine_rest, 0, 2),
     WEIGHT(target_defense, -2, 2),
+    WEIGHT(rebuttal, 0, 2),
+    WEIGHT(exclusive_praise, 0, 1),
 };
 
 void med_weights_default(med_weights_t *w)
@@ -110,6 +112,8 @@ void med_weights_default(med_weights_t *w)
     w->scare_quote_role = -0.3;
     w->combine_rest = 0.1;
     w->target_defense = 1.0;
+    w->rebuttal = 0.6;
+    w->exclusive_praise = 0.5;
 }
 
 static int load_levels(med_loader_t *L, const char *path, json_t *levels)
@@ -219,6 +223,8 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"neutral_words", W_NEUTRAL},
         {"catenative_verbs", W_CATENATIVE},
         {"quoting_verbs", W_QUOTING},
+        {"rebutted_nouns", W_REBUTTED},
+        {"exception_words", W_EXCEPTION},
     };
     static const char *const other_keys[] = {
         "description",       "intensifiers", "hedges", "modals",

@@ -107,7 +107,10 @@ void med_source_frames(med_ws_t *ws, size_t s)
             continue;
         med_speaker_t who;
         size_t before = ws->n_frames;
-        if (med_right_speaker(ws, s, j + 1, &who))
+        /* "expects more active participation from Russia": the target is
+         * no source of blame of its own role; it is asked. */
+        if (med_right_speaker(ws, s, j + 1, &who) &&
+            !(who.target && x->weight < 0))
             med_frame_push(ws, x->a, x->a, x->b, who);
         mark_source(ws, before);
     }

@@ -130,8 +130,7 @@ static void test_verb_constructions(void **state)
                 "their failure in Karabakh.",
                 "criticise", NEG, "Nikol Pashinyan");
     /* Without the catenative verb, "to" opens no subject. */
-    test_expect(m,
-                "It is time to thank Russia for its mediation in Karabakh.",
+    test_expect(m, "It is time to thank Russia for its mediation in Karabakh.",
                 "thank", POS, "author");
     test_expect(m,
                 "\"Russian peacekeepers will stay in Karabakh until 2025,\" "

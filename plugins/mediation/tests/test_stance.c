@@ -205,6 +205,47 @@ static void test_others_negativity(void **state)
                 "destructive", POS, "Maria Zakharova");
 }
 
+/* Round 4's classes: a rejected criticism defends the role; "no one but
+ * the target" credits it; "thanks to" someone else credits nobody here;
+ * asking the mediator for more is an implied failure. */
+static void test_sign_constructions(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m, "Russia rejects criticism of Karabakh peacekeepers",
+                "rejects", POS, "Russia");
+    test_expect(m,
+                "Armenia dismissed accusations against the Russian "
+                "peacekeepers in Karabakh.",
+                "dismissed", POS, "Armenia");
+    /* Rejecting the peacekeepers themselves stays negative. */
+    test_expect(m, "Baku rejects the Russian peacekeepers in Karabakh.",
+                "rejects", NEG, "Azerbaijan");
+    test_expect(m,
+                "No one is capable of guaranteeing peace in Karabakh except "
+                "Russia.",
+                "capable", POS, "author");
+    test_expect(m,
+                "Russia, like no one else, is interested in peace between "
+                "Armenia and Azerbaijan.",
+                "like no one", POS, "author");
+    /* A plain "no one" still negates, also with the target named after
+     * another word than an exception. */
+    test_expect(m,
+                "No one is capable of guaranteeing peace in Karabakh, and "
+                "Russia least of all.",
+                "capable", NEG, "author");
+    test_expect(m, "Nobody credits Russia with the ceasefire in Karabakh.",
+                "credits", NEG, "author");
+    test_expect(m,
+                "Thanks to the resurgence of Turkey, the South Caucasus could "
+                "be torn from Moscow's sphere of influence.",
+                "Thanks", NEG, "author");
+    test_expect(m,
+                "Armenia said it expects a more active participation from "
+                "Russia in the Karabakh talks.",
+                "expects", NEG, "Armenia");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_implicit_failure),
         cmocka_unit_test(test_negation_and_denial),
         cmocka_unit_test(test_others_negativity),
+        cmocka_unit_test(test_sign_constructions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

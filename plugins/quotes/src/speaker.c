@@ -1025,8 +1025,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 1;
     }
     if (title && title_tok + d->ti[title_tok].title_len < e) {
-        int rc = untagged_name(d, title_tok + d->ti[title_tok].title_len, e,
-                               spk);
+        int rc =
+            untagged_name(d, title_tok + d->ti[title_tok].title_len, e, spk);
         if (rc)
             return rc < 0 ? rc : 1;
     }

@@ -6,7 +6,8 @@ usage: counts.py [NEWS_DIR]     (default: the folder above this script)
 Prints a Markdown table: documents, relevant sentences per mediation target
 (with polarity counts), quotes, entity mentions and temporal expressions,
 for dev and test, split by batch (the id's first digit: 1 = ids 101-159,
-2 = ids 201-293, 3 = ids 301-346; batch 3 is all in test).
+2 = ids 201-293, 3 = 301-346 and 5 = 501-545 all in test, 4 = 401-450
+all in dev).
 """
 import json
 import os
@@ -43,8 +44,10 @@ def main():
     news = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(
         os.path.dirname(os.path.abspath(__file__)))
     cols = []
-    for half, batches in (("dev", (1, 2, None)), ("test", (1, 2, 3, None))):
-        for batch in batches:
+    for half in ("dev", "test"):
+        gold = os.path.join(news, half, "gold")
+        present = sorted({int(n[0]) for n in os.listdir(gold) if n.endswith(".json")})
+        for batch in present + [None]:
             name = half + (" all" if batch is None else " b%d" % batch)
             cols.append((name, count(os.path.join(news, half), batch)))
     tot = {k: sum(c[k] for n, c in cols if n.endswith("all")) for k in cols[0][1]}
