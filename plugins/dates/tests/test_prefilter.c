@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "read_file.h"
 
 /* Marks text[s, e) in a fresh window and asks need. */
 static bool met(const dates_need_t *need, const char *text, size_t s, size_t e)
@@ -101,27 +102,6 @@ static void test_no_filter(void **state)
     }
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) {
-        b[n] = '\0';
-        *len = (size_t)n;
-    }
-    return b;
-}
-
 /* For every match of every rule in text, ranges around it that PCRE2 finds
  * a match in (as the engine runs a rule: the subject ends at the range's
  * end) must pass the rule's prefilter, marked as the engine marks a
@@ -177,7 +157,7 @@ static size_t check_dir(const dates_engine_t *e, pcre2_match_data *md,
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         size_t len = 0;
-        char *text = slurp(path, &len);
+        char *text = dates_read_file(path, &len);
         assert_non_null(text);
         checked += check_text(e, md, text, len, path);
         free(text);

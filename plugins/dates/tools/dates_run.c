@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "../tests/read_file.h"
 #include "dates.h"
 
 typedef struct doc {
@@ -23,34 +24,6 @@ typedef struct doc {
     size_t len;
     json_t *meta;
 } doc_t;
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    size_t k;
-    while (b && (k = fread(b + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (n + 1 >= cap) {
-            cap *= 2;
-            char *nb = realloc(b, cap);
-            if (!nb) {
-                free(b);
-                b = NULL;
-            }
-            b = nb;
-        }
-    }
-    fclose(f);
-    if (b) {
-        b[n] = '\0';
-        *len = n;
-    }
-    return b;
-}
 
 typedef struct collect {
     json_t *spans;
@@ -119,7 +92,7 @@ static int read_corpus(const char *corpus, doc_t **docs_out, size_t *n_out,
         }
         snprintf(path, sizeof path, "%s/%s", corpus, file);
         doc_t d = {0};
-        d.text = slurp(path, &d.len);
+        d.text = dates_read_file(path, &d.len);
         if (!d.text) {
             fprintf(stderr, "dates_run: cannot read %s\n", path);
             json_decref(m);
