@@ -214,9 +214,6 @@ static void mark_target_clauses(med_ws_t *ws)
             ws->clause_on_target[ws->w[i].clause] = 1;
 }
 
-/* The accepted polarity cues of the profile, each a domain contribution;
- * a duty cue ("protect") counts only negated, as the failure its weight
- * gives ("did not protect"). */
 /* Does negative cue x open with a denial verb whose object is a word of
  * criticism ("rejects criticism of ... peacekeepers", "dismissed
  * accusations against the mediators")? */
@@ -253,6 +250,9 @@ static int credits_someone_else(const med_ws_t *ws, const med_hit_t *x)
     return 1;
 }
 
+/* The accepted polarity cues of the profile, each a domain contribution;
+ * a duty cue ("protect") counts only negated, as the failure its weight
+ * gives ("did not protect"). */
 static void add_cues(med_ws_t *ws, const med_sent_ctx_t *sc)
 {
     const mediation_model_t *m = ws->m;
