@@ -7,7 +7,9 @@ Prints a Markdown table: documents, relevant sentences per mediation target
 (with polarity counts), quotes, entity mentions and temporal expressions,
 for dev and test, split by batch (the id's first digit: 1 = ids 101-159,
 2 = ids 201-293, 3 = 301-346 and 5 = 501-545 all in test, 4 = 401-450
-all in dev).
+all in dev; 6-8 in dev and 9 in test, stance layers and quotes only).
+A batch whose gold has no entities or dates layer shows "-" there (not
+annotated), and the totals count only the documents that have them.
 """
 import json
 import os
@@ -17,7 +19,8 @@ LAYERS = ("mediation", "mediation_us", "mediation_eu")
 
 
 def count(folder, batch):
-    c = {"documents": 0, "entities": 0, "dates": 0, "quotes": 0, "dct null": 0}
+    c = {"documents": 0, "entities": 0, "dates": 0, "quotes": 0, "dct null": 0,
+         "entities docs": 0, "dates docs": 0}
     for layer in LAYERS:
         for p in ("all", "positive", "negative", "neutral"):
             c[layer + " " + p] = 0
@@ -33,6 +36,8 @@ def count(folder, batch):
         c["dct null"] += d.get("dct") is None
         for k in ("entities", "dates", "quotes"):
             c[k] += len(d.get(k, []))
+        for k in ("entities", "dates"):
+            c[k + " docs"] += k in d
         for layer in LAYERS:
             for s in d.get(layer, []):
                 c[layer + " all"] += 1
@@ -64,6 +69,9 @@ def main():
         if key in LAYERS:
             cells = ["%d / %d / %d" % (c[key + " positive"], c[key + " negative"],
                                        c[key + " neutral"]) for _, c in cols]
+        elif key in ("entities", "dates"):
+            cells = ["%d" % c[key] if c[key + " docs"] else "-"
+                     for _, c in cols]
         else:
             cells = ["%d" % c[key] for _, c in cols]
         print("| %s | %s |" % (label, " | ".join(cells)))

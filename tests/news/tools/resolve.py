@@ -87,6 +87,8 @@ def main():
     gold = {"id": ann["id"], "dct": ann.get("dct")}
     report = []
     for name in ("entities", "dates"):
+        if name not in ann:
+            continue  # not annotated in this batch (batches 6-9: stance only)
         spans = []
         for s, e, (t, label, val), extras, where in resolve_layer(
                 text, name, ann.get(name, []), 3):
