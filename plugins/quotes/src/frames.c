@@ -290,7 +290,11 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
                 return k;
         }
     }
-    if ((fr & QF_NP) && clause_start(d, j, end) && !d->ti[j].pron &&
+    /* The noun phrase may open with a possessive ("reiterated its
+     * commitment"), not with a pronoun standing alone. */
+    const qx_pronoun_t *np_pron = qd_pronoun(d, j);
+    if ((fr & QF_NP) && clause_start(d, j, end) &&
+        (!np_pron || np_pron->pcase == QC_POSSESSIVE) &&
         !(qd_flags(d, j) & (QW_AUX | QW_THIS)) && j + 1 < end &&
         !qd_punct(d, j + 1, '.')) {
         *np_only = 1;
@@ -482,11 +486,12 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
         j--;
     uint32_t st = qs_np_left(d, j, first), ne = j, st_app = QNONE;
     if (st == j && j > first + 2 && qd_punct(d, j - 1, ',')) {
-        /* "X, a Yerevan-based political analyst, said" */
+        /* "X, a Yerevan-based political analyst, said", "X, Director of
+         * the Fourth CIS Department, told" */
         uint32_t c = j - 1;
         while (c > first + 1 && !qd_punct(d, c - 1, ','))
             c--;
-        if (c > first + 1 && (qd_flags(d, c) & QW_DET)) {
+        if (c > first + 1 && ((qd_flags(d, c) & QW_DET) || qd_title(d, c))) {
             uint32_t ns = qs_np_left(d, c - 1, first);
             if (ns < c - 1 && qd_ent(d, c - 2) &&
                 qd_ent(d, c - 2)->label == QE_PERSON) {
@@ -532,8 +537,8 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
             quoted_speaks = quoted_after != QNONE;
         }
     }
-    /* "..., said X" */
-    if (np_s == QNONE && i > first &&
+    /* "..., said X"; not "..., told X", whose X is spoken to */
+    if (np_s == QNONE && i > first && !(v->frames & QF_OBJ) &&
         (qd_punct(d, i - 1, ',') || is_close_mark(d, i - 1))) {
         uint32_t e = qs_np_right(d, i + len, end);
         if (e > i + len && qs_np_anchored(d, i + len, e)) {
