@@ -216,6 +216,7 @@ typedef struct med_cues {
     int bare_force;    /* a force word with no owner named ("a force of") */
     int force_anaphor; /* an anaphor of a force ("the contingent") */
     int bilateral;     /* "bilateral": talks of two */
+    int alliance;      /* "CSTO": the target's military alliance */
     int conflict;      /* a term of the conflict itself */
 } med_cues_t;
 

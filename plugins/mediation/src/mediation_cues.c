@@ -148,6 +148,9 @@ static void mark_hits(med_ws_t *ws, med_cues_t *c)
         case PAT_BILATERAL:
             c->bilateral = 1;
             break;
+        case PAT_ALLIANCE:
+            c->alliance = 1;
+            break;
         case PAT_CONFLICT:
             c->conflict = 1;
             mark = M_CONFLICT;

@@ -88,6 +88,7 @@ enum {
     PAT_FIXED,      /* "as well as": no sentiment, no negation inside */
     PAT_FORCE,      /* "troops": the target's force when it is named */
     PAT_BILATERAL,  /* "bilateral": talks of two, not mediation */
+    PAT_ALLIANCE,   /* "CSTO": the target's alliance, not mediation */
     PAT_DUTY,       /* "protect": a failure when negated, else nothing */
     PAT_CONFLICT    /* "ceasefire", "the two countries": the conflict */
 };

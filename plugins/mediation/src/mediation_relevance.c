@@ -272,9 +272,13 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * the target's meetings nor a stance on those dealings is the role. */
     int one_side = (ws->sides & 3) == 1 || (ws->sides & 3) == 2;
     int bilateral = cues->bilateral && one_side && !(ws->sides & 4);
-    int stance =
-        r.context_ok && stance_on_target(ws) && !(bilateral && !cues->role);
-    int context = cues->context && r.context_ok && !bilateral;
+    /* The target's military alliance ("the Russian-led CSTO took no
+     * action", "asked the CSTO for military support") is its own matter,
+     * not the role, unless a role cue names the role. */
+    int alliance = cues->alliance && !cues->role;
+    int stance = r.context_ok && stance_on_target(ws) &&
+                 !(bilateral && !cues->role) && !alliance;
+    int context = cues->context && r.context_ok && !bilateral && !alliance;
     /* A meeting, a visit or talks of the target with one side ("Putin
      * met Aliyev", "Lavrov will visit Baku") are its bilateral dealings;
      * they are the role where the conflict is spoken of: a term of the

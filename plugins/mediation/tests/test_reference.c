@@ -117,6 +117,27 @@ static void test_limits_of_relevance(void **state)
                 "joint statement", NEU, "author");
 }
 
+/* The target's military alliance is not the role (the annotation
+ * conventions); a role cue in the sentence still makes it relevant. */
+static void test_the_alliance_is_not_the_role(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect_irrelevant(m,
+                           "Armenia asked the Russian-led Collective Security "
+                           "Treaty Organization for help after the clashes "
+                           "with Azerbaijan.",
+                           "Collective Security");
+    test_expect_irrelevant(m,
+                           "After the fighting with Azerbaijan, Yerevan "
+                           "invoked the mutual defense clause, but the "
+                           "Russian-led CSTO took no action.",
+                           "CSTO");
+    test_expect(m,
+                "The Russian peacekeepers will stay in Karabakh, while the "
+                "CSTO has no mission there.",
+                "peacekeepers", NEU, "author");
+}
+
 /* The target's dealings with one side (a visit, a meeting, talks) are
  * bilateral unless the conflict is spoken of: a term of the conflict,
  * the disputed land, or both sides, in the sentence or the one before. */
@@ -233,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_a_statement_document),
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
+        cmocka_unit_test(test_the_alliance_is_not_the_role),
         cmocka_unit_test(test_dealings_with_one_side),
         cmocka_unit_test(test_relations_with_one_side),
         cmocka_unit_test(test_calls_on_the_sides),
