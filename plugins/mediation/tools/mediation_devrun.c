@@ -281,7 +281,8 @@ static int read_docs(const char *corpus, const char *golddir,
 typedef struct feature_out {
     FILE *f;
     const char *corpus, *id;
-    const char **label; /* per sentence, NULL when not forced */
+    const char **label;           /* per sentence, NULL when not forced */
+    const glossa_segments_t *seg; /* for the sentences' offsets */
 } feature_out_t;
 
 static void write_features(void *ud, size_t sentence, const char *const *names,
@@ -293,9 +294,12 @@ static void write_features(void *ud, size_t sentence, const char *const *names,
     json_t *x = json_object();
     for (size_t i = 0; i < n; i++)
         json_object_set_new(x, names[i], json_real(values[i]));
-    json_t *rec = json_pack("{s:s, s:s, s:I, s:s, s:o}", "corpus", fo->corpus,
-                            "doc", fo->id, "sentence", (json_int_t)sentence,
-                            "label", fo->label[sentence], "x", x);
+    const glossa_sentence_t *st = &fo->seg->sentences[sentence];
+    json_t *rec =
+        json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:o}", "corpus", fo->corpus,
+                  "doc", fo->id, "sentence", (json_int_t)sentence, "start",
+                  (json_int_t)st->cp_start, "end", (json_int_t)st->cp_end,
+                  "label", fo->label[sentence], "x", x);
     char *line = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(6));
     fprintf(fo->f, "%s\n", line);
     free(line);
@@ -333,7 +337,7 @@ static int print_doc(const mediation_model_t *model, const doc_t *doc,
     size_t ns = doc->seg.n_sentences;
     const char **label = calloc(ns + 1, sizeof(*label));
     uint8_t *force = calloc(ns + 1, 1);
-    feature_out_t fo = {features, o->corpus, doc->id, label};
+    feature_out_t fo = {features, o->corpus, doc->id, label, &doc->seg};
     mediation_probe_t probe = {force, write_features, &fo};
     if (features) {
         gold_labels(doc, o->layer, label);
