@@ -219,7 +219,8 @@ static uint32_t token_at(const qdoc_t *d, uint32_t cp)
 }
 
 /* Does punctuation token i make its sentence worth reading: a quotation
- * mark, a colon, a bracket, a dash opening a line? */
+ * mark, a colon, a bracket, a dash opening a line, an em or en dash
+ * anywhere (a headline's source: "... – Mikhail Kalugin")? */
 static int cue_punct(const qdoc_t *d, uint32_t i)
 {
     const unsigned char *w = (const unsigned char *)d->text + d->tok[i].start;
@@ -231,7 +232,7 @@ static int cue_punct(const qdoc_t *d, uint32_t i)
         return w[0] == 0xC2 && (w[1] == 0xAB || w[1] == 0xBB);
     if (len == 3 && w[0] == 0xE2 && w[1] == 0x80)
         return (w[2] >= 0x98 && w[2] <= 0x9E) || w[2] == 0xB9 || w[2] == 0xBA ||
-               ((w[2] == 0x93 || w[2] == 0x94) && qd_line_start(d, i));
+               w[2] == 0x93 || w[2] == 0x94;
     return 0;
 }
 

@@ -745,6 +745,46 @@ static int try_source(qdoc_t *d, uint32_t s, uint32_t i)
     return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
 }
 
+/* "West is trying to drive wedges – Mikhail Kalugin": a headline line
+ * whose source follows its last spaced dash, a short phrase naming a
+ * person or a body (not a news outlet, which only credits the story). */
+static int try_headline_dash(qdoc_t *d, uint32_t s)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    uint32_t c = end;
+    while (c > first && !(qd_dash(d, c - 1) && d->ti[c - 1].region < 0 &&
+                          (d->tok[c - 1].flags & GLOSSA_TOKEN_SPACE_BEFORE)))
+        c--;
+    if (c <= first + 3 || c >= end || end - c > 5 ||
+        qs_np_right(d, c, end) != end)
+        return 0;
+    c--; /* the dash */
+    int named = 0;
+    for (uint32_t k = c + 1; k < end; k++) {
+        const qent_t *en = qd_ent(d, k);
+        if (qd_head(d, k) && qd_head(d, k)->hclass == QH_OUTLET)
+            return 0;
+        named |= en && (en->label == QE_PERSON || en->label == QE_ORG);
+    }
+    uint32_t words = 0;
+    for (uint32_t k = first; k < c; k++)
+        words += qd_word(d, k);
+    if (!named || words < 3)
+        return 0;
+    qframe_t f;
+    frame_init(&f, s, FH_HEADLINE);
+    f.cue_first = c;
+    f.cue_end = c + 1;
+    f.cue_text = "-";
+    f.np_first = c + 1;
+    f.np_end = end;
+    f.pos = c + 1;
+    f.c_first = first;
+    f.c_end = c;
+    f.inverted = 1;
+    return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+}
+
 /* "Russian MOD: Ceasefire violated ..." and "...: Kremlin", on a line of
  * their own. */
 static int try_headline(qdoc_t *d, uint32_t s)
@@ -755,7 +795,9 @@ static int try_headline(qdoc_t *d, uint32_t s)
     uint32_t c = first;
     while (c < end && !(qd_punct(d, c, ':') && d->ti[c].region < 0))
         c++;
-    if (c >= end || c == first || c + 1 >= end)
+    if (c >= end)
+        return try_headline_dash(d, s);
+    if (c == first || c + 1 >= end)
         return 0;
     qframe_t f;
     frame_init(&f, s, FH_HEADLINE);
