@@ -373,9 +373,13 @@ int mediation_analyze_probe(const mediation_model_t *model,
     }
     res->mean_score = ws.n_spans ? sum / (double)ws.n_spans : 0.0;
     double band = model->settings.document_band;
-    res->label = res->mean_score >= band    ? MEDIATION_POSITIVE
-                 : res->mean_score <= -band ? MEDIATION_NEGATIVE
-                                            : MEDIATION_NEUTRAL;
+    /* Compared at four decimals, as the gold's resolver does, so that a
+     * mean of exactly the band (0.05 summed in binary floating point, a
+     * hair under it) takes the sign. */
+    double mean = round(res->mean_score * 1e4) / 1e4;
+    res->label = mean >= band    ? MEDIATION_POSITIVE
+                 : mean <= -band ? MEDIATION_NEGATIVE
+                                 : MEDIATION_NEUTRAL;
     return 0;
 }
 

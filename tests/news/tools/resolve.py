@@ -122,11 +122,13 @@ def main():
                           f"{holder!r}: {t[:70]!r}")
         gold[name] = spans
         scores = [x["score"] for x in spans]
-        mean = sum(scores) / len(scores) if scores else 0.0
+        # Rounded before the comparison, so that a mean of exactly 0.05
+        # (summed in binary floating point) is not neutral.
+        mean = round(sum(scores) / len(scores), 4) if scores else 0.0
         label = "neutral" if abs(mean) < 0.05 else (
             "positive" if mean > 0 else "negative")
         gold[name + "_document"] = {
-            "label": label, "mean_score": round(mean, 4),
+            "label": label, "mean_score": mean,
             "n_relevant": len(spans),
             "counts": {p: sum(1 for x in spans if x["polarity"] == p)
                        for p in ("positive", "negative", "neutral")}}
