@@ -242,13 +242,15 @@ static int chunks_to_mentions(ent_work_t *w)
 }
 
 int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
-                     const entities_config_t *cfg, const entities_doc_t *doc,
-                     entities_result_t *r)
+                     entities_tagger_t *tagger, const entities_config_t *cfg,
+                     const entities_doc_t *doc, entities_result_t *r)
 {
     memset(r, 0, sizeof(*r));
     ent_work_t w;
     int init = work_init(&w, g, doc, r);
-    entities_tagger_t *tagger = entities_tagger_new(model, g);
+    entities_tagger_t *own = tagger ? NULL : entities_tagger_new(model, g);
+    if (!tagger)
+        tagger = own;
     uint8_t *titled = calloc(doc->n_sentences + 1, 1);
     int rc = -1;
     if (init || !tagger || !titled)
@@ -277,7 +279,7 @@ out:
     if (rc)
         entities_result_free(r);
     work_free(&w);
-    entities_tagger_free(tagger);
+    entities_tagger_free(own);
     free(titled);
     return rc;
 }

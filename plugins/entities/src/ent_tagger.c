@@ -2,19 +2,33 @@
  * entities_tagger_t in entities.h).
  *
  * Most feature keys of a position depend on one word only (its form,
- * shapes and affixes at offset d, see entities_features_word), and a
- * document repeats its words: the tagger scores those keys once per word
- * type and offset, and per position only the keys that combine words
+ * shapes and affixes at offset d, see entities_features_word), and text
+ * repeats its words: the tagger scores those keys once per word type and
+ * offset, and per position only the keys that combine words
  * (entities_features_context). The integer sums are the same whatever
  * the grouping (see ent_model_accumulate), so the emissions are exactly those
- * of entities_features + entities_model_score. */
+ * of entities_features + entities_model_score.
+ *
+ * The scores of a word type depend on its bytes, the model and the
+ * gazetteers alone, so they are kept from one sentence and one document to
+ * the next: news articles are short and share their frequent words, which
+ * would otherwise be scored again in every document. The cache is bounded:
+ * before a sentence whose words could take it past max_types types, or
+ * their bytes past BYTES_PER_TYPE bytes a type on average, it is emptied
+ * (a word met again is scored again, to the same sums). Emptying only
+ * between sentences keeps a sentence's type indices valid. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ent_model.h"
 
+/* The bytes of word types the cache keeps, on average per type: words
+ * are short (news averages about 5 bytes), so this bound is met only by
+ * text of long tokens (URLs, runs without spaces). */
+#define BYTES_PER_TYPE 16
+
 typedef struct wtype {
-    const char *s; /* the token's bytes (borrowed: the caller's text) */
+    size_t off; /* the token's bytes: the tagger's copy at bytes + off */
     uint32_t len;
     uint32_t has_start; /* start[] is filled */
     uint64_t hash;
@@ -26,10 +40,15 @@ typedef struct wtype {
 struct entities_tagger {
     const entities_model_t *m;
     const entities_gaz_t *g;
+    /* The cache: the word types met since it was last emptied, their
+     * bytes (copied: the tokens' text may go away) and a table of them. */
     wtype_t *types;
-    size_t n_types, cap_types;
+    size_t n_types, cap_types, max_types;
+    char *bytes;
+    size_t n_bytes, cap_bytes;
     uint32_t *table; /* type index + 1; 0: empty */
     size_t table_mask;
+    entities_tagger_stats_t stats;
     /* The pads' parts: offsets -2, -1 (before the sentence), 1, 2. */
     int32_t pad[4][ENTITIES_N_TAGS];
     /* Per-sentence buffers, grown to the longest sentence. */
@@ -77,6 +96,7 @@ entities_tagger_t *entities_tagger_new(const entities_model_t *m,
         return NULL;
     t->m = m;
     t->g = g;
+    t->max_types = ENTITIES_TAGGER_CACHE_TYPES;
     t->table_mask = 255;
     t->table = calloc(t->table_mask + 1, sizeof(uint32_t));
     if (!t->table) {
@@ -95,6 +115,7 @@ void entities_tagger_free(entities_tagger_t *t)
     if (!t)
         return;
     free(t->types);
+    free(t->bytes);
     free(t->table);
     free(t->ids);
     free(t->info);
@@ -104,6 +125,55 @@ void entities_tagger_free(entities_tagger_t *t)
     free(t->gaz);
     free(t->fb.buf);
     free(t);
+}
+
+void entities_tagger_set_max_types(entities_tagger_t *t, size_t max_types)
+{
+    t->max_types = max_types ? max_types : 1;
+}
+
+void entities_tagger_stats(const entities_tagger_t *t,
+                           entities_tagger_stats_t *stats)
+{
+    *stats = t->stats;
+    stats->types = t->n_types;
+    stats->bytes = t->cap_types * sizeof(wtype_t) + t->cap_bytes +
+                   (t->table_mask + 1) * sizeof(uint32_t);
+}
+
+/* Empties the cache. Arrays that one long sentence grew past the bounds
+ * go back to them (or are freed: they grow again on demand). */
+static void clear(entities_tagger_t *t)
+{
+    t->n_types = 0;
+    t->n_bytes = 0;
+    memset(t->table, 0, (t->table_mask + 1) * sizeof(uint32_t));
+    t->stats.clears++;
+    if (t->cap_types > t->max_types) {
+        free(t->types);
+        t->types = NULL;
+        t->cap_types = 0;
+    }
+    if (t->cap_bytes > t->max_types * BYTES_PER_TYPE) {
+        free(t->bytes);
+        t->bytes = NULL;
+        t->cap_bytes = 0;
+    }
+}
+
+/* Makes sure the n tokens of a sentence fit in the cache's bounds with
+ * the types already there, or empties it. */
+static void make_room(entities_tagger_t *t, const entities_token_t *toks,
+                      size_t n)
+{
+    if (t->n_types == 0)
+        return;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += toks[i].len;
+    if (t->n_types + n > t->max_types ||
+        t->n_bytes + len > t->max_types * BYTES_PER_TYPE)
+        clear(t);
 }
 
 static int grow_table(entities_tagger_t *t)
@@ -124,6 +194,38 @@ static int grow_table(entities_tagger_t *t)
     return 0;
 }
 
+/* Room for one more type of len bytes. The arrays double, but not past
+ * the bounds unless one sentence needs more. 0 or -1 (memory). */
+static int reserve_type(entities_tagger_t *t, size_t len)
+{
+    if (t->n_types == t->cap_types) {
+        size_t cap = t->cap_types ? t->cap_types * 2 : 256;
+        if (cap > t->max_types && t->n_types < t->max_types)
+            cap = t->max_types;
+        wtype_t *types = realloc(t->types, cap * sizeof(*types));
+        if (!types)
+            return -1;
+        t->types = types;
+        t->cap_types = cap;
+    }
+    if (t->n_bytes + len > t->cap_bytes) {
+        size_t need = t->n_bytes + len, max = t->max_types * BYTES_PER_TYPE;
+        size_t cap = t->cap_bytes ? t->cap_bytes * 2 : 4096;
+        while (cap < need)
+            cap *= 2;
+        if (cap > max && need <= max)
+            cap = max;
+        char *bytes = realloc(t->bytes, cap);
+        if (!bytes)
+            return -1;
+        t->bytes = bytes;
+        t->cap_bytes = cap;
+    }
+    if ((t->n_types + 1) * 2 > t->table_mask + 1)
+        return grow_table(t);
+    return 0;
+}
+
 /* The index of the type of token w, scored on first sight; UINT32_MAX
  * when out of memory. */
 static uint32_t type_of(entities_tagger_t *t, const entities_token_t *w)
@@ -132,29 +234,24 @@ static uint32_t type_of(entities_tagger_t *t, const entities_token_t *w)
     size_t j = (size_t)h & t->table_mask;
     for (; t->table[j]; j = (j + 1) & t->table_mask) {
         const wtype_t *y = &t->types[t->table[j] - 1];
-        if (y->hash == h && y->len == w->len && memcmp(y->s, w->s, w->len) == 0)
+        if (y->hash == h && y->len == w->len &&
+            (w->len == 0 || memcmp(t->bytes + y->off, w->s, w->len) == 0))
             return t->table[j] - 1;
     }
-    if (t->n_types == t->cap_types) {
-        size_t cap = t->cap_types ? t->cap_types * 2 : 256;
-        wtype_t *types = realloc(t->types, cap * sizeof(*types));
-        if (!types)
-            return UINT32_MAX;
-        t->types = types;
-        t->cap_types = cap;
-    }
-    if ((t->n_types + 1) * 2 > t->table_mask + 1) {
-        if (grow_table(t))
-            return UINT32_MAX;
-        j = (size_t)h & t->table_mask;
-        while (t->table[j])
-            j = (j + 1) & t->table_mask;
-    }
+    if (reserve_type(t, w->len))
+        return UINT32_MAX;
+    j = (size_t)h & t->table_mask;
+    while (t->table[j])
+        j = (j + 1) & t->table_mask;
+    t->stats.scored++;
     wtype_t *y = &t->types[t->n_types];
-    y->s = w->s;
+    y->off = t->n_bytes;
     y->len = w->len;
     y->hash = h;
     y->has_start = 0;
+    if (w->len)
+        memcpy(t->bytes + t->n_bytes, w->s, w->len);
+    t->n_bytes += w->len;
     entities_tokinfo_word(t->g, w, &y->info);
     for (int d = -2; d <= 2; d++)
         score_word(t->m, &y->info, d, y->part[d + 2]);
@@ -212,6 +309,8 @@ static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
         entities_gaz_membership(t->g, t->ft, n, t->gaz);
         gaz = t->gaz;
     }
+    make_room(t, toks, n);
+    t->stats.tokens += n;
     for (size_t i = 0; i < n; i++) {
         t->ids[i] = type_of(t, &toks[i]);
         if (t->ids[i] == UINT32_MAX)

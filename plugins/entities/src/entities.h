@@ -460,19 +460,46 @@ int entities_model_write(const char *path, const uint64_t *keys,
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work);
 
-/* A tagger (ent_tagger.c) tags the sentences of one document (or of any text
- * whose tokens stay put): it remembers the scores of each word type it has met,
- * keyed by the token's bytes, which it borrows. So the tokens of every
- * sentence given to a tagger must stay valid, unchanged, until
- * entities_tagger_free(). One tagger per thread; m and g are shared
+/* A tagger (ent_tagger.c) tags sentences, of one document or of many: it
+ * keeps the scores of each word type it has met, keyed by a copy of the
+ * token's bytes, so that a word is scored once and not again in every
+ * sentence or document that has it. The scores depend only on the word,
+ * m and g, so a tagger serves any number of documents of the same m and
+ * g, in any order, and gives the same results as a new one. Its memory is
+ * bounded: it keeps at most max_types word types
+ * (entities_tagger_set_max_types; ENTITIES_TAGGER_CACHE_TYPES, about
+ * 4 MB, unless set) and empties its cache before a sentence that could
+ * take it past that (one sentence with more types than that is scored
+ * whole, and the cache is emptied after it); the per-sentence buffers
+ * grow to the longest sentence (the core cuts sentences at 4,096 tokens:
+ * under 1 MB). One thread at a time per tagger; m and g are shared
  * read-only. The emissions and tags are exactly those of
  * entities_features + entities_model_score + entities_viterbi. */
 typedef struct entities_tagger entities_tagger_t;
+
+/* The default bound of a tagger's cache: 10,000 word types of 352 bytes
+ * each, their bytes (16 a type on average) and a table, about 3.8 MB.
+ * News repeats its few thousand most frequent words in every article;
+ * a cache emptied when full finds them again after a few sentences. */
+#define ENTITIES_TAGGER_CACHE_TYPES 10000
 
 /* NULL when out of memory. g may be NULL (no gazetteer features). */
 entities_tagger_t *entities_tagger_new(const entities_model_t *m,
                                        const entities_gaz_t *g);
 void entities_tagger_free(entities_tagger_t *t);
+/* Bounds the cache to max_types word types (at least 1) from the next
+ * sentence on. */
+void entities_tagger_set_max_types(entities_tagger_t *t, size_t max_types);
+/* What a tagger's cache holds and has done, for tests and measurements. */
+typedef struct entities_tagger_stats {
+    size_t types;    /* word types in the cache now */
+    size_t bytes;    /* memory of the cache's arrays now */
+    uint64_t tokens; /* tokens tagged */
+    uint64_t scored; /* word types scored (tokens not found in the cache) */
+    uint64_t clears; /* times the cache was emptied */
+} entities_tagger_stats_t;
+void entities_tagger_stats(const entities_tagger_t *t,
+                           entities_tagger_stats_t *stats);
 /* The emission scores of the n tokens of a sentence into
  * emit[n * ENTITIES_N_TAGS]. Returns 0 or -1 when out of memory. */
 int entities_tagger_emit(entities_tagger_t *t, const entities_token_t *toks,
@@ -531,10 +558,13 @@ typedef struct entities_config {
     uint8_t emit[ENTITIES_N_LABELS]; /* 1: emit spans of that label */
 } entities_config_t;
 
-/* Analyzes one document into r (zeroed by the caller). Returns 0, or -1
- * when out of memory (r then holds nothing). */
+/* Analyzes one document into r (zeroed by the caller). tagger, made with
+ * m and g, is one the caller keeps from one document to the next, so that
+ * words met before are not scored again (see entities_tagger_t); NULL:
+ * one for this document alone. The result is the same either way. Returns
+ * 0, or -1 when out of memory (r then holds nothing). */
 int entities_analyze(const entities_model_t *m, const entities_gaz_t *g,
-                     const entities_config_t *cfg, const entities_doc_t *doc,
-                     entities_result_t *r);
+                     entities_tagger_t *tagger, const entities_config_t *cfg,
+                     const entities_doc_t *doc, entities_result_t *r);
 
 #endif /* ENTITIES_H */

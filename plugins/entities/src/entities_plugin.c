@@ -1,5 +1,6 @@
 /* The entities plugin: the glue between the Glossa host and entities_core
  * (see entities.h and README.md). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,18 @@ typedef struct state {
     entities_model_t *model;
     entities_gaz_t *gaz;
     entities_config_t cfg;
+    /* Taggers between documents. annotate() takes one (or makes one) and
+     * gives it back, so a tagger keeps the word types of the documents it
+     * has tagged (entities.h) and there are never more than the calls
+     * that ran at once: one per pool thread. Not thread-local storage:
+     * its destructors would outlive the module once the host unloads it
+     * while the pool's threads live on, and two instances (other models or
+     * gazetteers) need taggers of their own. lock guards idle and n_idle
+     * only; the tagging runs outside it. */
+    pthread_mutex_t lock;
+    int has_lock;
+    entities_tagger_t **idle;
+    size_t n_idle, cap_idle;
 } state_t;
 
 static const char *const ENTITY_LABELS[] = {"PERSON", "ORG",  "GPE",
@@ -69,6 +82,11 @@ static void destroy(void *p)
     state_t *st = p;
     if (!st)
         return;
+    for (size_t i = 0; i < st->n_idle; i++)
+        entities_tagger_free(st->idle[i]);
+    free(st->idle);
+    if (st->has_lock)
+        pthread_mutex_destroy(&st->lock);
     entities_model_free(st->model);
     entities_gaz_free(st->gaz);
     free(st);
@@ -143,6 +161,11 @@ static void *create(const glossa_create_args_t *args, char *err,
         return NULL;
     }
     st->host = args->host;
+    if (pthread_mutex_init(&st->lock, NULL)) {
+        snprintf(err, err_size, "cannot create a mutex");
+        goto fail;
+    }
+    st->has_lock = 1;
     char path[4096];
     const char *model = config_string(args->config, "model", "entities.model");
     if (parse_labels(st, args->config, err, err_size))
@@ -167,16 +190,52 @@ fail:
     return NULL;
 }
 
+/* An idle tagger, or a new one; NULL when out of memory. */
+static entities_tagger_t *tagger_take(state_t *st)
+{
+    entities_tagger_t *t = NULL;
+    pthread_mutex_lock(&st->lock);
+    if (st->n_idle)
+        t = st->idle[--st->n_idle];
+    pthread_mutex_unlock(&st->lock);
+    return t ? t : entities_tagger_new(st->model, st->gaz);
+}
+
+/* Gives t back for the next document (frees it when out of memory). */
+static void tagger_give(state_t *st, entities_tagger_t *t)
+{
+    pthread_mutex_lock(&st->lock);
+    if (st->n_idle == st->cap_idle) {
+        size_t cap = st->cap_idle ? st->cap_idle * 2 : 4;
+        entities_tagger_t **idle = realloc(st->idle, cap * sizeof(*idle));
+        if (idle) {
+            st->idle = idle;
+            st->cap_idle = cap;
+        }
+    }
+    if (st->n_idle < st->cap_idle) {
+        st->idle[st->n_idle++] = t;
+        t = NULL;
+    }
+    pthread_mutex_unlock(&st->lock);
+    entities_tagger_free(t);
+}
+
 static int annotate(void *p, glossa_ctx_t *ctx)
 {
-    const state_t *st = p;
+    state_t *st = p;
     const glossa_host_t *h = st->host;
     entities_doc_t doc;
     doc.text = h->doc_text(ctx, &doc.len);
     doc.tokens = h->doc_tokens(ctx, &doc.n_tokens);
     doc.sentences = h->doc_sentences(ctx, &doc.n_sentences);
     entities_result_t r;
-    if (entities_analyze(st->model, st->gaz, &st->cfg, &doc, &r))
+    entities_tagger_t *tagger = tagger_take(st);
+    int failed = !tagger || entities_analyze(st->model, st->gaz, tagger,
+                                             &st->cfg, &doc, &r);
+    if (tagger)
+        tagger_give(st, tagger);
+    if (failed)
         return h->fail(ctx, "out of memory");
     int rc = 0;
     for (size_t i = 0; i < r.n && rc == 0; i++) {

@@ -47,7 +47,7 @@ static const char *analyze(const char *text, const char *labels)
     entities_doc_t doc = {text,         strlen(text),  seg.tokens,
                           seg.n_tokens, seg.sentences, seg.n_sentences};
     entities_result_t r;
-    assert_int_equal(entities_analyze(model, gaz, &cfg, &doc, &r), 0);
+    assert_int_equal(entities_analyze(model, gaz, NULL, &cfg, &doc, &r), 0);
     size_t o = 0;
     out[0] = '\0';
     for (size_t i = 0; i < r.n; i++) {

@@ -102,6 +102,12 @@ int main(int argc, char **argv)
         }
         total += lens[i];
     }
+    /* One tagger for all files, as a thread of the plugin keeps one. */
+    entities_tagger_t *tagger = entities_tagger_new(m, g);
+    if (!tagger) {
+        fprintf(stderr, "entities-run: out of memory\n");
+        return 1;
+    }
     double t0 = now();
     int passes = bench ? bench : 1;
     for (int p = 0; p < passes; p++) {
@@ -110,7 +116,7 @@ int main(int argc, char **argv)
                                   segs[i].tokens,    segs[i].n_tokens,
                                   segs[i].sentences, segs[i].n_sentences};
             entities_result_t r;
-            if (entities_analyze(m, g, &cfg, &doc, &r)) {
+            if (entities_analyze(m, g, tagger, &cfg, &doc, &r)) {
                 fprintf(stderr, "entities-run: out of memory\n");
                 return 1;
             }
@@ -124,6 +130,7 @@ int main(int argc, char **argv)
         printf("%d passes over %zu bytes in %.3f s: %.2f MB/s on one "
                "thread\n",
                passes, total, dt, (double)total * passes / dt / 1e6);
+    entities_tagger_free(tagger);
     for (int i = 0; i < nf; i++) {
         glossa_segments_free(&segs[i]);
         free(texts[i]);

@@ -572,19 +572,16 @@ static double evaluate_model(const corpus_t *c, const entities_model_t *m,
     memset(&cnt, 0, sizeof(cnt));
     uint8_t *pred = xmalloc(c->n_toks + 1);
     uint32_t *hist = xmalloc((c->n_toks + 1) * sizeof(uint32_t));
-    entities_tagger_t *t = NULL;
+    /* One tagger for the corpus, as a thread of the plugin keeps one,
+     * and a history per document, as the analysis has. */
+    entities_tagger_t *t = entities_tagger_new(m, g);
     entities_history_t *h = entities_history_new();
-    if (!h)
+    if (!t || !h)
         die("%s", "out of memory");
     for (size_t s = 0; s < c->n_sents; s++) {
         size_t n = c->sent_len[s], first = c->sent_first[s];
-        /* A tagger and a history per document, as the analysis has. */
-        if (!s || c->sent_doc[s] != c->sent_doc[s - 1]) {
-            entities_tagger_free(t);
-            if (!(t = entities_tagger_new(m, g)))
-                die("%s", "out of memory");
+        if (!s || c->sent_doc[s] != c->sent_doc[s - 1])
             doc_history(c, h, s);
-        }
         entities_history_get(h, c->slot + first, n, hist);
         if (entities_tagger_tag_doc(t, c->toks + first, NULL, hist, n, pred))
             die("%s", "out of memory");
