@@ -1,5 +1,6 @@
 /* The real entities.so, loaded and run through the public runtime API
- * (ENTITIES_PLUGIN is its path): output, configuration, create errors. */
+ * (ENTITIES_PLUGIN is its path): output, configuration, threads, create
+ * errors. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -70,13 +71,14 @@ static const char *plugin_path(void)
 }
 
 /* Runs the plugin with config (a JSON text, NULL for none) over docs into
- * out; returns the result of prepare (0, or an error code with err). */
-static int run(const char *config, const char *const *docs, size_t n,
-               lines_t *out, glossa_error_t *err)
+ * out on threads threads; returns the result of prepare (0, or an error
+ * code with err). */
+static int run_threads(const char *config, const char *const *docs, size_t n,
+                       unsigned threads, lines_t *out, glossa_error_t *err)
 {
     glossa_runtime_options_t o;
     glossa_runtime_options_init(&o);
-    o.threads = 2;
+    o.threads = threads;
     glossa_runtime_t *rt = NULL;
     glossa_error_clear(err);
     assert_int_equal(glossa_runtime_new(&o, &rt, err), 0);
@@ -97,6 +99,13 @@ static int run(const char *config, const char *const *docs, size_t n,
     }
     glossa_runtime_free(rt);
     return rc;
+}
+
+/* run_threads on two threads. */
+static int run(const char *config, const char *const *docs, size_t n,
+               lines_t *out, glossa_error_t *err)
+{
+    return run_threads(config, docs, n, 2, out, err);
 }
 
 #define EXPECT_IN(hay, needle)                                                 \
@@ -163,6 +172,28 @@ static void test_labels_and_extra_gazetteers(void **state)
     lines_free(&out);
 }
 
+/* The instance's taggers, kept from one document to the next and shared
+ * by the pool's threads (entities_plugin.c), give every document the
+ * output of a run on one thread, where one tagger sees all. */
+static void test_threads_share_taggers(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    const char *docs[N];
+    for (size_t i = 0; i < N; i++)
+        docs[i] = DOCS[(i * 7 + i / 3) % 3];
+    lines_t one = {0}, four = {0};
+    glossa_error_t err;
+    assert_int_equal(run_threads(NULL, docs, N, 1, &one, &err), 0);
+    assert_int_equal(run_threads(NULL, docs, N, 4, &four, &err), 0);
+    assert_int_equal(one.n, N);
+    assert_int_equal(four.n, N);
+    for (size_t i = 0; i < N; i++)
+        assert_string_equal(one.line[i], four.line[i]);
+    lines_free(&one);
+    lines_free(&four);
+}
+
 static void expect_create_error(const char *config, const char *message)
 {
     lines_t out = {0};
@@ -196,6 +227,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_config),
         cmocka_unit_test(test_labels_and_extra_gazetteers),
+        cmocka_unit_test(test_threads_share_taggers),
         cmocka_unit_test(test_create_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
