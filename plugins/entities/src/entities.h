@@ -9,14 +9,15 @@
  *   features per-token facts and the feature keys of one position.
  *   model    the averaged-perceptron weights (file format, scoring) and the
  *            Viterbi decoder over BIO labels.
- *   tagger   both over a document, each word type scored once.
+ *   tagger   both over sentences, each word type scored once and kept
+ *            for the next documents.
  *   doc      the whole analysis of one document: tagging, label mapping,
  *            post-rules, canonical names and refers_to.
  *
  * THREADS. Gazetteers and models are read-only after loading; every
  * function taking a const pointer to them may run on many threads at once.
- * Per-document work uses only memory owned by the caller or allocated for
- * that call. */
+ * Per-document work uses only memory owned by the caller (a tagger, one
+ * thread at a time) or allocated for that call. */
 #ifndef ENTITIES_H
 #define ENTITIES_H
 
@@ -376,8 +377,8 @@ size_t entities_features(const entities_tokinfo_t *info, size_t n, size_t i,
                          uint64_t *keys);
 
 /* The same keys split by what they depend on, so that the tagger can
- * score each word type once per document. The keys of position i are, as
- * a multiset, those of
+ * score each word type once. The keys of position i are, as a multiset,
+ * those of
  *   entities_features_word(w, d) for d = -2..2, w the tokinfo at i + d
  *     (entities_tokinfo_pad outside the sentence): the templates that see
  *     only that word's form, shapes, affixes and flags;
