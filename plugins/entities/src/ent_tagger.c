@@ -147,8 +147,20 @@ static void clear(entities_tagger_t *t)
 {
     t->n_types = 0;
     t->n_bytes = 0;
-    memset(t->table, 0, (t->table_mask + 1) * sizeof(uint32_t));
     t->stats.clears++;
+    /* The table max_types types grow it to (see reserve_type). */
+    size_t slots = 256;
+    while (t->max_types * 2 > slots)
+        slots *= 2;
+    uint32_t *table =
+        t->table_mask + 1 > slots ? calloc(slots, sizeof(uint32_t)) : NULL;
+    if (table) {
+        free(t->table);
+        t->table = table;
+        t->table_mask = slots - 1;
+    } else {
+        memset(t->table, 0, (t->table_mask + 1) * sizeof(uint32_t));
+    }
     if (t->cap_types > t->max_types) {
         free(t->types);
         t->types = NULL;

@@ -184,6 +184,16 @@ static void test_eviction(void **state)
         entities_tagger_stats(t, &st);
         assert_true(st.clears > 0);
         assert_true(st.scored > st.types);
+        /* Bounded to one type, the cache is emptied before the next
+         * sentence, and what long sentences grew goes back to the
+         * bound: one type, its bytes and the smallest table. */
+        entities_tagger_set_max_types(t, 1);
+        const entities_token_t word = {"Baku", 4};
+        float emit[T];
+        assert_int_equal(entities_tagger_emit(t, &word, 1, emit), 0);
+        entities_tagger_stats(t, &st);
+        assert_int_equal(st.types, 1);
+        assert_true(st.bytes <= 352 + 16 + 256 * 4);
         entities_tagger_free(t);
     }
 }
