@@ -745,6 +745,37 @@ static int try_source(qdoc_t *d, uint32_t s, uint32_t i)
     return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
 }
 
+/* Does [a, e) name a person or a body? */
+static int names_person_or_body(const qdoc_t *d, uint32_t a, uint32_t e)
+{
+    for (uint32_t k = a; k < e; k++) {
+        const qent_t *en = qd_ent(d, k);
+        if (en && (en->label == QE_PERSON || en->label == QE_ORG))
+            return 1;
+    }
+    return 0;
+}
+
+/* The report of a headline whose source comes last: its content, the
+ * separator at sep (":" or a dash, cue_text), then the source up to the
+ * sentence's end. */
+static int push_source_last(qdoc_t *d, uint32_t s, uint32_t sep,
+                            const char *cue_text)
+{
+    qframe_t f;
+    frame_init(&f, s, FH_HEADLINE);
+    f.cue_first = sep;
+    f.cue_end = sep + 1;
+    f.cue_text = cue_text;
+    f.np_first = sep + 1;
+    f.np_end = qd_sent_end(d, s);
+    f.pos = sep + 1;
+    f.c_first = qd_sent_first(d, s);
+    f.c_end = sep;
+    f.inverted = 1;
+    return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+}
+
 /* "West is trying to drive wedges – Mikhail Kalugin": a headline line
  * whose source follows its last spaced dash, a short phrase naming a
  * person or a body (not a news outlet, which only credits the story). */
@@ -759,30 +790,15 @@ static int try_headline_dash(qdoc_t *d, uint32_t s)
         qs_np_right(d, c, end) != end)
         return 0;
     c--; /* the dash */
-    int named = 0;
-    for (uint32_t k = c + 1; k < end; k++) {
-        const qent_t *en = qd_ent(d, k);
+    for (uint32_t k = c + 1; k < end; k++)
         if (qd_head(d, k) && qd_head(d, k)->hclass == QH_OUTLET)
             return 0;
-        named |= en && (en->label == QE_PERSON || en->label == QE_ORG);
-    }
     uint32_t words = 0;
     for (uint32_t k = first; k < c; k++)
         words += qd_word(d, k);
-    if (!named || words < 3)
+    if (!names_person_or_body(d, c + 1, end) || words < 3)
         return 0;
-    qframe_t f;
-    frame_init(&f, s, FH_HEADLINE);
-    f.cue_first = c;
-    f.cue_end = c + 1;
-    f.cue_text = "-";
-    f.np_first = c + 1;
-    f.np_end = end;
-    f.pos = c + 1;
-    f.c_first = first;
-    f.c_end = c;
-    f.inverted = 1;
-    return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+    return push_source_last(d, s, c, "-");
 }
 
 /* "Russian MOD: Ceasefire violated ..." and "...: Kremlin", on a line of
@@ -799,11 +815,6 @@ static int try_headline(qdoc_t *d, uint32_t s)
         return try_headline_dash(d, s);
     if (c == first || c + 1 >= end)
         return 0;
-    qframe_t f;
-    frame_init(&f, s, FH_HEADLINE);
-    f.cue_first = c;
-    f.cue_end = c + 1;
-    f.cue_text = ":";
     uint32_t words = 0;
     for (uint32_t k = c + 1; k < end; k++)
         words += qd_word(d, k);
@@ -820,6 +831,12 @@ static int try_headline(qdoc_t *d, uint32_t s)
         }
         if ((named & 1) || ((named & 2) && (named & 4)) ||
             ((named & 2) && c - first >= 2)) {
+            /* The source first: "Russian MOD: ..." */
+            qframe_t f;
+            frame_init(&f, s, FH_HEADLINE);
+            f.cue_first = c;
+            f.cue_end = c + 1;
+            f.cue_text = ":";
             f.np_first = first;
             f.np_end = c;
             f.pos = first;
@@ -828,22 +845,9 @@ static int try_headline(qdoc_t *d, uint32_t s)
             return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
         }
     }
-    uint32_t e = qs_np_right(d, c + 1, end);
-    if (e == end && end - c - 1 <= 4 && c - first >= 3) {
-        for (uint32_t k = c + 1; k < end; k++) {
-            const qent_t *en = qd_ent(d, k);
-            named |= en && (en->label == QE_PERSON || en->label == QE_ORG);
-        }
-        if (named & 1) {
-            f.np_first = c + 1;
-            f.np_end = end;
-            f.pos = c + 1;
-            f.c_first = first;
-            f.c_end = c;
-            f.inverted = 1;
-            return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
-        }
-    }
+    if (qs_np_right(d, c + 1, end) == end && end - c - 1 <= 4 &&
+        c - first >= 3 && names_person_or_body(d, c + 1, end))
+        return push_source_last(d, s, c, ":");
     return 0;
 }
 
