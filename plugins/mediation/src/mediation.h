@@ -46,6 +46,10 @@ typedef struct mediation_settings {
     /* The learned component's model file (read at load only), or NULL or
      * "" for the rules alone; default NULL. */
     const char *classifier;
+    /* The word vectors the learned component's features read (read at
+     * load only), or NULL or "" for none; default NULL. A classifier
+     * whose features name them needs them. */
+    const char *embeddings;
 } mediation_settings_t;
 
 /* Fills the defaults. */

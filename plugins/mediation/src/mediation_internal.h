@@ -134,6 +134,12 @@ typedef struct med_weights {
     double target_defense;   /* a general negative word the target holds */
     double rebuttal;         /* a rejected criticism: its cue, reversed */
     double exclusive_praise; /* "no one but the target can" */
+    /* The word-vector features: the mean vector of the words within this
+     * many words of a mention of the target, leaving out the first
+     * (most frequent) embedding_skip_frequent words of the vectors'
+     * vocabulary, which are function words. */
+    int embedding_window;
+    int embedding_skip_frequent;
     /* Scores are snapped to these magnitudes (the annotators' weak,
      * moderate and strong) when n_levels > 0. */
     double levels[MED_MAX_LEVELS];
@@ -146,10 +152,31 @@ typedef struct med_weights {
 #define MED_MAX_BODIES 16
 /* Stance classes of the weighted cues ("failure", "credit"). */
 #define MED_MAX_CLASSES 16
-/* Fixed features of the learned component (mediation_features.c); one
- * more per stance class. */
+/* Fixed features of the learned component (mediation_learned.c); one
+ * more per stance class, then one per dimension of the word vectors. */
 #define MED_N_FEATURES 21
-#define MED_MAX_FEATURES (MED_N_FEATURES + MED_MAX_CLASSES)
+#define MED_EMB_MAX_DIMS 128
+#define MED_MAX_FEATURES (MED_N_FEATURES + MED_MAX_CLASSES + MED_EMB_MAX_DIMS)
+
+/* Word vectors (mediation_embed.c), 8-bit with a scale per word, rows in
+ * the file's order of frequency. Empty (n_words 0) when none are loaded. */
+typedef struct med_embeddings {
+    size_t n_words, dims;
+    char *words;        /* NUL-terminated, one after another */
+    uint32_t *word_off; /* n_words + 1 offsets into words */
+    int8_t *vec;        /* n_words x dims */
+    float *scale;       /* the vector of row i is scale[i] * vec[i] */
+    uint32_t *slots;    /* open addressing by word: row + 1; 0 is empty */
+    size_t slot_mask;
+    uint32_t feature_names[MED_EMB_MAX_DIMS]; /* "emb:K", pool offsets */
+} med_embeddings_t;
+
+/* The row of a lowercase word, or -1. */
+long med_embedding_find(const med_embeddings_t *e, const char *word,
+                        size_t len);
+/* Adds the vector of a row to sum (dims values). */
+void med_embedding_add(const med_embeddings_t *e, long row, double *sum);
+void med_embeddings_free(med_embeddings_t *e);
 
 /* The learned component: multinomial logistic regression over the
  * features, for the classes negative, neutral, positive. */
@@ -234,6 +261,7 @@ struct mediation_model {
      * one side. */
     int conflict_gate;
     med_weights_t w;
+    med_embeddings_t emb;
     med_classifier_t clf;
     mediation_settings_t settings;
 };

@@ -71,7 +71,74 @@ int med_feature_index(const mediation_model_t *m, const char *name)
         for (size_t c = 0; c < m->n_classes; c++)
             if (strcmp(med_str(m, m->classes[c]), name + 6) == 0)
                 return MED_N_FEATURES + (int)c;
+    /* "emb:7": dimension 7 of the mean word vector near the target. */
+    for (size_t k = 0; k < m->emb.dims; k++)
+        if (strcmp(med_str(m, m->emb.feature_names[k]), name) == 0)
+            return MED_N_FEATURES + (int)(m->n_classes + k);
     return -1;
+}
+
+/* Where the embedding features of a sentence begin in x. */
+static size_t embedding_base(const mediation_model_t *m)
+{
+    return MED_N_FEATURES + m->n_classes;
+}
+
+/* Adds the vector of word i (a hyphenated word not in the vocabulary:
+ * of its parts); returns how many vectors were added. */
+static size_t add_word_vector(const med_ws_t *ws, size_t i, double *sum)
+{
+    const med_embeddings_t *e = &ws->m->emb;
+    const med_word_t *x = &ws->w[i];
+    const char *s = med_wtext(ws, x);
+    size_t skip = (size_t)ws->m->w.embedding_skip_frequent;
+    long row = med_embedding_find(e, s, x->len);
+    if (row >= 0) {
+        if ((size_t)row < skip)
+            return 0;
+        med_embedding_add(e, row, sum);
+        return 1;
+    }
+    size_t added = 0, a = 0;
+    for (size_t b = 0; b <= x->len; b++) {
+        if (b < x->len && s[b] != '-')
+            continue;
+        row = b > a ? med_embedding_find(e, s + a, b - a) : -1;
+        if (row >= 0 && (size_t)row >= skip) {
+            med_embedding_add(e, row, sum);
+            added++;
+        }
+        a = b + 1;
+    }
+    return added;
+}
+
+/* The mean vector of the words near the target's mentions (by name or by
+ * reference: a pronoun, its forces): what is said around the target, in
+ * open vocabulary, where the cues name only what the lexicons know. The
+ * mentions themselves are left out. Zero when nothing in the sentence
+ * refers to the target. */
+static void embedding_features(const med_ws_t *ws, double *x)
+{
+    const med_embeddings_t *e = &ws->m->emb;
+    size_t win = (size_t)ws->m->w.embedding_window, near_until = 0, n = 0;
+    size_t next_mention = 0; /* the first mention at or after i */
+    for (size_t i = 0; i < ws->n; i++) {
+        while (next_mention < ws->n &&
+               (next_mention < i || !(ws->w[next_mention].mark & M_TARGET)))
+            next_mention++;
+        if (ws->w[i].mark & M_TARGET) {
+            near_until = i + win + 1;
+            continue;
+        }
+        int near =
+            i < near_until || (next_mention < ws->n && next_mention - i <= win);
+        if (near && ws->w[i].len && ws->w[i].punct == P_NONE)
+            n += add_word_vector(ws, i, x);
+    }
+    if (n)
+        for (size_t k = 0; k < e->dims; k++)
+            x[k] /= (double)n;
 }
 
 /* The feature of a holder's kind. */
@@ -120,9 +187,11 @@ static void add_contributions(const med_ws_t *ws, med_speaker_t qs, double *x)
 size_t med_features(const med_ws_t *ws, const med_sent_ctx_t *sc,
                     med_speaker_t qs, const med_verdict_t *rule, double *x)
 {
-    size_t n = MED_N_FEATURES + ws->m->n_classes;
+    size_t n = embedding_base(ws->m) + ws->m->emb.dims;
     memset(x, 0, n * sizeof(*x));
     add_contributions(ws, qs, x);
+    if (ws->m->emb.dims)
+        embedding_features(ws, x + embedding_base(ws->m));
     x[holder_feature(rule->holder)] = 1;
     size_t quoted = 0;
     for (size_t i = 0; i < ws->n; i++) {
@@ -140,9 +209,11 @@ size_t med_features(const med_ws_t *ws, const med_sent_ctx_t *sc,
 }
 
 /* The strength of a polar verdict the rules did not give: the strongest
- * domain cue of that sign, else the annotators' middle level (their most
- * common one, "clear"). */
-static double learned_score(const med_ws_t *ws, double sign)
+ * domain cue of that sign, else one of the annotators' levels by how sure
+ * the classifier is: their weakest when it gives the class less than even
+ * odds (a hedged or implicit stance), else their middle one ("clear", their
+ * most common). */
+static double learned_score(const med_ws_t *ws, double sign, double prob)
 {
     const med_weights_t *w = &ws->m->w;
     double best = 0;
@@ -151,8 +222,11 @@ static double learned_score(const med_ws_t *ws, double sign)
         if (ws->contribs[i].domain && a > best)
             best = a;
     }
-    double mid = w->n_levels ? w->levels[w->n_levels / 2] : 0.5;
-    return sign * (best > 0 ? best : mid);
+    if (best > 0)
+        return sign * best;
+    if (!w->n_levels)
+        return sign * 0.5;
+    return sign * (prob < 0.5 ? w->levels[0] : w->levels[w->n_levels / 2]);
 }
 
 void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,
@@ -162,23 +236,26 @@ void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,
     size_t n = med_features(ws, sc, qs, v, x);
     if (ws->probe && ws->probe->features) {
         const char *names[MED_MAX_FEATURES];
+        size_t base = embedding_base(ws->m);
         for (size_t i = 0; i < n; i++)
             names[i] =
-                i < MED_N_FEATURES
-                    ? med_feature_names[i]
-                    : med_str(ws->m, ws->m->class_features[i - MED_N_FEATURES]);
+                i < MED_N_FEATURES ? med_feature_names[i]
+                : i < base
+                    ? med_str(ws->m, ws->m->class_features[i - MED_N_FEATURES])
+                    : med_str(ws->m, ws->m->emb.feature_names[i - base]);
         ws->probe->features(ws->probe->ud, ws->sentence, names, x, n);
     }
     if (!ws->m->clf.loaded)
         return;
     double prob[3];
-    int k = med_classify(ws->m, x, ws->trace ? prob : NULL);
+    int k = med_classify(ws->m, x, prob);
     mediation_polarity_t p = (mediation_polarity_t)(k - 1);
     if (ws->trace)
         med_tracef(ws, "  learned: %.2f %.2f %.2f -> %s", prob[0], prob[1],
                    prob[2], mediation_polarity_name(p));
     if (p == v->polarity)
         return;
+
     /* A model trained to decide only the rules' neutral verdicts keeps
      * their polar ones (README, "The learned component"). */
     if (ws->m->clf.neutral_only && v->polarity != MEDIATION_NEUTRAL) {
@@ -193,7 +270,7 @@ void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,
         return;
     }
     double sign = p == MEDIATION_POSITIVE ? 1.0 : -1.0;
-    v->score = learned_score(ws, sign);
+    v->score = learned_score(ws, sign, prob[k]);
     /* Held by whoever holds that side, else by the sentence's reporter. */
     int any = 0;
     for (size_t i = 0; i < ws->n_contribs; i++)

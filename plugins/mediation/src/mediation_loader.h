@@ -81,7 +81,11 @@ int med_load_lexicon(med_loader_t *L, const char *path);
 /* Loads a profile and, depth + 1 deep, the profiles it includes. */
 int med_load_profile(med_loader_t *L, const char *path, int depth);
 
-/* ---- The learned component (mediation_classifier.c) -------------------- */
+/* ---- The learned component (mediation_classifier.c, mediation_embed.c) -- */
+
+/* Loads the word vectors into m->emb (before the classifier, whose
+ * features may name them). */
+int med_load_embeddings(med_loader_t *L, const char *path);
 
 /* Loads the classifier's model file into m->clf. */
 int med_load_classifier(med_loader_t *L, const char *path);

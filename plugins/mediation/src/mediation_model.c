@@ -30,6 +30,7 @@ void mediation_settings_init(mediation_settings_t *s)
     s->threshold = 0.2;
     s->document_band = 0.05;
     s->classifier = NULL;
+    s->embeddings = NULL;
 }
 
 json_t *med_load_json(med_loader_t *L, const char *path)
@@ -123,9 +124,13 @@ int mediation_model_load(const char *profile_path, const char *lexicon_path,
         med_fail(&L, GLOSSA_ECONFIG,
                  "%s: no \"target\" in the profile or its includes",
                  profile_path);
+    if (!L.rc && m->settings.embeddings && *m->settings.embeddings)
+        med_load_embeddings(&L, m->settings.embeddings);
     if (!L.rc && m->settings.classifier && *m->settings.classifier)
         med_load_classifier(&L, m->settings.classifier);
-    m->settings.classifier = NULL; /* the caller's string, read only here */
+    /* The caller's strings, read only here. */
+    m->settings.classifier = NULL;
+    m->settings.embeddings = NULL;
     /* The pronouns, for the shortcut past sentences that cannot be
      * relevant (see mediation_internal.h). */
     for (size_t e = 0; !L.rc && e < m->n_entries; e++) {
@@ -153,6 +158,7 @@ void mediation_model_free(mediation_model_t *m)
     free(m->slots);
     free(m->elems);
     free(m->patterns);
+    med_embeddings_free(&m->emb);
     free(m);
 }
 

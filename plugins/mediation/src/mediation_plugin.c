@@ -37,6 +37,12 @@ static const glossa_option_t OPTIONS[] = {
      .default_json = "\"model/polarity.json\"",
      .description = "the learned component's model file "
                     "(tools/train_polarity.py), or \"\" for the rules alone"},
+    {.key = "embeddings",
+     .type = GLOSSA_OPTION_STRING,
+     .default_json = "\"embeddings/glove-6b-100d-30k.bin\"",
+     .description = "the word vectors the learned component's features read "
+                    "(tools/convert_glove.py), or \"\" for none (then the "
+                    "classifier must not name them)"},
     {.key = "threshold",
      .type = GLOSSA_OPTION_REAL,
      .default_json = "0.2",
@@ -84,13 +90,18 @@ static double config_real(const json_t *config, const char *key, double dflt)
 static void *mediation_create(const glossa_create_args_t *args, char *err,
                               size_t err_size)
 {
-    char profile[4096], lexicon[4096], rules[4096], classifier[4096];
+    char profile[4096], lexicon[4096], rules[4096], classifier[4096],
+        embeddings[4096];
     const json_t *cj = json_object_get(args->config, "classifier");
     int learned = !json_is_string(cj) || json_string_length(cj) > 0;
+    const json_t *ej = json_object_get(args->config, "embeddings");
+    int vectors = !json_is_string(ej) || json_string_length(ej) > 0;
     if (data_path(args, "profile", profile, sizeof profile, err, err_size) ||
         data_path(args, "lexicon", lexicon, sizeof lexicon, err, err_size) ||
         data_path(args, "rules", rules, sizeof rules, err, err_size) ||
         (learned && data_path(args, "classifier", classifier, sizeof classifier,
+                              err, err_size)) ||
+        (vectors && data_path(args, "embeddings", embeddings, sizeof embeddings,
                               err, err_size)))
         return NULL;
     mediation_settings_t settings;
@@ -100,6 +111,7 @@ static void *mediation_create(const glossa_create_args_t *args, char *err,
     settings.document_band =
         config_real(args->config, "document_band", settings.document_band);
     settings.classifier = learned ? classifier : NULL;
+    settings.embeddings = vectors ? embeddings : NULL;
     state_t *st = calloc(1, sizeof(*st));
     if (!st) {
         snprintf(err, err_size, "out of memory");

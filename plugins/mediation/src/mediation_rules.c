@@ -89,6 +89,8 @@ static const weight_spec_t WEIGHTS[] = {
     WEIGHT(target_defense, -2, 2),
     WEIGHT(rebuttal, 0, 2),
     WEIGHT(exclusive_praise, 0, 1),
+    WEIGHT_INT(embedding_window, 0, 64),
+    WEIGHT_INT(embedding_skip_frequent, 0, 1000),
 };
 
 void med_weights_default(med_weights_t *w)
@@ -114,6 +116,8 @@ void med_weights_default(med_weights_t *w)
     w->target_defense = 1.0;
     w->rebuttal = 0.6;
     w->exclusive_praise = 0.5;
+    w->embedding_window = 6;
+    w->embedding_skip_frequent = 40;
 }
 
 static int load_levels(med_loader_t *L, const char *path, json_t *levels)

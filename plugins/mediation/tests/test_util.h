@@ -27,9 +27,13 @@ typedef struct quote_spec {
  * NULL surface. */
 extern const ent_spec_t TEST_ENTITIES[];
 
-/* Loads the bundled model with the given profile (relative to the data
- * directory), failing the test on error. */
+/* Loads the bundled rules and lexicon with the given profile (relative
+ * to the data directory), without the learned component, failing the
+ * test on error. */
 mediation_model_t *test_model(const char *profile);
+/* The same with the learned component (classifier and word vectors), as
+ * the plugin loads it by default. */
+mediation_model_t *test_model_learned(const char *profile);
 
 /* Segments `text` with the core's segmenter, tags every whole-word
  * occurrence of the surfaces in `ents` (longest first, no overlaps) and
@@ -42,6 +46,12 @@ void test_analyze(const mediation_model_t *m, const char *text,
 void test_analyze_quotes(const mediation_model_t *m, const char *text,
                          const ent_spec_t *ents, const quote_spec_t *quotes,
                          mediation_result_t *res);
+
+/* test_analyze_quotes() with a probe (NULL: none). */
+void test_analyze_probe(const mediation_model_t *m, const char *text,
+                        const ent_spec_t *ents, const quote_spec_t *quotes,
+                        const mediation_probe_t *probe,
+                        mediation_result_t *res);
 
 /* The span of the sentence of `text` that contains `needle`, or NULL when
  * that sentence is not relevant. */

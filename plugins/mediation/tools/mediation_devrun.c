@@ -8,8 +8,8 @@
  *
  *   mediation_devrun [--profile P] [--lexicon L] [--rules R] [--trace]
  *                    [--repeat N] [--layers RUN.jsonl] [--quotes gold|layers]
- *                    [--classifier FILE|none] [--features OUT.jsonl]
- *                    [--layer NAME] CORPUS_DIR GOLD_DIR
+ *                    [--classifier FILE|none] [--embeddings FILE|none]
+ *                    [--features OUT.jsonl] [--layer NAME] CORPUS_DIR GOLD_DIR
  *
  * --layers takes the entities from the annotations of a `glossa run`
  * output instead of the gold files, so that the analysis sees what the
@@ -18,7 +18,9 @@
  * pipeline without the quotes plugin).
  *
  * --classifier swaps the learned component's model file (default the
- * bundled one, as the plugin loads it; "none": the rules alone).
+ * bundled one, as the plugin loads it; "none": the rules alone), and
+ * --embeddings the word vectors its features read (default the bundled
+ * ones; "none": no word-vector features).
  * --features writes, for every sentence that overlaps a relevant span of
  * the gold layer NAME (default "mediation"), the features the classifier
  * reads and the gold polarity, one JSON line each: the training data of
@@ -114,6 +116,7 @@ typedef struct options {
     const char *layers;     /* a glossa run output, or NULL: the gold */
     int quotes;             /* 0 none, 1 the gold's, 2 the run's */
     const char *classifier; /* NULL: none */
+    const char *embeddings; /* NULL: none */
     const char *features;   /* output file, or NULL */
     const char *layer;      /* the gold layer features are labelled from */
     int trace;
@@ -130,6 +133,7 @@ static int parse_options(int argc, char **argv, options_t *o)
     o->layers = NULL;
     o->quotes = 0;
     o->classifier = MEDIATION_DATA_DIR "/model/polarity.json";
+    o->embeddings = MEDIATION_DATA_DIR "/embeddings/glove-6b-100d-30k.bin";
     o->features = NULL;
     o->layer = "mediation";
     o->trace = 0;
@@ -152,6 +156,10 @@ static int parse_options(int argc, char **argv, options_t *o)
             o->classifier = argv[++i];
             if (!strcmp(o->classifier, "none"))
                 o->classifier = NULL;
+        } else if (!strcmp(argv[i], "--embeddings") && i + 1 < argc) {
+            o->embeddings = argv[++i];
+            if (!strcmp(o->embeddings, "none"))
+                o->embeddings = NULL;
         } else if (!strcmp(argv[i], "--features") && i + 1 < argc)
             o->features = argv[++i];
         else if (!strcmp(argv[i], "--layer") && i + 1 < argc)
@@ -170,7 +178,8 @@ static int parse_options(int argc, char **argv, options_t *o)
                 "usage: %s [--profile P] [--lexicon L] [--rules R] "
                 "[--trace] [--repeat N] [--layers RUN.jsonl] "
                 "[--quotes gold|layers] [--classifier FILE|none] "
-                "[--features OUT.jsonl] [--layer NAME] "
+                "[--embeddings FILE|none] [--features OUT.jsonl] "
+                "[--layer NAME] "
                 "CORPUS_DIR GOLD_DIR\n",
                 argv[0]);
         return 2;
@@ -410,6 +419,7 @@ int main(int argc, char **argv)
     mediation_settings_t settings;
     mediation_settings_init(&settings);
     settings.classifier = o.classifier;
+    settings.embeddings = o.embeddings;
     if (mediation_model_load(o.profile, o.lexicon, o.rules, &settings, &model,
                              err, sizeof err)) {
         fprintf(stderr, "%s\n", err);

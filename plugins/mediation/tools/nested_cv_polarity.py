@@ -39,7 +39,7 @@ PENALTIES = [0.3, 1.0, 3.0, 10.0]
 MARGINS = [0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, float("inf")]
 ARGMAX = -1e9  # a margin below any difference: the plain arg max
 
-ROWS, D, OUTER, INNER = None, 0, [], 5
+ROWS, NAMES, OUTER, INNER = None, [], [], 5
 
 
 def logits(model, x):
@@ -72,7 +72,7 @@ def run_outer(i):
     oof = {p: [] for p in PENALTIES}
     for p in PENALTIES:
         for ih in inner:
-            m = tp.fit([r for r in train if r["article"] not in ih], D, p,
+            m = tp.fit([r for r in train if r["article"] not in ih], NAMES, p,
                        True)
             oof[p] += [(r["y"], r["rule"], logits(m, r["x"]))
                        for r in train if r["article"] in ih]
@@ -87,7 +87,7 @@ def run_outer(i):
                            p, t) for p in PENALTIES for t in MARGINS)
     p2 = max(PENALTIES,
              key=lambda p: (f1(p, NEUTRAL_ONLY), -PENALTIES.index(p)))
-    models = {p: tp.fit(train, D, p, True) for p in {p0, p1, p2}}
+    models = {p: tp.fit(train, NAMES, p, True) for p in {p0, p1, p2}}
     out = [(r["article"], r["y"], r["rule"],
             decide(logits(models[p0], r["x"]), r["rule"], ARGMAX),
             decide(logits(models[p1], r["x"]), r["rule"], t1),
@@ -97,15 +97,15 @@ def run_outer(i):
 
 
 def main():
-    global ROWS, D, OUTER, INNER
+    global ROWS, NAMES, OUTER, INNER
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("features", nargs="+")
     ap.add_argument("--outer", type=int, default=10)
     ap.add_argument("--inner", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
-    ROWS, names = tp.load(args.features)
-    D, INNER = len(names), args.inner
+    ROWS, NAMES = tp.load(args.features)
+    INNER = args.inner
     OUTER = tp.folds_of(ROWS, args.outer)
     with Pool(args.jobs) as pool:
         res = sorted(pool.map(run_outer, range(len(OUTER))))

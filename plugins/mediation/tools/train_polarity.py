@@ -25,16 +25,19 @@ is refitted on all the data with the best setting and written to MODEL.json
 the cross-validated decision is the one the plugin takes: the rules' polar
 verdicts kept, the classifier's class where the rules said neutral.
 
-Python 3 standard library only.
+Python 3 with NumPy (Debian: python3-numpy).
 """
 import argparse
 import json
-import math
 import os
 import sys
 
+import numpy as np
+
 CLASSES = ["negative", "neutral", "positive"]
 PENALTIES = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+# Multiples of the penalty for the word-vector features, tried with each.
+EMB_FACTORS = [1.0, 3.0, 10.0]
 ITERATIONS = 150
 # Where the classifier decides (--override): "all" = every sentence (the
 # shipped model); "neutral" = only the sentences the rules scored neutral,
@@ -69,60 +72,50 @@ def load(paths):
     return rows, names
 
 
-def standardiser(rows, d):
-    """Mean and 1/std of each feature (1 for a constant one)."""
-    n = len(rows)
-    mean = [sum(r["x"][j] for r in rows) / n for j in range(d)]
-    scale = []
-    for j in range(d):
-        var = sum((r["x"][j] - mean[j]) ** 2 for r in rows) / n
-        scale.append(1.0 / math.sqrt(var) if var > 1e-12 else 1.0)
+def standardiser(x):
+    """Mean and 1/std of each feature column (1 for a constant one)."""
+    mean = x.mean(axis=0)
+    std = x.std(axis=0)
+    scale = np.where(std > 1e-6, 1.0 / np.where(std > 1e-6, std, 1.0), 1.0)
     return mean, scale
 
 
-def softmax(z):
-    m = max(z)
-    e = [math.exp(v - m) for v in z]
-    s = sum(e)
-    return [v / s for v in e]
-
-
-def fit(rows, d, penalty, balanced):
+def fit(rows, names, penalty, balanced, emb_factor=1.0):
     """Weights [class][feature], biases, mean and scale."""
-    mean, scale = standardiser(rows, d)
-    xs = [[(r["x"][j] - mean[j]) * scale[j] for j in range(d)] for r in rows]
-    ys = [r["y"] for r in rows]
-    counts = [max(1, ys.count(k)) for k in range(3)]
-    cw = [len(ys) / (3.0 * c) if balanced else 1.0 for c in counts]
-    total = sum(cw[y] for y in ys)
-    w = [[0.0] * d for _ in range(3)]
-    b = [0.0] * 3
-    vw = [[0.0] * d for _ in range(3)]
-    vb = [0.0] * 3
+    d = len(names)
+    x = np.array([r["x"] for r in rows], dtype=np.float64).reshape(-1, d)
+    mean, scale = standardiser(x)
+    # The word-vector features ("emb:K") take their own multiple of the
+    # penalty: a hundred weak features would otherwise outvote the rules'.
+    factor = np.array([emb_factor if n.startswith("emb:") else 1.0
+                       for n in names])
+    xs = (x - mean) * scale
+    ys = np.array([r["y"] for r in rows])
+    counts = np.maximum(1, np.bincount(ys, minlength=3))
+    cw = len(ys) / (3.0 * counts) if balanced else np.ones(3)
+    c = cw[ys] / cw[ys].sum()  # each example's share of the loss
+    onehot = np.eye(3)[ys]
+    w = np.zeros((3, d))
+    b = np.zeros(3)
+    vw = np.zeros((3, d))
+    vb = np.zeros(3)
     # The penalty adds to the curvature: a smaller step keeps the descent
     # stable for large penalties.
     step = STEP / (1.0 + penalty)
     for _ in range(ITERATIONS):
-        gw = [[penalty * w[k][j] for j in range(d)] for k in range(3)]
-        gb = [0.0] * 3
-        for x, y in zip(xs, ys):
-            p = softmax([b[k] + sum(wk * xj for wk, xj in zip(w[k], x))
-                         for k in range(3)])
-            c = cw[y] / total
-            for k in range(3):
-                g = (p[k] - (k == y)) * c
-                if g:
-                    gk = gw[k]
-                    for j, xj in enumerate(x):
-                        gk[j] += g * xj
-                    gb[k] += g
-        for k in range(3):
-            for j in range(d):
-                vw[k][j] = MOMENTUM * vw[k][j] - step * gw[k][j]
-                w[k][j] += vw[k][j]
-            vb[k] = MOMENTUM * vb[k] - step * gb[k]
-            b[k] += vb[k]
-    return {"w": w, "b": b, "mean": mean, "scale": scale}
+        z = xs @ w.T + b
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        g = (p - onehot) * c[:, None]
+        gw = penalty * factor * w + g.T @ xs
+        gb = g.sum(axis=0)
+        vw = MOMENTUM * vw - step * gw
+        w += vw
+        vb = MOMENTUM * vb - step * gb
+        b += vb
+    return {"w": w.tolist(), "b": b.tolist(), "mean": mean.tolist(),
+            "scale": scale.tolist()}
 
 
 def predict(model, x, rule=1):
@@ -160,12 +153,12 @@ def folds_of(rows, k):
     return [set(articles[i::k]) for i in range(k)]
 
 
-def cross_validate(rows, d, folds, penalty, balanced):
+def cross_validate(rows, names, folds, penalty, balanced, emb_factor):
     gold, pred = [], []
     for held in folds:
         train = [r for r in rows if r["article"] not in held]
         test = [r for r in rows if r["article"] in held]
-        model = fit(train, d, penalty, balanced)
+        model = fit(train, names, penalty, balanced, emb_factor)
         gold += [r["y"] for r in test]
         pred += [predict(model, r["x"], r["rule"]) for r in test]
     return scores(gold, pred)
@@ -185,7 +178,7 @@ def main():
     global OVERRIDE
     OVERRIDE = args.override
     rows, names = load(args.features)
-    d = len(names)
+    factors = EMB_FACTORS if any(n.startswith("emb:") for n in names) else [1.0]
     folds = folds_of(rows, args.folds)
     dev = [r for r in rows if r["dev"]]
     rule_acc, rule_f1 = scores([r["y"] for r in dev], [r["rule"] for r in dev])
@@ -195,16 +188,19 @@ def main():
     best = None
     for balanced in (False, True):
         for penalty in PENALTIES:
-            acc, f1 = cross_validate(rows, d, folds, penalty, balanced)
-            print(f"  penalty {penalty:<6} balanced {int(balanced)}: "
-                  f"accuracy {acc:.4f}, macro-F1 {f1:.4f}", file=sys.stderr)
-            if best is None or f1 > best[0] + 1e-9:
-                best = (f1, acc, penalty, balanced)
-    f1, acc, penalty, balanced = best
-    print(f"chosen: penalty {penalty}, balanced {int(balanced)} "
-          f"(cross-validated macro-F1 {f1:.4f}, accuracy {acc:.4f})",
-          file=sys.stderr)
-    model = fit(rows, d, penalty, balanced)
+            for factor in factors:
+                acc, f1 = cross_validate(rows, names, folds, penalty, balanced,
+                                         factor)
+                print(f"  penalty {penalty:<6} balanced {int(balanced)} "
+                      f"word vectors x{factor:<4g}: accuracy {acc:.4f}, "
+                      f"macro-F1 {f1:.4f}", file=sys.stderr)
+                if best is None or f1 > best[0] + 1e-9:
+                    best = (f1, acc, penalty, balanced, factor)
+    f1, acc, penalty, balanced, factor = best
+    print(f"chosen: penalty {penalty}, balanced {int(balanced)}, word vectors "
+          f"x{factor:g} (cross-validated macro-F1 {f1:.4f}, "
+          f"accuracy {acc:.4f})", file=sys.stderr)
+    model = fit(rows, names, penalty, balanced, factor)
     out = {
         "description": "The mediation plugin's learned component: "
                        "multinomial logistic regression over the rules' "
@@ -216,6 +212,7 @@ def main():
             "dev_sentences": len(dev),
             "penalty": penalty,
             "balanced": balanced,
+            "word_vector_penalty_factor": factor,
             "iterations": ITERATIONS,
             "override": OVERRIDE,
             "folds": len(folds),

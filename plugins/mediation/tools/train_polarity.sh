@@ -35,4 +35,4 @@ for set in "corpus tests/gold seed" "tests/news/dev tests/news/dev/gold dev"; do
         features+=("$TMP/$name-$quotes.features.jsonl")
     done
 done
-python3 plugins/mediation/tools/train_polarity.py "${features[@]}"
+"${PYTHON:-python3}" plugins/mediation/tools/train_polarity.py "${features[@]}"
