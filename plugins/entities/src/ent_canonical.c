@@ -336,6 +336,90 @@ static const entities_gaz_entry_t *by_initials(const ent_work_t *w,
     return NULL;
 }
 
+/* Pass 3 of ent_canonicalize: the forms the annotators write canonical
+ * names in (docs/annotation-guidelines.md), whatever the text's
+ * typography: a typographic apostrophe is "'" ("O’Brien" -> "O'Brien");
+ * a person's middle initials go ("Antony J. Blinken" -> "Antony
+ * Blinken"); a person or place written in capitals, as bylines and
+ * datelines are, is capitalised word by word ("TZVI JOFFRE" -> "Tzvi
+ * Joffre", "O'BRIEN" -> "O'Brien"), unless every word is short enough to be an
+ * abbreviation
+ * ("NK") or a word has letters other than ASCII (case folding them is
+ * left to the gazetteer). */
+static int tidy_canonical(ent_work_t *w, ent_mention_t *m)
+{
+    const char *s = m->canon ? m->canon : w->r->pool + m->canon_off;
+    size_t n = m->canon_len;
+    char buf[256];
+    if (n >= sizeof buf || n == 0)
+        return 0;
+    int person = m->label == ENTITIES_PERSON;
+    int place = m->label == ENTITIES_GPE || m->label == ENTITIES_LOC;
+    size_t o = 0, upper = 0, lower = 0, longest = 0, run = 0, non_ascii = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0x99) {
+            buf[o++] = '\'';
+            i += 2;
+            run = 0;
+            continue;
+        }
+        buf[o++] = (char)c;
+        upper += c >= 'A' && c <= 'Z';
+        lower += c >= 'a' && c <= 'z';
+        non_ascii += c >= 0x80;
+        run = ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    if ((person || place) && upper && !lower && !non_ascii && longest >= 4) {
+        int word_start = 1;
+        for (size_t i = 0; i < o; i++) {
+            char c = buf[i];
+            int letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+            if (letter && !word_start && c >= 'A' && c <= 'Z')
+                buf[i] = (char)(c + 32);
+            word_start = !letter;
+        }
+    }
+    if (person) {
+        /* Words "X." strictly between the first and the last, when the
+         * first is a full name ("J. D. Vance" keeps its initials). */
+        size_t k = 0, first_end = 0, last_start = 0;
+        while (first_end < o && buf[first_end] != ' ')
+            first_end++;
+        for (size_t i = 0; i < o; i++)
+            if (buf[i] == ' ')
+                last_start = i + 1;
+        int first_initial = first_end == 2 && buf[1] == '.';
+        if (!first_initial && last_start > first_end) {
+            char out[256];
+            for (size_t i = 0; i < o;) {
+                size_t e = i;
+                while (e < o && buf[e] != ' ')
+                    e++;
+                int initial = i > 0 && i < last_start && e - i == 2 &&
+                              buf[i] >= 'A' && buf[i] <= 'Z' &&
+                              buf[i + 1] == '.';
+                if (!initial) {
+                    if (k)
+                        out[k++] = ' ';
+                    memcpy(out + k, buf + i, e - i);
+                    k += e - i;
+                }
+                i = e + 1;
+            }
+            memcpy(buf, out, k);
+            o = k;
+        }
+    }
+    if (o == n && memcmp(buf, s, n) == 0)
+        return 0;
+    m->canon = NULL;
+    m->canon_len = (uint32_t)o;
+    return ent_pool_add(w->r, buf, o, &m->canon_off);
+}
+
 int ent_canonicalize(ent_work_t *w)
 {
     /* Pass 1: what each mention's own name gives. */
@@ -366,7 +450,11 @@ int ent_canonicalize(ent_work_t *w)
      * elsewhere in the document. */
     if (resolve_people(w) || resolve_orgs(w))
         return -1;
-    /* Pass 3: refers_to. */
+    /* Pass 3: the annotators' forms. */
+    for (size_t i = 0; i < w->n; i++)
+        if (w->m[i].label != ENTITIES_NO_LABEL && tidy_canonical(w, &w->m[i]))
+            return -1;
+    /* Pass 4: refers_to. */
     uint32_t *ends_at = calloc(w->doc->n_tokens + 1, sizeof(uint32_t));
     if (!ends_at)
         return -1;

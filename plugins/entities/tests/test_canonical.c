@@ -134,6 +134,31 @@ static void test_aliases_and_nationalities(void **state)
     EXPECT_NOT_IN("Support Us\n\nDonate today.", NULL, "United States");
 }
 
+static void test_annotators_forms(void **state)
+{
+    (void)state;
+    /* Middle initials go, a typographic apostrophe is "'", and a name
+     * in capitals (a byline) is capitalised word by word. */
+    const char *t = "By TZVI JOFFRE\n\nUS Secretary of State Antony J. "
+                    "Blinken met Robert O’Brien in Washington. Blinken said "
+                    "the talks went well.";
+    EXPECT_IN(t, "PERSON", "PERSON TZVI JOFFRE=Tzvi Joffre");
+    EXPECT_IN(t, "PERSON", "PERSON Antony J. Blinken=Antony Blinken");
+    EXPECT_IN(t, "PERSON", "PERSON Blinken=Antony Blinken");
+    EXPECT_IN(t, "PERSON", "PERSON Robert O’Brien=Robert O'Brien");
+    /* Initials that are the first name stay; so do abbreviations in
+     * capitals. */
+    EXPECT_IN("Opposition leader A. B. Petrosyan said the talks would "
+              "resume.",
+              "PERSON", "PERSON A. B. Petrosyan=A. B. Petrosyan");
+    EXPECT_NOT_IN("NK leaders met in Moscow.", NULL, "=Nk");
+    /* Bodies as the annotators name them. */
+    EXPECT_IN("The State Department and the OSCE welcomed it.", "ORG",
+              "ORG State Department=US State Department");
+    EXPECT_IN("The State Department and the OSCE welcomed it.", "ORG",
+              "ORG OSCE=OSCE");
+}
+
 static void test_refers_to_for_capitals_acting_as_states(void **state)
 {
     (void)state;
@@ -210,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_titles_outside_and_nationality),
         cmocka_unit_test(test_short_names_take_the_full_name),
         cmocka_unit_test(test_aliases_and_nationalities),
+        cmocka_unit_test(test_annotators_forms),
         cmocka_unit_test(test_refers_to_for_capitals_acting_as_states),
         cmocka_unit_test(test_hyphenated_parts),
         cmocka_unit_test(test_possessives_and_regions),
