@@ -342,10 +342,9 @@ static const entities_gaz_entry_t *by_initials(const ent_work_t *w,
  * a person's middle initials go ("Antony J. Blinken" -> "Antony
  * Blinken"); a person or place written in capitals, as bylines and
  * datelines are, is capitalised word by word ("TZVI JOFFRE" -> "Tzvi
- * Joffre", "O'BRIEN" -> "O'Brien"), unless every word is short enough to be an
- * abbreviation
- * ("NK") or a word has letters other than ASCII (case folding them is
- * left to the gazetteer). */
+ * Joffre", "O'BRIEN" -> "O'Brien"), unless every word is short enough
+ * to be an abbreviation ("NK") or a letter is not ASCII (case folding
+ * those is left to the gazetteer). */
 static int tidy_canonical(ent_work_t *w, ent_mention_t *m)
 {
     const char *s = m->canon ? m->canon : w->r->pool + m->canon_off;

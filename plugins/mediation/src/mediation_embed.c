@@ -4,6 +4,7 @@
  *
  * Vectors stay 8-bit with a scale per word, as the file has them: 30,000
  * words take 3 MB, and a sentence reads a few dozen of them. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,8 @@ static unsigned char *read_file(med_loader_t *L, const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        med_fail(L, GLOSSA_ENOENT, "%s: cannot open", path);
+        med_fail(L, GLOSSA_ENOENT, "%s: cannot open: %s", path,
+                 strerror(errno));
         return NULL;
     }
     unsigned char *buf = NULL;
@@ -69,7 +71,7 @@ static unsigned char *read_file(med_loader_t *L, const char *path, size_t *len)
     return buf;
 }
 
-static int put_word(med_embeddings_t *e, uint32_t i)
+static void put_word(med_embeddings_t *e, uint32_t i)
 {
     const char *w = e->words + e->word_off[i];
     size_t len = e->word_off[i + 1] - e->word_off[i] - 1;
@@ -78,11 +80,10 @@ static int put_word(med_embeddings_t *e, uint32_t i)
         uint32_t j = e->slots[s] - 1;
         if (e->word_off[j + 1] - e->word_off[j] - 1 == len &&
             memcmp(e->words + e->word_off[j], w, len) == 0)
-            return 0; /* a repeated word keeps its first, more frequent row */
+            return; /* a repeated word keeps its first, more frequent row */
         s = (s + 1) & e->slot_mask;
     }
     e->slots[s] = i + 1;
-    return 0;
 }
 
 int med_load_embeddings(med_loader_t *L, const char *path)
