@@ -7,10 +7,11 @@
 #    corpora (the seed corpus/ with tests/gold, and tests/news/dev with its
 #    gold);
 # 2. has mediation_devrun write the features of every sentence of a gold
-#    relevant span, twice: with the quotes plugin's layer (as the pipeline
-#    runs) and with the gold's quotes where the gold has them (as a better
-#    quotes layer would give them), so that the model does not learn the
-#    quotes plugin's particular mistakes;
+#    relevant span (of every target profile the gold has), twice: with
+#    the quotes plugin's layer (as the pipeline runs) and with the gold's
+#    quotes where the gold has them (as a better quotes layer would give
+#    them), so that the model does not learn the quotes plugin's
+#    particular mistakes;
 # 3. trains data/model/polarity.json with train_polarity.py, choosing its
 #    hyper-parameters by leave-one-article-out cross-validation over the
 #    dev articles.
@@ -23,16 +24,26 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 echo '{"plugins": ["entities", "quotes"]}' >"$TMP/layers.json"
 features=()
-for set in "corpus tests/gold seed" "tests/news/dev tests/news/dev/gold dev"; do
-    read -r corpus gold name <<<"$set"
+# corpus, gold, name, and the profiles whose gold layers it has: the
+# seed gold has Russia's only; dev has Russia's, the US's and the EU's,
+# and the one model serves every profile (its features are relative to
+# the profile's target), so it learns from all three.
+for set in "corpus tests/gold seed russia" \
+    "tests/news/dev tests/news/dev/gold dev russia us eu"; do
+    read -r corpus gold name profiles <<<"$set"
     "$BUILD/glossa" run --pipeline "$TMP/layers.json" "$corpus" \
         -o "$TMP/$name-layers.jsonl" 2>/dev/null
-    for quotes in layers gold; do
-        "$BUILD/mediation_devrun" --layers "$TMP/$name-layers.jsonl" \
-            --quotes "$quotes" --classifier none \
-            --features "$TMP/$name-$quotes.features.jsonl" \
-            "$corpus" "$gold" >/dev/null
-        features+=("$TMP/$name-$quotes.features.jsonl")
+    for profile in $profiles; do
+        layer=mediation
+        [ "$profile" = russia ] || layer=mediation_$profile
+        for quotes in layers gold; do
+            out="$TMP/$name-$profile-$quotes.features.jsonl"
+            "$BUILD/mediation_devrun" --layers "$TMP/$name-layers.jsonl" \
+                --profile "plugins/mediation/data/profiles/$profile.json" \
+                --layer "$layer" --quotes "$quotes" --classifier none \
+                --features "$out" "$corpus" "$gold" >/dev/null
+            features+=("$out")
+        done
     done
 done
 "${PYTHON:-python3}" plugins/mediation/tools/train_polarity.py "${features[@]}"
