@@ -5,8 +5,9 @@
  * An engine is compiled once from a data directory of lexicons, named
  * sub-patterns and rules (see data/README.md for the formats). After
  * dates_engine_load() returns, the engine is immutable: any number of
- * threads may call dates_engine_annotate() on it at once. Each call keeps
- * its own PCRE2 match data and scratch memory; nothing global is written.
+ * threads may call dates_engine_annotate() on it at once. Each call works
+ * in a scratch (dates_scratch_t) of its own, or in one the caller keeps
+ * across documents; nothing global is written.
  *
  * Errors are negative GLOSSA_E* codes (include/glossa/error.h) with a
  * message in a caller-supplied buffer that names file:line for data
@@ -77,9 +78,33 @@ enum {
  * resolved against (invalid when there was none).
  *
  * Returns 0, GLOSSA_ENOMEM, or the callback's non-zero return. Thread
- * safe: see the file comment. */
+ * safe: see the file comment. Makes and frees a scratch for the call;
+ * dates_scratch_annotate() does the same in a kept one. */
 int dates_engine_annotate(const dates_engine_t *engine, const char *text,
                           size_t len, const dates_dct_t *dct, unsigned flags,
                           dates_span_cb cb, void *arg, dates_dct_t *used_dct);
+
+/* The memory an annotation works in (match data, candidates, the 64 KB
+ * table of the prefilters' marks), for one engine. Kept across documents,
+ * it saves allocating and faulting it in for each; what a document finds
+ * never depends on the documents annotated in it before. One thread at a
+ * time: a caller on several threads keeps one per thread at work. */
+typedef struct dates_scratch dates_scratch_t;
+
+/* A new scratch for engine (which must outlive it), or NULL when out of
+ * memory. */
+dates_scratch_t *dates_scratch_new(const dates_engine_t *engine);
+
+/* Releases a scratch; NULL is accepted. */
+void dates_scratch_free(dates_scratch_t *scratch);
+
+/* dates_engine_annotate() with scratch's engine, in scratch. */
+int dates_scratch_annotate(dates_scratch_t *scratch, const char *text,
+                           size_t len, const dates_dct_t *dct, unsigned flags,
+                           dates_span_cb cb, void *arg, dates_dct_t *used_dct);
+
+/* How many times the last annotation in scratch ran a rule over a range
+ * (rules its prefilter let through), for tests and measurements. */
+size_t dates_scratch_rule_runs(const dates_scratch_t *scratch);
 
 #endif /* DATES_DATES_H */

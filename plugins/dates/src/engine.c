@@ -89,6 +89,7 @@ typedef struct run {
     size_t nocc, cap_occ, pending;
     uint8_t *grams; /* the open window's grams of bytes (prefilter.h) */
     uint8_t stamp;  /* the open window's mark in grams */
+    size_t rule_runs;
 } run_t;
 
 int dates_dct_parse(const char *s, dates_dct_t *dct)
@@ -172,6 +173,7 @@ static int run_rule(run_t *R, uint32_t ri, size_t ws, size_t we)
 {
     const dates_rule_t *r = &R->e->rules[ri];
     size_t off = ws;
+    R->rule_runs++;
     while (off < we) {
         int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)R->text, we, off,
                                           0, R->md, NULL)
@@ -763,36 +765,146 @@ static void find_dateline(run_t *R)
         dates_dct_parse(best, &R->dct);
 }
 
-int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
-                          const dates_dct_t *dct, unsigned flags,
-                          dates_span_cb cb, void *arg, dates_dct_t *used_dct)
+/* Working memory of annotations: the match data, the candidates' and
+ * trigger ranges' arrays, and the grams table. Kept from one document to
+ * the next because allocating the 64 KB table per document cost a page
+ * fault per page (the allocator hands pages that size back to the kernel).
+ * The table needs no clearing between documents: a mark counts only when
+ * it holds the open window's stamp, every window takes a stamp no earlier
+ * window since the last clearing had, and the table is cleared when the
+ * stamp wraps, as within one document. */
+struct dates_scratch {
+    const dates_engine_t *e;
+    pcre2_match_data *md;
+    cand_t *cands;
+    won_t *won;
+    size_t cap_cands;
+    PCRE2_SIZE *ovs;
+    size_t cap_ovs;
+    occ_t *occ;
+    size_t cap_occ;
+    uint8_t *grams;
+    uint8_t stamp;
+    size_t rule_runs;
+};
+
+/* A buffer one document grew past this is given back after it, so that a
+ * kept scratch stays small (with its table, well under 1 MB) whatever
+ * documents came before. Ordinary windows need a few KB. */
+#define SCRATCH_KEEP_BYTES ((size_t)256 << 10)
+
+dates_scratch_t *dates_scratch_new(const dates_engine_t *e)
 {
+    dates_scratch_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->e = e;
+    s->md = pcre2_match_data_create(e->max_pairs, NULL);
+    s->grams = calloc(DATES_GRAMS, 1);
+    if (!s->md || !s->grams) {
+        dates_scratch_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void dates_scratch_free(dates_scratch_t *s)
+{
+    if (!s)
+        return;
+    pcre2_match_data_free(s->md);
+    free(s->cands);
+    free(s->won);
+    free(s->ovs);
+    free(s->occ);
+    free(s->grams);
+    free(s);
+}
+
+size_t dates_scratch_rule_runs(const dates_scratch_t *s)
+{
+    return s->rule_runs;
+}
+
+/* Takes back the buffers R may have grown, or frees those past the
+ * bound. */
+static void scratch_keep(dates_scratch_t *s, const run_t *R)
+{
+    s->stamp = R->stamp;
+    s->rule_runs = R->rule_runs;
+    if (R->cap_cands * (sizeof *R->cands + sizeof *R->won) >
+        SCRATCH_KEEP_BYTES) {
+        free(R->cands);
+        free(R->won);
+        s->cands = NULL;
+        s->won = NULL;
+        s->cap_cands = 0;
+    } else {
+        s->cands = R->cands;
+        s->won = R->won;
+        s->cap_cands = R->cap_cands;
+    }
+    if (R->cap_ovs * sizeof *R->ovs > SCRATCH_KEEP_BYTES) {
+        free(R->ovs);
+        s->ovs = NULL;
+        s->cap_ovs = 0;
+    } else {
+        s->ovs = R->ovs;
+        s->cap_ovs = R->cap_ovs;
+    }
+    if (R->cap_occ * sizeof *R->occ > SCRATCH_KEEP_BYTES) {
+        free(R->occ);
+        s->occ = NULL;
+        s->cap_occ = 0;
+    } else {
+        s->occ = R->occ;
+        s->cap_occ = R->cap_occ;
+    }
+}
+
+int dates_scratch_annotate(dates_scratch_t *s, const char *text, size_t len,
+                           const dates_dct_t *dct, unsigned flags,
+                           dates_span_cb cb, void *arg, dates_dct_t *used_dct)
+{
+    /* Everything but the buffers starts afresh: counts and anchors are
+     * the document's own. */
     run_t R;
     memset(&R, 0, sizeof R);
-    R.e = e;
+    R.e = s->e;
     R.text = text;
     R.len = len;
     R.cb = cb ? cb : dateline_cb;
     R.arg = arg;
     if (dct && dct->valid)
         R.dct = *dct;
-    R.md = pcre2_match_data_create(e->max_pairs, NULL);
-    R.grams = calloc(DATES_GRAMS, 1);
-    if (!R.md || !R.grams) {
-        pcre2_match_data_free(R.md);
-        free(R.grams);
-        return GLOSSA_ENOMEM;
-    }
+    R.md = s->md;
+    R.cands = s->cands;
+    R.won = s->won;
+    R.cap_cands = s->cap_cands;
+    R.ovs = s->ovs;
+    R.cap_ovs = s->cap_ovs;
+    R.occ = s->occ;
+    R.cap_occ = s->cap_occ;
+    R.grams = s->grams;
+    R.stamp = s->stamp;
     if (!R.dct.valid && (flags & DATES_DATELINE))
         find_dateline(&R);
     if (used_dct)
         *used_dct = R.dct;
     int rc = scan(&R, 0, len);
-    pcre2_match_data_free(R.md);
-    free(R.cands);
-    free(R.won);
-    free(R.ovs);
-    free(R.occ);
-    free(R.grams);
+    scratch_keep(s, &R);
+    return rc;
+}
+
+int dates_engine_annotate(const dates_engine_t *e, const char *text, size_t len,
+                          const dates_dct_t *dct, unsigned flags,
+                          dates_span_cb cb, void *arg, dates_dct_t *used_dct)
+{
+    dates_scratch_t *s = dates_scratch_new(e);
+    if (!s)
+        return GLOSSA_ENOMEM;
+    int rc =
+        dates_scratch_annotate(s, text, len, dct, flags, cb, arg, used_dct);
+    dates_scratch_free(s);
     return rc;
 }

@@ -1,8 +1,10 @@
 /* The Glossa plugin: a thin layer that hands each document to the dates
  * engine (dates.h) and turns its spans into the `dates` layer.
  *
- * State is the compiled engine, read-only after create(): annotate() runs
- * on several pool threads at once with no locking. */
+ * State is the compiled engine, read-only after create(), and the idle
+ * scratches: annotate() runs on several pool threads at once, locking only
+ * to take a scratch and give it back. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,16 @@ typedef struct dates_state {
     dates_engine_t *engine;
     char *dct_field;
     bool dateline;
+    /* Scratches between documents (dates.h): annotate() takes one (or
+     * makes one) and gives it back, so there are never more than the
+     * calls that ran at once. Not thread-local storage: its destructors
+     * would outlive the module once the host unloads it while the pool's
+     * threads live on, and each instance needs scratches for its own
+     * engine. lock guards idle and n_idle only. */
+    pthread_mutex_t lock;
+    bool has_lock;
+    dates_scratch_t **idle;
+    size_t n_idle, cap_idle;
 } dates_state_t;
 
 static const glossa_option_t dates_options[] = {
@@ -44,6 +56,11 @@ static void dates_destroy(void *p)
     dates_state_t *st = p;
     if (!st)
         return;
+    for (size_t i = 0; i < st->n_idle; i++)
+        dates_scratch_free(st->idle[i]);
+    free(st->idle);
+    if (st->has_lock)
+        pthread_mutex_destroy(&st->lock);
     dates_engine_free(st->engine);
     free(st->dct_field);
     free(st);
@@ -73,6 +90,12 @@ static void *dates_create(const glossa_create_args_t *args, char *err,
         return NULL;
     }
     st->host = args->host;
+    if (pthread_mutex_init(&st->lock, NULL) != 0) {
+        snprintf(err, err_size, "dates: cannot create a mutex");
+        dates_destroy(st);
+        return NULL;
+    }
+    st->has_lock = true;
     st->dateline = dl ? json_is_true(dl) : true;
     const char *f = field ? field : "published";
     st->dct_field = malloc(strlen(f) + 1);
@@ -90,6 +113,37 @@ static void *dates_create(const glossa_create_args_t *args, char *err,
         return NULL;
     }
     return st;
+}
+
+/* An idle scratch, or a new one; NULL when out of memory. */
+static dates_scratch_t *scratch_take(dates_state_t *st)
+{
+    dates_scratch_t *s = NULL;
+    pthread_mutex_lock(&st->lock);
+    if (st->n_idle)
+        s = st->idle[--st->n_idle];
+    pthread_mutex_unlock(&st->lock);
+    return s ? s : dates_scratch_new(st->engine);
+}
+
+/* Gives s back for the next document (frees it when out of memory). */
+static void scratch_give(dates_state_t *st, dates_scratch_t *s)
+{
+    pthread_mutex_lock(&st->lock);
+    if (st->n_idle == st->cap_idle) {
+        size_t cap = st->cap_idle ? st->cap_idle * 2 : 4;
+        dates_scratch_t **idle = realloc(st->idle, cap * sizeof *idle);
+        if (idle) {
+            st->idle = idle;
+            st->cap_idle = cap;
+        }
+    }
+    if (st->n_idle < st->cap_idle) {
+        st->idle[st->n_idle++] = s;
+        s = NULL;
+    }
+    pthread_mutex_unlock(&st->lock);
+    dates_scratch_free(s);
 }
 
 typedef struct emit {
@@ -161,9 +215,13 @@ static int dates_annotate(void *p, glossa_ctx_t *ctx)
         h->log(ctx, GLOSSA_LOG_WARN, "%s '%s' is not an ISO 8601 date",
                st->dct_field, json_string_value(pub));
     emit_t em = {.host = h, .ctx = ctx};
-    int rc = dates_engine_annotate(st->engine, text, len, &dct,
-                                   st->dateline ? DATES_DATELINE : 0, emit_span,
-                                   &em, NULL);
+    dates_scratch_t *s = scratch_take(st);
+    if (!s)
+        return h->fail(ctx, "dates: out of memory");
+    int rc = dates_scratch_annotate(s, text, len, &dct,
+                                    st->dateline ? DATES_DATELINE : 0,
+                                    emit_span, &em, NULL);
+    scratch_give(st, s);
     if (rc != 0)
         return h->fail(ctx, "dates: %s",
                        rc == -1 ? "cannot add a span" : "out of memory");
