@@ -114,6 +114,51 @@ int glossa__unit_check_spans(glossa__unit_t *u)
     return 0;
 }
 
+/* Writes u's layer as the record will hold it and frees its JSON. */
+static void layer_to_text(glossa__unit_t *u)
+{
+    if (u->status != GLOSSA__UNIT_DONE || !u->spans)
+        return;
+    if (!u->spans_text) {
+        glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+        glossa__strbuf_put_json(&sb, u->spans);
+        if (sb.failed) {
+            glossa__strbuf_free(&sb);
+            return;
+        }
+        /* The buffer doubled as it grew: give back what the text does
+         * not use, up to half of it, while the layer waits for the
+         * record. */
+        char *shrunk = glossa__realloc(sb.data, sb.len + 1);
+        if (shrunk)
+            sb.data = shrunk;
+        u->spans_text = glossa__strbuf_detach(&sb, &u->spans_text_len);
+        u->text_has_reals = 0; /* written as the output writes them */
+    }
+    json_decref(u->spans);
+    u->spans = NULL;
+}
+
+void glossa__unit_release_layers(glossa__unit_t *u)
+{
+    glossa__doc_t *doc = u->doc;
+    if (!doc->layers_as_text)
+        return;
+    const glossa__step_t *step = u->step;
+    /* u has read these (annotate() has returned): the last of a layer's
+     * readers to finish releases it. A reader that never runs (its
+     * document lost a layer it needs) leaves the layer as JSON for the
+     * record. */
+    for (size_t r = 0; r < step->n_requires; r++) {
+        glossa__unit_t *req = &doc->units[step->requires[r]];
+        if (atomic_fetch_sub_explicit(&req->readers_left, 1,
+                                      memory_order_acq_rel) == 1)
+            layer_to_text(req);
+    }
+    if (step->n_dependents == 0)
+        layer_to_text(u);
+}
+
 /* A unit's layer or document result: the JSON value, or the text a
  * worker sent, spliced as it is unless it holds reals (the worker writes
  * them in full precision; the output has 10 digits). */
@@ -198,11 +243,31 @@ static void put_provenance(glossa__strbuf_t *sb, const glossa_runtime_t *rt,
     glossa__strbuf_puts(sb, "}}");
 }
 
+/* Bytes the record will take, or a little more, so that its buffer is
+ * allocated once: the layers are most of a large document's record. */
+static size_t record_estimate(const glossa_runtime_t *rt,
+                              const glossa__doc_t *doc)
+{
+    size_t n = 4096 + (doc->id ? strlen(doc->id) : 0);
+    if ((rt->opts.with_text || doc->with_text) && doc->text)
+        n += doc->len + doc->len / 8;
+    for (size_t i = 0; doc->units && i < rt->n_steps; i++) {
+        const glossa__unit_t *u = &doc->units[i];
+        if (u->status != GLOSSA__UNIT_DONE)
+            continue;
+        n += u->spans_text ? u->spans_text_len : u->approx_bytes;
+        n += u->document_text_len;
+    }
+    return n;
+}
+
 void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
 {
     uint64_t t0 = uv_hrtime();
+    /* Every unit is over: nothing reads the tokens any more. */
+    glossa__segments_free(&doc->seg);
     glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
-    glossa__strbuf_reserve(&sb, 256);
+    glossa__strbuf_reserve(&sb, record_estimate(rt, doc));
     json_t *late_errors = NULL; /* layers dropped here for their size */
     glossa__strbuf_puts(&sb, "{\"id\":");
     const char *id = doc->id ? doc->id : "";
@@ -219,11 +284,18 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
     glossa__strbuf_puts(&sb, ",\"annotations\":{");
     int first = 1;
     for (size_t i = 0; doc->units && i < rt->n_steps; i++) {
-        const glossa__unit_t *u = &doc->units[i];
+        glossa__unit_t *u = &doc->units[i];
         if (u->status != GLOSSA__UNIT_DONE)
             continue;
-        if (put_layer(&sb, u, rt->opts.max_layer_bytes, first) ==
-            GLOSSA_ETOOBIG) {
+        int rc = put_layer(&sb, u, rt->opts.max_layer_bytes, first);
+        /* In the record now: the layer's own copy goes, so that a large
+         * document's layers are not in memory twice. */
+        glossa__free(u->spans_text);
+        u->spans_text = NULL;
+        u->spans_text_len = 0;
+        json_decref(u->spans);
+        u->spans = NULL;
+        if (rc == GLOSSA_ETOOBIG) {
             glossa__error_entry_add(&late_errors, u->step->layer,
                                     GLOSSA_ETOOBIG,
                                     "output on this document exceeds the "
