@@ -38,9 +38,22 @@ static void warn_span(glossa__unit_t *u, size_t *n_warnings, size_t index,
                             "span %zu dropped: %s", index, why);
 }
 
+static int set_text(json_t *span, const glossa__doc_t *doc, json_int_t s,
+                    json_int_t e)
+{
+    size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)s);
+    size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)e);
+    return json_object_set_new_nocheck(
+        span, "text", json_stringn_nocheck(doc->text + b0, b1 - b0));
+}
+
 int glossa__unit_check_spans(glossa__unit_t *u)
 {
     const glossa__doc_t *doc = u->doc;
+    /* A layer no plugin reads goes straight to output text, which takes
+     * its "text" from the document (put_spans): no string per span. The
+     * key keeps its place, a null until then. */
+    int lazy_text = doc->layers_as_text && u->step->n_dependents == 0;
     size_t n = json_array_size(u->spans);
     json_t *sorted = json_array();
     span_ref_t *refs = glossa__malloc((n ? n : 1) * sizeof(span_ref_t));
@@ -70,10 +83,10 @@ int glossa__unit_check_spans(glossa__unit_t *u)
             warn_span(u, &n_warnings, i, detail);
             continue;
         }
-        size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)s);
-        size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)e);
         json_t *given = json_object_get(span, "text");
         if (json_is_string(given)) {
+            size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)s);
+            size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)e);
             if (json_string_length(given) != b1 - b0 ||
                 memcmp(json_string_value(given), doc->text + b0, b1 - b0)) {
                 snprintf(detail, sizeof(detail),
@@ -83,9 +96,9 @@ int glossa__unit_check_spans(glossa__unit_t *u)
                 warn_span(u, &n_warnings, i, detail);
                 continue;
             }
-        } else if (json_object_set_new_nocheck(
-                       span, "text",
-                       json_stringn_nocheck(doc->text + b0, b1 - b0))) {
+        } else if (lazy_text ? !given && json_object_set_new_nocheck(
+                                             span, "text", json_null())
+                             : set_text(span, doc, s, e)) {
             json_decref(sorted);
             glossa__free(refs);
             return GLOSSA_ENOMEM;
@@ -114,6 +127,48 @@ int glossa__unit_check_spans(glossa__unit_t *u)
     return 0;
 }
 
+/* Writes a layer's spans as the output holds them. A "text" that is not a
+ * string, as check_spans leaves it in a layer no plugin reads, is the
+ * document's text over the span. */
+static void put_spans(glossa__strbuf_t *sb, const glossa__doc_t *doc,
+                      const json_t *spans)
+{
+    glossa__strbuf_putc(sb, '[');
+    size_t i;
+    const json_t *span;
+    json_array_foreach(spans, i, span)
+    {
+        if (i)
+            glossa__strbuf_putc(sb, ',');
+        glossa__strbuf_putc(sb, '{');
+        int first = 1;
+        const char *key;
+        const json_t *v;
+        json_object_foreach((json_t *)span, key, v)
+        {
+            if (!first)
+                glossa__strbuf_putc(sb, ',');
+            first = 0;
+            size_t key_len = strlen(key);
+            glossa__strbuf_put_json_string(sb, key, key_len);
+            glossa__strbuf_putc(sb, ':');
+            if (json_is_string(v) || key_len != 4 || memcmp(key, "text", 4)) {
+                glossa__strbuf_put_json(sb, v);
+                continue;
+            }
+            /* Checked by check_spans: integers within the text. */
+            size_t s =
+                (size_t)json_integer_value(json_object_get(span, "start"));
+            size_t e = (size_t)json_integer_value(json_object_get(span, "end"));
+            size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, s);
+            size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, e);
+            glossa__strbuf_put_json_string(sb, doc->text + b0, b1 - b0);
+        }
+        glossa__strbuf_putc(sb, '}');
+    }
+    glossa__strbuf_putc(sb, ']');
+}
+
 /* Writes u's layer as the record will hold it and frees its JSON. */
 static void layer_to_text(glossa__unit_t *u)
 {
@@ -121,7 +176,7 @@ static void layer_to_text(glossa__unit_t *u)
         return;
     if (!u->spans_text) {
         glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
-        glossa__strbuf_put_json(&sb, u->spans);
+        put_spans(&sb, u->doc, u->spans);
         if (sb.failed) {
             glossa__strbuf_free(&sb);
             return;
@@ -192,8 +247,11 @@ static int put_layer(glossa__strbuf_t *sb, const glossa__unit_t *u, size_t cap,
     size_t start = sb->len;
     glossa__strbuf_put_json_string(sb, u->step->layer, strlen(u->step->layer));
     glossa__strbuf_putc(sb, ':');
-    put_layer_value(sb, u->spans, u->spans_text, u->spans_text_len,
-                    u->text_has_reals);
+    if (u->spans_text)
+        put_layer_value(sb, NULL, u->spans_text, u->spans_text_len,
+                        u->text_has_reals);
+    else
+        put_spans(sb, u->doc, u->spans);
     if (sb->len - start > cap && !sb->failed) {
         sb->len = mark;
         sb->data[mark] = '\0';
