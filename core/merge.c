@@ -38,13 +38,101 @@ static void warn_span(glossa__unit_t *u, size_t *n_warnings, size_t index,
                             "span %zu dropped: %s", index, why);
 }
 
+/* The "text" strings of a layer another plugin reads, one json_t per
+ * distinct text: that layer stays in memory as Jansson objects until its
+ * last reader is done, and its texts repeat (names: a string is about 60
+ * bytes). The core makes these strings after annotate(), readers get the
+ * layer const, and Jansson's reference counts are atomic, so the spans can
+ * share them. Only short texts: long ones rarely repeat. (Sharing the
+ * plugins' own string values too, labels and canonical names, cost more
+ * instructions than it saved memory: replacing a value frees one.) */
+#define INTERN_MAX_BYTES 64
+
+typedef struct intern {
+    json_t **slot; /* borrowed: the spans hold the references */
+    size_t mask;   /* slots - 1, a power of two less one; 0: off */
+    size_t n;
+} intern_t;
+
+static void intern_init(intern_t *t)
+{
+    t->n = 0;
+    t->mask = 1023;
+    t->slot = glossa__calloc(t->mask + 1, sizeof(json_t *));
+    if (!t->slot)
+        t->mask = 0; /* out of memory: no sharing, the same output */
+}
+
+static uint64_t intern_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a: the strings are short */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static json_t **intern_probe(const intern_t *t, const char *s, size_t n,
+                             uint64_t h)
+{
+    for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
+        json_t *v = t->slot[i];
+        if (!v || (json_string_length(v) == n &&
+                   memcmp(json_string_value(v), s, n) == 0))
+            return &t->slot[i];
+    }
+}
+
+static void intern_grow(intern_t *t)
+{
+    intern_t bigger = {glossa__calloc(2 * (t->mask + 1), sizeof(json_t *)),
+                       2 * (t->mask + 1) - 1, t->n};
+    if (!bigger.slot)
+        return; /* stays full: no more insertions */
+    for (size_t i = 0; i <= t->mask; i++) {
+        json_t *v = t->slot[i];
+        if (v)
+            *intern_probe(
+                &bigger, json_string_value(v), json_string_length(v),
+                intern_hash(json_string_value(v), json_string_length(v))) = v;
+    }
+    glossa__free(t->slot);
+    *t = bigger;
+}
+
+/* The shared string equal to s[0, n), or NULL; with add (equal to it),
+ * records add as the shared one when there is none yet. */
+static json_t *intern_get(intern_t *t, const char *s, size_t n, json_t *add)
+{
+    if (!t->mask || n > INTERN_MAX_BYTES)
+        return NULL;
+    uint64_t h = intern_hash(s, n);
+    json_t **at = intern_probe(t, s, n, h);
+    if (*at || !add)
+        return *at;
+    if (2 * (t->n + 1) > t->mask + 1) {
+        intern_grow(t);
+        if (2 * (t->n + 1) > t->mask + 1)
+            return NULL;
+        at = intern_probe(t, s, n, h);
+    }
+    *at = add;
+    t->n++;
+    return add;
+}
+
 static int set_text(json_t *span, const glossa__doc_t *doc, json_int_t s,
-                    json_int_t e)
+                    json_int_t e, intern_t *t)
 {
     size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)s);
     size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)e);
-    return json_object_set_new_nocheck(
-        span, "text", json_stringn_nocheck(doc->text + b0, b1 - b0));
+    json_t *text = intern_get(t, doc->text + b0, b1 - b0, NULL);
+    if (text)
+        return json_object_set_nocheck(span, "text", text);
+    text = json_stringn_nocheck(doc->text + b0, b1 - b0);
+    if (!text)
+        return -1;
+    intern_get(t, doc->text + b0, b1 - b0, text);
+    return json_object_set_new_nocheck(span, "text", text);
 }
 
 int glossa__unit_check_spans(glossa__unit_t *u)
@@ -62,6 +150,9 @@ int glossa__unit_check_spans(glossa__unit_t *u)
         glossa__free(refs);
         return GLOSSA_ENOMEM;
     }
+    intern_t strings = {NULL, 0, 0};
+    if (u->step->n_dependents > 0 && n > 0)
+        intern_init(&strings);
     json_int_t length = (json_int_t)doc->offsets.n_codepoints;
     size_t kept = 0, n_warnings = 0;
     char detail[256];
@@ -96,11 +187,14 @@ int glossa__unit_check_spans(glossa__unit_t *u)
                 warn_span(u, &n_warnings, i, detail);
                 continue;
             }
-        } else if (lazy_text ? !given && json_object_set_new_nocheck(
-                                             span, "text", json_null())
-                             : set_text(span, doc, s, e)) {
+        }
+        if (!json_is_string(given) &&
+            (lazy_text ? !given && json_object_set_new_nocheck(span, "text",
+                                                               json_null())
+                       : set_text(span, doc, s, e, &strings))) {
             json_decref(sorted);
             glossa__free(refs);
+            glossa__free(strings.slot);
             return GLOSSA_ENOMEM;
         }
         refs[kept].start = s;
@@ -113,6 +207,7 @@ int glossa__unit_check_spans(glossa__unit_t *u)
         glossa__error_entry_add(&u->warnings, u->step->layer, GLOSSA_EINVAL,
                                 "%zu more spans dropped",
                                 n_warnings - MAX_SPAN_WARNINGS);
+    glossa__free(strings.slot);
     qsort(refs, kept, sizeof(span_ref_t), compare_spans);
     int rc = 0;
     for (size_t k = 0; k < kept && rc == 0; k++)
