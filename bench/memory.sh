@@ -60,7 +60,7 @@ peak_kb() { # peak_kb FILE [glossa run options...]
 printf 'x\n' >"$out/empty.txt"
 base=$(peak_kb "$out/empty.txt")
 echo "peak memory, default pipeline, $threads thread(s); an empty run: $((base / 1024)) MB"
-printf '%-22s %12s %10s %14s %10s\n' document bytes "peak MB" "above empty" "x size"
+printf '%-22s %12s %10s %13s %10s %14s\n' document bytes "peak MB" "above empty" "x size" "above, x size"
 rows=()
 for s in $sizes; do
     n=$(bytes_of "$s")
@@ -70,7 +70,11 @@ for s in $sizes; do
     kb=$(peak_kb "$f")
     ratio=$(jq -n "$kb * 1024 / $len * 10 | round / 10")
     above=$(jq -n "([$kb - $base, 0] | max) * 1024 / $len * 10 | round / 10")
-    printf '%-22s %12s %10s %13sx %9sx\n' "one document, $s" "$len" "$((kb / 1024))" "$above" "$ratio"
+    above_mb=$(((kb > base ? kb - base : 0) / 1024))
+    # Below 1 MB the part above an empty run is within the noise.
+    shown="${above}x"
+    [ "$len" -lt 1048000 ] && shown=-
+    printf '%-22s %12s %10s %13s %9sx %14s\n' "one document, $s" "$len" "$((kb / 1024))" "$above_mb" "$ratio" "$shown"
     rows+=("{\"document\": \"$s\", \"bytes\": $len, \"peak_rss_kb\": $kb, \"x_size\": $ratio, \"above_empty_x_size\": $above}")
 done
 if [ "$corpus_mb" != 0 ]; then
