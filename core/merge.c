@@ -289,24 +289,42 @@ static void layer_to_text(glossa__unit_t *u)
     u->spans = NULL;
 }
 
+/* Layers written at once by one release; more are written as they come. */
+#define RELEASE_SORTED 8
+
 void glossa__unit_release_layers(glossa__unit_t *u)
 {
     glossa__doc_t *doc = u->doc;
     if (!doc->layers_as_text)
         return;
     const glossa__step_t *step = u->step;
+    /* Writing a layer holds its JSON and its growing text at once, and
+     * every layer not yet written: u's own goes first, then the others
+     * from the smallest. */
+    if (step->n_dependents == 0)
+        layer_to_text(u);
     /* u has read these (annotate() has returned): the last of a layer's
      * readers to finish releases it. A reader that never runs (its
      * document lost a layer it needs) leaves the layer as JSON for the
      * record. */
+    glossa__unit_t *ready[RELEASE_SORTED];
+    size_t n_ready = 0;
     for (size_t r = 0; r < step->n_requires; r++) {
         glossa__unit_t *req = &doc->units[step->requires[r]];
         if (atomic_fetch_sub_explicit(&req->readers_left, 1,
-                                      memory_order_acq_rel) == 1)
+                                      memory_order_acq_rel) != 1)
+            continue;
+        if (n_ready == RELEASE_SORTED) {
             layer_to_text(req);
+            continue;
+        }
+        size_t k = n_ready++;
+        for (; k > 0 && ready[k - 1]->approx_bytes > req->approx_bytes; k--)
+            ready[k] = ready[k - 1];
+        ready[k] = req;
     }
-    if (step->n_dependents == 0)
-        layer_to_text(u);
+    for (size_t k = 0; k < n_ready; k++)
+        layer_to_text(ready[k]);
 }
 
 /* A unit's layer or document result: the JSON value, or the text a
