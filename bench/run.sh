@@ -19,7 +19,8 @@
 # GLOSSA_BENCH_ROUNDS times (default 15; which goes first alternates) over
 # a 20 MB corpus, so that both see the same machine; it prints the median
 # slowdown and the median extra CPU time (bench/out/isolation.json).
-# Then the peers step (bench/peers.sh): compromise, chrono-node and VADER
+# Then peak memory per document size (bench/memory.sh), and the peers
+# step (bench/peers.sh): compromise, chrono-node and VADER
 # over a 2 MB corpus (GLOSSA_BENCH_PEERS_MB), three rotating rounds
 # (GLOSSA_BENCH_PEERS_ROUNDS), and Glossa's ratio to each and to the
 # chain; GLOSSA_BENCH_PEERS=0 skips it.
@@ -158,6 +159,13 @@ jq -n --argjson t "$t" \
     "{threads: \$t, slowdowns: \$wall, median: (\$wall | $median),
       cpu_overheads: \$cpu, cpu_median: (\$cpu | $median)}" >"$out/isolation.json"
 jq -r '"\nmedian: --isolate is \(.median * 100 | round) % slower and takes \(.cpu_median * 100 | round) % more CPU time (\(.threads) threads)"' "$out/isolation.json"
+
+# Peak memory per document size, 1 KB to 10 MB (50 MB with
+# GLOSSA_BENCH_MEMORY_BIG=1); GLOSSA_BENCH_MEMORY=0 skips it.
+if [ "${GLOSSA_BENCH_MEMORY:-1}" != 0 ]; then
+    echo
+    bench/memory.sh "$glossa" 1 || status=1
+fi
 
 # peers: the JavaScript tools for the same tasks, over the same corpus, in
 # the same run (bench/peers.sh; installs them with npm once). Skipped with

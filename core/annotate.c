@@ -17,7 +17,7 @@ static void fail_unit(glossa__unit_t *u, int code, const char *msg)
     u->error_code = code;
 }
 
-void glossa__unit_execute(glossa__unit_t *u)
+static void execute(glossa__unit_t *u)
 {
     const glossa__step_t *step = u->step;
     uint64_t t0 = uv_hrtime();
@@ -57,4 +57,10 @@ void glossa__unit_execute(glossa__unit_t *u)
         return;
     }
     u->status = GLOSSA__UNIT_DONE;
+}
+
+void glossa__unit_execute(glossa__unit_t *u)
+{
+    execute(u);
+    glossa__unit_release_layers(u);
 }

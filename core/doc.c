@@ -346,7 +346,10 @@ int glossa__doc_make_units(const glossa_runtime_t *rt, glossa__doc_t *doc,
         u->rt = rt;
         u->waiting = (uint32_t)rt->steps[i]->n_requires;
         u->status = GLOSSA__UNIT_WAITING;
+        atomic_init(&u->readers_left, (unsigned)rt->steps[i]->n_dependents);
     }
+    /* A worker and the test host hand layers on as JSON (run is NULL). */
+    doc->layers_as_text = run != NULL && !rt->opts.isolate;
     atomic_store(&doc->units_left, rt->n_steps);
     return 0;
 }

@@ -138,9 +138,14 @@ struct glossa_ctx {
     uint64_t nanos;
     int serialized_doc; /* this unit's job also serialised the record */
     int reused;         /* taken from an earlier output (reuse.c) */
-    /* Isolation mode: the layer and document result as the worker sent
-     * them (full-precision JSON text), used in place of spans/document;
-     * text_has_reals says whether they must be re-formatted for output. */
+    /* Units that read this layer and have not finished yet; the one that
+     * takes it to zero writes the layer as output text (merge.c). */
+    atomic_uint readers_left;
+    /* The layer and document result as text, used in place of
+     * spans/document: in isolation mode as the worker sent them
+     * (full-precision JSON text; text_has_reals says whether they must be
+     * re-formatted for output), in process as the record will hold them
+     * once no later unit reads the layer (glossa__unit_release_layers). */
     char *spans_text;
     size_t spans_text_len;
     char *document_text;
@@ -169,6 +174,10 @@ struct glossa__doc {
     int input_error_code; /* GLOSSA_E* */
     glossa__id_place_t id_place; /* where in the inputs, for duplicate ids */
     int with_text; /* text in the record even without opts.with_text */
+    /* Each layer is written as output text, and its JSON freed, as soon
+     * as no later unit reads it (in process; a worker sends its layers
+     * as JSON text of its own). */
+    int layers_as_text;
 
     /* Prepared on a pool thread. */
     char *text; /* valid UTF-8, no NUL */
@@ -237,16 +246,25 @@ const glossa__step_t *glossa__current_step(void);
 /* annotate.c */
 /* Calls the plugin on the unit's document, then checks its output
  * (glossa__unit_check_spans). Leaves the unit DONE or FAILED with a
- * reason. Pool thread. */
+ * reason, then releases the layers no later unit reads
+ * (glossa__unit_release_layers). Pool thread. */
 void glossa__unit_execute(glossa__unit_t *unit);
 
 /* merge.c */
+/* After unit u is over (done or failed; its thread): the layers no later
+ * unit will read, among u's own and those it read, are written as output
+ * text, as the record will hold them, and their JSON freed; a large
+ * document's spans as Jansson objects are many times its size. Nothing
+ * when doc->layers_as_text is off. Out of memory keeps the JSON (the
+ * record writes it). */
+void glossa__unit_release_layers(glossa__unit_t *u);
 /* Checks every span (integer code-point offsets in range, start <= end,
  * "text" if given), drops bad ones with a warning, fills "text" and sorts
  * by (start, end). Returns 0 or GLOSSA_ENOMEM. */
 int glossa__unit_check_spans(glossa__unit_t *unit);
-/* Builds doc->line: the document's output record. Pool thread (the loop
- * thread in isolation mode). */
+/* Builds doc->line: the document's output record, once every unit is
+ * over. Frees the tokens and sentences, and each layer once it is in the
+ * record. Pool thread (the loop thread in isolation mode). */
 void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc);
 
 /* crash.c: the unit this thread runs a plugin for, or NULL. */

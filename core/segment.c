@@ -780,6 +780,11 @@ static int split_sentences(builder_t *b, glossa__segments_t *seg)
         b->tokens[first].flags |= GLOSSA_TOKEN_SENTENCE_START;
         first = t;
     }
+    if (n < cap) { /* doubling left up to half of it unused */
+        glossa_sentence_t *fit = glossa__realloc(sents, n * sizeof(*sents));
+        if (fit)
+            sents = fit;
+    }
     seg->sentences = sents;
     seg->n_sentences = n;
     return 0;
@@ -809,6 +814,15 @@ int glossa__segment(const char *text, size_t len, glossa__segments_t *seg)
         glossa__free(b.tokens);
         memset(seg, 0, sizeof(*seg));
         return rc;
+    }
+    /* The guess (or the growth past it) leaves room unused, which the
+     * tokens would hold as long as the document (on one large document,
+     * a sixth of them). */
+    if (b.n < b.cap) {
+        glossa_token_t *fit =
+            glossa__realloc(b.tokens, (b.n ? b.n : 1) * sizeof(glossa_token_t));
+        if (fit)
+            b.tokens = fit;
     }
     seg->tokens = b.tokens;
     seg->n_tokens = b.n;

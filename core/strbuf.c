@@ -14,7 +14,9 @@ int glossa__strbuf_reserve(glossa__strbuf_t *sb, size_t extra)
     size_t need = sb->len + extra + 1;
     if (need <= sb->cap)
         return 0;
-    size_t cap = sb->cap ? sb->cap : 256;
+    /* The first reservation is a size hint, taken as it is (a record of
+     * 20 MB in a buffer of 32 would waste 12); later ones double. */
+    size_t cap = sb->cap ? sb->cap : need > 256 ? need : 256;
     while (cap < need)
         cap *= 2;
     char *data = glossa__realloc(sb->data, cap);

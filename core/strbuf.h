@@ -20,7 +20,9 @@ typedef struct glossa__strbuf {
         NULL, 0, 0, 0                                                          \
     }
 
-/* All appenders return 0 or GLOSSA_ENOMEM (and set `failed`). */
+/* All appenders return 0 or GLOSSA_ENOMEM (and set `failed`). reserve
+ * makes room for `extra` more bytes: on an empty buffer exactly that (at
+ * least 256), later by doubling. */
 int glossa__strbuf_reserve(glossa__strbuf_t *sb, size_t extra);
 int glossa__strbuf_append(glossa__strbuf_t *sb, const void *data, size_t n);
 int glossa__strbuf_puts(glossa__strbuf_t *sb, const char *s);

@@ -160,6 +160,7 @@ static glossa__doc_t *make_doc(const glossa_runtime_t *rt, const char *text,
         glossa__doc_free(doc);
         return NULL;
     }
+    doc->layers_as_text = 1; /* as in a run */
     return doc;
 }
 

@@ -40,7 +40,7 @@ expect_in "$TMP/err" "plugin 'broken' ($B/broken_reject_config.so) refused to st
 # Configuration checked against the declared table.
 echo '{"plugins": [{"plugin": "capitals", "config": {"lable": "X"}}]}' >"$TMP/p1.json"
 run_glossa 3 run --pipeline "$TMP/p1.json" "$C"
-expect_in "$TMP/err" "$TMP/p1.json: plugins[0]: unknown configuration key 'lable' for plugin 'capitals' (known keys: label)"
+expect_in "$TMP/err" "$TMP/p1.json: plugins[0]: unknown configuration key 'lable' for plugin 'capitals' (known keys: label, odd_text)"
 
 echo '{"plugins": [{"plugin": "capitals", "config": {"label": 3}}]}' >"$TMP/p2.json"
 run_glossa 3 run --pipeline "$TMP/p2.json" "$C"

@@ -1,7 +1,8 @@
 /* Test plugin "counter": requires the "capitals" layer and reports, per
  * sentence, how many capitals spans it contains (tests dependency order
  * and read access to another layer). Fails when the layer is missing,
- * which would mean the core ran it too early. */
+ * which would mean the core ran it too early, or when a span of it has no
+ * "text" (a layer a plugin reads is complete, see glossa_host_t). */
 #include <glossa/plugin.h>
 
 typedef struct state {
@@ -38,6 +39,8 @@ static int annotate(void *state, glossa_ctx_t *ctx)
                 json_integer_value(json_object_get(span, "start"));
             if (start >= sents[i].cp_end)
                 break;
+            if (!json_is_string(json_object_get(span, "text")))
+                return h->fail(ctx, "a capitals span has no text");
             count++;
             k++;
         }

@@ -114,6 +114,28 @@ static void test_out_of_memory_is_sticky(void **state)
     glossa__strbuf_free(&sb);
 }
 
+/* A first reservation is taken as it is (a large document's record is
+ * sized once, not rounded up to the next power of two); then doubling. */
+static void test_first_reserve_is_exact(void **state)
+{
+    (void)state;
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    assert_int_equal(glossa__strbuf_reserve(&sb, 1000000), 0);
+    assert_int_equal(sb.cap, 1000001);
+    char chunk[1000];
+    memset(chunk, 'a', sizeof(chunk));
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(glossa__strbuf_append(&sb, chunk, sizeof(chunk)), 0);
+    assert_int_equal(sb.cap, 1000001); /* filled, not grown */
+    assert_int_equal(glossa__strbuf_putc(&sb, 'b'), 0);
+    assert_int_equal(sb.cap, 2000002);
+    assert_int_equal(sb.len, 1000001);
+    glossa__strbuf_free(&sb);
+    assert_int_equal(glossa__strbuf_reserve(&sb, 10), 0);
+    assert_int_equal(sb.cap, 256);
+    glossa__strbuf_free(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +144,7 @@ int main(void)
         cmocka_unit_test(test_json_values_use_output_flags),
         cmocka_unit_test(test_json_writer_matches_jansson),
         cmocka_unit_test(test_out_of_memory_is_sticky),
+        cmocka_unit_test(test_first_reserve_is_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

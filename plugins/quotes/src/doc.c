@@ -47,9 +47,19 @@ int qd_dash(const qdoc_t *d, uint32_t i)
            (w[2] == 0x93 || w[2] == 0x94 || w[2] == 0x95);
 }
 
+const qx_entry_t *qd_entry(const qdoc_t *d, uint32_t i)
+{
+    return d->ti[i].e ? &d->lex->slots[d->ti[i].e - 1] : NULL;
+}
+
+static uint32_t slot_of(const qdoc_t *d, const qx_entry_t *e)
+{
+    return e ? (uint32_t)(e - d->lex->slots) + 1 : 0;
+}
+
 uint32_t qd_flags(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt && d->ti[i].e ? d->ti[i].e->flags : 0;
+    return i < d->nt && d->ti[i].e ? qd_entry(d, i)->flags : 0;
 }
 
 int qd_word(const qdoc_t *d, uint32_t i)
@@ -144,15 +154,16 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
         if (!t->looked && (d->tok[i].flags & GLOSSA_TOKEN_WORD)) {
             size_t len;
             const char *w = tok_text(d, i, &len);
-            t->e = (d->tok[i].flags & GLOSSA_TOKEN_ASCII)
+            t->e = slot_of(
+                d, (d->tok[i].flags & GLOSSA_TOKEN_ASCII)
                        ? qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len))
-                       : qx_lookup(d->lex, w, len);
+                       : qx_lookup(d->lex, w, len));
         }
         t->looked = 1;
     }
     uint32_t title_until = first, head_until = first;
     for (uint32_t i = first; i < end; i++) {
-        const qx_entry_t *e = d->ti[i].e;
+        const qx_entry_t *e = qd_entry(d, i);
         if (!e || !e->phrase_count)
             continue;
         int got_verb = 0, got_title = 0, got_head = 0, got_src = 0;
@@ -277,7 +288,7 @@ int qd_setup(qdoc_t *d)
              * will not hash it again. */
             const qx_entry_t *e =
                 qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len));
-            t->e = e;
+            t->e = slot_of(d, e);
             t->looked = 1;
             if (e && (e->flags & QW_CUE) && d->ns)
                 d->cand[s] = 1;

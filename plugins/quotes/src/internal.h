@@ -16,13 +16,18 @@ enum {
     QM_AMBIG = 3  /* " : either, by its spacing */
 };
 
+/* One per token of the document: the largest of the plugin's working
+ * arrays (on one large document, about 8 bytes for each byte of text), so
+ * its fields are packed, the widest first, without holes. */
 typedef struct tinfo {
-    const qx_entry_t *e; /* lexicon entry, or NULL */
-    int32_t ent;         /* entity covering the whole token, or -1 */
-    int32_t pent;        /* entity covering part of it + 1, or 0 */
-    int32_t region;      /* quote region whose content holds it, or -1 */
+    uint32_t e;     /* lexicon slot + 1 (qd_entry), or 0 */
+    int32_t ent;    /* entity covering the whole token, or -1 */
+    int32_t pent;   /* entity covering part of it + 1, or 0 */
+    int32_t region; /* quote region whose content holds it, or -1 */
     uint32_t sent;
     uint32_t line;      /* lines are separated by line breaks */
+    int32_t opens;      /* the region this mark opens + 1, or 0 */
+    int32_t closes;     /* the region this mark closes + 1, or 0 */
     int16_t title;      /* title index + 1 of a title phrase over it */
     int16_t head;       /* head index + 1 of a head phrase over it */
     int16_t verb;       /* verb index + 1 of a verb phrase starting here */
@@ -34,9 +39,9 @@ typedef struct tinfo {
     uint8_t src_len;    /* tokens of a source phrase starting here */
     uint8_t marked;     /* phrases of its sentence are marked */
     uint8_t looked;     /* e is its lexicon entry (else: not looked up) */
-    int32_t opens;      /* the region this mark opens + 1, or 0 */
-    int32_t closes;     /* the region this mark closes + 1, or 0 */
 } tinfo_t;
+
+_Static_assert(sizeof(tinfo_t) == 48, "tinfo_t has a hole or grew");
 
 /* A stretch of text between quotation marks. */
 typedef struct qregion {
@@ -121,6 +126,8 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s);
 int qd_is(const qdoc_t *d, uint32_t i, const char *lower);
 int qd_punct(const qdoc_t *d, uint32_t i, char c);
 uint32_t qd_flags(const qdoc_t *d, uint32_t i);
+/* Token i's lexicon entry, when looked up and found; else NULL. */
+const qx_entry_t *qd_entry(const qdoc_t *d, uint32_t i);
 int qd_word(const qdoc_t *d, uint32_t i);
 int qd_lower_word(const qdoc_t *d, uint32_t i);
 int qd_dash(const qdoc_t *d, uint32_t i);

@@ -452,6 +452,20 @@ static void person_title(qperson_t *p, uint16_t title)
         p->titles[p->n_titles++] = title;
 }
 
+/* Out of memory while building the persons: none (as if the document
+ * named none); returns GLOSSA_ENOMEM. */
+static int drop_persons(qdoc_t *d)
+{
+    free(d->persons);
+    free(d->ent_person);
+    free(d->person_slot);
+    d->persons = NULL;
+    d->ent_person = NULL;
+    d->person_slot = NULL;
+    d->n_persons = 0;
+    return GLOSSA_ENOMEM;
+}
+
 /* Reads the titles before (and in apposition after) each person's
  * mentions. */
 static int build_persons(qdoc_t *d)
@@ -460,18 +474,14 @@ static int build_persons(qdoc_t *d)
     size_t cap = 16;
     while (cap < 2 * d->ne)
         cap *= 2;
-    d->persons = calloc(d->ne ? d->ne : 1, sizeof(qperson_t));
+    /* Grown as persons come: they are few next to the entities (one per
+     * name), and this array lives through the analysis. */
+    size_t cap_persons = 16;
+    d->persons = calloc(cap_persons, sizeof(qperson_t));
     d->ent_person = malloc((d->ne ? d->ne : 1) * sizeof *d->ent_person);
     d->person_slot = calloc(cap, sizeof *d->person_slot);
-    if (!d->persons || !d->ent_person || !d->person_slot) {
-        free(d->persons);
-        free(d->ent_person);
-        free(d->person_slot);
-        d->persons = NULL;
-        d->ent_person = NULL;
-        d->person_slot = NULL;
-        return GLOSSA_ENOMEM;
-    }
+    if (!d->persons || !d->ent_person || !d->person_slot)
+        return drop_persons(d);
     d->person_mask = cap - 1;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
@@ -482,6 +492,15 @@ static int build_persons(qdoc_t *d)
             continue;
         uint32_t *slot = person_slot(d, e->canonical);
         if (!*slot) {
+            if (d->n_persons == cap_persons) {
+                qperson_t *grown =
+                    realloc(d->persons, 2 * cap_persons * sizeof(qperson_t));
+                if (!grown)
+                    return drop_persons(d);
+                memset(grown + cap_persons, 0, cap_persons * sizeof(qperson_t));
+                d->persons = grown;
+                cap_persons *= 2;
+            }
             d->persons[d->n_persons].name = e->canonical;
             *slot = (uint32_t)++d->n_persons;
         }
