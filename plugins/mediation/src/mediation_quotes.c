@@ -71,7 +71,7 @@ void med_classify_quotes(med_ws_t *ws)
         med_speaker_t *sp = &ws->qinfo[i];
         /* Nobody named: the guidelines give such stances to the author. */
         sp->name = med_author;
-        sp->target = sp->person = 0;
+        sp->target = sp->person = sp->party = 0;
         if (!q->speaker)
             continue;
         int32_t e = speaker_entity(ws, q, end_max);
@@ -93,6 +93,7 @@ void med_classify_quotes(med_ws_t *ws)
                       strchr(q->speaker, ' '));
         sp->target = (en && (en->flags & N_TARGET)) || (pf & N_TARGET_PERSON) ||
                      med_is_target_body(ws->m, q->speaker);
+        sp->party = (en && (en->flags & N_PARTY)) || (pf & N_PARTY_PERSON);
         if (en && (en->flags & N_TARGET) && !sp->person)
             sp->name = med_str(ws->m, ws->m->target_name);
     }

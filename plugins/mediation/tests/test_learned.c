@@ -27,6 +27,7 @@ typedef struct captured {
     int seen;
     size_t n_emb;
     double emb[MAX_DIMS];
+    double holder_party, holder_other;
 } captured_t;
 
 static void capture(void *ud, size_t sentence, const char *const *names,
@@ -37,7 +38,11 @@ static void capture(void *ud, size_t sentence, const char *const *names,
         return;
     c->seen = 1;
     c->n_emb = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(names[i], "holder_party") == 0)
+            c->holder_party = values[i];
+        if (strcmp(names[i], "holder_other") == 0)
+            c->holder_other = values[i];
         if (strncmp(names[i], "emb:", 4) == 0) {
             assert_true(c->n_emb < MAX_DIMS);
             char want[16];
@@ -45,21 +50,29 @@ static void capture(void *ud, size_t sentence, const char *const *names,
             assert_string_equal(names[i], want);
             c->emb[c->n_emb++] = values[i];
         }
+    }
 }
 
-/* The features of sentence `sentence` of text, every sentence judged. */
-static captured_t features_of(const mediation_model_t *m, const char *text,
-                              size_t sentence)
+/* The features of sentence `sentence` of text with a quotes layer
+ * (NULL: none), every sentence judged. */
+static captured_t features_quoted(const mediation_model_t *m, const char *text,
+                                  const quote_spec_t *quotes, size_t sentence)
 {
     static uint8_t force[64];
     memset(force, 1, sizeof force);
     captured_t c = {.sentence = sentence};
     mediation_probe_t probe = {force, capture, &c};
     mediation_result_t res;
-    test_analyze_probe(m, text, TEST_ENTITIES, NULL, &probe, &res);
+    test_analyze_probe(m, text, TEST_ENTITIES, quotes, &probe, &res);
     mediation_result_free(&res);
     assert_true(c.seen);
     return c;
+}
+
+static captured_t features_of(const mediation_model_t *m, const char *text,
+                              size_t sentence)
+{
+    return features_quoted(m, text, NULL, sentence);
 }
 
 static int all_zero(const captured_t *c)
@@ -135,6 +148,25 @@ static void test_hyphenated_words_read_by_parts(void **state)
                                      "offered to both sides.",
                                      1);
     assert_false(same(&with, &without));
+    mediation_model_free(m);
+}
+
+/* A quote's speaker the entities layer does not name ("a local analyst"
+ * resolved to a name): neither a party nor the target unless the model
+ * knows the name. Its party flag was left unset, so that the same text
+ * could give other features in another process (isolation mode). */
+static void test_unnamed_speaker_is_no_party(void **state)
+{
+    (void)state;
+    mediation_model_t *m = test_model_learned("profiles/russia.json");
+    const char *text = "Armenia and Azerbaijan fought. \"Russia failed as a "
+                       "mediator,\" a local analyst said.";
+    static const quote_spec_t q[] = {
+        {"Russia failed as a mediator,", "John Smith", "a local analyst", 1},
+        {NULL, NULL, NULL, 0}};
+    captured_t c = features_quoted(m, text, q, 1);
+    assert_true(c.holder_other == 1);
+    assert_true(c.holder_party == 0);
     mediation_model_free(m);
 }
 
@@ -230,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_vectors_near_the_target),
         cmocka_unit_test(test_no_vectors_without_a_mention),
         cmocka_unit_test(test_hyphenated_words_read_by_parts),
+        cmocka_unit_test(test_unnamed_speaker_is_no_party),
         cmocka_unit_test(test_no_vector_features_without_vectors),
         cmocka_unit_test(test_model_needs_its_vectors),
         cmocka_unit_test(test_broken_vector_files),
