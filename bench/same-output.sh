@@ -11,8 +11,8 @@
 # of the seed corpus repeated, as tests/e2e/large_document.sh makes it.
 # The layers' provenance digests cover each plugin's shared object
 # (docs/output-format.md), so they differ between any two builds; they are
-# masked (the "plugin/version/" before them is kept), every other byte is
-# compared. Exits 1 when any pair differs.
+# masked (bench/mask-digests.sh; the "plugin/version/" before them is
+# kept), every other byte is compared. Exits 1 when any pair differs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 old=${1:?usage: bench/same-output.sh OLD_GLOSSA NEW_GLOSSA [SIZE_MB] [BIG_MB...]}
@@ -55,8 +55,7 @@ for in in "${inputs[@]}"; do
         fi
     done
     for b in old new; do
-        sed -E 's#("layers":\{[^}]*)#\n\1#; :a; s#(\n[^}]*/)[0-9a-f]{16}"#\1MASKED"\n#; ta; s#\n##g' \
-            "$out/$b-$name.jsonl" >"$out/$b-$name.masked"
+        bench/mask-digests.sh "$out/$b-$name.jsonl" >"$out/$b-$name.masked"
     done
     if cmp -s "$out/old-$name.masked" "$out/new-$name.masked"; then
         echo "same $in ($(stat -c %s "$out/new-$name.jsonl") bytes)"
