@@ -232,9 +232,13 @@ static double learned_score(const med_ws_t *ws, double sign, double prob)
 void med_learned_verdict(med_ws_t *ws, const med_sent_ctx_t *sc,
                          med_speaker_t qs, med_verdict_t *v)
 {
+    int probed = ws->probe && ws->probe->features;
+    /* Without a model nor a probe nothing reads the features. */
+    if (!ws->m->clf.loaded && !probed)
+        return;
     double x[MED_MAX_FEATURES];
     size_t n = med_features(ws, sc, qs, v, x);
-    if (ws->probe && ws->probe->features) {
+    if (probed) {
         const char *names[MED_MAX_FEATURES];
         size_t base = embedding_base(ws->m);
         for (size_t i = 0; i < n; i++)
