@@ -91,6 +91,25 @@ static void test_run_with_callback_source(void **state)
     glossa_runtime_free(rt);
 }
 
+/* Prepares rt, runs it over docs into out, checks that no record has an
+ * error, and frees rt. */
+static void run_clean(glossa_runtime_t *rt, const char *const *docs, size_t n,
+                      lines_t *out)
+{
+    glossa_error_t err;
+    glossa_error_clear(&err);
+    assert_int_equal(glossa_runtime_prepare(rt, &err), 0);
+    texts_t t = {docs, n, 0, NULL};
+    glossa_source_t *src;
+    assert_int_equal(glossa_source_from_callback(rt, texts_next, &t, &src), 0);
+    glossa_sink_t sink = {out, lines_write, NULL};
+    glossa_run_stats_t stats;
+    assert_int_equal(glossa_run(rt, src, &sink, &stats, &err), 0);
+    assert_int_equal(stats.records_with_errors, 0);
+    glossa_source_free(src);
+    glossa_runtime_free(rt);
+}
+
 /* Two plugins read one layer, on two threads: each sees it whole, however
  * they finish, and the record holds it as it was (the core writes a layer
  * as text and frees its JSON once its last reader is done). */
@@ -109,16 +128,7 @@ static void run_two_readers(unsigned threads, const char *const *docs, size_t n,
     assert_int_equal(glossa_runtime_add_plugin(rt, test_plugin("counter"), NULL,
                                                "again", &err),
                      0);
-    assert_int_equal(glossa_runtime_prepare(rt, &err), 0);
-    texts_t t = {docs, n, 0, NULL};
-    glossa_source_t *src;
-    assert_int_equal(glossa_source_from_callback(rt, texts_next, &t, &src), 0);
-    glossa_sink_t sink = {out, lines_write, NULL};
-    glossa_run_stats_t stats;
-    assert_int_equal(glossa_run(rt, src, &sink, &stats, &err), 0);
-    assert_int_equal(stats.records_with_errors, 0);
-    glossa_source_free(src);
-    glossa_runtime_free(rt);
+    run_clean(rt, docs, n, out);
 }
 
 static void test_layer_read_by_two(void **state)
@@ -187,16 +197,7 @@ static void run_capitals(unsigned threads, int read, const char *const *docs,
         assert_int_equal(glossa_runtime_add_plugin(rt, test_plugin("counter"),
                                                    NULL, NULL, &err),
                          0);
-    assert_int_equal(glossa_runtime_prepare(rt, &err), 0);
-    texts_t t = {docs, n, 0, NULL};
-    glossa_source_t *src;
-    assert_int_equal(glossa_source_from_callback(rt, texts_next, &t, &src), 0);
-    glossa_sink_t sink = {out, lines_write, NULL};
-    glossa_run_stats_t stats;
-    assert_int_equal(glossa_run(rt, src, &sink, &stats, &err), 0);
-    assert_int_equal(stats.records_with_errors, 0);
-    glossa_source_free(src);
-    glossa_runtime_free(rt);
+    run_clean(rt, docs, n, out);
 }
 
 /* The "text" of a layer no plugin reads is written from the document at
