@@ -438,6 +438,7 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.persons);
     free(d.ent_person);
     free(d.person_slot);
+    free(d.surnames);
     free(d.frame_at);
     free(d.frame_of);
     free(d.cand);

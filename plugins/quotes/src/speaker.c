@@ -415,12 +415,17 @@ static const char *doc_refers_to(const qdoc_t *d, const qent_t *e)
     return best;
 }
 
-static size_t name_hash(const char *name)
+static size_t name_hash_n(const char *name, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+    for (const unsigned char *c = (const unsigned char *)name; n--; c++)
         h = (h ^ *c) * 0x100000001b3ull;
     return (size_t)(h ^ (h >> 32));
+}
+
+static size_t name_hash(const char *name)
+{
+    return name_hash_n(name, strlen(name));
 }
 
 /* The slot of the person called name, or of the empty slot where it
@@ -459,11 +464,63 @@ static int drop_persons(qdoc_t *d)
     free(d->persons);
     free(d->ent_person);
     free(d->person_slot);
+    free(d->surnames);
     d->persons = NULL;
     d->ent_person = NULL;
     d->person_slot = NULL;
+    d->surnames = NULL;
     d->n_persons = 0;
     return GLOSSA_ENOMEM;
+}
+
+/* The slot of the surname name[0, n), or of the empty slot where it
+ * goes. */
+static qsurname_t *surname_slot(const qdoc_t *d, const char *name, size_t n)
+{
+    for (size_t i = name_hash_n(name, n) & d->surname_mask;;
+         i = (i + 1) & d->surname_mask) {
+        qsurname_t *slot = &d->surnames[i];
+        if (!slot->person)
+            return slot;
+        const char *have = d->persons[slot->person - 1].name + slot->off;
+        if (strlen(have) == n && memcmp(have, name, n) == 0)
+            return slot;
+    }
+}
+
+/* Each person's surnames: the words after each space of the name. */
+static int build_surnames(qdoc_t *d)
+{
+    size_t words = 0;
+    for (size_t k = 0; k < d->n_persons; k++)
+        for (const char *c = d->persons[k].name; *c; c++)
+            words += *c == ' ';
+    if (!words)
+        return 0;
+    size_t cap = 16;
+    while (cap < 2 * words)
+        cap *= 2;
+    d->surnames = calloc(cap, sizeof *d->surnames);
+    if (!d->surnames)
+        return drop_persons(d);
+    d->surname_mask = cap - 1;
+    for (size_t k = 0; k < d->n_persons; k++) {
+        const char *name = d->persons[k].name;
+        size_t len = strlen(name);
+        for (const char *c = name; *c; c++) {
+            if (*c != ' ' || !c[1])
+                continue;
+            uint32_t off = (uint32_t)(c + 1 - name);
+            qsurname_t *slot = surname_slot(d, name + off, len - off);
+            if (!slot->person) {
+                slot->person = (uint32_t)k + 1;
+                slot->off = off;
+            } else if (slot->person != k + 1) {
+                slot->ambiguous = 1;
+            }
+        }
+    }
+    return 0;
 }
 
 /* Reads the titles before (and in apposition after) each person's
@@ -502,6 +559,7 @@ static int build_persons(qdoc_t *d)
                 cap_persons *= 2;
             }
             d->persons[d->n_persons].name = e->canonical;
+            d->persons[d->n_persons].first_tok = e->tok_first;
             *slot = (uint32_t)++d->n_persons;
         }
         qperson_t *p = &d->persons[*slot - 1];
@@ -581,7 +639,38 @@ static int build_persons(qdoc_t *d)
         if (p)
             p->mentions++;
     }
+    return build_surnames(d);
+}
+
+/* "Abovyan noted" after "Arman Abovyan": the one person named before
+ * token pos whose name ends with the words text[0, n) and is longer;
+ * *out is NULL when none or several. Returns 0 or GLOSSA_ENOMEM. */
+static int full_name(qdoc_t *d, const char *text, size_t n, uint32_t pos,
+                     const char **out)
+{
+    *out = NULL;
+    if (!d->persons_built && build_persons(d))
+        return GLOSSA_ENOMEM;
+    if (!d->surnames || !n)
+        return 0;
+    const qsurname_t *slot = surname_slot(d, text, n);
+    if (!slot->person || slot->ambiguous)
+        return 0;
+    const qperson_t *p = &d->persons[slot->person - 1];
+    if (p->first_tok < pos)
+        *out = p->name;
     return 0;
+}
+
+/* The name tokens [a, e) as written, when they are a surname of a person
+ * named in full before them (full_name()). */
+static int full_name_of(qdoc_t *d, uint32_t a, uint32_t e, const char **out)
+{
+    *out = NULL;
+    if (e <= a || e > a + 2)
+        return 0;
+    return full_name(d, d->text + d->tok[a].start,
+                     d->tok[e - 1].end - d->tok[a].start, a, out);
 }
 
 static int title_matches(const qdoc_t *d, const qx_title_t *t, uint16_t have)
@@ -1040,8 +1129,29 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 set_unnamed(spk, qd_head(d, nx)->plural);
             return 1;
         }
-        set_name(spk, person->canonical, QR_PERSON);
+        /* A surname the entities layer did not link to the name in
+         * full before it. */
+        const char *full = NULL;
+        if (person->text && strcmp(person->text, person->canonical) == 0 &&
+            full_name(d, person->canonical, strlen(person->canonical),
+                      person->tok_first, &full))
+            return GLOSSA_ENOMEM;
+        set_name(spk, full ? full : person->canonical, QR_PERSON);
         return 1;
+    }
+    if (n_names == 1 && !title && !head && (org || place) &&
+        !(org ? org : place)->refers_to) {
+        /* ... or took for a place or a body: the whole phrase is the
+         * name ("Abovyan noted" after "Arman Abovyan"). */
+        const qent_t *en = org ? org : place;
+        const char *full = NULL;
+        if (en->tok_first == s && en->tok_last + 1 == e &&
+            full_name_of(d, s, e, &full))
+            return GLOSSA_ENOMEM;
+        if (full) {
+            set_name(spk, full, QR_PERSON);
+            return 1;
+        }
     }
     if (title && title_tok + d->ti[title_tok].title_len < e) {
         int rc =
