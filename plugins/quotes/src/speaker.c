@@ -97,6 +97,44 @@ static int anchor(int c)
            c == N_NUM;
 }
 
+/* The ministry head noun of the phrase ending at token i (inclusive): a
+ * head noun of class ministry there, or one inside an organisation's
+ * name that ends there ("the Foreign Ministry"); or NULL. */
+static const qx_head_t *ministry_at(const qdoc_t *d, uint32_t i)
+{
+    if (i >= d->nt)
+        return NULL;
+    uint32_t a = i;
+    if (d->ti[i].ent >= 0) {
+        const qent_t *e = &d->ents[d->ti[i].ent];
+        if (e->label != QE_ORG || e->tok_last != i)
+            return NULL;
+        a = e->tok_first;
+    } else {
+        while (a > 0 && d->ti[a].head && !d->ti[a].head_start)
+            a--;
+    }
+    for (uint32_t k = a; k <= i; k++)
+        if (d->ti[k].head && d->ti[k].head_start) {
+            const qx_head_t *h = qd_head(d, k);
+            if (h && h->hclass == QH_MINISTRY)
+                return h;
+        }
+    return NULL;
+}
+
+/* "the Foreign Ministry in Baku": token i is "in", a place's name
+ * follows it and ends at token end - 1, and a ministry's name ends right
+ * before it. */
+static int ministry_in(const qdoc_t *d, uint32_t i, uint32_t end)
+{
+    if (i == 0 || i + 1 >= end || !qd_is(d, i, "in"))
+        return 0;
+    const qent_t *p = qd_ent(d, i + 1);
+    return p && p->label == QE_GPE && p->tok_first == i + 1 &&
+           p->tok_last + 1 == end && ministry_at(d, i - 1) != NULL;
+}
+
 /* An acronym in brackets after a name, "(ISW)": the index of ")" past
  * it, or 0. */
 static uint32_t paren_after(const qdoc_t *d, uint32_t i, uint32_t hi)
@@ -182,6 +220,11 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
                 stop = 1;
             break;
         default:
+            if (start == i + 1 && i > lo && ministry_in(d, i, end) &&
+                d->ti[i - 1].sent == d->ti[i].sent) {
+                /* "the Foreign Ministry in Baku" */
+                break;
+            }
             if (qd_punct(d, i, ')') && i > lo) {
                 uint32_t k = i;
                 while (k > lo && k + 6 > i && !qd_punct(d, k, '('))
@@ -228,6 +271,17 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
                 last = i;
                 prev = N_CAP;
                 continue;
+            }
+            if (anchor(prev) && qd_is(d, i, "in") && i + 1 < hi) {
+                /* "the Foreign Ministry in Baku" */
+                const qent_t *p = qd_ent(d, i + 1);
+                if (p && p->tok_first == i + 1 && p->tok_last < hi &&
+                    ministry_in(d, i, p->tok_last + 1)) {
+                    i = p->tok_last + 1;
+                    last = i;
+                    prev = N_ENT;
+                    continue;
+                }
             }
             if (prev == N_HEAD && qd_head(d, i - 1)->hclass == QH_MESSAGE &&
                 (qd_is(d, i, "by") || qd_is(d, i, "from"))) {
@@ -1012,6 +1066,35 @@ static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
     return compose(spk, dem, h->name) ? GLOSSA_ENOMEM : 1;
 }
 
+/* A ministry named without its state ("the Defense Ministry said"): the
+ * ministry of that name named with its state last before it, within
+ * twice the `carry` sentences ("the Russian Defense Ministry"). Returns 1
+ * when found, 0 when not, or GLOSSA_ENOMEM. */
+static int ministry_before(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
+{
+    const qx_head_t *h = ministry_at(d, org->tok_last);
+    if (!h || !h->name)
+        return 0;
+    uint32_t s0 = d->ti[org->tok_first].sent;
+    uint32_t back = (uint32_t)d->set->carry * 2;
+    uint32_t lo_tok = qd_sent_first(d, s0 > back ? s0 - back : 0);
+    for (size_t k = (size_t)(org - d->ents); k-- > 0;) {
+        const qent_t *o = &d->ents[k];
+        if (o->tok_first < lo_tok)
+            break;
+        const qx_head_t *oh =
+            o->label == QE_ORG ? ministry_at(d, o->tok_last) : NULL;
+        if (!oh || !oh->name || strcmp(oh->name, h->name) != 0)
+            continue;
+        uint32_t s = d->ti[o->tok_first].sent;
+        uint32_t st = qs_np_left(d, o->tok_last + 1, qd_sent_first(d, s));
+        int rc = ministry(d, o, st < o->tok_first ? st : o->tok_first, spk);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* The same head noun earlier with a name: "these officials" after "White
  * House officials", "the ministry" after "the Russian Defense Ministry". */
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out);
@@ -1056,6 +1139,31 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 0;
     if (e == s + 1 && ncls(d, s) == N_PRON)
         return resolve_pronoun(d, s, spk, depth);
+    for (uint32_t k = s + 1; k + 1 < e; k++) {
+        if (!ministry_in(d, k, e))
+            continue;
+        /* "the Foreign Ministry in Baku": the ministry of the state the
+         * place stands for, unless the phrase names its own ("the
+         * Russian Foreign Ministry in Baku"). */
+        for (uint32_t i = s; i < k; i++) {
+            const qent_t *en = qd_ent(d, i);
+            /* an organisation's own first word: "Spanish Foreign
+             * Ministry" (as ministry() reads it) */
+            int own = en && en->label == QE_ORG && i == en->tok_first &&
+                      !qd_head(d, i) && !qd_is(d, i, "ministry");
+            if ((en && (en->label != QE_ORG || en->refers_to)) || own ||
+                ncls(d, i) == N_POSS || ncls(d, i) == N_PPRON)
+                return classify(d, s, k, spk, depth);
+        }
+        const qent_t *place = qd_ent(d, k + 1);
+        const char *st =
+            place->refers_to ? place->refers_to : doc_refers_to(d, place);
+        const char *dem = st ? demonym(d, st) : NULL;
+        const qx_head_t *h = ministry_at(d, k - 1);
+        if (dem && h->name)
+            return compose(spk, dem, h->name) ? GLOSSA_ENOMEM : 1;
+        return classify(d, s, k, spk, depth);
+    }
 
     const qent_t *person = NULL, *poss_person = NULL, *org = NULL,
                  *place = NULL, *norp_only = NULL;
@@ -1222,6 +1330,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         }
         rc = ministry(d, org, s, spk);
         if (!rc && !st)
+            rc = ministry_before(d, org, spk);
+        if (!rc && !st)
             rc = acronym(d, org, spk);
         if (rc)
             return rc < 0 ? rc : 1;
@@ -1351,6 +1461,11 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
             const qx_head_t *h = qd_head(d, i);
             if (d->ti[i].head != want &&
                 !(h->hclass == wh->hclass && h->hclass != QH_STATE))
+                continue;
+            /* "the defence ministry" is not the foreign ministry named
+             * before; "the ministry" may be either. */
+            if (h->hclass == QH_MINISTRY && h->name && wh->name &&
+                strcmp(h->name, wh->name) != 0)
                 continue;
             uint32_t e = i + d->ti[i].head_len;
             uint32_t st = qs_np_left(d, e, first);
