@@ -404,9 +404,17 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
     uint32_t st = qs_np_left(d, j, first);
     if (st == j || !qs_np_anchored(d, st, j))
         return clause_subject(d, s, i, ns, ne);
-    if (st > first && (qd_flags(d, st - 1) & QW_PREP)) {
+    /* "A senior advisor to President X says": the phrase after "to" is
+     * governed by the title before it, which heads the subject when an
+     * article opens it ("Russian Ambassador to Armenia X said" is X). */
+    int to_title = st > first + 1 && qd_is(d, st - 1, "to") &&
+                   (d->ti[st - 2].title || d->ti[st - 2].head);
+    int prep = st > first && (qd_flags(d, st - 1) & QW_PREP);
+    if (prep || to_title) {
         uint32_t cs, ce;
-        if (clause_subject(d, s, i, &cs, &ce) && cs < st) {
+        if (clause_subject(d, s, i, &cs, &ce) && cs < st &&
+            (prep || qd_is(d, cs, "a") || qd_is(d, cs, "an") ||
+             qd_is(d, cs, "the"))) {
             *ns = cs;
             *ne = ce;
             return 1;

@@ -1670,6 +1670,52 @@ static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
     return NULL;
 }
 
+/* "A senior diplomat argued that ... “...,” said the official, Anna
+ * Berg." / "A senior advisor says ... . Anna Berg made the remarks
+ * ...": the person an indefinite office introduces, when the text names
+ * that person next, in the next two sentences: in apposition to an
+ * office that speaks there, or, named there for the first time, as the
+ * subject opening the next sentence. NULL when none. */
+static const char *named_next(qdoc_t *d, const qframe_t *f)
+{
+    uint32_t a = f->np_first, b = f->np_end;
+    if (b <= a || !(qd_is(d, a, "a") || qd_is(d, a, "an")))
+        return NULL;
+    int office = 0;
+    for (uint32_t i = a; i < b; i++) {
+        const qx_head_t *h = d->ti[i].head_start ? qd_head(d, i) : NULL;
+        office |= d->ti[i].title || (h && h->hclass == QH_STATE && !h->plural);
+        if (qd_ent(d, i) && qd_ent(d, i)->label == QE_PERSON)
+            return NULL;
+    }
+    if (!office || !d->frame_at)
+        return NULL;
+    uint32_t s0 = f->sent;
+    for (uint32_t s = s0; s < d->ns && s <= s0 + 2; s++) {
+        for (size_t x = d->frame_at[s]; x < d->frame_at[s + 1]; x++) {
+            const qframe_t *g = &d->frames[d->frame_of[x]];
+            if (g->dropped || g->pos <= f->pos || g->np_end <= g->np_first)
+                continue;
+            const qent_t *p = apposed_person(d, g->np_first, g->np_end);
+            if (p)
+                return p->canonical;
+        }
+        if (s != s0 + 1)
+            continue;
+        const qent_t *p = qd_ent(d, qd_sent_first(d, s));
+        if (!p || p->label != QE_PERSON || p->partial || !p->canonical ||
+            p->tok_first != qd_sent_first(d, s) ||
+            !qd_lower_word(d, p->tok_last + 1))
+            continue;
+        if (!d->persons_built && build_persons(d))
+            return NULL;
+        const qperson_t *pp = person_get(d, p->canonical);
+        if (pp && pp->first_tok == p->tok_first)
+            return p->canonical;
+    }
+    return NULL;
+}
+
 int qs_resolve(qdoc_t *d, qframe_t *f)
 {
     if (f->resolved)
@@ -1739,6 +1785,15 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
             f->spk.owned = NULL;
             f->spk.plural = 0;
             set_name(&f->spk, ap->canonical, QR_PERSON);
+        }
+    }
+    if (!f->spk.name && f->spk.found) {
+        const char *who = named_next(d, f);
+        if (who) {
+            free(f->spk.owned);
+            f->spk.owned = NULL;
+            f->spk.plural = 0;
+            set_name(&f->spk, who, QR_PERSON);
         }
     }
     f->spk.tok_first = f->np_first;
