@@ -493,6 +493,14 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
                           (!be_aux(d, j - 1) || (v->frames & QF_PINV)))))
         j--;
     uint32_t st = qs_np_left(d, j, first), ne = j, st_app = QNONE;
+    if (st < ne && st > first + 1 &&
+        (qd_is(d, st - 1, "by") || qd_is(d, st - 1, "from")) &&
+        qd_head(d, st - 2) && qd_head(d, st - 2)->hclass == QH_MESSAGE) {
+        /* "“...,” a statement by the Foreign Ministry said" */
+        uint32_t ms = qs_np_left(d, st - 1, first);
+        if (ms < st - 1)
+            st = ms;
+    }
     if (st == j && j > first + 2 && qd_punct(d, j - 1, ',')) {
         /* "X, a Yerevan-based political analyst, said", "X, Director of
          * the Fourth CIS Department, told" */
