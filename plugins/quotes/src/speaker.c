@@ -623,31 +623,59 @@ static int build_persons(qdoc_t *d)
         uint32_t first = qd_sent_first(d, s);
         /* Before the name: titles, states, bodies ("Russian President
          * Vladimir Putin", "the minister of defence, Pal Jonson,"). */
-        int commas = 0;
+        /* One comma may part the name from the phrase before it: right
+         * before the name, or after titles ("Russian Defence Minister,
+         * Army General X"). A state or body before that comma is the
+         * person's only with a title there too ("In Moscow, X" is not
+         * Russia's). */
+        int commas = 0, titled = 0, only_titles = 1;
+        const char *st_far = NULL, *org_far = NULL;
         for (uint32_t i = e->tok_first, n = 0; i > first && n < 12; n++) {
             i--;
-            if (qd_punct(d, i, ',') && i + 1 == e->tok_first && !commas++)
+            if (qd_punct(d, i, ',') && !commas &&
+                (i + 1 == e->tok_first || only_titles)) {
+                commas = 1;
                 continue;
+            }
             int c = ncls(d, i);
+            if (c != N_TITLE && c != N_CAP && c != N_HEAD &&
+                !(c == N_ENT && qd_ent(d, i)->label == QE_ORG))
+                only_titles = 0;
             if (c == N_ENT) {
                 const qent_t *o = qd_ent(d, i);
                 if (o->label == QE_PERSON)
                     break;
-                if (!p->state && ent_state(o))
-                    p->state = ent_state(o);
-                if (o->label == QE_ORG && !p->org)
-                    p->org = o->canonical;
-                if (d->ti[i].title) /* "Foreign Ministry Spokeswoman" */
+                if (commas) {
+                    if (!st_far && ent_state(o))
+                        st_far = ent_state(o);
+                    if (o->label == QE_ORG && !org_far)
+                        org_far = o->canonical;
+                } else {
+                    if (!p->state && ent_state(o))
+                        p->state = ent_state(o);
+                    if (o->label == QE_ORG && !p->org)
+                        p->org = o->canonical;
+                }
+                if (d->ti[i].title) { /* "Foreign Ministry Spokeswoman" */
                     person_title(p,
                                  d->lex->titles[d->ti[i].title - 1].title_id);
+                    titled |= commas;
+                }
             } else if (c == N_TITLE) {
                 person_title(p, d->lex->titles[d->ti[i].title - 1].title_id);
+                titled |= commas;
             } else if (c == N_PPRON || c == N_PRON) {
                 break;
             } else if (c != N_DET && c != N_OF && c != N_POSS && c != N_CAP &&
                        c != N_MOD && c != N_HEAD) {
                 break;
             }
+        }
+        if (titled) {
+            if (!p->state && st_far)
+                p->state = st_far;
+            if (!p->org && org_far)
+                p->org = org_far;
         }
         /* After it: ", a Yerevan-based political analyst," */
         uint32_t end = qd_sent_end(d, s);
@@ -742,7 +770,7 @@ static int title_matches(const qdoc_t *d, const qx_title_t *t, uint16_t have)
 /* Does entity k name a person holding title t (of state/org when given)? */
 static const qperson_t *person_fits(const qdoc_t *d, size_t k,
                                     const qx_title_t *t, const char *state,
-                                    const char *org)
+                                    const char *org, int strict)
 {
     if (d->ent_person[k] < 0)
         return NULL;
@@ -753,6 +781,8 @@ static const qperson_t *person_fits(const qdoc_t *d, size_t k,
     if (!ok)
         return NULL;
     if (state && p->state && strcmp(state, p->state) != 0)
+        return NULL;
+    if (strict && state && !p->state)
         return NULL;
     if (org && p->org && strcmp(org, p->org) != 0 && !(state && p->state))
         return NULL;
@@ -781,12 +811,17 @@ static const char *person_with_title(qdoc_t *d, const qx_title_t *t,
             hi = mid;
     }
     const qperson_t *p;
-    for (size_t k = lo; k-- > 0;)
-        if ((p = person_fits(d, k, t, state, org)) != NULL)
-            return p->name;
-    for (size_t k = lo; k < d->ne; k++)
-        if ((p = person_fits(d, k, t, state, org)) != NULL)
-            return p->name;
+    /* Of that state first ("the Russian defence minister" is not the
+     * Armenian one whose state the text did not say), then of none
+     * said. */
+    for (int strict = state ? 1 : 0; strict >= 0; strict--) {
+        for (size_t k = lo; k-- > 0;)
+            if ((p = person_fits(d, k, t, state, org, strict)) != NULL)
+                return p->name;
+        for (size_t k = lo; k < d->ne; k++)
+            if ((p = person_fits(d, k, t, state, org, strict)) != NULL)
+                return p->name;
+    }
     /* "the Russian president" when the text names Putin but never calls
      * him president: the last person before it of whom the text says
      * no title and no other state. */
