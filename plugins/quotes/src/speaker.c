@@ -837,6 +837,33 @@ static const char *person_with_title(qdoc_t *d, const qx_title_t *t,
     return NULL;
 }
 
+/* "the senior Iranian official": the last person named before token pos
+ * who is of that state, or of no state the text says and with no title;
+ * NULL when none (or out of memory: then the persons are none). */
+static const char *person_of_state(qdoc_t *d, const char *state, uint32_t pos)
+{
+    if (!d->persons_built && build_persons(d))
+        return NULL;
+    if (!d->ent_person)
+        return NULL;
+    size_t lo = 0, hi = d->ne;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ents[mid].tok_first < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k-- > 0;) {
+        if (d->ent_person[k] < 0)
+            continue;
+        const qperson_t *p = &d->persons[d->ent_person[k]];
+        if (p->state ? strcmp(p->state, state) == 0 : !p->n_titles)
+            return p->name;
+    }
+    return NULL;
+}
+
 /* ---- Classifying a phrase ---------------------------------------------- */
 
 static void set_name(qspeaker_t *spk, const char *name, uint8_t kind)
@@ -1396,6 +1423,16 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             /* "Armenians", "Azerbaijanis": people, not the state. */
             set_unnamed(spk, 1);
             return 1;
+        }
+        if (head && head->person && !title && qd_is(d, s, "the") &&
+            head_tok > place->tok_last) {
+            /* "the senior Iranian official": a person of the state, as
+             * an office is */
+            const char *who = person_of_state(d, st, s);
+            if (who) {
+                set_name(spk, who, QR_PERSON);
+                return 1;
+            }
         }
         set_name(spk, st, QR_BODY);
         spk->plural = head ? head->plural : 0;
