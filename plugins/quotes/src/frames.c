@@ -1099,7 +1099,16 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
             qd_participle(d, i) && !(i > first && be_aux(d, i - 1));
         f.participle = (uint8_t)participle;
         int have;
-        if (cur >= 0 && same_subject) {
+        int poss = i > first + 1 && qd_is(d, i - 1, "'s") && !participle;
+        uint32_t poss_np = poss ? qs_np_left(d, i - 1, first) : i;
+        if (poss && poss_np < i - 1 && qs_np_anchored(d, poss_np, i - 1)) {
+            /* "Pashinyan's claim that ...", "rejected X's demand to": a
+             * noun of speech speaks for its possessor. */
+            f.np_first = poss_np;
+            f.np_end = i - 1;
+            f.pos = poss_np;
+            have = 1;
+        } else if (cur >= 0 && same_subject) {
             f.speaker_from = cur;
             f.np_first = d->frames[cur].np_first;
             f.np_end = d->frames[cur].np_end;
