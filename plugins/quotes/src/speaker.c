@@ -283,15 +283,23 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
                     continue;
                 }
             }
-            if (prev == N_HEAD && qd_head(d, i - 1)->hclass == QH_MESSAGE &&
-                (qd_is(d, i, "by") || qd_is(d, i, "from"))) {
-                /* "a statement by the Kremlin", "a letter from Macron" */
-                uint32_t e = qs_np_right(d, i + 1, hi);
-                if (e > i + 1) {
-                    i = e;
-                    last = e;
-                    prev = N_ENT;
-                    continue;
+            if (prev == N_HEAD && qd_head(d, i - 1)->hclass == QH_MESSAGE) {
+                /* "a statement by the Kremlin", "a letter from Macron",
+                 * "a statement released by the ministry" */
+                uint32_t b = i;
+                if (b + 1 < hi && qd_lower_word(d, b) &&
+                    d->tok[b].end - d->tok[b].start > 4 &&
+                    !memcmp(d->text + d->tok[b].end - 2, "ed", 2) &&
+                    qd_is(d, b + 1, "by"))
+                    b++;
+                if (qd_is(d, b, "by") || qd_is(d, b, "from")) {
+                    uint32_t e = qs_np_right(d, b + 1, hi);
+                    if (e > b + 1) {
+                        i = e;
+                        last = e;
+                        prev = N_ENT;
+                        continue;
+                    }
                 }
             }
             break;
@@ -1541,6 +1549,12 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                 continue;
             uint32_t e = i + d->ti[i].head_len;
             uint32_t st = qs_np_left(d, e, first);
+            if (h->hclass == QH_MESSAGE) {
+                /* "a statement released by the ministry" */
+                uint32_t er = qs_np_right(d, st, end);
+                if (er > e)
+                    e = er;
+            }
             int has_name = 0;
             for (uint32_t k = st; k < e; k++)
                 has_name |= d->ti[k].ent >= 0;
