@@ -211,7 +211,7 @@ static int outlet_speaker(const qdoc_t *d, const qframe_t *f)
         if (h && h->hclass == QH_OUTLET)
             return 1;
     }
-    return 0;
+    return qf_reports(d, f);
 }
 
 /* The bits of one word from bit lo to bit hi (exclusive), 0 <= lo < hi

@@ -1335,7 +1335,31 @@ static int outlet_phrase(const qdoc_t *d, const qframe_t *f)
         if (h && h->hclass == QH_OUTLET)
             return 1;
     }
-    return 0;
+    return qf_reports(d, f);
+}
+
+/* "..., Lusa reports": an organisation named alone that "reports" is a
+ * news outlet, whatever its name. */
+int qf_reports(const qdoc_t *d, const qframe_t *f)
+{
+    if (f->how != FH_VERB || f->cue_end != f->cue_first + 1 ||
+        !(qd_is(d, f->cue_first, "reports") ||
+          qd_is(d, f->cue_first, "reported")) ||
+        f->np_end <= f->np_first || f->np_end > d->nt)
+        return 0;
+    const qent_t *e = qd_ent(d, f->np_end - 1);
+    if (!e || e->label != QE_ORG || e->refers_to ||
+        e->tok_last + 1 != f->np_end)
+        return 0;
+    uint32_t a = f->np_first;
+    if (a < e->tok_first && qd_is(d, a, "the"))
+        a++;
+    if (a != e->tok_first)
+        return 0;
+    for (uint32_t i = e->tok_first; i <= e->tok_last; i++)
+        if (qd_head(d, i))
+            return 0;
+    return 1;
 }
 
 /* The reporting verbs' frames sorted by cue, so that the cues inside a

@@ -167,5 +167,6 @@ int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e);
 
 /* frames.c: reports and their content */
 int qf_find(qdoc_t *d);
+int qf_reports(const qdoc_t *d, const qframe_t *f);
 
 #endif /* QUOTES_INTERNAL_H */
