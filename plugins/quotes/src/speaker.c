@@ -1385,8 +1385,12 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 title_of = k == org->tok_first;
             }
         }
+        /* "the representative of the Foreign Ministry": the ministry's
+         * own head noun does not head the phrase */
+        int head_in_org =
+            head && head_tok >= org->tok_first && head_tok <= org->tok_last;
         if (title && (title_of || title_tok > org->tok_last) &&
-            (!head || head_tok < title_tok)) {
+            (!head || head_tok < title_tok || (title_of && head_in_org))) {
             /* "Kremlin spokesman", "the Foreign Ministry representative" */
             const char *who =
                 lookup
