@@ -643,6 +643,17 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
  * clause's subject. */
 static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
 {
+    uint32_t first0 = qd_sent_first(d, s);
+    uint32_t w = i > first0 + 1 ? qs_np_left(d, i, first0) : i;
+    if (w < i && w > first0 && qd_is(d, w - 1, "with") &&
+        qs_np_anchored(d, w, i)) {
+        /* "..., with Aliyev announcing that ...": the participle's own
+         * subject */
+        f->np_first = w;
+        f->np_end = i;
+        f->pos = w;
+        return 1;
+    }
     for (size_t k = d->n_frames; k-- > 0;) {
         const qframe_t *g = &d->frames[k];
         if (g->sent != s)
