@@ -211,7 +211,7 @@ static int outlet_speaker(const qdoc_t *d, const qframe_t *f)
         if (h && h->hclass == QH_OUTLET)
             return 1;
     }
-    return 0;
+    return qf_reports(d, f);
 }
 
 /* The bits of one word from bit lo to bit hi (exclusive), 0 <= lo < hi
@@ -234,15 +234,34 @@ static int bits_any(const uint64_t *w, uint32_t a, uint32_t b)
     return 0;
 }
 
+/* Does the verb frame i open the content of the source frame o, as in
+ * "According to X, Y highlighted ...": o's content (past a comma)
+ * starts with i's speaker, the subject of i's verb? */
+static int opens_source(const qdoc_t *d, const qframe_t *o, const qframe_t *i)
+{
+    if (o->how != FH_SOURCE || o->inverted || i->how != FH_VERB ||
+        i->inverted || !i->spk.found || i->np_end <= i->np_first)
+        return 0;
+    uint32_t a = o->c_first;
+    while (a < o->c_end && (qd_punct(d, a, ',') || qd_punct(d, a, ':')))
+        a++;
+    return a == i->np_first && i->cue_first < o->c_end;
+}
+
 /* Of two reports of one content, an outlet relaying and a named source,
  * the source speaks ("According to Reuters, X said that ...", "X said
- * ..., TASS reported"): the outlet is transparent. */
+ * ..., TASS reported"): the outlet is transparent. So is any source
+ * phrase whose content is another report ("According to the report, X
+ * urged ..." is X's), as the annotation conventions give it. */
 static int relays(const qdoc_t *d, const cand_t *outer, const cand_t *inner)
 {
     const qframe_t *o = &d->frames[outer->frame];
     const qframe_t *i = &d->frames[inner->frame];
-    return outer->rank == 0 && inner->rank == 0 && i->spk.name &&
-           outlet_speaker(d, o) && !outlet_speaker(d, i);
+    if (outer->rank != 0 || inner->rank != 0)
+        return 0;
+    if (opens_source(d, o, i))
+        return 1;
+    return i->spk.name && outlet_speaker(d, o) && !outlet_speaker(d, i);
 }
 
 /* Could a clash of this candidate be an outlet relaying it (relays(),
@@ -251,7 +270,11 @@ static int relays(const qdoc_t *d, const cand_t *outer, const cand_t *inner)
 static int may_be_relayed(const qdoc_t *d, const cand_t *inner)
 {
     const qframe_t *i = &d->frames[inner->frame];
-    return inner->rank == 0 && i->spk.name && !outlet_speaker(d, i);
+    if (inner->rank != 0)
+        return 0;
+    if (i->how == FH_VERB && !i->inverted && i->spk.found)
+        return 1;
+    return i->spk.name && !outlet_speaker(d, i);
 }
 
 /* Sets bits [a, b). */
@@ -415,6 +438,7 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.persons);
     free(d.ent_person);
     free(d.person_slot);
+    free(d.surnames);
     free(d.frame_at);
     free(d.frame_of);
     free(d.cand);

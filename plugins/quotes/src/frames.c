@@ -404,9 +404,17 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
     uint32_t st = qs_np_left(d, j, first);
     if (st == j || !qs_np_anchored(d, st, j))
         return clause_subject(d, s, i, ns, ne);
-    if (st > first && (qd_flags(d, st - 1) & QW_PREP)) {
+    /* "A senior advisor to President X says": the phrase after "to" is
+     * governed by the title before it, which heads the subject when an
+     * article opens it ("Russian Ambassador to Armenia X said" is X). */
+    int to_title = st > first + 1 && qd_is(d, st - 1, "to") &&
+                   (d->ti[st - 2].title || d->ti[st - 2].head);
+    int prep = st > first && (qd_flags(d, st - 1) & QW_PREP);
+    if (prep || to_title) {
         uint32_t cs, ce;
-        if (clause_subject(d, s, i, &cs, &ce) && cs < st) {
+        if (clause_subject(d, s, i, &cs, &ce) && cs < st &&
+            (prep || qd_is(d, cs, "a") || qd_is(d, cs, "an") ||
+             qd_is(d, cs, "the"))) {
             *ns = cs;
             *ne = ce;
             return 1;
@@ -485,6 +493,14 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
                           (!be_aux(d, j - 1) || (v->frames & QF_PINV)))))
         j--;
     uint32_t st = qs_np_left(d, j, first), ne = j, st_app = QNONE;
+    if (st < ne && st > first + 1 &&
+        (qd_is(d, st - 1, "by") || qd_is(d, st - 1, "from")) &&
+        qd_head(d, st - 2) && qd_head(d, st - 2)->hclass == QH_MESSAGE) {
+        /* "“...,” a statement by the Foreign Ministry said" */
+        uint32_t ms = qs_np_left(d, st - 1, first);
+        if (ms < st - 1)
+            st = ms;
+    }
     if (st == j && j > first + 2 && qd_punct(d, j - 1, ',')) {
         /* "X, a Yerevan-based political analyst, said", "X, Director of
          * the Fourth CIS Department, told" */
@@ -627,6 +643,17 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
  * clause's subject. */
 static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
 {
+    uint32_t first0 = qd_sent_first(d, s);
+    uint32_t w = i > first0 + 1 ? qs_np_left(d, i, first0) : i;
+    if (w < i && w > first0 && qd_is(d, w - 1, "with") &&
+        qs_np_anchored(d, w, i)) {
+        /* "..., with Aliyev announcing that ...": the participle's own
+         * subject */
+        f->np_first = w;
+        f->np_end = i;
+        f->pos = w;
+        return 1;
+    }
     for (size_t k = d->n_frames; k-- > 0;) {
         const qframe_t *g = &d->frames[k];
         if (g->sent != s)
@@ -1083,7 +1110,16 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
             qd_participle(d, i) && !(i > first && be_aux(d, i - 1));
         f.participle = (uint8_t)participle;
         int have;
-        if (cur >= 0 && same_subject) {
+        int poss = i > first + 1 && qd_is(d, i - 1, "'s") && !participle;
+        uint32_t poss_np = poss ? qs_np_left(d, i - 1, first) : i;
+        if (poss && poss_np < i - 1 && qs_np_anchored(d, poss_np, i - 1)) {
+            /* "Pashinyan's claim that ...", "rejected X's demand to": a
+             * noun of speech speaks for its possessor. */
+            f.np_first = poss_np;
+            f.np_end = i - 1;
+            f.pos = poss_np;
+            have = 1;
+        } else if (cur >= 0 && same_subject) {
             f.speaker_from = cur;
             f.np_first = d->frames[cur].np_first;
             f.np_end = d->frames[cur].np_end;
@@ -1310,7 +1346,31 @@ static int outlet_phrase(const qdoc_t *d, const qframe_t *f)
         if (h && h->hclass == QH_OUTLET)
             return 1;
     }
-    return 0;
+    return qf_reports(d, f);
+}
+
+/* "..., Lusa reports": an organisation named alone that "reports" is a
+ * news outlet, whatever its name. */
+int qf_reports(const qdoc_t *d, const qframe_t *f)
+{
+    if (f->how != FH_VERB || f->cue_end != f->cue_first + 1 ||
+        !(qd_is(d, f->cue_first, "reports") ||
+          qd_is(d, f->cue_first, "reported")) ||
+        f->np_end <= f->np_first || f->np_end > d->nt)
+        return 0;
+    const qent_t *e = qd_ent(d, f->np_end - 1);
+    if (!e || e->label != QE_ORG || e->refers_to ||
+        e->tok_last + 1 != f->np_end)
+        return 0;
+    uint32_t a = f->np_first;
+    if (a < e->tok_first && qd_is(d, a, "the"))
+        a++;
+    if (a != e->tok_first)
+        return 0;
+    for (uint32_t i = e->tok_first; i <= e->tok_last; i++)
+        if (qd_head(d, i))
+            return 0;
+    return 1;
 }
 
 /* The reporting verbs' frames sorted by cue, so that the cues inside a

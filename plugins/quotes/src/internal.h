@@ -83,10 +83,17 @@ typedef struct qperson {
     const char *name;
     const char *state; /* of the title, or NULL */
     const char *org;
-    uint32_t mentions; /* entities PERSON of this canonical, partial too */
+    uint32_t mentions;  /* entities PERSON of this canonical, partial too */
+    uint32_t first_tok; /* its first mention */
     uint16_t titles[6];
     uint8_t n_titles;
 } qperson_t;
+
+typedef struct qsurname {
+    uint32_t person; /* index + 1 of the first person with it; 0: empty */
+    uint32_t off;    /* where the surname starts in that person's name */
+    int ambiguous;   /* another person has it too */
+} qsurname_t;
 
 typedef struct qdoc {
     const qx_lexicon_t *lex;
@@ -115,6 +122,11 @@ typedef struct qdoc {
     int32_t *ent_person;
     uint32_t *person_slot;
     size_t person_mask;
+    /* With the persons: the last words of each person's name of two
+     * words or more ("Kani", "Bagheri Kani" for "Ali Bagheri Kani"), by
+     * hash (open addressing); a surname two persons share is ambiguous. */
+    struct qsurname *surnames;
+    size_t surname_mask;
     int persons_built;
     qtrace_cb trace;
     void *trace_data;
@@ -155,5 +167,6 @@ int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e);
 
 /* frames.c: reports and their content */
 int qf_find(qdoc_t *d);
+int qf_reports(const qdoc_t *d, const qframe_t *f);
 
 #endif /* QUOTES_INTERNAL_H */

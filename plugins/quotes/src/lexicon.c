@@ -428,7 +428,7 @@ static int head_line(loader_t *ld, char **f, size_t n)
              {"unnamed", QH_UNNAMED}, {"nonspeech", QH_NONSPEECH},
              {"outlet", QH_OUTLET}};
     if (n < 2 || n > 4)
-        return fail(ld, "expected PHRASE, CLASS [NAME [plural]]");
+        return fail(ld, "expected PHRASE, CLASS [NAME [plural|person]]");
     qx_lexicon_t *lex = ld->lex;
     size_t k = 0;
     while (k < sizeof H / sizeof H[0] && strcmp(H[k].name, f[1]) != 0)
@@ -449,9 +449,12 @@ static int head_line(loader_t *ld, char **f, size_t n)
             return oom(ld);
     }
     if (n == 4) {
-        if (strcmp(f[3], "plural") != 0)
+        if (strcmp(f[3], "plural") == 0)
+            nh->plural = 1;
+        else if (strcmp(f[3], "person") == 0)
+            nh->person = 1;
+        else
             return fail(ld, "unknown flag \"%s\"", f[3]);
-        nh->plural = 1;
     }
     return add_phrase(ld, f[0], ' ', QP_HEAD, (uint32_t)(lex->n_heads - 1));
 }

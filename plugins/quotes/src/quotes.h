@@ -99,7 +99,8 @@ typedef struct qx_title {
 typedef struct qx_head {
     uint8_t hclass; /* qx_hclass_t */
     uint8_t plural;
-    char *name; /* ministries: the name after the nationality, or NULL */
+    uint8_t person; /* names one person ("official"), not a body */
+    char *name;     /* ministries: the name after the nationality, or NULL */
 } qx_head_t;
 
 typedef struct qx_pronoun {

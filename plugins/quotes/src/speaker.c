@@ -97,6 +97,44 @@ static int anchor(int c)
            c == N_NUM;
 }
 
+/* The ministry head noun of the phrase ending at token i (inclusive): a
+ * head noun of class ministry there, or one inside an organisation's
+ * name that ends there ("the Foreign Ministry"); or NULL. */
+static const qx_head_t *ministry_at(const qdoc_t *d, uint32_t i)
+{
+    if (i >= d->nt)
+        return NULL;
+    uint32_t a = i;
+    if (d->ti[i].ent >= 0) {
+        const qent_t *e = &d->ents[d->ti[i].ent];
+        if (e->label != QE_ORG || e->tok_last != i)
+            return NULL;
+        a = e->tok_first;
+    } else {
+        while (a > 0 && d->ti[a].head && !d->ti[a].head_start)
+            a--;
+    }
+    for (uint32_t k = a; k <= i; k++)
+        if (d->ti[k].head && d->ti[k].head_start) {
+            const qx_head_t *h = qd_head(d, k);
+            if (h && h->hclass == QH_MINISTRY)
+                return h;
+        }
+    return NULL;
+}
+
+/* "the Foreign Ministry in Baku": token i is "in", a place's name
+ * follows it and ends at token end - 1, and a ministry's name ends right
+ * before it. */
+static int ministry_in(const qdoc_t *d, uint32_t i, uint32_t end)
+{
+    if (i == 0 || i + 1 >= end || !qd_is(d, i, "in"))
+        return 0;
+    const qent_t *p = qd_ent(d, i + 1);
+    return p && p->label == QE_GPE && p->tok_first == i + 1 &&
+           p->tok_last + 1 == end && ministry_at(d, i - 1) != NULL;
+}
+
 /* An acronym in brackets after a name, "(ISW)": the index of ")" past
  * it, or 0. */
 static uint32_t paren_after(const qdoc_t *d, uint32_t i, uint32_t hi)
@@ -182,6 +220,11 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
                 stop = 1;
             break;
         default:
+            if (start == i + 1 && i > lo && ministry_in(d, i, end) &&
+                d->ti[i - 1].sent == d->ti[i].sent) {
+                /* "the Foreign Ministry in Baku" */
+                break;
+            }
             if (qd_punct(d, i, ')') && i > lo) {
                 uint32_t k = i;
                 while (k > lo && k + 6 > i && !qd_punct(d, k, '('))
@@ -229,15 +272,34 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
                 prev = N_CAP;
                 continue;
             }
-            if (prev == N_HEAD && qd_head(d, i - 1)->hclass == QH_MESSAGE &&
-                (qd_is(d, i, "by") || qd_is(d, i, "from"))) {
-                /* "a statement by the Kremlin", "a letter from Macron" */
-                uint32_t e = qs_np_right(d, i + 1, hi);
-                if (e > i + 1) {
-                    i = e;
-                    last = e;
+            if (anchor(prev) && qd_is(d, i, "in") && i + 1 < hi) {
+                /* "the Foreign Ministry in Baku" */
+                const qent_t *p = qd_ent(d, i + 1);
+                if (p && p->tok_first == i + 1 && p->tok_last < hi &&
+                    ministry_in(d, i, p->tok_last + 1)) {
+                    i = p->tok_last + 1;
+                    last = i;
                     prev = N_ENT;
                     continue;
+                }
+            }
+            if (prev == N_HEAD && qd_head(d, i - 1)->hclass == QH_MESSAGE) {
+                /* "a statement by the Kremlin", "a letter from Macron",
+                 * "a statement released by the ministry" */
+                uint32_t b = i;
+                if (b + 1 < hi && qd_lower_word(d, b) &&
+                    d->tok[b].end - d->tok[b].start > 4 &&
+                    !memcmp(d->text + d->tok[b].end - 2, "ed", 2) &&
+                    qd_is(d, b + 1, "by"))
+                    b++;
+                if (qd_is(d, b, "by") || qd_is(d, b, "from")) {
+                    uint32_t e = qs_np_right(d, b + 1, hi);
+                    if (e > b + 1) {
+                        i = e;
+                        last = e;
+                        prev = N_ENT;
+                        continue;
+                    }
                 }
             }
             break;
@@ -415,12 +477,17 @@ static const char *doc_refers_to(const qdoc_t *d, const qent_t *e)
     return best;
 }
 
-static size_t name_hash(const char *name)
+static size_t name_hash_n(const char *name, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+    for (const unsigned char *c = (const unsigned char *)name; n--; c++)
         h = (h ^ *c) * 0x100000001b3ull;
     return (size_t)(h ^ (h >> 32));
+}
+
+static size_t name_hash(const char *name)
+{
+    return name_hash_n(name, strlen(name));
 }
 
 /* The slot of the person called name, or of the empty slot where it
@@ -459,11 +526,63 @@ static int drop_persons(qdoc_t *d)
     free(d->persons);
     free(d->ent_person);
     free(d->person_slot);
+    free(d->surnames);
     d->persons = NULL;
     d->ent_person = NULL;
     d->person_slot = NULL;
+    d->surnames = NULL;
     d->n_persons = 0;
     return GLOSSA_ENOMEM;
+}
+
+/* The slot of the surname name[0, n), or of the empty slot where it
+ * goes. */
+static qsurname_t *surname_slot(const qdoc_t *d, const char *name, size_t n)
+{
+    for (size_t i = name_hash_n(name, n) & d->surname_mask;;
+         i = (i + 1) & d->surname_mask) {
+        qsurname_t *slot = &d->surnames[i];
+        if (!slot->person)
+            return slot;
+        const char *have = d->persons[slot->person - 1].name + slot->off;
+        if (strlen(have) == n && memcmp(have, name, n) == 0)
+            return slot;
+    }
+}
+
+/* Each person's surnames: the words after each space of the name. */
+static int build_surnames(qdoc_t *d)
+{
+    size_t words = 0;
+    for (size_t k = 0; k < d->n_persons; k++)
+        for (const char *c = d->persons[k].name; *c; c++)
+            words += *c == ' ';
+    if (!words)
+        return 0;
+    size_t cap = 16;
+    while (cap < 2 * words)
+        cap *= 2;
+    d->surnames = calloc(cap, sizeof *d->surnames);
+    if (!d->surnames)
+        return drop_persons(d);
+    d->surname_mask = cap - 1;
+    for (size_t k = 0; k < d->n_persons; k++) {
+        const char *name = d->persons[k].name;
+        size_t len = strlen(name);
+        for (const char *c = name; *c; c++) {
+            if (*c != ' ' || !c[1])
+                continue;
+            uint32_t off = (uint32_t)(c + 1 - name);
+            qsurname_t *slot = surname_slot(d, name + off, len - off);
+            if (!slot->person) {
+                slot->person = (uint32_t)k + 1;
+                slot->off = off;
+            } else if (slot->person != k + 1) {
+                slot->ambiguous = 1;
+            }
+        }
+    }
+    return 0;
 }
 
 /* Reads the titles before (and in apposition after) each person's
@@ -502,6 +621,7 @@ static int build_persons(qdoc_t *d)
                 cap_persons *= 2;
             }
             d->persons[d->n_persons].name = e->canonical;
+            d->persons[d->n_persons].first_tok = e->tok_first;
             *slot = (uint32_t)++d->n_persons;
         }
         qperson_t *p = &d->persons[*slot - 1];
@@ -511,31 +631,59 @@ static int build_persons(qdoc_t *d)
         uint32_t first = qd_sent_first(d, s);
         /* Before the name: titles, states, bodies ("Russian President
          * Vladimir Putin", "the minister of defence, Pal Jonson,"). */
-        int commas = 0;
+        /* One comma may part the name from the phrase before it: right
+         * before the name, or after titles ("Russian Defence Minister,
+         * Army General X"). A state or body before that comma is the
+         * person's only with a title there too ("In Moscow, X" is not
+         * Russia's). */
+        int commas = 0, titled = 0, only_titles = 1;
+        const char *st_far = NULL, *org_far = NULL;
         for (uint32_t i = e->tok_first, n = 0; i > first && n < 12; n++) {
             i--;
-            if (qd_punct(d, i, ',') && i + 1 == e->tok_first && !commas++)
+            if (qd_punct(d, i, ',') && !commas &&
+                (i + 1 == e->tok_first || only_titles)) {
+                commas = 1;
                 continue;
+            }
             int c = ncls(d, i);
+            if (c != N_TITLE && c != N_CAP && c != N_HEAD &&
+                !(c == N_ENT && qd_ent(d, i)->label == QE_ORG))
+                only_titles = 0;
             if (c == N_ENT) {
                 const qent_t *o = qd_ent(d, i);
                 if (o->label == QE_PERSON)
                     break;
-                if (!p->state && ent_state(o))
-                    p->state = ent_state(o);
-                if (o->label == QE_ORG && !p->org)
-                    p->org = o->canonical;
-                if (d->ti[i].title) /* "Foreign Ministry Spokeswoman" */
+                if (commas) {
+                    if (!st_far && ent_state(o))
+                        st_far = ent_state(o);
+                    if (o->label == QE_ORG && !org_far)
+                        org_far = o->canonical;
+                } else {
+                    if (!p->state && ent_state(o))
+                        p->state = ent_state(o);
+                    if (o->label == QE_ORG && !p->org)
+                        p->org = o->canonical;
+                }
+                if (d->ti[i].title) { /* "Foreign Ministry Spokeswoman" */
                     person_title(p,
                                  d->lex->titles[d->ti[i].title - 1].title_id);
+                    titled |= commas;
+                }
             } else if (c == N_TITLE) {
                 person_title(p, d->lex->titles[d->ti[i].title - 1].title_id);
+                titled |= commas;
             } else if (c == N_PPRON || c == N_PRON) {
                 break;
             } else if (c != N_DET && c != N_OF && c != N_POSS && c != N_CAP &&
                        c != N_MOD && c != N_HEAD) {
                 break;
             }
+        }
+        if (titled) {
+            if (!p->state && st_far)
+                p->state = st_far;
+            if (!p->org && org_far)
+                p->org = org_far;
         }
         /* After it: ", a Yerevan-based political analyst," */
         uint32_t end = qd_sent_end(d, s);
@@ -581,7 +729,38 @@ static int build_persons(qdoc_t *d)
         if (p)
             p->mentions++;
     }
+    return build_surnames(d);
+}
+
+/* "Abovyan noted" after "Arman Abovyan": the one person named before
+ * token pos whose name ends with the words text[0, n) and is longer;
+ * *out is NULL when none or several. Returns 0 or GLOSSA_ENOMEM. */
+static int full_name(qdoc_t *d, const char *text, size_t n, uint32_t pos,
+                     const char **out)
+{
+    *out = NULL;
+    if (!d->persons_built && build_persons(d))
+        return GLOSSA_ENOMEM;
+    if (!d->surnames || !n)
+        return 0;
+    const qsurname_t *slot = surname_slot(d, text, n);
+    if (!slot->person || slot->ambiguous)
+        return 0;
+    const qperson_t *p = &d->persons[slot->person - 1];
+    if (p->first_tok < pos)
+        *out = p->name;
     return 0;
+}
+
+/* The name tokens [a, e) as written, when they are a surname of a person
+ * named in full before them (full_name()). */
+static int full_name_of(qdoc_t *d, uint32_t a, uint32_t e, const char **out)
+{
+    *out = NULL;
+    if (e <= a || e > a + 2)
+        return 0;
+    return full_name(d, d->text + d->tok[a].start,
+                     d->tok[e - 1].end - d->tok[a].start, a, out);
 }
 
 static int title_matches(const qdoc_t *d, const qx_title_t *t, uint16_t have)
@@ -599,7 +778,7 @@ static int title_matches(const qdoc_t *d, const qx_title_t *t, uint16_t have)
 /* Does entity k name a person holding title t (of state/org when given)? */
 static const qperson_t *person_fits(const qdoc_t *d, size_t k,
                                     const qx_title_t *t, const char *state,
-                                    const char *org)
+                                    const char *org, int strict)
 {
     if (d->ent_person[k] < 0)
         return NULL;
@@ -610,6 +789,8 @@ static const qperson_t *person_fits(const qdoc_t *d, size_t k,
     if (!ok)
         return NULL;
     if (state && p->state && strcmp(state, p->state) != 0)
+        return NULL;
+    if (strict && state && !p->state)
         return NULL;
     if (org && p->org && strcmp(org, p->org) != 0 && !(state && p->state))
         return NULL;
@@ -638,12 +819,17 @@ static const char *person_with_title(qdoc_t *d, const qx_title_t *t,
             hi = mid;
     }
     const qperson_t *p;
-    for (size_t k = lo; k-- > 0;)
-        if ((p = person_fits(d, k, t, state, org)) != NULL)
-            return p->name;
-    for (size_t k = lo; k < d->ne; k++)
-        if ((p = person_fits(d, k, t, state, org)) != NULL)
-            return p->name;
+    /* Of that state first ("the Russian defence minister" is not the
+     * Armenian one whose state the text did not say), then of none
+     * said. */
+    for (int strict = state ? 1 : 0; strict >= 0; strict--) {
+        for (size_t k = lo; k-- > 0;)
+            if ((p = person_fits(d, k, t, state, org, strict)) != NULL)
+                return p->name;
+        for (size_t k = lo; k < d->ne; k++)
+            if ((p = person_fits(d, k, t, state, org, strict)) != NULL)
+                return p->name;
+    }
     /* "the Russian president" when the text names Putin but never calls
      * him president: the last person before it of whom the text says
      * no title and no other state. */
@@ -654,6 +840,33 @@ static const char *person_with_title(qdoc_t *d, const qx_title_t *t,
         if (p->n_titles || (state && p->state) || (org && p->org))
             continue;
         if (p->mentions >= 2)
+            return p->name;
+    }
+    return NULL;
+}
+
+/* "the senior Iranian official": the last person named before token pos
+ * who is of that state, or of no state the text says and with no title;
+ * NULL when none (or out of memory: then the persons are none). */
+static const char *person_of_state(qdoc_t *d, const char *state, uint32_t pos)
+{
+    if (!d->persons_built && build_persons(d))
+        return NULL;
+    if (!d->ent_person)
+        return NULL;
+    size_t lo = 0, hi = d->ne;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ents[mid].tok_first < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k-- > 0;) {
+        if (d->ent_person[k] < 0)
+            continue;
+        const qperson_t *p = &d->persons[d->ent_person[k]];
+        if (p->state ? strcmp(p->state, state) == 0 : !p->n_titles)
             return p->name;
     }
     return NULL;
@@ -923,6 +1136,35 @@ static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
     return compose(spk, dem, h->name) ? GLOSSA_ENOMEM : 1;
 }
 
+/* A ministry named without its state ("the Defense Ministry said"): the
+ * ministry of that name named with its state last before it, within
+ * twice the `carry` sentences ("the Russian Defense Ministry"). Returns 1
+ * when found, 0 when not, or GLOSSA_ENOMEM. */
+static int ministry_before(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
+{
+    const qx_head_t *h = ministry_at(d, org->tok_last);
+    if (!h || !h->name)
+        return 0;
+    uint32_t s0 = d->ti[org->tok_first].sent;
+    uint32_t back = (uint32_t)d->set->carry * 2;
+    uint32_t lo_tok = qd_sent_first(d, s0 > back ? s0 - back : 0);
+    for (size_t k = (size_t)(org - d->ents); k-- > 0;) {
+        const qent_t *o = &d->ents[k];
+        if (o->tok_first < lo_tok)
+            break;
+        const qx_head_t *oh =
+            o->label == QE_ORG ? ministry_at(d, o->tok_last) : NULL;
+        if (!oh || !oh->name || strcmp(oh->name, h->name) != 0)
+            continue;
+        uint32_t s = d->ti[o->tok_first].sent;
+        uint32_t st = qs_np_left(d, o->tok_last + 1, qd_sent_first(d, s));
+        int rc = ministry(d, o, st < o->tok_first ? st : o->tok_first, spk);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* The same head noun earlier with a name: "these officials" after "White
  * House officials", "the ministry" after "the Russian Defense Ministry". */
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out);
@@ -967,6 +1209,31 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         return 0;
     if (e == s + 1 && ncls(d, s) == N_PRON)
         return resolve_pronoun(d, s, spk, depth);
+    for (uint32_t k = s + 1; k + 1 < e; k++) {
+        if (!ministry_in(d, k, e))
+            continue;
+        /* "the Foreign Ministry in Baku": the ministry of the state the
+         * place stands for, unless the phrase names its own ("the
+         * Russian Foreign Ministry in Baku"). */
+        for (uint32_t i = s; i < k; i++) {
+            const qent_t *en = qd_ent(d, i);
+            /* an organisation's own first word: "Spanish Foreign
+             * Ministry" (as ministry() reads it) */
+            int own = en && en->label == QE_ORG && i == en->tok_first &&
+                      !qd_head(d, i) && !qd_is(d, i, "ministry");
+            if ((en && (en->label != QE_ORG || en->refers_to)) || own ||
+                ncls(d, i) == N_POSS || ncls(d, i) == N_PPRON)
+                return classify(d, s, k, spk, depth);
+        }
+        const qent_t *place = qd_ent(d, k + 1);
+        const char *st =
+            place->refers_to ? place->refers_to : doc_refers_to(d, place);
+        const char *dem = st ? demonym(d, st) : NULL;
+        const qx_head_t *h = ministry_at(d, k - 1);
+        if (dem && h->name)
+            return compose(spk, dem, h->name) ? GLOSSA_ENOMEM : 1;
+        return classify(d, s, k, spk, depth);
+    }
 
     const qent_t *person = NULL, *poss_person = NULL, *org = NULL,
                  *place = NULL, *norp_only = NULL;
@@ -1040,8 +1307,29 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 set_unnamed(spk, qd_head(d, nx)->plural);
             return 1;
         }
-        set_name(spk, person->canonical, QR_PERSON);
+        /* A surname the entities layer did not link to the name in
+         * full before it. */
+        const char *full = NULL;
+        if (person->text && strcmp(person->text, person->canonical) == 0 &&
+            full_name(d, person->canonical, strlen(person->canonical),
+                      person->tok_first, &full))
+            return GLOSSA_ENOMEM;
+        set_name(spk, full ? full : person->canonical, QR_PERSON);
         return 1;
+    }
+    if (n_names == 1 && !title && !head && (org || place) &&
+        !(org ? org : place)->refers_to) {
+        /* ... or took for a place or a body: the whole phrase is the
+         * name ("Abovyan noted" after "Arman Abovyan"). */
+        const qent_t *en = org ? org : place;
+        const char *full = NULL;
+        if (en->tok_first == s && en->tok_last + 1 == e &&
+            full_name_of(d, s, e, &full))
+            return GLOSSA_ENOMEM;
+        if (full) {
+            set_name(spk, full, QR_PERSON);
+            return 1;
+        }
     }
     if (title && title_tok + d->ti[title_tok].title_len < e) {
         int rc =
@@ -1097,8 +1385,12 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 title_of = k == org->tok_first;
             }
         }
+        /* "the representative of the Foreign Ministry": the ministry's
+         * own head noun does not head the phrase */
+        int head_in_org =
+            head && head_tok >= org->tok_first && head_tok <= org->tok_last;
         if (title && (title_of || title_tok > org->tok_last) &&
-            (!head || head_tok < title_tok)) {
+            (!head || head_tok < title_tok || (title_of && head_in_org))) {
             /* "Kremlin spokesman", "the Foreign Ministry representative" */
             const char *who =
                 lookup
@@ -1111,6 +1403,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             }
         }
         rc = ministry(d, org, s, spk);
+        if (!rc && !st)
+            rc = ministry_before(d, org, spk);
         if (!rc && !st)
             rc = acronym(d, org, spk);
         if (rc)
@@ -1141,6 +1435,16 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             /* "Armenians", "Azerbaijanis": people, not the state. */
             set_unnamed(spk, 1);
             return 1;
+        }
+        if (head && head->person && !title && qd_is(d, s, "the") &&
+            head_tok > place->tok_last) {
+            /* "the senior Iranian official": a person of the state, as
+             * an office is */
+            const char *who = person_of_state(d, st, s);
+            if (who) {
+                set_name(spk, who, QR_PERSON);
+                return 1;
+            }
         }
         set_name(spk, st, QR_BODY);
         spk->plural = head ? head->plural : 0;
@@ -1242,8 +1546,19 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
             if (d->ti[i].head != want &&
                 !(h->hclass == wh->hclass && h->hclass != QH_STATE))
                 continue;
+            /* "the defence ministry" is not the foreign ministry named
+             * before; "the ministry" may be either. */
+            if (h->hclass == QH_MINISTRY && h->name && wh->name &&
+                strcmp(h->name, wh->name) != 0)
+                continue;
             uint32_t e = i + d->ti[i].head_len;
             uint32_t st = qs_np_left(d, e, first);
+            if (h->hclass == QH_MESSAGE) {
+                /* "a statement released by the ministry" */
+                uint32_t er = qs_np_right(d, st, end);
+                if (er > e)
+                    e = er;
+            }
             int has_name = 0;
             for (uint32_t k = st; k < e; k++)
                 has_name |= d->ti[k].ent >= 0;
@@ -1445,6 +1760,52 @@ static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
     return NULL;
 }
 
+/* "A senior diplomat argued that ... “...,” said the official, Anna
+ * Berg." / "A senior advisor says ... . Anna Berg made the remarks
+ * ...": the person an indefinite office introduces, when the text names
+ * that person next, in the next two sentences: in apposition to an
+ * office that speaks there, or, named there for the first time, as the
+ * subject opening the next sentence. NULL when none. */
+static const char *named_next(qdoc_t *d, const qframe_t *f)
+{
+    uint32_t a = f->np_first, b = f->np_end;
+    if (b <= a || !(qd_is(d, a, "a") || qd_is(d, a, "an")))
+        return NULL;
+    int office = 0;
+    for (uint32_t i = a; i < b; i++) {
+        const qx_head_t *h = d->ti[i].head_start ? qd_head(d, i) : NULL;
+        office |= d->ti[i].title || (h && h->hclass == QH_STATE && !h->plural);
+        if (qd_ent(d, i) && qd_ent(d, i)->label == QE_PERSON)
+            return NULL;
+    }
+    if (!office || !d->frame_at)
+        return NULL;
+    uint32_t s0 = f->sent;
+    for (uint32_t s = s0; s < d->ns && s <= s0 + 2; s++) {
+        for (size_t x = d->frame_at[s]; x < d->frame_at[s + 1]; x++) {
+            const qframe_t *g = &d->frames[d->frame_of[x]];
+            if (g->dropped || g->pos <= f->pos || g->np_end <= g->np_first)
+                continue;
+            const qent_t *p = apposed_person(d, g->np_first, g->np_end);
+            if (p)
+                return p->canonical;
+        }
+        if (s != s0 + 1)
+            continue;
+        const qent_t *p = qd_ent(d, qd_sent_first(d, s));
+        if (!p || p->label != QE_PERSON || p->partial || !p->canonical ||
+            p->tok_first != qd_sent_first(d, s) ||
+            !qd_lower_word(d, p->tok_last + 1))
+            continue;
+        if (!d->persons_built && build_persons(d))
+            return NULL;
+        const qperson_t *pp = person_get(d, p->canonical);
+        if (pp && pp->first_tok == p->tok_first)
+            return p->canonical;
+    }
+    return NULL;
+}
+
 int qs_resolve(qdoc_t *d, qframe_t *f)
 {
     if (f->resolved)
@@ -1514,6 +1875,15 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
             f->spk.owned = NULL;
             f->spk.plural = 0;
             set_name(&f->spk, ap->canonical, QR_PERSON);
+        }
+    }
+    if (!f->spk.name && f->spk.found) {
+        const char *who = named_next(d, f);
+        if (who) {
+            free(f->spk.owned);
+            f->spk.owned = NULL;
+            f->spk.plural = 0;
+            set_name(&f->spk, who, QR_PERSON);
         }
     }
     f->spk.tok_first = f->np_first;
