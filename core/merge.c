@@ -341,7 +341,8 @@ static void put_layer_value(glossa__strbuf_t *sb, const json_t *value,
         glossa__strbuf_append(sb, text, len);
         return;
     }
-    json_t *parsed = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+    json_t *parsed =
+        json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
     if (parsed)
         glossa__strbuf_put_json(sb, parsed);
     else

@@ -179,8 +179,9 @@ static int take_layers(glossa__doc_t *doc, const glossa__step_t *step,
 {
     if (step->n_requires == 0)
         return 0;
-    json_t *layers =
-        text.len ? json_loadb(text.data, text.len, 0, NULL) : json_object();
+    json_t *layers = text.len
+                         ? json_loadb(text.data, text.len, JSON_ALLOW_NUL, NULL)
+                         : json_object();
     if (!json_is_object(layers)) {
         json_decref(layers);
         return -1;
