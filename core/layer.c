@@ -38,15 +38,15 @@ struct glossa__layer {
      * old-style span objects still to convert (owned), NULL elsewhere. */
     json_t **pending;
     chunk_t *chunks; /* the newest first */
-    size_t arena_bytes;
     /* Labels and keys, interned: an open-addressing table of arena
      * strings. */
     const char **names;
     size_t names_mask, n_names;
     size_t n_json; /* fields holding a json_t reference */
-    /* The interned "text" key when an old-style span had "text" out of its
-     * place (a field pointing at the document), else NULL. */
-    const char *text_key;
+    /* NULL, or parallel to spans once an old-style span had its "text" or
+     * "label" out of the usual place: where they go among its fields
+     * (LAYOUT_*; 0 for the usual "text", "label", fields). */
+    uint32_t *layout;
     int has_reals;
     int bad_name; /* the last intern() failed for a name not UTF-8 */
     int finished;
@@ -84,6 +84,7 @@ void glossa__layer_free(glossa__layer_t *l)
         for (size_t i = 0; i < l->n; i++)
             json_decref(l->pending[i]);
     glossa__free(l->pending);
+    glossa__free(l->layout);
     glossa__free(l->spans);
     glossa__free(l->names);
     for (chunk_t *c = l->chunks, *next; c; c = next) {
@@ -118,7 +119,6 @@ static void *arena_alloc(glossa__layer_t *l, size_t size, size_t align)
     fresh->used = size;
     fresh->cap = cap;
     l->chunks = fresh;
-    l->arena_bytes += sizeof(chunk_t) + cap;
     return fresh->data;
 }
 
@@ -425,72 +425,88 @@ static int is_key(const char *key, const char *name)
     return strcmp(key, name) == 0;
 }
 
-/* The fields of old-style span object `span` (see convert()): with out
- * NULL, counts them and sets s->label; else fills out (s->n_fields counts
- * what is made). The count, or (size_t)-1 when out of memory. */
-static size_t walk(glossa__layer_t *l, const json_t *span,
-                   glossa_span_view_t *s, glossa_span_field_t *out)
+/* Where an old-style span's "text" and "label" go among its fields, so
+ * that its keys come out in the order the object had them: text_at and
+ * label_at fields are written before each, and when both go at the same
+ * place LAYOUT_LABEL_FIRST says which comes first. 0 is the usual layout
+ * (text, label, then the fields), which every span_put span has. */
+#define LAYOUT_ODD 1u
+#define LAYOUT_MAX_AT 2047u
+#define LAYOUT_LABEL_FIRST (1u << 23)
+
+static uint32_t layout_make(size_t text_at, size_t label_at, int label_first)
 {
-    static const char *const first[3] = {"start", "end", "text"};
-    size_t pos = 0, n = 0;
-    int canonical = 1, text_seen = 0, label_next = 0;
+    if (text_at == 0 && label_at == 0 && !label_first)
+        return 0;
+    if (text_at > LAYOUT_MAX_AT || label_at > LAYOUT_MAX_AT)
+        return 0; /* a span of thousands of fields: the usual order */
+    return LAYOUT_ODD | (uint32_t)text_at << 1 | (uint32_t)label_at << 12 |
+           (label_first ? LAYOUT_LABEL_FIRST : 0);
+}
+
+static void layout_get(uint32_t v, size_t *text_at, size_t *label_at,
+                       int *label_first)
+{
+    *text_at = (v >> 1) & LAYOUT_MAX_AT;
+    *label_at = (v >> 12) & LAYOUT_MAX_AT;
+    *label_first = (v & LAYOUT_LABEL_FIRST) != 0;
+}
+
+/* The fields of old-style span object `span`: every key but "start",
+ * "end", "text" and the first string "label" (the span's label). With
+ * out NULL, counts them, sets s->label and *layout; else fills out
+ * (s->n_fields counts what is made). The count, or (size_t)-1 when out of
+ * memory. */
+static size_t walk(glossa__layer_t *l, const json_t *span,
+                   glossa_span_view_t *s, glossa_span_field_t *out,
+                   uint32_t *layout)
+{
+    size_t n = 0, text_at = 0, label_at = 0;
+    int text_seen = 0, label_seen = 0, label_first = 0;
     const char *key;
     const json_t *v;
     if (out)
         s->n_fields = 0;
     json_object_foreach((json_t *)span, key, v)
     {
-        size_t at = pos++;
-        if (canonical && at < 3 && is_key(key, first[at])) {
-            text_seen |= at == 2;
-            label_next = at == 2;
-            continue;
-        }
-        canonical = 0;
-        int was_label_next = label_next;
-        label_next = 0;
         if (is_key(key, "start") || is_key(key, "end"))
             continue;
-        if (was_label_next && is_key(key, "label") && json_is_string(v)) {
+        if (is_key(key, "text") && !text_seen) {
+            text_seen = 1;
+            text_at = n;
+            continue;
+        }
+        if (is_key(key, "label") && json_is_string(v) && !label_seen) {
+            label_seen = 1;
+            label_at = n;
+            label_first = !text_seen || text_at < n;
             if (!out && !(s->label = intern(l, json_string_value(v))))
                 return (size_t)-1;
             continue;
         }
-        if (is_key(key, "text"))
-            text_seen = 1;
         if (out) {
             glossa_span_field_t *f = &out[n];
             memset(f, 0, sizeof(*f));
-            if (!(f->key = intern(l, key)))
-                return (size_t)-1;
-            if (is_key(key, "text")) {
-                l->text_key = f->key;
-                f->type = GLOSSA_VALUE_STRING;
-                f->string.ptr = NULL; /* the span's text, set by finish() */
-                f->string.len = s->end_byte - s->start_byte;
-            } else {
-                int ok = 1;
+            int ok = (f->key = intern(l, key)) != NULL;
+            if (ok)
                 field_of(l, f, v, &ok);
-                if (!ok)
-                    return (size_t)-1;
-            }
-            s->n_fields++;
-        }
-        n++;
-    }
-    if (!text_seen) {
-        if (out) {
-            glossa_span_field_t *f = &out[n];
-            memset(f, 0, sizeof(*f));
-            if (!(f->key = intern(l, "text")))
+            if (!ok)
                 return (size_t)-1;
-            l->text_key = f->key;
-            f->type = GLOSSA_VALUE_STRING;
-            f->string.len = s->end_byte - s->start_byte;
             s->n_fields++;
         }
         n++;
     }
+    if (!text_seen) /* the core added it last */
+        text_at = n;
+    /* label_first matters only when both are written at one place. */
+    if (!label_seen)
+        label_at = 0, label_first = 0;
+    else if (label_at != text_at)
+        label_first = 0;
+    else if (!text_seen)
+        label_first = 1;
+    if (layout)
+        *layout = layout_make(text_at, label_at, label_first);
     return n;
 }
 
@@ -535,15 +551,20 @@ static int convert(glossa__layer_t *l, checker_t *c, size_t i,
     s->end = (size_t)en;
     s->start_byte = b0;
     s->end_byte = b1;
-    /* The output keeps the object's key order. span_add makes "start",
-     * "end" and "text" first: then a "label" string right after them is
-     * the label, and the rest are fields. A "text" elsewhere (a plugin
-     * deleted it, or it was never there: then it goes last, as the core
-     * always added it) stays in its place as a field holding the
-     * document's text, and "label" is a field too. */
-    size_t n_fields = walk(l, span, s, NULL);
+    /* The output keeps the object's key order: span_add makes "start",
+     * "end", "text" and "label" first, but a plugin may set "label" after
+     * its fields or delete "text" (the core then added it last); the
+     * layout says where they go. */
+    uint32_t layout = 0;
+    size_t n_fields = walk(l, span, s, NULL, &layout);
     if (n_fields == (size_t)-1)
         return -1;
+    if (layout) {
+        if (!l->layout &&
+            !(l->layout = glossa__calloc(l->cap, sizeof(uint32_t))))
+            return -1;
+        l->layout[i] = layout;
+    }
     if (!n_fields)
         return 1;
     glossa_span_field_t *out =
@@ -552,7 +573,7 @@ static int convert(glossa__layer_t *l, checker_t *c, size_t i,
     if (!out)
         return -1;
     s->fields = out;
-    size_t made = walk(l, span, s, out);
+    size_t made = walk(l, span, s, out, NULL);
     /* What was made is freed with the layer, also on failure. */
     return made == (size_t)-1 ? -1 : 1;
 }
@@ -595,6 +616,20 @@ static int sort_spans(glossa__layer_t *l)
     qsort(order, n, sizeof(order_t), compare_order);
     for (size_t k = 0; k < n; k++)
         sorted[k] = l->spans[order[k].index];
+    if (l->layout) {
+        /* In place, through the views' old places: order is a
+         * permutation. */
+        uint32_t *layout = glossa__malloc(n * sizeof(uint32_t));
+        if (!layout) {
+            glossa__free(order);
+            glossa__free(sorted);
+            return GLOSSA_ENOMEM;
+        }
+        for (size_t k = 0; k < n; k++)
+            layout[k] = l->layout[order[k].index];
+        glossa__free(l->layout);
+        l->layout = layout;
+    }
     glossa__free(order);
     glossa__free(l->spans);
     l->spans = sorted;
@@ -624,8 +659,11 @@ static int finish(glossa__layer_t *l, checker_t *c)
         }
         if (!keep)
             continue;
-        if (kept != i)
+        if (kept != i) {
             l->spans[kept] = l->spans[i];
+            if (l->layout)
+                l->layout[kept] = l->layout[i];
+        }
         kept++;
     }
     l->n = kept;
@@ -637,13 +675,8 @@ static int finish(glossa__layer_t *l, checker_t *c)
                                 c->n_warnings - MAX_SPAN_WARNINGS);
     if (rc || (rc = sort_spans(l)))
         return rc;
-    for (size_t i = 0; i < l->n; i++) {
-        glossa_span_view_t *s = &l->spans[i];
-        s->text = c->doc->text + s->start_byte;
-        for (size_t k = 0; l->text_key && k < s->n_fields; k++)
-            if (s->fields[k].key == l->text_key)
-                ((glossa_span_field_t *)s->fields)[k].string.ptr = s->text;
-    }
+    for (size_t i = 0; i < l->n; i++)
+        l->spans[i].text = c->doc->text + l->spans[i].start_byte;
     /* The array doubled as it grew; the layer may wait long for its
      * readers and the record. */
     if (l->cap > l->n && l->n) {
@@ -706,13 +739,6 @@ int glossa__layer_has_reals(const glossa__layer_t *l)
     return l && l->has_reals;
 }
 
-size_t glossa__layer_bytes(const glossa__layer_t *l)
-{
-    return l ? sizeof(*l) + l->cap * sizeof(glossa_span_view_t) +
-                   l->arena_bytes + (l->names_mask + 1) * sizeof(char *)
-             : 0;
-}
-
 static json_t *field_json(const glossa_span_field_t *f)
 {
     switch (f->type) {
@@ -731,14 +757,23 @@ static json_t *field_json(const glossa_span_field_t *f)
     }
 }
 
-/* Whether the span's "text" is among its fields (an old-style span that
- * had it out of place). */
-static int text_in_fields(const glossa__layer_t *l, const glossa_span_view_t *s)
+/* The span's layout (see layout_make). */
+static void span_layout(const glossa__layer_t *l, size_t i, size_t *text_at,
+                        size_t *label_at, int *label_first)
 {
-    for (size_t k = 0; l->text_key && k < s->n_fields; k++)
-        if (s->fields[k].key == l->text_key)
-            return 1;
-    return 0;
+    layout_get(l->layout ? l->layout[i] : 0, text_at, label_at, label_first);
+}
+
+static int json_text(json_t *o, const glossa_span_view_t *s)
+{
+    return json_object_set_new_nocheck(
+        o, "text", json_stringn_nocheck(s->text, s->end_byte - s->start_byte));
+}
+
+static int json_label(json_t *o, const glossa_span_view_t *s)
+{
+    return s->label && json_object_set_new_nocheck(
+                           o, "label", json_string_nocheck(s->label));
 }
 
 static json_t *make_json(const glossa__layer_t *l)
@@ -746,22 +781,25 @@ static json_t *make_json(const glossa__layer_t *l)
     json_t *array = json_array();
     for (size_t i = 0; array && i < l->n; i++) {
         const glossa_span_view_t *s = &l->spans[i];
+        size_t text_at, label_at;
+        int label_first;
+        span_layout(l, i, &text_at, &label_at, &label_first);
         json_t *o = json_object();
-        int bad =
-            !o ||
-            json_object_set_new_nocheck(o, "start",
-                                        json_integer((json_int_t)s->start)) ||
-            json_object_set_new_nocheck(o, "end",
-                                        json_integer((json_int_t)s->end)) ||
-            (!text_in_fields(l, s) &&
-             json_object_set_new_nocheck(
-                 o, "text",
-                 json_stringn_nocheck(s->text, s->end_byte - s->start_byte))) ||
-            (s->label && json_object_set_new_nocheck(
-                             o, "label", json_string_nocheck(s->label)));
-        for (size_t k = 0; !bad && k < s->n_fields; k++)
-            bad = json_object_set_new_nocheck(o, s->fields[k].key,
-                                              field_json(&s->fields[k]));
+        int bad = !o ||
+                  json_object_set_new_nocheck(
+                      o, "start", json_integer((json_int_t)s->start)) ||
+                  json_object_set_new_nocheck(o, "end",
+                                              json_integer((json_int_t)s->end));
+        for (size_t k = 0; !bad && k <= s->n_fields; k++) {
+            if (label_at == k && text_at == k && label_first)
+                bad = json_label(o, s) || json_text(o, s);
+            else
+                bad = (text_at == k && json_text(o, s)) ||
+                      (label_at == k && json_label(o, s));
+            if (!bad && k < s->n_fields)
+                bad = json_object_set_new_nocheck(o, s->fields[k].key,
+                                                  field_json(&s->fields[k]));
+        }
         if (bad || json_array_append_new(array, o)) {
             if (bad)
                 json_decref(o);
@@ -880,26 +918,45 @@ static void put_value(glossa__strbuf_t *sb, const glossa_span_field_t *f,
     }
 }
 
+static void put_text(glossa__strbuf_t *sb, const glossa_span_view_t *s)
+{
+    glossa__strbuf_puts(sb, ",\"text\":");
+    glossa__strbuf_put_json_string(sb, s->text, s->end_byte - s->start_byte);
+}
+
+static void put_label(glossa__strbuf_t *sb, const glossa_span_view_t *s)
+{
+    if (!s->label)
+        return;
+    glossa__strbuf_puts(sb, ",\"label\":");
+    glossa__strbuf_put_json_string(sb, s->label, strlen(s->label));
+}
+
 void glossa__layer_write(glossa__strbuf_t *sb, const glossa__layer_t *l,
                          int full_precision)
 {
     glossa__strbuf_putc(sb, '[');
     for (size_t i = 0; l && i < l->n; i++) {
         const glossa_span_view_t *s = &l->spans[i];
+        size_t text_at, label_at;
+        int label_first;
+        span_layout(l, i, &text_at, &label_at, &label_first);
         glossa__strbuf_puts(sb, i ? ",{\"start\":" : "{\"start\":");
         glossa__strbuf_put_uint(sb, s->start);
         glossa__strbuf_puts(sb, ",\"end\":");
         glossa__strbuf_put_uint(sb, s->end);
-        if (!text_in_fields(l, s)) {
-            glossa__strbuf_puts(sb, ",\"text\":");
-            glossa__strbuf_put_json_string(sb, s->text,
-                                           s->end_byte - s->start_byte);
-        }
-        if (s->label) {
-            glossa__strbuf_puts(sb, ",\"label\":");
-            glossa__strbuf_put_json_string(sb, s->label, strlen(s->label));
-        }
-        for (size_t k = 0; k < s->n_fields; k++) {
+        for (size_t k = 0; k <= s->n_fields; k++) {
+            if (label_at == k && text_at == k && label_first) {
+                put_label(sb, s);
+                put_text(sb, s);
+            } else {
+                if (text_at == k)
+                    put_text(sb, s);
+                if (label_at == k)
+                    put_label(sb, s);
+            }
+            if (k == s->n_fields)
+                break;
             const glossa_span_field_t *f = &s->fields[k];
             glossa__strbuf_putc(sb, ',');
             glossa__strbuf_put_json_string(sb, f->key, strlen(f->key));

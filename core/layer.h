@@ -73,8 +73,6 @@ int glossa__layer_has_reals(const glossa__layer_t *l);
  * isolation worker's wire form). Errors set sb->failed. */
 void glossa__layer_write(glossa__strbuf_t *sb, const glossa__layer_t *l,
                          int full_precision);
-/* Bytes the layer holds (spans, fields, strings), for tests. */
-size_t glossa__layer_bytes(const glossa__layer_t *l);
 
 /* Writes a real as json_dumps() does with JSON_REAL_PRECISION(precision)
  * (17 for 0, Jansson's default). Into buf, at least 32 bytes; returns the

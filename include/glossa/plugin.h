@@ -143,9 +143,11 @@ typedef struct glossa_span_field {
 typedef struct glossa_span_view {
     size_t start, end;           /* code points, end exclusive */
     size_t start_byte, end_byte; /* bytes into the document text */
-    const char *text;  /* the document's text at [start_byte, end_byte): NOT
-                          NUL-terminated */
-    const char *label; /* NUL-terminated, or NULL when the span has none */
+    const char *text; /* the document's text at [start_byte, end_byte): NOT
+                         NUL-terminated */
+    /* The span's "label" string, NUL-terminated, or NULL when it has none
+     * (an old-style span's "label" that is not a string is a field). */
+    const char *label;
     const glossa_span_field_t *fields; /* in the order the producer gave */
     size_t n_fields;
 } glossa_span_view_t;
@@ -226,12 +228,12 @@ typedef struct glossa_host {
      * (span_put and span_add) may be mixed in one layer, which is sorted
      * by (start, end), then by the order they were added. Returns 0;
      * GLOSSA_EINVAL for a range that is not within the text (the span is
-     * dropped, with a warning in the record) or a bad field (no key, one
-     * of the four keys above, an unknown type, a real that is not finite,
-     * a string, label or key that is not UTF-8, a NULL JSON value; nothing is
-     * added); GLOSSA_ETOOBIG once the layer
-     * passes --max-layer-bytes (annotate() then fails with that reason,
-     * whatever it returns); GLOSSA_ENOMEM. */
+     * dropped, with a warning in the record) or for a bad field (no key,
+     * one of the four keys above, an unknown type, a real that is not
+     * finite, a string, label or key that is not UTF-8, a NULL JSON
+     * value: nothing is added); GLOSSA_ETOOBIG once the layer passes
+     * --max-layer-bytes (annotate() then fails with that reason, whatever
+     * it returns); GLOSSA_ENOMEM. */
     int (*span_put)(glossa_ctx_t *ctx, size_t start, size_t end,
                     const char *label, const glossa_span_field_t *fields,
                     size_t n_fields);

@@ -300,9 +300,70 @@ static void test_from_json(void **state)
     size_t n;
     const glossa_span_view_t *v = glossa__layer_spans(l, &n);
     assert_int_equal(n, 2);
-    assert_null(v[1].label); /* "label" after another field is a field */
-    assert_string_equal(glossa_span_string(&v[1], "label", NULL), "late");
+    /* A "label" after another field is still the label, written where
+     * it was. */
+    assert_string_equal(v[1].label, "late");
+    assert_int_equal(v[1].n_fields, 1);
+    assert_null(glossa_span_field_get(&v[1], "label"));
     json_decref(spans);
+    glossa__layer_free(l);
+    glossa__doc_free(doc);
+}
+
+/* An old-style span's keys come out in its own order, whatever a plugin
+ * did to the object, and readers still get its label and text. */
+static void test_old_key_order(void **state)
+{
+    (void)state;
+    glossa__doc_t *doc = make_doc("abcdef");
+    glossa__layer_t *l = glossa__layer_new();
+    const char *shapes[] = {
+        /* text deleted: the core added it last */
+        "{\"start\":0,\"end\":1,\"label\":\"A\",\"n\":0}",
+        "{\"start\":0,\"end\":2,\"n\":0,\"label\":\"B\"}",
+        "{\"start\":0,\"end\":3,\"n\":0}",
+        /* label before text, late label, a label that is no string */
+        "{\"start\":0,\"end\":4,\"label\":\"C\",\"text\":null,\"n\":0}",
+        "{\"start\":1,\"end\":2,\"text\":7,\"n\":0,\"m\":1,\"label\":\"D\"}",
+        "{\"start\":1,\"end\":3,\"text\":\"bc\",\"label\":5,\"n\":0}",
+        "{\"start\":1,\"end\":4,\"text\":null,\"label\":\"E\",\"n\":0}"};
+    const char *want[] = {
+        "{\"start\":0,\"end\":1,\"label\":\"A\",\"n\":0,\"text\":\"a\"}",
+        "{\"start\":0,\"end\":2,\"n\":0,\"label\":\"B\",\"text\":\"ab\"}",
+        "{\"start\":0,\"end\":3,\"n\":0,\"text\":\"abc\"}",
+        "{\"start\":0,\"end\":4,\"label\":\"C\",\"text\":\"abcd\",\"n\":0}",
+        "{\"start\":1,\"end\":2,\"text\":\"b\",\"n\":0,\"m\":1,\"label\":"
+        "\"D\"}",
+        "{\"start\":1,\"end\":3,\"text\":\"bc\",\"label\":5,\"n\":0}",
+        "{\"start\":1,\"end\":4,\"text\":\"bcd\",\"label\":\"E\",\"n\":0}"};
+    size_t n_shapes = sizeof(shapes) / sizeof(shapes[0]);
+    /* In reverse, so that sorting moves the layouts with their spans. */
+    for (size_t i = n_shapes; i-- > 0;)
+        assert_non_null(
+            glossa__layer_put_json(l, json_loads(shapes[i], 0, NULL)));
+    assert_int_equal(glossa__layer_finish(l, doc, "t", NULL), 0);
+    char *out = written(l, 0);
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    glossa__strbuf_putc(&sb, '[');
+    for (size_t i = 0; i < n_shapes; i++) {
+        if (i)
+            glossa__strbuf_putc(&sb, ',');
+        glossa__strbuf_puts(&sb, want[i]);
+    }
+    glossa__strbuf_putc(&sb, ']');
+    assert_string_equal(out, sb.data);
+    glossa__free(out);
+    /* The JSON for doc_layer() in the same order. */
+    out = json_dumps(glossa__layer_json(l, doc), JSON_COMPACT);
+    assert_string_equal(out, sb.data);
+    free(out);
+    glossa__strbuf_free(&sb);
+    size_t n;
+    const glossa_span_view_t *v = glossa__layer_spans(l, &n);
+    assert_string_equal(v[0].label, "A");
+    assert_null(v[2].label);
+    assert_int_equal(v[5].n_fields, 2); /* "label": 5 is a field */
+    assert_int_equal(glossa_span_field_get(&v[5], "label")->integer, 5);
     glossa__layer_free(l);
     glossa__doc_free(doc);
 }
@@ -392,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_reals_as_jansson_writes_them),
         cmocka_unit_test(test_refused_fields),
         cmocka_unit_test(test_from_json),
+        cmocka_unit_test(test_old_key_order),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
