@@ -224,24 +224,36 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
     doc.text = h->doc_text(ctx, &doc.text_len);
     doc.tokens = h->doc_tokens(ctx, &doc.n_tokens);
     doc.sentences = h->doc_sentences(ctx, &doc.n_sentences);
+    /* A host without the 1.2 calls (tests/test_so.c's) gets the JSON
+     * readers the development harness uses. */
+    int flat = GLOSSA_HOST_HAS(h, layer_spans) && GLOSSA_HOST_HAS(h, span_put);
     size_t n_spans;
-    const glossa_span_view_t *spans = h->layer_spans(ctx, "entities", &n_spans);
-    if (!spans)
+    const glossa_span_view_t *spans =
+        flat ? h->layer_spans(ctx, "entities", &n_spans) : NULL;
+    const json_t *layer = flat ? NULL : h->doc_layer(ctx, "entities");
+    if (!spans && !layer)
         return h->fail(ctx, "the entities layer is missing");
     mediation_entity_t *ents = NULL;
-    int rc = entities_from_spans(spans, n_spans, &ents, &doc.n_entities);
+    int rc = flat ? entities_from_spans(spans, n_spans, &ents, &doc.n_entities)
+                  : mediation_entities_from_json(layer, &ents, &doc.n_entities);
     if (rc)
-        return h->fail(ctx, "cannot read the entities layer: out of memory");
+        return h->fail(ctx, "cannot read the entities layer: %s",
+                       rc == GLOSSA_ENOMEM ? "out of memory" : "not an array");
     doc.entities = ents;
     /* Without its quotes (the quotes plugin failed on this document) the
      * analysis still runs, on its own frames. */
     mediation_quote_t *quotes = NULL;
-    const glossa_span_view_t *qspans = h->layer_spans(ctx, "quotes", &n_spans);
-    if (qspans) {
-        rc = quotes_from_spans(qspans, n_spans, &quotes, &doc.n_quotes);
+    const glossa_span_view_t *qspans =
+        flat ? h->layer_spans(ctx, "quotes", &n_spans) : NULL;
+    const json_t *qlayer = flat ? NULL : h->doc_layer(ctx, "quotes");
+    if (qspans || qlayer) {
+        rc = flat ? quotes_from_spans(qspans, n_spans, &quotes, &doc.n_quotes)
+                  : mediation_quotes_from_json(qlayer, &quotes, &doc.n_quotes);
         if (rc) {
             free(ents);
-            return h->fail(ctx, "cannot read the quotes layer: out of memory");
+            return h->fail(ctx, "cannot read the quotes layer: %s",
+                           rc == GLOSSA_ENOMEM ? "out of memory"
+                                               : "not an array");
         }
         doc.quotes = quotes;
         doc.has_quotes = 1;
@@ -265,9 +277,14 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
                                      mediation_polarity_name(sp->polarity)),
             glossa_span_field_real("score", round(sp->score * 1000.0) / 1000.0),
             glossa_span_field_string("holder", sp->holder)};
-        rc = sp->holder && !h->span_put(ctx, sp->start, sp->end, NULL, f, 3)
-                 ? 0
-                 : GLOSSA_ENOMEM;
+        if (flat) {
+            rc = sp->holder && !h->span_put(ctx, sp->start, sp->end, NULL, f, 3)
+                     ? 0
+                     : GLOSSA_ENOMEM;
+            continue;
+        }
+        json_t *obj = h->span_add(ctx, sp->start, sp->end, NULL);
+        rc = obj ? mediation_span_to_json(sp, obj) : GLOSSA_ENOMEM;
     }
     if (!rc) {
         json_t *summary = mediation_document_to_json(&res);
