@@ -95,6 +95,14 @@ for line in open(sys.argv[1], encoding="utf-8"):
 PY
 done
 
+# Two readers of one layer at once: a document over 64 KiB runs its units
+# as jobs of their own, so on two threads both may ask for the layer's
+# JSON together (it is made once, by whichever asks first).
+python3 -c 'import json; print(json.dumps({"id": "big", "text": "Ab cd. " * 20000}))' >"$TMP/big.jsonl"
+echo '{"plugins": ["mixer", "reader", {"plugin": "reader", "as": "r2", "config": {"json_first": true}}]}' >"$TMP/two.json"
+run_glossa 4 run --threads 2 --pipeline "$TMP/two.json" "$TMP/big.jsonl"
+expect_json "$TMP/out" '.[0].annotations | (.reader[0].same and .r2[0].same and .reader[0].n == 6 and .r2[0].n == 6)'
+
 # The layer limit counts span_put's spans as span_add's.
 run_glossa 4 run --max-layer-bytes 100 --plugin mixer "$TMP/docs.jsonl"
 expect_json "$TMP/out" '[.[0].errors[] | select(.plugin == "mixer") | .code] | index("ETOOBIG") != null'
