@@ -9,9 +9,10 @@
 static void fail_unit(glossa__unit_t *u, int code, const char *msg)
 {
     u->status = GLOSSA__UNIT_FAILED;
-    json_decref(u->spans);
+    glossa__layer_free(u->layer);
     json_decref(u->document);
-    u->spans = u->document = NULL;
+    u->layer = NULL;
+    u->document = NULL;
     if (!u->error)
         u->error = glossa__strdup(msg);
     u->error_code = code;
@@ -48,7 +49,7 @@ static void execute(glossa__unit_t *u)
         fail_unit(u, u->error_code ? u->error_code : GLOSSA_EPLUGIN, msg);
         return;
     }
-    if (!u->spans && !(u->spans = json_array())) {
+    if (!u->layer && !(u->layer = glossa__layer_new())) {
         fail_unit(u, GLOSSA_ENOMEM, "out of memory");
         return;
     }

@@ -16,13 +16,14 @@ glossa__doc_t *glossa__doc_new(void)
 
 void glossa__unit_clear(glossa__unit_t *u)
 {
-    json_decref(u->spans);
+    glossa__layer_free(u->layer);
+    u->layer = NULL;
     json_decref(u->document);
     json_decref(u->warnings);
     glossa__free(u->error);
     glossa__free(u->spans_text);
     glossa__free(u->document_text);
-    u->spans = u->document = u->warnings = NULL;
+    u->document = u->warnings = NULL;
     u->error = u->spans_text = u->document_text = NULL;
     u->error_code = 0;
     u->reused = 0;

@@ -85,10 +85,24 @@ static const glossa__unit_t *required_unit(const glossa_ctx_t *ctx,
     return NULL;
 }
 
+/* The JSON is made from the flat layer the first time a reader asks
+ * (layer.c); a layer's readers may run at once, and take the same array. */
 static const json_t *host_doc_layer(const glossa_ctx_t *ctx, const char *name)
 {
     const glossa__unit_t *u = required_unit(ctx, name);
-    return u ? u->spans : NULL;
+    return u ? glossa__layer_json(u->layer, u->doc) : NULL;
+}
+
+static const glossa_span_view_t *
+host_layer_spans(const glossa_ctx_t *ctx, const char *name, size_t *count)
+{
+    const glossa__unit_t *u = required_unit(ctx, name);
+    if (!u) {
+        if (count)
+            *count = 0;
+        return NULL;
+    }
+    return glossa__layer_spans(u->layer, count);
 }
 
 static const json_t *host_doc_layer_document(const glossa_ctx_t *ctx,
@@ -98,17 +112,26 @@ static const json_t *host_doc_layer_document(const glossa_ctx_t *ctx,
     return u ? u->document : NULL;
 }
 
-/* Rough output size of a span before its fields: keys, offsets, text. */
+/* Rough output size of a span before its fields: keys, offsets, text.
+ * Fields are not counted (they never were: the record's writer checks the
+ * layer's real size against the limit too); span_put counts alike, so that
+ * a plugin's layer passes or fails the same whichever call it uses. */
 #define SPAN_OVERHEAD 48
+
+/* Counts a span against --max-layer-bytes; nonzero once over. */
+static int over_cap(glossa_ctx_t *ctx, size_t text_bytes, const char *label)
+{
+    ctx->approx_bytes +=
+        SPAN_OVERHEAD + text_bytes + (label ? strlen(label) : 0);
+    return ctx->approx_bytes > ctx->rt->opts.max_layer_bytes;
+}
 
 static json_t *add_span(glossa_ctx_t *ctx, size_t start, size_t end,
                         size_t text_bytes, const char *label)
 {
-    ctx->approx_bytes +=
-        SPAN_OVERHEAD + text_bytes + (label ? strlen(label) : 0);
-    if (ctx->approx_bytes > ctx->rt->opts.max_layer_bytes)
+    if (over_cap(ctx, text_bytes, label))
         return NULL; /* unit_execute reports the overflow */
-    if (!ctx->spans && !(ctx->spans = json_array()))
+    if (!ctx->layer && !(ctx->layer = glossa__layer_new()))
         return NULL;
     json_t *span = json_object();
     if (!span)
@@ -125,9 +148,9 @@ static json_t *add_span(glossa_ctx_t *ctx, size_t start, size_t end,
         json_decref(span);
         return NULL;
     }
-    if (json_array_append_new(ctx->spans, span))
-        return NULL; /* append_new released span */
-    return span;
+    /* The layer holds it as it is until annotate() returns, then
+     * converts it (glossa__layer_finish). */
+    return glossa__layer_put_json(ctx->layer, span);
 }
 
 static json_t *host_span_add(glossa_ctx_t *ctx, size_t start, size_t end,
@@ -159,6 +182,65 @@ static json_t *host_span_add_bytes(glossa_ctx_t *ctx, size_t start_byte,
     size_t end = glossa__offsets_byte_to_cp(&doc->offsets, end_byte);
     return add_span(ctx, start, end,
                     end_byte > start_byte ? end_byte - start_byte : 0, label);
+}
+
+/* span_put with checked offsets, in both units. The size is estimated
+ * from the offsets the plugin gave, as span_add and span_add_bytes do. */
+static int put_span(glossa_ctx_t *ctx, size_t start, size_t end,
+                    size_t start_byte, size_t end_byte, size_t est,
+                    const char *label, const glossa_span_field_t *fields,
+                    size_t n_fields)
+{
+    if (over_cap(ctx, est, label))
+        return GLOSSA_ETOOBIG; /* unit_execute reports the overflow */
+    if (!ctx->layer && !(ctx->layer = glossa__layer_new()))
+        return GLOSSA_ENOMEM;
+    return glossa__layer_put(ctx->layer, start, end, start_byte, end_byte,
+                             label, fields, n_fields);
+}
+
+static int host_span_put(glossa_ctx_t *ctx, size_t start, size_t end,
+                         const char *label, const glossa_span_field_t *fields,
+                         size_t n_fields)
+{
+    if (!ctx)
+        return GLOSSA_EINVAL;
+    const glossa__doc_t *doc = ctx->doc;
+    size_t length = doc->offsets.n_codepoints;
+    if (start > end || end > length) {
+        glossa__error_entry_add(&ctx->warnings, ctx->step->layer, GLOSSA_EINVAL,
+                                "span_put(%zu, %zu): not a range within the "
+                                "document's %zu code points; span dropped",
+                                start, end, length);
+        return GLOSSA_EINVAL;
+    }
+    return put_span(ctx, start, end,
+                    glossa__offsets_cp_to_byte(&doc->offsets, start),
+                    glossa__offsets_cp_to_byte(&doc->offsets, end), end - start,
+                    label, fields, n_fields);
+}
+
+static int host_span_put_bytes(glossa_ctx_t *ctx, size_t start_byte,
+                               size_t end_byte, const char *label,
+                               const glossa_span_field_t *fields,
+                               size_t n_fields)
+{
+    if (!ctx)
+        return GLOSSA_EINVAL;
+    const glossa__doc_t *doc = ctx->doc;
+    if (start_byte > end_byte || end_byte > doc->len ||
+        !is_char_start(doc, start_byte) || !is_char_start(doc, end_byte)) {
+        glossa__error_entry_add(&ctx->warnings, ctx->step->layer, GLOSSA_EINVAL,
+                                "span_put_bytes(%zu, %zu): offsets are not a "
+                                "range of character boundaries within the "
+                                "%zu-byte text; span dropped",
+                                start_byte, end_byte, doc->len);
+        return GLOSSA_EINVAL;
+    }
+    return put_span(ctx, glossa__offsets_byte_to_cp(&doc->offsets, start_byte),
+                    glossa__offsets_byte_to_cp(&doc->offsets, end_byte),
+                    start_byte, end_byte, end_byte - start_byte, label, fields,
+                    n_fields);
 }
 
 static int host_document_set(glossa_ctx_t *ctx, json_t *result)
@@ -245,4 +327,7 @@ const glossa_host_t glossa__host = {
     .fail = host_fail,
     .log = host_log,
     .warn = host_warn,
+    .span_put = host_span_put,
+    .span_put_bytes = host_span_put_bytes,
+    .layer_spans = host_layer_spans,
 };

@@ -1,277 +1,25 @@
 /* After a plugin (annotate.c): checking and ordering its spans. After all
  * plugins: serialising the document's output record. Both run on pool
  * threads (the record on the loop thread in isolation mode). */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "runtime_int.h"
 #include "strbuf.h"
 
-/* At most this many dropped-span entries per plugin and document; a plugin
- * that emits garbage should not flood the output. */
-#define MAX_SPAN_WARNINGS 10
-
-typedef struct span_ref {
-    json_int_t start, end;
-    size_t index;
-    json_t *span;
-} span_ref_t;
-
-static int compare_spans(const void *a, const void *b)
-{
-    const span_ref_t *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return x->index < y->index ? -1 : (x->index > y->index);
-}
-
-static void warn_span(glossa__unit_t *u, size_t *n_warnings, size_t index,
-                      const char *why)
-{
-    if (++*n_warnings > MAX_SPAN_WARNINGS)
-        return;
-    glossa__error_entry_add(&u->warnings, u->step->layer, GLOSSA_EINVAL,
-                            "span %zu dropped: %s", index, why);
-}
-
-/* The "text" strings of a layer another plugin reads, one json_t per
- * distinct text: that layer stays in memory as Jansson objects until its
- * last reader is done, and its texts repeat (names: a string is about 60
- * bytes). The core makes these strings after annotate(), readers get the
- * layer const, and Jansson's reference counts are atomic, so the spans can
- * share them. Only short texts: long ones rarely repeat. (Sharing the
- * plugins' own string values too, labels and canonical names, cost more
- * instructions than it saved memory: replacing a value frees one.) */
-#define INTERN_MAX_BYTES 64
-
-typedef struct intern {
-    json_t **slot; /* borrowed: the spans hold the references */
-    size_t mask;   /* slots - 1, a power of two less one; 0: off */
-    size_t n;
-} intern_t;
-
-static void intern_init(intern_t *t)
-{
-    t->n = 0;
-    t->mask = 1023;
-    t->slot = glossa__calloc(t->mask + 1, sizeof(json_t *));
-    if (!t->slot)
-        t->mask = 0; /* out of memory: no sharing, the same output */
-}
-
-static uint64_t intern_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a: the strings are short */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-static json_t **intern_probe(const intern_t *t, const char *s, size_t n,
-                             uint64_t h)
-{
-    for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
-        json_t *v = t->slot[i];
-        if (!v || (json_string_length(v) == n &&
-                   memcmp(json_string_value(v), s, n) == 0))
-            return &t->slot[i];
-    }
-}
-
-static void intern_grow(intern_t *t)
-{
-    intern_t bigger = {glossa__calloc(2 * (t->mask + 1), sizeof(json_t *)),
-                       2 * (t->mask + 1) - 1, t->n};
-    if (!bigger.slot)
-        return; /* stays full: no more insertions */
-    for (size_t i = 0; i <= t->mask; i++) {
-        json_t *v = t->slot[i];
-        if (v)
-            *intern_probe(
-                &bigger, json_string_value(v), json_string_length(v),
-                intern_hash(json_string_value(v), json_string_length(v))) = v;
-    }
-    glossa__free(t->slot);
-    *t = bigger;
-}
-
-/* The shared string equal to s[0, n), or NULL; with add (equal to it),
- * records add as the shared one when there is none yet. */
-static json_t *intern_get(intern_t *t, const char *s, size_t n, json_t *add)
-{
-    if (!t->mask || n > INTERN_MAX_BYTES)
-        return NULL;
-    uint64_t h = intern_hash(s, n);
-    json_t **at = intern_probe(t, s, n, h);
-    if (*at || !add)
-        return *at;
-    if (2 * (t->n + 1) > t->mask + 1) {
-        intern_grow(t);
-        if (2 * (t->n + 1) > t->mask + 1)
-            return NULL;
-        at = intern_probe(t, s, n, h);
-    }
-    *at = add;
-    t->n++;
-    return add;
-}
-
-static int set_text(json_t *span, const glossa__doc_t *doc, json_int_t s,
-                    json_int_t e, intern_t *t)
-{
-    size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)s);
-    size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)e);
-    json_t *text = intern_get(t, doc->text + b0, b1 - b0, NULL);
-    if (text)
-        return json_object_set_nocheck(span, "text", text);
-    text = json_stringn_nocheck(doc->text + b0, b1 - b0);
-    if (!text)
-        return -1;
-    intern_get(t, doc->text + b0, b1 - b0, text);
-    return json_object_set_new_nocheck(span, "text", text);
-}
-
 int glossa__unit_check_spans(glossa__unit_t *u)
 {
-    const glossa__doc_t *doc = u->doc;
-    /* A layer no plugin reads goes straight to output text, which takes
-     * its "text" from the document (put_spans): no string per span. The
-     * key keeps its place, a null until then. */
-    int lazy_text = doc->layers_as_text && u->step->n_dependents == 0;
-    size_t n = json_array_size(u->spans);
-    json_t *sorted = json_array();
-    span_ref_t *refs = glossa__malloc((n ? n : 1) * sizeof(span_ref_t));
-    if (!sorted || !refs) {
-        json_decref(sorted);
-        glossa__free(refs);
-        return GLOSSA_ENOMEM;
-    }
-    intern_t strings = {NULL, 0, 0};
-    if (u->step->n_dependents > 0 && n > 0)
-        intern_init(&strings);
-    json_int_t length = (json_int_t)doc->offsets.n_codepoints;
-    size_t kept = 0, n_warnings = 0;
-    char detail[256];
-    for (size_t i = 0; i < n; i++) {
-        json_t *span = json_array_get(u->spans, i);
-        json_t *js = json_object_get(span, "start");
-        json_t *je = json_object_get(span, "end");
-        if (!json_is_integer(js) || !json_is_integer(je)) {
-            warn_span(u, &n_warnings, i,
-                      "\"start\" and \"end\" must be integers");
-            continue;
-        }
-        json_int_t s = json_integer_value(js), e = json_integer_value(je);
-        if (s < 0 || e < s || e > length) {
-            snprintf(detail, sizeof(detail),
-                     "[%lld, %lld) is not a range within the document's "
-                     "%lld code points",
-                     (long long)s, (long long)e, (long long)length);
-            warn_span(u, &n_warnings, i, detail);
-            continue;
-        }
-        json_t *given = json_object_get(span, "text");
-        if (json_is_string(given)) {
-            size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)s);
-            size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, (size_t)e);
-            if (json_string_length(given) != b1 - b0 ||
-                memcmp(json_string_value(given), doc->text + b0, b1 - b0)) {
-                snprintf(detail, sizeof(detail),
-                         "its \"text\" differs from the document's text at "
-                         "[%lld, %lld)",
-                         (long long)s, (long long)e);
-                warn_span(u, &n_warnings, i, detail);
-                continue;
-            }
-        }
-        if (!json_is_string(given) &&
-            (lazy_text ? !given && json_object_set_new_nocheck(span, "text",
-                                                               json_null())
-                       : set_text(span, doc, s, e, &strings))) {
-            json_decref(sorted);
-            glossa__free(refs);
-            glossa__free(strings.slot);
-            return GLOSSA_ENOMEM;
-        }
-        refs[kept].start = s;
-        refs[kept].end = e;
-        refs[kept].index = i;
-        refs[kept].span = span;
-        kept++;
-    }
-    if (n_warnings > MAX_SPAN_WARNINGS)
-        glossa__error_entry_add(&u->warnings, u->step->layer, GLOSSA_EINVAL,
-                                "%zu more spans dropped",
-                                n_warnings - MAX_SPAN_WARNINGS);
-    glossa__free(strings.slot);
-    qsort(refs, kept, sizeof(span_ref_t), compare_spans);
-    int rc = 0;
-    for (size_t k = 0; k < kept && rc == 0; k++)
-        rc = json_array_append(sorted, refs[k].span) ? GLOSSA_ENOMEM : 0;
-    glossa__free(refs);
-    if (rc) {
-        json_decref(sorted);
-        return rc;
-    }
-    json_decref(u->spans);
-    u->spans = sorted;
-    return 0;
+    return glossa__layer_finish(u->layer, u->doc, u->step->layer, &u->warnings);
 }
 
-/* Writes a layer's spans as the output holds them. A "text" that is not a
- * string, as check_spans leaves it in a layer no plugin reads, is the
- * document's text over the span. */
-static void put_spans(glossa__strbuf_t *sb, const glossa__doc_t *doc,
-                      const json_t *spans)
-{
-    glossa__strbuf_putc(sb, '[');
-    size_t i;
-    const json_t *span;
-    json_array_foreach(spans, i, span)
-    {
-        if (i)
-            glossa__strbuf_putc(sb, ',');
-        glossa__strbuf_putc(sb, '{');
-        int first = 1;
-        const char *key;
-        const json_t *v;
-        json_object_foreach((json_t *)span, key, v)
-        {
-            if (!first)
-                glossa__strbuf_putc(sb, ',');
-            first = 0;
-            size_t key_len = strlen(key);
-            glossa__strbuf_put_json_string(sb, key, key_len);
-            glossa__strbuf_putc(sb, ':');
-            if (json_is_string(v) || key_len != 4 || memcmp(key, "text", 4)) {
-                glossa__strbuf_put_json(sb, v);
-                continue;
-            }
-            /* Checked by check_spans: integers within the text. */
-            size_t s =
-                (size_t)json_integer_value(json_object_get(span, "start"));
-            size_t e = (size_t)json_integer_value(json_object_get(span, "end"));
-            size_t b0 = glossa__offsets_cp_to_byte(&doc->offsets, s);
-            size_t b1 = glossa__offsets_cp_to_byte(&doc->offsets, e);
-            glossa__strbuf_put_json_string(sb, doc->text + b0, b1 - b0);
-        }
-        glossa__strbuf_putc(sb, '}');
-    }
-    glossa__strbuf_putc(sb, ']');
-}
-
-/* Writes u's layer as the record will hold it and frees its JSON. */
+/* Writes u's layer as the record will hold it and frees it. */
 static void layer_to_text(glossa__unit_t *u)
 {
-    if (u->status != GLOSSA__UNIT_DONE || !u->spans)
+    if (u->status != GLOSSA__UNIT_DONE || !u->layer)
         return;
     if (!u->spans_text) {
         glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
-        put_spans(&sb, u->doc, u->spans);
+        glossa__layer_write(&sb, u->layer, 0);
         if (sb.failed) {
             glossa__strbuf_free(&sb);
             return;
@@ -285,8 +33,8 @@ static void layer_to_text(glossa__unit_t *u)
         u->spans_text = glossa__strbuf_detach(&sb, &u->spans_text_len);
         u->text_has_reals = 0; /* written as the output writes them */
     }
-    json_decref(u->spans);
-    u->spans = NULL;
+    glossa__layer_free(u->layer);
+    u->layer = NULL;
 }
 
 /* Layers written at once by one release; more are written as they come. */
@@ -298,15 +46,15 @@ void glossa__unit_release_layers(glossa__unit_t *u)
     if (!doc->layers_as_text)
         return;
     const glossa__step_t *step = u->step;
-    /* Writing a layer holds its JSON and its growing text at once, and
+    /* Writing a layer holds its store and its growing text at once, and
      * every layer not yet written: u's own goes first, then the others
      * from the smallest. */
     if (step->n_dependents == 0)
         layer_to_text(u);
     /* u has read these (annotate() has returned): the last of a layer's
      * readers to finish releases it. A reader that never runs (its
-     * document lost a layer it needs) leaves the layer as JSON for the
-     * record. */
+     * document lost a layer it needs) leaves the layer in its store for
+     * the record. */
     glossa__unit_t *ready[RELEASE_SORTED];
     size_t n_ready = 0;
     for (size_t r = 0; r < step->n_requires; r++) {
@@ -341,7 +89,8 @@ static void put_layer_value(glossa__strbuf_t *sb, const json_t *value,
         glossa__strbuf_append(sb, text, len);
         return;
     }
-    json_t *parsed = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+    json_t *parsed =
+        json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
     if (parsed)
         glossa__strbuf_put_json(sb, parsed);
     else
@@ -364,7 +113,7 @@ static int put_layer(glossa__strbuf_t *sb, const glossa__unit_t *u, size_t cap,
         put_layer_value(sb, NULL, u->spans_text, u->spans_text_len,
                         u->text_has_reals);
     else
-        put_spans(sb, u->doc, u->spans);
+        glossa__layer_write(sb, u->layer, 0);
     if (sb->len - start > cap && !sb->failed) {
         sb->len = mark;
         sb->data[mark] = '\0';
@@ -464,8 +213,8 @@ void glossa__doc_serialize(const glossa_runtime_t *rt, glossa__doc_t *doc)
         glossa__free(u->spans_text);
         u->spans_text = NULL;
         u->spans_text_len = 0;
-        json_decref(u->spans);
-        u->spans = NULL;
+        glossa__layer_free(u->layer);
+        u->layer = NULL;
         if (rc == GLOSSA_ETOOBIG) {
             glossa__error_entry_add(&late_errors, u->step->layer,
                                     GLOSSA_ETOOBIG,

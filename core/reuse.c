@@ -241,7 +241,12 @@ static int take(glossa__unit_t *u, const json_t *earlier)
         json_object_get(json_object_get(earlier, "annotations"), layer);
     json_t *document =
         json_object_get(json_object_get(earlier, "document"), layer);
-    u->spans = json_incref(spans);
+    /* Flat for the steps that read it and run here; a worker gets the
+     * text (and in isolation mode this process has no offsets to make
+     * it with). */
+    if (u->step->n_dependents > 0 && !u->rt->opts.isolate &&
+        !(u->layer = glossa__layer_from_json(u->doc, spans)))
+        return GLOSSA_ENOMEM;
     u->document = json_is_object(document) ? json_incref(document) : NULL;
     /* As text too: isolation mode hands layers to workers as text, and
      * the record splices it. */

@@ -23,6 +23,7 @@
 
 #include "glossa/runtime.h"
 #include "id_set.h"
+#include "layer.h"
 #include "segment.h"
 #include "utf8.h"
 
@@ -127,9 +128,11 @@ struct glossa_ctx {
     const glossa__step_t *step;
     struct glossa__run *run;
     const glossa_runtime_t *rt;
-    uint32_t waiting;    /* requirements not yet done */
-    int status;          /* GLOSSA__UNIT_* */
-    json_t *spans;       /* array, created on the first span */
+    uint32_t waiting; /* requirements not yet done */
+    int status;       /* GLOSSA__UNIT_* */
+    /* The spans (layer.c): filled by span_put/span_add, finished after
+     * annotate(); NULL until the first span, and once written. */
+    glossa__layer_t *layer;
     json_t *document;    /* object or NULL */
     size_t approx_bytes; /* running estimate, for max_layer_bytes */
     char *error;         /* why it failed */
@@ -142,7 +145,7 @@ struct glossa_ctx {
      * takes it to zero writes the layer as output text (merge.c). */
     atomic_uint readers_left;
     /* The layer and document result as text, used in place of
-     * spans/document: in isolation mode as the worker sent them
+     * layer/document: in isolation mode as the worker sent them
      * (full-precision JSON text; text_has_reals says whether they must be
      * re-formatted for output), in process as the record will hold them
      * once no later unit reads the layer (glossa__unit_release_layers). */
@@ -174,7 +177,7 @@ struct glossa__doc {
     int input_error_code; /* GLOSSA_E* */
     glossa__id_place_t id_place; /* where in the inputs, for duplicate ids */
     int with_text; /* text in the record even without opts.with_text */
-    /* Each layer is written as output text, and its JSON freed, as soon
+    /* Each layer is written as output text, and its store freed, as soon
      * as no later unit reads it (in process; a worker sends its layers
      * as JSON text of its own). */
     int layers_as_text;
@@ -253,14 +256,13 @@ void glossa__unit_execute(glossa__unit_t *unit);
 /* merge.c */
 /* After unit u is over (done or failed; its thread): the layers no later
  * unit will read, among u's own and those it read, are written as output
- * text, as the record will hold them, and their JSON freed; a large
- * document's spans as Jansson objects are many times its size. Nothing
- * when doc->layers_as_text is off. Out of memory keeps the JSON (the
- * record writes it). */
+ * text, as the record will hold them, and their stores freed (with the
+ * JSON a reader may have asked for). Nothing when doc->layers_as_text is
+ * off. Out of memory keeps the store (the record writes it). */
 void glossa__unit_release_layers(glossa__unit_t *u);
-/* Checks every span (integer code-point offsets in range, start <= end,
- * "text" if given), drops bad ones with a warning, fills "text" and sorts
- * by (start, end). Returns 0 or GLOSSA_ENOMEM. */
+/* Finishes the unit's layer (glossa__layer_finish: the old-style spans
+ * checked and converted, bad ones dropped with a warning, the layer
+ * sorted by (start, end)). Returns 0 or GLOSSA_ENOMEM. */
 int glossa__unit_check_spans(glossa__unit_t *unit);
 /* Builds doc->line: the document's output record, once every unit is
  * over. Frees the tokens and sentences, and each layer once it is in the

@@ -36,8 +36,16 @@ static int given_annotate(void *state, glossa_ctx_t *ctx)
     const given_t *g = state;
     /* Inside the core, the context is the unit: the spans are put in
      * place, then checked as any plugin's (glossa__unit_execute). */
-    if (g->spans && !(ctx->spans = json_deep_copy(g->spans)))
+    if (g->spans && !ctx->layer && !(ctx->layer = glossa__layer_new()))
         return GLOSSA_ENOMEM;
+    size_t i;
+    const json_t *span;
+    json_array_foreach(g->spans, i, span)
+    {
+        /* put_json takes the copy, also when it fails */
+        if (!glossa__layer_put_json(ctx->layer, json_deep_copy(span)))
+            return GLOSSA_ENOMEM;
+    }
     if (g->document && !(ctx->document = json_deep_copy(g->document)))
         return GLOSSA_ENOMEM;
     return 0;

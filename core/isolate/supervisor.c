@@ -57,9 +57,10 @@ static void quarantine(glossa__isolation_t *iso, const glossa__unit_t *u)
 void glossa__iso_fail_unit(glossa__isolation_t *iso, glossa__unit_t *u,
                            int code, const char *message, int listed)
 {
-    json_decref(u->spans);
+    glossa__layer_free(u->layer);
     json_decref(u->document);
-    u->spans = u->document = NULL;
+    u->layer = NULL;
+    u->document = NULL;
     glossa__free(u->error);
     u->error = glossa__strdup(message);
     u->error_code = code;

@@ -133,6 +133,18 @@ static char *layer_text(const json_t *value, int full_precision)
     return glossa__strbuf_detach(&sb, NULL);
 }
 
+/* The spans of a layer as text, as layer_text() writes a value. */
+static char *spans_text(const glossa__layer_t *layer, int full_precision)
+{
+    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+    glossa__layer_write(&sb, layer, full_precision);
+    if (sb.failed) {
+        glossa__strbuf_free(&sb);
+        return NULL;
+    }
+    return glossa__strbuf_detach(&sb, NULL);
+}
+
 /* The documents of earlier UNITs, kept for later ones: the supervisor
  * sends a document's text, tokens and sentences once, into a slot, and
  * marks the following units of the same document "same" (protocol.h). A
@@ -173,14 +185,15 @@ oom:
  * as if this worker had run their steps. A required layer is in the
  * request unless this worker ran that step on this document itself: then
  * it still has the result (the supervisor knows, and leaves it out).
- * -1 when the layers are not valid JSON. */
+ * -1 when the layers are not valid JSON, -2 when out of memory. */
 static int take_layers(glossa__doc_t *doc, const glossa__step_t *step,
                        glossa__bytes_t text)
 {
     if (step->n_requires == 0)
         return 0;
-    json_t *layers =
-        text.len ? json_loadb(text.data, text.len, 0, NULL) : json_object();
+    json_t *layers = text.len
+                         ? json_loadb(text.data, text.len, JSON_ALLOW_NUL, NULL)
+                         : json_object();
     if (!json_is_object(layers)) {
         json_decref(layers);
         return -1;
@@ -193,8 +206,13 @@ static int take_layers(glossa__doc_t *doc, const glossa__step_t *step,
         glossa__unit_clear(req);
         json_t *layer_spans = json_object_get(l, "spans");
         json_t *layer_document = json_object_get(l, "document");
-        req->spans = json_is_array(layer_spans) ? json_incref(layer_spans)
-                                                : json_array();
+        json_t *empty = json_is_array(layer_spans) ? NULL : json_array();
+        req->layer = glossa__layer_from_json(doc, empty ? empty : layer_spans);
+        json_decref(empty);
+        if (!req->layer) {
+            json_decref(layers);
+            return -2;
+        }
         req->document =
             json_is_object(layer_document) ? json_incref(layer_document) : NULL;
         req->status = GLOSSA__UNIT_DONE;
@@ -231,7 +249,10 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
     if (!doc) /* building it failed, now or earlier */
         return append_failure(out, GLOSSA_ENOMEM, NO_MEMORY);
     const glossa__step_t *step = rt->steps[req.step];
-    if (take_layers(doc, step, req.layers))
+    int taken = take_layers(doc, step, req.layers);
+    if (taken == -2)
+        return append_failure(out, GLOSSA_ENOMEM, NO_MEMORY);
+    if (taken)
         return append_failure(out, GLOSSA_EINVAL,
                               "malformed layers in a request");
     glossa__unit_t *u = &doc->units[req.step];
@@ -244,8 +265,9 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
      * unless a later step reads this layer and it holds reals: then in
      * full precision, so that the dependent sees what it would see in
      * process, and the supervisor re-formats it for the output. */
-    int full_precision = done && step->n_dependents > 0 &&
-                         (has_reals(u->spans) || has_reals(u->document));
+    int full_precision =
+        done && step->n_dependents > 0 &&
+        (glossa__layer_has_reals(u->layer) || has_reals(u->document));
     glossa__unit_result_t result = {
         .flags = (done ? GLOSSA__RESULT_DONE : 0) |
                  (full_precision ? GLOSSA__RESULT_REALS : 0),
@@ -253,7 +275,7 @@ static int run_unit(glossa_runtime_t *rt, doc_cache_t *cache,
         .nanos = u->nanos,
         .prepare_nanos = prepare_nanos};
     char *warnings = u->warnings ? json_dumps(u->warnings, WIRE_FLAGS) : NULL;
-    char *spans = done ? layer_text(u->spans, full_precision) : NULL;
+    char *spans = done ? spans_text(u->layer, full_precision) : NULL;
     char *document =
         done && u->document ? layer_text(u->document, full_precision) : NULL;
     int rc;

@@ -38,6 +38,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -49,7 +50,7 @@ extern "C" {
 #endif
 
 #define GLOSSA_PLUGIN_ABI_MAJOR 1
-#define GLOSSA_PLUGIN_ABI_MINOR 1
+#define GLOSSA_PLUGIN_ABI_MINOR 2
 #define GLOSSA_PLUGIN_ABI_VERSION                                              \
     ((uint32_t)((GLOSSA_PLUGIN_ABI_MAJOR << 16) | GLOSSA_PLUGIN_ABI_MINOR))
 
@@ -105,6 +106,52 @@ typedef enum glossa_log_level {
     GLOSSA_LOG_DEBUG = 3
 } glossa_log_level_t;
 
+/* ---- Spans as plain data (since ABI 1.2) ------------------------------ */
+
+/* The type of a span field's value. */
+typedef enum glossa_value_type {
+    GLOSSA_VALUE_NULL = 0,    /* JSON null */
+    GLOSSA_VALUE_STRING = 1,  /* string.ptr, string.len: UTF-8 */
+    GLOSSA_VALUE_INTEGER = 2, /* integer */
+    GLOSSA_VALUE_REAL = 3,    /* real: finite */
+    GLOSSA_VALUE_BOOLEAN = 4, /* boolean: 0 or 1 */
+    GLOSSA_VALUE_JSON = 5     /* json: any other JSON value (object, array) */
+} glossa_value_type_t;
+
+/* One field of a span besides "start", "end", "text" and "label": a key
+ * and a typed value. span_put() takes an array of them; layer_spans()
+ * gives them back. The glossa_span_field_*() helpers below make one. */
+typedef struct glossa_span_field {
+    const char *key; /* NUL-terminated; not "start", "end", "text", "label" */
+    glossa_value_type_t type;
+    union {
+        struct {
+            /* Valid UTF-8; may hold NUL bytes. In spans the core gives
+             * back (layer_spans), a NUL follows the len bytes. */
+            const char *ptr;
+            size_t len;
+        } string;
+        int64_t integer;
+        double real;
+        int boolean;
+        const json_t *json;
+    };
+} glossa_span_field_t;
+
+/* A span of a layer the plugin reads (layer_spans()). Everything is
+ * read-only and valid until annotate() returns. */
+typedef struct glossa_span_view {
+    size_t start, end;           /* code points, end exclusive */
+    size_t start_byte, end_byte; /* bytes into the document text */
+    const char *text; /* the document's text at [start_byte, end_byte): NOT
+                         NUL-terminated */
+    /* The span's "label" string, NUL-terminated, or NULL when it has none
+     * (an old-style span's "label" that is not a string is a field). */
+    const char *label;
+    const glossa_span_field_t *fields; /* in the order the producer gave */
+    size_t n_fields;
+} glossa_span_view_t;
+
 typedef struct glossa_host {
     size_t size;          /* sizeof(glossa_host_t) as the host was built */
     uint32_t abi_version; /* the host's GLOSSA_PLUGIN_ABI_VERSION */
@@ -130,7 +177,9 @@ typedef struct glossa_host {
     const glossa_sentence_t *(*doc_sentences)(const glossa_ctx_t *ctx,
                                               size_t *count);
     /* The spans (a borrowed JSON array, sorted by (start, end), each with
-     * "start", "end", "text" and the plugin's fields) and the
+     * "start", "end", "text" and the plugin's fields; made from the flat
+     * layer the first time a reader asks: layer_spans() gives the same
+     * without JSON) and the
      * document-level result (a borrowed object, or NULL) of a layer this
      * plugin declared in `requires`. NULL for any other name. */
     const json_t *(*doc_layer)(const glossa_ctx_t *ctx, const char *name);
@@ -168,6 +217,36 @@ typedef struct glossa_host {
      * (a result the plugin could only make with less to go on, such as a
      * relative date without a document date). Returns 0, or GLOSSA_ENOMEM. */
     int (*warn)(glossa_ctx_t *ctx, const char *fmt, ...) GLOSSA_PRINTF(2, 3);
+
+    /* -- Since ABI 1.2 (check with GLOSSA_HOST_HAS(host, span_put)) -- */
+
+    /* Adds a span [start, end) in code points, with `label` unless it is
+     * NULL, and its fields, in one call. The core copies the label, keys
+     * and values (a JSON value is deep-copied): nothing passed need
+     * outlive the call. The output writes "start", "end", "text",
+     * "label", then the fields in the order given. Spans of both kinds
+     * (span_put and span_add) may be mixed in one layer, which is sorted
+     * by (start, end), then by the order they were added. Returns 0;
+     * GLOSSA_EINVAL for a range that is not within the text (the span is
+     * dropped, with a warning in the record) or for a bad field (no key,
+     * one of the four keys above, an unknown type, a real that is not
+     * finite, a string, label or key that is not UTF-8, a NULL JSON
+     * value: nothing is added); GLOSSA_ETOOBIG once the layer passes
+     * --max-layer-bytes (annotate() then fails with that reason, whatever
+     * it returns); GLOSSA_ENOMEM. */
+    int (*span_put)(glossa_ctx_t *ctx, size_t start, size_t end,
+                    const char *label, const glossa_span_field_t *fields,
+                    size_t n_fields);
+    /* The same with byte offsets, which must fall on character starts. */
+    int (*span_put_bytes)(glossa_ctx_t *ctx, size_t start_byte, size_t end_byte,
+                          const char *label, const glossa_span_field_t *fields,
+                          size_t n_fields);
+    /* The spans of a layer this plugin declared in `inputs`, sorted by
+     * (start, end), with *count their number (count may be NULL); the
+     * same content as doc_layer(), without JSON. NULL (and *count 0) for
+     * any other name. Read-only, valid until annotate() returns. */
+    const glossa_span_view_t *(*layer_spans)(const glossa_ctx_t *ctx,
+                                             const char *name, size_t *count);
 } glossa_host_t;
 
 /* True when the host provides `field` (a member of glossa_host_t added
@@ -175,6 +254,108 @@ typedef struct glossa_host {
 #define GLOSSA_HOST_HAS(host, field)                                           \
     ((host)->size >= offsetof(glossa_host_t, field) + sizeof((host)->field) && \
      (host)->field != NULL)
+
+/* Field constructors for span_put(), e.g.
+ *   glossa_span_field_t f[] = {glossa_span_field_string("canonical", name),
+ *                              glossa_span_field_real("score", 0.5)};
+ *   host->span_put(ctx, start, end, "PER", f, 2);
+ * A NULL string makes a null value. */
+static inline glossa_span_field_t
+glossa_span_field_stringn(const char *key, const char *s, size_t len)
+{
+    glossa_span_field_t f;
+    memset(&f, 0, sizeof(f));
+    f.key = key;
+    f.type = GLOSSA_VALUE_NULL;
+    if (s) {
+        f.type = GLOSSA_VALUE_STRING;
+        f.string.ptr = s;
+        f.string.len = len;
+    }
+    return f;
+}
+
+static inline glossa_span_field_t glossa_span_field_string(const char *key,
+                                                           const char *s)
+{
+    return glossa_span_field_stringn(key, s, s ? strlen(s) : 0);
+}
+
+static inline glossa_span_field_t glossa_span_field_integer(const char *key,
+                                                            int64_t v)
+{
+    glossa_span_field_t f;
+    memset(&f, 0, sizeof(f));
+    f.key = key;
+    f.type = GLOSSA_VALUE_INTEGER;
+    f.integer = v;
+    return f;
+}
+
+static inline glossa_span_field_t glossa_span_field_real(const char *key,
+                                                         double v)
+{
+    glossa_span_field_t f;
+    memset(&f, 0, sizeof(f));
+    f.key = key;
+    f.type = GLOSSA_VALUE_REAL;
+    f.real = v;
+    return f;
+}
+
+static inline glossa_span_field_t glossa_span_field_boolean(const char *key,
+                                                            int v)
+{
+    glossa_span_field_t f;
+    memset(&f, 0, sizeof(f));
+    f.key = key;
+    f.type = GLOSSA_VALUE_BOOLEAN;
+    f.boolean = v != 0;
+    return f;
+}
+
+static inline glossa_span_field_t glossa_span_field_null(const char *key)
+{
+    glossa_span_field_t f;
+    memset(&f, 0, sizeof(f));
+    f.key = key;
+    f.type = GLOSSA_VALUE_NULL;
+    return f;
+}
+
+/* A JSON value (borrowed; the core copies it). */
+static inline glossa_span_field_t glossa_span_field_json(const char *key,
+                                                         const json_t *v)
+{
+    glossa_span_field_t f;
+    memset(&f, 0, sizeof(f));
+    f.key = key;
+    f.type = GLOSSA_VALUE_JSON;
+    f.json = v;
+    return f;
+}
+
+/* The field of a span with that key, or NULL. */
+static inline const glossa_span_field_t *
+glossa_span_field_get(const glossa_span_view_t *span, const char *key)
+{
+    for (size_t i = 0; i < span->n_fields; i++)
+        if (strcmp(span->fields[i].key, key) == 0)
+            return &span->fields[i];
+    return NULL;
+}
+
+/* A string field's bytes and length, or NULL (and *len 0) when the span
+ * has no such field or it is not a string (len may be NULL). */
+static inline const char *glossa_span_string(const glossa_span_view_t *span,
+                                             const char *key, size_t *len)
+{
+    const glossa_span_field_t *f = glossa_span_field_get(span, key);
+    int ok = f && f->type == GLOSSA_VALUE_STRING;
+    if (len)
+        *len = ok ? f->string.len : 0;
+    return ok ? f->string.ptr : NULL;
+}
 
 /* ---- Configuration ----------------------------------------------------- */
 

@@ -8,11 +8,11 @@ expect_in "$TMP/err" "no input given"
 run_glossa 2 run --threads 0 x
 run_glossa 2 run --shard 3/3 x
 run_glossa 0 version
-expect_in "$TMP/out" "plugin ABI 1.1"
+expect_in "$TMP/out" "plugin ABI 1.2"
 expect_in "$TMP/out" "allocator: "
 run_glossa 0 plugins
-expect_in "$TMP/out" "capitals       1.0       1.1"
-expect_in "$TMP/out" "counter        1.0       1.1   capitals"
+expect_in "$TMP/out" "capitals       1.0       1.2"
+expect_in "$TMP/out" "counter        1.0       1.2   capitals"
 run_glossa 0 plugins --help capitals
 expect_in "$TMP/out" 'label              string       default "CAP"'
 run_glossa 3 plugins --help nothing_here

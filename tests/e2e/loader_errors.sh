@@ -17,10 +17,10 @@ run_glossa 3 run --plugin "$B/broken_no_entry.so" "$C"
 expect_in "$TMP/err" "broken_no_entry.so: not a Glossa plugin: it does not export glossa_plugin_entry()"
 
 run_glossa 3 run --plugin "$B/broken_abi_major.so" "$C"
-expect_in "$TMP/err" "incompatible plugin: built against plugin ABI 2.0, but this glossa provides ABI 1.1"
+expect_in "$TMP/err" "incompatible plugin: built against plugin ABI 2.0, but this glossa provides ABI 1.2"
 
 run_glossa 3 run --plugin "$B/broken_abi_minor.so" "$C"
-expect_in "$TMP/err" "built against plugin ABI 1.99, but this glossa provides ABI 1.1 and loads plugins built for 1.0 to 1.1"
+expect_in "$TMP/err" "built against plugin ABI 1.99, but this glossa provides ABI 1.2 and loads plugins built for 1.0 to 1.2"
 
 run_glossa 3 run --plugin "$B/broken_bad_name.so" "$C"
 expect_in "$TMP/err" 'invalid plugin descriptor: name "Bad Name" must match [a-z][a-z0-9_]*'

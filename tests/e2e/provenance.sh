@@ -18,7 +18,7 @@ expect_json a.jsonl 'all(.[]; (.provenance.input | test("^[0-9a-f]{16}$"))
 # The same as --describe says, and stable from run to run.
 run_glossa 0 run --describe --pipeline p.json
 cp "$TMP/out" describe.json
-expect_json describe.json '.[0] | .glossa != null and .plugin_abi == "1.1" and (.steps | length) == 2
+expect_json describe.json '.[0] | .glossa != null and .plugin_abi == "1.2" and (.steps | length) == 2
     and .steps[0].layer == "capitals" and (.steps[0].so_digest | test("^[0-9a-f]{16}$"))
     and (.steps[0].config.label == "CAP")'
 cap=$(jq -r '.steps[0].provenance' describe.json)

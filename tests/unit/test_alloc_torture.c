@@ -13,13 +13,16 @@
 #include "alloc.h"
 #include "helpers.h"
 
+/* The documents a pass reads: the first n_docs of texts_next's. */
+static size_t n_docs = 4;
+
 static int texts_next(void *ud, glossa_record_t *rec)
 {
     static const char *docs[] = {"Alpha Beta. Gamma delta.",
                                  "Caf\xC3\xA9 \xE2\x80\x9CQuoted\xE2\x80\x9D",
                                  "", "Bad \xFF byte"};
     size_t *next = ud;
-    if (*next == 4)
+    if (*next == n_docs)
         return 0;
     rec->text = docs[*next];
     rec->text_len = strlen(docs[*next]);
@@ -29,7 +32,7 @@ static int texts_next(void *ud, glossa_record_t *rec)
 }
 
 /* One pass over the main path. Returns the first error code (0 if none). */
-static int main_path(lines_t *out)
+static int main_path_with(lines_t *out, const char *a, const char *b)
 {
     glossa_runtime_t *rt = NULL;
     glossa_source_t *src = NULL;
@@ -40,7 +43,7 @@ static int main_path(lines_t *out)
     o.threads = 2;
     int rc = glossa_runtime_new(&o, &rt, &err);
     if (rc == 0) {
-        json_t *p = json_pack("{s:[s,s]}", "plugins", "capitals", "counter");
+        json_t *p = json_pack("{s:[s,s]}", "plugins", a, b);
         rc = p ? glossa_runtime_add_search_dir(rt, getenv("TEST_PLUGINS"))
                : GLOSSA_ENOMEM;
         if (rc == 0)
@@ -73,6 +76,15 @@ static int main_path(lines_t *out)
     return rc;
 }
 
+/* Old-style spans (capitals, and counter reading them as JSON), or spans
+ * put flat and read both ways (mixer, reader). */
+static const char *plugin_a = "capitals", *plugin_b = "counter";
+
+static int main_path(lines_t *out)
+{
+    return main_path_with(out, plugin_a, plugin_b);
+}
+
 static void test_every_allocation_failure(void **state)
 {
     (void)state;
@@ -81,7 +93,7 @@ static void test_every_allocation_failure(void **state)
     lines_t out = {0};
     glossa__alloc_fail_after(-1);
     assert_int_equal(main_path(&out), 0);
-    assert_int_equal(out.n, 4);
+    assert_int_equal(out.n, n_docs);
     lines_free(&out);
     long base = glossa__alloc_live();
     glossa__alloc_fail_after(-1);
@@ -98,7 +110,7 @@ static void test_every_allocation_failure(void **state)
             failures_seen++;
         } else {
             /* The run went through: every record still has its line. */
-            assert_int_equal(out.n, 4);
+            assert_int_equal(out.n, n_docs);
         }
         lines_free(&out);
         if (glossa__alloc_live() != base)
@@ -114,10 +126,23 @@ static void test_every_allocation_failure(void **state)
     assert_true(failures_seen > 0);
 }
 
+static void test_flat_spans(void **state)
+{
+    /* One document: the plugins, not the documents, are new here. */
+    plugin_a = "mixer";
+    plugin_b = "reader";
+    n_docs = 1;
+    test_every_allocation_failure(state);
+    plugin_a = "capitals";
+    plugin_b = "counter";
+    n_docs = 4;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_allocation_failure),
+        cmocka_unit_test(test_flat_spans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,15 +165,16 @@ static int is_unresolved(const dates_span_t *s)
 static int emit_span(void *arg, const dates_span_t *s)
 {
     emit_t *em = arg;
-    json_t *o = em->host->span_add_bytes(em->ctx, s->start, s->end, s->label);
-    if (!o)
-        return -1;
-    if (json_object_set_new(o, "value", json_string(s->value)) != 0)
-        return -1;
-    if (s->anchor &&
-        json_object_set_new(o, "anchor", json_string(s->anchor)) != 0)
-        return -1;
-    if (s->mod && json_object_set_new(o, "mod", json_string(s->mod)) != 0)
+    glossa_span_field_t fields[3];
+    size_t n_fields = 0;
+    fields[n_fields++] = glossa_span_field_string("value", s->value);
+    if (s->anchor)
+        fields[n_fields++] = glossa_span_field_string("anchor", s->anchor);
+    if (s->mod)
+        fields[n_fields++] = glossa_span_field_string("mod", s->mod);
+    int rc = em->host->span_put_bytes(em->ctx, s->start, s->end, s->label,
+                                      fields, n_fields);
+    if (rc)
         return -1;
     if (is_unresolved(s) && em->unresolved++ == 0) {
         size_t n = s->end - s->start;

@@ -240,15 +240,18 @@ static int annotate(void *p, glossa_ctx_t *ctx)
     int rc = 0;
     for (size_t i = 0; i < r.n && rc == 0; i++) {
         const entities_span_t *s = &r.spans[i];
-        json_t *span =
-            h->span_add(ctx, s->start, s->end, entities_label_name(s->label));
-        if (!span ||
-            json_object_set_new(span, "canonical",
-                                json_stringn(s->canonical, s->canonical_len)) ||
-            (s->refers_to &&
-             json_object_set_new(span, "refers_to",
-                                 json_stringn(s->refers_to, s->refers_to_len))))
-            rc = h->fail(ctx, "out of memory");
+        glossa_span_field_t fields[2] = {
+            glossa_span_field_stringn("canonical", s->canonical,
+                                      s->canonical_len),
+            glossa_span_field_stringn("refers_to", s->refers_to,
+                                      s->refers_to_len)};
+        int put =
+            h->span_put(ctx, s->start, s->end, entities_label_name(s->label),
+                        fields, s->refers_to ? 2 : 1);
+        if (put)
+            rc = h->fail(ctx, "cannot add a span: %s",
+                         put == GLOSSA_ETOOBIG ? "over the layer's limit"
+                                               : "out of memory");
     }
     entities_result_free(&r);
     return rc;

@@ -1,6 +1,8 @@
 /* The `mediation` plugin: the host's document, sentences, tokens and its
  * `entities` and `quotes` layers in, mediation_core's results out. All the
  * analysis lives in mediation_core (mediation.h); this file only adapts. */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,93 @@ static void *mediation_create(const glossa_create_args_t *args, char *err,
     return st;
 }
 
+/* The layers as mediation_core reads them, from the host's flat spans
+ * (mediation_json.c reads the same shapes from JSON, for the harness).
+ * Strings are borrowed: the core's are NUL-terminated (plugin.h). The
+ * layers come sorted by (start, end). */
+static int entities_from_spans(const glossa_span_view_t *spans, size_t count,
+                               mediation_entity_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (count == 0)
+        return 0;
+    mediation_entity_t *ents = malloc(count * sizeof(*ents));
+    if (!ents)
+        return GLOSSA_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        const glossa_span_view_t *s = &spans[i];
+        const char *canonical = glossa_span_string(s, "canonical", NULL);
+        if (!canonical || s->end > UINT32_MAX)
+            continue;
+        mediation_entity_t *e = &ents[k++];
+        e->start = (uint32_t)s->start;
+        e->end = (uint32_t)s->end;
+        e->label = mediation_label_parse(s->label);
+        e->canonical = canonical;
+        e->refers_to = glossa_span_string(s, "refers_to", NULL);
+    }
+    *out = ents;
+    *n = k;
+    return 0;
+}
+
+static int quote_by_start(const void *a, const void *b)
+{
+    const mediation_quote_t *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+/* An integer field within [0, UINT32_MAX], or -1. */
+static long long offset_of(const glossa_span_view_t *s, const char *key)
+{
+    const glossa_span_field_t *f = glossa_span_field_get(s, key);
+    if (!f || f->type != GLOSSA_VALUE_INTEGER || f->integer < 0 ||
+        f->integer > (int64_t)UINT32_MAX)
+        return -1;
+    return (long long)f->integer;
+}
+
+static int quotes_from_spans(const glossa_span_view_t *spans, size_t count,
+                             mediation_quote_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (count == 0)
+        return 0;
+    mediation_quote_t *qs = malloc(count * sizeof(*qs));
+    if (!qs)
+        return GLOSSA_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        const glossa_span_view_t *s = &spans[i];
+        if (s->end > UINT32_MAX)
+            continue;
+        long long ss = offset_of(s, "speaker_start");
+        long long se = offset_of(s, "speaker_end");
+        const char *kind = glossa_span_string(s, "kind", NULL);
+        mediation_quote_t *q = &qs[k++];
+        q->start = (uint32_t)s->start;
+        q->end = (uint32_t)s->end;
+        q->speaker_start = q->speaker_end = 0;
+        if (ss >= 0 && se > ss) {
+            q->speaker_start = (uint32_t)ss;
+            q->speaker_end = (uint32_t)se;
+        }
+        q->speaker = glossa_span_string(s, "speaker", NULL);
+        q->direct = kind && strcmp(kind, "direct") == 0;
+    }
+    /* As mediation_quotes_from_json orders them (the layer's ties may
+     * come in another order than by start alone). */
+    qsort(qs, k, sizeof(*qs), quote_by_start);
+    *out = qs;
+    *n = k;
+    return 0;
+}
+
 static int mediation_annotate(void *state, glossa_ctx_t *ctx)
 {
     const state_t *st = state;
@@ -135,11 +224,18 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
     doc.text = h->doc_text(ctx, &doc.text_len);
     doc.tokens = h->doc_tokens(ctx, &doc.n_tokens);
     doc.sentences = h->doc_sentences(ctx, &doc.n_sentences);
-    const json_t *layer = h->doc_layer(ctx, "entities");
-    if (!layer)
+    /* A host without the 1.2 calls (tests/test_so.c's) gets the JSON
+     * readers the development harness uses. */
+    int flat = GLOSSA_HOST_HAS(h, layer_spans) && GLOSSA_HOST_HAS(h, span_put);
+    size_t n_spans;
+    const glossa_span_view_t *spans =
+        flat ? h->layer_spans(ctx, "entities", &n_spans) : NULL;
+    const json_t *layer = flat ? NULL : h->doc_layer(ctx, "entities");
+    if (!spans && !layer)
         return h->fail(ctx, "the entities layer is missing");
     mediation_entity_t *ents = NULL;
-    int rc = mediation_entities_from_json(layer, &ents, &doc.n_entities);
+    int rc = flat ? entities_from_spans(spans, n_spans, &ents, &doc.n_entities)
+                  : mediation_entities_from_json(layer, &ents, &doc.n_entities);
     if (rc)
         return h->fail(ctx, "cannot read the entities layer: %s",
                        rc == GLOSSA_ENOMEM ? "out of memory" : "not an array");
@@ -147,9 +243,12 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
     /* Without its quotes (the quotes plugin failed on this document) the
      * analysis still runs, on its own frames. */
     mediation_quote_t *quotes = NULL;
-    const json_t *qlayer = h->doc_layer(ctx, "quotes");
-    if (qlayer) {
-        rc = mediation_quotes_from_json(qlayer, &quotes, &doc.n_quotes);
+    const glossa_span_view_t *qspans =
+        flat ? h->layer_spans(ctx, "quotes", &n_spans) : NULL;
+    const json_t *qlayer = flat ? NULL : h->doc_layer(ctx, "quotes");
+    if (qspans || qlayer) {
+        rc = flat ? quotes_from_spans(qspans, n_spans, &quotes, &doc.n_quotes)
+                  : mediation_quotes_from_json(qlayer, &quotes, &doc.n_quotes);
         if (rc) {
             free(ents);
             return h->fail(ctx, "cannot read the quotes layer: %s",
@@ -171,6 +270,19 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
     }
     for (size_t i = 0; i < res.n_spans && !rc; i++) {
         const mediation_span_t *sp = &res.spans[i];
+        /* As mediation_span_to_json writes it (a holder is never NULL
+         * there: json_string(NULL) would fail the span). */
+        glossa_span_field_t f[3] = {
+            glossa_span_field_string("polarity",
+                                     mediation_polarity_name(sp->polarity)),
+            glossa_span_field_real("score", round(sp->score * 1000.0) / 1000.0),
+            glossa_span_field_string("holder", sp->holder)};
+        if (flat) {
+            rc = sp->holder && !h->span_put(ctx, sp->start, sp->end, NULL, f, 3)
+                     ? 0
+                     : GLOSSA_ENOMEM;
+            continue;
+        }
         json_t *obj = h->span_add(ctx, sp->start, sp->end, NULL);
         rc = obj ? mediation_span_to_json(sp, obj) : GLOSSA_ENOMEM;
     }
@@ -178,8 +290,8 @@ static int mediation_annotate(void *state, glossa_ctx_t *ctx)
         json_t *summary = mediation_document_to_json(&res);
         rc = summary ? h->document_set(ctx, summary) : GLOSSA_ENOMEM;
     }
-    /* Holders point into the entity layer's strings: they were copied
-     * into the span objects above, so both can go now. */
+    /* Holders point into the entity layer's strings: span_put copied
+     * them, so both can go now. */
     mediation_result_free(&res);
     free(ents);
     free(quotes);

@@ -146,74 +146,49 @@ static uint8_t label_of(const char *s)
     return QE_OTHER;
 }
 
-/* The entity spans, or -1 when the layer is malformed. */
-static int read_entities(const json_t *layer, qent_t **out, size_t *n)
+/* The entity spans, with their texts NUL-terminated in *texts (the
+ * layer's are not); 0 or GLOSSA_ENOMEM. */
+static int read_entities(const glossa_span_view_t *spans, size_t count,
+                         qent_t **out, size_t *n, char **texts)
 {
     *out = NULL;
     *n = 0;
-    if (!json_is_array(layer))
-        return -1;
-    size_t count = json_array_size(layer);
+    *texts = NULL;
     if (!count)
         return 0;
+    size_t bytes = 0;
+    for (size_t i = 0; i < count; i++)
+        bytes += spans[i].end_byte - spans[i].start_byte + 1;
     qent_t *e = calloc(count, sizeof *e);
-    if (!e)
+    char *pool = malloc(bytes);
+    if (!e || !pool) {
+        free(e);
+        free(pool);
         return GLOSSA_ENOMEM;
-    size_t k = 0;
+    }
+    size_t k = 0, at = 0;
     for (size_t i = 0; i < count; i++) {
-        const json_t *o = json_array_get(layer, i);
-        /* One pass over the span's keys instead of a lookup per field. */
-        const char *key;
-        const json_t *v;
-        json_int_t sa = -1, sb = -1;
-        const char *canonical = NULL, *label = NULL;
-        memset(&e[k], 0, sizeof e[k]);
-        json_object_foreach((json_t *)o, key, v)
-        {
-            switch (key[0]) {
-            case 's':
-                if (!strcmp(key, "start"))
-                    sa = json_is_integer(v) ? json_integer_value(v) : -2;
-                break;
-            case 'e':
-                if (!strcmp(key, "end"))
-                    sb = json_is_integer(v) ? json_integer_value(v) : -2;
-                break;
-            case 'l':
-                if (!strcmp(key, "label"))
-                    label = json_string_value(v);
-                break;
-            case 'c':
-                if (!strcmp(key, "canonical"))
-                    canonical = json_string_value(v);
-                break;
-            case 'r':
-                if (!strcmp(key, "refers_to"))
-                    e[k].refers_to = json_string_value(v);
-                break;
-            case 't':
-                if (!strcmp(key, "text"))
-                    e[k].text = json_string_value(v);
-                break;
-            default:
-                break;
-            }
-        }
-        if (sa == -2 || sb == -2 || !json_is_object(o)) {
-            free(e);
-            return -1;
-        }
-        if (sa < 0 || sb < sa || sb > (json_int_t)UINT32_MAX)
+        const glossa_span_view_t *s = &spans[i];
+        if (s->end > UINT32_MAX)
             continue;
-        e[k].start = (uint32_t)sa;
-        e[k].end = (uint32_t)sb;
-        e[k].label = label_of(label);
+        size_t len = s->end_byte - s->start_byte;
+        memset(&e[k], 0, sizeof e[k]);
+        memcpy(pool + at, s->text, len);
+        pool[at + len] = '\0';
+        e[k].text = pool + at;
+        at += len + 1;
+        e[k].start = (uint32_t)s->start;
+        e[k].end = (uint32_t)s->end;
+        e[k].label = label_of(s->label);
+        /* The core's strings are NUL-terminated (plugin.h). */
+        const char *canonical = glossa_span_string(s, "canonical", NULL);
+        e[k].refers_to = glossa_span_string(s, "refers_to", NULL);
         e[k].canonical = canonical ? canonical : e[k].text;
-        if (e[k].canonical)
-            k++;
+        k++;
     }
     *out = e;
     *n = k;
+    *texts = pool;
     return 0;
 }
 
@@ -238,34 +213,29 @@ static int add_quote(const glossa_host_t *h, glossa_ctx_t *ctx,
                      const qinput_t *in, const qquote_t *q)
 {
     static const char *const KINDS[] = {"reported", "direct"};
-    json_t *span = h->span_add(ctx, q->start, q->end, NULL);
-    if (!span)
-        return -1;
-    int rc = json_object_set_new(span, "kind", json_string(KINDS[q->kind]));
-    rc |= json_object_set_new(span, "speaker",
-                              q->speaker.name ? json_string(q->speaker.name)
-                                              : json_null());
+    glossa_span_field_t f[6];
+    size_t n = 0;
+    f[n++] = glossa_span_field_string("kind", KINDS[q->kind]);
+    f[n++] = glossa_span_field_string("speaker", q->speaker.name);
     if (q->speaker.tok_end > q->speaker.tok_first) {
         const glossa_token_t *a = &in->tokens[q->speaker.tok_first];
         const glossa_token_t *b = &in->tokens[q->speaker.tok_end - 1];
-        rc |= json_object_set_new(
-            span, "speaker_text",
-            json_stringn(in->text + a->start, b->end - a->start));
-        rc |= json_object_set_new(span, "speaker_start",
-                                  json_integer(a->cp_start));
-        rc |= json_object_set_new(span, "speaker_end", json_integer(b->cp_end));
+        f[n++] = glossa_span_field_stringn("speaker_text", in->text + a->start,
+                                           b->end - a->start);
+        f[n++] = glossa_span_field_integer("speaker_start", a->cp_start);
+        f[n++] = glossa_span_field_integer("speaker_end", b->cp_end);
     } else {
-        rc |= json_object_set_new(span, "speaker_text", json_null());
+        f[n++] = glossa_span_field_null("speaker_text");
     }
     if (q->cue_end > q->cue_first) {
         const glossa_token_t *a = &in->tokens[q->cue_first];
         const glossa_token_t *b = &in->tokens[q->cue_end - 1];
-        rc |= json_object_set_new(
-            span, "cue", json_stringn(in->text + a->start, b->end - a->start));
+        f[n++] = glossa_span_field_stringn("cue", in->text + a->start,
+                                           b->end - a->start);
     } else {
-        rc |= json_object_set_new(span, "cue", json_null());
+        f[n++] = glossa_span_field_null("cue");
     }
-    return rc ? -1 : 0;
+    return h->span_put(ctx, q->start, q->end, NULL, f, n) ? -1 : 0;
 }
 
 static int quotes_annotate(void *state, glossa_ctx_t *ctx)
@@ -277,14 +247,15 @@ static int quotes_annotate(void *state, glossa_ctx_t *ctx)
     in.text = h->doc_text(ctx, &in.text_len);
     in.tokens = h->doc_tokens(ctx, &in.n_tokens);
     in.sentences = h->doc_sentences(ctx, &in.n_sentences);
-    const json_t *layer = h->doc_layer(ctx, "entities");
-    if (!layer)
+    size_t n_spans;
+    const glossa_span_view_t *spans = h->layer_spans(ctx, "entities", &n_spans);
+    if (!spans)
         return h->fail(ctx, "the entities layer is missing");
-    int rc = read_entities(layer, &in.entities, &in.n_entities);
+    char *texts;
+    int rc =
+        read_entities(spans, n_spans, &in.entities, &in.n_entities, &texts);
     if (rc)
-        return h->fail(ctx, "cannot read the entities layer: %s",
-                       rc == GLOSSA_ENOMEM ? "out of memory"
-                                           : "not an array of spans");
+        return h->fail(ctx, "cannot read the entities layer: out of memory");
     trace_ctx_t tc = {h, ctx};
     qresult_t res;
     rc = quotes_analyze(st->lex, &st->settings, &in, &res,
@@ -294,6 +265,7 @@ static int quotes_annotate(void *state, glossa_ctx_t *ctx)
             rc = GLOSSA_ENOMEM;
     qresult_free(&res);
     free(in.entities);
+    free(texts);
     if (rc)
         return h->fail(ctx, "out of memory");
     return 0;
