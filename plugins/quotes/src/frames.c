@@ -164,6 +164,27 @@ static int clause_start(qdoc_t *d, uint32_t j, uint32_t end)
     return 1;
 }
 
+/* Does a finite clause open at token j, without "that" ("stated it would
+ * ...", "insisted they had ...", "vowed the project would be ...")? A
+ * subject pronoun other than "it" and "you" followed by a word, or a noun
+ * phrase (or "it") followed by a tensed auxiliary or modal (`finite` in
+ * grammar.tsv): "announced it on Monday" and
+ * "announced a deal" stay out. */
+static int bare_clause(qdoc_t *d, uint32_t j, uint32_t end)
+{
+    if (!clause_start(d, j, end) || is_open_mark(d, j))
+        return 0;
+    const qx_pronoun_t *p = qd_pronoun(d, j);
+    if (p && p->pcase == QC_SUBJECT && !qd_is(d, j, "it") &&
+        !qd_is(d, j, "you"))
+        return j + 1 < end && qd_lower_word(d, j + 1) &&
+               !(qd_flags(d, j + 1) & (QW_PREP | QW_CONJ | QW_REL));
+    if (p && !qd_is(d, j, "it"))
+        return 0;
+    uint32_t e = qd_is(d, j, "it") ? j + 1 : loose_np(d, j, end);
+    return e > j && e < end && (qd_flags(d, e) & QW_FINITE);
+}
+
 /* Where the content of a report ends, from its start: the sentence's end
  * (or the quotation's, for one that starts it), a semicolon, ", according
  * to", ", saying ..." or a spaced dash. */
@@ -306,6 +327,8 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
         return j;
     }
     if ((fr & QF_CLAUSE) && !(fr & QF_OBJ) && clause_start(d, j, end))
+        return j;
+    if ((fr & QF_THAT) && bare_clause(d, j, end))
         return j;
     return QNONE;
 }
