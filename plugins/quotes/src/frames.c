@@ -88,7 +88,9 @@ static uint32_t loose_np(qdoc_t *d, uint32_t j, uint32_t end)
     uint32_t k = j;
     if (e > j) {
         /* "his Azerbaijani counterpart" */
-        for (k = e; k < end && k < e + 2 && qd_lower_word(d, k) && !d->ti[k].e;
+        for (k = e;
+             k < end && k < e + 2 && qd_lower_word(d, k) && !d->ti[k].e &&
+             !(qd_flags(d, k) & (QW_PREP | QW_COMP | QW_CONJ | QW_REL));
              k++)
             ;
         return k;
@@ -449,8 +451,8 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
 }
 
 /* Can the words after an attribution end it ("..., X said on Monday.")?
- * True at the end, before punctuation, a preposition, a time word or a
- * participle. */
+ * True at the end, before punctuation, a preposition, a time word, a
+ * subordinator ("..., X said when asked about ...") or a participle. */
 static int attribution_ends(qdoc_t *d, uint32_t j, uint32_t end)
 {
     if (j >= end)
@@ -460,7 +462,7 @@ static int attribution_ends(qdoc_t *d, uint32_t j, uint32_t end)
     uint32_t f = qd_flags(d, j);
     if (f & QW_COMP)
         return 0;
-    if (f & (QW_PREP | QW_TIME | QW_OPENER | QW_ADV))
+    if (f & (QW_PREP | QW_TIME | QW_OPENER | QW_ADV | QW_SUB))
         return 1;
     size_t len = d->tok[j].end - d->tok[j].start;
     return len > 4 && memcmp(d->text + d->tok[j].end - 3, "ing", 3) == 0 &&
@@ -503,6 +505,16 @@ static uint32_t quoted_as_saying(qdoc_t *d, uint32_t a, uint32_t end,
 
 /* "..., X said" and "..., said X" at verb [i, i + len). Returns the frame
  * index, -1 when it is not one, -2 out of memory. */
+/* The token before an inverted report's speaker phrase that starts at
+ * st, past one comma ("“...,” X said" -> the closing mark). */
+static uint32_t p_mark(const qdoc_t *d, uint32_t st, uint32_t first)
+{
+    uint32_t k = st - 1;
+    if (k > first && qd_punct(d, k, ','))
+        k--;
+    return k;
+}
+
 static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
                         const qx_verb_t *v)
 {
@@ -567,8 +579,16 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
             a = quoted_after;
         else if (v->frames & QF_OBJ)
             a = loose_np(d, a, end);
+        else if (qd_is(d, a, "to") && loose_np(d, a + 1, end) > a + 1)
+            a = loose_np(d, a + 1, end); /* "“...,” X said to reporters" */
+        uint32_t a0 = a;
         a = skip_adjuncts(d, a, end, 0);
-        if (attribution_ends(d, a, end)) {
+        /* "“...,” X said at the meeting that took place ...": after a
+         * quotation, "that" past an adjunct opens a relative clause of
+         * the adjunct's noun, not the verb's content. */
+        int relative = a > a0 && is_close_mark(d, p_mark(d, st, first)) &&
+                       qd_is(d, a, "that");
+        if (attribution_ends(d, a, end) || relative) {
             np_s = st;
             np_e = ne;
             p = st_app != QNONE ? st_app - 1 : st - 1;
