@@ -255,6 +255,9 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
     uint32_t fr = v->frames;
     *np_only = 0;
     uint32_t j = skip_adjuncts(d, i + len, end, fr);
+    if (j + 3 < end && qd_punct(d, j, ',') && (qd_flags(d, j + 1) & QW_ADV) &&
+        qd_punct(d, j + 2, ','))
+        j = skip_adjuncts(d, j + 3, end, fr); /* "said, however, that" */
     if (j >= end)
         return QNONE;
     if (qd_punct(d, j, ':') && (fr & (QF_QUOTE | QF_CLAUSE | QF_THAT)))
@@ -596,8 +599,10 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
             quoted_speaks = quoted_after != QNONE;
         }
     }
-    /* "..., said X"; not "..., told X", whose X is spoken to */
+    /* "..., said X"; not "..., told X", whose X is spoken to, nor
+     * "..., adding that X ..." */
     if (np_s == QNONE && i > first && !(v->frames & QF_OBJ) &&
+        !(qd_flags(d, i + len) & QW_COMP) &&
         (qd_punct(d, i - 1, ',') || is_close_mark(d, i - 1))) {
         uint32_t e = qs_np_right(d, i + len, end);
         if (e > i + len && qs_np_anchored(d, i + len, e)) {
