@@ -418,11 +418,17 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
         return 0;
     }
     if ((qd_flags(d, k) & QW_REL) || qd_is(d, k, "that")) {
-        /* "Macron, who said", "a war that claimed": the antecedent */
-        uint32_t st = qs_np_left(d, k, first);
-        if (st < k && qs_np_anchored(d, st, k)) {
+        /* "Macron, who said", "a war that claimed": the antecedent,
+         * before the comma of a non-restrictive relative ("met Pashinyan,
+         * who said that ...") */
+        uint32_t ke = k;
+        if ((qd_flags(d, k) & QW_REL) && k > first + 1 &&
+            qd_punct(d, k - 1, ','))
+            ke = k - 1;
+        uint32_t st = qs_np_left(d, ke, first);
+        if (st < ke && qs_np_anchored(d, st, ke)) {
             *ns = st;
-            *ne = k;
+            *ne = ke;
             return 1;
         }
         return 0;
