@@ -88,7 +88,9 @@ static uint32_t loose_np(qdoc_t *d, uint32_t j, uint32_t end)
     uint32_t k = j;
     if (e > j) {
         /* "his Azerbaijani counterpart" */
-        for (k = e; k < end && k < e + 2 && qd_lower_word(d, k) && !d->ti[k].e;
+        for (k = e;
+             k < end && k < e + 2 && qd_lower_word(d, k) && !d->ti[k].e &&
+             !(qd_flags(d, k) & (QW_PREP | QW_COMP | QW_CONJ | QW_REL));
              k++)
             ;
         return k;
@@ -164,6 +166,27 @@ static int clause_start(qdoc_t *d, uint32_t j, uint32_t end)
     return 1;
 }
 
+/* Does a finite clause open at token j, without "that" ("stated it would
+ * ...", "insisted they had ...", "vowed the project would be ...")? A
+ * subject pronoun other than "it" and "you" followed by a word, or a noun
+ * phrase (or "it") followed by a tensed auxiliary or modal (`finite` in
+ * grammar.tsv): "announced it on Monday" and
+ * "announced a deal" stay out. */
+static int bare_clause(qdoc_t *d, uint32_t j, uint32_t end)
+{
+    if (!clause_start(d, j, end) || is_open_mark(d, j))
+        return 0;
+    const qx_pronoun_t *p = qd_pronoun(d, j);
+    if (p && p->pcase == QC_SUBJECT && !qd_is(d, j, "it") &&
+        !qd_is(d, j, "you"))
+        return j + 1 < end && qd_lower_word(d, j + 1) &&
+               !(qd_flags(d, j + 1) & (QW_PREP | QW_CONJ | QW_REL));
+    if (p && !qd_is(d, j, "it"))
+        return 0;
+    uint32_t e = qd_is(d, j, "it") ? j + 1 : loose_np(d, j, end);
+    return e > j && e < end && (qd_flags(d, e) & QW_FINITE);
+}
+
 /* Where the content of a report ends, from its start: the sentence's end
  * (or the quotation's, for one that starts it), a semicolon, ", according
  * to", ", saying ..." or a spaced dash. */
@@ -232,6 +255,9 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
     uint32_t fr = v->frames;
     *np_only = 0;
     uint32_t j = skip_adjuncts(d, i + len, end, fr);
+    if (j + 3 < end && qd_punct(d, j, ',') && (qd_flags(d, j + 1) & QW_ADV) &&
+        qd_punct(d, j + 2, ','))
+        j = skip_adjuncts(d, j + 3, end, fr); /* "said, however, that" */
     if (j >= end)
         return QNONE;
     if (qd_punct(d, j, ':') && (fr & (QF_QUOTE | QF_CLAUSE | QF_THAT)))
@@ -306,6 +332,8 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
         return j;
     }
     if ((fr & QF_CLAUSE) && !(fr & QF_OBJ) && clause_start(d, j, end))
+        return j;
+    if ((fr & QF_THAT) && bare_clause(d, j, end))
         return j;
     return QNONE;
 }
@@ -390,11 +418,17 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
         return 0;
     }
     if ((qd_flags(d, k) & QW_REL) || qd_is(d, k, "that")) {
-        /* "Macron, who said", "a war that claimed": the antecedent */
-        uint32_t st = qs_np_left(d, k, first);
-        if (st < k && qs_np_anchored(d, st, k)) {
+        /* "Macron, who said", "a war that claimed": the antecedent,
+         * before the comma of a non-restrictive relative ("met Pashinyan,
+         * who said that ...") */
+        uint32_t ke = k;
+        if ((qd_flags(d, k) & QW_REL) && k > first + 1 &&
+            qd_punct(d, k - 1, ','))
+            ke = k - 1;
+        uint32_t st = qs_np_left(d, ke, first);
+        if (st < ke && qs_np_anchored(d, st, ke)) {
             *ns = st;
-            *ne = k;
+            *ne = ke;
             return 1;
         }
         return 0;
@@ -426,8 +460,8 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
 }
 
 /* Can the words after an attribution end it ("..., X said on Monday.")?
- * True at the end, before punctuation, a preposition, a time word or a
- * participle. */
+ * True at the end, before punctuation, a preposition, a time word, a
+ * subordinator ("..., X said when asked about ...") or a participle. */
 static int attribution_ends(qdoc_t *d, uint32_t j, uint32_t end)
 {
     if (j >= end)
@@ -437,7 +471,7 @@ static int attribution_ends(qdoc_t *d, uint32_t j, uint32_t end)
     uint32_t f = qd_flags(d, j);
     if (f & QW_COMP)
         return 0;
-    if (f & (QW_PREP | QW_TIME | QW_OPENER | QW_ADV))
+    if (f & (QW_PREP | QW_TIME | QW_OPENER | QW_ADV | QW_SUB))
         return 1;
     size_t len = d->tok[j].end - d->tok[j].start;
     return len > 4 && memcmp(d->text + d->tok[j].end - 3, "ing", 3) == 0 &&
@@ -480,6 +514,16 @@ static uint32_t quoted_as_saying(qdoc_t *d, uint32_t a, uint32_t end,
 
 /* "..., X said" and "..., said X" at verb [i, i + len). Returns the frame
  * index, -1 when it is not one, -2 out of memory. */
+/* The token before an inverted report's speaker phrase that starts at
+ * st, past one comma ("“...,” X said" -> the closing mark). */
+static uint32_t p_mark(const qdoc_t *d, uint32_t st, uint32_t first)
+{
+    uint32_t k = st - 1;
+    if (k > first && qd_punct(d, k, ','))
+        k--;
+    return k;
+}
+
 static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
                         const qx_verb_t *v)
 {
@@ -544,8 +588,16 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
             a = quoted_after;
         else if (v->frames & QF_OBJ)
             a = loose_np(d, a, end);
+        else if (qd_is(d, a, "to") && loose_np(d, a + 1, end) > a + 1)
+            a = loose_np(d, a + 1, end); /* "“...,” X said to reporters" */
+        uint32_t a0 = a;
         a = skip_adjuncts(d, a, end, 0);
-        if (attribution_ends(d, a, end)) {
+        /* "“...,” X said at the meeting that took place ...": after a
+         * quotation, "that" past an adjunct opens a relative clause of
+         * the adjunct's noun, not the verb's content. */
+        int relative = a > a0 && is_close_mark(d, p_mark(d, st, first)) &&
+                       qd_is(d, a, "that");
+        if (attribution_ends(d, a, end) || relative) {
             np_s = st;
             np_e = ne;
             p = st_app != QNONE ? st_app - 1 : st - 1;
@@ -553,8 +605,10 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
             quoted_speaks = quoted_after != QNONE;
         }
     }
-    /* "..., said X"; not "..., told X", whose X is spoken to */
+    /* "..., said X"; not "..., told X", whose X is spoken to, nor
+     * "..., adding that X ..." */
     if (np_s == QNONE && i > first && !(v->frames & QF_OBJ) &&
+        !(qd_flags(d, i + len) & QW_COMP) &&
         (qd_punct(d, i - 1, ',') || is_close_mark(d, i - 1))) {
         uint32_t e = qs_np_right(d, i + len, end);
         if (e > i + len && qs_np_anchored(d, i + len, e)) {

@@ -295,7 +295,8 @@ static const struct {
     {"mod", QW_MOD},           {"prep", QW_PREP}, {"opener", QW_OPENER},
     {"time", QW_TIME},         {"conj", QW_CONJ}, {"rel", QW_REL},
     {"comp", QW_COMP},         {"neg", QW_NEG},   {"this", QW_THIS},
-    {"noclause", QW_NOCLAUSE}, {"art", QW_ART},   {"sub", QW_SUB}};
+    {"noclause", QW_NOCLAUSE}, {"art", QW_ART},   {"sub", QW_SUB},
+    {"finite", QW_FINITE}};
 
 /* Looks up each space-separated name of `list` in a table. */
 #define PARSE_BITS(ld, list, table, out)                                       \

@@ -34,7 +34,8 @@ enum {
     QW_NOCLAUSE = 1u << 12, /* cannot open a content clause ("said so") */
     QW_CUE = 1u << 13,      /* starts a verb or source phrase (computed) */
     QW_ART = 1u << 14,      /* an article or demonstrative before a noun */
-    QW_SUB = 1u << 15       /* opens an adverbial clause ("after", "while") */
+    QW_SUB = 1u << 15,      /* opens an adverbial clause ("after", "while") */
+    QW_FINITE = 1u << 16    /* a tensed auxiliary or modal ("would", "has") */
 };
 
 /* Frames of a reporting verb (verbs.tsv). */

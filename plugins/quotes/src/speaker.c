@@ -1511,6 +1511,15 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 if (rc < 0)
                     return rc;
             }
+            if (rc == 0 && head->person && qd_is(d, s, "the") && depth < 2) {
+                /* "the politician noted", "the author notes": one
+                 * person, the one a "he" there would be */
+                rc = context_speaker(d, s, QR_PERSON, &ante, depth + 1);
+                if (rc < 0)
+                    return rc;
+                if (rc > 0 && ante.kind != QR_PERSON)
+                    rc = 0;
+            }
             if (rc > 0 && ante.name) {
                 spk->name = ante.name;
                 free(spk->owned);
