@@ -14,9 +14,15 @@
 # masked (bench/mask-digests.sh; the "plugin/version/" before them is
 # kept), every other byte is compared. Exits 1 when any pair differs.
 set -uo pipefail
+usage="usage: bench/same-output.sh OLD_GLOSSA NEW_GLOSSA [SIZE_MB] [BIG_MB...]"
+# The binaries as absolute paths: the script runs from the repository root.
+absolute() { (cd "$(dirname "$1")" 2>/dev/null && echo "$PWD/$(basename "$1")"); }
+old=$(absolute "${1:?$usage}") || { echo "no directory for $1" >&2; exit 2; }
+new=$(absolute "${2:?$usage}") || { echo "no directory for $2" >&2; exit 2; }
+for g in "$old" "$new"; do
+    [ -x "$g" ] || { echo "$g: not an executable" >&2; exit 2; }
+done
 cd "$(dirname "$0")/.."
-old=${1:?usage: bench/same-output.sh OLD_GLOSSA NEW_GLOSSA [SIZE_MB] [BIG_MB...]}
-new=${2:?usage: bench/same-output.sh OLD_GLOSSA NEW_GLOSSA [SIZE_MB] [BIG_MB...]}
 size=${3:-5}
 shift 3 2>/dev/null || shift $#
 bigs=${*:-1 4}
