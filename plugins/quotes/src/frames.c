@@ -512,8 +512,6 @@ static uint32_t quoted_as_saying(qdoc_t *d, uint32_t a, uint32_t end,
     return e + 1 + d->ti[e + 1].verb_len;
 }
 
-/* "..., X said" and "..., said X" at verb [i, i + len). Returns the frame
- * index, -1 when it is not one, -2 out of memory. */
 /* The token before an inverted report's speaker phrase that starts at
  * st, past one comma ("“...,” X said" -> the closing mark). */
 static uint32_t p_mark(const qdoc_t *d, uint32_t st, uint32_t first)
@@ -524,6 +522,8 @@ static uint32_t p_mark(const qdoc_t *d, uint32_t st, uint32_t first)
     return k;
 }
 
+/* "..., X said" and "..., said X" at verb [i, i + len). Returns the frame
+ * index, -1 when it is not one, -2 out of memory. */
 static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
                         const qx_verb_t *v)
 {
