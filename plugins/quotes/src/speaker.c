@@ -797,6 +797,21 @@ static const qperson_t *person_fits(const qdoc_t *d, size_t k,
     return p;
 }
 
+/* The number of entities that start before token pos: entities are
+ * sorted by start (qinput_t), hence by tok_first. */
+static size_t ents_before(const qdoc_t *d, uint32_t pos)
+{
+    size_t lo = 0, hi = d->ne;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->ents[mid].tok_first < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The person holding title t (of state/org when given) whose mention is
  * the last before token pos, else the first after it; or NULL. Entities
  * are sorted by start (qinput_t), hence by tok_first: the search starts
@@ -810,14 +825,7 @@ static const char *person_with_title(qdoc_t *d, const qx_title_t *t,
         return NULL;
     if (!d->ent_person)
         return NULL;
-    size_t lo = 0, hi = d->ne;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->ents[mid].tok_first < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = ents_before(d, pos);
     const qperson_t *p;
     /* Of that state first ("the Russian defence minister" is not the
      * Armenian one whose state the text did not say), then of none
@@ -854,14 +862,7 @@ static const char *person_of_state(qdoc_t *d, const char *state, uint32_t pos)
         return NULL;
     if (!d->ent_person)
         return NULL;
-    size_t lo = 0, hi = d->ne;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->ents[mid].tok_first < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = ents_before(d, pos);
     for (size_t k = lo; k-- > 0;) {
         if (d->ent_person[k] < 0)
             continue;
@@ -1666,16 +1667,8 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
         return 0;
     /* A person mentioned anywhere in the window. */
     uint32_t lo_tok = qd_sent_first(d, lo_s);
-    /* Entities are sorted by start (qinput_t), hence by tok_first: skip
-     * those from pos on at once. */
-    size_t lo = 0, hi = d->ne;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->ents[mid].tok_first < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    /* Skip the entities from pos on at once. */
+    size_t lo = ents_before(d, pos);
     for (size_t k = lo; k-- > 0;) {
         const qent_t *e = &d->ents[k];
         if (e->tok_first >= pos || e->label != QE_PERSON || e->partial)
