@@ -209,6 +209,11 @@ int mediation_entities_from_json(const json_t *layer, mediation_entity_t **out,
 int mediation_quotes_from_json(const json_t *layer, mediation_quote_t **out,
                                size_t *n);
 
+/* Sorts quotes as the analysis reads them: by start, then end. Any reader
+ * of a `quotes` layer (the JSON one above, the plugin's flat one) uses it,
+ * so that both give the analysis the same order. */
+void mediation_quotes_sort(mediation_quote_t *quotes, size_t n);
+
 /* Sets "polarity", "score" (rounded to 3 decimals) and "holder" on a span
  * object. Returns 0 or GLOSSA_ENOMEM. */
 int mediation_span_to_json(const mediation_span_t *span, json_t *obj);

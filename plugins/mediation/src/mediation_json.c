@@ -68,6 +68,11 @@ static int quote_by_start(const void *a, const void *b)
     return (x->end > y->end) - (x->end < y->end);
 }
 
+void mediation_quotes_sort(mediation_quote_t *quotes, size_t n)
+{
+    qsort(quotes, n, sizeof(*quotes), quote_by_start);
+}
+
 /* A span's integer offset at key, or -1 when absent or out of range. */
 static long long offset_of(const json_t *span, const char *key)
 {
@@ -114,7 +119,7 @@ int mediation_quotes_from_json(const json_t *layer, mediation_quote_t **out,
             json_is_string(speaker) ? json_string_value(speaker) : NULL;
         q->direct = kind && strcmp(kind, "direct") == 0;
     }
-    qsort(qs, k, sizeof(*qs), quote_by_start);
+    mediation_quotes_sort(qs, k);
     *out = qs;
     *n = k;
     return 0;

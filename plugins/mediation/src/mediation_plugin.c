@@ -160,14 +160,6 @@ static int entities_from_spans(const glossa_span_view_t *spans, size_t count,
     return 0;
 }
 
-static int quote_by_start(const void *a, const void *b)
-{
-    const mediation_quote_t *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return (x->end > y->end) - (x->end < y->end);
-}
-
 /* An integer field within [0, UINT32_MAX], or -1. */
 static long long offset_of(const glossa_span_view_t *s, const char *key)
 {
@@ -209,7 +201,7 @@ static int quotes_from_spans(const glossa_span_view_t *spans, size_t count,
     }
     /* As mediation_quotes_from_json orders them (the layer's ties may
      * come in another order than by start alone). */
-    qsort(qs, k, sizeof(*qs), quote_by_start);
+    mediation_quotes_sort(qs, k);
     *out = qs;
     *n = k;
     return 0;
