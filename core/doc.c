@@ -29,6 +29,7 @@ void glossa__unit_clear(glossa__unit_t *u)
     u->reused = 0;
     u->status = GLOSSA__UNIT_WAITING;
     u->approx_bytes = 0;
+    u->spans_dropped = 0;
     u->nanos = 0;
     u->text_has_reals = 0;
 }

@@ -171,11 +171,12 @@ static json_t *host_span_add_bytes(glossa_ctx_t *ctx, size_t start_byte,
     const glossa__doc_t *doc = ctx->doc;
     if (start_byte > doc->len || end_byte > doc->len ||
         !is_char_start(doc, start_byte) || !is_char_start(doc, end_byte)) {
-        glossa__error_entry_add(&ctx->warnings, ctx->step->layer, GLOSSA_EINVAL,
-                                "span_add_bytes(%zu, %zu): offsets are not "
-                                "character boundaries within the %zu-byte "
-                                "text; span dropped",
-                                start_byte, end_byte, doc->len);
+        glossa__span_dropped(&ctx->warnings, ctx->step->layer,
+                             &ctx->spans_dropped,
+                             "span_add_bytes(%zu, %zu): offsets are not "
+                             "character boundaries within the %zu-byte "
+                             "text; span dropped",
+                             start_byte, end_byte, doc->len);
         return NULL;
     }
     size_t start = glossa__offsets_byte_to_cp(&doc->offsets, start_byte);
@@ -208,10 +209,11 @@ static int host_span_put(glossa_ctx_t *ctx, size_t start, size_t end,
     const glossa__doc_t *doc = ctx->doc;
     size_t length = doc->offsets.n_codepoints;
     if (start > end || end > length) {
-        glossa__error_entry_add(&ctx->warnings, ctx->step->layer, GLOSSA_EINVAL,
-                                "span_put(%zu, %zu): not a range within the "
-                                "document's %zu code points; span dropped",
-                                start, end, length);
+        glossa__span_dropped(&ctx->warnings, ctx->step->layer,
+                             &ctx->spans_dropped,
+                             "span_put(%zu, %zu): not a range within the "
+                             "document's %zu code points; span dropped",
+                             start, end, length);
         return GLOSSA_EINVAL;
     }
     return put_span(ctx, start, end,
@@ -230,11 +232,12 @@ static int host_span_put_bytes(glossa_ctx_t *ctx, size_t start_byte,
     const glossa__doc_t *doc = ctx->doc;
     if (start_byte > end_byte || end_byte > doc->len ||
         !is_char_start(doc, start_byte) || !is_char_start(doc, end_byte)) {
-        glossa__error_entry_add(&ctx->warnings, ctx->step->layer, GLOSSA_EINVAL,
-                                "span_put_bytes(%zu, %zu): offsets are not a "
-                                "range of character boundaries within the "
-                                "%zu-byte text; span dropped",
-                                start_byte, end_byte, doc->len);
+        glossa__span_dropped(&ctx->warnings, ctx->step->layer,
+                             &ctx->spans_dropped,
+                             "span_put_bytes(%zu, %zu): offsets are not a "
+                             "range of character boundaries within the "
+                             "%zu-byte text; span dropped",
+                             start_byte, end_byte, doc->len);
         return GLOSSA_EINVAL;
     }
     return put_span(ctx, glossa__offsets_byte_to_cp(&doc->offsets, start_byte),

@@ -5,6 +5,7 @@
 #include "layer.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,10 +15,6 @@
 #include "alloc.h"
 #include "runtime_int.h"
 #include "utf8.h"
-
-/* At most this many dropped-span entries per plugin and document; a plugin
- * that emits garbage should not flood the output. */
-#define MAX_SPAN_WARNINGS 10
 
 /* Arena chunks grow from FIRST_CHUNK by doubling up to MAX_CHUNK: a news
  * article's layer fits in the first, a large document's wastes at most
@@ -375,12 +372,23 @@ typedef struct checker {
     size_t n_warnings;
 } checker_t;
 
+void glossa__span_dropped(json_t **warnings, const char *name,
+                          size_t *n_dropped, const char *fmt, ...)
+{
+    if (!warnings || ++*n_dropped > GLOSSA__MAX_SPAN_WARNINGS)
+        return;
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    glossa__error_entry_add(warnings, name, GLOSSA_EINVAL, "%s", message);
+}
+
 static void warn_span(checker_t *c, size_t index, const char *why)
 {
-    if (!c->warnings || ++c->n_warnings > MAX_SPAN_WARNINGS)
-        return;
-    glossa__error_entry_add(c->warnings, c->name, GLOSSA_EINVAL,
-                            "span %zu dropped: %s", index, why);
+    glossa__span_dropped(c->warnings, c->name, &c->n_warnings,
+                         "span %zu dropped: %s", index, why);
 }
 
 /* A Jansson value as a field value; JSON values get a new reference. */
@@ -669,10 +677,10 @@ static int finish(glossa__layer_t *l, checker_t *c)
     l->n = kept;
     glossa__free(l->pending);
     l->pending = NULL;
-    if (c->warnings && c->n_warnings > MAX_SPAN_WARNINGS)
+    if (c->warnings && c->n_warnings > GLOSSA__MAX_SPAN_WARNINGS)
         glossa__error_entry_add(c->warnings, c->name, GLOSSA_EINVAL,
                                 "%zu more spans dropped",
-                                c->n_warnings - MAX_SPAN_WARNINGS);
+                                c->n_warnings - GLOSSA__MAX_SPAN_WARNINGS);
     if (rc || (rc = sort_spans(l)))
         return rc;
     for (size_t i = 0; i < l->n; i++)
@@ -692,9 +700,9 @@ static int finish(glossa__layer_t *l, checker_t *c)
 }
 
 int glossa__layer_finish(glossa__layer_t *l, const glossa__doc_t *doc,
-                         const char *name, json_t **warnings)
+                         const char *name, json_t **warnings, size_t n_dropped)
 {
-    checker_t c = {doc, name, warnings, 0};
+    checker_t c = {doc, name, warnings, n_dropped};
     return finish(l, &c);
 }
 

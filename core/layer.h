@@ -44,13 +44,27 @@ int glossa__layer_put(glossa__layer_t *l, size_t start, size_t end,
  * of memory. */
 json_t *glossa__layer_put_json(glossa__layer_t *l, json_t *span);
 
+/* At most this many dropped-span entries per plugin and document, the
+ * rest counted in one last entry: a plugin that emits garbage should not
+ * flood the output. The host's checks when a span is added and the
+ * checks after annotate() share the count. */
+#define GLOSSA__MAX_SPAN_WARNINGS 10
+
+/* Reports one dropped span of plugin `name` in *warnings: an entry while
+ * *n_dropped (counted here) is within the cap, nothing after. */
+void glossa__span_dropped(json_t **warnings, const char *name,
+                          size_t *n_dropped, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* After annotate(): converts the pending JSON spans, checking each as the
  * core always has (integer offsets within the document, "text" equal to
  * the document's), drops bad ones with a warning in *warnings (entries of
- * plugin `name`), and sorts the layer by (start, end, insertion). The
- * layer is read-only afterwards. 0 or GLOSSA_ENOMEM. */
+ * plugin `name`; NULL: silently), and sorts the layer by (start, end,
+ * insertion). n_dropped is how many spans the host dropped while the
+ * plugin ran (glossa__span_dropped); over the cap, one entry counts the
+ * rest. The layer is read-only afterwards. 0 or GLOSSA_ENOMEM. */
 int glossa__layer_finish(glossa__layer_t *l, const struct glossa__doc *doc,
-                         const char *name, json_t **warnings);
+                         const char *name, json_t **warnings, size_t n_dropped);
 /* A finished layer from a JSON array of spans as the output holds them
  * (a worker's input, an earlier run's record): NULL when out of memory.
  * Spans that fail the checks are dropped silently (they were checked when

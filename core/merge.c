@@ -9,7 +9,8 @@
 
 int glossa__unit_check_spans(glossa__unit_t *u)
 {
-    return glossa__layer_finish(u->layer, u->doc, u->step->layer, &u->warnings);
+    return glossa__layer_finish(u->layer, u->doc, u->step->layer, &u->warnings,
+                                u->spans_dropped);
 }
 
 /* Writes u's layer as the record will hold it and frees it. */

@@ -133,11 +133,12 @@ struct glossa_ctx {
     /* The spans (layer.c): filled by span_put/span_add, finished after
      * annotate(); NULL until the first span, and once written. */
     glossa__layer_t *layer;
-    json_t *document;    /* object or NULL */
-    size_t approx_bytes; /* running estimate, for max_layer_bytes */
-    char *error;         /* why it failed */
-    int error_code;      /* GLOSSA_E* of the failure; 0 until it fails */
-    json_t *warnings;    /* spans dropped by the checks, as error entries */
+    json_t *document;     /* object or NULL */
+    size_t approx_bytes;  /* running estimate, for max_layer_bytes */
+    char *error;          /* why it failed */
+    int error_code;       /* GLOSSA_E* of the failure; 0 until it fails */
+    json_t *warnings;     /* spans dropped by the checks, as error entries */
+    size_t spans_dropped; /* by the host while annotate() ran (layer.h) */
     uint64_t nanos;
     int serialized_doc; /* this unit's job also serialised the record */
     int reused;         /* taken from an earlier output (reuse.c) */

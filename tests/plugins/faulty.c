@@ -5,6 +5,9 @@
  *   BAD-SPANS     emits spans the core must drop (out of range, reversed,
  *                 wrong "text", offsets removed), plus one good span
  *   BAD-BYTES     calls span_add_bytes inside a multi-byte character
+ *   MANY-BAD      8 spans the host refuses as they are added and 7 it
+ *                 drops after annotate(), plus one good span (the cap on
+ *                 dropped-span warnings spans both)
  *   HUGE-OUTPUT   emits more spans than any sane cap
  *   STDOUT        writes to stdout (which must not reach the output)
  * and, for isolation mode only (they take the whole process down):
@@ -83,6 +86,14 @@ static int annotate(void *state, glossa_ctx_t *ctx)
         if (p)
             host->span_add_bytes(ctx, (size_t)(p - text) + 1,
                                  (size_t)(p - text) + 2, "INSIDE");
+        host->span_add(ctx, 0, 1, "GOOD");
+        return 0;
+    }
+    if (strstr(text, "MANY-BAD")) {
+        for (int i = 0; i < 8; i++)
+            host->span_add_bytes(ctx, len + 1, len + 2, "PAST_THE_END");
+        for (int i = 0; i < 7; i++)
+            host->span_add(ctx, 1, 0, "REVERSED");
         host->span_add(ctx, 0, 1, "GOOD");
         return 0;
     }

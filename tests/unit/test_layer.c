@@ -60,7 +60,7 @@ static void test_sort_and_ties(void **state)
     assert_int_equal(glossa__layer_put(l, 0, 6, 0, 7, NULL, NULL, 0), 0);
     assert_non_null(glossa__layer_put_json(l, old_span(0, 9, "e")));
     json_t *warnings = NULL;
-    assert_int_equal(glossa__layer_finish(l, doc, "t", &warnings), 0);
+    assert_int_equal(glossa__layer_finish(l, doc, "t", &warnings, 0), 0);
     assert_null(warnings);
     size_t n;
     const glossa_span_view_t *v = glossa__layer_spans(l, &n);
@@ -107,7 +107,7 @@ static void test_old_spans_checked(void **state)
     for (int i = 0; i < 10; i++)
         assert_non_null(glossa__layer_put_json(l, old_span(3, 1, NULL)));
     json_t *w = NULL;
-    assert_int_equal(glossa__layer_finish(l, doc, "t", &w), 0);
+    assert_int_equal(glossa__layer_finish(l, doc, "t", &w, 0), 0);
     assert_int_equal(json_array_size(w), 11);
     const char *expect[] = {
         "span 0 dropped: \"start\" and \"end\" must be integers",
@@ -172,7 +172,7 @@ static void test_written_as_the_json_writer_writes(void **state)
     json_object_set_new(o, "f", json_false());
     json_object_set_new(o, "z", json_null());
     assert_non_null(glossa__layer_put_json(l, o));
-    assert_int_equal(glossa__layer_finish(l, doc, "t", NULL), 0);
+    assert_int_equal(glossa__layer_finish(l, doc, "t", NULL, 0), 0);
     assert_true(glossa__layer_has_reals(l));
     const json_t *j = glossa__layer_json(l, doc);
     assert_non_null(j);
@@ -341,7 +341,7 @@ static void test_old_key_order(void **state)
     for (size_t i = n_shapes; i-- > 0;)
         assert_non_null(
             glossa__layer_put_json(l, json_loads(shapes[i], 0, NULL)));
-    assert_int_equal(glossa__layer_finish(l, doc, "t", NULL), 0);
+    assert_int_equal(glossa__layer_finish(l, doc, "t", NULL, 0), 0);
     char *out = written(l, 0);
     glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
     glossa__strbuf_putc(&sb, '[');
@@ -393,7 +393,7 @@ static int store_path(glossa__doc_t *doc)
     json_decref(j);
     json_t *w = NULL;
     if (!rc)
-        rc = glossa__layer_finish(l, doc, "t", &w);
+        rc = glossa__layer_finish(l, doc, "t", &w, 0);
     json_decref(w);
     if (!rc) {
         glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
