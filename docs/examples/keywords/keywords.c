@@ -102,37 +102,38 @@ static const char *match(const keywords_t *k, const char *text, size_t len)
     return NULL;
 }
 
-/* The canonical name of the entity span that covers [start, end), or
- * NULL. The layer is sorted by (start, end), so a scan from `*from` on
- * serves tokens in order. */
-static const char *entity_at(const json_t *entities, size_t *from,
-                             json_int_t start, json_int_t end)
+/* The canonical name of the entity span that covers [start, end) (its
+ * length in *len), or NULL. The layer is sorted by (start, end), so a scan
+ * from `*from` on serves tokens in order. */
+static const char *entity_at(const glossa_span_view_t *entities,
+                             size_t n_entities, size_t *from, size_t start,
+                             size_t end, size_t *len)
 {
-    for (; *from < json_array_size(entities); ++*from) {
-        const json_t *e = json_array_get(entities, *from);
-        json_int_t s = json_integer_value(json_object_get(e, "start"));
-        json_int_t t = json_integer_value(json_object_get(e, "end"));
-        if (s > start)
+    for (; *from < n_entities; ++*from) {
+        const glossa_span_view_t *e = &entities[*from];
+        if (e->start > start)
             return NULL;
-        if (t >= end)
-            return json_string_value(json_object_get(e, "canonical"));
+        if (e->end >= end)
+            return glossa_span_string(e, "canonical", len);
     }
     return NULL;
 }
 
 /* Called for each document, concurrently with other documents. Uses the
- * core's tokens (byte and code-point offsets) and reports spans in code
- * points. Everything it allocates is handed to the host or freed. */
+ * core's tokens (byte and code-point offsets), reads the entities as plain
+ * data and reports spans in code points with all their fields at once:
+ * the core copies them, so nothing here outlives the call. */
 static int annotate(void *state, glossa_ctx_t *ctx)
 {
     const keywords_t *k = state;
     const glossa_host_t *host = k->host;
-    size_t n_tokens;
+    size_t n_tokens, n_entities;
     const char *text = host->doc_text(ctx, NULL);
     const glossa_token_t *tokens = host->doc_tokens(ctx, &n_tokens);
     /* Its input, by the name it declares (a pipeline may feed it from a
      * layer of another name). */
-    const json_t *entities = host->doc_layer(ctx, "entities");
+    const glossa_span_view_t *entities =
+        host->layer_spans(ctx, "entities", &n_entities);
     size_t next_entity = 0;
     json_int_t matches = 0;
     for (size_t i = 0; i < n_tokens; i++) {
@@ -142,15 +143,19 @@ static int annotate(void *state, glossa_ctx_t *ctx)
         const char *word = match(k, text + t->start, t->end - t->start);
         if (!word)
             continue;
-        json_t *span = host->span_add(ctx, t->cp_start, t->cp_end, k->label);
-        if (!span)
+        size_t entity_len = 0;
+        const char *entity = entity_at(entities, n_entities, &next_entity,
+                                       t->cp_start, t->cp_end, &entity_len);
+        glossa_span_field_t fields[] = {
+            glossa_span_field_string("keyword", word),
+            glossa_span_field_stringn("entity", entity, entity_len),
+        };
+        /* "entity" only when the keyword is part of one. */
+        size_t n_fields = entity ? 2 : 1;
+        if (host->span_put(ctx, t->cp_start, t->cp_end, k->label, fields,
+                           n_fields) != 0)
             return host->fail(ctx, "cannot add a span (out of memory or "
                                    "over the output limit)");
-        json_object_set_new(span, "keyword", json_string(word));
-        const char *entity =
-            entity_at(entities, &next_entity, t->cp_start, t->cp_end);
-        if (entity)
-            json_object_set_new(span, "entity", json_string(entity));
         matches++;
     }
     return host->document_set(ctx, json_pack("{s:I}", "matches", matches));
