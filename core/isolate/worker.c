@@ -167,8 +167,10 @@ static glossa__doc_t *doc_from_request(glossa_runtime_t *rt,
     doc->text = doc->raw;
     doc->id = glossa__strndup(r->id.data, r->id.len);
     doc->origin = glossa__strdup(doc->id ? doc->id : "");
-    json_t *meta =
-        r->meta.len ? json_loadb(r->meta.data, r->meta.len, 0, NULL) : NULL;
+    /* The input's metadata may hold NUL bytes (as "\u0000"). */
+    json_t *meta = r->meta.len ? json_loadb(r->meta.data, r->meta.len,
+                                            JSON_ALLOW_NUL, NULL)
+                               : NULL;
     doc->meta = json_is_object(meta) ? json_incref(meta) : json_object();
     json_decref(meta);
     if (!doc->raw || !doc->id || !doc->origin || !doc->meta ||

@@ -5,10 +5,11 @@
 # and a plugin built against ABI 1.1 ("abi11"). The record is the same
 # bytes in process on 1 and 2 threads and with --isolate (where layers
 # cross to workers as text), the store writes what the core's JSON writer
-# writes, and --max-layer-bytes counts span_put's spans.
+# writes, --max-layer-bytes counts span_put's spans, and metadata with a
+# NUL byte reaches a plugin intact in a worker too.
 . "$(dirname "$0")/lib.sh"
 {
-    echo '{"id": "a", "text": "Ab cd"}'
+    echo '{"id": "a", "text": "Ab cd", "meta": {"k": "a\u0000b", "n": 1}}'
     echo '{"id": "b", "text": "Z\u00fcrich \u201cquoted\u201d \ud83d\ude00 end"}'
     echo '{"id": "c", "text": "x"}'
     echo '{"id": "d", "text": ""}'
@@ -66,6 +67,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
     read = ann["reader"][0]
     assert read["same"] is True and read["unknown_null"] is True
     assert read["n"] == len(mixer) and read["has_r"] is False
+    assert read["meta"] == ({"k": "a\0b", "n": 1} if rec["id"] == "a"
+                            else {}), read["meta"]
     assert raw_value(line, "mixer", line.index('"annotations":')) == \
         raw_value(line, "flat"), line
     # The 1.1 plugin: its spans as a 1.1 core wrote them, "label" where

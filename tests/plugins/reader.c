@@ -1,7 +1,8 @@
 /* Test plugin "reader" (ABI 1.2): reads its input "mixer" both flat
  * (layer_spans) and as JSON (doc_layer), in the order its "json_first"
  * option says, and reports one span at [0, 0): whether the two agree, the
- * number of spans, and the JSON it rebuilt from the flat views. */
+ * number of spans, the JSON it rebuilt from the flat views, and the
+ * document's metadata as it got it. */
 #include <string.h>
 
 #include <glossa/plugin.h>
@@ -93,8 +94,10 @@ static int annotate(void *state, glossa_ctx_t *ctx)
         glossa_span_field_boolean("unknown_null", unknown_null),
         glossa_span_field_boolean("has_r", r != NULL),
         glossa_span_field_json("flat", flat ? flat : json_null()),
+        glossa_span_field_json("meta", host->doc_meta(ctx)),
     };
-    int rc = host->span_put(ctx, 0, 0, "READ", out, 5);
+    int rc =
+        host->span_put(ctx, 0, 0, "READ", out, sizeof(out) / sizeof(out[0]));
     json_decref(flat);
     return rc ? host->fail(ctx, "cannot add a span") : 0;
 }
