@@ -186,7 +186,7 @@ static int64_t cut_to_complete_lines(int fd)
             free(line);
             return -1;
         }
-        json_t *rec = json_loadb(line, n - 1, 0, NULL);
+        json_t *rec = json_loadb(line, n - 1, JSON_ALLOW_NUL, NULL);
         free(line);
         if (!json_is_object(rec)) {
             keep = last_start;

@@ -195,7 +195,7 @@ static json_t *earlier_record(const glossa__reuse_t *r, const char *id)
     json_t *rec = NULL;
     if (line &&
         pread(r->fd, line, s->length, (off_t)s->offset) == (ssize_t)s->length)
-        rec = json_loadb(line, s->length, 0, NULL);
+        rec = json_loadb(line, s->length, JSON_ALLOW_NUL, NULL);
     glossa__free(line);
     return rec;
 }

@@ -434,7 +434,7 @@ static int read_manifest(glossa_source_t *src, const char *dir,
             continue;
         json_error_t jerr;
         unsigned long oom_mark = glossa__alloc_failures();
-        json_t *rec = json_loadb(line, len, 0, &jerr);
+        json_t *rec = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
         if (!rec && glossa__json_oom(&jerr, oom_mark)) {
             rc = GLOSSA_ENOMEM;
             break;

@@ -75,7 +75,7 @@ static int take_line(pass_t *ps, const char *line, size_t len,
                      const char *where)
 {
     json_error_t jerr;
-    json_t *record = json_loadb(line, len, 0, &jerr);
+    json_t *record = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
     if (!record) {
         char msg[300];
         snprintf(msg, sizeof(msg), "column %d: invalid JSON: %s", jerr.column,
