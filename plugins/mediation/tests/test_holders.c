@@ -191,6 +191,45 @@ static void test_briefing_verbs(void **state)
                 "offered", NEU, "author");
 }
 
+/* A prepositional phrase that names nobody ("on Sunday", "at a news
+ * conference") between a subject and its stance verb: the subject holds
+ * the stance. */
+static void test_short_phrase_before_the_verb(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Lavrov at a news conference on Friday praised the work of "
+                "the Russian peacekeepers in Karabakh.",
+                "praised", POS, "Sergei Lavrov");
+    test_expect(m,
+                "Moscow on Sunday accused Baku of breaking the ceasefire in "
+                "the zone of the Russian peacekeepers in Karabakh.",
+                "accused", NEU, "Russia");
+    /* A long phrase is a clause of its own: the author's report. */
+    test_expect(m,
+                "Russian peacekeepers were sent to Karabakh at the end of the "
+                "war that saw Azerbaijan retake land, the disputed region.",
+                "were sent", NEU, "author");
+}
+
+/* "“...,” the ministry said. “...,” he added.": a pronoun with no person
+ * to stand for is the previous sentence's speaker's spokesperson. */
+static void test_pronoun_after_a_body(void **state)
+{
+    const mediation_model_t *m = *state;
+    const char *t = "“The situation on the line of contact is tense,” the "
+                    "Russian Foreign Ministry said. “The Russian peacekeepers "
+                    "are working to calm it,” he added.";
+    static const quote_spec_t q[] = {
+        {"The situation on the line of contact is tense",
+         "Ministry of Foreign Affairs of Russia", "Russian Foreign Ministry",
+         1},
+        {"The Russian peacekeepers are working to calm it", NULL, NULL, 1},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t, q, "working to calm", NEU,
+                       "Ministry of Foreign Affairs of Russia");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +239,8 @@ int main(void)
         cmocka_unit_test(test_subjects),
         cmocka_unit_test(test_events_report_nothing),
         cmocka_unit_test(test_verb_constructions),
+        cmocka_unit_test(test_short_phrase_before_the_verb),
+        cmocka_unit_test(test_pronoun_after_a_body),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
