@@ -230,6 +230,26 @@ static void test_pronoun_after_a_body(void **state)
                        "Ministry of Foreign Affairs of Russia");
 }
 
+/* A participle that opens the sentence has the main clause's subject;
+ * a person named as a verb's subject stays the speaker when the quotes
+ * layer gives the quotation to the person's state. */
+static void test_opening_participle_and_person(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Praising the role of the Russian peacekeepers in Karabakh, "
+                "Prime Minister Nikol Pashinyan said Armenia would ask for "
+                "a longer mandate.",
+                "Praising", POS, "Nikol Pashinyan");
+    const char *t = "Armenian Prime Minister Nikol Pashinyan said the Russian "
+                    "peacekeepers would stay in Karabakh until next year.";
+    static const quote_spec_t q[] = {
+        {"the Russian peacekeepers would stay in Karabakh until next year",
+         "Armenia", "Armenian", 0},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t, q, "would stay", NEU, "Nikol Pashinyan");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_verb_constructions),
         cmocka_unit_test(test_short_phrase_before_the_verb),
         cmocka_unit_test(test_pronoun_after_a_body),
+        cmocka_unit_test(test_opening_participle_and_person),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
