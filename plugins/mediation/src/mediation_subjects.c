@@ -174,6 +174,9 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
                          med_speaker_t *out, size_t *first)
 {
     int relative = 0, parenthetical = 0, past_pp = 0;
+    /* "The Prime Minister of Armenia, Nikol Pashinyan, accused": the
+     * person in apposition to the subject phrase speaks. */
+    int apposed = -1;
     /* "He went on to thank Russia", "Pashinyan decided to criticise":
      * the subject of the verb that governs the infinitive. */
     int catenative = v >= 2 && med_word_is(ws, v - 1, "to") &&
@@ -186,6 +189,10 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
             continue;
         if (x->ent >= 0) {
             size_t n = subject_phrase(ws, j, out, first);
+            if (apposed >= 0) {
+                out[0] = med_np_speaker(ws, med_ent_first(ws, (size_t)apposed));
+                return 1;
+            }
             size_t p = preposition_before(ws, *first);
             /* "a comment by Macron, who said", "with Yerevan accusing":
              * the name is the verb's subject all the same. */
@@ -233,6 +240,11 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
                 (ws->w[k - 1].ent >= 0 ||
                  (ws->w[k - 1].flags & (W_SUBJ_HEAD | W_TITLE)))) {
                 parenthetical = 1;
+                /* The parenthetical is a person's name alone. */
+                if (j >= 2 && ws->w[j - 1].ent >= 0 &&
+                    ws->einfo[ws->w[j - 1].ent].person &&
+                    med_ent_first(ws, j - 1) == k + 1)
+                    apposed = (int)(j - 1);
                 j = k; /* the loop continues at the name */
                 continue;
             }

@@ -250,6 +250,16 @@ static void test_opening_participle_and_person(void **state)
     test_expect_quotes(m, t, q, "would stay", NEU, "Nikol Pashinyan");
 }
 
+/* A person's name in apposition to the subject phrase is the speaker. */
+static void test_person_in_apposition(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "The top diplomat of Russia, Sergei Lavrov, praised the work "
+                "of the peacekeepers in Karabakh.",
+                "praised", POS, "Sergei Lavrov");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_short_phrase_before_the_verb),
         cmocka_unit_test(test_pronoun_after_a_body),
         cmocka_unit_test(test_opening_participle_and_person),
+        cmocka_unit_test(test_person_in_apposition),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
