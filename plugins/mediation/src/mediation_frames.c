@@ -140,8 +140,14 @@ static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
         j--;
     if (!agent && (j == 0 || !(ws->w[j - 1].flags & W_PASSIVE_AUX)))
         return 0;
-    *agent_at =
-        (v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT)) ? v + 2 : ws->n;
+    /* "was called for by Putin", "was commented on by the Kremlin": a
+     * prepositional verb's particle comes before the agent. */
+    size_t k = v + 1;
+    if (k + 1 < ws->n && (ws->w[k].flags & W_PREP) &&
+        !(ws->w[k].flags & W_AGENT) && ws->w[k].punct == P_NONE &&
+        (ws->w[k + 1].flags & W_AGENT))
+        k++;
+    *agent_at = (k < ws->n && (ws->w[k].flags & W_AGENT)) ? k + 1 : ws->n;
     if (*agent_at == ws->n && (x->flags & W_SAY))
         *agent_at = statement_source(ws, v + 1);
     return 1;

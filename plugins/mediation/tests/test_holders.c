@@ -260,6 +260,16 @@ static void test_person_in_apposition(void **state)
                 "praised", POS, "Sergei Lavrov");
 }
 
+/* A prepositional verb in the passive: its agent after the particle. */
+static void test_passive_with_a_particle(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "A new round of talks in Moscow between Armenia and "
+                "Azerbaijan was called for by Putin on Monday.",
+                "called for", NEU, "Vladimir Putin");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_pronoun_after_a_body),
         cmocka_unit_test(test_opening_participle_and_person),
         cmocka_unit_test(test_person_in_apposition),
+        cmocka_unit_test(test_passive_with_a_particle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
