@@ -270,6 +270,27 @@ static void test_passive_with_a_particle(void **state)
                 "called for", NEU, "Vladimir Putin");
 }
 
+/* A document whose title line is a name's statement ("X's remarks at
+ * ...") is that speaker's; in a statement document, what nobody named
+ * holds is the speaker's too. */
+static void test_statement_documents(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Foreign Minister Lavrov's remarks at a meeting on Karabakh\n"
+                "We have worked with Armenia and Azerbaijan all week. The "
+                "Russian peacekeepers in Karabakh keep the ceasefire.",
+                "keep the ceasefire", NEU, "Sergei Lavrov");
+    const char *t = "Comment by Maria Zakharova on Karabakh\n\nWe informed "
+                    "the partners that the Russian peacekeepers keep the "
+                    "ceasefire in Karabakh.";
+    static const quote_spec_t q[] = {
+        {"the Russian peacekeepers keep the ceasefire in Karabakh", NULL,
+         "the partners", 0},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t, q, "keep the ceasefire", NEU, "Maria Zakharova");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_opening_participle_and_person),
         cmocka_unit_test(test_person_in_apposition),
         cmocka_unit_test(test_passive_with_a_particle),
+        cmocka_unit_test(test_statement_documents),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
