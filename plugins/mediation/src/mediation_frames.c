@@ -294,8 +294,8 @@ static int reports_no_speech(const med_ws_t *ws, size_t v, med_flags_t f)
  * right after the comma that closes the participle's clause and followed
  * by its verb (not by another name of a list). Returns 1 with the speaker
  * in *out and the comma's index in *end, else 0. */
-static int opening_participle(const med_ws_t *ws, size_t v,
-                              med_speaker_t *out, size_t *end)
+static int opening_participle(const med_ws_t *ws, size_t v, med_speaker_t *out,
+                              size_t *end)
 {
     if (!med_ends_with_ing(ws, &ws->w[v]) ||
         (v > 0 && !(v == 1 && ws->w[0].punct == P_OPENQ)))
@@ -318,8 +318,7 @@ static int opening_participle(const med_ws_t *ws, size_t v,
             if (e >= ws->n || ws->w[e].ent < 0)
                 break;
         }
-        if (e >= ws->n || ws->w[e].punct != P_NONE ||
-            (ws->w[e].flags & W_CONJ))
+        if (e >= ws->n || ws->w[e].punct != P_NONE || (ws->w[e].flags & W_CONJ))
             continue;
         *out = med_np_speaker(ws, k);
         *end = j;
