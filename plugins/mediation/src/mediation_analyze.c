@@ -265,6 +265,10 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
     const glossa_sentence_t *sent = &ws->doc->sentences[s];
     med_sentence_context(ws, &sc);
     med_verdict_t v = med_judge(ws, &sc, qs);
+    /* In a document that is one statement its speaker is the author:
+     * what nobody named in it holds is the speaker's. */
+    if (sc.statement && v.holder.name == med_author)
+        v.holder = qs;
     mediation_span_t sp = {(uint32_t)s, sent->cp_start, sent->cp_end,
                            v.polarity,  v.score,        v.holder.name};
     med_tracef(ws, "  => %s %+.3f holder=%s",

@@ -140,8 +140,14 @@ static int passive_at(const med_ws_t *ws, size_t v, size_t *agent_at)
         j--;
     if (!agent && (j == 0 || !(ws->w[j - 1].flags & W_PASSIVE_AUX)))
         return 0;
-    *agent_at =
-        (v + 1 < ws->n && (ws->w[v + 1].flags & W_AGENT)) ? v + 2 : ws->n;
+    /* "was called for by Putin", "was commented on by the Kremlin": a
+     * prepositional verb's particle comes before the agent. */
+    size_t k = v + 1;
+    if (k + 1 < ws->n && (ws->w[k].flags & W_PREP) &&
+        !(ws->w[k].flags & W_AGENT) && ws->w[k].punct == P_NONE &&
+        (ws->w[k + 1].flags & W_AGENT))
+        k++;
+    *agent_at = (k < ws->n && (ws->w[k].flags & W_AGENT)) ? k + 1 : ws->n;
     if (*agent_at == ws->n && (x->flags & W_SAY))
         *agent_at = statement_source(ws, v + 1);
     return 1;
@@ -283,6 +289,44 @@ static int reports_no_speech(const med_ws_t *ws, size_t v, med_flags_t f)
              (x->flags & (W_PRON_PERSON | W_PRON_WE | W_PRON_THEY)));
 }
 
+/* "Welcoming Russia's efforts, President Aliyev declared...": a
+ * participle that opens the sentence has the main clause's subject, named
+ * right after the comma that closes the participle's clause and followed
+ * by its verb (not by another name of a list). Returns 1 with the speaker
+ * in *out and the comma's index in *end, else 0. */
+static int opening_participle(const med_ws_t *ws, size_t v, med_speaker_t *out,
+                              size_t *end)
+{
+    if (!med_ends_with_ing(ws, &ws->w[v]) ||
+        (v > 0 && !(v == 1 && ws->w[0].punct == P_OPENQ)))
+        return 0;
+    for (size_t j = v + 1; j + 1 < ws->n; j++) {
+        if (ws->w[j].punct != P_COMMA || (ws->w[j].mark & M_QUOTE))
+            continue;
+        size_t k = j + 1;
+        while (k < ws->n && ws->w[k].ent < 0 && ws->w[k].punct == P_NONE &&
+               (ws->w[k].flags & (W_DET | W_TITLE | W_SUBJ_HEAD)))
+            k++;
+        if (k >= ws->n || ws->w[k].ent < 0)
+            continue;
+        /* The name with its titles ("Russian President Vladimir Putin"). */
+        size_t e = k;
+        for (;;) {
+            e = med_ent_last(ws, e) + 1;
+            while (e < ws->n && ws->w[e].ent < 0 && (ws->w[e].flags & W_TITLE))
+                e++;
+            if (e >= ws->n || ws->w[e].ent < 0)
+                break;
+        }
+        if (e >= ws->n || ws->w[e].punct != P_NONE || (ws->w[e].flags & W_CONJ))
+            continue;
+        *out = med_np_speaker(ws, k);
+        *end = j;
+        return 1;
+    }
+    return 0;
+}
+
 /* The frame of verb v (flags f) with a speaker named as its subject, after
  * it ("..., said Putin"), or shared with the verb before it; a denial
  * with nobody named is the author's. */
@@ -323,6 +367,11 @@ static void verb_frame(med_ws_t *ws, size_t s, size_t v, med_flags_t f)
          (ws->w[v - 1].punct == P_COMMA && med_ends_with_ing(ws, &ws->w[v])))) {
         med_frame_push(ws, v, v, forward_end(ws, v),
                        ws->frames[ws->n_frames - 1].who);
+        return;
+    }
+    size_t comma;
+    if (!n_who && opening_participle(ws, v, who, &comma)) {
+        med_frame_push(ws, v, v, comma, who[0]);
         return;
     }
     if (!n_who) {

@@ -141,7 +141,10 @@ static void quote_frame(med_ws_t *ws, const mediation_quote_t *q,
  * cue: the quotes layer's speaker, which a dedicated analysis found, is
  * the verb's too ("Pashinyan, at a meeting with Putin, expressed his
  * complaints..."); but whom a pronoun subject is, the analysis tells
- * from the sentences' subjects ("“...,” he told Pashinyan"). */
+ * from the sentences' subjects ("“...,” he told Pashinyan"), and a
+ * person the verb names as its subject is not replaced by a state or a
+ * body ("President Aliyev", not "Azerbaijan", whom the guidelines' "X
+ * said" gives as X). */
 static void adopt_speakers(med_ws_t *ws)
 {
     for (size_t i = 0; i < ws->n_frames; i++) {
@@ -164,7 +167,8 @@ static void adopt_speakers(med_ws_t *ws)
                 continue;
             if (pronoun)
                 q->who = f->who;
-            else
+            else if (!(f->who.person && !q->who.person &&
+                       q->who.name != med_author))
                 f->who = q->who;
         }
     }

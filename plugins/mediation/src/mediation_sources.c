@@ -118,6 +118,23 @@ void med_source_frames(med_ws_t *ws, size_t s)
 
 void med_find_statement(med_ws_t *ws)
 {
+    /* "Foreign Minister Lavrov's remarks at a meeting on ...": a title
+     * line that opens with a name's statement. */
+    if (ws->n > 3 && is_headline(ws, 0)) {
+        size_t i = 0;
+        while (i < ws->n && ws->w[i].ent < 0 && (ws->w[i].flags & W_TITLE))
+            i++;
+        if (i < 4 && i < ws->n && ws->w[i].ent >= 0) {
+            size_t e = med_ent_last(ws, i) + 1;
+            if (e + 1 < ws->n && med_word_is(ws, e, "'s") &&
+                (ws->w[e + 1].flags & W_STATEMENT)) {
+                med_speaker_t who = med_np_speaker(ws, i);
+                if (who.name != med_author)
+                    ws->doc_speaker = who;
+                return;
+            }
+        }
+    }
     /* "Comment by ...", "Statement of ...": within the first words. */
     for (size_t i = 0; i + 2 < ws->n && i < 4; i++) {
         if (!(ws->w[i].flags & W_STATEMENT) ||

@@ -108,6 +108,64 @@ static size_t preposition_before(const med_ws_t *ws, size_t f)
     return f;
 }
 
+/* "“...,” the Defence Ministry said. “...,” he added.": a pronoun
+ * subject with no person to stand for speaks for the one who spoke in the
+ * sentence before (its quotation's speaker, else its reporter), a body
+ * through its spokesperson. 1 with *out set, or 0. */
+static int previous_speaker(const med_ws_t *ws, size_t s, med_speaker_t *out)
+{
+    if (s == 0)
+        return 0;
+    /* The quotes layer's last named speaker in that sentence: the
+     * sentence may have been passed over as irrelevant, with no history.
+     * Quotes before the cursor ended before an earlier sentence. */
+    const mediation_doc_t *d = ws->doc;
+    uint32_t lo = d->sentences[s - 1].cp_start, hi = d->sentences[s].cp_start;
+    int found = 0;
+    for (size_t i = ws->quote_cursor; i < d->n_quotes; i++) {
+        if (d->quotes[i].start >= hi)
+            break;
+        if (d->quotes[i].start >= lo && ws->qinfo[i].name != med_author) {
+            *out = ws->qinfo[i];
+            found = 1;
+        }
+    }
+    if (found)
+        return 1;
+    const med_hist_t *h = &ws->hist[(s - 1) % MED_HIST];
+    if (!h->valid)
+        return 0;
+    med_speaker_t sp = h->quote_speaker.name ? h->quote_speaker : h->reporter;
+    if (!sp.name || sp.name == med_author)
+        return 0;
+    *out = sp;
+    return 1;
+}
+
+/* The most words that prepositional phrases without a name may put
+ * between a subject and its verb ("on Saturday", "at a news conference
+ * on Friday"); longer runs are clauses of their own more often. */
+#define SHORT_PP 7
+
+/* Word j is a preposition left of verb v. When the words from a name to
+ * v are one run of prepositional phrases that name nobody ("Lavrov at a
+ * news conference on Friday praised"), returns the index of the first
+ * preposition, right after the name; else 0. */
+static size_t phrases_after_name(const med_ws_t *ws, size_t j, size_t v)
+{
+    for (size_t k = j; k-- > 0 && v - k <= SHORT_PP + 1;) {
+        const med_word_t *x = &ws->w[k];
+        if (x->ent >= 0)
+            return (ws->w[k + 1].flags & W_PREP) &&
+                           !med_word_is(ws, k + 1, "of")
+                       ? k + 1
+                       : 0;
+        if (x->punct != P_NONE || (x->flags & W_CLAUSE))
+            return 0;
+    }
+    return 0;
+}
+
 /* Subjects left of verb v. Returns how many (0..MED_MAX_SUBJECTS) and the
  * first word of the subject phrase. A name inside a prepositional phrase
  * is passed over for one before it ("Pashinyan, at a meeting with Putin,
@@ -116,6 +174,9 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
                          med_speaker_t *out, size_t *first)
 {
     int relative = 0, parenthetical = 0, past_pp = 0;
+    /* "The Prime Minister of Armenia, Nikol Pashinyan, accused": the
+     * person in apposition to the subject phrase speaks. */
+    int apposed = -1;
     /* "He went on to thank Russia", "Pashinyan decided to criticise":
      * the subject of the verb that governs the infinitive. */
     int catenative = v >= 2 && med_word_is(ws, v - 1, "to") &&
@@ -128,6 +189,10 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
             continue;
         if (x->ent >= 0) {
             size_t n = subject_phrase(ws, j, out, first);
+            if (apposed >= 0) {
+                out[0] = med_np_speaker(ws, med_ent_first(ws, (size_t)apposed));
+                return 1;
+            }
             size_t p = preposition_before(ws, *first);
             /* "a comment by Macron, who said", "with Yerevan accusing":
              * the name is the verb's subject all the same. */
@@ -142,7 +207,8 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
             continue;
         }
         if (x->flags & W_PRON_PERSON) {
-            if (!med_resolve_pronoun(ws, s, j, &out[0]))
+            if (!med_resolve_pronoun(ws, s, j, &out[0]) &&
+                !previous_speaker(ws, s, &out[0]))
                 return 0;
             *first = j;
             return 1;
@@ -174,6 +240,11 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
                 (ws->w[k - 1].ent >= 0 ||
                  (ws->w[k - 1].flags & (W_SUBJ_HEAD | W_TITLE)))) {
                 parenthetical = 1;
+                /* The parenthetical is a person's name alone. */
+                if (j >= 2 && ws->w[j - 1].ent >= 0 &&
+                    ws->einfo[ws->w[j - 1].ent].person &&
+                    med_ent_first(ws, j - 1) == k + 1)
+                    apposed = (int)(j - 1);
                 j = k; /* the loop continues at the name */
                 continue;
             }
@@ -181,6 +252,17 @@ size_t med_left_subjects(const med_ws_t *ws, size_t s, size_t v,
         if ((x->flags & (W_SUBJ_SKIP | W_SUBJ_HEAD | W_TITLE | W_NEGATOR)) ||
             med_is_ly_adverb(ws, x))
             continue;
+        /* "Moscow on Saturday accused", "Lavrov at a news conference
+         * said": a prepositional phrase that names nobody stands between
+         * the subject and its verb ("the disputed" after it is no verb). */
+        if ((x->flags & W_PREP) && !past_pp && x->punct == P_NONE &&
+            !(ws->w[v - 1].flags & W_DET)) {
+            size_t k = phrases_after_name(ws, j, v);
+            if (k) {
+                j = k; /* the loop continues at the name */
+                continue;
+            }
+        }
         /* Before a prepositional phrase, its head noun and its own
          * prepositions ("at a meeting") are passed over too. */
         if (past_pp && x->punct == P_NONE && !(x->flags & W_CLAUSE))

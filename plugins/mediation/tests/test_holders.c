@@ -191,6 +191,106 @@ static void test_briefing_verbs(void **state)
                 "offered", NEU, "author");
 }
 
+/* A prepositional phrase that names nobody ("on Sunday", "at a news
+ * conference") between a subject and its stance verb: the subject holds
+ * the stance. */
+static void test_short_phrase_before_the_verb(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Lavrov at a news conference on Friday praised the work of "
+                "the Russian peacekeepers in Karabakh.",
+                "praised", POS, "Sergei Lavrov");
+    test_expect(m,
+                "Moscow on Sunday accused Baku of breaking the ceasefire in "
+                "the zone of the Russian peacekeepers in Karabakh.",
+                "accused", NEU, "Russia");
+    /* A long phrase is a clause of its own: the author's report. */
+    test_expect(m,
+                "Russian peacekeepers were sent to Karabakh at the end of the "
+                "war that saw Azerbaijan retake land, the disputed region.",
+                "were sent", NEU, "author");
+}
+
+/* "“...,” the ministry said. “...,” he added.": a pronoun with no person
+ * to stand for is the previous sentence's speaker's spokesperson. */
+static void test_pronoun_after_a_body(void **state)
+{
+    const mediation_model_t *m = *state;
+    const char *t = "“The situation on the line of contact is tense,” the "
+                    "Russian Foreign Ministry said. “The Russian peacekeepers "
+                    "are working to calm it,” he added.";
+    static const quote_spec_t q[] = {
+        {"The situation on the line of contact is tense",
+         "Ministry of Foreign Affairs of Russia", "Russian Foreign Ministry",
+         1},
+        {"The Russian peacekeepers are working to calm it", NULL, NULL, 1},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t, q, "working to calm", NEU,
+                       "Ministry of Foreign Affairs of Russia");
+}
+
+/* A participle that opens the sentence has the main clause's subject;
+ * a person named as a verb's subject stays the speaker when the quotes
+ * layer gives the quotation to the person's state. */
+static void test_opening_participle_and_person(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Praising the role of the Russian peacekeepers in Karabakh, "
+                "Prime Minister Nikol Pashinyan said Armenia would ask for "
+                "a longer mandate.",
+                "Praising", POS, "Nikol Pashinyan");
+    const char *t = "Armenian Prime Minister Nikol Pashinyan said the Russian "
+                    "peacekeepers would stay in Karabakh until next year.";
+    static const quote_spec_t q[] = {
+        {"the Russian peacekeepers would stay in Karabakh until next year",
+         "Armenia", "Armenian", 0},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t, q, "would stay", NEU, "Nikol Pashinyan");
+}
+
+/* A person's name in apposition to the subject phrase is the speaker. */
+static void test_person_in_apposition(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "The top diplomat of Russia, Sergei Lavrov, praised the work "
+                "of the peacekeepers in Karabakh.",
+                "praised", POS, "Sergei Lavrov");
+}
+
+/* A prepositional verb in the passive: its agent after the particle. */
+static void test_passive_with_a_particle(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "A new round of talks in Moscow between Armenia and "
+                "Azerbaijan was called for by Putin on Monday.",
+                "called for", NEU, "Vladimir Putin");
+}
+
+/* A document whose title line is a name's statement ("X's remarks at
+ * ...") is that speaker's; in a statement document, what nobody named
+ * holds is the speaker's too. */
+static void test_statement_documents(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "Foreign Minister Lavrov's remarks at a meeting on Karabakh\n"
+                "We have worked with Armenia and Azerbaijan all week. The "
+                "Russian peacekeepers in Karabakh keep the ceasefire.",
+                "keep the ceasefire", NEU, "Sergei Lavrov");
+    const char *t = "Comment by Maria Zakharova on Karabakh\n\nWe informed "
+                    "the partners that the Russian peacekeepers keep the "
+                    "ceasefire in Karabakh.";
+    static const quote_spec_t q[] = {
+        {"the Russian peacekeepers keep the ceasefire in Karabakh", NULL,
+         "the partners", 0},
+        {NULL, NULL, NULL, 0}};
+    test_expect_quotes(m, t, q, "keep the ceasefire", NEU, "Maria Zakharova");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +300,12 @@ int main(void)
         cmocka_unit_test(test_subjects),
         cmocka_unit_test(test_events_report_nothing),
         cmocka_unit_test(test_verb_constructions),
+        cmocka_unit_test(test_short_phrase_before_the_verb),
+        cmocka_unit_test(test_pronoun_after_a_body),
+        cmocka_unit_test(test_opening_participle_and_person),
+        cmocka_unit_test(test_person_in_apposition),
+        cmocka_unit_test(test_passive_with_a_particle),
+        cmocka_unit_test(test_statement_documents),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
