@@ -391,6 +391,32 @@ size_t entities_features_word(const entities_tokinfo_t *t, int d,
 size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
                                  size_t i, uint64_t *keys);
 
+/* What the tagger keeps of a word type for the context keys that combine
+ * words: the lowercase and short-shape hashes (entities_tokinfo_t) and
+ * their entities_mix, which every key combining them starts with. */
+typedef struct entities_wordhash {
+    uint64_t lower, shortshape;
+    uint64_t mix_lower, mix_short;
+} entities_wordhash_t;
+void entities_wordhash_of(const entities_tokinfo_t *t, entities_wordhash_t *wh);
+
+/* entities_features_context is, as a multiset, the keys of
+ *   entities_feature_bias(), the same for every position;
+ *   entities_features_combined(p1, c, n1), the five keys of the words
+ *     at i - 1, i and i + 1 together (pads outside the sentence);
+ *   entities_feature_gaz(d, b) for each bit b of the gaz of the word at
+ *     i - 1 + d (d = 0..2), and
+ *   entities_feature_hist(hist, flags) of the word at i when hist != 0,
+ * so that the tagger can score the keys of few values once (bias,
+ * gazetteer bits, history) and hash only the combined ones per
+ * position. */
+#define ENTITIES_COMBINED_FEATURES 5
+uint64_t entities_feature_bias(void);
+uint64_t entities_feature_gaz(unsigned d, unsigned bit);
+void entities_features_combined(const entities_wordhash_t *p1,
+                                const entities_wordhash_t *c,
+                                const entities_wordhash_t *n1, uint64_t *keys);
+
 /* The key of the history feature of a token (its hist, non-zero, with its
  * case flags); entities_features gives it, and the trainer registers all
  * of them up front. */
@@ -478,8 +504,8 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
  * entities_features + entities_model_score + entities_viterbi. */
 typedef struct entities_tagger entities_tagger_t;
 
-/* The default bound of a tagger's cache: 10,000 word types of 352 bytes
- * each, their bytes (16 a type on average) and a table, about 3.8 MB.
+/* The default bound of a tagger's cache: 10,000 word types of 280 bytes
+ * each, their bytes (16 a type on average) and a table, about 3.1 MB.
  * News repeats its few thousand most frequent words in every article;
  * a cache emptied when full finds them again after a few sentences. */
 #define ENTITIES_TAGGER_CACHE_TYPES 10000
