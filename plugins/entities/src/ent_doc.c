@@ -43,13 +43,18 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
     for (size_t i = first; i < first + n; i++)
         if (w->toks[i].len == 1 && w->toks[i].s[0] == ':')
             from = i + 1;
+    /* Most sentences have no capitalized function word: the words are
+     * counted only for those that have one. */
     int function_word = 0;
+    for (size_t i = from + 1; i < first + n && !function_word; i++)
+        if (ent_tok_cap(w, i) && w->toks[i].len <= 7)
+            function_word = ent_tok_in(w, i, ENT_FUNCTION_WORDS);
+    if (!function_word)
+        return 0;
     size_t long_words = 0, capitalized = 0, upper = 0;
     for (size_t i = from; i < first + n; i++) {
         const entities_token_t *t = &w->toks[i];
-        int cap = entities_is_capitalized(t->s, t->len);
-        if (cap && i > from && t->len <= 7 && !function_word)
-            function_word = ent_tok_in(w, i, ENT_FUNCTION_WORDS);
+        int cap = ent_tok_cap(w, i);
         /* Counted up to 5; a letter takes at least a byte. */
         size_t letters = 0;
         for (size_t o = 0; t->len >= 5 && o < t->len && letters < 5;) {
@@ -72,8 +77,8 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
     }
     /* Headlines in capitals are in the training data: the tagger reads
      * them. */
-    return function_word && long_words >= 3 &&
-           capitalized * 5 >= long_words * 4 && upper * 2 < long_words;
+    return long_words >= 3 && capitalized * 5 >= long_words * 4 &&
+           upper * 2 < long_words;
 }
 
 /* ---- Output ------------------------------------------------------------ */

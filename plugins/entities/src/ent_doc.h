@@ -142,8 +142,13 @@ int ent_same_tokens(ent_work_t *w, size_t a, size_t b, size_t k);
  * or 0 when the token has no inner hyphen or more than max - 1 of them. */
 size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
                         uint32_t *ends, size_t max);
-/* Does token i split into parts at inner hyphens? */
-int ent_has_hyphen(const ent_work_t *w, size_t i);
+/* Does token i split into parts at inner hyphens? Inline: the rules ask
+ * it of most tokens, and most have no dash at all. */
+int ent_hyphen_split(const ent_work_t *w, size_t i);
+static inline int ent_has_hyphen(const ent_work_t *w, size_t i)
+{
+    return (w->ft[i].flags & ENTITIES_FT_DASH) && ent_hyphen_split(w, i);
+}
 
 /* Is token i a common lowercase word (entities_gaz_is_common)? */
 int ent_tok_common(const ent_work_t *w, size_t i);

@@ -19,6 +19,10 @@
 
 #include "ent_model.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define MAGIC "GLENTMDL"
 #define FORMAT_VERSION 1u
 #define HEADER_SIZE (8 + 4 * 4 + 8 + 4)
@@ -346,6 +350,28 @@ float ent_model_scale(const entities_model_t *m)
 /* Adds the integer weights of the keys found in the model to acc. Sums
  * of int16 weights are exact in int32 (at most a few hundred keys of at
  * most 32767), so any grouping of the keys gives the same totals. */
+#if defined(__SSE2__)
+/* acc[0..9) += w[0..9): the first eight widened to int32 in two vectors
+ * (the compiler added them one by one). */
+static inline void add_weights(int32_t *acc, const int16_t *w)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)w);
+    __m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16);
+    __m128i hi = _mm_srai_epi32(_mm_unpackhi_epi16(x, x), 16);
+    __m128i a0 = _mm_loadu_si128((const __m128i *)(void *)acc);
+    __m128i a1 = _mm_loadu_si128((const __m128i *)(void *)(acc + 4));
+    _mm_storeu_si128((__m128i *)(void *)acc, _mm_add_epi32(a0, lo));
+    _mm_storeu_si128((__m128i *)(void *)(acc + 4), _mm_add_epi32(a1, hi));
+    acc[8] += w[8];
+}
+#else
+static inline void add_weights(int32_t *acc, const int16_t *w)
+{
+    for (int t = 0; t < ENTITIES_N_TAGS; t++)
+        acc[t] += w[t];
+}
+#endif
+
 void ent_model_accumulate(const entities_model_t *m, const uint64_t *keys,
                           size_t n_keys, int32_t *acc)
 {
@@ -357,8 +383,7 @@ void ent_model_accumulate(const entities_model_t *m, const uint64_t *keys,
         for (;;) {
             const slot_t *s = &m->slots[i];
             if (s->key == keys[k]) {
-                for (int t = 0; t < ENTITIES_N_TAGS; t++)
-                    acc[t] += s->w[t];
+                add_weights(acc, s->w);
                 break;
             }
             if (!s->key)
@@ -442,19 +467,26 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
         float best[8];
         int32_t arg[8];
 #if defined(__GNUC__)
-        v4f b0 = {-INFINITY, -INFINITY, -INFINITY, -INFINITY}, b1 = b0;
-        v4i a0 = {0, 0, 0, 0}, a1 = a0;
+        /* Lanes 0-3 in a vector; lane 4 (B-MISC), the only one left, as
+         * a scalar: a second vector would be three quarters padding. */
+        v4f b0 = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+        v4i a0 = {0, 0, 0, 0};
+        float b4 = -INFINITY;
+        int32_t a4 = 0;
         for (int p = 0; p < T; p++) {
-            v4f t0, t1;
+            v4f t0;
             memcpy(&t0, &tro[p][0], sizeof(t0));
-            memcpy(&t1, &tro[p][4], sizeof(t1));
             vmax(prev[p] + t0, p, &b0, &a0);
-            vmax(prev[p] + t1, p, &b1, &a1);
+            float s4 = prev[p] + tro[p][4];
+            if (s4 > b4) {
+                b4 = s4;
+                a4 = p;
+            }
         }
         memcpy(best, &b0, sizeof(b0));
-        memcpy(best + 4, &b1, sizeof(b1));
         memcpy(arg, &a0, sizeof(a0));
-        memcpy(arg + 4, &a1, sizeof(a1));
+        best[4] = b4;
+        arg[4] = a4;
 #else
         for (int l = 0; l < 8; l++) {
             best[l] = -INFINITY;

@@ -139,7 +139,7 @@ size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
 }
 
 /* Does token i split into parts at inner hyphens? */
-int ent_has_hyphen(const ent_work_t *w, size_t i)
+int ent_hyphen_split(const ent_work_t *w, size_t i)
 {
     uint32_t ps[8], pe[8];
     return ent_hyphen_parts(w, i, ps, pe, 8) > 0;
