@@ -22,6 +22,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 #define MAGIC "GLENTMDL"
 #define FORMAT_VERSION 1u
@@ -419,21 +422,29 @@ static const uint8_t ALLOWED[ENTITIES_N_TAGS + 1][ENTITIES_N_TAGS] = {
 };
 
 /* The tags any tag may follow (O and B-X) and the lanes they take in the
- * vector loop of entities_viterbi, padded to 8. */
+ * loop of entities_viterbi, padded to 8. */
 static const int OPEN[8] = {0, 1, 3, 5, 7, -1, -1, -1};
 
-#if defined(__GNUC__)
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
-/* s > best ? s : best, and the same choice between p and arg. */
-static inline void vmax(v4f s, int32_t p, v4f *best, v4i *arg)
+/* The predecessor of tag c that the forward pass of entities_viterbi
+ * took the maximum from: its allowed predecessors in ascending order,
+ * the first strictly greater sum from -inf, as the forward pass compares
+ * them (the same float additions). */
+static int best_prev(const float *prev, const float *trans, int c)
 {
-    v4i m = s > *best;
-    *best = (v4f)((m & (v4i)s) | (~m & (v4i)*best));
-    *arg = (m & p) | (~m & *arg);
+    enum { T = ENTITIES_N_TAGS };
+    float best = -INFINITY;
+    int arg = 0;
+    for (int p = 0; p < T; p++) {
+        if (!ALLOWED[p + 1][c])
+            continue;
+        float s = prev[p] + trans[(p + 1) * T + c];
+        if (s > best) {
+            best = s;
+            arg = p;
+        }
+    }
+    return arg;
 }
-#endif
 
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work)
@@ -443,91 +454,67 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
         return;
     /* ALLOWED has two kinds of columns: O and B-X follow any tag, I-X
      * follows only B-X and I-X. The loops below visit, for each tag, its
-     * allowed predecessors in ascending order with a strict > from -inf,
-     * which finds the same maximum and argmax as visiting all nine and
-     * skipping the forbidden ones: the sums compared are the same float
-     * additions, and a predecessor at -inf never wins (-inf + w is -inf,
-     * not > -inf). */
+     * allowed predecessors in ascending order keeping s > best ? s :
+     * best from -inf, which finds the same maximum as visiting all nine
+     * and skipping the forbidden ones: the sums compared are the same
+     * float additions, and a predecessor at -inf never wins (-inf + w is
+     * -inf, not > -inf). The forward pass keeps only the scores; the
+     * backpointers of the one best path are found again from them
+     * (best_prev), not kept for every tag of every token. */
     float tro[T][8]; /* tro[p][lane]: trans from p to OPEN[lane] */
     for (int p = 0; p < T; p++)
         for (int l = 0; l < 8; l++)
             tro[p][l] = OPEN[l] < 0 ? -INFINITY : trans[(p + 1) * T + OPEN[l]];
     float *score = work;
-    uint8_t *back = (uint8_t *)(score + n * T);
-    for (int c = 0; c < T; c++) {
+    for (int c = 0; c < T; c++)
         score[c] = ALLOWED[0][c] ? emit[c] + trans[c] : -INFINITY;
-        back[c] = 0;
-    }
     for (size_t i = 1; i < n; i++) {
         const float *prev = score + (i - 1) * T;
         float *cur = score + i * T;
-        uint8_t *bk = back + i * T;
         const float *e = emit + i * T;
         /* O and B-X: every predecessor, one lane each. */
         float best[8];
-        int32_t arg[8];
-#if defined(__GNUC__)
-        /* Lanes 0-3 in a vector; lane 4 (B-MISC), the only one left, as
-         * a scalar: a second vector would be three quarters padding. */
-        v4f b0 = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
-        v4i a0 = {0, 0, 0, 0};
+#if defined(__SSE__)
+        /* Lanes 0-3 in a vector (_mm_max_ps(s, b) is s > b ? s : b);
+         * lane 4 (B-MISC), the only one left, as a scalar. */
+        __m128 b0 = _mm_set1_ps(-INFINITY);
         float b4 = -INFINITY;
-        int32_t a4 = 0;
         for (int p = 0; p < T; p++) {
-            v4f t0;
-            memcpy(&t0, &tro[p][0], sizeof(t0));
-            vmax(prev[p] + t0, p, &b0, &a0);
+            __m128 s = _mm_add_ps(_mm_set1_ps(prev[p]), _mm_loadu_ps(tro[p]));
+            b0 = _mm_max_ps(s, b0);
             float s4 = prev[p] + tro[p][4];
-            if (s4 > b4) {
-                b4 = s4;
-                a4 = p;
-            }
+            b4 = s4 > b4 ? s4 : b4;
         }
-        memcpy(best, &b0, sizeof(b0));
-        memcpy(arg, &a0, sizeof(a0));
+        _mm_storeu_ps(best, b0);
         best[4] = b4;
-        arg[4] = a4;
 #else
-        for (int l = 0; l < 8; l++) {
+        for (int l = 0; l < 5; l++) {
             best[l] = -INFINITY;
-            arg[l] = 0;
             for (int p = 0; p < T; p++) {
                 float s = prev[p] + tro[p][l];
-                if (s > best[l]) {
-                    best[l] = s;
-                    arg[l] = p;
-                }
+                best[l] = s > best[l] ? s : best[l];
             }
         }
 #endif
-        for (int l = 0; l < 5; l++) {
+        for (int l = 0; l < 5; l++)
             cur[OPEN[l]] = best[l] + e[OPEN[l]];
-            bk[OPEN[l]] = (uint8_t)arg[l];
-        }
         /* I-X (c = 2, 4, 6, 8): B-X (c - 1), then I-X. */
         for (int c = 2; c < T; c += 2) {
             float bst = -INFINITY;
-            int a = 0;
             float s = prev[c - 1] + trans[c * T + c];
-            if (s > bst) {
-                bst = s;
-                a = c - 1;
-            }
+            bst = s > bst ? s : bst;
             s = prev[c] + trans[(c + 1) * T + c];
-            if (s > bst) {
-                bst = s;
-                a = c;
-            }
+            bst = s > bst ? s : bst;
             cur[c] = bst + e[c];
-            bk[c] = (uint8_t)a;
         }
     }
     int best = 0;
     for (int c = 1; c < T; c++)
         if (score[(n - 1) * T + c] > score[(n - 1) * T + best])
             best = c;
-    for (size_t i = n; i-- > 0;) {
+    for (size_t i = n - 1; i > 0; i--) {
         tags[i] = (uint8_t)best;
-        best = back[i * T + best];
+        best = best_prev(score + (i - 1) * T, trans, best);
     }
+    tags[0] = (uint8_t)best;
 }

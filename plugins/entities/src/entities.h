@@ -483,7 +483,8 @@ int entities_model_write(const char *path, const uint64_t *keys,
 /* Best BIO label sequence for emission scores emit[n * N_TAGS] under
  * trans, never producing I-X after anything but B-X or I-X. work must hold
  * ENTITIES_VITERBI_WORK(n) bytes. */
-#define ENTITIES_VITERBI_WORK(n) ((size_t)(n)*ENTITIES_N_TAGS * 5 + 64)
+#define ENTITIES_VITERBI_WORK(n)                                               \
+    ((size_t)(n)*ENTITIES_N_TAGS * sizeof(float) + 64)
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work);
 
