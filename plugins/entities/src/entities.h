@@ -100,6 +100,11 @@ typedef struct entities_foldbuf {
  * out of memory. */
 int entities_fold_tokens(const entities_token_t *toks, size_t n,
                          entities_ftok_t *ft, entities_foldbuf_t *fb);
+/* The same for the core's tokens of text: what entities_fold_tokens
+ * gives for their entities_token_t, without an array of those. */
+int entities_fold_text_tokens(const char *text, const glossa_token_t *tokens,
+                              size_t n, entities_ftok_t *ft,
+                              entities_foldbuf_t *fb);
 
 /* True when the first code point of s is an uppercase or titlecase
  * letter. Inline for ASCII: the rules ask it of most tokens. */
