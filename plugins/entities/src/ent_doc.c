@@ -216,7 +216,8 @@ static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
             w->sent_of[i] = (uint32_t)s;
         if (entities_history_slots(h, w->ft + first, cnt, slot))
             goto out;
-        entities_gaz_membership(w->g, w->ft + first, cnt, w->gaz + first);
+        entities_gaz_membership(w->g, w->ft + first, w->fb.buf, cnt,
+                                w->gaz + first);
         titled[s] = (uint8_t)title_case(w, first, cnt);
         if (titled[s])
             continue;

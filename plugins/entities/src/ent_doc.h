@@ -134,7 +134,7 @@ static inline int ent_tok_in(const ent_work_t *w, size_t i, ent_list_t list)
 static inline int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
 {
     size_t n = strlen(lit);
-    return w->ft[i].len == n && memcmp(w->ft[i].f, lit, n) == 0;
+    return w->ft[i].len == n && memcmp(w->fb.buf + w->ft[i].off, lit, n) == 0;
 }
 
 /* The folded hash of token i (never 0). */

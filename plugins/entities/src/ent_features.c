@@ -265,7 +265,7 @@ int entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
     uint32_t *gaz = calloc(n, sizeof(*gaz));
     int rc = -1;
     if (ft && gaz && !entities_fold_tokens(toks, n, ft, &fb)) {
-        entities_gaz_membership(g, ft, n, gaz);
+        entities_gaz_membership(g, ft, fb.buf, n, gaz);
         for (size_t i = 0; i < n; i++)
             info[i].gaz |= gaz[i];
         rc = 0;

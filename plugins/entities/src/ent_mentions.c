@@ -177,7 +177,7 @@ static uint32_t cp_count(const char *s, size_t len)
 int ent_split_hyphenated(ent_work_t *w, size_t i)
 {
     const entities_token_t tok = ent_tok(w, i), *t = &tok;
-    if (entities_gaz_lookup_ft(w->g, &w->ft[i]))
+    if (entities_gaz_lookup_ft(w->g, &w->ft[i], w->fb.buf))
         return 0;
     uint32_t ps[8], pe[8];
     size_t np = ent_hyphen_parts(w, i, ps, pe, 8);
@@ -291,7 +291,7 @@ static int rest_is_name(ent_work_t *w, size_t a, size_t b)
     if (b - a < 2)
         return 0;
     uint32_t f[2] = {0, 0};
-    entities_gaz_feature_match(w->g, w->ft + a, 2, f);
+    entities_gaz_feature_match(w->g, w->ft + a, w->fb.buf, 2, f);
     return (f[0] & (1u << (2 * ENTITIES_GZ_FIRST))) &&
            entities_is_capitalized(ent_tok(w, a + 1).s, ent_tok(w, a + 1).len);
 }

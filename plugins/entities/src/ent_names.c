@@ -238,7 +238,7 @@ void ent_drop_stray_words(ent_work_t *w)
             m->label == ENTITIES_NO_LABEL)
             continue;
         if (!ent_tok_common(w, m->a) ||
-            entities_gaz_lookup_ft(w->g, &w->ft[m->a]) ||
+            entities_gaz_lookup_ft(w->g, &w->ft[m->a], w->fb.buf) ||
             !(sentence_initial(w, m->a) || after_symbol(w, m->a)))
             continue;
         uint64_t h = ent_tok_hash(w, m->a);
@@ -263,7 +263,7 @@ static int lower_name(ent_work_t *w, size_t i, size_t end)
         ent_tok_common(w, i))
         return 0;
     const entities_gaz_entry_t *e;
-    size_t m = entities_gaz_match_ft(w->g, w->ft, end, i, &e);
+    size_t m = entities_gaz_match_ft(w->g, w->ft, w->fb.buf, end, i, &e);
     if (m != 1)
         return 0;
     /* Outlets spelt with a lowercase start ("i24News") have a capital

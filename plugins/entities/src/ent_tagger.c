@@ -417,7 +417,7 @@ static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
         if (entities_fold_tokens(toks, n, t->ft, &t->fb))
             return -1;
         memset(t->gaz, 0, n * sizeof(*t->gaz));
-        entities_gaz_membership(t->g, t->ft, n, t->gaz);
+        entities_gaz_membership(t->g, t->ft, t->fb.buf, n, t->gaz);
         gaz = t->gaz;
     }
     make_room(t, toks, n);

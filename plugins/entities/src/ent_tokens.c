@@ -164,7 +164,7 @@ size_t ent_gaz_match(const ent_work_t *w, size_t i, size_t end,
     *e = NULL;
     if (!ent_tok_cap(w, i))
         return 0;
-    return entities_gaz_match_ft(w->g, w->ft, end, i, e);
+    return entities_gaz_match_ft(w->g, w->ft, w->fb.buf, end, i, e);
 }
 
 const entities_gaz_entry_t *ent_gaz_pick_toks(const ent_work_t *w, size_t a,
@@ -175,7 +175,8 @@ const entities_gaz_entry_t *ent_gaz_pick_toks(const ent_work_t *w, size_t a,
         return ent_gaz_pick(w, w->doc->text + w->doc->tokens[a].start,
                             w->doc->tokens[b - 1].end - w->doc->tokens[a].start,
                             want, any);
-    const entities_gaz_entry_t *e = entities_gaz_lookup_ft(w->g, &w->ft[a]);
+    const entities_gaz_entry_t *e =
+        entities_gaz_lookup_ft(w->g, &w->ft[a], w->fb.buf);
     if (any)
         *any = e;
     for (; e; e = entities_gaz_next(w->g, e))

@@ -63,10 +63,13 @@ size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
 /* A token folded once (entities_fold_tokens) for every gazetteer lookup
  * and word-list test that asks about it. */
 typedef struct entities_ftok {
-    const char *f;  /* the folded bytes (not NUL-terminated) */
-    uint32_t len;   /* their length; 0 with ENTITIES_FT_LONG: too long */
-    uint32_t flags; /* ENTITIES_FT_* */
-    uint64_t key;   /* the gazetteer key of f[len] (not for LONG) */
+    uint64_t key;   /* the gazetteer key of the folded bytes (not for LONG) */
+    uint32_t off;   /* where they are in the fold buffer (not NUL-terminated;
+                     * the functions taking ft[] get the buffer as folded):
+                     * an offset, not a pointer, so that a token takes 16
+                     * bytes */
+    uint16_t len;   /* their length; 0 with ENTITIES_FT_LONG: too long */
+    uint16_t flags; /* ENTITIES_FT_* */
 } entities_ftok_t;
 
 enum {
@@ -96,8 +99,7 @@ typedef struct entities_foldbuf {
 } entities_foldbuf_t;
 
 /* Folds toks[0..n) into ft[0..n), their bytes into fb (emptied first;
- * ft points into it until the next call with fb). Returns 0 or -1 when
- * out of memory. */
+ * ft's offsets are into fb->buf). Returns 0 or -1 when out of memory. */
 int entities_fold_tokens(const entities_token_t *toks, size_t n,
                          entities_ftok_t *ft, entities_foldbuf_t *fb);
 /* The same for the core's tokens of text: what entities_fold_tokens
@@ -275,13 +277,13 @@ int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
  * into gaz[0..n): bit 2c where a name of class c starts, 2c + 1 on its
  * other tokens. */
 void entities_gaz_feature_match(const entities_gaz_t *g,
-                                const entities_ftok_t *ft, size_t n,
-                                uint32_t *gaz);
+                                const entities_ftok_t *ft, const char *folded,
+                                size_t n, uint32_t *gaz);
 /* ORs what entities_tokinfo_gaz gives each token of a sentence into
  * gaz[0..n): the entries' classes (matches starting at capitalized
  * tokens) and the feature lists'. */
 void entities_gaz_membership(const entities_gaz_t *g, const entities_ftok_t *ft,
-                             size_t n, uint32_t *gaz);
+                             const char *folded, size_t n, uint32_t *gaz);
 
 /* Adds the words of a list (one a line, '#' comments) to the set of
  * common lowercase words: English words that are not also names. Returns
@@ -301,7 +303,8 @@ const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
                                                     const char *s, size_t len);
 /* entities_gaz_lookup_str for a folded token. */
 const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
-                                                   const entities_ftok_t *ft);
+                                                   const entities_ftok_t *ft,
+                                                   const char *folded);
 /* Iterates over all entries with the same key as e (e included). */
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
                                               const entities_gaz_entry_t *e);
@@ -316,7 +319,7 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
 /* The same over folded tokens, from a token in any case ("armenia"); the
  * caller checks capitalization (ENTITIES_FT_CAP) where it matters. */
 size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
-                             size_t n, size_t i,
+                             const char *folded, size_t n, size_t i,
                              const entities_gaz_entry_t **entry);
 
 /* ---- Features (ent_features.c) ----------------------------------------- */
