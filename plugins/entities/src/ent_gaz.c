@@ -850,6 +850,10 @@ fold_one(const entities_token_t *t, uint16_t gap, entities_ftok_t *ft,
         fb->buf = grown;
         fb->cap = cap;
     }
+    /* The offset is 32 bits (a document's text is under 4 GB, as the
+     * core's token offsets are): past that, as out of memory. */
+    if (fb->len > UINT32_MAX)
+        return -1;
     ft->off = (uint32_t)fb->len;
     if (fold_ascii(t, fb->buf + fb->len, ft)) {
         ft->flags |= gap;
