@@ -44,12 +44,12 @@ const char *const ent_words_EVENT_NOUNS[] = {
 const char *const ent_words_DATELINE_MARKS[] = {
     ",", "/", "-", "(", ":", "\xe2\x80\x93", "\xe2\x80\x94", NULL};
 
-static int is_possessive(const entities_token_t *t)
+static int is_possessive(entities_token_t t)
 {
-    if (t->len == 2 && t->s[0] == '\'' && (t->s[1] == 's' || t->s[1] == 'S'))
+    if (t.len == 2 && t.s[0] == '\'' && (t.s[1] == 's' || t.s[1] == 'S'))
         return 1;
-    return t->len == 4 && memcmp(t->s, "\xe2\x80\x99", 3) == 0 &&
-           (t->s[3] == 's' || t->s[3] == 'S');
+    return t.len == 4 && memcmp(t.s, "\xe2\x80\x99", 3) == 0 &&
+           (t.s[3] == 's' || t.s[3] == 'S');
 }
 
 /* Words after an organisation's name that name the same body
@@ -259,7 +259,7 @@ static int acts_as_state(const ent_work_t *w, const ent_mention_t *m,
     if (m->part) {
         /* "Moscow-led" and "Baku-Yerevan talks" yes; "Yerevan-based" and
          * "Baku-Tbilisi-Ceyhan" no. */
-        const entities_token_t *t = &w->toks[m->a];
+        const entities_token_t tok = ent_tok(w, m->a), *t = &tok;
         size_t tail = 6; /* "-based" */
         if (t->len > tail && memcmp(t->s + t->len - tail, "-based", tail) == 0)
             return 0;
@@ -270,7 +270,7 @@ static int acts_as_state(const ent_work_t *w, const ent_mention_t *m,
     if (m->b < end) {
         /* "Moscow's strategy" acts; "Yerevan's airport" is a place. */
         size_t nx = m->b;
-        if (is_possessive(&w->toks[nx]))
+        if (is_possessive(ent_tok(w, nx)))
             return !(nx + 1 < end && ent_tok_in(w, nx + 1, ENT_PLACE_NOUNS));
         /* "the Moscow meeting", "Moscow time": a place. */
         if (ent_tok_in(w, nx, ENT_PLACE_NOUNS) ||

@@ -41,15 +41,20 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
 {
     size_t from = first;
     for (size_t i = first; i < first + n; i++)
-        if (w->toks[i].len == 1 && w->toks[i].s[0] == ':')
+        if (ent_tok(w, i).len == 1 && ent_tok(w, i).s[0] == ':')
             from = i + 1;
+    /* Most sentences have no capitalized function word: the words are
+     * counted only for those that have one. */
     int function_word = 0;
+    for (size_t i = from + 1; i < first + n && !function_word; i++)
+        if (ent_tok_cap(w, i) && ent_tok(w, i).len <= 7)
+            function_word = ent_tok_in(w, i, ENT_FUNCTION_WORDS);
+    if (!function_word)
+        return 0;
     size_t long_words = 0, capitalized = 0, upper = 0;
     for (size_t i = from; i < first + n; i++) {
-        const entities_token_t *t = &w->toks[i];
-        int cap = entities_is_capitalized(t->s, t->len);
-        if (cap && i > from && t->len <= 7 && !function_word)
-            function_word = ent_tok_in(w, i, ENT_FUNCTION_WORDS);
+        const entities_token_t tok = ent_tok(w, i), *t = &tok;
+        int cap = ent_tok_cap(w, i);
         /* Counted up to 5; a letter takes at least a byte. */
         size_t letters = 0;
         for (size_t o = 0; t->len >= 5 && o < t->len && letters < 5;) {
@@ -72,8 +77,8 @@ static int title_case(const ent_work_t *w, size_t first, size_t n)
     }
     /* Headlines in capitals are in the training data: the tagger reads
      * them. */
-    return function_word && long_words >= 3 &&
-           capitalized * 5 >= long_words * 4 && upper * 2 < long_words;
+    return long_words >= 3 && capitalized * 5 >= long_words * 4 &&
+           upper * 2 < long_words;
 }
 
 /* ---- Output ------------------------------------------------------------ */
@@ -146,32 +151,34 @@ static int work_init(ent_work_t *w, const entities_gaz_t *g,
     w->doc = doc;
     w->r = r;
     size_t n = doc->n_tokens, n1 = n ? n : 1;
-    w->toks = malloc(n1 * sizeof(*w->toks));
     w->tags = calloc(n1, 1);
     w->covered = calloc(n1, 1);
     w->sent_of = malloc(n1 * sizeof(uint32_t));
-    w->th = calloc(n1, sizeof(uint64_t));
     w->ft = malloc(n1 * sizeof(*w->ft));
     w->gaz = calloc(n1, sizeof(uint32_t));
     w->lists = calloc(n1, sizeof(uint32_t));
-    if (!w->toks || !w->tags || !w->covered || !w->sent_of || !w->th ||
-        !w->ft || !w->gaz || !w->lists)
+    if (!w->tags || !w->covered || !w->sent_of || !w->ft || !w->gaz ||
+        !w->lists)
         return -1;
     ent_words_init();
-    for (size_t i = 0; i < n; i++) {
-        w->toks[i].s = doc->text + doc->tokens[i].start;
-        w->toks[i].len = doc->tokens[i].end - doc->tokens[i].start;
-    }
-    return entities_fold_tokens(w->toks, n, w->ft, &w->fb);
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += doc->tokens[i].end - doc->tokens[i].start;
+    /* Folding seldom lengthens a token: the tokens' bytes (and the room
+     * entities_fold_tokens wants for one more) are enough, where
+     * doubling from a small buffer would leave up to half unused. */
+    w->fb.cap = bytes + ENTITIES_FOLD_MAX + 1;
+    w->fb.buf = malloc(w->fb.cap);
+    if (!w->fb.buf)
+        return -1;
+    return entities_fold_text_tokens(doc->text, doc->tokens, n, w->ft, &w->fb);
 }
 
 static void work_free(ent_work_t *w)
 {
-    free(w->toks);
     free(w->tags);
     free(w->covered);
     free(w->sent_of);
-    free(w->th);
     free(w->ft);
     free(w->fb.buf);
     free(w->gaz);
@@ -188,33 +195,46 @@ static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
                          uint8_t *titled)
 {
     const entities_doc_t *doc = w->doc;
+    /* The history's slots and values of one sentence at a time: a
+     * sentence's slots are given in token order, as for the whole
+     * document at once. */
+    size_t longest = 1;
+    for (size_t s = 0; s < doc->n_sentences; s++)
+        if (doc->sentences[s].token_count > longest)
+            longest = doc->sentences[s].token_count;
     entities_history_t *h = entities_history_new();
-    uint32_t *hist = malloc((doc->n_tokens + 1) * sizeof(uint32_t));
-    uint32_t *slot = malloc((doc->n_tokens + 1) * sizeof(uint32_t));
+    uint32_t *hist = malloc(longest * sizeof(uint32_t));
+    uint32_t *slot = malloc(longest * sizeof(uint32_t));
+    entities_token_t *toks = malloc(longest * sizeof(*toks));
     int rc = -1;
-    if (!h || !hist || !slot ||
-        entities_history_slots(h, w->ft, doc->n_tokens, slot))
+    if (!h || !hist || !slot || !toks)
         goto out;
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const glossa_sentence_t *sen = &doc->sentences[s];
         size_t first = sen->token_first, cnt = sen->token_count;
         for (size_t i = first; i < first + cnt; i++)
             w->sent_of[i] = (uint32_t)s;
-        entities_gaz_membership(w->g, w->ft + first, cnt, w->gaz + first);
+        if (entities_history_slots(h, w->ft + first, cnt, slot))
+            goto out;
+        entities_gaz_membership(w->g, w->ft + first, w->fb.buf, cnt,
+                                w->gaz + first);
         titled[s] = (uint8_t)title_case(w, first, cnt);
         if (titled[s])
             continue;
-        entities_history_get(h, slot + first, cnt, hist + first);
-        if (entities_tagger_tag_doc(tagger, w->toks + first, w->gaz + first,
-                                    hist + first, cnt, w->tags + first))
+        entities_history_get(h, slot, cnt, hist);
+        for (size_t i = 0; i < cnt; i++)
+            toks[i] = ent_tok(w, first + i);
+        if (entities_tagger_tag_doc(tagger, toks, w->gaz + first, hist, cnt,
+                                    w->tags + first))
             goto out;
-        entities_history_add(h, slot + first, w->tags + first, cnt);
+        entities_history_add(h, slot, w->tags + first, cnt);
     }
     rc = 0;
 out:
     entities_history_free(h);
     free(hist);
     free(slot);
+    free(toks);
     return rc;
 }
 

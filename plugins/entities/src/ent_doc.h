@@ -76,14 +76,12 @@ typedef struct ent_mention {
 typedef struct ent_work {
     const entities_gaz_t *g;
     const entities_doc_t *doc;
-    entities_token_t *toks;
     entities_ftok_t *ft; /* each token folded, once */
     entities_foldbuf_t fb;
     uint32_t *gaz; /* gazetteer membership (entities_gaz_membership) */
     uint8_t *tags;
     uint8_t *covered;  /* token belongs to a tagger chunk */
     uint32_t *sent_of; /* sentence index of each token */
-    uint64_t *th;      /* folded hash of each token, 0 until computed */
     uint32_t *lists;   /* the word lists of each token, see ent_tok_in */
     ent_mention_t *m;
     size_t n, cap;
@@ -111,6 +109,15 @@ typedef struct ent_docname {
 
 /* ---- Tokens (ent_tokens.c) --------------------------------------------- */
 
+/* Token i's bytes in the text, from the core's offsets (a copy of them
+ * per token would be 16 bytes a token for the whole document). */
+static inline entities_token_t ent_tok(const ent_work_t *w, size_t i)
+{
+    const glossa_token_t *t = &w->doc->tokens[i];
+    entities_token_t tok = {w->doc->text + t->start, t->end - t->start};
+    return tok;
+}
+
 /* Makes the index of the word lists; ent_tok_in needs it. Thread-safe,
  * idempotent and cheap after the first call. */
 void ent_words_init(void);
@@ -127,10 +134,10 @@ static inline int ent_tok_in(const ent_work_t *w, size_t i, ent_list_t list)
 static inline int ent_tok_is(const ent_work_t *w, size_t i, const char *lit)
 {
     size_t n = strlen(lit);
-    return w->ft[i].len == n && memcmp(w->ft[i].f, lit, n) == 0;
+    return w->ft[i].len == n && memcmp(w->fb.buf + w->ft[i].off, lit, n) == 0;
 }
 
-/* The folded hash of token i (cached in w->th; never 0). */
+/* The folded hash of token i (never 0). */
 uint64_t ent_tok_hash(ent_work_t *w, size_t i);
 /* A hash of the folded tokens [a, b), in order. */
 uint64_t ent_seq_hash(ent_work_t *w, size_t a, size_t b);
@@ -142,8 +149,13 @@ int ent_same_tokens(ent_work_t *w, size_t a, size_t b, size_t k);
  * or 0 when the token has no inner hyphen or more than max - 1 of them. */
 size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
                         uint32_t *ends, size_t max);
-/* Does token i split into parts at inner hyphens? */
-int ent_has_hyphen(const ent_work_t *w, size_t i);
+/* Does token i split into parts at inner hyphens? Inline: the rules ask
+ * it of most tokens, and most have no dash at all. */
+int ent_hyphen_split(const ent_work_t *w, size_t i);
+static inline int ent_has_hyphen(const ent_work_t *w, size_t i)
+{
+    return (w->ft[i].flags & ENTITIES_FT_DASH) && ent_hyphen_split(w, i);
+}
 
 /* Is token i a common lowercase word (entities_gaz_is_common)? */
 int ent_tok_common(const ent_work_t *w, size_t i);

@@ -265,7 +265,7 @@ int entities_tokinfo_gaz(const entities_gaz_t *g, const entities_token_t *toks,
     uint32_t *gaz = calloc(n, sizeof(*gaz));
     int rc = -1;
     if (ft && gaz && !entities_fold_tokens(toks, n, ft, &fb)) {
-        entities_gaz_membership(g, ft, n, gaz);
+        entities_gaz_membership(g, ft, fb.buf, n, gaz);
         for (size_t i = 0; i < n; i++)
             info[i].gaz |= gaz[i];
         rc = 0;
@@ -453,6 +453,38 @@ size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
     if (c->hist)
         keys[k++] = entities_feature_hist(c->hist, c->flags);
     return k;
+}
+
+void entities_wordhash_of(const entities_tokinfo_t *t, entities_wordhash_t *wh)
+{
+    wh->lower = t->lower;
+    wh->shortshape = t->shortshape;
+    wh->mix_lower = entities_mix(t->lower);
+    wh->mix_short = entities_mix(t->shortshape);
+}
+
+uint64_t entities_feature_bias(void)
+{
+    return key1(T_BIAS, 0);
+}
+
+uint64_t entities_feature_gaz(unsigned d, unsigned bit)
+{
+    return key1(T_GAZ + d, bit);
+}
+
+/* key2 and key3 of entities_features_context with the words' own
+ * entities_mix taken from wh. */
+void entities_features_combined(const entities_wordhash_t *p1,
+                                const entities_wordhash_t *c,
+                                const entities_wordhash_t *n1, uint64_t *keys)
+{
+    keys[0] = key1(T_BI_PREV, p1->mix_lower ^ c->lower);
+    keys[1] = key1(T_BI_NEXT, c->mix_lower ^ n1->lower);
+    keys[2] = key1(T_TRI_SHORT, entities_mix(p1->mix_short ^ c->shortshape) ^
+                                    n1->shortshape);
+    keys[3] = key1(T_PREV_SHORT, p1->mix_lower ^ c->shortshape);
+    keys[4] = key1(T_SHORT_NEXT, c->mix_short ^ n1->lower);
 }
 
 /* ---- Document history ---------------------------------------------------- */

@@ -765,15 +765,17 @@ const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
 }
 
 const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
-                                                   const entities_ftok_t *ft)
+                                                   const entities_ftok_t *ft,
+                                                   const char *folded)
 {
     if (ft->len == 0)
         return NULL;
     uint32_t flags;
     const entities_gaz_entry_t *e = NULL;
     if (ft->flags & ENTITIES_FT_NOLOWER)
-        e = lookup_key(g, key_of(entities_fnv(ACRONYM_INIT, ft->f, ft->len)),
-                       &flags);
+        e = lookup_key(
+            g, key_of(entities_fnv(ACRONYM_INIT, folded + ft->off, ft->len)),
+            &flags);
     if (!e)
         e = lookup_key(g, ft->key, &flags);
     return e;
@@ -783,7 +785,11 @@ const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
  * (most tokens): the folded bytes into out (FOLD_MAX + 1 bytes
  * available), the key and the flags but GAP in one pass. Returns 0,
  * having written nothing useful, for any other token. */
-static int fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft)
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* see fold_one */
+#endif
+static inline int
+fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft)
 {
     const unsigned char *s = (const unsigned char *)t->s;
     const size_t len = t->len; /* a local: out may alias *t */
@@ -817,10 +823,65 @@ static int fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft)
         flags |= ENTITIES_FT_ALPHA;
     if (len && (unsigned)s[0] - 'A' < 26u)
         flags |= ENTITIES_FT_CAP;
-    ft->len = (uint32_t)len;
+    ft->len = (uint16_t)len;
     ft->key = key_of(h);
-    ft->flags = flags;
+    ft->flags = (uint16_t)flags;
     return 1;
+}
+
+/* Folds token t into fb (grown as needed) at fb->len and describes it in
+ * *ft. gap: ENTITIES_FT_GAP when the token is not adjacent to the one
+ * before. 0 or -1 (memory). */
+#if defined(__GNUC__)
+/* Inlined into both loops: a call per token costs 20 instructions. */
+__attribute__((always_inline))
+#endif
+static inline int
+fold_one(const entities_token_t *t, uint16_t gap, entities_ftok_t *ft,
+         entities_foldbuf_t *fb)
+{
+    if (fb->cap - fb->len < FOLD_MAX + 1) {
+        size_t cap = fb->cap ? fb->cap * 2 : 4096;
+        while (cap - fb->len < FOLD_MAX + 1)
+            cap *= 2;
+        char *grown = realloc(fb->buf, cap);
+        if (!grown)
+            return -1;
+        fb->buf = grown;
+        fb->cap = cap;
+    }
+    /* The offset is 32 bits (a document's text is under 4 GB, as the
+     * core's token offsets are): past that, as out of memory. */
+    if (fb->len > UINT32_MAX)
+        return -1;
+    ft->off = (uint32_t)fb->len;
+    if (fold_ascii(t, fb->buf + fb->len, ft)) {
+        ft->flags |= gap;
+        fb->len += ft->len;
+        return 0;
+    }
+    size_t k = entities_fold(t->s, t->len, fb->buf + fb->len, FOLD_MAX);
+    unsigned flags = gap;
+    if (k > FOLD_MAX) {
+        flags |= ENTITIES_FT_LONG;
+        k = 0;
+        ft->key = 0;
+    } else {
+        ft->key = key_of(entities_fnv(ENTITIES_FNV_INIT, fb->buf + fb->len, k));
+        if (k && k <= ACRONYM_MAX && no_lowercase(t->s, t->len))
+            flags |= ENTITIES_FT_NOLOWER;
+    }
+    unsigned char c = t->len ? (unsigned char)t->s[0] : 0;
+    if (c >= 0x80 || (unsigned)((c | 0x20) - 'a') < 26u)
+        flags |= ENTITIES_FT_ALPHA;
+    if (entities_is_capitalized(t->s, t->len))
+        flags |= ENTITIES_FT_CAP;
+    if (memchr(t->s, '-', t->len) || memchr(t->s, 0xE2, t->len))
+        flags |= ENTITIES_FT_DASH;
+    ft->len = (uint16_t)k;
+    ft->flags = (uint16_t)flags;
+    fb->len += k;
+    return 0;
 }
 
 int entities_fold_tokens(const entities_token_t *toks, size_t n,
@@ -828,52 +889,27 @@ int entities_fold_tokens(const entities_token_t *toks, size_t n,
 {
     fb->len = 0;
     for (size_t i = 0; i < n; i++) {
-        if (fb->cap - fb->len < FOLD_MAX + 1) {
-            size_t cap = fb->cap ? fb->cap * 2 : 4096;
-            while (cap - fb->len < FOLD_MAX + 1)
-                cap *= 2;
-            char *grown = realloc(fb->buf, cap);
-            if (!grown)
-                return -1;
-            fb->buf = grown;
-            fb->cap = cap;
-        }
-        const entities_token_t *t = &toks[i];
-        uint32_t gap =
-            i && t->s != toks[i - 1].s + toks[i - 1].len ? ENTITIES_FT_GAP : 0;
-        if (fold_ascii(t, fb->buf + fb->len, &ft[i])) {
-            ft[i].flags |= gap;
-            fb->len += ft[i].len;
-            continue;
-        }
-        size_t k = entities_fold(t->s, t->len, fb->buf + fb->len, FOLD_MAX);
-        uint32_t flags = gap;
-        if (k > FOLD_MAX) {
-            flags |= ENTITIES_FT_LONG;
-            k = 0;
-            ft[i].key = 0;
-        } else {
-            ft[i].key =
-                key_of(entities_fnv(ENTITIES_FNV_INIT, fb->buf + fb->len, k));
-            if (k && k <= ACRONYM_MAX && no_lowercase(t->s, t->len))
-                flags |= ENTITIES_FT_NOLOWER;
-        }
-        unsigned char c = t->len ? (unsigned char)t->s[0] : 0;
-        if (c >= 0x80 || (unsigned)((c | 0x20) - 'a') < 26u)
-            flags |= ENTITIES_FT_ALPHA;
-        if (entities_is_capitalized(t->s, t->len))
-            flags |= ENTITIES_FT_CAP;
-        if (memchr(t->s, '-', t->len) || memchr(t->s, 0xE2, t->len))
-            flags |= ENTITIES_FT_DASH;
-        ft[i].len = (uint32_t)k;
-        ft[i].flags = flags;
-        fb->len += k;
+        uint16_t gap = i && toks[i].s != toks[i - 1].s + toks[i - 1].len
+                           ? ENTITIES_FT_GAP
+                           : 0;
+        if (fold_one(&toks[i], gap, ft + i, fb))
+            return -1;
     }
-    /* The buffer may have moved while growing: pointers from here on. */
-    size_t off = 0;
+    return 0;
+}
+
+int entities_fold_text_tokens(const char *text, const glossa_token_t *tokens,
+                              size_t n, entities_ftok_t *ft,
+                              entities_foldbuf_t *fb)
+{
+    fb->len = 0;
     for (size_t i = 0; i < n; i++) {
-        ft[i].f = fb->buf + off;
-        off += ft[i].len;
+        const entities_token_t t = {text + tokens[i].start,
+                                    tokens[i].end - tokens[i].start};
+        uint16_t gap =
+            i && tokens[i].start != tokens[i - 1].end ? ENTITIES_FT_GAP : 0;
+        if (fold_one(&t, gap, ft + i, fb))
+            return -1;
     }
     return 0;
 }
@@ -903,36 +939,37 @@ static int gaps_fit(const entities_gaz_t *g, const entities_gaz_entry_t *e,
 }
 
 size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
-                             size_t n, size_t i,
+                             const char *folded, size_t n, size_t i,
                              const entities_gaz_entry_t **entry)
 {
     uint64_t h = ENTITIES_FNV_INIT;
-    size_t best = 0, ng = 0, folded = 0;
+    size_t best = 0, ng = 0, matched = 0; /* folded bytes so far */
     size_t gap[ENTITIES_GAZ_MAX_TOKENS];
     *entry = NULL;
     for (size_t k = 0; k < ENTITIES_GAZ_MAX_TOKENS && i + k < n; k++) {
         const entities_ftok_t *t = &ft[i + k];
         if (k && (t->flags & ENTITIES_FT_GAP))
-            gap[ng++] = folded;
+            gap[ng++] = matched;
         if (t->len == 0)
             break;
-        folded += t->len;
+        matched += t->len;
         uint32_t flags;
         const entities_gaz_entry_t *e;
         if (k) {
-            h = entities_fnv(h, t->f, t->len);
+            h = entities_fnv(h, folded + t->off, t->len);
             e = lookup_key(g, key_of(h), &flags);
         } else {
             /* The first token's key is its own; the hash to go on with
              * is only needed when some name goes on. */
             e = lookup_key(g, t->key, &flags);
             if (flags & SLOT_PREFIX)
-                h = entities_fnv(h, t->f, t->len);
+                h = entities_fnv(h, folded + t->off, t->len);
         }
         if (k == 0 && (t->flags & ENTITIES_FT_NOLOWER)) {
             uint32_t aflags;
             const entities_gaz_entry_t *a = lookup_key(
-                g, key_of(entities_fnv(ACRONYM_INIT, t->f, t->len)), &aflags);
+                g, key_of(entities_fnv(ACRONYM_INIT, folded + t->off, t->len)),
+                &aflags);
             if (a)
                 e = a;
         }
@@ -966,7 +1003,7 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
     if (entities_fold_tokens(toks + i, m, ft, &fb))
         return 0;
     /* The first token's gap, relative to a token outside, is never asked. */
-    return entities_gaz_match_ft(g, ft, m, 0, entry);
+    return entities_gaz_match_ft(g, ft, buf, m, 0, entry);
 }
 
 int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
@@ -1020,8 +1057,8 @@ static void mark(const entities_gaz_t *g, const entities_gaz_entry_t *e,
  * all-capitals text keeps the evidence. Only tokens that start with a
  * letter or digit are tried. */
 void entities_gaz_feature_match(const entities_gaz_t *g,
-                                const entities_ftok_t *ft, size_t n,
-                                uint32_t *gaz)
+                                const entities_ftok_t *ft, const char *folded,
+                                size_t n, uint32_t *gaz)
 {
     const entities_gaz_t *fg = g->feat;
     if (!fg)
@@ -1029,7 +1066,7 @@ void entities_gaz_feature_match(const entities_gaz_t *g,
     for (size_t i = 0; i < n;) {
         const entities_gaz_entry_t *e = NULL;
         size_t m = (ft[i].flags & ENTITIES_FT_ALPHA)
-                       ? entities_gaz_match_ft(fg, ft, n, i, &e)
+                       ? entities_gaz_match_ft(fg, ft, folded, n, i, &e)
                        : 0;
         if (!m) {
             i++;
@@ -1041,12 +1078,12 @@ void entities_gaz_feature_match(const entities_gaz_t *g,
 }
 
 void entities_gaz_membership(const entities_gaz_t *g, const entities_ftok_t *ft,
-                             size_t n, uint32_t *gaz)
+                             const char *folded, size_t n, uint32_t *gaz)
 {
     for (size_t i = 0; i < n;) {
         const entities_gaz_entry_t *e = NULL;
         size_t m = (ft[i].flags & ENTITIES_FT_CAP)
-                       ? entities_gaz_match_ft(g, ft, n, i, &e)
+                       ? entities_gaz_match_ft(g, ft, folded, n, i, &e)
                        : 0;
         if (!m) {
             i++;
@@ -1055,5 +1092,5 @@ void entities_gaz_membership(const entities_gaz_t *g, const entities_ftok_t *ft,
         mark(g, e, m, gaz + i);
         i += m;
     }
-    entities_gaz_feature_match(g, ft, n, gaz);
+    entities_gaz_feature_match(g, ft, folded, n, gaz);
 }

@@ -26,12 +26,12 @@ const char *const ent_words_TITLES[] = {
     "the",         "pope",      NULL};
 
 /* Possessive and other clitics the tokenizer splits off. */
-static int is_clitic(const entities_token_t *t)
+static int is_clitic(entities_token_t t)
 {
-    if (t->len == 0)
+    if (t.len == 0)
         return 0;
     uint32_t cp;
-    entities_utf8_next(t->s, t->len, &cp);
+    entities_utf8_next(t.s, t.len, &cp);
     return cp == '\'' || cp == 0x2019;
 }
 
@@ -87,7 +87,7 @@ static int loc_or_gpe(const ent_work_t *w, const ent_mention_t *m)
     if (m->b - m->a >= 2 && ent_tok_in(w, m->a, ENT_COMPASS)) {
         /* "South Caucasus", "Western Europe": a region when the rest is */
         const entities_gaz_entry_t *e =
-            ent_gaz_pick(w, w->toks[m->a + 1].s,
+            ent_gaz_pick(w, ent_tok(w, m->a + 1).s,
                          (size_t)(w->doc->tokens[m->b - 1].end -
                                   w->doc->tokens[m->a + 1].start),
                          ENT_BIT(ENTITIES_LOC), NULL);
@@ -103,7 +103,7 @@ static int misc_is_norp(const ent_work_t *w, const ent_mention_t *m)
 {
     if (m->b - m->a != 1)
         return 0;
-    const entities_token_t *t = &w->toks[m->a];
+    const entities_token_t tok = ent_tok(w, m->a), *t = &tok;
     static const char *const endings[] = {"ian", "ians", "ese", "ish", "an",
                                           "ans", "i",    "is",  NULL};
     if (!entities_is_capitalized(t->s, t->len) || t->len < 4)
@@ -176,8 +176,8 @@ static uint32_t cp_count(const char *s, size_t len)
  * ("Nagorno-Karabakh") has no parts. */
 int ent_split_hyphenated(ent_work_t *w, size_t i)
 {
-    const entities_token_t *t = &w->toks[i];
-    if (entities_gaz_lookup_ft(w->g, &w->ft[i]))
+    const entities_token_t tok = ent_tok(w, i), *t = &tok;
+    if (entities_gaz_lookup_ft(w->g, &w->ft[i], w->fb.buf))
         return 0;
     uint32_t ps[8], pe[8];
     size_t np = ent_hyphen_parts(w, i, ps, pe, 8);
@@ -220,12 +220,12 @@ static size_t sentence_end(const ent_work_t *w, size_t i)
     return (size_t)s->token_first + s->token_count;
 }
 
-static int starts_lower(const entities_token_t *t)
+static int starts_lower(entities_token_t t)
 {
     uint32_t cp;
-    if (t->len == 0)
+    if (t.len == 0)
         return 0;
-    entities_utf8_next(t->s, t->len, &cp);
+    entities_utf8_next(t.s, t.len, &cp);
     return entities_is_lowercase(cp);
 }
 
@@ -291,19 +291,19 @@ static int rest_is_name(ent_work_t *w, size_t a, size_t b)
     if (b - a < 2)
         return 0;
     uint32_t f[2] = {0, 0};
-    entities_gaz_feature_match(w->g, w->ft + a, 2, f);
+    entities_gaz_feature_match(w->g, w->ft + a, w->fb.buf, 2, f);
     return (f[0] & (1u << (2 * ENTITIES_GZ_FIRST))) &&
-           entities_is_capitalized(w->toks[a + 1].s, w->toks[a + 1].len);
+           entities_is_capitalized(ent_tok(w, a + 1).s, ent_tok(w, a + 1).len);
 }
 
 /* Does name have the word t, written the same, as a word of its own? */
-static int has_word(const char *name, const entities_token_t *t)
+static int has_word(const char *name, entities_token_t t)
 {
     for (const char *p = name; *p;) {
         const char *q = p;
         while (*q && *q != ' ')
             q++;
-        if ((size_t)(q - p) == t->len && memcmp(p, t->s, t->len) == 0)
+        if ((size_t)(q - p) == t.len && memcmp(p, t.s, t.len) == 0)
             return 1;
         p = *q ? q + 1 : q;
     }
@@ -326,17 +326,18 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         a++;
     else if (a > 0 && w->sent_of[a - 1] == w->sent_of[a] &&
              ent_tok_is(w, a - 1, "the") &&
-             entities_is_capitalized(w->toks[a - 1].s, w->toks[a - 1].len) &&
+             entities_is_capitalized(ent_tok(w, a - 1).s,
+                                     ent_tok(w, a - 1).len) &&
              known_name(w, a - 1, b))
         a--;
-    while (b > a && is_clitic(&w->toks[b - 1]))
+    while (b > a && is_clitic(ent_tok(w, b - 1)))
         b--;
     /* Names neither end nor start with a lowercase word ("Caucasus
      * arch-foes", "mainly-Moslem North Caucasus"); particles inside them
      * ("Bashar al-Assad") stay. Known longer names are restored below. */
-    while (b - a > 1 && starts_lower(&w->toks[b - 1]))
+    while (b - a > 1 && starts_lower(ent_tok(w, b - 1)))
         b--;
-    while (b - a > 1 && starts_lower(&w->toks[a]))
+    while (b - a > 1 && starts_lower(ent_tok(w, a)))
         a++;
     if (a >= b)
         return consumed;
@@ -366,9 +367,9 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
      * province" is no "Syunik Province"; "Zangezur corridor" is, and so
      * are the name's own small words ("Route for International Peace"). */
     for (size_t i = b; extends && i < a + gm; i++)
-        extends = !starts_lower(&w->toks[i]) ||
+        extends = !starts_lower(ent_tok(w, i)) ||
                   ent_tok_in(w, i, ENT_GEO_FEATURES) ||
-                  has_word(ge->name, &w->toks[i]);
+                  has_word(ge->name, ent_tok(w, i));
     if (extends && (a + gm == end || !(w->tags[a + gm] != 0 &&
                                        !ENTITIES_TAG_IS_B(w->tags[a + gm])))) {
         b = a + gm;
@@ -392,7 +393,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
             /* "Rostov-on-Don region": part of a longer name */
             uint32_t ps[8], pe[8];
             size_t np = ent_hyphen_parts(w, i, ps, pe, 8);
-            if (!np || entities_is_capitalized(w->toks[i].s + ps[np - 1],
+            if (!np || entities_is_capitalized(ent_tok(w, i).s + ps[np - 1],
                                                pe[np - 1] - ps[np - 1]))
                 continue;
         }
@@ -451,7 +452,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     /* A lowercase common word is no name ("through cinema"), nor is a
      * direction ("troops in south"); names written in lowercase are
      * ("armenia"). */
-    if (b - a == 1 && starts_lower(&w->toks[a]) &&
+    if (b - a == 1 && starts_lower(ent_tok(w, a)) &&
         (ent_tok_common(w, a) || ent_tok_in(w, a, ENT_COMPASS)) &&
         !known_name(w, a, b))
         return consumed;

@@ -19,6 +19,13 @@
 
 #include "ent_model.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
+
 #define MAGIC "GLENTMDL"
 #define FORMAT_VERSION 1u
 #define HEADER_SIZE (8 + 4 * 4 + 8 + 4)
@@ -346,6 +353,28 @@ float ent_model_scale(const entities_model_t *m)
 /* Adds the integer weights of the keys found in the model to acc. Sums
  * of int16 weights are exact in int32 (at most a few hundred keys of at
  * most 32767), so any grouping of the keys gives the same totals. */
+#if defined(__SSE2__)
+/* acc[0..9) += w[0..9): the first eight widened to int32 in two vectors
+ * (the compiler added them one by one). */
+static inline void add_weights(int32_t *acc, const int16_t *w)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)w);
+    __m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16);
+    __m128i hi = _mm_srai_epi32(_mm_unpackhi_epi16(x, x), 16);
+    __m128i a0 = _mm_loadu_si128((const __m128i *)(void *)acc);
+    __m128i a1 = _mm_loadu_si128((const __m128i *)(void *)(acc + 4));
+    _mm_storeu_si128((__m128i *)(void *)acc, _mm_add_epi32(a0, lo));
+    _mm_storeu_si128((__m128i *)(void *)(acc + 4), _mm_add_epi32(a1, hi));
+    acc[8] += w[8];
+}
+#else
+static inline void add_weights(int32_t *acc, const int16_t *w)
+{
+    for (int t = 0; t < ENTITIES_N_TAGS; t++)
+        acc[t] += w[t];
+}
+#endif
+
 void ent_model_accumulate(const entities_model_t *m, const uint64_t *keys,
                           size_t n_keys, int32_t *acc)
 {
@@ -357,8 +386,7 @@ void ent_model_accumulate(const entities_model_t *m, const uint64_t *keys,
         for (;;) {
             const slot_t *s = &m->slots[i];
             if (s->key == keys[k]) {
-                for (int t = 0; t < ENTITIES_N_TAGS; t++)
-                    acc[t] += s->w[t];
+                add_weights(acc, s->w);
                 break;
             }
             if (!s->key)
@@ -394,21 +422,29 @@ static const uint8_t ALLOWED[ENTITIES_N_TAGS + 1][ENTITIES_N_TAGS] = {
 };
 
 /* The tags any tag may follow (O and B-X) and the lanes they take in the
- * vector loop of entities_viterbi, padded to 8. */
+ * loop of entities_viterbi, padded to 8. */
 static const int OPEN[8] = {0, 1, 3, 5, 7, -1, -1, -1};
 
-#if defined(__GNUC__)
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
-/* s > best ? s : best, and the same choice between p and arg. */
-static inline void vmax(v4f s, int32_t p, v4f *best, v4i *arg)
+/* The predecessor of tag c that the forward pass of entities_viterbi
+ * took the maximum from: its allowed predecessors in ascending order,
+ * the first strictly greater sum from -inf, as the forward pass compares
+ * them (the same float additions). */
+static int best_prev(const float *prev, const float *trans, int c)
 {
-    v4i m = s > *best;
-    *best = (v4f)((m & (v4i)s) | (~m & (v4i)*best));
-    *arg = (m & p) | (~m & *arg);
+    enum { T = ENTITIES_N_TAGS };
+    float best = -INFINITY;
+    int arg = 0;
+    for (int p = 0; p < T; p++) {
+        if (!ALLOWED[p + 1][c])
+            continue;
+        float s = prev[p] + trans[(p + 1) * T + c];
+        if (s > best) {
+            best = s;
+            arg = p;
+        }
+    }
+    return arg;
 }
-#endif
 
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work)
@@ -418,84 +454,67 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
         return;
     /* ALLOWED has two kinds of columns: O and B-X follow any tag, I-X
      * follows only B-X and I-X. The loops below visit, for each tag, its
-     * allowed predecessors in ascending order with a strict > from -inf,
-     * which finds the same maximum and argmax as visiting all nine and
-     * skipping the forbidden ones: the sums compared are the same float
-     * additions, and a predecessor at -inf never wins (-inf + w is -inf,
-     * not > -inf). */
+     * allowed predecessors in ascending order keeping s > best ? s :
+     * best from -inf, which finds the same maximum as visiting all nine
+     * and skipping the forbidden ones: the sums compared are the same
+     * float additions, and a predecessor at -inf never wins (-inf + w is
+     * -inf, not > -inf). The forward pass keeps only the scores; the
+     * backpointers of the one best path are found again from them
+     * (best_prev), not kept for every tag of every token. */
     float tro[T][8]; /* tro[p][lane]: trans from p to OPEN[lane] */
     for (int p = 0; p < T; p++)
         for (int l = 0; l < 8; l++)
             tro[p][l] = OPEN[l] < 0 ? -INFINITY : trans[(p + 1) * T + OPEN[l]];
     float *score = work;
-    uint8_t *back = (uint8_t *)(score + n * T);
-    for (int c = 0; c < T; c++) {
+    for (int c = 0; c < T; c++)
         score[c] = ALLOWED[0][c] ? emit[c] + trans[c] : -INFINITY;
-        back[c] = 0;
-    }
     for (size_t i = 1; i < n; i++) {
         const float *prev = score + (i - 1) * T;
         float *cur = score + i * T;
-        uint8_t *bk = back + i * T;
         const float *e = emit + i * T;
         /* O and B-X: every predecessor, one lane each. */
         float best[8];
-        int32_t arg[8];
-#if defined(__GNUC__)
-        v4f b0 = {-INFINITY, -INFINITY, -INFINITY, -INFINITY}, b1 = b0;
-        v4i a0 = {0, 0, 0, 0}, a1 = a0;
+#if defined(__SSE__)
+        /* Lanes 0-3 in a vector (_mm_max_ps(s, b) is s > b ? s : b);
+         * lane 4 (B-MISC), the only one left, as a scalar. */
+        __m128 b0 = _mm_set1_ps(-INFINITY);
+        float b4 = -INFINITY;
         for (int p = 0; p < T; p++) {
-            v4f t0, t1;
-            memcpy(&t0, &tro[p][0], sizeof(t0));
-            memcpy(&t1, &tro[p][4], sizeof(t1));
-            vmax(prev[p] + t0, p, &b0, &a0);
-            vmax(prev[p] + t1, p, &b1, &a1);
+            __m128 s = _mm_add_ps(_mm_set1_ps(prev[p]), _mm_loadu_ps(tro[p]));
+            b0 = _mm_max_ps(s, b0);
+            float s4 = prev[p] + tro[p][4];
+            b4 = s4 > b4 ? s4 : b4;
         }
-        memcpy(best, &b0, sizeof(b0));
-        memcpy(best + 4, &b1, sizeof(b1));
-        memcpy(arg, &a0, sizeof(a0));
-        memcpy(arg + 4, &a1, sizeof(a1));
+        _mm_storeu_ps(best, b0);
+        best[4] = b4;
 #else
-        for (int l = 0; l < 8; l++) {
+        for (int l = 0; l < 5; l++) {
             best[l] = -INFINITY;
-            arg[l] = 0;
             for (int p = 0; p < T; p++) {
                 float s = prev[p] + tro[p][l];
-                if (s > best[l]) {
-                    best[l] = s;
-                    arg[l] = p;
-                }
+                best[l] = s > best[l] ? s : best[l];
             }
         }
 #endif
-        for (int l = 0; l < 5; l++) {
+        for (int l = 0; l < 5; l++)
             cur[OPEN[l]] = best[l] + e[OPEN[l]];
-            bk[OPEN[l]] = (uint8_t)arg[l];
-        }
         /* I-X (c = 2, 4, 6, 8): B-X (c - 1), then I-X. */
         for (int c = 2; c < T; c += 2) {
             float bst = -INFINITY;
-            int a = 0;
             float s = prev[c - 1] + trans[c * T + c];
-            if (s > bst) {
-                bst = s;
-                a = c - 1;
-            }
+            bst = s > bst ? s : bst;
             s = prev[c] + trans[(c + 1) * T + c];
-            if (s > bst) {
-                bst = s;
-                a = c;
-            }
+            bst = s > bst ? s : bst;
             cur[c] = bst + e[c];
-            bk[c] = (uint8_t)a;
         }
     }
     int best = 0;
     for (int c = 1; c < T; c++)
         if (score[(n - 1) * T + c] > score[(n - 1) * T + best])
             best = c;
-    for (size_t i = n; i-- > 0;) {
+    for (size_t i = n - 1; i > 0; i--) {
         tags[i] = (uint8_t)best;
-        best = back[i * T + best];
+        best = best_prev(score + (i - 1) * T, trans, best);
     }
+    tags[0] = (uint8_t)best;
 }

@@ -13,10 +13,10 @@ static int sentence_initial(const ent_work_t *w, size_t i)
     const glossa_sentence_t *s = &w->doc->sentences[w->sent_of[i]];
     for (size_t j = s->token_first; j < i; j++) {
         uint32_t cp;
-        entities_utf8_next(w->toks[j].s, w->toks[j].len, &cp);
+        entities_utf8_next(ent_tok(w, j).s, ent_tok(w, j).len, &cp);
         if ((cp < 0x80 && ((cp | 32) >= 'a' && (cp | 32) <= 'z')) ||
             (cp >= '0' && cp <= '9') ||
-            entities_is_capitalized(w->toks[j].s, w->toks[j].len))
+            entities_is_capitalized(ent_tok(w, j).s, ent_tok(w, j).len))
             return 0;
     }
     return 1;
@@ -221,7 +221,7 @@ static int after_symbol(const ent_work_t *w, size_t i)
 {
     if (i == w->doc->sentences[w->sent_of[i]].token_first)
         return 0;
-    const entities_token_t *p = &w->toks[i - 1];
+    const entities_token_t prev_tok = ent_tok(w, i - 1), *p = &prev_tok;
     if (p->len != 1)
         return 0;
     return strchr("+:|/-=>*#~", p->s[0]) != NULL;
@@ -238,7 +238,7 @@ void ent_drop_stray_words(ent_work_t *w)
             m->label == ENTITIES_NO_LABEL)
             continue;
         if (!ent_tok_common(w, m->a) ||
-            entities_gaz_lookup_ft(w->g, &w->ft[m->a]) ||
+            entities_gaz_lookup_ft(w->g, &w->ft[m->a], w->fb.buf) ||
             !(sentence_initial(w, m->a) || after_symbol(w, m->a)))
             continue;
         uint64_t h = ent_tok_hash(w, m->a);
@@ -258,12 +258,12 @@ void ent_drop_stray_words(ent_work_t *w)
  * failure, with w->n unchanged: the caller just goes on). */
 static int lower_name(ent_work_t *w, size_t i, size_t end)
 {
-    const entities_token_t *t = &w->toks[i];
+    const entities_token_t tok = ent_tok(w, i), *t = &tok;
     if (!t->len || (unsigned)((unsigned char)t->s[0] - 'a') >= 26u ||
         ent_tok_common(w, i))
         return 0;
     const entities_gaz_entry_t *e;
-    size_t m = entities_gaz_match_ft(w->g, w->ft, end, i, &e);
+    size_t m = entities_gaz_match_ft(w->g, w->ft, w->fb.buf, end, i, &e);
     if (m != 1)
         return 0;
     /* Outlets spelt with a lowercase start ("i24News") have a capital

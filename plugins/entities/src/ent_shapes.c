@@ -43,7 +43,7 @@ static int is_cap(const ent_work_t *w, size_t i)
 
 static int is_number(const ent_work_t *w, size_t i)
 {
-    const entities_token_t *t = &w->toks[i];
+    const entities_token_t tok = ent_tok(w, i), *t = &tok;
     for (size_t k = 0; k < t->len; k++)
         if ((unsigned)((unsigned char)t->s[k] - '0') >= 10u)
             return 0;
@@ -210,7 +210,7 @@ static int put_institution(ent_work_t *w, size_t s, size_t e, const char *adj,
             }
             continue;
         }
-        put_word(buf, sizeof(buf), &o, w->toks[i].s, w->toks[i].len);
+        put_word(buf, sizeof(buf), &o, ent_tok(w, i).s, ent_tok(w, i).len);
     }
     for (const char *p = tail; *p;) {
         size_t l = strcspn(p, " ");
@@ -288,11 +288,11 @@ int ent_merge_institutions(ent_work_t *w)
                     i > first ? adjective_at(w, i - 1) : NULL;
                 if (!adj && parl)
                     continue;
-                const char *name = adj ? w->toks[i - 1].s : NULL;
+                const char *name = adj ? ent_tok(w, i - 1).s : NULL;
                 char a[64];
                 if (adj) {
                     size_t l =
-                        w->toks[i - 1].len < 63 ? w->toks[i - 1].len : 63;
+                        ent_tok(w, i - 1).len < 63 ? ent_tok(w, i - 1).len : 63;
                     memcpy(a, name, l);
                     a[l] = '\0';
                 }
@@ -328,14 +328,15 @@ int ent_merge_institutions(ent_work_t *w)
             const entities_gaz_entry_t *ae =
                 st > first ? adjective_at(w, st - 1) : NULL;
             if (ae) {
-                size_t l = w->toks[st - 1].len < 63 ? w->toks[st - 1].len : 63;
-                memcpy(a, w->toks[st - 1].s, l);
+                size_t l =
+                    ent_tok(w, st - 1).len < 63 ? ent_tok(w, st - 1).len : 63;
+                memcpy(a, ent_tok(w, st - 1).s, l);
                 a[l] = '\0';
                 adj = a;
                 st--;
-            } else if (st > first + 1 && w->toks[st - 1].len >= 2 &&
-                       (w->toks[st - 1].s[0] == '\'' ||
-                        (unsigned char)w->toks[st - 1].s[0] == 0xE2)) {
+            } else if (st > first + 1 && ent_tok(w, st - 1).len >= 2 &&
+                       (ent_tok(w, st - 1).s[0] == '\'' ||
+                        (unsigned char)ent_tok(w, st - 1).s[0] == 0xE2)) {
                 /* "Russia's Foreign Ministry": the country stays apart. */
                 size_t len;
                 const entities_gaz_entry_t *c =

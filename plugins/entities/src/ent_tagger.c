@@ -5,9 +5,11 @@
  * shapes and affixes at offset d, see entities_features_word), and text
  * repeats its words: the tagger scores those keys once per word type and
  * offset, and per position only the keys that combine words
- * (entities_features_context). The integer sums are the same whatever
- * the grouping (see ent_model_accumulate), so the emissions are exactly those
- * of entities_features + entities_model_score.
+ * (entities_features_combined); the context keys of few values (the
+ * bias, the gazetteer bits, the history) are scored once per tagger. The
+ * integer sums are the same whatever the grouping (see
+ * ent_model_accumulate), so the emissions are exactly those of
+ * entities_features + entities_model_score.
  *
  * The scores of a word type depend on its bytes, the model and the
  * gazetteers alone, so they are kept from one sentence and one document to
@@ -32,7 +34,8 @@ typedef struct wtype {
     uint32_t len;
     uint32_t has_start; /* start[] is filled */
     uint64_t hash;
-    entities_tokinfo_t info;          /* no SENTSTART, gaz 0 */
+    uint32_t flags;                   /* the tokinfo's, no SENTSTART */
+    entities_wordhash_t wh;           /* for the combined context keys */
     int32_t part[5][ENTITIES_N_TAGS]; /* the word's keys at offset d + 2 */
     int32_t start[ENTITIES_N_TAGS];   /* offset 0 opening a sentence */
 } wtype_t;
@@ -51,9 +54,15 @@ struct entities_tagger {
     entities_tagger_stats_t stats;
     /* The pads' parts: offsets -2, -1 (before the sentence), 1, 2. */
     int32_t pad[4][ENTITIES_N_TAGS];
+    entities_wordhash_t pad_wh[2]; /* before, after the sentence */
+    /* The context keys of few values, scored once (see
+     * entities_feature_bias): the bias, each gazetteer bit at offsets
+     * -1..1, each history with each of its case flags (hist_row). */
+    int32_t bias[ENTITIES_N_TAGS];
+    int32_t gaz_w[3][32][ENTITIES_N_TAGS];
+    int32_t hist_w[ENTITIES_HIST_VALUES][8][ENTITIES_N_TAGS];
     /* Per-sentence buffers, grown to the longest sentence. */
     uint32_t *ids;
-    entities_tokinfo_t *info;
     float *emit;
     void *work;
     entities_ftok_t *ft; /* gazetteer membership when not given */
@@ -88,6 +97,45 @@ static void score_word(const entities_model_t *m, const entities_tokinfo_t *w,
     ent_model_accumulate(m, keys, k, acc);
 }
 
+static void score_key(const entities_model_t *m, uint64_t key, int32_t *acc)
+{
+    memset(acc, 0, sizeof(int32_t) * ENTITIES_N_TAGS);
+    ent_model_accumulate(m, &key, 1, acc);
+}
+
+/* The row of hist_w for a token's flags: its ENTITIES_HIST_FLAGS as
+ * three bits. */
+static unsigned hist_row(uint32_t flags)
+{
+    return (flags & (ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS)) |
+           ((flags & ENTITIES_TF_SENTSTART) ? 4u : 0u);
+}
+
+/* Scores the context keys of few values once (a tagger is made once
+ * per thread and kept; entities_tag_sentence's one-off taggers pay
+ * these 353 lookups each). */
+static void score_fixed_keys(entities_tagger_t *t)
+{
+    const entities_model_t *m = t->m;
+    score_key(m, entities_feature_bias(), t->bias);
+    for (unsigned d = 0; d < 3; d++)
+        for (unsigned b = 0; b < 32; b++)
+            score_key(m, entities_feature_gaz(d, b), t->gaz_w[d][b]);
+    static const uint32_t row_flags[8] = {
+        0,
+        ENTITIES_TF_CAP,
+        ENTITIES_TF_ALLCAPS,
+        ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS,
+        ENTITIES_TF_SENTSTART,
+        ENTITIES_TF_SENTSTART | ENTITIES_TF_CAP,
+        ENTITIES_TF_SENTSTART | ENTITIES_TF_ALLCAPS,
+        ENTITIES_TF_SENTSTART | ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS};
+    for (uint32_t h = 1; h < ENTITIES_HIST_VALUES; h++)
+        for (unsigned r = 0; r < 8; r++)
+            score_key(m, entities_feature_hist(h, row_flags[r]),
+                      t->hist_w[h][r]);
+}
+
 entities_tagger_t *entities_tagger_new(const entities_model_t *m,
                                        const entities_gaz_t *g)
 {
@@ -107,6 +155,9 @@ entities_tagger_t *entities_tagger_new(const entities_model_t *m,
     score_word(m, entities_tokinfo_pad(1), -1, t->pad[1]);
     score_word(m, entities_tokinfo_pad(0), 1, t->pad[2]);
     score_word(m, entities_tokinfo_pad(0), 2, t->pad[3]);
+    entities_wordhash_of(entities_tokinfo_pad(1), &t->pad_wh[0]);
+    entities_wordhash_of(entities_tokinfo_pad(0), &t->pad_wh[1]);
+    score_fixed_keys(t);
     return t;
 }
 
@@ -118,7 +169,6 @@ void entities_tagger_free(entities_tagger_t *t)
     free(t->bytes);
     free(t->table);
     free(t->ids);
-    free(t->info);
     free(t->emit);
     free(t->work);
     free(t->ft);
@@ -264,9 +314,12 @@ static uint32_t type_of(entities_tagger_t *t, const entities_token_t *w)
     if (w->len)
         memcpy(t->bytes + t->n_bytes, w->s, w->len);
     t->n_bytes += w->len;
-    entities_tokinfo_word(t->g, w, &y->info);
+    entities_tokinfo_t info;
+    entities_tokinfo_word(t->g, w, &info);
+    y->flags = info.flags;
+    entities_wordhash_of(&info, &y->wh);
     for (int d = -2; d <= 2; d++)
-        score_word(t->m, &y->info, d, y->part[d + 2]);
+        score_word(t->m, &info, d, y->part[d + 2]);
     t->table[j] = (uint32_t)t->n_types + 1;
     return (uint32_t)t->n_types++;
 }
@@ -281,9 +334,6 @@ static int reserve(entities_tagger_t *t, size_t n)
     uint32_t *ids = realloc(t->ids, cap * sizeof(*ids));
     if (ids)
         t->ids = ids;
-    entities_tokinfo_t *info = realloc(t->info, cap * sizeof(*info));
-    if (info)
-        t->info = info;
     float *emit = realloc(t->emit, cap * ENTITIES_N_TAGS * sizeof(float));
     if (emit)
         t->emit = emit;
@@ -296,17 +346,66 @@ static int reserve(entities_tagger_t *t, size_t n)
     uint32_t *gaz = realloc(t->gaz, cap * sizeof(*gaz));
     if (gaz)
         t->gaz = gaz;
-    if (!ids || !info || !emit || !work || !ft || !gaz)
+    if (!ids || !emit || !work || !ft || !gaz)
         return -1;
     t->cap_n = cap;
     return 0;
 }
 
-static void add_to(int32_t *acc, const int32_t *v)
+/* The nine sums of a position. Left to itself the compiler adds nine
+ * int32 one by one (27 instructions a part, six parts and more a
+ * position); as two vectors and a scalar it is five. */
+#if defined(__GNUC__)
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef struct sums {
+    v4i lo, hi;
+    int32_t last;
+} sums_t;
+
+static inline void sums_set(sums_t *s, const int32_t *v)
+{
+    memcpy(&s->lo, v, sizeof(v4i));
+    memcpy(&s->hi, v + 4, sizeof(v4i));
+    s->last = v[8];
+}
+
+static inline void sums_add(sums_t *s, const int32_t *v)
+{
+    v4i lo, hi;
+    memcpy(&lo, v, sizeof(v4i));
+    memcpy(&hi, v + 4, sizeof(v4i));
+    s->lo += lo;
+    s->hi += hi;
+    s->last += v[8];
+}
+
+static inline void sums_get(const sums_t *s, int32_t *v)
+{
+    memcpy(v, &s->lo, sizeof(v4i));
+    memcpy(v + 4, &s->hi, sizeof(v4i));
+    v[8] = s->last;
+}
+#else
+typedef struct sums {
+    int32_t v[ENTITIES_N_TAGS];
+} sums_t;
+
+static inline void sums_set(sums_t *s, const int32_t *v)
+{
+    memcpy(s->v, v, sizeof(s->v));
+}
+
+static inline void sums_add(sums_t *s, const int32_t *v)
 {
     for (int k = 0; k < ENTITIES_N_TAGS; k++)
-        acc[k] += v[k];
+        s->v[k] += v[k];
 }
+
+static inline void sums_get(const sums_t *s, int32_t *v)
+{
+    memcpy(v, s->v, sizeof(s->v));
+}
+#endif
 
 /* entities_tagger_emit once the buffers hold n tokens; gaz and hist as
  * entities_tagger_tag_doc says. */
@@ -318,7 +417,7 @@ static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
         if (entities_fold_tokens(toks, n, t->ft, &t->fb))
             return -1;
         memset(t->gaz, 0, n * sizeof(*t->gaz));
-        entities_gaz_membership(t->g, t->ft, n, t->gaz);
+        entities_gaz_membership(t->g, t->ft, t->fb.buf, n, t->gaz);
         gaz = t->gaz;
     }
     make_room(t, toks, n);
@@ -331,35 +430,61 @@ static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
     /* Types may have moved while growing: pointers from here on. */
     const wtype_t *ty = t->types;
     const uint32_t *ids = t->ids;
-    entities_tokinfo_t *info = t->info;
-    for (size_t i = 0; i < n; i++) {
-        info[i] = ty[ids[i]].info;
-        info[i].gaz = t->g ? gaz[i] : 0;
-        info[i].hist = hist ? hist[i] : 0;
-    }
-    info[0].flags |= ENTITIES_TF_SENTSTART;
     wtype_t *first = &t->types[ids[0]];
     if (!first->has_start) {
-        score_word(t->m, &info[0], 0, first->start);
+        /* Made again from the kept bytes: few types open a sentence. */
+        const entities_token_t word = {t->bytes + first->off, first->len};
+        entities_tokinfo_t info;
+        entities_tokinfo_word(t->g, &word, &info);
+        info.flags |= ENTITIES_TF_SENTSTART;
+        score_word(t->m, &info, 0, first->start);
         first->has_start = 1;
     }
+    if (!t->g)
+        gaz = NULL;
     const entities_model_t *m = t->m;
     const float scale = ent_model_scale(m);
-    uint64_t keys[ENTITIES_MAX_FEATURES];
+    uint64_t keys[ENTITIES_COMBINED_FEATURES];
     for (size_t i = 0; i < n; i++) {
+        const wtype_t *c = &ty[ids[i]];
         int32_t acc[ENTITIES_N_TAGS] = {0};
-        size_t k = entities_features_context(info, n, i, keys);
-        ent_model_accumulate(m, keys, k, acc);
-        add_to(acc, i == 0 ? ty[ids[0]].start : ty[ids[i]].part[2]);
-        add_to(acc, i >= 2 ? ty[ids[i - 2]].part[0] : t->pad[0]);
-        add_to(acc, i >= 1 ? ty[ids[i - 1]].part[1] : t->pad[1]);
-        add_to(acc, i + 1 < n ? ty[ids[i + 1]].part[3] : t->pad[2]);
-        add_to(acc, i + 2 < n ? ty[ids[i + 2]].part[4] : t->pad[3]);
-        float *e = emit + i * ENTITIES_N_TAGS;
-        for (int c = 0; c < ENTITIES_N_TAGS; c++) {
-            e[c] = 0;
-            e[c] += (float)acc[c] * scale;
+        entities_features_combined(
+            i ? &ty[ids[i - 1]].wh : &t->pad_wh[0], &c->wh,
+            i + 1 < n ? &ty[ids[i + 1]].wh : &t->pad_wh[1], keys);
+        ent_model_accumulate(m, keys, ENTITIES_COMBINED_FEATURES, acc);
+        sums_t sum;
+        sums_set(&sum, acc);
+        sums_add(&sum, t->bias);
+        if (gaz) {
+            uint32_t around[3] = {i ? gaz[i - 1] : 0, gaz[i],
+                                  i + 1 < n ? gaz[i + 1] : 0};
+            for (unsigned d = 0; d < 3; d++)
+                for (uint32_t gz = around[d]; gz; gz &= gz - 1)
+                    sums_add(&sum, t->gaz_w[d][__builtin_ctz(gz)]);
         }
+        uint32_t hi = hist ? hist[i] : 0;
+        if (hi) {
+            uint32_t flags = c->flags | (i == 0 ? ENTITIES_TF_SENTSTART : 0);
+            if (hi < ENTITIES_HIST_VALUES) {
+                sums_add(&sum, t->hist_w[hi][hist_row(flags)]);
+            } else {
+                int32_t w[ENTITIES_N_TAGS] = {0};
+                uint64_t key = entities_feature_hist(hi, flags);
+                ent_model_accumulate(m, &key, 1, w);
+                sums_add(&sum, w);
+            }
+        }
+        sums_add(&sum, i == 0 ? c->start : c->part[2]);
+        sums_add(&sum, i >= 2 ? ty[ids[i - 2]].part[0] : t->pad[0]);
+        sums_add(&sum, i >= 1 ? ty[ids[i - 1]].part[1] : t->pad[1]);
+        sums_add(&sum, i + 1 < n ? ty[ids[i + 1]].part[3] : t->pad[2]);
+        sums_add(&sum, i + 2 < n ? ty[ids[i + 2]].part[4] : t->pad[3]);
+        sums_get(&sum, acc);
+        float *e = emit + i * ENTITIES_N_TAGS;
+        /* 0 + x, as entities_model_score adds to zeroed scores (the
+         * same float, -0 included). */
+        for (int k = 0; k < ENTITIES_N_TAGS; k++)
+            e[k] = 0.0f + (float)acc[k] * scale;
     }
     return 0;
 }

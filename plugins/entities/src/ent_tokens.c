@@ -72,24 +72,22 @@ int ent_tok_common(const ent_work_t *w, size_t i)
     return entities_gaz_is_common_ft(w->g, &w->ft[i]);
 }
 
-/* The folded hash of token i (cached). */
+/* The folded hash of token i: its folded key, made again for the rare
+ * token that folds to more than 192 bytes (not kept: 8 bytes a token of
+ * a large document for a few tokens). */
 uint64_t ent_tok_hash(ent_work_t *w, size_t i)
 {
     /* Tokens folding to at most 192 bytes have the key of their fold;
      * longer ones the key of its first 192 bytes. */
-    if (!w->th[i] && w->ft[i].len <= 192 &&
-        !(w->ft[i].flags & ENTITIES_FT_LONG))
-        w->th[i] = w->ft[i].key;
-    if (!w->th[i]) {
-        char buf[WORD_MAX * 4];
-        const entities_token_t *t = &w->toks[i];
-        size_t k = entities_fold(t->s, t->len, buf, sizeof(buf));
-        if (k > sizeof(buf))
-            k = sizeof(buf);
-        uint64_t h = entities_mix(entities_fnv(ENTITIES_FNV_INIT, buf, k));
-        w->th[i] = h ? h : 1;
-    }
-    return w->th[i];
+    if (w->ft[i].len <= 192 && !(w->ft[i].flags & ENTITIES_FT_LONG))
+        return w->ft[i].key;
+    char buf[WORD_MAX * 4];
+    const entities_token_t tok = ent_tok(w, i), *t = &tok;
+    size_t k = entities_fold(t->s, t->len, buf, sizeof(buf));
+    if (k > sizeof(buf))
+        k = sizeof(buf);
+    uint64_t h = entities_mix(entities_fnv(ENTITIES_FNV_INIT, buf, k));
+    return h ? h : 1;
 }
 
 uint64_t ent_seq_hash(ent_work_t *w, size_t a, size_t b)
@@ -113,7 +111,7 @@ int ent_same_tokens(ent_work_t *w, size_t a, size_t b, size_t k)
 size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
                         uint32_t *ends, size_t max)
 {
-    const entities_token_t *t = &w->toks[i];
+    const entities_token_t tok = ent_tok(w, i), *t = &tok;
     /* Hyphens are '-' and U+2010, U+2011 (E2 80 90, E2 80 91). */
     if (!(w->ft[i].flags & ENTITIES_FT_DASH))
         return 0;
@@ -139,7 +137,7 @@ size_t ent_hyphen_parts(const ent_work_t *w, size_t i, uint32_t *starts,
 }
 
 /* Does token i split into parts at inner hyphens? */
-int ent_has_hyphen(const ent_work_t *w, size_t i)
+int ent_hyphen_split(const ent_work_t *w, size_t i)
 {
     uint32_t ps[8], pe[8];
     return ent_hyphen_parts(w, i, ps, pe, 8) > 0;
@@ -166,7 +164,7 @@ size_t ent_gaz_match(const ent_work_t *w, size_t i, size_t end,
     *e = NULL;
     if (!ent_tok_cap(w, i))
         return 0;
-    return entities_gaz_match_ft(w->g, w->ft, end, i, e);
+    return entities_gaz_match_ft(w->g, w->ft, w->fb.buf, end, i, e);
 }
 
 const entities_gaz_entry_t *ent_gaz_pick_toks(const ent_work_t *w, size_t a,
@@ -177,7 +175,8 @@ const entities_gaz_entry_t *ent_gaz_pick_toks(const ent_work_t *w, size_t a,
         return ent_gaz_pick(w, w->doc->text + w->doc->tokens[a].start,
                             w->doc->tokens[b - 1].end - w->doc->tokens[a].start,
                             want, any);
-    const entities_gaz_entry_t *e = entities_gaz_lookup_ft(w->g, &w->ft[a]);
+    const entities_gaz_entry_t *e =
+        entities_gaz_lookup_ft(w->g, &w->ft[a], w->fb.buf);
     if (any)
         *any = e;
     for (; e; e = entities_gaz_next(w->g, e))

@@ -63,10 +63,13 @@ size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
 /* A token folded once (entities_fold_tokens) for every gazetteer lookup
  * and word-list test that asks about it. */
 typedef struct entities_ftok {
-    const char *f;  /* the folded bytes (not NUL-terminated) */
-    uint32_t len;   /* their length; 0 with ENTITIES_FT_LONG: too long */
-    uint32_t flags; /* ENTITIES_FT_* */
-    uint64_t key;   /* the gazetteer key of f[len] (not for LONG) */
+    uint64_t key;   /* the gazetteer key of the folded bytes (not for LONG) */
+    uint32_t off;   /* where they are in the fold buffer (not NUL-terminated;
+                     * the functions taking ft[] get the buffer as folded):
+                     * an offset, not a pointer, so that a token takes 16
+                     * bytes */
+    uint16_t len;   /* their length; 0 with ENTITIES_FT_LONG: too long */
+    uint16_t flags; /* ENTITIES_FT_* */
 } entities_ftok_t;
 
 enum {
@@ -96,10 +99,14 @@ typedef struct entities_foldbuf {
 } entities_foldbuf_t;
 
 /* Folds toks[0..n) into ft[0..n), their bytes into fb (emptied first;
- * ft points into it until the next call with fb). Returns 0 or -1 when
- * out of memory. */
+ * ft's offsets are into fb->buf). Returns 0 or -1 when out of memory. */
 int entities_fold_tokens(const entities_token_t *toks, size_t n,
                          entities_ftok_t *ft, entities_foldbuf_t *fb);
+/* The same for the core's tokens of text: what entities_fold_tokens
+ * gives for their entities_token_t, without an array of those. */
+int entities_fold_text_tokens(const char *text, const glossa_token_t *tokens,
+                              size_t n, entities_ftok_t *ft,
+                              entities_foldbuf_t *fb);
 
 /* True when the first code point of s is an uppercase or titlecase
  * letter. Inline for ASCII: the rules ask it of most tokens. */
@@ -270,13 +277,13 @@ int entities_gaz_load_features(entities_gaz_t *g, const char *path, int cls,
  * into gaz[0..n): bit 2c where a name of class c starts, 2c + 1 on its
  * other tokens. */
 void entities_gaz_feature_match(const entities_gaz_t *g,
-                                const entities_ftok_t *ft, size_t n,
-                                uint32_t *gaz);
+                                const entities_ftok_t *ft, const char *folded,
+                                size_t n, uint32_t *gaz);
 /* ORs what entities_tokinfo_gaz gives each token of a sentence into
  * gaz[0..n): the entries' classes (matches starting at capitalized
  * tokens) and the feature lists'. */
 void entities_gaz_membership(const entities_gaz_t *g, const entities_ftok_t *ft,
-                             size_t n, uint32_t *gaz);
+                             const char *folded, size_t n, uint32_t *gaz);
 
 /* Adds the words of a list (one a line, '#' comments) to the set of
  * common lowercase words: English words that are not also names. Returns
@@ -296,7 +303,8 @@ const entities_gaz_entry_t *entities_gaz_lookup_str(const entities_gaz_t *g,
                                                     const char *s, size_t len);
 /* entities_gaz_lookup_str for a folded token. */
 const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
-                                                   const entities_ftok_t *ft);
+                                                   const entities_ftok_t *ft,
+                                                   const char *folded);
 /* Iterates over all entries with the same key as e (e included). */
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
                                               const entities_gaz_entry_t *e);
@@ -311,7 +319,7 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
 /* The same over folded tokens, from a token in any case ("armenia"); the
  * caller checks capitalization (ENTITIES_FT_CAP) where it matters. */
 size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
-                             size_t n, size_t i,
+                             const char *folded, size_t n, size_t i,
                              const entities_gaz_entry_t **entry);
 
 /* ---- Features (ent_features.c) ----------------------------------------- */
@@ -391,6 +399,32 @@ size_t entities_features_word(const entities_tokinfo_t *t, int d,
 size_t entities_features_context(const entities_tokinfo_t *info, size_t n,
                                  size_t i, uint64_t *keys);
 
+/* What the tagger keeps of a word type for the context keys that combine
+ * words: the lowercase and short-shape hashes (entities_tokinfo_t) and
+ * their entities_mix, which every key combining them starts with. */
+typedef struct entities_wordhash {
+    uint64_t lower, shortshape;
+    uint64_t mix_lower, mix_short;
+} entities_wordhash_t;
+void entities_wordhash_of(const entities_tokinfo_t *t, entities_wordhash_t *wh);
+
+/* entities_features_context is, as a multiset, the keys of
+ *   entities_feature_bias(), the same for every position;
+ *   entities_features_combined(p1, c, n1), the five keys of the words
+ *     at i - 1, i and i + 1 together (pads outside the sentence);
+ *   entities_feature_gaz(d, b) for each bit b of the gaz of the word at
+ *     i - 1 + d (d = 0..2), and
+ *   entities_feature_hist(hist, flags) of the word at i when hist != 0,
+ * so that the tagger can score the keys of few values once (bias,
+ * gazetteer bits, history) and hash only the combined ones per
+ * position. */
+#define ENTITIES_COMBINED_FEATURES 5
+uint64_t entities_feature_bias(void);
+uint64_t entities_feature_gaz(unsigned d, unsigned bit);
+void entities_features_combined(const entities_wordhash_t *p1,
+                                const entities_wordhash_t *c,
+                                const entities_wordhash_t *n1, uint64_t *keys);
+
 /* The key of the history feature of a token (its hist, non-zero, with its
  * case flags); entities_features gives it, and the trainer registers all
  * of them up front. */
@@ -457,7 +491,8 @@ int entities_model_write(const char *path, const uint64_t *keys,
 /* Best BIO label sequence for emission scores emit[n * N_TAGS] under
  * trans, never producing I-X after anything but B-X or I-X. work must hold
  * ENTITIES_VITERBI_WORK(n) bytes. */
-#define ENTITIES_VITERBI_WORK(n) ((size_t)(n)*ENTITIES_N_TAGS * 5 + 64)
+#define ENTITIES_VITERBI_WORK(n)                                               \
+    ((size_t)(n)*ENTITIES_N_TAGS * sizeof(float) + 64)
 void entities_viterbi(const float *emit, const float *trans, size_t n,
                       uint8_t *tags, void *work);
 
@@ -478,8 +513,8 @@ void entities_viterbi(const float *emit, const float *trans, size_t n,
  * entities_features + entities_model_score + entities_viterbi. */
 typedef struct entities_tagger entities_tagger_t;
 
-/* The default bound of a tagger's cache: 10,000 word types of 352 bytes
- * each, their bytes (16 a type on average) and a table, about 3.8 MB.
+/* The default bound of a tagger's cache: 10,000 word types of 280 bytes
+ * each, their bytes (16 a type on average) and a table, about 3.1 MB.
  * News repeats its few thousand most frequent words in every article;
  * a cache emptied when full finds them again after a few sentences. */
 #define ENTITIES_TAGGER_CACHE_TYPES 10000

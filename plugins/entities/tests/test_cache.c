@@ -173,12 +173,12 @@ static void test_eviction(void **state)
                 entities_tagger_stats(t, &st);
                 assert_true(st.types <= (bound > longest ? bound : longest));
                 /* Where no sentence is longer than the bound, the arrays
-                 * are too: the types (352 bytes each), their bytes (16 a
+                 * are too: the types (280 bytes each), their bytes (16 a
                  * type) and the table (up to four slots of four bytes a
                  * type, 256 at least). */
                 if (bound >= longest)
                     assert_true(st.bytes <=
-                                bound * (352 + 16) + (4 * bound + 256) * 4);
+                                bound * (280 + 16) + (4 * bound + 256) * 4);
             }
         entities_tagger_stats_t st;
         entities_tagger_stats(t, &st);
@@ -193,7 +193,7 @@ static void test_eviction(void **state)
         assert_int_equal(entities_tagger_emit(t, &word, 1, emit), 0);
         entities_tagger_stats(t, &st);
         assert_int_equal(st.types, 1);
-        assert_true(st.bytes <= 352 + 16 + 256 * 4);
+        assert_true(st.bytes <= 280 + 16 + 256 * 4);
         entities_tagger_free(t);
     }
 }

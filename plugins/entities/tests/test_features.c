@@ -173,6 +173,36 @@ static int cmp_u64(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
+/* The context keys of position i, as a multiset, are the bias, the
+ * combined keys of the three words, one key per gazetteer bit around i
+ * and the history's: the tagger scores all but the combined ones once
+ * per value. */
+static void check_context_split(const entities_tokinfo_t *info, size_t n,
+                                size_t i)
+{
+    uint64_t want[ENTITIES_MAX_FEATURES], got[ENTITIES_MAX_FEATURES];
+    size_t nw = entities_features_context(info, n, i, want), ng = 0;
+    const entities_tokinfo_t *w[3] = {
+        i == 0 ? entities_tokinfo_pad(1) : &info[i - 1], &info[i],
+        i + 1 >= n ? entities_tokinfo_pad(0) : &info[i + 1]};
+    entities_wordhash_t wh[3];
+    for (int d = 0; d < 3; d++)
+        entities_wordhash_of(w[d], &wh[d]);
+    got[ng++] = entities_feature_bias();
+    entities_features_combined(&wh[0], &wh[1], &wh[2], got + ng);
+    ng += ENTITIES_COMBINED_FEATURES;
+    for (unsigned d = 0; d < 3; d++)
+        for (unsigned b = 0; b < 32; b++)
+            if (w[d]->gaz & (1u << b))
+                got[ng++] = entities_feature_gaz(d, b);
+    if (info[i].hist)
+        got[ng++] = entities_feature_hist(info[i].hist, info[i].flags);
+    assert_int_equal(ng, nw);
+    qsort(want, nw, sizeof(uint64_t), cmp_u64);
+    qsort(got, ng, sizeof(uint64_t), cmp_u64);
+    assert_memory_equal(want, got, nw * sizeof(uint64_t));
+}
+
 /* The keys of every position, as a multiset, are those of the word parts
  * at offsets -2..2 (pads outside the sentence) and of the context: the
  * tagger scores the word parts once per word type. */
@@ -182,7 +212,11 @@ static void check_parts(const entities_gaz_t *g, const char *text)
     entities_tokinfo_t info[64];
     size_t n = split(text, t, 64);
     entities_tokinfo_fill(g, t, n, info);
+    /* Some history, so that its key is among them. */
+    for (size_t i = 0; i < n; i++)
+        info[i].hist = (uint32_t)(i * 7) % ENTITIES_HIST_VALUES;
     for (size_t i = 0; i < n; i++) {
+        check_context_split(info, n, i);
         uint64_t want[ENTITIES_MAX_FEATURES], got[6 * ENTITIES_MAX_FEATURES];
         size_t nw = entities_features(info, n, i, want);
         size_t ng = entities_features_context(info, n, i, got);
