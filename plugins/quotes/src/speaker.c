@@ -1247,7 +1247,13 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             coordinated = 1;
         if (c == N_PPRON && ppron < 0 && i == s)
             ppron = (int)i;
-        if (d->ti[i].head && d->ti[i].head_start)
+        /* A head noun inside an organisation's name ("Minsk Group")
+         * does not head a phrase that has one before the name ("the
+         * co-chairs of the OSCE Minsk Group"). */
+        if (d->ti[i].head && d->ti[i].head_start &&
+            !(head_tok != QNONE && c == N_ENT &&
+              d->ents[d->ti[i].ent].label == QE_ORG &&
+              d->ents[d->ti[i].ent].tok_first > head_tok))
             head_tok = i;
         if (d->ti[i].title && d->ti[i].title_len)
             title_tok = i;
@@ -1568,6 +1574,25 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                 uint32_t er = qs_np_right(d, st, end);
                 if (er > e)
                     e = er;
+            } else if (e + 1 < end && qd_is(d, e, "of")) {
+                /* "the co-chairs of the Minsk Group", "the authorities
+                 * of Georgia": the body named after "of" introduces the
+                 * group that "the co-chairs" goes back to. Only up to
+                 * that name: a bracket after it lists the members. */
+                uint32_t k = e + 1;
+                while (k < end && ncls(d, k) == N_DET)
+                    k++;
+                const qent_t *en = k < end ? qd_ent(d, k) : NULL;
+                if (en && en->tok_first == k && en->tok_last < end &&
+                    en->label != QE_PERSON) {
+                    e = en->tok_last + 1;
+                    /* "the ministers of Armenia and Georgia": both, so
+                     * nobody named */
+                    while (e + 1 < end && ncls(d, e) == N_AND &&
+                           (en = qd_ent(d, e + 1)) != NULL &&
+                           en->tok_first == e + 1 && en->tok_last < end)
+                        e = en->tok_last + 1;
+                }
             }
             int has_name = 0;
             for (uint32_t k = st; k < e; k++)
