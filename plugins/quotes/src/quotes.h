@@ -95,6 +95,9 @@ typedef struct qx_title {
     uint16_t class_id;   /* the first class named */
     uint32_t class_mask; /* every class named ("minister|envoy"), a bit each */
     uint8_t generic;
+    /* the office of the person the phrase is said of: "Y" in "X met his
+     * Danish counterpart Y" holds X's office */
+    uint8_t relative;
 } qx_title_t;
 
 typedef struct qx_head {

@@ -587,6 +587,28 @@ static int build_surnames(qdoc_t *d)
 
 /* Reads the titles before (and in apposition after) each person's
  * mentions. */
+/* "X met his Danish counterpart, Y": gives Y (p) the titles of the last
+ * other person named before entity k in its sentence (from token first
+ * on), the titles of each mention read so far. Returns whether there were
+ * any. */
+static int office_before(qdoc_t *d, size_t k, uint32_t first, qperson_t *p)
+{
+    for (size_t j = k; j-- > 0;) {
+        const qent_t *o = &d->ents[j];
+        if (o->tok_first < first)
+            break;
+        if (o->label != QE_PERSON || d->ent_person[j] < 0)
+            continue;
+        const qperson_t *q = &d->persons[d->ent_person[j]];
+        if (q == p)
+            continue;
+        for (uint8_t t = 0; t < q->n_titles; t++)
+            person_title(p, q->titles[t]);
+        return q->n_titles > 0;
+    }
+    return 0;
+}
+
 static int build_persons(qdoc_t *d)
 {
     d->persons_built = 1;
@@ -670,7 +692,9 @@ static int build_persons(qdoc_t *d)
                     titled |= commas;
                 }
             } else if (c == N_TITLE) {
-                person_title(p, d->lex->titles[d->ti[i].title - 1].title_id);
+                const qx_title_t *tt = &d->lex->titles[d->ti[i].title - 1];
+                if (!(tt->relative && office_before(d, k, first, p)))
+                    person_title(p, tt->title_id);
                 titled |= commas;
             } else if (c == N_PPRON || c == N_PRON) {
                 break;
@@ -1197,6 +1221,32 @@ static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
     return 1;
 }
 
+/* "The senior diplomat stressed ..." after "X met his counterpart Y": a
+ * generic office with no state is the person a "he" at token pos would
+ * be, when the text gave that person an office of its class; else NULL
+ * (and then the last person with such an office, person_with_title()). */
+static const char *salient_with_title(qdoc_t *d, const qx_title_t *t,
+                                      uint32_t pos, int depth)
+{
+    if (!t->generic || depth >= 2)
+        return NULL;
+    qspeaker_t got;
+    memset(&got, 0, sizeof got);
+    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 ||
+        !got.name) {
+        free(got.owned);
+        return NULL;
+    }
+    const char *who = NULL;
+    const qperson_t *pp =
+        d->persons_built || !build_persons(d) ? person_get(d, got.name) : NULL;
+    for (uint8_t j = 0; pp && j < pp->n_titles && !who; j++)
+        if (title_matches(d, t, pp->titles[j]))
+            who = pp->name;
+    free(got.owned);
+    return who;
+}
+
 /* Fills spk for the phrase [s, e). Returns 1 when it names a speaker
  * (perhaps unnamed), 0 when it cannot be one, or GLOSSA_ENOMEM. */
 static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
@@ -1492,7 +1542,9 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     }
     if (title && (!head || head_tok < title_tok || office_of(head))) {
         const char *who =
-            lookup ? person_with_title(d, lookup, NULL, NULL, s) : NULL;
+            lookup ? salient_with_title(d, lookup, s, depth) : NULL;
+        if (lookup && !who)
+            who = person_with_title(d, lookup, NULL, NULL, s);
         if (who) {
             set_name(spk, who, QR_PERSON);
             return 1;
