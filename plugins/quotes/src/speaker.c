@@ -1247,6 +1247,29 @@ static const char *salient_with_title(qdoc_t *d, const qx_title_t *t,
     return who;
 }
 
+/* "the Russian diplomat" when no person has an office of that class:
+ * the person a "he" at token pos would be, when the text gave that
+ * person an office and no other state; else NULL. */
+static const char *salient_of_state(qdoc_t *d, const char *state,
+                                    uint32_t pos, int depth)
+{
+    if (depth >= 2)
+        return NULL;
+    qspeaker_t got;
+    memset(&got, 0, sizeof got);
+    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 ||
+        !got.name) {
+        free(got.owned);
+        return NULL;
+    }
+    const qperson_t *pp =
+        d->persons_built || !build_persons(d) ? person_get(d, got.name) : NULL;
+    free(got.owned);
+    if (!pp || !pp->n_titles || (pp->state && strcmp(pp->state, state) != 0))
+        return NULL;
+    return pp->name;
+}
+
 /* Fills spk for the phrase [s, e). Returns 1 when it names a speaker
  * (perhaps unnamed), 0 when it cannot be one, or GLOSSA_ENOMEM. */
 static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
@@ -1485,6 +1508,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         if (title && (!head || head_tok < title_tok || office_of(head))) {
             const char *who =
                 lookup ? person_with_title(d, lookup, st, NULL, s) : NULL;
+            if (!who && lookup && lookup->generic && qd_is(d, s, "the"))
+                who = salient_of_state(d, st, s, depth);
             set_name(spk, who ? who : st, who ? QR_PERSON : QR_BODY);
             return 1;
         }
