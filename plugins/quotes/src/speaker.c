@@ -1651,17 +1651,22 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                 uint32_t er = qs_np_right(d, st, end);
                 if (er > e)
                     e = er;
-            } else if (e + 1 < end && qd_is(d, e, "of")) {
+            } else if (e + 1 < end &&
+                       (qd_is(d, e, "of") || qd_is(d, e, "in"))) {
                 /* "the co-chairs of the Minsk Group", "the authorities
-                 * of Georgia": the body named after "of" introduces the
-                 * group that "the co-chairs" goes back to. Only up to
-                 * that name: a bracket after it lists the members. */
+                 * of Georgia", "a source in the foreign ministry": the
+                 * body named after "of" or "in" introduces the group
+                 * that "the co-chairs" goes back to. Only up to that
+                 * name: a bracket after it lists the members. */
                 uint32_t k = e + 1;
                 while (k < end && ncls(d, k) == N_DET)
                     k++;
                 const qent_t *en = k < end ? qd_ent(d, k) : NULL;
+                /* "in" a body, not a place: "the embassy in Baku" is
+                 * not Azerbaijan's */
                 if (en && en->tok_first == k && en->tok_last < end &&
-                    en->label != QE_PERSON) {
+                    en->label != QE_PERSON &&
+                    (qd_is(d, e, "of") || en->label == QE_ORG)) {
                     e = en->tok_last + 1;
                     /* "the ministers of Armenia and Georgia": both, so
                      * nobody named */
