@@ -713,6 +713,21 @@ static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
         if (g->sent != s)
             break;
         if (g->cue_first < i && !g->dropped) {
+            /* "According to X, the president praised ..., noting that":
+             * the participle goes with its clause's subject, not with
+             * the source of the clause. */
+            uint32_t e = g->how == FH_SOURCE && !g->inverted &&
+                                 g->c_end <= i
+                             ? qs_np_right(d, g->c_first, g->c_end)
+                             : g->c_first;
+            if (e > g->c_first && e < g->c_end && qd_lower_word(d, e) &&
+                qs_np_anchored(d, g->c_first, e) &&
+                qs_speakerlike(d, g->c_first, e)) {
+                f->np_first = g->c_first;
+                f->np_end = e;
+                f->pos = g->c_first;
+                return 1;
+            }
             f->speaker_from = (int32_t)k;
             f->np_first = g->np_first;
             f->np_end = g->np_end;
