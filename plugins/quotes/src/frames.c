@@ -353,6 +353,32 @@ static int clause_subject(qdoc_t *d, uint32_t s, uint32_t before, uint32_t *ns,
     return 1;
 }
 
+/* "while Baku on several occasions accused them of": the subject of a
+ * subordinate clause, a noun phrase right after the subordinator, with
+ * only a prepositional adverbial between it and the verb at j (past its
+ * auxiliaries and adverbs). Returns 1 with [*ns, *ne) filled, else 0. */
+static int sub_subject(qdoc_t *d, uint32_t first, uint32_t j, uint32_t *ns,
+                       uint32_t *ne)
+{
+    for (uint32_t w = j; w-- > first && j - w <= 10;) {
+        if ((d->tok[w].flags & GLOSSA_TOKEN_PUNCT) || d->ti[w].verb)
+            return 0;
+        if (!(qd_flags(d, w) & QW_SUB))
+            continue;
+        uint32_t e = qs_np_right(d, w + 1, j);
+        if (e <= w + 1 || e >= j || !qs_np_anchored(d, w + 1, e) ||
+            !(qd_flags(d, e) & QW_PREP))
+            return 0;
+        for (uint32_t k = e; k < j; k++)
+            if ((d->tok[k].flags & GLOSSA_TOKEN_PUNCT) || d->ti[k].verb)
+                return 0;
+        *ns = w + 1;
+        *ne = e;
+        return 1;
+    }
+    return 0;
+}
+
 /* The subject of a finite verb at token i of sentence s. */
 static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
                       uint32_t *ne)
@@ -436,14 +462,23 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
     if (qd_flags(d, k) & QW_CONJ)
         return clause_subject(d, s, i, ns, ne);
     uint32_t st = qs_np_left(d, j, first);
-    if (st == j || !qs_np_anchored(d, st, j))
+    if (st == j || !qs_np_anchored(d, st, j)) {
+        if (sub_subject(d, first, j, ns, ne))
+            return 1;
         return clause_subject(d, s, i, ns, ne);
+    }
     /* "A senior advisor to President X says": the phrase after "to" is
      * governed by the title before it, which heads the subject when an
      * article opens it ("Russian Ambassador to Armenia X said" is X). */
     int to_title = st > first + 1 && qd_is(d, st - 1, "to") &&
                    (d->ti[st - 2].title || d->ti[st - 2].head);
-    int prep = st > first && (qd_flags(d, st - 1) & QW_PREP);
+    /* "after Armenia accused Moscow of": a subordinator that is also a
+     * preposition, then a noun phrase and the verb, opens a clause whose
+     * subject that phrase is */
+    int prep = st > first && (qd_flags(d, st - 1) & QW_PREP) &&
+               !(qd_flags(d, st - 1) & QW_SUB);
+    if (prep && sub_subject(d, first, j, ns, ne))
+        return 1;
     if (prep || to_title) {
         uint32_t cs, ce;
         if (clause_subject(d, s, i, &cs, &ce) && cs < st &&
