@@ -1582,7 +1582,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         int indefinite = qd_is(d, s, "a") || qd_is(d, s, "an");
         if (!indefinite &&
             (head->hclass == QH_STATE || head->hclass == QH_MINISTRY ||
-             head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE)) {
+             head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE ||
+             head->hclass == QH_OUTLET)) {
             qspeaker_t ante;
             memset(&ante, 0, sizeof ante);
             int rc = depth < 2 ? head_antecedent(d, head_tok, &ante) : 0;
@@ -1674,6 +1675,18 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                            (en = qd_ent(d, e + 1)) != NULL &&
                            en->tok_first == e + 1 && en->tok_last < end)
                         e = en->tok_last + 1;
+                }
+            }
+            if (h->hclass == QH_OUTLET && e < end) {
+                /* "the American newspaper “Washington Post”", "the
+                 * agency Interfax": the outlet's name in apposition */
+                uint32_t k = d->ti[e].opens ? e + 1 : e;
+                const qent_t *en = k < end ? qd_ent(d, k) : NULL;
+                if (en && en->tok_first == k && en->label == QE_ORG &&
+                    en->tok_last < end) {
+                    e = en->tok_last + 1;
+                    if (e < end && d->ti[e].closes)
+                        e++;
                 }
             }
             int has_name = 0;
