@@ -1417,7 +1417,30 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         if (rc)
             return rc < 0 ? rc : 1;
     }
-    if (head && head->hclass == QH_UNNAMED) {
+    /* "analysts of the Carnegie Center": people of an organisation
+     * named after "of" speak for it */
+    int of_org = head && head->hclass == QH_UNNAMED && org &&
+                 head_tok < org->tok_first &&
+                 ncls(d, head_tok + d->ti[head_tok].head_len) == N_OF;
+    if (head && head->hclass == QH_UNNAMED && !of_org) {
+        if (qd_is(d, s, "the") && depth < 2 && !n_names) {
+            /* "the analysts" after "analysts of the Carnegie Center" */
+            qspeaker_t ante;
+            memset(&ante, 0, sizeof ante);
+            int rc = head_antecedent(d, head_tok, &ante);
+            if (rc < 0)
+                return rc;
+            if (rc > 0 && ante.name) {
+                spk->name = ante.name;
+                free(spk->owned);
+                spk->owned = ante.owned;
+                spk->kind = ante.kind;
+                spk->plural = head->plural;
+                spk->found = 1;
+                return 1;
+            }
+            free(ante.owned);
+        }
         set_unnamed(spk, head->plural);
         return 1;
     }
@@ -1638,7 +1661,8 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                 continue;
             const qx_head_t *h = qd_head(d, i);
             if (d->ti[i].head != want &&
-                !(h->hclass == wh->hclass && h->hclass != QH_STATE))
+                !(h->hclass == wh->hclass && h->hclass != QH_STATE &&
+                  h->hclass != QH_UNNAMED))
                 continue;
             /* "the defence ministry" is not the foreign ministry named
              * before; "the ministry" may be either. */
