@@ -1795,6 +1795,25 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                 free(cand.owned);
             }
         }
+        if (!best && s == s0 && want == QR_PERSON && subj != QNONE &&
+            subj < pos && pos > 0 && pos < d->nt &&
+            (qd_flags(d, pos - 1) & (QW_REL | QW_SUB))) {
+            /* "Talks were held with X, during which he said": a pronoun
+             * opening a relative or subordinate clause, in a sentence
+             * whose subject is no person, is the person named last
+             * before it there (not in a quotation, not a possessor). */
+            for (size_t k = ents_before(d, pos); k-- > 0;) {
+                const qent_t *e = &d->ents[k];
+                if (e->tok_first <= subj)
+                    break;
+                if (e->label != QE_PERSON || e->partial ||
+                    d->ti[e->tok_first].region >= 0 ||
+                    is_poss(d, e->tok_last + 1))
+                    continue;
+                set_name(out, e->canonical, QR_PERSON);
+                return 1;
+            }
+        }
         if (best) {
             *out = best->spk;
             out->owned = NULL;
