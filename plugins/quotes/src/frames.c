@@ -683,6 +683,10 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     }
     if (reg >= 0)
         cend = d->regions[reg].close + 1;
+    /* "“...,” he continued": the verb reports only a quotation ("the
+     * fighting, Russia's campaign continued" is no report) */
+    if ((v->frames & QF_QINV) && reg < 0)
+        return -1;
     uint32_t cs = left_content_start(d, s, reg);
     if (cs >= cend)
         return -1;

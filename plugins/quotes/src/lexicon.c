@@ -285,7 +285,7 @@ static const struct {
     {"for", QF_FOR},         {"as", QF_AS},       {"np", QF_NP},
     {"small", QF_SMALL},     {"inv", QF_INV},     {"quote", QF_QUOTE},
     {"passive", QF_PASSIVE}, {"msg", QF_MSG},     {"pinv", QF_PINV},
-    {"qas", QF_QAS}};
+    {"qas", QF_QAS},         {"qinv", QF_QINV}};
 
 static const struct {
     const char *name;
