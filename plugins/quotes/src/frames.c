@@ -1535,6 +1535,110 @@ static int drop_outer(qdoc_t *d)
     return 0;
 }
 
+/* The separator of an interview's turn on the line that sentence s
+ * opens: a colon or a spaced dash after a short phrase naming a person
+ * or a body ("RBC:", "Mirzoyan:", "Prime Minister X -"), with words
+ * after it; QNONE when there is none. The document's first line (its
+ * title) and a line whose words are one quotation are no turns. */
+static uint32_t turn_sep(qdoc_t *d, uint32_t s)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    if (!first || !qd_line_start(d, first) || d->ti[first].line == 0)
+        return QNONE;
+    uint32_t c = first;
+    while (c < end && c < first + 6 &&
+           !(qd_punct(d, c, ':') ||
+             (qd_dash(d, c) && (d->tok[c].flags & GLOSSA_TOKEN_SPACE_BEFORE))))
+        c++;
+    if (c == first || c >= end || c >= first + 6 || c + 2 >= end ||
+        d->ti[c].region >= 0 || is_open_mark(d, c + 1))
+        return QNONE;
+    qd_mark_sentence(d, s);
+    if (qs_np_right(d, first, c) != c)
+        return QNONE;
+    int named = names_person_or_body(d, first, c);
+    for (uint32_t k = first; k < c && !named; k++)
+        named = d->ti[k].title != 0;
+    return named ? c : QNONE;
+}
+
+/* Interviews: "RBC: What is the situation?" then "X: I was in ..." over
+ * the lines up to the next turn (or a blank line). A document has them
+ * when at least three lines open with a turn and some speaker has two.
+ * Each turn is a direct quotation of its speaker; the reports inside it
+ * are the speaker's words and give no span of their own. */
+static int interviews(qdoc_t *d)
+{
+    uint32_t n = 0, cap = 0, *turn = NULL;
+    for (uint32_t s = 0; s < d->ns; s++) {
+        uint32_t first = qd_sent_first(d, s);
+        if (!qd_line_start(d, first) || qd_sent_end(d, s) <= first)
+            continue;
+        if (turn_sep(d, s) == QNONE)
+            continue;
+        if (n == cap) {
+            uint32_t *g = realloc(turn, (cap ? cap * 2 : 8) * sizeof *g);
+            if (!g) {
+                free(turn);
+                return GLOSSA_ENOMEM;
+            }
+            turn = g;
+            cap = cap ? cap * 2 : 8;
+        }
+        turn[n++] = s;
+    }
+    /* Some speaker has two turns among the next few (questions and
+     * answers alternate) */
+    int again = 0;
+    for (uint32_t a = 0; a < n && !again; a++)
+        for (uint32_t b = a + 1; b < n && b <= a + 4 && !again; b++) {
+            uint32_t fa = qd_sent_first(d, turn[a]), ca = turn_sep(d, turn[a]);
+            uint32_t fb = qd_sent_first(d, turn[b]), cb = turn_sep(d, turn[b]);
+            size_t la = d->tok[ca - 1].end - d->tok[fa].start;
+            size_t lb = d->tok[cb - 1].end - d->tok[fb].start;
+            again = la == lb &&
+                    !memcmp(d->text + d->tok[fa].start,
+                            d->text + d->tok[fb].start, la);
+        }
+    /* or one question and its answer on the next line */
+    if (n == 2) {
+        uint32_t f1 = qd_sent_first(d, turn[1]);
+        again = d->ti[f1].line == d->ti[qd_sent_first(d, turn[0])].line + 1 &&
+                qd_punct(d, f1 - 1, '?');
+    }
+    int rc = 0;
+    for (uint32_t t = 0; n >= 2 && again && t < n && !rc; t++) {
+        uint32_t s = turn[t], first = qd_sent_first(d, s);
+        uint32_t c = turn_sep(d, s);
+        uint32_t stop =
+            t + 1 < n ? qd_sent_first(d, turn[t + 1]) : (uint32_t)d->nt;
+        uint32_t e = c + 1;
+        while (e < stop &&
+               !(e > c + 1 && (d->tok[e].flags & GLOSSA_TOKEN_PARAGRAPH_BEFORE)))
+            e++;
+        size_t before = d->n_frames;
+        for (size_t k = 0; k < before; k++) {
+            qframe_t *g = &d->frames[k];
+            if (g->cue_first >= first && g->cue_first < e)
+                g->dropped = 1;
+        }
+        qframe_t f;
+        frame_init(&f, s, FH_TURN);
+        f.cue_first = c;
+        f.cue_end = c + 1;
+        f.cue_text = qd_punct(d, c, ':') ? ":" : "-";
+        f.np_first = first;
+        f.np_end = c;
+        f.pos = first;
+        f.c_first = c + 1;
+        f.c_end = e;
+        if (push(d, &f) < 0)
+            rc = GLOSSA_ENOMEM;
+    }
+    free(turn);
+    return rc;
+}
+
 int qf_find(qdoc_t *d)
 {
     for (uint32_t s = 0; s < d->ns; s++) {
@@ -1544,7 +1648,10 @@ int qf_find(qdoc_t *d)
         if (rc < 0)
             return rc;
     }
-    int rc = drop_outer(d);
+    int rc = interviews(d);
+    if (rc < 0)
+        return rc;
+    rc = drop_outer(d);
     if (rc < 0)
         return rc;
     rc = attach(d);
