@@ -954,7 +954,13 @@ static int try_headline(qdoc_t *d, uint32_t s)
     for (uint32_t k = c + 1; k < end; k++)
         words += qd_word(d, k);
     int named = 0;
-    if (qs_np_right(d, first, c) == c && words >= 3) {
+    /* "Russian ambassador to Armenia: ...": a title's "to" */
+    int label = qs_np_right(d, first, c) == c;
+    for (uint32_t k = first + 1; k + 1 < c && !label; k++)
+        label = qd_is(d, k, "to") && d->ti[k - 1].title &&
+                qs_np_right(d, first, k) == k &&
+                qs_np_right(d, k + 1, c) == c;
+    if (label && words >= 3) {
         for (uint32_t k = first; k < c; k++) {
             const qent_t *e = qd_ent(d, k);
             named |= e && (e->label == QE_PERSON || e->label == QE_ORG);

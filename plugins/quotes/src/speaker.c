@@ -609,6 +609,27 @@ static int office_before(qdoc_t *d, size_t k, uint32_t first, qperson_t *p)
     return 0;
 }
 
+/* Entity e follows "to" after a title ("Ambassador to Armenia",
+ * "Special Envoy to the Caucasus"): the post, not the holder's state. */
+static int posting(const qdoc_t *d, const qent_t *e)
+{
+    uint32_t k = e->tok_first;
+    while (k > 0 && ncls(d, k - 1) == N_DET)
+        k--;
+    return k >= 2 && qd_is(d, k - 1, "to") && d->ti[k - 2].title;
+}
+
+/* Does a post ("Armenia", "the OSCE") start at token i, after "to" ("X
+ * Ambassador to Armenia Y": Y holds the title), rather than a principal
+ * ("Advisor to President Y": the title is not Y's)? */
+static int posted_to(const qdoc_t *d, uint32_t i)
+{
+    while (i < d->nt && ncls(d, i) == N_DET)
+        i++;
+    const qent_t *e = qd_ent(d, i);
+    return e && e->label != QE_PERSON && !d->ti[i].title;
+}
+
 static int build_persons(qdoc_t *d)
 {
     d->persons_built = 1;
@@ -675,7 +696,9 @@ static int build_persons(qdoc_t *d)
                 const qent_t *o = qd_ent(d, i);
                 if (o->label == QE_PERSON)
                     break;
-                if (commas) {
+                if (posting(d, o)) {
+                    /* "Ambassador to Armenia": no state of the person's */
+                } else if (commas) {
                     if (!st_far && ent_state(o))
                         st_far = ent_state(o);
                     if (o->label == QE_ORG && !org_far)
@@ -698,6 +721,9 @@ static int build_persons(qdoc_t *d)
                 titled |= commas;
             } else if (c == N_PPRON || c == N_PRON) {
                 break;
+            } else if (qd_is(d, i, "to") && i > first && d->ti[i - 1].title &&
+                       posted_to(d, i + 1)) {
+                continue; /* "Russian Ambassador to Armenia X" */
             } else if (c != N_DET && c != N_OF && c != N_POSS && c != N_CAP &&
                        c != N_MOD && c != N_HEAD) {
                 break;
@@ -1352,6 +1378,10 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             place = en;
             break;
         default:
+            /* "Russian ambassador to Armenia": the posting, not the
+             * state, when the phrase names one before it */
+            if (place && posting(d, en))
+                break;
             place = en;
             break;
         }
