@@ -363,7 +363,7 @@ static int sub_subject(qdoc_t *d, uint32_t first, uint32_t j, uint32_t *ns,
     for (uint32_t w = j; w-- > first && j - w <= 10;) {
         if ((d->tok[w].flags & GLOSSA_TOKEN_PUNCT) || d->ti[w].verb)
             return 0;
-        if (!(qd_flags(d, w) & QW_SUB))
+        if (!(qd_flags(d, w) & (QW_SUB | QW_CLAUSE)))
             continue;
         uint32_t e = qs_np_right(d, w + 1, j);
         if (e <= w + 1 || e >= j || !qs_np_anchored(d, w + 1, e) ||
@@ -476,7 +476,7 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
      * preposition, then a noun phrase and the verb, opens a clause whose
      * subject that phrase is */
     int prep = st > first && (qd_flags(d, st - 1) & QW_PREP) &&
-               !(qd_flags(d, st - 1) & QW_SUB);
+               !(qd_flags(d, st - 1) & (QW_SUB | QW_CLAUSE));
     if (prep && sub_subject(d, first, j, ns, ne))
         return 1;
     if (prep || to_title) {

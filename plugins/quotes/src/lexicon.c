@@ -296,7 +296,7 @@ static const struct {
     {"time", QW_TIME},         {"conj", QW_CONJ}, {"rel", QW_REL},
     {"comp", QW_COMP},         {"neg", QW_NEG},   {"this", QW_THIS},
     {"noclause", QW_NOCLAUSE}, {"art", QW_ART},   {"sub", QW_SUB},
-    {"finite", QW_FINITE}};
+    {"finite", QW_FINITE},     {"clause", QW_CLAUSE}};
 
 /* Looks up each space-separated name of `list` in a table. */
 #define PARSE_BITS(ld, list, table, out)                                       \

@@ -35,7 +35,9 @@ enum {
     QW_CUE = 1u << 13,      /* starts a verb or source phrase (computed) */
     QW_ART = 1u << 14,      /* an article or demonstrative before a noun */
     QW_SUB = 1u << 15,      /* opens an adverbial clause ("after", "while") */
-    QW_FINITE = 1u << 16    /* a tensed auxiliary or modal ("would", "has") */
+    QW_FINITE = 1u << 16,   /* a tensed auxiliary or modal ("would", "has") */
+    QW_CLAUSE = 1u << 17    /* a preposition that also opens a clause ("as
+                               Baku has declared") */
 };
 
 /* Frames of a reporting verb (verbs.tsv). */
