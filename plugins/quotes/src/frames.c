@@ -443,6 +443,19 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
         }
         return 0;
     }
+    if (!(qd_flags(d, k) & QW_REL) && !qd_is(d, k, "that")) {
+        /* "the statement, which in turn accused": a relative pronoun,
+         * then a prepositional adverbial before the verb */
+        for (uint32_t r = k; r-- > first && k - r <= 4;) {
+            if ((d->tok[r].flags & GLOSSA_TOKEN_PUNCT) || d->ti[r].verb)
+                break;
+            if ((qd_flags(d, r) & QW_REL) &&
+                (qd_flags(d, r + 1) & QW_PREP)) {
+                k = r;
+                break;
+            }
+        }
+    }
     if ((qd_flags(d, k) & QW_REL) || qd_is(d, k, "that")) {
         /* "Macron, who said", "a war that claimed": the antecedent,
          * before the comma of a non-restrictive relative ("met Pashinyan,
