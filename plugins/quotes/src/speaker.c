@@ -1296,6 +1296,32 @@ static const char *salient_of_state(qdoc_t *d, const char *state,
     return pp->name;
 }
 
+/* The state of a phrase [s, e) that opens with a state's possessive and
+ * names only organisations of no other state after it ("Russia's
+ * Investigative Committee and Interior Ministry"); else NULL. */
+static const char *state_of_bodies(const qdoc_t *d, uint32_t s, uint32_t e)
+{
+    while (s < e && ncls(d, s) == N_DET)
+        s++;
+    const qent_t *first = s < e ? qd_ent(d, s) : NULL;
+    if (!first || first->tok_first != s || first->label != QE_GPE ||
+        !is_poss(d, first->tok_last + 1))
+        return NULL;
+    const char *st = first->refers_to ? first->refers_to : first->canonical;
+    int bodies = 0;
+    for (uint32_t i = first->tok_last + 2; i < e; i++) {
+        const qent_t *en = qd_ent(d, i);
+        if (!en)
+            continue;
+        if (en->label != QE_ORG ||
+            (en->refers_to && strcmp(en->refers_to, st) != 0))
+            return NULL;
+        bodies++;
+        i = en->tok_last;
+    }
+    return bodies >= 2 ? st : NULL;
+}
+
 /* Fills spk for the phrase [s, e). Returns 1 when it names a speaker
  * (perhaps unnamed), 0 when it cannot be one, or GLOSSA_ENOMEM. */
 static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
@@ -1398,6 +1424,14 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     if (head && head->hclass == QH_NONSPEECH)
         return 0;
     if (coordinated && n_names >= 2) {
+        /* "Russia's Investigative Committee and Interior Ministry": the
+         * bodies of the one state that owns them all */
+        const char *owner = state_of_bodies(d, s, e);
+        if (owner) {
+            set_name(spk, owner, QR_BODY);
+            spk->plural = 1;
+            return 1;
+        }
         set_unnamed(spk, 1);
         return 1;
     }
