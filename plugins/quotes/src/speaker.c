@@ -1296,6 +1296,16 @@ static const char *salient_of_state(qdoc_t *d, const char *state,
     return pp->name;
 }
 
+/* An organisation's span that is only a title ("PM", "Prime
+ * Minister"), as the entities layer sometimes tags one. */
+static int title_only(const qdoc_t *d, const qent_t *en)
+{
+    for (uint32_t k = en->tok_first; k <= en->tok_last; k++)
+        if (!d->ti[k].title || d->ti[k].head)
+            return 0;
+    return 1;
+}
+
 /* The state of a phrase [s, e) that opens with a state's possessive and
  * names only organisations of no other state after it ("Russia's
  * Investigative Committee and Interior Ministry"); else NULL. */
@@ -1386,6 +1396,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             continue;
         last_ent = d->ti[i].ent;
         const qent_t *en = &d->ents[last_ent];
+        if (en->label == QE_ORG && title_only(d, en))
+            continue; /* "Armenian PM" tagged as a body: the title */
         uint32_t after = en->tok_last + 1;
         int possessor = after < e && is_poss(d, after);
         n_names++;
