@@ -151,6 +151,58 @@ static uint32_t paren_after(const qdoc_t *d, uint32_t i, uint32_t hi)
     return 0;
 }
 
+/* A list of names, "Putin, Macron(,) and Trump": from the comma at token
+ * i after a name, the token past the list's last name (before hi), or 0
+ * when no "and" closes a list of names there. */
+static uint32_t list_end(const qdoc_t *d, uint32_t i, uint32_t hi)
+{
+    for (int n = 0; n < 8 && i + 1 < hi; n++) {
+        uint32_t k = i + 1;
+        int and = 0;
+        if (ncls(d, k) == N_AND) {
+            and = 1;
+            k++;
+        }
+        while (k < hi && ncls(d, k) == N_DET)
+            k++;
+        const qent_t *en = k < hi ? qd_ent(d, k) : NULL;
+        if (!en || en->tok_first != k || en->tok_last >= hi)
+            return 0;
+        uint32_t after = en->tok_last + 1;
+        if (and)
+            return after;
+        if (after < hi && ncls(d, after) == N_AND)
+            return list_end(d, after - 1, hi) ? list_end(d, after - 1, hi)
+                                               : 0;
+        if (after >= hi || !qd_punct(d, after, ','))
+            return 0;
+        i = after;
+    }
+    return 0;
+}
+
+/* The same list read from its end: the comma at token i before a name
+ * that the list's "and" follows; the first token of the list's first
+ * name (from lo on), or i + 1 when it is none. */
+static uint32_t list_start(const qdoc_t *d, uint32_t i, uint32_t lo)
+{
+    uint32_t k = i;
+    while (k > lo && qd_punct(d, k, ',')) {
+        const qent_t *en = k > lo ? qd_ent(d, k - 1) : NULL;
+        if (!en || en->tok_last != k - 1 || en->tok_first < lo)
+            break;
+        k = en->tok_first;
+        while (k > lo && ncls(d, k - 1) == N_DET)
+            k--;
+        if (k > lo && (qd_flags(d, k - 1) & QW_PREP))
+            return i + 1; /* "In Moscow, Putin and Aliyev": an adverbial */
+        if (k == lo || !qd_punct(d, k - 1, ','))
+            return k;
+        k--;
+    }
+    return i + 1;
+}
+
 uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
 {
     if (end <= lo || end > d->nt)
@@ -215,6 +267,12 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
                 stop = 1;
             break;
         case N_AND:
+            if (i > lo + 1 && qd_punct(d, i - 1, ',') &&
+                ncls(d, i - 2) == N_ENT && start == i + 1 &&
+                (ncls(d, start) == N_ENT || ncls(d, start) == N_DET)) {
+                i--; /* "France, and the US" */
+                break;
+            }
             if (!(i > lo && ncls(d, i - 1) == N_ENT && start == i + 1 &&
                   (ncls(d, start) == N_ENT || ncls(d, start) == N_DET)))
                 stop = 1;
@@ -224,6 +282,16 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
                 d->ti[i - 1].sent == d->ti[i].sent) {
                 /* "the Foreign Ministry in Baku" */
                 break;
+            }
+            if (start == i + 1 && qd_punct(d, i, ',') &&
+                ncls(d, start) == N_ENT && list_end(d, i, end) == end) {
+                /* "Presidents Putin, Macron and Trump": the list */
+                uint32_t ls = list_start(d, i, lo);
+                if (ls <= i) {
+                    start = ls;
+                    i = ls;
+                    break;
+                }
             }
             if (qd_punct(d, i, ')') && i > lo) {
                 uint32_t k = i;
@@ -294,6 +362,13 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
                     b++;
                 if (qd_is(d, b, "by") || qd_is(d, b, "from")) {
                     uint32_t e = qs_np_right(d, b + 1, hi);
+                    /* "a joint statement from Presidents Putin, Macron
+                     * and Trump" */
+                    uint32_t le = e > b + 1 && e < hi && qd_punct(d, e, ',')
+                                      ? list_end(d, e, hi)
+                                      : 0;
+                    if (le)
+                        e = le;
                     if (e > b + 1) {
                         i = e;
                         last = e;
