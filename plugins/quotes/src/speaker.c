@@ -1622,6 +1622,13 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         set_name(spk, poss_person->canonical, QR_PERSON);
         return 1;
     }
+    /* "CSTO member-state Armenia", "NATO ally Turkey": a place that ends
+     * the phrase after an organisation is its head */
+    if (org && place && place->label == QE_GPE &&
+        place->tok_first > org->tok_last && place->tok_last + 1 == e &&
+        !posting(d, place) && !(title && title_tok > org->tok_last) &&
+        !(qd_flags(d, place->tok_first - 1) & QW_PREP))
+        org = NULL;
     if (org) {
         int rc = name_in_org(d, org, spk);
         if (rc)
