@@ -158,9 +158,9 @@ static int resolve_all(qdoc_t *d)
     return rc;
 }
 
-static const char *HOW[] = {"",        "verb",     "source", "headline",
-                            "passive", "continue", "block",  "colon",
-                            "turn"};
+static const char *HOW[] = {"",         "verb",    "source",
+                            "headline", "passive", "continue",
+                            "block",    "colon",   "turn"};
 
 static void trace_frame(const qdoc_t *d, size_t k)
 {

@@ -449,8 +449,7 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
         for (uint32_t r = k; r-- > first && k - r <= 4;) {
             if ((d->tok[r].flags & GLOSSA_TOKEN_PUNCT) || d->ti[r].verb)
                 break;
-            if ((qd_flags(d, r) & QW_REL) &&
-                (qd_flags(d, r + 1) & QW_PREP)) {
+            if ((qd_flags(d, r) & QW_REL) && (qd_flags(d, r + 1) & QW_PREP)) {
                 k = r;
                 break;
             }
@@ -768,8 +767,7 @@ static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
             /* "According to X, the president praised ..., noting that":
              * the participle goes with its clause's subject, not with
              * the source of the clause. */
-            uint32_t e = g->how == FH_SOURCE && !g->inverted &&
-                                 g->c_end <= i
+            uint32_t e = g->how == FH_SOURCE && !g->inverted && g->c_end <= i
                              ? qs_np_right(d, g->c_first, g->c_end)
                              : g->c_first;
             if (e > g->c_first && e < g->c_end && qd_lower_word(d, e) &&
@@ -971,8 +969,7 @@ static int try_headline(qdoc_t *d, uint32_t s)
     int label = qs_np_right(d, first, c) == c;
     for (uint32_t k = first + 1; k + 1 < c && !label; k++)
         label = qd_is(d, k, "to") && d->ti[k - 1].title &&
-                qs_np_right(d, first, k) == k &&
-                qs_np_right(d, k + 1, c) == c;
+                qs_np_right(d, first, k) == k && qs_np_right(d, k + 1, c) == c;
     if (label && words >= 3) {
         for (uint32_t k = first; k < c; k++) {
             const qent_t *e = qd_ent(d, k);
@@ -1615,9 +1612,8 @@ static int interviews(qdoc_t *d)
             uint32_t fb = qd_sent_first(d, turn[b]), cb = turn_sep(d, turn[b]);
             size_t la = d->tok[ca - 1].end - d->tok[fa].start;
             size_t lb = d->tok[cb - 1].end - d->tok[fb].start;
-            again = la == lb &&
-                    !memcmp(d->text + d->tok[fa].start,
-                            d->text + d->tok[fb].start, la);
+            again = la == lb && !memcmp(d->text + d->tok[fa].start,
+                                        d->text + d->tok[fb].start, la);
         }
     /* or one question and its answer on the next line */
     if (n == 2) {
@@ -1632,8 +1628,8 @@ static int interviews(qdoc_t *d)
         uint32_t stop =
             t + 1 < n ? qd_sent_first(d, turn[t + 1]) : (uint32_t)d->nt;
         uint32_t e = c + 1;
-        while (e < stop &&
-               !(e > c + 1 && (d->tok[e].flags & GLOSSA_TOKEN_PARAGRAPH_BEFORE)))
+        while (e < stop && !(e > c + 1 &&
+                             (d->tok[e].flags & GLOSSA_TOKEN_PARAGRAPH_BEFORE)))
             e++;
         size_t before = d->n_frames;
         for (size_t k = 0; k < before; k++) {

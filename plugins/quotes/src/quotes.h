@@ -58,7 +58,7 @@ enum {
     QF_MSG = 1u << 13,
     QF_PINV = 1u << 14, /* after its content in the passive: "was quoted" */
     QF_QAS = 1u << 15,  /* "quoted Y as saying": Y is the speaker */
-    QF_QINV = 1u << 16  /* only after its quotation: "“...,” he continued" */
+    QF_QINV = 1u << 16 /* only after its quotation: "“...,” he continued" */
 };
 
 typedef enum qx_ptype {

@@ -172,8 +172,7 @@ static uint32_t list_end(const qdoc_t *d, uint32_t i, uint32_t hi)
         if (and)
             return after;
         if (after < hi && ncls(d, after) == N_AND)
-            return list_end(d, after - 1, hi) ? list_end(d, after - 1, hi)
-                                               : 0;
+            return list_end(d, after - 1, hi);
         if (after >= hi || !qd_punct(d, after, ','))
             return 0;
         i = after;
@@ -1333,8 +1332,7 @@ static const char *salient_with_title(qdoc_t *d, const qx_title_t *t,
         return NULL;
     qspeaker_t got;
     memset(&got, 0, sizeof got);
-    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 ||
-        !got.name) {
+    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 || !got.name) {
         free(got.owned);
         return NULL;
     }
@@ -1351,15 +1349,14 @@ static const char *salient_with_title(qdoc_t *d, const qx_title_t *t,
 /* "the Russian diplomat" when no person has an office of that class:
  * the person a "he" at token pos would be, when the text gave that
  * person an office and no other state; else NULL. */
-static const char *salient_of_state(qdoc_t *d, const char *state,
-                                    uint32_t pos, int depth)
+static const char *salient_of_state(qdoc_t *d, const char *state, uint32_t pos,
+                                    int depth)
 {
     if (depth >= 2)
         return NULL;
     qspeaker_t got;
     memset(&got, 0, sizeof got);
-    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 ||
-        !got.name) {
+    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 || !got.name) {
         free(got.owned);
         return NULL;
     }
