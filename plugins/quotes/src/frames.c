@@ -431,7 +431,10 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
                 d->tok[c + 1].end - d->tok[c + 1].start > 4 &&
                 (!memcmp(d->text + d->tok[c + 1].end - 3, "ing", 3) ||
                  !memcmp(d->text + d->tok[c + 1].end - 2, "ed", 2));
-            if ((f1 & (QW_REL | QW_DET | QW_PREP)) || participial) {
+            /* ", advisor to the Supreme Leader,": a title opens an
+             * apposition too */
+            if ((f1 & (QW_REL | QW_DET | QW_PREP)) || participial ||
+                (d->ti[c + 1].title && d->ti[c + 1].title_len)) {
                 uint32_t st = qs_np_left(d, c, first);
                 if (st < c && qs_np_anchored(d, st, c)) {
                     *ns = st;
