@@ -9,6 +9,7 @@ static int rank(const qframe_t *f)
     switch (f->how) {
     case FH_VERB:
     case FH_SOURCE:
+    case FH_TURN:
         return 0;
     case FH_HEADLINE:
     case FH_PASSIVE:
@@ -78,7 +79,8 @@ static int extent(const qdoc_t *d, const qframe_t *f, uint32_t *start,
          * block quote keeps it, as a quotation does. */
         while (b > a && (qd_punct(d, b, ',') || qd_punct(d, b, ';') ||
                          qd_punct(d, b, ':') || qd_dash(d, b) ||
-                         (qd_punct(d, b, '.') && f->how != FH_BLOCK)))
+                         (qd_punct(d, b, '.') && f->how != FH_BLOCK &&
+                          f->how != FH_TURN)))
             b--;
     }
     int words = 0;
@@ -156,8 +158,9 @@ static int resolve_all(qdoc_t *d)
     return rc;
 }
 
-static const char *HOW[] = {"",        "verb",     "source", "headline",
-                            "passive", "continue", "block",  "colon"};
+static const char *HOW[] = {"",         "verb",    "source",
+                            "headline", "passive", "continue",
+                            "block",    "colon",   "turn"};
 
 static void trace_frame(const qdoc_t *d, size_t k)
 {
@@ -376,7 +379,7 @@ static int emit(qdoc_t *d, qresult_t *out)
         q->start = c[k].start;
         q->end = c[k].end;
         q->kind = f->region >= 0 ? Q_DIRECT : Q_REPORTED;
-        if (f->how == FH_BLOCK)
+        if (f->how == FH_BLOCK || f->how == FH_TURN)
             q->kind = Q_DIRECT;
         q->speaker = f->spk;
         q->speaker.owned = NULL;

@@ -99,6 +99,18 @@ int qd_line_start(const qdoc_t *d, uint32_t i)
                                              GLOSSA_TOKEN_PARAGRAPH_BEFORE)));
 }
 
+/* A closing quotation mark among the few tokens before i (from first
+ * on): "“...,” he continued", where a verb that reports only a quotation
+ * is one ("encouraged continued dialogue", "the fighting continued" have
+ * none, and there the word is no verb at all). */
+static int close_before(const qdoc_t *d, uint32_t i, uint32_t first)
+{
+    for (uint32_t k = i; k-- > first && i - k <= 6;)
+        if (d->ti[k].closes)
+            return 1;
+    return 0;
+}
+
 const qx_verb_t *qd_verb(const qdoc_t *d, uint32_t i)
 {
     return i < d->nt && d->ti[i].verb ? &d->lex->verbs[d->ti[i].verb - 1]
@@ -173,6 +185,9 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
             switch (p->type) {
             case QP_VERB:
                 if (got_verb || !(n = phrase_match(d, i, end, p)))
+                    break;
+                if ((d->lex->verbs[p->value].frames & QF_QINV) &&
+                    !close_before(d, i, first))
                     break;
                 got_verb = 1;
                 d->ti[i].verb = (int16_t)(p->value + 1);

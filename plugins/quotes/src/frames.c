@@ -353,6 +353,32 @@ static int clause_subject(qdoc_t *d, uint32_t s, uint32_t before, uint32_t *ns,
     return 1;
 }
 
+/* "while Baku on several occasions accused them of": the subject of a
+ * subordinate clause, a noun phrase right after the subordinator, with
+ * only a prepositional adverbial between it and the verb at j (past its
+ * auxiliaries and adverbs). Returns 1 with [*ns, *ne) filled, else 0. */
+static int sub_subject(qdoc_t *d, uint32_t first, uint32_t j, uint32_t *ns,
+                       uint32_t *ne)
+{
+    for (uint32_t w = j; w-- > first && j - w <= 10;) {
+        if ((d->tok[w].flags & GLOSSA_TOKEN_PUNCT) || d->ti[w].verb)
+            return 0;
+        if (!(qd_flags(d, w) & (QW_SUB | QW_CLAUSE)))
+            continue;
+        uint32_t e = qs_np_right(d, w + 1, j);
+        if (e <= w + 1 || e >= j || !qs_np_anchored(d, w + 1, e) ||
+            !(qd_flags(d, e) & QW_PREP))
+            return 0;
+        for (uint32_t k = e; k < j; k++)
+            if ((d->tok[k].flags & GLOSSA_TOKEN_PUNCT) || d->ti[k].verb)
+                return 0;
+        *ns = w + 1;
+        *ne = e;
+        return 1;
+    }
+    return 0;
+}
+
 /* The subject of a finite verb at token i of sentence s. */
 static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
                       uint32_t *ne)
@@ -405,7 +431,10 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
                 d->tok[c + 1].end - d->tok[c + 1].start > 4 &&
                 (!memcmp(d->text + d->tok[c + 1].end - 3, "ing", 3) ||
                  !memcmp(d->text + d->tok[c + 1].end - 2, "ed", 2));
-            if ((f1 & (QW_REL | QW_DET | QW_PREP)) || participial) {
+            /* ", advisor to the Supreme Leader,": a title opens an
+             * apposition too */
+            if ((f1 & (QW_REL | QW_DET | QW_PREP)) || participial ||
+                (d->ti[c + 1].title && d->ti[c + 1].title_len)) {
                 uint32_t st = qs_np_left(d, c, first);
                 if (st < c && qs_np_anchored(d, st, c)) {
                     *ns = st;
@@ -416,6 +445,18 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
             break;
         }
         return 0;
+    }
+    if (!(qd_flags(d, k) & QW_REL) && !qd_is(d, k, "that")) {
+        /* "the statement, which in turn accused": a relative pronoun,
+         * then a prepositional adverbial before the verb */
+        for (uint32_t r = k; r-- > first && k - r <= 4;) {
+            if ((d->tok[r].flags & GLOSSA_TOKEN_PUNCT) || d->ti[r].verb)
+                break;
+            if ((qd_flags(d, r) & QW_REL) && (qd_flags(d, r + 1) & QW_PREP)) {
+                k = r;
+                break;
+            }
+        }
     }
     if ((qd_flags(d, k) & QW_REL) || qd_is(d, k, "that")) {
         /* "Macron, who said", "a war that claimed": the antecedent,
@@ -436,14 +477,23 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
     if (qd_flags(d, k) & QW_CONJ)
         return clause_subject(d, s, i, ns, ne);
     uint32_t st = qs_np_left(d, j, first);
-    if (st == j || !qs_np_anchored(d, st, j))
+    if (st == j || !qs_np_anchored(d, st, j)) {
+        if (sub_subject(d, first, j, ns, ne))
+            return 1;
         return clause_subject(d, s, i, ns, ne);
+    }
     /* "A senior advisor to President X says": the phrase after "to" is
      * governed by the title before it, which heads the subject when an
      * article opens it ("Russian Ambassador to Armenia X said" is X). */
     int to_title = st > first + 1 && qd_is(d, st - 1, "to") &&
                    (d->ti[st - 2].title || d->ti[st - 2].head);
-    int prep = st > first && (qd_flags(d, st - 1) & QW_PREP);
+    /* "after Armenia accused Moscow of": a subordinator that is also a
+     * preposition, then a noun phrase and the verb, opens a clause whose
+     * subject that phrase is */
+    int prep = st > first && (qd_flags(d, st - 1) & QW_PREP) &&
+               !(qd_flags(d, st - 1) & (QW_SUB | QW_CLAUSE));
+    if (prep && sub_subject(d, first, j, ns, ne))
+        return 1;
     if (prep || to_title) {
         uint32_t cs, ce;
         if (clause_subject(d, s, i, &cs, &ce) && cs < st &&
@@ -648,6 +698,10 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     }
     if (reg >= 0)
         cend = d->regions[reg].close + 1;
+    /* "“...,” he continued": the verb reports only a quotation ("the
+     * fighting, Russia's campaign continued" is no report) */
+    if ((v->frames & QF_QINV) && reg < 0)
+        return -1;
     uint32_t cs = left_content_start(d, s, reg);
     if (cs >= cend)
         return -1;
@@ -713,6 +767,20 @@ static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
         if (g->sent != s)
             break;
         if (g->cue_first < i && !g->dropped) {
+            /* "According to X, the president praised ..., noting that":
+             * the participle goes with its clause's subject, not with
+             * the source of the clause. */
+            uint32_t e = g->how == FH_SOURCE && !g->inverted && g->c_end <= i
+                             ? qs_np_right(d, g->c_first, g->c_end)
+                             : g->c_first;
+            if (e > g->c_first && e < g->c_end && qd_lower_word(d, e) &&
+                qs_np_anchored(d, g->c_first, e) &&
+                qs_speakerlike(d, g->c_first, e)) {
+                f->np_first = g->c_first;
+                f->np_end = e;
+                f->pos = g->c_first;
+                return 1;
+            }
             f->speaker_from = (int32_t)k;
             f->np_first = g->np_first;
             f->np_end = g->np_end;
@@ -900,7 +968,12 @@ static int try_headline(qdoc_t *d, uint32_t s)
     for (uint32_t k = c + 1; k < end; k++)
         words += qd_word(d, k);
     int named = 0;
-    if (qs_np_right(d, first, c) == c && words >= 3) {
+    /* "Russian ambassador to Armenia: ...": a title's "to" */
+    int label = qs_np_right(d, first, c) == c;
+    for (uint32_t k = first + 1; k + 1 < c && !label; k++)
+        label = qd_is(d, k, "to") && d->ti[k - 1].title &&
+                qs_np_right(d, first, k) == k && qs_np_right(d, k + 1, c) == c;
+    if (label && words >= 3) {
         for (uint32_t k = first; k < c; k++) {
             const qent_t *e = qd_ent(d, k);
             named |= e && (e->label == QE_PERSON || e->label == QE_ORG);
@@ -1481,6 +1554,109 @@ static int drop_outer(qdoc_t *d)
     return 0;
 }
 
+/* The separator of an interview's turn on the line that sentence s
+ * opens: a colon or a spaced dash after a short phrase naming a person
+ * or a body ("RBC:", "Mirzoyan:", "Prime Minister X -"), with words
+ * after it; QNONE when there is none. The document's first line (its
+ * title) and a line whose words are one quotation are no turns. */
+static uint32_t turn_sep(qdoc_t *d, uint32_t s)
+{
+    uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
+    if (!first || !qd_line_start(d, first) || d->ti[first].line == 0)
+        return QNONE;
+    uint32_t c = first;
+    while (c < end && c < first + 6 &&
+           !(qd_punct(d, c, ':') ||
+             (qd_dash(d, c) && (d->tok[c].flags & GLOSSA_TOKEN_SPACE_BEFORE))))
+        c++;
+    if (c == first || c >= end || c >= first + 6 || c + 2 >= end ||
+        d->ti[c].region >= 0 || is_open_mark(d, c + 1))
+        return QNONE;
+    qd_mark_sentence(d, s);
+    if (qs_np_right(d, first, c) != c)
+        return QNONE;
+    int named = names_person_or_body(d, first, c);
+    for (uint32_t k = first; k < c && !named; k++)
+        named = d->ti[k].title != 0;
+    return named ? c : QNONE;
+}
+
+/* Interviews: "RBC: What is the situation?" then "X: I was in ..." over
+ * the lines up to the next turn (or a blank line). A document has them
+ * when at least three lines open with a turn and some speaker has two.
+ * Each turn is a direct quotation of its speaker; the reports inside it
+ * are the speaker's words and give no span of their own. */
+static int interviews(qdoc_t *d)
+{
+    uint32_t n = 0, cap = 0, *turn = NULL;
+    for (uint32_t s = 0; s < d->ns; s++) {
+        uint32_t first = qd_sent_first(d, s);
+        if (!qd_line_start(d, first) || qd_sent_end(d, s) <= first)
+            continue;
+        if (turn_sep(d, s) == QNONE)
+            continue;
+        if (n == cap) {
+            uint32_t *g = realloc(turn, (cap ? cap * 2 : 8) * sizeof *g);
+            if (!g) {
+                free(turn);
+                return GLOSSA_ENOMEM;
+            }
+            turn = g;
+            cap = cap ? cap * 2 : 8;
+        }
+        turn[n++] = s;
+    }
+    /* Some speaker has two turns among the next few (questions and
+     * answers alternate) */
+    int again = 0;
+    for (uint32_t a = 0; a < n && !again; a++)
+        for (uint32_t b = a + 1; b < n && b <= a + 4 && !again; b++) {
+            uint32_t fa = qd_sent_first(d, turn[a]), ca = turn_sep(d, turn[a]);
+            uint32_t fb = qd_sent_first(d, turn[b]), cb = turn_sep(d, turn[b]);
+            size_t la = d->tok[ca - 1].end - d->tok[fa].start;
+            size_t lb = d->tok[cb - 1].end - d->tok[fb].start;
+            again = la == lb && !memcmp(d->text + d->tok[fa].start,
+                                        d->text + d->tok[fb].start, la);
+        }
+    /* or one question and its answer on the next line */
+    if (n == 2) {
+        uint32_t f1 = qd_sent_first(d, turn[1]);
+        again = d->ti[f1].line == d->ti[qd_sent_first(d, turn[0])].line + 1 &&
+                qd_punct(d, f1 - 1, '?');
+    }
+    int rc = 0;
+    for (uint32_t t = 0; n >= 2 && again && t < n && !rc; t++) {
+        uint32_t s = turn[t], first = qd_sent_first(d, s);
+        uint32_t c = turn_sep(d, s);
+        uint32_t stop =
+            t + 1 < n ? qd_sent_first(d, turn[t + 1]) : (uint32_t)d->nt;
+        uint32_t e = c + 1;
+        while (e < stop && !(e > c + 1 &&
+                             (d->tok[e].flags & GLOSSA_TOKEN_PARAGRAPH_BEFORE)))
+            e++;
+        size_t before = d->n_frames;
+        for (size_t k = 0; k < before; k++) {
+            qframe_t *g = &d->frames[k];
+            if (g->cue_first >= first && g->cue_first < e)
+                g->dropped = 1;
+        }
+        qframe_t f;
+        frame_init(&f, s, FH_TURN);
+        f.cue_first = c;
+        f.cue_end = c + 1;
+        f.cue_text = qd_punct(d, c, ':') ? ":" : "-";
+        f.np_first = first;
+        f.np_end = c;
+        f.pos = first;
+        f.c_first = c + 1;
+        f.c_end = e;
+        if (push(d, &f) < 0)
+            rc = GLOSSA_ENOMEM;
+    }
+    free(turn);
+    return rc;
+}
+
 int qf_find(qdoc_t *d)
 {
     for (uint32_t s = 0; s < d->ns; s++) {
@@ -1490,7 +1666,10 @@ int qf_find(qdoc_t *d)
         if (rc < 0)
             return rc;
     }
-    int rc = drop_outer(d);
+    int rc = interviews(d);
+    if (rc < 0)
+        return rc;
+    rc = drop_outer(d);
     if (rc < 0)
         return rc;
     rc = attach(d);

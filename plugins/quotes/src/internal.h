@@ -57,7 +57,8 @@ typedef enum fhow {
     FH_PASSIVE,  /* it was stated that */
     FH_CONTINUE, /* a quotation standing alone, continuing a speaker */
     FH_BLOCK,    /* a block quote with an attribution line */
-    FH_COLON     /* X was blunt: “...” */
+    FH_COLON,    /* X was blunt: “...” */
+    FH_TURN      /* an interview's turn: "X: ..." over its lines */
 } fhow_t;
 
 typedef struct qframe {

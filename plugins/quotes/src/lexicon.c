@@ -285,18 +285,18 @@ static const struct {
     {"for", QF_FOR},         {"as", QF_AS},       {"np", QF_NP},
     {"small", QF_SMALL},     {"inv", QF_INV},     {"quote", QF_QUOTE},
     {"passive", QF_PASSIVE}, {"msg", QF_MSG},     {"pinv", QF_PINV},
-    {"qas", QF_QAS}};
+    {"qas", QF_QAS},         {"qinv", QF_QINV}};
 
 static const struct {
     const char *name;
     uint32_t bit;
 } CLASS_NAMES[] = {
-    {"aux", QW_AUX},           {"adv", QW_ADV},   {"det", QW_DET},
-    {"mod", QW_MOD},           {"prep", QW_PREP}, {"opener", QW_OPENER},
-    {"time", QW_TIME},         {"conj", QW_CONJ}, {"rel", QW_REL},
-    {"comp", QW_COMP},         {"neg", QW_NEG},   {"this", QW_THIS},
-    {"noclause", QW_NOCLAUSE}, {"art", QW_ART},   {"sub", QW_SUB},
-    {"finite", QW_FINITE}};
+    {"aux", QW_AUX},           {"adv", QW_ADV},      {"det", QW_DET},
+    {"mod", QW_MOD},           {"prep", QW_PREP},    {"opener", QW_OPENER},
+    {"time", QW_TIME},         {"conj", QW_CONJ},    {"rel", QW_REL},
+    {"comp", QW_COMP},         {"neg", QW_NEG},      {"this", QW_THIS},
+    {"noclause", QW_NOCLAUSE}, {"art", QW_ART},      {"sub", QW_SUB},
+    {"finite", QW_FINITE},     {"clause", QW_CLAUSE}};
 
 /* Looks up each space-separated name of `list` in a table. */
 #define PARSE_BITS(ld, list, table, out)                                       \
@@ -371,14 +371,17 @@ static int intern(char ***names, size_t *n, const char *s, uint16_t *id)
 
 static int title_line(loader_t *ld, char **f, size_t n)
 {
-    if (n < 3 || n > 4)
-        return fail(ld, "expected PHRASE, TITLE, CLASS [generic]");
+    if (n < 3 || n > 5)
+        return fail(ld, "expected PHRASE, TITLE, CLASS [generic] [relative]");
     qx_lexicon_t *lex = ld->lex;
-    uint8_t generic = 0;
-    if (n == 4) {
-        if (strcmp(f[3], "generic") != 0)
-            return fail(ld, "unknown flag \"%s\"", f[3]);
-        generic = 1;
+    uint8_t generic = 0, relative = 0;
+    for (size_t k = 3; k < n; k++) {
+        if (strcmp(f[k], "generic") == 0)
+            generic = 1;
+        else if (strcmp(f[k], "relative") == 0)
+            relative = 1;
+        else
+            return fail(ld, "unknown flag \"%s\"", f[k]);
     }
     qx_title_t *t = realloc(lex->titles, (lex->n_titles + 1) * sizeof *t);
     if (!t)
@@ -415,6 +418,7 @@ static int title_line(loader_t *ld, char **f, size_t n)
         return fail(ld, "several classes for a title that is not generic");
     nt->title = lex->title_names[nt->title_id];
     nt->generic = generic;
+    nt->relative = relative;
     uint32_t index = (uint32_t)lex->n_titles++;
     return add_phrase(ld, f[0], ' ', QP_TITLE, index);
 }

@@ -134,14 +134,35 @@ static int goes_on(const qdoc_t *d, uint32_t open, uint32_t i)
     return 0;
 }
 
+/* A quotation still open at the end of its line whose last nested
+ * quotation closed with a comma next to its mark ("“... set up an
+ * “observation point,” the ministry said"): that mark closed both, as a
+ * writer who does not double the marks has it. Returns the mark, or
+ * QNONE. */
+static uint32_t closes_both(const qdoc_t *d, uint32_t nested_close,
+                            uint32_t line_end)
+{
+    if (nested_close == QNONE || nested_close + 2 > line_end)
+        return QNONE;
+    if (!qd_punct(d, nested_close - 1, ',') &&
+        !qd_punct(d, nested_close + 1, ','))
+        return QNONE;
+    for (uint32_t k = nested_close + 1; k < line_end; k++)
+        if (qd_word(d, k))
+            return nested_close;
+    return QNONE;
+}
+
 static int pair_double(qdoc_t *d)
 {
-    uint32_t open = QNONE;
+    uint32_t open = QNONE, nested_close = QNONE;
     int depth = 0, straight = 0;
     for (uint32_t i = 0; i < d->nt; i++) {
         if (open != QNONE && i > open + 1 &&
             d->ti[i].line != d->ti[i - 1].line && !goes_on(d, open, i)) {
-            if (add_region(d, open, QNONE, i - 1))
+            uint32_t both = closes_both(d, nested_close, i);
+            if (both != QNONE ? add_region(d, open, both, both - 1)
+                              : add_region(d, open, QNONE, i - 1))
                 return GLOSSA_ENOMEM;
             open = QNONE;
         }
@@ -154,6 +175,7 @@ static int pair_double(qdoc_t *d)
                 open = i;
                 depth = 0;
                 straight = m == QM_AMBIG;
+                nested_close = QNONE;
             }
             continue;
         }
@@ -165,7 +187,8 @@ static int pair_double(qdoc_t *d)
             depth++;
         } else if (m == QM_AMBIG || m == QM_CLOSE) {
             if (depth > 0 && !straight) {
-                depth--;
+                if (--depth == 0)
+                    nested_close = i;
                 continue;
             }
             if (add_region(d, open, i, i - 1))

@@ -35,7 +35,9 @@ enum {
     QW_CUE = 1u << 13,      /* starts a verb or source phrase (computed) */
     QW_ART = 1u << 14,      /* an article or demonstrative before a noun */
     QW_SUB = 1u << 15,      /* opens an adverbial clause ("after", "while") */
-    QW_FINITE = 1u << 16    /* a tensed auxiliary or modal ("would", "has") */
+    QW_FINITE = 1u << 16,   /* a tensed auxiliary or modal ("would", "has") */
+    QW_CLAUSE = 1u << 17    /* a preposition that also opens a clause ("as
+                               Baku has declared") */
 };
 
 /* Frames of a reporting verb (verbs.tsv). */
@@ -55,7 +57,8 @@ enum {
     QF_PASSIVE = 1u << 12,
     QF_MSG = 1u << 13,
     QF_PINV = 1u << 14, /* after its content in the passive: "was quoted" */
-    QF_QAS = 1u << 15   /* "quoted Y as saying": Y is the speaker */
+    QF_QAS = 1u << 15,  /* "quoted Y as saying": Y is the speaker */
+    QF_QINV = 1u << 16 /* only after its quotation: "“...,” he continued" */
 };
 
 typedef enum qx_ptype {
@@ -95,6 +98,9 @@ typedef struct qx_title {
     uint16_t class_id;   /* the first class named */
     uint32_t class_mask; /* every class named ("minister|envoy"), a bit each */
     uint8_t generic;
+    /* the office of the person the phrase is said of: "Y" in "X met his
+     * Danish counterpart Y" holds X's office */
+    uint8_t relative;
 } qx_title_t;
 
 typedef struct qx_head {

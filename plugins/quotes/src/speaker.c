@@ -151,6 +151,57 @@ static uint32_t paren_after(const qdoc_t *d, uint32_t i, uint32_t hi)
     return 0;
 }
 
+/* A list of names, "Putin, Macron(,) and Trump": from the comma at token
+ * i after a name, the token past the list's last name (before hi), or 0
+ * when no "and" closes a list of names there. */
+static uint32_t list_end(const qdoc_t *d, uint32_t i, uint32_t hi)
+{
+    for (int n = 0; n < 8 && i + 1 < hi; n++) {
+        uint32_t k = i + 1;
+        int and = 0;
+        if (ncls(d, k) == N_AND) {
+            and = 1;
+            k++;
+        }
+        while (k < hi && ncls(d, k) == N_DET)
+            k++;
+        const qent_t *en = k < hi ? qd_ent(d, k) : NULL;
+        if (!en || en->tok_first != k || en->tok_last >= hi)
+            return 0;
+        uint32_t after = en->tok_last + 1;
+        if (and)
+            return after;
+        if (after < hi && ncls(d, after) == N_AND)
+            return list_end(d, after - 1, hi);
+        if (after >= hi || !qd_punct(d, after, ','))
+            return 0;
+        i = after;
+    }
+    return 0;
+}
+
+/* The same list read from its end: the comma at token i before a name
+ * that the list's "and" follows; the first token of the list's first
+ * name (from lo on), or i + 1 when it is none. */
+static uint32_t list_start(const qdoc_t *d, uint32_t i, uint32_t lo)
+{
+    uint32_t k = i;
+    while (k > lo && qd_punct(d, k, ',')) {
+        const qent_t *en = k > lo ? qd_ent(d, k - 1) : NULL;
+        if (!en || en->tok_last != k - 1 || en->tok_first < lo)
+            break;
+        k = en->tok_first;
+        while (k > lo && ncls(d, k - 1) == N_DET)
+            k--;
+        if (k > lo && (qd_flags(d, k - 1) & QW_PREP))
+            return i + 1; /* "In Moscow, Putin and Aliyev": an adverbial */
+        if (k == lo || !qd_punct(d, k - 1, ','))
+            return k;
+        k--;
+    }
+    return i + 1;
+}
+
 uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
 {
     if (end <= lo || end > d->nt)
@@ -215,6 +266,12 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
                 stop = 1;
             break;
         case N_AND:
+            if (i > lo + 1 && qd_punct(d, i - 1, ',') &&
+                ncls(d, i - 2) == N_ENT && start == i + 1 &&
+                (ncls(d, start) == N_ENT || ncls(d, start) == N_DET)) {
+                i--; /* "France, and the US" */
+                break;
+            }
             if (!(i > lo && ncls(d, i - 1) == N_ENT && start == i + 1 &&
                   (ncls(d, start) == N_ENT || ncls(d, start) == N_DET)))
                 stop = 1;
@@ -224,6 +281,16 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
                 d->ti[i - 1].sent == d->ti[i].sent) {
                 /* "the Foreign Ministry in Baku" */
                 break;
+            }
+            if (start == i + 1 && qd_punct(d, i, ',') &&
+                ncls(d, start) == N_ENT && list_end(d, i, end) == end) {
+                /* "Presidents Putin, Macron and Trump": the list */
+                uint32_t ls = list_start(d, i, lo);
+                if (ls <= i) {
+                    start = ls;
+                    i = ls;
+                    break;
+                }
             }
             if (qd_punct(d, i, ')') && i > lo) {
                 uint32_t k = i;
@@ -294,6 +361,13 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
                     b++;
                 if (qd_is(d, b, "by") || qd_is(d, b, "from")) {
                     uint32_t e = qs_np_right(d, b + 1, hi);
+                    /* "a joint statement from Presidents Putin, Macron
+                     * and Trump" */
+                    uint32_t le = e > b + 1 && e < hi && qd_punct(d, e, ',')
+                                      ? list_end(d, e, hi)
+                                      : 0;
+                    if (le)
+                        e = le;
                     if (e > b + 1) {
                         i = e;
                         last = e;
@@ -587,6 +661,49 @@ static int build_surnames(qdoc_t *d)
 
 /* Reads the titles before (and in apposition after) each person's
  * mentions. */
+/* "X met his Danish counterpart, Y": gives Y (p) the titles of the last
+ * other person named before entity k in its sentence (from token first
+ * on), the titles of each mention read so far. Returns whether there were
+ * any. */
+static int office_before(qdoc_t *d, size_t k, uint32_t first, qperson_t *p)
+{
+    for (size_t j = k; j-- > 0;) {
+        const qent_t *o = &d->ents[j];
+        if (o->tok_first < first)
+            break;
+        if (o->label != QE_PERSON || d->ent_person[j] < 0)
+            continue;
+        const qperson_t *q = &d->persons[d->ent_person[j]];
+        if (q == p)
+            continue;
+        for (uint8_t t = 0; t < q->n_titles; t++)
+            person_title(p, q->titles[t]);
+        return q->n_titles > 0;
+    }
+    return 0;
+}
+
+/* Entity e follows "to" after a title ("Ambassador to Armenia",
+ * "Special Envoy to the Caucasus"): the post, not the holder's state. */
+static int posting(const qdoc_t *d, const qent_t *e)
+{
+    uint32_t k = e->tok_first;
+    while (k > 0 && ncls(d, k - 1) == N_DET)
+        k--;
+    return k >= 2 && qd_is(d, k - 1, "to") && d->ti[k - 2].title;
+}
+
+/* Does a post ("Armenia", "the OSCE") start at token i, after "to" ("X
+ * Ambassador to Armenia Y": Y holds the title), rather than a principal
+ * ("Advisor to President Y": the title is not Y's)? */
+static int posted_to(const qdoc_t *d, uint32_t i)
+{
+    while (i < d->nt && ncls(d, i) == N_DET)
+        i++;
+    const qent_t *e = qd_ent(d, i);
+    return e && e->label != QE_PERSON && !d->ti[i].title;
+}
+
 static int build_persons(qdoc_t *d)
 {
     d->persons_built = 1;
@@ -653,7 +770,9 @@ static int build_persons(qdoc_t *d)
                 const qent_t *o = qd_ent(d, i);
                 if (o->label == QE_PERSON)
                     break;
-                if (commas) {
+                if (posting(d, o)) {
+                    /* "Ambassador to Armenia": no state of the person's */
+                } else if (commas) {
                     if (!st_far && ent_state(o))
                         st_far = ent_state(o);
                     if (o->label == QE_ORG && !org_far)
@@ -670,10 +789,15 @@ static int build_persons(qdoc_t *d)
                     titled |= commas;
                 }
             } else if (c == N_TITLE) {
-                person_title(p, d->lex->titles[d->ti[i].title - 1].title_id);
+                const qx_title_t *tt = &d->lex->titles[d->ti[i].title - 1];
+                if (!(tt->relative && office_before(d, k, first, p)))
+                    person_title(p, tt->title_id);
                 titled |= commas;
             } else if (c == N_PPRON || c == N_PRON) {
                 break;
+            } else if (qd_is(d, i, "to") && i > first && d->ti[i - 1].title &&
+                       posted_to(d, i + 1)) {
+                continue; /* "Russian Ambassador to Armenia X" */
             } else if (c != N_DET && c != N_OF && c != N_POSS && c != N_CAP &&
                        c != N_MOD && c != N_HEAD) {
                 break;
@@ -1197,6 +1321,89 @@ static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
     return 1;
 }
 
+/* "The senior diplomat stressed ..." after "X met his counterpart Y": a
+ * generic office with no state is the person a "he" at token pos would
+ * be, when the text gave that person an office of its class; else NULL
+ * (and then the last person with such an office, person_with_title()). */
+static const char *salient_with_title(qdoc_t *d, const qx_title_t *t,
+                                      uint32_t pos, int depth)
+{
+    if (!t->generic || depth >= 2)
+        return NULL;
+    qspeaker_t got;
+    memset(&got, 0, sizeof got);
+    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 || !got.name) {
+        free(got.owned);
+        return NULL;
+    }
+    const char *who = NULL;
+    const qperson_t *pp =
+        d->persons_built || !build_persons(d) ? person_get(d, got.name) : NULL;
+    for (uint8_t j = 0; pp && j < pp->n_titles && !who; j++)
+        if (title_matches(d, t, pp->titles[j]))
+            who = pp->name;
+    free(got.owned);
+    return who;
+}
+
+/* "the Russian diplomat" when no person has an office of that class:
+ * the person a "he" at token pos would be, when the text gave that
+ * person an office and no other state; else NULL. */
+static const char *salient_of_state(qdoc_t *d, const char *state, uint32_t pos,
+                                    int depth)
+{
+    if (depth >= 2)
+        return NULL;
+    qspeaker_t got;
+    memset(&got, 0, sizeof got);
+    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 || !got.name) {
+        free(got.owned);
+        return NULL;
+    }
+    const qperson_t *pp =
+        d->persons_built || !build_persons(d) ? person_get(d, got.name) : NULL;
+    free(got.owned);
+    if (!pp || !pp->n_titles || (pp->state && strcmp(pp->state, state) != 0))
+        return NULL;
+    return pp->name;
+}
+
+/* An organisation's span that is only a title ("PM", "Prime
+ * Minister"), as the entities layer sometimes tags one. */
+static int title_only(const qdoc_t *d, const qent_t *en)
+{
+    for (uint32_t k = en->tok_first; k <= en->tok_last; k++)
+        if (!d->ti[k].title || d->ti[k].head)
+            return 0;
+    return 1;
+}
+
+/* The state of a phrase [s, e) that opens with a state's possessive and
+ * names only organisations of no other state after it ("Russia's
+ * Investigative Committee and Interior Ministry"); else NULL. */
+static const char *state_of_bodies(const qdoc_t *d, uint32_t s, uint32_t e)
+{
+    while (s < e && ncls(d, s) == N_DET)
+        s++;
+    const qent_t *first = s < e ? qd_ent(d, s) : NULL;
+    if (!first || first->tok_first != s || first->label != QE_GPE ||
+        !is_poss(d, first->tok_last + 1))
+        return NULL;
+    const char *st = first->refers_to ? first->refers_to : first->canonical;
+    int bodies = 0;
+    for (uint32_t i = first->tok_last + 2; i < e; i++) {
+        const qent_t *en = qd_ent(d, i);
+        if (!en)
+            continue;
+        if (en->label != QE_ORG ||
+            (en->refers_to && strcmp(en->refers_to, st) != 0))
+            return NULL;
+        bodies++;
+        i = en->tok_last;
+    }
+    return bodies >= 2 ? st : NULL;
+}
+
 /* Fills spk for the phrase [s, e). Returns 1 when it names a speaker
  * (perhaps unnamed), 0 when it cannot be one, or GLOSSA_ENOMEM. */
 static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
@@ -1247,7 +1454,13 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             coordinated = 1;
         if (c == N_PPRON && ppron < 0 && i == s)
             ppron = (int)i;
-        if (d->ti[i].head && d->ti[i].head_start)
+        /* A head noun inside an organisation's name ("Minsk Group")
+         * does not head a phrase that has one before the name ("the
+         * co-chairs of the OSCE Minsk Group"). */
+        if (d->ti[i].head && d->ti[i].head_start &&
+            !(head_tok != QNONE && c == N_ENT &&
+              d->ents[d->ti[i].ent].label == QE_ORG &&
+              d->ents[d->ti[i].ent].tok_first > head_tok))
             head_tok = i;
         if (d->ti[i].title && d->ti[i].title_len)
             title_tok = i;
@@ -1255,6 +1468,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             continue;
         last_ent = d->ti[i].ent;
         const qent_t *en = &d->ents[last_ent];
+        if (en->label == QE_ORG && title_only(d, en))
+            continue; /* "Armenian PM" tagged as a body: the title */
         uint32_t after = en->tok_last + 1;
         int possessor = after < e && is_poss(d, after);
         n_names++;
@@ -1273,6 +1488,10 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             place = en;
             break;
         default:
+            /* "Russian ambassador to Armenia": the posting, not the
+             * state, when the phrase names one before it */
+            if (place && posting(d, en))
+                break;
             place = en;
             break;
         }
@@ -1289,6 +1508,14 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     if (head && head->hclass == QH_NONSPEECH)
         return 0;
     if (coordinated && n_names >= 2) {
+        /* "Russia's Investigative Committee and Interior Ministry": the
+         * bodies of the one state that owns them all */
+        const char *owner = state_of_bodies(d, s, e);
+        if (owner) {
+            set_name(spk, owner, QR_BODY);
+            spk->plural = 1;
+            return 1;
+        }
         set_unnamed(spk, 1);
         return 1;
     }
@@ -1338,7 +1565,30 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         if (rc)
             return rc < 0 ? rc : 1;
     }
-    if (head && head->hclass == QH_UNNAMED) {
+    /* "analysts of the Carnegie Center": people of an organisation
+     * named after "of" speak for it */
+    int of_org = head && head->hclass == QH_UNNAMED && org &&
+                 head_tok < org->tok_first &&
+                 ncls(d, head_tok + d->ti[head_tok].head_len) == N_OF;
+    if (head && head->hclass == QH_UNNAMED && !of_org) {
+        if (qd_is(d, s, "the") && depth < 2 && !n_names) {
+            /* "the analysts" after "analysts of the Carnegie Center" */
+            qspeaker_t ante;
+            memset(&ante, 0, sizeof ante);
+            int rc = head_antecedent(d, head_tok, &ante);
+            if (rc < 0)
+                return rc;
+            if (rc > 0 && ante.name) {
+                spk->name = ante.name;
+                free(spk->owned);
+                spk->owned = ante.owned;
+                spk->kind = ante.kind;
+                spk->plural = head->plural;
+                spk->found = 1;
+                return 1;
+            }
+            free(ante.owned);
+        }
         set_unnamed(spk, head->plural);
         return 1;
     }
@@ -1369,6 +1619,13 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         set_name(spk, poss_person->canonical, QR_PERSON);
         return 1;
     }
+    /* "CSTO member-state Armenia", "NATO ally Turkey": a place that ends
+     * the phrase after an organisation is its head */
+    if (org && place && place->label == QE_GPE &&
+        place->tok_first > org->tok_last && place->tok_last + 1 == e &&
+        !posting(d, place) && !(title && title_tok > org->tok_last) &&
+        !(qd_flags(d, place->tok_first - 1) & QW_PREP))
+        org = NULL;
     if (org) {
         int rc = name_in_org(d, org, spk);
         if (rc)
@@ -1429,6 +1686,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         if (title && (!head || head_tok < title_tok || office_of(head))) {
             const char *who =
                 lookup ? person_with_title(d, lookup, st, NULL, s) : NULL;
+            if (!who && lookup && lookup->generic && qd_is(d, s, "the"))
+                who = salient_of_state(d, st, s, depth);
             set_name(spk, who ? who : st, who ? QR_PERSON : QR_BODY);
             return 1;
         }
@@ -1486,7 +1745,9 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     }
     if (title && (!head || head_tok < title_tok || office_of(head))) {
         const char *who =
-            lookup ? person_with_title(d, lookup, NULL, NULL, s) : NULL;
+            lookup ? salient_with_title(d, lookup, s, depth) : NULL;
+        if (lookup && !who)
+            who = person_with_title(d, lookup, NULL, NULL, s);
         if (who) {
             set_name(spk, who, QR_PERSON);
             return 1;
@@ -1499,7 +1760,8 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         int indefinite = qd_is(d, s, "a") || qd_is(d, s, "an");
         if (!indefinite &&
             (head->hclass == QH_STATE || head->hclass == QH_MINISTRY ||
-             head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE)) {
+             head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE ||
+             head->hclass == QH_OUTLET)) {
             qspeaker_t ante;
             memset(&ante, 0, sizeof ante);
             int rc = depth < 2 ? head_antecedent(d, head_tok, &ante) : 0;
@@ -1554,7 +1816,8 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                 continue;
             const qx_head_t *h = qd_head(d, i);
             if (d->ti[i].head != want &&
-                !(h->hclass == wh->hclass && h->hclass != QH_STATE))
+                !(h->hclass == wh->hclass && h->hclass != QH_STATE &&
+                  h->hclass != QH_UNNAMED))
                 continue;
             /* "the defence ministry" is not the foreign ministry named
              * before; "the ministry" may be either. */
@@ -1568,6 +1831,42 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                 uint32_t er = qs_np_right(d, st, end);
                 if (er > e)
                     e = er;
+            } else if (e + 1 < end &&
+                       (qd_is(d, e, "of") || qd_is(d, e, "in"))) {
+                /* "the co-chairs of the Minsk Group", "the authorities
+                 * of Georgia", "a source in the foreign ministry": the
+                 * body named after "of" or "in" introduces the group
+                 * that "the co-chairs" goes back to. Only up to that
+                 * name: a bracket after it lists the members. */
+                uint32_t k = e + 1;
+                while (k < end && ncls(d, k) == N_DET)
+                    k++;
+                const qent_t *en = k < end ? qd_ent(d, k) : NULL;
+                /* "in" a body, not a place: "the embassy in Baku" is
+                 * not Azerbaijan's */
+                if (en && en->tok_first == k && en->tok_last < end &&
+                    en->label != QE_PERSON &&
+                    (qd_is(d, e, "of") || en->label == QE_ORG)) {
+                    e = en->tok_last + 1;
+                    /* "the ministers of Armenia and Georgia": both, so
+                     * nobody named */
+                    while (e + 1 < end && ncls(d, e) == N_AND &&
+                           (en = qd_ent(d, e + 1)) != NULL &&
+                           en->tok_first == e + 1 && en->tok_last < end)
+                        e = en->tok_last + 1;
+                }
+            }
+            if (h->hclass == QH_OUTLET && e < end) {
+                /* "the American newspaper “Washington Post”", "the
+                 * agency Interfax": the outlet's name in apposition */
+                uint32_t k = d->ti[e].opens ? e + 1 : e;
+                const qent_t *en = k < end ? qd_ent(d, k) : NULL;
+                if (en && en->tok_first == k && en->label == QE_ORG &&
+                    en->tok_last < end) {
+                    e = en->tok_last + 1;
+                    if (e < end && d->ti[e].closes)
+                        e++;
+                }
             }
             int has_name = 0;
             for (uint32_t k = st; k < e; k++)
@@ -1649,6 +1948,25 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                     return 1;
                 }
                 free(cand.owned);
+            }
+        }
+        if (!best && s == s0 && want == QR_PERSON && subj != QNONE &&
+            subj < pos && pos > 0 && pos < d->nt &&
+            (qd_flags(d, pos - 1) & (QW_REL | QW_SUB))) {
+            /* "Talks were held with X, during which he said": a pronoun
+             * opening a relative or subordinate clause, in a sentence
+             * whose subject is no person, is the person named last
+             * before it there (not in a quotation, not a possessor). */
+            for (size_t k = ents_before(d, pos); k-- > 0;) {
+                const qent_t *e = &d->ents[k];
+                if (e->tok_first <= subj)
+                    break;
+                if (e->label != QE_PERSON || e->partial ||
+                    d->ti[e->tok_first].region >= 0 ||
+                    is_poss(d, e->tok_last + 1))
+                    continue;
+                set_name(out, e->canonical, QR_PERSON);
+                return 1;
             }
         }
         if (best) {
