@@ -1014,6 +1014,19 @@ static void set_unnamed(qspeaker_t *spk, uint8_t plural)
     spk->found = 1;
 }
 
+/* spk becomes the speaker *from found elsewhere (an antecedent, an
+ * owner), taking its composed name, as one or several. */
+static void adopt_speaker(qspeaker_t *spk, qspeaker_t *from, uint8_t plural)
+{
+    spk->name = from->name;
+    free(spk->owned);
+    spk->owned = from->owned;
+    from->owned = NULL;
+    spk->kind = from->kind;
+    spk->plural = plural;
+    spk->found = 1;
+}
+
 /* "Russian" for Russia, from the document's own nationality mentions. */
 static const char *demonym(const qdoc_t *d, const char *state)
 {
@@ -1308,12 +1321,7 @@ static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
     if (rc < 0)
         return rc;
     if (rc > 0) {
-        spk->name = got.name;
-        free(spk->owned);
-        spk->owned = got.owned;
-        spk->kind = got.kind;
-        spk->plural = got.plural;
-        spk->found = 1;
+        adopt_speaker(spk, &got, got.plural);
         return 1;
     }
     free(got.owned);
@@ -1579,12 +1587,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             if (rc < 0)
                 return rc;
             if (rc > 0 && ante.name) {
-                spk->name = ante.name;
-                free(spk->owned);
-                spk->owned = ante.owned;
-                spk->kind = ante.kind;
-                spk->plural = head->plural;
-                spk->found = 1;
+                adopt_speaker(spk, &ante, head->plural);
                 return 1;
             }
             free(ante.owned);
@@ -1736,11 +1739,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 return 1;
             }
         }
-        spk->name = owner.name;
-        free(spk->owned);
-        spk->owned = owner.owned;
-        spk->kind = owner.kind;
-        spk->found = 1;
+        adopt_speaker(spk, &owner, spk->plural);
         return 1;
     }
     if (title && (!head || head_tok < title_tok || office_of(head))) {
@@ -1784,12 +1783,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                     rc = 0;
             }
             if (rc > 0 && ante.name) {
-                spk->name = ante.name;
-                free(spk->owned);
-                spk->owned = ante.owned;
-                spk->kind = ante.kind;
-                spk->plural = head->plural;
-                spk->found = 1;
+                adopt_speaker(spk, &ante, head->plural);
                 return 1;
             }
             free(ante.owned);
