@@ -57,10 +57,10 @@ struct entities_tagger {
     entities_wordhash_t pad_wh[2]; /* before, after the sentence */
     /* The context keys of few values, scored once (see
      * entities_feature_bias): the bias, each gazetteer bit at offsets
-     * -1..1, each history with each of its case flags (hist_row). */
+     * -1..1, each history with each of its case flags (entities_hist_case). */
     int32_t bias[ENTITIES_N_TAGS];
     int32_t gaz_w[3][32][ENTITIES_N_TAGS];
-    int32_t hist_w[ENTITIES_HIST_VALUES][8][ENTITIES_N_TAGS];
+    int32_t hist_w[ENTITIES_HIST_VALUES][ENTITIES_HIST_CASES][ENTITIES_N_TAGS];
     /* Per-sentence buffers, grown to the longest sentence. */
     uint32_t *ids;
     float *emit;
@@ -103,14 +103,6 @@ static void score_key(const entities_model_t *m, uint64_t key, int32_t *acc)
     ent_model_accumulate(m, &key, 1, acc);
 }
 
-/* The row of hist_w for a token's flags: its ENTITIES_HIST_FLAGS as
- * three bits. */
-static unsigned hist_row(uint32_t flags)
-{
-    return (flags & (ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS)) |
-           ((flags & ENTITIES_TF_SENTSTART) ? 4u : 0u);
-}
-
 /* Scores the context keys of few values once (a tagger is made once
  * per thread and kept; entities_tag_sentence's one-off taggers pay
  * these 353 lookups each). */
@@ -121,18 +113,9 @@ static void score_fixed_keys(entities_tagger_t *t)
     for (unsigned d = 0; d < 3; d++)
         for (unsigned b = 0; b < 32; b++)
             score_key(m, entities_feature_gaz(d, b), t->gaz_w[d][b]);
-    static const uint32_t row_flags[8] = {
-        0,
-        ENTITIES_TF_CAP,
-        ENTITIES_TF_ALLCAPS,
-        ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS,
-        ENTITIES_TF_SENTSTART,
-        ENTITIES_TF_SENTSTART | ENTITIES_TF_CAP,
-        ENTITIES_TF_SENTSTART | ENTITIES_TF_ALLCAPS,
-        ENTITIES_TF_SENTSTART | ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS};
     for (uint32_t h = 1; h < ENTITIES_HIST_VALUES; h++)
-        for (unsigned r = 0; r < 8; r++)
-            score_key(m, entities_feature_hist(h, row_flags[r]),
+        for (unsigned r = 0; r < ENTITIES_HIST_CASES; r++)
+            score_key(m, entities_feature_hist(h, entities_hist_case(r)),
                       t->hist_w[h][r]);
 }
 
@@ -466,7 +449,7 @@ static int emit_into(entities_tagger_t *t, const entities_token_t *toks,
         if (hi) {
             uint32_t flags = c->flags | (i == 0 ? ENTITIES_TF_SENTSTART : 0);
             if (hi < ENTITIES_HIST_VALUES) {
-                sums_add(&sum, t->hist_w[hi][hist_row(flags)]);
+                sums_add(&sum, t->hist_w[hi][entities_hist_case_of(flags)]);
             } else {
                 int32_t w[ENTITIES_N_TAGS] = {0};
                 uint64_t key = entities_feature_hist(hi, flags);

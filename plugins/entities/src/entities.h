@@ -432,6 +432,23 @@ uint64_t entities_feature_hist(uint32_t hist, uint32_t flags);
 /* The case flags the history feature is conjoined with. */
 #define ENTITIES_HIST_FLAGS                                                    \
     (ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS | ENTITIES_TF_SENTSTART)
+/* Those flags' combinations, numbered: bit 0 capitalised, bit 1 all
+ * caps, bit 2 sentence start. entities_hist_case(r) gives the flags of
+ * combination r < ENTITIES_HIST_CASES, entities_hist_case_of(flags) the
+ * number of a token's. */
+#define ENTITIES_HIST_CASES 8u
+static inline uint32_t entities_hist_case(unsigned r)
+{
+    return ((r & 1u) ? ENTITIES_TF_CAP : 0u) |
+           ((r & 2u) ? ENTITIES_TF_ALLCAPS : 0u) |
+           ((r & 4u) ? ENTITIES_TF_SENTSTART : 0u);
+}
+static inline unsigned entities_hist_case_of(uint32_t flags)
+{
+    return ((flags & ENTITIES_TF_CAP) ? 1u : 0u) |
+           ((flags & ENTITIES_TF_ALLCAPS) ? 2u : 0u) |
+           ((flags & ENTITIES_TF_SENTSTART) ? 4u : 0u);
+}
 
 /* ---- Document history (ent_features.c) ---------------------------------- */
 

@@ -319,18 +319,10 @@ static uint32_t feature_find(const weights_t *W, uint64_t key)
  * and case, so that training can look them up as the history changes. */
 static void register_hist(weights_t *W)
 {
-    static const uint32_t cases[] = {
-        0,
-        ENTITIES_TF_CAP,
-        ENTITIES_TF_ALLCAPS,
-        ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS,
-        ENTITIES_TF_SENTSTART,
-        ENTITIES_TF_SENTSTART | ENTITIES_TF_CAP,
-        ENTITIES_TF_SENTSTART | ENTITIES_TF_ALLCAPS,
-        ENTITIES_TF_SENTSTART | ENTITIES_TF_CAP | ENTITIES_TF_ALLCAPS};
     for (uint32_t h = 1; h < ENTITIES_HIST_VALUES; h++)
-        for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
-            feature_index(W, entities_feature_hist(h, cases[k]), 1);
+        for (unsigned r = 0; r < ENTITIES_HIST_CASES; r++)
+            feature_index(W, entities_feature_hist(h, entities_hist_case(r)),
+                          1);
 }
 
 /* The history feature of each token of a sentence, from the history of
