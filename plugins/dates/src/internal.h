@@ -93,6 +93,12 @@ struct dates_engine {
     size_t nrules;
     uint64_t *rule_triggers; /* rules[i].triggers, side by side for the
                               * scan of every window */
+    /* The rules each trigger class wakes, as bitsets of rule_words words:
+     * class c's set is class_rules[c * rule_words ...], bit i of it
+     * rule i. A window ORs the sets of its classes and runs the rules
+     * whose bits are set, in rule order, instead of testing each rule. */
+    uint64_t *class_rules;
+    size_t rule_words;
     uint32_t max_pairs;
     uint32_t max_lookbehind; /* the rules' longest, in bytes */
     char *class_names[DATES_MAX_CLASSES];

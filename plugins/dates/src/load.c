@@ -232,6 +232,7 @@ void dates_engine_free(dates_engine_t *e)
     }
     free(e->rules);
     free(e->rule_triggers);
+    free(e->class_rules);
     for (int i = 0; i < e->nclasses; i++)
         free(e->class_names[i]);
     free(e->tw_keys);
@@ -316,13 +317,21 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
     }
     dates_engine_t *e = L.e;
     e->rule_triggers = malloc(e->nrules * sizeof *e->rule_triggers);
-    if (!e->rule_triggers) {
+    e->rule_words = (e->nrules + 63) / 64;
+    e->class_rules =
+        calloc((size_t)DATES_MAX_CLASSES * e->rule_words, sizeof(uint64_t));
+    if (!e->rule_triggers || !e->class_rules) {
         int rc = dates__oom(&L);
         dates_engine_free(e);
         return rc;
     }
-    for (size_t i = 0; i < e->nrules; i++)
-        e->rule_triggers[i] = e->rules[i].triggers;
+    for (size_t i = 0; i < e->nrules; i++) {
+        uint64_t t = e->rules[i].triggers;
+        e->rule_triggers[i] = t;
+        for (size_t c = 0; c < DATES_MAX_CLASSES; c++)
+            if (t >> c & 1)
+                e->class_rules[c * e->rule_words + i / 64] |= 1ull << (i % 64);
+    }
     e->lx_month = dates__lexicon_find(e, "month");
     e->lx_weekday = dates__lexicon_find(e, "weekday");
     e->lx_number = dates__lexicon_find(e, "number");
