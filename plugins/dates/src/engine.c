@@ -578,11 +578,12 @@ static uint64_t word_mask(const dates_engine_t *e, const char *w, uint64_t h)
     if (e->tw_size == 0)
         return 0;
     size_t mask = e->tw_size - 1;
+    uint8_t tag = dates__trigger_tag(h);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        const char *k = e->tw_keys[i];
-        if (k[0] == '\0')
+        uint8_t t = e->tw_tags[i];
+        if (t == 0)
             return 0;
-        if (k[0] == w[0] && strcmp(k, w) == 0)
+        if (t == tag && strcmp(e->tw_keys[i], w) == 0)
             return e->tw_masks[i];
     }
 }

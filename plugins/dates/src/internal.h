@@ -50,6 +50,12 @@ static inline uint64_t dates__trigger_hash(const char *s)
     return h;
 }
 
+/* A trigger word's tag in tw_tags: 7 bits of its hash, never 0. */
+static inline uint8_t dates__trigger_tag(uint64_t h)
+{
+    return (uint8_t)(h >> 56 | 1);
+}
+
 typedef enum {
     DATES_T_DATE,
     DATES_T_TIME,
@@ -106,6 +112,10 @@ struct dates_engine {
     /* Trigger words: open addressing, power-of-two size. */
     char (*tw_keys)[DATES_MAX_WORD + 1];
     uint64_t *tw_masks;
+    /* One byte per slot, 0 when empty, else dates__trigger_tag of its
+     * key's hash: the scan probes these (a few KB, which stay in cache)
+     * and reads a key only when its tag matches the word's. */
+    uint8_t *tw_tags;
     size_t tw_size;
     /* Lexicons the C functions consult, found once at load. */
     const dates_lexicon_t *lx_month, *lx_weekday, *lx_number, *lx_ordinal,

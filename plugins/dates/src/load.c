@@ -237,6 +237,7 @@ void dates_engine_free(dates_engine_t *e)
         free(e->class_names[i]);
     free(e->tw_keys);
     free(e->tw_masks);
+    free(e->tw_tags);
     free(e);
 }
 
@@ -320,7 +321,8 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
     e->rule_words = (e->nrules + 63) / 64;
     e->class_rules =
         calloc((size_t)DATES_MAX_CLASSES * e->rule_words, sizeof(uint64_t));
-    if (!e->rule_triggers || !e->class_rules) {
+    e->tw_tags = calloc(e->tw_size ? e->tw_size : 1, 1);
+    if (!e->rule_triggers || !e->class_rules || !e->tw_tags) {
         int rc = dates__oom(&L);
         dates_engine_free(e);
         return rc;
@@ -332,6 +334,10 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
             if (t >> c & 1)
                 e->class_rules[c * e->rule_words + i / 64] |= 1ull << (i % 64);
     }
+    for (size_t i = 0; i < e->tw_size; i++)
+        if (e->tw_keys[i][0])
+            e->tw_tags[i] =
+                dates__trigger_tag(dates__trigger_hash(e->tw_keys[i]));
     e->lx_month = dates__lexicon_find(e, "month");
     e->lx_weekday = dates__lexicon_find(e, "weekday");
     e->lx_number = dates__lexicon_find(e, "number");
