@@ -173,6 +173,8 @@ static int add_cand(run_t *R, uint32_t rule, const PCRE2_SIZE *ov,
 static int run_rule(run_t *R, uint32_t ri, size_t ws, size_t we)
 {
     const dates_rule_t *r = &R->e->rules[ri];
+    if (r->count_unit && !dates__count_unit_met(r->count_unit, R->text, ws, we))
+        return 0;
     size_t off = ws;
     R->rule_runs++;
     while (off < we) {

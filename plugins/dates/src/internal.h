@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "countunit.h"
 #include "dates.h"
 #include "lexicon.h"
 #include "prefilter.h"
@@ -72,7 +73,8 @@ typedef struct dates_rule {
     pcre2_code *re;
     bool jit;           /* re is JIT-compiled: pcre2_jit_match runs it */
     dates_need_t *need; /* NULL: no prefilter, the rule always runs */
-    uint32_t pairs;     /* ovector pairs the rule needs */
+    dates_count_unit_t *count_unit; /* NULL: no such check (countunit.h) */
+    uint32_t pairs;                 /* ovector pairs the rule needs */
     uint64_t triggers;
     dates_template_t *value;
     dates_template_t *mod; /* NULL: none; evaluates to "" for none */

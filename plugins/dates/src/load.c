@@ -228,6 +228,7 @@ void dates_engine_free(dates_engine_t *e)
         dates__template_free(r->mod);
         pcre2_code_free(r->re);
         dates__need_free(r->need);
+        dates__count_unit_free(r->count_unit);
         dates__template_free(r->value);
     }
     free(e->rules);

@@ -1,5 +1,6 @@
 /* Rule prefilters (src/prefilter.c): what the analysis of a pattern finds,
- * and that it never skips a range where the rule matches. The engine's
+ * and that it never skips a range where the rule matches; the same for
+ * the count-before-unit check (src/countunit.c). The engine's
  * output is the same with and without them (bench/same-output.sh compares
  * builds); this test checks the filters themselves, rule by rule, on the
  * seed corpus and the development half of the news set. */
@@ -115,7 +116,7 @@ static size_t check_text(const dates_engine_t *e, pcre2_match_data *md,
     size_t checked = 0;
     for (size_t ri = 0; ri < e->nrules; ri++) {
         const dates_rule_t *r = &e->rules[ri];
-        if (!r->need)
+        if (!r->need && !r->count_unit)
             continue;
         size_t off = 0;
         while (off < len && pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0,
@@ -133,9 +134,14 @@ static size_t check_text(const dates_engine_t *e, pcre2_match_data *md,
                     size_t ws =
                         rs > e->max_lookbehind ? rs - e->max_lookbehind : 0;
                     checked++;
-                    if (!met(r->need, text, ws, re))
+                    if (r->need && !met(r->need, text, ws, re))
                         fail_msg("rule %s matches in %s at %zu..%zu but its "
                                  "prefilter fails",
+                                 r->name, name, rs, re);
+                    if (r->count_unit &&
+                        !dates__count_unit_met(r->count_unit, text, rs, re))
+                        fail_msg("rule %s matches in %s at %zu..%zu but its "
+                                 "count-before-unit check fails",
                                  r->name, name, rs, re);
                 }
         }
@@ -183,12 +189,60 @@ static void test_sound_on_corpora(void **state)
     dates_engine_free(e);
 }
 
+/* The bundled `duration` rule gets the count-before-unit check, which
+ * lets a unit word with a count or a modifier before it through, and
+ * nothing else; patterns not of its shape get none. */
+static void test_count_unit(void **state)
+{
+    (void)state;
+    dates_engine_t *e = NULL;
+    char err[512];
+    assert_int_equal(dates_engine_load(DATES_DATA_DIR, &e, err, sizeof err), 0);
+    const dates_count_unit_t *cu = NULL;
+    size_t with = 0;
+    for (size_t ri = 0; ri < e->nrules; ri++) {
+        if (strcmp(e->rules[ri].name, "duration") == 0)
+            cu = e->rules[ri].count_unit;
+        with += e->rules[ri].count_unit != NULL;
+    }
+    assert_non_null(cu);
+    print_message("%zu rule(s) with the check\n", with);
+    const char *pass[] = {
+        "for 30 days",       "a YEAR",
+        "two more\tyears",   "twenty-one years",
+        "a couple of weeks", "one and a half hours",
+        "3 1/2 months",      "several consecutive trading days",
+        "half a decade",     "some Fortnight",
+    };
+    for (size_t i = 0; i < sizeof pass / sizeof *pass; i++)
+        if (!dates__count_unit_met(cu, pass[i], 0, strlen(pass[i])))
+            fail_msg("the check fails \"%s\"", pass[i]);
+    const char *fail[] = {
+        "the year",
+        "last week",
+        "the second quarter",
+        "days",
+        "30days",
+        "2 yearly",
+        "the years 2 ago" /* the count after the unit */,
+    };
+    for (size_t i = 0; i < sizeof fail / sizeof *fail; i++)
+        if (dates__count_unit_met(cu, fail[i], 0, strlen(fail[i])))
+            fail_msg("the check lets \"%s\" through", fail[i]);
+    /* The count must lie in the range the rule runs on (a match starts
+     * at the run's offset or later). */
+    assert_false(dates__count_unit_met(cu, "30 days", 2, 7));
+    assert_true(dates__count_unit_met(cu, "30 days", 1, 7));
+    dates_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_no_filter),
         cmocka_unit_test(test_sound_on_corpora),
+        cmocka_unit_test(test_count_unit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
