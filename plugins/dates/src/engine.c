@@ -672,20 +672,21 @@ static int scan(run_t *R, size_t from, size_t to)
                 i++;
             m = digit_classes(t, s, i, to);
         } else {
-            char w[DATES_MAX_WORD + 1];
-            uint64_t h = DATES_HASH_START;
-            size_t n = 0;
-            while (i < to && cc[t[i]] == CC_ALPHA) {
-                if (n < DATES_MAX_WORD) {
-                    w[n] = (char)(t[i] | 0x20); /* ASCII lowercase */
-                    h = dates__trigger_hash_add(h, (unsigned char)w[n]);
-                }
-                n++;
+            while (i < to && cc[t[i]] == CC_ALPHA)
                 i++;
-            }
+            size_t n = i - s;
             if (n >= 2 && n <= DATES_MAX_WORD) {
-                w[n] = '\0';
-                m = word_mask(R->e, w, h);
+                uint32_t sig = dates__trigger_sig(t + s, n);
+                if (R->e->tw_sigs[sig / 8] >> (sig % 8) & 1) {
+                    char w[DATES_MAX_WORD + 1];
+                    uint64_t h = DATES_HASH_START;
+                    for (size_t k = 0; k < n; k++) {
+                        w[k] = (char)(t[s + k] | 0x20); /* ASCII lowercase */
+                        h = dates__trigger_hash_add(h, (unsigned char)w[k]);
+                    }
+                    w[n] = '\0';
+                    m = word_mask(R->e, w, h);
+                }
             }
         }
         ring[ntok++ % RING_SIZE] = s;

@@ -57,6 +57,19 @@ static inline uint8_t dates__trigger_tag(uint64_t h)
     return (uint8_t)(h >> 56 | 1);
 }
 
+/* Bits in tw_sigs. */
+#define DATES_SIG_BITS 32768
+
+/* A word's signature in tw_sigs: its length and its first, second and
+ * last letters (any case: | 0x20 lowercases the ASCII letters words are
+ * made of), hashed. w has n >= 2 letters. */
+static inline uint32_t dates__trigger_sig(const unsigned char *w, size_t n)
+{
+    uint32_t v = (uint32_t)(w[0] | 0x20) | (uint32_t)(w[1] | 0x20) << 8 |
+                 (uint32_t)(w[n - 1] | 0x20) << 16 | (uint32_t)n << 24;
+    return (v * 2654435761u) >> 17;
+}
+
 typedef enum {
     DATES_T_DATE,
     DATES_T_TIME,
@@ -118,6 +131,10 @@ struct dates_engine {
      * key's hash: the scan probes these (a few KB, which stay in cache)
      * and reads a key only when its tag matches the word's. */
     uint8_t *tw_tags;
+    /* Bits of dates__trigger_sig: set for each trigger word's. A word of
+     * the text whose bit is clear is no trigger word, and the scan moves
+     * on without lowercasing and hashing it (most words of a text). */
+    uint8_t *tw_sigs;
     size_t tw_size;
     /* Lexicons the C functions consult, found once at load. */
     const dates_lexicon_t *lx_month, *lx_weekday, *lx_number, *lx_ordinal,

@@ -239,6 +239,7 @@ void dates_engine_free(dates_engine_t *e)
     free(e->tw_keys);
     free(e->tw_masks);
     free(e->tw_tags);
+    free(e->tw_sigs);
     free(e);
 }
 
@@ -323,7 +324,8 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
     e->class_rules =
         calloc((size_t)DATES_MAX_CLASSES * e->rule_words, sizeof(uint64_t));
     e->tw_tags = calloc(e->tw_size ? e->tw_size : 1, 1);
-    if (!e->rule_triggers || !e->class_rules || !e->tw_tags) {
+    e->tw_sigs = calloc(DATES_SIG_BITS / 8, 1);
+    if (!e->rule_triggers || !e->class_rules || !e->tw_tags || !e->tw_sigs) {
         int rc = dates__oom(&L);
         dates_engine_free(e);
         return rc;
@@ -335,10 +337,14 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
             if (t >> c & 1)
                 e->class_rules[c * e->rule_words + i / 64] |= 1ull << (i % 64);
     }
-    for (size_t i = 0; i < e->tw_size; i++)
-        if (e->tw_keys[i][0])
-            e->tw_tags[i] =
-                dates__trigger_tag(dates__trigger_hash(e->tw_keys[i]));
+    for (size_t i = 0; i < e->tw_size; i++) {
+        const char *k = e->tw_keys[i];
+        if (!k[0])
+            continue;
+        e->tw_tags[i] = dates__trigger_tag(dates__trigger_hash(k));
+        uint32_t sig = dates__trigger_sig((const unsigned char *)k, strlen(k));
+        e->tw_sigs[sig / 8] |= (uint8_t)(1u << (sig % 8));
+    }
     e->lx_month = dates__lexicon_find(e, "month");
     e->lx_weekday = dates__lexicon_find(e, "weekday");
     e->lx_number = dates__lexicon_find(e, "number");
