@@ -16,6 +16,7 @@ static const char EXPECT_COUNT[] =
     "(?:%digits_frac|%digits_num|%number_words)(?:\\s+and\\s+a\\s+half)?";
 static const char EXPECT_DIGITS_NUM[] = "\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?";
 static const char EXPECT_DIGITS_FRAC[] = "\\d+(?:\\s+|-)1/2";
+static const char EXPECT_SMALL_COUNT[] = "\\d{1,3}|%number";
 static const char EXPECT_NUMBER_WORDS[] =
     "(?:a\\s+few|a\\s+couple(?:\\s+of)?|a\\s+dozen|a\\s+number\\s+of|half\\s+"
     "a|(?:a|an)(?![\\s-]+(?!hundred\\b|thousand\\b)%number\\b)|(?!(?:a|an)"
@@ -39,6 +40,10 @@ struct dates_count_unit {
     word_set_t counts; /* the last run of letters a count or modifier
                         * can end with */
     bool space[256];   /* what PCRE2's \s matches */
+    /* The unit is in a lookahead, where no word bound follows it: the
+     * text's run of letters need only start with a unit's first run. */
+    bool unit_prefix;
+    bool unit_first[256]; /* the first letters of units, in either case */
 };
 
 static bool is_letter(unsigned char c)
@@ -49,6 +54,16 @@ static bool is_letter(unsigned char c)
 static bool is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
+}
+
+/* The slot of the lowercase key whose hash is h, or the empty slot where
+ * it would go. */
+static size_t set_probe(const word_set_t *set, const char *key, uint64_t h)
+{
+    size_t mask = set->size - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask)
+        if (set->keys[i][0] == '\0' || strcmp(set->keys[i], key) == 0)
+            return i;
 }
 
 /* Finds w[0, n) (any case) in set: its slot, or the empty slot where it
@@ -64,10 +79,7 @@ static size_t set_slot(const word_set_t *set, const char *w, size_t n)
         h = dates__trigger_hash_add(h, (unsigned char)key[i]);
     }
     key[n] = '\0';
-    size_t mask = set->size - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask)
-        if (set->keys[i][0] == '\0' || strcmp(set->keys[i], key) == 0)
-            return i;
+    return set_probe(set, key, h);
 }
 
 static bool set_has(const word_set_t *set, const char *w, size_t n)
@@ -150,23 +162,38 @@ static const char *skip_group(const char *p)
     return NULL;
 }
 
-/* Is the group opening at p one that only groups (plain or named capture,
- * or (?:...)), i.e. neither a lookaround nor anything else? */
-static bool plain_group(const char *p)
+/* The length of the opening of a group at p that a match must go through
+ * whatever it matches: a plain or named capture, (?:...), or a positive
+ * lookahead (whose text lies ahead of the match's start, within the
+ * subject); 0 for any other group. *lookahead tells the last. */
+static size_t enclosing_open(const char *p, bool *lookahead)
 {
+    *lookahead = false;
     if (p[1] != '?')
-        return p[1] != '*'; /* (*VERB) */
+        return p[1] == '*' ? 0 : 1; /* not (*VERB) */
     if (p[2] == ':')
-        return true;
+        return 3;
+    if (p[2] == '=') {
+        *lookahead = true;
+        return 3;
+    }
     /* (?<name>...); not (?<=...), (?<!...) */
-    return p[2] == '<' && (is_letter((unsigned char)p[3]) || p[3] == '_');
+    if (p[2] != '<' || !(is_letter((unsigned char)p[3]) || p[3] == '_'))
+        return 0;
+    const char *q = p + 3;
+    while (*q && *q != '>')
+        q++;
+    return *q ? (size_t)(q + 1 - p) : 0;
 }
 
 /* Does every match of the text before at (the start of the sequence)
  * lead into it: is at outside any alternation, and inside only groups
- * that merely group, opened closes of them? */
-static bool prefix_leads_in(const char *raw, const char *at, int opened)
+ * a match goes through (enclosing_open), opened of them? *lookahead
+ * tells whether one is a lookahead. */
+static bool prefix_leads_in(const char *raw, const char *at, int opened,
+                            bool *lookahead)
 {
+    *lookahead = false;
     enum { MAX_DEPTH = 64 };
     int depth = 0;
     const char *p = raw;
@@ -186,15 +213,12 @@ static bool prefix_leads_in(const char *raw, const char *at, int opened)
                 continue;
             }
             /* A group the sequence is in. */
-            if (!plain_group(p) || ++depth > MAX_DEPTH)
+            bool ahead;
+            size_t open = enclosing_open(p, &ahead);
+            if (!open || ++depth > MAX_DEPTH)
                 return false;
-            p++;
-            if (*p == '?') {
-                /* Past its name or ':'. */
-                while (p < at && *p != ':' && *p != '>')
-                    p++;
-                p++;
-            }
+            *lookahead = *lookahead || ahead;
+            p += open;
         } else if (*p == '|' || *p == ')') {
             /* An alternative next to the sequence, or a stray ')'. */
             return false;
@@ -289,18 +313,30 @@ void dates__count_unit_free(dates_count_unit_t *cu)
 
 int dates__count_unit_build(const char *raw, bool bounds, const char *count,
                             const char *digits_num, const char *digits_frac,
-                            const char *number_words,
+                            const char *number_words, const char *small_count,
                             const dates_lexicon_t *number,
                             const dates_lexicon_t *unit,
                             dates_count_unit_t **out)
 {
-    static const char SEQ[] = "(?<n>%count)\\s+", UNIT[] = "(?<u>%unit)";
+    /* A count, white space, modifiers, the unit; or a small count, white
+     * space and the unit ("two or three years"). */
+    static const char SEQ[] = "(?<n>%count)\\s+", UNIT[] = "(?<u>%unit)",
+                      SMALL_SEQ[] = "%small_count\\s+(?<u>%unit)";
     *out = NULL;
-    const char *at = strstr(raw, SEQ);
-    if (!at || strstr(at + 1, SEQ) || !bounds || !number || !unit ||
-        !same(count, EXPECT_COUNT) || !same(digits_num, EXPECT_DIGITS_NUM) ||
-        !same(digits_frac, EXPECT_DIGITS_FRAC) ||
-        !same(number_words, EXPECT_NUMBER_WORDS))
+    const char *at = strstr(raw, SEQ), *after = NULL;
+    if (at && !strstr(at + 1, SEQ) && same(count, EXPECT_COUNT) &&
+        same(digits_num, EXPECT_DIGITS_NUM) &&
+        same(digits_frac, EXPECT_DIGITS_FRAC) &&
+        same(number_words, EXPECT_NUMBER_WORDS)) {
+        after = at + sizeof SEQ - 1;
+    } else {
+        at = strstr(raw, SMALL_SEQ);
+        if (!at || strstr(at + 1, SMALL_SEQ) ||
+            !same(small_count, EXPECT_SMALL_COUNT))
+            return 0;
+        after = at + sizeof SMALL_SEQ - 1 - (sizeof UNIT - 1);
+    }
+    if (!bounds || !number || !unit)
         return 0;
     /* Syntax that changes what the reading below sees. */
     if (strstr(raw, "\\Q") || strstr(raw, "(?x") || strstr(raw, "[:") ||
@@ -323,13 +359,12 @@ int dates__count_unit_build(const char *raw, bool bounds, const char *count,
         dates__count_unit_free(cu);
         return rc;
     }
-    bool ok = true;
-    const char *p = at + sizeof SEQ - 1;
-    ok = read_modifiers(&p, &cu->counts) &&
-         strncmp(p, UNIT, sizeof UNIT - 1) == 0;
+    const char *p = after;
+    bool ok = read_modifiers(&p, &cu->counts) &&
+              strncmp(p, UNIT, sizeof UNIT - 1) == 0;
     if (ok) {
         int closes = tail_closes(p + sizeof UNIT - 1);
-        ok = closes >= 0 && prefix_leads_in(raw, at, closes);
+        ok = closes >= 0 && prefix_leads_in(raw, at, closes, &cu->unit_prefix);
     }
     for (size_t i = 0; ok && i < sizeof COUNT_WORDS / sizeof *COUNT_WORDS; i++)
         ok = set_add(&cu->counts, COUNT_WORDS[i], strlen(COUNT_WORDS[i]));
@@ -347,13 +382,18 @@ int dates__count_unit_build(const char *raw, bool bounds, const char *count,
     }
     /* A unit word starts with a run of letters, which the text holds
      * whole: after it comes a non-letter of the key, or the end of the
-     * match, after which the rule's bounds allow no letter. */
+     * match, after which the rule's bounds allow no letter (in a
+     * lookahead, none follow: unit_prefix). */
     for (size_t i = 0; ok && i < unit->n; i++) {
         const char *k = unit->entries[i].key;
         size_t n = 0;
         while (is_letter((unsigned char)k[n]))
             n++;
         ok = n > 0 && set_add(&cu->units, k, n);
+        if (ok) {
+            cu->unit_first[(unsigned char)k[0] | 0x20] = true;
+            cu->unit_first[(unsigned char)k[0] & ~0x20] = true;
+        }
     }
     if (!ok) {
         dates__count_unit_free(cu);
@@ -379,6 +419,27 @@ static bool count_ends_at(const dates_count_unit_t *cu, const char *t, size_t q)
     return false;
 }
 
+/* Can a unit word's first run of letters be where the text has the run
+ * w[0, n)? */
+static bool unit_at(const dates_count_unit_t *cu, const char *w, size_t n)
+{
+    if (!cu->unit_first[(unsigned char)w[0]])
+        return false;
+    if (!cu->unit_prefix)
+        return set_has(&cu->units, w, n);
+    /* Each prefix, hashed as it grows. */
+    char key[DATES_MAX_WORD + 1];
+    uint64_t h = DATES_HASH_START;
+    for (size_t k = 0; k < n && k < cu->units.max_len; k++) {
+        key[k] = (char)(w[k] | 0x20);
+        key[k + 1] = '\0';
+        h = dates__trigger_hash_add(h, (unsigned char)key[k]);
+        if (cu->units.keys[set_probe(&cu->units, key, h)][0] != '\0')
+            return true;
+    }
+    return false;
+}
+
 bool dates__count_unit_met(const dates_count_unit_t *cu, const char *text,
                            size_t s, size_t e)
 {
@@ -389,7 +450,7 @@ bool dates__count_unit_met(const dates_count_unit_t *cu, const char *text,
         size_t end = p;
         while (end < e && is_letter(t[end]))
             end++;
-        if (set_has(&cu->units, text + p, end - p)) {
+        if (unit_at(cu, text + p, end - p)) {
             /* The white space before the unit, and what ends before it
              * (the match, hence the count, starts at s or later). */
             size_t q = p - 1;

@@ -435,11 +435,11 @@ static int rule_compile(dates_loader_t *L, rule_build_t *rb)
     }
     int rc = rule_need(L, r, re.s, re.n);
     free(re.s);
-    if (rc == 0 && strstr(rb->pattern, "%count"))
+    if (rc == 0 && strstr(rb->pattern, "count"))
         rc = dates__count_unit_build(
             rb->pattern, rb->bounds, subpattern_raw(L, "count"),
             subpattern_raw(L, "digits_num"), subpattern_raw(L, "digits_frac"),
-            subpattern_raw(L, "number_words"),
+            subpattern_raw(L, "number_words"), subpattern_raw(L, "small_count"),
             dates__lexicon_find(L->e, "number"),
             dates__lexicon_find(L->e, "unit"), &r->count_unit);
     if (rc)

@@ -189,7 +189,8 @@ static void test_sound_on_corpora(void **state)
     dates_engine_free(e);
 }
 
-/* The bundled `duration` rule gets the count-before-unit check, which
+/* The bundled `duration` and `duration_list` rules get the
+ * count-before-unit check, which
  * lets a unit word with a count or a modifier before it through, and
  * nothing else; patterns not of its shape get none. */
 static void test_count_unit(void **state)
@@ -198,14 +199,17 @@ static void test_count_unit(void **state)
     dates_engine_t *e = NULL;
     char err[512];
     assert_int_equal(dates_engine_load(DATES_DATA_DIR, &e, err, sizeof err), 0);
-    const dates_count_unit_t *cu = NULL;
+    const dates_count_unit_t *cu = NULL, *list = NULL;
     size_t with = 0;
     for (size_t ri = 0; ri < e->nrules; ri++) {
         if (strcmp(e->rules[ri].name, "duration") == 0)
             cu = e->rules[ri].count_unit;
+        if (strcmp(e->rules[ri].name, "duration_list") == 0)
+            list = e->rules[ri].count_unit;
         with += e->rules[ri].count_unit != NULL;
     }
     assert_non_null(cu);
+    assert_non_null(list);
     print_message("%zu rule(s) with the check\n", with);
     const char *pass[] = {
         "for 30 days",       "a YEAR",
@@ -229,6 +233,12 @@ static void test_count_unit(void **state)
     for (size_t i = 0; i < sizeof fail / sizeof *fail; i++)
         if (dates__count_unit_met(cu, fail[i], 0, strlen(fail[i])))
             fail_msg("the check lets \"%s\" through", fail[i]);
+    /* duration_list: the unit in a lookahead, where a longer word may
+     * hold it ("two or three yearslong" matches). */
+    assert_true(dates__count_unit_met(list, "two or three years", 0, 18));
+    assert_true(dates__count_unit_met(list, "2 or 3 yearslong", 0, 16));
+    assert_false(dates__count_unit_met(list, "two or the years", 0, 16));
+    assert_false(dates__count_unit_met(list, "in three, the ideas", 0, 19));
     /* The count must lie in the range the rule runs on (a match starts
      * at the run's offset or later). */
     assert_false(dates__count_unit_met(cu, "30 days", 2, 7));
