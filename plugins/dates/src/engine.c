@@ -178,6 +178,10 @@ static int run_rule(run_t *R, uint32_t ri, size_t ws, size_t we)
     size_t off = ws;
     R->rule_runs++;
     while (off < we) {
+        /* After a match, the rest of the range may hold no other. */
+        if (r->count_unit && off > ws &&
+            !dates__count_unit_met(r->count_unit, R->text, off, we))
+            return 0;
         int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)R->text, we, off,
                                           0, R->md, NULL)
                         : pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0,
