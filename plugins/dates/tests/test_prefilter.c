@@ -246,6 +246,75 @@ static void test_count_unit(void **state)
     dates_engine_free(e);
 }
 
+/* Patterns where a match need not hold a count, white space and a unit
+ * in that order, or whose count is not the one the check knows, get no
+ * check. */
+static void test_count_unit_shapes(void **state)
+{
+    (void)state;
+    dates_engine_t *e = NULL;
+    char err[512];
+    assert_int_equal(dates_engine_load(DATES_DATA_DIR, &e, err, sizeof err), 0);
+    /* The sub-patterns as patterns/base.txt writes them. */
+    const char *count =
+        "(?:%digits_frac|%digits_num|%number_words)(?:\\s+and\\s+a\\s+half)?";
+    const char *num = "\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?";
+    const char *frac = "\\d+(?:\\s+|-)1/2";
+    const char *words =
+        "(?:a\\s+few|a\\s+couple(?:\\s+of)?|a\\s+dozen|a\\s+number\\s+of|"
+        "half\\s+a|(?:a|an)(?![\\s-]+(?!hundred\\b|thousand\\b)%number\\b)|"
+        "(?!(?:a|an)\\b)%number)(?:[\\s-]+(?:and\\s+)?(?!(?:a|an)\\b)%number)*";
+    const char *small = "\\d{1,3}|%number";
+    const char *yes[] = {
+        "(?<n>%count)\\s+(?<u>%unit)",
+        "(?:the\\s+)?(?<x>(?<n>%count)\\s+(?:(?:more|full)\\s+)*(?<u>%unit)"
+        "(?!\\s+ago))",
+        "(?<n>%small_count)(?=\\s+or\\s+%small_count\\s+(?<u>%unit))",
+    };
+    const char *no[] = {
+        "(?:(?<n>%count)\\s+(?<u>%unit)|now)",     /* an alternative */
+        "(?:(?<n>%count)\\s+(?<u>%unit))?",        /* optional */
+        "(?<n>%count)\\s+(?<u>%unit)s",            /* more after the unit */
+        "(?<n>%count)\\s+(?<u>%unit)(?:\\s+ago)?", /* the same */
+        "(?<=(?<n>%count)\\s+(?<u>%unit))x",       /* in a lookbehind */
+        "(?!(?<n>%count)\\s+(?<u>%unit))x",        /* in a negative one */
+        "(?<n>%count)\\s+(?:(?:mo+re)\\s+)*(?<u>%unit)", /* not words */
+        "(?x)(?<n>%count)\\s+(?<u>%unit)",               /* extended syntax */
+    };
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        dates_count_unit_t *cu = NULL;
+        assert_int_equal(dates__count_unit_build(yes[i], true, count, num, frac,
+                                                 words, small, e->lx_number,
+                                                 e->lx_unit, &cu),
+                         0);
+        if (!cu)
+            fail_msg("no check for %s", yes[i]);
+        dates__count_unit_free(cu);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        dates_count_unit_t *cu = NULL;
+        assert_int_equal(dates__count_unit_build(no[i], true, count, num, frac,
+                                                 words, small, e->lx_number,
+                                                 e->lx_unit, &cu),
+                         0);
+        if (cu)
+            fail_msg("a check for %s", no[i]);
+    }
+    /* Without word bounds, or with another count, none either. */
+    dates_count_unit_t *cu = NULL;
+    assert_int_equal(dates__count_unit_build(yes[0], false, count, num, frac,
+                                             words, small, e->lx_number,
+                                             e->lx_unit, &cu),
+                     0);
+    assert_null(cu);
+    assert_int_equal(dates__count_unit_build(yes[0], true, "\\d+|%number", num,
+                                             frac, words, small, e->lx_number,
+                                             e->lx_unit, &cu),
+                     0);
+    assert_null(cu);
+    dates_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_no_filter),
         cmocka_unit_test(test_sound_on_corpora),
         cmocka_unit_test(test_count_unit),
+        cmocka_unit_test(test_count_unit_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
