@@ -87,8 +87,9 @@ typedef struct run {
     int rc;
     occ_t *occ;
     size_t nocc, cap_occ, pending;
-    uint8_t *grams; /* the open window's grams of bytes (prefilter.h) */
-    uint8_t stamp;  /* the open window's mark in grams */
+    uint8_t *grams;  /* the open window's grams of bytes (prefilter.h) */
+    uint8_t stamp;   /* the open window's mark in grams */
+    uint64_t *woken; /* the window's rules, a bitset (class_rules) */
     size_t rule_runs;
 } run_t;
 
@@ -172,9 +173,15 @@ static int add_cand(run_t *R, uint32_t rule, const PCRE2_SIZE *ov,
 static int run_rule(run_t *R, uint32_t ri, size_t ws, size_t we)
 {
     const dates_rule_t *r = &R->e->rules[ri];
+    if (r->count_unit && !dates__count_unit_met(r->count_unit, R->text, ws, we))
+        return 0;
     size_t off = ws;
     R->rule_runs++;
     while (off < we) {
+        /* After a match, the rest of the range may hold no other. */
+        if (r->count_unit && off > ws &&
+            !dates__count_unit_met(r->count_unit, R->text, off, we))
+            return 0;
         int rc = r->jit ? pcre2_jit_match(r->re, (PCRE2_SPTR)R->text, we, off,
                                           0, R->md, NULL)
                         : pcre2_match(r->re, (PCRE2_SPTR)R->text, we, off, 0,
@@ -461,44 +468,63 @@ static int resolve_window(run_t *R)
     return 0;
 }
 
-/* Runs each rule woken in the window over the union of its triggers'
- * ranges. */
+/* Runs rule i over the union of the ranges of its triggers in the
+ * window, unless its prefilter rules a match out. */
+static int run_woken_rule(run_t *R, uint32_t i)
+{
+    uint64_t want = R->e->rule_triggers[i];
+    const dates_need_t *need = R->e->rules[i].need;
+    if (need && !dates__need_met(need, R->grams, R->stamp))
+        return 0;
+    /* The union of the ranges of this rule's triggers, in order. */
+    size_t rs = 0, re = 0;
+    bool have = false;
+    for (size_t k = 0; k <= R->nocc; k++) {
+        const occ_t *o = k < R->nocc ? &R->occ[k] : NULL;
+        if (o && !(o->mask & want))
+            continue;
+        if (o && have && o->s <= re) {
+            if (o->e > re)
+                re = o->e;
+            continue;
+        }
+        if (have) {
+            /* A range ends at a word; let it take the period of
+             * "p.m." and the parenthesis of "(GMT)" too. */
+            if (re < R->len && (R->text[re] == '.' || R->text[re] == ')'))
+                re++;
+            int rc = run_rule(R, i, rs, re);
+            if (rc)
+                return rc;
+        }
+        if (o) {
+            rs = o->s;
+            re = o->e;
+            have = true;
+        }
+    }
+    return 0;
+}
+
+/* Runs each rule that a class in mask wakes, in rule order (the order of
+ * the candidates, which breaks ties among them). */
 static int run_rules(run_t *R, uint64_t mask)
 {
-    const uint64_t *triggers = R->e->rule_triggers;
-    for (uint32_t i = 0; i < R->e->nrules; i++) {
-        uint64_t want = triggers[i];
-        if (!(want & mask))
-            continue;
-        const dates_need_t *need = R->e->rules[i].need;
-        if (need && !dates__need_met(need, R->grams, R->stamp))
-            continue;
-        /* The union of the ranges of this rule's triggers, in order. */
-        size_t rs = 0, re = 0;
-        bool have = false;
-        for (size_t k = 0; k <= R->nocc; k++) {
-            const occ_t *o = k < R->nocc ? &R->occ[k] : NULL;
-            if (o && !(o->mask & want))
-                continue;
-            if (o && have && o->s <= re) {
-                if (o->e > re)
-                    re = o->e;
-                continue;
-            }
-            if (have) {
-                /* A range ends at a word; let it take the period of
-                 * "p.m." and the parenthesis of "(GMT)" too. */
-                if (re < R->len && (R->text[re] == '.' || R->text[re] == ')'))
-                    re++;
-                int rc = run_rule(R, i, rs, re);
-                if (rc)
-                    return rc;
-            }
-            if (o) {
-                rs = o->s;
-                re = o->e;
-                have = true;
-            }
+    const dates_engine_t *e = R->e;
+    size_t words = e->rule_words;
+    memset(R->woken, 0, words * sizeof *R->woken);
+    for (uint64_t m = mask; m; m &= m - 1) {
+        const uint64_t *set =
+            e->class_rules + (size_t)__builtin_ctzll(m) * words;
+        for (size_t w = 0; w < words; w++)
+            R->woken[w] |= set[w];
+    }
+    for (size_t w = 0; w < words; w++) {
+        for (uint64_t bits = R->woken[w]; bits; bits &= bits - 1) {
+            uint32_t i = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+            int rc = run_woken_rule(R, i);
+            if (rc)
+                return rc;
         }
     }
     return 0;
@@ -558,11 +584,12 @@ static uint64_t word_mask(const dates_engine_t *e, const char *w, uint64_t h)
     if (e->tw_size == 0)
         return 0;
     size_t mask = e->tw_size - 1;
+    uint8_t tag = dates__trigger_tag(h);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        const char *k = e->tw_keys[i];
-        if (k[0] == '\0')
+        uint8_t t = e->tw_tags[i];
+        if (t == 0)
             return 0;
-        if (k[0] == w[0] && strcmp(k, w) == 0)
+        if (t == tag && strcmp(e->tw_keys[i], w) == 0)
             return e->tw_masks[i];
     }
 }
@@ -649,20 +676,21 @@ static int scan(run_t *R, size_t from, size_t to)
                 i++;
             m = digit_classes(t, s, i, to);
         } else {
-            char w[DATES_MAX_WORD + 1];
-            uint64_t h = DATES_HASH_START;
-            size_t n = 0;
-            while (i < to && cc[t[i]] == CC_ALPHA) {
-                if (n < DATES_MAX_WORD) {
-                    w[n] = (char)(t[i] | 0x20); /* ASCII lowercase */
-                    h = dates__trigger_hash_add(h, (unsigned char)w[n]);
-                }
-                n++;
+            while (i < to && cc[t[i]] == CC_ALPHA)
                 i++;
-            }
+            size_t n = i - s;
             if (n >= 2 && n <= DATES_MAX_WORD) {
-                w[n] = '\0';
-                m = word_mask(R->e, w, h);
+                uint32_t sig = dates__trigger_sig(t + s, n);
+                if (R->e->tw_sigs[sig / 8] >> (sig % 8) & 1) {
+                    char w[DATES_MAX_WORD + 1];
+                    uint64_t h = DATES_HASH_START;
+                    for (size_t k = 0; k < n; k++) {
+                        w[k] = (char)(t[s + k] | 0x20); /* ASCII lowercase */
+                        h = dates__trigger_hash_add(h, (unsigned char)w[k]);
+                    }
+                    w[n] = '\0';
+                    m = word_mask(R->e, w, h);
+                }
             }
         }
         ring[ntok++ % RING_SIZE] = s;
@@ -785,6 +813,7 @@ struct dates_scratch {
     size_t cap_occ;
     uint8_t *grams;
     uint8_t stamp;
+    uint64_t *woken;
     size_t rule_runs;
 };
 
@@ -801,7 +830,8 @@ dates_scratch_t *dates_scratch_new(const dates_engine_t *e)
     s->e = e;
     s->md = pcre2_match_data_create(e->max_pairs, NULL);
     s->grams = calloc(DATES_GRAMS, 1);
-    if (!s->md || !s->grams) {
+    s->woken = calloc(e->rule_words ? e->rule_words : 1, sizeof *s->woken);
+    if (!s->md || !s->grams || !s->woken) {
         dates_scratch_free(s);
         return NULL;
     }
@@ -818,6 +848,7 @@ void dates_scratch_free(dates_scratch_t *s)
     free(s->ovs);
     free(s->occ);
     free(s->grams);
+    free(s->woken);
     free(s);
 }
 
@@ -887,6 +918,7 @@ int dates_scratch_annotate(dates_scratch_t *s, const char *text, size_t len,
     R.cap_occ = s->cap_occ;
     R.grams = s->grams;
     R.stamp = s->stamp;
+    R.woken = s->woken;
     if (!R.dct.valid && (flags & DATES_DATELINE))
         find_dateline(&R);
     if (used_dct)

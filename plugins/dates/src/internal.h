@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "countunit.h"
 #include "dates.h"
 #include "lexicon.h"
 #include "prefilter.h"
@@ -50,6 +51,25 @@ static inline uint64_t dates__trigger_hash(const char *s)
     return h;
 }
 
+/* A trigger word's tag in tw_tags: 7 bits of its hash, never 0. */
+static inline uint8_t dates__trigger_tag(uint64_t h)
+{
+    return (uint8_t)(h >> 56 | 1);
+}
+
+/* Bits in tw_sigs. */
+#define DATES_SIG_BITS 32768
+
+/* A word's signature in tw_sigs: its length and its first, second and
+ * last letters (any case: | 0x20 lowercases the ASCII letters words are
+ * made of), hashed. w has n >= 2 letters. */
+static inline uint32_t dates__trigger_sig(const unsigned char *w, size_t n)
+{
+    uint32_t v = (uint32_t)(w[0] | 0x20) | (uint32_t)(w[1] | 0x20) << 8 |
+                 (uint32_t)(w[n - 1] | 0x20) << 16 | (uint32_t)n << 24;
+    return (v * 2654435761u) >> 17;
+}
+
 typedef enum {
     DATES_T_DATE,
     DATES_T_TIME,
@@ -66,7 +86,8 @@ typedef struct dates_rule {
     pcre2_code *re;
     bool jit;           /* re is JIT-compiled: pcre2_jit_match runs it */
     dates_need_t *need; /* NULL: no prefilter, the rule always runs */
-    uint32_t pairs;     /* ovector pairs the rule needs */
+    dates_count_unit_t *count_unit; /* NULL: no such check (countunit.h) */
+    uint32_t pairs;                 /* ovector pairs the rule needs */
     uint64_t triggers;
     dates_template_t *value;
     dates_template_t *mod; /* NULL: none; evaluates to "" for none */
@@ -93,6 +114,12 @@ struct dates_engine {
     size_t nrules;
     uint64_t *rule_triggers; /* rules[i].triggers, side by side for the
                               * scan of every window */
+    /* The rules each trigger class wakes, as bitsets of rule_words words:
+     * class c's set is class_rules[c * rule_words ...], bit i of it
+     * rule i. A window ORs the sets of its classes and runs the rules
+     * whose bits are set, in rule order, instead of testing each rule. */
+    uint64_t *class_rules;
+    size_t rule_words;
     uint32_t max_pairs;
     uint32_t max_lookbehind; /* the rules' longest, in bytes */
     char *class_names[DATES_MAX_CLASSES];
@@ -100,6 +127,14 @@ struct dates_engine {
     /* Trigger words: open addressing, power-of-two size. */
     char (*tw_keys)[DATES_MAX_WORD + 1];
     uint64_t *tw_masks;
+    /* One byte per slot, 0 when empty, else dates__trigger_tag of its
+     * key's hash: the scan probes these (a few KB, which stay in cache)
+     * and reads a key only when its tag matches the word's. */
+    uint8_t *tw_tags;
+    /* Bits of dates__trigger_sig: set for each trigger word's. A word of
+     * the text whose bit is clear is no trigger word, and the scan moves
+     * on without lowercasing and hashing it (most words of a text). */
+    uint8_t *tw_sigs;
     size_t tw_size;
     /* Lexicons the C functions consult, found once at load. */
     const dates_lexicon_t *lx_month, *lx_weekday, *lx_number, *lx_ordinal,

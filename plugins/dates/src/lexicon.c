@@ -36,7 +36,13 @@ static int cmp_entry(const void *a, const void *b)
 const char *dates__lexicon_sort(dates_lexicon_t *lex)
 {
     qsort(lex->entries, lex->n, sizeof *lex->entries, cmp_entry);
-    for (size_t i = 1; i < lex->n; i++)
+    size_t i = 0;
+    for (int c = 0; c <= 256; c++) {
+        while (i < lex->n && (unsigned char)lex->entries[i].key[0] < c)
+            i++;
+        lex->by_first[c] = i;
+    }
+    for (i = 1; i < lex->n; i++)
         if (strcmp(lex->entries[i - 1].key, lex->entries[i].key) == 0)
             return lex->entries[i].key;
     return NULL;
@@ -71,8 +77,19 @@ const char *dates__lexicon_get(const dates_lexicon_t *lex, const char *s)
         return NULL;
     memcpy(key, s, n + 1);
     dates__key_normalize(key);
-    dates_lex_entry_t probe = {key, NULL};
-    const dates_lex_entry_t *hit =
-        bsearch(&probe, lex->entries, lex->n, sizeof *lex->entries, cmp_entry);
-    return hit ? hit->value : NULL;
+    /* The keys are unique (the loader refuses a lexicon with a key
+     * twice): a binary search among those with the same first byte. */
+    unsigned char c = (unsigned char)key[0];
+    size_t lo = lex->by_first[c], hi = lex->by_first[c + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = strcmp(lex->entries[mid].key, key);
+        if (d == 0)
+            return lex->entries[mid].value;
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }

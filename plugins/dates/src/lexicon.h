@@ -24,6 +24,9 @@ typedef struct dates_lexicon {
     int class_bit;              /* when trigger */
     dates_lex_entry_t *entries; /* sorted by key */
     size_t n;
+    /* The keys with first byte c are entries[by_first[c], by_first[c + 1]):
+     * a lookup searches only those (dates__lexicon_sort fills it). */
+    size_t by_first[257];
 } dates_lexicon_t;
 
 /* Normalizes a key in place: lowercase, runs of white space kept as one

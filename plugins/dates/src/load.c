@@ -228,14 +228,18 @@ void dates_engine_free(dates_engine_t *e)
         dates__template_free(r->mod);
         pcre2_code_free(r->re);
         dates__need_free(r->need);
+        dates__count_unit_free(r->count_unit);
         dates__template_free(r->value);
     }
     free(e->rules);
     free(e->rule_triggers);
+    free(e->class_rules);
     for (int i = 0; i < e->nclasses; i++)
         free(e->class_names[i]);
     free(e->tw_keys);
     free(e->tw_masks);
+    free(e->tw_tags);
+    free(e->tw_sigs);
     free(e);
 }
 
@@ -316,13 +320,31 @@ int dates_engine_load(const char *data_dir, dates_engine_t **out, char *err,
     }
     dates_engine_t *e = L.e;
     e->rule_triggers = malloc(e->nrules * sizeof *e->rule_triggers);
-    if (!e->rule_triggers) {
+    e->rule_words = (e->nrules + 63) / 64;
+    e->class_rules =
+        calloc((size_t)DATES_MAX_CLASSES * e->rule_words, sizeof(uint64_t));
+    e->tw_tags = calloc(e->tw_size ? e->tw_size : 1, 1);
+    e->tw_sigs = calloc(DATES_SIG_BITS / 8, 1);
+    if (!e->rule_triggers || !e->class_rules || !e->tw_tags || !e->tw_sigs) {
         int rc = dates__oom(&L);
         dates_engine_free(e);
         return rc;
     }
-    for (size_t i = 0; i < e->nrules; i++)
-        e->rule_triggers[i] = e->rules[i].triggers;
+    for (size_t i = 0; i < e->nrules; i++) {
+        uint64_t t = e->rules[i].triggers;
+        e->rule_triggers[i] = t;
+        for (size_t c = 0; c < DATES_MAX_CLASSES; c++)
+            if (t >> c & 1)
+                e->class_rules[c * e->rule_words + i / 64] |= 1ull << (i % 64);
+    }
+    for (size_t i = 0; i < e->tw_size; i++) {
+        const char *k = e->tw_keys[i];
+        if (!k[0])
+            continue;
+        e->tw_tags[i] = dates__trigger_tag(dates__trigger_hash(k));
+        uint32_t sig = dates__trigger_sig((const unsigned char *)k, strlen(k));
+        e->tw_sigs[sig / 8] |= (uint8_t)(1u << (sig % 8));
+    }
     e->lx_month = dates__lexicon_find(e, "month");
     e->lx_weekday = dates__lexicon_find(e, "weekday");
     e->lx_number = dates__lexicon_find(e, "number");

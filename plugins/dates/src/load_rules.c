@@ -380,6 +380,18 @@ static int rule_need(dates_loader_t *L, dates_rule_t *r, const char *re,
     return rc ? dates__oom(L) : 0;
 }
 
+/* The text of the sub-pattern named name as its file gives it, or NULL.
+ * A lexicon of that name would be the one that %name means. */
+static const char *subpattern_raw(const dates_loader_t *L, const char *name)
+{
+    if (dates__lexicon_find(L->e, name))
+        return NULL;
+    for (size_t i = 0; i < L->npats; i++)
+        if (strcmp(L->pats[i].name, name) == 0)
+            return L->pats[i].raw;
+    return NULL;
+}
+
 /* Expands the rule's pattern, bounds it to whole words unless told
  * otherwise, and compiles it (with JIT when it can). Returns 0 or the
  * error. */
@@ -423,8 +435,15 @@ static int rule_compile(dates_loader_t *L, rule_build_t *rb)
     }
     int rc = rule_need(L, r, re.s, re.n);
     free(re.s);
+    if (rc == 0 && strstr(rb->pattern, "count"))
+        rc = dates__count_unit_build(
+            rb->pattern, rb->bounds, subpattern_raw(L, "count"),
+            subpattern_raw(L, "digits_num"), subpattern_raw(L, "digits_frac"),
+            subpattern_raw(L, "number_words"), subpattern_raw(L, "small_count"),
+            dates__lexicon_find(L->e, "number"),
+            dates__lexicon_find(L->e, "unit"), &r->count_unit);
     if (rc)
-        return rc;
+        return rc == GLOSSA_ENOMEM ? dates__oom(L) : rc;
     /* JIT failure is not fatal: the interpreter gives the same results. */
     r->jit = pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE) == 0;
     uint32_t caps = 0;

@@ -11,32 +11,72 @@
 
 #include "words.h"
 
-/* "%s" and "%ld" are most of the values formed (units, lexicon values,
- * counts): they are written here; the rest goes through vsnprintf. */
-static int fmt_common(char *out, size_t n, const char *f, va_list ap)
+/* Appends v in decimal, at least width digits (zero-padded), to out at
+ * *k; false when it does not fit in n bytes with the terminating NUL. */
+static bool put_decimal(char *out, size_t n, size_t *k, long v, int width)
 {
     char digits[24];
-    const char *s;
-    if (strcmp(f, "%s") == 0) {
-        s = va_arg(ap, const char *);
-    } else if (strcmp(f, "%ld") == 0) {
-        long v = va_arg(ap, long);
-        if (v < 0)
-            return -2; /* vsnprintf's */
-        char *p = digits + sizeof digits;
-        *--p = '\0';
-        do {
-            *--p = (char)('0' + v % 10);
-            v /= 10;
-        } while (v);
-        s = p;
-    } else {
-        return -2;
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (nd < width && nd < (int)sizeof digits)
+        digits[nd++] = '0';
+    if (*k + (size_t)nd >= n)
+        return false;
+    while (nd > 0)
+        out[(*k)++] = digits[--nd];
+    return true;
+}
+
+/* The values are formed with a few conversions: text, "%s", and "%d" or
+ * "%ld" with an optional zero-padded width ("%04d-%02d-%02d"). They are
+ * written here; any other conversion, a negative number or output that
+ * does not fit returns -2, and the caller asks vsnprintf, whose output
+ * this is byte for byte otherwise. */
+static int fmt_common(char *out, size_t n, const char *f, va_list ap)
+{
+    size_t k = 0;
+    for (; *f; f++) {
+        if (*f != '%') {
+            if (k + 1 >= n)
+                return -2;
+            out[k++] = *f;
+            continue;
+        }
+        f++;
+        if (*f == 's') {
+            const char *s = va_arg(ap, const char *);
+            size_t len = strlen(s);
+            if (k + len >= n)
+                return -2;
+            memcpy(out + k, s, len);
+            k += len;
+            continue;
+        }
+        int width = 0;
+        if (*f == '0') {
+            f++;
+            if (*f < '1' || *f > '9')
+                return -2;
+            width = *f++ - '0';
+        }
+        long v;
+        if (f[0] == 'd') {
+            v = va_arg(ap, int);
+        } else if (f[0] == 'l' && f[1] == 'd') {
+            v = va_arg(ap, long);
+            f++;
+        } else {
+            return -2;
+        }
+        if (v < 0 || !put_decimal(out, n, &k, v, width))
+            return -2;
     }
-    size_t len = strlen(s);
-    if (len >= n)
-        return -2; /* truncated as vsnprintf truncates */
-    memcpy(out, s, len + 1);
+    if (k >= n)
+        return -2;
+    out[k] = '\0';
     return 0;
 }
 

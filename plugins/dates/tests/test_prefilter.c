@@ -1,5 +1,6 @@
 /* Rule prefilters (src/prefilter.c): what the analysis of a pattern finds,
- * and that it never skips a range where the rule matches. The engine's
+ * and that it never skips a range where the rule matches; the same for
+ * the count-before-unit check (src/countunit.c). The engine's
  * output is the same with and without them (bench/same-output.sh compares
  * builds); this test checks the filters themselves, rule by rule, on the
  * seed corpus and the development half of the news set. */
@@ -115,7 +116,7 @@ static size_t check_text(const dates_engine_t *e, pcre2_match_data *md,
     size_t checked = 0;
     for (size_t ri = 0; ri < e->nrules; ri++) {
         const dates_rule_t *r = &e->rules[ri];
-        if (!r->need)
+        if (!r->need && !r->count_unit)
             continue;
         size_t off = 0;
         while (off < len && pcre2_match(r->re, (PCRE2_SPTR)text, len, off, 0,
@@ -133,9 +134,14 @@ static size_t check_text(const dates_engine_t *e, pcre2_match_data *md,
                     size_t ws =
                         rs > e->max_lookbehind ? rs - e->max_lookbehind : 0;
                     checked++;
-                    if (!met(r->need, text, ws, re))
+                    if (r->need && !met(r->need, text, ws, re))
                         fail_msg("rule %s matches in %s at %zu..%zu but its "
                                  "prefilter fails",
+                                 r->name, name, rs, re);
+                    if (r->count_unit &&
+                        !dates__count_unit_met(r->count_unit, text, rs, re))
+                        fail_msg("rule %s matches in %s at %zu..%zu but its "
+                                 "count-before-unit check fails",
                                  r->name, name, rs, re);
                 }
         }
@@ -183,12 +189,140 @@ static void test_sound_on_corpora(void **state)
     dates_engine_free(e);
 }
 
+/* The bundled `duration` and `duration_list` rules get the
+ * count-before-unit check, which
+ * lets a unit word with a count or a modifier before it through, and
+ * nothing else; patterns not of its shape get none. */
+static void test_count_unit(void **state)
+{
+    (void)state;
+    dates_engine_t *e = NULL;
+    char err[512];
+    assert_int_equal(dates_engine_load(DATES_DATA_DIR, &e, err, sizeof err), 0);
+    const dates_count_unit_t *cu = NULL, *list = NULL;
+    size_t with = 0;
+    for (size_t ri = 0; ri < e->nrules; ri++) {
+        if (strcmp(e->rules[ri].name, "duration") == 0)
+            cu = e->rules[ri].count_unit;
+        if (strcmp(e->rules[ri].name, "duration_list") == 0)
+            list = e->rules[ri].count_unit;
+        with += e->rules[ri].count_unit != NULL;
+    }
+    assert_non_null(cu);
+    assert_non_null(list);
+    print_message("%zu rule(s) with the check\n", with);
+    const char *pass[] = {
+        "for 30 days",       "a YEAR",
+        "two more\tyears",   "twenty-one years",
+        "a couple of weeks", "one and a half hours",
+        "3 1/2 months",      "several consecutive trading days",
+        "half a decade",     "some Fortnight",
+    };
+    for (size_t i = 0; i < sizeof pass / sizeof *pass; i++)
+        if (!dates__count_unit_met(cu, pass[i], 0, strlen(pass[i])))
+            fail_msg("the check fails \"%s\"", pass[i]);
+    const char *fail[] = {
+        "the year",
+        "last week",
+        "the second quarter",
+        "days",
+        "30days",
+        "2 yearly",
+        "the years 2 ago" /* the count after the unit */,
+    };
+    for (size_t i = 0; i < sizeof fail / sizeof *fail; i++)
+        if (dates__count_unit_met(cu, fail[i], 0, strlen(fail[i])))
+            fail_msg("the check lets \"%s\" through", fail[i]);
+    /* duration_list: the unit in a lookahead, where a longer word may
+     * hold it ("two or three yearslong" matches). */
+    assert_true(dates__count_unit_met(list, "two or three years", 0, 18));
+    assert_true(dates__count_unit_met(list, "2 or 3 yearslong", 0, 16));
+    assert_false(dates__count_unit_met(list, "two or the years", 0, 16));
+    assert_false(dates__count_unit_met(list, "in three, the ideas", 0, 19));
+    /* The count must lie in the range the rule runs on (a match starts
+     * at the run's offset or later). */
+    assert_false(dates__count_unit_met(cu, "30 days", 2, 7));
+    assert_true(dates__count_unit_met(cu, "30 days", 1, 7));
+    dates_engine_free(e);
+}
+
+/* Patterns where a match need not hold a count, white space and a unit
+ * in that order, or whose count is not the one the check knows, get no
+ * check. */
+static void test_count_unit_shapes(void **state)
+{
+    (void)state;
+    dates_engine_t *e = NULL;
+    char err[512];
+    assert_int_equal(dates_engine_load(DATES_DATA_DIR, &e, err, sizeof err), 0);
+    /* The sub-patterns as patterns/base.txt writes them. */
+    const char *count =
+        "(?:%digits_frac|%digits_num|%number_words)(?:\\s+and\\s+a\\s+half)?";
+    const char *num = "\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?";
+    const char *frac = "\\d+(?:\\s+|-)1/2";
+    const char *words =
+        "(?:a\\s+few|a\\s+couple(?:\\s+of)?|a\\s+dozen|a\\s+number\\s+of|"
+        "half\\s+a|(?:a|an)(?![\\s-]+(?!hundred\\b|thousand\\b)%number\\b)|"
+        "(?!(?:a|an)\\b)%number)(?:[\\s-]+(?:and\\s+)?(?!(?:a|an)\\b)%number)*";
+    const char *small = "\\d{1,3}|%number";
+    const char *yes[] = {
+        "(?<n>%count)\\s+(?<u>%unit)",
+        "(?:the\\s+)?(?<x>(?<n>%count)\\s+(?:(?:more|full)\\s+)*(?<u>%unit)"
+        "(?!\\s+ago))",
+        "(?<n>%small_count)(?=\\s+or\\s+%small_count\\s+(?<u>%unit))",
+    };
+    const char *no[] = {
+        "(?:(?<n>%count)\\s+(?<u>%unit)|now)",     /* an alternative */
+        "(?:(?<n>%count)\\s+(?<u>%unit))?",        /* optional */
+        "(?<n>%count)\\s+(?<u>%unit)s",            /* more after the unit */
+        "(?<n>%count)\\s+(?<u>%unit)(?:\\s+ago)?", /* the same */
+        "(?<=(?<n>%count)\\s+(?<u>%unit))x",       /* in a lookbehind */
+        "(?!(?<n>%count)\\s+(?<u>%unit))x",        /* in a negative one */
+        "(?<n>%count)\\s+(?:(?:mo+re)\\s+)*(?<u>%unit)", /* not words */
+        "(?x)(?<n>%count)\\s+(?<u>%unit)",               /* extended syntax */
+    };
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        dates_count_unit_t *cu = NULL;
+        assert_int_equal(dates__count_unit_build(yes[i], true, count, num, frac,
+                                                 words, small, e->lx_number,
+                                                 e->lx_unit, &cu),
+                         0);
+        if (!cu)
+            fail_msg("no check for %s", yes[i]);
+        dates__count_unit_free(cu);
+    }
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+        dates_count_unit_t *cu = NULL;
+        assert_int_equal(dates__count_unit_build(no[i], true, count, num, frac,
+                                                 words, small, e->lx_number,
+                                                 e->lx_unit, &cu),
+                         0);
+        if (cu)
+            fail_msg("a check for %s", no[i]);
+    }
+    /* Without word bounds, or with another count, none either. */
+    dates_count_unit_t *cu = NULL;
+    assert_int_equal(dates__count_unit_build(yes[0], false, count, num, frac,
+                                             words, small, e->lx_number,
+                                             e->lx_unit, &cu),
+                     0);
+    assert_null(cu);
+    assert_int_equal(dates__count_unit_build(yes[0], true, "\\d+|%number", num,
+                                             frac, words, small, e->lx_number,
+                                             e->lx_unit, &cu),
+                     0);
+    assert_null(cu);
+    dates_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_no_filter),
         cmocka_unit_test(test_sound_on_corpora),
+        cmocka_unit_test(test_count_unit),
+        cmocka_unit_test(test_count_unit_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
