@@ -5,7 +5,6 @@
  * Vectors stay 8-bit with a scale per word, as the file has them: 30,000
  * words take 3 MB, and a sentence reads a few dozen of them. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,28 +151,6 @@ int med_load_embeddings(med_loader_t *L, const char *path)
                         trailing, count);
     for (uint32_t i = 0; i < count; i++)
         put_word(e, i);
-    /* The evaluative axis from the rules' seed words. */
-    double side[2][MED_EMB_MAX_DIMS];
-    size_t found[2] = {0, 0};
-    memset(side, 0, sizeof side);
-    for (int sd = 0; sd < 2; sd++)
-        for (size_t i = 0; i < L->m->n_axis_words[sd]; i++) {
-            const char *w = med_str(L->m, L->m->axis_words[sd][i]);
-            long row = med_embedding_find(e, w, strlen(w));
-            if (row >= 0) {
-                med_embedding_add(e, row, side[sd]);
-                found[sd]++;
-            }
-        }
-    double norm = 0;
-    for (size_t k = 0; k < dims && found[0] && found[1]; k++) {
-        e->axis[k] =
-            side[0][k] / (double)found[0] - side[1][k] / (double)found[1];
-        norm += e->axis[k] * e->axis[k];
-    }
-    e->has_axis = norm > 0;
-    for (size_t k = 0; k < dims && e->has_axis; k++)
-        e->axis[k] /= sqrt(norm);
     /* "emb:K", the names the model file gives these features. */
     for (unsigned k = 0; k < dims && !L->rc; k++) {
         char name[16];

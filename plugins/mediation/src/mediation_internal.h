@@ -154,11 +154,9 @@ typedef struct med_weights {
 #define MED_MAX_CLASSES 16
 /* Fixed features of the learned component (mediation_learned.c); one
  * more per stance class, then one per dimension of the word vectors. */
-#define MED_N_FEATURES 50
+#define MED_N_FEATURES 21
 #define MED_EMB_MAX_DIMS 128
-#define MED_EMB_BLOCKS 4 /* emb, embl, embr, embc */
-#define MED_MAX_FEATURES                                                       \
-    (MED_N_FEATURES + MED_MAX_CLASSES + MED_EMB_BLOCKS * MED_EMB_MAX_DIMS)
+#define MED_MAX_FEATURES (MED_N_FEATURES + MED_MAX_CLASSES + MED_EMB_MAX_DIMS)
 
 /* Word vectors (mediation_embed.c), 8-bit with a scale per word, rows in
  * the file's order of frequency. Empty (n_words 0) when none are loaded. */
@@ -171,15 +169,7 @@ typedef struct med_embeddings {
     uint32_t *slots;    /* open addressing by word: row + 1; 0 is empty */
     size_t slot_mask;
     uint32_t feature_names[MED_EMB_MAX_DIMS]; /* "emb:K", pool offsets */
-    /* The evaluative axis (unit length): the mean vector of the rules'
-     * "evaluative_positive" words minus that of their
-     * "evaluative_negative" ones; has_axis 0 when either has no vector. */
-    double axis[MED_EMB_MAX_DIMS];
-    int has_axis;
 } med_embeddings_t;
-
-/* Seed words of the evaluative axis, per side (rules/en.json). */
-#define MED_MAX_AXIS_WORDS 32
 
 /* The row of a lowercase word, or -1. */
 long med_embedding_find(const med_embeddings_t *e, const char *word,
@@ -272,13 +262,6 @@ struct mediation_model {
     int conflict_gate;
     med_weights_t w;
     med_embeddings_t emb;
-    /* The evaluative axis's seed words (pool offsets), [0] positive. */
-    uint32_t axis_words[2][MED_MAX_AXIS_WORDS];
-    size_t n_axis_words[2];
-    /* Evaluative role words (rules/en.json "role_words_positive",
-     * "role_words_negative"; a final "*" is a prefix), [0] positive. */
-    uint32_t role_words[2][MED_MAX_AXIS_WORDS];
-    size_t n_role_words[2];
     med_classifier_t clf;
     mediation_settings_t settings;
 };

@@ -184,31 +184,6 @@ static int load_weights(med_loader_t *L, const char *path, json_t *root)
     return 0;
 }
 
-/* A seed word of the evaluative axis (the learned component's
- * features, mediation_learned.c); ud: the side, 0 positive. */
-static int add_axis_word(med_loader_t *L, const char *word, void *ud)
-{
-    mediation_model_t *m = L->m;
-    int side = *(const int *)ud;
-    if (m->n_axis_words[side] >= MED_MAX_AXIS_WORDS)
-        return med_fail(L, GLOSSA_ECONFIG, "more than %d evaluative_%s words",
-                        MED_MAX_AXIS_WORDS, side ? "negative" : "positive");
-    return med_pool_add(L, word, strlen(word),
-                        &m->axis_words[side][m->n_axis_words[side]++]);
-}
-
-/* An evaluative role word (the learned component's features). */
-static int add_role_word(med_loader_t *L, const char *word, void *ud)
-{
-    mediation_model_t *m = L->m;
-    int side = *(const int *)ud;
-    if (m->n_role_words[side] >= MED_MAX_AXIS_WORDS)
-        return med_fail(L, GLOSSA_ECONFIG, "more than %d role_words_%s",
-                        MED_MAX_AXIS_WORDS, side ? "negative" : "positive");
-    return med_pool_add(L, word, strlen(word),
-                        &m->role_words[side][m->n_role_words[side]++]);
-}
-
 int med_load_rules(med_loader_t *L, const char *path)
 {
     json_t *root = med_load_json(L, path);
@@ -255,17 +230,9 @@ int med_load_rules(med_loader_t *L, const char *path)
         {"rebutted_nouns", W_REBUTTED},
         {"exception_words", W_EXCEPTION},
     };
-    static const char *const other_keys[] = {"description",
-                                             "intensifiers",
-                                             "hedges",
-                                             "modals",
-                                             "fixed_expressions",
-                                             "weights",
-                                             "evaluative_positive",
-                                             "evaluative_negative",
-                                             "role_words_positive",
-                                             "role_words_negative",
-                                             NULL};
+    static const char *const other_keys[] = {
+        "description",       "intensifiers", "hedges", "modals",
+        "fixed_expressions", "weights",      NULL};
     const char *key;
     json_t *v;
     json_object_foreach(root, key, v)
@@ -301,19 +268,6 @@ int med_load_rules(med_loader_t *L, const char *path)
         rc = med_each_string(L, path, root, "fixed_expressions",
                              med_add_simple_pattern, &pc);
     }
-    static const int sides[2] = {0, 1};
-    if (!rc)
-        rc = med_each_string(L, path, root, "evaluative_positive",
-                             add_axis_word, (void *)&sides[0]);
-    if (!rc)
-        rc = med_each_string(L, path, root, "evaluative_negative",
-                             add_axis_word, (void *)&sides[1]);
-    if (!rc)
-        rc = med_each_string(L, path, root, "role_words_positive",
-                             add_role_word, (void *)&sides[0]);
-    if (!rc)
-        rc = med_each_string(L, path, root, "role_words_negative",
-                             add_role_word, (void *)&sides[1]);
     if (!rc)
         rc = load_weights(L, path, root);
     json_decref(root);
