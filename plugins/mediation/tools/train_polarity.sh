@@ -15,6 +15,9 @@
 # 3. trains data/model/polarity.json with train_polarity.py, choosing its
 #    hyper-parameters by leave-one-article-out cross-validation over the
 #    dev articles.
+# With FEATURES_DIR set, the feature files are written there and kept
+# (for cv_feature_sets.py); with FEATURES_ONLY=1 as well, nothing is
+# trained.
 # Never point it at held-out data: tests/news/test is scored once, with
 # frozen code, by someone else.
 set -euo pipefail
@@ -22,6 +25,8 @@ cd "$(dirname "$0")/../../.."
 BUILD=${1:-build}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+FEAT=${FEATURES_DIR:-$TMP}
+mkdir -p "$FEAT"
 echo '{"plugins": ["entities", "quotes"]}' >"$TMP/layers.json"
 features=()
 # corpus, gold, name, and the profiles whose gold layers it has: the
@@ -37,7 +42,7 @@ for set in "corpus tests/gold seed russia" \
         layer=mediation
         [ "$profile" = russia ] || layer=mediation_$profile
         for quotes in layers gold; do
-            out="$TMP/$name-$profile-$quotes.features.jsonl"
+            out="$FEAT/$name-$profile-$quotes.features.jsonl"
             "$BUILD/mediation_devrun" --layers "$TMP/$name-layers.jsonl" \
                 --profile "plugins/mediation/data/profiles/$profile.json" \
                 --layer "$layer" --quotes "$quotes" --classifier none \
@@ -46,4 +51,5 @@ for set in "corpus tests/gold seed russia" \
         done
     done
 done
+[ -z "${FEATURES_ONLY:-}" ] || exit 0
 "${PYTHON:-python3}" plugins/mediation/tools/train_polarity.py "${features[@]}"
