@@ -208,7 +208,9 @@ int glossa_test_host_annotate(glossa_test_host_t *h, const char *text,
         return glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");
     run_units(h, doc);
     glossa__doc_serialize(h->rt, doc);
-    *record = doc->line ? json_loadb(doc->line, doc->line_len, JSON_ALLOW_NUL, NULL) : NULL;
+    *record = doc->line
+                  ? json_loadb(doc->line, doc->line_len, JSON_ALLOW_NUL, NULL)
+                  : NULL;
     glossa__doc_free(doc);
     return *record ? 0
                    : glossa__fail(err, GLOSSA_ENOMEM, NULL, 0, "out of memory");

@@ -345,7 +345,8 @@ static int one_record(loop_t *L, const char *line, size_t len,
 {
     L->records++;
     json_error_t jerr;
-    json_t *record = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    json_t *record =
+        json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!record) {
         glossa_export__say(WHO, origin, "column %d: invalid JSON: %s",
                            jerr.column, jerr.text);
