@@ -51,12 +51,12 @@ static void frame_init(qframe_t *f, uint32_t sent, uint8_t how)
 
 static int region_at_open(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt ? d->ti[i].opens - 1 : -1;
+    return qm_at_open(d, i);
 }
 
 static int region_at_close(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt ? d->ti[i].closes - 1 : -1;
+    return qm_at_close(d, i);
 }
 
 static int is_open_mark(const qdoc_t *d, uint32_t i)
@@ -935,7 +935,7 @@ static int try_headline(qdoc_t *d, uint32_t s)
 /* The first token of line `line`, searching back from token i. */
 static uint32_t line_first(const qdoc_t *d, uint32_t i)
 {
-    while (i > 0 && d->ti[i - 1].line == d->ti[i].line)
+    while (i > 0 && !qd_line_start(d, i))
         i--;
     return i;
 }

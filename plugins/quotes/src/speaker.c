@@ -1842,11 +1842,11 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
          * noted that ..."). */
         uint32_t fs = d->ti[f->pos].sent;
         int same_line =
-            rc > 0 && d->ti[got.tok_first].line == d->ti[f->pos].line;
+            rc > 0 && qd_line(d, got.tok_first) == qd_line(d, f->pos);
         int just_before = rc > 0 && f->how == FH_PASSIVE && fs > 0 &&
                           d->ti[got.tok_first].sent + 1 == fs &&
-                          d->ti[qd_sent_first(d, fs)].line !=
-                              d->ti[qd_sent_first(d, fs - 1)].line &&
+                          qd_line(d, qd_sent_first(d, fs)) !=
+                              qd_line(d, qd_sent_first(d, fs - 1)) &&
                           got.name && got.kind != QR_GROUP;
         if (rc > 0 && (f->how == FH_CONTINUE || same_line || just_before)) {
             uint32_t a = f->np_first, b = f->np_end;
