@@ -157,8 +157,6 @@ static uint32_t phrase_match(const qdoc_t *d, uint32_t i, uint32_t end,
     return 1u + p->ntail;
 }
 
-static int cue_word(const qdoc_t *d, uint32_t i);
-
 void qd_mark_sentence(qdoc_t *d, uint32_t s)
 {
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
@@ -167,9 +165,7 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
     d->marked[s] = 1;
     for (uint32_t i = first; i < end; i++) {
         tinfo_t *t = &d->ti[i];
-        /* A cue word was looked up by qd_setup: e is its entry, or 0. */
-        if (!t->e && (d->tok[i].flags & GLOSSA_TOKEN_WORD) &&
-            !cue_word(d, i)) {
+        if (!t->looked && (d->tok[i].flags & GLOSSA_TOKEN_WORD)) {
             size_t len;
             const char *w = tok_text(d, i, &len);
             t->e = slot_of(
@@ -177,6 +173,7 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
                        ? qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len))
                        : qx_lookup(d->lex, w, len));
         }
+        t->looked = 1u;
     }
     uint32_t title_until = first, head_until = first;
     for (uint32_t i = first; i < end; i++) {
@@ -272,18 +269,6 @@ static int cue_prefix(const qx_lexicon_t *lex, const char *w, size_t n)
     return (lex->cue_prefix[bit >> 6] & (1ull << (bit & 63))) != 0;
 }
 
-/* Is token i a word qd_setup looks up (a possible cue, by the bit
- * filter)? */
-static int cue_word(const qdoc_t *d, uint32_t i)
-{
-    uint32_t tf = d->tok[i].flags;
-    uint32_t tlen = d->tok[i].end - d->tok[i].start;
-    return (tf & (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII)) ==
-               (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII) &&
-           tlen >= d->lex->cue_min && tlen <= d->lex->cue_max &&
-           cue_prefix(d->lex, d->text + d->tok[i].start, tlen);
-}
-
 /* Appends token i to the line starts. */
 static int add_line(qdoc_t *d, uint32_t i, size_t *cap)
 {
@@ -327,7 +312,11 @@ int qd_setup(qdoc_t *d)
                    GLOSSA_TOKEN_PARAGRAPH_BEFORE)) &&
             add_line(d, i, &cap_lines))
             return GLOSSA_ENOMEM;
-        if (cue_word(d, i)) {
+        uint32_t tlen = d->tok[i].end - d->tok[i].start;
+        if ((tf & (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII)) ==
+                (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII) &&
+            tlen >= d->lex->cue_min && tlen <= d->lex->cue_max &&
+            cue_prefix(d->lex, d->text + d->tok[i].start, tlen)) {
             size_t len;
             const char *w = tok_text(d, i, &len);
             /* The word is looked up for good here: its sentence, if read,
@@ -335,6 +324,7 @@ int qd_setup(qdoc_t *d)
             const qx_entry_t *e =
                 qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len));
             t->e = slot_of(d, e);
+            t->looked = 1u;
             if (e && (e->flags & QW_CUE) && d->ns)
                 d->cand[s] = 1;
         } else if ((tf & GLOSSA_TOKEN_PUNCT) && d->ns && cue_punct(d, i)) {

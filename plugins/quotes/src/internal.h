@@ -21,9 +21,8 @@ enum {
  * token and is packed, the widest first, without holes. What only a few
  * tokens have is elsewhere: the region a quotation mark opens or closes
  * (qm_at_open, qm_at_close: the regions, by binary search), the line (the
- * line starts, qd_line), whether a word was looked up (a cue word is,
- * in qd_setup; all of a sentence's words are once it is marked, and the
- * sentence's mark is per sentence). */
+ * line starts, qd_line), whether a sentence's phrases are marked (per
+ * sentence). */
 typedef struct tinfo {
     int32_t ent;        /* entity covering the whole token, or -1 */
     int32_t region;     /* quote region whose content holds it, or -1 */
@@ -39,6 +38,7 @@ typedef struct tinfo {
     uint8_t src_len;    /* tokens of a source phrase starting here */
     uint8_t head_start : 1; /* a head phrase starts here */
     uint8_t pent : 1;       /* an entity covers part of it */
+    uint8_t looked : 1;     /* e is its lexicon entry (else: not looked up) */
 } tinfo_t;
 
 _Static_assert(sizeof(tinfo_t) == 28, "tinfo_t has a hole or grew");
