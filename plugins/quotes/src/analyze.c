@@ -141,7 +141,7 @@ static int resolve_all(qdoc_t *d)
             const qframe_t *g = &d->frames[order[j]];
             if (g->dropped || !g->spk.found)
                 continue;
-            if (d->ti[g->pos].line != d->ti[f->pos].line)
+            if (qd_line(d, g->pos) != qd_line(d, f->pos))
                 break;
             f->spk = g->spk;
             f->spk.owned = NULL;
@@ -445,6 +445,7 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.frame_at);
     free(d.frame_of);
     free(d.cand);
+    free(d.line_start);
     free(d.ti);
     return rc;
 }

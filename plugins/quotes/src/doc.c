@@ -52,9 +52,10 @@ const qx_entry_t *qd_entry(const qdoc_t *d, uint32_t i)
     return d->ti[i].e ? &d->lex->slots[d->ti[i].e - 1] : NULL;
 }
 
-static uint32_t slot_of(const qdoc_t *d, const qx_entry_t *e)
+/* qd_setup checks that the lexicon's slots fit in tinfo_t.e. */
+static uint16_t slot_of(const qdoc_t *d, const qx_entry_t *e)
 {
-    return e ? (uint32_t)(e - d->lex->slots) + 1 : 0;
+    return e ? (uint16_t)((e - d->lex->slots) + 1) : 0;
 }
 
 uint32_t qd_flags(const qdoc_t *d, uint32_t i)
@@ -106,9 +107,22 @@ int qd_line_start(const qdoc_t *d, uint32_t i)
 static int close_before(const qdoc_t *d, uint32_t i, uint32_t first)
 {
     for (uint32_t k = i; k-- > first && i - k <= 6;)
-        if (d->ti[k].closes)
+        if (qm_at_close(d, k) >= 0)
             return 1;
     return 0;
+}
+
+uint32_t qd_line(const qdoc_t *d, uint32_t i)
+{
+    size_t lo = 0, hi = d->n_lines;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->line_start[mid] <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
 }
 
 const qx_verb_t *qd_verb(const qdoc_t *d, uint32_t i)
@@ -158,11 +172,11 @@ static uint32_t phrase_match(const qdoc_t *d, uint32_t i, uint32_t end,
 void qd_mark_sentence(qdoc_t *d, uint32_t s)
 {
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
-    if (first >= end || d->ti[first].marked)
+    if (first >= end || d->marked[s])
         return;
+    d->marked[s] = 1;
     for (uint32_t i = first; i < end; i++) {
         tinfo_t *t = &d->ti[i];
-        t->marked = 1;
         if (!t->looked && (d->tok[i].flags & GLOSSA_TOKEN_WORD)) {
             size_t len;
             const char *w = tok_text(d, i, &len);
@@ -171,7 +185,7 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
                        ? qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len))
                        : qx_lookup(d->lex, w, len));
         }
-        t->looked = 1;
+        t->looked = 1u;
     }
     uint32_t title_until = first, head_until = first;
     for (uint32_t i = first; i < end; i++) {
@@ -208,7 +222,7 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
                     !(n = phrase_match(d, i, end, p)))
                     break;
                 got_head = 1;
-                d->ti[i].head_start = 1;
+                d->ti[i].head_start = 1u;
                 d->ti[i].head_len = (uint8_t)n;
                 for (uint32_t t = i; t < i + n; t++)
                     d->ti[t].head = (int16_t)(p->value + 1);
@@ -270,16 +284,36 @@ static int cue_prefix(const qx_lexicon_t *lex, const char *w, size_t n)
     return (lex->cue_prefix[bit >> 6] & (1ull << (bit & 63))) != 0;
 }
 
+/* Appends token i to the line starts. */
+static int add_line(qdoc_t *d, uint32_t i, size_t *cap)
+{
+    if (d->n_lines == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        uint32_t *l = realloc(d->line_start, c * sizeof *l);
+        if (!l)
+            return GLOSSA_ENOMEM;
+        d->line_start = l;
+        *cap = c;
+    }
+    d->line_start[d->n_lines++] = i;
+    return 0;
+}
+
 /* Only cue words are looked up here, through the lexicon's bit filter;
  * the other words of a sentence are looked up when the sentence is read
  * (qd_mark_sentence), which most sentences never are. */
 int qd_setup(qdoc_t *d)
 {
+    if (d->lex->mask >= UINT16_MAX)
+        return GLOSSA_ETOOBIG; /* tinfo_t.e holds a slot + 1 in 16 bits */
     d->ti = calloc(d->nt ? d->nt : 1, sizeof(tinfo_t));
-    d->cand = calloc(d->ns ? d->ns : 1, 1);
+    /* cand and marked, one block. */
+    d->cand = calloc(d->ns ? 2 * d->ns : 2, 1);
     if (!d->ti || !d->cand)
         return GLOSSA_ENOMEM;
-    uint32_t line = 0, s = 0;
+    d->marked = d->cand + (d->ns ? d->ns : 1);
+    size_t cap_lines = 0;
+    uint32_t s = 0;
     uint32_t s_end = d->ns ? qd_sent_end(d, 0) : 0;
     for (uint32_t i = 0; i < d->nt; i++) {
         tinfo_t *t = &d->ti[i];
@@ -288,10 +322,11 @@ int qd_setup(qdoc_t *d)
             s_end = qd_sent_end(d, ++s);
         t->sent = s;
         uint32_t tf = d->tok[i].flags;
-        if (i && (tf & (GLOSSA_TOKEN_NEWLINE_BEFORE |
-                        GLOSSA_TOKEN_PARAGRAPH_BEFORE)))
-            line++;
-        t->line = line;
+        if (i &&
+            (tf &
+             (GLOSSA_TOKEN_NEWLINE_BEFORE | GLOSSA_TOKEN_PARAGRAPH_BEFORE)) &&
+            add_line(d, i, &cap_lines))
+            return GLOSSA_ENOMEM;
         uint32_t tlen = d->tok[i].end - d->tok[i].start;
         if ((tf & (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII)) ==
                 (GLOSSA_TOKEN_WORD | GLOSSA_TOKEN_ASCII) &&
@@ -304,7 +339,7 @@ int qd_setup(qdoc_t *d)
             const qx_entry_t *e =
                 qx_lookup_ascii(d->lex, w, len, qx_hash_ascii(w, len));
             t->e = slot_of(d, e);
-            t->looked = 1;
+            t->looked = 1u;
             if (e && (e->flags & QW_CUE) && d->ns)
                 d->cand[s] = 1;
         } else if ((tf & GLOSSA_TOKEN_PUNCT) && d->ns && cue_punct(d, i)) {
@@ -324,8 +359,7 @@ int qd_setup(qdoc_t *d)
                     d->ti[i].ent = (int32_t)k;
             } else {
                 e->partial = 1;
-                if (!d->ti[i].pent)
-                    d->ti[i].pent = (int32_t)k + 1;
+                d->ti[i].pent = 1u;
             }
         }
     }

@@ -51,12 +51,12 @@ static void frame_init(qframe_t *f, uint32_t sent, uint8_t how)
 
 static int region_at_open(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt ? d->ti[i].opens - 1 : -1;
+    return qm_at_open(d, i);
 }
 
 static int region_at_close(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt ? d->ti[i].closes - 1 : -1;
+    return qm_at_close(d, i);
 }
 
 static int is_open_mark(const qdoc_t *d, uint32_t i)
@@ -1008,7 +1008,7 @@ static int try_headline(qdoc_t *d, uint32_t s)
 /* The first token of line `line`, searching back from token i. */
 static uint32_t line_first(const qdoc_t *d, uint32_t i)
 {
-    while (i > 0 && d->ti[i - 1].line == d->ti[i].line)
+    while (i > 0 && !qd_line_start(d, i))
         i--;
     return i;
 }
@@ -1562,7 +1562,7 @@ static int drop_outer(qdoc_t *d)
 static uint32_t turn_sep(qdoc_t *d, uint32_t s)
 {
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
-    if (!first || !qd_line_start(d, first) || d->ti[first].line == 0)
+    if (!first || !qd_line_start(d, first) || qd_line(d, first) == 0)
         return QNONE;
     uint32_t c = first;
     while (c < end && c < first + 6 &&
@@ -1621,7 +1621,7 @@ static int interviews(qdoc_t *d)
     /* or one question and its answer on the next line */
     if (n == 2) {
         uint32_t f1 = qd_sent_first(d, turn[1]);
-        again = d->ti[f1].line == d->ti[qd_sent_first(d, turn[0])].line + 1 &&
+        again = qd_line(d, f1) == qd_line(d, qd_sent_first(d, turn[0])) + 1 &&
                 qd_punct(d, f1 - 1, '?');
     }
     int rc = 0;

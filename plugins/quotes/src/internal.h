@@ -16,32 +16,32 @@ enum {
     QM_AMBIG = 3  /* " : either, by its spacing */
 };
 
-/* One per token of the document: the largest of the plugin's working
- * arrays (on one large document, about 8 bytes for each byte of text), so
- * its fields are packed, the widest first, without holes. */
+/* One per token of the document, for the whole document: the largest of
+ * the plugin's working arrays, so it holds only what is asked of any
+ * token and is packed, the widest first, without holes. What only a few
+ * tokens have is elsewhere: the region a quotation mark opens or closes
+ * (qm_at_open, qm_at_close: the regions, by binary search), the line (the
+ * line starts, qd_line), whether a sentence's phrases are marked (per
+ * sentence). */
 typedef struct tinfo {
-    uint32_t e;     /* lexicon slot + 1 (qd_entry), or 0 */
-    int32_t ent;    /* entity covering the whole token, or -1 */
-    int32_t pent;   /* entity covering part of it + 1, or 0 */
-    int32_t region; /* quote region whose content holds it, or -1 */
+    int32_t ent;        /* entity covering the whole token, or -1 */
+    int32_t region;     /* quote region whose content holds it, or -1 */
     uint32_t sent;
-    uint32_t line;      /* lines are separated by line breaks */
-    int32_t opens;      /* the region this mark opens + 1, or 0 */
-    int32_t closes;     /* the region this mark closes + 1, or 0 */
     int16_t title;      /* title index + 1 of a title phrase over it */
     int16_t head;       /* head index + 1 of a head phrase over it */
     int16_t verb;       /* verb index + 1 of a verb phrase starting here */
+    uint16_t e;         /* lexicon slot + 1 (qd_entry), or 0 */
     uint8_t verb_len;   /* its tokens */
     uint8_t title_len;  /* tokens of the title phrase starting here */
     uint8_t head_len;   /* tokens of the head phrase starting here */
-    uint8_t head_start; /* a head phrase starts here */
     uint8_t pron;       /* pronoun index + 1 */
     uint8_t src_len;    /* tokens of a source phrase starting here */
-    uint8_t marked;     /* phrases of its sentence are marked */
-    uint8_t looked;     /* e is its lexicon entry (else: not looked up) */
+    uint8_t head_start : 1; /* a head phrase starts here */
+    uint8_t pent : 1;       /* an entity covers part of it */
+    uint8_t looked : 1;     /* e is its lexicon entry (else: not looked up) */
 } tinfo_t;
 
-_Static_assert(sizeof(tinfo_t) == 48, "tinfo_t has a hole or grew");
+_Static_assert(sizeof(tinfo_t) == 28, "tinfo_t has a hole or grew");
 
 /* A stretch of text between quotation marks. */
 typedef struct qregion {
@@ -107,9 +107,17 @@ typedef struct qdoc {
     qent_t *ents;
     size_t ne;
     tinfo_t *ti;
+    /* The tokens that start a line, but token 0, in order (qd_line). */
+    uint32_t *line_start;
+    size_t n_lines;
+    /* regions[0 .. n_double) are the double quotations, the others the
+     * single ones: each run in the order of its opening marks, and no two
+     * regions of a run overlap (qm_at_open, qm_at_close). */
     qregion_t *regions;
-    size_t n_regions, cap_regions;
-    uint8_t *cand; /* per sentence: a cue, a quotation mark, a colon */
+    size_t n_regions, cap_regions, n_double;
+    uint8_t *cand;   /* per sentence: a cue, a quotation mark, a colon */
+    uint8_t *marked; /* per sentence: its phrases are marked (in cand's
+                      * block, freed with it) */
     qframe_t *frames;
     size_t n_frames, cap_frames;
     /* The frames of sentence s are frame_of[frame_at[s] .. frame_at[s +
@@ -148,6 +156,9 @@ int qd_participle(const qdoc_t *d, uint32_t i);
 uint32_t qd_sent_first(const qdoc_t *d, uint32_t s);
 uint32_t qd_sent_end(const qdoc_t *d, uint32_t s);
 int qd_line_start(const qdoc_t *d, uint32_t i);
+/* Token i's line: the line breaks before it (lines are separated by line
+ * breaks). */
+uint32_t qd_line(const qdoc_t *d, uint32_t i);
 const qx_verb_t *qd_verb(const qdoc_t *d, uint32_t i);
 const qx_head_t *qd_head(const qdoc_t *d, uint32_t i);
 const qx_title_t *qd_title(const qdoc_t *d, uint32_t i);
@@ -156,6 +167,9 @@ const qent_t *qd_ent(const qdoc_t *d, uint32_t i);
 
 /* marks.c: quotation marks paired into regions */
 int qm_pair(qdoc_t *d);
+/* The region the quotation mark at token i opens (closes), or -1. */
+int qm_at_open(const qdoc_t *d, uint32_t i);
+int qm_at_close(const qdoc_t *d, uint32_t i);
 
 /* speaker.c: noun phrases and who they name */
 uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo);

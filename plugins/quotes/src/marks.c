@@ -55,6 +55,13 @@ static uint8_t mark_of(const qdoc_t *d, uint32_t i, uint8_t *single)
     }
 }
 
+/* A line break before token i (lines: qd_line). */
+static int break_before(const qdoc_t *d, uint32_t i)
+{
+    return i > 0 && (d->tok[i].flags & (GLOSSA_TOKEN_NEWLINE_BEFORE |
+                                        GLOSSA_TOKEN_PARAGRAPH_BEFORE));
+}
+
 static int attached_next(const qdoc_t *d, uint32_t i)
 {
     return i + 1 < d->nt &&
@@ -104,9 +111,6 @@ static int add_region(qdoc_t *d, uint32_t open, uint32_t close, uint32_t last)
     for (uint32_t k = first; k <= last; k++)
         if (d->ti[k].region < 0)
             d->ti[k].region = (int32_t)d->n_regions;
-    d->ti[open].opens = (int32_t)d->n_regions + 1;
-    if (close != QNONE)
-        d->ti[close].closes = (int32_t)d->n_regions + 1;
     d->n_regions++;
     return 0;
 }
@@ -121,7 +125,7 @@ static int goes_on(const qdoc_t *d, uint32_t open, uint32_t i)
         return 0;
     uint8_t open_single;
     int straight = mark_of(d, open, &open_single) == QM_AMBIG;
-    for (uint32_t k = i; k < d->nt && d->ti[k].line == d->ti[i].line; k++) {
+    for (uint32_t k = i; k < d->nt && (k == i || !break_before(d, k)); k++) {
         m = mark_of(d, k, &single);
         if (m == QM_NONE || single)
             continue;
@@ -158,8 +162,8 @@ static int pair_double(qdoc_t *d)
     uint32_t open = QNONE, nested_close = QNONE;
     int depth = 0, straight = 0;
     for (uint32_t i = 0; i < d->nt; i++) {
-        if (open != QNONE && i > open + 1 &&
-            d->ti[i].line != d->ti[i - 1].line && !goes_on(d, open, i)) {
+        if (open != QNONE && i > open + 1 && break_before(d, i) &&
+            !goes_on(d, open, i)) {
             uint32_t both = closes_both(d, nested_close, i);
             if (both != QNONE ? add_region(d, open, both, both - 1)
                               : add_region(d, open, QNONE, i - 1))
@@ -214,7 +218,8 @@ static int pair_single(qdoc_t *d)
     uint32_t reach = 0;
     int any = 0;
     for (uint32_t i = 0; i < d->nt; i++) {
-        if (open != QNONE && d->ti[i].line != d->ti[open].line)
+        /* i is past open: on another line when a break comes between. */
+        if (open != QNONE && break_before(d, i))
             open = QNONE;
         uint8_t single;
         uint8_t m = mark_of(d, i, &single);
@@ -251,7 +256,56 @@ static int pair_single(qdoc_t *d)
 int qm_pair(qdoc_t *d)
 {
     int rc = pair_double(d);
+    d->n_double = d->n_regions;
     if (!rc)
         rc = pair_single(d);
     return rc;
+}
+
+/* Where a region ends: its closing mark, or its last token when it has
+ * none. Within a run the regions do not overlap, so their ends grow with
+ * their index. */
+static uint32_t region_end(const qregion_t *g)
+{
+    return g->close == QNONE ? g->last : g->close;
+}
+
+/* The region of regions[lo, hi) (one run) whose opening (closing) mark is
+ * token i, or -1. */
+static int in_run(const qdoc_t *d, size_t lo, size_t hi, uint32_t i,
+                  int closing)
+{
+    size_t end = hi;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const qregion_t *g = &d->regions[mid];
+        if ((closing ? region_end(g) : g->open) < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == end)
+        return -1;
+    return (closing ? d->regions[lo].close : d->regions[lo].open) == i ? (int)lo
+                                                                       : -1;
+}
+
+static int at_mark(const qdoc_t *d, uint32_t i, int closing)
+{
+    if (i >= d->nt || !(d->tok[i].flags & GLOSSA_TOKEN_PUNCT))
+        return -1;
+    int r = in_run(d, 0, d->n_double, i, closing);
+    if (r < 0)
+        r = in_run(d, d->n_double, d->n_regions, i, closing);
+    return r;
+}
+
+int qm_at_open(const qdoc_t *d, uint32_t i)
+{
+    return at_mark(d, i, 0);
+}
+
+int qm_at_close(const qdoc_t *d, uint32_t i)
+{
+    return at_mark(d, i, 1);
 }

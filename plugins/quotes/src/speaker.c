@@ -1853,12 +1853,12 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
             if (h->hclass == QH_OUTLET && e < end) {
                 /* "the American newspaper “Washington Post”", "the
                  * agency Interfax": the outlet's name in apposition */
-                uint32_t k = d->ti[e].opens ? e + 1 : e;
+                uint32_t k = qm_at_open(d, e) >= 0 ? e + 1 : e;
                 const qent_t *en = k < end ? qd_ent(d, k) : NULL;
                 if (en && en->tok_first == k && en->label == QE_ORG &&
                     en->tok_last < end) {
                     e = en->tok_last + 1;
-                    if (e < end && d->ti[e].closes)
+                    if (e < end && qm_at_close(d, e) >= 0)
                         e++;
                 }
             }
@@ -2154,11 +2154,11 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
          * noted that ..."). */
         uint32_t fs = d->ti[f->pos].sent;
         int same_line =
-            rc > 0 && d->ti[got.tok_first].line == d->ti[f->pos].line;
+            rc > 0 && qd_line(d, got.tok_first) == qd_line(d, f->pos);
         int just_before = rc > 0 && f->how == FH_PASSIVE && fs > 0 &&
                           d->ti[got.tok_first].sent + 1 == fs &&
-                          d->ti[qd_sent_first(d, fs)].line !=
-                              d->ti[qd_sent_first(d, fs - 1)].line &&
+                          qd_line(d, qd_sent_first(d, fs)) !=
+                              qd_line(d, qd_sent_first(d, fs - 1)) &&
                           got.name && got.kind != QR_GROUP;
         if (rc > 0 && (f->how == FH_CONTINUE || same_line || just_before)) {
             uint32_t a = f->np_first, b = f->np_end;
