@@ -24,18 +24,18 @@ enum {
  * line starts, qd_line), whether a sentence's phrases are marked (per
  * sentence). */
 typedef struct tinfo {
-    int32_t ent;        /* entity covering the whole token, or -1 */
-    int32_t region;     /* quote region whose content holds it, or -1 */
+    int32_t ent;    /* entity covering the whole token, or -1 */
+    int32_t region; /* quote region whose content holds it, or -1 */
     uint32_t sent;
-    int16_t title;      /* title index + 1 of a title phrase over it */
-    int16_t head;       /* head index + 1 of a head phrase over it */
-    int16_t verb;       /* verb index + 1 of a verb phrase starting here */
-    uint16_t e;         /* lexicon slot + 1 (qd_entry), or 0 */
-    uint8_t verb_len;   /* its tokens */
-    uint8_t title_len;  /* tokens of the title phrase starting here */
-    uint8_t head_len;   /* tokens of the head phrase starting here */
-    uint8_t pron;       /* pronoun index + 1 */
-    uint8_t src_len;    /* tokens of a source phrase starting here */
+    int16_t title;          /* title index + 1 of a title phrase over it */
+    int16_t head;           /* head index + 1 of a head phrase over it */
+    int16_t verb;           /* verb index + 1 of a verb phrase starting here */
+    uint16_t e;             /* lexicon slot + 1 (qd_entry), or 0 */
+    uint8_t verb_len;       /* its tokens */
+    uint8_t title_len;      /* tokens of the title phrase starting here */
+    uint8_t head_len;       /* tokens of the head phrase starting here */
+    uint8_t pron;           /* pronoun index + 1 */
+    uint8_t src_len;        /* tokens of a source phrase starting here */
     uint8_t head_start : 1; /* a head phrase starts here */
     uint8_t pent : 1;       /* an entity covers part of it */
     uint8_t looked : 1;     /* e is its lexicon entry (else: not looked up) */
