@@ -10,7 +10,8 @@
 static int elem_matches(const med_ws_t *ws, const med_elem_t *el,
                         const med_word_t *x)
 {
-    if (x->len < el->len || (!el->prefix && x->len != el->len))
+    if (x->len < el->len ||
+        (!el->prefix && (x->len != el->len || x->hash != el->hash)))
         return 0;
     return memcmp(med_wtext(ws, x), ws->m->pool + el->key, el->len) == 0;
 }

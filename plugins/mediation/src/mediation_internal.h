@@ -103,6 +103,7 @@ typedef struct med_elem {
     uint32_t key; /* pool offset */
     uint16_t len;
     uint8_t prefix; /* matches any token starting with key */
+    uint32_t hash;  /* med_hash of the key, for a word's quick rejection */
 } med_elem_t;
 
 typedef struct med_pattern {
@@ -174,6 +175,9 @@ typedef struct med_embeddings {
 /* The row of a lowercase word, or -1. */
 long med_embedding_find(const med_embeddings_t *e, const char *word,
                         size_t len);
+/* The same, for a word whose med_hash is h. */
+long med_embedding_find_hashed(const med_embeddings_t *e, const char *word,
+                               size_t len, uint32_t h);
 /* Adds the vector of a row to sum (dims values). */
 void med_embedding_add(const med_embeddings_t *e, long row, double *sum);
 void med_embeddings_free(med_embeddings_t *e);
@@ -235,6 +239,7 @@ struct mediation_model {
      * is read without looking its words up. */
     uint8_t target3[MED_PREFIX3_CLASSES / 8 + 1];
     uint32_t pronouns[MED_MAX_PRONOUNS]; /* entry indices */
+    uint32_t pronoun_hash[MED_MAX_PRONOUNS]; /* med_hash of their keys */
     size_t n_pronouns;
     int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
 
@@ -305,9 +310,29 @@ static inline size_t med_fold(const char *s, size_t n, char *out)
     return o;
 }
 
+/* FNV-1a, the hash of the word table and of the vectors' table, one byte
+ * at a time so that the analysis can hash a word while it folds it. */
+#define MED_HASH_INIT 2166136261u
+
+static inline uint32_t med_hash_step(uint32_t h, unsigned char c)
+{
+    return (h ^ c) * 16777619u;
+}
+
+static inline uint32_t med_hash(const char *s, size_t n)
+{
+    uint32_t h = MED_HASH_INIT;
+    for (size_t i = 0; i < n; i++)
+        h = med_hash_step(h, (unsigned char)s[i]);
+    return h;
+}
+
 /* Looks up a lowercase key; NULL when absent. */
 const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
                               size_t len);
+/* The same, for a key whose med_hash is h. */
+const med_entry_t *med_lookup_hashed(const mediation_model_t *m,
+                                     const char *key, size_t len, uint32_t h);
 
 /* The class of the first three letters of a lowercase key (letters past
  * its end count as "other"). */

@@ -138,8 +138,12 @@ int mediation_model_load(const char *profile_path, const char *lexicon_path,
             continue;
         if (m->n_pronouns == MED_MAX_PRONOUNS)
             m->pronouns_overflow = 1;
-        else
+        else {
+            const med_entry_t *en = &m->entries[e];
+            m->pronoun_hash[m->n_pronouns] =
+                med_hash(m->pool + en->key, en->len);
             m->pronouns[m->n_pronouns++] = (uint32_t)e;
+        }
     }
     if (L.rc) {
         mediation_model_free(m);

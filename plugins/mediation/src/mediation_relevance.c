@@ -45,6 +45,8 @@ int med_may_be_relevant(const med_ws_t *ws, size_t s)
         if (m->target3[c / 8] & (1u << (c % 8)))
             return 1;
         for (size_t p = 0; p < m->n_pronouns; p++) {
+            if (m->pronoun_hash[p] != x->hash)
+                continue;
             const med_entry_t *e = &m->entries[m->pronouns[p]];
             if (e->len == x->len &&
                 memcmp(m->pool + e->key, med_wtext(ws, x), x->len) == 0 &&

@@ -72,6 +72,33 @@ static uint8_t classify_punct(const med_ws_t *ws, size_t k, int *quote_open)
     }
 }
 
+/* med_fold of the n < MED_MAX_WORD bytes at s into out, and the
+ * med_hash of what it writes, in one pass: every token is folded, and
+ * most are then looked up in the word table or the vectors. */
+static inline size_t fold_hash(const char *s, size_t n, char *out,
+                               uint32_t *hash)
+{
+    uint32_t h = MED_HASH_INIT;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                ((unsigned char)s[i + 2] == 0x98 ||
+                 (unsigned char)s[i + 2] == 0x99)) {
+                c = '\'';
+                i += 2;
+            }
+        } else if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + 32);
+        }
+        out[o++] = (char)c;
+        h = med_hash_step(h, c);
+    }
+    *hash = h;
+    return o;
+}
+
 /* Builds the words of sentence s and sets *has_party when any mentions
  * a party. Returns 0, or GLOSSA_EINVAL for a token outside the text. */
 int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
@@ -99,9 +126,10 @@ int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
             lo + (t->end - t->start) > ws->lbuf_cap)
             return GLOSSA_EINVAL;
         size_t blen = t->end - t->start;
-        size_t len = blen < MED_MAX_WORD
-                         ? med_fold(d->text + t->start, blen, ws->lbuf + lo)
-                         : 0;
+        /* Shorter than MED_MAX_WORD, med_fold never gives up. */
+        size_t len = blen < MED_MAX_WORD ? fold_hash(d->text + t->start, blen,
+                                                     ws->lbuf + lo, &x->hash)
+                                         : 0;
         x->len = (uint16_t)len;
         lo += len;
         x->punct = (t->flags & (GLOSSA_TOKEN_PUNCT | GLOSSA_TOKEN_SYMBOL))
@@ -161,7 +189,7 @@ void med_look_up(med_ws_t *ws, size_t a, size_t b)
         if (x->e || !x->len || (x->punct != P_NONE && x->punct != P_OTHER) ||
             (ws->doc->tokens[x->tok].flags & GLOSSA_TOKEN_NUMBER))
             continue;
-        x->e = med_lookup(ws->m, med_wtext(ws, x), x->len);
+        x->e = med_lookup_hashed(ws->m, med_wtext(ws, x), x->len, x->hash);
         x->flags = x->e ? x->e->flags : 0;
     }
 }
