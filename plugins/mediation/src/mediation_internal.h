@@ -196,6 +196,7 @@ typedef struct med_classifier {
     /* "override": "neutral" in the model file: it decides only where the
      * rules' verdict is neutral and never overturns a polar one. */
     int neutral_only;
+    int finite; /* every weight is finite: a feature of 0 adds nothing */
 } med_classifier_t;
 /* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
 #define MED_BLOOM_WORDS 1024
