@@ -115,6 +115,13 @@ typedef struct med_pattern {
     float weight;  /* PAT_POLARITY only, in [-1, 1] */
     int32_t next;  /* next pattern with the same head key, -1 */
     uint32_t text; /* pool offset of the pattern as written (traces) */
+    /* How far past its head the pattern can reach (words), and a bit
+     * (med_hash & 63) for each of its whole-word elements after the head:
+     * a word at most reach words on with each bit must be there for it
+     * to match, so that most patterns of a long chain are passed over
+     * without a look at their elements. */
+    uint32_t reach;
+    uint64_t need;
 } med_pattern_t;
 
 #define MED_MAX_LEVELS 8

@@ -285,6 +285,12 @@ static int pattern_add_one(med_loader_t *L, const char *path, const char *text,
     if (med_pool_add(L, text, strlen(text), &pat.text) ||
         add_elements(L, path, text, &pat))
         return L->rc;
+    pat.reach = (uint32_t)(pat.n_elem - 1) * (uint32_t)(pat.gap + 1);
+    for (size_t k = 1; k < pat.n_elem; k++) {
+        const med_elem_t *el = &m->elems[pat.elem_first + k];
+        if (!el->prefix)
+            pat.need |= UINT64_C(1) << (el->hash & 63);
+    }
 
     /* Link under the head key: "word", or "prefix*" for a prefix head. */
     const med_elem_t *head = &m->elems[pat.elem_first];
