@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mediation.h"
 
@@ -318,21 +319,42 @@ static inline size_t med_fold(const char *s, size_t n, char *out)
     return o;
 }
 
-/* FNV-1a, the hash of the word table and of the vectors' table, one byte
- * at a time so that the analysis can hash a word while it folds it. */
-#define MED_HASH_INIT 2166136261u
+/* The hash of the word table and of the vectors' table. It reads a key
+ * 8 bytes at a time (each chunk as a little-endian number, the last one
+ * padded with zeros) so that the analysis can hash a word in the chunks
+ * it folds it in (mediation_words.c); med_hash_end mixes in the length. */
+#define MED_HASH_SEED UINT64_C(0x243F6A8885A308D3)
 
-static inline uint32_t med_hash_step(uint32_t h, unsigned char c)
+static inline uint64_t med_hash_chunk(uint64_t h, uint64_t w)
 {
-    return (h ^ c) * 16777619u;
+    h = (h ^ w) * UINT64_C(0x9E3779B97F4A7C15);
+    return h ^ (h >> 32);
+}
+
+static inline uint32_t med_hash_end(uint64_t h, size_t n)
+{
+    h = (h ^ (uint64_t)n) * UINT64_C(0xFF51AFD7ED558CCD);
+    return (uint32_t)(h ^ (h >> 33));
 }
 
 static inline uint32_t med_hash(const char *s, size_t n)
 {
-    uint32_t h = MED_HASH_INIT;
-    for (size_t i = 0; i < n; i++)
-        h = med_hash_step(h, (unsigned char)s[i]);
-    return h;
+    uint64_t h = MED_HASH_SEED;
+    size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = med_hash_chunk(h, w);
+    }
+#endif
+    for (; i < n; i += 8) {
+        uint64_t w = 0;
+        for (size_t j = 0; j < 8 && i + j < n; j++)
+            w |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+        h = med_hash_chunk(h, w);
+    }
+    return med_hash_end(h, n);
 }
 
 /* Looks up a lowercase key; NULL when absent. */
