@@ -39,8 +39,8 @@ static void try_chain(med_ws_t *ws, int32_t head, size_t i)
     for (int32_t p = head; p >= 0; p = m->patterns[p].next) {
         const med_pattern_t *pat = &m->patterns[p];
         if (pat->need) {
-            size_t end = i + 1 + pat->reach < ws->n ? i + 1 + pat->reach
-                                                    : ws->n;
+            size_t end =
+                i + 1 + pat->reach < ws->n ? i + 1 + pat->reach : ws->n;
             for (; seen < end; seen++)
                 if (ws->w[seen].len)
                     have |= UINT64_C(1) << (ws->w[seen].hash & 63);

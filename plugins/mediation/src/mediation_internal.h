@@ -247,7 +247,7 @@ struct mediation_model {
      * entity and no relevant sentence before it cannot be relevant, and
      * is read without looking its words up. */
     uint8_t target3[MED_PREFIX3_CLASSES / 8 + 1];
-    uint32_t pronouns[MED_MAX_PRONOUNS]; /* entry indices */
+    uint32_t pronouns[MED_MAX_PRONOUNS];     /* entry indices */
     uint32_t pronoun_hash[MED_MAX_PRONOUNS]; /* med_hash of their keys */
     size_t n_pronouns;
     int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
@@ -355,6 +355,64 @@ static inline uint32_t med_hash(const char *s, size_t n)
         h = med_hash_chunk(h, w);
     }
     return med_hash_end(h, n);
+}
+
+/* med_fold of the n < MED_MAX_WORD bytes at s into out, and the
+ * med_hash of what it writes, in one pass (the analysis folds every
+ * token, and then looks most up in the word table or the vectors). Where 8
+ * bytes can be read at s (readable) and they are ASCII, they are
+ * lowercased, hashed and stored as one number: out must have 8 bytes of
+ * room past the word. Other words are folded and hashed byte by byte. */
+static inline size_t med_fold_hash(const char *s, size_t n, size_t readable,
+                                   char *out, uint32_t *hash)
+{
+    size_t i = 0, o = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t h = MED_HASH_SEED;
+    const uint64_t high = UINT64_C(0x8080808080808080);
+    while (i < n && readable - i >= 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        size_t k = n - i < 8 ? n - i : 8;
+        if (k < 8)
+            w &= (UINT64_C(1) << (8 * k)) - 1;
+        if (w & high)
+            break; /* not ASCII: byte by byte from here */
+        /* A byte b < 0x80 plus 0x3F has its high bit set when b >= 'A',
+         * plus 0x25 when b > 'Z'; no sum carries into the next byte. */
+        uint64_t upper = (w + UINT64_C(0x3F3F3F3F3F3F3F3F)) &
+                         ~(w + UINT64_C(0x2525252525252525)) & high;
+        w |= upper >> 2; /* + 0x20 */
+        memcpy(out + o, &w, 8);
+        h = med_hash_chunk(h, w);
+        i += k;
+        o += k;
+    }
+    if (i == n) {
+        *hash = med_hash_end(h, o);
+        return o;
+    }
+    /* Only whole chunks were folded so far: the rest byte by byte, and
+     * the hash of all that was written. */
+#else
+    (void)readable;
+#endif
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                ((unsigned char)s[i + 2] == 0x98 ||
+                 (unsigned char)s[i + 2] == 0x99)) {
+                c = '\'';
+                i += 2;
+            }
+        } else if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + 32);
+        }
+        out[o++] = (char)c;
+    }
+    *hash = med_hash(out, o);
+    return o;
 }
 
 /* Looks up a lowercase key; NULL when absent. */

@@ -72,64 +72,6 @@ static uint8_t classify_punct(const med_ws_t *ws, size_t k, int *quote_open)
     }
 }
 
-/* med_fold of the n < MED_MAX_WORD bytes at s into out, and the
- * med_hash of what it writes, in one pass: every token is folded, and
- * most are then looked up in the word table or the vectors. Where 8
- * bytes can be read at s (readable) and they are ASCII, they are
- * lowercased, hashed and stored as one number: out must have 8 bytes of
- * room past the word. Other words are folded and hashed byte by byte. */
-static inline size_t fold_hash(const char *s, size_t n, size_t readable,
-                               char *out, uint32_t *hash)
-{
-    size_t i = 0, o = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t h = MED_HASH_SEED;
-    const uint64_t high = UINT64_C(0x8080808080808080);
-    while (i < n && readable - i >= 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        size_t k = n - i < 8 ? n - i : 8;
-        if (k < 8)
-            w &= (UINT64_C(1) << (8 * k)) - 1;
-        if (w & high)
-            break; /* not ASCII: byte by byte from here */
-        /* A byte b < 0x80 plus 0x3F has its high bit set when b >= 'A',
-         * plus 0x25 when b > 'Z'; no sum carries into the next byte. */
-        uint64_t upper = (w + UINT64_C(0x3F3F3F3F3F3F3F3F)) &
-                         ~(w + UINT64_C(0x2525252525252525)) & high;
-        w |= upper >> 2; /* + 0x20 */
-        memcpy(out + o, &w, 8);
-        h = med_hash_chunk(h, w);
-        i += k;
-        o += k;
-    }
-    if (i == n) {
-        *hash = med_hash_end(h, o);
-        return o;
-    }
-    /* Only whole chunks were folded so far: the rest byte by byte, and
-     * the hash of all that was written. */
-#else
-    (void)readable;
-#endif
-    for (; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
-            if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-                ((unsigned char)s[i + 2] == 0x98 ||
-                 (unsigned char)s[i + 2] == 0x99)) {
-                c = '\'';
-                i += 2;
-            }
-        } else if (c >= 'A' && c <= 'Z') {
-            c = (unsigned char)(c + 32);
-        }
-        out[o++] = (char)c;
-    }
-    *hash = med_hash(out, o);
-    return o;
-}
-
 /* Builds the words of sentence s and sets *has_party when any mentions
  * a party. Returns 0, or GLOSSA_EINVAL for a token outside the text. */
 int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
@@ -158,11 +100,11 @@ int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
             return GLOSSA_EINVAL;
         size_t blen = t->end - t->start;
         /* Shorter than MED_MAX_WORD, med_fold never gives up. */
-        size_t len = blen < MED_MAX_WORD
-                         ? fold_hash(d->text + t->start, blen,
-                                     d->text_len - t->start, ws->lbuf + lo,
-                                     &x->hash)
-                         : 0;
+        size_t len =
+            blen < MED_MAX_WORD
+                ? med_fold_hash(d->text + t->start, blen,
+                                d->text_len - t->start, ws->lbuf + lo, &x->hash)
+                : 0;
         x->len = (uint16_t)len;
         lo += len;
         x->punct = (t->flags & (GLOSSA_TOKEN_PUNCT | GLOSSA_TOKEN_SYMBOL))
