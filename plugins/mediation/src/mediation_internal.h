@@ -359,9 +359,9 @@ static inline uint32_t med_hash(const char *s, size_t n)
 
 /* med_fold of the n < MED_MAX_WORD bytes at s into out, and the
  * med_hash of what it writes, in one pass (the analysis folds every
- * token, and then looks most up in the word table or the vectors). Where 8
- * bytes can be read at s (readable) and they are ASCII, they are
- * lowercased, hashed and stored as one number: out must have 8 bytes of
+ * token, and then looks most up in the word table or the vectors). ASCII
+ * is lowercased, hashed and stored 8 bytes at a time, read as one number
+ * where 8 bytes can be read at s (readable): out must have 8 bytes of
  * room past the word. Other words are folded and hashed byte by byte. */
 static inline size_t med_fold_hash(const char *s, size_t n, size_t readable,
                                    char *out, uint32_t *hash)
@@ -370,12 +370,17 @@ static inline size_t med_fold_hash(const char *s, size_t n, size_t readable,
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     uint64_t h = MED_HASH_SEED;
     const uint64_t high = UINT64_C(0x8080808080808080);
-    while (i < n && readable - i >= 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
+    while (i < n) {
+        uint64_t w = 0;
         size_t k = n - i < 8 ? n - i : 8;
-        if (k < 8)
-            w &= (UINT64_C(1) << (8 * k)) - 1;
+        if (readable - i >= 8) {
+            memcpy(&w, s + i, 8);
+            if (k < 8)
+                w &= (UINT64_C(1) << (8 * k)) - 1;
+        } else { /* the end of the text: the last bytes one by one */
+            for (size_t j = 0; j < k; j++)
+                w |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+        }
         if (w & high)
             break; /* not ASCII: byte by byte from here */
         /* A byte b < 0x80 plus 0x3F has its high bit set when b >= 'A',
