@@ -40,24 +40,7 @@ const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
 const med_entry_t *med_lookup_hashed(const mediation_model_t *m,
                                      const char *key, size_t len, uint32_t h)
 {
-    if (!m->slots)
-        return NULL;
-    uint32_t b1 = h & 0xFFFF, b2 = h >> 16;
-    if (!(m->bloom[b1 / 64] & (1ull << (b1 % 64))) ||
-        !(m->bloom[b2 / 64] & (1ull << (b2 % 64))))
-        return NULL;
-    size_t i = h & m->slot_mask;
-    for (;;) {
-        uint64_t slot = m->slots[i];
-        if (!slot)
-            return NULL;
-        if ((uint32_t)(slot >> 32) == h) {
-            const med_entry_t *e = &m->entries[(uint32_t)slot - 1];
-            if (e->len == len && memcmp(m->pool + e->key, key, len) == 0)
-                return e;
-        }
-        i = (i + 1) & m->slot_mask;
-    }
+    return med_lookup_inline(m, key, len, h);
 }
 
 static void slot_put(uint64_t *slots, size_t mask, uint32_t h, size_t idx)

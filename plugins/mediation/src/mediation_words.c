@@ -164,7 +164,7 @@ void med_look_up(med_ws_t *ws, size_t a, size_t b)
         if (x->e || !x->len || (x->punct != P_NONE && x->punct != P_OTHER) ||
             (ws->doc->tokens[x->tok].flags & GLOSSA_TOKEN_NUMBER))
             continue;
-        x->e = med_lookup_hashed(ws->m, med_wtext(ws, x), x->len, x->hash);
+        x->e = med_lookup_inline(ws->m, med_wtext(ws, x), x->len, x->hash);
         x->flags = x->e ? x->e->flags : 0;
     }
 }
