@@ -249,6 +249,7 @@ struct mediation_model {
     uint8_t target3[MED_PREFIX3_CLASSES / 8 + 1];
     uint32_t pronouns[MED_MAX_PRONOUNS];     /* entry indices */
     uint32_t pronoun_hash[MED_MAX_PRONOUNS]; /* med_hash of their keys */
+    uint64_t pronoun_bits; /* a bit per pronoun: its med_hash & 63 */
     size_t n_pronouns;
     int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
 

@@ -142,6 +142,8 @@ int mediation_model_load(const char *profile_path, const char *lexicon_path,
             const med_entry_t *en = &m->entries[e];
             m->pronoun_hash[m->n_pronouns] =
                 med_hash(m->pool + en->key, en->len);
+            m->pronoun_bits |= UINT64_C(1)
+                               << (m->pronoun_hash[m->n_pronouns] & 63);
             m->pronouns[m->n_pronouns++] = (uint32_t)e;
         }
     }
