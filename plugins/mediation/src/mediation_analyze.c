@@ -340,7 +340,8 @@ int mediation_analyze_probe(const mediation_model_t *model,
     ws.qinfo = malloc((doc->n_quotes + 1) * sizeof(*ws.qinfo));
     ws.w = malloc(n * sizeof(*ws.w));
     ws.lbuf_cap = max_bytes + 1;
-    ws.lbuf = malloc(ws.lbuf_cap);
+    /* 8 bytes more: build_words stores a word's bytes 8 at a time. */
+    ws.lbuf = malloc(ws.lbuf_cap + 8);
     ws.hits = malloc(ws.cap_hits * sizeof(*ws.hits));
     ws.frames = malloc(ws.cap_frames * sizeof(*ws.frames));
     ws.contribs = malloc(n * sizeof(*ws.contribs));

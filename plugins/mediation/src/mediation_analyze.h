@@ -79,6 +79,7 @@ typedef struct med_word {
     med_flags_t flags; /* e->flags, minus what a fixed expression cancels */
     uint8_t punct;     /* P_* */
     uint16_t mark;     /* M_* */
+    uint32_t hash;     /* med_hash of the lowercase form (when len > 0) */
 } med_word_t;
 
 /* A pattern of the profile matched over words [a, b). */

@@ -93,6 +93,10 @@ int med_load_classifier(med_loader_t *L, const char *path)
             c->w[k][i] *= c->scale[i];
             c->bias[k] -= c->w[k][i] * c->mean[i];
         }
+    c->finite = 1;
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < c->n; i++)
+            c->finite &= isfinite(c->w[k][i]) != 0;
     c->loaded = !rc;
     json_decref(root);
     return rc;
@@ -101,12 +105,20 @@ int med_load_classifier(med_loader_t *L, const char *path)
 int med_classify(const mediation_model_t *m, const double *x, double *prob)
 {
     const med_classifier_t *c = &m->clf;
-    double z[3];
+    /* The three classes' sums in one pass over the features, each in the
+     * features' order (so each sum is the same double). A feature of 0
+     * adds w * 0 = +-0 to a finite w: it changes a sum at most from -0
+     * to +0 or back, which neither the comparison nor exp() below sees,
+     * and most features are 0 (stance classes, holders, flags). */
+    double z[3] = {c->bias[0], c->bias[1], c->bias[2]};
     int best = 1; /* ties go to neutral */
-    for (int k = 0; k < 3; k++) {
-        z[k] = c->bias[k];
-        for (size_t i = 0; i < c->n; i++)
-            z[k] += c->w[k][i] * x[c->feature[i]];
+    for (size_t i = 0; i < c->n; i++) {
+        double xi = x[c->feature[i]];
+        if (xi == 0 && c->finite)
+            continue;
+        z[0] += c->w[0][i] * xi;
+        z[1] += c->w[1][i] * xi;
+        z[2] += c->w[2][i] * xi;
     }
     for (int k = 0; k < 3; k++)
         if (z[k] > z[best])

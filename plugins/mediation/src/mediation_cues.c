@@ -10,7 +10,8 @@
 static int elem_matches(const med_ws_t *ws, const med_elem_t *el,
                         const med_word_t *x)
 {
-    if (x->len < el->len || (!el->prefix && x->len != el->len))
+    if (x->len < el->len ||
+        (!el->prefix && (x->len != el->len || x->hash != el->hash)))
         return 0;
     return memcmp(med_wtext(ws, x), ws->m->pool + el->key, el->len) == 0;
 }
@@ -33,8 +34,19 @@ static void hit_push(med_ws_t *ws, size_t a, size_t b, const med_pattern_t *p,
 static void try_chain(med_ws_t *ws, int32_t head, size_t i)
 {
     const mediation_model_t *m = ws->m;
+    uint64_t have = 0; /* the hash bits of words (i, seen) */
+    size_t seen = i + 1;
     for (int32_t p = head; p >= 0; p = m->patterns[p].next) {
         const med_pattern_t *pat = &m->patterns[p];
+        if (pat->need) {
+            size_t end =
+                i + 1 + pat->reach < ws->n ? i + 1 + pat->reach : ws->n;
+            for (; seen < end; seen++)
+                if (ws->w[seen].len)
+                    have |= UINT64_C(1) << (ws->w[seen].hash & 63);
+            if (pat->need & ~have)
+                continue;
+        }
         size_t at = i;
         int ok = 1;
         for (size_t k = 1; ok && k < pat->n_elem; k++) {

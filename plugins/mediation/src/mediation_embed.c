@@ -13,16 +13,6 @@
 
 #define EMB_MAGIC "glossa-embeddings 1 "
 
-static uint32_t hash_word(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static float read_f32le(const unsigned char *p)
 {
     uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -75,7 +65,7 @@ static void put_word(med_embeddings_t *e, uint32_t i)
 {
     const char *w = e->words + e->word_off[i];
     size_t len = e->word_off[i + 1] - e->word_off[i] - 1;
-    size_t s = hash_word(w, len) & e->slot_mask;
+    size_t s = med_hash(w, len) & e->slot_mask;
     while (e->slots[s]) {
         uint32_t j = e->slots[s] - 1;
         if (e->word_off[j + 1] - e->word_off[j] - 1 == len &&
@@ -172,9 +162,15 @@ void med_embeddings_free(med_embeddings_t *e)
 
 long med_embedding_find(const med_embeddings_t *e, const char *word, size_t len)
 {
+    return med_embedding_find_hashed(e, word, len, med_hash(word, len));
+}
+
+long med_embedding_find_hashed(const med_embeddings_t *e, const char *word,
+                               size_t len, uint32_t h)
+{
     if (!e->n_words)
         return -1;
-    size_t s = hash_word(word, len) & e->slot_mask;
+    size_t s = h & e->slot_mask;
     while (e->slots[s]) {
         uint32_t j = e->slots[s] - 1;
         if (e->word_off[j + 1] - e->word_off[j] - 1 == len &&

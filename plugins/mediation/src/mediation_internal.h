@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mediation.h"
 
@@ -103,6 +104,7 @@ typedef struct med_elem {
     uint32_t key; /* pool offset */
     uint16_t len;
     uint8_t prefix; /* matches any token starting with key */
+    uint32_t hash;  /* med_hash of the key, for a word's quick rejection */
 } med_elem_t;
 
 typedef struct med_pattern {
@@ -114,6 +116,13 @@ typedef struct med_pattern {
     float weight;  /* PAT_POLARITY only, in [-1, 1] */
     int32_t next;  /* next pattern with the same head key, -1 */
     uint32_t text; /* pool offset of the pattern as written (traces) */
+    /* How far past its head the pattern can reach (words), and a bit
+     * (med_hash & 63) for each of its whole-word elements after the head:
+     * a word at most reach words on with each bit must be there for it
+     * to match, so that most patterns of a long chain are passed over
+     * without a look at their elements. */
+    uint32_t reach;
+    uint64_t need;
 } med_pattern_t;
 
 #define MED_MAX_LEVELS 8
@@ -174,6 +183,9 @@ typedef struct med_embeddings {
 /* The row of a lowercase word, or -1. */
 long med_embedding_find(const med_embeddings_t *e, const char *word,
                         size_t len);
+/* The same, for a word whose med_hash is h. */
+long med_embedding_find_hashed(const med_embeddings_t *e, const char *word,
+                               size_t len, uint32_t h);
 /* Adds the vector of a row to sum (dims values). */
 void med_embedding_add(const med_embeddings_t *e, long row, double *sum);
 void med_embeddings_free(med_embeddings_t *e);
@@ -192,6 +204,7 @@ typedef struct med_classifier {
     /* "override": "neutral" in the model file: it decides only where the
      * rules' verdict is neutral and never overturns a polar one. */
     int neutral_only;
+    int finite; /* every weight is finite: a feature of 0 adds nothing */
 } med_classifier_t;
 /* 64-bit words of the Bloom filter: 2^16 bits, 8 KiB. */
 #define MED_BLOOM_WORDS 1024
@@ -234,7 +247,9 @@ struct mediation_model {
      * entity and no relevant sentence before it cannot be relevant, and
      * is read without looking its words up. */
     uint8_t target3[MED_PREFIX3_CLASSES / 8 + 1];
-    uint32_t pronouns[MED_MAX_PRONOUNS]; /* entry indices */
+    uint32_t pronouns[MED_MAX_PRONOUNS];     /* entry indices */
+    uint32_t pronoun_hash[MED_MAX_PRONOUNS]; /* med_hash of their keys */
+    uint64_t pronoun_bits; /* a bit per pronoun: its med_hash & 63 */
     size_t n_pronouns;
     int pronouns_overflow; /* more than MED_MAX_PRONOUNS: no shortcut */
 
@@ -305,9 +320,138 @@ static inline size_t med_fold(const char *s, size_t n, char *out)
     return o;
 }
 
+/* The hash of the word table and of the vectors' table. It reads a key
+ * 8 bytes at a time (each chunk as a little-endian number, the last one
+ * padded with zeros) so that the analysis can hash a word in the chunks
+ * it folds it in (mediation_words.c); med_hash_end mixes in the length. */
+#define MED_HASH_SEED UINT64_C(0x243F6A8885A308D3)
+
+static inline uint64_t med_hash_chunk(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * UINT64_C(0x9E3779B97F4A7C15);
+    return h ^ (h >> 32);
+}
+
+static inline uint32_t med_hash_end(uint64_t h, size_t n)
+{
+    h = (h ^ (uint64_t)n) * UINT64_C(0xFF51AFD7ED558CCD);
+    return (uint32_t)(h ^ (h >> 33));
+}
+
+static inline uint32_t med_hash(const char *s, size_t n)
+{
+    uint64_t h = MED_HASH_SEED;
+    size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = med_hash_chunk(h, w);
+    }
+#endif
+    for (; i < n; i += 8) {
+        uint64_t w = 0;
+        for (size_t j = 0; j < 8 && i + j < n; j++)
+            w |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+        h = med_hash_chunk(h, w);
+    }
+    return med_hash_end(h, n);
+}
+
+/* med_fold of the n < MED_MAX_WORD bytes at s into out, and the
+ * med_hash of what it writes, in one pass (the analysis folds every
+ * token, and then looks most up in the word table or the vectors). ASCII
+ * is lowercased, hashed and stored 8 bytes at a time, read as one number
+ * where 8 bytes can be read at s (readable): out must have 8 bytes of
+ * room past the word. Other words are folded and hashed byte by byte. */
+static inline size_t med_fold_hash(const char *s, size_t n, size_t readable,
+                                   char *out, uint32_t *hash)
+{
+    size_t i = 0, o = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t h = MED_HASH_SEED;
+    const uint64_t high = UINT64_C(0x8080808080808080);
+    while (i < n) {
+        uint64_t w = 0;
+        size_t k = n - i < 8 ? n - i : 8;
+        if (readable - i >= 8) {
+            memcpy(&w, s + i, 8);
+            if (k < 8)
+                w &= (UINT64_C(1) << (8 * k)) - 1;
+        } else { /* the end of the text: the last bytes one by one */
+            for (size_t j = 0; j < k; j++)
+                w |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+        }
+        if (w & high)
+            break; /* not ASCII: byte by byte from here */
+        /* A byte b < 0x80 plus 0x3F has its high bit set when b >= 'A',
+         * plus 0x25 when b > 'Z'; no sum carries into the next byte. */
+        uint64_t upper = (w + UINT64_C(0x3F3F3F3F3F3F3F3F)) &
+                         ~(w + UINT64_C(0x2525252525252525)) & high;
+        w |= upper >> 2; /* + 0x20 */
+        memcpy(out + o, &w, 8);
+        h = med_hash_chunk(h, w);
+        i += k;
+        o += k;
+    }
+    if (i == n) {
+        *hash = med_hash_end(h, o);
+        return o;
+    }
+    /* Only whole chunks were folded so far: the rest byte by byte, and
+     * the hash of all that was written. */
+#else
+    (void)readable;
+#endif
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                ((unsigned char)s[i + 2] == 0x98 ||
+                 (unsigned char)s[i + 2] == 0x99)) {
+                c = '\'';
+                i += 2;
+            }
+        } else if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + 32);
+        }
+        out[o++] = (char)c;
+    }
+    *hash = med_hash(out, o);
+    return o;
+}
+
 /* Looks up a lowercase key; NULL when absent. */
 const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
                               size_t len);
+/* The same, for a key whose med_hash is h. */
+const med_entry_t *med_lookup_hashed(const mediation_model_t *m,
+                                     const char *key, size_t len, uint32_t h);
+
+/* med_lookup_hashed inline, for the analysis' loop over the words. */
+static inline const med_entry_t *med_lookup_inline(const mediation_model_t *m,
+                                                   const char *key, size_t len,
+                                                   uint32_t h)
+{
+    if (!m->slots)
+        return NULL;
+    uint32_t b1 = h & 0xFFFF, b2 = h >> 16;
+    if (!(m->bloom[b1 / 64] & (1ull << (b1 % 64))) ||
+        !(m->bloom[b2 / 64] & (1ull << (b2 % 64))))
+        return NULL;
+    size_t i = h & m->slot_mask;
+    for (;;) {
+        uint64_t slot = m->slots[i];
+        if (!slot)
+            return NULL;
+        if ((uint32_t)(slot >> 32) == h) {
+            const med_entry_t *e = &m->entries[(uint32_t)slot - 1];
+            if (e->len == len && memcmp(m->pool + e->key, key, len) == 0)
+                return e;
+        }
+        i = (i + 1) & m->slot_mask;
+    }
+}
 
 /* The class of the first three letters of a lowercase key (letters past
  * its end count as "other"). */

@@ -92,7 +92,7 @@ static size_t add_word_vector(const med_ws_t *ws, size_t i, double *sum)
     const med_word_t *x = &ws->w[i];
     const char *s = med_wtext(ws, x);
     size_t skip = (size_t)ws->m->w.embedding_skip_frequent;
-    long row = med_embedding_find(e, s, x->len);
+    long row = med_embedding_find_hashed(e, s, x->len, x->hash);
     if (row >= 0) {
         if ((size_t)row < skip)
             return 0;

@@ -138,8 +138,14 @@ int mediation_model_load(const char *profile_path, const char *lexicon_path,
             continue;
         if (m->n_pronouns == MED_MAX_PRONOUNS)
             m->pronouns_overflow = 1;
-        else
+        else {
+            const med_entry_t *en = &m->entries[e];
+            m->pronoun_hash[m->n_pronouns] =
+                med_hash(m->pool + en->key, en->len);
+            m->pronoun_bits |= UINT64_C(1)
+                               << (m->pronoun_hash[m->n_pronouns] & 63);
             m->pronouns[m->n_pronouns++] = (uint32_t)e;
+        }
     }
     if (L.rc) {
         mediation_model_free(m);
@@ -171,17 +177,22 @@ mediation_label_t mediation_label_parse(const char *label)
 {
     if (!label)
         return MEDIATION_OTHER;
-    if (strcmp(label, "PERSON") == 0)
-        return MEDIATION_PERSON;
-    if (strcmp(label, "ORG") == 0)
-        return MEDIATION_ORG;
-    if (strcmp(label, "GPE") == 0)
-        return MEDIATION_GPE;
-    if (strcmp(label, "LOC") == 0)
-        return MEDIATION_LOC;
-    if (strcmp(label, "NORP") == 0)
-        return MEDIATION_NORP;
-    return MEDIATION_OTHER;
+    /* By the first letter, then one comparison: once per entity. */
+    switch (label[0]) {
+    case 'P':
+        return strcmp(label, "PERSON") == 0 ? MEDIATION_PERSON
+                                            : MEDIATION_OTHER;
+    case 'O':
+        return strcmp(label, "ORG") == 0 ? MEDIATION_ORG : MEDIATION_OTHER;
+    case 'G':
+        return strcmp(label, "GPE") == 0 ? MEDIATION_GPE : MEDIATION_OTHER;
+    case 'L':
+        return strcmp(label, "LOC") == 0 ? MEDIATION_LOC : MEDIATION_OTHER;
+    case 'N':
+        return strcmp(label, "NORP") == 0 ? MEDIATION_NORP : MEDIATION_OTHER;
+    default:
+        return MEDIATION_OTHER;
+    }
 }
 
 const char *mediation_polarity_name(mediation_polarity_t p)

@@ -44,7 +44,11 @@ int med_may_be_relevant(const med_ws_t *ws, size_t s)
         size_t c = med_prefix3(med_wtext(ws, x), x->len);
         if (m->target3[c / 8] & (1u << (c % 8)))
             return 1;
+        if (!(m->pronoun_bits & (UINT64_C(1) << (x->hash & 63))))
+            continue; /* no pronoun */
         for (size_t p = 0; p < m->n_pronouns; p++) {
+            if (m->pronoun_hash[p] != x->hash)
+                continue;
             const med_entry_t *e = &m->entries[m->pronouns[p]];
             if (e->len == x->len &&
                 memcmp(m->pool + e->key, med_wtext(ws, x), x->len) == 0 &&

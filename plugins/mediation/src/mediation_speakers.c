@@ -15,9 +15,16 @@
 static const med_entry_t *lookup_name(const mediation_model_t *m,
                                       const char *name)
 {
-    char key[MED_MAX_WORD];
-    size_t len = med_fold(name, strlen(name), key);
-    return len ? med_lookup(m, key, len) : NULL;
+    char key[MED_MAX_WORD + 8];
+    size_t n = strlen(name);
+    if (n >= MED_MAX_WORD) { /* folding may still shorten it */
+        size_t len = med_fold(name, n, key);
+        return len ? med_lookup(m, key, len) : NULL;
+    }
+    uint32_t h;
+    /* The NUL is readable too. */
+    size_t len = med_fold_hash(name, n, n + 1, key, &h);
+    return len ? med_lookup_hashed(m, key, len, h) : NULL;
 }
 
 static int same_name(const char *a, const char *b)

@@ -8,16 +8,6 @@
 
 #include "mediation_loader.h"
 
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 /* Appends n bytes plus a NUL; returns the offset or fails. */
 int med_pool_add(med_loader_t *L, const char *s, size_t n, uint32_t *off)
 {
@@ -44,25 +34,13 @@ int med_pool_add(med_loader_t *L, const char *s, size_t n, uint32_t *off)
 const med_entry_t *med_lookup(const mediation_model_t *m, const char *key,
                               size_t len)
 {
-    if (!m->slots)
-        return NULL;
-    uint32_t h = hash_bytes(key, len);
-    uint32_t b1 = h & 0xFFFF, b2 = h >> 16;
-    if (!(m->bloom[b1 / 64] & (1ull << (b1 % 64))) ||
-        !(m->bloom[b2 / 64] & (1ull << (b2 % 64))))
-        return NULL;
-    size_t i = h & m->slot_mask;
-    for (;;) {
-        uint64_t slot = m->slots[i];
-        if (!slot)
-            return NULL;
-        if ((uint32_t)(slot >> 32) == h) {
-            const med_entry_t *e = &m->entries[(uint32_t)slot - 1];
-            if (e->len == len && memcmp(m->pool + e->key, key, len) == 0)
-                return e;
-        }
-        i = (i + 1) & m->slot_mask;
-    }
+    return med_lookup_hashed(m, key, len, med_hash(key, len));
+}
+
+const med_entry_t *med_lookup_hashed(const mediation_model_t *m,
+                                     const char *key, size_t len, uint32_t h)
+{
+    return med_lookup_inline(m, key, len, h);
 }
 
 static void slot_put(uint64_t *slots, size_t mask, uint32_t h, size_t idx)
@@ -82,7 +60,7 @@ static int table_grow(med_loader_t *L)
         return med_fail(L, GLOSSA_ENOMEM, "out of memory");
     for (size_t e = 0; e < m->n_entries; e++) {
         const med_entry_t *en = &m->entries[e];
-        slot_put(slots, cap - 1, hash_bytes(m->pool + en->key, en->len), e);
+        slot_put(slots, cap - 1, med_hash(m->pool + en->key, en->len), e);
     }
     free(m->slots);
     m->slots = slots;
@@ -119,7 +97,7 @@ med_entry_t *med_entry_get(med_loader_t *L, const char *key, size_t len)
     e->key = off;
     e->len = (uint32_t)len;
     e->pat_head = -1;
-    uint32_t h = hash_bytes(key, len);
+    uint32_t h = med_hash(key, len);
     slot_put(m->slots, m->slot_mask, h, m->n_entries);
     m->bloom[(h & 0xFFFF) / 64] |= 1ull << ((h & 0xFFFF) % 64);
     m->bloom[(h >> 16) / 64] |= 1ull << ((h >> 16) % 64);
@@ -184,6 +162,7 @@ static int add_elements(med_loader_t *L, const char *path, const char *text,
             return L->rc;
         el->len = (uint16_t)len;
         el->prefix = (uint8_t)prefix;
+        el->hash = med_hash(key, len);
         pat->n_elem++;
         s = e;
     }
@@ -289,6 +268,12 @@ static int pattern_add_one(med_loader_t *L, const char *path, const char *text,
     if (med_pool_add(L, text, strlen(text), &pat.text) ||
         add_elements(L, path, text, &pat))
         return L->rc;
+    pat.reach = (uint32_t)(pat.n_elem - 1) * (uint32_t)(pat.gap + 1);
+    for (size_t k = 1; k < pat.n_elem; k++) {
+        const med_elem_t *el = &m->elems[pat.elem_first + k];
+        if (!el->prefix)
+            pat.need |= UINT64_C(1) << (el->hash & 63);
+    }
 
     /* Link under the head key: "word", or "prefix*" for a prefix head. */
     const med_elem_t *head = &m->elems[pat.elem_first];

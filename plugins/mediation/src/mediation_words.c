@@ -99,9 +99,12 @@ int med_build_words(med_ws_t *ws, size_t s, size_t *ent_cursor,
             lo + (t->end - t->start) > ws->lbuf_cap)
             return GLOSSA_EINVAL;
         size_t blen = t->end - t->start;
-        size_t len = blen < MED_MAX_WORD
-                         ? med_fold(d->text + t->start, blen, ws->lbuf + lo)
-                         : 0;
+        /* Shorter than MED_MAX_WORD, med_fold never gives up. */
+        size_t len =
+            blen < MED_MAX_WORD
+                ? med_fold_hash(d->text + t->start, blen,
+                                d->text_len - t->start, ws->lbuf + lo, &x->hash)
+                : 0;
         x->len = (uint16_t)len;
         lo += len;
         x->punct = (t->flags & (GLOSSA_TOKEN_PUNCT | GLOSSA_TOKEN_SYMBOL))
@@ -161,7 +164,7 @@ void med_look_up(med_ws_t *ws, size_t a, size_t b)
         if (x->e || !x->len || (x->punct != P_NONE && x->punct != P_OTHER) ||
             (ws->doc->tokens[x->tok].flags & GLOSSA_TOKEN_NUMBER))
             continue;
-        x->e = med_lookup(ws->m, med_wtext(ws, x), x->len);
+        x->e = med_lookup_inline(ws->m, med_wtext(ws, x), x->len, x->hash);
         x->flags = x->e ? x->e->flags : 0;
     }
 }
