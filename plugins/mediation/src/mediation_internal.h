@@ -398,25 +398,13 @@ static inline size_t med_fold_hash(const char *s, size_t n, size_t readable,
         *hash = med_hash_end(h, o);
         return o;
     }
-    /* Only whole chunks were folded so far: the rest byte by byte, and
-     * the hash of all that was written. */
+    /* Only whole chunks were folded so far, all ASCII, so i is at a
+     * character: med_fold the rest (n < MED_MAX_WORD, so it is never too
+     * long), and the hash of all that was written. */
 #else
     (void)readable;
 #endif
-    for (; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
-            if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-                ((unsigned char)s[i + 2] == 0x98 ||
-                 (unsigned char)s[i + 2] == 0x99)) {
-                c = '\'';
-                i += 2;
-            }
-        } else if (c >= 'A' && c <= 'Z') {
-            c = (unsigned char)(c + 32);
-        }
-        out[o++] = (char)c;
-    }
+    o += med_fold(s + i, n - i, out + o);
     *hash = med_hash(out, o);
     return o;
 }
