@@ -1329,6 +1329,22 @@ static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
     return 1;
 }
 
+/* The person a "he" at token pos would be, in the document's table of
+ * persons and their offices (build_persons), or NULL. */
+static const qperson_t *salient_person(qdoc_t *d, uint32_t pos, int depth)
+{
+    if (depth >= 2)
+        return NULL;
+    qspeaker_t got;
+    memset(&got, 0, sizeof got);
+    const qperson_t *pp = NULL;
+    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) > 0 && got.name &&
+        (d->persons_built || !build_persons(d)))
+        pp = person_get(d, got.name);
+    free(got.owned);
+    return pp;
+}
+
 /* "The senior diplomat stressed ..." after "X met his counterpart Y": a
  * generic office with no state is the person a "he" at token pos would
  * be, when the text gave that person an office of its class; else NULL
@@ -1336,22 +1352,13 @@ static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
 static const char *salient_with_title(qdoc_t *d, const qx_title_t *t,
                                       uint32_t pos, int depth)
 {
-    if (!t->generic || depth >= 2)
+    if (!t->generic)
         return NULL;
-    qspeaker_t got;
-    memset(&got, 0, sizeof got);
-    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 || !got.name) {
-        free(got.owned);
-        return NULL;
-    }
-    const char *who = NULL;
-    const qperson_t *pp =
-        d->persons_built || !build_persons(d) ? person_get(d, got.name) : NULL;
-    for (uint8_t j = 0; pp && j < pp->n_titles && !who; j++)
+    const qperson_t *pp = salient_person(d, pos, depth);
+    for (uint8_t j = 0; pp && j < pp->n_titles; j++)
         if (title_matches(d, t, pp->titles[j]))
-            who = pp->name;
-    free(got.owned);
-    return who;
+            return pp->name;
+    return NULL;
 }
 
 /* "the Russian diplomat" when no person has an office of that class:
@@ -1360,17 +1367,7 @@ static const char *salient_with_title(qdoc_t *d, const qx_title_t *t,
 static const char *salient_of_state(qdoc_t *d, const char *state, uint32_t pos,
                                     int depth)
 {
-    if (depth >= 2)
-        return NULL;
-    qspeaker_t got;
-    memset(&got, 0, sizeof got);
-    if (context_speaker(d, pos, QR_PERSON, &got, depth + 1) <= 0 || !got.name) {
-        free(got.owned);
-        return NULL;
-    }
-    const qperson_t *pp =
-        d->persons_built || !build_persons(d) ? person_get(d, got.name) : NULL;
-    free(got.owned);
+    const qperson_t *pp = salient_person(d, pos, depth);
     if (!pp || !pp->n_titles || (pp->state && strcmp(pp->state, state) != 0))
         return NULL;
     return pp->name;
