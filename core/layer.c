@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uv.h>
+
 #include "alloc.h"
 #include "runtime_int.h"
 #include "utf8.h"
@@ -818,6 +820,20 @@ static json_t *make_json(const glossa__layer_t *l)
     return array;
 }
 
+/* Two readers of one layer must not make its JSON at once: both would
+ * take references to the same JSON field values, and Jansson's reference
+ * counts are not safe to share between threads (its incref reads the
+ * count unguarded). One lock for all layers: a layer's JSON is made once,
+ * and only for readers that ask doc_layer(). */
+static uv_once_t json_once = UV_ONCE_INIT;
+static uv_mutex_t json_mutex;
+
+static void json_mutex_init(void)
+{
+    if (uv_mutex_init(&json_mutex))
+        abort();
+}
+
 const json_t *glossa__layer_json(glossa__layer_t *l, const glossa__doc_t *doc)
 {
     (void)doc;
@@ -826,16 +842,12 @@ const json_t *glossa__layer_json(glossa__layer_t *l, const glossa__doc_t *doc)
     json_t *j = atomic_load_explicit(&l->json, memory_order_acquire);
     if (j)
         return j;
-    j = make_json(l);
-    if (!j)
-        return NULL;
-    json_t *expected = NULL;
-    if (!atomic_compare_exchange_strong_explicit(&l->json, &expected, j,
-                                                 memory_order_acq_rel,
-                                                 memory_order_acquire)) {
-        json_decref(j); /* another reader made it first */
-        return expected;
-    }
+    uv_once(&json_once, json_mutex_init);
+    uv_mutex_lock(&json_mutex);
+    j = atomic_load_explicit(&l->json, memory_order_acquire);
+    if (!j && (j = make_json(l)) != NULL)
+        atomic_store_explicit(&l->json, j, memory_order_release);
+    uv_mutex_unlock(&json_mutex);
     return j;
 }
 

@@ -12,7 +12,8 @@
  *
  * Threads. Filling and finishing: the unit's thread. A finished layer may
  * be read by several units at once; glossa__layer_json makes its JSON once
- * (an atomic swap), the rest is read-only. */
+ * (under a lock: the JSON shares the fields' JSON values), the rest is
+ * read-only. */
 #ifndef GLOSSA_CORE_LAYER_H
 #define GLOSSA_CORE_LAYER_H
 
