@@ -384,7 +384,7 @@ static int emit(qdoc_t *d, qresult_t *out)
         q->speaker = f->spk;
         q->speaker.owned = NULL;
         if (f->spk.name) {
-            q->speaker.owned = strdup(f->spk.name);
+            q->speaker.owned = qs_canon_dup(d, &f->spk);
             if (!q->speaker.owned) {
                 rc = GLOSSA_ENOMEM;
                 break;

@@ -180,6 +180,10 @@ int qs_index(qdoc_t *d);
 int qs_resolve(qdoc_t *d, qframe_t *f);
 int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e);
 
+/* canon.c: the speaker's name in the spelling the document names it by
+ * first and in full; a new string (NULL when out of memory). */
+char *qs_canon_dup(const qdoc_t *d, const qspeaker_t *spk);
+
 /* frames.c: reports and their content */
 int qf_find(qdoc_t *d);
 int qf_reports(const qdoc_t *d, const qframe_t *f);
