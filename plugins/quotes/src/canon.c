@@ -48,8 +48,7 @@ static char lower(char c)
 
 static int vowel(char c)
 {
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' ||
-           c == 'y';
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
 /* The word's consonants after its first letter, in lower case, "c" read
@@ -252,8 +251,8 @@ static const char *body_of_group(const qdoc_t *d, const char *name)
     size_t n = (size_t)(sp - name);
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label == QE_ORG && e->canonical &&
-            strlen(e->canonical) == n && memcmp(e->canonical, name, n) == 0)
+        if (e->label == QE_ORG && e->canonical && strlen(e->canonical) == n &&
+            memcmp(e->canonical, name, n) == 0)
             return e->canonical;
     }
     return NULL;
