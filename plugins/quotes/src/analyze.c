@@ -442,6 +442,7 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.ent_person);
     free(d.person_slot);
     free(d.surnames);
+    qs_canon_free(&d);
     free(d.frame_at);
     free(d.frame_of);
     free(d.cand);

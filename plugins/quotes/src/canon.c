@@ -105,23 +105,201 @@ static int ends_with_variant(const words_t *full, const words_t *shrt)
     return 1;
 }
 
-/* Did the entities layer give this canonical name to a mention written
- * otherwise than as the name or its last words ("Pashinian" ->
- * "Nikol Pashinyan")? Then it knows the name. */
-static int known(const qdoc_t *d, const char *name)
+/* The document's persons and organisations, read once (the first time
+ * a speaker is named) so that each name is looked up in time
+ * logarithmic in their number. */
+typedef struct cperson {
+    char key[32]; /* the skeleton of the last word */
+    const char *name;
+    size_t first; /* the entity of its first mention */
+    int known;
+} cperson_t;
+
+typedef struct cinit {
+    char key[8]; /* initials */
+    const char *name;
+} cinit_t;
+
+struct qcanon {
+    cperson_t *persons; /* by key, then first mention */
+    size_t n_persons;
+    cinit_t *inits; /* by key */
+    size_t n_inits;
+    const char **orgs; /* organisations' names, sorted */
+    size_t n_orgs;
+};
+
+static void last_key(const char *name, char *key, size_t cap)
 {
-    size_t n = strlen(name);
+    const char *sp = strrchr(name, ' ');
+    const char *w = sp ? sp + 1 : name;
+    size_t n = strlen(w);
+    char buf[64];
+    if (n >= sizeof buf) {
+        key[0] = '\0';
+        return;
+    }
+    skeleton(w, n, buf, sizeof buf);
+    size_t k = strlen(buf);
+    if (k >= cap)
+        k = cap - 1;
+    memcpy(key, buf, k);
+    key[k] = '\0';
+}
+
+/* Did the entities layer give entity e's canonical name to a mention
+ * written otherwise than as the name or its last words ("Pashinian" ->
+ * "Nikol Pashinyan")? Then it knows the name. */
+static int knows(const qent_t *e)
+{
+    if (!e->text)
+        return 0;
+    size_t n = strlen(e->canonical), t = strlen(e->text);
+    return t > n || strcmp(e->canonical + n - t, e->text) != 0 ||
+           (t < n && e->canonical[n - t - 1] != ' ');
+}
+
+static int cmp_person(const void *a, const void *b)
+{
+    const cperson_t *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+static int cmp_person_name(const void *a, const void *b)
+{
+    const cperson_t *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+static int cmp_init(const void *a, const void *b)
+{
+    const cinit_t *x = a, *y = b;
+    return strcmp(x->key, y->key);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The initials of the capitalized words of name from word `from` on, in
+ * key; 0 when there are fewer than two or more than six. */
+static int initials(const words_t *w, size_t from, char *key)
+{
+    size_t k = 0;
+    for (size_t i = from; i < w->n; i++) {
+        char c = w->w[i][0];
+        if (c < 'A' || c > 'Z')
+            continue; /* "of", "for" */
+        if (k == 6)
+            return 0;
+        key[k++] = c;
+    }
+    key[k] = '\0';
+    return k >= 2;
+}
+
+static int build(const qdoc_t *d, struct qcanon *c)
+{
+    size_t np = 0, no = 0;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label != QE_PERSON || !e->canonical || !e->text ||
-            strcmp(e->canonical, name) != 0)
+        if (!e->canonical)
             continue;
-        size_t t = strlen(e->text);
-        if (t > n || strcmp(name + n - t, e->text) != 0 ||
-            (t < n && name[n - t - 1] != ' '))
-            return 1;
+        np += e->label == QE_PERSON && !e->partial;
+        no += e->label == QE_ORG;
     }
+    c->persons = malloc((np ? np : 1) * sizeof *c->persons);
+    c->inits = malloc((2 * no + 1) * sizeof *c->inits);
+    c->orgs = malloc((no ? no : 1) * sizeof *c->orgs);
+    if (!c->persons || !c->inits || !c->orgs)
+        return GLOSSA_ENOMEM;
+    /* persons: one record per mention, sorted by name to merge them */
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        if (!e->canonical || e->label != QE_PERSON || e->partial)
+            continue;
+        cperson_t *p = &c->persons[c->n_persons++];
+        p->name = e->canonical;
+        p->first = k;
+        p->known = knows(e);
+    }
+    /* one per name: the first mention, known if any mention is */
+    qsort(c->persons, c->n_persons, sizeof *c->persons, cmp_person_name);
+    size_t u = 0;
+    for (size_t k = 0; k < c->n_persons; k++) {
+        if (u && strcmp(c->persons[u - 1].name, c->persons[k].name) == 0) {
+            c->persons[u - 1].known |= c->persons[k].known;
+            continue;
+        }
+        c->persons[u++] = c->persons[k];
+    }
+    c->n_persons = u;
+    for (size_t k = 0; k < u; k++)
+        last_key(c->persons[k].name, c->persons[k].key,
+                 sizeof c->persons[k].key);
+    qsort(c->persons, u, sizeof *c->persons, cmp_person);
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        if (!e->canonical || e->label != QE_ORG)
+            continue;
+        c->orgs[c->n_orgs++] = e->canonical;
+    }
+    qsort(c->orgs, c->n_orgs, sizeof *c->orgs, cmp_str);
+    u = 0;
+    for (size_t k = 0; k < c->n_orgs; k++)
+        if (!u || strcmp(c->orgs[u - 1], c->orgs[k]) != 0)
+            c->orgs[u++] = c->orgs[k];
+    c->n_orgs = u;
+    for (size_t k = 0; k < u; k++) {
+        words_t w;
+        if (!split(c->orgs[k], &w))
+            continue;
+        cinit_t *in = &c->inits[c->n_inits];
+        if (initials(&w, 0, in->key)) {
+            in->name = c->orgs[k];
+            in = &c->inits[++c->n_inits];
+        }
+        /* "The Washington Post": "WP" as well */
+        if (w.len[0] == 3 && memcmp(w.w[0], "The", 3) == 0 &&
+            initials(&w, 1, in->key)) {
+            in->name = c->orgs[k];
+            c->n_inits++;
+        }
+    }
+    qsort(c->inits, c->n_inits, sizeof *c->inits, cmp_init);
     return 0;
+}
+
+void qs_canon_free(qdoc_t *d)
+{
+    if (!d->canon)
+        return;
+    free(d->canon->persons);
+    free(d->canon->inits);
+    free(d->canon->orgs);
+    free(d->canon);
+    d->canon = NULL;
+}
+
+/* The first of the persons whose last word's skeleton is key, or n. */
+static size_t persons_from(const struct qcanon *c, const char *key)
+{
+    size_t lo = 0, hi = c->n_persons;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->persons[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* A person's name as a variant of a name of the document's persons that
@@ -131,83 +309,53 @@ static int known(const qdoc_t *d, const char *name)
  * named first. NULL when there is none other than name, when name is
  * known itself, or when two of them are no variants of each other
  * ("Aliyev" with "Ilham Aliyev" and "Heydar Aliyev"). */
-static const char *person_variant(const qdoc_t *d, const char *name)
+static const char *person_variant(const struct qcanon *c, const char *name)
 {
-    words_t nw, best_w;
+    words_t nw, best_w, cw;
     if (!split(name, &nw))
         return NULL;
-    const char *best = NULL;
-    int best_known = 0;
-    for (size_t k = 0; k < d->ne; k++) {
-        const qent_t *e = &d->ents[k];
-        if (e->label != QE_PERSON || !e->canonical || e->partial)
-            continue;
-        if (best && strcmp(e->canonical, best) == 0)
-            continue;
-        words_t cw;
-        if (!split(e->canonical, &cw) || !ends_with_variant(&cw, &nw) ||
+    char key[32];
+    last_key(name, key, sizeof key);
+    size_t from = persons_from(c, key), to = from;
+    while (to < c->n_persons && strcmp(c->persons[to].key, key) == 0)
+        to++;
+    const cperson_t *best = NULL;
+    int self_known = 0;
+    for (size_t k = from; k < to; k++) {
+        const cperson_t *p = &c->persons[k];
+        if (strcmp(p->name, name) == 0)
+            self_known = p->known;
+        if (!split(p->name, &cw) || !ends_with_variant(&cw, &nw) ||
             (nw.n > 1 && cw.n != nw.n))
             continue;
         if (!best || cw.n > best_w.n) {
-            best = e->canonical;
+            best = p;
             best_w = cw;
-            best_known = known(d, best);
         } else if (cw.n == best_w.n) {
             if (!ends_with_variant(&best_w, &cw))
                 return NULL; /* two persons */
-            if (!best_known && known(d, e->canonical)) {
-                best = e->canonical;
+            if (!best->known && p->known) {
+                best = p;
                 best_w = cw;
-                best_known = 1;
             }
         }
     }
-    if (!best || strcmp(best, name) == 0 || known(d, name))
+    if (!best || strcmp(best->name, name) == 0 || self_known)
         return NULL;
     /* the persons with fewer words that name matches must be the same */
-    for (size_t k = 0; k < d->ne; k++) {
-        const qent_t *e = &d->ents[k];
-        words_t cw;
-        if (e->label != QE_PERSON || !e->canonical || e->partial ||
-            !split(e->canonical, &cw) || cw.n >= best_w.n)
+    for (size_t k = from; k < to; k++) {
+        if (!split(c->persons[k].name, &cw) || cw.n >= best_w.n)
             continue;
         if (ends_with_variant(&cw, &nw) && !ends_with_variant(&best_w, &cw))
             return NULL;
     }
-    return best;
-}
-
-/* The initials of the capitalized words of name, with and without a
- * first word "The": does acr (capitals only) spell them? */
-static int initials_of(const char *name, const char *acr)
-{
-    words_t w;
-    if (!split(name, &w))
-        return 0;
-    for (size_t skip = 0; skip < 2 && skip < w.n; skip++) {
-        const char *a = acr;
-        size_t k = skip;
-        for (; k < w.n && *a; k++) {
-            char c = w.w[k][0];
-            if (c < 'A' || c > 'Z')
-                continue; /* "of", "for" */
-            if (c != *a)
-                break;
-            a++;
-        }
-        int rest_lower = 1;
-        for (; k < w.n; k++)
-            if (w.w[k][0] >= 'A' && w.w[k][0] <= 'Z')
-                rest_lower = 0;
-        if (!*a && rest_lower && a - acr >= 2)
-            return 1;
-    }
-    return 0;
+    return best->name;
 }
 
 /* A body named by its initials ("WP"): the one organisation of the
- * document whose name they spell ("The Washington Post"), or NULL. */
-static const char *body_initials(const qdoc_t *d, const char *name)
+ * document whose capitalized words they spell, with or without a first
+ * "The" ("The Washington Post"), or NULL. */
+static const char *body_initials(const struct qcanon *c, const char *name)
 {
     size_t n = strlen(name);
     if (n < 2 || n > 6)
@@ -215,15 +363,21 @@ static const char *body_initials(const qdoc_t *d, const char *name)
     for (size_t k = 0; k < n; k++)
         if (name[k] < 'A' || name[k] > 'Z')
             return NULL;
+    size_t lo = 0, hi = c->n_inits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->inits[mid].key, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     const char *found = NULL;
-    for (size_t k = 0; k < d->ne; k++) {
-        const qent_t *e = &d->ents[k];
-        if (e->label != QE_ORG || !e->canonical ||
-            strcmp(e->canonical, name) == 0 || !initials_of(e->canonical, name))
+    for (; lo < c->n_inits && strcmp(c->inits[lo].key, name) == 0; lo++) {
+        if (strcmp(c->inits[lo].name, name) == 0)
             continue;
-        if (found && strcmp(found, e->canonical) != 0)
+        if (found && strcmp(found, c->inits[lo].name) != 0)
             return NULL;
-        found = e->canonical;
+        found = c->inits[lo].name;
     }
     return found;
 }
@@ -232,7 +386,8 @@ static const char *body_initials(const qdoc_t *d, const char *name)
  * of a state's or body's people ("co-chairs" in heads.tsv) at the end of
  * a body's name speaks for the body, when the document names that body
  * on its own ("OSCE Minsk Group"); NULL when not. */
-static const char *body_of_group(const qdoc_t *d, const char *name)
+static const char *body_of_group(const qdoc_t *d, const struct qcanon *c,
+                                 const char *name)
 {
     const char *sp = strrchr(name, ' ');
     if (!sp || sp == name)
@@ -249,21 +404,30 @@ static const char *body_of_group(const qdoc_t *d, const char *name)
     if (!group)
         return NULL;
     size_t n = (size_t)(sp - name);
-    for (size_t k = 0; k < d->ne; k++) {
-        const qent_t *e = &d->ents[k];
-        if (e->label == QE_ORG && e->canonical && strlen(e->canonical) == n &&
-            memcmp(e->canonical, name, n) == 0)
-            return e->canonical;
-    }
-    return NULL;
+    char buf[256];
+    if (n >= sizeof buf)
+        return NULL;
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    const char *want = buf;
+    const char **hit =
+        bsearch(&want, c->orgs, c->n_orgs, sizeof *c->orgs, cmp_str);
+    return hit ? *hit : NULL;
 }
 
-char *qs_canon_dup(const qdoc_t *d, const qspeaker_t *spk)
+char *qs_canon_dup(qdoc_t *d, const qspeaker_t *spk)
 {
     const char *name = spk->name, *to = NULL;
+    if (!d->canon) {
+        d->canon = calloc(1, sizeof *d->canon);
+        if (!d->canon || build(d, d->canon)) {
+            qs_canon_free(d);
+            return NULL;
+        }
+    }
     if (spk->kind == QR_PERSON)
-        to = person_variant(d, name);
-    else if (!(to = body_initials(d, name)))
-        to = body_of_group(d, name);
+        to = person_variant(d->canon, name);
+    else if (!(to = body_initials(d->canon, name)))
+        to = body_of_group(d, d->canon, name);
     return strdup(to ? to : name);
 }
