@@ -1311,6 +1311,33 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                     int depth);
 
 /* Resolves a pronoun at token i. */
+/* "“...,” the ministry said. “...,” he added.": with no person to be
+ * found, "he" or "she" is the voice of the single body that spoke in the
+ * sentence before or earlier in its own (its spokesperson), named
+ * without a title. Returns 1
+ * with spk set, 0 when there is none, or GLOSSA_ENOMEM. */
+static int body_voice(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
+{
+    qspeaker_t got;
+    memset(&got, 0, sizeof got);
+    int rc = context_speaker_mode(d, i, QR_BODY, &got, depth + 1, CTX_SPEAKERS);
+    if (rc <= 0)
+        return rc;
+    uint32_t s = d->ti[i].sent, gs = d->ti[got.tok_first].sent;
+    /* the body itself, not an office that fell back to its state
+     * ("Iran's Acting Foreign Minister") */
+    int office = 0;
+    for (uint32_t k = got.tok_first; k < got.tok_end; k++)
+        office |= d->ti[k].title != 0;
+    if (got.kind == QR_BODY && got.name && !got.plural && !office &&
+        (gs == s || gs + 1 == s)) {
+        adopt_speaker(spk, &got, 0);
+        return 1;
+    }
+    free(got.owned);
+    return 0;
+}
+
 static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
 {
     const qx_pronoun_t *p = qd_pronoun(d, i);
@@ -1325,6 +1352,11 @@ static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
         return 1;
     }
     free(got.owned);
+    if (want == QR_PERSON) {
+        rc = body_voice(d, i, spk, depth);
+        if (rc)
+            return rc;
+    }
     set_unnamed(spk, want == QR_GROUP);
     return 1;
 }
