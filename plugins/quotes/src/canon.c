@@ -51,7 +51,7 @@ static int vowel(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
-/* The word's consonants after its first letter, in lower case, "c" read
+/* The word's first letter and the consonants after it, in lower case, "c" read
  * as "k" and doubled letters once: transliterations of one name share it
  * ("Pashinyan", "Pashnian"; "Klaar", "Claar"). Returns its length. */
 static size_t skeleton(const char *w, size_t n, char *out, size_t cap)
