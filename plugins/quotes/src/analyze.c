@@ -384,7 +384,7 @@ static int emit(qdoc_t *d, qresult_t *out)
         q->speaker = f->spk;
         q->speaker.owned = NULL;
         if (f->spk.name) {
-            q->speaker.owned = strdup(f->spk.name);
+            q->speaker.owned = qs_canon_dup(d, &f->spk);
             if (!q->speaker.owned) {
                 rc = GLOSSA_ENOMEM;
                 break;
@@ -442,6 +442,7 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     free(d.ent_person);
     free(d.person_slot);
     free(d.surnames);
+    qs_canon_free(&d);
     free(d.frame_at);
     free(d.frame_of);
     free(d.cand);

@@ -137,6 +137,7 @@ typedef struct qdoc {
     struct qsurname *surnames;
     size_t surname_mask;
     int persons_built;
+    struct qcanon *canon; /* canon.c, built on first use */
     qtrace_cb trace;
     void *trace_data;
 } qdoc_t;
@@ -179,6 +180,12 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before);
 int qs_index(qdoc_t *d);
 int qs_resolve(qdoc_t *d, qframe_t *f);
 int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e);
+
+/* canon.c: the speaker's name in the spelling the document names it by
+ * first and in full; a new string (NULL when out of memory). The index
+ * it reads is built on first use and freed by qs_canon_free. */
+char *qs_canon_dup(qdoc_t *d, const qspeaker_t *spk);
+void qs_canon_free(qdoc_t *d);
 
 /* frames.c: reports and their content */
 int qf_find(qdoc_t *d);

@@ -1311,6 +1311,33 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                     int depth);
 
 /* Resolves a pronoun at token i. */
+/* "“...,” the ministry said. “...,” he added.": with no person to be
+ * found, "he" or "she" is the voice of the single body that spoke in the
+ * sentence before or earlier in its own (its spokesperson), named
+ * without a title. Returns 1
+ * with spk set, 0 when there is none, or GLOSSA_ENOMEM. */
+static int body_voice(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
+{
+    qspeaker_t got;
+    memset(&got, 0, sizeof got);
+    int rc = context_speaker_mode(d, i, QR_BODY, &got, depth + 1, CTX_SPEAKERS);
+    if (rc <= 0)
+        return rc;
+    uint32_t s = d->ti[i].sent, gs = d->ti[got.tok_first].sent;
+    /* the body itself, not an office that fell back to its state
+     * ("Iran's Acting Foreign Minister") */
+    int office = 0;
+    for (uint32_t k = got.tok_first; k < got.tok_end; k++)
+        office |= d->ti[k].title != 0;
+    if (got.kind == QR_BODY && got.name && !got.plural && !office &&
+        (gs == s || gs + 1 == s)) {
+        adopt_speaker(spk, &got, 0);
+        return 1;
+    }
+    free(got.owned);
+    return 0;
+}
+
 static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
 {
     const qx_pronoun_t *p = qd_pronoun(d, i);
@@ -1325,6 +1352,11 @@ static int resolve_pronoun(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
         return 1;
     }
     free(got.owned);
+    if (want == QR_PERSON) {
+        rc = body_voice(d, i, spk, depth);
+        if (rc)
+            return rc;
+    }
     set_unnamed(spk, want == QR_GROUP);
     return 1;
 }
@@ -1791,6 +1823,40 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     return 0;
 }
 
+/* A message named without its author in a report's attribution ("the
+ * ministry said in a statement", "“...,” X said on Monday in a
+ * statement"): the report's speaker, which "the statement" later goes
+ * back to. st is the message's first token (its article); returns 1 with
+ * *out filled, 0 when no report names it so, or GLOSSA_ENOMEM. */
+static int message_of_report(qdoc_t *d, uint32_t st, qspeaker_t *out)
+{
+    if (st == 0 || !d->frame_at || !(qd_flags(d, st - 1) & QW_PREP))
+        return 0;
+    uint32_t prep = st - 1, s = d->ti[st].sent;
+    for (uint32_t k = d->frame_at[s]; k < d->frame_at[s + 1]; k++) {
+        qframe_t *g = &d->frames[d->frame_of[k]];
+        if (g->dropped || g->how != FH_VERB || g->cue_end > prep ||
+            prep - g->cue_end > 3 || (prep >= g->c_first && prep < g->c_end))
+            continue;
+        int rc = qs_resolve(d, g);
+        if (rc)
+            return rc;
+        if (!g->spk.name || g->spk.kind == QR_GROUP)
+            return 0;
+        memset(out, 0, sizeof *out);
+        *out = g->spk;
+        out->owned = NULL;
+        if (g->spk.owned) {
+            out->owned = strdup(g->spk.owned);
+            if (!out->owned)
+                return GLOSSA_ENOMEM;
+            out->name = out->owned;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
 {
     uint32_t s0 = d->ti[head_tok].sent;
@@ -1862,6 +1928,11 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
             int has_name = 0;
             for (uint32_t k = st; k < e; k++)
                 has_name |= d->ti[k].ent >= 0;
+            if (!has_name && h->hclass == QH_MESSAGE) {
+                int rc = message_of_report(d, st, out);
+                if (rc != 0)
+                    return rc;
+            }
             if (!has_name)
                 continue;
             int rc = classify(d, st, e, out, 2);
