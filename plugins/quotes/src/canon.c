@@ -73,8 +73,9 @@ static size_t skeleton(const char *w, size_t n, char *out, size_t cap)
 
 /* Are two words of names spellings of one name? The same word, or the
  * same consonants, three or more ("Pashnian", "Pashinyan"; "Claar",
- * "Klaar"). A letter apart is not enough: "Armen" and "Arman" are two
- * names. */
+ * "Klaar"). A consonant apart is not enough ("Koivo", "Toivo"); words
+ * apart in their vowels only are taken as one ("Armen", "Arman"), which
+ * the whole name's other words must then match too. */
 static int word_variant(const char *a, size_t n, const char *b, size_t m)
 {
     if (n == m) {
