@@ -171,6 +171,28 @@ static int stance_from_target(const med_ws_t *ws, const med_hit_t *h)
     return 0;
 }
 
+/* Does the target hold the cue at word p about someone else: p is the
+ * target's stance verb or lies in what the target says, and that names
+ * the target nowhere ("Moscow expressed concern", "Russia resents the
+ * mission", "Lavrov accused him of incompetence"; not "we regret that our
+ * peacekeepers...")? */
+static int target_holds_on_other(const med_ws_t *ws, size_t p)
+{
+    for (size_t k = 0; k < ws->n_frames; k++) {
+        const med_frame_t *f = &ws->frames[k];
+        if (!f->who.target || f->source ||
+            (p != f->verb && (p < f->a || p >= f->b)))
+            continue;
+        int names_target = 0;
+        for (size_t i = f->a; i < f->b && i < ws->n && !names_target; i++)
+            names_target = i != f->verb && (ws->w[i].mark & M_TARGET) != 0 &&
+                           (i < f->spk_a || i >= f->spk_b);
+        if (!names_target)
+            return 1;
+    }
+    return 0;
+}
+
 /* A domain stance cue about the target ("Yerevan accused Moscow of
  * abandoning Karabakh"), not one the target voices about others. */
 static int stance_on_target(const med_ws_t *ws)
@@ -179,7 +201,7 @@ static int stance_on_target(const med_ws_t *ws)
         const med_hit_t *h = &ws->hits[i];
         if ((h->kind == PAT_POLARITY ||
              (h->kind == PAT_DUTY && med_negated(ws, h->a))) &&
-            !stance_from_target(ws, h))
+            !stance_from_target(ws, h) && !target_holds_on_other(ws, h->a))
             return 1;
     }
     return 0;
@@ -259,7 +281,7 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
                                      const med_cues_t *cues, int has_party,
                                      int continues_statement)
 {
-    med_relevance_t r = {0, 0, 0};
+    med_relevance_t r = {0, 0, 0, 0};
     r.context_ok = near_party(ws, s, has_party);
     const med_hist_t *recent = recent_relevant(ws, s, 2);
     /* A stance cue speaks of the target's standing in the conflict when a
@@ -300,9 +322,12 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
     if (s == 0 && ws->doc_speaker.name && !cues->role)
         return r;
     int force = cues->force && (has_party || recent);
-    r.relevant =
-        cues->target && (cues->role || force || context || stance ||
-                         continues_statement || target_on_conflict(ws, cues));
+    int on_conflict = target_on_conflict(ws, cues);
+    r.why = (cues->role ? MED_WHY_ROLE : 0) | (force ? MED_WHY_FORCE : 0) |
+            (context ? MED_WHY_CONTEXT : 0) | (stance ? MED_WHY_STANCE : 0) |
+            (continues_statement ? MED_WHY_STATEMENT : 0) |
+            (on_conflict ? MED_WHY_CONFLICT : 0);
+    r.relevant = cues->target && r.why;
     if (r.relevant)
         return r;
     /* Anaphors: "the peacekeepers" and a bare "force" stand for the last

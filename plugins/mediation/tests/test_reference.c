@@ -71,6 +71,24 @@ static void test_statement_runs_on(void **state)
                     "We have sent proposals to both capitals.”";
     test_expect(m, t, "We are ready", NEU, "Sergei Lavrov");
     test_expect(m, t, "We have sent", NEU, "Sergei Lavrov");
+    /* Also where it speaks as "our" or "us", not "we". */
+    const char *t2 = "Lavrov said Russia would keep mediating between "
+                     "Armenia and Azerbaijan.\n“Our proposals are on the "
+                     "table in both capitals.”";
+    test_expect(m, t2, "Our proposals", NEU, "Sergei Lavrov");
+}
+
+/* A stance the target holds on someone else is not a stance on its
+ * role ("Moscow voiced frustration"), but one on the target is. */
+static void test_the_target_holding_a_stance(void **state)
+{
+    const mediation_model_t *m = *state;
+    const char *t = "Armenia and Azerbaijan initialled the text in Geneva. "
+                    "Moscow voiced frustration.";
+    test_expect_irrelevant(m, t, "frustration");
+    const char *t2 = "Armenia and Azerbaijan initialled the text in Geneva. "
+                     "Yerevan voiced frustration with Moscow.";
+    test_expect(m, t2, "frustration", NEG, "Armenia");
 }
 
 static void test_a_statement_document(void **state)
@@ -251,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_forces_and_their_anaphors),
         cmocka_unit_test(test_they_after_the_force),
         cmocka_unit_test(test_statement_runs_on),
+        cmocka_unit_test(test_the_target_holding_a_stance),
         cmocka_unit_test(test_a_statement_document),
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
