@@ -78,6 +78,18 @@ static void test_statement_runs_on(void **state)
     test_expect(m, t2, "Our proposals", NEU, "Sergei Lavrov");
 }
 
+/* The mediation format's co-chairs: a co-chair is a mediator. */
+static void test_the_co_chairs(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "For years Russia, France and the United States were "
+                "co-chairs of the group.",
+                "co-chairs", NEU, "author");
+    test_expect(m, "Moscow still sits in the Minsk Group with Paris.",
+                "Minsk Group", NEU, "author");
+}
+
 /* A stance the target holds on someone else is not a stance on its
  * role ("Moscow voiced frustration"), but one on the target is. */
 static void test_the_target_holding_a_stance(void **state)
@@ -270,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_they_after_the_force),
         cmocka_unit_test(test_statement_runs_on),
         cmocka_unit_test(test_the_target_holding_a_stance),
+        cmocka_unit_test(test_the_co_chairs),
         cmocka_unit_test(test_a_statement_document),
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
