@@ -158,11 +158,13 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
 
 /* Does the target speak in the sentence in the first person plural
  * ("we", "our", "us": the rules' pronouns_we, marked as the target: the
- * speaker of its quotation is the target)? */
+ * speaker of its quotation is the target)? A name is no pronoun ("the
+ * US"). */
 static int target_speaks(const med_ws_t *ws)
 {
     for (size_t i = 0; i < ws->n; i++)
-        if ((ws->w[i].flags & W_PRON_WE) && (ws->w[i].mark & M_TARGET))
+        if ((ws->w[i].flags & W_PRON_WE) && ws->w[i].ent < 0 &&
+            (ws->w[i].mark & M_TARGET))
             return 1;
     return 0;
 }

@@ -59,14 +59,16 @@ int med_may_be_relevant(const med_ws_t *ws, size_t s)
     return 0;
 }
 
-/* "we"/"our" inside a quotation whose speaker is the target. */
+/* "we"/"our" inside a quotation whose speaker is the target; a name is
+ * no pronoun ("the US"). */
 static int we_is_target(med_ws_t *ws, const med_sent_ctx_t *sc,
                         med_speaker_t qs)
 {
     int any = 0;
     for (size_t i = 0; i < ws->n; i++) {
         med_word_t *x = &ws->w[i];
-        if (!(x->flags & W_PRON_WE) || !((x->mark & M_QUOTE) || sc->statement))
+        if (!(x->flags & W_PRON_WE) || x->ent >= 0 ||
+            !((x->mark & M_QUOTE) || sc->statement))
             continue;
         int f = med_frame_at(ws, i);
         int target = f >= 0 ? ws->frames[f].who.target
@@ -171,28 +173,6 @@ static int stance_from_target(const med_ws_t *ws, const med_hit_t *h)
     return 0;
 }
 
-/* Does the target hold the cue at word p about someone else: p is the
- * target's stance verb or lies in what the target says, and that names
- * the target nowhere ("Moscow expressed concern", "Russia resents the
- * mission", "Lavrov accused him of incompetence"; not "we regret that our
- * peacekeepers...")? */
-static int target_holds_on_other(const med_ws_t *ws, size_t p)
-{
-    for (size_t k = 0; k < ws->n_frames; k++) {
-        const med_frame_t *f = &ws->frames[k];
-        if (!f->who.target || f->source ||
-            (p != f->verb && (p < f->a || p >= f->b)))
-            continue;
-        int names_target = 0;
-        for (size_t i = f->a; i < f->b && i < ws->n && !names_target; i++)
-            names_target = i != f->verb && (ws->w[i].mark & M_TARGET) != 0 &&
-                           (i < f->spk_a || i >= f->spk_b);
-        if (!names_target)
-            return 1;
-    }
-    return 0;
-}
-
 /* A domain stance cue about the target ("Yerevan accused Moscow of
  * abandoning Karabakh"), not one the target voices about others. */
 static int stance_on_target(const med_ws_t *ws)
@@ -201,7 +181,7 @@ static int stance_on_target(const med_ws_t *ws)
         const med_hit_t *h = &ws->hits[i];
         if ((h->kind == PAT_POLARITY ||
              (h->kind == PAT_DUTY && med_negated(ws, h->a))) &&
-            !stance_from_target(ws, h) && !target_holds_on_other(ws, h->a))
+            !stance_from_target(ws, h))
             return 1;
     }
     return 0;
