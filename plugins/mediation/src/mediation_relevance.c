@@ -302,7 +302,10 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
     if (s == 0 && ws->doc_speaker.name && !cues->role)
         return r;
     int force = cues->force && (has_party || recent);
-    int on_conflict = target_on_conflict(ws, cues);
+    /* The target on its dealings with one side ("relations between the
+     * two countries" of Moscow and Baku) is no more the role than the
+     * dealings are. */
+    int on_conflict = !bilateral && target_on_conflict(ws, cues);
     r.why = (cues->role ? MED_WHY_ROLE : 0) | (force ? MED_WHY_FORCE : 0) |
             (context ? MED_WHY_CONTEXT : 0) | (stance ? MED_WHY_STANCE : 0) |
             (continues_statement ? MED_WHY_STATEMENT : 0) |

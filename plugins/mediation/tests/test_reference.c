@@ -230,6 +230,12 @@ static void test_relations_with_one_side(void **state)
                 "Putin praised the normalization of relations between "
                 "Armenia and Azerbaijan.",
                 "normalization", POS, "Vladimir Putin");
+    /* What the target says of those dealings, though "the two countries"
+     * can name the conflict's sides too. */
+    test_expect_irrelevant(m,
+                           "Lavrov told Aliyev that relations between the "
+                           "two countries were at their best.",
+                           "relations between");
 }
 
 /* The target calling on the sides to stop, to de-escalate or to show
