@@ -219,6 +219,7 @@ typedef struct med_cues {
     int bilateral;     /* "bilateral": talks of two */
     int alliance;      /* "CSTO": the target's military alliance */
     int conflict;      /* a term of the conflict itself */
+    int standing;      /* a word of gained or lost standing ("defeat") */
 } med_cues_t;
 
 /* The structure of a sentence that changes every contribution. */
@@ -369,7 +370,8 @@ enum {
     MED_WHY_CONTEXT = 4,
     MED_WHY_STANCE = 8,
     MED_WHY_STATEMENT = 16,
-    MED_WHY_CONFLICT = 32
+    MED_WHY_CONFLICT = 32,
+    MED_WHY_STANDING = 64
 };
 
 /* continues_statement: the sentence goes on with a relevant statement of

@@ -83,6 +83,27 @@ static void test_statement_runs_on(void **state)
     test_expect_irrelevant(m, t3, "The US has");
 }
 
+/* The target's standing gained or lost in the region is its standing in
+ * the role, next to a mention of it and where the conflict is spoken of. */
+static void test_standing(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "The talks between Armenia and Azerbaijan moved to "
+                "Washington. Moscow has estranged Yerevan.",
+                "estranged", NEU, "author");
+    test_expect(m,
+                "After the fighting in Karabakh, Russia emerged as the "
+                "winner.",
+                "winner", POS, "author");
+    /* Someone else's victory, far from the target. */
+    test_expect_irrelevant(m,
+                           "Azerbaijan celebrated its victory in the war over "
+                           "Karabakh with a parade that diplomats from "
+                           "Russia attended.",
+                           "victory");
+}
+
 /* The mediation format's co-chairs: a co-chair is a mediator. */
 static void test_the_co_chairs(void **state)
 {
@@ -280,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_they_after_the_force),
         cmocka_unit_test(test_statement_runs_on),
         cmocka_unit_test(test_the_co_chairs),
+        cmocka_unit_test(test_standing),
         cmocka_unit_test(test_a_statement_document),
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
