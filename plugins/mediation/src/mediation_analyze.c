@@ -140,11 +140,11 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
     const glossa_sentence_t *sent = &ws->doc->sentences[s];
     med_tracef(ws,
                "S%zu [%u,%u) target=%d role=%d context=%d/%d anaphor=%d%s "
-               "force=%d/%d/%d frames=%zu%s",
+               "force=%d/%d/%d why=%02x frames=%zu%s",
                s, sent->cp_start, sent->cp_end, cues->target, cues->role,
                cues->context, rel->context_ok, cues->anaphor,
                cues->force_anaphor ? "(force)" : "", cues->force,
-               cues->other_force, cues->bare_force, ws->n_frames,
+               cues->other_force, cues->bare_force, rel->why, ws->n_frames,
                rel->relevant
                    ? (rel->by_anaphor ? " RELEVANT(anaphor)" : " RELEVANT")
                    : "");
@@ -156,12 +156,15 @@ static void trace_sentence(med_ws_t *ws, size_t s, const med_cues_t *cues,
     }
 }
 
-/* Does the target speak in the sentence as "we" (marked as the target:
- * the speaker of its quotation is the target)? */
+/* Does the target speak in the sentence in the first person plural
+ * ("we", "our", "us": the rules' pronouns_we, marked as the target: the
+ * speaker of its quotation is the target)? A name is no pronoun ("the
+ * US"). */
 static int target_speaks(const med_ws_t *ws)
 {
     for (size_t i = 0; i < ws->n; i++)
-        if (med_word_is(ws, i, "we") && (ws->w[i].mark & M_TARGET))
+        if ((ws->w[i].flags & W_PRON_WE) && ws->w[i].ent < 0 &&
+            (ws->w[i].mark & M_TARGET))
             return 1;
     return 0;
 }

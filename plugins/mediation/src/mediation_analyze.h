@@ -219,6 +219,7 @@ typedef struct med_cues {
     int bilateral;     /* "bilateral": talks of two */
     int alliance;      /* "CSTO": the target's military alliance */
     int conflict;      /* a term of the conflict itself */
+    int standing;      /* a word of gained or lost standing ("defeat") */
 } med_cues_t;
 
 /* The structure of a sentence that changes every contribution. */
@@ -360,7 +361,18 @@ typedef struct med_relevance {
     int relevant;
     int by_anaphor; /* relevant as a role anaphor after a relevant one */
     int context_ok; /* a party was named within the context window */
+    unsigned why;   /* which routes held (MED_WHY_*), for the trace */
 } med_relevance_t;
+
+enum {
+    MED_WHY_ROLE = 1,
+    MED_WHY_FORCE = 2,
+    MED_WHY_CONTEXT = 4,
+    MED_WHY_STANCE = 8,
+    MED_WHY_STATEMENT = 16,
+    MED_WHY_CONFLICT = 32,
+    MED_WHY_STANDING = 64
+};
 
 /* continues_statement: the sentence goes on with a relevant statement of
  * the target (its quotation runs on). */

@@ -167,6 +167,9 @@ static void mark_hits(med_ws_t *ws, med_cues_t *c)
             c->conflict = 1;
             mark = M_CONFLICT;
             break;
+        case PAT_STANDING:
+            c->standing = 1; /* relevance only: no mark, no polarity */
+            break;
         default:
             break;
         }

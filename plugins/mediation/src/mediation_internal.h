@@ -91,7 +91,8 @@ enum {
     PAT_BILATERAL,  /* "bilateral": talks of two, not mediation */
     PAT_ALLIANCE,   /* "CSTO": the target's alliance, not mediation */
     PAT_DUTY,       /* "protect": a failure when negated, else nothing */
-    PAT_CONFLICT    /* "ceasefire", "the two countries": the conflict */
+    PAT_CONFLICT,   /* "ceasefire", "the two countries": the conflict */
+    PAT_STANDING    /* "defeat", "alienated": the target's standing */
 };
 
 /* Kinds whose hits are weighted stance cues. */

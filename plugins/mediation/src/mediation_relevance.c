@@ -59,14 +59,16 @@ int med_may_be_relevant(const med_ws_t *ws, size_t s)
     return 0;
 }
 
-/* "we"/"our" inside a quotation whose speaker is the target. */
+/* "we"/"our" inside a quotation whose speaker is the target; a name is
+ * no pronoun ("the US"). */
 static int we_is_target(med_ws_t *ws, const med_sent_ctx_t *sc,
                         med_speaker_t qs)
 {
     int any = 0;
     for (size_t i = 0; i < ws->n; i++) {
         med_word_t *x = &ws->w[i];
-        if (!(x->flags & W_PRON_WE) || !((x->mark & M_QUOTE) || sc->statement))
+        if (!(x->flags & W_PRON_WE) || x->ent >= 0 ||
+            !((x->mark & M_QUOTE) || sc->statement))
             continue;
         int f = med_frame_at(ws, i);
         int target = f >= 0 ? ws->frames[f].who.target
@@ -247,6 +249,29 @@ static int target_on_conflict(const med_ws_t *ws, const med_cues_t *cues)
     return 0;
 }
 
+/* A standing cue speaks of the target's standing only next to a mention
+ * of it ("Russia suffered a crushing defeat", "Putin's personal defeat";
+ * not "Azerbaijan's victory in the war, after which Russia..."): within
+ * this many words. */
+#define MED_STANDING_WINDOW 5
+
+/* Is a standing cue within MED_STANDING_WINDOW words of a mention of the
+ * target? */
+static int standing_near_target(const med_ws_t *ws)
+{
+    for (size_t h = 0; h < ws->n_hits; h++) {
+        const med_hit_t *x = &ws->hits[h];
+        if (x->kind != PAT_STANDING)
+            continue;
+        size_t lo = x->a > MED_STANDING_WINDOW ? x->a - MED_STANDING_WINDOW : 0;
+        size_t hi = x->b + MED_STANDING_WINDOW;
+        for (size_t i = lo; i < hi && i < ws->n; i++)
+            if (ws->w[i].mark & M_TARGET)
+                return 1;
+    }
+    return 0;
+}
+
 /* Does sentence s fall within the window of a party mention? */
 static int near_party(const med_ws_t *ws, size_t s, int has_party)
 {
@@ -259,7 +284,7 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
                                      const med_cues_t *cues, int has_party,
                                      int continues_statement)
 {
-    med_relevance_t r = {0, 0, 0};
+    med_relevance_t r = {0, 0, 0, 0};
     r.context_ok = near_party(ws, s, has_party);
     const med_hist_t *recent = recent_relevant(ws, s, 2);
     /* A stance cue speaks of the target's standing in the conflict when a
@@ -289,20 +314,33 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * conflict, the disputed land, or both sides named, here or in the
      * sentence before, or in a relevant sentence just before ("the talks
      * will last three days"). */
-    if (context && ws->m->conflict_gate && !recent &&
-        !(ws->last_conflict_sentence >= 0 &&
-          (long)s - ws->last_conflict_sentence <= 1))
-        context = 0;
-    if ((stance || context) && !cues->role && only_speaks(ws) &&
+    int gate = !ws->m->conflict_gate || recent ||
+               (ws->last_conflict_sentence >= 0 &&
+                (long)s - ws->last_conflict_sentence <= 1);
+    context = context && gate;
+    /* The target's standing gained or lost ("suffered a defeat in the
+     * South Caucasus", "has further alienated Armenia", "the winner is
+     * Russia") is its standing in the role under the same conditions; the
+     * cues carry no polarity of their own. */
+    int standing = cues->standing && r.context_ok && !bilateral && !alliance &&
+                   gate && standing_near_target(ws);
+    if ((stance || context || standing) && !cues->role && only_speaks(ws) &&
         names_other_actor(ws))
-        stance = context = 0;
+        stance = context = standing = 0;
     /* The heading of a statement document names its speaker, not a role. */
     if (s == 0 && ws->doc_speaker.name && !cues->role)
         return r;
     int force = cues->force && (has_party || recent);
-    r.relevant =
-        cues->target && (cues->role || force || context || stance ||
-                         continues_statement || target_on_conflict(ws, cues));
+    /* The target on its dealings with one side ("relations between the
+     * two countries" of Moscow and Baku) is no more the role than the
+     * dealings are. */
+    int on_conflict = !bilateral && target_on_conflict(ws, cues);
+    r.why = (cues->role ? MED_WHY_ROLE : 0) | (force ? MED_WHY_FORCE : 0) |
+            (context ? MED_WHY_CONTEXT : 0) | (stance ? MED_WHY_STANCE : 0) |
+            (continues_statement ? MED_WHY_STATEMENT : 0) |
+            (on_conflict ? MED_WHY_CONFLICT : 0) |
+            (standing ? MED_WHY_STANDING : 0);
+    r.relevant = cues->target && r.why;
     if (r.relevant)
         return r;
     /* Anaphors: "the peacekeepers" and a bare "force" stand for the last

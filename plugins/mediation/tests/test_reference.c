@@ -71,6 +71,49 @@ static void test_statement_runs_on(void **state)
                     "We have sent proposals to both capitals.”";
     test_expect(m, t, "We are ready", NEU, "Sergei Lavrov");
     test_expect(m, t, "We have sent", NEU, "Sergei Lavrov");
+    /* Also where it speaks as "our" or "us", not "we". */
+    const char *t2 = "Lavrov said Russia would keep mediating between "
+                     "Armenia and Azerbaijan.\n“Our proposals are on the "
+                     "table in both capitals.”";
+    test_expect(m, t2, "Our proposals", NEU, "Sergei Lavrov");
+    /* "US", the country, is no "us". */
+    const char *t3 = "Lavrov said Russia would keep mediating between "
+                     "Armenia and Azerbaijan.\n“The US has its own plans "
+                     "for the railway.”";
+    test_expect_irrelevant(m, t3, "The US has");
+}
+
+/* The target's standing gained or lost in the region is its standing in
+ * the role, next to a mention of it and where the conflict is spoken of. */
+static void test_standing(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "The talks between Armenia and Azerbaijan moved to "
+                "Washington. Moscow has estranged Yerevan.",
+                "estranged", NEU, "author");
+    test_expect(m,
+                "After the fighting in Karabakh, Russia emerged as the "
+                "winner.",
+                "winner", POS, "author");
+    /* Someone else's victory, far from the target. */
+    test_expect_irrelevant(m,
+                           "Azerbaijan celebrated its victory in the war over "
+                           "Karabakh with a parade that diplomats from "
+                           "Russia attended.",
+                           "victory");
+}
+
+/* The mediation format's co-chairs: a co-chair is a mediator. */
+static void test_the_co_chairs(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect(m,
+                "For years Russia, France and the United States were "
+                "co-chairs of the group.",
+                "co-chairs", NEU, "author");
+    test_expect(m, "Moscow still sits in the Minsk Group with Paris.",
+                "Minsk Group", NEU, "author");
 }
 
 static void test_a_statement_document(void **state)
@@ -208,6 +251,12 @@ static void test_relations_with_one_side(void **state)
                 "Putin praised the normalization of relations between "
                 "Armenia and Azerbaijan.",
                 "normalization", POS, "Vladimir Putin");
+    /* What the target says of those dealings, though "the two countries"
+     * can name the conflict's sides too. */
+    test_expect_irrelevant(m,
+                           "Lavrov told Aliyev that relations between the "
+                           "two countries were at their best.",
+                           "relations between");
 }
 
 /* The target calling on the sides to stop, to de-escalate or to show
@@ -251,6 +300,8 @@ int main(void)
         cmocka_unit_test(test_forces_and_their_anaphors),
         cmocka_unit_test(test_they_after_the_force),
         cmocka_unit_test(test_statement_runs_on),
+        cmocka_unit_test(test_the_co_chairs),
+        cmocka_unit_test(test_standing),
         cmocka_unit_test(test_a_statement_document),
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
