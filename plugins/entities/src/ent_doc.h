@@ -80,9 +80,7 @@ typedef struct ent_work {
     entities_foldbuf_t fb;
     uint32_t *gaz; /* gazetteer membership (entities_gaz_membership) */
     uint8_t *tags;
-    uint8_t *covered;  /* token belongs to a tagger chunk */
-    uint32_t *sent_of; /* sentence index of each token */
-    uint32_t *lists;   /* the word lists of each token, see ent_tok_in */
+    uint8_t *covered; /* token belongs to a tagger chunk */
     ent_mention_t *m;
     size_t n, cap;
     /* Names the tagger found, one per distinct name, sorted by the hash of
@@ -118,11 +116,27 @@ static inline entities_token_t ent_tok(const ent_work_t *w, size_t i)
     return tok;
 }
 
+/* The index of the sentence holding token i (binary search over the
+ * sentences' first tokens: an array of them per token would take 4 bytes
+ * a token of the whole document). */
+static inline size_t ent_sent_of(const ent_work_t *w, size_t i)
+{
+    const glossa_sentence_t *s = w->doc->sentences;
+    size_t lo = 0, hi = w->doc->n_sentences; /* the answer is in [lo, hi) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s[mid].token_first <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Makes the index of the word lists; ent_tok_in needs it. Thread-safe,
  * idempotent and cheap after the first call. */
 void ent_words_init(void);
-/* The bit set of the word lists token i, folded, is in (computed on
- * first demand into w->lists). */
+/* The bit set of the word lists token i, folded, is in. */
 uint32_t ent_tok_lists(const ent_work_t *w, size_t i);
 /* Is token i, folded, one of the words of a list? Tokens of 48 folded
  * bytes or more are in no list. */

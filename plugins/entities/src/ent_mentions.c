@@ -216,7 +216,7 @@ int ent_split_hyphenated(ent_work_t *w, size_t i)
 
 static size_t sentence_end(const ent_work_t *w, size_t i)
 {
-    const glossa_sentence_t *s = &w->doc->sentences[w->sent_of[i]];
+    const glossa_sentence_t *s = &w->doc->sentences[ent_sent_of(w, i)];
     return (size_t)s->token_first + s->token_count;
 }
 
@@ -324,7 +324,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     /* "The" belongs to an outlet's title ("The Washington Post"). */
     if (a < b && ent_tok_is(w, a, "the") && !known_name(w, a, b))
         a++;
-    else if (a > 0 && w->sent_of[a - 1] == w->sent_of[a] &&
+    else if (a > 0 && ent_sent_of(w, a - 1) == ent_sent_of(w, a) &&
              ent_tok_is(w, a - 1, "the") &&
              entities_is_capitalized(ent_tok(w, a - 1).s,
                                      ent_tok(w, a - 1).len) &&
@@ -439,7 +439,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         }
         /* "Can Azerbaijan ...": a question opening a sentence. */
         if (b - a > 1 && ent_tok_in(w, a, ENT_QUESTION_WORDS) &&
-            a == w->doc->sentences[w->sent_of[a]].token_first) {
+            a == w->doc->sentences[ent_sent_of(w, a)].token_first) {
             k = ent_gaz_match(w, a + 1, b, &ge);
             while (ge && !ge->strong)
                 ge = entities_gaz_next(w->g, ge);

@@ -26,9 +26,6 @@ static const char *const *const LISTS[ENT_N_LISTS] = {
     ENT_WORD_LISTS(ENT_LIST_PTR)};
 #undef ENT_LIST_PTR
 
-/* The bit that says a token's entry in w->lists is computed. */
-#define LISTS_DONE (1u << 31)
-
 static void build_index(void)
 {
     for (unsigned l = 0; l < ENT_N_LISTS; l++) {
@@ -50,21 +47,16 @@ void ent_words_init(void)
 
 uint32_t ent_tok_lists(const ent_work_t *w, size_t i)
 {
-    uint32_t v = w->lists[i];
-    if (v & LISTS_DONE)
-        return v;
+    /* One probe of a small table, asked again each time: a cache of it
+     * per token took 4 bytes a token of the whole document. */
     const entities_ftok_t *t = &w->ft[i];
-    v = LISTS_DONE;
-    if (t->len && t->len < WORD_MAX) {
-        size_t j = (size_t)t->key & (INDEX_SLOTS - 1);
-        for (; word_index[j].key; j = (j + 1) & (INDEX_SLOTS - 1))
-            if (word_index[j].key == t->key) {
-                v |= word_index[j].lists;
-                break;
-            }
-    }
-    w->lists[i] = v;
-    return v;
+    if (!t->len || t->len >= WORD_MAX)
+        return 0;
+    size_t j = (size_t)t->key & (INDEX_SLOTS - 1);
+    for (; word_index[j].key; j = (j + 1) & (INDEX_SLOTS - 1))
+        if (word_index[j].key == t->key)
+            return word_index[j].lists;
+    return 0;
 }
 
 int ent_tok_common(const ent_work_t *w, size_t i)
