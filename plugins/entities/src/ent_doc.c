@@ -158,16 +158,8 @@ static int work_init(ent_work_t *w, const entities_gaz_t *g,
     if (!w->tags || !w->covered || !w->ft || !w->gaz)
         return -1;
     ent_words_init();
-    size_t bytes = 0;
-    for (size_t i = 0; i < n; i++)
-        bytes += doc->tokens[i].end - doc->tokens[i].start;
-    /* Folding seldom lengthens a token: the tokens' bytes (and the room
-     * entities_fold_tokens wants for one more) are enough, where
-     * doubling from a small buffer would leave up to half unused. */
-    w->fb.cap = bytes + ENTITIES_FOLD_MAX + 1;
-    w->fb.buf = malloc(w->fb.cap);
-    if (!w->fb.buf)
-        return -1;
+    /* The fold buffer grows as the distinct folded forms come (each kept
+     * once, after its key: see entities_fold_text_tokens). */
     return entities_fold_text_tokens(doc->text, doc->tokens, n, w->ft, &w->fb);
 }
 
@@ -217,7 +209,7 @@ static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const glossa_sentence_t *sen = &doc->sentences[s];
         size_t first = sen->token_first, cnt = sen->token_count;
-        if (entities_history_slots(h, w->ft + first, cnt, slot))
+        if (entities_history_slots(h, w->ft + first, w->fb.buf, cnt, slot))
             goto out;
         entities_gaz_membership(w->g, w->ft + first, w->fb.buf, cnt,
                                 w->gaz + first);

@@ -58,18 +58,20 @@ ENT_WORD_LISTS(ENT_LIST_DECL)
 
 /* A mention under construction: tokens, offsets, label and names. */
 typedef struct ent_mention {
-    uint32_t a, b;   /* tokens [a, b) */
-    uint32_t bs, be; /* bytes of the mention's text */
-    uint32_t cs, ce; /* code points */
-    uint8_t label;   /* entities_label_t, or ENTITIES_NO_LABEL: dropped */
-    uint8_t part;    /* a named part of a hyphenated token: how many
-                      * named parts that token has (0: not a part) */
+    uint32_t a, b;                     /* tokens [a, b) */
+    uint32_t bs, be;                   /* bytes of the mention's text */
+    uint32_t cs, ce;                   /* code points */
     const entities_gaz_entry_t *entry; /* gazetteer entry of its label */
     const char *canon; /* into text or gazetteer; NULL: pool offset */
-    uint32_t canon_off, canon_len;
     const char *refers;
+    uint32_t canon_off, canon_len;
     uint32_t refers_len;
+    uint8_t label;     /* entities_label_t, or ENTITIES_NO_LABEL: dropped */
+    uint8_t part;      /* a named part of a hyphenated token: how many
+                        * named parts that token has (0: not a part) */
     uint8_t own_canon; /* canon set by a rule: step 4 keeps it */
+    /* In this order, 64 bytes without holes (72 with the bytes after
+     * the offsets): a large document has a million mentions. */
 } ent_mention_t;
 
 /* The working state of one entities_analyze() call. */

@@ -41,17 +41,31 @@ static size_t name_start(const ent_work_t *w, const ent_docname_t *d)
     return d->ntok == 1 && m->b - m->a > 1 ? m->b - 1 : m->a;
 }
 
+/* Is m one of the names ent_collect_names collects? */
+static int name_of(const ent_mention_t *m)
+{
+    return !m->part && m->label != ENTITIES_NO_LABEL &&
+           m->label != ENTITIES_NORP && m->b - m->a <= 255;
+}
+
 /* Collects the names the tagger found (see ent_work_t.names). */
 int ent_collect_names(ent_work_t *w)
 {
-    w->names = malloc((2 * w->n + 1) * sizeof(ent_docname_t));
+    /* Counted first: the mentions of a large document are a million. */
+    size_t count = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const ent_mention_t *m = &w->m[i];
+        if (!name_of(m))
+            continue;
+        count += m->label == ENTITIES_PERSON && m->b - m->a > 1 ? 2 : 1;
+    }
+    w->names = malloc((count + 1) * sizeof(ent_docname_t));
     if (!w->names)
         return -1;
     size_t k = 0;
     for (size_t i = 0; i < w->n; i++) {
         const ent_mention_t *m = &w->m[i];
-        if (m->part || m->label == ENTITIES_NO_LABEL ||
-            m->label == ENTITIES_NORP || m->b - m->a > 255)
+        if (!name_of(m))
             continue;
         ent_docname_t *d = &w->names[k++];
         memset(d, 0, sizeof(*d));
@@ -88,6 +102,10 @@ int ent_collect_names(ent_work_t *w)
         w->names[u++] = w->names[i];
     }
     w->n_names = u;
+    /* Far fewer once repeats are one: the rest goes back. */
+    ent_docname_t *fit = realloc(w->names, (u + 1) * sizeof(ent_docname_t));
+    if (fit)
+        w->names = fit;
     return 0;
 }
 

@@ -52,16 +52,17 @@ uint32_t ent_tok_lists(const ent_work_t *w, size_t i)
     const entities_ftok_t *t = &w->ft[i];
     if (!t->len || t->len >= WORD_MAX)
         return 0;
-    size_t j = (size_t)t->key & (INDEX_SLOTS - 1);
+    const uint64_t key = entities_ft_key(t, w->fb.buf);
+    size_t j = (size_t)key & (INDEX_SLOTS - 1);
     for (; word_index[j].key; j = (j + 1) & (INDEX_SLOTS - 1))
-        if (word_index[j].key == t->key)
+        if (word_index[j].key == key)
             return word_index[j].lists;
     return 0;
 }
 
 int ent_tok_common(const ent_work_t *w, size_t i)
 {
-    return entities_gaz_is_common_ft(w->g, &w->ft[i]);
+    return entities_gaz_is_common_ft(w->g, &w->ft[i], w->fb.buf);
 }
 
 /* The folded hash of token i: its folded key, made again for the rare
@@ -72,7 +73,7 @@ uint64_t ent_tok_hash(ent_work_t *w, size_t i)
     /* Tokens folding to at most 192 bytes have the key of their fold;
      * longer ones the key of its first 192 bytes. */
     if (w->ft[i].len <= 192 && !(w->ft[i].flags & ENTITIES_FT_LONG))
-        return w->ft[i].key;
+        return entities_ft_key(&w->ft[i], w->fb.buf);
     char buf[WORD_MAX * 4];
     const entities_token_t tok = ent_tok(w, i), *t = &tok;
     size_t k = entities_fold(t->s, t->len, buf, sizeof(buf));
