@@ -239,6 +239,14 @@ static int chunks_to_mentions(ent_work_t *w)
 {
     const entities_doc_t *doc = w->doc;
     size_t n = doc->n_tokens;
+    /* The mentions, reserved for the chunks and a few more (the names
+     * step 3 adds), where doubling would move a large document's
+     * mentions several times, two arrays alive at each move. */
+    size_t chunks = 0;
+    for (size_t i = 0; i < n; i++)
+        chunks += w->tags[i] & 1u; /* B tags are odd */
+    if (ent_mentions_reserve(w, chunks + chunks / 8))
+        return -1;
     size_t s = 0, send = 0; /* token i's sentence and its end */
     for (size_t i = 0; i < n;) {
         uint8_t t = w->tags[i];

@@ -199,6 +199,8 @@ size_t ent_gaz_match(const ent_work_t *w, size_t i, size_t end,
 
 /* ---- Step 2: mentions (ent_mentions.c) --------------------------------- */
 
+/* Room for cap mentions in w->m. 0 or -1 (memory). */
+int ent_mentions_reserve(ent_work_t *w, size_t cap);
 /* A new mention at the end of w->m, zeroed and without a label; NULL when
  * out of memory. Pointers into w->m are valid until the next call. */
 ent_mention_t *ent_mention_add(ent_work_t *w);

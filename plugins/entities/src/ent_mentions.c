@@ -49,16 +49,23 @@ const char *const ent_words_COMPASS[] = {
     "southern",  "eastern", "western", "northeast", "northwest", "southeast",
     "southwest", "upper",   "lower",   "greater",   NULL};
 
+int ent_mentions_reserve(ent_work_t *w, size_t cap)
+{
+    if (cap <= w->cap)
+        return 0;
+    ent_mention_t *m = realloc(w->m, cap * sizeof(*m));
+    if (!m)
+        return -1;
+    w->m = m;
+    w->cap = cap;
+    return 0;
+}
+
 ent_mention_t *ent_mention_add(ent_work_t *w)
 {
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 64;
-        ent_mention_t *m = realloc(w->m, cap * sizeof(*m));
-        if (!m)
-            return NULL;
-        w->m = m;
-        w->cap = cap;
-    }
+    /* Past what was reserved, by half as many again. */
+    if (w->n == w->cap && ent_mentions_reserve(w, w->cap + w->cap / 2 + 64))
+        return NULL;
     ent_mention_t *m = &w->m[w->n++];
     memset(m, 0, sizeof(*m));
     m->label = ENTITIES_NO_LABEL;
