@@ -265,7 +265,7 @@ static int acts_as_state(const ent_work_t *w, const ent_mention_t *m,
             return 0;
         return m->part <= 2;
     }
-    const glossa_sentence_t *sen = &w->doc->sentences[w->sent_of[m->a]];
+    const glossa_sentence_t *sen = &w->doc->sentences[ent_sent_of(w, m->a)];
     size_t first = sen->token_first, end = first + sen->token_count;
     if (m->b < end) {
         /* "Moscow's strategy" acts; "Yerevan's airport" is a place. */

@@ -153,44 +153,41 @@ static int work_init(ent_work_t *w, const entities_gaz_t *g,
     size_t n = doc->n_tokens, n1 = n ? n : 1;
     w->tags = calloc(n1, 1);
     w->covered = calloc(n1, 1);
-    w->sent_of = malloc(n1 * sizeof(uint32_t));
     w->ft = malloc(n1 * sizeof(*w->ft));
     w->gaz = calloc(n1, sizeof(uint32_t));
-    w->lists = calloc(n1, sizeof(uint32_t));
-    if (!w->tags || !w->covered || !w->sent_of || !w->ft || !w->gaz ||
-        !w->lists)
+    if (!w->tags || !w->covered || !w->ft || !w->gaz)
         return -1;
     ent_words_init();
-    size_t bytes = 0;
-    for (size_t i = 0; i < n; i++)
-        bytes += doc->tokens[i].end - doc->tokens[i].start;
-    /* Folding seldom lengthens a token: the tokens' bytes (and the room
-     * entities_fold_tokens wants for one more) are enough, where
-     * doubling from a small buffer would leave up to half unused. */
-    w->fb.cap = bytes + ENTITIES_FOLD_MAX + 1;
-    w->fb.buf = malloc(w->fb.cap);
-    if (!w->fb.buf)
-        return -1;
+    /* The fold buffer grows as the distinct folded forms come (each kept
+     * once, after its key: see entities_fold_text_tokens). */
     return entities_fold_text_tokens(doc->text, doc->tokens, n, w->ft, &w->fb);
+}
+
+/* Frees the per-token arrays of w (each once its last step is over:
+ * see entities_analyze); the mentions and names stay. */
+static void work_free_tokens(ent_work_t *w)
+{
+    free(w->tags);
+    free(w->covered);
+    free(w->ft);
+    free(w->fb.buf);
+    free(w->gaz);
+    w->tags = w->covered = NULL;
+    w->ft = NULL;
+    w->fb.buf = NULL;
+    w->gaz = NULL;
 }
 
 static void work_free(ent_work_t *w)
 {
-    free(w->tags);
-    free(w->covered);
-    free(w->sent_of);
-    free(w->ft);
-    free(w->fb.buf);
-    free(w->gaz);
-    free(w->lists);
+    work_free_tokens(w);
     free(w->m);
     free(w->names);
 }
 
-/* Step 1: notes each token's sentence and its gazetteer membership, and
- * tags every sentence that is not in title case (titled[s] says which
- * are), in order, each with how the sentences before tagged its words.
- * 0 or -1 (memory). */
+/* Step 1: notes each token's gazetteer membership, and tags every sentence that
+ * is not in title case (titled[s] says which are), in order, each with how the
+ * sentences before tagged its words. 0 or -1 (memory). */
 static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
                          uint8_t *titled)
 {
@@ -212,9 +209,7 @@ static int tag_sentences(ent_work_t *w, entities_tagger_t *tagger,
     for (size_t s = 0; s < doc->n_sentences; s++) {
         const glossa_sentence_t *sen = &doc->sentences[s];
         size_t first = sen->token_first, cnt = sen->token_count;
-        for (size_t i = first; i < first + cnt; i++)
-            w->sent_of[i] = (uint32_t)s;
-        if (entities_history_slots(h, w->ft + first, cnt, slot))
+        if (entities_history_slots(h, w->ft + first, w->fb.buf, cnt, slot))
             goto out;
         entities_gaz_membership(w->g, w->ft + first, w->fb.buf, cnt,
                                 w->gaz + first);
@@ -242,16 +237,31 @@ out:
  * mentions. 0 or -1 (memory). */
 static int chunks_to_mentions(ent_work_t *w)
 {
-    size_t n = w->doc->n_tokens;
+    const entities_doc_t *doc = w->doc;
+    size_t n = doc->n_tokens;
+    /* The mentions, reserved for the chunks and a few more (the names
+     * step 3 adds), where doubling would move a large document's
+     * mentions several times, two arrays alive at each move. */
+    size_t chunks = 0;
+    for (size_t i = 0; i < n; i++)
+        chunks += w->tags[i] & 1u; /* B tags are odd */
+    if (ent_mentions_reserve(w, chunks + chunks / 8))
+        return -1;
+    size_t s = 0, send = 0; /* token i's sentence and its end */
     for (size_t i = 0; i < n;) {
         uint8_t t = w->tags[i];
         if (!ENTITIES_TAG_IS_B(t)) {
             i++;
             continue;
         }
+        if (i >= send) { /* tags are only in sentences */
+            s = ent_sent_of(w, i);
+            send = (size_t)doc->sentences[s].token_first +
+                   doc->sentences[s].token_count;
+        }
         size_t j = i + 1;
-        while (j < n && w->tags[j] == ENTITIES_TAG_I(ENTITIES_TAG_TYPE(t)) &&
-               w->sent_of[j] == w->sent_of[i])
+        while (j < n && j < send &&
+               w->tags[j] == ENTITIES_TAG_I(ENTITIES_TAG_TYPE(t)))
             j++;
         size_t end = ent_chunk_to_mention(w, i, j, ENTITIES_TAG_TYPE(t));
         if (!end)
@@ -275,8 +285,14 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
     int rc = -1;
     if (init || !tagger || !titled)
         goto out;
-    if (tag_sentences(&w, tagger, titled) || chunks_to_mentions(&w) ||
-        ent_collect_names(&w))
+    /* Each per-token array is freed once the last step that reads it is
+     * over, so that the next steps' memory (the mentions grow, the
+     * result's spans) takes its place rather than adding to it. */
+    if (tag_sentences(&w, tagger, titled) || chunks_to_mentions(&w))
+        goto out;
+    free(w.tags);
+    w.tags = NULL;
+    if (ent_collect_names(&w))
         goto out;
     ent_relabel_people(&w);
     /* Step 3. */
@@ -284,15 +300,25 @@ int entities_analyze(const entities_model_t *model, const entities_gaz_t *g,
         if (ent_recover(&w, doc->sentences[s].token_first,
                         doc->sentences[s].token_count))
             goto out;
+    free(w.covered);
+    w.covered = NULL;
     ent_drop_stray_words(&w);
+    free(w.names);
+    w.names = NULL;
+    w.n_names = 0;
     if (ent_vote_labels(&w) || ent_merge_institutions(&w) ||
         ent_block_non_names(&w))
         goto out;
+    free(w.gaz);
+    w.gaz = NULL;
     /* Document order from here on (acts_as_state and the output need
      * it). */
     if (w.n)
         qsort(w.m, w.n, sizeof(ent_mention_t), cmp_mention);
-    if (ent_canonicalize(&w) || emit(&w, cfg))
+    if (ent_canonicalize(&w))
+        goto out;
+    work_free_tokens(&w);
+    if (emit(&w, cfg))
         goto out;
     rc = 0;
 out:

@@ -565,19 +565,22 @@ static int history_grow(entities_history_t *h)
 }
 
 int entities_history_slots(entities_history_t *h, const entities_ftok_t *ft,
-                           size_t n, uint32_t *slot)
+                           const char *folded, size_t n, uint32_t *slot)
 {
     for (size_t i = 0; i < n; i++) {
         slot[i] = UINT32_MAX;
-        if (!(ft[i].flags & ENTITIES_FT_ALPHA) || !ft[i].key)
+        if (!(ft[i].flags & ENTITIES_FT_ALPHA))
+            continue;
+        const uint64_t key = entities_ft_key(&ft[i], folded);
+        if (!key)
             continue;
         if ((h->n + 1) * 2 > h->mask + 1 && history_grow(h))
             return -1;
-        size_t j = (size_t)ft[i].key & h->mask;
-        while (h->keys[j] && h->keys[j] != ft[i].key)
+        size_t j = (size_t)key & h->mask;
+        while (h->keys[j] && h->keys[j] != key)
             j = (j + 1) & h->mask;
         if (!h->keys[j]) {
-            h->keys[j] = ft[i].key;
+            h->keys[j] = key;
             h->ids[j] = (uint32_t)h->n;
             h->bits[h->n++] = 0;
         }

@@ -18,6 +18,10 @@
 
 #define NONE UINT32_MAX
 #define FOLD_MAX ENTITIES_FOLD_MAX
+/* A folded token in a fold buffer: its key (entities_ft_key), then its
+ * bytes; FOLD_ENTRY is the room the longest takes. */
+#define FOLD_KEY sizeof(uint64_t)
+#define FOLD_ENTRY (FOLD_KEY + FOLD_MAX + 1)
 
 enum { SLOT_FULL = 1u, SLOT_PREFIX = 2u };
 
@@ -732,9 +736,9 @@ int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len)
 }
 
 int entities_gaz_is_common_ft(const entities_gaz_t *g,
-                              const entities_ftok_t *ft)
+                              const entities_ftok_t *ft, const char *folded)
 {
-    return g->words && ft->len && is_word(g, ft->key);
+    return g->words && ft->len && is_word(g, entities_ft_key(ft, folded));
 }
 
 static const entities_gaz_entry_t *lookup_key(const entities_gaz_t *g,
@@ -777,19 +781,20 @@ const entities_gaz_entry_t *entities_gaz_lookup_ft(const entities_gaz_t *g,
             g, key_of(entities_fnv(ACRONYM_INIT, folded + ft->off, ft->len)),
             &flags);
     if (!e)
-        e = lookup_key(g, ft->key, &flags);
+        e = lookup_key(g, entities_ft_key(ft, folded), &flags);
     return e;
 }
 
 /* entities_fold_tokens for a token of printable ASCII bytes that fits
  * (most tokens): the folded bytes into out (FOLD_MAX + 1 bytes
- * available), the key and the flags but GAP in one pass. Returns 0,
- * having written nothing useful, for any other token. */
+ * available), the key into *key and the flags but GAP in one pass.
+ * Returns 0, having written nothing useful, for any other token. */
 #if defined(__GNUC__)
 __attribute__((always_inline)) /* see fold_one */
 #endif
 static inline int
-fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft)
+fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft,
+           uint64_t *key)
 {
     const unsigned char *s = (const unsigned char *)t->s;
     const size_t len = t->len; /* a local: out may alias *t */
@@ -824,14 +829,14 @@ fold_ascii(const entities_token_t *t, char *out, entities_ftok_t *ft)
     if (len && (unsigned)s[0] - 'A' < 26u)
         flags |= ENTITIES_FT_CAP;
     ft->len = (uint16_t)len;
-    ft->key = key_of(h);
+    *key = key_of(h);
     ft->flags = (uint16_t)flags;
     return 1;
 }
 
-/* Folds token t into fb (grown as needed) at fb->len and describes it in
- * *ft. gap: ENTITIES_FT_GAP when the token is not adjacent to the one
- * before. 0 or -1 (memory). */
+/* Folds token t into fb (grown as needed) at fb->len, its key first, and
+ * describes it in *ft. gap: ENTITIES_FT_GAP when the token is not
+ * adjacent to the one before. 0 or -1 (memory). */
 #if defined(__GNUC__)
 /* Inlined into both loops: a call per token costs 20 instructions. */
 __attribute__((always_inline))
@@ -840,9 +845,9 @@ static inline int
 fold_one(const entities_token_t *t, uint16_t gap, entities_ftok_t *ft,
          entities_foldbuf_t *fb)
 {
-    if (fb->cap - fb->len < FOLD_MAX + 1) {
+    if (fb->cap - fb->len < FOLD_ENTRY) {
         size_t cap = fb->cap ? fb->cap * 2 : 4096;
-        while (cap - fb->len < FOLD_MAX + 1)
+        while (cap - fb->len < FOLD_ENTRY)
             cap *= 2;
         char *grown = realloc(fb->buf, cap);
         if (!grown)
@@ -852,22 +857,25 @@ fold_one(const entities_token_t *t, uint16_t gap, entities_ftok_t *ft,
     }
     /* The offset is 32 bits (a document's text is under 4 GB, as the
      * core's token offsets are): past that, as out of memory. */
-    if (fb->len > UINT32_MAX)
+    if (fb->len + FOLD_KEY > UINT32_MAX)
         return -1;
-    ft->off = (uint32_t)fb->len;
-    if (fold_ascii(t, fb->buf + fb->len, ft)) {
+    char *out = fb->buf + fb->len + FOLD_KEY;
+    ft->off = (uint32_t)(fb->len + FOLD_KEY);
+    uint64_t key;
+    if (fold_ascii(t, out, ft, &key)) {
         ft->flags |= gap;
-        fb->len += ft->len;
+        memcpy(fb->buf + fb->len, &key, FOLD_KEY);
+        fb->len += FOLD_KEY + ft->len;
         return 0;
     }
-    size_t k = entities_fold(t->s, t->len, fb->buf + fb->len, FOLD_MAX);
+    size_t k = entities_fold(t->s, t->len, out, FOLD_MAX);
     unsigned flags = gap;
     if (k > FOLD_MAX) {
         flags |= ENTITIES_FT_LONG;
         k = 0;
-        ft->key = 0;
+        key = 0;
     } else {
-        ft->key = key_of(entities_fnv(ENTITIES_FNV_INIT, fb->buf + fb->len, k));
+        key = key_of(entities_fnv(ENTITIES_FNV_INIT, out, k));
         if (k && k <= ACRONYM_MAX && no_lowercase(t->s, t->len))
             flags |= ENTITIES_FT_NOLOWER;
     }
@@ -880,7 +888,8 @@ fold_one(const entities_token_t *t, uint16_t gap, entities_ftok_t *ft,
         flags |= ENTITIES_FT_DASH;
     ft->len = (uint16_t)k;
     ft->flags = (uint16_t)flags;
-    fb->len += k;
+    memcpy(fb->buf + fb->len, &key, FOLD_KEY);
+    fb->len += FOLD_KEY + k;
     return 0;
 }
 
@@ -898,20 +907,104 @@ int entities_fold_tokens(const entities_token_t *toks, size_t n,
     return 0;
 }
 
+/* The folded forms entities_fold_text_tokens has kept in its buffer: an
+ * open-addressing table of their offsets and lengths (off 0: empty; a
+ * form's offset is past its key, never 0), by their keys. */
+typedef struct fold_slot {
+    uint32_t off, len;
+} fold_slot_t;
+
+/* Are the folded forms at a and b (each after its key) of len bytes,
+ * b's key key, the same? Words at a time, without a call: most are a
+ * few bytes and the same. */
+static inline int same_form(const char *a, const char *b, size_t len,
+                            uint64_t key)
+{
+    uint64_t x, y;
+    memcpy(&x, a - FOLD_KEY, FOLD_KEY);
+    if (x != key)
+        return 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    for (; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+/* Doubles the table tab[*cap]. 0 or -1. */
+static int fold_table_grow(fold_slot_t **tab, size_t *cap, const char *buf)
+{
+    size_t ncap = *cap * 2;
+    fold_slot_t *t = calloc(ncap, sizeof(*t));
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < *cap; i++) {
+        if (!(*tab)[i].off)
+            continue;
+        uint64_t key;
+        memcpy(&key, buf + (*tab)[i].off - FOLD_KEY, FOLD_KEY);
+        size_t j = (size_t)key & (ncap - 1);
+        while (t[j].off)
+            j = (j + 1) & (ncap - 1);
+        t[j] = (*tab)[i];
+    }
+    free(*tab);
+    *tab = t;
+    *cap = ncap;
+    return 0;
+}
+
 int entities_fold_text_tokens(const char *text, const glossa_token_t *tokens,
                               size_t n, entities_ftok_t *ft,
                               entities_foldbuf_t *fb)
 {
     fb->len = 0;
+    /* Each form is kept once. The table stops taking new forms past one
+     * for 8 tokens (and 4,096): a text of few repeats keeps its copies,
+     * with a table of 2 to 4 bytes a token. */
+    size_t cap = 1024, kept = 0, most = n / 8 + 4096;
+    fold_slot_t *tab = calloc(cap, sizeof(*tab));
+    if (!tab)
+        return -1;
+    int rc = -1;
     for (size_t i = 0; i < n; i++) {
         const entities_token_t t = {text + tokens[i].start,
                                     tokens[i].end - tokens[i].start};
         uint16_t gap =
             i && tokens[i].start != tokens[i - 1].end ? ENTITIES_FT_GAP : 0;
+        size_t at = fb->len;
         if (fold_one(&t, gap, ft + i, fb))
-            return -1;
+            goto out;
+        if (ft[i].flags & ENTITIES_FT_LONG)
+            continue;
+        const char *form = fb->buf + ft[i].off;
+        const uint32_t len = ft[i].len;
+        const uint64_t key = entities_ft_key(&ft[i], fb->buf);
+        size_t j = (size_t)key & (cap - 1);
+        for (; tab[j].off; j = (j + 1) & (cap - 1))
+            if (tab[j].len == len &&
+                same_form(fb->buf + tab[j].off, form, len, key))
+                break;
+        if (tab[j].off) {
+            ft[i].off = tab[j].off; /* the copy kept: this one goes */
+            fb->len = at;
+        } else if (kept < most) {
+            tab[j].off = ft[i].off;
+            tab[j].len = len;
+            if (2 * ++kept > cap && fold_table_grow(&tab, &cap, fb->buf))
+                goto out;
+        }
     }
-    return 0;
+    rc = 0;
+out:
+    free(tab);
+    return rc;
 }
 
 const entities_gaz_entry_t *entities_gaz_next(const entities_gaz_t *g,
@@ -961,7 +1054,7 @@ size_t entities_gaz_match_ft(const entities_gaz_t *g, const entities_ftok_t *ft,
         } else {
             /* The first token's key is its own; the hash to go on with
              * is only needed when some name goes on. */
-            e = lookup_key(g, t->key, &flags);
+            e = lookup_key(g, entities_ft_key(t, folded), &flags);
             if (flags & SLOT_PREFIX)
                 h = entities_fnv(h, folded + t->off, t->len);
         }
@@ -997,7 +1090,7 @@ size_t entities_gaz_match(const entities_gaz_t *g, const entities_token_t *toks,
     /* The tokens a match can take, folded here. */
     size_t m =
         n - i < ENTITIES_GAZ_MAX_TOKENS ? n - i : ENTITIES_GAZ_MAX_TOKENS;
-    char buf[ENTITIES_GAZ_MAX_TOKENS * (FOLD_MAX + 1)];
+    char buf[ENTITIES_GAZ_MAX_TOKENS * FOLD_ENTRY + FOLD_KEY];
     entities_foldbuf_t fb = {buf, 0, sizeof(buf)};
     entities_ftok_t ft[ENTITIES_GAZ_MAX_TOKENS];
     if (entities_fold_tokens(toks + i, m, ft, &fb))

@@ -49,16 +49,23 @@ const char *const ent_words_COMPASS[] = {
     "southern",  "eastern", "western", "northeast", "northwest", "southeast",
     "southwest", "upper",   "lower",   "greater",   NULL};
 
+int ent_mentions_reserve(ent_work_t *w, size_t cap)
+{
+    if (cap <= w->cap)
+        return 0;
+    ent_mention_t *m = realloc(w->m, cap * sizeof(*m));
+    if (!m)
+        return -1;
+    w->m = m;
+    w->cap = cap;
+    return 0;
+}
+
 ent_mention_t *ent_mention_add(ent_work_t *w)
 {
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 64;
-        ent_mention_t *m = realloc(w->m, cap * sizeof(*m));
-        if (!m)
-            return NULL;
-        w->m = m;
-        w->cap = cap;
-    }
+    /* Past what was reserved, by half as many again. */
+    if (w->n == w->cap && ent_mentions_reserve(w, w->cap + w->cap / 2 + 64))
+        return NULL;
     ent_mention_t *m = &w->m[w->n++];
     memset(m, 0, sizeof(*m));
     m->label = ENTITIES_NO_LABEL;
@@ -216,7 +223,7 @@ int ent_split_hyphenated(ent_work_t *w, size_t i)
 
 static size_t sentence_end(const ent_work_t *w, size_t i)
 {
-    const glossa_sentence_t *s = &w->doc->sentences[w->sent_of[i]];
+    const glossa_sentence_t *s = &w->doc->sentences[ent_sent_of(w, i)];
     return (size_t)s->token_first + s->token_count;
 }
 
@@ -324,7 +331,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
     /* "The" belongs to an outlet's title ("The Washington Post"). */
     if (a < b && ent_tok_is(w, a, "the") && !known_name(w, a, b))
         a++;
-    else if (a > 0 && w->sent_of[a - 1] == w->sent_of[a] &&
+    else if (a > 0 && ent_sent_of(w, a - 1) == ent_sent_of(w, a) &&
              ent_tok_is(w, a - 1, "the") &&
              entities_is_capitalized(ent_tok(w, a - 1).s,
                                      ent_tok(w, a - 1).len) &&
@@ -439,7 +446,7 @@ size_t ent_chunk_to_mention(ent_work_t *w, size_t a, size_t b, int type)
         }
         /* "Can Azerbaijan ...": a question opening a sentence. */
         if (b - a > 1 && ent_tok_in(w, a, ENT_QUESTION_WORDS) &&
-            a == w->doc->sentences[w->sent_of[a]].token_first) {
+            a == w->doc->sentences[ent_sent_of(w, a)].token_first) {
             k = ent_gaz_match(w, a + 1, b, &ge);
             while (ge && !ge->strong)
                 ge = entities_gaz_next(w->g, ge);

@@ -10,7 +10,7 @@
 /* Is token i at the start of its sentence, quotes aside? */
 static int sentence_initial(const ent_work_t *w, size_t i)
 {
-    const glossa_sentence_t *s = &w->doc->sentences[w->sent_of[i]];
+    const glossa_sentence_t *s = &w->doc->sentences[ent_sent_of(w, i)];
     for (size_t j = s->token_first; j < i; j++) {
         uint32_t cp;
         entities_utf8_next(ent_tok(w, j).s, ent_tok(w, j).len, &cp);
@@ -41,17 +41,31 @@ static size_t name_start(const ent_work_t *w, const ent_docname_t *d)
     return d->ntok == 1 && m->b - m->a > 1 ? m->b - 1 : m->a;
 }
 
+/* Is m one of the names ent_collect_names collects? */
+static int name_of(const ent_mention_t *m)
+{
+    return !m->part && m->label != ENTITIES_NO_LABEL &&
+           m->label != ENTITIES_NORP && m->b - m->a <= 255;
+}
+
 /* Collects the names the tagger found (see ent_work_t.names). */
 int ent_collect_names(ent_work_t *w)
 {
-    w->names = malloc((2 * w->n + 1) * sizeof(ent_docname_t));
+    /* Counted first: the mentions of a large document are a million. */
+    size_t count = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const ent_mention_t *m = &w->m[i];
+        if (!name_of(m))
+            continue;
+        count += m->label == ENTITIES_PERSON && m->b - m->a > 1 ? 2 : 1;
+    }
+    w->names = malloc((count + 1) * sizeof(ent_docname_t));
     if (!w->names)
         return -1;
     size_t k = 0;
     for (size_t i = 0; i < w->n; i++) {
         const ent_mention_t *m = &w->m[i];
-        if (m->part || m->label == ENTITIES_NO_LABEL ||
-            m->label == ENTITIES_NORP || m->b - m->a > 255)
+        if (!name_of(m))
             continue;
         ent_docname_t *d = &w->names[k++];
         memset(d, 0, sizeof(*d));
@@ -88,6 +102,10 @@ int ent_collect_names(ent_work_t *w)
         w->names[u++] = w->names[i];
     }
     w->n_names = u;
+    /* Far fewer once repeats are one: the rest goes back. */
+    ent_docname_t *fit = realloc(w->names, (u + 1) * sizeof(ent_docname_t));
+    if (fit)
+        w->names = fit;
     return 0;
 }
 
@@ -157,24 +175,51 @@ void ent_relabel_people(ent_work_t *w)
     }
 }
 
+/* The table of ent_vote_labels: each distinct name (key 0: empty slot)
+ * with the number of its votes, which are kept apart, one set per name in
+ * the order the names came. */
+typedef struct {
+    uint64_t key;
+    uint32_t id;
+} vote_slot_t;
+typedef struct {
+    uint32_t count[ENTITIES_N_LABELS];
+} votes_t;
+
+/* Doubles the table tab[*cap] (rehashing its names). 0 or -1. */
+static int votes_grow(vote_slot_t **tab, size_t *cap)
+{
+    size_t ncap = *cap * 2;
+    vote_slot_t *t = calloc(ncap, sizeof(*t));
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < *cap; i++) {
+        if (!(*tab)[i].key)
+            continue;
+        size_t j = (size_t)(*tab)[i].key & (ncap - 1);
+        while (t[j].key)
+            j = (j + 1) & (ncap - 1);
+        t[j] = (*tab)[i];
+    }
+    free(*tab);
+    *tab = t;
+    *cap = ncap;
+    return 0;
+}
+
 int ent_vote_labels(ent_work_t *w)
 {
-    /* The labels of each distinct name (ent_seq_hash of its tokens), in an
-     * open-addressing table (key 0: empty). */
-    typedef struct {
-        uint64_t key;
-        uint32_t count[ENTITIES_N_LABELS];
-    } votes_t;
-    size_t cap = 16;
-    while (cap < 2 * w->n)
-        cap *= 2;
-    votes_t *tab = calloc(cap, sizeof(votes_t));
+    /* The labels of each distinct name (ent_seq_hash of its tokens). The
+     * table grows with the distinct names, not with the mentions: a
+     * large document repeats its names (a table sized for every mention
+     * took 64 bytes a mention). */
+    size_t cap = 64, nv = 0, vcap = 32;
+    vote_slot_t *tab = calloc(cap, sizeof(*tab));
+    votes_t *votes = malloc(vcap * sizeof(*votes));
     uint32_t *slot = malloc((w->n + 1) * sizeof(uint32_t));
-    if (!tab || !slot) {
-        free(tab);
-        free(slot);
-        return -1;
-    }
+    int rc = -1;
+    if (!tab || !votes || !slot)
+        goto out;
     for (size_t i = 0; i < w->n; i++) {
         const ent_mention_t *m = &w->m[i];
         slot[i] = UINT32_MAX;
@@ -186,16 +231,32 @@ int ent_vote_labels(ent_work_t *w)
         size_t j = (size_t)key & (cap - 1);
         while (tab[j].key && tab[j].key != key)
             j = (j + 1) & (cap - 1);
-        tab[j].key = key;
-        tab[j].count[m->label]++;
-        slot[i] = (uint32_t)j;
+        if (!tab[j].key) {
+            if (nv == vcap) {
+                votes_t *v = realloc(votes, 2 * vcap * sizeof(*votes));
+                if (!v)
+                    goto out;
+                votes = v;
+                vcap *= 2;
+            }
+            memset(&votes[nv], 0, sizeof(*votes));
+            tab[j].key = key;
+            tab[j].id = (uint32_t)nv++;
+            slot[i] = tab[j].id;
+            /* At most half full. */
+            if (2 * nv > cap && votes_grow(&tab, &cap))
+                goto out;
+        } else {
+            slot[i] = tab[j].id;
+        }
+        votes[slot[i]].count[m->label]++;
     }
     for (size_t i = 0; i < w->n; i++) {
         ent_mention_t *m = &w->m[i];
         /* What a strong gazetteer entry typed stays. */
         if (slot[i] == UINT32_MAX || (m->entry && m->entry->strong))
             continue;
-        const uint32_t *count = tab[slot[i]].count;
+        const uint32_t *count = votes[slot[i]].count;
         int best = 0, tie = 0;
         for (int l = 1; l < ENTITIES_N_LABELS; l++) {
             if (count[l] > count[best]) {
@@ -210,16 +271,19 @@ int ent_vote_labels(ent_work_t *w)
             m->entry = NULL;
         }
     }
+    rc = 0;
+out:
     free(tab);
+    free(votes);
     free(slot);
-    return 0;
+    return rc;
 }
 
 /* Is token i after a symbol that starts a new phrase ("Ctrl + Enter",
  * "SOURCE: AFP")? Quotes, brackets and commas do not count. */
 static int after_symbol(const ent_work_t *w, size_t i)
 {
-    if (i == w->doc->sentences[w->sent_of[i]].token_first)
+    if (i == w->doc->sentences[ent_sent_of(w, i)].token_first)
         return 0;
     const entities_token_t prev_tok = ent_tok(w, i - 1), *p = &prev_tok;
     if (p->len != 1)

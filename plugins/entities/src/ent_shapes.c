@@ -114,7 +114,7 @@ int ent_block_non_names(ent_work_t *w)
     }
     for (size_t i = 0; i < w->n; i++)
         if (w->m[i].label != ENTITIES_NO_LABEL)
-            has[w->sent_of[w->m[i].a]] = 1;
+            has[ent_sent_of(w, w->m[i].a)] = 1;
     /* The feature lists' bits of every token (step 1). */
     const uint32_t *fgaz = w->gaz;
     const uint32_t nb = 1u << (2 * ENTITIES_GZ_NONAME),

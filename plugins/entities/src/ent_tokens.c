@@ -26,9 +26,6 @@ static const char *const *const LISTS[ENT_N_LISTS] = {
     ENT_WORD_LISTS(ENT_LIST_PTR)};
 #undef ENT_LIST_PTR
 
-/* The bit that says a token's entry in w->lists is computed. */
-#define LISTS_DONE (1u << 31)
-
 static void build_index(void)
 {
     for (unsigned l = 0; l < ENT_N_LISTS; l++) {
@@ -50,26 +47,22 @@ void ent_words_init(void)
 
 uint32_t ent_tok_lists(const ent_work_t *w, size_t i)
 {
-    uint32_t v = w->lists[i];
-    if (v & LISTS_DONE)
-        return v;
+    /* One probe of a small table, asked again each time: a cache of it
+     * per token took 4 bytes a token of the whole document. */
     const entities_ftok_t *t = &w->ft[i];
-    v = LISTS_DONE;
-    if (t->len && t->len < WORD_MAX) {
-        size_t j = (size_t)t->key & (INDEX_SLOTS - 1);
-        for (; word_index[j].key; j = (j + 1) & (INDEX_SLOTS - 1))
-            if (word_index[j].key == t->key) {
-                v |= word_index[j].lists;
-                break;
-            }
-    }
-    w->lists[i] = v;
-    return v;
+    if (!t->len || t->len >= WORD_MAX)
+        return 0;
+    const uint64_t key = entities_ft_key(t, w->fb.buf);
+    size_t j = (size_t)key & (INDEX_SLOTS - 1);
+    for (; word_index[j].key; j = (j + 1) & (INDEX_SLOTS - 1))
+        if (word_index[j].key == key)
+            return word_index[j].lists;
+    return 0;
 }
 
 int ent_tok_common(const ent_work_t *w, size_t i)
 {
-    return entities_gaz_is_common_ft(w->g, &w->ft[i]);
+    return entities_gaz_is_common_ft(w->g, &w->ft[i], w->fb.buf);
 }
 
 /* The folded hash of token i: its folded key, made again for the rare
@@ -80,7 +73,7 @@ uint64_t ent_tok_hash(ent_work_t *w, size_t i)
     /* Tokens folding to at most 192 bytes have the key of their fold;
      * longer ones the key of its first 192 bytes. */
     if (w->ft[i].len <= 192 && !(w->ft[i].flags & ENTITIES_FT_LONG))
-        return w->ft[i].key;
+        return entities_ft_key(&w->ft[i], w->fb.buf);
     char buf[WORD_MAX * 4];
     const entities_token_t tok = ent_tok(w, i), *t = &tok;
     size_t k = entities_fold(t->s, t->len, buf, sizeof(buf));

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "glossa/plugin.h"
 
@@ -61,16 +62,27 @@ size_t entities_fold(const char *s, size_t len, char *out, size_t cap);
 #define ENTITIES_FOLD_MAX 256
 
 /* A token folded once (entities_fold_tokens) for every gazetteer lookup
- * and word-list test that asks about it. */
+ * and word-list test that asks about it. Its gazetteer key is in the fold
+ * buffer, in the 8 bytes before its folded bytes (entities_ft_key): a
+ * token takes 8 bytes, and tokens folding alike can share one copy of
+ * their bytes and key (entities_fold_text_tokens). */
 typedef struct entities_ftok {
-    uint64_t key;   /* the gazetteer key of the folded bytes (not for LONG) */
-    uint32_t off;   /* where they are in the fold buffer (not NUL-terminated;
-                     * the functions taking ft[] get the buffer as folded):
-                     * an offset, not a pointer, so that a token takes 16
-                     * bytes */
+    uint32_t off;   /* where the folded bytes are in the fold buffer (not
+                     * NUL-terminated; the functions taking ft[] get the
+                     * buffer as folded): an offset, not a pointer */
     uint16_t len;   /* their length; 0 with ENTITIES_FT_LONG: too long */
     uint16_t flags; /* ENTITIES_FT_* */
 } entities_ftok_t;
+
+/* The gazetteer key of the folded bytes of ft (0 for ENTITIES_FT_LONG);
+ * folded is the fold buffer. */
+static inline uint64_t entities_ft_key(const entities_ftok_t *ft,
+                                       const char *folded)
+{
+    uint64_t key;
+    memcpy(&key, folded + ft->off - sizeof(key), sizeof(key));
+    return key;
+}
 
 enum {
     /* Not adjacent to the previous token: the text has a space (or
@@ -98,12 +110,16 @@ typedef struct entities_foldbuf {
     size_t len, cap;
 } entities_foldbuf_t;
 
-/* Folds toks[0..n) into ft[0..n), their bytes into fb (emptied first;
- * ft's offsets are into fb->buf). Returns 0 or -1 when out of memory. */
+/* Folds toks[0..n) into ft[0..n), their keys and bytes into fb (emptied
+ * first; ft's offsets are into fb->buf). Returns 0 or -1 when out of
+ * memory. */
 int entities_fold_tokens(const entities_token_t *toks, size_t n,
                          entities_ftok_t *ft, entities_foldbuf_t *fb);
 /* The same for the core's tokens of text: what entities_fold_tokens
- * gives for their entities_token_t, without an array of those. */
+ * gives for their entities_token_t, without an array of those, except
+ * that tokens folding to the same bytes share one copy of them and of
+ * their key (a document repeats its words; the copies would take about
+ * the text's size and 8 bytes a token). */
 int entities_fold_text_tokens(const char *text, const glossa_token_t *tokens,
                               size_t n, entities_ftok_t *ft,
                               entities_foldbuf_t *fb);
@@ -294,7 +310,7 @@ int entities_gaz_load_words(entities_gaz_t *g, const char *path, char *err,
 int entities_gaz_is_common(const entities_gaz_t *g, const char *s, size_t len);
 /* The same for a folded token. */
 int entities_gaz_is_common_ft(const entities_gaz_t *g,
-                              const entities_ftok_t *ft);
+                              const entities_ftok_t *ft, const char *folded);
 
 /* The best (lowest priority value) entry whose folded name equals the
  * folded string, or NULL. Acronyms (short names without lowercase
@@ -470,7 +486,7 @@ void entities_history_clear(entities_history_t *h);
  * document at once) its entry: slot[i], UINT32_MAX for none. 0 or -1
  * when out of memory. */
 int entities_history_slots(entities_history_t *h, const entities_ftok_t *ft,
-                           size_t n, uint32_t *slot);
+                           const char *folded, size_t n, uint32_t *slot);
 /* hist[0..n) for the tokens of a sentence, by their slots. */
 void entities_history_get(const entities_history_t *h, const uint32_t *slot,
                           size_t n, uint32_t *hist);

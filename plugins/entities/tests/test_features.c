@@ -282,7 +282,7 @@ static void test_history(void **state)
     entities_history_t *h = entities_history_new();
     assert_non_null(h);
     uint32_t slot[8], hist[8];
-    assert_int_equal(entities_history_slots(h, ft, n, slot), 0);
+    assert_int_equal(entities_history_slots(h, ft, fb.buf, n, slot), 0);
     assert_int_equal(slot[3], UINT32_MAX); /* "." starts with no letter */
     assert_int_equal(slot[1], slot[4]);    /* case aside */
     assert_int_equal(slot[1], slot[6]);
@@ -319,6 +319,43 @@ static void test_history(void **state)
     entities_history_get(h, slot, 0, hist);
     entities_history_free(h);
     free(fb.buf);
+}
+
+/* Folding a document's tokens keeps each folded form once: tokens that
+ * fold alike share their bytes and key, which are those that folding
+ * each token alone gives. */
+static void test_fold_text_shares_forms(void **state)
+{
+    (void)state;
+    const char *text = "Armenia armenia ARMENIA T\xc3\xbcrkiye turkiye -";
+    entities_token_t t[8];
+    size_t n = split(text, t, 8);
+    assert_int_equal(n, 6);
+    glossa_token_t gt[8];
+    memset(gt, 0, sizeof(gt));
+    for (size_t i = 0; i < n; i++) {
+        gt[i].start = (uint32_t)(t[i].s - text);
+        gt[i].end = gt[i].start + t[i].len;
+    }
+    entities_ftok_t ft[8], one[8];
+    entities_foldbuf_t fb = {NULL, 0, 0}, fb1 = {NULL, 0, 0};
+    assert_int_equal(entities_fold_text_tokens(text, gt, n, ft, &fb), 0);
+    assert_int_equal(entities_fold_tokens(t, n, one, &fb1), 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ft[i].len, one[i].len);
+        assert_int_equal(ft[i].flags, one[i].flags);
+        assert_memory_equal(fb.buf + ft[i].off, fb1.buf + one[i].off,
+                            ft[i].len);
+        assert_true(entities_ft_key(&ft[i], fb.buf) ==
+                    entities_ft_key(&one[i], fb1.buf));
+    }
+    assert_int_equal(ft[0].off, ft[1].off);
+    assert_int_equal(ft[0].off, ft[2].off);
+    assert_int_equal(ft[3].off, ft[4].off);
+    assert_true(ft[0].off != ft[3].off && ft[3].off != ft[5].off);
+    assert_true(fb.len < fb1.len);
+    free(fb.buf);
+    free(fb1.buf);
 }
 
 /* The ASCII fast path of entities_tokinfo_word computes what the code
@@ -374,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_feature_parts_add_up),
         cmocka_unit_test(test_ascii_fast_path),
         cmocka_unit_test(test_history),
+        cmocka_unit_test(test_fold_text_shares_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

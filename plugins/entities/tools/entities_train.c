@@ -251,7 +251,8 @@ static void doc_history(const corpus_t *c, entities_history_t *h, size_t s)
     size_t first = c->sent_first[s];
     size_t end = c->sent_first[e - 1] + c->sent_len[e - 1];
     entities_history_clear(h);
-    if (entities_history_slots(h, c->ft + first, end - first, c->slot + first))
+    if (entities_history_slots(h, c->ft + first, c->fb.buf, end - first,
+                               c->slot + first))
         die("%s", "out of memory");
 }
 
