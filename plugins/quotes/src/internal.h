@@ -20,28 +20,43 @@ enum {
  * the plugin's working arrays, so it holds only what is asked of any
  * token and is packed, the widest first, without holes. What only a few
  * tokens have is elsewhere: the region a quotation mark opens or closes
- * (qm_at_open, qm_at_close: the regions, by binary search), the line (the
- * line starts, qd_line), whether a sentence's phrases are marked (per
- * sentence). */
+ * and the region whose content holds a token (qm_at_open, qm_at_close,
+ * qm_region: the regions, by binary search), the line (the
+ * line starts, qd_line), the sentence (the sentences, by binary search:
+ * qd_sent), whether a sentence's phrases are marked (per sentence), and
+ * the phrases of the lexicon over a token (tphrase_t: only the tokens
+ * that have any, by token). */
 typedef struct tinfo {
-    int32_t ent;    /* entity covering the whole token, or -1 */
-    int32_t region; /* quote region whose content holds it, or -1 */
-    uint32_t sent;
+    int32_t ent;        /* entity covering the whole token, or -1 */
+    uint16_t e;         /* lexicon slot + 1 (qd_entry), or 0 */
+    uint8_t pent : 1;   /* an entity covers part of it */
+    uint8_t looked : 1; /* e is its lexicon entry (else: not looked up) */
+    uint8_t quoted : 1; /* a region's content holds it (qm_region) */
+} tinfo_t;
+
+_Static_assert(sizeof(tinfo_t) == 8, "tinfo_t grew");
+
+/* The phrases of the lexicon over a token (qd_mark_sentence): few
+ * tokens have any (some 8 % of news), so they are kept by token in a
+ * hash table (qd_ph). */
+typedef struct tphrase {
     int16_t title;          /* title index + 1 of a title phrase over it */
     int16_t head;           /* head index + 1 of a head phrase over it */
     int16_t verb;           /* verb index + 1 of a verb phrase starting here */
-    uint16_t e;             /* lexicon slot + 1 (qd_entry), or 0 */
     uint8_t verb_len;       /* its tokens */
     uint8_t title_len;      /* tokens of the title phrase starting here */
     uint8_t head_len;       /* tokens of the head phrase starting here */
     uint8_t pron;           /* pronoun index + 1 */
     uint8_t src_len;        /* tokens of a source phrase starting here */
     uint8_t head_start : 1; /* a head phrase starts here */
-    uint8_t pent : 1;       /* an entity covers part of it */
-    uint8_t looked : 1;     /* e is its lexicon entry (else: not looked up) */
-} tinfo_t;
+} tphrase_t;
 
-_Static_assert(sizeof(tinfo_t) == 28, "tinfo_t has a hole or grew");
+_Static_assert(sizeof(tphrase_t) == 12, "tphrase_t has a hole or grew");
+
+typedef struct qphslot {
+    uint32_t tok; /* QNONE: empty */
+    tphrase_t ph;
+} qphslot_t;
 
 /* A stretch of text between quotation marks. */
 typedef struct qregion {
@@ -107,6 +122,12 @@ typedef struct qdoc {
     qent_t *ents;
     size_t ne;
     tinfo_t *ti;
+    /* The tokens with phrases: a bit each in ph_bits, their phrases in
+     * ph (open addressing by token, at most 3/4 full; qd_ph). */
+    uint64_t *ph_bits;
+    qphslot_t *ph;
+    size_t ph_mask, n_ph;
+    int oom; /* qd_mark_sentence ran out of memory */
     /* The tokens that start a line, but token 0, in order (qd_line). */
     uint32_t *line_start;
     size_t n_lines;
@@ -143,7 +164,22 @@ typedef struct qdoc {
 
 /* doc.c: tokens and their words */
 int qd_setup(qdoc_t *d);
+/* Frees what qd_setup and qd_mark_sentence allocated. */
+void qd_release(qdoc_t *d);
+/* Looks up the words of sentence s and marks the phrases on them, once;
+ * out of memory, it sets d->oom and marks none. */
 void qd_mark_sentence(qdoc_t *d, uint32_t s);
+/* The phrases over token i (< d->nt); zeros (qd_ph_none) for most. */
+extern const tphrase_t qd_ph_none;
+const tphrase_t *qd_ph_find(const qdoc_t *d, uint32_t i);
+static inline const tphrase_t *qd_ph(const qdoc_t *d, uint32_t i)
+{
+    return (d->ph_bits[i >> 6] & (1ull << (i & 63))) ? qd_ph_find(d, i)
+                                                     : &qd_ph_none;
+}
+/* Token i's sentence: the first whose end is past it (the last for the
+ * tokens after every sentence). */
+uint32_t qd_sent(const qdoc_t *d, uint32_t i);
 int qd_is(const qdoc_t *d, uint32_t i, const char *lower);
 int qd_punct(const qdoc_t *d, uint32_t i, char c);
 uint32_t qd_flags(const qdoc_t *d, uint32_t i);
@@ -170,6 +206,14 @@ int qm_pair(qdoc_t *d);
 /* The region the quotation mark at token i opens (closes), or -1. */
 int qm_at_open(const qdoc_t *d, uint32_t i);
 int qm_at_close(const qdoc_t *d, uint32_t i);
+/* The region whose content holds token i, or -1: the first made, a
+ * double quotation before a single one. Most tokens are in none, which
+ * their bit tells without a search. */
+int qm_region_find(const qdoc_t *d, uint32_t i);
+static inline int qm_region(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && d->ti[i].quoted ? qm_region_find(d, i) : -1;
+}
 
 /* speaker.c: noun phrases and who they name */
 uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo);

@@ -56,15 +56,16 @@ static int ncls(const qdoc_t *d, uint32_t i)
     if (i >= d->nt)
         return N_NONE;
     const tinfo_t *t = &d->ti[i];
+    const tphrase_t *ph = qd_ph(d, i);
     if (t->ent >= 0)
         return N_ENT;
     if (is_poss(d, i))
         return N_POSS;
-    if (t->title)
+    if (ph->title)
         return N_TITLE;
-    if (t->head)
+    if (ph->head)
         return N_HEAD;
-    if (t->pron) {
+    if (ph->pron) {
         const qx_pronoun_t *p = qd_pronoun(d, i);
         return p->pcase == QC_POSSESSIVE ? N_PPRON : N_PRON;
     }
@@ -82,7 +83,7 @@ static int ncls(const qdoc_t *d, uint32_t i)
         return N_NONE;
     if (t->pent)
         return N_MOD;
-    if ((tf & GLOSSA_TOKEN_UPPER) && !t->verb &&
+    if ((tf & GLOSSA_TOKEN_UPPER) && !ph->verb &&
         !(f & (QW_AUX | QW_PREP | QW_CONJ | QW_REL | QW_COMP | QW_OPENER |
                QW_NEG | QW_ADV | QW_NOCLAUSE)))
         return N_CAP;
@@ -111,11 +112,11 @@ static const qx_head_t *ministry_at(const qdoc_t *d, uint32_t i)
             return NULL;
         a = e->tok_first;
     } else {
-        while (a > 0 && d->ti[a].head && !d->ti[a].head_start)
+        while (a > 0 && qd_ph(d, a)->head && !qd_ph(d, a)->head_start)
             a--;
     }
     for (uint32_t k = a; k <= i; k++)
-        if (d->ti[k].head && d->ti[k].head_start) {
+        if (qd_ph(d, k)->head && qd_ph(d, k)->head_start) {
             const qx_head_t *h = qd_head(d, k);
             if (h && h->hclass == QH_MINISTRY)
                 return h;
@@ -211,7 +212,7 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
     if (c == N_PRON)
         return i;
     if (i > lo && ncls(d, i - 1) == N_HEAD && qd_lower_word(d, i) &&
-        !d->ti[i].verb && d->tok[i].end - d->tok[i].start > 4 &&
+        !qd_ph(d, i)->verb && d->tok[i].end - d->tok[i].start > 4 &&
         !memcmp(d->text + d->tok[i].end - 3, "ing", 3)) {
         /* "those fleeing", "people living there" */
         i--;
@@ -278,7 +279,7 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
             break;
         default:
             if (start == i + 1 && i > lo && ministry_in(d, i, end) &&
-                d->ti[i - 1].sent == d->ti[i].sent) {
+                qd_sent(d, i - 1) == qd_sent(d, i)) {
                 /* "the Foreign Ministry in Baku" */
                 break;
             }
@@ -307,7 +308,7 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
         }
         if (stop || i == lo)
             break;
-        if (d->ti[i - 1].sent != d->ti[i].sent)
+        if (qd_sent(d, i - 1) != qd_sent(d, i))
             break;
         i--;
     }
@@ -412,7 +413,7 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
     /* "Russian and Azerbaijani languages": nationalities before a noun
      * that is no speaker are adjectives, not a phrase of their own. */
     if (last > start && last < hi && qd_lower_word(d, last) &&
-        !d->ti[last].verb &&
+        !qd_ph(d, last)->verb &&
         !(qd_flags(d, last) & (QW_AUX | QW_ADV | QW_NEG | QW_PREP | QW_COMP |
                                QW_REL | QW_CONJ | QW_TIME))) {
         int only_norp = 1;
@@ -474,15 +475,15 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
     if (i >= end)
         return QNONE;
     uint32_t f = qd_flags(d, i);
-    int adverbial = (f & (QW_OPENER | QW_PREP | QW_TIME)) && !d->ti[i].pron;
+    int adverbial = (f & (QW_OPENER | QW_PREP | QW_TIME)) && !qd_ph(d, i)->pron;
     if (!adverbial && qd_lower_word(d, i + 1) == 0 && qd_word(d, i) &&
-        d->ti[i].ent < 0 && !d->ti[i].title && !d->ti[i].head &&
-        !d->ti[i].pron && qd_punct(d, i + 1, ','))
+        d->ti[i].ent < 0 && !qd_ph(d, i)->title && !qd_ph(d, i)->head &&
+        !qd_ph(d, i)->pron && qd_punct(d, i + 1, ','))
         adverbial = 1; /* "Besides," "Meanwhile," a lone word and a comma */
     if (adverbial) {
         uint32_t comma = QNONE;
         for (uint32_t k = i + 1; k < end; k++)
-            if (qd_punct(d, k, ',') && d->ti[k].region < 0) {
+            if (qd_punct(d, k, ',') && qm_region(d, k) < 0) {
                 comma = k;
                 break;
             }
@@ -492,14 +493,14 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
          * or head noun, which would govern or modify the name). */
         uint32_t stop = comma != QNONE ? comma : end;
         for (uint32_t k = i + 2; k < stop; k++) {
-            if (!(d->tok[k].flags & GLOSSA_TOKEN_UPPER) || d->ti[k].region >= 0)
+            if (!(d->tok[k].flags & GLOSSA_TOKEN_UPPER) || qm_region(d, k) >= 0)
                 continue;
             const qent_t *en = qd_ent(d, k);
             int starts = (en && en->tok_first == k) ||
-                         (d->ti[k].title && d->ti[k].title_len);
+                         (qd_ph(d, k)->title && qd_ph(d, k)->title_len);
             uint32_t p = k - 1;
-            if (!starts || !qd_lower_word(d, p) || d->ti[p].title ||
-                d->ti[p].head || d->ti[p].pron || d->ti[p].verb ||
+            if (!starts || !qd_lower_word(d, p) || qd_ph(d, p)->title ||
+                qd_ph(d, p)->head || qd_ph(d, p)->pron || qd_ph(d, p)->verb ||
                 (qd_flags(d, p) & ~(uint32_t)QW_CUE))
                 continue;
             return k;
@@ -690,7 +691,7 @@ static int posting(const qdoc_t *d, const qent_t *e)
     uint32_t k = e->tok_first;
     while (k > 0 && ncls(d, k - 1) == N_DET)
         k--;
-    return k >= 2 && qd_is(d, k - 1, "to") && d->ti[k - 2].title;
+    return k >= 2 && qd_is(d, k - 1, "to") && qd_ph(d, k - 2)->title;
 }
 
 /* Does a post ("Armenia", "the OSCE") start at token i, after "to" ("X
@@ -701,7 +702,7 @@ static int posted_to(const qdoc_t *d, uint32_t i)
     while (i < d->nt && ncls(d, i) == N_DET)
         i++;
     const qent_t *e = qd_ent(d, i);
-    return e && e->label != QE_PERSON && !d->ti[i].title;
+    return e && e->label != QE_PERSON && !qd_ph(d, i)->title;
 }
 
 static int build_persons(qdoc_t *d)
@@ -743,7 +744,7 @@ static int build_persons(qdoc_t *d)
         }
         qperson_t *p = &d->persons[*slot - 1];
         d->ent_person[k] = (int32_t)(*slot - 1);
-        uint32_t s = d->ti[e->tok_first].sent;
+        uint32_t s = qd_sent(d, e->tok_first);
         qd_mark_sentence(d, s);
         uint32_t first = qd_sent_first(d, s);
         /* Before the name: titles, states, bodies ("Russian President
@@ -783,20 +784,20 @@ static int build_persons(qdoc_t *d)
                     if (o->label == QE_ORG && !p->org)
                         p->org = o->canonical;
                 }
-                if (d->ti[i].title) { /* "Foreign Ministry Spokeswoman" */
-                    person_title(p,
-                                 d->lex->titles[d->ti[i].title - 1].title_id);
+                if (qd_ph(d, i)->title) { /* "Foreign Ministry Spokeswoman" */
+                    person_title(
+                        p, d->lex->titles[qd_ph(d, i)->title - 1].title_id);
                     titled |= commas;
                 }
             } else if (c == N_TITLE) {
-                const qx_title_t *tt = &d->lex->titles[d->ti[i].title - 1];
+                const qx_title_t *tt = &d->lex->titles[qd_ph(d, i)->title - 1];
                 if (!(tt->relative && office_before(d, k, first, p)))
                     person_title(p, tt->title_id);
                 titled |= commas;
             } else if (c == N_PPRON || c == N_PRON) {
                 break;
-            } else if (qd_is(d, i, "to") && i > first && d->ti[i - 1].title &&
-                       posted_to(d, i + 1)) {
+            } else if (qd_is(d, i, "to") && i > first &&
+                       qd_ph(d, i - 1)->title && posted_to(d, i + 1)) {
                 continue; /* "Russian Ambassador to Armenia X" */
             } else if (c != N_DET && c != N_OF && c != N_POSS && c != N_CAP &&
                        c != N_MOD && c != N_HEAD) {
@@ -823,7 +824,7 @@ static int build_persons(qdoc_t *d)
                 if (c == N_TITLE) {
                     if (n_got < 4)
                         got[n_got++] =
-                            d->lex->titles[d->ti[t].title - 1].title_id;
+                            d->lex->titles[qd_ph(d, t)->title - 1].title_id;
                 } else if (c == N_ENT) {
                     const qent_t *o = qd_ent(d, t);
                     if (o->label == QE_PERSON) {
@@ -1120,7 +1121,7 @@ static int acronym(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
         uint32_t k = i, first_word = i;
         while (k > 0 && left > 0) {
             k--;
-            if (!qd_word(d, k) || d->ti[k].sent != d->ti[i].sent)
+            if (!qd_word(d, k) || qd_sent(d, k) != qd_sent(d, i))
                 break;
             if (d->tok[k].flags & GLOSSA_TOKEN_UPPER) {
                 if (d->text[d->tok[k].start] != acr[left - 1])
@@ -1165,12 +1166,12 @@ static int name_in_org(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
 {
     uint32_t t = QNONE;
     for (uint32_t i = org->tok_first; i < org->tok_last; i++)
-        if (d->ti[i].title && !d->ti[i + 1].title)
+        if (qd_ph(d, i)->title && !qd_ph(d, i + 1)->title)
             t = i + 1;
     if (t == QNONE || t > org->tok_last)
         return 0;
     for (uint32_t i = t; i <= org->tok_last; i++)
-        if (!(d->tok[i].flags & GLOSSA_TOKEN_UPPER) || d->ti[i].head ||
+        if (!(d->tok[i].flags & GLOSSA_TOKEN_UPPER) || qd_ph(d, i)->head ||
             !qd_word(d, i))
             return 0;
     const char *sur = d->text + d->tok[org->tok_last].start;
@@ -1283,7 +1284,7 @@ static int ministry_before(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
     const qx_head_t *h = ministry_at(d, org->tok_last);
     if (!h || !h->name)
         return 0;
-    uint32_t s0 = d->ti[org->tok_first].sent;
+    uint32_t s0 = qd_sent(d, org->tok_first);
     uint32_t back = (uint32_t)d->set->carry * 2;
     uint32_t lo_tok = qd_sent_first(d, s0 > back ? s0 - back : 0);
     for (size_t k = (size_t)(org - d->ents); k-- > 0;) {
@@ -1294,7 +1295,7 @@ static int ministry_before(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
             o->label == QE_ORG ? ministry_at(d, o->tok_last) : NULL;
         if (!oh || !oh->name || strcmp(oh->name, h->name) != 0)
             continue;
-        uint32_t s = d->ti[o->tok_first].sent;
+        uint32_t s = qd_sent(d, o->tok_first);
         uint32_t st = qs_np_left(d, o->tok_last + 1, qd_sent_first(d, s));
         int rc = ministry(d, o, st < o->tok_first ? st : o->tok_first, spk);
         if (rc)
@@ -1378,7 +1379,7 @@ static const char *salient_of_state(qdoc_t *d, const char *state, uint32_t pos,
 static int title_only(const qdoc_t *d, const qent_t *en)
 {
     for (uint32_t k = en->tok_first; k <= en->tok_last; k++)
-        if (!d->ti[k].title || d->ti[k].head)
+        if (!qd_ph(d, k)->title || qd_ph(d, k)->head)
             return 0;
     return 1;
 }
@@ -1462,12 +1463,12 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         /* A head noun inside an organisation's name ("Minsk Group")
          * does not head a phrase that has one before the name ("the
          * co-chairs of the OSCE Minsk Group"). */
-        if (d->ti[i].head && d->ti[i].head_start &&
+        if (qd_ph(d, i)->head && qd_ph(d, i)->head_start &&
             !(head_tok != QNONE && c == N_ENT &&
               d->ents[d->ti[i].ent].label == QE_ORG &&
               d->ents[d->ti[i].ent].tok_first > head_tok))
             head_tok = i;
-        if (d->ti[i].title && d->ti[i].title_len)
+        if (qd_ph(d, i)->title && qd_ph(d, i)->title_len)
             title_tok = i;
         if (c != N_ENT || d->ti[i].ent == last_ent)
             continue;
@@ -1529,7 +1530,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
          * name before a body's head noun names the body, of the person's
          * state when the text gives it; it is no antecedent of "he". */
         uint32_t nx = person->tok_last + 1;
-        if (nx < e && d->ti[nx].head && d->ti[nx].head_start &&
+        if (nx < e && qd_ph(d, nx)->head && qd_ph(d, nx)->head_start &&
             qd_head(d, nx)->hclass == QH_STATE) {
             if (!d->persons_built && build_persons(d))
                 return GLOSSA_ENOMEM;
@@ -1564,9 +1565,9 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             return 1;
         }
     }
-    if (title && title_tok + d->ti[title_tok].title_len < e) {
-        int rc =
-            untagged_name(d, title_tok + d->ti[title_tok].title_len, e, spk);
+    if (title && title_tok + qd_ph(d, title_tok)->title_len < e) {
+        int rc = untagged_name(d, title_tok + qd_ph(d, title_tok)->title_len, e,
+                               spk);
         if (rc)
             return rc < 0 ? rc : 1;
     }
@@ -1574,7 +1575,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
      * named after "of" speak for it */
     int of_org = head && head->hclass == QH_UNNAMED && org &&
                  head_tok < org->tok_first &&
-                 ncls(d, head_tok + d->ti[head_tok].head_len) == N_OF;
+                 ncls(d, head_tok + qd_ph(d, head_tok)->head_len) == N_OF;
     if (head && head->hclass == QH_UNNAMED && !of_org) {
         if (qd_is(d, s, "the") && depth < 2 && !n_names) {
             /* "the analysts" after "analysts of the Carnegie Center" */
@@ -1635,7 +1636,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
          * article, then the body. */
         int title_of = 0;
         if (title && title_tok < org->tok_first) {
-            uint32_t k = title_tok + d->ti[title_tok].title_len;
+            uint32_t k = title_tok + qd_ph(d, title_tok)->title_len;
             if (k < org->tok_first && ncls(d, k) == N_OF) {
                 k++;
                 while (k < org->tok_first && ncls(d, k) == N_DET)
@@ -1793,20 +1794,20 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
 
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
 {
-    uint32_t s0 = d->ti[head_tok].sent;
+    uint32_t s0 = qd_sent(d, head_tok);
     uint32_t lo_s =
         s0 > (uint32_t)d->set->carry * 2 ? s0 - (uint32_t)d->set->carry * 2 : 0;
-    int16_t want = d->ti[head_tok].head;
+    int16_t want = qd_ph(d, head_tok)->head;
     const qx_head_t *wh = qd_head(d, head_tok);
     for (uint32_t s = s0 + 1; s-- > lo_s;) {
         qd_mark_sentence(d, s);
         uint32_t first = qd_sent_first(d, s);
         uint32_t end = s == s0 ? head_tok : qd_sent_end(d, s);
         for (uint32_t i = end; i-- > first;) {
-            if (!d->ti[i].head_start)
+            if (!qd_ph(d, i)->head_start)
                 continue;
             const qx_head_t *h = qd_head(d, i);
-            if (d->ti[i].head != want &&
+            if (qd_ph(d, i)->head != want &&
                 !(h->hclass == wh->hclass && h->hclass != QH_STATE &&
                   h->hclass != QH_UNNAMED))
                 continue;
@@ -1815,7 +1816,7 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
             if (h->hclass == QH_MINISTRY && h->name && wh->name &&
                 strcmp(h->name, wh->name) != 0)
                 continue;
-            uint32_t e = i + d->ti[i].head_len;
+            uint32_t e = i + qd_ph(d, i)->head_len;
             uint32_t st = qs_np_left(d, e, first);
             if (h->hclass == QH_MESSAGE) {
                 /* "a statement released by the ministry" */
@@ -1899,7 +1900,7 @@ static int compatible(const qspeaker_t *s, uint8_t want)
 static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                         int depth, int subjects)
 {
-    uint32_t s0 = d->ti[pos < d->nt ? pos : d->nt - 1].sent;
+    uint32_t s0 = qd_sent(d, pos < d->nt ? pos : (uint32_t)d->nt - 1);
     uint32_t carry = (uint32_t)d->set->carry;
     uint32_t lo_s = s0 > carry ? s0 - carry : 0;
     for (uint32_t s = s0 + 1; s-- > lo_s;) {
@@ -1926,7 +1927,7 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                        best->speaker_from < 0 &&
                        (qd_flags(d, best->np_first - 1) & QW_PREP);
         if (subj != QNONE && subj < end &&
-            (!best || subj > best->pos || embedded) && d->ti[subj].region < 0) {
+            (!best || subj > best->pos || embedded) && qm_region(d, subj) < 0) {
             uint32_t se = qs_np_right(d, subj, end);
             if (se > subj && qs_np_anchored(d, subj, se)) {
                 qspeaker_t cand;
@@ -1953,7 +1954,7 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                 if (e->tok_first <= subj)
                     break;
                 if (e->label != QE_PERSON || e->partial ||
-                    d->ti[e->tok_first].region >= 0 ||
+                    qm_region(d, e->tok_first) >= 0 ||
                     is_poss(d, e->tok_last + 1))
                     continue;
                 set_name(out, e->canonical, QR_PERSON);
@@ -2049,9 +2050,9 @@ static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
         const qent_t *en = qd_ent(d, i);
         if (en && en->label == QE_PERSON)
             return NULL;
-        if (d->ti[i].title)
+        if (qd_ph(d, i)->title)
             office = 1;
-        const qx_head_t *h = d->ti[i].head_start ? qd_head(d, i) : NULL;
+        const qx_head_t *h = qd_ph(d, i)->head_start ? qd_head(d, i) : NULL;
         if (h && h->hclass == QH_STATE && !h->plural)
             office = 1;
         if (ncls(d, i) == N_AND)
@@ -2059,10 +2060,10 @@ static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
     }
     const qent_t *p = qd_ent(d, e + 1);
     if (!office || !p || p->label != QE_PERSON || p->partial || !p->canonical ||
-        p->tok_first != e + 1 || d->ti[e + 1].region >= 0)
+        p->tok_first != e + 1 || qm_region(d, e + 1) >= 0)
         return NULL;
     uint32_t after = p->tok_last + 1;
-    uint32_t end = qd_sent_end(d, d->ti[e].sent);
+    uint32_t end = qd_sent_end(d, qd_sent(d, e));
     if (after >= end)
         return p;
     if (qd_punct(d, after, ',') || qd_punct(d, after, '(') ||
@@ -2084,8 +2085,9 @@ static const char *named_next(qdoc_t *d, const qframe_t *f)
         return NULL;
     int office = 0;
     for (uint32_t i = a; i < b; i++) {
-        const qx_head_t *h = d->ti[i].head_start ? qd_head(d, i) : NULL;
-        office |= d->ti[i].title || (h && h->hclass == QH_STATE && !h->plural);
+        const qx_head_t *h = qd_ph(d, i)->head_start ? qd_head(d, i) : NULL;
+        office |=
+            qd_ph(d, i)->title || (h && h->hclass == QH_STATE && !h->plural);
         if (qd_ent(d, i) && qd_ent(d, i)->label == QE_PERSON)
             return NULL;
     }
@@ -2149,11 +2151,11 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
          * that opens a paragraph goes on from a report in the sentence
          * just before ("..., the ministry said in a message.\nIt is
          * noted that ..."). */
-        uint32_t fs = d->ti[f->pos].sent;
+        uint32_t fs = qd_sent(d, f->pos);
         int same_line =
             rc > 0 && qd_line(d, got.tok_first) == qd_line(d, f->pos);
         int just_before = rc > 0 && f->how == FH_PASSIVE && fs > 0 &&
-                          d->ti[got.tok_first].sent + 1 == fs &&
+                          qd_sent(d, got.tok_first) + 1 == fs &&
                           qd_line(d, qd_sent_first(d, fs)) !=
                               qd_line(d, qd_sent_first(d, fs - 1)) &&
                           got.name && got.kind != QR_GROUP;
