@@ -420,6 +420,8 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     d.ns = in->n_sentences;
     d.ents = in->entities;
     d.ne = in->n_entities;
+    d.spans = in->spans;
+    d.cstrs = in->cstrs;
     d.trace = trace;
     d.trace_data = trace_data;
     int rc = 0;

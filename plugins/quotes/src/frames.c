@@ -1486,7 +1486,7 @@ int qf_reports(const qdoc_t *d, const qframe_t *f)
         f->np_end <= f->np_first || f->np_end > d->nt)
         return 0;
     const qent_t *e = qd_ent(d, f->np_end - 1);
-    if (!e || e->label != QE_ORG || e->refers_to ||
+    if (!e || e->label != QE_ORG || qe_refers_to(d, e) ||
         e->tok_last + 1 != f->np_end)
         return 0;
     uint32_t a = f->np_first;

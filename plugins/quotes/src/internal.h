@@ -121,6 +121,8 @@ typedef struct qdoc {
     size_t ns;
     qent_t *ents;
     size_t ne;
+    const glossa_span_view_t *spans; /* the entities' (qent_t.span) */
+    const char *cstrs;               /* qent_t.cstr */
     tinfo_t *ti;
     /* The tokens with phrases: a bit each in ph_bits, their phrases in
      * ph (open addressing by token, at most 3/4 full; qd_ph). */
@@ -161,6 +163,45 @@ typedef struct qdoc {
     qtrace_cb trace;
     void *trace_data;
 } qdoc_t;
+
+/* An entity's string field f (QE_F*) of that key, or NULL. */
+static inline const char *qe_field(const qdoc_t *d, const qent_t *e, uint8_t f,
+                                   const char *key)
+{
+    if (f == QE_FNONE)
+        return NULL;
+    const glossa_span_view_t *s = &d->spans[e->span];
+    return f == QE_FFAR ? glossa_span_string(s, key, NULL)
+                        : s->fields[f].string.ptr;
+}
+
+/* Its canonical name, or its text when it has none; never NULL. */
+static inline const char *qe_canonical(const qdoc_t *d, const qent_t *e)
+{
+    const char *c = qe_field(d, e, e->canonical_f, "canonical");
+    return c ? c : d->cstrs + e->cstr - 1;
+}
+
+/* The state it speaks for ("Kremlin": Russia), or NULL. */
+static inline const char *qe_refers_to(const qdoc_t *d, const qent_t *e)
+{
+    return qe_field(d, e, e->refers_f, "refers_to");
+}
+
+/* Its text, NUL-terminated: NORP entities and those without a canonical
+ * name only, NULL for the others. */
+static inline const char *qe_cstr(const qdoc_t *d, const qent_t *e)
+{
+    return e->cstr ? d->cstrs + e->cstr - 1 : NULL;
+}
+
+/* Its text, *len bytes (not NUL-terminated). */
+static inline const char *qe_text(const qdoc_t *d, const qent_t *e, size_t *len)
+{
+    const glossa_span_view_t *s = &d->spans[e->span];
+    *len = s->end_byte - s->start_byte;
+    return s->text;
+}
 
 /* doc.c: tokens and their words */
 int qd_setup(qdoc_t *d);

@@ -522,11 +522,13 @@ int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e)
 
 /* ---- People introduced with titles -------------------------------------- */
 
-static const char *ent_state(const qent_t *e)
+static const char *ent_state(const qdoc_t *d, const qent_t *e)
 {
-    if (e->refers_to)
-        return e->refers_to;
-    return (e->label == QE_GPE || e->label == QE_NORP) ? e->canonical : NULL;
+    const char *r = qe_refers_to(d, e);
+    if (r)
+        return r;
+    return (e->label == QE_GPE || e->label == QE_NORP) ? qe_canonical(d, e)
+                                                       : NULL;
 }
 
 /* The state another mention of the same place refers to, when the
@@ -534,19 +536,20 @@ static const char *ent_state(const qent_t *e)
  * "Yerevan" -> Armenia): the nearest such mention, or NULL. */
 static const char *doc_refers_to(const qdoc_t *d, const qent_t *e)
 {
-    if (e->label != QE_GPE || !e->canonical)
+    if (e->label != QE_GPE || !qe_canonical(d, e))
         return NULL;
     const char *best = NULL;
     size_t self = (size_t)(e - d->ents), gap = SIZE_MAX;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *o = &d->ents[k];
-        if (!o->refers_to || o->label != e->label || !o->canonical ||
-            strcmp(o->canonical, e->canonical) != 0)
+        if (!qe_refers_to(d, o) || o->label != e->label ||
+            !qe_canonical(d, o) ||
+            strcmp(qe_canonical(d, o), qe_canonical(d, e)) != 0)
             continue;
         size_t g = k > self ? k - self : self - k;
         if (g < gap) {
             gap = g;
-            best = o->refers_to;
+            best = qe_refers_to(d, o);
         }
     }
     return best;
@@ -723,11 +726,11 @@ static int build_persons(qdoc_t *d)
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
         d->ent_person[k] = -1;
-        if (e->label != QE_PERSON || !e->canonical)
+        if (e->label != QE_PERSON || !qe_canonical(d, e))
             continue;
         if (e->partial)
             continue;
-        uint32_t *slot = person_slot(d, e->canonical);
+        uint32_t *slot = person_slot(d, qe_canonical(d, e));
         if (!*slot) {
             if (d->n_persons == cap_persons) {
                 qperson_t *grown =
@@ -738,7 +741,7 @@ static int build_persons(qdoc_t *d)
                 d->persons = grown;
                 cap_persons *= 2;
             }
-            d->persons[d->n_persons].name = e->canonical;
+            d->persons[d->n_persons].name = qe_canonical(d, e);
             d->persons[d->n_persons].first_tok = e->tok_first;
             *slot = (uint32_t)++d->n_persons;
         }
@@ -774,15 +777,15 @@ static int build_persons(qdoc_t *d)
                 if (posting(d, o)) {
                     /* "Ambassador to Armenia": no state of the person's */
                 } else if (commas) {
-                    if (!st_far && ent_state(o))
-                        st_far = ent_state(o);
+                    if (!st_far && ent_state(d, o))
+                        st_far = ent_state(d, o);
                     if (o->label == QE_ORG && !org_far)
-                        org_far = o->canonical;
+                        org_far = qe_canonical(d, o);
                 } else {
-                    if (!p->state && ent_state(o))
-                        p->state = ent_state(o);
+                    if (!p->state && ent_state(d, o))
+                        p->state = ent_state(d, o);
                     if (o->label == QE_ORG && !p->org)
-                        p->org = o->canonical;
+                        p->org = qe_canonical(d, o);
                 }
                 if (qd_ph(d, i)->title) { /* "Foreign Ministry Spokeswoman" */
                     person_title(
@@ -831,8 +834,8 @@ static int build_persons(qdoc_t *d)
                         next_person = 1;
                         break;
                     }
-                    if (!got_state && ent_state(o))
-                        got_state = ent_state(o);
+                    if (!got_state && ent_state(d, o))
+                        got_state = ent_state(d, o);
                 } else if (c != N_DET && c != N_OF && c != N_MOD && c != N_CAP)
                     break;
             }
@@ -848,9 +851,9 @@ static int build_persons(qdoc_t *d)
      * token. */
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label != QE_PERSON || !e->canonical)
+        if (e->label != QE_PERSON || !qe_canonical(d, e))
             continue;
-        qperson_t *p = person_get(d, e->canonical);
+        qperson_t *p = person_get(d, qe_canonical(d, e));
         if (p)
             p->mentions++;
     }
@@ -1036,13 +1039,12 @@ static const char *demonym(const qdoc_t *d, const char *state)
         return adj;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label != QE_NORP || !e->canonical || !e->text ||
-            strcmp(e->canonical, state) != 0)
+        const char *text = e->label == QE_NORP ? qe_cstr(d, e) : NULL;
+        if (!text || strcmp(qe_canonical(d, e), state) != 0)
             continue;
-        size_t n = strlen(e->text);
-        if (n > 1 && e->text[n - 1] != 's' && e->text[0] >= 'A' &&
-            e->text[0] <= 'Z')
-            return e->text;
+        size_t n = strlen(text);
+        if (n > 1 && text[n - 1] != 's' && text[0] >= 'A' && text[0] <= 'Z')
+            return text;
     }
     return NULL;
 }
@@ -1103,7 +1105,7 @@ static int context_speaker_mode(qdoc_t *d, uint32_t pos, uint8_t want,
  * GLOSSA_ENOMEM. */
 static int acronym(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
 {
-    const char *acr = org->canonical;
+    const char *acr = qe_canonical(d, org);
     size_t n = acr ? strlen(acr) : 0;
     if (n < 2 || n > 8)
         return 0;
@@ -1178,11 +1180,11 @@ static int name_in_org(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
     size_t n = d->tok[org->tok_last].end - d->tok[org->tok_last].start;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        size_t cn = e->canonical ? strlen(e->canonical) : 0;
+        size_t cn = qe_canonical(d, e) ? strlen(qe_canonical(d, e)) : 0;
         if (e->label == QE_PERSON && cn >= n &&
-            !memcmp(e->canonical + cn - n, sur, n) &&
-            (cn == n || e->canonical[cn - n - 1] == ' ')) {
-            set_name(spk, e->canonical, QR_PERSON);
+            !memcmp(qe_canonical(d, e) + cn - n, sur, n) &&
+            (cn == n || qe_canonical(d, e)[cn - n - 1] == ' ')) {
+            set_name(spk, qe_canonical(d, e), QR_PERSON);
             return 1;
         }
     }
@@ -1204,22 +1206,24 @@ static int name_in_org(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
  * Ministry"), as the document's own mentions tell. */
 static const char *org_state(const qdoc_t *d, const qent_t *org)
 {
-    if (org->refers_to)
-        return org->refers_to;
-    const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
+    if (qe_refers_to(d, org))
+        return qe_refers_to(d, org);
+    const char *of =
+        qe_canonical(d, org) ? strstr(qe_canonical(d, org), " of ") : NULL;
     while (of && strstr(of + 4, " of "))
         of = strstr(of + 4, " of ");
     for (size_t k = 0; of && k < d->ne; k++)
-        if (d->ents[k].label == QE_GPE && d->ents[k].canonical &&
-            strcmp(d->ents[k].canonical, of + 4) == 0)
-            return d->ents[k].canonical;
+        if (d->ents[k].label == QE_GPE && qe_canonical(d, &d->ents[k]) &&
+            strcmp(qe_canonical(d, &d->ents[k]), of + 4) == 0)
+            return qe_canonical(d, &d->ents[k]);
     uint32_t t0 = org->tok_first;
     size_t n0 = d->tok[t0].end - d->tok[t0].start;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label == QE_NORP && e->text && strlen(e->text) == n0 &&
-            !memcmp(e->text, d->text + d->tok[t0].start, n0))
-            return e->canonical;
+        const char *text = e->label == QE_NORP ? qe_cstr(d, e) : NULL;
+        if (text && strlen(text) == n0 &&
+            !memcmp(text, d->text + d->tok[t0].start, n0))
+            return qe_canonical(d, e);
     }
     return NULL;
 }
@@ -1257,7 +1261,8 @@ static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
         return rc ? GLOSSA_ENOMEM : 1;
     }
     /* "... of Russia" at the end of the canonical name */
-    const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
+    const char *of =
+        qe_canonical(d, org) ? strstr(qe_canonical(d, org), " of ") : NULL;
     while (of && strstr(of + 4, " of "))
         of = strstr(of + 4, " of ");
     if (of)
@@ -1267,8 +1272,8 @@ static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
     for (uint32_t i = org->tok_first; !dem && i > np_first;) {
         i--;
         const qent_t *e = qd_ent(d, i);
-        if (e && ent_state(e))
-            dem = demonym(d, ent_state(e));
+        if (e && ent_state(d, e))
+            dem = demonym(d, ent_state(d, e));
     }
     if (!dem)
         return 0;
@@ -1395,14 +1400,15 @@ static const char *state_of_bodies(const qdoc_t *d, uint32_t s, uint32_t e)
     if (!first || first->tok_first != s || first->label != QE_GPE ||
         !is_poss(d, first->tok_last + 1))
         return NULL;
-    const char *st = first->refers_to ? first->refers_to : first->canonical;
+    const char *st = qe_refers_to(d, first) ? qe_refers_to(d, first)
+                                            : qe_canonical(d, first);
     int bodies = 0;
     for (uint32_t i = first->tok_last + 2; i < e; i++) {
         const qent_t *en = qd_ent(d, i);
         if (!en)
             continue;
         if (en->label != QE_ORG ||
-            (en->refers_to && strcmp(en->refers_to, st) != 0))
+            (qe_refers_to(d, en) && strcmp(qe_refers_to(d, en), st) != 0))
             return NULL;
         bodies++;
         i = en->tok_last;
@@ -1435,13 +1441,13 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
              * Ministry" (as ministry() reads it) */
             int own = en && en->label == QE_ORG && i == en->tok_first &&
                       !qd_head(d, i) && !qd_is(d, i, "ministry");
-            if ((en && (en->label != QE_ORG || en->refers_to)) || own ||
+            if ((en && (en->label != QE_ORG || qe_refers_to(d, en))) || own ||
                 ncls(d, i) == N_POSS || ncls(d, i) == N_PPRON)
                 return classify(d, s, k, spk, depth);
         }
         const qent_t *place = qd_ent(d, k + 1);
-        const char *st =
-            place->refers_to ? place->refers_to : doc_refers_to(d, place);
+        const char *st = qe_refers_to(d, place) ? qe_refers_to(d, place)
+                                                : doc_refers_to(d, place);
         const char *dem = st ? demonym(d, st) : NULL;
         const qx_head_t *h = ministry_at(d, k - 1);
         if (dem && h->name)
@@ -1534,7 +1540,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             qd_head(d, nx)->hclass == QH_STATE) {
             if (!d->persons_built && build_persons(d))
                 return GLOSSA_ENOMEM;
-            const qperson_t *pp = person_get(d, person->canonical);
+            const qperson_t *pp = person_get(d, qe_canonical(d, person));
             if (pp && pp->state)
                 set_name(spk, pp->state, QR_BODY);
             else
@@ -1544,15 +1550,19 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         /* A surname the entities layer did not link to the name in
          * full before it. */
         const char *full = NULL;
-        if (person->text && strcmp(person->text, person->canonical) == 0 &&
-            full_name(d, person->canonical, strlen(person->canonical),
-                      person->tok_first, &full))
+        size_t tn;
+        const char *text = qe_text(d, person, &tn);
+        const char *pc = qe_canonical(d, person);
+        if (strlen(pc) == tn && memcmp(text, pc, tn) == 0 &&
+            full_name(d, qe_canonical(d, person),
+                      strlen(qe_canonical(d, person)), person->tok_first,
+                      &full))
             return GLOSSA_ENOMEM;
-        set_name(spk, full ? full : person->canonical, QR_PERSON);
+        set_name(spk, full ? full : qe_canonical(d, person), QR_PERSON);
         return 1;
     }
     if (n_names == 1 && !title && !head && (org || place) &&
-        !(org ? org : place)->refers_to) {
+        !qe_refers_to(d, org ? org : place)) {
         /* ... or took for a place or a body: the whole phrase is the
          * name ("Abovyan noted" after "Arman Abovyan"). */
         const qent_t *en = org ? org : place;
@@ -1605,10 +1615,10 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             const char *st = NULL;
             if (!d->persons_built && build_persons(d))
                 return GLOSSA_ENOMEM;
-            const qperson_t *pp = person_get(d, poss_person->canonical);
+            const qperson_t *pp = person_get(d, qe_canonical(d, poss_person));
             st = pp ? pp->state : NULL;
             const char *who = person_with_title(d, title, st, NULL, s);
-            if (who && strcmp(who, poss_person->canonical) != 0) {
+            if (who && strcmp(who, qe_canonical(d, poss_person)) != 0) {
                 set_name(spk, who, QR_PERSON);
                 return 1;
             }
@@ -1617,7 +1627,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 return 1;
             }
         }
-        set_name(spk, poss_person->canonical, QR_PERSON);
+        set_name(spk, qe_canonical(d, poss_person), QR_PERSON);
         return 1;
     }
     /* "CSTO member-state Armenia", "NATO ally Turkey": a place that ends
@@ -1631,7 +1641,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         int rc = name_in_org(d, org, spk);
         if (rc)
             return rc < 0 ? rc : 1;
-        const char *st = org->refers_to;
+        const char *st = qe_refers_to(d, org);
         /* "the head of the European Council": the title, "of" and an
          * article, then the body. */
         int title_of = 0;
@@ -1654,7 +1664,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             const char *who =
                 lookup
                     ? person_with_title(d, lookup, st ? st : org_state(d, org),
-                                        org->canonical, s)
+                                        qe_canonical(d, org), s)
                     : NULL;
             if (who) {
                 set_name(spk, who, QR_PERSON);
@@ -1668,17 +1678,17 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             rc = acronym(d, org, spk);
         if (rc)
             return rc < 0 ? rc : 1;
-        set_name(spk, st ? st : org->canonical, QR_BODY);
+        set_name(spk, st ? st : qe_canonical(d, org), QR_BODY);
         spk->plural = head ? head->plural : 0;
         return 1;
     }
     if (place) {
-        const char *st =
-            place->refers_to ? place->refers_to : doc_refers_to(d, place);
+        const char *st = qe_refers_to(d, place) ? qe_refers_to(d, place)
+                                                : doc_refers_to(d, place);
         if (!st)
-            st = ent_state(place);
+            st = ent_state(d, place);
         if (!st)
-            st = place->canonical;
+            st = qe_canonical(d, place);
         if (head && head->hclass == QH_MINISTRY && head->name) {
             const char *dem = demonym(d, st);
             if (dem)
@@ -1957,7 +1967,7 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                     qm_region(d, e->tok_first) >= 0 ||
                     is_poss(d, e->tok_last + 1))
                     continue;
-                set_name(out, e->canonical, QR_PERSON);
+                set_name(out, qe_canonical(d, e), QR_PERSON);
                 return 1;
             }
         }
@@ -1985,7 +1995,7 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
             continue;
         if (e->tok_first < lo_tok)
             break;
-        set_name(out, e->canonical, QR_PERSON);
+        set_name(out, qe_canonical(d, e), QR_PERSON);
         return 1;
     }
     return 0;
@@ -2059,8 +2069,9 @@ static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
             return NULL;
     }
     const qent_t *p = qd_ent(d, e + 1);
-    if (!office || !p || p->label != QE_PERSON || p->partial || !p->canonical ||
-        p->tok_first != e + 1 || qm_region(d, e + 1) >= 0)
+    if (!office || !p || p->label != QE_PERSON || p->partial ||
+        !qe_canonical(d, p) || p->tok_first != e + 1 ||
+        qm_region(d, e + 1) >= 0)
         return NULL;
     uint32_t after = p->tok_last + 1;
     uint32_t end = qd_sent_end(d, qd_sent(d, e));
@@ -2101,20 +2112,20 @@ static const char *named_next(qdoc_t *d, const qframe_t *f)
                 continue;
             const qent_t *p = apposed_person(d, g->np_first, g->np_end);
             if (p)
-                return p->canonical;
+                return qe_canonical(d, p);
         }
         if (s != s0 + 1)
             continue;
         const qent_t *p = qd_ent(d, qd_sent_first(d, s));
-        if (!p || p->label != QE_PERSON || p->partial || !p->canonical ||
+        if (!p || p->label != QE_PERSON || p->partial || !qe_canonical(d, p) ||
             p->tok_first != qd_sent_first(d, s) ||
             !qd_lower_word(d, p->tok_last + 1))
             continue;
         if (!d->persons_built && build_persons(d))
             return NULL;
-        const qperson_t *pp = person_get(d, p->canonical);
+        const qperson_t *pp = person_get(d, qe_canonical(d, p));
         if (pp && pp->first_tok == p->tok_first)
-            return p->canonical;
+            return qe_canonical(d, p);
     }
     return NULL;
 }
@@ -2187,7 +2198,7 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
             free(f->spk.owned);
             f->spk.owned = NULL;
             f->spk.plural = 0;
-            set_name(&f->spk, ap->canonical, QR_PERSON);
+            set_name(&f->spk, qe_canonical(d, ap), QR_PERSON);
         }
     }
     if (!f->spk.name && f->spk.found) {
