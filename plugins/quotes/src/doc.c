@@ -172,7 +172,10 @@ const qx_pronoun_t *qd_pronoun(const qdoc_t *d, uint32_t i)
 
 const qent_t *qd_ent(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt && d->ti[i].ent >= 0 ? &d->ents[d->ti[i].ent] : NULL;
+    if (i >= d->nt)
+        return NULL;
+    int32_t k = qd_ent_at(d, i);
+    return k >= 0 ? &d->ents[k] : NULL;
 }
 
 /* Tokens of the phrase starting at token i (0: it does not match). */
@@ -384,6 +387,65 @@ static int add_line(qdoc_t *d, uint32_t i, size_t *cap)
     return 0;
 }
 
+/* Lays the entities on the tokens: their tokens, the entity covering a
+ * token whole (qd_ent_at) and the tokens they cover in part. 0 or
+ * GLOSSA_ENOMEM. */
+static int ents_on_tokens(qdoc_t *d)
+{
+    size_t words = d->nt / 64 + 1;
+    d->ent_bits = calloc(words, sizeof *d->ent_bits);
+    d->ent_rank = malloc(words * sizeof *d->ent_rank);
+    if (!d->ent_bits || !d->ent_rank)
+        return GLOSSA_ENOMEM;
+    for (size_t k = 0; k < d->ne; k++) {
+        qent_t *e = &d->ents[k];
+        uint32_t i = token_at(d, e->start);
+        e->tok_first = i;
+        e->tok_last = i;
+        e->partial = 0;
+        for (; i < d->nt && d->tok[i].cp_start < e->end; i++) {
+            e->tok_last = i;
+            if (d->tok[i].cp_start >= e->start && d->tok[i].cp_end <= e->end) {
+                d->ent_bits[i >> 6] |= 1ull << (i & 63);
+            } else {
+                e->partial = 1;
+                d->ti[i].pent = 1u;
+            }
+        }
+    }
+    uint32_t n = 0;
+    for (size_t w = 0; w < words; w++) {
+        d->ent_rank[w] = n;
+        n += qd_popcount(d->ent_bits[w]);
+    }
+    d->ent_of = malloc((n ? n : 1) * sizeof *d->ent_of);
+    if (!d->ent_of)
+        return GLOSSA_ENOMEM;
+    for (uint32_t r = 0; r < n; r++)
+        d->ent_of[r] = -1;
+    /* The first entity over a token is its entity, as the layer orders
+     * them (by start). */
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        uint32_t i = e->tok_first;
+        if (i >= d->nt)
+            continue;
+        /* r: the rank of token i's bit, counted on from the first. */
+        uint32_t r =
+            d->ent_rank[i >> 6] +
+            qd_popcount(d->ent_bits[i >> 6] & ((1ull << (i & 63)) - 1));
+        for (; i <= e->tok_last && i < d->nt; i++) {
+            if (!(d->ent_bits[i >> 6] & (1ull << (i & 63))))
+                continue;
+            if (d->tok[i].cp_start >= e->start && d->tok[i].cp_start < e->end &&
+                d->tok[i].cp_end <= e->end && d->ent_of[r] < 0)
+                d->ent_of[r] = (int32_t)k;
+            r++;
+        }
+    }
+    return 0;
+}
+
 /* Only cue words are looked up here, through the lexicon's bit filter;
  * the other words of a sentence are looked up when the sentence is read
  * (qd_mark_sentence), which most sentences never are. */
@@ -403,7 +465,6 @@ int qd_setup(qdoc_t *d)
     uint32_t s_end = d->ns ? qd_sent_end(d, 0) : 0;
     for (uint32_t i = 0; i < d->nt; i++) {
         tinfo_t *t = &d->ti[i];
-        t->ent = -1;
         while (s + 1 < d->ns && i >= s_end)
             s_end = qd_sent_end(d, ++s);
         uint32_t tf = d->tok[i].flags;
@@ -431,29 +492,15 @@ int qd_setup(qdoc_t *d)
             d->cand[s] = 1;
         }
     }
-    for (size_t k = 0; k < d->ne; k++) {
-        qent_t *e = &d->ents[k];
-        uint32_t i = token_at(d, e->start);
-        e->tok_first = i;
-        e->tok_last = i;
-        e->partial = 0;
-        for (; i < d->nt && d->tok[i].cp_start < e->end; i++) {
-            e->tok_last = i;
-            if (d->tok[i].cp_start >= e->start && d->tok[i].cp_end <= e->end) {
-                if (d->ti[i].ent < 0)
-                    d->ti[i].ent = (int32_t)k;
-            } else {
-                e->partial = 1;
-                d->ti[i].pent = 1u;
-            }
-        }
-    }
-    return 0;
+    return ents_on_tokens(d);
 }
 
 void qd_release(qdoc_t *d)
 {
     free(d->ph_bits);
+    free(d->ent_bits);
+    free(d->ent_rank);
+    free(d->ent_of);
     free(d->ph);
     free(d->cand);
     free(d->line_start);

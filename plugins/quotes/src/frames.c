@@ -1267,9 +1267,10 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
             continue;
         if (f.speaker_from < 0 && !qs_speakerlike(d, f.np_first, f.np_end))
             continue;
-        int strong = f.speaker_from >= 0 ||
-                     (f.np_end > f.np_first && (d->ti[f.np_end - 1].ent >= 0 ||
-                                                qd_ph(d, f.np_end - 1)->pron));
+        int strong =
+            f.speaker_from >= 0 ||
+            (f.np_end > f.np_first &&
+             (qd_ent_at(d, f.np_end - 1) >= 0 || qd_ph(d, f.np_end - 1)->pron));
         int np_only = 0;
         uint32_t c, quoted_s, quoted_e, quoted_after = QNONE;
         if (v->frames & QF_QAS)

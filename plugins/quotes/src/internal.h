@@ -18,23 +18,23 @@ enum {
 
 /* One per token of the document, for the whole document: the largest of
  * the plugin's working arrays, so it holds only what is asked of any
- * token and is packed, the widest first, without holes. What only a few
- * tokens have is elsewhere: the region a quotation mark opens or closes
- * and the region whose content holds a token (qm_at_open, qm_at_close,
- * qm_region: the regions, by binary search), the line (the
- * line starts, qd_line), the sentence (the sentences, by binary search:
+ * token (4 bytes, one of them spare). What only some tokens have is
+ * elsewhere: the region a quotation mark opens or closes and the region
+ * whose content holds a token (qm_at_open, qm_at_close, qm_region: the
+ * regions, by binary search), the line (the line starts, qd_line), the
+ * entity over it (qd_ent_at: a bit a token and an index for the tokens
+ * that have one), the sentence (the sentences, by binary search:
  * qd_sent), whether a sentence's phrases are marked (per sentence), and
  * the phrases of the lexicon over a token (tphrase_t: only the tokens
  * that have any, by token). */
 typedef struct tinfo {
-    int32_t ent;        /* entity covering the whole token, or -1 */
     uint16_t e;         /* lexicon slot + 1 (qd_entry), or 0 */
     uint8_t pent : 1;   /* an entity covers part of it */
     uint8_t looked : 1; /* e is its lexicon entry (else: not looked up) */
     uint8_t quoted : 1; /* a region's content holds it (qm_region) */
 } tinfo_t;
 
-_Static_assert(sizeof(tinfo_t) == 8, "tinfo_t grew");
+_Static_assert(sizeof(tinfo_t) == 4, "tinfo_t grew");
 
 /* The phrases of the lexicon over a token (qd_mark_sentence): few
  * tokens have any (some 8 % of news), so they are kept by token in a
@@ -124,6 +124,12 @@ typedef struct qdoc {
     const glossa_span_view_t *spans; /* the entities' (qent_t.span) */
     const char *cstrs;               /* qent_t.cstr */
     tinfo_t *ti;
+    /* The entity covering a whole token, the first of the entities that
+     * do (qd_ent_at): a bit a token, the bits set before each word of 64,
+     * and the entity of each token with its bit set, in token order. */
+    uint64_t *ent_bits;
+    uint32_t *ent_rank;
+    int32_t *ent_of;
     /* The tokens with phrases: a bit each in ph_bits, their phrases in
      * ph (open addressing by token, at most 3/4 full; qd_ph). */
     uint64_t *ph_bits;
@@ -217,6 +223,24 @@ static inline const tphrase_t *qd_ph(const qdoc_t *d, uint32_t i)
 {
     return (d->ph_bits[i >> 6] & (1ull << (i & 63))) ? qd_ph_find(d, i)
                                                      : &qd_ph_none;
+}
+/* The bits set in w (the builds target no popcount instruction, and
+ * __builtin_popcountll calls libgcc). */
+static inline uint32_t qd_popcount(uint64_t w)
+{
+    w -= (w >> 1) & 0x5555555555555555ull;
+    w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
+    w = (w + (w >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (uint32_t)((w * 0x0101010101010101ull) >> 56);
+}
+
+/* The entity covering token i (< d->nt) whole, or -1. */
+static inline int32_t qd_ent_at(const qdoc_t *d, uint32_t i)
+{
+    uint64_t w = d->ent_bits[i >> 6], bit = 1ull << (i & 63);
+    if (!(w & bit))
+        return -1;
+    return d->ent_of[d->ent_rank[i >> 6] + qd_popcount(w & (bit - 1))];
 }
 /* Token i's sentence: the first whose end is past it (the last for the
  * tokens after every sentence). */

@@ -57,7 +57,7 @@ static int ncls(const qdoc_t *d, uint32_t i)
         return N_NONE;
     const tinfo_t *t = &d->ti[i];
     const tphrase_t *ph = qd_ph(d, i);
-    if (t->ent >= 0)
+    if (qd_ent_at(d, i) >= 0)
         return N_ENT;
     if (is_poss(d, i))
         return N_POSS;
@@ -106,8 +106,8 @@ static const qx_head_t *ministry_at(const qdoc_t *d, uint32_t i)
     if (i >= d->nt)
         return NULL;
     uint32_t a = i;
-    if (d->ti[i].ent >= 0) {
-        const qent_t *e = &d->ents[d->ti[i].ent];
+    if (qd_ent_at(d, i) >= 0) {
+        const qent_t *e = &d->ents[qd_ent_at(d, i)];
         if (e->label != QE_ORG || e->tok_last != i)
             return NULL;
         a = e->tok_first;
@@ -477,7 +477,7 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
     uint32_t f = qd_flags(d, i);
     int adverbial = (f & (QW_OPENER | QW_PREP | QW_TIME)) && !qd_ph(d, i)->pron;
     if (!adverbial && qd_lower_word(d, i + 1) == 0 && qd_word(d, i) &&
-        d->ti[i].ent < 0 && !qd_ph(d, i)->title && !qd_ph(d, i)->head &&
+        qd_ent_at(d, i) < 0 && !qd_ph(d, i)->title && !qd_ph(d, i)->head &&
         !qd_ph(d, i)->pron && qd_punct(d, i + 1, ','))
         adverbial = 1; /* "Besides," "Meanwhile," a lone word and a comma */
     if (adverbial) {
@@ -1471,14 +1471,14 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
          * co-chairs of the OSCE Minsk Group"). */
         if (qd_ph(d, i)->head && qd_ph(d, i)->head_start &&
             !(head_tok != QNONE && c == N_ENT &&
-              d->ents[d->ti[i].ent].label == QE_ORG &&
-              d->ents[d->ti[i].ent].tok_first > head_tok))
+              d->ents[qd_ent_at(d, i)].label == QE_ORG &&
+              d->ents[qd_ent_at(d, i)].tok_first > head_tok))
             head_tok = i;
         if (qd_ph(d, i)->title && qd_ph(d, i)->title_len)
             title_tok = i;
-        if (c != N_ENT || d->ti[i].ent == last_ent)
+        if (c != N_ENT || qd_ent_at(d, i) == last_ent)
             continue;
-        last_ent = d->ti[i].ent;
+        last_ent = qd_ent_at(d, i);
         const qent_t *en = &d->ents[last_ent];
         if (en->label == QE_ORG && title_only(d, en))
             continue; /* "Armenian PM" tagged as a body: the title */
@@ -1872,7 +1872,7 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
             }
             int has_name = 0;
             for (uint32_t k = st; k < e; k++)
-                has_name |= d->ti[k].ent >= 0;
+                has_name |= qd_ent_at(d, k) >= 0;
             if (!has_name)
                 continue;
             int rc = classify(d, st, e, out, 2);
