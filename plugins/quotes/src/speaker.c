@@ -711,8 +711,13 @@ static int posted_to(const qdoc_t *d, uint32_t i)
 static int build_persons(qdoc_t *d)
 {
     d->persons_built = 1;
+    /* The names table holds at most one name per whole PERSON entity,
+     * and stays at most half full. */
+    size_t n_names = 0;
+    for (size_t k = 0; k < d->ne; k++)
+        n_names += d->ents[k].label == QE_PERSON && !d->ents[k].partial;
     size_t cap = 16;
-    while (cap < 2 * d->ne)
+    while (cap < 2 * n_names)
         cap *= 2;
     /* Grown as persons come: they are few next to the entities (one per
      * name), and this array lives through the analysis. */
