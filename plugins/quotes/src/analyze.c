@@ -71,7 +71,7 @@ static int extent(const qdoc_t *d, const qframe_t *f, uint32_t *start,
          * after it stay out; so does a footnote mark "[1]". */
         if (b > a + 1 && qd_punct(d, b - 1, ',') &&
             (d->tok[b].flags & GLOSSA_TOKEN_PUNCT) && !qd_word(d, b) &&
-            d->ti[b].region < 0 && !qd_punct(d, b, ')'))
+            qm_region(d, b) < 0 && !qd_punct(d, b, ')'))
             b -= 2;
         if (b > a + 2 && qd_punct(d, b, ']') && qd_punct(d, b - 2, '['))
             b -= 3;
@@ -420,6 +420,8 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     d.ns = in->n_sentences;
     d.ents = in->entities;
     d.ne = in->n_entities;
+    d.spans = in->spans;
+    d.cstrs = in->cstrs;
     d.trace = trace;
     d.trace_data = trace_data;
     int rc = 0;
@@ -434,6 +436,8 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
         rc = resolve_all(&d);
     if (!rc)
         rc = emit(&d, out);
+    if (!rc && d.oom)
+        rc = GLOSSA_ENOMEM;
     for (size_t k = 0; k < d.n_frames; k++)
         free(d.frames[k].spk.owned);
     free(d.frames);
@@ -445,9 +449,7 @@ int quotes_analyze(const qx_lexicon_t *lex, const qsettings_t *settings,
     qs_canon_free(&d);
     free(d.frame_at);
     free(d.frame_of);
-    free(d.cand);
-    free(d.line_start);
-    free(d.ti);
+    qd_release(&d);
     return rc;
 }
 

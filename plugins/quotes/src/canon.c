@@ -151,13 +151,14 @@ static void last_key(const char *name, char *key, size_t cap)
 /* Did the entities layer give entity e's canonical name to a mention
  * written otherwise than as the name or its last words ("Pashinian" ->
  * "Nikol Pashinyan")? Then it knows the name. */
-static int knows(const qent_t *e)
+static int knows(const qdoc_t *d, const qent_t *e)
 {
-    if (!e->text)
-        return 0;
-    size_t n = strlen(e->canonical), t = strlen(e->text);
-    return t > n || strcmp(e->canonical + n - t, e->text) != 0 ||
-           (t < n && e->canonical[n - t - 1] != ' ');
+    size_t len;
+    const char *text = qe_text(d, e, &len);
+    const char *canonical = qe_canonical(d, e);
+    size_t n = strlen(canonical), t = strnlen(text, len);
+    return t > n || memcmp(canonical + n - t, text, t) != 0 ||
+           (t < n && canonical[n - t - 1] != ' ');
 }
 
 static int cmp_person(const void *a, const void *b)
@@ -211,8 +212,6 @@ static int build(const qdoc_t *d, struct qcanon *c)
     size_t np = 0, no = 0;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (!e->canonical)
-            continue;
         np += e->label == QE_PERSON && !e->partial;
         no += e->label == QE_ORG;
     }
@@ -224,12 +223,12 @@ static int build(const qdoc_t *d, struct qcanon *c)
     /* persons: one record per mention, sorted by name to merge them */
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (!e->canonical || e->label != QE_PERSON || e->partial)
+        if (e->label != QE_PERSON || e->partial)
             continue;
         cperson_t *p = &c->persons[c->n_persons++];
-        p->name = e->canonical;
+        p->name = qe_canonical(d, e);
         p->first = k;
-        p->known = knows(e);
+        p->known = knows(d, e);
     }
     /* one per name: the first mention, known if any mention is */
     qsort(c->persons, c->n_persons, sizeof *c->persons, cmp_person_name);
@@ -248,9 +247,9 @@ static int build(const qdoc_t *d, struct qcanon *c)
     qsort(c->persons, u, sizeof *c->persons, cmp_person);
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (!e->canonical || e->label != QE_ORG)
+        if (e->label != QE_ORG)
             continue;
-        c->orgs[c->n_orgs++] = e->canonical;
+        c->orgs[c->n_orgs++] = qe_canonical(d, e);
     }
     qsort(c->orgs, c->n_orgs, sizeof *c->orgs, cmp_str);
     u = 0;

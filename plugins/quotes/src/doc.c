@@ -76,7 +76,7 @@ int qd_lower_word(const qdoc_t *d, uint32_t i)
 /* A verb form of the lexicon ending in "ing". */
 int qd_participle(const qdoc_t *d, uint32_t i)
 {
-    if (i >= d->nt || !d->ti[i].verb)
+    if (i >= d->nt || !qd_ph(d, i)->verb)
         return 0;
     size_t len;
     const char *w = tok_text(d, i, &len);
@@ -91,6 +91,19 @@ uint32_t qd_sent_first(const qdoc_t *d, uint32_t s)
 uint32_t qd_sent_end(const qdoc_t *d, uint32_t s)
 {
     return d->sent[s].token_first + d->sent[s].token_count;
+}
+
+uint32_t qd_sent(const qdoc_t *d, uint32_t i)
+{
+    size_t lo = 0, hi = d->ns;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->sent[mid].token_first + d->sent[mid].token_count <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->ns ? (uint32_t)lo : d->ns ? (uint32_t)d->ns - 1 : 0;
 }
 
 int qd_line_start(const qdoc_t *d, uint32_t i)
@@ -127,31 +140,42 @@ uint32_t qd_line(const qdoc_t *d, uint32_t i)
 
 const qx_verb_t *qd_verb(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt && d->ti[i].verb ? &d->lex->verbs[d->ti[i].verb - 1]
-                                      : NULL;
+    if (i >= d->nt)
+        return NULL;
+    int v = qd_ph(d, i)->verb;
+    return v ? &d->lex->verbs[v - 1] : NULL;
 }
 
 const qx_head_t *qd_head(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt && d->ti[i].head ? &d->lex->heads[d->ti[i].head - 1]
-                                      : NULL;
+    if (i >= d->nt)
+        return NULL;
+    int v = qd_ph(d, i)->head;
+    return v ? &d->lex->heads[v - 1] : NULL;
 }
 
 const qx_title_t *qd_title(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt && d->ti[i].title ? &d->lex->titles[d->ti[i].title - 1]
-                                       : NULL;
+    if (i >= d->nt)
+        return NULL;
+    int v = qd_ph(d, i)->title;
+    return v ? &d->lex->titles[v - 1] : NULL;
 }
 
 const qx_pronoun_t *qd_pronoun(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt && d->ti[i].pron ? &d->lex->pronouns[d->ti[i].pron - 1]
-                                      : NULL;
+    if (i >= d->nt)
+        return NULL;
+    int v = qd_ph(d, i)->pron;
+    return v ? &d->lex->pronouns[v - 1] : NULL;
 }
 
 const qent_t *qd_ent(const qdoc_t *d, uint32_t i)
 {
-    return i < d->nt && d->ti[i].ent >= 0 ? &d->ents[d->ti[i].ent] : NULL;
+    if (i >= d->nt)
+        return NULL;
+    int32_t k = qd_ent_at(d, i);
+    return k >= 0 ? &d->ents[k] : NULL;
 }
 
 /* Tokens of the phrase starting at token i (0: it does not match). */
@@ -169,11 +193,75 @@ static uint32_t phrase_match(const qdoc_t *d, uint32_t i, uint32_t end,
     return 1u + p->ntail;
 }
 
+const tphrase_t qd_ph_none;
+
+static uint32_t ph_hash(uint32_t i)
+{
+    return i * 2654435761u;
+}
+
+const tphrase_t *qd_ph_find(const qdoc_t *d, uint32_t i)
+{
+    for (size_t k = ph_hash(i) & d->ph_mask;; k = (k + 1) & d->ph_mask)
+        if (d->ph[k].tok == i)
+            return &d->ph[k].ph;
+}
+
+/* Room for n more tokens with phrases in d->ph (at most 3/4 full); 0 or
+ * GLOSSA_ENOMEM. */
+static int ph_reserve(qdoc_t *d, size_t n)
+{
+    size_t cap = d->ph ? d->ph_mask + 1 : 0;
+    if ((d->n_ph + n) * 4 <= cap * 3)
+        return 0;
+    size_t c = cap ? cap : 256;
+    while ((d->n_ph + n) * 4 > c * 3)
+        c *= 2;
+    qphslot_t *t = malloc(c * sizeof *t);
+    if (!t)
+        return GLOSSA_ENOMEM;
+    for (size_t k = 0; k < c; k++)
+        t[k].tok = QNONE;
+    for (size_t j = 0; j < cap; j++) {
+        if (d->ph[j].tok == QNONE)
+            continue;
+        size_t k = ph_hash(d->ph[j].tok) & (c - 1);
+        while (t[k].tok != QNONE)
+            k = (k + 1) & (c - 1);
+        t[k] = d->ph[j];
+    }
+    free(d->ph);
+    d->ph = t;
+    d->ph_mask = c - 1;
+    return 0;
+}
+
+/* Token i's phrases, to write: a zeroed slot if it had none (ph_reserve
+ * made room). */
+static tphrase_t *ph_w(qdoc_t *d, uint32_t i)
+{
+    if (d->ph_bits[i >> 6] & (1ull << (i & 63)))
+        return (tphrase_t *)qd_ph_find(d, i);
+    d->ph_bits[i >> 6] |= 1ull << (i & 63);
+    size_t k = ph_hash(i) & d->ph_mask;
+    while (d->ph[k].tok != QNONE)
+        k = (k + 1) & d->ph_mask;
+    d->ph[k].tok = i;
+    memset(&d->ph[k].ph, 0, sizeof d->ph[k].ph);
+    d->n_ph++;
+    return &d->ph[k].ph;
+}
+
 void qd_mark_sentence(qdoc_t *d, uint32_t s)
 {
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
     if (first >= end || d->marked[s])
         return;
+    /* A token's phrases are only written here, at most one a token. */
+    if (ph_reserve(d, end - first)) {
+        d->oom = 1;
+        return;
+    }
     d->marked[s] = 1;
     for (uint32_t i = first; i < end; i++) {
         tinfo_t *t = &d->ti[i];
@@ -204,17 +292,17 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
                     !close_before(d, i, first))
                     break;
                 got_verb = 1;
-                d->ti[i].verb = (int16_t)(p->value + 1);
-                d->ti[i].verb_len = (uint8_t)n;
+                ph_w(d, i)->verb = (int16_t)(p->value + 1);
+                ph_w(d, i)->verb_len = (uint8_t)n;
                 break;
             case QP_TITLE:
                 if (got_title || i < title_until ||
                     !(n = phrase_match(d, i, end, p)))
                     break;
                 got_title = 1;
-                d->ti[i].title_len = (uint8_t)n;
+                ph_w(d, i)->title_len = (uint8_t)n;
                 for (uint32_t t = i; t < i + n; t++)
-                    d->ti[t].title = (int16_t)(p->value + 1);
+                    ph_w(d, t)->title = (int16_t)(p->value + 1);
                 title_until = i + n;
                 break;
             case QP_HEAD:
@@ -222,20 +310,20 @@ void qd_mark_sentence(qdoc_t *d, uint32_t s)
                     !(n = phrase_match(d, i, end, p)))
                     break;
                 got_head = 1;
-                d->ti[i].head_start = 1u;
-                d->ti[i].head_len = (uint8_t)n;
+                ph_w(d, i)->head_start = 1u;
+                ph_w(d, i)->head_len = (uint8_t)n;
                 for (uint32_t t = i; t < i + n; t++)
-                    d->ti[t].head = (int16_t)(p->value + 1);
+                    ph_w(d, t)->head = (int16_t)(p->value + 1);
                 head_until = i + n;
                 break;
             case QP_PRONOUN:
-                d->ti[i].pron = (uint8_t)(p->value + 1);
+                ph_w(d, i)->pron = (uint8_t)(p->value + 1);
                 break;
             case QP_SOURCE:
                 if (got_src || !(n = phrase_match(d, i, end, p)))
                     break;
                 got_src = 1;
-                d->ti[i].src_len = (uint8_t)n;
+                ph_w(d, i)->src_len = (uint8_t)n;
                 break;
             default:
                 break;
@@ -299,6 +387,65 @@ static int add_line(qdoc_t *d, uint32_t i, size_t *cap)
     return 0;
 }
 
+/* Lays the entities on the tokens: their tokens, the entity covering a
+ * token whole (qd_ent_at) and the tokens they cover in part. 0 or
+ * GLOSSA_ENOMEM. */
+static int ents_on_tokens(qdoc_t *d)
+{
+    size_t words = d->nt / 64 + 1;
+    d->ent_bits = calloc(words, sizeof *d->ent_bits);
+    d->ent_rank = malloc(words * sizeof *d->ent_rank);
+    if (!d->ent_bits || !d->ent_rank)
+        return GLOSSA_ENOMEM;
+    for (size_t k = 0; k < d->ne; k++) {
+        qent_t *e = &d->ents[k];
+        uint32_t i = token_at(d, e->start);
+        e->tok_first = i;
+        e->tok_last = i;
+        e->partial = 0;
+        for (; i < d->nt && d->tok[i].cp_start < e->end; i++) {
+            e->tok_last = i;
+            if (d->tok[i].cp_start >= e->start && d->tok[i].cp_end <= e->end) {
+                d->ent_bits[i >> 6] |= 1ull << (i & 63);
+            } else {
+                e->partial = 1;
+                d->ti[i].pent = 1u;
+            }
+        }
+    }
+    uint32_t n = 0;
+    for (size_t w = 0; w < words; w++) {
+        d->ent_rank[w] = n;
+        n += qd_popcount(d->ent_bits[w]);
+    }
+    d->ent_of = malloc((n ? n : 1) * sizeof *d->ent_of);
+    if (!d->ent_of)
+        return GLOSSA_ENOMEM;
+    for (uint32_t r = 0; r < n; r++)
+        d->ent_of[r] = -1;
+    /* The first entity over a token is its entity, as the layer orders
+     * them (by start). */
+    for (size_t k = 0; k < d->ne; k++) {
+        const qent_t *e = &d->ents[k];
+        uint32_t i = e->tok_first;
+        if (i >= d->nt)
+            continue;
+        /* r: the rank of token i's bit, counted on from the first. */
+        uint32_t r =
+            d->ent_rank[i >> 6] +
+            qd_popcount(d->ent_bits[i >> 6] & ((1ull << (i & 63)) - 1));
+        for (; i <= e->tok_last && i < d->nt; i++) {
+            if (!(d->ent_bits[i >> 6] & (1ull << (i & 63))))
+                continue;
+            if (d->tok[i].cp_start >= e->start && d->tok[i].cp_start < e->end &&
+                d->tok[i].cp_end <= e->end && d->ent_of[r] < 0)
+                d->ent_of[r] = (int32_t)k;
+            r++;
+        }
+    }
+    return 0;
+}
+
 /* Only cue words are looked up here, through the lexicon's bit filter;
  * the other words of a sentence are looked up when the sentence is read
  * (qd_mark_sentence), which most sentences never are. */
@@ -307,9 +454,10 @@ int qd_setup(qdoc_t *d)
     if (d->lex->mask >= UINT16_MAX)
         return GLOSSA_ETOOBIG; /* tinfo_t.e holds a slot + 1 in 16 bits */
     d->ti = calloc(d->nt ? d->nt : 1, sizeof(tinfo_t));
+    d->ph_bits = calloc((d->nt + 63) / 64 + 1, sizeof *d->ph_bits);
     /* cand and marked, one block. */
     d->cand = calloc(d->ns ? 2 * d->ns : 2, 1);
-    if (!d->ti || !d->cand)
+    if (!d->ti || !d->ph_bits || !d->cand)
         return GLOSSA_ENOMEM;
     d->marked = d->cand + (d->ns ? d->ns : 1);
     size_t cap_lines = 0;
@@ -317,10 +465,8 @@ int qd_setup(qdoc_t *d)
     uint32_t s_end = d->ns ? qd_sent_end(d, 0) : 0;
     for (uint32_t i = 0; i < d->nt; i++) {
         tinfo_t *t = &d->ti[i];
-        t->ent = t->region = -1;
         while (s + 1 < d->ns && i >= s_end)
             s_end = qd_sent_end(d, ++s);
-        t->sent = s;
         uint32_t tf = d->tok[i].flags;
         if (i &&
             (tf &
@@ -346,22 +492,17 @@ int qd_setup(qdoc_t *d)
             d->cand[s] = 1;
         }
     }
-    for (size_t k = 0; k < d->ne; k++) {
-        qent_t *e = &d->ents[k];
-        uint32_t i = token_at(d, e->start);
-        e->tok_first = i;
-        e->tok_last = i;
-        e->partial = 0;
-        for (; i < d->nt && d->tok[i].cp_start < e->end; i++) {
-            e->tok_last = i;
-            if (d->tok[i].cp_start >= e->start && d->tok[i].cp_end <= e->end) {
-                if (d->ti[i].ent < 0)
-                    d->ti[i].ent = (int32_t)k;
-            } else {
-                e->partial = 1;
-                d->ti[i].pent = 1u;
-            }
-        }
-    }
-    return 0;
+    return ents_on_tokens(d);
+}
+
+void qd_release(qdoc_t *d)
+{
+    free(d->ph_bits);
+    free(d->ent_bits);
+    free(d->ent_rank);
+    free(d->ent_of);
+    free(d->ph);
+    free(d->cand);
+    free(d->line_start);
+    free(d->ti);
 }

@@ -98,8 +98,8 @@ static uint32_t loose_np(qdoc_t *d, uint32_t j, uint32_t end)
     if (k < end && (qd_flags(d, k) & QW_DET))
         k++;
     uint32_t words = 0;
-    while (k < end && words < 6 && qd_word(d, k) && !d->ti[k].verb &&
-           d->ti[k].region < 0 &&
+    while (k < end && words < 6 && qd_word(d, k) && !qd_ph(d, k)->verb &&
+           qm_region(d, k) < 0 &&
            !(qd_flags(d, k) &
              (QW_PREP | QW_COMP | QW_AUX | QW_CONJ | QW_REL | QW_DET))) {
         k++;
@@ -116,7 +116,7 @@ static uint32_t skip_adjuncts(qdoc_t *d, uint32_t j, uint32_t end,
 {
     for (int round = 0; round < 5 && j < end; round++) {
         uint32_t f = qd_flags(d, j);
-        if ((f & (QW_ADV | QW_TIME)) && !(f & QW_COMP) && !d->ti[j].verb) {
+        if ((f & (QW_ADV | QW_TIME)) && !(f & QW_COMP) && !qd_ph(d, j)->verb) {
             j++;
             continue;
         }
@@ -158,7 +158,7 @@ static int clause_start(qdoc_t *d, uint32_t j, uint32_t end)
     uint32_t f = qd_flags(d, j);
     if (f & (QW_PREP | QW_NOCLAUSE | QW_CONJ | QW_REL | QW_OPENER))
         return (f & QW_DET) != 0 && !(f & QW_THIS);
-    if (qd_is(d, j, "to") || d->ti[j].verb)
+    if (qd_is(d, j, "to") || qd_ph(d, j)->verb)
         return 0;
     const qx_pronoun_t *p = qd_pronoun(d, j);
     if (p && p->pcase == QC_OBJECT && !qd_is(d, j, "it") && !qd_is(d, j, "her"))
@@ -231,8 +231,8 @@ static uint32_t content_end(qdoc_t *d, uint32_t start, uint32_t end,
         /* ", saying ...", ", according to", and the author's own
          * participle: ", sparking outrage", ", marking a shift" */
         if (qd_punct(d, k, ',') && k + 1 < end &&
-            (d->ti[k + 1].src_len || ing_word(d, k + 1) ||
-             (qd_participle(d, k + 1) && d->ti[k + 1].region < 0)))
+            (qd_ph(d, k + 1)->src_len || ing_word(d, k + 1) ||
+             (qd_participle(d, k + 1) && qm_region(d, k + 1) < 0)))
             return k;
         /* A noun phrase or an infinitive ends at a comma or a
          * subordinate clause: "as the key to peace after the talks". */
@@ -283,8 +283,8 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
         /* Past an object to the word that opens the content. */
         for (uint32_t k = j; k < end && k < j + 14; k++) {
             if (qd_punct(d, k, ',') || qd_punct(d, k, ';') ||
-                qd_punct(d, k, '.') || d->ti[k].region >= 0 ||
-                (d->ti[k].verb && k > j))
+                qd_punct(d, k, '.') || qm_region(d, k) >= 0 ||
+                (qd_ph(d, k)->verb && k > j))
                 break;
             *np_only = 1;
             if ((fr & QF_OBJTO) && qd_is(d, k, "to") && k > j &&
@@ -327,7 +327,7 @@ static uint32_t content_after(qdoc_t *d, uint32_t i, uint32_t len,
         return j;
     }
     if ((fr & QF_SMALL) && strong && clause_start(d, j, end) &&
-        !qd_is(d, j, "it") && !d->ti[j].pron) {
+        !qd_is(d, j, "it") && !qd_ph(d, j)->pron) {
         *np_only = 1;
         return j;
     }
@@ -343,7 +343,7 @@ static int clause_subject(qdoc_t *d, uint32_t s, uint32_t before, uint32_t *ns,
                           uint32_t *ne)
 {
     uint32_t st = qs_subject_start(d, s, before);
-    if (st == QNONE || st >= before || d->ti[st].region >= 0)
+    if (st == QNONE || st >= before || qm_region(d, st) >= 0)
         return 0;
     uint32_t e = qs_np_right(d, st, before);
     if (e == st || !qs_np_anchored(d, st, e))
@@ -361,7 +361,7 @@ static int sub_subject(qdoc_t *d, uint32_t first, uint32_t j, uint32_t *ns,
                        uint32_t *ne)
 {
     for (uint32_t w = j; w-- > first && j - w <= 10;) {
-        if ((d->tok[w].flags & GLOSSA_TOKEN_PUNCT) || d->ti[w].verb)
+        if ((d->tok[w].flags & GLOSSA_TOKEN_PUNCT) || qd_ph(d, w)->verb)
             return 0;
         if (!(qd_flags(d, w) & (QW_SUB | QW_CLAUSE)))
             continue;
@@ -370,7 +370,7 @@ static int sub_subject(qdoc_t *d, uint32_t first, uint32_t j, uint32_t *ns,
             !(qd_flags(d, e) & QW_PREP))
             return 0;
         for (uint32_t k = e; k < j; k++)
-            if ((d->tok[k].flags & GLOSSA_TOKEN_PUNCT) || d->ti[k].verb)
+            if ((d->tok[k].flags & GLOSSA_TOKEN_PUNCT) || qd_ph(d, k)->verb)
                 return 0;
         *ns = w + 1;
         *ne = e;
@@ -388,13 +388,13 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
     while (j > first) {
         uint32_t k = j - 1;
         uint32_t f = qd_flags(d, k);
-        if ((f & (QW_AUX | QW_ADV | QW_NEG | QW_TIME)) && !d->ti[k].pron &&
+        if ((f & (QW_AUX | QW_ADV | QW_NEG | QW_TIME)) && !qd_ph(d, k)->pron &&
             !qd_is(d, k, "'s")) {
             j = k;
             continue;
         }
         if ((qd_is(d, k, "nor") || qd_is(d, k, "or")) && k > first &&
-            d->ti[k - 1].verb) {
+            qd_ph(d, k - 1)->verb) {
             j = k - 1;
             continue;
         }
@@ -427,14 +427,14 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
              * statement," */
             uint32_t f1 = qd_flags(d, c + 1);
             int participial =
-                qd_lower_word(d, c + 1) && !d->ti[c + 1].pron &&
+                qd_lower_word(d, c + 1) && !qd_ph(d, c + 1)->pron &&
                 d->tok[c + 1].end - d->tok[c + 1].start > 4 &&
                 (!memcmp(d->text + d->tok[c + 1].end - 3, "ing", 3) ||
                  !memcmp(d->text + d->tok[c + 1].end - 2, "ed", 2));
             /* ", advisor to the Supreme Leader,": a title opens an
              * apposition too */
             if ((f1 & (QW_REL | QW_DET | QW_PREP)) || participial ||
-                (d->ti[c + 1].title && d->ti[c + 1].title_len)) {
+                (qd_ph(d, c + 1)->title && qd_ph(d, c + 1)->title_len)) {
                 uint32_t st = qs_np_left(d, c, first);
                 if (st < c && qs_np_anchored(d, st, c)) {
                     *ns = st;
@@ -450,7 +450,7 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
         /* "the statement, which in turn accused": a relative pronoun,
          * then a prepositional adverbial before the verb */
         for (uint32_t r = k; r-- > first && k - r <= 4;) {
-            if ((d->tok[r].flags & GLOSSA_TOKEN_PUNCT) || d->ti[r].verb)
+            if ((d->tok[r].flags & GLOSSA_TOKEN_PUNCT) || qd_ph(d, r)->verb)
                 break;
             if ((qd_flags(d, r) & QW_REL) && (qd_flags(d, r + 1) & QW_PREP)) {
                 k = r;
@@ -486,7 +486,7 @@ static int subject_of(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
      * governed by the title before it, which heads the subject when an
      * article opens it ("Russian Ambassador to Armenia X said" is X). */
     int to_title = st > first + 1 && qd_is(d, st - 1, "to") &&
-                   (d->ti[st - 2].title || d->ti[st - 2].head);
+                   (qd_ph(d, st - 2)->title || qd_ph(d, st - 2)->head);
     /* "after Armenia accused Moscow of": a subordinator that is also a
      * preposition, then a noun phrase and the verb, opens a clause whose
      * subject that phrase is */
@@ -559,7 +559,7 @@ static uint32_t quoted_as_saying(qdoc_t *d, uint32_t a, uint32_t end,
         return QNONE;
     *ns = a;
     *ne = e;
-    return e + 1 + d->ti[e + 1].verb_len;
+    return e + 1 + qd_ph(d, e + 1)->verb_len;
 }
 
 /* The token before an inverted report's speaker phrase that starts at
@@ -582,8 +582,8 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     /* "..., X said", "..., X has said", "..., X was quoted as saying" */
     uint32_t j = i;
     while (j > first && ((qd_flags(d, j - 1) & QW_ADV) ||
-                         ((qd_flags(d, j - 1) & QW_AUX) && !d->ti[j - 1].pron &&
-                          !qd_is(d, j - 1, "'s") &&
+                         ((qd_flags(d, j - 1) & QW_AUX) &&
+                          !qd_ph(d, j - 1)->pron && !qd_is(d, j - 1, "'s") &&
                           (!be_aux(d, j - 1) || (v->frames & QF_PINV)))))
         j--;
     uint32_t st = qs_np_left(d, j, first), ne = j, st_app = QNONE;
@@ -860,7 +860,7 @@ static uint32_t coordination(qdoc_t *d, uint32_t c_first, uint32_t i,
 static int try_source(qdoc_t *d, uint32_t s, uint32_t i)
 {
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
-    uint32_t sp = i + d->ti[i].src_len;
+    uint32_t sp = i + qd_ph(d, i)->src_len;
     uint32_t e = qs_np_right(d, sp, end);
     if (e == sp || !qs_np_anchored(d, sp, e))
         return 0;
@@ -932,7 +932,7 @@ static int try_headline_dash(qdoc_t *d, uint32_t s)
 {
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
     uint32_t c = end;
-    while (c > first && !(qd_dash(d, c - 1) && d->ti[c - 1].region < 0 &&
+    while (c > first && !(qd_dash(d, c - 1) && qm_region(d, c - 1) < 0 &&
                           (d->tok[c - 1].flags & GLOSSA_TOKEN_SPACE_BEFORE)))
         c--;
     if (c <= first + 3 || c >= end || end - c > 5 ||
@@ -958,7 +958,7 @@ static int try_headline(qdoc_t *d, uint32_t s)
     if (!qd_line_start(d, first) || (end < d->nt && !qd_line_start(d, end)))
         return 0;
     uint32_t c = first;
-    while (c < end && !(qd_punct(d, c, ':') && d->ti[c].region < 0))
+    while (c < end && !(qd_punct(d, c, ':') && qm_region(d, c) < 0))
         c++;
     if (c >= end)
         return try_headline_dash(d, s);
@@ -971,14 +971,14 @@ static int try_headline(qdoc_t *d, uint32_t s)
     /* "Russian ambassador to Armenia: ...": a title's "to" */
     int label = qs_np_right(d, first, c) == c;
     for (uint32_t k = first + 1; k + 1 < c && !label; k++)
-        label = qd_is(d, k, "to") && d->ti[k - 1].title &&
+        label = qd_is(d, k, "to") && qd_ph(d, k - 1)->title &&
                 qs_np_right(d, first, k) == k && qs_np_right(d, k + 1, c) == c;
     if (label && words >= 3) {
         for (uint32_t k = first; k < c; k++) {
             const qent_t *e = qd_ent(d, k);
             named |= e && (e->label == QE_PERSON || e->label == QE_ORG);
-            if (d->ti[k].title ||
-                (d->ti[k].head && qd_head(d, k)->hclass == QH_MINISTRY))
+            if (qd_ph(d, k)->title ||
+                (qd_ph(d, k)->head && qd_head(d, k)->hclass == QH_MINISTRY))
                 named |= 2;
             if (e && (e->label == QE_GPE || e->label == QE_NORP))
                 named |= 4;
@@ -1037,7 +1037,7 @@ static int try_block(qdoc_t *d, uint32_t s)
         uint32_t ce = lf;
         while (ce < first && !hashtag_or_link(d, ce))
             ce++;
-        if (ce == lf || d->ti[lf].region >= 0)
+        if (ce == lf || qm_region(d, lf) >= 0)
             return 0;
         f.c_first = lf;
         f.c_end = ce;
@@ -1066,7 +1066,7 @@ static int try_block(qdoc_t *d, uint32_t s)
         return 0;
     uint32_t words = 0;
     for (uint32_t k = lf; k < open; k++) {
-        if (d->ti[k].region >= 0 || is_open_mark(d, k))
+        if (qm_region(d, k) >= 0 || is_open_mark(d, k))
             return 0;
         words += qd_word(d, k);
     }
@@ -1082,7 +1082,7 @@ static int try_block(qdoc_t *d, uint32_t s)
     f.pos = open + 1;
     f.cue_first = open;
     f.cue_end = open + 1;
-    f.sent = d->ti[lf].sent;
+    f.sent = qd_sent(d, lf);
     return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
 }
 
@@ -1098,7 +1098,7 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
         return rc;
     int cur = -1; /* the report whose content we are in */
     for (uint32_t i = first; i < end; i++) {
-        if (d->ti[i].region >= 0)
+        if (qm_region(d, i) >= 0)
             continue;
         if (cur >= 0 && i >= d->frames[cur].c_end)
             cur = -1;
@@ -1121,7 +1121,7 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
             cur = idx;
             continue;
         }
-        if (d->ti[i].src_len) {
+        if (qd_ph(d, i)->src_len) {
             if (cur >= 0)
                 continue;
             rc = try_source(d, s, i);
@@ -1132,7 +1132,7 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
         const qx_verb_t *v = qd_verb(d, i);
         if (!v)
             continue;
-        uint32_t len = d->ti[i].verb_len;
+        uint32_t len = qd_ph(d, i)->verb_len;
         /* A noun: "a statement", "the report", "his comments". */
         if (i > first && ((qd_flags(d, i - 1) & QW_ART) ||
                           (qd_pronoun(d, i - 1) &&
@@ -1267,9 +1267,10 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
             continue;
         if (f.speaker_from < 0 && !qs_speakerlike(d, f.np_first, f.np_end))
             continue;
-        int strong = f.speaker_from >= 0 ||
-                     (f.np_end > f.np_first && (d->ti[f.np_end - 1].ent >= 0 ||
-                                                d->ti[f.np_end - 1].pron));
+        int strong =
+            f.speaker_from >= 0 ||
+            (f.np_end > f.np_first &&
+             (qd_ent_at(d, f.np_end - 1) >= 0 || qd_ph(d, f.np_end - 1)->pron));
         int np_only = 0;
         uint32_t c, quoted_s, quoted_e, quoted_after = QNONE;
         if (v->frames & QF_QAS)
@@ -1311,7 +1312,7 @@ static int find_in_sentence(qdoc_t *d, uint32_t s)
 static int after_colon(qdoc_t *d, size_t r)
 {
     qregion_t *g = &d->regions[r];
-    uint32_t s = d->ti[g->open].sent;
+    uint32_t s = qd_sent(d, g->open);
     uint32_t first = qd_sent_first(d, s), end = qd_sent_end(d, s);
     if (g->open <= first + 1 || !qd_punct(d, g->open - 1, ':') ||
         g->close == QNONE)
@@ -1353,7 +1354,7 @@ static int continuations(qdoc_t *d)
             return rc;
         if (rc)
             continue;
-        uint32_t s = d->ti[g->open].sent;
+        uint32_t s = qd_sent(d, g->open);
         uint32_t first = qd_sent_first(d, s);
         if (g->open != first && !qd_line_start(d, g->open))
             continue;
@@ -1365,8 +1366,8 @@ static int continuations(qdoc_t *d)
         /* It must end its sentence: a title in quotes goes on. */
         uint32_t after = g->close != QNONE ? g->close + 1 : g->last + 1;
         if (after < d->nt &&
-            d->ti[after].sent ==
-                d->ti[g->close != QNONE ? g->close : g->last].sent &&
+            qd_sent(d, after) ==
+                qd_sent(d, g->close != QNONE ? g->close : g->last) &&
             qd_word(d, after))
             continue;
         qframe_t f;
@@ -1409,9 +1410,9 @@ static int attach(qdoc_t *d)
                 qd_punct(d, ce - 1, ';') || qd_punct(d, ce - 1, ':')))
             ce--;
         int r0 = region_at_open(d, f->c_first);
-        if (r0 < 0 && f->c_first < d->nt && d->ti[f->c_first].region >= 0 &&
+        if (r0 < 0 && f->c_first < d->nt && qm_region(d, f->c_first) >= 0 &&
             f->inverted) {
-            r0 = d->ti[f->c_first].region;
+            r0 = qm_region(d, f->c_first);
             if (d->regions[r0].first != f->c_first)
                 r0 = -1;
         }
@@ -1486,7 +1487,7 @@ int qf_reports(const qdoc_t *d, const qframe_t *f)
         f->np_end <= f->np_first || f->np_end > d->nt)
         return 0;
     const qent_t *e = qd_ent(d, f->np_end - 1);
-    if (!e || e->label != QE_ORG || e->refers_to ||
+    if (!e || e->label != QE_ORG || qe_refers_to(d, e) ||
         e->tok_last + 1 != f->np_end)
         return 0;
     uint32_t a = f->np_first;
@@ -1570,14 +1571,14 @@ static uint32_t turn_sep(qdoc_t *d, uint32_t s)
              (qd_dash(d, c) && (d->tok[c].flags & GLOSSA_TOKEN_SPACE_BEFORE))))
         c++;
     if (c == first || c >= end || c >= first + 6 || c + 2 >= end ||
-        d->ti[c].region >= 0 || is_open_mark(d, c + 1))
+        qm_region(d, c) >= 0 || is_open_mark(d, c + 1))
         return QNONE;
     qd_mark_sentence(d, s);
     if (qs_np_right(d, first, c) != c)
         return QNONE;
     int named = names_person_or_body(d, first, c);
     for (uint32_t k = first; k < c && !named; k++)
-        named = d->ti[k].title != 0;
+        named = qd_ph(d, k)->title != 0;
     return named ? c : QNONE;
 }
 

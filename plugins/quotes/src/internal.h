@@ -18,30 +18,45 @@ enum {
 
 /* One per token of the document, for the whole document: the largest of
  * the plugin's working arrays, so it holds only what is asked of any
- * token and is packed, the widest first, without holes. What only a few
- * tokens have is elsewhere: the region a quotation mark opens or closes
- * (qm_at_open, qm_at_close: the regions, by binary search), the line (the
- * line starts, qd_line), whether a sentence's phrases are marked (per
- * sentence). */
+ * token (4 bytes, one of them spare). What only some tokens have is
+ * elsewhere: the region a quotation mark opens or closes and the region
+ * whose content holds a token (qm_at_open, qm_at_close, qm_region: the
+ * regions, by binary search), the line (the line starts, qd_line), the
+ * entity over it (qd_ent_at: a bit a token and an index for the tokens
+ * that have one), the sentence (the sentences, by binary search:
+ * qd_sent), whether a sentence's phrases are marked (per sentence), and
+ * the phrases of the lexicon over a token (tphrase_t: only the tokens
+ * that have any, by token). */
 typedef struct tinfo {
-    int32_t ent;    /* entity covering the whole token, or -1 */
-    int32_t region; /* quote region whose content holds it, or -1 */
-    uint32_t sent;
+    uint16_t e;         /* lexicon slot + 1 (qd_entry), or 0 */
+    uint8_t pent : 1;   /* an entity covers part of it */
+    uint8_t looked : 1; /* e is its lexicon entry (else: not looked up) */
+    uint8_t quoted : 1; /* a region's content holds it (qm_region) */
+} tinfo_t;
+
+_Static_assert(sizeof(tinfo_t) == 4, "tinfo_t grew");
+
+/* The phrases of the lexicon over a token (qd_mark_sentence): few
+ * tokens have any (some 8 % of news), so they are kept by token in a
+ * hash table (qd_ph). */
+typedef struct tphrase {
     int16_t title;          /* title index + 1 of a title phrase over it */
     int16_t head;           /* head index + 1 of a head phrase over it */
     int16_t verb;           /* verb index + 1 of a verb phrase starting here */
-    uint16_t e;             /* lexicon slot + 1 (qd_entry), or 0 */
     uint8_t verb_len;       /* its tokens */
     uint8_t title_len;      /* tokens of the title phrase starting here */
     uint8_t head_len;       /* tokens of the head phrase starting here */
     uint8_t pron;           /* pronoun index + 1 */
     uint8_t src_len;        /* tokens of a source phrase starting here */
     uint8_t head_start : 1; /* a head phrase starts here */
-    uint8_t pent : 1;       /* an entity covers part of it */
-    uint8_t looked : 1;     /* e is its lexicon entry (else: not looked up) */
-} tinfo_t;
+} tphrase_t;
 
-_Static_assert(sizeof(tinfo_t) == 28, "tinfo_t has a hole or grew");
+_Static_assert(sizeof(tphrase_t) == 12, "tphrase_t has a hole or grew");
+
+typedef struct qphslot {
+    uint32_t tok; /* QNONE: empty */
+    tphrase_t ph;
+} qphslot_t;
 
 /* A stretch of text between quotation marks. */
 typedef struct qregion {
@@ -106,7 +121,21 @@ typedef struct qdoc {
     size_t ns;
     qent_t *ents;
     size_t ne;
+    const glossa_span_view_t *spans; /* the entities' (qent_t.span) */
+    const char *cstrs;               /* qent_t.cstr */
     tinfo_t *ti;
+    /* The entity covering a whole token, the first of the entities that
+     * do (qd_ent_at): a bit a token, the bits set before each word of 64,
+     * and the entity of each token with its bit set, in token order. */
+    uint64_t *ent_bits;
+    uint32_t *ent_rank;
+    int32_t *ent_of;
+    /* The tokens with phrases: a bit each in ph_bits, their phrases in
+     * ph (open addressing by token, at most 3/4 full; qd_ph). */
+    uint64_t *ph_bits;
+    qphslot_t *ph;
+    size_t ph_mask, n_ph;
+    int oom; /* qd_mark_sentence ran out of memory */
     /* The tokens that start a line, but token 0, in order (qd_line). */
     uint32_t *line_start;
     size_t n_lines;
@@ -142,9 +171,81 @@ typedef struct qdoc {
     void *trace_data;
 } qdoc_t;
 
+/* An entity's string field f (QE_F*) of that key, or NULL. */
+static inline const char *qe_field(const qdoc_t *d, const qent_t *e, uint8_t f,
+                                   const char *key)
+{
+    if (f == QE_FNONE)
+        return NULL;
+    const glossa_span_view_t *s = &d->spans[e->span];
+    return f == QE_FFAR ? glossa_span_string(s, key, NULL)
+                        : s->fields[f].string.ptr;
+}
+
+/* Its canonical name, or its text when it has none; never NULL. */
+static inline const char *qe_canonical(const qdoc_t *d, const qent_t *e)
+{
+    const char *c = qe_field(d, e, e->canonical_f, "canonical");
+    return c ? c : d->cstrs + e->cstr - 1;
+}
+
+/* The state it speaks for ("Kremlin": Russia), or NULL. */
+static inline const char *qe_refers_to(const qdoc_t *d, const qent_t *e)
+{
+    return qe_field(d, e, e->refers_f, "refers_to");
+}
+
+/* Its text, NUL-terminated: NORP entities and those without a canonical
+ * name only, NULL for the others. */
+static inline const char *qe_cstr(const qdoc_t *d, const qent_t *e)
+{
+    return e->cstr ? d->cstrs + e->cstr - 1 : NULL;
+}
+
+/* Its text, *len bytes (not NUL-terminated). */
+static inline const char *qe_text(const qdoc_t *d, const qent_t *e, size_t *len)
+{
+    const glossa_span_view_t *s = &d->spans[e->span];
+    *len = s->end_byte - s->start_byte;
+    return s->text;
+}
+
 /* doc.c: tokens and their words */
 int qd_setup(qdoc_t *d);
+/* Frees what qd_setup and qd_mark_sentence allocated. */
+void qd_release(qdoc_t *d);
+/* Looks up the words of sentence s and marks the phrases on them, once;
+ * out of memory, it sets d->oom and marks none. */
 void qd_mark_sentence(qdoc_t *d, uint32_t s);
+/* The phrases over token i (< d->nt); zeros (qd_ph_none) for most. */
+extern const tphrase_t qd_ph_none;
+const tphrase_t *qd_ph_find(const qdoc_t *d, uint32_t i);
+static inline const tphrase_t *qd_ph(const qdoc_t *d, uint32_t i)
+{
+    return (d->ph_bits[i >> 6] & (1ull << (i & 63))) ? qd_ph_find(d, i)
+                                                     : &qd_ph_none;
+}
+/* The bits set in w (the builds target no popcount instruction, and
+ * __builtin_popcountll calls libgcc). */
+static inline uint32_t qd_popcount(uint64_t w)
+{
+    w -= (w >> 1) & 0x5555555555555555ull;
+    w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
+    w = (w + (w >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (uint32_t)((w * 0x0101010101010101ull) >> 56);
+}
+
+/* The entity covering token i (< d->nt) whole, or -1. */
+static inline int32_t qd_ent_at(const qdoc_t *d, uint32_t i)
+{
+    uint64_t w = d->ent_bits[i >> 6], bit = 1ull << (i & 63);
+    if (!(w & bit))
+        return -1;
+    return d->ent_of[d->ent_rank[i >> 6] + qd_popcount(w & (bit - 1))];
+}
+/* Token i's sentence: the first whose end is past it (the last for the
+ * tokens after every sentence). */
+uint32_t qd_sent(const qdoc_t *d, uint32_t i);
 int qd_is(const qdoc_t *d, uint32_t i, const char *lower);
 int qd_punct(const qdoc_t *d, uint32_t i, char c);
 uint32_t qd_flags(const qdoc_t *d, uint32_t i);
@@ -171,6 +272,14 @@ int qm_pair(qdoc_t *d);
 /* The region the quotation mark at token i opens (closes), or -1. */
 int qm_at_open(const qdoc_t *d, uint32_t i);
 int qm_at_close(const qdoc_t *d, uint32_t i);
+/* The region whose content holds token i, or -1: the first made, a
+ * double quotation before a single one. Most tokens are in none, which
+ * their bit tells without a search. */
+int qm_region_find(const qdoc_t *d, uint32_t i);
+static inline int qm_region(const qdoc_t *d, uint32_t i)
+{
+    return i < d->nt && d->ti[i].quoted ? qm_region_find(d, i) : -1;
+}
 
 /* speaker.c: noun phrases and who they name */
 uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo);

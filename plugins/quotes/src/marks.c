@@ -109,8 +109,7 @@ static int add_region(qdoc_t *d, uint32_t open, uint32_t close, uint32_t last)
     r->last = last;
     r->used = 0;
     for (uint32_t k = first; k <= last; k++)
-        if (d->ti[k].region < 0)
-            d->ti[k].region = (int32_t)d->n_regions;
+        d->ti[k].quoted = 1u;
     d->n_regions++;
     return 0;
 }
@@ -308,4 +307,32 @@ int qm_at_open(const qdoc_t *d, uint32_t i)
 int qm_at_close(const qdoc_t *d, uint32_t i)
 {
     return at_mark(d, i, 1);
+}
+
+/* The region of regions[lo, hi) (one run) whose content holds token i,
+ * or -1: the last to open before i, when it reaches it. */
+static int content_in_run(const qdoc_t *d, size_t lo, size_t hi, uint32_t i)
+{
+    size_t a = lo, b = hi;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (d->regions[mid].open < i)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    if (a == lo)
+        return -1;
+    const qregion_t *g = &d->regions[a - 1];
+    return g->first <= i && i <= g->last ? (int)(a - 1) : -1;
+}
+
+/* Regions of one run do not overlap, and the double ones were made first,
+ * so the first region that holds i is the double one if any. */
+int qm_region_find(const qdoc_t *d, uint32_t i)
+{
+    int r = content_in_run(d, 0, d->n_double, i);
+    if (r < 0)
+        r = content_in_run(d, d->n_double, d->n_regions, i);
+    return r;
 }

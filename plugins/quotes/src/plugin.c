@@ -146,49 +146,67 @@ static uint8_t label_of(const char *s)
     return QE_OTHER;
 }
 
-/* The entity spans, with their texts NUL-terminated in *texts (the
- * layer's are not); 0 or GLOSSA_ENOMEM. */
+/* The index (QE_F*) of a span's first field named key, when that is a
+ * string: what glossa_span_string() reads. */
+static uint8_t field_of(const glossa_span_view_t *s, const char *key)
+{
+    for (size_t j = 0; j < s->n_fields; j++)
+        if (strcmp(s->fields[j].key, key) == 0)
+            return s->fields[j].type != GLOSSA_VALUE_STRING ? QE_FNONE
+                   : j < QE_FFAR                            ? (uint8_t)j
+                                                            : QE_FFAR;
+    return QE_FNONE;
+}
+
+/* The entity spans, which keep their strings in the layer (the core's
+ * are NUL-terminated, plugin.h; the text is not): the texts the analysis
+ * reads as strings, of NORP entities and of those without a canonical
+ * name, are copied NUL-terminated into *cstrs. 0 or GLOSSA_ENOMEM. */
 static int read_entities(const glossa_span_view_t *spans, size_t count,
-                         qent_t **out, size_t *n, char **texts)
+                         qent_t **out, size_t *n, char **cstrs)
 {
     *out = NULL;
     *n = 0;
-    *texts = NULL;
+    *cstrs = NULL;
     if (!count)
         return 0;
-    size_t bytes = 0;
-    for (size_t i = 0; i < count; i++)
-        bytes += spans[i].end_byte - spans[i].start_byte + 1;
     qent_t *e = calloc(count, sizeof *e);
-    char *pool = malloc(bytes);
-    if (!e || !pool) {
-        free(e);
-        free(pool);
+    if (!e)
         return GLOSSA_ENOMEM;
-    }
-    size_t k = 0, at = 0;
+    size_t k = 0, bytes = 0;
     for (size_t i = 0; i < count; i++) {
         const glossa_span_view_t *s = &spans[i];
-        if (s->end > UINT32_MAX)
+        if (s->end > UINT32_MAX || i > UINT32_MAX)
             continue;
-        size_t len = s->end_byte - s->start_byte;
-        memset(&e[k], 0, sizeof e[k]);
-        memcpy(pool + at, s->text, len);
-        pool[at + len] = '\0';
-        e[k].text = pool + at;
-        at += len + 1;
         e[k].start = (uint32_t)s->start;
         e[k].end = (uint32_t)s->end;
+        e[k].span = (uint32_t)i;
         e[k].label = label_of(s->label);
-        /* The core's strings are NUL-terminated (plugin.h). */
-        const char *canonical = glossa_span_string(s, "canonical", NULL);
-        e[k].refers_to = glossa_span_string(s, "refers_to", NULL);
-        e[k].canonical = canonical ? canonical : e[k].text;
+        e[k].canonical_f = field_of(s, "canonical");
+        e[k].refers_f = field_of(s, "refers_to");
+        if (e[k].label == QE_NORP || e[k].canonical_f == QE_FNONE)
+            bytes += s->end_byte - s->start_byte + 1;
         k++;
+    }
+    char *pool = NULL;
+    if (bytes && (bytes > UINT32_MAX || !(pool = malloc(bytes)))) {
+        free(e);
+        return GLOSSA_ENOMEM;
+    }
+    size_t at = 0;
+    for (size_t j = 0; j < k; j++) {
+        if (e[j].label != QE_NORP && e[j].canonical_f != QE_FNONE)
+            continue;
+        const glossa_span_view_t *s = &spans[e[j].span];
+        size_t len = s->end_byte - s->start_byte;
+        memcpy(pool + at, s->text, len);
+        pool[at + len] = '\0';
+        e[j].cstr = (uint32_t)at + 1u;
+        at += len + 1;
     }
     *out = e;
     *n = k;
-    *texts = pool;
+    *cstrs = pool;
     return 0;
 }
 
@@ -251,9 +269,11 @@ static int quotes_annotate(void *state, glossa_ctx_t *ctx)
     const glossa_span_view_t *spans = h->layer_spans(ctx, "entities", &n_spans);
     if (!spans)
         return h->fail(ctx, "the entities layer is missing");
-    char *texts;
+    char *cstrs;
     int rc =
-        read_entities(spans, n_spans, &in.entities, &in.n_entities, &texts);
+        read_entities(spans, n_spans, &in.entities, &in.n_entities, &cstrs);
+    in.spans = spans;
+    in.cstrs = cstrs;
     if (rc)
         return h->fail(ctx, "cannot read the entities layer: out of memory");
     trace_ctx_t tc = {h, ctx};
@@ -265,7 +285,7 @@ static int quotes_annotate(void *state, glossa_ctx_t *ctx)
             rc = GLOSSA_ENOMEM;
     qresult_free(&res);
     free(in.entities);
-    free(texts);
+    free(cstrs);
     if (rc)
         return h->fail(ctx, "out of memory");
     return 0;

@@ -207,19 +207,26 @@ int qx_word_eq(const char *word, size_t len, const char *lower);
 
 /* ---- Documents --------------------------------------------------------- */
 
-/* An entity span of the `entities` layer, in code points. The strings are
- * borrowed from the layer's JSON. */
+/* An entity span of the `entities` layer, in code points. Its strings
+ * are the layer's, read through its span (qe_canonical, qe_refers_to,
+ * qe_text in internal.h): one is kept per entity of the document. */
 typedef struct qent {
     uint32_t start, end;
     uint32_t tok_first, tok_last; /* tokens it covers (inclusive) */
-    uint8_t label;                /* QE_* */
-    uint8_t partial;              /* covers part of a token only */
-    const char *canonical;
-    const char *refers_to; /* or NULL */
-    const char *text;      /* or NULL */
+    uint32_t span;                /* its span in qinput_t.spans */
+    /* Its text NUL-terminated at qinput_t.cstrs + cstr - 1, or 0: only
+     * NORP entities and those without a canonical name have it. */
+    uint32_t cstr;
+    uint8_t label;       /* QE_* */
+    uint8_t partial;     /* covers part of a token only */
+    uint8_t canonical_f; /* its string field "canonical" (QE_F*) */
+    uint8_t refers_f;    /* its string field "refers_to" (QE_F*) */
 } qent_t;
 
 enum { QE_OTHER = 0, QE_PERSON, QE_ORG, QE_GPE, QE_NORP, QE_LOC };
+
+/* qent_t's field indexes past 253 and none. */
+enum { QE_FFAR = 254, QE_FNONE = 255 };
 
 /* A speaker as resolved: canonical name or NULL (unnamed), and the phrase
  * of the text that names it (tokens [tok_first, tok_end) of the document),
@@ -263,6 +270,8 @@ typedef struct qinput {
     size_t n_sentences;
     qent_t *entities; /* sorted by start; tok_* filled by the analysis */
     size_t n_entities;
+    const glossa_span_view_t *spans; /* the layer's (qent_t.span) */
+    const char *cstrs;               /* qent_t.cstr */
 } qinput_t;
 
 /* A line of the trace, or NULL for none. */

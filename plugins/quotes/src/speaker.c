@@ -56,15 +56,16 @@ static int ncls(const qdoc_t *d, uint32_t i)
     if (i >= d->nt)
         return N_NONE;
     const tinfo_t *t = &d->ti[i];
-    if (t->ent >= 0)
+    const tphrase_t *ph = qd_ph(d, i);
+    if (qd_ent_at(d, i) >= 0)
         return N_ENT;
     if (is_poss(d, i))
         return N_POSS;
-    if (t->title)
+    if (ph->title)
         return N_TITLE;
-    if (t->head)
+    if (ph->head)
         return N_HEAD;
-    if (t->pron) {
+    if (ph->pron) {
         const qx_pronoun_t *p = qd_pronoun(d, i);
         return p->pcase == QC_POSSESSIVE ? N_PPRON : N_PRON;
     }
@@ -82,7 +83,7 @@ static int ncls(const qdoc_t *d, uint32_t i)
         return N_NONE;
     if (t->pent)
         return N_MOD;
-    if ((tf & GLOSSA_TOKEN_UPPER) && !t->verb &&
+    if ((tf & GLOSSA_TOKEN_UPPER) && !ph->verb &&
         !(f & (QW_AUX | QW_PREP | QW_CONJ | QW_REL | QW_COMP | QW_OPENER |
                QW_NEG | QW_ADV | QW_NOCLAUSE)))
         return N_CAP;
@@ -105,17 +106,17 @@ static const qx_head_t *ministry_at(const qdoc_t *d, uint32_t i)
     if (i >= d->nt)
         return NULL;
     uint32_t a = i;
-    if (d->ti[i].ent >= 0) {
-        const qent_t *e = &d->ents[d->ti[i].ent];
+    if (qd_ent_at(d, i) >= 0) {
+        const qent_t *e = &d->ents[qd_ent_at(d, i)];
         if (e->label != QE_ORG || e->tok_last != i)
             return NULL;
         a = e->tok_first;
     } else {
-        while (a > 0 && d->ti[a].head && !d->ti[a].head_start)
+        while (a > 0 && qd_ph(d, a)->head && !qd_ph(d, a)->head_start)
             a--;
     }
     for (uint32_t k = a; k <= i; k++)
-        if (d->ti[k].head && d->ti[k].head_start) {
+        if (qd_ph(d, k)->head && qd_ph(d, k)->head_start) {
             const qx_head_t *h = qd_head(d, k);
             if (h && h->hclass == QH_MINISTRY)
                 return h;
@@ -211,7 +212,7 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
     if (c == N_PRON)
         return i;
     if (i > lo && ncls(d, i - 1) == N_HEAD && qd_lower_word(d, i) &&
-        !d->ti[i].verb && d->tok[i].end - d->tok[i].start > 4 &&
+        !qd_ph(d, i)->verb && d->tok[i].end - d->tok[i].start > 4 &&
         !memcmp(d->text + d->tok[i].end - 3, "ing", 3)) {
         /* "those fleeing", "people living there" */
         i--;
@@ -278,7 +279,7 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
             break;
         default:
             if (start == i + 1 && i > lo && ministry_in(d, i, end) &&
-                d->ti[i - 1].sent == d->ti[i].sent) {
+                qd_sent(d, i - 1) == qd_sent(d, i)) {
                 /* "the Foreign Ministry in Baku" */
                 break;
             }
@@ -307,7 +308,7 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
         }
         if (stop || i == lo)
             break;
-        if (d->ti[i - 1].sent != d->ti[i].sent)
+        if (qd_sent(d, i - 1) != qd_sent(d, i))
             break;
         i--;
     }
@@ -412,7 +413,7 @@ uint32_t qs_np_right(qdoc_t *d, uint32_t start, uint32_t hi)
     /* "Russian and Azerbaijani languages": nationalities before a noun
      * that is no speaker are adjectives, not a phrase of their own. */
     if (last > start && last < hi && qd_lower_word(d, last) &&
-        !d->ti[last].verb &&
+        !qd_ph(d, last)->verb &&
         !(qd_flags(d, last) & (QW_AUX | QW_ADV | QW_NEG | QW_PREP | QW_COMP |
                                QW_REL | QW_CONJ | QW_TIME))) {
         int only_norp = 1;
@@ -474,15 +475,15 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
     if (i >= end)
         return QNONE;
     uint32_t f = qd_flags(d, i);
-    int adverbial = (f & (QW_OPENER | QW_PREP | QW_TIME)) && !d->ti[i].pron;
+    int adverbial = (f & (QW_OPENER | QW_PREP | QW_TIME)) && !qd_ph(d, i)->pron;
     if (!adverbial && qd_lower_word(d, i + 1) == 0 && qd_word(d, i) &&
-        d->ti[i].ent < 0 && !d->ti[i].title && !d->ti[i].head &&
-        !d->ti[i].pron && qd_punct(d, i + 1, ','))
+        qd_ent_at(d, i) < 0 && !qd_ph(d, i)->title && !qd_ph(d, i)->head &&
+        !qd_ph(d, i)->pron && qd_punct(d, i + 1, ','))
         adverbial = 1; /* "Besides," "Meanwhile," a lone word and a comma */
     if (adverbial) {
         uint32_t comma = QNONE;
         for (uint32_t k = i + 1; k < end; k++)
-            if (qd_punct(d, k, ',') && d->ti[k].region < 0) {
+            if (qd_punct(d, k, ',') && qm_region(d, k) < 0) {
                 comma = k;
                 break;
             }
@@ -492,14 +493,14 @@ uint32_t qs_subject_start(qdoc_t *d, uint32_t s, uint32_t before)
          * or head noun, which would govern or modify the name). */
         uint32_t stop = comma != QNONE ? comma : end;
         for (uint32_t k = i + 2; k < stop; k++) {
-            if (!(d->tok[k].flags & GLOSSA_TOKEN_UPPER) || d->ti[k].region >= 0)
+            if (!(d->tok[k].flags & GLOSSA_TOKEN_UPPER) || qm_region(d, k) >= 0)
                 continue;
             const qent_t *en = qd_ent(d, k);
             int starts = (en && en->tok_first == k) ||
-                         (d->ti[k].title && d->ti[k].title_len);
+                         (qd_ph(d, k)->title && qd_ph(d, k)->title_len);
             uint32_t p = k - 1;
-            if (!starts || !qd_lower_word(d, p) || d->ti[p].title ||
-                d->ti[p].head || d->ti[p].pron || d->ti[p].verb ||
+            if (!starts || !qd_lower_word(d, p) || qd_ph(d, p)->title ||
+                qd_ph(d, p)->head || qd_ph(d, p)->pron || qd_ph(d, p)->verb ||
                 (qd_flags(d, p) & ~(uint32_t)QW_CUE))
                 continue;
             return k;
@@ -521,11 +522,13 @@ int qs_speakerlike(qdoc_t *d, uint32_t s, uint32_t e)
 
 /* ---- People introduced with titles -------------------------------------- */
 
-static const char *ent_state(const qent_t *e)
+static const char *ent_state(const qdoc_t *d, const qent_t *e)
 {
-    if (e->refers_to)
-        return e->refers_to;
-    return (e->label == QE_GPE || e->label == QE_NORP) ? e->canonical : NULL;
+    const char *r = qe_refers_to(d, e);
+    if (r)
+        return r;
+    return (e->label == QE_GPE || e->label == QE_NORP) ? qe_canonical(d, e)
+                                                       : NULL;
 }
 
 /* The state another mention of the same place refers to, when the
@@ -533,19 +536,20 @@ static const char *ent_state(const qent_t *e)
  * "Yerevan" -> Armenia): the nearest such mention, or NULL. */
 static const char *doc_refers_to(const qdoc_t *d, const qent_t *e)
 {
-    if (e->label != QE_GPE || !e->canonical)
+    if (e->label != QE_GPE || !qe_canonical(d, e))
         return NULL;
     const char *best = NULL;
     size_t self = (size_t)(e - d->ents), gap = SIZE_MAX;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *o = &d->ents[k];
-        if (!o->refers_to || o->label != e->label || !o->canonical ||
-            strcmp(o->canonical, e->canonical) != 0)
+        if (!qe_refers_to(d, o) || o->label != e->label ||
+            !qe_canonical(d, o) ||
+            strcmp(qe_canonical(d, o), qe_canonical(d, e)) != 0)
             continue;
         size_t g = k > self ? k - self : self - k;
         if (g < gap) {
             gap = g;
-            best = o->refers_to;
+            best = qe_refers_to(d, o);
         }
     }
     return best;
@@ -690,7 +694,7 @@ static int posting(const qdoc_t *d, const qent_t *e)
     uint32_t k = e->tok_first;
     while (k > 0 && ncls(d, k - 1) == N_DET)
         k--;
-    return k >= 2 && qd_is(d, k - 1, "to") && d->ti[k - 2].title;
+    return k >= 2 && qd_is(d, k - 1, "to") && qd_ph(d, k - 2)->title;
 }
 
 /* Does a post ("Armenia", "the OSCE") start at token i, after "to" ("X
@@ -701,14 +705,19 @@ static int posted_to(const qdoc_t *d, uint32_t i)
     while (i < d->nt && ncls(d, i) == N_DET)
         i++;
     const qent_t *e = qd_ent(d, i);
-    return e && e->label != QE_PERSON && !d->ti[i].title;
+    return e && e->label != QE_PERSON && !qd_ph(d, i)->title;
 }
 
 static int build_persons(qdoc_t *d)
 {
     d->persons_built = 1;
+    /* The names table holds at most one name per whole PERSON entity,
+     * and stays at most half full. */
+    size_t n_names = 0;
+    for (size_t k = 0; k < d->ne; k++)
+        n_names += d->ents[k].label == QE_PERSON && !d->ents[k].partial;
     size_t cap = 16;
-    while (cap < 2 * d->ne)
+    while (cap < 2 * n_names)
         cap *= 2;
     /* Grown as persons come: they are few next to the entities (one per
      * name), and this array lives through the analysis. */
@@ -722,11 +731,11 @@ static int build_persons(qdoc_t *d)
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
         d->ent_person[k] = -1;
-        if (e->label != QE_PERSON || !e->canonical)
+        if (e->label != QE_PERSON || !qe_canonical(d, e))
             continue;
         if (e->partial)
             continue;
-        uint32_t *slot = person_slot(d, e->canonical);
+        uint32_t *slot = person_slot(d, qe_canonical(d, e));
         if (!*slot) {
             if (d->n_persons == cap_persons) {
                 qperson_t *grown =
@@ -737,13 +746,13 @@ static int build_persons(qdoc_t *d)
                 d->persons = grown;
                 cap_persons *= 2;
             }
-            d->persons[d->n_persons].name = e->canonical;
+            d->persons[d->n_persons].name = qe_canonical(d, e);
             d->persons[d->n_persons].first_tok = e->tok_first;
             *slot = (uint32_t)++d->n_persons;
         }
         qperson_t *p = &d->persons[*slot - 1];
         d->ent_person[k] = (int32_t)(*slot - 1);
-        uint32_t s = d->ti[e->tok_first].sent;
+        uint32_t s = qd_sent(d, e->tok_first);
         qd_mark_sentence(d, s);
         uint32_t first = qd_sent_first(d, s);
         /* Before the name: titles, states, bodies ("Russian President
@@ -773,30 +782,30 @@ static int build_persons(qdoc_t *d)
                 if (posting(d, o)) {
                     /* "Ambassador to Armenia": no state of the person's */
                 } else if (commas) {
-                    if (!st_far && ent_state(o))
-                        st_far = ent_state(o);
+                    if (!st_far && ent_state(d, o))
+                        st_far = ent_state(d, o);
                     if (o->label == QE_ORG && !org_far)
-                        org_far = o->canonical;
+                        org_far = qe_canonical(d, o);
                 } else {
-                    if (!p->state && ent_state(o))
-                        p->state = ent_state(o);
+                    if (!p->state && ent_state(d, o))
+                        p->state = ent_state(d, o);
                     if (o->label == QE_ORG && !p->org)
-                        p->org = o->canonical;
+                        p->org = qe_canonical(d, o);
                 }
-                if (d->ti[i].title) { /* "Foreign Ministry Spokeswoman" */
-                    person_title(p,
-                                 d->lex->titles[d->ti[i].title - 1].title_id);
+                if (qd_ph(d, i)->title) { /* "Foreign Ministry Spokeswoman" */
+                    person_title(
+                        p, d->lex->titles[qd_ph(d, i)->title - 1].title_id);
                     titled |= commas;
                 }
             } else if (c == N_TITLE) {
-                const qx_title_t *tt = &d->lex->titles[d->ti[i].title - 1];
+                const qx_title_t *tt = &d->lex->titles[qd_ph(d, i)->title - 1];
                 if (!(tt->relative && office_before(d, k, first, p)))
                     person_title(p, tt->title_id);
                 titled |= commas;
             } else if (c == N_PPRON || c == N_PRON) {
                 break;
-            } else if (qd_is(d, i, "to") && i > first && d->ti[i - 1].title &&
-                       posted_to(d, i + 1)) {
+            } else if (qd_is(d, i, "to") && i > first &&
+                       qd_ph(d, i - 1)->title && posted_to(d, i + 1)) {
                 continue; /* "Russian Ambassador to Armenia X" */
             } else if (c != N_DET && c != N_OF && c != N_POSS && c != N_CAP &&
                        c != N_MOD && c != N_HEAD) {
@@ -823,15 +832,15 @@ static int build_persons(qdoc_t *d)
                 if (c == N_TITLE) {
                     if (n_got < 4)
                         got[n_got++] =
-                            d->lex->titles[d->ti[t].title - 1].title_id;
+                            d->lex->titles[qd_ph(d, t)->title - 1].title_id;
                 } else if (c == N_ENT) {
                     const qent_t *o = qd_ent(d, t);
                     if (o->label == QE_PERSON) {
                         next_person = 1;
                         break;
                     }
-                    if (!got_state && ent_state(o))
-                        got_state = ent_state(o);
+                    if (!got_state && ent_state(d, o))
+                        got_state = ent_state(d, o);
                 } else if (c != N_DET && c != N_OF && c != N_MOD && c != N_CAP)
                     break;
             }
@@ -847,9 +856,9 @@ static int build_persons(qdoc_t *d)
      * token. */
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label != QE_PERSON || !e->canonical)
+        if (e->label != QE_PERSON || !qe_canonical(d, e))
             continue;
-        qperson_t *p = person_get(d, e->canonical);
+        qperson_t *p = person_get(d, qe_canonical(d, e));
         if (p)
             p->mentions++;
     }
@@ -1035,13 +1044,12 @@ static const char *demonym(const qdoc_t *d, const char *state)
         return adj;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label != QE_NORP || !e->canonical || !e->text ||
-            strcmp(e->canonical, state) != 0)
+        const char *text = e->label == QE_NORP ? qe_cstr(d, e) : NULL;
+        if (!text || strcmp(qe_canonical(d, e), state) != 0)
             continue;
-        size_t n = strlen(e->text);
-        if (n > 1 && e->text[n - 1] != 's' && e->text[0] >= 'A' &&
-            e->text[0] <= 'Z')
-            return e->text;
+        size_t n = strlen(text);
+        if (n > 1 && text[n - 1] != 's' && text[0] >= 'A' && text[0] <= 'Z')
+            return text;
     }
     return NULL;
 }
@@ -1102,7 +1110,7 @@ static int context_speaker_mode(qdoc_t *d, uint32_t pos, uint8_t want,
  * GLOSSA_ENOMEM. */
 static int acronym(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
 {
-    const char *acr = org->canonical;
+    const char *acr = qe_canonical(d, org);
     size_t n = acr ? strlen(acr) : 0;
     if (n < 2 || n > 8)
         return 0;
@@ -1120,7 +1128,7 @@ static int acronym(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
         uint32_t k = i, first_word = i;
         while (k > 0 && left > 0) {
             k--;
-            if (!qd_word(d, k) || d->ti[k].sent != d->ti[i].sent)
+            if (!qd_word(d, k) || qd_sent(d, k) != qd_sent(d, i))
                 break;
             if (d->tok[k].flags & GLOSSA_TOKEN_UPPER) {
                 if (d->text[d->tok[k].start] != acr[left - 1])
@@ -1165,23 +1173,23 @@ static int name_in_org(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
 {
     uint32_t t = QNONE;
     for (uint32_t i = org->tok_first; i < org->tok_last; i++)
-        if (d->ti[i].title && !d->ti[i + 1].title)
+        if (qd_ph(d, i)->title && !qd_ph(d, i + 1)->title)
             t = i + 1;
     if (t == QNONE || t > org->tok_last)
         return 0;
     for (uint32_t i = t; i <= org->tok_last; i++)
-        if (!(d->tok[i].flags & GLOSSA_TOKEN_UPPER) || d->ti[i].head ||
+        if (!(d->tok[i].flags & GLOSSA_TOKEN_UPPER) || qd_ph(d, i)->head ||
             !qd_word(d, i))
             return 0;
     const char *sur = d->text + d->tok[org->tok_last].start;
     size_t n = d->tok[org->tok_last].end - d->tok[org->tok_last].start;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        size_t cn = e->canonical ? strlen(e->canonical) : 0;
+        size_t cn = qe_canonical(d, e) ? strlen(qe_canonical(d, e)) : 0;
         if (e->label == QE_PERSON && cn >= n &&
-            !memcmp(e->canonical + cn - n, sur, n) &&
-            (cn == n || e->canonical[cn - n - 1] == ' ')) {
-            set_name(spk, e->canonical, QR_PERSON);
+            !memcmp(qe_canonical(d, e) + cn - n, sur, n) &&
+            (cn == n || qe_canonical(d, e)[cn - n - 1] == ' ')) {
+            set_name(spk, qe_canonical(d, e), QR_PERSON);
             return 1;
         }
     }
@@ -1203,22 +1211,24 @@ static int name_in_org(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
  * Ministry"), as the document's own mentions tell. */
 static const char *org_state(const qdoc_t *d, const qent_t *org)
 {
-    if (org->refers_to)
-        return org->refers_to;
-    const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
+    if (qe_refers_to(d, org))
+        return qe_refers_to(d, org);
+    const char *of =
+        qe_canonical(d, org) ? strstr(qe_canonical(d, org), " of ") : NULL;
     while (of && strstr(of + 4, " of "))
         of = strstr(of + 4, " of ");
     for (size_t k = 0; of && k < d->ne; k++)
-        if (d->ents[k].label == QE_GPE && d->ents[k].canonical &&
-            strcmp(d->ents[k].canonical, of + 4) == 0)
-            return d->ents[k].canonical;
+        if (d->ents[k].label == QE_GPE && qe_canonical(d, &d->ents[k]) &&
+            strcmp(qe_canonical(d, &d->ents[k]), of + 4) == 0)
+            return qe_canonical(d, &d->ents[k]);
     uint32_t t0 = org->tok_first;
     size_t n0 = d->tok[t0].end - d->tok[t0].start;
     for (size_t k = 0; k < d->ne; k++) {
         const qent_t *e = &d->ents[k];
-        if (e->label == QE_NORP && e->text && strlen(e->text) == n0 &&
-            !memcmp(e->text, d->text + d->tok[t0].start, n0))
-            return e->canonical;
+        const char *text = e->label == QE_NORP ? qe_cstr(d, e) : NULL;
+        if (text && strlen(text) == n0 &&
+            !memcmp(text, d->text + d->tok[t0].start, n0))
+            return qe_canonical(d, e);
     }
     return NULL;
 }
@@ -1256,7 +1266,8 @@ static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
         return rc ? GLOSSA_ENOMEM : 1;
     }
     /* "... of Russia" at the end of the canonical name */
-    const char *of = org->canonical ? strstr(org->canonical, " of ") : NULL;
+    const char *of =
+        qe_canonical(d, org) ? strstr(qe_canonical(d, org), " of ") : NULL;
     while (of && strstr(of + 4, " of "))
         of = strstr(of + 4, " of ");
     if (of)
@@ -1266,8 +1277,8 @@ static int ministry(qdoc_t *d, const qent_t *org, uint32_t np_first,
     for (uint32_t i = org->tok_first; !dem && i > np_first;) {
         i--;
         const qent_t *e = qd_ent(d, i);
-        if (e && ent_state(e))
-            dem = demonym(d, ent_state(e));
+        if (e && ent_state(d, e))
+            dem = demonym(d, ent_state(d, e));
     }
     if (!dem)
         return 0;
@@ -1283,7 +1294,7 @@ static int ministry_before(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
     const qx_head_t *h = ministry_at(d, org->tok_last);
     if (!h || !h->name)
         return 0;
-    uint32_t s0 = d->ti[org->tok_first].sent;
+    uint32_t s0 = qd_sent(d, org->tok_first);
     uint32_t back = (uint32_t)d->set->carry * 2;
     uint32_t lo_tok = qd_sent_first(d, s0 > back ? s0 - back : 0);
     for (size_t k = (size_t)(org - d->ents); k-- > 0;) {
@@ -1294,7 +1305,7 @@ static int ministry_before(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
             o->label == QE_ORG ? ministry_at(d, o->tok_last) : NULL;
         if (!oh || !oh->name || strcmp(oh->name, h->name) != 0)
             continue;
-        uint32_t s = d->ti[o->tok_first].sent;
+        uint32_t s = qd_sent(d, o->tok_first);
         uint32_t st = qs_np_left(d, o->tok_last + 1, qd_sent_first(d, s));
         int rc = ministry(d, o, st < o->tok_first ? st : o->tok_first, spk);
         if (rc)
@@ -1323,12 +1334,12 @@ static int body_voice(qdoc_t *d, uint32_t i, qspeaker_t *spk, int depth)
     int rc = context_speaker_mode(d, i, QR_BODY, &got, depth + 1, CTX_SPEAKERS);
     if (rc <= 0)
         return rc;
-    uint32_t s = d->ti[i].sent, gs = d->ti[got.tok_first].sent;
+    uint32_t s = qd_sent(d, i), gs = qd_sent(d, got.tok_first);
     /* the body itself, not an office that fell back to its state
      * ("Iran's Acting Foreign Minister") */
     int office = 0;
     for (uint32_t k = got.tok_first; k < got.tok_end; k++)
-        office |= d->ti[k].title != 0;
+        office |= qd_ph(d, k)->title != 0;
     if (got.kind == QR_BODY && got.name && !got.plural && !office &&
         (gs == s || gs + 1 == s)) {
         adopt_speaker(spk, &got, 0);
@@ -1410,7 +1421,7 @@ static const char *salient_of_state(qdoc_t *d, const char *state, uint32_t pos,
 static int title_only(const qdoc_t *d, const qent_t *en)
 {
     for (uint32_t k = en->tok_first; k <= en->tok_last; k++)
-        if (!d->ti[k].title || d->ti[k].head)
+        if (!qd_ph(d, k)->title || qd_ph(d, k)->head)
             return 0;
     return 1;
 }
@@ -1426,14 +1437,15 @@ static const char *state_of_bodies(const qdoc_t *d, uint32_t s, uint32_t e)
     if (!first || first->tok_first != s || first->label != QE_GPE ||
         !is_poss(d, first->tok_last + 1))
         return NULL;
-    const char *st = first->refers_to ? first->refers_to : first->canonical;
+    const char *st = qe_refers_to(d, first) ? qe_refers_to(d, first)
+                                            : qe_canonical(d, first);
     int bodies = 0;
     for (uint32_t i = first->tok_last + 2; i < e; i++) {
         const qent_t *en = qd_ent(d, i);
         if (!en)
             continue;
         if (en->label != QE_ORG ||
-            (en->refers_to && strcmp(en->refers_to, st) != 0))
+            (qe_refers_to(d, en) && strcmp(qe_refers_to(d, en), st) != 0))
             return NULL;
         bodies++;
         i = en->tok_last;
@@ -1466,13 +1478,13 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
              * Ministry" (as ministry() reads it) */
             int own = en && en->label == QE_ORG && i == en->tok_first &&
                       !qd_head(d, i) && !qd_is(d, i, "ministry");
-            if ((en && (en->label != QE_ORG || en->refers_to)) || own ||
+            if ((en && (en->label != QE_ORG || qe_refers_to(d, en))) || own ||
                 ncls(d, i) == N_POSS || ncls(d, i) == N_PPRON)
                 return classify(d, s, k, spk, depth);
         }
         const qent_t *place = qd_ent(d, k + 1);
-        const char *st =
-            place->refers_to ? place->refers_to : doc_refers_to(d, place);
+        const char *st = qe_refers_to(d, place) ? qe_refers_to(d, place)
+                                                : doc_refers_to(d, place);
         const char *dem = st ? demonym(d, st) : NULL;
         const qx_head_t *h = ministry_at(d, k - 1);
         if (dem && h->name)
@@ -1494,16 +1506,16 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         /* A head noun inside an organisation's name ("Minsk Group")
          * does not head a phrase that has one before the name ("the
          * co-chairs of the OSCE Minsk Group"). */
-        if (d->ti[i].head && d->ti[i].head_start &&
+        if (qd_ph(d, i)->head && qd_ph(d, i)->head_start &&
             !(head_tok != QNONE && c == N_ENT &&
-              d->ents[d->ti[i].ent].label == QE_ORG &&
-              d->ents[d->ti[i].ent].tok_first > head_tok))
+              d->ents[qd_ent_at(d, i)].label == QE_ORG &&
+              d->ents[qd_ent_at(d, i)].tok_first > head_tok))
             head_tok = i;
-        if (d->ti[i].title && d->ti[i].title_len)
+        if (qd_ph(d, i)->title && qd_ph(d, i)->title_len)
             title_tok = i;
-        if (c != N_ENT || d->ti[i].ent == last_ent)
+        if (c != N_ENT || qd_ent_at(d, i) == last_ent)
             continue;
-        last_ent = d->ti[i].ent;
+        last_ent = qd_ent_at(d, i);
         const qent_t *en = &d->ents[last_ent];
         if (en->label == QE_ORG && title_only(d, en))
             continue; /* "Armenian PM" tagged as a body: the title */
@@ -1561,11 +1573,11 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
          * name before a body's head noun names the body, of the person's
          * state when the text gives it; it is no antecedent of "he". */
         uint32_t nx = person->tok_last + 1;
-        if (nx < e && d->ti[nx].head && d->ti[nx].head_start &&
+        if (nx < e && qd_ph(d, nx)->head && qd_ph(d, nx)->head_start &&
             qd_head(d, nx)->hclass == QH_STATE) {
             if (!d->persons_built && build_persons(d))
                 return GLOSSA_ENOMEM;
-            const qperson_t *pp = person_get(d, person->canonical);
+            const qperson_t *pp = person_get(d, qe_canonical(d, person));
             if (pp && pp->state)
                 set_name(spk, pp->state, QR_BODY);
             else
@@ -1575,15 +1587,19 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         /* A surname the entities layer did not link to the name in
          * full before it. */
         const char *full = NULL;
-        if (person->text && strcmp(person->text, person->canonical) == 0 &&
-            full_name(d, person->canonical, strlen(person->canonical),
-                      person->tok_first, &full))
+        size_t tn;
+        const char *text = qe_text(d, person, &tn);
+        const char *pc = qe_canonical(d, person);
+        if (strlen(pc) == tn && memcmp(text, pc, tn) == 0 &&
+            full_name(d, qe_canonical(d, person),
+                      strlen(qe_canonical(d, person)), person->tok_first,
+                      &full))
             return GLOSSA_ENOMEM;
-        set_name(spk, full ? full : person->canonical, QR_PERSON);
+        set_name(spk, full ? full : qe_canonical(d, person), QR_PERSON);
         return 1;
     }
     if (n_names == 1 && !title && !head && (org || place) &&
-        !(org ? org : place)->refers_to) {
+        !qe_refers_to(d, org ? org : place)) {
         /* ... or took for a place or a body: the whole phrase is the
          * name ("Abovyan noted" after "Arman Abovyan"). */
         const qent_t *en = org ? org : place;
@@ -1596,9 +1612,9 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             return 1;
         }
     }
-    if (title && title_tok + d->ti[title_tok].title_len < e) {
-        int rc =
-            untagged_name(d, title_tok + d->ti[title_tok].title_len, e, spk);
+    if (title && title_tok + qd_ph(d, title_tok)->title_len < e) {
+        int rc = untagged_name(d, title_tok + qd_ph(d, title_tok)->title_len, e,
+                               spk);
         if (rc)
             return rc < 0 ? rc : 1;
     }
@@ -1606,7 +1622,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
      * named after "of" speak for it */
     int of_org = head && head->hclass == QH_UNNAMED && org &&
                  head_tok < org->tok_first &&
-                 ncls(d, head_tok + d->ti[head_tok].head_len) == N_OF;
+                 ncls(d, head_tok + qd_ph(d, head_tok)->head_len) == N_OF;
     if (head && head->hclass == QH_UNNAMED && !of_org) {
         if (qd_is(d, s, "the") && depth < 2 && !n_names) {
             /* "the analysts" after "analysts of the Carnegie Center" */
@@ -1636,10 +1652,10 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             const char *st = NULL;
             if (!d->persons_built && build_persons(d))
                 return GLOSSA_ENOMEM;
-            const qperson_t *pp = person_get(d, poss_person->canonical);
+            const qperson_t *pp = person_get(d, qe_canonical(d, poss_person));
             st = pp ? pp->state : NULL;
             const char *who = person_with_title(d, title, st, NULL, s);
-            if (who && strcmp(who, poss_person->canonical) != 0) {
+            if (who && strcmp(who, qe_canonical(d, poss_person)) != 0) {
                 set_name(spk, who, QR_PERSON);
                 return 1;
             }
@@ -1648,7 +1664,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 return 1;
             }
         }
-        set_name(spk, poss_person->canonical, QR_PERSON);
+        set_name(spk, qe_canonical(d, poss_person), QR_PERSON);
         return 1;
     }
     /* "CSTO member-state Armenia", "NATO ally Turkey": a place that ends
@@ -1662,12 +1678,12 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         int rc = name_in_org(d, org, spk);
         if (rc)
             return rc < 0 ? rc : 1;
-        const char *st = org->refers_to;
+        const char *st = qe_refers_to(d, org);
         /* "the head of the European Council": the title, "of" and an
          * article, then the body. */
         int title_of = 0;
         if (title && title_tok < org->tok_first) {
-            uint32_t k = title_tok + d->ti[title_tok].title_len;
+            uint32_t k = title_tok + qd_ph(d, title_tok)->title_len;
             if (k < org->tok_first && ncls(d, k) == N_OF) {
                 k++;
                 while (k < org->tok_first && ncls(d, k) == N_DET)
@@ -1685,7 +1701,7 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             const char *who =
                 lookup
                     ? person_with_title(d, lookup, st ? st : org_state(d, org),
-                                        org->canonical, s)
+                                        qe_canonical(d, org), s)
                     : NULL;
             if (who) {
                 set_name(spk, who, QR_PERSON);
@@ -1699,17 +1715,17 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             rc = acronym(d, org, spk);
         if (rc)
             return rc < 0 ? rc : 1;
-        set_name(spk, st ? st : org->canonical, QR_BODY);
+        set_name(spk, st ? st : qe_canonical(d, org), QR_BODY);
         spk->plural = head ? head->plural : 0;
         return 1;
     }
     if (place) {
-        const char *st =
-            place->refers_to ? place->refers_to : doc_refers_to(d, place);
+        const char *st = qe_refers_to(d, place) ? qe_refers_to(d, place)
+                                                : doc_refers_to(d, place);
         if (!st)
-            st = ent_state(place);
+            st = ent_state(d, place);
         if (!st)
-            st = place->canonical;
+            st = qe_canonical(d, place);
         if (head && head->hclass == QH_MINISTRY && head->name) {
             const char *dem = demonym(d, st);
             if (dem)
@@ -1832,7 +1848,7 @@ static int message_of_report(qdoc_t *d, uint32_t st, qspeaker_t *out)
 {
     if (st == 0 || !d->frame_at || !(qd_flags(d, st - 1) & QW_PREP))
         return 0;
-    uint32_t prep = st - 1, s = d->ti[st].sent;
+    uint32_t prep = st - 1, s = qd_sent(d, st);
     for (uint32_t k = d->frame_at[s]; k < d->frame_at[s + 1]; k++) {
         qframe_t *g = &d->frames[d->frame_of[k]];
         if (g->dropped || g->how != FH_VERB || g->cue_end > prep ||
@@ -1859,20 +1875,20 @@ static int message_of_report(qdoc_t *d, uint32_t st, qspeaker_t *out)
 
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
 {
-    uint32_t s0 = d->ti[head_tok].sent;
+    uint32_t s0 = qd_sent(d, head_tok);
     uint32_t lo_s =
         s0 > (uint32_t)d->set->carry * 2 ? s0 - (uint32_t)d->set->carry * 2 : 0;
-    int16_t want = d->ti[head_tok].head;
+    int16_t want = qd_ph(d, head_tok)->head;
     const qx_head_t *wh = qd_head(d, head_tok);
     for (uint32_t s = s0 + 1; s-- > lo_s;) {
         qd_mark_sentence(d, s);
         uint32_t first = qd_sent_first(d, s);
         uint32_t end = s == s0 ? head_tok : qd_sent_end(d, s);
         for (uint32_t i = end; i-- > first;) {
-            if (!d->ti[i].head_start)
+            if (!qd_ph(d, i)->head_start)
                 continue;
             const qx_head_t *h = qd_head(d, i);
-            if (d->ti[i].head != want &&
+            if (qd_ph(d, i)->head != want &&
                 !(h->hclass == wh->hclass && h->hclass != QH_STATE &&
                   h->hclass != QH_UNNAMED))
                 continue;
@@ -1881,7 +1897,7 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
             if (h->hclass == QH_MINISTRY && h->name && wh->name &&
                 strcmp(h->name, wh->name) != 0)
                 continue;
-            uint32_t e = i + d->ti[i].head_len;
+            uint32_t e = i + qd_ph(d, i)->head_len;
             uint32_t st = qs_np_left(d, e, first);
             if (h->hclass == QH_MESSAGE) {
                 /* "a statement released by the ministry" */
@@ -1927,7 +1943,7 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
             }
             int has_name = 0;
             for (uint32_t k = st; k < e; k++)
-                has_name |= d->ti[k].ent >= 0;
+                has_name |= qd_ent_at(d, k) >= 0;
             if (!has_name && h->hclass == QH_MESSAGE) {
                 int rc = message_of_report(d, st, out);
                 if (rc != 0)
@@ -1970,7 +1986,7 @@ static int compatible(const qspeaker_t *s, uint8_t want)
 static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                         int depth, int subjects)
 {
-    uint32_t s0 = d->ti[pos < d->nt ? pos : d->nt - 1].sent;
+    uint32_t s0 = qd_sent(d, pos < d->nt ? pos : (uint32_t)d->nt - 1);
     uint32_t carry = (uint32_t)d->set->carry;
     uint32_t lo_s = s0 > carry ? s0 - carry : 0;
     for (uint32_t s = s0 + 1; s-- > lo_s;) {
@@ -1997,7 +2013,7 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                        best->speaker_from < 0 &&
                        (qd_flags(d, best->np_first - 1) & QW_PREP);
         if (subj != QNONE && subj < end &&
-            (!best || subj > best->pos || embedded) && d->ti[subj].region < 0) {
+            (!best || subj > best->pos || embedded) && qm_region(d, subj) < 0) {
             uint32_t se = qs_np_right(d, subj, end);
             if (se > subj && qs_np_anchored(d, subj, se)) {
                 qspeaker_t cand;
@@ -2024,10 +2040,10 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
                 if (e->tok_first <= subj)
                     break;
                 if (e->label != QE_PERSON || e->partial ||
-                    d->ti[e->tok_first].region >= 0 ||
+                    qm_region(d, e->tok_first) >= 0 ||
                     is_poss(d, e->tok_last + 1))
                     continue;
-                set_name(out, e->canonical, QR_PERSON);
+                set_name(out, qe_canonical(d, e), QR_PERSON);
                 return 1;
             }
         }
@@ -2055,7 +2071,7 @@ static int context_pass(qdoc_t *d, uint32_t pos, uint8_t want, qspeaker_t *out,
             continue;
         if (e->tok_first < lo_tok)
             break;
-        set_name(out, e->canonical, QR_PERSON);
+        set_name(out, qe_canonical(d, e), QR_PERSON);
         return 1;
     }
     return 0;
@@ -2120,20 +2136,21 @@ static const qent_t *apposed_person(qdoc_t *d, uint32_t s, uint32_t e)
         const qent_t *en = qd_ent(d, i);
         if (en && en->label == QE_PERSON)
             return NULL;
-        if (d->ti[i].title)
+        if (qd_ph(d, i)->title)
             office = 1;
-        const qx_head_t *h = d->ti[i].head_start ? qd_head(d, i) : NULL;
+        const qx_head_t *h = qd_ph(d, i)->head_start ? qd_head(d, i) : NULL;
         if (h && h->hclass == QH_STATE && !h->plural)
             office = 1;
         if (ncls(d, i) == N_AND)
             return NULL;
     }
     const qent_t *p = qd_ent(d, e + 1);
-    if (!office || !p || p->label != QE_PERSON || p->partial || !p->canonical ||
-        p->tok_first != e + 1 || d->ti[e + 1].region >= 0)
+    if (!office || !p || p->label != QE_PERSON || p->partial ||
+        !qe_canonical(d, p) || p->tok_first != e + 1 ||
+        qm_region(d, e + 1) >= 0)
         return NULL;
     uint32_t after = p->tok_last + 1;
-    uint32_t end = qd_sent_end(d, d->ti[e].sent);
+    uint32_t end = qd_sent_end(d, qd_sent(d, e));
     if (after >= end)
         return p;
     if (qd_punct(d, after, ',') || qd_punct(d, after, '(') ||
@@ -2155,8 +2172,9 @@ static const char *named_next(qdoc_t *d, const qframe_t *f)
         return NULL;
     int office = 0;
     for (uint32_t i = a; i < b; i++) {
-        const qx_head_t *h = d->ti[i].head_start ? qd_head(d, i) : NULL;
-        office |= d->ti[i].title || (h && h->hclass == QH_STATE && !h->plural);
+        const qx_head_t *h = qd_ph(d, i)->head_start ? qd_head(d, i) : NULL;
+        office |=
+            qd_ph(d, i)->title || (h && h->hclass == QH_STATE && !h->plural);
         if (qd_ent(d, i) && qd_ent(d, i)->label == QE_PERSON)
             return NULL;
     }
@@ -2170,20 +2188,20 @@ static const char *named_next(qdoc_t *d, const qframe_t *f)
                 continue;
             const qent_t *p = apposed_person(d, g->np_first, g->np_end);
             if (p)
-                return p->canonical;
+                return qe_canonical(d, p);
         }
         if (s != s0 + 1)
             continue;
         const qent_t *p = qd_ent(d, qd_sent_first(d, s));
-        if (!p || p->label != QE_PERSON || p->partial || !p->canonical ||
+        if (!p || p->label != QE_PERSON || p->partial || !qe_canonical(d, p) ||
             p->tok_first != qd_sent_first(d, s) ||
             !qd_lower_word(d, p->tok_last + 1))
             continue;
         if (!d->persons_built && build_persons(d))
             return NULL;
-        const qperson_t *pp = person_get(d, p->canonical);
+        const qperson_t *pp = person_get(d, qe_canonical(d, p));
         if (pp && pp->first_tok == p->tok_first)
-            return p->canonical;
+            return qe_canonical(d, p);
     }
     return NULL;
 }
@@ -2220,11 +2238,11 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
          * that opens a paragraph goes on from a report in the sentence
          * just before ("..., the ministry said in a message.\nIt is
          * noted that ..."). */
-        uint32_t fs = d->ti[f->pos].sent;
+        uint32_t fs = qd_sent(d, f->pos);
         int same_line =
             rc > 0 && qd_line(d, got.tok_first) == qd_line(d, f->pos);
         int just_before = rc > 0 && f->how == FH_PASSIVE && fs > 0 &&
-                          d->ti[got.tok_first].sent + 1 == fs &&
+                          qd_sent(d, got.tok_first) + 1 == fs &&
                           qd_line(d, qd_sent_first(d, fs)) !=
                               qd_line(d, qd_sent_first(d, fs - 1)) &&
                           got.name && got.kind != QR_GROUP;
@@ -2256,7 +2274,7 @@ int qs_resolve(qdoc_t *d, qframe_t *f)
             free(f->spk.owned);
             f->spk.owned = NULL;
             f->spk.plural = 0;
-            set_name(&f->spk, ap->canonical, QR_PERSON);
+            set_name(&f->spk, qe_canonical(d, ap), QR_PERSON);
         }
     }
     if (!f->spk.name && f->spk.found) {
