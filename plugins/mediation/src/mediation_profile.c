@@ -360,6 +360,7 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
                                         "classes_of_others",
                                         "alliance",
                                         "standing_cues",
+                                        "others_initiatives",
                                         NULL};
     const char *key;
     json_t *v;
@@ -384,10 +385,12 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     static const struct {
         const char *key;
         int kind;
-    } kinds[] = {{"role_cues", PAT_ROLE},      {"context_cues", PAT_CONTEXT},
-                 {"anaphors", PAT_ANAPHOR},    {"forces", PAT_FORCE},
-                 {"bilateral", PAT_BILATERAL}, {"conflict_cues", PAT_CONFLICT},
-                 {"alliance", PAT_ALLIANCE},   {"standing_cues", PAT_STANDING}};
+    } kinds[] = {
+        {"role_cues", PAT_ROLE},           {"context_cues", PAT_CONTEXT},
+        {"anaphors", PAT_ANAPHOR},         {"forces", PAT_FORCE},
+        {"bilateral", PAT_BILATERAL},      {"conflict_cues", PAT_CONFLICT},
+        {"alliance", PAT_ALLIANCE},        {"standing_cues", PAT_STANDING},
+        {"others_initiatives", PAT_OTHERS}};
     for (size_t i = 0; !rc && i < sizeof kinds / sizeof kinds[0]; i++)
         rc = load_cues(L, path, root, kinds[i].key, kinds[i].kind);
     if (!rc && json_object_get(root, "conflict_cues"))

@@ -181,6 +181,27 @@ static void test_the_alliance_is_not_the_role(void **state)
                 "peacekeepers", NEU, "author");
 }
 
+/* The target reacting to another mediator's initiative (its route, its
+ * mission, its mediation) speaks of someone else's role, not its own; a
+ * role cue of the target still makes the sentence relevant. */
+static void test_another_mediators_initiative(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect_irrelevant(m,
+                           "Moscow held talks with Baku and Yerevan on the "
+                           "U.S.-backed transit link through Armenia.",
+                           "talks");
+    test_expect_irrelevant(m,
+                           "Lavrov said the EU mission on the border between "
+                           "Armenia and Azerbaijan was destabilising the "
+                           "region.",
+                           "EU mission");
+    test_expect(m,
+                "Russian peacekeepers remain in Karabakh, while the EU "
+                "mission watches the border of Armenia and Azerbaijan.",
+                "peacekeepers", NEU, "author");
+}
+
 /* The target's dealings with one side (a visit, a meeting, talks) are
  * bilateral unless the conflict is spoken of: a term of the conflict,
  * the disputed land, or both sides, in the sentence or the one before. */
@@ -306,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
         cmocka_unit_test(test_the_alliance_is_not_the_role),
+        cmocka_unit_test(test_another_mediators_initiative),
         cmocka_unit_test(test_dealings_with_one_side),
         cmocka_unit_test(test_relations_with_one_side),
         cmocka_unit_test(test_calls_on_the_sides),
