@@ -219,6 +219,7 @@ typedef struct med_cues {
     int bilateral;     /* "bilateral": talks of two */
     int alliance;      /* "CSTO": the target's military alliance */
     int others;        /* "TRIPP": another mediator's initiative */
+    int elsewhere;     /* "Transnistria": another conflict's place */
     int conflict;      /* a term of the conflict itself */
     int standing;      /* a word of gained or lost standing ("defeat") */
 } med_cues_t;

@@ -93,7 +93,8 @@ enum {
     PAT_DUTY,       /* "protect": a failure when negated, else nothing */
     PAT_CONFLICT,   /* "ceasefire", "the two countries": the conflict */
     PAT_STANDING,   /* "defeat", "alienated": the target's standing */
-    PAT_OTHERS      /* "TRIPP": another mediator's initiative */
+    PAT_OTHERS,     /* "TRIPP": another mediator's initiative */
+    PAT_ELSEWHERE   /* "Transnistria": a place of another conflict */
 };
 
 /* Kinds whose hits are weighted stance cues. */

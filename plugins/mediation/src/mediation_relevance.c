@@ -286,6 +286,11 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
 {
     med_relevance_t r = {0, 0, 0, 0};
     r.context_ok = near_party(ws, s, has_party);
+    /* The target's role in another conflict ("Russian peacekeepers in
+     * Transnistria"): a place of it named where neither side nor the
+     * disputed land is says nothing of this one, role cue or not. */
+    if (cues->elsewhere && !(ws->sides & 7))
+        return r;
     const med_hist_t *recent = recent_relevant(ws, s, 2);
     /* A stance cue speaks of the target's standing in the conflict when a
      * party is named near; farther away it may be about anything. "Bilateral

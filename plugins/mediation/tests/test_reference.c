@@ -202,6 +202,22 @@ static void test_another_mediators_initiative(void **state)
                 "peacekeepers", NEU, "author");
 }
 
+/* The target's role in another conflict (a place of it named, neither
+ * side nor the disputed land) is not this role, a role cue or not; with
+ * a side named it still may be. */
+static void test_the_target_elsewhere(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect_irrelevant(m,
+                           "For years Russian peacekeepers in Abkhazia "
+                           "stood between the villages.",
+                           "peacekeepers");
+    test_expect(m,
+                "Russian peacekeepers in Karabakh, like those in "
+                "Transnistria, stood between the villages.",
+                "peacekeepers", NEU, "author");
+}
+
 /* The target's dealings with one side (a visit, a meeting, talks) are
  * bilateral unless the conflict is spoken of: a term of the conflict,
  * the disputed land, or both sides, in the sentence or the one before. */
@@ -328,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_limits_of_relevance),
         cmocka_unit_test(test_the_alliance_is_not_the_role),
         cmocka_unit_test(test_another_mediators_initiative),
+        cmocka_unit_test(test_the_target_elsewhere),
         cmocka_unit_test(test_dealings_with_one_side),
         cmocka_unit_test(test_relations_with_one_side),
         cmocka_unit_test(test_calls_on_the_sides),
