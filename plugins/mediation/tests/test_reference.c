@@ -294,6 +294,16 @@ static void test_relations_with_one_side(void **state)
                            "Lavrov told Aliyev that relations between the "
                            "two countries were at their best.",
                            "relations between");
+    /* Incidents between the target and one side (an envoy summoned, a
+     * plane crash, its diaspora) are such dealings too. */
+    test_expect_irrelevant(m,
+                           "Baku summoned the Russian ambassador and "
+                           "condemned the arrests as a provocation.",
+                           "summoned");
+    test_expect_irrelevant(m,
+                           "Aliyev blamed Moscow for the plane crash and "
+                           "called its explanations dishonest.",
+                           "plane crash");
 }
 
 /* The target calling on the sides to stop, to de-escalate or to show
