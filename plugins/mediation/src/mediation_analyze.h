@@ -204,6 +204,8 @@ typedef struct med_ws {
     /* The last sentence that spoke of the conflict (a conflict cue, the
      * disputed land or both sides), or -1. */
     long last_conflict_sentence;
+    /* The last sentence that named another mediator's initiative, or -1. */
+    long last_others_sentence;
 
     mediation_span_t *spans;
     size_t n_spans, cap_spans;

@@ -314,10 +314,17 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * U.S.-proposed route", "the EU mission is provocative, Moscow says"):
      * the target reacts to someone else's mediation; its stance, meetings
      * and words on the conflict there are not its own role, unless a role
-     * cue names it. Its standing gained or lost still is. */
+     * cue names it. Its standing gained or lost still is. The sentence
+     * right after one that named the initiative still voices the
+     * reaction ("The mission is a tool of propaganda," the ministry
+     * added): there its stance and its words on the conflict are not the
+     * role either (its meetings may be: "Putin will also meet Aliyev"). */
     int others = cues->others && !cues->role;
+    int after_others = !cues->role && ws->last_others_sentence >= 0 &&
+                       (long)s - ws->last_others_sentence == 1;
     int stance = r.context_ok && stance_on_target(ws) &&
-                 !(bilateral && !cues->role) && !alliance && !others;
+                 !(bilateral && !cues->role) && !alliance && !others &&
+                 !after_others;
     int context =
         cues->context && r.context_ok && !bilateral && !alliance && !others;
     /* A meeting, a visit or talks of the target with one side ("Putin
@@ -346,7 +353,8 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
     /* The target on its dealings with one side ("relations between the
      * two countries" of Moscow and Baku) is no more the role than the
      * dealings are. */
-    int on_conflict = !bilateral && !others && target_on_conflict(ws, cues);
+    int on_conflict =
+        !bilateral && !others && !after_others && target_on_conflict(ws, cues);
     r.why = (cues->role ? MED_WHY_ROLE : 0) | (force ? MED_WHY_FORCE : 0) |
             (context ? MED_WHY_CONTEXT : 0) | (stance ? MED_WHY_STANCE : 0) |
             (continues_statement ? MED_WHY_STATEMENT : 0) |

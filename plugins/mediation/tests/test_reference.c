@@ -200,6 +200,14 @@ static void test_another_mediators_initiative(void **state)
                 "Russian peacekeepers remain in Karabakh, while the EU "
                 "mission watches the border of Armenia and Azerbaijan.",
                 "peacekeepers", NEU, "author");
+    /* The sentence right after one that names the initiative still
+     * speaks of it. */
+    test_expect_irrelevant(m,
+                           "Zakharova commented on the EU mission in "
+                           "Armenia. The Russian ministry called the "
+                           "observers a tool of propaganda against Armenia "
+                           "and Azerbaijan.",
+                           "propaganda");
 }
 
 /* The target's role in another conflict (a place of it named, neither
