@@ -325,6 +325,9 @@ static void test_calls_on_the_sides(void **state)
                 "de-escalation", NEU, "Sergei Lavrov");
     test_expect(m, "Moscow urged both sides to show restraint.", "restraint",
                 NEU, "Russia");
+    /* A call on one side to pull its forces back is one too. */
+    test_expect(m, "Moscow urged Baku to withdraw its units from the hills.",
+                "withdraw", NEU, "Russia");
     test_expect_irrelevant(m,
                            "Lavrov called for closer trade ties with "
                            "Azerbaijan.",
