@@ -312,6 +312,10 @@ static void test_relations_with_one_side(void **state)
                            "Aliyev blamed Moscow for the plane crash and "
                            "called its explanations dishonest.",
                            "plane crash");
+    test_expect_irrelevant(m,
+                           "Aliyev blamed Moscow for the air disaster and "
+                           "called its explanations dishonest.",
+                           "air disaster");
 }
 
 /* The target calling on the sides to stop, to de-escalate or to show
