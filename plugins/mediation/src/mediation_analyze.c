@@ -251,6 +251,8 @@ static int analyze_sentence(med_ws_t *ws, size_t s, size_t *ent_cursor)
         med_decide_relevance(ws, s, &cues, has_party, statement);
     remember(ws, h, &sc, qs, cues.target);
     remember_forces(ws, s, h, &cues, &rel);
+    if (cues.others)
+        ws->last_others_sentence = (long)s;
     if (ws->trace)
         trace_sentence(ws, s, &cues, &rel);
     if (!rel.relevant) {
@@ -333,6 +335,7 @@ int mediation_analyze_probe(const mediation_model_t *model,
     ws.probe = probe;
     ws.last_party_sentence = -1;
     ws.last_conflict_sentence = -1;
+    ws.last_others_sentence = -1;
     ws.last_force_sentence = -1;
     /* Working memory for the longest sentence, allocated once per
      * document. A sentence yields at most a few pattern hits per word. */

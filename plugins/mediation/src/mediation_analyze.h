@@ -204,6 +204,8 @@ typedef struct med_ws {
     /* The last sentence that spoke of the conflict (a conflict cue, the
      * disputed land or both sides), or -1. */
     long last_conflict_sentence;
+    /* The last sentence that named another mediator's initiative, or -1. */
+    long last_others_sentence;
 
     mediation_span_t *spans;
     size_t n_spans, cap_spans;
@@ -218,6 +220,8 @@ typedef struct med_cues {
     int force_anaphor; /* an anaphor of a force ("the contingent") */
     int bilateral;     /* "bilateral": talks of two */
     int alliance;      /* "CSTO": the target's military alliance */
+    int others;        /* "TRIPP": another mediator's initiative */
+    int elsewhere;     /* "Transnistria": another conflict's place */
     int conflict;      /* a term of the conflict itself */
     int standing;      /* a word of gained or lost standing ("defeat") */
 } med_cues_t;

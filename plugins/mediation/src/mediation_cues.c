@@ -163,6 +163,12 @@ static void mark_hits(med_ws_t *ws, med_cues_t *c)
         case PAT_ALLIANCE:
             c->alliance = 1;
             break;
+        case PAT_OTHERS:
+            c->others = 1; /* relevance only: no mark, no polarity */
+            break;
+        case PAT_ELSEWHERE:
+            c->elsewhere = 1; /* relevance only */
+            break;
         case PAT_CONFLICT:
             c->conflict = 1;
             mark = M_CONFLICT;

@@ -92,7 +92,9 @@ enum {
     PAT_ALLIANCE,   /* "CSTO": the target's alliance, not mediation */
     PAT_DUTY,       /* "protect": a failure when negated, else nothing */
     PAT_CONFLICT,   /* "ceasefire", "the two countries": the conflict */
-    PAT_STANDING    /* "defeat", "alienated": the target's standing */
+    PAT_STANDING,   /* "defeat", "alienated": the target's standing */
+    PAT_OTHERS,     /* "TRIPP": another mediator's initiative */
+    PAT_ELSEWHERE   /* "Transnistria": a place of another conflict */
 };
 
 /* Kinds whose hits are weighted stance cues. */

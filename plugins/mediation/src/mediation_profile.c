@@ -344,23 +344,12 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     json_t *root = med_load_json(L, path);
     if (!root)
         return L->rc;
-    static const char *const known[] = {"description",
-                                        "include",
-                                        "target",
-                                        "context",
-                                        "role_cues",
-                                        "context_cues",
-                                        "anaphors",
-                                        "forces",
-                                        "polarity_cues",
-                                        "neutral_terms",
-                                        "bilateral",
-                                        "negated_cues",
-                                        "conflict_cues",
-                                        "classes_of_others",
-                                        "alliance",
-                                        "standing_cues",
-                                        NULL};
+    static const char *const known[] = {
+        "description",        "include",           "target",    "context",
+        "role_cues",          "context_cues",      "anaphors",  "forces",
+        "polarity_cues",      "neutral_terms",     "bilateral", "negated_cues",
+        "conflict_cues",      "classes_of_others", "alliance",  "standing_cues",
+        "others_initiatives", "elsewhere",         NULL};
     const char *key;
     json_t *v;
     int rc = 0;
@@ -384,10 +373,16 @@ int med_load_profile(med_loader_t *L, const char *path, int depth)
     static const struct {
         const char *key;
         int kind;
-    } kinds[] = {{"role_cues", PAT_ROLE},      {"context_cues", PAT_CONTEXT},
-                 {"anaphors", PAT_ANAPHOR},    {"forces", PAT_FORCE},
-                 {"bilateral", PAT_BILATERAL}, {"conflict_cues", PAT_CONFLICT},
-                 {"alliance", PAT_ALLIANCE},   {"standing_cues", PAT_STANDING}};
+    } kinds[] = {{"role_cues", PAT_ROLE},
+                 {"context_cues", PAT_CONTEXT},
+                 {"anaphors", PAT_ANAPHOR},
+                 {"forces", PAT_FORCE},
+                 {"bilateral", PAT_BILATERAL},
+                 {"conflict_cues", PAT_CONFLICT},
+                 {"alliance", PAT_ALLIANCE},
+                 {"standing_cues", PAT_STANDING},
+                 {"others_initiatives", PAT_OTHERS},
+                 {"elsewhere", PAT_ELSEWHERE}};
     for (size_t i = 0; !rc && i < sizeof kinds / sizeof kinds[0]; i++)
         rc = load_cues(L, path, root, kinds[i].key, kinds[i].kind);
     if (!rc && json_object_get(root, "conflict_cues"))

@@ -286,6 +286,11 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
 {
     med_relevance_t r = {0, 0, 0, 0};
     r.context_ok = near_party(ws, s, has_party);
+    /* The target's role in another conflict ("Russian peacekeepers in
+     * Transnistria"): a place of it named where neither side nor the
+     * disputed land is says nothing of this one, role cue or not. */
+    if (cues->elsewhere && !(ws->sides & 7))
+        return r;
     const med_hist_t *recent = recent_relevant(ws, s, 2);
     /* A stance cue speaks of the target's standing in the conflict when a
      * party is named near; farther away it may be about anything. "Bilateral
@@ -305,9 +310,23 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
      * action", "asked the CSTO for military support") is its own matter,
      * not the role, unless a role cue names the role. */
     int alliance = cues->alliance && !cues->role;
+    /* Another mediator's initiative ("Russia will not take part in the
+     * U.S.-proposed route", "the EU mission is provocative, Moscow says"):
+     * the target reacts to someone else's mediation; its stance, meetings
+     * and words on the conflict there are not its own role, unless a role
+     * cue names it. Its standing gained or lost still is. The sentence
+     * right after one that named the initiative still voices the
+     * reaction ("The mission is a tool of propaganda," the ministry
+     * added): there its stance and its words on the conflict are not the
+     * role either (its meetings may be: "Putin will also meet Aliyev"). */
+    int others = cues->others && !cues->role;
+    int after_others = !cues->role && ws->last_others_sentence >= 0 &&
+                       (long)s - ws->last_others_sentence == 1;
     int stance = r.context_ok && stance_on_target(ws) &&
-                 !(bilateral && !cues->role) && !alliance;
-    int context = cues->context && r.context_ok && !bilateral && !alliance;
+                 !(bilateral && !cues->role) && !alliance && !others &&
+                 !after_others;
+    int context =
+        cues->context && r.context_ok && !bilateral && !alliance && !others;
     /* A meeting, a visit or talks of the target with one side ("Putin
      * met Aliyev", "Lavrov will visit Baku") are its bilateral dealings;
      * they are the role where the conflict is spoken of: a term of the
@@ -334,7 +353,8 @@ med_relevance_t med_decide_relevance(const med_ws_t *ws, size_t s,
     /* The target on its dealings with one side ("relations between the
      * two countries" of Moscow and Baku) is no more the role than the
      * dealings are. */
-    int on_conflict = !bilateral && target_on_conflict(ws, cues);
+    int on_conflict =
+        !bilateral && !others && !after_others && target_on_conflict(ws, cues);
     r.why = (cues->role ? MED_WHY_ROLE : 0) | (force ? MED_WHY_FORCE : 0) |
             (context ? MED_WHY_CONTEXT : 0) | (stance ? MED_WHY_STANCE : 0) |
             (continues_statement ? MED_WHY_STATEMENT : 0) |

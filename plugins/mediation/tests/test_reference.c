@@ -181,6 +181,51 @@ static void test_the_alliance_is_not_the_role(void **state)
                 "peacekeepers", NEU, "author");
 }
 
+/* The target reacting to another mediator's initiative (its route, its
+ * mission, its mediation) speaks of someone else's role, not its own; a
+ * role cue of the target still makes the sentence relevant. */
+static void test_another_mediators_initiative(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect_irrelevant(m,
+                           "Moscow held talks with Baku and Yerevan on the "
+                           "U.S.-backed transit link through Armenia.",
+                           "talks");
+    test_expect_irrelevant(m,
+                           "Lavrov said the EU mission on the border between "
+                           "Armenia and Azerbaijan was destabilising the "
+                           "region.",
+                           "EU mission");
+    test_expect(m,
+                "Russian peacekeepers remain in Karabakh, while the EU "
+                "mission watches the border of Armenia and Azerbaijan.",
+                "peacekeepers", NEU, "author");
+    /* The sentence right after one that names the initiative still
+     * speaks of it. */
+    test_expect_irrelevant(m,
+                           "Zakharova commented on the EU mission in "
+                           "Armenia. The Russian ministry called the "
+                           "observers a tool of propaganda against Armenia "
+                           "and Azerbaijan.",
+                           "propaganda");
+}
+
+/* The target's role in another conflict (a place of it named, neither
+ * side nor the disputed land) is not this role, a role cue or not; with
+ * a side named it still may be. */
+static void test_the_target_elsewhere(void **state)
+{
+    const mediation_model_t *m = *state;
+    test_expect_irrelevant(m,
+                           "For years Russian peacekeepers in Abkhazia "
+                           "stood between the villages.",
+                           "peacekeepers");
+    test_expect(m,
+                "Russian peacekeepers in Karabakh, like those in "
+                "Transnistria, stood between the villages.",
+                "peacekeepers", NEU, "author");
+}
+
 /* The target's dealings with one side (a visit, a meeting, talks) are
  * bilateral unless the conflict is spoken of: a term of the conflict,
  * the disputed land, or both sides, in the sentence or the one before. */
@@ -257,6 +302,20 @@ static void test_relations_with_one_side(void **state)
                            "Lavrov told Aliyev that relations between the "
                            "two countries were at their best.",
                            "relations between");
+    /* Incidents between the target and one side (an envoy summoned, a
+     * plane crash, its diaspora) are such dealings too. */
+    test_expect_irrelevant(m,
+                           "Baku summoned the Russian ambassador and "
+                           "condemned the arrests as a provocation.",
+                           "summoned");
+    test_expect_irrelevant(m,
+                           "Aliyev blamed Moscow for the plane crash and "
+                           "called its explanations dishonest.",
+                           "plane crash");
+    test_expect_irrelevant(m,
+                           "Aliyev blamed Moscow for the air disaster and "
+                           "called its explanations dishonest.",
+                           "air disaster");
 }
 
 /* The target calling on the sides to stop, to de-escalate or to show
@@ -270,6 +329,9 @@ static void test_calls_on_the_sides(void **state)
                 "de-escalation", NEU, "Sergei Lavrov");
     test_expect(m, "Moscow urged both sides to show restraint.", "restraint",
                 NEU, "Russia");
+    /* A call on one side to pull its forces back is one too. */
+    test_expect(m, "Moscow urged Baku to withdraw its units from the hills.",
+                "withdraw", NEU, "Russia");
     test_expect_irrelevant(m,
                            "Lavrov called for closer trade ties with "
                            "Azerbaijan.",
@@ -306,6 +368,8 @@ int main(void)
         cmocka_unit_test(test_the_target_as_a_body),
         cmocka_unit_test(test_limits_of_relevance),
         cmocka_unit_test(test_the_alliance_is_not_the_role),
+        cmocka_unit_test(test_another_mediators_initiative),
+        cmocka_unit_test(test_the_target_elsewhere),
         cmocka_unit_test(test_dealings_with_one_side),
         cmocka_unit_test(test_relations_with_one_side),
         cmocka_unit_test(test_calls_on_the_sides),
