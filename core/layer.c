@@ -24,6 +24,9 @@
 #define FIRST_CHUNK ((size_t)2048)
 #define MAX_CHUNK ((size_t)1 << 20)
 
+/* In an interned name's header: the name needs no escaping in JSON. */
+#define NAME_PLAIN ((uint32_t)1 << 31)
+
 typedef struct chunk {
     struct chunk *next;
     size_t used, cap;
@@ -169,7 +172,21 @@ static const char **names_probe(const char **slots, size_t mask, const char *s,
     }
 }
 
-/* The layer's copy of the label or key s (NUL-terminated), or NULL. */
+/* Whether JSON escapes a byte of s[0, n). */
+static int needs_escape(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            return 1;
+    }
+    return 0;
+}
+
+/* The layer's copy of the label or key s (NUL-terminated), or NULL. The
+ * copy follows a header (uint32_t, name_header()): its length with
+ * NAME_PLAIN set when JSON escapes none of its bytes, so that
+ * glossa__layer_write copies it as it is (0 otherwise). */
 static const char *intern(glossa__layer_t *l, const char *s)
 {
     size_t n = strlen(s);
@@ -195,13 +212,29 @@ static const char *intern(glossa__layer_t *l, const char *s)
         return NULL;
     }
     if (!*at) {
-        char *copy = arena_strndup(l, s, n);
-        if (!copy)
+        unsigned char *mem =
+            arena_alloc(l, sizeof(uint32_t) + n + 1, alignof(uint32_t));
+        if (!mem)
             return NULL;
+        uint32_t header = 0;
+        if (n < NAME_PLAIN && !needs_escape(s, n))
+            header = (uint32_t)n | NAME_PLAIN;
+        memcpy(mem, &header, sizeof(header));
+        char *copy = (char *)mem + sizeof(header);
+        memcpy(copy, s, n);
+        copy[n] = '\0';
         *at = copy;
         l->n_names++;
     }
     return *at;
+}
+
+/* The header intern() put before a name. */
+static inline uint32_t name_header(const char *name)
+{
+    uint32_t header;
+    memcpy(&header, name - sizeof(header), sizeof(header));
+    return header;
 }
 
 /* Whether a JSON value holds a real anywhere. */
@@ -940,16 +973,48 @@ static void put_value(glossa__strbuf_t *sb, const glossa_span_field_t *f,
 
 static void put_text(glossa__strbuf_t *sb, const glossa_span_view_t *s)
 {
-    glossa__strbuf_puts(sb, ",\"text\":");
+    glossa__strbuf_append(sb, ",\"text\":", 8);
     glossa__strbuf_put_json_string(sb, s->text, s->end_byte - s->start_byte);
+}
+
+/* Writes `,"NAME":` for a name from intern(), or `,"label":"NAME"` when
+ * label is set: a name that needs no escaping is copied in one piece. */
+static void put_name(glossa__strbuf_t *sb, const char *name, int label)
+{
+    uint32_t header = name_header(name);
+    if (!(header & NAME_PLAIN)) {
+        if (label)
+            glossa__strbuf_append(sb, ",\"label\":", 9);
+        else
+            glossa__strbuf_putc(sb, ',');
+        glossa__strbuf_put_json_string(sb, name, strlen(name));
+        if (!label)
+            glossa__strbuf_putc(sb, ':');
+        return;
+    }
+    size_t n = header & ~NAME_PLAIN;
+    char *o = glossa__strbuf_room(sb, n + 12);
+    if (!o)
+        return;
+    if (label) {
+        memcpy(o, ",\"label\":\"", 10);
+        o += 10;
+    } else {
+        memcpy(o, ",\"", 2);
+        o += 2;
+    }
+    memcpy(o, name, n);
+    o += n;
+    *o++ = '"';
+    if (!label)
+        *o++ = ':';
+    glossa__strbuf_commit(sb, o);
 }
 
 static void put_label(glossa__strbuf_t *sb, const glossa_span_view_t *s)
 {
-    if (!s->label)
-        return;
-    glossa__strbuf_puts(sb, ",\"label\":");
-    glossa__strbuf_put_json_string(sb, s->label, strlen(s->label));
+    if (s->label)
+        put_name(sb, s->label, 1);
 }
 
 void glossa__layer_write(glossa__strbuf_t *sb, const glossa__layer_t *l,
@@ -961,10 +1026,17 @@ void glossa__layer_write(glossa__strbuf_t *sb, const glossa__layer_t *l,
         size_t text_at, label_at;
         int label_first;
         span_layout(l, i, &text_at, &label_at, &label_first);
-        glossa__strbuf_puts(sb, i ? ",{\"start\":" : "{\"start\":");
-        glossa__strbuf_put_uint(sb, s->start);
-        glossa__strbuf_puts(sb, ",\"end\":");
-        glossa__strbuf_put_uint(sb, s->end);
+        /* {"start":N,"end":N in one piece: 10 + 20 + 7 + 20 bytes. */
+        char *o = glossa__strbuf_room(sb, 64);
+        if (!o)
+            return;
+        if (i)
+            *o++ = ',';
+        memcpy(o, "{\"start\":", 9);
+        o = glossa__uint_write(o + 9, s->start);
+        memcpy(o, ",\"end\":", 7);
+        o = glossa__uint_write(o + 7, s->end);
+        glossa__strbuf_commit(sb, o);
         for (size_t k = 0; k <= s->n_fields; k++) {
             if (label_at == k && text_at == k && label_first) {
                 put_label(sb, s);
@@ -978,9 +1050,7 @@ void glossa__layer_write(glossa__strbuf_t *sb, const glossa__layer_t *l,
             if (k == s->n_fields)
                 break;
             const glossa_span_field_t *f = &s->fields[k];
-            glossa__strbuf_putc(sb, ',');
-            glossa__strbuf_put_json_string(sb, f->key, strlen(f->key));
-            glossa__strbuf_putc(sb, ':');
+            put_name(sb, f->key, 0);
             put_value(sb, f, full_precision);
         }
         glossa__strbuf_putc(sb, '}');

@@ -53,6 +53,36 @@ static inline int glossa__strbuf_putc(glossa__strbuf_t *sb, char c)
     return glossa__strbuf_append(sb, &c, 1);
 }
 
+/* Room for `extra` more bytes (and the NUL) written straight into the
+ * buffer: returns where they go, or NULL when it cannot grow. The writer
+ * then hands the end of what it wrote to glossa__strbuf_commit. */
+static inline char *glossa__strbuf_room(glossa__strbuf_t *sb, size_t extra)
+{
+    if ((sb->len + extra >= sb->cap || sb->failed) &&
+        glossa__strbuf_reserve(sb, extra))
+        return NULL;
+    return sb->data + sb->len;
+}
+
+static inline void glossa__strbuf_commit(glossa__strbuf_t *sb, char *end)
+{
+    sb->len = (size_t)(end - sb->data);
+    *end = '\0';
+}
+
+/* Writes v in decimal at o (up to 20 bytes, no NUL); returns the end. */
+static inline char *glossa__uint_write(char *o, uint64_t v)
+{
+    char tmp[20];
+    size_t i = sizeof(tmp);
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(o, tmp + i, sizeof(tmp) - i);
+    return o + (sizeof(tmp) - i);
+}
+
 int glossa__strbuf_printf(glossa__strbuf_t *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int glossa__strbuf_put_uint(glossa__strbuf_t *sb, uint64_t v);
