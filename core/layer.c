@@ -27,6 +27,8 @@
 /* In an interned name's header: the name needs no escaping in JSON. */
 #define NAME_PLAIN ((uint32_t)1 << 31)
 
+#define RECENT_NAMES 8
+
 typedef struct chunk {
     struct chunk *next;
     size_t used, cap;
@@ -44,6 +46,9 @@ struct glossa__layer {
      * strings. */
     const char **names;
     size_t names_mask, n_names;
+    /* The names interned last, by the address the plugin passed (most
+     * pass the same literals span after span): a hit costs a strcmp. */
+    const char *recent_from[RECENT_NAMES], *recent[RECENT_NAMES];
     size_t n_json; /* fields holding a json_t reference */
     /* NULL, or parallel to spans once an old-style span had its "text" or
      * "label" out of the usual place: where they go among its fields
@@ -142,6 +147,12 @@ static int utf8_ok(const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s;
     uint32_t cp;
     for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (n - i >= 8 &&
+            (memcpy(&w, u + i, 8), !(w & 0x8080808080808080ull))) {
+            i += 8; /* eight ASCII bytes */
+            continue;
+        }
         if (u[i] < 0x80) {
             i++;
             continue;
@@ -187,7 +198,7 @@ static int needs_escape(const char *s, size_t n)
  * copy follows a header (uint32_t, name_header()): its length with
  * NAME_PLAIN set when JSON escapes none of its bytes, so that
  * glossa__layer_write copies it as it is (0 otherwise). */
-static const char *intern(glossa__layer_t *l, const char *s)
+static const char *intern_name(glossa__layer_t *l, const char *s)
 {
     size_t n = strlen(s);
     uint64_t h = hash_bytes(s, n);
@@ -227,6 +238,20 @@ static const char *intern(glossa__layer_t *l, const char *s)
         l->n_names++;
     }
     return *at;
+}
+
+/* intern_name() behind the recent names. */
+static const char *intern(glossa__layer_t *l, const char *s)
+{
+    size_t slot = ((uintptr_t)s >> 3) % RECENT_NAMES;
+    if (l->recent_from[slot] == s && strcmp(l->recent[slot], s) == 0)
+        return l->recent[slot];
+    const char *name = intern_name(l, s);
+    if (name) {
+        l->recent_from[slot] = s;
+        l->recent[slot] = name;
+    }
+    return name;
 }
 
 /* The header intern() put before a name. */
@@ -283,10 +308,27 @@ static glossa_span_view_t *next_span(glossa__layer_t *l)
     return s;
 }
 
+/* Whether key names what every span has: start, end, text, label. Most
+ * keys differ from all four in their first byte. */
+static int reserved_key(const char *key)
+{
+    switch (key[0]) {
+    case 's':
+        return !strcmp(key, "start");
+    case 'e':
+        return !strcmp(key, "end");
+    case 't':
+        return !strcmp(key, "text");
+    case 'l':
+        return !strcmp(key, "label");
+    default:
+        return 0;
+    }
+}
+
 static int valid_field(const glossa_span_field_t *f)
 {
-    if (!f->key || !strcmp(f->key, "start") || !strcmp(f->key, "end") ||
-        !strcmp(f->key, "text") || !strcmp(f->key, "label"))
+    if (!f->key || reserved_key(f->key))
         return 0;
     switch (f->type) {
     case GLOSSA_VALUE_NULL:

@@ -280,6 +280,41 @@ static void test_refused_fields(void **state)
     glossa__layer_free(l);
 }
 
+/* Names are interned behind a cache of the addresses plugins pass: one
+ * buffer rewritten between spans still gives each span its own name,
+ * and names to escape are written escaped. */
+static void test_names_from_one_buffer(void **state)
+{
+    (void)state;
+    glossa__doc_t *doc = make_doc("abc");
+    glossa__layer_t *l = glossa__layer_new();
+    char label[8], key[8];
+    const char *names[] = {"A", "B", "q\"", "A"};
+    for (size_t i = 0; i < 4; i++) {
+        strcpy(label, names[i]);
+        strcpy(key, names[3 - i]);
+        glossa_span_field_t f = glossa_span_field_integer(key, (int64_t)i);
+        assert_int_equal(glossa__layer_put(l, i, 3, i, 3, label, &f, 1), 0);
+    }
+    strcpy(label, "\xFF");
+    assert_int_equal(glossa__layer_put(l, 0, 1, 0, 1, label, NULL, 0),
+                     GLOSSA_EINVAL);
+    json_t *warnings = NULL;
+    assert_int_equal(glossa__layer_finish(l, doc, "t", &warnings, 0), 0);
+    char *out = written(l, 0);
+    assert_string_equal(
+        out,
+        "[{\"start\":0,\"end\":3,\"text\":\"abc\",\"label\":\"A\",\"A\":0},"
+        "{\"start\":1,\"end\":3,\"text\":\"bc\",\"label\":\"B\","
+        "\"q\\\"\":1},"
+        "{\"start\":2,\"end\":3,\"text\":\"c\",\"label\":\"q\\\"\","
+        "\"B\":2},"
+        "{\"start\":3,\"end\":3,\"text\":\"\",\"label\":\"A\",\"A\":3}]");
+    glossa__free(out);
+    glossa__layer_free(l);
+    glossa__doc_free(doc);
+}
+
 /* A layer as an earlier output or a worker's request holds it: the same
  * bytes when written again. */
 static void test_from_json(void **state)
@@ -452,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_written_as_the_json_writer_writes),
         cmocka_unit_test(test_reals_as_jansson_writes_them),
         cmocka_unit_test(test_refused_fields),
+        cmocka_unit_test(test_names_from_one_buffer),
         cmocka_unit_test(test_from_json),
         cmocka_unit_test(test_old_key_order),
         cmocka_unit_test(test_allocation_failures),
