@@ -928,8 +928,91 @@ const json_t *glossa__layer_json(glossa__layer_t *l, const glossa__doc_t *doc)
 
 /* ---- Writing ----------------------------------------------------------- */
 
+/* Powers of ten, exact as doubles up to 1e22. */
+static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                               1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                               1e12, 1e13, 1e14, 1e15, 1e16};
+
+/* "%.*g" with precision 10 as glibc writes it, for 1e-4 <= |v| < 1e9
+ * where no rounding decision is close: the digits are those of v scaled
+ * to ten before rounding, the product exact to within 2e-6 (v and the
+ * power of ten are exact, the product rounded once, below 1e10), so a
+ * fraction 1e-5 or more away from one half rounds as the exact decimal
+ * value does; and zero. Returns the length, or -1 where snprintf must
+ * decide (the format's scientific form, values near a tie). */
+static int real_format_fast(char *buf, size_t size, double v)
+{
+    enum { P = 10 };
+    if (v == 0 && size >= 5) { /* "%g" writes 0 or -0 */
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof(bits));
+        const char *zero = bits >> 63 ? "-0.0" : "0.0";
+        size_t n = strlen(zero);
+        memcpy(buf, zero, n + 1);
+        return (int)n;
+    }
+    double a = v < 0 ? -v : v;
+    if (!(a >= 1e-4 && a < 1e9) || size < 32)
+        return -1;
+    int e = 0; /* 10^e <= a < 10^(e+1) */
+    if (a >= 1) {
+        while (e < 8 && a >= POW10[e + 1])
+            e++;
+    } else {
+        e = -1;
+        while (a * POW10[-e] < 1)
+            e--;
+    }
+    double scaled = a * POW10[P - 1 - e];
+    uint64_t m = (uint64_t)scaled; /* below 1e10: exact */
+    double frac = scaled - (double)m;
+    if (frac > 0.5 - 1e-5 && frac < 0.5 + 1e-5)
+        return -1;
+    m += frac > 0.5;
+    if (m >= (uint64_t)POW10[P]) { /* 9.9999999999 -> 10.00000000 */
+        m /= 10;
+        e++;
+    }
+    if (m < (uint64_t)POW10[P - 1]) /* e one too high: cannot be, but */
+        return -1;
+    char digits[P];
+    for (int i = P - 1; i >= 0; i--, m /= 10)
+        digits[i] = (char)('0' + m % 10);
+    int last = P - 1; /* %g drops the fraction's trailing zeros */
+    while (last > e && last > 0 && digits[last] == '0')
+        last--;
+    char *o = buf;
+    if (v < 0)
+        *o++ = '-';
+    if (e >= 0) {
+        memcpy(o, digits, (size_t)e + 1);
+        o += e + 1;
+        *o++ = '.';
+        if (last > e) {
+            memcpy(o, digits + e + 1, (size_t)(last - e));
+            o += last - e;
+        } else {
+            *o++ = '0'; /* Jansson's ".0" after what looks like an integer */
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = -1; i > e; i--)
+            *o++ = '0';
+        memcpy(o, digits, (size_t)last + 1);
+        o += last + 1;
+    }
+    *o = '\0';
+    return (int)(o - buf);
+}
+
 int glossa__real_format(char *buf, size_t size, double v, int precision)
 {
+    if (precision == 10) {
+        int n = real_format_fast(buf, size, v);
+        if (n >= 0)
+            return n;
+    }
     /* Jansson's jsonp_dtostr(), which json_dumps() uses: "%.*g", a ".0"
      * when that looks like an integer, no "+" or leading zeros in the
      * exponent. */

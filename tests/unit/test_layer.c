@@ -243,6 +243,67 @@ static void test_reals_as_jansson_writes_them(void **state)
     }
 }
 
+/* Ten significant digits are formatted without snprintf where no
+ * rounding decision is close (layer.c): the same text as Jansson's for
+ * random values over the range, for decimals with up to twelve digits
+ * (among them the ties at the eleventh), and for the powers of ten and
+ * their neighbours. */
+static double ten_to(int k) /* exact for 0 <= k <= 22 */
+{
+    double p = 1;
+    while (k-- > 0)
+        p *= 10;
+    return p;
+}
+
+static double next_double(double v, int up) /* v > 0 */
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    bits = up ? bits + 1 : bits - 1;
+    memcpy(&v, &bits, sizeof(v));
+    return v;
+}
+
+static void test_reals_with_ten_digits(void **state)
+{
+    (void)state;
+    srand(11);
+    for (size_t i = 0; i < 300000; i++) {
+        double v;
+        switch (i % 4) {
+        case 0:
+            v = ((double)rand() / RAND_MAX) * ldexp(1.0, rand() % 46 - 16);
+            break;
+        case 1: {
+            long long digits = ((long long)rand() << 20) ^ rand();
+            v = (double)(digits % 1000000000000LL) / ten_to(rand() % 16);
+            break;
+        }
+        case 2:
+            v = (double)(rand() % 100000) * 10 + 5;
+            v /= ten_to(rand() % 16);
+            break;
+        default:
+            v = ten_to(rand() % 10);
+            v = rand() % 2 ? v / ten_to(rand() % 6) : v;
+            v = next_double(v, rand() % 2);
+            break;
+        }
+        if (rand() % 2)
+            v = -v;
+        json_t *r = json_real(v);
+        char *want = json_dumps(r, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10));
+        char got[64];
+        int len = glossa__real_format(got, sizeof(got), v, 10);
+        assert_true(len > 0);
+        assert_string_equal(got, want);
+        assert_int_equal((size_t)len, strlen(want));
+        free(want);
+        json_decref(r);
+    }
+}
+
 static void test_refused_fields(void **state)
 {
     (void)state;
@@ -486,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_old_spans_checked),
         cmocka_unit_test(test_written_as_the_json_writer_writes),
         cmocka_unit_test(test_reals_as_jansson_writes_them),
+        cmocka_unit_test(test_reals_with_ten_digits),
         cmocka_unit_test(test_refused_fields),
         cmocka_unit_test(test_names_from_one_buffer),
         cmocka_unit_test(test_from_json),
