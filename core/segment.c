@@ -787,6 +787,13 @@ static int split_sentences(builder_t *b, glossa__segments_t *seg)
     size_t first = 0;
     uint32_t line_start = b->tokens[0].cp_start;
     for (size_t t = 1; t <= b->n; t++) {
+        /* Most tokens: on the line of the one before, which is neither
+         * terminal, nor closing, nor an abbreviation (ends_sentence_before
+         * would say no). */
+        if (t < b->n && !(b->tokens[t].flags & GLOSSA_TOKEN_NEWLINE_BEFORE) &&
+            !(b->aux[t - 1] & (AUX_CLOSE | AUX_TERMINAL | AUX_ABBR_OTHER)) &&
+            t - first < GLOSSA__MAX_SENTENCE_TOKENS)
+            continue;
         int boundary = 1;
         if (t < b->n) {
             uint32_t line_len = b->tokens[t - 1].cp_end - line_start;
