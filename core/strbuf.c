@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "alloc.h"
 #include "glossa/error.h"
@@ -135,8 +138,24 @@ int glossa__strbuf_put_json_string(glossa__strbuf_t *sb, const char *s,
     char *o = sb->data + sb->len;
     *o++ = '"';
     size_t i = 0;
-    /* Eight bytes at a time; a word with a byte to escape byte by byte. */
+    /* Sixteen or eight bytes at a time; a word with a byte to escape
+     * byte by byte. */
     while (n - i >= 8) {
+#if defined(__SSE2__)
+        if (n - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+            if (!_mm_movemask_epi8(hit)) {
+                _mm_storeu_si128((__m128i *)(void *)o, v);
+                o += 16;
+                i += 16;
+                continue;
+            }
+        }
+#endif
         if (!word_needs_escape(s + i)) {
             memcpy(o, s + i, 8);
             o += 8;

@@ -42,20 +42,21 @@ static void test_escaping_matches_jansson(void **state)
         expect_same_as_jansson(cases[i], strlen(cases[i]));
 }
 
-/* The escaper goes eight bytes at a time and writes a string's last
- * bytes as the 8 that end it: every length up to three words, with one
- * or two bytes to escape at every place, after text already written. */
+/* The escaper goes sixteen (SSE2) or eight bytes at a time and writes a
+ * string's last bytes as the 8 that end it: every length up to five
+ * words, with one or two bytes to escape at every place, after text
+ * already written. */
 static void test_escaping_every_length_and_place(void **state)
 {
     (void)state;
     const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', 0x7f};
-    char s[25];
-    for (size_t n = 0; n <= 24; n++)
+    char s[41];
+    for (size_t n = 0; n <= 40; n++)
         for (size_t a = 0; a <= n; a++)
             for (size_t b = a; b <= n; b++)
                 for (size_t k = 0; k < sizeof(specials); k++) {
                     for (size_t i = 0; i < n; i++)
-                        s[i] = (char)('a' + i);
+                        s[i] = (char)('a' + i % 26);
                     if (a < n)
                         s[a] = specials[k];
                     if (b < n)
