@@ -1,6 +1,9 @@
 #include "jsonl.h"
 
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 
@@ -25,8 +28,10 @@ static inline int is_special(unsigned char b)
     return b == '"' || b == '\\' || b < 0x20;
 }
 
-/* True when one of the 8 bytes is '"', '\\' or a control character. */
-static inline int word_has_special(const char *p)
+/* Nonzero when one of the 8 bytes is '"', '\\' or a control character:
+ * the high bit of that byte is set, and of no byte before it (a borrow
+ * makes false marks only after a true one). */
+static inline uint64_t word_specials(const char *p)
 {
     uint64_t w;
     memcpy(&w, p, sizeof(w));
@@ -35,7 +40,7 @@ static inline int word_has_special(const char *p)
     uint64_t zero_q = (q - ones) & ~q & high;
     uint64_t zero_b = (b - ones) & ~b & high;
     uint64_t control = (w - ones * 0x20) & ~w & high;
-    return (zero_q | zero_b | control) != 0;
+    return zero_q | zero_b | control;
 }
 
 static int hex4(const char *p, uint32_t *out)
@@ -65,8 +70,34 @@ static int decode_string(cursor_t *c, glossa__strbuf_t *sb)
     c->p++;
     for (;;) {
         const char *run = c->p;
-        while (c->end - c->p >= 8 && !word_has_special(c->p))
+#if defined(__SSE2__)
+        /* Sixteen bytes at a time up to the first '"', '\\' or control
+         * byte (unsigned b < 0x20 when min(b, 0x1F) == b); the loops
+         * below then stop where they start. */
+        const __m128i quote = _mm_set1_epi8('"'),
+                      backslash = _mm_set1_epi8('\\'),
+                      control = _mm_set1_epi8(0x1F);
+        while (c->end - c->p >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)c->p);
+            __m128i hit =
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                          _mm_cmpeq_epi8(v, backslash)),
+                             _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            if (mask) {
+                c->p += __builtin_ctz(mask);
+                break;
+            }
+            c->p += 16;
+        }
+#endif
+        uint64_t specials = 0;
+        while (c->end - c->p >= 8 && !(specials = word_specials(c->p)))
             c->p += 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (specials) /* the first special byte of the word */
+            c->p += __builtin_ctzll(specials) / 8;
+#endif
         while (c->p < c->end && !is_special((unsigned char)*c->p))
             c->p++;
         if (c->p > run && glossa__strbuf_append(sb, run, (size_t)(c->p - run)))

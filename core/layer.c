@@ -24,6 +24,11 @@
 #define FIRST_CHUNK ((size_t)2048)
 #define MAX_CHUNK ((size_t)1 << 20)
 
+/* In an interned name's header: the name needs no escaping in JSON. */
+#define NAME_PLAIN ((uint32_t)1 << 31)
+
+#define RECENT_NAMES 8
+
 typedef struct chunk {
     struct chunk *next;
     size_t used, cap;
@@ -41,6 +46,9 @@ struct glossa__layer {
      * strings. */
     const char **names;
     size_t names_mask, n_names;
+    /* The names interned last, by the address the plugin passed (most
+     * pass the same literals span after span): a hit costs a strcmp. */
+    const char *recent_from[RECENT_NAMES], *recent[RECENT_NAMES];
     size_t n_json; /* fields holding a json_t reference */
     /* NULL, or parallel to spans once an old-style span had its "text" or
      * "label" out of the usual place: where they go among its fields
@@ -139,6 +147,12 @@ static int utf8_ok(const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s;
     uint32_t cp;
     for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (n - i >= 8 &&
+            (memcpy(&w, u + i, 8), !(w & 0x8080808080808080ull))) {
+            i += 8; /* eight ASCII bytes */
+            continue;
+        }
         if (u[i] < 0x80) {
             i++;
             continue;
@@ -169,8 +183,22 @@ static const char **names_probe(const char **slots, size_t mask, const char *s,
     }
 }
 
-/* The layer's copy of the label or key s (NUL-terminated), or NULL. */
-static const char *intern(glossa__layer_t *l, const char *s)
+/* Whether JSON escapes a byte of s[0, n). */
+static int needs_escape(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            return 1;
+    }
+    return 0;
+}
+
+/* The layer's copy of the label or key s (NUL-terminated), or NULL. The
+ * copy follows a header (uint32_t, name_header()): its length with
+ * NAME_PLAIN set when JSON escapes none of its bytes, so that
+ * glossa__layer_write copies it as it is (0 otherwise). */
+static const char *intern_name(glossa__layer_t *l, const char *s)
 {
     size_t n = strlen(s);
     uint64_t h = hash_bytes(s, n);
@@ -195,13 +223,43 @@ static const char *intern(glossa__layer_t *l, const char *s)
         return NULL;
     }
     if (!*at) {
-        char *copy = arena_strndup(l, s, n);
-        if (!copy)
+        unsigned char *mem =
+            arena_alloc(l, sizeof(uint32_t) + n + 1, alignof(uint32_t));
+        if (!mem)
             return NULL;
+        uint32_t header = 0;
+        if (n < NAME_PLAIN && !needs_escape(s, n))
+            header = (uint32_t)n | NAME_PLAIN;
+        memcpy(mem, &header, sizeof(header));
+        char *copy = (char *)mem + sizeof(header);
+        memcpy(copy, s, n);
+        copy[n] = '\0';
         *at = copy;
         l->n_names++;
     }
     return *at;
+}
+
+/* intern_name() behind the recent names. */
+static const char *intern(glossa__layer_t *l, const char *s)
+{
+    size_t slot = ((uintptr_t)s >> 3) % RECENT_NAMES;
+    if (l->recent_from[slot] == s && strcmp(l->recent[slot], s) == 0)
+        return l->recent[slot];
+    const char *name = intern_name(l, s);
+    if (name) {
+        l->recent_from[slot] = s;
+        l->recent[slot] = name;
+    }
+    return name;
+}
+
+/* The header intern() put before a name. */
+static inline uint32_t name_header(const char *name)
+{
+    uint32_t header;
+    memcpy(&header, name - sizeof(header), sizeof(header));
+    return header;
 }
 
 /* Whether a JSON value holds a real anywhere. */
@@ -250,10 +308,27 @@ static glossa_span_view_t *next_span(glossa__layer_t *l)
     return s;
 }
 
+/* Whether key names what every span has: start, end, text, label. Most
+ * keys differ from all four in their first byte. */
+static int reserved_key(const char *key)
+{
+    switch (key[0]) {
+    case 's':
+        return !strcmp(key, "start");
+    case 'e':
+        return !strcmp(key, "end");
+    case 't':
+        return !strcmp(key, "text");
+    case 'l':
+        return !strcmp(key, "label");
+    default:
+        return 0;
+    }
+}
+
 static int valid_field(const glossa_span_field_t *f)
 {
-    if (!f->key || !strcmp(f->key, "start") || !strcmp(f->key, "end") ||
-        !strcmp(f->key, "text") || !strcmp(f->key, "label"))
+    if (!f->key || reserved_key(f->key))
         return 0;
     switch (f->type) {
     case GLOSSA_VALUE_NULL:
@@ -853,8 +928,91 @@ const json_t *glossa__layer_json(glossa__layer_t *l, const glossa__doc_t *doc)
 
 /* ---- Writing ----------------------------------------------------------- */
 
+/* Powers of ten, exact as doubles up to 1e22. */
+static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                               1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                               1e12, 1e13, 1e14, 1e15, 1e16};
+
+/* "%.*g" with precision 10 as glibc writes it, for 1e-4 <= |v| < 1e9
+ * where no rounding decision is close: the digits are those of v scaled
+ * to ten before rounding, the product exact to within 2e-6 (v and the
+ * power of ten are exact, the product rounded once, below 1e10), so a
+ * fraction 1e-5 or more away from one half rounds as the exact decimal
+ * value does; and zero. Returns the length, or -1 where snprintf must
+ * decide (the format's scientific form, values near a tie). */
+static int real_format_fast(char *buf, size_t size, double v)
+{
+    enum { P = 10 };
+    if (v == 0 && size >= 5) { /* "%g" writes 0 or -0 */
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof(bits));
+        const char *zero = bits >> 63 ? "-0.0" : "0.0";
+        size_t n = strlen(zero);
+        memcpy(buf, zero, n + 1);
+        return (int)n;
+    }
+    double a = v < 0 ? -v : v;
+    if (!(a >= 1e-4 && a < 1e9) || size < 32)
+        return -1;
+    int e = 0; /* 10^e <= a < 10^(e+1) */
+    if (a >= 1) {
+        while (e < 8 && a >= POW10[e + 1])
+            e++;
+    } else {
+        e = -1;
+        while (a * POW10[-e] < 1)
+            e--;
+    }
+    double scaled = a * POW10[P - 1 - e];
+    uint64_t m = (uint64_t)scaled; /* below 1e10: exact */
+    double frac = scaled - (double)m;
+    if (frac > 0.5 - 1e-5 && frac < 0.5 + 1e-5)
+        return -1;
+    m += frac > 0.5;
+    if (m >= (uint64_t)POW10[P]) { /* 9.9999999999 -> 10.00000000 */
+        m /= 10;
+        e++;
+    }
+    if (m < (uint64_t)POW10[P - 1]) /* e one too high: cannot be, but */
+        return -1;
+    char digits[P];
+    for (int i = P - 1; i >= 0; i--, m /= 10)
+        digits[i] = (char)('0' + m % 10);
+    int last = P - 1; /* %g drops the fraction's trailing zeros */
+    while (last > e && last > 0 && digits[last] == '0')
+        last--;
+    char *o = buf;
+    if (v < 0)
+        *o++ = '-';
+    if (e >= 0) {
+        memcpy(o, digits, (size_t)e + 1);
+        o += e + 1;
+        *o++ = '.';
+        if (last > e) {
+            memcpy(o, digits + e + 1, (size_t)(last - e));
+            o += last - e;
+        } else {
+            *o++ = '0'; /* Jansson's ".0" after what looks like an integer */
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = -1; i > e; i--)
+            *o++ = '0';
+        memcpy(o, digits, (size_t)last + 1);
+        o += last + 1;
+    }
+    *o = '\0';
+    return (int)(o - buf);
+}
+
 int glossa__real_format(char *buf, size_t size, double v, int precision)
 {
+    if (precision == 10) {
+        int n = real_format_fast(buf, size, v);
+        if (n >= 0)
+            return n;
+    }
     /* Jansson's jsonp_dtostr(), which json_dumps() uses: "%.*g", a ".0"
      * when that looks like an integer, no "+" or leading zeros in the
      * exponent. */
@@ -940,16 +1098,48 @@ static void put_value(glossa__strbuf_t *sb, const glossa_span_field_t *f,
 
 static void put_text(glossa__strbuf_t *sb, const glossa_span_view_t *s)
 {
-    glossa__strbuf_puts(sb, ",\"text\":");
+    glossa__strbuf_append(sb, ",\"text\":", 8);
     glossa__strbuf_put_json_string(sb, s->text, s->end_byte - s->start_byte);
+}
+
+/* Writes `,"NAME":` for a name from intern(), or `,"label":"NAME"` when
+ * label is set: a name that needs no escaping is copied in one piece. */
+static void put_name(glossa__strbuf_t *sb, const char *name, int label)
+{
+    uint32_t header = name_header(name);
+    if (!(header & NAME_PLAIN)) {
+        if (label)
+            glossa__strbuf_append(sb, ",\"label\":", 9);
+        else
+            glossa__strbuf_putc(sb, ',');
+        glossa__strbuf_put_json_string(sb, name, strlen(name));
+        if (!label)
+            glossa__strbuf_putc(sb, ':');
+        return;
+    }
+    size_t n = header & ~NAME_PLAIN;
+    char *o = glossa__strbuf_room(sb, n + 12);
+    if (!o)
+        return;
+    if (label) {
+        memcpy(o, ",\"label\":\"", 10);
+        o += 10;
+    } else {
+        memcpy(o, ",\"", 2);
+        o += 2;
+    }
+    memcpy(o, name, n);
+    o += n;
+    *o++ = '"';
+    if (!label)
+        *o++ = ':';
+    glossa__strbuf_commit(sb, o);
 }
 
 static void put_label(glossa__strbuf_t *sb, const glossa_span_view_t *s)
 {
-    if (!s->label)
-        return;
-    glossa__strbuf_puts(sb, ",\"label\":");
-    glossa__strbuf_put_json_string(sb, s->label, strlen(s->label));
+    if (s->label)
+        put_name(sb, s->label, 1);
 }
 
 void glossa__layer_write(glossa__strbuf_t *sb, const glossa__layer_t *l,
@@ -961,10 +1151,17 @@ void glossa__layer_write(glossa__strbuf_t *sb, const glossa__layer_t *l,
         size_t text_at, label_at;
         int label_first;
         span_layout(l, i, &text_at, &label_at, &label_first);
-        glossa__strbuf_puts(sb, i ? ",{\"start\":" : "{\"start\":");
-        glossa__strbuf_put_uint(sb, s->start);
-        glossa__strbuf_puts(sb, ",\"end\":");
-        glossa__strbuf_put_uint(sb, s->end);
+        /* {"start":N,"end":N in one piece: 10 + 20 + 7 + 20 bytes. */
+        char *o = glossa__strbuf_room(sb, 64);
+        if (!o)
+            return;
+        if (i)
+            *o++ = ',';
+        memcpy(o, "{\"start\":", 9);
+        o = glossa__uint_write(o + 9, s->start);
+        memcpy(o, ",\"end\":", 7);
+        o = glossa__uint_write(o + 7, s->end);
+        glossa__strbuf_commit(sb, o);
         for (size_t k = 0; k <= s->n_fields; k++) {
             if (label_at == k && text_at == k && label_first) {
                 put_label(sb, s);
@@ -978,9 +1175,7 @@ void glossa__layer_write(glossa__strbuf_t *sb, const glossa__layer_t *l,
             if (k == s->n_fields)
                 break;
             const glossa_span_field_t *f = &s->fields[k];
-            glossa__strbuf_putc(sb, ',');
-            glossa__strbuf_put_json_string(sb, f->key, strlen(f->key));
-            glossa__strbuf_putc(sb, ':');
+            put_name(sb, f->key, 0);
             put_value(sb, f, full_precision);
         }
         glossa__strbuf_putc(sb, '}');

@@ -328,6 +328,38 @@ typedef struct word {
     size_t clitic_start, clitic_end, clitic_cp, clitic_cps;
 } word_t;
 
+/* The end of the run of ASCII letters and digits at s[i, n), ORing the
+ * W_* bits of its bytes into *seen: a table lookup a byte, unrolled by
+ * eight where eight bytes remain (no bound check among them). */
+static inline size_t take_ascii_word(const unsigned char *s, size_t n, size_t i,
+                                     uint8_t *seen)
+{
+    uint8_t acc = 0, bits;
+#define WORD_BYTE(k)                                                           \
+    if (!(bits = ASCII_WORD_BITS[s[i + (k)]])) {                               \
+        i += (k);                                                              \
+        goto done;                                                             \
+    }                                                                          \
+    acc |= bits;
+    while (n - i >= 8) {
+        WORD_BYTE(0)
+        WORD_BYTE(1)
+        WORD_BYTE(2)
+        WORD_BYTE(3)
+        WORD_BYTE(4)
+        WORD_BYTE(5)
+        WORD_BYTE(6)
+        WORD_BYTE(7)
+        i += 8;
+    }
+#undef WORD_BYTE
+    for (; i < n && (bits = ASCII_WORD_BITS[s[i]]) != 0; i++)
+        acc |= bits;
+done:
+    *seen |= acc;
+    return i;
+}
+
 /* Takes a run of ASCII letters and digits: the common case, one table
  * lookup a byte. */
 static inline void take_ascii_run(scan_t *sc, word_t *w)
@@ -616,12 +648,9 @@ static int tokenize(const char *text, size_t len, builder_t *b)
          * digits ended by whitespace, the end, or punctuation that cannot
          * continue a word. Anything else goes to the full scanner. */
         if (c.cp < 0x80 && ASCII_WORD_BITS[c.cp]) {
-            size_t start = sc.i, run = sc.i;
-            uint8_t seen = 0, bits;
-            while (run < len && (bits = ASCII_WORD_BITS[sc.s[run]]) != 0) {
-                seen |= bits;
-                run++;
-            }
+            size_t start = sc.i;
+            uint8_t seen = 0;
+            size_t run = take_ascii_word(sc.s, len, start, &seen);
             unsigned char end = run < len ? sc.s[run] : ' ';
             if (end < 0x80 && PLAIN_WORD_END[end]) {
                 uint8_t first = ASCII_CLASS[sc.s[start]];
@@ -642,6 +671,13 @@ static int tokenize(const char *text, size_t len, builder_t *b)
                     return rc;
                 sc.i = run;
                 sc.cp += cps;
+                /* The one space after most words, as the loop's
+                 * whitespace path would take it. */
+                if (run < len && sc.s[run] == ' ') {
+                    sc.i++;
+                    sc.cp++;
+                    space = 1;
+                }
                 continue;
             }
         }
@@ -711,6 +747,9 @@ static int ends_sentence_before(const builder_t *b, size_t t, int wrapped,
         return 1;
     if (!(f & GLOSSA_TOKEN_SPACE_BEFORE))
         return 0;
+    /* Most tokens follow a word: nothing below can hold then. */
+    if (!(b->aux[t - 1] & (AUX_CLOSE | AUX_TERMINAL | AUX_ABBR_OTHER)))
+        return 0;
     /* Look back over closing quotes and brackets glued to the punctuation. */
     size_t q = t - 1;
     while (q > 0 && (b->aux[q] & AUX_CLOSE) &&
@@ -748,6 +787,13 @@ static int split_sentences(builder_t *b, glossa__segments_t *seg)
     size_t first = 0;
     uint32_t line_start = b->tokens[0].cp_start;
     for (size_t t = 1; t <= b->n; t++) {
+        /* Most tokens: on the line of the one before, which is neither
+         * terminal, nor closing, nor an abbreviation (ends_sentence_before
+         * would say no). */
+        if (t < b->n && !(b->tokens[t].flags & GLOSSA_TOKEN_NEWLINE_BEFORE) &&
+            !(b->aux[t - 1] & (AUX_CLOSE | AUX_TERMINAL | AUX_ABBR_OTHER)) &&
+            t - first < GLOSSA__MAX_SENTENCE_TOKENS)
+            continue;
         int boundary = 1;
         if (t < b->n) {
             uint32_t line_len = b->tokens[t - 1].cp_end - line_start;
@@ -790,6 +836,8 @@ static int split_sentences(builder_t *b, glossa__segments_t *seg)
     return 0;
 }
 
+#define SHRINK_TOKENS_BYTES ((size_t)64 << 10)
+
 int glossa__segment(const char *text, size_t len, glossa__segments_t *seg)
 {
     memset(seg, 0, sizeof(*seg));
@@ -817,8 +865,10 @@ int glossa__segment(const char *text, size_t len, glossa__segments_t *seg)
     }
     /* The guess (or the growth past it) leaves room unused, which the
      * tokens would hold as long as the document (on one large document,
-     * a sixth of them). */
-    if (b.n < b.cap) {
+     * a sixth of them). Below 64 KiB unused, a news article's few KB, the
+     * copy that shrinking makes costs more than the room. */
+    if (b.n < b.cap &&
+        (b.cap - b.n) * sizeof(glossa_token_t) >= SHRINK_TOKENS_BYTES) {
         glossa_token_t *fit =
             glossa__realloc(b.tokens, (b.n ? b.n : 1) * sizeof(glossa_token_t));
         if (fit)

@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "alloc.h"
 #include "glossa/error.h"
@@ -29,7 +32,7 @@ int glossa__strbuf_reserve(glossa__strbuf_t *sb, size_t extra)
     return 0;
 }
 
-int glossa__strbuf_append(glossa__strbuf_t *sb, const void *data, size_t n)
+int glossa__strbuf_append_grow(glossa__strbuf_t *sb, const void *data, size_t n)
 {
     if (n == 0) /* data may be NULL then: an empty part of a message */
         return sb->failed ? GLOSSA_ENOMEM : 0;
@@ -39,16 +42,6 @@ int glossa__strbuf_append(glossa__strbuf_t *sb, const void *data, size_t n)
     sb->len += n;
     sb->data[sb->len] = '\0';
     return 0;
-}
-
-int glossa__strbuf_puts(glossa__strbuf_t *sb, const char *s)
-{
-    return glossa__strbuf_append(sb, s, strlen(s));
-}
-
-int glossa__strbuf_putc(glossa__strbuf_t *sb, char c)
-{
-    return glossa__strbuf_append(sb, &c, 1);
 }
 
 int glossa__strbuf_printf(glossa__strbuf_t *sb, const char *fmt, ...)
@@ -77,53 +70,112 @@ int glossa__strbuf_put_uint(glossa__strbuf_t *sb, uint64_t v)
     return glossa__strbuf_append(sb, tmp + i, sizeof(tmp) - i);
 }
 
+/* Whether one of the 8 bytes at p is '"', '\\' or a control character
+ * (the bytes JSON escapes; the others are copied as they are). */
+static inline int word_needs_escape(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof(w));
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t zero_q = (q - ones) & ~q & high;
+    uint64_t zero_b = (b - ones) & ~b & high;
+    uint64_t control = (w - ones * 0x20) & ~w & high;
+    return (zero_q | zero_b | control) != 0;
+}
+
+/* Writes byte c of a JSON string at o, escaped as Jansson does; returns
+ * the position after it. */
+static inline char *put_string_byte(char *o, unsigned char c)
+{
+    static const char hex[] = "0123456789ABCDEF"; /* as Jansson */
+    if (c >= 0x20 && c != '"' && c != '\\') {
+        *o++ = (char)c;
+        return o;
+    }
+    *o++ = '\\';
+    switch (c) {
+    case '"':
+        *o++ = '"';
+        break;
+    case '\\':
+        *o++ = '\\';
+        break;
+    case '\b':
+        *o++ = 'b';
+        break;
+    case '\f':
+        *o++ = 'f';
+        break;
+    case '\n':
+        *o++ = 'n';
+        break;
+    case '\r':
+        *o++ = 'r';
+        break;
+    case '\t':
+        *o++ = 't';
+        break;
+    default:
+        *o++ = 'u';
+        *o++ = '0';
+        *o++ = '0';
+        *o++ = hex[c >> 4];
+        *o++ = hex[c & 15];
+        break;
+    }
+    return o;
+}
+
 int glossa__strbuf_put_json_string(glossa__strbuf_t *sb, const char *s,
                                    size_t n)
 {
-    static const char hex[] = "0123456789ABCDEF"; /* as Jansson */
     /* Worst case every byte becomes \u00XX. */
-    if (glossa__strbuf_reserve(sb, n * 6 + 2))
+    if ((sb->len + n * 6 + 3 > sb->cap || sb->failed) &&
+        glossa__strbuf_reserve(sb, n * 6 + 2))
         return GLOSSA_ENOMEM;
+    const unsigned char *u = (const unsigned char *)s;
     char *o = sb->data + sb->len;
     *o++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *o++ = (char)c;
+    size_t i = 0;
+    /* Sixteen or eight bytes at a time; a word with a byte to escape
+     * byte by byte. */
+    while (n - i >= 8) {
+#if defined(__SSE2__)
+        if (n - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+            if (!_mm_movemask_epi8(hit)) {
+                _mm_storeu_si128((__m128i *)(void *)o, v);
+                o += 16;
+                i += 16;
+                continue;
+            }
+        }
+#endif
+        if (!word_needs_escape(s + i)) {
+            memcpy(o, s + i, 8);
+            o += 8;
+            i += 8;
             continue;
         }
-        *o++ = '\\';
-        switch (c) {
-        case '"':
-            *o++ = '"';
-            break;
-        case '\\':
-            *o++ = '\\';
-            break;
-        case '\b':
-            *o++ = 'b';
-            break;
-        case '\f':
-            *o++ = 'f';
-            break;
-        case '\n':
-            *o++ = 'n';
-            break;
-        case '\r':
-            *o++ = 'r';
-            break;
-        case '\t':
-            *o++ = 't';
-            break;
-        default:
-            *o++ = 'u';
-            *o++ = '0';
-            *o++ = '0';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-            break;
-        }
+        for (size_t stop = i + 8; i < stop; i++)
+            o = put_string_byte(o, u[i]);
     }
+    /* The last 1 to 7 bytes: when the 8 bytes that end the string need
+     * no escape, the ones before the rest went out as they are, so the
+     * 8 can be written over them. */
+    if (i < n && n >= 8 && !word_needs_escape(s + n - 8)) {
+        size_t back = i - (n - 8);
+        memcpy(o - back, s + n - 8, 8);
+        o += 8 - back;
+        i = n;
+    }
+    for (; i < n; i++)
+        o = put_string_byte(o, u[i]);
     *o++ = '"';
     sb->len = (size_t)(o - sb->data);
     sb->data[sb->len] = '\0';

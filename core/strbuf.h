@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -24,9 +25,64 @@ typedef struct glossa__strbuf {
  * makes room for `extra` more bytes: on an empty buffer exactly that (at
  * least 256), later by doubling. */
 int glossa__strbuf_reserve(glossa__strbuf_t *sb, size_t extra);
-int glossa__strbuf_append(glossa__strbuf_t *sb, const void *data, size_t n);
-int glossa__strbuf_puts(glossa__strbuf_t *sb, const char *s);
-int glossa__strbuf_putc(glossa__strbuf_t *sb, char c);
+/* The out-of-line half of glossa__strbuf_append: grows the buffer. */
+int glossa__strbuf_append_grow(glossa__strbuf_t *sb, const void *data,
+                               size_t n);
+
+/* Appending is inline: writing a record appends a few bytes at a time
+ * (punctuation, keys, numbers), and the room is almost always there. */
+static inline int glossa__strbuf_append(glossa__strbuf_t *sb, const void *data,
+                                        size_t n)
+{
+    if (sb->len + n < sb->cap && n && !sb->failed) {
+        memcpy(sb->data + sb->len, data, n);
+        sb->len += n;
+        sb->data[sb->len] = '\0';
+        return 0;
+    }
+    return glossa__strbuf_append_grow(sb, data, n);
+}
+
+static inline int glossa__strbuf_puts(glossa__strbuf_t *sb, const char *s)
+{
+    return glossa__strbuf_append(sb, s, strlen(s));
+}
+
+static inline int glossa__strbuf_putc(glossa__strbuf_t *sb, char c)
+{
+    return glossa__strbuf_append(sb, &c, 1);
+}
+
+/* Room for `extra` more bytes (and the NUL) written straight into the
+ * buffer: returns where they go, or NULL when it cannot grow. The writer
+ * then hands the end of what it wrote to glossa__strbuf_commit. */
+static inline char *glossa__strbuf_room(glossa__strbuf_t *sb, size_t extra)
+{
+    if ((sb->len + extra >= sb->cap || sb->failed) &&
+        glossa__strbuf_reserve(sb, extra))
+        return NULL;
+    return sb->data + sb->len;
+}
+
+static inline void glossa__strbuf_commit(glossa__strbuf_t *sb, char *end)
+{
+    sb->len = (size_t)(end - sb->data);
+    *end = '\0';
+}
+
+/* Writes v in decimal at o (up to 20 bytes, no NUL); returns the end. */
+static inline char *glossa__uint_write(char *o, uint64_t v)
+{
+    char tmp[20];
+    size_t i = sizeof(tmp);
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(o, tmp + i, sizeof(tmp) - i);
+    return o + (sizeof(tmp) - i);
+}
+
 int glossa__strbuf_printf(glossa__strbuf_t *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int glossa__strbuf_put_uint(glossa__strbuf_t *sb, uint64_t v);

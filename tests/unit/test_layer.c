@@ -243,6 +243,67 @@ static void test_reals_as_jansson_writes_them(void **state)
     }
 }
 
+/* Ten significant digits are formatted without snprintf where no
+ * rounding decision is close (layer.c): the same text as Jansson's for
+ * random values over the range, for decimals with up to twelve digits
+ * (among them the ties at the eleventh), and for the powers of ten and
+ * their neighbours. */
+static double ten_to(int k) /* exact for 0 <= k <= 22 */
+{
+    double p = 1;
+    while (k-- > 0)
+        p *= 10;
+    return p;
+}
+
+static double next_double(double v, int up) /* v > 0 */
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    bits = up ? bits + 1 : bits - 1;
+    memcpy(&v, &bits, sizeof(v));
+    return v;
+}
+
+static void test_reals_with_ten_digits(void **state)
+{
+    (void)state;
+    srand(11);
+    for (size_t i = 0; i < 300000; i++) {
+        double v;
+        switch (i % 4) {
+        case 0:
+            v = ((double)rand() / RAND_MAX) * ldexp(1.0, rand() % 46 - 16);
+            break;
+        case 1: {
+            long long digits = ((long long)rand() << 20) ^ rand();
+            v = (double)(digits % 1000000000000LL) / ten_to(rand() % 16);
+            break;
+        }
+        case 2:
+            v = (double)(rand() % 100000) * 10 + 5;
+            v /= ten_to(rand() % 16);
+            break;
+        default:
+            v = ten_to(rand() % 10);
+            v = rand() % 2 ? v / ten_to(rand() % 6) : v;
+            v = next_double(v, rand() % 2);
+            break;
+        }
+        if (rand() % 2)
+            v = -v;
+        json_t *r = json_real(v);
+        char *want = json_dumps(r, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10));
+        char got[64];
+        int len = glossa__real_format(got, sizeof(got), v, 10);
+        assert_true(len > 0);
+        assert_string_equal(got, want);
+        assert_int_equal((size_t)len, strlen(want));
+        free(want);
+        json_decref(r);
+    }
+}
+
 static void test_refused_fields(void **state)
 {
     (void)state;
@@ -278,6 +339,41 @@ static void test_refused_fields(void **state)
     glossa__layer_spans(l, &n);
     assert_int_equal(n, 0);
     glossa__layer_free(l);
+}
+
+/* Names are interned behind a cache of the addresses plugins pass: one
+ * buffer rewritten between spans still gives each span its own name,
+ * and names to escape are written escaped. */
+static void test_names_from_one_buffer(void **state)
+{
+    (void)state;
+    glossa__doc_t *doc = make_doc("abc");
+    glossa__layer_t *l = glossa__layer_new();
+    char label[8], key[8];
+    const char *names[] = {"A", "B", "q\"", "A"};
+    for (size_t i = 0; i < 4; i++) {
+        strcpy(label, names[i]);
+        strcpy(key, names[3 - i]);
+        glossa_span_field_t f = glossa_span_field_integer(key, (int64_t)i);
+        assert_int_equal(glossa__layer_put(l, i, 3, i, 3, label, &f, 1), 0);
+    }
+    strcpy(label, "\xFF");
+    assert_int_equal(glossa__layer_put(l, 0, 1, 0, 1, label, NULL, 0),
+                     GLOSSA_EINVAL);
+    json_t *warnings = NULL;
+    assert_int_equal(glossa__layer_finish(l, doc, "t", &warnings, 0), 0);
+    char *out = written(l, 0);
+    assert_string_equal(
+        out,
+        "[{\"start\":0,\"end\":3,\"text\":\"abc\",\"label\":\"A\",\"A\":0},"
+        "{\"start\":1,\"end\":3,\"text\":\"bc\",\"label\":\"B\","
+        "\"q\\\"\":1},"
+        "{\"start\":2,\"end\":3,\"text\":\"c\",\"label\":\"q\\\"\","
+        "\"B\":2},"
+        "{\"start\":3,\"end\":3,\"text\":\"\",\"label\":\"A\",\"A\":3}]");
+    glossa__free(out);
+    glossa__layer_free(l);
+    glossa__doc_free(doc);
 }
 
 /* A layer as an earlier output or a worker's request holds it: the same
@@ -451,7 +547,9 @@ int main(void)
         cmocka_unit_test(test_old_spans_checked),
         cmocka_unit_test(test_written_as_the_json_writer_writes),
         cmocka_unit_test(test_reals_as_jansson_writes_them),
+        cmocka_unit_test(test_reals_with_ten_digits),
         cmocka_unit_test(test_refused_fields),
+        cmocka_unit_test(test_names_from_one_buffer),
         cmocka_unit_test(test_from_json),
         cmocka_unit_test(test_old_key_order),
         cmocka_unit_test(test_allocation_failures),

@@ -42,6 +42,41 @@ static void test_escaping_matches_jansson(void **state)
         expect_same_as_jansson(cases[i], strlen(cases[i]));
 }
 
+/* The escaper goes sixteen (SSE2) or eight bytes at a time and writes a
+ * string's last bytes as the 8 that end it: every length up to five
+ * words, with one or two bytes to escape at every place, after text
+ * already written. */
+static void test_escaping_every_length_and_place(void **state)
+{
+    (void)state;
+    const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', 0x7f};
+    char s[41];
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t a = 0; a <= n; a++)
+            for (size_t b = a; b <= n; b++)
+                for (size_t k = 0; k < sizeof(specials); k++) {
+                    for (size_t i = 0; i < n; i++)
+                        s[i] = (char)('a' + i % 26);
+                    if (a < n)
+                        s[a] = specials[k];
+                    if (b < n)
+                        s[b] = specials[(k + 1) % sizeof(specials)];
+                    glossa__strbuf_t sb = GLOSSA__STRBUF_INIT;
+                    assert_int_equal(glossa__strbuf_puts(&sb, "x\\\""), 0);
+                    assert_int_equal(glossa__strbuf_put_json_string(&sb, s, n),
+                                     0);
+                    json_t *js = json_stringn(s, n);
+                    assert_non_null(js);
+                    char *ref = json_dumps(js, JSON_ENCODE_ANY | JSON_COMPACT);
+                    assert_int_equal(sb.len, 3 + strlen(ref));
+                    assert_memory_equal(sb.data, "x\\\"", 3);
+                    assert_string_equal(sb.data + 3, ref);
+                    free(ref);
+                    json_decref(js);
+                    glossa__strbuf_free(&sb);
+                }
+}
+
 static void test_appenders(void **state)
 {
     (void)state;
@@ -140,6 +175,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escaping_matches_jansson),
+        cmocka_unit_test(test_escaping_every_length_and_place),
         cmocka_unit_test(test_appenders),
         cmocka_unit_test(test_json_values_use_output_flags),
         cmocka_unit_test(test_json_writer_matches_jansson),
