@@ -1335,6 +1335,19 @@ int dates__need_build(const char *pattern, size_t len, const char *const *words,
             tail = &(*tail)->next;
         *tail = need;
     }
+    /* Cheapest check first: the set with the fewest groups to look up. */
+    for (dates_need_t **p = out; *p && !rc; p = &(*p)->next) {
+        dates_need_t **min = p;
+        for (dates_need_t **q = &(*p)->next; *q; q = &(*q)->next)
+            if ((*q)->nheads < (*min)->nheads)
+                min = q;
+        if (min != p) {
+            dates_need_t *m = *min;
+            *min = m->next;
+            m->next = *p;
+            *p = m;
+        }
+    }
     info_clear(&a);
     if (rc || P.unknown) {
         dates__need_free(*out);
