@@ -1308,7 +1308,8 @@ int dates__need_build(const char *pattern, size_t len, const char *const *words,
         P.unknown = true; /* an unbalanced ")" */
     info_needed(&a);
     int rc = P.oom ? GLOSSA_ENOMEM : 0;
-    /* The strongest set goes first: it is the likeliest to fail. */
+    /* The sets in order of strength (each reduced with what came before);
+     * the checks are then ordered by cost, below. */
     for (int i = 0; i < a.n && !P.unknown && !rc; i++) {
         int best = i;
         for (int k = i + 1; k < a.n; k++)
