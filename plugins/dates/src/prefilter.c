@@ -1373,33 +1373,3 @@ void dates__grams_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
         seen[gram_mark(v)] = stamp;
     }
 }
-
-/* Does seen hold every gram of one of the strings of need? */
-static bool strings_met(const dates_need_t *need, const uint8_t *seen,
-                        uint8_t stamp)
-{
-    size_t first = 0;
-    for (size_t h = 0; h < need->nheads; h++) {
-        size_t last = need->head_ends[h];
-        if (seen[need->heads[h]] == stamp) {
-            for (size_t i = first; i < last; i++) {
-                size_t k = i ? need->ends[i - 1] : 0, end = need->ends[i];
-                while (k < end && seen[need->grams[k]] == stamp)
-                    k++;
-                if (k == end)
-                    return true;
-            }
-        }
-        first = last;
-    }
-    return false;
-}
-
-bool dates__need_met(const dates_need_t *need, const uint8_t *seen,
-                     uint8_t stamp)
-{
-    for (; need; need = need->next)
-        if (!strings_met(need, seen, stamp))
-            return false;
-    return true;
-}
