@@ -650,6 +650,35 @@ static uint64_t digit_classes(const unsigned char *t, size_t s, size_t e,
     return m;
 }
 
+/* The end of the run of ASCII letters at t[i] (i < to): eight bytes at a
+ * time where the text has them, each tested for a letter as cc_table
+ * says (| 0x20 folds the capitals; bytes from 0x80 are none), then byte
+ * by byte. */
+static size_t alpha_end(const unsigned char *t, size_t i, size_t to)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, high = 0x80 * ones;
+    while (to - i >= 8) {
+        uint64_t v;
+        memcpy(&v, t + i, 8);
+        /* Each byte's low seven bits, capitals folded: at most 0x7f, so
+         * adding to a byte carries nothing into the next. */
+        uint64_t low = (v | 0x20 * ones) & 0x7f * ones;
+        uint64_t from_a = low + (0x80 - 'a') * ones;     /* 0x80 set: >= 'a' */
+        uint64_t past_z = low + (0x80 - 'z' - 1) * ones; /* 0x80 set: > 'z' */
+        uint64_t letter = from_a & ~past_z & ~v & high;
+        uint64_t other = ~letter & high;
+        if (other)
+            return i + (size_t)__builtin_ctzll(other) / 8;
+        i += 8;
+    }
+#endif
+    const unsigned char *cc = cc_table();
+    while (i < to && cc[t[i]] == CC_ALPHA)
+        i++;
+    return i;
+}
+
 static int scan(run_t *R, size_t from, size_t to)
 {
     const unsigned char *t = (const unsigned char *)R->text;
@@ -676,8 +705,7 @@ static int scan(run_t *R, size_t from, size_t to)
                 i++;
             m = digit_classes(t, s, i, to);
         } else {
-            while (i < to && cc[t[i]] == CC_ALPHA)
-                i++;
+            i = alpha_end(t, i + 1, to);
             size_t n = i - s;
             if (n >= 2 && n <= DATES_MAX_WORD) {
                 uint32_t sig = dates__trigger_sig(t + s, n);

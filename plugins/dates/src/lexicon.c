@@ -71,12 +71,26 @@ const char *dates__lexicon_get(const dates_lexicon_t *lex, const char *s)
 {
     if (!lex)
         return NULL;
-    char key[128];
-    size_t n = strlen(s);
-    if (n >= sizeof key)
+    char buf[128];
+    /* Most keys asked are lowercase ASCII words already, which
+     * dates__key_normalize would leave as they are: those are looked up
+     * without the copy. */
+    size_t n = 0;
+    bool normal = true;
+    for (; s[n]; n++) {
+        unsigned char c = (unsigned char)s[n];
+        if ((c >= 'A' && c <= 'Z') || c == ' ' || c == '\t' || c == '\n' ||
+            c == '\r' || c >= 0x80)
+            normal = false;
+    }
+    if (n >= sizeof buf)
         return NULL;
-    memcpy(key, s, n + 1);
-    dates__key_normalize(key);
+    const char *key = s;
+    if (!normal || (n > 0 && s[n - 1] == '.')) {
+        memcpy(buf, s, n + 1);
+        dates__key_normalize(buf);
+        key = buf;
+    }
     /* The keys are unique (the loader refuses a lexicon with a key
      * twice): a binary search among those with the same first byte. */
     unsigned char c = (unsigned char)key[0];

@@ -1308,7 +1308,8 @@ int dates__need_build(const char *pattern, size_t len, const char *const *words,
         P.unknown = true; /* an unbalanced ")" */
     info_needed(&a);
     int rc = P.oom ? GLOSSA_ENOMEM : 0;
-    /* The strongest set goes first: it is the likeliest to fail. */
+    /* The sets in order of strength (each reduced with what came before);
+     * the checks are then ordered by cost, below. */
     for (int i = 0; i < a.n && !P.unknown && !rc; i++) {
         int best = i;
         for (int k = i + 1; k < a.n; k++)
@@ -1335,6 +1336,19 @@ int dates__need_build(const char *pattern, size_t len, const char *const *words,
             tail = &(*tail)->next;
         *tail = need;
     }
+    /* Cheapest check first: the set with the fewest groups to look up. */
+    for (dates_need_t **p = out; *p && !rc; p = &(*p)->next) {
+        dates_need_t **min = p;
+        for (dates_need_t **q = &(*p)->next; *q; q = &(*q)->next)
+            if ((*q)->nheads < (*min)->nheads)
+                min = q;
+        if (min != p) {
+            dates_need_t *m = *min;
+            *min = m->next;
+            m->next = *p;
+            *p = m;
+        }
+    }
     info_clear(&a);
     if (rc || P.unknown) {
         dates__need_free(*out);
@@ -1358,34 +1372,4 @@ void dates__grams_mark(uint8_t *seen, uint8_t stamp, const char *text, size_t s,
         seen[gram_mark((v & 0xffff) << 8)] = stamp;
         seen[gram_mark(v)] = stamp;
     }
-}
-
-/* Does seen hold every gram of one of the strings of need? */
-static bool strings_met(const dates_need_t *need, const uint8_t *seen,
-                        uint8_t stamp)
-{
-    size_t first = 0;
-    for (size_t h = 0; h < need->nheads; h++) {
-        size_t last = need->head_ends[h];
-        if (seen[need->heads[h]] == stamp) {
-            for (size_t i = first; i < last; i++) {
-                size_t k = i ? need->ends[i - 1] : 0, end = need->ends[i];
-                while (k < end && seen[need->grams[k]] == stamp)
-                    k++;
-                if (k == end)
-                    return true;
-            }
-        }
-        first = last;
-    }
-    return false;
-}
-
-bool dates__need_met(const dates_need_t *need, const uint8_t *seen,
-                     uint8_t stamp)
-{
-    for (; need; need = need->next)
-        if (!strings_met(need, seen, stamp))
-            return false;
-    return true;
 }
