@@ -537,6 +537,34 @@ const char *qx_demonym(const qx_lexicon_t *lex, const char *country)
     return NULL;
 }
 
+/* The country whose nationality adjective or one-word name the word
+ * [w, w + n) writes, case and dots aside ("U.S." is "US"); else NULL. */
+const char *qx_demonym_state(const qx_lexicon_t *lex, const char *w, size_t n)
+{
+    for (size_t k = 0; k < lex->n_demonyms; k++) {
+        const char *forms[2] = {lex->adjectives[k], lex->countries[k]};
+        for (int f = 0; f < 2; f++) {
+            const char *a = forms[f];
+            size_t i = 0, j = 0;
+            while (i < n && a[j]) {
+                if (w[i] == '.') {
+                    i++;
+                    continue;
+                }
+                if ((w[i] | 32) != (a[j] | 32))
+                    break;
+                i++;
+                j++;
+            }
+            while (i < n && w[i] == '.')
+                i++;
+            if (i == n && !a[j] && j > 0)
+                return lex->countries[k];
+        }
+    }
+    return NULL;
+}
+
 /* ---- The table --------------------------------------------------------- */
 
 static qx_entry_t *slot_for(qx_lexicon_t *lex, const char *key, size_t len,

@@ -183,6 +183,7 @@ const qx_entry_t *qx_lookup(const qx_lexicon_t *lex, const char *word,
 
 /* The adjective of a country's nationality ("Azerbaijani"), or NULL. */
 const char *qx_demonym(const qx_lexicon_t *lex, const char *country);
+const char *qx_demonym_state(const qx_lexicon_t *lex, const char *w, size_t n);
 
 /* The bit of a word's first three letters (case folded) in cue_prefix,
  * or -1 for a word shorter than the shortest cue word. */

@@ -1441,6 +1441,23 @@ static const char *state_of_bodies(const qdoc_t *d, uint32_t s, uint32_t e)
     return bodies >= 2 ? st : NULL;
 }
 
+/* The state a capitalized word in [s, e) names as its nationality or
+ * its name when the entities layer tagged nothing there ("the U.S.
+ * Embassy", "the Russian Embassy in Baku"); else NULL. */
+static const char *untagged_state(const qdoc_t *d, uint32_t s, uint32_t e)
+{
+    for (uint32_t i = s; i < e; i++) {
+        const char *w = d->text + d->tok[i].start;
+        size_t n = d->tok[i].end - d->tok[i].start;
+        if (ncls(d, i) == N_ENT || !(*w >= 'A' && *w <= 'Z'))
+            continue;
+        const char *st = qx_demonym_state(d->lex, w, n);
+        if (st)
+            return st;
+    }
+    return NULL;
+}
+
 /* Fills spk for the phrase [s, e). Returns 1 when it names a speaker
  * (perhaps unnamed), 0 when it cannot be one, or GLOSSA_ENOMEM. */
 static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
@@ -1741,6 +1758,18 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         set_name(spk, st, QR_BODY);
         spk->plural = head ? head->plural : 0;
         return 1;
+    }
+    if (head && !title && !n_names &&
+        (head->hclass == QH_STATE || head->hclass == QH_MINISTRY)) {
+        /* a body whose nationality the entities layer did not tag */
+        const char *st = untagged_state(d, s, head_tok);
+        if (st && head->hclass == QH_MINISTRY && head->name)
+            return compose(spk, demonym(d, st), head->name) ? GLOSSA_ENOMEM : 1;
+        if (st) {
+            set_name(spk, st, QR_BODY);
+            spk->plural = head->plural;
+            return 1;
+        }
     }
     if (ppron >= 0 && (title || head)) {
         /* "his spokesman", "its press service": the possessor's. */
