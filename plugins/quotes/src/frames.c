@@ -88,9 +88,9 @@ static uint32_t loose_np(qdoc_t *d, uint32_t j, uint32_t end)
     uint32_t k = j;
     if (e > j) {
         /* "his Azerbaijani counterpart" */
-        for (k = e;
-             k < end && k < e + 2 && qd_lower_word(d, k) && !d->ti[k].e &&
-             !(qd_flags(d, k) & (QW_PREP | QW_COMP | QW_CONJ | QW_REL));
+        for (k = e; k < end && k < e + 2 && qd_lower_word(d, k) &&
+                    (!d->ti[k].e || qd_flags(d, k) == QW_ISSUE) &&
+                    !(qd_flags(d, k) & (QW_PREP | QW_COMP | QW_CONJ | QW_REL));
              k++)
             ;
         return k;

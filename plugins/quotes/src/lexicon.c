@@ -291,12 +291,12 @@ static const struct {
     const char *name;
     uint32_t bit;
 } CLASS_NAMES[] = {
-    {"aux", QW_AUX},           {"adv", QW_ADV},      {"det", QW_DET},
-    {"mod", QW_MOD},           {"prep", QW_PREP},    {"opener", QW_OPENER},
-    {"time", QW_TIME},         {"conj", QW_CONJ},    {"rel", QW_REL},
-    {"comp", QW_COMP},         {"neg", QW_NEG},      {"this", QW_THIS},
-    {"noclause", QW_NOCLAUSE}, {"art", QW_ART},      {"sub", QW_SUB},
-    {"finite", QW_FINITE},     {"clause", QW_CLAUSE}};
+    {"aux", QW_AUX},           {"adv", QW_ADV},       {"det", QW_DET},
+    {"mod", QW_MOD},           {"prep", QW_PREP},     {"opener", QW_OPENER},
+    {"time", QW_TIME},         {"conj", QW_CONJ},     {"rel", QW_REL},
+    {"comp", QW_COMP},         {"neg", QW_NEG},       {"this", QW_THIS},
+    {"noclause", QW_NOCLAUSE}, {"art", QW_ART},       {"sub", QW_SUB},
+    {"finite", QW_FINITE},     {"clause", QW_CLAUSE}, {"issue", QW_ISSUE}};
 
 /* Looks up each space-separated name of `list` in a table. */
 #define PARSE_BITS(ld, list, table, out)                                       \

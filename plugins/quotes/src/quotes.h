@@ -36,8 +36,10 @@ enum {
     QW_ART = 1u << 14,      /* an article or demonstrative before a noun */
     QW_SUB = 1u << 15,      /* opens an adverbial clause ("after", "while") */
     QW_FINITE = 1u << 16,   /* a tensed auxiliary or modal ("would", "has") */
-    QW_CLAUSE = 1u << 17    /* a preposition that also opens a clause ("as
+    QW_CLAUSE = 1u << 17,   /* a preposition that also opens a clause ("as
                                Baku has declared") */
+    QW_ISSUE = 1u << 18     /* a verb whose subject authors the message it
+                               takes ("adopted a resolution") */
 };
 
 /* Frames of a reporting verb (verbs.tsv). */

@@ -1306,6 +1306,7 @@ static int ministry_before(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
 /* The same head noun earlier with a name: "these officials" after "White
  * House officials", "the ministry" after "the Russian Defense Ministry". */
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out);
+static int message_author(qdoc_t *d, uint32_t st, qspeaker_t *out, int depth);
 
 static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                     int depth);
@@ -1846,6 +1847,16 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
             }
             free(ante.owned);
         }
+        if (head->hclass == QH_MESSAGE && head_tok >= s) {
+            qspeaker_t au;
+            int rc = message_author(d, s, &au, depth);
+            if (rc < 0)
+                return rc;
+            if (rc > 0) {
+                adopt_speaker(spk, &au, 0);
+                return 1;
+            }
+        }
         set_unnamed(spk, head->plural);
         return 1;
     }
@@ -1884,6 +1895,41 @@ static int message_of_report(qdoc_t *d, uint32_t st, qspeaker_t *out)
         return 1;
     }
     return 0;
+}
+
+/* "X adopted a resolution that ...", "X has issued a statement": a
+ * message that is the object of a verb of issuing (grammar.tsv class
+ * `issue`) is its subject's, past auxiliaries, adverbs, time words and
+ * one prepositional phrase ("X on Monday issued"). st is the message
+ * phrase's first token. Returns 1 with *out a named speaker, 0, or
+ * GLOSSA_ENOMEM. */
+static int message_author(qdoc_t *d, uint32_t st, qspeaker_t *out, int depth)
+{
+    if (st == 0 || !(qd_flags(d, st - 1) & QW_ISSUE) || depth >= 3)
+        return 0;
+    uint32_t first = qd_sent_first(d, d->ti[st - 1].sent), j = st - 1;
+    while (j > first &&
+           (qd_flags(d, j - 1) & (QW_AUX | QW_ADV | QW_NEG | QW_TIME)))
+        j--;
+    if (j < st - 1 && j > first && (qd_flags(d, j - 1) & QW_PREP))
+        j--; /* "on Monday" */
+    uint32_t a = qs_np_left(d, j, first);
+    if (a < j && a > first && (qd_flags(d, a - 1) & QW_PREP)) {
+        j = a - 1;
+        a = qs_np_left(d, j, first);
+    }
+    if (a >= j || (a > first && (qd_flags(d, a - 1) & QW_PREP)))
+        return 0;
+    memset(out, 0, sizeof *out);
+    int rc = classify(d, a, j, out, depth + 1);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 || !out->name || out->kind == QR_GROUP) {
+        free(out->owned);
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
+    return 1;
 }
 
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
@@ -1959,6 +2005,8 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                 has_name |= d->ti[k].ent >= 0;
             if (!has_name && h->hclass == QH_MESSAGE) {
                 int rc = message_of_report(d, st, out);
+                if (rc == 0)
+                    rc = message_author(d, st, out, 2);
                 if (rc != 0)
                     return rc;
             }
