@@ -202,6 +202,20 @@ static uint32_t list_start(const qdoc_t *d, uint32_t i, uint32_t lo)
     return i + 1;
 }
 
+/* "President X and Prime Minister Y": the "and" at token i joins a
+ * person's name to a title that opens another person's name. */
+static int titled_pair(const qdoc_t *d, uint32_t i)
+{
+    const qent_t *a = qd_ent(d, i - 1), *b = NULL;
+    uint32_t k = i + 1;
+    if (!a || a->label != QE_PERSON || ncls(d, k) != N_TITLE)
+        return 0;
+    while (k < d->nt && ncls(d, k) == N_TITLE)
+        k++;
+    b = qd_ent(d, k);
+    return b && b->tok_first == k && b->label == QE_PERSON;
+}
+
 uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
 {
     if (end <= lo || end > d->nt)
@@ -273,7 +287,8 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
                 break;
             }
             if (!(i > lo && ncls(d, i - 1) == N_ENT && start == i + 1 &&
-                  (ncls(d, start) == N_ENT || ncls(d, start) == N_DET)))
+                  (ncls(d, start) == N_ENT || ncls(d, start) == N_DET ||
+                   titled_pair(d, i))))
                 stop = 1;
             break;
         default:
