@@ -1831,6 +1831,11 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     if (head) {
         /* "a statement", "an official": someone not named */
         int indefinite = qd_is(d, s, "a") || qd_is(d, s, "an");
+        /* "according to official information": a message with no
+         * determiner and no author is nobody's */
+        if (head->hclass == QH_MESSAGE && !n_names && head_tok > s &&
+            !(qd_flags(d, s) & QW_DET) && ncls(d, s) != N_PPRON)
+            indefinite = 1;
         if (!indefinite &&
             (head->hclass == QH_STATE || head->hclass == QH_MINISTRY ||
              head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE ||
