@@ -925,6 +925,33 @@ static int push_source_last(qdoc_t *d, uint32_t s, uint32_t sep,
     return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
 }
 
+/* "“...” – X on Y": the headline's source is X, [dash + 1, ne), when
+ * it names a person or a body and is no outlet. */
+static int headline_dash_about(qdoc_t *d, uint32_t s, uint32_t dash,
+                               uint32_t ne)
+{
+    uint32_t first = qd_sent_first(d, s), words = 0;
+    for (uint32_t k = dash + 1; k < ne; k++)
+        if (qd_head(d, k) && qd_head(d, k)->hclass == QH_OUTLET)
+            return 0;
+    for (uint32_t k = first; k < dash; k++)
+        words += qd_word(d, k);
+    if (!names_person_or_body(d, dash + 1, ne) || words < 3)
+        return 0;
+    qframe_t f;
+    frame_init(&f, s, FH_HEADLINE);
+    f.cue_first = dash;
+    f.cue_end = dash + 1;
+    f.cue_text = "-";
+    f.np_first = dash + 1;
+    f.np_end = ne;
+    f.pos = dash + 1;
+    f.c_first = first;
+    f.c_end = dash;
+    f.inverted = 1;
+    return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+}
+
 /* "West is trying to drive wedges – Mikhail Kalugin": a headline line
  * whose source follows its last spaced dash, a short phrase naming a
  * person or a body (not a news outlet, which only credits the story). */
@@ -935,6 +962,13 @@ static int try_headline_dash(qdoc_t *d, uint32_t s)
     while (c > first && !(qd_dash(d, c - 1) && d->ti[c - 1].region < 0 &&
                           (d->tok[c - 1].flags & GLOSSA_TOKEN_SPACE_BEFORE)))
         c--;
+    /* "... – Kremlin spokesman Peskov on the talks": the source, then a
+     * preposition and what the words are about */
+    uint32_t ne = c < end ? qs_np_right(d, c, end) : end;
+    if (c > first + 3 && ne > c && ne < end && ne - c <= 5 && end - ne <= 8 &&
+        (qd_flags(d, ne) & QW_PREP) && d->ti[ne].region < 0 &&
+        qd_line_start(d, first) && (end >= d->nt || qd_line_start(d, end)))
+        return headline_dash_about(d, s, c - 1, ne);
     if (c <= first + 3 || c >= end || end - c > 5 ||
         qs_np_right(d, c, end) != end)
         return 0;
