@@ -746,6 +746,31 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     return idx;
 }
 
+/* "... was tested when the ministry put out a tweet accusing X of ...":
+ * a participle with no comma before it, in a subordinate clause (its
+ * subordinator, grammar.tsv class `sub`, with no punctuation after it),
+ * goes with that clause's subject, a speaker-like noun phrase right
+ * after the subordinator and before a lowercase word. */
+static int sub_clause_subject(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
+                              uint32_t *ne)
+{
+    uint32_t first = qd_sent_first(d, s);
+    for (uint32_t w = i; w-- > first;) {
+        if (qd_punct(d, w, ',') || qd_punct(d, w, ';') || d->ti[w].region >= 0)
+            return 0;
+        if (!(qd_flags(d, w) & QW_SUB) || (qd_flags(d, w) & QW_PREP))
+            continue;
+        uint32_t e = qs_np_right(d, w + 1, i);
+        if (e <= w + 1 || e >= i || !qd_lower_word(d, e) ||
+            !qs_np_anchored(d, w + 1, e) || !qs_speakerlike(d, w + 1, e))
+            return 0;
+        *ns = w + 1;
+        *ne = e;
+        return 1;
+    }
+    return 0;
+}
+
 /* The speaker of a participle ("..., saying that"): the report it goes
  * with, the subject after a sentence-initial participial clause, or the
  * clause's subject. */
@@ -816,7 +841,8 @@ static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
         return 0;
     }
     uint32_t ns, ne;
-    if (!clause_subject(d, s, i, &ns, &ne) && !subject_of(d, s, i, &ns, &ne))
+    if (!sub_clause_subject(d, s, i, &ns, &ne) &&
+        !clause_subject(d, s, i, &ns, &ne) && !subject_of(d, s, i, &ns, &ne))
         return 0;
     f->np_first = ns;
     f->np_end = ne;
