@@ -88,9 +88,9 @@ static uint32_t loose_np(qdoc_t *d, uint32_t j, uint32_t end)
     uint32_t k = j;
     if (e > j) {
         /* "his Azerbaijani counterpart" */
-        for (k = e;
-             k < end && k < e + 2 && qd_lower_word(d, k) && !d->ti[k].e &&
-             !(qd_flags(d, k) & (QW_PREP | QW_COMP | QW_CONJ | QW_REL));
+        for (k = e; k < end && k < e + 2 && qd_lower_word(d, k) &&
+                    (!d->ti[k].e || qd_flags(d, k) == QW_ISSUE) &&
+                    !(qd_flags(d, k) & (QW_PREP | QW_COMP | QW_CONJ | QW_REL));
              k++)
             ;
         return k;
@@ -746,6 +746,31 @@ static int try_inverted(qdoc_t *d, uint32_t s, uint32_t i, uint32_t len,
     return idx;
 }
 
+/* "... was tested when the ministry put out a tweet accusing X of ...":
+ * a participle with no comma before it, in a subordinate clause (its
+ * subordinator, grammar.tsv class `sub`, with no punctuation after it),
+ * goes with that clause's subject, a speaker-like noun phrase right
+ * after the subordinator and before a lowercase word. */
+static int sub_clause_subject(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
+                              uint32_t *ne)
+{
+    uint32_t first = qd_sent_first(d, s);
+    for (uint32_t w = i; w-- > first;) {
+        if (qd_punct(d, w, ',') || qd_punct(d, w, ';') || d->ti[w].region >= 0)
+            return 0;
+        if (!(qd_flags(d, w) & QW_SUB) || (qd_flags(d, w) & QW_PREP))
+            continue;
+        uint32_t e = qs_np_right(d, w + 1, i);
+        if (e <= w + 1 || e >= i || !qd_lower_word(d, e) ||
+            !qs_np_anchored(d, w + 1, e) || !qs_speakerlike(d, w + 1, e))
+            return 0;
+        *ns = w + 1;
+        *ne = e;
+        return 1;
+    }
+    return 0;
+}
+
 /* The speaker of a participle ("..., saying that"): the report it goes
  * with, the subject after a sentence-initial participial clause, or the
  * clause's subject. */
@@ -816,7 +841,8 @@ static int participle_speaker(qdoc_t *d, uint32_t s, uint32_t i, qframe_t *f)
         return 0;
     }
     uint32_t ns, ne;
-    if (!clause_subject(d, s, i, &ns, &ne) && !subject_of(d, s, i, &ns, &ne))
+    if (!sub_clause_subject(d, s, i, &ns, &ne) &&
+        !clause_subject(d, s, i, &ns, &ne) && !subject_of(d, s, i, &ns, &ne))
         return 0;
     f->np_first = ns;
     f->np_end = ne;
@@ -925,6 +951,33 @@ static int push_source_last(qdoc_t *d, uint32_t s, uint32_t sep,
     return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
 }
 
+/* "“...” – X on Y": the headline's source is X, [dash + 1, ne), when
+ * it names a person or a body and is no outlet. */
+static int headline_dash_about(qdoc_t *d, uint32_t s, uint32_t dash,
+                               uint32_t ne)
+{
+    uint32_t first = qd_sent_first(d, s), words = 0;
+    for (uint32_t k = dash + 1; k < ne; k++)
+        if (qd_head(d, k) && qd_head(d, k)->hclass == QH_OUTLET)
+            return 0;
+    for (uint32_t k = first; k < dash; k++)
+        words += qd_word(d, k);
+    if (!names_person_or_body(d, dash + 1, ne) || words < 3)
+        return 0;
+    qframe_t f;
+    frame_init(&f, s, FH_HEADLINE);
+    f.cue_first = dash;
+    f.cue_end = dash + 1;
+    f.cue_text = "-";
+    f.np_first = dash + 1;
+    f.np_end = ne;
+    f.pos = dash + 1;
+    f.c_first = first;
+    f.c_end = dash;
+    f.inverted = 1;
+    return push(d, &f) < 0 ? GLOSSA_ENOMEM : 1;
+}
+
 /* "West is trying to drive wedges – Mikhail Kalugin": a headline line
  * whose source follows its last spaced dash, a short phrase naming a
  * person or a body (not a news outlet, which only credits the story). */
@@ -935,6 +988,13 @@ static int try_headline_dash(qdoc_t *d, uint32_t s)
     while (c > first && !(qd_dash(d, c - 1) && qm_region(d, c - 1) < 0 &&
                           (d->tok[c - 1].flags & GLOSSA_TOKEN_SPACE_BEFORE)))
         c--;
+    /* "... – Kremlin spokesman Peskov on the talks": the source, then a
+     * preposition and what the words are about */
+    uint32_t ne = c < end ? qs_np_right(d, c, end) : end;
+    if (c > first + 3 && ne > c && ne < end && ne - c <= 5 && end - ne <= 8 &&
+        (qd_flags(d, ne) & QW_PREP) && d->ti[ne].region < 0 &&
+        qd_line_start(d, first) && (end >= d->nt || qd_line_start(d, end)))
+        return headline_dash_about(d, s, c - 1, ne);
     if (c <= first + 3 || c >= end || end - c > 5 ||
         qs_np_right(d, c, end) != end)
         return 0;

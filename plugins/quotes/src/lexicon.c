@@ -291,12 +291,12 @@ static const struct {
     const char *name;
     uint32_t bit;
 } CLASS_NAMES[] = {
-    {"aux", QW_AUX},           {"adv", QW_ADV},      {"det", QW_DET},
-    {"mod", QW_MOD},           {"prep", QW_PREP},    {"opener", QW_OPENER},
-    {"time", QW_TIME},         {"conj", QW_CONJ},    {"rel", QW_REL},
-    {"comp", QW_COMP},         {"neg", QW_NEG},      {"this", QW_THIS},
-    {"noclause", QW_NOCLAUSE}, {"art", QW_ART},      {"sub", QW_SUB},
-    {"finite", QW_FINITE},     {"clause", QW_CLAUSE}};
+    {"aux", QW_AUX},           {"adv", QW_ADV},       {"det", QW_DET},
+    {"mod", QW_MOD},           {"prep", QW_PREP},     {"opener", QW_OPENER},
+    {"time", QW_TIME},         {"conj", QW_CONJ},     {"rel", QW_REL},
+    {"comp", QW_COMP},         {"neg", QW_NEG},       {"this", QW_THIS},
+    {"noclause", QW_NOCLAUSE}, {"art", QW_ART},       {"sub", QW_SUB},
+    {"finite", QW_FINITE},     {"clause", QW_CLAUSE}, {"issue", QW_ISSUE}};
 
 /* Looks up each space-separated name of `list` in a table. */
 #define PARSE_BITS(ld, list, table, out)                                       \
@@ -534,6 +534,34 @@ const char *qx_demonym(const qx_lexicon_t *lex, const char *country)
     for (size_t k = 0; country && k < lex->n_demonyms; k++)
         if (strcmp(lex->countries[k], country) == 0)
             return lex->adjectives[k];
+    return NULL;
+}
+
+/* The country whose nationality adjective or one-word name the word
+ * [w, w + n) writes, case and dots aside ("U.S." is "US"); else NULL. */
+const char *qx_demonym_state(const qx_lexicon_t *lex, const char *w, size_t n)
+{
+    for (size_t k = 0; k < lex->n_demonyms; k++) {
+        const char *forms[2] = {lex->adjectives[k], lex->countries[k]};
+        for (int f = 0; f < 2; f++) {
+            const char *a = forms[f];
+            size_t i = 0, j = 0;
+            while (i < n && a[j]) {
+                if (w[i] == '.') {
+                    i++;
+                    continue;
+                }
+                if ((w[i] | 32) != (a[j] | 32))
+                    break;
+                i++;
+                j++;
+            }
+            while (i < n && w[i] == '.')
+                i++;
+            if (i == n && !a[j] && j > 0)
+                return lex->countries[k];
+        }
+    }
     return NULL;
 }
 

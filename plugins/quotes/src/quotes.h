@@ -36,8 +36,10 @@ enum {
     QW_ART = 1u << 14,      /* an article or demonstrative before a noun */
     QW_SUB = 1u << 15,      /* opens an adverbial clause ("after", "while") */
     QW_FINITE = 1u << 16,   /* a tensed auxiliary or modal ("would", "has") */
-    QW_CLAUSE = 1u << 17    /* a preposition that also opens a clause ("as
+    QW_CLAUSE = 1u << 17,   /* a preposition that also opens a clause ("as
                                Baku has declared") */
+    QW_ISSUE = 1u << 18     /* a verb whose subject authors the message it
+                               takes ("adopted a resolution") */
 };
 
 /* Frames of a reporting verb (verbs.tsv). */
@@ -183,6 +185,7 @@ const qx_entry_t *qx_lookup(const qx_lexicon_t *lex, const char *word,
 
 /* The adjective of a country's nationality ("Azerbaijani"), or NULL. */
 const char *qx_demonym(const qx_lexicon_t *lex, const char *country);
+const char *qx_demonym_state(const qx_lexicon_t *lex, const char *w, size_t n);
 
 /* The bit of a word's first three letters (case folded) in cue_prefix,
  * or -1 for a word shorter than the shortest cue word. */

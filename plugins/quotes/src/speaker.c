@@ -203,6 +203,20 @@ static uint32_t list_start(const qdoc_t *d, uint32_t i, uint32_t lo)
     return i + 1;
 }
 
+/* "President X and Prime Minister Y": the "and" at token i joins a
+ * person's name to a title that opens another person's name. */
+static int titled_pair(const qdoc_t *d, uint32_t i)
+{
+    const qent_t *a = qd_ent(d, i - 1), *b = NULL;
+    uint32_t k = i + 1;
+    if (!a || a->label != QE_PERSON || ncls(d, k) != N_TITLE)
+        return 0;
+    while (k < d->nt && ncls(d, k) == N_TITLE)
+        k++;
+    b = qd_ent(d, k);
+    return b && b->tok_first == k && b->label == QE_PERSON;
+}
+
 uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
 {
     if (end <= lo || end > d->nt)
@@ -274,7 +288,8 @@ uint32_t qs_np_left(qdoc_t *d, uint32_t end, uint32_t lo)
                 break;
             }
             if (!(i > lo && ncls(d, i - 1) == N_ENT && start == i + 1 &&
-                  (ncls(d, start) == N_ENT || ncls(d, start) == N_DET)))
+                  (ncls(d, start) == N_ENT || ncls(d, start) == N_DET ||
+                   titled_pair(d, i))))
                 stop = 1;
             break;
         default:
@@ -1317,6 +1332,7 @@ static int ministry_before(qdoc_t *d, const qent_t *org, qspeaker_t *spk)
 /* The same head noun earlier with a name: "these officials" after "White
  * House officials", "the ministry" after "the Russian Defense Ministry". */
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out);
+static int message_author(qdoc_t *d, uint32_t st, qspeaker_t *out, int depth);
 
 static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                     int depth);
@@ -1451,6 +1467,23 @@ static const char *state_of_bodies(const qdoc_t *d, uint32_t s, uint32_t e)
         i = en->tok_last;
     }
     return bodies >= 2 ? st : NULL;
+}
+
+/* The state a capitalized word in [s, e) names as its nationality or
+ * its name when the entities layer tagged nothing there ("the U.S.
+ * Embassy", "the Russian Embassy in Baku"); else NULL. */
+static const char *untagged_state(const qdoc_t *d, uint32_t s, uint32_t e)
+{
+    for (uint32_t i = s; i < e; i++) {
+        const char *w = d->text + d->tok[i].start;
+        size_t n = d->tok[i].end - d->tok[i].start;
+        if (ncls(d, i) == N_ENT || !(*w >= 'A' && *w <= 'Z'))
+            continue;
+        const char *st = qx_demonym_state(d->lex, w, n);
+        if (st)
+            return st;
+    }
+    return NULL;
 }
 
 /* Fills spk for the phrase [s, e). Returns 1 when it names a speaker
@@ -1758,6 +1791,18 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
         spk->plural = head ? head->plural : 0;
         return 1;
     }
+    if (head && !title && !n_names &&
+        (head->hclass == QH_STATE || head->hclass == QH_MINISTRY)) {
+        /* a body whose nationality the entities layer did not tag */
+        const char *st = untagged_state(d, s, head_tok);
+        if (st && head->hclass == QH_MINISTRY && head->name)
+            return compose(spk, demonym(d, st), head->name) ? GLOSSA_ENOMEM : 1;
+        if (st) {
+            set_name(spk, st, QR_BODY);
+            spk->plural = head->plural;
+            return 1;
+        }
+    }
     if (ppron >= 0 && (title || head)) {
         /* "his spokesman", "its press service": the possessor's. */
         qspeaker_t owner;
@@ -1802,6 +1847,11 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
     if (head) {
         /* "a statement", "an official": someone not named */
         int indefinite = qd_is(d, s, "a") || qd_is(d, s, "an");
+        /* "according to official information": a message with no
+         * determiner and no author is nobody's */
+        if (head->hclass == QH_MESSAGE && !n_names && head_tok > s &&
+            !(qd_flags(d, s) & QW_DET) && ncls(d, s) != N_PPRON)
+            indefinite = 1;
         if (!indefinite &&
             (head->hclass == QH_STATE || head->hclass == QH_MINISTRY ||
              head->hclass == QH_OFFICE || head->hclass == QH_MESSAGE ||
@@ -1832,6 +1882,16 @@ static int classify(qdoc_t *d, uint32_t s, uint32_t e, qspeaker_t *spk,
                 return 1;
             }
             free(ante.owned);
+        }
+        if (head->hclass == QH_MESSAGE && head_tok >= s) {
+            qspeaker_t au;
+            int rc = message_author(d, s, &au, depth);
+            if (rc < 0)
+                return rc;
+            if (rc > 0) {
+                adopt_speaker(spk, &au, 0);
+                return 1;
+            }
         }
         set_unnamed(spk, head->plural);
         return 1;
@@ -1871,6 +1931,41 @@ static int message_of_report(qdoc_t *d, uint32_t st, qspeaker_t *out)
         return 1;
     }
     return 0;
+}
+
+/* "X adopted a resolution that ...", "X has issued a statement": a
+ * message that is the object of a verb of issuing (grammar.tsv class
+ * `issue`) is its subject's, past auxiliaries, adverbs, time words and
+ * one prepositional phrase ("X on Monday issued"). st is the message
+ * phrase's first token. Returns 1 with *out a named speaker, 0, or
+ * GLOSSA_ENOMEM. */
+static int message_author(qdoc_t *d, uint32_t st, qspeaker_t *out, int depth)
+{
+    if (st == 0 || !(qd_flags(d, st - 1) & QW_ISSUE) || depth >= 3)
+        return 0;
+    uint32_t first = qd_sent_first(d, d->ti[st - 1].sent), j = st - 1;
+    while (j > first &&
+           (qd_flags(d, j - 1) & (QW_AUX | QW_ADV | QW_NEG | QW_TIME)))
+        j--;
+    if (j < st - 1 && j > first && (qd_flags(d, j - 1) & QW_PREP))
+        j--; /* "on Monday" */
+    uint32_t a = qs_np_left(d, j, first);
+    if (a < j && a > first && (qd_flags(d, a - 1) & QW_PREP)) {
+        j = a - 1;
+        a = qs_np_left(d, j, first);
+    }
+    if (a >= j || (a > first && (qd_flags(d, a - 1) & QW_PREP)))
+        return 0;
+    memset(out, 0, sizeof *out);
+    int rc = classify(d, a, j, out, depth + 1);
+    if (rc < 0)
+        return rc;
+    if (rc == 0 || !out->name || out->kind == QR_GROUP) {
+        free(out->owned);
+        memset(out, 0, sizeof *out);
+        return 0;
+    }
+    return 1;
 }
 
 static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
@@ -1946,6 +2041,8 @@ static int head_antecedent(qdoc_t *d, uint32_t head_tok, qspeaker_t *out)
                 has_name |= qd_ent_at(d, k) >= 0;
             if (!has_name && h->hclass == QH_MESSAGE) {
                 int rc = message_of_report(d, st, out);
+                if (rc == 0)
+                    rc = message_author(d, st, out, 2);
                 if (rc != 0)
                     return rc;
             }
