@@ -756,7 +756,7 @@ static int sub_clause_subject(qdoc_t *d, uint32_t s, uint32_t i, uint32_t *ns,
 {
     uint32_t first = qd_sent_first(d, s);
     for (uint32_t w = i; w-- > first;) {
-        if (qd_punct(d, w, ',') || qd_punct(d, w, ';') || d->ti[w].region >= 0)
+        if (qd_punct(d, w, ',') || qd_punct(d, w, ';') || qm_region(d, w) >= 0)
             return 0;
         if (!(qd_flags(d, w) & QW_SUB) || (qd_flags(d, w) & QW_PREP))
             continue;
@@ -992,7 +992,7 @@ static int try_headline_dash(qdoc_t *d, uint32_t s)
      * preposition and what the words are about */
     uint32_t ne = c < end ? qs_np_right(d, c, end) : end;
     if (c > first + 3 && ne > c && ne < end && ne - c <= 5 && end - ne <= 8 &&
-        (qd_flags(d, ne) & QW_PREP) && d->ti[ne].region < 0 &&
+        (qd_flags(d, ne) & QW_PREP) && qm_region(d, ne) < 0 &&
         qd_line_start(d, first) && (end >= d->nt || qd_line_start(d, end)))
         return headline_dash_about(d, s, c - 1, ne);
     if (c <= first + 3 || c >= end || end - c > 5 ||

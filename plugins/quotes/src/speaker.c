@@ -1943,7 +1943,7 @@ static int message_author(qdoc_t *d, uint32_t st, qspeaker_t *out, int depth)
 {
     if (st == 0 || !(qd_flags(d, st - 1) & QW_ISSUE) || depth >= 3)
         return 0;
-    uint32_t first = qd_sent_first(d, d->ti[st - 1].sent), j = st - 1;
+    uint32_t first = qd_sent_first(d, qd_sent(d, st - 1)), j = st - 1;
     while (j > first &&
            (qd_flags(d, j - 1) & (QW_AUX | QW_ADV | QW_NEG | QW_TIME)))
         j--;
