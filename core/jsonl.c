@@ -28,21 +28,6 @@ static inline int is_special(unsigned char b)
     return b == '"' || b == '\\' || b < 0x20;
 }
 
-/* Nonzero when one of the 8 bytes is '"', '\\' or a control character:
- * the high bit of that byte is set, and of no byte before it (a borrow
- * makes false marks only after a true one). */
-static inline uint64_t word_specials(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, sizeof(w));
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    uint64_t zero_q = (q - ones) & ~q & high;
-    uint64_t zero_b = (b - ones) & ~b & high;
-    uint64_t control = (w - ones * 0x20) & ~w & high;
-    return zero_q | zero_b | control;
-}
-
 static int hex4(const char *p, uint32_t *out)
 {
     uint32_t v = 0;
@@ -92,7 +77,7 @@ static int decode_string(cursor_t *c, glossa__strbuf_t *sb)
         }
 #endif
         uint64_t specials = 0;
-        while (c->end - c->p >= 8 && !(specials = word_specials(c->p)))
+        while (c->end - c->p >= 8 && !(specials = glossa__json_specials8(c->p)))
             c->p += 8;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         if (specials) /* the first special byte of the word */

@@ -70,20 +70,6 @@ int glossa__strbuf_put_uint(glossa__strbuf_t *sb, uint64_t v)
     return glossa__strbuf_append(sb, tmp + i, sizeof(tmp) - i);
 }
 
-/* Whether one of the 8 bytes at p is '"', '\\' or a control character
- * (the bytes JSON escapes; the others are copied as they are). */
-static inline int word_needs_escape(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, sizeof(w));
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    uint64_t zero_q = (q - ones) & ~q & high;
-    uint64_t zero_b = (b - ones) & ~b & high;
-    uint64_t control = (w - ones * 0x20) & ~w & high;
-    return (zero_q | zero_b | control) != 0;
-}
-
 /* Writes byte c of a JSON string at o, escaped as Jansson does; returns
  * the position after it. */
 static inline char *put_string_byte(char *o, unsigned char c)
@@ -156,7 +142,7 @@ int glossa__strbuf_put_json_string(glossa__strbuf_t *sb, const char *s,
             }
         }
 #endif
-        if (!word_needs_escape(s + i)) {
+        if (!glossa__json_specials8(s + i)) {
             memcpy(o, s + i, 8);
             o += 8;
             i += 8;
@@ -168,7 +154,7 @@ int glossa__strbuf_put_json_string(glossa__strbuf_t *sb, const char *s,
     /* The last 1 to 7 bytes: when the 8 bytes that end the string need
      * no escape, the ones before the rest went out as they are, so the
      * 8 can be written over them. */
-    if (i < n && n >= 8 && !word_needs_escape(s + n - 8)) {
+    if (i < n && n >= 8 && !glossa__json_specials8(s + n - 8)) {
         size_t back = i - (n - 8);
         memcpy(o - back, s + n - 8, 8);
         o += 8 - back;

@@ -21,6 +21,23 @@ typedef struct glossa__strbuf {
         NULL, 0, 0, 0                                                          \
     }
 
+/* The bytes of 8 at p that a JSON string escapes ('"', '\\' and control
+ * characters): nonzero when there is one; then the high bit of the first
+ * such byte is set, and of no byte before it (a borrow makes false marks
+ * only after a true one). Read by the writer (put_json_string) and the
+ * JSONL reader alike. */
+static inline uint64_t glossa__json_specials8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof(w));
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t zero_q = (q - ones) & ~q & high;
+    uint64_t zero_b = (b - ones) & ~b & high;
+    uint64_t control = (w - ones * 0x20) & ~w & high;
+    return zero_q | zero_b | control;
+}
+
 /* All appenders return 0 or GLOSSA_ENOMEM (and set `failed`). reserve
  * makes room for `extra` more bytes: on an empty buffer exactly that (at
  * least 256), later by doubling. */
