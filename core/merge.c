@@ -46,6 +46,12 @@ void glossa__unit_release_layers(glossa__unit_t *u)
     glossa__doc_t *doc = u->doc;
     if (!doc->layers_as_text)
         return;
+    /* The document's last unit: its record is written next, in this
+     * job, straight from the layers' stores; text made here would be a
+     * second copy of each layer for that moment (on one 50 MB document,
+     * the run's peak). */
+    if (atomic_load_explicit(&doc->units_left, memory_order_acquire) == 1)
+        return;
     const glossa__step_t *step = u->step;
     /* Writing a layer holds its store and its growing text at once, and
      * every layer not yet written: u's own goes first, then the others
