@@ -259,7 +259,9 @@ void glossa__unit_execute(glossa__unit_t *unit);
  * unit will read, among u's own and those it read, are written as output
  * text, as the record will hold them, and their stores freed (with the
  * JSON a reader may have asked for). Nothing when doc->layers_as_text is
- * off. Out of memory keeps the store (the record writes it). */
+ * off, or when u is the document's last unit (the record, written next,
+ * takes the stores as they are). Out of memory keeps the store (the
+ * record writes it). */
 void glossa__unit_release_layers(glossa__unit_t *u);
 /* Finishes the unit's layer (glossa__layer_finish: the old-style spans
  * checked and converted, bad ones dropped with a warning, the layer
