@@ -140,31 +140,6 @@ static char *arena_strndup(glossa__layer_t *l, const char *s, size_t n)
     return copy;
 }
 
-/* Whether s[0, n) is well-formed UTF-8 (NUL bytes allowed, as Jansson's
- * json_stringn allows them): the output must be. */
-static int utf8_ok(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    uint32_t cp;
-    for (size_t i = 0; i < n;) {
-        uint64_t w;
-        if (n - i >= 8 &&
-            (memcpy(&w, u + i, 8), !(w & 0x8080808080808080ull))) {
-            i += 8; /* eight ASCII bytes */
-            continue;
-        }
-        if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k = glossa__utf8_decode(u + i, n - i, &cp);
-        if (!k)
-            return 0;
-        i += k;
-    }
-    return 1;
-}
-
 static uint64_t hash_bytes(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull; /* FNV-1a: the names are short */
@@ -218,7 +193,7 @@ static const char *intern_name(glossa__layer_t *l, const char *s)
         l->names_mask = slots - 1;
     }
     const char **at = names_probe(l->names, l->names_mask, s, n, h);
-    if (!*at && !utf8_ok(s, n)) {
+    if (!*at && !glossa__utf8_valid_n(s, n)) {
         l->bad_name = 1;
         return NULL;
     }
@@ -337,7 +312,8 @@ static int valid_field(const glossa_span_field_t *f)
         return 1;
     case GLOSSA_VALUE_STRING:
         return f->string.len == 0 ||
-               (f->string.ptr && utf8_ok(f->string.ptr, f->string.len));
+               (f->string.ptr &&
+                glossa__utf8_valid_n(f->string.ptr, f->string.len));
     case GLOSSA_VALUE_REAL:
         return isfinite(f->real);
     case GLOSSA_VALUE_JSON:

@@ -128,6 +128,14 @@ static int word_is_plain_ascii(const unsigned char *p)
     return ((w & high) == 0) && (((w - ones) & ~w & high) == 0);
 }
 
+/* True when none of the 8 bytes is >= 0x80 (NUL bytes count as ASCII). */
+static inline int word_is_ascii(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof(w));
+    return (w & 0x8080808080808080ull) == 0;
+}
+
 /* Whether the 16 bytes at p are ASCII; with `nul`, none of them NUL
  * either. Always 0 without SSE2 (the callers go on 8 bytes at a time). */
 static inline int block_is_ascii(const unsigned char *p, int nul)
@@ -301,13 +309,9 @@ static int list_wide(glossa__offsets_t *map, const unsigned char *s,
             i += 16;
             continue;
         }
-        if (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, sizeof(w));
-            if ((w & 0x8080808080808080ull) == 0) {
-                i += 8;
-                continue;
-            }
+        if (i + 8 <= n && word_is_ascii(s + i)) {
+            i += 8;
+            continue;
         }
         if (s[i] < 0x80) {
             i++;
@@ -476,6 +480,31 @@ char *glossa__utf8_shown(const char *s)
     if (glossa__utf8_sanitize(s, strlen(s), &fixed, &fixed_len, &rep))
         return NULL;
     return fixed ? fixed : glossa__strdup(s);
+}
+
+int glossa__utf8_valid_n(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    uint32_t cp;
+    for (size_t i = 0; i < n;) {
+        if (i + 16 <= n && block_is_ascii(s + i, 0)) {
+            i += 16;
+            continue;
+        }
+        if (i + 8 <= n && word_is_ascii(s + i)) {
+            i += 8;
+            continue;
+        }
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = glossa__utf8_decode(s + i, n - i, &cp);
+        if (!k)
+            return 0;
+        i += k;
+    }
+    return 1;
 }
 
 int glossa__utf8_is_valid(const char *s)

@@ -50,6 +50,10 @@ char *glossa__bytes_escaped(const char *s);
 /* Whether s is valid UTF-8. */
 int glossa__utf8_is_valid(const char *s);
 
+/* Whether text[0, n) is well-formed UTF-8, NUL bytes allowed (as
+ * Jansson's json_stringn allows them): what a layer's strings must be. */
+int glossa__utf8_valid_n(const char *text, size_t n);
+
 /* Number of code points in well-formed UTF-8. */
 size_t glossa__utf8_count(const char *text, size_t len);
 

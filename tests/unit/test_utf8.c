@@ -270,6 +270,31 @@ static void test_public_decode_encode_round_trip(void **state)
     assert_int_equal(glossa_utf8_decode("\xE2\x80", 2, &cp), 0);
 }
 
+/* glossa__utf8_valid_n agrees with sanitize (NUL aside, which it
+ * allows) wherever the bad byte falls in the 16- and 8-byte blocks. */
+static void test_valid_n_allows_nul_and_finds_bad_bytes(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"\xC3", "\xED\xA0\x80", "\xFF",
+                                      "\xE2\x80"};
+    char buf[64];
+    for (size_t at = 0; at < 40; at++) {
+        memset(buf, 'a', sizeof(buf));
+        buf[at / 2] = '\0'; /* NUL bytes are characters here */
+        assert_true(glossa__utf8_valid_n(buf, sizeof(buf)));
+        memcpy(buf + at, "\xC3\xA9", 2); /* a whole character */
+        assert_true(glossa__utf8_valid_n(buf, sizeof(buf)));
+        for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+            memset(buf, 'a', sizeof(buf));
+            memcpy(buf + at, bad[k], strlen(bad[k]));
+            assert_false(glossa__utf8_valid_n(buf, sizeof(buf)));
+            /* cut before the bad bytes: valid */
+            assert_true(glossa__utf8_valid_n(buf, at));
+        }
+    }
+    assert_true(glossa__utf8_valid_n("", 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_names_shown_and_escaped),
         cmocka_unit_test(test_public_repair_is_the_cores),
         cmocka_unit_test(test_public_decode_encode_round_trip),
+        cmocka_unit_test(test_valid_n_allows_nul_and_finds_bad_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
