@@ -6,7 +6,9 @@
  * ("Nikol Pashinyan", then "Pashnian"), and an outlet may be
  * named by its initials ("WP" after "The Washington Post"). The speaker's
  * name is written in the spelling of the fullest, first name of the text
- * that it is a variant of. Names only: no word is named here. */
+ * that it is a variant of. Names only: no word is named here but the
+ * "The" an organisation's name may open with, which its initials leave
+ * out ("WP"). */
 #include <stdlib.h>
 #include <string.h>
 
